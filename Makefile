@@ -1,0 +1,69 @@
+# Top-level build of the NPU stack.  See README.rst and Documentation/.
+#
+#   make            build firmware host library, libnpu, tools and modules
+#   make check      every test: host unit tests, then the driver tests in a VM
+#   make demo       boot the VM, load the driver, run a real model on the NPU
+#   make lint       checkpatch --strict on the kernel code
+#   make bench      benchmarks (not tests)
+#   make deps       install the Debian packages the above need (as root)
+#
+# KDIR=/path/to/kernel/build overrides the Debian 6.12 headers (real board).
+
+TOP := $(CURDIR)
+export TOP
+include mk/kernel.mk
+export KDIR KVER KIMAGE KMODDIR
+
+# Userspace parts in build order; kernel/ is built with kbuild.
+USER_DIRS := firmware libnpu tools tests
+have = $(wildcard $(1)/Makefile)
+
+.PHONY: all deps user kernel check check-host check-vm demo lint bench fuzz install clean
+
+all: user kernel
+
+deps:
+	@sh mk/deps.sh
+
+user:
+	@set -e; for d in $(USER_DIRS); do \
+		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d all; fi; done
+
+kernel:
+	@if [ -f kernel/Makefile ]; then $(MAKE) -C kernel all; fi
+
+check: deps
+	$(MAKE) all
+	$(MAKE) check-host
+	$(MAKE) check-vm
+
+check-host:
+	@set -e; for d in $(USER_DIRS); do \
+		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d check; fi; done
+
+check-vm:
+	@if [ -f tests/Makefile ]; then $(MAKE) -C tests check-vm; fi
+
+demo: deps
+	$(MAKE) all
+	@if [ -x tools/demo.sh ]; then tests/vm/run -- tools/demo.sh; \
+	else echo "demo: not available yet"; exit 1; fi
+
+lint: deps
+	@if [ -f kernel/Makefile ]; then $(MAKE) -C kernel lint; fi
+
+bench: deps
+	$(MAKE) all
+	@if [ -f tests/Makefile ]; then $(MAKE) -C tests bench; fi
+
+fuzz:
+	@if [ -f tests/Makefile ]; then $(MAKE) -C tests fuzz; fi
+
+install: all
+	@set -e; for d in kernel firmware libnpu tools; do \
+		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d install; fi; done
+
+clean:
+	@for d in $(USER_DIRS) kernel; do \
+		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d clean; fi; done
+	rm -rf build

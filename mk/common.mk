@@ -1,0 +1,17 @@
+# Shared build settings for the userspace and host-side parts.
+# Included by every subdirectory Makefile; TOP is the project root.
+TOP ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+BUILD ?= $(TOP)/build
+
+CC ?= cc
+AR ?= ar
+CSTD := -std=c11
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -I$(TOP)/uapi -I$(TOP)/firmware/include -I$(TOP)/libnpu/include
+CFLAGS += $(CSTD) $(WARN) $(OPT) -fPIC
+DRM_CFLAGS := $(shell pkg-config --cflags libdrm 2>/dev/null)
+DRM_LIBS := $(shell pkg-config --libs libdrm 2>/dev/null)
+UDEV_LIBS := $(shell pkg-config --libs libudev 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
