@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * In-memory graph IR shared by the TFLite reader, the compiler, the CPU
+ * executor and the runtime.
+ *
+ * A graph is one TFLite subgraph (subgraph 0): a flat tensor table and the
+ * operators in execution order.  Everything a graph points to is owned by the
+ * graph (constant data is copied out of the source buffer, suitably aligned),
+ * so the caller may drop the .tflite bytes right after loading.  Free with
+ * npu_graph_free().
+ *
+ * Numbering follows TFLite so nothing needs translating: enum npu_dtype uses
+ * TFLite's TensorType values, enum npu_builtin_op its BuiltinOperator codes,
+ * padding and fused activation its enum values.
+ *
+ * Options structs contain only fixed-width scalars (no pointers), so the
+ * compiled model format can store them verbatim (Documentation/model-format.rst).
+ */
+#ifndef NPU_GRAPH_H
+#define NPU_GRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Highest tensor rank the reader accepts (TFLite kernels stop at 5-6). */
+#define NPU_GRAPH_MAX_DIMS 8
+
+/* Index value meaning "optional input not present" (TFLite uses -1). */
+#define NPU_TENSOR_NONE (-1)
+
+/* Tensor element types: TFLite TensorType values. */
+enum npu_dtype {
+	NPU_DTYPE_FLOAT32 = 0,
+	NPU_DTYPE_INT32 = 2,
+	NPU_DTYPE_UINT8 = 3,
+	NPU_DTYPE_INT64 = 4,
+	NPU_DTYPE_BOOL = 6,
+	NPU_DTYPE_INT16 = 7,
+	NPU_DTYPE_INT8 = 9,
+};
+
+/* TFLite BuiltinOperator codes of the ops this project knows by name. */
+enum npu_builtin_op {
+	NPU_OP_ADD = 0,
+	NPU_OP_AVERAGE_POOL_2D = 1,
+	NPU_OP_CONCATENATION = 2,
+	NPU_OP_CONV_2D = 3,
+	NPU_OP_DEPTHWISE_CONV_2D = 4,
+	NPU_OP_DEQUANTIZE = 6,
+	NPU_OP_FULLY_CONNECTED = 9,
+	NPU_OP_LOGISTIC = 14,
+	NPU_OP_MAX_POOL_2D = 17,
+	NPU_OP_MUL = 18,
+	NPU_OP_RELU = 19,
+	NPU_OP_RELU6 = 21,
+	NPU_OP_RESHAPE = 22,
+	NPU_OP_SOFTMAX = 25,
+	NPU_OP_SVDF = 27,
+	NPU_OP_TANH = 28,
+	NPU_OP_CUSTOM = 32,
+	NPU_OP_PAD = 34,
+	NPU_OP_TRANSPOSE = 39,
+	NPU_OP_MEAN = 40,
+	NPU_OP_SUB = 41,
+	NPU_OP_STRIDED_SLICE = 45,
+	NPU_OP_TRANSPOSE_CONV = 67,
+	NPU_OP_LEAKY_RELU = 98,
+	NPU_OP_QUANTIZE = 114,
+};
+
+enum npu_padding {
+	NPU_PADDING_SAME = 0,
+	NPU_PADDING_VALID = 1,
+};
+
+/* TFLite ActivationFunctionType. */
+enum npu_activation {
+	NPU_ACT_NONE = 0,
+	NPU_ACT_RELU = 1,
+	NPU_ACT_RELU_N1_TO_1 = 2,
+	NPU_ACT_RELU6 = 3,
+	NPU_ACT_TANH = 4,
+	NPU_ACT_SIGN_BIT = 5,
+};
+
+/*
+ * Quantization of one tensor.  count == 0: not quantized; count == 1:
+ * per-tensor; count > 1: per-channel along quantized_dimension, and count
+ * equals shape[quantized_dimension] (the reader checks it).
+ */
+struct npu_quant {
+	uint32_t count;
+	float *scale;		/* count entries */
+	int32_t *zero_point;	/* count entries (TFLite stores int64; range-checked) */
+	int32_t quantized_dimension;
+};
+
+struct npu_tensor {
+	char *name;			/* never NULL ("" if the model has none) */
+	enum npu_dtype type;
+	int32_t rank;			/* 0 = scalar */
+	int32_t shape[NPU_GRAPH_MAX_DIMS];
+	struct npu_quant quant;
+	/*
+	 * Constant data, NULL for activations.  Owned by the graph, aligned to
+	 * at least 16 bytes.  data_size == bytes (the reader checks it).
+	 */
+	void *data;
+	size_t data_size;
+	size_t elements;		/* product of shape (1 for a scalar) */
+	size_t bytes;			/* elements * npu_dtype_size(type) */
+	bool is_variable;		/* state carried across invocations (SVDF) */
+};
+
+/* ---- Builtin options: plain scalars only (stored verbatim in .npu). ---- */
+
+/* CONV_2D and DEPTHWISE_CONV_2D. */
+struct npu_conv_options {
+	int32_t padding;		/* enum npu_padding */
+	int32_t stride_w, stride_h;
+	int32_t dilation_w, dilation_h;	/* default 1 */
+	int32_t depth_multiplier;	/* DEPTHWISE_CONV_2D only, else 0 */
+	int32_t activation;		/* enum npu_activation */
+	int32_t quantized_bias_type;	/* enum npu_dtype, 0 = unset */
+};
+
+struct npu_fc_options {
+	int32_t activation;
+	int32_t weights_format;		/* 0 = DEFAULT, 1 = SHUFFLED4x16INT8 */
+	int32_t keep_num_dims;		/* bool */
+	int32_t asymmetric_quantize_inputs; /* bool */
+	int32_t quantized_bias_type;
+};
+
+/* AVERAGE_POOL_2D, MAX_POOL_2D. */
+struct npu_pool_options {
+	int32_t padding;
+	int32_t stride_w, stride_h;
+	int32_t filter_w, filter_h;
+	int32_t activation;
+};
+
+/* ADD, SUB, MUL. */
+struct npu_eltwise_options {
+	int32_t activation;
+	int32_t pot_scale_int16;	/* bool, ADD/SUB only, default true */
+};
+
+struct npu_concat_options {
+	int32_t axis;			/* as in the model, may be negative */
+	int32_t activation;
+};
+
+struct npu_reshape_options {
+	int32_t num_dims;		/* -1: no new_shape option (use the shape input) */
+	int32_t new_shape[NPU_GRAPH_MAX_DIMS];
+};
+
+struct npu_softmax_options {
+	float beta;
+};
+
+struct npu_leaky_relu_options {
+	float alpha;
+};
+
+struct npu_svdf_options {
+	int32_t rank;
+	int32_t activation;
+	int32_t asymmetric_quantize_inputs;
+};
+
+struct npu_transpose_conv_options {
+	int32_t padding;
+	int32_t stride_w, stride_h;
+	int32_t activation;
+	int32_t quantized_bias_type;
+};
+
+struct npu_strided_slice_options {
+	int32_t begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask;
+	int32_t offset;			/* bool */
+};
+
+/* MEAN (TFLite ReducerOptions). */
+struct npu_reducer_options {
+	int32_t keep_dims;		/* bool */
+};
+
+/*
+ * Which member of union npu_op_options is valid.  PAD, TRANSPOSE, QUANTIZE,
+ * DEQUANTIZE, LOGISTIC, TANH, RELU* have no options (NPU_OPTS_NONE).
+ */
+enum npu_options_kind {
+	NPU_OPTS_NONE = 0,
+	NPU_OPTS_CONV,
+	NPU_OPTS_FC,
+	NPU_OPTS_POOL,
+	NPU_OPTS_ELTWISE,
+	NPU_OPTS_CONCAT,
+	NPU_OPTS_RESHAPE,
+	NPU_OPTS_SOFTMAX,
+	NPU_OPTS_LEAKY_RELU,
+	NPU_OPTS_SVDF,
+	NPU_OPTS_TRANSPOSE_CONV,
+	NPU_OPTS_STRIDED_SLICE,
+	NPU_OPTS_REDUCER,
+};
+
+union npu_op_options {
+	struct npu_conv_options conv;
+	struct npu_fc_options fc;
+	struct npu_pool_options pool;
+	struct npu_eltwise_options eltwise;
+	struct npu_concat_options concat;
+	struct npu_reshape_options reshape;
+	struct npu_softmax_options softmax;
+	struct npu_leaky_relu_options leaky_relu;
+	struct npu_svdf_options svdf;
+	struct npu_transpose_conv_options transpose_conv;
+	struct npu_strided_slice_options strided_slice;
+	struct npu_reducer_options reducer;
+};
+
+struct npu_op {
+	int32_t builtin;		/* enum npu_builtin_op (TFLite code) */
+	int32_t version;		/* TFLite op version, >= 1 */
+	char *custom_name;		/* CUSTOM ops only, else NULL */
+	uint32_t num_inputs;
+	int32_t *inputs;		/* tensor indices, NPU_TENSOR_NONE if absent */
+	uint32_t num_outputs;
+	int32_t *outputs;		/* tensor indices, never NPU_TENSOR_NONE */
+	enum npu_options_kind options_kind;
+	union npu_op_options options;
+	uint8_t *custom_options;	/* CUSTOM ops: raw flexbuffer, else NULL */
+	size_t custom_options_size;
+};
+
+struct npu_graph {
+	uint32_t num_tensors;
+	struct npu_tensor *tensors;
+	uint32_t num_ops;
+	struct npu_op *ops;		/* in execution order (topologically sorted) */
+	uint32_t num_inputs;
+	int32_t *inputs;		/* tensor indices of the graph inputs */
+	uint32_t num_outputs;
+	int32_t *outputs;		/* tensor indices of the graph outputs */
+};
+
+/* Bytes per element of @type, 0 for a type this IR does not know. */
+size_t npu_dtype_size(enum npu_dtype type);
+/* "int8", "float32", ...; "unknown" for anything else. */
+const char *npu_dtype_name(enum npu_dtype type);
+/* "CONV_2D", ...; TFLite's name for every BuiltinOperator, "UNKNOWN" else. */
+const char *npu_op_name(int32_t builtin);
+/* "NONE", "RELU", "RELU6", ... */
+const char *npu_activation_name(int32_t act);
+
+/*
+ * Index of the op producing tensor @t, or -1 for graph inputs, constants,
+ * variables and tensors nothing produces.  O(num_ops).
+ */
+int32_t npu_graph_producer(const struct npu_graph *g, int32_t t);
+
+/* True if tensor @t is a graph input / output. */
+bool npu_graph_is_input(const struct npu_graph *g, int32_t t);
+bool npu_graph_is_output(const struct npu_graph *g, int32_t t);
+
+/* Frees everything the graph owns; NULL is fine. */
+void npu_graph_free(struct npu_graph *g);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NPU_GRAPH_H */
