@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libnpu: userspace access to the NPU accel driver.
+ *
+ * Conventions
+ * - Objects are opaque handles created by the _open, _alloc and _create
+ *   functions and released by the matching _close, _free and _destroy
+ *   functions, which accept NULL.
+ * - Functions that can fail return 0 or a negative error: a negative errno
+ *   (-EINVAL, -ENOMEM, ...) or a negative NPU_ERR_* below.  npu_strerror()
+ *   turns either into a message.
+ * - The library keeps no global state; one device handle may be used from
+ *   several threads.  BO and job handles belong to one thread at a time.
+ *
+ * Documentation/runtime-api.rst describes the API with examples.
+ */
+#ifndef NPU_H
+#define NPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ errors */
+
+/*
+ * Library-specific errors, returned negated like errno values.  They start
+ * above the errno range so the two never collide.
+ */
+enum npu_error {
+	NPU_ERR_BASE = 4096,
+	NPU_ERR_NO_DEVICE = NPU_ERR_BASE, /* no NPU found on the system */
+	NPU_ERR_NOT_NPU,	/* the node is not driven by the NPU driver */
+	NPU_ERR_KERNEL_ABI,	/* kernel answered with an unusable ABI */
+	NPU_ERR_MODEL_FORMAT,	/* model file malformed */
+	NPU_ERR_MODEL_VERSION,	/* model format version not supported */
+	NPU_ERR_MODEL_CHECKSUM,	/* model file checksum mismatch */
+	NPU_ERR_UNSUPPORTED,	/* op, type or parameter not supported */
+	NPU_ERR_NO_KERNEL,	/* no CPU kernel for an op */
+	NPU_ERR_TENSOR_SIZE,	/* tensor data size does not match */
+	NPU_ERR_NOT_BOUND,	/* an input has no data bound */
+	NPU_ERR_JOB_PENDING,	/* job not finished (or never submitted) */
+	NPU_ERR_END
+};
+
+/*
+ * Message for a (negative or positive) errno or NPU_ERR_* value.  Never
+ * NULL; the string is static and must not be freed.
+ */
+const char *npu_strerror(int err);
+
+/* ------------------------------------------------------------- discovery */
+
+/* One identity attribute of an NPU, as sysfs exposes it. */
+struct npu_attr {
+	const char *name;
+	const char *value;
+};
+
+/*
+ * One NPU found on the system.  Strings stay valid until the list that
+ * holds the description is freed.  Missing information is "" (never NULL).
+ */
+struct npu_device_desc {
+	const char *node;	/* device node, e.g. /dev/accel/accel0 */
+	const char *syspath;	/* sysfs path of the accel device */
+	const char *driver;	/* kernel driver bound to the parent, "npu" */
+	const char *parent;	/* parent device name, e.g. "npu_sim.0" */
+	size_t attr_count;	/* identity attributes, sorted by name */
+	const struct npu_attr *attrs;
+};
+
+struct npu_device_list;
+
+/*
+ * Every NPU on the system (accel devices whose parent is bound to the
+ * "npu" driver), in node order.  An empty list is not an error.
+ */
+int npu_device_list_create(struct npu_device_list **out);
+size_t npu_device_list_count(const struct npu_device_list *list);
+/* NULL when index is out of range. */
+const struct npu_device_desc *
+npu_device_list_get(const struct npu_device_list *list, size_t index);
+void npu_device_list_free(struct npu_device_list *list);
+
+/* ---------------------------------------------------------------- device */
+
+struct npu_device;
+
+/*
+ * Opens an NPU.  path NULL: the first NPU npu_device_list_create() finds
+ * (-NPU_ERR_NO_DEVICE when there is none).  Otherwise the node at path, which
+ * must be driven by the NPU driver (-NPU_ERR_NOT_NPU otherwise).
+ */
+int npu_device_open(const char *path, struct npu_device **out);
+void npu_device_close(struct npu_device *dev);
+
+/* The DRM file descriptor (owned by the device) and the node's path. */
+int npu_device_fd(const struct npu_device *dev);
+const char *npu_device_path(const struct npu_device *dev);
+
+/* Identity and capabilities; fields an older kernel does not report are 0. */
+struct npu_device_info {
+	uint32_t hw_id;			/* identification register ("NPU8") */
+	uint32_t hw_revision;		/* major << 16 | minor */
+	uint32_t fw_version;		/* major << 16 | minor << 8 | patch */
+	uint32_t fw_features;		/* NPU_FW_FEAT_* */
+	uint32_t cmdstream_version;	/* highest command-stream version */
+	uint32_t mac_count;		/* int8 MACs per cycle */
+	uint32_t clock_mhz;
+	uint32_t sram_size;		/* bytes */
+	uint32_t dram_bytes_per_cycle;
+	uint32_t queue_depth;		/* jobs in the hardware queue */
+	uint32_t num_address_spaces;
+	uint32_t page_size;		/* MMU page size in bytes */
+	uint64_t va_start;		/* NPU virtual range for buffers */
+	uint64_t va_end;		/* exclusive */
+	uint64_t max_bo_size;
+};
+
+int npu_device_query_info(struct npu_device *dev, struct npu_device_info *info);
+
+/* Device-wide performance counters since the driver was loaded. */
+struct npu_counters {
+	uint64_t cycles;
+	uint64_t macs;
+	uint64_t dram_read_bytes;
+	uint64_t dram_write_bytes;
+	uint64_t jobs_completed;
+	uint64_t jobs_failed;
+	uint64_t resets;
+	uint64_t mmu_faults;
+};
+
+int npu_device_query_counters(struct npu_device *dev,
+			      struct npu_counters *counters);
+
+/*
+ * Writes a description of one NPU: text for people, or with NPU_PRINT_JSON
+ * a JSON object.  desc, info and counters may each be NULL (left out).
+ * Used by npu-info; returns 0 or -EIO when writing fails.
+ */
+#define NPU_PRINT_JSON		(1u << 0)
+int npu_device_print(FILE *out, const struct npu_device_desc *desc,
+		     const struct npu_device_info *info,
+		     const struct npu_counters *counters, unsigned int flags);
+
+/* -------------------------------------------------------- buffer objects */
+
+struct npu_bo;
+
+/* The NPU may read the buffer but never write it (weights, streams). */
+#define NPU_BO_DEVICE_READ_ONLY	(1u << 0)
+/* The CPU cannot map the buffer. */
+#define NPU_BO_NO_MMAP		(1u << 1)
+/* Reported by npu_bo_flags() for buffers imported from a dma-buf. */
+#define NPU_BO_IMPORTED		(1u << 31)
+
+/*
+ * Allocates size bytes (rounded up to the MMU page size) mapped into this
+ * device handle's NPU address space.  Size 0 is -EINVAL; beyond the
+ * device's max_bo_size -E2BIG; a full address space -ENOSPC.
+ */
+int npu_bo_alloc(struct npu_device *dev, size_t size, uint32_t flags,
+		 struct npu_bo **out);
+
+/*
+ * Imports a dma-buf (from a dma-heap, udmabuf, a camera or another
+ * process's npu_bo_export()).  The NPU accesses the memory in place.  The
+ * caller keeps ownership of fd.  Importing a buffer this device already has
+ * returns another reference to the same npu_bo.
+ */
+int npu_bo_import(struct npu_device *dev, int fd, struct npu_bo **out);
+
+/* Drops a reference; the last one unmaps and frees the buffer. */
+void npu_bo_free(struct npu_bo *bo);
+
+/* A new dma-buf fd for the buffer (O_CLOEXEC|O_RDWR); the caller closes it. */
+int npu_bo_export(struct npu_bo *bo, int *fd);
+
+/*
+ * CPU mapping of the whole buffer, created on first use and kept until
+ * npu_bo_unmap() or the last npu_bo_free().  -EPERM for NPU_BO_NO_MMAP.
+ */
+int npu_bo_map(struct npu_bo *bo, void **ptr);
+void npu_bo_unmap(struct npu_bo *bo);
+
+/*
+ * Waits until every job using the buffer has finished.  timeout_ns is
+ * relative; negative waits forever, 0 polls.  -ETIMEDOUT when it expires.
+ */
+int npu_bo_wait(struct npu_bo *bo, int64_t timeout_ns);
+
+uint64_t npu_bo_npu_addr(const struct npu_bo *bo);	/* NPU virtual address */
+size_t npu_bo_size(const struct npu_bo *bo);		/* bytes, page rounded */
+uint32_t npu_bo_flags(const struct npu_bo *bo);
+uint32_t npu_bo_handle(const struct npu_bo *bo);	/* GEM handle */
+struct npu_device *npu_bo_device(const struct npu_bo *bo);
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* NPU_H */
