@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * NPU firmware API: the op kernels (single definition of op semantics in
+ * the project), the command-stream validator and processor, the cycle and
+ * traffic model, and the firmware image check.
+ *
+ * Freestanding C: built into npu_sim.ko (kbuild, __KERNEL__), into the host
+ * library build/lib/libnpufw.a (tests, libnpu's CPU fallback, the
+ * compiler's performance estimate), and checked to build with no libc.
+ *
+ * Conventions: functions returning int return 0 or a negative NPU_FW_E*
+ * code (the values are Linux errno numbers so the kernel can pass them on).
+ * Kernels (npu_op_*) trust their parameters: call npu_fw_check_op() first
+ * (the command processor always does).
+ */
+#ifndef NPU_FW_H
+#define NPU_FW_H
+
+#include "npu_fw_types.h"
+#include "npu_cmdstream.h"
+#include "npu_regs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Firmware release, reported as NPU_REG_FW_VERSION: major<<16|minor<<8|patch */
+#define NPU_FW_VERSION_MAJOR	1
+#define NPU_FW_VERSION_MINOR	0
+#define NPU_FW_VERSION_PATCH	0
+#define NPU_FW_VERSION		((NPU_FW_VERSION_MAJOR << 16) | \
+				 (NPU_FW_VERSION_MINOR << 8) | \
+				 NPU_FW_VERSION_PATCH)
+#define NPU_FW_FEATURES		(NPU_FW_FEAT_INT8 | NPU_FW_FEAT_INT16X8 | \
+				 NPU_FW_FEAT_PERF_COUNTERS)
+
+/* Error codes (negated on return), equal to the Linux errno values. */
+#define NPU_FW_ENOMEM		12
+#define NPU_FW_EFAULT		14
+#define NPU_FW_EINVAL		22
+#define NPU_FW_ERANGE		34
+#define NPU_FW_ECANCELED	125
+
+/* Boot status for a failed image self-test (see npu_fw_selftest()).
+ * Proposed for uapi/npu_regs.h as NPU_BOOT_ERR_SELFTEST. */
+#define NPU_FW_BOOT_ERR_SELFTEST	0x80000006u
+
+/* ------------------------------------------------------------------------
+ * Fixed-point helpers, exactly TFLite's (default double rounding).
+ */
+int32_t npu_fw_srdhm(int32_t a, int32_t b);	/* SaturatingRoundingDoublingHighMul */
+int32_t npu_fw_rdivpot(int32_t x, int exponent);	/* RoundingDivideByPOT */
+/* MultiplyByQuantizedMultiplier(int32 x, int32 m, int shift) */
+int32_t npu_fw_mbqm(int32_t x, int32_t multiplier, int shift);
+/* MultiplyByQuantizedMultiplier(int64 x, int32 m, int shift), 16x8 path */
+int32_t npu_fw_mbqm64(int64_t x, int32_t multiplier, int shift);
+
+/* ------------------------------------------------------------------------
+ * Op kernels on plain pointers.  Parameters are the command-stream
+ * structures of npu_cmdstream.h (tensor .addr fields are ignored).
+ * mult/shift: rq.count entries (may be NULL when rq.count == 0);
+ * bias: one per output channel, or NULL when !(rq.flags & NPU_RQ_HAS_BIAS).
+ */
+void npu_op_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
+		      const int8_t *filter, const int32_t *bias,
+		      const int32_t *mult, const int32_t *shift, int8_t *out);
+void npu_op_conv2d_s16(const struct npu_conv_params *p, const int16_t *in,
+		       const int8_t *filter, const int64_t *bias,
+		       const int32_t *mult, const int32_t *shift, int16_t *out);
+void npu_op_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
+			 const int8_t *filter, const int32_t *bias,
+			 const int32_t *mult, const int32_t *shift, int8_t *out);
+void npu_op_depthwise_s16(const struct npu_conv_params *p, const int16_t *in,
+			  const int8_t *filter, const int64_t *bias,
+			  const int32_t *mult, const int32_t *shift,
+			  int16_t *out);
+void npu_op_transpose_conv_s8(const struct npu_conv_params *p,
+			      const int8_t *in, const int8_t *filter,
+			      const int32_t *bias, const int32_t *mult,
+			      const int32_t *shift, int8_t *out);
+void npu_op_transpose_conv_s16(const struct npu_conv_params *p,
+			       const int16_t *in, const int8_t *filter,
+			       const int64_t *bias, const int32_t *mult,
+			       const int32_t *shift, int16_t *out);
+void npu_op_fc_s8(const struct npu_fc_params *p, const int8_t *in,
+		  const int8_t *filter, const int32_t *bias,
+		  const int32_t *mult, const int32_t *shift, int8_t *out);
+void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,
+		   const int8_t *filter, const int64_t *bias,
+		   const int32_t *mult, const int32_t *shift, int16_t *out);
+
+void npu_op_add_s8(const struct npu_eltwise_params *p, const int8_t *in1,
+		   const int8_t *in2, int8_t *out);
+void npu_op_add_s16(const struct npu_eltwise_params *p, const int16_t *in1,
+		    const int16_t *in2, int16_t *out);
+void npu_op_sub_s8(const struct npu_eltwise_params *p, const int8_t *in1,
+		   const int8_t *in2, int8_t *out);
+void npu_op_sub_s16(const struct npu_eltwise_params *p, const int16_t *in1,
+		    const int16_t *in2, int16_t *out);
+void npu_op_mul_s8(const struct npu_eltwise_params *p, const int8_t *in1,
+		   const int8_t *in2, int8_t *out);
+
+void npu_op_avg_pool_s8(const struct npu_pool_params *p, const int8_t *in,
+			int8_t *out);
+void npu_op_avg_pool_s16(const struct npu_pool_params *p, const int16_t *in,
+			 int16_t *out);
+void npu_op_max_pool_s8(const struct npu_pool_params *p, const int8_t *in,
+			int8_t *out);
+void npu_op_max_pool_s16(const struct npu_pool_params *p, const int16_t *in,
+			 int16_t *out);
+void npu_op_mean_s8(const struct npu_mean_params *p, const int8_t *in,
+		    int8_t *out);
+
+/* Data movement: element size from the tensors' dtype. */
+void npu_op_pad(const struct npu_pad_params *p, const void *in, void *out);
+void npu_op_transpose(const struct npu_transpose_params *p, const void *in,
+		      void *out);
+/* Writes only the @input slice of @out (one CONCATENATION input). */
+void npu_op_concat(const struct npu_concat_params *p, const void *in,
+		   void *out);
+void npu_op_strided_slice(const struct npu_slice_params *p, const void *in,
+			  void *out);
+void npu_op_copy(const struct npu_copy_params *p, const void *in, void *out);
+
+void npu_op_lut_s8(const struct npu_lut_params *p, const int8_t *in,
+		   const int8_t *table /* 256 */, int8_t *out);
+void npu_op_lut_s16(const struct npu_lut_params *p, const int16_t *in,
+		    const int16_t *table /* 513 */, int16_t *out);
+void npu_op_leaky_relu_s8(const struct npu_leaky_relu_params *p,
+			  const int8_t *in, int8_t *out);
+void npu_op_leaky_relu_s16(const struct npu_leaky_relu_params *p,
+			   const int16_t *in, int16_t *out);
+
+/* ------------------------------------------------------------------------
+ * Parameter checks and operand ranges (one definition for the validator,
+ * the command processor, the CPU path and the compiler's placement).
+ */
+
+/* Check flags. */
+#define NPU_FW_CHECK_HW_LIMITS	(1u << 0)	/* also the NPU_LIMIT_* limits */
+
+/* Size of the parameter structure of @opcode; 0 for NOP, -1 if unknown. */
+int32_t npu_fw_params_size(uint32_t opcode);
+/* "CONV_2D", ...; "?" for unknown opcodes. */
+const char *npu_fw_op_name(uint32_t opcode);
+
+/*
+ * Structural check of one op's parameters: types, ranks, shape
+ * consistency, overflow-free sizes; with NPU_FW_CHECK_HW_LIMITS also the
+ * hardware limits.  @size is the byte size available at @params (at least
+ * npu_fw_params_size(@opcode)).  Returns 0 or -NPU_FW_EINVAL and, when
+ * @reason is not NULL, a static English reason ("stride exceeds the NPU
+ * limit").  Kernels called on parameters that pass this never read or
+ * write outside their operands.
+ */
+int npu_fw_check_op(uint32_t opcode, const void *params, uint32_t size,
+		    uint32_t flags, const char **reason);
+
+/* Operand access kinds for struct npu_fw_range. */
+#define NPU_FW_ACCESS_READ	1u
+#define NPU_FW_ACCESS_WRITE	2u
+
+/* Called for each buffer range a command touches; nonzero return stops the
+ * walk and is returned by the caller. */
+typedef int (*npu_fw_range_fn)(void *ctx, uint64_t va, uint64_t len,
+			       uint32_t access);
+
+/* Enumerate the byte ranges of a checked op (reads first, then writes). */
+int npu_fw_op_ranges(uint32_t opcode, const void *params,
+		     npu_fw_range_fn fn, void *ctx);
+
+/**
+ * struct npu_fw_verror - where and why validation failed
+ * @cmd_index: index of the offending command (0 = the STREAM command).
+ * @offset: byte offset of that command in the stream.
+ * @reason: static English text.
+ */
+struct npu_fw_verror {
+	uint32_t cmd_index;
+	uint32_t offset;
+	const char *reason;
+};
+
+/*
+ * Structural validator over an untrusted stream in memory.  Walks every
+ * command: unknown opcodes, truncated or misaligned commands, non-zero
+ * reserved words, impossible shapes, arithmetic overflow, hardware limits.
+ * For each operand range of each command calls @fn (may be NULL) so the
+ * kernel can check it lies within the submitted buffers.  @err may be NULL.
+ * Returns 0, -NPU_FW_EINVAL, or @fn's nonzero return.  Pure: no state, no
+ * allocation, bounded stack; safe on hostile input.
+ */
+int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
+		    void *ctx, struct npu_fw_verror *err);
+
+/* ------------------------------------------------------------------------
+ * Hardware model and cycle/traffic estimate.
+ */
+
+/**
+ * struct npu_fw_hw_model - parameters of the cycle model
+ *
+ * The defaults are the NPU_HW_* constants of npu_cmdstream.h; the firmware
+ * image carries the table the device uses (see Documentation/firmware.rst).
+ */
+struct npu_fw_hw_model {
+	uint32_t macs_per_cycle;
+	uint32_t macs_per_cycle_16x8;
+	uint32_t clock_mhz;
+	uint32_t sram_size;
+	uint32_t dram_bytes_per_cycle;
+	uint32_t elems_per_cycle;
+	uint32_t cmd_overhead_cycles;
+	uint32_t reserved;
+};
+
+extern const struct npu_fw_hw_model npu_fw_default_hw;
+
+/**
+ * struct npu_fw_cost - modelled cost of a command or a stream
+ * @cycles: max(compute, dma) + overhead, summed over commands.
+ * @compute_cycles: MAC-array / vector-unit cycles.
+ * @dma_cycles: DRAM transfer cycles.
+ * @macs: multiply-accumulates.
+ * @dram_read_bytes: operand bytes read.
+ * @dram_write_bytes: operand bytes written.
+ * @sram_peak: largest working set of one command, bytes (> sram_size means
+ *             the command is tiled; the model charges no extra for it).
+ */
+struct npu_fw_cost {
+	uint64_t cycles;
+	uint64_t compute_cycles;
+	uint64_t dma_cycles;
+	uint64_t macs;
+	uint64_t dram_read_bytes;
+	uint64_t dram_write_bytes;
+	uint64_t sram_peak;
+};
+
+/* Cost of one checked op; @hw NULL = npu_fw_default_hw.  Accumulates into
+ * @cost (zero it first). */
+void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
+			const void *params, struct npu_fw_cost *cost);
+/* Validates and accumulates the cost of a whole stream. */
+int npu_fw_estimate_stream(const struct npu_fw_hw_model *hw, const void *cs,
+			   uint32_t size, struct npu_fw_cost *cost);
+
+/* ------------------------------------------------------------------------
+ * Command processor.
+ */
+
+/**
+ * struct npu_fw_env - services of the platform (simulator or host test)
+ * @ctx: passed to every callback.
+ * @dma_read: copy @len bytes at NPU VA @va to @dst through the MMU.  0, or
+ *            nonzero after storing the faulting VA in *@fault_addr.
+ * @dma_write: copy @len bytes from @src to NPU VA @va; same contract.
+ * @alloc: scratch memory (vmalloc in the simulator); NULL on failure.
+ * @free: release @alloc memory.
+ * @poll: optional; called between commands and periodically inside long
+ *        ones (may reschedule).  Nonzero aborts the job (soft reset).
+ * @hw: cycle model parameters (from the firmware image); NULL = defaults.
+ */
+struct npu_fw_env {
+	void *ctx;
+	int (*dma_read)(void *ctx, uint64_t va, void *dst, uint32_t len,
+			uint64_t *fault_addr);
+	int (*dma_write)(void *ctx, uint64_t va, const void *src, uint32_t len,
+			 uint64_t *fault_addr);
+	void *(*alloc)(void *ctx, size_t size);
+	void (*free)(void *ctx, void *ptr);
+	int (*poll)(void *ctx);
+	const struct npu_fw_hw_model *hw;
+};
+
+/**
+ * struct npu_fw_result - outcome of one job
+ * @status: NPU_JOB_OK or NPU_JOB_ERR_* (uapi/npu_regs.h).
+ * @cmd_index: failing command index, or number of commands on success.
+ * @error: 0 or the negative NPU_FW_E* code.
+ * @fault_write: 1 if the faulting access was a write.
+ * @fault_addr: faulting NPU VA for NPU_JOB_ERR_MMU_FAULT.
+ * @reason: static text for a rejected stream, else NULL.
+ * @cycles: modelled cycles of the executed commands.
+ * @macs: multiply-accumulates executed.
+ * @dram_read_bytes: bytes read through the MMU (stream included).
+ * @dram_write_bytes: bytes written through the MMU.
+ */
+struct npu_fw_result {
+	uint32_t status;
+	uint32_t cmd_index;
+	int32_t error;
+	uint32_t fault_write;
+	uint64_t fault_addr;
+	const char *reason;
+	uint64_t cycles;
+	uint64_t macs;
+	uint64_t dram_read_bytes;
+	uint64_t dram_write_bytes;
+};
+
+/*
+ * Run one job: read the stream at @cs_va, validate it, execute each
+ * command (read operands into scratch, run the kernel, write the result),
+ * stop at the first fault or error.  Fills @res; returns 0 when the job
+ * completed (res->status == NPU_JOB_OK) or the negative error.  Commands
+ * before a failing one have had their effects.
+ */
+int npu_fw_run(const struct npu_fw_env *env, uint64_t cs_va, uint32_t cs_size,
+	       struct npu_fw_result *res);
+
+/* ------------------------------------------------------------------------
+ * Command-stream writer (for libnpu, the compiler and tests).
+ */
+struct npu_cs_writer {
+	uint32_t *words;
+	uint32_t cap_words;
+	uint32_t len_words;
+	uint32_t commands;
+	int error;		/* sticky: -NPU_FW_ERANGE when out of room */
+};
+
+/* Starts a stream in @buf (4-byte aligned) with the NPU_OP_STREAM command. */
+void npu_cs_init(struct npu_cs_writer *w, void *buf, uint32_t cap_bytes);
+/* Appends one command; @params has npu_fw_params_size(@opcode) bytes. */
+int npu_cs_emit(struct npu_cs_writer *w, uint32_t opcode, const void *params);
+/* Bytes written so far, or 0 after an error. */
+uint32_t npu_cs_bytes(const struct npu_cs_writer *w);
+
+/* Helper to fill a struct npu_tensor (rank = number of dims given). */
+void npu_tensor_set(struct npu_tensor *t, uint64_t addr, uint8_t dtype,
+		    int32_t zero_point, uint32_t rank, const uint32_t *dims);
+/* Elements and bytes of a tensor (no checks; see npu_fw_check_op). */
+uint64_t npu_tensor_elems(const struct npu_tensor *t);
+uint64_t npu_tensor_bytes(const struct npu_tensor *t);
+uint32_t npu_dtype_size(uint32_t dtype);	/* 0 if unknown */
+
+/* ------------------------------------------------------------------------
+ * Firmware image (npu/npu-fw.bin): struct npu_fw_header + payload of
+ * sections (struct npu_fw_section).  See Documentation/firmware.rst.
+ */
+#define NPU_FW_SECT_HW_MODEL	1	/* struct npu_fw_hw_model */
+#define NPU_FW_SECT_SELFTEST	2	/* struct npu_fw_selftest_hdr + data */
+#define NPU_FW_SECT_END		0xffffffffu
+
+/**
+ * struct npu_fw_section - section header inside the payload
+ * @tag: NPU_FW_SECT_*.
+ * @size: bytes of section data following, multiple of 4.
+ */
+struct npu_fw_section {
+	uint32_t tag;
+	uint32_t size;
+};
+
+/**
+ * struct npu_fw_selftest_hdr - boot self-test vector
+ *
+ * A tiny job the device runs at boot over a private flat memory of
+ * @mem_size bytes at NPU VA 0, initialised with @init_size bytes of data
+ * following this header; the stream is at @cs_offset (@cs_size bytes) in
+ * that memory; afterwards @expect_size bytes at VA @expect_offset must
+ * equal the data following the init image.
+ */
+struct npu_fw_selftest_hdr {
+	uint32_t mem_size;
+	uint32_t init_size;
+	uint32_t cs_offset;
+	uint32_t cs_size;
+	uint32_t expect_offset;
+	uint32_t expect_size;
+};
+
+/**
+ * struct npu_fw_image_info - what npu_fw_image_check() found
+ * @fw_version: header fw_version.
+ * @features: NPU_FW_FEAT_*.
+ * @cmdstream_version: NPU_CS_VERSION the image executes.
+ * @hw: the cycle-model table from the image.
+ * @selftest: the self-test section data inside the image, or NULL.
+ * @selftest_size: its size.
+ */
+struct npu_fw_image_info {
+	uint32_t fw_version;
+	uint32_t features;
+	uint32_t cmdstream_version;
+	struct npu_fw_hw_model hw;
+	const void *selftest;
+	uint32_t selftest_size;
+};
+
+/* IEEE CRC-32 (zlib's crc32(): start with 0). */
+uint32_t npu_fw_crc32(uint32_t crc, const void *buf, size_t len);
+
+/*
+ * Check an image: size, magic, format version, header CRC, payload CRC,
+ * command-stream version, sections.  Returns NPU_BOOT_OK or an
+ * NPU_BOOT_ERR_* code (uapi/npu_regs.h); fills @out on success.
+ */
+uint32_t npu_fw_image_check(const void *img, size_t len,
+			    struct npu_fw_image_info *out);
+
+/*
+ * Boot self-test: run the image's self-test job through npu_fw_run() over a
+ * private memory obtained from @env->alloc (the DMA callbacks of @env are
+ * not used).  Returns NPU_BOOT_OK, NPU_FW_BOOT_ERR_SELFTEST or
+ * NPU_BOOT_ERR_SIZE (no memory / bad section).
+ */
+uint32_t npu_fw_selftest(const struct npu_fw_env *env,
+			 const struct npu_fw_image_info *info);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NPU_FW_H */

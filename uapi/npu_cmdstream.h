@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Command-stream format of the NPU, version NPU_CS_VERSION.
+ *
+ * Shared by the firmware (which executes and validates streams), the kernel
+ * driver (which validates them before queueing), the compiler (which emits
+ * them and reads the hardware limits below) and libnpu's CPU fallback (which
+ * calls the same op kernels with the same parameter structures).
+ *
+ * Documentation/command-stream.rst is the prose description.
+ *
+ * A stream is a sequence of little-endian 32-bit words.  Each command is
+ * one header word (NPU_CS_HDR_OP / NPU_CS_HDR_WORDS: opcode in bits 15:0,
+ * command length in 32-bit words, header included, in bits 31:16) followed
+ * by the byte image of the op's parameter structure (struct npu_*_params).
+ * A command may be longer than its structure (a later version appends
+ * fields); the extra words must be zero.  The first command of every stream
+ * is NPU_OP_STREAM (struct npu_stream_params) carrying NPU_CS_VERSION.
+ *
+ * Every buffer operand is an NPU virtual address with a shape and element
+ * type, so that a validator can compute the exact byte range [va, va + len)
+ * each command reads or writes.  Tensors are dense, row-major (last
+ * dimension fastest); 4-D activations are NHWC.
+ */
+#ifndef _UAPI_NPU_CMDSTREAM_H_
+#define _UAPI_NPU_CMDSTREAM_H_
+
+#include <linux/types.h>
+
+#define NPU_CS_VERSION			1
+
+/* ---- command header word ---- */
+#define NPU_CS_HDR(op, words)		((__u32)(op) | ((__u32)(words) << 16))
+#define NPU_CS_HDR_OP(w)		((w) & 0xffffu)
+#define NPU_CS_HDR_WORDS(w)		((w) >> 16)
+
+/* ---- opcodes ---- */
+enum npu_cs_opcode {
+	NPU_OP_NOP = 0,			/* no parameters */
+	NPU_OP_STREAM = 1,		/* struct npu_stream_params, first */
+	NPU_OP_CONV_2D = 2,		/* struct npu_conv_params */
+	NPU_OP_DEPTHWISE_CONV_2D = 3,	/* struct npu_conv_params */
+	NPU_OP_TRANSPOSE_CONV = 4,	/* struct npu_conv_params */
+	NPU_OP_FULLY_CONNECTED = 5,	/* struct npu_fc_params */
+	NPU_OP_ADD = 6,			/* struct npu_eltwise_params */
+	NPU_OP_SUB = 7,			/* struct npu_eltwise_params */
+	NPU_OP_MUL = 8,			/* struct npu_eltwise_params */
+	NPU_OP_AVERAGE_POOL_2D = 9,	/* struct npu_pool_params */
+	NPU_OP_MAX_POOL_2D = 10,	/* struct npu_pool_params */
+	NPU_OP_MEAN = 11,		/* struct npu_mean_params */
+	NPU_OP_PAD = 12,		/* struct npu_pad_params */
+	NPU_OP_TRANSPOSE = 13,		/* struct npu_transpose_params */
+	NPU_OP_CONCAT = 14,		/* struct npu_concat_params */
+	NPU_OP_STRIDED_SLICE = 15,	/* struct npu_slice_params */
+	NPU_OP_COPY = 16,		/* struct npu_copy_params (RESHAPE) */
+	NPU_OP_LUT = 17,		/* struct npu_lut_params */
+	NPU_OP_LEAKY_RELU = 18,		/* struct npu_leaky_relu_params */
+	NPU_OP_COUNT			/* first invalid opcode */
+};
+
+/* ---- element types ---- */
+enum npu_cs_dtype {
+	NPU_DTYPE_INT8 = 1,
+	NPU_DTYPE_INT16 = 2,
+	NPU_DTYPE_INT32 = 3,
+	NPU_DTYPE_INT64 = 4,
+	NPU_DTYPE_UINT8 = 5,
+};
+
+#define NPU_CS_MAX_DIMS			5
+
+/**
+ * struct npu_tensor - one tensor operand, 40 bytes
+ * @addr: NPU virtual address of element 0, aligned to the element size.
+ *        Ignored by the direct-call kernels (they take pointers).
+ * @dims: extents, outermost first; dims[0..rank-1] are >= 1, the rest 0.
+ *        4-D activations are [N, H, W, C].
+ * @dtype: &enum npu_cs_dtype.
+ * @rank: number of dimensions, 0..NPU_CS_MAX_DIMS (0 is a scalar).
+ * @reserved0: zero.
+ * @zero_point: quantization zero point (per-tensor).  The scale is not
+ *              carried: the host folds scales into multipliers.
+ * @reserved1: zero.
+ */
+struct npu_tensor {
+	__u64 addr;
+	__u32 dims[NPU_CS_MAX_DIMS];
+	__u8 dtype;
+	__u8 rank;
+	__u16 reserved0;
+	__s32 zero_point;
+	__u32 reserved1;
+};
+
+/* npu_requant.flags */
+#define NPU_RQ_HAS_BIAS			(1u << 0)
+
+/**
+ * struct npu_requant - requantization of an accumulator, 40 bytes
+ *
+ * out = clamp(MultiplyByQuantizedMultiplier(acc + bias[c], mult, shift)
+ *             + output zero point, act_min, act_max), as TFLite.
+ *
+ * @bias_addr: NPU VA of one bias per output channel (int32 for int8
+ *             activations, int64 for 16x8), if NPU_RQ_HAS_BIAS.
+ * @mult_addr: NPU VA of @count int32 multipliers, if @count > 0.
+ * @shift_addr: NPU VA of @count int32 shifts (TFLite convention: positive
+ *              is a left shift), if @count > 0.
+ * @count: 0: per-tensor, @multiplier and @shift apply to every channel;
+ *         otherwise the number of output channels (per-channel).
+ * @flags: NPU_RQ_*.
+ * @multiplier: per-tensor multiplier (Q31, >= 0) when @count is 0.
+ * @shift: per-tensor shift when @count is 0.
+ */
+struct npu_requant {
+	__u64 bias_addr;
+	__u64 mult_addr;
+	__u64 shift_addr;
+	__u32 count;
+	__u32 flags;
+	__s32 multiplier;
+	__s32 shift;
+};
+
+/**
+ * struct npu_stream_params - NPU_OP_STREAM, first command of a stream
+ * @version: NPU_CS_VERSION the stream was written for.
+ * @flags: zero.
+ */
+struct npu_stream_params {
+	__u32 version;
+	__u32 flags;
+};
+
+/**
+ * struct npu_conv_params - CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV
+ *
+ * Types: int8 input/filter/output with int32 bias (per-channel int8, as
+ * TFLite), or int16 input/output with int8 filter and int64 bias (16x8;
+ * zero points must be 0).  Filter zero point must be 0.
+ *
+ * CONV_2D: filter [Cout, KH, KW, Cin / groups]; groups = Cin / filter Cin.
+ * DEPTHWISE_CONV_2D: filter [1, KH, KW, Cout], Cout = Cin * depth_multiplier.
+ * TRANSPOSE_CONV: filter [Cout, KH, KW, Cin]; dilation must be 1; the
+ *   output shape is given (as TFLite's output_shape input).
+ *
+ * @input: [N, H, W, Cin].
+ * @filter: see above.
+ * @output: [N, OH, OW, Cout].
+ * @rq: requantization; count 0 or Cout.
+ * @stride_h: vertical stride, >= 1.
+ * @stride_w: horizontal stride, >= 1.
+ * @dilation_h: vertical dilation, >= 1.
+ * @dilation_w: horizontal dilation, >= 1.
+ * @pad_top: TFLite padding_values.height (rows before the input).
+ * @pad_left: TFLite padding_values.width.
+ * @depth_multiplier: DEPTHWISE_CONV_2D only, else 0.
+ * @reserved: zero.
+ * @act_min: fused activation lower clamp (quantized).
+ * @act_max: fused activation upper clamp (quantized).
+ */
+struct npu_conv_params {
+	struct npu_tensor input;
+	struct npu_tensor filter;
+	struct npu_tensor output;
+	struct npu_requant rq;
+	__u16 stride_h;
+	__u16 stride_w;
+	__u16 dilation_h;
+	__u16 dilation_w;
+	__u16 pad_top;
+	__u16 pad_left;
+	__u16 depth_multiplier;
+	__u16 reserved;
+	__s32 act_min;
+	__s32 act_max;
+};
+
+/**
+ * struct npu_fc_params - FULLY_CONNECTED
+ *
+ * Types as struct npu_conv_params.  Unlike conv, the filter zero point may
+ * be non-zero for int8 (TFLite's filter_offset).
+ *
+ * @input: [batches, depth] (rank 2; the host flattens).
+ * @filter: [units, depth].
+ * @output: [batches, units].
+ * @rq: requantization; count 0 or units.
+ * @act_min: lower clamp.
+ * @act_max: upper clamp.
+ */
+struct npu_fc_params {
+	struct npu_tensor input;
+	struct npu_tensor filter;
+	struct npu_tensor output;
+	struct npu_requant rq;
+	__s32 act_min;
+	__s32 act_max;
+};
+
+/**
+ * struct npu_eltwise_params - ADD, SUB, MUL with broadcast
+ *
+ * All three tensors have the same rank; each input dimension equals the
+ * output's or is 1 (broadcast).  Types: int8 (ADD, SUB, MUL) or int16 (ADD,
+ * SUB; zero points 0).  ADD/SUB follow TFLite's AddFunc: inputs shifted left
+ * by @left_shift (20 for int8, 15 for int16), scaled by their multipliers,
+ * summed (or subtracted), scaled by the output multiplier.  MUL multiplies
+ * the offset inputs and scales by the output multiplier; input multipliers
+ * and @left_shift must be 0.
+ *
+ * @input1: first operand.
+ * @input2: second operand.
+ * @output: result.
+ * @input1_multiplier: ADD/SUB.
+ * @input1_shift: ADD/SUB.
+ * @input2_multiplier: ADD/SUB.
+ * @input2_shift: ADD/SUB.
+ * @output_multiplier: all.
+ * @output_shift: all.
+ * @left_shift: ADD/SUB, 0..NPU_LIMIT_LEFT_SHIFT.
+ * @act_min: lower clamp.
+ * @act_max: upper clamp.
+ * @reserved: zero.
+ */
+struct npu_eltwise_params {
+	struct npu_tensor input1;
+	struct npu_tensor input2;
+	struct npu_tensor output;
+	__s32 input1_multiplier;
+	__s32 input1_shift;
+	__s32 input2_multiplier;
+	__s32 input2_shift;
+	__s32 output_multiplier;
+	__s32 output_shift;
+	__s32 left_shift;
+	__s32 act_min;
+	__s32 act_max;
+	__u32 reserved;
+};
+
+/**
+ * struct npu_pool_params - AVERAGE_POOL_2D, MAX_POOL_2D
+ *
+ * int8 or int16, input and output quantization equal (as TFLite).
+ *
+ * @input: [N, H, W, C].
+ * @output: [N, OH, OW, C].
+ * @filter_h: window height.
+ * @filter_w: window width.
+ * @stride_h: vertical stride.
+ * @stride_w: horizontal stride.
+ * @pad_top: padding_values.height.
+ * @pad_left: padding_values.width.
+ * @reserved: zero.
+ * @act_min: lower clamp.
+ * @act_max: upper clamp.
+ */
+struct npu_pool_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__u16 filter_h;
+	__u16 filter_w;
+	__u16 stride_h;
+	__u16 stride_w;
+	__u16 pad_top;
+	__u16 pad_left;
+	__u16 reserved[2];
+	__s32 act_min;
+	__s32 act_max;
+};
+
+/**
+ * struct npu_mean_params - MEAN over height and width of an NHWC tensor
+ *
+ * TFLite's int8 reference Mean (reference_integer_ops::Mean): per output
+ * (n, c): acc = sum(in - in_zp); acc = MultiplyByQuantizedMultiplier(acc,
+ * multiplier, shift); rounded division by H*W; + out_zp; clamp to int8.
+ * multiplier/shift come from QuantizeMultiplier(in_scale / out_scale).
+ *
+ * @input: [N, H, W, C] int8.
+ * @output: [N, 1, 1, C] int8 (keep_dims) or [N, C] (rank 2).
+ * @multiplier: Q31.
+ * @shift: TFLite convention.
+ * @axis_mask: must be (1 << 1) | (1 << 2) (H and W) in this version.
+ * @reserved: zero.
+ */
+struct npu_mean_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__s32 multiplier;
+	__s32 shift;
+	__u32 axis_mask;
+	__u32 reserved;
+};
+
+/**
+ * struct npu_pad_params - PAD
+ *
+ * output dims[i] = input dims[i] + before[i] + after[i]; elements outside
+ * the input get @pad_value.  int8 or int16, same zero point.
+ *
+ * @input: rank 1..NPU_CS_MAX_DIMS.
+ * @output: same rank and type.
+ * @before: elements inserted before each dimension (after is implied).
+ * @pad_value: quantized pad value (TFLite: output zero point, or the
+ *             constant_values input).
+ */
+struct npu_pad_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__u32 before[NPU_CS_MAX_DIMS];
+	__s32 pad_value;
+};
+
+/**
+ * struct npu_transpose_params - TRANSPOSE
+ * @input: rank 1..NPU_CS_MAX_DIMS, any 1-, 2- or 4-byte type.
+ * @output: output dims[i] = input dims[perm[i]].
+ * @perm: permutation of 0..rank-1; entries past rank are 0.
+ * @reserved: zero.
+ */
+struct npu_transpose_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__u8 perm[NPU_CS_MAX_DIMS];
+	__u8 reserved[3];
+};
+
+/**
+ * struct npu_concat_params - CONCATENATION, one input per command
+ *
+ * Copies @input into @output at @offset along @axis; a CONCATENATION of k
+ * inputs is k commands.  Quantization of input and output must be equal
+ * (same zero point, and same scale, which the host checks): the copy does
+ * not requantize.  Other dimensions must match.
+ *
+ * @input: the slice.
+ * @output: the whole concatenated tensor.
+ * @axis: 0..rank-1.
+ * @offset: position of @input along @axis.
+ */
+struct npu_concat_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__u32 axis;
+	__u32 offset;
+};
+
+/**
+ * struct npu_slice_params - STRIDED_SLICE with masks already resolved
+ *
+ * output[i0..i4] = input[begin[d] + i_d * strides[d] for each d].  Every
+ * selected index lies inside the input (the validator checks the first and
+ * the last).  Same type and quantization.
+ *
+ * @input: rank 1..NPU_CS_MAX_DIMS.
+ * @output: same rank; dims are the element counts per dimension.
+ * @begin: first index per dimension.
+ * @strides: step per dimension, non-zero (negative walks backwards).
+ */
+struct npu_slice_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__s32 begin[NPU_CS_MAX_DIMS];
+	__s32 strides[NPU_CS_MAX_DIMS];
+};
+
+/**
+ * struct npu_copy_params - COPY (RESHAPE and plain moves)
+ * @input: any shape.
+ * @output: same byte size.
+ */
+struct npu_copy_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+};
+
+/* npu_lut_params.function: what the table computes (for reports only). */
+#define NPU_LUT_OTHER			0
+#define NPU_LUT_LOGISTIC		1
+#define NPU_LUT_TANH			2
+
+/**
+ * struct npu_lut_params - table-driven activation (LOGISTIC, TANH)
+ *
+ * int8: out = table[in + 128], table of 256 int8.
+ * int16: TFLite's 513-entry interpolated lookup (lut_lookup for int16):
+ *   index = 256 + (in >> 7), frac = in & 0x7f,
+ *   out = table[index] + ((table[index + 1] - table[index]) * frac + 64) >> 7
+ *   with the table of 513 int16.
+ * The host builds the table (firmware/host/) so quantization is baked in.
+ *
+ * @input: int8 or int16.
+ * @output: same type and shape.
+ * @table_addr: NPU VA of the table.
+ * @function: NPU_LUT_*.
+ * @reserved: zero.
+ */
+struct npu_lut_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__u64 table_addr;
+	__u32 function;
+	__u32 reserved;
+};
+
+/**
+ * struct npu_leaky_relu_params - LEAKY_RELU as TFLite's QuantizeLeakyRelu
+ *
+ * v = in - in_zp; out = out_zp + MultiplyByQuantizedMultiplier(v,
+ * v >= 0 ? identity : alpha); saturate to the type.  int8 or int16.
+ *
+ * @input: any shape.
+ * @output: same shape and type.
+ * @multiplier_identity: in_scale / out_scale.
+ * @shift_identity: its shift.
+ * @multiplier_alpha: alpha * in_scale / out_scale.
+ * @shift_alpha: its shift.
+ */
+struct npu_leaky_relu_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__s32 multiplier_identity;
+	__s32 shift_identity;
+	__s32 multiplier_alpha;
+	__s32 shift_alpha;
+};
+
+/* ---- hardware model: one definition, reported by the device's ID and
+ * configuration registers (NPU_REG_MAC_COUNT, _SRAM_SIZE, _CLOCK_MHZ,
+ * _DRAM_BPC) and used by the firmware cycle model and the compiler. ---- */
+#define NPU_HW_MACS_PER_CYCLE		1152	/* int8 x int8 */
+#define NPU_HW_MACS_PER_CYCLE_16X8	576	/* int16 x int8: half rate */
+#define NPU_HW_CLOCK_MHZ		1000
+#define NPU_HW_SRAM_SIZE		(1024u * 1024u)
+#define NPU_HW_DRAM_BYTES_PER_CYCLE	16
+#define NPU_HW_ELEMS_PER_CYCLE		64	/* elementwise/data movement */
+#define NPU_HW_CMD_OVERHEAD_CYCLES	200	/* decode + DMA setup */
+
+/* ---- hardware limits: anything outside goes to the CPU ---- */
+#define NPU_LIMIT_DIM			65535	/* any tensor dimension */
+#define NPU_LIMIT_TENSOR_BYTES		(1u << 28)	/* one operand */
+#define NPU_LIMIT_CHANNELS		16384	/* conv/fc channels, units */
+#define NPU_LIMIT_KERNEL		16	/* conv kernel height, width */
+#define NPU_LIMIT_STRIDE		4	/* conv, pool, transpose conv */
+#define NPU_LIMIT_DILATION		4
+#define NPU_LIMIT_POOL			32	/* pool window height, width */
+#define NPU_LIMIT_PAD			255	/* conv/pool padding, PAD before/after */
+#define NPU_LIMIT_ACCUM_DEPTH		65536	/* KH*KW*Cin per output, FC depth */
+#define NPU_LIMIT_LEFT_SHIFT		20	/* ADD/SUB input left shift */
+#define NPU_LIMIT_STREAM_BYTES		(1u << 20)
+#define NPU_LIMIT_CMD_WORDS		0xffffu
+
+#endif /* _UAPI_NPU_CMDSTREAM_H_ */
