@@ -1,0 +1,950 @@
+// SPDX-License-Identifier: MIT
+/*
+ * TFLite model reader: flatbuffer (schema.fbs, "TFL3") -> struct npu_graph.
+ *
+ * Field numbers below are the declaration order in TFLite's schema.fbs
+ * (unions take two slots: the type byte, then the value).  Every access goes
+ * through fb.c, which bounds-checks it; this file checks the meaning: indices,
+ * types, sizes, versions and the data flow between operators.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "npu_tflite.h"
+#include "fb.h"
+
+/* Model */
+enum { MODEL_VERSION, MODEL_OPERATOR_CODES, MODEL_SUBGRAPHS, MODEL_DESCRIPTION, MODEL_BUFFERS };
+/* OperatorCode */
+enum { OPCODE_DEPRECATED_BUILTIN, OPCODE_CUSTOM, OPCODE_VERSION, OPCODE_BUILTIN };
+/* SubGraph */
+enum { SG_TENSORS, SG_INPUTS, SG_OUTPUTS, SG_OPERATORS, SG_NAME };
+/* Tensor */
+enum { TENSOR_SHAPE, TENSOR_TYPE, TENSOR_BUFFER, TENSOR_NAME, TENSOR_QUANT,
+       TENSOR_IS_VARIABLE, TENSOR_SPARSITY };
+/* QuantizationParameters */
+enum { QUANT_MIN, QUANT_MAX, QUANT_SCALE, QUANT_ZERO_POINT, QUANT_DETAILS_TYPE,
+       QUANT_DETAILS, QUANT_DIM };
+/* Buffer */
+enum { BUFFER_DATA, BUFFER_OFFSET, BUFFER_SIZE };
+/* Operator */
+enum { OP_OPCODE_INDEX, OP_INPUTS, OP_OUTPUTS, OP_OPTIONS_TYPE, OP_OPTIONS,
+       OP_CUSTOM_OPTIONS, OP_CUSTOM_OPTIONS_FORMAT, OP_MUTATING, OP_INTERMEDIATES,
+       OP_LARGE_CUSTOM_OFFSET, OP_LARGE_CUSTOM_SIZE };
+
+/* BuiltinOptions union member numbers (1-based, schema order). */
+enum {
+	OPTS_CONV2D = 1, OPTS_DEPTHWISE = 2, OPTS_POOL2D = 5, OPTS_SVDF = 6,
+	OPTS_FC = 8, OPTS_SOFTMAX = 9, OPTS_CONCAT = 10, OPTS_ADD = 11,
+	OPTS_RESHAPE = 17, OPTS_MUL = 21, OPTS_SUB = 28, OPTS_REDUCER = 27,
+	OPTS_STRIDED_SLICE = 32, OPTS_TRANSPOSE_CONV = 49, OPTS_LEAKY_RELU = 75,
+};
+
+/* Largest tensor accepted: keeps every later size computation in range. */
+#define MAX_TENSOR_BYTES (1ull << 31)
+
+struct opcode {
+	int32_t builtin;
+	int32_t version;
+	const char *custom;	/* points into the buffer, NUL-terminated */
+};
+
+struct rd {
+	struct fb fb;
+	struct npu_graph *g;
+	uint32_t num_codes;
+	struct opcode *codes;
+	struct fb_vec buffers;
+	char what[128];
+};
+
+#define FAIL(rd, code, ...)					\
+	do {							\
+		fb_fail(&(rd)->fb, __VA_ARGS__);		\
+		return (code);					\
+	} while (0)
+
+/* Fail with -EINVAL (the fb layer has written the message). */
+#define CHECK(expr)						\
+	do {							\
+		if (!(expr))					\
+			return -EINVAL;				\
+	} while (0)
+
+/* ---- op knowledge: versions and arity ---- */
+
+struct op_info {
+	int32_t builtin;
+	int max_version;
+	uint8_t min_in, max_in;
+	uint8_t optional_in;	/* bit i: input i may be -1 */
+	uint8_t options;	/* expected BuiltinOptions member, 0 = none parsed */
+};
+
+static const struct op_info op_table[] = {
+	{ NPU_OP_ADD, 5, 2, 2, 0, OPTS_ADD },
+	{ NPU_OP_AVERAGE_POOL_2D, 3, 1, 1, 0, OPTS_POOL2D },
+	{ NPU_OP_CONCATENATION, 4, 1, 255, 0, OPTS_CONCAT },
+	{ NPU_OP_CONV_2D, 8, 2, 3, 1u << 2, OPTS_CONV2D },
+	{ NPU_OP_DEPTHWISE_CONV_2D, 7, 2, 3, 1u << 2, OPTS_DEPTHWISE },
+	{ NPU_OP_DEQUANTIZE, 6, 1, 1, 0, 0 },
+	{ NPU_OP_FULLY_CONNECTED, 12, 2, 3, 1u << 2, OPTS_FC },
+	{ NPU_OP_LOGISTIC, 3, 1, 1, 0, 0 },
+	{ NPU_OP_MAX_POOL_2D, 3, 1, 1, 0, OPTS_POOL2D },
+	{ NPU_OP_MUL, 7, 2, 2, 0, OPTS_MUL },
+	{ NPU_OP_RELU, 3, 1, 1, 0, 0 },
+	{ NPU_OP_RELU6, 3, 1, 1, 0, 0 },
+	{ NPU_OP_RESHAPE, 2, 1, 2, 1u << 1, OPTS_RESHAPE },
+	{ NPU_OP_SOFTMAX, 3, 1, 1, 0, OPTS_SOFTMAX },
+	{ NPU_OP_SVDF, 4, 5, 5, 1u << 3, OPTS_SVDF },
+	{ NPU_OP_TANH, 3, 1, 1, 0, 0 },
+	{ NPU_OP_PAD, 4, 2, 2, 0, 0 },
+	{ NPU_OP_TRANSPOSE, 6, 2, 2, 0, 0 },
+	{ NPU_OP_MEAN, 3, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_OP_SUB, 5, 2, 2, 0, OPTS_SUB },
+	{ NPU_OP_STRIDED_SLICE, 8, 4, 4, 0, OPTS_STRIDED_SLICE },
+	{ NPU_OP_TRANSPOSE_CONV, 5, 3, 4, 1u << 3, OPTS_TRANSPOSE_CONV },
+	{ NPU_OP_LEAKY_RELU, 2, 1, 1, 0, OPTS_LEAKY_RELU },
+	{ NPU_OP_QUANTIZE, 3, 1, 1, 0, 0 },
+};
+
+static const struct op_info *find_op(int32_t builtin)
+{
+	for (size_t i = 0; i < sizeof(op_table) / sizeof(op_table[0]); i++)
+		if (op_table[i].builtin == builtin)
+			return &op_table[i];
+	return NULL;
+}
+
+int npu_tflite_max_op_version(int builtin)
+{
+	const struct op_info *info = find_op(builtin);
+
+	return info ? info->max_version : 0;
+}
+
+static bool dtype_known(uint8_t t)
+{
+	switch (t) {
+	case NPU_DTYPE_FLOAT32: case NPU_DTYPE_INT32: case NPU_DTYPE_UINT8:
+	case NPU_DTYPE_INT64: case NPU_DTYPE_BOOL: case NPU_DTYPE_INT16:
+	case NPU_DTYPE_INT8:
+		return true;
+	}
+	return false;
+}
+
+static const char *tflite_type_name(uint8_t t)
+{
+	static const char *const names[] = {
+		"FLOAT32", "FLOAT16", "INT32", "UINT8", "INT64", "STRING", "BOOL",
+		"INT16", "COMPLEX64", "INT8", "FLOAT64", "COMPLEX128", "UINT64",
+		"RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4",
+	};
+
+	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
+}
+
+/* ---- model-level tables ---- */
+
+static int read_opcodes(struct rd *rd, const struct fb_table *model)
+{
+	struct fb_vec v;
+
+	CHECK(fb_get_vec(&rd->fb, model, MODEL_OPERATOR_CODES, 4, &v, "model operator_codes"));
+	rd->num_codes = v.count;
+	rd->codes = calloc(v.count ? v.count : 1, sizeof(*rd->codes));
+	if (!rd->codes)
+		FAIL(rd, -ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < v.count; i++) {
+		struct opcode *c = &rd->codes[i];
+		struct fb_table t;
+		uint8_t dep;
+		int32_t code;
+		uint32_t len;
+
+		snprintf(rd->what, sizeof(rd->what), "operator code %u", i);
+		CHECK(fb_vec_table(&rd->fb, &v, i, &t, rd->what));
+		CHECK(fb_get_u8(&rd->fb, &t, OPCODE_DEPRECATED_BUILTIN, 0, &dep, rd->what));
+		CHECK(fb_get_i32(&rd->fb, &t, OPCODE_BUILTIN, 0, &code, rd->what));
+		CHECK(fb_get_i32(&rd->fb, &t, OPCODE_VERSION, 1, &c->version, rd->what));
+		CHECK(fb_get_str(&rd->fb, &t, OPCODE_CUSTOM, &c->custom, &len, rd->what));
+		/* As TFLite's GetBuiltinCode(): the larger of the two fields. */
+		c->builtin = code > (int8_t)dep ? code : (int8_t)dep;
+		if (c->builtin < 0)
+			FAIL(rd, -EINVAL, "operator code %u: invalid builtin code %d", i, c->builtin);
+		if (c->version < 1)
+			FAIL(rd, -EINVAL, "operator code %u: %s has invalid version %d",
+			     i, npu_op_name(c->builtin), c->version);
+		if (c->builtin == NPU_OP_CUSTOM && !c->custom)
+			FAIL(rd, -EINVAL, "operator code %u: CUSTOM operator without a name", i);
+		{
+			const struct op_info *info = find_op(c->builtin);
+
+			if (info && c->version > info->max_version)
+				FAIL(rd, -ENOTSUP,
+				     "operator code %u: %s version %d is not supported (newest known version is %d)",
+				     i, npu_op_name(c->builtin), c->version, info->max_version);
+		}
+	}
+	return 0;
+}
+
+/* Constant data of buffer @idx: *data = NULL, *size = 0 if empty. */
+static int buffer_data(struct rd *rd, uint32_t idx, const uint8_t **data, uint64_t *size,
+		       const char *what)
+{
+	struct fb_table b;
+	struct fb_vec d;
+	uint64_t off, sz;
+
+	*data = NULL;
+	*size = 0;
+	if (idx >= rd->buffers.count)
+		FAIL(rd, -EINVAL, "%s: buffer index %u out of range (the model has %u buffers)",
+		     what, idx, rd->buffers.count);
+	snprintf(rd->what, sizeof(rd->what), "buffer %u", idx);
+	CHECK(fb_vec_table(&rd->fb, &rd->buffers, idx, &b, rd->what));
+	CHECK(fb_get_vec(&rd->fb, &b, BUFFER_DATA, 1, &d, rd->what));
+	CHECK(fb_get_u64(&rd->fb, &b, BUFFER_OFFSET, 0, &off, rd->what));
+	CHECK(fb_get_u64(&rd->fb, &b, BUFFER_SIZE, 0, &sz, rd->what));
+	if (d.count) {
+		*data = rd->fb.data + d.pos;
+		*size = d.count;
+	} else if (off > 1) {
+		/* Large-model layout: data outside the flatbuffer, file-relative. */
+		if (off > rd->fb.len || sz > rd->fb.len - off)
+			FAIL(rd, -EINVAL,
+			     "buffer %u: external data at offset %" PRIu64 " size %" PRIu64
+			     " runs past the end of the %zu-byte file", idx, off, sz, rd->fb.len);
+		*data = rd->fb.data + off;
+		*size = sz;
+	}
+	return 0;
+}
+
+static char *dup_str(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+static void format_shape(const struct npu_tensor *t, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	n += (size_t)snprintf(buf, len, "[");
+	for (int32_t i = 0; i < t->rank && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%d", i ? "," : "", t->shape[i]);
+	if (n < len)
+		snprintf(buf + n, len - n, "]");
+}
+
+static int read_quant(struct rd *rd, const struct fb_table *tt, uint32_t idx,
+		      struct npu_tensor *t)
+{
+	struct fb_table q;
+	struct fb_vec scale, zp;
+	bool present;
+	uint8_t details;
+
+	snprintf(rd->what, sizeof(rd->what), "tensor %u quantization", idx);
+	CHECK(fb_get_table(&rd->fb, tt, TENSOR_QUANT, &q, &present, rd->what));
+	if (!present)
+		return 0;
+	CHECK(fb_get_u8(&rd->fb, &q, QUANT_DETAILS_TYPE, 0, &details, rd->what));
+	if (details)
+		FAIL(rd, -ENOTSUP, "tensor %u ('%s'): custom quantization is not supported",
+		     idx, t->name);
+	CHECK(fb_get_vec(&rd->fb, &q, QUANT_SCALE, 4, &scale, rd->what));
+	CHECK(fb_get_vec(&rd->fb, &q, QUANT_ZERO_POINT, 8, &zp, rd->what));
+	CHECK(fb_get_i32(&rd->fb, &q, QUANT_DIM, 0, &t->quant.quantized_dimension, rd->what));
+	if (!scale.count)
+		return 0;	/* min/max only: not quantized for inference */
+	if (zp.count && zp.count != scale.count)
+		FAIL(rd, -EINVAL, "tensor %u ('%s'): quantization has %u scales but %u zero points",
+		     idx, t->name, scale.count, zp.count);
+	if (scale.count > 1) {
+		int32_t d = t->quant.quantized_dimension;
+
+		/*
+		 * Old converters wrote the weights' dimension (3) into rank-1
+		 * bias tensors; TFLite never reads it there, so neither do we.
+		 */
+		if (t->rank == 1 && (d < 0 || d >= t->rank))
+			d = t->quant.quantized_dimension = 0;
+		if (d < 0 || d >= t->rank)
+			FAIL(rd, -EINVAL, "tensor %u ('%s'): quantized dimension %d out of range for rank %d",
+			     idx, t->name, d, t->rank);
+		if ((uint32_t)t->shape[d] != scale.count)
+			FAIL(rd, -EINVAL,
+			     "tensor %u ('%s'): %u per-channel scales but dimension %d has %d entries",
+			     idx, t->name, scale.count, d, t->shape[d]);
+	}
+	t->quant.scale = calloc(scale.count, sizeof(float));
+	t->quant.zero_point = calloc(scale.count, sizeof(int32_t));
+	if (!t->quant.scale || !t->quant.zero_point)
+		FAIL(rd, -ENOMEM, "out of memory");
+	t->quant.count = scale.count;
+	for (uint32_t i = 0; i < scale.count; i++) {
+		uint32_t bits = fb_read_u32(&rd->fb, scale.pos + 4 * i);
+		float s;
+
+		memcpy(&s, &bits, sizeof(s));
+		if (!isfinite(s) || s < 0)
+			FAIL(rd, -EINVAL, "tensor %u ('%s'): invalid quantization scale %g",
+			     idx, t->name, (double)s);
+		t->quant.scale[i] = s;
+		if (zp.count) {
+			int64_t z = (int64_t)((uint64_t)fb_read_u32(&rd->fb, zp.pos + 8 * i) |
+					      (uint64_t)fb_read_u32(&rd->fb, zp.pos + 8 * i + 4) << 32);
+
+			if (z < INT32_MIN || z > INT32_MAX)
+				FAIL(rd, -EINVAL, "tensor %u ('%s'): zero point %" PRId64 " out of range",
+				     idx, t->name, z);
+			t->quant.zero_point[i] = (int32_t)z;
+		}
+	}
+	return 0;
+}
+
+static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
+{
+	struct npu_tensor *t = &rd->g->tensors[idx];
+	struct fb_table tt, sp;
+	struct fb_vec shape;
+	const char *name;
+	uint32_t name_len, buf_idx;
+	uint8_t type, var;
+	bool present;
+	const uint8_t *data;
+	uint64_t data_size, elems = 1;
+	int ret;
+
+	snprintf(rd->what, sizeof(rd->what), "tensor %u", idx);
+	CHECK(fb_vec_table(&rd->fb, tv, idx, &tt, rd->what));
+	CHECK(fb_get_str(&rd->fb, &tt, TENSOR_NAME, &name, &name_len, rd->what));
+	t->name = dup_str(name);
+	if (!t->name)
+		FAIL(rd, -ENOMEM, "out of memory");
+	CHECK(fb_get_vec(&rd->fb, &tt, TENSOR_SHAPE, 4, &shape, rd->what));
+	CHECK(fb_get_u8(&rd->fb, &tt, TENSOR_TYPE, 0, &type, rd->what));
+	CHECK(fb_get_u32(&rd->fb, &tt, TENSOR_BUFFER, 0, &buf_idx, rd->what));
+	CHECK(fb_get_u8(&rd->fb, &tt, TENSOR_IS_VARIABLE, 0, &var, rd->what));
+	CHECK(fb_get_table(&rd->fb, &tt, TENSOR_SPARSITY, &sp, &present, rd->what));
+	if (present)
+		FAIL(rd, -ENOTSUP, "tensor %u ('%s'): sparse tensors are not supported", idx, t->name);
+	if (!dtype_known(type))
+		FAIL(rd, -ENOTSUP, "tensor %u ('%s'): type %s is not supported",
+		     idx, t->name, tflite_type_name(type));
+	t->type = (enum npu_dtype)type;
+	t->is_variable = var != 0;
+	if (shape.count > NPU_GRAPH_MAX_DIMS)
+		FAIL(rd, -ENOTSUP, "tensor %u ('%s'): rank %u exceeds the supported %d dimensions",
+		     idx, t->name, shape.count, NPU_GRAPH_MAX_DIMS);
+	t->rank = (int32_t)shape.count;
+	for (uint32_t i = 0; i < shape.count; i++) {
+		int32_t d = fb_read_i32(&rd->fb, shape.pos + 4 * i);
+
+		if (d < 0)
+			FAIL(rd, -EINVAL, "tensor %u ('%s'): dimension %u is %d (dynamic shapes are not supported)",
+			     idx, t->name, i, d);
+		t->shape[i] = d;
+		elems *= (uint64_t)d;	/* d < 2^31, elems <= 2^31 below: no overflow */
+		if (elems * npu_dtype_size(t->type) > MAX_TENSOR_BYTES)
+			FAIL(rd, -EINVAL, "tensor %u ('%s'): shape is too large (more than %llu bytes)",
+			     idx, t->name, MAX_TENSOR_BYTES);
+	}
+	t->elements = (size_t)elems;
+	t->bytes = (size_t)elems * npu_dtype_size(t->type);
+
+	ret = read_quant(rd, &tt, idx, t);
+	if (ret)
+		return ret;
+
+	snprintf(rd->what, sizeof(rd->what), "tensor %u ('%.60s')", idx, t->name);
+	ret = buffer_data(rd, buf_idx, &data, &data_size, rd->what);
+	if (ret)
+		return ret;
+	if (data) {
+		if (data_size != t->bytes) {
+			char s[96];
+
+			format_shape(t, s, sizeof(s));
+			FAIL(rd, -EINVAL,
+			     "tensor %u ('%s'): constant buffer %u has %" PRIu64
+			     " bytes but shape %s of %s needs %zu",
+			     idx, t->name, buf_idx, data_size, s, npu_dtype_name(t->type), t->bytes);
+		}
+		if (posix_memalign(&t->data, 64, data_size ? data_size : 1))
+			FAIL(rd, -ENOMEM, "out of memory");
+		memcpy(t->data, data, data_size);
+		t->data_size = data_size;
+	}
+	return 0;
+}
+
+/* ---- builtin options ---- */
+
+static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
+			const struct fb_table *ot, uint8_t opts_type, bool present)
+{
+	const struct op_info *info = find_op(op->builtin);
+	struct fb *fb = &rd->fb;
+	const char *w;
+	struct fb_table empty = { 0 };
+	const struct fb_table *t = present ? ot : &empty;
+
+	if (!info || !info->options)
+		return 0;
+	if (present && opts_type != info->options)
+		FAIL(rd, -EINVAL, "operator %u (%s): builtin options of union type %u, expected %u",
+		     idx, npu_op_name(op->builtin), opts_type, info->options);
+	snprintf(rd->what, sizeof(rd->what), "operator %u options", idx);
+	w = rd->what;
+
+	switch (op->builtin) {
+	case NPU_OP_CONV_2D: {
+		struct npu_conv_options *o = &op->options.conv;
+		uint8_t pad, act, bias;
+
+		op->options_kind = NPU_OPTS_CONV;
+		CHECK(fb_get_u8(fb, t, 0, 0, &pad, w));
+		CHECK(fb_get_i32(fb, t, 1, 0, &o->stride_w, w));
+		CHECK(fb_get_i32(fb, t, 2, 0, &o->stride_h, w));
+		CHECK(fb_get_u8(fb, t, 3, 0, &act, w));
+		CHECK(fb_get_i32(fb, t, 4, 1, &o->dilation_w, w));
+		CHECK(fb_get_i32(fb, t, 5, 1, &o->dilation_h, w));
+		CHECK(fb_get_u8(fb, t, 6, 0, &bias, w));
+		o->padding = pad;
+		o->activation = act;
+		o->quantized_bias_type = bias;
+		break;
+	}
+	case NPU_OP_DEPTHWISE_CONV_2D: {
+		struct npu_conv_options *o = &op->options.conv;
+		uint8_t pad, act;
+
+		op->options_kind = NPU_OPTS_CONV;
+		CHECK(fb_get_u8(fb, t, 0, 0, &pad, w));
+		CHECK(fb_get_i32(fb, t, 1, 0, &o->stride_w, w));
+		CHECK(fb_get_i32(fb, t, 2, 0, &o->stride_h, w));
+		CHECK(fb_get_i32(fb, t, 3, 0, &o->depth_multiplier, w));
+		CHECK(fb_get_u8(fb, t, 4, 0, &act, w));
+		CHECK(fb_get_i32(fb, t, 5, 1, &o->dilation_w, w));
+		CHECK(fb_get_i32(fb, t, 6, 1, &o->dilation_h, w));
+		o->padding = pad;
+		o->activation = act;
+		break;
+	}
+	case NPU_OP_AVERAGE_POOL_2D:
+	case NPU_OP_MAX_POOL_2D: {
+		struct npu_pool_options *o = &op->options.pool;
+		uint8_t pad, act;
+
+		op->options_kind = NPU_OPTS_POOL;
+		CHECK(fb_get_u8(fb, t, 0, 0, &pad, w));
+		CHECK(fb_get_i32(fb, t, 1, 0, &o->stride_w, w));
+		CHECK(fb_get_i32(fb, t, 2, 0, &o->stride_h, w));
+		CHECK(fb_get_i32(fb, t, 3, 0, &o->filter_w, w));
+		CHECK(fb_get_i32(fb, t, 4, 0, &o->filter_h, w));
+		CHECK(fb_get_u8(fb, t, 5, 0, &act, w));
+		o->padding = pad;
+		o->activation = act;
+		break;
+	}
+	case NPU_OP_SVDF: {
+		struct npu_svdf_options *o = &op->options.svdf;
+		uint8_t act, asym;
+
+		op->options_kind = NPU_OPTS_SVDF;
+		CHECK(fb_get_i32(fb, t, 0, 0, &o->rank, w));
+		CHECK(fb_get_u8(fb, t, 1, 0, &act, w));
+		CHECK(fb_get_u8(fb, t, 2, 0, &asym, w));
+		o->activation = act;
+		o->asymmetric_quantize_inputs = asym;
+		break;
+	}
+	case NPU_OP_FULLY_CONNECTED: {
+		struct npu_fc_options *o = &op->options.fc;
+		uint8_t act, fmt, keep, asym, bias;
+
+		op->options_kind = NPU_OPTS_FC;
+		CHECK(fb_get_u8(fb, t, 0, 0, &act, w));
+		CHECK(fb_get_u8(fb, t, 1, 0, &fmt, w));
+		CHECK(fb_get_u8(fb, t, 2, 0, &keep, w));
+		CHECK(fb_get_u8(fb, t, 3, 0, &asym, w));
+		CHECK(fb_get_u8(fb, t, 4, 0, &bias, w));
+		o->activation = act;
+		o->weights_format = fmt;
+		o->keep_num_dims = keep;
+		o->asymmetric_quantize_inputs = asym;
+		o->quantized_bias_type = bias;
+		break;
+	}
+	case NPU_OP_SOFTMAX:
+		op->options_kind = NPU_OPTS_SOFTMAX;
+		CHECK(fb_get_f32(fb, t, 0, 0.0f, &op->options.softmax.beta, w));
+		break;
+	case NPU_OP_CONCATENATION: {
+		uint8_t act;
+
+		op->options_kind = NPU_OPTS_CONCAT;
+		CHECK(fb_get_i32(fb, t, 0, 0, &op->options.concat.axis, w));
+		CHECK(fb_get_u8(fb, t, 1, 0, &act, w));
+		op->options.concat.activation = act;
+		break;
+	}
+	case NPU_OP_ADD:
+	case NPU_OP_SUB:
+	case NPU_OP_MUL: {
+		uint8_t act, pot = 1;
+
+		op->options_kind = NPU_OPTS_ELTWISE;
+		CHECK(fb_get_u8(fb, t, 0, 0, &act, w));
+		if (op->builtin != NPU_OP_MUL)
+			CHECK(fb_get_u8(fb, t, 1, 1, &pot, w));
+		op->options.eltwise.activation = act;
+		op->options.eltwise.pot_scale_int16 = op->builtin != NPU_OP_MUL && pot;
+		break;
+	}
+	case NPU_OP_RESHAPE: {
+		struct npu_reshape_options *o = &op->options.reshape;
+		struct fb_vec ns;
+
+		op->options_kind = NPU_OPTS_RESHAPE;
+		o->num_dims = -1;
+		if (!present)
+			break;
+		CHECK(fb_get_vec(fb, t, 0, 4, &ns, w));
+		if (ns.count > NPU_GRAPH_MAX_DIMS)
+			FAIL(rd, -ENOTSUP, "operator %u (RESHAPE): new_shape has %u dimensions, at most %d supported",
+			     idx, ns.count, NPU_GRAPH_MAX_DIMS);
+		/* An absent vector means "use the shape input", as in TFLite. */
+		if (ns.pos) {
+			o->num_dims = (int32_t)ns.count;
+			for (uint32_t i = 0; i < ns.count; i++)
+				o->new_shape[i] = fb_read_i32(fb, ns.pos + 4 * i);
+		}
+		break;
+	}
+	case NPU_OP_MEAN: {
+		uint8_t keep;
+
+		op->options_kind = NPU_OPTS_REDUCER;
+		CHECK(fb_get_u8(fb, t, 0, 0, &keep, w));
+		op->options.reducer.keep_dims = keep;
+		break;
+	}
+	case NPU_OP_STRIDED_SLICE: {
+		struct npu_strided_slice_options *o = &op->options.strided_slice;
+		uint8_t off;
+
+		op->options_kind = NPU_OPTS_STRIDED_SLICE;
+		CHECK(fb_get_i32(fb, t, 0, 0, &o->begin_mask, w));
+		CHECK(fb_get_i32(fb, t, 1, 0, &o->end_mask, w));
+		CHECK(fb_get_i32(fb, t, 2, 0, &o->ellipsis_mask, w));
+		CHECK(fb_get_i32(fb, t, 3, 0, &o->new_axis_mask, w));
+		CHECK(fb_get_i32(fb, t, 4, 0, &o->shrink_axis_mask, w));
+		CHECK(fb_get_u8(fb, t, 5, 0, &off, w));
+		o->offset = off;
+		break;
+	}
+	case NPU_OP_TRANSPOSE_CONV: {
+		struct npu_transpose_conv_options *o = &op->options.transpose_conv;
+		uint8_t pad, act, bias;
+
+		op->options_kind = NPU_OPTS_TRANSPOSE_CONV;
+		CHECK(fb_get_u8(fb, t, 0, 0, &pad, w));
+		CHECK(fb_get_i32(fb, t, 1, 0, &o->stride_w, w));
+		CHECK(fb_get_i32(fb, t, 2, 0, &o->stride_h, w));
+		CHECK(fb_get_u8(fb, t, 3, 0, &act, w));
+		CHECK(fb_get_u8(fb, t, 4, 0, &bias, w));
+		o->padding = pad;
+		o->activation = act;
+		o->quantized_bias_type = bias;
+		break;
+	}
+	case NPU_OP_LEAKY_RELU:
+		op->options_kind = NPU_OPTS_LEAKY_RELU;
+		CHECK(fb_get_f32(fb, t, 0, 0.0f, &op->options.leaky_relu.alpha, w));
+		break;
+	}
+	return 0;
+}
+
+/* Sanity of the parsed options: values later code divides or loops by. */
+static int check_options(struct rd *rd, uint32_t idx, const struct npu_op *op)
+{
+	const char *name = npu_op_name(op->builtin);
+	int32_t pad = 0, act = 0;
+
+	switch (op->options_kind) {
+	case NPU_OPTS_CONV: {
+		const struct npu_conv_options *o = &op->options.conv;
+
+		if (o->stride_w < 1 || o->stride_h < 1)
+			FAIL(rd, -EINVAL, "operator %u (%s): invalid stride %dx%d", idx, name,
+			     o->stride_w, o->stride_h);
+		if (o->dilation_w < 1 || o->dilation_h < 1)
+			FAIL(rd, -EINVAL, "operator %u (%s): invalid dilation %dx%d", idx, name,
+			     o->dilation_w, o->dilation_h);
+		if (o->depth_multiplier < 0)
+			FAIL(rd, -EINVAL, "operator %u (%s): invalid depth multiplier %d", idx, name,
+			     o->depth_multiplier);
+		pad = o->padding;
+		act = o->activation;
+		break;
+	}
+	case NPU_OPTS_POOL: {
+		const struct npu_pool_options *o = &op->options.pool;
+
+		if (o->stride_w < 1 || o->stride_h < 1)
+			FAIL(rd, -EINVAL, "operator %u (%s): invalid stride %dx%d", idx, name,
+			     o->stride_w, o->stride_h);
+		if (o->filter_w < 1 || o->filter_h < 1)
+			FAIL(rd, -EINVAL, "operator %u (%s): invalid filter %dx%d", idx, name,
+			     o->filter_w, o->filter_h);
+		pad = o->padding;
+		act = o->activation;
+		break;
+	}
+	case NPU_OPTS_TRANSPOSE_CONV: {
+		const struct npu_transpose_conv_options *o = &op->options.transpose_conv;
+
+		if (o->stride_w < 1 || o->stride_h < 1)
+			FAIL(rd, -EINVAL, "operator %u (%s): invalid stride %dx%d", idx, name,
+			     o->stride_w, o->stride_h);
+		pad = o->padding;
+		act = o->activation;
+		break;
+	}
+	case NPU_OPTS_FC: act = op->options.fc.activation; break;
+	case NPU_OPTS_ELTWISE: act = op->options.eltwise.activation; break;
+	case NPU_OPTS_CONCAT: act = op->options.concat.activation; break;
+	case NPU_OPTS_SVDF:
+		act = op->options.svdf.activation;
+		if (op->options.svdf.rank < 1)
+			FAIL(rd, -EINVAL, "operator %u (SVDF): invalid rank %d", idx,
+			     op->options.svdf.rank);
+		break;
+	default:
+		break;
+	}
+	if (pad != NPU_PADDING_SAME && pad != NPU_PADDING_VALID)
+		FAIL(rd, -EINVAL, "operator %u (%s): invalid padding %d", idx, name, pad);
+	if (act < NPU_ACT_NONE || act > NPU_ACT_SIGN_BIT)
+		FAIL(rd, -EINVAL, "operator %u (%s): invalid fused activation %d", idx, name, act);
+	return 0;
+}
+
+static int read_index_vec(struct rd *rd, const struct fb_table *t, unsigned int id,
+			  uint32_t *count, int32_t **out, const char *what)
+{
+	struct fb_vec v;
+
+	CHECK(fb_get_vec(&rd->fb, t, id, 4, &v, what));
+	*out = calloc(v.count ? v.count : 1, sizeof(int32_t));
+	if (!*out)
+		FAIL(rd, -ENOMEM, "out of memory");
+	*count = v.count;
+	for (uint32_t i = 0; i < v.count; i++)
+		(*out)[i] = fb_read_i32(&rd->fb, v.pos + 4 * i);
+	return 0;
+}
+
+static int read_operator(struct rd *rd, const struct fb_vec *ov, uint32_t idx)
+{
+	struct npu_op *op = &rd->g->ops[idx];
+	struct fb_table ot, opts;
+	struct fb_vec cust;
+	uint32_t code;
+	uint8_t opts_type;
+	bool present;
+	int ret;
+
+	snprintf(rd->what, sizeof(rd->what), "operator %u", idx);
+	CHECK(fb_vec_table(&rd->fb, ov, idx, &ot, rd->what));
+	CHECK(fb_get_u32(&rd->fb, &ot, OP_OPCODE_INDEX, 0, &code, rd->what));
+	if (code >= rd->num_codes)
+		FAIL(rd, -EINVAL, "operator %u: opcode index %u out of range (the model has %u operator codes)",
+		     idx, code, rd->num_codes);
+	op->builtin = rd->codes[code].builtin;
+	op->version = rd->codes[code].version;
+	if (op->builtin == NPU_OP_CUSTOM) {
+		op->custom_name = strdup(rd->codes[code].custom);
+		if (!op->custom_name)
+			FAIL(rd, -ENOMEM, "out of memory");
+	}
+	ret = read_index_vec(rd, &ot, OP_INPUTS, &op->num_inputs, &op->inputs, rd->what);
+	if (ret)
+		return ret;
+	snprintf(rd->what, sizeof(rd->what), "operator %u", idx);
+	ret = read_index_vec(rd, &ot, OP_OUTPUTS, &op->num_outputs, &op->outputs, rd->what);
+	if (ret)
+		return ret;
+	snprintf(rd->what, sizeof(rd->what), "operator %u", idx);
+	CHECK(fb_get_vec(&rd->fb, &ot, OP_CUSTOM_OPTIONS, 1, &cust, rd->what));
+	if (cust.count) {
+		op->custom_options = malloc(cust.count);
+		if (!op->custom_options)
+			FAIL(rd, -ENOMEM, "out of memory");
+		memcpy(op->custom_options, rd->fb.data + cust.pos, cust.count);
+		op->custom_options_size = cust.count;
+	}
+	CHECK(fb_get_u8(&rd->fb, &ot, OP_OPTIONS_TYPE, 0, &opts_type, rd->what));
+	CHECK(fb_get_table(&rd->fb, &ot, OP_OPTIONS, &opts, &present, rd->what));
+	ret = read_options(rd, idx, op, &opts, opts_type, present);
+	if (ret)
+		return ret;
+	return check_options(rd, idx, op);
+}
+
+/* ---- graph validation ---- */
+
+static int check_index(struct rd *rd, int32_t t, const char *what, uint32_t i)
+{
+	if (t < 0 || (uint32_t)t >= rd->g->num_tensors)
+		FAIL(rd, -EINVAL, "%s %u is tensor %d but the subgraph has %u tensors",
+		     what, i, t, rd->g->num_tensors);
+	return 0;
+}
+
+static int validate(struct rd *rd)
+{
+	struct npu_graph *g = rd->g;
+	int32_t *producer;	/* op index, -2 = available without op, -1 = not yet */
+	int ret = 0;
+
+	for (uint32_t i = 0; i < g->num_inputs; i++) {
+		ret = check_index(rd, g->inputs[i], "graph input", i);
+		if (ret)
+			return ret;
+		if (g->tensors[g->inputs[i]].data)
+			FAIL(rd, -EINVAL, "graph input %u is tensor %d ('%s'), a constant",
+			     i, g->inputs[i], g->tensors[g->inputs[i]].name);
+	}
+	for (uint32_t i = 0; i < g->num_outputs; i++) {
+		ret = check_index(rd, g->outputs[i], "graph output", i);
+		if (ret)
+			return ret;
+	}
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const struct npu_op *op = &g->ops[i];
+		const struct op_info *info = find_op(op->builtin);
+		const char *name = npu_op_name(op->builtin);
+
+		if (info && (op->num_inputs < info->min_in || op->num_inputs > info->max_in))
+			FAIL(rd, -EINVAL, "operator %u (%s): has %u inputs, expected %u..%u",
+			     i, name, op->num_inputs, info->min_in, info->max_in);
+		if (info && op->num_outputs != 1)
+			FAIL(rd, -EINVAL, "operator %u (%s): has %u outputs, expected 1",
+			     i, name, op->num_outputs);
+		for (uint32_t j = 0; j < op->num_inputs; j++) {
+			int32_t t = op->inputs[j];
+			bool optional = !info || (j < 8 && (info->optional_in >> j & 1));
+
+			if (t == NPU_TENSOR_NONE && optional)
+				continue;
+			if (t < 0 || (uint32_t)t >= g->num_tensors)
+				FAIL(rd, -EINVAL, "operator %u (%s): input %u is tensor %d but the subgraph has %u tensors",
+				     i, name, j, t, g->num_tensors);
+		}
+		for (uint32_t j = 0; j < op->num_outputs; j++) {
+			int32_t t = op->outputs[j];
+
+			if (t < 0 || (uint32_t)t >= g->num_tensors)
+				FAIL(rd, -EINVAL, "operator %u (%s): output %u is tensor %d but the subgraph has %u tensors",
+				     i, name, j, t, g->num_tensors);
+		}
+	}
+
+	/* Data flow: every read is of something that exists by then. */
+	producer = malloc((g->num_tensors ? g->num_tensors : 1) * sizeof(*producer));
+	if (!producer)
+		FAIL(rd, -ENOMEM, "out of memory");
+	for (uint32_t t = 0; t < g->num_tensors; t++)
+		producer[t] = (g->tensors[t].data || g->tensors[t].is_variable) ? -2 : -1;
+	for (uint32_t i = 0; i < g->num_inputs; i++)
+		producer[g->inputs[i]] = -2;
+	for (uint32_t i = 0; i < g->num_ops && !ret; i++) {
+		const struct npu_op *op = &g->ops[i];
+		const char *name = npu_op_name(op->builtin);
+
+		for (uint32_t j = 0; j < op->num_inputs && !ret; j++) {
+			int32_t t = op->inputs[j];
+			int32_t later = -1;
+
+			if (t == NPU_TENSOR_NONE || producer[t] != -1)
+				continue;
+			for (uint32_t k = i; k < g->num_ops && later < 0; k++)
+				for (uint32_t m = 0; m < g->ops[k].num_outputs; m++)
+					if (g->ops[k].outputs[m] == t)
+						later = (int32_t)k;
+			if (later >= 0)
+				fb_fail(&rd->fb, "operator %u (%s): input %u reads tensor %d ('%s') before operator %d produces it: the graph is cyclic or not in execution order",
+					i, name, j, t, g->tensors[t].name, later);
+			else
+				fb_fail(&rd->fb, "operator %u (%s): input %u reads tensor %d ('%s') which no operator produces and which is not a graph input, constant or variable",
+					i, name, j, t, g->tensors[t].name);
+			ret = -EINVAL;
+		}
+		for (uint32_t j = 0; j < op->num_outputs && !ret; j++) {
+			int32_t t = op->outputs[j];
+
+			if (g->tensors[t].data)
+				fb_fail(&rd->fb, "operator %u (%s): output %u is constant tensor %d ('%s')",
+					i, name, j, t, g->tensors[t].name);
+			else if (producer[t] >= 0)
+				fb_fail(&rd->fb, "tensor %d ('%s') is produced by operator %d and again by operator %u (%s)",
+					t, g->tensors[t].name, producer[t], i, name);
+			else if (producer[t] == -2)
+				fb_fail(&rd->fb, "operator %u (%s): output %u overwrites tensor %d ('%s'), a graph input or variable",
+					i, name, j, t, g->tensors[t].name);
+			else {
+				producer[t] = (int32_t)i;
+				continue;
+			}
+			ret = -EINVAL;
+		}
+	}
+	for (uint32_t i = 0; i < g->num_outputs && !ret; i++) {
+		if (producer[g->outputs[i]] == -1) {
+			fb_fail(&rd->fb, "graph output %u is tensor %d ('%s') which nothing produces",
+				i, g->outputs[i], g->tensors[g->outputs[i]].name);
+			ret = -EINVAL;
+		}
+	}
+	free(producer);
+	return ret;
+}
+
+static int read_model(struct rd *rd)
+{
+	struct fb_table model, sg;
+	struct fb_vec subgraphs, tensors, ops;
+	uint32_t version;
+	int ret;
+
+	if (!rd->fb.data)
+		FAIL(rd, -EINVAL, "no model data");
+	if (rd->fb.len > NPU_TFLITE_MAX_SIZE)
+		FAIL(rd, -EINVAL, "file of %zu bytes exceeds the 2 GiB flatbuffer limit", rd->fb.len);
+	CHECK(fb_root(&rd->fb, &model));
+	if (memcmp(rd->fb.data + 4, "TFL3", 4))
+		FAIL(rd, -EINVAL, "missing \"TFL3\" file identifier: not a TFLite model");
+	CHECK(fb_get_u32(&rd->fb, &model, MODEL_VERSION, 0, &version, "model"));
+	if (version != 3)
+		FAIL(rd, -ENOTSUP, "TFLite schema version %u is not supported (expected 3)", version);
+	ret = read_opcodes(rd, &model);
+	if (ret)
+		return ret;
+	CHECK(fb_get_vec(&rd->fb, &model, MODEL_BUFFERS, 4, &rd->buffers, "model buffers"));
+	CHECK(fb_get_vec(&rd->fb, &model, MODEL_SUBGRAPHS, 4, &subgraphs, "model subgraphs"));
+	if (subgraphs.count == 0)
+		FAIL(rd, -EINVAL, "model has no subgraph");
+	if (subgraphs.count > 1)
+		FAIL(rd, -ENOTSUP, "model has %u subgraphs; only single-subgraph models are supported",
+		     subgraphs.count);
+	CHECK(fb_vec_table(&rd->fb, &subgraphs, 0, &sg, "subgraph 0"));
+	CHECK(fb_get_vec(&rd->fb, &sg, SG_TENSORS, 4, &tensors, "subgraph 0 tensors"));
+	CHECK(fb_get_vec(&rd->fb, &sg, SG_OPERATORS, 4, &ops, "subgraph 0 operators"));
+
+	rd->g->tensors = calloc(tensors.count ? tensors.count : 1, sizeof(struct npu_tensor));
+	rd->g->ops = calloc(ops.count ? ops.count : 1, sizeof(struct npu_op));
+	if (!rd->g->tensors || !rd->g->ops)
+		FAIL(rd, -ENOMEM, "out of memory");
+	rd->g->num_tensors = tensors.count;
+	rd->g->num_ops = ops.count;
+	ret = read_index_vec(rd, &sg, SG_INPUTS, &rd->g->num_inputs, &rd->g->inputs,
+			     "subgraph 0 inputs");
+	if (!ret)
+		ret = read_index_vec(rd, &sg, SG_OUTPUTS, &rd->g->num_outputs, &rd->g->outputs,
+				     "subgraph 0 outputs");
+	for (uint32_t i = 0; i < tensors.count && !ret; i++)
+		ret = read_tensor(rd, &tensors, i);
+	for (uint32_t i = 0; i < ops.count && !ret; i++)
+		ret = read_operator(rd, &ops, i);
+	if (!ret)
+		ret = validate(rd);
+	return ret;
+}
+
+int npu_tflite_load(const void *buf, size_t len, struct npu_graph **out,
+		    char *err, size_t errlen)
+{
+	struct rd rd = {
+		.fb = { .data = buf, .len = len, .err = err, .errlen = errlen },
+	};
+	int ret;
+
+	if (err && errlen)
+		err[0] = 0;
+	*out = NULL;
+	rd.g = calloc(1, sizeof(*rd.g));
+	if (!rd.g) {
+		fb_fail(&rd.fb, "out of memory");
+		return -ENOMEM;
+	}
+	ret = read_model(&rd);
+	free(rd.codes);
+	if (ret) {
+		npu_graph_free(rd.g);
+		return ret;
+	}
+	*out = rd.g;
+	return 0;
+}
+
+int npu_tflite_load_file(const char *path, struct npu_graph **out, char *err, size_t errlen)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t done = 0;
+	int fd, ret;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		ret = -errno;
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > NPU_TFLITE_MAX_SIZE) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: not a regular file of at most 2 GiB", path);
+		close(fd);
+		return -EINVAL;
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
+
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			if (err && errlen)
+				snprintf(err, errlen, "%s: read failed: %s", path, strerror(-ret));
+			free(buf);
+			close(fd);
+			return ret;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	ret = npu_tflite_load(buf, done, out, err, errlen);
+	free(buf);
+	return ret;
+}
