@@ -9,7 +9,11 @@
  * so the caller may drop the .tflite bytes right after loading.  Free with
  * npu_graph_free().
  *
- * Numbering follows TFLite so nothing needs translating: enum npu_dtype uses
+ * Names are npu_graph_* / NPU_TYPE_* / NPU_BUILTIN_* so this header can be
+ * included together with uapi/npu_cmdstream.h, whose struct npu_tensor,
+ * NPU_DTYPE_* and NPU_OP_* describe command-stream operands, not graph ones.
+ *
+ * Numbering follows TFLite so nothing needs translating: enum npu_type uses
  * TFLite's TensorType values, enum npu_builtin_op its BuiltinOperator codes,
  * padding and fused activation its enum values.
  *
@@ -34,43 +38,43 @@ extern "C" {
 #define NPU_TENSOR_NONE (-1)
 
 /* Tensor element types: TFLite TensorType values. */
-enum npu_dtype {
-	NPU_DTYPE_FLOAT32 = 0,
-	NPU_DTYPE_INT32 = 2,
-	NPU_DTYPE_UINT8 = 3,
-	NPU_DTYPE_INT64 = 4,
-	NPU_DTYPE_BOOL = 6,
-	NPU_DTYPE_INT16 = 7,
-	NPU_DTYPE_INT8 = 9,
+enum npu_type {
+	NPU_TYPE_FLOAT32 = 0,
+	NPU_TYPE_INT32 = 2,
+	NPU_TYPE_UINT8 = 3,
+	NPU_TYPE_INT64 = 4,
+	NPU_TYPE_BOOL = 6,
+	NPU_TYPE_INT16 = 7,
+	NPU_TYPE_INT8 = 9,
 };
 
 /* TFLite BuiltinOperator codes of the ops this project knows by name. */
 enum npu_builtin_op {
-	NPU_OP_ADD = 0,
-	NPU_OP_AVERAGE_POOL_2D = 1,
-	NPU_OP_CONCATENATION = 2,
-	NPU_OP_CONV_2D = 3,
-	NPU_OP_DEPTHWISE_CONV_2D = 4,
-	NPU_OP_DEQUANTIZE = 6,
-	NPU_OP_FULLY_CONNECTED = 9,
-	NPU_OP_LOGISTIC = 14,
-	NPU_OP_MAX_POOL_2D = 17,
-	NPU_OP_MUL = 18,
-	NPU_OP_RELU = 19,
-	NPU_OP_RELU6 = 21,
-	NPU_OP_RESHAPE = 22,
-	NPU_OP_SOFTMAX = 25,
-	NPU_OP_SVDF = 27,
-	NPU_OP_TANH = 28,
-	NPU_OP_CUSTOM = 32,
-	NPU_OP_PAD = 34,
-	NPU_OP_TRANSPOSE = 39,
-	NPU_OP_MEAN = 40,
-	NPU_OP_SUB = 41,
-	NPU_OP_STRIDED_SLICE = 45,
-	NPU_OP_TRANSPOSE_CONV = 67,
-	NPU_OP_LEAKY_RELU = 98,
-	NPU_OP_QUANTIZE = 114,
+	NPU_BUILTIN_ADD = 0,
+	NPU_BUILTIN_AVERAGE_POOL_2D = 1,
+	NPU_BUILTIN_CONCATENATION = 2,
+	NPU_BUILTIN_CONV_2D = 3,
+	NPU_BUILTIN_DEPTHWISE_CONV_2D = 4,
+	NPU_BUILTIN_DEQUANTIZE = 6,
+	NPU_BUILTIN_FULLY_CONNECTED = 9,
+	NPU_BUILTIN_LOGISTIC = 14,
+	NPU_BUILTIN_MAX_POOL_2D = 17,
+	NPU_BUILTIN_MUL = 18,
+	NPU_BUILTIN_RELU = 19,
+	NPU_BUILTIN_RELU6 = 21,
+	NPU_BUILTIN_RESHAPE = 22,
+	NPU_BUILTIN_SOFTMAX = 25,
+	NPU_BUILTIN_SVDF = 27,
+	NPU_BUILTIN_TANH = 28,
+	NPU_BUILTIN_CUSTOM = 32,
+	NPU_BUILTIN_PAD = 34,
+	NPU_BUILTIN_TRANSPOSE = 39,
+	NPU_BUILTIN_MEAN = 40,
+	NPU_BUILTIN_SUB = 41,
+	NPU_BUILTIN_STRIDED_SLICE = 45,
+	NPU_BUILTIN_TRANSPOSE_CONV = 67,
+	NPU_BUILTIN_LEAKY_RELU = 98,
+	NPU_BUILTIN_QUANTIZE = 114,
 };
 
 enum npu_padding {
@@ -100,9 +104,9 @@ struct npu_quant {
 	int32_t quantized_dimension;
 };
 
-struct npu_tensor {
+struct npu_graph_tensor {
 	char *name;			/* never NULL ("" if the model has none) */
-	enum npu_dtype type;
+	enum npu_type type;
 	int32_t rank;			/* 0 = scalar */
 	int32_t shape[NPU_GRAPH_MAX_DIMS];
 	struct npu_quant quant;
@@ -113,7 +117,7 @@ struct npu_tensor {
 	void *data;
 	size_t data_size;
 	size_t elements;		/* product of shape (1 for a scalar) */
-	size_t bytes;			/* elements * npu_dtype_size(type) */
+	size_t bytes;			/* elements * npu_type_size(type) */
 	bool is_variable;		/* state carried across invocations (SVDF) */
 };
 
@@ -126,7 +130,7 @@ struct npu_conv_options {
 	int32_t dilation_w, dilation_h;	/* default 1 */
 	int32_t depth_multiplier;	/* DEPTHWISE_CONV_2D only, else 0 */
 	int32_t activation;		/* enum npu_activation */
-	int32_t quantized_bias_type;	/* enum npu_dtype, 0 = unset */
+	int32_t quantized_bias_type;	/* enum npu_type, 0 = unset */
 };
 
 struct npu_fc_options {
@@ -227,7 +231,7 @@ union npu_op_options {
 	struct npu_reducer_options reducer;
 };
 
-struct npu_op {
+struct npu_graph_op {
 	int32_t builtin;		/* enum npu_builtin_op (TFLite code) */
 	int32_t version;		/* TFLite op version, >= 1 */
 	char *custom_name;		/* CUSTOM ops only, else NULL */
@@ -243,9 +247,9 @@ struct npu_op {
 
 struct npu_graph {
 	uint32_t num_tensors;
-	struct npu_tensor *tensors;
+	struct npu_graph_tensor *tensors;
 	uint32_t num_ops;
-	struct npu_op *ops;		/* in execution order (topologically sorted) */
+	struct npu_graph_op *ops;		/* in execution order (topologically sorted) */
 	uint32_t num_inputs;
 	int32_t *inputs;		/* tensor indices of the graph inputs */
 	uint32_t num_outputs;
@@ -253,9 +257,9 @@ struct npu_graph {
 };
 
 /* Bytes per element of @type, 0 for a type this IR does not know. */
-size_t npu_dtype_size(enum npu_dtype type);
+size_t npu_type_size(enum npu_type type);
 /* "int8", "float32", ...; "unknown" for anything else. */
-const char *npu_dtype_name(enum npu_dtype type);
+const char *npu_type_name(enum npu_type type);
 /* "CONV_2D", ...; TFLite's name for every BuiltinOperator, "UNKNOWN" else. */
 const char *npu_op_name(int32_t builtin);
 /* "NONE", "RELU", "RELU6", ... */

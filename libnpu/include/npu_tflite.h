@@ -33,7 +33,7 @@ extern "C" {
  *   -EINVAL   malformed or inconsistent model (message in @err)
  *   -ENOTSUP  well-formed but uses something the IR does not support
  *             (unknown op version, more than one subgraph, sparse tensors,
- *             a tensor type outside enum npu_dtype, ...)
+ *             a tensor type outside enum npu_type, ...)
  *   -ENOMEM   out of memory
  * @err may be NULL; otherwise it receives a NUL-terminated message
  * (truncated to @errlen).  The graph does not reference @buf afterwards.

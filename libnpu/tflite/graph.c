@@ -4,30 +4,30 @@
 
 #include "npu_graph.h"
 
-size_t npu_dtype_size(enum npu_dtype type)
+size_t npu_type_size(enum npu_type type)
 {
 	switch (type) {
-	case NPU_DTYPE_FLOAT32: return 4;
-	case NPU_DTYPE_INT32: return 4;
-	case NPU_DTYPE_UINT8: return 1;
-	case NPU_DTYPE_INT64: return 8;
-	case NPU_DTYPE_BOOL: return 1;
-	case NPU_DTYPE_INT16: return 2;
-	case NPU_DTYPE_INT8: return 1;
+	case NPU_TYPE_FLOAT32: return 4;
+	case NPU_TYPE_INT32: return 4;
+	case NPU_TYPE_UINT8: return 1;
+	case NPU_TYPE_INT64: return 8;
+	case NPU_TYPE_BOOL: return 1;
+	case NPU_TYPE_INT16: return 2;
+	case NPU_TYPE_INT8: return 1;
 	}
 	return 0;
 }
 
-const char *npu_dtype_name(enum npu_dtype type)
+const char *npu_type_name(enum npu_type type)
 {
 	switch (type) {
-	case NPU_DTYPE_FLOAT32: return "float32";
-	case NPU_DTYPE_INT32: return "int32";
-	case NPU_DTYPE_UINT8: return "uint8";
-	case NPU_DTYPE_INT64: return "int64";
-	case NPU_DTYPE_BOOL: return "bool";
-	case NPU_DTYPE_INT16: return "int16";
-	case NPU_DTYPE_INT8: return "int8";
+	case NPU_TYPE_FLOAT32: return "float32";
+	case NPU_TYPE_INT32: return "int32";
+	case NPU_TYPE_UINT8: return "uint8";
+	case NPU_TYPE_INT64: return "int64";
+	case NPU_TYPE_BOOL: return "bool";
+	case NPU_TYPE_INT16: return "int16";
+	case NPU_TYPE_INT8: return "int8";
 	}
 	return "unknown";
 }
@@ -249,7 +249,7 @@ void npu_graph_free(struct npu_graph *g)
 	if (!g)
 		return;
 	for (uint32_t i = 0; g->tensors && i < g->num_tensors; i++) {
-		struct npu_tensor *t = &g->tensors[i];
+		struct npu_graph_tensor *t = &g->tensors[i];
 
 		free(t->name);
 		free(t->quant.scale);
@@ -257,7 +257,7 @@ void npu_graph_free(struct npu_graph *g)
 		free(t->data);
 	}
 	for (uint32_t i = 0; g->ops && i < g->num_ops; i++) {
-		struct npu_op *op = &g->ops[i];
+		struct npu_graph_op *op = &g->ops[i];
 
 		free(op->custom_name);
 		free(op->inputs);

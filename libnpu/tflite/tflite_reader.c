@@ -89,30 +89,30 @@ struct op_info {
 };
 
 static const struct op_info op_table[] = {
-	{ NPU_OP_ADD, 5, 2, 2, 0, OPTS_ADD },
-	{ NPU_OP_AVERAGE_POOL_2D, 3, 1, 1, 0, OPTS_POOL2D },
-	{ NPU_OP_CONCATENATION, 4, 1, 255, 0, OPTS_CONCAT },
-	{ NPU_OP_CONV_2D, 8, 2, 3, 1u << 2, OPTS_CONV2D },
-	{ NPU_OP_DEPTHWISE_CONV_2D, 7, 2, 3, 1u << 2, OPTS_DEPTHWISE },
-	{ NPU_OP_DEQUANTIZE, 6, 1, 1, 0, 0 },
-	{ NPU_OP_FULLY_CONNECTED, 12, 2, 3, 1u << 2, OPTS_FC },
-	{ NPU_OP_LOGISTIC, 3, 1, 1, 0, 0 },
-	{ NPU_OP_MAX_POOL_2D, 3, 1, 1, 0, OPTS_POOL2D },
-	{ NPU_OP_MUL, 7, 2, 2, 0, OPTS_MUL },
-	{ NPU_OP_RELU, 3, 1, 1, 0, 0 },
-	{ NPU_OP_RELU6, 3, 1, 1, 0, 0 },
-	{ NPU_OP_RESHAPE, 2, 1, 2, 1u << 1, OPTS_RESHAPE },
-	{ NPU_OP_SOFTMAX, 3, 1, 1, 0, OPTS_SOFTMAX },
-	{ NPU_OP_SVDF, 4, 5, 5, 1u << 3, OPTS_SVDF },
-	{ NPU_OP_TANH, 3, 1, 1, 0, 0 },
-	{ NPU_OP_PAD, 4, 2, 2, 0, 0 },
-	{ NPU_OP_TRANSPOSE, 6, 2, 2, 0, 0 },
-	{ NPU_OP_MEAN, 3, 2, 2, 0, OPTS_REDUCER },
-	{ NPU_OP_SUB, 5, 2, 2, 0, OPTS_SUB },
-	{ NPU_OP_STRIDED_SLICE, 8, 4, 4, 0, OPTS_STRIDED_SLICE },
-	{ NPU_OP_TRANSPOSE_CONV, 5, 3, 4, 1u << 3, OPTS_TRANSPOSE_CONV },
-	{ NPU_OP_LEAKY_RELU, 2, 1, 1, 0, OPTS_LEAKY_RELU },
-	{ NPU_OP_QUANTIZE, 3, 1, 1, 0, 0 },
+	{ NPU_BUILTIN_ADD, 5, 2, 2, 0, OPTS_ADD },
+	{ NPU_BUILTIN_AVERAGE_POOL_2D, 3, 1, 1, 0, OPTS_POOL2D },
+	{ NPU_BUILTIN_CONCATENATION, 4, 1, 255, 0, OPTS_CONCAT },
+	{ NPU_BUILTIN_CONV_2D, 8, 2, 3, 1u << 2, OPTS_CONV2D },
+	{ NPU_BUILTIN_DEPTHWISE_CONV_2D, 7, 2, 3, 1u << 2, OPTS_DEPTHWISE },
+	{ NPU_BUILTIN_DEQUANTIZE, 6, 1, 1, 0, 0 },
+	{ NPU_BUILTIN_FULLY_CONNECTED, 12, 2, 3, 1u << 2, OPTS_FC },
+	{ NPU_BUILTIN_LOGISTIC, 3, 1, 1, 0, 0 },
+	{ NPU_BUILTIN_MAX_POOL_2D, 3, 1, 1, 0, OPTS_POOL2D },
+	{ NPU_BUILTIN_MUL, 7, 2, 2, 0, OPTS_MUL },
+	{ NPU_BUILTIN_RELU, 3, 1, 1, 0, 0 },
+	{ NPU_BUILTIN_RELU6, 3, 1, 1, 0, 0 },
+	{ NPU_BUILTIN_RESHAPE, 2, 1, 2, 1u << 1, OPTS_RESHAPE },
+	{ NPU_BUILTIN_SOFTMAX, 3, 1, 1, 0, OPTS_SOFTMAX },
+	{ NPU_BUILTIN_SVDF, 4, 5, 5, 1u << 3, OPTS_SVDF },
+	{ NPU_BUILTIN_TANH, 3, 1, 1, 0, 0 },
+	{ NPU_BUILTIN_PAD, 4, 2, 2, 0, 0 },
+	{ NPU_BUILTIN_TRANSPOSE, 6, 2, 2, 0, 0 },
+	{ NPU_BUILTIN_MEAN, 3, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_SUB, 5, 2, 2, 0, OPTS_SUB },
+	{ NPU_BUILTIN_STRIDED_SLICE, 8, 4, 4, 0, OPTS_STRIDED_SLICE },
+	{ NPU_BUILTIN_TRANSPOSE_CONV, 5, 3, 4, 1u << 3, OPTS_TRANSPOSE_CONV },
+	{ NPU_BUILTIN_LEAKY_RELU, 2, 1, 1, 0, OPTS_LEAKY_RELU },
+	{ NPU_BUILTIN_QUANTIZE, 3, 1, 1, 0, 0 },
 };
 
 static const struct op_info *find_op(int32_t builtin)
@@ -133,9 +133,9 @@ int npu_tflite_max_op_version(int builtin)
 static bool dtype_known(uint8_t t)
 {
 	switch (t) {
-	case NPU_DTYPE_FLOAT32: case NPU_DTYPE_INT32: case NPU_DTYPE_UINT8:
-	case NPU_DTYPE_INT64: case NPU_DTYPE_BOOL: case NPU_DTYPE_INT16:
-	case NPU_DTYPE_INT8:
+	case NPU_TYPE_FLOAT32: case NPU_TYPE_INT32: case NPU_TYPE_UINT8:
+	case NPU_TYPE_INT64: case NPU_TYPE_BOOL: case NPU_TYPE_INT16:
+	case NPU_TYPE_INT8:
 		return true;
 	}
 	return false;
@@ -183,7 +183,7 @@ static int read_opcodes(struct rd *rd, const struct fb_table *model)
 		if (c->version < 1)
 			FAIL(rd, -EINVAL, "operator code %u: %s has invalid version %d",
 			     i, npu_op_name(c->builtin), c->version);
-		if (c->builtin == NPU_OP_CUSTOM && !c->custom)
+		if (c->builtin == NPU_BUILTIN_CUSTOM && !c->custom)
 			FAIL(rd, -EINVAL, "operator code %u: CUSTOM operator without a name", i);
 		{
 			const struct op_info *info = find_op(c->builtin);
@@ -235,7 +235,7 @@ static char *dup_str(const char *s)
 	return strdup(s ? s : "");
 }
 
-static void format_shape(const struct npu_tensor *t, char *buf, size_t len)
+static void format_shape(const struct npu_graph_tensor *t, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -247,7 +247,7 @@ static void format_shape(const struct npu_tensor *t, char *buf, size_t len)
 }
 
 static int read_quant(struct rd *rd, const struct fb_table *tt, uint32_t idx,
-		      struct npu_tensor *t)
+		      struct npu_graph_tensor *t)
 {
 	struct fb_table q;
 	struct fb_vec scale, zp;
@@ -316,7 +316,7 @@ static int read_quant(struct rd *rd, const struct fb_table *tt, uint32_t idx,
 
 static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 {
-	struct npu_tensor *t = &rd->g->tensors[idx];
+	struct npu_graph_tensor *t = &rd->g->tensors[idx];
 	struct fb_table tt, sp;
 	struct fb_vec shape;
 	const char *name;
@@ -343,7 +343,7 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 	if (!dtype_known(type))
 		FAIL(rd, -ENOTSUP, "tensor %u ('%s'): type %s is not supported",
 		     idx, t->name, tflite_type_name(type));
-	t->type = (enum npu_dtype)type;
+	t->type = (enum npu_type)type;
 	t->is_variable = var != 0;
 	if (shape.count > NPU_GRAPH_MAX_DIMS)
 		FAIL(rd, -ENOTSUP, "tensor %u ('%s'): rank %u exceeds the supported %d dimensions",
@@ -357,12 +357,12 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 			     idx, t->name, i, d);
 		t->shape[i] = d;
 		elems *= (uint64_t)d;	/* d < 2^31, elems <= 2^31 below: no overflow */
-		if (elems * npu_dtype_size(t->type) > MAX_TENSOR_BYTES)
+		if (elems * npu_type_size(t->type) > MAX_TENSOR_BYTES)
 			FAIL(rd, -EINVAL, "tensor %u ('%s'): shape is too large (more than %llu bytes)",
 			     idx, t->name, MAX_TENSOR_BYTES);
 	}
 	t->elements = (size_t)elems;
-	t->bytes = (size_t)elems * npu_dtype_size(t->type);
+	t->bytes = (size_t)elems * npu_type_size(t->type);
 
 	ret = read_quant(rd, &tt, idx, t);
 	if (ret)
@@ -380,7 +380,7 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 			FAIL(rd, -EINVAL,
 			     "tensor %u ('%s'): constant buffer %u has %" PRIu64
 			     " bytes but shape %s of %s needs %zu",
-			     idx, t->name, buf_idx, data_size, s, npu_dtype_name(t->type), t->bytes);
+			     idx, t->name, buf_idx, data_size, s, npu_type_name(t->type), t->bytes);
 		}
 		if (posix_memalign(&t->data, 64, data_size ? data_size : 1))
 			FAIL(rd, -ENOMEM, "out of memory");
@@ -392,7 +392,7 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 
 /* ---- builtin options ---- */
 
-static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
+static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 			const struct fb_table *ot, uint8_t opts_type, bool present)
 {
 	const struct op_info *info = find_op(op->builtin);
@@ -410,7 +410,7 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 	w = rd->what;
 
 	switch (op->builtin) {
-	case NPU_OP_CONV_2D: {
+	case NPU_BUILTIN_CONV_2D: {
 		struct npu_conv_options *o = &op->options.conv;
 		uint8_t pad, act, bias;
 
@@ -427,7 +427,7 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 		o->quantized_bias_type = bias;
 		break;
 	}
-	case NPU_OP_DEPTHWISE_CONV_2D: {
+	case NPU_BUILTIN_DEPTHWISE_CONV_2D: {
 		struct npu_conv_options *o = &op->options.conv;
 		uint8_t pad, act;
 
@@ -443,8 +443,8 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 		o->activation = act;
 		break;
 	}
-	case NPU_OP_AVERAGE_POOL_2D:
-	case NPU_OP_MAX_POOL_2D: {
+	case NPU_BUILTIN_AVERAGE_POOL_2D:
+	case NPU_BUILTIN_MAX_POOL_2D: {
 		struct npu_pool_options *o = &op->options.pool;
 		uint8_t pad, act;
 
@@ -459,7 +459,7 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 		o->activation = act;
 		break;
 	}
-	case NPU_OP_SVDF: {
+	case NPU_BUILTIN_SVDF: {
 		struct npu_svdf_options *o = &op->options.svdf;
 		uint8_t act, asym;
 
@@ -471,7 +471,7 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 		o->asymmetric_quantize_inputs = asym;
 		break;
 	}
-	case NPU_OP_FULLY_CONNECTED: {
+	case NPU_BUILTIN_FULLY_CONNECTED: {
 		struct npu_fc_options *o = &op->options.fc;
 		uint8_t act, fmt, keep, asym, bias;
 
@@ -488,11 +488,11 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 		o->quantized_bias_type = bias;
 		break;
 	}
-	case NPU_OP_SOFTMAX:
+	case NPU_BUILTIN_SOFTMAX:
 		op->options_kind = NPU_OPTS_SOFTMAX;
 		CHECK(fb_get_f32(fb, t, 0, 0.0f, &op->options.softmax.beta, w));
 		break;
-	case NPU_OP_CONCATENATION: {
+	case NPU_BUILTIN_CONCATENATION: {
 		uint8_t act;
 
 		op->options_kind = NPU_OPTS_CONCAT;
@@ -501,20 +501,20 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 		op->options.concat.activation = act;
 		break;
 	}
-	case NPU_OP_ADD:
-	case NPU_OP_SUB:
-	case NPU_OP_MUL: {
+	case NPU_BUILTIN_ADD:
+	case NPU_BUILTIN_SUB:
+	case NPU_BUILTIN_MUL: {
 		uint8_t act, pot = 1;
 
 		op->options_kind = NPU_OPTS_ELTWISE;
 		CHECK(fb_get_u8(fb, t, 0, 0, &act, w));
-		if (op->builtin != NPU_OP_MUL)
+		if (op->builtin != NPU_BUILTIN_MUL)
 			CHECK(fb_get_u8(fb, t, 1, 1, &pot, w));
 		op->options.eltwise.activation = act;
-		op->options.eltwise.pot_scale_int16 = op->builtin != NPU_OP_MUL && pot;
+		op->options.eltwise.pot_scale_int16 = op->builtin != NPU_BUILTIN_MUL && pot;
 		break;
 	}
-	case NPU_OP_RESHAPE: {
+	case NPU_BUILTIN_RESHAPE: {
 		struct npu_reshape_options *o = &op->options.reshape;
 		struct fb_vec ns;
 
@@ -534,7 +534,7 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 		}
 		break;
 	}
-	case NPU_OP_MEAN: {
+	case NPU_BUILTIN_MEAN: {
 		uint8_t keep;
 
 		op->options_kind = NPU_OPTS_REDUCER;
@@ -542,7 +542,7 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 		op->options.reducer.keep_dims = keep;
 		break;
 	}
-	case NPU_OP_STRIDED_SLICE: {
+	case NPU_BUILTIN_STRIDED_SLICE: {
 		struct npu_strided_slice_options *o = &op->options.strided_slice;
 		uint8_t off;
 
@@ -556,7 +556,7 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 		o->offset = off;
 		break;
 	}
-	case NPU_OP_TRANSPOSE_CONV: {
+	case NPU_BUILTIN_TRANSPOSE_CONV: {
 		struct npu_transpose_conv_options *o = &op->options.transpose_conv;
 		uint8_t pad, act, bias;
 
@@ -571,7 +571,7 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 		o->quantized_bias_type = bias;
 		break;
 	}
-	case NPU_OP_LEAKY_RELU:
+	case NPU_BUILTIN_LEAKY_RELU:
 		op->options_kind = NPU_OPTS_LEAKY_RELU;
 		CHECK(fb_get_f32(fb, t, 0, 0.0f, &op->options.leaky_relu.alpha, w));
 		break;
@@ -580,7 +580,7 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_op *op,
 }
 
 /* Sanity of the parsed options: values later code divides or loops by. */
-static int check_options(struct rd *rd, uint32_t idx, const struct npu_op *op)
+static int check_options(struct rd *rd, uint32_t idx, const struct npu_graph_op *op)
 {
 	const char *name = npu_op_name(op->builtin);
 	int32_t pad = 0, act = 0;
@@ -661,7 +661,7 @@ static int read_index_vec(struct rd *rd, const struct fb_table *t, unsigned int 
 
 static int read_operator(struct rd *rd, const struct fb_vec *ov, uint32_t idx)
 {
-	struct npu_op *op = &rd->g->ops[idx];
+	struct npu_graph_op *op = &rd->g->ops[idx];
 	struct fb_table ot, opts;
 	struct fb_vec cust;
 	uint32_t code;
@@ -677,7 +677,7 @@ static int read_operator(struct rd *rd, const struct fb_vec *ov, uint32_t idx)
 		     idx, code, rd->num_codes);
 	op->builtin = rd->codes[code].builtin;
 	op->version = rd->codes[code].version;
-	if (op->builtin == NPU_OP_CUSTOM) {
+	if (op->builtin == NPU_BUILTIN_CUSTOM) {
 		op->custom_name = strdup(rd->codes[code].custom);
 		if (!op->custom_name)
 			FAIL(rd, -ENOMEM, "out of memory");
@@ -736,7 +736,7 @@ static int validate(struct rd *rd)
 			return ret;
 	}
 	for (uint32_t i = 0; i < g->num_ops; i++) {
-		const struct npu_op *op = &g->ops[i];
+		const struct npu_graph_op *op = &g->ops[i];
 		const struct op_info *info = find_op(op->builtin);
 		const char *name = npu_op_name(op->builtin);
 
@@ -774,7 +774,7 @@ static int validate(struct rd *rd)
 	for (uint32_t i = 0; i < g->num_inputs; i++)
 		producer[g->inputs[i]] = -2;
 	for (uint32_t i = 0; i < g->num_ops && !ret; i++) {
-		const struct npu_op *op = &g->ops[i];
+		const struct npu_graph_op *op = &g->ops[i];
 		const char *name = npu_op_name(op->builtin);
 
 		for (uint32_t j = 0; j < op->num_inputs && !ret; j++) {
@@ -856,8 +856,8 @@ static int read_model(struct rd *rd)
 	CHECK(fb_get_vec(&rd->fb, &sg, SG_TENSORS, 4, &tensors, "subgraph 0 tensors"));
 	CHECK(fb_get_vec(&rd->fb, &sg, SG_OPERATORS, 4, &ops, "subgraph 0 operators"));
 
-	rd->g->tensors = calloc(tensors.count ? tensors.count : 1, sizeof(struct npu_tensor));
-	rd->g->ops = calloc(ops.count ? ops.count : 1, sizeof(struct npu_op));
+	rd->g->tensors = calloc(tensors.count ? tensors.count : 1, sizeof(struct npu_graph_tensor));
+	rd->g->ops = calloc(ops.count ? ops.count : 1, sizeof(struct npu_graph_op));
 	if (!rd->g->tensors || !rd->g->ops)
 		FAIL(rd, -ENOMEM, "out of memory");
 	rd->g->num_tensors = tensors.count;
