@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * npu_sim: the simulated NPU block.  Internal definitions shared by the
+ * npu_sim_*.c files; the hardware contract itself is uapi/npu_regs.h and
+ * Documentation/hardware.rst.
+ */
+#ifndef _NPU_SIM_H_
+#define _NPU_SIM_H_
+
+#include <linux/irq_work.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include "npu_regs.h"
+
+struct device;
+struct dentry;
+struct irq_domain;
+struct fwnode_handle;
+struct platform_device;
+struct regmap;
+struct task_struct;
+
+#define NPU_SIM_REVISION	0x00010000u	/* 1.0 */
+#define NPU_SIM_QUEUE_DEPTH	4
+/* Largest firmware image and command stream the device accepts. */
+#define NPU_SIM_FW_MAX_SIZE	(16u << 20)
+#define NPU_SIM_CS_MAX_SIZE	(4u << 20)
+
+/* Indices of the 64-bit performance counters, in register order. */
+enum npu_sim_counter {
+	NPU_SIM_CNT_CYCLES,
+	NPU_SIM_CNT_MACS,
+	NPU_SIM_CNT_DRAM_RD,
+	NPU_SIM_CNT_DRAM_WR,
+	NPU_SIM_CNT_JOBS,
+	NPU_SIM_NUM_COUNTERS,
+};
+
+/* One entry of the hardware job queue, copied from the JOB_* registers. */
+struct npu_sim_job {
+	u64 cs_va;
+	u32 cs_size;
+	u32 as;
+	u32 seqno;
+};
+
+/**
+ * struct npu_sim_exec - state of the job the device executes
+ * @sim: the device.
+ * @job: copy of the queue entry.
+ * @epoch: reset epoch the job was started in; a soft reset aborts it.
+ * @fault_va: NPU VA of the first MMU fault.
+ * @fault_status: NPU_MMU_FAULT_* bits of the first fault, 0 if none.
+ * @bytes_read: bytes read through the MMU.
+ * @bytes_written: bytes written through the MMU.
+ */
+struct npu_sim_exec {
+	struct npu_sim *sim;
+	struct npu_sim_job job;
+	u32 epoch;
+	u64 fault_va;
+	u32 fault_status;
+	u64 bytes_read;
+	u64 bytes_written;
+};
+
+/**
+ * struct npu_sim_result - how a job ended, for its completion record
+ * @status: NPU_JOB_OK or NPU_JOB_ERR_*.
+ * @detail: index of the failing command.
+ * @cycles: modelled cycles.
+ * @macs: multiply-accumulates.
+ * @dram_read_bytes: bytes read.
+ * @dram_write_bytes: bytes written.
+ */
+struct npu_sim_result {
+	u32 status;
+	u32 detail;
+	u64 cycles;
+	u64 macs;
+	u64 dram_read_bytes;
+	u64 dram_write_bytes;
+};
+
+/**
+ * struct npu_sim_inject - fault injection, set through debugfs
+ * @hang_next_job: the next job started never completes (until reset).
+ * @delay_ms: every job's completion is delayed by this many milliseconds.
+ * @drop_next_irq: the next JOB_DONE is written but not signalled.
+ * @fail_next_reset: the next soft reset never finishes.
+ */
+struct npu_sim_inject {
+	bool hang_next_job;
+	u32 delay_ms;
+	bool drop_next_irq;
+	bool fail_next_reset;
+};
+
+/**
+ * struct npu_sim_stats - read-only statistics in debugfs
+ * @jobs_executed: jobs that ended with a completion record.
+ * @jobs_failed: of those, jobs that ended with an error.
+ * @jobs_aborted: jobs dropped by a soft reset or removal.
+ * @mmu_faults: MMU faults raised.
+ * @powered_off_accesses: register accesses refused while powered off.
+ * @pushes_refused: JOB_PUSH writes refused while powered off.
+ * @irqs_raised: interrupt line assertions delivered.
+ * @irqs_dropped: JOB_DONE interrupts dropped by fault injection.
+ * @resets: soft resets requested.
+ * @boots: boot requests handled.
+ */
+struct npu_sim_stats {
+	u64 jobs_executed;
+	u64 jobs_failed;
+	u64 jobs_aborted;
+	u64 mmu_faults;
+	u64 powered_off_accesses;
+	u64 pushes_refused;
+	u64 irqs_raised;
+	u64 irqs_dropped;
+	u64 resets;
+	u64 boots;
+};
+
+/**
+ * struct npu_sim - one simulated NPU
+ *
+ * Register state is protected by @lock, which is taken with interrupts
+ * disabled: the driver reads and writes registers from its hard IRQ handler.
+ */
+struct npu_sim {
+	struct device *dev;
+	struct platform_device *npu_pdev;
+	struct regmap *regmap;
+
+	spinlock_t lock;	/* protects everything below up to @thread */
+	u32 status;		/* FW_READY | RESETTING; BUSY/POWERED derived */
+	u32 fw_base_lo, fw_base_hi, fw_size;
+	u32 fw_version, fw_features, boot_status;
+	u32 power;
+	u32 irq_raw, irq_mask;
+	u32 job_cs_lo, job_cs_hi, job_cs_size, job_as, job_seqno;
+	u32 job_overflow, done_seqno;
+	u32 cring_base_lo, cring_base_hi, cring_entries;
+	u32 cring_wptr, cring_rptr;
+	u32 as_dir_lo[NPU_MAX_AS], as_dir_hi[NPU_MAX_AS], as_ctrl[NPU_MAX_AS];
+	u32 fault_status, fault_addr_lo, fault_addr_hi, fault_seqno;
+	u64 counters[NPU_SIM_NUM_COUNTERS];
+	u32 counter_hi_latch[NPU_SIM_NUM_COUNTERS];
+
+	struct npu_sim_job queue[NPU_SIM_QUEUE_DEPTH];
+	unsigned int queue_head;	/* oldest entry, the running job */
+	unsigned int queue_count;	/* entries incl. the running job */
+	bool running;
+	u32 epoch;			/* bumped by each soft reset */
+	bool boot_pending;
+	bool reset_pending;
+	bool stopping;
+	struct npu_sim_inject inject;
+	struct npu_sim_stats stats;
+
+	struct task_struct *thread;
+	wait_queue_head_t wq;
+
+	struct fwnode_handle *irq_fwnode;
+	struct irq_domain *irq_domain;
+	unsigned int virq;
+	struct irq_work irq_work;
+	bool irq_dead;
+
+	struct dentry *debugfs;
+};
+
+/* npu_sim_regs.c */
+struct regmap *npu_sim_regmap_init(struct npu_sim *sim);
+void npu_sim_raise_irq_locked(struct npu_sim *sim, u32 bits);
+void npu_sim_irq_work(struct irq_work *work);
+
+/* npu_sim_mmu.c */
+int npu_sim_phys_read(u64 pa, void *dst, size_t len);
+int npu_sim_phys_write(u64 pa, const void *src, size_t len);
+int npu_sim_dma_read(struct npu_sim_exec *x, u64 va, void *dst, size_t len);
+int npu_sim_dma_write(struct npu_sim_exec *x, u64 va, const void *src,
+		      size_t len);
+
+/* npu_sim_job.c */
+int npu_sim_thread_start(struct npu_sim *sim);
+void npu_sim_thread_stop(struct npu_sim *sim);
+void npu_sim_soft_reset_locked(struct npu_sim *sim);
+void npu_sim_exec_job(struct npu_sim_exec *x, struct npu_sim_result *res);
+
+/* npu_sim_debugfs.c */
+void npu_sim_debugfs_init(struct npu_sim *sim);
+void npu_sim_debugfs_fini(struct npu_sim *sim);
+void npu_sim_debugfs_module_init(void);
+void npu_sim_debugfs_module_exit(void);
+
+#endif /* _NPU_SIM_H_ */

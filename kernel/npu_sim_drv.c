@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * npu_sim: a simulated NPU block, the backend the npu driver is exercised
+ * with when there is no silicon (like netdevsim or vkms).
+ *
+ * Each simulated NPU is a platform device "npu_sim.N" that owns the register
+ * block (a regmap with custom accessors), an interrupt line from its own IRQ
+ * domain and an execution thread.  It registers a child platform device
+ * "npu" with an IRQ resource and no MEM resource: npu.ko finds the registers
+ * with dev_get_regmap(dev->parent, NULL), exactly as it would use an MMIO
+ * regmap on silicon.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/err.h>
+#include <linux/fwnode.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/irq_work.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/regmap.h>
+#include <linux/slab.h>
+
+#include "npu_sim.h"
+
+#define NPU_SIM_DRV_NAME	"npu_sim"
+#define NPU_SIM_MAX_DEVICES	16
+
+static unsigned int num_devices = 1;
+module_param(num_devices, uint, 0444);
+MODULE_PARM_DESC(num_devices, "Number of simulated NPUs (default 1, max 16)");
+
+static struct platform_device *npu_sim_pdevs[NPU_SIM_MAX_DEVICES];
+
+static int npu_sim_irq_map(struct irq_domain *d, unsigned int virq,
+			   irq_hw_number_t hw)
+{
+	irq_set_chip_data(virq, d->host_data);
+	irq_set_chip_and_handler(virq, &dummy_irq_chip, handle_simple_irq);
+	return 0;
+}
+
+static void npu_sim_irq_unmap(struct irq_domain *d, unsigned int virq)
+{
+	irq_set_chip_and_handler(virq, NULL, NULL);
+	irq_set_chip_data(virq, NULL);
+}
+
+static const struct irq_domain_ops npu_sim_irq_domain_ops = {
+	.map = npu_sim_irq_map,
+	.unmap = npu_sim_irq_unmap,
+};
+
+static void npu_sim_irq_fini(void *data)
+{
+	struct npu_sim *sim = data;
+
+	scoped_guard(spinlock_irqsave, &sim->lock)
+		sim->irq_dead = true;
+	irq_work_sync(&sim->irq_work);
+	irq_dispose_mapping(sim->virq);
+	irq_domain_remove(sim->irq_domain);
+	irq_domain_free_fwnode(sim->irq_fwnode);
+}
+
+static int npu_sim_irq_init(struct npu_sim *sim)
+{
+	init_irq_work(&sim->irq_work, npu_sim_irq_work);
+
+	sim->irq_fwnode = irq_domain_alloc_named_fwnode(dev_name(sim->dev));
+	if (!sim->irq_fwnode)
+		return -ENOMEM;
+	sim->irq_domain = irq_domain_create_linear(sim->irq_fwnode, 1,
+						   &npu_sim_irq_domain_ops, sim);
+	if (!sim->irq_domain) {
+		irq_domain_free_fwnode(sim->irq_fwnode);
+		return -ENOMEM;
+	}
+	sim->virq = irq_create_mapping(sim->irq_domain, 0);
+	if (!sim->virq) {
+		irq_domain_remove(sim->irq_domain);
+		irq_domain_free_fwnode(sim->irq_fwnode);
+		return -ENOMEM;
+	}
+	return devm_add_action_or_reset(sim->dev, npu_sim_irq_fini, sim);
+}
+
+static void npu_sim_stop(void *data)
+{
+	npu_sim_thread_stop(data);
+}
+
+static void npu_sim_debugfs_remove(void *data)
+{
+	npu_sim_debugfs_fini(data);
+}
+
+static void npu_sim_unregister_child(void *data)
+{
+	platform_device_unregister(data);
+}
+
+static int npu_sim_add_child(struct npu_sim *sim)
+{
+	struct resource res = DEFINE_RES_IRQ_NAMED(sim->virq, "npu");
+	struct platform_device_info info = {
+		.parent = sim->dev,
+		.name = "npu",
+		.id = PLATFORM_DEVID_AUTO,
+		.res = &res,
+		.num_res = 1,
+		.dma_mask = DMA_BIT_MASK(64),
+	};
+	struct platform_device *child;
+
+	child = platform_device_register_full(&info);
+	if (IS_ERR(child))
+		return PTR_ERR(child);
+	sim->npu_pdev = child;
+	return devm_add_action_or_reset(sim->dev, npu_sim_unregister_child,
+					child);
+}
+
+static int npu_sim_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct npu_sim *sim;
+	int ret;
+
+	sim = devm_kzalloc(dev, sizeof(*sim), GFP_KERNEL);
+	if (!sim)
+		return -ENOMEM;
+	sim->dev = dev;
+	spin_lock_init(&sim->lock);
+	init_waitqueue_head(&sim->wq);
+	platform_set_drvdata(pdev, sim);
+
+	sim->regmap = npu_sim_regmap_init(sim);
+	if (IS_ERR(sim->regmap))
+		return dev_err_probe(dev, PTR_ERR(sim->regmap),
+				     "regmap init failed\n");
+
+	ret = npu_sim_irq_init(sim);
+	if (ret)
+		return dev_err_probe(dev, ret, "irq domain init failed\n");
+
+	ret = npu_sim_thread_start(sim);
+	if (ret)
+		return dev_err_probe(dev, ret, "thread start failed\n");
+	ret = devm_add_action_or_reset(dev, npu_sim_stop, sim);
+	if (ret)
+		return ret;
+
+	npu_sim_debugfs_init(sim);
+	ret = devm_add_action_or_reset(dev, npu_sim_debugfs_remove, sim);
+	if (ret)
+		return ret;
+
+	/* Last, so devres unregisters the child (unbinding npu.ko) first. */
+	ret = npu_sim_add_child(sim);
+	if (ret)
+		return dev_err_probe(dev, ret, "child device failed\n");
+
+	dev_info(dev, "simulated NPU, irq %u, child %s\n", sim->virq,
+		 dev_name(&sim->npu_pdev->dev));
+	return 0;
+}
+
+static struct platform_driver npu_sim_driver = {
+	.probe = npu_sim_probe,
+	.driver = {
+		.name = NPU_SIM_DRV_NAME,
+		.suppress_bind_attrs = true,
+	},
+};
+
+static void npu_sim_destroy_devices(void)
+{
+	int i;
+
+	for (i = NPU_SIM_MAX_DEVICES - 1; i >= 0; i--) {
+		if (npu_sim_pdevs[i])
+			platform_device_unregister(npu_sim_pdevs[i]);
+		npu_sim_pdevs[i] = NULL;
+	}
+}
+
+static int __init npu_sim_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	if (num_devices > NPU_SIM_MAX_DEVICES) {
+		pr_err("npu_sim: num_devices %u exceeds %u\n", num_devices,
+		       NPU_SIM_MAX_DEVICES);
+		return -EINVAL;
+	}
+
+	npu_sim_debugfs_module_init();
+	ret = platform_driver_register(&npu_sim_driver);
+	if (ret)
+		goto err_debugfs;
+
+	for (i = 0; i < num_devices; i++) {
+		struct platform_device *pdev;
+
+		pdev = platform_device_register_simple(NPU_SIM_DRV_NAME, i,
+						       NULL, 0);
+		if (IS_ERR(pdev)) {
+			ret = PTR_ERR(pdev);
+			goto err_devices;
+		}
+		npu_sim_pdevs[i] = pdev;
+		if (!platform_get_drvdata(pdev)) {
+			/* probe failed; its message says why */
+			ret = -ENODEV;
+			goto err_devices;
+		}
+	}
+	return 0;
+
+err_devices:
+	npu_sim_destroy_devices();
+	platform_driver_unregister(&npu_sim_driver);
+err_debugfs:
+	npu_sim_debugfs_module_exit();
+	return ret;
+}
+
+static void __exit npu_sim_exit(void)
+{
+	npu_sim_destroy_devices();
+	platform_driver_unregister(&npu_sim_driver);
+	npu_sim_debugfs_module_exit();
+}
+
+module_init(npu_sim_init);
+module_exit(npu_sim_exit);
+
+MODULE_DESCRIPTION("Simulated NPU block (registers, IRQ, MMU, job engine)");
+MODULE_AUTHOR("NPU stack developers");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * npu_sim execution engine: one kernel thread per device that boots the
+ * firmware, finishes soft resets and executes queued jobs in order, writing
+ * a completion record for each.
+ */
+#include <linux/cleanup.h>
+#include <linux/crc32.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/log2.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/wait.h>
+
+#include "npu_cmdstream.h"
+#include "npu_sim.h"
+
+enum npu_sim_work {
+	NPU_SIM_WORK_NONE,
+	NPU_SIM_WORK_RESET,
+	NPU_SIM_WORK_BOOT,
+	NPU_SIM_WORK_JOB,
+};
+
+/**
+ * npu_sim_soft_reset_locked() - CONTROL.SOFT_RESET
+ * @sim: the device.
+ *
+ * Drops the queue and the firmware at once; the running job is abandoned
+ * without a completion record.  The thread finishes the reset (raising
+ * RESET_DONE) once the running job has stopped touching memory.
+ */
+void npu_sim_soft_reset_locked(struct npu_sim *sim)
+{
+	lockdep_assert_held(&sim->lock);
+	sim->epoch++;
+	sim->stats.resets++;
+	sim->stats.jobs_aborted += sim->queue_count;
+	sim->queue_count = 0;
+	sim->status = NPU_STATUS_RESETTING;
+	sim->boot_pending = false;
+	sim->boot_status = NPU_BOOT_IDLE;
+	sim->fw_version = 0;
+	sim->fw_features = 0;
+	sim->job_overflow = 0;
+	sim->fault_status = 0;
+	sim->fault_addr_lo = 0;
+	sim->fault_addr_hi = 0;
+	sim->fault_seqno = 0;
+	sim->irq_raw = 0;
+	sim->reset_pending = true;
+	wake_up(&sim->wq);
+}
+
+static enum npu_sim_work npu_sim_next_work_locked(struct npu_sim *sim)
+{
+	if (sim->stopping)
+		return NPU_SIM_WORK_NONE;
+	if (sim->reset_pending)
+		return NPU_SIM_WORK_RESET;
+	if (sim->boot_pending)
+		return NPU_SIM_WORK_BOOT;
+	if ((sim->power & NPU_POWER_ON) &&
+	    (sim->status & NPU_STATUS_FW_READY) && sim->queue_count)
+		return NPU_SIM_WORK_JOB;
+	return NPU_SIM_WORK_NONE;
+}
+
+static bool npu_sim_has_work(struct npu_sim *sim)
+{
+	guard(spinlock_irqsave)(&sim->lock);
+	return npu_sim_next_work_locked(sim) != NPU_SIM_WORK_NONE;
+}
+
+static bool npu_sim_aborted(struct npu_sim *sim, u32 epoch)
+{
+	guard(spinlock_irqsave)(&sim->lock);
+	return sim->stopping || sim->epoch != epoch;
+}
+
+static void npu_sim_finish_reset(struct npu_sim *sim)
+{
+	guard(spinlock_irqsave)(&sim->lock);
+	sim->reset_pending = false;
+	if (sim->inject.fail_next_reset) {
+		/* Injected: the block stays in reset until reset again. */
+		sim->inject.fail_next_reset = false;
+		return;
+	}
+	sim->status &= ~NPU_STATUS_RESETTING;
+	npu_sim_raise_irq_locked(sim, NPU_IRQ_RESET_DONE);
+}
+
+/* Checks the image the way the boot ROM does; returns an NPU_BOOT_* code. */
+static u32 npu_sim_check_image(const u8 *img, u32 size, u32 *version,
+			       u32 *features)
+{
+	struct npu_fw_header hdr;
+	u32 crc;
+
+	if (size < sizeof(hdr))
+		return NPU_BOOT_ERR_SIZE;
+	memcpy(&hdr, img, sizeof(hdr));
+	if (le32_to_cpu(hdr.magic) != NPU_FW_MAGIC)
+		return NPU_BOOT_ERR_MAGIC;
+	if (le16_to_cpu(hdr.format_version) != NPU_FW_FORMAT_VERSION ||
+	    le32_to_cpu(hdr.cmdstream_version) > NPU_CS_VERSION)
+		return NPU_BOOT_ERR_VERSION;
+	if (le16_to_cpu(hdr.header_size) < sizeof(hdr) ||
+	    le16_to_cpu(hdr.header_size) > size ||
+	    le32_to_cpu(hdr.payload_size) > size - le16_to_cpu(hdr.header_size))
+		return NPU_BOOT_ERR_SIZE;
+
+	crc = le32_to_cpu(hdr.header_crc32);
+	hdr.header_crc32 = 0;
+	if ((crc32_le(~0u, (u8 *)&hdr, sizeof(hdr)) ^ ~0u) != crc)
+		return NPU_BOOT_ERR_CHECKSUM;
+	crc = crc32_le(~0u, img + le16_to_cpu(hdr.header_size),
+		       le32_to_cpu(hdr.payload_size)) ^ ~0u;
+	if (crc != le32_to_cpu(hdr.payload_crc32))
+		return NPU_BOOT_ERR_CHECKSUM;
+
+	*version = le32_to_cpu(hdr.fw_version);
+	*features = le32_to_cpu(hdr.features);
+	return NPU_BOOT_OK;
+}
+
+static u32 npu_sim_load_image(u64 base, u32 size, u32 *version, u32 *features)
+{
+	u8 *img;
+	u32 ret;
+
+	if (size < sizeof(struct npu_fw_header) || size > NPU_SIM_FW_MAX_SIZE)
+		return NPU_BOOT_ERR_SIZE;
+	img = kvmalloc(size, GFP_KERNEL);
+	if (!img)
+		return NPU_BOOT_ERR_DMA;
+	if (npu_sim_phys_read(base, img, size))
+		ret = NPU_BOOT_ERR_DMA;
+	else
+		ret = npu_sim_check_image(img, size, version, features);
+	kvfree(img);
+	return ret;
+}
+
+static void npu_sim_boot(struct npu_sim *sim)
+{
+	u32 version = 0, features = 0;
+	u32 epoch, size, result;
+	u64 base;
+
+	scoped_guard(spinlock_irqsave, &sim->lock) {
+		sim->boot_pending = false;
+		sim->stats.boots++;
+		epoch = sim->epoch;
+		base = (u64)sim->fw_base_hi << 32 | sim->fw_base_lo;
+		size = sim->fw_size;
+	}
+
+	result = npu_sim_load_image(base, size, &version, &features);
+
+	guard(spinlock_irqsave)(&sim->lock);
+	/* A reset or a newer BOOT request supersedes this one. */
+	if (sim->epoch != epoch || sim->boot_pending || sim->stopping)
+		return;
+	sim->boot_status = result;
+	if (result == NPU_BOOT_OK) {
+		sim->fw_version = version;
+		sim->fw_features = features;
+		sim->status |= NPU_STATUS_FW_READY;
+		wake_up(&sim->wq);
+	}
+	npu_sim_raise_irq_locked(sim, NPU_IRQ_FW_READY);
+}
+
+static bool npu_sim_ring_ready(struct npu_sim *sim, u32 epoch)
+{
+	guard(spinlock_irqsave)(&sim->lock);
+	if (sim->stopping || sim->epoch != epoch)
+		return true;
+	/* A ring that is not set up takes no records and never stalls. */
+	if (!sim->cring_entries || !is_power_of_2(sim->cring_entries))
+		return true;
+	return sim->cring_wptr - sim->cring_rptr < sim->cring_entries;
+}
+
+static void npu_sim_write_record_locked(struct npu_sim *sim,
+					const struct npu_sim_exec *x,
+					const struct npu_sim_result *res)
+{
+	struct npu_hw_completion rec = {
+		.seqno = cpu_to_le32(x->job.seqno),
+		.status = cpu_to_le32(res->status),
+		.cycles = cpu_to_le64(res->cycles),
+		.macs = cpu_to_le64(res->macs),
+		.dram_read_bytes = cpu_to_le64(res->dram_read_bytes),
+		.dram_write_bytes = cpu_to_le64(res->dram_write_bytes),
+		.fault_addr = cpu_to_le64(x->fault_status ? x->fault_va : 0),
+		.detail = cpu_to_le32(res->detail),
+	};
+	u64 base = (u64)sim->cring_base_hi << 32 | sim->cring_base_lo;
+	u32 idx;
+
+	if (!sim->cring_entries || !is_power_of_2(sim->cring_entries))
+		return;
+	idx = sim->cring_wptr & (sim->cring_entries - 1);
+	if (npu_sim_phys_write(base + (u64)idx * sizeof(rec), &rec,
+			       sizeof(rec)))
+		return;
+	/* The record must be visible before the pointer that publishes it. */
+	wmb();
+	sim->cring_wptr++;
+}
+
+static void npu_sim_complete(struct npu_sim *sim, struct npu_sim_exec *x,
+			     const struct npu_sim_result *res)
+{
+	u32 irq = NPU_IRQ_JOB_DONE;
+
+	guard(spinlock_irqsave)(&sim->lock);
+	sim->running = false;
+	/* Aborted by a soft reset or removal: no record. */
+	if (sim->stopping || sim->epoch != x->epoch)
+		return;
+
+	if (x->fault_status) {
+		sim->fault_status = x->fault_status;
+		sim->fault_addr_lo = lower_32_bits(x->fault_va);
+		sim->fault_addr_hi = upper_32_bits(x->fault_va);
+		sim->fault_seqno = x->job.seqno;
+		sim->stats.mmu_faults++;
+		irq |= NPU_IRQ_MMU_FAULT;
+	}
+	npu_sim_write_record_locked(sim, x, res);
+	sim->done_seqno = x->job.seqno;
+	sim->counters[NPU_SIM_CNT_CYCLES] += res->cycles;
+	sim->counters[NPU_SIM_CNT_MACS] += res->macs;
+	sim->counters[NPU_SIM_CNT_DRAM_RD] += res->dram_read_bytes;
+	sim->counters[NPU_SIM_CNT_DRAM_WR] += res->dram_write_bytes;
+	sim->counters[NPU_SIM_CNT_JOBS]++;
+	sim->queue_head = (sim->queue_head + 1) % NPU_SIM_QUEUE_DEPTH;
+	sim->queue_count--;
+	sim->stats.jobs_executed++;
+	if (res->status != NPU_JOB_OK)
+		sim->stats.jobs_failed++;
+	if (sim->inject.drop_next_irq) {
+		sim->inject.drop_next_irq = false;
+		sim->stats.irqs_dropped++;
+		irq &= ~NPU_IRQ_JOB_DONE;
+	}
+	npu_sim_raise_irq_locked(sim, irq);
+}
+
+static void npu_sim_run_job(struct npu_sim *sim)
+{
+	struct npu_sim_result res = {};
+	struct npu_sim_exec x = { .sim = sim };
+	bool hang;
+	u32 delay;
+
+	scoped_guard(spinlock_irqsave, &sim->lock) {
+		if (npu_sim_next_work_locked(sim) != NPU_SIM_WORK_JOB)
+			return;
+		x.job = sim->queue[sim->queue_head];
+		x.epoch = sim->epoch;
+		sim->running = true;
+		hang = sim->inject.hang_next_job;
+		sim->inject.hang_next_job = false;
+		delay = sim->inject.delay_ms;
+	}
+
+	if (hang) {
+		/* Injected hang: only a soft reset or removal ends it. */
+		wait_event_interruptible(sim->wq,
+					 npu_sim_aborted(sim, x.epoch));
+	} else {
+		npu_sim_exec_job(&x, &res);
+		if (delay)
+			wait_event_interruptible_timeout(sim->wq,
+							 npu_sim_aborted(sim, x.epoch),
+							 msecs_to_jiffies(delay));
+	}
+	/*
+	 * Interruptible sleeps: a kthread gets no signals, and an injected
+	 * hang must not trip the hung-task detector.
+	 *
+	 * The device stalls while the completion ring is full.
+	 */
+	wait_event_interruptible(sim->wq, npu_sim_ring_ready(sim, x.epoch));
+	npu_sim_complete(sim, &x, &res);
+}
+
+static int npu_sim_thread(void *data)
+{
+	struct npu_sim *sim = data;
+
+	while (!kthread_should_stop()) {
+		enum npu_sim_work work;
+
+		wait_event_interruptible(sim->wq, kthread_should_stop() ||
+					 npu_sim_has_work(sim));
+		scoped_guard(spinlock_irqsave, &sim->lock)
+			work = npu_sim_next_work_locked(sim);
+
+		switch (work) {
+		case NPU_SIM_WORK_RESET:
+			npu_sim_finish_reset(sim);
+			break;
+		case NPU_SIM_WORK_BOOT:
+			npu_sim_boot(sim);
+			break;
+		case NPU_SIM_WORK_JOB:
+			npu_sim_run_job(sim);
+			break;
+		case NPU_SIM_WORK_NONE:
+			break;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+int npu_sim_thread_start(struct npu_sim *sim)
+{
+	struct task_struct *t;
+
+	t = kthread_run(npu_sim_thread, sim, "%s", dev_name(sim->dev));
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	sim->thread = t;
+	return 0;
+}
+
+/* Aborts the queued and running jobs (no records) and stops the thread. */
+void npu_sim_thread_stop(struct npu_sim *sim)
+{
+	scoped_guard(spinlock_irqsave, &sim->lock) {
+		sim->stopping = true;
+		sim->stats.jobs_aborted += sim->queue_count;
+		sim->queue_count = 0;
+		wake_up(&sim->wq);
+	}
+	kthread_stop(sim->thread);
+}
