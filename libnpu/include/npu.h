@@ -192,7 +192,8 @@ void npu_bo_unmap(struct npu_bo *bo);
 
 /*
  * Waits until every job using the buffer has finished.  timeout_ns is
- * relative; negative waits forever, 0 polls.  -ETIMEDOUT when it expires.
+ * relative; negative waits forever, 0 polls.  -ETIME when it expires
+ * (as npu_job_wait(), where -ETIMEDOUT means the job itself hung).
  */
 int npu_bo_wait(struct npu_bo *bo, int64_t timeout_ns);
 
@@ -201,6 +202,98 @@ size_t npu_bo_size(const struct npu_bo *bo);		/* bytes, page rounded */
 uint32_t npu_bo_flags(const struct npu_bo *bo);
 uint32_t npu_bo_handle(const struct npu_bo *bo);	/* GEM handle */
 struct npu_device *npu_bo_device(const struct npu_bo *bo);
+
+/* ------------------------------------------------------------------ jobs */
+
+/*
+ * A job runs one command stream (uapi/npu_cmdstream.h) on the NPU.  Build it
+ * once, submit it, wait for it; it can be submitted again after it ended.
+ * Every buffer the stream addresses must be added with its usage, which
+ * also orders the job after earlier writers/readers of those buffers
+ * (implicit synchronisation).  Buffers only need to be alive while
+ * npu_job_submit() runs: the kernel holds them for the job's duration.
+ */
+struct npu_job;
+
+#define NPU_JOB_BO_READ		(1u << 0)
+#define NPU_JOB_BO_WRITE	(1u << 1)
+
+enum npu_priority {
+	NPU_PRIORITY_LOW = 0,
+	NPU_PRIORITY_NORMAL = 1,	/* default */
+	NPU_PRIORITY_HIGH = 2,		/* needs CAP_SYS_NICE */
+};
+
+/* What a finished job reports (see struct drm_npu_job_stats). */
+struct npu_job_stats {
+	int32_t status;		/* 0 or the negative errno the job ended with */
+	uint64_t cycles;	/* device cycles */
+	uint64_t macs;		/* multiply-accumulates */
+	uint64_t dram_read_bytes;
+	uint64_t dram_write_bytes;
+	uint64_t exec_ns;	/* from reaching the hardware to completion */
+};
+
+/*
+ * A job running cmd_size bytes of stream at cmd_offset in cmd_bo (both
+ * multiples of 4, size non-zero).  The stream buffer is implied in the
+ * buffer list (read).
+ */
+int npu_job_create(struct npu_device *dev, struct npu_bo *cmd_bo,
+		   uint32_t cmd_offset, uint32_t cmd_size, struct npu_job **out);
+
+/*
+ * Releases the job.  A job still running keeps running; its buffers stay
+ * alive in the kernel until it ends.
+ */
+void npu_job_destroy(struct npu_job *job);
+
+/*
+ * Adds a buffer the stream uses, with NPU_JOB_BO_READ and/or
+ * NPU_JOB_BO_WRITE.  Adding a buffer again merges the usage.
+ */
+int npu_job_add_bo(struct npu_job *job, struct npu_bo *bo, uint32_t usage);
+
+/*
+ * The job waits for a sync_file fence (e.g. from a camera, a GPU, or
+ * npu_job_export_fence()) before it starts.  The fence is taken now; the
+ * caller keeps fd.  In-fences apply to every later submission until
+ * npu_job_clear_in_fences().
+ */
+int npu_job_add_in_fence(struct npu_job *job, int fd);
+void npu_job_clear_in_fences(struct npu_job *job);
+
+int npu_job_set_priority(struct npu_job *job, enum npu_priority priority);
+
+/*
+ * Queues the job.  -EBUSY when its previous submission has not ended yet.
+ * Stream validation errors (-EINVAL) come back here.
+ */
+int npu_job_submit(struct npu_job *job);
+
+/*
+ * Queues count jobs of one device in order, all or none (at most 64; all
+ * with the same priority).
+ */
+int npu_job_submit_batch(struct npu_job *const *jobs, size_t count);
+
+/*
+ * Waits for the last submission to end.  timeout_ns is relative; negative
+ * waits forever, 0 polls.  Returns 0 when the job succeeded, the job's
+ * negative errno when it failed on the device (-EFAULT MMU fault,
+ * -ETIMEDOUT hang, -EIO device error, -ECANCELED banned), -ETIME when the
+ * wait timed out, -NPU_ERR_JOB_PENDING when it was never submitted.
+ */
+int npu_job_wait(struct npu_job *job, int64_t timeout_ns);
+
+/* Statistics of the last submission; -NPU_ERR_JOB_PENDING until it ended. */
+int npu_job_get_stats(const struct npu_job *job, struct npu_job_stats *stats);
+
+/*
+ * A sync_file fd that signals when the last submission ends, for poll()
+ * or another device's in-fence.  The caller closes it.
+ */
+int npu_job_export_fence(struct npu_job *job, int *fd);
 
 #if defined(__cplusplus)
 }

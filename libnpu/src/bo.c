@@ -244,7 +244,7 @@ int npu_bo_wait(struct npu_bo *bo, int64_t timeout_ns)
 	req.handle = bo->handle;
 	req.timeout_ns = timeout_ns ? npu_deadline_ns(timeout_ns) : 0;
 	ret = npu_ioctl(bo->dev->fd, DRM_IOCTL_NPU_BO_WAIT, &req);
-	return ret == -ETIME ? -ETIMEDOUT : ret;
+	return ret == -ETIMEDOUT ? -ETIME : ret;
 }
 
 uint64_t npu_bo_npu_addr(const struct npu_bo *bo)
