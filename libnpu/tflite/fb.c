@@ -91,7 +91,7 @@ bool fb_root(const struct fb *fb, struct fb_table *root)
 	}
 	off = fb_read_u32(fb, 0);
 	if (off < 8 || !in_range(fb, off, 4)) {
-		fb_fail(fb, "root table offset %u is outside the %zu-byte file", off, fb->len);
+		fb_fail(fb, "root table offset %u is past the end of the %zu-byte file", off, fb->len);
 		return false;
 	}
 	return fb_table_at(fb, off, root, "model");

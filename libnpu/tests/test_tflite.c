@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: MIT
+/*
+ * TFLite reader: every model in ../shared/models loads with the expected
+ * operators and tensors; each class of damage, made by mutating a real model
+ * in memory, is refused with the expected message; random damage never
+ * crashes.  Run from the project root (libnpu's `make check` does).
+ */
+#include <check.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npu_tflite.h"
+#include "../tflite/fb.h"
+
+#define MODELS "../shared/models"
+
+static uint8_t *read_model(const char *rel, size_t *len)
+{
+	char path[512];
+	FILE *f;
+	uint8_t *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", MODELS, rel);
+	f = fopen(path, "rb");
+	ck_assert_msg(f, "cannot open %s (tests run from the project root)", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static unsigned int count_ops(const struct npu_graph *g, int32_t builtin)
+{
+	unsigned int n = 0;
+
+	for (uint32_t i = 0; i < g->num_ops; i++)
+		n += g->ops[i].builtin == builtin;
+	return n;
+}
+
+struct expect {
+	const char *file;
+	uint32_t num_ops;
+	struct { int32_t op; unsigned int n; } ops[8];
+};
+
+static const struct expect models[] = {
+	{ "tflm/person_detect.tflite", 31, {
+		{ NPU_BUILTIN_CONV_2D, 14 }, { NPU_BUILTIN_DEPTHWISE_CONV_2D, 14 },
+		{ NPU_BUILTIN_AVERAGE_POOL_2D, 1 }, { NPU_BUILTIN_RESHAPE, 1 },
+		{ NPU_BUILTIN_SOFTMAX, 1 } } },
+	{ "tflm/mobilenet_v2_quantized_1x3x224x224.tflite", 84, {
+		{ NPU_BUILTIN_TRANSPOSE, 1 }, { NPU_BUILTIN_PAD, 18 }, { NPU_BUILTIN_CONV_2D, 35 },
+		{ NPU_BUILTIN_DEPTHWISE_CONV_2D, 17 }, { NPU_BUILTIN_ADD, 10 },
+		{ NPU_BUILTIN_MEAN, 1 }, { NPU_BUILTIN_RESHAPE, 1 },
+		{ NPU_BUILTIN_FULLY_CONNECTED, 1 } } },
+	{ "tflm/micro_speech_quantized.tflite", 4, {
+		{ NPU_BUILTIN_RESHAPE, 1 }, { NPU_BUILTIN_DEPTHWISE_CONV_2D, 1 },
+		{ NPU_BUILTIN_FULLY_CONNECTED, 1 }, { NPU_BUILTIN_SOFTMAX, 1 } } },
+	{ "tflm/keyword_scrambled_8bit.tflite", 15, {
+		{ NPU_BUILTIN_QUANTIZE, 2 }, { NPU_BUILTIN_SVDF, 7 },
+		{ NPU_BUILTIN_FULLY_CONNECTED, 5 }, { NPU_BUILTIN_SOFTMAX, 1 } } },
+	{ "tflm/hello_world_int8.tflite", 3, { { NPU_BUILTIN_FULLY_CONNECTED, 3 } } },
+	{ "seanet/add/add0.tflite", 1, { { NPU_BUILTIN_ADD, 1 } } },
+	{ "seanet/add/add1.tflite", 1, { { NPU_BUILTIN_ADD, 1 } } },
+	{ "seanet/add/add2.tflite", 1, { { NPU_BUILTIN_ADD, 1 } } },
+	{ "seanet/add/add3.tflite", 1, { { NPU_BUILTIN_ADD, 1 } } },
+	{ "seanet/conv/conv0.tflite", 1, { { NPU_BUILTIN_CONV_2D, 1 } } },
+	{ "seanet/conv/conv1.tflite", 1, { { NPU_BUILTIN_CONV_2D, 1 } } },
+	{ "seanet/conv/conv2.tflite", 1, { { NPU_BUILTIN_CONV_2D, 1 } } },
+	{ "seanet/conv/conv3.tflite", 1, { { NPU_BUILTIN_CONV_2D, 1 } } },
+	{ "seanet/conv/conv4.tflite", 1, { { NPU_BUILTIN_CONV_2D, 1 } } },
+	{ "seanet/conv/conv5.tflite", 1, { { NPU_BUILTIN_CONV_2D, 1 } } },
+	{ "seanet/leaky_relu/leaky_relu0.tflite", 1, { { NPU_BUILTIN_LEAKY_RELU, 1 } } },
+	{ "seanet/leaky_relu/leaky_relu1.tflite", 1, { { NPU_BUILTIN_LEAKY_RELU, 1 } } },
+	{ "seanet/leaky_relu/leaky_relu2.tflite", 1, { { NPU_BUILTIN_LEAKY_RELU, 1 } } },
+	{ "seanet/pad/pad0.tflite", 1, { { NPU_BUILTIN_PAD, 1 } } },
+	{ "seanet/pad/pad1.tflite", 1, { { NPU_BUILTIN_PAD, 1 } } },
+	{ "seanet/pad/pad2.tflite", 1, { { NPU_BUILTIN_PAD, 1 } } },
+	{ "seanet/quantize/quantize0.tflite", 1, { { NPU_BUILTIN_QUANTIZE, 1 } } },
+	{ "seanet/quantize/quantize1.tflite", 1, { { NPU_BUILTIN_QUANTIZE, 1 } } },
+	{ "seanet/strided_slice/strided_slice0.tflite", 1, { { NPU_BUILTIN_STRIDED_SLICE, 1 } } },
+	{ "seanet/strided_slice/strided_slice1.tflite", 1, { { NPU_BUILTIN_STRIDED_SLICE, 1 } } },
+	{ "seanet/strided_slice/strided_slice2.tflite", 1, { { NPU_BUILTIN_STRIDED_SLICE, 1 } } },
+	{ "seanet/sub/sub0.tflite", 1, { { NPU_BUILTIN_SUB, 1 } } },
+	{ "seanet/sub/sub1.tflite", 1, { { NPU_BUILTIN_SUB, 1 } } },
+	{ "seanet/sub/sub2.tflite", 1, { { NPU_BUILTIN_SUB, 1 } } },
+	{ "seanet/transpose_conv/transpose_conv0.tflite", 1, { { NPU_BUILTIN_TRANSPOSE_CONV, 1 } } },
+	{ "seanet/transpose_conv/transpose_conv1.tflite", 1, { { NPU_BUILTIN_TRANSPOSE_CONV, 1 } } },
+	{ "seanet/transpose_conv/transpose_conv2.tflite", 1, { { NPU_BUILTIN_TRANSPOSE_CONV, 1 } } },
+};
+
+/* Invariants every loaded graph must satisfy, whatever the model. */
+static void check_graph_sane(const struct npu_graph *g)
+{
+	for (uint32_t i = 0; i < g->num_tensors; i++) {
+		const struct npu_graph_tensor *t = &g->tensors[i];
+		size_t elems = 1;
+
+		ck_assert_ptr_nonnull(t->name);
+		ck_assert_int_gt(npu_type_size(t->type), 0);
+		ck_assert_int_le(t->rank, NPU_GRAPH_MAX_DIMS);
+		for (int32_t d = 0; d < t->rank; d++)
+			elems *= (size_t)t->shape[d];
+		ck_assert_uint_eq(elems, t->elements);
+		ck_assert_uint_eq(t->bytes, elems * npu_type_size(t->type));
+		if (t->data)
+			ck_assert_uint_eq(t->data_size, t->bytes);
+	}
+	for (uint32_t i = 0; i < g->num_ops; i++)
+		for (uint32_t j = 0; j < g->ops[i].num_outputs; j++) {
+			int32_t o = g->ops[i].outputs[j];
+
+			ck_assert(o >= 0 && (uint32_t)o < g->num_tensors);
+			ck_assert_int_eq(npu_graph_producer(g, o), (int32_t)i);
+		}
+}
+
+START_TEST(test_real_models_load)
+{
+	const struct expect *e = &models[_i];
+	struct npu_graph *g = NULL;
+	char err[256];
+	char path[512];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", MODELS, e->file);
+	ret = npu_tflite_load_file(path, &g, err, sizeof(err));
+	ck_assert_msg(ret == 0, "%s: %d %s", e->file, ret, err);
+	ck_assert_uint_eq(g->num_ops, e->num_ops);
+	for (int k = 0; k < 8 && e->ops[k].n; k++)
+		ck_assert_msg(count_ops(g, e->ops[k].op) == e->ops[k].n, "%s: %s x%u, expected x%u",
+			      e->file, npu_op_name(e->ops[k].op), count_ops(g, e->ops[k].op),
+			      e->ops[k].n);
+	ck_assert_uint_ge(g->num_inputs, 1);
+	ck_assert_uint_eq(g->num_outputs, 1);
+	check_graph_sane(g);
+	npu_graph_free(g);
+}
+END_TEST
+
+START_TEST(test_person_detect_details)
+{
+	struct npu_graph *g;
+	char err[256];
+	const struct npu_graph_tensor *in, *out;
+	unsigned int per_channel = 0;
+
+	ck_assert_int_eq(npu_tflite_load_file(MODELS "/tflm/person_detect.tflite", &g, err,
+					      sizeof(err)), 0);
+	in = &g->tensors[g->inputs[0]];
+	out = &g->tensors[g->outputs[0]];
+	ck_assert_int_eq(in->type, NPU_TYPE_INT8);
+	ck_assert_int_eq(in->rank, 4);
+	ck_assert_int_eq(in->shape[1], 96);
+	ck_assert_int_eq(in->shape[2], 96);
+	ck_assert_int_eq(in->shape[3], 1);
+	ck_assert_uint_eq(in->quant.count, 1);
+	ck_assert(fabsf(in->quant.scale[0] - 0.00784314f) < 1e-6f);
+	ck_assert_int_eq(in->quant.zero_point[0], -1);
+	ck_assert_int_eq(out->rank, 2);
+	ck_assert_int_eq(out->shape[1], 2);
+	ck_assert(fabsf(out->quant.scale[0] - 1.0f / 256) < 1e-9f);
+	ck_assert_int_eq(out->quant.zero_point[0], -128);
+	ck_assert_ptr_null(in->data);
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+
+		if (op->builtin == NPU_BUILTIN_CONV_2D || op->builtin == NPU_BUILTIN_DEPTHWISE_CONV_2D) {
+			const struct npu_graph_tensor *w = &g->tensors[op->inputs[1]];
+
+			ck_assert_int_eq(op->options_kind, NPU_OPTS_CONV);
+			ck_assert(op->options.conv.stride_w == 1 || op->options.conv.stride_w == 2);
+			ck_assert_int_eq(op->options.conv.dilation_w, 1);
+			ck_assert_ptr_nonnull(w->data);
+			ck_assert_int_eq(w->type, NPU_TYPE_INT8);
+			per_channel += w->quant.count > 1;
+			if (op->builtin == NPU_BUILTIN_DEPTHWISE_CONV_2D)
+				ck_assert_int_ge(op->options.conv.depth_multiplier, 1);
+		}
+		if (op->builtin == NPU_BUILTIN_AVERAGE_POOL_2D) {
+			ck_assert_int_eq(op->options_kind, NPU_OPTS_POOL);
+			ck_assert_int_eq(op->options.pool.filter_w, 3);
+			ck_assert_int_eq(op->options.pool.filter_h, 3);
+		}
+		if (op->builtin == NPU_BUILTIN_SOFTMAX)
+			ck_assert(op->options.softmax.beta == 1.0f);
+	}
+	ck_assert_uint_eq(per_channel, 28);	/* int8 per-channel weights */
+	npu_graph_free(g);
+}
+END_TEST
+
+START_TEST(test_seanet_16x8)
+{
+	struct npu_graph *g;
+	char err[256];
+	const struct npu_graph_op *op;
+
+	ck_assert_int_eq(npu_tflite_load_file(MODELS "/seanet/conv/conv0.tflite", &g, err,
+					      sizeof(err)), 0);
+	op = &g->ops[0];
+	ck_assert_int_eq(g->tensors[op->inputs[0]].type, NPU_TYPE_INT16);
+	ck_assert_int_eq(g->tensors[op->inputs[1]].type, NPU_TYPE_INT8);
+	ck_assert_int_eq(g->tensors[op->inputs[2]].type, NPU_TYPE_INT64);
+	ck_assert_int_eq(g->tensors[op->outputs[0]].type, NPU_TYPE_INT16);
+	npu_graph_free(g);
+
+	ck_assert_int_eq(npu_tflite_load_file(MODELS "/seanet/leaky_relu/leaky_relu0.tflite", &g,
+					      err, sizeof(err)), 0);
+	ck_assert_int_eq(g->ops[0].options_kind, NPU_OPTS_LEAKY_RELU);
+	ck_assert(g->ops[0].options.leaky_relu.alpha > 0.0f && g->ops[0].options.leaky_relu.alpha < 1.0f);
+	npu_graph_free(g);
+
+	ck_assert_int_eq(npu_tflite_load_file(MODELS "/tflm/keyword_scrambled_8bit.tflite", &g,
+					      err, sizeof(err)), 0);
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		if (g->ops[i].builtin != NPU_BUILTIN_SVDF)
+			continue;
+		ck_assert_int_eq(g->ops[i].options_kind, NPU_OPTS_SVDF);
+		ck_assert_int_ge(g->ops[i].options.svdf.rank, 1);
+		/* The state input is a variable tensor. */
+		ck_assert(g->tensors[g->ops[i].inputs[4]].is_variable);
+	}
+	npu_graph_free(g);
+}
+END_TEST
+
+/* ---- malformed models: locate structures with the fb layer, then damage ---- */
+
+struct loc {
+	struct fb fb;
+	char err[256];
+	struct fb_table model, sg;
+	struct fb_vec tensors, ops, codes, buffers;
+};
+
+static void locate(struct loc *l, const uint8_t *buf, size_t len)
+{
+	memset(l, 0, sizeof(*l));
+	l->fb = (struct fb){ .data = buf, .len = len, .err = l->err, .errlen = sizeof(l->err) };
+	struct fb_vec sgs;
+
+	ck_assert(fb_root(&l->fb, &l->model));
+	ck_assert(fb_get_vec(&l->fb, &l->model, 1, 4, &l->codes, "t"));
+	ck_assert(fb_get_vec(&l->fb, &l->model, 2, 4, &sgs, "t"));
+	ck_assert(fb_get_vec(&l->fb, &l->model, 4, 4, &l->buffers, "t"));
+	ck_assert(fb_vec_table(&l->fb, &sgs, 0, &l->sg, "t"));
+	ck_assert(fb_get_vec(&l->fb, &l->sg, 0, 4, &l->tensors, "t"));
+	ck_assert(fb_get_vec(&l->fb, &l->sg, 3, 4, &l->ops, "t"));
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* Position of the uoffset_t that holds field @id of @t (must be present). */
+static uint32_t field_pos(struct loc *l, const struct fb_table *t, unsigned int id)
+{
+	uint32_t pos;
+
+	ck_assert(fb_field(&l->fb, t, id, 4, &pos, "t"));
+	ck_assert_msg(pos != 0, "field %u absent", id);
+	return pos;
+}
+
+static void expect_error(const uint8_t *buf, size_t len, int code, const char *needle)
+{
+	struct npu_graph *g = (struct npu_graph *)1;
+	char err[256];
+	int ret = npu_tflite_load(buf, len, &g, err, sizeof(err));
+
+	ck_assert_msg(ret == code, "expected %d, got %d (%s)", code, ret, err);
+	ck_assert_ptr_null(g);
+	ck_assert_msg(strstr(err, needle), "message \"%s\" lacks \"%s\"", err, needle);
+}
+
+START_TEST(test_truncated)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/person_detect.tflite", &len);
+
+	expect_error(buf, 0, -EINVAL, "too small for a flatbuffer");
+	expect_error(buf, 7, -EINVAL, "too small for a flatbuffer");
+	/* Every cut of the file is refused with a range error. */
+	for (size_t cut = 8; cut < len; cut += len / 61) {
+		uint8_t *copy = malloc(cut);
+
+		memcpy(copy, buf, cut);	/* a separate allocation so ASan sees overreads */
+		expect_error(copy, cut, -EINVAL, "past the end of the");
+		free(copy);
+	}
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_bad_root_offset)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/hello_world_int8.tflite", &len);
+
+	put_u32(buf, (uint32_t)len + 100);
+	expect_error(buf, len, -EINVAL, "root table offset");
+	put_u32(buf, 0xfffffffcu);
+	expect_error(buf, len, -EINVAL, "root table offset");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_not_tflite)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/hello_world_int8.tflite", &len);
+
+	memcpy(buf + 4, "XXXX", 4);
+	expect_error(buf, len, -EINVAL, "TFL3");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_vtable_out_of_range)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/hello_world_int8.tflite", &len);
+	struct loc l;
+	struct fb_table t;
+
+	locate(&l, buf, len);
+	/* Root table's vtable far before the start of the file. */
+	put_u32(buf + l.model.pos, (uint32_t)(l.model.pos + 1000));
+	expect_error(buf, len, -EINVAL, "vtable");
+	free(buf);
+
+	/* A tensor's vtable past the end. */
+	buf = read_model("tflm/hello_world_int8.tflite", &len);
+	locate(&l, buf, len);
+	ck_assert(fb_vec_table(&l.fb, &l.tensors, 2, &t, "t"));
+	put_u32(buf + t.pos, (uint32_t)(int32_t)-(int32_t)(len * 2));
+	expect_error(buf, len, -EINVAL, "tensor 2: vtable");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_vector_length_overflow)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/person_detect.tflite", &len);
+	struct loc l;
+
+	locate(&l, buf, len);
+	put_u32(buf + l.tensors.pos - 4, 0x40000000u);	/* 4 * 2^30 wraps 32 bits */
+	expect_error(buf, len, -EINVAL, "vector of 1073741824 elements");
+	put_u32(buf + l.tensors.pos - 4, 0xffffffffu);
+	expect_error(buf, len, -EINVAL, "subgraph 0 tensors: vector of 4294967295 elements");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_string_not_terminated)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/person_detect.tflite", &len);
+	struct loc l;
+	struct fb_table t;
+	const char *name;
+	uint32_t n;
+
+	locate(&l, buf, len);
+	ck_assert(fb_vec_table(&l.fb, &l.tensors, 5, &t, "t"));
+	ck_assert(fb_get_str(&l.fb, &t, 3, &name, &n, "t"));
+	ck_assert_ptr_nonnull(name);
+	buf[(const uint8_t *)name - buf + n] = 'x';
+	expect_error(buf, len, -EINVAL, "tensor 5: string at offset");
+	expect_error(buf, len, -EINVAL, "is not NUL-terminated");
+	/* And a string whose length runs off the end. */
+	put_u32(buf + ((const uint8_t *)name - buf) - 4, 0xfffffff0u);
+	expect_error(buf, len, -EINVAL, "string of 4294967280 bytes");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_bad_tensor_index)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/person_detect.tflite", &len);
+	struct loc l;
+	struct fb_table op;
+	struct fb_vec in;
+
+	locate(&l, buf, len);
+	ck_assert(fb_vec_table(&l.fb, &l.ops, 2, &op, "t"));
+	ck_assert(fb_get_vec(&l.fb, &op, 1, 4, &in, "t"));
+	put_u32(buf + in.pos + 4, 9999);
+	expect_error(buf, len, -EINVAL,
+		     "operator 2 (CONV_2D): input 1 is tensor 9999 but the subgraph has 89 tensors");
+	put_u32(buf + in.pos + 4, (uint32_t)-5);
+	expect_error(buf, len, -EINVAL, "input 1 is tensor -5");
+	free(buf);
+
+	/* Graph output index. */
+	buf = read_model("tflm/person_detect.tflite", &len);
+	locate(&l, buf, len);
+	ck_assert(fb_get_vec(&l.fb, &l.sg, 2, 4, &in, "t"));
+	put_u32(buf + in.pos, 89);
+	expect_error(buf, len, -EINVAL, "graph output 0 is tensor 89 but the subgraph has 89 tensors");
+	free(buf);
+}
+END_TEST
+
+/* Index of the first constant tensor with rank >= 1 in a loaded graph. */
+static uint32_t first_constant(const char *file)
+{
+	struct npu_graph *g;
+	char err[256], path[512];
+	uint32_t idx = UINT32_MAX;
+
+	snprintf(path, sizeof(path), "%s/%s", MODELS, file);
+	ck_assert_int_eq(npu_tflite_load_file(path, &g, err, sizeof(err)), 0);
+	for (uint32_t i = 0; i < g->num_tensors && idx == UINT32_MAX; i++)
+		if (g->tensors[i].data && g->tensors[i].rank >= 1 && g->tensors[i].shape[0] > 1)
+			idx = i;
+	npu_graph_free(g);
+	ck_assert_uint_ne(idx, UINT32_MAX);
+	return idx;
+}
+
+START_TEST(test_shape_buffer_mismatch)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/person_detect.tflite", &len);
+	uint32_t idx = first_constant("tflm/person_detect.tflite");
+	struct loc l;
+	struct fb_table t;
+	struct fb_vec shape;
+	char needle[64];
+	uint32_t pos;
+
+	locate(&l, buf, len);
+	ck_assert(fb_vec_table(&l.fb, &l.tensors, idx, &t, "t"));
+	ck_assert(fb_get_vec(&l.fb, &t, 0, 4, &shape, "t"));
+	/* The last dimension: not the per-channel one of conv weights. */
+	pos = shape.pos + 4 * (shape.count - 1);
+	put_u32(buf + pos, fb_read_u32(&l.fb, pos) + 1);
+	snprintf(needle, sizeof(needle), "tensor %u (", idx);
+	expect_error(buf, len, -EINVAL, needle);
+	expect_error(buf, len, -EINVAL, "bytes but shape [");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_huge_shape)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/person_detect.tflite", &len);
+	struct loc l;
+	struct fb_table t;
+	struct fb_vec shape;
+
+	locate(&l, buf, len);
+	/* Graph input tensor: no buffer, so only the size check can object. */
+	ck_assert(fb_vec_table(&l.fb, &l.tensors, 0, &t, "t"));
+	ck_assert(fb_get_vec(&l.fb, &t, 0, 4, &shape, "t"));
+	for (uint32_t d = 0; d < shape.count; d++)
+		put_u32(buf + shape.pos + 4 * d, 0x7fffffffu);
+	expect_error(buf, len, -EINVAL, "shape is too large");
+	put_u32(buf + shape.pos, 0xffffffffu);
+	expect_error(buf, len, -EINVAL, "dimension 0 is -1");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_unknown_op_version)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/person_detect.tflite", &len);
+	struct loc l;
+	bool patched = false;
+
+	locate(&l, buf, len);
+	for (uint32_t i = 0; i < l.codes.count && !patched; i++) {
+		struct fb_table c;
+		uint32_t pos;
+
+		ck_assert(fb_vec_table(&l.fb, &l.codes, i, &c, "t"));
+		ck_assert(fb_field(&l.fb, &c, 2, 4, &pos, "t"));
+		if (pos) {
+			put_u32(buf + pos, 99);
+			patched = true;
+		}
+	}
+	ck_assert(patched);
+	expect_error(buf, len, -ENOTSUP, "version 99 is not supported");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_opcode_index)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/person_detect.tflite", &len);
+	struct loc l;
+	struct fb_table op;
+
+	/* Operator 2 is the first CONV_2D: its opcode index is not 0. */
+	locate(&l, buf, len);
+	ck_assert(fb_vec_table(&l.fb, &l.ops, 2, &op, "t"));
+	put_u32(buf + field_pos(&l, &op, 0), 77);
+	expect_error(buf, len, -EINVAL, "operator 2: opcode index 77 out of range");
+	free(buf);
+}
+END_TEST
+
+/* Make element @i of a vector of tables point at what element @j pointed to. */
+static void redirect(uint8_t *buf, struct loc *l, const struct fb_vec *v, uint32_t i,
+		     uint32_t target)
+{
+	put_u32(buf + v->pos + 4 * i, target - (v->pos + 4 * i));
+	(void)l;
+}
+
+static uint32_t elem_target(struct loc *l, const struct fb_vec *v, uint32_t i)
+{
+	return v->pos + 4 * i + fb_read_u32(&l->fb, v->pos + 4 * i);
+}
+
+START_TEST(test_cycle)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/person_detect.tflite", &len);
+	struct loc l;
+	uint32_t t0, t1;
+
+	/* Swap operators 0 and 1: op 0 now reads what op 1 produces later. */
+	locate(&l, buf, len);
+	t0 = elem_target(&l, &l.ops, 0);
+	t1 = elem_target(&l, &l.ops, 1);
+	redirect(buf, &l, &l.ops, 0, t1);
+	redirect(buf, &l, &l.ops, 1, t0);
+	expect_error(buf, len, -EINVAL, "operator 0 (DEPTHWISE_CONV_2D): input 0 reads tensor");
+	expect_error(buf, len, -EINVAL, "before operator 1 produces it: the graph is cyclic");
+	free(buf);
+
+	/* A true cycle: op 0 reads its own output. */
+	buf = read_model("tflm/hello_world_int8.tflite", &len);
+	locate(&l, buf, len);
+	{
+		struct fb_table op;
+		struct fb_vec in, out;
+
+		ck_assert(fb_vec_table(&l.fb, &l.ops, 0, &op, "t"));
+		ck_assert(fb_get_vec(&l.fb, &op, 1, 4, &in, "t"));
+		ck_assert(fb_get_vec(&l.fb, &op, 2, 4, &out, "t"));
+		put_u32(buf + in.pos, fb_read_u32(&l.fb, out.pos));
+		expect_error(buf, len, -EINVAL, "before operator 0 produces it");
+	}
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_produced_twice)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/hello_world_int8.tflite", &len);
+	struct loc l;
+	struct fb_table op0, op2;
+	struct fb_vec out0, out2;
+
+	locate(&l, buf, len);
+	ck_assert(fb_vec_table(&l.fb, &l.ops, 0, &op0, "t"));
+	ck_assert(fb_vec_table(&l.fb, &l.ops, 2, &op2, "t"));
+	ck_assert(fb_get_vec(&l.fb, &op0, 2, 4, &out0, "t"));
+	ck_assert(fb_get_vec(&l.fb, &op2, 2, 4, &out2, "t"));
+	put_u32(buf + out2.pos, fb_read_u32(&l.fb, out0.pos));
+	expect_error(buf, len, -EINVAL, "is produced by operator 0 and again by operator 2");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_unproduced_input)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/hello_world_int8.tflite", &len);
+	struct loc l;
+	struct fb_vec in;
+
+	/* No graph inputs: the first FC reads a tensor nothing produces. */
+	locate(&l, buf, len);
+	ck_assert(fb_get_vec(&l.fb, &l.sg, 1, 4, &in, "t"));
+	put_u32(buf + in.pos - 4, 0);
+	expect_error(buf, len, -EINVAL, "which no operator produces and which is not a graph input");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_bad_options)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/person_detect.tflite", &len);
+	struct loc l;
+	struct fb_table op, opts;
+	bool present;
+	uint32_t pos;
+
+	locate(&l, buf, len);
+	ck_assert(fb_vec_table(&l.fb, &l.ops, 2, &op, "t"));
+	ck_assert(fb_get_table(&l.fb, &op, 4, &opts, &present, "t"));
+	ck_assert(present);
+	ck_assert(fb_field(&l.fb, &opts, 1, 4, &pos, "t"));	/* stride_w */
+	ck_assert_uint_ne(pos, 0);
+	put_u32(buf + pos, 0);
+	expect_error(buf, len, -EINVAL, "operator 2 (CONV_2D): invalid stride 0x");
+	free(buf);
+}
+END_TEST
+
+/* Random damage: never a crash (ASan/UBSan builds catch overreads), and
+ * whatever loads satisfies the graph invariants. */
+START_TEST(test_random_damage)
+{
+	static const char *const files[] = {
+		"tflm/hello_world_int8.tflite", "tflm/micro_speech_quantized.tflite",
+		"tflm/keyword_scrambled_8bit.tflite", "seanet/conv/conv0.tflite",
+	};
+	unsigned int seed = 12345, loaded = 0, refused = 0;
+
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		size_t len;
+		uint8_t *orig = read_model(files[f], &len);
+		uint8_t *buf = malloc(len);
+
+		for (int iter = 0; iter < 400; iter++) {
+			struct npu_graph *g;
+			char err[256];
+			int flips = 1 + (int)(rand_r(&seed) % 8);
+
+			memcpy(buf, orig, len);
+			for (int k = 0; k < flips; k++)
+				buf[rand_r(&seed) % len] = (uint8_t)rand_r(&seed);
+			if (npu_tflite_load(buf, len, &g, err, sizeof(err)) == 0) {
+				check_graph_sane(g);
+				npu_graph_free(g);
+				loaded++;
+			} else {
+				ck_assert(err[0] != 0);
+				refused++;
+			}
+		}
+		free(buf);
+		free(orig);
+	}
+	ck_assert_uint_gt(refused, 0);
+	ck_assert_uint_gt(loaded, 0);
+}
+END_TEST
+
+static Suite *tflite_suite(void)
+{
+	Suite *s = suite_create("tflite");
+	TCase *tc = tcase_create("models");
+
+	tcase_add_loop_test(tc, test_real_models_load, 0, (int)(sizeof(models) / sizeof(models[0])));
+	tcase_add_test(tc, test_person_detect_details);
+	tcase_add_test(tc, test_seanet_16x8);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("malformed");
+	tcase_add_test(tc, test_truncated);
+	tcase_add_test(tc, test_bad_root_offset);
+	tcase_add_test(tc, test_not_tflite);
+	tcase_add_test(tc, test_vtable_out_of_range);
+	tcase_add_test(tc, test_vector_length_overflow);
+	tcase_add_test(tc, test_string_not_terminated);
+	tcase_add_test(tc, test_bad_tensor_index);
+	tcase_add_test(tc, test_shape_buffer_mismatch);
+	tcase_add_test(tc, test_huge_shape);
+	tcase_add_test(tc, test_unknown_op_version);
+	tcase_add_test(tc, test_opcode_index);
+	tcase_add_test(tc, test_cycle);
+	tcase_add_test(tc, test_produced_twice);
+	tcase_add_test(tc, test_unproduced_input);
+	tcase_add_test(tc, test_bad_options);
+	tcase_add_test(tc, test_random_damage);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(tflite_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
