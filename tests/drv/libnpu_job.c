@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libnpu job API against the driver (run in the VM): NOP and COPY jobs,
+ * wait, stats, sync_file export and in-fences, batches, pipelining, bad
+ * streams and writes to read-only buffers.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "npu.h"
+#include "npu_cmdstream.h"
+#include "tap.h"
+
+#define SEC_NS 1000000000LL
+
+struct stream {
+	uint32_t words[256];
+	size_t count;
+};
+
+static void emit(struct stream *s, uint32_t op, const void *params, size_t size)
+{
+	size_t words = 1 + size / 4;
+
+	s->words[s->count++] = NPU_CS_HDR(op, words);
+	if (size)
+		memcpy(&s->words[s->count], params, size);
+	s->count += size / 4;
+}
+
+static void begin(struct stream *s)
+{
+	struct npu_stream_params p = { .version = NPU_CS_VERSION };
+
+	s->count = 0;
+	emit(s, NPU_OP_STREAM, &p, sizeof(p));
+}
+
+/* Puts the stream at offset in the command buffer; returns its byte size. */
+static uint32_t place(struct npu_bo *cmd, uint32_t offset, const struct stream *s)
+{
+	void *ptr;
+
+	if (npu_bo_map(cmd, &ptr))
+		tap_bail("cannot map the command buffer");
+	memcpy((char *)ptr + offset, s->words, s->count * 4);
+	return (uint32_t)(s->count * 4);
+}
+
+static struct npu_tensor flat_int8(uint64_t addr, uint32_t n)
+{
+	return (struct npu_tensor){
+		.addr = addr, .dims = { n }, .dtype = NPU_DTYPE_INT8, .rank = 1,
+	};
+}
+
+static void copy_stream(struct stream *s, struct npu_bo *src, struct npu_bo *dst,
+			uint32_t n)
+{
+	struct npu_copy_params p = {
+		.input = flat_int8(npu_bo_npu_addr(src), n),
+		.output = flat_int8(npu_bo_npu_addr(dst), n),
+	};
+
+	begin(s);
+	emit(s, NPU_OP_COPY, &p, sizeof(p));
+}
+
+static struct npu_job *nop_job(struct npu_device *dev, struct npu_bo *cmd,
+			       uint32_t offset)
+{
+	struct stream s;
+	struct npu_job *job;
+
+	begin(&s);
+	emit(&s, NPU_OP_NOP, NULL, 0);
+	if (npu_job_create(dev, cmd, offset, place(cmd, offset, &s), &job))
+		return NULL;
+	return job;
+}
+
+static void test_nop(struct npu_device *dev, struct npu_bo *cmd)
+{
+	struct npu_job_stats st;
+	struct npu_job *job = nop_job(dev, cmd, 0);
+
+	if (!tap_ok(job != NULL, "create NOP job"))
+		return;
+	tap_expect_errno(npu_job_wait(job, 0), 0, NPU_ERR_JOB_PENDING,
+			 "wait before submit");
+	tap_expect_errno(npu_job_get_stats(job, &st), 0, NPU_ERR_JOB_PENDING,
+			 "no stats before submit");
+	tap_expect_success(npu_job_submit(job), 0, "submit NOP");
+	tap_expect_success(npu_job_wait(job, 10 * SEC_NS), 0, "NOP job completes");
+	if (tap_expect_success(npu_job_get_stats(job, &st), 0, "stats after wait"))
+		tap_ok(st.status == 0, "stats status 0 (cycles %" PRIu64 ", %" PRIu64 " ns)",
+		       st.cycles, st.exec_ns);
+	/* Resubmission of the same job object. */
+	tap_expect_success(npu_job_submit(job), 0, "resubmit NOP");
+	tap_expect_success(npu_job_wait(job, -1), 0, "resubmitted NOP completes");
+	npu_job_destroy(job);
+}
+
+static void test_copy(struct npu_device *dev, struct npu_bo *cmd)
+{
+	enum { N = 3000 };
+	struct npu_bo *src, *dst;
+	struct npu_job_stats st;
+	struct npu_job *job;
+	struct stream s;
+	int8_t *a, *b;
+	void *ptr;
+	bool same = true;
+
+	if (npu_bo_alloc(dev, N, 0, &src) || npu_bo_alloc(dev, N, 0, &dst))
+		tap_bail("cannot allocate copy buffers");
+	npu_bo_map(src, &ptr);
+	a = ptr;
+	npu_bo_map(dst, &ptr);
+	b = ptr;
+	for (int i = 0; i < N; i++) {
+		a[i] = (int8_t)(i * 13);
+		b[i] = 0;
+	}
+	copy_stream(&s, src, dst, N);
+	if (tap_expect_success(npu_job_create(dev, cmd, 1024, place(cmd, 1024, &s), &job),
+			       0, "create COPY job")) {
+		npu_job_add_bo(job, src, NPU_JOB_BO_READ);
+		npu_job_add_bo(job, dst, NPU_JOB_BO_WRITE);
+		tap_expect_success(npu_job_submit(job), 0, "submit COPY");
+		tap_expect_success(npu_job_wait(job, 10 * SEC_NS), 0, "COPY completes");
+		for (int i = 0; i < N; i++)
+			same &= b[i] == (int8_t)(i * 13);
+		tap_ok(same, "NPU copied %d bytes", N);
+		if (!npu_job_get_stats(job, &st))
+			tap_ok(st.dram_read_bytes >= N && st.dram_write_bytes >= N,
+			       "stats count traffic (read %" PRIu64 ", written %" PRIu64 ")",
+			       st.dram_read_bytes, st.dram_write_bytes);
+		tap_expect_success(npu_bo_wait(dst, SEC_NS), 0, "BO wait after job");
+		npu_job_destroy(job);
+	}
+	npu_bo_free(src);
+	npu_bo_free(dst);
+}
+
+static void test_fences(struct npu_device *dev, struct npu_bo *cmd)
+{
+	struct npu_job *a = nop_job(dev, cmd, 0), *b = nop_job(dev, cmd, 0);
+	struct pollfd pfd = { .events = POLLIN };
+	int fd;
+
+	if (!tap_ok(a && b, "create two jobs"))
+		goto out;
+	tap_expect_errno(npu_job_export_fence(a, &fd), 0, NPU_ERR_JOB_PENDING,
+			 "no fence before submit");
+	tap_expect_success(npu_job_submit(a), 0, "submit first");
+	if (tap_expect_success(npu_job_export_fence(a, &fd), 0, "export sync_file")) {
+		pfd.fd = fd;
+		tap_ok(poll(&pfd, 1, 10000) == 1 && (pfd.revents & POLLIN),
+		       "sync_file signals via poll");
+		tap_expect_success(npu_job_add_in_fence(b, fd), 0, "use as in-fence");
+		close(fd);
+		tap_expect_success(npu_job_submit(b), 0, "submit with in-fence");
+		tap_expect_success(npu_job_wait(b, 10 * SEC_NS), 0, "dependent job completes");
+		npu_job_clear_in_fences(b);
+	}
+	tap_expect_errno(npu_job_add_in_fence(b, 0), 0, EINVAL, "stdin is no sync_file");
+out:
+	npu_job_destroy(a);
+	npu_job_destroy(b);
+}
+
+static void test_batch_and_pipeline(struct npu_device *dev, struct npu_bo *cmd)
+{
+	enum { BATCH = 64, PIPE = 1000, DEPTH = 16 };
+	struct npu_job *jobs[BATCH] = { 0 };
+	bool ok = true;
+	int ret = 0;
+
+	for (int i = 0; i < BATCH; i++)
+		ok &= (jobs[i] = nop_job(dev, cmd, 0)) != NULL;
+	if (!tap_ok(ok, "create %d jobs", BATCH))
+		goto out;
+	tap_expect_success(npu_job_submit_batch(jobs, BATCH), 0, "submit a batch of %d", BATCH);
+	for (int i = 0; i < BATCH && !ret; i++)
+		ret = npu_job_wait(jobs[i], 10 * SEC_NS);
+	tap_ok(!ret, "every batched job completes (%s)", npu_strerror(ret));
+
+	/* PIPE submissions with up to DEPTH in flight. */
+	for (int i = 0; i < PIPE && !ret; i++) {
+		struct npu_job *j = jobs[i % DEPTH];
+
+		if (i >= DEPTH)
+			ret = npu_job_wait(j, 10 * SEC_NS);
+		if (!ret)
+			ret = npu_job_submit(j);
+	}
+	for (int i = 0; i < DEPTH && !ret; i++)
+		ret = npu_job_wait(jobs[i], 10 * SEC_NS);
+	tap_ok(!ret, "%d jobs pipelined %d deep (%s)", PIPE, DEPTH, npu_strerror(ret));
+out:
+	for (int i = 0; i < BATCH; i++)
+		npu_job_destroy(jobs[i]);
+}
+
+static void test_bad_jobs(struct npu_device *dev, struct npu_bo *cmd)
+{
+	struct npu_bo *ro, *src;
+	struct npu_job *job;
+	struct stream s;
+	int ret;
+
+	/* No STREAM header: rejected before queueing. */
+	s.count = 0;
+	emit(&s, NPU_OP_NOP, NULL, 0);
+	if (!npu_job_create(dev, cmd, 2048, place(cmd, 2048, &s), &job)) {
+		tap_expect_errno(npu_job_submit(job), 0, EINVAL, "stream without header");
+		npu_job_destroy(job);
+	}
+	/* Unknown opcode. */
+	begin(&s);
+	emit(&s, NPU_OP_COUNT + 5, NULL, 0);
+	if (!npu_job_create(dev, cmd, 2048, place(cmd, 2048, &s), &job)) {
+		tap_expect_errno(npu_job_submit(job), 0, EINVAL, "unknown opcode");
+		npu_job_destroy(job);
+	}
+	/* A copy from a buffer the job does not list. */
+	if (npu_bo_alloc(dev, 4096, 0, &src) ||
+	    npu_bo_alloc(dev, 4096, NPU_BO_DEVICE_READ_ONLY, &ro))
+		tap_bail("cannot allocate");
+	copy_stream(&s, src, ro, 4096);
+	if (!npu_job_create(dev, cmd, 2048, place(cmd, 2048, &s), &job)) {
+		npu_job_add_bo(job, ro, NPU_JOB_BO_WRITE);
+		tap_expect_errno(npu_job_submit(job), 0, EINVAL, "address outside listed BOs");
+		/* Listed, but the destination is read-only for the device. */
+		npu_job_add_bo(job, src, NPU_JOB_BO_READ);
+		ret = npu_job_submit(job);
+		if (!ret)
+			ret = npu_job_wait(job, 10 * SEC_NS);
+		tap_ok(ret == -EFAULT || ret == -EINVAL,
+		       "write to a device-read-only BO fails (%s)", npu_strerror(ret));
+		npu_job_destroy(job);
+	}
+	npu_bo_free(src);
+	npu_bo_free(ro);
+}
+
+int main(void)
+{
+	struct npu_device *dev;
+	struct npu_bo *cmd;
+
+	if (npu_device_open(NULL, &dev))
+		tap_bail("cannot open the NPU");
+	if (npu_bo_alloc(dev, 4096, NPU_BO_DEVICE_READ_ONLY, &cmd))
+		tap_bail("cannot allocate the command buffer");
+	test_nop(dev, cmd);
+	test_copy(dev, cmd);
+	test_fences(dev, cmd);
+	test_batch_and_pipeline(dev, cmd);
+	test_bad_jobs(dev, cmd);
+	npu_bo_free(cmd);
+	npu_device_close(dev);
+	return tap_finish();
+}
