@@ -1,0 +1,232 @@
+#!/bin/sh
+# Runs the VM test suites and prints their TAP plus a final
+# "N passed, N failed" line; exits non-zero when anything failed.
+#
+# usage: tests/run-vm-tests.sh [--suite S]... [--dir DIR]... [TEST...]
+#   TEST       suite/name (e.g. drv/test_bo); default: every test
+#   --suite S  only suite S (drv, job, model)
+#   --dir DIR  also run every program and *.sh in DIR (harness self-test)
+#
+# On the host (what `make check-vm` runs) it boots the VM with tests/vm/run
+# once for all tests, plus once more for each test that asks for its own boot,
+# and sums the results.  Inside the guest (NPU_VM=1) it runs the tests.
+#
+# Tests are build/tests/<suite>/<name> (from tests/<suite>/<name>.c) and
+# tests/<suite>/<name>.sh.  A line "vm-test: WORDS" in the source says how:
+#   vm-test: reload [--sim-param P=V] [--npu-param P=V]
+#       reload npu_sim/npu (with these parameters) before the test
+#   vm-test: boot [tests/vm/run options, e.g. --no-load --no-firmware]
+#       run in a VM boot of its own
+#   vm-test: timeout=SECONDS   (default 300)
+# After every test the modules are restored to their default state (loaded
+# with the run's parameters) if the test changed them.
+cd "$(dirname "$0")/.." || exit 2
+top=$(pwd)
+SUITES="drv job model"
+DEFAULT_TIMEOUT=${VM_TEST_TIMEOUT:-300}
+KPATTERN='WARNING:|BUG:|Oops|KASAN|UBSAN|refcount_t:|possible circular locking|inconsistent lock state|possible recursive locking|blocked for more than|Call Trace:|general protection fault|Kernel panic|kernel BUG|self-detected stall|detected stalls|Unable to handle|list_add corruption|list_del corruption'
+
+only_suites= dirs= names=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--suite) only_suites="$only_suites $2"; shift ;;
+	--dir) dirs="$dirs $2"; shift ;;
+	-h|--help) sed -n '2,/^cd /p' "$0" | sed '$d;s/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "run-vm-tests: unknown option $1" >&2; exit 2 ;;
+	*) names="$names $1" ;;
+	esac
+	shift
+done
+[ -n "$only_suites" ] && SUITES=$only_suites
+
+# Prints "id path kind" per test: kind is prog or sh.
+discover() {
+	echo "vm/env $top/tests/vm/env-check.sh sh"
+	for s in $SUITES; do
+		for f in "build/tests/$s"/*; do
+			[ -f "$f" ] && [ -x "$f" ] && echo "$s/${f##*/} $top/$f prog"
+		done
+		for f in "tests/$s"/*.sh; do
+			[ -f "$f" ] && echo "$s/$(basename "$f" .sh) $top/$f sh"
+		done
+	done
+	for d in $dirs; do
+		d=${d%/}
+		for f in "$d"/*; do
+			case $f in
+			*.sh) echo "${d##*/}/$(basename "$f" .sh) $(cd "$(dirname "$f")" && pwd)/${f##*/} sh" ;;
+			*) [ -f "$f" ] && [ -x "$f" ] &&
+				echo "${d##*/}/${f##*/} $(cd "$(dirname "$f")" && pwd)/${f##*/} prog" ;;
+			esac
+		done
+	done
+}
+
+selected() {	# id
+	[ -z "$names" ] && return 0
+	[ "$1" = vm/env ] && return 0
+	for n in $names; do [ "$n" = "$1" ] && return 0; done
+	return 1
+}
+
+# The vm-test: words of a test (from its C source or the script itself).
+tags() {	# id path
+	src=$2
+	case $2 in
+	*.sh) ;;
+	*) src="tests/$1.c" ;;
+	esac
+	[ -f "$src" ] || return 0
+	grep -m1 'vm-test:' "$src" | sed 's/.*vm-test://; s/\*\/.*//'
+}
+
+# ---------------------------------------------------------------- host side
+if [ "${NPU_VM:-0}" != 1 ]; then
+	shared= boots= nshared=0
+	list=$(discover)
+	while read -r id path kind; do
+		[ -n "$id" ] || continue
+		selected "$id" || continue
+		case " $(tags "$id" "$path") " in
+		*" boot "*) boots="$boots $id" ;;
+		*) shared="$shared $id"; nshared=$((nshared + 1)) ;;
+		esac
+	done <<EOF
+$list
+EOF
+	passed=0 failed=0 skipped=0
+	tmp=$(mktemp)
+	trap 'rm -f "$tmp" "$tmp.rc"' EXIT
+
+	# One boot: results from the guest's summary line; a run that failed
+	# without a failing test (kernel log finding, timeout, panic) counts
+	# as one failure more.
+	boot() {	# tests/vm/run options... -- tests
+		{ tests/vm/run "$@"; echo $? > "$tmp.rc"; } | tee "$tmp"
+		rc=$(cat "$tmp.rc")
+		sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp" | tail -n 1)
+		sk=$(grep -E '^# [0-9]+ skipped$' "$tmp" | tail -n 1 | tr -dc '0-9')
+		p=${sum%% passed*}; f=${sum#*passed, }; f=${f%% failed}
+		[ -n "$sum" ] || { p=0; f=0; }
+		if [ $rc != 0 ] && [ "$f" = 0 ]; then
+			echo "not ok - VM run failed with status $rc (see above)"
+			f=1
+		fi
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${sk:-0}))
+	}
+
+	# Enough for every test's own timeout; a hang normally ends sooner
+	# through the guest's hung-task panic.
+	vm_timeout=${VM_TIMEOUT:-$((600 + nshared * 120))}
+	[ "$vm_timeout" -gt 1800 ] && vm_timeout=1800
+	dirargs=
+	for d in $dirs; do dirargs="$dirargs --dir $d"; done
+	loadarg=
+	if [ ! -f kernel/npu.ko ] || [ ! -f kernel/npu_sim.ko ]; then
+		echo "# kernel/npu.ko or kernel/npu_sim.ko not built: booting without them"
+		loadarg=--no-load
+	fi
+	# shellcheck disable=SC2086
+	boot --timeout "$vm_timeout" $loadarg -- tests/run-vm-tests.sh $dirargs $shared
+	for id in $boots; do
+		path=$(echo "$list" | awk -v id="$id" '$1 == id { print $2 }')
+		opts=$(tags "$id" "$path" | sed 's/\bboot\b//; s/\btimeout=[0-9]*//')
+		echo "# own VM boot for $id:$opts"
+		# shellcheck disable=SC2086
+		boot $opts -- tests/run-vm-tests.sh $dirargs "$id"
+	done
+	echo "# $skipped skipped"
+	echo "$passed passed, $failed failed"
+	[ $failed = 0 ]
+	exit
+fi
+
+# --------------------------------------------------------------- guest side
+run_tests=
+while read -r id path kind; do
+	[ -n "$id" ] || continue
+	selected "$id" && run_tests="$run_tests $id:$path:$kind"
+done <<EOF
+$(discover)
+EOF
+
+count=$(echo $run_tests | wc -w)
+echo "TAP version 13"
+echo "1..$count"
+passed=0 failed=0 skipped=0 i=0
+log=/tmp/vmtest.log
+
+modules_default() {	# restore npu_sim/npu as the run loaded them
+	[ "${VM_LOAD:-1}" = 1 ] || return 0
+	if [ "$1" = force ] || ! grep -q '^npu ' /proc/modules; then
+		npu-modules reload >/dev/null 2>&1 || echo "# warning: reloading the modules failed"
+	fi
+}
+
+for t in $run_tests; do
+	i=$((i + 1))
+	id=${t%%:*}; rest=${t#*:}; path=${rest%:*}; kind=${rest##*:}
+	suite=${id%%/*}; name=${id#*/}
+	tg=" $(tags "$id" "$path") "
+	to=$(echo "$tg" | sed -n 's/.*timeout=\([0-9]*\).*/\1/p')
+	to=${to:-$DEFAULT_TIMEOUT}
+	echo "# selftests: $suite: $name"
+	reloaded=0 note=
+	case $tg in
+	*" reload "*)
+		sp= np=
+		set -- $tg
+		while [ $# -gt 0 ]; do
+			case $1 in
+			--sim-param) sp="$sp $2"; shift ;;
+			--npu-param) np="$np $2"; shift ;;
+			esac
+			shift
+		done
+		reloaded=1
+		# shellcheck disable=SC2086
+		if ! VM_SIM_PARAMS="${sp:-$VM_SIM_PARAMS}" VM_NPU_PARAMS="${np:-$VM_NPU_PARAMS}" \
+			npu-modules reload 2>&1 | sed 's/^/# /'; then
+			note="module reload failed"
+		fi
+		;;
+	esac
+	echo "vmtest: start $id" > /dev/kmsg
+	before=$(dmesg | wc -l)
+	start=$(cut -d' ' -f1 /proc/uptime)
+	if [ $kind = sh ]; then set -- sh "$path"; else set -- "$path"; fi
+	( timeout -s KILL "$to" "$@" < /dev/null 2>&1; echo $? > /tmp/vmtest.rc ) |
+		tee "$log" | sed 's/^/# /'
+	rc=$(cat /tmp/vmtest.rc)
+	end=$(cut -d' ' -f1 /proc/uptime)
+	echo "vmtest: end $id status $rc" > /dev/kmsg
+	kfind=$(dmesg | tail -n +$((before + 1)) | grep -E "$KPATTERN")
+
+	p=$(grep -cE '^ok [0-9]+' "$log")
+	s=$(grep -cE '^ok [0-9]+.*# *SKIP' "$log")
+	f=$(grep -cE '^not ok [0-9]+' "$log")
+	p=$((p - s))
+	[ $((p + s + f)) = 0 ] && [ "$rc" = 0 ] && p=1
+	[ $((p + s + f)) = 0 ] && [ "$rc" = 4 ] && s=1
+	[ "$rc" = 137 ] && note="${note:+$note, }timed out after ${to}s"
+	[ "$rc" != 0 ] && [ "$rc" != 4 ] && note="${note:+$note, }exit status $rc"
+	if [ -n "$kfind" ]; then
+		note="${note:+$note, }kernel log finding"
+		echo "$kfind" | head -n 20 | sed 's/^/# kernel: /'
+	fi
+	secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+	if [ -n "$note" ] || [ $f != 0 ]; then
+		[ $f = 0 ] && f=1
+		echo "not ok $i selftests: $suite: $name # ${note:-$f failed} (${secs}s)"
+	elif [ "$rc" = 4 ] && [ $p = 0 ]; then
+		echo "ok $i selftests: $suite: $name # SKIP (${secs}s)"
+	else
+		echo "ok $i selftests: $suite: $name (${secs}s)"
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	if [ $reloaded = 1 ]; then modules_default force; else modules_default; fi
+done
+
+echo "# $skipped skipped"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]

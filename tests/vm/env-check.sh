@@ -1,0 +1,61 @@
+#!/bin/sh
+# The guest environment every VM test relies on (run first in every boot
+# by tests/run-vm-tests.sh): device nodes, libudev enumeration from sysfs
+# alone (the guest has no udevd), debugfs, paths, the loaded driver.
+n=0 passed=0 failed=0 skipped=0
+ok() {	# condition-status description
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"; passed=$((passed + 1))
+	else
+		echo "not ok $n - $2"; failed=$((failed + 1))
+	fi
+}
+skip() {
+	n=$((n + 1)); skipped=$((skipped + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
+echo "TAP version 13"
+[ "$(pwd)" = "${NPU_TOP:-/nonexistent}" ]; ok $? "working directory is the project root"
+[ -c /dev/dma_heap/system ]; ok $? "/dev/dma_heap/system"
+[ -c /dev/udmabuf ]; ok $? "/dev/udmabuf"
+grep -q ' /sys/kernel/debug debugfs ' /proc/mounts; ok $? "debugfs mounted"
+grep -q ' /sys sysfs ' /proc/mounts; ok $? "sysfs mounted"
+case ":$PATH:" in *":$NPU_TOP/build/bin:"*) r=0 ;; *) r=1 ;; esac
+ok $r "build/bin on PATH"
+case ":$LD_LIBRARY_PATH:" in *":$NPU_TOP/build/lib:"*) r=0 ;; *) r=1 ;; esac
+ok $r "build/lib on LD_LIBRARY_PATH"
+if [ -x build/tests/vm/udev_enum ]; then
+	build/tests/vm/udev_enum dma_heap | grep -q '^/dev/dma_heap/system '
+	ok $? "libudev enumerates dma_heap without udevd"
+else
+	skip "libudev enumerates dma_heap without udevd" "build/tests/vm/udev_enum not built"
+fi
+if [ -d ../shared ]; then
+	[ -d ../shared/models ]; ok $? "../shared/models resolves"
+else
+	skip "../shared/models resolves" "no ../shared on the host"
+fi
+if [ -f build/firmware/npu/npu-fw.bin ] && [ "${VM_FIRMWARE:-}" != none ]; then
+	cmp -s build/firmware/npu/npu-fw.bin /lib/firmware/npu/npu-fw.bin
+	ok $? "/lib/firmware/npu/npu-fw.bin is the build's firmware"
+else
+	skip "/lib/firmware/npu/npu-fw.bin" "not built or --no-firmware"
+fi
+if [ "${VM_LOAD:-0}" = 1 ]; then
+	grep -q '^npu ' /proc/modules && grep -q '^npu_sim ' /proc/modules
+	ok $? "npu and npu_sim loaded"
+	ls /dev/accel/accel* > /dev/null 2>&1
+	ok $? "/dev/accel/accel* present"
+	if [ -x build/tests/vm/udev_enum ]; then
+		build/tests/vm/udev_enum accel | grep -q '^/dev/accel/accel'
+		ok $? "libudev enumerates the accel device"
+	fi
+else
+	skip "npu and npu_sim loaded" "--no-load"
+fi
+echo "1..$n"
+[ $skipped != 0 ] && echo "# $skipped skipped"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
