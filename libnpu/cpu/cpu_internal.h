@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals of the CPU executor and kernels (libnpu/cpu).  Not installed.
+ */
+#ifndef NPU_CPU_INTERNAL_H
+#define NPU_CPU_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "npu_cpu.h"
+#include "npu_fw.h"
+#include "npu_graph.h"
+
+/*
+ * Requantization primitives: the firmware's (npu_fw.h), the one definition
+ * of TFLite's double-rounding arithmetic in the project.
+ */
+#define cpu_srdhm(a, b)			npu_fw_srdhm((a), (b))
+#define cpu_rounding_divide_by_pot(x, e)	npu_fw_rdivpot((x), (e))
+#define cpu_mbqm(x, m, s)		npu_fw_mbqm((x), (m), (s))
+
+/* TFLite QuantizeMultiplier (double -> Q31 significand and exponent). */
+void cpu_quantize_multiplier(double real, int32_t *multiplier, int *shift);
+
+/* ---- Messages ---- */
+
+__attribute__((format(printf, 3, 4)))
+void cpu_msg(char *buf, size_t len, const char *fmt, ...);
+
+/* ---- Kernels ---- */
+
+/* What a built-in kernel's prepare step sees. */
+struct cpu_prep {
+	const struct npu_graph *g;
+	const struct npu_graph_op *op;
+	char *err;
+	size_t errlen;
+};
+
+/*
+ * A built-in CPU kernel.  prepare() validates the op like TFLite's Prepare
+ * and returns its parameters in *state (malloc'ed, freed with free());
+ * invoke() runs it on the tensors' memory.
+ */
+struct cpu_kernel {
+	int32_t builtin;
+	int (*prepare)(const struct cpu_prep *p, void **state);
+	int (*invoke)(const struct npu_cpu_kernel_args *a, void *state);
+	void (*release)(void *state);	/* NULL: free() */
+};
+
+/* The kernel for @op's builtin, or NULL. */
+const struct cpu_kernel *cpu_kernel_find(int32_t builtin);
+
+/* Input @i / output @i tensor of the op (NULL if absent or out of range). */
+const struct npu_graph_tensor *cpu_in(const struct npu_graph *g,
+				const struct npu_graph_op *op, uint32_t i);
+const struct npu_graph_tensor *cpu_out(const struct npu_graph *g,
+				 const struct npu_graph_op *op, uint32_t i);
+
+/* Per-tensor scale / zero point (0 and 1.0f defaults when unquantized). */
+float cpu_scale(const struct npu_graph_tensor *t);
+int32_t cpu_zero_point(const struct npu_graph_tensor *t);
+
+/* Checks used by prepare steps; each writes the message on failure. */
+int cpu_need_io(const struct cpu_prep *p, uint32_t min_in, uint32_t max_in,
+		uint32_t outs);
+int cpu_need_type(const struct cpu_prep *p, const struct npu_graph_tensor *t,
+		  const char *what, enum npu_type type);
+
+/*
+ * LOGISTIC / TANH table for the firmware's LUT kernel (lut.c), appending
+ * its command to @out.  -ENOTSUP when the types have no table form.
+ */
+int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
+		 struct npu_cpu_prepared *out, char *err, size_t errlen);
+
+/* The individual kernels (one file each). */
+extern const struct cpu_kernel cpu_kernel_softmax;
+extern const struct cpu_kernel cpu_kernel_quantize;
+extern const struct cpu_kernel cpu_kernel_dequantize;
+extern const struct cpu_kernel cpu_kernel_svdf;
+extern const struct cpu_kernel cpu_kernel_reshape;
+/* Every op with a firmware kernel (npu_ops.c), float fallback included. */
+const struct cpu_kernel *cpu_npu_kernel_find(int32_t builtin);
+/* Float kernel for an op with a firmware kernel (float_ops.c), or NULL. */
+const struct cpu_kernel *cpu_float_kernel_find(int32_t builtin);
+
+#endif /* NPU_CPU_INTERNAL_H */

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The CPU executor: prepares every op of a graph once, then runs ops in
+ * order on tensor memory the caller binds or the executor allocates.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu_internal.h"
+
+#define CPU_ERR_LEN 256
+#define TENSOR_ALIGN 64
+
+struct cpu_op_slot {
+	const struct cpu_kernel *kernel;	/* NULL: no built-in kernel */
+	void *state;
+	npu_cpu_kernel_fn hook;
+	void *hook_user;
+	char *why;	/* why the built-in kernel is unavailable, or NULL */
+};
+
+struct npu_cpu {
+	const struct npu_graph *g;
+	struct cpu_op_slot *ops;
+	void **data;		/* current memory of each tensor, or NULL */
+	bool *owned;		/* data[t] was allocated by us */
+	void **args;		/* room for the largest op's input+output pointers */
+	uint32_t max_args;
+	char err[CPU_ERR_LEN + 128];
+};
+
+static void op_label(const struct npu_graph *g, uint32_t i, char *buf,
+		     size_t len)
+{
+	const struct npu_graph_op *op = &g->ops[i];
+
+	if (op->builtin == NPU_BUILTIN_CUSTOM && op->custom_name)
+		snprintf(buf, len, "op %u (CUSTOM '%s')", i, op->custom_name);
+	else
+		snprintf(buf, len, "op %u (%s)", i, npu_op_name(op->builtin));
+}
+
+__attribute__((format(printf, 3, 4)))
+static void set_err(struct npu_cpu *cpu, uint32_t op, const char *fmt, ...)
+{
+	char label[96], msg[CPU_ERR_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	op_label(cpu->g, op, label, sizeof(label));
+	snprintf(cpu->err, sizeof(cpu->err), "%s: %s", label, msg);
+}
+
+static bool is_constant(const struct npu_graph_tensor *t)
+{
+	return t->data && !t->is_variable;
+}
+
+static void *alloc_tensor(size_t bytes)
+{
+	size_t size = (bytes + TENSOR_ALIGN - 1) / TENSOR_ALIGN * TENSOR_ALIGN;
+	void *p;
+
+	if (!size)
+		size = TENSOR_ALIGN;
+	p = aligned_alloc(TENSOR_ALIGN, size);
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+static void init_variable(struct npu_cpu *cpu, int32_t t)
+{
+	const struct npu_graph_tensor *ten = &cpu->g->tensors[t];
+
+	if (ten->data && ten->data_size == ten->bytes)
+		memcpy(cpu->data[t], ten->data, ten->bytes);
+	else
+		memset(cpu->data[t], 0, ten->bytes);
+}
+
+void *npu_cpu_tensor_data(struct npu_cpu *cpu, int32_t t)
+{
+	const struct npu_graph_tensor *ten;
+
+	if (!cpu || t < 0 || (uint32_t)t >= cpu->g->num_tensors)
+		return NULL;
+	if (cpu->data[t])
+		return cpu->data[t];
+	ten = &cpu->g->tensors[t];
+	if (is_constant(ten))
+		return ten->data;
+	cpu->data[t] = alloc_tensor(ten->bytes);
+	if (!cpu->data[t])
+		return NULL;
+	cpu->owned[t] = true;
+	if (ten->is_variable)
+		init_variable(cpu, t);
+	return cpu->data[t];
+}
+
+int npu_cpu_bind(struct npu_cpu *cpu, int32_t t, void *data, size_t size)
+{
+	const struct npu_graph_tensor *ten;
+
+	if (!cpu)
+		return -EINVAL;
+	if (t < 0 || (uint32_t)t >= cpu->g->num_tensors) {
+		snprintf(cpu->err, sizeof(cpu->err),
+			 "bind: tensor %d out of range (graph has %u)", t,
+			 cpu->g->num_tensors);
+		return -ERANGE;
+	}
+	ten = &cpu->g->tensors[t];
+	if (is_constant(ten)) {
+		snprintf(cpu->err, sizeof(cpu->err),
+			 "bind: tensor %d ('%s') is a constant", t, ten->name);
+		return -EINVAL;
+	}
+	if (data && size < ten->bytes) {
+		snprintf(cpu->err, sizeof(cpu->err),
+			 "bind: tensor %d ('%s') needs %zu bytes, got %zu", t,
+			 ten->name, ten->bytes, size);
+		return -EINVAL;
+	}
+	if (cpu->owned[t])
+		free(cpu->data[t]);
+	cpu->owned[t] = false;
+	cpu->data[t] = data;
+	return 0;
+}
+
+static int prepare_op(struct npu_cpu *cpu, uint32_t i)
+{
+	const struct npu_graph_op *op = &cpu->g->ops[i];
+	struct cpu_op_slot *slot = &cpu->ops[i];
+	const struct cpu_kernel *k = cpu_kernel_find(op->builtin);
+	char msg[CPU_ERR_LEN] = "";
+	struct cpu_prep p = {
+		.g = cpu->g, .op = op, .err = msg, .errlen = sizeof(msg),
+	};
+	int ret;
+
+	if (!k) {
+		slot->why = strdup("no built-in CPU kernel");
+		return slot->why ? 0 : -ENOMEM;
+	}
+	ret = k->prepare(&p, &slot->state);
+	if (ret == -ENOTSUP) {
+		/* Not runnable on the CPU, but a hook may still run it. */
+		slot->why = strdup(msg[0] ? msg : "not supported");
+		return slot->why ? 0 : -ENOMEM;
+	}
+	if (ret) {
+		set_err(cpu, i, "%s", msg[0] ? msg : strerror(-ret));
+		return ret;
+	}
+	slot->kernel = k;
+	return 0;
+}
+
+void npu_cpu_destroy(struct npu_cpu *cpu)
+{
+	if (!cpu)
+		return;
+	if (cpu->ops) {
+		for (uint32_t i = 0; i < cpu->g->num_ops; i++) {
+			const struct cpu_kernel *k = cpu->ops[i].kernel;
+
+			if (k && k->release)
+				k->release(cpu->ops[i].state);
+			else
+				free(cpu->ops[i].state);
+			free(cpu->ops[i].why);
+		}
+	}
+	if (cpu->data) {
+		for (uint32_t t = 0; t < cpu->g->num_tensors; t++)
+			if (cpu->owned[t])
+				free(cpu->data[t]);
+	}
+	free(cpu->ops);
+	free(cpu->data);
+	free(cpu->owned);
+	free(cpu->args);
+	free(cpu);
+}
+
+int npu_cpu_create(const struct npu_graph *g, struct npu_cpu **out,
+		   char *err, size_t errlen)
+{
+	struct npu_cpu *cpu;
+	int ret = -ENOMEM;
+
+	if (out)
+		*out = NULL;
+	if (!g || !out) {
+		cpu_msg(err, errlen, "npu_cpu_create: no graph");
+		return -EINVAL;
+	}
+	cpu = calloc(1, sizeof(*cpu));
+	if (!cpu)
+		goto nomem;
+	cpu->g = g;
+	cpu->ops = calloc(g->num_ops ? g->num_ops : 1, sizeof(*cpu->ops));
+	cpu->data = calloc(g->num_tensors ? g->num_tensors : 1,
+			   sizeof(*cpu->data));
+	cpu->owned = calloc(g->num_tensors ? g->num_tensors : 1,
+			    sizeof(*cpu->owned));
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const uint32_t n = g->ops[i].num_inputs + g->ops[i].num_outputs;
+
+		if (n > cpu->max_args)
+			cpu->max_args = n;
+	}
+	cpu->args = calloc(cpu->max_args ? cpu->max_args : 1,
+			   sizeof(*cpu->args));
+	if (!cpu->ops || !cpu->data || !cpu->owned || !cpu->args)
+		goto nomem;
+
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		ret = prepare_op(cpu, i);
+		if (ret) {
+			if (ret == -ENOMEM && !cpu->err[0])
+				goto nomem;
+			cpu_msg(err, errlen, "%s", cpu->err);
+			npu_cpu_destroy(cpu);
+			return ret;
+		}
+	}
+	/* Variables carry state from the first invocation on. */
+	for (uint32_t t = 0; t < g->num_tensors; t++) {
+		if (g->tensors[t].is_variable && !npu_cpu_tensor_data(cpu, t)) {
+			ret = -ENOMEM;
+			goto nomem;
+		}
+	}
+	*out = cpu;
+	return 0;
+nomem:
+	cpu_msg(err, errlen, "npu_cpu_create: out of memory");
+	npu_cpu_destroy(cpu);
+	return -ENOMEM;
+}
+
+const char *npu_cpu_error(const struct npu_cpu *cpu)
+{
+	return cpu ? cpu->err : "no executor";
+}
+
+int npu_cpu_set_kernel(struct npu_cpu *cpu, uint32_t op_index,
+		       npu_cpu_kernel_fn fn, void *user)
+{
+	if (!cpu)
+		return -EINVAL;
+	if (op_index >= cpu->g->num_ops) {
+		snprintf(cpu->err, sizeof(cpu->err),
+			 "set_kernel: op %u out of range (graph has %u)",
+			 op_index, cpu->g->num_ops);
+		return -ERANGE;
+	}
+	cpu->ops[op_index].hook = fn;
+	cpu->ops[op_index].hook_user = fn ? user : NULL;
+	return 0;
+}
+
+int npu_cpu_register_kernel(struct npu_cpu *cpu, int32_t builtin,
+			    const char *custom_name, npu_cpu_kernel_fn fn,
+			    void *user)
+{
+	int n = 0;
+
+	if (!cpu || (builtin == NPU_BUILTIN_CUSTOM && !custom_name))
+		return -EINVAL;
+	for (uint32_t i = 0; i < cpu->g->num_ops; i++) {
+		const struct npu_graph_op *op = &cpu->g->ops[i];
+
+		if (op->builtin != builtin)
+			continue;
+		if (builtin == NPU_BUILTIN_CUSTOM &&
+		    (!op->custom_name || strcmp(op->custom_name, custom_name)))
+			continue;
+		cpu->ops[i].hook = fn;
+		cpu->ops[i].hook_user = fn ? user : NULL;
+		n++;
+	}
+	return n;
+}
+
+bool npu_cpu_op_runnable(const struct npu_cpu *cpu, uint32_t op_index)
+{
+	if (!cpu || op_index >= cpu->g->num_ops)
+		return false;
+	return cpu->ops[op_index].hook || cpu->ops[op_index].kernel;
+}
+
+static int run_op(struct npu_cpu *cpu, uint32_t i)
+{
+	const struct npu_graph_op *op = &cpu->g->ops[i];
+	struct cpu_op_slot *slot = &cpu->ops[i];
+	char msg[CPU_ERR_LEN] = "";
+	struct npu_cpu_kernel_args a = {
+		.graph = cpu->g, .op = op, .op_index = i,
+		.inputs = cpu->args, .outputs = cpu->args + op->num_inputs,
+		.err = msg, .errlen = sizeof(msg),
+	};
+	int ret;
+
+	if (!slot->hook && !slot->kernel) {
+		set_err(cpu, i, "cannot run on the CPU: %s",
+			slot->why ? slot->why : "no kernel");
+		return -ENOTSUP;
+	}
+	for (uint32_t k = 0; k < op->num_inputs; k++) {
+		const int32_t t = op->inputs[k];
+
+		cpu->args[k] = NULL;
+		if (t == NPU_TENSOR_NONE)
+			continue;
+		cpu->args[k] = npu_cpu_tensor_data(cpu, t);
+		if (!cpu->args[k]) {
+			set_err(cpu, i, "no memory for input %u (tensor %d)",
+				k, t);
+			return -ENOMEM;
+		}
+	}
+	for (uint32_t k = 0; k < op->num_outputs; k++) {
+		void *p = npu_cpu_tensor_data(cpu, op->outputs[k]);
+
+		if (!p) {
+			set_err(cpu, i, "no memory for output %u (tensor %d)",
+				k, op->outputs[k]);
+			return -ENOMEM;
+		}
+		cpu->args[op->num_inputs + k] = p;
+	}
+	if (slot->hook)
+		ret = slot->hook(&a, slot->hook_user);
+	else
+		ret = slot->kernel->invoke(&a, slot->state);
+	if (ret) {
+		if (ret > 0)
+			ret = -EIO;
+		set_err(cpu, i, "%s", msg[0] ? msg : strerror(-ret));
+	}
+	return ret;
+}
+
+int npu_cpu_invoke_range(struct npu_cpu *cpu, uint32_t first, uint32_t count)
+{
+	if (!cpu)
+		return -EINVAL;
+	if (first > cpu->g->num_ops || count > cpu->g->num_ops - first) {
+		snprintf(cpu->err, sizeof(cpu->err),
+			 "invoke: ops [%u, %u + %u) out of range (graph has %u)",
+			 first, first, count, cpu->g->num_ops);
+		return -ERANGE;
+	}
+	cpu->err[0] = '\0';
+	for (uint32_t i = first; i < first + count; i++) {
+		int ret = run_op(cpu, i);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int npu_cpu_invoke(struct npu_cpu *cpu)
+{
+	if (!cpu)
+		return -EINVAL;
+	return npu_cpu_invoke_range(cpu, 0, cpu->g->num_ops);
+}
+
+int npu_cpu_reset_state(struct npu_cpu *cpu)
+{
+	if (!cpu)
+		return -EINVAL;
+	for (uint32_t t = 0; t < cpu->g->num_tensors; t++) {
+		if (!cpu->g->tensors[t].is_variable)
+			continue;
+		if (!npu_cpu_tensor_data(cpu, t))
+			return -ENOMEM;
+		init_variable(cpu, t);
+	}
+	return 0;
+}
+
+bool npu_cpu_op_known(const struct npu_graph *g, const struct npu_graph_op *op,
+		      char *why, size_t whylen)
+{
+	const struct cpu_kernel *k = op ? cpu_kernel_find(op->builtin) : NULL;
+	char msg[CPU_ERR_LEN] = "";
+	struct cpu_prep p = {
+		.g = g, .op = op, .err = msg, .errlen = sizeof(msg),
+	};
+	void *state = NULL;
+	int ret;
+
+	if (!g || !op) {
+		cpu_msg(why, whylen, "no op");
+		return false;
+	}
+	if (!k) {
+		cpu_msg(why, whylen, "%s has no built-in CPU kernel",
+			npu_op_name(op->builtin));
+		return false;
+	}
+	ret = k->prepare(&p, &state);
+	if (k->release)
+		k->release(state);
+	else
+		free(state);
+	if (ret) {
+		cpu_msg(why, whylen, "%s: %s", npu_op_name(op->builtin),
+			msg[0] ? msg : strerror(-ret));
+		return false;
+	}
+	return true;
+}

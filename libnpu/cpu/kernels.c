@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+/* The table of built-in CPU kernels, and RESHAPE (a copy). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu_internal.h"
+
+struct reshape_state {
+	size_t bytes;
+};
+
+static int reshape_prepare(const struct cpu_prep *p, void **state)
+{
+	const struct npu_graph_tensor *in, *out;
+	struct reshape_state *s;
+	int ret;
+
+	ret = cpu_need_io(p, 1, 2, 1);
+	if (ret)
+		return ret;
+	in = cpu_in(p->g, p->op, 0);
+	out = cpu_out(p->g, p->op, 0);
+	if (in->bytes != out->bytes || in->type != out->type) {
+		cpu_msg(p->err, p->errlen,
+			"input (%s, %zu bytes) and output (%s, %zu bytes) differ",
+			npu_type_name(in->type), in->bytes,
+			npu_type_name(out->type), out->bytes);
+		return -EINVAL;
+	}
+	s = malloc(sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->bytes = out->bytes;
+	*state = s;
+	return 0;
+}
+
+static int reshape_invoke(const struct npu_cpu_kernel_args *a, void *state)
+{
+	const struct reshape_state *s = state;
+
+	if (a->outputs[0] != a->inputs[0])
+		memmove(a->outputs[0], a->inputs[0], s->bytes);
+	return 0;
+}
+
+const struct cpu_kernel cpu_kernel_reshape = {
+	.builtin = NPU_BUILTIN_RESHAPE,
+	.prepare = reshape_prepare,
+	.invoke = reshape_invoke,
+};
+
+static const struct cpu_kernel *const kernels[] = {
+	&cpu_kernel_softmax,
+	&cpu_kernel_quantize,
+	&cpu_kernel_dequantize,
+	&cpu_kernel_svdf,
+	&cpu_kernel_reshape,
+};
+
+const struct cpu_kernel *cpu_kernel_find(int32_t builtin)
+{
+	for (size_t i = 0; i < sizeof(kernels) / sizeof(kernels[0]); i++)
+		if (kernels[i]->builtin == builtin)
+			return kernels[i];
+	return cpu_npu_kernel_find(builtin);
+}

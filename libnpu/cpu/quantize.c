@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+/*
+ * QUANTIZE and DEQUANTIZE on the CPU, as TFLite Micro's reference kernels
+ * compute them (quantize_common.cc, reference/quantize.h, requantize.h,
+ * dequantize.h): float -> int8/int16 by rounding, integer -> integer by
+ * requantization with a quantized multiplier, integer -> float.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "cpu_internal.h"
+
+struct quantize_state {
+	enum npu_type in_type, out_type;
+	size_t count;
+	float scale;		/* float path: output scale; dequantize: input scale */
+	int32_t input_zero_point;
+	int32_t output_zero_point;
+	int32_t multiplier;	/* integer path */
+	int shift;
+};
+
+static bool integer_type(enum npu_type t)
+{
+	return t == NPU_TYPE_INT8 || t == NPU_TYPE_UINT8 ||
+	       t == NPU_TYPE_INT16 || t == NPU_TYPE_INT32;
+}
+
+static int quantize_prepare(const struct cpu_prep *p, void **state)
+{
+	const struct npu_graph_tensor *in, *out;
+	struct quantize_state *s;
+	int ret;
+
+	ret = cpu_need_io(p, 1, 1, 1);
+	if (ret)
+		return ret;
+	in = cpu_in(p->g, p->op, 0);
+	out = cpu_out(p->g, p->op, 0);
+	if (in->elements != out->elements) {
+		cpu_msg(p->err, p->errlen,
+			"input has %zu elements, output %zu",
+			in->elements, out->elements);
+		return -EINVAL;
+	}
+	if (out->quant.count != 1) {
+		cpu_msg(p->err, p->errlen,
+			"output must be quantized per tensor");
+		return -EINVAL;
+	}
+	if (!(out->type == NPU_TYPE_INT8 || out->type == NPU_TYPE_UINT8 ||
+	      out->type == NPU_TYPE_INT16 || out->type == NPU_TYPE_INT32) ||
+	    !(in->type == NPU_TYPE_FLOAT32 || integer_type(in->type)) ||
+	    (in->type == NPU_TYPE_FLOAT32 && out->type != NPU_TYPE_INT8 &&
+	     out->type != NPU_TYPE_INT16)) {
+		cpu_msg(p->err, p->errlen,
+			"%s input with %s output is not supported",
+			npu_type_name(in->type), npu_type_name(out->type));
+		return -ENOTSUP;
+	}
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->in_type = in->type;
+	s->out_type = out->type;
+	s->count = in->elements;
+	s->scale = cpu_scale(out);
+	s->input_zero_point = cpu_zero_point(in);
+	s->output_zero_point = cpu_zero_point(out);
+	if (in->type != NPU_TYPE_FLOAT32) {
+		const double effective_scale =
+			(double)cpu_scale(in) / (double)cpu_scale(out);
+
+		cpu_quantize_multiplier(effective_scale, &s->multiplier,
+					&s->shift);
+	}
+	*state = s;
+	return 0;
+}
+
+static int32_t load(const void *p, enum npu_type t, size_t i)
+{
+	switch (t) {
+	case NPU_TYPE_INT8:
+		return ((const int8_t *)p)[i];
+	case NPU_TYPE_UINT8:
+		return ((const uint8_t *)p)[i];
+	case NPU_TYPE_INT16:
+		return ((const int16_t *)p)[i];
+	default:
+		return ((const int32_t *)p)[i];
+	}
+}
+
+static void store(void *p, enum npu_type t, size_t i, int32_t v)
+{
+	int32_t lo, hi;
+
+	switch (t) {
+	case NPU_TYPE_INT8:
+		lo = INT8_MIN;
+		hi = INT8_MAX;
+		break;
+	case NPU_TYPE_UINT8:
+		lo = 0;
+		hi = UINT8_MAX;
+		break;
+	case NPU_TYPE_INT16:
+		lo = INT16_MIN;
+		hi = INT16_MAX;
+		break;
+	default:
+		((int32_t *)p)[i] = v;
+		return;
+	}
+	if (v < lo)
+		v = lo;
+	if (v > hi)
+		v = hi;
+	if (t == NPU_TYPE_INT8)
+		((int8_t *)p)[i] = (int8_t)v;
+	else if (t == NPU_TYPE_UINT8)
+		((uint8_t *)p)[i] = (uint8_t)v;
+	else
+		((int16_t *)p)[i] = (int16_t)v;
+}
+
+static int quantize_invoke(const struct npu_cpu_kernel_args *a,
+			   void *state)
+{
+	const struct quantize_state *s = state;
+	const void *in = a->inputs[0];
+	void *out = a->outputs[0];
+
+	if (s->in_type == NPU_TYPE_FLOAT32) {
+		/* reference_ops::AffineQuantize: round half away from zero. */
+		for (size_t i = 0; i < s->count; i++) {
+			const float val = ((const float *)in)[i];
+			const float q = roundf(val / s->scale);
+			int32_t v;
+
+			if (q >= 2147483648.0f)
+				v = INT32_MAX;
+			else if (q < -2147483648.0f || isnan(q))
+				v = INT32_MIN;
+			else
+				v = (int32_t)q;
+			/* Saturate before adding the zero point: no overflow. */
+			if (v > INT32_MAX / 2)
+				v = INT32_MAX / 2;
+			if (v < INT32_MIN / 2)
+				v = INT32_MIN / 2;
+			store(out, s->out_type, i, v + s->output_zero_point);
+		}
+		return 0;
+	}
+
+	/* reference_ops::Requantize. */
+	for (size_t i = 0; i < s->count; i++) {
+		const int32_t x = load(in, s->in_type, i) - s->input_zero_point;
+		const int32_t y = cpu_mbqm(x, s->multiplier, s->shift) +
+				  s->output_zero_point;
+
+		if (s->out_type == NPU_TYPE_INT32)
+			((int32_t *)out)[i] = y;
+		else
+			store(out, s->out_type, i, y);
+	}
+	return 0;
+}
+
+const struct cpu_kernel cpu_kernel_quantize = {
+	.builtin = NPU_BUILTIN_QUANTIZE,
+	.prepare = quantize_prepare,
+	.invoke = quantize_invoke,
+};
+
+static int dequantize_prepare(const struct cpu_prep *p, void **state)
+{
+	const struct npu_graph_tensor *in, *out;
+	struct quantize_state *s;
+	int ret;
+
+	ret = cpu_need_io(p, 1, 1, 1);
+	if (ret)
+		return ret;
+	in = cpu_in(p->g, p->op, 0);
+	out = cpu_out(p->g, p->op, 0);
+	ret = cpu_need_type(p, out, "output", NPU_TYPE_FLOAT32);
+	if (ret)
+		return ret;
+	if (!(in->type == NPU_TYPE_INT8 || in->type == NPU_TYPE_UINT8 ||
+	      in->type == NPU_TYPE_INT16)) {
+		cpu_msg(p->err, p->errlen, "%s input is not supported",
+			npu_type_name(in->type));
+		return -ENOTSUP;
+	}
+	if (in->quant.count != 1 || in->elements != out->elements) {
+		cpu_msg(p->err, p->errlen,
+			"input must be quantized per tensor and match the output shape");
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->in_type = in->type;
+	s->out_type = out->type;
+	s->count = in->elements;
+	s->scale = cpu_scale(in);
+	s->input_zero_point = cpu_zero_point(in);
+	*state = s;
+	return 0;
+}
+
+static int dequantize_invoke(const struct npu_cpu_kernel_args *a,
+			     void *state)
+{
+	const struct quantize_state *s = state;
+	float *out = a->outputs[0];
+
+	/* reference_ops::Dequantize: scale * (val - zero_point) in float. */
+	for (size_t i = 0; i < s->count; i++)
+		out[i] = s->scale * (float)(load(a->inputs[0], s->in_type, i) -
+					    s->input_zero_point);
+	return 0;
+}
+
+const struct cpu_kernel cpu_kernel_dequantize = {
+	.builtin = NPU_BUILTIN_DEQUANTIZE,
+	.prepare = dequantize_prepare,
+	.invoke = dequantize_invoke,
+};
