@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include "npu_fw.h"
 #include "npu_regs.h"
 
 struct device;
@@ -160,6 +161,8 @@ struct npu_sim {
 	bool stopping;
 	struct npu_sim_inject inject;
 	struct npu_sim_stats stats;
+	/* cycle model of the booted image; used by the thread only */
+	struct npu_fw_hw_model fw_hw;
 
 	struct task_struct *thread;
 	wait_queue_head_t wq;
@@ -189,6 +192,11 @@ int npu_sim_dma_write(struct npu_sim_exec *x, u64 va, const void *src,
 int npu_sim_thread_start(struct npu_sim *sim);
 void npu_sim_thread_stop(struct npu_sim *sim);
 void npu_sim_soft_reset_locked(struct npu_sim *sim);
+bool npu_sim_job_aborted(const struct npu_sim_exec *x);
+
+/* npu_sim_exec.c */
+u32 npu_sim_fw_boot(struct npu_sim_exec *x, const void *img, u32 size,
+		    u32 *version, u32 *features, struct npu_fw_hw_model *hw);
 void npu_sim_exec_job(struct npu_sim_exec *x, struct npu_sim_result *res);
 
 /* npu_sim_debugfs.c */

@@ -7,11 +7,66 @@
  * headers and executes NOP commands; any other opcode ends the job with
  * NPU_JOB_ERR_BAD_STREAM.
  */
+#include <linux/crc32.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
 
 #include "npu_cmdstream.h"
 #include "npu_sim.h"
+
+/**
+ * npu_sim_fw_boot() - check a fetched firmware image
+ * @x: boot context (device and reset epoch).
+ * @image: the image.
+ * @size: its size in bytes.
+ * @version: out: the image's fw_version.
+ * @features: out: its feature bits.
+ * @hw: out: the cycle model to use.
+ *
+ * Return: NPU_BOOT_OK or an NPU_BOOT_ERR_* code.
+ */
+u32 npu_sim_fw_boot(struct npu_sim_exec *x, const void *image, u32 size,
+		    u32 *version, u32 *features, struct npu_fw_hw_model *hw)
+{
+	const u8 *img = image;
+	struct npu_fw_header hdr;
+	u32 crc;
+
+	if (size < sizeof(hdr))
+		return NPU_BOOT_ERR_SIZE;
+	memcpy(&hdr, img, sizeof(hdr));
+	if (le32_to_cpu(hdr.magic) != NPU_FW_MAGIC)
+		return NPU_BOOT_ERR_MAGIC;
+	if (le16_to_cpu(hdr.format_version) != NPU_FW_FORMAT_VERSION ||
+	    le32_to_cpu(hdr.cmdstream_version) > NPU_CS_VERSION)
+		return NPU_BOOT_ERR_VERSION;
+	if (le16_to_cpu(hdr.header_size) < sizeof(hdr) ||
+	    le16_to_cpu(hdr.header_size) > size ||
+	    le32_to_cpu(hdr.payload_size) > size - le16_to_cpu(hdr.header_size))
+		return NPU_BOOT_ERR_SIZE;
+
+	crc = le32_to_cpu(hdr.header_crc32);
+	hdr.header_crc32 = 0;
+	if ((crc32_le(~0u, (u8 *)&hdr, sizeof(hdr)) ^ ~0u) != crc)
+		return NPU_BOOT_ERR_CHECKSUM;
+	crc = crc32_le(~0u, img + le16_to_cpu(hdr.header_size),
+		       le32_to_cpu(hdr.payload_size)) ^ ~0u;
+	if (crc != le32_to_cpu(hdr.payload_crc32))
+		return NPU_BOOT_ERR_CHECKSUM;
+
+	*version = le32_to_cpu(hdr.fw_version);
+	*features = le32_to_cpu(hdr.features);
+	*hw = (struct npu_fw_hw_model) {
+		.macs_per_cycle = NPU_HW_MACS_PER_CYCLE,
+		.macs_per_cycle_16x8 = NPU_HW_MACS_PER_CYCLE_16X8,
+		.clock_mhz = NPU_HW_CLOCK_MHZ,
+		.sram_size = NPU_HW_SRAM_SIZE,
+		.dram_bytes_per_cycle = NPU_HW_DRAM_BYTES_PER_CYCLE,
+		.elems_per_cycle = NPU_HW_ELEMS_PER_CYCLE,
+		.cmd_overhead_cycles = NPU_HW_CMD_OVERHEAD_CYCLES,
+	};
+	return NPU_BOOT_OK;
+}
 
 static void npu_sim_walk_stream(const __le32 *words, u32 count,
 				struct npu_sim_result *res)

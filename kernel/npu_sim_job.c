@@ -82,6 +82,12 @@ static bool npu_sim_aborted(struct npu_sim *sim, u32 epoch)
 	return sim->stopping || sim->epoch != epoch;
 }
 
+/* True once a soft reset or removal abandoned the job (or boot) of @x. */
+bool npu_sim_job_aborted(const struct npu_sim_exec *x)
+{
+	return npu_sim_aborted(x->sim, x->epoch);
+}
+
 static void npu_sim_finish_reset(struct npu_sim *sim)
 {
 	guard(spinlock_irqsave)(&sim->lock);
@@ -95,41 +101,9 @@ static void npu_sim_finish_reset(struct npu_sim *sim)
 	npu_sim_raise_irq_locked(sim, NPU_IRQ_RESET_DONE);
 }
 
-/* Checks the image the way the boot ROM does; returns an NPU_BOOT_* code. */
-static u32 npu_sim_check_image(const u8 *img, u32 size, u32 *version,
-			       u32 *features)
-{
-	struct npu_fw_header hdr;
-	u32 crc;
-
-	if (size < sizeof(hdr))
-		return NPU_BOOT_ERR_SIZE;
-	memcpy(&hdr, img, sizeof(hdr));
-	if (le32_to_cpu(hdr.magic) != NPU_FW_MAGIC)
-		return NPU_BOOT_ERR_MAGIC;
-	if (le16_to_cpu(hdr.format_version) != NPU_FW_FORMAT_VERSION ||
-	    le32_to_cpu(hdr.cmdstream_version) > NPU_CS_VERSION)
-		return NPU_BOOT_ERR_VERSION;
-	if (le16_to_cpu(hdr.header_size) < sizeof(hdr) ||
-	    le16_to_cpu(hdr.header_size) > size ||
-	    le32_to_cpu(hdr.payload_size) > size - le16_to_cpu(hdr.header_size))
-		return NPU_BOOT_ERR_SIZE;
-
-	crc = le32_to_cpu(hdr.header_crc32);
-	hdr.header_crc32 = 0;
-	if ((crc32_le(~0u, (u8 *)&hdr, sizeof(hdr)) ^ ~0u) != crc)
-		return NPU_BOOT_ERR_CHECKSUM;
-	crc = crc32_le(~0u, img + le16_to_cpu(hdr.header_size),
-		       le32_to_cpu(hdr.payload_size)) ^ ~0u;
-	if (crc != le32_to_cpu(hdr.payload_crc32))
-		return NPU_BOOT_ERR_CHECKSUM;
-
-	*version = le32_to_cpu(hdr.fw_version);
-	*features = le32_to_cpu(hdr.features);
-	return NPU_BOOT_OK;
-}
-
-static u32 npu_sim_load_image(u64 base, u32 size, u32 *version, u32 *features)
+static u32 npu_sim_load_image(struct npu_sim_exec *x, u64 base, u32 size,
+			      u32 *version, u32 *features,
+			      struct npu_fw_hw_model *hw)
 {
 	u8 *img;
 	u32 ret;
@@ -142,33 +116,36 @@ static u32 npu_sim_load_image(u64 base, u32 size, u32 *version, u32 *features)
 	if (npu_sim_phys_read(base, img, size))
 		ret = NPU_BOOT_ERR_DMA;
 	else
-		ret = npu_sim_check_image(img, size, version, features);
+		ret = npu_sim_fw_boot(x, img, size, version, features, hw);
 	kvfree(img);
 	return ret;
 }
 
 static void npu_sim_boot(struct npu_sim *sim)
 {
+	struct npu_sim_exec x = { .sim = sim };
+	struct npu_fw_hw_model hw;
 	u32 version = 0, features = 0;
-	u32 epoch, size, result;
+	u32 size, result;
 	u64 base;
 
 	scoped_guard(spinlock_irqsave, &sim->lock) {
 		sim->boot_pending = false;
 		sim->stats.boots++;
-		epoch = sim->epoch;
+		x.epoch = sim->epoch;
 		base = (u64)sim->fw_base_hi << 32 | sim->fw_base_lo;
 		size = sim->fw_size;
 	}
 
-	result = npu_sim_load_image(base, size, &version, &features);
+	result = npu_sim_load_image(&x, base, size, &version, &features, &hw);
 
 	guard(spinlock_irqsave)(&sim->lock);
 	/* A reset or a newer BOOT request supersedes this one. */
-	if (sim->epoch != epoch || sim->boot_pending || sim->stopping)
+	if (sim->epoch != x.epoch || sim->boot_pending || sim->stopping)
 		return;
 	sim->boot_status = result;
 	if (result == NPU_BOOT_OK) {
+		sim->fw_hw = hw;
 		sim->fw_version = version;
 		sim->fw_features = features;
 		sim->status |= NPU_STATUS_FW_READY;
@@ -199,7 +176,8 @@ static void npu_sim_write_record_locked(struct npu_sim *sim,
 		.macs = cpu_to_le64(res->macs),
 		.dram_read_bytes = cpu_to_le64(res->dram_read_bytes),
 		.dram_write_bytes = cpu_to_le64(res->dram_write_bytes),
-		.fault_addr = cpu_to_le64(x->fault_status ? x->fault_va : 0),
+		.fault_addr = cpu_to_le64(res->status == NPU_JOB_ERR_MMU_FAULT ?
+					  x->fault_va : 0),
 		.detail = cpu_to_le32(res->detail),
 	};
 	u64 base = (u64)sim->cring_base_hi << 32 | sim->cring_base_lo;
@@ -227,7 +205,7 @@ static void npu_sim_complete(struct npu_sim *sim, struct npu_sim_exec *x,
 	if (sim->stopping || sim->epoch != x->epoch)
 		return;
 
-	if (x->fault_status) {
+	if (res->status == NPU_JOB_ERR_MMU_FAULT && x->fault_status) {
 		sim->fault_status = x->fault_status;
 		sim->fault_addr_lo = lower_32_bits(x->fault_va);
 		sim->fault_addr_hi = upper_32_bits(x->fault_va);

@@ -60,6 +60,7 @@
 #define NPU_BOOT_ERR_CHECKSUM		0x80000003u
 #define NPU_BOOT_ERR_SIZE		0x80000004u
 #define NPU_BOOT_ERR_DMA		0x80000005u
+#define NPU_BOOT_ERR_SELFTEST		0x80000006u	/* boot self-test failed */
 
 /* ---- interrupts ---- */
 #define NPU_REG_IRQ_RAWSTAT		0x050	/* pending, before mask */
@@ -99,7 +100,7 @@
 #define NPU_REG_CRING_BASE_LO		0x0c0
 #define NPU_REG_CRING_BASE_HI		0x0c4
 #define NPU_REG_CRING_ENTRIES		0x0c8	/* power of two */
-#define NPU_REG_CRING_WPTR		0x0cc	/* device-written */
+#define NPU_REG_CRING_WPTR		0x0cc	/* device-written; settable idle */
 #define NPU_REG_CRING_RPTR		0x0d0	/* driver-written */
 
 /**
@@ -142,7 +143,7 @@ struct npu_hw_completion {
 #define NPU_REG_MMU_AS_DIR_HI(n)	(0x104 + (n) * 0x10)
 #define NPU_REG_MMU_AS_CTRL(n)		(0x108 + (n) * 0x10)	/* NPU_MMU_AS_ENABLE */
 #define NPU_REG_MMU_FLUSH		0x180	/* write AS bitmask: drop TLB */
-#define NPU_REG_MMU_FAULT_STATUS	0x184	/* NPU_MMU_FAULT_* */
+#define NPU_REG_MMU_FAULT_STATUS	0x184	/* NPU_MMU_FAULT_*; write clears */
 #define NPU_REG_MMU_FAULT_ADDR_LO	0x188
 #define NPU_REG_MMU_FAULT_ADDR_HI	0x18c
 #define NPU_REG_MMU_FAULT_SEQNO		0x190
