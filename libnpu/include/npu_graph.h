@@ -275,6 +275,16 @@ int32_t npu_graph_producer(const struct npu_graph *g, int32_t t);
 bool npu_graph_is_input(const struct npu_graph *g, int32_t t);
 bool npu_graph_is_output(const struct npu_graph *g, int32_t t);
 
+/*
+ * Check a graph's structure: tensor indices in range, op arity of known
+ * ops, every op input produced by an earlier op or a graph input, constant
+ * or variable (so no cycles), no tensor produced twice, no op writing a
+ * constant or graph input, graph outputs produced.  The TFLite reader and
+ * the .npu loader run it; code building graphs by hand may too.
+ * Returns 0 or -EINVAL (-ENOMEM) with a message in @err (may be NULL).
+ */
+int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen);
+
 /* Frees everything the graph owns; NULL is fine. */
 void npu_graph_free(struct npu_graph *g);
 

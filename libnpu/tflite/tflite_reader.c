@@ -716,9 +716,10 @@ static int check_index(struct rd *rd, int32_t t, const char *what, uint32_t i)
 	return 0;
 }
 
-static int validate(struct rd *rd)
+int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 {
-	struct npu_graph *g = rd->g;
+	struct rd rdv = { .fb = { .err = err, .errlen = errlen }, .g = (struct npu_graph *)g };
+	struct rd *rd = &rdv;
 	int32_t *producer;	/* op index, -2 = available without op, -1 = not yet */
 	int ret = 0;
 
@@ -872,7 +873,7 @@ static int read_model(struct rd *rd)
 	for (uint32_t i = 0; i < ops.count && !ret; i++)
 		ret = read_operator(rd, &ops, i);
 	if (!ret)
-		ret = validate(rd);
+		ret = npu_graph_validate(rd->g, rd->fb.err, rd->fb.errlen);
 	return ret;
 }
 
