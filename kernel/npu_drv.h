@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright 2026 The NPU stack authors */
+
+#ifndef __NPU_DRV_H__
+#define __NPU_DRV_H__
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <drm/drm_device.h>
+#include <drm/gpu_scheduler.h>
+
+#include "npu_regs.h"
+
+#define NPU_DRIVER_NAME		"npu"
+#define NPU_FW_NAME		"npu/npu-fw.bin"
+
+/* First NPU VA handed out: a zero or small address always faults. */
+#define NPU_VA_START		0x100000ull
+#define NPU_VA_END		NPU_VA_SIZE
+#define NPU_MAX_BO_SIZE		(256ull << 20)
+
+#define NPU_CRING_ENTRIES	64
+#define NPU_MAX_JOBS_PER_SUBMIT	64
+#define NPU_MAX_BO_REFS		256
+#define NPU_MAX_IN_SYNCS	64
+
+struct regmap;
+struct npu_mmu;
+
+/**
+ * struct npu_counters - device-wide totals, accumulated from completions
+ */
+struct npu_counters {
+	atomic64_t cycles;
+	atomic64_t macs;
+	atomic64_t dram_read_bytes;
+	atomic64_t dram_write_bytes;
+	atomic64_t jobs_completed;
+	atomic64_t jobs_failed;
+	atomic64_t resets;
+	atomic64_t mmu_faults;
+};
+
+struct npu_device {
+	struct drm_device drm;
+	struct device *dev;
+	struct regmap *regs;
+	int irq;
+
+	/* Identity, read once at probe. */
+	u32 hw_id;
+	u32 revision;
+	u32 mac_count;
+	u32 sram_size;
+	u32 clock_mhz;
+	u32 dram_bpc;
+	u32 queue_depth;
+	u32 num_as;
+	u32 cs_version;
+	u32 fw_version;
+	u32 fw_features;
+
+	/* Firmware image, kept for reboots after reset and resume. */
+	void *fw_cpu;
+	dma_addr_t fw_dma;
+	size_t fw_size;
+
+	/* Interrupt sources acked by the hard handler, consumed by the thread. */
+	atomic_t irq_pending;
+	struct completion fw_ready;
+	struct completion reset_done;
+
+	/* Completion ring, written by the device; ring_lock for the reader. */
+	struct mutex ring_lock;
+	struct npu_hw_completion *cring;
+	dma_addr_t cring_dma;
+	u32 cring_rptr;
+
+	/* MMU address-space slots (npu_mmu.c). */
+	struct mutex as_lock;
+	struct npu_mmu *as_owner[NPU_MAX_AS];
+	struct list_head as_lru;
+
+	/* Jobs in the hardware queue, in push order (npu_job.c). */
+	spinlock_t job_lock;
+	struct list_head hw_jobs;
+	u32 next_seqno;
+	u64 fence_context;
+	u64 fence_seqno;
+	struct drm_gpu_scheduler sched;
+	bool sched_ready;
+	/* Serialises reset with runtime PM and removal. */
+	struct mutex reset_lock;
+	bool dead;
+
+	struct npu_counters counters;
+};
+
+/**
+ * struct npu_file - per open file state
+ * @refcount: the file descriptor and its jobs hold references.
+ * @ndev: device.
+ * @client_id: &drm_file.client_id, for messages.
+ * @mmu: the file's NPU address space.
+ * @submit_lock: keeps arm and push of one submission together.
+ * @entities: scheduler entity for each uapi priority.
+ * @hangs: jobs of this file that timed out.
+ * @banned: set after too many hangs; submits fail with -ECANCELED.
+ */
+struct npu_file {
+	struct kref refcount;
+	struct npu_device *ndev;
+	u64 client_id;
+	struct npu_mmu *mmu;
+	struct mutex submit_lock;
+	struct drm_sched_entity entities[3];
+	atomic_t hangs;
+	bool banned;
+};
+
+static inline struct npu_device *to_npu_device(struct drm_device *drm)
+{
+	return container_of(drm, struct npu_device, drm);
+}
+
+struct npu_file *npu_file_get(struct npu_file *nfile);
+void npu_file_put(struct npu_file *nfile);
+
+extern unsigned int npu_job_timeout_ms;
+extern unsigned int npu_ban_hangs;
+
+#endif /* __NPU_DRV_H__ */

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The NPU stack authors */
+
+/*
+ * Buffer objects on the GEM shmem helper.  Every file holding a handle to a
+ * buffer gets its own NPU address for it: the range is reserved in the
+ * file's address space when the handle is created (the GEM open hook, as in
+ * panfrost) and released when the file's last handle goes away.  Page-table
+ * entries are written when a job first uses the buffer, so that reserving
+ * address space costs no memory; imported dma-bufs already have their pages
+ * and are mapped at once.
+ */
+
+#include <linux/cleanup.h>
+#include <linux/dma-map-ops.h>
+#include <linux/dma-resv.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include <drm/drm_debugfs.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_utils.h>
+#include <drm/npu_accel.h>
+
+#include "npu_drv.h"
+#include "npu_gem.h"
+#include "npu_mmu.h"
+
+static void npu_bo_mapping_release(struct kref *kref)
+{
+	struct npu_bo_mapping *mapping =
+		container_of(kref, struct npu_bo_mapping, refcount);
+	struct npu_mmu *mmu = mapping->mmu;
+
+	if (drm_mm_node_allocated(&mapping->va)) {
+		if (mapping->populated)
+			npu_mmu_unmap(mmu, mapping->va.start, mapping->va.size);
+		scoped_guard(mutex, &mmu->lock) {
+			mmu->mapped_bytes -= mapping->va.size;
+			mmu->mapped_bos--;
+			drm_mm_remove_node(&mapping->va);
+		}
+	}
+	npu_mmu_put(mmu);
+	drm_gem_object_put(&mapping->bo->base.base);
+	kfree(mapping);
+}
+
+void npu_bo_mapping_put(struct npu_bo_mapping *mapping)
+{
+	if (mapping)
+		kref_put(&mapping->refcount, npu_bo_mapping_release);
+}
+
+struct npu_bo_mapping *npu_bo_mapping_get(struct npu_bo *bo,
+					  struct npu_mmu *mmu)
+{
+	struct npu_bo_mapping *mapping;
+
+	guard(mutex)(&bo->mappings_lock);
+	list_for_each_entry(mapping, &bo->mappings, node) {
+		if (mapping->mmu == mmu) {
+			kref_get(&mapping->refcount);
+			return mapping;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * npu_bo_mapping_populate() - write the PTEs of a mapping if not done yet
+ * @mapping: mapping.
+ *
+ * Pins the shmem pages (they stay until the buffer is freed).
+ *
+ * Return: 0 or a negative errno.
+ */
+int npu_bo_mapping_populate(struct npu_bo_mapping *mapping)
+{
+	struct npu_bo *bo = mapping->bo;
+	struct sg_table *sgt;
+	int ret;
+
+	guard(mutex)(&bo->mappings_lock);
+	if (mapping->populated)
+		return 0;
+
+	sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
+
+	ret = npu_mmu_map_sgt(mapping->mmu, mapping->va.start,
+			      mapping->va.size, sgt,
+			      !(bo->flags & DRM_NPU_BO_DEVICE_READ_ONLY));
+	if (!ret)
+		mapping->populated = true;
+	return ret;
+}
+
+static int npu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct npu_file *nfile = file->driver_priv;
+	struct npu_bo *bo = to_npu_bo(obj);
+	struct npu_mmu *mmu = nfile->mmu;
+	struct npu_bo_mapping *mapping;
+	int ret;
+
+	mapping = kzalloc(sizeof(*mapping), GFP_KERNEL);
+	if (!mapping)
+		return -ENOMEM;
+
+	kref_init(&mapping->refcount);
+	INIT_LIST_HEAD(&mapping->node);
+	drm_gem_object_get(obj);
+	mapping->bo = bo;
+	mapping->mmu = npu_mmu_get(mmu);
+
+	scoped_guard(mutex, &mmu->lock) {
+		ret = drm_mm_insert_node_generic(&mmu->mm, &mapping->va,
+						 obj->size, NPU_PAGE_SIZE, 0,
+						 DRM_MM_INSERT_BEST);
+		if (!ret) {
+			mmu->mapped_bytes += obj->size;
+			mmu->mapped_bos++;
+		}
+	}
+	if (ret)
+		goto err_put;
+
+	if (obj->import_attach) {
+		ret = npu_bo_mapping_populate(mapping);
+		if (ret)
+			goto err_put;
+	}
+
+	scoped_guard(mutex, &bo->mappings_lock)
+		list_add_tail(&mapping->node, &bo->mappings);
+	return 0;
+
+err_put:
+	npu_bo_mapping_put(mapping);
+	return ret;
+}
+
+static void npu_gem_close(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct npu_file *nfile = file->driver_priv;
+	struct npu_bo *bo = to_npu_bo(obj);
+	struct npu_bo_mapping *mapping, *found = NULL;
+
+	scoped_guard(mutex, &bo->mappings_lock) {
+		list_for_each_entry(mapping, &bo->mappings, node) {
+			if (mapping->mmu == nfile->mmu) {
+				found = mapping;
+				list_del_init(&mapping->node);
+				break;
+			}
+		}
+	}
+	/* Jobs still using the mapping keep it until they are freed. */
+	npu_bo_mapping_put(found);
+}
+
+static void npu_gem_free(struct drm_gem_object *obj)
+{
+	struct npu_bo *bo = to_npu_bo(obj);
+
+	WARN_ON(!list_empty(&bo->mappings));
+	mutex_destroy(&bo->mappings_lock);
+	drm_gem_shmem_free(&bo->base);
+}
+
+static int npu_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	if (to_npu_bo(obj)->flags & DRM_NPU_BO_NO_MMAP)
+		return -EPERM;
+	return drm_gem_shmem_object_mmap(obj, vma);
+}
+
+static const struct drm_gem_object_funcs npu_gem_funcs = {
+	.free = npu_gem_free,
+	.open = npu_gem_open,
+	.close = npu_gem_close,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = npu_gem_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+struct drm_gem_object *npu_gem_create_object(struct drm_device *drm,
+					     size_t size)
+{
+	struct npu_bo *bo;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+
+	mutex_init(&bo->mappings_lock);
+	INIT_LIST_HEAD(&bo->mappings);
+	bo->base.base.funcs = &npu_gem_funcs;
+	bo->base.map_wc = !dev_is_dma_coherent(drm->dev);
+	return &bo->base.base;
+}
+
+int npu_ioctl_bo_create(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct drm_npu_bo_create *args = data;
+	struct npu_file *nfile = file->driver_priv;
+	struct drm_gem_shmem_object *shmem;
+	struct npu_bo_mapping *mapping;
+	struct npu_bo *bo;
+	int ret;
+
+	if (args->flags & ~DRM_NPU_BO_FLAGS)
+		return -EINVAL;
+	if (!args->size)
+		return -EINVAL;
+	if (args->size > NPU_MAX_BO_SIZE)
+		return -E2BIG;
+
+	shmem = drm_gem_shmem_create(drm, ALIGN(args->size, NPU_PAGE_SIZE));
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+	bo = to_npu_bo(&shmem->base);
+	bo->flags = args->flags;
+
+	/* The open hook reserves the NPU address (or fails with -ENOSPC). */
+	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
+	mapping = ret ? NULL : npu_bo_mapping_get(bo, nfile->mmu);
+	drm_gem_object_put(&shmem->base);
+	if (ret)
+		return ret;
+	if (!mapping)
+		return -ENOENT;	/* handle closed by another thread */
+
+	args->npu_addr = mapping->va.start;
+	npu_bo_mapping_put(mapping);
+	return 0;
+}
+
+int npu_ioctl_bo_mmap_offset(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct drm_npu_bo_mmap_offset *args = data;
+	struct drm_gem_object *obj;
+	int ret;
+
+	if (args->pad)
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	if (to_npu_bo(obj)->flags & DRM_NPU_BO_NO_MMAP) {
+		ret = -EPERM;
+	} else {
+		ret = drm_gem_create_mmap_offset(obj);
+		if (!ret)
+			args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+	}
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+int npu_ioctl_bo_info(struct drm_device *drm, void *data,
+		      struct drm_file *file)
+{
+	struct drm_npu_bo_info *args = data;
+	struct npu_file *nfile = file->driver_priv;
+	struct npu_bo_mapping *mapping;
+	struct drm_gem_object *obj;
+	struct npu_bo *bo;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	bo = to_npu_bo(obj);
+	mapping = npu_bo_mapping_get(bo, nfile->mmu);
+	if (mapping) {
+		args->flags = bo->flags |
+			(obj->import_attach ? DRM_NPU_BO_INFO_IMPORTED : 0);
+		args->size = obj->size;
+		args->npu_addr = mapping->va.start;
+		npu_bo_mapping_put(mapping);
+	}
+	drm_gem_object_put(obj);
+	return mapping ? 0 : -ENOENT;
+}
+
+int npu_ioctl_bo_wait(struct drm_device *drm, void *data,
+		      struct drm_file *file)
+{
+	struct drm_npu_bo_wait *args = data;
+	struct drm_gem_object *obj;
+	long timeout, ret;
+
+	if (args->pad)
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
+	ret = dma_resv_wait_timeout(obj->resv, DMA_RESV_USAGE_READ, true,
+				    timeout);
+	drm_gem_object_put(obj);
+	if (!ret)
+		return -ETIMEDOUT;
+	return ret < 0 ? ret : 0;
+}
+
+static void npu_gem_debugfs_file(struct seq_file *m, struct drm_file *file)
+{
+	struct npu_file *nfile = file->driver_priv;
+	struct npu_mmu *mmu = nfile->mmu;
+	struct npu_bo_mapping *mapping;
+	struct drm_mm_node *node;
+
+	guard(mutex)(&mmu->lock);
+	seq_printf(m, "client %llu: %u bos, %llu bytes of %llu reserved, %llu pages mapped%s\n",
+		   file->client_id, mmu->mapped_bos, mmu->mapped_bytes,
+		   NPU_VA_END - NPU_VA_START, mmu->populated_pages,
+		   nfile->banned ? ", banned" : "");
+	drm_mm_for_each_node(node, &mmu->mm) {
+		mapping = container_of(node, struct npu_bo_mapping, va);
+		seq_printf(m, "  0x%08llx-0x%08llx flags 0x%x%s%s\n",
+			   node->start, node->start + node->size,
+			   mapping->bo->flags,
+			   mapping->bo->base.base.import_attach ?
+				" imported" : "",
+			   mapping->populated ? " mapped" : "");
+	}
+}
+
+int npu_gem_debugfs_bos(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct drm_device *drm = entry->dev;
+	struct drm_file *file;
+
+	guard(mutex)(&drm->filelist_mutex);
+	list_for_each_entry(file, &drm->filelist, lhead)
+		npu_gem_debugfs_file(m, file);
+	return 0;
+}

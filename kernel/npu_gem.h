@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright 2026 The NPU stack authors */
+
+#ifndef __NPU_GEM_H__
+#define __NPU_GEM_H__
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_mm.h>
+
+struct drm_file;
+struct npu_mmu;
+struct seq_file;
+
+/**
+ * struct npu_bo - NPU buffer object
+ * @base: shmem GEM object.
+ * @flags: DRM_NPU_BO_* given at creation.
+ * @mappings_lock: protects @mappings.
+ * @mappings: &struct npu_bo_mapping, one per file that has a handle.
+ */
+struct npu_bo {
+	struct drm_gem_shmem_object base;
+	u32 flags;
+	struct mutex mappings_lock;
+	struct list_head mappings;
+};
+
+/**
+ * struct npu_bo_mapping - a buffer's place in one file's address space
+ * @refcount: the file's handle and each job using it hold a reference.
+ * @node: entry in &npu_bo.mappings.
+ * @bo: buffer (referenced).
+ * @mmu: address space (referenced).
+ * @va: reserved range.
+ * @populated: PTEs written (done when a job first uses the buffer).
+ */
+struct npu_bo_mapping {
+	struct kref refcount;
+	struct list_head node;
+	struct npu_bo *bo;
+	struct npu_mmu *mmu;
+	struct drm_mm_node va;
+	bool populated;
+};
+
+static inline struct npu_bo *to_npu_bo(struct drm_gem_object *obj)
+{
+	return container_of(to_drm_gem_shmem_obj(obj), struct npu_bo, base);
+}
+
+struct drm_gem_object *npu_gem_create_object(struct drm_device *drm,
+					     size_t size);
+
+struct npu_bo_mapping *npu_bo_mapping_get(struct npu_bo *bo,
+					  struct npu_mmu *mmu);
+void npu_bo_mapping_put(struct npu_bo_mapping *mapping);
+int npu_bo_mapping_populate(struct npu_bo_mapping *mapping);
+
+int npu_ioctl_bo_create(struct drm_device *drm, void *data,
+			struct drm_file *file);
+int npu_ioctl_bo_mmap_offset(struct drm_device *drm, void *data,
+			     struct drm_file *file);
+int npu_ioctl_bo_info(struct drm_device *drm, void *data,
+		      struct drm_file *file);
+int npu_ioctl_bo_wait(struct drm_device *drm, void *data,
+		      struct drm_file *file);
+
+int npu_gem_debugfs_bos(struct seq_file *m, void *data);
+
+#endif /* __NPU_GEM_H__ */

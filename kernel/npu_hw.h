@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright 2026 The NPU stack authors */
+
+#ifndef __NPU_HW_H__
+#define __NPU_HW_H__
+
+struct npu_device;
+struct platform_device;
+struct seq_file;
+
+int npu_hw_init(struct npu_device *ndev, struct platform_device *pdev);
+void npu_hw_fini(struct npu_device *ndev);
+int npu_hw_reset(struct npu_device *ndev);
+int npu_hw_power_up(struct npu_device *ndev);
+void npu_hw_power_down(struct npu_device *ndev);
+void npu_hw_debugfs_show(struct npu_device *ndev, struct seq_file *m);
+
+#endif /* __NPU_HW_H__ */

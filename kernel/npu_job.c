@@ -1,0 +1,812 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The NPU stack authors */
+
+/*
+ * Job submission on drm_sched: one scheduler per device whose credit limit
+ * is the hardware queue depth, one entity per file and priority.  run_job
+ * binds the file's address space to a slot and pushes the job; the IRQ
+ * thread reads the completion ring and signals the hardware fences in queue
+ * order.  A timeout resets the device: the guilty job fails with
+ * -ETIMEDOUT, the innocent jobs of the dropped queue are pushed again, and a
+ * file that hangs the device npu_ban_hangs times is banned.
+ */
+
+#include <linux/cleanup.h>
+#include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
+#include <linux/interrupt.h>
+#include <linux/pm_runtime.h>
+#include <linux/regmap.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_exec.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_syncobj.h>
+#include <drm/npu_accel.h>
+
+#include "npu_drv.h"
+#include "npu_gem.h"
+#include "npu_hw.h"
+#include "npu_job.h"
+#include "npu_mmu.h"
+#include "npu_validate.h"
+
+static inline struct npu_job *to_npu_job(struct drm_sched_job *sched_job)
+{
+	return container_of(sched_job, struct npu_job, base);
+}
+
+/* ---- hardware fences ---- */
+
+static const char *npu_fence_driver_name(struct dma_fence *fence)
+{
+	return NPU_DRIVER_NAME;
+}
+
+static const char *npu_fence_timeline_name(struct dma_fence *fence)
+{
+	return "npu-hw";
+}
+
+static const struct dma_fence_ops npu_fence_ops = {
+	.get_driver_name = npu_fence_driver_name,
+	.get_timeline_name = npu_fence_timeline_name,
+};
+
+static struct dma_fence *npu_fence_create(struct npu_device *ndev)
+{
+	struct dma_fence *fence;
+
+	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
+	if (!fence)
+		return NULL;
+	/* run_job calls are serialised by the scheduler, so is the seqno. */
+	dma_fence_init(fence, &npu_fence_ops, &ndev->job_lock,
+		       ndev->fence_context, ++ndev->fence_seqno);
+	return fence;
+}
+
+/* ---- job lifetime ---- */
+
+static void npu_job_release(struct kref *kref)
+{
+	struct npu_job *job = container_of(kref, struct npu_job, refcount);
+	u32 i;
+
+	dma_fence_put(job->done_fence);
+	if (job->stats_obj) {
+		if (!iosys_map_is_null(&job->stats_map))
+			drm_gem_vunmap_unlocked(job->stats_obj, &job->stats_map);
+		drm_gem_object_put(job->stats_obj);
+	}
+	for (i = 0; i < job->obj_count; i++) {
+		npu_bo_mapping_put(job->mappings[i]);
+		if (job->objs[i])
+			drm_gem_object_put(job->objs[i]);
+	}
+	kvfree(job->objs);
+	kvfree(job->mappings);
+	kvfree(job->writes);
+	if (job->out_sync)
+		drm_syncobj_put(job->out_sync);
+	npu_file_put(job->nfile);
+	kfree(job);
+}
+
+static void npu_job_put(struct npu_job *job)
+{
+	kref_put(&job->refcount, npu_job_release);
+}
+
+static void npu_job_write_stats(struct npu_job *job, int status,
+				const struct npu_hw_completion *rec)
+{
+	struct drm_npu_job_stats stats = {
+		.status = status,
+		.exec_ns = ktime_to_ns(ktime_sub(ktime_get(), job->start)),
+	};
+
+	if (rec) {
+		stats.cycles = rec->cycles;
+		stats.macs = rec->macs;
+		stats.dram_read_bytes = rec->dram_read_bytes;
+		stats.dram_write_bytes = rec->dram_write_bytes;
+	}
+	if (!iosys_map_is_null(&job->stats_map))
+		iosys_map_memcpy_to(&job->stats_map, job->stats_offset,
+				    &stats, sizeof(stats));
+}
+
+/* The job left the hardware: account for it and signal its fence. */
+static void npu_job_finish(struct npu_job *job, int status,
+			   const struct npu_hw_completion *rec)
+{
+	struct npu_device *ndev = job->ndev;
+	struct npu_counters *c = &ndev->counters;
+
+	if (rec) {
+		atomic64_add(rec->cycles, &c->cycles);
+		atomic64_add(rec->macs, &c->macs);
+		atomic64_add(rec->dram_read_bytes, &c->dram_read_bytes);
+		atomic64_add(rec->dram_write_bytes, &c->dram_write_bytes);
+	}
+	atomic64_inc(status ? &c->jobs_failed : &c->jobs_completed);
+	npu_job_write_stats(job, status, rec);
+
+	if (job->as >= 0) {
+		npu_mmu_as_put(job->nfile->mmu);
+		job->as = -1;
+	}
+	if (status)
+		dma_fence_set_error(job->done_fence, status);
+	dma_fence_signal(job->done_fence);
+
+	pm_runtime_mark_last_busy(ndev->dev);
+	pm_runtime_put_autosuspend(ndev->dev);
+}
+
+static int npu_job_hw_push(struct npu_job *job)
+{
+	struct npu_device *ndev = job->ndev;
+	struct regmap *regs = ndev->regs;
+	int as;
+
+	as = npu_mmu_as_get(job->nfile->mmu);
+	if (as < 0)
+		return as;
+	job->as = as;
+
+	scoped_guard(spinlock, &ndev->job_lock) {
+		job->hw_seqno = ++ndev->next_seqno;
+		list_add_tail(&job->hw_node, &ndev->hw_jobs);
+	}
+	job->start = ktime_get();
+
+	regmap_write(regs, NPU_REG_JOB_CS_LO, lower_32_bits(job->cs_va));
+	regmap_write(regs, NPU_REG_JOB_CS_HI, upper_32_bits(job->cs_va));
+	regmap_write(regs, NPU_REG_JOB_CS_SIZE, job->cs_size);
+	regmap_write(regs, NPU_REG_JOB_AS, as);
+	regmap_write(regs, NPU_REG_JOB_SEQNO, job->hw_seqno);
+	regmap_write(regs, NPU_REG_JOB_PUSH, 1);
+	return 0;
+}
+
+static int npu_hw_status_to_errno(u32 status)
+{
+	switch (status) {
+	case NPU_JOB_OK:
+		return 0;
+	case NPU_JOB_ERR_MMU_FAULT:
+		return -EFAULT;
+	case NPU_JOB_ERR_ABORTED:
+		return -ECANCELED;
+	default:
+		return -EIO;
+	}
+}
+
+static void npu_job_complete(struct npu_device *ndev,
+			     const struct npu_hw_completion *rec)
+{
+	struct npu_job *job, *found = NULL;
+
+	scoped_guard(spinlock, &ndev->job_lock) {
+		list_for_each_entry(job, &ndev->hw_jobs, hw_node) {
+			if (job->hw_seqno == rec->seqno) {
+				found = job;
+				list_del_init(&job->hw_node);
+				break;
+			}
+		}
+	}
+	if (!found) {
+		dev_dbg(ndev->dev, "completion for unknown seqno %u\n",
+			rec->seqno);
+		return;
+	}
+	if (rec->status == NPU_JOB_ERR_MMU_FAULT)
+		atomic64_inc(&ndev->counters.mmu_faults);
+	npu_job_finish(found, npu_hw_status_to_errno(rec->status), rec);
+}
+
+/**
+ * npu_job_handle_completions() - consume the completion ring
+ * @ndev: device.
+ *
+ * Records arrive in queue order, so fences signal in order.
+ */
+void npu_job_handle_completions(struct npu_device *ndev)
+{
+	struct npu_hw_completion rec;
+	u32 wptr = 0, n = 0;
+
+	guard(mutex)(&ndev->ring_lock);
+	if (regmap_read(ndev->regs, NPU_REG_CRING_WPTR, &wptr))
+		return;
+	/* A confused device must not make us spin. */
+	while (ndev->cring_rptr != wptr && n++ < NPU_CRING_ENTRIES) {
+		dma_rmb();
+		rec = ndev->cring[ndev->cring_rptr % NPU_CRING_ENTRIES];
+		ndev->cring_rptr++;
+		npu_job_complete(ndev, &rec);
+	}
+	regmap_write(ndev->regs, NPU_REG_CRING_RPTR, ndev->cring_rptr);
+}
+
+void npu_job_mmu_fault(struct npu_device *ndev)
+{
+	u32 status = 0, lo = 0, hi = 0, seqno = 0;
+
+	regmap_read(ndev->regs, NPU_REG_MMU_FAULT_STATUS, &status);
+	regmap_read(ndev->regs, NPU_REG_MMU_FAULT_ADDR_LO, &lo);
+	regmap_read(ndev->regs, NPU_REG_MMU_FAULT_ADDR_HI, &hi);
+	regmap_read(ndev->regs, NPU_REG_MMU_FAULT_SEQNO, &seqno);
+	if (!(status & NPU_MMU_FAULT_VALID))
+		return;
+	dev_info_ratelimited(ndev->dev,
+			     "MMU fault: as %u %s %s at 0x%llx, job %u\n",
+			     NPU_MMU_FAULT_AS(status),
+			     status & NPU_MMU_FAULT_WRITE ? "write" : "read",
+			     status & NPU_MMU_FAULT_PERMISSION ?
+				"permission" : "translation",
+			     (u64)hi << 32 | lo, seqno);
+}
+
+/* ---- scheduler backend ---- */
+
+static struct dma_fence *npu_job_run(struct drm_sched_job *sched_job)
+{
+	struct npu_job *job = to_npu_job(sched_job);
+	struct npu_device *ndev = job->ndev;
+	struct dma_fence *fence;
+	int idx, ret;
+
+	/* A failed dependency or a killed entity: don't run. */
+	if (unlikely(sched_job->s_fence->finished.error))
+		return NULL;
+	if (READ_ONCE(job->nfile->banned))
+		return ERR_PTR(-ECANCELED);
+	if (!drm_dev_enter(&ndev->drm, &idx))
+		return ERR_PTR(-ENODEV);
+
+	ret = pm_runtime_resume_and_get(ndev->dev);
+	if (ret)
+		goto err_exit;
+
+	fence = npu_fence_create(ndev);
+	if (!fence) {
+		ret = -ENOMEM;
+		goto err_pm;
+	}
+	dma_fence_put(job->done_fence);
+	job->done_fence = dma_fence_get(fence);
+
+	ret = npu_job_hw_push(job);
+	if (ret) {
+		dma_fence_put(fence);
+		goto err_pm;
+	}
+	drm_dev_exit(idx);
+	return fence;
+
+err_pm:
+	pm_runtime_put_autosuspend(ndev->dev);
+err_exit:
+	drm_dev_exit(idx);
+	return ERR_PTR(ret);
+}
+
+/* Device reset: drop the queue, fail the guilty job, push the rest again. */
+static void npu_job_recover(struct npu_device *ndev, struct npu_job *bad)
+{
+	struct drm_sched_job *s_job;
+	struct npu_job *job, *tmp;
+	LIST_HEAD(queued);
+	int ret;
+
+	scoped_guard(spinlock, &ndev->job_lock)
+		list_splice_init(&ndev->hw_jobs, &queued);
+
+	ret = npu_hw_reset(ndev);
+	if (ret)
+		ret = npu_hw_reset(ndev);
+	if (ret) {
+		dev_err(ndev->dev, "device lost after failed reset\n");
+		ndev->dead = true;
+	}
+
+	list_for_each_entry_safe(job, tmp, &queued, hw_node) {
+		list_del_init(&job->hw_node);
+		if (job->as >= 0) {
+			npu_mmu_as_put(job->nfile->mmu);
+			job->as = -1;
+		}
+		if (job == bad) {
+			if (atomic_inc_return(&job->nfile->hangs) >=
+			    npu_ban_hangs) {
+				WRITE_ONCE(job->nfile->banned, true);
+				dev_info(ndev->dev, "client %llu banned after %u hangs\n",
+					 job->nfile->client_id, npu_ban_hangs);
+			}
+			npu_job_finish(job, -ETIMEDOUT, NULL);
+		} else if (ndev->dead) {
+			npu_job_finish(job, -EIO, NULL);
+		} else if (READ_ONCE(job->nfile->banned)) {
+			npu_job_finish(job, -ECANCELED, NULL);
+		} else if (npu_job_hw_push(job)) {
+			npu_job_finish(job, -EIO, NULL);
+		}
+	}
+
+	/* drm_sched_stop() detached the hardware fences; attach them again. */
+	list_for_each_entry(s_job, &ndev->sched.pending_list, list) {
+		job = to_npu_job(s_job);
+		if (!s_job->s_fence->parent && job->done_fence)
+			s_job->s_fence->parent = dma_fence_get(job->done_fence);
+	}
+}
+
+static enum drm_gpu_sched_stat npu_job_timedout(struct drm_sched_job *sched_job)
+{
+	struct npu_job *job = to_npu_job(sched_job);
+	struct npu_device *ndev = job->ndev;
+	int idx;
+
+	if (!drm_dev_enter(&ndev->drm, &idx))
+		return DRM_GPU_SCHED_STAT_ENODEV;
+
+	disable_irq(ndev->irq);
+	/* The job may have finished and only its interrupt was lost. */
+	npu_job_handle_completions(ndev);
+	if (!job->done_fence || dma_fence_is_signaled(job->done_fence)) {
+		dev_info(ndev->dev, "job completed without interrupt\n");
+		enable_irq(ndev->irq);
+		drm_dev_exit(idx);
+		return DRM_GPU_SCHED_STAT_NOMINAL;
+	}
+
+	dev_info(ndev->dev, "job %u timed out, resetting\n", job->hw_seqno);
+	drm_sched_stop(&ndev->sched, sched_job);
+	scoped_guard(mutex, &ndev->reset_lock)
+		npu_job_recover(ndev, job);
+	drm_sched_start(&ndev->sched);
+	enable_irq(ndev->irq);
+	drm_dev_exit(idx);
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static void npu_job_free(struct drm_sched_job *sched_job)
+{
+	struct npu_job *job = to_npu_job(sched_job);
+
+	drm_sched_job_cleanup(sched_job);
+	npu_job_put(job);
+}
+
+static const struct drm_sched_backend_ops npu_sched_ops = {
+	.run_job = npu_job_run,
+	.timedout_job = npu_job_timedout,
+	.free_job = npu_job_free,
+};
+
+/* ---- submission ---- */
+
+static int npu_job_add_bo(struct npu_job *job, struct drm_file *file,
+			  u32 handle, bool write)
+{
+	struct npu_file *nfile = file->driver_priv;
+	struct drm_gem_object *obj;
+	struct npu_bo_mapping *mapping;
+	u32 i = job->obj_count;
+	int ret;
+
+	obj = drm_gem_object_lookup(file, handle);
+	if (!obj)
+		return -ENOENT;
+	job->objs[i] = obj;
+	job->obj_count++;
+
+	if (write && (to_npu_bo(obj)->flags & DRM_NPU_BO_DEVICE_READ_ONLY))
+		return -EINVAL;
+	job->writes[i] = write;
+
+	mapping = npu_bo_mapping_get(to_npu_bo(obj), nfile->mmu);
+	if (!mapping)
+		return -ENOENT;
+	job->mappings[i] = mapping;
+
+	ret = npu_bo_mapping_populate(mapping);
+	return ret;
+}
+
+static int npu_job_validate(struct npu_job *job)
+{
+	struct npu_validate_range *ranges;
+	struct iosys_map map;
+	struct drm_gem_object *cmd = job->objs[0];
+	u64 offset = job->cs_va - job->mappings[0]->va.start;
+	u32 i;
+	int ret;
+
+	ranges = kvcalloc(job->obj_count, sizeof(*ranges), GFP_KERNEL);
+	if (!ranges)
+		return -ENOMEM;
+	for (i = 0; i < job->obj_count; i++) {
+		ranges[i].va = job->mappings[i]->va.start;
+		ranges[i].size = job->objs[i]->size;
+		ranges[i].writable = !(to_npu_bo(job->objs[i])->flags &
+				       DRM_NPU_BO_DEVICE_READ_ONLY);
+	}
+
+	ret = drm_gem_vmap_unlocked(cmd, &map);
+	if (!ret) {
+		if (map.is_iomem)
+			ret = -EINVAL;
+		else
+			ret = npu_validate_stream(map.vaddr + offset,
+						  job->cs_size, ranges,
+						  job->obj_count);
+		drm_gem_vunmap_unlocked(cmd, &map);
+	}
+	kvfree(ranges);
+	return ret;
+}
+
+static int npu_job_create(struct npu_file *nfile, struct drm_file *file,
+			  const struct drm_npu_job *args,
+			  enum drm_sched_priority prio, struct npu_job **out)
+{
+	struct npu_device *ndev = nfile->ndev;
+	struct drm_npu_bo_ref __user *urefs = u64_to_user_ptr(args->bo_refs);
+	u32 __user *usyncs = u64_to_user_ptr(args->in_syncs);
+	struct npu_job *job;
+	u32 i, max_objs;
+	int ret;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	if (!args->cmd_size || !IS_ALIGNED(args->cmd_size, 4) ||
+	    !IS_ALIGNED(args->cmd_offset, 4))
+		return -EINVAL;
+	if (args->bo_ref_count > NPU_MAX_BO_REFS ||
+	    args->in_sync_count > NPU_MAX_IN_SYNCS)
+		return -EINVAL;
+	if (args->stats_bo && !IS_ALIGNED(args->stats_offset, 8))
+		return -EINVAL;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return -ENOMEM;
+	kref_init(&job->refcount);
+	job->ndev = ndev;
+	job->nfile = npu_file_get(nfile);
+	job->as = -1;
+	INIT_LIST_HEAD(&job->hw_node);
+
+	max_objs = 1 + args->bo_ref_count + (args->stats_bo ? 1 : 0);
+	job->objs = kvcalloc(max_objs, sizeof(*job->objs), GFP_KERNEL);
+	job->mappings = kvcalloc(max_objs, sizeof(*job->mappings), GFP_KERNEL);
+	job->writes = kvcalloc(max_objs, sizeof(*job->writes), GFP_KERNEL);
+	if (!job->objs || !job->mappings || !job->writes) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+
+	ret = npu_job_add_bo(job, file, args->cmd_bo, false);
+	if (ret)
+		goto err_put;
+	if ((u64)args->cmd_offset + args->cmd_size > job->objs[0]->size) {
+		ret = -EINVAL;
+		goto err_put;
+	}
+	job->cs_va = job->mappings[0]->va.start + args->cmd_offset;
+	job->cs_size = args->cmd_size;
+
+	for (i = 0; i < args->bo_ref_count; i++) {
+		struct drm_npu_bo_ref ref;
+
+		if (copy_from_user(&ref, &urefs[i], sizeof(ref))) {
+			ret = -EFAULT;
+			goto err_put;
+		}
+		if (!ref.flags ||
+		    (ref.flags & ~(DRM_NPU_BO_REF_READ | DRM_NPU_BO_REF_WRITE))) {
+			ret = -EINVAL;
+			goto err_put;
+		}
+		ret = npu_job_add_bo(job, file, ref.handle,
+				     ref.flags & DRM_NPU_BO_REF_WRITE);
+		if (ret)
+			goto err_put;
+	}
+
+	if (args->stats_bo) {
+		job->stats_obj = drm_gem_object_lookup(file, args->stats_bo);
+		if (!job->stats_obj) {
+			ret = -ENOENT;
+			goto err_put;
+		}
+		if ((u64)args->stats_offset + sizeof(struct drm_npu_job_stats) >
+		    job->stats_obj->size) {
+			ret = -EINVAL;
+			goto err_put;
+		}
+		job->stats_offset = args->stats_offset;
+		ret = drm_gem_vmap_unlocked(job->stats_obj, &job->stats_map);
+		if (ret) {
+			iosys_map_clear(&job->stats_map);
+			goto err_put;
+		}
+		/* Written by the CPU when the job ends: a write for sync. */
+		ret = npu_job_add_bo(job, file, args->stats_bo, false);
+		if (ret)
+			goto err_put;
+		job->writes[job->obj_count - 1] = true;
+	}
+
+	ret = npu_job_validate(job);
+	if (ret)
+		goto err_put;
+
+	if (args->out_sync) {
+		job->out_sync = drm_syncobj_find(file, args->out_sync);
+		if (!job->out_sync) {
+			ret = -ENOENT;
+			goto err_put;
+		}
+	}
+
+	ret = drm_sched_job_init(&job->base, &nfile->entities[prio], 1, nfile,
+				 file->client_id);
+	if (ret)
+		goto err_put;
+
+	for (i = 0; i < args->in_sync_count; i++) {
+		u32 handle;
+
+		if (get_user(handle, &usyncs[i])) {
+			ret = -EFAULT;
+			goto err_cleanup;
+		}
+		ret = drm_sched_job_add_syncobj_dependency(&job->base, file,
+							   handle, 0);
+		if (ret)
+			goto err_cleanup;
+	}
+
+	*out = job;
+	return 0;
+
+err_cleanup:
+	drm_sched_job_cleanup(&job->base);
+err_put:
+	npu_job_put(job);
+	return ret;
+}
+
+static int npu_submit_push(struct npu_file *nfile, struct npu_job **jobs,
+			   u32 count)
+{
+	struct drm_exec exec;
+	u32 i, j;
+	int ret = 0;
+
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT |
+		      DRM_EXEC_IGNORE_DUPLICATES, 0);
+	drm_exec_until_all_locked(&exec) {
+		for (i = 0; i < count; i++) {
+			for (j = 0; j < jobs[i]->obj_count; j++) {
+				ret = drm_exec_prepare_obj(&exec,
+							   jobs[i]->objs[j],
+							   count);
+				drm_exec_retry_on_contention(&exec);
+				if (ret)
+					goto out;
+			}
+		}
+	}
+
+	for (i = 0; i < count; i++) {
+		for (j = 0; j < jobs[i]->obj_count; j++) {
+			ret = drm_sched_job_add_implicit_dependencies(&jobs[i]->base,
+								      jobs[i]->objs[j],
+								      jobs[i]->writes[j]);
+			if (ret)
+				goto out;
+		}
+	}
+
+	/* Nothing fails from here: the submission is queued as a whole. */
+	scoped_guard(mutex, &nfile->submit_lock) {
+		for (i = 0; i < count; i++) {
+			struct npu_job *job = jobs[i];
+			struct dma_fence *fence;
+
+			drm_sched_job_arm(&job->base);
+			fence = &job->base.s_fence->finished;
+			for (j = 0; j < job->obj_count; j++)
+				dma_resv_add_fence(job->objs[j]->resv, fence,
+						   job->writes[j] ?
+						   DMA_RESV_USAGE_WRITE :
+						   DMA_RESV_USAGE_READ);
+			if (job->out_sync)
+				drm_syncobj_replace_fence(job->out_sync, fence);
+			kref_get(&job->refcount);	/* for the scheduler */
+			drm_sched_entity_push_job(&job->base);
+		}
+	}
+out:
+	drm_exec_fini(&exec);
+	return ret;
+}
+
+int npu_ioctl_submit(struct drm_device *drm, void *data,
+		     struct drm_file *file)
+{
+	static const enum drm_sched_priority prios[] = {
+		[DRM_NPU_PRIORITY_LOW] = DRM_SCHED_PRIORITY_LOW,
+		[DRM_NPU_PRIORITY_NORMAL] = DRM_SCHED_PRIORITY_NORMAL,
+		[DRM_NPU_PRIORITY_HIGH] = DRM_SCHED_PRIORITY_HIGH,
+	};
+	struct drm_npu_submit *args = data;
+	struct npu_file *nfile = file->driver_priv;
+	struct npu_device *ndev = nfile->ndev;
+	struct npu_job **jobs;
+	u32 i, created = 0;
+	int ret, idx;
+
+	if (args->flags || args->priority > DRM_NPU_PRIORITY_HIGH)
+		return -EINVAL;
+	if (!args->job_count || args->job_count > NPU_MAX_JOBS_PER_SUBMIT)
+		return -EINVAL;
+	if (args->job_stride < sizeof(struct drm_npu_job))
+		return -EINVAL;
+	if (args->priority == DRM_NPU_PRIORITY_HIGH && !capable(CAP_SYS_NICE))
+		return -EACCES;
+	if (READ_ONCE(nfile->banned))
+		return -ECANCELED;
+	if (ndev->dead)
+		return -EIO;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	jobs = kcalloc(args->job_count, sizeof(*jobs), GFP_KERNEL);
+	if (!jobs) {
+		ret = -ENOMEM;
+		goto out_exit;
+	}
+
+	for (i = 0; i < args->job_count; i++) {
+		struct drm_npu_job ujob;
+
+		ret = copy_struct_from_user(&ujob, sizeof(ujob),
+					    u64_to_user_ptr(args->jobs +
+							    (u64)i * args->job_stride),
+					    args->job_stride);
+		if (ret)
+			goto out_put;
+		ret = npu_job_create(nfile, file, &ujob,
+				     prios[args->priority], &jobs[i]);
+		if (ret)
+			goto out_put;
+		created++;
+	}
+
+	ret = npu_submit_push(nfile, jobs, args->job_count);
+
+out_put:
+	for (i = 0; i < created; i++) {
+		if (ret)
+			drm_sched_job_cleanup(&jobs[i]->base);
+		npu_job_put(jobs[i]);
+	}
+	kfree(jobs);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/* ---- setup ---- */
+
+int npu_job_open_file(struct npu_file *nfile)
+{
+	struct drm_gpu_scheduler *sched = &nfile->ndev->sched;
+	static const enum drm_sched_priority prios[] = {
+		DRM_SCHED_PRIORITY_LOW, DRM_SCHED_PRIORITY_NORMAL,
+		DRM_SCHED_PRIORITY_HIGH,
+	};
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(nfile->entities); i++) {
+		ret = drm_sched_entity_init(&nfile->entities[i], prios[i],
+					    &sched, 1, NULL);
+		if (ret) {
+			while (--i >= 0)
+				drm_sched_entity_destroy(&nfile->entities[i]);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void npu_job_close_file(struct npu_file *nfile)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(nfile->entities); i++)
+		drm_sched_entity_destroy(&nfile->entities[i]);
+}
+
+int npu_job_init(struct npu_device *ndev)
+{
+	const struct drm_sched_init_args args = {
+		.ops = &npu_sched_ops,
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		/* One slot per queued job keeps run_job from waiting for one. */
+		.credit_limit = min(ndev->queue_depth, ndev->num_as),
+		.timeout = msecs_to_jiffies(npu_job_timeout_ms),
+		.name = dev_name(ndev->dev),
+		.dev = ndev->dev,
+	};
+	int ret;
+
+	ndev->fence_context = dma_fence_context_alloc(1);
+	ret = drm_sched_init(&ndev->sched, &args);
+	if (ret)
+		return ret;
+	ndev->sched_ready = true;
+	return 0;
+}
+
+void npu_job_fini(struct npu_device *ndev)
+{
+	int tries = 1000;
+
+	if (!ndev->sched_ready)
+		return;
+	/* Let free_job run for jobs whose fences already signalled. */
+	while (!list_empty(&ndev->sched.pending_list) && tries--) {
+		flush_workqueue(ndev->sched.submit_wq);
+		usleep_range(1000, 2000);
+	}
+	drm_sched_fini(&ndev->sched);
+	ndev->sched_ready = false;
+}
+
+/* Removal: fail whatever is still in the hardware queue. */
+void npu_job_kill_hw(struct npu_device *ndev)
+{
+	struct npu_job *job, *tmp;
+	LIST_HEAD(queued);
+
+	npu_job_handle_completions(ndev);
+	scoped_guard(spinlock, &ndev->job_lock)
+		list_splice_init(&ndev->hw_jobs, &queued);
+	list_for_each_entry_safe(job, tmp, &queued, hw_node) {
+		list_del_init(&job->hw_node);
+		npu_job_finish(job, -ENODEV, NULL);
+	}
+}
+
+void npu_job_debugfs_show(struct npu_device *ndev, struct seq_file *m)
+{
+	struct npu_job *job;
+	ktime_t now = ktime_get();
+
+	seq_printf(m, "credits %d/%u timeout %u ms resets %lld%s\n",
+		   atomic_read(&ndev->sched.credit_count),
+		   ndev->sched.credit_limit, npu_job_timeout_ms,
+		   atomic64_read(&ndev->counters.resets),
+		   ndev->dead ? " DEAD" : "");
+	guard(spinlock)(&ndev->job_lock);
+	list_for_each_entry(job, &ndev->hw_jobs, hw_node)
+		seq_printf(m, "  seqno %u as %d cs 0x%llx+%u running %lld us\n",
+			   job->hw_seqno, job->as, job->cs_va, job->cs_size,
+			   ktime_us_delta(now, job->start));
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright 2026 The NPU stack authors */
+
+#ifndef __NPU_VALIDATE_H__
+#define __NPU_VALIDATE_H__
+
+#include <linux/types.h>
+
+/**
+ * struct npu_validate_range - a buffer a job may address
+ * @va: NPU address of the buffer in the file's address space.
+ * @size: bytes.
+ * @writable: whether the device may write it.
+ */
+struct npu_validate_range {
+	u64 va;
+	u64 size;
+	bool writable;
+};
+
+int npu_validate_stream(const void *cs, u32 size,
+			const struct npu_validate_range *ranges, u32 count);
+
+#endif /* __NPU_VALIDATE_H__ */
