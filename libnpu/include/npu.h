@@ -45,6 +45,7 @@ enum npu_error {
 	NPU_ERR_TENSOR_SIZE,	/* tensor data size does not match */
 	NPU_ERR_NOT_BOUND,	/* an input has no data bound */
 	NPU_ERR_JOB_PENDING,	/* job not finished (or never submitted) */
+	NPU_ERR_FILE_FORMAT,	/* input/tensor file malformed */
 	NPU_ERR_END
 };
 
@@ -294,6 +295,185 @@ int npu_job_get_stats(const struct npu_job *job, struct npu_job_stats *stats);
  * or another device's in-fence.  The caller closes it.
  */
 int npu_job_export_fence(struct npu_job *job, int *fd);
+
+/* ---------------------------------------------------------------- models */
+
+/*
+ * A model: a compiled .npu file (npu-compile) or a .tflite compiled when
+ * loaded.  Ops inside the NPU's limits run as NPU jobs, the rest on the CPU
+ * with the same bytes as a result; without a device (dev NULL) or with
+ * NPU_MODEL_CPU_ONLY everything runs on the CPU.  A model is used by one
+ * thread at a time; several models may share a device.
+ */
+struct npu_model;
+
+#define NPU_MODEL_MAX_DIMS	8
+
+/* Run every op on the CPU even when a device is given. */
+#define NPU_MODEL_CPU_ONLY	(1u << 0)
+/* Time every op and segment (npu_model_op_info(), npu_model_segment_info()). */
+#define NPU_MODEL_PROFILE	(1u << 1)
+
+struct npu_model_options {
+	uint32_t flags;			/* NPU_MODEL_* */
+	/*
+	 * .tflite only: directory caching the compiled model under the hash
+	 * of the .tflite bytes, so later loads skip compilation.  NULL: no
+	 * cache.  Created when missing.
+	 */
+	const char *cache_dir;
+	/* Ops (by index in the model) that must run on the CPU. */
+	const uint32_t *cpu_ops;
+	size_t cpu_op_count;
+	/* Receives a one-line message when loading fails; may be NULL. */
+	char *err;
+	size_t errlen;
+};
+
+/*
+ * Loads a model.  dev may be NULL (CPU only).  opts may be NULL.  Errors:
+ * -NPU_ERR_MODEL_FORMAT (malformed; the message names the problem),
+ * -NPU_ERR_MODEL_VERSION, -NPU_ERR_MODEL_CHECKSUM, -NPU_ERR_UNSUPPORTED,
+ * -NPU_ERR_NO_KERNEL (an op nothing can run: register a kernel, see
+ * npu_model_register_kernel()), -errno from reading the file.
+ */
+int npu_model_load_file(struct npu_device *dev, const char *path,
+			const struct npu_model_options *opts,
+			struct npu_model **out);
+int npu_model_load_memory(struct npu_device *dev, const void *data,
+			  size_t size, const struct npu_model_options *opts,
+			  struct npu_model **out);
+void npu_model_free(struct npu_model *model);
+
+/* Message of the model's last failure, "" if none. */
+const char *npu_model_error(const struct npu_model *model);
+
+/* Whether any op runs on the NPU. */
+bool npu_model_uses_npu(const struct npu_model *model);
+
+/* Bytes of device and host memory the model holds (buffers, arena, weights). */
+size_t npu_model_memory_size(const struct npu_model *model);
+
+/* One input or output tensor. */
+struct npu_tensor_info {
+	const char *name;
+	uint32_t type;		/* TFLite TensorType (enum npu_type) */
+	const char *type_name;	/* "int8", "int16", "float32", ... */
+	uint32_t rank;
+	int32_t shape[NPU_MODEL_MAX_DIMS];
+	size_t bytes;
+	float scale;		/* 0 when not quantized */
+	int32_t zero_point;
+};
+
+size_t npu_model_input_count(const struct npu_model *model);
+size_t npu_model_output_count(const struct npu_model *model);
+int npu_model_input_info(const struct npu_model *model, size_t index,
+			 struct npu_tensor_info *info);
+int npu_model_output_info(const struct npu_model *model, size_t index,
+			  struct npu_tensor_info *info);
+
+/*
+ * Input data.  npu_model_set_input() copies size bytes (exactly the
+ * tensor's size, else -NPU_ERR_TENSOR_SIZE) now.  npu_model_input_buffer()
+ * gives the model's own memory for the input to fill in place.
+ * npu_model_bind_input() makes every later invoke read data (which must
+ * stay valid) instead; npu_model_bind_input_dmabuf() does the same for a
+ * dma-buf, which the NPU then reads in place without a copy (PRIME import),
+ * starting at offset.  Binding NULL / fd -1 returns to the model's memory.
+ */
+int npu_model_set_input(struct npu_model *model, size_t index,
+			const void *data, size_t size);
+int npu_model_input_buffer(struct npu_model *model, size_t index, void **data);
+int npu_model_bind_input(struct npu_model *model, size_t index,
+			 const void *data, size_t size);
+int npu_model_bind_input_dmabuf(struct npu_model *model, size_t index,
+				int fd, size_t offset);
+
+/*
+ * Runs the model.  Every input must have data (set, filled through its
+ * buffer, or bound); inputs never written are zero.
+ */
+int npu_model_invoke(struct npu_model *model);
+
+/*
+ * Starts the model and returns at once.  *fence_fd (the caller closes it)
+ * becomes readable (poll POLLIN) when the run ends; it is a sync_file when
+ * the model's last step runs on the NPU and nothing runs on the CPU.
+ * Then npu_model_wait() gives the result.  -EBUSY while a run is active.
+ */
+int npu_model_invoke_async(struct npu_model *model, int *fence_fd);
+
+/*
+ * Waits for the run started by npu_model_invoke_async(): 0, the run's
+ * error, or -ETIME after timeout_ns (relative; negative: forever).
+ */
+int npu_model_wait(struct npu_model *model, int64_t timeout_ns);
+
+/* Output memory after a run (valid until the next run or free). */
+int npu_model_output(struct npu_model *model, size_t index,
+		     const void **data, size_t *size);
+
+/* ---- partition: where each op runs ---- */
+
+enum npu_placement {
+	NPU_PLACEMENT_NPU = 0,
+	NPU_PLACEMENT_CPU = 1,
+};
+
+struct npu_op_info {
+	const char *type;	/* "CONV_2D", or a custom op's name */
+	int32_t builtin;	/* TFLite BuiltinOperator */
+	enum npu_placement placement;
+	int32_t segment;	/* NPU segment index, -1 on the CPU */
+	const char *reason;	/* why it runs on the CPU; "" on the NPU */
+	uint64_t time_ns;	/* last run, NPU_MODEL_PROFILE, CPU ops */
+};
+
+/* A run of consecutive NPU ops submitted as one job. */
+struct npu_segment_info {
+	uint32_t first_op;
+	uint32_t op_count;
+	uint64_t time_ns;	/* last run, NPU_MODEL_PROFILE: exec time */
+	uint64_t cycles;	/* last run */
+	uint64_t macs;
+	uint64_t dram_read_bytes;
+	uint64_t dram_write_bytes;
+};
+
+size_t npu_model_op_count(const struct npu_model *model);
+int npu_model_op_info(const struct npu_model *model, size_t index,
+		      struct npu_op_info *info);
+size_t npu_model_segment_count(const struct npu_model *model);
+int npu_model_segment_info(const struct npu_model *model, size_t index,
+			   struct npu_segment_info *info);
+
+/* Moves op index to the CPU from the next run on. */
+int npu_model_force_cpu(struct npu_model *model, size_t index);
+
+/*
+ * Runs every op of type builtin (for CUSTOM ops: named custom_name) with fn
+ * on the CPU from the next run on; for a custom op or one the runtime lacks,
+ * or to replace a built-in kernel.  fn receives the op's tensors
+ * (struct npu_cpu_kernel_args in npu_cpu.h).  Returns the number of ops it
+ * applies to.
+ */
+struct npu_cpu_kernel_args;
+typedef int (*npu_model_kernel_fn)(const struct npu_cpu_kernel_args *args,
+				   void *user);
+int npu_model_register_kernel(struct npu_model *model, int32_t builtin,
+			      const char *custom_name, npu_model_kernel_fn fn,
+			      void *user);
+
+/*
+ * Reads a tensor file for a tensor described by info into a new buffer of
+ * info->bytes (free() it): raw bytes (the size must match exactly), a .npy
+ * array (dtype and element count must match), or a .bmp/.pgm image whose
+ * 8-bit pixels are copied as they are (rows top-down; RGB for 3 channels,
+ * planar when the tensor is channels-first).  On failure err says why.
+ */
+int npu_tensor_load_file(const char *path, const struct npu_tensor_info *info,
+			 void **data, char *err, size_t errlen);
 
 #if defined(__cplusplus)
 }

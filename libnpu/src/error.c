@@ -17,6 +17,7 @@ static const char *const npu_error_messages[NPU_ERR_END - NPU_ERR_BASE] = {
 	[NPU_ERR_TENSOR_SIZE - NPU_ERR_BASE] = "Tensor data size mismatch",
 	[NPU_ERR_NOT_BOUND - NPU_ERR_BASE] = "Tensor has no data bound",
 	[NPU_ERR_JOB_PENDING - NPU_ERR_BASE] = "Job has not finished",
+	[NPU_ERR_FILE_FORMAT - NPU_ERR_BASE] = "Malformed tensor file",
 };
 
 const char *npu_strerror(int err)
