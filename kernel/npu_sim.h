@@ -184,6 +184,8 @@ void npu_sim_irq_work(struct irq_work *work);
 /* npu_sim_mmu.c */
 int npu_sim_phys_read(u64 pa, void *dst, size_t len);
 int npu_sim_phys_write(u64 pa, const void *src, size_t len);
+int npu_sim_fetch(struct npu_sim *sim, u32 epoch, u64 pa, void *dst,
+		  size_t len);
 int npu_sim_dma_read(struct npu_sim_exec *x, u64 va, void *dst, size_t len);
 int npu_sim_dma_write(struct npu_sim_exec *x, u64 va, const void *src,
 		      size_t len);

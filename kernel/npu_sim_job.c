@@ -113,7 +113,7 @@ static u32 npu_sim_load_image(struct npu_sim_exec *x, u64 base, u32 size,
 	img = kvmalloc(size, GFP_KERNEL);
 	if (!img)
 		return NPU_BOOT_ERR_DMA;
-	if (npu_sim_phys_read(base, img, size))
+	if (npu_sim_fetch(x->sim, x->epoch, base, img, size))
 		ret = NPU_BOOT_ERR_DMA;
 	else
 		ret = npu_sim_fw_boot(x, img, size, version, features, hw);

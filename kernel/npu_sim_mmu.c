@@ -11,6 +11,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/pfn.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
@@ -50,6 +51,38 @@ int npu_sim_phys_write(u64 pa, const void *src, size_t len)
 	return npu_sim_phys_copy(pa, (void *)src, len, true);
 }
 
+/**
+ * npu_sim_fetch() - read bus memory for a boot, unless reset meanwhile
+ * @sim: the device.
+ * @epoch: reset epoch the request belongs to.
+ * @pa: bus address.
+ * @dst: destination.
+ * @len: bytes.
+ *
+ * Return: 0, -EFAULT for memory that is not RAM, -ECANCELED after a reset.
+ */
+int npu_sim_fetch(struct npu_sim *sim, u32 epoch, u64 pa, void *dst,
+		  size_t len)
+{
+	while (len) {
+		size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(pa));
+		int ret;
+
+		scoped_guard(spinlock_irqsave, &sim->lock) {
+			if (sim->epoch != epoch || sim->stopping)
+				return -ECANCELED;
+			ret = npu_sim_phys_copy(pa, dst, chunk, false);
+		}
+		if (ret)
+			return ret;
+		pa += chunk;
+		dst += chunk;
+		len -= chunk;
+		cond_resched();
+	}
+	return 0;
+}
+
 static int npu_sim_read_entry(u64 table, unsigned int idx, u64 *entry)
 {
 	__le64 raw;
@@ -76,23 +109,18 @@ static void npu_sim_fault(struct npu_sim_exec *x, u64 va, bool write,
 }
 
 /* Walk the two-level table of the job's address space. */
-static int npu_sim_translate(struct npu_sim_exec *x, u64 va, bool write,
-			     u64 *pa)
+static int npu_sim_translate_locked(struct npu_sim_exec *x, u64 va,
+				    bool write, u64 *pa)
 {
 	struct npu_sim *sim = x->sim;
 	u64 dir, pde, pte;
-	bool enabled;
+	u32 as = x->job.as;
 
-	scoped_guard(spinlock_irqsave, &sim->lock) {
-		if (sim->epoch != x->epoch || sim->stopping)
-			return -ECANCELED;
-		enabled = x->job.as < NPU_MAX_AS &&
-			  (sim->as_ctrl[x->job.as] & NPU_MMU_AS_ENABLE);
-		dir = enabled ? ((u64)sim->as_dir_hi[x->job.as] << 32 |
-				 sim->as_dir_lo[x->job.as]) : 0;
-	}
-	if (!enabled || va >= NPU_VA_SIZE)
+	lockdep_assert_held(&sim->lock);
+	if (as >= NPU_MAX_AS || !(sim->as_ctrl[as] & NPU_MMU_AS_ENABLE) ||
+	    va >= NPU_VA_SIZE)
 		goto translation_fault;
+	dir = (u64)sim->as_dir_hi[as] << 32 | sim->as_dir_lo[as];
 	if (npu_sim_read_entry(dir & NPU_PDE_ADDR_MASK, NPU_DIR_INDEX(va), &pde))
 		goto translation_fault;
 	if (!(pde & NPU_PDE_VALID))
@@ -113,9 +141,15 @@ translation_fault:
 	return -EFAULT;
 }
 
+/*
+ * One page at a time under the device lock: once a soft reset (which takes
+ * the lock) has been written, the abandoned job touches no memory at all,
+ * so the driver may free its buffers right after the reset.
+ */
 static int npu_sim_dma(struct npu_sim_exec *x, u64 va, void *buf, size_t len,
 		       bool write)
 {
+	struct npu_sim *sim = x->sim;
 	u64 pa;
 	int ret;
 
@@ -123,10 +157,14 @@ static int npu_sim_dma(struct npu_sim_exec *x, u64 va, void *buf, size_t len,
 		size_t chunk = min_t(size_t, len,
 				     NPU_PAGE_SIZE - (va & (NPU_PAGE_SIZE - 1)));
 
-		ret = npu_sim_translate(x, va, write, &pa);
-		if (ret)
-			return ret;
-		ret = npu_sim_phys_copy(pa, buf, chunk, write);
+		scoped_guard(spinlock_irqsave, &sim->lock) {
+			if (sim->epoch != x->epoch || sim->stopping)
+				return -ECANCELED;
+			ret = npu_sim_translate_locked(x, va, write, &pa);
+			if (ret)
+				return ret;
+			ret = npu_sim_phys_copy(pa, buf, chunk, write);
+		}
 		if (ret) {
 			/* A PTE pointing outside RAM: report it as a fault. */
 			npu_sim_fault(x, va, write, false);
@@ -139,6 +177,7 @@ static int npu_sim_dma(struct npu_sim_exec *x, u64 va, void *buf, size_t len,
 		va += chunk;
 		buf += chunk;
 		len -= chunk;
+		cond_resched();
 	}
 	return 0;
 }
