@@ -331,19 +331,19 @@ struct npu_model_options {
 };
 
 /*
- * Loads a model.  dev may be NULL (CPU only).  opts may be NULL.  Errors:
+ * Opens a model file (.npu, or .tflite compiled on the spot) or a model in
+ * memory.  dev may be NULL (CPU only).  opts may be NULL.  Errors:
  * -NPU_ERR_MODEL_FORMAT (malformed; the message names the problem),
  * -NPU_ERR_MODEL_VERSION, -NPU_ERR_MODEL_CHECKSUM, -NPU_ERR_UNSUPPORTED,
  * -NPU_ERR_NO_KERNEL (an op nothing can run: register a kernel, see
  * npu_model_register_kernel()), -errno from reading the file.
  */
-int npu_model_load_file(struct npu_device *dev, const char *path,
-			const struct npu_model_options *opts,
-			struct npu_model **out);
-int npu_model_load_memory(struct npu_device *dev, const void *data,
+int npu_model_open(struct npu_device *dev, const char *path,
+		   const struct npu_model_options *opts, struct npu_model **out);
+int npu_model_open_memory(struct npu_device *dev, const void *data,
 			  size_t size, const struct npu_model_options *opts,
 			  struct npu_model **out);
-void npu_model_free(struct npu_model *model);
+void npu_model_close(struct npu_model *model);
 
 /* Message of the model's last failure, "" if none. */
 const char *npu_model_error(const struct npu_model *model);
@@ -410,7 +410,7 @@ int npu_model_invoke_async(struct npu_model *model, int *fence_fd);
  */
 int npu_model_wait(struct npu_model *model, int64_t timeout_ns);
 
-/* Output memory after a run (valid until the next run or free). */
+/* Output memory after a run (valid until the next run or close). */
 int npu_model_output(struct npu_model *model, size_t index,
 		     const void **data, size_t *size);
 
