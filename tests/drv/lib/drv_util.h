@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers of the driver tests (tests/drv): raw uapi access to npu.ko
+ * through libdrm, without libnpu, so the tests check the kernel ABI itself.
+ */
+#ifndef NPU_TESTS_DRV_UTIL_H
+#define NPU_TESTS_DRV_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drm/npu_accel.h"
+
+/* Opens the first accel node bound to npu.ko; -1 (errno set) if none. */
+int drv_open(void);
+/* Path of the node drv_open() opens, and its platform device name. */
+int drv_find(char *node, size_t node_len, char *pdev, size_t pdev_len);
+
+int drv_query_info(int fd, struct drm_npu_device_info *info);
+int drv_query_counters(int fd, struct drm_npu_counters *c);
+
+/* Ioctl wrappers return 0 or -errno. */
+int drv_bo_create(int fd, uint64_t size, uint32_t flags, uint32_t *handle,
+		  uint64_t *npu_addr);
+int drv_bo_info(int fd, uint32_t handle, struct drm_npu_bo_info *info);
+int drv_bo_close(int fd, uint32_t handle);
+/* Maps a buffer read-write; NULL (errno set) on failure. */
+void *drv_bo_mmap(int fd, uint32_t handle, size_t size);
+int drv_ioctl(int fd, unsigned long req, void *arg);
+
+/* Writes @val to sysfs file @path; 0 or -errno. */
+int drv_sysfs_write(const char *path, const char *val);
+
+#endif /* NPU_TESTS_DRV_UTIL_H */
