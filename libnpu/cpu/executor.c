@@ -73,14 +73,18 @@ static void *alloc_tensor(size_t bytes)
 	return p;
 }
 
+/*
+ * Variables start as TFLite Micro's ResetVariableTensors() leaves them:
+ * int8 tensors filled with their zero point, everything else zero.
+ */
 static void init_variable(struct npu_cpu *cpu, int32_t t)
 {
 	const struct npu_graph_tensor *ten = &cpu->g->tensors[t];
+	int value = 0;
 
-	if (ten->data && ten->data_size == ten->bytes)
-		memcpy(cpu->data[t], ten->data, ten->bytes);
-	else
-		memset(cpu->data[t], 0, ten->bytes);
+	if (ten->type == NPU_TYPE_INT8 && ten->quant.count)
+		value = (uint8_t)(int8_t)ten->quant.zero_point[0];
+	memset(cpu->data[t], value, ten->bytes);
 }
 
 void *npu_cpu_tensor_data(struct npu_cpu *cpu, int32_t t)

@@ -13,9 +13,9 @@
  *   fully_connected_common.cc, add_common.cc, sub_common.cc, mul_common.cc,
  *   pooling_common.cc, reduce_common.cc, pad.cc, concatenation.cc,
  *   strided_slice.cc, leaky_relu_common.cc, logistic_common.cc, tanh.cc.
- * Where TFLite computes in float before widening to double (SUB, LEAKY_RELU,
- * FULLY_CONNECTED's per-tensor scale) this does the same: the rounding of
- * the float product is part of the result.
+ * Where TFLite computes in float before widening to double (LEAKY_RELU,
+ * FULLY_CONNECTED's per-tensor scale, SVDF) this does the same: the
+ * rounding of the float product is part of the result.
  */
 #include <errno.h>
 #include <math.h>
@@ -749,27 +749,18 @@ static int prep_add_sub(struct prep *p)
 		return ret;
 	e->left_shift = out->type == NPU_TYPE_INT16 ? 15 : 20;
 
-	if (sub) {
-		/* sub_common.cc: the ratios are computed in float. */
+	{
+		/*
+		 * add_common.cc and sub_common.cc: the ratios in double.  (One
+		 * TFLM revision of SUB divided in float first, which is where
+		 * its test's off-by-one tolerance comes from; the seanet SUB
+		 * goldens match the double form exactly.)  2 * max is exact
+		 * in float.
+		 */
 		const float twice_max = 2 * fmaxf(cpu_scale(a), cpu_scale(b));
-		const double real1 = (double)(cpu_scale(a) / twice_max);
-		const double real2 = (double)(cpu_scale(b) / twice_max);
-		const double realo = (double)(twice_max /
-			((float)(1 << e->left_shift) * cpu_scale(out)));
-
-		npu_cpu_quantize_multiplier(real1, &e->input1_multiplier,
-					    &e->input1_shift);
-		npu_cpu_quantize_multiplier(real2, &e->input2_multiplier,
-					    &e->input2_shift);
-		npu_cpu_quantize_multiplier(realo, &e->output_multiplier,
-					    &e->output_shift);
-	} else {
-		/* add_common.cc: double throughout. */
-		const double twice_max = 2 * (double)fmaxf(cpu_scale(a),
-							   cpu_scale(b));
-		const double real1 = (double)cpu_scale(a) / twice_max;
-		const double real2 = (double)cpu_scale(b) / twice_max;
-		const double realo = twice_max /
+		const double real1 = (double)cpu_scale(a) / (double)twice_max;
+		const double real2 = (double)cpu_scale(b) / (double)twice_max;
+		const double realo = (double)twice_max /
 			((double)(1 << e->left_shift) * (double)cpu_scale(out));
 
 		npu_cpu_quantize_multiplier(real1, &e->input1_multiplier,
