@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+/*
+ * npu.ko removal with open files: the module cannot be unloaded while a
+ * file is open (the file holds a module reference, as with every DRM
+ * driver); unbinding the device through sysfs unplugs it: ioctls on the
+ * open file fail with ENODEV, existing CPU mappings stay valid, closing is
+ * clean; binding again brings a working device back; after the last close
+ * the module unloads.
+ *
+ * vm-test: reload
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/drv_util.h"
+#include "tap.h"
+
+static int unload_npu(void)
+{
+	return syscall(SYS_delete_module, "npu", O_NONBLOCK) ? -errno : 0;
+}
+
+int main(void)
+{
+	char node[PATH_MAX], pdev[256], node2[PATH_MAX], pdev2[256];
+	struct drm_npu_device_info info;
+	uint32_t h, h2;
+	unsigned char *p;
+	int fd, fd2, ret, i, good;
+
+	if (drv_find(node, sizeof(node), pdev, sizeof(pdev)))
+		tap_bail("no NPU device");
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		tap_bail("open %s: %s", node, strerror(errno));
+
+	tap_expect_success(drv_bo_create(fd, 8192, 0, &h, NULL), 0, "create BO");
+	p = drv_bo_mmap(fd, h, 8192);
+	if (!p)
+		tap_bail("mmap failed");
+	for (i = 0; i < 8192; i++)
+		p[i] = (unsigned char)i;
+
+	ret = unload_npu();
+	tap_ok(ret == -EBUSY || ret == -EWOULDBLOCK,
+	       "rmmod npu with a file open is refused (%d)", ret);
+
+	tap_expect_success(drv_sysfs_write("/sys/bus/platform/drivers/npu/unbind",
+					   pdev), 0, "unbind %s with a file open",
+			   pdev);
+	tap_expect_errno(drv_query_info(fd, &info), 0, ENODEV,
+			 "query on the unplugged device is ENODEV");
+	tap_expect_errno(drv_bo_create(fd, 4096, 0, &h2, NULL), 0, ENODEV,
+			 "BO create is ENODEV");
+	good = 1;
+	for (i = 0; i < 8192; i++)
+		good &= p[i] == (unsigned char)i;
+	tap_ok(good, "existing CPU mapping still reads the data");
+	tap_ok(drv_find(node2, sizeof(node2), pdev2, sizeof(pdev2)) != 0,
+	       "no NPU accel node while unbound");
+	munmap(p, 8192);
+	tap_ok(close(fd) == 0, "close the unplugged file");
+
+	tap_expect_success(drv_sysfs_write("/sys/bus/platform/drivers/npu/bind",
+					   pdev), 0, "bind %s again", pdev);
+	fd2 = drv_open();
+	tap_ok(fd2 >= 0, "device is back");
+	tap_expect_success(drv_query_info(fd2, &info), 0, "query works again");
+	tap_expect_success(drv_bo_create(fd2, 4096, 0, &h2, NULL), 0,
+			   "BO create works again");
+	close(fd2);
+
+	ret = unload_npu();
+	tap_ok(ret == 0, "rmmod npu after the last close (%d)", ret);
+	return tap_finish();
+}
