@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Helpers shared by the CPU kernels' prepare steps. */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 
 #include "cpu_internal.h"
+#include "../../firmware/host/npu_fw_host.h"
 
 void cpu_msg(char *buf, size_t len, const char *fmt, ...)
 {
@@ -92,29 +92,7 @@ int cpu_need_type(const struct cpu_prep *p, const struct npu_graph_tensor *t,
 	return -ENOTSUP;
 }
 
-/*
- * Until firmware/host provides it: TFLite QuantizeMultiplier (frexp, round
- * to Q31, flush tiny multipliers to zero).
- */
 void cpu_quantize_multiplier(double real, int32_t *multiplier, int *shift)
 {
-	double q;
-	int64_t q_fixed;
-
-	if (real == 0.0) {
-		*multiplier = 0;
-		*shift = 0;
-		return;
-	}
-	q = frexp(real, shift);
-	q_fixed = (int64_t)round(q * (double)(1LL << 31));
-	if (q_fixed == (1LL << 31)) {
-		q_fixed /= 2;
-		++*shift;
-	}
-	if (*shift < -31) {
-		*shift = 0;
-		q_fixed = 0;
-	}
-	*multiplier = (int32_t)q_fixed;
+	npu_host_quantize_multiplier(real, multiplier, shift);
 }

@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "cpu_internal.h"
+/* The firmware library's host-side parameter helpers (libnpufw.a). */
+#include "../../firmware/host/npu_fw_host.h"
 
 /* ---- TFLite helpers ---- */
 
@@ -32,7 +34,7 @@ void npu_cpu_quantize_multiplier(double real, int32_t *multiplier,
 {
 	int s;
 
-	cpu_quantize_multiplier(real, multiplier, &s);
+	npu_host_quantize_multiplier(real, multiplier, &s);
 	*shift = s;
 }
 
@@ -52,53 +54,38 @@ int npu_cpu_activation_range(int32_t act, enum npu_type type, float scale,
 			     int32_t zero_point, int32_t *act_min,
 			     int32_t *act_max)
 {
-	int32_t qmin, qmax, q;
+	static const struct {
+		int32_t act;
+		enum npu_host_act host;
+		float lo, hi;	/* bounds TFLite quantizes */
+	} acts[] = {
+		{ NPU_ACT_NONE, NPU_HOST_ACT_NONE, 0.0f, 0.0f },
+		{ NPU_ACT_RELU, NPU_HOST_ACT_RELU, 0.0f, 0.0f },
+		{ NPU_ACT_RELU6, NPU_HOST_ACT_RELU6, 0.0f, 6.0f },
+		{ NPU_ACT_RELU_N1_TO_1, NPU_HOST_ACT_RELU_N1_TO_1, -1.0f, 1.0f },
+	};
+	uint32_t dtype;
+	int32_t q;
 
-	switch (type) {
-	case NPU_TYPE_INT8:
-		qmin = INT8_MIN;
-		qmax = INT8_MAX;
-		break;
-	case NPU_TYPE_UINT8:
-		qmin = 0;
-		qmax = UINT8_MAX;
-		break;
-	case NPU_TYPE_INT16:
-		qmin = INT16_MIN;
-		qmax = INT16_MAX;
-		break;
-	default:
+	if (type == NPU_TYPE_INT8)
+		dtype = NPU_DTYPE_INT8;
+	else if (type == NPU_TYPE_INT16)
+		dtype = NPU_DTYPE_INT16;
+	else
 		return -ENOTSUP;
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		if (acts[i].act != act)
+			continue;
+		/* TFLite's Quantize() refuses bounds that overflow int32. */
+		if (act != NPU_ACT_NONE &&
+		    (quantize_bound(scale, zero_point, acts[i].lo, &q) ||
+		     quantize_bound(scale, zero_point, acts[i].hi, &q)))
+			return -EINVAL;
+		npu_host_activation_range(acts[i].host, scale, zero_point,
+					  dtype, act_min, act_max);
+		return 0;
 	}
-	*act_min = qmin;
-	*act_max = qmax;
-	switch (act) {
-	case NPU_ACT_NONE:
-		return 0;
-	case NPU_ACT_RELU:
-		if (quantize_bound(scale, zero_point, 0.0f, &q))
-			return -EINVAL;
-		*act_min = q > qmin ? q : qmin;
-		return 0;
-	case NPU_ACT_RELU6:
-		if (quantize_bound(scale, zero_point, 0.0f, &q))
-			return -EINVAL;
-		*act_min = q > qmin ? q : qmin;
-		if (quantize_bound(scale, zero_point, 6.0f, &q))
-			return -EINVAL;
-		*act_max = q < qmax ? q : qmax;
-		return 0;
-	case NPU_ACT_RELU_N1_TO_1:
-		if (quantize_bound(scale, zero_point, -1.0f, &q))
-			return -EINVAL;
-		*act_min = q > qmin ? q : qmin;
-		if (quantize_bound(scale, zero_point, 1.0f, &q))
-			return -EINVAL;
-		*act_max = q < qmax ? q : qmax;
-		return 0;
-	default:
-		return -ENOTSUP;
-	}
+	return -ENOTSUP;
 }
 
 int32_t npu_cpu_out_size(int32_t padding, int32_t in, int32_t filter,
@@ -409,14 +396,9 @@ static int per_channel(struct prep *p, const struct npu_graph_tensor *in,
 	if (!o->mult || !o->shift)
 		return -ENOMEM;
 	o->channels = channels;
-	for (uint32_t c = 0; c < channels; c++) {
-		const float scale = filter->quant.scale[is_per_channel ? c : 0];
-		const double effective = (double)cpu_scale(in) * (double)scale /
-					 (double)cpu_scale(out);
-
-		npu_cpu_quantize_multiplier(effective, &o->mult[c],
-					    &o->shift[c]);
-	}
+	npu_host_conv_multipliers(cpu_scale(in), filter->quant.scale,
+				  is_per_channel ? channels : 1,
+				  cpu_scale(out), channels, o->mult, o->shift);
 	rq->count = channels;
 	return 0;
 }
@@ -661,15 +643,10 @@ static int prep_fc(struct prep *p)
 		if (ret)
 			return ret;
 	} else {
-		/*
-		 * GetQuantizedConvolutionMultipler(): the input * filter
-		 * product is taken in float, then widened.
-		 */
-		const float product = cpu_scale(in) * cpu_scale(filter);
-		const double real = (double)product / (double)cpu_scale(out);
-
-		npu_cpu_quantize_multiplier(real, &f->rq.multiplier,
-					    &f->rq.shift);
+		/* GetQuantizedConvolutionMultipler(): float product. */
+		npu_host_fc_multiplier(cpu_scale(in), cpu_scale(filter),
+				       cpu_scale(out), &f->rq.multiplier,
+				       &f->rq.shift);
 	}
 	return act_range(p, op->options.fc.activation, out, &f->act_min,
 			 &f->act_max);
@@ -747,29 +724,13 @@ static int prep_add_sub(struct prep *p)
 	ret = broadcast_shapes(p, e, a, b, out);
 	if (ret)
 		return ret;
-	e->left_shift = out->type == NPU_TYPE_INT16 ? 15 : 20;
-
-	{
-		/*
-		 * add_common.cc and sub_common.cc: the ratios in double.  (One
-		 * TFLM revision of SUB divided in float first, which is where
-		 * its test's off-by-one tolerance comes from; the seanet SUB
-		 * goldens match the double form exactly.)  2 * max is exact
-		 * in float.
-		 */
-		const float twice_max = 2 * fmaxf(cpu_scale(a), cpu_scale(b));
-		const double real1 = (double)cpu_scale(a) / (double)twice_max;
-		const double real2 = (double)cpu_scale(b) / (double)twice_max;
-		const double realo = (double)twice_max /
-			((double)(1 << e->left_shift) * (double)cpu_scale(out));
-
-		npu_cpu_quantize_multiplier(real1, &e->input1_multiplier,
-					    &e->input1_shift);
-		npu_cpu_quantize_multiplier(real2, &e->input2_multiplier,
-					    &e->input2_shift);
-		npu_cpu_quantize_multiplier(realo, &e->output_multiplier,
-					    &e->output_shift);
-	}
+	/*
+	 * add_common.cc / sub_common.cc ratios in double.  (One TFLM revision
+	 * of SUB divided in float first, hence its test's off-by-one
+	 * tolerance; the seanet SUB goldens match the double form exactly.)
+	 */
+	npu_host_add_sub_params(cpu_scale(a), cpu_scale(b), cpu_scale(out),
+				e->output.dtype, e);
 	/* QuantizeMultiplierSmallerThanOneExp() requires shift <= 0. */
 	shift = e->input1_shift > e->input2_shift ? e->input1_shift :
 						    e->input2_shift;
@@ -786,7 +747,6 @@ static int prep_mul(struct prep *p)
 	struct npu_cpu_cmd *cmd;
 	int32_t act = op->options_kind == NPU_OPTS_ELTWISE ?
 		      op->options.eltwise.activation : NPU_ACT_NONE;
-	double real;
 	int ret;
 
 	ret = need_io(p, 2, 2, 1);
@@ -816,10 +776,7 @@ static int prep_mul(struct prep *p)
 	ret = broadcast_shapes(p, e, a, b, out);
 	if (ret)
 		return ret;
-	real = (double)cpu_scale(a) * (double)cpu_scale(b) /
-	       (double)cpu_scale(out);
-	npu_cpu_quantize_multiplier(real, &e->output_multiplier,
-				    &e->output_shift);
+	npu_host_mul_params(cpu_scale(a), cpu_scale(b), cpu_scale(out), e);
 	return act_range(p, act, out, &e->act_min, &e->act_max);
 }
 
@@ -957,10 +914,8 @@ static int prep_mean(struct prep *p)
 	ret = set_tensor_dims(p, &m->output, out, 4, dims, "output");
 	if (ret)
 		return ret;
+	npu_host_mean_params(cpu_scale(in), cpu_scale(out), m);
 	m->axis_mask = mask;
-	npu_cpu_quantize_multiplier((double)cpu_scale(in) /
-				    (double)cpu_scale(out),
-				    &m->multiplier, &m->shift);
 	return 0;
 }
 
@@ -1320,12 +1275,7 @@ static int prep_leaky_relu(struct prep *p)
 	if (ret)
 		return ret;
 	/* leaky_relu_common.cc: both ratios in float, then widened. */
-	npu_cpu_quantize_multiplier(
-		(double)(cpu_scale(in) * alpha / cpu_scale(out)),
-		&l->multiplier_alpha, &l->shift_alpha);
-	npu_cpu_quantize_multiplier((double)(cpu_scale(in) / cpu_scale(out)),
-				    &l->multiplier_identity,
-				    &l->shift_identity);
+	npu_host_leaky_relu_params(cpu_scale(in), cpu_scale(out), alpha, l);
 	return 0;
 }
 

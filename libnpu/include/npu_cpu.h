@@ -119,8 +119,8 @@ void npu_cpu_prepared_free(struct npu_cpu_prepared *p);
 
 /*
  * TFLite CalculateActivationRangeQuantized(): clamp range of fused
- * activation @act (enum npu_activation) for an output of @type (int8,
- * uint8, int16) with @scale and @zero_point.  -EINVAL if the bound does not
+ * activation @act (enum npu_activation) for an output of @type (int8 or
+ * int16) with @scale and @zero_point.  -EINVAL if the bound does not
  * fit int32, -ENOTSUP for an unknown activation or type.
  */
 int npu_cpu_activation_range(int32_t act, enum npu_type type, float scale,
