@@ -130,6 +130,7 @@ struct npu_mf_op {
 	uint64_t custom_options_offset;	/* in BLOBS, or NPU_MF_NONE */
 	uint64_t custom_options_size;
 	union npu_op_options options;	/* scalars only, as npu_graph.h */
+	uint32_t reserved;		/* zero */
 };
 
 struct npu_mf_segment {

@@ -1,0 +1,878 @@
+// SPDX-License-Identifier: MIT
+/*
+ * .npu files: serializer and validating loader (npu_model_format.h,
+ * Documentation/model-format.rst).
+ *
+ * The loader trusts nothing: every count, index, offset and size is checked
+ * before it is used, with 64-bit arithmetic, and the result is a fresh copy
+ * (graph, streams, relocations, weights) that does not point into the file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compiler_internal.h"
+#include "npu_cmdstream.h"
+#include "npu_fw.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the .npu reader and writer assume a little-endian host"
+#endif
+
+_Static_assert(sizeof(struct npu_mf_header) == 64, "header layout");
+_Static_assert(sizeof(struct npu_mf_section) == 24, "section layout");
+_Static_assert(sizeof(struct npu_mf_model_info) == 48, "model info layout");
+_Static_assert(sizeof(struct npu_mf_tensor) == 80, "tensor layout");
+_Static_assert(sizeof(union npu_op_options) == 36, "options layout");
+_Static_assert(sizeof(struct npu_mf_op) == 96, "op layout");
+_Static_assert(sizeof(struct npu_mf_segment) == 72, "segment layout");
+_Static_assert(sizeof(struct npu_mf_reloc) == 24, "reloc layout");
+
+uint64_t npu_model_hash(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* ---- writer ---- */
+
+struct blob {
+	uint8_t *data;
+	size_t size, cap;
+};
+
+static int blob_put(struct blob *b, const void *src, size_t len, size_t align, size_t *at)
+{
+	size_t off = (b->size + align - 1) / align * align;
+
+	if (off + len > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		uint8_t *p;
+
+		while (cap < off + len)
+			cap *= 2;
+		p = realloc(b->data, cap);
+		if (!p)
+			return -ENOMEM;
+		memset(p + b->cap, 0, cap - b->cap);
+		b->data = p;
+		b->cap = cap;
+	}
+	if (len)
+		memcpy(b->data + off, src, len);
+	b->size = off + len;
+	if (at)
+		*at = off;
+	return 0;
+}
+
+static int put_str(struct blob *b, const char *s, uint32_t *at)
+{
+	size_t off;
+	int ret;
+
+	if (!s || !*s) {
+		*at = 0;	/* offset 0 holds "" */
+		return 0;
+	}
+	ret = blob_put(b, s, strlen(s) + 1, 1, &off);
+	if (!ret && off > UINT32_MAX)
+		ret = -E2BIG;
+	*at = (uint32_t)off;
+	return ret;
+}
+
+static int put_idx(struct blob *b, const int32_t *v, uint32_t n, uint32_t *first)
+{
+	size_t off;
+	int ret = blob_put(b, v, (size_t)n * 4, 4, &off);
+
+	*first = (uint32_t)(off / 4);
+	return ret;
+}
+
+int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *out_len)
+{
+	enum { S_MODEL, S_TENSORS, S_OPS, S_SEGMENTS, S_INDICES, S_QUANT_SCALE, S_QUANT_ZP,
+	       S_STRINGS, S_WEIGHTS, S_STREAMS, S_RELOCS, S_BLOBS, S_N };
+	const struct npu_graph *g = m->graph;
+	struct blob s[S_N] = { { 0 } };
+	struct npu_mf_model_info info = { 0 };
+	struct npu_mf_header hdr = { 0 };
+	struct npu_mf_section table[S_N - 1];
+	uint64_t offsets[S_N], pos;
+	uint32_t nq = 0, nreloc = 0;
+	uint8_t *file = NULL;
+	int ret = 0;
+
+	*out = NULL;
+	*out_len = 0;
+	ret = blob_put(&s[S_STRINGS], "", 1, 1, NULL);
+
+	info.num_tensors = g->num_tensors;
+	info.num_ops = g->num_ops;
+	info.num_segments = m->num_segments;
+	info.num_inputs = g->num_inputs;
+	info.num_outputs = g->num_outputs;
+	info.arena_size = m->arena_size;
+	info.weights_size = m->weights_size;
+	if (!ret)
+		ret = put_idx(&s[S_INDICES], g->inputs, g->num_inputs, &info.inputs_index);
+	if (!ret)
+		ret = put_idx(&s[S_INDICES], g->outputs, g->num_outputs, &info.outputs_index);
+
+	for (uint32_t i = 0; i < g->num_tensors && !ret; i++) {
+		const struct npu_graph_tensor *t = &g->tensors[i];
+		struct npu_mf_tensor r = { 0 };
+
+		ret = put_str(&s[S_STRINGS], t->name, &r.name);
+		r.type = (uint8_t)t->type;
+		r.rank = (uint8_t)t->rank;
+		r.is_variable = t->is_variable;
+		memcpy(r.shape, t->shape, sizeof(r.shape));
+		r.quant_count = t->quant.count;
+		r.quant_index = nq;
+		r.quantized_dimension = t->quant.quantized_dimension;
+		r.data_offset = m->tensor_weights_offset[i];
+		r.data_size = t->data ? t->data_size : 0;
+		r.arena_offset = m->tensor_arena_offset[i];
+		if (!ret && t->quant.count) {
+			ret = blob_put(&s[S_QUANT_SCALE], t->quant.scale, 4ull * t->quant.count, 4, NULL);
+			if (!ret)
+				ret = blob_put(&s[S_QUANT_ZP], t->quant.zero_point,
+					       4ull * t->quant.count, 4, NULL);
+			nq += t->quant.count;
+		}
+		if (!ret)
+			ret = blob_put(&s[S_TENSORS], &r, sizeof(r), 8, NULL);
+	}
+	for (uint32_t i = 0; i < g->num_ops && !ret; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+		struct npu_mf_op r = { 0 };
+
+		r.builtin = op->builtin;
+		r.version = op->version;
+		r.num_inputs = op->num_inputs;
+		r.num_outputs = op->num_outputs;
+		r.options_kind = op->options_kind;
+		r.options = op->options;
+		r.placement = m->op_segment[i] >= 0 ? (uint32_t)m->op_segment[i] : NPU_MF_PLACEMENT_CPU;
+		r.custom_options_offset = NPU_MF_NONE;
+		ret = put_idx(&s[S_INDICES], op->inputs, op->num_inputs, &r.inputs_index);
+		if (!ret)
+			ret = put_idx(&s[S_INDICES], op->outputs, op->num_outputs, &r.outputs_index);
+		if (!ret && m->op_segment[i] < 0)
+			ret = put_str(&s[S_STRINGS], m->op_reason[i], &r.reason);
+		if (!ret && op->custom_name)
+			ret = put_str(&s[S_STRINGS], op->custom_name, &r.custom_name);
+		if (!ret && op->custom_options) {
+			size_t at;
+
+			ret = blob_put(&s[S_BLOBS], op->custom_options, op->custom_options_size, 8, &at);
+			r.custom_options_offset = at;
+			r.custom_options_size = op->custom_options_size;
+		}
+		if (!ret)
+			ret = blob_put(&s[S_OPS], &r, sizeof(r), 8, NULL);
+	}
+	for (uint32_t k = 0; k < m->num_segments && !ret; k++) {
+		const struct npu_segment *seg = &m->segments[k];
+		struct npu_mf_segment r = {
+			.first_op = seg->first_op, .num_ops = seg->num_ops,
+			.stream_size = seg->stream_size, .num_commands = seg->num_commands,
+			.first_reloc = nreloc, .num_relocs = seg->num_relocs,
+			.cycles = seg->cycles, .macs = seg->macs,
+			.dram_read_bytes = seg->dram_read_bytes,
+			.dram_write_bytes = seg->dram_write_bytes, .sram_peak = seg->sram_peak,
+		};
+		size_t at;
+
+		ret = blob_put(&s[S_STREAMS], seg->stream, seg->stream_size, NPU_MF_BLOB_ALIGN, &at);
+		r.stream_offset = at;
+		if (!ret)
+			ret = blob_put(&s[S_RELOCS], seg->relocs,
+				       (size_t)seg->num_relocs * sizeof(*seg->relocs), 8, NULL);
+		nreloc += seg->num_relocs;
+		if (!ret)
+			ret = blob_put(&s[S_SEGMENTS], &r, sizeof(r), 8, NULL);
+	}
+	info.num_relocs = nreloc;
+	if (!ret)
+		ret = blob_put(&s[S_MODEL], &info, sizeof(info), 8, NULL);
+	/* QUANT is scales then zero points: one section. */
+	if (!ret)
+		ret = blob_put(&s[S_QUANT_SCALE], s[S_QUANT_ZP].data, s[S_QUANT_ZP].size, 4, NULL);
+	if (ret)
+		goto out;
+
+	/* Layout: header, section table, sections in order. */
+	pos = sizeof(hdr) + sizeof(table);
+	for (int k = 0; k < S_N; k++) {
+		uint64_t align = k == S_WEIGHTS ? NPU_MF_WEIGHTS_ALIGN : NPU_MF_SECTION_ALIGN;
+		uint64_t size = k == S_WEIGHTS ? m->weights_size : s[k].size;
+
+		if (k == S_QUANT_ZP)
+			continue;
+		pos = ALIGN_UP(pos, align);
+		offsets[k] = pos;
+		pos += size;
+	}
+	if (pos > NPU_MF_MAX_SIZE) {
+		ret = -E2BIG;
+		goto out;
+	}
+	file = calloc(1, pos);
+	if (!file) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	{
+		static const uint32_t types[S_N] = {
+			[S_MODEL] = NPU_MF_SECT_MODEL, [S_TENSORS] = NPU_MF_SECT_TENSORS,
+			[S_OPS] = NPU_MF_SECT_OPS, [S_SEGMENTS] = NPU_MF_SECT_SEGMENTS,
+			[S_INDICES] = NPU_MF_SECT_INDICES, [S_QUANT_SCALE] = NPU_MF_SECT_QUANT,
+			[S_STRINGS] = NPU_MF_SECT_STRINGS, [S_WEIGHTS] = NPU_MF_SECT_WEIGHTS,
+			[S_STREAMS] = NPU_MF_SECT_STREAMS, [S_RELOCS] = NPU_MF_SECT_RELOCS,
+			[S_BLOBS] = NPU_MF_SECT_BLOBS,
+		};
+		uint32_t n = 0;
+
+		for (int k = 0; k < S_N; k++) {
+			const void *src = k == S_WEIGHTS ? m->weights : s[k].data;
+			uint64_t size = k == S_WEIGHTS ? m->weights_size : s[k].size;
+
+			if (k == S_QUANT_ZP)
+				continue;
+			table[n++] = (struct npu_mf_section){
+				.type = types[k], .offset = offsets[k], .size = size,
+			};
+			if (size)
+				memcpy(file + offsets[k], src, size);
+		}
+		memcpy(hdr.magic, NPU_MF_MAGIC, 8);
+		hdr.version_major = NPU_MF_VERSION_MAJOR;
+		hdr.version_minor = NPU_MF_VERSION_MINOR;
+		hdr.header_size = sizeof(hdr);
+		hdr.file_size = pos;
+		hdr.cs_version = NPU_CS_VERSION;
+		hdr.section_table_offset = sizeof(hdr);
+		hdr.num_sections = n;
+		hdr.source_hash = m->source_hash;
+		memcpy(file, &hdr, sizeof(hdr));
+		memcpy(file + sizeof(hdr), table, n * sizeof(table[0]));
+		hdr.crc32 = npu_fw_crc32(0, file, pos);
+		memcpy(file + offsetof(struct npu_mf_header, crc32), &hdr.crc32, 4);
+	}
+	*out = file;
+	*out_len = pos;
+	file = NULL;
+out:
+	for (int k = 0; k < S_N; k++)
+		free(s[k].data);
+	free(file);
+	return ret;
+}
+
+int npu_model_save_file(const struct npu_compiled_model *m, const char *path, char *err,
+			size_t errlen)
+{
+	void *buf;
+	size_t len;
+	FILE *f;
+	int ret = npu_model_serialize(m, &buf, &len);
+
+	if (ret) {
+		npu_errf(err, errlen, "serializing the model: %s", strerror(-ret));
+		return ret;
+	}
+	f = fopen(path, "wb");
+	if (!f) {
+		ret = -errno;
+		npu_errf(err, errlen, "%s: %s", path, strerror(errno));
+		free(buf);
+		return ret;
+	}
+	if (fwrite(buf, 1, len, f) != len)
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (ret)
+		npu_errf(err, errlen, "%s: write failed: %s", path, strerror(-ret));
+	free(buf);
+	return ret;
+}
+
+/* ---- loader ---- */
+
+struct ld {
+	const uint8_t *data;
+	size_t len;
+	char *err;
+	size_t errlen;
+	struct npu_mf_section sect[NPU_MF_SECT_COUNT];	/* by type; size 0 if absent */
+	bool have[NPU_MF_SECT_COUNT];
+	struct npu_mf_model_info info;
+	uint64_t num_indices, num_quant;
+};
+
+#define LFAIL(l, code, ...)					\
+	do {							\
+		npu_errf((l)->err, (l)->errlen, __VA_ARGS__);	\
+		return (code);					\
+	} while (0)
+
+static const char *const sect_names[NPU_MF_SECT_COUNT] = {
+	[NPU_MF_SECT_MODEL] = "MODEL", [NPU_MF_SECT_TENSORS] = "TENSORS",
+	[NPU_MF_SECT_OPS] = "OPS", [NPU_MF_SECT_SEGMENTS] = "SEGMENTS",
+	[NPU_MF_SECT_INDICES] = "INDICES", [NPU_MF_SECT_QUANT] = "QUANT",
+	[NPU_MF_SECT_STRINGS] = "STRINGS", [NPU_MF_SECT_WEIGHTS] = "WEIGHTS",
+	[NPU_MF_SECT_STREAMS] = "STREAMS", [NPU_MF_SECT_RELOCS] = "RELOCS",
+	[NPU_MF_SECT_BLOBS] = "BLOBS",
+};
+
+static const uint8_t *sect_ptr(const struct ld *l, uint32_t type)
+{
+	return l->data + l->sect[type].offset;
+}
+
+/* Record @i of @size bytes in section @type, checked to exist. */
+static int record(const struct ld *l, uint32_t type, uint64_t i, size_t size, void *out,
+		  const char *what)
+{
+	if (i >= l->sect[type].size / size || l->sect[type].size % size)
+		LFAIL(l, -EINVAL, "%s: record %llu outside the %llu-byte %s section", what,
+		      (unsigned long long)i, (unsigned long long)l->sect[type].size,
+		      sect_names[type]);
+	memcpy(out, sect_ptr(l, type) + i * size, size);
+	return 0;
+}
+
+/* A NUL-terminated string at @off in STRINGS. */
+static int string_at(const struct ld *l, uint32_t off, const char **s, const char *what)
+{
+	const char *base = (const char *)sect_ptr(l, NPU_MF_SECT_STRINGS);
+	uint64_t size = l->sect[NPU_MF_SECT_STRINGS].size;
+
+	if (off >= size)
+		LFAIL(l, -EINVAL, "%s: string offset %u outside the %llu-byte STRINGS section",
+		      what, off, (unsigned long long)size);
+	if (!memchr(base + off, 0, size - off))
+		LFAIL(l, -EINVAL, "%s: string at offset %u is not NUL-terminated", what, off);
+	*s = base + off;
+	return 0;
+}
+
+/* @n int32 indices starting at entry @first of INDICES, copied to *out. */
+static int indices(const struct ld *l, uint32_t first, uint32_t n, int32_t **out,
+		   const char *what)
+{
+	if ((uint64_t)first + n > l->num_indices)
+		LFAIL(l, -EINVAL, "%s: indices %u..%llu outside the INDICES section (%llu entries)",
+		      what, first, (unsigned long long)first + n, (unsigned long long)l->num_indices);
+	*out = malloc(n ? n * 4ull : 4);
+	if (!*out)
+		LFAIL(l, -ENOMEM, "out of memory");
+	memcpy(*out, sect_ptr(l, NPU_MF_SECT_INDICES) + 4ull * first, 4ull * n);
+	return 0;
+}
+
+static int check_header(struct ld *l)
+{
+	struct npu_mf_header h;
+	uint32_t crc;
+	uint8_t *tmp;
+
+	if (l->len < sizeof(h))
+		LFAIL(l, -EINVAL, "file is truncated: %zu bytes is smaller than the %zu-byte header",
+		      l->len, sizeof(h));
+	memcpy(&h, l->data, sizeof(h));
+	if (memcmp(h.magic, NPU_MF_MAGIC, 8))
+		LFAIL(l, -EINVAL, "bad magic: not a compiled NPU model (.npu)");
+	if (h.version_major != NPU_MF_VERSION_MAJOR)
+		LFAIL(l, -ENOTSUP, "format version %u.%u is not supported (this library reads %u.x)",
+		      h.version_major, h.version_minor, NPU_MF_VERSION_MAJOR);
+	if (h.header_size != sizeof(h))
+		LFAIL(l, -EINVAL, "header size %u, expected %zu", h.header_size, sizeof(h));
+	if (h.file_size != l->len)
+		LFAIL(l, -EINVAL, "file is %zu bytes but its header says %llu (truncated?)", l->len,
+		      (unsigned long long)h.file_size);
+	if (h.flags || h.reserved)
+		LFAIL(l, -EINVAL, "reserved header fields are not zero");
+	if (h.cs_version != NPU_CS_VERSION)
+		LFAIL(l, -ENOTSUP, "command streams are version %u, this library speaks %u",
+		      h.cs_version, NPU_CS_VERSION);
+	/* CRC with the crc field as zero, on a copy of the header only. */
+	tmp = malloc(sizeof(h));
+	if (!tmp)
+		LFAIL(l, -ENOMEM, "out of memory");
+	memcpy(tmp, &h, sizeof(h));
+	memset(tmp + offsetof(struct npu_mf_header, crc32), 0, 4);
+	crc = npu_fw_crc32(0, tmp, sizeof(h));
+	free(tmp);
+	crc = npu_fw_crc32(crc, l->data + sizeof(h), l->len - sizeof(h));
+	if (crc != h.crc32)
+		LFAIL(l, -EINVAL, "checksum mismatch: file has CRC %08x, contents give %08x (damaged)",
+		      h.crc32, crc);
+
+	if (h.num_sections > 64 || h.section_table_offset < sizeof(h) ||
+	    h.section_table_offset > l->len ||
+	    (uint64_t)h.num_sections * sizeof(struct npu_mf_section) > l->len - h.section_table_offset)
+		LFAIL(l, -EINVAL, "section table (%u entries at %llu) lies outside the file",
+		      h.num_sections, (unsigned long long)h.section_table_offset);
+	for (uint32_t i = 0; i < h.num_sections; i++) {
+		struct npu_mf_section s;
+		uint64_t align;
+
+		memcpy(&s, l->data + h.section_table_offset + i * sizeof(s), sizeof(s));
+		if (s.type == 0 || s.type >= NPU_MF_SECT_COUNT)
+			LFAIL(l, -EINVAL, "section %u has unknown type %u", i, s.type);
+		if (l->have[s.type])
+			LFAIL(l, -EINVAL, "section %s appears twice", sect_names[s.type]);
+		if (s.flags)
+			LFAIL(l, -EINVAL, "section %s has non-zero flags", sect_names[s.type]);
+		align = s.type == NPU_MF_SECT_WEIGHTS ? NPU_MF_WEIGHTS_ALIGN : NPU_MF_SECTION_ALIGN;
+		if (s.offset % align)
+			LFAIL(l, -EINVAL, "section %s at offset %llu is not %llu-byte aligned",
+			      sect_names[s.type], (unsigned long long)s.offset,
+			      (unsigned long long)align);
+		if (s.offset > l->len || s.size > l->len - s.offset)
+			LFAIL(l, -EINVAL, "section %s (%llu bytes at %llu) runs past the end of the %zu-byte file",
+			      sect_names[s.type], (unsigned long long)s.size,
+			      (unsigned long long)s.offset, l->len);
+		if (s.offset < h.section_table_offset + h.num_sections * sizeof(s))
+			LFAIL(l, -EINVAL, "section %s overlaps the header or section table",
+			      sect_names[s.type]);
+		l->sect[s.type] = s;
+		l->have[s.type] = true;
+	}
+	/* No two sections overlap. */
+	for (uint32_t a = 1; a < NPU_MF_SECT_COUNT; a++)
+		for (uint32_t b = a + 1; b < NPU_MF_SECT_COUNT; b++) {
+			const struct npu_mf_section *x = &l->sect[a], *y = &l->sect[b];
+
+			if (x->size && y->size && x->offset < y->offset + y->size &&
+			    y->offset < x->offset + x->size)
+				LFAIL(l, -EINVAL, "sections %s and %s overlap", sect_names[a],
+				      sect_names[b]);
+		}
+	if (!l->have[NPU_MF_SECT_MODEL] || l->sect[NPU_MF_SECT_MODEL].size != sizeof(l->info))
+		LFAIL(l, -EINVAL, "MODEL section missing or of the wrong size");
+	if (!l->have[NPU_MF_SECT_STRINGS] || !l->sect[NPU_MF_SECT_STRINGS].size)
+		LFAIL(l, -EINVAL, "STRINGS section missing");
+	memcpy(&l->info, sect_ptr(l, NPU_MF_SECT_MODEL), sizeof(l->info));
+	l->num_indices = l->sect[NPU_MF_SECT_INDICES].size / 4;
+	l->num_quant = l->sect[NPU_MF_SECT_QUANT].size / 8;
+	if (l->sect[NPU_MF_SECT_QUANT].size % 8 || l->sect[NPU_MF_SECT_INDICES].size % 4)
+		LFAIL(l, -EINVAL, "QUANT or INDICES section size is not a whole number of entries");
+	if (l->info.weights_size != l->sect[NPU_MF_SECT_WEIGHTS].size)
+		LFAIL(l, -EINVAL, "model says %llu bytes of weights, WEIGHTS section has %llu",
+		      (unsigned long long)l->info.weights_size,
+		      (unsigned long long)l->sect[NPU_MF_SECT_WEIGHTS].size);
+#define COUNT_CHECK(field, type, rec)						\
+	if ((uint64_t)l->info.field * sizeof(rec) != l->sect[type].size)	\
+		LFAIL(l, -EINVAL, "model has %u " #field " but the %s section holds %llu bytes", \
+		      l->info.field, sect_names[type], (unsigned long long)l->sect[type].size)
+	COUNT_CHECK(num_tensors, NPU_MF_SECT_TENSORS, struct npu_mf_tensor);
+	COUNT_CHECK(num_ops, NPU_MF_SECT_OPS, struct npu_mf_op);
+	COUNT_CHECK(num_segments, NPU_MF_SECT_SEGMENTS, struct npu_mf_segment);
+	COUNT_CHECK(num_relocs, NPU_MF_SECT_RELOCS, struct npu_mf_reloc);
+#undef COUNT_CHECK
+	return 0;
+}
+
+static int load_tensor(struct ld *l, struct npu_compiled_model *m, uint32_t i)
+{
+	struct npu_graph_tensor *t = &m->graph->tensors[i];
+	struct npu_mf_tensor r;
+	const char *name;
+	char what[48];
+	uint64_t elems = 1;
+	int ret;
+
+	snprintf(what, sizeof(what), "tensor %u", i);
+	ret = record(l, NPU_MF_SECT_TENSORS, i, sizeof(r), &r, what);
+	if (!ret)
+		ret = string_at(l, r.name, &name, what);
+	if (ret)
+		return ret;
+	t->name = strdup(name);
+	if (!t->name)
+		LFAIL(l, -ENOMEM, "out of memory");
+	t->type = (enum npu_type)r.type;
+	if (!npu_type_size(t->type))
+		LFAIL(l, -EINVAL, "tensor %u ('%s'): unknown type %u", i, name, r.type);
+	if (r.rank > NPU_GRAPH_MAX_DIMS || r.reserved0 || r.reserved1 || r.is_variable > 1)
+		LFAIL(l, -EINVAL, "tensor %u ('%s'): invalid rank %u or reserved fields", i, name,
+		      r.rank);
+	t->rank = r.rank;
+	t->is_variable = r.is_variable;
+	for (int d = 0; d < NPU_GRAPH_MAX_DIMS; d++) {
+		if (d >= r.rank) {
+			if (r.shape[d])
+				LFAIL(l, -EINVAL, "tensor %u ('%s'): shape entries past rank not zero", i,
+				      name);
+			continue;
+		}
+		if (r.shape[d] < 0)
+			LFAIL(l, -EINVAL, "tensor %u ('%s'): negative dimension", i, name);
+		t->shape[d] = r.shape[d];
+		elems *= (uint64_t)r.shape[d];
+		if (elems * npu_type_size(t->type) > (1ull << 31))
+			LFAIL(l, -EINVAL, "tensor %u ('%s'): shape is too large", i, name);
+	}
+	t->elements = (size_t)elems;
+	t->bytes = (size_t)elems * npu_type_size(t->type);
+
+	if (r.quant_count) {
+		const uint8_t *q = sect_ptr(l, NPU_MF_SECT_QUANT);
+
+		if ((uint64_t)r.quant_index + r.quant_count > l->num_quant)
+			LFAIL(l, -EINVAL, "tensor %u ('%s'): quantization entries %u+%u outside QUANT",
+			      i, name, r.quant_index, r.quant_count);
+		if (r.quant_count > 1 && (r.quantized_dimension < 0 || r.quantized_dimension >= t->rank ||
+					  (uint32_t)t->shape[r.quantized_dimension] != r.quant_count))
+			LFAIL(l, -EINVAL, "tensor %u ('%s'): per-channel quantization does not match its shape",
+			      i, name);
+		t->quant.scale = malloc(4ull * r.quant_count);
+		t->quant.zero_point = malloc(4ull * r.quant_count);
+		if (!t->quant.scale || !t->quant.zero_point)
+			LFAIL(l, -ENOMEM, "out of memory");
+		t->quant.count = r.quant_count;
+		memcpy(t->quant.scale, q + 4ull * r.quant_index, 4ull * r.quant_count);
+		memcpy(t->quant.zero_point, q + 4ull * l->num_quant + 4ull * r.quant_index,
+		       4ull * r.quant_count);
+	}
+	t->quant.quantized_dimension = r.quantized_dimension;
+
+	m->tensor_weights_offset[i] = r.data_offset;
+	m->tensor_arena_offset[i] = r.arena_offset;
+	if (r.data_offset != NPU_MF_NONE) {
+		if (r.data_size != t->bytes)
+			LFAIL(l, -EINVAL, "tensor %u ('%s'): constant of %llu bytes but its shape needs %zu",
+			      i, name, (unsigned long long)r.data_size, t->bytes);
+		if (r.data_offset % NPU_MF_BLOB_ALIGN || r.data_offset > l->info.weights_size ||
+		    r.data_size > l->info.weights_size - r.data_offset)
+			LFAIL(l, -EINVAL, "tensor %u ('%s'): constant data at %llu+%llu outside WEIGHTS",
+			      i, name, (unsigned long long)r.data_offset,
+			      (unsigned long long)r.data_size);
+		if (posix_memalign(&t->data, 64, r.data_size ? r.data_size : 1))
+			LFAIL(l, -ENOMEM, "out of memory");
+		memcpy(t->data, sect_ptr(l, NPU_MF_SECT_WEIGHTS) + r.data_offset, r.data_size);
+		t->data_size = r.data_size;
+	} else if (r.data_size) {
+		LFAIL(l, -EINVAL, "tensor %u ('%s'): data size without data", i, name);
+	}
+	if (r.arena_offset != NPU_MF_NONE &&
+	    (r.arena_offset > l->info.arena_size || t->bytes > l->info.arena_size - r.arena_offset))
+		LFAIL(l, -EINVAL, "tensor %u ('%s'): arena offset %llu + %zu bytes outside the %llu-byte arena",
+		      i, name, (unsigned long long)r.arena_offset, t->bytes,
+		      (unsigned long long)l->info.arena_size);
+	return 0;
+}
+
+static int load_op(struct ld *l, struct npu_compiled_model *m, uint32_t i)
+{
+	struct npu_graph_op *op = &m->graph->ops[i];
+	struct npu_mf_op r;
+	char what[48];
+	const char *s;
+	int ret;
+
+	snprintf(what, sizeof(what), "op %u", i);
+	ret = record(l, NPU_MF_SECT_OPS, i, sizeof(r), &r, what);
+	if (ret)
+		return ret;
+	op->builtin = r.builtin;
+	op->version = r.version;
+	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_REDUCER || r.reserved)
+		LFAIL(l, -EINVAL, "op %u: invalid builtin %d, version %d or options kind %u", i,
+		      r.builtin, r.version, r.options_kind);
+	op->options_kind = (enum npu_options_kind)r.options_kind;
+	op->options = r.options;
+	ret = indices(l, r.inputs_index, r.num_inputs, &op->inputs, what);
+	if (!ret)
+		op->num_inputs = r.num_inputs;
+	if (!ret)
+		ret = indices(l, r.outputs_index, r.num_outputs, &op->outputs, what);
+	if (!ret)
+		op->num_outputs = r.num_outputs;
+	if (ret)
+		return ret;
+	if (r.builtin == NPU_BUILTIN_CUSTOM) {
+		ret = string_at(l, r.custom_name, &s, what);
+		if (ret)
+			return ret;
+		op->custom_name = strdup(s);
+		if (!op->custom_name)
+			LFAIL(l, -ENOMEM, "out of memory");
+	}
+	if (r.custom_options_offset != NPU_MF_NONE) {
+		uint64_t size = l->sect[NPU_MF_SECT_BLOBS].size;
+
+		if (r.custom_options_offset > size || r.custom_options_size > size - r.custom_options_offset)
+			LFAIL(l, -EINVAL, "op %u: custom options outside the BLOBS section", i);
+		op->custom_options = malloc(r.custom_options_size ? r.custom_options_size : 1);
+		if (!op->custom_options)
+			LFAIL(l, -ENOMEM, "out of memory");
+		memcpy(op->custom_options, sect_ptr(l, NPU_MF_SECT_BLOBS) + r.custom_options_offset,
+		       r.custom_options_size);
+		op->custom_options_size = r.custom_options_size;
+	}
+	if (r.placement == NPU_MF_PLACEMENT_CPU) {
+		m->op_segment[i] = -1;
+		ret = string_at(l, r.reason, &s, what);
+		if (ret)
+			return ret;
+		m->op_reason[i] = strdup(s);
+		if (!m->op_reason[i])
+			LFAIL(l, -ENOMEM, "out of memory");
+	} else {
+		if (r.placement >= l->info.num_segments)
+			LFAIL(l, -EINVAL, "op %u: placed in segment %u but the model has %u", i,
+			      r.placement, l->info.num_segments);
+		m->op_segment[i] = (int32_t)r.placement;
+	}
+	return 0;
+}
+
+static int load_segment(struct ld *l, struct npu_compiled_model *m, uint32_t k)
+{
+	struct npu_segment *s = &m->segments[k];
+	struct npu_mf_segment r;
+	struct npu_fw_verror verr = { 0 };
+	const uint8_t *stream;
+	char what[48];
+	int ret;
+
+	snprintf(what, sizeof(what), "segment %u", k);
+	ret = record(l, NPU_MF_SECT_SEGMENTS, k, sizeof(r), &r, what);
+	if (ret)
+		return ret;
+	if (!r.num_ops || r.first_op > l->info.num_ops || r.num_ops > l->info.num_ops - r.first_op)
+		LFAIL(l, -EINVAL, "segment %u: ops %u+%u outside the %u ops", k, r.first_op, r.num_ops,
+		      l->info.num_ops);
+	for (uint32_t i = 0; i < l->info.num_ops; i++) {
+		bool inside = i >= r.first_op && i < r.first_op + r.num_ops;
+
+		if (inside != (m->op_segment[i] == (int32_t)k))
+			LFAIL(l, -EINVAL, "segment %u: op %u placement disagrees with the segment's op range",
+			      k, i);
+	}
+	if (r.stream_offset % NPU_MF_BLOB_ALIGN || r.stream_offset > l->sect[NPU_MF_SECT_STREAMS].size ||
+	    r.stream_size > l->sect[NPU_MF_SECT_STREAMS].size - r.stream_offset ||
+	    r.stream_size > NPU_LIMIT_STREAM_BYTES || r.stream_size % 4 || !r.stream_size)
+		LFAIL(l, -EINVAL, "segment %u: command stream %llu+%u outside the STREAMS section", k,
+		      (unsigned long long)r.stream_offset, r.stream_size);
+	if ((uint64_t)r.first_reloc + r.num_relocs > l->info.num_relocs)
+		LFAIL(l, -EINVAL, "segment %u: relocations %u+%u outside the %u relocations", k,
+		      r.first_reloc, r.num_relocs, l->info.num_relocs);
+	stream = sect_ptr(l, NPU_MF_SECT_STREAMS) + r.stream_offset;
+	s->stream = malloc(r.stream_size);
+	s->relocs = malloc(r.num_relocs ? r.num_relocs * sizeof(*s->relocs) : 1);
+	if (!s->stream || !s->relocs)
+		LFAIL(l, -ENOMEM, "out of memory");
+	memcpy(s->stream, stream, r.stream_size);
+	memcpy(s->relocs, sect_ptr(l, NPU_MF_SECT_RELOCS) + r.first_reloc * sizeof(*s->relocs),
+	       r.num_relocs * sizeof(*s->relocs));
+	s->first_op = r.first_op;
+	s->num_ops = r.num_ops;
+	s->stream_size = r.stream_size;
+	s->num_commands = r.num_commands;
+	s->num_relocs = r.num_relocs;
+	s->cycles = r.cycles;
+	s->macs = r.macs;
+	s->dram_read_bytes = r.dram_read_bytes;
+	s->dram_write_bytes = r.dram_write_bytes;
+	s->sram_peak = r.sram_peak;
+
+	if (npu_fw_validate(s->stream, s->stream_size, NULL, NULL, &verr))
+		LFAIL(l, -EINVAL, "segment %u: command stream rejected at command %u (offset %u): %s",
+		      k, verr.cmd_index, verr.offset, verr.reason ? verr.reason : "invalid");
+	for (uint32_t j = 0; j < s->num_relocs; j++) {
+		const struct npu_mf_reloc *rl = &s->relocs[j];
+		uint64_t field;
+
+		if (rl->offset % 4 || rl->offset < 4 || (uint64_t)rl->offset + 8 > s->stream_size)
+			LFAIL(l, -EINVAL, "segment %u: relocation %u at offset %u is outside its %u-byte stream",
+			      k, j, rl->offset, s->stream_size);
+		memcpy(&field, s->stream + rl->offset, 8);
+		if (field)
+			LFAIL(l, -EINVAL, "segment %u: relocation %u targets a non-zero field", k, j);
+		if (rl->reserved)
+			LFAIL(l, -EINVAL, "segment %u: relocation %u has reserved bits set", k, j);
+		if (rl->kind == NPU_MF_RELOC_WEIGHTS) {
+			if (rl->index != -1 || rl->addend >= l->info.weights_size)
+				LFAIL(l, -EINVAL, "segment %u: relocation %u points outside the %llu bytes of weights",
+				      k, j, (unsigned long long)l->info.weights_size);
+		} else if (rl->kind == NPU_MF_RELOC_TENSOR) {
+			if (rl->index < 0 || (uint32_t)rl->index >= l->info.num_tensors)
+				LFAIL(l, -EINVAL, "segment %u: relocation %u names tensor %d of %u", k, j,
+				      rl->index, l->info.num_tensors);
+			if (m->tensor_arena_offset[rl->index] == NPU_MF_NONE ||
+			    rl->addend >= m->graph->tensors[rl->index].bytes + 1)
+				LFAIL(l, -EINVAL, "segment %u: relocation %u: tensor %d has no arena place or addend %llu is past it",
+				      k, j, rl->index, (unsigned long long)rl->addend);
+		} else {
+			LFAIL(l, -EINVAL, "segment %u: relocation %u has unknown kind %u", k, j, rl->kind);
+		}
+	}
+	return 0;
+}
+
+int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out, char *err,
+		   size_t errlen)
+{
+	struct ld l = { .data = buf, .len = len, .err = err, .errlen = errlen };
+	struct npu_compiled_model *m;
+	struct npu_graph *g;
+	int ret;
+
+	*out = NULL;
+	if (err && errlen)
+		err[0] = 0;
+	if (!buf)
+		LFAIL(&l, -EINVAL, "no model data");
+	ret = check_header(&l);
+	if (ret)
+		return ret;
+	if (l.info.num_tensors > l.len || l.info.num_ops > l.len || l.info.num_segments > l.info.num_ops)
+		LFAIL(&l, -EINVAL, "model counts are impossible for a %zu-byte file", l.len);
+	m = calloc(1, sizeof(*m));
+	g = calloc(1, sizeof(*g));
+	if (!m || !g) {
+		free(m);
+		free(g);
+		LFAIL(&l, -ENOMEM, "out of memory");
+	}
+	m->graph = g;
+	g->tensors = calloc(l.info.num_tensors + 1, sizeof(*g->tensors));
+	g->ops = calloc(l.info.num_ops + 1, sizeof(*g->ops));
+	m->op_segment = calloc(l.info.num_ops + 1, sizeof(*m->op_segment));
+	m->op_reason = calloc(l.info.num_ops + 1, sizeof(*m->op_reason));
+	m->op_cost = calloc(l.info.num_ops + 1, sizeof(*m->op_cost));
+	m->tensor_weights_offset = calloc(l.info.num_tensors + 1, sizeof(uint64_t));
+	m->tensor_arena_offset = calloc(l.info.num_tensors + 1, sizeof(uint64_t));
+	m->segments = calloc(l.info.num_segments + 1, sizeof(*m->segments));
+	m->weights = malloc(l.info.weights_size ? l.info.weights_size : 1);
+	if (!g->tensors || !g->ops || !m->op_segment || !m->op_reason || !m->op_cost ||
+	    !m->tensor_weights_offset || !m->tensor_arena_offset || !m->segments || !m->weights) {
+		npu_compiled_model_free(m);
+		LFAIL(&l, -ENOMEM, "out of memory");
+	}
+	g->num_tensors = l.info.num_tensors;
+	g->num_ops = l.info.num_ops;
+	m->num_segments = l.info.num_segments;
+	m->arena_size = l.info.arena_size;
+	m->weights_size = l.info.weights_size;
+	memcpy(m->weights, sect_ptr(&l, NPU_MF_SECT_WEIGHTS), l.info.weights_size);
+	{
+		struct npu_mf_header h;
+
+		memcpy(&h, buf, sizeof(h));
+		m->source_hash = h.source_hash;
+	}
+
+	ret = indices(&l, l.info.inputs_index, l.info.num_inputs, &g->inputs, "graph inputs");
+	if (!ret)
+		g->num_inputs = l.info.num_inputs;
+	if (!ret)
+		ret = indices(&l, l.info.outputs_index, l.info.num_outputs, &g->outputs,
+			      "graph outputs");
+	if (!ret)
+		g->num_outputs = l.info.num_outputs;
+	for (uint32_t i = 0; i < g->num_tensors && !ret; i++)
+		ret = load_tensor(&l, m, i);
+	for (uint32_t i = 0; i < g->num_ops && !ret; i++)
+		ret = load_op(&l, m, i);
+	if (!ret)
+		ret = npu_graph_validate(g, err, errlen);
+	for (uint32_t k = 0; k < m->num_segments && !ret; k++)
+		ret = load_segment(&l, m, k);
+	/* Every activation an op touches needs a place in the arena. */
+	for (uint32_t i = 0; i < g->num_ops && !ret; i++)
+		for (uint32_t j = 0; j < g->ops[i].num_inputs + g->ops[i].num_outputs; j++) {
+			int32_t t = j < g->ops[i].num_inputs ? g->ops[i].inputs[j] :
+				    g->ops[i].outputs[j - g->ops[i].num_inputs];
+
+			if (t >= 0 && !g->tensors[t].data && m->tensor_arena_offset[t] == NPU_MF_NONE) {
+				npu_errf(err, errlen, "op %u: tensor %d ('%s') has no place in the arena",
+					 i, t, g->tensors[t].name);
+				ret = -EINVAL;
+				break;
+			}
+		}
+	if (ret) {
+		npu_compiled_model_free(m);
+		return ret;
+	}
+	/* The plan itself is not stored: recompute its two figures. */
+	{
+		uint64_t *tmp = malloc((g->num_tensors + 1) * sizeof(uint64_t));
+		uint64_t size;
+
+		if (tmp && !npu_arena_plan(g, tmp, &size, &m->activation_bytes, &m->peak_live_bytes)) {
+			free(tmp);
+		} else {
+			free(tmp);
+			npu_compiled_model_free(m);
+			LFAIL(&l, -ENOMEM, "out of memory");
+		}
+	}
+	*out = m;
+	return 0;
+}
+
+int npu_model_load_file(const char *path, struct npu_compiled_model **out, char *err,
+			size_t errlen)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t done = 0;
+	int fd, ret;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		ret = -errno;
+		npu_errf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > NPU_MF_MAX_SIZE) {
+		npu_errf(err, errlen, "%s: not a regular file of at most 4 GiB", path);
+		close(fd);
+		return -EINVAL;
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
+
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			npu_errf(err, errlen, "%s: read failed: %s", path, strerror(-ret));
+			free(buf);
+			close(fd);
+			return ret;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	ret = npu_model_load(buf, done, out, err, errlen);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/* Placement and performance report of a compiled model (text or JSON). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compiler_internal.h"
+#include "npu_cmdstream.h"
+
+struct totals {
+	uint32_t npu_ops, cpu_ops;
+	uint64_t cycles, macs, dram_read, dram_write, sram_peak, stream_bytes, relocs;
+	uint64_t const_bytes;
+};
+
+static void sum(const struct npu_compiled_model *m, struct totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (uint32_t i = 0; i < m->graph->num_ops; i++) {
+		if (m->op_segment[i] >= 0)
+			t->npu_ops++;
+		else
+			t->cpu_ops++;
+	}
+	for (uint32_t s = 0; s < m->num_segments; s++) {
+		const struct npu_segment *seg = &m->segments[s];
+
+		t->cycles += seg->cycles;
+		t->macs += seg->macs;
+		t->dram_read += seg->dram_read_bytes;
+		t->dram_write += seg->dram_write_bytes;
+		t->stream_bytes += seg->stream_size;
+		t->relocs += seg->num_relocs;
+		if (seg->sram_peak > t->sram_peak)
+			t->sram_peak = seg->sram_peak;
+	}
+	for (uint32_t i = 0; i < m->graph->num_tensors; i++)
+		if (m->graph->tensors[i].data)
+			t->const_bytes += m->graph->tensors[i].data_size;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Time in microseconds for @cycles at the modelled clock. */
+static double cycles_us(uint64_t cycles)
+{
+	return (double)cycles / NPU_HW_CLOCK_MHZ;
+}
+
+static void report_json(const struct npu_compiled_model *m, const char *name, FILE *f)
+{
+	const struct npu_graph *g = m->graph;
+	struct totals t;
+
+	sum(m, &t);
+	fprintf(f, "{\n  \"model\": ");
+	json_str(f, name);
+	fprintf(f, ",\n  \"ops\": [\n");
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+		const struct npu_op_cost *c = &m->op_cost[i];
+
+		fprintf(f, "    {\"index\": %u, \"op\": ", i);
+		json_str(f, op->builtin == NPU_BUILTIN_CUSTOM && op->custom_name ?
+			 op->custom_name : npu_op_name(op->builtin));
+		if (m->op_segment[i] >= 0)
+			fprintf(f, ", \"placement\": \"npu\", \"segment\": %d, \"commands\": %u, "
+				"\"macs\": %llu, \"cycles\": %llu, \"dram_read_bytes\": %llu, "
+				"\"dram_write_bytes\": %llu}",
+				m->op_segment[i], c->num_commands, (unsigned long long)c->macs,
+				(unsigned long long)c->cycles,
+				(unsigned long long)c->dram_read_bytes,
+				(unsigned long long)c->dram_write_bytes);
+		else {
+			fprintf(f, ", \"placement\": \"cpu\", \"reason\": ");
+			json_str(f, m->op_reason[i]);
+			fprintf(f, "}");
+		}
+		fprintf(f, "%s\n", i + 1 < g->num_ops ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"segments\": [\n");
+	for (uint32_t s = 0; s < m->num_segments; s++) {
+		const struct npu_segment *seg = &m->segments[s];
+
+		fprintf(f, "    {\"index\": %u, \"first_op\": %u, \"num_ops\": %u, \"commands\": %u, "
+			"\"stream_bytes\": %u, \"relocations\": %u, \"cycles\": %llu}%s\n",
+			s, seg->first_op, seg->num_ops, seg->num_commands, seg->stream_size,
+			seg->num_relocs, (unsigned long long)seg->cycles,
+			s + 1 < m->num_segments ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"summary\": {\n");
+	fprintf(f, "    \"ops\": %u, \"npu_ops\": %u, \"cpu_ops\": %u, \"segments\": %u,\n",
+		g->num_ops, t.npu_ops, t.cpu_ops, m->num_segments);
+	fprintf(f, "    \"npu_macs\": %llu, \"npu_cycles\": %llu, \"npu_time_us\": %.3f, "
+		"\"clock_mhz\": %u,\n", (unsigned long long)t.macs, (unsigned long long)t.cycles,
+		cycles_us(t.cycles), NPU_HW_CLOCK_MHZ);
+	fprintf(f, "    \"dram_read_bytes\": %llu, \"dram_write_bytes\": %llu, "
+		"\"sram_traffic_bytes\": %llu, \"sram_peak_bytes\": %llu, \"sram_size\": %u,\n",
+		(unsigned long long)t.dram_read, (unsigned long long)t.dram_write,
+		(unsigned long long)(t.dram_read + t.dram_write), (unsigned long long)t.sram_peak,
+		NPU_HW_SRAM_SIZE);
+	fprintf(f, "    \"weight_bytes\": %llu, \"constant_bytes\": %llu, \"stream_bytes\": %llu, "
+		"\"relocations\": %llu,\n", (unsigned long long)m->weights_size,
+		(unsigned long long)t.const_bytes, (unsigned long long)t.stream_bytes,
+		(unsigned long long)t.relocs);
+	fprintf(f, "    \"arena_bytes\": %llu, \"activation_bytes\": %llu, "
+		"\"peak_live_bytes\": %llu\n  }\n}\n",
+		(unsigned long long)m->arena_size, (unsigned long long)m->activation_bytes,
+		(unsigned long long)m->peak_live_bytes);
+}
+
+static void report_text(const struct npu_compiled_model *m, const char *name, FILE *f)
+{
+	const struct npu_graph *g = m->graph;
+	struct totals t;
+
+	sum(m, &t);
+	fprintf(f, "Model %s: %u ops, %u on the NPU in %u segment%s, %u on the CPU\n\n",
+		name, g->num_ops, t.npu_ops, m->num_segments, m->num_segments == 1 ? "" : "s",
+		t.cpu_ops);
+	fprintf(f, "%4s  %-20s %-8s %12s %10s  %s\n", "#", "op", "place", "MACs", "cycles",
+		"reason (CPU ops)");
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+		const struct npu_op_cost *c = &m->op_cost[i];
+		const char *opname = op->builtin == NPU_BUILTIN_CUSTOM && op->custom_name ?
+				     op->custom_name : npu_op_name(op->builtin);
+
+		if (m->op_segment[i] >= 0) {
+			char place[16];
+
+			snprintf(place, sizeof(place), "NPU:%d", m->op_segment[i]);
+			fprintf(f, "%4u  %-20s %-8s %12llu %10llu\n", i, opname, place,
+				(unsigned long long)c->macs, (unsigned long long)c->cycles);
+		} else {
+			fprintf(f, "%4u  %-20s %-8s %12s %10s  %s\n", i, opname, "CPU", "-", "-",
+				m->op_reason[i] ? m->op_reason[i] : "");
+		}
+	}
+	fprintf(f, "\nSummary\n");
+	fprintf(f, "  NPU MACs              %llu\n", (unsigned long long)t.macs);
+	fprintf(f, "  NPU cycles (model)    %llu = %.3f ms at %u MHz (%u MACs/cycle)\n",
+		(unsigned long long)t.cycles, cycles_us(t.cycles) / 1000.0, NPU_HW_CLOCK_MHZ,
+		NPU_HW_MACS_PER_CYCLE);
+	fprintf(f, "  DRAM traffic          %llu bytes read, %llu bytes written\n",
+		(unsigned long long)t.dram_read, (unsigned long long)t.dram_write);
+	fprintf(f, "  SRAM traffic          %llu bytes staged, peak working set %llu of %u bytes\n",
+		(unsigned long long)(t.dram_read + t.dram_write), (unsigned long long)t.sram_peak,
+		NPU_HW_SRAM_SIZE);
+	fprintf(f, "  weights               %llu bytes (%llu of constants, rest NPU tables)\n",
+		(unsigned long long)m->weights_size, (unsigned long long)t.const_bytes);
+	fprintf(f, "  command streams       %llu bytes, %llu relocations\n",
+		(unsigned long long)t.stream_bytes, (unsigned long long)t.relocs);
+	fprintf(f, "  activation arena      %llu bytes (sum of activations %llu, largest live set %llu)\n",
+		(unsigned long long)m->arena_size, (unsigned long long)m->activation_bytes,
+		(unsigned long long)m->peak_live_bytes);
+}
+
+int npu_compile_report(const struct npu_compiled_model *m, const char *name, bool json,
+		       FILE *file)
+{
+	if (!m || !file)
+		return -EINVAL;
+	if (json)
+		report_json(m, name ? name : "", file);
+	else
+		report_text(m, name ? name : "", file);
+	return ferror(file) ? -EIO : 0;
+}

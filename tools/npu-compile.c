@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/*
+ * npu-compile: ahead-of-time compiler, TFLite -> .npu (like Vela).
+ *
+ *   npu-compile MODEL.tflite [-o MODEL.npu] [--report] [--json] [--cpu]
+ *               [--force-cpu N]... [--graph]
+ *   npu-compile --check MODEL.npu
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npu_model_format.h"
+#include "npu_tflite.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: npu-compile MODEL.tflite [-o OUT.npu] [--report] [--json] [--cpu]\n"
+		"                   [--force-cpu OP]... [--graph]\n"
+		"       npu-compile --check MODEL.npu [--report] [--json]\n"
+		"\n"
+		"  -o, --output FILE   write the compiled model (default: MODEL.npu)\n"
+		"  -r, --report        print each op's placement and the performance summary\n"
+		"  -j, --json          print the report as JSON on stdout\n"
+		"      --cpu           place every op on the CPU\n"
+		"      --force-cpu OP  place op number OP on the CPU (repeatable)\n"
+		"  -g, --graph         print the parsed TFLite graph and exit\n"
+		"  -c, --check         validate a .npu file (and report on it)\n"
+		"  -n, --dry-run       compile but write nothing\n");
+}
+
+static void print_graph(const struct npu_graph *g, FILE *f)
+{
+	fprintf(f, "%u tensors, %u ops, %u inputs, %u outputs\n", g->num_tensors, g->num_ops,
+		g->num_inputs, g->num_outputs);
+	for (uint32_t i = 0; i < g->num_inputs + g->num_outputs; i++) {
+		bool in = i < g->num_inputs;
+		const struct npu_graph_tensor *t =
+			&g->tensors[in ? g->inputs[i] : g->outputs[i - g->num_inputs]];
+
+		fprintf(f, "  %s %s %s [", in ? "input " : "output", t->name, npu_type_name(t->type));
+		for (int32_t d = 0; d < t->rank; d++)
+			fprintf(f, "%s%d", d ? "," : "", t->shape[d]);
+		fprintf(f, "]");
+		if (t->quant.count)
+			fprintf(f, " scale %g zp %d", (double)t->quant.scale[0], t->quant.zero_point[0]);
+		fprintf(f, "\n");
+	}
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+
+		fprintf(f, "  %3u %s v%d in(", i, npu_op_name(op->builtin), op->version);
+		for (uint32_t j = 0; j < op->num_inputs; j++)
+			fprintf(f, "%s%d", j ? "," : "", op->inputs[j]);
+		fprintf(f, ") out(");
+		for (uint32_t j = 0; j < op->num_outputs; j++)
+			fprintf(f, "%s%d", j ? "," : "", op->outputs[j]);
+		fprintf(f, ")\n");
+	}
+}
+
+static void *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n == cap) {
+			uint8_t *p = realloc(buf, cap ? cap * 2 : 1 << 20);
+
+			if (!p) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = p;
+			cap = cap ? cap * 2 : 1 << 20;
+		}
+		size_t r = fread(buf + n, 1, cap - n, f);
+
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "report", no_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "cpu", no_argument, NULL, 'C' },
+		{ "force-cpu", required_argument, NULL, 'F' },
+		{ "graph", no_argument, NULL, 'g' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct npu_compile_options opt = { 0 };
+	uint32_t force[256];
+	const char *out = NULL, *in;
+	bool report = false, json = false, graph = false, check = false, dry = false;
+	struct npu_compiled_model *m = NULL;
+	struct npu_graph *g = NULL;
+	char err[512], *def_out = NULL;
+	void *buf;
+	size_t len;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "o:rjgcnh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'r': report = true; break;
+		case 'j': json = true; break;
+		case 'C': opt.flags |= NPU_COMPILE_CPU_ONLY; break;
+		case 'F': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 0);
+
+			if (*end || opt.num_force_cpu >= 256) {
+				fprintf(stderr, "npu-compile: bad --force-cpu '%s'\n", optarg);
+				return 2;
+			}
+			force[opt.num_force_cpu++] = (uint32_t)v;
+			break;
+		}
+		case 'g': graph = true; break;
+		case 'c': check = true; break;
+		case 'n': dry = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		usage(stderr);
+		return 2;
+	}
+	in = argv[optind];
+	opt.force_cpu = force;
+
+	buf = read_all(in, &len);
+	if (!buf) {
+		fprintf(stderr, "npu-compile: %s: %s\n", in, strerror(errno));
+		return 1;
+	}
+	if (check) {
+		ret = npu_model_load(buf, len, &m, err, sizeof(err));
+		free(buf);
+		if (ret) {
+			fprintf(stderr, "npu-compile: %s: %s\n", in, err);
+			return 1;
+		}
+		if (report || json)
+			npu_compile_report(m, in, json, stdout);
+		else
+			printf("%s: valid compiled model, %u ops, %u segments\n", in,
+			       m->graph->num_ops, m->num_segments);
+		npu_compiled_model_free(m);
+		return 0;
+	}
+
+	opt.source_hash = npu_model_hash(buf, len);
+	ret = npu_tflite_load(buf, len, &g, err, sizeof(err));
+	free(buf);
+	if (ret) {
+		fprintf(stderr, "npu-compile: %s: %s\n", in, err);
+		return 1;
+	}
+	if (graph) {
+		print_graph(g, stdout);
+		npu_graph_free(g);
+		return 0;
+	}
+	for (uint32_t k = 0; k < opt.num_force_cpu; k++)
+		if (force[k] >= g->num_ops) {
+			fprintf(stderr, "npu-compile: --force-cpu %u: the model has %u ops\n",
+				force[k], g->num_ops);
+			npu_graph_free(g);
+			return 2;
+		}
+	ret = npu_compile(g, &opt, &m, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "npu-compile: %s: %s\n", in, err);
+		return 1;
+	}
+	if (!out && !dry) {
+		size_t n = strlen(in);
+		const char *ext = n > 7 && !strcmp(in + n - 7, ".tflite") ? in + n - 7 : in + n;
+
+		def_out = malloc((size_t)(ext - in) + 5);
+		if (!def_out) {
+			npu_compiled_model_free(m);
+			return 1;
+		}
+		memcpy(def_out, in, (size_t)(ext - in));
+		strcpy(def_out + (ext - in), ".npu");
+		out = def_out;
+	}
+	if (!dry) {
+		ret = npu_model_save_file(m, out, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "npu-compile: %s\n", err);
+			npu_compiled_model_free(m);
+			free(def_out);
+			return 1;
+		}
+	}
+	if (json)
+		npu_compile_report(m, in, true, stdout);
+	else if (report)
+		npu_compile_report(m, in, false, stdout);
+	if (!json && !dry)
+		fprintf(report ? stdout : stderr, "%s%s -> %s\n", report ? "\n" : "", in, out);
+	npu_compiled_model_free(m);
+	free(def_out);
+	return 0;
+}
