@@ -117,7 +117,7 @@ struct npu_file {
 	struct npu_device *ndev;
 	u64 client_id;
 	struct npu_mmu *mmu;
-	struct mutex submit_lock;
+	struct mutex submit_lock;	/* arm + push of one submission */
 	struct drm_sched_entity entities[3];
 	atomic_t hangs;
 	bool banned;

@@ -25,7 +25,7 @@ struct seq_file;
 struct npu_bo {
 	struct drm_gem_shmem_object base;
 	u32 flags;
-	struct mutex mappings_lock;
+	struct mutex mappings_lock;	/* protects @mappings */
 	struct list_head mappings;
 };
 

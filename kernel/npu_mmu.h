@@ -38,7 +38,7 @@ struct npu_pt_page {
 struct npu_mmu {
 	struct kref refcount;
 	struct npu_device *ndev;
-	struct mutex lock;
+	struct mutex lock;	/* @mm, page tables, counters */
 	struct drm_mm mm;
 	struct npu_pt_page dir;
 	struct npu_pt_page tables[NPU_PT_ENTRIES];
