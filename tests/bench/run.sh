@@ -1,0 +1,16 @@
+#!/bin/sh
+# make bench: every build/tests/bench/* program, in one VM boot.
+# On the host this boots the VM (tests/vm/run) and runs itself inside.
+cd "$(dirname "$0")/../.." || exit 2
+if [ "${NPU_VM:-0}" != 1 ]; then
+	exec tests/vm/run --timeout "${VM_TIMEOUT:-900}" -- tests/bench/run.sh "$@"
+fi
+status=0 found=0
+for b in build/tests/bench/*; do
+	[ -f "$b" ] && [ -x "$b" ] || continue
+	found=1
+	echo "== ${b##*/}"
+	"$b" "$@" || status=1
+done
+[ $found = 1 ] || { echo "bench: nothing built in build/tests/bench" >&2; exit 1; }
+exit $status
