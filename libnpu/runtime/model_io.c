@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/* Model inputs and outputs: descriptions, data, bindings (memory, dma-buf). */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "model_priv.h"
+
+size_t npu_model_input_count(const struct npu_model *model)
+{
+	return model ? model->graph->num_inputs : 0;
+}
+
+size_t npu_model_output_count(const struct npu_model *model)
+{
+	return model ? model->graph->num_outputs : 0;
+}
+
+static void describe(const struct npu_graph_tensor *t, struct npu_tensor_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->name = t->name;
+	info->type = t->type;
+	info->type_name = npu_type_name(t->type);
+	info->rank = (uint32_t)t->rank;
+	for (int32_t d = 0; d < t->rank && d < NPU_MODEL_MAX_DIMS; d++)
+		info->shape[d] = t->shape[d];
+	info->bytes = t->bytes;
+	if (t->quant.count >= 1) {
+		info->scale = t->quant.scale[0];
+		info->zero_point = t->quant.zero_point[0];
+	}
+}
+
+int npu_model_input_info(const struct npu_model *model, size_t index,
+			 struct npu_tensor_info *info)
+{
+	if (!model || !info)
+		return -EINVAL;
+	if (index >= model->graph->num_inputs)
+		return -ERANGE;
+	describe(&model->graph->tensors[model->graph->inputs[index]], info);
+	return 0;
+}
+
+int npu_model_output_info(const struct npu_model *model, size_t index,
+			  struct npu_tensor_info *info)
+{
+	if (!model || !info)
+		return -EINVAL;
+	if (index >= model->graph->num_outputs)
+		return -ERANGE;
+	describe(&model->graph->tensors[model->graph->outputs[index]], info);
+	return 0;
+}
+
+/* Common checks: a valid input, no run in progress. */
+static int input_check(struct npu_model *model, size_t index)
+{
+	if (!model)
+		return -EINVAL;
+	if (index >= model->graph->num_inputs)
+		return model_fail(model, -ERANGE, "input %zu does not exist (%u inputs)",
+				  index, model->graph->num_inputs);
+	if (model->worker_running)
+		return model_fail(model, -EBUSY, "a run is in progress");
+	return 0;
+}
+
+static size_t input_bytes(const struct npu_model *model, size_t index)
+{
+	return model->graph->tensors[model->graph->inputs[index]].bytes;
+}
+
+static void unbind(struct npu_model *model, size_t index)
+{
+	struct input_binding *b = &model->inputs[index];
+	bool was_dmabuf = b->source == INPUT_DMABUF;
+
+	if (b->map)
+		munmap(b->map, b->map_size);
+	npu_bo_free(b->bo);
+	memset(b, 0, sizeof(*b));
+	if (was_dmabuf) {
+		/* Back to the arena, for the streams and the executor. */
+		model->relocs_stale = true;
+		if (model->cpu)
+			npu_cpu_bind(model->cpu, model->graph->inputs[index],
+				     model_tensor_memory(model, model->graph->inputs[index]),
+				     input_bytes(model, index));
+	}
+}
+
+void model_unbind_inputs(struct npu_model *model)
+{
+	for (size_t i = 0; i < model->graph->num_inputs; i++)
+		unbind(model, i);
+}
+
+int npu_model_set_input(struct npu_model *model, size_t index,
+			const void *data, size_t size)
+{
+	void *dst;
+	int ret = input_check(model, index);
+
+	if (ret)
+		return ret;
+	if (!data || size != input_bytes(model, index))
+		return model_fail(model, -NPU_ERR_TENSOR_SIZE,
+				  "input %zu needs %zu bytes, got %zu", index,
+				  input_bytes(model, index), size);
+	unbind(model, index);
+	dst = model_tensor_memory(model, model->graph->inputs[index]);
+	if (!dst)
+		return model_fail(model, -NPU_ERR_MODEL_FORMAT, "input %zu has no memory", index);
+	memcpy(dst, data, size);
+	return 0;
+}
+
+int npu_model_input_buffer(struct npu_model *model, size_t index, void **data)
+{
+	int ret = input_check(model, index);
+
+	if (ret)
+		return ret;
+	if (!data)
+		return -EINVAL;
+	unbind(model, index);
+	*data = model_tensor_memory(model, model->graph->inputs[index]);
+	return *data ? 0 : model_fail(model, -NPU_ERR_MODEL_FORMAT,
+				      "input %zu has no memory", index);
+}
+
+int npu_model_bind_input(struct npu_model *model, size_t index,
+			 const void *data, size_t size)
+{
+	int ret = input_check(model, index);
+
+	if (ret)
+		return ret;
+	unbind(model, index);
+	if (!data)
+		return 0;
+	if (size != input_bytes(model, index))
+		return model_fail(model, -NPU_ERR_TENSOR_SIZE,
+				  "input %zu needs %zu bytes, got %zu", index,
+				  input_bytes(model, index), size);
+	model->inputs[index].source = INPUT_MEMORY;
+	model->inputs[index].ptr = data;
+	return 0;
+}
+
+int npu_model_bind_input_dmabuf(struct npu_model *model, size_t index,
+				int fd, size_t offset)
+{
+	struct input_binding *b;
+	size_t bytes;
+	int ret = input_check(model, index);
+
+	if (ret)
+		return ret;
+	unbind(model, index);
+	if (fd < 0)
+		return 0;
+	b = &model->inputs[index];
+	bytes = input_bytes(model, index);
+	/* The NPU needs the tensor aligned as the command stream requires. */
+	if (offset % 64)
+		return model_fail(model, -EINVAL, "dma-buf offset %zu is not 64-byte aligned",
+				  offset);
+	if (model->use_npu) {
+		ret = npu_bo_import(model->dev, fd, &b->bo);
+		if (ret)
+			return model_fail(model, ret, "cannot import the dma-buf of input %zu: %s",
+					  index, npu_strerror(ret));
+		b->map_size = npu_bo_size(b->bo);
+	} else {
+		off_t end = lseek(fd, 0, SEEK_END);
+
+		if (end < 0)
+			return model_fail(model, -errno, "dma-buf of input %zu: %s", index,
+					  npu_strerror(-errno));
+		b->map_size = (size_t)end;
+	}
+	if (offset > b->map_size || bytes > b->map_size - offset) {
+		ret = model_fail(model, -NPU_ERR_TENSOR_SIZE,
+				 "dma-buf of %zu bytes is too small for input %zu (%zu bytes at offset %zu)",
+				 b->map_size, index, bytes, offset);
+		goto err;
+	}
+	/* CPU ops reading the input read it through this mapping. */
+	b->map = mmap(NULL, b->map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (b->map == MAP_FAILED) {
+		b->map = NULL;
+		ret = model_fail(model, -errno, "cannot map the dma-buf of input %zu: %s",
+				 index, npu_strerror(-errno));
+		goto err;
+	}
+	b->offset = offset;
+	b->source = INPUT_DMABUF;
+	ret = npu_cpu_bind(model->cpu, model->graph->inputs[index],
+			   (uint8_t *)b->map + offset, bytes);
+	if (ret) {
+		model_fail(model, ret, "input %zu: %s", index, npu_cpu_error(model->cpu));
+		goto err;
+	}
+	model->relocs_stale = true;
+	return 0;
+err:
+	unbind(model, index);
+	return ret;
+}
+
+int npu_model_output(struct npu_model *model, size_t index,
+		     const void **data, size_t *size)
+{
+	int32_t t;
+
+	if (!model || !data)
+		return -EINVAL;
+	if (index >= model->graph->num_outputs)
+		return model_fail(model, -ERANGE, "output %zu does not exist (%u outputs)",
+				  index, model->graph->num_outputs);
+	if (model->worker_running)
+		return model_fail(model, -EBUSY, "a run is in progress");
+	t = model->graph->outputs[index];
+	*data = model_tensor_memory(model, t);
+	if (!*data)
+		*data = npu_cpu_tensor_data(model->cpu, t);
+	if (size)
+		*size = model->graph->tensors[t].bytes;
+	return *data ? 0 : model_fail(model, -NPU_ERR_MODEL_FORMAT,
+				      "output %zu has no memory", index);
+}

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Opening a model: detect .npu or .tflite, load or compile (with the
+ * optional on-disk cache of compiled .tflite models), build the run plan.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model_priv.h"
+#include "npu_tflite.h"
+
+/* Largest model file accepted (the .npu format's own limit). */
+#define MODEL_FILE_MAX NPU_MF_MAX_SIZE
+
+int model_fail(struct npu_model *model, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(model->err, sizeof(model->err), fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int model_errno(int ret)
+{
+	switch (ret) {
+	case -EINVAL:
+		return -NPU_ERR_MODEL_FORMAT;
+	case -ENOTSUP:
+		return -NPU_ERR_UNSUPPORTED;
+	default:
+		return ret;
+	}
+}
+
+static bool is_tflite(const void *data, size_t size)
+{
+	return size >= 8 && !memcmp((const char *)data + 4, "TFL3", 4);
+}
+
+static bool is_compiled(const void *data, size_t size)
+{
+	return size >= 8 && !memcmp(data, NPU_MF_MAGIC, 8);
+}
+
+/* Path of the cached compilation of a .tflite with this hash. */
+static void cache_path(char *buf, size_t len, const char *dir, uint64_t hash)
+{
+	snprintf(buf, len, "%s/%016" PRIx64 "-v%u.npu", dir, hash,
+		 NPU_MF_VERSION_MAJOR);
+}
+
+static struct npu_compiled_model *cache_lookup(const char *dir, uint64_t hash)
+{
+	struct npu_compiled_model *cm = NULL;
+	char path[4096];
+
+	cache_path(path, sizeof(path), dir, hash);
+	if (access(path, R_OK))
+		return NULL;
+	/* A damaged or stale entry is ignored and replaced. */
+	if (npu_model_load_file(path, &cm, NULL, 0))
+		return NULL;
+	if (cm->source_hash != hash) {
+		npu_compiled_model_free(cm);
+		return NULL;
+	}
+	return cm;
+}
+
+/* Writes the entry atomically; failing to cache is not an error. */
+static void cache_store(const char *dir, uint64_t hash,
+			const struct npu_compiled_model *cm)
+{
+	char path[4096], tmp[4200];
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return;
+	cache_path(path, sizeof(path), dir, hash);
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	if (npu_model_save_file(cm, tmp, NULL, 0) || rename(tmp, path))
+		unlink(tmp);
+}
+
+/* The graph of the source, for compilation. */
+static int source_graph(struct npu_model *model, struct npu_graph **g)
+{
+	struct npu_compiled_model *cm;
+	int ret;
+
+	if (model->source_is_tflite) {
+		ret = npu_tflite_load(model->source, model->source_size, g,
+				      model->err, sizeof(model->err));
+		return model_errno(ret);
+	}
+	ret = npu_model_load(model->source, model->source_size, &cm,
+			     model->err, sizeof(model->err));
+	if (ret)
+		return ret == -ENOTSUP ? -NPU_ERR_MODEL_VERSION : model_errno(ret);
+	*g = cm->graph;
+	cm->graph = NULL;
+	npu_compiled_model_free(cm);
+	return 0;
+}
+
+static int compile_source(struct npu_model *model, const char *cache_dir)
+{
+	struct npu_compile_options opt = {
+		.flags = model->dev && !(model->flags & NPU_MODEL_CPU_ONLY) ?
+			0 : NPU_COMPILE_CPU_ONLY,
+		.num_force_cpu = (uint32_t)model->forced_count,
+		.force_cpu = model->forced_cpu,
+	};
+	bool cacheable = model->source_is_tflite && cache_dir &&
+			 !opt.flags && !opt.num_force_cpu;
+	struct npu_graph *g;
+	int ret;
+
+	/* A .npu as compiled, unless the placement must change. */
+	if (!model->source_is_tflite && !opt.num_force_cpu) {
+		ret = npu_model_load(model->source, model->source_size, &model->cm,
+				     model->err, sizeof(model->err));
+		if (ret == -ENOTSUP)
+			return -NPU_ERR_MODEL_VERSION;
+		return model_errno(ret);
+	}
+	opt.source_hash = model->source_is_tflite ?
+		npu_model_hash(model->source, model->source_size) : 0;
+	if (cacheable) {
+		model->cm = cache_lookup(cache_dir, opt.source_hash);
+		if (model->cm)
+			return 0;
+	}
+	ret = source_graph(model, &g);
+	if (ret)
+		return ret;
+	ret = npu_compile(g, &opt, &model->cm, model->err, sizeof(model->err));
+	if (ret)
+		return model_errno(ret);
+	if (cacheable)
+		cache_store(cache_dir, opt.source_hash, model->cm);
+	return 0;
+}
+
+int model_recompile(struct npu_model *model)
+{
+	struct npu_compiled_model *old = model->cm;
+	int ret;
+
+	model_plan_release(model);
+	model->cm = NULL;
+	ret = compile_source(model, NULL);
+	if (ret) {
+		/* Keep running with the previous placement. */
+		model->cm = old;
+		model_plan_build(model);
+		return ret;
+	}
+	npu_compiled_model_free(old);
+	return model_plan_build(model);
+}
+
+static void report(const struct npu_model_options *opts, const char *prefix,
+		   const char *msg, int ret)
+{
+	if (!opts || !opts->err || !opts->errlen)
+		return;
+	snprintf(opts->err, opts->errlen, "%s%s", prefix,
+		 *msg ? msg : npu_strerror(ret));
+}
+
+static int open_memory(struct npu_device *dev, const void *data, size_t size,
+		       const struct npu_model_options *opts, const char *prefix,
+		       struct npu_model **out)
+{
+	struct npu_model *model;
+	int ret;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!data || (opts && opts->cpu_op_count && !opts->cpu_ops) ||
+	    (opts && (opts->flags & ~(NPU_MODEL_CPU_ONLY | NPU_MODEL_PROFILE))))
+		return -EINVAL;
+	if (!is_tflite(data, size) && !is_compiled(data, size)) {
+		report(opts, prefix, "neither a .tflite nor a compiled .npu model",
+		       -NPU_ERR_MODEL_FORMAT);
+		return -NPU_ERR_MODEL_FORMAT;
+	}
+	model = calloc(1, sizeof(*model));
+	if (!model)
+		return -ENOMEM;
+	model->dev = dev;
+	model->event_fd = -1;
+	model->flags = opts ? opts->flags : 0;
+	model->source_is_tflite = is_tflite(data, size);
+	model->source = malloc(size);
+	ret = -ENOMEM;
+	if (!model->source)
+		goto err;
+	memcpy(model->source, data, size);
+	model->source_size = size;
+	if (opts && opts->cpu_op_count) {
+		model->forced_cpu = malloc(opts->cpu_op_count * sizeof(uint32_t));
+		if (!model->forced_cpu)
+			goto err;
+		memcpy(model->forced_cpu, opts->cpu_ops,
+		       opts->cpu_op_count * sizeof(uint32_t));
+		model->forced_count = opts->cpu_op_count;
+	}
+	ret = compile_source(model, opts ? opts->cache_dir : NULL);
+	if (ret)
+		goto err;
+	for (size_t i = 0; i < model->forced_count; i++) {
+		if (model->forced_cpu[i] >= model->cm->graph->num_ops) {
+			ret = model_fail(model, -EINVAL, "op %u forced to the CPU does not exist (%u ops)",
+					 model->forced_cpu[i], model->cm->graph->num_ops);
+			goto err;
+		}
+	}
+	model->inputs = calloc(model->cm->graph->num_inputs ? model->cm->graph->num_inputs : 1,
+			       sizeof(*model->inputs));
+	if (!model->inputs) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = model_plan_build(model);
+	if (ret)
+		goto err;
+	*out = model;
+	return 0;
+err:
+	report(opts, prefix, model->err, ret);
+	npu_model_close(model);
+	return ret;
+}
+
+int npu_model_open_memory(struct npu_device *dev, const void *data,
+			  size_t size, const struct npu_model_options *opts,
+			  struct npu_model **out)
+{
+	return open_memory(dev, data, size, opts, "", out);
+}
+
+static int read_file(const char *path, void **data, size_t *size)
+{
+	struct stat st;
+	ssize_t n;
+	size_t done = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MODEL_FILE_MAX) {
+		ret = S_ISREG(st.st_mode) ? -E2BIG : -EINVAL;
+		goto out;
+	}
+	*size = (size_t)st.st_size;
+	*data = malloc(*size ? *size : 1);
+	if (!*data) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (done < *size) {
+		n = read(fd, (char *)*data + done, *size - done);
+		if (n <= 0) {
+			ret = n ? -errno : -EIO;
+			free(*data);
+			goto out;
+		}
+		done += (size_t)n;
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+int npu_model_open(struct npu_device *dev, const char *path,
+		   const struct npu_model_options *opts, struct npu_model **out)
+{
+	char prefix[4200];
+	void *data = NULL;
+	size_t size = 0;
+	int ret;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!path)
+		return -EINVAL;
+	snprintf(prefix, sizeof(prefix), "%s: ", path);
+	ret = read_file(path, &data, &size);
+	if (ret) {
+		report(opts, prefix, "", ret);
+		return ret;
+	}
+	ret = open_memory(dev, data, size, opts, prefix, out);
+	free(data);
+	return ret;
+}
+
+void npu_model_close(struct npu_model *model)
+{
+	if (!model)
+		return;
+	if (model->worker_running)
+		npu_model_wait(model, -1);
+	model_plan_release(model);
+	if (model->inputs && model->cm)
+		model_unbind_inputs(model);
+	npu_compiled_model_free(model->cm);
+	for (size_t i = 0; i < model->kernel_count; i++)
+		free(model->kernels[i].custom_name);
+	free(model->kernels);
+	free(model->inputs);
+	free(model->forced_cpu);
+	free(model->source);
+	free(model);
+}
+
+const char *npu_model_error(const struct npu_model *model)
+{
+	return model ? model->err : "";
+}

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The run plan of a compiled model: the CPU executor over the graph, the
+ * buffers (weights, activation arena, command streams), the steps (NPU
+ * segments and CPU op ranges in order), relocated streams and jobs.
+ *
+ * Every activation lives in the arena at its planned offset, for the NPU
+ * and for the CPU executor alike, so CPU and NPU steps hand tensors to each
+ * other without copies.  Without an NPU the arena is host memory.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_priv.h"
+
+#define STREAM_ALIGN 64
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+int32_t model_input_tensor(const struct npu_model *model, size_t i)
+{
+	return model->graph->inputs[i];
+}
+
+void *model_tensor_memory(struct npu_model *model, int32_t t)
+{
+	uint64_t off;
+
+	if (t < 0 || (uint32_t)t >= model->graph->num_tensors)
+		return NULL;
+	off = model->cm->tensor_arena_offset[t];
+	return off == NPU_MF_NONE ? NULL : model->arena + off;
+}
+
+/* The graph input slot of tensor t, or -1. */
+static int input_slot(const struct npu_model *model, int32_t t)
+{
+	for (uint32_t i = 0; i < model->graph->num_inputs; i++)
+		if (model->graph->inputs[i] == t)
+			return (int)i;
+	return -1;
+}
+
+/* NPU address of tensor t's memory for the current bindings. */
+static int tensor_va(struct npu_model *model, int32_t t, uint64_t *va)
+{
+	int slot = input_slot(model, t);
+
+	if (slot >= 0 && model->inputs[slot].source == INPUT_DMABUF) {
+		*va = npu_bo_npu_addr(model->inputs[slot].bo) + model->inputs[slot].offset;
+		return 0;
+	}
+	if (t < 0 || (uint32_t)t >= model->graph->num_tensors ||
+	    model->cm->tensor_arena_offset[t] == NPU_MF_NONE)
+		return model_fail(model, -NPU_ERR_MODEL_FORMAT,
+				  "stream refers to tensor %d, which has no memory", t);
+	*va = model->arena_va + model->cm->tensor_arena_offset[t];
+	return 0;
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A job per segment, listing the buffers its stream addresses. */
+static int build_jobs(struct npu_model *model)
+{
+	for (uint32_t s = 0; s < model->cm->num_segments; s++) {
+		struct segment_state *st = &model->segments[s];
+		int ret;
+
+		npu_job_destroy(st->job);
+		st->job = NULL;
+		ret = npu_job_create(model->dev, model->cmd_bo, st->cmd_offset,
+				     model->cm->segments[s].stream_size, &st->job);
+		if (!ret)
+			ret = npu_job_add_bo(st->job, model->weights_bo, NPU_JOB_BO_READ);
+		if (!ret)
+			ret = npu_job_add_bo(st->job, model->arena_bo,
+					     NPU_JOB_BO_READ | NPU_JOB_BO_WRITE);
+		for (uint32_t i = 0; !ret && i < model->graph->num_inputs; i++)
+			if (model->inputs[i].source == INPUT_DMABUF)
+				ret = npu_job_add_bo(st->job, model->inputs[i].bo,
+						     NPU_JOB_BO_READ);
+		if (ret)
+			return model_fail(model, ret, "cannot create the job of segment %u: %s",
+					  s, npu_strerror(ret));
+	}
+	return 0;
+}
+
+int model_plan_relocate(struct npu_model *model)
+{
+	void *map;
+	int ret;
+
+	if (!model->use_npu) {
+		model->relocs_stale = false;
+		return 0;
+	}
+	ret = npu_bo_map(model->cmd_bo, &map);
+	if (ret)
+		return model_fail(model, ret, "cannot map the command buffer: %s",
+				  npu_strerror(ret));
+	for (uint32_t s = 0; s < model->cm->num_segments; s++) {
+		const struct npu_segment *seg = &model->cm->segments[s];
+		uint8_t *stream = (uint8_t *)map + model->segments[s].cmd_offset;
+
+		for (uint32_t r = 0; r < seg->num_relocs; r++) {
+			const struct npu_mf_reloc *rel = &seg->relocs[r];
+			uint64_t base = 0;
+
+			if ((uint64_t)rel->offset + 8 > seg->stream_size)
+				return model_fail(model, -NPU_ERR_MODEL_FORMAT,
+						  "segment %u: relocation %u outside its stream", s, r);
+			if (rel->kind == NPU_MF_RELOC_WEIGHTS) {
+				base = model->weights_va;
+			} else if (rel->kind == NPU_MF_RELOC_TENSOR) {
+				ret = tensor_va(model, rel->index, &base);
+				if (ret)
+					return ret;
+			} else {
+				return model_fail(model, -NPU_ERR_MODEL_FORMAT,
+						  "segment %u: unknown relocation kind %u", s, rel->kind);
+			}
+			put_le64(stream + rel->offset, base + rel->addend);
+		}
+	}
+	ret = build_jobs(model);
+	if (ret)
+		return ret;
+	model->relocs_stale = false;
+	return 0;
+}
+
+static int alloc_mapped(struct npu_model *model, uint64_t size, uint32_t flags,
+			struct npu_bo **bo, void **map, const char *what)
+{
+	int ret = npu_bo_alloc(model->dev, size ? size : 1, flags, bo);
+
+	if (!ret)
+		ret = npu_bo_map(*bo, map);
+	if (ret)
+		return model_fail(model, ret, "cannot allocate the %s (%llu bytes): %s",
+				  what, (unsigned long long)size, npu_strerror(ret));
+	return 0;
+}
+
+static int build_device_memory(struct npu_model *model)
+{
+	const struct npu_compiled_model *cm = model->cm;
+	uint64_t cmd_size = 0;
+	void *map;
+	int ret;
+
+	for (uint32_t s = 0; s < cm->num_segments; s++) {
+		model->segments[s].cmd_offset = (uint32_t)cmd_size;
+		cmd_size = align_up(cmd_size + cm->segments[s].stream_size, STREAM_ALIGN);
+		if (cmd_size > UINT32_MAX)
+			return model_fail(model, -E2BIG, "command streams exceed 4 GiB");
+	}
+	ret = alloc_mapped(model, cm->weights_size, NPU_BO_DEVICE_READ_ONLY,
+			   &model->weights_bo, &map, "weights buffer");
+	if (ret)
+		return ret;
+	memcpy(map, cm->weights, cm->weights_size);
+	/* The CPU never touches the weights buffer again. */
+	npu_bo_unmap(model->weights_bo);
+	ret = alloc_mapped(model, cm->arena_size, 0, &model->arena_bo, &map,
+			   "activation arena");
+	if (ret)
+		return ret;
+	model->arena = map;
+	ret = alloc_mapped(model, cmd_size, NPU_BO_DEVICE_READ_ONLY, &model->cmd_bo,
+			   &map, "command buffer");
+	if (ret)
+		return ret;
+	for (uint32_t s = 0; s < cm->num_segments; s++)
+		memcpy((uint8_t *)map + model->segments[s].cmd_offset,
+		       cm->segments[s].stream, cm->segments[s].stream_size);
+	model->weights_va = npu_bo_npu_addr(model->weights_bo);
+	model->arena_va = npu_bo_npu_addr(model->arena_bo);
+	return 0;
+}
+
+static int build_steps(struct npu_model *model)
+{
+	const struct npu_compiled_model *cm = model->cm;
+	uint32_t n = model->graph->num_ops;
+
+	model->steps = calloc(n ? n : 1, sizeof(*model->steps));
+	if (!model->steps)
+		return -ENOMEM;
+	model->step_count = 0;
+	for (uint32_t i = 0; i < n; ) {
+		struct model_step *st = &model->steps[model->step_count++];
+		int32_t seg = model->use_npu ? cm->op_segment[i] : -1;
+
+		if (seg >= 0) {
+			if ((uint32_t)seg >= cm->num_segments ||
+			    cm->segments[seg].first_op != i || !cm->segments[seg].num_ops)
+				return model_fail(model, -NPU_ERR_MODEL_FORMAT,
+						  "op %u: inconsistent segment %d", i, seg);
+			st->npu = true;
+			st->segment = (uint32_t)seg;
+			st->first_op = i;
+			st->op_count = cm->segments[seg].num_ops;
+		} else {
+			st->first_op = i;
+			while (i + st->op_count < n &&
+			       (!model->use_npu || cm->op_segment[i + st->op_count] < 0))
+				st->op_count++;
+		}
+		i += st->op_count;
+	}
+	return 0;
+}
+
+/* Points the executor at the arena, and at bound dma-bufs. */
+static int bind_executor(struct npu_model *model)
+{
+	const struct npu_graph *g = model->graph;
+	int ret;
+
+	for (uint32_t t = 0; t < g->num_tensors; t++) {
+		void *mem = model_tensor_memory(model, (int32_t)t);
+
+		if (!mem)
+			continue;
+		ret = npu_cpu_bind(model->cpu, (int32_t)t, mem, g->tensors[t].bytes);
+		if (ret)
+			return model_fail(model, ret, "tensor %u: %s", t,
+					  npu_cpu_error(model->cpu));
+	}
+	for (uint32_t i = 0; i < g->num_inputs; i++) {
+		struct input_binding *b = &model->inputs[i];
+
+		if (b->source != INPUT_DMABUF)
+			continue;
+		ret = npu_cpu_bind(model->cpu, g->inputs[i], (uint8_t *)b->map + b->offset,
+				   g->tensors[g->inputs[i]].bytes);
+		if (ret)
+			return model_fail(model, ret, "input %u: %s", i,
+					  npu_cpu_error(model->cpu));
+	}
+	/* Variables start from their initial contents, now in the arena. */
+	return npu_cpu_reset_state(model->cpu);
+}
+
+int model_plan_build(struct npu_model *model)
+{
+	const struct npu_compiled_model *cm = model->cm;
+	int ret;
+
+	model->graph = cm->graph;
+	model->use_npu = model->dev && !(model->flags & NPU_MODEL_CPU_ONLY) &&
+			 cm->num_segments > 0;
+	ret = npu_cpu_create(model->graph, &model->cpu, model->err, sizeof(model->err));
+	if (ret)
+		return model_errno(ret);
+	for (size_t k = 0; k < model->kernel_count; k++) {
+		struct registered_kernel *rk = &model->kernels[k];
+
+		ret = npu_cpu_register_kernel(model->cpu, rk->builtin, rk->custom_name,
+					      rk->fn, rk->user);
+		if (ret < 0)
+			return model_fail(model, ret, "%s", npu_cpu_error(model->cpu));
+	}
+	model->op_time_ns = calloc(model->graph->num_ops + 1, sizeof(uint64_t));
+	model->segments = calloc(cm->num_segments + 1, sizeof(*model->segments));
+	if (!model->op_time_ns || !model->segments)
+		return -ENOMEM;
+	for (uint32_t s = 0; s < cm->num_segments; s++) {
+		model->segments[s].info.first_op = cm->segments[s].first_op;
+		model->segments[s].info.op_count = cm->segments[s].num_ops;
+	}
+	if (model->use_npu) {
+		ret = build_device_memory(model);
+	} else {
+		model->arena = calloc(1, cm->arena_size ? cm->arena_size : 1);
+		model->arena_owned = true;
+		ret = model->arena ? 0 : -ENOMEM;
+	}
+	if (!ret)
+		ret = build_steps(model);
+	if (!ret)
+		ret = bind_executor(model);
+	if (!ret)
+		ret = model_plan_relocate(model);
+	return ret;
+}
+
+void model_plan_release(struct npu_model *model)
+{
+	for (uint32_t s = 0; model->segments && s < model->cm->num_segments; s++)
+		npu_job_destroy(model->segments[s].job);
+	free(model->segments);
+	model->segments = NULL;
+	free(model->steps);
+	model->steps = NULL;
+	model->step_count = 0;
+	free(model->op_time_ns);
+	model->op_time_ns = NULL;
+	npu_cpu_destroy(model->cpu);
+	model->cpu = NULL;
+	if (model->arena_owned)
+		free(model->arena);
+	model->arena = NULL;
+	model->arena_owned = false;
+	npu_bo_free(model->cmd_bo);
+	npu_bo_free(model->arena_bo);
+	npu_bo_free(model->weights_bo);
+	model->cmd_bo = model->arena_bo = model->weights_bo = NULL;
+	model->weights_va = model->arena_va = 0;
+}

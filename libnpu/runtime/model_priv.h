@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal state of a model (struct npu_model) shared by the runtime files:
+ * model_open.c (loading, compiling, caching), model_plan.c (placement into
+ * steps, buffers, relocation, jobs), model_run.c (invoke, async, profile),
+ * model_io.c (tensors and bindings), model_partition.c (partition queries,
+ * forcing ops to the CPU, custom kernels).
+ */
+#ifndef NPU_MODEL_PRIV_H
+#define NPU_MODEL_PRIV_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "npu.h"
+#include "npu_cpu.h"
+#include "npu_model_format.h"
+
+#define MODEL_ERR_LEN 512
+
+/* Where a graph input's data comes from at each run. */
+enum input_source {
+	INPUT_MODEL,		/* the model's own memory (arena) */
+	INPUT_MEMORY,		/* application memory, copied in at each run */
+	INPUT_DMABUF,		/* a dma-buf the NPU reads in place */
+};
+
+struct input_binding {
+	enum input_source source;
+	const void *ptr;	/* INPUT_MEMORY */
+	struct npu_bo *bo;	/* INPUT_DMABUF: the imported buffer */
+	size_t offset;		/* INPUT_DMABUF: start of the data in it */
+	void *map;		/* INPUT_DMABUF: CPU mapping of the dma-buf */
+	size_t map_size;
+};
+
+/* One step of a run: an NPU segment (one job) or consecutive CPU ops. */
+struct model_step {
+	bool npu;
+	uint32_t segment;		/* npu */
+	uint32_t first_op, op_count;
+};
+
+struct segment_state {
+	uint32_t cmd_offset;		/* of its stream in cmd_bo */
+	struct npu_job *job;
+	struct npu_segment_info info;	/* ops and last statistics */
+};
+
+struct registered_kernel {
+	int32_t builtin;
+	char *custom_name;
+	npu_model_kernel_fn fn;
+	void *user;
+};
+
+struct npu_model {
+	struct npu_device *dev;		/* NULL: CPU only */
+	uint32_t flags;			/* NPU_MODEL_* */
+	char err[MODEL_ERR_LEN];
+
+	/* The source, kept to compile again when the placement changes. */
+	void *source;
+	size_t source_size;
+	bool source_is_tflite;
+	uint32_t *forced_cpu;
+	size_t forced_count;
+
+	struct npu_compiled_model *cm;
+	const struct npu_graph *graph;	/* cm->graph */
+	struct npu_cpu *cpu;
+
+	/* Device memory (NPU in use) or host memory (CPU only). */
+	bool use_npu;
+	struct npu_bo *weights_bo;
+	struct npu_bo *arena_bo;
+	struct npu_bo *cmd_bo;
+	uint8_t *arena;			/* CPU view of the arena */
+	bool arena_owned;		/* malloc'd (no NPU) */
+	uint64_t weights_va, arena_va;
+
+	struct segment_state *segments;
+	struct model_step *steps;
+	size_t step_count;
+	bool relocs_stale;		/* bindings changed since relocation */
+
+	struct input_binding *inputs;	/* per graph input */
+	uint64_t *op_time_ns;		/* per op, NPU_MODEL_PROFILE */
+
+	struct registered_kernel *kernels;
+	size_t kernel_count;
+
+	/* Asynchronous run. */
+	pthread_t worker;
+	bool worker_running;
+	bool async_submitted;		/* jobs queued by invoke_async itself */
+	int run_status;
+	int event_fd;
+};
+
+/* Formats a message into model->err and returns ret. */
+int model_fail(struct npu_model *model, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Builds everything a run needs from model->cm: the CPU executor, buffers,
+ * steps, relocated streams and jobs.  model_plan_release() undoes it.
+ */
+int model_plan_build(struct npu_model *model);
+void model_plan_release(struct npu_model *model);
+
+/* Rewrites the streams' address fields for the current bindings. */
+int model_plan_relocate(struct npu_model *model);
+
+/* Compiles the source again with model->forced_cpu and rebuilds the plan. */
+int model_recompile(struct npu_model *model);
+
+/* Arena memory of tensor t (CPU view), NULL when it has none. */
+void *model_tensor_memory(struct npu_model *model, int32_t t);
+
+/* Drops every input binding (dma-buf imports and mappings). */
+void model_unbind_inputs(struct npu_model *model);
+
+/* Tensor index of graph input i. */
+int32_t model_input_tensor(const struct npu_model *model, size_t i);
+
+/* Runs every step; the synchronous core of invoke and the async worker. */
+int model_run(struct npu_model *model);
+
+/* Translates a compiler/loader errno into the library's model errors. */
+int model_errno(int ret);
+
+#endif /* NPU_MODEL_PRIV_H */

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Running a model: NPU segments as jobs, CPU op ranges through the
+ * executor, in order; synchronously, or on a worker thread with a pollable
+ * completion fd (a sync_file when everything runs on the NPU).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model_priv.h"
+
+/* How long a job may take before the run gives up on it. */
+#define JOB_TIMEOUT_NS (60LL * 1000000000LL)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void op_label(const struct npu_model *model, uint32_t op, char *buf, size_t len)
+{
+	const struct npu_graph_op *o = &model->graph->ops[op];
+
+	snprintf(buf, len, "op %u (%s)", op,
+		 o->custom_name ? o->custom_name : npu_op_name(o->builtin));
+}
+
+/* Copies inputs bound to application memory into the arena. */
+static int stage_inputs(struct npu_model *model)
+{
+	for (uint32_t i = 0; i < model->graph->num_inputs; i++) {
+		const struct input_binding *b = &model->inputs[i];
+		int32_t t = model->graph->inputs[i];
+		void *dst;
+
+		if (b->source != INPUT_MEMORY)
+			continue;
+		dst = model_tensor_memory(model, t);
+		if (!dst)
+			return model_fail(model, -NPU_ERR_MODEL_FORMAT, "input %u has no memory", i);
+		memcpy(dst, b->ptr, model->graph->tensors[t].bytes);
+	}
+	return 0;
+}
+
+static int submit_segment(struct npu_model *model, uint32_t s)
+{
+	int ret = npu_job_submit(model->segments[s].job);
+
+	if (ret)
+		return model_fail(model, ret, "segment %u (ops %u-%u): submit failed: %s", s,
+				  model->segments[s].info.first_op,
+				  model->segments[s].info.first_op +
+				  model->segments[s].info.op_count - 1, npu_strerror(ret));
+	return 0;
+}
+
+/* Waits for segments [first, end) submitted in a row and records stats. */
+static int wait_segments(struct npu_model *model, const uint32_t *segs, size_t count)
+{
+	int ret = 0;
+
+	for (size_t k = 0; k < count; k++) {
+		struct segment_state *st = &model->segments[segs[k]];
+		struct npu_job_stats stats;
+		int r = npu_job_wait(st->job, JOB_TIMEOUT_NS);
+
+		if (!r && !npu_job_get_stats(st->job, &stats)) {
+			st->info.time_ns = stats.exec_ns;
+			st->info.cycles = stats.cycles;
+			st->info.macs = stats.macs;
+			st->info.dram_read_bytes = stats.dram_read_bytes;
+			st->info.dram_write_bytes = stats.dram_write_bytes;
+		}
+		if (r && !ret)
+			ret = model_fail(model, r == -ETIME ? -ETIMEDOUT : r,
+					 "segment %u failed on the NPU: %s", segs[k],
+					 npu_strerror(r));
+	}
+	return ret;
+}
+
+static int run_cpu_ops(struct npu_model *model, const struct model_step *st)
+{
+	char label[96];
+	int ret;
+
+	for (uint32_t i = st->first_op; i < st->first_op + st->op_count; i++) {
+		if (!npu_cpu_op_runnable(model->cpu, i)) {
+			op_label(model, i, label, sizeof(label));
+			return model_fail(model, -NPU_ERR_NO_KERNEL,
+					  "%s has no CPU kernel: register one with npu_model_register_kernel()",
+					  label);
+		}
+	}
+	if (!(model->flags & NPU_MODEL_PROFILE)) {
+		ret = npu_cpu_invoke_range(model->cpu, st->first_op, st->op_count);
+		return ret ? model_fail(model, ret, "%s", npu_cpu_error(model->cpu)) : 0;
+	}
+	for (uint32_t i = st->first_op; i < st->first_op + st->op_count; i++) {
+		uint64_t t0 = now_ns();
+
+		ret = npu_cpu_invoke_range(model->cpu, i, 1);
+		model->op_time_ns[i] = now_ns() - t0;
+		if (ret)
+			return model_fail(model, ret, "%s", npu_cpu_error(model->cpu));
+	}
+	return 0;
+}
+
+int model_run(struct npu_model *model)
+{
+	uint32_t *pending;
+	size_t npending = 0;
+	int ret;
+
+	if (model->relocs_stale) {
+		ret = model_plan_relocate(model);
+		if (ret)
+			return ret;
+	}
+	ret = stage_inputs(model);
+	if (ret)
+		return ret;
+	pending = malloc((model->cm->num_segments + 1) * sizeof(*pending));
+	if (!pending)
+		return -ENOMEM;
+	/*
+	 * Consecutive segments are queued back to back (the kernel orders
+	 * them on the arena buffer); the CPU waits only before its own ops.
+	 */
+	for (size_t k = 0; k < model->step_count && !ret; k++) {
+		const struct model_step *st = &model->steps[k];
+
+		if (st->npu) {
+			ret = submit_segment(model, st->segment);
+			if (!ret)
+				pending[npending++] = st->segment;
+			continue;
+		}
+		ret = wait_segments(model, pending, npending);
+		npending = 0;
+		if (!ret)
+			ret = run_cpu_ops(model, st);
+	}
+	if (npending) {
+		int r = wait_segments(model, pending, npending);
+
+		if (!ret)
+			ret = r;
+	}
+	free(pending);
+	if (!ret)
+		model->err[0] = '\0';
+	return ret;
+}
+
+int npu_model_invoke(struct npu_model *model)
+{
+	if (!model)
+		return -EINVAL;
+	if (model->worker_running)
+		return model_fail(model, -EBUSY, "a run is in progress");
+	return model_run(model);
+}
+
+/* Every step on the NPU: the run is a chain of jobs and nothing else. */
+static bool all_npu(const struct npu_model *model)
+{
+	if (!model->use_npu)
+		return false;
+	for (size_t k = 0; k < model->step_count; k++)
+		if (!model->steps[k].npu)
+			return false;
+	return model->step_count > 0;
+}
+
+/*
+ * Queues every segment from the calling thread and returns the last job's
+ * fence as a sync_file, so the completion can feed other devices.
+ */
+static int submit_all(struct npu_model *model, int *fence_fd)
+{
+	int ret = 0;
+
+	if (model->relocs_stale)
+		ret = model_plan_relocate(model);
+	if (!ret)
+		ret = stage_inputs(model);
+	for (size_t k = 0; k < model->step_count && !ret; k++)
+		ret = submit_segment(model, model->steps[k].segment);
+	if (ret)
+		return ret;
+	ret = npu_job_export_fence(model->segments[model->steps[model->step_count - 1].segment].job,
+				   fence_fd);
+	return ret ? model_fail(model, ret, "cannot export the fence: %s", npu_strerror(ret)) : 0;
+}
+
+static int wait_all(struct npu_model *model)
+{
+	uint32_t *segs = malloc(model->step_count * sizeof(*segs));
+	int ret;
+
+	if (!segs)
+		return -ENOMEM;
+	for (size_t k = 0; k < model->step_count; k++)
+		segs[k] = model->steps[k].segment;
+	ret = wait_segments(model, segs, model->step_count);
+	free(segs);
+	return ret;
+}
+
+static void *worker_main(void *arg)
+{
+	struct npu_model *model = arg;
+	uint64_t one = 1;
+
+	model->run_status = model->async_submitted ? wait_all(model) : model_run(model);
+	/* Wake pollers; the fd stays readable until the model is waited on. */
+	if (write(model->event_fd, &one, sizeof(one)) != sizeof(one))
+		model->run_status = model->run_status ? model->run_status : -EIO;
+	return NULL;
+}
+
+int npu_model_invoke_async(struct npu_model *model, int *fence_fd)
+{
+	int ret;
+
+	if (!model || !fence_fd)
+		return -EINVAL;
+	*fence_fd = -1;
+	if (model->worker_running)
+		return model_fail(model, -EBUSY, "a run is in progress");
+	model->event_fd = eventfd(0, EFD_CLOEXEC);
+	if (model->event_fd < 0)
+		return model_fail(model, -errno, "eventfd: %s", npu_strerror(-errno));
+	/*
+	 * All on the NPU: the jobs are queued here and the last one's fence
+	 * is the completion fd.  The worker only collects the results, so
+	 * npu_model_wait() has one code path.
+	 */
+	model->async_submitted = all_npu(model);
+	if (model->async_submitted) {
+		ret = submit_all(model, fence_fd);
+		if (ret) {
+			/* Whatever was queued must end before the buffers change. */
+			wait_all(model);
+			close(model->event_fd);
+			model->event_fd = -1;
+			return ret;
+		}
+	}
+	ret = pthread_create(&model->worker, NULL, worker_main, model);
+	if (ret) {
+		if (model->async_submitted)
+			wait_all(model);
+		if (*fence_fd >= 0)
+			close(*fence_fd);
+		*fence_fd = -1;
+		close(model->event_fd);
+		model->event_fd = -1;
+		return model_fail(model, -ret, "cannot start the run: %s", npu_strerror(-ret));
+	}
+	model->worker_running = true;
+	if (*fence_fd >= 0)
+		return 0;
+	*fence_fd = dup(model->event_fd);
+	if (*fence_fd < 0) {
+		ret = -errno;
+		npu_model_wait(model, -1);
+		return model_fail(model, ret, "dup: %s", npu_strerror(ret));
+	}
+	return 0;
+}
+
+int npu_model_wait(struct npu_model *model, int64_t timeout_ns)
+{
+	struct pollfd pfd;
+	int ret;
+
+	if (!model)
+		return -EINVAL;
+	if (!model->worker_running)
+		return model_fail(model, -NPU_ERR_JOB_PENDING, "no run was started");
+	pfd.fd = model->event_fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		int ms = timeout_ns < 0 ? -1 :
+			 (int)(timeout_ns / 1000000 > 1000000000 ? 1000000000 :
+			       (timeout_ns + 999999) / 1000000);
+
+		ret = poll(&pfd, 1, ms);
+		if (ret > 0)
+			break;
+		if (ret == 0)
+			return -ETIME;
+		if (errno != EINTR)
+			return -errno;
+	}
+	pthread_join(model->worker, NULL);
+	model->worker_running = false;
+	close(model->event_fd);
+	model->event_fd = -1;
+	return model->run_status;
+}

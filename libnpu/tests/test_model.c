@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The model runtime without a device (everything on the CPU): the shared
+ * models' goldens through npu_model_*, inputs and outputs, bindings, async
+ * runs, the partition API, forcing ops, custom kernels, the compile cache
+ * and malformed models.  The same paths with an NPU run in the VM.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "npu.h"
+#include "npu_cpu.h"
+#include "npu_graph.h"
+#include "npu_model_format.h"
+#include "npu_tflite.h"
+
+#define MODELS "../shared/models"
+#define PERSON MODELS "/tflm/person_detect.tflite"
+#define HELLO MODELS "/tflm/hello_world_int8.tflite"
+
+static void *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	void *buf;
+	long n;
+
+	ck_assert_msg(f != NULL, "cannot open %s (tests run from the project root)", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static struct npu_model *open_model(const char *path, uint32_t flags)
+{
+	struct npu_model_options opts = { .flags = flags };
+	struct npu_model *m = NULL;
+	char err[512] = "";
+
+	opts.err = err;
+	opts.errlen = sizeof(err);
+	ck_assert_msg(npu_model_open(NULL, path, &opts, &m) == 0, "%s", err);
+	return m;
+}
+
+/* Runs person_detect on an image; returns its two output bytes. */
+static void person_verdict(struct npu_model *m, const char *bmp, int8_t out[2])
+{
+	struct npu_tensor_info in;
+	const void *data;
+	size_t size;
+	void *img;
+	char err[256];
+
+	ck_assert_int_eq(npu_model_input_info(m, 0, &in), 0);
+	ck_assert_msg(!npu_tensor_load_file(bmp, &in, &img, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(npu_model_set_input(m, 0, img, in.bytes), 0);
+	free(img);
+	ck_assert_msg(npu_model_invoke(m) == 0, "%s", npu_model_error(m));
+	ck_assert_int_eq(npu_model_output(m, 0, &data, &size), 0);
+	ck_assert_uint_eq(size, 2);
+	memcpy(out, data, 2);
+}
+
+START_TEST(test_person_detect_cpu)
+{
+	struct npu_model *m = open_model(PERSON, 0);
+	struct npu_tensor_info info;
+	int8_t out[2];
+
+	ck_assert(!npu_model_uses_npu(m));
+	ck_assert_uint_eq(npu_model_input_count(m), 1);
+	ck_assert_uint_eq(npu_model_output_count(m), 1);
+	ck_assert_int_eq(npu_model_input_info(m, 0, &info), 0);
+	ck_assert_uint_eq(info.type, NPU_TYPE_INT8);
+	ck_assert_str_eq(info.type_name, "int8");
+	ck_assert_uint_eq(info.rank, 4);
+	ck_assert_int_eq(info.shape[1], 96);
+	ck_assert_int_eq(info.shape[2], 96);
+	ck_assert_int_eq(info.shape[3], 1);
+	ck_assert_uint_eq(info.bytes, 96 * 96);
+	ck_assert_int_eq(info.zero_point, -1);
+	ck_assert_float_eq_tol(info.scale, 0.00784314f, 1e-7f);
+	ck_assert_int_eq(npu_model_output_info(m, 0, &info), 0);
+	ck_assert_int_eq(info.zero_point, -128);
+	ck_assert_float_eq_tol(info.scale, 1.0f / 256, 1e-9f);
+	ck_assert_int_eq(npu_model_input_info(m, 1, &info), -ERANGE);
+
+	person_verdict(m, MODELS "/tflm/person.bmp", out);
+	ck_assert_int_eq(out[0], -113);
+	ck_assert_int_eq(out[1], 113);
+	person_verdict(m, MODELS "/tflm/no_person.bmp", out);
+	ck_assert_int_eq(out[0], 57);
+	ck_assert_int_eq(out[1], -57);
+	ck_assert_uint_gt(npu_model_memory_size(m), 0);
+	npu_model_close(m);
+}
+END_TEST
+
+/* hello_world goldens through every way of providing the input. */
+START_TEST(test_hello_world_bindings)
+{
+	struct npu_model *m = open_model(HELLO, 0);
+
+	for (int seed = 0; seed < 3; seed++) {
+		char path[256];
+		size_t len, glen;
+		int8_t *in, *golden;
+		const void *out;
+		void *buf;
+
+		snprintf(path, sizeof(path), MODELS "/golden/hello_world_int8.seed%d.in0.bin", seed);
+		in = read_all(path, &len);
+		snprintf(path, sizeof(path), MODELS "/golden/hello_world_int8.seed%d.out0.bin", seed);
+		golden = read_all(path, &glen);
+		ck_assert_uint_eq(len, 1);
+		ck_assert_uint_eq(glen, 1);
+
+		/* Copied in. */
+		ck_assert_int_eq(npu_model_set_input(m, 0, in, 1), 0);
+		ck_assert_int_eq(npu_model_invoke(m), 0);
+		ck_assert_int_eq(npu_model_output(m, 0, &out, NULL), 0);
+		ck_assert_int_eq(*(const int8_t *)out, golden[0]);
+		/* Filled in place. */
+		ck_assert_int_eq(npu_model_input_buffer(m, 0, &buf), 0);
+		*(int8_t *)buf = in[0];
+		ck_assert_int_eq(npu_model_invoke(m), 0);
+		ck_assert_int_eq(npu_model_output(m, 0, &out, NULL), 0);
+		ck_assert_int_eq(*(const int8_t *)out, golden[0]);
+		/* Bound memory, read at each run. */
+		int8_t bound = 0;
+
+		ck_assert_int_eq(npu_model_bind_input(m, 0, &bound, 1), 0);
+		bound = in[0];
+		ck_assert_int_eq(npu_model_invoke(m), 0);
+		ck_assert_int_eq(npu_model_output(m, 0, &out, NULL), 0);
+		ck_assert_int_eq(*(const int8_t *)out, golden[0]);
+		ck_assert_int_eq(npu_model_bind_input(m, 0, NULL, 0), 0);
+		free(in);
+		free(golden);
+	}
+	/* Wrong sizes are refused with a message. */
+	int8_t two[2] = { 0 };
+
+	ck_assert_int_eq(npu_model_set_input(m, 0, two, 2), -NPU_ERR_TENSOR_SIZE);
+	ck_assert_ptr_nonnull(strstr(npu_model_error(m), "input 0 needs 1 bytes, got 2"));
+	ck_assert_int_eq(npu_model_bind_input(m, 0, two, 2), -NPU_ERR_TENSOR_SIZE);
+	ck_assert_int_eq(npu_model_set_input(m, 3, two, 1), -ERANGE);
+	npu_model_close(m);
+}
+END_TEST
+
+/* A memfd stands in for a dma-buf on the CPU path: same binding code. */
+START_TEST(test_fd_binding_cpu)
+{
+	struct npu_model *m = open_model(PERSON, 0);
+	struct npu_tensor_info info;
+	const int8_t *out;
+	void *img, *map;
+	char err[256];
+	int fd;
+
+	npu_model_input_info(m, 0, &info);
+	ck_assert(!npu_tensor_load_file(MODELS "/tflm/person.bmp", &info, &img, err, sizeof(err)));
+	fd = memfd_create("frame", 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 64 + 96 * 96), 0);
+	map = mmap(NULL, 64 + 96 * 96, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne(map, MAP_FAILED);
+	memcpy((char *)map + 64, img, 96 * 96);
+	ck_assert_int_eq(npu_model_bind_input_dmabuf(m, 0, fd, 32), -EINVAL);
+	ck_assert_int_eq(npu_model_bind_input_dmabuf(m, 0, fd, 128), -NPU_ERR_TENSOR_SIZE);
+	ck_assert_int_eq(npu_model_bind_input_dmabuf(m, 0, fd, 64), 0);
+	ck_assert_int_eq(npu_model_invoke(m), 0);
+	ck_assert_int_eq(npu_model_output(m, 0, (const void **)&out, NULL), 0);
+	ck_assert_int_eq(out[0], -113);
+	ck_assert_int_eq(out[1], 113);
+	munmap(map, 64 + 96 * 96);
+	close(fd);
+	free(img);
+	npu_model_close(m);
+}
+END_TEST
+
+START_TEST(test_async)
+{
+	struct npu_model *m = open_model(PERSON, 0);
+	struct npu_tensor_info info;
+	struct pollfd pfd = { .events = POLLIN };
+	const int8_t *out;
+	void *img;
+	char err[256];
+	int fd;
+
+	npu_model_input_info(m, 0, &info);
+	ck_assert(!npu_tensor_load_file(MODELS "/tflm/no_person.bmp", &info, &img, err, sizeof(err)));
+	ck_assert_int_eq(npu_model_set_input(m, 0, img, info.bytes), 0);
+	ck_assert_int_eq(npu_model_wait(m, 0), -NPU_ERR_JOB_PENDING);
+	ck_assert_int_eq(npu_model_invoke_async(m, &fd), 0);
+	ck_assert_int_ge(fd, 0);
+	/* Busy until waited for. */
+	ck_assert_int_eq(npu_model_invoke(m), -EBUSY);
+	ck_assert_int_eq(npu_model_set_input(m, 0, img, info.bytes), -EBUSY);
+	pfd.fd = fd;
+	ck_assert_int_eq(poll(&pfd, 1, 60000), 1);
+	ck_assert_int_eq(npu_model_wait(m, -1), 0);
+	close(fd);
+	ck_assert_int_eq(npu_model_output(m, 0, (const void **)&out, NULL), 0);
+	ck_assert_int_eq(out[0], 57);
+	ck_assert_int_eq(out[1], -57);
+	/* Closing with a run in flight waits for it. */
+	ck_assert_int_eq(npu_model_invoke_async(m, &fd), 0);
+	close(fd);
+	free(img);
+	npu_model_close(m);
+}
+END_TEST
+
+START_TEST(test_partition_cpu)
+{
+	struct npu_model *m = open_model(PERSON, NPU_MODEL_PROFILE);
+	struct npu_op_info op;
+	struct npu_segment_info seg;
+	int8_t out[2];
+	uint64_t total = 0;
+
+	ck_assert_uint_eq(npu_model_op_count(m), 31);
+	ck_assert_uint_eq(npu_model_segment_count(m), 0);
+	ck_assert_int_eq(npu_model_segment_info(m, 0, &seg), -ERANGE);
+	person_verdict(m, MODELS "/tflm/person.bmp", out);
+	for (size_t i = 0; i < npu_model_op_count(m); i++) {
+		ck_assert_int_eq(npu_model_op_info(m, i, &op), 0);
+		ck_assert_int_eq(op.placement, NPU_PLACEMENT_CPU);
+		ck_assert_int_eq(op.segment, -1);
+		ck_assert_str_eq(op.reason, "no NPU device");
+		total += op.time_ns;
+	}
+	ck_assert_uint_gt(total, 0);
+	ck_assert_int_eq(npu_model_op_info(m, 0, &op), 0);
+	ck_assert_str_eq(op.type, "DEPTHWISE_CONV_2D");
+	ck_assert_int_eq(npu_model_op_info(m, 2, &op), 0);
+	ck_assert_str_eq(op.type, "CONV_2D");
+	ck_assert_int_eq(npu_model_op_info(m, 30, &op), 0);
+	ck_assert_str_eq(op.type, "SOFTMAX");
+	ck_assert_int_eq(npu_model_op_info(m, 31, &op), -ERANGE);
+	/* Already on the CPU: nothing to do. */
+	ck_assert_int_eq(npu_model_force_cpu(m, 3), 0);
+	ck_assert_int_eq(npu_model_force_cpu(m, 99), -ERANGE);
+	npu_model_close(m);
+}
+END_TEST
+
+/* An application kernel replacing SOFTMAX: it sees the op and its tensors. */
+struct softmax_hook {
+	int calls;
+	size_t in_bytes;
+};
+
+static int fake_softmax(const struct npu_cpu_kernel_args *args, void *user)
+{
+	struct softmax_hook *h = user;
+	int8_t *out = args->outputs[0];
+
+	h->calls++;
+	ck_assert_int_eq(args->op->builtin, NPU_BUILTIN_SOFTMAX);
+	h->in_bytes = args->graph->tensors[args->op->inputs[0]].bytes;
+	out[0] = 11;
+	out[1] = 22;
+	return 0;
+}
+
+START_TEST(test_custom_kernel)
+{
+	struct npu_model *m = open_model(PERSON, 0);
+	struct softmax_hook hook = { 0 };
+	int8_t out[2];
+
+	ck_assert_int_eq(npu_model_register_kernel(m, NPU_BUILTIN_SOFTMAX, NULL, fake_softmax,
+						   &hook), 1);
+	ck_assert_int_eq(npu_model_register_kernel(m, NPU_BUILTIN_MUL, NULL, fake_softmax,
+						   &hook), 0);
+	ck_assert_int_eq(npu_model_register_kernel(m, NPU_BUILTIN_SOFTMAX, NULL, NULL, NULL),
+			 -EINVAL);
+	person_verdict(m, MODELS "/tflm/person.bmp", out);
+	ck_assert_int_eq(hook.calls, 1);
+	ck_assert_uint_eq(hook.in_bytes, 2);
+	ck_assert_int_eq(out[0], 11);
+	ck_assert_int_eq(out[1], 22);
+	npu_model_close(m);
+}
+END_TEST
+
+/* Compiled once to .npu in memory, the model gives the same bytes. */
+START_TEST(test_npu_file_and_cache)
+{
+	char dir[] = "/tmp/npu-cache-XXXXXX", cmd[128], path[256];
+	struct npu_model_options opts = { 0 };
+	struct npu_model *m;
+	int8_t out[2];
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	opts.cache_dir = dir;
+	/* CPU-only runs never populate the cache (the placement differs). */
+	ck_assert_int_eq(npu_model_open(NULL, PERSON, &opts, &m), 0);
+	npu_model_close(m);
+	snprintf(cmd, sizeof(cmd), "ls %s | grep -c npu", dir);
+	FILE *p = popen(cmd, "r");
+
+	ck_assert_int_eq(fscanf(p, "%zu", &n), 1);
+	pclose(p);
+	ck_assert_uint_eq(n, 0);
+
+	/* A .npu produced by the compiler API opens and runs the same. */
+	struct npu_graph *g;
+	struct npu_compiled_model *cm;
+	char err[256];
+	void *buf;
+	size_t len;
+
+	ck_assert(!npu_tflite_load_file(PERSON, &g, err, sizeof(err)));
+	ck_assert_msg(!npu_compile(g, NULL, &cm, err, sizeof(err)), "%s", err);
+	snprintf(path, sizeof(path), "%s/person.npu", dir);
+	ck_assert_msg(!npu_model_save_file(cm, path, err, sizeof(err)), "%s", err);
+	npu_compiled_model_free(cm);
+	m = open_model(path, 0);
+	person_verdict(m, MODELS "/tflm/no_person.bmp", out);
+	ck_assert_int_eq(out[0], 57);
+	ck_assert_int_eq(out[1], -57);
+	npu_model_close(m);
+
+	/* Same bytes in memory. */
+	buf = read_all(path, &len);
+	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len, NULL, &m), 0);
+	npu_model_close(m);
+	free(buf);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(test_malformed)
+{
+	struct npu_model_options opts = { 0 };
+	struct npu_model *m = (struct npu_model *)1;
+	char err[512];
+	uint8_t junk[64] = "definitely not a model";
+	size_t len;
+	uint8_t *buf;
+
+	opts.err = err;
+	opts.errlen = sizeof(err);
+	ck_assert_int_eq(npu_model_open(NULL, "/nonexistent.tflite", &opts, &m), -ENOENT);
+	ck_assert_ptr_null(m);
+	ck_assert_str_eq(err, "/nonexistent.tflite: No such file or directory");
+	ck_assert_int_eq(npu_model_open_memory(NULL, junk, sizeof(junk), &opts, &m),
+			 -NPU_ERR_MODEL_FORMAT);
+	ck_assert_str_eq(err, "neither a .tflite nor a compiled .npu model");
+	ck_assert_int_eq(npu_model_open(NULL, "/dev/null", &opts, &m), -EINVAL);
+	ck_assert_int_eq(npu_model_open(NULL, NULL, &opts, &m), -EINVAL);
+	ck_assert_int_eq(npu_model_open(NULL, PERSON, NULL, NULL), -EINVAL);
+	opts.flags = 1u << 20;
+	ck_assert_int_eq(npu_model_open(NULL, PERSON, &opts, &m), -EINVAL);
+	opts.flags = 0;
+
+	/* A truncated .tflite: the reader's message comes through. */
+	buf = read_all(PERSON, &len);
+	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len / 2, &opts, &m),
+			 -NPU_ERR_MODEL_FORMAT);
+	ck_assert_ptr_null(m);
+	ck_assert(strlen(err) > 0);
+	free(buf);
+
+	/* Forcing an op that does not exist. */
+	uint32_t bad_op = 500;
+
+	opts.cpu_ops = &bad_op;
+	opts.cpu_op_count = 1;
+	ck_assert_int_eq(npu_model_open(NULL, PERSON, &opts, &m), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "op 500 forced to the CPU does not exist"));
+
+	npu_model_close(NULL);
+	ck_assert_str_eq(npu_model_error(NULL), "");
+	ck_assert_int_eq(npu_model_invoke(NULL), -EINVAL);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("cpu");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_person_detect_cpu);
+	tcase_add_test(tc, test_hello_world_bindings);
+	tcase_add_test(tc, test_fd_binding_cpu);
+	tcase_add_test(tc, test_async);
+	tcase_add_test(tc, test_partition_cpu);
+	tcase_add_test(tc, test_custom_kernel);
+	tcase_add_test(tc, test_npu_file_and_cache);
+	tcase_add_test(tc, test_malformed);
+	suite_add_tcase(s, tc);
+
+	SRunner *sr = srunner_create(s);
+
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
