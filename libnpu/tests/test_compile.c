@@ -1,0 +1,820 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Compiler and .npu format: every shared model compiles, round-trips through
+ * the file format and runs, segment by segment, through the firmware's
+ * command processor (npu_fw_run() on a flat host memory, after applying the
+ * relocations as the runtime does) with the CPU ops on the CPU executor;
+ * the result must equal an all-CPU run byte for byte, and the person_detect
+ * goldens.  Placement of person_detect, limit reasons, arena reuse, and
+ * each class of damage to a .npu file are checked too.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npu_cmdstream.h"
+#include "npu_cpu.h"
+#include "npu_fw.h"
+#include "npu_model_format.h"
+#include "npu_tflite.h"
+
+#define MODELS "../shared/models"
+
+static const char *const all_models[] = {
+	"tflm/person_detect.tflite",
+	"tflm/mobilenet_v2_quantized_1x3x224x224.tflite",
+	"tflm/micro_speech_quantized.tflite",
+	"tflm/keyword_scrambled_8bit.tflite",
+	"tflm/hello_world_int8.tflite",
+	"seanet/add/add0.tflite", "seanet/add/add1.tflite", "seanet/add/add2.tflite",
+	"seanet/add/add3.tflite",
+	"seanet/conv/conv0.tflite", "seanet/conv/conv1.tflite", "seanet/conv/conv2.tflite",
+	"seanet/conv/conv3.tflite", "seanet/conv/conv4.tflite", "seanet/conv/conv5.tflite",
+	"seanet/leaky_relu/leaky_relu0.tflite", "seanet/leaky_relu/leaky_relu1.tflite",
+	"seanet/leaky_relu/leaky_relu2.tflite",
+	"seanet/pad/pad0.tflite", "seanet/pad/pad1.tflite", "seanet/pad/pad2.tflite",
+	"seanet/quantize/quantize0.tflite", "seanet/quantize/quantize1.tflite",
+	"seanet/strided_slice/strided_slice0.tflite",
+	"seanet/strided_slice/strided_slice1.tflite",
+	"seanet/strided_slice/strided_slice2.tflite",
+	"seanet/sub/sub0.tflite", "seanet/sub/sub1.tflite", "seanet/sub/sub2.tflite",
+	"seanet/transpose_conv/transpose_conv0.tflite",
+	"seanet/transpose_conv/transpose_conv1.tflite",
+	"seanet/transpose_conv/transpose_conv2.tflite",
+};
+
+static struct npu_compiled_model *compile_file(const char *rel,
+					       const struct npu_compile_options *opt)
+{
+	struct npu_compiled_model *m;
+	struct npu_graph *g;
+	char path[512], err[512];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", MODELS, rel);
+	ret = npu_tflite_load_file(path, &g, err, sizeof(err));
+	ck_assert_msg(ret == 0, "%s: %s", rel, err);
+	ret = npu_compile(g, opt, &m, err, sizeof(err));
+	ck_assert_msg(ret == 0, "%s: compile: %s", rel, err);
+	return m;
+}
+
+/* ---- host execution: flat NPU address space ---- */
+
+#define VA_WEIGHTS	0x01000000ull
+#define VA_ARENA	0x10000000ull
+#define VA_STREAM	0x30000000ull
+
+struct host_mem {
+	uint8_t *weights;
+	uint64_t weights_size;
+	uint8_t *arena;
+	uint64_t arena_size;
+	uint8_t *stream;
+	uint64_t stream_size;
+};
+
+static uint8_t *host_ptr(struct host_mem *mem, uint64_t va, uint64_t len)
+{
+	struct { uint64_t base, size; uint8_t *p; } r[] = {
+		{ VA_WEIGHTS, mem->weights_size, mem->weights },
+		{ VA_ARENA, mem->arena_size, mem->arena },
+		{ VA_STREAM, mem->stream_size, mem->stream },
+	};
+
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (va >= r[i].base && va - r[i].base <= r[i].size &&
+		    len <= r[i].size - (va - r[i].base))
+			return r[i].p + (va - r[i].base);
+	return NULL;
+}
+
+static int h_read(void *ctx, uint64_t va, void *dst, uint32_t len, uint64_t *fault)
+{
+	uint8_t *p = host_ptr(ctx, va, len);
+
+	if (!p) {
+		*fault = va;
+		return -1;
+	}
+	memcpy(dst, p, len);
+	return 0;
+}
+
+static int h_write(void *ctx, uint64_t va, const void *src, uint32_t len, uint64_t *fault)
+{
+	uint8_t *p = host_ptr(ctx, va, len);
+
+	if (!p || va < VA_ARENA || va >= VA_STREAM) {	/* only the arena is writable */
+		*fault = va;
+		return -1;
+	}
+	memcpy(p, src, len);
+	return 0;
+}
+
+static void *h_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return calloc(1, size ? size : 1);
+}
+
+static void h_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+/* Range callback: every operand of a relocated stream lies in a region. */
+static int range_ok(void *ctx, uint64_t va, uint64_t len, uint32_t access)
+{
+	struct host_mem *mem = ctx;
+
+	if (!host_ptr(mem, va, len))
+		return -1;
+	if ((access & NPU_FW_ACCESS_WRITE) && (va < VA_ARENA || va >= VA_STREAM))
+		return -2;
+	return 0;
+}
+
+/* Apply relocations as the runtime does: every tensor in the arena. */
+static uint8_t *relocate(const struct npu_compiled_model *m, const struct npu_segment *s)
+{
+	uint8_t *cs = malloc(s->stream_size);
+
+	ck_assert_ptr_nonnull(cs);
+	memcpy(cs, s->stream, s->stream_size);
+	for (uint32_t r = 0; r < s->num_relocs; r++) {
+		const struct npu_mf_reloc *rl = &s->relocs[r];
+		uint64_t v;
+
+		if (rl->kind == NPU_MF_RELOC_WEIGHTS) {
+			v = VA_WEIGHTS + rl->addend;
+		} else {
+			ck_assert_int_eq(rl->kind, NPU_MF_RELOC_TENSOR);
+			ck_assert(m->tensor_arena_offset[rl->index] != NPU_MF_NONE);
+			v = VA_ARENA + m->tensor_arena_offset[rl->index] + rl->addend;
+		}
+		memcpy(cs + rl->offset, &v, 8);
+	}
+	return cs;
+}
+
+static void fill_inputs(const struct npu_graph *g, uint32_t seed, void *const *bufs)
+{
+	for (uint32_t i = 0; i < g->num_inputs; i++) {
+		const struct npu_graph_tensor *t = &g->tensors[g->inputs[i]];
+		uint8_t *p = bufs[i];
+
+		for (size_t b = 0; b < t->bytes; b++) {
+			seed = seed * 1103515245u + 12345u;
+			p[b] = (uint8_t)(seed >> 16);
+		}
+		/* Floats: keep them finite and modest. */
+		if (t->type == NPU_TYPE_FLOAT32)
+			for (size_t e = 0; e < t->elements; e++)
+				((float *)p)[e] = (float)((int)(p[4 * e] % 200) - 100) / 50.0f;
+	}
+}
+
+/*
+ * Run @m with inputs @in (one buffer per graph input): NPU segments through
+ * npu_fw_run(), CPU ops through the CPU executor sharing the arena.  Copies
+ * the outputs to @out.
+ */
+static void run_mixed(const struct npu_compiled_model *m, void *const *in, void *const *out)
+{
+	const struct npu_graph *g = m->graph;
+	struct host_mem mem = {
+		.weights = m->weights, .weights_size = m->weights_size,
+		.arena_size = m->arena_size,
+	};
+	struct npu_fw_env env = {
+		.ctx = &mem, .dma_read = h_read, .dma_write = h_write,
+		.alloc = h_alloc, .free = h_free,
+	};
+	struct npu_cpu *cpu;
+	char err[256];
+	int ret;
+
+	mem.arena = calloc(1, m->arena_size ? m->arena_size : 1);
+	ck_assert_ptr_nonnull(mem.arena);
+	ret = npu_cpu_create(g, &cpu, err, sizeof(err));
+	ck_assert_msg(ret == 0, "npu_cpu_create: %s", err);
+	for (uint32_t t = 0; t < g->num_tensors; t++)
+		if (m->tensor_arena_offset[t] != NPU_MF_NONE && !g->tensors[t].data)
+			ck_assert_int_eq(npu_cpu_bind(cpu, (int32_t)t,
+						      mem.arena + m->tensor_arena_offset[t],
+						      g->tensors[t].bytes), 0);
+	for (uint32_t i = 0; i < g->num_inputs; i++)
+		memcpy(mem.arena + m->tensor_arena_offset[g->inputs[i]], in[i],
+		       g->tensors[g->inputs[i]].bytes);
+
+	for (uint32_t i = 0; i < g->num_ops;) {
+		if (m->op_segment[i] < 0) {
+			ret = npu_cpu_invoke_range(cpu, i, 1);
+			ck_assert_msg(ret == 0, "CPU op %u: %s", i, npu_cpu_error(cpu));
+			i++;
+			continue;
+		}
+		const struct npu_segment *s = &m->segments[m->op_segment[i]];
+		struct npu_fw_result res = { 0 };
+		struct npu_fw_verror verr = { 0 };
+
+		ck_assert_uint_eq(s->first_op, i);
+		mem.stream = relocate(m, s);
+		mem.stream_size = s->stream_size;
+		/* Every operand of every command inside the placed buffers. */
+		ret = npu_fw_validate(mem.stream, s->stream_size, range_ok, &mem, &verr);
+		ck_assert_msg(ret == 0, "segment %d: command %u: %s (%d)", m->op_segment[i],
+			      verr.cmd_index, verr.reason ? verr.reason : "range", ret);
+		ret = npu_fw_run(&env, VA_STREAM, s->stream_size, &res);
+		ck_assert_msg(ret == 0 && res.status == NPU_JOB_OK,
+			      "segment %d: status %u error %d at command %u (%s)",
+			      m->op_segment[i], res.status, res.error, res.cmd_index,
+			      res.reason ? res.reason : "");
+		ck_assert_uint_eq(res.macs, s->macs);
+		free(mem.stream);
+		mem.stream = NULL;
+		i += s->num_ops;
+	}
+	for (uint32_t i = 0; i < g->num_outputs; i++)
+		memcpy(out[i], mem.arena + m->tensor_arena_offset[g->outputs[i]],
+		       g->tensors[g->outputs[i]].bytes);
+	npu_cpu_destroy(cpu);
+	free(mem.arena);
+}
+
+/* All-CPU reference run on an executor with its own memory. */
+static void run_cpu(const struct npu_graph *g, void *const *in, void *const *out)
+{
+	struct npu_cpu *cpu;
+	char err[256];
+	int ret = npu_cpu_create(g, &cpu, err, sizeof(err));
+
+	ck_assert_msg(ret == 0, "npu_cpu_create: %s", err);
+	for (uint32_t i = 0; i < g->num_inputs; i++)
+		memcpy(npu_cpu_tensor_data(cpu, g->inputs[i]), in[i], g->tensors[g->inputs[i]].bytes);
+	ret = npu_cpu_invoke(cpu);
+	ck_assert_msg(ret == 0, "CPU run: %s", npu_cpu_error(cpu));
+	for (uint32_t i = 0; i < g->num_outputs; i++)
+		memcpy(out[i], npu_cpu_tensor_data(cpu, g->outputs[i]),
+		       g->tensors[g->outputs[i]].bytes);
+	npu_cpu_destroy(cpu);
+}
+
+static void **alloc_io(const struct npu_graph *g, const int32_t *idx, uint32_t n)
+{
+	void **v = calloc(n + 1, sizeof(*v));
+
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = calloc(1, g->tensors[idx[i]].bytes + 1);
+	return v;
+}
+
+static void free_io(void **v, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Compile, round-trip through the file format, run both ways, compare. */
+START_TEST(test_compile_roundtrip_run)
+{
+	const char *rel = all_models[_i];
+	struct npu_compiled_model *m = compile_file(rel, NULL), *l;
+	const struct npu_graph *g;
+	void *file;
+	size_t len;
+	char err[512];
+	void **in, **out_npu, **out_cpu;
+	int ret;
+
+	ck_assert_int_eq(npu_model_serialize(m, &file, &len), 0);
+	ret = npu_model_load(file, len, &l, err, sizeof(err));
+	ck_assert_msg(ret == 0, "%s: reload: %s", rel, err);
+	free(file);
+
+	/* The loaded model is the compiled one. */
+	ck_assert_uint_eq(l->graph->num_ops, m->graph->num_ops);
+	ck_assert_uint_eq(l->graph->num_tensors, m->graph->num_tensors);
+	ck_assert_uint_eq(l->num_segments, m->num_segments);
+	ck_assert_uint_eq(l->arena_size, m->arena_size);
+	ck_assert_uint_eq(l->weights_size, m->weights_size);
+	ck_assert_uint_eq(l->activation_bytes, m->activation_bytes);
+	ck_assert_uint_eq(l->peak_live_bytes, m->peak_live_bytes);
+	if (m->weights_size)
+		ck_assert(!memcmp(l->weights, m->weights, m->weights_size));
+	for (uint32_t i = 0; i < m->graph->num_ops; i++) {
+		ck_assert_int_eq(l->op_segment[i], m->op_segment[i]);
+		ck_assert_int_eq(l->graph->ops[i].builtin, m->graph->ops[i].builtin);
+		ck_assert(!memcmp(&l->graph->ops[i].options, &m->graph->ops[i].options,
+				  sizeof(union npu_op_options)));
+		if (m->op_segment[i] < 0)
+			ck_assert_str_eq(l->op_reason[i], m->op_reason[i]);
+	}
+	for (uint32_t s = 0; s < m->num_segments; s++) {
+		ck_assert_uint_eq(l->segments[s].stream_size, m->segments[s].stream_size);
+		ck_assert(!memcmp(l->segments[s].stream, m->segments[s].stream,
+				  m->segments[s].stream_size));
+		ck_assert_uint_eq(l->segments[s].num_relocs, m->segments[s].num_relocs);
+	}
+	for (uint32_t t = 0; t < m->graph->num_tensors; t++) {
+		ck_assert_str_eq(l->graph->tensors[t].name, m->graph->tensors[t].name);
+		ck_assert_uint_eq(l->tensor_arena_offset[t], m->tensor_arena_offset[t]);
+		if (m->graph->tensors[t].data)
+			ck_assert(!memcmp(l->graph->tensors[t].data, m->graph->tensors[t].data,
+					  m->graph->tensors[t].bytes));
+	}
+	npu_compiled_model_free(m);
+
+	/* Run the loaded model: NPU streams + CPU ops vs. all CPU. */
+	g = l->graph;
+	in = alloc_io(g, g->inputs, g->num_inputs);
+	out_npu = alloc_io(g, g->outputs, g->num_outputs);
+	out_cpu = alloc_io(g, g->outputs, g->num_outputs);
+	fill_inputs(g, 42u + (uint32_t)_i, in);
+	run_mixed(l, in, out_npu);
+	run_cpu(g, in, out_cpu);
+	for (uint32_t i = 0; i < g->num_outputs; i++) {
+		const uint8_t *o = out_npu[i];
+		size_t n = g->tensors[g->outputs[i]].bytes, distinct = 0;
+
+		ck_assert_msg(!memcmp(out_npu[i], out_cpu[i], n),
+			      "%s: output %u differs between NPU streams and CPU", rel, i);
+		for (size_t b = 1; b < n; b++)
+			distinct += o[b] != o[0];
+		if (getenv("NPU_TEST_VERBOSE"))
+			printf("%s: output %u: %zu bytes, %zu differ from the first, first bytes %d %d %d\n",
+			       rel, i, n, distinct, o[0], n > 1 ? o[1] : 0, n > 2 ? o[2] : 0);
+	}
+	free_io(in, g->num_inputs);
+	free_io(out_npu, g->num_outputs);
+	free_io(out_cpu, g->num_outputs);
+	npu_compiled_model_free(l);
+}
+END_TEST
+
+static void *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	void *buf;
+	long n;
+
+	ck_assert_msg(f, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+START_TEST(test_person_detect_golden)
+{
+	static const char *const cases[] = { "person", "no_person" };
+	static const int8_t expect[2][2] = { { -113, 113 }, { 57, -57 } };
+	struct npu_compiled_model *m = compile_file("tflm/person_detect.tflite", NULL);
+	char path[256];
+	size_t len;
+	int8_t out[2];
+	void *outs[1] = { out };
+
+	for (int c = 0; c < 2; c++) {
+		void *in;
+
+		snprintf(path, sizeof(path), MODELS "/golden/person_detect.%s.in0.bin", cases[c]);
+		in = read_file(path, &len);
+		ck_assert_uint_eq(len, 96 * 96);
+		run_mixed(m, &in, outs);
+		ck_assert_msg(out[0] == expect[c][0] && out[1] == expect[c][1],
+			      "%s: got [%d, %d]", cases[c], out[0], out[1]);
+		free(in);
+	}
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+START_TEST(test_person_detect_placement)
+{
+	struct npu_compiled_model *m = compile_file("tflm/person_detect.tflite", NULL);
+	const struct npu_graph *g = m->graph;
+
+	ck_assert_uint_eq(m->num_segments, 1);
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		if (g->ops[i].builtin == NPU_BUILTIN_SOFTMAX) {
+			ck_assert_int_eq(m->op_segment[i], -1);
+			ck_assert_str_eq(m->op_reason[i], "SOFTMAX is not an NPU op");
+		} else {
+			ck_assert_msg(m->op_segment[i] == 0, "op %u (%s) on the CPU: %s", i,
+				      npu_op_name(g->ops[i].builtin), m->op_reason[i]);
+			ck_assert_ptr_null(m->op_reason[i]);
+		}
+	}
+	ck_assert_uint_eq(m->segments[0].num_ops, 30);
+	ck_assert_uint_gt(m->segments[0].macs, 7000000);
+	ck_assert_uint_gt(m->segments[0].cycles, 0);
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+START_TEST(test_forced_cpu)
+{
+	uint32_t force[] = { 10 };
+	struct npu_compile_options opt = { .num_force_cpu = 1, .force_cpu = force };
+	struct npu_compiled_model *m = compile_file("tflm/person_detect.tflite", &opt);
+
+	ck_assert_int_eq(m->op_segment[10], -1);
+	ck_assert_str_eq(m->op_reason[10], "CONV_2D: placed on the CPU on request");
+	ck_assert_uint_eq(m->num_segments, 2);
+	ck_assert_uint_eq(m->segments[0].num_ops, 10);
+	ck_assert_uint_eq(m->segments[1].first_op, 11);
+	npu_compiled_model_free(m);
+
+	opt = (struct npu_compile_options){ .flags = NPU_COMPILE_CPU_ONLY };
+	m = compile_file("tflm/hello_world_int8.tflite", &opt);
+	ck_assert_uint_eq(m->num_segments, 0);
+	for (uint32_t i = 0; i < m->graph->num_ops; i++)
+		ck_assert_int_eq(m->op_segment[i], -1);
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+START_TEST(test_limit_reasons)
+{
+	struct npu_compiled_model *m;
+	struct npu_graph *g;
+	char err[256];
+	uint32_t conv = UINT32_MAX, dw = UINT32_MAX;
+
+	ck_assert_int_eq(npu_tflite_load_file(MODELS "/tflm/person_detect.tflite", &g, err,
+					      sizeof(err)), 0);
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		if (g->ops[i].builtin == NPU_BUILTIN_CONV_2D && conv == UINT32_MAX)
+			conv = i;
+		if (g->ops[i].builtin == NPU_BUILTIN_DEPTHWISE_CONV_2D && i > 0 && dw == UINT32_MAX)
+			dw = i;
+	}
+	g->ops[conv].options.conv.stride_w = 5;
+	g->ops[dw].options.conv.dilation_h = 6;
+	ck_assert_int_eq(npu_compile(g, NULL, &m, err, sizeof(err)), 0);
+	ck_assert_int_eq(m->op_segment[conv], -1);
+	ck_assert_str_eq(m->op_reason[conv], "CONV_2D: stride 5 exceeds the NPU limit of 4");
+	ck_assert_int_eq(m->op_segment[dw], -1);
+	ck_assert_str_eq(m->op_reason[dw],
+			 "DEPTHWISE_CONV_2D: dilation 6 exceeds the NPU limit of 4");
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+/* Arena reuse: smaller than the sum, no smaller than the largest live set,
+ * and no two tensors live at the same time share a byte. */
+START_TEST(test_arena)
+{
+	static const char *const files[] = {
+		"tflm/person_detect.tflite", "tflm/mobilenet_v2_quantized_1x3x224x224.tflite",
+		"tflm/keyword_scrambled_8bit.tflite",
+	};
+	struct npu_compiled_model *m = compile_file(files[_i], NULL);
+	const struct npu_graph *g = m->graph;
+	uint32_t nt = g->num_tensors;
+	int64_t *first = malloc(nt * sizeof(int64_t)), *last = malloc(nt * sizeof(int64_t));
+
+	ck_assert_uint_lt(m->arena_size, m->activation_bytes);
+	ck_assert_uint_ge(m->arena_size, m->peak_live_bytes);
+	for (uint32_t t = 0; t < nt; t++) {
+		first[t] = INT64_MAX;
+		last[t] = INT64_MIN;
+	}
+	for (uint32_t i = 0; i < g->num_ops; i++)
+		for (uint32_t j = 0; j < g->ops[i].num_inputs + g->ops[i].num_outputs; j++) {
+			int32_t t = j < g->ops[i].num_inputs ? g->ops[i].inputs[j] :
+				    g->ops[i].outputs[j - g->ops[i].num_inputs];
+
+			if (t < 0)
+				continue;
+			first[t] = first[t] < i ? first[t] : i;
+			last[t] = last[t] > i ? last[t] : i;
+		}
+	for (uint32_t i = 0; i < g->num_inputs; i++)
+		first[g->inputs[i]] = -1;
+	for (uint32_t i = 0; i < g->num_outputs; i++)
+		last[g->outputs[i]] = g->num_ops;
+	for (uint32_t t = 0; t < nt; t++) {
+		if (g->tensors[t].is_variable) {
+			first[t] = -1;
+			last[t] = g->num_ops;
+		}
+	}
+	for (uint32_t a = 0; a < nt; a++) {
+		uint64_t ao = m->tensor_arena_offset[a];
+
+		if (ao == NPU_MF_NONE)
+			continue;
+		ck_assert(!g->tensors[a].data || g->tensors[a].is_variable);
+		ck_assert_uint_le(ao + g->tensors[a].bytes, m->arena_size);
+		for (uint32_t b = a + 1; b < nt; b++) {
+			uint64_t bo = m->tensor_arena_offset[b];
+
+			if (bo == NPU_MF_NONE || last[a] < first[b] || last[b] < first[a])
+				continue;
+			ck_assert_msg(ao + g->tensors[a].bytes <= bo || bo + g->tensors[b].bytes <= ao,
+				      "tensors %u and %u are live together but overlap", a, b);
+		}
+	}
+	free(first);
+	free(last);
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+/* ---- damaged .npu files ---- */
+
+static void *compiled_bytes(const char *rel, size_t *len)
+{
+	struct npu_compiled_model *m = compile_file(rel, NULL);
+	void *buf;
+
+	ck_assert_int_eq(npu_model_serialize(m, &buf, len), 0);
+	npu_compiled_model_free(m);
+	return buf;
+}
+
+/* Fix the CRC after a deliberate change, so the deeper checks are reached. */
+static void fix_crc(uint8_t *buf, size_t len)
+{
+	struct npu_mf_header h;
+
+	memcpy(&h, buf, sizeof(h));
+	memset(buf + offsetof(struct npu_mf_header, crc32), 0, 4);
+	h.crc32 = npu_fw_crc32(0, buf, len);
+	memcpy(buf + offsetof(struct npu_mf_header, crc32), &h.crc32, 4);
+}
+
+static struct npu_mf_section *section(uint8_t *buf, uint32_t type)
+{
+	struct npu_mf_header h;
+
+	memcpy(&h, buf, sizeof(h));
+	for (uint32_t i = 0; i < h.num_sections; i++) {
+		struct npu_mf_section *s = (struct npu_mf_section *)(buf + h.section_table_offset) + i;
+
+		if (s->type == type)
+			return s;
+	}
+	ck_abort_msg("no section %u", type);
+	return NULL;
+}
+
+static void expect_load_error(const void *buf, size_t len, int code, const char *needle)
+{
+	struct npu_compiled_model *m = (struct npu_compiled_model *)1;
+	char err[512];
+	int ret = npu_model_load(buf, len, &m, err, sizeof(err));
+
+	ck_assert_msg(ret == code, "expected %d, got %d (%s)", code, ret, ret ? err : "");
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err, needle), "message \"%s\" lacks \"%s\"", err, needle);
+}
+
+START_TEST(test_damaged_header)
+{
+	size_t len;
+	uint8_t *buf = compiled_bytes("tflm/person_detect.tflite", &len);
+	uint8_t *copy = malloc(len);
+
+	expect_load_error(buf, 10, -EINVAL, "smaller than the 64-byte header");
+	expect_load_error(buf, len - 100, -EINVAL, "truncated?");
+
+	memcpy(copy, buf, len);
+	copy[0] = 'X';
+	expect_load_error(copy, len, -EINVAL, "bad magic");
+
+	memcpy(copy, buf, len);
+	copy[8] = 2;	/* version_major */
+	expect_load_error(copy, len, -ENOTSUP, "format version 2.0 is not supported");
+
+	memcpy(copy, buf, len);
+	copy[len / 2] ^= 0x40;
+	expect_load_error(copy, len, -EINVAL, "checksum mismatch");
+
+	free(copy);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_damaged_sections)
+{
+	size_t len;
+	uint8_t *orig = compiled_bytes("tflm/person_detect.tflite", &len);
+	uint8_t *buf = malloc(len);
+	struct npu_mf_section *s;
+
+	memcpy(buf, orig, len);
+	s = section(buf, NPU_MF_SECT_WEIGHTS);
+	s->size = len;
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "section WEIGHTS");
+	expect_load_error(buf, len, -EINVAL, "runs past the end of the");
+
+	memcpy(buf, orig, len);
+	s = section(buf, NPU_MF_SECT_OPS);
+	s->offset += 8;
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "is not 64-byte aligned");
+
+	memcpy(buf, orig, len);
+	section(buf, NPU_MF_SECT_TENSORS)->offset = section(buf, NPU_MF_SECT_OPS)->offset;
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "overlap");
+
+	memcpy(buf, orig, len);
+	section(buf, NPU_MF_SECT_BLOBS)->type = 99;
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "unknown type 99");
+	free(buf);
+	free(orig);
+}
+END_TEST
+
+START_TEST(test_damaged_records)
+{
+	size_t len;
+	uint8_t *orig = compiled_bytes("tflm/person_detect.tflite", &len);
+	uint8_t *buf = malloc(len);
+	struct npu_mf_tensor *t;
+	struct npu_mf_op *op;
+	struct npu_mf_segment *seg;
+	struct npu_mf_reloc *rl;
+	int32_t *idx;
+
+	/* Tensor index of an op input out of range. */
+	memcpy(buf, orig, len);
+	op = (struct npu_mf_op *)(buf + section(buf, NPU_MF_SECT_OPS)->offset) + 2;
+	idx = (int32_t *)(buf + section(buf, NPU_MF_SECT_INDICES)->offset) + op->inputs_index;
+	idx[0] = 1000;
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "input 0 is tensor 1000 but the subgraph has 89 tensors");
+
+	/* Op order broken: a cycle. */
+	memcpy(buf, orig, len);
+	op = (struct npu_mf_op *)(buf + section(buf, NPU_MF_SECT_OPS)->offset);
+	idx = (int32_t *)(buf + section(buf, NPU_MF_SECT_INDICES)->offset);
+	idx[op[0].inputs_index] = idx[op[1].outputs_index];
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "the graph is cyclic");
+
+	/* Name string not terminated: the last string loses its NUL. */
+	memcpy(buf, orig, len);
+	{
+		struct npu_mf_section *ss = section(buf, NPU_MF_SECT_STRINGS);
+
+		buf[ss->offset + ss->size - 1] = 'x';
+	}
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "is not NUL-terminated");
+
+	/* Constant data outside WEIGHTS. */
+	memcpy(buf, orig, len);
+	t = (struct npu_mf_tensor *)(buf + section(buf, NPU_MF_SECT_TENSORS)->offset);
+	for (uint32_t i = 0;; i++)
+		if (t[i].data_offset != NPU_MF_NONE) {
+			t[i].data_offset = 1ull << 40;
+			break;
+		}
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "outside WEIGHTS");
+
+	/* Shape changed: constant size no longer matches. */
+	memcpy(buf, orig, len);
+	t = (struct npu_mf_tensor *)(buf + section(buf, NPU_MF_SECT_TENSORS)->offset);
+	for (uint32_t i = 0;; i++)
+		if (t[i].data_offset != NPU_MF_NONE && t[i].rank == 4) {
+			t[i].shape[3]++;
+			t[i].quant_count = 1;	/* keep per-channel consistent */
+			break;
+		}
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "but its shape needs");
+
+	/* Activation outside the arena. */
+	memcpy(buf, orig, len);
+	t = (struct npu_mf_tensor *)(buf + section(buf, NPU_MF_SECT_TENSORS)->offset);
+	for (uint32_t i = 0;; i++)
+		if (t[i].arena_offset != NPU_MF_NONE) {
+			t[i].arena_offset = 1ull << 30;
+			break;
+		}
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "outside the 55296-byte arena");
+
+	/* Segment op range disagreeing with the placements. */
+	memcpy(buf, orig, len);
+	seg = (struct npu_mf_segment *)(buf + section(buf, NPU_MF_SECT_SEGMENTS)->offset);
+	seg->num_ops = 31;
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "placement disagrees");
+
+	/* Command stream damaged: unknown opcode in the second command. */
+	memcpy(buf, orig, len);
+	seg = (struct npu_mf_segment *)(buf + section(buf, NPU_MF_SECT_SEGMENTS)->offset);
+	{
+		uint8_t *cs = buf + section(buf, NPU_MF_SECT_STREAMS)->offset + seg->stream_offset;
+		uint32_t w0, w1;
+
+		memcpy(&w0, cs, 4);
+		w1 = (w0 & 0xffff0000u) | 0x7777;	/* keep the length, bad opcode */
+		memcpy(cs + 4 * NPU_CS_HDR_WORDS(w0), &w1, 2);
+	}
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "segment 0: command stream rejected at command 1");
+
+	/* Relocation outside its stream, and pointing past the weights. */
+	memcpy(buf, orig, len);
+	rl = (struct npu_mf_reloc *)(buf + section(buf, NPU_MF_SECT_RELOCS)->offset);
+	rl[3].offset = 1u << 24;
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "relocation 3 at offset 16777216 is outside its");
+	memcpy(buf, orig, len);
+	rl = (struct npu_mf_reloc *)(buf + section(buf, NPU_MF_SECT_RELOCS)->offset);
+	for (uint32_t i = 0;; i++)
+		if (rl[i].kind == NPU_MF_RELOC_WEIGHTS) {
+			rl[i].addend = 1ull << 40;
+			break;
+		}
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "points outside the");
+	free(buf);
+	free(orig);
+}
+END_TEST
+
+/* Random damage with the CRC fixed: never a crash, always a message. */
+START_TEST(test_random_damage)
+{
+	size_t len;
+	uint8_t *orig = compiled_bytes("tflm/hello_world_int8.tflite", &len);
+	uint8_t *buf = malloc(len);
+	unsigned int seed = 7, loaded = 0;
+
+	for (int iter = 0; iter < 1500; iter++) {
+		struct npu_compiled_model *m;
+		char err[512];
+
+		memcpy(buf, orig, len);
+		for (int k = 0; k < 1 + iter % 4; k++)
+			buf[64 + rand_r(&seed) % (len - 64)] = (uint8_t)rand_r(&seed);
+		fix_crc(buf, len);
+		if (npu_model_load(buf, len, &m, err, sizeof(err)) == 0) {
+			loaded++;
+			npu_compiled_model_free(m);
+		} else {
+			ck_assert(err[0]);
+		}
+	}
+	(void)loaded;	/* damage to padding or statistics is harmless */
+	free(buf);
+	free(orig);
+}
+END_TEST
+
+static Suite *compile_suite(void)
+{
+	Suite *s = suite_create("compile");
+	TCase *tc = tcase_create("models");
+
+	tcase_add_loop_test(tc, test_compile_roundtrip_run, 0,
+			    (int)(sizeof(all_models) / sizeof(all_models[0])));
+	tcase_add_test(tc, test_person_detect_golden);
+	tcase_add_test(tc, test_person_detect_placement);
+	tcase_add_test(tc, test_forced_cpu);
+	tcase_add_test(tc, test_limit_reasons);
+	tcase_add_loop_test(tc, test_arena, 0, 3);
+	tcase_set_timeout(tc, 300);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("damaged");
+	tcase_add_test(tc, test_damaged_header);
+	tcase_add_test(tc, test_damaged_sections);
+	tcase_add_test(tc, test_damaged_records);
+	tcase_add_test(tc, test_random_damage);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(compile_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
