@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Data movement: PAD, TRANSPOSE, CONCATENATION (one input), STRIDED_SLICE,
+ * COPY.  Element size comes from the tensors' dtype; no arithmetic on
+ * values, so these are exact for every type.
+ */
+#include "fw_internal.h"
+
+static inline void copy_elem(uint8_t *dst, const uint8_t *src, uint32_t es)
+{
+	switch (es) {
+	case 1:
+		*dst = *src;
+		break;
+	default:
+		fw_memcpy(dst, src, es);
+		break;
+	}
+}
+
+/* Row-major element strides of a 5-D shape. */
+static void strides5(const struct fw_shape5 *s, uint32_t *st)
+{
+	uint32_t acc = 1;
+	int i;
+
+	for (i = NPU_CS_MAX_DIMS - 1; i >= 0; i--) {
+		st[i] = acc;
+		acc *= s->d[i];
+	}
+}
+
+void npu_op_pad(const struct npu_pad_params *p, const void *in, void *out)
+{
+	const uint32_t es = npu_dtype_size(p->input.dtype);
+	const uint32_t lead = NPU_CS_MAX_DIMS - p->input.rank;
+	struct fw_shape5 is, os;
+	uint32_t ost[NPU_CS_MAX_DIMS], before[NPU_CS_MAX_DIMS];
+	uint32_t i0, i1, i2, i3, i4, i, n, k = 0;
+	uint8_t *o = out;
+	const uint8_t *src = in;
+
+	fw_shape5(&p->input, &is);
+	fw_shape5(&p->output, &os);
+	strides5(&os, ost);
+	for (i = 0; i < NPU_CS_MAX_DIMS; i++)
+		before[i] = i < lead ? 0 : p->before[i - lead];
+
+	/* Fill with the pad value (little-endian element image)... */
+	n = (uint32_t)npu_tensor_elems(&p->output);
+	for (i = 0; i < n; i++) {
+		uint32_t b;
+
+		for (b = 0; b < es; b++)
+			o[i * es + b] = (uint8_t)((uint32_t)p->pad_value >>
+						  (8 * b));
+	}
+	/* ...then place the input rows. */
+	for (i0 = 0; i0 < is.d[0]; i0++)
+	for (i1 = 0; i1 < is.d[1]; i1++)
+	for (i2 = 0; i2 < is.d[2]; i2++)
+	for (i3 = 0; i3 < is.d[3]; i3++) {
+		uint32_t dst = (i0 + before[0]) * ost[0] +
+			       (i1 + before[1]) * ost[1] +
+			       (i2 + before[2]) * ost[2] +
+			       (i3 + before[3]) * ost[3] + before[4];
+
+		for (i4 = 0; i4 < is.d[4]; i4++, k++)
+			copy_elem(o + (dst + i4) * es, src + k * es, es);
+	}
+}
+
+void npu_op_transpose(const struct npu_transpose_params *p, const void *in,
+		      void *out)
+{
+	const uint32_t es = npu_dtype_size(p->input.dtype);
+	const uint32_t lead = NPU_CS_MAX_DIMS - p->input.rank;
+	struct fw_shape5 is, os;
+	uint32_t ist[NPU_CS_MAX_DIMS], st[NPU_CS_MAX_DIMS];
+	uint32_t i, i0, i1, i2, i3, i4, k = 0;
+	uint8_t *o = out;
+	const uint8_t *src = in;
+
+	fw_shape5(&p->input, &is);
+	fw_shape5(&p->output, &os);
+	strides5(&is, ist);
+	/* st[i]: input stride of output dimension i. */
+	for (i = 0; i < NPU_CS_MAX_DIMS; i++)
+		st[i] = i < lead ? 0 : ist[lead + p->perm[i - lead]];
+
+	for (i0 = 0; i0 < os.d[0]; i0++)
+	for (i1 = 0; i1 < os.d[1]; i1++)
+	for (i2 = 0; i2 < os.d[2]; i2++)
+	for (i3 = 0; i3 < os.d[3]; i3++) {
+		uint32_t s = i0 * st[0] + i1 * st[1] + i2 * st[2] +
+			     i3 * st[3];
+
+		for (i4 = 0; i4 < os.d[4]; i4++, k++)
+			copy_elem(o + k * es, src + (s + i4 * st[4]) * es, es);
+	}
+}
+
+void npu_op_concat(const struct npu_concat_params *p, const void *in,
+		   void *out)
+{
+	const uint32_t es = npu_dtype_size(p->input.dtype);
+	uint32_t outer = 1, inner = es, i;
+	uint32_t in_ax = p->input.dims[p->axis], out_ax = p->output.dims[p->axis];
+	uint8_t *o = out;
+	const uint8_t *src = in;
+
+	for (i = 0; i < p->axis; i++)
+		outer *= p->input.dims[i];
+	for (i = p->axis + 1; i < p->input.rank; i++)
+		inner *= p->input.dims[i];
+	for (i = 0; i < outer; i++)
+		fw_memcpy(o + ((uint64_t)i * out_ax + p->offset) * inner,
+			  src + (uint64_t)i * in_ax * inner,
+			  (size_t)in_ax * inner);
+}
+
+void npu_op_strided_slice(const struct npu_slice_params *p, const void *in,
+			  void *out)
+{
+	const uint32_t es = npu_dtype_size(p->input.dtype);
+	const uint32_t lead = NPU_CS_MAX_DIMS - p->input.rank;
+	struct fw_shape5 is, os;
+	uint32_t ist[NPU_CS_MAX_DIMS];
+	int32_t begin[NPU_CS_MAX_DIMS], step[NPU_CS_MAX_DIMS];
+	uint32_t i, i0, i1, i2, i3, i4, k = 0;
+	uint8_t *o = out;
+	const uint8_t *src = in;
+
+	fw_shape5(&p->input, &is);
+	fw_shape5(&p->output, &os);
+	strides5(&is, ist);
+	for (i = 0; i < NPU_CS_MAX_DIMS; i++) {
+		begin[i] = i < lead ? 0 : p->begin[i - lead];
+		step[i] = i < lead ? 1 : p->strides[i - lead];
+	}
+
+	for (i0 = 0; i0 < os.d[0]; i0++)
+	for (i1 = 0; i1 < os.d[1]; i1++)
+	for (i2 = 0; i2 < os.d[2]; i2++)
+	for (i3 = 0; i3 < os.d[3]; i3++) {
+		int32_t s = (begin[0] + (int32_t)i0 * step[0]) * (int32_t)ist[0] +
+			    (begin[1] + (int32_t)i1 * step[1]) * (int32_t)ist[1] +
+			    (begin[2] + (int32_t)i2 * step[2]) * (int32_t)ist[2] +
+			    (begin[3] + (int32_t)i3 * step[3]) * (int32_t)ist[3];
+
+		for (i4 = 0; i4 < os.d[4]; i4++, k++) {
+			int32_t e = s + begin[4] + (int32_t)i4 * step[4];
+
+			copy_elem(o + k * es, src + (uint32_t)e * es, es);
+		}
+	}
+}
+
+void npu_op_copy(const struct npu_copy_params *p, const void *in, void *out)
+{
+	fw_memcpy(out, in, (size_t)npu_tensor_bytes(&p->input));
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Pooling and reduction: AVERAGE_POOL_2D, MAX_POOL_2D, MEAN.
+ * Bit-exact with TFLite's reference_integer_ops::AveragePool/MaxPool/Mean.
+ */
+#include "fw_internal.h"
+
+static inline int32_t imax(int32_t a, int32_t b)
+{
+	return a > b ? a : b;
+}
+
+static inline int32_t imin(int32_t a, int32_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Round-half-away-from-zero integer division, as TFLite's pools and Mean
+ * (32-bit only: no 64-bit divide on the device). */
+static inline int32_t round_div(int32_t acc, int32_t n)
+{
+	return acc > 0 ? (int32_t)((uint32_t)acc + (uint32_t)(n / 2)) / n :
+			 (int32_t)((uint32_t)acc - (uint32_t)(n / 2)) / n;
+}
+
+#define POOL_BODY(T, AVG, INIT)						\
+	const uint32_t n = p->input.dims[0], ih = p->input.dims[1];	\
+	const uint32_t iw = p->input.dims[2], ch = p->input.dims[3];	\
+	const uint32_t oh = p->output.dims[1], ow = p->output.dims[2];	\
+	uint32_t b, oy, ox, c;						\
+	for (b = 0; b < n; b++)						\
+	for (oy = 0; oy < oh; oy++)					\
+	for (ox = 0; ox < ow; ox++)					\
+	for (c = 0; c < ch; c++) {					\
+		const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left; \
+		const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top; \
+		const int32_t fx0 = imax(0, -x0);			\
+		const int32_t fx1 = imin(p->filter_w, (int32_t)iw - x0);	\
+		const int32_t fy0 = imax(0, -y0);			\
+		const int32_t fy1 = imin(p->filter_h, (int32_t)ih - y0);	\
+		int32_t acc = INIT, count = 0, fy, fx;			\
+		for (fy = fy0; fy < fy1; fy++)				\
+			for (fx = fx0; fx < fx1; fx++) {		\
+				const int32_t v = in[((b * ih +		\
+					(uint32_t)(y0 + fy)) * iw +	\
+					(uint32_t)(x0 + fx)) * ch + c];	\
+				if (AVG)				\
+					acc += v;			\
+				else if (v > acc)			\
+					acc = v;			\
+				count++;				\
+			}						\
+		if (AVG)						\
+			acc = count ? round_div(acc, count) : 0;	\
+		out[((b * oh + oy) * ow + ox) * ch + c] =		\
+			(T)fw_clamp(acc, p->act_min, p->act_max);	\
+	}
+
+void npu_op_avg_pool_s8(const struct npu_pool_params *p, const int8_t *in,
+			int8_t *out)
+{
+	POOL_BODY(int8_t, 1, 0)
+}
+
+void npu_op_avg_pool_s16(const struct npu_pool_params *p, const int16_t *in,
+			 int16_t *out)
+{
+	POOL_BODY(int16_t, 1, 0)
+}
+
+void npu_op_max_pool_s8(const struct npu_pool_params *p, const int8_t *in,
+			int8_t *out)
+{
+	POOL_BODY(int8_t, 0, NPU_FW_S8_MIN)
+}
+
+void npu_op_max_pool_s16(const struct npu_pool_params *p, const int16_t *in,
+			 int16_t *out)
+{
+	POOL_BODY(int16_t, 0, NPU_FW_S16_MIN)
+}
+
+void npu_op_mean_s8(const struct npu_mean_params *p, const int8_t *in,
+		    int8_t *out)
+{
+	const uint32_t n = p->input.dims[0], h = p->input.dims[1];
+	const uint32_t w = p->input.dims[2], ch = p->input.dims[3];
+	const int32_t count = (int32_t)(h * w);
+	uint32_t b, c, i;
+
+	for (b = 0; b < n; b++) {
+		for (c = 0; c < ch; c++) {
+			uint32_t acc = 0;
+			int32_t v;
+
+			for (i = 0; i < h * w; i++)
+				acc += (uint32_t)((int32_t)in[(b * h * w + i) *
+							      ch + c] -
+						  p->input.zero_point);
+			v = npu_fw_mbqm((int32_t)acc, p->multiplier, p->shift);
+			v = round_div(v, count);
+			v = (int32_t)((uint32_t)v +
+				      (uint32_t)p->output.zero_point);
+			out[b * ch + c] = (int8_t)fw_clamp(v, NPU_FW_S8_MIN,
+							   NPU_FW_S8_MAX);
+		}
+	}
+}

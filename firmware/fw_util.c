@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Freestanding utilities: memory helpers, TFLite's fixed-point arithmetic,
+ * tensor helpers, CRC-32.
+ */
+#include "fw_internal.h"
+
+void fw_memcpy(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	while (n--)
+		*d++ = *s++;
+}
+
+void fw_memset(void *dst, int c, size_t n)
+{
+	uint8_t *d = dst;
+
+	while (n--)
+		*d++ = (uint8_t)c;
+}
+
+int fw_memcmp(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x < *y ? -1 : 1;
+	return 0;
+}
+
+uint64_t fw_div_u64(uint64_t n, uint32_t d)
+{
+	uint64_t q = 0, r = 0;
+	int i;
+
+	for (i = 63; i >= 0; i--) {
+		r = (r << 1) | ((n >> i) & 1);
+		if (r >= d) {
+			r -= d;
+			q |= 1ull << i;
+		}
+	}
+	return q;
+}
+
+/* ---- TFLite / gemmlowp fixed point (default double rounding) ---- */
+
+int32_t npu_fw_srdhm(int32_t a, int32_t b)
+{
+	int64_t ab, v;
+	int32_t nudge;
+
+	if (a == b && a == NPU_FW_S32_MIN)
+		return NPU_FW_S32_MAX;
+	ab = (int64_t)a * (int64_t)b;
+	nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+	v = ab + nudge;
+	/* C division truncates towards zero: v / 2^31 without a divide. */
+	if (v < 0)
+		v += (1ll << 31) - 1;
+	return (int32_t)(v >> 31);
+}
+
+int32_t npu_fw_rdivpot(int32_t x, int exponent)
+{
+	int64_t mask, remainder, threshold;
+
+	if (exponent <= 0)
+		return x;
+	if (exponent > 31)
+		exponent = 31;
+	mask = (1ll << exponent) - 1;
+	remainder = (int64_t)x & mask;
+	threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+	return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+int32_t npu_fw_mbqm(int32_t x, int32_t multiplier, int shift)
+{
+	int left, right;
+
+	/* TFLite asserts -31..30; the device clamps hostile values. */
+	if (shift > 31)
+		shift = 31;
+	if (shift < -31)
+		shift = -31;
+	left = shift > 0 ? shift : 0;
+	right = shift > 0 ? 0 : -shift;
+	/* x * (1 << left) with two's-complement wrap, as the reference. */
+	return npu_fw_rdivpot(npu_fw_srdhm((int32_t)((uint32_t)x << left),
+					   multiplier), right);
+}
+
+int32_t npu_fw_mbqm64(int64_t x, int32_t multiplier, int shift)
+{
+	int32_t reduced;
+	int total_shift;
+	uint64_t v;
+
+	if (shift > 14)
+		shift = 14;
+	if (shift < -31)
+		shift = -31;
+	reduced = multiplier < 0x7fff0000 ?
+		  (int32_t)(((int64_t)multiplier + (1 << 15)) >> 16) : 0x7fff;
+	total_shift = 15 - shift;
+	/* Wrapping multiply: hostile biases must not be undefined behaviour. */
+	v = (uint64_t)x * (uint64_t)(int64_t)reduced +
+	    (1ull << (total_shift - 1));
+	return (int32_t)((int64_t)v >> total_shift);
+}
+
+/* ---- tensors ---- */
+
+uint32_t npu_dtype_size(uint32_t dtype)
+{
+	switch (dtype) {
+	case NPU_DTYPE_INT8:
+	case NPU_DTYPE_UINT8:
+		return 1;
+	case NPU_DTYPE_INT16:
+		return 2;
+	case NPU_DTYPE_INT32:
+		return 4;
+	case NPU_DTYPE_INT64:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+uint64_t npu_tensor_elems(const struct npu_tensor *t)
+{
+	uint64_t n = 1;
+	uint32_t i;
+
+	for (i = 0; i < t->rank && i < NPU_CS_MAX_DIMS; i++)
+		n *= t->dims[i];
+	return n;
+}
+
+uint64_t npu_tensor_bytes(const struct npu_tensor *t)
+{
+	return npu_tensor_elems(t) * npu_dtype_size(t->dtype);
+}
+
+void npu_tensor_set(struct npu_tensor *t, uint64_t addr, uint8_t dtype,
+		    int32_t zero_point, uint32_t rank, const uint32_t *dims)
+{
+	uint32_t i;
+
+	fw_memset(t, 0, sizeof(*t));
+	t->addr = addr;
+	t->dtype = dtype;
+	t->zero_point = zero_point;
+	if (rank > NPU_CS_MAX_DIMS)
+		rank = NPU_CS_MAX_DIMS;
+	t->rank = (uint8_t)rank;
+	for (i = 0; i < rank; i++)
+		t->dims[i] = dims[i];
+}
+
+void fw_shape5(const struct npu_tensor *t, struct fw_shape5 *s)
+{
+	uint32_t i, lead = NPU_CS_MAX_DIMS - t->rank;
+
+	for (i = 0; i < NPU_CS_MAX_DIMS; i++)
+		s->d[i] = i < lead ? 1 : t->dims[i - lead];
+}
+
+/* ---- CRC-32 (IEEE 802.3, reflected, as zlib) ---- */
+
+uint32_t npu_fw_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	int k;
+
+	crc = ~crc;
+	while (len--) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+	}
+	return ~crc;
+}

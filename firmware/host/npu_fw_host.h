@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host-only helpers of the firmware library (libnpufw.a): parameter
+ * preparation from float scales, exactly as TFLite's Prepare() functions,
+ * LUT generation, and the firmware-image builder.  Floating point is
+ * allowed here; none of this is part of the device image.  The compiler
+ * and the CPU fallback both use these so that both paths get identical
+ * integer parameters.
+ */
+#ifndef NPU_FW_HOST_H
+#define NPU_FW_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "npu_fw.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* TFLite QuantizeMultiplier(): Q31 multiplier and shift (left if > 0). */
+void npu_host_quantize_multiplier(double real, int32_t *multiplier,
+				  int *shift);
+
+/* Fused activations, as TFLite's CalculateActivationRangeQuantized(). */
+enum npu_host_act {
+	NPU_HOST_ACT_NONE,
+	NPU_HOST_ACT_RELU,
+	NPU_HOST_ACT_RELU_N1_TO_1,
+	NPU_HOST_ACT_RELU6,
+};
+
+void npu_host_activation_range(enum npu_host_act act, float scale,
+			       int32_t zero_point, uint32_t dtype,
+			       int32_t *act_min, int32_t *act_max);
+
+/* Per-channel (n_filter_scales == channels) or per-tensor (1) conv/fc
+ * output multipliers: in_scale * filter_scale[c] / out_scale in double, as
+ * TFLite's PopulateConvolutionQuantizationParams(). */
+void npu_host_conv_multipliers(float in_scale, const float *filter_scales,
+			       uint32_t n_filter_scales, float out_scale,
+			       uint32_t channels, int32_t *mult, int32_t *shift);
+
+/* Per-tensor FULLY_CONNECTED multiplier: TFLite's
+ * GetQuantizedConvolutionMultipler() multiplies in_scale * filter_scale in
+ * float first, unlike the per-channel path. */
+void npu_host_fc_multiplier(float in_scale, float filter_scale, float out_scale,
+			    int32_t *mult, int32_t *shift);
+
+/* ADD/SUB multipliers and left shift (TFLM CalculateOpDataAdd/Sub); fills
+ * the scalar fields of @p, leaves the tensors and activation alone. */
+void npu_host_add_sub_params(float in1_scale, float in2_scale, float out_scale,
+			     uint32_t dtype, struct npu_eltwise_params *p);
+/* MUL output multiplier: in1_scale * in2_scale / out_scale. */
+void npu_host_mul_params(float in1_scale, float in2_scale, float out_scale,
+			 struct npu_eltwise_params *p);
+/* LEAKY_RELU identity and alpha multipliers (TFLM LeakyReluPrepare). */
+void npu_host_leaky_relu_params(float in_scale, float out_scale, float alpha,
+				struct npu_leaky_relu_params *p);
+/* MEAN multiplier (in_scale / out_scale, TFLM PrepareMeanOrSum). */
+void npu_host_mean_params(float in_scale, float out_scale,
+			  struct npu_mean_params *p);
+
+/* Tables for NPU_OP_LUT, built as TFLite's LUTPopulate (float).
+ * int8: table[q + 128] for every int8 q.  int16: 513 entries. */
+void npu_host_lut_s8(float in_scale, int32_t in_zp, float out_scale,
+		     int32_t out_zp, float (*fn)(float), int8_t table[256]);
+void npu_host_lut_s16(float in_scale, int32_t in_zp, float out_scale,
+		      int32_t out_zp, float (*fn)(float), int16_t table[513]);
+float npu_host_logistic(float x);
+float npu_host_tanh(float x);
+
+/* Writes the firmware image into @buf; returns its size, or 0 if @cap is
+ * too small (call with @buf NULL to get the size). */
+size_t npu_host_fw_image_build(void *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NPU_FW_HOST_H */

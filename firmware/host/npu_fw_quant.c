@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host-side parameter preparation, following TFLite's Prepare() code
+ * (quantization_util.cc, kernel_util.cc, the TFLM *_common.cc files) so
+ * that the integer parameters are bit-identical to TFLite's.
+ */
+#include <math.h>
+
+#include "npu_fw_host.h"
+
+void npu_host_quantize_multiplier(double real, int32_t *multiplier, int *shift)
+{
+	double q;
+	int64_t q_fixed;
+
+	if (real == 0.0) {
+		*multiplier = 0;
+		*shift = 0;
+		return;
+	}
+	q = frexp(real, shift);
+	q_fixed = (int64_t)round(q * (double)(1ll << 31));
+	if (q_fixed == (1ll << 31)) {
+		q_fixed /= 2;
+		++*shift;
+	}
+	/* Below 2^-31 everything would be shifted out: flush to zero. */
+	if (*shift < -31) {
+		*shift = 0;
+		q_fixed = 0;
+	}
+	if (*shift > 30) {
+		*shift = 30;
+		q_fixed = (1ll << 31) - 1;
+	}
+	*multiplier = (int32_t)q_fixed;
+}
+
+void npu_host_activation_range(enum npu_host_act act, float scale,
+			       int32_t zero_point, uint32_t dtype,
+			       int32_t *act_min, int32_t *act_max)
+{
+	int32_t qmin = dtype == NPU_DTYPE_INT16 ? -32768 : -128;
+	int32_t qmax = dtype == NPU_DTYPE_INT16 ? 32767 : 127;
+#define QUANT(f) (zero_point + (int32_t)roundf((f) / scale))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+	*act_min = qmin;
+	*act_max = qmax;
+	switch (act) {
+	case NPU_HOST_ACT_RELU:
+		*act_min = MAX(qmin, QUANT(0.0f));
+		break;
+	case NPU_HOST_ACT_RELU6:
+		*act_min = MAX(qmin, QUANT(0.0f));
+		*act_max = MIN(qmax, QUANT(6.0f));
+		break;
+	case NPU_HOST_ACT_RELU_N1_TO_1:
+		*act_min = MAX(qmin, QUANT(-1.0f));
+		*act_max = MIN(qmax, QUANT(1.0f));
+		break;
+	default:
+		break;
+	}
+#undef QUANT
+#undef MAX
+#undef MIN
+}
+
+void npu_host_conv_multipliers(float in_scale, const float *filter_scales,
+			       uint32_t n_filter_scales, float out_scale,
+			       uint32_t channels, int32_t *mult, int32_t *shift)
+{
+	uint32_t c;
+
+	for (c = 0; c < channels; c++) {
+		double fs = filter_scales[n_filter_scales > 1 ? c : 0];
+		double eff = (double)in_scale * fs / (double)out_scale;
+		int s;
+
+		npu_host_quantize_multiplier(eff, &mult[c], &s);
+		shift[c] = s;
+	}
+}
+
+void npu_host_fc_multiplier(float in_scale, float filter_scale, float out_scale,
+			    int32_t *mult, int32_t *shift)
+{
+	double product = (double)(in_scale * filter_scale);
+	int s;
+
+	npu_host_quantize_multiplier(product / (double)out_scale, mult, &s);
+	*shift = s;
+}
+
+void npu_host_add_sub_params(float in1_scale, float in2_scale, float out_scale,
+			     uint32_t dtype, struct npu_eltwise_params *p)
+{
+	double twice_max = 2 * (double)(in1_scale > in2_scale ? in1_scale :
+					in2_scale);
+	int s;
+
+	p->left_shift = dtype == NPU_DTYPE_INT16 ? 15 : 20;
+	npu_host_quantize_multiplier((double)in1_scale / twice_max,
+				     &p->input1_multiplier, &s);
+	p->input1_shift = s;
+	npu_host_quantize_multiplier((double)in2_scale / twice_max,
+				     &p->input2_multiplier, &s);
+	p->input2_shift = s;
+	npu_host_quantize_multiplier(twice_max / ((double)(1 << p->left_shift) *
+						  (double)out_scale),
+				     &p->output_multiplier, &s);
+	p->output_shift = s;
+}
+
+void npu_host_mul_params(float in1_scale, float in2_scale, float out_scale,
+			 struct npu_eltwise_params *p)
+{
+	int s;
+
+	p->left_shift = 0;
+	p->input1_multiplier = p->input1_shift = 0;
+	p->input2_multiplier = p->input2_shift = 0;
+	npu_host_quantize_multiplier((double)in1_scale * (double)in2_scale /
+				     (double)out_scale,
+				     &p->output_multiplier, &s);
+	p->output_shift = s;
+}
+
+void npu_host_leaky_relu_params(float in_scale, float out_scale, float alpha,
+				struct npu_leaky_relu_params *p)
+{
+	int s;
+
+	npu_host_quantize_multiplier((double)(in_scale * alpha / out_scale),
+				     &p->multiplier_alpha, &s);
+	p->shift_alpha = s;
+	npu_host_quantize_multiplier((double)(in_scale / out_scale),
+				     &p->multiplier_identity, &s);
+	p->shift_identity = s;
+}
+
+void npu_host_mean_params(float in_scale, float out_scale,
+			  struct npu_mean_params *p)
+{
+	int s;
+
+	npu_host_quantize_multiplier((double)in_scale / (double)out_scale,
+				     &p->multiplier, &s);
+	p->shift = s;
+	p->axis_mask = 0x6;
+}
+
+float npu_host_logistic(float x)
+{
+	return 1.0f / (1.0f + expf(-x));
+}
+
+float npu_host_tanh(float x)
+{
+	return tanhf(x);
+}
+
+void npu_host_lut_s8(float in_scale, int32_t in_zp, float out_scale,
+		     int32_t out_zp, float (*fn)(float), int8_t table[256])
+{
+	const float inverse_scale = 1 / out_scale;
+	int32_t v;
+
+	for (v = -128; v <= 127; v++) {
+		const float deq = in_scale * (float)(v - in_zp);
+		const float rescaled = roundf(fn(deq) * inverse_scale);
+		int32_t q = (int32_t)(rescaled + (float)out_zp);
+
+		q = q > 127 ? 127 : (q < -128 ? -128 : q);
+		table[v + 128] = (int8_t)q;
+	}
+}
+
+void npu_host_lut_s16(float in_scale, int32_t in_zp, float out_scale,
+		      int32_t out_zp, float (*fn)(float), int16_t table[513])
+{
+	const float input_min = in_scale * (float)(-32768 - in_zp);
+	const float input_max = in_scale * (float)(32767 - in_zp);
+	const float output_min = out_scale * (float)(-32768 - out_zp);
+	const float output_max = out_scale * (float)(32767 - out_zp);
+	const int nb_steps = 512;
+	const float step = (input_max - input_min) / nb_steps;
+	const float half_step = step / 2;
+	const float inv = 65536.0f / (output_max - output_min);
+	float v;
+	int i;
+
+	for (i = 0; i < nb_steps; i++) {
+		const float val = fn(input_min + i * step);
+		const float val_mid = fn(input_min + i * step + half_step);
+		const float val_next = fn(input_min + (i + 1) * step);
+		const float sample = roundf(val * inv);
+		const float mid_interp = roundf((val_next * inv +
+						 roundf(val * inv)) / 2);
+		const float mid = roundf(val_mid * inv);
+		const float bias = roundf((mid_interp - mid) / 2);
+
+		v = sample - bias;
+		v = v < -32768.0f ? -32768.0f : (v > 32767.0f ? 32767.0f : v);
+		table[i] = (int16_t)v;
+	}
+	v = roundf(fn(input_max) * inv);
+	v = v < -32768.0f ? -32768.0f : (v > 32767.0f ? 32767.0f : v);
+	table[nb_steps] = (int16_t)v;
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+/*
+ * TFLite's fixed-point requantization, values worked by hand:
+ * SRDHM(a, b) = round(a * b / 2^31) with gemmlowp's nudge (positive ties
+ * up, negative ties towards zero), RDivByPOT rounds half away from zero.
+ */
+#include "fw_test.h"
+
+START_TEST(srdhm_cases)
+{
+	/* The one overflow case saturates. */
+	ck_assert_int_eq(npu_fw_srdhm(INT32_MIN, INT32_MIN), INT32_MAX);
+	/* 2^30 * 2^30 / 2^31 = 2^29 exactly. */
+	ck_assert_int_eq(npu_fw_srdhm(1 << 30, 1 << 30), 1 << 29);
+	ck_assert_int_eq(npu_fw_srdhm(-(1 << 30), 1 << 30), -(1 << 29));
+	/* 3 * 0.5 = 1.5 -> 2;  -3 * 0.5 = -1.5 -> -1 (nudge 1 - 2^30). */
+	ck_assert_int_eq(npu_fw_srdhm(3, 1 << 30), 2);
+	ck_assert_int_eq(npu_fw_srdhm(-3, 1 << 30), -1);
+	ck_assert_int_eq(npu_fw_srdhm(0, INT32_MAX), 0);
+}
+END_TEST
+
+START_TEST(rdivpot_cases)
+{
+	ck_assert_int_eq(npu_fw_rdivpot(5, 1), 3);	/* 2.5 -> 3 */
+	ck_assert_int_eq(npu_fw_rdivpot(-5, 1), -3);	/* -2.5 -> -3 */
+	ck_assert_int_eq(npu_fw_rdivpot(-3, 1), -2);	/* -1.5 -> -2 */
+	ck_assert_int_eq(npu_fw_rdivpot(7, 2), 2);	/* 1.75 -> 2 */
+	ck_assert_int_eq(npu_fw_rdivpot(6, 2), 2);	/* 1.5 -> 2 */
+	ck_assert_int_eq(npu_fw_rdivpot(-6, 2), -2);	/* -1.5 -> -2 */
+	ck_assert_int_eq(npu_fw_rdivpot(5, 2), 1);	/* 1.25 -> 1 */
+	ck_assert_int_eq(npu_fw_rdivpot(123, 0), 123);
+	ck_assert_int_eq(npu_fw_rdivpot(INT32_MIN, 31), -1);
+	ck_assert_int_eq(npu_fw_rdivpot(INT32_MAX, 31), 1);
+}
+END_TEST
+
+START_TEST(mbqm_cases)
+{
+	/* 100 * 0.5 = 50; shift +1: 100 * 1 = 100; shift -1: 25. */
+	ck_assert_int_eq(npu_fw_mbqm(100, 1 << 30, 0), 50);
+	ck_assert_int_eq(npu_fw_mbqm(100, 1 << 30, 1), 100);
+	ck_assert_int_eq(npu_fw_mbqm(100, 1 << 30, -1), 25);
+	/* Double rounding: 101 * 0.5 = 50.5 -> 51, then 51 / 2 = 25.5 ->
+	 * 26, where a single rounding of 101 / 4 would give 25. */
+	ck_assert_int_eq(npu_fw_mbqm(101, 1 << 30, -1), 26);
+	/* Everything shifted out. */
+	ck_assert_int_eq(npu_fw_mbqm(1 << 30, 1 << 30, -31), 0);
+	/* Saturation inside SRDHM. */
+	ck_assert_int_eq(npu_fw_mbqm(INT32_MIN, INT32_MIN, 0), INT32_MAX);
+	/* Left shift wraps as the reference's int32 multiply does:
+	 * 2^30 << 1 = INT32_MIN, times ~1.0 = INT32_MIN + 1 rounding. */
+	ck_assert_int_eq(npu_fw_mbqm(1 << 30, INT32_MAX, 1), -2147483647);
+}
+END_TEST
+
+START_TEST(mbqm64_cases)
+{
+	/* reduced multiplier (2^30 + 2^15) >> 16 = 16384, total shift 15:
+	 * (1000 * 16384 + 16384) >> 15 = 500.5 -> 500 (floor). */
+	ck_assert_int_eq(npu_fw_mbqm64(1000, 1 << 30, 0), 500);
+	/* (-1000 * 16384 + 16384) >> 15 = -499.5 -> -500 (floor). */
+	ck_assert_int_eq(npu_fw_mbqm64(-1000, 1 << 30, 0), -500);
+	/* shift 1: (7 * 16384 + 8192) >> 14 = 7.5 -> 7. */
+	ck_assert_int_eq(npu_fw_mbqm64(7, 1 << 30, 1), 7);
+	/* Multipliers at or above 0x7fff0000 reduce to 0x7fff:
+	 * (2 * 32767 + 16384) >> 15 = 2.49 -> 2. */
+	ck_assert_int_eq(npu_fw_mbqm64(2, 0x7fff0000, 0), 2);
+	ck_assert_int_eq(npu_fw_mbqm64(2, INT32_MAX, 0), 2);
+	/* 40-bit accumulator: (2^40 * 2^14 + 2^34) >> 35 = 2^19 + 0.5. */
+	ck_assert_int_eq(npu_fw_mbqm64(1ll << 40, 1 << 30, -20), 1 << 19);
+}
+END_TEST
+
+START_TEST(quantize_multiplier)
+{
+	int32_t m;
+	int s;
+
+	npu_host_quantize_multiplier(0.5, &m, &s);
+	ck_assert_int_eq(m, 1 << 30);
+	ck_assert_int_eq(s, 0);
+	npu_host_quantize_multiplier(1.0, &m, &s);
+	ck_assert_int_eq(m, 1 << 30);
+	ck_assert_int_eq(s, 1);
+	npu_host_quantize_multiplier(0.75, &m, &s);
+	ck_assert_int_eq(m, 3 << 29);
+	ck_assert_int_eq(s, 0);
+	npu_host_quantize_multiplier(0.0, &m, &s);
+	ck_assert_int_eq(m, 0);
+	ck_assert_int_eq(s, 0);
+	/* Below 2^-31 flushes to zero. */
+	npu_host_quantize_multiplier(1e-12, &m, &s);
+	ck_assert_int_eq(m, 0);
+	ck_assert_int_eq(s, 0);
+	/* 1 - 2^-40 rounds up to 2^31: becomes 2^30 with shift + 1. */
+	npu_host_quantize_multiplier(1.0 - 1.0 / (1ll << 40), &m, &s);
+	ck_assert_int_eq(m, 1 << 30);
+	ck_assert_int_eq(s, 1);
+}
+END_TEST
+
+START_TEST(activation_range)
+{
+	int32_t lo, hi;
+
+	/* RELU6 with scale 0.1, zp -10: [-10, -10 + 60]. */
+	npu_host_activation_range(NPU_HOST_ACT_RELU6, 0.1f, -10,
+				  NPU_DTYPE_INT8, &lo, &hi);
+	ck_assert_int_eq(lo, -10);
+	ck_assert_int_eq(hi, 50);
+	npu_host_activation_range(NPU_HOST_ACT_RELU, 0.5f, 5,
+				  NPU_DTYPE_INT8, &lo, &hi);
+	ck_assert_int_eq(lo, 5);
+	ck_assert_int_eq(hi, 127);
+	/* RELU_N1_TO_1, scale 1/64, zp 0: [-64, 64]. */
+	npu_host_activation_range(NPU_HOST_ACT_RELU_N1_TO_1, 1.0f / 64, 0,
+				  NPU_DTYPE_INT8, &lo, &hi);
+	ck_assert_int_eq(lo, -64);
+	ck_assert_int_eq(hi, 64);
+	npu_host_activation_range(NPU_HOST_ACT_NONE, 1.0f, 0,
+				  NPU_DTYPE_INT16, &lo, &hi);
+	ck_assert_int_eq(lo, -32768);
+	ck_assert_int_eq(hi, 32767);
+}
+END_TEST
+
+Suite *suite_fixedpoint(void)
+{
+	Suite *s = suite_create("fixedpoint");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, srdhm_cases);
+	tcase_add_test(tc, rdivpot_cases);
+	tcase_add_test(tc, mbqm_cases);
+	tcase_add_test(tc, mbqm64_cases);
+	tcase_add_test(tc, quantize_multiplier);
+	tcase_add_test(tc, activation_range);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+#include <stdlib.h>
+
+#include "fw_test.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite_fixedpoint());
+	int failed;
+
+	srunner_add_suite(sr, suite_ops());
+	srunner_add_suite(sr, suite_validate());
+	srunner_add_suite(sr, suite_run());
+	srunner_add_suite(sr, suite_image());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

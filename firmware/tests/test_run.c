@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The command processor over a fake page-mapped NPU memory: operands move
+ * through the DMA callbacks, faults abort only the job and report the
+ * address, counters follow the cycle model.
+ */
+#include "fw_test.h"
+#include "fw_vmem.h"
+
+#define VA_CS		0x0000u
+#define VA_IN		0x1000u
+#define VA_W		0x1100u
+#define VA_BIAS		0x1200u
+#define VA_MULT		0x1300u
+#define VA_SHIFT	0x1400u
+#define VA_OUT		0x2000u
+#define VA_POOL		0x2100u
+
+static uint32_t cs_buf[512];
+
+/*
+ * STREAM, NOP, CONV_2D (the hand-worked case of test_ops.c, output
+ * {57,3, 56,3, 57,8, 57,3}), MAX_POOL_2D 2x2 over that output:
+ * ch0 max(57, 56, 57, 57) = 57, ch1 max(3, 3, 8, 3) = 8.
+ */
+static uint32_t build_job(struct vmem *m, uint64_t bias_va)
+{
+	static const int8_t in[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const int8_t w[8] = { 1, 0, 0, 1, 1, 1, 1, 1 };
+	static const int32_t bias[2] = { 100, -10 };
+	static const int32_t mult[2] = { 1 << 30, 1 << 30 };
+	static const int32_t shift[2] = { 0, 1 };
+	struct npu_conv_params c = { 0 };
+	struct npu_pool_params p = { 0 };
+	struct npu_cs_writer w8;
+
+	TENSOR(&c.input, VA_IN, NPU_DTYPE_INT8, 1, 1, 3, 3, 1);
+	TENSOR(&c.filter, VA_W, NPU_DTYPE_INT8, 0, 2, 2, 2, 1);
+	TENSOR(&c.output, VA_OUT, NPU_DTYPE_INT8, 5, 1, 2, 2, 2);
+	c.stride_h = c.stride_w = 2;
+	c.dilation_h = c.dilation_w = 1;
+	c.rq.count = 2;
+	c.rq.flags = NPU_RQ_HAS_BIAS;
+	c.rq.bias_addr = bias_va;
+	c.rq.mult_addr = VA_MULT;
+	c.rq.shift_addr = VA_SHIFT;
+	c.act_min = 3;
+	c.act_max = 57;
+
+	TENSOR(&p.input, VA_OUT, NPU_DTYPE_INT8, 5, 1, 2, 2, 2);
+	TENSOR(&p.output, VA_POOL, NPU_DTYPE_INT8, 5, 1, 1, 1, 2);
+	p.filter_h = p.filter_w = 2;
+	p.stride_h = p.stride_w = 1;
+	p.act_min = -128;
+	p.act_max = 127;
+
+	npu_cs_init(&w8, cs_buf, sizeof(cs_buf));
+	npu_cs_emit(&w8, NPU_OP_NOP, NULL);
+	npu_cs_emit(&w8, NPU_OP_CONV_2D, &c);
+	npu_cs_emit(&w8, NPU_OP_MAX_POOL_2D, &p);
+	ck_assert_uint_gt(npu_cs_bytes(&w8), 0);
+
+	vmem_map(m, VA_CS, 4096, VMEM_R);
+	vmem_map(m, VA_IN, 4096, VMEM_R);
+	vmem_map(m, VA_OUT, 4096, VMEM_R | VMEM_W);
+	vmem_poke(m, VA_CS, cs_buf, npu_cs_bytes(&w8));
+	vmem_poke(m, VA_IN, in, sizeof(in));
+	vmem_poke(m, VA_W, w, sizeof(w));
+	if (bias_va == VA_BIAS)
+		vmem_poke(m, VA_BIAS, bias, sizeof(bias));
+	vmem_poke(m, VA_MULT, mult, sizeof(mult));
+	vmem_poke(m, VA_SHIFT, shift, sizeof(shift));
+	return npu_cs_bytes(&w8);
+}
+
+START_TEST(run_ok_and_counters)
+{
+	static const int8_t expect[8] = { 57, 3, 56, 3, 57, 8, 57, 3 };
+	static const int8_t expect_pool[2] = { 57, 8 };
+	struct vmem m = { 0 };
+	struct npu_fw_env env = vmem_env(&m);
+	struct npu_fw_result res;
+	struct npu_fw_cost cost = { 0 };
+	uint32_t size = build_job(&m, VA_BIAS);
+	int8_t out[8];
+
+	ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), 0);
+	ck_assert_uint_eq(res.status, NPU_JOB_OK);
+	ck_assert_uint_eq(res.cmd_index, 4);
+	vmem_peek(&m, VA_OUT, out, 8);
+	ck_assert_mem_eq(out, expect, 8);
+	vmem_peek(&m, VA_POOL, out, 2);
+	ck_assert_mem_eq(out, expect_pool, 2);
+
+	/* 8 outputs x 2x2 taps x 1 input channel */
+	ck_assert_uint_eq(res.macs, 32);
+	/* stream + conv (9 + 8 + 8 + 8 + 8) + pool 8; writes 8 + 2 */
+	ck_assert_uint_eq(res.dram_read_bytes, size + 41 + 8);
+	ck_assert_uint_eq(res.dram_write_bytes, 10);
+	/* The counters are the model's: same numbers as the estimate. */
+	ck_assert_int_eq(npu_fw_estimate_stream(NULL, cs_buf, size, &cost), 0);
+	ck_assert_uint_eq(res.cycles, cost.cycles);
+	ck_assert_uint_eq(res.macs, cost.macs);
+	ck_assert_uint_eq(res.dram_read_bytes, cost.dram_read_bytes);
+	ck_assert_uint_eq(res.dram_write_bytes, cost.dram_write_bytes);
+	/* 4 commands x overhead at least */
+	ck_assert_uint_ge(res.cycles, 4 * NPU_HW_CMD_OVERHEAD_CYCLES);
+	ck_assert_uint_eq(m.allocs, m.frees);
+	vmem_free(&m);
+}
+END_TEST
+
+START_TEST(run_write_fault_aborts_only_that_job)
+{
+	struct vmem m = { 0 };
+	struct npu_fw_env env = vmem_env(&m);
+	struct npu_fw_result res;
+	uint32_t size = build_job(&m, VA_BIAS);
+
+	m.perm[VA_OUT >> 12] = VMEM_R;		/* output page read-only */
+	ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), -NPU_FW_EFAULT);
+	ck_assert_uint_eq(res.status, NPU_JOB_ERR_MMU_FAULT);
+	ck_assert_uint_eq(res.fault_addr, VA_OUT);
+	ck_assert_uint_eq(res.fault_write, 1);
+	ck_assert_uint_eq(res.cmd_index, 2);	/* the CONV_2D */
+	ck_assert_uint_eq(m.allocs, m.frees);
+
+	/* The next job on the same device runs normally. */
+	m.perm[VA_OUT >> 12] = VMEM_R | VMEM_W;
+	ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), 0);
+	ck_assert_uint_eq(res.status, NPU_JOB_OK);
+	vmem_free(&m);
+}
+END_TEST
+
+START_TEST(run_read_fault_reports_address)
+{
+	struct vmem m = { 0 };
+	struct npu_fw_env env = vmem_env(&m);
+	struct npu_fw_result res;
+	uint32_t size = build_job(&m, 0x3010);	/* bias on an unmapped page */
+
+	ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), -NPU_FW_EFAULT);
+	ck_assert_uint_eq(res.status, NPU_JOB_ERR_MMU_FAULT);
+	ck_assert_uint_eq(res.fault_addr, 0x3010);
+	ck_assert_uint_eq(res.fault_write, 0);
+	ck_assert_uint_eq(res.cmd_index, 2);
+	ck_assert_uint_eq(m.allocs, m.frees);
+
+	/* The stream itself unmapped. */
+	ck_assert_int_eq(npu_fw_run(&env, 0x5000, size, &res), -NPU_FW_EFAULT);
+	ck_assert_uint_eq(res.status, NPU_JOB_ERR_MMU_FAULT);
+	ck_assert_uint_eq(res.fault_addr, 0x5000);
+	vmem_free(&m);
+}
+END_TEST
+
+START_TEST(run_bad_stream_abort_nomem)
+{
+	struct vmem m = { 0 };
+	struct npu_fw_env env = vmem_env(&m);
+	struct npu_fw_result res;
+	uint32_t size = build_job(&m, VA_BIAS);
+	uint32_t bad = NPU_CS_HDR(0x7777, 1);
+
+	/* Unknown opcode in place of the NOP (command 1). */
+	vmem_poke(&m, VA_CS + 12, &bad, 4);
+	ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), -NPU_FW_EINVAL);
+	ck_assert_uint_eq(res.status, NPU_JOB_ERR_BAD_STREAM);
+	ck_assert_uint_eq(res.cmd_index, 1);
+	ck_assert_ptr_nonnull(res.reason);
+	ck_assert_int_eq(npu_fw_run(&env, VA_CS, 6, &res), -NPU_FW_EINVAL);
+
+	/* Soft reset while running. */
+	size = build_job(&m, VA_BIAS);
+	m.abort_now = 1;
+	ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res),
+			 -NPU_FW_ECANCELED);
+	ck_assert_uint_eq(res.status, NPU_JOB_ERR_ABORTED);
+	m.abort_now = 0;
+
+	/* Scratch allocation failing at every possible point: a clean
+	 * INTERNAL error and nothing leaked. */
+	for (m.fail_alloc_after = 1; m.fail_alloc_after < 12;
+	     m.fail_alloc_after++) {
+		m.allocs = m.frees = 0;
+		npu_fw_run(&env, VA_CS, size, &res);
+		ck_assert(res.status == NPU_JOB_ERR_INTERNAL ||
+			  res.status == NPU_JOB_OK);
+		ck_assert_uint_eq(m.allocs, m.frees);
+	}
+	vmem_free(&m);
+}
+END_TEST
+
+START_TEST(run_concat_writes_only_slices)
+{
+	/* [2,1] {1,2} and [2,2] {3,4,5,6} into [2,3] at 0x2000, which is
+	 * pre-filled with 0x55: result {1,3,4, 2,5,6}, neighbours intact. */
+	static const int8_t a[2] = { 1, 2 }, b[4] = { 3, 4, 5, 6 };
+	static const int8_t expect[8] = { 0x55, 1, 3, 4, 2, 5, 6, 0x55 };
+	struct vmem m = { 0 };
+	struct npu_fw_env env = vmem_env(&m);
+	struct npu_fw_result res;
+	struct npu_concat_params p = { 0 };
+	struct npu_cs_writer w;
+	uint8_t fill[16];
+	int8_t out[8];
+
+	npu_cs_init(&w, cs_buf, sizeof(cs_buf));
+	TENSOR(&p.input, 0x1000, NPU_DTYPE_INT8, 0, 2, 1);
+	TENSOR(&p.output, 0x2001, NPU_DTYPE_INT8, 0, 2, 3);
+	p.axis = 1;
+	npu_cs_emit(&w, NPU_OP_CONCAT, &p);
+	TENSOR(&p.input, 0x1010, NPU_DTYPE_INT8, 0, 2, 2);
+	p.offset = 1;
+	npu_cs_emit(&w, NPU_OP_CONCAT, &p);
+
+	memset(fill, 0x55, sizeof(fill));
+	vmem_map(&m, 0, 3 * 4096, VMEM_R | VMEM_W);
+	vmem_poke(&m, 0, cs_buf, npu_cs_bytes(&w));
+	vmem_poke(&m, 0x1000, a, 2);
+	vmem_poke(&m, 0x1010, b, 4);
+	vmem_poke(&m, 0x2000, fill, sizeof(fill));
+	ck_assert_int_eq(npu_fw_run(&env, 0, npu_cs_bytes(&w), &res), 0);
+	vmem_peek(&m, 0x2000, out, 8);
+	ck_assert_mem_eq(out, expect, 8);
+	ck_assert_uint_eq(res.dram_write_bytes, 6);
+	vmem_free(&m);
+}
+END_TEST
+
+Suite *suite_run(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("processor");
+
+	tcase_add_test(tc, run_ok_and_counters);
+	tcase_add_test(tc, run_write_fault_aborts_only_that_job);
+	tcase_add_test(tc, run_read_fault_reports_address);
+	tcase_add_test(tc, run_bad_stream_abort_nomem);
+	tcase_add_test(tc, run_concat_writes_only_slices);
+	suite_add_tcase(s, tc);
+	return s;
+}
