@@ -93,6 +93,42 @@ else
 	failed=$((failed + 1))
 fi
 
+# The host side of the runner: a test asking for its own boot gets it (with
+# its tests/vm/run options), a test asking for a reload with parameters gets
+# the modules reloaded with them, and the next test the defaults again.
+suite=build/vm/selftest/hostsuite
+rm -rf $suite && mkdir -p $suite
+cat > $suite/a_boot.sh <<'EOF'
+# vm-test: boot --no-load --append vmtest.marker=1
+grep -q vmtest.marker=1 /proc/cmdline && ! grep -q '^npu ' /proc/modules
+EOF
+n=$((n + 1))
+if [ -f kernel/npu.ko ] && [ -f kernel/npu_sim.ko ]; then
+	cat > $suite/b_reload.sh <<'EOF'
+# vm-test: reload --sim-param num_devices=2
+[ "$(cat /sys/module/npu_sim/parameters/num_devices)" = 2 ]
+EOF
+	cat > $suite/c_default.sh <<'EOF'
+[ "$(cat /sys/module/npu_sim/parameters/num_devices)" = 1 ]
+EOF
+else
+	echo "# kernel/npu.ko not built: the reload case is not checked"
+fi
+tests/run-vm-tests.sh --suite none --dir $suite > "$out" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -qE '^[0-9]+ passed, 0 failed$' "$out" &&
+   grep -q '^# own VM boot for hostsuite/a_boot' "$out" &&
+   grep -q '^ok [0-9]* selftests: hostsuite: a_boot' "$out" &&
+   { [ ! -f $suite/b_reload.sh ] ||
+     { grep -q '^ok [0-9]* selftests: hostsuite: b_reload' "$out" &&
+       grep -q '^ok [0-9]* selftests: hostsuite: c_default' "$out"; }; }; then
+	echo "ok $n - run-vm-tests.sh: own boot and module reload with parameters"
+else
+	echo "not ok $n - run-vm-tests.sh: own boot / reload # status $rc"
+	sed 's/^/# /' "$out" | tail -n 40
+	failed=$((failed + 1))
+fi
+
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
 [ $failed = 0 ]
