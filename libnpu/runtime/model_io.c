@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Model inputs and outputs: descriptions, data, bindings (memory, dma-buf). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -78,10 +79,13 @@ static void unbind(struct npu_model *model, size_t index)
 	struct input_binding *b = &model->inputs[index];
 	bool was_dmabuf = b->source == INPUT_DMABUF;
 
+	void *staged = b->staged;
+
 	if (b->map)
 		munmap(b->map, b->map_size);
 	npu_bo_free(b->bo);
 	memset(b, 0, sizeof(*b));
+	b->staged = staged;
 	if (was_dmabuf) {
 		/* Back to the arena, for the streams and the executor. */
 		model->relocs_stale = true;
@@ -94,8 +98,11 @@ static void unbind(struct npu_model *model, size_t index)
 
 void model_unbind_inputs(struct npu_model *model)
 {
-	for (size_t i = 0; i < model->graph->num_inputs; i++)
+	for (size_t i = 0; i < model->graph->num_inputs; i++) {
 		unbind(model, i);
+		free(model->inputs[i].staged);
+		model->inputs[i].staged = NULL;
+	}
 }
 
 int npu_model_set_input(struct npu_model *model, size_t index,
@@ -111,9 +118,7 @@ int npu_model_set_input(struct npu_model *model, size_t index,
 				  "input %zu needs %zu bytes, got %zu", index,
 				  input_bytes(model, index), size);
 	unbind(model, index);
-	dst = model_tensor_memory(model, model->graph->inputs[index]);
-	if (!dst)
-		return model_fail(model, -NPU_ERR_MODEL_FORMAT, "input %zu has no memory", index);
+	dst = model->inputs[index].staged;
 	memcpy(dst, data, size);
 	return 0;
 }
@@ -127,9 +132,8 @@ int npu_model_input_buffer(struct npu_model *model, size_t index, void **data)
 	if (!data)
 		return -EINVAL;
 	unbind(model, index);
-	*data = model_tensor_memory(model, model->graph->inputs[index]);
-	return *data ? 0 : model_fail(model, -NPU_ERR_MODEL_FORMAT,
-				      "input %zu has no memory", index);
+	*data = model->inputs[index].staged;
+	return 0;
 }
 
 int npu_model_bind_input(struct npu_model *model, size_t index,

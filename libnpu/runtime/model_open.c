@@ -218,6 +218,7 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 	ret = compile_source(model, opts ? opts->cache_dir : NULL);
 	if (ret)
 		goto err;
+	model->graph = model->cm->graph;
 	for (size_t i = 0; i < model->forced_count; i++) {
 		if (model->forced_cpu[i] >= model->cm->graph->num_ops) {
 			ret = model_fail(model, -EINVAL, "op %u forced to the CPU does not exist (%u ops)",
@@ -230,6 +231,15 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 	if (!model->inputs) {
 		ret = -ENOMEM;
 		goto err;
+	}
+	for (uint32_t i = 0; i < model->cm->graph->num_inputs; i++) {
+		size_t bytes = model->cm->graph->tensors[model->cm->graph->inputs[i]].bytes;
+
+		model->inputs[i].staged = calloc(1, bytes ? bytes : 1);
+		if (!model->inputs[i].staged) {
+			ret = -ENOMEM;
+			goto err;
+		}
 	}
 	ret = model_plan_build(model);
 	if (ret)

@@ -22,13 +22,19 @@
 
 /* Where a graph input's data comes from at each run. */
 enum input_source {
-	INPUT_MODEL,		/* the model's own memory (arena) */
+	INPUT_MODEL,		/* the model's own copy (staged), set or filled */
 	INPUT_MEMORY,		/* application memory, copied in at each run */
 	INPUT_DMABUF,		/* a dma-buf the NPU reads in place */
 };
 
 struct input_binding {
 	enum input_source source;
+	/*
+	 * The model's copy of the input, copied into the arena at each run:
+	 * the arena slot of an input is reused by later tensors once the
+	 * input has been consumed, so it does not survive a run.
+	 */
+	void *staged;
 	const void *ptr;	/* INPUT_MEMORY */
 	struct npu_bo *bo;	/* INPUT_DMABUF: the imported buffer */
 	size_t offset;		/* INPUT_DMABUF: start of the data in it */

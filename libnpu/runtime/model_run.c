@@ -33,7 +33,7 @@ static void op_label(const struct npu_model *model, uint32_t op, char *buf, size
 		 o->custom_name ? o->custom_name : npu_op_name(o->builtin));
 }
 
-/* Copies inputs bound to application memory into the arena. */
+/* Copies every input not read in place (dma-buf) into the arena. */
 static int stage_inputs(struct npu_model *model)
 {
 	for (uint32_t i = 0; i < model->graph->num_inputs; i++) {
@@ -41,12 +41,13 @@ static int stage_inputs(struct npu_model *model)
 		int32_t t = model->graph->inputs[i];
 		void *dst;
 
-		if (b->source != INPUT_MEMORY)
+		if (b->source == INPUT_DMABUF)
 			continue;
 		dst = model_tensor_memory(model, t);
 		if (!dst)
 			return model_fail(model, -NPU_ERR_MODEL_FORMAT, "input %u has no memory", i);
-		memcpy(dst, b->ptr, model->graph->tensors[t].bytes);
+		memcpy(dst, b->source == INPUT_MEMORY ? b->ptr : b->staged,
+		       model->graph->tensors[t].bytes);
 	}
 	return 0;
 }
