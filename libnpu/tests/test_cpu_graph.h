@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tiny hand-built graphs for the CPU tests (test_cpu_*.c): one op, a few
+ * tensors, all storage inside the struct (do not npu_graph_free() it).
+ * Header-only so it is not linked into other test binaries.
+ */
+#ifndef TEST_CPU_GRAPH_H
+#define TEST_CPU_GRAPH_H
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "npu_graph.h"
+
+#define TG_MAX_TENSORS 16
+#define TG_MAX_OPS 4
+#define TG_MAX_CH 16
+
+struct tg {
+	struct npu_graph g;
+	struct npu_graph_tensor t[TG_MAX_TENSORS];
+	struct npu_graph_op ops[TG_MAX_OPS];
+	int32_t op_io[TG_MAX_OPS][16];
+	float scale[TG_MAX_TENSORS][TG_MAX_CH];
+	int32_t zp[TG_MAX_TENSORS][TG_MAX_CH];
+	int32_t graph_in[4], graph_out[4];
+};
+
+static inline size_t tg_type_size(enum npu_type t)
+{
+	switch (t) {
+	case NPU_TYPE_INT8:
+	case NPU_TYPE_UINT8:
+	case NPU_TYPE_BOOL:
+		return 1;
+	case NPU_TYPE_INT16:
+		return 2;
+	case NPU_TYPE_INT64:
+		return 8;
+	default:
+		return 4;
+	}
+}
+
+static inline void tg_init(struct tg *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->g.tensors = b->t;
+	b->g.ops = b->ops;
+	b->g.inputs = b->graph_in;
+	b->g.outputs = b->graph_out;
+}
+
+/* Adds a tensor; @scale 0 means not quantized; @data NULL: activation. */
+static inline int32_t tg_tensor(struct tg *b, enum npu_type type, int rank,
+				const int32_t *shape, float scale, int32_t zp,
+				const void *data)
+{
+	const int32_t i = (int32_t)b->g.num_tensors++;
+	struct npu_graph_tensor *t = &b->t[i];
+
+	t->name = (char *)"";
+	t->type = type;
+	t->rank = rank;
+	t->elements = 1;
+	for (int d = 0; d < rank; d++) {
+		t->shape[d] = shape[d];
+		t->elements *= (size_t)shape[d];
+	}
+	t->bytes = t->elements * tg_type_size(type);
+	if (scale != 0.0f) {
+		t->quant.count = 1;
+		t->quant.scale = b->scale[i];
+		t->quant.zero_point = b->zp[i];
+		b->scale[i][0] = scale;
+		b->zp[i][0] = zp;
+	}
+	t->data = (void *)data;
+	t->data_size = data ? t->bytes : 0;
+	return i;
+}
+
+/* Per-channel scales along @dim (zero points 0). */
+static inline void tg_per_channel(struct tg *b, int32_t t, uint32_t n,
+				  const float *scales, int32_t dim)
+{
+	b->t[t].quant.count = n;
+	b->t[t].quant.quantized_dimension = dim;
+	b->t[t].quant.scale = b->scale[t];
+	b->t[t].quant.zero_point = b->zp[t];
+	for (uint32_t c = 0; c < n; c++) {
+		b->scale[t][c] = scales[c];
+		b->zp[t][c] = 0;
+	}
+}
+
+/* Adds an op with @nin inputs then @nout outputs (tensor indices). */
+static inline struct npu_graph_op *tg_op(struct tg *b, int32_t builtin,
+					 uint32_t nin, uint32_t nout, ...)
+{
+	const uint32_t k = b->g.num_ops++;
+	struct npu_graph_op *op = &b->ops[k];
+	va_list ap;
+
+	op->builtin = builtin;
+	op->version = 1;
+	op->num_inputs = nin;
+	op->num_outputs = nout;
+	op->inputs = b->op_io[k];
+	op->outputs = b->op_io[k] + nin;
+	va_start(ap, nout);
+	for (uint32_t i = 0; i < nin + nout; i++)
+		b->op_io[k][i] = va_arg(ap, int32_t);
+	va_end(ap);
+	return op;
+}
+
+static inline void tg_io(struct tg *b, int32_t in, int32_t out)
+{
+	b->g.num_inputs = 1;
+	b->graph_in[0] = in;
+	b->g.num_outputs = 1;
+	b->graph_out[0] = out;
+}
+
+#endif /* TEST_CPU_GRAPH_H */
