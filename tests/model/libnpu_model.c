@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The model runtime on the NPU (run in the VM): person_detect verdicts on
+ * the NPU, every shared model byte-identical on the NPU and on the CPU,
+ * inputs bound from dma-bufs (dma-heap) read in place, async runs with a
+ * sync_file, forcing ops to the CPU.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/dma-heap.h>
+
+#include "npu.h"
+#include "tap.h"
+
+#define MODELS "../shared/models"
+#define PERSON MODELS "/tflm/person_detect.tflite"
+
+static const char *const shared_models[] = {
+	MODELS "/tflm/person_detect.tflite",
+	MODELS "/tflm/hello_world_int8.tflite",
+	MODELS "/tflm/micro_speech_quantized.tflite",
+	MODELS "/tflm/keyword_scrambled_8bit.tflite",
+	MODELS "/tflm/mobilenet_v2_quantized_1x3x224x224.tflite",
+};
+
+static struct npu_model *open_model(struct npu_device *dev, const char *path,
+				    uint32_t flags)
+{
+	struct npu_model_options opts = { .flags = flags };
+	struct npu_model *m = NULL;
+	char err[512] = "";
+	int ret;
+
+	opts.err = err;
+	opts.errlen = sizeof(err);
+	ret = npu_model_open(dev, path, &opts, &m);
+	if (ret)
+		tap_diag("%s: %s", path, err);
+	return m;
+}
+
+static bool load_input(struct npu_model *m, const char *file)
+{
+	struct npu_tensor_info info;
+	char err[256];
+	void *data;
+	int ret;
+
+	npu_model_input_info(m, 0, &info);
+	if (npu_tensor_load_file(file, &info, &data, err, sizeof(err))) {
+		tap_diag("%s", err);
+		return false;
+	}
+	ret = npu_model_set_input(m, 0, data, info.bytes);
+	free(data);
+	return !ret;
+}
+
+static bool output_is(struct npu_model *m, int8_t a, int8_t b)
+{
+	const int8_t *o;
+
+	if (npu_model_output(m, 0, (const void **)&o, NULL))
+		return false;
+	if (o[0] != a || o[1] != b)
+		tap_diag("output [%d, %d], expected [%d, %d]", o[0], o[1], a, b);
+	return o[0] == a && o[1] == b;
+}
+
+static void test_person_detect(struct npu_device *dev)
+{
+	struct npu_model *m = open_model(dev, PERSON, 0);
+	size_t npu_ops = 0;
+
+	if (!tap_ok(m != NULL, "open person_detect on the NPU"))
+		return;
+	tap_ok(npu_model_uses_npu(m), "person_detect uses the NPU (%zu segments)",
+	       npu_model_segment_count(m));
+	for (size_t i = 0; i < npu_model_op_count(m); i++) {
+		struct npu_op_info op;
+
+		npu_model_op_info(m, i, &op);
+		npu_ops += op.placement == NPU_PLACEMENT_NPU;
+	}
+	tap_ok(npu_ops > 0, "%zu of %zu ops placed on the NPU", npu_ops, npu_model_op_count(m));
+	tap_ok(load_input(m, MODELS "/tflm/person.bmp") && !npu_model_invoke(m) &&
+	       output_is(m, -113, 113), "person.bmp on the NPU: [-113, 113] (%s)",
+	       npu_model_error(m));
+	tap_ok(load_input(m, MODELS "/tflm/no_person.bmp") && !npu_model_invoke(m) &&
+	       output_is(m, 57, -57), "no_person.bmp on the NPU: [57, -57] (%s)",
+	       npu_model_error(m));
+	npu_model_close(m);
+}
+
+/* Random inputs, one run on the NPU and one on the CPU: identical bytes. */
+static void test_npu_equals_cpu(struct npu_device *dev, const char *path)
+{
+	struct npu_model *npu = open_model(dev, path, 0);
+	struct npu_model *cpu = open_model(dev, path, NPU_MODEL_CPU_ONLY);
+	const char *name = strrchr(path, '/') + 1;
+	bool same = true;
+
+	if (!tap_ok(npu && cpu, "%s: open on the NPU and the CPU", name))
+		goto out;
+	srand(7);
+	for (size_t i = 0; i < npu_model_input_count(npu); i++) {
+		struct npu_tensor_info info;
+		uint8_t *data;
+
+		npu_model_input_info(npu, i, &info);
+		data = malloc(info.bytes);
+		for (size_t b = 0; b < info.bytes; b++)
+			data[b] = (uint8_t)rand();
+		npu_model_set_input(npu, i, data, info.bytes);
+		npu_model_set_input(cpu, i, data, info.bytes);
+		free(data);
+	}
+	if (!tap_ok(!npu_model_invoke(npu), "%s: NPU run (%s)", name, npu_model_error(npu)) ||
+	    !tap_ok(!npu_model_invoke(cpu), "%s: CPU run (%s)", name, npu_model_error(cpu)))
+		goto out;
+	for (size_t i = 0; i < npu_model_output_count(npu); i++) {
+		const void *a, *b;
+		size_t na, nb;
+
+		npu_model_output(npu, i, &a, &na);
+		npu_model_output(cpu, i, &b, &nb);
+		same &= na == nb && !memcmp(a, b, na);
+	}
+	tap_ok(same, "%s: NPU (%zu segments) and CPU outputs identical", name,
+	       npu_model_segment_count(npu));
+out:
+	npu_model_close(npu);
+	npu_model_close(cpu);
+}
+
+static void test_dmabuf_input(struct npu_device *dev)
+{
+	struct dma_heap_allocation_data req = { .len = 96 * 96, .fd_flags = O_RDWR | O_CLOEXEC };
+	struct npu_model *m = open_model(dev, PERSON, 0);
+	struct npu_tensor_info info;
+	char err[256];
+	void *img, *other, *map;
+	int heap;
+
+	if (!m)
+		return;
+	heap = open("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
+	if (heap < 0 || ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &req)) {
+		tap_skip("no dma-heap", "dma-buf input");
+		goto out;
+	}
+	npu_model_input_info(m, 0, &info);
+	npu_tensor_load_file(MODELS "/tflm/person.bmp", &info, &img, err, sizeof(err));
+	npu_tensor_load_file(MODELS "/tflm/no_person.bmp", &info, &other, err, sizeof(err));
+	map = mmap(NULL, req.len, PROT_READ | PROT_WRITE, MAP_SHARED, (int)req.fd, 0);
+	memcpy(map, img, info.bytes);
+	/* The model's own copy says no_person; the dma-buf must win. */
+	npu_model_set_input(m, 0, other, info.bytes);
+	tap_expect_success(npu_model_bind_input_dmabuf(m, 0, (int)req.fd, 0), 0,
+			   "bind a dma-heap buffer as input");
+	tap_ok(!npu_model_invoke(m) && output_is(m, -113, 113),
+	       "NPU reads the person image from the dma-buf");
+	/* Written in place, no rebinding: the next run sees the new frame. */
+	memcpy(map, other, info.bytes);
+	tap_ok(!npu_model_invoke(m) && output_is(m, 57, -57),
+	       "a new frame in the same dma-buf is used without rebinding");
+	tap_expect_success(npu_model_bind_input_dmabuf(m, 0, -1, 0), 0, "unbind");
+	munmap(map, req.len);
+	close((int)req.fd);
+	free(img);
+	free(other);
+out:
+	if (heap >= 0)
+		close(heap);
+	npu_model_close(m);
+}
+
+static void test_async_and_force(struct npu_device *dev)
+{
+	struct npu_model *m = open_model(dev, PERSON, NPU_MODEL_PROFILE);
+	struct pollfd pfd = { .events = POLLIN };
+	struct npu_op_info op;
+	size_t segs;
+	int fd;
+
+	if (!m)
+		return;
+	load_input(m, MODELS "/tflm/person.bmp");
+	if (tap_expect_success(npu_model_invoke_async(m, &fd), 0, "async invoke")) {
+		pfd.fd = fd;
+		tap_ok(poll(&pfd, 1, 60000) == 1, "completion fd becomes readable");
+		tap_expect_success(npu_model_wait(m, -1), 0, "wait");
+		tap_ok(output_is(m, -113, 113), "async result");
+		close(fd);
+	}
+	segs = npu_model_segment_count(m);
+	npu_model_op_info(m, 2, &op);
+	if (op.placement == NPU_PLACEMENT_NPU) {
+		tap_expect_success(npu_model_force_cpu(m, 2), 0, "force op 2 to the CPU");
+		npu_model_op_info(m, 2, &op);
+		tap_ok(op.placement == NPU_PLACEMENT_CPU, "op 2 now on the CPU (%zu -> %zu segments)",
+		       segs, npu_model_segment_count(m));
+		tap_ok(!npu_model_invoke(m) && output_is(m, -113, 113),
+		       "same result with op 2 on the CPU");
+	} else {
+		tap_skip("op 2 is not on the NPU", "force op 2 to the CPU");
+	}
+	npu_model_close(m);
+}
+
+int main(void)
+{
+	struct npu_device *dev;
+
+	if (npu_device_open(NULL, &dev))
+		tap_bail("cannot open the NPU");
+	test_person_detect(dev);
+	for (size_t i = 0; i < sizeof(shared_models) / sizeof(shared_models[0]); i++)
+		test_npu_equals_cpu(dev, shared_models[i]);
+	test_dmabuf_input(dev);
+	test_async_and_force(dev);
+	npu_device_close(dev);
+	return tap_finish();
+}
