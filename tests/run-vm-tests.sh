@@ -200,7 +200,14 @@ for t in $run_tests; do
 	echo "# selftests: $suite: $name"
 	reloaded=0 note=
 	case $tg in
-	*" reload "*)
+	*" reload "*) want_reload=1 ;;
+	*) want_reload=0 ;;
+	esac
+	if [ $want_reload = 1 ] && [ "${VM_LOAD:-1}" != 1 ]; then
+		echo "# VM_LOAD=0: not reloading the modules"
+		want_reload=0
+	fi
+	if [ $want_reload = 1 ]; then
 		sp= np=
 		set -- $tg
 		while [ $# -gt 0 ]; do
@@ -212,12 +219,10 @@ for t in $run_tests; do
 		done
 		reloaded=1
 		# shellcheck disable=SC2086
-		if ! VM_SIM_PARAMS="${sp:-$VM_SIM_PARAMS}" VM_NPU_PARAMS="${np:-$VM_NPU_PARAMS}" \
-			npu-modules reload 2>&1 | sed 's/^/# /'; then
-			note="module reload failed"
-		fi
-		;;
-	esac
+		msg=$(VM_SIM_PARAMS="${sp:-$VM_SIM_PARAMS}" VM_NPU_PARAMS="${np:-$VM_NPU_PARAMS}" \
+			npu-modules reload 2>&1) || note="module reload failed"
+		[ -n "$msg" ] && echo "$msg" | sed 's/^/# /'
+	fi
 	echo "vmtest: start $id" > /dev/kmsg
 	before=$(dmesg | wc -l)
 	start=$(cut -d' ' -f1 /proc/uptime)
