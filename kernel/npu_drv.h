@@ -108,7 +108,7 @@ struct npu_device {
  * @client_id: &drm_file.client_id, for messages.
  * @mmu: the file's NPU address space.
  * @submit_lock: keeps arm and push of one submission together.
- * @entities: scheduler entity for each uapi priority.
+ * @entities: scheduler entity for each &enum drm_npu_priority.
  * @hangs: jobs of this file that timed out.
  * @banned: set after too many hangs; submits fail with -ECANCELED.
  */

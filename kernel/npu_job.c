@@ -458,8 +458,8 @@ static int npu_job_validate(struct npu_job *job)
 }
 
 static int npu_job_create(struct npu_file *nfile, struct drm_file *file,
-			  const struct drm_npu_job *args,
-			  enum drm_sched_priority prio, struct npu_job **out)
+			  const struct drm_npu_job *args, u32 priority,
+			  struct npu_job **out)
 {
 	struct npu_device *ndev = nfile->ndev;
 	struct drm_npu_bo_ref __user *urefs = u64_to_user_ptr(args->bo_refs);
@@ -561,8 +561,8 @@ static int npu_job_create(struct npu_file *nfile, struct drm_file *file,
 		}
 	}
 
-	ret = drm_sched_job_init(&job->base, &nfile->entities[prio], 1, nfile,
-				 file->client_id);
+	ret = drm_sched_job_init(&job->base, &nfile->entities[priority], 1,
+				 nfile, file->client_id);
 	if (ret)
 		goto err_put;
 
@@ -648,11 +648,6 @@ out:
 int npu_ioctl_submit(struct drm_device *drm, void *data,
 		     struct drm_file *file)
 {
-	static const enum drm_sched_priority prios[] = {
-		[DRM_NPU_PRIORITY_LOW] = DRM_SCHED_PRIORITY_LOW,
-		[DRM_NPU_PRIORITY_NORMAL] = DRM_SCHED_PRIORITY_NORMAL,
-		[DRM_NPU_PRIORITY_HIGH] = DRM_SCHED_PRIORITY_HIGH,
-	};
 	struct drm_npu_submit *args = data;
 	struct npu_file *nfile = file->driver_priv;
 	struct npu_device *ndev = nfile->ndev;
@@ -691,8 +686,8 @@ int npu_ioctl_submit(struct drm_device *drm, void *data,
 					    args->job_stride);
 		if (ret)
 			goto out_put;
-		ret = npu_job_create(nfile, file, &ujob,
-				     prios[args->priority], &jobs[i]);
+		ret = npu_job_create(nfile, file, &ujob, args->priority,
+				     &jobs[i]);
 		if (ret)
 			goto out_put;
 		created++;
@@ -717,9 +712,11 @@ out_exit:
 int npu_job_open_file(struct npu_file *nfile)
 {
 	struct drm_gpu_scheduler *sched = &nfile->ndev->sched;
+	/* Indexed by enum drm_npu_priority. */
 	static const enum drm_sched_priority prios[] = {
-		DRM_SCHED_PRIORITY_LOW, DRM_SCHED_PRIORITY_NORMAL,
-		DRM_SCHED_PRIORITY_HIGH,
+		[DRM_NPU_PRIORITY_LOW] = DRM_SCHED_PRIORITY_LOW,
+		[DRM_NPU_PRIORITY_NORMAL] = DRM_SCHED_PRIORITY_NORMAL,
+		[DRM_NPU_PRIORITY_HIGH] = DRM_SCHED_PRIORITY_HIGH,
 	};
 	int i, ret;
 

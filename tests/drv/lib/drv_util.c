@@ -5,14 +5,17 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
 
 #include "drv_util.h"
+#include "npu_cmdstream.h"
 
 int drv_ioctl(int fd, unsigned long req, void *arg)
 {
@@ -144,4 +147,117 @@ int drv_sysfs_write(const char *path, const char *val)
 		n = -errno;
 	close(fd);
 	return n < 0 ? (int)n : 0;
+}
+
+unsigned int drv_nop_stream(uint32_t *words, unsigned int nops)
+{
+	unsigned int n = 0, i;
+
+	words[n++] = NPU_CS_HDR(NPU_OP_STREAM,
+				1 + sizeof(struct npu_stream_params) / 4);
+	words[n++] = NPU_CS_VERSION;
+	words[n++] = 0;
+	for (i = 0; i < nops; i++)
+		words[n++] = NPU_CS_HDR(NPU_OP_NOP, 1);
+	return n;
+}
+
+int drv_submit_one(int fd, uint32_t cmd_bo, uint32_t cmd_offset,
+		   uint32_t cmd_size, const struct drm_npu_bo_ref *refs,
+		   uint32_t nrefs, const uint32_t *in_syncs, uint32_t nin,
+		   uint32_t out_sync, uint32_t stats_bo, uint32_t stats_offset,
+		   uint32_t priority)
+{
+	struct drm_npu_job job = {
+		.cmd_bo = cmd_bo, .cmd_offset = cmd_offset,
+		.cmd_size = cmd_size, .bo_refs = (uintptr_t)refs,
+		.bo_ref_count = nrefs, .in_sync_count = nin,
+		.in_syncs = (uintptr_t)in_syncs, .out_sync = out_sync,
+		.stats_bo = stats_bo, .stats_offset = stats_offset,
+	};
+	struct drm_npu_submit s = {
+		.jobs = (uintptr_t)&job, .job_count = 1,
+		.job_stride = sizeof(job), .priority = priority,
+	};
+
+	return drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s);
+}
+
+static void drv_mount_debugfs(void)
+{
+	if (access("/sys/kernel/debug/accel", F_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+}
+
+int drv_sim_debugfs(char *dir, size_t len)
+{
+	char node[PATH_MAX], pdev[256], link[PATH_MAX], target[PATH_MAX];
+	char *slash;
+	ssize_t n;
+	int ret = drv_find(node, sizeof(node), pdev, sizeof(pdev));
+
+	if (ret)
+		return ret;
+	drv_mount_debugfs();
+	snprintf(link, sizeof(link), "/sys/bus/platform/devices/%s", pdev);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = 0;
+	slash = strrchr(target, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = 0;
+	slash = strrchr(target, '/');
+	snprintf(dir, len, "/sys/kernel/debug/npu_sim/%s",
+		 slash ? slash + 1 : target);
+	return access(dir, F_OK) ? -errno : 0;
+}
+
+int drv_accel_debugfs(char *dir, size_t len)
+{
+	char node[PATH_MAX], pdev[256];
+	int ret = drv_find(node, sizeof(node), pdev, sizeof(pdev));
+
+	if (ret)
+		return ret;
+	drv_mount_debugfs();
+	/* Named after the device (6.12), or the minor on other kernels. */
+	snprintf(dir, len, "/sys/kernel/debug/accel/%s", pdev);
+	if (!access(dir, F_OK))
+		return 0;
+	snprintf(dir, len, "/sys/kernel/debug/accel/%s",
+		 node + strlen("/dev/accel/accel"));
+	return access(dir, F_OK) ? -errno : 0;
+}
+
+long long drv_debugfs_read(const char *dir, const char *name)
+{
+	char path[PATH_MAX + 256], buf[64] = "";
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f)) {
+		if (buf[0] == 'Y')
+			v = 1;
+		else if (buf[0] == 'N')
+			v = 0;
+		else
+			v = strtoll(buf, NULL, 0);
+	}
+	fclose(f);
+	return v;
+}
+
+int drv_debugfs_write(const char *dir, const char *name, long long val)
+{
+	char path[PATH_MAX + 256], buf[32];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(buf, sizeof(buf), "%lld", val);
+	return drv_sysfs_write(path, buf);
 }

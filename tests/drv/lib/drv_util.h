@@ -31,4 +31,24 @@ int drv_ioctl(int fd, unsigned long req, void *arg);
 /* Writes @val to sysfs file @path; 0 or -errno. */
 int drv_sysfs_write(const char *path, const char *val);
 
+
+
+/* Writes a valid stream (STREAM header, then @nops NOPs) to @words;
+ * returns its length in words. */
+unsigned int drv_nop_stream(uint32_t *words, unsigned int nops);
+
+/* Submits one job; arrays may be NULL with count 0.  0 or -errno. */
+int drv_submit_one(int fd, uint32_t cmd_bo, uint32_t cmd_offset,
+		   uint32_t cmd_size, const struct drm_npu_bo_ref *refs,
+		   uint32_t nrefs, const uint32_t *in_syncs, uint32_t nin,
+		   uint32_t out_sync, uint32_t stats_bo, uint32_t stats_offset,
+		   uint32_t priority);
+
+/* Directories: the simulator's debugfs for this NPU, and the accel one.
+ * 0 or -errno (debugfs is mounted if needed). */
+int drv_sim_debugfs(char *dir, size_t len);
+int drv_accel_debugfs(char *dir, size_t len);
+/* Reads or writes a small decimal debugfs value under @dir. */
+long long drv_debugfs_read(const char *dir, const char *name);
+int drv_debugfs_write(const char *dir, const char *name, long long val);
 #endif /* NPU_TESTS_DRV_UTIL_H */

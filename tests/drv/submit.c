@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: MIT
+/*
+ * npu.ko job submission through the raw uapi: NOP jobs with stats and
+ * syncobjs, argument validation, command-stream validation, all-or-nothing
+ * submissions, fence ordering, 1,000 pipelined jobs, priorities, in-fences,
+ * implicit sync through BO_WAIT, sync_file export, 4 processes at once,
+ * runtime PM (device powered down when idle).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "lib/drv_util.h"
+#include "npu_cmdstream.h"
+#include "tap.h"
+
+#define CMD_SIZE	(64 * 1024)
+#define STATS_SIZE	(64 * 1024)
+
+struct ctx {
+	int fd;
+	uint32_t cmd, stats;
+	uint32_t *cmd_map;
+	struct drm_npu_job_stats *stats_map;
+	uint32_t nop_bytes;
+};
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int ctx_init(struct ctx *c, int fd)
+{
+	c->fd = fd;
+	if (drv_bo_create(fd, CMD_SIZE, 0, &c->cmd, NULL) ||
+	    drv_bo_create(fd, STATS_SIZE, 0, &c->stats, NULL))
+		return -1;
+	c->cmd_map = drv_bo_mmap(fd, c->cmd, CMD_SIZE);
+	c->stats_map = drv_bo_mmap(fd, c->stats, STATS_SIZE);
+	if (!c->cmd_map || !c->stats_map)
+		return -1;
+	c->nop_bytes = drv_nop_stream(c->cmd_map, 4) * 4;
+	return 0;
+}
+
+static uint32_t syncobj(int fd)
+{
+	uint32_t h = 0;
+
+	drmSyncobjCreate(fd, 0, &h);
+	return h;
+}
+
+static int sync_wait(int fd, uint32_t h, int64_t timeout_ms)
+{
+	int64_t deadline = timeout_ms ? now_ns() + timeout_ms * 1000000 : 0;
+
+	return drmSyncobjWait(fd, &h, 1, deadline, 0, NULL) ? -errno : 0;
+}
+
+static void test_nop(struct ctx *c)
+{
+	struct drm_npu_bo_wait w = { .handle = c->cmd };
+	uint32_t out = syncobj(c->fd);
+	struct drm_npu_job_stats *st = &c->stats_map[0];
+
+	memset(st, 0xff, sizeof(*st));
+	tap_expect_success(drv_submit_one(c->fd, c->cmd, 0, c->nop_bytes, NULL,
+					  0, NULL, 0, out, c->stats, 0,
+					  DRM_NPU_PRIORITY_NORMAL), 0,
+			   "submit a NOP job");
+	tap_expect_success(sync_wait(c->fd, out, 5000), 0,
+			   "its out-syncobj signals");
+	tap_ok(st->status == 0 && st->pad == 0, "stats: status %d", st->status);
+	tap_ok(st->exec_ns > 0 && st->exec_ns < 5000000000ull,
+	       "stats: exec time %llu ns", (unsigned long long)st->exec_ns);
+	tap_ok(st->cycles > 0, "stats: %llu cycles",
+	       (unsigned long long)st->cycles);
+	w.timeout_ns = 0;
+	tap_expect_success(drv_ioctl(c->fd, DRM_IOCTL_NPU_BO_WAIT, &w), 0,
+			   "BO_WAIT on the stream BO after the fence");
+	drmSyncobjDestroy(c->fd, out);
+}
+
+static void test_bad_args(struct ctx *c)
+{
+	struct drm_npu_bo_ref ref = { .handle = c->stats,
+				      .flags = DRM_NPU_BO_REF_WRITE };
+	struct {
+		struct drm_npu_job job;
+		uint64_t extra[2];
+	} big = { 0 };
+	struct drm_npu_submit s = { 0 };
+	struct drm_npu_job job = { 0 };
+	uint32_t ro, bad_sync = 0xdead, nofence = syncobj(c->fd);
+	int fd = c->fd;
+
+#define SUBMIT(...) drv_submit_one(fd, __VA_ARGS__)
+	tap_expect_errno(SUBMIT(c->cmd, 0, 0, NULL, 0, NULL, 0, 0, 0, 0, 1), 0,
+			 EINVAL, "cmd_size 0");
+	tap_expect_errno(SUBMIT(c->cmd, 0, 6, NULL, 0, NULL, 0, 0, 0, 0, 1), 0,
+			 EINVAL, "cmd_size not a multiple of 4");
+	tap_expect_errno(SUBMIT(c->cmd, 2, 12, NULL, 0, NULL, 0, 0, 0, 0, 1),
+			 0, EINVAL, "cmd_offset not a multiple of 4");
+	tap_expect_errno(SUBMIT(c->cmd, CMD_SIZE - 8, 12, NULL, 0, NULL, 0, 0,
+				0, 0, 1), 0, EINVAL, "stream past the BO end");
+	tap_expect_errno(SUBMIT(c->cmd, 0xfffffffc, 8, NULL, 0, NULL, 0, 0, 0,
+				0, 1), 0, EINVAL, "offset + size overflow");
+	tap_expect_errno(SUBMIT(777, 0, 12, NULL, 0, NULL, 0, 0, 0, 0, 1), 0,
+			 ENOENT, "unknown cmd_bo");
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, NULL, 0, NULL, 0, 0,
+				c->stats, 4, 1), 0, EINVAL,
+			 "stats_offset not 8-byte aligned");
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, NULL, 0, NULL, 0, 0,
+				c->stats, STATS_SIZE - 8, 1), 0, EINVAL,
+			 "stats past the BO end");
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, NULL, 0, NULL, 0, 0,
+				777, 0, 1), 0, ENOENT, "unknown stats_bo");
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, NULL, 0, NULL, 0,
+				bad_sync, 0, 0, 1), 0, ENOENT,
+			 "unknown out_sync");
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, NULL, 0, &bad_sync, 1,
+				0, 0, 0, 1), 0, ENOENT, "unknown in_sync");
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, NULL, 0, &nofence, 1,
+				0, 0, 0, 1), 0, EINVAL,
+			 "in_sync without a fence");
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, NULL, 0, NULL, 65, 0,
+				0, 0, 1), 0, EINVAL, "65 in_syncs");
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, &ref, 257, NULL, 0, 0,
+				0, 0, 1), 0, EINVAL, "257 bo_refs");
+	ref.handle = 777;
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, &ref, 1, NULL, 0, 0,
+				0, 0, 1), 0, ENOENT, "unknown bo_ref handle");
+	ref.handle = c->stats;
+	ref.flags = 0;
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, &ref, 1, NULL, 0, 0,
+				0, 0, 1), 0, EINVAL, "bo_ref without flags");
+	ref.flags = 4;
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, &ref, 1, NULL, 0, 0,
+				0, 0, 1), 0, EINVAL, "bo_ref unknown flag");
+	if (!drv_bo_create(fd, 4096, DRM_NPU_BO_DEVICE_READ_ONLY, &ro, NULL)) {
+		ref.handle = ro;
+		ref.flags = DRM_NPU_BO_REF_WRITE;
+		tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, &ref, 1, NULL,
+					0, 0, 0, 0, 1), 0, EINVAL,
+				 "write reference to a device-read-only BO");
+		ref.flags = DRM_NPU_BO_REF_READ;
+		tap_expect_success(SUBMIT(c->cmd, 0, c->nop_bytes, &ref, 1,
+					  NULL, 0, 0, 0, 0, 1), 0,
+				   "read reference to it is fine");
+	}
+	ref.flags = 4;
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, &ref, 1, NULL, 0, 0,
+				0, 0, 1), 0, EINVAL, "bo_ref unknown flag");
+	tap_expect_errno(SUBMIT(c->cmd, 0, c->nop_bytes, NULL, 0, NULL, 0, 0, 0,
+				0, 3), 0, EINVAL, "priority 3");
+#undef SUBMIT
+
+	job.cmd_bo = c->cmd;
+	job.cmd_size = c->nop_bytes;
+	s.jobs = (uintptr_t)&job;
+	s.job_count = 1;
+	s.job_stride = sizeof(job);
+	s.priority = 1;
+	job.flags = 1;
+	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, EINVAL,
+			 "job flags");
+	job.flags = 0;
+	job.pad = 1;
+	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, EINVAL,
+			 "job pad");
+	job.pad = 0;
+	s.flags = 1;
+	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, EINVAL,
+			 "submit flags");
+	s.flags = 0;
+	s.job_count = 0;
+	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, EINVAL,
+			 "job_count 0");
+	s.job_count = 65;
+	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, EINVAL,
+			 "job_count 65");
+	s.job_count = 1;
+	s.job_stride = sizeof(job) - 8;
+	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, EINVAL,
+			 "stride smaller than the job");
+	s.jobs = 8;
+	s.job_stride = sizeof(job);
+	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, EFAULT,
+			 "bad jobs pointer");
+	big.job = job;
+	s.jobs = (uintptr_t)&big;
+	s.job_stride = sizeof(big);
+	tap_expect_success(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0,
+			   "larger stride with zero tail");
+	big.extra[1] = 1;
+	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, E2BIG,
+			 "larger stride with non-zero tail");
+	drmSyncobjDestroy(fd, nofence);
+}
+
+static void test_bad_streams(struct ctx *c)
+{
+	uint32_t *w = c->cmd_map + 4096;	/* at byte offset 16 KiB */
+	uint32_t off = 4096 * 4;
+	int fd = c->fd;
+
+#define SUBMIT_W(n) drv_submit_one(fd, c->cmd, off, (n) * 4, NULL, 0, NULL, 0, \
+				   0, 0, 0, 1)
+	w[0] = NPU_CS_HDR(NPU_OP_NOP, 1);
+	tap_expect_errno(SUBMIT_W(1), 0, EINVAL, "stream without STREAM header");
+	drv_nop_stream(w, 1);
+	w[1] = NPU_CS_VERSION + 1;
+	tap_expect_errno(SUBMIT_W(4), 0, EINVAL, "unsupported stream version");
+	drv_nop_stream(w, 1);
+	w[3] = NPU_CS_HDR(NPU_OP_COUNT, 1);
+	tap_expect_errno(SUBMIT_W(4), 0, EINVAL, "unknown opcode");
+	drv_nop_stream(w, 1);
+	w[3] = NPU_CS_HDR(NPU_OP_NOP, 2);
+	tap_expect_errno(SUBMIT_W(4), 0, EINVAL, "command longer than the stream");
+	drv_nop_stream(w, 1);
+	w[3] = NPU_CS_HDR(NPU_OP_NOP, 0);
+	tap_expect_errno(SUBMIT_W(4), 0, EINVAL, "zero-length command");
+	drv_nop_stream(w, 1);
+	w[3] = NPU_CS_HDR(NPU_OP_COPY, 2);
+	tap_expect_errno(SUBMIT_W(4), 0, EINVAL, "truncated COPY");
+	drv_nop_stream(w, 1);
+	w[0] = NPU_CS_HDR(NPU_OP_STREAM, 2);
+	tap_expect_errno(SUBMIT_W(2), 0, EINVAL, "truncated STREAM header");
+#undef SUBMIT_W
+}
+
+static void test_atomic(struct ctx *c)
+{
+	struct drm_npu_job jobs[2] = { 0 };
+	struct drm_npu_submit s = {
+		.jobs = (uintptr_t)jobs, .job_count = 2,
+		.job_stride = sizeof(jobs[0]), .priority = 1,
+	};
+	struct drm_npu_counters before, after;
+
+	jobs[0].cmd_bo = c->cmd;
+	jobs[0].cmd_size = c->nop_bytes;
+	jobs[0].stats_bo = c->stats;
+	jobs[0].stats_offset = sizeof(c->stats_map[0]);
+	jobs[1] = jobs[0];
+	jobs[1].cmd_bo = 999;
+	memset(&c->stats_map[1], 0xff, sizeof(c->stats_map[1]));
+	/* Let the jobs of earlier tests finish first. */
+	jobs[0].out_sync = syncobj(c->fd);
+	drv_submit_one(c->fd, c->cmd, 0, c->nop_bytes, NULL, 0, NULL, 0,
+		       jobs[0].out_sync, 0, 0, 1);
+	sync_wait(c->fd, jobs[0].out_sync, 5000);
+	drv_query_counters(c->fd, &before);
+	tap_expect_errno(drv_ioctl(c->fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, ENOENT,
+			 "submission with a bad second job fails");
+	usleep(100000);
+	drv_query_counters(c->fd, &after);
+	drmSyncobjDestroy(c->fd, jobs[0].out_sync);
+	tap_ok(c->stats_map[1].status == -1 &&
+	       after.jobs_completed + after.jobs_failed ==
+	       before.jobs_completed + before.jobs_failed,
+	       "and its valid first job never ran");
+}
+
+static void test_ordering(struct ctx *c)
+{
+	enum { N = 64 };
+	struct drm_npu_job jobs[N];
+	struct drm_npu_submit s = {
+		.jobs = (uintptr_t)jobs, .job_count = N,
+		.job_stride = sizeof(jobs[0]), .priority = 1,
+	};
+	uint32_t outs[N];
+	int i, ordered = 1, seen_unsignaled = 0;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (i = 0; i < N; i++) {
+		outs[i] = syncobj(c->fd);
+		jobs[i].cmd_bo = c->cmd;
+		jobs[i].cmd_size = c->nop_bytes;
+		jobs[i].out_sync = outs[i];
+		jobs[i].stats_bo = c->stats;
+		jobs[i].stats_offset = (16 + i) * sizeof(struct drm_npu_job_stats);
+	}
+	tap_expect_success(drv_ioctl(c->fd, DRM_IOCTL_NPU_SUBMIT, &s), 0,
+			   "submit %d jobs at once", N);
+	/* Poll: once a job is seen unsignalled no later one may be signalled. */
+	for (int round = 0; round < 200 && !sync_wait(c->fd, outs[N - 1], 0) == 0;
+	     round++) {
+		seen_unsignaled = 0;
+		for (i = 0; i < N; i++) {
+			int done = !sync_wait(c->fd, outs[i], 0);
+
+			if (!done)
+				seen_unsignaled = 1;
+			else if (seen_unsignaled)
+				ordered = 0;
+		}
+		usleep(1000);
+	}
+	tap_expect_success(sync_wait(c->fd, outs[N - 1], 10000), 0,
+			   "last job finishes");
+	for (i = 0; i < N; i++)
+		ordered &= !sync_wait(c->fd, outs[i], 0) &&
+			   c->stats_map[16 + i].status == 0;
+	tap_ok(ordered, "fences signalled in submission order, all succeeded");
+	for (i = 0; i < N; i++)
+		drmSyncobjDestroy(c->fd, outs[i]);
+}
+
+static void test_pipelined(struct ctx *c)
+{
+	enum { N = 1000, BATCH = 50 };
+	struct drm_npu_job jobs[BATCH];
+	struct drm_npu_submit s = {
+		.jobs = (uintptr_t)jobs, .job_count = BATCH,
+		.job_stride = sizeof(jobs[0]), .priority = 1,
+	};
+	struct drm_npu_counters before, after;
+	uint32_t out = syncobj(c->fd);
+	int i, ok = 1;
+	int64_t t0;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (i = 0; i < BATCH; i++) {
+		jobs[i].cmd_bo = c->cmd;
+		jobs[i].cmd_size = c->nop_bytes;
+	}
+	jobs[BATCH - 1].out_sync = out;
+	drv_query_counters(c->fd, &before);
+	t0 = now_ns();
+	for (i = 0; i < N / BATCH; i++)
+		ok &= !drv_ioctl(c->fd, DRM_IOCTL_NPU_SUBMIT, &s);
+	tap_ok(ok, "%d jobs submitted in batches of %d", N, BATCH);
+	tap_expect_success(sync_wait(c->fd, out, 60000), 0, "last fence signals");
+	drv_query_counters(c->fd, &after);
+	tap_ok(after.jobs_completed - before.jobs_completed == N,
+	       "counters: %llu more jobs completed",
+	       (unsigned long long)(after.jobs_completed - before.jobs_completed));
+	tap_diag("%d NOP jobs in %.1f ms", N, (now_ns() - t0) / 1e6);
+	drmSyncobjDestroy(c->fd, out);
+}
+
+static void test_priorities_and_syncs(struct ctx *c)
+{
+	uint32_t a = syncobj(c->fd), b = syncobj(c->fd), p;
+	int fd_sync = -1, ok = 1;
+	struct pollfd pfd;
+
+	for (p = DRM_NPU_PRIORITY_LOW; p <= DRM_NPU_PRIORITY_HIGH; p++) {
+		uint32_t o = syncobj(c->fd);
+
+		ok &= !drv_submit_one(c->fd, c->cmd, 0, c->nop_bytes, NULL, 0,
+				      NULL, 0, o, 0, 0, p) &&
+		      !sync_wait(c->fd, o, 5000);
+		drmSyncobjDestroy(c->fd, o);
+	}
+	tap_ok(ok, "LOW, NORMAL and HIGH priority jobs complete");
+
+	tap_expect_success(drv_submit_one(c->fd, c->cmd, 0, c->nop_bytes, NULL,
+					  0, NULL, 0, a, 0, 0, 1), 0, "job A");
+	tap_expect_success(drv_submit_one(c->fd, c->cmd, 0, c->nop_bytes, NULL,
+					  0, &a, 1, b, 0, 0, 0), 0,
+			   "job B waits for A's syncobj");
+	tap_expect_success(sync_wait(c->fd, b, 5000), 0, "B completes");
+	tap_ok(!sync_wait(c->fd, a, 0), "A completed before B");
+
+	tap_expect_success(drmSyncobjExportSyncFile(c->fd, b, &fd_sync), errno,
+			   "export B's fence as a sync_file");
+	pfd.fd = fd_sync;
+	pfd.events = POLLIN;
+	tap_ok(poll(&pfd, 1, 5000) == 1, "sync_file is signalled");
+	close(fd_sync);
+	drmSyncobjDestroy(c->fd, a);
+	drmSyncobjDestroy(c->fd, b);
+}
+
+static void test_implicit(struct ctx *c)
+{
+	struct drm_npu_bo_ref ref = { .handle = c->stats,
+				      .flags = DRM_NPU_BO_REF_WRITE };
+	struct drm_npu_bo_wait w = { .handle = c->stats };
+	char dir[512];
+	int ret;
+
+	/* A slow job: the simulator delays its completion. */
+	if (drv_sim_debugfs(dir, sizeof(dir)) ||
+	    drv_debugfs_write(dir, "delay_ms", 300)) {
+		tap_skip("no npu_sim debugfs", "implicit sync");
+		return;
+	}
+	drv_submit_one(c->fd, c->cmd, 0, c->nop_bytes, &ref, 1, NULL, 0, 0, 0,
+		       0, 1);
+	w.timeout_ns = 0;
+	ret = drv_ioctl(c->fd, DRM_IOCTL_NPU_BO_WAIT, &w);
+	tap_ok(ret == -ETIMEDOUT, "BO_WAIT polls busy while a job writes it (%d)",
+	       ret);
+	w.timeout_ns = now_ns() + 5000000000ll;
+	tap_expect_success(drv_ioctl(c->fd, DRM_IOCTL_NPU_BO_WAIT, &w), 0,
+			   "BO_WAIT with a deadline returns when the job ends");
+	drv_debugfs_write(dir, "delay_ms", 0);
+}
+
+static int child_submit(void)
+{
+	struct ctx c;
+	uint32_t out;
+	int fd = drv_open(), i;
+
+	if (fd < 0 || ctx_init(&c, fd))
+		return 1;
+	out = syncobj(fd);
+	for (i = 0; i < 200; i++) {
+		if (drv_submit_one(fd, c.cmd, 0, c.nop_bytes, NULL, 0, NULL, 0,
+				   out, c.stats,
+				   (i % 64) * sizeof(c.stats_map[0]), 1))
+			return 2;
+	}
+	if (sync_wait(fd, out, 30000))
+		return 3;
+	for (i = 0; i < 64; i++)
+		if (c.stats_map[i].status)
+			return 4;
+	close(fd);
+	return 0;
+}
+
+static void test_processes(void)
+{
+	pid_t pids[4];
+	int i, ok = 1, status;
+
+	for (i = 0; i < 4; i++) {
+		pids[i] = fork();
+		if (!pids[i])
+			_exit(child_submit());
+	}
+	for (i = 0; i < 4; i++) {
+		waitpid(pids[i], &status, 0);
+		ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	}
+	tap_ok(ok, "4 processes submit 200 jobs each at once, all complete");
+}
+
+static void test_runtime_pm(void)
+{
+	char dir[512], path[600], buf[64] = "";
+	FILE *f;
+
+	usleep(500000);
+	if (drv_accel_debugfs(dir, sizeof(dir))) {
+		tap_skip("no debugfs", "device powered down when idle");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/queue", dir);
+	f = fopen(path, "r");
+	while (f && fgets(buf, sizeof(buf), f))
+		if (!strncmp(buf, "powered down", 12))
+			break;
+	if (f)
+		fclose(f);
+	tap_ok(!strncmp(buf, "powered down", 12),
+	       "device is powered down after 500 ms idle");
+}
+
+int main(void)
+{
+	struct ctx c;
+	int fd = drv_open();
+
+	if (fd < 0 || ctx_init(&c, fd))
+		tap_bail("no NPU device or no BOs");
+	test_nop(&c);
+	test_bad_args(&c);
+	test_bad_streams(&c);
+	test_atomic(&c);
+	test_ordering(&c);
+	test_pipelined(&c);
+	test_priorities_and_syncs(&c);
+	test_implicit(&c);
+	test_processes();
+	test_runtime_pm();
+	close(fd);
+	return tap_finish();
+}
