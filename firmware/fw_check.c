@@ -317,7 +317,7 @@ static int check_fc(const struct npu_fc_params *p, uint32_t flags,
 static int check_eltwise(uint32_t op, const struct npu_eltwise_params *p,
 			 uint32_t flags, const char **reason)
 {
-	uint32_t types = op == NPU_OP_MUL ? T_S8 : (T_S8 | T_S16);
+	uint32_t types = T_S8 | T_S16;
 	uint32_t i;
 	int r;
 
@@ -393,9 +393,10 @@ static int check_mean(const struct npu_mean_params *p, const char **reason)
 {
 	int r;
 
-	if ((r = check_tensor(&p->input, T_S8, 4, 4, reason)) ||
-	    (r = check_tensor(&p->output, T_S8, 2, 4, reason)))
+	if ((r = check_tensor(&p->input, T_S8 | T_S16, 4, 4, reason)) ||
+	    (r = check_tensor(&p->output, T_S8 | T_S16, 2, 4, reason)))
 		return r;
+	CHECK(p->input.dtype == p->output.dtype, "input and output types differ");
 	CHECK(p->axis_mask == 0x6, "MEAN supports axes (1, 2) only");
 	CHECK(p->reserved == 0, "reserved field not zero");
 	CHECK(p->shift >= -31 && p->shift <= 30, "shift out of range");

@@ -120,6 +120,12 @@ void npu_op_mul_s8(const struct npu_eltwise_params *p, const int8_t *in1,
 	elt_s8(p, ELT_MUL, in1, in2, out);
 }
 
+void npu_op_mul_s16(const struct npu_eltwise_params *p, const int16_t *in1,
+		    const int16_t *in2, int16_t *out)
+{
+	elt_s16(p, ELT_MUL, in1, in2, out);
+}
+
 /* ---- LEAKY_RELU ---- */
 
 static inline int32_t lrelu_one(const struct npu_leaky_relu_params *p,

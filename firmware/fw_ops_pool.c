@@ -44,8 +44,9 @@ static inline int32_t round_div(int32_t acc, int32_t n)
 				const int32_t v = in[((b * ih +		\
 					(uint32_t)(y0 + fy)) * iw +	\
 					(uint32_t)(x0 + fx)) * ch + c];	\
-				if (AVG)				\
-					acc += v;			\
+				if (AVG) /* wraps, never UB */		\
+					acc = (int32_t)((uint32_t)acc +	\
+						(uint32_t)v);		\
 				else if (v > acc)			\
 					acc = v;			\
 				count++;				\
@@ -80,29 +81,34 @@ void npu_op_max_pool_s16(const struct npu_pool_params *p, const int16_t *in,
 	POOL_BODY(int16_t, 0, NPU_FW_S16_MIN)
 }
 
+/* TFLite's reference_integer_ops::Mean (TFLM uses it for int8 and int16
+ * when keep_dims and the axes are H and W). */
+#define MEAN_BODY(T, LO, HI)						\
+	const uint32_t n = p->input.dims[0], h = p->input.dims[1];	\
+	const uint32_t w = p->input.dims[2], ch = p->input.dims[3];	\
+	const int32_t count = (int32_t)(h * w);				\
+	uint32_t b, c, i;						\
+	for (b = 0; b < n; b++)						\
+	for (c = 0; c < ch; c++) {					\
+		uint32_t acc = 0;					\
+		int32_t v;						\
+		for (i = 0; i < h * w; i++)				\
+			acc += (uint32_t)((int32_t)in[(b * h * w + i) *	\
+					  ch + c] - p->input.zero_point); \
+		v = npu_fw_mbqm((int32_t)acc, p->multiplier, p->shift);	\
+		v = round_div(v, count);				\
+		v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point); \
+		out[b * ch + c] = (T)fw_clamp(v, LO, HI);		\
+	}
+
 void npu_op_mean_s8(const struct npu_mean_params *p, const int8_t *in,
 		    int8_t *out)
 {
-	const uint32_t n = p->input.dims[0], h = p->input.dims[1];
-	const uint32_t w = p->input.dims[2], ch = p->input.dims[3];
-	const int32_t count = (int32_t)(h * w);
-	uint32_t b, c, i;
+	MEAN_BODY(int8_t, NPU_FW_S8_MIN, NPU_FW_S8_MAX)
+}
 
-	for (b = 0; b < n; b++) {
-		for (c = 0; c < ch; c++) {
-			uint32_t acc = 0;
-			int32_t v;
-
-			for (i = 0; i < h * w; i++)
-				acc += (uint32_t)((int32_t)in[(b * h * w + i) *
-							      ch + c] -
-						  p->input.zero_point);
-			v = npu_fw_mbqm((int32_t)acc, p->multiplier, p->shift);
-			v = round_div(v, count);
-			v = (int32_t)((uint32_t)v +
-				      (uint32_t)p->output.zero_point);
-			out[b * ch + c] = (int8_t)fw_clamp(v, NPU_FW_S8_MIN,
-							   NPU_FW_S8_MAX);
-		}
-	}
+void npu_op_mean_s16(const struct npu_mean_params *p, const int16_t *in,
+		     int16_t *out)
+{
+	MEAN_BODY(int16_t, NPU_FW_S16_MIN, NPU_FW_S16_MAX)
 }

@@ -95,7 +95,10 @@ static void dispatch(uint32_t op, const union fw_params *p, void *const *b)
 			npu_op_sub_s8(&p->elt, in, b[FW_SLOT_IN1], out);
 		break;
 	case NPU_OP_MUL:
-		npu_op_mul_s8(&p->elt, in, b[FW_SLOT_IN1], out);
+		if (s16)
+			npu_op_mul_s16(&p->elt, in, b[FW_SLOT_IN1], out);
+		else
+			npu_op_mul_s8(&p->elt, in, b[FW_SLOT_IN1], out);
 		break;
 	case NPU_OP_AVERAGE_POOL_2D:
 		if (s16)
@@ -110,7 +113,10 @@ static void dispatch(uint32_t op, const union fw_params *p, void *const *b)
 			npu_op_max_pool_s8(&p->pool, in, out);
 		break;
 	case NPU_OP_MEAN:
-		npu_op_mean_s8(&p->mean, in, out);
+		if (s16)
+			npu_op_mean_s16(&p->mean, in, out);
+		else
+			npu_op_mean_s8(&p->mean, in, out);
 		break;
 	case NPU_OP_PAD:
 		npu_op_pad(&p->pad, in, out);

@@ -202,8 +202,8 @@ struct npu_fc_params {
  * struct npu_eltwise_params - ADD, SUB, MUL with broadcast
  *
  * All three tensors have the same rank; each input dimension equals the
- * output's or is 1 (broadcast).  Types: int8 (ADD, SUB, MUL) or int16 (ADD,
- * SUB; zero points 0).  ADD/SUB follow TFLite's AddFunc: inputs shifted left
+ * output's or is 1 (broadcast).  Types: int8 or int16, the same for all
+ * three tensors.  ADD/SUB follow TFLite's AddFunc: inputs shifted left
  * by @left_shift (20 for int8, 15 for int16), scaled by their multipliers,
  * summed (or subtracted), scaled by the output multiplier.  MUL multiplies
  * the offset inputs and scales by the output multiplier; input multipliers
@@ -273,13 +273,13 @@ struct npu_pool_params {
 /**
  * struct npu_mean_params - MEAN over height and width of an NHWC tensor
  *
- * TFLite's int8 reference Mean (reference_integer_ops::Mean): per output
+ * TFLite's reference_integer_ops::Mean (int8 or int16): per output
  * (n, c): acc = sum(in - in_zp); acc = MultiplyByQuantizedMultiplier(acc,
- * multiplier, shift); rounded division by H*W; + out_zp; clamp to int8.
+ * multiplier, shift); rounded division by H*W; + out_zp; clamp to the type.
  * multiplier/shift come from QuantizeMultiplier(in_scale / out_scale).
  *
- * @input: [N, H, W, C] int8.
- * @output: [N, 1, 1, C] int8 (keep_dims) or [N, C] (rank 2).
+ * @input: [N, H, W, C].
+ * @output: [N, 1, 1, C] (keep_dims) or [N, C] (rank 2), same type.
  * @multiplier: Q31.
  * @shift: TFLite convention.
  * @axis_mask: must be (1 << 1) | (1 << 2) (H and W) in this version.

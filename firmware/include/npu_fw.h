@@ -99,6 +99,8 @@ void npu_op_sub_s16(const struct npu_eltwise_params *p, const int16_t *in1,
 		    const int16_t *in2, int16_t *out);
 void npu_op_mul_s8(const struct npu_eltwise_params *p, const int8_t *in1,
 		   const int8_t *in2, int8_t *out);
+void npu_op_mul_s16(const struct npu_eltwise_params *p, const int16_t *in1,
+		    const int16_t *in2, int16_t *out);
 
 void npu_op_avg_pool_s8(const struct npu_pool_params *p, const int8_t *in,
 			int8_t *out);
@@ -110,6 +112,8 @@ void npu_op_max_pool_s16(const struct npu_pool_params *p, const int16_t *in,
 			 int16_t *out);
 void npu_op_mean_s8(const struct npu_mean_params *p, const int8_t *in,
 		    int8_t *out);
+void npu_op_mean_s16(const struct npu_mean_params *p, const int16_t *in,
+		     int16_t *out);
 
 /* Data movement: element size from the tensors' dtype. */
 void npu_op_pad(const struct npu_pad_params *p, const void *in, void *out);

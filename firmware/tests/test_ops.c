@@ -396,6 +396,28 @@ START_TEST(mul_s8)
 }
 END_TEST
 
+START_TEST(mul_s16)
+{
+	/* {300, -7} * {100, 3} = 30000, -21; * 0.5 -> 15000 and SRDHM's
+	 * negative tie -10.5 -> -10 (towards zero); zero points 0 */
+	const int16_t in1[2] = { 300, -7 };
+	const int16_t in2[2] = { 100, 3 };
+	const int16_t expect[2] = { 15000, -10 };
+	struct npu_eltwise_params p = { 0 };
+	int16_t out[2];
+
+	TENSOR(&p.input1, 0, NPU_DTYPE_INT16, 0, 2);
+	TENSOR(&p.input2, 0, NPU_DTYPE_INT16, 0, 2);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 2);
+	p.output_multiplier = 1 << 30;
+	p.act_min = -32768;
+	p.act_max = 32767;
+	CHECK_OK(NPU_OP_MUL, &p);
+	npu_op_mul_s16(&p, in1, in2, out);
+	ck_assert_mem_eq(out, expect, sizeof(expect));
+}
+END_TEST
+
 static void pool_defaults(struct npu_pool_params *p)
 {
 	p->stride_h = p->stride_w = 1;
@@ -492,6 +514,24 @@ START_TEST(mean_s8)
 	CHECK_OK(NPU_OP_MEAN, &p);
 	npu_op_mean_s8(&p, in, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
+}
+END_TEST
+
+START_TEST(mean_s16)
+{
+	/* 1x1x3x1 {100, 200, 301}: 601 * 1, (601 + 1) / 3 = 200 */
+	const int16_t in[3] = { 100, 200, 301 };
+	struct npu_mean_params p = { 0 };
+	int16_t out[1];
+
+	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 1, 1, 3, 1);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 1, 1);
+	p.multiplier = 1 << 30;
+	p.shift = 1;
+	p.axis_mask = 0x6;
+	CHECK_OK(NPU_OP_MEAN, &p);
+	npu_op_mean_s16(&p, in, out);
+	ck_assert_int_eq(out[0], 200);
 }
 END_TEST
 
@@ -742,10 +782,12 @@ Suite *suite_ops(void)
 	tcase_add_test(tc, sub_s16);
 	tcase_add_test(tc, add_params_host);
 	tcase_add_test(tc, mul_s8);
+	tcase_add_test(tc, mul_s16);
 	tcase_add_test(tc, avg_pool_s8);
 	tcase_add_test(tc, avg_pool_s8_same);
 	tcase_add_test(tc, max_pool_s16);
 	tcase_add_test(tc, mean_s8);
+	tcase_add_test(tc, mean_s16);
 	tcase_add_test(tc, pad_ops);
 	tcase_add_test(tc, transpose_ops);
 	tcase_add_test(tc, concat_ops);
