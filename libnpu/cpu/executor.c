@@ -325,6 +325,10 @@ static int run_op(struct npu_cpu *cpu, uint32_t i)
 		cpu->args[k] = NULL;
 		if (t == NPU_TENSOR_NONE)
 			continue;
+		if (t < 0 || (uint32_t)t >= cpu->g->num_tensors) {
+			set_err(cpu, i, "input %u is tensor %d, out of range", k, t);
+			return -EINVAL;
+		}
 		cpu->args[k] = npu_cpu_tensor_data(cpu, t);
 		if (!cpu->args[k]) {
 			set_err(cpu, i, "no memory for input %u (tensor %d)",
@@ -333,7 +337,14 @@ static int run_op(struct npu_cpu *cpu, uint32_t i)
 		}
 	}
 	for (uint32_t k = 0; k < op->num_outputs; k++) {
-		void *p = npu_cpu_tensor_data(cpu, op->outputs[k]);
+		const int32_t t = op->outputs[k];
+		void *p;
+
+		if (t < 0 || (uint32_t)t >= cpu->g->num_tensors) {
+			set_err(cpu, i, "output %u is tensor %d, out of range", k, t);
+			return -EINVAL;
+		}
+		p = npu_cpu_tensor_data(cpu, t);
 
 		if (!p) {
 			set_err(cpu, i, "no memory for output %u (tensor %d)",
