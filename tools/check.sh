@@ -1,0 +1,74 @@
+#!/bin/sh
+# Host checks of the tools (no NPU needed): npu-run on the CPU against the
+# shared models' goldens, its errors and JSON, and npu-info without a device.
+# Run from the project root by `make -C tools check`.
+set -u
+BIN=${BIN:-build/bin}
+M=../shared/models
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+
+hex() { od -An -tx1 "$1" | tr -d ' \n'; }
+
+for img in person:8f71 no_person:39c7; do
+	name=${img%%:*} want=${img#*:}
+	"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite \
+		--input $M/tflm/$name.bmp --output "$tmp/$name.out" --num-runs 2 \
+		>"$tmp/run.txt" 2>&1
+	check "npu-run person_detect on $name.bmp gives $want" \
+		test "$(hex "$tmp/$name.out" 2>/dev/null)" = "$want"
+done
+check "text report has latency percentiles" grep -q '^percentiles:.*p50.*p95.*p99' "$tmp/run.txt"
+check "text report has peak memory" grep -q '^peak memory:' "$tmp/run.txt"
+
+for s in 0 1 2; do
+	g=$M/golden/hello_world_int8.seed$s
+	"$BIN/npu-run" --cpu --model $M/tflm/hello_world_int8.tflite --input $g.in0.bin \
+		--output "$tmp/hw.out" --num-runs 1 --warmup-runs 0 >/dev/null 2>&1
+	check "hello_world seed$s golden" cmp -s "$tmp/hw.out" $g.out0.bin
+done
+
+"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite --input $M/tflm/person.bmp \
+	--num-runs 3 --json --profile --top-k 2 >"$tmp/run.json" 2>/dev/null
+check "--json is one object with the run count" grep -q '^{.*"runs":3,.*}$' "$tmp/run.json"
+check "--json --top-k: class 1 (person) first" grep -q '"top_k":\[{"index":1,' "$tmp/run.json"
+check "--json --profile lists 31 ops" test "$(grep -o '"index":[0-9]*,"type"' "$tmp/run.json" | wc -l)" = 31
+if command -v python3 >/dev/null; then
+	check "--json parses" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/run.json"
+fi
+
+"$BIN/npu-run" --cpu --model $M/tflm/mobilenet_v2_quantized_1x3x224x224.tflite --random \
+	--num-runs 1 --warmup-runs 0 --top-k 3 >"$tmp/mnv2.txt" 2>&1
+check "mobilenet_v2 on random input runs, top 3 printed" \
+	test "$(sed -n '/^top 3/,$p' "$tmp/mnv2.txt" | wc -l)" = 4
+
+head -c 100 /dev/zero >"$tmp/short.bin"
+"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite --input "$tmp/short.bin" \
+	>/dev/null 2>"$tmp/err.txt"
+check "wrong input size: exit 1" test $? = 1
+check "wrong input size: says why" grep -q '100 bytes, the tensor needs 9216' "$tmp/err.txt"
+head -c 1000 $M/tflm/person_detect.tflite >"$tmp/cut.tflite"
+"$BIN/npu-run" --cpu --model "$tmp/cut.tflite" >/dev/null 2>"$tmp/err.txt"
+check "truncated model: exit 1 with a message" \
+	sh -c "test $? = 1 && grep -q 'cut.tflite: ' '$tmp/err.txt'"
+"$BIN/npu-run" >/dev/null 2>&1
+check "no --model: usage error 2" test $? = 2
+"$BIN/npu-run" --model x --num-runs 0 >/dev/null 2>&1
+check "--num-runs 0: usage error 2" test $? = 2
+
+if ! ls /dev/accel/accel* >/dev/null 2>&1; then
+	"$BIN/npu-info" >/dev/null 2>"$tmp/err.txt"
+	check "npu-info without a device: exit 1" test $? = 1
+	check "npu-info without a device: says so" grep -q 'no NPU found' "$tmp/err.txt"
+	"$BIN/npu-info" --json >"$tmp/out.json" 2>/dev/null
+	check "npu-info --json without a device: empty list" \
+		test "$(cat "$tmp/out.json")" = '{"devices":[]}'
+fi
+
+echo "$pass passed, $fail failed"
+test "$fail" = 0
