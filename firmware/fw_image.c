@@ -142,7 +142,7 @@ uint32_t npu_fw_selftest(const struct npu_fw_env *env,
 	struct npu_fw_env e;
 	struct npu_fw_result res;
 	const uint8_t *data;
-	uint32_t ret = NPU_FW_BOOT_ERR_SELFTEST;
+	uint32_t ret = NPU_BOOT_ERR_SELFTEST;
 
 	if (!info->selftest)
 		return NPU_BOOT_OK;	/* image without a self-test */

@@ -41,10 +41,6 @@ extern "C" {
 #define NPU_FW_ERANGE		34
 #define NPU_FW_ECANCELED	125
 
-/* Boot status for a failed image self-test (see npu_fw_selftest()).
- * Proposed for uapi/npu_regs.h as NPU_BOOT_ERR_SELFTEST. */
-#define NPU_FW_BOOT_ERR_SELFTEST	0x80000006u
-
 /* ------------------------------------------------------------------------
  * Fixed-point helpers, exactly TFLite's (default double rounding).
  */
@@ -407,7 +403,7 @@ uint32_t npu_fw_image_check(const void *img, size_t len,
 /*
  * Boot self-test: run the image's self-test job through npu_fw_run() over a
  * private memory obtained from @env->alloc (the DMA callbacks of @env are
- * not used).  Returns NPU_BOOT_OK, NPU_FW_BOOT_ERR_SELFTEST or
+ * not used).  Returns NPU_BOOT_OK, NPU_BOOT_ERR_SELFTEST or
  * NPU_BOOT_ERR_SIZE (no memory / bad section).
  */
 uint32_t npu_fw_selftest(const struct npu_fw_env *env,

@@ -103,7 +103,7 @@ START_TEST(bad_images)
 	reseal(img, size);
 	ck_assert_uint_eq(npu_fw_image_check(img, size, &info), NPU_BOOT_OK);
 	ck_assert_uint_eq(npu_fw_selftest(&env, &info),
-			  NPU_FW_BOOT_ERR_SELFTEST);
+			  NPU_BOOT_ERR_SELFTEST);
 	ck_assert_uint_eq(m.allocs, m.frees);
 	free(img);
 }
