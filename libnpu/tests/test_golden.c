@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "npu_cpu.h"
+#include "npu_fw.h"
 #include "npu_graph.h"
 #include "npu_tflite.h"
 
@@ -578,6 +579,66 @@ START_TEST(mobilenet_v2_runs)
 }
 END_TEST
 
+/*
+ * Every op of every shared model either prepares for the firmware kernels
+ * or is one of the CPU-only ops; every prepared command passes the
+ * firmware's own parameter check; the CPU has a kernel for every op.
+ */
+static const char *const all_models[] = {
+	"tflm/person_detect.tflite",
+	"tflm/hello_world_int8.tflite",
+	"tflm/micro_speech_quantized.tflite",
+	"tflm/keyword_scrambled_8bit.tflite",
+	"tflm/mobilenet_v2_quantized_1x3x224x224.tflite",
+	"seanet/add/add0.tflite",
+	"seanet/conv/conv0.tflite",
+	"seanet/leaky_relu/leaky_relu0.tflite",
+	"seanet/pad/pad0.tflite",
+	"seanet/quantize/quantize0.tflite",
+	"seanet/strided_slice/strided_slice0.tflite",
+	"seanet/sub/sub0.tflite",
+	"seanet/transpose_conv/transpose_conv0.tflite",
+};
+
+START_TEST(every_model_op_prepares)
+{
+	struct npu_graph *g = load_model(all_models[_i]);
+
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+		struct npu_cpu_prepared *p = NULL;
+		char err[256] = "";
+		int ret = npu_cpu_prepare_op(g, op, &p, err, sizeof(err));
+
+		ck_assert_msg(npu_cpu_op_known(g, op, err, sizeof(err)),
+			      "%s op %u: %s", all_models[_i], i, err);
+		if (ret == -ENOTSUP) {
+			ck_assert_msg(op->builtin == NPU_BUILTIN_SOFTMAX ||
+				      op->builtin == NPU_BUILTIN_QUANTIZE ||
+				      op->builtin == NPU_BUILTIN_DEQUANTIZE ||
+				      op->builtin == NPU_BUILTIN_SVDF,
+				      "%s op %u (%s) has no NPU form: %s",
+				      all_models[_i], i,
+				      npu_op_name(op->builtin), err);
+			continue;
+		}
+		ck_assert_msg(ret == 0, "%s op %u: %s", all_models[_i], i, err);
+		for (uint32_t c = 0; c < p->num_cmds; c++) {
+			const char *reason = NULL;
+
+			ck_assert_msg(npu_fw_check_op(p->cmds[c].opcode,
+						      &p->cmds[c].params,
+						      sizeof(p->cmds[c].params),
+						      0, &reason) == 0,
+				      "%s op %u: %s", all_models[_i], i,
+				      reason ? reason : "?");
+		}
+		npu_cpu_prepared_free(p);
+	}
+	npu_graph_free(g);
+}
+END_TEST
+
 static Suite *golden_suite(void)
 {
 	Suite *s = suite_create("golden");
@@ -594,6 +655,12 @@ static Suite *golden_suite(void)
 	tc = tcase_create("seanet");
 	tcase_add_loop_test(tc, seanet_layer, 0,
 			    sizeof(seanet_cases) / sizeof(seanet_cases[0]));
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("prepare");
+	tcase_add_loop_test(tc, every_model_op_prepares, 0,
+			    sizeof(all_models) / sizeof(all_models[0]));
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
