@@ -15,10 +15,12 @@
 
 #define MODELS "../shared/models"
 
-static char dir[] = "/tmp/npu-tensor-file-XXXXXX";
+static char dir[64];
 
 static void setup(void)
 {
+	/* A fresh template each time: mkdtemp() rewrites it. */
+	snprintf(dir, sizeof(dir), "/tmp/npu-tensor-file-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 }
 
