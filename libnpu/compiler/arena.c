@@ -33,12 +33,20 @@ static int by_size_desc(const void *a, const void *b)
 	return x->tensor < y->tensor ? -1 : x->tensor > y->tensor;
 }
 
-static int by_offset(const void *a, const void *b)
-{
-	const struct life *x = *(const struct life *const *)a;
-	const struct life *y = *(const struct life *const *)b;
+struct event {
+	int64_t step;
+	int64_t delta;
+};
 
-	return x->offset < y->offset ? -1 : x->offset > y->offset;
+/* Ends before starts at the same step: [first, last] is inclusive and the
+ * end event sits at last + 1. */
+static int by_step(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+
+	if (x->step != y->step)
+		return x->step < y->step ? -1 : 1;
+	return (x->delta > y->delta) - (x->delta < y->delta);
 }
 
 int npu_arena_plan(const struct npu_graph *g, uint64_t *offsets, uint64_t *arena_size,
@@ -47,6 +55,7 @@ int npu_arena_plan(const struct npu_graph *g, uint64_t *offsets, uint64_t *arena
 	int64_t *first, *last;
 	struct life *lives;
 	const struct life **placed;
+	struct event *events;
 	uint32_t n = 0, nplaced = 0;
 	uint64_t total = 0, peak = 0, end = 0;
 	const int64_t after = (int64_t)g->num_ops;
@@ -55,11 +64,13 @@ int npu_arena_plan(const struct npu_graph *g, uint64_t *offsets, uint64_t *arena
 	last = malloc((g->num_tensors + 1) * sizeof(*last));
 	lives = calloc(g->num_tensors + 1, sizeof(*lives));
 	placed = calloc(g->num_tensors + 1, sizeof(*placed));
-	if (!first || !last || !lives || !placed) {
+	events = calloc(2 * (size_t)g->num_tensors + 2, sizeof(*events));
+	if (!first || !last || !lives || !placed || !events) {
 		free(first);
 		free(last);
 		free(lives);
 		free(placed);
+		free(events);
 		return -ENOMEM;
 	}
 	for (uint32_t t = 0; t < g->num_tensors; t++) {
@@ -116,21 +127,32 @@ int npu_arena_plan(const struct npu_graph *g, uint64_t *offsets, uint64_t *arena
 		n++;
 	}
 
-	/* Largest live set: a lower bound for any arena. */
-	for (int64_t s = -1; s <= after; s++) {
-		uint64_t live = 0;
+	/*
+	 * Largest live set, a lower bound for any arena: sweep the lifetime
+	 * boundaries in order (a tensor counts from its first step through its
+	 * last, inclusive).
+	 */
+	for (uint32_t k = 0; k < n; k++) {
+		events[2 * k] = (struct event){ lives[k].first, (int64_t)g->tensors[lives[k].tensor].bytes };
+		events[2 * k + 1] = (struct event){ lives[k].last + 1,
+						    -(int64_t)g->tensors[lives[k].tensor].bytes };
+	}
+	qsort(events, 2 * (size_t)n, sizeof(*events), by_step);
+	{
+		int64_t live = 0;
 
-		for (uint32_t k = 0; k < n; k++)
-			if (lives[k].first <= s && s <= lives[k].last)
-				live += g->tensors[lives[k].tensor].bytes;
-		if (live > peak)
-			peak = live;
+		for (uint32_t k = 0; k < 2 * n; k++) {
+			live += events[k].delta;
+			if (live > 0 && (uint64_t)live > peak)
+				peak = (uint64_t)live;
+		}
 	}
 
 	qsort(lives, n, sizeof(*lives), by_size_desc);
 	for (uint32_t k = 0; k < n; k++) {
 		struct life *l = &lives[k];
 		uint64_t off = 0;
+		uint32_t at;
 
 		/* placed[] is kept sorted by offset: first fit in one pass. */
 		for (uint32_t p = 0; p < nplaced; p++) {
@@ -147,8 +169,11 @@ int npu_arena_plan(const struct npu_graph *g, uint64_t *offsets, uint64_t *arena
 		offsets[l->tensor] = off;
 		if (off + l->size > end)
 			end = off + l->size;
-		placed[nplaced++] = l;
-		qsort(placed, nplaced, sizeof(*placed), by_offset);
+		/* Sorted insertion keeps the whole plan O(n^2). */
+		for (at = nplaced; at > 0 && placed[at - 1]->offset > off; at--)
+			placed[at] = placed[at - 1];
+		placed[at] = l;
+		nplaced++;
 	}
 	*arena_size = end;
 	*activation_bytes = total;
@@ -157,5 +182,6 @@ int npu_arena_plan(const struct npu_graph *g, uint64_t *offsets, uint64_t *arena
 	free(last);
 	free(lives);
 	free(placed);
+	free(events);
 	return 0;
 }

@@ -745,8 +745,10 @@ int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 	ret = check_header(&l);
 	if (ret)
 		return ret;
-	if (l.info.num_tensors > l.len || l.info.num_ops > l.len || l.info.num_segments > l.info.num_ops)
-		LFAIL(&l, -EINVAL, "model counts are impossible for a %zu-byte file", l.len);
+	if (l.info.num_tensors > NPU_GRAPH_MAX_TENSORS || l.info.num_ops > NPU_GRAPH_MAX_OPS ||
+	    l.info.num_segments > l.info.num_ops)
+		LFAIL(&l, -EINVAL, "model has %u tensors, %u ops, %u segments: outside the supported limits",
+		      l.info.num_tensors, l.info.num_ops, l.info.num_segments);
 	m = calloc(1, sizeof(*m));
 	g = calloc(1, sizeof(*g));
 	if (!m || !g) {

@@ -34,6 +34,10 @@ extern "C" {
 /* Highest tensor rank the reader accepts (TFLite kernels stop at 5-6). */
 #define NPU_GRAPH_MAX_DIMS 8
 
+/* Largest graphs the reader accepts (keeps compile time bounded). */
+#define NPU_GRAPH_MAX_TENSORS 65536
+#define NPU_GRAPH_MAX_OPS 65536
+
 /* Index value meaning "optional input not present" (TFLite uses -1). */
 #define NPU_TENSOR_NONE (-1)
 

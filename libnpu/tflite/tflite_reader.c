@@ -856,6 +856,10 @@ static int read_model(struct rd *rd)
 	CHECK(fb_vec_table(&rd->fb, &subgraphs, 0, &sg, "subgraph 0"));
 	CHECK(fb_get_vec(&rd->fb, &sg, SG_TENSORS, 4, &tensors, "subgraph 0 tensors"));
 	CHECK(fb_get_vec(&rd->fb, &sg, SG_OPERATORS, 4, &ops, "subgraph 0 operators"));
+	/* Vectors of offsets may all point at one table: bound the work. */
+	if (tensors.count > NPU_GRAPH_MAX_TENSORS || ops.count > NPU_GRAPH_MAX_OPS)
+		FAIL(rd, -ENOTSUP, "model has %u tensors and %u operators; at most %u and %u are supported",
+		     tensors.count, ops.count, NPU_GRAPH_MAX_TENSORS, NPU_GRAPH_MAX_OPS);
 
 	rd->g->tensors = calloc(tensors.count ? tensors.count : 1, sizeof(struct npu_graph_tensor));
 	rd->g->ops = calloc(ops.count ? ops.count : 1, sizeof(struct npu_graph_op));
