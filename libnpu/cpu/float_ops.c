@@ -38,6 +38,10 @@ struct float_state {
 	int32_t idims[MAX_RANK];
 	uint32_t reduce_mask;
 	float alpha;
+	/* quantized mean */
+	enum npu_type type;
+	int32_t in_zp, out_zp;
+	float in_scale, out_scale;
 };
 
 static void float_act(int32_t act, float *lo, float *hi)
@@ -553,8 +557,14 @@ static int pool_invoke(const struct npu_cpu_kernel_args *a, void *state)
 	return 0;
 }
 
-/* ---- MEAN over any axes ---- */
-
+/*
+ * ---- MEAN over any axes ----
+ * float: sum in input order, divide (reference_ops::Mean).  int8/int16 in
+ * the cases the firmware kernel does not cover, as TFLM's EvalMeanHelper:
+ * equal input/output quantization -> integer sum / count (truncating);
+ * otherwise QuantizedMeanOrSum: float mean * (in_scale / out_scale) -
+ * in_zp * scale, rounded, + out_zp, saturated.
+ */
 static int mean_prepare(const struct cpu_prep *p, void **state)
 {
 	const struct npu_graph_tensor *in, *axis, *out;
@@ -567,18 +577,26 @@ static int mean_prepare(const struct cpu_prep *p, void **state)
 	in = cpu_in(p->g, p->op, 0);
 	axis = cpu_in(p->g, p->op, 1);
 	out = cpu_out(p->g, p->op, 0);
-	if (in->type != NPU_TYPE_FLOAT32 || out->type != NPU_TYPE_FLOAT32) {
-		cpu_msg(p->err, p->errlen, "mixed float and integer tensors");
+	if (in->type != out->type ||
+	    (in->type != NPU_TYPE_FLOAT32 && in->type != NPU_TYPE_INT8 &&
+	     in->type != NPU_TYPE_INT16)) {
+		cpu_msg(p->err, p->errlen, "%s to %s MEAN is not supported",
+			npu_type_name(in->type), npu_type_name(out->type));
 		return -ENOTSUP;
 	}
 	if (!axis->data || axis->type != NPU_TYPE_INT32) {
 		cpu_msg(p->err, p->errlen, "axis must be a constant int32 tensor");
 		return -EINVAL;
 	}
+	if (in->rank > MAX_RANK) {
+		cpu_msg(p->err, p->errlen, "rank %d is not supported", in->rank);
+		return -ENOTSUP;
+	}
 	s = new_state(p);
 	if (!s)
 		return -ENOMEM;
 	s->rank = (uint32_t)in->rank;
+	s->type = in->type;
 	for (size_t i = 0; i < axis->elements; i++) {
 		int32_t v = ((const int32_t *)axis->data)[i];
 
@@ -606,35 +624,104 @@ static int mean_prepare(const struct cpu_prep *p, void **state)
 		free(s);
 		return -EINVAL;
 	}
+	if (in->type != NPU_TYPE_FLOAT32) {
+		if (!in->quant.count || !out->quant.count) {
+			cpu_msg(p->err, p->errlen,
+				"input and output must be quantized");
+			free(s);
+			return -EINVAL;
+		}
+		s->in_zp = in->quant.zero_point[0];
+		s->out_zp = out->quant.zero_point[0];
+		s->in_scale = in->quant.scale[0];
+		s->out_scale = out->quant.scale[0];
+	}
 	*state = s;
 	return 0;
+}
+
+static size_t mean_out_index(const struct float_state *s, const int32_t *idx)
+{
+	size_t o = 0;
+
+	/* The kept dimensions, row-major. */
+	for (uint32_t d = 0; d < s->rank; d++)
+		if (!(s->reduce_mask & (1u << d)))
+			o = o * (size_t)s->idims[d] + (size_t)idx[d];
+	return o;
+}
+
+static void next_index(const struct float_state *s, int32_t *idx)
+{
+	for (int d = (int)s->rank - 1; d >= 0; d--) {
+		if (++idx[d] < s->idims[d])
+			return;
+		idx[d] = 0;
+	}
 }
 
 static int mean_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	const struct float_state *s = state;
-	const float *in = a->inputs[0];
-	float *out = a->outputs[0];
 	int32_t idx[MAX_RANK] = { 0 };
 
-	memset(out, 0, s->outer_count * sizeof(float));
-	for (size_t i = 0; i < s->count; i++) {
-		size_t o = 0;
+	if (s->type == NPU_TYPE_FLOAT32) {
+		const float *in = a->inputs[0];
+		float *out = a->outputs[0];
 
-		/* Output index: the kept dimensions, row-major. */
-		for (uint32_t d = 0; d < s->rank; d++)
-			if (!(s->reduce_mask & (1u << d)))
-				o = o * (size_t)s->idims[d] + (size_t)idx[d];
-		out[o] += in[i];
-		for (int d = (int)s->rank - 1; d >= 0; d--) {
-			if (++idx[d] < s->idims[d])
-				break;
-			idx[d] = 0;
+		memset(out, 0, s->outer_count * sizeof(float));
+		for (size_t i = 0; i < s->count; i++) {
+			out[mean_out_index(s, idx)] += in[i];
+			next_index(s, idx);
 		}
+		for (size_t o = 0; o < s->outer_count; o++)
+			out[o] /= (float)s->reduce_count;
+		return 0;
+	} else {
+		const bool s16 = s->type == NPU_TYPE_INT16;
+		const int32_t lo = s16 ? INT16_MIN : INT8_MIN;
+		const int32_t hi = s16 ? INT16_MAX : INT8_MAX;
+		const bool same = s->in_zp == s->out_zp &&
+				  s->in_scale == s->out_scale;
+		const float scale = s->in_scale / s->out_scale;
+		const float bias = (float)-s->in_zp * scale;
+		uint32_t *sum = calloc(s->outer_count ? s->outer_count : 1,
+				       sizeof(*sum));
+
+		if (!sum)
+			return -ENOMEM;
+		/* int32 sum with TFLite's wrap-around on overflow. */
+		for (size_t i = 0; i < s->count; i++) {
+			const int32_t v = s16 ? ((const int16_t *)a->inputs[0])[i] :
+						((const int8_t *)a->inputs[0])[i];
+
+			sum[mean_out_index(s, idx)] += (uint32_t)v;
+			next_index(s, idx);
+		}
+		for (size_t o = 0; o < s->outer_count; o++) {
+			const int32_t total = (int32_t)sum[o];
+			int32_t v;
+
+			if (same) {
+				v = total / (int32_t)s->reduce_count;
+			} else {
+				const float mean = (float)total /
+						   (float)s->reduce_count;
+				float r = roundf(mean * scale + bias) +
+					  (float)s->out_zp;
+
+				r = fminf(r, (float)hi);
+				r = fmaxf(r, (float)lo);
+				v = (int32_t)r;
+			}
+			if (s16)
+				((int16_t *)a->outputs[0])[o] = (int16_t)v;
+			else
+				((int8_t *)a->outputs[0])[o] = (int8_t)v;
+		}
+		free(sum);
+		return 0;
 	}
-	for (size_t o = 0; o < s->outer_count; o++)
-		out[o] /= (float)s->reduce_count;
-	return 0;
 }
 
 /* ---- LOGISTIC, TANH, LEAKY_RELU ---- */

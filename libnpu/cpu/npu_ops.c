@@ -35,6 +35,23 @@ static int npu_op_prepare(const struct cpu_prep *p, void **state)
 	} else {
 		ret = npu_cpu_prepare_op(p->g, p->op, &s->prep, p->err,
 					 p->errlen);
+		/*
+		 * Quantized cases the firmware kernels do not cover but TFLite
+		 * has (MEAN over other axes or without keep_dims) have a CPU
+		 * kernel; keep the firmware's reason if that fails too.
+		 */
+		if (ret == -ENOTSUP && fk &&
+		    p->op->builtin == NPU_BUILTIN_MEAN) {
+			char msg[256] = "";
+			struct cpu_prep p2 = *p;
+
+			p2.err = msg;
+			p2.errlen = sizeof(msg);
+			if (!fk->prepare(&p2, &s->float_state)) {
+				s->float_kernel = fk;
+				ret = 0;
+			}
+		}
 	}
 	if (ret) {
 		free(s);
@@ -123,6 +140,8 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 			npu_op_sub_s16(&pa->eltwise, in[0], in[1], out);
 		else if (c->opcode == NPU_OP_SUB)
 			npu_op_sub_s8(&pa->eltwise, in[0], in[1], out);
+		else if (s16)
+			npu_op_mul_s16(&pa->eltwise, in[0], in[1], out);
 		else
 			npu_op_mul_s8(&pa->eltwise, in[0], in[1], out);
 		return 0;
@@ -139,7 +158,10 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 			npu_op_max_pool_s8(&pa->pool, src, out);
 		return 0;
 	case NPU_OP_MEAN:
-		npu_op_mean_s8(&pa->mean, src, out);
+		if (pa->mean.input.dtype == NPU_DTYPE_INT16)
+			npu_op_mean_s16(&pa->mean, src, out);
+		else
+			npu_op_mean_s8(&pa->mean, src, out);
 		return 0;
 	case NPU_OP_PAD:
 		npu_op_pad(&pa->pad, src, out);

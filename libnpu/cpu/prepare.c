@@ -755,8 +755,8 @@ static int prep_mul(struct prep *p)
 	a = in_t(p, 0);
 	b = in_t(p, 1);
 	out = out_t(p, 0);
-	if (a->type != NPU_TYPE_INT8 || b->type != NPU_TYPE_INT8 ||
-	    out->type != NPU_TYPE_INT8) {
+	if (a->type != out->type || b->type != out->type ||
+	    (out->type != NPU_TYPE_INT8 && out->type != NPU_TYPE_INT16)) {
 		cpu_msg(p->err, p->errlen, "%s * %s -> %s has no NPU kernel",
 			npu_type_name(a->type), npu_type_name(b->type),
 			npu_type_name(out->type));
@@ -769,6 +769,10 @@ static int prep_mul(struct prep *p)
 		ret = need_quant(p, out, "output");
 	if (ret)
 		return ret;
+	/* mul_common.cc: int16 MUL is symmetric. */
+	if (out->type == NPU_TYPE_INT16 &&
+	    (cpu_zero_point(a) || cpu_zero_point(b) || cpu_zero_point(out)))
+		return fail(p, "int16 operands need zero points 0");
 	cmd = add_cmd(p, NPU_OP_MUL, 0);
 	if (!cmd)
 		return -ENOMEM;
@@ -865,11 +869,10 @@ static int prep_mean(struct prep *p)
 		return ret;
 	keep_dims = op->options_kind == NPU_OPTS_REDUCER &&
 		    op->options.reducer.keep_dims;
-	if (in->type != NPU_TYPE_INT8 || out->type != NPU_TYPE_INT8 ||
-	    in->rank != 4) {
-		cpu_msg(p->err, p->errlen,
-			"MEAN of %s rank %d has no NPU kernel",
-			npu_type_name(in->type), in->rank);
+	if (in->type != out->type ||
+	    (in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_INT16)) {
+		cpu_msg(p->err, p->errlen, "%s MEAN has no NPU kernel",
+			npu_type_name(in->type));
 		return -ENOTSUP;
 	}
 	for (size_t i = 0; i < axis->elements; i++) {
@@ -883,13 +886,16 @@ static int prep_mean(struct prep *p)
 		mask |= 1u << a;
 	}
 	/*
-	 * TFLite Micro takes reference_integer_ops::Mean only for kept 4-D
-	 * dims reduced over H and W; the other cases use a different
-	 * rounding the kernels do not implement.
+	 * TFLite Micro takes reference_integer_ops::Mean only for a kept 4-D
+	 * shape and an axis tensor of exactly {1, 2} or {2, 1} (negative or
+	 * repeated axes take the generic path); the other cases round
+	 * differently and run on the CPU (mean.c).
 	 */
-	if (mask != ((1u << 1) | (1u << 2)) || !keep_dims) {
+	if (in->rank != 4 || !keep_dims || axis->elements != 2 ||
+	    !((const_int(axis, 0) == 1 && const_int(axis, 1) == 2) ||
+	      (const_int(axis, 0) == 2 && const_int(axis, 1) == 1))) {
 		cpu_msg(p->err, p->errlen,
-			"MEAN has an NPU kernel only over height and width with keep_dims");
+			"MEAN has an NPU kernel only over axes {1, 2} of a 4-D tensor with keep_dims");
 		return -ENOTSUP;
 	}
 	ret = need_quant(p, in, "input");

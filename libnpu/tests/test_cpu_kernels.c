@@ -564,6 +564,44 @@ START_TEST(float_ops)
 }
 END_TEST
 
+/*
+ * Quantized MEAN outside the firmware kernel's case (axis 1 of a 2-D
+ * tensor), TFLM's generic paths.  Rows [1, 2, 4] and [-1, -2, -4]: sums 7
+ * and -7.  Equal quantization: 7 / 3 = 2 and -7 / 3 = -2 (truncating).
+ * Scale 0.5 zp 1 -> 0.25 zp -3: mean * 2 - 1 * 2 = 2.67 -> 3 - 3 = 0 and
+ * -6.67 -> -7 - 3 = -10.
+ */
+START_TEST(mean_int8_generic)
+{
+	static const int32_t in_s[] = { 2, 3 }, a_s[] = { 1 }, o_s[] = { 2 };
+	static const int32_t axis[1] = { 1 };
+	static const int8_t in[6] = { 1, 2, 4, -1, -2, -4 };
+	struct tg b;
+	struct npu_graph_op *op;
+	struct npu_cpu *cpu;
+	int32_t x, a, y;
+	const int8_t *out;
+
+	for (int k = 0; k < 2; k++) {
+		tg_init(&b);
+		x = tg_tensor(&b, NPU_TYPE_INT8, 2, in_s, 0.5f, k ? 1 : 0, NULL);
+		a = tg_tensor(&b, NPU_TYPE_INT32, 1, a_s, 0.0f, 0, axis);
+		y = tg_tensor(&b, NPU_TYPE_INT8, 1, o_s, k ? 0.25f : 0.5f,
+			      k ? -3 : 0, NULL);
+		op = tg_op(&b, NPU_BUILTIN_MEAN, 2, 1, x, a, y);
+		op->options_kind = NPU_OPTS_REDUCER;
+		cpu = create_ok(&b);
+		ck_assert(npu_cpu_op_runnable(cpu, 0));
+		memcpy(npu_cpu_tensor_data(cpu, x), in, sizeof(in));
+		invoke_ok(cpu);
+		out = npu_cpu_tensor_data(cpu, y);
+		ck_assert_int_eq(out[0], k ? 0 : 2);
+		ck_assert_int_eq(out[1], k ? -10 : -2);
+		npu_cpu_destroy(cpu);
+	}
+}
+END_TEST
+
 /* ---- executor API ---- */
 
 static int double_it(const struct npu_cpu_kernel_args *a, void *user)
@@ -732,6 +770,10 @@ static Suite *kernels_suite(void)
 	tcase_add_test(tc, quantize_float);
 	tcase_add_test(tc, requantize);
 	tcase_add_test(tc, dequantize);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mean");
+	tcase_add_test(tc, mean_int8_generic);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("svdf");

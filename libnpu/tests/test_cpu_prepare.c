@@ -514,6 +514,32 @@ START_TEST(mul_int8)
 }
 END_TEST
 
+START_TEST(mul_int16)
+{
+	static const int32_t s[] = { 2, 3 };
+	struct tg b;
+	struct npu_cpu_prepared *p;
+	int32_t x, y, out;
+	char err[256] = "";
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT16, 2, s, 1.0f / 128, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_INT16, 2, s, 1.0f / 256, 0, NULL);
+	out = tg_tensor(&b, NPU_TYPE_INT16, 2, s, 1.0f / 1024, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_MUL, 2, 1, x, y, out);
+	p = prep_ok(&b);
+	ck_assert_uint_eq(p->cmds[0].params.eltwise.output.dtype,
+			  NPU_DTYPE_INT16);
+	/* 2^-7 * 2^-8 / 2^-10 = 2^-5 -> (Q30, -4). */
+	ck_assert_int_eq(p->cmds[0].params.eltwise.output_multiplier, Q30);
+	ck_assert_int_eq(p->cmds[0].params.eltwise.output_shift, -4);
+	npu_cpu_prepared_free(p);
+	/* TFLM's int16 MUL is symmetric. */
+	b.zp[out][0] = 4;
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
+}
+END_TEST
+
 START_TEST(leaky_relu)
 {
 	static const int32_t s[] = { 1, 10 };
@@ -597,7 +623,8 @@ START_TEST(mean)
 {
 	static const int32_t in_s[] = { 1, 4, 4, 8 }, o_s[] = { 1, 1, 1, 8 },
 			     a_s[] = { 2 }, o2[] = { 1, 8 };
-	static const int32_t axes[2] = { 2, -3 };
+	static const int32_t axes[2] = { 2, 1 };
+	static const int32_t neg_axes[2] = { 2, -3 };
 	struct tg b;
 	struct npu_cpu_prepared *p;
 	struct npu_graph_op *op;
@@ -613,13 +640,17 @@ START_TEST(mean)
 	op->options.reducer.keep_dims = 1;
 	p = prep_ok(&b);
 	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_MEAN);
-	/* 0.5 / 0.25 = 2 -> (Q30, 2); axes 2 and -3 = {1, 2}. */
+	/* 0.5 / 0.25 = 2 -> (Q30, 2); axes {2, 1}. */
 	ck_assert_int_eq(p->cmds[0].params.mean.multiplier, Q30);
 	ck_assert_int_eq(p->cmds[0].params.mean.shift, 2);
 	ck_assert_uint_eq(p->cmds[0].params.mean.axis_mask, 6);
 	npu_cpu_prepared_free(p);
 
-	/* Without keep_dims TFLM rounds differently: not an NPU op. */
+	/* TFLM takes its generic (CPU) path for axes {2, -3}... */
+	b.t[axis].data = (void *)neg_axes;
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -ENOTSUP);
+	b.t[axis].data = (void *)axes;
+	/* ...and without keep_dims. */
 	b.t[out].rank = 2;
 	memcpy(b.t[out].shape, o2, sizeof(o2));
 	op->options.reducer.keep_dims = 0;
@@ -893,6 +924,7 @@ static Suite *prepare_suite(void)
 	tcase_add_test(tc, add_int8_broadcast);
 	tcase_add_test(tc, sub_int16);
 	tcase_add_test(tc, mul_int8);
+	tcase_add_test(tc, mul_int16);
 	tcase_add_test(tc, leaky_relu);
 	tcase_add_test(tc, pools);
 	tcase_add_test(tc, mean);
