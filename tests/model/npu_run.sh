@@ -1,0 +1,40 @@
+#!/bin/sh
+# npu-run and npu-info on the NPU (in the VM): person_detect verdicts through
+# the tool, the NPU placement in --profile and --json, NPU == --cpu bytes.
+# vm-test: timeout=600
+M=../shared/models
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 pass=0 fail=0
+echo "TAP version 13"
+t() {	# name command...
+	n=$((n + 1)); name=$1; shift
+	if "$@"; then pass=$((pass + 1)); echo "ok $n - $name"
+	else fail=$((fail + 1)); echo "not ok $n - $name"; fi
+}
+hex() { od -An -tx1 "$1" | tr -d ' \n'; }
+
+for img in person:8f71 no_person:39c7; do
+	name=${img%%:*} want=${img#*:}
+	npu-run --model $M/tflm/person_detect.tflite --input $M/tflm/$name.bmp \
+		--output "$tmp/$name.out" --num-runs 3 --profile >"$tmp/$name.txt" 2>&1
+	t "npu-run on the NPU: $name.bmp gives $want" test "$(hex "$tmp/$name.out")" = "$want"
+done
+sed 's/^/# /' "$tmp/person.txt"
+t "target is the device node" grep -q '^target: *\/dev\/accel\/accel' "$tmp/person.txt"
+t "placement: ops on the NPU" grep -Eq '^placement: +[1-9][0-9]* ops on the NPU' "$tmp/person.txt"
+t "profile shows an NPU segment" grep -q '^segment 0: ops' "$tmp/person.txt"
+npu-run --model $M/tflm/person_detect.tflite --input $M/tflm/person.bmp --json \
+	--num-runs 2 >"$tmp/run.json" 2>/dev/null
+t "--json on the NPU" grep -q '"target":"/dev/accel/accel[0-9]*","npu_ops":[1-9]' "$tmp/run.json"
+npu-run --model $M/tflm/micro_speech_quantized.tflite --random --num-runs 1 \
+	--output "$tmp/npu.out" >/dev/null 2>&1
+npu-run --cpu --model $M/tflm/micro_speech_quantized.tflite --random --num-runs 1 \
+	--output "$tmp/cpu.out" >/dev/null 2>&1
+t "micro_speech random input: NPU and --cpu bytes equal" cmp -s "$tmp/npu.out" "$tmp/cpu.out"
+npu-info >"$tmp/info.txt" 2>&1
+t "npu-info shows the counters after the runs" \
+	grep -Eq 'counters: +[1-9][0-9]* jobs completed' "$tmp/info.txt"
+echo "1..$n"
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
