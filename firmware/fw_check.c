@@ -182,8 +182,10 @@ static int check_rq(const struct npu_requant *rq, uint32_t channels,
 	return 0;
 }
 
-/* Every output window of a conv/pool overlaps the input (TFLite's SAME and
- * VALID always do; an average over nothing is undefined). */
+/*
+ * Every output window of a conv/pool overlaps the input (TFLite's SAME and
+ * VALID always do; an average over nothing is undefined).
+ */
 static int check_window(uint32_t in, uint32_t out, uint32_t k, uint32_t dil,
 			uint32_t stride, uint32_t pad, const char **reason)
 {
@@ -204,12 +206,11 @@ static int check_conv(uint32_t op, const struct npu_conv_params *p,
 	const struct npu_tensor *out = &p->output;
 	int s16 = in->dtype == NPU_DTYPE_INT16;
 	uint32_t ic, oc, kh, kw, kc;
-	int r;
 
-	if ((r = check_tensor(in, T_S8 | T_S16, 4, 4, reason)) ||
-	    (r = check_tensor(f, T_S8, 4, 4, reason)) ||
-	    (r = check_tensor(out, T_S8 | T_S16, 4, 4, reason)))
-		return r;
+	if (check_tensor(in, T_S8 | T_S16, 4, 4, reason) ||
+	    check_tensor(f, T_S8, 4, 4, reason) ||
+	    check_tensor(out, T_S8 | T_S16, 4, 4, reason))
+		return -NPU_FW_EINVAL;
 	CHECK(in->dtype == out->dtype, "input and output types differ");
 	CHECK(f->zero_point == 0, "filter zero point not 0");
 	if (s16)
@@ -248,17 +249,15 @@ static int check_conv(uint32_t op, const struct npu_conv_params *p,
 		break;
 	}
 	if (op != NPU_OP_TRANSPOSE_CONV) {
-		if ((r = check_window(in->dims[1], out->dims[1], kh,
-				      p->dilation_h, p->stride_h, p->pad_top,
-				      reason)) ||
-		    (r = check_window(in->dims[2], out->dims[2], kw,
-				      p->dilation_w, p->stride_w, p->pad_left,
-				      reason)))
-			return r;
+		if (check_window(in->dims[1], out->dims[1], kh, p->dilation_h,
+				 p->stride_h, p->pad_top, reason) ||
+		    check_window(in->dims[2], out->dims[2], kw, p->dilation_w,
+				 p->stride_w, p->pad_left, reason))
+			return -NPU_FW_EINVAL;
 	}
-	if ((r = check_rq(&p->rq, oc, s16 ? 8 : 4, reason)) ||
-	    (r = check_act(out->dtype, p->act_min, p->act_max, reason)))
-		return r;
+	if (check_rq(&p->rq, oc, s16 ? 8 : 4, reason) ||
+	    check_act(out->dtype, p->act_min, p->act_max, reason))
+		return -NPU_FW_EINVAL;
 
 	if (flags & NPU_FW_CHECK_HW_LIMITS) {
 		uint64_t depth = (uint64_t)kh * kw *
@@ -289,12 +288,11 @@ static int check_fc(const struct npu_fc_params *p, uint32_t flags,
 	const struct npu_tensor *in = &p->input, *f = &p->filter;
 	const struct npu_tensor *out = &p->output;
 	int s16 = in->dtype == NPU_DTYPE_INT16;
-	int r;
 
-	if ((r = check_tensor(in, T_S8 | T_S16, 2, 2, reason)) ||
-	    (r = check_tensor(f, T_S8, 2, 2, reason)) ||
-	    (r = check_tensor(out, T_S8 | T_S16, 2, 2, reason)))
-		return r;
+	if (check_tensor(in, T_S8 | T_S16, 2, 2, reason) ||
+	    check_tensor(f, T_S8, 2, 2, reason) ||
+	    check_tensor(out, T_S8 | T_S16, 2, 2, reason))
+		return -NPU_FW_EINVAL;
 	CHECK(in->dtype == out->dtype, "input and output types differ");
 	if (s16)
 		CHECK(in->zero_point == 0 && out->zero_point == 0,
@@ -302,9 +300,9 @@ static int check_fc(const struct npu_fc_params *p, uint32_t flags,
 	CHECK(in->dims[0] == out->dims[0], "batch mismatch");
 	CHECK(f->dims[1] == in->dims[1], "filter depth differs from input");
 	CHECK(f->dims[0] == out->dims[1], "filter units differ from output");
-	if ((r = check_rq(&p->rq, out->dims[1], s16 ? 8 : 4, reason)) ||
-	    (r = check_act(out->dtype, p->act_min, p->act_max, reason)))
-		return r;
+	if (check_rq(&p->rq, out->dims[1], s16 ? 8 : 4, reason) ||
+	    check_act(out->dtype, p->act_min, p->act_max, reason))
+		return -NPU_FW_EINVAL;
 	if (flags & NPU_FW_CHECK_HW_LIMITS) {
 		CHECK(in->dims[1] <= NPU_LIMIT_ACCUM_DEPTH,
 		      "accumulation depth exceeds the NPU limit");
@@ -319,12 +317,11 @@ static int check_eltwise(uint32_t op, const struct npu_eltwise_params *p,
 {
 	uint32_t types = T_S8 | T_S16;
 	uint32_t i;
-	int r;
 
-	if ((r = check_tensor(&p->input1, types, 1, NPU_CS_MAX_DIMS, reason)) ||
-	    (r = check_tensor(&p->input2, types, 1, NPU_CS_MAX_DIMS, reason)) ||
-	    (r = check_tensor(&p->output, types, 1, NPU_CS_MAX_DIMS, reason)))
-		return r;
+	if (check_tensor(&p->input1, types, 1, NPU_CS_MAX_DIMS, reason) ||
+	    check_tensor(&p->input2, types, 1, NPU_CS_MAX_DIMS, reason) ||
+	    check_tensor(&p->output, types, 1, NPU_CS_MAX_DIMS, reason))
+		return -NPU_FW_EINVAL;
 	CHECK(p->input1.dtype == p->output.dtype &&
 	      p->input2.dtype == p->output.dtype, "operand types differ");
 	CHECK(p->input1.rank == p->output.rank &&
@@ -347,8 +344,8 @@ static int check_eltwise(uint32_t op, const struct npu_eltwise_params *p,
 		      "negative multiplier");
 	}
 	CHECK(p->output_multiplier >= 0, "negative multiplier");
-	if ((r = check_act(p->output.dtype, p->act_min, p->act_max, reason)))
-		return r;
+	if (check_act(p->output.dtype, p->act_min, p->act_max, reason))
+		return -NPU_FW_EINVAL;
 	if (flags & NPU_FW_CHECK_HW_LIMITS)
 		CHECK(p->left_shift <= NPU_LIMIT_LEFT_SHIFT,
 		      "left shift exceeds the NPU limit");
@@ -358,11 +355,9 @@ static int check_eltwise(uint32_t op, const struct npu_eltwise_params *p,
 static int check_pool(const struct npu_pool_params *p, uint32_t flags,
 		      const char **reason)
 {
-	int r;
-
-	if ((r = check_tensor(&p->input, T_S8 | T_S16, 4, 4, reason)) ||
-	    (r = check_tensor(&p->output, T_S8 | T_S16, 4, 4, reason)))
-		return r;
+	if (check_tensor(&p->input, T_S8 | T_S16, 4, 4, reason) ||
+	    check_tensor(&p->output, T_S8 | T_S16, 4, 4, reason))
+		return -NPU_FW_EINVAL;
 	CHECK(p->input.dtype == p->output.dtype, "input and output types differ");
 	CHECK(p->input.zero_point == p->output.zero_point,
 	      "pool input and output zero points differ");
@@ -371,12 +366,12 @@ static int check_pool(const struct npu_pool_params *p, uint32_t flags,
 	CHECK(p->filter_h >= 1 && p->filter_w >= 1, "empty pool window");
 	CHECK(p->reserved[0] == 0 && p->reserved[1] == 0,
 	      "reserved field not zero");
-	if ((r = check_window(p->input.dims[1], p->output.dims[1], p->filter_h,
-			      1, p->stride_h, p->pad_top, reason)) ||
-	    (r = check_window(p->input.dims[2], p->output.dims[2], p->filter_w,
-			      1, p->stride_w, p->pad_left, reason)) ||
-	    (r = check_act(p->output.dtype, p->act_min, p->act_max, reason)))
-		return r;
+	if (check_window(p->input.dims[1], p->output.dims[1], p->filter_h,
+			 1, p->stride_h, p->pad_top, reason) ||
+	    check_window(p->input.dims[2], p->output.dims[2], p->filter_w,
+			 1, p->stride_w, p->pad_left, reason) ||
+	    check_act(p->output.dtype, p->act_min, p->act_max, reason))
+		return -NPU_FW_EINVAL;
 	if (flags & NPU_FW_CHECK_HW_LIMITS) {
 		CHECK(p->filter_h <= NPU_LIMIT_POOL && p->filter_w <= NPU_LIMIT_POOL,
 		      "pool window exceeds the NPU limit");
@@ -391,11 +386,9 @@ static int check_pool(const struct npu_pool_params *p, uint32_t flags,
 
 static int check_mean(const struct npu_mean_params *p, const char **reason)
 {
-	int r;
-
-	if ((r = check_tensor(&p->input, T_S8 | T_S16, 4, 4, reason)) ||
-	    (r = check_tensor(&p->output, T_S8 | T_S16, 2, 4, reason)))
-		return r;
+	if (check_tensor(&p->input, T_S8 | T_S16, 4, 4, reason) ||
+	    check_tensor(&p->output, T_S8 | T_S16, 2, 4, reason))
+		return -NPU_FW_EINVAL;
 	CHECK(p->input.dtype == p->output.dtype, "input and output types differ");
 	CHECK(p->axis_mask == 0x6, "MEAN supports axes (1, 2) only");
 	CHECK(p->reserved == 0, "reserved field not zero");
@@ -419,11 +412,9 @@ static int check_move_pair(const struct npu_tensor *in,
 			   const struct npu_tensor *out, uint32_t types,
 			   const char **reason)
 {
-	int r;
-
-	if ((r = check_tensor(in, types, 1, NPU_CS_MAX_DIMS, reason)) ||
-	    (r = check_tensor(out, types, 1, NPU_CS_MAX_DIMS, reason)))
-		return r;
+	if (check_tensor(in, types, 1, NPU_CS_MAX_DIMS, reason) ||
+	    check_tensor(out, types, 1, NPU_CS_MAX_DIMS, reason))
+		return -NPU_FW_EINVAL;
 	CHECK(in->dtype == out->dtype, "input and output types differ");
 	CHECK(in->rank == out->rank, "input and output ranks differ");
 	CHECK(in->zero_point == out->zero_point,
@@ -435,10 +426,9 @@ static int check_pad(const struct npu_pad_params *p, uint32_t flags,
 		     const char **reason)
 {
 	uint32_t i;
-	int r;
 
-	if ((r = check_move_pair(&p->input, &p->output, T_ANY, reason)))
-		return r;
+	if (check_move_pair(&p->input, &p->output, T_ANY, reason))
+		return -NPU_FW_EINVAL;
 	for (i = 0; i < NPU_CS_MAX_DIMS; i++) {
 		if (i >= p->input.rank) {
 			CHECK(p->before[i] == 0, "padding beyond rank");
@@ -474,10 +464,9 @@ static int check_transpose(const struct npu_transpose_params *p,
 			   const char **reason)
 {
 	uint32_t i, seen = 0;
-	int r;
 
-	if ((r = check_move_pair(&p->input, &p->output, T_ANY, reason)))
-		return r;
+	if (check_move_pair(&p->input, &p->output, T_ANY, reason))
+		return -NPU_FW_EINVAL;
 	CHECK(p->reserved[0] == 0 && p->reserved[1] == 0 && p->reserved[2] == 0,
 	      "reserved field not zero");
 	for (i = 0; i < NPU_CS_MAX_DIMS; i++) {
@@ -498,10 +487,9 @@ static int check_concat(const struct npu_concat_params *p,
 			const char **reason)
 {
 	uint32_t i;
-	int r;
 
-	if ((r = check_move_pair(&p->input, &p->output, T_ANY, reason)))
-		return r;
+	if (check_move_pair(&p->input, &p->output, T_ANY, reason))
+		return -NPU_FW_EINVAL;
 	CHECK(p->axis < p->input.rank, "axis beyond rank");
 	for (i = 0; i < p->input.rank; i++)
 		if (i != p->axis)
@@ -515,10 +503,9 @@ static int check_concat(const struct npu_concat_params *p,
 static int check_slice(const struct npu_slice_params *p, const char **reason)
 {
 	uint32_t i;
-	int r;
 
-	if ((r = check_move_pair(&p->input, &p->output, T_ANY, reason)))
-		return r;
+	if (check_move_pair(&p->input, &p->output, T_ANY, reason))
+		return -NPU_FW_EINVAL;
 	for (i = 0; i < NPU_CS_MAX_DIMS; i++) {
 		int64_t first, last;
 
@@ -539,11 +526,9 @@ static int check_slice(const struct npu_slice_params *p, const char **reason)
 
 static int check_copy(const struct npu_copy_params *p, const char **reason)
 {
-	int r;
-
-	if ((r = check_tensor(&p->input, T_ANY, 0, NPU_CS_MAX_DIMS, reason)) ||
-	    (r = check_tensor(&p->output, T_ANY, 0, NPU_CS_MAX_DIMS, reason)))
-		return r;
+	if (check_tensor(&p->input, T_ANY, 0, NPU_CS_MAX_DIMS, reason) ||
+	    check_tensor(&p->output, T_ANY, 0, NPU_CS_MAX_DIMS, reason))
+		return -NPU_FW_EINVAL;
 	CHECK(npu_tensor_bytes(&p->input) == npu_tensor_bytes(&p->output),
 	      "copy sizes differ");
 	return 0;
@@ -551,13 +536,11 @@ static int check_copy(const struct npu_copy_params *p, const char **reason)
 
 static int check_lut(const struct npu_lut_params *p, const char **reason)
 {
-	int r;
-
-	if ((r = check_tensor(&p->input, T_S8 | T_S16, 0, NPU_CS_MAX_DIMS,
-			      reason)) ||
-	    (r = check_tensor(&p->output, T_S8 | T_S16, 0, NPU_CS_MAX_DIMS,
-			      reason)))
-		return r;
+	if (check_tensor(&p->input, T_S8 | T_S16, 0, NPU_CS_MAX_DIMS,
+			 reason) ||
+	    check_tensor(&p->output, T_S8 | T_S16, 0, NPU_CS_MAX_DIMS,
+			 reason))
+		return -NPU_FW_EINVAL;
 	CHECK(p->input.dtype == p->output.dtype, "input and output types differ");
 	CHECK(same_dims(&p->input, &p->output), "input and output shapes differ");
 	CHECK(p->function <= NPU_LUT_TANH && p->reserved == 0,
@@ -571,13 +554,11 @@ static int check_lut(const struct npu_lut_params *p, const char **reason)
 static int check_lrelu(const struct npu_leaky_relu_params *p,
 		       const char **reason)
 {
-	int r;
-
-	if ((r = check_tensor(&p->input, T_S8 | T_S16, 0, NPU_CS_MAX_DIMS,
-			      reason)) ||
-	    (r = check_tensor(&p->output, T_S8 | T_S16, 0, NPU_CS_MAX_DIMS,
-			      reason)))
-		return r;
+	if (check_tensor(&p->input, T_S8 | T_S16, 0, NPU_CS_MAX_DIMS,
+			 reason) ||
+	    check_tensor(&p->output, T_S8 | T_S16, 0, NPU_CS_MAX_DIMS,
+			 reason))
+		return -NPU_FW_EINVAL;
 	CHECK(p->input.dtype == p->output.dtype, "input and output types differ");
 	CHECK(same_dims(&p->input, &p->output), "input and output shapes differ");
 	return 0;
@@ -809,7 +790,7 @@ int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
 	union fw_params p;
 	const char *reason = NULL;
 	uint32_t off = 0, idx = 0, opcode = 0, bytes;
-	int r = 0;
+	int r = 0, first;
 
 	if (!cs || size == 0 || (size & 3) || size > NPU_LIMIT_STREAM_BYTES) {
 		reason = "stream size not a non-zero multiple of 4 within the limit";
@@ -822,7 +803,8 @@ int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
 			r = -NPU_FW_EINVAL;
 			goto out;
 		}
-		if ((idx == 0) != (opcode == NPU_OP_STREAM)) {
+		first = idx == 0;
+		if (first != (opcode == NPU_OP_STREAM)) {
 			reason = idx == 0 ? "stream does not start with STREAM" :
 					    "STREAM command not first";
 			r = -NPU_FW_EINVAL;

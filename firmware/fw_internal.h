@@ -11,8 +11,10 @@ void fw_memcpy(void *dst, const void *src, size_t n);
 void fw_memset(void *dst, int c, size_t n);
 int fw_memcmp(const void *a, const void *b, size_t n);
 
-/* 64-by-32 unsigned division without the compiler's 64-bit divide helper
- * (the kernel has no __udivdi3 on 32-bit targets).  @d must be non-zero. */
+/*
+ * 64-by-32 unsigned division without the compiler's 64-bit divide helper
+ * (the kernel has no __udivdi3 on 32-bit targets).  @d must be non-zero.
+ */
 uint64_t fw_div_u64(uint64_t n, uint32_t d);
 
 static inline int32_t fw_clamp(int32_t v, int32_t lo, int32_t hi)

@@ -15,8 +15,10 @@ static inline int32_t imin(int32_t a, int32_t b)
 	return a < b ? a : b;
 }
 
-/* Round-half-away-from-zero integer division, as TFLite's pools and Mean
- * (32-bit only: no 64-bit divide on the device). */
+/*
+ * Round-half-away-from-zero integer division, as TFLite's pools and Mean
+ * (32-bit only: no 64-bit divide on the device).
+ */
 static inline int32_t round_div(int32_t acc, int32_t n)
 {
 	return acc > 0 ? (int32_t)((uint32_t)acc + (uint32_t)(n / 2)) / n :
@@ -81,8 +83,10 @@ void npu_op_max_pool_s16(const struct npu_pool_params *p, const int16_t *in,
 	POOL_BODY(int16_t, 0, NPU_FW_S16_MIN)
 }
 
-/* TFLite's reference_integer_ops::Mean (TFLM uses it for int8 and int16
- * when keep_dims and the axes are H and W). */
+/*
+ * TFLite's reference_integer_ops::Mean (TFLM uses it for int8 and int16
+ * when keep_dims and the axes are H and W).
+ */
 #define MEAN_BODY(T, LO, HI)						\
 	const uint32_t n = p->input.dims[0], h = p->input.dims[1];	\
 	const uint32_t w = p->input.dims[2], ch = p->input.dims[3];	\

@@ -427,9 +427,11 @@ struct npu_leaky_relu_params {
 	__s32 shift_alpha;
 };
 
-/* ---- hardware model: one definition, reported by the device's ID and
+/*
+ * ---- hardware model: one definition, reported by the device's ID and
  * configuration registers (NPU_REG_MAC_COUNT, _SRAM_SIZE, _CLOCK_MHZ,
- * _DRAM_BPC) and used by the firmware cycle model and the compiler. ---- */
+ * _DRAM_BPC) and used by the firmware cycle model and the compiler. ----
+ */
 #define NPU_HW_MACS_PER_CYCLE		1152	/* int8 x int8 */
 #define NPU_HW_MACS_PER_CYCLE_16X8	576	/* int16 x int8: half rate */
 #define NPU_HW_CLOCK_MHZ		1000

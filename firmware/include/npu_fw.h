@@ -160,8 +160,10 @@ int npu_fw_check_op(uint32_t opcode, const void *params, uint32_t size,
 #define NPU_FW_ACCESS_READ	1u
 #define NPU_FW_ACCESS_WRITE	2u
 
-/* Called for each buffer range a command touches; nonzero return stops the
- * walk and is returned by the caller. */
+/*
+ * Called for each buffer range a command touches; nonzero return stops the
+ * walk and is returned by the caller.
+ */
 typedef int (*npu_fw_range_fn)(void *ctx, uint64_t va, uint64_t len,
 			       uint32_t access);
 
@@ -237,8 +239,10 @@ struct npu_fw_cost {
 	uint64_t sram_peak;
 };
 
-/* Cost of one checked op; @hw NULL = npu_fw_default_hw.  Accumulates into
- * @cost (zero it first). */
+/*
+ * Cost of one checked op; @hw NULL = npu_fw_default_hw.  Accumulates into
+ * @cost (zero it first).
+ */
 void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
 			const void *params, struct npu_fw_cost *cost);
 /* Validates and accumulates the cost of a whole stream. */
