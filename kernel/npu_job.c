@@ -304,7 +304,6 @@ err_exit:
 /* Device reset: drop the queue, fail the guilty job, push the rest again. */
 static void npu_job_recover(struct npu_device *ndev, struct npu_job *bad)
 {
-	struct drm_sched_job *s_job;
 	struct npu_job *job, *tmp;
 	LIST_HEAD(queued);
 	int ret;
@@ -342,8 +341,17 @@ static void npu_job_recover(struct npu_device *ndev, struct npu_job *bad)
 			npu_job_finish(job, -EIO, NULL);
 		}
 	}
+}
 
-	/* drm_sched_stop() detached the hardware fences; attach them again. */
+/*
+ * drm_sched_stop() detached the hardware fences of the pending jobs; attach
+ * them again so drm_sched_start() waits for (or completes) each job.
+ */
+static void npu_job_reattach_fences(struct npu_device *ndev)
+{
+	struct drm_sched_job *s_job;
+	struct npu_job *job;
+
 	list_for_each_entry(s_job, &ndev->sched.pending_list, list) {
 		job = to_npu_job(s_job);
 		if (!s_job->s_fence->parent && job->done_fence)
@@ -363,17 +371,21 @@ static enum drm_gpu_sched_stat npu_job_timedout(struct drm_sched_job *sched_job)
 	disable_irq(ndev->irq);
 	/* The job may have finished and only its interrupt was lost. */
 	npu_job_handle_completions(ndev);
-	if (!job->done_fence || dma_fence_is_signaled(job->done_fence)) {
-		dev_info(ndev->dev, "job completed without interrupt\n");
-		enable_irq(ndev->irq);
-		drm_dev_exit(idx);
-		return DRM_GPU_SCHED_STAT_NOMINAL;
-	}
 
-	dev_info(ndev->dev, "job %u timed out, resetting\n", job->hw_seqno);
+	/*
+	 * Stop in both cases: the scheduler took the job off its pending
+	 * list, and drm_sched_stop() is what frees a completed one.
+	 */
 	drm_sched_stop(&ndev->sched, sched_job);
-	scoped_guard(mutex, &ndev->reset_lock)
-		npu_job_recover(ndev, job);
+	if (job->done_fence && !dma_fence_is_signaled(job->done_fence)) {
+		dev_info(ndev->dev, "job %u timed out, resetting\n",
+			 job->hw_seqno);
+		scoped_guard(mutex, &ndev->reset_lock)
+			npu_job_recover(ndev, job);
+	} else {
+		dev_info(ndev->dev, "job completed without interrupt\n");
+	}
+	npu_job_reattach_fences(ndev);
 	drm_sched_start(&ndev->sched);
 	enable_irq(ndev->irq);
 	drm_dev_exit(idx);

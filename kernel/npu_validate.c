@@ -31,7 +31,7 @@ int npu_validate_stream(const void *cs, u32 size,
 			return -EINVAL;
 		if (NPU_CS_HDR_OP(hdr) >= NPU_OP_COUNT)
 			return -EINVAL;
-		if ((index == 0) != (NPU_CS_HDR_OP(hdr) == NPU_OP_STREAM))
+		if (!index != (NPU_CS_HDR_OP(hdr) == NPU_OP_STREAM))
 			return -EINVAL;
 		if (index == 0) {
 			if (words < 1 + sizeof(sp) / 4)
