@@ -354,11 +354,17 @@ static int conv_types(struct prep *p, const struct npu_graph_tensor *in,
 	}
 	ret = need_quant(p, in, "input");
 	if (!ret)
-		ret = need_quant(p, filter, "filter");
-	if (!ret)
 		ret = need_quant(p, out, "output");
 	if (ret)
 		return ret;
+	/* Pruned channels may have scale 0: QuantizeMultiplier gives 0. */
+	if (!quantized(filter))
+		return fail(p, "filter is not quantized");
+	for (uint32_t c = 0; c < filter->quant.count; c++)
+		if (!(filter->quant.scale[c] >= 0.0f) ||
+		    !isfinite(filter->quant.scale[c]))
+			return fail(p, "filter scale %u is %g", c,
+				    filter->quant.scale[c]);
 	if (bias) {
 		if (!bias->data)
 			return fail(p, "bias must be constant");

@@ -203,6 +203,19 @@ START_TEST(conv_per_channel)
 	ck_assert_int_eq(c->act_max, 22);
 	ck_assert_ptr_null(p->bias);	/* int32 bias used as is */
 	npu_cpu_prepared_free(p);
+
+	/* A pruned channel with scale 0 gets multiplier 0, not an error. */
+	b.scale[f][1] = 0.0f;
+	p = prep_ok(&b);
+	ck_assert_int_eq(p->mult[1], 0);
+	ck_assert_int_eq(p->shift[1], 0);
+	npu_cpu_prepared_free(p);
+	b.scale[f][1] = -0.5f;
+	{
+		char err[256] = "";
+
+		ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
+	}
 }
 END_TEST
 
