@@ -112,14 +112,16 @@ static int source_graph(struct npu_model *model, struct npu_graph **g)
 
 static int compile_source(struct npu_model *model, const char *cache_dir)
 {
+	/*
+	 * Always the NPU placement, device or not: the compiled model does
+	 * not depend on where it runs (without an NPU every op runs on the
+	 * CPU anyway), so one cache entry serves both.
+	 */
 	struct npu_compile_options opt = {
-		.flags = model->dev && !(model->flags & NPU_MODEL_CPU_ONLY) ?
-			0 : NPU_COMPILE_CPU_ONLY,
 		.num_force_cpu = (uint32_t)model->forced_count,
 		.force_cpu = model->forced_cpu,
 	};
-	bool cacheable = model->source_is_tflite && cache_dir &&
-			 !opt.flags && !opt.num_force_cpu;
+	bool cacheable = model->source_is_tflite && cache_dir && !opt.num_force_cpu;
 	struct npu_graph *g;
 	int ret;
 

@@ -311,34 +311,93 @@ START_TEST(test_custom_kernel)
 }
 END_TEST
 
-/* Compiled once to .npu in memory, the model gives the same bytes. */
-START_TEST(test_npu_file_and_cache)
+static size_t input_bytes(struct npu_model *m)
 {
-	char dir[] = "/tmp/npu-cache-XXXXXX", cmd[128], path[256];
+	struct npu_tensor_info info;
+
+	ck_assert_int_eq(npu_model_input_info(m, 0, &info), 0);
+	return info.bytes;
+}
+
+/* The compile cache: populated, used, and a damaged entry replaced. */
+START_TEST(test_compile_cache)
+{
+	char dir[] = "/tmp/npu-cache-XXXXXX", path[512], cmd[600];
 	struct npu_model_options opts = { 0 };
+	struct npu_compile_options copt = { 0 };
+	struct npu_compiled_model *cm;
+	struct npu_graph *g;
 	struct npu_model *m;
-	int8_t out[2];
-	size_t n = 0;
+	char err[256];
+	size_t len;
+	void *src;
+	FILE *f;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
+	src = read_all(PERSON, &len);
+	snprintf(path, sizeof(path), "%s/%016llx-v%u.npu", dir,
+		 (unsigned long long)npu_model_hash(src, len), NPU_MF_VERSION_MAJOR);
+	free(src);
 	opts.cache_dir = dir;
-	/* CPU-only runs never populate the cache (the placement differs). */
 	ck_assert_int_eq(npu_model_open(NULL, PERSON, &opts, &m), 0);
 	npu_model_close(m);
-	snprintf(cmd, sizeof(cmd), "ls %s | grep -c npu", dir);
-	FILE *p = popen(cmd, "r");
+	ck_assert_msg(access(path, R_OK) == 0, "no cache entry %s", path);
+	ck_assert(!npu_model_load_file(path, &cm, err, sizeof(err)));
+	npu_compiled_model_free(cm);
 
-	ck_assert_int_eq(fscanf(p, "%zu", &n), 1);
-	pclose(p);
-	ck_assert_uint_eq(n, 0);
+	/*
+	 * An entry is trusted by its source hash: put hello_world there under
+	 * person_detect's hash and person_detect.tflite opens as hello_world.
+	 */
+	src = read_all(PERSON, &len);
+	copt.source_hash = npu_model_hash(src, len);
+	free(src);
+	ck_assert(!npu_tflite_load_file(HELLO, &g, err, sizeof(err)));
+	ck_assert_msg(!npu_compile(g, &copt, &cm, err, sizeof(err)), "%s", err);
+	ck_assert(!npu_model_save_file(cm, path, err, sizeof(err)));
+	npu_compiled_model_free(cm);
+	ck_assert_int_eq(npu_model_open(NULL, PERSON, &opts, &m), 0);
+	ck_assert_uint_eq(input_bytes(m), 1);
+	npu_model_close(m);
 
-	/* A .npu produced by the compiler API opens and runs the same. */
+	/* A damaged entry is ignored and replaced. */
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs("NPUMODEL but nothing else", f);
+	fclose(f);
+	ck_assert_int_eq(npu_model_open(NULL, PERSON, &opts, &m), 0);
+	ck_assert_uint_eq(input_bytes(m), 96 * 96);
+	npu_model_close(m);
+	ck_assert(!npu_model_load_file(path, &cm, err, sizeof(err)));
+	npu_compiled_model_free(cm);
+
+	/* Forced placements are never cached (nor read from the cache). */
+	uint32_t op = 3;
+
+	unlink(path);
+	opts.cpu_ops = &op;
+	opts.cpu_op_count = 1;
+	ck_assert_int_eq(npu_model_open(NULL, PERSON, &opts, &m), 0);
+	npu_model_close(m);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A .npu from the compiler API opens (file and memory) and runs the same. */
+START_TEST(test_npu_file)
+{
+	char dir[] = "/tmp/npu-file-XXXXXX", path[256], cmd[128];
 	struct npu_graph *g;
 	struct npu_compiled_model *cm;
+	struct npu_model *m;
 	char err[256];
+	int8_t out[2];
 	void *buf;
 	size_t len;
 
+	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert(!npu_tflite_load_file(PERSON, &g, err, sizeof(err)));
 	ck_assert_msg(!npu_compile(g, NULL, &cm, err, sizeof(err)), "%s", err);
 	snprintf(path, sizeof(path), "%s/person.npu", dir);
@@ -348,12 +407,23 @@ START_TEST(test_npu_file_and_cache)
 	person_verdict(m, MODELS "/tflm/no_person.bmp", out);
 	ck_assert_int_eq(out[0], 57);
 	ck_assert_int_eq(out[1], -57);
+	/* Forcing an op recompiles from the graph inside the .npu. */
+	ck_assert_int_eq(npu_model_register_kernel(m, NPU_BUILTIN_CONV_2D, NULL,
+						   NULL, NULL), -EINVAL);
 	npu_model_close(m);
 
-	/* Same bytes in memory. */
 	buf = read_all(path, &len);
 	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len, NULL, &m), 0);
+	person_verdict(m, MODELS "/tflm/person.bmp", out);
+	ck_assert_int_eq(out[0], -113);
 	npu_model_close(m);
+	/* One flipped byte: the checksum catches it, with a message. */
+	struct npu_model_options opts = { .err = err, .errlen = sizeof(err) };
+
+	((uint8_t *)buf)[len / 2] ^= 0x40;
+	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len, &opts, &m),
+			 -NPU_ERR_MODEL_FORMAT);
+	ck_assert(strlen(err) > 0);
 	free(buf);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	ck_assert_int_eq(system(cmd), 0);
@@ -418,7 +488,8 @@ int main(void)
 	tcase_add_test(tc, test_async);
 	tcase_add_test(tc, test_partition_cpu);
 	tcase_add_test(tc, test_custom_kernel);
-	tcase_add_test(tc, test_npu_file_and_cache);
+	tcase_add_test(tc, test_compile_cache);
+	tcase_add_test(tc, test_npu_file);
 	tcase_add_test(tc, test_malformed);
 	suite_add_tcase(s, tc);
 
