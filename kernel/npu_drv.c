@@ -339,6 +339,7 @@ static int npu_probe(struct platform_device *pdev)
 	spin_lock_init(&ndev->job_lock);
 	INIT_LIST_HEAD(&ndev->hw_jobs);
 	INIT_LIST_HEAD(&ndev->as_lru);
+	init_waitqueue_head(&ndev->job_wq);
 	init_completion(&ndev->fw_ready);
 	init_completion(&ndev->reset_done);
 	ret = drmm_mutex_init(&ndev->drm, &ndev->as_lock);
@@ -408,6 +409,7 @@ static void npu_remove(struct platform_device *pdev)
 	npu_job_kill_hw(ndev);
 	npu_hw_fini(ndev);
 	pm_runtime_put_noidle(dev);
+	npu_job_wait_all_freed(ndev);
 }
 
 static int npu_runtime_suspend(struct device *dev)

@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include <drm/drm_device.h>
 #include <drm/gpu_scheduler.h>
@@ -94,6 +95,9 @@ struct npu_device {
 	u64 fence_seqno;
 	struct drm_gpu_scheduler sched;
 	bool sched_ready;
+	/* Jobs not yet freed; removal waits for them (they run our code). */
+	atomic_t job_count;
+	wait_queue_head_t job_wq;
 	/* Serialises reset with runtime PM and removal. */
 	struct mutex reset_lock;
 	bool dead;

@@ -76,6 +76,7 @@ static struct dma_fence *npu_fence_create(struct npu_device *ndev)
 static void npu_job_release(struct kref *kref)
 {
 	struct npu_job *job = container_of(kref, struct npu_job, refcount);
+	struct npu_device *ndev = job->ndev;
 	u32 i;
 
 	dma_fence_put(job->done_fence);
@@ -96,6 +97,8 @@ static void npu_job_release(struct kref *kref)
 		drm_syncobj_put(job->out_sync);
 	npu_file_put(job->nfile);
 	kfree(job);
+	if (atomic_dec_and_test(&ndev->job_count))
+		wake_up_all(&ndev->job_wq);
 }
 
 static void npu_job_put(struct npu_job *job)
@@ -495,6 +498,7 @@ static int npu_job_create(struct npu_file *nfile, struct drm_file *file,
 	if (!job)
 		return -ENOMEM;
 	kref_init(&job->refcount);
+	atomic_inc(&ndev->job_count);
 	job->ndev = ndev;
 	job->nfile = npu_file_get(nfile);
 	job->as = -1;
@@ -788,7 +792,11 @@ void npu_job_fini(struct npu_device *ndev)
 	ndev->sched_ready = false;
 }
 
-/* Removal: fail whatever is still in the hardware queue. */
+/*
+ * Removal: fail whatever is still in the hardware queue, then wait until
+ * every job is freed.  Jobs of killed or closed files are freed from
+ * workqueues after their file is gone and must not outlive the module.
+ */
 void npu_job_kill_hw(struct npu_device *ndev)
 {
 	struct npu_job *job, *tmp;
@@ -801,6 +809,14 @@ void npu_job_kill_hw(struct npu_device *ndev)
 		list_del_init(&job->hw_node);
 		npu_job_finish(job, -ENODEV, NULL);
 	}
+}
+
+void npu_job_wait_all_freed(struct npu_device *ndev)
+{
+	if (!wait_event_timeout(ndev->job_wq, !atomic_read(&ndev->job_count),
+				10 * HZ))
+		dev_err(ndev->dev, "%d jobs still waiting for fences at removal\n",
+			atomic_read(&ndev->job_count));
 }
 
 void npu_job_debugfs_show(struct npu_device *ndev, struct seq_file *m)

@@ -67,6 +67,7 @@ struct npu_job {
 int npu_job_init(struct npu_device *ndev);
 void npu_job_fini(struct npu_device *ndev);
 void npu_job_kill_hw(struct npu_device *ndev);
+void npu_job_wait_all_freed(struct npu_device *ndev);
 
 int npu_job_open_file(struct npu_file *nfile);
 void npu_job_close_file(struct npu_file *nfile);
