@@ -10,10 +10,20 @@
 /* Per-job state lives in scratch memory, not on the (kernel) stack. */
 struct fw_job {
 	union fw_params p;
+	union fw_params sub;		/* parameters of one tile */
 	struct fw_operand ops[FW_SLOT_COUNT];
 	void *buf[FW_SLOT_COUNT];
+	void *tile[FW_SLOT_COUNT];	/* operand pointers of one tile */
 	struct npu_fw_cost cost;
 };
+
+/*
+ * Work per tile, in MACs or window elements.  Large commands run as tiles
+ * (batches, output rows, or FC units) with env->poll() in between, so the
+ * simulator's kernel thread can reschedule and a soft reset can stop a job
+ * even in the middle of a huge command.
+ */
+#define FW_TILE_WORK	(1u << 20)
 
 static void job_fail(struct npu_fw_result *res, uint32_t status, int error)
 {
@@ -147,6 +157,210 @@ static void dispatch(uint32_t op, const union fw_params *p, void *const *b)
 	}
 }
 
+static uint8_t *ptr_at(void *base, uint64_t elems, uint32_t elem_size)
+{
+	return base ? (uint8_t *)base + elems * elem_size : NULL;
+}
+
+/* Rows per tile for @row_work units of work per output row. */
+static uint32_t tile_rows(uint64_t row_work, uint32_t rows)
+{
+	uint64_t n;
+
+	if (!row_work)
+		return rows;
+	n = fw_div_u64(FW_TILE_WORK, row_work > FW_TILE_WORK ? FW_TILE_WORK :
+		       (uint32_t)row_work);
+	return n < 1 ? 1 : (n > rows ? rows : (uint32_t)n);
+}
+
+static int poll_abort(const struct npu_fw_env *env)
+{
+	return env->poll && env->poll(env->ctx) ? -NPU_FW_ECANCELED : 0;
+}
+
+/*
+ * CONV_2D, DEPTHWISE_CONV_2D and the pools: one batch and a band of output
+ * rows per tile.  The band's input starts at the first input row it can
+ * touch (or keeps the top padding), so the kernel sees an ordinary, smaller
+ * problem with the same arithmetic.
+ */
+static int run_row_tiles(const struct npu_fw_env *env, struct fw_job *job,
+			 uint32_t op)
+{
+	const int pool = op == NPU_OP_AVERAGE_POOL_2D || op == NPU_OP_MAX_POOL_2D;
+	const struct npu_tensor *in = pool ? &job->p.pool.input :
+					     &job->p.conv.input;
+	const struct npu_tensor *out = pool ? &job->p.pool.output :
+					      &job->p.conv.output;
+	const uint32_t es_in = npu_dtype_size(in->dtype);
+	const uint32_t es_out = npu_dtype_size(out->dtype);
+	const uint32_t ih = in->dims[1], oh = out->dims[1];
+	const uint64_t in_row = (uint64_t)in->dims[2] * in->dims[3];
+	const uint64_t out_row = (uint64_t)out->dims[2] * out->dims[3];
+	uint32_t stride, pad, b, r0, rows, i;
+	uint64_t row_work;
+	int r;
+
+	if (pool) {
+		stride = job->p.pool.stride_h;
+		pad = job->p.pool.pad_top;
+		row_work = out_row * job->p.pool.filter_h * job->p.pool.filter_w;
+	} else {
+		stride = job->p.conv.stride_h;
+		pad = job->p.conv.pad_top;
+		row_work = out_row * job->p.conv.filter.dims[1] *
+			   job->p.conv.filter.dims[2] *
+			   (op == NPU_OP_CONV_2D ? job->p.conv.filter.dims[3] : 1);
+	}
+	rows = tile_rows(row_work, oh);
+
+	for (b = 0; b < in->dims[0]; b++) {
+		for (r0 = 0; r0 < oh; r0 += rows) {
+			const uint32_t n = oh - r0 < rows ? oh - r0 : rows;
+			const int64_t y0 = (int64_t)r0 * stride - pad;
+			const uint32_t skip = y0 > 0 ? (uint32_t)y0 : 0;
+			struct npu_tensor *tin, *tout;
+
+			r = poll_abort(env);
+			if (r)
+				return r;
+			job->sub = job->p;
+			tin = pool ? &job->sub.pool.input : &job->sub.conv.input;
+			tout = pool ? &job->sub.pool.output : &job->sub.conv.output;
+			tin->dims[0] = 1;
+			tin->dims[1] = ih - skip;
+			tout->dims[0] = 1;
+			tout->dims[1] = n;
+			if (pool)
+				job->sub.pool.pad_top = (uint16_t)(y0 < 0 ? -y0 : 0);
+			else
+				job->sub.conv.pad_top = (uint16_t)(y0 < 0 ? -y0 : 0);
+			for (i = 0; i < FW_SLOT_COUNT; i++)
+				job->tile[i] = job->buf[i];
+			job->tile[FW_SLOT_IN0] =
+				ptr_at(job->buf[FW_SLOT_IN0],
+				       ((uint64_t)b * ih + skip) * in_row, es_in);
+			job->tile[FW_SLOT_OUT] =
+				ptr_at(job->buf[FW_SLOT_OUT],
+				       ((uint64_t)b * oh + r0) * out_row, es_out);
+			dispatch(op, &job->sub, job->tile);
+		}
+	}
+	return 0;
+}
+
+/* TRANSPOSE_CONV: one batch and a band of output rows per tile; shifting
+ * the top padding by the band's first row keeps the gather identical. */
+static int run_tconv_tiles(const struct npu_fw_env *env, struct fw_job *job)
+{
+	const struct npu_conv_params *p = &job->p.conv;
+	const uint32_t es_in = npu_dtype_size(p->input.dtype);
+	const uint32_t oh = p->output.dims[1];
+	const uint64_t in_batch = (uint64_t)p->input.dims[1] *
+				  p->input.dims[2] * p->input.dims[3];
+	const uint64_t out_row = (uint64_t)p->output.dims[2] *
+				 p->output.dims[3];
+	uint64_t row_work = out_row * p->filter.dims[1] * p->filter.dims[2] *
+			    p->input.dims[3];
+	uint32_t b, r0, rows, i;
+	int r;
+
+	/* pad_top + r0 must stay within the 16-bit field. */
+	rows = (uint64_t)p->pad_top + oh <= 0xffff ? tile_rows(row_work, oh) : oh;
+	for (b = 0; b < p->input.dims[0]; b++) {
+		for (r0 = 0; r0 < oh; r0 += rows) {
+			const uint32_t n = oh - r0 < rows ? oh - r0 : rows;
+
+			r = poll_abort(env);
+			if (r)
+				return r;
+			job->sub = job->p;
+			job->sub.conv.input.dims[0] = 1;
+			job->sub.conv.output.dims[0] = 1;
+			job->sub.conv.output.dims[1] = n;
+			job->sub.conv.pad_top = (uint16_t)(p->pad_top + r0);
+			for (i = 0; i < FW_SLOT_COUNT; i++)
+				job->tile[i] = job->buf[i];
+			job->tile[FW_SLOT_IN0] =
+				ptr_at(job->buf[FW_SLOT_IN0], b * in_batch, es_in);
+			job->tile[FW_SLOT_OUT] =
+				ptr_at(job->buf[FW_SLOT_OUT],
+				       ((uint64_t)b * oh + r0) * out_row, es_in);
+			dispatch(NPU_OP_TRANSPOSE_CONV, &job->sub, job->tile);
+		}
+	}
+	return 0;
+}
+
+/* FULLY_CONNECTED: one batch row and a band of units per tile. */
+static int run_fc_tiles(const struct npu_fw_env *env, struct fw_job *job)
+{
+	const struct npu_fc_params *p = &job->p.fc;
+	const uint32_t es = npu_dtype_size(p->input.dtype);
+	const uint32_t bias_es = es == 1 ? 4 : 8;
+	const uint32_t depth = p->input.dims[1], units = p->output.dims[1];
+	uint32_t b, u0, band, i;
+	int r;
+
+	band = tile_rows(depth, units);
+	for (b = 0; b < p->input.dims[0]; b++) {
+		for (u0 = 0; u0 < units; u0 += band) {
+			const uint32_t n = units - u0 < band ? units - u0 : band;
+
+			r = poll_abort(env);
+			if (r)
+				return r;
+			job->sub = job->p;
+			job->sub.fc.input.dims[0] = 1;
+			job->sub.fc.output.dims[0] = 1;
+			job->sub.fc.output.dims[1] = n;
+			job->sub.fc.filter.dims[0] = n;
+			if (p->rq.count)
+				job->sub.fc.rq.count = n;
+			for (i = 0; i < FW_SLOT_COUNT; i++)
+				job->tile[i] = job->buf[i];
+			job->tile[FW_SLOT_IN0] =
+				ptr_at(job->buf[FW_SLOT_IN0],
+				       (uint64_t)b * depth, es);
+			job->tile[FW_SLOT_WEIGHTS] =
+				ptr_at(job->buf[FW_SLOT_WEIGHTS],
+				       (uint64_t)u0 * depth, 1);
+			job->tile[FW_SLOT_BIAS] =
+				ptr_at(job->buf[FW_SLOT_BIAS], u0, bias_es);
+			job->tile[FW_SLOT_MULT] =
+				ptr_at(job->buf[FW_SLOT_MULT], u0, 4);
+			job->tile[FW_SLOT_SHIFT] =
+				ptr_at(job->buf[FW_SLOT_SHIFT], u0, 4);
+			job->tile[FW_SLOT_OUT] =
+				ptr_at(job->buf[FW_SLOT_OUT],
+				       (uint64_t)b * units + u0, es);
+			dispatch(NPU_OP_FULLY_CONNECTED, &job->sub, job->tile);
+		}
+	}
+	return 0;
+}
+
+static int run_tiled(const struct npu_fw_env *env, struct fw_job *job,
+		     uint32_t op)
+{
+	switch (op) {
+	case NPU_OP_CONV_2D:
+	case NPU_OP_DEPTHWISE_CONV_2D:
+	case NPU_OP_AVERAGE_POOL_2D:
+	case NPU_OP_MAX_POOL_2D:
+		return run_row_tiles(env, job, op);
+	case NPU_OP_TRANSPOSE_CONV:
+		return run_tconv_tiles(env, job);
+	case NPU_OP_FULLY_CONNECTED:
+		return run_fc_tiles(env, job);
+	default:
+		/* O(1) work per byte moved: bounded by the operand sizes. */
+		dispatch(op, &job->p, job->buf);
+		return 0;
+	}
+}
+
 /* CONCATENATION writes only its slice of the output, block by block. */
 static int write_concat(const struct npu_fw_env *env, struct fw_job *job,
 			struct npu_fw_result *res)
@@ -212,7 +426,9 @@ static int exec_cmd(const struct npu_fw_env *env, struct fw_job *job,
 		res->dram_read_bytes += o->len;
 	}
 
-	dispatch(op, &job->p, job->buf);
+	r = run_tiled(env, job, op);
+	if (r)
+		goto out;
 
 	if (op == NPU_OP_CONCAT) {
 		r = write_concat(env, job, res);
@@ -287,6 +503,9 @@ int npu_fw_run(const struct npu_fw_env *env, uint64_t cs_va, uint32_t cs_size,
 		r = exec_cmd(env, job, opcode, res);
 		if (r == -NPU_FW_EFAULT) {
 			job_fail(res, NPU_JOB_ERR_MMU_FAULT, r);
+			goto done;
+		} else if (r == -NPU_FW_ECANCELED) {
+			job_fail(res, NPU_JOB_ERR_ABORTED, r);
 			goto done;
 		} else if (r) {
 			job_fail(res, NPU_JOB_ERR_INTERNAL, r);

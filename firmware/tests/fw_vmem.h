@@ -13,7 +13,7 @@
 
 #include "npu_fw.h"
 
-#define VMEM_PAGES	256u	/* 1 MiB of VA */
+#define VMEM_PAGES	1024u	/* 4 MiB of VA */
 #define VMEM_R		1u
 #define VMEM_W		2u
 
@@ -21,6 +21,7 @@ struct vmem {
 	uint8_t *page[VMEM_PAGES];
 	uint8_t perm[VMEM_PAGES];
 	unsigned int allocs, frees, fail_alloc_after;
+	unsigned int polls, abort_after_polls;
 	int abort_now;
 };
 
@@ -125,7 +126,12 @@ static inline void vmem_dealloc(void *ctx, void *ptr)
 
 static inline int vmem_poll(void *ctx)
 {
-	return ((struct vmem *)ctx)->abort_now;
+	struct vmem *m = ctx;
+
+	m->polls++;
+	if (m->abort_after_polls && m->polls >= m->abort_after_polls)
+		return 1;
+	return m->abort_now;
 }
 
 static inline struct npu_fw_env vmem_env(struct vmem *m)

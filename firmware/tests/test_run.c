@@ -230,6 +230,170 @@ START_TEST(run_concat_writes_only_slices)
 }
 END_TEST
 
+static uint32_t seed = 1;
+
+static void fill_random(struct vmem *m, uint64_t va, void *host, uint32_t len)
+{
+	uint8_t *h = host;
+	uint32_t i;
+
+	for (i = 0; i < len; i++) {
+		seed = seed * 1103515245u + 12345u;
+		h[i] = (uint8_t)(seed >> 16);
+	}
+	vmem_poke(m, va, host, len);
+}
+
+/*
+ * Large commands run as tiles (output-row bands, FC unit bands) with a
+ * poll in between.  The tiled result must equal one direct kernel call
+ * on the same data (the kernels themselves are checked by hand-worked
+ * cases in test_ops.c).
+ */
+START_TEST(run_tiling_equals_direct)
+{
+	static int8_t in[64 * 1024], w[1536 * 1024], out_dev[64 * 1024],
+		      out_ref[64 * 1024];
+	static int32_t bias[1024], mult[1024], shift[1024];
+	struct vmem m = { 0 };
+	struct npu_fw_env env = vmem_env(&m);
+	struct npu_fw_result res;
+	struct npu_cs_writer cw;
+	static const unsigned int min_tiles[5] = { 6, 2, 2, 6, 4 };
+	unsigned int polls_before, k;
+
+	vmem_map(&m, 0, 4u << 20, VMEM_R | VMEM_W);
+	for (k = 0; k < 1024; k++) {
+		mult[k] = (1 << 30) + (int32_t)k * 1000;
+		shift[k] = -(int32_t)(k % 9);
+	}
+	vmem_poke(&m, 0x3000, mult, sizeof(mult));
+	vmem_poke(&m, 0x4000, shift, sizeof(shift));
+
+	for (k = 0; k < 5; k++) {
+		/* conv 3x3 s1 p1, conv 3x3 s2 p1 dil 2, depthwise, avg pool,
+		 * FC with two unit bands, 2 batches each */
+		struct npu_conv_params c = { 0 };
+		struct npu_pool_params pl = { 0 };
+		struct npu_fc_params fc = { 0 };
+		uint32_t op, out_len;
+
+		c.stride_h = c.stride_w = 1;
+		c.dilation_h = c.dilation_w = 1;
+		c.act_min = -100;
+		c.act_max = 120;
+		c.rq.count = 64;
+		c.rq.flags = NPU_RQ_HAS_BIAS;
+		c.rq.bias_addr = 0x5000;
+		c.rq.mult_addr = 0x3000;
+		c.rq.shift_addr = 0x4000;
+		TENSOR(&c.input, 0x10000, NPU_DTYPE_INT8, -3, 2, 9, 8, 64);
+		switch (k) {
+		case 0:
+			op = NPU_OP_CONV_2D;
+			TENSOR(&c.filter, 0x20000, NPU_DTYPE_INT8, 0, 64, 3, 3, 64);
+			TENSOR(&c.output, 0x100000, NPU_DTYPE_INT8, 4, 2, 9, 8, 64);
+			c.pad_top = c.pad_left = 1;
+			break;
+		case 1:
+			op = NPU_OP_CONV_2D;
+			TENSOR(&c.filter, 0x20000, NPU_DTYPE_INT8, 0, 64, 3, 3, 64);
+			TENSOR(&c.output, 0x100000, NPU_DTYPE_INT8, 4, 2, 5, 4, 64);
+			c.stride_h = c.stride_w = 2;
+			c.dilation_h = 2;
+			c.pad_top = 2;
+			c.pad_left = 1;
+			break;
+		case 2:
+			op = NPU_OP_DEPTHWISE_CONV_2D;
+			TENSOR(&c.filter, 0x20000, NPU_DTYPE_INT8, 0, 1, 3, 3, 64);
+			TENSOR(&c.output, 0x100000, NPU_DTYPE_INT8, 4, 2, 9, 8, 64);
+			c.pad_top = c.pad_left = 1;
+			c.depth_multiplier = 1;
+			break;
+		case 3:
+			op = NPU_OP_AVERAGE_POOL_2D;
+			TENSOR(&pl.input, 0x10000, NPU_DTYPE_INT8, 0, 1, 64, 64, 16);
+			TENSOR(&pl.output, 0x100000, NPU_DTYPE_INT8, 0, 1, 64, 64, 16);
+			pl.filter_h = pl.filter_w = 9;
+			pl.stride_h = pl.stride_w = 1;
+			pl.pad_top = pl.pad_left = 4;
+			pl.act_min = -128;
+			pl.act_max = 127;
+			break;
+		default:
+			op = NPU_OP_FULLY_CONNECTED;
+			TENSOR(&fc.input, 0x10000, NPU_DTYPE_INT8, 7, 2, 1536);
+			TENSOR(&fc.filter, 0x200000, NPU_DTYPE_INT8, 0, 1024, 1536);
+			TENSOR(&fc.output, 0x100000, NPU_DTYPE_INT8, -2, 2, 1024);
+			fc.rq = c.rq;
+			fc.rq.count = 1024;
+			fc.act_min = -128;
+			fc.act_max = 127;
+			break;
+		}
+		npu_cs_init(&cw, cs_buf, sizeof(cs_buf));
+		if (op == NPU_OP_AVERAGE_POOL_2D) {
+			ck_assert_int_eq(npu_fw_check_op(op, &pl, sizeof(pl),
+							 NPU_FW_CHECK_HW_LIMITS,
+							 NULL), 0);
+			npu_cs_emit(&cw, op, &pl);
+			fill_random(&m, 0x10000, in, 64 * 64 * 16);
+			npu_op_avg_pool_s8(&pl, in, out_ref);
+			out_len = 64 * 64 * 16;
+		} else if (op == NPU_OP_FULLY_CONNECTED) {
+			ck_assert_int_eq(npu_fw_check_op(op, &fc, sizeof(fc),
+							 NPU_FW_CHECK_HW_LIMITS,
+							 NULL), 0);
+			npu_cs_emit(&cw, op, &fc);
+			fill_random(&m, 0x10000, in, 2 * 1536);
+			fill_random(&m, 0x200000, w, 1024 * 1536);
+			fill_random(&m, 0x5000, bias, 1024 * 4);
+			npu_op_fc_s8(&fc, in, w, bias, mult, shift, out_ref);
+			out_len = 2 * 1024;
+		} else {
+			ck_assert_int_eq(npu_fw_check_op(op, &c, sizeof(c),
+							 NPU_FW_CHECK_HW_LIMITS,
+							 NULL), 0);
+			npu_cs_emit(&cw, op, &c);
+			fill_random(&m, 0x10000, in, 2 * 9 * 8 * 64);
+			fill_random(&m, 0x20000, w, 64 * 9 * 64);
+			fill_random(&m, 0x5000, bias, 64 * 4);
+			for (out_len = 0; out_len < 64; out_len++)
+				bias[out_len] %= 5000;	/* keep outputs unclamped */
+			vmem_poke(&m, 0x5000, bias, 64 * 4);
+			if (op == NPU_OP_CONV_2D)
+				npu_op_conv2d_s8(&c, in, w, bias, mult, shift,
+						 out_ref);
+			else
+				npu_op_depthwise_s8(&c, in, w, bias, mult,
+						    shift, out_ref);
+			out_len = (uint32_t)npu_tensor_bytes(&c.output);
+		}
+		vmem_poke(&m, 0, cs_buf, npu_cs_bytes(&cw));
+		polls_before = m.polls;
+		ck_assert_int_eq(npu_fw_run(&env, 0, npu_cs_bytes(&cw), &res), 0);
+		ck_assert_uint_eq(res.status, NPU_JOB_OK);
+		vmem_peek(&m, 0x100000, out_dev, out_len);
+		ck_assert_mem_eq(out_dev, out_ref, out_len);
+		/* 2 commands, and the op ran as the expected tiles: conv 3
+		 * bands of 3 rows per batch, pool 6 bands, FC 2 unit bands
+		 * per batch, the small ones one tile per batch. */
+		ck_assert_uint_eq(m.polls - polls_before, 2 + min_tiles[k]);
+
+		/* A reset during the tiles stops the job there. */
+		m.abort_after_polls = m.polls + 3;
+		ck_assert_int_eq(npu_fw_run(&env, 0, npu_cs_bytes(&cw), &res),
+				 -NPU_FW_ECANCELED);
+		ck_assert_uint_eq(res.status, NPU_JOB_ERR_ABORTED);
+		ck_assert_uint_eq(res.cmd_index, 1);
+		m.abort_after_polls = 0;
+	}
+	ck_assert_uint_eq(m.allocs, m.frees);
+	vmem_free(&m);
+}
+END_TEST
+
 Suite *suite_run(void)
 {
 	Suite *s = suite_create("run");
@@ -240,6 +404,7 @@ Suite *suite_run(void)
 	tcase_add_test(tc, run_read_fault_reports_address);
 	tcase_add_test(tc, run_bad_stream_abort_nomem);
 	tcase_add_test(tc, run_concat_writes_only_slices);
+	tcase_add_test(tc, run_tiling_equals_direct);
 	suite_add_tcase(s, tc);
 	return s;
 }
