@@ -387,23 +387,17 @@ static int check_pool(const struct npu_pool_params *p, uint32_t flags,
 static int check_mean(const struct npu_mean_params *p, const char **reason)
 {
 	if (check_tensor(&p->input, T_S8 | T_S16, 4, 4, reason) ||
-	    check_tensor(&p->output, T_S8 | T_S16, 2, 4, reason))
+	    check_tensor(&p->output, T_S8 | T_S16, 4, 4, reason))
 		return -NPU_FW_EINVAL;
 	CHECK(p->input.dtype == p->output.dtype, "input and output types differ");
 	CHECK(p->axis_mask == 0x6, "MEAN supports axes (1, 2) only");
 	CHECK(p->reserved == 0, "reserved field not zero");
 	CHECK(p->shift >= -31 && p->shift <= 30, "shift out of range");
 	CHECK(p->multiplier >= 0, "negative multiplier");
-	if (p->output.rank == 4)
-		CHECK(p->output.dims[0] == p->input.dims[0] &&
-		      p->output.dims[1] == 1 && p->output.dims[2] == 1 &&
-		      p->output.dims[3] == p->input.dims[3],
-		      "MEAN output shape");
-	else
-		CHECK(p->output.rank == 2 &&
-		      p->output.dims[0] == p->input.dims[0] &&
-		      p->output.dims[1] == p->input.dims[3],
-		      "MEAN output shape");
+	/* keep_dims only: TFLM computes MEAN without it differently. */
+	CHECK(p->output.dims[0] == p->input.dims[0] &&
+	      p->output.dims[1] == 1 && p->output.dims[2] == 1 &&
+	      p->output.dims[3] == p->input.dims[3], "MEAN output shape");
 	return 0;
 }
 

@@ -279,7 +279,9 @@ struct npu_pool_params {
  * multiplier/shift come from QuantizeMultiplier(in_scale / out_scale).
  *
  * @input: [N, H, W, C].
- * @output: [N, 1, 1, C] (keep_dims) or [N, C] (rank 2), same type.
+ * @output: [N, 1, 1, C], same type.  Only TFLite's keep_dims form: TFLM
+ *          computes MEAN without keep_dims by other (partly float) code,
+ *          which stays on the CPU.
  * @multiplier: Q31.
  * @shift: TFLite convention.
  * @axis_mask: must be (1 << 1) | (1 << 2) (H and W) in this version.

@@ -525,7 +525,7 @@ START_TEST(mean_s16)
 	int16_t out[1];
 
 	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 1, 1, 3, 1);
-	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 1, 1);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 1, 1, 1, 1);
 	p.multiplier = 1 << 30;
 	p.shift = 1;
 	p.axis_mask = 0x6;
