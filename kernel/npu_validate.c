@@ -2,46 +2,62 @@
 /* Copyright 2026 The NPU stack authors */
 
 /*
- * Command-stream check before queueing.  Transitional: walks the command
- * headers (STREAM first, known opcodes, lengths inside the stream, version);
- * the operand checks come with the firmware's validator (firmware/).
+ * Command-stream check before queueing, with the firmware's own validator
+ * (firmware/fw_check.c): structure, opcodes, shapes, hardware limits, and
+ * every operand range inside a buffer the job lists (writes only to
+ * buffers the device may write).
  */
 
 #include <linux/errno.h>
-#include <linux/string.h>
+#include <linux/printk.h>
 
-#include "npu_cmdstream.h"
+#include "npu_fw.h"
 #include "npu_validate.h"
 
+struct npu_validate_ctx {
+	const struct npu_validate_range *ranges;
+	u32 count;
+};
+
+static int npu_validate_operand(void *data, u64 va, u64 len, u32 access)
+{
+	const struct npu_validate_ctx *ctx = data;
+	const struct npu_validate_range *r;
+	u32 i;
+
+	for (i = 0; i < ctx->count; i++) {
+		r = &ctx->ranges[i];
+		if (va < r->va || va - r->va > r->size || len > r->size - (va - r->va))
+			continue;
+		if ((access & NPU_FW_ACCESS_WRITE) && !r->writable)
+			continue;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/**
+ * npu_validate_stream() - check a command stream against the job's buffers
+ * @cs: the stream (kernel mapping of the stream buffer).
+ * @size: bytes.
+ * @ranges: buffers the job may address.
+ * @count: entries in @ranges.
+ *
+ * Return: 0, or -EINVAL with the reason at debug level.
+ */
 int npu_validate_stream(const void *cs, u32 size,
 			const struct npu_validate_range *ranges, u32 count)
 {
-	const u8 *p = cs;
-	struct npu_stream_params sp;
-	u32 off = 0, index = 0, hdr, words;
-	__le32 raw;
+	struct npu_validate_ctx ctx = { .ranges = ranges, .count = count };
+	struct npu_fw_verror err = { 0 };
+	int ret;
 
-	if (!size || size % 4)
+	ret = npu_fw_validate(cs, size, npu_validate_operand, &ctx, &err);
+	if (ret) {
+		pr_debug("npu: stream rejected at command %u (byte %u): %s\n",
+			 err.cmd_index, err.offset,
+			 err.reason ? err.reason : "operand outside the job's buffers");
 		return -EINVAL;
-	while (off < size) {
-		memcpy(&raw, p + off, 4);
-		hdr = le32_to_cpu(raw);
-		words = NPU_CS_HDR_WORDS(hdr);
-		if (!words || words > (size - off) / 4)
-			return -EINVAL;
-		if (NPU_CS_HDR_OP(hdr) >= NPU_OP_COUNT)
-			return -EINVAL;
-		if (!index != (NPU_CS_HDR_OP(hdr) == NPU_OP_STREAM))
-			return -EINVAL;
-		if (index == 0) {
-			if (words < 1 + sizeof(sp) / 4)
-				return -EINVAL;
-			memcpy(&sp, p + off + 4, sizeof(sp));
-			if (sp.version != NPU_CS_VERSION || sp.flags)
-				return -EINVAL;
-		}
-		off += words * 4;
-		index++;
 	}
 	return 0;
 }
