@@ -250,6 +250,59 @@ static void test_bad_jobs(struct npu_device *dev, struct npu_bo *cmd)
 	npu_bo_free(ro);
 }
 
+/* Writes a value to one of the simulator's fault-injection knobs. */
+static bool inject(const char *knob, const char *value)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/npu_sim/npu_sim.0/%s", knob);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	ok = fputs(value, f) >= 0;
+	return !fclose(f) && ok;
+}
+
+/*
+ * A wait that expires (-ETIME) is told apart from a job that hung
+ * (-ETIMEDOUT after the driver's timeout and reset).
+ */
+static void test_timeouts(struct npu_device *dev, struct npu_bo *cmd)
+{
+	struct npu_counters before, after;
+	struct npu_job *job = nop_job(dev, cmd, 0);
+	int ret;
+
+	if (!job || !inject("delay_ms", "800")) {
+		tap_skip("no fault injection (debugfs)", "wait timeouts");
+		npu_job_destroy(job);
+		return;
+	}
+	tap_expect_success(npu_job_submit(job), 0, "submit a delayed job");
+	tap_expect_errno(npu_job_wait(job, 0), 0, ETIME, "poll of a running job: -ETIME");
+	tap_expect_errno(npu_job_wait(job, 100000000), 0, ETIME, "100 ms wait expires: -ETIME");
+	tap_expect_success(npu_job_wait(job, 30 * SEC_NS), 0, "then the job completes");
+	inject("delay_ms", "0");
+
+	npu_device_query_counters(dev, &before);
+	if (!inject("hang_next_job", "1")) {
+		tap_skip("cannot hang a job", "hung job");
+		npu_job_destroy(job);
+		return;
+	}
+	tap_expect_success(npu_job_submit(job), 0, "submit a job that hangs");
+	ret = npu_job_wait(job, 60 * SEC_NS);
+	tap_ok(ret == -ETIMEDOUT, "hung job ends with -ETIMEDOUT (%s)", npu_strerror(ret));
+	npu_device_query_counters(dev, &after);
+	tap_ok(after.resets > before.resets && after.jobs_failed > before.jobs_failed,
+	       "counters show the reset and the failed job");
+	tap_expect_success(npu_job_submit(job), 0, "submit after recovery");
+	tap_expect_success(npu_job_wait(job, 30 * SEC_NS), 0, "next job completes");
+	npu_job_destroy(job);
+}
+
 int main(void)
 {
 	struct npu_device *dev;
@@ -264,6 +317,7 @@ int main(void)
 	test_fences(dev, cmd);
 	test_batch_and_pipeline(dev, cmd);
 	test_bad_jobs(dev, cmd);
+	test_timeouts(dev, cmd);
 	npu_bo_free(cmd);
 	npu_device_close(dev);
 	return tap_finish();
