@@ -152,21 +152,33 @@ static int quantize_invoke(const struct npu_cpu_kernel_args *a,
 				v = INT32_MAX / 2;
 			if (v < INT32_MIN / 2)
 				v = INT32_MIN / 2;
-			store(out, s->out_type, i, v + s->output_zero_point);
+			{
+				const int64_t y = (int64_t)v + s->output_zero_point;
+
+				store(out, s->out_type, i,
+				      y < INT32_MIN ? INT32_MIN :
+				      y > INT32_MAX ? INT32_MAX : (int32_t)y);
+			}
 		}
 		return 0;
 	}
 
-	/* reference_ops::Requantize. */
+	/*
+	 * reference_ops::Requantize, in int32 with two's-complement wrap as
+	 * TFLite's arithmetic has on every target (no UB on hostile input).
+	 */
 	for (size_t i = 0; i < s->count; i++) {
-		const int32_t x = load(in, s->in_type, i) - s->input_zero_point;
-		const int32_t y = cpu_mbqm(x, s->multiplier, s->shift) +
+		const int32_t x = (int32_t)((uint32_t)load(in, s->in_type, i) -
+					    (uint32_t)s->input_zero_point);
+		const int64_t y = (int64_t)cpu_mbqm(x, s->multiplier, s->shift) +
 				  s->output_zero_point;
 
 		if (s->out_type == NPU_TYPE_INT32)
-			((int32_t *)out)[i] = y;
+			((int32_t *)out)[i] = (int32_t)(uint32_t)(uint64_t)y;
 		else
-			store(out, s->out_type, i, y);
+			store(out, s->out_type, i,
+			      y < INT32_MIN ? INT32_MIN :
+			      y > INT32_MAX ? INT32_MAX : (int32_t)y);
 	}
 	return 0;
 }

@@ -135,6 +135,20 @@ inval:
 	return -EINVAL;
 }
 
+/*
+ * TFLite accumulates in int32 and relies on two's-complement wrap-around;
+ * do the same without undefined behaviour (hostile models can overflow).
+ */
+static int32_t wrap_add(int32_t acc, int64_t v)
+{
+	return (int32_t)((uint32_t)acc + (uint32_t)(uint64_t)v);
+}
+
+static int32_t clamp64(int64_t v, int32_t lo, int32_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : (int32_t)v;
+}
+
 static int32_t state_get(const void *st, bool wide, size_t i)
 {
 	return wide ? ((const int16_t *)st)[i] : ((const int8_t *)st)[i];
@@ -178,13 +192,12 @@ static int svdf_int(struct svdf_state *s,
 			int32_t dot = 0;
 
 			for (int c = 0; c < s->input_size; c++)
-				dot += w[c] * (x[c] - s->input_zero_point);
+				dot = wrap_add(dot, (int64_t)w[c] *
+					       ((int64_t)x[c] - s->input_zero_point));
 			dot = cpu_mbqm(dot, s->scale_1_a, s->scale_1_b);
-			dot += s->state_zero_point;
-			if (dot < state_min)
-				dot = state_min;
-			if (dot > state_max)
-				dot = state_max;
+			/* The zero point goes in before the clamp (TFLM). */
+			dot = clamp64((int64_t)dot + s->state_zero_point,
+				      state_min, state_max);
 			state_put(st, wide,
 				  ((size_t)b * s->filters + r) * s->memory +
 				  s->memory - 1, dot);
@@ -200,9 +213,11 @@ static int svdf_int(struct svdf_state *s,
 			int32_t acc = 0;
 
 			for (int j = 0; j < s->memory; j++)
-				acc += state_get(weights_time, wide, wbase + j) *
-				       (state_get(st, wide, sbase + j) -
-					s->state_zero_point);
+				acc = wrap_add(acc,
+					(int64_t)state_get(weights_time, wide,
+							   wbase + j) *
+					((int64_t)state_get(st, wide, sbase + j) -
+					 s->state_zero_point));
 			scratch[(size_t)b * s->filters + i] = acc;
 		}
 	}
@@ -213,20 +228,17 @@ static int svdf_int(struct svdf_state *s,
 			int32_t acc = bias ? bias[i] : 0;
 
 			for (int k = 0; k < s->rank; k++)
-				acc += scratch[(size_t)b * s->filters +
-					       (size_t)i * s->rank + k];
+				acc = wrap_add(acc, scratch[(size_t)b * s->filters +
+							    (size_t)i * s->rank + k]);
 			scratch_out[(size_t)b * s->units + i] = acc;
 		}
 	}
 	for (size_t i = 0; i < (size_t)s->batch * s->units; i++) {
-		int32_t v = cpu_mbqm(scratch_out[i], s->scale_2_a,
-				     s->scale_2_b) + s->output_zero_point;
+		const int64_t v = (int64_t)cpu_mbqm(scratch_out[i], s->scale_2_a,
+						    s->scale_2_b) +
+				  s->output_zero_point;
 
-		if (v < INT8_MIN)
-			v = INT8_MIN;
-		if (v > INT8_MAX)
-			v = INT8_MAX;
-		output[i] = (int8_t)v;
+		output[i] = (int8_t)clamp64(v, INT8_MIN, INT8_MAX);
 	}
 	return 0;
 }
