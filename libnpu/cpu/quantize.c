@@ -19,6 +19,10 @@ struct quantize_state {
 	int32_t output_zero_point;
 	int32_t multiplier;	/* integer path */
 	int shift;
+	/* per-channel DEQUANTIZE (TFLite's PerChannelDequantize) */
+	const float *ch_scale;
+	const int32_t *ch_zero_point;
+	size_t channels, inner;	/* channel stride in elements */
 };
 
 static bool integer_type(enum npu_type t)
@@ -209,9 +213,18 @@ static int dequantize_prepare(const struct cpu_prep *p, void **state)
 			npu_type_name(in->type));
 		return -ENOTSUP;
 	}
-	if (in->quant.count != 1 || in->elements != out->elements) {
+	if (!in->quant.count || in->elements != out->elements) {
 		cpu_msg(p->err, p->errlen,
-			"input must be quantized per tensor and match the output shape");
+			"input must be quantized and match the output shape");
+		return -EINVAL;
+	}
+	if (in->quant.count > 1 &&
+	    (in->quant.quantized_dimension < 0 ||
+	     in->quant.quantized_dimension >= in->rank ||
+	     in->shape[in->quant.quantized_dimension] != (int32_t)in->quant.count)) {
+		cpu_msg(p->err, p->errlen,
+			"per-channel scales do not match dimension %d",
+			in->quant.quantized_dimension);
 		return -EINVAL;
 	}
 	s = calloc(1, sizeof(*s));
@@ -222,6 +235,15 @@ static int dequantize_prepare(const struct cpu_prep *p, void **state)
 	s->count = in->elements;
 	s->scale = cpu_scale(in);
 	s->input_zero_point = cpu_zero_point(in);
+	if (in->quant.count > 1) {
+		/* The graph outlives the executor: point at its arrays. */
+		s->ch_scale = in->quant.scale;
+		s->ch_zero_point = in->quant.zero_point;
+		s->channels = in->quant.count;
+		s->inner = 1;
+		for (int d = in->quant.quantized_dimension + 1; d < in->rank; d++)
+			s->inner *= (size_t)in->shape[d];
+	}
 	*state = s;
 	return 0;
 }
@@ -232,6 +254,16 @@ static int dequantize_invoke(const struct npu_cpu_kernel_args *a,
 	const struct quantize_state *s = state;
 	float *out = a->outputs[0];
 
+	if (s->channels) {
+		for (size_t i = 0; i < s->count; i++) {
+			const size_t c = i / s->inner % s->channels;
+
+			out[i] = s->ch_scale[c] *
+				 (float)(load(a->inputs[0], s->in_type, i) -
+					 s->ch_zero_point[c]);
+		}
+		return 0;
+	}
 	/* reference_ops::Dequantize: scale * (val - zero_point) in float. */
 	for (size_t i = 0; i < s->count; i++)
 		out[i] = s->scale * (float)(load(a->inputs[0], s->in_type, i) -

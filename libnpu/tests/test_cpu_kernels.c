@@ -305,6 +305,26 @@ START_TEST(dequantize)
 	ck_assert_float_eq(y[2], 64.0f);
 	ck_assert_float_eq(y[3], -63.5f);
 	npu_cpu_destroy(cpu);
+
+	/* Per-channel along dimension 1 of [2, 2]: scales 0.5 and 2. */
+	{
+		static const float sc[2] = { 0.5f, 2.0f };
+		static const int8_t w[4] = { 4, 4, -2, 3 };
+
+		unary(&b, NPU_BUILTIN_DEQUANTIZE, NPU_TYPE_INT8,
+		      NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 2, 2 }, 1.0f, 0,
+		      0.0f, 0);
+		tg_per_channel(&b, 0, 2, sc, 1);
+		cpu = create_ok(&b);
+		memcpy(npu_cpu_tensor_data(cpu, 0), w, sizeof(w));
+		invoke_ok(cpu);
+		y = npu_cpu_tensor_data(cpu, 1);
+		ck_assert_float_eq(y[0], 2.0f);
+		ck_assert_float_eq(y[1], 8.0f);
+		ck_assert_float_eq(y[2], -1.0f);
+		ck_assert_float_eq(y[3], 6.0f);
+		npu_cpu_destroy(cpu);
+	}
 }
 END_TEST
 
