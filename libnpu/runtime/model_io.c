@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Model inputs and outputs: descriptions, data, bindings (memory, dma-buf). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -83,8 +84,11 @@ static void unbind(struct npu_model *model, size_t index)
 
 	if (b->map)
 		munmap(b->map, b->map_size);
+	if (b->fd >= 0 && b->source == INPUT_DMABUF)
+		close(b->fd);
 	npu_bo_free(b->bo);
 	memset(b, 0, sizeof(*b));
+	b->fd = -1;
 	b->staged = staged;
 	if (was_dmabuf) {
 		/* Back to the arena, for the streams and the executor. */
@@ -198,6 +202,13 @@ int npu_model_bind_input_dmabuf(struct npu_model *model, size_t index,
 	if (b->map == MAP_FAILED) {
 		b->map = NULL;
 		ret = model_fail(model, -errno, "cannot map the dma-buf of input %zu: %s",
+				 index, npu_strerror(-errno));
+		goto err;
+	}
+	/* Kept for the CPU-access bracketing (DMA_BUF_IOCTL_SYNC) of each run. */
+	b->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (b->fd < 0) {
+		ret = model_fail(model, -errno, "dup of the dma-buf of input %zu: %s",
 				 index, npu_strerror(-errno));
 		goto err;
 	}

@@ -237,6 +237,7 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 	for (uint32_t i = 0; i < model->cm->graph->num_inputs; i++) {
 		size_t bytes = model->cm->graph->tensors[model->cm->graph->inputs[i]].bytes;
 
+		model->inputs[i].fd = -1;
 		model->inputs[i].staged = calloc(1, bytes ? bytes : 1);
 		if (!model->inputs[i].staged) {
 			ret = -ENOMEM;

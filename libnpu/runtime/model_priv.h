@@ -36,7 +36,8 @@ struct input_binding {
 	 */
 	void *staged;
 	const void *ptr;	/* INPUT_MEMORY */
-	struct npu_bo *bo;	/* INPUT_DMABUF: the imported buffer */
+	struct npu_bo *bo;	/* INPUT_DMABUF: the imported buffer (NPU) */
+	int fd;			/* INPUT_DMABUF: our dup of the dma-buf, else -1 */
 	size_t offset;		/* INPUT_DMABUF: start of the data in it */
 	void *map;		/* INPUT_DMABUF: CPU mapping of the dma-buf */
 	size_t map_size;

@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/dma-buf.h>
 
 #include "model_priv.h"
 
@@ -117,8 +120,31 @@ static int run_cpu_ops(struct npu_model *model, const struct model_step *st)
 	return 0;
 }
 
+/*
+ * CPU access to dma-buf inputs is bracketed for the exporter's cache
+ * maintenance (a no-op on coherent systems, required on the others).
+ */
+static void sync_dmabuf_inputs(struct npu_model *model, uint64_t flags)
+{
+	for (uint32_t i = 0; i < model->graph->num_inputs; i++) {
+		struct dma_buf_sync sync = { .flags = flags | DMA_BUF_SYNC_READ };
+
+		if (model->inputs[i].source == INPUT_DMABUF)
+			ioctl(model->inputs[i].fd, DMA_BUF_IOCTL_SYNC, &sync);
+	}
+}
+
+static bool has_cpu_steps(const struct npu_model *model)
+{
+	for (size_t k = 0; k < model->step_count; k++)
+		if (!model->steps[k].npu)
+			return true;
+	return false;
+}
+
 int model_run(struct npu_model *model)
 {
+	bool cpu_sync;
 	uint32_t *pending;
 	size_t npending = 0;
 	int ret;
@@ -134,6 +160,9 @@ int model_run(struct npu_model *model)
 	pending = malloc((model->cm->num_segments + 1) * sizeof(*pending));
 	if (!pending)
 		return -ENOMEM;
+	cpu_sync = has_cpu_steps(model);
+	if (cpu_sync)
+		sync_dmabuf_inputs(model, DMA_BUF_SYNC_START);
 	/*
 	 * Consecutive segments are queued back to back (the kernel orders
 	 * them on the arena buffer); the CPU waits only before its own ops.
@@ -159,6 +188,8 @@ int model_run(struct npu_model *model)
 			ret = r;
 	}
 	free(pending);
+	if (cpu_sync)
+		sync_dmabuf_inputs(model, DMA_BUF_SYNC_END);
 	if (!ret)
 		model->err[0] = '\0';
 	return ret;
