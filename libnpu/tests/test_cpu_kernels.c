@@ -622,6 +622,56 @@ START_TEST(mean_int8_generic)
 }
 END_TEST
 
+/*
+ * An "int8 with float fallback" chain: float input, QUANTIZE (0.5) to
+ * {1, -1, 2, 4}, int8 FULLY_CONNECTED on the firmware kernel (weights 1 at
+ * 0.5, output 0.25: 6), DEQUANTIZE to 1.5, float LOGISTIC:
+ * 1 / (1 + e^-1.5) = 0.8175745.
+ */
+START_TEST(float_fallback_chain)
+{
+	static const int8_t ones[4] = { 1, 1, 1, 1 };
+	static const int32_t zero_bias[1] = { 0 };
+	struct tg b;
+	struct npu_graph_op *op;
+	struct npu_cpu *cpu;
+	int32_t x, q, w, bias, acc, deq, y;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 4 }, 0, 0,
+		      NULL);
+	q = tg_tensor(&b, NPU_TYPE_INT8, 2, (const int32_t[]){ 1, 4 }, 0.5f, 0,
+		      NULL);
+	w = tg_tensor(&b, NPU_TYPE_INT8, 2, (const int32_t[]){ 1, 4 }, 0.5f, 0,
+		      ones);
+	bias = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, 0.25f,
+			 0, zero_bias);
+	acc = tg_tensor(&b, NPU_TYPE_INT8, 2, (const int32_t[]){ 1, 1 }, 0.25f,
+			0, NULL);
+	deq = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 1 }, 0,
+			0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 1 }, 0, 0,
+		      NULL);
+	tg_io(&b, x, y);
+	tg_op(&b, NPU_BUILTIN_QUANTIZE, 1, 1, x, q);
+	op = tg_op(&b, NPU_BUILTIN_FULLY_CONNECTED, 3, 1, q, w, bias, acc);
+	op->options_kind = NPU_OPTS_FC;
+	tg_op(&b, NPU_BUILTIN_DEQUANTIZE, 1, 1, acc, deq);
+	tg_op(&b, NPU_BUILTIN_LOGISTIC, 1, 1, deq, y);
+	cpu = create_ok(&b);
+	memcpy(npu_cpu_tensor_data(cpu, x),
+	       (const float[]){ 0.5f, -0.5f, 1.0f, 2.0f }, 16);
+	invoke_ok(cpu);
+	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, q),
+			 ((const int8_t[]){ 1, -1, 2, 4 }), 4);
+	ck_assert_int_eq(*(int8_t *)npu_cpu_tensor_data(cpu, acc), 6);
+	ck_assert_float_eq(*(float *)npu_cpu_tensor_data(cpu, deq), 1.5f);
+	ck_assert_float_eq_tol(*(float *)npu_cpu_tensor_data(cpu, y),
+			       0.8175745f, 1e-6f);
+	npu_cpu_destroy(cpu);
+}
+END_TEST
+
 /* ---- executor API ---- */
 
 static int double_it(const struct npu_cpu_kernel_args *a, void *user)
@@ -802,6 +852,7 @@ static Suite *kernels_suite(void)
 
 	tc = tcase_create("float");
 	tcase_add_test(tc, float_ops);
+	tcase_add_test(tc, float_fallback_chain);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("executor");
