@@ -1,0 +1,34 @@
+#!/bin/sh
+# `make demo`, run inside the VM guest by tests/vm/run: compile the person
+# detector ahead of time, then run it on the simulated NPU on both test
+# images and print the verdicts and the latency figures.
+set -e
+models=../shared/models/tflm
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "== NPU =="
+npu-info | sed -n '1,12p'
+
+echo
+echo "== npu-compile person_detect.tflite =="
+npu-compile "$models/person_detect.tflite" -o "$work/person_detect.npu" --report >"$work/report.txt"
+grep -E '^ +[0-9]+ ' "$work/report.txt" | awk '{ n[$3 ~ /^NPU/ ? "NPU" : "CPU"]++ }
+	END { printf "placement: %d ops on the NPU, %d on the CPU\n", n["NPU"], n["CPU"] }'
+grep -E 'CPU +- +- ' "$work/report.txt" | sed 's/^ */  CPU op: /' || true
+sed -n '/^Summary/,$p' "$work/report.txt"
+
+for img in person no_person; do
+	echo
+	echo "== $img.bmp on the NPU =="
+	npu-run --model "$work/person_detect.npu" --input "$models/$img.bmp" \
+		--output "$work/$img.out" --num-runs 20 --warmup-runs 2 >"$work/$img.log"
+	grep -E '^(target|placement|first inference|inference|percentiles):' "$work/$img.log"
+	# Output 0 is int8 [1,2], scale 1/256, zero point -128: index 1 = person.
+	od -An -td1 "$work/$img.out" | awk -v img="$img.bmp" '{
+		no = $1; yes = $2
+		verdict = (yes > no) ? "PERSON" : "NO PERSON"
+		score = ((yes > no ? yes : no) + 128) / 256
+		printf "verdict: %s: %s (score %.2f, output bytes [%d, %d])\n", img, verdict, score, no, yes
+	}'
+done
