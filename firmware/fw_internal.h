@@ -17,6 +17,77 @@ int fw_memcmp(const void *a, const void *b, size_t n);
  */
 uint64_t fw_div_u64(uint64_t n, uint32_t d);
 
+/*
+ * TFLite / gemmlowp fixed point with the default double rounding, inline
+ * for the kernels; npu_fw_srdhm() etc. are the exported copies.
+ */
+static inline int32_t fw_srdhm(int32_t a, int32_t b)
+{
+	int64_t ab, v;
+	int32_t nudge;
+
+	if (a == b && a == NPU_FW_S32_MIN)
+		return NPU_FW_S32_MAX;
+	ab = (int64_t)a * (int64_t)b;
+	nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+	v = ab + nudge;
+	/* C division truncates towards zero: v / 2^31 without a divide. */
+	if (v < 0)
+		v += (1ll << 31) - 1;
+	return (int32_t)(v >> 31);
+}
+
+static inline int32_t fw_rdivpot(int32_t x, int exponent)
+{
+	int64_t mask, remainder, threshold;
+
+	if (exponent <= 0)
+		return x;
+	if (exponent > 31)
+		exponent = 31;
+	mask = (1ll << exponent) - 1;
+	remainder = (int64_t)x & mask;
+	threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+	return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* MultiplyByQuantizedMultiplier(int32 x, int32 m, int shift) */
+static inline int32_t fw_mbqm(int32_t x, int32_t multiplier, int shift)
+{
+	int left, right;
+
+	/* TFLite asserts -31..30; the device clamps hostile values. */
+	if (shift > 31)
+		shift = 31;
+	if (shift < -31)
+		shift = -31;
+	left = shift > 0 ? shift : 0;
+	right = shift > 0 ? 0 : -shift;
+	/* x * (1 << left) with two's-complement wrap, as the reference. */
+	return fw_rdivpot(fw_srdhm((int32_t)((uint32_t)x << left), multiplier),
+			  right);
+}
+
+/* MultiplyByQuantizedMultiplier(int64 x, int32 m, int shift), 16x8 */
+static inline int32_t fw_mbqm64(int64_t x, int32_t multiplier, int shift)
+{
+	int32_t reduced;
+	int total_shift;
+	uint64_t v;
+
+	if (shift > 14)
+		shift = 14;
+	if (shift < -31)
+		shift = -31;
+	reduced = multiplier < 0x7fff0000 ?
+		  (int32_t)(((int64_t)multiplier + (1 << 15)) >> 16) : 0x7fff;
+	total_shift = 15 - shift;
+	/* Wrapping multiply: hostile biases must not be undefined behaviour. */
+	v = (uint64_t)x * (uint64_t)(int64_t)reduced +
+	    (1ull << (total_shift - 1));
+	return (int32_t)((int64_t)v >> total_shift);
+}
+
 static inline int32_t fw_clamp(int32_t v, int32_t lo, int32_t hi)
 {
 	return v < lo ? lo : (v > hi ? hi : v);

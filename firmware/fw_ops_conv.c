@@ -21,7 +21,7 @@ static inline int8_t rq_s8(const struct npu_requant *rq, const int32_t *mult,
 
 	if (bias)
 		acc += (uint32_t)bias[c];
-	v = npu_fw_mbqm((int32_t)acc, fw_rq_mult(rq, mult, c),
+	v = fw_mbqm((int32_t)acc, fw_rq_mult(rq, mult, c),
 			fw_rq_shift(rq, shift, c));
 	v = (int32_t)((uint32_t)v + (uint32_t)out_zp);
 	return (int8_t)fw_clamp(v, act_min, act_max);
@@ -37,7 +37,7 @@ static inline int16_t rq_s16(const struct npu_requant *rq,
 
 	if (bias)
 		acc += (uint64_t)bias[c];
-	v = npu_fw_mbqm64((int64_t)acc, fw_rq_mult(rq, mult, c),
+	v = fw_mbqm64((int64_t)acc, fw_rq_mult(rq, mult, c),
 			  fw_rq_shift(rq, shift, c));
 	return (int16_t)fw_clamp(v, act_min, act_max);
 }
@@ -61,43 +61,69 @@ static void conv_geom(const struct npu_conv_params *p, struct conv_geom *g)
 }
 
 /*
- * The int8 and 16x8 variants differ only in element types, accumulator
- * width and requantization; one macro body keeps them identical.
+ * Taps k in [*lo, *hi) with 0 <= origin + k * dil < size: the valid taps
+ * form one range, so the inner loops need no bounds checks.
  */
-#define CONV2D_BODY(ACC_T, LOAD_IN, STORE_OUT)				\
+static inline void tap_range(int32_t origin, uint32_t dil, uint32_t k,
+			     uint32_t size, uint32_t *lo, uint32_t *hi)
+{
+	uint32_t l = 0, h = 0;
+
+	if (origin < 0)
+		l = ((uint32_t)-origin + dil - 1) / dil;
+	if ((int32_t)size > origin)
+		h = ((uint32_t)((int32_t)size - origin) + dil - 1) / dil;
+	*lo = l < k ? l : k;
+	*hi = h < k ? h : k;
+	if (*hi < *lo)
+		*hi = *lo;
+}
+
+/*
+ * The int8 and 16x8 variants differ only in element types, accumulator
+ * width and requantization; one macro body keeps them identical.  The
+ * accumulation order differs from TFLite's loop only in skipping taps
+ * outside the image, which TFLite skips too.
+ */
+#define CONV2D_BODY(IN_T, ACC_T, LOAD_IN, STORE_OUT)			\
 	struct conv_geom g;						\
-	uint32_t b, oy, ox, oc, ky, kx, c, groups, per_group;		\
+	uint32_t b, oy, ox, oc, ky, kx, c, per_group;			\
+	uint32_t ky0, ky1, kx0, kx1;					\
 	conv_geom(p, &g);						\
-	groups = g.ic / g.kc;						\
-	per_group = g.oc / groups;					\
-	for (b = 0; b < g.n; b++)					\
-	for (oy = 0; oy < g.oh; oy++)					\
-	for (ox = 0; ox < g.ow; ox++)					\
-	for (oc = 0; oc < g.oc; oc++) {					\
-		int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top;	\
-		int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;	\
-		uint32_t grp = oc / per_group;				\
-		ACC_T acc = 0;						\
-		for (ky = 0; ky < g.kh; ky++) {				\
-			int32_t iy = y0 + (int32_t)(ky * p->dilation_h);	\
-			if (iy < 0 || iy >= (int32_t)g.ih)		\
-				continue;				\
-			for (kx = 0; kx < g.kw; kx++) {			\
-				int32_t ix = x0 +			\
-					(int32_t)(kx * p->dilation_w);	\
-				const uint32_t ibase = ((b * g.ih +	\
-					(uint32_t)iy) * g.iw +		\
-					(uint32_t)ix) * g.ic + grp * g.kc; \
-				const uint32_t fbase = ((oc * g.kh + ky) * \
-					g.kw + kx) * g.kc;		\
-				if (ix < 0 || ix >= (int32_t)g.iw)	\
-					continue;			\
-				for (c = 0; c < g.kc; c++)		\
-					acc += (ACC_T)((int32_t)filter[fbase + c] * \
-						LOAD_IN(in[ibase + c])); \
+	per_group = g.oc / (g.ic / g.kc);				\
+	for (b = 0; b < g.n; b++) {					\
+	for (oy = 0; oy < g.oh; oy++) {					\
+		const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top; \
+		tap_range(y0, p->dilation_h, g.kh, g.ih, &ky0, &ky1);	\
+		for (ox = 0; ox < g.ow; ox++) {				\
+		const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left; \
+		IN_T const *ipix;					\
+		tap_range(x0, p->dilation_w, g.kw, g.iw, &kx0, &kx1);	\
+		ipix = in + ((b * g.ih) * g.iw) * g.ic;			\
+		for (oc = 0; oc < g.oc; oc++) {				\
+			const uint32_t cbase = (oc / per_group) * g.kc;	\
+			ACC_T acc = 0;					\
+			for (ky = ky0; ky < ky1; ky++) {		\
+				const uint32_t iy = (uint32_t)(y0 +	\
+					(int32_t)(ky * p->dilation_h));	\
+				for (kx = kx0; kx < kx1; kx++) {	\
+					const uint32_t ix = (uint32_t)(x0 + \
+						(int32_t)(kx * p->dilation_w)); \
+					const int8_t *fp = filter +	\
+						((oc * g.kh + ky) * g.kw + kx) * \
+						g.kc;			\
+					IN_T const *ip = ipix +		\
+						(iy * g.iw + ix) * g.ic + cbase; \
+					for (c = 0; c < g.kc; c++)	\
+						acc += (ACC_T)((int32_t)fp[c] * \
+							LOAD_IN(ip[c])); \
+				}					\
 			}						\
+			out[((b * g.oh + oy) * g.ow + ox) * g.oc + oc] =	\
+				STORE_OUT;				\
 		}							\
-		out[((b * g.oh + oy) * g.ow + ox) * g.oc + oc] = STORE_OUT; \
+		}							\
+	}								\
 	}
 
 #define IN_S8(v)	((int32_t)(v) + in_off)
@@ -109,7 +135,7 @@ void npu_op_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 {
 	const int32_t in_off = -p->input.zero_point;
 
-	CONV2D_BODY(uint32_t, IN_S8,
+	CONV2D_BODY(int8_t, uint32_t, IN_S8,
 		    rq_s8(&p->rq, mult, shift, oc, acc, bias,
 			  p->output.zero_point, p->act_min, p->act_max))
 }
@@ -118,41 +144,65 @@ void npu_op_conv2d_s16(const struct npu_conv_params *p, const int16_t *in,
 		       const int8_t *filter, const int64_t *bias,
 		       const int32_t *mult, const int32_t *shift, int16_t *out)
 {
-	CONV2D_BODY(uint64_t, IN_S16,
+	CONV2D_BODY(int16_t, uint64_t, IN_S16,
 		    rq_s16(&p->rq, mult, shift, oc, acc, bias,
 			   p->act_min, p->act_max))
 }
 
-#define DEPTHWISE_BODY(ACC_T, LOAD_IN, STORE_OUT)			\
+/*
+ * Depthwise: a block of output channels per pixel, so that filter, input
+ * and accumulators are walked contiguously (for depth multiplier 1).
+ */
+#define DW_BLOCK	16
+
+#define DEPTHWISE_BODY(IN_T, ACC_T, LOAD_IN, STORE_OUT)			\
 	struct conv_geom g;						\
-	uint32_t b, oy, ox, ic, m, ky, kx;				\
+	uint32_t b, oy, ox, ky, kx, o0, j, n, ky0, ky1, kx0, kx1;	\
 	const uint32_t dm = p->depth_multiplier;			\
+	ACC_T accs[DW_BLOCK];						\
 	conv_geom(p, &g);						\
-	for (b = 0; b < g.n; b++)					\
-	for (oy = 0; oy < g.oh; oy++)					\
-	for (ox = 0; ox < g.ow; ox++)					\
-	for (ic = 0; ic < g.ic; ic++)					\
-	for (m = 0; m < dm; m++) {					\
-		const uint32_t oc = m + ic * dm;			\
-		int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top;	\
-		int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;	\
-		ACC_T acc = 0;						\
-		for (ky = 0; ky < g.kh; ky++) {				\
-			int32_t iy = y0 + (int32_t)(ky * p->dilation_h);	\
-			if (iy < 0 || iy >= (int32_t)g.ih)		\
-				continue;				\
-			for (kx = 0; kx < g.kw; kx++) {			\
-				int32_t ix = x0 +			\
-					(int32_t)(kx * p->dilation_w);	\
-				if (ix < 0 || ix >= (int32_t)g.iw)	\
-					continue;			\
-				acc += (ACC_T)((int32_t)filter[(ky * g.kw + kx) * \
-					g.oc + oc] * LOAD_IN(in[((b * g.ih + \
-					(uint32_t)iy) * g.iw + (uint32_t)ix) * \
-					g.ic + ic]));			\
+	for (b = 0; b < g.n; b++) {					\
+	for (oy = 0; oy < g.oh; oy++) {					\
+		const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top; \
+		tap_range(y0, p->dilation_h, g.kh, g.ih, &ky0, &ky1);	\
+		for (ox = 0; ox < g.ow; ox++) {				\
+		const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left; \
+		tap_range(x0, p->dilation_w, g.kw, g.iw, &kx0, &kx1);	\
+		for (o0 = 0; o0 < g.oc; o0 += DW_BLOCK) {		\
+			n = g.oc - o0 < DW_BLOCK ? g.oc - o0 : DW_BLOCK; \
+			for (j = 0; j < n; j++)				\
+				accs[j] = 0;				\
+			for (ky = ky0; ky < ky1; ky++) {		\
+				const uint32_t iy = (uint32_t)(y0 +	\
+					(int32_t)(ky * p->dilation_h));	\
+				for (kx = kx0; kx < kx1; kx++) {	\
+					const uint32_t ix = (uint32_t)(x0 + \
+						(int32_t)(kx * p->dilation_w)); \
+					const int8_t *fp = filter +	\
+						(ky * g.kw + kx) * g.oc + o0; \
+					IN_T const *ip = in + ((b * g.ih + iy) * \
+						g.iw + ix) * g.ic;	\
+					if (dm == 1) {			\
+						ip += o0;		\
+						for (j = 0; j < n; j++)	\
+							accs[j] += (ACC_T)((int32_t)fp[j] * \
+								LOAD_IN(ip[j])); \
+					} else {			\
+						for (j = 0; j < n; j++)	\
+							accs[j] += (ACC_T)((int32_t)fp[j] * \
+								LOAD_IN(ip[(o0 + j) / dm])); \
+					}				\
+				}					\
+			}						\
+			for (j = 0; j < n; j++) {			\
+				const uint32_t oc = o0 + j;		\
+				const ACC_T acc = accs[j];		\
+				out[((b * g.oh + oy) * g.ow + ox) * g.oc + oc] = \
+					STORE_OUT;			\
 			}						\
 		}							\
-		out[((b * g.oh + oy) * g.ow + ox) * g.oc + oc] = STORE_OUT; \
+		}							\
+	}								\
 	}
 
 void npu_op_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
@@ -161,7 +211,7 @@ void npu_op_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
 {
 	const int32_t in_off = -p->input.zero_point;
 
-	DEPTHWISE_BODY(uint32_t, IN_S8,
+	DEPTHWISE_BODY(int8_t, uint32_t, IN_S8,
 		       rq_s8(&p->rq, mult, shift, oc, acc, bias,
 			     p->output.zero_point, p->act_min, p->act_max))
 }
@@ -171,7 +221,7 @@ void npu_op_depthwise_s16(const struct npu_conv_params *p, const int16_t *in,
 			  const int32_t *mult, const int32_t *shift,
 			  int16_t *out)
 {
-	DEPTHWISE_BODY(uint64_t, IN_S16,
+	DEPTHWISE_BODY(int16_t, uint64_t, IN_S16,
 		       rq_s16(&p->rq, mult, shift, oc, acc, bias,
 			      p->act_min, p->act_max))
 }

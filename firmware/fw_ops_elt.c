@@ -45,17 +45,17 @@ static inline int32_t elt_one(const struct npu_eltwise_params *p,
 	int32_t v;
 
 	if (kind == ELT_MUL) {
-		v = npu_fw_mbqm((int32_t)((uint32_t)a * (uint32_t)b),
+		v = fw_mbqm((int32_t)((uint32_t)a * (uint32_t)b),
 				p->output_multiplier, p->output_shift);
 	} else {
 		int32_t sa = (int32_t)((uint32_t)a << p->left_shift);
 		int32_t sb = (int32_t)((uint32_t)b << p->left_shift);
 
-		sa = npu_fw_mbqm(sa, p->input1_multiplier, p->input1_shift);
-		sb = npu_fw_mbqm(sb, p->input2_multiplier, p->input2_shift);
+		sa = fw_mbqm(sa, p->input1_multiplier, p->input1_shift);
+		sb = fw_mbqm(sb, p->input2_multiplier, p->input2_shift);
 		v = (int32_t)(kind == ELT_ADD ? (uint32_t)sa + (uint32_t)sb :
 			      (uint32_t)sa - (uint32_t)sb);
-		v = npu_fw_mbqm(v, p->output_multiplier, p->output_shift);
+		v = fw_mbqm(v, p->output_multiplier, p->output_shift);
 	}
 	v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point);
 	return fw_clamp(v, p->act_min, p->act_max);
@@ -134,9 +134,9 @@ static inline int32_t lrelu_one(const struct npu_leaky_relu_params *p,
 	int32_t v = x - p->input.zero_point;
 
 	if (v >= 0)
-		v = npu_fw_mbqm(v, p->multiplier_identity, p->shift_identity);
+		v = fw_mbqm(v, p->multiplier_identity, p->shift_identity);
 	else
-		v = npu_fw_mbqm(v, p->multiplier_alpha, p->shift_alpha);
+		v = fw_mbqm(v, p->multiplier_alpha, p->shift_alpha);
 	return (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point);
 }
 

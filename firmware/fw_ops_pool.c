@@ -99,7 +99,7 @@ void npu_op_max_pool_s16(const struct npu_pool_params *p, const int16_t *in,
 		for (i = 0; i < h * w; i++)				\
 			acc += (uint32_t)((int32_t)in[(b * h * w + i) *	\
 					  ch + c] - p->input.zero_point); \
-		v = npu_fw_mbqm((int32_t)acc, p->multiplier, p->shift);	\
+		v = fw_mbqm((int32_t)acc, p->multiplier, p->shift);	\
 		v = round_div(v, count);				\
 		v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point); \
 		out[b * ch + c] = (T)fw_clamp(v, LO, HI);		\
