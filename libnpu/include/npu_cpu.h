@@ -5,20 +5,21 @@
  *
  * Two halves:
  *
- *  1. Op preparation (npu_cpu_prepare_*): from an IR op and its tensors'
+ *  1. Op preparation (npu_cpu_prepare_op): from an IR op and its tensors'
  *     float scales, zero points and options, compute exactly what TFLite's
  *     reference Prepare computes (effective scales in double, quantized
  *     multipliers, activation ranges, padding, LUTs) and fill the firmware's
- *     op params struct (npu_fw.h / npu_cmdstream.h).  This is the only place
- *     in the project that does this math: the compiler calls it for NPU ops,
- *     the CPU executor for CPU ops.
+ *     op params struct (npu_cmdstream.h).  The compiler calls it for NPU
+ *     ops, the CPU executor for the same ops on the CPU; the numeric
+ *     formulas themselves are the firmware library's host helpers
+ *     (firmware/host/npu_fw_host.h), used from here only.
  *
  *  2. The CPU executor (struct npu_cpu): prepare every op of a graph once,
  *     then invoke all ops, one op, or a range of ops as often as needed.
  *     Ops the NPU firmware implements run through the firmware's own kernels
  *     (libnpufw), so CPU and NPU results are the same bytes; SOFTMAX,
  *     QUANTIZE, DEQUANTIZE, SVDF and the float ops are CPU-only kernels in
- *     libnpu/cpu.  Tensor memory is bound by the caller (the runtime binds
+ *     libnpu/cpu (Documentation/cpu-fallback.rst).  Tensor memory is bound by the caller (the runtime binds
  *     its buffer objects) or allocated by the executor on first use.
  *
  * Errors are negative errno values; the executor keeps a one-line message
