@@ -5,6 +5,7 @@
  * import (same file, another file, dma-heap, udmabuf), wait, many BOs.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -244,6 +245,50 @@ static void test_udmabuf(struct npu_device *dev)
 	close(dev_fd);
 }
 
+/*
+ * One device handle shared by threads: allocations, exports and re-imports
+ * race on the library's buffer table.
+ */
+static void *bo_thread(void *arg)
+{
+	struct npu_device *dev = arg;
+	long failures = 0;
+
+	for (int i = 0; i < 300; i++) {
+		struct npu_bo *bo, *again = NULL;
+		int fd = -1;
+
+		if (npu_bo_alloc(dev, 4096 * (1 + i % 3), 0, &bo)) {
+			failures++;
+			continue;
+		}
+		if (npu_bo_export(bo, &fd) || npu_bo_import(dev, fd, &again) || again != bo)
+			failures++;
+		if (fd >= 0)
+			close(fd);
+		npu_bo_free(again);
+		npu_bo_free(bo);
+	}
+	return (void *)failures;
+}
+
+static void test_threads(struct npu_device *dev)
+{
+	pthread_t threads[4];
+	long failures = 0;
+
+	for (int i = 0; i < 4; i++)
+		pthread_create(&threads[i], NULL, bo_thread, dev);
+	for (int i = 0; i < 4; i++) {
+		void *r;
+
+		pthread_join(threads[i], &r);
+		failures += (long)r;
+	}
+	tap_ok(failures == 0, "4 threads x 300 alloc/export/re-import/free on one device (%ld failures)",
+	       failures);
+}
+
 /* npu-info must list the device in both output forms and exit 0. */
 static void test_npu_info(const char *node)
 {
@@ -295,6 +340,7 @@ int main(void)
 	test_prime(dev);
 	test_dma_heap(dev);
 	test_udmabuf(dev);
+	test_threads(dev);
 	test_npu_info(npu_device_path(dev));
 	npu_device_close(dev);
 	return tap_finish();
