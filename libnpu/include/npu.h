@@ -39,11 +39,11 @@ enum npu_error {
 	NPU_ERR_KERNEL_ABI,	/* kernel answered with an unusable ABI */
 	NPU_ERR_MODEL_FORMAT,	/* model file malformed */
 	NPU_ERR_MODEL_VERSION,	/* model format version not supported */
-	NPU_ERR_MODEL_CHECKSUM,	/* model file checksum mismatch */
+	NPU_ERR_MODEL_CHECKSUM,	/* reserved: damage is NPU_ERR_MODEL_FORMAT */
 	NPU_ERR_UNSUPPORTED,	/* op, type or parameter not supported */
 	NPU_ERR_NO_KERNEL,	/* no CPU kernel for an op */
 	NPU_ERR_TENSOR_SIZE,	/* tensor data size does not match */
-	NPU_ERR_NOT_BOUND,	/* an input has no data bound */
+	NPU_ERR_NOT_BOUND,	/* reserved */
 	NPU_ERR_JOB_PENDING,	/* job not finished (or never submitted) */
 	NPU_ERR_FILE_FORMAT,	/* input/tensor file malformed */
 	NPU_ERR_END
@@ -333,10 +333,9 @@ struct npu_model_options {
 /*
  * Opens a model file (.npu, or .tflite compiled on the spot) or a model in
  * memory.  dev may be NULL (CPU only).  opts may be NULL.  Errors:
- * -NPU_ERR_MODEL_FORMAT (malformed; the message names the problem),
- * -NPU_ERR_MODEL_VERSION, -NPU_ERR_MODEL_CHECKSUM, -NPU_ERR_UNSUPPORTED,
- * -NPU_ERR_NO_KERNEL (an op nothing can run: register a kernel, see
- * npu_model_register_kernel()), -errno from reading the file.
+ * -NPU_ERR_MODEL_FORMAT (malformed, damaged or failing its checksum; the
+ * message names the problem), -NPU_ERR_MODEL_VERSION, -NPU_ERR_UNSUPPORTED,
+ * -EINVAL (bad options), -errno from reading the file.
  */
 int npu_model_open(struct npu_device *dev, const char *path,
 		   const struct npu_model_options *opts, struct npu_model **out);
@@ -391,8 +390,9 @@ int npu_model_bind_input_dmabuf(struct npu_model *model, size_t index,
 				int fd, size_t offset);
 
 /*
- * Runs the model.  Every input must have data (set, filled through its
- * buffer, or bound); inputs never written are zero.
+ * Runs the model.  Inputs never set are zero.  A CPU op without a kernel
+ * fails the run with -NPU_ERR_NO_KERNEL (register one with
+ * npu_model_register_kernel()); a failing NPU job with its error.
  */
 int npu_model_invoke(struct npu_model *model);
 
