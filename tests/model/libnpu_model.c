@@ -105,6 +105,43 @@ static void test_person_detect(struct npu_device *dev)
 	npu_model_close(m);
 }
 
+/* hello_world's TFLM goldens on the NPU. */
+static void test_hello_world(struct npu_device *dev)
+{
+	struct npu_model *m = open_model(dev, MODELS "/tflm/hello_world_int8.tflite", 0);
+
+	if (!tap_ok(m && npu_model_uses_npu(m), "hello_world on the NPU"))
+		goto out;
+	for (int seed = 0; seed < 3; seed++) {
+		char path[256];
+		int8_t in = 0, want = 0;
+		const int8_t *out = NULL;
+		FILE *f;
+
+		snprintf(path, sizeof(path), MODELS "/golden/hello_world_int8.seed%d.in0.bin", seed);
+		f = fopen(path, "rb");
+		if (f) {
+			if (fread(&in, 1, 1, f) != 1)
+				in = 0;
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), MODELS "/golden/hello_world_int8.seed%d.out0.bin", seed);
+		f = fopen(path, "rb");
+		if (f) {
+			if (fread(&want, 1, 1, f) != 1)
+				want = 0;
+			fclose(f);
+		}
+		bool ran = !npu_model_set_input(m, 0, &in, 1) && !npu_model_invoke(m) &&
+			   !npu_model_output(m, 0, (const void **)&out, NULL);
+
+		tap_ok(ran && *out == want, "hello_world seed%d: %d -> %d (golden %d)", seed, in,
+		       ran ? *out : 0, want);
+	}
+out:
+	npu_model_close(m);
+}
+
 /* Random inputs, one run on the NPU and one on the CPU: identical bytes. */
 static void test_npu_equals_cpu(struct npu_device *dev, const char *path)
 {
@@ -257,6 +294,7 @@ int main(void)
 	if (npu_device_open(NULL, &dev))
 		tap_bail("cannot open the NPU");
 	test_person_detect(dev);
+	test_hello_world(dev);
 	for (size_t i = 0; i < sizeof(shared_models) / sizeof(shared_models[0]); i++)
 		test_npu_equals_cpu(dev, shared_models[i]);
 	test_dmabuf_input(dev);
