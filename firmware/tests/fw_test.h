@@ -15,6 +15,7 @@ Suite *suite_ops(void);
 Suite *suite_validate(void);
 Suite *suite_run(void);
 Suite *suite_image(void);
+Suite *suite_reference(void);
 
 #define DIMS(...) ((const uint32_t[]){ __VA_ARGS__ })
 #define NDIMS(...) (sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
