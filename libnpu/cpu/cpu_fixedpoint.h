@@ -117,6 +117,48 @@ static inline int32_t fp_one_over_one_plus_x_for_x_in_0_1(int32_t a)
 	return fp_rescale(x, 1, 0);
 }
 
+/* (1 - a) / (1 + a) for a in [0, 1), Q0.31 in and out (Newton-Raphson). */
+static inline int32_t fp_one_minus_x_over_one_plus_x_for_x_in_0_1(int32_t a)
+{
+	const int32_t half_denominator = fp_rounding_half_sum(a, INT32_MAX);
+	const int32_t one_q2 = (int32_t)1 << 29;
+	int32_t x = 1515870810 + cpu_srdhm(half_denominator, -1010580540);
+
+	for (int i = 0; i < 3; i++) {
+		const int32_t half_denominator_times_x =
+			cpu_srdhm(half_denominator, x);
+		const int32_t one_minus = one_q2 - half_denominator_times_x;
+
+		x = x + fp_rescale(cpu_srdhm(x, one_minus), 4, 2);
+	}
+	return fp_rescale(x - one_q2, 2, 0);
+}
+
+/* gemmlowp::logistic of a Q(int_bits) value; result Q0.31. */
+static inline int32_t fp_logistic(int32_t a, int int_bits)
+{
+	const int32_t abs_a = a > 0 ? a : -a;
+	const int32_t pos = fp_one_over_one_plus_x_for_x_in_0_1(
+		fp_exp_on_negative_values(-abs_a, int_bits));
+
+	if (a == 0)
+		return (int32_t)1 << 30;
+	return a > 0 ? pos : INT32_MAX - pos;
+}
+
+/* gemmlowp::tanh of a Q(int_bits) value; result Q0.31. */
+static inline int32_t fp_tanh(int32_t a, int int_bits)
+{
+	const int32_t n = a < 0 ? a : -a;
+	/* ExactMulByPot<1>: the same raw value read with one more bit. */
+	const int32_t t = fp_one_minus_x_over_one_plus_x_for_x_in_0_1(
+		fp_exp_on_negative_values(n, int_bits + 1));
+
+	if (a == 0)
+		return 0;
+	return a < 0 ? -t : t;
+}
+
 /* TFLite GetReciprocal(). */
 static inline int32_t fp_get_reciprocal(int32_t x, int x_integer_digits,
 					int *num_bits_over_unit)

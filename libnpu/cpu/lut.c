@@ -1,15 +1,73 @@
 // SPDX-License-Identifier: MIT
 /*
  * LOGISTIC and TANH: validated as TFLite Micro's Prepare does, then turned
- * into a table for the firmware's LUT kernel by the firmware library's host
- * helper (TFLite's LUTPopulate), so compiler and CPU use the same table.
+ * into a table for the firmware's LUT kernel, so compiler and CPU use the
+ * same table.
+ *
+ * int8: the table holds, for each of the 256 inputs, exactly what TFLite's
+ * reference_integer_ops::Logistic / Tanh compute (gemmlowp fixed point on a
+ * Q4.27 input, with LogisticPrepare's multiplier, shift and input radius),
+ * so the lookup is bit-exact with the reference.
+ * int16: TFLite's 513-entry LUTPopulate table from the firmware library's
+ * host helper.  TFLM's int16 reference interpolates its own 256-entry
+ * sigmoid table at a different granularity, which a 513-entry table cannot
+ * reproduce exactly: int16 LOGISTIC/TANH are close to, not bit-exact with,
+ * TFLM.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 
+#include "cpu_fixedpoint.h"
 #include "cpu_internal.h"
 #include "../../firmware/host/npu_fw_host.h"
+
+/*
+ * TFLM CalculateArithmeticOpDataLogistic / tanh Prepare for int8 and the
+ * reference_integer_ops kernels, tabulated over all 256 inputs.
+ */
+static void int8_table(bool logistic, float in_scale, int32_t in_zp,
+		       int8_t table[256])
+{
+	const int input_integer_bits = 4;
+	const double real = (double)in_scale *
+			    (double)(1 << (31 - input_integer_bits));
+	int left_shift;
+	const double q = frexp(real, &left_shift);
+	const double qr = round(q * (double)(1LL << 31));
+	const int32_t multiplier = qr >= 2147483647.0 ? INT32_MAX : (int32_t)qr;
+	/* CalculateInputRadius(4, left_shift, 31). */
+	const double radius_real =
+		1.0 * ((1 << input_integer_bits) - 1) *
+		(double)(1LL << (31 - input_integer_bits)) /
+		ldexp(1.0, left_shift);
+	const double radius_floor = floor(radius_real);
+	const int32_t radius = radius_floor > 2147483647.0 ? INT32_MAX :
+			       (int32_t)radius_floor;
+
+	for (int32_t v = -128; v <= 127; v++) {
+		const int32_t input = v - in_zp;
+		int32_t out;
+
+		if (input <= -radius) {
+			out = -128;
+		} else if (input >= radius) {
+			out = 127;
+		} else {
+			const int32_t x = cpu_mbqm(input, multiplier, left_shift);
+
+			if (logistic)
+				out = cpu_rounding_divide_by_pot(
+					fp_logistic(x, input_integer_bits),
+					31 - 8) - 128;
+			else
+				out = cpu_rounding_divide_by_pot(
+					fp_tanh(x, input_integer_bits), 31 - 7);
+			out = out < -128 ? -128 : out > 127 ? 127 : out;
+		}
+		table[v + 128] = (int8_t)out;
+	}
+}
 
 int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
 		 struct npu_cpu_prepared *out, char *err, size_t errlen)
@@ -42,8 +100,22 @@ int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
 		cpu_msg(err, errlen, "rank %d is not supported", in->rank);
 		return -ENOTSUP;
 	}
-	if (in->type == NPU_TYPE_INT8 && logistic && cpu_zero_point(o) != -128) {
-		cpu_msg(err, errlen, "int8 LOGISTIC needs output zero point -128");
+	/* The reference kernels assume these output quantizations. */
+	if (in->type == NPU_TYPE_INT8 && logistic &&
+	    (cpu_zero_point(o) != -128 || cpu_scale(o) != 1.0f / 256)) {
+		cpu_msg(err, errlen,
+			"int8 LOGISTIC needs output scale 1/256 and zero point -128");
+		return -EINVAL;
+	}
+	if (in->type == NPU_TYPE_INT8 && !logistic &&
+	    (cpu_zero_point(o) != 0 || cpu_scale(o) != 1.0f / 128)) {
+		cpu_msg(err, errlen,
+			"int8 TANH needs output scale 1/128 and zero point 0");
+		return -EINVAL;
+	}
+	if (in->type == NPU_TYPE_INT8 &&
+	    (!(cpu_scale(in) > 0.0f) || !isfinite(cpu_scale(in)))) {
+		cpu_msg(err, errlen, "input scale %g", cpu_scale(in));
 		return -EINVAL;
 	}
 	if (in->type == NPU_TYPE_INT16) {
@@ -72,8 +144,8 @@ int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
 	if (!out->table)
 		return -ENOMEM;
 	if (dtype == NPU_DTYPE_INT8)
-		npu_host_lut_s8(cpu_scale(in), cpu_zero_point(in), cpu_scale(o),
-				cpu_zero_point(o), fn, out->table);
+		int8_table(logistic, cpu_scale(in), cpu_zero_point(in),
+			   out->table);
 	else
 		npu_host_lut_s16(cpu_scale(in), cpu_zero_point(in), cpu_scale(o),
 				 cpu_zero_point(o), fn, out->table);

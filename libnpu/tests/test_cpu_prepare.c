@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -857,7 +858,57 @@ START_TEST(logistic_table)
 	ck_assert_int_eq(t[0], -128);
 	/* x = 1: 0.731059 * 256 = 187.15 -> 187 - 128 = 59. */
 	ck_assert_int_eq(t[128 + 16], 59);
+	for (int v = -128; v < 128; v++) {
+		double want = round(256.0 / (1.0 + exp(-v / 16.0))) - 128;
+
+		want = want > 127 ? 127 : want;
+		ck_assert_msg(fabs(t[v + 128] - want) <= 1,
+			      "logistic table[%d] = %d, real %g", v, t[v + 128],
+			      want);
+	}
 	npu_cpu_prepared_free(p);
+}
+END_TEST
+
+/*
+ * int8 TANH (scale 1/16 in, 1/128 out as TFLite requires): tanh(0) = 0,
+ * tanh(1) * 128 = 97.48 -> 97, tanh(-1) -> -97; inputs at or beyond the
+ * input radius floor(15 * 2^27 / 2^24) = 120 saturate.  Every entry is
+ * within one step of the real function.
+ */
+START_TEST(tanh_table)
+{
+	static const int32_t s[] = { 16 };
+	struct tg b;
+	struct npu_cpu_prepared *p;
+	const int8_t *t;
+	int32_t x, out;
+	char err[256] = "";
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 1, s, 1.0f / 16, 0, NULL);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 1, s, 1.0f / 128, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_TANH, 1, 1, x, out);
+	p = prep_ok(&b);
+	ck_assert_uint_eq(p->cmds[0].params.lut.function, NPU_LUT_TANH);
+	t = p->table;
+	ck_assert_int_eq(t[128], 0);
+	ck_assert_int_eq(t[128 + 16], 97);
+	ck_assert_int_eq(t[128 - 16], -97);
+	ck_assert_int_eq(t[128 + 120], 127);
+	ck_assert_int_eq(t[0], -128);
+	for (int v = -128; v < 128; v++) {
+		double want = round(tanh(v / 16.0) * 128);
+
+		want = want > 127 ? 127 : want < -128 ? -128 : want;
+		ck_assert_msg(fabs(t[v + 128] - want) <= 1,
+			      "tanh table[%d] = %d, real %g", v, t[v + 128], want);
+	}
+	npu_cpu_prepared_free(p);
+
+	/* TFLite's int8 TANH output is fixed at 1/128, zero point 0. */
+	b.zp[out][0] = 3;
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
 }
 END_TEST
 
@@ -946,6 +997,7 @@ static Suite *prepare_suite(void)
 	tcase_add_test(tc, concat);
 	tcase_add_test(tc, strided_slice);
 	tcase_add_test(tc, logistic_table);
+	tcase_add_test(tc, tanh_table);
 	tcase_add_test(tc, errors_name_the_problem);
 	suite_add_tcase(s, tc);
 	return s;
