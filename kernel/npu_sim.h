@@ -39,6 +39,14 @@ enum npu_sim_counter {
 	NPU_SIM_NUM_COUNTERS,
 };
 
+/**
+ * struct npu_sim_pdata - platform data of an npu_sim device
+ * @no_child: do not register the "npu" child (the self-test's device).
+ */
+struct npu_sim_pdata {
+	bool no_child;
+};
+
 /* One entry of the hardware job queue, copied from the JOB_* registers. */
 struct npu_sim_job {
 	u64 cs_va;
@@ -201,10 +209,14 @@ u32 npu_sim_fw_boot(struct npu_sim_exec *x, const void *img, u32 size,
 		    u32 *version, u32 *features, struct npu_fw_hw_model *hw);
 void npu_sim_exec_job(struct npu_sim_exec *x, struct npu_sim_result *res);
 
+/* npu_sim_selftest.c */
+int npu_sim_selftest(int id, char *log, size_t log_size);
+
 /* npu_sim_debugfs.c */
 void npu_sim_debugfs_init(struct npu_sim *sim);
 void npu_sim_debugfs_fini(struct npu_sim *sim);
 void npu_sim_debugfs_module_init(void);
 void npu_sim_debugfs_module_exit(void);
+void npu_sim_debugfs_selftest(const char *log);
 
 #endif /* _NPU_SIM_H_ */

@@ -87,6 +87,20 @@ void npu_sim_debugfs_fini(struct npu_sim *sim)
 	sim->debugfs = NULL;
 }
 
+static int npu_sim_selftest_show(struct seq_file *m, void *unused)
+{
+	seq_puts(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(npu_sim_selftest);
+
+/* The self-test's TAP output, kept until the module is unloaded. */
+void npu_sim_debugfs_selftest(const char *log)
+{
+	debugfs_create_file("selftest", 0400, npu_sim_debugfs_root,
+			    (void *)log, &npu_sim_selftest_fops);
+}
+
 void npu_sim_debugfs_module_init(void)
 {
 	npu_sim_debugfs_root = debugfs_create_dir("npu_sim", NULL);

@@ -25,12 +25,19 @@
 
 #define NPU_SIM_DRV_NAME	"npu_sim"
 #define NPU_SIM_MAX_DEVICES	16
+#define NPU_SIM_SELFTEST_LOG	8192
 
 static unsigned int num_devices = 1;
 module_param(num_devices, uint, 0444);
 MODULE_PARM_DESC(num_devices, "Number of simulated NPUs (default 1, max 16)");
 
+static bool selftest;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest,
+		 "Run the register-level self-test on a private device at load; results in debugfs npu_sim/selftest");
+
 static struct platform_device *npu_sim_pdevs[NPU_SIM_MAX_DEVICES];
+static char *npu_sim_selftest_log;
 
 static int npu_sim_irq_map(struct irq_domain *d, unsigned int virq,
 			   irq_hw_number_t hw)
@@ -123,6 +130,7 @@ static int npu_sim_add_child(struct npu_sim *sim)
 
 static int npu_sim_probe(struct platform_device *pdev)
 {
+	const struct npu_sim_pdata *pdata = dev_get_platdata(&pdev->dev);
 	struct device *dev = &pdev->dev;
 	struct npu_sim *sim;
 	int ret;
@@ -155,6 +163,9 @@ static int npu_sim_probe(struct platform_device *pdev)
 	ret = devm_add_action_or_reset(dev, npu_sim_debugfs_remove, sim);
 	if (ret)
 		return ret;
+
+	if (pdata && pdata->no_child)
+		return 0;
 
 	/* Last, so devres unregisters the child (unbinding npu.ko) first. */
 	ret = npu_sim_add_child(sim);
@@ -217,6 +228,21 @@ static int __init npu_sim_init(void)
 			goto err_devices;
 		}
 	}
+
+	if (selftest) {
+		npu_sim_selftest_log = kzalloc(NPU_SIM_SELFTEST_LOG, GFP_KERNEL);
+		if (!npu_sim_selftest_log) {
+			ret = -ENOMEM;
+			goto err_devices;
+		}
+		/* An id no regular device uses. */
+		ret = npu_sim_selftest(NPU_SIM_MAX_DEVICES, npu_sim_selftest_log,
+				       NPU_SIM_SELFTEST_LOG);
+		if (ret < 0)
+			scnprintf(npu_sim_selftest_log, NPU_SIM_SELFTEST_LOG,
+				  "self-test could not run: %d\n", ret);
+		npu_sim_debugfs_selftest(npu_sim_selftest_log);
+	}
 	return 0;
 
 err_devices:
@@ -232,6 +258,7 @@ static void __exit npu_sim_exit(void)
 	npu_sim_destroy_devices();
 	platform_driver_unregister(&npu_sim_driver);
 	npu_sim_debugfs_module_exit();
+	kfree(npu_sim_selftest_log);
 }
 
 module_init(npu_sim_init);
