@@ -29,6 +29,8 @@
 #define NPU_MAX_JOBS_PER_SUBMIT	64
 #define NPU_MAX_BO_REFS		256
 #define NPU_MAX_IN_SYNCS	64
+/* Room for future growth of struct drm_npu_job, bounding the zero check. */
+#define NPU_MAX_JOB_STRIDE	4096
 
 struct regmap;
 struct npu_mmu;

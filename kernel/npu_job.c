@@ -415,19 +415,32 @@ static int npu_job_add_bo(struct npu_job *job, struct drm_file *file,
 			  u32 handle, bool write)
 {
 	struct npu_file *nfile = file->driver_priv;
-	struct drm_gem_object *obj;
 	struct npu_bo_mapping *mapping;
-	u32 i = job->obj_count;
-	int ret;
+	struct drm_gem_object *obj;
+	u32 i;
 
 	obj = drm_gem_object_lookup(file, handle);
 	if (!obj)
 		return -ENOENT;
-	job->objs[i] = obj;
-	job->obj_count++;
-
-	if (write && (to_npu_bo(obj)->flags & DRM_NPU_BO_DEVICE_READ_ONLY))
+	if (write && (to_npu_bo(obj)->flags & DRM_NPU_BO_DEVICE_READ_ONLY)) {
+		drm_gem_object_put(obj);
 		return -EINVAL;
+	}
+
+	/*
+	 * A buffer listed twice is one entry: the job adds one fence per
+	 * buffer, which is what the reservation slots are counted for.
+	 */
+	for (i = 0; i < job->obj_count; i++) {
+		if (job->objs[i] == obj) {
+			job->writes[i] |= write;
+			drm_gem_object_put(obj);
+			return 0;
+		}
+	}
+
+	i = job->obj_count++;
+	job->objs[i] = obj;
 	job->writes[i] = write;
 
 	mapping = npu_bo_mapping_get(to_npu_bo(obj), nfile->mmu);
@@ -435,8 +448,7 @@ static int npu_job_add_bo(struct npu_job *job, struct drm_file *file,
 		return -ENOENT;
 	job->mappings[i] = mapping;
 
-	ret = npu_bo_mapping_populate(mapping);
-	return ret;
+	return npu_bo_mapping_populate(mapping);
 }
 
 static int npu_job_validate(struct npu_job *job)
@@ -558,11 +570,16 @@ static int npu_job_create(struct npu_file *nfile, struct drm_file *file,
 			iosys_map_clear(&job->stats_map);
 			goto err_put;
 		}
-		/* Written by the CPU when the job ends: a write for sync. */
+		/*
+		 * Written by the CPU when the job ends: a write for implicit
+		 * sync, even to a buffer the device may only read.
+		 */
 		ret = npu_job_add_bo(job, file, args->stats_bo, false);
 		if (ret)
 			goto err_put;
-		job->writes[job->obj_count - 1] = true;
+		for (i = 0; i < job->obj_count; i++)
+			if (job->objs[i] == job->stats_obj)
+				job->writes[i] = true;
 	}
 
 	ret = npu_job_validate(job);
@@ -677,6 +694,8 @@ int npu_ioctl_submit(struct drm_device *drm, void *data,
 		return -EINVAL;
 	if (args->job_stride < sizeof(struct drm_npu_job))
 		return -EINVAL;
+	if (args->job_stride > NPU_MAX_JOB_STRIDE)
+		return -E2BIG;
 	if (args->priority == DRM_NPU_PRIORITY_HIGH && !capable(CAP_SYS_NICE))
 		return -EACCES;
 	if (READ_ONCE(nfile->banned))

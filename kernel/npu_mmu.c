@@ -10,6 +10,7 @@
 
 #include <linux/cleanup.h>
 #include <linux/dma-mapping.h>
+#include <linux/pm_runtime.h>
 #include <linux/regmap.h>
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
@@ -62,6 +63,21 @@ struct npu_mmu *npu_mmu_get(struct npu_mmu *mmu)
 	return mmu;
 }
 
+/*
+ * Register writes outside jobs (TLB flushes, unbinding) only while the
+ * block is powered; power-up programs every slot and flushes anyway.
+ */
+static bool npu_mmu_hw_get(struct npu_device *ndev)
+{
+	return pm_runtime_get_if_active(ndev->dev) > 0;
+}
+
+static void npu_mmu_hw_put(struct npu_device *ndev)
+{
+	pm_runtime_mark_last_busy(ndev->dev);
+	pm_runtime_put_autosuspend(ndev->dev);
+}
+
 static void npu_mmu_as_release(struct npu_mmu *mmu)
 {
 	struct npu_device *ndev = mmu->ndev;
@@ -69,8 +85,11 @@ static void npu_mmu_as_release(struct npu_mmu *mmu)
 	guard(mutex)(&ndev->as_lock);
 	if (mmu->as < 0)
 		return;
-	regmap_write(ndev->regs, NPU_REG_MMU_AS_CTRL(mmu->as), 0);
-	regmap_write(ndev->regs, NPU_REG_MMU_FLUSH, BIT(mmu->as));
+	if (npu_mmu_hw_get(ndev)) {
+		regmap_write(ndev->regs, NPU_REG_MMU_AS_CTRL(mmu->as), 0);
+		regmap_write(ndev->regs, NPU_REG_MMU_FLUSH, BIT(mmu->as));
+		npu_mmu_hw_put(ndev);
+	}
 	ndev->as_owner[mmu->as] = NULL;
 	list_del_init(&mmu->lru);
 	mmu->as = -1;
@@ -105,8 +124,10 @@ static void npu_mmu_flush(struct npu_mmu *mmu)
 	/* Page-table writes must be visible before the device re-walks. */
 	dma_wmb();
 	guard(mutex)(&ndev->as_lock);
-	if (mmu->as >= 0)
+	if (mmu->as >= 0 && npu_mmu_hw_get(ndev)) {
 		regmap_write(ndev->regs, NPU_REG_MMU_FLUSH, BIT(mmu->as));
+		npu_mmu_hw_put(ndev);
+	}
 }
 
 static __le64 *npu_mmu_pte(struct npu_mmu *mmu, u64 va, bool alloc)

@@ -208,6 +208,9 @@ static void test_bad_args(struct ctx *c)
 	big.extra[1] = 1;
 	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, E2BIG,
 			 "larger stride with non-zero tail");
+	s.job_stride = 1u << 31;
+	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, E2BIG,
+			 "stride of 2 GiB");
 	drmSyncobjDestroy(fd, nofence);
 }
 
@@ -240,6 +243,43 @@ static void test_bad_streams(struct ctx *c)
 	w[0] = NPU_CS_HDR(NPU_OP_STREAM, 2);
 	tap_expect_errno(SUBMIT_W(2), 0, EINVAL, "truncated STREAM header");
 #undef SUBMIT_W
+}
+
+static void test_duplicates(struct ctx *c)
+{
+	uint32_t data, out = syncobj(c->fd);
+	struct drm_npu_bo_ref refs[4];
+	struct drm_npu_job jobs[3];
+	struct drm_npu_submit s = {
+		.jobs = (uintptr_t)jobs, .job_count = 3,
+		.job_stride = sizeof(jobs[0]), .priority = 1,
+	};
+	int i;
+
+	if (drv_bo_create(c->fd, 4096, 0, &data, NULL))
+		return;
+	refs[0] = (struct drm_npu_bo_ref){ data, DRM_NPU_BO_REF_WRITE };
+	refs[1] = (struct drm_npu_bo_ref){ data, DRM_NPU_BO_REF_READ };
+	refs[2] = (struct drm_npu_bo_ref){ c->cmd, DRM_NPU_BO_REF_READ };
+	refs[3] = (struct drm_npu_bo_ref){ c->stats, DRM_NPU_BO_REF_READ };
+	memset(jobs, 0, sizeof(jobs));
+	for (i = 0; i < 3; i++) {
+		jobs[i].cmd_bo = c->cmd;
+		jobs[i].cmd_size = c->nop_bytes;
+		jobs[i].bo_refs = (uintptr_t)&refs[i % 2];
+		jobs[i].bo_ref_count = 4 - i % 2;
+		jobs[i].stats_bo = c->stats;
+		jobs[i].stats_offset = (8 + i) * sizeof(c->stats_map[0]);
+	}
+	jobs[2].out_sync = out;
+	tap_expect_success(drv_ioctl(c->fd, DRM_IOCTL_NPU_SUBMIT, &s), 0,
+			   "jobs listing one BO twice (write, then read) and the "
+			   "stream and stats BOs again");
+	tap_ok(!sync_wait(c->fd, out, 5000) && !c->stats_map[8].status &&
+	       !c->stats_map[9].status && !c->stats_map[10].status,
+	       "they run");
+	drv_bo_close(c->fd, data);
+	drmSyncobjDestroy(c->fd, out);
 }
 
 static void test_atomic(struct ctx *c)
@@ -486,6 +526,7 @@ int main(void)
 	test_nop(&c);
 	test_bad_args(&c);
 	test_bad_streams(&c);
+	test_duplicates(&c);
 	test_atomic(&c);
 	test_ordering(&c);
 	test_pipelined(&c);
