@@ -180,6 +180,11 @@ static void test_prime(struct npu_device *dev)
 		npu_device_close(dev2);
 	}
 	close(fd);
+	/* Not a dma-buf: refused, and nothing is left behind. */
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	tap_ok(npu_bo_import(dev, fd, &other) < 0 && other == NULL,
+	       "importing a non-dma-buf fd fails");
+	close(fd);
 out:
 	npu_bo_free(bo);
 }
