@@ -71,6 +71,33 @@ void npu_host_lut_s16(float in_scale, int32_t in_zp, float out_scale,
 float npu_host_logistic(float x);
 float npu_host_tanh(float x);
 
+/*
+ * Random single-op jobs, for "the device equals the host library" tests:
+ * one command of @opcode with random shapes and quantization, within the
+ * hardware limits, whose operands all live in one buffer (@mem, mapped at
+ * NPU VA @base_va by the caller).  Read operands are random, the output
+ * area is zero.  npu_host_rjob_expect() computes what the buffer must hold
+ * afterwards by running the job through npu_fw_run() on the host.
+ */
+struct npu_host_rjob {
+	uint32_t opcode;
+	uint32_t mem_size;	/* bytes, multiple of 4096 */
+	uint8_t *mem;		/* initial contents of the buffer */
+	uint32_t out_offset;	/* result bytes within mem */
+	uint32_t out_size;
+	uint32_t cs_size;	/* bytes of @cs */
+	uint32_t cs[128];	/* the command stream (STREAM + the op) */
+};
+
+/* 0 or -errno; @seed is advanced.  Free with npu_host_rjob_free(). */
+int npu_host_rjob_make(uint64_t *seed, uint32_t opcode, uint64_t base_va,
+		       struct npu_host_rjob *job);
+/* Fills @expect (mem_size bytes) with the buffer after the job; 0 or
+ * -errno. */
+int npu_host_rjob_expect(const struct npu_host_rjob *job, uint64_t base_va,
+			 uint8_t *expect);
+void npu_host_rjob_free(struct npu_host_rjob *job);
+
 /* Writes the firmware image into @buf; returns its size, or 0 if @cap is
  * too small (call with @buf NULL to get the size). */
 size_t npu_host_fw_image_build(void *buf, size_t cap);

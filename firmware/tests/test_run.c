@@ -394,6 +394,70 @@ START_TEST(run_tiling_equals_direct)
 }
 END_TEST
 
+/*
+ * Random single-op jobs (the generator the VM tests use to compare the
+ * device with the host library): every opcode, many seeds, always valid
+ * for the validator with its range check, and the expectation equals a
+ * run over the page-mapped memory at the same address.
+ */
+struct bo_range {
+	uint64_t va, size;
+};
+
+static int in_bo(void *ctx, uint64_t va, uint64_t len, uint32_t access)
+{
+	const struct bo_range *bo = ctx;
+
+	(void)access;
+	return va >= bo->va && len <= bo->size && va - bo->va <= bo->size - len ?
+	       0 : -1;
+}
+
+START_TEST(random_jobs_every_op)
+{
+	const uint64_t base = 0x10000;
+	uint64_t rseed = 42;
+	uint32_t op, k;
+
+	for (op = NPU_OP_CONV_2D; op < NPU_OP_COUNT; op++) {
+		for (k = 0; k < 40; k++) {
+			struct npu_host_rjob job;
+			struct vmem m = { 0 };
+			struct npu_fw_env env = vmem_env(&m);
+			struct npu_fw_result res;
+			struct bo_range bo;
+			uint8_t *expect, *got;
+			struct npu_fw_verror err;
+
+			ck_assert_int_eq(npu_host_rjob_make(&rseed, op, base, &job), 0);
+			bo.va = base;
+			bo.size = job.mem_size;
+			ck_assert_msg(npu_fw_validate(job.cs, job.cs_size, in_bo, &bo,
+						      &err) == 0, "%s: %s",
+				      npu_fw_op_name(op), err.reason);
+			ck_assert_uint_le(job.out_offset + job.out_size, job.mem_size);
+			expect = malloc(job.mem_size);
+			got = malloc(job.mem_size);
+			ck_assert_int_eq(npu_host_rjob_expect(&job, base, expect), 0);
+
+			vmem_map(&m, 0, 4096, VMEM_R);
+			vmem_map(&m, base, job.mem_size, VMEM_R | VMEM_W);
+			vmem_poke(&m, 0, job.cs, job.cs_size);
+			vmem_poke(&m, base, job.mem, job.mem_size);
+			ck_assert_int_eq(npu_fw_run(&env, 0, job.cs_size, &res), 0);
+			vmem_peek(&m, base, got, job.mem_size);
+			ck_assert_mem_eq(got, expect, job.mem_size);
+			/* the inputs are untouched, the output is written */
+			ck_assert_mem_eq(got, job.mem, job.out_offset);
+			free(expect);
+			free(got);
+			npu_host_rjob_free(&job);
+			vmem_free(&m);
+		}
+	}
+}
+END_TEST
+
 Suite *suite_run(void)
 {
 	Suite *s = suite_create("run");
@@ -405,6 +469,7 @@ Suite *suite_run(void)
 	tcase_add_test(tc, run_bad_stream_abort_nomem);
 	tcase_add_test(tc, run_concat_writes_only_slices);
 	tcase_add_test(tc, run_tiling_equals_direct);
+	tcase_add_test(tc, random_jobs_every_op);
 	suite_add_tcase(s, tc);
 	return s;
 }
