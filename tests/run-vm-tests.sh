@@ -183,10 +183,13 @@ run_limited() {	# seconds cmd...
 	)
 }
 
-modules_default() {	# restore npu_sim/npu as the run loaded them
+# Restores npu_sim/npu as the run loaded them; fails (with the reason on
+# stdout) when that is impossible, e.g. a leaked reference keeps npu busy.
+modules_default() {	# [force]
 	[ "${VM_LOAD:-1}" = 1 ] || return 0
-	if [ "$1" = force ] || ! grep -q '^npu ' /proc/modules; then
-		npu-modules reload >/dev/null 2>&1 || echo "# warning: reloading the modules failed"
+	if [ "${1:-}" = force ] || ! grep -q '^npu ' /proc/modules ||
+	   ! grep -q '^npu_sim ' /proc/modules; then
+		npu-modules reload 2>&1
 	fi
 }
 
@@ -232,6 +235,11 @@ for t in $run_tests; do
 	rc=$(cat /tmp/vmtest.rc)
 	end=$(cut -d' ' -f1 /proc/uptime)
 	echo "vmtest: end $id status $rc" > /dev/kmsg
+	# Put the modules back before judging: an unload that fails or warns
+	# after this test is this test's finding.
+	if [ $reloaded = 1 ]; then msg=$(modules_default force); else msg=$(modules_default); fi ||
+		note="${note:+$note, }could not restore the modules afterwards"
+	[ -n "$msg" ] && echo "$msg" | sed 's/^/# restore: /'
 	kfind=$(dmesg | tail -n +$((before + 1)) | grep -E "$KPATTERN")
 
 	p=$(grep -cE '^ok [0-9]+' "$log")
@@ -259,7 +267,6 @@ for t in $run_tests; do
 		echo "ok $i selftests: $suite: $name (${secs}s)"
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	if [ $reloaded = 1 ]; then modules_default force; else modules_default; fi
 done
 
 echo "# $skipped skipped"
