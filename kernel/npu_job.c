@@ -274,6 +274,8 @@ static struct dma_fence *npu_job_run(struct drm_sched_job *sched_job)
 		return NULL;
 	if (READ_ONCE(job->nfile->banned))
 		return ERR_PTR(-ECANCELED);
+	if (ndev->dead)
+		return ERR_PTR(-EIO);
 	if (!drm_dev_enter(&ndev->drm, &idx))
 		return ERR_PTR(-ENODEV);
 
