@@ -28,7 +28,7 @@ _Static_assert(sizeof(struct npu_mf_section) == 24, "section layout");
 _Static_assert(sizeof(struct npu_mf_model_info) == 48, "model info layout");
 _Static_assert(sizeof(struct npu_mf_tensor) == 80, "tensor layout");
 _Static_assert(sizeof(union npu_op_options) == 36, "options layout");
-_Static_assert(sizeof(struct npu_mf_op) == 96, "op layout");
+_Static_assert(sizeof(struct npu_mf_op) == 144, "op layout");
 _Static_assert(sizeof(struct npu_mf_segment) == 72, "segment layout");
 _Static_assert(sizeof(struct npu_mf_reloc) == 24, "reloc layout");
 
@@ -167,6 +167,12 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 		r.options_kind = op->options_kind;
 		r.options = op->options;
 		r.placement = m->op_segment[i] >= 0 ? (uint32_t)m->op_segment[i] : NPU_MF_PLACEMENT_CPU;
+		r.num_commands = m->op_cost[i].num_commands;
+		r.cycles = m->op_cost[i].cycles;
+		r.macs = m->op_cost[i].macs;
+		r.dram_read_bytes = m->op_cost[i].dram_read_bytes;
+		r.dram_write_bytes = m->op_cost[i].dram_write_bytes;
+		r.sram_peak = m->op_cost[i].sram_peak;
 		r.custom_options_offset = NPU_MF_NONE;
 		ret = put_idx(&s[S_INDICES], op->inputs, op->num_inputs, &r.inputs_index);
 		if (!ret)
@@ -594,10 +600,16 @@ static int load_op(struct ld *l, struct npu_compiled_model *m, uint32_t i)
 		return ret;
 	op->builtin = r.builtin;
 	op->version = r.version;
-	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_REDUCER || r.reserved)
+	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_REDUCER || r.reserved ||
+	    r.reserved2)
 		LFAIL(l, -EINVAL, "op %u: invalid builtin %d, version %d or options kind %u", i,
 		      r.builtin, r.version, r.options_kind);
 	op->options_kind = (enum npu_options_kind)r.options_kind;
+	m->op_cost[i] = (struct npu_op_cost){
+		.cycles = r.cycles, .macs = r.macs, .dram_read_bytes = r.dram_read_bytes,
+		.dram_write_bytes = r.dram_write_bytes, .sram_peak = r.sram_peak,
+		.num_commands = r.num_commands,
+	};
 	op->options = r.options;
 	ret = indices(l, r.inputs_index, r.num_inputs, &op->inputs, what);
 	if (!ret)

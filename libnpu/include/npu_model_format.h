@@ -131,6 +131,10 @@ struct npu_mf_op {
 	uint64_t custom_options_size;
 	union npu_op_options options;	/* scalars only, as npu_graph.h */
 	uint32_t reserved;		/* zero */
+	/* Modelled cost of an NPU op (zero for CPU ops), as struct npu_op_cost. */
+	uint32_t num_commands;
+	uint32_t reserved2;		/* zero */
+	uint64_t cycles, macs, dram_read_bytes, dram_write_bytes, sram_peak;
 };
 
 struct npu_mf_segment {
@@ -207,7 +211,7 @@ struct npu_compiled_model {
 	uint64_t activation_bytes;
 	uint64_t peak_live_bytes;
 	uint64_t source_hash;
-	struct npu_op_cost *op_cost;	/* per op; zero after npu_model_load() */
+	struct npu_op_cost *op_cost;	/* per op (zero for CPU ops) */
 };
 
 /* Modelled cost of one op (NPU ops only; zero for CPU ops). */

@@ -315,6 +315,10 @@ START_TEST(test_compile_roundtrip_run)
 				  sizeof(union npu_op_options)));
 		if (m->op_segment[i] < 0)
 			ck_assert_str_eq(l->op_reason[i], m->op_reason[i]);
+		ck_assert_uint_eq(l->op_cost[i].cycles, m->op_cost[i].cycles);
+		ck_assert_uint_eq(l->op_cost[i].macs, m->op_cost[i].macs);
+		ck_assert_uint_eq(l->op_cost[i].dram_read_bytes, m->op_cost[i].dram_read_bytes);
+		ck_assert_uint_eq(l->op_cost[i].num_commands, m->op_cost[i].num_commands);
 	}
 	for (uint32_t s = 0; s < m->num_segments; s++) {
 		ck_assert_uint_eq(l->segments[s].stream_size, m->segments[s].stream_size);
