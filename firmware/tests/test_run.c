@@ -458,6 +458,64 @@ START_TEST(random_jobs_every_op)
 }
 END_TEST
 
+START_TEST(cycle_model_hand_computed)
+{
+	/*
+	 * CONV_2D 1x8x8x64 -> 64 channels, 3x3, SAME, no bias, per-tensor:
+	 *   MACs = 8*8*64 outputs * 9 taps * 64 = 2,359,296
+	 *   compute = ceil(MACs / 1152) = 2048 cycles
+	 *   DRAM: read 4096 + 36864, write 4096 = 45056 B / 16 = 2816 cycles
+	 *   total = max(2048, 2816) + 200 = 3016 (memory bound)
+	 * The same conv in 16x8 (half rate, int16 activations):
+	 *   compute = ceil(MACs / 576) = 4096; DRAM (8192 + 36864 + 8192) / 16
+	 *   = 3328; total = 4096 + 200 = 4296 (compute bound)
+	 * ADD of two [1000] int8 tensors: 1000 / 64 -> 16 cycles of vector
+	 *   work, 3000 B / 16 -> 188 DRAM cycles; total 388.
+	 */
+	struct npu_conv_params c = { 0 };
+	struct npu_eltwise_params e = { 0 };
+	struct npu_fw_cost cost = { 0 };
+
+	TENSOR(&c.input, 0x1000, NPU_DTYPE_INT8, 0, 1, 8, 8, 64);
+	TENSOR(&c.filter, 0x10000, NPU_DTYPE_INT8, 0, 64, 3, 3, 64);
+	TENSOR(&c.output, 0x20000, NPU_DTYPE_INT8, 0, 1, 8, 8, 64);
+	c.stride_h = c.stride_w = c.dilation_h = c.dilation_w = 1;
+	c.pad_top = c.pad_left = 1;
+	c.rq.multiplier = 1 << 30;
+	c.act_min = -128;
+	c.act_max = 127;
+	ck_assert_int_eq(npu_fw_check_op(NPU_OP_CONV_2D, &c, sizeof(c),
+					 NPU_FW_CHECK_HW_LIMITS, NULL), 0);
+	npu_fw_estimate_op(NULL, NPU_OP_CONV_2D, &c, &cost);
+	ck_assert_uint_eq(cost.macs, 2359296);
+	ck_assert_uint_eq(cost.compute_cycles, 2048);
+	ck_assert_uint_eq(cost.dram_read_bytes, 40960);
+	ck_assert_uint_eq(cost.dram_write_bytes, 4096);
+	ck_assert_uint_eq(cost.dma_cycles, 2816);
+	ck_assert_uint_eq(cost.cycles, 3016);
+
+	memset(&cost, 0, sizeof(cost));
+	TENSOR(&c.input, 0x1000, NPU_DTYPE_INT16, 0, 1, 8, 8, 64);
+	TENSOR(&c.output, 0x20000, NPU_DTYPE_INT16, 0, 1, 8, 8, 64);
+	c.act_min = -32768;
+	c.act_max = 32767;
+	npu_fw_estimate_op(NULL, NPU_OP_CONV_2D, &c, &cost);
+	ck_assert_uint_eq(cost.compute_cycles, 4096);
+	ck_assert_uint_eq(cost.dma_cycles, 3328);
+	ck_assert_uint_eq(cost.cycles, 4296);
+
+	memset(&cost, 0, sizeof(cost));
+	TENSOR(&e.input1, 0x1000, NPU_DTYPE_INT8, 0, 1000);
+	TENSOR(&e.input2, 0x2000, NPU_DTYPE_INT8, 0, 1000);
+	TENSOR(&e.output, 0x3000, NPU_DTYPE_INT8, 0, 1000);
+	npu_fw_estimate_op(NULL, NPU_OP_ADD, &e, &cost);
+	ck_assert_uint_eq(cost.macs, 0);
+	ck_assert_uint_eq(cost.compute_cycles, 16);
+	ck_assert_uint_eq(cost.dma_cycles, 188);
+	ck_assert_uint_eq(cost.cycles, 388);
+}
+END_TEST
+
 Suite *suite_run(void)
 {
 	Suite *s = suite_create("run");
@@ -470,6 +528,7 @@ Suite *suite_run(void)
 	tcase_add_test(tc, run_concat_writes_only_slices);
 	tcase_add_test(tc, run_tiling_equals_direct);
 	tcase_add_test(tc, random_jobs_every_op);
+	tcase_add_test(tc, cycle_model_hand_computed);
 	suite_add_tcase(s, tc);
 	return s;
 }
