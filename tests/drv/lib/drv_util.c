@@ -24,6 +24,12 @@ int drv_ioctl(int fd, unsigned long req, void *arg)
 
 int drv_find(char *node, size_t node_len, char *pdev, size_t pdev_len)
 {
+	return drv_find_nth(0, node, node_len, pdev, pdev_len);
+}
+
+int drv_find_nth(int nth, char *node, size_t node_len, char *pdev,
+		 size_t pdev_len)
+{
 	char link[PATH_MAX], target[PATH_MAX];
 	struct dirent *de;
 	DIR *dir;
@@ -43,6 +49,8 @@ int drv_find(char *node, size_t node_len, char *pdev, size_t pdev_len)
 			continue;
 		target[n] = 0;
 		if (strcmp(strrchr(target, '/') + 1, "npu"))
+			continue;
+		if (nth-- > 0)
 			continue;
 		snprintf(node, node_len, "/dev/accel/%s", de->d_name);
 		snprintf(link, sizeof(link), "/sys/class/accel/%s/device",

@@ -15,6 +15,9 @@
 int drv_open(void);
 /* Path of the node drv_open() opens, and its platform device name. */
 int drv_find(char *node, size_t node_len, char *pdev, size_t pdev_len);
+/* The same for the @nth NPU (0-based, in /sys/class/accel order). */
+int drv_find_nth(int nth, char *node, size_t node_len, char *pdev,
+		 size_t pdev_len);
 
 int drv_query_info(int fd, struct drm_npu_device_info *info);
 int drv_query_counters(int fd, struct drm_npu_counters *c);
