@@ -187,6 +187,7 @@ struct npu_sim {
 /* npu_sim_regs.c */
 struct regmap *npu_sim_regmap_init(struct npu_sim *sim);
 void npu_sim_raise_irq_locked(struct npu_sim *sim, u32 bits);
+u32 npu_sim_status_locked(const struct npu_sim *sim);
 void npu_sim_irq_work(struct irq_work *work);
 
 /* npu_sim_mmu.c */

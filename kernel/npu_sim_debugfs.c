@@ -22,7 +22,7 @@ static int npu_sim_state_show(struct seq_file *m, void *unused)
 
 	scoped_guard(spinlock_irqsave, &sim->lock) {
 		st = sim->stats;
-		status = sim->status;
+		status = npu_sim_status_locked(sim);
 		queued = sim->queue_count;
 		running = sim->running;
 		wptr = sim->cring_wptr;

@@ -76,7 +76,7 @@ static u32 npu_sim_config(void)
 	       NPU_CS_VERSION << 16;
 }
 
-static u32 npu_sim_status_locked(const struct npu_sim *sim)
+u32 npu_sim_status_locked(const struct npu_sim *sim)
 {
 	u32 val = sim->status;
 
