@@ -280,7 +280,9 @@ bool npu_graph_is_input(const struct npu_graph *g, int32_t t);
 bool npu_graph_is_output(const struct npu_graph *g, int32_t t);
 
 /*
- * Check a graph's structure: tensor indices in range, op arity of known
+ * Check a graph's structure: quantization usable by the kernels (scales
+ * finite, normal, non-zero for activations; zero points inside the type),
+ * tensor indices in range, op arity of known
  * ops, every op input produced by an earlier op or a graph input, constant
  * or variable (so no cycles), no tensor produced twice, no op writing a
  * constant or graph input, graph outputs produced.  The TFLite reader and

@@ -626,6 +626,46 @@ START_TEST(test_bad_options)
 }
 END_TEST
 
+START_TEST(test_bad_quantization)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/person_detect.tflite", &len);
+	struct loc l;
+	struct fb_table t, q;
+	struct fb_vec scale, zp;
+	bool present;
+	uint32_t zero = 0;
+
+	struct fb_vec inputs;
+	uint32_t in;
+	char needle[96];
+
+	/* The graph input: an int8 activation. */
+	locate(&l, buf, len);
+	ck_assert(fb_get_vec(&l.fb, &l.sg, 1, 4, &inputs, "t"));
+	in = fb_read_u32(&l.fb, inputs.pos);
+	ck_assert(fb_vec_table(&l.fb, &l.tensors, in, &t, "t"));
+	ck_assert(fb_get_table(&l.fb, &t, 4, &q, &present, "t"));
+	ck_assert(present);
+	ck_assert(fb_get_vec(&l.fb, &q, 2, 4, &scale, "t"));
+	ck_assert(fb_get_vec(&l.fb, &q, 3, 8, &zp, "t"));
+	put_u32(buf + zp.pos, 196608);
+	put_u32(buf + zp.pos + 4, 0);	/* int64 */
+	snprintf(needle, sizeof(needle), "tensor %u ('input'): zero point 196608 out of range for int8",
+		 in);
+	expect_error(buf, len, -EINVAL, needle);
+	put_u32(buf + zp.pos, 0);
+	memcpy(buf + scale.pos, &zero, 4);
+	snprintf(needle, sizeof(needle), "tensor %u ('input'): invalid quantization scale 0", in);
+	expect_error(buf, len, -EINVAL, needle);
+	put_u32(buf + scale.pos, 0x00000100u);	/* subnormal */
+	expect_error(buf, len, -EINVAL, "invalid quantization scale");
+	put_u32(buf + scale.pos, 0x7f800000u);	/* inf */
+	expect_error(buf, len, -EINVAL, "invalid quantization scale inf");
+	free(buf);
+}
+END_TEST
+
 /* Random damage: never a crash (ASan/UBSan builds catch overreads), and
  * whatever loads satisfies the graph invariants. */
 START_TEST(test_random_damage)
@@ -692,6 +732,7 @@ static Suite *tflite_suite(void)
 	tcase_add_test(tc, test_produced_twice);
 	tcase_add_test(tc, test_unproduced_input);
 	tcase_add_test(tc, test_bad_options);
+	tcase_add_test(tc, test_bad_quantization);
 	tcase_add_test(tc, test_random_damage);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

@@ -716,12 +716,47 @@ static int check_index(struct rd *rd, int32_t t, const char *what, uint32_t i)
 	return 0;
 }
 
+/*
+ * Quantization every kernel can divide by: scales finite, non-negative and
+ * normal (a subnormal scale makes in/out ratios infinite), activations'
+ * scales non-zero (weights may have zero-scale channels), zero points
+ * inside the element type.
+ */
+static int check_quant(struct rd *rd, uint32_t idx, const struct npu_graph_tensor *t)
+{
+	int32_t lo = INT32_MIN, hi = INT32_MAX;
+
+	switch (t->type) {
+	case NPU_TYPE_INT8: lo = -128; hi = 127; break;
+	case NPU_TYPE_UINT8: lo = 0; hi = 255; break;
+	case NPU_TYPE_INT16: lo = -32768; hi = 32767; break;
+	default: break;
+	}
+	for (uint32_t q = 0; q < t->quant.count; q++) {
+		float s = t->quant.scale[q];
+
+		if (!isfinite(s) || s < 0 || (s != 0 && !isnormal(s)) || (s == 0 && !t->data))
+			FAIL(rd, -EINVAL, "tensor %u ('%s'): invalid quantization scale %g", idx,
+			     t->name, (double)s);
+		if (t->quant.zero_point[q] < lo || t->quant.zero_point[q] > hi)
+			FAIL(rd, -EINVAL, "tensor %u ('%s'): zero point %d out of range for %s", idx,
+			     t->name, t->quant.zero_point[q], npu_type_name(t->type));
+	}
+	return 0;
+}
+
 int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 {
 	struct rd rdv = { .fb = { .err = err, .errlen = errlen }, .g = (struct npu_graph *)g };
 	struct rd *rd = &rdv;
 	int32_t *producer;	/* op index, -2 = available without op, -1 = not yet */
 	int ret = 0;
+
+	for (uint32_t i = 0; i < g->num_tensors; i++) {
+		ret = check_quant(rd, i, &g->tensors[i]);
+		if (ret)
+			return ret;
+	}
 
 	for (uint32_t i = 0; i < g->num_inputs; i++) {
 		ret = check_index(rd, g->inputs[i], "graph input", i);
