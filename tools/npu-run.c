@@ -455,13 +455,18 @@ static void print_text(struct npu_model *m, const struct args *a, const char *ta
 			struct npu_op_info op;
 
 			npu_model_op_info(m, i, &op);
-			if (op.placement == NPU_PLACEMENT_NPU)
+			if (op.placement == NPU_PLACEMENT_NPU && !t->op_ns[i])
 				printf("%4zu  %-22s %-5s %4d %10s\n", i, op.type, "NPU",
 				       op.segment, "-");
+			else if (op.placement == NPU_PLACEMENT_NPU)
+				printf("%4zu  %-22s %-5s %4d %9.3f*\n", i, op.type, "NPU",
+				       op.segment, t->op_ns[i] / 1e6 / (double)t->runs);
 			else
 				printf("%4zu  %-22s %-5s %4s %10.3f  %s\n", i, op.type, "CPU",
 				       "-", t->op_ns[i] / 1e6 / (double)t->runs, op.reason);
 		}
+		if (npu_model_segment_count(m))
+			printf("(* NPU op times: the segment's time shared by the compiler's cycle estimate)\n");
 		for (size_t s = 0; s < npu_model_segment_count(m); s++) {
 			struct npu_segment_info seg;
 
@@ -510,11 +515,11 @@ static void print_json(struct npu_model *m, const struct args *a, const char *ta
 			npu_model_op_info(m, i, &op);
 			printf("%s{\"index\":%zu,\"type\":", i ? "," : "", i);
 			json_string(op.type);
-			printf(",\"placement\":\"%s\",\"segment\":%d",
-			       op.placement == NPU_PLACEMENT_NPU ? "npu" : "cpu", op.segment);
+			printf(",\"placement\":\"%s\",\"segment\":%d,\"avg_ms\":%.3f",
+			       op.placement == NPU_PLACEMENT_NPU ? "npu" : "cpu", op.segment,
+			       t->op_ns[i] / 1e6 / (double)t->runs);
 			if (op.placement == NPU_PLACEMENT_CPU) {
-				printf(",\"avg_ms\":%.3f,\"reason\":",
-				       t->op_ns[i] / 1e6 / (double)t->runs);
+				printf(",\"reason\":");
 				json_string(op.reason);
 			}
 			putchar('}');

@@ -427,7 +427,12 @@ struct npu_op_info {
 	enum npu_placement placement;
 	int32_t segment;	/* NPU segment index, -1 on the CPU */
 	const char *reason;	/* why it runs on the CPU; "" on the NPU */
-	uint64_t time_ns;	/* last run, NPU_MODEL_PROFILE, CPU ops */
+	/*
+	 * Last run, NPU_MODEL_PROFILE.  CPU ops: measured.  NPU ops: their
+	 * segment's measured time shared out by the compiler's cycle
+	 * estimate (0 when the model has none, e.g. opened from a .npu).
+	 */
+	uint64_t time_ns;
 };
 
 /* A run of consecutive NPU ops submitted as one job. */

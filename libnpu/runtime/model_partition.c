@@ -39,6 +39,26 @@ static int32_t op_segment(const struct npu_model *model, uint32_t i)
 	return model->use_npu ? model->cm->op_segment[i] : -1;
 }
 
+/*
+ * An NPU op's part of its segment's measured time, weighted by the
+ * compiler's cycle estimate of each op (0 without an estimate, as for a
+ * model loaded from a .npu file).
+ */
+static uint64_t npu_op_share(const struct npu_model *model, uint32_t op, int32_t seg)
+{
+	const struct npu_segment_info *si = &model->segments[seg].info;
+	uint64_t total = 0;
+
+	if (!model->cm->op_cost)
+		return 0;
+	for (uint32_t i = si->first_op; i < si->first_op + si->op_count; i++)
+		total += model->cm->op_cost[i].cycles;
+	if (!total)
+		return 0;
+	return (uint64_t)((double)si->time_ns * (double)model->cm->op_cost[op].cycles /
+			  (double)total);
+}
+
 int npu_model_op_info(const struct npu_model *model, size_t index,
 		      struct npu_op_info *info)
 {
@@ -62,7 +82,8 @@ int npu_model_op_info(const struct npu_model *model, size_t index,
 		info->reason = "CPU-only run requested";
 	else
 		info->reason = model->cm->op_reason[index] ? model->cm->op_reason[index] : "";
-	info->time_ns = info->segment >= 0 ? 0 : model->op_time_ns[index];
+	info->time_ns = info->segment >= 0 ? npu_op_share(model, (uint32_t)index, info->segment) :
+		model->op_time_ns[index];
 	return 0;
 }
 
