@@ -11,8 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <linux/dma-heap.h>
+#include <xf86drm.h>
 
 #include "lib/drv_util.h"
 #include "npu_regs.h"
@@ -259,6 +263,21 @@ static void test_exhaustion(int fd)
 	       "the whole range is handed out (%" PRIu64 " bytes)", total);
 	tap_expect_errno(drv_bo_create(fd, NPU_PAGE_SIZE, 0, &h[n], NULL), 0,
 			 ENOSPC, "even one page is ENOSPC now");
+	{
+		struct dma_heap_allocation_data a = {
+			.len = 65536, .fd_flags = O_RDWR | O_CLOEXEC,
+		};
+		int heap = open("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
+		uint32_t ih;
+
+		if (heap >= 0 && !ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &a)) {
+			tap_expect_errno(drmPrimeFDToHandle(fd, a.fd, &ih), errno,
+					 ENOSPC, "importing a dma-buf is ENOSPC too");
+			close(a.fd);
+		}
+		if (heap >= 0)
+			close(heap);
+	}
 	if (n) {
 		drv_bo_close(fd, h[0]);
 		tap_expect_success(drv_bo_create(fd, info.max_bo_size, 0,

@@ -516,6 +516,18 @@ static void test_runtime_pm(void)
 	       "device is powered down after 500 ms idle");
 }
 
+static void test_after_power_down(struct ctx *c)
+{
+	uint32_t out = syncobj(c->fd);
+
+	c->stats_map[0].status = 1;
+	tap_ok(!drv_submit_one(c->fd, c->cmd, 0, c->nop_bytes, NULL, 0, NULL,
+			       0, out, c->stats, 0, 1) &&
+	       !sync_wait(c->fd, out, 5000) && c->stats_map[0].status == 0,
+	       "a job powers the device up again and runs");
+	drmSyncobjDestroy(c->fd, out);
+}
+
 int main(void)
 {
 	struct ctx c;
@@ -534,6 +546,7 @@ int main(void)
 	test_implicit(&c);
 	test_processes();
 	test_runtime_pm();
+	test_after_power_down(&c);
 	close(fd);
 	return tap_finish();
 }
