@@ -15,6 +15,7 @@
 #include "device_priv.h"
 #include "discovery_match.h"
 #include "format.h"
+#include "check_util.h"
 #include "npu.h"
 
 START_TEST(test_open_arguments)
@@ -382,12 +383,5 @@ int main(void)
 	tcase_add_test(tc, test_print_errors);
 	tcase_add_test(tc, test_list_without_devices);
 	suite_add_tcase(s, tc);
-
-	SRunner *sr = srunner_create(s);
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return npu_check_run(s);
 }

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "check_util.h"
 #include "npu.h"
 
 START_TEST(test_errno_values)
@@ -52,12 +53,5 @@ int main(void)
 	tcase_add_test(tc, test_library_errors);
 	tcase_add_test(tc, test_unknown_values);
 	suite_add_tcase(s, tc);
-
-	SRunner *sr = srunner_create(s);
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return npu_check_run(s);
 }

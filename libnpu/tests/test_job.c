@@ -7,6 +7,7 @@
 #include <errno.h>
 
 #include "device_priv.h"
+#include "check_util.h"
 #include "npu.h"
 
 /* A device and buffers that never reach a kernel: fd -1. */
@@ -68,12 +69,5 @@ int main(void)
 	tcase_add_test(tc, test_create_arguments);
 	tcase_add_test(tc, test_null_job);
 	suite_add_tcase(s, tc);
-
-	SRunner *sr = srunner_create(s);
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return npu_check_run(s);
 }

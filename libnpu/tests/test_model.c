@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_util.h"
 #include "npu.h"
 #include "npu_cpu.h"
 #include "npu_graph.h"
@@ -492,12 +493,5 @@ int main(void)
 	tcase_add_test(tc, test_npu_file);
 	tcase_add_test(tc, test_malformed);
 	suite_add_tcase(s, tc);
-
-	SRunner *sr = srunner_create(s);
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return npu_check_run(s);
 }

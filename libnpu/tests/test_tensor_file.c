@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_util.h"
 #include "npu.h"
 #include "npu_graph.h"
 
@@ -287,12 +288,5 @@ int main(void)
 	tcase_add_test(tc, test_pgm);
 	tcase_add_test(tc, test_person_bmp_matches_golden);
 	suite_add_tcase(s, tc);
-
-	SRunner *sr = srunner_create(s);
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return npu_check_run(s);
 }
