@@ -337,6 +337,7 @@ static int npu_probe(struct platform_device *pdev)
 	platform_set_drvdata(pdev, ndev);
 
 	spin_lock_init(&ndev->job_lock);
+	spin_lock_init(&ndev->fence_lock);
 	INIT_LIST_HEAD(&ndev->hw_jobs);
 	INIT_LIST_HEAD(&ndev->as_lru);
 	init_waitqueue_head(&ndev->job_wq);

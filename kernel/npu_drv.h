@@ -95,6 +95,8 @@ struct npu_device {
 	u32 next_seqno;
 	u64 fence_context;
 	u64 fence_seqno;
+	/* Lock of the hardware fences, which may be taken in any context. */
+	spinlock_t fence_lock;
 	struct drm_gpu_scheduler sched;
 	bool sched_ready;
 	/* Jobs not yet freed; removal waits for them (they run our code). */

@@ -66,7 +66,7 @@ static struct dma_fence *npu_fence_create(struct npu_device *ndev)
 	if (!fence)
 		return NULL;
 	/* run_job calls are serialised by the scheduler, so is the seqno. */
-	dma_fence_init(fence, &npu_fence_ops, &ndev->job_lock,
+	dma_fence_init(fence, &npu_fence_ops, &ndev->fence_lock,
 		       ndev->fence_context, ++ndev->fence_seqno);
 	return fence;
 }
@@ -293,6 +293,8 @@ static struct dma_fence *npu_job_run(struct drm_sched_job *sched_job)
 
 	ret = npu_job_hw_push(job);
 	if (ret) {
+		dma_fence_set_error(fence, ret);
+		dma_fence_signal(fence);
 		dma_fence_put(fence);
 		goto err_pm;
 	}
