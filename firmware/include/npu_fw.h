@@ -204,6 +204,15 @@ int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
  *
  * The defaults are the NPU_HW_* constants of npu_cmdstream.h; the firmware
  * image carries the table the device uses (see Documentation/firmware.rst).
+ *
+ * @macs_per_cycle: int8 x int8 MACs per cycle.
+ * @macs_per_cycle_16x8: int16 x int8 MACs per cycle.
+ * @clock_mhz: core clock.
+ * @sram_size: on-chip SRAM bytes.
+ * @dram_bytes_per_cycle: DRAM bandwidth.
+ * @elems_per_cycle: vector-unit elements per cycle.
+ * @cmd_overhead_cycles: fixed cost of every command.
+ * @reserved: zero.
  */
 struct npu_fw_hw_model {
 	uint32_t macs_per_cycle;
@@ -365,6 +374,13 @@ struct npu_fw_section {
  * following this header; the stream is at @cs_offset (@cs_size bytes) in
  * that memory; afterwards @expect_size bytes at VA @expect_offset must
  * equal the data following the init image.
+ *
+ * @mem_size: bytes of private memory (at most 1 MiB).
+ * @init_size: bytes of initial memory image following this header.
+ * @cs_offset: VA of the self-test stream.
+ * @cs_size: its size.
+ * @expect_offset: VA of the result to compare.
+ * @expect_size: bytes compared (expected data follows the init image).
  */
 struct npu_fw_selftest_hdr {
 	uint32_t mem_size;
