@@ -314,6 +314,7 @@ static int run_many(struct npu_model *m, long n, double *times_ms, struct timing
 		    const char *what, bool quiet)
 {
 	double start = now_ms(), last_progress = start;
+	bool tty = isatty(STDERR_FILENO), shown = false;
 
 	for (long r = 0; r < n; r++) {
 		double t0 = now_ms();
@@ -340,14 +341,18 @@ static int run_many(struct npu_model *m, long n, double *times_ms, struct timing
 				t->seg_ns[s] += seg.time_ns;
 			}
 		}
-		/* A progress line on long runs, at most once a second. */
-		if (!quiet && now_ms() - last_progress > 1000) {
+		/*
+		 * A progress line on long runs: rewritten in place every
+		 * second on a terminal, a plain line every 5 s otherwise.
+		 */
+		if (!quiet && now_ms() - last_progress > (tty ? 1000 : 5000)) {
 			last_progress = now_ms();
-			fprintf(stderr, "\r%s: %ld/%ld runs, %.1f s", what, r + 1, n,
-				(last_progress - start) / 1e3);
+			fprintf(stderr, "%s%s: %ld/%ld runs, %.1f s%s", tty ? "\r" : "", what,
+				r + 1, n, (last_progress - start) / 1e3, tty ? "" : "\n");
+			shown = true;
 		}
 	}
-	if (!quiet && now_ms() - start > 1000)
+	if (shown && tty)
 		fputs("\n", stderr);
 	return 0;
 }
