@@ -4,19 +4,23 @@
  * file is open (the file holds a module reference, as with every DRM
  * driver); unbinding the device through sysfs unplugs it: ioctls on the
  * open file fail with ENODEV, existing CPU mappings stay valid, closing is
- * clean; binding again brings a working device back; after the last close
- * the module unloads.
+ * clean, and jobs in flight end with -ENODEV; binding again brings a
+ * working device back; after the last close the module unloads.
  *
  * vm-test: reload
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <xf86drm.h>
 
 #include "lib/drv_util.h"
 #include "tap.h"
@@ -30,7 +34,10 @@ int main(void)
 {
 	char node[PATH_MAX], pdev[256], node2[PATH_MAX], pdev2[256];
 	struct drm_npu_device_info info;
-	uint32_t h, h2;
+	struct drm_npu_job_stats *st = NULL;
+	uint32_t h, h2, cmd, stats, out = 0, *cs = NULL;
+	int sync_fd = -1;
+	char sim[512];
 	unsigned char *p;
 	int fd, fd2, ret, i, good;
 
@@ -51,11 +58,45 @@ int main(void)
 	tap_ok(ret == -EBUSY || ret == -EWOULDBLOCK,
 	       "rmmod npu with a file open is refused (%d)", ret);
 
+	/* Slow jobs, so some are in the hardware queue and some queued. */
+	if (!drv_sim_debugfs(sim, sizeof(sim)) &&
+	    !drv_bo_create(fd, 4096, 0, &cmd, NULL) &&
+	    !drv_bo_create(fd, 4096, 0, &stats, NULL) &&
+	    (cs = drv_bo_mmap(fd, cmd, 4096)) &&
+	    (st = drv_bo_mmap(fd, stats, 4096)) &&
+	    !drmSyncobjCreate(fd, 0, &out)) {
+		unsigned int words = drv_nop_stream(cs, 1);
+
+		drv_debugfs_write(sim, "delay_ms", 200);
+		st[0].status = 1;
+		sync_fd = -1;
+		for (i = 0, good = 1; i < 20; i++)
+			good &= !drv_submit_one(fd, cmd, 0, words * 4, NULL, 0,
+						NULL, 0, i == 19 ? out : 0,
+						i ? 0 : stats, 0, 1);
+		tap_ok(good && !drmSyncobjExportSyncFile(fd, out, &sync_fd),
+		       "20 slow jobs queued, last fence exported as sync_file");
+	} else {
+		tap_fail("setup", "20 slow jobs queued");
+	}
+
 	tap_expect_success(drv_sysfs_write("/sys/bus/platform/drivers/npu/unbind",
 					   pdev), 0, "unbind %s with a file open",
 			   pdev);
 	tap_expect_errno(drv_query_info(fd, &info), 0, ENODEV,
 			 "query on the unplugged device is ENODEV");
+	if (out) {
+		struct pollfd pfd = { .fd = sync_fd, .events = POLLIN };
+
+		/* Syncobj ioctls are ENODEV now too; the sync_file works. */
+		tap_ok(poll(&pfd, 1, 2000) == 1,
+		       "the fence of the last queued job signalled");
+		close(sync_fd);
+		tap_ok(st[0].status == -ENODEV,
+		       "a job in the hardware queue ended with ENODEV (%d)",
+		       st[0].status);
+		drv_debugfs_write(sim, "delay_ms", 0);
+	}
 	tap_expect_errno(drv_bo_create(fd, 4096, 0, &h2, NULL), 0, ENODEV,
 			 "BO create is ENODEV");
 	good = 1;
@@ -65,6 +106,10 @@ int main(void)
 	tap_ok(drv_find(node2, sizeof(node2), pdev2, sizeof(pdev2)) != 0,
 	       "no NPU accel node while unbound");
 	munmap(p, 8192);
+	if (cs)
+		munmap(cs, 4096);
+	if (st)
+		munmap(st, 4096);
 	tap_ok(close(fd) == 0, "close the unplugged file");
 
 	tap_expect_success(drv_sysfs_write("/sys/bus/platform/drivers/npu/bind",
