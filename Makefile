@@ -56,8 +56,9 @@ bench: deps
 	$(MAKE) all
 	@if [ -f tests/Makefile ]; then $(MAKE) -C tests bench; fi
 
-fuzz:
-	@if [ -f tests/Makefile ]; then $(MAKE) -C tests fuzz; fi
+fuzz: deps
+	$(MAKE) -C firmware fuzz
+	$(MAKE) -C tests fuzz
 
 install: all
 	@set -e; for d in kernel firmware libnpu tools; do \
