@@ -428,6 +428,32 @@ static void test_priorities_and_syncs(struct ctx *c)
 	drmSyncobjDestroy(c->fd, b);
 }
 
+static void test_priority_order(struct ctx *c)
+{
+	uint32_t low = syncobj(c->fd), high = syncobj(c->fd);
+	char dir[512];
+	int i, ok = 1;
+
+	if (drv_sim_debugfs(dir, sizeof(dir)) ||
+	    drv_debugfs_write(dir, "delay_ms", 20)) {
+		tap_skip("no npu_sim debugfs", "HIGH overtakes LOW");
+		return;
+	}
+	for (i = 0; i < 40; i++)
+		ok &= !drv_submit_one(c->fd, c->cmd, 0, c->nop_bytes, NULL, 0,
+				      NULL, 0, i == 39 ? low : 0, 0, 0,
+				      DRM_NPU_PRIORITY_LOW);
+	ok &= !drv_submit_one(c->fd, c->cmd, 0, c->nop_bytes, NULL, 0, NULL, 0,
+			      high, 0, 0, DRM_NPU_PRIORITY_HIGH);
+	tap_ok(ok, "40 slow LOW jobs, then one HIGH job");
+	tap_ok(!sync_wait(c->fd, high, 5000) && sync_wait(c->fd, low, 0),
+	       "the HIGH job finishes while LOW jobs are still queued");
+	drv_debugfs_write(dir, "delay_ms", 0);
+	sync_wait(c->fd, low, 10000);
+	drmSyncobjDestroy(c->fd, low);
+	drmSyncobjDestroy(c->fd, high);
+}
+
 static void test_implicit(struct ctx *c)
 {
 	struct drm_npu_bo_ref ref = { .handle = c->stats,
@@ -543,6 +569,7 @@ int main(void)
 	test_ordering(&c);
 	test_pipelined(&c);
 	test_priorities_and_syncs(&c);
+	test_priority_order(&c);
 	test_implicit(&c);
 	test_processes();
 	test_runtime_pm();
