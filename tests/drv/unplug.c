@@ -119,6 +119,22 @@ int main(void)
 	tap_expect_success(drv_query_info(fd2, &info), 0, "query works again");
 	tap_expect_success(drv_bo_create(fd2, 4096, 0, &h2, NULL), 0,
 			   "BO create works again");
+	{
+		uint32_t *w = drv_bo_mmap(fd2, h2, 4096), o = 0;
+		unsigned int words = w ? drv_nop_stream(w, 1) : 0;
+		struct pollfd pfd = { .fd = -1, .events = POLLIN };
+
+		drmSyncobjCreate(fd2, 0, &o);
+		tap_ok(w && !drv_submit_one(fd2, h2, 0, words * 4, NULL, 0,
+					    NULL, 0, o, 0, 0, 1) &&
+		       !drmSyncobjExportSyncFile(fd2, o, &pfd.fd) &&
+		       poll(&pfd, 1, 5000) == 1,
+		       "a job runs on the rebound device (interrupts work)");
+		if (pfd.fd >= 0)
+			close(pfd.fd);
+		if (w)
+			munmap(w, 4096);
+	}
 	close(fd2);
 
 	ret = unload_npu();
