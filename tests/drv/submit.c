@@ -504,6 +504,41 @@ static int child_submit(void)
 	return 0;
 }
 
+static void test_many_files(void)
+{
+	enum { FILES = 12, JOBS = 10 };
+	struct drm_npu_device_info info;
+	struct ctx f[FILES];
+	uint32_t out[FILES];
+	int i, j, ok = 1, opened = 0;
+
+	for (i = 0; i < FILES; i++) {
+		int fd = drv_open();
+
+		if (fd < 0 || ctx_init(&f[i], fd))
+			break;
+		out[i] = syncobj(fd);
+		opened++;
+	}
+	drv_query_info(f[0].fd, &info);
+	tap_ok(opened == FILES && FILES > (int)info.num_address_spaces,
+	       "%d files, more than the %u MMU slots", opened,
+	       info.num_address_spaces);
+	for (j = 0; j < JOBS; j++)
+		for (i = 0; i < opened; i++)
+			ok &= !drv_submit_one(f[i].fd, f[i].cmd, 0,
+					      f[i].nop_bytes, NULL, 0, NULL, 0,
+					      out[i], f[i].stats,
+					      j * sizeof(f[i].stats_map[0]), 1);
+	for (i = 0; i < opened; i++) {
+		ok &= !sync_wait(f[i].fd, out[i], 10000);
+		for (j = 0; j < JOBS; j++)
+			ok &= f[i].stats_map[j].status == 0;
+		close(f[i].fd);
+	}
+	tap_ok(ok, "their interleaved jobs share the slots and all succeed");
+}
+
 static void test_processes(void)
 {
 	pid_t pids[4];
@@ -571,6 +606,7 @@ int main(void)
 	test_priorities_and_syncs(&c);
 	test_priority_order(&c);
 	test_implicit(&c);
+	test_many_files();
 	test_processes();
 	test_runtime_pm();
 	test_after_power_down(&c);
