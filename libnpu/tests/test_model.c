@@ -418,6 +418,15 @@ START_TEST(test_npu_file)
 	person_verdict(m, MODELS "/tflm/person.bmp", out);
 	ck_assert_int_eq(out[0], -113);
 	npu_model_close(m);
+	/* Forced ops: the .npu's own graph is compiled again. */
+	uint32_t forced[] = { 2, 5 };
+	struct npu_model_options fopts = { .cpu_ops = forced, .cpu_op_count = 2 };
+
+	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len, &fopts, &m), 0);
+	person_verdict(m, MODELS "/tflm/person.bmp", out);
+	ck_assert_int_eq(out[0], -113);
+	ck_assert_int_eq(out[1], 113);
+	npu_model_close(m);
 	/* One flipped byte: the checksum catches it, with a message. */
 	struct npu_model_options opts = { .err = err, .errlen = sizeof(err) };
 
