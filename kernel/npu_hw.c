@@ -8,7 +8,6 @@
  * resource (the simulated NPU).
  */
 
-#include <linux/crc32.h>
 #include <linux/dma-mapping.h>
 #include <linux/firmware.h>
 #include <linux/interrupt.h>
@@ -18,6 +17,7 @@
 #include <linux/slab.h>
 
 #include "npu_drv.h"
+#include "npu_fw.h"
 #include "npu_hw.h"
 #include "npu_job.h"
 #include "npu_mmu.h"
@@ -77,17 +77,17 @@ static const char *npu_boot_status_str(u32 status)
 	}
 }
 
-static u32 npu_crc32(const void *data, size_t len)
-{
-	return ~crc32_le(~0u, data, len);
-}
-
-/* Rejects a bad image with a message saying what is wrong with it. */
+/*
+ * Rejects a bad image with a message saying what is wrong with it, before
+ * the device sees it.  The framing rules and the CRC are the firmware's
+ * (firmware/fw_image.c, fw_util.c); the device checks the rest and reports
+ * it in BOOT_STATUS.
+ */
 static int npu_fw_check(struct npu_device *ndev, const struct firmware *fw)
 {
 	const struct npu_fw_header *hdr = (const void *)fw->data;
 	struct device *dev = ndev->dev;
-	u32 crc;
+	struct npu_fw_header copy;
 
 	if (fw->size < sizeof(*hdr)) {
 		dev_err(dev, "firmware %s: truncated (%zu bytes)\n",
@@ -104,30 +104,23 @@ static int npu_fw_check(struct npu_device *ndev, const struct firmware *fw)
 			NPU_FW_NAME, hdr->format_version);
 		return -EINVAL;
 	}
-	if (hdr->header_size < sizeof(*hdr) || hdr->header_size > fw->size ||
-	    hdr->payload_size > fw->size - hdr->header_size) {
+	if (hdr->header_size != sizeof(*hdr) ||
+	    hdr->payload_size != fw->size - hdr->header_size) {
 		dev_err(dev, "firmware %s: header says %u + %u bytes, file has %zu\n",
 			NPU_FW_NAME, hdr->header_size, hdr->payload_size,
 			fw->size);
 		return -EINVAL;
 	}
 
-	{
-		struct npu_fw_header *copy __free(kfree) =
-			kmemdup(fw->data, hdr->header_size, GFP_KERNEL);
-
-		if (!copy)
-			return -ENOMEM;
-		copy->header_crc32 = 0;
-		crc = npu_crc32(copy, hdr->header_size);
-	}
-	if (crc != hdr->header_crc32) {
+	copy = *hdr;
+	copy.header_crc32 = 0;
+	if (npu_fw_crc32(0, &copy, sizeof(copy)) != hdr->header_crc32) {
 		dev_err(dev, "firmware %s: header checksum mismatch\n",
 			NPU_FW_NAME);
 		return -EINVAL;
 	}
-	crc = npu_crc32(fw->data + hdr->header_size, hdr->payload_size);
-	if (crc != hdr->payload_crc32) {
+	if (npu_fw_crc32(0, fw->data + hdr->header_size, hdr->payload_size) !=
+	    hdr->payload_crc32) {
 		dev_err(dev, "firmware %s: payload checksum mismatch\n",
 			NPU_FW_NAME);
 		return -EINVAL;
