@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Every op on the simulated NPU equals the firmware host library byte for
+ * byte: several hundred random single-op jobs (npu_host_rjob_make: random
+ * shapes, strides, paddings, zero points, multipliers, in every int8 /
+ * int16 / data-movement form the generator produces) run through the raw
+ * uapi (BO_CREATE addresses, SUBMIT with the buffer listed read-write,
+ * syncobj and BO_WAIT), and the whole job buffer afterwards (output and
+ * every input, so stray writes count too) is compared with what
+ * npu_host_rjob_expect computes on the host.  Each job's statistics
+ * (status, cycles, MACs, DRAM bytes) must equal npu_fw_estimate_stream.
+ *
+ * Cases: case k runs opcode k % 17 with seed case_seed(base, k).  A
+ * failure names the seed and opcode; reproduce one case with
+ *	ops_random --seed SEED --op OPNAME
+ * or run another series with ops_random [CASES [BASE_SEED]].
+ *
+ * vm-test: timeout=300
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "drm/npu_accel.h"
+#include "npu_cmdstream.h"
+#include "npu_fw.h"
+#include "../../firmware/host/npu_fw_host.h"
+#include "tap.h"
+
+#define DEFAULT_CASES	1700		/* 100 per opcode */
+#define DEFAULT_SEED	0x6e70752d6f7073ull
+#define BATCH		64		/* jobs per SUBMIT (the uapi maximum) */
+#define DATA_SIZE	(4u << 20)	/* job buffers of one batch */
+#define CS_SLOT		512		/* bytes of stream per job */
+#define MAX_REPORTS	20		/* "not ok" lines for single cases */
+#define WAIT_S		120
+#define GUARD		0x5a	/* between job buffers; must stay */
+
+static const uint32_t ops[] = {
+	NPU_OP_CONV_2D, NPU_OP_DEPTHWISE_CONV_2D, NPU_OP_TRANSPOSE_CONV,
+	NPU_OP_FULLY_CONNECTED, NPU_OP_ADD, NPU_OP_SUB, NPU_OP_MUL,
+	NPU_OP_AVERAGE_POOL_2D, NPU_OP_MAX_POOL_2D, NPU_OP_MEAN, NPU_OP_PAD,
+	NPU_OP_TRANSPOSE, NPU_OP_CONCAT, NPU_OP_STRIDED_SLICE, NPU_OP_COPY,
+	NPU_OP_LUT, NPU_OP_LEAKY_RELU,
+};
+#define NOPS	(sizeof(ops) / sizeof(ops[0]))
+#define NDTYPES	6
+
+struct slot {
+	struct npu_host_rjob job;
+	uint8_t *expect;	/* NULL: the host library failed */
+	uint64_t seed;
+	uint32_t off;		/* of the job buffer in the data BO */
+	uint32_t gap;		/* start of the guard bytes before @off */
+	uint8_t dtype;
+	struct npu_fw_cost est;
+	int est_ret;
+};
+
+struct set {
+	uint32_t data, cmd, stats, sync;
+	uint64_t data_va;
+	uint8_t *data_map;
+	uint8_t *cmd_map;
+	struct drm_npu_job_stats *stats_map;
+	struct slot slots[BATCH];
+	unsigned int n;
+};
+
+struct group {
+	unsigned int cases, failed;
+};
+
+struct run {
+	int fd;
+	uint64_t base_seed;
+	unsigned int ncases, next, reports, failed_cases;
+	unsigned int unchanged;	/* jobs whose expectation equals the input */
+	struct group groups[NPU_OP_COUNT][NDTYPES];
+	/* statistics */
+	unsigned int stats_checked, stats_bad;
+	char stats_first[256];
+	int verbose;
+};
+
+static uint64_t case_seed(uint64_t base, uint64_t k)	/* splitmix64 */
+{
+	uint64_t z = base + (k + 1) * 0x9e3779b97f4a7c15ull;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return z ? z : 1;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int64_t deadline_ns(int seconds)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec + seconds) * 1000000000 + ts.tv_nsec;
+}
+
+/* The first /dev/accel node whose driver is npu. */
+static int open_npu(void)
+{
+	char link[PATH_MAX], target[PATH_MAX], node[PATH_MAX] = "";
+	struct dirent *de;
+	DIR *dir = opendir("/sys/class/accel");
+	ssize_t n;
+
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "accel", 5))
+			continue;
+		snprintf(link, sizeof(link),
+			 "/sys/class/accel/%s/device/driver", de->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = 0;
+		if (strcmp(strrchr(target, '/') + 1, "npu"))
+			continue;
+		/* lowest minor first: readdir order is arbitrary */
+		if (!*node || strcmp(de->d_name, node + 11) < 0)
+			snprintf(node, sizeof(node), "/dev/accel/%s",
+				 de->d_name);
+	}
+	closedir(dir);
+	if (!*node) {
+		errno = ENODEV;
+		return -1;
+	}
+	return open(node, O_RDWR | O_CLOEXEC);
+}
+
+static int bo_create(int fd, uint64_t size, uint32_t flags, uint32_t *handle,
+		     uint64_t *va, void **map)
+{
+	struct drm_npu_bo_create c = { .size = size, .flags = flags };
+	struct drm_npu_bo_mmap_offset m = { 0 };
+	void *p;
+
+	if (drmIoctl(fd, DRM_IOCTL_NPU_BO_CREATE, &c))
+		return -errno;
+	*handle = c.handle;
+	if (va)
+		*va = c.npu_addr;
+	m.handle = c.handle;
+	if (drmIoctl(fd, DRM_IOCTL_NPU_BO_MMAP_OFFSET, &m))
+		return -errno;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	*map = p;
+	return 0;
+}
+
+static int set_init(int fd, struct set *s)
+{
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	r = bo_create(fd, DATA_SIZE, 0, &s->data, &s->data_va,
+		      (void **)&s->data_map);
+	if (!r)
+		r = bo_create(fd, BATCH * CS_SLOT, DRM_NPU_BO_DEVICE_READ_ONLY,
+			      &s->cmd, NULL, (void **)&s->cmd_map);
+	if (!r)
+		r = bo_create(fd, BATCH * sizeof(struct drm_npu_job_stats), 0,
+			      &s->stats, NULL, (void **)&s->stats_map);
+	if (!r && drmSyncobjCreate(fd, 0, &s->sync))
+		r = -errno;
+	return r;
+}
+
+static uint32_t op_by_name(const char *name)
+{
+	uint32_t op;
+
+	for (op = 0; op < NPU_OP_COUNT; op++)
+		if (!strcasecmp(name, npu_fw_op_name(op)))
+			return op;
+	op = (uint32_t)strtoul(name, NULL, 0);
+	return op && op < NPU_OP_COUNT ? op : UINT32_MAX;
+}
+
+static const char *dtype_name(unsigned int t)
+{
+	static const char *const names[NDTYPES] = {
+		"?", "int8", "int16", "int32", "int64", "uint8",
+	};
+
+	return t < NDTYPES ? names[t] : "?";
+}
+
+/* Every parameter structure starts with a tensor (input or input1):
+ * its dtype names the form of the op. */
+static uint8_t job_dtype(const struct npu_host_rjob *job)
+{
+	uint32_t w = NPU_CS_HDR_WORDS(job->cs[0]);
+	struct npu_tensor t;
+
+	if (w + 1 + sizeof(t) / 4 > job->cs_size / 4)
+		return 0;
+	memcpy(&t, &job->cs[w + 1], sizeof(t));
+	return t.dtype < NDTYPES ? t.dtype : 0;
+}
+
+static void case_fail(struct run *r, const struct slot *sl, const char *why)
+{
+	struct group *g = &r->groups[sl->job.opcode][sl->dtype];
+
+	g->failed++;
+	r->failed_cases++;
+	if (r->reports++ < MAX_REPORTS)
+		tap_fail(why, "seed %#" PRIx64 " %s %s", sl->seed,
+			 npu_fw_op_name(sl->job.opcode), dtype_name(sl->dtype));
+	else if (r->reports == MAX_REPORTS + 1)
+		tap_diag("further failing cases are only counted");
+}
+
+/* Generates the next cases into @s: buffers, streams, expectations. */
+static void fill(struct run *r, struct set *s)
+{
+	uint32_t off = 0;
+
+	s->n = 0;
+	while (s->n < BATCH && r->next < r->ncases) {
+		struct slot *sl = &s->slots[s->n];
+		uint32_t op = ops[r->next % NOPS];
+		uint64_t seed = case_seed(r->base_seed, r->next), sd = seed;
+		int ret;
+
+		memset(sl, 0, sizeof(*sl));
+		sl->seed = seed;
+		/* Buffers start anywhere 8-byte aligned in a page, so operands
+		 * straddle pages at every offset. */
+		sl->gap = off;
+		off += (uint32_t)(seed >> 40) % 512 * 8;
+		ret = npu_host_rjob_make(&sd, op, s->data_va + off, &sl->job);
+		if (ret) {
+			sl->job.opcode = op;
+			r->groups[op][0].cases++;
+			case_fail(r, sl, "npu_host_rjob_make failed");
+			r->next++;
+			continue;
+		}
+		if (off + sl->job.mem_size > DATA_SIZE ||
+		    sl->job.cs_size > CS_SLOT) {
+			npu_host_rjob_free(&sl->job);
+			if (s->n)
+				break;	/* first of the next batch */
+			sl->job.opcode = op;
+			r->groups[op][0].cases++;
+			case_fail(r, sl, "job larger than the test's buffers");
+			r->next++;
+			continue;
+		}
+		sl->off = off;
+		sl->dtype = job_dtype(&sl->job);
+		memset(s->data_map + sl->gap, GUARD, off - sl->gap);
+		memcpy(s->data_map + off, sl->job.mem, sl->job.mem_size);
+		memcpy(s->cmd_map + s->n * CS_SLOT, sl->job.cs,
+		       sl->job.cs_size);
+		memset(&s->stats_map[s->n], 0xa5, sizeof(s->stats_map[0]));
+		sl->expect = malloc(sl->job.mem_size);
+		if (sl->expect && npu_host_rjob_expect(&sl->job,
+						       s->data_va + off,
+						       sl->expect)) {
+			free(sl->expect);
+			sl->expect = NULL;
+		}
+		sl->est_ret = npu_fw_estimate_stream(NULL, sl->job.cs,
+						     sl->job.cs_size, &sl->est);
+		off += sl->job.mem_size;
+		s->n++;
+		r->next++;
+	}
+}
+
+static int submit(struct run *r, struct set *s)
+{
+	struct drm_npu_bo_ref ref = {
+		.handle = s->data,
+		.flags = DRM_NPU_BO_REF_READ | DRM_NPU_BO_REF_WRITE,
+	};
+	struct drm_npu_job jobs[BATCH];
+	struct drm_npu_submit sub = {
+		.jobs = (uintptr_t)jobs, .job_count = s->n,
+		.job_stride = sizeof(jobs[0]),
+		.priority = DRM_NPU_PRIORITY_NORMAL,
+	};
+	unsigned int i;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (i = 0; i < s->n; i++) {
+		jobs[i].cmd_bo = s->cmd;
+		jobs[i].cmd_offset = i * CS_SLOT;
+		jobs[i].cmd_size = s->slots[i].job.cs_size;
+		jobs[i].bo_refs = (uintptr_t)&ref;
+		jobs[i].bo_ref_count = 1;
+		jobs[i].stats_bo = s->stats;
+		jobs[i].stats_offset = i * sizeof(struct drm_npu_job_stats);
+	}
+	/* Jobs of one file run in order: the last one's fence ends all. */
+	jobs[s->n - 1].out_sync = s->sync;
+	drmSyncobjReset(r->fd, &s->sync, 1);
+	return drmIoctl(r->fd, DRM_IOCTL_NPU_SUBMIT, &sub) ? -errno : 0;
+}
+
+static void check_stats(struct run *r, const struct slot *sl,
+			const struct drm_npu_job_stats *st)
+{
+	char buf[256];
+
+	if (sl->est_ret) {
+		snprintf(buf, sizeof(buf), "npu_fw_estimate_stream: %d",
+			 sl->est_ret);
+	} else if (st->cycles != sl->est.cycles || st->macs != sl->est.macs ||
+		   st->dram_read_bytes != sl->est.dram_read_bytes ||
+		   st->dram_write_bytes != sl->est.dram_write_bytes) {
+		snprintf(buf, sizeof(buf),
+			 "seed %#" PRIx64 " %s: cycles %llu/%llu macs %llu/%llu read %llu/%llu write %llu/%llu (device/model)",
+			 sl->seed, npu_fw_op_name(sl->job.opcode),
+			 (unsigned long long)st->cycles,
+			 (unsigned long long)sl->est.cycles,
+			 (unsigned long long)st->macs,
+			 (unsigned long long)sl->est.macs,
+			 (unsigned long long)st->dram_read_bytes,
+			 (unsigned long long)sl->est.dram_read_bytes,
+			 (unsigned long long)st->dram_write_bytes,
+			 (unsigned long long)sl->est.dram_write_bytes);
+	} else if (!st->exec_ns) {
+		snprintf(buf, sizeof(buf), "seed %#" PRIx64 " %s: exec_ns 0",
+			 sl->seed, npu_fw_op_name(sl->job.opcode));
+	} else {
+		r->stats_checked++;
+		return;
+	}
+	r->stats_checked++;
+	if (!r->stats_bad++)
+		snprintf(r->stats_first, sizeof(r->stats_first), "%s", buf);
+}
+
+/* Compares one finished job with the host library. */
+static void check_case(struct run *r, struct set *s, unsigned int i)
+{
+	struct slot *sl = &s->slots[i];
+	const struct drm_npu_job_stats *st = &s->stats_map[i];
+	const uint8_t *got = s->data_map + sl->off;
+	char why[256];
+	uint32_t k;
+
+	r->groups[sl->job.opcode][sl->dtype].cases++;
+	if (!sl->expect) {
+		case_fail(r, sl, "npu_host_rjob_expect failed on the host");
+		return;
+	}
+	if (st->status) {
+		snprintf(why, sizeof(why), "job status %d", st->status);
+		case_fail(r, sl, why);
+		return;
+	}
+	check_stats(r, sl, st);
+	for (k = sl->gap; k < sl->off; k++) {
+		if (s->data_map[k] != GUARD) {
+			snprintf(why, sizeof(why),
+				 "guard byte %u before the buffer written: %#04x",
+				 sl->off - k, s->data_map[k]);
+			case_fail(r, sl, why);
+			return;
+		}
+	}
+	for (k = 0; k < sl->job.mem_size; k++)
+		if (got[k] != sl->expect[k])
+			break;
+	if (k == sl->job.mem_size) {
+		if (!memcmp(sl->expect, sl->job.mem, sl->job.mem_size))
+			r->unchanged++;
+		if (r->verbose)
+			tap_diag("seed %#" PRIx64 " %s %s: %u bytes equal",
+				 sl->seed, npu_fw_op_name(sl->job.opcode),
+				 dtype_name(sl->dtype), sl->job.mem_size);
+		return;
+	}
+	if (k >= sl->job.out_offset &&
+	    k < sl->job.out_offset + sl->job.out_size)
+		snprintf(why, sizeof(why),
+			 "output byte %u of %u differs: device %#04x, host %#04x",
+			 k - sl->job.out_offset, sl->job.out_size, got[k],
+			 sl->expect[k]);
+	else
+		snprintf(why, sizeof(why),
+			 "buffer byte %u outside the output [%u, +%u) differs: device %#04x, host %#04x",
+			 k, sl->job.out_offset, sl->job.out_size, got[k],
+			 sl->expect[k]);
+	case_fail(r, sl, why);
+}
+
+static void set_release(struct set *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->slots[i].expect);
+		npu_host_rjob_free(&s->slots[i].job);
+	}
+	s->n = 0;
+}
+
+/* Waits for the batch, then compares every job of it. */
+static void finish(struct run *r, struct set *s, int submit_ret)
+{
+	struct drm_npu_bo_wait w = { .handle = s->data };
+	char why[128];
+	unsigned int i;
+	int ret = submit_ret;
+
+	if (!ret && drmSyncobjWait(r->fd, &s->sync, 1, deadline_ns(WAIT_S), 0,
+				   NULL))
+		ret = -errno;
+	/* The data BO is idle once the last job's fence signalled. */
+	if (!ret && drmIoctl(r->fd, DRM_IOCTL_NPU_BO_WAIT, &w))
+		ret = -errno;
+	for (i = 0; i < s->n; i++) {
+		if (ret) {
+			r->groups[s->slots[i].job.opcode][s->slots[i].dtype].cases++;
+			snprintf(why, sizeof(why), "%s: %s",
+				 submit_ret ? "SUBMIT" : "wait", strerror(-ret));
+			case_fail(r, &s->slots[i], why);
+		} else {
+			check_case(r, s, i);
+		}
+	}
+	set_release(s);
+}
+
+static int is_listed(uint32_t op)
+{
+	unsigned int i;
+
+	for (i = 0; i < NOPS; i++)
+		if (ops[i] == op)
+			return 1;
+	return 0;
+}
+
+/* Does each op's form have cases?  (int8 and int16 for the arithmetic
+ * ops, the four element sizes for data movement, int8 COPY.) */
+static unsigned int expected_forms(uint32_t op)
+{
+	const unsigned int s8 = 1u << NPU_DTYPE_INT8, s16 = 1u << NPU_DTYPE_INT16;
+
+	switch (op) {
+	case NPU_OP_PAD:
+	case NPU_OP_TRANSPOSE:
+	case NPU_OP_CONCAT:
+	case NPU_OP_STRIDED_SLICE:
+		return s8 | s16 | 1u << NPU_DTYPE_INT32 | 1u << NPU_DTYPE_UINT8;
+	case NPU_OP_COPY:
+		return s8;
+	default:
+		return s8 | s16;
+	}
+}
+
+static int run_one(int fd, uint64_t seed, uint32_t op)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	struct set *s = calloc(1, sizeof(*s));
+	const struct slot *sl;
+	int ret;
+
+	if (!r || !s)
+		tap_bail("out of memory");
+	r->fd = fd;
+	r->verbose = 1;
+	ret = set_init(fd, s);
+	if (ret)
+		tap_bail("buffers: %s", strerror(-ret));
+	/* case_seed() is not invertible: build the slot by hand */
+	s->slots[0].seed = seed;
+	if (npu_host_rjob_make(&(uint64_t){ seed }, op, s->data_va,
+			       &s->slots[0].job))
+		tap_bail("npu_host_rjob_make(%#" PRIx64 ", %s) failed", seed,
+			 npu_fw_op_name(op));
+	sl = &s->slots[0];
+	s->slots[0].dtype = job_dtype(&sl->job);
+	tap_diag("seed %#" PRIx64 " %s %s: buffer %u bytes at %#" PRIx64
+		 ", output [%u, +%u), stream %u bytes", seed,
+		 npu_fw_op_name(op), dtype_name(sl->dtype), sl->job.mem_size,
+		 s->data_va, sl->job.out_offset, sl->job.out_size,
+		 sl->job.cs_size);
+	memcpy(s->data_map, sl->job.mem, sl->job.mem_size);
+	memcpy(s->cmd_map, sl->job.cs, sl->job.cs_size);
+	memset(s->stats_map, 0xa5, sizeof(s->stats_map[0]));
+	s->slots[0].expect = malloc(sl->job.mem_size);
+	if (npu_host_rjob_expect(&sl->job, s->data_va, s->slots[0].expect)) {
+		free(s->slots[0].expect);
+		s->slots[0].expect = NULL;
+	}
+	s->slots[0].est_ret = npu_fw_estimate_stream(NULL, sl->job.cs,
+						     sl->job.cs_size,
+						     &s->slots[0].est);
+	s->n = 1;
+	finish(r, s, submit(r, s));
+	tap_ok(!r->failed_cases, "seed %#" PRIx64 " %s equals the host library",
+	       seed, npu_fw_op_name(op));
+	tap_ok(!r->stats_bad, "job statistics equal the cycle model%s%s",
+	       r->stats_bad ? ": " : "", r->stats_first);
+	free(s);
+	free(r);
+	return tap_finish();
+}
+
+int main(int argc, char **argv)
+{
+	struct run *r;
+	struct set *sets;
+	struct set *cur, *nxt;
+	unsigned int op, t, total = 0;
+	double t0;
+	int fd, ret, sret;
+
+	fd = open_npu();
+	if (fd < 0) {
+		tap_skip(strerror(errno), "no npu accel device");
+		return tap_finish();
+	}
+	if (argc == 5 && !strcmp(argv[1], "--seed") && !strcmp(argv[3], "--op")) {
+		uint32_t o = op_by_name(argv[4]);
+
+		if (o == UINT32_MAX)
+			tap_bail("unknown op %s", argv[4]);
+		return run_one(fd, strtoull(argv[2], NULL, 0), o);
+	}
+	if (argc > 3 || (argc > 1 && argv[1][0] == '-')) {
+		fprintf(stderr, "usage: %s [CASES [BASE_SEED]]\n"
+			"       %s --seed SEED --op OPNAME\n", argv[0], argv[0]);
+		return 2;
+	}
+
+	r = calloc(1, sizeof(*r));
+	sets = calloc(2, sizeof(*sets));
+	if (!r || !sets)
+		tap_bail("out of memory");
+	r->fd = fd;
+	r->ncases = argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 0) :
+		    DEFAULT_CASES;
+	r->base_seed = argc > 2 ? strtoull(argv[2], NULL, 0) : DEFAULT_SEED;
+	for (t = 0; t < 2; t++) {
+		ret = set_init(fd, &sets[t]);
+		if (ret)
+			tap_bail("buffers: %s", strerror(-ret));
+	}
+	tap_diag("%u cases, base seed %#" PRIx64 ", up to %d jobs per SUBMIT",
+		 r->ncases, r->base_seed, BATCH);
+
+	/* Two sets of buffers: the host prepares (and computes the
+	 * expectation of) one batch while the device runs the other. */
+	t0 = now_s();
+	cur = &sets[0];
+	nxt = &sets[1];
+	fill(r, cur);
+	sret = cur->n ? submit(r, cur) : 0;
+	while (cur->n) {
+		int nret;
+
+		fill(r, nxt);
+		nret = nxt->n ? submit(r, nxt) : 0;
+		finish(r, cur, sret);
+		sret = nret;
+		cur = nxt;
+		nxt = cur == &sets[0] ? &sets[1] : &sets[0];
+	}
+
+	for (op = 0; op < NPU_OP_COUNT; op++) {
+		for (t = 0; t < NDTYPES; t++) {
+			struct group *g = &r->groups[op][t];
+
+			total += g->cases;
+			if (!g->cases && !(r->ncases >= DEFAULT_CASES &&
+					   is_listed(op) &&
+					   expected_forms(op) & 1u << t))
+				continue;
+			if (!g->cases)
+				tap_fail("no case generated", "%s %s",
+					 npu_fw_op_name(op), dtype_name(t));
+			else if (g->failed)
+				tap_fail("differs from the host library",
+					 "%s %s: %u of %u cases",
+					 npu_fw_op_name(op), dtype_name(t),
+					 g->failed, g->cases);
+			else
+				tap_ok(true, "%s %s: %u cases equal the host library",
+				       npu_fw_op_name(op), dtype_name(t),
+				       g->cases);
+		}
+	}
+	/* All-zero outputs would pass even if the device did nothing. */
+	tap_ok(r->unchanged * 20 < total,
+	       "%u of %u jobs leave their buffer as it was (expected few)",
+	       r->unchanged, total);
+	tap_ok(r->stats_checked > 0 && !r->stats_bad,
+	       "job statistics equal npu_fw_estimate_stream in %u of %u jobs%s%s",
+	       r->stats_checked - r->stats_bad, r->stats_checked,
+	       r->stats_bad ? ": first: " : "", r->stats_first);
+	tap_diag("%u cases (%u failed) in %.1f s", total, r->failed_cases,
+		 now_s() - t0);
+	free(sets);
+	free(r);
+	close(fd);
+	return tap_finish();
+}
