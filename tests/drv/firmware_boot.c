@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Firmware images whose framing is intact (so the driver hands them to the
+ * device) but which the device's boot check refuses: probe fails with the
+ * device's boot status in words, no accel node appears, and the good image
+ * binds again.  (Framing damage is tests/drv/firmware.sh.)
+ *
+ * vm-test: reload
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/drv_util.h"
+#include "npu_regs.h"
+#include "tap.h"
+
+#define FW	"/lib/firmware/npu/npu-fw.bin"
+#define DRV	"/sys/bus/platform/drivers/npu"
+
+static uint32_t crc32_ieee(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	uint32_t c = 0xffffffffu;
+
+	while (len--) {
+		c ^= *p++;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
+	}
+	return ~c;
+}
+
+static unsigned char *read_file(const char *path, size_t *len)
+{
+	unsigned char *buf;
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0) {
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	rewind(f);
+	buf = malloc(n);
+	if (buf && fread(buf, 1, n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+static int write_file(const char *path, const void *buf, size_t len)
+{
+	FILE *f;
+	int ok;
+
+	unlink(path);		/* may be a symlink into the build tree */
+	f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	ok = fwrite(buf, 1, len, f) == len;
+	return fclose(f) || !ok ? -1 : 0;
+}
+
+static void reseal(unsigned char *img, size_t len)
+{
+	struct npu_fw_header h;
+
+	memcpy(&h, img, sizeof(h));
+	h.payload_crc32 = crc32_ieee(img + sizeof(h), len - sizeof(h));
+	h.header_crc32 = 0;
+	h.header_crc32 = crc32_ieee(&h, sizeof(h));
+	memcpy(img, &h, sizeof(h));
+}
+
+static int kmsg_has(const char *what)
+{
+	char line[512];
+	int found = 0;
+	FILE *p = popen("dmesg | tail -n 20", "r");
+
+	while (p && fgets(line, sizeof(line), p))
+		found |= strstr(line, what) != NULL;
+	if (p)
+		pclose(p);
+	return found;
+}
+
+static int accel_nodes(void)
+{
+	glob_t g;
+	int n = 0;
+
+	if (!glob("/dev/accel/accel*", 0, NULL, &g))
+		n = g.gl_pathc;
+	globfree(&g);
+	return n;
+}
+
+int main(void)
+{
+	char node[PATH_MAX], pdev[256];
+	struct npu_fw_header h;
+	unsigned char *orig, *img;
+	size_t len;
+
+	if (drv_find(node, sizeof(node), pdev, sizeof(pdev)))
+		tap_bail("no NPU device");
+	orig = read_file(FW, &len);
+	if (!orig || len < sizeof(h))
+		tap_bail("cannot read %s", FW);
+	img = malloc(len);
+	tap_expect_success(drv_sysfs_write(DRV "/unbind", pdev), 0,
+			   "unbind %s", pdev);
+
+	/* A command-stream version the device does not execute. */
+	memcpy(img, orig, len);
+	memcpy(&h, img, sizeof(h));
+	h.cmdstream_version += 100;
+	memcpy(img, &h, sizeof(h));
+	reseal(img, len);
+	write_file(FW, img, len);
+	tap_ok(drv_sysfs_write(DRV "/bind", pdev) != 0,
+	       "image for another stream version: probe fails");
+	tap_ok(kmsg_has("firmware boot failed: unsupported version"),
+	       "kernel says \"firmware boot failed: unsupported version\"");
+	tap_ok(accel_nodes() == 0, "no accel node");
+
+	/* Payload structure damaged (CRCs made to match). */
+	memcpy(img, orig, len);
+	memset(img + sizeof(h), 0xee, len - sizeof(h));
+	reseal(img, len);
+	write_file(FW, img, len);
+	tap_ok(drv_sysfs_write(DRV "/bind", pdev) != 0,
+	       "garbage payload with valid checksums: probe fails");
+	tap_ok(kmsg_has("firmware boot failed"), "kernel says why");
+	tap_ok(accel_nodes() == 0, "no accel node");
+
+	write_file(FW, orig, len);
+	tap_expect_success(drv_sysfs_write(DRV "/bind", pdev), 0,
+			   "good image binds again");
+	tap_ok(accel_nodes() == 1, "accel node is back");
+	free(img);
+	free(orig);
+	return tap_finish();
+}
