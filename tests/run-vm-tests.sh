@@ -127,13 +127,17 @@ EOF
 		loadarg=--no-load
 	fi
 	# shellcheck disable=SC2086
-	boot --timeout "$vm_timeout" $loadarg -- tests/run-vm-tests.sh $dirargs $shared
+	# (vm/env is named so that an empty selection does not mean "all".)
+	boot --timeout "$vm_timeout" $loadarg -- tests/run-vm-tests.sh $dirargs vm/env $shared
 	for id in $boots; do
 		path=$(echo "$list" | awk -v id="$id" '$1 == id { print $2 }')
-		opts=$(tags "$id" "$path" | sed 's/\bboot\b//; s/\btimeout=[0-9]*//')
+		tg=$(tags "$id" "$path")
+		to=$(echo "$tg" | sed -n 's/.*timeout=\([0-9]*\).*/\1/p')
+		opts=$(echo "$tg" | sed 's/\bboot\b//; s/\btimeout=[0-9]*//')
 		echo "# own VM boot for $id:$opts"
 		# shellcheck disable=SC2086
-		boot $opts -- tests/run-vm-tests.sh $dirargs "$id"
+		boot --timeout $((${to:-$DEFAULT_TIMEOUT} + 300)) $loadarg $opts -- \
+			tests/run-vm-tests.sh $dirargs vm/env "$id"
 	done
 	echo "# total over $((1 + $(echo $boots | wc -w))) VM boot(s): $skipped skipped"
 	echo "$passed passed, $failed failed"
