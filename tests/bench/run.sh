@@ -1,5 +1,6 @@
 #!/bin/sh
-# make bench: every build/tests/bench/* program, in one VM boot.
+# make bench: every build/tests/bench/* program and tests/bench/*.sh script,
+# in one VM boot.
 # On the host this boots the VM (tests/vm/run) and runs itself inside.
 cd "$(dirname "$0")/../.." || exit 2
 if [ "${NPU_VM:-0}" != 1 ]; then
@@ -11,6 +12,12 @@ for b in build/tests/bench/*; do
 	found=1
 	echo "== ${b##*/}"
 	"$b" "$@" || status=1
+done
+for b in tests/bench/*.sh; do
+	[ "$b" = tests/bench/run.sh ] && continue
+	found=1
+	echo "== $(basename "$b" .sh)"
+	sh "$b" || status=1
 done
 [ $found = 1 ] || { echo "bench: nothing built in build/tests/bench" >&2; exit 1; }
 exit $status
