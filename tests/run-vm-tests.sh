@@ -115,10 +115,11 @@ EOF
 		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${sk:-0}))
 	}
 
-	# Enough for every test's own timeout; a hang normally ends sooner
-	# through the guest's hung-task panic.
-	vm_timeout=${VM_TIMEOUT:-$((600 + nshared * 120))}
-	[ "$vm_timeout" -gt 1800 ] && vm_timeout=1800
+	# The whole suite takes a few minutes; a hang normally ends much
+	# sooner through the guest's hung-task or soft-lockup panic, this is
+	# for the rest (a hard lockup), and keeps make check under 30 minutes.
+	vm_timeout=${VM_TIMEOUT:-$((600 + nshared * 20))}
+	[ "$vm_timeout" -gt 1200 ] && vm_timeout=1200
 	dirargs=
 	for d in $dirs; do dirargs="$dirargs --dir $d"; done
 	loadarg=
