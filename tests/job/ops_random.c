@@ -1,17 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
  * Every op on the simulated NPU equals the firmware host library byte for
- * byte: several hundred random single-op jobs (npu_host_rjob_make: random
- * shapes, strides, paddings, zero points, multipliers, in every int8 /
- * int16 / data-movement form the generator produces) run through the raw
- * uapi (BO_CREATE addresses, SUBMIT with the buffer listed read-write,
- * syncobj and BO_WAIT), and the whole job buffer afterwards (output and
- * every input, so stray writes count too) is compared with what
- * npu_host_rjob_expect computes on the host.  Each job's statistics
- * (status, cycles, MACs, DRAM bytes) must equal npu_fw_estimate_stream.
+ * byte, through the raw uapi (BO_CREATE addresses, SUBMIT listing every
+ * buffer with its usage, syncobj and BO_WAIT):
  *
- * Cases: case k runs opcode k % 17 with seed case_seed(base, k).  A
- * failure names the seed and opcode; reproduce one case with
+ * - 1,700 random single-op jobs (npu_host_rjob_make: random shapes,
+ *   strides, dilations, paddings, zero points, multipliers and shifts, per
+ *   tensor and per channel, in every int8 / 16x8 / data-movement form),
+ *   64 per SUBMIT, each job buffer at a random 8-byte offset in a page with
+ *   guard bytes before it.  The whole buffer afterwards (output, inputs,
+ *   guard) must equal what npu_host_rjob_expect computes on the host.
+ * - 8 jobs of 17 commands each (one of every opcode), their buffers
+ *   spread over two BOs: a long stream through the command processor.
+ * - 18 large-operand jobs (megabyte tensors, 1 MiB of weights, a 3 MiB
+ *   copy) with inputs in a device-read-only BO and the output in another,
+ *   against npu_fw_run on the host over the same address ranges.
+ *
+ * Every job's statistics (status, cycles, MACs, DRAM bytes read and
+ * written) must equal npu_fw_estimate_stream for its stream.
+ *
+ * Random case k runs opcode k % 17 with seed case_seed(base, k).  A failure
+ * names the seed and opcode; reproduce one case with
  *	ops_random --seed SEED --op OPNAME
  * or run another series with ops_random [CASES [BASE_SEED]].
  *
@@ -364,13 +373,47 @@ static void check_stats(struct run *r, const struct slot *sl,
 }
 
 /* Compares one finished job with the host library. */
+/* 0 when the job buffer, and the guard bytes before it, hold what the
+ * host computed; otherwise -1 with the first difference in @why. */
+static int compare_slot(const struct slot *sl, const uint8_t *data_map,
+			char *why, size_t len)
+{
+	const uint8_t *got = data_map + sl->off;
+	uint32_t k;
+
+	for (k = sl->gap; k < sl->off; k++) {
+		if (data_map[k] != GUARD) {
+			snprintf(why, len,
+				 "guard byte %u before the buffer written: %#04x",
+				 sl->off - k, data_map[k]);
+			return -1;
+		}
+	}
+	for (k = 0; k < sl->job.mem_size; k++)
+		if (got[k] != sl->expect[k])
+			break;
+	if (k == sl->job.mem_size)
+		return 0;
+	if (k >= sl->job.out_offset &&
+	    k < sl->job.out_offset + sl->job.out_size)
+		snprintf(why, len,
+			 "output byte %u of %u differs: device %#04x, host %#04x",
+			 k - sl->job.out_offset, sl->job.out_size, got[k],
+			 sl->expect[k]);
+	else
+		snprintf(why, len,
+			 "buffer byte %u outside the output [%u, +%u) differs: device %#04x, host %#04x",
+			 k, sl->job.out_offset, sl->job.out_size, got[k],
+			 sl->expect[k]);
+	return -1;
+}
+
+/* Compares one finished job with the host library. */
 static void check_case(struct run *r, struct set *s, unsigned int i)
 {
 	struct slot *sl = &s->slots[i];
 	const struct drm_npu_job_stats *st = &s->stats_map[i];
-	const uint8_t *got = s->data_map + sl->off;
 	char why[256];
-	uint32_t k;
 
 	r->groups[sl->job.opcode][sl->dtype].cases++;
 	if (!sl->expect) {
@@ -383,39 +426,16 @@ static void check_case(struct run *r, struct set *s, unsigned int i)
 		return;
 	}
 	check_stats(r, sl, st);
-	for (k = sl->gap; k < sl->off; k++) {
-		if (s->data_map[k] != GUARD) {
-			snprintf(why, sizeof(why),
-				 "guard byte %u before the buffer written: %#04x",
-				 sl->off - k, s->data_map[k]);
-			case_fail(r, sl, why);
-			return;
-		}
-	}
-	for (k = 0; k < sl->job.mem_size; k++)
-		if (got[k] != sl->expect[k])
-			break;
-	if (k == sl->job.mem_size) {
-		if (!memcmp(sl->expect, sl->job.mem, sl->job.mem_size))
-			r->unchanged++;
-		if (r->verbose)
-			tap_diag("seed %#" PRIx64 " %s %s: %u bytes equal",
-				 sl->seed, npu_fw_op_name(sl->job.opcode),
-				 dtype_name(sl->dtype), sl->job.mem_size);
+	if (compare_slot(sl, s->data_map, why, sizeof(why))) {
+		case_fail(r, sl, why);
 		return;
 	}
-	if (k >= sl->job.out_offset &&
-	    k < sl->job.out_offset + sl->job.out_size)
-		snprintf(why, sizeof(why),
-			 "output byte %u of %u differs: device %#04x, host %#04x",
-			 k - sl->job.out_offset, sl->job.out_size, got[k],
-			 sl->expect[k]);
-	else
-		snprintf(why, sizeof(why),
-			 "buffer byte %u outside the output [%u, +%u) differs: device %#04x, host %#04x",
-			 k, sl->job.out_offset, sl->job.out_size, got[k],
-			 sl->expect[k]);
-	case_fail(r, sl, why);
+	if (!memcmp(sl->expect, sl->job.mem, sl->job.mem_size))
+		r->unchanged++;
+	if (r->verbose)
+		tap_diag("seed %#" PRIx64 " %s %s: %u bytes equal", sl->seed,
+			 npu_fw_op_name(sl->job.opcode), dtype_name(sl->dtype),
+			 sl->job.mem_size);
 }
 
 static void set_release(struct set *s)
@@ -532,6 +552,202 @@ static int run_one(int fd, uint64_t seed, uint32_t op)
 	free(s);
 	free(r);
 	return tap_finish();
+}
+
+/* ------------------------------------------------------------------------
+ * Multi-command jobs: one random command of every opcode in each stream,
+ * their buffers alternating between two BOs the job lists, so the command
+ * processor runs a long stream over several buffers.  The commands touch
+ * disjoint buffers, so each expectation is its own single-op run.
+ */
+#define MULTI_JOBS	8
+#define MULTI_DATA	(4u << 20)
+#define MULTI_CS	8192
+
+struct multi {
+	uint32_t data[2], cmd, stats, sync;
+	uint64_t data_va[2];
+	uint8_t *data_map[2], *cmd_map;
+	struct drm_npu_job_stats *stats_map;
+	struct slot slots[MULTI_JOBS * NOPS];
+	uint8_t bo_of[MULTI_JOBS * NOPS];
+	uint32_t cs_size[MULTI_JOBS];
+	struct npu_fw_cost est[MULTI_JOBS];
+	unsigned int n, first[MULTI_JOBS + 1];
+};
+
+static void run_multi(struct run *r)
+{
+	struct multi *m = calloc(1, sizeof(*m));
+	struct drm_npu_bo_ref refs[2];
+	struct drm_npu_job jobs[MULTI_JOBS];
+	struct drm_npu_submit sub = {
+		.jobs = (uintptr_t)jobs, .job_count = MULTI_JOBS,
+		.job_stride = sizeof(jobs[0]),
+		.priority = DRM_NPU_PRIORITY_NORMAL,
+	};
+	uint32_t off[2] = { 0, 0 };
+	unsigned int j, o, i, bad = 0, commands = 0;
+	char why[256] = "";
+	int ret = 0;
+
+	if (!m)
+		tap_bail("out of memory");
+	for (i = 0; i < 2 && !ret; i++)
+		ret = bo_create(r->fd, MULTI_DATA, 0, &m->data[i],
+				&m->data_va[i], (void **)&m->data_map[i]);
+	if (!ret)
+		ret = bo_create(r->fd, MULTI_JOBS * MULTI_CS,
+				DRM_NPU_BO_DEVICE_READ_ONLY, &m->cmd, NULL,
+				(void **)&m->cmd_map);
+	if (!ret)
+		ret = bo_create(r->fd, 4096, 0, &m->stats, NULL,
+				(void **)&m->stats_map);
+	if (!ret && drmSyncobjCreate(r->fd, 0, &m->sync))
+		ret = -errno;
+	if (ret) {
+		tap_fail(strerror(-ret), "multi-command jobs: buffers");
+		free(m);
+		return;
+	}
+	for (i = 0; i < 2; i++)
+		refs[i] = (struct drm_npu_bo_ref){
+			.handle = m->data[i],
+			.flags = DRM_NPU_BO_REF_READ | DRM_NPU_BO_REF_WRITE,
+		};
+
+	memset(jobs, 0, sizeof(jobs));
+	for (j = 0; j < MULTI_JOBS; j++) {
+		uint32_t *cs = (uint32_t *)(m->cmd_map + j * MULTI_CS);
+		uint32_t words = 0;
+
+		m->first[j] = m->n;
+		for (o = 0; o < NOPS; o++) {
+			struct slot *sl = &m->slots[m->n];
+			unsigned int b = (j + o) % 2;
+			uint64_t k = 1000000 + j * NOPS + o;
+			uint64_t sd;
+			uint32_t hw, body;
+
+			memset(sl, 0, sizeof(*sl));
+			sl->seed = case_seed(r->base_seed, k);
+			sd = sl->seed;
+			sl->gap = off[b];
+			off[b] += (uint32_t)(sl->seed >> 40) % 512 * 8;
+			if (npu_host_rjob_make(&sd, ops[o], m->data_va[b] + off[b],
+					       &sl->job)) {
+				snprintf(why, sizeof(why),
+					 "npu_host_rjob_make(%#" PRIx64 ", %s) failed",
+					 sl->seed, npu_fw_op_name(ops[o]));
+				goto out;
+			}
+			hw = NPU_CS_HDR_WORDS(sl->job.cs[0]);
+			body = sl->job.cs_size / 4 - hw;
+			if (off[b] + sl->job.mem_size > MULTI_DATA ||
+			    (words + hw + body) * 4 > MULTI_CS) {
+				npu_host_rjob_free(&sl->job);
+				break;	/* this job is full */
+			}
+			sl->off = off[b];
+			sl->dtype = job_dtype(&sl->job);
+			m->bo_of[m->n] = (uint8_t)b;
+			memset(m->data_map[b] + sl->gap, GUARD, sl->off - sl->gap);
+			memcpy(m->data_map[b] + sl->off, sl->job.mem,
+			       sl->job.mem_size);
+			sl->expect = malloc(sl->job.mem_size);
+			if (!sl->expect ||
+			    npu_host_rjob_expect(&sl->job, m->data_va[b] + sl->off,
+						 sl->expect)) {
+				snprintf(why, sizeof(why),
+					 "npu_host_rjob_expect(%#" PRIx64 ", %s) failed",
+					 sl->seed, npu_fw_op_name(ops[o]));
+				m->n++;
+				goto out;
+			}
+			/* one STREAM command, then every op's command */
+			if (!words) {
+				memcpy(cs, sl->job.cs, hw * 4);
+				words = hw;
+			}
+			memcpy(cs + words, sl->job.cs + hw, body * 4);
+			words += body;
+			off[b] += sl->job.mem_size;
+			m->n++;
+		}
+		m->cs_size[j] = words * 4;
+		if (npu_fw_estimate_stream(NULL, cs, words * 4, &m->est[j])) {
+			snprintf(why, sizeof(why), "job %u: stream invalid", j);
+			goto out;
+		}
+		memset(&m->stats_map[j], 0xa5, sizeof(m->stats_map[j]));
+		jobs[j].cmd_bo = m->cmd;
+		jobs[j].cmd_offset = j * MULTI_CS;
+		jobs[j].cmd_size = words * 4;
+		jobs[j].bo_refs = (uintptr_t)refs;
+		jobs[j].bo_ref_count = 2;
+		jobs[j].stats_bo = m->stats;
+		jobs[j].stats_offset = j * sizeof(struct drm_npu_job_stats);
+	}
+	m->first[MULTI_JOBS] = m->n;
+	jobs[MULTI_JOBS - 1].out_sync = m->sync;
+
+	if (drmIoctl(r->fd, DRM_IOCTL_NPU_SUBMIT, &sub)) {
+		snprintf(why, sizeof(why), "SUBMIT: %s", strerror(errno));
+		goto out;
+	}
+	if (drmSyncobjWait(r->fd, &m->sync, 1, deadline_ns(WAIT_S), 0, NULL)) {
+		snprintf(why, sizeof(why), "wait: %s", strerror(errno));
+		goto out;
+	}
+	for (j = 0; j < MULTI_JOBS; j++) {
+		const struct drm_npu_job_stats *st = &m->stats_map[j];
+
+		if (st->status) {
+			snprintf(why, sizeof(why), "job %u: status %d", j,
+				 st->status);
+			goto out;
+		}
+		if (st->cycles != m->est[j].cycles ||
+		    st->macs != m->est[j].macs ||
+		    st->dram_read_bytes != m->est[j].dram_read_bytes ||
+		    st->dram_write_bytes != m->est[j].dram_write_bytes) {
+			snprintf(why, sizeof(why),
+				 "job %u: statistics: cycles %llu/%llu macs %llu/%llu (device/model)",
+				 j, (unsigned long long)st->cycles,
+				 (unsigned long long)m->est[j].cycles,
+				 (unsigned long long)st->macs,
+				 (unsigned long long)m->est[j].macs);
+			goto out;
+		}
+		for (i = m->first[j]; i < m->first[j + 1]; i++) {
+			char cwhy[200];
+
+			commands++;
+			if (compare_slot(&m->slots[i], m->data_map[m->bo_of[i]],
+					 cwhy, sizeof(cwhy))) {
+				snprintf(why, sizeof(why), "job %u command %u: %s",
+					 j, i - m->first[j] + 1, cwhy);
+				r->groups[m->slots[i].job.opcode][m->slots[i].dtype].cases++;
+				case_fail(r, &m->slots[i], why);
+				bad++;
+			}
+		}
+	}
+	if (bad)
+		snprintf(why, sizeof(why), "%u commands differ", bad);
+out:
+	if (*why)
+		tap_fail(why, "multi-command jobs (%u jobs, %u commands)",
+			 MULTI_JOBS, m->n);
+	else
+		tap_ok(commands == m->n && m->n >= MULTI_JOBS * 2,
+		       "%u multi-command jobs, %u commands over two buffers: equal the host library",
+		       MULTI_JOBS, commands);
+	for (i = 0; i < m->n; i++) {
+		free(m->slots[i].expect);
+		npu_host_rjob_free(&m->slots[i].job);
+	}
+	free(m);
 }
 
 /* ------------------------------------------------------------------------
@@ -1179,6 +1395,7 @@ int main(int argc, char **argv)
 				       g->cases);
 		}
 	}
+	run_multi(r);
 	run_big(fd);
 	/* All-zero outputs would pass even if the device did nothing. */
 	tap_ok(r->unchanged * 20 < total,
