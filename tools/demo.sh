@@ -15,14 +15,16 @@ echo "== npu-compile person_detect.tflite =="
 npu-compile "$models/person_detect.tflite" -o "$work/person_detect.npu" --report >"$work/report.txt"
 grep -E '^ +[0-9]+ ' "$work/report.txt" | awk '{ n[$3 ~ /^NPU/ ? "NPU" : "CPU"]++ }
 	END { printf "placement: %d ops on the NPU, %d on the CPU\n", n["NPU"], n["CPU"] }'
-grep -E 'CPU +- +- ' "$work/report.txt" | sed 's/^ */  CPU op: /' || true
-sed -n '/^Summary/,$p' "$work/report.txt"
+grep -E '^ +[0-9]+ +[A-Z_0-9]+ +CPU ' "$work/report.txt" |
+	sed -E 's/^ +([0-9]+) +([A-Z_0-9]+) +CPU +- +- +/  on the CPU: op \1 \2: /' || true
+sed -n '/^Summary/,/^$/p' "$work/report.txt"
 
 for img in person no_person; do
 	echo
 	echo "== $img.bmp on the NPU =="
 	npu-run --model "$work/person_detect.npu" --input "$models/$img.bmp" \
-		--output "$work/$img.out" --num-runs 20 --warmup-runs 2 >"$work/$img.log"
+		--output "$work/$img.out" --num-runs 20 --warmup-runs 2 \
+		>"$work/$img.log" 2>"$work/$img.err" || { cat "$work/$img.err" >&2; exit 1; }
 	grep -E '^(target|placement|first inference|inference|percentiles):' "$work/$img.log"
 	# Output 0 is int8 [1,2], scale 1/256, zero point -128: index 1 = person.
 	od -An -td1 "$work/$img.out" | awk -v img="$img.bmp" '{
