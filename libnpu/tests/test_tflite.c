@@ -626,6 +626,24 @@ START_TEST(test_bad_options)
 }
 END_TEST
 
+START_TEST(test_second_subgraph)
+{
+	size_t len;
+	uint8_t *buf = read_model("tflm/hello_world_int8.tflite", &len);
+	struct loc l;
+	struct fb_vec sgs;
+
+	locate(&l, buf, len);
+	ck_assert(fb_get_vec(&l.fb, &l.model, 2, 4, &sgs, "t"));
+	put_u32(buf + sgs.pos - 4, 2);
+	expect_error(buf, len, -ENOTSUP,
+		     "model has 2 subgraphs; only single-subgraph models are supported");
+	put_u32(buf + sgs.pos - 4, 0);
+	expect_error(buf, len, -EINVAL, "model has no subgraph");
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_bad_quantization)
 {
 	size_t len;
@@ -733,6 +751,7 @@ static Suite *tflite_suite(void)
 	tcase_add_test(tc, test_unproduced_input);
 	tcase_add_test(tc, test_bad_options);
 	tcase_add_test(tc, test_bad_quantization);
+	tcase_add_test(tc, test_second_subgraph);
 	tcase_add_test(tc, test_random_damage);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
