@@ -397,6 +397,15 @@ int npu_model_bind_input_dmabuf(struct npu_model *model, size_t index,
 int npu_model_invoke(struct npu_model *model);
 
 /*
+ * The next run (synchronous or not) starts only once the sync_file fence fd
+ * signals, e.g. a camera's "frame written" fence for a bound dma-buf: the
+ * first NPU job waits for it in the kernel when the run starts on the NPU,
+ * otherwise the CPU waits before touching the inputs.  The fence is taken
+ * now (the caller keeps fd) and used once.
+ */
+int npu_model_set_in_fence(struct npu_model *model, int fd);
+
+/*
  * Starts the model and returns at once.  *fence_fd (the caller closes it)
  * becomes readable (poll POLLIN) when the run ends; it is a sync_file when
  * the model's last step runs on the NPU and nothing runs on the CPU.

@@ -209,6 +209,7 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 		return -ENOMEM;
 	model->dev = dev;
 	model->event_fd = -1;
+	model->in_fence = -1;
 	model->flags = opts ? opts->flags : 0;
 	model->source_is_tflite = is_tflite(data, size);
 	model->source = malloc(size);
@@ -338,6 +339,8 @@ void npu_model_close(struct npu_model *model)
 	if (model->worker_running)
 		npu_model_wait(model, -1);
 	model_plan_release(model);
+	if (model->in_fence >= 0)
+		close(model->in_fence);
 	if (model->inputs && model->cm)
 		model_unbind_inputs(model);
 	npu_compiled_model_free(model->cm);

@@ -99,6 +99,8 @@ struct npu_model {
 	struct registered_kernel *kernels;
 	size_t kernel_count;
 
+	int in_fence;			/* for the next run, or -1 */
+
 	/* Asynchronous run. */
 	pthread_t worker;
 	bool worker_running;

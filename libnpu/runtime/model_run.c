@@ -5,6 +5,7 @@
  * completion fd (a sync_file when everything runs on the NPU).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,59 @@ static void sync_dmabuf_inputs(struct npu_model *model, uint64_t flags)
 	}
 }
 
+/*
+ * The in-fence of this run (npu_model_set_in_fence()), used once.  When the
+ * run starts on the NPU and nothing is copied in from application memory,
+ * the first job waits for it in the kernel; otherwise the CPU waits here,
+ * before it copies or reads any input.  Returns the job that carries the
+ * fence (its in-fences are cleared after submission) or NULL.
+ */
+static int take_in_fence(struct npu_model *model, struct npu_job **carrier)
+{
+	struct pollfd pfd = { .fd = model->in_fence, .events = POLLIN };
+	bool kernel_wait;
+	int ret = 0;
+
+	*carrier = NULL;
+	if (model->in_fence < 0)
+		return 0;
+	kernel_wait = model->use_npu && model->step_count && model->steps[0].npu;
+	for (uint32_t i = 0; kernel_wait && i < model->graph->num_inputs; i++)
+		kernel_wait = model->inputs[i].source != INPUT_MEMORY;
+	if (kernel_wait) {
+		*carrier = model->segments[model->steps[0].segment].job;
+		ret = npu_job_add_in_fence(*carrier, model->in_fence);
+		if (ret)
+			ret = model_fail(model, ret, "cannot use the in-fence: %s",
+					 npu_strerror(ret));
+	} else {
+		while ((ret = poll(&pfd, 1, -1)) < 0 && errno == EINTR)
+			;
+		ret = ret < 0 ? model_fail(model, -errno, "waiting for the in-fence: %s",
+					   npu_strerror(-errno)) : 0;
+	}
+	close(model->in_fence);
+	model->in_fence = -1;
+	return ret;
+}
+
+int npu_model_set_in_fence(struct npu_model *model, int fd)
+{
+	int dup_fd;
+
+	if (!model || fd < 0)
+		return -EINVAL;
+	if (model->worker_running)
+		return model_fail(model, -EBUSY, "a run is in progress");
+	dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (dup_fd < 0)
+		return -errno;
+	if (model->in_fence >= 0)
+		close(model->in_fence);
+	model->in_fence = dup_fd;
+	return 0;
+}
+
 static bool has_cpu_steps(const struct npu_model *model)
 {
 	for (size_t k = 0; k < model->step_count; k++)
@@ -147,6 +201,7 @@ static bool has_cpu_steps(const struct npu_model *model)
 
 int model_run(struct npu_model *model)
 {
+	struct npu_job *fenced;
 	bool cpu_sync;
 	uint32_t *pending;
 	size_t npending = 0;
@@ -157,9 +212,13 @@ int model_run(struct npu_model *model)
 		if (ret)
 			return ret;
 	}
-	ret = stage_inputs(model);
-	if (ret)
+	ret = take_in_fence(model, &fenced);
+	if (!ret)
+		ret = stage_inputs(model);
+	if (ret) {
+		npu_job_clear_in_fences(fenced);
 		return ret;
+	}
 	pending = malloc((model->cm->num_segments + 1) * sizeof(*pending));
 	if (!pending)
 		return -ENOMEM;
@@ -179,6 +238,8 @@ int model_run(struct npu_model *model)
 				pending[npending++] = st->segment;
 			continue;
 		}
+		npu_job_clear_in_fences(fenced);
+		fenced = NULL;
 		ret = wait_segments(model, pending, npending);
 		npending = 0;
 		if (!ret)
@@ -191,6 +252,7 @@ int model_run(struct npu_model *model)
 			ret = r;
 	}
 	free(pending);
+	npu_job_clear_in_fences(fenced);
 	if (cpu_sync)
 		sync_dmabuf_inputs(model, DMA_BUF_SYNC_END);
 	if (!ret)
@@ -224,14 +286,18 @@ static bool all_npu(const struct npu_model *model)
  */
 static int submit_all(struct npu_model *model, int *fence_fd)
 {
+	struct npu_job *fenced = NULL;
 	int ret = 0;
 
 	if (model->relocs_stale)
 		ret = model_plan_relocate(model);
 	if (!ret)
+		ret = take_in_fence(model, &fenced);
+	if (!ret)
 		ret = stage_inputs(model);
 	for (size_t k = 0; k < model->step_count && !ret; k++)
 		ret = submit_segment(model, model->steps[k].segment);
+	npu_job_clear_in_fences(fenced);
 	if (ret)
 		return ret;
 	ret = npu_job_export_fence(model->segments[model->steps[model->step_count - 1].segment].job,

@@ -238,6 +238,31 @@ START_TEST(test_async)
 }
 END_TEST
 
+/* On the CPU the in-fence is waited for before the run touches its inputs. */
+START_TEST(test_in_fence_cpu)
+{
+	struct npu_model *m = open_model(HELLO, 0);
+	int pipefd[2], fd;
+	int8_t in = 0;
+
+	ck_assert_int_eq(pipe(pipefd), 0);
+	ck_assert_int_eq(npu_model_set_in_fence(m, -1), -EINVAL);
+	/* A pipe stands in for a sync_file: readable once "signalled". */
+	ck_assert_int_eq(npu_model_set_in_fence(m, pipefd[0]), 0);
+	ck_assert_int_eq(npu_model_set_input(m, 0, &in, 1), 0);
+	ck_assert_int_eq(npu_model_invoke_async(m, &fd), 0);
+	ck_assert_int_eq(npu_model_wait(m, 200000000), -ETIME);
+	ck_assert_int_eq(write(pipefd[1], "x", 1), 1);
+	ck_assert_int_eq(npu_model_wait(m, -1), 0);
+	close(fd);
+	/* Used once: the next run does not wait. */
+	ck_assert_int_eq(npu_model_invoke(m), 0);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	npu_model_close(m);
+}
+END_TEST
+
 START_TEST(test_partition_cpu)
 {
 	struct npu_model *m = open_model(PERSON, NPU_MODEL_PROFILE);
@@ -496,6 +521,7 @@ int main(void)
 	tcase_add_test(tc, test_hello_world_bindings);
 	tcase_add_test(tc, test_fd_binding_cpu);
 	tcase_add_test(tc, test_async);
+	tcase_add_test(tc, test_in_fence_cpu);
 	tcase_add_test(tc, test_partition_cpu);
 	tcase_add_test(tc, test_custom_kernel);
 	tcase_add_test(tc, test_compile_cache);

@@ -21,6 +21,7 @@
 #include <linux/dma-heap.h>
 
 #include "npu.h"
+#include "npu_cmdstream.h"
 #include "tap.h"
 /* White box: the zero-copy check looks at the relocated command stream. */
 #include "../../libnpu/runtime/model_priv.h"
@@ -254,6 +255,77 @@ out:
 	npu_model_close(m);
 }
 
+/* Writes a value to one of the simulator's fault-injection knobs. */
+static bool inject(const char *knob, const char *value)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/npu_sim/npu_sim.0/%s", knob);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	ok = fputs(value, f) >= 0;
+	return !fclose(f) && ok;
+}
+
+/*
+ * A run with an in-fence starts after it: the fence is a NOP job of another
+ * file whose completion the simulator delays.  Checked on the CPU path
+ * (the CPU waits) and the NPU path (the first job waits in the kernel).
+ */
+static void test_in_fence(struct npu_device *dev)
+{
+	static const uint32_t nop[] = {
+		NPU_CS_HDR(NPU_OP_STREAM, 3), NPU_CS_VERSION, 0, NPU_CS_HDR(NPU_OP_NOP, 1),
+	};
+	struct npu_device *other = NULL;
+	struct npu_bo *cmd = NULL;
+	struct npu_job *job = NULL;
+	void *map;
+
+	if (npu_device_open(npu_device_path(dev), &other) ||
+	    npu_bo_alloc(other, 4096, 0, &cmd) || npu_bo_map(cmd, &map) ||
+	    npu_job_create(other, cmd, 0, sizeof(nop), &job)) {
+		tap_fail("setup", "in-fence");
+		goto out;
+	}
+	memcpy(map, nop, sizeof(nop));
+	for (int on_npu = 0; on_npu < 2; on_npu++) {
+		struct npu_model *m = open_model(dev, PERSON, on_npu ? 0 : NPU_MODEL_CPU_ONLY);
+		int fence = -1, ret;
+
+		if (!m || !load_input(m, MODELS "/tflm/person.bmp") || !inject("delay_ms", "1500") ||
+		    npu_job_submit(job) || npu_job_export_fence(job, &fence)) {
+			tap_fail("setup", "in-fence (%s)", on_npu ? "NPU" : "CPU");
+			inject("delay_ms", "0");
+			npu_model_close(m);
+			continue;
+		}
+		/*
+		 * The delay stays on during the run (the simulator applies it
+		 * at completion): without the in-fence the CPU run would end
+		 * long before the NOP job.
+		 */
+		tap_expect_success(npu_model_set_in_fence(m, fence), 0, "set in-fence (%s)",
+				   on_npu ? "NPU" : "CPU");
+		close(fence);
+		ret = npu_model_invoke(m);
+		tap_ok(npu_job_wait(job, 0) == 0, "the fence had signalled before the run ended (%s)",
+		       on_npu ? "NPU" : "CPU");
+		inject("delay_ms", "0");
+		tap_ok(!ret && output_is(m, -113, 113), "run with in-fence (%s)",
+		       on_npu ? "NPU" : "CPU");
+		npu_job_wait(job, -1);
+		npu_model_close(m);
+	}
+out:
+	npu_job_destroy(job);
+	npu_bo_free(cmd);
+	npu_device_close(other);
+}
+
 static void test_async_and_force(struct npu_device *dev)
 {
 	struct npu_model *m = open_model(dev, PERSON, NPU_MODEL_PROFILE);
@@ -298,6 +370,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(shared_models) / sizeof(shared_models[0]); i++)
 		test_npu_equals_cpu(dev, shared_models[i]);
 	test_dmabuf_input(dev);
+	test_in_fence(dev);
 	test_async_and_force(dev);
 	npu_device_close(dev);
 	return tap_finish();
