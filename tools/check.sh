@@ -58,6 +58,14 @@ check "truncated model: exit 1 with a message" \
 	sh -c "test $? = 1 && grep -q 'cut.tflite: ' '$tmp/err.txt'"
 "$BIN/npu-run" >/dev/null 2>&1
 check "no --model: usage error 2" test $? = 2
+"$BIN/npu-run" --device /nonexistent/accel0 --model $M/tflm/hello_world_int8.tflite \
+	>/dev/null 2>"$tmp/err.txt"
+check "missing --device: exit 1" test $? = 1
+check "missing --device: says why" grep -q '/nonexistent/accel0: No such file' "$tmp/err.txt"
+"$BIN/npu-run" --cpu --model $M/tflm/hello_world_int8.tflite --input a --input b \
+	>/dev/null 2>"$tmp/err.txt"
+check "more --input files than inputs: exit 1" \
+	sh -c "test $? = 1 && grep -q '2 --input files for 1 model inputs' '$tmp/err.txt'"
 "$BIN/npu-run" --model x --num-runs 0 >/dev/null 2>&1
 check "--num-runs 0: usage error 2" test $? = 2
 
