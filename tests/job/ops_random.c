@@ -10,6 +10,8 @@
  *   64 per SUBMIT, each job buffer at a random 8-byte offset in a page with
  *   guard bytes before it.  The whole buffer afterwards (output, inputs,
  *   guard) must equal what npu_host_rjob_expect computes on the host.
+ * - Meanwhile 2 helper processes run 340 random cases each through files
+ *   of their own, so jobs of three NPU address spaces interleave.
  * - 8 jobs of 17 commands each (one of every opcode), their buffers
  *   spread over two BOs: a long stream through the command processor.
  * - 18 large-operand jobs (megabyte tensors, 1 MiB of weights, a 3 MiB
@@ -36,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,6 +104,8 @@ struct run {
 	unsigned int stats_checked, stats_bad;
 	char stats_first[256];
 	int verbose;
+	int quiet;		/* a helper process: remember, do not print */
+	char first_fail[320];
 };
 
 static uint64_t case_seed(uint64_t base, uint64_t k)	/* splitmix64 */
@@ -242,6 +247,14 @@ static void case_fail(struct run *r, const struct slot *sl, const char *why)
 
 	g->failed++;
 	r->failed_cases++;
+	if (r->quiet) {
+		if (!r->first_fail[0])
+			snprintf(r->first_fail, sizeof(r->first_fail),
+				 "seed %#" PRIx64 " %s %s: %s", sl->seed,
+				 npu_fw_op_name(sl->job.opcode),
+				 dtype_name(sl->dtype), why);
+		return;
+	}
 	if (r->reports++ < MAX_REPORTS)
 		tap_fail(why, "seed %#" PRIx64 " %s %s", sl->seed,
 			 npu_fw_op_name(sl->job.opcode), dtype_name(sl->dtype));
@@ -1311,14 +1324,133 @@ static void run_big(int fd)
 	free(b);
 }
 
+/* Runs r->ncases random cases; 0 or -errno when the buffers fail. */
+static int run_series(struct run *r)
+{
+	struct set *sets = calloc(2, sizeof(*sets));
+	struct set *cur, *nxt;
+	int ret = sets ? 0 : -ENOMEM, sret;
+	unsigned int t;
+
+	for (t = 0; t < 2 && !ret; t++)
+		ret = set_init(r->fd, &sets[t]);
+	if (ret) {
+		free(sets);
+		return ret;
+	}
+	/* Two sets of buffers: the host prepares (and computes the
+	 * expectation of) one batch while the device runs the other. */
+	cur = &sets[0];
+	nxt = &sets[1];
+	fill(r, cur);
+	sret = cur->n ? submit(r, cur) : 0;
+	while (cur->n) {
+		int nret;
+
+		fill(r, nxt);
+		nret = nxt->n ? submit(r, nxt) : 0;
+		finish(r, cur, sret);
+		sret = nret;
+		cur = nxt;
+		nxt = cur == &sets[0] ? &sets[1] : &sets[0];
+	}
+	free(sets);
+	return 0;
+}
+
+/*
+ * Helper processes run their own random series at the same time, each
+ * through its own file (its own NPU address space), so jobs of several
+ * address spaces interleave on the device.
+ */
+#define HELPERS		2
+#define HELPER_CASES	340
+
+struct helper {
+	pid_t pid;
+	int pipe;
+	uint64_t seed;
+};
+
+static void helper_start(struct helper *h, uint64_t base_seed, unsigned int i)
+{
+	int p[2];
+
+	h->seed = base_seed ^ (0x1000 * (i + 1));
+	h->pid = -1;
+	if (pipe(p))
+		return;
+	fflush(stdout);
+	h->pid = fork();
+	if (h->pid == 0) {
+		struct run *r = calloc(1, sizeof(*r));
+		char msg[512];
+		int ret;
+
+		close(p[0]);
+		if (!r)
+			_exit(1);
+		r->fd = open_npu();
+		r->quiet = 1;
+		r->ncases = HELPER_CASES;
+		r->base_seed = h->seed;
+		ret = r->fd < 0 ? -errno : run_series(r);
+		if (ret)
+			snprintf(msg, sizeof(msg), "0 0 0 buffers: %s",
+				 strerror(-ret));
+		else
+			snprintf(msg, sizeof(msg), "%u %u %u %s", r->next,
+				 r->failed_cases, r->stats_bad,
+				 r->failed_cases ? r->first_fail :
+				 r->stats_first);
+		if (write(p[1], msg, strlen(msg)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	h->pipe = p[0];
+	if (h->pid < 0)
+		close(p[0]);
+}
+
+static void helpers_report(struct helper *h)
+{
+	unsigned int i, done, failed, stats_bad;
+	char msg[512];
+	int n, st = 0, pos;
+
+	for (i = 0; i < HELPERS; i++) {
+		if (h[i].pid < 0) {
+			tap_fail(strerror(errno), "helper process %u", i);
+			continue;
+		}
+		n = (int)read(h[i].pipe, msg, sizeof(msg) - 1);
+		close(h[i].pipe);
+		waitpid(h[i].pid, &st, 0);
+		msg[n > 0 ? n : 0] = 0;
+		pos = 0;
+		if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) ||
+		    sscanf(msg, "%u %u %u %n", &done, &failed, &stats_bad,
+			   &pos) != 3)
+			tap_fail(n > 0 ? msg : "died", "helper process %u", i);
+		else if (failed || stats_bad || done != HELPER_CASES)
+			tap_fail(msg + pos,
+				 "helper process %u (own address space, base seed %#" PRIx64 "): %u of %u cases differ, %u statistics",
+				 i, h[i].seed, failed, done, stats_bad);
+		else
+			tap_ok(true,
+			       "helper process %u (own address space, base seed %#" PRIx64 "): %u cases at the same time equal the host library",
+			       i, h[i].seed, done);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	struct helper helpers[HELPERS];
 	struct run *r;
-	struct set *sets;
-	struct set *cur, *nxt;
 	unsigned int op, t, total = 0;
 	double t0;
-	int fd, ret, sret;
+	int fd, ret;
 
 	fd = open_npu();
 	if (fd < 0) {
@@ -1339,38 +1471,22 @@ int main(int argc, char **argv)
 	}
 
 	r = calloc(1, sizeof(*r));
-	sets = calloc(2, sizeof(*sets));
-	if (!r || !sets)
+	if (!r)
 		tap_bail("out of memory");
 	r->fd = fd;
 	r->ncases = argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 0) :
 		    DEFAULT_CASES;
 	r->base_seed = argc > 2 ? strtoull(argv[2], NULL, 0) : DEFAULT_SEED;
-	for (t = 0; t < 2; t++) {
-		ret = set_init(fd, &sets[t]);
-		if (ret)
-			tap_bail("buffers: %s", strerror(-ret));
-	}
 	tap_diag("%u cases, base seed %#" PRIx64 ", up to %d jobs per SUBMIT",
 		 r->ncases, r->base_seed, BATCH);
 
-	/* Two sets of buffers: the host prepares (and computes the
-	 * expectation of) one batch while the device runs the other. */
 	t0 = now_s();
-	cur = &sets[0];
-	nxt = &sets[1];
-	fill(r, cur);
-	sret = cur->n ? submit(r, cur) : 0;
-	while (cur->n) {
-		int nret;
-
-		fill(r, nxt);
-		nret = nxt->n ? submit(r, nxt) : 0;
-		finish(r, cur, sret);
-		sret = nret;
-		cur = nxt;
-		nxt = cur == &sets[0] ? &sets[1] : &sets[0];
-	}
+	for (t = 0; t < HELPERS; t++)
+		helper_start(&helpers[t], r->base_seed, t);
+	ret = run_series(r);
+	if (ret)
+		tap_bail("buffers: %s", strerror(-ret));
+	helpers_report(helpers);
 
 	for (op = 0; op < NPU_OP_COUNT; op++) {
 		for (t = 0; t < NDTYPES; t++) {
@@ -1408,7 +1524,6 @@ int main(int argc, char **argv)
 	tap_diag("%u random cases (%u failed) and the large ones in %.1f s",
 		 total, r->failed_cases,
 		 now_s() - t0);
-	free(sets);
 	free(r);
 	close(fd);
 	return tap_finish();
