@@ -390,6 +390,14 @@ int npu_model_bind_input_dmabuf(struct npu_model *model, size_t index,
 				int fd, size_t offset);
 
 /*
+ * Output index is written straight into a dma-buf (e.g. for a display or an
+ * encoder) at offset (64-byte aligned) from the next run on:
+ * npu_model_output() then points into a mapping of it.  fd -1 unbinds.
+ */
+int npu_model_bind_output_dmabuf(struct npu_model *model, size_t index,
+				 int fd, size_t offset);
+
+/*
  * Runs the model.  Inputs never set are zero.  A CPU op without a kernel
  * fails the run with -NPU_ERR_NO_KERNEL (register one with
  * npu_model_register_kernel()); a failing NPU job with its error.

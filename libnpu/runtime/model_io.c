@@ -75,29 +75,34 @@ static size_t input_bytes(const struct npu_model *model, size_t index)
 	return model->graph->tensors[model->graph->inputs[index]].bytes;
 }
 
-static void unbind(struct npu_model *model, size_t index)
+/*
+ * Drops a dma-buf binding of tensor t (an input or an output): the tensor
+ * is back in the arena for the streams and the executor.
+ */
+static void release_binding(struct npu_model *model, struct input_binding *b, int32_t t)
 {
-	struct input_binding *b = &model->inputs[index];
 	bool was_dmabuf = b->source == INPUT_DMABUF;
-
 	void *staged = b->staged;
 
 	if (b->map)
 		munmap(b->map, b->map_size);
-	if (b->fd >= 0 && b->source == INPUT_DMABUF)
+	if (b->fd >= 0 && was_dmabuf)
 		close(b->fd);
 	npu_bo_free(b->bo);
 	memset(b, 0, sizeof(*b));
 	b->fd = -1;
 	b->staged = staged;
 	if (was_dmabuf) {
-		/* Back to the arena, for the streams and the executor. */
 		model->relocs_stale = true;
 		if (model->cpu)
-			npu_cpu_bind(model->cpu, model->graph->inputs[index],
-				     model_tensor_memory(model, model->graph->inputs[index]),
-				     input_bytes(model, index));
+			npu_cpu_bind(model->cpu, t, model_tensor_memory(model, t),
+				     model->graph->tensors[t].bytes);
 	}
+}
+
+static void unbind(struct npu_model *model, size_t index)
+{
+	release_binding(model, &model->inputs[index], model->graph->inputs[index]);
 }
 
 void model_unbind_inputs(struct npu_model *model)
@@ -107,6 +112,71 @@ void model_unbind_inputs(struct npu_model *model)
 		free(model->inputs[i].staged);
 		model->inputs[i].staged = NULL;
 	}
+	for (size_t i = 0; model->outputs && i < model->graph->num_outputs; i++)
+		release_binding(model, &model->outputs[i], model->graph->outputs[i]);
+}
+
+/*
+ * Binds tensor t (input or output number index) to a dma-buf: imported for
+ * the NPU (streams relocated to it at the next run), mapped for the CPU.
+ */
+static int attach_dmabuf(struct npu_model *model, struct input_binding *b, int32_t t,
+			 const char *what, size_t index, int fd, size_t offset)
+{
+	size_t bytes = model->graph->tensors[t].bytes;
+	int ret;
+
+	/* The NPU needs the tensor aligned as the command stream requires. */
+	if (offset % 64)
+		return model_fail(model, -EINVAL, "dma-buf offset %zu is not 64-byte aligned",
+				  offset);
+	if (model->use_npu) {
+		ret = npu_bo_import(model->dev, fd, &b->bo);
+		if (ret)
+			return model_fail(model, ret, "cannot import the dma-buf of %s %zu: %s",
+					  what, index, npu_strerror(ret));
+		b->map_size = npu_bo_size(b->bo);
+	} else {
+		off_t end = lseek(fd, 0, SEEK_END);
+
+		if (end < 0)
+			return model_fail(model, -errno, "dma-buf of %s %zu: %s", what, index,
+					  npu_strerror(-errno));
+		b->map_size = (size_t)end;
+	}
+	if (offset > b->map_size || bytes > b->map_size - offset) {
+		ret = model_fail(model, -NPU_ERR_TENSOR_SIZE,
+				 "dma-buf of %zu bytes is too small for %s %zu (%zu bytes at offset %zu)",
+				 b->map_size, what, index, bytes, offset);
+		goto err;
+	}
+	/* CPU ops using the tensor use it through this mapping. */
+	b->map = mmap(NULL, b->map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (b->map == MAP_FAILED) {
+		b->map = NULL;
+		ret = model_fail(model, -errno, "cannot map the dma-buf of %s %zu: %s",
+				 what, index, npu_strerror(-errno));
+		goto err;
+	}
+	/* Kept for the CPU-access bracketing (DMA_BUF_IOCTL_SYNC) of each run. */
+	b->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (b->fd < 0) {
+		ret = model_fail(model, -errno, "dup of the dma-buf of %s %zu: %s",
+				 what, index, npu_strerror(-errno));
+		goto err;
+	}
+	b->offset = offset;
+	b->source = INPUT_DMABUF;
+	ret = npu_cpu_bind(model->cpu, t, (uint8_t *)b->map + offset, bytes);
+	if (ret) {
+		model_fail(model, ret, "%s %zu: %s", what, index, npu_cpu_error(model->cpu));
+		goto err;
+	}
+	model->relocs_stale = true;
+	return 0;
+err:
+	release_binding(model, b, t);
+	return ret;
 }
 
 int npu_model_set_input(struct npu_model *model, size_t index,
@@ -162,8 +232,6 @@ int npu_model_bind_input(struct npu_model *model, size_t index,
 int npu_model_bind_input_dmabuf(struct npu_model *model, size_t index,
 				int fd, size_t offset)
 {
-	struct input_binding *b;
-	size_t bytes;
 	int ret = input_check(model, index);
 
 	if (ret)
@@ -171,60 +239,27 @@ int npu_model_bind_input_dmabuf(struct npu_model *model, size_t index,
 	unbind(model, index);
 	if (fd < 0)
 		return 0;
-	b = &model->inputs[index];
-	bytes = input_bytes(model, index);
-	/* The NPU needs the tensor aligned as the command stream requires. */
-	if (offset % 64)
-		return model_fail(model, -EINVAL, "dma-buf offset %zu is not 64-byte aligned",
-				  offset);
-	if (model->use_npu) {
-		ret = npu_bo_import(model->dev, fd, &b->bo);
-		if (ret)
-			return model_fail(model, ret, "cannot import the dma-buf of input %zu: %s",
-					  index, npu_strerror(ret));
-		b->map_size = npu_bo_size(b->bo);
-	} else {
-		off_t end = lseek(fd, 0, SEEK_END);
+	return attach_dmabuf(model, &model->inputs[index], model->graph->inputs[index],
+			     "input", index, fd, offset);
+}
 
-		if (end < 0)
-			return model_fail(model, -errno, "dma-buf of input %zu: %s", index,
-					  npu_strerror(-errno));
-		b->map_size = (size_t)end;
-	}
-	if (offset > b->map_size || bytes > b->map_size - offset) {
-		ret = model_fail(model, -NPU_ERR_TENSOR_SIZE,
-				 "dma-buf of %zu bytes is too small for input %zu (%zu bytes at offset %zu)",
-				 b->map_size, index, bytes, offset);
-		goto err;
-	}
-	/* CPU ops reading the input read it through this mapping. */
-	b->map = mmap(NULL, b->map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (b->map == MAP_FAILED) {
-		b->map = NULL;
-		ret = model_fail(model, -errno, "cannot map the dma-buf of input %zu: %s",
-				 index, npu_strerror(-errno));
-		goto err;
-	}
-	/* Kept for the CPU-access bracketing (DMA_BUF_IOCTL_SYNC) of each run. */
-	b->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (b->fd < 0) {
-		ret = model_fail(model, -errno, "dup of the dma-buf of input %zu: %s",
-				 index, npu_strerror(-errno));
-		goto err;
-	}
-	b->offset = offset;
-	b->source = INPUT_DMABUF;
-	ret = npu_cpu_bind(model->cpu, model->graph->inputs[index],
-			   (uint8_t *)b->map + offset, bytes);
-	if (ret) {
-		model_fail(model, ret, "input %zu: %s", index, npu_cpu_error(model->cpu));
-		goto err;
-	}
-	model->relocs_stale = true;
-	return 0;
-err:
-	unbind(model, index);
-	return ret;
+int npu_model_bind_output_dmabuf(struct npu_model *model, size_t index,
+				 int fd, size_t offset)
+{
+	int32_t t;
+
+	if (!model)
+		return -EINVAL;
+	if (index >= model->graph->num_outputs)
+		return model_fail(model, -ERANGE, "output %zu does not exist (%u outputs)",
+				  index, model->graph->num_outputs);
+	if (model->worker_running)
+		return model_fail(model, -EBUSY, "a run is in progress");
+	t = model->graph->outputs[index];
+	release_binding(model, &model->outputs[index], t);
+	if (fd < 0)
+		return 0;
+	return attach_dmabuf(model, &model->outputs[index], t, "output", index, fd, offset);
 }
 
 int npu_model_output(struct npu_model *model, size_t index,
@@ -240,7 +275,10 @@ int npu_model_output(struct npu_model *model, size_t index,
 	if (model->worker_running)
 		return model_fail(model, -EBUSY, "a run is in progress");
 	t = model->graph->outputs[index];
-	*data = model_tensor_memory(model, t);
+	if (model->outputs[index].source == INPUT_DMABUF)
+		*data = (uint8_t *)model->outputs[index].map + model->outputs[index].offset;
+	else
+		*data = model_tensor_memory(model, t);
 	if (!*data)
 		*data = npu_cpu_tensor_data(model->cpu, t);
 	if (size)

@@ -243,6 +243,13 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 		ret = -ENOMEM;
 		goto err;
 	}
+	model->outputs = calloc(model->cm->graph->num_outputs + 1, sizeof(*model->outputs));
+	if (!model->outputs) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	for (uint32_t i = 0; i < model->cm->graph->num_outputs; i++)
+		model->outputs[i].fd = -1;
 	for (uint32_t i = 0; i < model->cm->graph->num_inputs; i++) {
 		size_t bytes = model->cm->graph->tensors[model->cm->graph->inputs[i]].bytes;
 
@@ -348,6 +355,7 @@ void npu_model_close(struct npu_model *model)
 		free(model->kernels[i].custom_name);
 	free(model->kernels);
 	free(model->inputs);
+	free(model->outputs);
 	free(model->forced_cpu);
 	free(model->source);
 	free(model);

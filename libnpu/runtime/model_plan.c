@@ -36,22 +36,25 @@ void *model_tensor_memory(struct npu_model *model, int32_t t)
 	return off == NPU_MF_NONE ? NULL : model->arena + off;
 }
 
-/* The graph input slot of tensor t, or -1. */
-static int input_slot(const struct npu_model *model, int32_t t)
+/* The dma-buf binding of tensor t, a graph input or output, or NULL. */
+static const struct input_binding *dmabuf_binding(const struct npu_model *model, int32_t t)
 {
 	for (uint32_t i = 0; i < model->graph->num_inputs; i++)
-		if (model->graph->inputs[i] == t)
-			return (int)i;
-	return -1;
+		if (model->graph->inputs[i] == t && model->inputs[i].source == INPUT_DMABUF)
+			return &model->inputs[i];
+	for (uint32_t i = 0; i < model->graph->num_outputs; i++)
+		if (model->graph->outputs[i] == t && model->outputs[i].source == INPUT_DMABUF)
+			return &model->outputs[i];
+	return NULL;
 }
 
 /* NPU address of tensor t's memory for the current bindings. */
 static int tensor_va(struct npu_model *model, int32_t t, uint64_t *va)
 {
-	int slot = input_slot(model, t);
+	const struct input_binding *b = dmabuf_binding(model, t);
 
-	if (slot >= 0 && model->inputs[slot].source == INPUT_DMABUF) {
-		*va = npu_bo_npu_addr(model->inputs[slot].bo) + model->inputs[slot].offset;
+	if (b) {
+		*va = npu_bo_npu_addr(b->bo) + b->offset;
 		return 0;
 	}
 	if (t < 0 || (uint32_t)t >= model->graph->num_tensors ||
@@ -88,6 +91,10 @@ static int build_jobs(struct npu_model *model)
 			if (model->inputs[i].source == INPUT_DMABUF)
 				ret = npu_job_add_bo(st->job, model->inputs[i].bo,
 						     NPU_JOB_BO_READ);
+		for (uint32_t i = 0; !ret && i < model->graph->num_outputs; i++)
+			if (model->outputs[i].source == INPUT_DMABUF)
+				ret = npu_job_add_bo(st->job, model->outputs[i].bo,
+						     NPU_JOB_BO_READ | NPU_JOB_BO_WRITE);
 		if (ret)
 			return model_fail(model, ret, "cannot create the job of segment %u: %s",
 					  s, npu_strerror(ret));
@@ -247,6 +254,17 @@ static int bind_executor(struct npu_model *model)
 				   g->tensors[g->inputs[i]].bytes);
 		if (ret)
 			return model_fail(model, ret, "input %u: %s", i,
+					  npu_cpu_error(model->cpu));
+	}
+	for (uint32_t i = 0; i < g->num_outputs; i++) {
+		struct input_binding *b = &model->outputs[i];
+
+		if (b->source != INPUT_DMABUF)
+			continue;
+		ret = npu_cpu_bind(model->cpu, g->outputs[i], (uint8_t *)b->map + b->offset,
+				   g->tensors[g->outputs[i]].bytes);
+		if (ret)
+			return model_fail(model, ret, "output %u: %s", i,
 					  npu_cpu_error(model->cpu));
 	}
 	/* Variables start from their initial contents, now in the arena. */

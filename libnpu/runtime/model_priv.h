@@ -20,7 +20,10 @@
 
 #define MODEL_ERR_LEN 512
 
-/* Where a graph input's data comes from at each run. */
+/*
+ * Where a graph input's data comes from at each run; outputs use the same
+ * record, as INPUT_MODEL (the arena) or INPUT_DMABUF (written in place).
+ */
 enum input_source {
 	INPUT_MODEL,		/* the model's own copy (staged), set or filled */
 	INPUT_MEMORY,		/* application memory, copied in at each run */
@@ -94,6 +97,7 @@ struct npu_model {
 	bool relocs_stale;		/* bindings changed since relocation */
 
 	struct input_binding *inputs;	/* per graph input */
+	struct input_binding *outputs;	/* per graph output */
 	uint64_t *op_time_ns;		/* per op, NPU_MODEL_PROFILE */
 
 	struct registered_kernel *kernels;

@@ -136,6 +136,12 @@ static void sync_dmabuf_inputs(struct npu_model *model, uint64_t flags)
 		if (model->inputs[i].source == INPUT_DMABUF)
 			ioctl(model->inputs[i].fd, DMA_BUF_IOCTL_SYNC, &sync);
 	}
+	for (uint32_t i = 0; i < model->graph->num_outputs; i++) {
+		struct dma_buf_sync sync = { .flags = flags | DMA_BUF_SYNC_RW };
+
+		if (model->outputs[i].source == INPUT_DMABUF)
+			ioctl(model->outputs[i].fd, DMA_BUF_IOCTL_SYNC, &sync);
+	}
 }
 
 /*

@@ -197,6 +197,30 @@ START_TEST(test_fd_binding_cpu)
 	ck_assert_int_eq(npu_model_output(m, 0, (const void **)&out, NULL), 0);
 	ck_assert_int_eq(out[0], -113);
 	ck_assert_int_eq(out[1], 113);
+	/* The output written into another fd's memory, at an offset. */
+	int ofd = memfd_create("result", 0);
+	int8_t *omap;
+
+	ck_assert_int_ge(ofd, 0);
+	ck_assert_int_eq(ftruncate(ofd, 4096), 0);
+	omap = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ofd, 0);
+	ck_assert_ptr_ne(omap, MAP_FAILED);
+	ck_assert_int_eq(npu_model_bind_output_dmabuf(m, 0, ofd, 4096), -NPU_ERR_TENSOR_SIZE);
+	ck_assert_int_eq(npu_model_bind_output_dmabuf(m, 1, ofd, 0), -ERANGE);
+	ck_assert_int_eq(npu_model_bind_output_dmabuf(m, 0, ofd, 128), 0);
+	ck_assert_int_eq(npu_model_invoke(m), 0);
+	ck_assert_int_eq(omap[128], -113);
+	ck_assert_int_eq(omap[129], 113);
+	ck_assert_int_eq(npu_model_output(m, 0, (const void **)&out, NULL), 0);
+	ck_assert_int_eq(out[0], -113);
+	ck_assert_int_eq(npu_model_bind_output_dmabuf(m, 0, -1, 0), 0);
+	memset(omap, 0, 4096);
+	ck_assert_int_eq(npu_model_invoke(m), 0);
+	ck_assert_int_eq(omap[128], 0);
+	ck_assert_int_eq(npu_model_output(m, 0, (const void **)&out, NULL), 0);
+	ck_assert_int_eq(out[1], 113);
+	munmap(omap, 4096);
+	close(ofd);
 	munmap(map, 64 + 96 * 96);
 	close(fd);
 	free(img);

@@ -143,6 +143,42 @@ out:
 	npu_model_close(m);
 }
 
+static void check_stream_reads(struct npu_model *m, uint64_t va);
+
+/* An output the NPU produces is written by the NPU into the bound dma-buf. */
+static void test_dmabuf_output(struct npu_device *dev)
+{
+	struct dma_heap_allocation_data req = { .len = 4096, .fd_flags = O_RDWR | O_CLOEXEC };
+	struct npu_model *m = open_model(dev, MODELS "/tflm/hello_world_int8.tflite", 0);
+	int heap = open("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
+	struct npu_op_info last;
+	int8_t in = 44, *omap;
+
+	if (!m || heap < 0 || ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &req)) {
+		tap_skip("no model or dma-heap", "dma-buf output");
+		goto out;
+	}
+	npu_model_op_info(m, npu_model_op_count(m) - 1, &last);
+	omap = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, (int)req.fd, 0);
+	memset(omap, 0x55, 4096);
+	npu_model_set_input(m, 0, &in, 1);
+	tap_expect_success(npu_model_bind_output_dmabuf(m, 0, (int)req.fd, 192), 0,
+			   "bind the output of hello_world to a dma-buf");
+	/* Golden of hello_world seed0: input 44 gives -97. */
+	tap_ok(!npu_model_invoke(m) && omap[192] == -97 && omap[191] == 0x55 && omap[193] == 0x55,
+	       "NPU writes exactly the output into the dma-buf");
+	if (last.placement == NPU_PLACEMENT_NPU)
+		check_stream_reads(m, npu_bo_npu_addr(m->outputs[0].bo) + 192);
+	else
+		tap_skip("last op on the CPU", "stream addresses the output dma-buf");
+	munmap(omap, 4096);
+	close((int)req.fd);
+out:
+	if (heap >= 0)
+		close(heap);
+	npu_model_close(m);
+}
+
 /* Random inputs, one run on the NPU and one on the CPU: identical bytes. */
 static void test_npu_equals_cpu(struct npu_device *dev, const char *path)
 {
@@ -208,7 +244,7 @@ static void check_stream_reads(struct npu_model *m, uint64_t va)
 	}
 	in_arena = va >= npu_bo_npu_addr(m->arena_bo) &&
 		   va < npu_bo_npu_addr(m->arena_bo) + npu_bo_size(m->arena_bo);
-	tap_ok(found && !in_arena, "stream reads the input at the dma-buf address 0x%llx",
+	tap_ok(found && !in_arena, "stream addresses the dma-buf at 0x%llx, not the arena",
 	       (unsigned long long)va);
 }
 
@@ -244,6 +280,24 @@ static void test_dmabuf_input(struct npu_device *dev)
 	memcpy(map, other, info.bytes);
 	tap_ok(!npu_model_invoke(m) && output_is(m, 57, -57),
 	       "a new frame in the same dma-buf is used without rebinding");
+	/* The result written straight into another dma-buf. */
+	struct dma_heap_allocation_data oreq = { .len = 4096, .fd_flags = O_RDWR | O_CLOEXEC };
+
+	if (!ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &oreq)) {
+		int8_t *omap = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+				    (int)oreq.fd, 0);
+
+		memset(omap, 0, 4096);
+		tap_expect_success(npu_model_bind_output_dmabuf(m, 0, (int)oreq.fd, 64), 0,
+				   "bind a dma-heap buffer as output");
+		memcpy(map, img, info.bytes);
+		/* SOFTMAX, a CPU op, writes it here: through the mapping. */
+		tap_ok(!npu_model_invoke(m) && omap[64] == -113 && omap[65] == 113,
+		       "the verdict lands in the output dma-buf");
+		npu_model_bind_output_dmabuf(m, 0, -1, 0);
+		munmap(omap, 4096);
+		close((int)oreq.fd);
+	}
 	tap_expect_success(npu_model_bind_input_dmabuf(m, 0, -1, 0), 0, "unbind");
 	munmap(map, req.len);
 	close((int)req.fd);
@@ -370,6 +424,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(shared_models) / sizeof(shared_models[0]); i++)
 		test_npu_equals_cpu(dev, shared_models[i]);
 	test_dmabuf_input(dev);
+	test_dmabuf_output(dev);
 	test_in_fence(dev);
 	test_async_and_force(dev);
 	npu_device_close(dev);
