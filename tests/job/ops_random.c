@@ -19,7 +19,8 @@
  *   against npu_fw_run on the host over the same address ranges.
  *
  * Every job's statistics (status, cycles, MACs, DRAM bytes read and
- * written) must equal npu_fw_estimate_stream for its stream.
+ * written) must equal npu_fw_estimate_stream for its stream, and the
+ * device-wide counters must grow by the sum over all these jobs.
  *
  * Random case k runs opcode k % 17 with seed case_seed(base, k).  A failure
  * names the seed and opcode; reproduce one case with
@@ -105,6 +106,10 @@ struct run {
 	char stats_first[256];
 	int verbose;
 	int quiet;		/* a helper process: remember, do not print */
+	/* model cost of the jobs that completed, for the device counters */
+	struct sums {
+		unsigned long long jobs, cycles, macs, rd, wr;
+	} sum;
 	char first_fail[320];
 };
 
@@ -385,7 +390,6 @@ static void check_stats(struct run *r, const struct slot *sl,
 		snprintf(r->stats_first, sizeof(r->stats_first), "%s", buf);
 }
 
-/* Compares one finished job with the host library. */
 /* 0 when the job buffer, and the guard bytes before it, hold what the
  * host computed; otherwise -1 with the first difference in @why. */
 static int compare_slot(const struct slot *sl, const uint8_t *data_map,
@@ -421,6 +425,15 @@ static int compare_slot(const struct slot *sl, const uint8_t *data_map,
 	return -1;
 }
 
+static void add_cost(struct sums *s, const struct npu_fw_cost *c)
+{
+	s->jobs++;
+	s->cycles += c->cycles;
+	s->macs += c->macs;
+	s->rd += c->dram_read_bytes;
+	s->wr += c->dram_write_bytes;
+}
+
 /* Compares one finished job with the host library. */
 static void check_case(struct run *r, struct set *s, unsigned int i)
 {
@@ -439,6 +452,7 @@ static void check_case(struct run *r, struct set *s, unsigned int i)
 		return;
 	}
 	check_stats(r, sl, st);
+	add_cost(&r->sum, &sl->est);
 	if (compare_slot(sl, s->data_map, why, sizeof(why))) {
 		case_fail(r, sl, why);
 		return;
@@ -720,6 +734,7 @@ static void run_multi(struct run *r)
 				 st->status);
 			goto out;
 		}
+		add_cost(&r->sum, &m->est[j]);
 		if (st->cycles != m->est[j].cycles ||
 		    st->macs != m->est[j].macs ||
 		    st->dram_read_bytes != m->est[j].dram_read_bytes ||
@@ -1192,7 +1207,7 @@ static unsigned int distinct_bytes(const uint8_t *p, uint32_t n)
 
 /* Runs one large case; "" or the reason it failed in @why. */
 static void big_case(struct big *b, enum big_case c, char *why, size_t len,
-		     const char **what, uint32_t *opcode)
+		     const char **what, uint32_t *opcode, struct sums *sum)
 {
 	struct big_mem m = { .b = b };
 	struct npu_fw_env env = { .ctx = &m, .dma_read = big_read,
@@ -1250,7 +1265,11 @@ static void big_case(struct big *b, enum big_case c, char *why, size_t len,
 	npu_fw_estimate_stream(NULL, b->cmd_map, job.cmd_size, &est);
 	if (drmSyncobjWait(b->fd, &b->sync, 1, deadline_ns(WAIT_S), 0, NULL)) {
 		snprintf(why, len, "wait: %s", strerror(errno));
-	} else if (*why) {
+		goto out;
+	}
+	if (!st->status)
+		add_cost(sum, &est);
+	if (*why) {
 		;
 	} else if (st->status) {
 		snprintf(why, len, "job status %d", st->status);
@@ -1276,12 +1295,14 @@ static void big_case(struct big *b, enum big_case c, char *why, size_t len,
 			snprintf(why, len, "degenerate case: %u distinct output bytes",
 				 distinct_bytes(m.out, b->out_size));
 	}
+out:
 	free(m.in);
 	free(m.out);
 }
 
-static void run_big(int fd)
+static void run_big(struct run *r)
 {
+	int fd = r->fd;
 	struct big *b = calloc(1, sizeof(*b));
 	char why[256];
 	unsigned int c;
@@ -1313,7 +1334,7 @@ static void run_big(int fd)
 		const char *what = "";
 		uint32_t op = 0;
 
-		big_case(b, c, why, sizeof(why), &what, &op);
+		big_case(b, c, why, sizeof(why), &what, &op, &r->sum);
 		if (*why)
 			tap_fail(why, "large %s %s", npu_fw_op_name(op), what);
 		else
@@ -1322,6 +1343,40 @@ static void run_big(int fd)
 	}
 	tap_diag("%u large-operand jobs in %.1f s", BIG_COUNT, now_s() - t0);
 	free(b);
+}
+
+static int query_counters(int fd, struct drm_npu_counters *c)
+{
+	struct drm_npu_query q = {
+		.type = DRM_NPU_QUERY_COUNTERS, .size = sizeof(*c),
+		.data = (uintptr_t)c,
+	};
+
+	return drmIoctl(fd, DRM_IOCTL_NPU_QUERY, &q) ? -errno : 0;
+}
+
+/* Nothing else runs on the device meanwhile: the device-wide counters
+ * grow by exactly the model cost of the jobs of this test. */
+static void check_counters(const struct drm_npu_counters *a,
+			   const struct drm_npu_counters *b,
+			   const struct sums *s)
+{
+	tap_ok(b->jobs_completed - a->jobs_completed == s->jobs &&
+	       b->jobs_failed == a->jobs_failed &&
+	       b->cycles - a->cycles == s->cycles &&
+	       b->macs - a->macs == s->macs &&
+	       b->dram_read_bytes - a->dram_read_bytes == s->rd &&
+	       b->dram_write_bytes - a->dram_write_bytes == s->wr,
+	       "device counters grew by the model cost of the %llu jobs (jobs %llu, failed %llu, cycles %llu/%llu, MACs %llu/%llu, read %llu/%llu, written %llu/%llu)",
+	       s->jobs,
+	       (unsigned long long)(b->jobs_completed - a->jobs_completed),
+	       (unsigned long long)(b->jobs_failed - a->jobs_failed),
+	       (unsigned long long)(b->cycles - a->cycles), s->cycles,
+	       (unsigned long long)(b->macs - a->macs), s->macs,
+	       (unsigned long long)(b->dram_read_bytes - a->dram_read_bytes),
+	       s->rd,
+	       (unsigned long long)(b->dram_write_bytes - a->dram_write_bytes),
+	       s->wr);
 }
 
 /* Runs r->ncases random cases; 0 or -errno when the buffers fail. */
@@ -1396,11 +1451,13 @@ static void helper_start(struct helper *h, uint64_t base_seed, unsigned int i)
 		r->base_seed = h->seed;
 		ret = r->fd < 0 ? -errno : run_series(r);
 		if (ret)
-			snprintf(msg, sizeof(msg), "0 0 0 buffers: %s",
+			snprintf(msg, sizeof(msg), "0 0 0 0 0 0 0 0 buffers: %s",
 				 strerror(-ret));
 		else
-			snprintf(msg, sizeof(msg), "%u %u %u %s", r->next,
-				 r->failed_cases, r->stats_bad,
+			snprintf(msg, sizeof(msg), "%u %u %u %llu %llu %llu %llu %llu %s",
+				 r->next, r->failed_cases, r->stats_bad,
+				 r->sum.jobs, r->sum.cycles, r->sum.macs,
+				 r->sum.rd, r->sum.wr,
 				 r->failed_cases ? r->first_fail :
 				 r->stats_first);
 		if (write(p[1], msg, strlen(msg)) < 0)
@@ -1413,8 +1470,9 @@ static void helper_start(struct helper *h, uint64_t base_seed, unsigned int i)
 		close(p[0]);
 }
 
-static void helpers_report(struct helper *h)
+static void helpers_report(struct helper *h, struct sums *sum)
 {
+	struct sums hs;
 	unsigned int i, done, failed, stats_bad;
 	char msg[512];
 	int n, st = 0, pos;
@@ -1430,10 +1488,18 @@ static void helpers_report(struct helper *h)
 		msg[n > 0 ? n : 0] = 0;
 		pos = 0;
 		if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) ||
-		    sscanf(msg, "%u %u %u %n", &done, &failed, &stats_bad,
-			   &pos) != 3)
+		    sscanf(msg, "%u %u %u %llu %llu %llu %llu %llu %n", &done,
+			   &failed, &stats_bad, &hs.jobs, &hs.cycles, &hs.macs,
+			   &hs.rd, &hs.wr, &pos) != 8) {
 			tap_fail(n > 0 ? msg : "died", "helper process %u", i);
-		else if (failed || stats_bad || done != HELPER_CASES)
+			continue;
+		}
+		sum->jobs += hs.jobs;
+		sum->cycles += hs.cycles;
+		sum->macs += hs.macs;
+		sum->rd += hs.rd;
+		sum->wr += hs.wr;
+		if (failed || stats_bad || done != HELPER_CASES)
 			tap_fail(msg + pos,
 				 "helper process %u (own address space, base seed %#" PRIx64 "): %u of %u cases differ, %u statistics",
 				 i, h[i].seed, failed, done, stats_bad);
@@ -1447,6 +1513,8 @@ static void helpers_report(struct helper *h)
 int main(int argc, char **argv)
 {
 	struct helper helpers[HELPERS];
+	struct drm_npu_counters c0, c1;
+	int have_counters;
 	struct run *r;
 	unsigned int op, t, total = 0;
 	double t0;
@@ -1481,12 +1549,13 @@ int main(int argc, char **argv)
 		 r->ncases, r->base_seed, BATCH);
 
 	t0 = now_s();
+	have_counters = !query_counters(fd, &c0);
 	for (t = 0; t < HELPERS; t++)
 		helper_start(&helpers[t], r->base_seed, t);
 	ret = run_series(r);
 	if (ret)
 		tap_bail("buffers: %s", strerror(-ret));
-	helpers_report(helpers);
+	helpers_report(helpers, &r->sum);
 
 	for (op = 0; op < NPU_OP_COUNT; op++) {
 		for (t = 0; t < NDTYPES; t++) {
@@ -1512,7 +1581,11 @@ int main(int argc, char **argv)
 		}
 	}
 	run_multi(r);
-	run_big(fd);
+	run_big(r);
+	if (!have_counters || query_counters(fd, &c1))
+		tap_fail(strerror(errno), "device counters");
+	else
+		check_counters(&c0, &c1, &r->sum);
 	/* All-zero outputs would pass even if the device did nothing. */
 	tap_ok(r->unchanged * 20 < total,
 	       "%u of %u jobs leave their buffer as it was (expected few)",
