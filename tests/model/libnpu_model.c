@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/dma-heap.h>
@@ -380,6 +381,54 @@ out:
 	npu_device_close(other);
 }
 
+/*
+ * Four processes, each with its own device file and model, run person_detect
+ * on the NPU at once, alternating images: every verdict is right.
+ */
+static void test_processes(void)
+{
+	enum { PROCS = 4, RUNS = 10 };
+	pid_t pids[PROCS];
+	int bad = 0;
+
+	for (int p = 0; p < PROCS; p++) {
+		pids[p] = fork();
+		if (pids[p] == 0) {
+			struct npu_device *dev;
+			struct npu_model *m = NULL;
+			int wrong = 0;
+
+			if (npu_device_open(NULL, &dev) ||
+			    npu_model_open(dev, PERSON, NULL, &m))
+				_exit(100);
+			for (int r = 0; r < RUNS; r++) {
+				bool person = (r + p) % 2;
+				const int8_t *o;
+
+				if (!load_input(m, person ? MODELS "/tflm/person.bmp" :
+						MODELS "/tflm/no_person.bmp") ||
+				    npu_model_invoke(m) ||
+				    npu_model_output(m, 0, (const void **)&o, NULL) ||
+				    o[1] != (person ? 113 : -57))
+					wrong++;
+			}
+			npu_model_close(m);
+			npu_device_close(dev);
+			_exit(wrong);
+		}
+	}
+	for (int p = 0; p < PROCS; p++) {
+		int status = 0;
+
+		waitpid(pids[p], &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			tap_diag("process %d: status 0x%x", p, status);
+			bad++;
+		}
+	}
+	tap_ok(!bad, "%d processes x %d runs of person_detect on the NPU at once", PROCS, RUNS);
+}
+
 static void test_async_and_force(struct npu_device *dev)
 {
 	struct npu_model *m = open_model(dev, PERSON, NPU_MODEL_PROFILE);
@@ -426,6 +475,7 @@ int main(void)
 	test_dmabuf_input(dev);
 	test_dmabuf_output(dev);
 	test_in_fence(dev);
+	test_processes();
 	test_async_and_force(dev);
 	npu_device_close(dev);
 	return tap_finish();
