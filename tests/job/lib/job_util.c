@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/* Helpers of the job tests; see job_util.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "job_util.h"
+#include "tap.h"
+
+int job_open_npu(void)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	struct dirent *de;
+	DIR *dir = opendir("/sys/class/accel");
+	long best = -1, minor;
+	ssize_t n;
+
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "accel", 5))
+			continue;
+		snprintf(link, sizeof(link),
+			 "/sys/class/accel/%s/device/driver", de->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = 0;
+		if (strcmp(strrchr(target, '/') + 1, "npu"))
+			continue;
+		/* the lowest minor: readdir order is arbitrary */
+		minor = strtol(de->d_name + 5, NULL, 10);
+		if (best < 0 || minor < best)
+			best = minor;
+	}
+	closedir(dir);
+	if (best < 0) {
+		errno = ENODEV;
+		return -1;
+	}
+	snprintf(target, sizeof(target), "/dev/accel/accel%ld", best);
+	return open(target, O_RDWR | O_CLOEXEC);
+}
+
+int job_bo_create(int fd, uint64_t size, uint32_t flags, uint32_t *handle,
+		  uint64_t *va, void **map)
+{
+	struct drm_npu_bo_create c = { .size = size, .flags = flags };
+	struct drm_npu_bo_mmap_offset m = { 0 };
+	void *p;
+
+	if (drmIoctl(fd, DRM_IOCTL_NPU_BO_CREATE, &c))
+		return -errno;
+	*handle = c.handle;
+	if (va)
+		*va = c.npu_addr;
+	m.handle = c.handle;
+	if (drmIoctl(fd, DRM_IOCTL_NPU_BO_MMAP_OFFSET, &m))
+		return -errno;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	*map = p;
+	return 0;
+}
+
+int job_query_counters(int fd, struct drm_npu_counters *c)
+{
+	struct drm_npu_query q = {
+		.type = DRM_NPU_QUERY_COUNTERS, .size = sizeof(*c),
+		.data = (uintptr_t)c,
+	};
+
+	if (drmIoctl(fd, DRM_IOCTL_NPU_QUERY, &q))
+		return -errno;
+	return q.size == sizeof(*c) ? 0 : -EPROTO;
+}
+
+double job_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int64_t job_deadline_ns(int seconds)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec + seconds) * 1000000000 + ts.tv_nsec;
+}
+
+void job_add_cost(struct job_sums *s, const struct npu_fw_cost *c)
+{
+	s->jobs++;
+	s->cycles += c->cycles;
+	s->macs += c->macs;
+	s->rd += c->dram_read_bytes;
+	s->wr += c->dram_write_bytes;
+}
+
+void job_check_counters(const struct drm_npu_counters *a,
+			const struct drm_npu_counters *b,
+			const struct job_sums *s)
+{
+	tap_ok(b->jobs_completed - a->jobs_completed == s->jobs &&
+	       b->jobs_failed == a->jobs_failed &&
+	       b->cycles - a->cycles == s->cycles &&
+	       b->macs - a->macs == s->macs &&
+	       b->dram_read_bytes - a->dram_read_bytes == s->rd &&
+	       b->dram_write_bytes - a->dram_write_bytes == s->wr,
+	       "device counters grew by the model cost of the %llu jobs (jobs %llu, failed %llu, cycles %llu/%llu, MACs %llu/%llu, read %llu/%llu, written %llu/%llu)",
+	       s->jobs,
+	       (unsigned long long)(b->jobs_completed - a->jobs_completed),
+	       (unsigned long long)(b->jobs_failed - a->jobs_failed),
+	       (unsigned long long)(b->cycles - a->cycles), s->cycles,
+	       (unsigned long long)(b->macs - a->macs), s->macs,
+	       (unsigned long long)(b->dram_read_bytes - a->dram_read_bytes),
+	       s->rd,
+	       (unsigned long long)(b->dram_write_bytes - a->dram_write_bytes),
+	       s->wr);
+}
