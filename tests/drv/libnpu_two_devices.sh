@@ -1,0 +1,36 @@
+#!/bin/sh
+# libnpu with two simulated NPUs (in the VM): npu-info lists both in node
+# order, --device picks one, npu-run runs on the second.
+# vm-test: reload --sim-param num_devices=2 timeout=300
+M=../shared/models
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 pass=0 fail=0
+echo "TAP version 13"
+t() {	# name command...
+	n=$((n + 1)); name=$1; shift
+	if "$@"; then pass=$((pass + 1)); echo "ok $n - $name"
+	else fail=$((fail + 1)); echo "not ok $n - $name"; fi
+}
+hex() { od -An -tx1 "$1" | tr -d ' \n'; }
+
+npu-info >"$tmp/info.txt" 2>&1
+t "npu-info exits 0" test $? = 0
+sed 's/^/# /' "$tmp/info.txt" | grep -E '^# /dev|driver:'
+t "npu-info lists two NPUs in node order" \
+	test "$(grep -E '^/dev/accel/accel[0-9]+$' "$tmp/info.txt" | tr '\n' ' ')" = \
+	"/dev/accel/accel0 /dev/accel/accel1 "
+npu-info --json >"$tmp/info.json" 2>&1
+t "npu-info --json has two devices" \
+	test "$(grep -o '"node":"/dev/accel/accel[0-9]*"' "$tmp/info.json" | wc -l)" = 2
+npu-info --device /dev/accel/accel1 >"$tmp/one.txt" 2>&1
+t "npu-info --device shows only that NPU" \
+	test "$(grep -cE '^/dev/accel/accel' "$tmp/one.txt")" = 1 -a \
+	"$(head -n 1 "$tmp/one.txt")" = /dev/accel/accel1
+npu-run --device /dev/accel/accel1 --model $M/tflm/person_detect.tflite \
+	--input $M/tflm/person.bmp --output "$tmp/out" --num-runs 2 >"$tmp/run.txt" 2>&1
+t "npu-run on the second NPU: person verdict" test "$(hex "$tmp/out")" = 8f71
+t "npu-run reports the second NPU as target" grep -q '^target: */dev/accel/accel1$' "$tmp/run.txt"
+echo "1..$n"
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
