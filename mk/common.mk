@@ -1,6 +1,8 @@
 # Shared build settings for the userspace and host-side parts.
 # Included by every subdirectory Makefile; TOP is the project root.
-TOP ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+ifndef TOP
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+endif
 BUILD ?= $(TOP)/build
 
 CC ?= cc
