@@ -19,9 +19,13 @@
 extern "C" {
 #endif
 
-/* TFLite QuantizeMultiplier(): Q31 multiplier and shift (left if > 0). */
-void npu_host_quantize_multiplier(double real, int32_t *multiplier,
-				  int *shift);
+/*
+ * TFLite QuantizeMultiplier(): Q31 multiplier and shift (left if > 0).
+ * 0, or -EINVAL (multiplier and shift 0) for a NaN, infinite, negative or
+ * subnormal @real.  The parameter helpers below return the same.
+ */
+int npu_host_quantize_multiplier(double real, int32_t *multiplier,
+				 int *shift);
 
 /* Fused activations, as TFLite's CalculateActivationRangeQuantized(). */
 enum npu_host_act {
@@ -38,29 +42,29 @@ void npu_host_activation_range(enum npu_host_act act, float scale,
 /* Per-channel (n_filter_scales == channels) or per-tensor (1) conv/fc
  * output multipliers: in_scale * filter_scale[c] / out_scale in double, as
  * TFLite's PopulateConvolutionQuantizationParams(). */
-void npu_host_conv_multipliers(float in_scale, const float *filter_scales,
-			       uint32_t n_filter_scales, float out_scale,
-			       uint32_t channels, int32_t *mult, int32_t *shift);
+int npu_host_conv_multipliers(float in_scale, const float *filter_scales,
+			      uint32_t n_filter_scales, float out_scale,
+			      uint32_t channels, int32_t *mult, int32_t *shift);
 
 /* Per-tensor FULLY_CONNECTED multiplier: TFLite's
  * GetQuantizedConvolutionMultipler() multiplies in_scale * filter_scale in
  * float first, unlike the per-channel path. */
-void npu_host_fc_multiplier(float in_scale, float filter_scale, float out_scale,
-			    int32_t *mult, int32_t *shift);
+int npu_host_fc_multiplier(float in_scale, float filter_scale, float out_scale,
+			   int32_t *mult, int32_t *shift);
 
 /* ADD/SUB multipliers and left shift (TFLM CalculateOpDataAdd/Sub); fills
  * the scalar fields of @p, leaves the tensors and activation alone. */
-void npu_host_add_sub_params(float in1_scale, float in2_scale, float out_scale,
-			     uint32_t dtype, struct npu_eltwise_params *p);
+int npu_host_add_sub_params(float in1_scale, float in2_scale, float out_scale,
+			    uint32_t dtype, struct npu_eltwise_params *p);
 /* MUL output multiplier: in1_scale * in2_scale / out_scale. */
-void npu_host_mul_params(float in1_scale, float in2_scale, float out_scale,
-			 struct npu_eltwise_params *p);
+int npu_host_mul_params(float in1_scale, float in2_scale, float out_scale,
+			struct npu_eltwise_params *p);
 /* LEAKY_RELU identity and alpha multipliers (TFLM LeakyReluPrepare). */
-void npu_host_leaky_relu_params(float in_scale, float out_scale, float alpha,
-				struct npu_leaky_relu_params *p);
+int npu_host_leaky_relu_params(float in_scale, float out_scale, float alpha,
+			       struct npu_leaky_relu_params *p);
 /* MEAN multiplier (in_scale / out_scale, TFLM PrepareMeanOrSum). */
-void npu_host_mean_params(float in_scale, float out_scale,
-			  struct npu_mean_params *p);
+int npu_host_mean_params(float in_scale, float out_scale,
+			 struct npu_mean_params *p);
 
 /* Tables for NPU_OP_LUT, built as TFLite's LUTPopulate (float).
  * int8: table[q + 128] for every int8 q.  int16: 513 entries. */

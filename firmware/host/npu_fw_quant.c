@@ -4,20 +4,27 @@
  * (quantization_util.cc, kernel_util.cc, the TFLM *_common.cc files) so
  * that the integer parameters are bit-identical to TFLite's.
  */
+#include <errno.h>
 #include <math.h>
 
 #include "npu_fw_host.h"
 
-void npu_host_quantize_multiplier(double real, int32_t *multiplier, int *shift)
+int npu_host_quantize_multiplier(double real, int32_t *multiplier, int *shift)
 {
 	double q;
 	int64_t q_fixed;
 
-	if (real == 0.0) {
-		*multiplier = 0;
-		*shift = 0;
-		return;
-	}
+	*multiplier = 0;
+	*shift = 0;
+	if (real == 0.0)
+		return 0;
+	/*
+	 * TFLite only ever quantizes positive normal scales; anything else
+	 * (NaN, infinity, a negative or subnormal value) comes from a damaged
+	 * model and would make the round() below overflow int64.
+	 */
+	if (!isnormal(real) || real < 0.0)
+		return -EINVAL;
 	q = frexp(real, shift);
 	q_fixed = (int64_t)round(q * (double)(1ll << 31));
 	if (q_fixed == (1ll << 31)) {
@@ -34,6 +41,7 @@ void npu_host_quantize_multiplier(double real, int32_t *multiplier, int *shift)
 		q_fixed = (1ll << 31) - 1;
 	}
 	*multiplier = (int32_t)q_fixed;
+	return 0;
 }
 
 void npu_host_activation_range(enum npu_host_act act, float scale,
@@ -68,88 +76,106 @@ void npu_host_activation_range(enum npu_host_act act, float scale,
 #undef MIN
 }
 
-void npu_host_conv_multipliers(float in_scale, const float *filter_scales,
-			       uint32_t n_filter_scales, float out_scale,
-			       uint32_t channels, int32_t *mult, int32_t *shift)
+int npu_host_conv_multipliers(float in_scale, const float *filter_scales,
+			      uint32_t n_filter_scales, float out_scale,
+			      uint32_t channels, int32_t *mult, int32_t *shift)
 {
 	uint32_t c;
+	int ret = 0;
 
 	for (c = 0; c < channels; c++) {
 		double fs = filter_scales[n_filter_scales > 1 ? c : 0];
 		double eff = (double)in_scale * fs / (double)out_scale;
 		int s;
 
-		npu_host_quantize_multiplier(eff, &mult[c], &s);
+		if (npu_host_quantize_multiplier(eff, &mult[c], &s))
+			ret = -EINVAL;
 		shift[c] = s;
 	}
+	return ret;
 }
 
-void npu_host_fc_multiplier(float in_scale, float filter_scale, float out_scale,
-			    int32_t *mult, int32_t *shift)
+int npu_host_fc_multiplier(float in_scale, float filter_scale, float out_scale,
+			   int32_t *mult, int32_t *shift)
 {
 	double product = (double)(in_scale * filter_scale);
-	int s;
+	int s, ret;
 
-	npu_host_quantize_multiplier(product / (double)out_scale, mult, &s);
+	ret = npu_host_quantize_multiplier(product / (double)out_scale, mult,
+					   &s);
 	*shift = s;
+	return ret;
 }
 
-void npu_host_add_sub_params(float in1_scale, float in2_scale, float out_scale,
-			     uint32_t dtype, struct npu_eltwise_params *p)
+int npu_host_add_sub_params(float in1_scale, float in2_scale, float out_scale,
+			    uint32_t dtype, struct npu_eltwise_params *p)
 {
 	double twice_max = 2 * (double)(in1_scale > in2_scale ? in1_scale :
 					in2_scale);
-	int s;
+	int s, ret = 0;
 
 	p->left_shift = dtype == NPU_DTYPE_INT16 ? 15 : 20;
-	npu_host_quantize_multiplier((double)in1_scale / twice_max,
-				     &p->input1_multiplier, &s);
+	ret |= npu_host_quantize_multiplier((double)in1_scale / twice_max,
+					    &p->input1_multiplier, &s);
 	p->input1_shift = s;
-	npu_host_quantize_multiplier((double)in2_scale / twice_max,
-				     &p->input2_multiplier, &s);
+	ret |= npu_host_quantize_multiplier((double)in2_scale / twice_max,
+					    &p->input2_multiplier, &s);
 	p->input2_shift = s;
-	npu_host_quantize_multiplier(twice_max / ((double)(1 << p->left_shift) *
-						  (double)out_scale),
-				     &p->output_multiplier, &s);
+	ret |= npu_host_quantize_multiplier(twice_max /
+					    ((double)(1 << p->left_shift) *
+					     (double)out_scale),
+					    &p->output_multiplier, &s);
 	p->output_shift = s;
+	return ret ? -EINVAL : 0;
 }
 
-void npu_host_mul_params(float in1_scale, float in2_scale, float out_scale,
-			 struct npu_eltwise_params *p)
+int npu_host_mul_params(float in1_scale, float in2_scale, float out_scale,
+			struct npu_eltwise_params *p)
 {
-	int s;
+	int s, ret;
 
 	p->left_shift = 0;
 	p->input1_multiplier = p->input1_shift = 0;
 	p->input2_multiplier = p->input2_shift = 0;
-	npu_host_quantize_multiplier((double)in1_scale * (double)in2_scale /
-				     (double)out_scale,
-				     &p->output_multiplier, &s);
+	ret = npu_host_quantize_multiplier((double)in1_scale *
+					   (double)in2_scale /
+					   (double)out_scale,
+					   &p->output_multiplier, &s);
 	p->output_shift = s;
+	return ret;
 }
 
-void npu_host_leaky_relu_params(float in_scale, float out_scale, float alpha,
-				struct npu_leaky_relu_params *p)
+int npu_host_leaky_relu_params(float in_scale, float out_scale, float alpha,
+			       struct npu_leaky_relu_params *p)
 {
-	int s;
+	const double ratio = (double)(in_scale * alpha / out_scale);
+	int s, ret;
 
-	npu_host_quantize_multiplier((double)(in_scale * alpha / out_scale),
-				     &p->multiplier_alpha, &s);
+	/*
+	 * A negative alpha is legal (TFLite quantizes the negative ratio as
+	 * is): quantize its magnitude and negate the multiplier.
+	 */
+	ret = npu_host_quantize_multiplier(ratio < 0 ? -ratio : ratio,
+					   &p->multiplier_alpha, &s);
+	if (ratio < 0)
+		p->multiplier_alpha = -p->multiplier_alpha;
 	p->shift_alpha = s;
-	npu_host_quantize_multiplier((double)(in_scale / out_scale),
-				     &p->multiplier_identity, &s);
+	ret |= npu_host_quantize_multiplier((double)(in_scale / out_scale),
+					    &p->multiplier_identity, &s);
 	p->shift_identity = s;
+	return ret ? -EINVAL : 0;
 }
 
-void npu_host_mean_params(float in_scale, float out_scale,
-			  struct npu_mean_params *p)
+int npu_host_mean_params(float in_scale, float out_scale,
+			 struct npu_mean_params *p)
 {
-	int s;
+	int s, ret;
 
-	npu_host_quantize_multiplier((double)in_scale / (double)out_scale,
-				     &p->multiplier, &s);
+	ret = npu_host_quantize_multiplier((double)in_scale / (double)out_scale,
+					   &p->multiplier, &s);
 	p->shift = s;
 	p->axis_mask = 0x6;
+	return ret;
 }
 
 float npu_host_logistic(float x)

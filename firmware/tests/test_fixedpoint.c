@@ -4,6 +4,10 @@
  * SRDHM(a, b) = round(a * b / 2^31) with gemmlowp's nudge (positive ties
  * up, negative ties towards zero), RDivByPOT rounds half away from zero.
  */
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+
 #include "fw_test.h"
 
 START_TEST(srdhm_cases)
@@ -97,6 +101,52 @@ START_TEST(quantize_multiplier)
 	npu_host_quantize_multiplier(1.0 - 1.0 / (1ll << 40), &m, &s);
 	ck_assert_int_eq(m, 1 << 30);
 	ck_assert_int_eq(s, 1);
+	/* Huge but finite: saturates at the largest shift. */
+	ck_assert_int_eq(npu_host_quantize_multiplier(1e300, &m, &s), 0);
+	ck_assert_int_eq(m, INT32_MAX);
+	ck_assert_int_eq(s, 30);
+}
+END_TEST
+
+/* Scales a damaged model can produce are refused, not rounded (UB). */
+START_TEST(quantize_multiplier_refuses)
+{
+	static const double bad[] = {
+		NAN, -NAN, INFINITY, -INFINITY, -0.5, -1e-12,
+		DBL_MIN / 4, -DBL_MIN / 4,
+	};
+	struct npu_eltwise_params e;
+	struct npu_leaky_relu_params l;
+	struct npu_mean_params mean;
+	int32_t m, sh[2], mult[2];
+	int s;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m = 7;
+		s = 7;
+		ck_assert_int_eq(npu_host_quantize_multiplier(bad[i], &m, &s),
+				 -EINVAL);
+		ck_assert_int_eq(m, 0);
+		ck_assert_int_eq(s, 0);
+	}
+	/* The parameter helpers pass the refusal on. */
+	ck_assert_int_eq(npu_host_conv_multipliers(1.0f, (const float[]){ 1.0f,
+						   NAN }, 2, 1.0f, 2, mult, sh),
+			 -EINVAL);
+	ck_assert_int_eq(mult[0], 1 << 30);
+	ck_assert_int_eq(npu_host_fc_multiplier(3e38f, 3e38f, 1.0f, &m, sh),
+			 -EINVAL);
+	ck_assert_int_eq(npu_host_add_sub_params(1.0f, 1.0f, 0.0f,
+						 NPU_DTYPE_INT8, &e), -EINVAL);
+	ck_assert_int_eq(npu_host_mul_params(1.0f, -1.0f, 1.0f, &e), -EINVAL);
+	ck_assert_int_eq(npu_host_mean_params(INFINITY, 1.0f, &mean), -EINVAL);
+	ck_assert_int_eq(npu_host_leaky_relu_params(1.0f, 1.0f, NAN, &l),
+			 -EINVAL);
+	/* A negative alpha is legal: the magnitude's multiplier, negated. */
+	ck_assert_int_eq(npu_host_leaky_relu_params(1.0f, 1.0f, -0.75f, &l),
+			 0);
+	ck_assert_int_eq(l.multiplier_alpha, -(3 << 29));
+	ck_assert_int_eq(l.shift_alpha, 0);
 }
 END_TEST
 
@@ -135,6 +185,7 @@ Suite *suite_fixedpoint(void)
 	tcase_add_test(tc, mbqm_cases);
 	tcase_add_test(tc, mbqm64_cases);
 	tcase_add_test(tc, quantize_multiplier);
+	tcase_add_test(tc, quantize_multiplier_refuses);
 	tcase_add_test(tc, activation_range);
 	suite_add_tcase(s, tc);
 	return s;

@@ -92,7 +92,13 @@ int cpu_need_type(const struct cpu_prep *p, const struct npu_graph_tensor *t,
 	return -ENOTSUP;
 }
 
-void cpu_quantize_multiplier(double real, int32_t *multiplier, int *shift)
+int cpu_quantize_multiplier(const struct cpu_prep *p, const char *what,
+			    double real, int32_t *multiplier, int *shift)
 {
-	npu_host_quantize_multiplier(real, multiplier, shift);
+	if (!npu_host_quantize_multiplier(real, multiplier, shift))
+		return 0;
+	cpu_msg(p->err, p->errlen,
+		"%s: effective scale %s = %g is not a positive finite number",
+		npu_op_name(p->op->builtin), what, real);
+	return -EINVAL;
 }

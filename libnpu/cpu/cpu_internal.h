@@ -22,8 +22,14 @@
 #define cpu_rounding_divide_by_pot(x, e)	npu_fw_rdivpot((x), (e))
 #define cpu_mbqm(x, m, s)		npu_fw_mbqm((x), (m), (s))
 
-/* TFLite QuantizeMultiplier (double -> Q31 significand and exponent). */
-void cpu_quantize_multiplier(double real, int32_t *multiplier, int *shift);
+struct cpu_prep;
+/*
+ * TFLite QuantizeMultiplier (double -> Q31 significand and exponent) of the
+ * effective scale @what of @p's op; -EINVAL with a message naming the op
+ * when @real is not a positive finite (normal) number.
+ */
+int cpu_quantize_multiplier(const struct cpu_prep *p, const char *what,
+			    double real, int32_t *multiplier, int *shift);
 
 /* ---- Messages ---- */
 

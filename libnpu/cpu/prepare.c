@@ -29,13 +29,14 @@
 
 /* ---- TFLite helpers ---- */
 
-void npu_cpu_quantize_multiplier(double real, int32_t *multiplier,
+int npu_cpu_quantize_multiplier(double real, int32_t *multiplier,
 				 int32_t *shift)
 {
-	int s;
+	int s, ret;
 
-	npu_host_quantize_multiplier(real, multiplier, &s);
+	ret = npu_host_quantize_multiplier(real, multiplier, &s);
 	*shift = s;
+	return ret;
 }
 
 /* TFLite's Quantize() in kernel_util.cc: float division, round, add zp. */
@@ -139,6 +140,13 @@ static int fail(struct prep *p, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -EINVAL;
+}
+
+/* A parameter helper refused an effective scale (NaN, inf, <= 0, tiny). */
+static int bad_scale(struct prep *p, const char *what)
+{
+	return fail(p, "%s: effective scale %s is not a positive finite number",
+		    npu_op_name(p->op->builtin), what);
 }
 
 static const struct npu_graph_tensor *in_t(struct prep *p, uint32_t i)
@@ -402,10 +410,12 @@ static int per_channel(struct prep *p, const struct npu_graph_tensor *in,
 	if (!o->mult || !o->shift)
 		return -ENOMEM;
 	o->channels = channels;
-	npu_host_conv_multipliers(cpu_scale(in), filter->quant.scale,
-				  is_per_channel ? channels : 1,
-				  cpu_scale(out), channels, o->mult, o->shift);
 	rq->count = channels;
+	if (npu_host_conv_multipliers(cpu_scale(in), filter->quant.scale,
+				      is_per_channel ? channels : 1,
+				      cpu_scale(out), channels, o->mult,
+				      o->shift))
+		return bad_scale(p, "input*filter/output");
 	return 0;
 }
 
@@ -650,9 +660,10 @@ static int prep_fc(struct prep *p)
 			return ret;
 	} else {
 		/* GetQuantizedConvolutionMultipler(): float product. */
-		npu_host_fc_multiplier(cpu_scale(in), cpu_scale(filter),
-				       cpu_scale(out), &f->rq.multiplier,
-				       &f->rq.shift);
+		if (npu_host_fc_multiplier(cpu_scale(in), cpu_scale(filter),
+					   cpu_scale(out), &f->rq.multiplier,
+					   &f->rq.shift))
+			return bad_scale(p, "input*filter/output");
 	}
 	return act_range(p, op->options.fc.activation, out, &f->act_min,
 			 &f->act_max);
@@ -735,8 +746,9 @@ static int prep_add_sub(struct prep *p)
 	 * of SUB divided in float first, hence its test's off-by-one
 	 * tolerance; the seanet SUB goldens match the double form exactly.)
 	 */
-	npu_host_add_sub_params(cpu_scale(a), cpu_scale(b), cpu_scale(out),
-				e->output.dtype, e);
+	if (npu_host_add_sub_params(cpu_scale(a), cpu_scale(b), cpu_scale(out),
+				    e->output.dtype, e))
+		return bad_scale(p, "of an input or the output");
 	/* QuantizeMultiplierSmallerThanOneExp() requires shift <= 0. */
 	shift = e->input1_shift > e->input2_shift ? e->input1_shift :
 						    e->input2_shift;
@@ -786,7 +798,8 @@ static int prep_mul(struct prep *p)
 	ret = broadcast_shapes(p, e, a, b, out);
 	if (ret)
 		return ret;
-	npu_host_mul_params(cpu_scale(a), cpu_scale(b), cpu_scale(out), e);
+	if (npu_host_mul_params(cpu_scale(a), cpu_scale(b), cpu_scale(out), e))
+		return bad_scale(p, "input1*input2/output");
 	return act_range(p, act, out, &e->act_min, &e->act_max);
 }
 
@@ -926,7 +939,8 @@ static int prep_mean(struct prep *p)
 	ret = set_tensor_dims(p, &m->output, out, 4, dims, "output");
 	if (ret)
 		return ret;
-	npu_host_mean_params(cpu_scale(in), cpu_scale(out), m);
+	if (npu_host_mean_params(cpu_scale(in), cpu_scale(out), m))
+		return bad_scale(p, "input/output");
 	m->axis_mask = mask;
 	return 0;
 }
@@ -1287,7 +1301,8 @@ static int prep_leaky_relu(struct prep *p)
 	if (ret)
 		return ret;
 	/* leaky_relu_common.cc: both ratios in float, then widened. */
-	npu_host_leaky_relu_params(cpu_scale(in), cpu_scale(out), alpha, l);
+	if (npu_host_leaky_relu_params(cpu_scale(in), cpu_scale(out), alpha, l))
+		return bad_scale(p, "input*alpha/output");
 	return 0;
 }
 

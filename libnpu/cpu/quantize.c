@@ -77,8 +77,13 @@ static int quantize_prepare(const struct cpu_prep *p, void **state)
 		const double effective_scale =
 			(double)cpu_scale(in) / (double)cpu_scale(out);
 
-		cpu_quantize_multiplier(effective_scale, &s->multiplier,
-					&s->shift);
+		ret = cpu_quantize_multiplier(p, "input/output",
+					      effective_scale, &s->multiplier,
+					      &s->shift);
+		if (ret) {
+			free(s);
+			return ret;
+		}
 	}
 	*state = s;
 	return 0;

@@ -159,8 +159,10 @@ static int softmax_prepare(const struct cpu_prep *p, void **state)
 		gen_lut_int16(lut_exp, -10.0f, 0.0f, -1.0f, 1.0f, s->exp_lut);
 		gen_lut_int16(lut_one_over_one_plus_x, 0.0f, 1.0f, -1.0f, 1.0f,
 			      s->one_over_one_plus_x_lut);
-		cpu_quantize_multiplier(input_scale_beta_rescale,
-					&s->input_multiplier, &shift);
+		if (cpu_quantize_multiplier(p, "input*beta",
+					    input_scale_beta_rescale,
+					    &s->input_multiplier, &shift))
+			goto inval;
 		s->input_left_shift = shift;
 	} else {
 		/* TFLite PreprocessSoftmaxScaling(), double rounding. */
@@ -176,7 +178,9 @@ static int softmax_prepare(const struct cpu_prep *p, void **state)
 				"input scale * beta * 2^26 = %g must exceed 1", real);
 			goto inval;
 		}
-		cpu_quantize_multiplier(real, &s->input_multiplier, &shift);
+		if (cpu_quantize_multiplier(p, "input*beta", real,
+					    &s->input_multiplier, &shift))
+			goto inval;
 		s->input_left_shift = shift;
 		s->diff_min = (int32_t)(-1.0 * input_radius(
 			SCALED_DIFF_INTEGER_BITS, shift, 31));

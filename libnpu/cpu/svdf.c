@@ -96,8 +96,13 @@ static int svdf_prepare(const struct cpu_prep *p, void **state)
 		/* TFLM computes both effective scales in float. */
 		es1 = cpu_scale(in) * cpu_scale(wf) / cpu_scale(st);
 		es2 = cpu_scale(st) * cpu_scale(wt) / cpu_scale(out);
-		cpu_quantize_multiplier((double)es1, &s->scale_1_a, &s->scale_1_b);
-		cpu_quantize_multiplier((double)es2, &s->scale_2_a, &s->scale_2_b);
+		if (cpu_quantize_multiplier(p, "input*weights_feature/state",
+					    (double)es1, &s->scale_1_a,
+					    &s->scale_1_b) ||
+		    cpu_quantize_multiplier(p, "state*weights_time/output",
+					    (double)es2, &s->scale_2_a,
+					    &s->scale_2_b))
+			goto inval;
 		s->input_zero_point = cpu_zero_point(in);
 		s->output_zero_point = cpu_zero_point(out);
 		s->state_zero_point = cpu_zero_point(st);

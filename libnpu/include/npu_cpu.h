@@ -138,8 +138,9 @@ int32_t npu_cpu_out_size(int32_t padding, int32_t in, int32_t filter,
 int32_t npu_cpu_padding(int32_t in, int32_t filter, int32_t stride,
 			int32_t dilation, int32_t out, int32_t *offset);
 
-/* TFLite QuantizeMultiplier(): @real = @multiplier * 2^(@shift - 31). */
-void npu_cpu_quantize_multiplier(double real, int32_t *multiplier,
+/* TFLite QuantizeMultiplier(): @real = @multiplier * 2^(@shift - 31).
+ * -EINVAL (and 0, 0) for a NaN, infinite, negative or subnormal @real. */
+int npu_cpu_quantize_multiplier(double real, int32_t *multiplier,
 				 int32_t *shift);
 
 /* ------------------------------------------------------------------------ */

@@ -968,6 +968,56 @@ START_TEST(errors_name_the_problem)
 }
 END_TEST
 
+/* Effective scales that overflow or are NaN are refused, naming the op. */
+START_TEST(effective_scale_not_finite)
+{
+	static const int32_t s[] = { 1, 4 }, f_s[] = { 2, 4 },
+			     o_s[] = { 1, 2 };
+	struct tg b;
+	struct npu_cpu_prepared *p;
+	const struct npu_leaky_relu_params *l;
+	struct npu_graph_op *op;
+	int32_t in, f, out;
+	char err[256] = "";
+
+	/* FULLY_CONNECTED multiplies in_scale * filter_scale in float: inf. */
+	tg_init(&b);
+	in = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 3e38f, 0, NULL);
+	f = tg_tensor(&b, NPU_TYPE_INT8, 2, f_s, 3e38f, 0, zeros8);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, o_s, 1.0f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_FULLY_CONNECTED, 3, 1, in, f,
+		   NPU_TENSOR_NONE, out);
+	op->options_kind = NPU_OPTS_FC;
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "FULLY_CONNECTED") &&
+		      strstr(err, "effective scale"), "%s", err);
+
+	/* LEAKY_RELU with a NaN alpha. */
+	tg_init(&b);
+	in = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.5f, 0, NULL);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.5f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_LEAKY_RELU, 1, 1, in, out);
+	op->options_kind = NPU_OPTS_LEAKY_RELU;
+	op->options.leaky_relu.alpha = NAN;
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "LEAKY_RELU") &&
+		      strstr(err, "effective scale"), "%s", err);
+
+	/* A negative alpha is legal (TFLite quantizes the negative ratio). */
+	op->options.leaky_relu.alpha = -0.5f;
+	p = prep_ok(&b);
+	l = &p->cmds[0].params.leaky_relu;
+	ck_assert_int_eq(l->multiplier_alpha, -Q30);
+	ck_assert_int_eq(l->shift_alpha, 0);
+	npu_cpu_prepared_free(p);
+
+	/* The public helper refuses the same way. */
+	ck_assert_int_eq(npu_cpu_quantize_multiplier(INFINITY, &in, &out),
+			 -EINVAL);
+	ck_assert_int_eq(npu_cpu_quantize_multiplier(0.5, &in, &out), 0);
+}
+END_TEST
+
 static Suite *prepare_suite(void)
 {
 	Suite *s = suite_create("cpu_prepare");
@@ -998,6 +1048,7 @@ static Suite *prepare_suite(void)
 	tcase_add_test(tc, strided_slice);
 	tcase_add_test(tc, logistic_table);
 	tcase_add_test(tc, tanh_table);
+	tcase_add_test(tc, effective_scale_not_finite);
 	tcase_add_test(tc, errors_name_the_problem);
 	suite_add_tcase(s, tc);
 	return s;
