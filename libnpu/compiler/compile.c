@@ -536,9 +536,8 @@ void npu_compiled_model_free(struct npu_compiled_model *m)
 {
 	if (!m)
 		return;
-	if (m->graph && m->op_reason)
-		for (uint32_t i = 0; i < m->graph->num_ops; i++)
-			free(m->op_reason[i]);
+	for (uint32_t i = 0; m->op_reason && i < m->num_ops; i++)
+		free(m->op_reason[i]);
 	for (uint32_t s = 0; m->segments && s < m->num_segments; s++) {
 		free(m->segments[s].stream);
 		free(m->segments[s].relocs);
@@ -575,6 +574,7 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	m->source_hash = opt ? opt->source_hash : 0;
 	nt = g->num_tensors;
 	no = g->num_ops;
+	m->num_ops = no;
 	m->op_segment = calloc(no + 1, sizeof(*m->op_segment));
 	m->op_reason = calloc(no + 1, sizeof(*m->op_reason));
 	m->op_cost = calloc(no + 1, sizeof(*m->op_cost));

@@ -427,7 +427,7 @@ static int check_header(struct ld *l)
 	free(tmp);
 	crc = npu_fw_crc32(crc, l->data + sizeof(h), l->len - sizeof(h));
 	if (crc != h.crc32)
-		LFAIL(l, -EINVAL, "checksum mismatch: file has CRC %08x, contents give %08x (damaged)",
+		LFAIL(l, -EBADMSG, "checksum mismatch: file has CRC %08x, contents give %08x (damaged)",
 		      h.crc32, crc);
 
 	if (h.num_sections > 64 || h.section_table_offset < sizeof(h) ||
@@ -771,6 +771,7 @@ int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 	m->graph = g;
 	g->tensors = calloc(l.info.num_tensors + 1, sizeof(*g->tensors));
 	g->ops = calloc(l.info.num_ops + 1, sizeof(*g->ops));
+	m->num_ops = l.info.num_ops;
 	m->op_segment = calloc(l.info.num_ops + 1, sizeof(*m->op_segment));
 	m->op_reason = calloc(l.info.num_ops + 1, sizeof(*m->op_reason));
 	m->op_cost = calloc(l.info.num_ops + 1, sizeof(*m->op_cost));

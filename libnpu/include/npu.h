@@ -39,7 +39,7 @@ enum npu_error {
 	NPU_ERR_KERNEL_ABI,	/* kernel answered with an unusable ABI */
 	NPU_ERR_MODEL_FORMAT,	/* model file malformed */
 	NPU_ERR_MODEL_VERSION,	/* model format version not supported */
-	NPU_ERR_MODEL_CHECKSUM,	/* reserved: damage is NPU_ERR_MODEL_FORMAT */
+	NPU_ERR_MODEL_CHECKSUM,	/* .npu file fails its CRC (damaged) */
 	NPU_ERR_UNSUPPORTED,	/* op, type or parameter not supported */
 	NPU_ERR_NO_KERNEL,	/* no CPU kernel for an op */
 	NPU_ERR_TENSOR_SIZE,	/* tensor data size does not match */
@@ -333,8 +333,9 @@ struct npu_model_options {
 /*
  * Opens a model file (.npu, or .tflite compiled on the spot) or a model in
  * memory.  dev may be NULL (CPU only).  opts may be NULL.  Errors:
- * -NPU_ERR_MODEL_FORMAT (malformed, damaged or failing its checksum; the
- * message names the problem), -NPU_ERR_MODEL_VERSION, -NPU_ERR_UNSUPPORTED,
+ * -NPU_ERR_MODEL_FORMAT (malformed; the message names the problem),
+ * -NPU_ERR_MODEL_CHECKSUM (a .npu failing its CRC: damaged in storage or
+ * transfer), -NPU_ERR_MODEL_VERSION, -NPU_ERR_UNSUPPORTED,
  * -EINVAL (bad options), -errno from reading the file.
  */
 int npu_model_open(struct npu_device *dev, const char *path,

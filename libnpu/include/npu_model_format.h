@@ -181,6 +181,8 @@ struct npu_segment {
  *   data (original TFLite layout: the NPU reads weights in that layout), and
  *   every op with its options, so the CPU executor (npu_cpu.h) can run any
  *   op, NPU-placed or not, from a loaded .npu file.
+ * @num_ops: entries of @op_segment, @op_reason and @op_cost (the graph's
+ *   op count; kept here so the model can be freed after @graph was taken).
  * @op_segment: per op, the segment running it or -1 for the CPU.
  * @op_reason: per op, why it runs on the CPU (NULL for NPU ops).
  * @weights: everything the NPU reads that is not an activation: the
@@ -199,6 +201,7 @@ struct npu_segment {
  */
 struct npu_compiled_model {
 	struct npu_graph *graph;
+	uint32_t num_ops;
 	int32_t *op_segment;
 	char **op_reason;
 	uint32_t num_segments;
@@ -276,8 +279,9 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **buf, size_t *
  * (inside its stream, on an 8-byte field, target inside its region).
  *
  * Returns 0 and *@out (owns copies of everything: @buf may be freed), or
- * -EINVAL (damaged or inconsistent: @err names the problem), -ENOTSUP
- * (other major version), -ENOMEM.
+ * -EBADMSG (the CRC does not match: damaged), -EINVAL (malformed or
+ * inconsistent: @err names the problem), -ENOTSUP (other major version or
+ * command-stream version), -ENOMEM.
  */
 int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 		   char *err, size_t errlen);

@@ -33,6 +33,8 @@ int model_errno(int ret)
 	switch (ret) {
 	case -EINVAL:
 		return -NPU_ERR_MODEL_FORMAT;
+	case -EBADMSG:	/* the .npu loader's CRC check */
+		return -NPU_ERR_MODEL_CHECKSUM;
 	case -ENOTSUP:
 		return -NPU_ERR_UNSUPPORTED;
 	default:
@@ -104,14 +106,7 @@ static int source_graph(struct npu_model *model, struct npu_graph **g)
 			     model->err, sizeof(model->err));
 	if (ret)
 		return ret == -ENOTSUP ? -NPU_ERR_MODEL_VERSION : model_errno(ret);
-	/*
-	 * Keep the graph, drop the rest.  The per-op reasons are freed here:
-	 * the compiled model frees them only while it still has its graph.
-	 */
-	for (uint32_t i = 0; cm->op_reason && i < cm->graph->num_ops; i++) {
-		free(cm->op_reason[i]);
-		cm->op_reason[i] = NULL;
-	}
+	/* Keep the graph, drop the rest. */
 	*g = cm->graph;
 	cm->graph = NULL;
 	npu_compiled_model_free(cm);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device_priv.h"
 #include "model_priv.h"
 
 #define STREAM_ALIGN 64
@@ -279,6 +280,15 @@ int model_plan_build(struct npu_model *model)
 	model->graph = cm->graph;
 	model->use_npu = model->dev && !(model->flags & NPU_MODEL_CPU_ONLY) &&
 			 cm->num_segments > 0;
+	/*
+	 * Streams are NPU_CS_VERSION (the loader accepts no other): a device
+	 * speaking an older version would refuse every job with -EINVAL, so
+	 * say so now rather than at the first run.
+	 */
+	if (model->use_npu && model->dev->cs_version < NPU_CS_VERSION)
+		return model_fail(model, -NPU_ERR_MODEL_VERSION,
+				  "the device runs command streams up to version %u, the model's are version %u (update the driver and firmware, or open with NPU_MODEL_CPU_ONLY)",
+				  model->dev->cs_version, NPU_CS_VERSION);
 	ret = npu_cpu_create(model->graph, &model->cpu, model->err, sizeof(model->err));
 	if (ret)
 		return model_errno(ret);

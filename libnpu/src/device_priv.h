@@ -15,6 +15,7 @@ struct npu_device {
 	int fd;
 	char *path;
 	uint32_t page_size;
+	uint32_t cs_version;	/* highest command-stream version it runs */
 	/*
 	 * Live buffers by GEM handle: PRIME import of a buffer this file
 	 * already has returns the existing handle, so the handle must be

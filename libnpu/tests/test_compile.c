@@ -605,7 +605,7 @@ START_TEST(test_damaged_header)
 
 	memcpy(copy, buf, len);
 	copy[len / 2] ^= 0x40;
-	expect_load_error(copy, len, -EINVAL, "checksum mismatch");
+	expect_load_error(copy, len, -EBADMSG, "checksum mismatch");
 
 	free(copy);
 	free(buf);

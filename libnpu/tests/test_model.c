@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check_util.h"
+#include "device_priv.h"
 #include "npu.h"
 #include "npu_cpu.h"
 #include "npu_graph.h"
@@ -481,11 +482,53 @@ START_TEST(test_npu_file)
 
 	((uint8_t *)buf)[len / 2] ^= 0x40;
 	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len, &opts, &m),
-			 -NPU_ERR_MODEL_FORMAT);
-	ck_assert(strlen(err) > 0);
+			 -NPU_ERR_MODEL_CHECKSUM);
+	ck_assert_ptr_nonnull(strstr(err, "checksum mismatch"));
+	ck_assert_ptr_null(m);
+	/* The same through the forced-op path (the .npu is loaded again). */
+	fopts.err = err;
+	fopts.errlen = sizeof(err);
+	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len, &fopts, &m),
+			 -NPU_ERR_MODEL_CHECKSUM);
 	free(buf);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/*
+ * A device whose command-stream version is older than the model's streams
+ * is refused at open.  The host has no NPU, so the device is a handle the
+ * library's own open would have filled from the kernel's answer, on a
+ * closed fd: the version check comes before any ioctl.
+ */
+START_TEST(test_old_device_refused)
+{
+	struct npu_device dev = {
+		.fd = -1, .page_size = 4096, .cs_version = NPU_CS_VERSION - 1,
+		.bo_lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+	struct npu_model_options opts = { 0 };
+	struct npu_model *m = (struct npu_model *)1;
+	char err[512] = "";
+
+	opts.err = err;
+	opts.errlen = sizeof(err);
+	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m),
+			 -NPU_ERR_MODEL_VERSION);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err, "command streams up to version 0") &&
+		      strstr(err, "NPU_MODEL_CPU_ONLY"), "%s", err);
+	/* On the CPU the device's version does not matter. */
+	opts.flags = NPU_MODEL_CPU_ONLY;
+	ck_assert_msg(npu_model_open(&dev, PERSON, &opts, &m) == 0, "%s", err);
+	npu_model_close(m);
+	/* A current device passes the check and reaches the device (whose
+	 * closed fd fails the first buffer allocation). */
+	opts.flags = 0;
+	dev.cs_version = NPU_CS_VERSION;
+	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -EBADF);
+	ck_assert_ptr_null(m);
 }
 END_TEST
 
@@ -551,6 +594,7 @@ int main(void)
 	tcase_add_test(tc, test_compile_cache);
 	tcase_add_test(tc, test_npu_file);
 	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_old_device_refused);
 	suite_add_tcase(s, tc);
 	return npu_check_run(s);
 }
