@@ -424,8 +424,53 @@ static int npu_runtime_resume(struct device *dev)
 	return npu_hw_power_up(dev_get_drvdata(dev));
 }
 
-static DEFINE_RUNTIME_DEV_PM_OPS(npu_pm_ops, npu_runtime_suspend,
-				 npu_runtime_resume, NULL);
+/*
+ * System sleep: stop feeding the hardware, let its queue drain, then power
+ * down as runtime PM does.  Jobs still queued in the scheduler run after
+ * resume.
+ */
+static void npu_sched_restart(struct npu_device *ndev)
+{
+	drm_sched_resume_timeout(&ndev->sched, ndev->sched_timeout_left);
+	drm_sched_wqueue_start(&ndev->sched);
+}
+
+static int npu_system_suspend(struct device *dev)
+{
+	struct npu_device *ndev = dev_get_drvdata(dev);
+	int ret;
+
+	/*
+	 * No pushes, and no timeout handling: finished jobs stay on the
+	 * scheduler's pending list until it restarts and must not look hung.
+	 */
+	drm_sched_wqueue_stop(&ndev->sched);
+	ndev->sched_timeout_left = drm_sched_suspend_timeout(&ndev->sched);
+	if (!wait_event_timeout(ndev->job_wq, npu_job_hw_idle(ndev),
+				msecs_to_jiffies(npu_job_timeout_ms))) {
+		dev_err(dev, "hardware queue did not drain for suspend\n");
+		npu_sched_restart(ndev);
+		return -EBUSY;
+	}
+	ret = pm_runtime_force_suspend(dev);
+	if (ret)
+		npu_sched_restart(ndev);
+	return ret;
+}
+
+static int npu_system_resume(struct device *dev)
+{
+	struct npu_device *ndev = dev_get_drvdata(dev);
+	int ret = pm_runtime_force_resume(dev);
+
+	npu_sched_restart(ndev);
+	return ret;
+}
+
+static const struct dev_pm_ops npu_pm_ops = {
+	SYSTEM_SLEEP_PM_OPS(npu_system_suspend, npu_system_resume)
+	RUNTIME_PM_OPS(npu_runtime_suspend, npu_runtime_resume, NULL)
+};
 
 static const struct of_device_id npu_of_match[] = {
 	{ .compatible = "npustack,npu8" },

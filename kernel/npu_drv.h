@@ -99,7 +99,11 @@ struct npu_device {
 	spinlock_t fence_lock;
 	struct drm_gpu_scheduler sched;
 	bool sched_ready;
-	/* Jobs not yet freed; removal waits for them (they run our code). */
+	unsigned long sched_timeout_left;	/* over system suspend */
+	/*
+	 * Jobs not yet freed; removal waits for them (they run our code).
+	 * job_wq also wakes when a job leaves the hardware (suspend).
+	 */
 	atomic_t job_count;
 	wait_queue_head_t job_wq;
 	/* Serialises reset with runtime PM and removal. */

@@ -148,6 +148,8 @@ static void npu_job_finish(struct npu_job *job, int status,
 	if (status)
 		dma_fence_set_error(job->done_fence, status);
 	dma_fence_signal(job->done_fence);
+	/* System suspend waits for the hardware queue to drain. */
+	wake_up_all(&ndev->job_wq);
 
 	pm_runtime_mark_last_busy(ndev->dev);
 	pm_runtime_put_autosuspend(ndev->dev);
@@ -832,6 +834,12 @@ void npu_job_kill_hw(struct npu_device *ndev)
 		list_del_init(&job->hw_node);
 		npu_job_finish(job, -ENODEV, NULL);
 	}
+}
+
+bool npu_job_hw_idle(struct npu_device *ndev)
+{
+	guard(spinlock)(&ndev->job_lock);
+	return list_empty(&ndev->hw_jobs);
 }
 
 void npu_job_wait_all_freed(struct npu_device *ndev)

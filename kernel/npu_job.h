@@ -68,6 +68,7 @@ int npu_job_init(struct npu_device *ndev);
 void npu_job_fini(struct npu_device *ndev);
 void npu_job_kill_hw(struct npu_device *ndev);
 void npu_job_wait_all_freed(struct npu_device *ndev);
+bool npu_job_hw_idle(struct npu_device *ndev);
 
 int npu_job_open_file(struct npu_file *nfile);
 void npu_job_close_file(struct npu_file *nfile);
