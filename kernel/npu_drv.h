@@ -37,6 +37,14 @@ struct npu_mmu;
 
 /**
  * struct npu_counters - device-wide totals, accumulated from completions
+ * @cycles: see &struct drm_npu_counters, as are the other fields.
+ * @macs: multiply-accumulates.
+ * @dram_read_bytes: bytes read through the MMU.
+ * @dram_write_bytes: bytes written through the MMU.
+ * @jobs_completed: jobs that ended without error.
+ * @jobs_failed: jobs that ended with an error.
+ * @resets: soft resets.
+ * @mmu_faults: jobs that ended with an MMU fault.
  */
 struct npu_counters {
 	atomic64_t cycles;
