@@ -8,6 +8,7 @@
  * resource (the simulated NPU).
  */
 
+#include <linux/cleanup.h>
 #include <linux/dma-mapping.h>
 #include <linux/firmware.h>
 #include <linux/interrupt.h>
@@ -195,6 +196,7 @@ static void npu_hw_ring_init(struct npu_device *ndev)
 	struct regmap *regs = ndev->regs;
 	u32 wptr = 0;
 
+	guard(mutex)(&ndev->ring_lock);
 	regmap_write(regs, NPU_REG_CRING_BASE_LO, lower_32_bits(ndev->cring_dma));
 	regmap_write(regs, NPU_REG_CRING_BASE_HI, upper_32_bits(ndev->cring_dma));
 	regmap_write(regs, NPU_REG_CRING_ENTRIES, NPU_CRING_ENTRIES);
