@@ -25,9 +25,8 @@ struct task_struct;
 
 #define NPU_SIM_REVISION	0x00010000u	/* 1.0 */
 #define NPU_SIM_QUEUE_DEPTH	4
-/* Largest firmware image and command stream the device accepts. */
+/* Largest firmware image the device accepts. */
 #define NPU_SIM_FW_MAX_SIZE	(16u << 20)
-#define NPU_SIM_CS_MAX_SIZE	(4u << 20)
 
 /* Indices of the 64-bit performance counters, in register order. */
 enum npu_sim_counter {
@@ -62,8 +61,6 @@ struct npu_sim_job {
  * @epoch: reset epoch the job was started in; a soft reset aborts it.
  * @fault_va: NPU VA of the first MMU fault.
  * @fault_status: NPU_MMU_FAULT_* bits of the first fault, 0 if none.
- * @bytes_read: bytes read through the MMU.
- * @bytes_written: bytes written through the MMU.
  */
 struct npu_sim_exec {
 	struct npu_sim *sim;
@@ -71,8 +68,6 @@ struct npu_sim_exec {
 	u32 epoch;
 	u64 fault_va;
 	u32 fault_status;
-	u64 bytes_read;
-	u64 bytes_written;
 };
 
 /**

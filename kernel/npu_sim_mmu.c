@@ -170,10 +170,6 @@ static int npu_sim_dma(struct npu_sim_exec *x, u64 va, void *buf, size_t len,
 			npu_sim_fault(x, va, write, false);
 			return ret;
 		}
-		if (write)
-			x->bytes_written += chunk;
-		else
-			x->bytes_read += chunk;
 		va += chunk;
 		buf += chunk;
 		len -= chunk;
