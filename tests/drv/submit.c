@@ -556,6 +556,46 @@ static void test_processes(void)
 	tap_ok(ok, "4 processes submit 200 jobs each at once, all complete");
 }
 
+static int file_has(const char *dir, const char *name, const char *what)
+{
+	char path[600], line[256];
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		found |= strstr(line, what) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* debugfs read while jobs run: every file answers with its content. */
+static void test_debugfs(struct ctx *c)
+{
+	char dir[512];
+	int i, ok = 1;
+
+	if (drv_accel_debugfs(dir, sizeof(dir))) {
+		tap_skip("no debugfs", "debugfs files");
+		return;
+	}
+	for (i = 0; i < 50; i++)
+		ok &= !drv_submit_one(c->fd, c->cmd, 0, c->nop_bytes, NULL, 0,
+				      NULL, 0, 0, c->stats, 0, 1);
+	tap_ok(ok && file_has(dir, "bos", "client") &&
+	       file_has(dir, "bos", " mapped"),
+	       "debugfs bos lists this file and its mapped BOs");
+	tap_ok(file_has(dir, "address_spaces", "slots:"),
+	       "debugfs address_spaces lists the MMU slots");
+	tap_ok(file_has(dir, "queue", "credits") &&
+	       file_has(dir, "queue", "resets"),
+	       "debugfs queue shows credits and the reset count");
+	tap_ok(file_has(dir, "counters", "jobs_completed"),
+	       "debugfs counters");
+}
+
 static void test_runtime_pm(void)
 {
 	char dir[512], path[600], buf[64] = "";
@@ -606,6 +646,7 @@ int main(void)
 	test_priorities_and_syncs(&c);
 	test_priority_order(&c);
 	test_implicit(&c);
+	test_debugfs(&c);
 	test_many_files();
 	test_processes();
 	test_runtime_pm();
