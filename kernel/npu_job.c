@@ -80,6 +80,8 @@ static void npu_job_release(struct kref *kref)
 	u32 i;
 
 	dma_fence_put(job->done_fence);
+	if (!iosys_map_is_null(&job->cmd_map))
+		drm_gem_vunmap_unlocked(job->objs[0], &job->cmd_map);
 	if (job->stats_obj) {
 		if (!iosys_map_is_null(&job->stats_map))
 			drm_gem_vunmap_unlocked(job->stats_obj, &job->stats_map);
@@ -460,8 +462,8 @@ static int npu_job_add_bo(struct npu_job *job, struct drm_file *file,
 static int npu_job_validate(struct npu_job *job)
 {
 	struct npu_validate_range *ranges;
-	struct iosys_map map;
 	struct drm_gem_object *cmd = job->objs[0];
+	struct iosys_map map;
 	u64 offset = job->cs_va - job->mappings[0]->va.start;
 	u32 i;
 	int ret;
@@ -476,15 +478,19 @@ static int npu_job_validate(struct npu_job *job)
 				       DRM_NPU_BO_DEVICE_READ_ONLY);
 	}
 
+	/*
+	 * Kept until the job is freed: back-to-back submissions on one stream
+	 * buffer then reuse the kernel mapping instead of building a new one.
+	 */
 	ret = drm_gem_vmap_unlocked(cmd, &map);
 	if (!ret) {
+		job->cmd_map = map;
 		if (map.is_iomem)
 			ret = -EINVAL;
 		else
 			ret = npu_validate_stream(map.vaddr + offset,
 						  job->cs_size, ranges,
 						  job->obj_count);
-		drm_gem_vunmap_unlocked(cmd, &map);
 	}
 	kvfree(ranges);
 	return ret;

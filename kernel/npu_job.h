@@ -32,6 +32,7 @@ struct seq_file;
  * @obj_count: entries in @objs, @mappings and @writes.
  * @cs_va: NPU address of the command stream.
  * @cs_size: bytes of command stream.
+ * @cmd_map: kernel mapping of the stream buffer (validation), or null.
  * @stats_map: kernel mapping of the stats buffer, or null.
  * @stats_obj: stats buffer, or NULL.
  * @stats_offset: where the stats go in @stats_obj.
@@ -53,6 +54,7 @@ struct npu_job {
 	u32 obj_count;
 	u64 cs_va;
 	u32 cs_size;
+	struct iosys_map cmd_map;
 	struct iosys_map stats_map;
 	struct drm_gem_object *stats_obj;
 	u32 stats_offset;
