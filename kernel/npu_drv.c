@@ -342,7 +342,6 @@ static int npu_probe(struct platform_device *pdev)
 	INIT_LIST_HEAD(&ndev->as_lru);
 	init_waitqueue_head(&ndev->job_wq);
 	init_completion(&ndev->fw_ready);
-	init_completion(&ndev->reset_done);
 	ret = drmm_mutex_init(&ndev->drm, &ndev->as_lock);
 	if (!ret)
 		ret = drmm_mutex_init(&ndev->drm, &ndev->ring_lock);

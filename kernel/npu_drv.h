@@ -84,7 +84,6 @@ struct npu_device {
 	/* Interrupt sources acked by the hard handler, consumed by the thread. */
 	atomic_t irq_pending;
 	struct completion fw_ready;
-	struct completion reset_done;
 
 	/* Completion ring, written by the device; ring_lock for the reader. */
 	struct mutex ring_lock;

@@ -286,8 +286,7 @@ static void npu_hw_handle(struct npu_device *ndev, u32 pending)
 {
 	if (pending & NPU_IRQ_FW_READY)
 		complete(&ndev->fw_ready);
-	if (pending & NPU_IRQ_RESET_DONE)
-		complete(&ndev->reset_done);
+	/* RESET_DONE needs no action: resets poll STATUS with the line off. */
 	if (pending & NPU_IRQ_MMU_FAULT)
 		npu_job_mmu_fault(ndev);
 	if (pending & (NPU_IRQ_JOB_DONE | NPU_IRQ_MMU_FAULT))
