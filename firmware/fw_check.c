@@ -32,6 +32,7 @@ static const uint16_t params_sizes[NPU_OP_COUNT] = {
 	[NPU_OP_COPY] = sizeof(struct npu_copy_params),
 	[NPU_OP_LUT] = sizeof(struct npu_lut_params),
 	[NPU_OP_LEAKY_RELU] = sizeof(struct npu_leaky_relu_params),
+	[NPU_OP_SIGMOID_S16] = sizeof(struct npu_sigmoid_s16_params),
 };
 
 static const char *const op_names[NPU_OP_COUNT] = {
@@ -54,6 +55,7 @@ static const char *const op_names[NPU_OP_COUNT] = {
 	[NPU_OP_COPY] = "COPY",
 	[NPU_OP_LUT] = "LUT",
 	[NPU_OP_LEAKY_RELU] = "LEAKY_RELU",
+	[NPU_OP_SIGMOID_S16] = "SIGMOID_S16",
 };
 
 int32_t npu_fw_params_size(uint32_t opcode)
@@ -558,6 +560,27 @@ static int check_lrelu(const struct npu_leaky_relu_params *p,
 	return 0;
 }
 
+static int check_sigmoid_s16(const struct npu_sigmoid_s16_params *p,
+			     const char **reason)
+{
+	if (check_tensor(&p->input, T_S16, 0, NPU_CS_MAX_DIMS, reason) ||
+	    check_tensor(&p->output, T_S16, 0, NPU_CS_MAX_DIMS, reason))
+		return -NPU_FW_EINVAL;
+	CHECK(same_dims(&p->input, &p->output), "input and output shapes differ");
+	CHECK(p->input.zero_point == 0 && p->output.zero_point == 0,
+	      "int16 sigmoid needs zero points 0");
+	CHECK((p->function == NPU_LUT_LOGISTIC || p->function == NPU_LUT_TANH) &&
+	      p->reserved == 0, "unknown sigmoid function");
+	/* Keeps in * multiplier + rounding inside int32. */
+	CHECK(p->input_multiplier >= 0 && p->input_multiplier <= 32767 &&
+	      p->input_left_shift >= 0 && p->input_left_shift <= 31 &&
+	      (p->input_multiplier || p->input_left_shift <= 13),
+	      "input multiplier or shift out of range");
+	CHECK(va_ok(p->table_addr, 256 * 2, 2),
+	      "table misaligned or outside the address space");
+	return 0;
+}
+
 static int check_parsed(uint32_t op, const union fw_params *p, uint32_t flags,
 			const char **reason)
 {
@@ -598,6 +621,8 @@ static int check_parsed(uint32_t op, const union fw_params *p, uint32_t flags,
 		return check_lut(&p->lut, reason);
 	case NPU_OP_LEAKY_RELU:
 		return check_lrelu(&p->lrelu, reason);
+	case NPU_OP_SIGMOID_S16:
+		return check_sigmoid_s16(&p->sig, reason);
 	default:
 		FAIL("unknown opcode");
 	}
@@ -694,6 +719,11 @@ uint32_t fw_op_operands(uint32_t opcode, const void *params,
 		       p->lut.input.dtype == NPU_DTYPE_INT8 ? 256 : 513 * 2,
 		       RD, FW_SLOT_TABLE);
 		add_tensor(ops, &n, &p->lut.output, WR, FW_SLOT_OUT);
+		break;
+	case NPU_OP_SIGMOID_S16:
+		add_tensor(ops, &n, &p->sig.input, RD, FW_SLOT_IN0);
+		add_op(ops, &n, p->sig.table_addr, 256 * 2, RD, FW_SLOT_TABLE);
+		add_tensor(ops, &n, &p->sig.output, WR, FW_SLOT_OUT);
 		break;
 	case NPU_OP_AVERAGE_POOL_2D:
 	case NPU_OP_MAX_POOL_2D:

@@ -156,6 +156,7 @@ union fw_params {
 	struct npu_copy_params copy;
 	struct npu_lut_params lut;
 	struct npu_leaky_relu_params lrelu;
+	struct npu_sigmoid_s16_params sig;
 };
 
 /*

@@ -97,6 +97,7 @@ void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
 	case NPU_OP_COPY:
 	case NPU_OP_LUT:
 	case NPU_OP_LEAKY_RELU:
+	case NPU_OP_SIGMOID_S16:
 		work = npu_tensor_elems(&p->copy.output);
 		break;
 	default:

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Vector-unit ops: ADD, SUB, MUL with broadcast, LEAKY_RELU, LUT.
- * Bit-exact with TFLite's reference AddFunc/SubFunc/MulElementwise,
- * QuantizeLeakyRelu and lut_lookup.
+ * Vector-unit ops: ADD, SUB, MUL with broadcast, LEAKY_RELU, LUT, int16
+ * sigmoid-table LOGISTIC/TANH.  Bit-exact with TFLite's reference
+ * AddFunc/SubFunc/MulElementwise, QuantizeLeakyRelu, lut_lookup and
+ * reference_integer_ops::Logistic/Tanh for int16.
  */
 #include "fw_internal.h"
 
@@ -186,5 +187,64 @@ void npu_op_lut_s16(const struct npu_lut_params *p, const int16_t *in,
 		const int32_t delta = (slope * frac + 64) >> 7;
 
 		out[i] = (int16_t)(base + delta);
+	}
+}
+
+/*
+ * ---- int16 LOGISTIC / TANH on the sigmoid table ----
+ *
+ * The input, rescaled to 1/(3 * 4096) per unit (so +/-2^17 spans
+ * +/-10.7), indexes table steps of 1/24: 9 fraction bits per step for the
+ * sigmoid, 8 for tanh (tanh(x) = 2 sigmoid(2x) - 1).  Both functions are
+ * odd around their centre, so only |x| is looked up.  The table is the
+ * host's; unsigned arithmetic keeps any table free of overflow, and for
+ * TFLite's own table every intermediate matches the reference exactly.
+ */
+static uint32_t sigmoid_interp(const uint16_t *table, uint32_t ax,
+			       uint32_t frac_bits, uint32_t saturated)
+{
+	const uint32_t step = ax >> frac_bits;
+	uint32_t lo, hi;
+
+	if (step >= 255)
+		return saturated;
+	lo = table[step];
+	hi = table[step + 1];
+	return (lo << frac_bits) + (ax & ((1u << frac_bits) - 1)) * (hi - lo);
+}
+
+void npu_op_sigmoid_s16(const struct npu_sigmoid_s16_params *p,
+			const int16_t *in, const uint16_t *table, int16_t *out)
+{
+	const uint32_t n = (uint32_t)npu_tensor_elems(&p->input);
+	int32_t mult = p->input_multiplier, shift = p->input_left_shift;
+	int32_t round;
+	uint32_t i;
+
+	if (mult == 0) {	/* power-of-two input scale */
+		mult = 3 << shift;
+		shift = 0;
+	}
+	round = shift > 0 ? 1 << (shift - 1) : 0;
+	for (i = 0; i < n; i++) {
+		/* |in * mult| + round < 2^31 within the validated ranges. */
+		const int32_t x = (in[i] * mult + round) >> shift;
+		const uint32_t ax = x < 0 ? (uint32_t)-x : (uint32_t)x;
+
+		if (p->function == NPU_LUT_LOGISTIC) {
+			uint32_t r = sigmoid_interp(table, ax, 9, 0x7fffu << 10);
+
+			r = x >= 0 ? r + (1u << 9) :
+				     (1u << 25) - r + (1u << 9) - 1;
+			out[i] = (int16_t)(uint16_t)(r >> 10);
+		} else {
+			const int64_t r = (int32_t)sigmoid_interp(table, ax, 8,
+							  0xffffu << 8);
+			const int64_t t = x >= 0 ?
+				r - (1 << 23) + (1 << 7) :
+				-r + (1 << 23) + (1 << 7) - 1;
+
+			out[i] = (int16_t)(uint16_t)(uint64_t)(t >> 8);
+		}
 	}
 }

@@ -152,6 +152,9 @@ static void dispatch(uint32_t op, const union fw_params *p, void *const *b)
 		else
 			npu_op_leaky_relu_s8(&p->lrelu, in, out);
 		break;
+	case NPU_OP_SIGMOID_S16:
+		npu_op_sigmoid_s16(&p->sig, in, b[FW_SLOT_TABLE], out);
+		break;
 	default:
 		break;
 	}

@@ -55,6 +55,7 @@ enum npu_cs_opcode {
 	NPU_OP_COPY = 16,		/* struct npu_copy_params (RESHAPE) */
 	NPU_OP_LUT = 17,		/* struct npu_lut_params */
 	NPU_OP_LEAKY_RELU = 18,		/* struct npu_leaky_relu_params */
+	NPU_OP_SIGMOID_S16 = 19,	/* struct npu_sigmoid_s16_params */
 	NPU_OP_COUNT			/* first invalid opcode */
 };
 
@@ -404,6 +405,40 @@ struct npu_lut_params {
 	struct npu_tensor output;
 	__u64 table_addr;
 	__u32 function;
+	__u32 reserved;
+};
+
+/**
+ * struct npu_sigmoid_s16_params - int16 LOGISTIC and TANH as TFLite's
+ * reference_integer_ops::Logistic / Tanh for int16
+ *
+ * The table is TFLite's 256-entry uint16 sigmoid table (sigmoid(i / 24) in
+ * 0.16 fixed point, as published: the host supplies it, see
+ * firmware/host/npu_fw_sigmoid.c); the input is rescaled onto it and
+ * interpolated:
+ *   m, s = @input_multiplier ? (@input_multiplier, @input_left_shift)
+ *                            : (3 << @input_left_shift, 0)
+ *   x = (in * m + (s ? 1 << (s - 1) : 0)) >> s     (arithmetic shift)
+ *   LOGISTIC: 9 fraction bits per table step, output in Q0.15;
+ *   TANH: 8 fraction bits per step, tanh(x) = 2 * sigmoid(2x) - 1.
+ * Documentation/command-stream.rst spells out the rounding.
+ *
+ * @input: int16, zero point 0 (scale folded into the multiplier).
+ * @output: int16, zero point 0 (scale 2^-15), same shape.
+ * @table_addr: NPU VA of the 256 uint16 table entries (2-byte aligned).
+ * @function: NPU_LUT_LOGISTIC or NPU_LUT_TANH.
+ * @input_multiplier: 0..32767; 0 selects the power-of-two form above.
+ * @input_left_shift: 0..31 (a right shift, despite TFLite's name); at most
+ *                    13 when @input_multiplier is 0.
+ * @reserved: zero.
+ */
+struct npu_sigmoid_s16_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__u64 table_addr;
+	__u32 function;
+	__s32 input_multiplier;
+	__s32 input_left_shift;
 	__u32 reserved;
 };
 

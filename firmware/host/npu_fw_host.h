@@ -72,6 +72,18 @@ void npu_host_lut_s8(float in_scale, int32_t in_zp, float out_scale,
 		     int32_t out_zp, float (*fn)(float), int8_t table[256]);
 void npu_host_lut_s16(float in_scale, int32_t in_zp, float out_scale,
 		      int32_t out_zp, float (*fn)(float), int16_t table[513]);
+/*
+ * NPU_OP_SIGMOID_S16 (int16 LOGISTIC/TANH bit-exact with TFLite's
+ * reference_integer_ops): TFLite's 256-entry uint16 sigmoid table, to be
+ * placed where the command's table_addr points, and the input multiplier
+ * and shift of TFLite's Prepare for @in_scale.  Fills those two fields of
+ * @p; 0, -EINVAL (output scale not 2^-15, bad scale or function) or
+ * -ERANGE (input scale outside what the kernel's int32 arithmetic takes).
+ */
+extern const uint16_t npu_host_sigmoid_table[256];
+int npu_host_sigmoid_s16_params(float in_scale, float out_scale,
+				uint32_t function,
+				struct npu_sigmoid_s16_params *p);
 float npu_host_logistic(float x);
 float npu_host_tanh(float x);
 

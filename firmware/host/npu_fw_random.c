@@ -417,6 +417,24 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		p->function = rnd(g) % 3;
 		return 0;
 	}
+	case NPU_OP_SIGMOID_S16: {
+		struct npu_sigmoid_s16_params *p = params;
+
+		memset(p, 0, sizeof(*p));
+		rank = small_shape(g, d, 6);
+		place(g, &p->input, NPU_DTYPE_INT16, 0, rank, d, 1);
+		/* Any table: the kernel must stay defined on garbage too. */
+		p->table_addr = place_raw(g, 512, 1);
+		place(g, &p->output, NPU_DTYPE_INT16, 0, rank, d, 0);
+		p->function = rnd(g) % 2 ? NPU_LUT_TANH : NPU_LUT_LOGISTIC;
+		if (rnd(g) % 4) {
+			p->input_multiplier = range(g, 1, 32767);
+			p->input_left_shift = range(g, 0, 31);
+		} else {
+			p->input_left_shift = range(g, 0, 13);
+		}
+		return 0;
+	}
 	case NPU_OP_LEAKY_RELU: {
 		struct npu_leaky_relu_params *p = params;
 

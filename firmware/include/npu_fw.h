@@ -126,6 +126,10 @@ void npu_op_lut_s8(const struct npu_lut_params *p, const int8_t *in,
 		   const int8_t *table /* 256 */, int8_t *out);
 void npu_op_lut_s16(const struct npu_lut_params *p, const int16_t *in,
 		    const int16_t *table /* 513 */, int16_t *out);
+/* int16 LOGISTIC / TANH on TFLite's 256-entry uint16 sigmoid table. */
+void npu_op_sigmoid_s16(const struct npu_sigmoid_s16_params *p,
+			const int16_t *in, const uint16_t *table /* 256 */,
+			int16_t *out);
 void npu_op_leaky_relu_s8(const struct npu_leaky_relu_params *p,
 			  const int8_t *in, int8_t *out);
 void npu_op_leaky_relu_s16(const struct npu_leaky_relu_params *p,

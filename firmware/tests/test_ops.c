@@ -4,6 +4,8 @@
  * (not computed by the code under test).  Requantization with multiplier
  * 2^30: shift 0 is an exact * 0.5, shift 1 an exact * 1.
  */
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "fw_test.h"
@@ -723,6 +725,173 @@ START_TEST(lut_host_tables)
 }
 END_TEST
 
+/*
+ * int16 LOGISTIC/TANH (NPU_OP_SIGMOID_S16) on TFLite's sigmoid table,
+ * worked by hand from the reference kernels' arithmetic.  The table
+ * entries used: t[0] = 32768, t[1] = 33451, t[24] = 47911, t[48] = 57724.
+ */
+START_TEST(sigmoid_s16_hand_worked)
+{
+	/*
+	 * LOGISTIC, input scale 2^-12: power-of-two form, m = 3, s = 0, so
+	 * x = 3 in; step = |x| >> 9, frac = |x| & 511,
+	 * r = (t[step] << 9) + frac * (t[step + 1] - t[step]);
+	 * x >= 0: (r + 512) >> 10; x < 0: ((1 << 25) - r + 511) >> 10.
+	 *   in 0:      r = 32768 * 512 = 16777216 -> 16777728 >> 10 = 16384
+	 *   in 100:    x 300, r = 16777216 + 300 * 683 = 16982116
+	 *              -> 16982628 >> 10 = 16584
+	 *   in 4096:   x 12288 = step 24, frac 0, r = 47911 * 512 = 24530432
+	 *              -> 24530944 >> 10 = 23956    (sigmoid(1) = 0.7311)
+	 *   in -4096:  (33554432 - 24530432 + 511) >> 10 = 9024511 >> 10
+	 *              = 8812 (8813 * 1024 = 9024512)
+	 */
+	const int16_t lin[4] = { 0, 100, 4096, -4096 };
+	const int16_t lexp[4] = { 16384, 16584, 23956, 8812 };
+	/*
+	 * TANH, input scale 2^-11: power-of-two form with shift 1, m = 6;
+	 * step = |x| >> 8, r = t[step] << 8 (+ interpolation), saturating
+	 * at 0xffff << 8 from step 255;
+	 * x >= 0: (r - 2^23 + 128) >> 8; x < 0: (2^23 - r + 127) >> 8.
+	 *   in 0:      r = 8388608 -> 128 >> 8 = 0
+	 *   in 2048:   x 12288 = step 48, r = 57724 * 256 = 14777344
+	 *              -> 6388864 >> 8 = 24956     (tanh(1) = 0.7616)
+	 *   in -2048:  -6388609 >> 8 = -24956 (arithmetic shift)
+	 *   in 32767:  step 767 saturates: 8388480 >> 8 = 32767
+	 *   in -32768: -8388225 >> 8 = -32767
+	 */
+	const int16_t tin[5] = { 0, 2048, -2048, 32767, -32768 };
+	const int16_t texp[5] = { 0, 24956, -24956, 32767, -32767 };
+	struct npu_sigmoid_s16_params p = { 0 };
+	int16_t out[5];
+
+	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 4);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 4);
+	p.function = NPU_LUT_LOGISTIC;
+	ck_assert_int_eq(npu_host_sigmoid_s16_params(1.0f / 4096, 1.0f / 32768,
+						     p.function, &p), 0);
+	ck_assert_int_eq(p.input_multiplier, 0);
+	ck_assert_int_eq(p.input_left_shift, 0);
+	CHECK_OK(NPU_OP_SIGMOID_S16, &p);
+	npu_op_sigmoid_s16(&p, lin, npu_host_sigmoid_table, out);
+	ck_assert_mem_eq(out, lexp, sizeof(lexp));
+
+	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 5);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 5);
+	p.function = NPU_LUT_TANH;
+	ck_assert_int_eq(npu_host_sigmoid_s16_params(1.0f / 2048, 1.0f / 32768,
+						     p.function, &p), 0);
+	ck_assert_int_eq(p.input_multiplier, 0);
+	ck_assert_int_eq(p.input_left_shift, 1);
+	CHECK_OK(NPU_OP_SIGMOID_S16, &p);
+	npu_op_sigmoid_s16(&p, tin, npu_host_sigmoid_table, out);
+	ck_assert_mem_eq(out, texp, sizeof(texp));
+
+	/*
+	 * LOGISTIC at 2^-11 is not the power-of-two form (its shift would
+	 * be 1): multiplier 2^-11 * 4096 * 3 = 6 doubled 12 times to 24576,
+	 * shift 12; in 1 -> (24576 + 2048) >> 12 = 6, in -1 -> -22528 >> 12
+	 * = -6, the same x as m = 6.  in 2048 -> x 12288 -> 23956 as above.
+	 */
+	p.function = NPU_LUT_LOGISTIC;
+	ck_assert_int_eq(npu_host_sigmoid_s16_params(1.0f / 2048, 1.0f / 32768,
+						     p.function, &p), 0);
+	ck_assert_int_eq(p.input_multiplier, 24576);
+	ck_assert_int_eq(p.input_left_shift, 12);
+	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 1);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 1);
+	npu_op_sigmoid_s16(&p, (const int16_t[]){ 2048 }, npu_host_sigmoid_table,
+			   out);
+	ck_assert_int_eq(out[0], 23956);
+}
+END_TEST
+
+/*
+ * TFLite Micro's int16 kernel tests (logistic_test.cc
+ * LogisticQuantizedInt16ShouldMatchGolden, tanh_test.cc
+ * TestTanhInt16WideRange): 177 inputs evenly spaced over [-20, 20],
+ * input scale 32/65536, output scale 2/65536, each output within 16 of
+ * the quantized exact function.  The exact values come from libm here.
+ */
+START_TEST(sigmoid_s16_tflite_tests)
+{
+	struct npu_sigmoid_s16_params p = { 0 };
+	int16_t in[177], out[177];
+	int fn, i;
+
+	for (i = 0; i < 177; i++) {
+		const float x = -20.0f + 40.0f * (float)i / 176.0f;
+		const float q = roundf(x / (32.0f / 65536));
+
+		in[i] = (int16_t)(q > 32767 ? 32767 : q < -32768 ? -32768 : q);
+	}
+	for (fn = 0; fn < 2; fn++) {
+		p.function = fn ? NPU_LUT_TANH : NPU_LUT_LOGISTIC;
+		TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 177);
+		TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 177);
+		ck_assert_int_eq(npu_host_sigmoid_s16_params(32.0f / 65536,
+							     2.0f / 65536,
+							     p.function, &p), 0);
+		CHECK_OK(NPU_OP_SIGMOID_S16, &p);
+		npu_op_sigmoid_s16(&p, in, npu_host_sigmoid_table, out);
+		for (i = 0; i < 177; i++) {
+			const double x = -20.0 + 40.0 * i / 176.0;
+			const double y = fn ? tanh(x) : 1.0 / (1.0 + exp(-x));
+			double q = round(y * 32768.0);
+
+			q = q > 32767 ? 32767 : q;
+			ck_assert_msg(fabs(out[i] - q) <= 16,
+				      "%s(%g): %d, expected %g +/- 16",
+				      fn ? "tanh" : "logistic", x, out[i], q);
+		}
+	}
+}
+END_TEST
+
+/* Parameters TFLite would refuse or that the kernel could not take. */
+START_TEST(sigmoid_s16_refused)
+{
+	struct npu_sigmoid_s16_params p = { 0 };
+	const char *reason;
+
+	ck_assert_int_eq(npu_host_sigmoid_s16_params(1.0f / 4096, 1.0f / 256,
+						     NPU_LUT_LOGISTIC, &p),
+			 -EINVAL);
+	ck_assert_int_eq(npu_host_sigmoid_s16_params(NAN, 1.0f / 32768,
+						     NPU_LUT_TANH, &p), -EINVAL);
+	ck_assert_int_eq(npu_host_sigmoid_s16_params(1.0f / 4096, 1.0f / 32768,
+						     NPU_LUT_OTHER, &p), -EINVAL);
+	/* 4 * 12288 > 32767: the rescaled input would overflow. */
+	ck_assert_int_eq(npu_host_sigmoid_s16_params(4.0f, 1.0f / 32768,
+						     NPU_LUT_TANH, &p), -ERANGE);
+
+	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 4);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 4);
+	p.function = NPU_LUT_TANH;
+	p.input_multiplier = 0;
+	p.input_left_shift = 14;	/* 3 << 14 > 32767 */
+	ck_assert_int_ne(npu_fw_check_op(NPU_OP_SIGMOID_S16, &p, sizeof(p), 0,
+					 &reason), 0);
+	ck_assert_str_eq(reason, "input multiplier or shift out of range");
+	p.input_multiplier = 32768;
+	p.input_left_shift = 0;
+	ck_assert_int_ne(npu_fw_check_op(NPU_OP_SIGMOID_S16, &p, sizeof(p), 0,
+					 &reason), 0);
+	p.input_multiplier = 100;
+	p.input.zero_point = 1;
+	ck_assert_int_ne(npu_fw_check_op(NPU_OP_SIGMOID_S16, &p, sizeof(p), 0,
+					 &reason), 0);
+	ck_assert_str_eq(reason, "int16 sigmoid needs zero points 0");
+	p.input.zero_point = 0;
+	p.function = NPU_LUT_OTHER;
+	ck_assert_int_ne(npu_fw_check_op(NPU_OP_SIGMOID_S16, &p, sizeof(p), 0,
+					 &reason), 0);
+	p.function = NPU_LUT_TANH;
+	TENSOR(&p.input, 0, NPU_DTYPE_INT8, 0, 4);
+	ck_assert_int_ne(npu_fw_check_op(NPU_OP_SIGMOID_S16, &p, sizeof(p), 0,
+					 &reason), 0);
+}
+END_TEST
+
 START_TEST(leaky_relu_ops)
 {
 	/*
@@ -796,6 +965,9 @@ Suite *suite_ops(void)
 	tcase_add_test(tc, lut_s8);
 	tcase_add_test(tc, lut_s16_interpolation);
 	tcase_add_test(tc, lut_host_tables);
+	tcase_add_test(tc, sigmoid_s16_hand_worked);
+	tcase_add_test(tc, sigmoid_s16_tflite_tests);
+	tcase_add_test(tc, sigmoid_s16_refused);
 	tcase_add_test(tc, leaky_relu_ops);
 	suite_add_tcase(s, tc);
 	return s;

@@ -348,6 +348,25 @@ static int reloc_requant(struct npu_compiled_model *m, struct wbuf *w, struct se
 	return 0;
 }
 
+/* The op's table (LUT or sigmoid) into the weights, relocated at @field. */
+static int reloc_table(struct wbuf *w, struct seg_builder *sb, const struct npu_graph_op *op,
+		       const struct npu_cpu_prepared *prep, uint32_t field, char *err,
+		       size_t errlen)
+{
+	uint64_t off;
+	int ret;
+
+	if (!prep->table) {
+		npu_errf(err, errlen, "%s: table command without a table",
+			 npu_op_name(op->builtin));
+		return -EINVAL;
+	}
+	ret = wbuf_add(w, prep->table, prep->table_bytes, &off);
+	if (!ret)
+		ret = add_reloc(sb, field, NPU_MF_RELOC_WEIGHTS, -1, off);
+	return ret;
+}
+
 /*
  * Zero every address of @cmd's parameters and record a relocation for it;
  * @at is the byte offset of the parameters in the stream.
@@ -439,24 +458,25 @@ static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg
 		T(offsetof(struct npu_copy_params, input.addr), in);
 		T(offsetof(struct npu_copy_params, output.addr), out);
 		break;
-	case NPU_OP_LUT: {
-		uint64_t off;
-
+	case NPU_OP_LUT:
 		p->lut.input.addr = p->lut.output.addr = p->lut.table_addr = 0;
 		T(offsetof(struct npu_lut_params, input.addr), in);
 		T(offsetof(struct npu_lut_params, output.addr), out);
-		if (!ret && !prep->table) {
-			npu_errf(err, errlen, "%s: LUT command without a table",
-				 npu_op_name(op->builtin));
-			ret = -EINVAL;
-		}
 		if (!ret)
-			ret = wbuf_add(w, prep->table, prep->table_bytes, &off);
-		if (!ret)
-			ret = add_reloc(sb, at + offsetof(struct npu_lut_params, table_addr),
-					NPU_MF_RELOC_WEIGHTS, -1, off);
+			ret = reloc_table(w, sb, op, prep,
+					  at + offsetof(struct npu_lut_params, table_addr),
+					  err, errlen);
 		break;
-	}
+	case NPU_OP_SIGMOID_S16:
+		p->sigmoid_s16.input.addr = p->sigmoid_s16.output.addr = 0;
+		p->sigmoid_s16.table_addr = 0;
+		T(offsetof(struct npu_sigmoid_s16_params, input.addr), in);
+		T(offsetof(struct npu_sigmoid_s16_params, output.addr), out);
+		if (!ret)
+			ret = reloc_table(w, sb, op, prep,
+					  at + offsetof(struct npu_sigmoid_s16_params, table_addr),
+					  err, errlen);
+		break;
 	case NPU_OP_LEAKY_RELU:
 		p->leaky_relu.input.addr = p->leaky_relu.output.addr = 0;
 		T(offsetof(struct npu_leaky_relu_params, input.addr), in);

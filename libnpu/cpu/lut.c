@@ -8,15 +8,16 @@
  * reference_integer_ops::Logistic / Tanh compute (gemmlowp fixed point on a
  * Q4.27 input, with LogisticPrepare's multiplier, shift and input radius),
  * so the lookup is bit-exact with the reference.
- * int16: TFLite's 513-entry LUTPopulate table from the firmware library's
- * host helper.  TFLM's int16 reference interpolates its own 256-entry
- * sigmoid table at a different granularity, which a 513-entry table cannot
- * reproduce exactly: int16 LOGISTIC/TANH are close to, not bit-exact with,
- * TFLM.
+ * int16: the firmware's NPU_OP_SIGMOID_S16, which is TFLite's
+ * reference_integer_ops::Logistic / Tanh for int16 (input rescaled onto
+ * TFLite's 256-entry sigmoid table and interpolated), with the input
+ * multiplier and shift of TFLite's Prepare and the table from the
+ * firmware library's host side: bit-exact.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cpu_fixedpoint.h"
 #include "cpu_internal.h"
@@ -73,12 +74,13 @@ int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
 		 struct npu_cpu_prepared *out, char *err, size_t errlen)
 {
 	const bool logistic = op->builtin == NPU_BUILTIN_LOGISTIC;
+	const uint32_t function = logistic ? NPU_LUT_LOGISTIC : NPU_LUT_TANH;
 	const struct npu_graph_tensor *in, *o;
-	float (*fn)(float) = logistic ? npu_host_logistic : npu_host_tanh;
+	struct npu_sigmoid_s16_params sig = { 0 }, *s;
 	struct npu_cpu_cmd *cmd;
 	struct npu_lut_params *l;
-	uint32_t dims[NPU_CS_MAX_DIMS];
-	uint8_t dtype;
+	uint32_t dims[NPU_CS_MAX_DIMS], rank;
+	int ret;
 
 	if (op->num_inputs != 1 || op->num_outputs != 1 ||
 	    !(in = cpu_in(g, op, 0)) || !(o = cpu_out(g, op, 0))) {
@@ -119,53 +121,63 @@ int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
 		return -EINVAL;
 	}
 	if (in->type == NPU_TYPE_INT16) {
-		int log2_out = 0;
-		const float m = frexpf(cpu_scale(o), &log2_out);
-
-		/* TFLM: symmetric int16 with output scale 2^-15. */
-		if (cpu_zero_point(in) || cpu_zero_point(o) || m != 0.5f ||
-		    log2_out - 1 != -15) {
-			cpu_msg(err, errlen,
-				"int16 %s needs zero points 0 and output scale 1/32768",
+		/* TFLM: symmetric int16, output scale 2^-15. */
+		if (cpu_zero_point(in) || cpu_zero_point(o)) {
+			cpu_msg(err, errlen, "int16 %s needs zero points 0",
 				npu_op_name(op->builtin));
+			return -EINVAL;
+		}
+		ret = npu_host_sigmoid_s16_params(cpu_scale(in), cpu_scale(o),
+						  function, &sig);
+		if (ret == -ERANGE) {
+			cpu_msg(err, errlen,
+				"int16 %s: input scale %g is outside what the kernel's 16-bit rescaling takes",
+				npu_op_name(op->builtin), cpu_scale(in));
+			return -ENOTSUP;
+		}
+		if (ret) {
+			cpu_msg(err, errlen,
+				"int16 %s needs output scale 1/32768 (has %g)",
+				npu_op_name(op->builtin), cpu_scale(o));
 			return -EINVAL;
 		}
 	}
 
-	if (in->type == NPU_TYPE_INT8) {
-		out->table = malloc(256);
-		out->table_bytes = 256;
-		dtype = NPU_DTYPE_INT8;
-	} else {
-		out->table = malloc(513 * sizeof(int16_t));
-		out->table_bytes = 513 * sizeof(int16_t);
-		dtype = NPU_DTYPE_INT16;
-	}
+	out->table_bytes = in->type == NPU_TYPE_INT8 ? 256 :
+			   sizeof(npu_host_sigmoid_table);
+	out->table = malloc(out->table_bytes);
 	if (!out->table)
 		return -ENOMEM;
-	if (dtype == NPU_DTYPE_INT8)
-		int8_table(logistic, cpu_scale(in), cpu_zero_point(in),
-			   out->table);
-	else
-		npu_host_lut_s16(cpu_scale(in), cpu_zero_point(in), cpu_scale(o),
-				 cpu_zero_point(o), fn, out->table);
-
 	cmd = realloc(out->cmds, (out->num_cmds + 1) * sizeof(*cmd));
 	if (!cmd)
 		return -ENOMEM;
 	out->cmds = cmd;
 	cmd = &out->cmds[out->num_cmds++];
-	*cmd = (struct npu_cpu_cmd){ .opcode = NPU_OP_LUT };
-	l = &cmd->params.lut;
 	/* Elementwise: the shape only needs the right element count. */
 	for (int i = 0; i < in->rank; i++)
 		dims[i] = (uint32_t)in->shape[i];
 	if (in->rank == 0)
 		dims[0] = 1;
-	npu_tensor_set(&l->input, 0, dtype, cpu_zero_point(in),
-		       in->rank ? (uint32_t)in->rank : 1, dims);
-	npu_tensor_set(&l->output, 0, dtype, cpu_zero_point(o),
-		       in->rank ? (uint32_t)in->rank : 1, dims);
-	l->function = logistic ? NPU_LUT_LOGISTIC : NPU_LUT_TANH;
+	rank = in->rank ? (uint32_t)in->rank : 1;
+	if (in->type == NPU_TYPE_INT8) {
+		int8_table(logistic, cpu_scale(in), cpu_zero_point(in),
+			   out->table);
+		*cmd = (struct npu_cpu_cmd){ .opcode = NPU_OP_LUT };
+		l = &cmd->params.lut;
+		npu_tensor_set(&l->input, 0, NPU_DTYPE_INT8, cpu_zero_point(in),
+			       rank, dims);
+		npu_tensor_set(&l->output, 0, NPU_DTYPE_INT8, cpu_zero_point(o),
+			       rank, dims);
+		l->function = function;
+	} else {
+		memcpy(out->table, npu_host_sigmoid_table, out->table_bytes);
+		*cmd = (struct npu_cpu_cmd){ .opcode = NPU_OP_SIGMOID_S16 };
+		s = &cmd->params.sigmoid_s16;
+		npu_tensor_set(&s->input, 0, NPU_DTYPE_INT16, 0, rank, dims);
+		npu_tensor_set(&s->output, 0, NPU_DTYPE_INT16, 0, rank, dims);
+		s->function = function;
+		s->input_multiplier = sig.input_multiplier;
+		s->input_left_shift = sig.input_left_shift;
+	}
 	return 0;
 }

@@ -185,6 +185,9 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 		else
 			npu_op_lut_s8(&pa->lut, src, pr->table, out);
 		return 0;
+	case NPU_OP_SIGMOID_S16:
+		npu_op_sigmoid_s16(&pa->sigmoid_s16, src, pr->table, out);
+		return 0;
 	case NPU_OP_LEAKY_RELU:
 		if (pa->leaky_relu.input.dtype == NPU_DTYPE_INT16)
 			npu_op_leaky_relu_s16(&pa->leaky_relu, src, out);

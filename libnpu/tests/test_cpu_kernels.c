@@ -825,6 +825,49 @@ START_TEST(known_ops)
 }
 END_TEST
 
+/*
+ * int16 LOGISTIC and TANH run the firmware's NPU_OP_SIGMOID_S16 (TFLite's
+ * reference_integer_ops kernels).  Input scale 2^-11 (TFLM's int16 tests):
+ * LOGISTIC rescales by 24576 >> 12 = 6, TANH takes the power-of-two form
+ * (6, shift 0); x = 6 in indexes table steps of 1/24 with 9 (LOGISTIC) or
+ * 8 (TANH) fraction bits.  Worked values (table t[24] = 47911, t[48] =
+ * 57724):
+ *   LOGISTIC in 0 -> 16384; 2048 -> x 12288, (47911 * 512 + 512) >> 10 =
+ *   23956; -2048 -> (2^25 - 47911 * 512 + 511) >> 10 = 8812; 32767 ->
+ *   saturated (0x7fff << 10 + 512) >> 10 = 32767.
+ *   TANH in 0 -> 0; 1024 -> x 6144 = step 24: (47911 * 256 - 2^23 + 128)
+ *   >> 8 = 3876736 >> 8 = 15143 (tanh(0.5) = 0.4621); -1024 ->
+ *   (2^23 - 47911 * 256 + 127) >> 8 = -3876481 >> 8 = -15143; -32768 ->
+ *   saturated (2^23 - (0xffff << 8) + 127) >> 8 = -32767.
+ */
+START_TEST(sigmoid_int16)
+{
+	static const int16_t in[4] = { 0, 2048, -2048, 32767 };
+	static const int16_t lexp[4] = { 16384, 23956, 8812, 32767 };
+	static const int16_t tin[4] = { 0, 1024, -1024, -32768 };
+	static const int16_t texp[4] = { 0, 15143, -15143, -32767 };
+	struct tg b;
+	struct npu_cpu *cpu;
+	char err[256] = "";
+
+	for (int k = 0; k < 2; k++) {
+		unary(&b, k ? NPU_BUILTIN_TANH : NPU_BUILTIN_LOGISTIC,
+		      NPU_TYPE_INT16, NPU_TYPE_INT16, 1, (const int32_t[]){ 4 },
+		      1.0f / 2048, 0, 1.0f / 32768, 0);
+		cpu = create_ok(&b);
+		memcpy(npu_cpu_tensor_data(cpu, 0), k ? tin : in, 8);
+		invoke_ok(cpu);
+		ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 1), k ? texp : lexp, 8);
+		npu_cpu_destroy(cpu);
+	}
+	/* TFLite requires the Q0.15 output. */
+	unary(&b, NPU_BUILTIN_TANH, NPU_TYPE_INT16, NPU_TYPE_INT16, 1,
+	      (const int32_t[]){ 4 }, 1.0f / 2048, 0, 1.0f / 256, 0);
+	ck_assert_int_ne(npu_cpu_create(&b.g, &cpu, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, "1/32768"), "%s", err);
+}
+END_TEST
+
 static Suite *kernels_suite(void)
 {
 	Suite *s = suite_create("cpu_kernels");
@@ -848,6 +891,10 @@ static Suite *kernels_suite(void)
 
 	tc = tcase_create("svdf");
 	tcase_add_test(tc, svdf_int8_state);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sigmoid");
+	tcase_add_test(tc, sigmoid_int16);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("float");
