@@ -200,6 +200,18 @@ static uint8_t cs_dtype(enum npu_type t, bool movement)
 	}
 }
 
+/* Command-stream type of operand @t, or -ENOTSUP naming it. */
+static int operand_dtype(struct prep *p, const struct npu_graph_tensor *t,
+			 bool movement, const char *what, uint8_t *dt)
+{
+	*dt = cs_dtype(t->type, movement);
+	if (*dt)
+		return 0;
+	cpu_msg(p->err, p->errlen, "%s type %s has no NPU kernel", what,
+		npu_type_name(t->type));
+	return -ENOTSUP;
+}
+
 /*
  * Describe @t as a command operand of @rank dims (>= t->rank: leading 1s
  * are prepended, as TFLite's broadcasting and 4-D extension do).
@@ -209,13 +221,11 @@ static int set_tensor(struct prep *p, struct npu_tensor *d,
 		      bool movement, const char *what)
 {
 	uint32_t dims[NPU_CS_MAX_DIMS];
-	const uint8_t dt = cs_dtype(t->type, movement);
+	uint8_t dt;
+	int ret = operand_dtype(p, t, movement, what, &dt);
 
-	if (!dt) {
-		cpu_msg(p->err, p->errlen, "%s type %s has no NPU kernel",
-			what, npu_type_name(t->type));
-		return -ENOTSUP;
-	}
+	if (ret)
+		return ret;
 	if (rank < (uint32_t)t->rank)
 		rank = (uint32_t)t->rank;
 	if (rank > NPU_CS_MAX_DIMS) {
@@ -240,15 +250,35 @@ static int set_tensor_dims(struct prep *p, struct npu_tensor *d,
 			   const struct npu_graph_tensor *t, uint32_t rank,
 			   const uint32_t *dims, const char *what)
 {
-	const uint8_t dt = cs_dtype(t->type, false);
+	uint8_t dt;
+	int ret = operand_dtype(p, t, false, what, &dt);
 
-	if (!dt) {
-		cpu_msg(p->err, p->errlen, "%s type %s has no NPU kernel",
-			what, npu_type_name(t->type));
-		return -ENOTSUP;
-	}
-	npu_tensor_set(d, 0, dt, cpu_zero_point(t), rank, dims);
-	return 0;
+	if (!ret)
+		npu_tensor_set(d, 0, dt, cpu_zero_point(t), rank, dims);
+	return ret;
+}
+
+/* The usual input and output operands, both @rank-extended. */
+static int set_in_out(struct prep *p, struct npu_tensor *din,
+		      struct npu_tensor *dout, const struct npu_graph_tensor *in,
+		      const struct npu_graph_tensor *out, uint32_t rank,
+		      bool movement)
+{
+	int ret = set_tensor(p, din, in, rank, movement, "input");
+
+	return ret ? ret : set_tensor(p, dout, out, rank, movement, "output");
+}
+
+/* Unary ops with kernels for int8 and int16, input type = output type. */
+static int need_s8_s16(struct prep *p, const struct npu_graph_tensor *in,
+		       const struct npu_graph_tensor *out, const char *what)
+{
+	if (in->type == out->type &&
+	    (in->type == NPU_TYPE_INT8 || in->type == NPU_TYPE_INT16))
+		return 0;
+	cpu_msg(p->err, p->errlen, "%s %s has no NPU kernel",
+		npu_type_name(in->type), what);
+	return -ENOTSUP;
 }
 
 static int need_io(struct prep *p, uint32_t min_in, uint32_t max_in,
@@ -290,6 +320,14 @@ static int need_quant(struct prep *p, const struct npu_graph_tensor *t,
 	if (!(t->quant.scale[0] > 0.0f) || !isfinite(t->quant.scale[0]))
 		return fail(p, "%s has scale %g", what, t->quant.scale[0]);
 	return 0;
+}
+
+static int need_quant_in_out(struct prep *p, const struct npu_graph_tensor *in,
+			     const struct npu_graph_tensor *out)
+{
+	int ret = need_quant(p, in, "input");
+
+	return ret ? ret : need_quant(p, out, "output");
 }
 
 static int act_range(struct prep *p, int32_t act,
@@ -360,9 +398,7 @@ static int conv_types(struct prep *p, const struct npu_graph_tensor *in,
 			npu_type_name(in->type), npu_type_name(filter->type));
 		return -ENOTSUP;
 	}
-	ret = need_quant(p, in, "input");
-	if (!ret)
-		ret = need_quant(p, out, "output");
+	ret = need_quant_in_out(p, in, out);
 	if (ret)
 		return ret;
 	/* Pruned channels may have scale 0: QuantizeMultiplier gives 0. */
@@ -419,6 +455,41 @@ static int per_channel(struct prep *p, const struct npu_graph_tensor *in,
 	return 0;
 }
 
+static int need_conv_tensors(struct prep *p, const struct npu_graph_tensor *in,
+			     const struct npu_graph_tensor *filter,
+			     const struct npu_graph_tensor *out)
+{
+	if (in->rank != 4 || filter->rank != 4 || out->rank != 4)
+		return fail(p, "input, filter and output must be 4-D");
+	if (!filter->data)
+		return fail(p, "filter must be constant");
+	return 0;
+}
+
+/* A conv-family command with its three 4-D tensor operands. */
+static int add_conv_cmd(struct prep *p, uint32_t opcode, uint32_t input,
+			const struct npu_graph_tensor *in,
+			const struct npu_graph_tensor *filter,
+			const struct npu_graph_tensor *out,
+			struct npu_conv_params **conv)
+{
+	struct npu_cpu_cmd *cmd = add_cmd(p, opcode, input);
+	struct npu_conv_params *c;
+	int ret;
+
+	if (!cmd)
+		return -ENOMEM;
+	c = &cmd->params.conv;
+	ret = set_in_out(p, &c->input, &c->output, in, out, 4, false);
+	if (!ret)
+		ret = set_tensor(p, &c->filter, filter, 4, false, "filter");
+	/* The kernels ignore a filter zero point, as TFLite's per-channel
+	 * conv does. */
+	c->filter.zero_point = 0;
+	*conv = c;
+	return ret;
+}
+
 static int prep_conv(struct prep *p)
 {
 	const struct npu_graph_op *op = p->op;
@@ -426,7 +497,6 @@ static int prep_conv(struct prep *p)
 	const struct npu_graph_tensor *in, *filter, *bias, *out;
 	const struct npu_conv_options *o = &op->options.conv;
 	struct npu_conv_params *c;
-	struct npu_cpu_cmd *cmd;
 	int32_t out_h, out_w, cin, cout, dil_h, dil_w;
 	bool is16;
 	int ret;
@@ -440,10 +510,9 @@ static int prep_conv(struct prep *p)
 	filter = in_t(p, 1);
 	bias = in_t(p, 2);
 	out = out_t(p, 0);
-	if (in->rank != 4 || filter->rank != 4 || out->rank != 4)
-		return fail(p, "input, filter and output must be 4-D");
-	if (!filter->data)
-		return fail(p, "filter must be constant");
+	ret = need_conv_tensors(p, in, filter, out);
+	if (ret)
+		return ret;
 	cin = in->shape[3];
 	cout = out->shape[3];
 	if (depthwise) {
@@ -476,21 +545,10 @@ static int prep_conv(struct prep *p)
 	dil_h = o->dilation_h > 0 ? o->dilation_h : 1;
 	dil_w = o->dilation_w > 0 ? o->dilation_w : 1;
 
-	cmd = add_cmd(p, depthwise ? NPU_OP_DEPTHWISE_CONV_2D : NPU_OP_CONV_2D,
-		      0);
-	if (!cmd)
-		return -ENOMEM;
-	c = &cmd->params.conv;
-	ret = set_tensor(p, &c->input, in, 4, false, "input");
-	if (!ret)
-		ret = set_tensor(p, &c->filter, filter, 4, false, "filter");
-	if (!ret)
-		ret = set_tensor(p, &c->output, out, 4, false, "output");
+	ret = add_conv_cmd(p, depthwise ? NPU_OP_DEPTHWISE_CONV_2D :
+			   NPU_OP_CONV_2D, 0, in, filter, out, &c);
 	if (ret)
 		return ret;
-	/* The kernels ignore a filter zero point, as TFLite's per-channel
-	 * conv does. */
-	c->filter.zero_point = 0;
 
 	/* ComputePaddingHeightWidth() with the input's spatial size. */
 	out_h = npu_cpu_out_size(o->padding, in->shape[1], filter->shape[1],
@@ -526,7 +584,6 @@ static int prep_transpose_conv(struct prep *p)
 	const struct npu_graph_tensor *shape, *in, *filter, *bias, *out;
 	const struct npu_transpose_conv_options *o = &op->options.transpose_conv;
 	struct npu_conv_params *c;
-	struct npu_cpu_cmd *cmd;
 	int32_t cout, unused_h, unused_w;
 	bool is16;
 	int ret;
@@ -541,10 +598,9 @@ static int prep_transpose_conv(struct prep *p)
 	in = in_t(p, 2);
 	bias = in_t(p, 3);
 	out = out_t(p, 0);
-	if (in->rank != 4 || filter->rank != 4 || out->rank != 4)
-		return fail(p, "input, filter and output must be 4-D");
-	if (!filter->data)
-		return fail(p, "filter must be constant");
+	ret = need_conv_tensors(p, in, filter, out);
+	if (ret)
+		return ret;
 	if (shape->data && shape->elements == 4 &&
 	    shape->type == NPU_TYPE_INT32) {
 		for (int i = 0; i < 4; i++)
@@ -562,18 +618,9 @@ static int prep_transpose_conv(struct prep *p)
 	if (o->stride_h <= 0 || o->stride_w <= 0)
 		return fail(p, "stride %dx%d", o->stride_h, o->stride_w);
 
-	cmd = add_cmd(p, NPU_OP_TRANSPOSE_CONV, 2);
-	if (!cmd)
-		return -ENOMEM;
-	c = &cmd->params.conv;
-	ret = set_tensor(p, &c->input, in, 4, false, "input");
-	if (!ret)
-		ret = set_tensor(p, &c->filter, filter, 4, false, "filter");
-	if (!ret)
-		ret = set_tensor(p, &c->output, out, 4, false, "output");
+	ret = add_conv_cmd(p, NPU_OP_TRANSPOSE_CONV, 2, in, filter, out, &c);
 	if (ret)
 		return ret;
-	c->filter.zero_point = 0;
 	/* TFLite pads a transpose conv as a conv of the output's size. */
 	unused_h = npu_cpu_out_size(o->padding, out->shape[1], filter->shape[1],
 				    o->stride_h, 1);
@@ -825,12 +872,9 @@ static int prep_pool(struct prep *p)
 	out = out_t(p, 0);
 	if (in->rank != 4 || out->rank != 4)
 		return fail(p, "input and output must be 4-D");
-	if (in->type != out->type ||
-	    (in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_INT16)) {
-		cpu_msg(p->err, p->errlen, "%s pooling has no NPU kernel",
-			npu_type_name(in->type));
-		return -ENOTSUP;
-	}
+	ret = need_s8_s16(p, in, out, "pooling");
+	if (ret)
+		return ret;
 	if (cpu_zero_point(in) != cpu_zero_point(out) ||
 	    cpu_scale(in) != cpu_scale(out))
 		return fail(p, "input and output quantization differ");
@@ -851,9 +895,7 @@ static int prep_pool(struct prep *p)
 	if (!cmd)
 		return -ENOMEM;
 	pp = &cmd->params.pool;
-	ret = set_tensor(p, &pp->input, in, 4, false, "input");
-	if (!ret)
-		ret = set_tensor(p, &pp->output, out, 4, false, "output");
+	ret = set_in_out(p, &pp->input, &pp->output, in, out, 4, false);
 	if (ret)
 		return ret;
 	pp->filter_h = (uint16_t)o->filter_h;
@@ -888,12 +930,9 @@ static int prep_mean(struct prep *p)
 		return ret;
 	keep_dims = op->options_kind == NPU_OPTS_REDUCER &&
 		    op->options.reducer.keep_dims;
-	if (in->type != out->type ||
-	    (in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_INT16)) {
-		cpu_msg(p->err, p->errlen, "%s MEAN has no NPU kernel",
-			npu_type_name(in->type));
-		return -ENOTSUP;
-	}
+	ret = need_s8_s16(p, in, out, "MEAN");
+	if (ret)
+		return ret;
 	for (size_t i = 0; i < axis->elements; i++) {
 		int64_t a = const_int(axis, i);
 
@@ -917,9 +956,7 @@ static int prep_mean(struct prep *p)
 			"MEAN has an NPU kernel only over axes {1, 2} of a 4-D tensor with keep_dims");
 		return -ENOTSUP;
 	}
-	ret = need_quant(p, in, "input");
-	if (!ret)
-		ret = need_quant(p, out, "output");
+	ret = need_quant_in_out(p, in, out);
 	if (ret)
 		return ret;
 	cmd = add_cmd(p, NPU_OP_MEAN, 0);
@@ -988,9 +1025,7 @@ static int prep_pad(struct prep *p)
 	if (!cmd)
 		return -ENOMEM;
 	pp = &cmd->params.pad;
-	ret = set_tensor(p, &pp->input, in, 0, true, "input");
-	if (!ret)
-		ret = set_tensor(p, &pp->output, out, 0, true, "output");
+	ret = set_in_out(p, &pp->input, &pp->output, in, out, 0, true);
 	if (ret)
 		return ret;
 	for (int i = 0; i < in->rank; i++) {
@@ -1048,9 +1083,7 @@ static int prep_transpose(struct prep *p)
 	if (!cmd)
 		return -ENOMEM;
 	t = &cmd->params.transpose;
-	ret = set_tensor(p, &t->input, in, 0, true, "input");
-	if (!ret)
-		ret = set_tensor(p, &t->output, out, 0, true, "output");
+	ret = set_in_out(p, &t->input, &t->output, in, out, 0, true);
 	if (ret)
 		return ret;
 	for (int i = 0; i < in->rank; i++) {
@@ -1110,9 +1143,7 @@ static int prep_concat(struct prep *p)
 		if (!cmd)
 			return -ENOMEM;
 		c = &cmd->params.concat;
-		ret = set_tensor(p, &c->input, in, 0, true, "input");
-		if (!ret)
-			ret = set_tensor(p, &c->output, out, 0, true, "output");
+		ret = set_in_out(p, &c->input, &c->output, in, out, 0, true);
 		if (ret)
 			return ret;
 		c->axis = (uint32_t)axis;
@@ -1278,15 +1309,10 @@ static int prep_leaky_relu(struct prep *p)
 		return ret;
 	in = in_t(p, 0);
 	out = out_t(p, 0);
-	if (in->type != out->type ||
-	    (in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_INT16)) {
-		cpu_msg(p->err, p->errlen, "%s LEAKY_RELU has no NPU kernel",
-			npu_type_name(in->type));
-		return -ENOTSUP;
-	}
-	ret = need_quant(p, in, "input");
-	if (!ret)
-		ret = need_quant(p, out, "output");
+	ret = need_s8_s16(p, in, out, "LEAKY_RELU");
+	if (ret)
+		return ret;
+	ret = need_quant_in_out(p, in, out);
 	if (ret)
 		return ret;
 	alpha = op->options_kind == NPU_OPTS_LEAKY_RELU ?
@@ -1295,9 +1321,7 @@ static int prep_leaky_relu(struct prep *p)
 	if (!cmd)
 		return -ENOMEM;
 	l = &cmd->params.leaky_relu;
-	ret = set_tensor(p, &l->input, in, 0, false, "input");
-	if (!ret)
-		ret = set_tensor(p, &l->output, out, 0, false, "output");
+	ret = set_in_out(p, &l->input, &l->output, in, out, 0, false);
 	if (ret)
 		return ret;
 	/* leaky_relu_common.cc: both ratios in float, then widened. */
