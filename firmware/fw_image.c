@@ -19,25 +19,14 @@ uint32_t npu_fw_image_check(const void *img, size_t len,
 	struct npu_fw_header h;
 	struct npu_fw_image_info info;
 	const uint8_t *pay;
-	uint32_t crc, off = 0, have_hw = 0;
+	uint32_t ret, off = 0, have_hw = 0;
 
-	if (!img || len < FW_HDR_SIZE)
-		return NPU_BOOT_ERR_SIZE;
-	fw_memcpy(&h, img, FW_HDR_SIZE);
-	if (h.magic != NPU_FW_MAGIC)
-		return NPU_BOOT_ERR_MAGIC;
-	if (h.format_version != NPU_FW_FORMAT_VERSION ||
-	    h.header_size != FW_HDR_SIZE)
-		return NPU_BOOT_ERR_VERSION;
-	crc = h.header_crc32;
-	h.header_crc32 = 0;
-	if (npu_fw_crc32(0, &h, FW_HDR_SIZE) != crc)
-		return NPU_BOOT_ERR_CHECKSUM;
-	if (h.payload_size != len - FW_HDR_SIZE || (h.payload_size & 3))
-		return NPU_BOOT_ERR_SIZE;
+	ret = npu_fw_image_hdr_check(img, len, &h);
+	if (ret == NPU_BOOT_OK)
+		ret = npu_fw_image_payload_check(&h, img, len);
+	if (ret != NPU_BOOT_OK)
+		return ret;
 	pay = (const uint8_t *)img + FW_HDR_SIZE;
-	if (npu_fw_crc32(0, pay, h.payload_size) != h.payload_crc32)
-		return NPU_BOOT_ERR_CHECKSUM;
 	if (h.cmdstream_version != NPU_CS_VERSION ||
 	    (h.fw_version >> 16) != NPU_FW_VERSION_MAJOR)
 		return NPU_BOOT_ERR_VERSION;

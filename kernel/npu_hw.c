@@ -80,53 +80,52 @@ static const char *npu_boot_status_str(u32 status)
 
 /*
  * Rejects a bad image with a message saying what is wrong with it, before
- * the device sees it.  The framing rules and the CRC are the firmware's
- * (firmware/fw_image.c, fw_util.c); the device checks the rest and reports
- * it in BOOT_STATUS.
+ * the device sees it.  The framing rules are the firmware's
+ * (firmware/fw_image_hdr.c); the device checks them again with the rest of
+ * the image and reports the outcome in BOOT_STATUS.
  */
 static int npu_fw_check(struct npu_device *ndev, const struct firmware *fw)
 {
-	const struct npu_fw_header *hdr = (const void *)fw->data;
 	struct device *dev = ndev->dev;
-	struct npu_fw_header copy;
+	struct npu_fw_header hdr;
 
-	if (fw->size < sizeof(*hdr)) {
+	switch (npu_fw_image_hdr_check(fw->data, fw->size, &hdr)) {
+	case NPU_BOOT_OK:
+		break;
+	case NPU_BOOT_ERR_SIZE:
 		dev_err(dev, "firmware %s: truncated (%zu bytes)\n",
 			NPU_FW_NAME, fw->size);
 		return -EINVAL;
-	}
-	if (hdr->magic != NPU_FW_MAGIC) {
+	case NPU_BOOT_ERR_MAGIC:
 		dev_err(dev, "firmware %s: bad magic 0x%08x\n",
-			NPU_FW_NAME, hdr->magic);
+			NPU_FW_NAME, hdr.magic);
 		return -EINVAL;
-	}
-	if (hdr->format_version != NPU_FW_FORMAT_VERSION) {
-		dev_err(dev, "firmware %s: unsupported format version %u\n",
-			NPU_FW_NAME, hdr->format_version);
+	case NPU_BOOT_ERR_VERSION:
+		dev_err(dev, "firmware %s: unsupported format version %u (header size %u)\n",
+			NPU_FW_NAME, hdr.format_version, hdr.header_size);
 		return -EINVAL;
-	}
-	if (hdr->header_size != sizeof(*hdr) ||
-	    hdr->payload_size != fw->size - hdr->header_size) {
-		dev_err(dev, "firmware %s: header says %u + %u bytes, file has %zu\n",
-			NPU_FW_NAME, hdr->header_size, hdr->payload_size,
-			fw->size);
-		return -EINVAL;
-	}
-
-	copy = *hdr;
-	copy.header_crc32 = 0;
-	if (npu_fw_crc32(0, &copy, sizeof(copy)) != hdr->header_crc32) {
+	case NPU_BOOT_ERR_CHECKSUM:
 		dev_err(dev, "firmware %s: header checksum mismatch\n",
 			NPU_FW_NAME);
 		return -EINVAL;
+	default:
+		dev_err(dev, "firmware %s: bad header\n", NPU_FW_NAME);
+		return -EINVAL;
 	}
-	if (npu_fw_crc32(0, fw->data + hdr->header_size, hdr->payload_size) !=
-	    hdr->payload_crc32) {
+
+	switch (npu_fw_image_payload_check(&hdr, fw->data, fw->size)) {
+	case NPU_BOOT_OK:
+		return 0;
+	case NPU_BOOT_ERR_CHECKSUM:
 		dev_err(dev, "firmware %s: payload checksum mismatch\n",
 			NPU_FW_NAME);
 		return -EINVAL;
+	default:
+		dev_err(dev, "firmware %s: header says %u + %u bytes, file has %zu\n",
+			NPU_FW_NAME, hdr.header_size, hdr.payload_size,
+			fw->size);
+		return -EINVAL;
 	}
-	return 0;
 }
 
 static int npu_fw_load(struct npu_device *ndev)

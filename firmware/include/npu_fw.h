@@ -417,6 +417,19 @@ struct npu_fw_image_info {
 uint32_t npu_fw_crc32(uint32_t crc, const void *buf, size_t len);
 
 /*
+ * Image framing (fw_image_hdr.c), the first steps of npu_fw_image_check().
+ * npu_fw_image_hdr_check(): size, magic, format version and header size,
+ * header CRC; fills @hdr (whenever @len holds a header).
+ * npu_fw_image_payload_check(): payload size (the rest of the image, a
+ * multiple of 4) and payload CRC of an image whose header passed.
+ * Both return NPU_BOOT_OK or an NPU_BOOT_ERR_* code.
+ */
+uint32_t npu_fw_image_hdr_check(const void *img, size_t len,
+				struct npu_fw_header *hdr);
+uint32_t npu_fw_image_payload_check(const struct npu_fw_header *hdr,
+				    const void *img, size_t len);
+
+/*
  * Check an image: size, magic, format version, header CRC, payload CRC,
  * command-stream version, sections.  Returns NPU_BOOT_OK or an
  * NPU_BOOT_ERR_* code (uapi/npu_regs.h); fills @out on success.
