@@ -73,6 +73,8 @@ static const char *npu_boot_status_str(u32 status)
 		return "bad size";
 	case NPU_BOOT_ERR_DMA:
 		return "DMA error";
+	case NPU_BOOT_ERR_SELFTEST:
+		return "self-test failed";
 	default:
 		return "unknown error";
 	}

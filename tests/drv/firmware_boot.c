@@ -3,7 +3,8 @@
  * Firmware images whose framing is intact (so the driver hands them to the
  * device) but which the device's boot check refuses: probe fails with the
  * device's boot status in words, no accel node appears, and the good image
- * binds again.  (Framing damage is tests/drv/firmware.sh.)
+ * binds again.  (Framing damage is tests/drv/firmware.sh.)  Among them
+ * an image whose boot self-test expects a wrong result.
  *
  * vm-test: reload
  */
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "lib/drv_util.h"
+#include "npu_fw.h"
 #include "npu_regs.h"
 #include "tap.h"
 
@@ -83,6 +85,34 @@ static void reseal(unsigned char *img, size_t len)
 	memcpy(img, &h, sizeof(h));
 }
 
+/*
+ * Offset of the first expected-result byte of the image's self-test
+ * section, or 0 if the image has none.
+ */
+static size_t selftest_expect_offset(const unsigned char *img, size_t len)
+{
+	size_t off = sizeof(struct npu_fw_header);
+	struct npu_fw_selftest_hdr st;
+	struct npu_fw_section s;
+
+	while (len - off >= sizeof(s)) {
+		memcpy(&s, img + off, sizeof(s));
+		off += sizeof(s);
+		if (s.tag == NPU_FW_SECT_END || s.size > len - off)
+			return 0;
+		if (s.tag == NPU_FW_SECT_SELFTEST && s.size >= sizeof(st)) {
+			memcpy(&st, img + off, sizeof(st));
+			if (!st.expect_size ||
+			    sizeof(st) + (size_t)st.init_size + st.expect_size >
+			    s.size)
+				return 0;
+			return off + sizeof(st) + st.init_size;
+		}
+		off += s.size;
+	}
+	return 0;
+}
+
 static int kmsg_has(const char *what)
 {
 	char line[512];
@@ -112,7 +142,7 @@ int main(void)
 	char node[PATH_MAX], pdev[256];
 	struct npu_fw_header h;
 	unsigned char *orig, *img;
-	size_t len;
+	size_t len, off;
 
 	if (drv_find(node, sizeof(node), pdev, sizeof(pdev)))
 		tap_bail("no NPU device");
@@ -145,6 +175,21 @@ int main(void)
 	       "garbage payload with valid checksums: probe fails");
 	tap_ok(kmsg_has("firmware boot failed"), "kernel says why");
 	tap_ok(accel_nodes() == 0, "no accel node");
+
+	/* Self-test expecting a wrong result (CRCs made to match). */
+	memcpy(img, orig, len);
+	off = selftest_expect_offset(img, len);
+	tap_ok(off != 0, "image has a self-test section");
+	if (off) {
+		img[off] ^= 0x5a;
+		reseal(img, len);
+		write_file(FW, img, len);
+		tap_ok(drv_sysfs_write(DRV "/bind", pdev) != 0,
+		       "self-test with a wrong expected result: probe fails");
+		tap_ok(kmsg_has("firmware boot failed: self-test failed"),
+		       "kernel says \"firmware boot failed: self-test failed\"");
+		tap_ok(accel_nodes() == 0, "no accel node");
+	}
 
 	write_file(FW, orig, len);
 	tap_expect_success(drv_sysfs_write(DRV "/bind", pdev), 0,
