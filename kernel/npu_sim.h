@@ -130,6 +130,62 @@ struct npu_sim_stats {
 
 /**
  * struct npu_sim - one simulated NPU
+ * @dev: the simulator's platform device.
+ * @npu_pdev: the NPU platform device created for npu.ko.
+ * @regmap: the register block (custom read/write callbacks).
+ * @lock: protects the members from @status up to (not including)
+ *        @thread.
+ * @status: STATUS bits kept as state (FW_READY, RESETTING); BUSY and
+ *          POWERED are derived on read.
+ * @fw_base_lo: FW_BASE_LO register.
+ * @fw_base_hi: FW_BASE_HI register.
+ * @fw_size: FW_SIZE register.
+ * @fw_version: FW_VERSION of the booted image.
+ * @fw_features: FW_FEATURES of the booted image.
+ * @boot_status: BOOT_STATUS (NPU_BOOT_*).
+ * @power: POWER register.
+ * @irq_raw: raised interrupt bits (IRQ_RAW).
+ * @irq_mask: enabled interrupt bits (IRQ_MASK).
+ * @job_cs_lo: JOB_CS_LO register of the job being pushed.
+ * @job_cs_hi: JOB_CS_HI register.
+ * @job_cs_size: JOB_CS_SIZE register.
+ * @job_as: JOB_AS register.
+ * @job_seqno: JOB_SEQNO register.
+ * @job_overflow: JOB_OVERFLOW, pushes refused because the queue was full.
+ * @done_seqno: DONE_SEQNO, sequence number of the last ended job.
+ * @cring_base_lo: completion ring base, low half.
+ * @cring_base_hi: completion ring base, high half.
+ * @cring_entries: completion ring size in entries.
+ * @cring_wptr: completion ring write index (device side).
+ * @cring_rptr: completion ring read index (driver side).
+ * @as_dir_lo: page-directory base of each address-space slot, low half.
+ * @as_dir_hi: page-directory base of each address-space slot, high half.
+ * @as_ctrl: control register of each address-space slot.
+ * @fault_status: FAULT_STATUS of the last MMU fault.
+ * @fault_addr_lo: faulting NPU address, low half.
+ * @fault_addr_hi: faulting NPU address, high half.
+ * @fault_seqno: sequence number of the faulting job.
+ * @counters: 64-bit performance counters.
+ * @counter_hi_latch: high halves latched by reading the low halves.
+ * @queue: the hardware job queue.
+ * @queue_head: oldest entry, the running job.
+ * @queue_count: entries including the running job.
+ * @running: the thread is executing @queue[@queue_head].
+ * @epoch: bumped by each soft reset, so stale work is dropped.
+ * @boot_pending: a BOOT request waits for the thread.
+ * @reset_pending: a soft reset waits for the thread.
+ * @stopping: the device is being removed.
+ * @inject: fault injection (debugfs).
+ * @stats: statistics (debugfs).
+ * @fw_hw: cycle model of the booted image; used by the thread only.
+ * @thread: the execution thread.
+ * @wq: wakes @thread.
+ * @irq_fwnode: fwnode of the simulator's interrupt domain.
+ * @irq_domain: that interrupt domain.
+ * @virq: the Linux interrupt number given to npu.ko.
+ * @irq_work: delivers the interrupt from any context.
+ * @irq_dead: set at teardown: the line is no longer raised.
+ * @debugfs: the device's debugfs directory.
  *
  * Register state is protected by @lock, which is taken with interrupts
  * disabled: the driver reads and writes registers from its hard IRQ handler.
