@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "compiler_internal.h"
+#include "file.h"
 #include "npu_cmdstream.h"
 #include "npu_fw.h"
 
@@ -850,44 +851,15 @@ int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 int npu_model_load_file(const char *path, struct npu_compiled_model **out, char *err,
 			size_t errlen)
 {
-	struct stat st;
-	uint8_t *buf;
-	size_t done = 0;
-	int fd, ret;
+	void *buf;
+	size_t len;
+	int ret;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		ret = -errno;
-		npu_errf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return ret;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > NPU_MF_MAX_SIZE) {
-		npu_errf(err, errlen, "%s: not a regular file of at most 4 GiB", path);
-		close(fd);
-		return -EINVAL;
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
-
-		if (n <= 0) {
-			ret = n < 0 ? -errno : -EIO;
-			npu_errf(err, errlen, "%s: read failed: %s", path, strerror(-ret));
-			free(buf);
-			close(fd);
-			return ret;
-		}
-		done += (size_t)n;
-	}
-	close(fd);
-	ret = npu_model_load(buf, done, out, err, errlen);
+	ret = npu_read_file(path, NPU_MF_MAX_SIZE, "4 GiB", &buf, &len, err, errlen);
+	if (ret)
+		return ret == -E2BIG ? -EINVAL : ret;
+	ret = npu_model_load(buf, len, out, err, errlen);
 	free(buf);
 	return ret;
 }

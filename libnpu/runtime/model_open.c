@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "model_priv.h"
 #include "npu_tflite.h"
 
@@ -273,43 +274,6 @@ int npu_model_open_memory(struct npu_device *dev, const void *data,
 	return open_memory(dev, data, size, opts, "", out);
 }
 
-static int read_file(const char *path, void **data, size_t *size)
-{
-	struct stat st;
-	ssize_t n;
-	size_t done = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st)) {
-		ret = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MODEL_FILE_MAX) {
-		ret = S_ISREG(st.st_mode) ? -E2BIG : -EINVAL;
-		goto out;
-	}
-	*size = (size_t)st.st_size;
-	*data = malloc(*size ? *size : 1);
-	if (!*data) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	while (done < *size) {
-		n = read(fd, (char *)*data + done, *size - done);
-		if (n <= 0) {
-			ret = n ? -errno : -EIO;
-			free(*data);
-			goto out;
-		}
-		done += (size_t)n;
-	}
-out:
-	close(fd);
-	return ret;
-}
-
 int npu_model_open(struct npu_device *dev, const char *path,
 		   const struct npu_model_options *opts, struct npu_model **out)
 {
@@ -324,7 +288,7 @@ int npu_model_open(struct npu_device *dev, const char *path,
 	if (!path)
 		return -EINVAL;
 	snprintf(prefix, sizeof(prefix), "%s: ", path);
-	ret = read_file(path, &data, &size);
+	ret = npu_read_file(path, MODEL_FILE_MAX, "4 GiB", &data, &size, NULL, 0);
 	if (ret) {
 		report(opts, prefix, "", ret);
 		return ret;

@@ -19,6 +19,7 @@
 
 #include "npu_tflite.h"
 #include "fb.h"
+#include "file.h"
 
 /* Model */
 enum { MODEL_VERSION, MODEL_OPERATOR_CODES, MODEL_SUBGRAPHS, MODEL_DESCRIPTION, MODEL_BUFFERS };
@@ -944,47 +945,15 @@ int npu_tflite_load(const void *buf, size_t len, struct npu_graph **out,
 
 int npu_tflite_load_file(const char *path, struct npu_graph **out, char *err, size_t errlen)
 {
-	struct stat st;
-	uint8_t *buf;
-	size_t done = 0;
-	int fd, ret;
+	void *buf;
+	size_t len;
+	int ret;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		ret = -errno;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return ret;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > NPU_TFLITE_MAX_SIZE) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: not a regular file of at most 2 GiB", path);
-		close(fd);
-		return -EINVAL;
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
-
-		if (n <= 0) {
-			ret = n < 0 ? -errno : -EIO;
-			if (err && errlen)
-				snprintf(err, errlen, "%s: read failed: %s", path, strerror(-ret));
-			free(buf);
-			close(fd);
-			return ret;
-		}
-		done += (size_t)n;
-	}
-	close(fd);
-	ret = npu_tflite_load(buf, done, out, err, errlen);
+	ret = npu_read_file(path, NPU_TFLITE_MAX_SIZE, "2 GiB", &buf, &len, err, errlen);
+	if (ret)
+		return ret == -E2BIG ? -EINVAL : ret;
+	ret = npu_tflite_load(buf, len, out, err, errlen);
 	free(buf);
 	return ret;
 }
