@@ -191,8 +191,11 @@ static int conv_prepare(const struct cpu_prep *p, void **state)
 	return 0;
 }
 
-static void conv_float(const struct float_state *s, const float *in,
-		       const float *f, const float *bias, float *out)
+/* CONV_2D, or DEPTHWISE_CONV_2D (output channel oc reads input channel
+ * oc / depth_multiplier, filter [1, KH, KW, Cout]). */
+static void conv_float(const struct float_state *s, bool depthwise,
+		       const float *in, const float *f, const float *bias,
+		       float *out)
 {
 	for (int32_t b = 0; b < s->n; b++)
 	for (int32_t oy = 0; oy < s->oh; oy++)
@@ -200,6 +203,8 @@ static void conv_float(const struct float_state *s, const float *in,
 	for (int32_t oc = 0; oc < s->cout; oc++) {
 		const int32_t iy0 = oy * s->stride_h - s->pad_h;
 		const int32_t ix0 = ox * s->stride_w - s->pad_w;
+		const int32_t ic0 = depthwise ? oc / s->depth_multiplier : 0;
+		const int32_t ic1 = depthwise ? ic0 + 1 : s->cin;
 		float total = 0.0f;
 
 		for (int32_t fy = 0; fy < s->kh; fy++) {
@@ -210,40 +215,11 @@ static void conv_float(const struct float_state *s, const float *in,
 
 				if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
 					continue;
-				for (int32_t ic = 0; ic < s->cin; ic++)
+				for (int32_t ic = ic0; ic < ic1; ic++)
 					total += in[((size_t)(b * s->h + iy) * s->w + ix) * s->cin + ic] *
-						 f[((size_t)(oc * s->kh + fy) * s->kw + fx) * s->cin + ic];
-			}
-		}
-		total += bias ? bias[oc] : 0.0f;
-		out[((size_t)(b * s->oh + oy) * s->ow + ox) * s->cout + oc] =
-			clampf(total, s->act_min, s->act_max);
-	}
-}
-
-static void depthwise_float(const struct float_state *s, const float *in,
-			    const float *f, const float *bias, float *out)
-{
-	for (int32_t b = 0; b < s->n; b++)
-	for (int32_t oy = 0; oy < s->oh; oy++)
-	for (int32_t ox = 0; ox < s->ow; ox++)
-	for (int32_t ic = 0; ic < s->cin; ic++)
-	for (int32_t m = 0; m < s->depth_multiplier; m++) {
-		const int32_t oc = m + ic * s->depth_multiplier;
-		const int32_t iy0 = oy * s->stride_h - s->pad_h;
-		const int32_t ix0 = ox * s->stride_w - s->pad_w;
-		float total = 0.0f;
-
-		for (int32_t fy = 0; fy < s->kh; fy++) {
-			const int32_t iy = iy0 + s->dil_h * fy;
-
-			for (int32_t fx = 0; fx < s->kw; fx++) {
-				const int32_t ix = ix0 + s->dil_w * fx;
-
-				if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
-					continue;
-				total += in[((size_t)(b * s->h + iy) * s->w + ix) * s->cin + ic] *
-					 f[((size_t)fy * s->kw + fx) * s->cout + oc];
+						 f[depthwise ?
+						   ((size_t)fy * s->kw + fx) * s->cout + oc :
+						   ((size_t)(oc * s->kh + fy) * s->kw + fx) * s->cin + ic];
 			}
 		}
 		total += bias ? bias[oc] : 0.0f;
@@ -288,12 +264,10 @@ static int conv_invoke(const struct npu_cpu_kernel_args *a, void *state)
 
 	switch (s->builtin) {
 	case NPU_BUILTIN_CONV_2D:
-		conv_float(s, a->inputs[0], a->inputs[1],
-			   s->has_bias ? a->inputs[2] : NULL, a->outputs[0]);
-		break;
 	case NPU_BUILTIN_DEPTHWISE_CONV_2D:
-		depthwise_float(s, a->inputs[0], a->inputs[1],
-				s->has_bias ? a->inputs[2] : NULL, a->outputs[0]);
+		conv_float(s, s->builtin == NPU_BUILTIN_DEPTHWISE_CONV_2D,
+			   a->inputs[0], a->inputs[1],
+			   s->has_bias ? a->inputs[2] : NULL, a->outputs[0]);
 		break;
 	default:
 		transpose_conv_float(s, a->inputs[2], a->inputs[1],

@@ -436,6 +436,36 @@ START_TEST(float_ops)
 		ck_assert_float_eq(out[0], 5.5f);
 		npu_cpu_destroy(cpu);
 	}
+	/*
+	 * DEPTHWISE (depth multiplier 2): one pixel, channels {1, 2}; filter
+	 * [1,1,1,4] = {2, 3, 4, 5}, bias {1, -1, 0, 0}: out channel oc reads
+	 * channel oc / 2: {1*2 + 1, 1*3 - 1, 2*4, 2*5} = {3, 2, 8, 10}.
+	 */
+	{
+		static const float w[4] = { 2, 3, 4, 5 }, bias[4] = { 1, -1 };
+
+		tg_init(&b);
+		x = tg_tensor(&b, NPU_TYPE_FLOAT32, 4,
+			      (const int32_t[]){ 1, 1, 1, 2 }, 0, 0, NULL);
+		f = tg_tensor(&b, NPU_TYPE_FLOAT32, 4,
+			      (const int32_t[]){ 1, 1, 1, 4 }, 0, 0, w);
+		bi = tg_tensor(&b, NPU_TYPE_FLOAT32, 1, (const int32_t[]){ 4 },
+			       0, 0, bias);
+		y = tg_tensor(&b, NPU_TYPE_FLOAT32, 4,
+			      (const int32_t[]){ 1, 1, 1, 4 }, 0, 0, NULL);
+		op = tg_op(&b, NPU_BUILTIN_DEPTHWISE_CONV_2D, 3, 1, x, f, bi, y);
+		op->options_kind = NPU_OPTS_CONV;
+		op->options.conv = (struct npu_conv_options){
+			.padding = NPU_PADDING_VALID, .stride_w = 1,
+			.stride_h = 1, .depth_multiplier = 2,
+		};
+		cpu = create_ok(&b);
+		memcpy(npu_cpu_tensor_data(cpu, x), (const float[]){ 1, 2 }, 8);
+		invoke_ok(cpu);
+		ck_assert_mem_eq(npu_cpu_tensor_data(cpu, y),
+				 ((const float[]){ 3, 2, 8, 10 }), 16);
+		npu_cpu_destroy(cpu);
+	}
 	/* FULLY_CONNECTED: [1,2,3] . [1,1,1] = 6, . [0,1,-1] + 10 = 9. */
 	{
 		static const float w[6] = { 1, 1, 1, 0, 1, -1 };
