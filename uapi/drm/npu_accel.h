@@ -147,7 +147,11 @@ struct drm_npu_bo_mmap_offset {
  * PRIME-imported buffer sits in its NPU address space.
  *
  * @handle: in: GEM handle.
- * @flags: out: DRM_NPU_BO_* of the buffer, plus DRM_NPU_BO_INFO_IMPORTED.
+ * @flags: out: DRM_NPU_BO_* of the buffer, plus DRM_NPU_BO_INFO_IMPORTED
+ *         when its memory belongs to another exporter (a dma-heap, udmabuf,
+ *         another device).  A dma-buf this device exported and that is
+ *         imported again is the same buffer (in another file: a new handle
+ *         and its own @npu_addr) and does not carry the flag.
  * @size: out: size in bytes.
  * @npu_addr: out: address in the calling file's NPU address space.
  */
@@ -158,6 +162,7 @@ struct drm_npu_bo_info {
 	__u64 npu_addr;
 };
 
+/* BO_INFO only: the memory belongs to another exporter (see above). */
 #define DRM_NPU_BO_INFO_IMPORTED	(1u << 31)
 
 /**
@@ -198,8 +203,9 @@ struct drm_npu_bo_ref {
  * Written by the driver into the job's stats buffer when the job ends.
  *
  * @status: 0, or the negative errno the job ended with (-EFAULT for an MMU
- *          fault, -ETIMEDOUT for a hang, -EIO for a device error,
- *          -ECANCELED when the file was banned).
+ *          fault, -ETIMEDOUT for a hang, -EIO for a command stream the
+ *          device rejected or a device error, -ECANCELED when the file was
+ *          banned).
  * @pad: zero.
  * @cycles: device cycles the job took.
  * @macs: multiply-accumulates executed.
@@ -225,10 +231,14 @@ struct drm_npu_job_stats {
  * @flags: must be zero.
  * @bo_refs: user pointer to @bo_ref_count &struct drm_npu_bo_ref.  Every
  *           buffer the stream addresses must be listed; the stream buffer
- *           itself is implied.
+ *           itself is implied.  A buffer listed more than once (or also
+ *           being @cmd_bo or @stats_bo) counts once, with its flags
+ *           combined.
  * @bo_ref_count: number of entries at @bo_refs.
  * @in_sync_count: number of entries at @in_syncs.
  * @in_syncs: user pointer to __u32 syncobj handles the job waits for.
+ *            An unknown handle is -ENOENT; a syncobj without a fence is
+ *            -EINVAL.
  * @out_sync: syncobj handle that receives the job's fence, or 0.
  * @stats_bo: GEM handle that receives a &struct drm_npu_job_stats at
  *            @stats_offset when the job ends, or 0.
@@ -254,7 +264,8 @@ struct drm_npu_job {
  * enum drm_npu_priority - scheduling priority of a submission
  * @DRM_NPU_PRIORITY_LOW: background work.
  * @DRM_NPU_PRIORITY_NORMAL: default.
- * @DRM_NPU_PRIORITY_HIGH: latency-sensitive; needs CAP_SYS_NICE.
+ * @DRM_NPU_PRIORITY_HIGH: latency-sensitive; needs CAP_SYS_NICE (submit
+ *                         returns -EACCES without it).
  */
 enum drm_npu_priority {
 	DRM_NPU_PRIORITY_LOW = 0,
@@ -272,7 +283,8 @@ enum drm_npu_priority {
  * @job_count: number of jobs, 1..64.
  * @job_stride: sizeof(struct drm_npu_job) as the caller knows it; a
  *              larger stride must have zero in the bytes the kernel does
- *              not know.
+ *              not know (-E2BIG otherwise), and a stride above 4096 is
+ *              -E2BIG.
  * @priority: &enum drm_npu_priority.
  * @flags: must be zero.
  */
