@@ -35,39 +35,52 @@ static void describe(const struct npu_graph_tensor *t, struct npu_tensor_info *i
 	}
 }
 
+/* Graph input or output @index of @model. */
+static int io_info(const struct npu_model *model, bool output, size_t index,
+		   struct npu_tensor_info *info)
+{
+	const struct npu_graph *g;
+
+	if (!model || !info)
+		return -EINVAL;
+	g = model->graph;
+	if (index >= (output ? g->num_outputs : g->num_inputs))
+		return -ERANGE;
+	describe(&g->tensors[output ? g->outputs[index] : g->inputs[index]],
+		 info);
+	return 0;
+}
+
 int npu_model_input_info(const struct npu_model *model, size_t index,
 			 struct npu_tensor_info *info)
 {
-	if (!model || !info)
-		return -EINVAL;
-	if (index >= model->graph->num_inputs)
-		return -ERANGE;
-	describe(&model->graph->tensors[model->graph->inputs[index]], info);
-	return 0;
+	return io_info(model, false, index, info);
 }
 
 int npu_model_output_info(const struct npu_model *model, size_t index,
 			  struct npu_tensor_info *info)
 {
-	if (!model || !info)
-		return -EINVAL;
-	if (index >= model->graph->num_outputs)
-		return -ERANGE;
-	describe(&model->graph->tensors[model->graph->outputs[index]], info);
-	return 0;
+	return io_info(model, true, index, info);
 }
 
-/* Common checks: a valid input, no run in progress. */
-static int input_check(struct npu_model *model, size_t index)
+/* Common checks: a valid input or output, no run in progress. */
+static int io_check(struct npu_model *model, bool output, size_t index)
 {
-	if (!model)
-		return -EINVAL;
-	if (index >= model->graph->num_inputs)
-		return model_fail(model, -ERANGE, "input %zu does not exist (%u inputs)",
-				  index, model->graph->num_inputs);
+	const uint32_t n = output ? model->graph->num_outputs :
+				    model->graph->num_inputs;
+	const char *what = output ? "output" : "input";
+
+	if (index >= n)
+		return model_fail(model, -ERANGE, "%s %zu does not exist (%u %ss)",
+				  what, index, n, what);
 	if (model->worker_running)
 		return model_fail(model, -EBUSY, "a run is in progress");
 	return 0;
+}
+
+static int input_check(struct npu_model *model, size_t index)
+{
+	return model ? io_check(model, false, index) : -EINVAL;
 }
 
 static size_t input_bytes(const struct npu_model *model, size_t index)
@@ -247,14 +260,13 @@ int npu_model_bind_output_dmabuf(struct npu_model *model, size_t index,
 				 int fd, size_t offset)
 {
 	int32_t t;
+	int ret;
 
 	if (!model)
 		return -EINVAL;
-	if (index >= model->graph->num_outputs)
-		return model_fail(model, -ERANGE, "output %zu does not exist (%u outputs)",
-				  index, model->graph->num_outputs);
-	if (model->worker_running)
-		return model_fail(model, -EBUSY, "a run is in progress");
+	ret = io_check(model, true, index);
+	if (ret)
+		return ret;
 	t = model->graph->outputs[index];
 	release_binding(model, &model->outputs[index], t);
 	if (fd < 0)
@@ -266,14 +278,13 @@ int npu_model_output(struct npu_model *model, size_t index,
 		     const void **data, size_t *size)
 {
 	int32_t t;
+	int ret;
 
 	if (!model || !data)
 		return -EINVAL;
-	if (index >= model->graph->num_outputs)
-		return model_fail(model, -ERANGE, "output %zu does not exist (%u outputs)",
-				  index, model->graph->num_outputs);
-	if (model->worker_running)
-		return model_fail(model, -EBUSY, "a run is in progress");
+	ret = io_check(model, true, index);
+	if (ret)
+		return ret;
 	t = model->graph->outputs[index];
 	if (model->outputs[index].source == INPUT_DMABUF)
 		*data = (uint8_t *)model->outputs[index].map + model->outputs[index].offset;
