@@ -82,6 +82,19 @@ int cpu_need_io(const struct cpu_prep *p, uint32_t min_in, uint32_t max_in,
 	return 0;
 }
 
+int cpu_need_unary(const struct cpu_prep *p, uint32_t max_in,
+		   const struct npu_graph_tensor **in,
+		   const struct npu_graph_tensor **out)
+{
+	int ret = cpu_need_io(p, 1, max_in, 1);
+
+	if (ret)
+		return ret;
+	*in = cpu_in(p->g, p->op, 0);
+	*out = cpu_out(p->g, p->op, 0);
+	return 0;
+}
+
 int cpu_need_type(const struct cpu_prep *p, const struct npu_graph_tensor *t,
 		  const char *what, enum npu_type type)
 {

@@ -74,6 +74,10 @@ int32_t cpu_zero_point(const struct npu_graph_tensor *t);
 /* Checks used by prepare steps; each writes the message on failure. */
 int cpu_need_io(const struct cpu_prep *p, uint32_t min_in, uint32_t max_in,
 		uint32_t outs);
+/* cpu_need_io() for one output and 1..@max_in inputs; *@in is input 0. */
+int cpu_need_unary(const struct cpu_prep *p, uint32_t max_in,
+		   const struct npu_graph_tensor **in,
+		   const struct npu_graph_tensor **out);
 int cpu_need_type(const struct cpu_prep *p, const struct npu_graph_tensor *t,
 		  const char *what, enum npu_type type);
 

@@ -16,11 +16,9 @@ static int reshape_prepare(const struct cpu_prep *p, void **state)
 	struct reshape_state *s;
 	int ret;
 
-	ret = cpu_need_io(p, 1, 2, 1);
+	ret = cpu_need_unary(p, 2, &in, &out);
 	if (ret)
 		return ret;
-	in = cpu_in(p->g, p->op, 0);
-	out = cpu_out(p->g, p->op, 0);
 	if (in->bytes != out->bytes || in->type != out->type) {
 		cpu_msg(p->err, p->errlen,
 			"input (%s, %zu bytes) and output (%s, %zu bytes) differ",

@@ -31,17 +31,31 @@ static bool integer_type(enum npu_type t)
 	       t == NPU_TYPE_INT16 || t == NPU_TYPE_INT32;
 }
 
+static struct quantize_state *new_state(const struct npu_graph_tensor *in,
+				       const struct npu_graph_tensor *out,
+				       float scale)
+{
+	struct quantize_state *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->in_type = in->type;
+	s->out_type = out->type;
+	s->count = in->elements;
+	s->scale = scale;
+	s->input_zero_point = cpu_zero_point(in);
+	return s;
+}
+
 static int quantize_prepare(const struct cpu_prep *p, void **state)
 {
 	const struct npu_graph_tensor *in, *out;
 	struct quantize_state *s;
 	int ret;
 
-	ret = cpu_need_io(p, 1, 1, 1);
+	ret = cpu_need_unary(p, 1, &in, &out);
 	if (ret)
 		return ret;
-	in = cpu_in(p->g, p->op, 0);
-	out = cpu_out(p->g, p->op, 0);
 	if (in->elements != out->elements) {
 		cpu_msg(p->err, p->errlen,
 			"input has %zu elements, output %zu",
@@ -64,14 +78,9 @@ static int quantize_prepare(const struct cpu_prep *p, void **state)
 		return -ENOTSUP;
 	}
 
-	s = calloc(1, sizeof(*s));
+	s = new_state(in, out, cpu_scale(out));
 	if (!s)
 		return -ENOMEM;
-	s->in_type = in->type;
-	s->out_type = out->type;
-	s->count = in->elements;
-	s->scale = cpu_scale(out);
-	s->input_zero_point = cpu_zero_point(in);
 	s->output_zero_point = cpu_zero_point(out);
 	if (in->type != NPU_TYPE_FLOAT32) {
 		const double effective_scale =
@@ -204,11 +213,9 @@ static int dequantize_prepare(const struct cpu_prep *p, void **state)
 	struct quantize_state *s;
 	int ret;
 
-	ret = cpu_need_io(p, 1, 1, 1);
+	ret = cpu_need_unary(p, 1, &in, &out);
 	if (ret)
 		return ret;
-	in = cpu_in(p->g, p->op, 0);
-	out = cpu_out(p->g, p->op, 0);
 	ret = cpu_need_type(p, out, "output", NPU_TYPE_FLOAT32);
 	if (ret)
 		return ret;
@@ -232,14 +239,9 @@ static int dequantize_prepare(const struct cpu_prep *p, void **state)
 			in->quant.quantized_dimension);
 		return -EINVAL;
 	}
-	s = calloc(1, sizeof(*s));
+	s = new_state(in, out, cpu_scale(in));
 	if (!s)
 		return -ENOMEM;
-	s->in_type = in->type;
-	s->out_type = out->type;
-	s->count = in->elements;
-	s->scale = cpu_scale(in);
-	s->input_zero_point = cpu_zero_point(in);
 	if (in->quant.count > 1) {
 		/* The graph outlives the executor: point at its arrays. */
 		s->ch_scale = in->quant.scale;

@@ -91,11 +91,9 @@ static int softmax_prepare(const struct cpu_prep *p, void **state)
 	float beta;
 	int ret;
 
-	ret = cpu_need_io(p, 1, 1, 1);
+	ret = cpu_need_unary(p, 1, &in, &out);
 	if (ret)
 		return ret;
-	in = cpu_in(p->g, p->op, 0);
-	out = cpu_out(p->g, p->op, 0);
 	if (in->rank < 1 || in->elements != out->elements ||
 	    in->shape[in->rank - 1] == 0) {
 		cpu_msg(p->err, p->errlen,
