@@ -293,53 +293,44 @@ void npu_op_transpose_conv_s16(const struct npu_conv_params *p,
 			  p->act_min, p->act_max))
 }
 
+/*
+ * FULLY_CONNECTED: acc = sum over depth of (filter + f_off) * LOAD_IN(in),
+ * wrapping as TFLite's int32 (int8) or int64 (16x8) accumulator.
+ */
+#define FC_BODY(ACC_T, LOAD_IN, STORE_OUT)				\
+	const uint32_t batches = p->input.dims[0];			\
+	const uint32_t depth = p->input.dims[1];			\
+	const uint32_t units = p->output.dims[1];			\
+	const int32_t f_off = -p->filter.zero_point;			\
+	uint32_t b, u, d;						\
+	for (b = 0; b < batches; b++) {					\
+		for (u = 0; u < units; u++) {				\
+			ACC_T acc = 0;					\
+			for (d = 0; d < depth; d++)			\
+				acc += (ACC_T)(int64_t)			\
+					(((int32_t)filter[u * depth + d] + \
+					  f_off) *			\
+					 LOAD_IN(in[b * depth + d]));	\
+			out[b * units + u] = STORE_OUT;			\
+		}							\
+	}
+
 void npu_op_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 		  const int8_t *filter, const int32_t *bias,
 		  const int32_t *mult, const int32_t *shift, int8_t *out)
 {
-	const uint32_t batches = p->input.dims[0], depth = p->input.dims[1];
-	const uint32_t units = p->output.dims[1];
 	const int32_t in_off = -p->input.zero_point;
-	const int32_t f_off = -p->filter.zero_point;
-	uint32_t b, u, d;
 
-	for (b = 0; b < batches; b++) {
-		for (u = 0; u < units; u++) {
-			uint32_t acc = 0;
-
-			for (d = 0; d < depth; d++)
-				acc += (uint32_t)(((int32_t)filter[u * depth + d] +
-						   f_off) *
-						  ((int32_t)in[b * depth + d] +
-						   in_off));
-			out[b * units + u] =
-				rq_s8(&p->rq, mult, shift, u, acc, bias,
-				      p->output.zero_point, p->act_min,
-				      p->act_max);
-		}
-	}
+	FC_BODY(uint32_t, IN_S8,
+		rq_s8(&p->rq, mult, shift, u, acc, bias,
+		      p->output.zero_point, p->act_min, p->act_max))
 }
 
 void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,
 		   const int8_t *filter, const int64_t *bias,
 		   const int32_t *mult, const int32_t *shift, int16_t *out)
 {
-	const uint32_t batches = p->input.dims[0], depth = p->input.dims[1];
-	const uint32_t units = p->output.dims[1];
-	const int32_t f_off = -p->filter.zero_point;
-	uint32_t b, u, d;
-
-	for (b = 0; b < batches; b++) {
-		for (u = 0; u < units; u++) {
-			uint64_t acc = 0;
-
-			for (d = 0; d < depth; d++)
-				acc += (uint64_t)(int64_t)
-					(((int32_t)filter[u * depth + d] +
-					  f_off) * (int32_t)in[b * depth + d]);
-			out[b * units + u] =
-				rq_s16(&p->rq, mult, shift, u, acc, bias,
-				       p->act_min, p->act_max);
-		}
-	}
+	FC_BODY(uint64_t, IN_S16,
+		rq_s16(&p->rq, mult, shift, u, acc, bias,
+		       p->act_min, p->act_max))
 }
