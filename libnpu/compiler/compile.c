@@ -31,33 +31,19 @@ void npu_errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Growing byte buffer for the weights. */
+/* The weights buffer: every blob DMA-aligned. */
 struct wbuf {
-	uint8_t *data;
-	uint64_t size, cap;
+	struct npu_blob b;
 };
 
 static int wbuf_add(struct wbuf *w, const void *src, uint64_t len, uint64_t *offset)
 {
-	uint64_t off = ALIGN_UP(w->size, NPU_MF_BLOB_ALIGN);
+	size_t at;
+	int ret = npu_blob_put(&w->b, src, (size_t)len, NPU_MF_BLOB_ALIGN, &at);
 
-	if (off + len > w->cap) {
-		uint64_t cap = w->cap ? w->cap : 65536;
-		uint8_t *p;
-
-		while (cap < off + len)
-			cap *= 2;
-		p = realloc(w->data, cap);
-		if (!p)
-			return -ENOMEM;
-		memset(p + w->cap, 0, cap - w->cap);
-		w->data = p;
-		w->cap = cap;
-	}
-	memcpy(w->data + off, src, len);
-	w->size = off + len;
-	*offset = off;
-	return 0;
+	if (!ret)
+		*offset = at;
+	return ret;
 }
 
 /* TFLite builtins some NPU command implements (given suitable parameters). */
@@ -652,9 +638,9 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 			goto fail;
 		i += n;
 	}
-	m->weights = w.data;
-	m->weights_size = w.size;
-	w.data = NULL;
+	m->weights = w.b.data;
+	m->weights_size = w.b.size;
+	w.b.data = NULL;
 	for (uint32_t i = 0; i < no; i++)
 		npu_cpu_prepared_free(plans[i].prep);
 	free(plans);
@@ -666,7 +652,7 @@ fail:
 	for (uint32_t i = 0; plans && i < no; i++)
 		npu_cpu_prepared_free(plans[i].prep);
 	free(plans);
-	free(w.data);
+	free(w.b.data);
 	npu_compiled_model_free(m);
 	return ret;
 }

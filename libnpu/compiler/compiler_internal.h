@@ -25,6 +25,19 @@ int npu_arena_plan(const struct npu_graph *g, uint64_t *offsets, uint64_t *arena
 /* IEEE CRC-32, zlib-compatible (start with 0). */
 uint32_t npu_mf_crc32(uint32_t crc, const void *buf, size_t len);
 
+/*
+ * Growing byte buffer (model_format.c): each piece is placed at the next
+ * multiple of @align, gaps zeroed; *@at (may be NULL) gets its offset.
+ * 0 or -ENOMEM.
+ */
+struct npu_blob {
+	uint8_t *data;
+	size_t size, cap;
+};
+
+int npu_blob_put(struct npu_blob *b, const void *src, size_t len, size_t align,
+		 size_t *at);
+
 void npu_errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -47,12 +47,7 @@ uint64_t npu_model_hash(const void *buf, size_t len)
 
 /* ---- writer ---- */
 
-struct blob {
-	uint8_t *data;
-	size_t size, cap;
-};
-
-static int blob_put(struct blob *b, const void *src, size_t len, size_t align, size_t *at)
+int npu_blob_put(struct npu_blob *b, const void *src, size_t len, size_t align, size_t *at)
 {
 	size_t off = (b->size + align - 1) / align * align;
 
@@ -77,7 +72,7 @@ static int blob_put(struct blob *b, const void *src, size_t len, size_t align, s
 	return 0;
 }
 
-static int put_str(struct blob *b, const char *s, uint32_t *at)
+static int put_str(struct npu_blob *b, const char *s, uint32_t *at)
 {
 	size_t off;
 	int ret;
@@ -86,17 +81,17 @@ static int put_str(struct blob *b, const char *s, uint32_t *at)
 		*at = 0;	/* offset 0 holds "" */
 		return 0;
 	}
-	ret = blob_put(b, s, strlen(s) + 1, 1, &off);
+	ret = npu_blob_put(b, s, strlen(s) + 1, 1, &off);
 	if (!ret && off > UINT32_MAX)
 		ret = -E2BIG;
 	*at = (uint32_t)off;
 	return ret;
 }
 
-static int put_idx(struct blob *b, const int32_t *v, uint32_t n, uint32_t *first)
+static int put_idx(struct npu_blob *b, const int32_t *v, uint32_t n, uint32_t *first)
 {
 	size_t off;
-	int ret = blob_put(b, v, (size_t)n * 4, 4, &off);
+	int ret = npu_blob_put(b, v, (size_t)n * 4, 4, &off);
 
 	*first = (uint32_t)(off / 4);
 	return ret;
@@ -107,7 +102,7 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 	enum { S_MODEL, S_TENSORS, S_OPS, S_SEGMENTS, S_INDICES, S_QUANT_SCALE, S_QUANT_ZP,
 	       S_STRINGS, S_WEIGHTS, S_STREAMS, S_RELOCS, S_BLOBS, S_N };
 	const struct npu_graph *g = m->graph;
-	struct blob s[S_N] = { { 0 } };
+	struct npu_blob s[S_N] = { { 0 } };
 	struct npu_mf_model_info info = { 0 };
 	struct npu_mf_header hdr = { 0 };
 	struct npu_mf_section table[S_N - 1];
@@ -118,7 +113,7 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 
 	*out = NULL;
 	*out_len = 0;
-	ret = blob_put(&s[S_STRINGS], "", 1, 1, NULL);
+	ret = npu_blob_put(&s[S_STRINGS], "", 1, 1, NULL);
 
 	info.num_tensors = g->num_tensors;
 	info.num_ops = g->num_ops;
@@ -148,14 +143,14 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 		r.data_size = t->data ? t->data_size : 0;
 		r.arena_offset = m->tensor_arena_offset[i];
 		if (!ret && t->quant.count) {
-			ret = blob_put(&s[S_QUANT_SCALE], t->quant.scale, 4ull * t->quant.count, 4, NULL);
+			ret = npu_blob_put(&s[S_QUANT_SCALE], t->quant.scale, 4ull * t->quant.count, 4, NULL);
 			if (!ret)
-				ret = blob_put(&s[S_QUANT_ZP], t->quant.zero_point,
+				ret = npu_blob_put(&s[S_QUANT_ZP], t->quant.zero_point,
 					       4ull * t->quant.count, 4, NULL);
 			nq += t->quant.count;
 		}
 		if (!ret)
-			ret = blob_put(&s[S_TENSORS], &r, sizeof(r), 8, NULL);
+			ret = npu_blob_put(&s[S_TENSORS], &r, sizeof(r), 8, NULL);
 	}
 	for (uint32_t i = 0; i < g->num_ops && !ret; i++) {
 		const struct npu_graph_op *op = &g->ops[i];
@@ -185,12 +180,12 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 		if (!ret && op->custom_options) {
 			size_t at;
 
-			ret = blob_put(&s[S_BLOBS], op->custom_options, op->custom_options_size, 8, &at);
+			ret = npu_blob_put(&s[S_BLOBS], op->custom_options, op->custom_options_size, 8, &at);
 			r.custom_options_offset = at;
 			r.custom_options_size = op->custom_options_size;
 		}
 		if (!ret)
-			ret = blob_put(&s[S_OPS], &r, sizeof(r), 8, NULL);
+			ret = npu_blob_put(&s[S_OPS], &r, sizeof(r), 8, NULL);
 	}
 	for (uint32_t k = 0; k < m->num_segments && !ret; k++) {
 		const struct npu_segment *seg = &m->segments[k];
@@ -204,21 +199,21 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 		};
 		size_t at;
 
-		ret = blob_put(&s[S_STREAMS], seg->stream, seg->stream_size, NPU_MF_BLOB_ALIGN, &at);
+		ret = npu_blob_put(&s[S_STREAMS], seg->stream, seg->stream_size, NPU_MF_BLOB_ALIGN, &at);
 		r.stream_offset = at;
 		if (!ret)
-			ret = blob_put(&s[S_RELOCS], seg->relocs,
+			ret = npu_blob_put(&s[S_RELOCS], seg->relocs,
 				       (size_t)seg->num_relocs * sizeof(*seg->relocs), 8, NULL);
 		nreloc += seg->num_relocs;
 		if (!ret)
-			ret = blob_put(&s[S_SEGMENTS], &r, sizeof(r), 8, NULL);
+			ret = npu_blob_put(&s[S_SEGMENTS], &r, sizeof(r), 8, NULL);
 	}
 	info.num_relocs = nreloc;
 	if (!ret)
-		ret = blob_put(&s[S_MODEL], &info, sizeof(info), 8, NULL);
+		ret = npu_blob_put(&s[S_MODEL], &info, sizeof(info), 8, NULL);
 	/* QUANT is scales then zero points: one section. */
 	if (!ret)
-		ret = blob_put(&s[S_QUANT_SCALE], s[S_QUANT_ZP].data, s[S_QUANT_ZP].size, 4, NULL);
+		ret = npu_blob_put(&s[S_QUANT_SCALE], s[S_QUANT_ZP].data, s[S_QUANT_ZP].size, 4, NULL);
 	if (ret)
 		goto out;
 
