@@ -70,16 +70,39 @@ void npu_op_pad(const struct npu_pad_params *p, const void *in, void *out)
 	}
 }
 
+/*
+ * Element k of @out (the 5-D output shape @os, in order) is the input
+ * element at base + sum of index[i] * st[i]: TRANSPOSE and STRIDED_SLICE.
+ */
+static void gather5(const struct fw_shape5 *os, int64_t base,
+		    const int64_t *st, uint32_t es, const void *in, void *out)
+{
+	uint32_t i0, i1, i2, i3, i4, k = 0;
+	const uint8_t *src = in;
+	uint8_t *o = out;
+
+	for (i0 = 0; i0 < os->d[0]; i0++)
+	for (i1 = 0; i1 < os->d[1]; i1++)
+	for (i2 = 0; i2 < os->d[2]; i2++)
+	for (i3 = 0; i3 < os->d[3]; i3++) {
+		const int64_t s = base + i0 * st[0] + i1 * st[1] +
+				  i2 * st[2] + i3 * st[3];
+
+		for (i4 = 0; i4 < os->d[4]; i4++, k++)
+			copy_elem(o + (uint64_t)k * es,
+				  src + (uint64_t)(s + i4 * st[4]) * es, es);
+	}
+}
+
 void npu_op_transpose(const struct npu_transpose_params *p, const void *in,
 		      void *out)
 {
 	const uint32_t es = npu_dtype_size(p->input.dtype);
 	const uint32_t lead = NPU_CS_MAX_DIMS - p->input.rank;
 	struct fw_shape5 is, os;
-	uint32_t ist[NPU_CS_MAX_DIMS], st[NPU_CS_MAX_DIMS];
-	uint32_t i, i0, i1, i2, i3, i4, k = 0;
-	uint8_t *o = out;
-	const uint8_t *src = in;
+	uint32_t ist[NPU_CS_MAX_DIMS];
+	int64_t st[NPU_CS_MAX_DIMS];
+	uint32_t i;
 
 	fw_shape5(&p->input, &is);
 	fw_shape5(&p->output, &os);
@@ -87,17 +110,7 @@ void npu_op_transpose(const struct npu_transpose_params *p, const void *in,
 	/* st[i]: input stride of output dimension i. */
 	for (i = 0; i < NPU_CS_MAX_DIMS; i++)
 		st[i] = i < lead ? 0 : ist[lead + p->perm[i - lead]];
-
-	for (i0 = 0; i0 < os.d[0]; i0++)
-	for (i1 = 0; i1 < os.d[1]; i1++)
-	for (i2 = 0; i2 < os.d[2]; i2++)
-	for (i3 = 0; i3 < os.d[3]; i3++) {
-		uint32_t s = i0 * st[0] + i1 * st[1] + i2 * st[2] +
-			     i3 * st[3];
-
-		for (i4 = 0; i4 < os.d[4]; i4++, k++)
-			copy_elem(o + k * es, src + (s + i4 * st[4]) * es, es);
-	}
+	gather5(&os, 0, st, es, in, out);
 }
 
 void npu_op_concat(const struct npu_concat_params *p, const void *in,
@@ -126,34 +139,20 @@ void npu_op_strided_slice(const struct npu_slice_params *p, const void *in,
 	const uint32_t lead = NPU_CS_MAX_DIMS - p->input.rank;
 	struct fw_shape5 is, os;
 	uint32_t ist[NPU_CS_MAX_DIMS];
-	int32_t begin[NPU_CS_MAX_DIMS], step[NPU_CS_MAX_DIMS];
-	uint32_t i, i0, i1, i2, i3, i4, k = 0;
-	uint8_t *o = out;
-	const uint8_t *src = in;
+	int64_t base = 0, st[NPU_CS_MAX_DIMS];
+	uint32_t i;
 
 	fw_shape5(&p->input, &is);
 	fw_shape5(&p->output, &os);
 	strides5(&is, ist);
 	for (i = 0; i < NPU_CS_MAX_DIMS; i++) {
-		begin[i] = i < lead ? 0 : p->begin[i - lead];
-		step[i] = i < lead ? 1 : p->strides[i - lead];
+		const int64_t begin = i < lead ? 0 : p->begin[i - lead];
+		const int64_t step = i < lead ? 1 : p->strides[i - lead];
+
+		base += begin * ist[i];
+		st[i] = step * ist[i];
 	}
-
-	for (i0 = 0; i0 < os.d[0]; i0++)
-	for (i1 = 0; i1 < os.d[1]; i1++)
-	for (i2 = 0; i2 < os.d[2]; i2++)
-	for (i3 = 0; i3 < os.d[3]; i3++) {
-		int32_t s = (begin[0] + (int32_t)i0 * step[0]) * (int32_t)ist[0] +
-			    (begin[1] + (int32_t)i1 * step[1]) * (int32_t)ist[1] +
-			    (begin[2] + (int32_t)i2 * step[2]) * (int32_t)ist[2] +
-			    (begin[3] + (int32_t)i3 * step[3]) * (int32_t)ist[3];
-
-		for (i4 = 0; i4 < os.d[4]; i4++, k++) {
-			int32_t e = s + begin[4] + (int32_t)i4 * step[4];
-
-			copy_elem(o + k * es, src + (uint32_t)e * es, es);
-		}
-	}
+	gather5(&os, base, st, es, in, out);
 }
 
 void npu_op_copy(const struct npu_copy_params *p, const void *in, void *out)
