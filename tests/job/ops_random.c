@@ -4,13 +4,13 @@
  * byte, through the raw uapi (BO_CREATE addresses, SUBMIT listing every
  * buffer with its usage, syncobj and BO_WAIT):
  *
- * - 1,700 random single-op jobs (npu_host_rjob_make: random shapes,
+ * - 3,400 random single-op jobs (npu_host_rjob_make: random shapes,
  *   strides, dilations, paddings, zero points, multipliers and shifts, per
  *   tensor and per channel, in every int8 / 16x8 / data-movement form),
  *   64 per SUBMIT, each job buffer at a random 8-byte offset in a page with
  *   guard bytes before it.  The whole buffer afterwards (output, inputs,
  *   guard) must equal what npu_host_rjob_expect computes on the host.
- * - Meanwhile 2 helper processes run 340 random cases each through files
+ * - Meanwhile 2 helper processes run 680 random cases each through files
  *   of their own, so jobs of three NPU address spaces interleave.
  * - 8 jobs of 17 commands each (one of every opcode), their buffers
  *   spread over two BOs: a long stream through the command processor.
@@ -44,7 +44,7 @@
 #include "lib/job_util.h"
 #include "tap.h"
 
-#define DEFAULT_CASES	1700		/* 100 per opcode */
+#define DEFAULT_CASES	3400		/* 200 per opcode */
 #define DEFAULT_SEED	0x6e70752d6f7073ull
 #define BATCH		64		/* jobs per SUBMIT (the uapi maximum) */
 #define DATA_SIZE	(4u << 20)	/* job buffers of one batch */
@@ -726,7 +726,7 @@ static int run_series(struct run *r)
  * address spaces interleave on the device.
  */
 #define HELPERS		2
-#define HELPER_CASES	340
+#define HELPER_CASES	680
 
 struct helper {
 	pid_t pid;
