@@ -14,6 +14,9 @@
  *   of their own, so jobs of three NPU address spaces interleave.
  * - 8 jobs of 17 commands each (one of every opcode), their buffers
  *   spread over two BOs: a long stream through the command processor.
+ * - 340 random cases each with the job buffers in imported memory: a
+ *   dma-heap buffer and a udmabuf, mapped by the driver from their
+ *   scatterlists (PRIME import, BO_INFO for the NPU address).
  *
  * Every job's statistics (status, cycles, MACs, DRAM bytes read and
  * written) must equal npu_fw_estimate_stream for its stream, and the
@@ -97,6 +100,7 @@ struct run {
 	char stats_first[256];
 	int verbose;
 	int quiet;		/* a helper process: remember, do not print */
+	int mem;		/* data buffers: -1 GEM, else enum job_mem */
 	/* model cost of the jobs that completed, for the device counters */
 	struct job_sums sum;
 	char first_fail[320];
@@ -112,19 +116,25 @@ static uint64_t case_seed(uint64_t base, uint64_t k)	/* splitmix64 */
 	return z ? z : 1;
 }
 
-static int set_init(int fd, struct set *s)
+/* @mem: a GEM buffer (-1) or imported memory (enum job_mem). */
+static int set_init(int fd, int mem, struct set *s)
 {
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	r = job_bo_create(fd, DATA_SIZE, 0, &s->data, &s->data_va,
-		      (void **)&s->data_map);
+	if (mem < 0)
+		r = job_bo_create(fd, DATA_SIZE, 0, &s->data, &s->data_va,
+				  (void **)&s->data_map);
+	else
+		r = job_import(fd, (enum job_mem)mem, DATA_SIZE, &s->data,
+			       &s->data_va, (void **)&s->data_map);
 	if (!r)
-		r = job_bo_create(fd, BATCH * CS_SLOT, DRM_NPU_BO_DEVICE_READ_ONLY,
-			      &s->cmd, NULL, (void **)&s->cmd_map);
+		r = job_bo_create(fd, BATCH * CS_SLOT,
+				  DRM_NPU_BO_DEVICE_READ_ONLY, &s->cmd, NULL,
+				  (void **)&s->cmd_map);
 	if (!r)
-		r = job_bo_create(fd, BATCH * sizeof(struct drm_npu_job_stats), 0,
-			      &s->stats, NULL, (void **)&s->stats_map);
+		r = job_bo_create(fd, BATCH * sizeof(struct drm_npu_job_stats),
+				  0, &s->stats, NULL, (void **)&s->stats_map);
 	if (!r && drmSyncobjCreate(fd, 0, &s->sync))
 		r = -errno;
 	return r;
@@ -451,7 +461,7 @@ static int run_one(int fd, uint64_t seed, uint32_t op)
 		tap_bail("out of memory");
 	r->fd = fd;
 	r->verbose = 1;
-	ret = set_init(fd, s);
+	ret = set_init(fd, -1, s);
 	if (ret)
 		tap_bail("buffers: %s", strerror(-ret));
 	/* case_seed() is not invertible: build the slot by hand */
@@ -695,7 +705,7 @@ static int run_series(struct run *r)
 	unsigned int t;
 
 	for (t = 0; t < 2 && !ret; t++)
-		ret = set_init(r->fd, &sets[t]);
+		ret = set_init(r->fd, r->mem, &sets[t]);
 	if (ret) {
 		free(sets);
 		return ret;
@@ -718,6 +728,47 @@ static int run_series(struct run *r)
 	}
 	free(sets);
 	return 0;
+}
+
+/*
+ * Random cases whose job buffers live in imported memory: the driver maps
+ * the dma-buf's scatterlist (high-order heap pages, memfd pages) into the
+ * NPU address space and the device reads and writes it there.
+ */
+#define IMPORT_CASES	340
+
+static void run_imported(struct run *parent, enum job_mem mem,
+			 const char *what)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	int ret;
+
+	if (!r)
+		tap_bail("out of memory");
+	r->fd = parent->fd;
+	r->quiet = 1;
+	r->mem = mem;
+	r->ncases = IMPORT_CASES;
+	r->base_seed = parent->base_seed ^ (0x100 * (mem + 1));
+	ret = run_series(r);
+	if (ret == -ENOENT)
+		tap_skip("not available", "random cases in %s", what);
+	else if (ret)
+		tap_fail(strerror(-ret), "random cases in %s", what);
+	else if (r->failed_cases || r->stats_bad || r->next != IMPORT_CASES)
+		tap_fail(r->failed_cases ? r->first_fail : r->stats_first,
+			 "random cases in %s (base seed %#" PRIx64 "): %u of %u differ, %u statistics",
+			 what, r->base_seed, r->failed_cases, r->next,
+			 r->stats_bad);
+	else
+		tap_ok(true, "%u random cases in %s (base seed %#" PRIx64 ") equal the host library",
+		       r->next, what, r->base_seed);
+	parent->sum.jobs += r->sum.jobs;
+	parent->sum.cycles += r->sum.cycles;
+	parent->sum.macs += r->sum.macs;
+	parent->sum.rd += r->sum.rd;
+	parent->sum.wr += r->sum.wr;
+	free(r);
 }
 
 /*
@@ -752,6 +803,7 @@ static void helper_start(struct helper *h, uint64_t base_seed, unsigned int i)
 		close(p[0]);
 		if (!r)
 			_exit(1);
+		r->mem = -1;
 		r->fd = job_open_npu();
 		r->quiet = 1;
 		r->ncases = HELPER_CASES;
@@ -849,6 +901,7 @@ int main(int argc, char **argv)
 	if (!r)
 		tap_bail("out of memory");
 	r->fd = fd;
+	r->mem = -1;
 	r->ncases = argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 0) :
 		    DEFAULT_CASES;
 	r->base_seed = argc > 2 ? strtoull(argv[2], NULL, 0) : DEFAULT_SEED;
@@ -888,6 +941,8 @@ int main(int argc, char **argv)
 		}
 	}
 	run_multi(r);
+	run_imported(r, JOB_MEM_DMA_HEAP, "a dma-heap buffer");
+	run_imported(r, JOB_MEM_UDMABUF, "a udmabuf (memfd pages)");
 	if (!have_counters || job_query_counters(fd, &c1))
 		tap_fail(strerror(errno), "device counters");
 	else

@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/dma-heap.h>
+#include <linux/udmabuf.h>
 #include <xf86drm.h>
 
 #include "job_util.h"
@@ -69,6 +72,72 @@ int job_bo_create(int fd, uint64_t size, uint32_t flags, uint32_t *handle,
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
 	if (p == MAP_FAILED)
 		return -errno;
+	*map = p;
+	return 0;
+}
+
+/* A dma-buf fd of @size bytes of @kind memory; -errno on failure. */
+static int job_dmabuf(enum job_mem kind, uint64_t size)
+{
+	int dev, ret;
+
+	if (kind == JOB_MEM_DMA_HEAP) {
+		struct dma_heap_allocation_data a = {
+			.len = size, .fd_flags = O_RDWR | O_CLOEXEC,
+		};
+
+		dev = open("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
+		if (dev < 0)
+			return errno == ENOENT ? -ENOENT : -errno;
+		ret = ioctl(dev, DMA_HEAP_IOCTL_ALLOC, &a) ? -errno : (int)a.fd;
+	} else {
+		struct udmabuf_create c = {
+			.size = size, .flags = UDMABUF_FLAGS_CLOEXEC,
+		};
+		int mfd;
+
+		dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+		if (dev < 0)
+			return errno == ENOENT ? -ENOENT : -errno;
+		mfd = memfd_create("npu-job-test", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+		if (mfd < 0 || ftruncate(mfd, (off_t)size) ||
+		    fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
+			ret = -errno;
+		} else {
+			c.memfd = (uint32_t)mfd;
+			ret = ioctl(dev, UDMABUF_CREATE, &c);
+			if (ret < 0)
+				ret = -errno;
+		}
+		if (mfd >= 0)
+			close(mfd);
+	}
+	close(dev);
+	return ret;
+}
+
+int job_import(int fd, enum job_mem kind, uint64_t size, uint32_t *handle,
+	       uint64_t *va, void **map)
+{
+	struct drm_npu_bo_info bi = { 0 };
+	int dmabuf = job_dmabuf(kind, size), ret = 0;
+	void *p;
+
+	if (dmabuf < 0)
+		return dmabuf;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf, 0);
+	if (p == MAP_FAILED)
+		ret = -errno;
+	else if (drmPrimeFDToHandle(fd, dmabuf, handle))
+		ret = -errno;
+	/* the BO keeps the dma-buf, the mapping keeps its pages */
+	close(dmabuf);
+	if (ret)
+		return ret;
+	bi.handle = *handle;
+	if (drmIoctl(fd, DRM_IOCTL_NPU_BO_INFO, &bi))
+		return -errno;
+	*va = bi.npu_addr;
 	*map = p;
 	return 0;
 }

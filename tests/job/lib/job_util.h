@@ -24,6 +24,20 @@ int job_open_npu(void);
 int job_bo_create(int fd, uint64_t size, uint32_t flags, uint32_t *handle,
 		  uint64_t *va, void **map);
 
+/* Where job_import() takes a buffer's pages from. */
+enum job_mem {
+	JOB_MEM_DMA_HEAP,	/* /dev/dma_heap/system (high-order pages) */
+	JOB_MEM_UDMABUF,	/* a memfd through /dev/udmabuf */
+};
+
+/*
+ * Allocates @size bytes of @kind, imports the dma-buf into @fd (PRIME)
+ * and maps it; 0, -ENOENT when this kind of memory does not exist here,
+ * or -errno.  CPU access needs no dma-buf sync on the coherent x86 guest.
+ */
+int job_import(int fd, enum job_mem kind, uint64_t size, uint32_t *handle,
+	       uint64_t *va, void **map);
+
 int job_query_counters(int fd, struct drm_npu_counters *c);
 
 double job_now_s(void);
