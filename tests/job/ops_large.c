@@ -508,7 +508,8 @@ static void big_case(struct big *b, enum big_case c, char *why, size_t len,
 		snprintf(why, len, "npu_fw_run on the host: status %u error %d",
 			 res.status, res.error);
 	npu_fw_estimate_stream(NULL, b->cmd_map, job.cmd_size, &est);
-	if (drmSyncobjWait(b->fd, &b->sync, 1, job_deadline_ns(JOB_WAIT_S), 0, NULL)) {
+	if (drmSyncobjWait(b->fd, &b->sync, 1, job_deadline_ns(JOB_WAIT_S), 0,
+			   NULL)) {
 		snprintf(why, len, "wait: %s", strerror(errno));
 		goto out;
 	}
@@ -557,16 +558,16 @@ static void run_big(int fd, struct job_sums *sum)
 		tap_bail("out of memory");
 	b->fd = fd;
 	ret = job_bo_create(fd, BIG_IN, DRM_NPU_BO_DEVICE_READ_ONLY, &b->in,
-			&b->in_va, (void **)&b->in_map);
+			    &b->in_va, (void **)&b->in_map);
 	if (!ret)
 		ret = job_bo_create(fd, BIG_OUT, 0, &b->out, &b->out_va,
-				(void **)&b->out_map);
+				    (void **)&b->out_map);
 	if (!ret)
 		ret = job_bo_create(fd, 4096, DRM_NPU_BO_DEVICE_READ_ONLY, &b->cmd,
-				&b->cmd_va, (void **)&b->cmd_map);
+				    &b->cmd_va, (void **)&b->cmd_map);
 	if (!ret)
 		ret = job_bo_create(fd, 4096, 0, &b->stats, NULL,
-				(void **)&b->stats_map);
+				    (void **)&b->stats_map);
 	if (!ret && drmSyncobjCreate(fd, 0, &b->sync))
 		ret = -errno;
 	if (ret) {

@@ -402,8 +402,8 @@ static void finish(struct run *r, struct set *s, int submit_ret)
 	unsigned int i;
 	int ret = submit_ret;
 
-	if (!ret && drmSyncobjWait(r->fd, &s->sync, 1, job_deadline_ns(JOB_WAIT_S), 0,
-				   NULL))
+	if (!ret && drmSyncobjWait(r->fd, &s->sync, 1,
+				   job_deadline_ns(JOB_WAIT_S), 0, NULL))
 		ret = -errno;
 	/* The data BO is idle once the last job's fence signalled. */
 	if (!ret && drmIoctl(r->fd, DRM_IOCTL_NPU_BO_WAIT, &w))
@@ -540,14 +540,14 @@ static void run_multi(struct run *r)
 		tap_bail("out of memory");
 	for (i = 0; i < 2 && !ret; i++)
 		ret = job_bo_create(r->fd, MULTI_DATA, 0, &m->data[i],
-				&m->data_va[i], (void **)&m->data_map[i]);
+				    &m->data_va[i], (void **)&m->data_map[i]);
 	if (!ret)
 		ret = job_bo_create(r->fd, MULTI_JOBS * MULTI_CS,
-				DRM_NPU_BO_DEVICE_READ_ONLY, &m->cmd, NULL,
-				(void **)&m->cmd_map);
+				    DRM_NPU_BO_DEVICE_READ_ONLY, &m->cmd, NULL,
+				    (void **)&m->cmd_map);
 	if (!ret)
 		ret = job_bo_create(r->fd, 4096, 0, &m->stats, NULL,
-				(void **)&m->stats_map);
+				    (void **)&m->stats_map);
 	if (!ret && drmSyncobjCreate(r->fd, 0, &m->sync))
 		ret = -errno;
 	if (ret) {
@@ -640,7 +640,8 @@ static void run_multi(struct run *r)
 		snprintf(why, sizeof(why), "SUBMIT: %s", strerror(errno));
 		goto out;
 	}
-	if (drmSyncobjWait(r->fd, &m->sync, 1, job_deadline_ns(JOB_WAIT_S), 0, NULL)) {
+	if (drmSyncobjWait(r->fd, &m->sync, 1, job_deadline_ns(JOB_WAIT_S), 0,
+			   NULL)) {
 		snprintf(why, sizeof(why), "wait: %s", strerror(errno));
 		goto out;
 	}
