@@ -19,6 +19,7 @@
 #include "npu_fw.h"
 #include "npu_model_format.h"
 #include "npu_tflite.h"
+#include "test_cpu_graph.h"
 
 #define MODELS "../shared/models"
 
@@ -280,6 +281,100 @@ static void free_io(void **v, uint32_t n)
 		free(v[i]);
 	free(v);
 }
+
+/* A heap copy of a hand-built graph, for npu_compile() (which owns it). */
+static struct npu_graph *tg_dup(const struct tg *b)
+{
+	const struct npu_graph *src = &b->g;
+	struct npu_graph *g = calloc(1, sizeof(*g));
+
+	ck_assert_ptr_nonnull(g);
+	*g = *src;
+	g->tensors = calloc(src->num_tensors, sizeof(*g->tensors));
+	g->ops = calloc(src->num_ops, sizeof(*g->ops));
+	g->inputs = malloc(src->num_inputs * sizeof(int32_t));
+	g->outputs = malloc(src->num_outputs * sizeof(int32_t));
+	ck_assert(g->tensors && g->ops && g->inputs && g->outputs);
+	memcpy(g->inputs, src->inputs, src->num_inputs * sizeof(int32_t));
+	memcpy(g->outputs, src->outputs, src->num_outputs * sizeof(int32_t));
+	for (uint32_t i = 0; i < src->num_tensors; i++) {
+		const struct npu_graph_tensor *st = &src->tensors[i];
+		struct npu_graph_tensor *t = &g->tensors[i];
+
+		*t = *st;
+		t->name = strdup(st->name ? st->name : "");
+		t->quant.scale = malloc(st->quant.count * sizeof(float) + 1);
+		t->quant.zero_point = malloc(st->quant.count * sizeof(int32_t) + 1);
+		memcpy(t->quant.scale, st->quant.scale, st->quant.count * sizeof(float));
+		memcpy(t->quant.zero_point, st->quant.zero_point,
+		       st->quant.count * sizeof(int32_t));
+		if (st->data) {
+			t->data = malloc(st->data_size);
+			memcpy(t->data, st->data, st->data_size);
+		}
+	}
+	for (uint32_t i = 0; i < src->num_ops; i++) {
+		const struct npu_graph_op *so = &src->ops[i];
+		struct npu_graph_op *op = &g->ops[i];
+
+		*op = *so;
+		op->inputs = malloc(so->num_inputs * sizeof(int32_t) + 1);
+		op->outputs = malloc(so->num_outputs * sizeof(int32_t) + 1);
+		memcpy(op->inputs, so->inputs, so->num_inputs * sizeof(int32_t));
+		memcpy(op->outputs, so->outputs, so->num_outputs * sizeof(int32_t));
+	}
+	return g;
+}
+
+/*
+ * int16 LOGISTIC then TANH compile to NPU_OP_SIGMOID_S16 commands with the
+ * table in the weights; the relocated stream, run by the firmware, equals
+ * the CPU fallback, also after a round trip through the file format.
+ * Input 0: logistic(0) = 16384 (0.5 at 2^-15); TANH's input scale 2^-15
+ * rescales by 24576 >> 16: x = 6144, table step 24 (t = 47911):
+ * (47911 * 256 - 2^23 + 128) >> 8 = 15143 = tanh(0.5) * 32768.
+ */
+START_TEST(test_sigmoid_s16_on_npu)
+{
+	static const int32_t shape[2] = { 1, 64 };
+	struct npu_compiled_model *m, *l;
+	struct tg b;
+	int32_t x, y, z;
+	int16_t in[64], out_npu[64], out_cpu[64];
+	void *pin[1] = { in }, *pnpu[1] = { out_npu }, *pcpu[1] = { out_cpu };
+	void *file;
+	size_t len;
+	char err[512] = "";
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT16, 2, shape, 1.0f / 2048, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_INT16, 2, shape, 1.0f / 32768, 0, NULL);
+	z = tg_tensor(&b, NPU_TYPE_INT16, 2, shape, 1.0f / 32768, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_LOGISTIC, 1, 1, x, y);
+	tg_op(&b, NPU_BUILTIN_TANH, 1, 1, y, z);
+	tg_io(&b, x, z);
+	for (int i = 0; i < 64; i++)
+		in[i] = (int16_t)(i * 1031 - 32768);
+	in[0] = 0;
+
+	ck_assert_msg(!npu_compile(tg_dup(&b), NULL, &m, err, sizeof(err)), "%s", err);
+	ck_assert_int_ge(m->op_segment[0], 0);
+	ck_assert_int_eq(m->op_segment[1], m->op_segment[0]);
+	run_mixed(m, pin, pnpu);
+	run_cpu(&b.g, pin, pcpu);
+	ck_assert_mem_eq(out_npu, out_cpu, sizeof(out_npu));
+	ck_assert_int_eq(out_npu[0], 15143);
+
+	ck_assert_int_eq(npu_model_serialize(m, &file, &len), 0);
+	ck_assert_msg(!npu_model_load(file, len, &l, err, sizeof(err)), "%s", err);
+	free(file);
+	memset(out_npu, 0, sizeof(out_npu));
+	run_mixed(l, pin, pnpu);
+	ck_assert_mem_eq(out_npu, out_cpu, sizeof(out_npu));
+	npu_compiled_model_free(l);
+	npu_compiled_model_free(m);
+}
+END_TEST
 
 /* Compile, round-trip through the file format, run both ways, compare. */
 START_TEST(test_compile_roundtrip_run)
@@ -795,6 +890,7 @@ static Suite *compile_suite(void)
 	tcase_add_loop_test(tc, test_compile_roundtrip_run, 0,
 			    (int)(sizeof(all_models) / sizeof(all_models[0])));
 	tcase_add_test(tc, test_person_detect_golden);
+	tcase_add_test(tc, test_sigmoid_s16_on_npu);
 	tcase_add_test(tc, test_person_detect_placement);
 	tcase_add_test(tc, test_forced_cpu);
 	tcase_add_test(tc, test_limit_reasons);
