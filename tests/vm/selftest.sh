@@ -54,6 +54,14 @@ check "kernel panic fails the run" 125 'Kernel panic' -- \
 	--no-load -- sh -c 'echo c > /proc/sysrq-trigger'
 check "a hanging guest is killed" 124 'TIMEOUT' -- \
 	--no-load --timeout 15 -- sleep 1000
+# s2idle with no wakeup source: the guest sleeps for good, heartbeat stops.
+VM_STALL_TIMEOUT=20 check "a frozen guest is killed early (heartbeat)" 124 \
+	'stopped responding' -- --no-load --timeout 300 -- \
+	sh -c 'echo freeze > /sys/power/state'
+# A suspend cycle resets the virtio-9p device (9pnet_virtio has no restore):
+# the status still comes back, over the control port.
+check "the status survives a suspend cycle" 3 '^after$' -- --no-load -- \
+	sh -c 'echo devices > /sys/power/pm_test; echo freeze > /sys/power/state; echo after; exit 3'
 
 # The in-guest runner: a failing test, a skipping test, a kernel warning
 # during a test that itself passes, a hanging test, all in one boot.
