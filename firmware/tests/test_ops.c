@@ -730,6 +730,26 @@ END_TEST
  * worked by hand from the reference kernels' arithmetic.  The table
  * entries used: t[0] = 32768, t[1] = 33451, t[24] = 47911, t[48] = 57724.
  */
+/* Prepare @function at @in_scale (expecting @mult, @shift), run @n inputs. */
+static void sigmoid_case(uint32_t function, float in_scale, int32_t mult,
+			 int32_t shift, const int16_t *in, const int16_t *expect,
+			 uint32_t n)
+{
+	struct npu_sigmoid_s16_params p = { 0 };
+	int16_t out[8];
+
+	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, n);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, n);
+	p.function = function;
+	ck_assert_int_eq(npu_host_sigmoid_s16_params(in_scale, 1.0f / 32768,
+						     function, &p), 0);
+	ck_assert_int_eq(p.input_multiplier, mult);
+	ck_assert_int_eq(p.input_left_shift, shift);
+	CHECK_OK(NPU_OP_SIGMOID_S16, &p);
+	npu_op_sigmoid_s16(&p, in, npu_host_sigmoid_table, out);
+	ck_assert_mem_eq(out, expect, n * sizeof(*out));
+}
+
 START_TEST(sigmoid_s16_hand_worked)
 {
 	/*
@@ -761,47 +781,21 @@ START_TEST(sigmoid_s16_hand_worked)
 	 */
 	const int16_t tin[5] = { 0, 2048, -2048, 32767, -32768 };
 	const int16_t texp[5] = { 0, 24956, -24956, 32767, -32767 };
-	struct npu_sigmoid_s16_params p = { 0 };
-	int16_t out[5];
 
-	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 4);
-	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 4);
-	p.function = NPU_LUT_LOGISTIC;
-	ck_assert_int_eq(npu_host_sigmoid_s16_params(1.0f / 4096, 1.0f / 32768,
-						     p.function, &p), 0);
-	ck_assert_int_eq(p.input_multiplier, 0);
-	ck_assert_int_eq(p.input_left_shift, 0);
-	CHECK_OK(NPU_OP_SIGMOID_S16, &p);
-	npu_op_sigmoid_s16(&p, lin, npu_host_sigmoid_table, out);
-	ck_assert_mem_eq(out, lexp, sizeof(lexp));
-
-	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 5);
-	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 5);
-	p.function = NPU_LUT_TANH;
-	ck_assert_int_eq(npu_host_sigmoid_s16_params(1.0f / 2048, 1.0f / 32768,
-						     p.function, &p), 0);
-	ck_assert_int_eq(p.input_multiplier, 0);
-	ck_assert_int_eq(p.input_left_shift, 1);
-	CHECK_OK(NPU_OP_SIGMOID_S16, &p);
-	npu_op_sigmoid_s16(&p, tin, npu_host_sigmoid_table, out);
-	ck_assert_mem_eq(out, texp, sizeof(texp));
+	sigmoid_case(NPU_LUT_LOGISTIC, 1.0f / 4096, 0, 0, lin, lexp, 4);
+	sigmoid_case(NPU_LUT_TANH, 1.0f / 2048, 0, 1, tin, texp, 5);
 
 	/*
 	 * LOGISTIC at 2^-11 is not the power-of-two form (its shift would
 	 * be 1): multiplier 2^-11 * 4096 * 3 = 6 doubled 12 times to 24576,
-	 * shift 12; in 1 -> (24576 + 2048) >> 12 = 6, in -1 -> -22528 >> 12
-	 * = -6, the same x as m = 6.  in 2048 -> x 12288 -> 23956 as above.
+	 * shift 12; in 1 -> x = (24576 + 2048) >> 12 = 6, in -1 -> -22528
+	 * >> 12 = -6, the same x as m = 6.  x 6: r = 16777216 + 6 * 683 =
+	 * 16781314 -> (r + 512) >> 10 = 16388; x -6: (2^25 - r + 511) >> 10 =
+	 * 16773629 >> 10 = 16380.  in 2048 -> x 12288 -> 23956 as above.
 	 */
-	p.function = NPU_LUT_LOGISTIC;
-	ck_assert_int_eq(npu_host_sigmoid_s16_params(1.0f / 2048, 1.0f / 32768,
-						     p.function, &p), 0);
-	ck_assert_int_eq(p.input_multiplier, 24576);
-	ck_assert_int_eq(p.input_left_shift, 12);
-	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 1);
-	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 1);
-	npu_op_sigmoid_s16(&p, (const int16_t[]){ 2048 }, npu_host_sigmoid_table,
-			   out);
-	ck_assert_int_eq(out[0], 23956);
+	sigmoid_case(NPU_LUT_LOGISTIC, 1.0f / 2048, 24576, 12,
+		     (const int16_t[]){ 1, -1, 2048 },
+		     (const int16_t[]){ 16388, 16380, 23956 }, 3);
 }
 END_TEST
 
