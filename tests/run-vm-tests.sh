@@ -18,9 +18,19 @@
 #   vm-test: boot [tests/vm/run options, e.g. --no-load --no-firmware]
 #       run in a VM boot of its own
 #   vm-test: timeout=SECONDS   (default 300)
+#   vm-test: env=NAME=VALUE    set in the test's environment (repeatable)
+#   vm-test: boot ram ...
+#       the test runs from RAM (its program and shared libraries copied to
+#       tmpfs) and nothing after it touches the project tree: for tests
+#       that suspend the system, which leaves virtio-9p dead
 # After every test the modules are restored to their default state (loaded
 # with the run's parameters) if the test changed them.
-cd "$(dirname "$0")/.." || exit 2
+if [ "${NPU_VM:-0}" = 1 ] && [ -n "${NPU_TOP:-}" ] && [ "${0#/run/}" = "$0" ]; then
+	# In the guest, run from RAM: a shell reads its script as it goes.
+	mkdir -p /run/vm && cp "$0" /run/vm/run-vm-tests.sh &&
+		exec sh /run/vm/run-vm-tests.sh "$@"
+fi
+if [ "${0#/run/}" != "$0" ]; then cd "$NPU_TOP" || exit 2; else cd "$(dirname "$0")/.." || exit 2; fi
 top=$(pwd)
 SUITES="drv job model"
 DEFAULT_TIMEOUT=${VM_TEST_TIMEOUT:-300}
@@ -74,7 +84,7 @@ tags() {	# id path
 	src=$2
 	case $2 in
 	*.sh) ;;
-	*) src="tests/$1.c" ;;
+	*) src="tests/$1.c"; [ -f "$src" ] || src="$2.c" ;;
 	esac
 	[ -f "$src" ] || return 0
 	grep -m1 'vm-test:' "$src" | sed 's/.*vm-test://; s/\*\/.*//'
@@ -134,7 +144,7 @@ EOF
 		path=$(echo "$list" | awk -v id="$id" '$1 == id { print $2 }')
 		tg=$(tags "$id" "$path")
 		to=$(echo "$tg" | sed -n 's/.*timeout=\([0-9]*\).*/\1/p')
-		opts=$(echo "$tg" | sed 's/\bboot\b//; s/\btimeout=[0-9]*//')
+		opts=$(echo "$tg" | sed 's/\b\(boot\|reload\|ram\)\b//g; s/\btimeout=[0-9]*//; s/\benv=[^ ]*//g')
 		echo "# own VM boot for $id:$opts"
 		# shellcheck disable=SC2086
 		boot --timeout $((${to:-$DEFAULT_TIMEOUT} + 300)) $loadarg $opts -- \
@@ -231,18 +241,35 @@ for t in $run_tests; do
 			npu-modules reload 2>&1) || note="module reload failed"
 		[ -n "$msg" ] && echo "$msg" | sed 's/^/# /'
 	fi
+	envs=$(echo "$tg" | tr ' ' '\n' | sed -n 's/^env=//p')
+	ram=0
+	case $tg in *" ram "*) ram=1 ;; esac
+	if [ $ram = 1 ] && [ $kind = prog ]; then
+		# Program, dynamic loader and libraries into tmpfs.
+		r=/run/vm/ram
+		mkdir -p $r
+		cp "$path" $r/ || note="cannot copy $path to RAM"
+		/lib64/ld-linux-x86-64.so.2 --list "$path" |
+			sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*ld-linux[^ ]*\) .*/\1/p' |
+			while read -r lib; do cp -L "$lib" $r/; done
+		path="$r/ld-linux-x86-64.so.2 --library-path $r $r/${path##*/}"
+	fi
 	echo "vmtest: start $id" > /dev/kmsg
 	before=$(dmesg | wc -l)
 	start=$(cut -d' ' -f1 /proc/uptime)
-	if [ $kind = sh ]; then set -- sh "$path"; else set -- "$path"; fi
+	# shellcheck disable=SC2086
+	if [ $kind = sh ]; then set -- sh "$path"; else set -- $path; fi
+	[ -n "$envs" ] && set -- env $envs "$@"
 	rm -f /tmp/vmtest.timeout
 	run_limited "$to" "$@" | tee "$log" | sed 's/^/# /'
 	rc=$(cat /tmp/vmtest.rc)
 	end=$(cut -d' ' -f1 /proc/uptime)
 	echo "vmtest: end $id status $rc" > /dev/kmsg
 	# Put the modules back before judging: an unload that fails or warns
-	# after this test is this test's finding.
-	if [ $reloaded = 1 ]; then msg=$(modules_default force); else msg=$(modules_default); fi ||
+	# after this test is this test's finding.  (Not after a RAM test: the
+	# modules are on the project tree; the init's final unload still runs.)
+	if [ $ram = 1 ]; then msg=
+	elif [ $reloaded = 1 ]; then msg=$(modules_default force); else msg=$(modules_default); fi ||
 		note="${note:+$note, }could not restore the modules afterwards"
 	[ -n "$msg" ] && echo "$msg" | sed 's/^/# restore: /'
 	kfind=$(dmesg | tail -n +$((before + 1)) | grep -E "$KPATTERN")

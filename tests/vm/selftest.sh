@@ -137,6 +137,27 @@ else
 	failed=$((failed + 1))
 fi
 
+# "vm-test: boot ram": a test that suspends the system runs from RAM.
+suite=build/vm/selftest/ramsuite
+rm -rf $suite && mkdir -p $suite
+n=$((n + 1))
+cp tests/vm/selftest/suspend_ram.c $suite/
+if cc -O2 -o $suite/suspend_ram $suite/suspend_ram.c; then
+	tests/run-vm-tests.sh --suite none --dir $suite > "$out" 2>&1
+	rc=$?
+	if [ $rc = 0 ] && grep -q '^# ok 3 - still running after resume' "$out" &&
+	   grep -q '^# ok 1 - env set' "$out"; then
+		echo "ok $n - a RAM test survives a suspend cycle and reports"
+	else
+		echo "not ok $n - RAM test across a suspend cycle # status $rc"
+		sed 's/^/# /' "$out" | tail -n 30
+		failed=$((failed + 1))
+	fi
+else
+	echo "not ok $n - RAM test: cannot compile"
+	failed=$((failed + 1))
+fi
+
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
 [ $failed = 0 ]
