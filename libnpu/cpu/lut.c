@@ -137,8 +137,9 @@ int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
 		}
 		if (ret) {
 			cpu_msg(err, errlen,
-				"int16 %s needs output scale 1/32768 (has %g)",
-				npu_op_name(op->builtin), cpu_scale(o));
+				"int16 %s needs a positive finite input scale and output scale 1/32768 (has %g and %g)",
+				npu_op_name(op->builtin), cpu_scale(in),
+				cpu_scale(o));
 			return -EINVAL;
 		}
 	}
