@@ -143,7 +143,7 @@ EOF
 	for id in $boots; do
 		path=$(echo "$list" | awk -v id="$id" '$1 == id { print $2 }')
 		tg=$(tags "$id" "$path")
-		to=$(echo "$tg" | sed -n 's/.*timeout=\([0-9]*\).*/\1/p')
+		to=$(echo " $tg " | sed -n 's/.*[[:space:]]timeout=\([0-9]*\)[[:space:]].*/\1/p')
 		opts=$(echo "$tg" | sed 's/\b\(boot\|reload\|ram\)\b//g; s/\btimeout=[0-9]*//; s/\benv=[^ ]*//g')
 		echo "# own VM boot for $id:$opts"
 		# shellcheck disable=SC2086
@@ -213,7 +213,7 @@ for t in $run_tests; do
 	id=${t%%:*}; rest=${t#*:}; path=${rest%:*}; kind=${rest##*:}
 	suite=${id%%/*}; name=${id#*/}
 	tg=" $(tags "$id" "$path") "
-	to=$(echo "$tg" | sed -n 's/.*timeout=\([0-9]*\).*/\1/p')
+	to=$(echo " $tg " | sed -n 's/.*[[:space:]]timeout=\([0-9]*\)[[:space:]].*/\1/p')
 	to=${to:-$DEFAULT_TIMEOUT}
 	echo "# selftests: $suite: $name"
 	reloaded=0 note=
