@@ -26,13 +26,14 @@ extern "C" {
 
 /* Firmware release, reported as NPU_REG_FW_VERSION: major<<16|minor<<8|patch */
 #define NPU_FW_VERSION_MAJOR	1
-#define NPU_FW_VERSION_MINOR	0
+#define NPU_FW_VERSION_MINOR	1
 #define NPU_FW_VERSION_PATCH	0
 #define NPU_FW_VERSION		((NPU_FW_VERSION_MAJOR << 16) | \
 				 (NPU_FW_VERSION_MINOR << 8) | \
 				 NPU_FW_VERSION_PATCH)
 #define NPU_FW_FEATURES		(NPU_FW_FEAT_INT8 | NPU_FW_FEAT_INT16X8 | \
-				 NPU_FW_FEAT_PERF_COUNTERS)
+				 NPU_FW_FEAT_PERF_COUNTERS | \
+				 NPU_FW_FEAT_SIGMOID_S16)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "npu_regs.h"
+
 #include "device_priv.h"
 #include "model_priv.h"
 
@@ -272,6 +274,24 @@ static int bind_executor(struct npu_model *model)
 	return npu_cpu_reset_state(model->cpu);
 }
 
+/* Firmware features the commands of a (validated) stream need. */
+static uint32_t stream_features(const struct npu_segment *seg)
+{
+	uint32_t need = 0;
+
+	for (uint32_t off = 0; off + 4 <= seg->stream_size;) {
+		uint32_t hdr;
+
+		memcpy(&hdr, seg->stream + off, sizeof(hdr));
+		if (NPU_CS_HDR_OP(hdr) == NPU_OP_SIGMOID_S16)
+			need |= NPU_FW_FEAT_SIGMOID_S16;
+		if (!NPU_CS_HDR_WORDS(hdr))
+			break;
+		off += NPU_CS_HDR_WORDS(hdr) * 4;
+	}
+	return need;
+}
+
 int model_plan_build(struct npu_model *model)
 {
 	const struct npu_compiled_model *cm = model->cm;
@@ -289,6 +309,16 @@ int model_plan_build(struct npu_model *model)
 		return model_fail(model, -NPU_ERR_MODEL_VERSION,
 				  "the device runs command streams up to version %u, the model's are version %u (update the driver and firmware, or open with NPU_MODEL_CPU_ONLY)",
 				  model->dev->cs_version, NPU_CS_VERSION);
+	/* Likewise a firmware older than an opcode the streams use. */
+	for (uint32_t s = 0; model->use_npu && s < cm->num_segments; s++) {
+		uint32_t missing = stream_features(&cm->segments[s]) &
+				   ~model->dev->fw_features;
+
+		if (missing)
+			return model_fail(model, -NPU_ERR_MODEL_VERSION,
+					  "the device's firmware lacks feature bits 0x%x that segment %u needs (update the firmware, or open with NPU_MODEL_CPU_ONLY)",
+					  missing, s);
+	}
 	ret = npu_cpu_create(model->graph, &model->cpu, model->err, sizeof(model->err));
 	if (ret)
 		return model_errno(ret);

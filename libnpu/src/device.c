@@ -87,6 +87,7 @@ int npu_device_open(const char *path, struct npu_device **out)
 		goto err;
 	dev->page_size = info.page_size ? info.page_size : 4096;
 	dev->cs_version = info.cmdstream_version;
+	dev->fw_features = info.fw_features;
 	if (dev->page_size & (dev->page_size - 1)) {
 		ret = -NPU_ERR_KERNEL_ABI;
 		goto err;

@@ -16,6 +16,7 @@ struct npu_device {
 	char *path;
 	uint32_t page_size;
 	uint32_t cs_version;	/* highest command-stream version it runs */
+	uint32_t fw_features;	/* NPU_FW_FEAT_* of the running firmware */
 	/*
 	 * Live buffers by GEM handle: PRIME import of a buffer this file
 	 * already has returns the existing handle, so the handle must be

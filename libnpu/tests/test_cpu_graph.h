@@ -7,7 +7,9 @@
 #ifndef TEST_CPU_GRAPH_H
 #define TEST_CPU_GRAPH_H
 
+#include <check.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "npu_graph.h"
@@ -121,6 +123,50 @@ static inline void tg_io(struct tg *b, int32_t in, int32_t out)
 	b->graph_in[0] = in;
 	b->g.num_outputs = 1;
 	b->graph_out[0] = out;
+}
+
+/* A heap copy of a hand-built graph, for npu_compile() (which owns it). */
+static inline struct npu_graph *tg_dup(const struct tg *b)
+{
+	const struct npu_graph *src = &b->g;
+	struct npu_graph *g = calloc(1, sizeof(*g));
+
+	ck_assert_ptr_nonnull(g);
+	*g = *src;
+	g->tensors = calloc(src->num_tensors, sizeof(*g->tensors));
+	g->ops = calloc(src->num_ops, sizeof(*g->ops));
+	g->inputs = malloc(src->num_inputs * sizeof(int32_t));
+	g->outputs = malloc(src->num_outputs * sizeof(int32_t));
+	ck_assert(g->tensors && g->ops && g->inputs && g->outputs);
+	memcpy(g->inputs, src->inputs, src->num_inputs * sizeof(int32_t));
+	memcpy(g->outputs, src->outputs, src->num_outputs * sizeof(int32_t));
+	for (uint32_t i = 0; i < src->num_tensors; i++) {
+		const struct npu_graph_tensor *st = &src->tensors[i];
+		struct npu_graph_tensor *t = &g->tensors[i];
+
+		*t = *st;
+		t->name = strdup(st->name ? st->name : "");
+		t->quant.scale = malloc(st->quant.count * sizeof(float) + 1);
+		t->quant.zero_point = malloc(st->quant.count * sizeof(int32_t) + 1);
+		memcpy(t->quant.scale, st->quant.scale, st->quant.count * sizeof(float));
+		memcpy(t->quant.zero_point, st->quant.zero_point,
+		       st->quant.count * sizeof(int32_t));
+		if (st->data) {
+			t->data = malloc(st->data_size);
+			memcpy(t->data, st->data, st->data_size);
+		}
+	}
+	for (uint32_t i = 0; i < src->num_ops; i++) {
+		const struct npu_graph_op *so = &src->ops[i];
+		struct npu_graph_op *op = &g->ops[i];
+
+		*op = *so;
+		op->inputs = malloc(so->num_inputs * sizeof(int32_t) + 1);
+		op->outputs = malloc(so->num_outputs * sizeof(int32_t) + 1);
+		memcpy(op->inputs, so->inputs, so->num_inputs * sizeof(int32_t));
+		memcpy(op->outputs, so->outputs, so->num_outputs * sizeof(int32_t));
+	}
+	return g;
 }
 
 #endif /* TEST_CPU_GRAPH_H */

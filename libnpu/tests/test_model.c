@@ -20,9 +20,11 @@
 #include "device_priv.h"
 #include "npu.h"
 #include "npu_cpu.h"
+#include "npu_fw.h"
 #include "npu_graph.h"
 #include "npu_model_format.h"
 #include "npu_tflite.h"
+#include "test_cpu_graph.h"
 
 #define MODELS "../shared/models"
 #define PERSON MODELS "/tflm/person_detect.tflite"
@@ -532,6 +534,55 @@ START_TEST(test_old_device_refused)
 }
 END_TEST
 
+/*
+ * A model whose streams use NPU_OP_SIGMOID_S16 (int16 LOGISTIC) needs
+ * firmware with NPU_FW_FEAT_SIGMOID_S16: older firmware is refused at open,
+ * not at the first run.  Same closed-fd device handle as above.
+ */
+START_TEST(test_old_firmware_refused)
+{
+	static const int32_t shape[2] = { 1, 64 };
+	struct npu_device dev = {
+		.fd = -1, .page_size = 4096, .cs_version = NPU_CS_VERSION,
+		.fw_features = NPU_FW_FEATURES & ~NPU_FW_FEAT_SIGMOID_S16,
+		.bo_lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+	struct npu_model_options opts = { 0 };
+	struct npu_model *m = (struct npu_model *)1;
+	struct npu_compiled_model *cm;
+	char err[512] = "";
+	struct tg b;
+	int32_t x, y;
+	void *file;
+	size_t len;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT16, 2, shape, 1.0f / 2048, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_INT16, 2, shape, 1.0f / 32768, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_LOGISTIC, 1, 1, x, y);
+	tg_io(&b, x, y);
+	ck_assert_msg(!npu_compile(tg_dup(&b), NULL, &cm, err, sizeof(err)), "%s", err);
+	ck_assert_int_ge(cm->op_segment[0], 0);
+	ck_assert_int_eq(npu_model_serialize(cm, &file, &len), 0);
+	npu_compiled_model_free(cm);
+
+	opts.err = err;
+	opts.errlen = sizeof(err);
+	ck_assert_int_eq(npu_model_open_memory(&dev, file, len, &opts, &m),
+			 -NPU_ERR_MODEL_VERSION);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err, "firmware lacks feature bits 0x8"), "%s", err);
+	/* Firmware with the feature passes and reaches the (closed) device. */
+	dev.fw_features = NPU_FW_FEATURES;
+	ck_assert_int_eq(npu_model_open_memory(&dev, file, len, &opts, &m), -EBADF);
+	ck_assert_ptr_null(m);
+	/* The person detector needs no such feature. */
+	dev.fw_features = NPU_FW_FEAT_INT8;
+	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -EBADF);
+	free(file);
+}
+END_TEST
+
 START_TEST(test_malformed)
 {
 	struct npu_model_options opts = { 0 };
@@ -595,6 +646,7 @@ int main(void)
 	tcase_add_test(tc, test_npu_file);
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_old_device_refused);
+	tcase_add_test(tc, test_old_firmware_refused);
 	suite_add_tcase(s, tc);
 	return npu_check_run(s);
 }
