@@ -56,6 +56,8 @@ static void npu_file_release(struct kref *kref)
 {
 	struct npu_file *nfile = container_of(kref, struct npu_file, refcount);
 
+	npu_job_cs_pool_fini(nfile);
+	mutex_destroy(&nfile->cs_pool_lock);
 	npu_mmu_put(nfile->mmu);
 	mutex_destroy(&nfile->submit_lock);
 	kfree(nfile);
@@ -84,6 +86,8 @@ static int npu_open(struct drm_device *drm, struct drm_file *file)
 	nfile->ndev = ndev;
 	nfile->client_id = file->client_id;
 	mutex_init(&nfile->submit_lock);
+	mutex_init(&nfile->cs_pool_lock);
+	INIT_LIST_HEAD(&nfile->cs_pool);
 
 	nfile->mmu = npu_mmu_create(ndev);
 	if (IS_ERR(nfile->mmu)) {

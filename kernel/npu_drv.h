@@ -130,6 +130,9 @@ struct npu_device {
  * @entities: scheduler entity for each &enum drm_npu_priority.
  * @hangs: jobs of this file that timed out.
  * @banned: set after too many hangs; submits fail with -ECANCELED.
+ * @cs_pool_lock: protects @cs_pool and @cs_pool_count.
+ * @cs_pool: unused stream-copy buffers kept for the next jobs.
+ * @cs_pool_count: entries in @cs_pool.
  */
 struct npu_file {
 	struct kref refcount;
@@ -140,6 +143,9 @@ struct npu_file {
 	struct drm_sched_entity entities[3];
 	atomic_t hangs;
 	bool banned;
+	struct mutex cs_pool_lock;	/* protects cs_pool, cs_pool_count */
+	struct list_head cs_pool;
+	unsigned int cs_pool_count;
 };
 
 static inline struct npu_device *to_npu_device(struct drm_device *drm)

@@ -98,17 +98,17 @@ int npu_bo_mapping_populate(struct npu_bo_mapping *mapping)
 	return ret;
 }
 
-static int npu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
+/* A mapping of @bo with its range reserved in @mmu (not yet populated). */
+static struct npu_bo_mapping *npu_bo_mapping_create(struct npu_bo *bo,
+						    struct npu_mmu *mmu)
 {
-	struct npu_file *nfile = file->driver_priv;
-	struct npu_bo *bo = to_npu_bo(obj);
-	struct npu_mmu *mmu = nfile->mmu;
+	struct drm_gem_object *obj = &bo->base.base;
 	struct npu_bo_mapping *mapping;
 	int ret;
 
 	mapping = kzalloc(sizeof(*mapping), GFP_KERNEL);
 	if (!mapping)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 
 	kref_init(&mapping->refcount);
 	INIT_LIST_HEAD(&mapping->node);
@@ -125,22 +125,73 @@ static int npu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
 			mmu->mapped_bos++;
 		}
 	}
-	if (ret)
-		goto err_put;
+	if (ret) {
+		npu_bo_mapping_put(mapping);
+		return ERR_PTR(ret);
+	}
+	return mapping;
+}
+
+static int npu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct npu_file *nfile = file->driver_priv;
+	struct npu_bo *bo = to_npu_bo(obj);
+	struct npu_bo_mapping *mapping;
+	int ret;
+
+	mapping = npu_bo_mapping_create(bo, nfile->mmu);
+	if (IS_ERR(mapping))
+		return PTR_ERR(mapping);
 
 	if (obj->import_attach) {
 		ret = npu_bo_mapping_populate(mapping);
-		if (ret)
-			goto err_put;
+		if (ret) {
+			npu_bo_mapping_put(mapping);
+			return ret;
+		}
 	}
 
 	scoped_guard(mutex, &bo->mappings_lock)
 		list_add_tail(&mapping->node, &bo->mappings);
 	return 0;
+}
 
-err_put:
-	npu_bo_mapping_put(mapping);
-	return ret;
+/**
+ * npu_bo_create_private() - a kernel-owned buffer in one address space
+ * @drm: device.
+ * @mmu: the address space that maps it.
+ * @size: bytes (rounded up to the page size).
+ * @flags: DRM_NPU_BO_*.
+ *
+ * The buffer has no handle, so userspace can neither map nor export it; it
+ * lives as long as the returned mapping (npu_bo_mapping_put()).  Used for
+ * the job's copy of its validated command stream.
+ *
+ * Return: the populated mapping, or an ERR_PTR().
+ */
+struct npu_bo_mapping *npu_bo_create_private(struct drm_device *drm,
+					     struct npu_mmu *mmu, size_t size,
+					     u32 flags)
+{
+	struct drm_gem_shmem_object *shmem;
+	struct npu_bo_mapping *mapping;
+	int ret;
+
+	shmem = drm_gem_shmem_create(drm, ALIGN(size, NPU_PAGE_SIZE));
+	if (IS_ERR(shmem))
+		return ERR_CAST(shmem);
+	to_npu_bo(&shmem->base)->flags = flags;
+
+	mapping = npu_bo_mapping_create(to_npu_bo(&shmem->base), mmu);
+	drm_gem_object_put(&shmem->base);	/* the mapping holds it */
+	if (IS_ERR(mapping))
+		return mapping;
+	ret = npu_bo_mapping_populate(mapping);
+	if (ret) {
+		npu_bo_mapping_put(mapping);
+		return ERR_PTR(ret);
+	}
+	return mapping;
 }
 
 static void npu_gem_close(struct drm_gem_object *obj, struct drm_file *file)

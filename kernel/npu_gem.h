@@ -11,6 +11,7 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_mm.h>
 
+struct drm_device;
 struct drm_file;
 struct npu_mmu;
 struct seq_file;
@@ -59,6 +60,9 @@ struct npu_bo_mapping *npu_bo_mapping_get(struct npu_bo *bo,
 					  struct npu_mmu *mmu);
 void npu_bo_mapping_put(struct npu_bo_mapping *mapping);
 int npu_bo_mapping_populate(struct npu_bo_mapping *mapping);
+struct npu_bo_mapping *npu_bo_create_private(struct drm_device *drm,
+					     struct npu_mmu *mmu, size_t size,
+					     u32 flags);
 
 int npu_ioctl_bo_create(struct drm_device *drm, void *data,
 			struct drm_file *file);

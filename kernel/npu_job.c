@@ -19,6 +19,7 @@
 #include <linux/regmap.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -29,6 +30,7 @@
 #include <drm/drm_syncobj.h>
 #include <drm/npu_accel.h>
 
+#include "npu_cmdstream.h"
 #include "npu_drv.h"
 #include "npu_gem.h"
 #include "npu_hw.h"
@@ -71,6 +73,127 @@ static struct dma_fence *npu_fence_create(struct npu_device *ndev)
 	return fence;
 }
 
+/* ---- stream copies ---- */
+
+/*
+ * The device executes a copy of the stream, validated in a buffer that only
+ * the kernel can write (no handle: no CPU mapping, no export) and that the
+ * device maps read-only: the CPU cannot change a stream between validation
+ * and execution, and neither can another job.  A file keeps a few of these
+ * buffers, mapped, for its next jobs: allocating, mapping and unmapping one
+ * per job would halve the rate of small jobs.
+ */
+#define NPU_CS_POOL_MAX		8
+#define NPU_CS_POOL_MAX_SIZE	SZ_64K
+
+/**
+ * struct npu_cs_copy - kernel-owned buffer holding a job's stream
+ * @node: entry in &npu_file.cs_pool while unused.
+ * @mapping: the buffer in the file's address space (device-read-only).
+ * @map: its kernel mapping.
+ */
+struct npu_cs_copy {
+	struct list_head node;
+	struct npu_bo_mapping *mapping;
+	struct iosys_map map;
+};
+
+static void npu_cs_copy_free(struct npu_cs_copy *copy)
+{
+	if (!iosys_map_is_null(&copy->map))
+		drm_gem_vunmap_unlocked(&copy->mapping->bo->base.base,
+					&copy->map);
+	npu_bo_mapping_put(copy->mapping);
+	kfree(copy);
+}
+
+static struct npu_cs_copy *npu_cs_copy_get(struct npu_file *nfile, u32 size)
+{
+	struct npu_cs_copy *copy;
+	int ret;
+
+	scoped_guard(mutex, &nfile->cs_pool_lock) {
+		list_for_each_entry(copy, &nfile->cs_pool, node) {
+			if (copy->mapping->va.size >= size) {
+				list_del_init(&copy->node);
+				nfile->cs_pool_count--;
+				return copy;
+			}
+		}
+	}
+
+	copy = kzalloc(sizeof(*copy), GFP_KERNEL);
+	if (!copy)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&copy->node);
+	copy->mapping = npu_bo_create_private(&nfile->ndev->drm, nfile->mmu,
+					      size,
+					      DRM_NPU_BO_DEVICE_READ_ONLY |
+					      DRM_NPU_BO_NO_MMAP);
+	if (IS_ERR(copy->mapping)) {
+		ret = PTR_ERR(copy->mapping);
+		kfree(copy);
+		return ERR_PTR(ret);
+	}
+	/* @copy->map stays null (kzalloc) if this fails. */
+	ret = drm_gem_vmap_unlocked(&copy->mapping->bo->base.base, &copy->map);
+	if (!ret && copy->map.is_iomem)
+		ret = -EINVAL;	/* shmem never is; the validator needs RAM */
+	if (ret) {
+		npu_cs_copy_free(copy);
+		return ERR_PTR(ret);
+	}
+	return copy;
+}
+
+static void npu_cs_copy_put(struct npu_file *nfile, struct npu_cs_copy *copy)
+{
+	if (!copy)
+		return;
+	if (copy->mapping->va.size <= NPU_CS_POOL_MAX_SIZE) {
+		guard(mutex)(&nfile->cs_pool_lock);
+		if (nfile->cs_pool_count < NPU_CS_POOL_MAX) {
+			list_add(&copy->node, &nfile->cs_pool);
+			nfile->cs_pool_count++;
+			return;
+		}
+	}
+	npu_cs_copy_free(copy);
+}
+
+/**
+ * npu_job_cs_pool_fini() - free the stream buffers a file kept
+ * @nfile: the file, when its last reference goes (no job left).
+ */
+void npu_job_cs_pool_fini(struct npu_file *nfile)
+{
+	struct npu_cs_copy *copy, *tmp;
+
+	list_for_each_entry_safe(copy, tmp, &nfile->cs_pool, node)
+		npu_cs_copy_free(copy);
+	nfile->cs_pool_count = 0;
+}
+
+/* Copies the stream and points the job at the copy; @map: its mapping. */
+static int npu_job_copy_stream(struct npu_job *job, const void *cs,
+			       struct iosys_map *map)
+{
+	struct npu_cs_copy *copy;
+
+	/* Longer streams are refused by the validator: copy nothing. */
+	if (job->cs_size > NPU_LIMIT_STREAM_BYTES)
+		return -EINVAL;
+
+	copy = npu_cs_copy_get(job->nfile, job->cs_size);
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
+	job->cs_copy = copy;
+	job->cs_va = copy->mapping->va.start;
+	*map = copy->map;
+	iosys_map_memcpy_to(map, 0, cs, job->cs_size);
+	return 0;
+}
+
 /* ---- job lifetime ---- */
 
 static void npu_job_release(struct kref *kref)
@@ -82,6 +205,7 @@ static void npu_job_release(struct kref *kref)
 	dma_fence_put(job->done_fence);
 	if (!iosys_map_is_null(&job->cmd_map))
 		drm_gem_vunmap_unlocked(job->objs[0], &job->cmd_map);
+	npu_cs_copy_put(job->nfile, job->cs_copy);
 	if (job->stats_obj) {
 		if (!iosys_map_is_null(&job->stats_map))
 			drm_gem_vunmap_unlocked(job->stats_obj, &job->stats_map);
@@ -463,7 +587,7 @@ static int npu_job_validate(struct npu_job *job)
 {
 	struct npu_validate_range *ranges;
 	struct drm_gem_object *cmd = job->objs[0];
-	struct iosys_map map;
+	struct iosys_map map, copy_map;
 	u64 offset = job->cs_va - job->mappings[0]->va.start;
 	u32 i;
 	int ret;
@@ -483,15 +607,21 @@ static int npu_job_validate(struct npu_job *job)
 	 * buffer then reuse the kernel mapping instead of building a new one.
 	 */
 	ret = drm_gem_vmap_unlocked(cmd, &map);
-	if (!ret) {
-		job->cmd_map = map;
-		if (map.is_iomem)
-			ret = -EINVAL;
-		else
-			ret = npu_validate_stream(map.vaddr + offset,
-						  job->cs_size, ranges,
-						  job->obj_count);
+	if (ret)
+		goto out;
+	job->cmd_map = map;
+	if (map.is_iomem) {
+		ret = -EINVAL;
+		goto out;
 	}
+
+	ret = npu_job_copy_stream(job, map.vaddr + offset, &copy_map);
+	if (ret)
+		goto out;
+	/* What is validated is what the device will read. */
+	ret = npu_validate_stream(copy_map.vaddr, job->cs_size, ranges,
+				  job->obj_count);
+out:
 	kvfree(ranges);
 	return ret;
 }

@@ -16,6 +16,7 @@ struct drm_file;
 struct drm_gem_object;
 struct drm_syncobj;
 struct npu_bo_mapping;
+struct npu_cs_copy;
 struct npu_device;
 struct npu_file;
 struct seq_file;
@@ -30,9 +31,12 @@ struct seq_file;
  * @mappings: the buffers' mappings in the file's address space.
  * @writes: whether the job writes @objs[i] (implicit sync).
  * @obj_count: entries in @objs, @mappings and @writes.
- * @cs_va: NPU address of the command stream.
+ * @cs_va: NPU address of the command stream the device executes (in
+ *         @cs_copy).
  * @cs_size: bytes of command stream.
- * @cmd_map: kernel mapping of the stream buffer (validation), or null.
+ * @cmd_map: kernel mapping of the submitted stream buffer, or null.
+ * @cs_copy: kernel-owned, device-read-only copy of the validated stream in
+ *           the file's address space (what the device executes), or NULL.
  * @stats_map: kernel mapping of the stats buffer, or null.
  * @stats_obj: stats buffer, or NULL.
  * @stats_offset: where the stats go in @stats_obj.
@@ -55,6 +59,7 @@ struct npu_job {
 	u64 cs_va;
 	u32 cs_size;
 	struct iosys_map cmd_map;
+	struct npu_cs_copy *cs_copy;
 	struct iosys_map stats_map;
 	struct drm_gem_object *stats_obj;
 	u32 stats_offset;
@@ -74,6 +79,7 @@ bool npu_job_hw_idle(struct npu_device *ndev);
 
 int npu_job_open_file(struct npu_file *nfile);
 void npu_job_close_file(struct npu_file *nfile);
+void npu_job_cs_pool_fini(struct npu_file *nfile);
 
 void npu_job_handle_completions(struct npu_device *ndev);
 void npu_job_mmu_fault(struct npu_device *ndev);

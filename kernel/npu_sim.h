@@ -94,12 +94,17 @@ struct npu_sim_result {
  * @delay_ms: every job's completion is delayed by this many milliseconds.
  * @drop_next_irq: the next JOB_DONE is written but not signalled.
  * @fail_next_reset: the next soft reset never finishes.
+ * @fault_next_write: the next write a job makes through the MMU gets a
+ *                    permission fault, as if its page were read-only (the
+ *                    driver's fault path without a stream that faults: a
+ *                    validated stream never does).
  */
 struct npu_sim_inject {
 	bool hang_next_job;
 	u32 delay_ms;
 	bool drop_next_irq;
 	bool fail_next_reset;
+	bool fault_next_write;
 };
 
 /**

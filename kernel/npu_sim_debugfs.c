@@ -63,6 +63,8 @@ void npu_sim_debugfs_init(struct npu_sim *sim)
 			    &sim->inject.drop_next_irq);
 	debugfs_create_bool("fail_next_reset", 0600, d,
 			    &sim->inject.fail_next_reset);
+	debugfs_create_bool("fault_next_write", 0600, d,
+			    &sim->inject.fault_next_write);
 
 	/* statistics, one file each so tests can read a single number */
 	debugfs_create_u64("jobs_executed", 0400, d,

@@ -133,6 +133,11 @@ static int npu_sim_translate_locked(struct npu_sim_exec *x, u64 va,
 		npu_sim_fault(x, va, write, true);
 		return -EFAULT;
 	}
+	if (write && sim->inject.fault_next_write) {
+		sim->inject.fault_next_write = false;
+		npu_sim_fault(x, va, write, true);
+		return -EFAULT;
+	}
 	*pa = (pte & NPU_PTE_ADDR_MASK) | (va & (NPU_PAGE_SIZE - 1));
 	return 0;
 

@@ -225,7 +225,9 @@ struct drm_npu_job_stats {
 
 /**
  * struct drm_npu_job - one job of a submission
- * @cmd_bo: GEM handle of the buffer holding the command stream.
+ * @cmd_bo: GEM handle of the buffer holding the command stream.  The
+ *          kernel copies the stream at submit and the device executes the
+ *          validated copy: later changes to @cmd_bo do not affect the job.
  * @cmd_offset: byte offset of the stream in @cmd_bo (multiple of 4).
  * @cmd_size: byte size of the stream (multiple of 4, non-zero).
  * @flags: must be zero.
