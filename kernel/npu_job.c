@@ -237,7 +237,9 @@ static void npu_job_write_stats(struct npu_job *job, int status,
 {
 	struct drm_npu_job_stats stats = {
 		.status = status,
-		.exec_ns = ktime_to_ns(ktime_sub(ktime_get(), job->start)),
+		/* 0 for a job that never reached the hardware */
+		.exec_ns = job->start ?
+			   ktime_to_ns(ktime_sub(ktime_get(), job->start)) : 0,
 	};
 
 	if (rec) {
@@ -397,15 +399,26 @@ static struct dma_fence *npu_job_run(struct drm_sched_job *sched_job)
 	struct dma_fence *fence;
 	int idx, ret;
 
+	/*
+	 * A job that never reaches the hardware still ends with its stats
+	 * written, as the uapi promises for every job.
+	 */
 	/* A failed dependency or a killed entity: don't run. */
-	if (unlikely(sched_job->s_fence->finished.error))
+	ret = sched_job->s_fence->finished.error;
+	if (unlikely(ret)) {
+		npu_job_write_stats(job, ret, NULL);
 		return NULL;
+	}
 	if (READ_ONCE(job->nfile->banned))
-		return ERR_PTR(-ECANCELED);
-	if (ndev->dead)
-		return ERR_PTR(-EIO);
-	if (!drm_dev_enter(&ndev->drm, &idx))
-		return ERR_PTR(-ENODEV);
+		ret = -ECANCELED;
+	else if (ndev->dead)
+		ret = -EIO;
+	else if (!drm_dev_enter(&ndev->drm, &idx))
+		ret = -ENODEV;
+	if (ret) {
+		npu_job_write_stats(job, ret, NULL);
+		return ERR_PTR(ret);
+	}
 
 	ret = pm_runtime_resume_and_get(ndev->dev);
 	if (ret)
@@ -433,6 +446,7 @@ err_pm:
 	pm_runtime_put_autosuspend(ndev->dev);
 err_exit:
 	drm_dev_exit(idx);
+	npu_job_write_stats(job, ret, NULL);
 	return ERR_PTR(ret);
 }
 
