@@ -181,6 +181,7 @@ struct npu_bo_mapping *npu_bo_create_private(struct drm_device *drm,
 	if (IS_ERR(shmem))
 		return ERR_CAST(shmem);
 	to_npu_bo(&shmem->base)->flags = flags;
+	to_npu_bo(&shmem->base)->kernel_owned = true;
 
 	mapping = npu_bo_mapping_create(to_npu_bo(&shmem->base), mmu);
 	drm_gem_object_put(&shmem->base);	/* the mapping holds it */
@@ -384,11 +385,12 @@ static void npu_gem_debugfs_file(struct seq_file *m, struct drm_file *file)
 		   nfile->banned ? ", banned" : "");
 	drm_mm_for_each_node(node, &mmu->mm) {
 		mapping = container_of(node, struct npu_bo_mapping, va);
-		seq_printf(m, "  0x%08llx-0x%08llx flags 0x%x%s%s\n",
+		seq_printf(m, "  0x%08llx-0x%08llx flags 0x%x%s%s%s\n",
 			   node->start, node->start + node->size,
 			   mapping->bo->flags,
 			   mapping->bo->base.base.import_attach ?
 				" imported" : "",
+			   mapping->bo->kernel_owned ? " kernel" : "",
 			   mapping->populated ? " mapped" : "");
 	}
 }

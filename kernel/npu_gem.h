@@ -20,12 +20,14 @@ struct seq_file;
  * struct npu_bo - NPU buffer object
  * @base: shmem GEM object.
  * @flags: DRM_NPU_BO_* given at creation.
+ * @kernel_owned: created by npu_bo_create_private(), no handle.
  * @mappings_lock: protects @mappings.
  * @mappings: &struct npu_bo_mapping, one per file that has a handle.
  */
 struct npu_bo {
 	struct drm_gem_shmem_object base;
 	u32 flags;
+	bool kernel_owned;
 	struct mutex mappings_lock;	/* protects @mappings */
 	struct list_head mappings;
 };

@@ -587,6 +587,8 @@ static void test_debugfs(struct ctx *c)
 	tap_ok(ok && file_has(dir, "bos", "client") &&
 	       file_has(dir, "bos", " mapped"),
 	       "debugfs bos lists this file and its mapped BOs");
+	tap_ok(file_has(dir, "bos", " kernel mapped"),
+	       "and the driver's copies of the streams");
 	tap_ok(file_has(dir, "address_spaces", "slots:"),
 	       "debugfs address_spaces lists the MMU slots");
 	tap_ok(file_has(dir, "queue", "credits") &&
