@@ -25,6 +25,9 @@
 #       that suspend the system, which leaves virtio-9p dead
 # After every test the modules are restored to their default state (loaded
 # with the run's parameters) if the test changed them.
+# The whole script is one block, read before it runs: editing it while it
+# runs (several people share this tree) cannot derail a running copy.
+{
 if [ "${NPU_VM:-0}" = 1 ] && [ -n "${NPU_TOP:-}" ] && [ "${0#/run/}" = "$0" ]; then
 	# In the guest, run from RAM: a shell reads its script as it goes.
 	mkdir -p /run/vm && cp "$0" /run/vm/run-vm-tests.sh &&
@@ -41,7 +44,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--suite) only_suites="$only_suites $2"; shift ;;
 	--dir) dirs="$dirs $2"; shift ;;
-	-h|--help) sed -n '2,/^cd /p' "$0" | sed '$d;s/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,/^# The whole script/p' "$0" | sed '$d;s/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run-vm-tests: unknown option $1" >&2; exit 2 ;;
 	*) names="$names $1" ;;
 	esac
@@ -305,3 +308,4 @@ done
 echo "# $skipped skipped"
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
+}

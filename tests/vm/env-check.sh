@@ -2,6 +2,9 @@
 # The guest environment every VM test relies on (run first in every boot
 # by tests/run-vm-tests.sh): device nodes, libudev enumeration from sysfs
 # alone (the guest has no udevd), debugfs, paths, the loaded driver.
+# The whole script is one block, read before it runs: editing it while it
+# runs (several people share this tree) cannot derail a running copy.
+{
 n=0 passed=0 failed=0 skipped=0
 ok() {	# condition-status description
 	n=$((n + 1))
@@ -59,3 +62,4 @@ echo "1..$n"
 [ $skipped != 0 ] && echo "# $skipped skipped"
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
+}

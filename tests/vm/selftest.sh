@@ -5,6 +5,9 @@
 # refcount underflow, a panic, a hang, and in the test runner's summary.
 # Needs build/vm/selftest/vm_selftest.ko (the Makefile builds it).
 set -u
+# The whole script is one block, read before it runs: editing it while it
+# runs (several people share this tree) cannot derail a running copy.
+{
 cd "$(dirname "$0")/../.." || exit 2
 ko=build/vm/selftest/vm_selftest.ko
 [ -f $ko ] || { echo "selftest: $ko not built (make -C tests selftest-module)" >&2; exit 2; }
@@ -161,3 +164,4 @@ fi
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
 [ $failed = 0 ]
+}
