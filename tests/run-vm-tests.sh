@@ -257,6 +257,10 @@ for t in $run_tests; do
 			sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*ld-linux[^ ]*\) .*/\1/p' |
 			while read -r lib; do cp -L "$lib" $r/; done
 		path="$r/ld-linux-x86-64.so.2 --library-path $r $r/${path##*/}"
+		# From now on RAM only: commands are looked up along PATH, and
+		# a new shell checks its $PWD.
+		export PATH=/run/vm/bin:/bin:/sbin
+		cd / || exit 2
 	fi
 	echo "vmtest: start $id" > /dev/kmsg
 	before=$(dmesg | wc -l)
