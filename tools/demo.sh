@@ -34,3 +34,8 @@ for img in person no_person; do
 		printf "verdict: %s: %s (score %.2f, output bytes [%d, %d])\n", img, verdict, score, no, yes
 	}'
 done
+
+echo
+echo "Latencies are those of the simulated NPU (npu_sim.ko, running the firmware's"
+echo "kernels on the guest CPU under QEMU TCG), not of silicon; the Summary's cycle"
+echo "model is the estimate for the real 1152-MAC array."
