@@ -807,6 +807,26 @@ uint32_t fw_decode_cmd(const uint8_t *cs, uint32_t size, uint32_t off,
 	return bytes;
 }
 
+uint32_t npu_fw_op_features(uint32_t opcode)
+{
+	return opcode == NPU_OP_SIGMOID_S16 ? NPU_FW_FEAT_SIGMOID_S16 : 0;
+}
+
+uint32_t npu_fw_stream_features(const void *cs, uint32_t size)
+{
+	const char *reason;
+	union fw_params p;
+	uint32_t off, opcode, bytes, need = 0;
+
+	for (off = 0; cs && off < size; off += bytes) {
+		bytes = fw_decode_cmd(cs, size, off, &opcode, &p, &reason);
+		if (!bytes)
+			break;
+		need |= npu_fw_op_features(opcode);
+	}
+	return need;
+}
+
 int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
 		    void *ctx, struct npu_fw_verror *err)
 {

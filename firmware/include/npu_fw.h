@@ -200,6 +200,15 @@ struct npu_fw_verror {
 int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
 		    void *ctx, struct npu_fw_verror *err);
 
+/*
+ * NPU_FW_FEAT_* bits a firmware must announce to execute @opcode beyond
+ * those of its command-stream version (0 for most opcodes), and their
+ * union over the commands of a stream (decoding stops at the first
+ * malformed command; validate the stream for a verdict).
+ */
+uint32_t npu_fw_op_features(uint32_t opcode);
+uint32_t npu_fw_stream_features(const void *cs, uint32_t size);
+
 /* ------------------------------------------------------------------------
  * Hardware model and cycle/traffic estimate.
  */

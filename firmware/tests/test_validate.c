@@ -182,6 +182,34 @@ static int log_range(void *ctx, uint64_t va, uint64_t len, uint32_t access)
 	return 0;
 }
 
+/* Features a stream needs: none for the classic ops, SIGMOID_S16's bit once
+ * that opcode appears; decoding stops at a truncated command. */
+START_TEST(stream_features)
+{
+	struct npu_cs_writer w;
+	struct npu_conv_params c;
+	struct npu_sigmoid_s16_params sg = { 0 };
+	uint32_t size;
+
+	ck_assert_uint_eq(npu_fw_op_features(NPU_OP_CONV_2D), 0);
+	ck_assert_uint_eq(npu_fw_op_features(NPU_OP_SIGMOID_S16),
+			  NPU_FW_FEAT_SIGMOID_S16);
+	ck_assert_uint_eq(npu_fw_stream_features(words, build_all_ops()), 0);
+
+	conv_cmd(&c);
+	npu_cs_init(&w, words, sizeof(words));
+	npu_cs_emit(&w, NPU_OP_CONV_2D, &c);
+	size = npu_cs_bytes(&w);
+	npu_cs_emit(&w, NPU_OP_SIGMOID_S16, &sg);
+	ck_assert_int_eq(w.error, 0);
+	ck_assert_uint_eq(npu_fw_stream_features(words, npu_cs_bytes(&w)),
+			  NPU_FW_FEAT_SIGMOID_S16);
+	/* Cut inside the SIGMOID_S16 command: not counted. */
+	ck_assert_uint_eq(npu_fw_stream_features(words, size + 8), 0);
+	ck_assert_uint_eq(npu_fw_stream_features(NULL, 64), 0);
+}
+END_TEST
+
 START_TEST(exact_ranges)
 {
 	/* CONV_2D: input 3x3x1 int8 = 9 bytes, filter 2x2x2x1 = 8, bias 2 x
@@ -457,6 +485,7 @@ Suite *suite_validate(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, valid_streams);
 	tcase_add_test(tc, exact_ranges);
+	tcase_add_test(tc, stream_features);
 	tcase_add_test(tc, bad_conv_params);
 	tcase_add_test(tc, bad_framing);
 	tcase_add_test(tc, fuzz_mutations);

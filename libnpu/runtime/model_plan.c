@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "npu_regs.h"
+#include "npu_fw.h"
 
 #include "device_priv.h"
 #include "model_priv.h"
@@ -274,24 +274,6 @@ static int bind_executor(struct npu_model *model)
 	return npu_cpu_reset_state(model->cpu);
 }
 
-/* Firmware features the commands of a (validated) stream need. */
-static uint32_t stream_features(const struct npu_segment *seg)
-{
-	uint32_t need = 0;
-
-	for (uint32_t off = 0; off + 4 <= seg->stream_size;) {
-		uint32_t hdr;
-
-		memcpy(&hdr, seg->stream + off, sizeof(hdr));
-		if (NPU_CS_HDR_OP(hdr) == NPU_OP_SIGMOID_S16)
-			need |= NPU_FW_FEAT_SIGMOID_S16;
-		if (!NPU_CS_HDR_WORDS(hdr))
-			break;
-		off += NPU_CS_HDR_WORDS(hdr) * 4;
-	}
-	return need;
-}
-
 int model_plan_build(struct npu_model *model)
 {
 	const struct npu_compiled_model *cm = model->cm;
@@ -311,7 +293,8 @@ int model_plan_build(struct npu_model *model)
 				  model->dev->cs_version, NPU_CS_VERSION);
 	/* Likewise a firmware older than an opcode the streams use. */
 	for (uint32_t s = 0; model->use_npu && s < cm->num_segments; s++) {
-		uint32_t missing = stream_features(&cm->segments[s]) &
+		const struct npu_segment *seg = &cm->segments[s];
+		uint32_t missing = npu_fw_stream_features(seg->stream, seg->stream_size) &
 				   ~model->dev->fw_features;
 
 		if (missing)
