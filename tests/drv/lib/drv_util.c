@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Helpers of the driver tests; see drv_util.h. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +15,7 @@
 
 #include "drv_util.h"
 #include "npu_cmdstream.h"
+#include "npu_node.h"
 
 int drv_ioctl(int fd, unsigned long req, void *arg)
 {
@@ -30,41 +30,7 @@ int drv_find(char *node, size_t node_len, char *pdev, size_t pdev_len)
 int drv_find_nth(int nth, char *node, size_t node_len, char *pdev,
 		 size_t pdev_len)
 {
-	char link[PATH_MAX], target[PATH_MAX];
-	struct dirent *de;
-	DIR *dir;
-	ssize_t n;
-	int found = -ENODEV;
-
-	dir = opendir("/sys/class/accel");
-	if (!dir)
-		return -errno;
-	while ((de = readdir(dir))) {
-		if (strncmp(de->d_name, "accel", 5))
-			continue;
-		snprintf(link, sizeof(link),
-			 "/sys/class/accel/%s/device/driver", de->d_name);
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n < 0)
-			continue;
-		target[n] = 0;
-		if (strcmp(strrchr(target, '/') + 1, "npu"))
-			continue;
-		if (nth-- > 0)
-			continue;
-		snprintf(node, node_len, "/dev/accel/%s", de->d_name);
-		snprintf(link, sizeof(link), "/sys/class/accel/%s/device",
-			 de->d_name);
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n < 0)
-			continue;
-		target[n] = 0;
-		snprintf(pdev, pdev_len, "%s", strrchr(target, '/') + 1);
-		found = 0;
-		break;
-	}
-	closedir(dir);
-	return found;
+	return npu_node_find(nth, node, node_len, pdev, pdev_len);
 }
 
 int drv_open(void)

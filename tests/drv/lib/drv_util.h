@@ -15,7 +15,7 @@
 int drv_open(void);
 /* Path of the node drv_open() opens, and its platform device name. */
 int drv_find(char *node, size_t node_len, char *pdev, size_t pdev_len);
-/* The same for the @nth NPU (0-based, in /sys/class/accel order). */
+/* The same for the @nth NPU (0-based, by accel minor). */
 int drv_find_nth(int nth, char *node, size_t node_len, char *pdev,
 		 size_t pdev_len);
 

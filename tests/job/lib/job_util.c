@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Helpers of the job tests; see job_util.h. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,41 +16,19 @@
 #include <xf86drm.h>
 
 #include "job_util.h"
+#include "npu_node.h"
 #include "tap.h"
 
 int job_open_npu(void)
 {
-	char link[PATH_MAX], target[PATH_MAX];
-	struct dirent *de;
-	DIR *dir = opendir("/sys/class/accel");
-	long best = -1, minor;
-	ssize_t n;
+	char node[PATH_MAX];
+	int ret = npu_node_find(0, node, sizeof(node), NULL, 0);
 
-	if (!dir)
-		return -1;
-	while ((de = readdir(dir))) {
-		if (strncmp(de->d_name, "accel", 5))
-			continue;
-		snprintf(link, sizeof(link),
-			 "/sys/class/accel/%s/device/driver", de->d_name);
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n < 0)
-			continue;
-		target[n] = 0;
-		if (strcmp(strrchr(target, '/') + 1, "npu"))
-			continue;
-		/* the lowest minor: readdir order is arbitrary */
-		minor = strtol(de->d_name + 5, NULL, 10);
-		if (best < 0 || minor < best)
-			best = minor;
-	}
-	closedir(dir);
-	if (best < 0) {
-		errno = ENODEV;
+	if (ret) {
+		errno = -ret;
 		return -1;
 	}
-	snprintf(target, sizeof(target), "/dev/accel/accel%ld", best);
-	return open(target, O_RDWR | O_CLOEXEC);
+	return open(node, O_RDWR | O_CLOEXEC);
 }
 
 int job_bo_create(int fd, uint64_t size, uint32_t flags, uint32_t *handle,
