@@ -11,8 +11,8 @@
 
 TOP := $(CURDIR)
 export TOP
-include mk/kernel.mk
-export KDIR KVER KIMAGE KMODDIR
+# mk/kernel.mk is read by the sub-makes, after `make deps` has run: the
+# kernel headers may be installed by this very run.
 
 # Userspace parts in build order; kernel/ is built with kbuild.
 USER_DIRS := firmware libnpu tools tests
