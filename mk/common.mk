@@ -11,7 +11,11 @@ CSTD := -std=c11
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -I$(TOP)/uapi -I$(TOP)/firmware/include -I$(TOP)/libnpu/include
-CFLAGS += $(CSTD) $(WARN) $(OPT) -fPIC
+# The project's flags come first and a user's CFLAGS (make CFLAGS=..., as
+# Buildroot, Yocto and dpkg-buildflags pass them) after, so the user's -O/-g
+# win while -fPIC and the warnings stay.  `override` because a command-line
+# CFLAGS would otherwise replace these outright.
+override CFLAGS := $(CSTD) $(WARN) $(OPT) -fPIC $(CFLAGS)
 DRM_CFLAGS := $(shell pkg-config --cflags libdrm 2>/dev/null)
 DRM_LIBS := $(shell pkg-config --libs libdrm 2>/dev/null)
 UDEV_LIBS := $(shell pkg-config --libs libudev 2>/dev/null)
