@@ -7,10 +7,13 @@ BUILD ?= $(TOP)/build
 
 CC ?= cc
 AR ?= ar
+# The project's version: libnpu's npu_version(), the tools' --version, npu.pc
+# and the packages.
+NPU_VERSION := 0.1.0
 CSTD := -std=c11
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT ?= -O2 -g
-CPPFLAGS += -D_GNU_SOURCE -I$(TOP)/uapi -I$(TOP)/firmware/include -I$(TOP)/libnpu/include
+CPPFLAGS += -D_GNU_SOURCE -DNPU_VERSION='"$(NPU_VERSION)"' -I$(TOP)/uapi -I$(TOP)/firmware/include -I$(TOP)/libnpu/include
 # The project's flags come first and a user's CFLAGS (make CFLAGS=..., as
 # Buildroot, Yocto and dpkg-buildflags pass them) after, so the user's -O/-g
 # win while -fPIC and the warnings stay.  `override` because a command-line

@@ -69,6 +69,12 @@ check "more --input files than inputs: exit 1" \
 "$BIN/npu-run" --model x --num-runs 0 >/dev/null 2>&1
 check "--num-runs 0: usage error 2" test $? = 2
 
+want_version=$(sed -n 's/^NPU_VERSION := //p' mk/common.mk)
+for t in npu-info npu-compile npu-run; do
+	check "$t --version prints $want_version" \
+		test "$("$BIN/$t" --version 2>&1)" = "$t (npu) $want_version"
+done
+
 if ! ls /dev/accel/accel* >/dev/null 2>&1; then
 	"$BIN/npu-info" >/dev/null 2>"$tmp/err.txt"
 	check "npu-info without a device: exit 1" test $? = 1

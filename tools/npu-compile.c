@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "npu.h"
 #include "npu_model_format.h"
 #include "npu_tflite.h"
 
@@ -29,7 +30,9 @@ static void usage(FILE *f)
 		"      --force-cpu OP  place op number OP on the CPU (repeatable)\n"
 		"  -g, --graph         print the parsed TFLite graph and exit\n"
 		"  -c, --check         validate a .npu file (and report on it)\n"
-		"  -n, --dry-run       compile but write nothing\n");
+		"  -n, --dry-run       compile but write nothing\n"
+		"  -V, --version       the version\n"
+		"  -h, --help          this text\n");
 }
 
 static void print_graph(const struct npu_graph *g, FILE *f)
@@ -111,6 +114,7 @@ int main(int argc, char **argv)
 		{ "graph", no_argument, NULL, 'g' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -125,7 +129,7 @@ int main(int argc, char **argv)
 	size_t len;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "o:rjgcnh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:rjgcnhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'r': report = true; break;
@@ -146,6 +150,7 @@ int main(int argc, char **argv)
 		case 'c': check = true; break;
 		case 'n': dry = true; break;
 		case 'h': usage(stdout); return 0;
+		case 'V': printf("npu-compile (npu) %s\n", npu_version()); return 0;
 		default: usage(stderr); return 2;
 		}
 	}

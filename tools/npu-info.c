@@ -18,6 +18,7 @@ static void usage(FILE *out)
 	      "and performance counters.\n"
 	      "  -j, --json         print one JSON document\n"
 	      "  -d, --device PATH  only the NPU at PATH\n"
+	      "  -V, --version      the version\n"
 	      "  -h, --help         this text\n", out);
 }
 
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "device", required_argument, NULL, 'd' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -58,7 +60,7 @@ int main(int argc, char **argv)
 	size_t shown = 0;
 	int opt, ret, status = 0;
 
-	while ((opt = getopt_long(argc, argv, "jd:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jd:hV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
@@ -68,6 +70,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("npu-info (npu) %s\n", npu_version());
 			return 0;
 		default:
 			usage(stderr);

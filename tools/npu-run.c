@@ -71,7 +71,9 @@ static void usage(FILE *out)
 	      "  -j, --json             one JSON document on stdout\n"
 	      "      --cache-dir DIR    cache compiled .tflite models in DIR\n"
 	      "      --force-cpu OP     run op OP on the CPU (repeatable)\n"
-	      "      --seed N           random input seed (default 1)\n", out);
+	      "      --seed N           random input seed (default 1)\n"
+	      "  -V, --version          the version\n"
+	      "  -h, --help             this text\n", out);
 }
 
 static bool parse_long(const char *s, long min, long *v)
@@ -101,6 +103,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "cache-dir", required_argument, NULL, OPT_CACHE },
 		{ "force-cpu", required_argument, NULL, OPT_FORCE },
 		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -108,7 +111,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	int opt;
 
 	*a = (struct args){ .num_runs = 50, .warmup_runs = 1, .seed = 1 };
-	while ((opt = getopt_long(argc, argv, "m:i:o:rcd:n:w:pk:jh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "m:i:o:rcd:n:w:pk:jhV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			a->model = optarg;
@@ -166,6 +169,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'h':
 			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("npu-run (npu) %s\n", npu_version());
 			exit(0);
 		default:
 			goto bad;

@@ -55,6 +55,12 @@ enum npu_error {
  */
 const char *npu_strerror(int err);
 
+/*
+ * The library's version, "MAJOR.MINOR.PATCH" (the package version; the
+ * soname's number changes only with the ABI).  Static, never NULL.
+ */
+const char *npu_version(void);
+
 /* ------------------------------------------------------------- discovery */
 
 /* One identity attribute of an NPU, as sysfs exposes it. */

@@ -35,3 +35,9 @@ const char *npu_strerror(int err)
 
 	return msg ? msg : "Unknown error";
 }
+
+/* NPU_VERSION comes from mk/common.mk, the one place the version is set. */
+const char *npu_version(void)
+{
+	return NPU_VERSION;
+}
