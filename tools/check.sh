@@ -18,11 +18,50 @@ hex() { od -An -tx1 "$1" | tr -d ' \n'; }
 for img in person:8f71 no_person:39c7; do
 	name=${img%%:*} want=${img#*:}
 	"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite \
-		--input $M/tflm/$name.bmp --output "$tmp/$name.out" --num-runs 2 \
+		--input $M/tflm/$name.bmp --image-raw --output "$tmp/$name.out" --num-runs 2 \
 		>"$tmp/run.txt" 2>&1
 	check "npu-run person_detect on $name.bmp gives $want" \
 		test "$(hex "$tmp/$name.out" 2>/dev/null)" = "$want"
 done
+# A camera's grayscale photo (person.bmp stores pixel-128 bytes, TFLM's test
+# convention: undo it), as PNG, PGM and JPEG, at 96x96 and 192x192: each is
+# mapped to the input's quantization ((p - 127.5) / 127.5) and resized, and
+# person_detect still sees a person with 0.9 or more (byte 1 >= 103).
+python3 - $M/tflm/person.bmp "$tmp" <<'EOP'
+import struct, sys, zlib
+src, out = sys.argv[1], sys.argv[2]
+b = open(src, 'rb').read()
+off, (w, h) = struct.unpack_from('<I', b, 10)[0], struct.unpack_from('<ii', b, 18)
+stride = (w + 3) & ~3
+rows = [bytes(x ^ 0x80 for x in b[off + r * stride:off + r * stride + w]) for r in range(abs(h))]
+if h > 0:
+    rows.reverse()
+def chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))
+for s in (1, 2):
+    big = [bytes(p for p in row for _ in range(s)) for row in rows for _ in range(s)]
+    W, H = w * s, abs(h) * s
+    open('%s/photo%d.pgm' % (out, s), 'wb').write(b'P5\n%d %d\n255\n' % (W, H) + b''.join(big))
+    png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', W, H, 8, 0, 0, 0, 0))
+    png += chunk(b'IDAT', zlib.compress(b''.join(b'\0' + r for r in big))) + chunk(b'IEND', b'')
+    open('%s/photo%d.png' % (out, s), 'wb').write(png)
+EOP
+for s in 1 2; do cjpeg -quality 95 -grayscale "$tmp/photo$s.pgm" >"$tmp/photo$s.jpg"; done
+for f in photo1.png photo2.png photo1.pgm photo1.jpg photo2.jpg; do
+	"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite --input "$tmp/$f" \
+		--output "$tmp/photo.out" --num-runs 1 --warmup-runs 0 >/dev/null 2>&1
+	yes=$(od -An -td1 -j1 -N1 "$tmp/photo.out" 2>/dev/null | tr -d ' ')
+	check "a grayscale photo ($f) is mapped and resized: person (byte 1 = $yes)" \
+		test "${yes:--128}" -ge 103
+done
+"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite --input "$tmp/photo1.png" \
+	--image-raw --output "$tmp/photo.out" --num-runs 1 --warmup-runs 0 >/dev/null 2>&1
+check "--image-raw copies a photo's pixels unmapped (the old wrong verdict)" \
+	test "$(od -An -td1 -j1 -N1 "$tmp/photo.out" | tr -d ' ')" -lt 0
+"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite --input "$tmp/photo1.png" \
+	--std 0 >/dev/null 2>"$tmp/err.txt"
+check "--std 0: usage error" test $? = 2
+
 check "text report has latency percentiles" grep -q '^percentiles:.*p50.*p95.*p99' "$tmp/run.txt"
 check "text report has peak memory" grep -q '^peak memory:' "$tmp/run.txt"
 
@@ -33,7 +72,7 @@ for s in 0 1 2; do
 	check "hello_world seed$s golden" cmp -s "$tmp/hw.out" $g.out0.bin
 done
 
-"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite --input $M/tflm/person.bmp \
+"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite --input $M/tflm/person.bmp --image-raw \
 	--num-runs 3 --json --profile --top-k 2 >"$tmp/run.json" 2>/dev/null
 check "--json is one object with the run count" grep -q '^{.*"runs":3,.*}$' "$tmp/run.json"
 check "--json --top-k: class 1 (person) first" grep -q '"top_k":\[{"index":1,' "$tmp/run.json"

@@ -22,7 +22,7 @@ sed -n '/^Summary/,/^$/p' "$work/report.txt"
 for img in person no_person; do
 	echo
 	echo "== $img.bmp on the NPU =="
-	npu-run --model "$work/person_detect.npu" --input "$models/$img.bmp" \
+	npu-run --model "$work/person_detect.npu" --input "$models/$img.bmp" --image-raw \
 		--output "$work/$img.out" --num-runs 20 --warmup-runs 2 \
 		>"$work/$img.log" 2>"$work/$img.err" || { cat "$work/$img.err" >&2; exit 1; }
 	grep -E '^(target|placement|first inference|inference|percentiles):' "$work/$img.log"

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "npu.h"
+#include "lib/image_input.h"
 
 #define MAX_FILES 64
 
@@ -38,6 +39,7 @@ struct args {
 	uint32_t force_cpu[MAX_FILES];
 	size_t num_force_cpu;
 	unsigned int seed;
+	struct image_input_options image;
 };
 
 struct timing {
@@ -59,7 +61,11 @@ static void usage(FILE *out)
 	      "Runs a .npu or .tflite model and reports its latency.\n"
 	      "  -m, --model FILE       model to run (required)\n"
 	      "  -i, --input FILE       data for the next input: raw bytes (exact size),\n"
-	      "                         .npy, or an 8-bit .bmp/.pgm image (repeatable)\n"
+	      "                         .npy, or an image: .bmp, .pgm/.ppm, .png, .jpg,\n"
+	      "                         resized to the input and mapped to its\n"
+	      "                         quantization as (pixel - mean) / std (repeatable)\n"
+	      "      --mean M, --std S  image mapping (default 127.5 and 127.5: -1..1)\n"
+	      "      --image-raw        copy 8-bit image pixels unchanged into the tensor\n"
 	      "  -o, --output FILE      write the next output's raw bytes (repeatable)\n"
 	      "  -r, --random           random data for inputs without --input (default)\n"
 	      "  -c, --cpu              run every op on the CPU\n"
@@ -87,7 +93,7 @@ static bool parse_long(const char *s, long min, long *v)
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	enum { OPT_CACHE = 256, OPT_FORCE, OPT_SEED };
+	enum { OPT_CACHE = 256, OPT_FORCE, OPT_SEED, OPT_MEAN, OPT_STD, OPT_IMAGE_RAW };
 	static const struct option options[] = {
 		{ "model", required_argument, NULL, 'm' },
 		{ "input", required_argument, NULL, 'i' },
@@ -103,6 +109,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "cache-dir", required_argument, NULL, OPT_CACHE },
 		{ "force-cpu", required_argument, NULL, OPT_FORCE },
 		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "mean", required_argument, NULL, OPT_MEAN },
+		{ "std", required_argument, NULL, OPT_STD },
+		{ "image-raw", no_argument, NULL, OPT_IMAGE_RAW },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -110,7 +119,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 	long v;
 	int opt;
 
-	*a = (struct args){ .num_runs = 50, .warmup_runs = 1, .seed = 1 };
+	*a = (struct args){ .num_runs = 50, .warmup_runs = 1, .seed = 1,
+			    .image = { .mean = IMAGE_INPUT_DEFAULT_MEAN,
+				       .std = IMAGE_INPUT_DEFAULT_STD } };
 	while ((opt = getopt_long(argc, argv, "m:i:o:rcd:n:w:pk:jhV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
@@ -161,6 +172,19 @@ static int parse_args(int argc, char **argv, struct args *a)
 			    a->num_force_cpu == MAX_FILES)
 				goto bad;
 			a->force_cpu[a->num_force_cpu++] = (uint32_t)v;
+			break;
+		case OPT_MEAN:
+		case OPT_STD: {
+			char *end;
+			float f = strtof(optarg, &end);
+
+			if (!*optarg || *end || !isfinite(f) || (opt == OPT_STD && f == 0))
+				goto bad;
+			*(opt == OPT_MEAN ? &a->image.mean : &a->image.std) = f;
+			break;
+		}
+		case OPT_IMAGE_RAW:
+			a->image.raw = true;
 			break;
 		case OPT_SEED:
 			if (!parse_long(optarg, 0, &v))
@@ -249,6 +273,23 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
+/* Images are decoded here (tools/lib), raw and .npy files by libnpu. */
+static int load_input(const struct args *a, size_t i, const struct npu_tensor_info *info,
+		      void **data, char *err, size_t errlen)
+{
+	uint8_t head[8] = { 0 };
+	size_t got = 0;
+	FILE *f = fopen(a->inputs[i], "rb");
+
+	if (f) {
+		got = fread(head, 1, sizeof(head), f);
+		fclose(f);
+	}
+	if (image_input_is_image(head, got))
+		return image_input_load(a->inputs[i], info, &a->image, data, err, errlen);
+	return npu_tensor_load_file(a->inputs[i], info, data, err, errlen);
+}
+
 static int fill_inputs(struct npu_model *m, const struct args *a, bool *random_used)
 {
 	size_t n = npu_model_input_count(m);
@@ -267,7 +308,7 @@ static int fill_inputs(struct npu_model *m, const struct args *a, bool *random_u
 
 		npu_model_input_info(m, i, &info);
 		if (i < a->num_inputs) {
-			ret = npu_tensor_load_file(a->inputs[i], &info, &data, err, sizeof(err));
+			ret = load_input(a, i, &info, &data, err, sizeof(err));
 			if (ret) {
 				fprintf(stderr, "npu-run: input %zu (%s): %s\n", i, info.name,
 					*err ? err : npu_strerror(ret));

@@ -496,10 +496,11 @@ int npu_model_register_kernel(struct npu_model *model, int32_t builtin,
 
 /*
  * Reads a tensor file for a tensor described by info into a new buffer of
- * info->bytes (free() it): raw bytes (the size must match exactly), a .npy
- * array (dtype and element count must match), or a .bmp/.pgm image whose
- * 8-bit pixels are copied as they are (rows top-down; RGB for 3 channels,
- * planar when the tensor is channels-first).  On failure err says why.
+ * info->bytes (free() it): raw bytes (the size must match exactly) or a
+ * .npy array (dtype and element count must match).  Images are not tensor
+ * files: decoding, resizing and mapping them to the input's quantization
+ * is the application's (npu-run does it with stb_image).  On failure err
+ * says why.
  */
 int npu_tensor_load_file(const char *path, const struct npu_tensor_info *info,
 			 void **data, char *err, size_t errlen);

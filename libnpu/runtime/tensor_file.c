@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * npu_tensor_load_file(): tensor data from raw bytes, .npy arrays and 8-bit
- * .bmp/.pgm images, checked against the tensor it is meant for.
+ * npu_tensor_load_file(): tensor data from raw bytes and .npy arrays,
+ * checked against the tensor it is meant for.  Images are the
+ * application's to decode (the tools do it in tools/lib/image_input.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -67,44 +68,6 @@ static size_t elements(const struct npu_tensor_info *info)
 	return n ? info->bytes / n : 0;
 }
 
-/* ---- images: 8-bit pixels, copied as they are ---- */
-
-/*
- * Stores a decoded image (rows top-down, channels interleaved) into the
- * tensor layout: NHWC as is, or planar for a [1, C, H, W] tensor.
- */
-static int image_to_tensor(const char *path, const uint8_t *pixels, uint32_t w,
-			   uint32_t h, uint32_t c, const struct npu_tensor_info *info,
-			   void **data, char *err, size_t errlen)
-{
-	size_t n = (size_t)w * h * c;
-	uint8_t *out;
-	bool planar;
-
-	if (npu_type_size(info->type) != 1)
-		return fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
-			    "%s: 8-bit image for a %s tensor", path,
-			    npu_type_name(info->type));
-	if (n != info->bytes)
-		return fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
-			    "%s: %ux%u image with %u channel%s is %zu bytes, the tensor has %zu",
-			    path, w, h, c, c > 1 ? "s" : "", n, info->bytes);
-	planar = c > 1 && info->rank == 4 && info->shape[1] == (int32_t)c &&
-		 info->shape[2] == (int32_t)h && info->shape[3] == (int32_t)w;
-	out = malloc(n);
-	if (!out)
-		return -ENOMEM;
-	if (!planar) {
-		memcpy(out, pixels, n);
-	} else {
-		for (uint32_t ch = 0; ch < c; ch++)
-			for (size_t p = 0; p < (size_t)w * h; p++)
-				out[ch * (size_t)w * h + p] = pixels[p * c + ch];
-	}
-	*data = out;
-	return 0;
-}
-
 static uint32_t le32(const uint8_t *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
@@ -115,112 +78,6 @@ static uint16_t le16(const uint8_t *p)
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static int load_bmp(const char *path, const uint8_t *buf, size_t len,
-		    const struct npu_tensor_info *info, void **data,
-		    char *err, size_t errlen)
-{
-	uint32_t off, hdr, w, h, bpp, c, stride;
-	int32_t height;
-	bool top_down;
-	uint8_t *pixels;
-	int ret;
-
-	if (len < 54)
-		return fail(err, errlen, -NPU_ERR_FILE_FORMAT, "%s: truncated BMP header", path);
-	off = le32(buf + 10);
-	hdr = le32(buf + 14);
-	w = le32(buf + 18);
-	height = (int32_t)le32(buf + 22);
-	bpp = le16(buf + 28);
-	if (hdr < 40 || le16(buf + 26) != 1 || (le32(buf + 30) != 0 && le32(buf + 30) != 3))
-		return fail(err, errlen, -NPU_ERR_UNSUPPORTED,
-			    "%s: only uncompressed BMPs are supported", path);
-	if (bpp != 8 && bpp != 24 && bpp != 32)
-		return fail(err, errlen, -NPU_ERR_UNSUPPORTED,
-			    "%s: %u bits per pixel (8, 24 or 32 supported)", path, bpp);
-	if (height == INT32_MIN || !w || !height || w > 65536 || height > 65536 || height < -65536)
-		return fail(err, errlen, -NPU_ERR_FILE_FORMAT, "%s: bad BMP size", path);
-	top_down = height < 0;
-	h = (uint32_t)(top_down ? -height : height);
-	c = bpp == 8 ? 1 : 3;
-	stride = (w * (bpp / 8) + 3) & ~3u;
-	if (off > len || (uint64_t)stride * h > len - off)
-		return fail(err, errlen, -NPU_ERR_FILE_FORMAT,
-			    "%s: pixel data runs past the end of the file", path);
-	pixels = malloc((size_t)w * h * c);
-	if (!pixels)
-		return -ENOMEM;
-	for (uint32_t y = 0; y < h; y++) {
-		const uint8_t *row = buf + off + (size_t)stride * (top_down ? y : h - 1 - y);
-		uint8_t *dst = pixels + (size_t)y * w * c;
-
-		for (uint32_t x = 0; x < w; x++) {
-			if (c == 1) {
-				dst[x] = row[x];
-			} else {
-				/* BMP stores blue, green, red. */
-				const uint8_t *px = row + (size_t)x * (bpp / 8);
-
-				dst[x * 3 + 0] = px[2];
-				dst[x * 3 + 1] = px[1];
-				dst[x * 3 + 2] = px[0];
-			}
-		}
-	}
-	ret = image_to_tensor(path, pixels, w, h, c, info, data, err, errlen);
-	free(pixels);
-	return ret;
-}
-
-/* Next whitespace-separated PGM header field, skipping comments. */
-static int pgm_field(const uint8_t *buf, size_t len, size_t *pos, uint32_t *value)
-{
-	uint64_t v = 0;
-	size_t digits = 0;
-
-	for (;;) {
-		while (*pos < len && strchr(" \t\r\n", buf[*pos]))
-			(*pos)++;
-		if (*pos < len && buf[*pos] == '#') {
-			while (*pos < len && buf[*pos] != '\n')
-				(*pos)++;
-			continue;
-		}
-		break;
-	}
-	while (*pos < len && buf[*pos] >= '0' && buf[*pos] <= '9' && digits < 9) {
-		v = v * 10 + (buf[*pos] - '0');
-		(*pos)++;
-		digits++;
-	}
-	if (!digits || *pos >= len || !strchr(" \t\r\n", buf[*pos]))
-		return -1;
-	*value = (uint32_t)v;
-	return 0;
-}
-
-static int load_pgm(const char *path, const uint8_t *buf, size_t len,
-		    const struct npu_tensor_info *info, void **data,
-		    char *err, size_t errlen)
-{
-	size_t pos = 2;
-	uint32_t w, h, maxval;
-
-	if (pgm_field(buf, len, &pos, &w) || pgm_field(buf, len, &pos, &h) ||
-	    pgm_field(buf, len, &pos, &maxval))
-		return fail(err, errlen, -NPU_ERR_FILE_FORMAT, "%s: bad PGM header", path);
-	pos++;	/* the single whitespace after maxval */
-	if (!w || !h || !maxval || maxval > 255)
-		return fail(err, errlen, -NPU_ERR_UNSUPPORTED,
-			    "%s: PGM must be 8-bit (maxval %u)", path, maxval);
-	if ((uint64_t)w * h > len - pos)
-		return fail(err, errlen, -NPU_ERR_FILE_FORMAT,
-			    "%s: pixel data runs past the end of the file", path);
-	return image_to_tensor(path, buf + pos, w, h, 1, info, data, err, errlen);
-}
-
-/* ---- .npy ---- */
-
 static const struct {
 	const char *descr;
 	uint32_t type;
@@ -230,6 +87,15 @@ static const struct {
 	{ "<i2", NPU_TYPE_INT16 }, { "<i4", NPU_TYPE_INT32 }, { "<i8", NPU_TYPE_INT64 },
 	{ "<f4", NPU_TYPE_FLOAT32 }, { "|b1", NPU_TYPE_BOOL },
 };
+
+/* BMP, PGM/PPM, PNG or JPEG, to say so instead of a size mismatch. */
+static bool looks_like_image(const uint8_t *buf, size_t len)
+{
+	return (len >= 2 && !memcmp(buf, "BM", 2)) ||
+	       (len >= 2 && buf[0] == 'P' && buf[1] >= '1' && buf[1] <= '6') ||
+	       (len >= 4 && !memcmp(buf, "\x89PNG", 4)) ||
+	       (len >= 3 && !memcmp(buf, "\xff\xd8\xff", 3));
+}
 
 /* Value of 'key': in a .npy header dict, as the text up to its end. */
 static const char *npy_value(const char *dict, const char *key)
@@ -371,10 +237,10 @@ int npu_tensor_load_file(const char *path, const struct npu_tensor_info *info,
 	/* Formats by content, unless the name says raw bytes. */
 	if (!raw && len >= 6 && !memcmp(buf, "\x93NUMPY", 6))
 		ret = load_npy(path, buf, len, info, data, err, errlen);
-	else if (!raw && len >= 2 && !memcmp(buf, "BM", 2))
-		ret = load_bmp(path, buf, len, info, data, err, errlen);
-	else if (!raw && len >= 3 && !memcmp(buf, "P5", 2) && strchr(" \t\r\n#", buf[2]))
-		ret = load_pgm(path, buf, len, info, data, err, errlen);
+	else if (len != info->bytes && looks_like_image(buf, len))
+		ret = fail(err, errlen, -NPU_ERR_FILE_FORMAT,
+			   "%s: an image; libnpu reads raw and .npy tensor files: decode images in the application (npu-run does)",
+			   path);
 	else if (len != info->bytes)
 		ret = fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
 			   "%s: %zu bytes, the tensor needs %zu", path, len, info->bytes);

@@ -102,10 +102,10 @@ START_TEST(test_person_detect_cpu)
 	ck_assert_float_eq_tol(info.scale, 1.0f / 256, 1e-9f);
 	ck_assert_int_eq(npu_model_input_info(m, 1, &info), -ERANGE);
 
-	person_verdict(m, MODELS "/tflm/person.bmp", out);
+	person_verdict(m, MODELS "/golden/person_detect.person.in0.bin", out);
 	ck_assert_int_eq(out[0], -113);
 	ck_assert_int_eq(out[1], 113);
-	person_verdict(m, MODELS "/tflm/no_person.bmp", out);
+	person_verdict(m, MODELS "/golden/person_detect.no_person.in0.bin", out);
 	ck_assert_int_eq(out[0], 57);
 	ck_assert_int_eq(out[1], -57);
 	/* Inputs persist across runs although the arena reuses their slots. */
@@ -186,7 +186,7 @@ START_TEST(test_fd_binding_cpu)
 	int fd;
 
 	npu_model_input_info(m, 0, &info);
-	ck_assert(!npu_tensor_load_file(MODELS "/tflm/person.bmp", &info, &img, err, sizeof(err)));
+	ck_assert(!npu_tensor_load_file(MODELS "/golden/person_detect.person.in0.bin", &info, &img, err, sizeof(err)));
 	fd = memfd_create("frame", 0);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, 64 + 96 * 96), 0);
@@ -242,7 +242,7 @@ START_TEST(test_async)
 	int fd;
 
 	npu_model_input_info(m, 0, &info);
-	ck_assert(!npu_tensor_load_file(MODELS "/tflm/no_person.bmp", &info, &img, err, sizeof(err)));
+	ck_assert(!npu_tensor_load_file(MODELS "/golden/person_detect.no_person.in0.bin", &info, &img, err, sizeof(err)));
 	ck_assert_int_eq(npu_model_set_input(m, 0, img, info.bytes), 0);
 	ck_assert_int_eq(npu_model_wait(m, 0), -NPU_ERR_JOB_PENDING);
 	ck_assert_int_eq(npu_model_invoke_async(m, &fd), 0);
@@ -301,7 +301,7 @@ START_TEST(test_partition_cpu)
 	ck_assert_uint_eq(npu_model_op_count(m), 31);
 	ck_assert_uint_eq(npu_model_segment_count(m), 0);
 	ck_assert_int_eq(npu_model_segment_info(m, 0, &seg), -ERANGE);
-	person_verdict(m, MODELS "/tflm/person.bmp", out);
+	person_verdict(m, MODELS "/golden/person_detect.person.in0.bin", out);
 	for (size_t i = 0; i < npu_model_op_count(m); i++) {
 		ck_assert_int_eq(npu_model_op_info(m, i, &op), 0);
 		ck_assert_int_eq(op.placement, NPU_PLACEMENT_CPU);
@@ -355,7 +355,7 @@ START_TEST(test_custom_kernel)
 						   &hook), 0);
 	ck_assert_int_eq(npu_model_register_kernel(m, NPU_BUILTIN_SOFTMAX, NULL, NULL, NULL),
 			 -EINVAL);
-	person_verdict(m, MODELS "/tflm/person.bmp", out);
+	person_verdict(m, MODELS "/golden/person_detect.person.in0.bin", out);
 	ck_assert_int_eq(hook.calls, 1);
 	ck_assert_uint_eq(hook.in_bytes, 2);
 	ck_assert_int_eq(out[0], 11);
@@ -457,7 +457,7 @@ START_TEST(test_npu_file)
 	ck_assert_msg(!npu_model_save_file(cm, path, err, sizeof(err)), "%s", err);
 	npu_compiled_model_free(cm);
 	m = open_model(path, 0);
-	person_verdict(m, MODELS "/tflm/no_person.bmp", out);
+	person_verdict(m, MODELS "/golden/person_detect.no_person.in0.bin", out);
 	ck_assert_int_eq(out[0], 57);
 	ck_assert_int_eq(out[1], -57);
 	/* Forcing an op recompiles from the graph inside the .npu. */
@@ -467,7 +467,7 @@ START_TEST(test_npu_file)
 
 	buf = read_all(path, &len);
 	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len, NULL, &m), 0);
-	person_verdict(m, MODELS "/tflm/person.bmp", out);
+	person_verdict(m, MODELS "/golden/person_detect.person.in0.bin", out);
 	ck_assert_int_eq(out[0], -113);
 	npu_model_close(m);
 	/* Forced ops: the .npu's own graph is compiled again. */
@@ -475,7 +475,7 @@ START_TEST(test_npu_file)
 	struct npu_model_options fopts = { .cpu_ops = forced, .cpu_op_count = 2 };
 
 	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len, &fopts, &m), 0);
-	person_verdict(m, MODELS "/tflm/person.bmp", out);
+	person_verdict(m, MODELS "/golden/person_detect.person.in0.bin", out);
 	ck_assert_int_eq(out[0], -113);
 	ck_assert_int_eq(out[1], 113);
 	npu_model_close(m);

@@ -28,7 +28,7 @@ t "npu-info --device shows only that NPU" \
 	test "$(grep -cE '^/dev/accel/accel' "$tmp/one.txt")" = 1 -a \
 	"$(head -n 1 "$tmp/one.txt")" = /dev/accel/accel1
 npu-run --device /dev/accel/accel1 --model $M/tflm/person_detect.tflite \
-	--input $M/tflm/person.bmp --output "$tmp/out" --num-runs 2 >"$tmp/run.txt" 2>&1
+	--input $M/tflm/person.bmp --image-raw --output "$tmp/out" --num-runs 2 >"$tmp/run.txt" 2>&1
 t "npu-run on the second NPU: person verdict" test "$(hex "$tmp/out")" = 8f71
 t "npu-run reports the second NPU as target" grep -q '^target: */dev/accel/accel1$' "$tmp/run.txt"
 echo "1..$n"

@@ -98,10 +98,10 @@ static void test_person_detect(struct npu_device *dev)
 		npu_ops += op.placement == NPU_PLACEMENT_NPU;
 	}
 	tap_ok(npu_ops > 0, "%zu of %zu ops placed on the NPU", npu_ops, npu_model_op_count(m));
-	tap_ok(load_input(m, MODELS "/tflm/person.bmp") && !npu_model_invoke(m) &&
+	tap_ok(load_input(m, MODELS "/golden/person_detect.person.in0.bin") && !npu_model_invoke(m) &&
 	       output_is(m, -113, 113), "person.bmp on the NPU: [-113, 113] (%s)",
 	       npu_model_error(m));
-	tap_ok(load_input(m, MODELS "/tflm/no_person.bmp") && !npu_model_invoke(m) &&
+	tap_ok(load_input(m, MODELS "/golden/person_detect.no_person.in0.bin") && !npu_model_invoke(m) &&
 	       output_is(m, 57, -57), "no_person.bmp on the NPU: [57, -57] (%s)",
 	       npu_model_error(m));
 	npu_model_close(m);
@@ -266,8 +266,8 @@ static void test_dmabuf_input(struct npu_device *dev)
 		goto out;
 	}
 	npu_model_input_info(m, 0, &info);
-	npu_tensor_load_file(MODELS "/tflm/person.bmp", &info, &img, err, sizeof(err));
-	npu_tensor_load_file(MODELS "/tflm/no_person.bmp", &info, &other, err, sizeof(err));
+	npu_tensor_load_file(MODELS "/golden/person_detect.person.in0.bin", &info, &img, err, sizeof(err));
+	npu_tensor_load_file(MODELS "/golden/person_detect.no_person.in0.bin", &info, &other, err, sizeof(err));
 	map = mmap(NULL, req.len, PROT_READ | PROT_WRITE, MAP_SHARED, (int)req.fd, 0);
 	memcpy(map, img, info.bytes);
 	/* The model's own copy says no_person; the dma-buf must win. */
@@ -351,7 +351,7 @@ static void test_in_fence(struct npu_device *dev)
 		struct npu_model *m = open_model(dev, PERSON, on_npu ? 0 : NPU_MODEL_CPU_ONLY);
 		int fence = -1, ret;
 
-		if (!m || !load_input(m, MODELS "/tflm/person.bmp") || !inject("delay_ms", "1500") ||
+		if (!m || !load_input(m, MODELS "/golden/person_detect.person.in0.bin") || !inject("delay_ms", "1500") ||
 		    npu_job_submit(job) || npu_job_export_fence(job, &fence)) {
 			tap_fail("setup", "in-fence (%s)", on_npu ? "NPU" : "CPU");
 			inject("delay_ms", "0");
@@ -405,8 +405,8 @@ static void test_processes(void)
 				bool person = (r + p) % 2;
 				const int8_t *o;
 
-				if (!load_input(m, person ? MODELS "/tflm/person.bmp" :
-						MODELS "/tflm/no_person.bmp") ||
+				if (!load_input(m, person ? MODELS "/golden/person_detect.person.in0.bin" :
+						MODELS "/golden/person_detect.no_person.in0.bin") ||
 				    npu_model_invoke(m) ||
 				    npu_model_output(m, 0, (const void **)&o, NULL) ||
 				    o[1] != (person ? 113 : -57))
@@ -439,7 +439,7 @@ static void test_async_and_force(struct npu_device *dev)
 
 	if (!m)
 		return;
-	load_input(m, MODELS "/tflm/person.bmp");
+	load_input(m, MODELS "/golden/person_detect.person.in0.bin");
 	if (tap_expect_success(npu_model_invoke_async(m, &fd), 0, "async invoke")) {
 		pfd.fd = fd;
 		tap_ok(poll(&pfd, 1, 60000) == 1, "completion fd becomes readable");
