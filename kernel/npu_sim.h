@@ -98,6 +98,11 @@ struct npu_sim_result {
  *                    permission fault, as if its page were read-only (the
  *                    driver's fault path without a stream that faults: a
  *                    validated stream never does).
+ * @hold_next_job: the next job started waits before it executes until this
+ *                 is cleared (a test then knows the job is in the device).
+ * @reorder_jobs: the next this many jobs each wait for a job queued behind
+ *                them and let it execute and complete first (a device that
+ *                breaks the queue order, for the tests of that order).
  */
 struct npu_sim_inject {
 	bool hang_next_job;
@@ -105,6 +110,8 @@ struct npu_sim_inject {
 	bool drop_next_irq;
 	bool fail_next_reset;
 	bool fault_next_write;
+	bool hold_next_job;
+	u32 reorder_jobs;
 };
 
 /**
@@ -176,6 +183,9 @@ struct npu_sim_stats {
  * @queue_head: oldest entry, the running job.
  * @queue_count: entries including the running job.
  * @running: the thread is executing @queue[@queue_head].
+ * @held: the running job waits for @inject.hold_next_job to be cleared.
+ * @overtaken: @queue[@queue_head] was overtaken by reorder_jobs and runs
+ *             next, in its turn.
  * @epoch: bumped by each soft reset, so stale work is dropped.
  * @boot_pending: a BOOT request waits for the thread.
  * @reset_pending: a soft reset waits for the thread.
@@ -219,6 +229,8 @@ struct npu_sim {
 	unsigned int queue_head;	/* oldest entry, the running job */
 	unsigned int queue_count;	/* entries incl. the running job */
 	bool running;
+	bool held;
+	bool overtaken;
 	u32 epoch;			/* bumped by each soft reset */
 	bool boot_pending;
 	bool reset_pending;
@@ -260,6 +272,7 @@ int npu_sim_thread_start(struct npu_sim *sim);
 void npu_sim_thread_stop(struct npu_sim *sim);
 void npu_sim_soft_reset_locked(struct npu_sim *sim);
 bool npu_sim_job_aborted(const struct npu_sim_exec *x);
+void npu_sim_inject_set(struct npu_sim *sim, bool *hold, u32 *reorder);
 
 /* npu_sim_exec.c */
 u32 npu_sim_fw_boot(struct npu_sim_exec *x, const void *img, u32 size,

@@ -6,6 +6,7 @@
 #include <linux/cleanup.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
+#include <linux/minmax.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 
@@ -18,20 +19,21 @@ static int npu_sim_state_show(struct seq_file *m, void *unused)
 	struct npu_sim *sim = m->private;
 	struct npu_sim_stats st;
 	u32 status, queued, wptr, rptr, done, epoch;
-	bool running;
+	bool running, held;
 
 	scoped_guard(spinlock_irqsave, &sim->lock) {
 		st = sim->stats;
 		status = npu_sim_status_locked(sim);
 		queued = sim->queue_count;
 		running = sim->running;
+		held = sim->held;
 		wptr = sim->cring_wptr;
 		rptr = sim->cring_rptr;
 		done = sim->done_seqno;
 		epoch = sim->epoch;
 	}
-	seq_printf(m, "status: %#x\nqueued: %u\nrunning: %u\n", status, queued,
-		   running);
+	seq_printf(m, "status: %#x\nqueued: %u\nrunning: %u\nheld: %u\n",
+		   status, queued, running, held);
 	seq_printf(m, "cring_wptr: %u\ncring_rptr: %u\ndone_seqno: %u\n",
 		   wptr, rptr, done);
 	seq_printf(m, "reset_epoch: %u\n", epoch);
@@ -47,6 +49,43 @@ static int npu_sim_state_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(npu_sim_state);
+
+/* Injections the thread waits on: a write must wake it. */
+static int npu_sim_hold_get(void *data, u64 *val)
+{
+	struct npu_sim *sim = data;
+
+	*val = READ_ONCE(sim->inject.hold_next_job);
+	return 0;
+}
+
+static int npu_sim_hold_set(void *data, u64 val)
+{
+	bool hold = val;
+
+	npu_sim_inject_set(data, &hold, NULL);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(npu_sim_hold_fops, npu_sim_hold_get,
+			 npu_sim_hold_set, "%llu\n");
+
+static int npu_sim_reorder_get(void *data, u64 *val)
+{
+	struct npu_sim *sim = data;
+
+	*val = READ_ONCE(sim->inject.reorder_jobs);
+	return 0;
+}
+
+static int npu_sim_reorder_set(void *data, u64 val)
+{
+	u32 reorder = min_t(u64, val, U32_MAX);
+
+	npu_sim_inject_set(data, NULL, &reorder);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(npu_sim_reorder_fops, npu_sim_reorder_get,
+			 npu_sim_reorder_set, "%llu\n");
 
 void npu_sim_debugfs_init(struct npu_sim *sim)
 {
@@ -65,6 +104,11 @@ void npu_sim_debugfs_init(struct npu_sim *sim)
 			    &sim->inject.fail_next_reset);
 	debugfs_create_bool("fault_next_write", 0600, d,
 			    &sim->inject.fault_next_write);
+	debugfs_create_file_unsafe("hold_next_job", 0600, d, sim,
+				   &npu_sim_hold_fops);
+	debugfs_create_bool("job_held", 0400, d, &sim->held);
+	debugfs_create_file_unsafe("reorder_jobs", 0600, d, sim,
+				   &npu_sim_reorder_fops);
 
 	/* statistics, one file each so tests can read a single number */
 	debugfs_create_u64("jobs_executed", 0400, d,

@@ -11,6 +11,7 @@
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -41,6 +42,7 @@ void npu_sim_soft_reset_locked(struct npu_sim *sim)
 	sim->stats.resets++;
 	sim->stats.jobs_aborted += sim->queue_count;
 	sim->queue_count = 0;
+	sim->overtaken = false;
 	sim->status = NPU_STATUS_RESETTING;
 	sim->boot_pending = false;
 	sim->boot_status = NPU_BOOT_IDLE;
@@ -56,6 +58,13 @@ void npu_sim_soft_reset_locked(struct npu_sim *sim)
 	wake_up(&sim->wq);
 }
 
+/* reorder_jobs: the job at the head waits for one to overtake it. */
+static bool npu_sim_awaits_overtaker_locked(const struct npu_sim *sim)
+{
+	return sim->inject.reorder_jobs && !sim->overtaken &&
+	       sim->queue_count < 2;
+}
+
 static enum npu_sim_work npu_sim_next_work_locked(struct npu_sim *sim)
 {
 	if (sim->stopping)
@@ -65,7 +74,8 @@ static enum npu_sim_work npu_sim_next_work_locked(struct npu_sim *sim)
 	if (sim->boot_pending)
 		return NPU_SIM_WORK_BOOT;
 	if ((sim->power & NPU_POWER_ON) &&
-	    (sim->status & NPU_STATUS_FW_READY) && sim->queue_count)
+	    (sim->status & NPU_STATUS_FW_READY) && sim->queue_count &&
+	    !npu_sim_awaits_overtaker_locked(sim))
 		return NPU_SIM_WORK_JOB;
 	return NPU_SIM_WORK_NONE;
 }
@@ -86,6 +96,32 @@ static bool npu_sim_aborted(struct npu_sim *sim, u32 epoch)
 bool npu_sim_job_aborted(const struct npu_sim_exec *x)
 {
 	return npu_sim_aborted(x->sim, x->epoch);
+}
+
+/**
+ * npu_sim_inject_set() - set the injections the thread waits on
+ * @sim: the device.
+ * @hold: new value of hold_next_job, or NULL.
+ * @reorder: new value of reorder_jobs, or NULL.
+ *
+ * Wakes the thread: clearing hold_next_job releases a held job, clearing
+ * reorder_jobs lets a job that waits for an overtaker start alone.
+ */
+void npu_sim_inject_set(struct npu_sim *sim, bool *hold, u32 *reorder)
+{
+	guard(spinlock_irqsave)(&sim->lock);
+	if (hold)
+		sim->inject.hold_next_job = *hold;
+	if (reorder)
+		sim->inject.reorder_jobs = *reorder;
+	wake_up(&sim->wq);
+}
+
+static bool npu_sim_released(struct npu_sim *sim, u32 epoch)
+{
+	guard(spinlock_irqsave)(&sim->lock);
+	return !sim->inject.hold_next_job || sim->stopping ||
+	       sim->epoch != epoch;
 }
 
 static void npu_sim_finish_reset(struct npu_sim *sim)
@@ -233,29 +269,53 @@ static void npu_sim_complete(struct npu_sim *sim, struct npu_sim_exec *x,
 	npu_sim_raise_irq_locked(sim, irq);
 }
 
+/* reorder_jobs: the second queued job swaps places with the head. */
+static void npu_sim_overtake_locked(struct npu_sim *sim)
+{
+	unsigned int next = (sim->queue_head + 1) % NPU_SIM_QUEUE_DEPTH;
+
+	swap(sim->queue[sim->queue_head], sim->queue[next]);
+	sim->inject.reorder_jobs--;
+	sim->overtaken = true;
+}
+
 static void npu_sim_run_job(struct npu_sim *sim)
 {
 	struct npu_sim_result res = {};
 	struct npu_sim_exec x = { .sim = sim };
-	bool hang;
+	bool hang, hold;
 	u32 delay;
 
 	scoped_guard(spinlock_irqsave, &sim->lock) {
 		if (npu_sim_next_work_locked(sim) != NPU_SIM_WORK_JOB)
 			return;
+		if (sim->overtaken)
+			sim->overtaken = false;
+		else if (sim->inject.reorder_jobs)
+			npu_sim_overtake_locked(sim);
 		x.job = sim->queue[sim->queue_head];
 		x.epoch = sim->epoch;
 		sim->running = true;
 		hang = sim->inject.hang_next_job;
 		sim->inject.hang_next_job = false;
+		hold = sim->inject.hold_next_job;
+		sim->held = hold;
 		delay = sim->inject.delay_ms;
 	}
 
+	if (hold) {
+		/* Released by clearing hold_next_job, or abandoned. */
+		wait_event_interruptible(sim->wq, npu_sim_released(sim, x.epoch));
+		scoped_guard(spinlock_irqsave, &sim->lock) {
+			sim->held = false;
+			sim->inject.hold_next_job = false;
+		}
+	}
 	if (hang) {
 		/* Injected hang: only a soft reset or removal ends it. */
 		wait_event_interruptible(sim->wq,
 					 npu_sim_aborted(sim, x.epoch));
-	} else {
+	} else if (!npu_sim_job_aborted(&x)) {
 		npu_sim_exec_job(&x, &res);
 		if (delay)
 			wait_event_interruptible_timeout(sim->wq,
