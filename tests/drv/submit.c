@@ -5,17 +5,24 @@
  * submissions, fence ordering, 1,000 pipelined jobs, priorities, in-fences,
  * implicit sync through BO_WAIT, sync_file export, 4 processes at once,
  * runtime PM (device powered down when idle).
+ *
+ * Tests that hold a job in the simulator must not see it taken for a hang:
+ * the job timeout is longer than the test's own.
+ *
+ * vm-test: reload --npu-param job_timeout_ms=1000000
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/sync_file.h>
 #include <xf86drm.h>
 
 #include "lib/drv_util.h"
@@ -315,48 +322,126 @@ static void test_atomic(struct ctx *c)
 	       "and its valid first job never ran");
 }
 
-static void test_ordering(struct ctx *c)
+/* When the fence in syncobj @h signalled (CLOCK_MONOTONIC ns), or -errno. */
+static int64_t signal_time(int fd, uint32_t h)
 {
-	enum { N = 64 };
-	struct drm_npu_job jobs[N];
+	struct sync_fence_info fi;
+	struct sync_file_info info;
+	int sfd, ret;
+
+	if (drmSyncobjExportSyncFile(fd, h, &sfd))
+		return -errno;
+	memset(&fi, 0, sizeof(fi));
+	memset(&info, 0, sizeof(info));
+	info.num_fences = 1;
+	info.sync_fence_info = (uintptr_t)&fi;
+	ret = ioctl(sfd, SYNC_IOC_FILE_INFO, &info);
+	close(sfd);
+	if (ret)
+		return -errno;
+	return fi.status == 1 ? (int64_t)fi.timestamp_ns : -EBUSY;
+}
+
+/*
+ * Whether the fences of @outs signalled in their order: 1 if so, 0 if not
+ * (*@bad is the first that signalled before its predecessor), -errno if a
+ * fence is unsignalled or failed.  It compares the signal times the kernel
+ * records in each fence, once all have signalled: polling the fences one
+ * after another while jobs still complete races with them, a job ending
+ * between two polls looks signalled before an earlier one.
+ */
+static int signalled_in_order(int fd, const uint32_t *outs, int n, int *bad)
+{
+	int64_t prev = 0, t;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		t = signal_time(fd, outs[i]);
+		if (t < 0)
+			return (int)t;
+		if (t < prev) {
+			*bad = i;
+			return 0;
+		}
+		prev = t;
+	}
+	return 1;
+}
+
+/* Submits @n NOP jobs at once, each with its out-syncobj and stats. */
+static int submit_batch(struct ctx *c, uint32_t *outs, int n)
+{
+	struct drm_npu_job jobs[64];
 	struct drm_npu_submit s = {
-		.jobs = (uintptr_t)jobs, .job_count = N,
+		.jobs = (uintptr_t)jobs, .job_count = n,
 		.job_stride = sizeof(jobs[0]), .priority = 1,
 	};
-	uint32_t outs[N];
-	int i, ordered = 1, seen_unsignaled = 0;
+	int i;
 
 	memset(jobs, 0, sizeof(jobs));
-	for (i = 0; i < N; i++) {
+	for (i = 0; i < n; i++) {
 		outs[i] = syncobj(c->fd);
 		jobs[i].cmd_bo = c->cmd;
 		jobs[i].cmd_size = c->nop_bytes;
 		jobs[i].out_sync = outs[i];
 		jobs[i].stats_bo = c->stats;
 		jobs[i].stats_offset = (16 + i) * sizeof(struct drm_npu_job_stats);
+		c->stats_map[16 + i].status = 1;
 	}
-	tap_expect_success(drv_ioctl(c->fd, DRM_IOCTL_NPU_SUBMIT, &s), 0,
-			   "submit %d jobs at once", N);
-	/* Poll: once a job is seen unsignalled no later one may be signalled. */
-	for (int round = 0; round < 200 && !sync_wait(c->fd, outs[N - 1], 0) == 0;
-	     round++) {
-		seen_unsignaled = 0;
-		for (i = 0; i < N; i++) {
-			int done = !sync_wait(c->fd, outs[i], 0);
+	return drv_ioctl(c->fd, DRM_IOCTL_NPU_SUBMIT, &s);
+}
 
-			if (!done)
-				seen_unsignaled = 1;
-			else if (seen_unsignaled)
-				ordered = 0;
-		}
-		usleep(1000);
-	}
-	tap_expect_success(sync_wait(c->fd, outs[N - 1], 10000), 0,
-			   "last job finishes");
+static int wait_all(struct ctx *c, uint32_t *outs, int n)
+{
+	int ok = !drmSyncobjWait(c->fd, outs, n, now_ns() + 10000000000ll,
+				 DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL, NULL);
+	int i;
+
+	for (i = 0; i < n; i++)
+		ok &= c->stats_map[16 + i].status == 0;
+	return ok;
+}
+
+static void test_ordering(struct ctx *c)
+{
+	enum { N = 64 };
+	uint32_t outs[N];
+	int i, bad = -1, ret;
+
+	tap_expect_success(submit_batch(c, outs, N), 0, "submit %d jobs at once",
+			   N);
+	tap_ok(wait_all(c, outs, N), "all %d finish and succeed", N);
+	ret = signalled_in_order(c->fd, outs, N, &bad);
+	tap_ok(ret == 1, "fences signalled in submission order (%d, job %d)",
+	       ret, bad);
 	for (i = 0; i < N; i++)
-		ordered &= !sync_wait(c->fd, outs[i], 0) &&
-			   c->stats_map[16 + i].status == 0;
-	tap_ok(ordered, "fences signalled in submission order, all succeeded");
+		drmSyncobjDestroy(c->fd, outs[i]);
+}
+
+/* The order check against a device that completes jobs out of order. */
+static void test_ordering_check(struct ctx *c)
+{
+	enum { N = 16, SWAPS = 4 };
+	uint32_t outs[N];
+	char dir[512];
+	int i, bad = -1, ret;
+
+	if (drv_sim_debugfs(dir, sizeof(dir)) ||
+	    drv_debugfs_write(dir, "reorder_jobs", SWAPS)) {
+		tap_skip("no npu_sim debugfs", "the order check catches a reorder");
+		return;
+	}
+	tap_expect_success(submit_batch(c, outs, N), 0,
+			   "submit %d jobs, the simulator swaps %d pairs", N,
+			   SWAPS);
+	tap_ok(wait_all(c, outs, N), "all %d finish and succeed", N);
+	tap_ok(drv_debugfs_read(dir, "reorder_jobs") == 0,
+	       "the simulator swapped them");
+	drv_debugfs_write(dir, "reorder_jobs", 0);
+	ret = signalled_in_order(c->fd, outs, N, &bad);
+	tap_ok(ret == 0 && bad == 1,
+	       "the order check finds job 1 signalled before job 0 (%d, job %d)",
+	       ret, bad);
 	for (i = 0; i < N; i++)
 		drmSyncobjDestroy(c->fd, outs[i]);
 }
@@ -434,8 +519,13 @@ static void test_priority_order(struct ctx *c)
 	char dir[512];
 	int i, ok = 1;
 
+	/*
+	 * The first LOW job is held in the device until all are submitted:
+	 * the HIGH job then takes the first free slot of the hardware queue,
+	 * whatever the speed of the machine.
+	 */
 	if (drv_sim_debugfs(dir, sizeof(dir)) ||
-	    drv_debugfs_write(dir, "delay_ms", 20)) {
+	    drv_debugfs_write(dir, "hold_next_job", 1)) {
 		tap_skip("no npu_sim debugfs", "HIGH overtakes LOW");
 		return;
 	}
@@ -445,10 +535,10 @@ static void test_priority_order(struct ctx *c)
 				      DRM_NPU_PRIORITY_LOW);
 	ok &= !drv_submit_one(c->fd, c->cmd, 0, c->nop_bytes, NULL, 0, NULL, 0,
 			      high, 0, 0, DRM_NPU_PRIORITY_HIGH);
-	tap_ok(ok, "40 slow LOW jobs, then one HIGH job");
+	tap_ok(ok, "40 LOW jobs (the first held), then one HIGH job");
+	drv_debugfs_write(dir, "hold_next_job", 0);
 	tap_ok(!sync_wait(c->fd, high, 5000) && sync_wait(c->fd, low, 0),
 	       "the HIGH job finishes while LOW jobs are still queued");
-	drv_debugfs_write(dir, "delay_ms", 0);
 	sync_wait(c->fd, low, 10000);
 	drmSyncobjDestroy(c->fd, low);
 	drmSyncobjDestroy(c->fd, high);
@@ -462,9 +552,9 @@ static void test_implicit(struct ctx *c)
 	char dir[512];
 	int ret;
 
-	/* A slow job: the simulator delays its completion. */
+	/* The job is held in the device until the poll is done. */
 	if (drv_sim_debugfs(dir, sizeof(dir)) ||
-	    drv_debugfs_write(dir, "delay_ms", 300)) {
+	    drv_debugfs_write(dir, "hold_next_job", 1)) {
 		tap_skip("no npu_sim debugfs", "implicit sync");
 		return;
 	}
@@ -474,10 +564,10 @@ static void test_implicit(struct ctx *c)
 	ret = drv_ioctl(c->fd, DRM_IOCTL_NPU_BO_WAIT, &w);
 	tap_ok(ret == -ETIMEDOUT, "BO_WAIT polls busy while a job writes it (%d)",
 	       ret);
+	drv_debugfs_write(dir, "hold_next_job", 0);
 	w.timeout_ns = now_ns() + 5000000000ll;
 	tap_expect_success(drv_ioctl(c->fd, DRM_IOCTL_NPU_BO_WAIT, &w), 0,
 			   "BO_WAIT with a deadline returns when the job ends");
-	drv_debugfs_write(dir, "delay_ms", 0);
 }
 
 static int child_submit(void)
@@ -644,6 +734,7 @@ int main(void)
 	test_duplicates(&c);
 	test_atomic(&c);
 	test_ordering(&c);
+	test_ordering_check(&c);
 	test_pipelined(&c);
 	test_priorities_and_syncs(&c);
 	test_priority_order(&c);
