@@ -7,7 +7,11 @@
  * clean, and jobs in flight end with -ENODEV; binding again brings a
  * working device back; after the last close the module unloads.
  *
- * vm-test: reload
+ * The simulator holds the first job in the device until the unbind, so
+ * the test does not depend on how fast the jobs run; the job timeout is
+ * longer than the test's own, so the held job is not taken for a hang.
+ *
+ * vm-test: reload --npu-param job_timeout_ms=1000000
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,7 +62,10 @@ int main(void)
 	tap_ok(ret == -EBUSY || ret == -EWOULDBLOCK,
 	       "rmmod npu with a file open is refused (%d)", ret);
 
-	/* Slow jobs, so some are in the hardware queue and some queued. */
+	/*
+	 * The first job held in the device, so it and the next three are in
+	 * the hardware queue and the others in the scheduler's at the unbind.
+	 */
 	if (!drv_sim_debugfs(sim, sizeof(sim)) &&
 	    !drv_bo_create(fd, 4096, 0, &cmd, NULL) &&
 	    !drv_bo_create(fd, 4096, 0, &stats, NULL) &&
@@ -67,15 +74,19 @@ int main(void)
 	    !drmSyncobjCreate(fd, 0, &out)) {
 		unsigned int words = drv_nop_stream(cs, 1);
 
-		drv_debugfs_write(sim, "delay_ms", 200);
+		good = !drv_debugfs_write(sim, "hold_next_job", 1);
 		st[0].status = 1;
 		sync_fd = -1;
-		for (i = 0, good = 1; i < 20; i++)
+		for (i = 0; i < 20; i++)
 			good &= !drv_submit_one(fd, cmd, 0, words * 4, NULL, 0,
 						NULL, 0, i == 19 ? out : 0,
 						i ? 0 : stats, 0, 1);
 		tap_ok(good && !drmSyncobjExportSyncFile(fd, out, &sync_fd),
-		       "20 slow jobs queued, last fence exported as sync_file");
+		       "20 jobs queued, last fence exported as sync_file");
+		/* Bounded by the test's timeout. */
+		while (good && drv_debugfs_read(sim, "job_held") != 1)
+			usleep(10000);
+		tap_ok(good, "the first job is held in the device");
 	} else {
 		tap_fail("setup", "20 slow jobs queued");
 	}
@@ -96,7 +107,7 @@ int main(void)
 		tap_ok(st[0].status == -ENODEV,
 		       "the first job ended with ENODEV in its stats (%d)",
 		       st[0].status);
-		drv_debugfs_write(sim, "delay_ms", 0);
+		drv_debugfs_write(sim, "hold_next_job", 0);
 	}
 	tap_expect_errno(drv_bo_create(fd, 4096, 0, &h2, NULL), 0, ENODEV,
 			 "BO create is ENODEV");
