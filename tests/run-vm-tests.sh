@@ -6,6 +6,8 @@
 #   TEST       suite/name (e.g. drv/test_bo); default: every test
 #   --suite S  only suite S (drv, job, model)
 #   --dir DIR  also run every program and *.sh in DIR (harness self-test)
+#   --test-timeout S  per-test timeout (default $VM_TEST_TIMEOUT, or 300);
+#              a test's own timeout= is raised to it
 #
 # On the host (what `make check-vm` runs) it boots the VM with tests/vm/run
 # once for all tests, plus once more for each test that asks for its own boot,
@@ -17,7 +19,7 @@
 #       reload npu_sim/npu (with these parameters) before the test
 #   vm-test: boot [tests/vm/run options, e.g. --no-load --no-firmware]
 #       run in a VM boot of its own
-#   vm-test: timeout=SECONDS   (default 300)
+#   vm-test: timeout=SECONDS   (default 300, or --test-timeout)
 #   vm-test: env=NAME=VALUE    set in the test's environment (repeatable)
 #   vm-test: boot ram ...
 #       the test runs from RAM (its program and shared libraries copied to
@@ -25,8 +27,11 @@
 #       that suspend the system, which leaves virtio-9p dead
 # After every test the modules are restored to their default state (loaded
 # with the run's parameters) if the test changed them.
+# Environment: VM_TEST_TIMEOUT (as --test-timeout); VM_TIMEOUT, the bound
+# of the shared boot (default 600 s + 30 s a test, at most 1500 s unless
+# VM_TIMEOUT is given); VM_BOOT_TIMEOUT and the rest of tests/vm/run's.
 # The whole script is one block, read before it runs: editing it while it
-# runs (several people share this tree) cannot derail a running copy.
+# runs cannot derail a running copy.
 {
 if [ "${NPU_VM:-0}" = 1 ] && [ -n "${NPU_TOP:-}" ] && [ "${0#/run/}" = "$0" ]; then
 	# In the guest, run from RAM: a shell reads its script as it goes.
@@ -36,14 +41,15 @@ fi
 if [ "${0#/run/}" != "$0" ]; then cd "$NPU_TOP" || exit 2; else cd "$(dirname "$0")/.." || exit 2; fi
 top=$(pwd)
 SUITES="drv job model"
-DEFAULT_TIMEOUT=${VM_TEST_TIMEOUT:-300}
-KPATTERN='WARNING:|BUG:|Oops|KASAN|UBSAN|refcount_t:|possible circular locking|inconsistent lock state|possible recursive locking|blocked for more than|Call Trace:|general protection fault|Kernel panic|kernel BUG|self-detected stall|detected stalls|Unable to handle|list_add corruption|list_del corruption'
+. "$top/tests/vm/kernel-log-findings.sh"
+test_timeout=${VM_TEST_TIMEOUT:-}
 
 only_suites= dirs= names=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--suite) only_suites="$only_suites $2"; shift ;;
 	--dir) dirs="$dirs $2"; shift ;;
+	--test-timeout) test_timeout=$2; shift ;;
 	-h|--help) sed -n '2,/^# The whole script/p' "$0" | sed '$d;s/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run-vm-tests: unknown option $1" >&2; exit 2 ;;
 	*) names="$names $1" ;;
@@ -51,6 +57,22 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ -n "$only_suites" ] && SUITES=$only_suites
+case $test_timeout in
+''|*[!0-9]*) [ -z "$test_timeout" ] ||
+	{ echo "run-vm-tests: bad test timeout '$test_timeout'" >&2; exit 2; } ;;
+esac
+
+# A test's timeout: its timeout= tag, raised to --test-timeout; else
+# --test-timeout, else 300 s.
+timeout_of() {	# tags
+	t=$(echo " $1 " | sed -n 's/.*[[:space:]]timeout=\([0-9]*\)[[:space:]].*/\1/p')
+	if [ -z "$t" ]; then
+		t=${test_timeout:-300}
+	elif [ -n "$test_timeout" ] && [ "$test_timeout" -gt "$t" ]; then
+		t=$test_timeout
+	fi
+	echo "$t"
+}
 
 # Prints "id path kind" per test: kind is prog or sh.
 discover() {
@@ -132,10 +154,14 @@ EOF
 	# own timeout, a hung kernel panics (hung task, soft lockup), a frozen
 	# guest is caught by vm/run's heartbeat check; this bound is the last
 	# resort and keeps make check under 30 minutes.
-	vm_timeout=${VM_TIMEOUT:-$((600 + nshared * 30))}
-	[ "$vm_timeout" -gt 1500 ] && vm_timeout=1500
+	vm_timeout=${VM_TIMEOUT:-}
+	if [ -z "$vm_timeout" ]; then
+		vm_timeout=$((600 + nshared * 30))
+		[ "$vm_timeout" -gt 1500 ] && vm_timeout=1500
+	fi
 	dirargs=
 	for d in $dirs; do dirargs="$dirargs --dir $d"; done
+	[ -n "$test_timeout" ] && dirargs="$dirargs --test-timeout $test_timeout"
 	loadarg=
 	if [ ! -f kernel/npu.ko ] || [ ! -f kernel/npu_sim.ko ]; then
 		echo "# kernel/npu.ko or kernel/npu_sim.ko not built: booting without them"
@@ -147,11 +173,12 @@ EOF
 	for id in $boots; do
 		path=$(echo "$list" | awk -v id="$id" '$1 == id { print $2 }')
 		tg=$(tags "$id" "$path")
-		to=$(echo " $tg " | sed -n 's/.*[[:space:]]timeout=\([0-9]*\)[[:space:]].*/\1/p')
+		to=$(timeout_of "$tg")
 		opts=$(echo "$tg" | sed 's/\b\(boot\|reload\|ram\)\b//g; s/\btimeout=[0-9]*//; s/\benv=[^ ]*//g')
 		echo "# own VM boot for $id:$opts"
+		# The test's time, a boot and a minute for the rest.
 		# shellcheck disable=SC2086
-		boot --timeout $((${to:-$DEFAULT_TIMEOUT} + 300)) $loadarg $opts -- \
+		boot --timeout $((to + ${VM_BOOT_TIMEOUT:-240} + 60)) $loadarg $opts -- \
 			tests/run-vm-tests.sh $dirargs vm/env "$id"
 	done
 	echo "# total over $((1 + $(echo $boots | wc -w))) VM boot(s): $skipped skipped"
@@ -217,8 +244,7 @@ for t in $run_tests; do
 	id=${t%%:*}; rest=${t#*:}; path=${rest%:*}; kind=${rest##*:}
 	suite=${id%%/*}; name=${id#*/}
 	tg=" $(tags "$id" "$path") "
-	to=$(echo " $tg " | sed -n 's/.*[[:space:]]timeout=\([0-9]*\)[[:space:]].*/\1/p')
-	to=${to:-$DEFAULT_TIMEOUT}
+	to=$(timeout_of "$tg")
 	echo "# selftests: $suite: $name"
 	reloaded=0 note=
 	case $tg in
@@ -280,7 +306,7 @@ for t in $run_tests; do
 	elif [ $reloaded = 1 ]; then msg=$(modules_default force); else msg=$(modules_default); fi ||
 		note="${note:+$note, }could not restore the modules afterwards"
 	[ -n "$msg" ] && echo "$msg" | sed 's/^/# restore: /'
-	kfind=$(dmesg | tail -n +$((before + 1)) | grep -E "$KPATTERN")
+	kfind=$(dmesg | tail -n +$((before + 1)) | grep -E "$KLOG_FINDINGS")
 
 	p=$(grep -cE '^ok [0-9]+' "$log")
 	s=$(grep -cE '^ok [0-9]+.*# *SKIP' "$log")
