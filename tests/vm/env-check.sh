@@ -3,7 +3,7 @@
 # by tests/run-vm-tests.sh): device nodes, libudev enumeration from sysfs
 # alone (the guest has no udevd), debugfs, paths, the loaded driver.
 # The whole script is one block, read before it runs: editing it while it
-# runs (several people share this tree) cannot derail a running copy.
+# runs cannot derail a running copy.
 {
 n=0 passed=0 failed=0 skipped=0
 ok() {	# condition-status description

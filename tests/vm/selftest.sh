@@ -6,7 +6,7 @@
 # Needs build/vm/selftest/vm_selftest.ko (the Makefile builds it).
 set -u
 # The whole script is one block, read before it runs: editing it while it
-# runs (several people share this tree) cannot derail a running copy.
+# runs cannot derail a running copy.
 {
 cd "$(dirname "$0")/../.." || exit 2
 ko=build/vm/selftest/vm_selftest.ko
