@@ -53,6 +53,14 @@ check "a warning fails the run even when CMD fails" 5 'WARNING: CPU' -- \
 	--no-load -- sh -c "insmod $ko action=warn; exit 5"
 check "--allow-kernel-warnings reports but passes" 0 'ignored' -- \
 	--no-load --allow-kernel-warnings -- insmod $ko action=warn
+# The log scan matches reports, not words: DEBUG_OBJECTS_RCU_HEAD's boot
+# line says "use-after-free" too; slub_debug's reports have no "BUG:".
+check "a harmless line naming use-after-free passes" 0 '' -- --no-load -- \
+	sh -c 'echo "rcu: RCU callback double-/use-after-free debug is enabled." > /dev/kmsg'
+check "a slub_debug report fails the run" 1 'KERNEL LOG PROBLEM' -- --no-load -- \
+	sh -c 'echo "BUG kmalloc-64 (Not tainted): Object already free" > /dev/kmsg'
+VM_APPEND="vmselftest.a=1 vmselftest.b=2" check "VM_APPEND reaches the kernel command line" \
+	0 '' -- --no-load -- sh -c 'grep -q "vmselftest.a=1 vmselftest.b=2" /proc/cmdline'
 check "kernel panic fails the run" 125 'Kernel panic' -- \
 	--no-load -- sh -c 'echo c > /proc/sysrq-trigger'
 check "a hanging guest is killed" 124 'TIMEOUT' -- \
@@ -106,7 +114,8 @@ fi
 
 # The host side of the runner: a test asking for its own boot gets it (with
 # its tests/vm/run options), a test asking for a reload with parameters gets
-# the modules reloaded with them, and the next test the defaults again.
+# the modules reloaded with them, and the next test the defaults again;
+# VM_TEST_TIMEOUT reaches the guest and raises a test's shorter timeout=.
 suite=build/vm/selftest/hostsuite
 rm -rf $suite && mkdir -p $suite
 cat > $suite/a_boot.sh <<'EOF'
@@ -125,15 +134,20 @@ EOF
 else
 	echo "# kernel/npu.ko not built: the reload case is not checked"
 fi
-tests/run-vm-tests.sh --suite none --dir $suite > "$out" 2>&1
+cat > $suite/d_slow.sh <<'EOF'
+# vm-test: timeout=1
+sleep 3
+EOF
+VM_TEST_TIMEOUT=60 tests/run-vm-tests.sh --suite none --dir $suite > "$out" 2>&1
 rc=$?
 if [ $rc = 0 ] && grep -qE '^[0-9]+ passed, 0 failed$' "$out" &&
    grep -q '^# own VM boot for hostsuite/a_boot' "$out" &&
    grep -q '^ok [0-9]* selftests: hostsuite: a_boot' "$out" &&
+   grep -q '^ok [0-9]* selftests: hostsuite: d_slow' "$out" &&
    { [ ! -f $suite/b_reload.sh ] ||
      { grep -q '^ok [0-9]* selftests: hostsuite: b_reload' "$out" &&
        grep -q '^ok [0-9]* selftests: hostsuite: c_default' "$out"; }; }; then
-	echo "ok $n - run-vm-tests.sh: own boot and module reload with parameters"
+	echo "ok $n - run-vm-tests.sh: own boot, module reload with parameters, VM_TEST_TIMEOUT"
 else
 	echo "not ok $n - run-vm-tests.sh: own boot / reload # status $rc"
 	sed 's/^/# /' "$out" | tail -n 40
