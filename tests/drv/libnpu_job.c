@@ -3,6 +3,11 @@
  * libnpu job API against the driver (run in the VM): NOP and COPY jobs,
  * wait, stats, sync_file export and in-fences, batches, pipelining, bad
  * streams and writes to read-only buffers.
+ *
+ * A job held in the simulator must not be taken for a hang while the test
+ * holds it; the hung-job case waits for the timeout.
+ *
+ * vm-test: reload --npu-param job_timeout_ms=10000
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -275,16 +280,17 @@ static void test_timeouts(struct npu_device *dev, struct npu_bo *cmd)
 	struct npu_job *job = nop_job(dev, cmd, 0);
 	int ret;
 
-	if (!job || !inject("delay_ms", "800")) {
+	/* The job is held in the device until both waits have expired. */
+	if (!job || !inject("hold_next_job", "1")) {
 		tap_skip("no fault injection (debugfs)", "wait timeouts");
 		npu_job_destroy(job);
 		return;
 	}
-	tap_expect_success(npu_job_submit(job), 0, "submit a delayed job");
+	tap_expect_success(npu_job_submit(job), 0, "submit a job the device holds");
 	tap_expect_errno(npu_job_wait(job, 0), 0, ETIME, "poll of a running job: -ETIME");
 	tap_expect_errno(npu_job_wait(job, 100000000), 0, ETIME, "100 ms wait expires: -ETIME");
-	tap_expect_success(npu_job_wait(job, 30 * SEC_NS), 0, "then the job completes");
-	inject("delay_ms", "0");
+	inject("hold_next_job", "0");
+	tap_expect_success(npu_job_wait(job, 30 * SEC_NS), 0, "released, the job completes");
 
 	npu_device_query_counters(dev, &before);
 	if (!inject("hang_next_job", "1")) {

@@ -688,25 +688,40 @@ static void test_debugfs(struct ctx *c)
 	       "debugfs counters");
 }
 
+static int powered_down(const char *queue)
+{
+	char buf[64] = "";
+	FILE *f = fopen(queue, "r");
+	int down = 0;
+
+	while (f && !down && fgets(buf, sizeof(buf), f))
+		down = !strncmp(buf, "powered down", 12);
+	if (f)
+		fclose(f);
+	return down;
+}
+
+/*
+ * The device powers down after npu's autosuspend_ms of idleness: wait for
+ * it, however late the autosuspend work runs on a loaded machine (the
+ * bound only ends a failing test).
+ */
 static void test_runtime_pm(void)
 {
-	char dir[512], path[600], buf[64] = "";
-	FILE *f;
+	char dir[512], path[600];
+	int ms = 0;
 
-	usleep(500000);
 	if (drv_accel_debugfs(dir, sizeof(dir))) {
 		tap_skip("no debugfs", "device powered down when idle");
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/queue", dir);
-	f = fopen(path, "r");
-	while (f && fgets(buf, sizeof(buf), f))
-		if (!strncmp(buf, "powered down", 12))
-			break;
-	if (f)
-		fclose(f);
-	tap_ok(!strncmp(buf, "powered down", 12),
-	       "device is powered down after 500 ms idle");
+	while (!powered_down(path) && ms < 60000) {
+		usleep(20000);
+		ms += 20;
+	}
+	tap_ok(powered_down(path), "device is powered down when idle (%d ms)",
+	       ms);
 }
 
 static void test_after_power_down(struct ctx *c)
