@@ -129,16 +129,29 @@ void fw_shape5(const struct npu_tensor *t, struct fw_shape5 *s)
 
 /* ---- CRC-32 (IEEE 802.3, reflected, as zlib) ---- */
 
+/*
+ * Slice-by-4: four bytes per step through four 256-entry tables (4 KiB),
+ * about 3 instructions a byte instead of 71 for the bitwise loop.  The
+ * word is assembled from bytes, so the order does not depend on the
+ * device's endianness or on the buffer's alignment.  Host code uses zlib's
+ * crc32(), which libnpu's tests prove equal to this one.
+ */
+#include "fw_crc32_table.h"
+
 uint32_t npu_fw_crc32(uint32_t crc, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
-	int k;
 
 	crc = ~crc;
-	while (len--) {
-		crc ^= *p++;
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+	for (; len >= 4; len -= 4, p += 4) {
+		crc ^= (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+		       (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+		crc = fw_crc32_table[3][crc & 0xff] ^
+		      fw_crc32_table[2][(crc >> 8) & 0xff] ^
+		      fw_crc32_table[1][(crc >> 16) & 0xff] ^
+		      fw_crc32_table[0][crc >> 24];
 	}
+	while (len--)
+		crc = (crc >> 8) ^ fw_crc32_table[0][(crc ^ *p++) & 0xff];
 	return ~crc;
 }

@@ -22,5 +22,10 @@ override CFLAGS := $(CSTD) $(WARN) $(OPT) -fPIC $(CFLAGS)
 DRM_CFLAGS := $(shell pkg-config --cflags libdrm 2>/dev/null)
 DRM_LIBS := $(shell pkg-config --libs libdrm 2>/dev/null)
 UDEV_LIBS := $(shell pkg-config --libs libudev 2>/dev/null)
+# libnpu: ISA-L (the .npu CRC-32) and xxHash (the model cache key); zlib
+# for the test proving the CRCs equal.
+ISAL_LIBS := $(shell pkg-config --libs libisal 2>/dev/null || echo -lisal)
+XXHASH_LIBS := $(shell pkg-config --libs libxxhash 2>/dev/null || echo -lxxhash)
+ZLIB_LIBS := $(shell pkg-config --libs zlib 2>/dev/null || echo -lz)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)

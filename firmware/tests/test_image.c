@@ -4,6 +4,7 @@
 
 #include "fw_test.h"
 #include "fw_vmem.h"
+#include "fw_crc32_table.h"
 
 static uint8_t *image(size_t *size)
 {
@@ -32,6 +33,53 @@ START_TEST(crc32_known_value)
 	/* The standard check value of CRC-32/IEEE: "123456789" -> cbf43926 */
 	ck_assert_uint_eq(npu_fw_crc32(0, "123456789", 9), 0xcbf43926u);
 	ck_assert_uint_eq(npu_fw_crc32(0, "", 0), 0);
+}
+END_TEST
+
+/* The definition the tables are derived from: one bit at a time. */
+static uint32_t crc32_bitwise(uint32_t crc, const uint8_t *p, size_t len)
+{
+	crc = ~crc;
+	while (len--) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+	}
+	return ~crc;
+}
+
+START_TEST(crc32_tables)
+{
+	for (uint32_t b = 0; b < 256; b++) {
+		uint8_t msg[4] = { (uint8_t)b, 0, 0, 0 };
+
+		/* Entry [k][b]: the raw register after b and k zero bytes. */
+		for (int k = 0; k < 4; k++)
+			ck_assert_uint_eq(fw_crc32_table[k][b],
+					  ~crc32_bitwise(0xffffffffu, msg, (size_t)k + 1));
+	}
+}
+END_TEST
+
+/* Every length and alignment around the 4-byte step, and chaining. */
+START_TEST(crc32_slices)
+{
+	uint8_t buf[300];
+	uint32_t seed = 12345;
+
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf[i] = (uint8_t)(seed >> 16);
+	}
+	for (size_t off = 0; off < 4; off++)
+		for (size_t len = 0; len + off <= sizeof(buf); len++) {
+			uint32_t want = crc32_bitwise(0, buf + off, len);
+			size_t cut = len / 3;
+
+			ck_assert_uint_eq(npu_fw_crc32(0, buf + off, len), want);
+			ck_assert_uint_eq(npu_fw_crc32(npu_fw_crc32(0, buf + off, cut),
+						       buf + off + cut, len - cut), want);
+		}
 }
 END_TEST
 
@@ -140,6 +188,8 @@ Suite *suite_image(void)
 	TCase *tc = tcase_create("image");
 
 	tcase_add_test(tc, crc32_known_value);
+	tcase_add_test(tc, crc32_tables);
+	tcase_add_test(tc, crc32_slices);
 	tcase_add_test(tc, good_image);
 	tcase_add_test(tc, bad_images);
 	tcase_add_test(tc, fuzz_images);

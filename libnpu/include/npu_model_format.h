@@ -62,7 +62,7 @@ struct npu_mf_header {
 	uint64_t section_table_offset;
 	uint32_t num_sections;
 	uint32_t flags;			/* zero */
-	uint64_t source_hash;		/* FNV-1a 64 of the source .tflite */
+	uint64_t source_hash;		/* XXH3-64 of the source .tflite */
 	uint64_t reserved;		/* zero */
 };
 
@@ -197,7 +197,7 @@ struct npu_segment {
  * @activation_bytes: sum of all activation tensor sizes (no reuse).
  * @peak_live_bytes: largest sum of simultaneously live activations (a
  *   lower bound for any arena).
- * @source_hash: FNV-1a 64 of the source .tflite (0 if unknown).
+ * @source_hash: XXH3-64 of the source .tflite (0 if unknown).
  */
 struct npu_compiled_model {
 	struct npu_graph *graph;
@@ -292,7 +292,7 @@ int npu_model_save_file(const struct npu_compiled_model *m, const char *path,
 
 void npu_compiled_model_free(struct npu_compiled_model *m);
 
-/* FNV-1a 64-bit hash (the source_hash of a .tflite, a cache key). */
+/* XXH3 64-bit hash, seed 0 (the source_hash of a .tflite, a cache key). */
 uint64_t npu_model_hash(const void *buf, size_t len);
 
 #ifdef __cplusplus

@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <isa-l/crc.h>
+#include <zlib.h>
+
 #include "npu_cmdstream.h"
 #include "npu_cpu.h"
 #include "npu_fw.h"
@@ -637,6 +640,41 @@ static void expect_load_error(const void *buf, size_t len, int code, const char 
 	ck_assert_msg(strstr(err, needle), "message \"%s\" lacks \"%s\"", err, needle);
 }
 
+/*
+ * The loader checks files with ISA-L's crc32_gzip_refl(); the device side
+ * has its own (firmware/fw_util.c); zlib's crc32() is the common reference.
+ * All three must agree for every length, alignment and chaining, and on a
+ * whole .npu.
+ */
+START_TEST(test_crc_zlib_equals_firmware)
+{
+	size_t len;
+	uint8_t *npu = compiled_bytes("tflm/person_detect.tflite", &len);
+	uint8_t buf[1100];
+	uint32_t seed = 7;
+
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		seed = seed * 1664525u + 1013904223u;
+		buf[i] = (uint8_t)(seed >> 24);
+	}
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; n + off <= sizeof(buf); n += n < 64 ? 1 : 37) {
+			uint32_t z = (uint32_t)crc32(0, buf + off, (uInt)n);
+			size_t cut = n / 2;
+
+			ck_assert_uint_eq(npu_fw_crc32(0, buf + off, n), z);
+			ck_assert_uint_eq(crc32_gzip_refl(0, buf + off, n), z);
+			ck_assert_uint_eq(crc32_gzip_refl(crc32_gzip_refl(0, buf + off, cut),
+							  buf + off + cut, n - cut), z);
+			ck_assert_uint_eq(npu_fw_crc32((uint32_t)crc32(0, buf + off, (uInt)cut),
+						       buf + off + cut, n - cut), z);
+		}
+	ck_assert_uint_eq(npu_fw_crc32(0, npu, len), (uint32_t)crc32(0, npu, (uInt)len));
+	ck_assert_uint_eq(crc32_gzip_refl(0, npu, len), (uint32_t)crc32(0, npu, (uInt)len));
+	free(npu);
+}
+END_TEST
+
 START_TEST(test_damaged_header)
 {
 	size_t len;
@@ -855,6 +893,7 @@ static Suite *compile_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("damaged");
+	tcase_add_test(tc, test_crc_zlib_equals_firmware);
 	tcase_add_test(tc, test_damaged_header);
 	tcase_add_test(tc, test_damaged_sections);
 	tcase_add_test(tc, test_damaged_records);
