@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -851,11 +852,32 @@ int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 int npu_model_load_file(const char *path, struct npu_compiled_model **out, char *err,
 			size_t errlen)
 {
+	struct stat st;
 	void *buf;
 	size_t len;
-	int ret;
+	int fd, ret;
 
 	*out = NULL;
+	/*
+	 * Map the file rather than read it: the loader copies out what it
+	 * keeps, so the file's bytes are touched once (by the CRC).  Files
+	 * are replaced by rename (the cache does), never rewritten in place,
+	 * so a mapped file does not shrink under us.  Anything unusual takes
+	 * the read path and its messages.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= NPU_MF_MAX_SIZE) {
+		buf = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (buf != MAP_FAILED) {
+			close(fd);
+			ret = npu_model_load(buf, (size_t)st.st_size, out, err, errlen);
+			munmap(buf, (size_t)st.st_size);
+			return ret;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
 	ret = npu_read_file(path, NPU_MF_MAX_SIZE, "4 GiB", &buf, &len, err, errlen);
 	if (ret)
 		return ret == -E2BIG ? -EINVAL : ret;

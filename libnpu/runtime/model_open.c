@@ -182,9 +182,13 @@ static void report(const struct npu_model_options *opts, const char *prefix,
 		 *msg ? msg : npu_strerror(ret));
 }
 
+/*
+ * @owned: NULL, or @data itself as a malloc'ed buffer the model takes over
+ * (freed here on failure), so a file's bytes are not copied once more.
+ */
 static int open_memory(struct npu_device *dev, const void *data, size_t size,
-		       const struct npu_model_options *opts, const char *prefix,
-		       struct npu_model **out)
+		       void *owned, const struct npu_model_options *opts,
+		       const char *prefix, struct npu_model **out)
 {
 	struct npu_model *model;
 	int ret;
@@ -198,21 +202,25 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 	if (!is_tflite(data, size) && !is_compiled(data, size)) {
 		report(opts, prefix, "neither a .tflite nor a compiled .npu model",
 		       -NPU_ERR_MODEL_FORMAT);
+		free(owned);
 		return -NPU_ERR_MODEL_FORMAT;
 	}
 	model = calloc(1, sizeof(*model));
-	if (!model)
+	if (!model) {
+		free(owned);
 		return -ENOMEM;
+	}
 	model->dev = dev;
 	model->event_fd = -1;
 	model->in_fence = -1;
 	model->flags = opts ? opts->flags : 0;
 	model->source_is_tflite = is_tflite(data, size);
-	model->source = malloc(size);
+	model->source = owned ? owned : malloc(size);
 	ret = -ENOMEM;
 	if (!model->source)
 		goto err;
-	memcpy(model->source, data, size);
+	if (!owned)
+		memcpy(model->source, data, size);
 	model->source_size = size;
 	if (opts && opts->cpu_op_count) {
 		model->forced_cpu = malloc(opts->cpu_op_count * sizeof(uint32_t));
@@ -271,7 +279,7 @@ int npu_model_open_memory(struct npu_device *dev, const void *data,
 			  size_t size, const struct npu_model_options *opts,
 			  struct npu_model **out)
 {
-	return open_memory(dev, data, size, opts, "", out);
+	return open_memory(dev, data, size, NULL, opts, "", out);
 }
 
 int npu_model_open(struct npu_device *dev, const char *path,
@@ -293,9 +301,7 @@ int npu_model_open(struct npu_device *dev, const char *path,
 		report(opts, prefix, "", ret);
 		return ret;
 	}
-	ret = open_memory(dev, data, size, opts, prefix, out);
-	free(data);
-	return ret;
+	return open_memory(dev, data, size, data, opts, prefix, out);
 }
 
 void npu_model_close(struct npu_model *model)
