@@ -4,17 +4,21 @@
  * npu_cpu_prepare_op(), then call the firmware's own kernels (libnpufw) on
  * the tensors' memory, so the CPU computes the very bytes the NPU does.
  * Float versions of these ops (int8 models with float fallback) run the
- * float kernels of float_ops.c instead.
+ * float kernels of float_ops.c instead.  Where an optimized kernel covers
+ * the case (cpu_opt.h), it runs instead of the firmware's, with the same
+ * bytes.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "cpu_internal.h"
+#include "cpu_opt.h"
 
 struct npu_op_state {
 	struct npu_cpu_prepared *prep;	/* firmware path */
 	void *float_state;		/* float path */
 	const struct cpu_kernel *float_kernel;
+	enum cpu_isa isa;		/* optimized kernels' variant */
 };
 
 static int npu_op_prepare(const struct cpu_prep *p, void **state)
@@ -28,6 +32,7 @@ static int npu_op_prepare(const struct cpu_prep *p, void **state)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	s->isa = cpu_isa_best();
 	if (fk && in && in->type == NPU_TYPE_FLOAT32) {
 		ret = fk->prepare(p, &s->float_state);
 		if (!ret)
@@ -77,7 +82,7 @@ static void npu_op_release(void *state)
 
 static int run_cmd(const struct npu_cpu_prepared *pr,
 		   const struct npu_cpu_cmd *c,
-		   const struct npu_cpu_kernel_args *a)
+		   const struct npu_cpu_kernel_args *a, enum cpu_isa isa)
 {
 	const union npu_cpu_params *pa = &c->params;
 	void *const *in = a->inputs;
@@ -99,9 +104,12 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 		if (c->opcode == NPU_OP_CONV_2D && s16)
 			npu_op_conv2d_s16(&pa->conv, src, filter, bias,
 					  pr->mult, pr->shift, out);
-		else if (c->opcode == NPU_OP_CONV_2D)
-			npu_op_conv2d_s8(&pa->conv, src, filter, bias,
-					 pr->mult, pr->shift, out);
+		else if (c->opcode == NPU_OP_CONV_2D) {
+			if (!cpu_opt_conv2d_s8(&pa->conv, src, filter, bias,
+					       pr->mult, pr->shift, out, isa))
+				npu_op_conv2d_s8(&pa->conv, src, filter, bias,
+						 pr->mult, pr->shift, out);
+		}
 		else if (!tc && s16)
 			npu_op_depthwise_s16(&pa->conv, src, filter, bias,
 					     pr->mult, pr->shift, out);
@@ -123,7 +131,8 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 		if (pa->fc.input.dtype == NPU_DTYPE_INT16)
 			npu_op_fc_s16(&pa->fc, src, in[1], bias, pr->mult,
 				      pr->shift, out);
-		else
+		else if (!cpu_opt_fc_s8(&pa->fc, src, in[1], bias, pr->mult,
+					pr->shift, out, isa))
 			npu_op_fc_s8(&pa->fc, src, in[1], bias, pr->mult,
 				     pr->shift, out);
 		return 0;
@@ -208,7 +217,7 @@ static int npu_op_invoke(const struct npu_cpu_kernel_args *a, void *state)
 	if (s->float_kernel)
 		return s->float_kernel->invoke(a, s->float_state);
 	for (uint32_t i = 0; i < s->prep->num_cmds; i++) {
-		int ret = run_cmd(s->prep, &s->prep->cmds[i], a);
+		int ret = run_cmd(s->prep, &s->prep->cmds[i], a, s->isa);
 
 		if (ret)
 			return ret;

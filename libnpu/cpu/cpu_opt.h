@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Optimized CPU kernels (libnpu/cpu/opt_*.c), the way TFLite keeps
+ * optimized_ops beside reference_ops: the firmware's kernels (firmware/
+ * fw_ops_*.c) define the results, these compute the same bytes faster
+ * and are proven equal to them by libnpu/tests/test_cpu_opt.c (random
+ * shapes and parameters) and by the model tests.  Not installed.
+ */
+#ifndef NPU_CPU_OPT_H
+#define NPU_CPU_OPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "npu_cmdstream.h"
+
+/* Instruction sets with a kernel variant, picked at run time. */
+enum cpu_isa {
+	CPU_ISA_C,	/* portable C, every machine */
+	CPU_ISA_AVX2,	/* x86-64 with AVX2 */
+	CPU_ISA_NEON,	/* arm64 Advanced SIMD (no dot product: Cortex-A53) */
+	CPU_ISA_COUNT
+};
+
+/* The best variant this CPU runs, and whether @isa runs here at all. */
+enum cpu_isa cpu_isa_best(void);
+bool cpu_isa_usable(enum cpu_isa isa);
+
+/* c[i * ldc + j] = sum_k a[i * lda + k] * b[j * ldb + k], int32 wrapping. */
+typedef void (*cpu_gemm_s8_fn)(const int8_t *a, size_t lda, uint32_t m,
+			       const int8_t *b, size_t ldb, uint32_t n,
+			       uint32_t k, int32_t *c, size_t ldc);
+cpu_gemm_s8_fn cpu_gemm_s8_select(enum cpu_isa isa);
+
+/*
+ * The firmware's npu_op_conv2d_s8() / npu_op_fc_s8(), byte for byte, with
+ * the @isa variant.  False when the case is not covered here (grouped
+ * convolution, a zero point outside int8, out of memory): the caller then
+ * runs the firmware kernel.
+ */
+bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
+		       const int8_t *filter, const int32_t *bias,
+		       const int32_t *mult, const int32_t *shift, int8_t *out,
+		       enum cpu_isa isa);
+bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
+		   const int8_t *filter, const int32_t *bias,
+		   const int32_t *mult, const int32_t *shift, int8_t *out,
+		   enum cpu_isa isa);
+
+#endif /* NPU_CPU_OPT_H */

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Optimized int8 CONV_2D and FULLY_CONNECTED (see cpu_opt.h): blocked
+ * int8 GEMM with the firmware's exact requantization.
+ *
+ * The firmware accumulates sum(f * (x + in_off)) over the taps inside the
+ * image, in wrapping int32.  Here every tap is in an im2col row, the ones
+ * outside the image holding the input zero point (x + in_off = 0, so they
+ * add nothing), and the sum is split as sum(f * x) + in_off * sum(f): the
+ * first term is a plain int8 GEMM, the second a per-channel constant.
+ * Modulo 2^32 both are the same number, for every input.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu_internal.h"
+#include "cpu_opt.h"
+
+/* Pixels per GEMM tile; the im2col tile stays under COL_BYTES. */
+#define TILE_PIXELS	64u
+#define COL_BYTES	(256u * 1024u)
+
+/* The firmware's rq_s8() (fw_ops_conv.c) on a wrapped accumulator. */
+static inline int8_t requant_s8(const struct npu_requant *rq, const int32_t *mult,
+				const int32_t *shift, uint32_t c, uint32_t acc,
+				const int32_t *bias, int32_t out_zp, int32_t act_min,
+				int32_t act_max)
+{
+	int32_t v;
+
+	if (bias)
+		acc += (uint32_t)bias[c];
+	v = cpu_mbqm((int32_t)acc, rq->count ? mult[c] : rq->multiplier,
+		     rq->count ? shift[c] : rq->shift);
+	v = (int32_t)((uint32_t)v + (uint32_t)out_zp);
+	return (int8_t)(v < act_min ? act_min : v > act_max ? act_max : v);
+}
+
+static bool fits_s8(int32_t v)
+{
+	return v >= -128 && v <= 127;
+}
+
+/* Row sums of an n x k int8 matrix, wrapping. */
+static void row_sums(const int8_t *m, uint32_t n, uint32_t k, uint32_t *sums)
+{
+	for (uint32_t j = 0; j < n; j++) {
+		uint32_t s = 0;
+
+		for (uint32_t i = 0; i < k; i++)
+			s += (uint32_t)(int32_t)m[(size_t)j * k + i];
+		sums[j] = s;
+	}
+}
+
+struct conv_shape {
+	uint32_t n, ih, iw, ic, oh, ow, oc, kh, kw;
+};
+
+/* im2col row of output pixel @pix (flattened n, oy, ox) into @col. */
+static void im2col_pixel(const struct npu_conv_params *p, const struct conv_shape *s,
+			 const int8_t *in, uint32_t pix, int8_t *col)
+{
+	const uint32_t ox = pix % s->ow, oy = pix / s->ow % s->oh, b = pix / s->ow / s->oh;
+	const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top;
+	const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;
+	const int8_t zp = (int8_t)p->input.zero_point;
+
+	for (uint32_t ky = 0; ky < s->kh; ky++) {
+		const int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+		for (uint32_t kx = 0; kx < s->kw; kx++, col += s->ic) {
+			const int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+
+			if (iy < 0 || iy >= (int32_t)s->ih || ix < 0 || ix >= (int32_t)s->iw)
+				memset(col, zp, s->ic);
+			else
+				memcpy(col, in + (((size_t)b * s->ih + (uint32_t)iy) * s->iw +
+						  (uint32_t)ix) * s->ic, s->ic);
+		}
+	}
+}
+
+bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
+		       const int8_t *filter, const int32_t *bias,
+		       const int32_t *mult, const int32_t *shift, int8_t *out,
+		       enum cpu_isa isa)
+{
+	const struct conv_shape s = {
+		.n = p->input.dims[0], .ih = p->input.dims[1], .iw = p->input.dims[2],
+		.ic = p->input.dims[3], .oh = p->output.dims[1], .ow = p->output.dims[2],
+		.oc = p->output.dims[3], .kh = p->filter.dims[1], .kw = p->filter.dims[2],
+	};
+	const cpu_gemm_s8_fn gemm = cpu_gemm_s8_select(isa);
+	const uint32_t in_off = (uint32_t)-p->input.zero_point;
+	const size_t k = (size_t)s.kh * s.kw * s.ic;
+	const size_t pixels = (size_t)s.n * s.oh * s.ow;
+	/* A 1x1 window on stride 1 without padding reads the input as is. */
+	const bool direct = s.kh == 1 && s.kw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+			    !p->pad_top && !p->pad_left && s.oh == s.ih && s.ow == s.iw;
+	size_t tile;
+	uint32_t *fsum;
+	int32_t *acc;
+	int8_t *col = NULL;
+
+	if (p->filter.dims[3] != s.ic || !fits_s8(p->input.zero_point) || !k || !s.oc)
+		return false;
+	tile = direct ? TILE_PIXELS : COL_BYTES / k;
+	tile = tile < 1 ? 1 : tile > TILE_PIXELS ? TILE_PIXELS : tile;
+	fsum = malloc(s.oc * sizeof(*fsum));
+	acc = malloc(tile * s.oc * sizeof(*acc));
+	if (!direct)
+		col = malloc(tile * k);
+	if (!fsum || !acc || (!direct && !col)) {
+		free(fsum);
+		free(acc);
+		free(col);
+		return false;
+	}
+	row_sums(filter, s.oc, (uint32_t)k, fsum);
+	for (size_t p0 = 0; p0 < pixels; p0 += tile) {
+		const uint32_t m = (uint32_t)(pixels - p0 < tile ? pixels - p0 : tile);
+		const int8_t *a = in + p0 * s.ic;
+
+		if (!direct) {
+			for (uint32_t i = 0; i < m; i++)
+				im2col_pixel(p, &s, in, (uint32_t)(p0 + i), col + i * k);
+			a = col;
+		}
+		gemm(a, k, m, filter, k, s.oc, (uint32_t)k, acc, s.oc);
+		for (uint32_t i = 0; i < m; i++) {
+			int8_t *o = out + (p0 + i) * s.oc;
+			const int32_t *r = acc + (size_t)i * s.oc;
+
+			for (uint32_t c = 0; c < s.oc; c++)
+				o[c] = requant_s8(&p->rq, mult, shift, c,
+						  (uint32_t)r[c] + in_off * fsum[c], bias,
+						  p->output.zero_point, p->act_min, p->act_max);
+		}
+	}
+	free(fsum);
+	free(acc);
+	free(col);
+	return true;
+}
+
+/*
+ * sum((f + f_off) * (x + in_off)) = sum(f * x) + in_off * sum(f)
+ *                                   + f_off * sum(x) + depth * f_off * in_off
+ */
+bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
+		   const int8_t *filter, const int32_t *bias,
+		   const int32_t *mult, const int32_t *shift, int8_t *out,
+		   enum cpu_isa isa)
+{
+	const uint32_t batches = p->input.dims[0], depth = p->input.dims[1];
+	const uint32_t units = p->output.dims[1];
+	const uint32_t in_off = (uint32_t)-p->input.zero_point;
+	const uint32_t f_off = (uint32_t)-p->filter.zero_point;
+	const cpu_gemm_s8_fn gemm = cpu_gemm_s8_select(isa);
+	uint32_t *fsum, *xsum;
+	int32_t *acc;
+
+	if (!fits_s8(p->input.zero_point) || !fits_s8(p->filter.zero_point) || !units)
+		return false;
+	fsum = malloc(units * sizeof(*fsum));
+	xsum = malloc((batches ? batches : 1) * sizeof(*xsum));
+	acc = malloc(units * sizeof(*acc));
+	if (!fsum || !xsum || !acc) {
+		free(fsum);
+		free(xsum);
+		free(acc);
+		return false;
+	}
+	row_sums(filter, units, depth, fsum);
+	row_sums(in, batches, depth, xsum);
+	for (uint32_t b = 0; b < batches; b++) {
+		const uint32_t base = f_off * xsum[b] + depth * f_off * in_off;
+
+		gemm(in + (size_t)b * depth, depth, 1, filter, depth, units, depth, acc, units);
+		for (uint32_t u = 0; u < units; u++)
+			out[(size_t)b * units + u] =
+				requant_s8(&p->rq, mult, shift, u,
+					   (uint32_t)acc[u] + in_off * fsum[u] + base, bias,
+					   p->output.zero_point, p->act_min, p->act_max);
+	}
+	free(fsum);
+	free(xsum);
+	free(acc);
+	return true;
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The optimized CPU kernels (libnpu/cpu/opt_*.c) against the firmware's,
+ * byte for byte, for every instruction-set variant this machine runs:
+ * random shapes (including every window, stride, dilation and padding
+ * combination in range, k tails around the SIMD widths, tiles), zero
+ * points, per-tensor and per-channel multipliers over the whole shift
+ * range, biases over the whole int32 range and activation clamps.  The
+ * whole models run through the optimized kernels in test_golden and
+ * test_compile, which compare with TFLite's reference outputs.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "npu_fw.h"
+#include "../cpu/cpu_opt.h"
+
+static uint64_t rng_state;
+
+static uint32_t rnd(void)
+{
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(rng_state >> 33);
+}
+
+/* Uniform in [lo, hi]. */
+static int32_t rnd_in(int32_t lo, int32_t hi)
+{
+	return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1));
+}
+
+/* int8 data: uniform, or the extremes (the cases that overflow int16). */
+static void fill_s8(int8_t *p, size_t n)
+{
+	const uint32_t mode = rnd() % 4;
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = mode == 0 ? (rnd() & 1 ? -128 : 127) : (int8_t)rnd();
+}
+
+static void random_rq(struct npu_requant *rq, int32_t *mult, int32_t *shift,
+		      uint32_t channels)
+{
+	rq->count = rnd() & 1 ? channels : 0;
+	for (uint32_t c = 0; c <= channels; c++) {
+		/* Q31 significands as QuantizeMultiplier makes them, and the ends. */
+		const uint32_t pick = rnd() % 8;
+		int32_t m = pick == 0 ? 0x40000000 : pick == 1 ? 0x7fffffff :
+			    0x40000000 + (int32_t)(rnd() & 0x3fffffff);
+		int32_t s = rnd() % 4 == 0 ? (rnd() & 1 ? -31 : 30) : rnd_in(-20, 4);
+
+		if (c < channels) {
+			mult[c] = m;
+			shift[c] = s;
+		} else {
+			rq->multiplier = m;
+			rq->shift = s;
+		}
+	}
+}
+
+static void random_bias(int32_t *bias, uint32_t n)
+{
+	const uint32_t mode = rnd() % 3;
+
+	for (uint32_t c = 0; c < n; c++)
+		bias[c] = mode == 0 ? (int32_t)rnd() : rnd_in(-100000, 100000);
+}
+
+static void random_clamp(int32_t *lo, int32_t *hi)
+{
+	*lo = -128;
+	*hi = 127;
+	if (rnd() & 1) {
+		int32_t a = rnd_in(-128, 127), b = rnd_in(-128, 127);
+
+		*lo = a < b ? a : b;
+		*hi = a < b ? b : a;
+	}
+}
+
+static void set4(struct npu_tensor *t, uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+	const uint32_t dims[4] = { a, b, c, d };
+
+	npu_tensor_set(t, 0, NPU_DTYPE_INT8, 0, 4, dims);
+}
+
+/* Random CONV_2D, checked on every variant; @big for large depths. */
+static void conv_case(unsigned int seed, bool big)
+{
+	struct npu_conv_params p;
+	uint32_t n, ih, iw, ic, oc, kh, kw, oh, ow, pad_bottom, pad_right;
+	int8_t *in, *filter, *want, *got;
+	int32_t *bias, *mult, *shift;
+	bool with_bias;
+	size_t in_n, f_n, out_n;
+
+	rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
+	do {
+		memset(&p, 0, sizeof(p));
+		n = (uint32_t)rnd_in(1, 2);
+		ih = (uint32_t)rnd_in(1, big ? 9 : 12);
+		iw = (uint32_t)rnd_in(1, big ? 9 : 12);
+		ic = (uint32_t)(big ? rnd_in(60, 300) : rnd_in(1, 40));
+		oc = (uint32_t)(big ? rnd_in(1, 70) : rnd_in(1, 40));
+		kh = (uint32_t)rnd_in(1, 5);
+		kw = (uint32_t)rnd_in(1, 5);
+		if (rnd() % 3 == 0)
+			kh = kw = 1;
+		p.stride_h = (uint16_t)rnd_in(1, 3);
+		p.stride_w = (uint16_t)rnd_in(1, 3);
+		p.dilation_h = (uint16_t)rnd_in(1, 2);
+		p.dilation_w = (uint16_t)rnd_in(1, 2);
+		if (rnd() % 3 == 0)
+			p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+		p.pad_top = (uint16_t)rnd_in(0, (int32_t)kh);
+		p.pad_left = (uint16_t)rnd_in(0, (int32_t)kw);
+		pad_bottom = (uint32_t)rnd_in(0, (int32_t)kh);
+		pad_right = (uint32_t)rnd_in(0, (int32_t)kw);
+		if (rnd() % 3 == 0)
+			p.pad_top = p.pad_left = pad_bottom = pad_right = 0;
+	} while (ih + p.pad_top + pad_bottom < (kh - 1) * p.dilation_h + 1 ||
+		 iw + p.pad_left + pad_right < (kw - 1) * p.dilation_w + 1);
+	oh = (ih + p.pad_top + pad_bottom - (kh - 1) * p.dilation_h - 1) / p.stride_h + 1;
+	ow = (iw + p.pad_left + pad_right - (kw - 1) * p.dilation_w - 1) / p.stride_w + 1;
+	set4(&p.input, n, ih, iw, ic);
+	set4(&p.filter, oc, kh, kw, ic);
+	set4(&p.output, n, oh, ow, oc);
+	p.input.zero_point = rnd_in(-128, 127);
+	p.output.zero_point = rnd_in(-128, 127);
+	random_clamp(&p.act_min, &p.act_max);
+
+	in_n = (size_t)n * ih * iw * ic;
+	f_n = (size_t)oc * kh * kw * ic;
+	out_n = (size_t)n * oh * ow * oc;
+	in = malloc(in_n);
+	filter = malloc(f_n);
+	want = malloc(out_n);
+	got = malloc(out_n);
+	bias = malloc(oc * sizeof(*bias));
+	mult = malloc(oc * sizeof(*mult));
+	shift = malloc(oc * sizeof(*shift));
+	fill_s8(in, in_n);
+	fill_s8(filter, f_n);
+	random_bias(bias, oc);
+	random_rq(&p.rq, mult, shift, oc);
+	with_bias = rnd() % 4 != 0;
+
+	npu_op_conv2d_s8(&p, in, filter, with_bias ? bias : NULL, mult, shift, want);
+	for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
+		if (!cpu_isa_usable((enum cpu_isa)isa))
+			continue;
+		memset(got, 0x5a, out_n);
+		ck_assert_msg(cpu_opt_conv2d_s8(&p, in, filter, with_bias ? bias : NULL,
+						mult, shift, got, (enum cpu_isa)isa),
+			      "seed %u: not handled", seed);
+		for (size_t i = 0; i < out_n; i++)
+			ck_assert_msg(got[i] == want[i],
+				      "conv seed %u isa %d: output %zu is %d, firmware %d "
+				      "(n%u %ux%ux%u -> %ux%ux%u, k %ux%u s %u,%u d %u,%u p %u,%u)",
+				      seed, isa, i, got[i], want[i], n, ih, iw, ic, oh, ow, oc,
+				      kh, kw, p.stride_h, p.stride_w, p.dilation_h, p.dilation_w,
+				      p.pad_top, p.pad_left);
+	}
+	free(in);
+	free(filter);
+	free(want);
+	free(got);
+	free(bias);
+	free(mult);
+	free(shift);
+}
+
+START_TEST(conv_small)
+{
+	for (unsigned int s = 0; s < 300; s++)
+		conv_case((unsigned int)_i * 1000 + s, false);
+}
+END_TEST
+
+START_TEST(conv_deep)
+{
+	for (unsigned int s = 0; s < 40; s++)
+		conv_case(500000 + s, true);
+}
+END_TEST
+
+/* Grouped convolution and zero points outside int8 are left to the firmware. */
+START_TEST(conv_declines)
+{
+	struct npu_conv_params p;
+	int8_t buf[64] = { 0 };
+	int32_t m = 0x40000000, sh = 0;
+
+	memset(&p, 0, sizeof(p));
+	set4(&p.input, 1, 2, 2, 4);
+	set4(&p.filter, 4, 1, 1, 2);
+	set4(&p.output, 1, 2, 2, 4);
+	p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+	p.act_min = -128;
+	p.act_max = 127;
+	ck_assert(!cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf, CPU_ISA_C));
+	set4(&p.filter, 4, 1, 1, 4);
+	p.input.zero_point = 200;
+	ck_assert(!cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf, CPU_ISA_C));
+	p.input.zero_point = 0;
+	ck_assert(cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf + 16, CPU_ISA_C));
+}
+END_TEST
+
+START_TEST(fc_random)
+{
+	for (unsigned int s = 0; s < 200; s++) {
+		struct npu_fc_params p;
+		uint32_t batches, depth, units, dims[2];
+		int8_t *in, *filter, *want, *got;
+		int32_t *bias, *mult, *shift;
+		bool with_bias;
+
+		rng_state = (s + 77) * 0x9e3779b97f4a7c15ull;
+		memset(&p, 0, sizeof(p));
+		batches = (uint32_t)rnd_in(1, 3);
+		depth = (uint32_t)(s % 5 == 0 ? rnd_in(300, 1100) : rnd_in(1, 70));
+		units = (uint32_t)rnd_in(1, 40);
+		dims[0] = batches;
+		dims[1] = depth;
+		npu_tensor_set(&p.input, 0, NPU_DTYPE_INT8, rnd_in(-128, 127), 2, dims);
+		dims[0] = units;
+		npu_tensor_set(&p.filter, 0, NPU_DTYPE_INT8, rnd() & 1 ? 0 : rnd_in(-128, 127),
+			       2, dims);
+		dims[0] = batches;
+		dims[1] = units;
+		npu_tensor_set(&p.output, 0, NPU_DTYPE_INT8, rnd_in(-128, 127), 2, dims);
+		random_clamp(&p.act_min, &p.act_max);
+		in = malloc((size_t)batches * depth);
+		filter = malloc((size_t)units * depth);
+		want = malloc((size_t)batches * units);
+		got = malloc((size_t)batches * units);
+		bias = malloc(units * sizeof(*bias));
+		mult = malloc(units * sizeof(*mult));
+		shift = malloc(units * sizeof(*shift));
+		fill_s8(in, (size_t)batches * depth);
+		fill_s8(filter, (size_t)units * depth);
+		random_bias(bias, units);
+		random_rq(&p.rq, mult, shift, units);
+		with_bias = rnd() % 4 != 0;
+		npu_op_fc_s8(&p, in, filter, with_bias ? bias : NULL, mult, shift, want);
+		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
+			if (!cpu_isa_usable((enum cpu_isa)isa))
+				continue;
+			ck_assert(cpu_opt_fc_s8(&p, in, filter, with_bias ? bias : NULL, mult,
+						shift, got, (enum cpu_isa)isa));
+			for (size_t i = 0; i < (size_t)batches * units; i++)
+				ck_assert_msg(got[i] == want[i],
+					      "fc seed %u isa %d: output %zu is %d, firmware %d",
+					      s, isa, i, got[i], want[i]);
+		}
+		free(in);
+		free(filter);
+		free(want);
+		free(got);
+		free(bias);
+		free(mult);
+		free(shift);
+	}
+}
+END_TEST
+
+START_TEST(isa_names_usable)
+{
+	/* The portable variant runs everywhere; the best one runs here. */
+	ck_assert(cpu_isa_usable(CPU_ISA_C));
+	ck_assert(cpu_isa_usable(cpu_isa_best()));
+	printf("optimized kernels: best variant here %d\n", (int)cpu_isa_best());
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cpu_opt");
+	TCase *tc = tcase_create("equivalence");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, isa_names_usable);
+	tcase_add_loop_test(tc, conv_small, 0, 4);
+	tcase_add_test(tc, conv_deep);
+	tcase_add_test(tc, conv_declines);
+	tcase_add_test(tc, fc_random);
+	tcase_set_timeout(tc, 300);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
