@@ -34,10 +34,26 @@ typedef void (*cpu_gemm_s8_fn)(const int8_t *a, size_t lda, uint32_t m,
 cpu_gemm_s8_fn cpu_gemm_s8_select(enum cpu_isa isa);
 
 /*
+ * Per-channel requantization of a row of accumulators (opt_requant.c):
+ * out[c] = clamp(MBQM(acc[c] + add[c]) + out_zp), with MBQM's shift split
+ * into @left and @right (each 0..31), act_min <= act_max within int8.
+ */
+struct cpu_rq_row {
+	const uint32_t *add;
+	const int32_t *mult;
+	const int32_t *left;
+	const int32_t *right;
+	int32_t out_zp, act_min, act_max;
+};
+typedef void (*cpu_requant_fn)(const struct cpu_rq_row *r, const int32_t *acc,
+			       uint32_t n, int8_t *out);
+cpu_requant_fn cpu_requant_select(enum cpu_isa isa);
+
+/*
  * The firmware's npu_op_conv2d_s8() / npu_op_fc_s8(), byte for byte, with
  * the @isa variant.  False when the case is not covered here (grouped
- * convolution, a zero point outside int8, out of memory): the caller then
- * runs the firmware kernel.
+ * convolution, a zero point or clamp outside int8, out of memory): the
+ * caller then runs the firmware kernel.
  */
 bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 		       const int8_t *filter, const int32_t *bias,

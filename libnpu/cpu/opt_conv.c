@@ -20,20 +20,41 @@
 #define TILE_PIXELS	64u
 #define COL_BYTES	(256u * 1024u)
 
-/* The firmware's rq_s8() (fw_ops_conv.c) on a wrapped accumulator. */
-static inline int8_t requant_s8(const struct npu_requant *rq, const int32_t *mult,
-				const int32_t *shift, uint32_t c, uint32_t acc,
-				const int32_t *bias, int32_t out_zp, int32_t act_min,
-				int32_t act_max)
+/*
+ * Per-channel requantization parameters (cpu_rq_row) of @n channels, with
+ * @add[c] = @base[c] + bias[c]: the firmware's rq_s8() (fw_ops_conv.c),
+ * shift clamped to -31..31 as there.  One allocation, freed by the caller
+ * with free(r->add).  False when out of memory or the clamp is not within
+ * int8 (the SIMD packing saturates where the firmware truncates).
+ */
+static bool rq_row(struct cpu_rq_row *r, const struct npu_requant *rq, const int32_t *mult,
+		   const int32_t *shift, const int32_t *bias, uint32_t *base, uint32_t n,
+		   int32_t out_zp, int32_t act_min, int32_t act_max)
 {
-	int32_t v;
+	int32_t *m, *left, *right;
 
-	if (bias)
-		acc += (uint32_t)bias[c];
-	v = cpu_mbqm((int32_t)acc, rq->count ? mult[c] : rq->multiplier,
-		     rq->count ? shift[c] : rq->shift);
-	v = (int32_t)((uint32_t)v + (uint32_t)out_zp);
-	return (int8_t)(v < act_min ? act_min : v > act_max ? act_max : v);
+	if (act_min < -128 || act_max > 127 || act_min > act_max)
+		return false;
+	m = malloc(3 * (size_t)n * sizeof(int32_t));
+	if (!m)
+		return false;
+	left = m + n;
+	right = left + n;
+	for (uint32_t c = 0; c < n; c++) {
+		int32_t sh = rq->count ? shift[c] : rq->shift;
+
+		sh = sh > 31 ? 31 : sh < -31 ? -31 : sh;
+		m[c] = rq->count ? mult[c] : rq->multiplier;
+		left[c] = sh > 0 ? sh : 0;
+		right[c] = sh > 0 ? 0 : -sh;
+		if (bias)
+			base[c] += (uint32_t)bias[c];
+	}
+	*r = (struct cpu_rq_row){
+		.add = base, .mult = m, .left = left, .right = right,
+		.out_zp = out_zp, .act_min = act_min, .act_max = act_max,
+	};
+	return true;
 }
 
 static bool fits_s8(int32_t v)
@@ -92,12 +113,14 @@ bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 		.oc = p->output.dims[3], .kh = p->filter.dims[1], .kw = p->filter.dims[2],
 	};
 	const cpu_gemm_s8_fn gemm = cpu_gemm_s8_select(isa);
+	const cpu_requant_fn requant = cpu_requant_select(isa);
 	const uint32_t in_off = (uint32_t)-p->input.zero_point;
 	const size_t k = (size_t)s.kh * s.kw * s.ic;
 	const size_t pixels = (size_t)s.n * s.oh * s.ow;
 	/* A 1x1 window on stride 1 without padding reads the input as is. */
 	const bool direct = s.kh == 1 && s.kw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
 			    !p->pad_top && !p->pad_left && s.oh == s.ih && s.ow == s.iw;
+	struct cpu_rq_row r;
 	size_t tile;
 	uint32_t *fsum;
 	int32_t *acc;
@@ -118,6 +141,15 @@ bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 		return false;
 	}
 	row_sums(filter, s.oc, (uint32_t)k, fsum);
+	for (uint32_t c = 0; c < s.oc; c++)
+		fsum[c] *= in_off;
+	if (!rq_row(&r, &p->rq, mult, shift, bias, fsum, s.oc, p->output.zero_point,
+		    p->act_min, p->act_max)) {
+		free(fsum);
+		free(acc);
+		free(col);
+		return false;
+	}
 	for (size_t p0 = 0; p0 < pixels; p0 += tile) {
 		const uint32_t m = (uint32_t)(pixels - p0 < tile ? pixels - p0 : tile);
 		const int8_t *a = in + p0 * s.ic;
@@ -128,16 +160,10 @@ bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 			a = col;
 		}
 		gemm(a, k, m, filter, k, s.oc, (uint32_t)k, acc, s.oc);
-		for (uint32_t i = 0; i < m; i++) {
-			int8_t *o = out + (p0 + i) * s.oc;
-			const int32_t *r = acc + (size_t)i * s.oc;
-
-			for (uint32_t c = 0; c < s.oc; c++)
-				o[c] = requant_s8(&p->rq, mult, shift, c,
-						  (uint32_t)r[c] + in_off * fsum[c], bias,
-						  p->output.zero_point, p->act_min, p->act_max);
-		}
+		for (uint32_t i = 0; i < m; i++)
+			requant(&r, acc + (size_t)i * s.oc, s.oc, out + (p0 + i) * s.oc);
 	}
+	free((void *)r.mult);
 	free(fsum);
 	free(acc);
 	free(col);
@@ -158,6 +184,8 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 	const uint32_t in_off = (uint32_t)-p->input.zero_point;
 	const uint32_t f_off = (uint32_t)-p->filter.zero_point;
 	const cpu_gemm_s8_fn gemm = cpu_gemm_s8_select(isa);
+	const cpu_requant_fn requant = cpu_requant_select(isa);
+	struct cpu_rq_row r;
 	uint32_t *fsum, *xsum;
 	int32_t *acc;
 
@@ -174,16 +202,25 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 	}
 	row_sums(filter, units, depth, fsum);
 	row_sums(in, batches, depth, xsum);
+	for (uint32_t u = 0; u < units; u++)
+		fsum[u] *= in_off;
+	if (!rq_row(&r, &p->rq, mult, shift, bias, fsum, units, p->output.zero_point,
+		    p->act_min, p->act_max)) {
+		free(fsum);
+		free(xsum);
+		free(acc);
+		return false;
+	}
 	for (uint32_t b = 0; b < batches; b++) {
+		/* The batch's own terms, folded into the accumulators. */
 		const uint32_t base = f_off * xsum[b] + depth * f_off * in_off;
 
 		gemm(in + (size_t)b * depth, depth, 1, filter, depth, units, depth, acc, units);
 		for (uint32_t u = 0; u < units; u++)
-			out[(size_t)b * units + u] =
-				requant_s8(&p->rq, mult, shift, u,
-					   (uint32_t)acc[u] + in_off * fsum[u] + base, bias,
-					   p->output.zero_point, p->act_min, p->act_max);
+			acc[u] = (int32_t)((uint32_t)acc[u] + base);
+		requant(&r, acc, units, out + (size_t)b * units);
 	}
+	free((void *)r.mult);
 	free(fsum);
 	free(xsum);
 	free(acc);

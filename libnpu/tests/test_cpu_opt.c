@@ -45,9 +45,14 @@ static void random_rq(struct npu_requant *rq, int32_t *mult, int32_t *shift,
 {
 	rq->count = rnd() & 1 ? channels : 0;
 	for (uint32_t c = 0; c <= channels; c++) {
-		/* Q31 significands as QuantizeMultiplier makes them, and the ends. */
-		const uint32_t pick = rnd() % 8;
+		/*
+		 * Q31 significands as QuantizeMultiplier makes them, the ends,
+		 * and what only a hostile stream holds (INT32_MIN: the one
+		 * saturating product; negative ones).
+		 */
+		const uint32_t pick = rnd() % 12;
 		int32_t m = pick == 0 ? 0x40000000 : pick == 1 ? 0x7fffffff :
+			    pick == 2 ? INT32_MIN : pick == 3 ? -(int32_t)(rnd() & 0x7fffffff) :
 			    0x40000000 + (int32_t)(rnd() & 0x3fffffff);
 		int32_t s = rnd() % 4 == 0 ? (rnd() & 1 ? -31 : 30) : rnd_in(-20, 4);
 
@@ -207,6 +212,9 @@ START_TEST(conv_declines)
 	p.input.zero_point = 200;
 	ck_assert(!cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf, CPU_ISA_C));
 	p.input.zero_point = 0;
+	p.act_max = 300;	/* the firmware truncates to int8 there */
+	ck_assert(!cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf, CPU_ISA_C));
+	p.act_max = 127;
 	ck_assert(cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf + 16, CPU_ISA_C));
 }
 END_TEST

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Requantization of a row of int32 accumulators to int8, many channels at
+ * once: TFLite's MultiplyByQuantizedMultiplier (left shift, saturating
+ * rounding doubling high multiply, rounding divide by a power of two),
+ * output offset, clamp.  Exactly the firmware's fw_mbqm() and rq_s8() on
+ * every input (test_cpu_opt.c checks it with the whole shift range).
+ *
+ * NEON's vqrdmulhq_s32 is SaturatingRoundingDoublingHighMul exactly:
+ * floor((2ab + 2^31) / 2^32) equals gemmlowp's nudge-and-truncate form for
+ * both signs, and saturates the one overflowing case the same way.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu_opt.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+#endif
+
+static inline int32_t srdhm(int32_t a, int32_t b)
+{
+	int64_t ab, v;
+
+	if (a == b && a == INT32_MIN)
+		return INT32_MAX;
+	ab = (int64_t)a * (int64_t)b;
+	v = ab + (ab >= 0 ? (1 << 30) : (1 - (1 << 30)));
+	if (v < 0)
+		v += (1ll << 31) - 1;
+	return (int32_t)(v >> 31);
+}
+
+static inline int32_t rdivpot(int32_t x, int32_t exponent)
+{
+	const int32_t mask = (int32_t)((1ll << exponent) - 1);
+	const int32_t threshold = (mask >> 1) + (x < 0);
+
+	return (x >> exponent) + ((x & mask) > threshold);
+}
+
+static inline int8_t rq_one(const struct cpu_rq_row *r, int32_t acc, uint32_t c)
+{
+	int32_t v = (int32_t)((uint32_t)acc + r->add[c]);
+
+	v = (int32_t)((uint32_t)v << r->left[c]);
+	v = rdivpot(srdhm(v, r->mult[c]), r->right[c]);
+	v = (int32_t)((uint32_t)v + (uint32_t)r->out_zp);
+	return (int8_t)(v < r->act_min ? r->act_min : v > r->act_max ? r->act_max : v);
+}
+
+static void requant_c(const struct cpu_rq_row *r, const int32_t *acc, uint32_t n, int8_t *out)
+{
+	for (uint32_t c = 0; c < n; c++)
+		out[c] = rq_one(r, acc[c], c);
+}
+
+#if defined(__x86_64__)
+#define AVX2 __attribute__((target("avx2")))
+
+/* Low 32 bits of (ab + nudge) / 2^31 (truncating) for the 64-bit lanes. */
+static AVX2 inline __m256i high_mul(__m256i ab)
+{
+	const __m256i zero = _mm256_setzero_si256();
+	const __m256i neg = _mm256_cmpgt_epi64(zero, ab);
+	__m256i v = _mm256_add_epi64(ab, _mm256_blendv_epi8(_mm256_set1_epi64x(1 << 30),
+							     _mm256_set1_epi64x(1 - (1 << 30)), neg));
+
+	v = _mm256_add_epi64(v, _mm256_and_si256(_mm256_cmpgt_epi64(zero, v),
+						 _mm256_set1_epi64x((1ll << 31) - 1)));
+	return _mm256_srli_epi64(v, 31);
+}
+
+static AVX2 inline __m256i srdhm8(__m256i a, __m256i b)
+{
+	const __m256i min = _mm256_set1_epi32(INT32_MIN);
+	const __m256i even = high_mul(_mm256_mul_epi32(a, b));
+	const __m256i odd = high_mul(_mm256_mul_epi32(_mm256_srli_epi64(a, 32),
+						      _mm256_srli_epi64(b, 32)));
+	const __m256i r = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xaa);
+	const __m256i ovf = _mm256_and_si256(_mm256_cmpeq_epi32(a, min), _mm256_cmpeq_epi32(b, min));
+
+	return _mm256_blendv_epi8(r, _mm256_set1_epi32(INT32_MAX), ovf);
+}
+
+static AVX2 inline __m256i rdivpot8(__m256i x, __m256i e)
+{
+	const __m256i one = _mm256_set1_epi32(1);
+	const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, e), one);
+	const __m256i threshold = _mm256_sub_epi32(_mm256_srai_epi32(mask, 1),
+						   _mm256_srai_epi32(x, 31));
+	const __m256i up = _mm256_cmpgt_epi32(_mm256_and_si256(x, mask), threshold);
+
+	return _mm256_sub_epi32(_mm256_srav_epi32(x, e), up);
+}
+
+static AVX2 void requant_avx2(const struct cpu_rq_row *r, const int32_t *acc, uint32_t n,
+			      int8_t *out)
+{
+	const __m256i zp = _mm256_set1_epi32(r->out_zp);
+	const __m256i lo = _mm256_set1_epi32(r->act_min), hi = _mm256_set1_epi32(r->act_max);
+	uint32_t c = 0;
+
+	for (; c + 8 <= n; c += 8) {
+		__m256i v = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(acc + c)),
+					     _mm256_loadu_si256((const __m256i *)(r->add + c)));
+		__m128i h;
+
+		v = _mm256_sllv_epi32(v, _mm256_loadu_si256((const __m256i *)(r->left + c)));
+		v = srdhm8(v, _mm256_loadu_si256((const __m256i *)(r->mult + c)));
+		v = rdivpot8(v, _mm256_loadu_si256((const __m256i *)(r->right + c)));
+		v = _mm256_add_epi32(v, zp);
+		v = _mm256_min_epi32(_mm256_max_epi32(v, lo), hi);
+		h = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+		_mm_storel_epi64((__m128i *)(out + c), _mm_packs_epi16(h, h));
+	}
+	for (; c < n; c++)
+		out[c] = rq_one(r, acc[c], c);
+}
+#endif /* __x86_64__ */
+
+#if defined(__aarch64__)
+static void requant_neon(const struct cpu_rq_row *r, const int32_t *acc, uint32_t n,
+			 int8_t *out)
+{
+	const int32x4_t zp = vdupq_n_s32(r->out_zp);
+	const int32x4_t lo = vdupq_n_s32(r->act_min), hi = vdupq_n_s32(r->act_max);
+	const int32x4_t one = vdupq_n_s32(1);
+	uint32_t c = 0;
+
+	for (; c + 8 <= n; c += 8) {
+		int16x4_t h[2];
+
+		for (int q = 0; q < 2; q++) {
+			const uint32_t k = c + 4 * (uint32_t)q;
+			const int32x4_t e = vld1q_s32(r->right + k);
+			int32x4_t v = vreinterpretq_s32_u32(vaddq_u32(
+				vreinterpretq_u32_s32(vld1q_s32(acc + k)), vld1q_u32(r->add + k)));
+			int32x4_t mask, threshold;
+			uint32x4_t up;
+
+			v = vshlq_s32(v, vld1q_s32(r->left + k));
+			v = vqrdmulhq_s32(v, vld1q_s32(r->mult + k));
+			mask = vsubq_s32(vshlq_s32(one, e), one);
+			threshold = vsubq_s32(vshrq_n_s32(mask, 1), vshrq_n_s32(v, 31));
+			up = vcgtq_s32(vandq_s32(v, mask), threshold);
+			v = vsubq_s32(vshlq_s32(v, vnegq_s32(e)), vreinterpretq_s32_u32(up));
+			v = vaddq_s32(v, zp);
+			v = vminq_s32(vmaxq_s32(v, lo), hi);
+			h[q] = vmovn_s32(v);
+		}
+		vst1_s8(out + c, vmovn_s16(vcombine_s16(h[0], h[1])));
+	}
+	for (; c < n; c++)
+		out[c] = rq_one(r, acc[c], c);
+}
+#endif /* __aarch64__ */
+
+cpu_requant_fn cpu_requant_select(enum cpu_isa isa)
+{
+	switch (isa) {
+#if defined(__x86_64__)
+	case CPU_ISA_AVX2:
+		return requant_avx2;
+#elif defined(__aarch64__)
+	case CPU_ISA_NEON:
+		return requant_neon;
+#endif
+	default:
+		return requant_c;
+	}
+}
