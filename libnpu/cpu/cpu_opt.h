@@ -49,19 +49,39 @@ typedef void (*cpu_requant_fn)(const struct cpu_rq_row *r, const int32_t *acc,
 			       uint32_t n, int8_t *out);
 cpu_requant_fn cpu_requant_select(enum cpu_isa isa);
 
+struct npu_requant;
 /*
- * The firmware's npu_op_conv2d_s8() / npu_op_fc_s8(), byte for byte, with
- * the @isa variant.  False when the case is not covered here (grouped
- * convolution, a zero point or clamp outside int8, out of memory): the
+ * *@r for @n channels of @rq (per-tensor or per-channel @mult/@shift), with
+ * add[c] = @base[c] + @bias[c] (@base is updated in place and must outlive
+ * @r; @bias may be NULL).  False when out of memory or the clamp is not
+ * ordered within int8.  cpu_rq_row_free() releases it.
+ */
+bool cpu_rq_row_init(struct cpu_rq_row *r, const struct npu_requant *rq,
+		     const int32_t *mult, const int32_t *shift, const int32_t *bias,
+		     uint32_t *base, uint32_t n, int32_t out_zp, int32_t act_min,
+		     int32_t act_max);
+void cpu_rq_row_free(struct cpu_rq_row *r);
+
+/*
+ * The firmware's npu_op_conv2d_s8() / npu_op_depthwise_s8() / npu_op_fc_s8(),
+ * byte for byte, with the @isa variant.  False when the case is not covered
+ * here (grouped convolution, depth multiplier other than 1, a zero point or clamp outside int8, out of memory): the
  * caller then runs the firmware kernel.
  */
 bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 		       const int8_t *filter, const int32_t *bias,
 		       const int32_t *mult, const int32_t *shift, int8_t *out,
 		       enum cpu_isa isa);
+bool cpu_opt_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
+			  const int8_t *filter, const int32_t *bias,
+			  const int32_t *mult, const int32_t *shift, int8_t *out,
+			  enum cpu_isa isa);
 bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 		   const int8_t *filter, const int32_t *bias,
 		   const int32_t *mult, const int32_t *shift, int8_t *out,
 		   enum cpu_isa isa);
+
+/* The firmware's npu_op_pad(); false for element sizes it does not take. */
+bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out);
 
 #endif /* NPU_CPU_OPT_H */

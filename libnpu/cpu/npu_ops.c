@@ -101,27 +101,29 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 				   in[tc ? 3 : 2] : NULL;
 
 		s16 = pa->conv.input.dtype == NPU_DTYPE_INT16;
-		if (c->opcode == NPU_OP_CONV_2D && s16)
+		if (c->opcode == NPU_OP_CONV_2D && s16) {
 			npu_op_conv2d_s16(&pa->conv, src, filter, bias,
 					  pr->mult, pr->shift, out);
-		else if (c->opcode == NPU_OP_CONV_2D) {
+		} else if (c->opcode == NPU_OP_CONV_2D) {
 			if (!cpu_opt_conv2d_s8(&pa->conv, src, filter, bias,
 					       pr->mult, pr->shift, out, isa))
 				npu_op_conv2d_s8(&pa->conv, src, filter, bias,
 						 pr->mult, pr->shift, out);
-		}
-		else if (!tc && s16)
+		} else if (!tc && s16) {
 			npu_op_depthwise_s16(&pa->conv, src, filter, bias,
 					     pr->mult, pr->shift, out);
-		else if (!tc)
-			npu_op_depthwise_s8(&pa->conv, src, filter, bias,
-					    pr->mult, pr->shift, out);
-		else if (s16)
+		} else if (!tc) {
+			if (!cpu_opt_depthwise_s8(&pa->conv, src, filter, bias,
+						  pr->mult, pr->shift, out, isa))
+				npu_op_depthwise_s8(&pa->conv, src, filter, bias,
+						    pr->mult, pr->shift, out);
+		} else if (s16) {
 			npu_op_transpose_conv_s16(&pa->conv, src, filter, bias,
 						  pr->mult, pr->shift, out);
-		else
+		} else {
 			npu_op_transpose_conv_s8(&pa->conv, src, filter, bias,
 						 pr->mult, pr->shift, out);
+		}
 		return 0;
 	}
 	case NPU_OP_FULLY_CONNECTED: {
@@ -173,7 +175,8 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 			npu_op_mean_s8(&pa->mean, src, out);
 		return 0;
 	case NPU_OP_PAD:
-		npu_op_pad(&pa->pad, src, out);
+		if (!cpu_opt_pad(&pa->pad, src, out))
+			npu_op_pad(&pa->pad, src, out);
 		return 0;
 	case NPU_OP_TRANSPOSE:
 		npu_op_transpose(&pa->transpose, src, out);

@@ -20,43 +20,6 @@
 #define TILE_PIXELS	64u
 #define COL_BYTES	(256u * 1024u)
 
-/*
- * Per-channel requantization parameters (cpu_rq_row) of @n channels, with
- * @add[c] = @base[c] + bias[c]: the firmware's rq_s8() (fw_ops_conv.c),
- * shift clamped to -31..31 as there.  One allocation, freed by the caller
- * with free(r->add).  False when out of memory or the clamp is not within
- * int8 (the SIMD packing saturates where the firmware truncates).
- */
-static bool rq_row(struct cpu_rq_row *r, const struct npu_requant *rq, const int32_t *mult,
-		   const int32_t *shift, const int32_t *bias, uint32_t *base, uint32_t n,
-		   int32_t out_zp, int32_t act_min, int32_t act_max)
-{
-	int32_t *m, *left, *right;
-
-	if (act_min < -128 || act_max > 127 || act_min > act_max)
-		return false;
-	m = malloc(3 * (size_t)n * sizeof(int32_t));
-	if (!m)
-		return false;
-	left = m + n;
-	right = left + n;
-	for (uint32_t c = 0; c < n; c++) {
-		int32_t sh = rq->count ? shift[c] : rq->shift;
-
-		sh = sh > 31 ? 31 : sh < -31 ? -31 : sh;
-		m[c] = rq->count ? mult[c] : rq->multiplier;
-		left[c] = sh > 0 ? sh : 0;
-		right[c] = sh > 0 ? 0 : -sh;
-		if (bias)
-			base[c] += (uint32_t)bias[c];
-	}
-	*r = (struct cpu_rq_row){
-		.add = base, .mult = m, .left = left, .right = right,
-		.out_zp = out_zp, .act_min = act_min, .act_max = act_max,
-	};
-	return true;
-}
-
 static bool fits_s8(int32_t v)
 {
 	return v >= -128 && v <= 127;
@@ -143,7 +106,7 @@ bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 	row_sums(filter, s.oc, (uint32_t)k, fsum);
 	for (uint32_t c = 0; c < s.oc; c++)
 		fsum[c] *= in_off;
-	if (!rq_row(&r, &p->rq, mult, shift, bias, fsum, s.oc, p->output.zero_point,
+	if (!cpu_rq_row_init(&r, &p->rq, mult, shift, bias, fsum, s.oc, p->output.zero_point,
 		    p->act_min, p->act_max)) {
 		free(fsum);
 		free(acc);
@@ -163,7 +126,7 @@ bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 		for (uint32_t i = 0; i < m; i++)
 			requant(&r, acc + (size_t)i * s.oc, s.oc, out + (p0 + i) * s.oc);
 	}
-	free((void *)r.mult);
+	cpu_rq_row_free(&r);
 	free(fsum);
 	free(acc);
 	free(col);
@@ -204,7 +167,7 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 	row_sums(in, batches, depth, xsum);
 	for (uint32_t u = 0; u < units; u++)
 		fsum[u] *= in_off;
-	if (!rq_row(&r, &p->rq, mult, shift, bias, fsum, units, p->output.zero_point,
+	if (!cpu_rq_row_init(&r, &p->rq, mult, shift, bias, fsum, units, p->output.zero_point,
 		    p->act_min, p->act_max)) {
 		free(fsum);
 		free(xsum);
@@ -220,7 +183,7 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 			acc[u] = (int32_t)((uint32_t)acc[u] + base);
 		requant(&r, acc, units, out + (size_t)b * units);
 	}
-	free((void *)r.mult);
+	cpu_rq_row_free(&r);
 	free(fsum);
 	free(xsum);
 	free(acc);

@@ -12,6 +12,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "cpu_opt.h"
 
@@ -158,6 +159,47 @@ static void requant_neon(const struct cpu_rq_row *r, const int32_t *acc, uint32_
 		out[c] = rq_one(r, acc[c], c);
 }
 #endif /* __aarch64__ */
+
+/*
+ * Per-channel requantization parameters (cpu_rq_row) of @n channels, with
+ * @add[c] = @base[c] + bias[c]: the firmware's rq_s8() (fw_ops_conv.c),
+ * shift clamped to -31..31 as there.  False when out of memory or the clamp is not within
+ * int8 (the SIMD packing saturates where the firmware truncates).
+ */
+bool cpu_rq_row_init(struct cpu_rq_row *r, const struct npu_requant *rq, const int32_t *mult,
+		     const int32_t *shift, const int32_t *bias, uint32_t *base, uint32_t n,
+		     int32_t out_zp, int32_t act_min, int32_t act_max)
+{
+	int32_t *m, *left, *right;
+
+	if (act_min < -128 || act_max > 127 || act_min > act_max)
+		return false;
+	m = malloc(3 * (size_t)n * sizeof(int32_t));
+	if (!m)
+		return false;
+	left = m + n;
+	right = left + n;
+	for (uint32_t c = 0; c < n; c++) {
+		int32_t sh = rq->count ? shift[c] : rq->shift;
+
+		sh = sh > 31 ? 31 : sh < -31 ? -31 : sh;
+		m[c] = rq->count ? mult[c] : rq->multiplier;
+		left[c] = sh > 0 ? sh : 0;
+		right[c] = sh > 0 ? 0 : -sh;
+		if (bias)
+			base[c] += (uint32_t)bias[c];
+	}
+	*r = (struct cpu_rq_row){
+		.add = base, .mult = m, .left = left, .right = right,
+		.out_zp = out_zp, .act_min = act_min, .act_max = act_max,
+	};
+	return true;
+}
+
+void cpu_rq_row_free(struct cpu_rq_row *r)
+{
+	free((void *)r->mult);
+}
 
 cpu_requant_fn cpu_requant_select(enum cpu_isa isa)
 {

@@ -93,8 +93,11 @@ static void set4(struct npu_tensor *t, uint32_t a, uint32_t b, uint32_t c, uint3
 	npu_tensor_set(t, 0, NPU_DTYPE_INT8, 0, 4, dims);
 }
 
-/* Random CONV_2D, checked on every variant; @big for large depths. */
-static void conv_case(unsigned int seed, bool big)
+/*
+ * Random CONV_2D (or DEPTHWISE_CONV_2D with @dw), checked on every variant;
+ * @big for large depths.
+ */
+static void conv_case(unsigned int seed, bool big, bool dw)
 {
 	struct npu_conv_params p;
 	uint32_t n, ih, iw, ic, oc, kh, kw, oh, ow, pad_bottom, pad_right;
@@ -129,17 +132,26 @@ static void conv_case(unsigned int seed, bool big)
 			p.pad_top = p.pad_left = pad_bottom = pad_right = 0;
 	} while (ih + p.pad_top + pad_bottom < (kh - 1) * p.dilation_h + 1 ||
 		 iw + p.pad_left + pad_right < (kw - 1) * p.dilation_w + 1);
+	if (dw) {
+		/* Depth multiplier 2 or 3 is the firmware's alone. */
+		p.depth_multiplier = (uint16_t)(rnd() % 4 == 0 ? rnd_in(2, 3) : 1);
+		ic = oc;
+		oc = ic * p.depth_multiplier;
+	}
 	oh = (ih + p.pad_top + pad_bottom - (kh - 1) * p.dilation_h - 1) / p.stride_h + 1;
 	ow = (iw + p.pad_left + pad_right - (kw - 1) * p.dilation_w - 1) / p.stride_w + 1;
 	set4(&p.input, n, ih, iw, ic);
-	set4(&p.filter, oc, kh, kw, ic);
+	if (dw)
+		set4(&p.filter, 1, kh, kw, oc);
+	else
+		set4(&p.filter, oc, kh, kw, ic);
 	set4(&p.output, n, oh, ow, oc);
 	p.input.zero_point = rnd_in(-128, 127);
 	p.output.zero_point = rnd_in(-128, 127);
 	random_clamp(&p.act_min, &p.act_max);
 
 	in_n = (size_t)n * ih * iw * ic;
-	f_n = (size_t)oc * kh * kw * ic;
+	f_n = dw ? (size_t)kh * kw * oc : (size_t)oc * kh * kw * ic;
 	out_n = (size_t)n * oh * ow * oc;
 	in = malloc(in_n);
 	filter = malloc(f_n);
@@ -154,19 +166,31 @@ static void conv_case(unsigned int seed, bool big)
 	random_rq(&p.rq, mult, shift, oc);
 	with_bias = rnd() % 4 != 0;
 
-	npu_op_conv2d_s8(&p, in, filter, with_bias ? bias : NULL, mult, shift, want);
+	if (dw)
+		npu_op_depthwise_s8(&p, in, filter, with_bias ? bias : NULL, mult, shift, want);
+	else
+		npu_op_conv2d_s8(&p, in, filter, with_bias ? bias : NULL, mult, shift, want);
 	for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
+		bool done;
+
 		if (!cpu_isa_usable((enum cpu_isa)isa))
 			continue;
 		memset(got, 0x5a, out_n);
-		ck_assert_msg(cpu_opt_conv2d_s8(&p, in, filter, with_bias ? bias : NULL,
-						mult, shift, got, (enum cpu_isa)isa),
-			      "seed %u: not handled", seed);
+		done = dw ? cpu_opt_depthwise_s8(&p, in, filter, with_bias ? bias : NULL,
+						 mult, shift, got, (enum cpu_isa)isa) :
+			    cpu_opt_conv2d_s8(&p, in, filter, with_bias ? bias : NULL,
+					      mult, shift, got, (enum cpu_isa)isa);
+		if (dw && p.depth_multiplier != 1) {
+			ck_assert_msg(!done, "seed %u: depth multiplier %u taken", seed,
+				      p.depth_multiplier);
+			continue;
+		}
+		ck_assert_msg(done, "seed %u: not handled", seed);
 		for (size_t i = 0; i < out_n; i++)
 			ck_assert_msg(got[i] == want[i],
-				      "conv seed %u isa %d: output %zu is %d, firmware %d "
+				      "%s seed %u isa %d: output %zu is %d, firmware %d "
 				      "(n%u %ux%ux%u -> %ux%ux%u, k %ux%u s %u,%u d %u,%u p %u,%u)",
-				      seed, isa, i, got[i], want[i], n, ih, iw, ic, oh, ow, oc,
+				      dw ? "depthwise" : "conv", seed, isa, i, got[i], want[i], n, ih, iw, ic, oh, ow, oc,
 				      kh, kw, p.stride_h, p.stride_w, p.dilation_h, p.dilation_w,
 				      p.pad_top, p.pad_left);
 	}
@@ -182,14 +206,21 @@ static void conv_case(unsigned int seed, bool big)
 START_TEST(conv_small)
 {
 	for (unsigned int s = 0; s < 300; s++)
-		conv_case((unsigned int)_i * 1000 + s, false);
+		conv_case((unsigned int)_i * 1000 + s, false, false);
 }
 END_TEST
 
 START_TEST(conv_deep)
 {
 	for (unsigned int s = 0; s < 40; s++)
-		conv_case(500000 + s, true);
+		conv_case(500000 + s, true, false);
+}
+END_TEST
+
+START_TEST(depthwise_random)
+{
+	for (unsigned int s = 0; s < 400; s++)
+		conv_case(700000 + s, s % 10 == 0, true);
 }
 END_TEST
 
@@ -277,6 +308,44 @@ START_TEST(fc_random)
 }
 END_TEST
 
+START_TEST(pad_random)
+{
+	for (unsigned int s = 0; s < 300; s++) {
+		struct npu_pad_params p;
+		uint32_t rank, idims[NPU_CS_MAX_DIMS], odims[NPU_CS_MAX_DIMS];
+		uint8_t dtype, *in, *want, *got;
+		size_t es, in_b, out_b;
+
+		rng_state = (s + 999) * 0x9e3779b97f4a7c15ull;
+		memset(&p, 0, sizeof(p));
+		rank = (uint32_t)rnd_in(1, NPU_CS_MAX_DIMS);
+		dtype = rnd() & 1 ? NPU_DTYPE_INT8 : NPU_DTYPE_INT16;
+		for (uint32_t i = 0; i < rank; i++) {
+			idims[i] = (uint32_t)rnd_in(1, rank > 3 ? 4 : 9);
+			p.before[i] = (uint32_t)rnd_in(0, 2);
+			odims[i] = idims[i] + p.before[i] + (uint32_t)rnd_in(0, 2);
+		}
+		npu_tensor_set(&p.input, 0, dtype, 0, rank, idims);
+		npu_tensor_set(&p.output, 0, dtype, 0, rank, odims);
+		p.pad_value = dtype == NPU_DTYPE_INT8 ? rnd_in(-128, 127) : rnd_in(-32768, 32767);
+		es = npu_dtype_size(dtype);
+		in_b = npu_tensor_elems(&p.input) * es;
+		out_b = npu_tensor_elems(&p.output) * es;
+		in = malloc(in_b);
+		want = malloc(out_b);
+		got = malloc(out_b);
+		fill_s8((int8_t *)in, in_b);
+		npu_op_pad(&p, in, want);
+		memset(got, 0x5a, out_b);
+		ck_assert(cpu_opt_pad(&p, in, got));
+		ck_assert_msg(!memcmp(got, want, out_b), "pad seed %u differs", s);
+		free(in);
+		free(want);
+		free(got);
+	}
+}
+END_TEST
+
 START_TEST(isa_names_usable)
 {
 	/* The portable variant runs everywhere; the best one runs here. */
@@ -297,7 +366,9 @@ int main(void)
 	tcase_add_loop_test(tc, conv_small, 0, 4);
 	tcase_add_test(tc, conv_deep);
 	tcase_add_test(tc, conv_declines);
+	tcase_add_test(tc, depthwise_random);
 	tcase_add_test(tc, fc_random);
+	tcase_add_test(tc, pad_random);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

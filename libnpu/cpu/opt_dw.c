@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Optimized int8 DEPTHWISE_CONV_2D with depth multiplier 1 (see cpu_opt.h;
+ * the others are left to the firmware's kernel): channels run along the
+ * SIMD lanes, the valid taps of each output pixel are listed once, and the
+ * row of accumulators is requantized by opt_requant.c.
+ *
+ * With input and zero point in int8, x + in_off lies in [-255, 255] and
+ * (x + in_off) * f in [-32640, 32640]: the int16 product is exact, and
+ * the int32 accumulation wraps as the firmware's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu_opt.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+#endif
+
+/* Accumulators of @oc channels over @taps (input, filter) pointer pairs. */
+typedef void (*dw_acc_fn)(const int8_t *const *ip, const int8_t *const *fp, uint32_t taps,
+			  uint32_t oc, int32_t in_off, int32_t *acc);
+
+static void dw_acc_tail(const int8_t *const *ip, const int8_t *const *fp, uint32_t taps,
+			uint32_t c0, uint32_t oc, int32_t in_off, int32_t *acc)
+{
+	for (uint32_t c = c0; c < oc; c++) {
+		uint32_t a = 0;
+
+		for (uint32_t t = 0; t < taps; t++)
+			a += (uint32_t)((int32_t)fp[t][c] * ((int32_t)ip[t][c] + in_off));
+		acc[c] = (int32_t)a;
+	}
+}
+
+static void dw_acc_c(const int8_t *const *ip, const int8_t *const *fp, uint32_t taps,
+		     uint32_t oc, int32_t in_off, int32_t *acc)
+{
+	dw_acc_tail(ip, fp, taps, 0, oc, in_off, acc);
+}
+
+#if defined(__x86_64__)
+#define AVX2 __attribute__((target("avx2")))
+
+static AVX2 void dw_acc_avx2(const int8_t *const *ip, const int8_t *const *fp, uint32_t taps,
+			     uint32_t oc, int32_t in_off, int32_t *acc)
+{
+	const __m256i off = _mm256_set1_epi16((int16_t)in_off);
+	uint32_t c = 0;
+
+	for (; c + 16 <= oc; c += 16) {
+		__m256i a0 = _mm256_setzero_si256(), a1 = a0;
+
+		for (uint32_t t = 0; t < taps; t++) {
+			const __m256i x = _mm256_add_epi16(_mm256_cvtepi8_epi16(
+				_mm_loadu_si128((const __m128i *)(ip[t] + c))), off);
+			const __m256i f = _mm256_cvtepi8_epi16(
+				_mm_loadu_si128((const __m128i *)(fp[t] + c)));
+			const __m256i p = _mm256_mullo_epi16(x, f);
+
+			a0 = _mm256_add_epi32(a0, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(p)));
+			a1 = _mm256_add_epi32(a1, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(p, 1)));
+		}
+		_mm256_storeu_si256((__m256i *)(acc + c), a0);
+		_mm256_storeu_si256((__m256i *)(acc + c + 8), a1);
+	}
+	dw_acc_tail(ip, fp, taps, c, oc, in_off, acc);
+}
+#endif
+
+#if defined(__aarch64__)
+static void dw_acc_neon(const int8_t *const *ip, const int8_t *const *fp, uint32_t taps,
+			uint32_t oc, int32_t in_off, int32_t *acc)
+{
+	const int16x8_t off = vdupq_n_s16((int16_t)in_off);
+	uint32_t c = 0;
+
+	for (; c + 8 <= oc; c += 8) {
+		int32x4_t a0 = vdupq_n_s32(0), a1 = a0;
+
+		for (uint32_t t = 0; t < taps; t++) {
+			const int16x8_t x = vaddq_s16(vmovl_s8(vld1_s8(ip[t] + c)), off);
+			const int16x8_t f = vmovl_s8(vld1_s8(fp[t] + c));
+
+			a0 = vmlal_s16(a0, vget_low_s16(x), vget_low_s16(f));
+			a1 = vmlal_high_s16(a1, x, f);
+		}
+		vst1q_s32(acc + c, a0);
+		vst1q_s32(acc + c + 4, a1);
+	}
+	dw_acc_tail(ip, fp, taps, c, oc, in_off, acc);
+}
+#endif
+
+static dw_acc_fn dw_acc_select(enum cpu_isa isa)
+{
+	switch (isa) {
+#if defined(__x86_64__)
+	case CPU_ISA_AVX2:
+		return dw_acc_avx2;
+#elif defined(__aarch64__)
+	case CPU_ISA_NEON:
+		return dw_acc_neon;
+#endif
+	default:
+		return dw_acc_c;
+	}
+}
+
+/* The firmware's tap_range(): taps k with 0 <= origin + k * dil < size. */
+static void taps_in(int32_t origin, uint32_t dil, uint32_t k, uint32_t size,
+		    uint32_t *lo, uint32_t *hi)
+{
+	uint32_t l = 0, h = 0;
+
+	if (origin < 0)
+		l = ((uint32_t)-origin + dil - 1) / dil;
+	if ((int32_t)size > origin)
+		h = ((uint32_t)((int32_t)size - origin) + dil - 1) / dil;
+	*lo = l < k ? l : k;
+	*hi = h < k ? h : k;
+	if (*hi < *lo)
+		*hi = *lo;
+}
+
+bool cpu_opt_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
+			  const int8_t *filter, const int32_t *bias,
+			  const int32_t *mult, const int32_t *shift, int8_t *out,
+			  enum cpu_isa isa)
+{
+	const uint32_t n = p->input.dims[0], ih = p->input.dims[1], iw = p->input.dims[2];
+	const uint32_t ic = p->input.dims[3], oh = p->output.dims[1], ow = p->output.dims[2];
+	const uint32_t oc = p->output.dims[3], kh = p->filter.dims[1], kw = p->filter.dims[2];
+	const dw_acc_fn accumulate = dw_acc_select(isa);
+	const cpu_requant_fn requant = cpu_requant_select(isa);
+	const int32_t in_off = -p->input.zero_point;
+	const int8_t **ip, **fp;
+	struct cpu_rq_row r;
+	uint32_t *base;
+	int32_t *acc;
+
+	if (p->depth_multiplier != 1 || ic != oc || p->input.zero_point < -128 ||
+	    p->input.zero_point > 127 || !oc || !kh || !kw)
+		return false;
+	base = calloc(oc, sizeof(*base));
+	acc = malloc(oc * sizeof(*acc));
+	ip = malloc((size_t)kh * kw * sizeof(*ip));
+	fp = malloc((size_t)kh * kw * sizeof(*fp));
+	if (!base || !acc || !ip || !fp ||
+	    !cpu_rq_row_init(&r, &p->rq, mult, shift, bias, base, oc, p->output.zero_point,
+			     p->act_min, p->act_max)) {
+		free(base);
+		free(acc);
+		free(ip);
+		free(fp);
+		return false;
+	}
+	for (uint32_t b = 0; b < n; b++)
+		for (uint32_t oy = 0; oy < oh; oy++) {
+			const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top;
+			uint32_t ky0, ky1;
+
+			taps_in(y0, p->dilation_h, kh, ih, &ky0, &ky1);
+			for (uint32_t ox = 0; ox < ow; ox++) {
+				const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;
+				uint32_t kx0, kx1, taps = 0;
+
+				taps_in(x0, p->dilation_w, kw, iw, &kx0, &kx1);
+				for (uint32_t ky = ky0; ky < ky1; ky++)
+					for (uint32_t kx = kx0; kx < kx1; kx++, taps++) {
+						const uint32_t iy = (uint32_t)(y0 + (int32_t)(ky * p->dilation_h));
+						const uint32_t ix = (uint32_t)(x0 + (int32_t)(kx * p->dilation_w));
+
+						ip[taps] = in + (((size_t)b * ih + iy) * iw + ix) * ic;
+						fp[taps] = filter + ((size_t)ky * kw + kx) * oc;
+					}
+				accumulate(ip, fp, taps, oc, in_off, acc);
+				requant(&r, acc, oc, out + (((size_t)b * oh + oy) * ow + ox) * oc);
+			}
+		}
+	cpu_rq_row_free(&r);
+	free(base);
+	free(acc);
+	free(ip);
+	free(fp);
+	return true;
+}
