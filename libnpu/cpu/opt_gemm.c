@@ -51,6 +51,13 @@ static AVX2 inline __m256i ld16(const int8_t *p)
 	return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)p));
 }
 
+/* Eight bytes sign-extended into the low half, zero above. */
+static AVX2 inline __m256i ld8(const int8_t *p)
+{
+	return _mm256_inserti128_si256(_mm256_setzero_si256(),
+				       _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)p)), 0);
+}
+
 /* Sum of the eight int32 lanes of each of a..d, as lanes 0..3. */
 static AVX2 inline __m128i hsum4(__m256i a, __m256i b, __m256i c, __m256i d)
 {
@@ -69,6 +76,10 @@ static AVX2 uint32_t dot_avx2(const int8_t *a, const int8_t *b, uint32_t k)
 
 	for (i = 0; i + 16 <= k; i += 16)
 		acc = _mm256_add_epi32(acc, _mm256_madd_epi16(ld16(a + i), ld16(b + i)));
+	if (i + 8 <= k) {
+		acc = _mm256_add_epi32(acc, _mm256_madd_epi16(ld8(a + i), ld8(b + i)));
+		i += 8;
+	}
 	s = hsum4(acc, acc, acc, acc);
 	return (uint32_t)_mm_cvtsi128_si32(s) + dot_c(a + i, b + i, k - i);
 }
@@ -99,6 +110,25 @@ static AVX2 void block_2x4_avx2(const int8_t *a, size_t lda, const int8_t *b,
 		y = ld16(b3 + i);
 		c03 = _mm256_add_epi32(c03, _mm256_madd_epi16(x0, y));
 		c13 = _mm256_add_epi32(c13, _mm256_madd_epi16(x1, y));
+	}
+	/* Depths of 8 mod 16 (24, 40, 56, ...) are common: one half step. */
+	if (i + 8 <= k) {
+		const __m256i x0 = ld8(a0 + i), x1 = ld8(a1 + i);
+		__m256i y;
+
+		y = ld8(b0 + i);
+		c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(x0, y));
+		c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(x1, y));
+		y = ld8(b1 + i);
+		c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(x0, y));
+		c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(x1, y));
+		y = ld8(b2 + i);
+		c02 = _mm256_add_epi32(c02, _mm256_madd_epi16(x0, y));
+		c12 = _mm256_add_epi32(c12, _mm256_madd_epi16(x1, y));
+		y = ld8(b3 + i);
+		c03 = _mm256_add_epi32(c03, _mm256_madd_epi16(x0, y));
+		c13 = _mm256_add_epi32(c13, _mm256_madd_epi16(x1, y));
+		i += 8;
 	}
 	r0 = hsum4(c00, c01, c02, c03);
 	r1 = hsum4(c10, c11, c12, c13);
@@ -151,6 +181,10 @@ static uint32_t dot_neon(const int8_t *a, const int8_t *b, uint32_t k)
 
 	for (i = 0; i + 16 <= k; i += 16)
 		acc = mac16(acc, vld1q_s8(a + i), vld1q_s8(b + i));
+	if (i + 8 <= k) {
+		acc = vpadalq_s16(acc, vmull_s8(vld1_s8(a + i), vld1_s8(b + i)));
+		i += 8;
+	}
 	return (uint32_t)vaddvq_s32(acc) + dot_c(a + i, b + i, k - i);
 }
 
@@ -172,6 +206,17 @@ static void block_2x4_neon(const int8_t *a, size_t lda, const int8_t *b,
 			acc[0][s] = mac16(acc[0][s], x0, y);
 			acc[1][s] = mac16(acc[1][s], x1, y);
 		}
+	}
+	if (i + 8 <= k) {
+		const int8x8_t x0 = vld1_s8(a + i), x1 = vld1_s8(a + lda + i);
+
+		for (int s = 0; s < 4; s++) {
+			const int8x8_t y = vld1_s8(b + s * ldb + i);
+
+			acc[0][s] = vpadalq_s16(acc[0][s], vmull_s8(x0, y));
+			acc[1][s] = vpadalq_s16(acc[1][s], vmull_s8(x1, y));
+		}
+		i += 8;
 	}
 	for (int r = 0; r < 2; r++)
 		for (int s = 0; s < 4; s++)
