@@ -18,6 +18,7 @@
 
 #include "npu.h"
 #include "lib/image_input.h"
+#include "npu_cpu.h"
 
 #define MAX_FILES 64
 
@@ -40,6 +41,7 @@ struct args {
 	size_t num_force_cpu;
 	unsigned int seed;
 	struct image_input_options image;
+	uint32_t threads;
 };
 
 struct timing {
@@ -78,6 +80,8 @@ static void usage(FILE *out)
 	      "      --cache-dir DIR    cache compiled .tflite models in DIR\n"
 	      "      --force-cpu OP     run op OP on the CPU (repeatable)\n"
 	      "      --seed N           random input seed (default 1)\n"
+	      "  -t, --threads N        threads for the ops on the CPU (default 1;\n"
+	      "                         the outputs are the same for any N)\n"
 	      "  -V, --version          the version\n"
 	      "  -h, --help             this text\n", out);
 }
@@ -112,6 +116,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "mean", required_argument, NULL, OPT_MEAN },
 		{ "std", required_argument, NULL, OPT_STD },
 		{ "image-raw", no_argument, NULL, OPT_IMAGE_RAW },
+		{ "threads", required_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -122,7 +127,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	*a = (struct args){ .num_runs = 50, .warmup_runs = 1, .seed = 1,
 			    .image = { .mean = IMAGE_INPUT_DEFAULT_MEAN,
 				       .std = IMAGE_INPUT_DEFAULT_STD } };
-	while ((opt = getopt_long(argc, argv, "m:i:o:rcd:n:w:pk:jhV", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "m:i:o:rcd:n:w:pk:jt:hV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			a->model = optarg;
@@ -185,6 +190,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 		}
 		case OPT_IMAGE_RAW:
 			a->image.raw = true;
+			break;
+		case 't':
+			if (!parse_long(optarg, 1, &v) || v > NPU_CPU_MAX_THREADS)
+				goto bad;
+			a->threads = (uint32_t)v;
 			break;
 		case OPT_SEED:
 			if (!parse_long(optarg, 0, &v))
@@ -629,6 +639,7 @@ int main(int argc, char **argv)
 	}
 	opts.flags = a.profile ? NPU_MODEL_PROFILE : 0;
 	opts.cache_dir = a.cache_dir;
+	opts.cpu_threads = a.threads;
 	opts.cpu_ops = a.force_cpu;
 	opts.cpu_op_count = a.num_force_cpu;
 	opts.err = err;

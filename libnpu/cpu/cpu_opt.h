@@ -34,6 +34,27 @@ typedef void (*cpu_gemm_s8_fn)(const int8_t *a, size_t lda, uint32_t m,
 cpu_gemm_s8_fn cpu_gemm_s8_select(enum cpu_isa isa);
 
 /*
+ * Worker threads (cpu_pool.c), created once per executor.  cpu_pool_run()
+ * calls @fn(@arg, part, parts) for every part in 0..parts-1, part 0 on the
+ * calling thread, and returns when all are done.  A NULL pool is one
+ * thread.  Kernels give each part a disjoint range of outputs.
+ */
+struct npu_cpu_pool;
+typedef void (*cpu_pool_fn)(void *arg, uint32_t part, uint32_t parts);
+int cpu_pool_create(uint32_t threads, struct npu_cpu_pool **out);
+void cpu_pool_destroy(struct npu_cpu_pool *pool);
+uint32_t cpu_pool_threads(const struct npu_cpu_pool *pool);
+void cpu_pool_run(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg);
+
+/* [*begin, *end) of @n items for @part of @parts. */
+static inline void cpu_part_range(size_t n, uint32_t part, uint32_t parts, size_t *begin,
+				  size_t *end)
+{
+	*begin = n * part / parts;
+	*end = n * (part + 1) / parts;
+}
+
+/*
  * Per-channel requantization of a row of accumulators (opt_requant.c):
  * out[c] = clamp(MBQM(acc[c] + add[c]) + out_zp), with MBQM's shift split
  * into @left and @right (each 0..31), act_min <= act_max within int8.
@@ -64,18 +85,19 @@ void cpu_rq_row_free(struct cpu_rq_row *r);
 
 /*
  * The firmware's npu_op_conv2d_s8() / npu_op_depthwise_s8() / npu_op_fc_s8(),
- * byte for byte, with the @isa variant.  False when the case is not covered
+ * byte for byte, with the @isa variant, on the threads of @pool (NULL: the
+ * caller's only; the bytes are the same for any number).  False when the case is not covered
  * here (grouped convolution, depth multiplier other than 1, a zero point or clamp outside int8, out of memory): the
  * caller then runs the firmware kernel.
  */
 bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 		       const int8_t *filter, const int32_t *bias,
 		       const int32_t *mult, const int32_t *shift, int8_t *out,
-		       enum cpu_isa isa);
+		       enum cpu_isa isa, struct npu_cpu_pool *pool);
 bool cpu_opt_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
 			  const int8_t *filter, const int32_t *bias,
 			  const int32_t *mult, const int32_t *shift, int8_t *out,
-			  enum cpu_isa isa);
+			  enum cpu_isa isa, struct npu_cpu_pool *pool);
 bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 		   const int8_t *filter, const int32_t *bias,
 		   const int32_t *mult, const int32_t *shift, int8_t *out,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpu_internal.h"
+#include "cpu_opt.h"
 
 #define CPU_ERR_LEN 256
 #define TENSOR_ALIGN 64
@@ -28,6 +29,7 @@ struct npu_cpu {
 	bool *owned;		/* data[t] was allocated by us */
 	void **args;		/* room for the largest op's input+output pointers */
 	uint32_t max_args;
+	struct npu_cpu_pool *pool;	/* worker threads, or NULL */
 	char err[CPU_ERR_LEN + 128];
 };
 
@@ -167,10 +169,29 @@ static int prepare_op(struct npu_cpu *cpu, uint32_t i)
 	return 0;
 }
 
+int npu_cpu_set_threads(struct npu_cpu *cpu, uint32_t threads)
+{
+	struct npu_cpu_pool *pool;
+	int ret;
+
+	if (!cpu || threads > NPU_CPU_MAX_THREADS)
+		return -EINVAL;
+	ret = cpu_pool_create(threads, &pool);
+	if (ret) {
+		snprintf(cpu->err, sizeof(cpu->err), "cannot start %u threads: %s", threads,
+			 strerror(-ret));
+		return ret;
+	}
+	cpu_pool_destroy(cpu->pool);
+	cpu->pool = pool;
+	return 0;
+}
+
 void npu_cpu_destroy(struct npu_cpu *cpu)
 {
 	if (!cpu)
 		return;
+	cpu_pool_destroy(cpu->pool);
 	if (cpu->ops) {
 		for (uint32_t i = 0; i < cpu->g->num_ops; i++) {
 			const struct cpu_kernel *k = cpu->ops[i].kernel;
@@ -310,7 +331,7 @@ static int run_op(struct npu_cpu *cpu, uint32_t i)
 	struct npu_cpu_kernel_args a = {
 		.graph = cpu->g, .op = op, .op_index = i,
 		.inputs = cpu->args, .outputs = cpu->args + op->num_inputs,
-		.err = msg, .errlen = sizeof(msg),
+		.err = msg, .errlen = sizeof(msg), .pool = cpu->pool,
 	};
 	int ret;
 

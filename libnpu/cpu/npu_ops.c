@@ -84,6 +84,7 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 		   const struct npu_cpu_cmd *c,
 		   const struct npu_cpu_kernel_args *a, enum cpu_isa isa)
 {
+	struct npu_cpu_pool *pool = a->pool;
 	const union npu_cpu_params *pa = &c->params;
 	void *const *in = a->inputs;
 	void *out = a->outputs[0];
@@ -106,7 +107,7 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 					  pr->mult, pr->shift, out);
 		} else if (c->opcode == NPU_OP_CONV_2D) {
 			if (!cpu_opt_conv2d_s8(&pa->conv, src, filter, bias,
-					       pr->mult, pr->shift, out, isa))
+					       pr->mult, pr->shift, out, isa, pool))
 				npu_op_conv2d_s8(&pa->conv, src, filter, bias,
 						 pr->mult, pr->shift, out);
 		} else if (!tc && s16) {
@@ -114,7 +115,7 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 					     pr->mult, pr->shift, out);
 		} else if (!tc) {
 			if (!cpu_opt_depthwise_s8(&pa->conv, src, filter, bias,
-						  pr->mult, pr->shift, out, isa))
+						  pr->mult, pr->shift, out, isa, pool))
 				npu_op_depthwise_s8(&pa->conv, src, filter, bias,
 						    pr->mult, pr->shift, out);
 		} else if (s16) {

@@ -65,72 +65,101 @@ static void im2col_pixel(const struct npu_conv_params *p, const struct conv_shap
 	}
 }
 
-bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
-		       const int8_t *filter, const int32_t *bias,
-		       const int32_t *mult, const int32_t *shift, int8_t *out,
-		       enum cpu_isa isa)
-{
-	const struct conv_shape s = {
-		.n = p->input.dims[0], .ih = p->input.dims[1], .iw = p->input.dims[2],
-		.ic = p->input.dims[3], .oh = p->output.dims[1], .ow = p->output.dims[2],
-		.oc = p->output.dims[3], .kh = p->filter.dims[1], .kw = p->filter.dims[2],
-	};
-	const cpu_gemm_s8_fn gemm = cpu_gemm_s8_select(isa);
-	const cpu_requant_fn requant = cpu_requant_select(isa);
-	const uint32_t in_off = (uint32_t)-p->input.zero_point;
-	const size_t k = (size_t)s.kh * s.kw * s.ic;
-	const size_t pixels = (size_t)s.n * s.oh * s.ow;
-	/* A 1x1 window on stride 1 without padding reads the input as is. */
-	const bool direct = s.kh == 1 && s.kw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
-			    !p->pad_top && !p->pad_left && s.oh == s.ih && s.ow == s.iw;
+/* One convolution split over threads: each part takes a range of tiles. */
+struct conv_job {
+	const struct npu_conv_params *p;
+	struct conv_shape s;
+	const int8_t *in, *filter;
+	int8_t *out;
+	cpu_gemm_s8_fn gemm;
+	cpu_requant_fn requant;
 	struct cpu_rq_row r;
-	size_t tile;
-	uint32_t *fsum;
+	size_t k, pixels, tile;
+	bool direct;
+	bool failed;		/* a part ran out of memory */
+};
+
+static void conv_part(void *arg, uint32_t part, uint32_t parts)
+{
+	struct conv_job *j = arg;
+	const size_t tiles = (j->pixels + j->tile - 1) / j->tile;
+	const uint32_t oc = j->s.oc;
+	size_t t0, t1;
 	int32_t *acc;
 	int8_t *col = NULL;
 
-	if (p->filter.dims[3] != s.ic || !fits_s8(p->input.zero_point) || !k || !s.oc)
-		return false;
-	tile = direct ? TILE_PIXELS : COL_BYTES / k;
-	tile = tile < 1 ? 1 : tile > TILE_PIXELS ? TILE_PIXELS : tile;
-	fsum = malloc(s.oc * sizeof(*fsum));
-	acc = malloc(tile * s.oc * sizeof(*acc));
-	if (!direct)
-		col = malloc(tile * k);
-	if (!fsum || !acc || (!direct && !col)) {
-		free(fsum);
+	cpu_part_range(tiles, part, parts, &t0, &t1);
+	if (t0 == t1)
+		return;
+	acc = malloc(j->tile * oc * sizeof(*acc));
+	if (!j->direct)
+		col = malloc(j->tile * j->k);
+	if (!acc || (!j->direct && !col)) {
+		/* The caller then reruns the whole op with the firmware's kernel. */
+		__atomic_store_n(&j->failed, true, __ATOMIC_RELAXED);
 		free(acc);
 		free(col);
-		return false;
+		return;
 	}
-	row_sums(filter, s.oc, (uint32_t)k, fsum);
-	for (uint32_t c = 0; c < s.oc; c++)
-		fsum[c] *= in_off;
-	if (!cpu_rq_row_init(&r, &p->rq, mult, shift, bias, fsum, s.oc, p->output.zero_point,
-		    p->act_min, p->act_max)) {
-		free(fsum);
-		free(acc);
-		free(col);
-		return false;
-	}
-	for (size_t p0 = 0; p0 < pixels; p0 += tile) {
-		const uint32_t m = (uint32_t)(pixels - p0 < tile ? pixels - p0 : tile);
-		const int8_t *a = in + p0 * s.ic;
+	for (size_t p0 = t0 * j->tile; p0 < j->pixels && p0 < t1 * j->tile; p0 += j->tile) {
+		const uint32_t m = (uint32_t)(j->pixels - p0 < j->tile ? j->pixels - p0 : j->tile);
+		const int8_t *a = j->in + p0 * j->s.ic;
 
-		if (!direct) {
+		if (!j->direct) {
 			for (uint32_t i = 0; i < m; i++)
-				im2col_pixel(p, &s, in, (uint32_t)(p0 + i), col + i * k);
+				im2col_pixel(j->p, &j->s, j->in, (uint32_t)(p0 + i), col + i * j->k);
 			a = col;
 		}
-		gemm(a, k, m, filter, k, s.oc, (uint32_t)k, acc, s.oc);
+		j->gemm(a, j->k, m, j->filter, j->k, oc, (uint32_t)j->k, acc, oc);
 		for (uint32_t i = 0; i < m; i++)
-			requant(&r, acc + (size_t)i * s.oc, s.oc, out + (p0 + i) * s.oc);
+			j->requant(&j->r, acc + (size_t)i * oc, oc, j->out + (p0 + i) * oc);
 	}
-	cpu_rq_row_free(&r);
-	free(fsum);
 	free(acc);
 	free(col);
-	return true;
+}
+
+bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
+		       const int8_t *filter, const int32_t *bias,
+		       const int32_t *mult, const int32_t *shift, int8_t *out,
+		       enum cpu_isa isa, struct npu_cpu_pool *pool)
+{
+	struct conv_job j = {
+		.p = p, .in = in, .filter = filter, .out = out,
+		.s = {
+			.n = p->input.dims[0], .ih = p->input.dims[1], .iw = p->input.dims[2],
+			.ic = p->input.dims[3], .oh = p->output.dims[1], .ow = p->output.dims[2],
+			.oc = p->output.dims[3], .kh = p->filter.dims[1], .kw = p->filter.dims[2],
+		},
+		.gemm = cpu_gemm_s8_select(isa),
+		.requant = cpu_requant_select(isa),
+	};
+	const uint32_t in_off = (uint32_t)-p->input.zero_point;
+	uint32_t *fsum;
+
+	j.k = (size_t)j.s.kh * j.s.kw * j.s.ic;
+	j.pixels = (size_t)j.s.n * j.s.oh * j.s.ow;
+	/* A 1x1 window on stride 1 without padding reads the input as is. */
+	j.direct = j.s.kh == 1 && j.s.kw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+		   !p->pad_top && !p->pad_left && j.s.oh == j.s.ih && j.s.ow == j.s.iw;
+	if (p->filter.dims[3] != j.s.ic || !fits_s8(p->input.zero_point) || !j.k || !j.s.oc)
+		return false;
+	j.tile = j.direct ? TILE_PIXELS : COL_BYTES / j.k;
+	j.tile = j.tile < 1 ? 1 : j.tile > TILE_PIXELS ? TILE_PIXELS : j.tile;
+	fsum = malloc(j.s.oc * sizeof(*fsum));
+	if (!fsum)
+		return false;
+	row_sums(filter, j.s.oc, (uint32_t)j.k, fsum);
+	for (uint32_t c = 0; c < j.s.oc; c++)
+		fsum[c] *= in_off;
+	if (!cpu_rq_row_init(&j.r, &p->rq, mult, shift, bias, fsum, j.s.oc,
+			     p->output.zero_point, p->act_min, p->act_max)) {
+		free(fsum);
+		return false;
+	}
+	cpu_pool_run(pool, conv_part, &j);
+	cpu_rq_row_free(&j.r);
+	free(fsum);
+	return !j.failed;
 }
 
 /*

@@ -126,65 +126,93 @@ static void taps_in(int32_t origin, uint32_t dil, uint32_t k, uint32_t size,
 		*hi = *lo;
 }
 
-bool cpu_opt_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
-			  const int8_t *filter, const int32_t *bias,
-			  const int32_t *mult, const int32_t *shift, int8_t *out,
-			  enum cpu_isa isa)
+/* One depthwise convolution split over threads by output rows. */
+struct dw_job {
+	const struct npu_conv_params *p;
+	const int8_t *in, *filter;
+	int8_t *out;
+	dw_acc_fn accumulate;
+	cpu_requant_fn requant;
+	struct cpu_rq_row r;
+	bool failed;
+};
+
+static void dw_part(void *arg, uint32_t part, uint32_t parts)
 {
-	const uint32_t n = p->input.dims[0], ih = p->input.dims[1], iw = p->input.dims[2];
-	const uint32_t ic = p->input.dims[3], oh = p->output.dims[1], ow = p->output.dims[2];
-	const uint32_t oc = p->output.dims[3], kh = p->filter.dims[1], kw = p->filter.dims[2];
-	const dw_acc_fn accumulate = dw_acc_select(isa);
-	const cpu_requant_fn requant = cpu_requant_select(isa);
+	struct dw_job *j = arg;
+	const struct npu_conv_params *p = j->p;
+	const uint32_t ih = p->input.dims[1], iw = p->input.dims[2], ic = p->input.dims[3];
+	const uint32_t oh = p->output.dims[1], ow = p->output.dims[2], oc = p->output.dims[3];
+	const uint32_t kh = p->filter.dims[1], kw = p->filter.dims[2];
 	const int32_t in_off = -p->input.zero_point;
 	const int8_t **ip, **fp;
-	struct cpu_rq_row r;
-	uint32_t *base;
+	size_t row0, row1;
 	int32_t *acc;
 
-	if (p->depth_multiplier != 1 || ic != oc || p->input.zero_point < -128 ||
-	    p->input.zero_point > 127 || !oc || !kh || !kw)
-		return false;
-	base = calloc(oc, sizeof(*base));
+	cpu_part_range((size_t)p->input.dims[0] * oh, part, parts, &row0, &row1);
+	if (row0 == row1)
+		return;
 	acc = malloc(oc * sizeof(*acc));
 	ip = malloc((size_t)kh * kw * sizeof(*ip));
 	fp = malloc((size_t)kh * kw * sizeof(*fp));
-	if (!base || !acc || !ip || !fp ||
-	    !cpu_rq_row_init(&r, &p->rq, mult, shift, bias, base, oc, p->output.zero_point,
-			     p->act_min, p->act_max)) {
-		free(base);
-		free(acc);
-		free(ip);
-		free(fp);
-		return false;
+	if (!acc || !ip || !fp) {
+		/* The caller then reruns the whole op with the firmware's kernel. */
+		__atomic_store_n(&j->failed, true, __ATOMIC_RELAXED);
+		row1 = row0;
 	}
-	for (uint32_t b = 0; b < n; b++)
-		for (uint32_t oy = 0; oy < oh; oy++) {
-			const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top;
-			uint32_t ky0, ky1;
+	for (size_t row = row0; row < row1; row++) {
+		const uint32_t b = (uint32_t)(row / oh), oy = (uint32_t)(row % oh);
+		const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top;
+		uint32_t ky0, ky1;
 
-			taps_in(y0, p->dilation_h, kh, ih, &ky0, &ky1);
-			for (uint32_t ox = 0; ox < ow; ox++) {
-				const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;
-				uint32_t kx0, kx1, taps = 0;
+		taps_in(y0, p->dilation_h, kh, ih, &ky0, &ky1);
+		for (uint32_t ox = 0; ox < ow; ox++) {
+			const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;
+			uint32_t kx0, kx1, taps = 0;
 
-				taps_in(x0, p->dilation_w, kw, iw, &kx0, &kx1);
-				for (uint32_t ky = ky0; ky < ky1; ky++)
-					for (uint32_t kx = kx0; kx < kx1; kx++, taps++) {
-						const uint32_t iy = (uint32_t)(y0 + (int32_t)(ky * p->dilation_h));
-						const uint32_t ix = (uint32_t)(x0 + (int32_t)(kx * p->dilation_w));
+			taps_in(x0, p->dilation_w, kw, iw, &kx0, &kx1);
+			for (uint32_t ky = ky0; ky < ky1; ky++)
+				for (uint32_t kx = kx0; kx < kx1; kx++, taps++) {
+					const uint32_t iy = (uint32_t)(y0 + (int32_t)(ky * p->dilation_h));
+					const uint32_t ix = (uint32_t)(x0 + (int32_t)(kx * p->dilation_w));
 
-						ip[taps] = in + (((size_t)b * ih + iy) * iw + ix) * ic;
-						fp[taps] = filter + ((size_t)ky * kw + kx) * oc;
-					}
-				accumulate(ip, fp, taps, oc, in_off, acc);
-				requant(&r, acc, oc, out + (((size_t)b * oh + oy) * ow + ox) * oc);
-			}
+					ip[taps] = j->in + (((size_t)b * ih + iy) * iw + ix) * ic;
+					fp[taps] = j->filter + ((size_t)ky * kw + kx) * oc;
+				}
+			j->accumulate(ip, fp, taps, oc, in_off, acc);
+			j->requant(&j->r, acc, oc, j->out + (row * ow + ox) * oc);
 		}
-	cpu_rq_row_free(&r);
-	free(base);
+	}
 	free(acc);
 	free(ip);
 	free(fp);
-	return true;
+}
+
+bool cpu_opt_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
+			  const int8_t *filter, const int32_t *bias,
+			  const int32_t *mult, const int32_t *shift, int8_t *out,
+			  enum cpu_isa isa, struct npu_cpu_pool *pool)
+{
+	struct dw_job j = {
+		.p = p, .in = in, .filter = filter, .out = out,
+		.accumulate = dw_acc_select(isa), .requant = cpu_requant_select(isa),
+	};
+	const uint32_t oc = p->output.dims[3];
+	uint32_t *base;
+
+	if (p->depth_multiplier != 1 || p->input.dims[3] != oc || p->input.zero_point < -128 ||
+	    p->input.zero_point > 127 || !oc || !p->filter.dims[1] || !p->filter.dims[2])
+		return false;
+	base = calloc(oc, sizeof(*base));
+	if (!base)
+		return false;
+	if (!cpu_rq_row_init(&j.r, &p->rq, mult, shift, bias, base, oc, p->output.zero_point,
+			     p->act_min, p->act_max)) {
+		free(base);
+		return false;
+	}
+	cpu_pool_run(pool, dw_part, &j);
+	cpu_rq_row_free(&j.r);
+	free(base);
+	return !j.failed;
 }

@@ -334,6 +334,12 @@ struct npu_model_options {
 	/* Receives a one-line message when loading fails; may be NULL. */
 	char *err;
 	size_t errlen;
+	/*
+	 * Threads for the ops run on the CPU (0 or 1: the caller's only; at
+	 * most NPU_CPU_MAX_THREADS), started once at open.  The outputs are
+	 * the same bytes for any number.
+	 */
+	uint32_t cpu_threads;
 };
 
 /*

@@ -164,6 +164,11 @@ struct npu_cpu_kernel_args {
 	void *const *outputs;	/* op->num_outputs entries */
 	char *err;		/* room for a message on failure */
 	size_t errlen;
+	/*
+	 * The executor's worker threads (npu_cpu_set_threads()), which the
+	 * built-in kernels share out their work to; NULL: one thread.
+	 */
+	struct npu_cpu_pool *pool;
 };
 
 /*
@@ -186,6 +191,17 @@ typedef int (*npu_cpu_kernel_fn)(const struct npu_cpu_kernel_args *args,
  */
 int npu_cpu_create(const struct npu_graph *g, struct npu_cpu **out,
 		   char *err, size_t errlen);
+
+/*
+ * Run the built-in kernels on @threads threads (the caller's and
+ * @threads - 1 workers, created here once and kept until the executor is
+ * destroyed or this is called again; 0 or 1: the caller's only).  The
+ * results are the same bytes for any number.  0, -EINVAL (more than
+ * NPU_CPU_MAX_THREADS), or -ENOMEM / -errno from creating the threads (the
+ * executor then stays on one thread).
+ */
+#define NPU_CPU_MAX_THREADS	64
+int npu_cpu_set_threads(struct npu_cpu *cpu, uint32_t threads);
 
 /* Frees the executor and the memory it allocated; NULL is fine. */
 void npu_cpu_destroy(struct npu_cpu *cpu);

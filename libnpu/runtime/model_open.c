@@ -197,7 +197,8 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 		return -EINVAL;
 	*out = NULL;
 	if (!data || (opts && opts->cpu_op_count && !opts->cpu_ops) ||
-	    (opts && (opts->flags & ~(NPU_MODEL_CPU_ONLY | NPU_MODEL_PROFILE))))
+	    (opts && (opts->flags & ~(NPU_MODEL_CPU_ONLY | NPU_MODEL_PROFILE))) ||
+	    (opts && opts->cpu_threads > NPU_CPU_MAX_THREADS))
 		return -EINVAL;
 	if (!is_tflite(data, size) && !is_compiled(data, size)) {
 		report(opts, prefix, "neither a .tflite nor a compiled .npu model",
@@ -214,6 +215,7 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 	model->event_fd = -1;
 	model->in_fence = -1;
 	model->flags = opts ? opts->flags : 0;
+	model->cpu_threads = opts ? opts->cpu_threads : 0;
 	model->source_is_tflite = is_tflite(data, size);
 	model->source = owned ? owned : malloc(size);
 	ret = -ENOMEM;

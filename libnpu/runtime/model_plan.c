@@ -305,6 +305,9 @@ int model_plan_build(struct npu_model *model)
 	ret = npu_cpu_create(model->graph, &model->cpu, model->err, sizeof(model->err));
 	if (ret)
 		return model_errno(ret);
+	ret = npu_cpu_set_threads(model->cpu, model->cpu_threads);
+	if (ret)
+		return model_fail(model, ret, "%s", npu_cpu_error(model->cpu));
 	for (size_t k = 0; k < model->kernel_count; k++) {
 		struct registered_kernel *rk = &model->kernels[k];
 

@@ -69,6 +69,7 @@ struct registered_kernel {
 struct npu_model {
 	struct npu_device *dev;		/* NULL: CPU only */
 	uint32_t flags;			/* NPU_MODEL_* */
+	uint32_t cpu_threads;		/* npu_model_options.cpu_threads */
 	char err[MODEL_ERR_LEN];
 
 	/* The source, kept to compile again when the placement changes. */

@@ -14,7 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glob.h>
+
+#include "npu_cpu.h"
 #include "npu_fw.h"
+#include "npu_tflite.h"
 #include "../cpu/cpu_opt.h"
 
 static uint64_t rng_state;
@@ -97,7 +101,7 @@ static void set4(struct npu_tensor *t, uint32_t a, uint32_t b, uint32_t c, uint3
  * Random CONV_2D (or DEPTHWISE_CONV_2D with @dw), checked on every variant;
  * @big for large depths.
  */
-static void conv_case(unsigned int seed, bool big, bool dw)
+static void conv_case(unsigned int seed, bool big, bool dw, struct npu_cpu_pool *pool)
 {
 	struct npu_conv_params p;
 	uint32_t n, ih, iw, ic, oc, kh, kw, oh, ow, pad_bottom, pad_right;
@@ -170,16 +174,19 @@ static void conv_case(unsigned int seed, bool big, bool dw)
 		npu_op_depthwise_s8(&p, in, filter, with_bias ? bias : NULL, mult, shift, want);
 	else
 		npu_op_conv2d_s8(&p, in, filter, with_bias ? bias : NULL, mult, shift, want);
-	for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
+	/* Every variant, on one thread and on the pool's. */
+	for (int run = 0; run < 2 * CPU_ISA_COUNT; run++) {
+		const int isa = run / 2;
+		struct npu_cpu_pool *const threads = run % 2 ? pool : NULL;
 		bool done;
 
-		if (!cpu_isa_usable((enum cpu_isa)isa))
+		if (!cpu_isa_usable((enum cpu_isa)isa) || (run % 2 && !pool))
 			continue;
 		memset(got, 0x5a, out_n);
 		done = dw ? cpu_opt_depthwise_s8(&p, in, filter, with_bias ? bias : NULL,
-						 mult, shift, got, (enum cpu_isa)isa) :
+						 mult, shift, got, (enum cpu_isa)isa, threads) :
 			    cpu_opt_conv2d_s8(&p, in, filter, with_bias ? bias : NULL,
-					      mult, shift, got, (enum cpu_isa)isa);
+					      mult, shift, got, (enum cpu_isa)isa, threads);
 		if (dw && p.depth_multiplier != 1) {
 			ck_assert_msg(!done, "seed %u: depth multiplier %u taken", seed,
 				      p.depth_multiplier);
@@ -188,9 +195,9 @@ static void conv_case(unsigned int seed, bool big, bool dw)
 		ck_assert_msg(done, "seed %u: not handled", seed);
 		for (size_t i = 0; i < out_n; i++)
 			ck_assert_msg(got[i] == want[i],
-				      "%s seed %u isa %d: output %zu is %d, firmware %d "
+				      "%s seed %u isa %d threads %u: output %zu is %d, firmware %d "
 				      "(n%u %ux%ux%u -> %ux%ux%u, k %ux%u s %u,%u d %u,%u p %u,%u)",
-				      dw ? "depthwise" : "conv", seed, isa, i, got[i], want[i], n, ih, iw, ic, oh, ow, oc,
+				      dw ? "depthwise" : "conv", seed, isa, cpu_pool_threads(threads), i, got[i], want[i], n, ih, iw, ic, oh, ow, oc,
 				      kh, kw, p.stride_h, p.stride_w, p.dilation_h, p.dilation_w,
 				      p.pad_top, p.pad_left);
 	}
@@ -203,24 +210,43 @@ static void conv_case(unsigned int seed, bool big, bool dw)
 	free(shift);
 }
 
+/* Three threads: uneven splits of tiles and rows, idle parts on small ops. */
+static struct npu_cpu_pool *pool3(void)
+{
+	struct npu_cpu_pool *pool;
+
+	ck_assert_int_eq(cpu_pool_create(3, &pool), 0);
+	ck_assert_uint_eq(cpu_pool_threads(pool), 3);
+	return pool;
+}
+
 START_TEST(conv_small)
 {
+	struct npu_cpu_pool *pool = pool3();
+
 	for (unsigned int s = 0; s < 300; s++)
-		conv_case((unsigned int)_i * 1000 + s, false, false);
+		conv_case((unsigned int)_i * 1000 + s, false, false, pool);
+	cpu_pool_destroy(pool);
 }
 END_TEST
 
 START_TEST(conv_deep)
 {
+	struct npu_cpu_pool *pool = pool3();
+
 	for (unsigned int s = 0; s < 40; s++)
-		conv_case(500000 + s, true, false);
+		conv_case(500000 + s, true, false, pool);
+	cpu_pool_destroy(pool);
 }
 END_TEST
 
 START_TEST(depthwise_random)
 {
+	struct npu_cpu_pool *pool = pool3();
+
 	for (unsigned int s = 0; s < 400; s++)
-		conv_case(700000 + s, s % 10 == 0, true);
+		conv_case(700000 + s, s % 10 == 0, true, pool);
+	cpu_pool_destroy(pool);
 }
 END_TEST
 
@@ -238,15 +264,15 @@ START_TEST(conv_declines)
 	p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
 	p.act_min = -128;
 	p.act_max = 127;
-	ck_assert(!cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf, CPU_ISA_C));
+	ck_assert(!cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf, CPU_ISA_C, NULL));
 	set4(&p.filter, 4, 1, 1, 4);
 	p.input.zero_point = 200;
-	ck_assert(!cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf, CPU_ISA_C));
+	ck_assert(!cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf, CPU_ISA_C, NULL));
 	p.input.zero_point = 0;
 	p.act_max = 300;	/* the firmware truncates to int8 there */
-	ck_assert(!cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf, CPU_ISA_C));
+	ck_assert(!cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf, CPU_ISA_C, NULL));
 	p.act_max = 127;
-	ck_assert(cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf + 16, CPU_ISA_C));
+	ck_assert(cpu_opt_conv2d_s8(&p, buf, buf, NULL, &m, &sh, buf + 16, CPU_ISA_C, NULL));
 }
 END_TEST
 
@@ -346,6 +372,156 @@ START_TEST(pad_random)
 }
 END_TEST
 
+/* ---- whole models ---- */
+
+/*
+ * The firmware kernel's output for op @i of @g, from the executor's current
+ * tensors, into @want; false when the op is not one with an optimized
+ * kernel (or has more than one command).
+ */
+static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint32_t i,
+			    void *want)
+{
+	const struct npu_graph_op *op = &g->ops[i];
+	struct npu_cpu_prepared *pr = NULL;
+	void *in[4] = { NULL };
+	const union npu_cpu_params *pa;
+	const void *bias;
+	char err[256];
+	bool done = true;
+
+	if (op->builtin != NPU_BUILTIN_CONV_2D && op->builtin != NPU_BUILTIN_DEPTHWISE_CONV_2D &&
+	    op->builtin != NPU_BUILTIN_FULLY_CONNECTED && op->builtin != NPU_BUILTIN_PAD)
+		return false;
+	if (npu_cpu_prepare_op(g, op, &pr, err, sizeof(err)) || pr->num_cmds != 1) {
+		npu_cpu_prepared_free(pr);
+		return false;
+	}
+	for (uint32_t k = 0; k < op->num_inputs && k < 4; k++)
+		in[k] = op->inputs[k] >= 0 ? npu_cpu_tensor_data(cpu, op->inputs[k]) : NULL;
+	pa = &pr->cmds[0].params;
+	bias = pr->bias ? pr->bias : op->num_inputs > 2 ? in[2] : NULL;
+	switch (pr->cmds[0].opcode) {
+	case NPU_OP_CONV_2D:
+		if (pa->conv.input.dtype != NPU_DTYPE_INT8)
+			done = false;
+		else
+			npu_op_conv2d_s8(&pa->conv, in[0], in[1], bias, pr->mult, pr->shift, want);
+		break;
+	case NPU_OP_DEPTHWISE_CONV_2D:
+		if (pa->conv.input.dtype != NPU_DTYPE_INT8)
+			done = false;
+		else
+			npu_op_depthwise_s8(&pa->conv, in[0], in[1], bias, pr->mult, pr->shift,
+					    want);
+		break;
+	case NPU_OP_FULLY_CONNECTED:
+		if (pa->fc.input.dtype != NPU_DTYPE_INT8)
+			done = false;
+		else
+			npu_op_fc_s8(&pa->fc, in[0], in[1], bias, pr->mult, pr->shift, want);
+		break;
+	case NPU_OP_PAD:
+		npu_op_pad(&pa->pad, in[pr->cmds[0].input], want);
+		break;
+	default:
+		done = false;
+	}
+	npu_cpu_prepared_free(pr);
+	return done;
+}
+
+/*
+ * Every TFLM and seanet model (and the zoo's int8 ones the CPU runs): op by
+ * op, each optimized op's output against the firmware kernel on the same
+ * inputs; then the whole model on 1 and on 3 threads, every output equal.
+ */
+START_TEST(models_equal_firmware)
+{
+	const char *top = getenv("NPU_TOP");
+	const char *patterns[] = { "tflm/*.tflite", "seanet/*/*.tflite", "zoo/*int8*.tflite" };
+	unsigned int checked_ops = 0, models = 0;
+	char pat[4096];
+
+	for (size_t k = 0; k < sizeof(patterns) / sizeof(patterns[0]); k++) {
+		glob_t gl;
+
+		snprintf(pat, sizeof(pat), "%s/../shared/models/%s", top ? top : ".", patterns[k]);
+		if (glob(pat, 0, NULL, &gl))
+			continue;
+		for (size_t f = 0; f < gl.gl_pathc; f++) {
+			struct npu_cpu *cpu = NULL, *cpu3 = NULL;
+			struct npu_graph *g = NULL;
+			char err[512] = "";
+			bool zoo = k == 2;
+
+			ck_assert_msg(!npu_tflite_load_file(gl.gl_pathv[f], &g, err, sizeof(err)) ||
+				      zoo, "%s: %s", gl.gl_pathv[f], err);
+			if (!g)
+				continue;
+			if (npu_cpu_create(g, &cpu, err, sizeof(err)) ||
+			    npu_cpu_create(g, &cpu3, err, sizeof(err))) {
+				ck_assert_msg(zoo, "%s: %s", gl.gl_pathv[f], err);
+				npu_cpu_destroy(cpu);
+				npu_graph_free(g);
+				continue;
+			}
+			for (uint32_t i = 0; zoo && cpu3 && i < g->num_ops; i++)
+				if (!npu_cpu_op_runnable(cpu, i)) {
+					npu_cpu_destroy(cpu3);
+					cpu3 = NULL;
+				}
+			if (!cpu3) {	/* a zoo model with ops the CPU lacks */
+				npu_cpu_destroy(cpu);
+				npu_graph_free(g);
+				continue;
+			}
+			ck_assert_int_eq(npu_cpu_set_threads(cpu3, 3), 0);
+			rng_state = f + 1;
+			for (uint32_t i = 0; i < g->num_inputs; i++) {
+				const struct npu_graph_tensor *t = &g->tensors[g->inputs[i]];
+				uint8_t *x = npu_cpu_tensor_data(cpu, g->inputs[i]);
+
+				ck_assert_ptr_nonnull(x);
+				fill_s8((int8_t *)x, t->bytes);
+				memcpy(npu_cpu_tensor_data(cpu3, g->inputs[i]), x, t->bytes);
+			}
+			for (uint32_t i = 0; i < g->num_ops; i++) {
+				const struct npu_graph_tensor *ot = &g->tensors[g->ops[i].outputs[0]];
+				void *want = malloc(ot->bytes ? ot->bytes : 1);
+
+				ck_assert_msg(!npu_cpu_invoke_range(cpu, i, 1), "%s: %s", gl.gl_pathv[f],
+					      npu_cpu_error(cpu));
+				if (firmware_output(cpu, g, i, want)) {
+					ck_assert_msg(!memcmp(npu_cpu_tensor_data(cpu, g->ops[i].outputs[0]),
+							      want, ot->bytes),
+						      "%s: op %u (%s) differs from the firmware kernel",
+						      gl.gl_pathv[f], i, npu_op_name(g->ops[i].builtin));
+					checked_ops++;
+				}
+				free(want);
+			}
+			ck_assert_msg(!npu_cpu_invoke(cpu3), "%s: %s", gl.gl_pathv[f],
+				      npu_cpu_error(cpu3));
+			for (uint32_t i = 0; i < g->num_outputs; i++)
+				ck_assert_msg(!memcmp(npu_cpu_tensor_data(cpu, g->outputs[i]),
+						      npu_cpu_tensor_data(cpu3, g->outputs[i]),
+						      g->tensors[g->outputs[i]].bytes),
+					      "%s: output %u differs on 3 threads", gl.gl_pathv[f], i);
+			models++;
+			npu_cpu_destroy(cpu);
+			npu_cpu_destroy(cpu3);
+			npu_graph_free(g);
+		}
+		globfree(&gl);
+	}
+	printf("models: %u, optimized ops checked against the firmware: %u\n", models,
+	       checked_ops);
+	ck_assert_uint_ge(models, 5);
+	ck_assert_uint_ge(checked_ops, 100);
+}
+END_TEST
+
 START_TEST(isa_names_usable)
 {
 	/* The portable variant runs everywhere; the best one runs here. */
@@ -369,6 +545,7 @@ int main(void)
 	tcase_add_test(tc, depthwise_random);
 	tcase_add_test(tc, fc_random);
 	tcase_add_test(tc, pad_random);
+	tcase_add_test(tc, models_equal_firmware);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
