@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu_internal.h"
 #include "cpu_opt.h"
 
 /* Pixels per GEMM tile; the im2col tile stays under COL_BYTES. */
