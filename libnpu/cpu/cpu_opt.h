@@ -20,6 +20,7 @@ enum cpu_isa {
 	CPU_ISA_C,	/* portable C, every machine */
 	CPU_ISA_AVX2,	/* x86-64 with AVX2 */
 	CPU_ISA_NEON,	/* arm64 Advanced SIMD (no dot product: Cortex-A53) */
+	CPU_ISA_AVX512VNNI,	/* x86-64 with AVX-512 VNNI: AVX2 and a vpdpbusd conv GEMM */
 	CPU_ISA_COUNT
 };
 
@@ -32,6 +33,17 @@ typedef void (*cpu_gemm_s8_fn)(const int8_t *a, size_t lda, uint32_t m,
 			       const int8_t *b, size_t ldb, uint32_t n,
 			       uint32_t k, int32_t *c, size_t ldc);
 cpu_gemm_s8_fn cpu_gemm_s8_select(enum cpu_isa isa);
+
+/*
+ * The AVX-512 VNNI GEMM (CPU_ISA_AVX512VNNI only): @b (n rows of k) packed
+ * once per op by cpu_gemm_vnni_pack() (malloc'ed, NULL when out of memory),
+ * then cpu_gemm_vnni() computes c[i * ldc + j] = sum_k (a + 128) * b: the
+ * a operand goes in as unsigned (vpdpbusd), so the caller subtracts 128 *
+ * sum(b row j), which it folds into its per-channel constant.
+ */
+int8_t *cpu_gemm_vnni_pack(const int8_t *b, size_t ldb, uint32_t n, uint32_t k);
+void cpu_gemm_vnni(const int8_t *a, size_t lda, uint32_t m, const int8_t *packed,
+		   uint32_t n, uint32_t k, int32_t *c, size_t ldc);
 
 /*
  * Worker threads (cpu_pool.c), created once per executor.  cpu_pool_run()

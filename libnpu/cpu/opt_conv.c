@@ -71,6 +71,7 @@ struct conv_job {
 	const int8_t *in, *filter;
 	int8_t *out;
 	cpu_gemm_s8_fn gemm;
+	const int8_t *packed;	/* the filter for cpu_gemm_vnni(), or NULL */
 	cpu_requant_fn requant;
 	struct cpu_rq_row r;
 	size_t k, pixels, tile;
@@ -109,7 +110,10 @@ static void conv_part(void *arg, uint32_t part, uint32_t parts)
 				im2col_pixel(j->p, &j->s, j->in, (uint32_t)(p0 + i), col + i * j->k);
 			a = col;
 		}
-		j->gemm(a, j->k, m, j->filter, j->k, oc, (uint32_t)j->k, acc, oc);
+		if (j->packed)
+			cpu_gemm_vnni(a, j->k, m, j->packed, oc, (uint32_t)j->k, acc, oc);
+		else
+			j->gemm(a, j->k, m, j->filter, j->k, oc, (uint32_t)j->k, acc, oc);
 		for (uint32_t i = 0; i < m; i++)
 			j->requant(&j->r, acc + (size_t)i * oc, oc, j->out + (p0 + i) * oc);
 	}
@@ -132,8 +136,9 @@ bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 		.gemm = cpu_gemm_s8_select(isa),
 		.requant = cpu_requant_select(isa),
 	};
-	const uint32_t in_off = (uint32_t)-p->input.zero_point;
+	uint32_t in_off = (uint32_t)-p->input.zero_point;
 	uint32_t *fsum;
+	int8_t *packed = NULL;
 
 	j.k = (size_t)j.s.kh * j.s.kw * j.s.ic;
 	j.pixels = (size_t)j.s.n * j.s.oh * j.s.ow;
@@ -147,16 +152,27 @@ bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 	fsum = malloc(j.s.oc * sizeof(*fsum));
 	if (!fsum)
 		return false;
+	if (isa == CPU_ISA_AVX512VNNI) {
+		packed = cpu_gemm_vnni_pack(filter, j.k, j.s.oc, (uint32_t)j.k);
+		if (!packed) {
+			free(fsum);
+			return false;
+		}
+		j.packed = packed;
+		in_off -= 128;	/* its sums are of (x + 128) * f */
+	}
 	row_sums(filter, j.s.oc, (uint32_t)j.k, fsum);
 	for (uint32_t c = 0; c < j.s.oc; c++)
 		fsum[c] *= in_off;
 	if (!cpu_rq_row_init(&j.r, &p->rq, mult, shift, bias, fsum, j.s.oc,
 			     p->output.zero_point, p->act_min, p->act_max)) {
+		free(packed);
 		free(fsum);
 		return false;
 	}
 	cpu_pool_run(pool, conv_part, &j);
 	cpu_rq_row_free(&j.r);
+	free(packed);
 	free(fsum);
 	return !j.failed;
 }

@@ -100,6 +100,7 @@ static dw_acc_fn dw_acc_select(enum cpu_isa isa)
 	switch (isa) {
 #if defined(__x86_64__)
 	case CPU_ISA_AVX2:
+	case CPU_ISA_AVX512VNNI:
 		return dw_acc_avx2;
 #elif defined(__aarch64__)
 	case CPU_ISA_NEON:

@@ -206,6 +206,7 @@ cpu_requant_fn cpu_requant_select(enum cpu_isa isa)
 	switch (isa) {
 #if defined(__x86_64__)
 	case CPU_ISA_AVX2:
+	case CPU_ISA_AVX512VNNI:
 		return requant_avx2;
 #elif defined(__aarch64__)
 	case CPU_ISA_NEON:
