@@ -37,6 +37,31 @@ static inline uint32_t dot_c(const int8_t *a, const int8_t *b, uint32_t k)
 	return acc;
 }
 
+/*
+ * The GEMM of a variant from its 2x4 block and its dot product: 2x4 blocks,
+ * then the leftover columns and row one dot product at a time.
+ */
+#define GEMM_DRIVER(name, attr, block_2x4, dot)					\
+static attr void name(const int8_t *a, size_t lda, uint32_t m, const int8_t *b,	\
+		      size_t ldb, uint32_t n, uint32_t k, int32_t *c, size_t ldc)	\
+{										\
+	uint32_t i = 0, j;							\
+										\
+	for (; i + 2 <= m; i += 2) {						\
+		for (j = 0; j + 4 <= n; j += 4)					\
+			block_2x4(a + i * lda, lda, b + j * ldb, ldb, k,	\
+				  c + i * ldc + j, ldc);			\
+		for (; j < n; j++) {						\
+			c[i * ldc + j] = (int32_t)dot(a + i * lda, b + j * ldb, k); \
+			c[(i + 1) * ldc + j] =					\
+				(int32_t)dot(a + (i + 1) * lda, b + j * ldb, k); \
+		}								\
+	}									\
+	for (; i < m; i++)							\
+		for (j = 0; j < n; j++)						\
+			c[i * ldc + j] = (int32_t)dot(a + i * lda, b + j * ldb, k); \
+}
+
 static void gemm_c(const int8_t *a, size_t lda, uint32_t m, const int8_t *b,
 		   size_t ldb, uint32_t n, uint32_t k, int32_t *c, size_t ldc)
 {
@@ -149,23 +174,7 @@ static AVX2 void block_2x4_avx2(const int8_t *a, size_t lda, const int8_t *b,
 	_mm_storeu_si128((__m128i *)(c + ldc), r1);
 }
 
-static AVX2 void gemm_avx2(const int8_t *a, size_t lda, uint32_t m, const int8_t *b,
-			   size_t ldb, uint32_t n, uint32_t k, int32_t *c, size_t ldc)
-{
-	uint32_t i = 0, j;
-
-	for (; i + 2 <= m; i += 2) {
-		for (j = 0; j + 4 <= n; j += 4)
-			block_2x4_avx2(a + i * lda, lda, b + j * ldb, ldb, k, c + i * ldc + j, ldc);
-		for (; j < n; j++) {
-			c[i * ldc + j] = (int32_t)dot_avx2(a + i * lda, b + j * ldb, k);
-			c[(i + 1) * ldc + j] = (int32_t)dot_avx2(a + (i + 1) * lda, b + j * ldb, k);
-		}
-	}
-	for (; i < m; i++)
-		for (j = 0; j < n; j++)
-			c[i * ldc + j] = (int32_t)dot_avx2(a + i * lda, b + j * ldb, k);
-}
+GEMM_DRIVER(gemm_avx2, AVX2, block_2x4_avx2, dot_avx2)
 
 /*
  * AVX-512 VNNI: b packed as [n / 16][k / 4][16 channels][4 taps], zero
@@ -321,23 +330,7 @@ static void block_2x4_neon(const int8_t *a, size_t lda, const int8_t *b,
 				dot_c(a + r * lda + i, b + s * ldb + i, k - i));
 }
 
-static void gemm_neon(const int8_t *a, size_t lda, uint32_t m, const int8_t *b,
-		      size_t ldb, uint32_t n, uint32_t k, int32_t *c, size_t ldc)
-{
-	uint32_t i = 0, j;
-
-	for (; i + 2 <= m; i += 2) {
-		for (j = 0; j + 4 <= n; j += 4)
-			block_2x4_neon(a + i * lda, lda, b + j * ldb, ldb, k, c + i * ldc + j, ldc);
-		for (; j < n; j++) {
-			c[i * ldc + j] = (int32_t)dot_neon(a + i * lda, b + j * ldb, k);
-			c[(i + 1) * ldc + j] = (int32_t)dot_neon(a + (i + 1) * lda, b + j * ldb, k);
-		}
-	}
-	for (; i < m; i++)
-		for (j = 0; j < n; j++)
-			c[i * ldc + j] = (int32_t)dot_neon(a + i * lda, b + j * ldb, k);
-}
+GEMM_DRIVER(gemm_neon, , block_2x4_neon, dot_neon)
 #endif /* __aarch64__ */
 
 cpu_gemm_s8_fn cpu_gemm_s8_select(enum cpu_isa isa)
