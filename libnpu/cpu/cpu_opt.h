@@ -115,6 +115,14 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 		   const int32_t *mult, const int32_t *shift, int8_t *out,
 		   enum cpu_isa isa);
 
+/*
+ * The firmware's npu_op_add_s8() (@sub: npu_op_sub_s8()) when both inputs
+ * have the output's shape; false otherwise (broadcast), or for a clamp
+ * outside int8 or a left shift outside 0..31.
+ */
+bool cpu_opt_add_s8(const struct npu_eltwise_params *p, bool sub, const int8_t *x,
+		    const int8_t *y, int8_t *out, enum cpu_isa isa);
+
 /* The firmware's npu_op_pad(); false for element sizes it does not take. */
 bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out);
 

@@ -144,6 +144,9 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 	case NPU_OP_SUB:
 	case NPU_OP_MUL:
 		s16 = pa->eltwise.output.dtype == NPU_DTYPE_INT16;
+		if (c->opcode != NPU_OP_MUL && !s16 &&
+		    cpu_opt_add_s8(&pa->eltwise, c->opcode == NPU_OP_SUB, in[0], in[1], out, isa))
+			return 0;
 		if (c->opcode == NPU_OP_ADD && s16)
 			npu_op_add_s16(&pa->eltwise, in[0], in[1], out);
 		else if (c->opcode == NPU_OP_ADD)

@@ -336,6 +336,82 @@ START_TEST(fc_random)
 }
 END_TEST
 
+/* A multiplier as random_rq() draws them, hostile ones included. */
+static int32_t rnd_mult(void)
+{
+	const uint32_t pick = rnd() % 12;
+
+	return pick == 0 ? 0x40000000 : pick == 1 ? 0x7fffffff : pick == 2 ? INT32_MIN :
+	       pick == 3 ? -(int32_t)(rnd() & 0x7fffffff) : 0x40000000 + (int32_t)(rnd() & 0x3fffffff);
+}
+
+/* Shifts TFLite makes, the ends, and beyond them (clamped as the firmware). */
+static int32_t rnd_shift(void)
+{
+	const uint32_t pick = rnd() % 8;
+
+	return pick == 0 ? -31 : pick == 1 ? 30 : pick == 2 ? rnd_in(-60, 60) : rnd_in(-20, 2);
+}
+
+START_TEST(add_random)
+{
+	for (unsigned int s = 0; s < 400; s++) {
+		struct npu_eltwise_params p;
+		uint32_t rank, dims[NPU_CS_MAX_DIMS];
+		int8_t *x, *y, *want, *got;
+		const bool is_sub = s & 1;
+		size_t n;
+
+		rng_state = (s + 4242) * 0x9e3779b97f4a7c15ull;
+		memset(&p, 0, sizeof(p));
+		rank = (uint32_t)rnd_in(1, NPU_CS_MAX_DIMS);
+		for (uint32_t i = 0; i < rank; i++)
+			dims[i] = (uint32_t)rnd_in(1, rank > 3 ? 5 : 13);
+		npu_tensor_set(&p.input1, 0, NPU_DTYPE_INT8, rnd_in(-128, 127), rank, dims);
+		npu_tensor_set(&p.input2, 0, NPU_DTYPE_INT8, rnd_in(-128, 127), rank, dims);
+		npu_tensor_set(&p.output, 0, NPU_DTYPE_INT8, rnd_in(-128, 127), rank, dims);
+		p.left_shift = rnd() % 3 ? 20 : rnd_in(0, 31);
+		p.input1_multiplier = rnd_mult();
+		p.input2_multiplier = rnd_mult();
+		p.output_multiplier = rnd_mult();
+		p.input1_shift = rnd_shift();
+		p.input2_shift = rnd_shift();
+		p.output_shift = rnd_shift();
+		random_clamp(&p.act_min, &p.act_max);
+		n = npu_tensor_elems(&p.output);
+		x = malloc(n);
+		y = malloc(n);
+		want = malloc(n);
+		got = malloc(n);
+		fill_s8(x, n);
+		fill_s8(y, n);
+		if (is_sub)
+			npu_op_sub_s8(&p, x, y, want);
+		else
+			npu_op_add_s8(&p, x, y, want);
+		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
+			if (!cpu_isa_usable((enum cpu_isa)isa))
+				continue;
+			memset(got, 0x5a, n);
+			ck_assert(cpu_opt_add_s8(&p, is_sub, x, y, got, (enum cpu_isa)isa));
+			for (size_t i = 0; i < n; i++)
+				ck_assert_msg(got[i] == want[i],
+					      "%s seed %u isa %d: output %zu is %d, firmware %d",
+					      is_sub ? "sub" : "add", s, isa, i, got[i], want[i]);
+		}
+		/* Broadcast is the firmware's. */
+		if (rank > 1 && dims[0] > 1) {
+			p.input2.dims[0] = 1;
+			ck_assert(!cpu_opt_add_s8(&p, is_sub, x, y, got, CPU_ISA_C));
+		}
+		free(x);
+		free(y);
+		free(want);
+		free(got);
+	}
+}
+END_TEST
+
 START_TEST(pad_random)
 {
 	for (unsigned int s = 0; s < 300; s++) {
@@ -394,7 +470,8 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 	bool done = true;
 
 	if (op->builtin != NPU_BUILTIN_CONV_2D && op->builtin != NPU_BUILTIN_DEPTHWISE_CONV_2D &&
-	    op->builtin != NPU_BUILTIN_FULLY_CONNECTED && op->builtin != NPU_BUILTIN_PAD)
+	    op->builtin != NPU_BUILTIN_FULLY_CONNECTED && op->builtin != NPU_BUILTIN_PAD &&
+	    op->builtin != NPU_BUILTIN_ADD && op->builtin != NPU_BUILTIN_SUB)
 		return false;
 	if (npu_cpu_prepare_op(g, op, &pr, err, sizeof(err)) || pr->num_cmds != 1) {
 		npu_cpu_prepared_free(pr);
@@ -426,6 +503,15 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 		break;
 	case NPU_OP_PAD:
 		npu_op_pad(&pa->pad, in[pr->cmds[0].input], want);
+		break;
+	case NPU_OP_ADD:
+	case NPU_OP_SUB:
+		if (pa->eltwise.output.dtype != NPU_DTYPE_INT8)
+			done = false;
+		else if (pr->cmds[0].opcode == NPU_OP_ADD)
+			npu_op_add_s8(&pa->eltwise, in[0], in[1], want);
+		else
+			npu_op_sub_s8(&pa->eltwise, in[0], in[1], want);
 		break;
 	default:
 		done = false;
@@ -550,6 +636,7 @@ int main(void)
 	tcase_add_test(tc, depthwise_random);
 	tcase_add_test(tc, fc_random);
 	tcase_add_test(tc, pad_random);
+	tcase_add_test(tc, add_random);
 #ifndef NPU_CROSS_KERNELS_ONLY
 	tcase_add_test(tc, models_equal_firmware);
 #endif
