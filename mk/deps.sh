@@ -7,7 +7,7 @@ qemu-system-x86 busybox-static cpio kmod libdrm-dev libudev-dev check
 linux-source-6.12 xz-utils python3 clang llvm libclang-rt-14-dev
 python3-docutils debhelper dh-dkms dkms dpkg-dev fakeroot lintian libstb-dev
 libjpeg-turbo-progs zlib1g-dev libxxhash-dev libisal-dev gcc-aarch64-linux-gnu
-libc6-dev-arm64-cross qemu-user"
+libc6-dev-arm64-cross qemu-user graphviz"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

@@ -81,6 +81,90 @@ if command -v python3 >/dev/null; then
 	check "--json parses" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/run.json"
 fi
 
+# --trace: Chrome trace JSON whose tracks add up to the measured latency
+# (tests/lib/check_trace.py says how).  person_detect runs ~10 ms an
+# invoke: CPU ops cover all but libnpu's per-run work (copying the input
+# in, the trace's own writes), well under 5%.  keyword_scrambled (15 ops,
+# a few us each) only has its structure checked: there the fixed per-run
+# work is a large part of a run.
+if command -v python3 >/dev/null; then
+	"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite --input $M/tflm/person.bmp \
+		--num-runs 3 --json --trace "$tmp/trace.json" >"$tmp/trace-run.json" 2>/dev/null
+	check "--trace person_detect (CPU): tracks cover the measured latency" \
+		python3 tests/lib/check_trace.py "$tmp/trace.json" "$tmp/trace-run.json"
+	"$BIN/npu-run" --cpu --model $M/tflm/keyword_scrambled_8bit.tflite --num-runs 3 \
+		--json --trace "$tmp/trace.json" >"$tmp/trace-run.json" 2>/dev/null
+	check "--trace keyword_scrambled (CPU): structure, 15 ops a run" \
+		python3 tests/lib/check_trace.py --coverage 0 "$tmp/trace.json" "$tmp/trace-run.json"
+fi
+"$BIN/npu-run" --cpu --model $M/tflm/hello_world_int8.tflite --trace /nonexistent/t.json \
+	>/dev/null 2>"$tmp/err.txt"
+check "--trace to an unwritable path: exit 1 with a message" \
+	sh -c "test $? = 1 && grep -q '/nonexistent/t.json: No such file' '$tmp/err.txt'"
+
+# --graph-out: every op of --report is a node of the graph with its
+# placement (NPU segment, or CPU and the report's reason); SVG through
+# Graphviz's dot, DOT without it.  Nodes become "opI|line|line..." lines.
+svg_nodes() {
+	awk 'BEGIN { RS = "</g>" } /class="node"/ {
+		if (!match($0, /<title>[^<]*<\/title>/)) next
+		line = substr($0, RSTART + 7, RLENGTH - 15)
+		while (match($0, />[^<>]*<\/text>/)) {
+			line = line "|" substr($0, RSTART + 1, RLENGTH - 8)
+			$0 = substr($0, RSTART + RLENGTH)
+		}
+		print line }' "$1" | sed 's/&#45;/-/g; s/&#39;/'"'"'/g; s/&amp;/\&/g'
+}
+dot_nodes() {
+	sed -n 's/^ *\(op[0-9]*\) \[fillcolor="[^"]*", label="\(.*\)"\];$/\1|\2/p' "$1" |
+		sed 's/\\n/|/g'
+}
+# graph_has_ops REPORT NODES: each op line of the report has its node.
+graph_has_ops() {
+	sed -n 's/^ *\([0-9][0-9]*\)  \([^ ]*\) *\(NPU\):\([0-9]*\) .*/op\1|#\1 \2|NPU \4/p
+		s/^ *\([0-9][0-9]*\)  \([^ ]*\) *CPU *- *-  \(.*\)/op\1|#\1 \2|CPU: \3/p' "$1" \
+		>"$tmp/want.txt"
+	[ -s "$tmp/want.txt" ] || return 1
+	[ "$(grep -c '^op[0-9]*|' "$2")" = "$(wc -l <"$tmp/want.txt")" ] || return 1
+	while IFS= read -r w; do
+		grep -qF -- "$w" "$2" || { echo "# no node $w"; return 1; }
+	done <"$tmp/want.txt"
+}
+for model in tflm/person_detect:1 tflm/keyword_scrambled_8bit:10; do
+	name=${model#*/} name=${name%:*} crossings=${model#*:} model=${model%:*}
+	"$BIN/npu-compile" -n --report $M/$model.tflite >"$tmp/report.txt" 2>&1
+	"$BIN/npu-compile" -n $M/$model.tflite --graph-out "$tmp/g.svg" 2>"$tmp/err.txt"
+	check "--graph-out $name.svg: exit 0" test $? = 0
+	svg_nodes "$tmp/g.svg" >"$tmp/nodes.txt"
+	check "--graph-out $name.svg lists every op with its placement" \
+		graph_has_ops "$tmp/report.txt" "$tmp/nodes.txt"
+	check "--graph-out $name.svg: $crossings tensors cross a segment boundary" \
+		test "$(grep -c '>crossing: ' "$tmp/g.svg")" = "$crossings"
+	"$BIN/npu-compile" -n $M/$model.tflite --graph-out "$tmp/g.dot" 2>"$tmp/err.txt"
+	dot_nodes "$tmp/g.dot" >"$tmp/nodes.txt"
+	check "--graph-out $name.dot lists every op with its placement" \
+		graph_has_ops "$tmp/report.txt" "$tmp/nodes.txt"
+	check "--graph-out $name.dot: one cluster per segment" test \
+		"$(grep -c '^  subgraph cluster_seg' "$tmp/g.dot")" = \
+		"$(sed -n 's/.* on the NPU in \([0-9]*\) segment.*/\1/p' "$tmp/report.txt")"
+done
+"$BIN/npu-compile" -n $M/tflm/person_detect.tflite --graph-out "$tmp/g.dot" 2>/dev/null
+check "--graph-out: edges carry name, type, shape, quantization" grep -qF \
+	'in0 -> op0 [label="input\nint8 1x96x96x1 q 0.007843 zp -1"];' "$tmp/g.dot"
+check "--graph-out: constant inputs listed with per-channel quantization" grep -qF \
+	'\nconst int8 1x3x3x8 q per-channel(8)\n' "$tmp/g.dot"
+"$BIN/npu-compile" $M/tflm/person_detect.tflite -o "$tmp/pd.npu" 2>/dev/null
+"$BIN/npu-compile" --check "$tmp/pd.npu" --graph-out "$tmp/g.dot" >/dev/null 2>&1
+dot_nodes "$tmp/g.dot" >"$tmp/nodes.txt"
+check "--check MODEL.npu --graph-out: 31 op nodes" test "$(grep -c '^op' "$tmp/nodes.txt")" = 31
+"$BIN/npu-compile" -n $M/tflm/hello_world_int8.tflite --graph-out "$tmp/g.png" 2>"$tmp/err.txt"
+check "--graph-out FILE.png: usage error 2 naming .svg/.dot" \
+	sh -c "test $? = 2 && grep -q 'name a .svg or .dot file' '$tmp/err.txt'"
+PATH=/nonexistent "$BIN/npu-compile" -n $M/tflm/hello_world_int8.tflite \
+	--graph-out "$tmp/g.svg" 2>"$tmp/err.txt"
+check "--graph-out .svg without Graphviz: exit 1, says to install it" \
+	sh -c "test $? = 1 && grep -q 'install graphviz' '$tmp/err.txt'"
+
 "$BIN/npu-run" --cpu --model $M/tflm/mobilenet_v2_quantized_1x3x224x224.tflite --random \
 	--num-runs 1 --warmup-runs 0 --top-k 3 >"$tmp/mnv2.txt" 2>&1
 check "mobilenet_v2 on random input runs, top 3 printed" \

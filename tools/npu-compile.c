@@ -3,14 +3,18 @@
  * npu-compile: ahead-of-time compiler, TFLite -> .npu (like Vela).
  *
  *   npu-compile MODEL.tflite [-o MODEL.npu] [--report] [--json] [--cpu]
- *               [--force-cpu N]... [--graph]
- *   npu-compile --check MODEL.npu
+ *               [--force-cpu N]... [--graph] [--graph-out FILE.svg|.dot]
+ *   npu-compile --check MODEL.npu [--graph-out FILE.svg|.dot]
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "npu.h"
 #include "npu_model_format.h"
@@ -20,8 +24,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: npu-compile MODEL.tflite [-o OUT.npu] [--report] [--json] [--cpu]\n"
-		"                   [--force-cpu OP]... [--graph]\n"
-		"       npu-compile --check MODEL.npu [--report] [--json]\n"
+		"                   [--force-cpu OP]... [--graph] [--graph-out FILE]\n"
+		"       npu-compile --check MODEL.npu [--report] [--json] [--graph-out FILE]\n"
 		"\n"
 		"  -o, --output FILE   write the compiled model (default: MODEL.npu)\n"
 		"  -r, --report        print each op's placement and the performance summary\n"
@@ -29,6 +33,8 @@ static void usage(FILE *f)
 		"      --cpu           place every op on the CPU\n"
 		"      --force-cpu OP  place op number OP on the CPU (repeatable)\n"
 		"  -g, --graph         print the parsed TFLite graph and exit\n"
+		"  -G, --graph-out FILE  draw the placement graph: FILE.svg (needs Graphviz's\n"
+		"                      dot) or FILE.dot (the Graphviz source)\n"
 		"  -c, --check         validate a .npu file (and report on it)\n"
 		"  -n, --dry-run       compile but write nothing\n"
 		"  -V, --version       the version\n"
@@ -63,6 +69,70 @@ static void print_graph(const struct npu_graph *g, FILE *f)
 			fprintf(f, "%s%d", j ? "," : "", op->outputs[j]);
 		fprintf(f, ")\n");
 	}
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Renders DOT from the pipe dot_in into path with Graphviz's dot. */
+static int render_svg(const struct npu_compiled_model *m, const char *name, const char *path)
+{
+	char *const argv[] = { "dot", "-Tsvg", "-o", (char *)path, NULL };
+	posix_spawn_file_actions_t fa;
+	int fds[2], ret, status;
+	pid_t pid;
+	FILE *f;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[0], STDIN_FILENO);
+	ret = posix_spawnp(&pid, "dot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[0]);
+	if (ret) {
+		close(fds[1]);
+		fprintf(stderr, "npu-compile: cannot run Graphviz's dot (%s): install graphviz, "
+			"or write a .dot file\n", strerror(ret));
+		return -ret;
+	}
+	f = fdopen(fds[1], "w");
+	ret = f ? npu_compile_report_dot(m, name, f) : -errno;
+	if (f && fclose(f) && !ret)
+		ret = -EIO;
+	else if (!f)
+		close(fds[1]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!ret && (!WIFEXITED(status) || WEXITSTATUS(status))) {
+		fprintf(stderr, "npu-compile: dot failed on the graph of %s\n", name);
+		return -EIO;
+	}
+	return ret;
+}
+
+/* --graph-out: the placement graph as .dot, or as .svg drawn by dot. */
+static int write_graph(const struct npu_compiled_model *m, const char *model_path,
+		       const char *path)
+{
+	const char *name = strrchr(model_path, '/') ? strrchr(model_path, '/') + 1 : model_path;
+	FILE *f;
+	int ret;
+
+	if (ends_with(path, ".svg"))
+		ret = render_svg(m, name, path);
+	else if (!(f = fopen(path, "w")))
+		ret = -errno;
+	else if ((ret = npu_compile_report_dot(m, name, f)), fclose(f) && !ret)
+		ret = -EIO;
+	if (ret)
+		fprintf(stderr, "npu-compile: %s: %s\n", path, strerror(-ret));
+	return ret;
 }
 
 static void *read_all(const char *path, size_t *len)
@@ -112,6 +182,7 @@ int main(int argc, char **argv)
 		{ "cpu", no_argument, NULL, 'C' },
 		{ "force-cpu", required_argument, NULL, 'F' },
 		{ "graph", no_argument, NULL, 'g' },
+		{ "graph-out", required_argument, NULL, 'G' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
@@ -120,7 +191,7 @@ int main(int argc, char **argv)
 	};
 	struct npu_compile_options opt = { 0 };
 	uint32_t force[256];
-	const char *out = NULL, *in;
+	const char *out = NULL, *in, *graph_out = NULL;
 	bool report = false, json = false, graph = false, check = false, dry = false;
 	struct npu_compiled_model *m = NULL;
 	struct npu_graph *g = NULL;
@@ -129,7 +200,7 @@ int main(int argc, char **argv)
 	size_t len;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "o:rjgcnhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:rjgG:cnhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'r': report = true; break;
@@ -147,6 +218,14 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'g': graph = true; break;
+		case 'G':
+			if (!ends_with(optarg, ".svg") && !ends_with(optarg, ".dot")) {
+				fprintf(stderr, "npu-compile: --graph-out %s: name a .svg or .dot file\n",
+					optarg);
+				return 2;
+			}
+			graph_out = optarg;
+			break;
 		case 'c': check = true; break;
 		case 'n': dry = true; break;
 		case 'h': usage(stdout); return 0;
@@ -178,8 +257,9 @@ int main(int argc, char **argv)
 		else
 			printf("%s: valid compiled model, %u ops, %u segments\n", in,
 			       m->graph->num_ops, m->num_segments);
+		ret = graph_out ? write_graph(m, in, graph_out) : 0;
 		npu_compiled_model_free(m);
-		return 0;
+		return ret ? 1 : 0;
 	}
 
 	opt.source_hash = npu_model_hash(buf, len);
@@ -234,7 +314,8 @@ int main(int argc, char **argv)
 		npu_compile_report(m, in, false, stdout);
 	if (!json && !dry)
 		fprintf(report ? stdout : stderr, "%s%s -> %s\n", report ? "\n" : "", in, out);
+	ret = graph_out ? write_graph(m, in, graph_out) : 0;
 	npu_compiled_model_free(m);
 	free(def_out);
-	return 0;
+	return ret ? 1 : 0;
 }

@@ -3,7 +3,8 @@
  * npu-run: runs a model (.npu or .tflite) on the NPU, or the CPU, and
  * reports timing like TFLite's benchmark_model: init time, first inference,
  * warmup, latency statistics, peak memory, per-op placement and time
- * (--profile), top-k classes, optionally as JSON.
+ * (--profile), top-k classes, optionally as JSON; a timeline of every run
+ * in the Chrome trace-event format (--trace).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +35,7 @@ struct args {
 	long num_runs;
 	long warmup_runs;
 	bool profile;
+	const char *trace;
 	long top_k;
 	bool json;
 	const char *cache_dir;
@@ -75,6 +77,8 @@ static void usage(FILE *out)
 	      "  -n, --num-runs N       timed runs (default 50)\n"
 	      "  -w, --warmup-runs N    untimed runs before them (default 1)\n"
 	      "  -p, --profile          per-op placement and time\n"
+	      "      --trace FILE       timeline of every run (CPU ops, NPU jobs) as a\n"
+	      "                         Chrome trace (JSON, for Perfetto/chrome://tracing)\n"
 	      "  -k, --top-k K          the K highest classes of output 0\n"
 	      "  -j, --json             one JSON document on stdout\n"
 	      "      --cache-dir DIR    cache compiled .tflite models in DIR\n"
@@ -97,7 +101,7 @@ static bool parse_long(const char *s, long min, long *v)
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	enum { OPT_CACHE = 256, OPT_FORCE, OPT_SEED, OPT_MEAN, OPT_STD, OPT_IMAGE_RAW };
+	enum { OPT_CACHE = 256, OPT_FORCE, OPT_SEED, OPT_MEAN, OPT_STD, OPT_IMAGE_RAW, OPT_TRACE };
 	static const struct option options[] = {
 		{ "model", required_argument, NULL, 'm' },
 		{ "input", required_argument, NULL, 'i' },
@@ -108,6 +112,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "num-runs", required_argument, NULL, 'n' },
 		{ "warmup-runs", required_argument, NULL, 'w' },
 		{ "profile", no_argument, NULL, 'p' },
+		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "top-k", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE },
@@ -161,6 +166,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'p':
 			a->profile = true;
+			break;
+		case OPT_TRACE:
+			a->trace = optarg;
 			break;
 		case 'k':
 			if (!parse_long(optarg, 1, &a->top_k))
@@ -223,12 +231,18 @@ bad:
 	return -1;
 }
 
-static double now_ms(void)
+/* CLOCK_MONOTONIC, the clock of libnpu's trace events. */
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static double now_ms(void)
+{
+	return (double)now_ns() / 1e6;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -366,24 +380,30 @@ static int write_outputs(struct npu_model *m, const struct args *a)
 	return 0;
 }
 
-/* Runs n times, adding per-op and per-segment times to the totals. */
+/*
+ * Runs n times, adding per-op and per-segment times to the totals; each run
+ * is a span named what on the trace's "npu-run" track.
+ */
 static int run_many(struct npu_model *m, long n, double *times_ms, struct timing *t,
-		    const char *what, bool quiet)
+		    const char *what, bool quiet, struct npu_trace_file *trace)
 {
 	double start = now_ms(), last_progress = start;
 	bool tty = isatty(STDERR_FILENO), shown = false;
 
 	for (long r = 0; r < n; r++) {
-		double t0 = now_ms();
+		uint64_t t0 = now_ns(), t1;
 		int ret = npu_model_invoke(m);
 
+		t1 = now_ns();
 		if (ret) {
 			fprintf(stderr, "\nnpu-run: %s run %ld: %s\n", what, r + 1,
 				*npu_model_error(m) ? npu_model_error(m) : npu_strerror(ret));
 			return ret;
 		}
 		if (times_ms)
-			times_ms[r] = now_ms() - t0;
+			times_ms[r] = (double)(t1 - t0) / 1e6;
+		if (trace)
+			npu_trace_file_span(trace, "npu-run", what, t0, t1);
 		if (t && t->op_ns) {
 			for (size_t i = 0; i < npu_model_op_count(m); i++) {
 				struct npu_op_info op;
@@ -616,6 +636,7 @@ int main(int argc, char **argv)
 	struct npu_model_options opts = { 0 };
 	struct npu_device *dev = NULL;
 	struct npu_model *m = NULL;
+	struct npu_trace_file *trace = NULL;
 	struct timing t = { 0 };
 	struct rusage ru;
 	struct args a;
@@ -661,12 +682,21 @@ int main(int argc, char **argv)
 	if (!t.runs_ms || !t.op_ns || !t.seg_ns)
 		goto out;
 
-	if (run_many(m, 1, &t.first_ms, NULL, "first inference", true))
+	if (a.trace) {
+		ret = npu_trace_file_open(a.trace, &trace);
+		if (!ret)
+			ret = npu_model_set_trace(m, npu_trace_file_event, trace);
+		if (ret) {
+			fprintf(stderr, "npu-run: %s: %s\n", a.trace, npu_strerror(ret));
+			goto out;
+		}
+	}
+	if (run_many(m, 1, &t.first_ms, NULL, "first inference", true, trace))
 		goto out;
 	if (a.warmup_runs) {
 		double *w = calloc((size_t)a.warmup_runs, sizeof(double));
 
-		if (!w || run_many(m, a.warmup_runs, w, NULL, "warmup", a.json)) {
+		if (!w || run_many(m, a.warmup_runs, w, NULL, "warmup", a.json, trace)) {
 			free(w);
 			goto out;
 		}
@@ -674,8 +704,14 @@ int main(int argc, char **argv)
 			t.warmup_avg_ms += w[i] / (double)a.warmup_runs;
 		free(w);
 	}
-	if (run_many(m, a.num_runs, t.runs_ms, &t, "inference", a.json))
+	if (run_many(m, a.num_runs, t.runs_ms, &t, "inference", a.json, trace))
 		goto out;
+	ret = npu_trace_file_close(trace);
+	trace = NULL;
+	if (ret) {
+		fprintf(stderr, "npu-run: %s: %s\n", a.trace, npu_strerror(ret));
+		goto out;
+	}
 	compute_stats(&t);
 	getrusage(RUSAGE_SELF, &ru);
 	t.peak_rss_kib = ru.ru_maxrss;
@@ -688,6 +724,7 @@ int main(int argc, char **argv)
 		print_text(m, &a, target, &t, random_used);
 	status = 0;
 out:
+	npu_trace_file_close(trace);
 	free(t.runs_ms);
 	free(t.op_ns);
 	free(t.seg_ns);

@@ -486,6 +486,74 @@ int npu_model_segment_info(const struct npu_model *model, size_t index,
 /* Moves op index to the CPU from the next run on. */
 int npu_model_force_cpu(struct npu_model *model, size_t index);
 
+/* ---- tracing: what ran where, and when ---- */
+
+enum npu_trace_kind {
+	NPU_TRACE_CPU_OP = 0,	/* one op run by the CPU executor */
+	NPU_TRACE_NPU_JOB = 1,	/* one NPU segment's job */
+};
+
+/*
+ * One finished piece of a run.  Times are CLOCK_MONOTONIC nanoseconds.
+ * CPU op: start and end of its kernel.  NPU job: start is just before the
+ * submit ioctl, end when its fence signalled (the fence's own timestamp,
+ * taken by the kernel; the time the wait returned when unavailable), with
+ * the driver's per-job statistics and the time the wait returned.  Consecutive jobs are queued together,
+ * so a job's start may precede the previous job's end.  Fields may be
+ * added at the end; the library owns the event and its strings, valid
+ * during the callback only.
+ */
+struct npu_trace_event {
+	enum npu_trace_kind kind;
+	const char *name;	/* CPU: op type ("CONV_2D"); NPU: "segment 3" */
+	uint32_t index;		/* CPU: op index; NPU: segment index */
+	uint32_t first_op;	/* ops covered: [first_op, first_op + op_count) */
+	uint32_t op_count;
+	const char *reason;	/* CPU: why the op is not on the NPU; NPU: "" */
+	uint64_t start_ns, end_ns;
+	int32_t status;		/* 0 or the negative error it ended with */
+	/* NPU job: the driver's statistics (struct npu_job_stats), else 0. */
+	uint64_t exec_ns;	/* on the hardware, a part of [start, end] */
+	uint64_t cycles, macs, dram_read_bytes, dram_write_bytes;
+	/*
+	 * NPU job: when the waiting thread returned from its wait, >= end_ns;
+	 * the difference is the kernel's and the scheduler's wake-up latency.
+	 */
+	uint64_t woken_ns;
+};
+
+typedef void (*npu_trace_fn)(const struct npu_trace_event *event, void *user);
+
+/*
+ * Calls fn for every CPU op and NPU job of the following runs (sync or
+ * async), on the thread doing the run, as each one ends.  fn NULL turns
+ * tracing off.  Without a trace function ops are not timed one by one.
+ */
+int npu_model_set_trace(struct npu_model *model, npu_trace_fn fn, void *user);
+
+/*
+ * A trace file in the Chrome trace-event format (JSON, for Perfetto's UI
+ * and chrome://tracing): one track for CPU ops, one for NPU jobs (each
+ * with its time on the hardware nested inside and the job's statistics as
+ * arguments), and tracks the application names for its own spans.  Feed
+ * models' events to it with npu_model_set_trace(model,
+ * npu_trace_file_event, file); several models may share one file, from
+ * several threads.  Times in the file are microseconds since it was opened.
+ */
+struct npu_trace_file;
+
+int npu_trace_file_open(const char *path, struct npu_trace_file **out);
+/* An npu_trace_fn: user is the struct npu_trace_file. */
+void npu_trace_file_event(const struct npu_trace_event *event, void *user);
+/*
+ * A span of the application's own (an invoke, a pre-processing step) on
+ * the track named track, created on first use (at most 16 tracks).
+ */
+int npu_trace_file_span(struct npu_trace_file *file, const char *track,
+			const char *name, uint64_t start_ns, uint64_t end_ns);
+/* Ends the JSON and closes the file: 0, or -EIO if any write failed. */
+int npu_trace_file_close(struct npu_trace_file *file);
+
 /*
  * Runs every op of type builtin (for CUSTOM ops: named custom_name) with fn
  * on the CPU from the next run on; for a custom op or one the runtime lacks,

@@ -263,6 +263,17 @@ int npu_compile_report(const struct npu_compiled_model *m, const char *name,
 		       bool json, FILE *file);
 
 /*
+ * The same report as a Graphviz graph (DOT, for `dot -Tsvg`): ops coloured
+ * by placement (a colour per NPU segment, one per reason an op stays on the
+ * CPU, with a legend), segments as clusters, activations as edges labelled
+ * with name, type, shape and quantization, the tensors crossing a segment
+ * boundary in bold red; constant inputs listed on their op.  Node op<i> is
+ * op i.  Returns 0, -EINVAL, -ENOMEM or -EIO from writing.
+ */
+int npu_compile_report_dot(const struct npu_compiled_model *m, const char *name,
+			   FILE *file);
+
+/*
  * Serialize @m into a new buffer (*@buf, *@len; free() it).  Returns 0 or a
  * negative errno.
  */

@@ -57,6 +57,7 @@ struct segment_state {
 	uint32_t cmd_offset;		/* of its stream in cmd_bo */
 	struct npu_job *job;
 	struct npu_segment_info info;	/* ops and last statistics */
+	uint64_t submit_ns;		/* last submission, when tracing */
 };
 
 struct registered_kernel {
@@ -106,6 +107,9 @@ struct npu_model {
 
 	int in_fence;			/* for the next run, or -1 */
 
+	npu_trace_fn trace_fn;		/* npu_model_set_trace(), or NULL */
+	void *trace_user;
+
 	/* Asynchronous run. */
 	pthread_t worker;
 	bool worker_running;
@@ -142,6 +146,15 @@ int32_t model_input_tensor(const struct npu_model *model, size_t i);
 
 /* Runs every step; the synchronous core of invoke and the async worker. */
 int model_run(struct npu_model *model);
+
+/* Monotonic time in ns, the clock of profiles and traces. */
+uint64_t model_now_ns(void);
+
+/* Tracing (model_trace.c): report a CPU op / a finished segment's job. */
+void model_trace_cpu_op(struct npu_model *model, uint32_t op, uint64_t start_ns,
+			uint64_t end_ns, int status);
+void model_trace_job(struct npu_model *model, uint32_t segment, int status,
+		     const struct npu_job_stats *stats);
 
 /* Translates a compiler/loader errno into the library's model errors. */
 int model_errno(int ret);

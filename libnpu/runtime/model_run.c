@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/dma-buf.h>
@@ -23,14 +22,6 @@
  * only keeps a broken kernel from hanging the application forever.
  */
 #define JOB_TIMEOUT_NS (600LL * 1000000000LL)
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void op_label(const struct npu_model *model, uint32_t op, char *buf, size_t len)
 {
@@ -61,7 +52,11 @@ static int stage_inputs(struct npu_model *model)
 
 static int submit_segment(struct npu_model *model, uint32_t s)
 {
-	int ret = npu_job_submit(model->segments[s].job);
+	int ret;
+
+	if (model->trace_fn)
+		model->segments[s].submit_ns = model_now_ns();
+	ret = npu_job_submit(model->segments[s].job);
 
 	if (ret)
 		return model_fail(model, ret, "segment %u (ops %u-%u): submit failed: %s", s,
@@ -80,14 +75,17 @@ static int wait_segments(struct npu_model *model, const uint32_t *segs, size_t c
 		struct segment_state *st = &model->segments[segs[k]];
 		struct npu_job_stats stats;
 		int r = npu_job_wait(st->job, JOB_TIMEOUT_NS);
+		bool have_stats = !r && !npu_job_get_stats(st->job, &stats);
 
-		if (!r && !npu_job_get_stats(st->job, &stats)) {
+		if (have_stats) {
 			st->info.time_ns = stats.exec_ns;
 			st->info.cycles = stats.cycles;
 			st->info.macs = stats.macs;
 			st->info.dram_read_bytes = stats.dram_read_bytes;
 			st->info.dram_write_bytes = stats.dram_write_bytes;
 		}
+		if (model->trace_fn)
+			model_trace_job(model, segs[k], r, have_stats ? &stats : NULL);
 		if (r && !ret)
 			ret = model_fail(model, r == -ETIME ? -ETIMEDOUT : r,
 					 "segment %u failed on the NPU: %s", segs[k],
@@ -109,15 +107,18 @@ static int run_cpu_ops(struct npu_model *model, const struct model_step *st)
 					  label);
 		}
 	}
-	if (!(model->flags & NPU_MODEL_PROFILE)) {
+	if (!(model->flags & NPU_MODEL_PROFILE) && !model->trace_fn) {
 		ret = npu_cpu_invoke_range(model->cpu, st->first_op, st->op_count);
 		return ret ? model_fail(model, ret, "%s", npu_cpu_error(model->cpu)) : 0;
 	}
 	for (uint32_t i = st->first_op; i < st->first_op + st->op_count; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = model_now_ns(), t1;
 
 		ret = npu_cpu_invoke_range(model->cpu, i, 1);
-		model->op_time_ns[i] = now_ns() - t0;
+		t1 = model_now_ns();
+		model->op_time_ns[i] = t1 - t0;
+		if (model->trace_fn)
+			model_trace_cpu_op(model, i, t0, t1, ret);
 		if (ret)
 			return model_fail(model, ret, "%s", npu_cpu_error(model->cpu));
 	}
