@@ -82,9 +82,10 @@ if command -v python3 >/dev/null; then
 fi
 
 # --trace: Chrome trace JSON whose tracks add up to the measured latency
-# (tests/lib/check_trace.py says how).  person_detect runs ~10 ms an
-# invoke: CPU ops cover all but libnpu's per-run work (copying the input
-# in, the trace's own writes), well under 5%.  keyword_scrambled (15 ops,
+# (tests/lib/check_trace.py says how).  person_detect runs ~15-25 ms an
+# invoke: its CPU ops cover all but libnpu's per-run work (copying the
+# input in, the trace's own writes), measured at 0.3-1% (2.9% with the
+# machine loaded), so the median run must be >= 95% covered.  keyword_scrambled (15 ops,
 # a few us each) only has its structure checked: there the fixed per-run
 # work is a large part of a run.
 if command -v python3 >/dev/null; then

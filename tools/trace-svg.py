@@ -13,7 +13,7 @@ import argparse
 import json
 from xml.sax.saxutils import escape
 
-ROW_H, ROW_GAP, LEFT, TOP, AXIS_H = 26, 8, 90, 28, 30
+ROW_H, ROW_GAP, LEFT, TOP, AXIS_H = 26, 8, 90, 28, 48
 COLOURS = {"app": "#d9d9d9", "cpu": "#fb8072", "npu": "#80b1d3", "execute": "#1f78b4"}
 
 
@@ -27,6 +27,8 @@ def nice_step(span_us, ticks=8):
 
 
 def label_us(us):
+    if not us:
+        return "0"
     return "%g ms" % (us / 1000) if us >= 1000 else "%g us" % us
 
 
@@ -60,12 +62,14 @@ def main():
            'font-family="Helvetica,Arial,sans-serif" font-size="10">' % (a.width, height),
            '<rect width="100%" height="100%" fill="white"/>',
            '<text x="%d" y="16" font-size="12">%s</text>' %
-           (LEFT, escape("%s: %s" % (a.trace.split("/")[-1], label_us(round(hi - lo, 1)))))]
+           (LEFT, escape("%s%s: %s" % (a.trace.split("/")[-1], "" if a.run is None else
+                                        ", run %d (%s)" % (a.run, run["name"]),
+                                        label_us(round(hi - lo, 1)))))]
     for row, tid in enumerate(tids):
         y = TOP + row * (ROW_H + ROW_GAP)
         out.append('<text x="4" y="%d">%s</text>' % (y + ROW_H / 2 + 4, escape(names[tid])))
         for e in (e for e in slices if e["tid"] == tid):
-            x, w = LEFT + (e["ts"] - lo) * scale, max(e["dur"] * scale, 0.5)
+            x, w = LEFT + (e["ts"] - lo) * scale, max(e["dur"] * scale, 1.5)
             inner = e["name"] == "execute"
             kind = "execute" if inner else e.get("cat", "app")
             yy, hh = (y + ROW_H * 0.55, ROW_H * 0.45) if inner else (y, ROW_H * 0.55
@@ -77,6 +81,12 @@ def main():
             out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" '
                        'stroke="white" stroke-width="0.3"><title>%s</title></rect>' %
                        (x, yy, w, hh, COLOURS.get(kind, "#cccccc"), escape(tip)))
+            wake = e.get("args", {}).get("wakeup_us", 0)
+            if wake and not inner:  # the waiting thread resumes later
+                out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="2" fill="#969696">'
+                           '<title>wake-up %s</title></rect>' %
+                           (x + w, y + ROW_H - 2, max(wake * scale, 0.5),
+                            label_us(round(wake, 1))))
             if w > 6.5 * len(e["name"]) and not inner:
                 out.append('<text x="%.1f" y="%.1f">%s</text>' %
                            (x + 3, yy + min(hh, ROW_H * 0.55) / 2 + 4, escape(e["name"])))
@@ -91,6 +101,15 @@ def main():
                    '<text x="%.1f" y="%d" text-anchor="middle">%s</text>' %
                    (x, y, x, y + 4, x, y + 16, label_us(t)))
         t += step
+    legend = [("cpu", "CPU op"), ("npu", "NPU job, submit to fence signal"),
+              ("execute", "on the NPU (driver's exec time)"), ("wake", "wake-up after the fence")]
+    x = LEFT
+    for kind, text in legend:
+        out.append('<rect x="%d" y="%d" width="10" height="%d" fill="%s"/>'
+                   '<text x="%d" y="%d">%s</text>' %
+                   (x, y + 26 + (4 if kind == "wake" else 0), 2 if kind == "wake" else 10,
+                    COLOURS.get(kind, "#969696"), x + 14, y + 35, escape(text)))
+        x += 30 + 6 * len(text)
     out.append("</svg>")
     with open(a.out, "w") as f:
         f.write("\n".join(out) + "\n")

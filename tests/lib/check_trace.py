@@ -7,13 +7,15 @@ each with the fields the viewers need; the tracks "CPU ops", "NPU jobs" and
 "npu-run" named; NPU jobs carry the driver's counters.  Timing: every CPU op
 and NPU job lies inside one run of npu-run, each run holds the expected
 number of CPU ops and NPU jobs, and the two tracks together cover the run's
-measured latency to within the tolerance, in every run after the first
-(whose gaps include one-time costs, such as code paged in on first use,
-that belong to no op).  An NPU job's slice ends when its
+measured latency to within the tolerance.  An NPU job's slice ends when its
 fence signalled; the thread waiting for it resumes later (the wake-up
 latency, the job's "wakeup_us" argument), and that time counts as the
-job's.  What is left is libnpu's own work between ops and jobs: copying
-inputs in, the trace's own writes.
+job's.  What is left is libnpu's own work between ops and jobs (copying
+inputs in, the trace's own fence query and writes) and whatever preempted
+the process there.  The tolerance applies to the median of the runs after
+the first: the first run's gaps include one-time costs (code paged in on
+first use) that belong to no op, and one run preempted in a gap (a loaded
+host, a guest's vCPU descheduled) says nothing about the trace.
 
 usage: check_trace.py TRACE.json RUN.json [--coverage F]
 RUN.json is npu-run's --json output of the same run: the timed runs, the
@@ -96,11 +98,11 @@ def main():
     timed = [r for r in runs if r["name"] == "inference"]
     if len(timed) != a.runs:
         fail("%d timed runs in the trace, expected %d" % (len(timed), a.runs))
-    placed, worst, worst_run, bare = 0, 1.0, None, 1.0
-
     def extent(e):  # an NPU job lasts until its waiter woke up
         return (e["ts"], e["ts"] + e["dur"] + (e["args"]["wakeup_us"] if e["tid"] == tid_npu
                                               else 0))
+
+    placed, warm = 0, []  # warm: (coverage, bare coverage, run, its events)
     for r in runs:
         start, end = r["ts"] - EPS_US, r["ts"] + r["dur"] + EPS_US
         inside = [e for e in work if e["ts"] >= start and e["ts"] + e["dur"] <= end]
@@ -111,39 +113,38 @@ def main():
             fail("run at %.3f us: %d CPU ops and %d NPU jobs, expected %d and %d" %
                  (r["ts"], ncpu, nnpu, a.cpu_ops, a.npu_jobs))
         busy = union_us([extent(e) for e in inside])
-        if r["dur"] and r["name"] != "first inference":
-            bare = min(bare, union_us([(e["ts"], e["ts"] + e["dur"]) for e in inside]) /
-                       r["dur"])
         if busy > r["dur"] + EPS_US * len(inside):
             fail("run at %.3f us: tracks hold %.3f us of a %.3f us run" %
                  (r["ts"], busy, r["dur"]))
-        cover = busy / r["dur"] if r["dur"] else 1.0
-        if r["name"] == "first inference":
-            continue
-        if cover < worst or worst_run is None:
-            worst, worst_run = cover, (r, inside)
+        if r["name"] != "first inference" and r["dur"] > 0:
+            bare = union_us([(e["ts"], e["ts"] + e["dur"]) for e in inside])
+            warm.append((busy / r["dur"], bare / r["dur"], r, inside))
     if placed != len(work):
         fail("%d CPU ops/NPU jobs outside every run" % (len(work) - placed))
-    if worst_run and worst_run[1]:
-        r, inside = worst_run
+    warm.sort(key=lambda w: w[0])
+    median = warm[len(warm) // 2][0]
+    worst, _, r, inside = warm[0]
+    if inside:
         first = min(extent(e)[0] for e in inside)
         last = max(extent(e)[1] for e in inside)
         print("least covered: %s run at %.3f us, %.3f us long: %.3f us before the first "
               "op/job, %.3f us after the last, %.3f us between" %
               (r["name"], r["ts"], r["dur"], first - r["ts"], r["ts"] + r["dur"] - last,
                (last - first) - union_us([extent(e) for e in inside])))
-    if worst < a.coverage:
-        fail("the tracks cover only %.1f%% of a run (tolerance: %.0f%%)" %
-             (100 * worst, 100 * a.coverage))
+    if median < a.coverage:
+        fail("the tracks cover only %.1f%% of the median run (tolerance: %.0f%%)" %
+             (100 * median, 100 * a.coverage))
     total_ms = sum(r["dur"] for r in timed) / 1e3
     # avg_ms is printed to 1 us: the sum may differ by runs * 0.5 us.
     if abs(rep["avg_ms"] * rep["runs"] - total_ms) > rep["runs"] * 0.0005 + 1e-6:
         fail("timed runs sum to %.3f ms in the trace, %.3f ms measured" %
              (total_ms, rep["avg_ms"] * rep["runs"]))
-    print("trace ok: %d runs, %d CPU ops and %d NPU jobs each, tracks cover >= %.1f%% "
-          "of every run (%.1f%% without the wake-ups after fences), %.3f ms timed" %
-          (len(runs), a.cpu_ops, a.npu_jobs, 100 * worst, 100 * bare, total_ms))
-
+    print("trace ok: %d runs, %d CPU ops and %d NPU jobs each; the tracks cover %.1f%% of "
+          "the median run, %.1f%% of the least covered (%.1f%% and %.1f%% without the "
+          "wake-ups after fences); %.3f ms timed" %
+          (len(runs), a.cpu_ops, a.npu_jobs, 100 * median, 100 * worst,
+           100 * sorted(w[1] for w in warm)[len(warm) // 2], 100 * min(w[1] for w in warm),
+           total_ms))
 
 if __name__ == "__main__":
     main()

@@ -27,10 +27,11 @@ check() {
 # person_detect: one NPU job and one CPU op a run.  The job counts until
 # the waiting thread woke up (check_trace.py); what is left is libnpu's own
 # work around them (copying the input in, the trace's fence query and
-# writes): measured under TCG at 2-7% of a 45-200 ms run.  80% needs
-# ~10 ms unexplained in a run to fail: room for a loaded host (the guest's
-# vCPUs get preempted anywhere), not for a missing job or op.
-t "person_detect: trace structure, one NPU job, tracks cover >= 80% of each run" \
+# writes) and preemption landing there: measured under TCG on a loaded
+# host at 1-6% of a 45-200 ms run in most runs, 11% in the worst seen.
+# The median run must be >= 80% covered: a missing or misplaced job or op
+# fails that, a vCPU descheduled in one gap does not.
+t "person_detect: trace structure, one NPU job, tracks cover >= 80% of the median run" \
 	check $M/tflm/person_detect.tflite 0.80
 grep -q '"cat":"npu","name":"segment 0".*"macs":[1-9]' "$tmp/trace.json"
 t "person_detect: the NPU job carries the driver's MAC count" test $? = 0
