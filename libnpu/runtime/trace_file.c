@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "model_priv.h"
 
 #define TRACK_MAX 16
@@ -30,22 +31,6 @@ struct npu_trace_file {
 	size_t track_count;
 	uint64_t npu_busy_until;	/* end of the last NPU job shown */
 };
-
-static void put_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 /* Microseconds since the file's start, the unit of "ts" and "dur". */
 static double us(const struct npu_trace_file *tf, uint64_t ns)
@@ -69,7 +54,7 @@ static int track(struct npu_trace_file *tf, const char *name)
 	tf->track_count++;
 	fprintf(tf->f, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%zu,\"name\":\"thread_name\","
 		"\"args\":{\"name\":", tf->pid, i + 1);
-	put_string(tf->f, name);
+	npu_json_string(tf->f, name);
 	fprintf(tf->f, "}},\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%zu,\"name\":\"thread_sort_index\","
 		"\"args\":{\"sort_index\":%zu}}", tf->pid, i + 1, i);
 	return (int)i;
@@ -81,7 +66,7 @@ static void begin_event(struct npu_trace_file *tf, int trk, const char *cat, con
 {
 	fprintf(tf->f, ",\n{\"ph\":\"X\",\"pid\":%d,\"tid\":%d,\"cat\":\"%s\",\"name\":",
 		tf->pid, trk + 1, cat);
-	put_string(tf->f, name);
+	npu_json_string(tf->f, name);
 	fprintf(tf->f, ",\"ts\":%.3f,\"dur\":%.3f", us(tf, start_ns),
 		end_ns > start_ns ? (double)(end_ns - start_ns) / 1e3 : 0.0);
 }
@@ -123,7 +108,7 @@ static void cpu_op(struct npu_trace_file *tf, const struct npu_trace_event *ev)
 {
 	begin_event(tf, TRACK_CPU, "cpu", ev->name, ev->start_ns, ev->end_ns);
 	fprintf(tf->f, ",\"args\":{\"op\":%u,\"status\":%d,\"reason\":", ev->index, ev->status);
-	put_string(tf->f, ev->reason);
+	npu_json_string(tf->f, ev->reason);
 	fputs("}}", tf->f);
 }
 
