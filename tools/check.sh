@@ -132,20 +132,20 @@ graph_has_ops() {
 	done <"$tmp/want.txt"
 }
 for model in tflm/person_detect:1 tflm/keyword_scrambled_8bit:10; do
-	name=${model#*/} name=${name%:*} crossings=${model#*:} model=${model%:*}
+	g=${model#*/} g=${g%:*} crossings=${model#*:} model=${model%:*}
 	"$BIN/npu-compile" -n --report $M/$model.tflite >"$tmp/report.txt" 2>&1
 	"$BIN/npu-compile" -n $M/$model.tflite --graph-out "$tmp/g.svg" 2>"$tmp/err.txt"
-	check "--graph-out $name.svg: exit 0" test $? = 0
+	check "--graph-out $g.svg: exit 0" test $? = 0
 	svg_nodes "$tmp/g.svg" >"$tmp/nodes.txt"
-	check "--graph-out $name.svg lists every op with its placement" \
+	check "--graph-out $g.svg lists every op with its placement" \
 		graph_has_ops "$tmp/report.txt" "$tmp/nodes.txt"
-	check "--graph-out $name.svg: $crossings tensors cross a segment boundary" \
+	check "--graph-out $g.svg: $crossings tensors cross a segment boundary" \
 		test "$(grep -c '>crossing: ' "$tmp/g.svg")" = "$crossings"
 	"$BIN/npu-compile" -n $M/$model.tflite --graph-out "$tmp/g.dot" 2>"$tmp/err.txt"
 	dot_nodes "$tmp/g.dot" >"$tmp/nodes.txt"
-	check "--graph-out $name.dot lists every op with its placement" \
+	check "--graph-out $g.dot lists every op with its placement" \
 		graph_has_ops "$tmp/report.txt" "$tmp/nodes.txt"
-	check "--graph-out $name.dot: one cluster per segment" test \
+	check "--graph-out $g.dot: one cluster per segment" test \
 		"$(grep -c '^  subgraph cluster_seg' "$tmp/g.dot")" = \
 		"$(sed -n 's/.* on the NPU in \([0-9]*\) segment.*/\1/p' "$tmp/report.txt")"
 done
