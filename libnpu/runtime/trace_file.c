@@ -3,9 +3,8 @@
  * Trace files in the Chrome trace-event format ("JSON Object Format": a
  * traceEvents array of complete "X" events and "M" metadata naming the
  * tracks), which Perfetto's UI and chrome://tracing open.  Each track is a
- * thread id of this process; events are written as they come, so a run
- * that crashes still leaves everything before it (the viewers accept a
- * file without its closing brackets).
+ * thread id of this process.  Events are written through a large stdio
+ * buffer as they come; the file is complete once closed.
  */
 #include <errno.h>
 #include <inttypes.h>
