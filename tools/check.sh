@@ -89,7 +89,7 @@ fi
 # a few us each) only has its structure checked: there the fixed per-run
 # work is a large part of a run.
 if command -v python3 >/dev/null; then
-	"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite --input $M/tflm/person.bmp \
+	"$BIN/npu-run" --cpu --model $M/tflm/person_detect.tflite --input $M/tflm/person.bmp --image-raw \
 		--num-runs 3 --json --trace "$tmp/trace.json" >"$tmp/trace-run.json" 2>/dev/null
 	check "--trace person_detect (CPU): tracks cover the measured latency" \
 		python3 tests/lib/check_trace.py "$tmp/trace.json" "$tmp/trace-run.json"
