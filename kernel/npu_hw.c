@@ -374,6 +374,8 @@ int npu_hw_init(struct npu_device *ndev, struct platform_device *pdev)
 	}
 	if (!dev->dma_mask)
 		return dev_err_probe(dev, -ENODEV, "no DMA mask\n");
+	/* The MMU maps page by page: a segment may be as long as it gets. */
+	dma_set_max_seg_size(dev, UINT_MAX);
 
 	ndev->cring = dmam_alloc_coherent(dev, NPU_CRING_ENTRIES *
 					  sizeof(*ndev->cring),
