@@ -27,6 +27,7 @@
 #include <drm/npu_accel.h>
 
 #include "npu_drv.h"
+#include "npu_cs_pool.h"
 #include "npu_gem.h"
 #include "npu_hw.h"
 #include "npu_job.h"
@@ -39,6 +40,14 @@ MODULE_PARM_DESC(job_timeout_ms, "Time a job may run before the device is reset 
 unsigned int npu_ban_hangs = 3;
 module_param_named(ban_hangs, npu_ban_hangs, uint, 0644);
 MODULE_PARM_DESC(ban_hangs, "Timeouts after which a file is banned [3]");
+
+/*
+ * Each queued job pins up to NPU_MAX_BO_REFS + 2 buffers and a stream copy
+ * of up to 1 MiB: a file may not queue without bound.
+ */
+unsigned int npu_max_queued_jobs = 256;
+module_param_named(max_queued_jobs, npu_max_queued_jobs, uint, 0644);
+MODULE_PARM_DESC(max_queued_jobs, "Jobs a file may have queued; more fail with -EBUSY [256]");
 
 static unsigned int npu_autosuspend_ms = 100;
 module_param_named(autosuspend_ms, npu_autosuspend_ms, uint, 0444);
@@ -56,7 +65,7 @@ static void npu_file_release(struct kref *kref)
 {
 	struct npu_file *nfile = container_of(kref, struct npu_file, refcount);
 
-	npu_job_cs_pool_fini(nfile);
+	npu_cs_pool_fini(nfile);
 	mutex_destroy(&nfile->cs_pool_lock);
 	npu_mmu_put(nfile->mmu);
 	mutex_destroy(&nfile->submit_lock);

@@ -133,6 +133,7 @@ struct npu_device {
  * @cs_pool_lock: protects @cs_pool and @cs_pool_count.
  * @cs_pool: unused stream-copy buffers kept for the next jobs.
  * @cs_pool_count: entries in @cs_pool.
+ * @queued_jobs: jobs of this file not yet ended (npu_max_queued_jobs).
  */
 struct npu_file {
 	struct kref refcount;
@@ -146,6 +147,7 @@ struct npu_file {
 	struct mutex cs_pool_lock;	/* protects cs_pool, cs_pool_count */
 	struct list_head cs_pool;
 	unsigned int cs_pool_count;
+	atomic_t queued_jobs;
 };
 
 static inline struct npu_device *to_npu_device(struct drm_device *drm)
@@ -158,5 +160,6 @@ void npu_file_put(struct npu_file *nfile);
 
 extern unsigned int npu_job_timeout_ms;
 extern unsigned int npu_ban_hangs;
+extern unsigned int npu_max_queued_jobs;
 
 #endif /* __NPU_DRV_H__ */

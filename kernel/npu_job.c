@@ -31,6 +31,7 @@
 #include <drm/npu_accel.h>
 
 #include "npu_cmdstream.h"
+#include "npu_cs_pool.h"
 #include "npu_drv.h"
 #include "npu_gem.h"
 #include "npu_hw.h"
@@ -60,141 +61,36 @@ static const struct dma_fence_ops npu_fence_ops = {
 	.get_timeline_name = npu_fence_timeline_name,
 };
 
-static struct dma_fence *npu_fence_create(struct npu_device *ndev)
+/*
+ * The fence memory is allocated at submit: run_job is on the
+ * fence-signalling path and must not allocate.  The seqno is given in
+ * run_job, whose calls the scheduler serialises, so that the timeline's
+ * fences signal in seqno order.
+ */
+static struct dma_fence *npu_fence_init(struct npu_job *job)
 {
-	struct dma_fence *fence;
+	struct npu_device *ndev = job->ndev;
+	struct dma_fence *fence = job->fence_mem;
 
-	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
-	if (!fence)
-		return NULL;
-	/* run_job calls are serialised by the scheduler, so is the seqno. */
+	job->fence_mem = NULL;
 	dma_fence_init(fence, &npu_fence_ops, &ndev->fence_lock,
 		       ndev->fence_context, ++ndev->fence_seqno);
 	return fence;
 }
 
-/* ---- stream copies ---- */
+/* ---- job lifetime ---- */
 
 /*
- * The device executes a copy of the stream, validated in a buffer that only
- * the kernel can write (no handle: no CPU mapping, no export) and that the
- * device maps read-only: the CPU cannot change a stream between validation
- * and execution, and neither can another job.  A file keeps a few of these
- * buffers, mapped, for its next jobs: allocating, mapping and unmapping one
- * per job would halve the rate of small jobs.
+ * The job stops counting against its file's bound before its fence
+ * signals, so a client that waited for a job can always queue another.
  */
-#define NPU_CS_POOL_MAX		8
-#define NPU_CS_POOL_MAX_SIZE	SZ_64K
-
-/**
- * struct npu_cs_copy - kernel-owned buffer holding a job's stream
- * @node: entry in &npu_file.cs_pool while unused.
- * @mapping: the buffer in the file's address space (device-read-only).
- * @map: its kernel mapping.
- */
-struct npu_cs_copy {
-	struct list_head node;
-	struct npu_bo_mapping *mapping;
-	struct iosys_map map;
-};
-
-static void npu_cs_copy_free(struct npu_cs_copy *copy)
+static void npu_job_dequeue(struct npu_job *job)
 {
-	if (!iosys_map_is_null(&copy->map))
-		drm_gem_vunmap_unlocked(&copy->mapping->bo->base.base,
-					&copy->map);
-	npu_bo_mapping_put(copy->mapping);
-	kfree(copy);
-}
-
-static struct npu_cs_copy *npu_cs_copy_get(struct npu_file *nfile, u32 size)
-{
-	struct npu_cs_copy *copy;
-	int ret;
-
-	scoped_guard(mutex, &nfile->cs_pool_lock) {
-		list_for_each_entry(copy, &nfile->cs_pool, node) {
-			if (copy->mapping->va.size >= size) {
-				list_del_init(&copy->node);
-				nfile->cs_pool_count--;
-				return copy;
-			}
-		}
+	if (job->queued) {
+		job->queued = false;
+		atomic_dec(&job->nfile->queued_jobs);
 	}
-
-	copy = kzalloc(sizeof(*copy), GFP_KERNEL);
-	if (!copy)
-		return ERR_PTR(-ENOMEM);
-	INIT_LIST_HEAD(&copy->node);
-	copy->mapping = npu_bo_create_private(&nfile->ndev->drm, nfile->mmu,
-					      size,
-					      DRM_NPU_BO_DEVICE_READ_ONLY |
-					      DRM_NPU_BO_NO_MMAP);
-	if (IS_ERR(copy->mapping)) {
-		ret = PTR_ERR(copy->mapping);
-		kfree(copy);
-		return ERR_PTR(ret);
-	}
-	/* @copy->map stays null (kzalloc) if this fails. */
-	ret = drm_gem_vmap_unlocked(&copy->mapping->bo->base.base, &copy->map);
-	if (!ret && copy->map.is_iomem)
-		ret = -EINVAL;	/* shmem never is; the validator needs RAM */
-	if (ret) {
-		npu_cs_copy_free(copy);
-		return ERR_PTR(ret);
-	}
-	return copy;
 }
-
-static void npu_cs_copy_put(struct npu_file *nfile, struct npu_cs_copy *copy)
-{
-	if (!copy)
-		return;
-	if (copy->mapping->va.size <= NPU_CS_POOL_MAX_SIZE) {
-		guard(mutex)(&nfile->cs_pool_lock);
-		if (nfile->cs_pool_count < NPU_CS_POOL_MAX) {
-			list_add(&copy->node, &nfile->cs_pool);
-			nfile->cs_pool_count++;
-			return;
-		}
-	}
-	npu_cs_copy_free(copy);
-}
-
-/**
- * npu_job_cs_pool_fini() - free the stream buffers a file kept
- * @nfile: the file, when its last reference goes (no job left).
- */
-void npu_job_cs_pool_fini(struct npu_file *nfile)
-{
-	struct npu_cs_copy *copy, *tmp;
-
-	list_for_each_entry_safe(copy, tmp, &nfile->cs_pool, node)
-		npu_cs_copy_free(copy);
-	nfile->cs_pool_count = 0;
-}
-
-/* Copies the stream and points the job at the copy; @map: its mapping. */
-static int npu_job_copy_stream(struct npu_job *job, const void *cs,
-			       struct iosys_map *map)
-{
-	struct npu_cs_copy *copy;
-
-	/* Longer streams are refused by the validator: copy nothing. */
-	if (job->cs_size > NPU_LIMIT_STREAM_BYTES)
-		return -EINVAL;
-
-	copy = npu_cs_copy_get(job->nfile, job->cs_size);
-	if (IS_ERR(copy))
-		return PTR_ERR(copy);
-	job->cs_copy = copy;
-	job->cs_va = copy->mapping->va.start;
-	*map = copy->map;
-	iosys_map_memcpy_to(map, 0, cs, job->cs_size);
-	return 0;
-}
-
-/* ---- job lifetime ---- */
 
 static void npu_job_release(struct kref *kref)
 {
@@ -203,24 +99,27 @@ static void npu_job_release(struct kref *kref)
 	u32 i;
 
 	dma_fence_put(job->done_fence);
+	kfree(job->fence_mem);
 	if (!iosys_map_is_null(&job->cmd_map))
-		drm_gem_vunmap_unlocked(job->objs[0], &job->cmd_map);
+		drm_gem_vunmap_unlocked(job->bos[0].obj, &job->cmd_map);
 	npu_cs_copy_put(job->nfile, job->cs_copy);
 	if (job->stats_obj) {
 		if (!iosys_map_is_null(&job->stats_map))
 			drm_gem_vunmap_unlocked(job->stats_obj, &job->stats_map);
 		drm_gem_object_put(job->stats_obj);
 	}
-	for (i = 0; i < job->obj_count; i++) {
-		npu_bo_mapping_put(job->mappings[i]);
-		if (job->objs[i])
-			drm_gem_object_put(job->objs[i]);
+	for (i = 0; i < job->bo_count; i++) {
+		npu_bo_mapping_put(job->bos[i].mapping);
+		drm_gem_object_put(job->bos[i].obj);
 	}
-	kvfree(job->objs);
-	kvfree(job->mappings);
-	kvfree(job->writes);
+	kvfree(job->bos);
 	if (job->out_sync)
 		drm_syncobj_put(job->out_sync);
+	if (job->pm_ref) {
+		pm_runtime_mark_last_busy(ndev->dev);
+		pm_runtime_put_autosuspend(ndev->dev);
+	}
+	npu_job_dequeue(job);
 	npu_file_put(job->nfile);
 	kfree(job);
 	if (atomic_dec_and_test(&ndev->job_count))
@@ -273,14 +172,12 @@ static void npu_job_finish(struct npu_job *job, int status,
 		npu_mmu_as_put(job->nfile->mmu);
 		job->as = -1;
 	}
+	npu_job_dequeue(job);
 	if (status)
 		dma_fence_set_error(job->done_fence, status);
 	dma_fence_signal(job->done_fence);
 	/* System suspend waits for the hardware queue to drain. */
 	wake_up_all(&ndev->job_wq);
-
-	pm_runtime_mark_last_busy(ndev->dev);
-	pm_runtime_put_autosuspend(ndev->dev);
 }
 
 static int npu_job_hw_push(struct npu_job *job)
@@ -357,10 +254,12 @@ void npu_job_handle_completions(struct npu_device *ndev)
 {
 	struct npu_hw_completion rec;
 	u32 wptr = 0, n = 0;
+	bool cookie;
 
-	guard(mutex)(&ndev->ring_lock);
+	cookie = dma_fence_begin_signalling();
+	mutex_lock(&ndev->ring_lock);
 	if (regmap_read(ndev->regs, NPU_REG_CRING_WPTR, &wptr))
-		return;
+		goto out;
 	/* A confused device must not make us spin. */
 	while (ndev->cring_rptr != wptr && n++ < NPU_CRING_ENTRIES) {
 		dma_rmb();
@@ -369,6 +268,9 @@ void npu_job_handle_completions(struct npu_device *ndev)
 		npu_job_complete(ndev, &rec);
 	}
 	regmap_write(ndev->regs, NPU_REG_CRING_RPTR, ndev->cring_rptr);
+out:
+	mutex_unlock(&ndev->ring_lock);
+	dma_fence_end_signalling(cookie);
 }
 
 void npu_job_mmu_fault(struct npu_device *ndev)
@@ -392,13 +294,20 @@ void npu_job_mmu_fault(struct npu_device *ndev)
 
 /* ---- scheduler backend ---- */
 
+/*
+ * On the fence-signalling path (annotated for lockdep): no allocation and no
+ * runtime resume here.  The fence memory and the device's power reference
+ * were taken at submit.
+ */
 static struct dma_fence *npu_job_run(struct drm_sched_job *sched_job)
 {
 	struct npu_job *job = to_npu_job(sched_job);
 	struct npu_device *ndev = job->ndev;
-	struct dma_fence *fence;
+	struct dma_fence *fence = NULL;
+	bool cookie;
 	int idx, ret;
 
+	cookie = dma_fence_begin_signalling();
 	/*
 	 * A job that never reaches the hardware still ends with its stats
 	 * written, as the uapi promises for every job.
@@ -407,47 +316,39 @@ static struct dma_fence *npu_job_run(struct drm_sched_job *sched_job)
 	ret = sched_job->s_fence->finished.error;
 	if (unlikely(ret)) {
 		npu_job_write_stats(job, ret, NULL);
-		return NULL;
+		npu_job_dequeue(job);
+		goto out;
 	}
 	if (READ_ONCE(job->nfile->banned))
 		ret = -ECANCELED;
 	else if (ndev->dead)
 		ret = -EIO;
+	else if (WARN_ON(!job->fence_mem))	/* run twice */
+		ret = -EINVAL;
 	else if (!drm_dev_enter(&ndev->drm, &idx))
 		ret = -ENODEV;
-	if (ret) {
-		npu_job_write_stats(job, ret, NULL);
-		return ERR_PTR(ret);
-	}
-
-	ret = pm_runtime_resume_and_get(ndev->dev);
 	if (ret)
-		goto err_exit;
+		goto err;
 
-	fence = npu_fence_create(ndev);
-	if (!fence) {
-		ret = -ENOMEM;
-		goto err_pm;
-	}
-	dma_fence_put(job->done_fence);
+	fence = npu_fence_init(job);
 	job->done_fence = dma_fence_get(fence);
-
 	ret = npu_job_hw_push(job);
+	drm_dev_exit(idx);
 	if (ret) {
 		dma_fence_set_error(fence, ret);
 		dma_fence_signal(fence);
 		dma_fence_put(fence);
-		goto err_pm;
+		goto err;
 	}
-	drm_dev_exit(idx);
-	return fence;
+	goto out;
 
-err_pm:
-	pm_runtime_put_autosuspend(ndev->dev);
-err_exit:
-	drm_dev_exit(idx);
+err:
 	npu_job_write_stats(job, ret, NULL);
-	return ERR_PTR(ret);
+	npu_job_dequeue(job);
+	fence = ERR_PTR(ret);
+out:
+	dma_fence_end_signalling(cookie);
+	return fence;
 }
 
 /* Device reset: drop the queue, fail the guilty job, push the rest again. */
@@ -557,63 +458,104 @@ static const struct drm_sched_backend_ops npu_sched_ops = {
 
 /* ---- submission ---- */
 
-static int npu_job_add_bo(struct npu_job *job, struct drm_file *file,
-			  u32 handle, bool write)
+/*
+ * Adds @obj to the job's buffers; the caller's reference passes to the job.
+ * A buffer listed twice is one entry: the job adds one fence per buffer,
+ * which is what the reservation slots are counted for.
+ */
+static int npu_job_add_obj(struct npu_job *job, struct drm_gem_object *obj,
+			   bool dev_write, bool fence_write)
 {
-	struct npu_file *nfile = file->driver_priv;
-	struct npu_bo_mapping *mapping;
-	struct drm_gem_object *obj;
+	struct npu_file *nfile = job->nfile;
+	struct npu_job_bo *bo;
 	u32 i;
 
-	obj = drm_gem_object_lookup(file, handle);
-	if (!obj)
-		return -ENOENT;
-	if (write && (to_npu_bo(obj)->flags & DRM_NPU_BO_DEVICE_READ_ONLY)) {
-		drm_gem_object_put(obj);
-		return -EINVAL;
-	}
-
-	/*
-	 * A buffer listed twice is one entry: the job adds one fence per
-	 * buffer, which is what the reservation slots are counted for.
-	 */
-	for (i = 0; i < job->obj_count; i++) {
-		if (job->objs[i] == obj) {
-			job->writes[i] |= write;
+	for (i = 0; i < job->bo_count; i++) {
+		if (job->bos[i].obj == obj) {
+			job->bos[i].dev_write |= dev_write;
+			job->bos[i].fence_write |= fence_write;
 			drm_gem_object_put(obj);
 			return 0;
 		}
 	}
 
-	i = job->obj_count++;
-	job->objs[i] = obj;
-	job->writes[i] = write;
-
-	mapping = npu_bo_mapping_get(to_npu_bo(obj), nfile->mmu);
-	if (!mapping)
+	bo = &job->bos[job->bo_count++];
+	bo->obj = obj;
+	bo->dev_write = dev_write;
+	bo->fence_write = fence_write || dev_write;
+	bo->mapping = npu_bo_mapping_get(to_npu_bo(obj), nfile->mmu);
+	if (!bo->mapping) {
+		drm_dbg(&job->ndev->drm, "buffer not mapped in the file's address space\n");
 		return -ENOENT;
-	job->mappings[i] = mapping;
-
-	return npu_bo_mapping_populate(mapping);
+	}
+	return npu_bo_mapping_populate(bo->mapping);
 }
 
+static int npu_job_add_handle(struct npu_job *job, struct drm_file *file,
+			      u32 handle, bool write)
+{
+	struct drm_device *drm = &job->ndev->drm;
+	struct drm_gem_object *obj;
+
+	obj = drm_gem_object_lookup(file, handle);
+	if (!obj) {
+		drm_dbg(drm, "no buffer with handle %u\n", handle);
+		return -ENOENT;
+	}
+	if (write && (to_npu_bo(obj)->flags & DRM_NPU_BO_DEVICE_READ_ONLY)) {
+		drm_dbg(drm, "write reference to device-read-only buffer %u\n",
+			handle);
+		drm_gem_object_put(obj);
+		return -EINVAL;
+	}
+	return npu_job_add_obj(job, obj, write, write);
+}
+
+/* Copies the stream and points the job at the copy; @map: its mapping. */
+static int npu_job_copy_stream(struct npu_job *job, const void *cs,
+			       struct iosys_map *map)
+{
+	struct npu_cs_copy *copy;
+
+	/* Longer streams are refused by the validator: copy nothing. */
+	if (job->cs_size > NPU_LIMIT_STREAM_BYTES) {
+		drm_dbg(&job->ndev->drm, "stream of %u bytes, limit %u\n",
+			job->cs_size, NPU_LIMIT_STREAM_BYTES);
+		return -EINVAL;
+	}
+
+	copy = npu_cs_copy_get(job->nfile, job->cs_size);
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
+	job->cs_copy = copy;
+	job->cs_va = copy->mapping->va.start;
+	*map = copy->map;
+	iosys_map_memcpy_to(map, 0, cs, job->cs_size);
+	return 0;
+}
+
+/*
+ * The stream may write only the buffers the job declared written
+ * (DRM_NPU_BO_REF_WRITE), which are the ones its fence marks as written for
+ * implicit sync: what the validator allows and what other users wait for
+ * cannot disagree.
+ */
 static int npu_job_validate(struct npu_job *job)
 {
 	struct npu_validate_range *ranges;
-	struct drm_gem_object *cmd = job->objs[0];
+	struct drm_gem_object *cmd = job->bos[0].obj;
 	struct iosys_map map, copy_map;
-	u64 offset = job->cs_va - job->mappings[0]->va.start;
+	u64 offset = job->cs_va - job->bos[0].mapping->va.start;
 	u32 i;
 	int ret;
 
-	ranges = kvcalloc(job->obj_count, sizeof(*ranges), GFP_KERNEL);
+	ranges = kvcalloc(job->bo_count, sizeof(*ranges), GFP_KERNEL);
 	if (!ranges)
 		return -ENOMEM;
-	for (i = 0; i < job->obj_count; i++) {
-		ranges[i].va = job->mappings[i]->va.start;
-		ranges[i].size = job->objs[i]->size;
-		ranges[i].writable = !(to_npu_bo(job->objs[i])->flags &
-				       DRM_NPU_BO_DEVICE_READ_ONLY);
+	for (i = 0; i < job->bo_count; i++) {
+		ranges[i].va = job->bos[i].mapping->va.start;
+		ranges[i].size = job->bos[i].obj->size;
+		ranges[i].writable = job->bos[i].dev_write;
 	}
 
 	/*
@@ -625,6 +567,7 @@ static int npu_job_validate(struct npu_job *job)
 		goto out;
 	job->cmd_map = map;
 	if (map.is_iomem) {
+		drm_dbg(&job->ndev->drm, "stream buffer is I/O memory\n");
 		ret = -EINVAL;
 		goto out;
 	}
@@ -633,118 +576,224 @@ static int npu_job_validate(struct npu_job *job)
 	if (ret)
 		goto out;
 	/* What is validated is what the device will read. */
-	ret = npu_validate_stream(copy_map.vaddr, job->cs_size, ranges,
-				  job->obj_count);
+	ret = npu_validate_stream(&job->ndev->drm, copy_map.vaddr, job->cs_size,
+				  ranges, job->bo_count);
 out:
 	kvfree(ranges);
 	return ret;
 }
 
-static int npu_job_create(struct npu_file *nfile, struct drm_file *file,
-			  const struct drm_npu_job *args, u32 priority,
-			  struct npu_job **out)
+/* Checks what can be checked before anything is looked up or allocated. */
+static int npu_job_check_args(struct drm_device *drm,
+			      const struct drm_npu_job *args)
+{
+	if (args->flags || args->pad) {
+		drm_dbg(drm, "job flags 0x%x or pad 0x%x not zero\n",
+			args->flags, args->pad);
+		return -EINVAL;
+	}
+	if (!args->cmd_size || !IS_ALIGNED(args->cmd_size, 4) ||
+	    !IS_ALIGNED(args->cmd_offset, 4)) {
+		drm_dbg(drm, "stream offset %u size %u: not 4-byte aligned or empty\n",
+			args->cmd_offset, args->cmd_size);
+		return -EINVAL;
+	}
+	if (args->bo_ref_count > NPU_MAX_BO_REFS) {
+		drm_dbg(drm, "%u buffer references, limit %u\n",
+			args->bo_ref_count, NPU_MAX_BO_REFS);
+		return -EINVAL;
+	}
+	if (args->in_sync_count > NPU_MAX_IN_SYNCS) {
+		drm_dbg(drm, "%u in-syncs, limit %u\n",
+			args->in_sync_count, NPU_MAX_IN_SYNCS);
+		return -EINVAL;
+	}
+	if (args->stats_bo && !IS_ALIGNED(args->stats_offset, 8)) {
+		drm_dbg(drm, "stats offset %u not 8-byte aligned\n",
+			args->stats_offset);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A job counted against the file's queue bound, with its fence memory. */
+static struct npu_job *npu_job_alloc(struct npu_file *nfile,
+				     const struct drm_npu_job *args)
 {
 	struct npu_device *ndev = nfile->ndev;
-	struct drm_npu_bo_ref __user *urefs = u64_to_user_ptr(args->bo_refs);
-	u32 __user *usyncs = u64_to_user_ptr(args->in_syncs);
 	struct npu_job *job;
-	u32 i, max_objs;
+	u32 max_bos = 1 + args->bo_ref_count + (args->stats_bo ? 1 : 0);
 	int ret;
 
-	if (args->flags || args->pad)
-		return -EINVAL;
-	if (!args->cmd_size || !IS_ALIGNED(args->cmd_size, 4) ||
-	    !IS_ALIGNED(args->cmd_offset, 4))
-		return -EINVAL;
-	if (args->bo_ref_count > NPU_MAX_BO_REFS ||
-	    args->in_sync_count > NPU_MAX_IN_SYNCS)
-		return -EINVAL;
-	if (args->stats_bo && !IS_ALIGNED(args->stats_offset, 8))
-		return -EINVAL;
+	if (atomic_inc_return(&nfile->queued_jobs) > READ_ONCE(npu_max_queued_jobs)) {
+		atomic_dec(&nfile->queued_jobs);
+		drm_dbg(&ndev->drm, "client %llu has %u jobs queued already\n",
+			nfile->client_id, READ_ONCE(npu_max_queued_jobs));
+		return ERR_PTR(-EBUSY);
+	}
 
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
-	if (!job)
-		return -ENOMEM;
+	if (!job) {
+		atomic_dec(&nfile->queued_jobs);
+		return ERR_PTR(-ENOMEM);
+	}
 	kref_init(&job->refcount);
+	job->queued = true;
 	atomic_inc(&ndev->job_count);
 	job->ndev = ndev;
 	job->nfile = npu_file_get(nfile);
 	job->as = -1;
 	INIT_LIST_HEAD(&job->hw_node);
 
-	max_objs = 1 + args->bo_ref_count + (args->stats_bo ? 1 : 0);
-	job->objs = kvcalloc(max_objs, sizeof(*job->objs), GFP_KERNEL);
-	job->mappings = kvcalloc(max_objs, sizeof(*job->mappings), GFP_KERNEL);
-	job->writes = kvcalloc(max_objs, sizeof(*job->writes), GFP_KERNEL);
-	if (!job->objs || !job->mappings || !job->writes) {
+	job->bos = kvcalloc(max_bos, sizeof(*job->bos), GFP_KERNEL);
+	job->fence_mem = kzalloc(sizeof(*job->fence_mem), GFP_KERNEL);
+	if (!job->bos || !job->fence_mem) {
 		ret = -ENOMEM;
-		goto err_put;
+		goto err;
 	}
-
-	ret = npu_job_add_bo(job, file, args->cmd_bo, false);
+	/*
+	 * Powered from submit to free: run_job, on the fence-signalling path,
+	 * must not resume the device (a firmware boot).
+	 */
+	ret = pm_runtime_resume_and_get(ndev->dev);
 	if (ret)
-		goto err_put;
-	if ((u64)args->cmd_offset + args->cmd_size > job->objs[0]->size) {
-		ret = -EINVAL;
-		goto err_put;
+		goto err;
+	job->pm_ref = true;
+	return job;
+
+err:
+	npu_job_put(job);
+	return ERR_PTR(ret);
+}
+
+/* The stream buffer first (entry 0), then the buffers the job lists. */
+static int npu_job_add_refs(struct npu_job *job, struct drm_file *file,
+			    const struct drm_npu_job *args)
+{
+	struct drm_npu_bo_ref __user *urefs = u64_to_user_ptr(args->bo_refs);
+	struct drm_device *drm = &job->ndev->drm;
+	u32 i;
+	int ret;
+
+	ret = npu_job_add_handle(job, file, args->cmd_bo, false);
+	if (ret)
+		return ret;
+	if ((u64)args->cmd_offset + args->cmd_size > job->bos[0].obj->size) {
+		drm_dbg(drm, "stream %u+%u past the end of its %zu-byte buffer\n",
+			args->cmd_offset, args->cmd_size, job->bos[0].obj->size);
+		return -EINVAL;
 	}
-	job->cs_va = job->mappings[0]->va.start + args->cmd_offset;
+	job->cs_va = job->bos[0].mapping->va.start + args->cmd_offset;
 	job->cs_size = args->cmd_size;
 
 	for (i = 0; i < args->bo_ref_count; i++) {
 		struct drm_npu_bo_ref ref;
 
-		if (copy_from_user(&ref, &urefs[i], sizeof(ref))) {
-			ret = -EFAULT;
-			goto err_put;
-		}
+		if (copy_from_user(&ref, &urefs[i], sizeof(ref)))
+			return -EFAULT;
 		if (!ref.flags ||
 		    (ref.flags & ~(DRM_NPU_BO_REF_READ | DRM_NPU_BO_REF_WRITE))) {
-			ret = -EINVAL;
-			goto err_put;
+			drm_dbg(drm, "buffer reference %u: bad flags 0x%x\n",
+				i, ref.flags);
+			return -EINVAL;
 		}
-		ret = npu_job_add_bo(job, file, ref.handle,
-				     ref.flags & DRM_NPU_BO_REF_WRITE);
+		ret = npu_job_add_handle(job, file, ref.handle,
+					 ref.flags & DRM_NPU_BO_REF_WRITE);
 		if (ret)
-			goto err_put;
+			return ret;
 	}
+	return 0;
+}
 
-	if (args->stats_bo) {
-		job->stats_obj = drm_gem_object_lookup(file, args->stats_bo);
-		if (!job->stats_obj) {
-			ret = -ENOENT;
-			goto err_put;
-		}
-		if ((u64)args->stats_offset + sizeof(struct drm_npu_job_stats) >
-		    job->stats_obj->size) {
-			ret = -EINVAL;
-			goto err_put;
-		}
-		job->stats_offset = args->stats_offset;
-		ret = drm_gem_vmap_unlocked(job->stats_obj, &job->stats_map);
+/*
+ * The stats buffer is looked up once: a second lookup could find another
+ * buffer if the handle was closed and reused in between, and the stats would
+ * go to a buffer the job does not fence.
+ */
+static int npu_job_add_stats(struct npu_job *job, struct drm_file *file,
+			     const struct drm_npu_job *args)
+{
+	struct drm_device *drm = &job->ndev->drm;
+	struct drm_gem_object *obj;
+	int ret;
+
+	if (!args->stats_bo)
+		return 0;
+	obj = drm_gem_object_lookup(file, args->stats_bo);
+	if (!obj) {
+		drm_dbg(drm, "no stats buffer with handle %u\n", args->stats_bo);
+		return -ENOENT;
+	}
+	job->stats_obj = obj;
+	if ((u64)args->stats_offset + sizeof(struct drm_npu_job_stats) >
+	    obj->size) {
+		drm_dbg(drm, "stats at %u past the end of their %zu-byte buffer\n",
+			args->stats_offset, obj->size);
+		return -EINVAL;
+	}
+	job->stats_offset = args->stats_offset;
+	ret = drm_gem_vmap_unlocked(obj, &job->stats_map);
+	if (ret) {
+		iosys_map_clear(&job->stats_map);
+		return ret;
+	}
+	/*
+	 * Written by the CPU when the job ends: a write for implicit sync,
+	 * even to a buffer the device may only read.
+	 */
+	drm_gem_object_get(obj);
+	return npu_job_add_obj(job, obj, false, true);
+}
+
+static int npu_job_add_in_syncs(struct npu_job *job, struct drm_file *file,
+				const struct drm_npu_job *args)
+{
+	u32 __user *usyncs = u64_to_user_ptr(args->in_syncs);
+	u32 i, handle;
+	int ret;
+
+	for (i = 0; i < args->in_sync_count; i++) {
+		if (get_user(handle, &usyncs[i]))
+			return -EFAULT;
+		ret = drm_sched_job_add_syncobj_dependency(&job->base, file,
+							   handle, 0);
 		if (ret) {
-			iosys_map_clear(&job->stats_map);
-			goto err_put;
+			drm_dbg(&job->ndev->drm, "in-sync %u (handle %u): %d\n",
+				i, handle, ret);
+			return ret;
 		}
-		/*
-		 * Written by the CPU when the job ends: a write for implicit
-		 * sync, even to a buffer the device may only read.
-		 */
-		ret = npu_job_add_bo(job, file, args->stats_bo, false);
-		if (ret)
-			goto err_put;
-		for (i = 0; i < job->obj_count; i++)
-			if (job->objs[i] == job->stats_obj)
-				job->writes[i] = true;
 	}
+	return 0;
+}
 
-	ret = npu_job_validate(job);
+static int npu_job_create(struct npu_file *nfile, struct drm_file *file,
+			  const struct drm_npu_job *args, u32 priority,
+			  struct npu_job **out)
+{
+	struct drm_device *drm = &nfile->ndev->drm;
+	struct npu_job *job;
+	int ret;
+
+	ret = npu_job_check_args(drm, args);
+	if (ret)
+		return ret;
+	job = npu_job_alloc(nfile, args);
+	if (IS_ERR(job))
+		return PTR_ERR(job);
+
+	ret = npu_job_add_refs(job, file, args);
+	if (!ret)
+		ret = npu_job_add_stats(job, file, args);
+	if (!ret)
+		ret = npu_job_validate(job);
 	if (ret)
 		goto err_put;
 
 	if (args->out_sync) {
 		job->out_sync = drm_syncobj_find(file, args->out_sync);
 		if (!job->out_sync) {
+			drm_dbg(drm, "no out-sync with handle %u\n",
+				args->out_sync);
 			ret = -ENOENT;
 			goto err_put;
 		}
@@ -754,25 +803,15 @@ static int npu_job_create(struct npu_file *nfile, struct drm_file *file,
 				 nfile, file->client_id);
 	if (ret)
 		goto err_put;
-
-	for (i = 0; i < args->in_sync_count; i++) {
-		u32 handle;
-
-		if (get_user(handle, &usyncs[i])) {
-			ret = -EFAULT;
-			goto err_cleanup;
-		}
-		ret = drm_sched_job_add_syncobj_dependency(&job->base, file,
-							   handle, 0);
-		if (ret)
-			goto err_cleanup;
+	ret = npu_job_add_in_syncs(job, file, args);
+	if (ret) {
+		drm_sched_job_cleanup(&job->base);
+		goto err_put;
 	}
 
 	*out = job;
 	return 0;
 
-err_cleanup:
-	drm_sched_job_cleanup(&job->base);
 err_put:
 	npu_job_put(job);
 	return ret;
@@ -789,9 +828,9 @@ static int npu_submit_push(struct npu_file *nfile, struct npu_job **jobs,
 		      DRM_EXEC_IGNORE_DUPLICATES, 0);
 	drm_exec_until_all_locked(&exec) {
 		for (i = 0; i < count; i++) {
-			for (j = 0; j < jobs[i]->obj_count; j++) {
+			for (j = 0; j < jobs[i]->bo_count; j++) {
 				ret = drm_exec_prepare_obj(&exec,
-							   jobs[i]->objs[j],
+							   jobs[i]->bos[j].obj,
 							   count);
 				drm_exec_retry_on_contention(&exec);
 				if (ret)
@@ -801,10 +840,10 @@ static int npu_submit_push(struct npu_file *nfile, struct npu_job **jobs,
 	}
 
 	for (i = 0; i < count; i++) {
-		for (j = 0; j < jobs[i]->obj_count; j++) {
+		for (j = 0; j < jobs[i]->bo_count; j++) {
 			ret = drm_sched_job_add_implicit_dependencies(&jobs[i]->base,
-								      jobs[i]->objs[j],
-								      jobs[i]->writes[j]);
+								      jobs[i]->bos[j].obj,
+								      jobs[i]->bos[j].fence_write);
 			if (ret)
 				goto out;
 		}
@@ -818,9 +857,9 @@ static int npu_submit_push(struct npu_file *nfile, struct npu_job **jobs,
 
 			drm_sched_job_arm(&job->base);
 			fence = &job->base.s_fence->finished;
-			for (j = 0; j < job->obj_count; j++)
-				dma_resv_add_fence(job->objs[j]->resv, fence,
-						   job->writes[j] ?
+			for (j = 0; j < job->bo_count; j++)
+				dma_resv_add_fence(job->bos[j].obj->resv, fence,
+						   job->bos[j].fence_write ?
 						   DMA_RESV_USAGE_WRITE :
 						   DMA_RESV_USAGE_READ);
 			if (job->out_sync)

@@ -22,15 +22,29 @@ struct npu_file;
 struct seq_file;
 
 /**
+ * struct npu_job_bo - one buffer a job uses
+ * @obj: the buffer (referenced).
+ * @mapping: its mapping in the file's address space.
+ * @dev_write: the job declared it written (DRM_NPU_BO_REF_WRITE): the only
+ *             buffers the validator lets the stream write.
+ * @fence_write: the job's fence is a write for implicit sync (@dev_write,
+ *               or the stats buffer the CPU writes when the job ends).
+ */
+struct npu_job_bo {
+	struct drm_gem_object *obj;
+	struct npu_bo_mapping *mapping;
+	bool dev_write;
+	bool fence_write;
+};
+
+/**
  * struct npu_job - one command stream queued on the device
  * @base: scheduler job.
  * @refcount: the submitter and the scheduler hold references.
  * @ndev: device.
  * @nfile: submitting file (referenced; outlives the file descriptor).
- * @objs: every buffer the job uses (stream, references, stats).
- * @mappings: the buffers' mappings in the file's address space.
- * @writes: whether the job writes @objs[i] (implicit sync).
- * @obj_count: entries in @objs, @mappings and @writes.
+ * @bos: every buffer the job uses (stream first, references, stats).
+ * @bo_count: entries in @bos.
  * @cs_va: NPU address of the command stream the device executes (in
  *         @cs_copy).
  * @cs_size: bytes of command stream.
@@ -41,7 +55,11 @@ struct seq_file;
  * @stats_obj: stats buffer, or NULL.
  * @stats_offset: where the stats go in @stats_obj.
  * @out_sync: syncobj receiving the job's fence, or NULL.
+ * @fence_mem: memory for @done_fence, allocated at submit (run_job must
+ *              not allocate); NULL once run_job initialised the fence.
  * @done_fence: hardware fence, signalled from the completion ring.
+ * @pm_ref: the job holds a runtime-PM reference (from submit to free).
+ * @queued: the job counts in &npu_file.queued_jobs (until it ends).
  * @hw_node: entry in &npu_device.hw_jobs while in the hardware queue.
  * @hw_seqno: JOB_SEQNO of the latest push.
  * @as: address-space slot while in the hardware queue, else -1.
@@ -52,10 +70,8 @@ struct npu_job {
 	struct kref refcount;
 	struct npu_device *ndev;
 	struct npu_file *nfile;
-	struct drm_gem_object **objs;
-	struct npu_bo_mapping **mappings;
-	bool *writes;
-	u32 obj_count;
+	struct npu_job_bo *bos;
+	u32 bo_count;
 	u64 cs_va;
 	u32 cs_size;
 	struct iosys_map cmd_map;
@@ -64,7 +80,10 @@ struct npu_job {
 	struct drm_gem_object *stats_obj;
 	u32 stats_offset;
 	struct drm_syncobj *out_sync;
+	struct dma_fence *fence_mem;
 	struct dma_fence *done_fence;
+	bool pm_ref;
+	bool queued;
 	struct list_head hw_node;
 	u32 hw_seqno;
 	int as;
@@ -79,7 +98,6 @@ bool npu_job_hw_idle(struct npu_device *ndev);
 
 int npu_job_open_file(struct npu_file *nfile);
 void npu_job_close_file(struct npu_file *nfile);
-void npu_job_cs_pool_fini(struct npu_file *nfile);
 
 void npu_job_handle_completions(struct npu_device *ndev);
 void npu_job_mmu_fault(struct npu_device *ndev);

@@ -5,11 +5,13 @@
  * Command-stream check before queueing, with the firmware's own validator
  * (firmware/fw_check.c): structure, opcodes, shapes, hardware limits, and
  * every operand range inside a buffer the job lists (writes only to
- * buffers the device may write).
+ * buffers the job declared written).
  */
 
 #include <linux/errno.h>
-#include <linux/printk.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_print.h>
 
 #include "npu_fw.h"
 #include "npu_validate.h"
@@ -38,6 +40,7 @@ static int npu_validate_operand(void *data, u64 va, u64 len, u32 access)
 
 /**
  * npu_validate_stream() - check a command stream against the job's buffers
+ * @drm: device, for the debug message.
  * @cs: the stream (kernel mapping of the stream buffer).
  * @size: bytes.
  * @ranges: buffers the job may address.
@@ -45,7 +48,7 @@ static int npu_validate_operand(void *data, u64 va, u64 len, u32 access)
  *
  * Return: 0, or -EINVAL with the reason at debug level.
  */
-int npu_validate_stream(const void *cs, u32 size,
+int npu_validate_stream(struct drm_device *drm, const void *cs, u32 size,
 			const struct npu_validate_range *ranges, u32 count)
 {
 	struct npu_validate_ctx ctx = { .ranges = ranges, .count = count };
@@ -54,9 +57,10 @@ int npu_validate_stream(const void *cs, u32 size,
 
 	ret = npu_fw_validate(cs, size, npu_validate_operand, &ctx, &err);
 	if (ret) {
-		pr_debug("npu: stream rejected at command %u (byte %u): %s\n",
-			 err.cmd_index, err.offset,
-			 err.reason ? err.reason : "operand outside the job's buffers");
+		drm_dbg(drm, "stream rejected at command %u (byte %u): %s\n",
+			err.cmd_index, err.offset,
+			err.reason ? err.reason :
+			"operand outside the job's buffers, or a write to one not declared written");
 		return -EINVAL;
 	}
 	return 0;

@@ -10,7 +10,7 @@
  * struct npu_validate_range - a buffer a job may address
  * @va: NPU address of the buffer in the file's address space.
  * @size: bytes.
- * @writable: whether the device may write it.
+ * @writable: whether the stream may write it.
  */
 struct npu_validate_range {
 	u64 va;
@@ -18,7 +18,9 @@ struct npu_validate_range {
 	bool writable;
 };
 
-int npu_validate_stream(const void *cs, u32 size,
+struct drm_device;
+
+int npu_validate_stream(struct drm_device *drm, const void *cs, u32 size,
 			const struct npu_validate_range *ranges, u32 count);
 
 #endif /* __NPU_VALIDATE_H__ */
