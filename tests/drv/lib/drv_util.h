@@ -47,6 +47,23 @@ int drv_submit_one(int fd, uint32_t cmd_bo, uint32_t cmd_offset,
 		   uint32_t out_sync, uint32_t stats_bo, uint32_t stats_offset,
 		   uint32_t priority);
 
+/* Writes STREAM + COPY(@src -> @dst, @n int8 bytes) at @words; returns the
+ * stream's length in bytes. */
+uint32_t drv_copy_stream(uint32_t *words, uint64_t src, uint64_t dst,
+			 uint32_t n);
+
+/*
+ * vgem (drivers/gpu/drm/vgem): a buffer carrying a write fence that only the
+ * test signals, to hold jobs that depend on it for as long as the test needs
+ * (vgem signals it with an error after 10 s).  drv_vgem_open() returns the
+ * vgem node's fd or -1; drv_vgem_fenced_buffer() creates a @size-byte buffer,
+ * attaches an unsignalled write fence (*fence) and returns its dma-buf fd or
+ * -errno; drv_vgem_signal() signals the fence (0 or -errno).
+ */
+int drv_vgem_open(void);
+int drv_vgem_fenced_buffer(int vgem, uint32_t size, uint32_t *fence);
+int drv_vgem_signal(int vgem, uint32_t fence);
+
 /* Directories: the simulator's debugfs for this NPU, and the accel one.
  * 0 or -errno (debugfs is mounted if needed). */
 int drv_sim_debugfs(char *dir, size_t len);
