@@ -43,11 +43,12 @@ MODULE_PARM_DESC(ban_hangs, "Timeouts after which a file is banned [3]");
 
 /*
  * Each queued job pins up to NPU_MAX_BO_REFS + 2 buffers and a stream copy
- * of up to 1 MiB: a file may not queue without bound.
+ * of up to 1 MiB: a file may not queue without bound.  The default leaves
+ * room for deep pipelines (npu_bench queues 2000 jobs back to back).
  */
-unsigned int npu_max_queued_jobs = 256;
+unsigned int npu_max_queued_jobs = 4096;
 module_param_named(max_queued_jobs, npu_max_queued_jobs, uint, 0644);
-MODULE_PARM_DESC(max_queued_jobs, "Jobs a file may have queued; more fail with -EBUSY [256]");
+MODULE_PARM_DESC(max_queued_jobs, "Jobs a file may have queued; more fail with -EBUSY [4096]");
 
 static unsigned int npu_autosuspend_ms = 100;
 module_param_named(autosuspend_ms, npu_autosuspend_ms, uint, 0444);
