@@ -70,12 +70,6 @@ void npu_sim_irq_work(struct irq_work *work)
 		generic_handle_irq_safe(sim->virq);
 }
 
-static u32 npu_sim_config(void)
-{
-	return NPU_SIM_QUEUE_DEPTH | NPU_MAX_AS << 8 |
-	       NPU_CS_VERSION << 16;
-}
-
 u32 npu_sim_status_locked(const struct npu_sim *sim)
 {
 	u32 val = sim->status;
@@ -96,104 +90,6 @@ static u32 npu_sim_read_counter_locked(struct npu_sim *sim, unsigned int reg)
 		return sim->counter_hi_latch[idx];
 	sim->counter_hi_latch[idx] = upper_32_bits(sim->counters[idx]);
 	return lower_32_bits(sim->counters[idx]);
-}
-
-static u32 npu_sim_read_locked(struct npu_sim *sim, unsigned int reg)
-{
-	unsigned int n;
-
-	if (reg >= NPU_REG_MMU_AS_DIR_LO(0) &&
-	    reg < NPU_REG_MMU_AS_DIR_LO(NPU_MAX_AS)) {
-		n = (reg - NPU_REG_MMU_AS_DIR_LO(0)) / 0x10;
-		switch (reg - NPU_REG_MMU_AS_DIR_LO(n)) {
-		case 0x0:
-			return sim->as_dir_lo[n];
-		case 0x4:
-			return sim->as_dir_hi[n];
-		case 0x8:
-			return sim->as_ctrl[n];
-		default:
-			return 0;
-		}
-	}
-	if (reg >= NPU_REG_CNT_CYCLES_LO && reg <= NPU_REG_CNT_JOBS_HI)
-		return npu_sim_read_counter_locked(sim, reg);
-
-	switch (reg) {
-	case NPU_REG_ID:
-		return NPU_ID_VALUE;
-	case NPU_REG_REVISION:
-		return NPU_SIM_REVISION;
-	case NPU_REG_MAC_COUNT:
-		return NPU_HW_MACS_PER_CYCLE;
-	case NPU_REG_SRAM_SIZE:
-		return NPU_HW_SRAM_SIZE;
-	case NPU_REG_CONFIG:
-		return npu_sim_config();
-	case NPU_REG_CLOCK_MHZ:
-		return NPU_HW_CLOCK_MHZ;
-	case NPU_REG_DRAM_BPC:
-		return NPU_HW_DRAM_BYTES_PER_CYCLE;
-	case NPU_REG_STATUS:
-		return npu_sim_status_locked(sim);
-	case NPU_REG_FW_BASE_LO:
-		return sim->fw_base_lo;
-	case NPU_REG_FW_BASE_HI:
-		return sim->fw_base_hi;
-	case NPU_REG_FW_SIZE:
-		return sim->fw_size;
-	case NPU_REG_FW_VERSION:
-		return sim->fw_version;
-	case NPU_REG_FW_FEATURES:
-		return sim->fw_features;
-	case NPU_REG_BOOT_STATUS:
-		return sim->boot_status;
-	case NPU_REG_POWER:
-		return sim->power;
-	case NPU_REG_IRQ_RAWSTAT:
-		return sim->irq_raw;
-	case NPU_REG_IRQ_STATUS:
-		return sim->irq_raw & sim->irq_mask;
-	case NPU_REG_IRQ_MASK:
-		return sim->irq_mask;
-	case NPU_REG_JOB_CS_LO:
-		return sim->job_cs_lo;
-	case NPU_REG_JOB_CS_HI:
-		return sim->job_cs_hi;
-	case NPU_REG_JOB_CS_SIZE:
-		return sim->job_cs_size;
-	case NPU_REG_JOB_AS:
-		return sim->job_as;
-	case NPU_REG_JOB_SEQNO:
-		return sim->job_seqno;
-	case NPU_REG_JOB_QUEUE_FREE:
-		return NPU_SIM_QUEUE_DEPTH - sim->queue_count;
-	case NPU_REG_JOB_OVERFLOW:
-		return sim->job_overflow;
-	case NPU_REG_DONE_SEQNO:
-		return sim->done_seqno;
-	case NPU_REG_CRING_BASE_LO:
-		return sim->cring_base_lo;
-	case NPU_REG_CRING_BASE_HI:
-		return sim->cring_base_hi;
-	case NPU_REG_CRING_ENTRIES:
-		return sim->cring_entries;
-	case NPU_REG_CRING_WPTR:
-		return sim->cring_wptr;
-	case NPU_REG_CRING_RPTR:
-		return sim->cring_rptr;
-	case NPU_REG_MMU_FAULT_STATUS:
-		return sim->fault_status;
-	case NPU_REG_MMU_FAULT_ADDR_LO:
-		return sim->fault_addr_lo;
-	case NPU_REG_MMU_FAULT_ADDR_HI:
-		return sim->fault_addr_hi;
-	case NPU_REG_MMU_FAULT_SEQNO:
-		return sim->fault_seqno;
-	default:
-		/* CONTROL, JOB_PUSH, IRQ_CLEAR, MMU_FLUSH, holes */
-		return 0;
-	}
 }
 
 static void npu_sim_push_locked(struct npu_sim *sim)
@@ -232,103 +128,236 @@ static void npu_sim_control_locked(struct npu_sim *sim, u32 val)
 	}
 }
 
-static void npu_sim_write_locked(struct npu_sim *sim, unsigned int reg,
-				 u32 val)
+/* ---- register table ---- */
+
+static u32 npu_sim_irq_status(const struct npu_sim *sim)
+{
+	return sim->irq_raw & sim->irq_mask;
+}
+
+static u32 npu_sim_queue_free(const struct npu_sim *sim)
+{
+	return NPU_SIM_QUEUE_DEPTH - sim->queue_count;
+}
+
+static void npu_sim_power_written(struct npu_sim *sim, u32 val)
+{
+	if (npu_sim_powered(sim))
+		wake_up(&sim->wq);
+}
+
+static void npu_sim_irq_mask_written(struct npu_sim *sim, u32 val)
+{
+	npu_sim_kick_irq_locked(sim);
+}
+
+static void npu_sim_irq_clear(struct npu_sim *sim, u32 val)
+{
+	sim->irq_raw &= ~val;
+	/* Level line: still asserted after the ack fires again. */
+	npu_sim_kick_irq_locked(sim);
+}
+
+static void npu_sim_job_push(struct npu_sim *sim, u32 val)
+{
+	if (val & 1)
+		npu_sim_push_locked(sim);
+}
+
+/* The firmware waits for the ring to be set up and for room in it. */
+static void npu_sim_cring_written(struct npu_sim *sim, u32 val)
+{
+	wake_up(&sim->wq);
+}
+
+/* Writing clears the fault so the next one is recorded. */
+static void npu_sim_fault_clear(struct npu_sim *sim, u32 val)
+{
+	sim->fault_status = 0;
+}
+
+/**
+ * enum npu_sim_reg_kind - where a register's reads come from
+ * @NPU_SIM_REG_NONE: reads 0 (write-only registers).
+ * @NPU_SIM_REG_CONST: a constant (identity and configuration).
+ * @NPU_SIM_REG_FIELD: a u32 of &struct npu_sim.
+ * @NPU_SIM_REG_DERIVED: a hook computing it from the state.
+ */
+enum npu_sim_reg_kind {
+	NPU_SIM_REG_NONE,
+	NPU_SIM_REG_CONST,
+	NPU_SIM_REG_FIELD,
+	NPU_SIM_REG_DERIVED,
+};
+
+/**
+ * struct npu_sim_reg - one register of the block
+ * @kind: where a read comes from.
+ * @value: the value of an %NPU_SIM_REG_CONST register.
+ * @field: offset of the u32 in &struct npu_sim an %NPU_SIM_REG_FIELD
+ *         register reads (and stores writes in, masked by @write_mask).
+ * @write_mask: bits a write stores in @field; 0 for a read-only field.
+ * @read: read hook of an %NPU_SIM_REG_DERIVED register.
+ * @write: side effect of a write, after the store, or NULL.
+ *
+ * Registers not in the table (holes, and write-only registers without a
+ * hook) read 0 and ignore writes.
+ */
+struct npu_sim_reg {
+	enum npu_sim_reg_kind kind;
+	u32 value;
+	unsigned int field;
+	u32 write_mask;
+	u32 (*read)(const struct npu_sim *sim);
+	void (*write)(struct npu_sim *sim, u32 val);
+};
+
+/* Every register field of &struct npu_sim is a u32. */
+#define NPU_SIM_FIELD(f)	offsetof(struct npu_sim, f)
+#define CONST(v)	{ .kind = NPU_SIM_REG_CONST, .value = (v) }
+#define RO(f)		{ .kind = NPU_SIM_REG_FIELD, .field = NPU_SIM_FIELD(f) }
+#define RW(f, mask, hook) \
+	{ .kind = NPU_SIM_REG_FIELD, .field = NPU_SIM_FIELD(f), \
+	  .write_mask = (mask), .write = (hook) }
+#define DERIVED(fn)	{ .kind = NPU_SIM_REG_DERIVED, .read = (fn) }
+#define WO(hook)	{ .write = (hook) }
+
+/* Documentation/hardware.rst describes each register. */
+static const struct npu_sim_reg npu_sim_regs[] = {
+	[NPU_REG_ID / 4]		= CONST(NPU_ID_VALUE),
+	[NPU_REG_REVISION / 4]		= CONST(NPU_SIM_REVISION),
+	[NPU_REG_MAC_COUNT / 4]		= CONST(NPU_HW_MACS_PER_CYCLE),
+	[NPU_REG_SRAM_SIZE / 4]		= CONST(NPU_HW_SRAM_SIZE),
+	[NPU_REG_CONFIG / 4]		= CONST(NPU_SIM_QUEUE_DEPTH |
+						NPU_MAX_AS << 8 |
+						NPU_CS_VERSION << 16),
+	[NPU_REG_CLOCK_MHZ / 4]		= CONST(NPU_HW_CLOCK_MHZ),
+	[NPU_REG_DRAM_BPC / 4]		= CONST(NPU_HW_DRAM_BYTES_PER_CYCLE),
+	[NPU_REG_STATUS / 4]		= DERIVED(npu_sim_status_locked),
+	[NPU_REG_CONTROL / 4]		= WO(npu_sim_control_locked),
+	[NPU_REG_FW_BASE_LO / 4]	= RW(fw_base_lo, ~0u, NULL),
+	[NPU_REG_FW_BASE_HI / 4]	= RW(fw_base_hi, ~0u, NULL),
+	[NPU_REG_FW_SIZE / 4]		= RW(fw_size, ~0u, NULL),
+	[NPU_REG_FW_VERSION / 4]	= RO(fw_version),
+	[NPU_REG_FW_FEATURES / 4]	= RO(fw_features),
+	[NPU_REG_BOOT_STATUS / 4]	= RO(boot_status),
+	[NPU_REG_POWER / 4]		= RW(power, NPU_POWER_ON,
+					     npu_sim_power_written),
+	[NPU_REG_IRQ_RAWSTAT / 4]	= RO(irq_raw),
+	[NPU_REG_IRQ_STATUS / 4]	= DERIVED(npu_sim_irq_status),
+	[NPU_REG_IRQ_MASK / 4]		= RW(irq_mask, NPU_IRQ_ALL,
+					     npu_sim_irq_mask_written),
+	[NPU_REG_IRQ_CLEAR / 4]		= WO(npu_sim_irq_clear),
+	[NPU_REG_JOB_CS_LO / 4]		= RW(job_cs_lo, ~0u, NULL),
+	[NPU_REG_JOB_CS_HI / 4]		= RW(job_cs_hi, ~0u, NULL),
+	[NPU_REG_JOB_CS_SIZE / 4]	= RW(job_cs_size, ~0u, NULL),
+	[NPU_REG_JOB_AS / 4]		= RW(job_as, ~0u, NULL),
+	[NPU_REG_JOB_SEQNO / 4]		= RW(job_seqno, ~0u, NULL),
+	[NPU_REG_JOB_PUSH / 4]		= WO(npu_sim_job_push),
+	[NPU_REG_JOB_QUEUE_FREE / 4]	= DERIVED(npu_sim_queue_free),
+	[NPU_REG_JOB_OVERFLOW / 4]	= RO(job_overflow),
+	[NPU_REG_DONE_SEQNO / 4]	= RO(done_seqno),
+	[NPU_REG_CRING_BASE_LO / 4]	= RW(cring_base_lo,
+					     ~(u32)(sizeof(struct npu_hw_completion) - 1),
+					     NULL),
+	[NPU_REG_CRING_BASE_HI / 4]	= RW(cring_base_hi, ~0u, NULL),
+	[NPU_REG_CRING_ENTRIES / 4]	= RW(cring_entries, ~0u,
+					     npu_sim_cring_written),
+	/* Device-written; the driver may (re)initialise an idle ring. */
+	[NPU_REG_CRING_WPTR / 4]	= RW(cring_wptr, ~0u, NULL),
+	[NPU_REG_CRING_RPTR / 4]	= RW(cring_rptr, ~0u,
+					     npu_sim_cring_written),
+	/* No TLB is modelled: every access walks the tables. */
+	[NPU_REG_MMU_FLUSH / 4]		= WO(NULL),
+	[NPU_REG_MMU_FAULT_STATUS / 4]	= { .kind = NPU_SIM_REG_FIELD,
+					    .field = NPU_SIM_FIELD(fault_status),
+					    .write = npu_sim_fault_clear },
+	[NPU_REG_MMU_FAULT_ADDR_LO / 4]	= RO(fault_addr_lo),
+	[NPU_REG_MMU_FAULT_ADDR_HI / 4]	= RO(fault_addr_hi),
+	[NPU_REG_MMU_FAULT_SEQNO / 4]	= RO(fault_seqno),
+};
+
+#undef CONST
+#undef RO
+#undef RW
+#undef DERIVED
+#undef WO
+
+static u32 *npu_sim_reg_field(struct npu_sim *sim, const struct npu_sim_reg *r)
+{
+	return (u32 *)((u8 *)sim + r->field);
+}
+
+/*
+ * The address-space slots (three registers each) and the 64-bit counters
+ * are arrays in the register map, decoded by range.
+ */
+static u32 *npu_sim_as_reg(struct npu_sim *sim, unsigned int reg, u32 *mask)
 {
 	unsigned int n;
 
-	if (reg >= NPU_REG_MMU_AS_DIR_LO(0) &&
-	    reg < NPU_REG_MMU_AS_DIR_LO(NPU_MAX_AS)) {
-		n = (reg - NPU_REG_MMU_AS_DIR_LO(0)) / 0x10;
-		switch (reg - NPU_REG_MMU_AS_DIR_LO(n)) {
-		case 0x0:
-			sim->as_dir_lo[n] = val & (u32)NPU_PDE_ADDR_MASK;
-			break;
-		case 0x4:
-			sim->as_dir_hi[n] = val & (u32)(NPU_PDE_ADDR_MASK >> 32);
-			break;
-		case 0x8:
-			sim->as_ctrl[n] = val & NPU_MMU_AS_ENABLE;
-			break;
-		}
+	if (reg < NPU_REG_MMU_AS_DIR_LO(0) ||
+	    reg >= NPU_REG_MMU_AS_DIR_LO(NPU_MAX_AS))
+		return NULL;
+	n = (reg - NPU_REG_MMU_AS_DIR_LO(0)) / 0x10;
+	switch (reg - NPU_REG_MMU_AS_DIR_LO(n)) {
+	case 0x0:
+		*mask = (u32)NPU_PDE_ADDR_MASK;
+		return &sim->as_dir_lo[n];
+	case 0x4:
+		*mask = (u32)(NPU_PDE_ADDR_MASK >> 32);
+		return &sim->as_dir_hi[n];
+	case 0x8:
+		*mask = NPU_MMU_AS_ENABLE;
+		return &sim->as_ctrl[n];
+	default:
+		return NULL;
+	}
+}
+
+static u32 npu_sim_read_locked(struct npu_sim *sim, unsigned int reg)
+{
+	const struct npu_sim_reg *r;
+	u32 mask, *as;
+
+	as = npu_sim_as_reg(sim, reg, &mask);
+	if (as)
+		return *as;
+	if (reg >= NPU_REG_CNT_CYCLES_LO && reg <= NPU_REG_CNT_JOBS_HI)
+		return npu_sim_read_counter_locked(sim, reg);
+	if (reg / 4 >= ARRAY_SIZE(npu_sim_regs))
+		return 0;
+	r = &npu_sim_regs[reg / 4];
+	switch (r->kind) {
+	case NPU_SIM_REG_CONST:
+		return r->value;
+	case NPU_SIM_REG_FIELD:
+		return *npu_sim_reg_field(sim, r);
+	case NPU_SIM_REG_DERIVED:
+		return r->read(sim);
+	default:
+		return 0;
+	}
+}
+
+static void npu_sim_write_locked(struct npu_sim *sim, unsigned int reg,
+				 u32 val)
+{
+	const struct npu_sim_reg *r;
+	u32 mask, *as;
+
+	as = npu_sim_as_reg(sim, reg, &mask);
+	if (as) {
+		*as = val & mask;
 		return;
 	}
-
-	switch (reg) {
-	case NPU_REG_CONTROL:
-		npu_sim_control_locked(sim, val);
-		break;
-	case NPU_REG_FW_BASE_LO:
-		sim->fw_base_lo = val;
-		break;
-	case NPU_REG_FW_BASE_HI:
-		sim->fw_base_hi = val;
-		break;
-	case NPU_REG_FW_SIZE:
-		sim->fw_size = val;
-		break;
-	case NPU_REG_POWER:
-		sim->power = val & NPU_POWER_ON;
-		if (npu_sim_powered(sim))
-			wake_up(&sim->wq);
-		break;
-	case NPU_REG_IRQ_MASK:
-		sim->irq_mask = val & NPU_IRQ_ALL;
-		npu_sim_kick_irq_locked(sim);
-		break;
-	case NPU_REG_IRQ_CLEAR:
-		sim->irq_raw &= ~val;
-		/* Level line: still asserted after the ack fires again. */
-		npu_sim_kick_irq_locked(sim);
-		break;
-	case NPU_REG_JOB_CS_LO:
-		sim->job_cs_lo = val;
-		break;
-	case NPU_REG_JOB_CS_HI:
-		sim->job_cs_hi = val;
-		break;
-	case NPU_REG_JOB_CS_SIZE:
-		sim->job_cs_size = val;
-		break;
-	case NPU_REG_JOB_AS:
-		sim->job_as = val;
-		break;
-	case NPU_REG_JOB_SEQNO:
-		sim->job_seqno = val;
-		break;
-	case NPU_REG_JOB_PUSH:
-		if (val & 1)
-			npu_sim_push_locked(sim);
-		break;
-	case NPU_REG_CRING_BASE_LO:
-		sim->cring_base_lo = val & ~(u32)(sizeof(struct npu_hw_completion) - 1);
-		break;
-	case NPU_REG_CRING_BASE_HI:
-		sim->cring_base_hi = val;
-		break;
-	case NPU_REG_CRING_ENTRIES:
-		sim->cring_entries = val;
-		wake_up(&sim->wq);
-		break;
-	case NPU_REG_CRING_WPTR:
-		/* Lets the driver (re)initialise an idle ring. */
-		sim->cring_wptr = val;
-		break;
-	case NPU_REG_CRING_RPTR:
-		sim->cring_rptr = val;
-		wake_up(&sim->wq);
-		break;
-	case NPU_REG_MMU_FLUSH:
-		/* No TLB is modelled: every access walks the tables. */
-		break;
-	case NPU_REG_MMU_FAULT_STATUS:
-		/* Writing clears the fault so the next one is recorded. */
-		sim->fault_status = 0;
-		break;
-	default:
-		/* read-only registers and holes ignore writes */
-		break;
-	}
+	if (reg / 4 >= ARRAY_SIZE(npu_sim_regs))
+		return;
+	r = &npu_sim_regs[reg / 4];
+	if (r->kind == NPU_SIM_REG_FIELD && r->write_mask)
+		*npu_sim_reg_field(sim, r) = val & r->write_mask;
+	if (r->write)
+		r->write(sim, val);
 }
 
 static int npu_sim_reg_read(void *context, unsigned int reg, unsigned int *val)
