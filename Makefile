@@ -2,6 +2,8 @@
 #
 #   make            build firmware host library, libnpu, tools and modules
 #   make check      every test: host unit tests, then the driver tests in a VM
+#   make check-debug  the VM suite and the demo on a debug kernel (KASAN,
+#                   lockdep, kmemleak...; built once, ~35 min, then cached)
 #   make demo       boot the VM, load the driver, run a real model on the NPU
 #   make lint       checkpatch --strict on the kernel code
 #   make bench      benchmarks (not tests)
@@ -18,7 +20,7 @@ export TOP
 USER_DIRS := firmware libnpu tools tests
 have = $(wildcard $(1)/Makefile)
 
-.PHONY: all deps user kernel check check-host check-vm demo lint bench fuzz install clean
+.PHONY: all deps user kernel check check-host check-vm check-debug demo lint bench fuzz install clean
 
 all: user kernel
 
@@ -40,6 +42,10 @@ check: deps
 check-host:
 	@set -e; for d in $(USER_DIRS); do \
 		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d check; fi; done
+
+check-debug: deps
+	$(MAKE) all
+	tests/debug/check-debug.sh
 
 check-vm:
 	@if [ -f tests/Makefile ]; then $(MAKE) -C tests check-vm; fi
