@@ -114,50 +114,138 @@ static inline int32_t fw_rq_shift(const struct npu_requant *rq,
 }
 
 /*
- * Operand slots: every buffer a command touches, in a fixed order per op.
- * The command processor reads the READ slots into scratch memory, runs the
- * kernel and writes the WRITE slot back.
+ * The buffers a command touches, each in its slot (enum npu_fw_slot).  The
+ * command processor reads the READ operands into scratch memory, runs the
+ * kernel and writes the WRITE operand back.
  */
-enum fw_slot {
-	FW_SLOT_IN0,
-	FW_SLOT_IN1,
-	FW_SLOT_WEIGHTS,
-	FW_SLOT_BIAS,
-	FW_SLOT_MULT,
-	FW_SLOT_SHIFT,
-	FW_SLOT_TABLE,
-	FW_SLOT_OUT,
-	FW_SLOT_COUNT
+
+/* Appends one operand to @ops[*@n]. */
+void fw_add_operand(struct npu_fw_operand *ops, uint32_t *n,
+		    const __u64 *field, uint64_t len, uint32_t access,
+		    uint32_t slot);
+void fw_add_tensor(struct npu_fw_operand *ops, uint32_t *n,
+		   const struct npu_tensor *t, uint32_t access, uint32_t slot);
+/* Bias, multiplier and shift arrays of a requantized accumulator. */
+void fw_add_requant(struct npu_fw_operand *ops, uint32_t *n,
+		    const struct npu_requant *rq, uint32_t channels,
+		    uint32_t bias_size);
+/* The operands of commands with one input and one output tensor. */
+uint32_t fw_operands_in_out(uint32_t opcode, const union npu_cmd_params *p,
+			    struct npu_fw_operand ops[NPU_FW_SLOT_COUNT]);
+
+/*
+ * ---- checks: the helpers every command's check uses ----
+ *
+ * They return 0 or -NPU_FW_EINVAL with @why filled: a static text, and for
+ * a hardware limit also the quantity, its value and the limit.
+ */
+#define FW_FAIL(why, msg) \
+	do { (why)->text = (msg); return -NPU_FW_EINVAL; } while (0)
+#define FW_CHECK(why, ok, msg) \
+	do { if (!(ok)) FW_FAIL(why, msg); } while (0)
+/* A hardware limit: @what's @value above @limit fails with @msg. */
+#define FW_LIMIT(why, what, value, limit, msg) \
+	do { if ((int64_t)(value) > (int64_t)(limit)) \
+		return fw_limit_fail(why, what, value, limit, msg); } while (0)
+
+int fw_limit_fail(struct npu_fw_reason *why, const char *what, int64_t value,
+		  int64_t limit, const char *msg);
+
+/* dtype bit masks for fw_check_tensor() */
+#define FW_T_S8		(1u << NPU_DTYPE_INT8)
+#define FW_T_S16	(1u << NPU_DTYPE_INT16)
+#define FW_T_S32	(1u << NPU_DTYPE_INT32)
+#define FW_T_S64	(1u << NPU_DTYPE_INT64)
+#define FW_T_U8		(1u << NPU_DTYPE_UINT8)
+#define FW_T_ANY	(FW_T_S8 | FW_T_S16 | FW_T_S32 | FW_T_S64 | FW_T_U8)
+
+int fw_zp_fits(uint32_t dtype, int32_t zp);
+int fw_va_ok(uint64_t va, uint64_t len, uint32_t align);
+int fw_check_tensor(const struct npu_tensor *t, uint32_t types,
+		    uint32_t rank_min, uint32_t rank_max,
+		    struct npu_fw_reason *why);
+int fw_same_dims(const struct npu_tensor *a, const struct npu_tensor *b);
+int fw_check_act(uint32_t dtype, int32_t lo, int32_t hi,
+		 struct npu_fw_reason *why);
+int fw_check_rq(const struct npu_requant *rq, uint32_t channels,
+		uint32_t bias_size, struct npu_fw_reason *why);
+int fw_check_window(uint32_t in, uint32_t out, uint32_t k, uint32_t dil,
+		    uint32_t stride, uint32_t pad, struct npu_fw_reason *why);
+/* Input and output of an element-wise command: same type and shape. */
+int fw_check_same_shape(const struct npu_tensor *in,
+			const struct npu_tensor *out, uint32_t types,
+			struct npu_fw_reason *why);
+/* Input and output of a data-movement command: type, rank, zero point. */
+int fw_check_move_pair(const struct npu_tensor *in,
+		       const struct npu_tensor *out, uint32_t types,
+		       struct npu_fw_reason *why);
+
+/* What a command asks of the hardware, before the model prices it. */
+struct fw_work {
+	uint64_t macs;		/* MAC-array work */
+	uint64_t elems;		/* vector-unit work when there are no MACs */
+	uint64_t read_bytes;	/* preset from the operands */
+	uint64_t write_bytes;	/* preset from the operands */
+	int half_rate;		/* 16x8 MACs */
 };
 
-struct fw_operand {
-	uint64_t va;
-	uint64_t len;
-	uint32_t access;	/* NPU_FW_ACCESS_* */
-	uint32_t slot;		/* enum fw_slot */
+/* One element per output element (vector unit). */
+void fw_cost_output_elems(uint32_t opcode, const union npu_cmd_params *p,
+			  struct fw_work *w);
+
+/* How the command processor splits a large command (fw_run.c). */
+enum fw_tiling {
+	FW_TILE_NONE,		/* O(1) work per byte moved */
+	FW_TILE_ROWS,		/* batch and output-row bands */
+	FW_TILE_TCONV,		/* TRANSPOSE_CONV's output-row bands */
+	FW_TILE_UNITS,		/* FULLY_CONNECTED's batch rows, unit bands */
 };
 
-/* Fills @ops with the operands of a checked op; returns how many. */
-uint32_t fw_op_operands(uint32_t opcode, const void *params,
-			struct fw_operand ops[FW_SLOT_COUNT]);
+/* fw_cmd.flags */
+#define FW_CMD_WRITES_SLICE	(1u << 0)	/* writes a slice of its output */
 
-/* Union of every parameter structure (decoded commands live here). */
-union fw_params {
-	struct npu_stream_params stream;
-	struct npu_conv_params conv;
-	struct npu_fc_params fc;
-	struct npu_eltwise_params elt;
-	struct npu_pool_params pool;
-	struct npu_mean_params mean;
-	struct npu_pad_params pad;
-	struct npu_transpose_params tr;
-	struct npu_concat_params cat;
-	struct npu_slice_params slice;
-	struct npu_copy_params copy;
-	struct npu_lut_params lut;
-	struct npu_leaky_relu_params lrelu;
-	struct npu_sigmoid_s16_params sig;
+/**
+ * struct fw_cmd - everything the firmware knows about one command
+ * @opcode: enum npu_cs_opcode.
+ * @params_size: size of its parameter structure.
+ * @features: NPU_FW_FEAT_* bits beyond its command-stream version.
+ * @flags: FW_CMD_*.
+ * @tiling: enum fw_tiling.
+ * @name: "CONV_2D", ...
+ * @check: parameter check (structure; with NPU_FW_CHECK_HW_LIMITS also the
+ *         NPU_LIMIT_*s); NULL when there is nothing to check.
+ * @operands: the buffers it reads and writes, reads first.
+ * @cost: its work for the cycle model.
+ * @run: the kernel on host pointers, one per operand slot.
+ *
+ * Each fw_ops_*.c ends with the rows of its commands.
+ */
+struct fw_cmd {
+	uint16_t opcode;
+	uint16_t params_size;
+	uint32_t features;
+	uint32_t flags;
+	uint32_t tiling;
+	const char *name;
+	int (*check)(uint32_t opcode, const union npu_cmd_params *p,
+		     uint32_t flags, struct npu_fw_reason *why);
+	uint32_t (*operands)(uint32_t opcode, const union npu_cmd_params *p,
+			     struct npu_fw_operand ops[NPU_FW_SLOT_COUNT]);
+	void (*cost)(uint32_t opcode, const union npu_cmd_params *p,
+		     struct fw_work *w);
+	void (*run)(uint32_t opcode, const union npu_cmd_params *p,
+		    void *const *buf);
 };
+
+/* The rows of each file, terminated by a row with a NULL name. */
+extern const struct fw_cmd fw_cmds_stream[];
+extern const struct fw_cmd fw_cmds_conv[];
+extern const struct fw_cmd fw_cmds_elt[];
+extern const struct fw_cmd fw_cmds_pool[];
+extern const struct fw_cmd fw_cmds_move[];
+
+/* The descriptor of @opcode, or NULL. */
+const struct fw_cmd *fw_cmd_find(uint32_t opcode);
 
 /*
  * Decode the command at byte @off of the stream: checks header, length and
@@ -165,7 +253,7 @@ union fw_params {
  * command's size in bytes, or 0 with *@reason set.
  */
 uint32_t fw_decode_cmd(const uint8_t *cs, uint32_t size, uint32_t off,
-		       uint32_t *opcode, union fw_params *p,
+		       uint32_t *opcode, union npu_cmd_params *p,
 		       const char **reason);
 
 #endif /* NPU_FW_INTERNAL_H */

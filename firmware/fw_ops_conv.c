@@ -334,3 +334,233 @@ void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,
 		rq_s16(&p->rq, mult, shift, u, acc, bias,
 		       p->act_min, p->act_max))
 }
+
+/* ---- checks, operands, cost and the command rows ---- */
+
+static int check_conv(uint32_t op, const union npu_cmd_params *pp,
+		      uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_conv_params *p = &pp->conv;
+	const struct npu_tensor *in = &p->input, *f = &p->filter;
+	const struct npu_tensor *out = &p->output;
+	int s16 = in->dtype == NPU_DTYPE_INT16;
+	uint32_t ic, oc, kh, kw, kc;
+
+	if (fw_check_tensor(in, FW_T_S8 | FW_T_S16, 4, 4, why) ||
+	    fw_check_tensor(f, FW_T_S8, 4, 4, why) ||
+	    fw_check_tensor(out, FW_T_S8 | FW_T_S16, 4, 4, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, in->dtype == out->dtype, "input and output types differ");
+	FW_CHECK(why, f->zero_point == 0, "filter zero point not 0");
+	if (s16)
+		FW_CHECK(why, in->zero_point == 0 && out->zero_point == 0,
+			 "16x8 zero points must be 0");
+	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
+	FW_CHECK(why, in->dims[0] == out->dims[0], "batch mismatch");
+	ic = in->dims[3];
+	oc = out->dims[3];
+	kh = f->dims[1];
+	kw = f->dims[2];
+	kc = f->dims[3];
+	FW_CHECK(why, p->stride_h >= 1 && p->stride_w >= 1, "stride zero");
+	FW_CHECK(why, p->dilation_h >= 1 && p->dilation_w >= 1, "dilation zero");
+
+	switch (op) {
+	case NPU_OP_CONV_2D:
+		FW_CHECK(why, p->depth_multiplier == 0, "depth multiplier on conv");
+		FW_CHECK(why, f->dims[0] == oc,
+			 "filter count differs from output channels");
+		FW_CHECK(why, ic % kc == 0,
+			 "input channels not a multiple of filter depth");
+		FW_CHECK(why, oc % (ic / kc) == 0,
+			 "output channels not divisible by groups");
+		break;
+	case NPU_OP_DEPTHWISE_CONV_2D:
+		FW_CHECK(why, f->dims[0] == 1 && kc == oc, "depthwise filter shape");
+		FW_CHECK(why, p->depth_multiplier >= 1 &&
+			 (uint64_t)ic * p->depth_multiplier == oc,
+			 "output channels differ from input * depth multiplier");
+		break;
+	case NPU_OP_TRANSPOSE_CONV:
+		FW_CHECK(why, p->depth_multiplier == 0, "depth multiplier on conv");
+		FW_CHECK(why, p->dilation_h == 1 && p->dilation_w == 1,
+			 "transpose conv dilation must be 1");
+		FW_CHECK(why, f->dims[0] == oc && kc == ic,
+			 "transpose conv filter shape");
+		FW_CHECK(why, p->pad_top < kh && p->pad_left < kw,
+			 "transpose conv padding not below kernel size");
+		break;
+	}
+	/* Limits before the window: a stride or dilation beyond them is the
+	 * reason, whatever else it breaks. */
+	if (flags & NPU_FW_CHECK_HW_LIMITS) {
+		uint64_t depth = (uint64_t)kh * kw *
+				 (op == NPU_OP_DEPTHWISE_CONV_2D ? 1 :
+				  op == NPU_OP_TRANSPOSE_CONV ? ic : kc);
+
+		FW_LIMIT(why, "kernel size", kh > kw ? kh : kw,
+			 NPU_LIMIT_KERNEL, "kernel size exceeds the NPU limit");
+		FW_LIMIT(why, "stride", p->stride_h > p->stride_w ?
+			 p->stride_h : p->stride_w, NPU_LIMIT_STRIDE,
+			 "stride exceeds the NPU limit");
+		FW_LIMIT(why, "dilation", p->dilation_h > p->dilation_w ?
+			 p->dilation_h : p->dilation_w, NPU_LIMIT_DILATION,
+			 "dilation exceeds the NPU limit");
+		FW_LIMIT(why, "channel count", ic > oc ? ic : oc,
+			 NPU_LIMIT_CHANNELS, "channel count exceeds the NPU limit");
+		FW_LIMIT(why, "padding", p->pad_top > p->pad_left ?
+			 p->pad_top : p->pad_left, NPU_LIMIT_PAD,
+			 "padding exceeds the NPU limit");
+		FW_LIMIT(why, "accumulation depth", depth,
+			 NPU_LIMIT_ACCUM_DEPTH,
+			 "accumulation depth exceeds the NPU limit");
+	}
+	if (op != NPU_OP_TRANSPOSE_CONV) {
+		if (fw_check_window(in->dims[1], out->dims[1], kh, p->dilation_h,
+				    p->stride_h, p->pad_top, why) ||
+		    fw_check_window(in->dims[2], out->dims[2], kw, p->dilation_w,
+				    p->stride_w, p->pad_left, why))
+			return -NPU_FW_EINVAL;
+	}
+	if (fw_check_rq(&p->rq, oc, s16 ? 8 : 4, why) ||
+	    fw_check_act(out->dtype, p->act_min, p->act_max, why))
+		return -NPU_FW_EINVAL;
+	return 0;
+}
+
+static int check_fc(uint32_t op, const union npu_cmd_params *pp,
+		    uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_fc_params *p = &pp->fc;
+	const struct npu_tensor *in = &p->input, *f = &p->filter;
+	const struct npu_tensor *out = &p->output;
+	int s16 = in->dtype == NPU_DTYPE_INT16;
+
+	(void)op;
+	if (fw_check_tensor(in, FW_T_S8 | FW_T_S16, 2, 2, why) ||
+	    fw_check_tensor(f, FW_T_S8, 2, 2, why) ||
+	    fw_check_tensor(out, FW_T_S8 | FW_T_S16, 2, 2, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, in->dtype == out->dtype, "input and output types differ");
+	if (s16)
+		FW_CHECK(why, in->zero_point == 0 && out->zero_point == 0,
+			 "16x8 zero points must be 0");
+	FW_CHECK(why, in->dims[0] == out->dims[0], "batch mismatch");
+	FW_CHECK(why, f->dims[1] == in->dims[1],
+		 "filter depth differs from input");
+	FW_CHECK(why, f->dims[0] == out->dims[1],
+		 "filter units differ from output");
+	if (fw_check_rq(&p->rq, out->dims[1], s16 ? 8 : 4, why) ||
+	    fw_check_act(out->dtype, p->act_min, p->act_max, why))
+		return -NPU_FW_EINVAL;
+	if (flags & NPU_FW_CHECK_HW_LIMITS) {
+		FW_LIMIT(why, "accumulation depth", in->dims[1],
+			 NPU_LIMIT_ACCUM_DEPTH,
+			 "accumulation depth exceeds the NPU limit");
+		FW_LIMIT(why, "unit count", out->dims[1], NPU_LIMIT_CHANNELS,
+			 "unit count exceeds the NPU limit");
+	}
+	return 0;
+}
+
+/* Input, weights, requantization arrays, output. */
+static uint32_t operands_mac(const struct npu_tensor *in,
+			     const struct npu_tensor *filter,
+			     const struct npu_requant *rq,
+			     const struct npu_tensor *out, uint32_t channels,
+			     struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
+{
+	uint32_t n = 0;
+
+	fw_add_tensor(ops, &n, in, NPU_FW_ACCESS_READ, NPU_FW_SLOT_IN0);
+	fw_add_tensor(ops, &n, filter, NPU_FW_ACCESS_READ, NPU_FW_SLOT_WEIGHTS);
+	fw_add_requant(ops, &n, rq, channels,
+		       in->dtype == NPU_DTYPE_INT16 ? 8 : 4);
+	fw_add_tensor(ops, &n, out, NPU_FW_ACCESS_WRITE, NPU_FW_SLOT_OUT);
+	return n;
+}
+
+static uint32_t operands_conv(uint32_t op, const union npu_cmd_params *p,
+			      struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
+{
+	(void)op;
+	return operands_mac(&p->conv.input, &p->conv.filter, &p->conv.rq,
+			    &p->conv.output, p->conv.output.dims[3], ops);
+}
+
+static uint32_t operands_fc(uint32_t op, const union npu_cmd_params *p,
+			    struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
+{
+	(void)op;
+	return operands_mac(&p->fc.input, &p->fc.filter, &p->fc.rq,
+			    &p->fc.output, p->fc.output.dims[1], ops);
+}
+
+static void cost_conv(uint32_t op, const union npu_cmd_params *p,
+		      struct fw_work *w)
+{
+	const struct npu_conv_params *c = &p->conv;
+	uint64_t kernel = (uint64_t)c->filter.dims[1] * c->filter.dims[2];
+
+	w->half_rate = c->input.dtype == NPU_DTYPE_INT16;
+	if (op == NPU_OP_CONV_2D)
+		w->macs = npu_tensor_elems(&c->output) * kernel *
+			  c->filter.dims[3];
+	else if (op == NPU_OP_DEPTHWISE_CONV_2D)
+		w->macs = npu_tensor_elems(&c->output) * kernel;
+	else
+		w->macs = npu_tensor_elems(&c->input) * kernel *
+			  c->output.dims[3];
+}
+
+static void cost_fc(uint32_t op, const union npu_cmd_params *p,
+		    struct fw_work *w)
+{
+	(void)op;
+	w->half_rate = p->fc.input.dtype == NPU_DTYPE_INT16;
+	w->macs = (uint64_t)p->fc.input.dims[0] * p->fc.input.dims[1] *
+		  p->fc.output.dims[1];
+}
+
+#define RUN_MAC(name, params, k8, k16)					\
+static void name(uint32_t op, const union npu_cmd_params *p,		\
+		 void *const *b)					\
+{									\
+	(void)op;							\
+	if (p->params.input.dtype == NPU_DTYPE_INT16)			\
+		k16(&p->params, b[NPU_FW_SLOT_IN0],			\
+		    b[NPU_FW_SLOT_WEIGHTS], b[NPU_FW_SLOT_BIAS],	\
+		    b[NPU_FW_SLOT_MULT], b[NPU_FW_SLOT_SHIFT],		\
+		    b[NPU_FW_SLOT_OUT]);				\
+	else								\
+		k8(&p->params, b[NPU_FW_SLOT_IN0],			\
+		   b[NPU_FW_SLOT_WEIGHTS], b[NPU_FW_SLOT_BIAS],		\
+		   b[NPU_FW_SLOT_MULT], b[NPU_FW_SLOT_SHIFT],		\
+		   b[NPU_FW_SLOT_OUT]);					\
+}
+
+RUN_MAC(run_conv2d, conv, npu_op_conv2d_s8, npu_op_conv2d_s16)
+RUN_MAC(run_depthwise, conv, npu_op_depthwise_s8, npu_op_depthwise_s16)
+RUN_MAC(run_transpose_conv, conv, npu_op_transpose_conv_s8,
+	npu_op_transpose_conv_s16)
+RUN_MAC(run_fc, fc, npu_op_fc_s8, npu_op_fc_s16)
+
+#define CONV_ROW(op, nm, tile, runfn)					\
+	{ .opcode = (op), .name = (nm), .tiling = (tile),		\
+	  .params_size = sizeof(struct npu_conv_params),		\
+	  .check = check_conv, .operands = operands_conv,		\
+	  .cost = cost_conv, .run = (runfn) }
+
+const struct fw_cmd fw_cmds_conv[] = {
+	CONV_ROW(NPU_OP_CONV_2D, "CONV_2D", FW_TILE_ROWS, run_conv2d),
+	CONV_ROW(NPU_OP_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", FW_TILE_ROWS,
+		 run_depthwise),
+	CONV_ROW(NPU_OP_TRANSPOSE_CONV, "TRANSPOSE_CONV", FW_TILE_TCONV,
+		 run_transpose_conv),
+	{ .opcode = NPU_OP_FULLY_CONNECTED, .name = "FULLY_CONNECTED",
+	  .tiling = FW_TILE_UNITS,
+	  .params_size = sizeof(struct npu_fc_params),
+	  .check = check_fc, .operands = operands_fc, .cost = cost_fc,
+	  .run = run_fc },
+	{ .name = NULL }
+};

@@ -248,3 +248,279 @@ void npu_op_sigmoid_s16(const struct npu_sigmoid_s16_params *p,
 		}
 	}
 }
+
+/* ---- RELU, RELU_N1_TO_1, RELU6 ---- */
+
+/* TFLite's reference_ops::ReluX (quantized). */
+static inline int32_t relu_one(const struct npu_relu_params *p, int32_t x)
+{
+	int32_t v = fw_mbqm(x - p->input.zero_point, p->multiplier, p->shift);
+
+	v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point);
+	return fw_clamp(v, p->act_min, p->act_max);
+}
+
+void npu_op_relu_s8(const struct npu_relu_params *p, const int8_t *in,
+		    int8_t *out)
+{
+	uint32_t i, n = (uint32_t)npu_tensor_elems(&p->input);
+
+	for (i = 0; i < n; i++)
+		out[i] = (int8_t)relu_one(p, in[i]);
+}
+
+void npu_op_relu_s16(const struct npu_relu_params *p, const int16_t *in,
+		     int16_t *out)
+{
+	uint32_t i, n = (uint32_t)npu_tensor_elems(&p->input);
+
+	for (i = 0; i < n; i++)
+		out[i] = (int16_t)relu_one(p, in[i]);
+}
+
+/* ---- checks, operands, cost and the command rows ---- */
+
+static int check_eltwise(uint32_t op, const union npu_cmd_params *pp,
+			 uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_eltwise_params *p = &pp->eltwise;
+	uint32_t types = FW_T_S8 | FW_T_S16;
+	uint32_t i;
+
+	if (fw_check_tensor(&p->input1, types, 1, NPU_CS_MAX_DIMS, why) ||
+	    fw_check_tensor(&p->input2, types, 1, NPU_CS_MAX_DIMS, why) ||
+	    fw_check_tensor(&p->output, types, 1, NPU_CS_MAX_DIMS, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, p->input1.dtype == p->output.dtype &&
+		 p->input2.dtype == p->output.dtype, "operand types differ");
+	FW_CHECK(why, p->input1.rank == p->output.rank &&
+		 p->input2.rank == p->output.rank, "operand ranks differ");
+	for (i = 0; i < p->output.rank; i++) {
+		FW_CHECK(why, p->input1.dims[i] == p->output.dims[i] ||
+			 p->input1.dims[i] == 1, "input1 does not broadcast");
+		FW_CHECK(why, p->input2.dims[i] == p->output.dims[i] ||
+			 p->input2.dims[i] == 1, "input2 does not broadcast");
+	}
+	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
+	if (op == NPU_OP_MUL) {
+		FW_CHECK(why, p->left_shift == 0 && p->input1_multiplier == 0 &&
+			 p->input1_shift == 0 && p->input2_multiplier == 0 &&
+			 p->input2_shift == 0, "MUL with input rescaling");
+	} else {
+		FW_CHECK(why, p->left_shift >= 0 && p->left_shift <= 31,
+			 "left shift out of range");
+		FW_CHECK(why, p->input1_multiplier >= 0 &&
+			 p->input2_multiplier >= 0, "negative multiplier");
+	}
+	FW_CHECK(why, p->output_multiplier >= 0, "negative multiplier");
+	if (fw_check_act(p->output.dtype, p->act_min, p->act_max, why))
+		return -NPU_FW_EINVAL;
+	if (flags & NPU_FW_CHECK_HW_LIMITS)
+		FW_LIMIT(why, "left shift", p->left_shift, NPU_LIMIT_LEFT_SHIFT,
+			 "left shift exceeds the NPU limit");
+	return 0;
+}
+
+static int check_lut(uint32_t op, const union npu_cmd_params *pp,
+		     uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_lut_params *p = &pp->lut;
+
+	(void)op;
+	(void)flags;
+	if (fw_check_same_shape(&p->input, &p->output, FW_T_S8 | FW_T_S16, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, p->function <= NPU_LUT_TANH && p->reserved == 0,
+		 "unknown LUT function");
+	FW_CHECK(why, fw_va_ok(p->table_addr, p->input.dtype == NPU_DTYPE_INT8 ?
+			       256 : 513 * 2, npu_dtype_size(p->input.dtype)),
+		 "table misaligned or outside the address space");
+	return 0;
+}
+
+static int check_leaky_relu(uint32_t op, const union npu_cmd_params *p,
+			    uint32_t flags, struct npu_fw_reason *why)
+{
+	(void)op;
+	(void)flags;
+	return fw_check_same_shape(&p->leaky_relu.input, &p->leaky_relu.output,
+				   FW_T_S8 | FW_T_S16, why);
+}
+
+static int check_sigmoid_s16(uint32_t op, const union npu_cmd_params *pp,
+			     uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_sigmoid_s16_params *p = &pp->sigmoid_s16;
+
+	(void)op;
+	(void)flags;
+	if (fw_check_tensor(&p->input, FW_T_S16, 0, NPU_CS_MAX_DIMS, why) ||
+	    fw_check_tensor(&p->output, FW_T_S16, 0, NPU_CS_MAX_DIMS, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, fw_same_dims(&p->input, &p->output),
+		 "input and output shapes differ");
+	FW_CHECK(why, p->input.zero_point == 0 && p->output.zero_point == 0,
+		 "int16 sigmoid needs zero points 0");
+	FW_CHECK(why, (p->function == NPU_LUT_LOGISTIC ||
+		       p->function == NPU_LUT_TANH) && p->reserved == 0,
+		 "unknown sigmoid function");
+	/* Keeps in * multiplier + rounding inside int32. */
+	FW_CHECK(why, p->input_multiplier >= 0 && p->input_multiplier <= 32767 &&
+		 p->input_left_shift >= 0 && p->input_left_shift <= 31 &&
+		 (p->input_multiplier || p->input_left_shift <= 13),
+		 "input multiplier or shift out of range");
+	FW_CHECK(why, fw_va_ok(p->table_addr, 256 * 2, 2),
+		 "table misaligned or outside the address space");
+	return 0;
+}
+
+static int check_relu(uint32_t op, const union npu_cmd_params *pp,
+		      uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_relu_params *p = &pp->relu;
+
+	(void)op;
+	(void)flags;
+	if (fw_check_same_shape(&p->input, &p->output, FW_T_S8 | FW_T_S16, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, p->multiplier >= 0, "negative multiplier");
+	FW_CHECK(why, p->shift >= -31 && p->shift <= 30, "shift out of range");
+	return fw_check_act(p->output.dtype, p->act_min, p->act_max, why);
+}
+
+static uint32_t operands_eltwise(uint32_t op, const union npu_cmd_params *p,
+				 struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
+{
+	uint32_t n = 0;
+
+	(void)op;
+	fw_add_tensor(ops, &n, &p->eltwise.input1, NPU_FW_ACCESS_READ,
+		      NPU_FW_SLOT_IN0);
+	fw_add_tensor(ops, &n, &p->eltwise.input2, NPU_FW_ACCESS_READ,
+		      NPU_FW_SLOT_IN1);
+	fw_add_tensor(ops, &n, &p->eltwise.output, NPU_FW_ACCESS_WRITE,
+		      NPU_FW_SLOT_OUT);
+	return n;
+}
+
+/* Input, the table of @table_bytes at @table_addr, output. */
+static uint32_t operands_table(const struct npu_tensor *in,
+			       const struct npu_tensor *out,
+			       const __u64 *table_addr, uint64_t table_bytes,
+			       struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
+{
+	uint32_t n = 0;
+
+	fw_add_tensor(ops, &n, in, NPU_FW_ACCESS_READ, NPU_FW_SLOT_IN0);
+	fw_add_operand(ops, &n, table_addr, table_bytes, NPU_FW_ACCESS_READ,
+		       NPU_FW_SLOT_TABLE);
+	fw_add_tensor(ops, &n, out, NPU_FW_ACCESS_WRITE, NPU_FW_SLOT_OUT);
+	return n;
+}
+
+static uint32_t operands_lut(uint32_t op, const union npu_cmd_params *p,
+			     struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
+{
+	(void)op;
+	return operands_table(&p->lut.input, &p->lut.output, &p->lut.table_addr,
+			      p->lut.input.dtype == NPU_DTYPE_INT8 ? 256 :
+			      513 * 2, ops);
+}
+
+static uint32_t operands_sigmoid_s16(uint32_t op,
+				     const union npu_cmd_params *p,
+				     struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
+{
+	(void)op;
+	return operands_table(&p->sigmoid_s16.input, &p->sigmoid_s16.output,
+			      &p->sigmoid_s16.table_addr, 256 * 2, ops);
+}
+
+static void cost_eltwise(uint32_t op, const union npu_cmd_params *p,
+			 struct fw_work *w)
+{
+	(void)op;
+	w->elems = npu_tensor_elems(&p->eltwise.output);
+}
+
+static void run_eltwise(uint32_t op, const union npu_cmd_params *p,
+			void *const *b)
+{
+	const int s16 = p->eltwise.output.dtype == NPU_DTYPE_INT16;
+	const enum elt_kind kind = op == NPU_OP_ADD ? ELT_ADD :
+				   op == NPU_OP_SUB ? ELT_SUB : ELT_MUL;
+
+	if (s16)
+		elt_s16(&p->eltwise, kind, b[NPU_FW_SLOT_IN0],
+			b[NPU_FW_SLOT_IN1], b[NPU_FW_SLOT_OUT]);
+	else
+		elt_s8(&p->eltwise, kind, b[NPU_FW_SLOT_IN0],
+		       b[NPU_FW_SLOT_IN1], b[NPU_FW_SLOT_OUT]);
+}
+
+static void run_lut(uint32_t op, const union npu_cmd_params *p,
+		    void *const *b)
+{
+	(void)op;
+	if (p->lut.input.dtype == NPU_DTYPE_INT16)
+		npu_op_lut_s16(&p->lut, b[NPU_FW_SLOT_IN0],
+			       b[NPU_FW_SLOT_TABLE], b[NPU_FW_SLOT_OUT]);
+	else
+		npu_op_lut_s8(&p->lut, b[NPU_FW_SLOT_IN0],
+			      b[NPU_FW_SLOT_TABLE], b[NPU_FW_SLOT_OUT]);
+}
+
+static void run_sigmoid_s16(uint32_t op, const union npu_cmd_params *p,
+			    void *const *b)
+{
+	(void)op;
+	npu_op_sigmoid_s16(&p->sigmoid_s16, b[NPU_FW_SLOT_IN0],
+			   b[NPU_FW_SLOT_TABLE], b[NPU_FW_SLOT_OUT]);
+}
+
+/* Kernels of one input and one output, int8 or int16. */
+#define RUN_UNARY(name, params, k8, k16)				\
+static void name(uint32_t op, const union npu_cmd_params *p,		\
+		 void *const *b)					\
+{									\
+	(void)op;							\
+	if (p->params.input.dtype == NPU_DTYPE_INT16)			\
+		k16(&p->params, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]); \
+	else								\
+		k8(&p->params, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);	\
+}
+
+RUN_UNARY(run_leaky_relu, leaky_relu, npu_op_leaky_relu_s8,
+	  npu_op_leaky_relu_s16)
+RUN_UNARY(run_relu, relu, npu_op_relu_s8, npu_op_relu_s16)
+
+#define ELT_ROW(op, nm)							\
+	{ .opcode = (op), .name = (nm),					\
+	  .params_size = sizeof(struct npu_eltwise_params),		\
+	  .check = check_eltwise, .operands = operands_eltwise,		\
+	  .cost = cost_eltwise, .run = run_eltwise }
+
+const struct fw_cmd fw_cmds_elt[] = {
+	ELT_ROW(NPU_OP_ADD, "ADD"),
+	ELT_ROW(NPU_OP_SUB, "SUB"),
+	ELT_ROW(NPU_OP_MUL, "MUL"),
+	{ .opcode = NPU_OP_LUT, .name = "LUT",
+	  .params_size = sizeof(struct npu_lut_params),
+	  .check = check_lut, .operands = operands_lut,
+	  .cost = fw_cost_output_elems, .run = run_lut },
+	{ .opcode = NPU_OP_LEAKY_RELU, .name = "LEAKY_RELU",
+	  .params_size = sizeof(struct npu_leaky_relu_params),
+	  .check = check_leaky_relu, .operands = fw_operands_in_out,
+	  .cost = fw_cost_output_elems, .run = run_leaky_relu },
+	{ .opcode = NPU_OP_SIGMOID_S16, .name = "SIGMOID_S16",
+	  .features = NPU_FW_FEAT_SIGMOID_S16,
+	  .params_size = sizeof(struct npu_sigmoid_s16_params),
+	  .check = check_sigmoid_s16, .operands = operands_sigmoid_s16,
+	  .cost = fw_cost_output_elems, .run = run_sigmoid_s16 },
+	{ .opcode = NPU_OP_RELU, .name = "RELU",
+	  .features = NPU_FW_FEAT_RELU,
+	  .params_size = sizeof(struct npu_relu_params),
+	  .check = check_relu, .operands = fw_operands_in_out,
+	  .cost = fw_cost_output_elems, .run = run_relu },
+	{ .name = NULL }
+};

@@ -159,3 +159,202 @@ void npu_op_copy(const struct npu_copy_params *p, const void *in, void *out)
 {
 	fw_memcpy(out, in, (size_t)npu_tensor_bytes(&p->input));
 }
+
+/* ---- checks, cost and the command rows ---- */
+
+static int check_pad(uint32_t op, const union npu_cmd_params *pp,
+		     uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_pad_params *p = &pp->pad;
+	uint32_t i, after;
+
+	(void)op;
+	if (fw_check_move_pair(&p->input, &p->output, FW_T_ANY, why))
+		return -NPU_FW_EINVAL;
+	for (i = 0; i < NPU_CS_MAX_DIMS; i++) {
+		if (i >= p->input.rank) {
+			FW_CHECK(why, p->before[i] == 0, "padding beyond rank");
+			continue;
+		}
+		FW_CHECK(why, (uint64_t)p->input.dims[i] + p->before[i] <=
+			 p->output.dims[i], "padded output too small");
+		after = p->output.dims[i] - p->input.dims[i] - p->before[i];
+		if (flags & NPU_FW_CHECK_HW_LIMITS)
+			FW_LIMIT(why, "padding", p->before[i] > after ?
+				 p->before[i] : after, NPU_LIMIT_PAD,
+				 "padding exceeds the NPU limit");
+	}
+	switch (p->input.dtype) {
+	case NPU_DTYPE_INT8:
+	case NPU_DTYPE_UINT8:
+	case NPU_DTYPE_INT16:
+		FW_CHECK(why, fw_zp_fits(p->input.dtype, p->pad_value) &&
+			 (p->input.dtype != NPU_DTYPE_INT8 ||
+			  (p->pad_value >= NPU_FW_S8_MIN &&
+			   p->pad_value <= NPU_FW_S8_MAX)),
+			 "pad value outside the type");
+		break;
+	case NPU_DTYPE_INT64:
+		FW_FAIL(why, "PAD of int64 not supported");
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int check_transpose(uint32_t op, const union npu_cmd_params *pp,
+			   uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_transpose_params *p = &pp->transpose;
+	uint32_t i, seen = 0;
+
+	(void)op;
+	(void)flags;
+	if (fw_check_move_pair(&p->input, &p->output, FW_T_ANY, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, p->reserved[0] == 0 && p->reserved[1] == 0 &&
+		 p->reserved[2] == 0, "reserved field not zero");
+	for (i = 0; i < NPU_CS_MAX_DIMS; i++) {
+		if (i >= p->input.rank) {
+			FW_CHECK(why, p->perm[i] == 0,
+				 "permutation entry beyond rank");
+			continue;
+		}
+		FW_CHECK(why, p->perm[i] < p->input.rank &&
+			 !(seen & (1u << p->perm[i])), "not a permutation");
+		seen |= 1u << p->perm[i];
+		FW_CHECK(why, p->output.dims[i] == p->input.dims[p->perm[i]],
+			 "output shape is not the permuted input shape");
+	}
+	return 0;
+}
+
+static int check_concat(uint32_t op, const union npu_cmd_params *pp,
+			uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_concat_params *p = &pp->concat;
+	uint32_t i;
+
+	(void)op;
+	(void)flags;
+	if (fw_check_move_pair(&p->input, &p->output, FW_T_ANY, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, p->axis < p->input.rank, "axis beyond rank");
+	for (i = 0; i < p->input.rank; i++)
+		if (i != p->axis)
+			FW_CHECK(why, p->input.dims[i] == p->output.dims[i],
+				 "concat inputs differ outside the axis");
+	FW_CHECK(why, (uint64_t)p->offset + p->input.dims[p->axis] <=
+		 p->output.dims[p->axis], "concat slice beyond the output");
+	return 0;
+}
+
+static int check_slice(uint32_t op, const union npu_cmd_params *pp,
+		       uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_slice_params *p = &pp->slice;
+	uint32_t i;
+
+	(void)op;
+	(void)flags;
+	if (fw_check_move_pair(&p->input, &p->output, FW_T_ANY, why))
+		return -NPU_FW_EINVAL;
+	for (i = 0; i < NPU_CS_MAX_DIMS; i++) {
+		int64_t first, last;
+
+		if (i >= p->input.rank) {
+			FW_CHECK(why, p->begin[i] == 0 && p->strides[i] == 0,
+				 "slice entry beyond rank");
+			continue;
+		}
+		FW_CHECK(why, p->strides[i] != 0, "slice stride zero");
+		first = p->begin[i];
+		last = first + (int64_t)(p->output.dims[i] - 1) * p->strides[i];
+		FW_CHECK(why, first >= 0 && first < p->input.dims[i] &&
+			 last >= 0 && last < p->input.dims[i],
+			 "slice outside the input");
+	}
+	return 0;
+}
+
+static int check_copy(uint32_t op, const union npu_cmd_params *pp,
+		      uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_copy_params *p = &pp->copy;
+
+	(void)op;
+	(void)flags;
+	if (fw_check_tensor(&p->input, FW_T_ANY, 0, NPU_CS_MAX_DIMS, why) ||
+	    fw_check_tensor(&p->output, FW_T_ANY, 0, NPU_CS_MAX_DIMS, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, npu_tensor_bytes(&p->input) ==
+		 npu_tensor_bytes(&p->output), "copy sizes differ");
+	return 0;
+}
+
+/* CONCATENATION reads its input and writes only that slice. */
+static void cost_concat(uint32_t op, const union npu_cmd_params *p,
+			struct fw_work *w)
+{
+	(void)op;
+	w->elems = npu_tensor_elems(&p->concat.input);
+	w->write_bytes = npu_tensor_bytes(&p->concat.input);
+}
+
+static void run_pad(uint32_t op, const union npu_cmd_params *p,
+		    void *const *b)
+{
+	(void)op;
+	npu_op_pad(&p->pad, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);
+}
+
+static void run_transpose(uint32_t op, const union npu_cmd_params *p,
+			  void *const *b)
+{
+	(void)op;
+	npu_op_transpose(&p->transpose, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);
+}
+
+static void run_concat(uint32_t op, const union npu_cmd_params *p,
+		       void *const *b)
+{
+	(void)op;
+	npu_op_concat(&p->concat, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);
+}
+
+static void run_slice(uint32_t op, const union npu_cmd_params *p,
+		      void *const *b)
+{
+	(void)op;
+	npu_op_strided_slice(&p->slice, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);
+}
+
+static void run_copy(uint32_t op, const union npu_cmd_params *p,
+		     void *const *b)
+{
+	(void)op;
+	/* The CPU path runs RESHAPE in place. */
+	if (b[NPU_FW_SLOT_IN0] != b[NPU_FW_SLOT_OUT])
+		npu_op_copy(&p->copy, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);
+}
+
+#define MOVE_ROW(op, nm, type, chk, runfn)				\
+	{ .opcode = (op), .name = (nm),					\
+	  .params_size = sizeof(struct type),				\
+	  .check = (chk), .operands = fw_operands_in_out,		\
+	  .cost = fw_cost_output_elems, .run = (runfn) }
+
+const struct fw_cmd fw_cmds_move[] = {
+	MOVE_ROW(NPU_OP_PAD, "PAD", npu_pad_params, check_pad, run_pad),
+	MOVE_ROW(NPU_OP_TRANSPOSE, "TRANSPOSE", npu_transpose_params,
+		 check_transpose, run_transpose),
+	{ .opcode = NPU_OP_CONCAT, .name = "CONCATENATION",
+	  .flags = FW_CMD_WRITES_SLICE,
+	  .params_size = sizeof(struct npu_concat_params),
+	  .check = check_concat, .operands = fw_operands_in_out,
+	  .cost = cost_concat, .run = run_concat },
+	MOVE_ROW(NPU_OP_STRIDED_SLICE, "STRIDED_SLICE", npu_slice_params,
+		 check_slice, run_slice),
+	MOVE_ROW(NPU_OP_COPY, "COPY", npu_copy_params, check_copy, run_copy),
+	{ .name = NULL }
+};

@@ -116,3 +116,134 @@ void npu_op_mean_s16(const struct npu_mean_params *p, const int16_t *in,
 {
 	MEAN_BODY(int16_t, NPU_FW_S16_MIN, NPU_FW_S16_MAX)
 }
+
+/* ---- checks, cost and the command rows ---- */
+
+static int check_pool(uint32_t op, const union npu_cmd_params *pp,
+		      uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_pool_params *p = &pp->pool;
+
+	(void)op;
+	if (fw_check_tensor(&p->input, FW_T_S8 | FW_T_S16, 4, 4, why) ||
+	    fw_check_tensor(&p->output, FW_T_S8 | FW_T_S16, 4, 4, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, p->input.dtype == p->output.dtype,
+		 "input and output types differ");
+	FW_CHECK(why, p->input.zero_point == p->output.zero_point,
+		 "pool input and output zero points differ");
+	FW_CHECK(why, p->input.dims[0] == p->output.dims[0] &&
+		 p->input.dims[3] == p->output.dims[3],
+		 "batch or channel mismatch");
+	FW_CHECK(why, p->filter_h >= 1 && p->filter_w >= 1, "empty pool window");
+	FW_CHECK(why, p->reserved[0] == 0 && p->reserved[1] == 0,
+		 "reserved field not zero");
+	if (fw_check_window(p->input.dims[1], p->output.dims[1], p->filter_h,
+			    1, p->stride_h, p->pad_top, why) ||
+	    fw_check_window(p->input.dims[2], p->output.dims[2], p->filter_w,
+			    1, p->stride_w, p->pad_left, why) ||
+	    fw_check_act(p->output.dtype, p->act_min, p->act_max, why))
+		return -NPU_FW_EINVAL;
+	if (flags & NPU_FW_CHECK_HW_LIMITS) {
+		FW_LIMIT(why, "pool window", p->filter_h > p->filter_w ?
+			 p->filter_h : p->filter_w, NPU_LIMIT_POOL,
+			 "pool window exceeds the NPU limit");
+		FW_LIMIT(why, "stride", p->stride_h > p->stride_w ?
+			 p->stride_h : p->stride_w, NPU_LIMIT_STRIDE,
+			 "stride exceeds the NPU limit");
+		FW_LIMIT(why, "padding", p->pad_top > p->pad_left ?
+			 p->pad_top : p->pad_left, NPU_LIMIT_PAD,
+			 "padding exceeds the NPU limit");
+	}
+	return 0;
+}
+
+static int check_mean(uint32_t op, const union npu_cmd_params *pp,
+		      uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_mean_params *p = &pp->mean;
+
+	(void)op;
+	(void)flags;
+	if (fw_check_tensor(&p->input, FW_T_S8 | FW_T_S16, 4, 4, why) ||
+	    fw_check_tensor(&p->output, FW_T_S8 | FW_T_S16, 4, 4, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, p->input.dtype == p->output.dtype,
+		 "input and output types differ");
+	FW_CHECK(why, p->axis_mask == 0x6, "MEAN supports axes (1, 2) only");
+	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
+	FW_CHECK(why, p->shift >= -31 && p->shift <= 30, "shift out of range");
+	FW_CHECK(why, p->multiplier >= 0, "negative multiplier");
+	/* keep_dims only: TFLM computes MEAN without it differently. */
+	FW_CHECK(why, p->output.dims[0] == p->input.dims[0] &&
+		 p->output.dims[1] == 1 && p->output.dims[2] == 1 &&
+		 p->output.dims[3] == p->input.dims[3], "MEAN output shape");
+	return 0;
+}
+
+static void cost_pool(uint32_t op, const union npu_cmd_params *p,
+		      struct fw_work *w)
+{
+	(void)op;
+	w->elems = npu_tensor_elems(&p->pool.output) * p->pool.filter_h *
+		   p->pool.filter_w;
+}
+
+static void cost_mean(uint32_t op, const union npu_cmd_params *p,
+		      struct fw_work *w)
+{
+	(void)op;
+	w->elems = npu_tensor_elems(&p->mean.input);
+}
+
+static void run_avg_pool(uint32_t op, const union npu_cmd_params *p,
+			 void *const *b)
+{
+	(void)op;
+	if (p->pool.input.dtype == NPU_DTYPE_INT16)
+		npu_op_avg_pool_s16(&p->pool, b[NPU_FW_SLOT_IN0],
+				    b[NPU_FW_SLOT_OUT]);
+	else
+		npu_op_avg_pool_s8(&p->pool, b[NPU_FW_SLOT_IN0],
+				   b[NPU_FW_SLOT_OUT]);
+}
+
+static void run_max_pool(uint32_t op, const union npu_cmd_params *p,
+			 void *const *b)
+{
+	(void)op;
+	if (p->pool.input.dtype == NPU_DTYPE_INT16)
+		npu_op_max_pool_s16(&p->pool, b[NPU_FW_SLOT_IN0],
+				    b[NPU_FW_SLOT_OUT]);
+	else
+		npu_op_max_pool_s8(&p->pool, b[NPU_FW_SLOT_IN0],
+				   b[NPU_FW_SLOT_OUT]);
+}
+
+static void run_mean(uint32_t op, const union npu_cmd_params *p,
+		     void *const *b)
+{
+	(void)op;
+	if (p->mean.input.dtype == NPU_DTYPE_INT16)
+		npu_op_mean_s16(&p->mean, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);
+	else
+		npu_op_mean_s8(&p->mean, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);
+}
+
+const struct fw_cmd fw_cmds_pool[] = {
+	{ .opcode = NPU_OP_AVERAGE_POOL_2D, .name = "AVERAGE_POOL_2D",
+	  .tiling = FW_TILE_ROWS,
+	  .params_size = sizeof(struct npu_pool_params),
+	  .check = check_pool, .operands = fw_operands_in_out,
+	  .cost = cost_pool, .run = run_avg_pool },
+	{ .opcode = NPU_OP_MAX_POOL_2D, .name = "MAX_POOL_2D",
+	  .tiling = FW_TILE_ROWS,
+	  .params_size = sizeof(struct npu_pool_params),
+	  .check = check_pool, .operands = fw_operands_in_out,
+	  .cost = cost_pool, .run = run_max_pool },
+	{ .opcode = NPU_OP_MEAN, .name = "MEAN",
+	  .params_size = sizeof(struct npu_mean_params),
+	  .check = check_mean, .operands = fw_operands_in_out,
+	  .cost = cost_mean, .run = run_mean },
+	{ .name = NULL }
+};

@@ -9,11 +9,11 @@
 
 /* Per-job state lives in scratch memory, not on the (kernel) stack. */
 struct fw_job {
-	union fw_params p;
-	union fw_params sub;		/* parameters of one tile */
-	struct fw_operand ops[FW_SLOT_COUNT];
-	void *buf[FW_SLOT_COUNT];
-	void *tile[FW_SLOT_COUNT];	/* operand pointers of one tile */
+	union npu_cmd_params p;
+	union npu_cmd_params sub;		/* parameters of one tile */
+	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
+	void *buf[NPU_FW_SLOT_COUNT];
+	void *tile[NPU_FW_SLOT_COUNT];	/* operand pointers of one tile */
 	struct npu_fw_cost cost;
 };
 
@@ -35,129 +35,23 @@ static void free_bufs(const struct npu_fw_env *env, struct fw_job *job)
 {
 	uint32_t i;
 
-	for (i = 0; i < FW_SLOT_COUNT; i++) {
+	for (i = 0; i < NPU_FW_SLOT_COUNT; i++) {
 		if (job->buf[i])
 			env->free(env->ctx, job->buf[i]);
 		job->buf[i] = NULL;
 	}
 }
 
-static void dispatch(uint32_t op, const union fw_params *p, void *const *b)
+int npu_fw_exec(uint32_t opcode, const union npu_cmd_params *params,
+		void *const buf[NPU_FW_SLOT_COUNT])
 {
-	const int s16 = p->copy.input.dtype == NPU_DTYPE_INT16;
-	void *in = b[FW_SLOT_IN0], *out = b[FW_SLOT_OUT];
+	const struct fw_cmd *c = fw_cmd_find(opcode);
 
-	switch (op) {
-	case NPU_OP_CONV_2D:
-		if (s16)
-			npu_op_conv2d_s16(&p->conv, in, b[FW_SLOT_WEIGHTS],
-					  b[FW_SLOT_BIAS], b[FW_SLOT_MULT],
-					  b[FW_SLOT_SHIFT], out);
-		else
-			npu_op_conv2d_s8(&p->conv, in, b[FW_SLOT_WEIGHTS],
-					 b[FW_SLOT_BIAS], b[FW_SLOT_MULT],
-					 b[FW_SLOT_SHIFT], out);
-		break;
-	case NPU_OP_DEPTHWISE_CONV_2D:
-		if (s16)
-			npu_op_depthwise_s16(&p->conv, in, b[FW_SLOT_WEIGHTS],
-					     b[FW_SLOT_BIAS], b[FW_SLOT_MULT],
-					     b[FW_SLOT_SHIFT], out);
-		else
-			npu_op_depthwise_s8(&p->conv, in, b[FW_SLOT_WEIGHTS],
-					    b[FW_SLOT_BIAS], b[FW_SLOT_MULT],
-					    b[FW_SLOT_SHIFT], out);
-		break;
-	case NPU_OP_TRANSPOSE_CONV:
-		if (s16)
-			npu_op_transpose_conv_s16(&p->conv, in,
-						  b[FW_SLOT_WEIGHTS],
-						  b[FW_SLOT_BIAS],
-						  b[FW_SLOT_MULT],
-						  b[FW_SLOT_SHIFT], out);
-		else
-			npu_op_transpose_conv_s8(&p->conv, in,
-						 b[FW_SLOT_WEIGHTS],
-						 b[FW_SLOT_BIAS],
-						 b[FW_SLOT_MULT],
-						 b[FW_SLOT_SHIFT], out);
-		break;
-	case NPU_OP_FULLY_CONNECTED:
-		if (s16)
-			npu_op_fc_s16(&p->fc, in, b[FW_SLOT_WEIGHTS],
-				      b[FW_SLOT_BIAS], b[FW_SLOT_MULT],
-				      b[FW_SLOT_SHIFT], out);
-		else
-			npu_op_fc_s8(&p->fc, in, b[FW_SLOT_WEIGHTS],
-				     b[FW_SLOT_BIAS], b[FW_SLOT_MULT],
-				     b[FW_SLOT_SHIFT], out);
-		break;
-	case NPU_OP_ADD:
-		if (s16)
-			npu_op_add_s16(&p->elt, in, b[FW_SLOT_IN1], out);
-		else
-			npu_op_add_s8(&p->elt, in, b[FW_SLOT_IN1], out);
-		break;
-	case NPU_OP_SUB:
-		if (s16)
-			npu_op_sub_s16(&p->elt, in, b[FW_SLOT_IN1], out);
-		else
-			npu_op_sub_s8(&p->elt, in, b[FW_SLOT_IN1], out);
-		break;
-	case NPU_OP_MUL:
-		if (s16)
-			npu_op_mul_s16(&p->elt, in, b[FW_SLOT_IN1], out);
-		else
-			npu_op_mul_s8(&p->elt, in, b[FW_SLOT_IN1], out);
-		break;
-	case NPU_OP_AVERAGE_POOL_2D:
-		if (s16)
-			npu_op_avg_pool_s16(&p->pool, in, out);
-		else
-			npu_op_avg_pool_s8(&p->pool, in, out);
-		break;
-	case NPU_OP_MAX_POOL_2D:
-		if (s16)
-			npu_op_max_pool_s16(&p->pool, in, out);
-		else
-			npu_op_max_pool_s8(&p->pool, in, out);
-		break;
-	case NPU_OP_MEAN:
-		if (s16)
-			npu_op_mean_s16(&p->mean, in, out);
-		else
-			npu_op_mean_s8(&p->mean, in, out);
-		break;
-	case NPU_OP_PAD:
-		npu_op_pad(&p->pad, in, out);
-		break;
-	case NPU_OP_TRANSPOSE:
-		npu_op_transpose(&p->tr, in, out);
-		break;
-	case NPU_OP_STRIDED_SLICE:
-		npu_op_strided_slice(&p->slice, in, out);
-		break;
-	case NPU_OP_COPY:
-		npu_op_copy(&p->copy, in, out);
-		break;
-	case NPU_OP_LUT:
-		if (s16)
-			npu_op_lut_s16(&p->lut, in, b[FW_SLOT_TABLE], out);
-		else
-			npu_op_lut_s8(&p->lut, in, b[FW_SLOT_TABLE], out);
-		break;
-	case NPU_OP_LEAKY_RELU:
-		if (s16)
-			npu_op_leaky_relu_s16(&p->lrelu, in, out);
-		else
-			npu_op_leaky_relu_s8(&p->lrelu, in, out);
-		break;
-	case NPU_OP_SIGMOID_S16:
-		npu_op_sigmoid_s16(&p->sig, in, b[FW_SLOT_TABLE], out);
-		break;
-	default:
-		break;
-	}
+	if (!c)
+		return -NPU_FW_EINVAL;
+	if (c->run)
+		c->run(opcode, params, buf);
+	return 0;
 }
 
 static uint8_t *ptr_at(void *base, uint64_t elems, uint32_t elem_size)
@@ -239,15 +133,15 @@ static int run_row_tiles(const struct npu_fw_env *env, struct fw_job *job,
 				job->sub.pool.pad_top = (uint16_t)(y0 < 0 ? -y0 : 0);
 			else
 				job->sub.conv.pad_top = (uint16_t)(y0 < 0 ? -y0 : 0);
-			for (i = 0; i < FW_SLOT_COUNT; i++)
+			for (i = 0; i < NPU_FW_SLOT_COUNT; i++)
 				job->tile[i] = job->buf[i];
-			job->tile[FW_SLOT_IN0] =
-				ptr_at(job->buf[FW_SLOT_IN0],
+			job->tile[NPU_FW_SLOT_IN0] =
+				ptr_at(job->buf[NPU_FW_SLOT_IN0],
 				       ((uint64_t)b * ih + skip) * in_row, es_in);
-			job->tile[FW_SLOT_OUT] =
-				ptr_at(job->buf[FW_SLOT_OUT],
+			job->tile[NPU_FW_SLOT_OUT] =
+				ptr_at(job->buf[NPU_FW_SLOT_OUT],
 				       ((uint64_t)b * oh + r0) * out_row, es_out);
-			dispatch(op, &job->sub, job->tile);
+			npu_fw_exec(op, &job->sub, job->tile);
 		}
 	}
 	return 0;
@@ -283,14 +177,14 @@ static int run_tconv_tiles(const struct npu_fw_env *env, struct fw_job *job)
 			job->sub.conv.output.dims[0] = 1;
 			job->sub.conv.output.dims[1] = n;
 			job->sub.conv.pad_top = (uint16_t)(p->pad_top + r0);
-			for (i = 0; i < FW_SLOT_COUNT; i++)
+			for (i = 0; i < NPU_FW_SLOT_COUNT; i++)
 				job->tile[i] = job->buf[i];
-			job->tile[FW_SLOT_IN0] =
-				ptr_at(job->buf[FW_SLOT_IN0], b * in_batch, es_in);
-			job->tile[FW_SLOT_OUT] =
-				ptr_at(job->buf[FW_SLOT_OUT],
+			job->tile[NPU_FW_SLOT_IN0] =
+				ptr_at(job->buf[NPU_FW_SLOT_IN0], b * in_batch, es_in);
+			job->tile[NPU_FW_SLOT_OUT] =
+				ptr_at(job->buf[NPU_FW_SLOT_OUT],
 				       ((uint64_t)b * oh + r0) * out_row, es_in);
-			dispatch(NPU_OP_TRANSPOSE_CONV, &job->sub, job->tile);
+			npu_fw_exec(NPU_OP_TRANSPOSE_CONV, &job->sub, job->tile);
 		}
 	}
 	return 0;
@@ -321,45 +215,43 @@ static int run_fc_tiles(const struct npu_fw_env *env, struct fw_job *job)
 			job->sub.fc.filter.dims[0] = n;
 			if (p->rq.count)
 				job->sub.fc.rq.count = n;
-			for (i = 0; i < FW_SLOT_COUNT; i++)
+			for (i = 0; i < NPU_FW_SLOT_COUNT; i++)
 				job->tile[i] = job->buf[i];
-			job->tile[FW_SLOT_IN0] =
-				ptr_at(job->buf[FW_SLOT_IN0],
+			job->tile[NPU_FW_SLOT_IN0] =
+				ptr_at(job->buf[NPU_FW_SLOT_IN0],
 				       (uint64_t)b * depth, es);
-			job->tile[FW_SLOT_WEIGHTS] =
-				ptr_at(job->buf[FW_SLOT_WEIGHTS],
+			job->tile[NPU_FW_SLOT_WEIGHTS] =
+				ptr_at(job->buf[NPU_FW_SLOT_WEIGHTS],
 				       (uint64_t)u0 * depth, 1);
-			job->tile[FW_SLOT_BIAS] =
-				ptr_at(job->buf[FW_SLOT_BIAS], u0, bias_es);
-			job->tile[FW_SLOT_MULT] =
-				ptr_at(job->buf[FW_SLOT_MULT], u0, 4);
-			job->tile[FW_SLOT_SHIFT] =
-				ptr_at(job->buf[FW_SLOT_SHIFT], u0, 4);
-			job->tile[FW_SLOT_OUT] =
-				ptr_at(job->buf[FW_SLOT_OUT],
+			job->tile[NPU_FW_SLOT_BIAS] =
+				ptr_at(job->buf[NPU_FW_SLOT_BIAS], u0, bias_es);
+			job->tile[NPU_FW_SLOT_MULT] =
+				ptr_at(job->buf[NPU_FW_SLOT_MULT], u0, 4);
+			job->tile[NPU_FW_SLOT_SHIFT] =
+				ptr_at(job->buf[NPU_FW_SLOT_SHIFT], u0, 4);
+			job->tile[NPU_FW_SLOT_OUT] =
+				ptr_at(job->buf[NPU_FW_SLOT_OUT],
 				       (uint64_t)b * units + u0, es);
-			dispatch(NPU_OP_FULLY_CONNECTED, &job->sub, job->tile);
+			npu_fw_exec(NPU_OP_FULLY_CONNECTED, &job->sub, job->tile);
 		}
 	}
 	return 0;
 }
 
 static int run_tiled(const struct npu_fw_env *env, struct fw_job *job,
-		     uint32_t op)
+		     const struct fw_cmd *c)
 {
-	switch (op) {
-	case NPU_OP_CONV_2D:
-	case NPU_OP_DEPTHWISE_CONV_2D:
-	case NPU_OP_AVERAGE_POOL_2D:
-	case NPU_OP_MAX_POOL_2D:
-		return run_row_tiles(env, job, op);
-	case NPU_OP_TRANSPOSE_CONV:
+	switch (c->tiling) {
+	case FW_TILE_ROWS:
+		return run_row_tiles(env, job, c->opcode);
+	case FW_TILE_TCONV:
 		return run_tconv_tiles(env, job);
-	case NPU_OP_FULLY_CONNECTED:
+	case FW_TILE_UNITS:
 		return run_fc_tiles(env, job);
 	default:
 		/* O(1) work per byte moved: bounded by the operand sizes. */
-		dispatch(op, &job->p, job->buf);
+		if (!(c->flags & FW_CMD_WRITES_SLICE))
+			npu_fw_exec(c->opcode, &job->p, job->buf);
 		return 0;
 	}
 }
@@ -368,8 +260,8 @@ static int run_tiled(const struct npu_fw_env *env, struct fw_job *job,
 static int write_concat(const struct npu_fw_env *env, struct fw_job *job,
 			struct npu_fw_result *res)
 {
-	const struct npu_concat_params *p = &job->p.cat;
-	const uint8_t *src = job->buf[FW_SLOT_IN0];
+	const struct npu_concat_params *p = &job->p.concat;
+	const uint8_t *src = job->buf[NPU_FW_SLOT_IN0];
 	uint64_t inner = npu_dtype_size(p->input.dtype), outer = 1, i, fault;
 	uint32_t d;
 
@@ -397,18 +289,19 @@ static int write_concat(const struct npu_fw_env *env, struct fw_job *job,
 static int exec_cmd(const struct npu_fw_env *env, struct fw_job *job,
 		    uint32_t op, struct npu_fw_result *res)
 {
-	struct fw_operand *out = NULL;
+	const struct fw_cmd *c = fw_cmd_find(op);
+	struct npu_fw_operand *out = NULL;
 	uint32_t i, n;
 	uint64_t fault;
 	int r = 0;
 
-	n = fw_op_operands(op, &job->p, job->ops);
+	n = npu_fw_cmd_operands(op, &job->p, job->ops);
 	for (i = 0; i < n; i++) {
-		struct fw_operand *o = &job->ops[i];
+		struct npu_fw_operand *o = &job->ops[i];
 
 		if (o->access == NPU_FW_ACCESS_WRITE) {
 			out = o;
-			if (op == NPU_OP_CONCAT)
+			if (c->flags & FW_CMD_WRITES_SLICE)
 				continue;
 		}
 		job->buf[o->slot] = env->alloc(env->ctx, (size_t)o->len);
@@ -429,11 +322,11 @@ static int exec_cmd(const struct npu_fw_env *env, struct fw_job *job,
 		res->dram_read_bytes += o->len;
 	}
 
-	r = run_tiled(env, job, op);
+	r = run_tiled(env, job, c);
 	if (r)
 		goto out;
 
-	if (op == NPU_OP_CONCAT) {
+	if (c->flags & FW_CMD_WRITES_SLICE) {
 		r = write_concat(env, job, res);
 	} else if (out) {
 		fault = 0;

@@ -56,6 +56,7 @@ enum npu_cs_opcode {
 	NPU_OP_LUT = 17,		/* struct npu_lut_params */
 	NPU_OP_LEAKY_RELU = 18,		/* struct npu_leaky_relu_params */
 	NPU_OP_SIGMOID_S16 = 19,	/* struct npu_sigmoid_s16_params */
+	NPU_OP_RELU = 20,		/* struct npu_relu_params */
 	NPU_OP_COUNT			/* first invalid opcode */
 };
 
@@ -462,6 +463,72 @@ struct npu_leaky_relu_params {
 	__s32 shift_identity;
 	__s32 multiplier_alpha;
 	__s32 shift_alpha;
+};
+
+/**
+ * struct npu_relu_params - RELU, RELU_N1_TO_1, RELU6 as TFLite's ReluX
+ *
+ * TFLite's reference_ops::ReluX for int8 and int16: out = clamp(out_zp +
+ * MultiplyByQuantizedMultiplier(in - in_zp, @multiplier, @shift),
+ * @act_min, @act_max), the multiplier being in_scale / out_scale and the
+ * clamp the quantized image of the activation's range (0 .. max for RELU)
+ * cut to the type.  int16 zero points are 0.
+ *
+ * @input: any shape.
+ * @output: same shape and type.
+ * @multiplier: Q31, >= 0.
+ * @shift: TFLite convention, -31..30.
+ * @act_min: lower clamp (quantized).
+ * @act_max: upper clamp (quantized).
+ */
+struct npu_relu_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__s32 multiplier;
+	__s32 shift;
+	__s32 act_min;
+	__s32 act_max;
+};
+
+/**
+ * union npu_cmd_params - the parameters of any command, by opcode
+ *
+ * One name per structure for every user: the firmware decodes commands
+ * into it, the compiler and the CPU path fill it.
+ *
+ * @stream: NPU_OP_STREAM.
+ * @conv: NPU_OP_CONV_2D, NPU_OP_DEPTHWISE_CONV_2D, NPU_OP_TRANSPOSE_CONV.
+ * @fc: NPU_OP_FULLY_CONNECTED.
+ * @eltwise: NPU_OP_ADD, NPU_OP_SUB, NPU_OP_MUL.
+ * @pool: NPU_OP_AVERAGE_POOL_2D, NPU_OP_MAX_POOL_2D.
+ * @mean: NPU_OP_MEAN.
+ * @pad: NPU_OP_PAD.
+ * @transpose: NPU_OP_TRANSPOSE.
+ * @concat: NPU_OP_CONCAT.
+ * @slice: NPU_OP_STRIDED_SLICE.
+ * @copy: NPU_OP_COPY; also the leading input and output tensors that
+ *        every single-input command shares.
+ * @lut: NPU_OP_LUT.
+ * @leaky_relu: NPU_OP_LEAKY_RELU.
+ * @sigmoid_s16: NPU_OP_SIGMOID_S16.
+ * @relu: NPU_OP_RELU.
+ */
+union npu_cmd_params {
+	struct npu_stream_params stream;
+	struct npu_conv_params conv;
+	struct npu_fc_params fc;
+	struct npu_eltwise_params eltwise;
+	struct npu_pool_params pool;
+	struct npu_mean_params mean;
+	struct npu_pad_params pad;
+	struct npu_transpose_params transpose;
+	struct npu_concat_params concat;
+	struct npu_slice_params slice;
+	struct npu_copy_params copy;
+	struct npu_lut_params lut;
+	struct npu_leaky_relu_params leaky_relu;
+	struct npu_sigmoid_s16_params sigmoid_s16;
+	struct npu_relu_params relu;
 };
 
 /*

@@ -447,6 +447,24 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		rnd_mult(g, &p->multiplier_alpha, &p->shift_alpha, -8, 0);
 		return 0;
 	}
+	case NPU_OP_RELU: {
+		struct npu_relu_params *p = params;
+		int32_t lo, hi;
+
+		memset(p, 0, sizeof(*p));
+		t = rnd(g) % 2 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
+		lo = t == NPU_DTYPE_INT8 ? NPU_FW_S8_MIN : NPU_FW_S16_MIN;
+		hi = t == NPU_DTYPE_INT8 ? NPU_FW_S8_MAX : NPU_FW_S16_MAX;
+		rank = small_shape(g, d, 6);
+		place(g, &p->input, t, zp_of(g, t), rank, d, 1);
+		place(g, &p->output, t, zp_of(g, t), rank, d, 0);
+		rnd_mult(g, &p->multiplier, &p->shift, -2, 1);
+		/* RELU: zero point .. type max; RELU6-like: a top too. */
+		p->act_min = p->output.zero_point > lo ? p->output.zero_point : lo;
+		p->act_max = rnd(g) % 2 ? hi :
+			     (int32_t)range(g, p->act_min, hi);
+		return 0;
+	}
 	default:
 		return -EINVAL;
 	}
@@ -455,9 +473,9 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 int npu_host_rjob_make(uint64_t *seed, uint32_t opcode, uint64_t base_va,
 		       struct npu_host_rjob *job)
 {
-	union fw_params p;
+	union npu_cmd_params p;
 	struct npu_cs_writer w;
-	struct fw_operand ops[FW_SLOT_COUNT];
+	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
 	struct gen g;
 	uint32_t attempt, i, n;
 
@@ -503,7 +521,7 @@ int npu_host_rjob_make(uint64_t *seed, uint32_t opcode, uint64_t base_va,
 		memcpy(job->mem + g.bias_off + g.bias_es * i, &b, g.bias_es);
 	}
 
-	n = fw_op_operands(opcode, &p, ops);
+	n = npu_fw_cmd_operands(opcode, &p, ops);
 	for (i = 0; i < n; i++) {
 		if (ops[i].access == NPU_FW_ACCESS_WRITE) {
 			job->out_offset = (uint32_t)(ops[i].va - base_va);

@@ -26,14 +26,14 @@ extern "C" {
 
 /* Firmware release, reported as NPU_REG_FW_VERSION: major<<16|minor<<8|patch */
 #define NPU_FW_VERSION_MAJOR	1
-#define NPU_FW_VERSION_MINOR	1
+#define NPU_FW_VERSION_MINOR	2
 #define NPU_FW_VERSION_PATCH	0
 #define NPU_FW_VERSION		((NPU_FW_VERSION_MAJOR << 16) | \
 				 (NPU_FW_VERSION_MINOR << 8) | \
 				 NPU_FW_VERSION_PATCH)
 #define NPU_FW_FEATURES		(NPU_FW_FEAT_INT8 | NPU_FW_FEAT_INT16X8 | \
 				 NPU_FW_FEAT_PERF_COUNTERS | \
-				 NPU_FW_FEAT_SIGMOID_S16)
+				 NPU_FW_FEAT_SIGMOID_S16 | NPU_FW_FEAT_RELU)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -135,6 +135,56 @@ void npu_op_leaky_relu_s8(const struct npu_leaky_relu_params *p,
 			  const int8_t *in, int8_t *out);
 void npu_op_leaky_relu_s16(const struct npu_leaky_relu_params *p,
 			   const int16_t *in, int16_t *out);
+void npu_op_relu_s8(const struct npu_relu_params *p, const int8_t *in,
+		    int8_t *out);
+void npu_op_relu_s16(const struct npu_relu_params *p, const int16_t *in,
+		     int16_t *out);
+
+/*
+ * Run the kernel of a checked command on host memory, as the command
+ * processor does: @buf holds one pointer per operand slot (enum
+ * npu_fw_slot), NULL for slots the command does not use.  Returns 0, or
+ * -NPU_FW_EINVAL for an unknown opcode.
+ */
+enum npu_fw_slot {
+	NPU_FW_SLOT_IN0,	/* input, input1 */
+	NPU_FW_SLOT_IN1,	/* input2 */
+	NPU_FW_SLOT_WEIGHTS,	/* filter */
+	NPU_FW_SLOT_BIAS,	/* rq bias */
+	NPU_FW_SLOT_MULT,	/* rq per-channel multipliers */
+	NPU_FW_SLOT_SHIFT,	/* rq per-channel shifts */
+	NPU_FW_SLOT_TABLE,	/* LUT or sigmoid table */
+	NPU_FW_SLOT_OUT,	/* output */
+	NPU_FW_SLOT_COUNT
+};
+
+int npu_fw_exec(uint32_t opcode, const union npu_cmd_params *params,
+		void *const buf[NPU_FW_SLOT_COUNT]);
+
+/**
+ * struct npu_fw_operand - one buffer a command reads or writes
+ * @va: its NPU virtual address.
+ * @len: its length in bytes.
+ * @access: NPU_FW_ACCESS_READ or NPU_FW_ACCESS_WRITE.
+ * @slot: enum npu_fw_slot.
+ * @field: the address field inside the parameters that holds @va (the
+ *         compiler relocates it).
+ */
+struct npu_fw_operand {
+	uint64_t va;
+	uint64_t len;
+	uint32_t access;
+	uint32_t slot;
+	const __u64 *field;
+};
+
+/*
+ * The operands of a checked command, reads first; returns how many (at
+ * most NPU_FW_SLOT_COUNT, 0 for unknown opcodes).
+ */
+uint32_t npu_fw_cmd_operands(uint32_t opcode,
+			     const union npu_cmd_params *params,
+			     struct npu_fw_operand ops[NPU_FW_SLOT_COUNT]);
 
 /* ------------------------------------------------------------------------
  * Parameter checks and operand ranges (one definition for the validator,
@@ -160,6 +210,27 @@ const char *npu_fw_op_name(uint32_t opcode);
  */
 int npu_fw_check_op(uint32_t opcode, const void *params, uint32_t size,
 		    uint32_t flags, const char **reason);
+
+/**
+ * struct npu_fw_reason - why a command's parameters were rejected
+ * @text: static English text ("stride exceeds the NPU limit").
+ * @what: for a hardware limit, the quantity ("stride"), else NULL.
+ * @value: its value in the command.
+ * @limit: the largest value the NPU accepts.
+ *
+ * As Vela's constraints: the firmware says what failed, the compiler words
+ * it ("CONV_2D: stride 5 exceeds the NPU limit of 4").
+ */
+struct npu_fw_reason {
+	const char *text;
+	const char *what;
+	int64_t value;
+	int64_t limit;
+};
+
+/* npu_fw_check_op() with the structured reason (@why may be NULL). */
+int npu_fw_check_cmd(uint32_t opcode, const void *params, uint32_t size,
+		     uint32_t flags, struct npu_fw_reason *why);
 
 /* Operand access kinds for struct npu_fw_range. */
 #define NPU_FW_ACCESS_READ	1u

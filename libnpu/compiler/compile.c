@@ -57,7 +57,8 @@ static bool builtin_has_npu_op(int32_t b)
 	case NPU_BUILTIN_MEAN: case NPU_BUILTIN_PAD: case NPU_BUILTIN_TRANSPOSE:
 	case NPU_BUILTIN_CONCATENATION: case NPU_BUILTIN_STRIDED_SLICE:
 	case NPU_BUILTIN_RESHAPE: case NPU_BUILTIN_LOGISTIC: case NPU_BUILTIN_TANH:
-	case NPU_BUILTIN_LEAKY_RELU:
+	case NPU_BUILTIN_LEAKY_RELU: case NPU_BUILTIN_RELU:
+	case NPU_BUILTIN_RELU_N1_TO_1: case NPU_BUILTIN_RELU6:
 		return true;
 	}
 	return false;
@@ -361,7 +362,7 @@ static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg
 			const struct npu_graph_op *op, const struct npu_cpu_prepared *prep,
 			struct npu_cpu_cmd *cmd, uint32_t at, char *err, size_t errlen)
 {
-	union npu_cpu_params *p = &cmd->params;
+	union npu_cmd_params *p = &cmd->params;
 	int32_t in = cmd->input < op->num_inputs ? op->inputs[cmd->input] : -1;
 	int32_t out = op->outputs[0];
 	int ret = 0;

@@ -80,141 +80,78 @@ static void npu_op_release(void *state)
 	free(s);
 }
 
+/*
+ * The optimized kernel of command @c where libnpu has one for its case
+ * (cpu_opt.h, proven equal to the firmware's): true when it ran, false to
+ * run the firmware's kernel.
+ */
+static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
+			enum cpu_isa isa, struct npu_cpu_pool *pool)
+{
+	const union npu_cmd_params *p = &c->params;
+	const int32_t *mult = buf[NPU_FW_SLOT_MULT];
+	const int32_t *shift = buf[NPU_FW_SLOT_SHIFT];
+	const void *in = buf[NPU_FW_SLOT_IN0];
+	const void *weights = buf[NPU_FW_SLOT_WEIGHTS];
+	const void *bias = buf[NPU_FW_SLOT_BIAS];
+	void *out = buf[NPU_FW_SLOT_OUT];
+
+	switch (c->opcode) {
+	case NPU_OP_CONV_2D:
+		return p->conv.input.dtype != NPU_DTYPE_INT16 &&
+		       cpu_opt_conv2d_s8(&p->conv, in, weights, bias, mult, shift, out,
+					 isa, pool);
+	case NPU_OP_DEPTHWISE_CONV_2D:
+		return p->conv.input.dtype != NPU_DTYPE_INT16 &&
+		       cpu_opt_depthwise_s8(&p->conv, in, weights, bias, mult, shift,
+					    out, isa, pool);
+	case NPU_OP_FULLY_CONNECTED:
+		return p->fc.input.dtype != NPU_DTYPE_INT16 &&
+		       cpu_opt_fc_s8(&p->fc, in, weights, bias, mult, shift, out, isa);
+	case NPU_OP_ADD:
+	case NPU_OP_SUB:
+		return p->eltwise.output.dtype != NPU_DTYPE_INT16 &&
+		       cpu_opt_add_s8(&p->eltwise, c->opcode == NPU_OP_SUB, in,
+				      buf[NPU_FW_SLOT_IN1], out, isa);
+	case NPU_OP_PAD:
+		return cpu_opt_pad(&p->pad, in, out);
+	default:
+		return false;
+	}
+}
+
+/*
+ * The operands of command @c in the firmware's slots: the op's tensors,
+ * and the host data prepared beside the command.
+ */
 static int run_cmd(const struct npu_cpu_prepared *pr,
 		   const struct npu_cpu_cmd *c,
 		   const struct npu_cpu_kernel_args *a, enum cpu_isa isa)
 {
-	struct npu_cpu_pool *pool = a->pool;
-	const union npu_cpu_params *pa = &c->params;
+	const uint32_t bias_input =
+		a->op->builtin == NPU_BUILTIN_TRANSPOSE_CONV ? 3 : 2;
 	void *const *in = a->inputs;
-	void *out = a->outputs[0];
-	const void *src = in[c->input];
-	bool s16;
+	void *buf[NPU_FW_SLOT_COUNT] = {
+		[NPU_FW_SLOT_IN0] = in[c->input],
+		[NPU_FW_SLOT_IN1] = a->op->num_inputs > 1 ? in[1] : NULL,
+		[NPU_FW_SLOT_WEIGHTS] = a->op->num_inputs > 1 ? in[1] : NULL,
+		[NPU_FW_SLOT_BIAS] = pr->bias ? pr->bias :
+				     a->op->num_inputs > bias_input ?
+				     in[bias_input] : NULL,
+		[NPU_FW_SLOT_MULT] = pr->mult,
+		[NPU_FW_SLOT_SHIFT] = pr->shift,
+		[NPU_FW_SLOT_TABLE] = pr->table,
+		[NPU_FW_SLOT_OUT] = a->outputs[0],
+	};
 
-	switch (c->opcode) {
-	case NPU_OP_CONV_2D:
-	case NPU_OP_DEPTHWISE_CONV_2D:
-	case NPU_OP_TRANSPOSE_CONV: {
-		const bool tc = c->opcode == NPU_OP_TRANSPOSE_CONV;
-		const void *filter = in[1];
-		const void *bias = pr->bias ? pr->bias :
-				   a->op->num_inputs > (tc ? 3u : 2u) ?
-				   in[tc ? 3 : 2] : NULL;
-
-		s16 = pa->conv.input.dtype == NPU_DTYPE_INT16;
-		if (c->opcode == NPU_OP_CONV_2D && s16) {
-			npu_op_conv2d_s16(&pa->conv, src, filter, bias,
-					  pr->mult, pr->shift, out);
-		} else if (c->opcode == NPU_OP_CONV_2D) {
-			if (!cpu_opt_conv2d_s8(&pa->conv, src, filter, bias,
-					       pr->mult, pr->shift, out, isa, pool))
-				npu_op_conv2d_s8(&pa->conv, src, filter, bias,
-						 pr->mult, pr->shift, out);
-		} else if (!tc && s16) {
-			npu_op_depthwise_s16(&pa->conv, src, filter, bias,
-					     pr->mult, pr->shift, out);
-		} else if (!tc) {
-			if (!cpu_opt_depthwise_s8(&pa->conv, src, filter, bias,
-						  pr->mult, pr->shift, out, isa, pool))
-				npu_op_depthwise_s8(&pa->conv, src, filter, bias,
-						    pr->mult, pr->shift, out);
-		} else if (s16) {
-			npu_op_transpose_conv_s16(&pa->conv, src, filter, bias,
-						  pr->mult, pr->shift, out);
-		} else {
-			npu_op_transpose_conv_s8(&pa->conv, src, filter, bias,
-						 pr->mult, pr->shift, out);
-		}
+	if (cpu_opt_run(c, buf, isa, a->pool))
 		return 0;
-	}
-	case NPU_OP_FULLY_CONNECTED: {
-		const void *bias = pr->bias ? pr->bias :
-				   a->op->num_inputs > 2 ? in[2] : NULL;
-
-		if (pa->fc.input.dtype == NPU_DTYPE_INT16)
-			npu_op_fc_s16(&pa->fc, src, in[1], bias, pr->mult,
-				      pr->shift, out);
-		else if (!cpu_opt_fc_s8(&pa->fc, src, in[1], bias, pr->mult,
-					pr->shift, out, isa))
-			npu_op_fc_s8(&pa->fc, src, in[1], bias, pr->mult,
-				     pr->shift, out);
-		return 0;
-	}
-	case NPU_OP_ADD:
-	case NPU_OP_SUB:
-	case NPU_OP_MUL:
-		s16 = pa->eltwise.output.dtype == NPU_DTYPE_INT16;
-		if (c->opcode != NPU_OP_MUL && !s16 &&
-		    cpu_opt_add_s8(&pa->eltwise, c->opcode == NPU_OP_SUB, in[0], in[1], out, isa))
-			return 0;
-		if (c->opcode == NPU_OP_ADD && s16)
-			npu_op_add_s16(&pa->eltwise, in[0], in[1], out);
-		else if (c->opcode == NPU_OP_ADD)
-			npu_op_add_s8(&pa->eltwise, in[0], in[1], out);
-		else if (c->opcode == NPU_OP_SUB && s16)
-			npu_op_sub_s16(&pa->eltwise, in[0], in[1], out);
-		else if (c->opcode == NPU_OP_SUB)
-			npu_op_sub_s8(&pa->eltwise, in[0], in[1], out);
-		else if (s16)
-			npu_op_mul_s16(&pa->eltwise, in[0], in[1], out);
-		else
-			npu_op_mul_s8(&pa->eltwise, in[0], in[1], out);
-		return 0;
-	case NPU_OP_AVERAGE_POOL_2D:
-	case NPU_OP_MAX_POOL_2D:
-		s16 = pa->pool.input.dtype == NPU_DTYPE_INT16;
-		if (c->opcode == NPU_OP_AVERAGE_POOL_2D && s16)
-			npu_op_avg_pool_s16(&pa->pool, src, out);
-		else if (c->opcode == NPU_OP_AVERAGE_POOL_2D)
-			npu_op_avg_pool_s8(&pa->pool, src, out);
-		else if (s16)
-			npu_op_max_pool_s16(&pa->pool, src, out);
-		else
-			npu_op_max_pool_s8(&pa->pool, src, out);
-		return 0;
-	case NPU_OP_MEAN:
-		if (pa->mean.input.dtype == NPU_DTYPE_INT16)
-			npu_op_mean_s16(&pa->mean, src, out);
-		else
-			npu_op_mean_s8(&pa->mean, src, out);
-		return 0;
-	case NPU_OP_PAD:
-		if (!cpu_opt_pad(&pa->pad, src, out))
-			npu_op_pad(&pa->pad, src, out);
-		return 0;
-	case NPU_OP_TRANSPOSE:
-		npu_op_transpose(&pa->transpose, src, out);
-		return 0;
-	case NPU_OP_CONCAT:
-		npu_op_concat(&pa->concat, src, out);
-		return 0;
-	case NPU_OP_STRIDED_SLICE:
-		npu_op_strided_slice(&pa->slice, src, out);
-		return 0;
-	case NPU_OP_COPY:
-		if (src != out)
-			npu_op_copy(&pa->copy, src, out);
-		return 0;
-	case NPU_OP_LUT:
-		if (pa->lut.input.dtype == NPU_DTYPE_INT16)
-			npu_op_lut_s16(&pa->lut, src, pr->table, out);
-		else
-			npu_op_lut_s8(&pa->lut, src, pr->table, out);
-		return 0;
-	case NPU_OP_SIGMOID_S16:
-		npu_op_sigmoid_s16(&pa->sigmoid_s16, src, pr->table, out);
-		return 0;
-	case NPU_OP_LEAKY_RELU:
-		if (pa->leaky_relu.input.dtype == NPU_DTYPE_INT16)
-			npu_op_leaky_relu_s16(&pa->leaky_relu, src, out);
-		else
-			npu_op_leaky_relu_s8(&pa->leaky_relu, src, out);
-		return 0;
-	default:
+	if (npu_fw_exec(c->opcode, &c->params, buf)) {
 		cpu_msg(a->err, a->errlen, "no kernel for command %s",
 			npu_fw_op_name(c->opcode));
 		return -ENOTSUP;
 	}
+	return 0;
 }
 
 static int npu_op_invoke(const struct npu_cpu_kernel_args *a, void *state)
@@ -257,12 +194,15 @@ NPU_KERNEL(k_strided_slice, NPU_BUILTIN_STRIDED_SLICE);
 NPU_KERNEL(k_logistic, NPU_BUILTIN_LOGISTIC);
 NPU_KERNEL(k_tanh, NPU_BUILTIN_TANH);
 NPU_KERNEL(k_leaky_relu, NPU_BUILTIN_LEAKY_RELU);
+NPU_KERNEL(k_relu, NPU_BUILTIN_RELU);
+NPU_KERNEL(k_relu_n1_to_1, NPU_BUILTIN_RELU_N1_TO_1);
+NPU_KERNEL(k_relu6, NPU_BUILTIN_RELU6);
 
 static const struct cpu_kernel *const npu_kernels[] = {
 	&k_conv, &k_depthwise, &k_transpose_conv, &k_fc, &k_add, &k_sub,
 	&k_mul, &k_avg_pool, &k_max_pool, &k_mean, &k_pad, &k_transpose,
 	&k_concat, &k_strided_slice, &k_logistic, &k_tanh,
-	&k_leaky_relu,
+	&k_leaky_relu, &k_relu, &k_relu_n1_to_1, &k_relu6,
 };
 
 const struct cpu_kernel *cpu_npu_kernel_find(int32_t builtin)

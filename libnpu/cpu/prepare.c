@@ -1330,6 +1330,57 @@ static int prep_leaky_relu(struct prep *p)
 	return 0;
 }
 
+/*
+ * RELU, RELU_N1_TO_1, RELU6 as TFLite's ReluPrepare / QuantizedReluX: the
+ * clamp of the fused activation of the same name, and a requantization by
+ * in_scale / out_scale (divided in float, then widened).
+ */
+static int prep_relu(struct prep *p)
+{
+	const int32_t b = p->op->builtin;
+	const int32_t act = b == NPU_BUILTIN_RELU ? NPU_ACT_RELU :
+			    b == NPU_BUILTIN_RELU6 ? NPU_ACT_RELU6 :
+			    NPU_ACT_RELU_N1_TO_1;
+	const struct npu_graph_tensor *in, *out;
+	struct npu_relu_params *r;
+	struct npu_cpu_cmd *cmd;
+	int ret;
+
+	ret = need_io(p, 1, 1, 1);
+	if (ret)
+		return ret;
+	in = in_t(p, 0);
+	out = out_t(p, 0);
+	ret = need_s8_s16(p, in, out, npu_op_name(b));
+	if (ret)
+		return ret;
+	/* TFLite has no int16 RELU_N1_TO_1. */
+	if (b == NPU_BUILTIN_RELU_N1_TO_1 && in->type != NPU_TYPE_INT8) {
+		cpu_msg(p->err, p->errlen, "%s RELU_N1_TO_1 has no kernel",
+			npu_type_name(in->type));
+		return -ENOTSUP;
+	}
+	ret = need_quant_in_out(p, in, out);
+	if (ret)
+		return ret;
+	if (in->type == NPU_TYPE_INT16 &&
+	    (cpu_zero_point(in) || cpu_zero_point(out)))
+		return fail(p, "int16 %s needs zero points 0", npu_op_name(b));
+	cmd = add_cmd(p, NPU_OP_RELU, 0);
+	if (!cmd)
+		return -ENOMEM;
+	r = &cmd->params.relu;
+	ret = set_in_out(p, &r->input, &r->output, in, out, 0, false);
+	if (!ret)
+		ret = act_range(p, act, out, &r->act_min, &r->act_max);
+	if (ret)
+		return ret;
+	if (npu_cpu_quantize_multiplier((double)(cpu_scale(in) / cpu_scale(out)),
+					&r->multiplier, &r->shift))
+		return bad_scale(p, "input/output");
+	return 0;
+}
+
 /* ---- entry points ---- */
 
 void npu_cpu_prepared_free(struct npu_cpu_prepared *o)
@@ -1376,6 +1427,10 @@ static int dispatch(struct prep *p)
 		return prep_reshape(p);
 	case NPU_BUILTIN_LEAKY_RELU:
 		return prep_leaky_relu(p);
+	case NPU_BUILTIN_RELU:
+	case NPU_BUILTIN_RELU_N1_TO_1:
+	case NPU_BUILTIN_RELU6:
+		return prep_relu(p);
 	case NPU_BUILTIN_LOGISTIC:
 	case NPU_BUILTIN_TANH:
 		return cpu_prep_lut(p->g, p->op, p->out, p->err, p->errlen);

@@ -44,23 +44,6 @@ extern "C" {
 /* Op preparation: TFLite's Prepare math, once                              */
 /* ------------------------------------------------------------------------ */
 
-/* The parameter structure of one command (npu_cmdstream.h). */
-union npu_cpu_params {
-	struct npu_conv_params conv;
-	struct npu_fc_params fc;
-	struct npu_eltwise_params eltwise;
-	struct npu_pool_params pool;
-	struct npu_mean_params mean;
-	struct npu_pad_params pad;
-	struct npu_transpose_params transpose;
-	struct npu_concat_params concat;
-	struct npu_slice_params slice;
-	struct npu_copy_params copy;
-	struct npu_lut_params lut;
-	struct npu_leaky_relu_params leaky_relu;
-	struct npu_sigmoid_s16_params sigmoid_s16;
-};
-
 /*
  * One command an op becomes.  Tensor operands carry shape, type and zero
  * point; their .addr (and rq.*_addr, table_addr) are 0: the compiler fills
@@ -72,7 +55,7 @@ union npu_cpu_params {
 struct npu_cpu_cmd {
 	uint32_t opcode;
 	uint32_t input;
-	union npu_cpu_params params;
+	union npu_cmd_params params;
 };
 
 /*

@@ -101,6 +101,7 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_MAX_POOL_2D, 3, 1, 1, 0, OPTS_POOL2D },
 	{ NPU_BUILTIN_MUL, 7, 2, 2, 0, OPTS_MUL },
 	{ NPU_BUILTIN_RELU, 3, 1, 1, 0, 0 },
+	{ NPU_BUILTIN_RELU_N1_TO_1, 1, 1, 1, 0, 0 },
 	{ NPU_BUILTIN_RELU6, 3, 1, 1, 0, 0 },
 	{ NPU_BUILTIN_RESHAPE, 2, 1, 2, 1u << 1, OPTS_RESHAPE },
 	{ NPU_BUILTIN_SOFTMAX, 3, 1, 1, 0, OPTS_SOFTMAX },

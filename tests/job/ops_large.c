@@ -42,20 +42,7 @@ struct big {
 	/* the case being built */
 	uint64_t seed;
 	uint32_t in_off;
-	union {
-		struct npu_conv_params conv;
-		struct npu_fc_params fc;
-		struct npu_eltwise_params elt;
-		struct npu_pool_params pool;
-		struct npu_mean_params mean;
-		struct npu_pad_params pad;
-		struct npu_transpose_params tr;
-		struct npu_concat_params cat;
-		struct npu_slice_params sl;
-		struct npu_copy_params copy;
-		struct npu_lut_params lut;
-		struct npu_leaky_relu_params lr;
-	} p;
+	union npu_cmd_params p;
 	uint32_t out_size;
 };
 
@@ -236,7 +223,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		return NPU_OP_FULLY_CONNECTED;
 	}
 	case BIG_ADD_S8: {
-		struct npu_eltwise_params *p = &b->p.elt;
+		struct npu_eltwise_params *p = &b->p.eltwise;
 
 		*what = "int8 [1,128,128,16] + [1,1,128,16]";
 		big_tensor_in(b, &p->input1, s8, 10, 4, (uint32_t[]){ 1, 128, 128, 16 });
@@ -248,7 +235,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		return NPU_OP_ADD;
 	}
 	case BIG_MUL_S16: {
-		struct npu_eltwise_params *p = &b->p.elt;
+		struct npu_eltwise_params *p = &b->p.eltwise;
 
 		*what = "int16 [2,64,64,8] * [2,64,1,8]";
 		big_tensor_in(b, &p->input1, s16, 0, 4, (uint32_t[]){ 2, 64, 64, 8 });
@@ -306,7 +293,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		return NPU_OP_PAD;
 	}
 	case BIG_TRANSPOSE_S8: {
-		struct npu_transpose_params *p = &b->p.tr;
+		struct npu_transpose_params *p = &b->p.transpose;
 
 		*what = "int8 [64,96,128] perm (2,0,1)";
 		big_tensor_in(b, &p->input, s8, 0, 3, (uint32_t[]){ 64, 96, 128 });
@@ -317,7 +304,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		return NPU_OP_TRANSPOSE;
 	}
 	case BIG_CONCAT_S32: {
-		struct npu_concat_params *p = &b->p.cat;
+		struct npu_concat_params *p = &b->p.concat;
 
 		*what = "int32 [1,64,64,16] at 16 of [1,64,64,48]";
 		big_tensor_in(b, &p->input, NPU_DTYPE_INT32, 0, 4,
@@ -329,7 +316,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		return NPU_OP_CONCAT;
 	}
 	case BIG_SLICE_U8: {
-		struct npu_slice_params *p = &b->p.sl;
+		struct npu_slice_params *p = &b->p.slice;
 
 		*what = "uint8 [1,256,256,4] [0,255:-2,0:3,3:-1]";
 		big_tensor_in(b, &p->input, NPU_DTYPE_UINT8, 0, 4,
@@ -368,7 +355,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		return NPU_OP_LUT;
 	}
 	case BIG_LEAKY_S8: {
-		struct npu_leaky_relu_params *p = &b->p.lr;
+		struct npu_leaky_relu_params *p = &b->p.leaky_relu;
 
 		*what = "int8 [1,256,256,8] alpha 0.2";
 		big_tensor_in(b, &p->input, s8, 6, 4, (uint32_t[]){ 1, 256, 256, 8 });
