@@ -57,6 +57,8 @@ int fw_limit_fail(struct npu_fw_reason *why, const char *what, int64_t value,
 	why->text = msg;
 	why->what = what;
 	why->value = value;
+	why->height = 0;
+	why->width = 0;
 	why->limit = limit;
 	return -NPU_FW_EINVAL;
 }
@@ -80,6 +82,63 @@ int fw_va_ok(uint64_t va, uint64_t len, uint32_t align)
 {
 	return (va & (align - 1)) == 0 && va <= NPU_VA_SIZE &&
 	       len <= NPU_VA_SIZE - va;
+}
+
+/* One dimension and the bytes up to it: any tensor's hardware limits. */
+static int check_extent(uint32_t dim, uint64_t bytes, struct npu_fw_reason *why)
+{
+	FW_LIMIT(why, "dimension", dim, NPU_LIMIT_DIM,
+		 "tensor dimension out of range");
+	FW_LIMIT(why, "tensor size in bytes", bytes, NPU_LIMIT_TENSOR_BYTES,
+		 "tensor too large");
+	return 0;
+}
+
+int npu_fw_check_shape(uint32_t rank, const uint32_t *dims,
+		       uint32_t elem_size, struct npu_fw_reason *why)
+{
+	uint64_t bytes = elem_size;
+	uint32_t i;
+
+	fw_memset(why, 0, sizeof(*why));
+	FW_LIMIT(why, "rank", rank, NPU_CS_MAX_DIMS, "unsupported tensor rank");
+	for (i = 0; i < rank; i++) {
+		bytes *= dims[i];	/* < 2^28 * 2^32: no overflow */
+		if (check_extent(dims[i], bytes, why))
+			return -NPU_FW_EINVAL;
+	}
+	return 0;
+}
+
+static uint32_t max_u32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+static int limit_2d(struct npu_fw_reason *why, const char *what, uint32_t h,
+		    uint32_t w, uint32_t limit, const char *msg)
+{
+	fw_limit_fail(why, what, max_u32(h, w), limit, msg);
+	why->height = h;
+	why->width = w;
+	return -NPU_FW_EINVAL;
+}
+
+int npu_fw_check_geometry(const struct npu_fw_geometry *g,
+			  struct npu_fw_reason *why)
+{
+	fw_memset(why, 0, sizeof(*why));
+	FW_LIMIT(why, "stride", max_u32(g->stride_h, g->stride_w),
+		 NPU_LIMIT_STRIDE, "stride exceeds the NPU limit");
+	FW_LIMIT(why, "dilation", max_u32(g->dilation_h, g->dilation_w),
+		 NPU_LIMIT_DILATION, "dilation exceeds the NPU limit");
+	if (max_u32(g->window_h, g->window_w) > NPU_LIMIT_POOL)
+		return limit_2d(why, "window", g->window_h, g->window_w,
+				NPU_LIMIT_POOL, "pool window exceeds the NPU limit");
+	if (max_u32(g->kernel_h, g->kernel_w) > NPU_LIMIT_KERNEL)
+		return limit_2d(why, "kernel", g->kernel_h, g->kernel_w,
+				NPU_LIMIT_KERNEL, "kernel size exceeds the NPU limit");
+	return 0;
 }
 
 /*
@@ -107,11 +166,10 @@ int fw_check_tensor(const struct npu_tensor *t, uint32_t types,
 				 "dimension beyond rank not zero");
 			continue;
 		}
-		FW_CHECK(why, t->dims[i] >= 1 && t->dims[i] <= NPU_LIMIT_DIM,
-			 "tensor dimension out of range");
-		bytes *= t->dims[i];	/* < 2^28 * 2^16: no overflow */
-		FW_CHECK(why, bytes <= NPU_LIMIT_TENSOR_BYTES,
-			 "tensor too large");
+		FW_CHECK(why, t->dims[i] >= 1, "tensor dimension out of range");
+		bytes *= t->dims[i];	/* < 2^28 * 2^32: no overflow */
+		if (check_extent(t->dims[i], bytes, why))
+			return -NPU_FW_EINVAL;
 	}
 	FW_CHECK(why, fw_zp_fits(t->dtype, t->zero_point),
 		 "zero point out of range");

@@ -394,18 +394,17 @@ static int check_conv(uint32_t op, const union npu_cmd_params *pp,
 	/* Limits before the window: a stride or dilation beyond them is the
 	 * reason, whatever else it breaks. */
 	if (flags & NPU_FW_CHECK_HW_LIMITS) {
-		uint64_t depth = (uint64_t)kh * kw *
-				 (op == NPU_OP_DEPTHWISE_CONV_2D ? 1 :
-				  op == NPU_OP_TRANSPOSE_CONV ? ic : kc);
+		const uint64_t depth = (uint64_t)kh * kw *
+				       (op == NPU_OP_DEPTHWISE_CONV_2D ? 1 :
+					op == NPU_OP_TRANSPOSE_CONV ? ic : kc);
+		const struct npu_fw_geometry g = {
+			.kernel_h = kh, .kernel_w = kw,
+			.stride_h = p->stride_h, .stride_w = p->stride_w,
+			.dilation_h = p->dilation_h, .dilation_w = p->dilation_w,
+		};
 
-		FW_LIMIT(why, "kernel size", kh > kw ? kh : kw,
-			 NPU_LIMIT_KERNEL, "kernel size exceeds the NPU limit");
-		FW_LIMIT(why, "stride", p->stride_h > p->stride_w ?
-			 p->stride_h : p->stride_w, NPU_LIMIT_STRIDE,
-			 "stride exceeds the NPU limit");
-		FW_LIMIT(why, "dilation", p->dilation_h > p->dilation_w ?
-			 p->dilation_h : p->dilation_w, NPU_LIMIT_DILATION,
-			 "dilation exceeds the NPU limit");
+		if (npu_fw_check_geometry(&g, why))
+			return -NPU_FW_EINVAL;
 		FW_LIMIT(why, "channel count", ic > oc ? ic : oc,
 			 NPU_LIMIT_CHANNELS, "channel count exceeds the NPU limit");
 		FW_LIMIT(why, "padding", p->pad_top > p->pad_left ?

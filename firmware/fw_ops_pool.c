@@ -145,12 +145,13 @@ static int check_pool(uint32_t op, const union npu_cmd_params *pp,
 	    fw_check_act(p->output.dtype, p->act_min, p->act_max, why))
 		return -NPU_FW_EINVAL;
 	if (flags & NPU_FW_CHECK_HW_LIMITS) {
-		FW_LIMIT(why, "pool window", p->filter_h > p->filter_w ?
-			 p->filter_h : p->filter_w, NPU_LIMIT_POOL,
-			 "pool window exceeds the NPU limit");
-		FW_LIMIT(why, "stride", p->stride_h > p->stride_w ?
-			 p->stride_h : p->stride_w, NPU_LIMIT_STRIDE,
-			 "stride exceeds the NPU limit");
+		const struct npu_fw_geometry g = {
+			.window_h = p->filter_h, .window_w = p->filter_w,
+			.stride_h = p->stride_h, .stride_w = p->stride_w,
+		};
+
+		if (npu_fw_check_geometry(&g, why))
+			return -NPU_FW_EINVAL;
 		FW_LIMIT(why, "padding", p->pad_top > p->pad_left ?
 			 p->pad_top : p->pad_left, NPU_LIMIT_PAD,
 			 "padding exceeds the NPU limit");

@@ -215,7 +215,9 @@ int npu_fw_check_op(uint32_t opcode, const void *params, uint32_t size,
  * struct npu_fw_reason - why a command's parameters were rejected
  * @text: static English text ("stride exceeds the NPU limit").
  * @what: for a hardware limit, the quantity ("stride"), else NULL.
- * @value: its value in the command.
+ * @value: its value in the command (the larger one of a height and width).
+ * @height: for a 2-D quantity (window, kernel), its height, else 0.
+ * @width: its width.
  * @limit: the largest value the NPU accepts.
  *
  * As Vela's constraints: the firmware says what failed, the compiler words
@@ -225,12 +227,48 @@ struct npu_fw_reason {
 	const char *text;
 	const char *what;
 	int64_t value;
+	int64_t height;
+	int64_t width;
 	int64_t limit;
 };
 
 /* npu_fw_check_op() with the structured reason (@why may be NULL). */
 int npu_fw_check_cmd(uint32_t opcode, const void *params, uint32_t size,
 		     uint32_t flags, struct npu_fw_reason *why);
+
+/**
+ * struct npu_fw_geometry - the window of a conv or pool, as far as the
+ * hardware limits it
+ * @kernel_h: filter height (conv), 0 if none.
+ * @kernel_w: filter width.
+ * @window_h: pool window height, 0 if none.
+ * @window_w: pool window width.
+ * @stride_h: vertical stride.
+ * @stride_w: horizontal stride.
+ * @dilation_h: vertical dilation (conv), 0 if none.
+ * @dilation_w: horizontal dilation.
+ */
+struct npu_fw_geometry {
+	uint32_t kernel_h;
+	uint32_t kernel_w;
+	uint32_t window_h;
+	uint32_t window_w;
+	uint32_t stride_h;
+	uint32_t stride_w;
+	uint32_t dilation_h;
+	uint32_t dilation_w;
+};
+
+/*
+ * The hardware limits on a window and on one tensor's shape, the same
+ * checks the commands' checks make: for a compiler that has not built the
+ * command yet (an op whose geometry is beyond the NPU may not even have
+ * valid commands).  0 or -NPU_FW_EINVAL with @why filled.
+ */
+int npu_fw_check_geometry(const struct npu_fw_geometry *g,
+			  struct npu_fw_reason *why);
+int npu_fw_check_shape(uint32_t rank, const uint32_t *dims,
+		       uint32_t elem_size, struct npu_fw_reason *why);
 
 /* Operand access kinds for struct npu_fw_range. */
 #define NPU_FW_ACCESS_READ	1u

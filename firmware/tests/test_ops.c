@@ -927,6 +927,119 @@ START_TEST(leaky_relu_ops)
 }
 END_TEST
 
+/*
+ * RELU as TFLite's ReluX: requantize by 1.41421 (1518500250, 1) or
+ * 0.17678 (1518500250, -2), add the output zero point, clamp.  Worked
+ * with SaturatingRoundingDoublingHighMul / RoundingDivideByPOT by hand:
+ *   int8 in zp -10, out zp 7: -9 -> 1 * 1.414 = 1 -> 8; 0 -> 14 -> 21;
+ *   the RELU clamp [7, 127] takes everything at or below the zero point.
+ */
+START_TEST(relu_ops)
+{
+	static const int8_t in[9] = { -128, -11, -10, -9, 0, 5, 37, 60, 127 };
+	static const int8_t relu[9] = { 7, 7, 7, 8, 21, 28, 73, 106, 127 };
+	static const int8_t scaled[9] = { -14, 7, 7, 7, 9, 10, 15, 19, 31 };
+	static const int16_t in16[7] = { -32768, -3, 0, 3, 1001, 23170, 32767 };
+	static const int16_t relu16[7] = { 0, 0, 0, 4, 1416, 32767, 32767 };
+	static const int16_t relu16_top[7] = { 0, 0, 0, 0, 89, 1200, 1200 };
+	struct npu_relu_params p = { 0 };
+	int8_t out[9];
+	int16_t out16[7];
+
+	TENSOR(&p.input, 0, NPU_DTYPE_INT8, -10, 9);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 7, 9);
+	p.multiplier = 1518500250;
+	p.shift = 1;
+	p.act_min = 7;
+	p.act_max = 127;
+	CHECK_OK(NPU_OP_RELU, &p);
+	npu_op_relu_s8(&p, in, out);
+	ck_assert_mem_eq(out, relu, sizeof(relu));
+	p.shift = -2;
+	p.act_min = -128;
+	CHECK_OK(NPU_OP_RELU, &p);
+	npu_op_relu_s8(&p, in, out);
+	ck_assert_mem_eq(out, scaled, sizeof(scaled));
+
+	memset(&p, 0, sizeof(p));
+	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 7);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 7);
+	p.multiplier = 1518500250;
+	p.shift = 1;
+	p.act_max = 32767;
+	CHECK_OK(NPU_OP_RELU, &p);
+	npu_op_relu_s16(&p, in16, out16);
+	ck_assert_mem_eq(out16, relu16, sizeof(relu16));
+	p.shift = -3;
+	p.act_max = 1200;	/* RELU6 at scale 6/1200 */
+	CHECK_OK(NPU_OP_RELU, &p);
+	npu_op_relu_s16(&p, in16, out16);
+	ck_assert_mem_eq(out16, relu16_top, sizeof(relu16_top));
+}
+END_TEST
+
+/* RELU's parameters: shape, type, multiplier and clamp are checked. */
+START_TEST(relu_check)
+{
+	struct npu_relu_params p = { 0 };
+	const char *reason;
+
+	TENSOR(&p.input, 0, NPU_DTYPE_INT8, 0, 4);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 4);
+	p.multiplier = 1 << 30;
+	p.act_max = 127;
+	CHECK_OK(NPU_OP_RELU, &p);
+	p.act_max = 128;
+	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_str_eq(reason, "activation range outside int8");
+	p.act_max = 127;
+	p.multiplier = -1;
+	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_str_eq(reason, "negative multiplier");
+	p.multiplier = 1 << 30;
+	p.shift = 31;
+	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_str_eq(reason, "shift out of range");
+	p.shift = 0;
+	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 5);
+	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_str_eq(reason, "input and output shapes differ");
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 4);
+	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_str_eq(reason, "input and output types differ");
+	TENSOR(&p.input, 0, NPU_DTYPE_INT32, 0, 4);
+	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_str_eq(reason, "unsupported tensor type");
+}
+END_TEST
+
+/*
+ * npu_fw_exec() runs the command's kernel on slot pointers, as the
+ * command processor does; unknown opcodes are refused.
+ */
+START_TEST(exec_by_slot)
+{
+	static const int8_t in[9] = { -128, -11, -10, -9, 0, 5, 37, 60, 127 };
+	union npu_cmd_params p;
+	int8_t out[9], expect[9];
+	void *buf[NPU_FW_SLOT_COUNT] = { 0 };
+
+	memset(&p, 0, sizeof(p));
+	TENSOR(&p.relu.input, 0, NPU_DTYPE_INT8, -10, 9);
+	TENSOR(&p.relu.output, 0, NPU_DTYPE_INT8, 7, 9);
+	p.relu.multiplier = 1518500250;
+	p.relu.shift = 1;
+	p.relu.act_min = 7;
+	p.relu.act_max = 127;
+	npu_op_relu_s8(&p.relu, in, expect);
+	buf[NPU_FW_SLOT_IN0] = (void *)in;
+	buf[NPU_FW_SLOT_OUT] = out;
+	ck_assert_int_eq(npu_fw_exec(NPU_OP_RELU, &p, buf), 0);
+	ck_assert_mem_eq(out, expect, sizeof(expect));
+	ck_assert_int_eq(npu_fw_exec(NPU_OP_COUNT, &p, buf), -NPU_FW_EINVAL);
+}
+END_TEST
+
 Suite *suite_ops(void)
 {
 	Suite *s = suite_create("ops");
@@ -963,6 +1076,9 @@ Suite *suite_ops(void)
 	tcase_add_test(tc, sigmoid_s16_tflite_tests);
 	tcase_add_test(tc, sigmoid_s16_refused);
 	tcase_add_test(tc, leaky_relu_ops);
+	tcase_add_test(tc, relu_ops);
+	tcase_add_test(tc, relu_check);
+	tcase_add_test(tc, exec_by_slot);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -194,6 +194,7 @@ START_TEST(stream_features)
 	ck_assert_uint_eq(npu_fw_op_features(NPU_OP_CONV_2D), 0);
 	ck_assert_uint_eq(npu_fw_op_features(NPU_OP_SIGMOID_S16),
 			  NPU_FW_FEAT_SIGMOID_S16);
+	ck_assert_uint_eq(npu_fw_op_features(NPU_OP_RELU), NPU_FW_FEAT_RELU);
 	ck_assert_uint_eq(npu_fw_stream_features(words, build_all_ops()), 0);
 
 	conv_cmd(&c);
@@ -280,6 +281,40 @@ static void m_count(struct npu_conv_params *c) { c->rq.count = 5; }
 static void m_window(struct npu_conv_params *c) { c->output.dims[1] = 9; }
 static void m_reserved(struct npu_conv_params *c) { c->input.reserved1 = 1; }
 static void m_act(struct npu_conv_params *c) { c->act_min = 100; c->act_max = 0; }
+
+/*
+ * A hardware limit comes back structured (what, value, limit), for the
+ * compiler to word; structural faults carry text only.
+ */
+START_TEST(structured_reason)
+{
+	struct npu_conv_params c;
+	struct npu_fw_reason why;
+
+	conv_cmd(&c);
+	c.stride_w = 5;
+	ck_assert_int_eq(npu_fw_check_cmd(NPU_OP_CONV_2D, &c, sizeof(c),
+					  NPU_FW_CHECK_HW_LIMITS, &why),
+			 -NPU_FW_EINVAL);
+	ck_assert_str_eq(why.text, "stride exceeds the NPU limit");
+	ck_assert_str_eq(why.what, "stride");
+	ck_assert_int_eq(why.value, 5);
+	ck_assert_int_eq(why.limit, NPU_LIMIT_STRIDE);
+	/* Without the flag the stride is only structurally checked. */
+	ck_assert_int_eq(npu_fw_check_cmd(NPU_OP_CONV_2D, &c, sizeof(c), 0,
+					  &why), -NPU_FW_EINVAL);
+	ck_assert_ptr_null(why.what);
+	ck_assert_str_eq(why.text, "output larger than the padded input");
+	conv_cmd(&c);
+	c.act_min = 100;
+	c.act_max = 0;
+	ck_assert_int_eq(npu_fw_check_cmd(NPU_OP_CONV_2D, &c, sizeof(c),
+					  NPU_FW_CHECK_HW_LIMITS, &why),
+			 -NPU_FW_EINVAL);
+	ck_assert_ptr_null(why.what);
+	ck_assert_str_eq(why.text, "activation min above max");
+}
+END_TEST
 
 START_TEST(bad_conv_params)
 {
@@ -486,6 +521,7 @@ Suite *suite_validate(void)
 	tcase_add_test(tc, valid_streams);
 	tcase_add_test(tc, exact_ranges);
 	tcase_add_test(tc, stream_features);
+	tcase_add_test(tc, structured_reason);
 	tcase_add_test(tc, bad_conv_params);
 	tcase_add_test(tc, bad_framing);
 	tcase_add_test(tc, fuzz_mutations);

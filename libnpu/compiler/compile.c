@@ -65,84 +65,82 @@ static bool builtin_has_npu_op(int32_t b)
 }
 
 /*
- * Limits with the numbers in the message ("stride 5 exceeds the NPU limit
- * of 4").  npu_fw_check_op() remains the authority; this only words the
- * common cases better than its static reasons.
+ * The firmware's reason for refusing a command, worded with its numbers
+ * where it is a hardware limit ("CONV_2D: stride 5 exceeds the NPU limit
+ * of 4"), as Vela words its constraints.
  */
-static bool limit_reason(const struct npu_graph *g, const struct npu_graph_op *op,
-			 char *why, size_t len)
+static void word_reason(char *why, size_t len, const char *name,
+			const struct npu_fw_reason *r)
+{
+	if (r->what && r->height)
+		snprintf(why, len, "%s: %s %lldx%lld exceeds the NPU limit of %lld", name,
+			 r->what, (long long)r->height, (long long)r->width, (long long)r->limit);
+	else if (r->what)
+		snprintf(why, len, "%s: %s %lld exceeds the NPU limit of %lld", name,
+			 r->what, (long long)r->value, (long long)r->limit);
+	else
+		snprintf(why, len, "%s: %s", name,
+			 r->text ? r->text : "parameters outside the NPU's limits");
+}
+
+/*
+ * The firmware's limits on what the op's options and tensors already say
+ * (window, stride, dilation; rank, dimensions, size), checked before the
+ * op is prepared: an op beyond them may not have valid commands at all.
+ */
+static bool beyond_limits(const struct npu_graph *g, const struct npu_graph_op *op,
+			  char *why, size_t len)
 {
 	const char *name = npu_op_name(op->builtin);
-	int32_t sw = 1, sh = 1, dw = 1, dh = 1, kw = 0, kh = 0, pool = 0;
+	struct npu_fw_geometry geo = { 0 };
+	struct npu_fw_reason r = { 0 };
 
 	switch (op->options_kind) {
 	case NPU_OPTS_CONV:
-		sw = op->options.conv.stride_w;
-		sh = op->options.conv.stride_h;
-		dw = op->options.conv.dilation_w;
-		dh = op->options.conv.dilation_h;
+		geo.stride_w = (uint32_t)op->options.conv.stride_w;
+		geo.stride_h = (uint32_t)op->options.conv.stride_h;
+		geo.dilation_w = (uint32_t)op->options.conv.dilation_w;
+		geo.dilation_h = (uint32_t)op->options.conv.dilation_h;
 		break;
 	case NPU_OPTS_TRANSPOSE_CONV:
-		sw = op->options.transpose_conv.stride_w;
-		sh = op->options.transpose_conv.stride_h;
+		geo.stride_w = (uint32_t)op->options.transpose_conv.stride_w;
+		geo.stride_h = (uint32_t)op->options.transpose_conv.stride_h;
 		break;
 	case NPU_OPTS_POOL:
-		sw = op->options.pool.stride_w;
-		sh = op->options.pool.stride_h;
-		kw = op->options.pool.filter_w;
-		kh = op->options.pool.filter_h;
-		pool = 1;
+		geo.stride_w = (uint32_t)op->options.pool.stride_w;
+		geo.stride_h = (uint32_t)op->options.pool.stride_h;
+		geo.window_w = (uint32_t)op->options.pool.filter_w;
+		geo.window_h = (uint32_t)op->options.pool.filter_h;
 		break;
 	default:
 		break;
 	}
-	if (sw > NPU_LIMIT_STRIDE || sh > NPU_LIMIT_STRIDE) {
-		snprintf(why, len, "%s: stride %d exceeds the NPU limit of %d", name,
-			 sw > sh ? sw : sh, NPU_LIMIT_STRIDE);
-		return true;
-	}
-	if (dw > NPU_LIMIT_DILATION || dh > NPU_LIMIT_DILATION) {
-		snprintf(why, len, "%s: dilation %d exceeds the NPU limit of %d", name,
-			 dw > dh ? dw : dh, NPU_LIMIT_DILATION);
-		return true;
-	}
-	if (pool && (kw > NPU_LIMIT_POOL || kh > NPU_LIMIT_POOL)) {
-		snprintf(why, len, "%s: window %dx%d exceeds the NPU limit of %d", name, kh, kw,
-			 NPU_LIMIT_POOL);
-		return true;
-	}
 	if ((op->builtin == NPU_BUILTIN_CONV_2D || op->builtin == NPU_BUILTIN_DEPTHWISE_CONV_2D ||
 	     op->builtin == NPU_BUILTIN_TRANSPOSE_CONV) && op->num_inputs >= 2 &&
 	    op->inputs[1] >= 0 && g->tensors[op->inputs[1]].rank == 4) {
-		const struct npu_graph_tensor *f = &g->tensors[op->inputs[1]];
-
-		if (f->shape[1] > NPU_LIMIT_KERNEL || f->shape[2] > NPU_LIMIT_KERNEL) {
-			snprintf(why, len, "%s: kernel %dx%d exceeds the NPU limit of %d", name,
-				 f->shape[1], f->shape[2], NPU_LIMIT_KERNEL);
-			return true;
-		}
+		geo.kernel_h = (uint32_t)g->tensors[op->inputs[1]].shape[1];
+		geo.kernel_w = (uint32_t)g->tensors[op->inputs[1]].shape[2];
+	}
+	if (npu_fw_check_geometry(&geo, &r)) {
+		word_reason(why, len, name, &r);
+		return true;
 	}
 	for (uint32_t k = 0; k < op->num_inputs + op->num_outputs; k++) {
 		int32_t t = k < op->num_inputs ? op->inputs[k] : op->outputs[k - op->num_inputs];
+		uint32_t dims[NPU_CS_MAX_DIMS] = { 0 };
 		const struct npu_graph_tensor *tt;
+		char what[160];
 
 		if (t < 0)
 			continue;
 		tt = &g->tensors[t];
-		if (tt->rank > NPU_CS_MAX_DIMS) {
-			snprintf(why, len, "%s: tensor '%s' has rank %d, the NPU handles at most %d",
-				 name, tt->name, tt->rank, NPU_CS_MAX_DIMS);
-			return true;
-		}
-		for (int32_t d = 0; d < tt->rank; d++)
-			if (tt->shape[d] > NPU_LIMIT_DIM) {
-				snprintf(why, len, "%s: dimension %d of '%s' exceeds the NPU limit of %d",
-					 name, tt->shape[d], tt->name, NPU_LIMIT_DIM);
-				return true;
-			}
-		if (tt->bytes > NPU_LIMIT_TENSOR_BYTES) {
-			snprintf(why, len, "%s: tensor '%s' of %zu bytes exceeds the NPU limit of %u",
-				 name, tt->name, tt->bytes, NPU_LIMIT_TENSOR_BYTES);
+		for (int32_t d = 0; d < tt->rank && d < NPU_CS_MAX_DIMS; d++)
+			dims[d] = tt->shape[d] > 0 ? (uint32_t)tt->shape[d] : 1;
+		if (npu_fw_check_shape((uint32_t)tt->rank, dims,
+				       (uint32_t)npu_type_size(tt->type), &r)) {
+			snprintf(what, sizeof(what), "%s of tensor '%s'", r.what, tt->name);
+			r.what = what;
+			word_reason(why, len, name, &r);
 			return true;
 		}
 	}
@@ -197,7 +195,7 @@ static int place_op(struct npu_compiled_model *m, const struct npu_compile_optio
 			snprintf(why, sizeof(why), "%s is not an NPU op", name);
 		goto cpu;
 	}
-	if (limit_reason(g, op, why, sizeof(why)))
+	if (beyond_limits(g, op, why, sizeof(why)))
 		goto cpu;
 	ret = npu_cpu_prepare_op(g, op, &plan->prep, why, sizeof(why));
 	if (ret == -ENOTSUP) {
@@ -213,14 +211,11 @@ static int place_op(struct npu_compiled_model *m, const struct npu_compile_optio
 	plan->stream_bytes = 0;
 	for (uint32_t c = 0; c < plan->prep->num_cmds; c++) {
 		const struct npu_cpu_cmd *cmd = &plan->prep->cmds[c];
-		const char *reason = NULL;
-		int32_t size = npu_fw_params_size(cmd->opcode);
+		struct npu_fw_reason reason = { 0 };
 
-		if (size < 0 ||
-		    npu_fw_check_op(cmd->opcode, &cmd->params, (uint32_t)size,
-				    NPU_FW_CHECK_HW_LIMITS, &reason)) {
-			snprintf(why, sizeof(why), "%s: %s", name,
-				 reason ? reason : "parameters outside the NPU's limits");
+		if (npu_fw_check_cmd(cmd->opcode, &cmd->params, sizeof(cmd->params),
+				     NPU_FW_CHECK_HW_LIMITS, &reason)) {
+			word_reason(why, sizeof(why), name, &reason);
 			npu_cpu_prepared_free(plan->prep);
 			plan->prep = NULL;
 			goto cpu;
@@ -283,198 +278,105 @@ static int32_t bias_input(const struct npu_graph_op *op)
 	return op->num_inputs > k ? op->inputs[k] : -1;
 }
 
-/*
- * Relocations of the requantization block at @base (offset of the struct
- * npu_requant in the stream): bias, multipliers, shifts.
- */
-static int reloc_requant(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
-			 const struct npu_graph_op *op, const struct npu_cpu_prepared *prep,
-			 struct npu_requant *rq, uint32_t base, char *err, size_t errlen)
+/* Host data of @len bytes into the weights, relocated at @off. */
+static int reloc_blob(struct wbuf *w, struct seg_builder *sb, const void *data, uint64_t len,
+		      uint32_t off)
 {
-	uint64_t off;
-	int ret;
+	uint64_t at;
+	int ret = wbuf_add(w, data, len, &at);
 
-	rq->bias_addr = rq->mult_addr = rq->shift_addr = 0;
-	if (rq->flags & NPU_RQ_HAS_BIAS) {
-		if (prep->bias) {
-			ret = wbuf_add(w, prep->bias, prep->bias_bytes, &off);
-			if (!ret)
-				ret = add_reloc(sb, base + offsetof(struct npu_requant, bias_addr),
-						NPU_MF_RELOC_WEIGHTS, -1, off);
-		} else {
-			int32_t b = bias_input(op);
+	return ret ? ret : add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS, -1, at);
+}
 
-			if (b < 0) {
-				npu_errf(err, errlen, "%s: prepared with a bias the op does not have",
-					 npu_op_name(op->builtin));
-				return -EINVAL;
-			}
-			ret = reloc_tensor(m, sb, base + offsetof(struct npu_requant, bias_addr), b);
-		}
-		if (ret)
-			return ret;
-	}
-	if (rq->count) {
-		if (!prep->mult || !prep->shift || prep->channels != rq->count) {
-			npu_errf(err, errlen, "%s: per-channel requantization without its tables",
-				 npu_op_name(op->builtin));
+/*
+ * Relocation at @off of operand @o of @cmd: the graph tensor in its slot,
+ * or the host data prepared beside the command (as the CPU path passes
+ * them to npu_fw_exec()).
+ */
+static int reloc_operand(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
+			 const struct npu_graph_op *op, const struct npu_cpu_prepared *prep,
+			 const struct npu_cpu_cmd *cmd, const struct npu_fw_operand *o,
+			 uint32_t off, char *err, size_t errlen)
+{
+	const char *name = npu_op_name(op->builtin);
+	int32_t t = -1;
+
+	switch (o->slot) {
+	case NPU_FW_SLOT_IN0:
+		t = cmd->input < op->num_inputs ? op->inputs[cmd->input] : -1;
+		break;
+	case NPU_FW_SLOT_IN1:
+	case NPU_FW_SLOT_WEIGHTS:
+		t = op->num_inputs > 1 ? op->inputs[1] : -1;
+		break;
+	case NPU_FW_SLOT_OUT:
+		t = op->outputs[0];
+		break;
+	case NPU_FW_SLOT_BIAS:
+		if (prep->bias)
+			return reloc_blob(w, sb, prep->bias, prep->bias_bytes, off);
+		t = bias_input(op);
+		if (t < 0) {
+			npu_errf(err, errlen, "%s: prepared with a bias the op does not have", name);
 			return -EINVAL;
 		}
-		ret = wbuf_add(w, prep->mult, (uint64_t)rq->count * 4, &off);
-		if (!ret)
-			ret = add_reloc(sb, base + offsetof(struct npu_requant, mult_addr),
-					NPU_MF_RELOC_WEIGHTS, -1, off);
-		if (!ret)
-			ret = wbuf_add(w, prep->shift, (uint64_t)rq->count * 4, &off);
-		if (!ret)
-			ret = add_reloc(sb, base + offsetof(struct npu_requant, shift_addr),
-					NPU_MF_RELOC_WEIGHTS, -1, off);
-		if (ret)
-			return ret;
+		break;
+	case NPU_FW_SLOT_MULT:
+	case NPU_FW_SLOT_SHIFT:
+		if (!prep->mult || !prep->shift || (uint64_t)prep->channels * 4 != o->len) {
+			npu_errf(err, errlen, "%s: per-channel requantization without its tables",
+				 name);
+			return -EINVAL;
+		}
+		return reloc_blob(w, sb, o->slot == NPU_FW_SLOT_MULT ? prep->mult : prep->shift,
+				  o->len, off);
+	case NPU_FW_SLOT_TABLE:
+		if (!prep->table) {
+			npu_errf(err, errlen, "%s: table command without a table", name);
+			return -EINVAL;
+		}
+		return reloc_blob(w, sb, prep->table, prep->table_bytes, off);
 	}
-	return 0;
-}
-
-/* The op's table (LUT or sigmoid) into the weights, relocated at @field. */
-static int reloc_table(struct wbuf *w, struct seg_builder *sb, const struct npu_graph_op *op,
-		       const struct npu_cpu_prepared *prep, uint32_t field, char *err,
-		       size_t errlen)
-{
-	uint64_t off;
-	int ret;
-
-	if (!prep->table) {
-		npu_errf(err, errlen, "%s: table command without a table",
-			 npu_op_name(op->builtin));
+	if (t < 0) {
+		npu_errf(err, errlen, "%s: command operand without a tensor", name);
 		return -EINVAL;
 	}
-	ret = wbuf_add(w, prep->table, prep->table_bytes, &off);
-	if (!ret)
-		ret = add_reloc(sb, field, NPU_MF_RELOC_WEIGHTS, -1, off);
-	return ret;
+	return reloc_tensor(m, sb, off, t);
 }
 
 /*
- * Zero every address of @cmd's parameters and record a relocation for it;
- * @at is the byte offset of the parameters in the stream.
+ * Zero every address of @cmd's parameters (the firmware's operand list
+ * says which fields they are) and record a relocation for it, in the
+ * order of the fields; @at is the byte offset of the parameters in the
+ * stream.
  */
 static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
 			const struct npu_graph_op *op, const struct npu_cpu_prepared *prep,
 			struct npu_cpu_cmd *cmd, uint32_t at, char *err, size_t errlen)
 {
-	union npu_cmd_params *p = &cmd->params;
-	int32_t in = cmd->input < op->num_inputs ? op->inputs[cmd->input] : -1;
-	int32_t out = op->outputs[0];
+	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT], o;
+	uint32_t n = npu_fw_cmd_operands(cmd->opcode, &cmd->params, ops);
 	int ret = 0;
 
-#define T(field, tensor)							\
-	do {									\
-		if (!ret) {							\
-			if ((tensor) < 0) {					\
-				npu_errf(err, errlen, "%s: command operand without a tensor", \
-					 npu_op_name(op->builtin));		\
-				ret = -EINVAL;					\
-			} else {						\
-				ret = reloc_tensor(m, sb, at + (uint32_t)(field), (tensor)); \
-			}							\
-		}								\
-	} while (0)
-
-	switch (cmd->opcode) {
-	case NPU_OP_CONV_2D:
-	case NPU_OP_DEPTHWISE_CONV_2D:
-	case NPU_OP_TRANSPOSE_CONV:
-		p->conv.input.addr = p->conv.filter.addr = p->conv.output.addr = 0;
-		T(offsetof(struct npu_conv_params, input.addr), in);
-		T(offsetof(struct npu_conv_params, filter.addr), op->inputs[1]);
-		T(offsetof(struct npu_conv_params, output.addr), out);
-		if (!ret)
-			ret = reloc_requant(m, w, sb, op, prep, &p->conv.rq,
-					    at + offsetof(struct npu_conv_params, rq), err, errlen);
-		break;
-	case NPU_OP_FULLY_CONNECTED:
-		p->fc.input.addr = p->fc.filter.addr = p->fc.output.addr = 0;
-		T(offsetof(struct npu_fc_params, input.addr), in);
-		T(offsetof(struct npu_fc_params, filter.addr), op->inputs[1]);
-		T(offsetof(struct npu_fc_params, output.addr), out);
-		if (!ret)
-			ret = reloc_requant(m, w, sb, op, prep, &p->fc.rq,
-					    at + offsetof(struct npu_fc_params, rq), err, errlen);
-		break;
-	case NPU_OP_ADD:
-	case NPU_OP_SUB:
-	case NPU_OP_MUL:
-		p->eltwise.input1.addr = p->eltwise.input2.addr = p->eltwise.output.addr = 0;
-		T(offsetof(struct npu_eltwise_params, input1.addr), op->inputs[0]);
-		T(offsetof(struct npu_eltwise_params, input2.addr), op->inputs[1]);
-		T(offsetof(struct npu_eltwise_params, output.addr), out);
-		break;
-	case NPU_OP_AVERAGE_POOL_2D:
-	case NPU_OP_MAX_POOL_2D:
-		p->pool.input.addr = p->pool.output.addr = 0;
-		T(offsetof(struct npu_pool_params, input.addr), in);
-		T(offsetof(struct npu_pool_params, output.addr), out);
-		break;
-	case NPU_OP_MEAN:
-		p->mean.input.addr = p->mean.output.addr = 0;
-		T(offsetof(struct npu_mean_params, input.addr), in);
-		T(offsetof(struct npu_mean_params, output.addr), out);
-		break;
-	case NPU_OP_PAD:
-		p->pad.input.addr = p->pad.output.addr = 0;
-		T(offsetof(struct npu_pad_params, input.addr), in);
-		T(offsetof(struct npu_pad_params, output.addr), out);
-		break;
-	case NPU_OP_TRANSPOSE:
-		p->transpose.input.addr = p->transpose.output.addr = 0;
-		T(offsetof(struct npu_transpose_params, input.addr), in);
-		T(offsetof(struct npu_transpose_params, output.addr), out);
-		break;
-	case NPU_OP_CONCAT:
-		p->concat.input.addr = p->concat.output.addr = 0;
-		T(offsetof(struct npu_concat_params, input.addr), in);
-		T(offsetof(struct npu_concat_params, output.addr), out);
-		break;
-	case NPU_OP_STRIDED_SLICE:
-		p->slice.input.addr = p->slice.output.addr = 0;
-		T(offsetof(struct npu_slice_params, input.addr), in);
-		T(offsetof(struct npu_slice_params, output.addr), out);
-		break;
-	case NPU_OP_COPY:
-		p->copy.input.addr = p->copy.output.addr = 0;
-		T(offsetof(struct npu_copy_params, input.addr), in);
-		T(offsetof(struct npu_copy_params, output.addr), out);
-		break;
-	case NPU_OP_LUT:
-		p->lut.input.addr = p->lut.output.addr = p->lut.table_addr = 0;
-		T(offsetof(struct npu_lut_params, input.addr), in);
-		T(offsetof(struct npu_lut_params, output.addr), out);
-		if (!ret)
-			ret = reloc_table(w, sb, op, prep,
-					  at + offsetof(struct npu_lut_params, table_addr),
-					  err, errlen);
-		break;
-	case NPU_OP_SIGMOID_S16:
-		p->sigmoid_s16.input.addr = p->sigmoid_s16.output.addr = 0;
-		p->sigmoid_s16.table_addr = 0;
-		T(offsetof(struct npu_sigmoid_s16_params, input.addr), in);
-		T(offsetof(struct npu_sigmoid_s16_params, output.addr), out);
-		if (!ret)
-			ret = reloc_table(w, sb, op, prep,
-					  at + offsetof(struct npu_sigmoid_s16_params, table_addr),
-					  err, errlen);
-		break;
-	case NPU_OP_LEAKY_RELU:
-		p->leaky_relu.input.addr = p->leaky_relu.output.addr = 0;
-		T(offsetof(struct npu_leaky_relu_params, input.addr), in);
-		T(offsetof(struct npu_leaky_relu_params, output.addr), out);
-		break;
-	default:
-		npu_errf(err, errlen, "%s: prepared command %u has no encoder",
+	if (!n) {
+		npu_errf(err, errlen, "%s: prepared command %u has no operands",
 			 npu_op_name(op->builtin), cmd->opcode);
-		ret = -EINVAL;
+		return -EINVAL;
 	}
-#undef T
+	for (uint32_t i = 1; i < n; i++)
+		for (uint32_t k = i; k > 0 && ops[k].field < ops[k - 1].field; k--) {
+			o = ops[k];
+			ops[k] = ops[k - 1];
+			ops[k - 1] = o;
+		}
+	for (uint32_t i = 0; i < n && !ret; i++) {
+		const size_t field = (size_t)((const uint8_t *)ops[i].field -
+					      (const uint8_t *)&cmd->params);
+
+		memset((uint8_t *)&cmd->params + field, 0, sizeof(*ops[i].field));
+		ret = reloc_operand(m, w, sb, op, prep, cmd, &ops[i], at + (uint32_t)field, err,
+				    errlen);
+	}
 	return ret;
 }
 

@@ -615,6 +615,37 @@ START_TEST(float_ops)
 END_TEST
 
 /*
+ * Quantized RELU, RELU6, RELU_N1_TO_1 run the firmware's RELU kernel.
+ * Scale 0.5 zp -10 -> 0.25 zp 7 doubles exactly: out = 7 + 2 * (in + 10),
+ * clamped to [7, 127], [7, 31] and [3, 11].
+ */
+START_TEST(relu_int8)
+{
+	static const int32_t shape[1] = { 9 };
+	static const int8_t in[9] = { -128, -11, -10, -9, 0, 5, 37, 60, 127 };
+	static const int32_t ops[3] = { NPU_BUILTIN_RELU, NPU_BUILTIN_RELU6,
+					NPU_BUILTIN_RELU_N1_TO_1 };
+	static const int8_t want[3][9] = {
+		{ 7, 7, 7, 9, 27, 37, 101, 127, 127 },
+		{ 7, 7, 7, 9, 27, 31, 31, 31, 31 },
+		{ 3, 5, 7, 9, 11, 11, 11, 11, 11 },
+	};
+	struct tg b;
+	struct npu_cpu *cpu;
+
+	for (int k = 0; k < 3; k++) {
+		unary(&b, ops[k], NPU_TYPE_INT8, NPU_TYPE_INT8, 1, shape, 0.5f, -10,
+		      0.25f, 7);
+		cpu = create_ok(&b);
+		memcpy(npu_cpu_tensor_data(cpu, 0), in, sizeof(in));
+		invoke_ok(cpu);
+		ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 1), want[k], 9);
+		npu_cpu_destroy(cpu);
+	}
+}
+END_TEST
+
+/*
  * Quantized MEAN outside the firmware kernel's case (axis 1 of a 2-D
  * tensor), TFLM's generic paths.  Rows [1, 2, 4] and [-1, -2, -4]: sums 7
  * and -7.  Equal quantization: 7 / 3 = 2 and -7 / 3 = -2 (truncating).
@@ -917,6 +948,7 @@ static Suite *kernels_suite(void)
 
 	tc = tcase_create("mean");
 	tcase_add_test(tc, mean_int8_generic);
+	tcase_add_test(tc, relu_int8);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("svdf");
