@@ -193,6 +193,18 @@ struct fw_work {
 void fw_cost_output_elems(uint32_t opcode, const union npu_cmd_params *p,
 			  struct fw_work *w);
 
+/* The run of a command with int8 and int16 kernels (p, in, out). */
+#define RUN_UNARY(name, params, k8, k16)				\
+static void name(uint32_t op, const union npu_cmd_params *p,		\
+		 void *const *b)					\
+{									\
+	(void)op;							\
+	if (p->params.input.dtype == NPU_DTYPE_INT16)			\
+		k16(&p->params, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]); \
+	else								\
+		k8(&p->params, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);	\
+}
+
 /* How the command processor splits a large command (fw_run.c). */
 enum fw_tiling {
 	FW_TILE_NONE,		/* O(1) work per byte moved */

@@ -478,18 +478,6 @@ static void run_sigmoid_s16(uint32_t op, const union npu_cmd_params *p,
 			   b[NPU_FW_SLOT_TABLE], b[NPU_FW_SLOT_OUT]);
 }
 
-/* Kernels of one input and one output, int8 or int16. */
-#define RUN_UNARY(name, params, k8, k16)				\
-static void name(uint32_t op, const union npu_cmd_params *p,		\
-		 void *const *b)					\
-{									\
-	(void)op;							\
-	if (p->params.input.dtype == NPU_DTYPE_INT16)			\
-		k16(&p->params, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]); \
-	else								\
-		k8(&p->params, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);	\
-}
-
 RUN_UNARY(run_leaky_relu, leaky_relu, npu_op_leaky_relu_s8,
 	  npu_op_leaky_relu_s16)
 RUN_UNARY(run_relu, relu, npu_op_relu_s8, npu_op_relu_s16)

@@ -197,39 +197,9 @@ static void cost_mean(uint32_t op, const union npu_cmd_params *p,
 	w->elems = npu_tensor_elems(&p->mean.input);
 }
 
-static void run_avg_pool(uint32_t op, const union npu_cmd_params *p,
-			 void *const *b)
-{
-	(void)op;
-	if (p->pool.input.dtype == NPU_DTYPE_INT16)
-		npu_op_avg_pool_s16(&p->pool, b[NPU_FW_SLOT_IN0],
-				    b[NPU_FW_SLOT_OUT]);
-	else
-		npu_op_avg_pool_s8(&p->pool, b[NPU_FW_SLOT_IN0],
-				   b[NPU_FW_SLOT_OUT]);
-}
-
-static void run_max_pool(uint32_t op, const union npu_cmd_params *p,
-			 void *const *b)
-{
-	(void)op;
-	if (p->pool.input.dtype == NPU_DTYPE_INT16)
-		npu_op_max_pool_s16(&p->pool, b[NPU_FW_SLOT_IN0],
-				    b[NPU_FW_SLOT_OUT]);
-	else
-		npu_op_max_pool_s8(&p->pool, b[NPU_FW_SLOT_IN0],
-				   b[NPU_FW_SLOT_OUT]);
-}
-
-static void run_mean(uint32_t op, const union npu_cmd_params *p,
-		     void *const *b)
-{
-	(void)op;
-	if (p->mean.input.dtype == NPU_DTYPE_INT16)
-		npu_op_mean_s16(&p->mean, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);
-	else
-		npu_op_mean_s8(&p->mean, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);
-}
+RUN_UNARY(run_avg_pool, pool, npu_op_avg_pool_s8, npu_op_avg_pool_s16)
+RUN_UNARY(run_max_pool, pool, npu_op_max_pool_s8, npu_op_max_pool_s16)
+RUN_UNARY(run_mean, mean, npu_op_mean_s8, npu_op_mean_s16)
 
 const struct fw_cmd fw_cmds_pool[] = {
 	{ .opcode = NPU_OP_AVERAGE_POOL_2D, .name = "AVERAGE_POOL_2D",

@@ -3,7 +3,7 @@
  * Large operands on the simulated NPU equal the firmware host library.
  *
  * The random-job generator (tests/job/ops_random) keeps shapes small;
- * these 18 hand-made jobs, one or two per opcode, move megabytes: hundreds
+ * these 19 hand-made jobs, one or two per opcode, move megabytes: hundreds
  * of pages per operand, 1 MiB of weights, a 3 MiB copy, working sets
  * larger than the 1 MiB SRAM.  Inputs, weights, multipliers and biases
  * sit in a device-read-only buffer, the output in another buffer (listed
@@ -127,7 +127,8 @@ enum big_case {
 	BIG_CONV_S8, BIG_CONV_S16, BIG_DW_S8, BIG_TCONV_S8, BIG_FC_S8,
 	BIG_FC_S16, BIG_ADD_S8, BIG_MUL_S16, BIG_AVG_S8, BIG_MAX_S16,
 	BIG_MEAN_S8, BIG_PAD_S16, BIG_TRANSPOSE_S8, BIG_CONCAT_S32,
-	BIG_SLICE_U8, BIG_COPY, BIG_LUT_S16, BIG_LEAKY_S8, BIG_COUNT
+	BIG_SLICE_U8, BIG_COPY, BIG_LUT_S16, BIG_LEAKY_S8, BIG_RELU_S16,
+	BIG_COUNT
 };
 
 /* Fills the parameters of @c; returns the opcode and a description. */
@@ -362,6 +363,19 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		big_tensor_out(b, &p->output, s8, -6, 4, (uint32_t[]){ 1, 256, 256, 8 });
 		npu_host_leaky_relu_params(0.04f, 0.03f, 0.2f, p);
 		return NPU_OP_LEAKY_RELU;
+	}
+	case BIG_RELU_S16: {
+		struct npu_relu_params *p = &b->p.relu;
+		int shift;
+
+		*what = "int16 [1,256,256,8] RELU6 0.04 -> 0.03";
+		big_tensor_in(b, &p->input, s16, 0, 4, (uint32_t[]){ 1, 256, 256, 8 });
+		big_tensor_out(b, &p->output, s16, 0, 4, (uint32_t[]){ 1, 256, 256, 8 });
+		npu_host_quantize_multiplier(0.04 / 0.03, &p->multiplier, &shift);
+		p->shift = shift;
+		p->act_min = 0;
+		p->act_max = 200;	/* 6 / 0.03 */
+		return NPU_OP_RELU;
 	}
 	default:
 		return 0;

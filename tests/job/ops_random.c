@@ -4,7 +4,7 @@
  * byte, through the raw uapi (BO_CREATE addresses, SUBMIT listing every
  * buffer with its usage, syncobj and BO_WAIT):
  *
- * - 3,400 random single-op jobs (npu_host_rjob_make: random shapes,
+ * - 3,800 random single-op jobs (npu_host_rjob_make: random shapes,
  *   strides, dilations, paddings, zero points, multipliers and shifts, per
  *   tensor and per channel, in every int8 / 16x8 / data-movement form),
  *   64 per SUBMIT, each job buffer at a random 8-byte offset in a page with
@@ -12,7 +12,7 @@
  *   guard) must equal what npu_host_rjob_expect computes on the host.
  * - Meanwhile 2 helper processes run 680 random cases each through files
  *   of their own, so jobs of three NPU address spaces interleave.
- * - 8 jobs of 18 commands each (one of every opcode), their buffers
+ * - 8 jobs of 19 commands each (one of every opcode), their buffers
  *   spread over two BOs: a long stream through the command processor.
  * - 340 random cases each with the job buffers in imported memory: a
  *   dma-heap buffer and a udmabuf, mapped by the driver from their
@@ -22,7 +22,7 @@
  * written) must equal npu_fw_estimate_stream for its stream, and the
  * device-wide counters must grow by the sum over all these jobs.
  *
- * Random case k runs opcode k % 18 with seed case_seed(base, k).  A failure
+ * Random case k runs opcode k % 19 with seed case_seed(base, k).  A failure
  * names the seed and opcode; reproduce one case with
  *	ops_random --seed SEED --op OPNAME
  * or run another series with ops_random [CASES [BASE_SEED]].  Large
@@ -47,7 +47,7 @@
 #include "lib/job_util.h"
 #include "tap.h"
 
-#define DEFAULT_CASES	3600		/* 200 per opcode */
+#define DEFAULT_CASES	3800		/* 200 per opcode */
 #define DEFAULT_SEED	0x6e70752d6f7073ull
 #define BATCH		64		/* jobs per SUBMIT (the uapi maximum) */
 #define DATA_SIZE	(4u << 20)	/* job buffers of one batch */
@@ -59,7 +59,7 @@ static const uint32_t ops[] = {
 	NPU_OP_FULLY_CONNECTED, NPU_OP_ADD, NPU_OP_SUB, NPU_OP_MUL,
 	NPU_OP_AVERAGE_POOL_2D, NPU_OP_MAX_POOL_2D, NPU_OP_MEAN, NPU_OP_PAD,
 	NPU_OP_TRANSPOSE, NPU_OP_CONCAT, NPU_OP_STRIDED_SLICE, NPU_OP_COPY,
-	NPU_OP_LUT, NPU_OP_LEAKY_RELU, NPU_OP_SIGMOID_S16,
+	NPU_OP_LUT, NPU_OP_LEAKY_RELU, NPU_OP_SIGMOID_S16, NPU_OP_RELU,
 };
 #define NOPS	(sizeof(ops) / sizeof(ops[0]))
 #define NDTYPES	6
