@@ -42,6 +42,37 @@ static inline int16_t rq_s16(const struct npu_requant *rq,
 	return (int16_t)fw_clamp(v, act_min, act_max);
 }
 
+/* FULLY_CONNECTED's requantization (fw_mbqm_single), int8 ... */
+static inline int8_t rq_fc_s8(const struct npu_requant *rq, const int32_t *mult,
+			      const int32_t *shift, uint32_t c, uint32_t acc,
+			      const int32_t *bias, int32_t out_zp, int32_t act_min,
+			      int32_t act_max)
+{
+	int32_t v;
+
+	if (bias)
+		acc += (uint32_t)bias[c];
+	v = fw_mbqm_single((int32_t)acc, fw_rq_mult(rq, mult, c),
+			   fw_rq_shift(rq, shift, c));
+	v = (int32_t)((uint32_t)v + (uint32_t)out_zp);
+	return (int8_t)fw_clamp(v, act_min, act_max);
+}
+
+/* ... and 16x8 (64-bit accumulator, no output offset). */
+static inline int16_t rq_fc_s16(const struct npu_requant *rq,
+				const int32_t *mult, const int32_t *shift,
+				uint32_t c, uint64_t acc, const int64_t *bias,
+				int32_t act_min, int32_t act_max)
+{
+	int32_t v;
+
+	if (bias)
+		acc += (uint64_t)bias[c];
+	v = fw_mbqm_single((int64_t)acc, fw_rq_mult(rq, mult, c),
+			   fw_rq_shift(rq, shift, c));
+	return (int16_t)fw_clamp(v, act_min, act_max);
+}
+
 struct conv_geom {
 	uint32_t n, ih, iw, ic, oh, ow, oc, kh, kw, kc;
 };
@@ -322,7 +353,7 @@ void npu_op_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 	const int32_t in_off = -p->input.zero_point;
 
 	FC_BODY(uint32_t, IN_S8,
-		rq_s8(&p->rq, mult, shift, u, acc, bias,
+		rq_fc_s8(&p->rq, mult, shift, u, acc, bias,
 		      p->output.zero_point, p->act_min, p->act_max))
 }
 
@@ -331,7 +362,7 @@ void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,
 		   const int32_t *mult, const int32_t *shift, int16_t *out)
 {
 	FC_BODY(uint64_t, IN_S16,
-		rq_s16(&p->rq, mult, shift, u, acc, bias,
+		rq_fc_s16(&p->rq, mult, shift, u, acc, bias,
 		       p->act_min, p->act_max))
 }
 

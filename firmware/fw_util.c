@@ -69,6 +69,11 @@ int32_t npu_fw_mbqm64(int64_t x, int32_t multiplier, int shift)
 	return fw_mbqm64(x, multiplier, shift);
 }
 
+int32_t npu_fw_mbqm_single(int64_t x, int32_t multiplier, int shift)
+{
+	return fw_mbqm_single(x, multiplier, shift);
+}
+
 /* ---- tensors ---- */
 
 uint32_t npu_dtype_size(uint32_t dtype)

@@ -51,6 +51,8 @@ int32_t npu_fw_rdivpot(int32_t x, int exponent);	/* RoundingDivideByPOT */
 int32_t npu_fw_mbqm(int32_t x, int32_t multiplier, int shift);
 /* MultiplyByQuantizedMultiplier(int64 x, int32 m, int shift), 16x8 path */
 int32_t npu_fw_mbqm64(int64_t x, int32_t multiplier, int shift);
+/* FULLY_CONNECTED's single rounding (TFLite 2.21's reference kernels) */
+int32_t npu_fw_mbqm_single(int64_t x, int32_t multiplier, int shift);
 
 /* ------------------------------------------------------------------------
  * Op kernels on plain pointers.  Parameters are the command-stream

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cpu_opt.h"
+#include "npu_fw.h"
 
 /* Pixels per GEMM tile; the im2col tile stays under COL_BYTES. */
 #define TILE_PIXELS	64u
@@ -191,8 +192,6 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 	const uint32_t in_off = (uint32_t)-p->input.zero_point;
 	const uint32_t f_off = (uint32_t)-p->filter.zero_point;
 	const cpu_gemm_s8_fn gemm = cpu_gemm_s8_select(isa);
-	const cpu_requant_fn requant = cpu_requant_select(isa);
-	struct cpu_rq_row r;
 	uint32_t *fsum, *xsum;
 	int32_t *acc;
 
@@ -210,24 +209,26 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 	row_sums(filter, units, depth, fsum);
 	row_sums(in, batches, depth, xsum);
 	for (uint32_t u = 0; u < units; u++)
-		fsum[u] *= in_off;
-	if (!cpu_rq_row_init(&r, &p->rq, mult, shift, bias, fsum, units, p->output.zero_point,
-		    p->act_min, p->act_max)) {
-		free(fsum);
-		free(xsum);
-		free(acc);
-		return false;
-	}
+		fsum[u] = fsum[u] * in_off + (bias ? (uint32_t)bias[u] : 0);
 	for (uint32_t b = 0; b < batches; b++) {
 		/* The batch's own terms, folded into the accumulators. */
 		const uint32_t base = f_off * xsum[b] + depth * f_off * in_off;
 
 		gemm(in + (size_t)b * depth, depth, 1, filter, depth, units, depth, acc, units);
-		for (uint32_t u = 0; u < units; u++)
-			acc[u] = (int32_t)((uint32_t)acc[u] + base);
-		requant(&r, acc, units, out + (size_t)b * units);
+		/*
+		 * FULLY_CONNECTED rounds once (npu_fw_mbqm_single), unlike the
+		 * convolutions' SIMD requantization; one per unit is cheap.
+		 */
+		for (uint32_t u = 0; u < units; u++) {
+			const int32_t a = (int32_t)((uint32_t)acc[u] + base + fsum[u]);
+			int32_t v = npu_fw_mbqm_single(a, p->rq.count ? mult[u] : p->rq.multiplier,
+						       p->rq.count ? shift[u] : p->rq.shift);
+
+			v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point);
+			out[(size_t)b * units + u] =
+				(int8_t)(v < p->act_min ? p->act_min : v > p->act_max ? p->act_max : v);
+		}
 	}
-	cpu_rq_row_free(&r);
 	free(fsum);
 	free(xsum);
 	free(acc);

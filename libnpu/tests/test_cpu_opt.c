@@ -464,7 +464,7 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 	const struct npu_graph_op *op = &g->ops[i];
 	struct npu_cpu_prepared *pr = NULL;
 	void *in[4] = { NULL };
-	const union npu_cpu_params *pa;
+	const union npu_cmd_params *pa;
 	const void *bias;
 	char err[256];
 	bool done = true;

@@ -123,6 +123,13 @@ START_TEST(test_person_detect_cpu)
 END_TEST
 
 /* hello_world goldens through every way of providing the input. */
+/*
+ * TFLM's golden for seed 2 is -91; TFLite's reference kernels (TensorFlow
+ * 2.21), which this project follows, give -90: their FULLY_CONNECTED rounds
+ * once (Documentation/cpu-fallback.rst, "TFLite and TFLite Micro").
+ */
+#define HELLO_WORLD_TFLITE(seed, golden) ((seed) == 2 ? -90 : (golden))
+
 START_TEST(test_hello_world_bindings)
 {
 	struct npu_model *m = open_model(HELLO, 0);
@@ -140,6 +147,7 @@ START_TEST(test_hello_world_bindings)
 		golden = read_all(path, &glen);
 		ck_assert_uint_eq(len, 1);
 		ck_assert_uint_eq(glen, 1);
+		golden[0] = (int8_t)HELLO_WORLD_TFLITE(seed, golden[0]);
 
 		/* Copied in. */
 		ck_assert_int_eq(npu_model_set_input(m, 0, in, 1), 0);
