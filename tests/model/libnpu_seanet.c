@@ -4,7 +4,11 @@
  * NPU (run in the VM): inputs from the CSV files, outputs equal to the
  * golden CSV (SUB within +-1, as TFLM's own test), and the same bytes as a
  * CPU-only run of the same model.
- * vm-test: timeout=900
+ *
+ * Jobs get two minutes before the driver takes them for hung: its 2 s
+ * default is for silicon, not TCG on a loaded host.
+ *
+ * vm-test: reload --npu-param job_timeout_ms=120000 timeout=900
  */
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,9 @@
 #!/bin/sh
 # npu-run and npu-info on the NPU (in the VM): person_detect verdicts through
 # the tool, the NPU placement in --profile and --json, NPU == --cpu bytes.
-# vm-test: timeout=600
+# Jobs get two minutes before the driver takes them for hung: its 2 s
+# default is for silicon, not TCG on a loaded host.
+# vm-test: reload --npu-param job_timeout_ms=120000 timeout=600
 M=../shared/models
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -2,7 +2,9 @@
 # npu-run --trace on the NPU: the Chrome trace's structure (CPU-op and NPU-job
 # tracks, the driver's per-job counters as arguments) and that the tracks add
 # up to the latency npu-run measured (tests/lib/check_trace.py).
-# vm-test: timeout=600
+# Jobs get two minutes before the driver takes them for hung: its 2 s
+# default is for silicon, not TCG on a loaded host.
+# vm-test: reload --npu-param job_timeout_ms=120000 timeout=600
 M=../shared/models
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
