@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: MIT
+/*
+ * TFLite's view of a subgraph (TfLiteContext nodes and tensors) -> struct
+ * npu_graph, holding what the TFLite reader (libnpu/tflite) would have read
+ * from the .tflite file for the same ops, so that the compiler places and
+ * compiles them exactly as npu-compile does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "delegate_priv.h"
+#include "npu_tflite.h"
+
+#define ERR(ret, ...) (snprintf(err, errlen, __VA_ARGS__), (ret))
+
+static int tflite_type(TfLiteType t, enum npu_type *out)
+{
+	switch (t) {
+	case kTfLiteFloat32: *out = NPU_TYPE_FLOAT32; return 0;
+	case kTfLiteInt32: *out = NPU_TYPE_INT32; return 0;
+	case kTfLiteUInt8: *out = NPU_TYPE_UINT8; return 0;
+	case kTfLiteInt64: *out = NPU_TYPE_INT64; return 0;
+	case kTfLiteBool: *out = NPU_TYPE_BOOL; return 0;
+	case kTfLiteInt16: *out = NPU_TYPE_INT16; return 0;
+	case kTfLiteInt8: *out = NPU_TYPE_INT8; return 0;
+	default: return -ENOTSUP;
+	}
+}
+
+static bool is_constant(const TfLiteTensor *t)
+{
+	return t->allocation_type == kTfLiteMmapRo && t->data.data;
+}
+
+/*
+ * The scales of an affine quantization.  TfLiteFloatArray was
+ * {int size; float data[]} and later became {float *data; int size; ...}:
+ * whichever layout gives the zero points' count is the one in use.
+ */
+static const float *affine_scales(const TfLiteAffineQuantization *q, int count)
+{
+	const unsigned char *p = q->scale;
+	int n;
+
+	memcpy(&n, p, sizeof(n));
+	if (n == count)
+		return (const float *)(p + sizeof(int));
+	memcpy(&n, p + sizeof(void *), sizeof(n));
+	if (n == count) {
+		const float *data;
+
+		memcpy(&data, p, sizeof(data));
+		return data;
+	}
+	return NULL;
+}
+
+static int convert_quant(const TfLiteTensor *src, struct npu_graph_tensor *t,
+			 char *err, size_t errlen)
+{
+	const TfLiteAffineQuantization *q = src->quantization.params;
+	const float *scales;
+	int count;
+
+	if (src->quantization.type != kTfLiteAffineQuantization || !q || !q->scale ||
+	    !q->zero_point) {
+		if (src->params.scale == 0)
+			return 0;
+		/* Per-tensor parameters only (older interpreters). */
+		t->quant.scale = malloc(sizeof(float));
+		t->quant.zero_point = malloc(sizeof(int32_t));
+		if (!t->quant.scale || !t->quant.zero_point)
+			return -ENOMEM;
+		t->quant.count = 1;
+		t->quant.scale[0] = src->params.scale;
+		t->quant.zero_point[0] = src->params.zero_point;
+		return 0;
+	}
+	count = q->zero_point->size;
+	if (count <= 0)
+		return 0;
+	scales = affine_scales(q, count);
+	if (!scales)
+		return ERR(-EINVAL, "tensor '%s': quantization has mismatched scales and zero points",
+			   src->name ? src->name : "");
+	t->quant.scale = calloc((size_t)count, sizeof(float));
+	t->quant.zero_point = calloc((size_t)count, sizeof(int32_t));
+	if (!t->quant.scale || !t->quant.zero_point)
+		return -ENOMEM;
+	t->quant.count = (uint32_t)count;
+	t->quant.quantized_dimension = q->quantized_dimension;
+	/* As the reader: a rank-1 bias keeps no stale weight dimension. */
+	if (count > 1 && t->rank == 1)
+		t->quant.quantized_dimension = 0;
+	memcpy(t->quant.scale, scales, (size_t)count * sizeof(float));
+	for (int i = 0; i < count; i++)
+		t->quant.zero_point[i] = q->zero_point->data[i];
+	return 0;
+}
+
+static int convert_tensor(const TfLiteTensor *src, struct npu_graph_tensor *t,
+			  char *err, size_t errlen)
+{
+	const char *name = src->name ? src->name : "";
+	size_t elems = 1;
+	int ret;
+
+	t->name = strdup(name);
+	if (!t->name)
+		return -ENOMEM;
+	if (tflite_type(src->type, &t->type))
+		return ERR(-ENOTSUP, "tensor '%s': type %d is not supported", name, src->type);
+	if (src->sparsity)
+		return ERR(-ENOTSUP, "tensor '%s': sparse tensors are not supported", name);
+	if (src->allocation_type == kTfLiteDynamic || !src->dims)
+		return ERR(-ENOTSUP, "tensor '%s': dynamic shapes are not supported", name);
+	if (src->dims->size > NPU_GRAPH_MAX_DIMS)
+		return ERR(-ENOTSUP, "tensor '%s': rank %d exceeds the supported %d dimensions",
+			   name, src->dims->size, NPU_GRAPH_MAX_DIMS);
+	t->rank = src->dims->size;
+	for (int d = 0; d < t->rank; d++) {
+		if (src->dims->data[d] < 0)
+			return ERR(-ENOTSUP, "tensor '%s': dynamic shapes are not supported", name);
+		t->shape[d] = src->dims->data[d];
+		elems *= (size_t)t->shape[d];
+	}
+	t->elements = elems;
+	t->bytes = elems * npu_type_size(t->type);
+	t->is_variable = src->is_variable;
+	ret = convert_quant(src, t, err, errlen);
+	if (ret)
+		return ret;
+	if (is_constant(src)) {
+		if (src->bytes != t->bytes)
+			return ERR(-EINVAL, "tensor '%s': %zu bytes of constant data, shape needs %zu",
+				   name, src->bytes, t->bytes);
+		if (posix_memalign(&t->data, 64, t->bytes ? t->bytes : 1))
+			return -ENOMEM;
+		memcpy(t->data, src->data.data, t->bytes);
+		t->data_size = t->bytes;
+	}
+	return 0;
+}
+
+static int32_t padding(TfLitePadding p)
+{
+	return p == kTfLitePaddingValid ? NPU_PADDING_VALID : NPU_PADDING_SAME;
+}
+
+/* Builtin parameters as the reader stores them (npu_graph.h). */
+static void convert_options(int32_t builtin, const void *data, struct npu_graph_op *op)
+{
+	union npu_op_options *o = &op->options;
+
+	if (builtin == NPU_BUILTIN_RESHAPE) {
+		const TfLiteReshapeParams *p = data;
+
+		op->options_kind = NPU_OPTS_RESHAPE;
+		o->reshape.num_dims = -1;
+		if (p && p->num_dimensions > 0 && p->num_dimensions <= NPU_GRAPH_MAX_DIMS) {
+			o->reshape.num_dims = p->num_dimensions;
+			for (int i = 0; i < p->num_dimensions; i++)
+				o->reshape.new_shape[i] = p->shape[i];
+		}
+		return;
+	}
+	if (!data)
+		return;
+	switch (builtin) {
+	case NPU_BUILTIN_CONV_2D: {
+		const TfLiteConvParams *p = data;
+
+		op->options_kind = NPU_OPTS_CONV;
+		o->conv = (struct npu_conv_options){
+			.padding = padding(p->padding), .stride_w = p->stride_width,
+			.stride_h = p->stride_height, .dilation_w = p->dilation_width_factor,
+			.dilation_h = p->dilation_height_factor, .activation = p->activation,
+		};
+		break;
+	}
+	case NPU_BUILTIN_DEPTHWISE_CONV_2D: {
+		const TfLiteDepthwiseConvParams *p = data;
+
+		op->options_kind = NPU_OPTS_CONV;
+		o->conv = (struct npu_conv_options){
+			.padding = padding(p->padding), .stride_w = p->stride_width,
+			.stride_h = p->stride_height, .dilation_w = p->dilation_width_factor,
+			.dilation_h = p->dilation_height_factor,
+			.depth_multiplier = p->depth_multiplier, .activation = p->activation,
+		};
+		break;
+	}
+	case NPU_BUILTIN_AVERAGE_POOL_2D:
+	case NPU_BUILTIN_MAX_POOL_2D: {
+		const TfLitePoolParams *p = data;
+
+		op->options_kind = NPU_OPTS_POOL;
+		o->pool = (struct npu_pool_options){
+			.padding = padding(p->padding), .stride_w = p->stride_width,
+			.stride_h = p->stride_height, .filter_w = p->filter_width,
+			.filter_h = p->filter_height, .activation = p->activation,
+		};
+		break;
+	}
+	case NPU_BUILTIN_SVDF: {
+		const TfLiteSVDFParams *p = data;
+
+		op->options_kind = NPU_OPTS_SVDF;
+		o->svdf = (struct npu_svdf_options){
+			.rank = p->rank, .activation = p->activation,
+			.asymmetric_quantize_inputs = p->asymmetric_quantize_inputs,
+		};
+		break;
+	}
+	case NPU_BUILTIN_FULLY_CONNECTED: {
+		const TfLiteFullyConnectedParams *p = data;
+
+		op->options_kind = NPU_OPTS_FC;
+		o->fc = (struct npu_fc_options){
+			.activation = p->activation, .weights_format = p->weights_format,
+			.keep_num_dims = p->keep_num_dims,
+			.asymmetric_quantize_inputs = p->asymmetric_quantize_inputs,
+		};
+		break;
+	}
+	case NPU_BUILTIN_SOFTMAX:
+		op->options_kind = NPU_OPTS_SOFTMAX;
+		o->softmax.beta = ((const TfLiteSoftmaxParams *)data)->beta;
+		break;
+	case NPU_BUILTIN_CONCATENATION: {
+		const TfLiteConcatenationParams *p = data;
+
+		op->options_kind = NPU_OPTS_CONCAT;
+		o->concat.axis = p->axis;
+		o->concat.activation = p->activation;
+		break;
+	}
+	case NPU_BUILTIN_ADD:
+	case NPU_BUILTIN_SUB: {
+		const TfLiteAddParams *p = data;
+
+		op->options_kind = NPU_OPTS_ELTWISE;
+		o->eltwise.activation = p->activation;
+		o->eltwise.pot_scale_int16 = p->pot_scale_int16;
+		break;
+	}
+	case NPU_BUILTIN_MUL:
+		op->options_kind = NPU_OPTS_ELTWISE;
+		o->eltwise.activation = ((const TfLiteMulParams *)data)->activation;
+		break;
+	case NPU_BUILTIN_MEAN:
+		op->options_kind = NPU_OPTS_REDUCER;
+		o->reducer.keep_dims = ((const TfLiteReducerParams *)data)->keep_dims;
+		break;
+	case NPU_BUILTIN_STRIDED_SLICE: {
+		const TfLiteStridedSliceParams *p = data;
+
+		op->options_kind = NPU_OPTS_STRIDED_SLICE;
+		o->strided_slice = (struct npu_strided_slice_options){
+			.begin_mask = p->begin_mask, .end_mask = p->end_mask,
+			.ellipsis_mask = p->ellipsis_mask, .new_axis_mask = p->new_axis_mask,
+			.shrink_axis_mask = p->shrink_axis_mask, .offset = p->offset,
+		};
+		break;
+	}
+	case NPU_BUILTIN_TRANSPOSE_CONV: {
+		const TfLiteTransposeConvParams *p = data;
+
+		op->options_kind = NPU_OPTS_TRANSPOSE_CONV;
+		o->transpose_conv = (struct npu_transpose_conv_options){
+			.padding = padding(p->padding), .stride_w = p->stride_width,
+			.stride_h = p->stride_height, .activation = p->activation,
+		};
+		break;
+	}
+	case NPU_BUILTIN_LEAKY_RELU:
+		op->options_kind = NPU_OPTS_LEAKY_RELU;
+		o->leaky_relu.alpha = ((const TfLiteLeakyReluParams *)data)->alpha;
+		break;
+	default:
+		break;
+	}
+}
+
+static int copy_indices(const TfLiteIntArray *src, const int *map, uint32_t *n, int32_t **out)
+{
+	*n = (uint32_t)src->size;
+	*out = calloc(*n ? *n : 1, sizeof(int32_t));
+	if (!*out)
+		return -ENOMEM;
+	for (int i = 0; i < src->size; i++)
+		(*out)[i] = src->data[i] < 0 ? NPU_TENSOR_NONE : map[src->data[i]];
+	return 0;
+}
+
+static int convert_op(TfLiteContext *ctx, int node_index, const int *map,
+		      struct npu_graph_op *op, char *err, size_t errlen)
+{
+	TfLiteNode *node;
+	TfLiteRegistration *reg;
+	int max;
+
+	if (ctx->GetNodeAndRegistration(ctx, node_index, &node, &reg) != kTfLiteOk)
+		return ERR(-EINVAL, "node %d: TFLite has no such node", node_index);
+	op->builtin = reg->builtin_code;
+	op->version = reg->version > 0 ? reg->version : 1;
+	max = npu_tflite_max_op_version(op->builtin);
+	if (max && op->version > max)
+		return ERR(-ENOTSUP, "node %d (%s): version %d is newer than the supported %d",
+			   node_index, npu_op_name(op->builtin), op->version, max);
+	if (op->builtin == NPU_BUILTIN_CUSTOM) {
+		op->custom_name = strdup(reg->custom_name ? reg->custom_name : "");
+		if (!op->custom_name)
+			return -ENOMEM;
+		if (node->custom_initial_data && node->custom_initial_data_size > 0) {
+			op->custom_options = malloc((size_t)node->custom_initial_data_size);
+			if (!op->custom_options)
+				return -ENOMEM;
+			memcpy(op->custom_options, node->custom_initial_data,
+			       (size_t)node->custom_initial_data_size);
+			op->custom_options_size = (size_t)node->custom_initial_data_size;
+		}
+	} else {
+		convert_options(op->builtin, node->builtin_data, op);
+	}
+	if (copy_indices(node->inputs, map, &op->num_inputs, &op->inputs) ||
+	    copy_indices(node->outputs, map, &op->num_outputs, &op->outputs))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Marks every tensor the nodes use; -EINVAL for an index out of range. */
+static int mark_tensors(TfLiteContext *ctx, const int *nodes, int num_nodes, int *map,
+			char *err, size_t errlen)
+{
+	for (int n = 0; n < num_nodes; n++) {
+		TfLiteNode *node;
+		TfLiteRegistration *reg;
+
+		if (ctx->GetNodeAndRegistration(ctx, nodes[n], &node, &reg) != kTfLiteOk)
+			return ERR(-EINVAL, "node %d: TFLite has no such node", nodes[n]);
+		for (int k = 0; k < node->inputs->size + node->outputs->size; k++) {
+			int t = k < node->inputs->size ? node->inputs->data[k] :
+				node->outputs->data[k - node->inputs->size];
+
+			if (t < 0)
+				continue;
+			if ((size_t)t >= ctx->tensors_size)
+				return ERR(-EINVAL, "node %d: tensor %d out of range", nodes[n], t);
+			map[t] = 1;
+		}
+	}
+	return 0;
+}
+
+/* Graph inputs (@want_inputs) or outputs found from the data flow. */
+static int find_io(TfLiteContext *ctx, const struct npu_graph *g, const int *tmap,
+		   bool want_inputs, uint32_t *n, int32_t **out)
+{
+	int32_t *producer = malloc(g->num_tensors * sizeof(int32_t) + 1);
+	int32_t *last_use = malloc(g->num_tensors * sizeof(int32_t) + 1);
+
+	*n = 0;
+	*out = calloc(g->num_tensors + 1, sizeof(int32_t));
+	if (!producer || !last_use || !*out) {
+		free(producer);
+		free(last_use);
+		return -ENOMEM;
+	}
+	for (uint32_t t = 0; t < g->num_tensors; t++)
+		producer[t] = last_use[t] = -1;
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		for (uint32_t k = 0; k < g->ops[i].num_inputs; k++)
+			if (g->ops[i].inputs[k] >= 0)
+				last_use[g->ops[i].inputs[k]] = (int32_t)i;
+		for (uint32_t k = 0; k < g->ops[i].num_outputs; k++)
+			if (producer[g->ops[i].outputs[k]] < 0)
+				producer[g->ops[i].outputs[k]] = (int32_t)i;
+	}
+	for (uint32_t t = 0; t < g->num_tensors; t++) {
+		const TfLiteTensor *src = &ctx->tensors[tmap[t]];
+		bool in = producer[t] < 0 && last_use[t] >= 0 && !g->tensors[t].data &&
+			  !src->is_variable;
+		bool outp = producer[t] >= 0 && last_use[t] <= producer[t];
+
+		if (want_inputs ? in : outp)
+			(*out)[(*n)++] = (int32_t)t;
+	}
+	free(producer);
+	free(last_use);
+	return 0;
+}
+
+static int map_io(TfLiteContext *ctx, const TfLiteIntArray *src, const int *map,
+		  uint32_t *n, int32_t **out)
+{
+	*n = 0;
+	*out = calloc((size_t)src->size + 1, sizeof(int32_t));
+	if (!*out)
+		return -ENOMEM;
+	for (int i = 0; i < src->size; i++) {
+		int t = src->data[i];
+
+		if (t < 0 || (size_t)t >= ctx->tensors_size || map[t] < 0 ||
+		    is_constant(&ctx->tensors[t]))
+			continue;
+		(*out)[(*n)++] = map[t];
+	}
+	return 0;
+}
+
+int delegate_graph_build(TfLiteContext *ctx, const int *nodes, int num_nodes,
+			 const TfLiteIntArray *inputs, const TfLiteIntArray *outputs,
+			 struct npu_graph **out, int **tensor_map, char *err, size_t errlen)
+{
+	struct npu_graph *g;
+	int *map, *tmap = NULL;
+	uint32_t nt = 0;
+	int ret = -ENOMEM;
+
+	*out = NULL;
+	if (tensor_map)
+		*tensor_map = NULL;
+	err[0] = 0;
+	map = calloc(ctx->tensors_size + 1, sizeof(int));
+	g = calloc(1, sizeof(*g));
+	if (!map || !g)
+		goto fail;
+	ret = mark_tensors(ctx, nodes, num_nodes, map, err, errlen);
+	if (ret)
+		goto fail;
+	for (size_t t = 0; t < ctx->tensors_size; t++)
+		map[t] = map[t] ? (int)nt++ : -1;
+	ret = -ENOMEM;
+	g->tensors = calloc(nt + 1, sizeof(*g->tensors));
+	g->ops = calloc((size_t)num_nodes + 1, sizeof(*g->ops));
+	tmap = calloc(nt + 1, sizeof(int));
+	if (!g->tensors || !g->ops || !tmap)
+		goto fail;
+	for (size_t t = 0; t < ctx->tensors_size; t++) {
+		if (map[t] < 0)
+			continue;
+		tmap[map[t]] = (int)t;
+		g->num_tensors++;
+		ret = convert_tensor(&ctx->tensors[t], &g->tensors[map[t]], err, errlen);
+		if (ret)
+			goto fail;
+	}
+	for (int n = 0; n < num_nodes; n++) {
+		g->num_ops++;
+		ret = convert_op(ctx, nodes[n], map, &g->ops[n], err, errlen);
+		if (ret)
+			goto fail;
+	}
+	ret = inputs ? map_io(ctx, inputs, map, &g->num_inputs, &g->inputs) :
+		       find_io(ctx, g, tmap, true, &g->num_inputs, &g->inputs);
+	if (!ret)
+		ret = outputs ? map_io(ctx, outputs, map, &g->num_outputs, &g->outputs) :
+				find_io(ctx, g, tmap, false, &g->num_outputs, &g->outputs);
+	if (ret)
+		goto fail;
+	ret = npu_graph_validate(g, err, errlen);
+	if (ret)
+		goto fail;
+	free(map);
+	if (tensor_map)
+		*tensor_map = tmap;
+	else
+		free(tmap);
+	*out = g;
+	return 0;
+fail:
+	if (ret == -ENOMEM && !err[0])
+		snprintf(err, errlen, "out of memory");
+	free(map);
+	free(tmap);
+	npu_graph_free(g);
+	return ret;
+}
