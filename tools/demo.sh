@@ -36,6 +36,24 @@ for img in person no_person; do
 done
 
 echo
+echo "== the stock TFLite interpreter with the NPU delegate =="
+# tools/examples/classify_person.py: five lines of Python; the only NPU-specific
+# call is load_delegate("libnpu-tflite.so").  The person detector is MLPerf
+# Tiny's (zoo/vww_96_int8.tflite): ai-edge-litert refuses person_detect.tflite's
+# stale bias quantization (Documentation/tflite-delegate.rst).
+py=build/venv/bin/python3
+if "$py" -c 'import ai_edge_litert' 2>/dev/null; then
+	for img in person no_person; do
+		"$py" tools/examples/classify_person.py ../shared/models/zoo/vww_96_int8.tflite \
+			"$models/$img.bmp" build/lib/libnpu-tflite.so 2>"$work/delegate.err" ||
+			{ cat "$work/delegate.err" >&2; exit 1; }
+		[ "$img" = person ] && grep '^npu-tflite:' "$work/delegate.err"
+	done
+else
+	echo "(not shown: no $py with ai_edge_litert; make deps builds it)"
+fi
+
+echo
 echo "Latencies are those of the simulated NPU (npu_sim.ko, running the firmware's"
 echo "kernels on the guest CPU under QEMU TCG), not of silicon; the Summary's cycle"
 echo "model is the estimate for the real 1152-MAC array."

@@ -46,7 +46,8 @@ struct npu_delegate {
 	struct npu_delegate_options opt;
 	struct npu_device *dev;	/* NULL: CPU only, or no NPU (claims nothing) */
 	bool no_npu;		/* no NPU found: leave everything to TFLite */
-	pthread_mutex_t lock;	/* report file, partition numbering */
+	pthread_mutex_t lock;	/* report file, partition numbering, refs */
+	int refs;		/* the application's, and one per live partition */
 	bool report_started;
 	int next_partition;
 };
@@ -232,11 +233,15 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static void delegate_put(struct npu_delegate *d);
+
 static void partition_free(struct partition *p)
 {
 	if (!p)
 		return;
 	npu_model_close(p->model);
+	/* Partitions may outlive tflite_plugin_destroy_delegate(): they keep the device. */
+	delegate_put(p->d);
 	free(p->inputs);
 	free(p->outputs);
 	free(p->bound);
@@ -317,6 +322,7 @@ static void *kernel_init(TfLiteContext *ctx, const char *buffer, size_t length)
 	p->d = d;
 	pthread_mutex_lock(&d->lock);
 	p->index = d->next_partition++;
+	d->refs++;
 	pthread_mutex_unlock(&d->lock);
 	ret = partition_open(ctx, p, params, err, sizeof(err));
 	if (ret) {
@@ -613,6 +619,17 @@ static void delegate_free(struct npu_delegate *d)
 	free(d);
 }
 
+static void delegate_put(struct npu_delegate *d)
+{
+	bool last;
+
+	pthread_mutex_lock(&d->lock);
+	last = --d->refs == 0;
+	pthread_mutex_unlock(&d->lock);
+	if (last)
+		delegate_free(d);
+}
+
 static int open_device(struct npu_delegate *d, char *err, size_t errlen)
 {
 	int ret;
@@ -651,6 +668,7 @@ TfLiteDelegate *tflite_plugin_create_delegate(char **keys, char **values, size_t
 	if (!d)
 		goto fail;
 	pthread_mutex_init(&d->lock, NULL);
+	d->refs = 1;
 	d->opt.log = true;
 	for (size_t i = 0; i < num_options; i++) {
 		ret = set_option(&d->opt, keys ? keys[i] : NULL, values ? values[i] : NULL,
@@ -679,5 +697,6 @@ fail:
 
 void tflite_plugin_destroy_delegate(TfLiteDelegate *delegate)
 {
-	delegate_free((struct npu_delegate *)delegate);
+	if (delegate)
+		delegate_put((struct npu_delegate *)delegate);
 }
