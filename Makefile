@@ -50,9 +50,10 @@ check-debug: deps
 check-vm:
 	@if [ -f tests/Makefile ]; then $(MAKE) -C tests check-vm; fi
 
+# --cpu max: the demo's TFLite part runs Python wheels built for SSE4/AVX.
 demo: deps
 	$(MAKE) all
-	@if [ -x tools/demo.sh ]; then tests/vm/run -- tools/demo.sh; \
+	@if [ -x tools/demo.sh ]; then tests/vm/run --cpu max -- tools/demo.sh; \
 	else echo "demo: not available yet"; exit 1; fi
 
 lint: deps

@@ -1,16 +1,11 @@
 # libnpu-tflite.so, the TFLite external delegate (Documentation/tflite-delegate.rst).
 # Included by libnpu/Makefile.  Built against libnpu.so; exports only the
 # two external-delegate entry points.
-#
-# TFLITE_INCLUDE=DIR builds against TFLite's own C headers (DIR holds
-# tensorflow/lite/core/c/common.h) instead of delegate/tflite_abi.h.
 DELEGATE_SRCS := $(sort $(wildcard $(LIBNPU_DIR)/delegate/*.c))
 DELEGATE_OBJS := $(patsubst $(LIBNPU_DIR)/%.c,$(OBJDIR)/%.o,$(DELEGATE_SRCS))
 DELEGATE_SO := $(LIBOUT)/libnpu-tflite.so
-DELEGATE_CPPFLAGS := $(if $(TFLITE_INCLUDE),-DNPU_TFLITE_REAL_HEADERS -I$(TFLITE_INCLUDE))
 
 $(DELEGATE_OBJS): CFLAGS += -fvisibility=hidden
-$(DELEGATE_OBJS): CPPFLAGS += $(DELEGATE_CPPFLAGS)
 
 # Found next to libnpu.so.0 wherever both are installed ($ORIGIN).
 $(DELEGATE_SO): $(DELEGATE_OBJS) $(LIBOUT)/$(SONAME)

@@ -14,19 +14,13 @@
  * the last member it reads; those it creates or indexes as arrays
  * (TfLiteDelegate, TfLiteRegistration, TfLiteTensor) are complete.
  *
- * Building against the real headers instead: make TFLITE_INCLUDE=DIR, where
- * DIR holds tensorflow/lite/core/c/common.h (a distribution would ship them
- * in a libtensorflow-lite-dev / litert-dev package, or the wheel in its
- * include/ directory as tensorflow ships its core headers);
+ * A distribution would ship TFLite's headers (a libtensorflow-lite-dev or
+ * litert-dev package, or the wheel's include/ directory, as tensorflow does
+ * for its core); this file would then give way to them.
  * Documentation/tflite-delegate.rst says more.
  */
 #ifndef NPU_TFLITE_ABI_H
 #define NPU_TFLITE_ABI_H
-
-#ifdef NPU_TFLITE_REAL_HEADERS
-#include "tensorflow/lite/core/c/builtin_op_data.h"
-#include "tensorflow/lite/core/c/common.h"
-#else
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -289,5 +283,4 @@ typedef struct {
 	float alpha;
 } TfLiteLeakyReluParams;
 
-#endif /* NPU_TFLITE_REAL_HEADERS */
 #endif /* NPU_TFLITE_ABI_H */

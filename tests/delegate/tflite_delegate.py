@@ -21,6 +21,7 @@ usage: tflite_delegate.py [--cpu-only] [--expect-fallback] [--bin DIR]
                           [--lib DIR] MODEL...
 """
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -214,6 +215,25 @@ def process_checks(args):
     tap(all(o == want for o in outs),
         f"{name}: three interpreters in one process (two sharing a delegate), interleaved")
 
+    # The compilation cache: written by the first interpreter, read by the next.
+    with tempfile.TemporaryDirectory() as cache:
+        copts = dict(opts, cache_dir=cache)
+        outs = []
+        for _ in range(2):
+            it = Interpreter(model_path=model, experimental_op_resolver_type=REF,
+                             experimental_delegates=[load_delegate(args.delegate, copts)])
+            it.allocate_tensors()
+            outs.append(run(it, inputs)[0].tobytes())
+            files = sorted(os.listdir(cache))
+            stamps = [os.stat(os.path.join(cache, f)).st_mtime_ns for f in files]
+            if len(outs) == 1:
+                first = (files, stamps)
+            del it
+        tap(files and all(f.startswith("tflite-") and f.endswith(".npu") for f in files) and
+            (files, stamps) == first and all(o == want for o in outs),
+            f"{name}: cache_dir holds the compilations ({len(files)} files); "
+            "a second interpreter uses them unchanged")
+
     me = [sys.executable, os.path.abspath(__file__), "--child", "--delegate", args.delegate] + \
         (["--cpu-only"] if args.cpu_only else []) + [model]
     procs = [subprocess.Popen(me, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -223,6 +243,33 @@ def process_checks(args):
     tap(ok, f"{name}: two processes at once, five runs each")
     if not ok:
         diag("\n".join(err for _, err in res))
+
+    # cpu_ops, report_format=json and profile, in a process of their own (the
+    # profile is printed when the interpreter goes away).
+    code = ("import sys, json, numpy as np\n"
+            "from ai_edge_litert.interpreter import Interpreter, OpResolverType, load_delegate\n"
+            f"d = load_delegate({args.delegate!r}, dict({opts!r}, cpu_ops='1', profile='1', "
+            "report='stdout', report_format='json', log='1'))\n"
+            f"it = Interpreter(model_path={model!r}, experimental_delegates=[d], "
+            "experimental_op_resolver_type=OpResolverType.BUILTIN_REF)\n"
+            "it.allocate_tensors()\n"
+            f"x = np.frombuffer(bytes.fromhex({inputs[0].tobytes().hex()!r}), "
+            f"np.{inputs[0].dtype}).reshape({list(inputs[0].shape)!r})\n"
+            "it.set_tensor(it.get_input_details()[0]['index'], x); it.invoke(); it.invoke()\n"
+            "print('OUT', it.get_tensor(it.get_output_details()[0]['index']).tobytes().hex())\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    doc = r.stdout[:r.stdout.find("OUT ")] if "OUT " in r.stdout else ""
+    try:
+        op1 = json.loads(doc)["ops"][1]
+    except (ValueError, KeyError, IndexError):
+        op1 = {}
+    tap(r.returncode == 0 and op1.get("placement") == "cpu" and
+        "on request" in op1.get("reason", "") and f"OUT {want.hex()}" in r.stdout,
+        f"{name}: cpu_ops=1 leaves op 1 to TFLite (JSON report says why), same output")
+    tap(re.search(r"profile: partition \d+ .*: 2 runs, avg [0-9.]+ ms per run", r.stderr)
+        is not None, f"{name}: profile=1 prints each partition's runs and time")
+    if r.returncode or "profile:" not in r.stderr:
+        diag(r.stderr[-800:])
 
     for bad, expect in (({"bogus": "1"}, "unknown option 'bogus'"),
                         ({"profile": "maybe"}, "profile: 'maybe' is not a boolean"),

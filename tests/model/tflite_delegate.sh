@@ -5,7 +5,9 @@
 # interpreter's BUILTIN_REF bytes and npu-run's bytes, with the placement of
 # npu-compile --report; two interpreters in one process, two processes, an
 # invalid option.  tests/delegate/tflite_delegate.py has the details.
-# vm-test: timeout=1500
+# Its own boot with --cpu max: the wheels need SSE4/AVX, which QEMU's
+# default CPU model lacks (Illegal instruction).
+# vm-test: boot --cpu max timeout=1500
 py=${NPU_PYTHON:-build/venv/bin/python3}
 if ! "$py" -c 'import ai_edge_litert' 2>/dev/null; then
 	echo "# no Python with ai_edge_litert at $py (make deps builds build/venv)"
