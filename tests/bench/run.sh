@@ -6,7 +6,7 @@
 # built for SSE4/AVX).
 cd "$(dirname "$0")/../.." || exit 2
 if [ "${NPU_VM:-0}" != 1 ]; then
-	exec tests/vm/run --cpu max --timeout "${VM_TIMEOUT:-900}" -- tests/bench/run.sh "$@"
+	exec tests/vm/run --cpu max --timeout "${VM_TIMEOUT:-1800}" -- tests/bench/run.sh "$@"
 fi
 status=0 found=0
 for b in build/tests/bench/*; do

@@ -6,8 +6,9 @@
 # npu-compile --report; two interpreters in one process, two processes, an
 # invalid option.  tests/delegate/tflite_delegate.py has the details.
 # Its own boot with --cpu max: the wheels need SSE4/AVX, which QEMU's
-# default CPU model lacks (Illegal instruction).
-# vm-test: boot --cpu max timeout=1500
+# default CPU model lacks (Illegal instruction); MobileNet-v2's NPU job runs
+# for seconds on the simulated NPU under TCG: a job timeout that allows it.
+# vm-test: boot --cpu max --npu-param job_timeout_ms=60000 timeout=1500
 py=${NPU_PYTHON:-build/venv/bin/python3}
 if ! "$py" -c 'import ai_edge_litert' 2>/dev/null; then
 	echo "# no Python with ai_edge_litert at $py (make deps builds build/venv)"
