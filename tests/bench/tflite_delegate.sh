@@ -9,8 +9,8 @@ if ! "$py" -c 'import ai_edge_litert' 2>/dev/null; then
 	exit 0
 fi
 npu-modules reload -- job_timeout_ms=60000 || exit 1
-"$py" tests/bench/tflite_delegate.py --runs 10 ../shared/models/tflm/person_detect.tflite &&
-"$py" tests/bench/tflite_delegate.py --runs 4 \
+"$py" tests/bench/tflite_delegate.py --runs 30 ../shared/models/tflm/person_detect.tflite &&
+"$py" tests/bench/tflite_delegate.py --runs 12 \
 	../shared/models/tflm/mobilenet_v2_quantized_1x3x224x224.tflite
 rc=$?
 npu-modules reload || rc=1
