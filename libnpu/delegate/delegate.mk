@@ -7,18 +7,23 @@ DELEGATE_SO := $(LIBOUT)/libnpu-tflite.so
 
 $(DELEGATE_OBJS): CFLAGS += -fvisibility=hidden
 
-# Found next to libnpu.so.0 wherever both are installed ($ORIGIN).
+# A plugin, dlopen()ed by path or name: no SONAME (nothing links against it).
+# Finds libnpu.so.0 next to itself wherever both are installed ($ORIGIN).
 $(DELEGATE_SO): $(DELEGATE_OBJS) $(LIBOUT)/$(SONAME)
-	$(CC) -shared -Wl,-soname,libnpu-tflite.so -Wl,-rpath,'$$ORIGIN' -Wl,--no-undefined \
+	$(CC) -shared -Wl,-rpath,'$$ORIGIN' -Wl,--no-undefined \
 		$(LDFLAGS) -o $@ $(DELEGATE_OBJS) -L$(LIBOUT) -l:$(SONAME) -lpthread
 
 all: $(DELEGATE_SO)
 
+# A distribution puts the plugin in a private directory (Debian:
+# DELEGATEDIR=/usr/lib/<triplet>/npu, debian/rules).
+DELEGATEDIR ?= $(LIBDIR)
+
 install: install-delegate
 .PHONY: install-delegate
 install-delegate: $(DELEGATE_SO)
-	install -d $(DESTDIR)$(LIBDIR)
-	install -m 0755 $(DELEGATE_SO) $(DESTDIR)$(LIBDIR)/libnpu-tflite.so
+	install -d $(DESTDIR)$(DELEGATEDIR)
+	install -m 0755 $(DELEGATE_SO) $(DESTDIR)$(DELEGATEDIR)/libnpu-tflite.so
 
 -include $(DELEGATE_OBJS:.o=.d)
 
