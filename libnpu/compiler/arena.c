@@ -49,30 +49,121 @@ static int by_step(const void *a, const void *b)
 	return (x->delta > y->delta) - (x->delta < y->delta);
 }
 
+static int by_offset(const void *a, const void *b)
+{
+	const struct life *x = *(const struct life *const *)a;
+	const struct life *y = *(const struct life *const *)b;
+
+	return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+/*
+ * Tensors already placed, listed under every step of their lifetime, so a
+ * new tensor looks only at those whose lifetime meets its own: the work is
+ * the sum over steps of the tensors live there (about n times the largest
+ * live count), not n^2 as a scan of every placed tensor would be.
+ */
+struct placed_index {
+	int32_t *head;		/* per step + 1: first entry, -1 = none */
+	struct { const struct life *l; int32_t next; } *e;
+	size_t count, cap;
+	uint32_t *stamp;	/* per life: last query that collected it */
+	const struct life **found;
+};
+
+static int index_add(struct placed_index *x, const struct life *l)
+{
+	for (int64_t s = l->first; s <= l->last; s++) {
+		if (x->count == x->cap) {
+			size_t cap = x->cap ? 2 * x->cap : 1024;
+			void *e = realloc(x->e, cap * sizeof(*x->e));
+
+			if (!e)
+				return -ENOMEM;
+			x->e = e;
+			x->cap = cap;
+		}
+		x->e[x->count].l = l;
+		x->e[x->count].next = x->head[s + 1];
+		x->head[s + 1] = (int32_t)x->count++;
+	}
+	return 0;
+}
+
+/* Greedy first fit of each life, in the given order (see the top). */
+static int place_all(struct life *lives, uint32_t n, uint32_t num_ops, uint64_t *end)
+{
+	struct placed_index x = { 0 };
+	const size_t steps = (size_t)num_ops + 2;	/* -1 .. num_ops */
+	int ret = -ENOMEM;
+
+	*end = 0;
+	x.head = malloc(steps * sizeof(*x.head));
+	x.stamp = calloc(n + 1, sizeof(*x.stamp));
+	x.found = malloc((n + 1) * sizeof(*x.found));
+	if (!x.head || !x.stamp || !x.found)
+		goto out;
+	for (size_t s = 0; s < steps; s++)
+		x.head[s] = -1;
+	for (uint32_t k = 0; k < n; k++) {
+		struct life *l = &lives[k];
+		uint32_t nfound = 0;
+		uint64_t off = 0;
+
+		for (int64_t s = l->first; s <= l->last; s++) {
+			for (int32_t e = x.head[s + 1]; e >= 0; e = x.e[e].next) {
+				const struct life *o = x.e[e].l;
+				const size_t idx = (size_t)(o - lives);
+
+				if (x.stamp[idx] != k + 1) {
+					x.stamp[idx] = k + 1;
+					x.found[nfound++] = o;
+				}
+			}
+		}
+		qsort(x.found, nfound, sizeof(*x.found), by_offset);
+		for (uint32_t p = 0; p < nfound; p++) {
+			const struct life *o = x.found[p];
+
+			if (o->offset >= off + l->size)
+				break;		/* the gap before o fits */
+			if (o->offset + o->size > off)
+				off = o->offset + o->size;
+		}
+		l->offset = off;
+		if (off + l->size > *end)
+			*end = off + l->size;
+		if (index_add(&x, l))
+			goto out;
+	}
+	ret = 0;
+out:
+	free(x.head);
+	free(x.e);
+	free(x.stamp);
+	free(x.found);
+	return ret;
+}
+
 int npu_arena_plan(const struct npu_graph *g, uint64_t *offsets, uint64_t *arena_size,
 		   uint64_t *activation_bytes, uint64_t *peak_live_bytes)
 {
 	int64_t *first, *last;
 	struct life *lives;
-	const struct life **placed;
 	struct event *events;
-	uint32_t n = 0, nplaced = 0;
+	uint32_t n = 0;
+	int ret;
 	uint64_t total = 0, peak = 0, end = 0;
 	const int64_t after = (int64_t)g->num_ops;
 
 	first = malloc((g->num_tensors + 1) * sizeof(*first));
 	last = malloc((g->num_tensors + 1) * sizeof(*last));
 	lives = calloc(g->num_tensors + 1, sizeof(*lives));
-	placed = calloc(g->num_tensors + 1, sizeof(*placed));
 	events = calloc(2 * (size_t)g->num_tensors + 2, sizeof(*events));
-	if (!first || !last || !lives || !placed || !events) {
-		free(first);
-		free(last);
-		free(lives);
-		free(placed);
-		free(events);
-		return -ENOMEM;
-	}
+	ret = -ENOMEM;
+	if (!first || !last || !lives || !events)
+		goto out;
+	ret = 0;
 	for (uint32_t t = 0; t < g->num_tensors; t++) {
 		first[t] = INT64_MAX;
 		last[t] = INT64_MIN;
@@ -149,39 +240,18 @@ int npu_arena_plan(const struct npu_graph *g, uint64_t *offsets, uint64_t *arena
 	}
 
 	qsort(lives, n, sizeof(*lives), by_size_desc);
-	for (uint32_t k = 0; k < n; k++) {
-		struct life *l = &lives[k];
-		uint64_t off = 0;
-		uint32_t at;
-
-		/* placed[] is kept sorted by offset: first fit in one pass. */
-		for (uint32_t p = 0; p < nplaced; p++) {
-			const struct life *o = placed[p];
-
-			if (o->last < l->first || l->last < o->first)
-				continue;	/* lifetimes disjoint */
-			if (o->offset >= off + l->size)
-				break;		/* the gap before o fits */
-			if (o->offset + o->size > off)
-				off = o->offset + o->size;
-		}
-		l->offset = off;
-		offsets[l->tensor] = off;
-		if (off + l->size > end)
-			end = off + l->size;
-		/* Sorted insertion keeps the whole plan O(n^2). */
-		for (at = nplaced; at > 0 && placed[at - 1]->offset > off; at--)
-			placed[at] = placed[at - 1];
-		placed[at] = l;
-		nplaced++;
-	}
+	ret = place_all(lives, n, g->num_ops, &end);
+	if (ret)
+		goto out;
+	for (uint32_t k = 0; k < n; k++)
+		offsets[lives[k].tensor] = lives[k].offset;
 	*arena_size = end;
 	*activation_bytes = total;
 	*peak_live_bytes = peak;
+out:
 	free(first);
 	free(last);
 	free(lives);
-	free(placed);
 	free(events);
-	return 0;
+	return ret;
 }

@@ -172,6 +172,35 @@ static bool forced_cpu(const struct npu_compile_options *opt, uint32_t i)
 	return false;
 }
 
+/*
+ * Op @i runs on the CPU because of @why.  Prepare it as the CPU executor
+ * will, so a file that cannot run is refused now rather than at the first
+ * inference; an op without a built-in CPU kernel stays acceptable (the
+ * application may register one), the report says so.
+ */
+static int place_on_cpu(struct npu_compiled_model *m, uint32_t i, const char *why,
+			char *err, size_t errlen)
+{
+	const struct npu_graph_op *op = &m->graph->ops[i];
+	char cpu_why[256] = "";
+	int ret = npu_cpu_check_op(m->graph, op, cpu_why, sizeof(cpu_why));
+
+	if (ret && ret != -ENOTSUP) {
+		npu_errf(err, errlen, "operator %u (%s): %s", i, npu_op_name(op->builtin),
+			 cpu_why[0] ? cpu_why : strerror(-ret));
+		return ret;
+	}
+	if (ret)
+		ret = asprintf(&m->op_reason[i], "%s; no CPU kernel: %s", why, cpu_why);
+	else
+		ret = asprintf(&m->op_reason[i], "%s", why);
+	if (ret < 0) {
+		m->op_reason[i] = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Decide where op @i runs.  Returns 0 (placement in m), or -EINVAL/-ENOMEM. */
 static int place_op(struct npu_compiled_model *m, const struct npu_compile_options *opt,
 		    uint32_t i, struct op_plan *plan, char *err, size_t errlen)
@@ -232,8 +261,7 @@ static int place_op(struct npu_compiled_model *m, const struct npu_compile_optio
 	m->op_segment[i] = 0;	/* NPU; the segment number is assigned later */
 	return 0;
 cpu:
-	m->op_reason[i] = strdup(why);
-	return m->op_reason[i] ? 0 : -ENOMEM;
+	return place_on_cpu(m, i, why, err, errlen);
 }
 
 struct seg_builder {

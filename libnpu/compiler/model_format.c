@@ -22,6 +22,7 @@
 #include "compiler_internal.h"
 #include "file.h"
 #include "npu_cmdstream.h"
+#include "npu_cpu.h"
 #include "npu_fw.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -675,10 +676,9 @@ static int load_segment(struct ld *l, struct npu_compiled_model *m, uint32_t k)
 	if (!r.num_ops || r.first_op > l->info.num_ops || r.num_ops > l->info.num_ops - r.first_op)
 		LFAIL(l, -EINVAL, "segment %u: ops %u+%u outside the %u ops", k, r.first_op, r.num_ops,
 		      l->info.num_ops);
-	for (uint32_t i = 0; i < l->info.num_ops; i++) {
-		bool inside = i >= r.first_op && i < r.first_op + r.num_ops;
-
-		if (inside != (m->op_segment[i] == (int32_t)k))
+	/* Ops outside the range are checked once for all segments (npu_model_load). */
+	for (uint32_t i = r.first_op; i < r.first_op + r.num_ops; i++) {
+		if (m->op_segment[i] != (int32_t)k)
 			LFAIL(l, -EINVAL, "segment %u: op %u placement disagrees with the segment's op range",
 			      k, i);
 	}
@@ -738,6 +738,76 @@ static int load_segment(struct ld *l, struct npu_compiled_model *m, uint32_t k)
 				      k, j, rl->index, (unsigned long long)rl->addend);
 		} else {
 			LFAIL(l, -EINVAL, "segment %u: relocation %u has unknown kind %u", k, j, rl->kind);
+		}
+	}
+	return 0;
+}
+
+/*
+ * The arena plan is re-derived, not trusted: offsets that alias live
+ * tensors would silently give wrong results, a huge arena_size would be
+ * allocated as given, and a misaligned offset makes int16/int32 accesses
+ * misaligned.  The planner is deterministic, so every activation's offset
+ * and the arena size must be exactly what it computes for this graph.
+ */
+static int check_arena_plan(struct ld *l, struct npu_compiled_model *m)
+{
+	const struct npu_graph *g = m->graph;
+	uint64_t *plan = malloc((g->num_tensors + 1) * sizeof(uint64_t));
+	uint64_t size;
+	int ret = -ENOMEM;
+
+	if (!plan || npu_arena_plan(g, plan, &size, &m->activation_bytes, &m->peak_live_bytes)) {
+		npu_errf(l->err, l->errlen, "out of memory");
+		goto out;
+	}
+	ret = -EINVAL;
+	for (uint32_t t = 0; t < g->num_tensors; t++) {
+		if (plan[t] == NPU_MF_NONE || m->tensor_arena_offset[t] == plan[t])
+			continue;
+		if (m->tensor_arena_offset[t] == NPU_MF_NONE)
+			npu_errf(l->err, l->errlen, "tensor %u ('%s'): no arena offset, the arena plan places it at %llu",
+				 t, g->tensors[t].name, (unsigned long long)plan[t]);
+		else
+			npu_errf(l->err, l->errlen, "tensor %u ('%s'): arena offset %llu, the arena plan of this graph gives %llu (aliased or misplaced activations)",
+				 t, g->tensors[t].name,
+				 (unsigned long long)m->tensor_arena_offset[t],
+				 (unsigned long long)plan[t]);
+		goto out;
+	}
+	if (m->arena_size != size) {
+		npu_errf(l->err, l->errlen, "arena_size is %llu bytes, the arena plan of this graph needs %llu",
+			 (unsigned long long)m->arena_size, (unsigned long long)size);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(plan);
+	return ret;
+}
+
+/*
+ * Ops placed on the CPU are prepared as the executor will (the NPU ones
+ * were checked through their command streams): a file whose CPU ops
+ * cannot run is refused now, not at the first inference.  An op without a
+ * built-in CPU kernel stays acceptable (an application may register one).
+ */
+static int check_cpu_ops(struct ld *l, struct npu_compiled_model *m)
+{
+	char why[256];
+
+	for (uint32_t i = 0; i < m->num_ops; i++) {
+		const struct npu_graph_op *op = &m->graph->ops[i];
+		int ret;
+
+		if (m->op_segment[i] >= 0)
+			continue;
+		why[0] = 0;
+		ret = npu_cpu_check_op(m->graph, op, why, sizeof(why));
+		if (ret && ret != -ENOTSUP) {
+			npu_errf(l->err, l->errlen, "op %u (%s): %s", i, npu_op_name(op->builtin),
+				 why[0] ? why : strerror(-ret));
+			return ret;
 		}
 	}
 	return 0;
@@ -815,6 +885,17 @@ int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 		ret = npu_graph_validate(g, err, errlen);
 	for (uint32_t k = 0; k < m->num_segments && !ret; k++)
 		ret = load_segment(&l, m, k);
+	/* An NPU op lies inside the range of the segment it names. */
+	for (uint32_t i = 0; i < g->num_ops && !ret; i++) {
+		int32_t k = m->op_segment[i];
+
+		if (k >= 0 && ((uint32_t)k >= m->num_segments || i < m->segments[k].first_op ||
+			       i - m->segments[k].first_op >= m->segments[k].num_ops)) {
+			npu_errf(err, errlen, "op %u: placed in segment %d, whose op range does not hold it",
+				 i, k);
+			ret = -EINVAL;
+		}
+	}
 	/* Every activation an op touches needs a place in the arena. */
 	for (uint32_t i = 0; i < g->num_ops && !ret; i++)
 		for (uint32_t j = 0; j < g->ops[i].num_inputs + g->ops[i].num_outputs; j++) {
@@ -832,18 +913,13 @@ int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 		npu_compiled_model_free(m);
 		return ret;
 	}
-	/* The plan itself is not stored: recompute its two figures. */
-	{
-		uint64_t *tmp = malloc((g->num_tensors + 1) * sizeof(uint64_t));
-		uint64_t size;
-
-		if (tmp && !npu_arena_plan(g, tmp, &size, &m->activation_bytes, &m->peak_live_bytes)) {
-			free(tmp);
-		} else {
-			free(tmp);
-			npu_compiled_model_free(m);
-			LFAIL(&l, -ENOMEM, "out of memory");
-		}
+	if (!ret)
+		ret = check_arena_plan(&l, m);
+	if (!ret)
+		ret = check_cpu_ops(&l, m);
+	if (ret) {
+		npu_compiled_model_free(m);
+		return ret;
 	}
 	*out = m;
 	return 0;

@@ -75,6 +75,14 @@ int32_t cpu_zero_point(const struct npu_graph_tensor *t);
 int cpu_need_io(const struct cpu_prep *p, uint32_t min_in, uint32_t max_in,
 		uint32_t outs);
 /* cpu_need_io() for one output and 1..@max_in inputs; *@in is input 0. */
+/*
+ * RESHAPE's optional shape input, when constant, must describe the output
+ * (one -1 may stand for an inferred axis).  -EINVAL with a message if not.
+ */
+int cpu_check_reshape_shape(const struct npu_graph_tensor *shape,
+			    const struct npu_graph_tensor *out, char *err,
+			    size_t errlen);
+
 int cpu_need_unary(const struct cpu_prep *p, uint32_t max_in,
 		   const struct npu_graph_tensor **in,
 		   const struct npu_graph_tensor **out);

@@ -323,6 +323,15 @@ bool npu_cpu_op_runnable(const struct npu_cpu *cpu, uint32_t op_index)
 	return cpu->ops[op_index].hook || cpu->ops[op_index].kernel;
 }
 
+const char *npu_cpu_op_why(const struct npu_cpu *cpu, uint32_t op_index)
+{
+	if (!cpu || op_index >= cpu->g->num_ops)
+		return "no such op";
+	if (npu_cpu_op_runnable(cpu, op_index))
+		return NULL;
+	return cpu->ops[op_index].why ? cpu->ops[op_index].why : "no kernel";
+}
+
 static int run_op(struct npu_cpu *cpu, uint32_t i)
 {
 	const struct npu_graph_op *op = &cpu->g->ops[i];
@@ -427,8 +436,8 @@ int npu_cpu_reset_state(struct npu_cpu *cpu)
 	return 0;
 }
 
-bool npu_cpu_op_known(const struct npu_graph *g, const struct npu_graph_op *op,
-		      char *why, size_t whylen)
+int npu_cpu_check_op(const struct npu_graph *g, const struct npu_graph_op *op,
+		     char *why, size_t whylen)
 {
 	const struct cpu_kernel *k = op ? cpu_kernel_find(op->builtin) : NULL;
 	char msg[CPU_ERR_LEN] = "";
@@ -440,22 +449,33 @@ bool npu_cpu_op_known(const struct npu_graph *g, const struct npu_graph_op *op,
 
 	if (!g || !op) {
 		cpu_msg(why, whylen, "no op");
-		return false;
+		return -EINVAL;
 	}
 	if (!k) {
 		cpu_msg(why, whylen, "%s has no built-in CPU kernel",
 			npu_op_name(op->builtin));
-		return false;
+		return -ENOTSUP;
 	}
 	ret = k->prepare(&p, &state);
 	if (k->release)
 		k->release(state);
 	else
 		free(state);
-	if (ret) {
-		cpu_msg(why, whylen, "%s: %s", npu_op_name(op->builtin),
-			msg[0] ? msg : strerror(-ret));
-		return false;
-	}
-	return true;
+	if (ret)
+		cpu_msg(why, whylen, "%s", msg[0] ? msg : strerror(-ret));
+	return ret;
+}
+
+bool npu_cpu_op_known(const struct npu_graph *g, const struct npu_graph_op *op,
+		      char *why, size_t whylen)
+{
+	char msg[CPU_ERR_LEN] = "";
+
+	if (!npu_cpu_check_op(g, op, msg, sizeof(msg)))
+		return true;
+	if (op && cpu_kernel_find(op->builtin))
+		cpu_msg(why, whylen, "%s: %s", npu_op_name(op->builtin), msg);
+	else
+		cpu_msg(why, whylen, "%s", msg);
+	return false;
 }

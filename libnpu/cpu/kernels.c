@@ -10,6 +10,40 @@ struct reshape_state {
 	size_t bytes;
 };
 
+int cpu_check_reshape_shape(const struct npu_graph_tensor *shape,
+			    const struct npu_graph_tensor *out, char *err,
+			    size_t errlen)
+{
+	bool inferred = false;
+
+	/* A shape computed at run time cannot be checked here. */
+	if (!shape || !shape->data || shape->is_variable)
+		return 0;
+	if (shape->type != NPU_TYPE_INT32 || shape->rank > 1 ||
+	    shape->elements != (size_t)out->rank) {
+		cpu_msg(err, errlen,
+			"shape input has %zu entries, the output has rank %d",
+			shape->elements, out->rank);
+		return -EINVAL;
+	}
+	for (int i = 0; i < out->rank; i++) {
+		int32_t v;
+
+		memcpy(&v, (const uint8_t *)shape->data + 4 * (size_t)i, 4);
+		if (v == -1 && !inferred) {
+			inferred = true;
+			continue;
+		}
+		if (v != out->shape[i]) {
+			cpu_msg(err, errlen,
+				"shape input gives %d for axis %d, the output has %d",
+				v, i, out->shape[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int reshape_prepare(const struct cpu_prep *p, void **state)
 {
 	const struct npu_graph_tensor *in, *out;
@@ -26,6 +60,10 @@ static int reshape_prepare(const struct cpu_prep *p, void **state)
 			npu_type_name(out->type), out->bytes);
 		return -EINVAL;
 	}
+	ret = cpu_check_reshape_shape(cpu_in(p->g, p->op, 1), out, p->err,
+				      p->errlen);
+	if (ret)
+		return ret;
 	s = malloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;

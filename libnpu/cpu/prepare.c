@@ -89,18 +89,31 @@ int npu_cpu_activation_range(int32_t act, enum npu_type type, float scale,
 	return -ENOTSUP;
 }
 
+/* Saturates a 64-bit size into int32 (sizes compared with tensor dims). */
+static int32_t sat_i32(int64_t v)
+{
+	return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
+}
+
+/*
+ * The window arithmetic in 64 bits: a stride, dilation or filter near
+ * INT32_MAX from a hostile file must not overflow.
+ */
 int32_t npu_cpu_out_size(int32_t padding, int32_t in, int32_t filter,
 			 int32_t stride, int32_t dilation)
 {
-	const int32_t effective_filter = (filter - 1) * dilation + 1;
+	const int64_t effective_filter = ((int64_t)filter - 1) * dilation + 1;
 
 	if (stride <= 0)
 		return 0;
 	switch (padding) {
 	case NPU_PADDING_SAME:
-		return (in + stride - 1) / stride;
+		return sat_i32(((int64_t)in + stride - 1) / stride);
 	case NPU_PADDING_VALID:
-		return (in + stride - effective_filter) / stride;
+		/* A window wider than the input leaves nothing: 0, not < 0. */
+		if ((int64_t)in + stride - effective_filter < 0)
+			return 0;
+		return sat_i32(((int64_t)in + stride - effective_filter) / stride);
 	default:
 		return 0;
 	}
@@ -109,14 +122,14 @@ int32_t npu_cpu_out_size(int32_t padding, int32_t in, int32_t filter,
 int32_t npu_cpu_padding(int32_t in, int32_t filter, int32_t stride,
 			int32_t dilation, int32_t out, int32_t *offset)
 {
-	const int32_t effective_filter = (filter - 1) * dilation + 1;
-	int32_t total = (out - 1) * stride + effective_filter - in;
+	const int64_t effective_filter = ((int64_t)filter - 1) * dilation + 1;
+	int64_t total = ((int64_t)out - 1) * stride + effective_filter - in;
 
 	if (total < 0)
 		total = 0;
 	if (offset)
-		*offset = total % 2;
-	return total / 2;
+		*offset = (int32_t)(total % 2);
+	return sat_i32(total / 2);
 }
 
 /* ---- plumbing ---- */
@@ -601,11 +614,14 @@ static int prep_transpose_conv(struct prep *p)
 	ret = need_conv_tensors(p, in, filter, out);
 	if (ret)
 		return ret;
-	if (shape->data && shape->elements == 4 &&
-	    shape->type == NPU_TYPE_INT32) {
+	if (shape->data && !shape->is_variable) {
+		if (shape->elements != 4 || shape->type != NPU_TYPE_INT32)
+			return fail(p, "output_shape input must be 4 int32 values");
 		for (int i = 0; i < 4; i++)
 			if (((const int32_t *)shape->data)[i] != out->shape[i])
-				return fail(p, "output_shape input disagrees with the output tensor");
+				return fail(p, "output_shape input gives %d for axis %d, the output has %d",
+					    ((const int32_t *)shape->data)[i], i,
+					    out->shape[i]);
 	}
 	cout = out->shape[3];
 	if (filter->shape[0] != cout || filter->shape[3] != in->shape[3] ||
@@ -1156,7 +1172,7 @@ static int prep_concat(struct prep *p)
 	return 0;
 }
 
-static int32_t clamp_i(int32_t v, int32_t lo, int32_t hi)
+static int64_t clamp_i64(int64_t v, int64_t lo, int64_t hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
@@ -1212,7 +1228,7 @@ static int prep_strided_slice(struct prep *p)
 	/* strided_slice_logic.h: missing trailing axes take everything. */
 	for (int d = 0; d < in->rank; d++) {
 		const int32_t size = in->shape[d];
-		int32_t start, stop, stride, cnt;
+		int64_t start, stop, stride, cnt;
 
 		if (d >= n) {
 			s->begin[d] = 0;
@@ -1221,29 +1237,32 @@ static int prep_strided_slice(struct prep *p)
 			count *= (size_t)size;
 			continue;
 		}
+		/* 64-bit: INT32_MIN strides and huge offsets must not overflow. */
 		start = (int32_t)const_int(tb, (size_t)d);
 		stop = (int32_t)const_int(te, (size_t)d);
 		stride = (int32_t)const_int(ts, (size_t)d);
 		if (!stride)
 			return fail(p, "stride of axis %d is 0", d);
+		if (stride == INT32_MIN)
+			return fail(p, "stride of axis %d is %d", d, INT32_MIN);
 		/* StridedSliceStartForAxis() */
 		if (start < 0)
 			start += size;
-		start = stride > 0 ? clamp_i(start, 0, size) :
-				     clamp_i(start, -1, size - 1);
-		if (o->begin_mask & (1 << d))
+		start = stride > 0 ? clamp_i64(start, 0, size) :
+				     clamp_i64(start, -1, size - 1);
+		if (o->begin_mask & (1u << d))
 			start = stride > 0 ? 0 : size - 1;
 		/* StridedSliceEndForAxis() */
-		if (o->shrink_axis_mask & (1 << d)) {
+		if (o->shrink_axis_mask & (1u << d)) {
 			stop = start >= size ? start : start + 1;
 		} else {
 			if (o->offset)
 				stop += start;
 			if (stop < 0)
 				stop += size;
-			stop = stride > 0 ? clamp_i(stop, 0, size) :
-					    clamp_i(stop, -1, size - 1);
-			if (o->end_mask & (1 << d))
+			stop = stride > 0 ? clamp_i64(stop, 0, size) :
+					    clamp_i64(stop, -1, size - 1);
+			if (o->end_mask & (1u << d))
 				stop = stride > 0 ? size : -1;
 		}
 		if (stride > 0)
@@ -1253,8 +1272,8 @@ static int prep_strided_slice(struct prep *p)
 			      (start - stop + (-stride) - 1) / (-stride) : 0;
 		if (cnt <= 0)
 			return fail(p, "axis %d selects no elements", d);
-		s->begin[d] = start;
-		s->strides[d] = stride;
+		s->begin[d] = (int32_t)start;
+		s->strides[d] = (int32_t)stride;
 		dims[d] = (uint32_t)cnt;
 		count *= (size_t)cnt;
 	}
@@ -1283,6 +1302,10 @@ static int prep_reshape(struct prep *p)
 	out = out_t(p, 0);
 	if (in->bytes != out->bytes || in->type != out->type)
 		return fail(p, "input and output sizes or types differ");
+	ret = cpu_check_reshape_shape(p->op->num_inputs > 1 ? in_t(p, 1) : NULL,
+				      out, p->err, p->errlen);
+	if (ret)
+		return ret;
 	cmd = add_cmd(p, NPU_OP_COPY, 0);
 	if (!cmd)
 		return -ENOMEM;

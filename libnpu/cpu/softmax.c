@@ -102,6 +102,11 @@ static int softmax_prepare(const struct cpu_prep *p, void **state)
 	}
 	beta = p->op->options_kind == NPU_OPTS_SOFTMAX ?
 	       p->op->options.softmax.beta : 1.0f;
+	if (!isfinite(beta)) {
+		cpu_msg(p->err, p->errlen, "beta %g is not a finite number",
+			(double)beta);
+		return -EINVAL;
+	}
 
 	s = calloc(1, sizeof(*s));
 	if (!s)

@@ -340,7 +340,19 @@ struct npu_model_options {
 	 * the same bytes for any number.
 	 */
 	uint32_t cpu_threads;
+	/*
+	 * Most bytes of activation memory (arena and staged inputs) the model
+	 * may use; 0: NPU_MODEL_MEMORY_BASE + NPU_MODEL_MEMORY_PER_BYTE per
+	 * byte of the model file.  A model over it is refused with -E2BIG,
+	 * before anything is allocated: a few hundred bytes declaring
+	 * gigabyte tensors must not take gigabytes (real models need well
+	 * under a hundredth of this default).
+	 */
+	uint64_t memory_limit;
 };
+
+#define NPU_MODEL_MEMORY_BASE		(32ull << 20)
+#define NPU_MODEL_MEMORY_PER_BYTE	16u
 
 /*
  * Opens a model file (.npu, or .tflite compiled on the spot) or a model in
@@ -348,7 +360,8 @@ struct npu_model_options {
  * -NPU_ERR_MODEL_FORMAT (malformed; the message names the problem),
  * -NPU_ERR_MODEL_CHECKSUM (a .npu failing its CRC: damaged in storage or
  * transfer), -NPU_ERR_MODEL_VERSION, -NPU_ERR_UNSUPPORTED,
- * -EINVAL (bad options), -errno from reading the file.
+ * -E2BIG (over the memory limit), -EINVAL (bad options), -errno from
+ * reading the file.
  */
 int npu_model_open(struct npu_device *dev, const char *path,
 		   const struct npu_model_options *opts, struct npu_model **out);

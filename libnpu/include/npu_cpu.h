@@ -227,6 +227,12 @@ int npu_cpu_register_kernel(struct npu_cpu *cpu, int32_t builtin,
 bool npu_cpu_op_runnable(const struct npu_cpu *cpu, uint32_t op_index);
 
 /*
+ * Why op @op_index cannot run (e.g. "SOFTMAX: int16 input with int8 output
+ * is not supported"), or NULL if it can.  Valid while @cpu lives.
+ */
+const char *npu_cpu_op_why(const struct npu_cpu *cpu, uint32_t op_index);
+
+/*
  * Run ops [@first, @first + @count) in order.  On failure returns the op's
  * negative errno and npu_cpu_error() names it, e.g.
  *   "op 12 (SOFTMAX): input 0 type int16 needs output scale 1/32768"
@@ -246,6 +252,14 @@ int npu_cpu_reset_state(struct npu_cpu *cpu);
  */
 bool npu_cpu_op_known(const struct npu_graph *g, const struct npu_graph_op *op,
 		      char *why, size_t whylen);
+
+/*
+ * As npu_cpu_op_known(), telling why apart: 0 (runnable), -ENOTSUP (no
+ * built-in kernel for this op or these types: a registered kernel may still
+ * run it) or -EINVAL (malformed: TFLite would refuse it too).
+ */
+int npu_cpu_check_op(const struct npu_graph *g, const struct npu_graph_op *op,
+		     char *why, size_t whylen);
 
 #ifdef __cplusplus
 }

@@ -182,6 +182,26 @@ static void report(const struct npu_model_options *opts, const char *prefix,
 		 *msg ? msg : npu_strerror(ret));
 }
 
+/* Activation memory within the limit of npu_model_options.memory_limit. */
+static int check_memory(struct npu_model *model, const struct npu_model_options *opts)
+{
+	const struct npu_graph *g = model->cm->graph;
+	uint64_t limit = opts ? opts->memory_limit : 0;
+	uint64_t need = model->cm->arena_size;
+
+	if (!limit)
+		limit = NPU_MODEL_MEMORY_BASE +
+			(uint64_t)NPU_MODEL_MEMORY_PER_BYTE * model->source_size;
+	for (uint32_t i = 0; i < g->num_inputs; i++)
+		need += g->tensors[g->inputs[i]].bytes;
+	if (need <= limit)
+		return 0;
+	return model_fail(model, -E2BIG,
+			  "the model needs %llu MiB of activation memory, over the limit of %llu MiB (npu_model_options.memory_limit; by default 32 MiB + 16 bytes per byte of the model file)",
+			  (unsigned long long)((need + (1 << 20) - 1) >> 20),
+			  (unsigned long long)(limit >> 20));
+}
+
 /*
  * @owned: NULL, or @data itself as a malloc'ed buffer the model takes over
  * (freed here on failure), so a file's bytes are not copied once more.
@@ -233,6 +253,8 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 		model->forced_count = opts->cpu_op_count;
 	}
 	ret = compile_source(model, opts ? opts->cache_dir : NULL);
+	if (!ret)
+		ret = check_memory(model, opts);
 	if (ret)
 		goto err;
 	model->graph = model->cm->graph;

@@ -103,8 +103,8 @@ static int run_cpu_ops(struct npu_model *model, const struct model_step *st)
 		if (!npu_cpu_op_runnable(model->cpu, i)) {
 			op_label(model, i, label, sizeof(label));
 			return model_fail(model, -NPU_ERR_NO_KERNEL,
-					  "%s has no CPU kernel: register one with npu_model_register_kernel()",
-					  label);
+					  "%s cannot run on the CPU: %s (an application may supply a kernel with npu_model_register_kernel())",
+					  label, npu_cpu_op_why(model->cpu, i));
 		}
 	}
 	if (!(model->flags & NPU_MODEL_PROFILE) && !model->trace_fn) {

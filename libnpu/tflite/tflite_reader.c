@@ -747,6 +747,27 @@ static int check_quant(struct rd *rd, uint32_t idx, const struct npu_graph_tenso
 	return 0;
 }
 
+/* A tensor listed twice as a graph input (or output) would be bound twice. */
+static int check_listed_once(struct rd *rd, const int32_t *list, uint32_t count,
+			     const char *what)
+{
+	uint8_t *seen = calloc(rd->g->num_tensors ? rd->g->num_tensors : 1, 1);
+	int ret = 0;
+
+	if (!seen)
+		FAIL(rd, -ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < count && !ret; i++) {
+		if (seen[list[i]]) {
+			fb_fail(&rd->fb, "graph %s %u is tensor %d ('%s'), already an earlier graph %s",
+				what, i, list[i], rd->g->tensors[list[i]].name, what);
+			ret = -EINVAL;
+		}
+		seen[list[i]] = 1;
+	}
+	free(seen);
+	return ret;
+}
+
 int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 {
 	struct rd rdv = { .fb = { .err = err, .errlen = errlen }, .g = (struct npu_graph *)g };
@@ -811,6 +832,9 @@ int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 		producer[t] = (g->tensors[t].data || g->tensors[t].is_variable) ? -2 : -1;
 	for (uint32_t i = 0; i < g->num_inputs; i++)
 		producer[g->inputs[i]] = -2;
+	ret = check_listed_once(rd, g->inputs, g->num_inputs, "input");
+	if (!ret)
+		ret = check_listed_once(rd, g->outputs, g->num_outputs, "output");
 	for (uint32_t i = 0; i < g->num_ops && !ret; i++) {
 		const struct npu_graph_op *op = &g->ops[i];
 		const char *name = npu_op_name(op->builtin);
