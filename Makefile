@@ -31,6 +31,9 @@ user:
 	@set -e; for d in $(USER_DIRS); do \
 		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d all; fi; done
 
+# The modules are built with the compiler of the kernel they load into
+# (kbuild's choice), whatever CC the userspace build was given.
+kernel: MAKEOVERRIDES := $(filter-out CC=%,$(MAKEOVERRIDES))
 kernel:
 	@if [ -f kernel/Makefile ]; then $(MAKE) -C kernel all; fi
 

@@ -348,7 +348,8 @@ static int fill_inputs(struct npu_model *m, const struct args *a, bool *random_u
 			/* Random floats would be NaN/Inf soup: use [-1, 1). */
 			if (!strcmp(info.type_name, "float32"))
 				for (size_t e = 0; e < info.bytes / 4; e++)
-					((float *)bytes)[e] = (float)rand() / RAND_MAX * 2 - 1;
+					((float *)bytes)[e] =
+						(float)((double)rand() / ((double)RAND_MAX + 1) * 2 - 1);
 			data = bytes;
 			*random_used = true;
 		}
