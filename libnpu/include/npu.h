@@ -349,10 +349,19 @@ struct npu_model_options {
 	 * under a hundredth of this default).
 	 */
 	uint64_t memory_limit;
+	/*
+	 * Most multiply-accumulates one run may take (convolutions and fully
+	 * connected layers); 0: NPU_MODEL_WORK_BASE + NPU_MODEL_WORK_PER_BYTE
+	 * per byte of the model file.  Over it: -E2BIG, so a tiny file
+	 * declaring huge shapes cannot keep the CPU busy for minutes.
+	 */
+	uint64_t work_limit;
 };
 
 #define NPU_MODEL_MEMORY_BASE		(32ull << 20)
 #define NPU_MODEL_MEMORY_PER_BYTE	16u
+#define NPU_MODEL_WORK_BASE		(1ull << 30)
+#define NPU_MODEL_WORK_PER_BYTE		4096u
 
 /*
  * Opens a model file (.npu, or .tflite compiled on the spot) or a model in
@@ -360,7 +369,7 @@ struct npu_model_options {
  * -NPU_ERR_MODEL_FORMAT (malformed; the message names the problem),
  * -NPU_ERR_MODEL_CHECKSUM (a .npu failing its CRC: damaged in storage or
  * transfer), -NPU_ERR_MODEL_VERSION, -NPU_ERR_UNSUPPORTED,
- * -E2BIG (over the memory limit), -EINVAL (bad options), -errno from
+ * -E2BIG (over the memory or work limit), -EINVAL (bad options), -errno from
  * reading the file.
  */
 int npu_model_open(struct npu_device *dev, const char *path,

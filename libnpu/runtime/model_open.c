@@ -182,24 +182,78 @@ static void report(const struct npu_model_options *opts, const char *prefix,
 		 *msg ? msg : npu_strerror(ret));
 }
 
-/* Activation memory within the limit of npu_model_options.memory_limit. */
-static int check_memory(struct npu_model *model, const struct npu_model_options *opts)
+/*
+ * Multiply-accumulates of one run of op @op, for the ops whose work grows
+ * faster than their tensors (a window over a constant filter); the others
+ * are linear in memory the memory limit bounds.
+ */
+static uint64_t op_macs(const struct npu_graph *g, const struct npu_graph_op *op)
+{
+	const int32_t t_out = op->num_outputs ? op->outputs[0] : -1;
+	int32_t t_filter = -1, t_in = -1, dim = 0;
+
+	switch (op->builtin) {
+	case NPU_BUILTIN_CONV_2D:
+	case NPU_BUILTIN_FULLY_CONNECTED:
+		t_filter = op->num_inputs > 1 ? op->inputs[1] : -1;
+		break;
+	case NPU_BUILTIN_DEPTHWISE_CONV_2D:
+		t_filter = op->num_inputs > 1 ? op->inputs[1] : -1;
+		dim = 3;
+		break;
+	case NPU_BUILTIN_TRANSPOSE_CONV:
+		/* Each input element meets KH x KW x Cout filter entries. */
+		t_filter = op->num_inputs > 2 ? op->inputs[1] : -1;
+		t_in = op->num_inputs > 2 ? op->inputs[2] : -1;
+		dim = 3;
+		break;
+	default:
+		return 0;
+	}
+	if (t_filter < 0 || t_out < 0 || g->tensors[t_filter].rank <= dim ||
+	    g->tensors[t_filter].shape[dim] <= 0)
+		return 0;
+	return (uint64_t)g->tensors[t_in >= 0 ? t_in : t_out].elements *
+	       (g->tensors[t_filter].elements / (uint64_t)g->tensors[t_filter].shape[dim]);
+}
+
+/*
+ * What a model may cost a process, checked before anything is allocated:
+ * activation memory (arena and staged inputs) within memory_limit, and the
+ * multiply-accumulates of one run within work_limit (a few hundred bytes
+ * must not buy gigabytes or minutes of CPU time).
+ */
+static int check_budget(struct npu_model *model, const struct npu_model_options *opts)
 {
 	const struct npu_graph *g = model->cm->graph;
 	uint64_t limit = opts ? opts->memory_limit : 0;
-	uint64_t need = model->cm->arena_size;
+	uint64_t work_limit = opts ? opts->work_limit : 0;
+	uint64_t need = model->cm->arena_size, work = 0;
 
 	if (!limit)
 		limit = NPU_MODEL_MEMORY_BASE +
 			(uint64_t)NPU_MODEL_MEMORY_PER_BYTE * model->source_size;
+	if (!work_limit)
+		work_limit = NPU_MODEL_WORK_BASE +
+			     (uint64_t)NPU_MODEL_WORK_PER_BYTE * model->source_size;
 	for (uint32_t i = 0; i < g->num_inputs; i++)
 		need += g->tensors[g->inputs[i]].bytes;
-	if (need <= limit)
-		return 0;
-	return model_fail(model, -E2BIG,
-			  "the model needs %llu MiB of activation memory, over the limit of %llu MiB (npu_model_options.memory_limit; by default 32 MiB + 16 bytes per byte of the model file)",
-			  (unsigned long long)((need + (1 << 20) - 1) >> 20),
-			  (unsigned long long)(limit >> 20));
+	if (need > limit)
+		return model_fail(model, -E2BIG,
+				  "the model needs %llu MiB of activation memory, over the limit of %llu MiB (npu_model_options.memory_limit; by default 32 MiB + 16 bytes per byte of the model file)",
+				  (unsigned long long)((need + (1 << 20) - 1) >> 20),
+				  (unsigned long long)(limit >> 20));
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		uint64_t macs = op_macs(g, &g->ops[i]);
+
+		work = macs > UINT64_MAX - work ? UINT64_MAX : work + macs;
+	}
+	if (work > work_limit)
+		return model_fail(model, -E2BIG,
+				  "the model needs %llu million multiply-accumulates per run, over the limit of %llu million (npu_model_options.work_limit; by default 2^30 + 4096 per byte of the model file)",
+				  (unsigned long long)(work / 1000000),
+				  (unsigned long long)(work_limit / 1000000));
+	return 0;
 }
 
 /*
@@ -254,7 +308,7 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 	}
 	ret = compile_source(model, opts ? opts->cache_dir : NULL);
 	if (!ret)
-		ret = check_memory(model, opts);
+		ret = check_budget(model, opts);
 	if (ret)
 		goto err;
 	model->graph = model->cm->graph;

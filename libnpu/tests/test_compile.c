@@ -10,6 +10,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -885,6 +886,93 @@ START_TEST(test_random_damage)
 }
 END_TEST
 
+/*
+ * The arena plan of a .npu is re-derived by the loader: activations that
+ * alias, a misaligned offset and an inflated arena are all refused.
+ */
+START_TEST(test_arena_plan_checked)
+{
+	struct npu_compiled_model *m = compile_file("tflm/person_detect.tflite", NULL);
+	const struct npu_graph *g = m->graph;
+	/* Two activations live together: the outputs of ops 0 and 1. */
+	const int32_t a = g->ops[0].outputs[0], b = g->ops[1].outputs[0];
+	const uint64_t saved_size = m->arena_size;
+	size_t len;
+	void *buf;
+
+	ck_assert_uint_ne(m->tensor_arena_offset[a], m->tensor_arena_offset[b]);
+
+	m->tensor_arena_offset[b] = m->tensor_arena_offset[a];
+	ck_assert_int_eq(npu_model_serialize(m, &buf, &len), 0);
+	expect_load_error(buf, len, -EINVAL, "the arena plan of this graph gives");
+	free(buf);
+
+	m->tensor_arena_offset[b] = m->tensor_arena_offset[a] + 1;
+	ck_assert_int_eq(npu_model_serialize(m, &buf, &len), 0);
+	expect_load_error(buf, len, -EINVAL, "aliased or misplaced activations");
+	free(buf);
+
+	npu_compiled_model_free(m);
+
+	m = compile_file("tflm/person_detect.tflite", NULL);
+	m->arena_size = saved_size << 20;
+	ck_assert_int_eq(npu_model_serialize(m, &buf, &len), 0);
+	expect_load_error(buf, len, -EINVAL, "the arena plan of this graph needs");
+	free(buf);
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+/*
+ * npu-compile prepares the ops it places on the CPU: one TFLite would
+ * refuse fails the compilation, one without a built-in kernel compiles and
+ * the report says so.
+ */
+START_TEST(test_cpu_ops_prepared)
+{
+	static const int32_t s[] = { 1, 16 };
+	struct npu_compiled_model *m;
+	struct npu_graph_op *op;
+	char err[512] = "";
+	int32_t x, out;
+	struct tg b;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.05f, 0, NULL);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 1.0f / 256, -128, NULL);
+	op = tg_op(&b, NPU_BUILTIN_SOFTMAX, 1, 1, x, out);
+	op->options_kind = NPU_OPTS_SOFTMAX;
+	op->options.softmax.beta = NAN;
+	tg_io(&b, x, out);
+	ck_assert_int_eq(npu_compile(tg_dup(&b), NULL, &m, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "operator 0 (SOFTMAX): beta nan is not a finite number"),
+		      "%s", err);
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.05f, 0, NULL);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.05f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_RELU, 1, 1, x, out);
+	tg_io(&b, x, out);
+	ck_assert_int_eq(npu_compile(tg_dup(&b), NULL, &m, err, sizeof(err)), 0);
+	ck_assert_int_eq(m->op_segment[0], -1);
+	ck_assert_str_eq(m->op_reason[0],
+			 "RELU is not an NPU op; no CPU kernel: RELU has no built-in CPU kernel");
+	npu_compiled_model_free(m);
+
+	/* A tensor listed twice as a graph input is refused. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.05f, 0, NULL);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.05f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_RELU, 1, 1, x, out);
+	tg_io(&b, x, out);
+	b.g.num_inputs = 2;
+	b.graph_in[1] = x;
+	ck_assert_int_eq(npu_graph_validate(&b.g, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "graph input 1 is tensor 0 (''), already an earlier graph input"),
+		      "%s", err);
+}
+END_TEST
+
 static Suite *compile_suite(void)
 {
 	Suite *s = suite_create("compile");
@@ -907,6 +995,8 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_damaged_sections);
 	tcase_add_test(tc, test_damaged_records);
 	tcase_add_test(tc, test_random_damage);
+	tcase_add_test(tc, test_arena_plan_checked);
+	tcase_add_test(tc, test_cpu_ops_prepared);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;

@@ -8,6 +8,7 @@
 #include <check.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1078,6 +1079,82 @@ START_TEST(effective_scale_not_finite)
 }
 END_TEST
 
+/*
+ * Parameters from hostile files: window arithmetic near INT32_MAX without
+ * overflow, and parameters TFLite would refuse refused with a message.
+ */
+START_TEST(hostile_parameters)
+{
+	static const int32_t s16[] = { 1, 16 }, s8[] = { 1, 8 }, two[] = { 2 };
+	static const int32_t bad_shape[] = { 4, 4 }, good_shape[] = { -1, 16 };
+	int32_t off = -1, x, out, shp;
+	struct npu_graph_op *op;
+	char err[256] = "";
+	struct tg b;
+
+	/* Strides, filters and dilations near INT32_MAX. */
+	ck_assert_int_eq(npu_cpu_out_size(NPU_PADDING_SAME, 40, 1, INT32_MAX, 1), 1);
+	ck_assert_int_eq(npu_cpu_out_size(NPU_PADDING_VALID, 80, 3, 1, INT32_MAX), 0);
+	ck_assert_int_eq(npu_cpu_out_size(NPU_PADDING_VALID, 4, INT32_MAX, INT32_MAX,
+					  INT32_MAX), 0);
+	ck_assert_int_eq(npu_cpu_padding(4, INT32_MAX, 1, 1, 4, &off), INT32_MAX / 2);
+	ck_assert_int_eq(off, 0);
+	ck_assert_int_eq(npu_cpu_padding(4, 3, INT32_MAX, INT32_MAX, INT32_MAX, &off),
+			 INT32_MAX);
+
+	/* An INT32_MIN stride cannot be negated: refused, not UB. */
+	tg_init(&b);
+	{
+		static const int32_t in_s[] = { 1, 8 }, o_s[] = { 1, 1 };
+		static const int32_t begin[] = { 0, 7 }, end[] = { 1, 0 };
+		static const int32_t strides[] = { 1, INT32_MIN };
+		int32_t tb, te, ts;
+
+		x = tg_tensor(&b, NPU_TYPE_INT8, 2, in_s, 0.5f, 0, NULL);
+		tb = tg_tensor(&b, NPU_TYPE_INT32, 1, two, 0.0f, 0, begin);
+		te = tg_tensor(&b, NPU_TYPE_INT32, 1, two, 0.0f, 0, end);
+		ts = tg_tensor(&b, NPU_TYPE_INT32, 1, two, 0.0f, 0, strides);
+		out = tg_tensor(&b, NPU_TYPE_INT8, 2, o_s, 0.5f, 0, NULL);
+		op = tg_op(&b, NPU_BUILTIN_STRIDED_SLICE, 4, 1, x, tb, te, ts, out);
+		op->options_kind = NPU_OPTS_STRIDED_SLICE;
+	}
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "stride of axis 1"), "%s", err);
+
+	/* RESHAPE's constant shape input must describe the output. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 2, s16, 0.5f, 0, NULL);
+	shp = tg_tensor(&b, NPU_TYPE_INT32, 1, two, 0.0f, 0, bad_shape);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s16, 0.5f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_RESHAPE, 2, 1, x, shp, out);
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "shape input gives 4 for axis 0"), "%s", err);
+	ck_assert_int_eq(npu_cpu_check_op(&b.g, &b.ops[0], err, sizeof(err)), -EINVAL);
+	b.t[shp].data = (void *)good_shape;
+	ck_assert_int_eq(npu_cpu_check_op(&b.g, &b.ops[0], err, sizeof(err)), 0);
+
+	/* SOFTMAX with a non-finite beta is malformed, not unsupported. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 2, s16, 0.5f, 0, NULL);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s16, 1.0f / 256, -128, NULL);
+	op = tg_op(&b, NPU_BUILTIN_SOFTMAX, 1, 1, x, out);
+	op->options_kind = NPU_OPTS_SOFTMAX;
+	op->options.softmax.beta = INFINITY;
+	ck_assert_int_eq(npu_cpu_check_op(&b.g, op, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "beta inf is not a finite number"), "%s", err);
+	op->options.softmax.beta = NAN;
+	ck_assert_int_eq(npu_cpu_check_op(&b.g, op, err, sizeof(err)), -EINVAL);
+
+	/* No built-in CPU kernel: -ENOTSUP (a registered kernel may run it). */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 2, s16, 0.5f, 0, NULL);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s8, 0.5f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_RELU, 1, 1, x, out);
+	ck_assert_int_eq(npu_cpu_check_op(&b.g, &b.ops[0], err, sizeof(err)), -ENOTSUP);
+	ck_assert_msg(strstr(err, "RELU has no built-in CPU kernel"), "%s", err);
+}
+END_TEST
+
 static Suite *prepare_suite(void)
 {
 	Suite *s = suite_create("cpu_prepare");
@@ -1111,6 +1188,7 @@ static Suite *prepare_suite(void)
 	tcase_add_test(tc, tanh_table);
 	tcase_add_test(tc, effective_scale_not_finite);
 	tcase_add_test(tc, errors_name_the_problem);
+	tcase_add_test(tc, hostile_parameters);
 	suite_add_tcase(s, tc);
 	return s;
 }

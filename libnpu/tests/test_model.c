@@ -637,6 +637,58 @@ START_TEST(test_malformed)
 }
 END_TEST
 
+/*
+ * A model's cost is bounded before anything is allocated: a few KiB
+ * declaring a 1024x1024 convolution with a 33x33 filter (1.1 billion MACs)
+ * is over the default work limit; an application may raise it.
+ */
+START_TEST(test_budget_limits)
+{
+	static const int32_t in_s[] = { 1, 1024, 1024, 1 }, f_s[] = { 1, 33, 33, 1 };
+	static const int32_t b_s[] = { 1 };
+	static int8_t filter[33 * 33];
+	static const int32_t bias[1];
+	char err[512] = "";
+	struct npu_model_options opts = {
+		.flags = NPU_MODEL_CPU_ONLY, .err = err, .errlen = sizeof(err),
+	};
+	struct npu_compiled_model *cm;
+	struct npu_graph_op *op;
+	struct npu_model *m;
+	int32_t x, f, bt, out;
+	struct tg b;
+	size_t len;
+	void *buf;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 4, in_s, 0.5f, 0, NULL);
+	f = tg_tensor(&b, NPU_TYPE_INT8, 4, f_s, 0.5f, 0, filter);
+	bt = tg_tensor(&b, NPU_TYPE_INT32, 1, b_s, 0.25f, 0, bias);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 4, in_s, 1.0f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_CONV_2D, 3, 1, x, f, bt, out);
+	op->options_kind = NPU_OPTS_CONV;
+	op->options.conv.padding = NPU_PADDING_SAME;
+	op->options.conv.stride_w = op->options.conv.stride_h = 1;
+	op->options.conv.dilation_w = op->options.conv.dilation_h = 1;
+	tg_io(&b, x, out);
+	ck_assert_int_eq(npu_compile(tg_dup(&b), NULL, &cm, err, sizeof(err)), 0);
+	ck_assert_int_eq(npu_model_serialize(cm, &buf, &len), 0);
+	npu_compiled_model_free(cm);
+
+	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len, &opts, &m), -E2BIG);
+	ck_assert_msg(strstr(err, "million multiply-accumulates per run, over the limit"),
+		      "%s", err);
+	opts.work_limit = 2000000000ull;
+	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len, &opts, &m), 0);
+	npu_model_close(m);
+	opts.memory_limit = 1u << 20;
+	ck_assert_int_eq(npu_model_open_memory(NULL, buf, len, &opts, &m), -E2BIG);
+	ck_assert_msg(strstr(err, "MiB of activation memory, over the limit of 1 MiB"),
+		      "%s", err);
+	free(buf);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("model");
@@ -653,6 +705,7 @@ int main(void)
 	tcase_add_test(tc, test_compile_cache);
 	tcase_add_test(tc, test_npu_file);
 	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_budget_limits);
 	tcase_add_test(tc, test_old_device_refused);
 	tcase_add_test(tc, test_old_firmware_refused);
 	suite_add_tcase(s, tc);
