@@ -428,6 +428,17 @@ START_TEST(transpose_conv_pads_from_output)
 	ck_assert_ptr_null(p->bias);	/* int64 already */
 	ck_assert_uint_eq(c->rq.flags, NPU_RQ_HAS_BIAS);
 	npu_cpu_prepared_free(p);
+
+	/* A constant output_shape that contradicts the output is refused. */
+	{
+		static const int32_t wrong[4] = { 1, 9, 8, 2 };
+		char err[256] = "";
+
+		b.t[sh].data = (void *)wrong;
+		ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
+		ck_assert_msg(strstr(err, "output_shape input gives 9 for axis 1, the output has 8"),
+			      "%s", err);
+	}
 }
 END_TEST
 
