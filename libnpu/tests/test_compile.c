@@ -932,6 +932,7 @@ START_TEST(test_cpu_ops_prepared)
 {
 	static const int32_t s[] = { 1, 16 };
 	struct npu_compiled_model *m;
+	struct npu_graph *g;
 	struct npu_graph_op *op;
 	char err[512] = "";
 	int32_t x, out;
@@ -951,19 +952,21 @@ START_TEST(test_cpu_ops_prepared)
 	tg_init(&b);
 	x = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.05f, 0, NULL);
 	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.05f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_RELU, 1, 1, x, out);
+	tg_op(&b, NPU_BUILTIN_CUSTOM, 1, 1, x, out);
 	tg_io(&b, x, out);
-	ck_assert_int_eq(npu_compile(tg_dup(&b), NULL, &m, err, sizeof(err)), 0);
+	g = tg_dup(&b);
+	g->ops[0].custom_name = strdup("my_op");	/* the graph owns it */
+	ck_assert_int_eq(npu_compile(g, NULL, &m, err, sizeof(err)), 0);
 	ck_assert_int_eq(m->op_segment[0], -1);
-	ck_assert_str_eq(m->op_reason[0],
-			 "RELU is not an NPU op; no CPU kernel: RELU has no built-in CPU kernel");
+	ck_assert_msg(strstr(m->op_reason[0], "custom op 'my_op' is not an NPU op; no CPU kernel: ") &&
+		      strstr(m->op_reason[0], "has no built-in CPU kernel"), "%s", m->op_reason[0]);
 	npu_compiled_model_free(m);
 
 	/* A tensor listed twice as a graph input is refused. */
 	tg_init(&b);
 	x = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.05f, 0, NULL);
 	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.05f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_RELU, 1, 1, x, out);
+	tg_op(&b, NPU_BUILTIN_LEAKY_RELU, 1, 1, x, out);
 	tg_io(&b, x, out);
 	b.g.num_inputs = 2;
 	b.graph_in[1] = x;
