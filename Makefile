@@ -7,7 +7,8 @@
 #   make demo       boot the VM, load the driver, run a real model on the NPU
 #   make lint       checkpatch --strict on the kernel code
 #   make bench      benchmarks (not tests)
-#   make deps       install the Debian packages the above need (as root)
+#   make deps       install the Debian packages the above need (as root) and
+#                   make the Python venv build/venv (mk/requirements.txt)
 #
 # KDIR=/path/to/kernel/build overrides the Debian 6.12 headers (real board).
 
@@ -26,6 +27,7 @@ all: user kernel
 
 deps:
 	@sh mk/deps.sh
+	@sh mk/venv.sh
 
 user:
 	@set -e; for d in $(USER_DIRS); do \
