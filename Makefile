@@ -7,6 +7,8 @@
 #   make demo       boot the VM, load the driver, run a real model on the NPU
 #   make lint       checkpatch --strict on the kernel code
 #   make bench      benchmarks (not tests)
+#   make check-fresh  make demo and make check in a fresh debootstrapped
+#                   bookworm root (as root; 30-60 min; not part of check)
 #   make deps       install the Debian packages the above need (as root) and
 #                   make the Python venv build/venv (mk/requirements.txt)
 #
@@ -21,7 +23,7 @@ export TOP
 USER_DIRS := firmware libnpu tools tests
 have = $(wildcard $(1)/Makefile)
 
-.PHONY: all deps user kernel check check-host check-vm check-debug demo lint bench fuzz install clean
+.PHONY: all deps user kernel check check-fresh check-host check-vm check-debug demo lint bench fuzz install clean
 
 all: user kernel
 
@@ -43,6 +45,9 @@ check: deps
 	$(MAKE) all
 	$(MAKE) check-host
 	$(MAKE) check-vm
+
+check-fresh: deps
+	@sh mk/check-fresh.sh
 
 check-host:
 	@set -e; for d in $(USER_DIRS); do \
