@@ -21,7 +21,6 @@ export TOP
 
 # Userspace parts in build order; kernel/ is built with kbuild.
 USER_DIRS := firmware libnpu tools tests
-have = $(wildcard $(1)/Makefile)
 
 .PHONY: all deps user kernel check check-fresh check-host check-vm check-debug demo lint bench fuzz install clean
 
@@ -32,14 +31,13 @@ deps:
 	@sh mk/venv.sh
 
 user:
-	@set -e; for d in $(USER_DIRS); do \
-		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d all; fi; done
+	@set -e; for d in $(USER_DIRS); do $(MAKE) -C $$d all; done
 
 # The modules are built with the compiler of the kernel they load into
 # (kbuild's choice), whatever CC the userspace build was given.
 kernel: MAKEOVERRIDES := $(filter-out CC=%,$(MAKEOVERRIDES))
 kernel:
-	@if [ -f kernel/Makefile ]; then $(MAKE) -C kernel all; fi
+	$(MAKE) -C kernel all
 
 check: deps
 	$(MAKE) all
@@ -50,38 +48,34 @@ check-fresh: deps
 	@sh mk/check-fresh.sh
 
 check-host:
-	@set -e; for d in $(USER_DIRS); do \
-		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d check; fi; done
+	@set -e; for d in $(USER_DIRS); do $(MAKE) -C $$d check; done
 
 check-debug: deps
 	$(MAKE) all
 	tests/debug/check-debug.sh
 
 check-vm:
-	@if [ -f tests/Makefile ]; then $(MAKE) -C tests check-vm; fi
+	$(MAKE) -C tests check-vm
 
 # --cpu max: the demo's TFLite part runs Python wheels built for SSE4/AVX.
 demo: deps
 	$(MAKE) all
-	@if [ -x tools/demo.sh ]; then tests/vm/run --cpu max -- tools/demo.sh; \
-	else echo "demo: not available yet"; exit 1; fi
+	tests/vm/run --cpu max -- tools/demo.sh
 
 lint: deps
-	@if [ -f kernel/Makefile ]; then $(MAKE) -C kernel lint; fi
+	$(MAKE) -C kernel lint
 
 bench: deps
 	$(MAKE) all
-	@if [ -f tests/Makefile ]; then $(MAKE) -C tests bench; fi
+	$(MAKE) -C tests bench
 
 fuzz: deps
 	$(MAKE) -C firmware fuzz
 	$(MAKE) -C tests fuzz
 
 install: all
-	@set -e; for d in kernel firmware libnpu tools; do \
-		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d install; fi; done
+	@set -e; for d in kernel firmware libnpu tools; do $(MAKE) -C $$d install; done
 
 clean:
-	@for d in $(USER_DIRS) kernel; do \
-		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d clean; fi; done
+	@set -e; for d in $(USER_DIRS) kernel; do $(MAKE) -C $$d clean; done
 	rm -rf build
