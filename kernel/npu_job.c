@@ -142,10 +142,10 @@ static void npu_job_write_stats(struct npu_job *job, int status,
 	};
 
 	if (rec) {
-		stats.cycles = rec->cycles;
-		stats.macs = rec->macs;
-		stats.dram_read_bytes = rec->dram_read_bytes;
-		stats.dram_write_bytes = rec->dram_write_bytes;
+		stats.cycles = le64_to_cpu(rec->cycles);
+		stats.macs = le64_to_cpu(rec->macs);
+		stats.dram_read_bytes = le64_to_cpu(rec->dram_read_bytes);
+		stats.dram_write_bytes = le64_to_cpu(rec->dram_write_bytes);
 	}
 	if (!iosys_map_is_null(&job->stats_map))
 		iosys_map_memcpy_to(&job->stats_map, job->stats_offset,
@@ -160,10 +160,12 @@ static void npu_job_finish(struct npu_job *job, int status,
 	struct npu_counters *c = &ndev->counters;
 
 	if (rec) {
-		atomic64_add(rec->cycles, &c->cycles);
-		atomic64_add(rec->macs, &c->macs);
-		atomic64_add(rec->dram_read_bytes, &c->dram_read_bytes);
-		atomic64_add(rec->dram_write_bytes, &c->dram_write_bytes);
+		atomic64_add(le64_to_cpu(rec->cycles), &c->cycles);
+		atomic64_add(le64_to_cpu(rec->macs), &c->macs);
+		atomic64_add(le64_to_cpu(rec->dram_read_bytes),
+			     &c->dram_read_bytes);
+		atomic64_add(le64_to_cpu(rec->dram_write_bytes),
+			     &c->dram_write_bytes);
 	}
 	atomic64_inc(status ? &c->jobs_failed : &c->jobs_completed);
 	npu_job_write_stats(job, status, rec);
@@ -223,11 +225,12 @@ static int npu_hw_status_to_errno(u32 status)
 static void npu_job_complete(struct npu_device *ndev,
 			     const struct npu_hw_completion *rec)
 {
+	u32 seqno = le32_to_cpu(rec->seqno), status = le32_to_cpu(rec->status);
 	struct npu_job *job, *found = NULL;
 
 	scoped_guard(spinlock, &ndev->job_lock) {
 		list_for_each_entry(job, &ndev->hw_jobs, hw_node) {
-			if (job->hw_seqno == rec->seqno) {
+			if (job->hw_seqno == seqno) {
 				found = job;
 				list_del_init(&job->hw_node);
 				break;
@@ -236,12 +239,12 @@ static void npu_job_complete(struct npu_device *ndev,
 	}
 	if (!found) {
 		dev_dbg(ndev->dev, "completion for unknown seqno %u\n",
-			rec->seqno);
+			seqno);
 		return;
 	}
-	if (rec->status == NPU_JOB_ERR_MMU_FAULT)
+	if (status == NPU_JOB_ERR_MMU_FAULT)
 		atomic64_inc(&ndev->counters.mmu_faults);
-	npu_job_finish(found, npu_hw_status_to_errno(rec->status), rec);
+	npu_job_finish(found, npu_hw_status_to_errno(status), rec);
 }
 
 /**

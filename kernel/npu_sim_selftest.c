@@ -35,6 +35,12 @@
 
 enum { ST_DIR, ST_PT, ST_CS, ST_RING, ST_FW, ST_DATA, ST_PAGES };
 
+/* A completion record in CPU byte order (the ring holds it little-endian). */
+struct st_record {
+	u32 seqno, status, detail;
+	u64 cycles, dram_read_bytes, dram_write_bytes, fault_addr;
+};
+
 struct npu_sim_st {
 	struct npu_sim *sim;
 	struct regmap *regs;
@@ -46,6 +52,7 @@ struct npu_sim_st {
 	unsigned int passed, failed, index;
 	char *log;
 	size_t log_len, log_size;
+	struct st_record rec;
 };
 
 static __printf(3, 4) void st_check(struct npu_sim_st *st, bool ok,
@@ -134,11 +141,21 @@ static void st_push(struct npu_sim_st *st, u32 va, u32 size, u32 as, u32 seq)
 	st_wr(st, NPU_REG_JOB_PUSH, 1);
 }
 
-static struct npu_hw_completion *st_rec(struct npu_sim_st *st, u32 ptr)
+static struct st_record *st_rec(struct npu_sim_st *st, u32 ptr)
 {
-	struct npu_hw_completion *ring = st->va[ST_RING];
+	const struct npu_hw_completion *ring = st->va[ST_RING];
+	const struct npu_hw_completion *rec = &ring[ptr % ST_RING_ENTRIES];
 
-	return &ring[ptr % ST_RING_ENTRIES];
+	st->rec = (struct st_record) {
+		.seqno = le32_to_cpu(rec->seqno),
+		.status = le32_to_cpu(rec->status),
+		.detail = le32_to_cpu(rec->detail),
+		.cycles = le64_to_cpu(rec->cycles),
+		.dram_read_bytes = le64_to_cpu(rec->dram_read_bytes),
+		.dram_write_bytes = le64_to_cpu(rec->dram_write_bytes),
+		.fault_addr = le64_to_cpu(rec->fault_addr),
+	};
+	return &st->rec;
 }
 
 static void st_consume_all(struct npu_sim_st *st)
@@ -301,7 +318,7 @@ static void st_setup_memory(struct npu_sim_st *st)
 static void st_job_tests(struct npu_sim_st *st)
 {
 	u8 *src = st->va[ST_DATA], *dst = src + 2048;
-	struct npu_hw_completion *r;
+	struct st_record *r;
 	u32 size, v, i;
 
 	size = st_make_nop_stream(st, 2, 0);

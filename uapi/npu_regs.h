@@ -116,15 +116,15 @@
  * @reserved: zero.
  */
 struct npu_hw_completion {
-	__u32 seqno;
-	__u32 status;
-	__u64 cycles;
-	__u64 macs;
-	__u64 dram_read_bytes;
-	__u64 dram_write_bytes;
-	__u64 fault_addr;
-	__u32 detail;
-	__u32 reserved[3];
+	__le32 seqno;
+	__le32 status;
+	__le64 cycles;
+	__le64 macs;
+	__le64 dram_read_bytes;
+	__le64 dram_write_bytes;
+	__le64 fault_addr;
+	__le32 detail;
+	__le32 reserved[3];
 };
 
 #define NPU_JOB_OK			0

@@ -18,5 +18,8 @@ typedef uint32_t __u32;
 typedef int32_t __s32;
 typedef uint64_t __u64;
 typedef int64_t __s64;
+typedef uint16_t __le16;
+typedef uint32_t __le32;
+typedef uint64_t __le64;
 
 #endif
