@@ -16,7 +16,7 @@
 # and /etc/pip.conf, for a site whose network passes through a TLS proxy.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-work=${FRESH_DIR:-$top/build/fresh}
+work=${FRESH_DIR:-/var/tmp/npu-check-fresh}
 root=$work/root
 mirror=http://deb.debian.org/debian
 security=http://deb.debian.org/debian-security
