@@ -5,7 +5,7 @@
 #   make check-debug  the VM suite and the demo on a debug kernel (KASAN,
 #                   lockdep, kmemleak...; built once, ~35 min, then cached)
 #   make demo       boot the VM, load the driver, run a real model on the NPU
-#   make lint       checkpatch --strict on the kernel code
+#   make lint       checkpatch --strict, kernel-doc and sparse on the kernel code
 #   make bench      benchmarks (not tests)
 #   make check-fresh  make demo and make check in a fresh debootstrapped
 #                   bookworm root (as root; 30-60 min; not part of check)
