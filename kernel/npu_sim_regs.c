@@ -302,10 +302,10 @@ static u32 *npu_sim_as_reg(struct npu_sim *sim, unsigned int reg, u32 *mask)
 	n = (reg - NPU_REG_MMU_AS_DIR_LO(0)) / 0x10;
 	switch (reg - NPU_REG_MMU_AS_DIR_LO(n)) {
 	case 0x0:
-		*mask = (u32)NPU_PDE_ADDR_MASK;
+		*mask = lower_32_bits(NPU_PDE_ADDR_MASK);
 		return &sim->as_dir_lo[n];
 	case 0x4:
-		*mask = (u32)(NPU_PDE_ADDR_MASK >> 32);
+		*mask = upper_32_bits(NPU_PDE_ADDR_MASK);
 		return &sim->as_dir_hi[n];
 	case 0x8:
 		*mask = NPU_MMU_AS_ENABLE;
