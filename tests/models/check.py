@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The project against TFLite's reference kernels: check.py MODELDIR [--cpu]
+
+For every MODELDIR/*.tflite with references in MODELDIR/ref (reference.py):
+npu-compile places it and reports, then npu-run (on the CPU with --cpu,
+else on the NPU) runs each reference case, and every output is compared
+with BUILTIN_REF's: integer outputs byte for byte, float32 outputs within
+|a - b| <= 1e-5 * max(1, max |b|) (float kernels may sum in another order).
+
+A model that npu-compile refuses must be listed in tests/models/gaps.txt
+with words of the refusal: the list of what the runtime lacks, kept honest
+both ways (a listed model that now runs fails too, until it is removed).
+Prints TAP and a "N passed, N failed" line; -v prints each case.
+Plain python3: it also runs in the VM guest.
+"""
+import array
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def gaps():
+    found = {}
+    with open(os.path.join(HERE, "gaps.txt")) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                key, _, words = line.partition(":")
+                found[key.strip()] = words.strip()
+    return found
+
+
+def same(out, ref, dtype):
+    a, b = open(out, "rb").read(), open(ref, "rb").read()
+    if dtype != "float32":
+        if a == b:
+            return True, ""
+        n = sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b))
+        return False, "%d of %d bytes differ" % (n, len(b))
+    fa, fb = array.array("f", a), array.array("f", b)
+    if len(fa) != len(fb):
+        return False, "%d floats, want %d" % (len(fa), len(fb))
+    tol = 1e-5 * max([1.0] + [abs(v) for v in fb])
+    worst = max([abs(x - y) for x, y in zip(fa, fb)] + [0.0])
+    return worst <= tol, "max |diff| %g (tolerance %g)" % (worst, tol)
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    cpu, verbose = "--cpu" in sys.argv, "-v" in sys.argv
+    mdir = args[0]
+    rdir = os.path.join(mdir, "ref")
+    known = gaps()
+    where = "CPU" if cpu else "NPU"
+    models = sorted(f[:-7] for f in os.listdir(mdir) if f.endswith(".tflite"))
+    work = tempfile.mkdtemp(prefix="npu-models-")
+    passed = failed = 0
+    print("TAP version 13")
+    for n, key in enumerate(models, 1):
+        model = os.path.join(mdir, key + ".tflite")
+        comp = subprocess.run(["npu-compile", model, "-o", os.path.join(work, key + ".npu"),
+                               "--json"] + (["--cpu"] if cpu else []),
+                              capture_output=True, text=True)
+        if comp.returncode:
+            why = (comp.stderr.strip().splitlines() or ["no message"])[-1]
+            ok = key in known and known[key] in why
+            msg = "%s: refused as listed in gaps.txt (%s)" % (key, why) if ok else \
+                "%s: npu-compile refuses it: %s" % (key, why)
+        elif key in known:
+            ok, msg = False, "%s: compiles now: remove it from tests/models/gaps.txt" % key
+        else:
+            report = json.loads(comp.stdout)
+            on_npu = sum(1 for op in report["ops"] if op["placement"] == "npu")
+            io = dict(line.split(" ", 1) for line in open(os.path.join(rdir, key + ".io"))
+                      .read().splitlines())
+            ins, outs = io["in"].split(), io["out"].split()
+            cases = sorted({f.split(".")[2] for f in os.listdir(rdir)
+                            if f.startswith(key + ".") and f.endswith(".in0.bin")})
+            bad = []
+            for case in cases:
+                base = os.path.join(rdir, "%s.%s" % (key, case))
+                cmd = ["npu-run", "--model", model, "--num-runs", "1", "--warmup-runs", "0"]
+                cmd += ["--cpu"] if cpu else []
+                for i in range(len(ins)):
+                    cmd += ["--input", "%s.in%d.bin" % (base, i)]
+                for i in range(len(outs)):
+                    cmd += ["--output", os.path.join(work, "out%d.bin" % i)]
+                run = subprocess.run(cmd, capture_output=True, text=True)
+                if run.returncode:
+                    bad.append("%s: npu-run: %s" % (case, (run.stderr.strip().splitlines()
+                                                          or ["failed"])[-1]))
+                    continue
+                for i, t in enumerate(outs):
+                    good, why = same(os.path.join(work, "out%d.bin" % i),
+                                     "%s.out%d.bin" % (base, i), t)
+                    if not good:
+                        bad.append("%s output %d: %s" % (case, i, why))
+                    elif verbose:
+                        print("# %s %s output %d: %s" % (key, case, i, why or "identical"))
+            ok = not bad and cases
+            msg = "%s on the %s: %d cases %s (%d of %d ops on the NPU)" % (
+                key, where, len(cases), "match BUILTIN_REF" if ok else "differ",
+                on_npu, len(report["ops"]))
+            for b in bad[:5]:
+                print("# " + b)
+        print("%s %d - %s" % ("ok" if ok else "not ok", n, msg))
+        passed, failed = passed + bool(ok), failed + (not ok)
+    print("1..%d" % len(models))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
