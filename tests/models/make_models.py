@@ -207,7 +207,9 @@ NETS = {
     "lstm": (lstm, seq_data, 4, False),
 }
 # Enough to learn the synthetic tasks, few enough for the 5-minute budget.
-TRAIN_SAMPLES = {"mobilenet_v2": 320, "ds_cnn": 800}
+TRAIN_SAMPLES = {"mobilenet_v2": 192, "ds_cnn": 800}
+# The training-time workflows fine-tune the trained float model on a part.
+FINE_TUNE_SAMPLES = 192
 PTQ = ["ptq_int8", "ptq_int8_fio", "ptq_16x8", "fallback", "dynamic"]
 TRAINED = ["qat", "prune", "cluster8l", "cluster8k", "cluster16l", "cluster16k",
            "sp_cluster", "pqat", "cqat", "pcqat"]
@@ -291,6 +293,8 @@ def trained_variants(base, x, y, epochs):
     """Yields (workflow, float model to convert) of the training-time ones."""
     qk = tfmot.quantization.keras
     ck = tfmot.clustering.keras
+    x, y = x[:FINE_TUNE_SAMPLES], y[:FINE_TUNE_SAMPLES]
+    epochs = 2
     steps = epochs * ((x.shape[0] + 31) // 32)
 
     qat = qk.quantize_model(clone(base))
