@@ -4,6 +4,6 @@
 # BUILTIN_REF reference, or npu-compile refuses the model as
 # tests/models/gaps.txt lists.
 #
-# vm-test: timeout=1800
+# vm-test: reload --npu-param job_timeout_ms=120000 timeout=1800
 [ -f build/models/.key ] || { echo "Bail out! no model set in build/models (make models)"; exit 1; }
 exec python3 tests/models/check.py build/models
