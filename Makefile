@@ -22,7 +22,7 @@ export TOP
 # Userspace parts in build order; kernel/ is built with kbuild.
 USER_DIRS := firmware libnpu tools tests
 
-.PHONY: all deps user kernel check check-fresh check-host check-vm check-debug models models-report demo lint bench fuzz install clean
+.PHONY: all deps user kernel check check-fresh check-host check-vm check-debug models models-report check-models demo lint bench fuzz install clean
 
 all: user kernel
 
@@ -54,7 +54,7 @@ check-debug: deps
 	$(MAKE) all
 	tests/debug/check-debug.sh
 
-models models-report: deps
+models models-report check-models: deps
 	$(MAKE) all
 	$(MAKE) -C tests $@
 

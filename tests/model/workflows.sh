@@ -5,5 +5,9 @@
 # tests/models/gaps.txt lists.
 #
 # vm-test: reload --npu-param job_timeout_ms=120000 timeout=1800
-[ -f build/models/.key ] || { echo "Bail out! no model set in build/models (make models)"; exit 1; }
+if [ ! -f build/models/.key ]; then
+	echo "TAP version 13"
+	echo "1..0 # SKIP no model set in build/models (make check-models makes it)"
+	exit 0
+fi
 exec python3 tests/models/check.py build/models
