@@ -35,6 +35,7 @@ struct npu_delegate_options {
 	char **cpu_op_names;	/* ... and by type ("SOFTMAX", a custom name) */
 	size_t cpu_op_name_count;
 	char *report;		/* NULL, "stderr", "stdout" or a file */
+	char *trace;		/* NULL, or a Chrome trace file (npu-run --trace) */
 	bool report_json;
 	bool profile;
 	bool cpu_only;
@@ -46,6 +47,7 @@ struct npu_delegate {
 	struct npu_delegate_options opt;
 	struct npu_device *dev;	/* NULL: CPU only, or no NPU (claims nothing) */
 	bool no_npu;		/* no NPU found: leave everything to TFLite */
+	struct npu_trace_file *trace;	/* every partition's ops, jobs and runs */
 	pthread_mutex_t lock;	/* report file, partition numbering, refs */
 	int refs;		/* the application's, and one per live partition */
 	bool report_started;
@@ -157,13 +159,14 @@ static void free_options(struct npu_delegate_options *o)
 	free(o->device);
 	free(o->cache_dir);
 	free(o->report);
+	free(o->trace);
 	for (size_t i = 0; i < o->cpu_op_name_count; i++)
 		free(o->cpu_op_names[i]);
 	free(o->cpu_op_names);
 }
 
 static const char *const option_names =
-	"device, cache_dir, cpu_ops, report, report_format, profile, cpu_only, log";
+	"device, cache_dir, cpu_ops, report, report_format, profile, trace, cpu_only, log";
 
 static int set_option(struct npu_delegate_options *o, const char *k, const char *v,
 		      char *err, size_t errlen)
@@ -181,6 +184,8 @@ static int set_option(struct npu_delegate_options *o, const char *k, const char 
 		str = &o->cache_dir;
 	else if (!strcmp(k, "report"))
 		str = &o->report;
+	else if (!strcmp(k, "trace"))
+		str = &o->trace;
 	else if (!strcmp(k, "profile"))
 		flag = &o->profile;
 	else if (!strcmp(k, "cpu_only"))
@@ -305,6 +310,8 @@ static int partition_open(TfLiteContext *ctx, struct partition *p,
 		     (d->opt.profile ? NPU_MODEL_PROFILE : 0);
 	ret = npu_model_open_memory(d->dev, image, image_size, &mopt, &p->model);
 	free(image);
+	if (!ret && d->trace)
+		ret = npu_model_set_trace(p->model, npu_trace_file_event, d->trace);
 	return ret;
 }
 
@@ -418,7 +425,7 @@ static TfLiteStatus kernel_invoke(TfLiteContext *ctx, TfLiteNode *node)
 
 	if (!p)
 		return kTfLiteError;
-	t0 = p->d->opt.profile ? now_ns() : 0;
+	t0 = p->d->opt.profile || p->d->trace ? now_ns() : 0;
 
 	/*
 	 * Inputs are read from TFLite's buffers (bound, not copied here); the
@@ -448,11 +455,14 @@ static TfLiteStatus kernel_invoke(TfLiteContext *ctx, TfLiteNode *node)
 			return fail(ctx, p, ret);
 		memcpy(t->data.data, data, size < t->bytes ? size : t->bytes);
 	}
+	if (p->d->trace) {
+		char name[32];
+
+		/* The partition's run, above its ops and jobs in the trace. */
+		snprintf(name, sizeof(name), "partition %d", p->index);
+		npu_trace_file_span(p->d->trace, "TFLite delegate", name, t0, now_ns());
+	}
 	if (p->d->opt.profile) {
-		/*
-		 * Hook for libnpu's trace/profile events (issue 16) once they
-		 * exist: this is where a partition's run would be emitted.
-		 */
 		p->runs++;
 		p->run_ns += now_ns() - t0;
 		for (size_t s = 0; s < npu_model_segment_count(p->model); s++) {
@@ -613,6 +623,9 @@ static void delegate_free(struct npu_delegate *d)
 {
 	if (!d)
 		return;
+	/* Last: partitions (which hold a reference) have closed their models. */
+	if (d->trace && npu_trace_file_close(d->trace))
+		fprintf(stderr, LOG_PREFIX "trace %s: write failed\n", d->opt.trace);
 	npu_device_close(d->dev);
 	free_options(&d->opt);
 	pthread_mutex_destroy(&d->lock);
@@ -679,6 +692,13 @@ TfLiteDelegate *tflite_plugin_create_delegate(char **keys, char **values, size_t
 	ret = open_device(d, err, sizeof(err));
 	if (ret)
 		goto fail;
+	if (d->opt.trace) {
+		ret = npu_trace_file_open(d->opt.trace, &d->trace);
+		if (ret) {
+			snprintf(err, sizeof(err), "trace %s: %s", d->opt.trace, npu_strerror(ret));
+			goto fail;
+		}
+	}
 	d->base.data_ = d;
 	d->base.Prepare = delegate_prepare;
 	return &d->base;

@@ -271,6 +271,32 @@ def process_checks(args):
     if r.returncode or "profile:" not in r.stderr:
         diag(r.stderr[-800:])
 
+    # trace=FILE: the Chrome trace of npu-run --trace, plus one span per
+    # partition run on a "TFLite delegate" track, enclosing that run's ops.
+    trace = os.path.join(tempfile.mkdtemp(prefix="npu-deleg-"), "trace.json")
+    r = subprocess.run([sys.executable, "-c", code.replace(
+        "cpu_ops='1', profile='1', ", "trace=%r, " % trace)], capture_output=True, text=True)
+    try:
+        events = json.load(open(trace))["traceEvents"]
+    except (OSError, ValueError, KeyError):
+        events = []
+    tracks = {e["tid"]: e["args"]["name"] for e in events
+              if e.get("ph") == "M" and e.get("name") == "thread_name"}
+    spans = [e for e in events if e.get("ph") == "X" and
+             tracks.get(e["tid"]) == "TFLite delegate" and e["name"].startswith("partition ")]
+    work = [e for e in events if e.get("ph") == "X" and e.get("cat") in ("cpu", "npu")]
+    inside = all(any(s["ts"] <= w["ts"] and w["ts"] + w["dur"] <= s["ts"] + s["dur"] + 1
+                     for s in spans) for w in work)
+    runs_per_partition = {}
+    for sp in spans:
+        runs_per_partition[sp["name"]] = runs_per_partition.get(sp["name"], 0) + 1
+    tap(r.returncode == 0 and spans and work and inside and
+        set(runs_per_partition.values()) == {2},
+        f"{name}: trace=FILE: each partition's 2 runs as spans, their {len(work)} ops and "
+        "jobs inside them")
+    if r.returncode or not spans:
+        diag(r.stderr[-800:])
+
     for bad, expect in (({"bogus": "1"}, "unknown option 'bogus'"),
                         ({"profile": "maybe"}, "profile: 'maybe' is not a boolean"),
                         ({"cpu_ops": "3,CONV_3X"}, "'CONV_3X' is not a TFLite op type"),
