@@ -9,8 +9,11 @@ $(DELEGATE_OBJS): CFLAGS += -fvisibility=hidden
 
 # A plugin, dlopen()ed by path or name: no SONAME (nothing links against it).
 # Finds libnpu.so.0 next to itself wherever both are installed ($ORIGIN).
+# --no-undefined catches a missing symbol at build time; a sanitized build
+# (the sanitizer lane's LDFLAGS) leaves the runtime's symbols to the program.
+NO_UNDEFINED := $(if $(findstring -fsanitize,$(LDFLAGS)),,-Wl,--no-undefined)
 $(DELEGATE_SO): $(DELEGATE_OBJS) $(LIBOUT)/$(SONAME)
-	$(CC) -shared -Wl,-rpath,'$$ORIGIN' -Wl,--no-undefined \
+	$(CC) -shared -Wl,-rpath,'$$ORIGIN' $(NO_UNDEFINED) \
 		$(LDFLAGS) -o $@ $(DELEGATE_OBJS) -L$(LIBOUT) -l:$(SONAME) -lpthread
 
 all: $(DELEGATE_SO)

@@ -267,13 +267,18 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 	struct npu_model *model;
 	int ret;
 
-	if (!out)
+	/* owned (the file npu_model_open read) is this function's on every path. */
+	if (!out) {
+		free(owned);
 		return -EINVAL;
+	}
 	*out = NULL;
 	if (!data || (opts && opts->cpu_op_count && !opts->cpu_ops) ||
 	    (opts && (opts->flags & ~(NPU_MODEL_CPU_ONLY | NPU_MODEL_PROFILE))) ||
-	    (opts && opts->cpu_threads > NPU_CPU_MAX_THREADS))
+	    (opts && opts->cpu_threads > NPU_CPU_MAX_THREADS)) {
+		free(owned);
 		return -EINVAL;
+	}
 	if (!is_tflite(data, size) && !is_compiled(data, size)) {
 		report(opts, prefix, "neither a .tflite nor a compiled .npu model",
 		       -NPU_ERR_MODEL_FORMAT);
