@@ -60,14 +60,14 @@ def kws_data(n, rng):
 
 def image_data(n, rng, size=96):
     """Colour images: class c is a bright square in quadrant c."""
-    x = rng.uniform(-0.6, 0.6, (n, size, size, 3)).astype(np.float32)
+    x = rng.uniform(-0.4, 0.4, (n, size, size, 3)).astype(np.float32)
     y = rng.integers(0, 4, n)
     h = size // 2
     for i in range(n):
         oy, ox = (y[i] // 2) * h, (y[i] % 2) * h
         s = rng.integers(h // 3, h - 4)
         py, px = oy + rng.integers(0, h - s), ox + rng.integers(0, h - s)
-        x[i, py:py + s, px:px + s, :] += rng.uniform(0.1, 0.5, 3).astype(np.float32)
+        x[i, py:py + s, px:px + s, :] += rng.uniform(0.4, 0.9, 3).astype(np.float32)
     return x, y
 
 
@@ -300,7 +300,9 @@ def trained_variants(base, x, y, epochs):
     qat = qk.quantize_model(clone(base))
     yield "qat", fit(qat, x, y, 1)
 
-    sched = tfmot.sparsity.keras.PolynomialDecay(0.5, 0.8, 0, steps)
+    # frequency: the default (every 100 steps) would never prune a short run.
+    sched = tfmot.sparsity.keras.PolynomialDecay(0.5, 0.8, 0, steps,
+                                                 frequency=max(1, steps // 4))
     pruned = tfmot.sparsity.keras.prune_low_magnitude(clone(base), pruning_schedule=sched)
     fit(pruned, x, y, epochs, [tfmot.sparsity.keras.UpdatePruningStep()])
     pruned = tfmot.sparsity.keras.strip_pruning(pruned)
