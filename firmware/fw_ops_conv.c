@@ -11,65 +11,41 @@
  */
 #include "fw_internal.h"
 
-/* Requantize a 32-bit accumulator (int8 path). */
+/*
+ * Requantize a 32-bit accumulator (int8 path).  @single: FULLY_CONNECTED's
+ * one rounding (fw_mbqm_single); the convolutions round twice (fw_mbqm).
+ */
 static inline int8_t rq_s8(const struct npu_requant *rq, const int32_t *mult,
 			   const int32_t *shift, uint32_t c, uint32_t acc,
 			   const int32_t *bias, int32_t out_zp, int32_t act_min,
-			   int32_t act_max)
+			   int32_t act_max, bool single)
 {
+	const int32_t m = fw_rq_mult(rq, mult, c), s = fw_rq_shift(rq, shift, c);
 	int32_t v;
 
 	if (bias)
 		acc += (uint32_t)bias[c];
-	v = fw_mbqm((int32_t)acc, fw_rq_mult(rq, mult, c),
-			fw_rq_shift(rq, shift, c));
+	v = single ? fw_mbqm_single((int32_t)acc, m, s) : fw_mbqm((int32_t)acc, m, s);
 	v = (int32_t)((uint32_t)v + (uint32_t)out_zp);
 	return (int8_t)fw_clamp(v, act_min, act_max);
 }
 
-/* Requantize a 64-bit accumulator (16x8 path: no output offset). */
+/*
+ * Requantize a 64-bit accumulator (16x8 path: no output offset).  @single:
+ * FULLY_CONNECTED's one rounding; the convolutions use the reduced
+ * multiplier (fw_mbqm64).
+ */
 static inline int16_t rq_s16(const struct npu_requant *rq,
 			     const int32_t *mult, const int32_t *shift,
 			     uint32_t c, uint64_t acc, const int64_t *bias,
-			     int32_t act_min, int32_t act_max)
+			     int32_t act_min, int32_t act_max, bool single)
 {
+	const int32_t m = fw_rq_mult(rq, mult, c), s = fw_rq_shift(rq, shift, c);
 	int32_t v;
 
 	if (bias)
 		acc += (uint64_t)bias[c];
-	v = fw_mbqm64((int64_t)acc, fw_rq_mult(rq, mult, c),
-			  fw_rq_shift(rq, shift, c));
-	return (int16_t)fw_clamp(v, act_min, act_max);
-}
-
-/* FULLY_CONNECTED's requantization (fw_mbqm_single), int8 ... */
-static inline int8_t rq_fc_s8(const struct npu_requant *rq, const int32_t *mult,
-			      const int32_t *shift, uint32_t c, uint32_t acc,
-			      const int32_t *bias, int32_t out_zp, int32_t act_min,
-			      int32_t act_max)
-{
-	int32_t v;
-
-	if (bias)
-		acc += (uint32_t)bias[c];
-	v = fw_mbqm_single((int32_t)acc, fw_rq_mult(rq, mult, c),
-			   fw_rq_shift(rq, shift, c));
-	v = (int32_t)((uint32_t)v + (uint32_t)out_zp);
-	return (int8_t)fw_clamp(v, act_min, act_max);
-}
-
-/* ... and 16x8 (64-bit accumulator, no output offset). */
-static inline int16_t rq_fc_s16(const struct npu_requant *rq,
-				const int32_t *mult, const int32_t *shift,
-				uint32_t c, uint64_t acc, const int64_t *bias,
-				int32_t act_min, int32_t act_max)
-{
-	int32_t v;
-
-	if (bias)
-		acc += (uint64_t)bias[c];
-	v = fw_mbqm_single((int64_t)acc, fw_rq_mult(rq, mult, c),
-			   fw_rq_shift(rq, shift, c));
+	v = single ? fw_mbqm_single((int64_t)acc, m, s) : fw_mbqm64((int64_t)acc, m, s);
 	return (int16_t)fw_clamp(v, act_min, act_max);
 }
 
@@ -168,7 +144,7 @@ void npu_op_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 
 	CONV2D_BODY(int8_t, uint32_t, IN_S8,
 		    rq_s8(&p->rq, mult, shift, oc, acc, bias,
-			  p->output.zero_point, p->act_min, p->act_max))
+			  p->output.zero_point, p->act_min, p->act_max, false))
 }
 
 void npu_op_conv2d_s16(const struct npu_conv_params *p, const int16_t *in,
@@ -177,7 +153,7 @@ void npu_op_conv2d_s16(const struct npu_conv_params *p, const int16_t *in,
 {
 	CONV2D_BODY(int16_t, uint64_t, IN_S16,
 		    rq_s16(&p->rq, mult, shift, oc, acc, bias,
-			   p->act_min, p->act_max))
+			   p->act_min, p->act_max, false))
 }
 
 /*
@@ -244,7 +220,7 @@ void npu_op_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
 
 	DEPTHWISE_BODY(int8_t, uint32_t, IN_S8,
 		       rq_s8(&p->rq, mult, shift, oc, acc, bias,
-			     p->output.zero_point, p->act_min, p->act_max))
+			     p->output.zero_point, p->act_min, p->act_max, false))
 }
 
 void npu_op_depthwise_s16(const struct npu_conv_params *p, const int16_t *in,
@@ -254,7 +230,7 @@ void npu_op_depthwise_s16(const struct npu_conv_params *p, const int16_t *in,
 {
 	DEPTHWISE_BODY(int16_t, uint64_t, IN_S16,
 		       rq_s16(&p->rq, mult, shift, oc, acc, bias,
-			      p->act_min, p->act_max))
+			      p->act_min, p->act_max, false))
 }
 
 /*
@@ -311,7 +287,7 @@ void npu_op_transpose_conv_s8(const struct npu_conv_params *p,
 
 	TCONV_BODY(uint32_t, IN_S8,
 		   rq_s8(&p->rq, mult, shift, oc, acc, bias,
-			 p->output.zero_point, p->act_min, p->act_max))
+			 p->output.zero_point, p->act_min, p->act_max, false))
 }
 
 void npu_op_transpose_conv_s16(const struct npu_conv_params *p,
@@ -321,7 +297,7 @@ void npu_op_transpose_conv_s16(const struct npu_conv_params *p,
 {
 	TCONV_BODY(uint64_t, IN_S16,
 		   rq_s16(&p->rq, mult, shift, oc, acc, bias,
-			  p->act_min, p->act_max))
+			  p->act_min, p->act_max, false))
 }
 
 /*
@@ -353,8 +329,8 @@ void npu_op_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 	const int32_t in_off = -p->input.zero_point;
 
 	FC_BODY(uint32_t, IN_S8,
-		rq_fc_s8(&p->rq, mult, shift, u, acc, bias,
-		      p->output.zero_point, p->act_min, p->act_max))
+		rq_s8(&p->rq, mult, shift, u, acc, bias,
+		      p->output.zero_point, p->act_min, p->act_max, true))
 }
 
 void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,
@@ -362,8 +338,8 @@ void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,
 		   const int32_t *mult, const int32_t *shift, int16_t *out)
 {
 	FC_BODY(uint64_t, IN_S16,
-		rq_fc_s16(&p->rq, mult, shift, u, acc, bias,
-		       p->act_min, p->act_max))
+		rq_s16(&p->rq, mult, shift, u, acc, bias,
+		       p->act_min, p->act_max, true))
 }
 
 /* ---- checks, operands, cost and the command rows ---- */
