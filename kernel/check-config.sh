@@ -1,11 +1,13 @@
 #!/bin/sh
 # usage: check-config.sh KDIR
 # Checks the configuration of the kernel tree in KDIR against the symbols
-# kernel/npu.config names and says which are missing and how to get them.
+# kernel/npu.config sets and says which are missing and how to get them.
 kdir=$1
 conf=$kdir/include/config/auto.conf
 [ -r "$conf" ] || { echo "kernel: $conf not found: is KDIR='$kdir' a configured kernel tree?" >&2; exit 1; }
-need="DRM DRM_ACCEL DMA_SHARED_BUFFER SYNC_FILE MMU PM REGMAP_MMIO DRM_SCHED DRM_GEM_SHMEM_HELPER DRM_EXEC"
+# The symbols are those kernel/npu.config sets: one list for both.
+need=$(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=.*/\1/p' "$(dirname "$0")/npu.config")
+[ -n "$need" ] || { echo "kernel: no symbols in $(dirname "$0")/npu.config" >&2; exit 1; }
 missing=
 for s in $need; do
 	grep -Eq "^CONFIG_$s=(y|m)$" "$conf" || missing="$missing CONFIG_$s"
