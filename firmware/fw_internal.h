@@ -112,6 +112,25 @@ static inline int32_t fw_mbqm_single(int64_t x, int32_t multiplier, int shift)
 	return (int32_t)((int64_t)v >> total_shift);
 }
 
+/*
+ * Taps k in [*lo, *hi) with 0 <= origin + k * dil < size: the valid taps
+ * form one range, so the inner loops need no bounds checks.
+ */
+static inline void fw_tap_range(int32_t origin, uint32_t dil, uint32_t k,
+				uint32_t size, uint32_t *lo, uint32_t *hi)
+{
+	uint32_t l = 0, h = 0;
+
+	if (origin < 0)
+		l = ((uint32_t)-origin + dil - 1) / dil;
+	if ((int32_t)size > origin)
+		h = ((uint32_t)((int32_t)size - origin) + dil - 1) / dil;
+	*lo = l < k ? l : k;
+	*hi = h < k ? h : k;
+	if (*hi < *lo)
+		*hi = *lo;
+}
+
 static inline int32_t fw_clamp(int32_t v, int32_t lo, int32_t hi)
 {
 	return v < lo ? lo : (v > hi ? hi : v);

@@ -67,24 +67,6 @@ static void conv_geom(const struct npu_conv_params *p, struct conv_geom *g)
 	g->kc = p->filter.dims[3];
 }
 
-/*
- * Taps k in [*lo, *hi) with 0 <= origin + k * dil < size: the valid taps
- * form one range, so the inner loops need no bounds checks.
- */
-static inline void tap_range(int32_t origin, uint32_t dil, uint32_t k,
-			     uint32_t size, uint32_t *lo, uint32_t *hi)
-{
-	uint32_t l = 0, h = 0;
-
-	if (origin < 0)
-		l = ((uint32_t)-origin + dil - 1) / dil;
-	if ((int32_t)size > origin)
-		h = ((uint32_t)((int32_t)size - origin) + dil - 1) / dil;
-	*lo = l < k ? l : k;
-	*hi = h < k ? h : k;
-	if (*hi < *lo)
-		*hi = *lo;
-}
 
 /*
  * The int8 and 16x8 variants differ only in element types, accumulator
@@ -101,11 +83,11 @@ static inline void tap_range(int32_t origin, uint32_t dil, uint32_t k,
 	for (b = 0; b < g.n; b++) {					\
 	for (oy = 0; oy < g.oh; oy++) {					\
 		const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top; \
-		tap_range(y0, p->dilation_h, g.kh, g.ih, &ky0, &ky1);	\
+		fw_tap_range(y0, p->dilation_h, g.kh, g.ih, &ky0, &ky1);	\
 		for (ox = 0; ox < g.ow; ox++) {				\
 		const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left; \
 		IN_T const *ipix;					\
-		tap_range(x0, p->dilation_w, g.kw, g.iw, &kx0, &kx1);	\
+		fw_tap_range(x0, p->dilation_w, g.kw, g.iw, &kx0, &kx1);	\
 		ipix = in + ((b * g.ih) * g.iw) * g.ic;			\
 		for (oc = 0; oc < g.oc; oc++) {				\
 			const uint32_t cbase = (oc / per_group) * g.kc;	\
@@ -171,10 +153,10 @@ void npu_op_conv2d_s16(const struct npu_conv_params *p, const int16_t *in,
 	for (b = 0; b < g.n; b++) {					\
 	for (oy = 0; oy < g.oh; oy++) {					\
 		const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top; \
-		tap_range(y0, p->dilation_h, g.kh, g.ih, &ky0, &ky1);	\
+		fw_tap_range(y0, p->dilation_h, g.kh, g.ih, &ky0, &ky1);	\
 		for (ox = 0; ox < g.ow; ox++) {				\
 		const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left; \
-		tap_range(x0, p->dilation_w, g.kw, g.iw, &kx0, &kx1);	\
+		fw_tap_range(x0, p->dilation_w, g.kw, g.iw, &kx0, &kx1);	\
 		for (o0 = 0; o0 < g.oc; o0 += DW_BLOCK) {		\
 			n = g.oc - o0 < DW_BLOCK ? g.oc - o0 : DW_BLOCK; \
 			for (j = 0; j < n; j++)				\

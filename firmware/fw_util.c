@@ -69,6 +69,12 @@ int32_t npu_fw_mbqm64(int64_t x, int32_t multiplier, int shift)
 	return fw_mbqm64(x, multiplier, shift);
 }
 
+void npu_fw_tap_range(int32_t origin, uint32_t dil, uint32_t k, uint32_t size,
+		      uint32_t *lo, uint32_t *hi)
+{
+	fw_tap_range(origin, dil, k, size, lo, hi);
+}
+
 int32_t npu_fw_mbqm_single(int64_t x, int32_t multiplier, int shift)
 {
 	return fw_mbqm_single(x, multiplier, shift);

@@ -53,6 +53,12 @@ int32_t npu_fw_mbqm(int32_t x, int32_t multiplier, int shift);
 int32_t npu_fw_mbqm64(int64_t x, int32_t multiplier, int shift);
 /* FULLY_CONNECTED's single rounding (TFLite 2.21's reference kernels) */
 int32_t npu_fw_mbqm_single(int64_t x, int32_t multiplier, int shift);
+/*
+ * The convolutions' window clipping: taps [lo, hi) of k with
+ * 0 <= origin + tap * dil < size (for kernels that mirror the firmware's).
+ */
+void npu_fw_tap_range(int32_t origin, uint32_t dil, uint32_t k, uint32_t size,
+		      uint32_t *lo, uint32_t *hi);
 
 /* ------------------------------------------------------------------------
  * Op kernels on plain pointers.  Parameters are the command-stream

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cpu_opt.h"
+#include "npu_fw.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -111,22 +112,6 @@ static dw_acc_fn dw_acc_select(enum cpu_isa isa)
 	}
 }
 
-/* The firmware's tap_range(): taps k with 0 <= origin + k * dil < size. */
-static void taps_in(int32_t origin, uint32_t dil, uint32_t k, uint32_t size,
-		    uint32_t *lo, uint32_t *hi)
-{
-	uint32_t l = 0, h = 0;
-
-	if (origin < 0)
-		l = ((uint32_t)-origin + dil - 1) / dil;
-	if ((int32_t)size > origin)
-		h = ((uint32_t)((int32_t)size - origin) + dil - 1) / dil;
-	*lo = l < k ? l : k;
-	*hi = h < k ? h : k;
-	if (*hi < *lo)
-		*hi = *lo;
-}
-
 /* One depthwise convolution split over threads by output rows. */
 struct dw_job {
 	const struct npu_conv_params *p;
@@ -166,12 +151,12 @@ static void dw_part(void *arg, uint32_t part, uint32_t parts)
 		const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top;
 		uint32_t ky0, ky1;
 
-		taps_in(y0, p->dilation_h, kh, ih, &ky0, &ky1);
+		npu_fw_tap_range(y0, p->dilation_h, kh, ih, &ky0, &ky1);
 		for (uint32_t ox = 0; ox < ow; ox++) {
 			const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;
 			uint32_t kx0, kx1, taps = 0;
 
-			taps_in(x0, p->dilation_w, kw, iw, &kx0, &kx1);
+			npu_fw_tap_range(x0, p->dilation_w, kw, iw, &kx0, &kx1);
 			for (uint32_t ky = ky0; ky < ky1; ky++)
 				for (uint32_t kx = kx0; kx < kx1; kx++, taps++) {
 					const uint32_t iy = (uint32_t)(y0 + (int32_t)(ky * p->dilation_h));
