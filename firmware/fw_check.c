@@ -35,14 +35,14 @@ int32_t npu_fw_params_size(uint32_t opcode)
 	return c ? c->params_size : -1;
 }
 
-const char *npu_fw_op_name(uint32_t opcode)
+const char *npu_fw_cmd_name(uint32_t opcode)
 {
 	const struct fw_cmd *c = fw_cmd_find(opcode);
 
 	return c ? c->name : "?";
 }
 
-uint32_t npu_fw_op_features(uint32_t opcode)
+uint32_t npu_fw_cmd_features(uint32_t opcode)
 {
 	const struct fw_cmd *c = fw_cmd_find(opcode);
 
@@ -327,8 +327,8 @@ static int check_stream(uint32_t opcode, const union npu_cmd_params *p,
 }
 
 const struct fw_cmd fw_cmds_stream[] = {
-	{ .opcode = NPU_OP_NOP, .name = "NOP" },
-	{ .opcode = NPU_OP_STREAM, .name = "STREAM",
+	{ .opcode = NPU_CMD_NOP, .name = "NOP" },
+	{ .opcode = NPU_CMD_STREAM, .name = "STREAM",
 	  .params_size = sizeof(struct npu_stream_params),
 	  .check = check_stream },
 	{ .name = NULL }
@@ -400,7 +400,7 @@ uint32_t npu_fw_cmd_operands(uint32_t opcode,
 	return c && c->operands ? c->operands(opcode, params, ops) : 0;
 }
 
-int npu_fw_op_ranges(uint32_t opcode, const void *params,
+int npu_fw_cmd_ranges(uint32_t opcode, const void *params,
 		     npu_fw_range_fn fn, void *ctx)
 {
 	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
@@ -473,7 +473,7 @@ uint32_t npu_fw_stream_features(const void *cs, uint32_t size)
 		bytes = fw_decode_cmd(cs, size, off, &opcode, &p, &reason);
 		if (!bytes)
 			break;
-		need |= npu_fw_op_features(opcode);
+		need |= npu_fw_cmd_features(opcode);
 	}
 	return need;
 }
@@ -499,7 +499,7 @@ int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
 			goto out;
 		}
 		first = idx == 0;
-		if (first != (opcode == NPU_OP_STREAM)) {
+		if (first != (opcode == NPU_CMD_STREAM)) {
 			why.text = idx == 0 ? "stream does not start with STREAM" :
 					      "STREAM command not first";
 			r = -NPU_FW_EINVAL;
@@ -509,7 +509,7 @@ int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
 		if (r)
 			goto out;
 		if (fn) {
-			r = npu_fw_op_ranges(opcode, &p, fn, ctx);
+			r = npu_fw_cmd_ranges(opcode, &p, fn, ctx);
 			if (r) {
 				why.text = "operand outside the job's buffers";
 				goto out;

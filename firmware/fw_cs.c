@@ -14,7 +14,7 @@ void npu_cs_init(struct npu_cs_writer *w, void *buf, uint32_t cap_bytes)
 	w->len_words = 0;
 	w->commands = 0;
 	w->error = 0;
-	npu_cs_emit(w, NPU_OP_STREAM, &sp);
+	npu_cs_emit(w, NPU_CMD_STREAM, &sp);
 }
 
 int npu_cs_emit(struct npu_cs_writer *w, uint32_t opcode, const void *params)

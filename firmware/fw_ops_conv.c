@@ -355,7 +355,7 @@ static int check_conv(uint32_t op, const union npu_cmd_params *pp,
 	FW_CHECK(why, p->dilation_h >= 1 && p->dilation_w >= 1, "dilation zero");
 
 	switch (op) {
-	case NPU_OP_CONV_2D:
+	case NPU_CMD_CONV_2D:
 		FW_CHECK(why, p->depth_multiplier == 0, "depth multiplier on conv");
 		FW_CHECK(why, f->dims[0] == oc,
 			 "filter count differs from output channels");
@@ -364,13 +364,13 @@ static int check_conv(uint32_t op, const union npu_cmd_params *pp,
 		FW_CHECK(why, oc % (ic / kc) == 0,
 			 "output channels not divisible by groups");
 		break;
-	case NPU_OP_DEPTHWISE_CONV_2D:
+	case NPU_CMD_DEPTHWISE_CONV_2D:
 		FW_CHECK(why, f->dims[0] == 1 && kc == oc, "depthwise filter shape");
 		FW_CHECK(why, p->depth_multiplier >= 1 &&
 			 (uint64_t)ic * p->depth_multiplier == oc,
 			 "output channels differ from input * depth multiplier");
 		break;
-	case NPU_OP_TRANSPOSE_CONV:
+	case NPU_CMD_TRANSPOSE_CONV:
 		FW_CHECK(why, p->depth_multiplier == 0, "depth multiplier on conv");
 		FW_CHECK(why, p->dilation_h == 1 && p->dilation_w == 1,
 			 "transpose conv dilation must be 1");
@@ -384,8 +384,8 @@ static int check_conv(uint32_t op, const union npu_cmd_params *pp,
 	 * reason, whatever else it breaks. */
 	if (flags & NPU_FW_CHECK_HW_LIMITS) {
 		const uint64_t depth = (uint64_t)kh * kw *
-				       (op == NPU_OP_DEPTHWISE_CONV_2D ? 1 :
-					op == NPU_OP_TRANSPOSE_CONV ? ic : kc);
+				       (op == NPU_CMD_DEPTHWISE_CONV_2D ? 1 :
+					op == NPU_CMD_TRANSPOSE_CONV ? ic : kc);
 		const struct npu_fw_geometry g = {
 			.kernel_h = kh, .kernel_w = kw,
 			.stride_h = p->stride_h, .stride_w = p->stride_w,
@@ -403,7 +403,7 @@ static int check_conv(uint32_t op, const union npu_cmd_params *pp,
 			 NPU_LIMIT_ACCUM_DEPTH,
 			 "accumulation depth exceeds the NPU limit");
 	}
-	if (op != NPU_OP_TRANSPOSE_CONV) {
+	if (op != NPU_CMD_TRANSPOSE_CONV) {
 		if (fw_check_window(in->dims[1], out->dims[1], kh, p->dilation_h,
 				    p->stride_h, p->pad_top, why) ||
 		    fw_check_window(in->dims[2], out->dims[2], kw, p->dilation_w,
@@ -491,10 +491,10 @@ static void cost_conv(uint32_t op, const union npu_cmd_params *p,
 	uint64_t kernel = (uint64_t)c->filter.dims[1] * c->filter.dims[2];
 
 	w->half_rate = c->input.dtype == NPU_DTYPE_INT16;
-	if (op == NPU_OP_CONV_2D)
+	if (op == NPU_CMD_CONV_2D)
 		w->macs = npu_tensor_elems(&c->output) * kernel *
 			  c->filter.dims[3];
-	else if (op == NPU_OP_DEPTHWISE_CONV_2D)
+	else if (op == NPU_CMD_DEPTHWISE_CONV_2D)
 		w->macs = npu_tensor_elems(&c->output) * kernel;
 	else
 		w->macs = npu_tensor_elems(&c->input) * kernel *
@@ -540,12 +540,12 @@ RUN_MAC(run_fc, fc, npu_op_fc_s8, npu_op_fc_s16)
 	  .cost = cost_conv, .run = (runfn) }
 
 const struct fw_cmd fw_cmds_conv[] = {
-	CONV_ROW(NPU_OP_CONV_2D, "CONV_2D", FW_TILE_ROWS, run_conv2d),
-	CONV_ROW(NPU_OP_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", FW_TILE_ROWS,
+	CONV_ROW(NPU_CMD_CONV_2D, "CONV_2D", FW_TILE_ROWS, run_conv2d),
+	CONV_ROW(NPU_CMD_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", FW_TILE_ROWS,
 		 run_depthwise),
-	CONV_ROW(NPU_OP_TRANSPOSE_CONV, "TRANSPOSE_CONV", FW_TILE_TCONV,
+	CONV_ROW(NPU_CMD_TRANSPOSE_CONV, "TRANSPOSE_CONV", FW_TILE_TCONV,
 		 run_transpose_conv),
-	{ .opcode = NPU_OP_FULLY_CONNECTED, .name = "FULLY_CONNECTED",
+	{ .opcode = NPU_CMD_FULLY_CONNECTED, .name = "FULLY_CONNECTED",
 	  .tiling = FW_TILE_UNITS,
 	  .params_size = sizeof(struct npu_fc_params),
 	  .check = check_fc, .operands = operands_fc, .cost = cost_fc,

@@ -302,7 +302,7 @@ static int check_eltwise(uint32_t op, const union npu_cmd_params *pp,
 			 p->input2.dims[i] == 1, "input2 does not broadcast");
 	}
 	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
-	if (op == NPU_OP_MUL) {
+	if (op == NPU_CMD_MUL) {
 		FW_CHECK(why, p->left_shift == 0 && p->input1_multiplier == 0 &&
 			 p->input1_shift == 0 && p->input2_multiplier == 0 &&
 			 p->input2_shift == 0, "MUL with input rescaling");
@@ -447,8 +447,8 @@ static void run_eltwise(uint32_t op, const union npu_cmd_params *p,
 			void *const *b)
 {
 	const int s16 = p->eltwise.output.dtype == NPU_DTYPE_INT16;
-	const enum elt_kind kind = op == NPU_OP_ADD ? ELT_ADD :
-				   op == NPU_OP_SUB ? ELT_SUB : ELT_MUL;
+	const enum elt_kind kind = op == NPU_CMD_ADD ? ELT_ADD :
+				   op == NPU_CMD_SUB ? ELT_SUB : ELT_MUL;
 
 	if (s16)
 		elt_s16(&p->eltwise, kind, b[NPU_FW_SLOT_IN0],
@@ -489,23 +489,23 @@ RUN_UNARY(run_relu, relu, npu_op_relu_s8, npu_op_relu_s16)
 	  .cost = cost_eltwise, .run = run_eltwise }
 
 const struct fw_cmd fw_cmds_elt[] = {
-	ELT_ROW(NPU_OP_ADD, "ADD"),
-	ELT_ROW(NPU_OP_SUB, "SUB"),
-	ELT_ROW(NPU_OP_MUL, "MUL"),
-	{ .opcode = NPU_OP_LUT, .name = "LUT",
+	ELT_ROW(NPU_CMD_ADD, "ADD"),
+	ELT_ROW(NPU_CMD_SUB, "SUB"),
+	ELT_ROW(NPU_CMD_MUL, "MUL"),
+	{ .opcode = NPU_CMD_LUT, .name = "LUT",
 	  .params_size = sizeof(struct npu_lut_params),
 	  .check = check_lut, .operands = operands_lut,
 	  .cost = fw_cost_output_elems, .run = run_lut },
-	{ .opcode = NPU_OP_LEAKY_RELU, .name = "LEAKY_RELU",
+	{ .opcode = NPU_CMD_LEAKY_RELU, .name = "LEAKY_RELU",
 	  .params_size = sizeof(struct npu_leaky_relu_params),
 	  .check = check_leaky_relu, .operands = fw_operands_in_out,
 	  .cost = fw_cost_output_elems, .run = run_leaky_relu },
-	{ .opcode = NPU_OP_SIGMOID_S16, .name = "SIGMOID_S16",
+	{ .opcode = NPU_CMD_SIGMOID_S16, .name = "SIGMOID_S16",
 	  .features = NPU_FW_FEAT_SIGMOID_S16,
 	  .params_size = sizeof(struct npu_sigmoid_s16_params),
 	  .check = check_sigmoid_s16, .operands = operands_sigmoid_s16,
 	  .cost = fw_cost_output_elems, .run = run_sigmoid_s16 },
-	{ .opcode = NPU_OP_RELU, .name = "RELU",
+	{ .opcode = NPU_CMD_RELU, .name = "RELU",
 	  .features = NPU_FW_FEAT_RELU,
 	  .params_size = sizeof(struct npu_relu_params),
 	  .check = check_relu, .operands = fw_operands_in_out,

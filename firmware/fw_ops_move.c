@@ -345,16 +345,16 @@ static void run_copy(uint32_t op, const union npu_cmd_params *p,
 	  .cost = fw_cost_output_elems, .run = (runfn) }
 
 const struct fw_cmd fw_cmds_move[] = {
-	MOVE_ROW(NPU_OP_PAD, "PAD", npu_pad_params, check_pad, run_pad),
-	MOVE_ROW(NPU_OP_TRANSPOSE, "TRANSPOSE", npu_transpose_params,
+	MOVE_ROW(NPU_CMD_PAD, "PAD", npu_pad_params, check_pad, run_pad),
+	MOVE_ROW(NPU_CMD_TRANSPOSE, "TRANSPOSE", npu_transpose_params,
 		 check_transpose, run_transpose),
-	{ .opcode = NPU_OP_CONCAT, .name = "CONCATENATION",
+	{ .opcode = NPU_CMD_CONCAT, .name = "CONCATENATION",
 	  .flags = FW_CMD_WRITES_SLICE,
 	  .params_size = sizeof(struct npu_concat_params),
 	  .check = check_concat, .operands = fw_operands_in_out,
 	  .cost = cost_concat, .run = run_concat },
-	MOVE_ROW(NPU_OP_STRIDED_SLICE, "STRIDED_SLICE", npu_slice_params,
+	MOVE_ROW(NPU_CMD_STRIDED_SLICE, "STRIDED_SLICE", npu_slice_params,
 		 check_slice, run_slice),
-	MOVE_ROW(NPU_OP_COPY, "COPY", npu_copy_params, check_copy, run_copy),
+	MOVE_ROW(NPU_CMD_COPY, "COPY", npu_copy_params, check_copy, run_copy),
 	{ .name = NULL }
 };

@@ -202,17 +202,17 @@ RUN_UNARY(run_max_pool, pool, npu_op_max_pool_s8, npu_op_max_pool_s16)
 RUN_UNARY(run_mean, mean, npu_op_mean_s8, npu_op_mean_s16)
 
 const struct fw_cmd fw_cmds_pool[] = {
-	{ .opcode = NPU_OP_AVERAGE_POOL_2D, .name = "AVERAGE_POOL_2D",
+	{ .opcode = NPU_CMD_AVERAGE_POOL_2D, .name = "AVERAGE_POOL_2D",
 	  .tiling = FW_TILE_ROWS,
 	  .params_size = sizeof(struct npu_pool_params),
 	  .check = check_pool, .operands = fw_operands_in_out,
 	  .cost = cost_pool, .run = run_avg_pool },
-	{ .opcode = NPU_OP_MAX_POOL_2D, .name = "MAX_POOL_2D",
+	{ .opcode = NPU_CMD_MAX_POOL_2D, .name = "MAX_POOL_2D",
 	  .tiling = FW_TILE_ROWS,
 	  .params_size = sizeof(struct npu_pool_params),
 	  .check = check_pool, .operands = fw_operands_in_out,
 	  .cost = cost_pool, .run = run_max_pool },
-	{ .opcode = NPU_OP_MEAN, .name = "MEAN",
+	{ .opcode = NPU_CMD_MEAN, .name = "MEAN",
 	  .params_size = sizeof(struct npu_mean_params),
 	  .check = check_mean, .operands = fw_operands_in_out,
 	  .cost = cost_mean, .run = run_mean },

@@ -85,7 +85,7 @@ static int poll_abort(const struct npu_fw_env *env)
 static int run_row_tiles(const struct npu_fw_env *env, struct fw_job *job,
 			 uint32_t op)
 {
-	const int pool = op == NPU_OP_AVERAGE_POOL_2D || op == NPU_OP_MAX_POOL_2D;
+	const int pool = op == NPU_CMD_AVERAGE_POOL_2D || op == NPU_CMD_MAX_POOL_2D;
 	const struct npu_tensor *in = pool ? &job->p.pool.input :
 					     &job->p.conv.input;
 	const struct npu_tensor *out = pool ? &job->p.pool.output :
@@ -108,7 +108,7 @@ static int run_row_tiles(const struct npu_fw_env *env, struct fw_job *job,
 		pad = job->p.conv.pad_top;
 		row_work = out_row * job->p.conv.filter.dims[1] *
 			   job->p.conv.filter.dims[2] *
-			   (op == NPU_OP_CONV_2D ? job->p.conv.filter.dims[3] : 1);
+			   (op == NPU_CMD_CONV_2D ? job->p.conv.filter.dims[3] : 1);
 	}
 	rows = tile_rows(row_work, oh);
 
@@ -184,7 +184,7 @@ static int run_tconv_tiles(const struct npu_fw_env *env, struct fw_job *job)
 			job->tile[NPU_FW_SLOT_OUT] =
 				ptr_at(job->buf[NPU_FW_SLOT_OUT],
 				       ((uint64_t)b * oh + r0) * out_row, es_in);
-			npu_fw_exec(NPU_OP_TRANSPOSE_CONV, &job->sub, job->tile);
+			npu_fw_exec(NPU_CMD_TRANSPOSE_CONV, &job->sub, job->tile);
 		}
 	}
 	return 0;
@@ -232,7 +232,7 @@ static int run_fc_tiles(const struct npu_fw_env *env, struct fw_job *job)
 			job->tile[NPU_FW_SLOT_OUT] =
 				ptr_at(job->buf[NPU_FW_SLOT_OUT],
 				       (uint64_t)b * units + u0, es);
-			npu_fw_exec(NPU_OP_FULLY_CONNECTED, &job->sub, job->tile);
+			npu_fw_exec(NPU_CMD_FULLY_CONNECTED, &job->sub, job->tile);
 		}
 	}
 	return 0;

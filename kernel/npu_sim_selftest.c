@@ -218,11 +218,11 @@ static u32 st_make_nop_stream(struct npu_sim_st *st, int nops, u32 extra)
 	u32 *w = st->va[ST_CS];
 	u32 n = 0;
 
-	w[n++] = NPU_CS_HDR(NPU_OP_STREAM, 3);
+	w[n++] = NPU_CS_HDR(NPU_CMD_STREAM, 3);
 	w[n++] = NPU_CS_VERSION;
 	w[n++] = 0;
 	while (nops--)
-		w[n++] = NPU_CS_HDR(NPU_OP_NOP, 1);
+		w[n++] = NPU_CS_HDR(NPU_CMD_NOP, 1);
 	if (extra)
 		w[n++] = extra;
 	return n * 4;
@@ -241,10 +241,10 @@ static u32 st_make_copy_stream(struct npu_sim_st *st, u32 dst_va)
 	cp.input.rank = 1;
 	cp.output = cp.input;
 	cp.output.addr = dst_va;
-	w[n++] = NPU_CS_HDR(NPU_OP_STREAM, 3);
+	w[n++] = NPU_CS_HDR(NPU_CMD_STREAM, 3);
 	w[n++] = NPU_CS_VERSION;
 	w[n++] = 0;
-	w[n++] = NPU_CS_HDR(NPU_OP_COPY, 1 + sizeof(cp) / 4);
+	w[n++] = NPU_CS_HDR(NPU_CMD_COPY, 1 + sizeof(cp) / 4);
 	memcpy(&w[n], &cp, sizeof(cp));
 	n += sizeof(cp) / 4;
 	return n * 4;

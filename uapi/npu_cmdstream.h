@@ -15,7 +15,7 @@
  * by the byte image of the op's parameter structure (struct npu_*_params).
  * A command may be longer than its structure (a later version appends
  * fields); the extra words must be zero.  The first command of every stream
- * is NPU_OP_STREAM (struct npu_stream_params) carrying NPU_CS_VERSION.
+ * is NPU_CMD_STREAM (struct npu_stream_params) carrying NPU_CS_VERSION.
  *
  * Every buffer operand is an NPU virtual address with a shape and element
  * type, so that a validator can compute the exact byte range [va, va + len)
@@ -36,28 +36,28 @@
 
 /* ---- opcodes ---- */
 enum npu_cs_opcode {
-	NPU_OP_NOP = 0,			/* no parameters */
-	NPU_OP_STREAM = 1,		/* struct npu_stream_params, first */
-	NPU_OP_CONV_2D = 2,		/* struct npu_conv_params */
-	NPU_OP_DEPTHWISE_CONV_2D = 3,	/* struct npu_conv_params */
-	NPU_OP_TRANSPOSE_CONV = 4,	/* struct npu_conv_params */
-	NPU_OP_FULLY_CONNECTED = 5,	/* struct npu_fc_params */
-	NPU_OP_ADD = 6,			/* struct npu_eltwise_params */
-	NPU_OP_SUB = 7,			/* struct npu_eltwise_params */
-	NPU_OP_MUL = 8,			/* struct npu_eltwise_params */
-	NPU_OP_AVERAGE_POOL_2D = 9,	/* struct npu_pool_params */
-	NPU_OP_MAX_POOL_2D = 10,	/* struct npu_pool_params */
-	NPU_OP_MEAN = 11,		/* struct npu_mean_params */
-	NPU_OP_PAD = 12,		/* struct npu_pad_params */
-	NPU_OP_TRANSPOSE = 13,		/* struct npu_transpose_params */
-	NPU_OP_CONCAT = 14,		/* struct npu_concat_params */
-	NPU_OP_STRIDED_SLICE = 15,	/* struct npu_slice_params */
-	NPU_OP_COPY = 16,		/* struct npu_copy_params (RESHAPE) */
-	NPU_OP_LUT = 17,		/* struct npu_lut_params */
-	NPU_OP_LEAKY_RELU = 18,		/* struct npu_leaky_relu_params */
-	NPU_OP_SIGMOID_S16 = 19,	/* struct npu_sigmoid_s16_params */
-	NPU_OP_RELU = 20,		/* struct npu_relu_params */
-	NPU_OP_COUNT			/* first invalid opcode */
+	NPU_CMD_NOP = 0,			/* no parameters */
+	NPU_CMD_STREAM = 1,		/* struct npu_stream_params, first */
+	NPU_CMD_CONV_2D = 2,		/* struct npu_conv_params */
+	NPU_CMD_DEPTHWISE_CONV_2D = 3,	/* struct npu_conv_params */
+	NPU_CMD_TRANSPOSE_CONV = 4,	/* struct npu_conv_params */
+	NPU_CMD_FULLY_CONNECTED = 5,	/* struct npu_fc_params */
+	NPU_CMD_ADD = 6,			/* struct npu_eltwise_params */
+	NPU_CMD_SUB = 7,			/* struct npu_eltwise_params */
+	NPU_CMD_MUL = 8,			/* struct npu_eltwise_params */
+	NPU_CMD_AVERAGE_POOL_2D = 9,	/* struct npu_pool_params */
+	NPU_CMD_MAX_POOL_2D = 10,	/* struct npu_pool_params */
+	NPU_CMD_MEAN = 11,		/* struct npu_mean_params */
+	NPU_CMD_PAD = 12,		/* struct npu_pad_params */
+	NPU_CMD_TRANSPOSE = 13,		/* struct npu_transpose_params */
+	NPU_CMD_CONCAT = 14,		/* struct npu_concat_params */
+	NPU_CMD_STRIDED_SLICE = 15,	/* struct npu_slice_params */
+	NPU_CMD_COPY = 16,		/* struct npu_copy_params (RESHAPE) */
+	NPU_CMD_LUT = 17,		/* struct npu_lut_params */
+	NPU_CMD_LEAKY_RELU = 18,		/* struct npu_leaky_relu_params */
+	NPU_CMD_SIGMOID_S16 = 19,	/* struct npu_sigmoid_s16_params */
+	NPU_CMD_RELU = 20,		/* struct npu_relu_params */
+	NPU_CMD_COUNT			/* first invalid opcode */
 };
 
 /* ---- element types ---- */
@@ -125,7 +125,7 @@ struct npu_requant {
 };
 
 /**
- * struct npu_stream_params - NPU_OP_STREAM, first command of a stream
+ * struct npu_stream_params - NPU_CMD_STREAM, first command of a stream
  * @version: NPU_CS_VERSION the stream was written for.
  * @flags: zero.
  */
@@ -496,22 +496,22 @@ struct npu_relu_params {
  * One name per structure for every user: the firmware decodes commands
  * into it, the compiler and the CPU path fill it.
  *
- * @stream: NPU_OP_STREAM.
- * @conv: NPU_OP_CONV_2D, NPU_OP_DEPTHWISE_CONV_2D, NPU_OP_TRANSPOSE_CONV.
- * @fc: NPU_OP_FULLY_CONNECTED.
- * @eltwise: NPU_OP_ADD, NPU_OP_SUB, NPU_OP_MUL.
- * @pool: NPU_OP_AVERAGE_POOL_2D, NPU_OP_MAX_POOL_2D.
- * @mean: NPU_OP_MEAN.
- * @pad: NPU_OP_PAD.
- * @transpose: NPU_OP_TRANSPOSE.
- * @concat: NPU_OP_CONCAT.
- * @slice: NPU_OP_STRIDED_SLICE.
- * @copy: NPU_OP_COPY; also the leading input and output tensors that
+ * @stream: NPU_CMD_STREAM.
+ * @conv: NPU_CMD_CONV_2D, NPU_CMD_DEPTHWISE_CONV_2D, NPU_CMD_TRANSPOSE_CONV.
+ * @fc: NPU_CMD_FULLY_CONNECTED.
+ * @eltwise: NPU_CMD_ADD, NPU_CMD_SUB, NPU_CMD_MUL.
+ * @pool: NPU_CMD_AVERAGE_POOL_2D, NPU_CMD_MAX_POOL_2D.
+ * @mean: NPU_CMD_MEAN.
+ * @pad: NPU_CMD_PAD.
+ * @transpose: NPU_CMD_TRANSPOSE.
+ * @concat: NPU_CMD_CONCAT.
+ * @slice: NPU_CMD_STRIDED_SLICE.
+ * @copy: NPU_CMD_COPY; also the leading input and output tensors that
  *        every single-input command shares.
- * @lut: NPU_OP_LUT.
- * @leaky_relu: NPU_OP_LEAKY_RELU.
- * @sigmoid_s16: NPU_OP_SIGMOID_S16.
- * @relu: NPU_OP_RELU.
+ * @lut: NPU_CMD_LUT.
+ * @leaky_relu: NPU_CMD_LEAKY_RELU.
+ * @sigmoid_s16: NPU_CMD_SIGMOID_S16.
+ * @relu: NPU_CMD_RELU.
  */
 union npu_cmd_params {
 	struct npu_stream_params stream;

@@ -202,9 +202,9 @@ struct npu_hw_completion {
 #define NPU_FW_FEAT_INT8		(1u << 0)
 #define NPU_FW_FEAT_INT16X8		(1u << 1)
 #define NPU_FW_FEAT_PERF_COUNTERS	(1u << 2)
-/* NPU_OP_SIGMOID_S16 (int16 LOGISTIC/TANH as TFLite), since firmware 1.1.0 */
+/* NPU_CMD_SIGMOID_S16 (int16 LOGISTIC/TANH as TFLite), since firmware 1.1.0 */
 #define NPU_FW_FEAT_SIGMOID_S16		(1u << 3)
-/* NPU_OP_RELU (RELU, RELU_N1_TO_1, RELU6 as TFLite), since firmware 1.2.0 */
+/* NPU_CMD_RELU (RELU, RELU_N1_TO_1, RELU6 as TFLite), since firmware 1.2.0 */
 #define NPU_FW_FEAT_RELU		(1u << 4)
 
 /**

@@ -12,7 +12,7 @@ int main(int argc, char **argv)
 
 	if (argc != 2)
 		return 2;
-	for (op = NPU_OP_CONV_2D; op < NPU_OP_COUNT; op++) {
+	for (op = NPU_CMD_CONV_2D; op < NPU_CMD_COUNT; op++) {
 		for (k = 0; k < 4; k++) {
 			struct npu_host_rjob job;
 			FILE *f;

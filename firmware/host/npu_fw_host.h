@@ -66,14 +66,14 @@ int npu_host_leaky_relu_params(float in_scale, float out_scale, float alpha,
 int npu_host_mean_params(float in_scale, float out_scale,
 			 struct npu_mean_params *p);
 
-/* Tables for NPU_OP_LUT, built as TFLite's LUTPopulate (float).
+/* Tables for NPU_CMD_LUT, built as TFLite's LUTPopulate (float).
  * int8: table[q + 128] for every int8 q.  int16: 513 entries. */
 void npu_host_lut_s8(float in_scale, int32_t in_zp, float out_scale,
 		     int32_t out_zp, float (*fn)(float), int8_t table[256]);
 void npu_host_lut_s16(float in_scale, int32_t in_zp, float out_scale,
 		      int32_t out_zp, float (*fn)(float), int16_t table[513]);
 /*
- * NPU_OP_SIGMOID_S16 (int16 LOGISTIC/TANH bit-exact with TFLite's
+ * NPU_CMD_SIGMOID_S16 (int16 LOGISTIC/TANH bit-exact with TFLite's
  * reference_integer_ops): TFLite's 256-entry uint16 sigmoid table, to be
  * placed where the command's table_addr points, and the input multiplier
  * and shift of TFLite's Prepare for @in_scale.  Fills those two fields of

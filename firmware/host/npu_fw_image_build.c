@@ -49,8 +49,8 @@ static uint32_t build_selftest(uint8_t *mem /* ST_OUT bytes */)
 	c.act_min = -128;
 	c.act_max = 127;
 	npu_cs_init(&w, mem + ST_CS, ST_IN - ST_CS);
-	npu_cs_emit(&w, NPU_OP_NOP, NULL);
-	npu_cs_emit(&w, NPU_OP_CONV_2D, &c);
+	npu_cs_emit(&w, NPU_CMD_NOP, NULL);
+	npu_cs_emit(&w, NPU_CMD_CONV_2D, &c);
 	memcpy(mem + ST_IN, st_in, sizeof(st_in));
 	memcpy(mem + ST_FILTER, st_filter, sizeof(st_filter));
 	memcpy(mem + ST_BIAS, st_bias, sizeof(st_bias));

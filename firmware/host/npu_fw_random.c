@@ -141,17 +141,17 @@ static void gen_conv(struct gen *g, uint32_t op, struct npu_conv_params *p)
 	uint32_t dh = 1, dw = 1, ic, oc, kc, oh, ow, ph, pw;
 
 	memset(p, 0, sizeof(*p));
-	if (op != NPU_OP_TRANSPOSE_CONV && rnd(g) % 3 == 0) {
+	if (op != NPU_CMD_TRANSPOSE_CONV && rnd(g) % 3 == 0) {
 		dh = upto(g, 2);
 		dw = upto(g, 2);
 	}
-	if (op == NPU_OP_CONV_2D) {
+	if (op == NPU_CMD_CONV_2D) {
 		uint32_t groups = rnd(g) % 4 ? 1 : 2;
 
 		kc = upto(g, 8);
 		ic = kc * groups;
 		oc = groups * upto(g, 8);
-	} else if (op == NPU_OP_DEPTHWISE_CONV_2D) {
+	} else if (op == NPU_CMD_DEPTHWISE_CONV_2D) {
 		ic = upto(g, 8);
 		p->depth_multiplier = (uint16_t)upto(g, 2);
 		oc = ic * p->depth_multiplier;
@@ -161,7 +161,7 @@ static void gen_conv(struct gen *g, uint32_t op, struct npu_conv_params *p)
 		oc = upto(g, 6);
 		kc = ic;
 	}
-	if (op == NPU_OP_TRANSPOSE_CONV) {
+	if (op == NPU_CMD_TRANSPOSE_CONV) {
 		ph = rnd(g) % kh;
 		pw = rnd(g) % kw;
 		oh = upto(g, (ih - 1) * sh + kh);
@@ -172,7 +172,7 @@ static void gen_conv(struct gen *g, uint32_t op, struct npu_conv_params *p)
 	}
 	place(g, &p->input, t, zp_of(g, t), 4,
 	      (const uint32_t[]){ n, ih, iw, ic }, 1);
-	if (op == NPU_OP_DEPTHWISE_CONV_2D)
+	if (op == NPU_CMD_DEPTHWISE_CONV_2D)
 		place(g, &p->filter, NPU_DTYPE_INT8, 0, 4,
 		      (const uint32_t[]){ 1, kh, kw, oc }, 1);
 	else
@@ -223,7 +223,7 @@ static void gen_eltwise(struct gen *g, uint32_t op,
 	place(g, &p->input1, t, zp_of(g, t), rank, d1, 1);
 	place(g, &p->input2, t, zp_of(g, t), rank, d2, 1);
 	place(g, &p->output, t, zp_of(g, t), rank, d0, 0);
-	if (op == NPU_OP_MUL) {
+	if (op == NPU_CMD_MUL) {
 		rnd_mult(g, &p->output_multiplier, &p->output_shift,
 			 s16 ? -16 : -10, -1);
 	} else {
@@ -285,24 +285,24 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 	int32_t zp;
 
 	switch (op) {
-	case NPU_OP_CONV_2D:
-	case NPU_OP_DEPTHWISE_CONV_2D:
-	case NPU_OP_TRANSPOSE_CONV:
+	case NPU_CMD_CONV_2D:
+	case NPU_CMD_DEPTHWISE_CONV_2D:
+	case NPU_CMD_TRANSPOSE_CONV:
 		gen_conv(g, op, params);
 		return 0;
-	case NPU_OP_FULLY_CONNECTED:
+	case NPU_CMD_FULLY_CONNECTED:
 		gen_fc(g, params);
 		return 0;
-	case NPU_OP_ADD:
-	case NPU_OP_SUB:
-	case NPU_OP_MUL:
+	case NPU_CMD_ADD:
+	case NPU_CMD_SUB:
+	case NPU_CMD_MUL:
 		gen_eltwise(g, op, params);
 		return 0;
-	case NPU_OP_AVERAGE_POOL_2D:
-	case NPU_OP_MAX_POOL_2D:
+	case NPU_CMD_AVERAGE_POOL_2D:
+	case NPU_CMD_MAX_POOL_2D:
 		gen_pool(g, params);
 		return 0;
-	case NPU_OP_MEAN: {
+	case NPU_CMD_MEAN: {
 		struct npu_mean_params *p = params;
 		const int s16 = (int)(rnd(g) % 2);
 
@@ -319,7 +319,7 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		p->axis_mask = 0x6;
 		return 0;
 	}
-	case NPU_OP_PAD: {
+	case NPU_CMD_PAD: {
 		struct npu_pad_params *p = params;
 
 		memset(p, 0, sizeof(*p));
@@ -338,7 +338,7 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 			       (int32_t)rnd(g);
 		return 0;
 	}
-	case NPU_OP_TRANSPOSE: {
+	case NPU_CMD_TRANSPOSE: {
 		struct npu_transpose_params *p = params;
 
 		memset(p, 0, sizeof(*p));
@@ -359,7 +359,7 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		place(g, &p->output, t, 0, rank, o, 0);
 		return 0;
 	}
-	case NPU_OP_CONCAT: {
+	case NPU_CMD_CONCAT: {
 		struct npu_concat_params *p = params;
 
 		memset(p, 0, sizeof(*p));
@@ -374,7 +374,7 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		place(g, &p->output, t, 0, rank, o, 0);
 		return 0;
 	}
-	case NPU_OP_STRIDED_SLICE: {
+	case NPU_CMD_STRIDED_SLICE: {
 		struct npu_slice_params *p = params;
 
 		memset(p, 0, sizeof(*p));
@@ -395,7 +395,7 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		place(g, &p->output, t, 0, rank, o, 0);
 		return 0;
 	}
-	case NPU_OP_COPY: {
+	case NPU_CMD_COPY: {
 		struct npu_copy_params *p = params;
 
 		memset(p, 0, sizeof(*p));
@@ -405,7 +405,7 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		place(g, &p->output, NPU_DTYPE_INT8, 0, 1, o, 0);
 		return 0;
 	}
-	case NPU_OP_LUT: {
+	case NPU_CMD_LUT: {
 		struct npu_lut_params *p = params;
 
 		memset(p, 0, sizeof(*p));
@@ -417,7 +417,7 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		p->function = rnd(g) % 3;
 		return 0;
 	}
-	case NPU_OP_SIGMOID_S16: {
+	case NPU_CMD_SIGMOID_S16: {
 		struct npu_sigmoid_s16_params *p = params;
 
 		memset(p, 0, sizeof(*p));
@@ -435,7 +435,7 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		}
 		return 0;
 	}
-	case NPU_OP_LEAKY_RELU: {
+	case NPU_CMD_LEAKY_RELU: {
 		struct npu_leaky_relu_params *p = params;
 
 		memset(p, 0, sizeof(*p));
@@ -447,7 +447,7 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		rnd_mult(g, &p->multiplier_alpha, &p->shift_alpha, -8, 0);
 		return 0;
 	}
-	case NPU_OP_RELU: {
+	case NPU_CMD_RELU: {
 		struct npu_relu_params *p = params;
 		int32_t lo, hi;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT AND Apache-2.0
 /*
- * int16 LOGISTIC and TANH parameters for NPU_OP_SIGMOID_S16, as TFLite
+ * int16 LOGISTIC and TANH parameters for NPU_CMD_SIGMOID_S16, as TFLite
  * (Micro)'s Prepare computes them (logistic_common.cc, tanh_common.cc,
  * CheckedLog2 in quantization_util.h), and TFLite's sigmoid table.
  *

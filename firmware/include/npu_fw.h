@@ -205,7 +205,7 @@ uint32_t npu_fw_cmd_operands(uint32_t opcode,
 /* Size of the parameter structure of @opcode; 0 for NOP, -1 if unknown. */
 int32_t npu_fw_params_size(uint32_t opcode);
 /* "CONV_2D", ...; "?" for unknown opcodes. */
-const char *npu_fw_op_name(uint32_t opcode);
+const char *npu_fw_cmd_name(uint32_t opcode);
 
 /*
  * Structural check of one op's parameters: types, ranks, shape
@@ -290,7 +290,7 @@ typedef int (*npu_fw_range_fn)(void *ctx, uint64_t va, uint64_t len,
 			       uint32_t access);
 
 /* Enumerate the byte ranges of a checked op (reads first, then writes). */
-int npu_fw_op_ranges(uint32_t opcode, const void *params,
+int npu_fw_cmd_ranges(uint32_t opcode, const void *params,
 		     npu_fw_range_fn fn, void *ctx);
 
 /**
@@ -323,7 +323,7 @@ int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
  * union over the commands of a stream (decoding stops at the first
  * malformed command; validate the stream for a verdict).
  */
-uint32_t npu_fw_op_features(uint32_t opcode);
+uint32_t npu_fw_cmd_features(uint32_t opcode);
 uint32_t npu_fw_stream_features(const void *cs, uint32_t size);
 
 /* ------------------------------------------------------------------------
@@ -464,7 +464,7 @@ struct npu_cs_writer {
 	int error;		/* sticky: -NPU_FW_ERANGE when out of room */
 };
 
-/* Starts a stream in @buf (4-byte aligned) with the NPU_OP_STREAM command. */
+/* Starts a stream in @buf (4-byte aligned) with the NPU_CMD_STREAM command. */
 void npu_cs_init(struct npu_cs_writer *w, void *buf, uint32_t cap_bytes);
 /* Appends one command; @params has npu_fw_params_size(@opcode) bytes. */
 int npu_cs_emit(struct npu_cs_writer *w, uint32_t opcode, const void *params);

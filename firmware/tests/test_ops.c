@@ -55,7 +55,7 @@ START_TEST(conv2d_s8_per_channel)
 	c.rq.flags = NPU_RQ_HAS_BIAS;
 	c.act_min = 3;
 	c.act_max = 57;
-	CHECK_OK(NPU_OP_CONV_2D, &c);
+	CHECK_OK(NPU_CMD_CONV_2D, &c);
 	npu_op_conv2d_s8(&c, in, w, bias, mult, shift, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -83,7 +83,7 @@ START_TEST(conv2d_s8_grouped_dilated)
 	c.dilation_h = 2;
 	c.rq.multiplier = 1 << 30;
 	c.rq.shift = 1;
-	CHECK_OK(NPU_OP_CONV_2D, &c);
+	CHECK_OK(NPU_CMD_CONV_2D, &c);
 	npu_op_conv2d_s8(&c, in, w, NULL, NULL, NULL, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -117,7 +117,7 @@ START_TEST(conv2d_s16)
 	c.act_max = 32767;
 	c.rq.count = 2;
 	c.rq.flags = NPU_RQ_HAS_BIAS;
-	CHECK_OK(NPU_OP_CONV_2D, &c);
+	CHECK_OK(NPU_CMD_CONV_2D, &c);
 	npu_op_conv2d_s16(&c, in, w, bias, mult, shift, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -146,7 +146,7 @@ START_TEST(depthwise_s8)
 	c.depth_multiplier = 2;
 	c.rq.multiplier = 1 << 30;
 	c.rq.shift = 1;
-	CHECK_OK(NPU_OP_DEPTHWISE_CONV_2D, &c);
+	CHECK_OK(NPU_CMD_DEPTHWISE_CONV_2D, &c);
 	npu_op_depthwise_s8(&c, in, w, NULL, NULL, NULL, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -179,7 +179,7 @@ START_TEST(depthwise_s16_padded)
 	c.rq.flags = NPU_RQ_HAS_BIAS;
 	c.rq.multiplier = 1 << 30;
 	c.rq.shift = 1;
-	CHECK_OK(NPU_OP_DEPTHWISE_CONV_2D, &c);
+	CHECK_OK(NPU_CMD_DEPTHWISE_CONV_2D, &c);
 	npu_op_depthwise_s16(&c, in, w, bias, NULL, NULL, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -208,7 +208,7 @@ START_TEST(transpose_conv_s16)
 	c.stride_h = 2;
 	c.rq.multiplier = 1 << 30;
 	c.rq.shift = 1;
-	CHECK_OK(NPU_OP_TRANSPOSE_CONV, &c);
+	CHECK_OK(NPU_CMD_TRANSPOSE_CONV, &c);
 	npu_op_transpose_conv_s16(&c, in, w, NULL, NULL, NULL, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -237,7 +237,7 @@ START_TEST(transpose_conv_s8_padded)
 	c.pad_top = 1;
 	c.rq.multiplier = 1 << 30;
 	c.rq.shift = 1;
-	CHECK_OK(NPU_OP_TRANSPOSE_CONV, &c);
+	CHECK_OK(NPU_CMD_TRANSPOSE_CONV, &c);
 	npu_op_transpose_conv_s8(&c, in, w, NULL, NULL, NULL, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -265,7 +265,7 @@ START_TEST(fc_s8_offsets)
 	p.rq.multiplier = 1 << 30;
 	p.act_min = -128;
 	p.act_max = 127;
-	CHECK_OK(NPU_OP_FULLY_CONNECTED, &p);
+	CHECK_OK(NPU_CMD_FULLY_CONNECTED, &p);
 	npu_op_fc_s8(&p, in, w, bias, NULL, NULL, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -293,7 +293,7 @@ START_TEST(fc_s16)
 	p.rq.shift = 1;
 	p.act_min = -32768;
 	p.act_max = 32767;
-	CHECK_OK(NPU_OP_FULLY_CONNECTED, &p);
+	CHECK_OK(NPU_CMD_FULLY_CONNECTED, &p);
 	npu_op_fc_s16(&p, in, w, bias, NULL, NULL, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -324,7 +324,7 @@ START_TEST(add_s8_broadcast)
 	p.output_shift = -19;
 	p.act_min = -128;
 	p.act_max = 8;
-	CHECK_OK(NPU_OP_ADD, &p);
+	CHECK_OK(NPU_CMD_ADD, &p);
 	npu_op_add_s8(&p, in1, in2, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -352,7 +352,7 @@ START_TEST(sub_s16)
 	p.output_shift = -14;
 	p.act_min = -32768;
 	p.act_max = 32767;
-	CHECK_OK(NPU_OP_SUB, &p);
+	CHECK_OK(NPU_CMD_SUB, &p);
 	npu_op_sub_s16(&p, in1, in2, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -392,7 +392,7 @@ START_TEST(mul_s8)
 	p.output_multiplier = 1 << 30;
 	p.act_min = -128;
 	p.act_max = 127;
-	CHECK_OK(NPU_OP_MUL, &p);
+	CHECK_OK(NPU_CMD_MUL, &p);
 	npu_op_mul_s8(&p, in1, in2, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -414,7 +414,7 @@ START_TEST(mul_s16)
 	p.output_multiplier = 1 << 30;
 	p.act_min = -32768;
 	p.act_max = 32767;
-	CHECK_OK(NPU_OP_MUL, &p);
+	CHECK_OK(NPU_CMD_MUL, &p);
 	npu_op_mul_s16(&p, in1, in2, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -445,7 +445,7 @@ START_TEST(avg_pool_s8)
 	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 1, 1, 2, 1);
 	pool_defaults(&p);
 	p.filter_h = p.filter_w = 2;
-	CHECK_OK(NPU_OP_AVERAGE_POOL_2D, &p);
+	CHECK_OK(NPU_CMD_AVERAGE_POOL_2D, &p);
 	npu_op_avg_pool_s8(&p, in, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 	npu_op_avg_pool_s8(&p, nin, out);
@@ -468,7 +468,7 @@ START_TEST(avg_pool_s8_same)
 	pool_defaults(&p);
 	p.filter_h = 1;
 	p.filter_w = 2;
-	CHECK_OK(NPU_OP_AVERAGE_POOL_2D, &p);
+	CHECK_OK(NPU_CMD_AVERAGE_POOL_2D, &p);
 	npu_op_avg_pool_s8(&p, in, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -489,7 +489,7 @@ START_TEST(max_pool_s16)
 	p.filter_h = p.filter_w = 2;
 	p.act_min = -32768;
 	p.act_max = 200;
-	CHECK_OK(NPU_OP_MAX_POOL_2D, &p);
+	CHECK_OK(NPU_CMD_MAX_POOL_2D, &p);
 	npu_op_max_pool_s16(&p, in, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -513,7 +513,7 @@ START_TEST(mean_s8)
 	p.multiplier = 1 << 30;
 	p.shift = 1;
 	p.axis_mask = 0x6;
-	CHECK_OK(NPU_OP_MEAN, &p);
+	CHECK_OK(NPU_CMD_MEAN, &p);
 	npu_op_mean_s8(&p, in, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -531,7 +531,7 @@ START_TEST(mean_s16)
 	p.multiplier = 1 << 30;
 	p.shift = 1;
 	p.axis_mask = 0x6;
-	CHECK_OK(NPU_OP_MEAN, &p);
+	CHECK_OK(NPU_CMD_MEAN, &p);
 	npu_op_mean_s16(&p, in, out);
 	ck_assert_int_eq(out[0], 200);
 }
@@ -553,7 +553,7 @@ START_TEST(pad_ops)
 	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 3, 3);
 	p.before[0] = 1;
 	p.pad_value = -7;
-	CHECK_OK(NPU_OP_PAD, &p);
+	CHECK_OK(NPU_CMD_PAD, &p);
 	npu_op_pad(&p, in, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 
@@ -562,7 +562,7 @@ START_TEST(pad_ops)
 	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 5);
 	p.before[0] = 2;
 	p.pad_value = -300;
-	CHECK_OK(NPU_OP_PAD, &p);
+	CHECK_OK(NPU_CMD_PAD, &p);
 	npu_op_pad(&p, in16, out16);
 	ck_assert_mem_eq(out16, expect16, sizeof(expect16));
 }
@@ -583,7 +583,7 @@ START_TEST(transpose_ops)
 	TENSOR(&p.input, 0, NPU_DTYPE_INT8, 0, 2, 3);
 	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 3, 2);
 	p.perm[0] = 1;
-	CHECK_OK(NPU_OP_TRANSPOSE, &p);
+	CHECK_OK(NPU_CMD_TRANSPOSE, &p);
 	npu_op_transpose(&p, in, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 
@@ -593,7 +593,7 @@ START_TEST(transpose_ops)
 	p.perm[0] = 2;
 	p.perm[1] = 0;
 	p.perm[2] = 1;
-	CHECK_OK(NPU_OP_TRANSPOSE, &p);
+	CHECK_OK(NPU_CMD_TRANSPOSE, &p);
 	npu_op_transpose(&p, in16, out16);
 	ck_assert_mem_eq(out16, expect16, sizeof(expect16));
 }
@@ -611,11 +611,11 @@ START_TEST(concat_ops)
 	TENSOR(&p.input, 0, NPU_DTYPE_INT8, 0, 2, 1);
 	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 2, 3);
 	p.axis = 1;
-	CHECK_OK(NPU_OP_CONCAT, &p);
+	CHECK_OK(NPU_CMD_CONCAT, &p);
 	npu_op_concat(&p, a, out);
 	TENSOR(&p.input, 0, NPU_DTYPE_INT8, 0, 2, 2);
 	p.offset = 1;
-	CHECK_OK(NPU_OP_CONCAT, &p);
+	CHECK_OK(NPU_CMD_CONCAT, &p);
 	npu_op_concat(&p, b, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -636,7 +636,7 @@ START_TEST(strided_slice_ops)
 	p.begin[1] = 3;
 	p.strides[0] = -1;
 	p.strides[1] = -2;
-	CHECK_OK(NPU_OP_STRIDED_SLICE, &p);
+	CHECK_OK(NPU_CMD_STRIDED_SLICE, &p);
 	npu_op_strided_slice(&p, in, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -650,7 +650,7 @@ START_TEST(copy_reshape)
 
 	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 2, 3);
 	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 6);
-	CHECK_OK(NPU_OP_COPY, &p);
+	CHECK_OK(NPU_CMD_COPY, &p);
 	npu_op_copy(&p, in, out);
 	ck_assert_mem_eq(out, in, sizeof(in));
 }
@@ -669,7 +669,7 @@ START_TEST(lut_s8)
 		table[q + 128] = (int8_t)(q == -128 ? 127 : -q);
 	TENSOR(&p.input, 0, NPU_DTYPE_INT8, 0, 3);
 	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 3);
-	CHECK_OK(NPU_OP_LUT, &p);
+	CHECK_OK(NPU_CMD_LUT, &p);
 	npu_op_lut_s8(&p, in, table, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -696,7 +696,7 @@ START_TEST(lut_s16_interpolation)
 	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 5);
 	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 5);
 	p.function = NPU_LUT_OTHER;
-	CHECK_OK(NPU_OP_LUT, &p);
+	CHECK_OK(NPU_CMD_LUT, &p);
 	npu_op_lut_s16(&p, in, table, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
@@ -726,7 +726,7 @@ START_TEST(lut_host_tables)
 END_TEST
 
 /*
- * int16 LOGISTIC/TANH (NPU_OP_SIGMOID_S16) on TFLite's sigmoid table,
+ * int16 LOGISTIC/TANH (NPU_CMD_SIGMOID_S16) on TFLite's sigmoid table,
  * worked by hand from the reference kernels' arithmetic.  The table
  * entries used: t[0] = 32768, t[1] = 33451, t[24] = 47911, t[48] = 57724.
  */
@@ -745,7 +745,7 @@ static void sigmoid_case(uint32_t function, float in_scale, int32_t mult,
 						     function, &p), 0);
 	ck_assert_int_eq(p.input_multiplier, mult);
 	ck_assert_int_eq(p.input_left_shift, shift);
-	CHECK_OK(NPU_OP_SIGMOID_S16, &p);
+	CHECK_OK(NPU_CMD_SIGMOID_S16, &p);
 	npu_op_sigmoid_s16(&p, in, npu_host_sigmoid_table, out);
 	ck_assert_mem_eq(out, expect, n * sizeof(*out));
 }
@@ -825,7 +825,7 @@ START_TEST(sigmoid_s16_tflite_tests)
 		ck_assert_int_eq(npu_host_sigmoid_s16_params(32.0f / 65536,
 							     2.0f / 65536,
 							     p.function, &p), 0);
-		CHECK_OK(NPU_OP_SIGMOID_S16, &p);
+		CHECK_OK(NPU_CMD_SIGMOID_S16, &p);
 		npu_op_sigmoid_s16(&p, in, npu_host_sigmoid_table, out);
 		for (i = 0; i < 177; i++) {
 			const double x = -20.0 + 40.0 * i / 176.0;
@@ -863,25 +863,25 @@ START_TEST(sigmoid_s16_refused)
 	p.function = NPU_LUT_TANH;
 	p.input_multiplier = 0;
 	p.input_left_shift = 14;	/* 3 << 14 > 32767 */
-	ck_assert_int_ne(npu_fw_check_op(NPU_OP_SIGMOID_S16, &p, sizeof(p), 0,
+	ck_assert_int_ne(npu_fw_check_op(NPU_CMD_SIGMOID_S16, &p, sizeof(p), 0,
 					 &reason), 0);
 	ck_assert_str_eq(reason, "input multiplier or shift out of range");
 	p.input_multiplier = 32768;
 	p.input_left_shift = 0;
-	ck_assert_int_ne(npu_fw_check_op(NPU_OP_SIGMOID_S16, &p, sizeof(p), 0,
+	ck_assert_int_ne(npu_fw_check_op(NPU_CMD_SIGMOID_S16, &p, sizeof(p), 0,
 					 &reason), 0);
 	p.input_multiplier = 100;
 	p.input.zero_point = 1;
-	ck_assert_int_ne(npu_fw_check_op(NPU_OP_SIGMOID_S16, &p, sizeof(p), 0,
+	ck_assert_int_ne(npu_fw_check_op(NPU_CMD_SIGMOID_S16, &p, sizeof(p), 0,
 					 &reason), 0);
 	ck_assert_str_eq(reason, "int16 sigmoid needs zero points 0");
 	p.input.zero_point = 0;
 	p.function = NPU_LUT_OTHER;
-	ck_assert_int_ne(npu_fw_check_op(NPU_OP_SIGMOID_S16, &p, sizeof(p), 0,
+	ck_assert_int_ne(npu_fw_check_op(NPU_CMD_SIGMOID_S16, &p, sizeof(p), 0,
 					 &reason), 0);
 	p.function = NPU_LUT_TANH;
 	TENSOR(&p.input, 0, NPU_DTYPE_INT8, 0, 4);
-	ck_assert_int_ne(npu_fw_check_op(NPU_OP_SIGMOID_S16, &p, sizeof(p), 0,
+	ck_assert_int_ne(npu_fw_check_op(NPU_CMD_SIGMOID_S16, &p, sizeof(p), 0,
 					 &reason), 0);
 }
 END_TEST
@@ -910,7 +910,7 @@ START_TEST(leaky_relu_ops)
 	p.shift_identity = 1;
 	p.multiplier_alpha = 1 << 30;
 	p.shift_alpha = -2;
-	CHECK_OK(NPU_OP_LEAKY_RELU, &p);
+	CHECK_OK(NPU_CMD_LEAKY_RELU, &p);
 	npu_op_leaky_relu_s8(&p, in, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 
@@ -921,7 +921,7 @@ START_TEST(leaky_relu_ops)
 	p.shift_identity = 2;
 	p.multiplier_alpha = 1 << 30;
 	p.shift_alpha = 1;
-	CHECK_OK(NPU_OP_LEAKY_RELU, &p);
+	CHECK_OK(NPU_CMD_LEAKY_RELU, &p);
 	npu_op_leaky_relu_s16(&p, in16, out16);
 	ck_assert_mem_eq(out16, expect16, sizeof(expect16));
 }
@@ -952,12 +952,12 @@ START_TEST(relu_ops)
 	p.shift = 1;
 	p.act_min = 7;
 	p.act_max = 127;
-	CHECK_OK(NPU_OP_RELU, &p);
+	CHECK_OK(NPU_CMD_RELU, &p);
 	npu_op_relu_s8(&p, in, out);
 	ck_assert_mem_eq(out, relu, sizeof(relu));
 	p.shift = -2;
 	p.act_min = -128;
-	CHECK_OK(NPU_OP_RELU, &p);
+	CHECK_OK(NPU_CMD_RELU, &p);
 	npu_op_relu_s8(&p, in, out);
 	ck_assert_mem_eq(out, scaled, sizeof(scaled));
 
@@ -967,12 +967,12 @@ START_TEST(relu_ops)
 	p.multiplier = 1518500250;
 	p.shift = 1;
 	p.act_max = 32767;
-	CHECK_OK(NPU_OP_RELU, &p);
+	CHECK_OK(NPU_CMD_RELU, &p);
 	npu_op_relu_s16(&p, in16, out16);
 	ck_assert_mem_eq(out16, relu16, sizeof(relu16));
 	p.shift = -3;
 	p.act_max = 1200;	/* RELU6 at scale 6/1200 */
-	CHECK_OK(NPU_OP_RELU, &p);
+	CHECK_OK(NPU_CMD_RELU, &p);
 	npu_op_relu_s16(&p, in16, out16);
 	ck_assert_mem_eq(out16, relu16_top, sizeof(relu16_top));
 }
@@ -988,27 +988,27 @@ START_TEST(relu_check)
 	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 4);
 	p.multiplier = 1 << 30;
 	p.act_max = 127;
-	CHECK_OK(NPU_OP_RELU, &p);
+	CHECK_OK(NPU_CMD_RELU, &p);
 	p.act_max = 128;
-	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_int_ne(npu_fw_check_op(NPU_CMD_RELU, &p, sizeof(p), 0, &reason), 0);
 	ck_assert_str_eq(reason, "activation range outside int8");
 	p.act_max = 127;
 	p.multiplier = -1;
-	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_int_ne(npu_fw_check_op(NPU_CMD_RELU, &p, sizeof(p), 0, &reason), 0);
 	ck_assert_str_eq(reason, "negative multiplier");
 	p.multiplier = 1 << 30;
 	p.shift = 31;
-	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_int_ne(npu_fw_check_op(NPU_CMD_RELU, &p, sizeof(p), 0, &reason), 0);
 	ck_assert_str_eq(reason, "shift out of range");
 	p.shift = 0;
 	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 5);
-	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_int_ne(npu_fw_check_op(NPU_CMD_RELU, &p, sizeof(p), 0, &reason), 0);
 	ck_assert_str_eq(reason, "input and output shapes differ");
 	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 4);
-	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_int_ne(npu_fw_check_op(NPU_CMD_RELU, &p, sizeof(p), 0, &reason), 0);
 	ck_assert_str_eq(reason, "input and output types differ");
 	TENSOR(&p.input, 0, NPU_DTYPE_INT32, 0, 4);
-	ck_assert_int_ne(npu_fw_check_op(NPU_OP_RELU, &p, sizeof(p), 0, &reason), 0);
+	ck_assert_int_ne(npu_fw_check_op(NPU_CMD_RELU, &p, sizeof(p), 0, &reason), 0);
 	ck_assert_str_eq(reason, "unsupported tensor type");
 }
 END_TEST
@@ -1034,9 +1034,9 @@ START_TEST(exec_by_slot)
 	npu_op_relu_s8(&p.relu, in, expect);
 	buf[NPU_FW_SLOT_IN0] = (void *)in;
 	buf[NPU_FW_SLOT_OUT] = out;
-	ck_assert_int_eq(npu_fw_exec(NPU_OP_RELU, &p, buf), 0);
+	ck_assert_int_eq(npu_fw_exec(NPU_CMD_RELU, &p, buf), 0);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
-	ck_assert_int_eq(npu_fw_exec(NPU_OP_COUNT, &p, buf), -NPU_FW_EINVAL);
+	ck_assert_int_eq(npu_fw_exec(NPU_CMD_COUNT, &p, buf), -NPU_FW_EINVAL);
 }
 END_TEST
 

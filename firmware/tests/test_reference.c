@@ -100,20 +100,20 @@ static void rnd_conv(struct conv_case *k, uint32_t op, int s16)
 	uint32_t n = 1 + rnd() % 2, ih = 1 + rnd() % 9, iw = 1 + rnd() % 9;
 	uint32_t kh = 1 + rnd() % 4, kw = 1 + rnd() % 4, ic, oc, kc, dm = 0;
 	uint32_t sh = 1 + rnd() % 3, sw = 1 + rnd() % 3;
-	uint32_t dh = op == NPU_OP_TRANSPOSE_CONV ? 1 : 1 + rnd() % 2;
-	uint32_t dw = op == NPU_OP_TRANSPOSE_CONV ? 1 : 1 + rnd() % 2;
+	uint32_t dh = op == NPU_CMD_TRANSPOSE_CONV ? 1 : 1 + rnd() % 2;
+	uint32_t dw = op == NPU_CMD_TRANSPOSE_CONV ? 1 : 1 + rnd() % 2;
 	uint32_t eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1, oh, ow, c;
 	uint32_t ph, pw;
 	uint8_t t = s16 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
 
 	memset(k, 0, sizeof(*k));
-	if (op == NPU_OP_CONV_2D) {
+	if (op == NPU_CMD_CONV_2D) {
 		uint32_t groups = 1 + rnd() % 2;
 
 		kc = 1 + rnd() % 4;
 		ic = kc * groups;
 		oc = groups * (1 + rnd() % 3);
-	} else if (op == NPU_OP_DEPTHWISE_CONV_2D) {
+	} else if (op == NPU_CMD_DEPTHWISE_CONV_2D) {
 		ic = 1 + rnd() % 5;
 		dm = 1 + rnd() % 3;
 		oc = ic * dm;
@@ -123,7 +123,7 @@ static void rnd_conv(struct conv_case *k, uint32_t op, int s16)
 		oc = 1 + rnd() % 4;
 		kc = ic;
 	}
-	if (op == NPU_OP_TRANSPOSE_CONV) {
+	if (op == NPU_CMD_TRANSPOSE_CONV) {
 		ph = rnd() % kh;
 		pw = rnd() % kw;
 		oh = 1 + rnd() % ((ih - 1) * sh + kh);
@@ -145,7 +145,7 @@ static void rnd_conv(struct conv_case *k, uint32_t op, int s16)
 	}
 	npu_tensor_set(&p->input, 0, t, s16 ? 0 : rnd_in(-128, 127), 4,
 		       (const uint32_t[]){ n, ih, iw, ic });
-	if (op == NPU_OP_DEPTHWISE_CONV_2D)
+	if (op == NPU_CMD_DEPTHWISE_CONV_2D)
 		npu_tensor_set(&p->filter, 0, NPU_DTYPE_INT8, 0, 4,
 			       (const uint32_t[]){ 1, kh, kw, oc });
 	else
@@ -213,7 +213,7 @@ static void ref_conv(uint32_t op, const struct conv_case *k, int s16,
 
 			if (iy < 0 || iy >= ih || ix < 0 || ix >= iw)
 				continue;
-			if (op == NPU_OP_DEPTHWISE_CONV_2D) {
+			if (op == NPU_CMD_DEPTHWISE_CONV_2D) {
 				int ch = o / p->depth_multiplier;
 				int32_t xv = in_at(in, s16, (uint32_t)(((b * ih + iy) * iw + ix) * ic + ch));
 
@@ -321,16 +321,16 @@ static void conv_family(uint32_t op)
 		}
 		for (i = 0; i < nf; i++)
 			f[i] = (int8_t)rnd_in(-127, 127);
-		if (op == NPU_OP_TRANSPOSE_CONV)
+		if (op == NPU_CMD_TRANSPOSE_CONV)
 			ref_tconv(&k, s16, s16 ? (void *)in16 : (void *)in8, f, ref);
 		else
 			ref_conv(op, &k, s16, s16 ? (void *)in16 : (void *)in8, f, ref);
 		if (s16) {
 			const int64_t *bias = k.p.rq.flags ? k.bias64 : NULL;
 
-			if (op == NPU_OP_CONV_2D)
+			if (op == NPU_CMD_CONV_2D)
 				npu_op_conv2d_s16(&k.p, in16, f, bias, k.mult, k.shift, out16);
-			else if (op == NPU_OP_DEPTHWISE_CONV_2D)
+			else if (op == NPU_CMD_DEPTHWISE_CONV_2D)
 				npu_op_depthwise_s16(&k.p, in16, f, bias, k.mult, k.shift, out16);
 			else
 				npu_op_transpose_conv_s16(&k.p, in16, f, bias, k.mult, k.shift, out16);
@@ -340,9 +340,9 @@ static void conv_family(uint32_t op)
 		} else {
 			const int32_t *bias = k.p.rq.flags ? k.bias32 : NULL;
 
-			if (op == NPU_OP_CONV_2D)
+			if (op == NPU_CMD_CONV_2D)
 				npu_op_conv2d_s8(&k.p, in8, f, bias, k.mult, k.shift, out8);
-			else if (op == NPU_OP_DEPTHWISE_CONV_2D)
+			else if (op == NPU_CMD_DEPTHWISE_CONV_2D)
 				npu_op_depthwise_s8(&k.p, in8, f, bias, k.mult, k.shift, out8);
 			else
 				npu_op_transpose_conv_s8(&k.p, in8, f, bias, k.mult, k.shift, out8);
@@ -357,19 +357,19 @@ static void conv_family(uint32_t op)
 
 START_TEST(random_conv2d)
 {
-	conv_family(NPU_OP_CONV_2D);
+	conv_family(NPU_CMD_CONV_2D);
 }
 END_TEST
 
 START_TEST(random_depthwise)
 {
-	conv_family(NPU_OP_DEPTHWISE_CONV_2D);
+	conv_family(NPU_CMD_DEPTHWISE_CONV_2D);
 }
 END_TEST
 
 START_TEST(random_transpose_conv)
 {
-	conv_family(NPU_OP_TRANSPOSE_CONV);
+	conv_family(NPU_CMD_TRANSPOSE_CONV);
 }
 END_TEST
 
@@ -383,7 +383,7 @@ START_TEST(random_eltwise)
 
 	for (iter = 0; iter < 400; iter++) {
 		struct npu_eltwise_params p = { 0 };
-		const uint32_t op = NPU_OP_ADD + rnd() % 3;
+		const uint32_t op = NPU_CMD_ADD + rnd() % 3;
 		const int s16 = (int)(rnd() % 2);
 		const uint8_t t = s16 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
 		uint32_t rank = 1 + rnd() % 4, d1[4], d2[4], d0[4], i;
@@ -401,7 +401,7 @@ START_TEST(random_eltwise)
 		npu_tensor_set(&p.input1, 0, t, s16 ? rnd_in(-300, 300) : rnd_in(-128, 127), rank, d1);
 		npu_tensor_set(&p.input2, 0, t, s16 ? rnd_in(-300, 300) : rnd_in(-128, 127), rank, d2);
 		npu_tensor_set(&p.output, 0, t, s16 ? rnd_in(-300, 300) : rnd_in(-128, 127), rank, d0);
-		if (op == NPU_OP_MUL) {
+		if (op == NPU_CMD_MUL) {
 			rnd_quant(&p.output_multiplier, &p.output_shift, -14, -1);
 		} else {
 			p.left_shift = s16 ? 15 : 20;
@@ -422,16 +422,16 @@ START_TEST(random_eltwise)
 			b16[i] = (int16_t)rnd();
 		}
 		if (s16) {
-			if (op == NPU_OP_ADD)
+			if (op == NPU_CMD_ADD)
 				npu_op_add_s16(&p, a16, b16, o16);
-			else if (op == NPU_OP_SUB)
+			else if (op == NPU_CMD_SUB)
 				npu_op_sub_s16(&p, a16, b16, o16);
 			else
 				npu_op_mul_s16(&p, a16, b16, o16);
 		} else {
-			if (op == NPU_OP_ADD)
+			if (op == NPU_CMD_ADD)
 				npu_op_add_s8(&p, a8, b8, o8);
-			else if (op == NPU_OP_SUB)
+			else if (op == NPU_CMD_SUB)
 				npu_op_sub_s8(&p, a8, b8, o8);
 			else
 				npu_op_mul_s8(&p, a8, b8, o8);
@@ -452,13 +452,13 @@ START_TEST(random_eltwise)
 			}
 			x = (s16 ? a16[i1] : a8[i1]) - p.input1.zero_point;
 			y = (s16 ? b16[i2] : b8[i2]) - p.input2.zero_point;
-			if (op == NPU_OP_MUL) {
+			if (op == NPU_CMD_MUL) {
 				v = ref_mbqm(x * y, p.output_multiplier, p.output_shift);
 			} else {
 				int32_t sx = ref_mbqm(x * (1 << p.left_shift), p.input1_multiplier, p.input1_shift);
 				int32_t sy = ref_mbqm(y * (1 << p.left_shift), p.input2_multiplier, p.input2_shift);
 
-				v = ref_mbqm(op == NPU_OP_ADD ? sx + sy : sx - sy,
+				v = ref_mbqm(op == NPU_CMD_ADD ? sx + sy : sx - sy,
 					     p.output_multiplier, p.output_shift);
 			}
 			v = clampi(v + p.output.zero_point, p.act_min, p.act_max);
@@ -498,7 +498,7 @@ START_TEST(random_pool_fc)
 		p.stride_w = (uint16_t)sw;
 		p.act_min = s16 ? -30000 : -120;
 		p.act_max = s16 ? 30000 : 120;
-		if (npu_fw_check_op(avg ? NPU_OP_AVERAGE_POOL_2D : NPU_OP_MAX_POOL_2D,
+		if (npu_fw_check_op(avg ? NPU_CMD_AVERAGE_POOL_2D : NPU_CMD_MAX_POOL_2D,
 				    &p, sizeof(p), 0, NULL))
 			continue;	/* window outside the input: not a TFLite shape */
 		for (i = 0; i < 2 * ih * iw * ch; i++) {
@@ -562,7 +562,7 @@ START_TEST(random_pool_fc)
 		rnd_quant(&p.rq.multiplier, &p.rq.shift, -12, 0);
 		p.act_min = s16 ? -32768 : -128;
 		p.act_max = s16 ? 32767 : 127;
-		ck_assert_int_eq(npu_fw_check_op(NPU_OP_FULLY_CONNECTED, &p, sizeof(p), 0, NULL), 0);
+		ck_assert_int_eq(npu_fw_check_op(NPU_CMD_FULLY_CONNECTED, &p, sizeof(p), 0, NULL), 0);
 		for (i = 0; i < units; i++) {
 			rnd_quant(&mult[i], &shift[i], -12, 0);
 			bias[i] = rnd_in(-5000, 5000);

@@ -55,9 +55,9 @@ static uint32_t build_job(struct vmem *m, uint64_t bias_va)
 	p.act_max = 127;
 
 	npu_cs_init(&w8, cs_buf, sizeof(cs_buf));
-	npu_cs_emit(&w8, NPU_OP_NOP, NULL);
-	npu_cs_emit(&w8, NPU_OP_CONV_2D, &c);
-	npu_cs_emit(&w8, NPU_OP_MAX_POOL_2D, &p);
+	npu_cs_emit(&w8, NPU_CMD_NOP, NULL);
+	npu_cs_emit(&w8, NPU_CMD_CONV_2D, &c);
+	npu_cs_emit(&w8, NPU_CMD_MAX_POOL_2D, &p);
 	ck_assert_uint_gt(npu_cs_bytes(&w8), 0);
 
 	vmem_map(m, VA_CS, 4096, VMEM_R);
@@ -211,10 +211,10 @@ START_TEST(run_concat_writes_only_slices)
 	TENSOR(&p.input, 0x1000, NPU_DTYPE_INT8, 0, 2, 1);
 	TENSOR(&p.output, 0x2001, NPU_DTYPE_INT8, 0, 2, 3);
 	p.axis = 1;
-	npu_cs_emit(&w, NPU_OP_CONCAT, &p);
+	npu_cs_emit(&w, NPU_CMD_CONCAT, &p);
 	TENSOR(&p.input, 0x1010, NPU_DTYPE_INT8, 0, 2, 2);
 	p.offset = 1;
-	npu_cs_emit(&w, NPU_OP_CONCAT, &p);
+	npu_cs_emit(&w, NPU_CMD_CONCAT, &p);
 
 	memset(fill, 0x55, sizeof(fill));
 	vmem_map(&m, 0, 3 * 4096, VMEM_R | VMEM_W);
@@ -290,13 +290,13 @@ START_TEST(run_tiling_equals_direct)
 		TENSOR(&c.input, 0x10000, NPU_DTYPE_INT8, -3, 2, 9, 8, 64);
 		switch (k) {
 		case 0:
-			op = NPU_OP_CONV_2D;
+			op = NPU_CMD_CONV_2D;
 			TENSOR(&c.filter, 0x20000, NPU_DTYPE_INT8, 0, 64, 3, 3, 64);
 			TENSOR(&c.output, 0x100000, NPU_DTYPE_INT8, 4, 2, 9, 8, 64);
 			c.pad_top = c.pad_left = 1;
 			break;
 		case 1:
-			op = NPU_OP_CONV_2D;
+			op = NPU_CMD_CONV_2D;
 			TENSOR(&c.filter, 0x20000, NPU_DTYPE_INT8, 0, 64, 3, 3, 64);
 			TENSOR(&c.output, 0x100000, NPU_DTYPE_INT8, 4, 2, 5, 4, 64);
 			c.stride_h = c.stride_w = 2;
@@ -305,14 +305,14 @@ START_TEST(run_tiling_equals_direct)
 			c.pad_left = 1;
 			break;
 		case 2:
-			op = NPU_OP_DEPTHWISE_CONV_2D;
+			op = NPU_CMD_DEPTHWISE_CONV_2D;
 			TENSOR(&c.filter, 0x20000, NPU_DTYPE_INT8, 0, 1, 3, 3, 64);
 			TENSOR(&c.output, 0x100000, NPU_DTYPE_INT8, 4, 2, 9, 8, 64);
 			c.pad_top = c.pad_left = 1;
 			c.depth_multiplier = 1;
 			break;
 		case 3:
-			op = NPU_OP_AVERAGE_POOL_2D;
+			op = NPU_CMD_AVERAGE_POOL_2D;
 			TENSOR(&pl.input, 0x10000, NPU_DTYPE_INT8, 0, 1, 64, 64, 16);
 			TENSOR(&pl.output, 0x100000, NPU_DTYPE_INT8, 0, 1, 64, 64, 16);
 			pl.filter_h = pl.filter_w = 9;
@@ -322,7 +322,7 @@ START_TEST(run_tiling_equals_direct)
 			pl.act_max = 127;
 			break;
 		default:
-			op = NPU_OP_FULLY_CONNECTED;
+			op = NPU_CMD_FULLY_CONNECTED;
 			TENSOR(&fc.input, 0x10000, NPU_DTYPE_INT8, 7, 2, 1536);
 			TENSOR(&fc.filter, 0x200000, NPU_DTYPE_INT8, 0, 1024, 1536);
 			TENSOR(&fc.output, 0x100000, NPU_DTYPE_INT8, -2, 2, 1024);
@@ -333,7 +333,7 @@ START_TEST(run_tiling_equals_direct)
 			break;
 		}
 		npu_cs_init(&cw, cs_buf, sizeof(cs_buf));
-		if (op == NPU_OP_AVERAGE_POOL_2D) {
+		if (op == NPU_CMD_AVERAGE_POOL_2D) {
 			ck_assert_int_eq(npu_fw_check_op(op, &pl, sizeof(pl),
 							 NPU_FW_CHECK_HW_LIMITS,
 							 NULL), 0);
@@ -341,7 +341,7 @@ START_TEST(run_tiling_equals_direct)
 			fill_random(&m, 0x10000, in, 64 * 64 * 16);
 			npu_op_avg_pool_s8(&pl, in, out_ref);
 			out_len = 64 * 64 * 16;
-		} else if (op == NPU_OP_FULLY_CONNECTED) {
+		} else if (op == NPU_CMD_FULLY_CONNECTED) {
 			ck_assert_int_eq(npu_fw_check_op(op, &fc, sizeof(fc),
 							 NPU_FW_CHECK_HW_LIMITS,
 							 NULL), 0);
@@ -362,7 +362,7 @@ START_TEST(run_tiling_equals_direct)
 			for (out_len = 0; out_len < 64; out_len++)
 				bias[out_len] %= 5000;	/* keep outputs unclamped */
 			vmem_poke(&m, 0x5000, bias, 64 * 4);
-			if (op == NPU_OP_CONV_2D)
+			if (op == NPU_CMD_CONV_2D)
 				npu_op_conv2d_s8(&c, in, w, bias, mult, shift,
 						 out_ref);
 			else
@@ -419,7 +419,7 @@ START_TEST(random_jobs_every_op)
 	uint64_t rseed = 42;
 	uint32_t op, k;
 
-	for (op = NPU_OP_CONV_2D; op < NPU_OP_COUNT; op++) {
+	for (op = NPU_CMD_CONV_2D; op < NPU_CMD_COUNT; op++) {
 		for (k = 0; k < 40; k++) {
 			struct npu_host_rjob job;
 			struct vmem m = { 0 };
@@ -434,7 +434,7 @@ START_TEST(random_jobs_every_op)
 			bo.size = job.mem_size;
 			ck_assert_msg(npu_fw_validate(job.cs, job.cs_size, in_bo, &bo,
 						      &err) == 0, "%s: %s",
-				      npu_fw_op_name(op), err.reason);
+				      npu_fw_cmd_name(op), err.reason);
 			ck_assert_uint_le(job.out_offset + job.out_size, job.mem_size);
 			expect = malloc(job.mem_size);
 			got = malloc(job.mem_size);
@@ -484,9 +484,9 @@ START_TEST(cycle_model_hand_computed)
 	c.rq.multiplier = 1 << 30;
 	c.act_min = -128;
 	c.act_max = 127;
-	ck_assert_int_eq(npu_fw_check_op(NPU_OP_CONV_2D, &c, sizeof(c),
+	ck_assert_int_eq(npu_fw_check_op(NPU_CMD_CONV_2D, &c, sizeof(c),
 					 NPU_FW_CHECK_HW_LIMITS, NULL), 0);
-	npu_fw_estimate_op(NULL, NPU_OP_CONV_2D, &c, &cost);
+	npu_fw_estimate_op(NULL, NPU_CMD_CONV_2D, &c, &cost);
 	ck_assert_uint_eq(cost.macs, 2359296);
 	ck_assert_uint_eq(cost.compute_cycles, 2048);
 	ck_assert_uint_eq(cost.dram_read_bytes, 40960);
@@ -499,7 +499,7 @@ START_TEST(cycle_model_hand_computed)
 	TENSOR(&c.output, 0x20000, NPU_DTYPE_INT16, 0, 1, 8, 8, 64);
 	c.act_min = -32768;
 	c.act_max = 32767;
-	npu_fw_estimate_op(NULL, NPU_OP_CONV_2D, &c, &cost);
+	npu_fw_estimate_op(NULL, NPU_CMD_CONV_2D, &c, &cost);
 	ck_assert_uint_eq(cost.compute_cycles, 4096);
 	ck_assert_uint_eq(cost.dma_cycles, 3328);
 	ck_assert_uint_eq(cost.cycles, 4296);
@@ -508,7 +508,7 @@ START_TEST(cycle_model_hand_computed)
 	TENSOR(&e.input1, 0x1000, NPU_DTYPE_INT8, 0, 1000);
 	TENSOR(&e.input2, 0x2000, NPU_DTYPE_INT8, 0, 1000);
 	TENSOR(&e.output, 0x3000, NPU_DTYPE_INT8, 0, 1000);
-	npu_fw_estimate_op(NULL, NPU_OP_ADD, &e, &cost);
+	npu_fw_estimate_op(NULL, NPU_CMD_ADD, &e, &cost);
 	ck_assert_uint_eq(cost.macs, 0);
 	ck_assert_uint_eq(cost.compute_cycles, 16);
 	ck_assert_uint_eq(cost.dma_cycles, 188);

@@ -48,18 +48,18 @@ static uint32_t build_all_ops(void)
 	struct npu_leaky_relu_params lr = { 0 };
 
 	npu_cs_init(&w, words, sizeof(words));
-	npu_cs_emit(&w, NPU_OP_NOP, NULL);
+	npu_cs_emit(&w, NPU_CMD_NOP, NULL);
 	conv_cmd(&c);
-	npu_cs_emit(&w, NPU_OP_CONV_2D, &c);
+	npu_cs_emit(&w, NPU_CMD_CONV_2D, &c);
 	c.depth_multiplier = 2;
 	TENSOR(&c.filter, 0x1100, NPU_DTYPE_INT8, 0, 1, 2, 2, 2);
-	npu_cs_emit(&w, NPU_OP_DEPTHWISE_CONV_2D, &c);
+	npu_cs_emit(&w, NPU_CMD_DEPTHWISE_CONV_2D, &c);
 	conv_cmd(&c);
 	TENSOR(&c.input, 0x1000, NPU_DTYPE_INT16, 0, 1, 2, 2, 1);
 	TENSOR(&c.output, 0x2000, NPU_DTYPE_INT16, 0, 1, 4, 4, 2);
 	c.act_min = -32768;
 	c.act_max = 32767;
-	npu_cs_emit(&w, NPU_OP_TRANSPOSE_CONV, &c);
+	npu_cs_emit(&w, NPU_CMD_TRANSPOSE_CONV, &c);
 
 	TENSOR(&fc.input, 0x1000, NPU_DTYPE_INT8, 0, 2, 4);
 	TENSOR(&fc.filter, 0x1100, NPU_DTYPE_INT8, 0, 3, 4);
@@ -67,7 +67,7 @@ static uint32_t build_all_ops(void)
 	fc.rq.multiplier = 1 << 30;
 	fc.act_min = -128;
 	fc.act_max = 127;
-	npu_cs_emit(&w, NPU_OP_FULLY_CONNECTED, &fc);
+	npu_cs_emit(&w, NPU_CMD_FULLY_CONNECTED, &fc);
 
 	TENSOR(&e.input1, 0x1000, NPU_DTYPE_INT8, 0, 2, 3);
 	TENSOR(&e.input2, 0x1100, NPU_DTYPE_INT8, 0, 1, 3);
@@ -78,11 +78,11 @@ static uint32_t build_all_ops(void)
 	e.output_shift = -19;
 	e.act_min = -128;
 	e.act_max = 127;
-	npu_cs_emit(&w, NPU_OP_ADD, &e);
-	npu_cs_emit(&w, NPU_OP_SUB, &e);
+	npu_cs_emit(&w, NPU_CMD_ADD, &e);
+	npu_cs_emit(&w, NPU_CMD_SUB, &e);
 	e.left_shift = 0;
 	e.input1_multiplier = e.input2_multiplier = 0;
-	npu_cs_emit(&w, NPU_OP_MUL, &e);
+	npu_cs_emit(&w, NPU_CMD_MUL, &e);
 
 	TENSOR(&pl.input, 0x1000, NPU_DTYPE_INT16, 0, 1, 4, 4, 2);
 	TENSOR(&pl.output, 0x2000, NPU_DTYPE_INT16, 0, 1, 2, 2, 2);
@@ -90,33 +90,33 @@ static uint32_t build_all_ops(void)
 	pl.stride_h = pl.stride_w = 2;
 	pl.act_min = -32768;
 	pl.act_max = 32767;
-	npu_cs_emit(&w, NPU_OP_AVERAGE_POOL_2D, &pl);
-	npu_cs_emit(&w, NPU_OP_MAX_POOL_2D, &pl);
+	npu_cs_emit(&w, NPU_CMD_AVERAGE_POOL_2D, &pl);
+	npu_cs_emit(&w, NPU_CMD_MAX_POOL_2D, &pl);
 
 	TENSOR(&mn.input, 0x1000, NPU_DTYPE_INT8, 0, 1, 3, 3, 4);
 	TENSOR(&mn.output, 0x2000, NPU_DTYPE_INT8, 0, 1, 1, 1, 4);
 	mn.multiplier = 1 << 30;
 	mn.axis_mask = 6;
-	npu_cs_emit(&w, NPU_OP_MEAN, &mn);
+	npu_cs_emit(&w, NPU_CMD_MEAN, &mn);
 
 	TENSOR(&pd.input, 0x1000, NPU_DTYPE_INT8, 0, 2, 2, 3);
 	TENSOR(&pd.output, 0x2000, NPU_DTYPE_INT8, 0, 3, 4, 5);
 	pd.before[1] = 1;
 	pd.before[2] = 2;
-	npu_cs_emit(&w, NPU_OP_PAD, &pd);
+	npu_cs_emit(&w, NPU_CMD_PAD, &pd);
 
 	TENSOR(&tr.input, 0x1000, NPU_DTYPE_INT16, 0, 2, 3, 4);
 	TENSOR(&tr.output, 0x2000, NPU_DTYPE_INT16, 0, 4, 2, 3);
 	tr.perm[0] = 2;
 	tr.perm[1] = 0;
 	tr.perm[2] = 1;
-	npu_cs_emit(&w, NPU_OP_TRANSPOSE, &tr);
+	npu_cs_emit(&w, NPU_CMD_TRANSPOSE, &tr);
 
 	TENSOR(&ct.input, 0x1000, NPU_DTYPE_INT8, 0, 2, 2);
 	TENSOR(&ct.output, 0x2000, NPU_DTYPE_INT8, 0, 2, 5);
 	ct.axis = 1;
 	ct.offset = 3;
-	npu_cs_emit(&w, NPU_OP_CONCAT, &ct);
+	npu_cs_emit(&w, NPU_CMD_CONCAT, &ct);
 
 	TENSOR(&sl.input, 0x1000, NPU_DTYPE_INT8, 0, 4, 6);
 	TENSOR(&sl.output, 0x2000, NPU_DTYPE_INT8, 0, 2, 3);
@@ -124,23 +124,23 @@ static uint32_t build_all_ops(void)
 	sl.strides[0] = -2;
 	sl.begin[1] = 0;
 	sl.strides[1] = 2;
-	npu_cs_emit(&w, NPU_OP_STRIDED_SLICE, &sl);
+	npu_cs_emit(&w, NPU_CMD_STRIDED_SLICE, &sl);
 
 	TENSOR(&cp.input, 0x1000, NPU_DTYPE_INT8, 0, 2, 6);
 	TENSOR(&cp.output, 0x2000, NPU_DTYPE_INT8, 0, 12);
-	npu_cs_emit(&w, NPU_OP_COPY, &cp);
+	npu_cs_emit(&w, NPU_CMD_COPY, &cp);
 
 	TENSOR(&lt.input, 0x1000, NPU_DTYPE_INT16, 0, 7);
 	TENSOR(&lt.output, 0x2000, NPU_DTYPE_INT16, 0, 7);
 	lt.table_addr = 0x3000;
 	lt.function = NPU_LUT_TANH;
-	npu_cs_emit(&w, NPU_OP_LUT, &lt);
+	npu_cs_emit(&w, NPU_CMD_LUT, &lt);
 
 	TENSOR(&lr.input, 0x1000, NPU_DTYPE_INT8, 3, 5);
 	TENSOR(&lr.output, 0x2000, NPU_DTYPE_INT8, -3, 5);
 	lr.multiplier_identity = lr.multiplier_alpha = 1 << 30;
 	lr.shift_alpha = -3;
-	npu_cs_emit(&w, NPU_OP_LEAKY_RELU, &lr);
+	npu_cs_emit(&w, NPU_CMD_LEAKY_RELU, &lr);
 	ck_assert_int_eq(w.error, 0);
 	return npu_cs_bytes(&w);
 }
@@ -191,17 +191,17 @@ START_TEST(stream_features)
 	struct npu_sigmoid_s16_params sg = { 0 };
 	uint32_t size;
 
-	ck_assert_uint_eq(npu_fw_op_features(NPU_OP_CONV_2D), 0);
-	ck_assert_uint_eq(npu_fw_op_features(NPU_OP_SIGMOID_S16),
+	ck_assert_uint_eq(npu_fw_cmd_features(NPU_CMD_CONV_2D), 0);
+	ck_assert_uint_eq(npu_fw_cmd_features(NPU_CMD_SIGMOID_S16),
 			  NPU_FW_FEAT_SIGMOID_S16);
-	ck_assert_uint_eq(npu_fw_op_features(NPU_OP_RELU), NPU_FW_FEAT_RELU);
+	ck_assert_uint_eq(npu_fw_cmd_features(NPU_CMD_RELU), NPU_FW_FEAT_RELU);
 	ck_assert_uint_eq(npu_fw_stream_features(words, build_all_ops()), 0);
 
 	conv_cmd(&c);
 	npu_cs_init(&w, words, sizeof(words));
-	npu_cs_emit(&w, NPU_OP_CONV_2D, &c);
+	npu_cs_emit(&w, NPU_CMD_CONV_2D, &c);
 	size = npu_cs_bytes(&w);
-	npu_cs_emit(&w, NPU_OP_SIGMOID_S16, &sg);
+	npu_cs_emit(&w, NPU_CMD_SIGMOID_S16, &sg);
 	ck_assert_int_eq(w.error, 0);
 	ck_assert_uint_eq(npu_fw_stream_features(words, npu_cs_bytes(&w)),
 			  NPU_FW_FEAT_SIGMOID_S16);
@@ -222,7 +222,7 @@ START_TEST(exact_ranges)
 
 	conv_cmd(&c);
 	npu_cs_init(&w, words, sizeof(words));
-	npu_cs_emit(&w, NPU_OP_CONV_2D, &c);
+	npu_cs_emit(&w, NPU_CMD_CONV_2D, &c);
 	ck_assert_int_eq(npu_fw_validate(words, npu_cs_bytes(&w), log_range,
 					 &l, &err), 0);
 	ck_assert_uint_eq(l.n, 6);
@@ -258,7 +258,7 @@ static int conv_variant(void (*mutate)(struct npu_conv_params *),
 	conv_cmd(&c);
 	mutate(&c);
 	npu_cs_init(&w, words, sizeof(words));
-	npu_cs_emit(&w, NPU_OP_CONV_2D, &c);
+	npu_cs_emit(&w, NPU_CMD_CONV_2D, &c);
 	return validate(words, npu_cs_bytes(&w), reason);
 }
 
@@ -293,7 +293,7 @@ START_TEST(structured_reason)
 
 	conv_cmd(&c);
 	c.stride_w = 5;
-	ck_assert_int_eq(npu_fw_check_cmd(NPU_OP_CONV_2D, &c, sizeof(c),
+	ck_assert_int_eq(npu_fw_check_cmd(NPU_CMD_CONV_2D, &c, sizeof(c),
 					  NPU_FW_CHECK_HW_LIMITS, &why),
 			 -NPU_FW_EINVAL);
 	ck_assert_str_eq(why.text, "stride exceeds the NPU limit");
@@ -301,14 +301,14 @@ START_TEST(structured_reason)
 	ck_assert_int_eq(why.value, 5);
 	ck_assert_int_eq(why.limit, NPU_LIMIT_STRIDE);
 	/* Without the flag the stride is only structurally checked. */
-	ck_assert_int_eq(npu_fw_check_cmd(NPU_OP_CONV_2D, &c, sizeof(c), 0,
+	ck_assert_int_eq(npu_fw_check_cmd(NPU_CMD_CONV_2D, &c, sizeof(c), 0,
 					  &why), -NPU_FW_EINVAL);
 	ck_assert_ptr_null(why.what);
 	ck_assert_str_eq(why.text, "output larger than the padded input");
 	conv_cmd(&c);
 	c.act_min = 100;
 	c.act_max = 0;
-	ck_assert_int_eq(npu_fw_check_cmd(NPU_OP_CONV_2D, &c, sizeof(c),
+	ck_assert_int_eq(npu_fw_check_cmd(NPU_CMD_CONV_2D, &c, sizeof(c),
 					  NPU_FW_CHECK_HW_LIMITS, &why),
 			 -NPU_FW_EINVAL);
 	ck_assert_ptr_null(why.what);
@@ -343,9 +343,9 @@ START_TEST(bad_conv_params)
 		conv_cmd(&c);
 		m_stride5(&c);
 		c.output.dims[2] = 1;
-		ck_assert_int_eq(npu_fw_check_op(NPU_OP_CONV_2D, &c, sizeof(c),
+		ck_assert_int_eq(npu_fw_check_op(NPU_CMD_CONV_2D, &c, sizeof(c),
 						 0, &reason), 0);
-		ck_assert_int_eq(npu_fw_check_op(NPU_OP_CONV_2D, &c, sizeof(c),
+		ck_assert_int_eq(npu_fw_check_op(NPU_CMD_CONV_2D, &c, sizeof(c),
 						 NPU_FW_CHECK_HW_LIMITS,
 						 &reason), -NPU_FW_EINVAL);
 	}
@@ -367,33 +367,33 @@ START_TEST(bad_framing)
 	ck_assert_str_eq(reason, "truncated command");
 	/* unknown opcode */
 	save = words[3];
-	words[3] = NPU_CS_HDR(NPU_OP_COUNT, 1);
+	words[3] = NPU_CS_HDR(NPU_CMD_COUNT, 1);
 	ck_assert_int_eq(validate(words, size, &reason), -NPU_FW_EINVAL);
 	ck_assert_str_eq(reason, "unknown opcode");
 	/* zero-length command */
-	words[3] = NPU_CS_HDR(NPU_OP_NOP, 0);
+	words[3] = NPU_CS_HDR(NPU_CMD_NOP, 0);
 	ck_assert_int_eq(validate(words, size, &reason), -NPU_FW_EINVAL);
 	words[3] = save;
 
 	/* version, missing STREAM, STREAM twice */
-	s[0] = NPU_CS_HDR(NPU_OP_STREAM, 3);
+	s[0] = NPU_CS_HDR(NPU_CMD_STREAM, 3);
 	s[1] = NPU_CS_VERSION + 1;
 	s[2] = 0;
 	ck_assert_int_eq(validate(s, 12, &reason), -NPU_FW_EINVAL);
 	ck_assert_str_eq(reason, "unsupported command-stream version");
 	s[1] = NPU_CS_VERSION;
 	ck_assert_int_eq(validate(s, 12, &reason), 0);
-	s[3] = NPU_CS_HDR(NPU_OP_STREAM, 3);
+	s[3] = NPU_CS_HDR(NPU_CMD_STREAM, 3);
 	s[4] = NPU_CS_VERSION;
 	s[5] = 0;
 	ck_assert_int_eq(validate(s, 24, &reason), -NPU_FW_EINVAL);
 	ck_assert_int_eq(validate(s + 3, 12, &reason), 0);
-	hdr = NPU_CS_HDR(NPU_OP_NOP, 1);
+	hdr = NPU_CS_HDR(NPU_CMD_NOP, 1);
 	ck_assert_int_eq(validate(&hdr, 4, &reason), -NPU_FW_EINVAL);
 	ck_assert_str_eq(reason, "stream does not start with STREAM");
 
 	/* longer command: zero extension accepted, non-zero rejected */
-	s[3] = NPU_CS_HDR(NPU_OP_NOP, 3);
+	s[3] = NPU_CS_HDR(NPU_CMD_NOP, 3);
 	s[4] = 0;
 	s[5] = 0;
 	ck_assert_int_eq(validate(s, 24, &reason), 0);
@@ -401,7 +401,7 @@ START_TEST(bad_framing)
 	ck_assert_int_eq(validate(s, 24, &reason), -NPU_FW_EINVAL);
 	ck_assert_str_eq(reason, "non-zero extension words");
 	/* a command claiming more words than the stream has */
-	s[3] = NPU_CS_HDR(NPU_OP_NOP, 0xffff);
+	s[3] = NPU_CS_HDR(NPU_CMD_NOP, 0xffff);
 	ck_assert_int_eq(validate(s, 24, &reason), -NPU_FW_EINVAL);
 }
 END_TEST
@@ -503,10 +503,10 @@ START_TEST(fuzz_random_streams)
 
 		for (k = 0; k < n; k++)
 			buf[k] = rnd() % 3 ? rnd() :
-				 NPU_CS_HDR(rnd() % (NPU_OP_COUNT + 2),
+				 NPU_CS_HDR(rnd() % (NPU_CMD_COUNT + 2),
 					    rnd() % 64);
 		if (rnd() % 2)
-			buf[0] = NPU_CS_HDR(NPU_OP_STREAM, 3);
+			buf[0] = NPU_CS_HDR(NPU_CMD_STREAM, 3);
 		npu_fw_validate(buf, n * 4, NULL, NULL, NULL);
 	}
 }

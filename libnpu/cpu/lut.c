@@ -8,7 +8,7 @@
  * reference_integer_ops::Logistic / Tanh compute (gemmlowp fixed point on a
  * Q4.27 input, with LogisticPrepare's multiplier, shift and input radius),
  * so the lookup is bit-exact with the reference.
- * int16: the firmware's NPU_OP_SIGMOID_S16, which is TFLite's
+ * int16: the firmware's NPU_CMD_SIGMOID_S16, which is TFLite's
  * reference_integer_ops::Logistic / Tanh for int16 (input rescaled onto
  * TFLite's 256-entry sigmoid table and interpolated), with the input
  * multiplier and shift of TFLite's Prepare and the table from the
@@ -163,7 +163,7 @@ int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
 	if (in->type == NPU_TYPE_INT8) {
 		int8_table(logistic, cpu_scale(in), cpu_zero_point(in),
 			   out->table);
-		*cmd = (struct npu_cpu_cmd){ .opcode = NPU_OP_LUT };
+		*cmd = (struct npu_cpu_cmd){ .opcode = NPU_CMD_LUT };
 		l = &cmd->params.lut;
 		npu_tensor_set(&l->input, 0, NPU_DTYPE_INT8, cpu_zero_point(in),
 			       rank, dims);
@@ -172,7 +172,7 @@ int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
 		l->function = function;
 	} else {
 		memcpy(out->table, npu_host_sigmoid_table, out->table_bytes);
-		*cmd = (struct npu_cpu_cmd){ .opcode = NPU_OP_SIGMOID_S16 };
+		*cmd = (struct npu_cpu_cmd){ .opcode = NPU_CMD_SIGMOID_S16 };
 		s = &cmd->params.sigmoid_s16;
 		npu_tensor_set(&s->input, 0, NPU_DTYPE_INT16, 0, rank, dims);
 		npu_tensor_set(&s->output, 0, NPU_DTYPE_INT16, 0, rank, dims);

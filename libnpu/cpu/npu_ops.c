@@ -97,23 +97,23 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 	void *out = buf[NPU_FW_SLOT_OUT];
 
 	switch (c->opcode) {
-	case NPU_OP_CONV_2D:
+	case NPU_CMD_CONV_2D:
 		return p->conv.input.dtype != NPU_DTYPE_INT16 &&
 		       cpu_opt_conv2d_s8(&p->conv, in, weights, bias, mult, shift, out,
 					 isa, pool);
-	case NPU_OP_DEPTHWISE_CONV_2D:
+	case NPU_CMD_DEPTHWISE_CONV_2D:
 		return p->conv.input.dtype != NPU_DTYPE_INT16 &&
 		       cpu_opt_depthwise_s8(&p->conv, in, weights, bias, mult, shift,
 					    out, isa, pool);
-	case NPU_OP_FULLY_CONNECTED:
+	case NPU_CMD_FULLY_CONNECTED:
 		return p->fc.input.dtype != NPU_DTYPE_INT16 &&
 		       cpu_opt_fc_s8(&p->fc, in, weights, bias, mult, shift, out, isa);
-	case NPU_OP_ADD:
-	case NPU_OP_SUB:
+	case NPU_CMD_ADD:
+	case NPU_CMD_SUB:
 		return p->eltwise.output.dtype != NPU_DTYPE_INT16 &&
-		       cpu_opt_add_s8(&p->eltwise, c->opcode == NPU_OP_SUB, in,
+		       cpu_opt_add_s8(&p->eltwise, c->opcode == NPU_CMD_SUB, in,
 				      buf[NPU_FW_SLOT_IN1], out, isa);
-	case NPU_OP_PAD:
+	case NPU_CMD_PAD:
 		return cpu_opt_pad(&p->pad, in, out);
 	default:
 		return false;
@@ -148,7 +148,7 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 		return 0;
 	if (npu_fw_exec(c->opcode, &c->params, buf)) {
 		cpu_msg(a->err, a->errlen, "no kernel for command %s",
-			npu_fw_op_name(c->opcode));
+			npu_fw_cmd_name(c->opcode));
 		return -ENOTSUP;
 	}
 	return 0;

@@ -558,8 +558,8 @@ static int prep_conv(struct prep *p)
 	dil_h = o->dilation_h > 0 ? o->dilation_h : 1;
 	dil_w = o->dilation_w > 0 ? o->dilation_w : 1;
 
-	ret = add_conv_cmd(p, depthwise ? NPU_OP_DEPTHWISE_CONV_2D :
-			   NPU_OP_CONV_2D, 0, in, filter, out, &c);
+	ret = add_conv_cmd(p, depthwise ? NPU_CMD_DEPTHWISE_CONV_2D :
+			   NPU_CMD_CONV_2D, 0, in, filter, out, &c);
 	if (ret)
 		return ret;
 
@@ -634,7 +634,7 @@ static int prep_transpose_conv(struct prep *p)
 	if (o->stride_h <= 0 || o->stride_w <= 0)
 		return fail(p, "stride %dx%d", o->stride_h, o->stride_w);
 
-	ret = add_conv_cmd(p, NPU_OP_TRANSPOSE_CONV, 2, in, filter, out, &c);
+	ret = add_conv_cmd(p, NPU_CMD_TRANSPOSE_CONV, 2, in, filter, out, &c);
 	if (ret)
 		return ret;
 	/* TFLite pads a transpose conv as a conv of the output's size. */
@@ -700,7 +700,7 @@ static int prep_fc(struct prep *p)
 	if (ret)
 		return ret;
 
-	cmd = add_cmd(p, NPU_OP_FULLY_CONNECTED, 0);
+	cmd = add_cmd(p, NPU_CMD_FULLY_CONNECTED, 0);
 	if (!cmd)
 		return -ENOMEM;
 	f = &cmd->params.fc;
@@ -797,7 +797,7 @@ static int prep_add_sub(struct prep *p)
 	    (cpu_zero_point(a) || cpu_zero_point(b) || cpu_zero_point(out)))
 		return fail(p, "int16 operands need zero points 0");
 
-	cmd = add_cmd(p, sub ? NPU_OP_SUB : NPU_OP_ADD, 0);
+	cmd = add_cmd(p, sub ? NPU_CMD_SUB : NPU_CMD_ADD, 0);
 	if (!cmd)
 		return -ENOMEM;
 	e = &cmd->params.eltwise;
@@ -854,7 +854,7 @@ static int prep_mul(struct prep *p)
 	if (out->type == NPU_TYPE_INT16 &&
 	    (cpu_zero_point(a) || cpu_zero_point(b) || cpu_zero_point(out)))
 		return fail(p, "int16 operands need zero points 0");
-	cmd = add_cmd(p, NPU_OP_MUL, 0);
+	cmd = add_cmd(p, NPU_CMD_MUL, 0);
 	if (!cmd)
 		return -ENOMEM;
 	e = &cmd->params.eltwise;
@@ -907,7 +907,7 @@ static int prep_pool(struct prep *p)
 	if (out_h != out->shape[1] || out_w != out->shape[2])
 		return fail(p, "output is %dx%d, padding gives %dx%d",
 			    out->shape[1], out->shape[2], out_h, out_w);
-	cmd = add_cmd(p, avg ? NPU_OP_AVERAGE_POOL_2D : NPU_OP_MAX_POOL_2D, 0);
+	cmd = add_cmd(p, avg ? NPU_CMD_AVERAGE_POOL_2D : NPU_CMD_MAX_POOL_2D, 0);
 	if (!cmd)
 		return -ENOMEM;
 	pp = &cmd->params.pool;
@@ -975,7 +975,7 @@ static int prep_mean(struct prep *p)
 	ret = need_quant_in_out(p, in, out);
 	if (ret)
 		return ret;
-	cmd = add_cmd(p, NPU_OP_MEAN, 0);
+	cmd = add_cmd(p, NPU_CMD_MEAN, 0);
 	if (!cmd)
 		return -ENOMEM;
 	m = &cmd->params.mean;
@@ -1037,7 +1037,7 @@ static int prep_pad(struct prep *p)
 		return fail(p, "input and output zero points differ");
 	if (pads->elements != (size_t)in->rank * 2 || in->rank != out->rank)
 		return fail(p, "paddings must be [%d, 2]", in->rank);
-	cmd = add_cmd(p, NPU_OP_PAD, 0);
+	cmd = add_cmd(p, NPU_CMD_PAD, 0);
 	if (!cmd)
 		return -ENOMEM;
 	pp = &cmd->params.pad;
@@ -1095,7 +1095,7 @@ static int prep_transpose(struct prep *p)
 		return ret;
 	if (perm->elements != (size_t)in->rank || in->rank != out->rank)
 		return fail(p, "perm must have %d entries", in->rank);
-	cmd = add_cmd(p, NPU_OP_TRANSPOSE, 0);
+	cmd = add_cmd(p, NPU_CMD_TRANSPOSE, 0);
 	if (!cmd)
 		return -ENOMEM;
 	t = &cmd->params.transpose;
@@ -1155,7 +1155,7 @@ static int prep_concat(struct prep *p)
 			if (d != axis && in->shape[d] != out->shape[d])
 				return fail(p, "input %u dimension %d is %d, output %d",
 					    k, d, in->shape[d], out->shape[d]);
-		cmd = add_cmd(p, NPU_OP_CONCAT, k);
+		cmd = add_cmd(p, NPU_CMD_CONCAT, k);
 		if (!cmd)
 			return -ENOMEM;
 		c = &cmd->params.concat;
@@ -1221,7 +1221,7 @@ static int prep_strided_slice(struct prep *p)
 		cpu_msg(p->err, p->errlen, "rank %d is not supported", in->rank);
 		return -ENOTSUP;
 	}
-	cmd = add_cmd(p, NPU_OP_STRIDED_SLICE, 0);
+	cmd = add_cmd(p, NPU_CMD_STRIDED_SLICE, 0);
 	if (!cmd)
 		return -ENOMEM;
 	s = &cmd->params.slice;
@@ -1306,7 +1306,7 @@ static int prep_reshape(struct prep *p)
 				      out, p->err, p->errlen);
 	if (ret)
 		return ret;
-	cmd = add_cmd(p, NPU_OP_COPY, 0);
+	cmd = add_cmd(p, NPU_CMD_COPY, 0);
 	if (!cmd)
 		return -ENOMEM;
 	ret = set_tensor(p, &cmd->params.copy.input, in, 0, true, "input");
@@ -1340,7 +1340,7 @@ static int prep_leaky_relu(struct prep *p)
 		return ret;
 	alpha = op->options_kind == NPU_OPTS_LEAKY_RELU ?
 		op->options.leaky_relu.alpha : 0.2f;
-	cmd = add_cmd(p, NPU_OP_LEAKY_RELU, 0);
+	cmd = add_cmd(p, NPU_CMD_LEAKY_RELU, 0);
 	if (!cmd)
 		return -ENOMEM;
 	l = &cmd->params.leaky_relu;
@@ -1389,7 +1389,7 @@ static int prep_relu(struct prep *p)
 	if (in->type == NPU_TYPE_INT16 &&
 	    (cpu_zero_point(in) || cpu_zero_point(out)))
 		return fail(p, "int16 %s needs zero points 0", npu_op_name(b));
-	cmd = add_cmd(p, NPU_OP_RELU, 0);
+	cmd = add_cmd(p, NPU_CMD_RELU, 0);
 	if (!cmd)
 		return -ENOMEM;
 	r = &cmd->params.relu;
@@ -1489,7 +1489,7 @@ int npu_cpu_prepare_op(const struct npu_graph *g, const struct npu_graph_op *op,
 			if (npu_fw_check_op(c->opcode, &c->params,
 					    sizeof(c->params), 0, &reason)) {
 				cpu_msg(err, errlen, "firmware rejects the %s command: %s",
-					npu_fw_op_name(c->opcode),
+					npu_fw_cmd_name(c->opcode),
 					reason ? reason : "invalid");
 				ret = -ENOTSUP;
 				break;

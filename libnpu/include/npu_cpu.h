@@ -67,8 +67,8 @@ struct npu_cpu_cmd {
  * @bias: the bias converted to the kernel's type when the model stores it
  *   differently (16x8 ops with int32 or int16 bias: int64), else NULL and
  *   the op's bias tensor is used as is.  @bias_bytes its size.
- * @table, @table_bytes: table of LOGISTIC/TANH: 256 int8 (NPU_OP_LUT) or
- *   TFLite's 256 uint16 sigmoid entries (NPU_OP_SIGMOID_S16).
+ * @table, @table_bytes: table of LOGISTIC/TANH: 256 int8 (NPU_CMD_LUT) or
+ *   TFLite's 256 uint16 sigmoid entries (NPU_CMD_SIGMOID_S16).
  */
 struct npu_cpu_prepared {
 	uint32_t num_cmds;

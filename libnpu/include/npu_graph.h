@@ -11,7 +11,7 @@
  *
  * Names are npu_graph_* / NPU_TYPE_* / NPU_BUILTIN_* so this header can be
  * included together with uapi/npu_cmdstream.h, whose struct npu_tensor,
- * NPU_DTYPE_* and NPU_OP_* describe command-stream operands, not graph ones.
+ * NPU_DTYPE_* and NPU_CMD_* describe command-stream operands, not graph ones.
  *
  * Numbering follows TFLite so nothing needs translating: enum npu_type uses
  * TFLite's TensorType values, enum npu_builtin_op its BuiltinOperator codes,

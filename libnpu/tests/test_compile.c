@@ -287,7 +287,7 @@ static void free_io(void **v, uint32_t n)
 }
 
 /*
- * int16 LOGISTIC then TANH compile to NPU_OP_SIGMOID_S16 commands with the
+ * int16 LOGISTIC then TANH compile to NPU_CMD_SIGMOID_S16 commands with the
  * table in the weights; the relocated stream, run by the firmware, equals
  * the CPU fallback, also after a round trip through the file format.
  * Input 0: logistic(0) = 16384 (0.5 at 2^-15); TANH's input scale 2^-15

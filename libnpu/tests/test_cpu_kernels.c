@@ -887,7 +887,7 @@ START_TEST(known_ops)
 END_TEST
 
 /*
- * int16 LOGISTIC and TANH run the firmware's NPU_OP_SIGMOID_S16 (TFLite's
+ * int16 LOGISTIC and TANH run the firmware's NPU_CMD_SIGMOID_S16 (TFLite's
  * reference_integer_ops kernels).  Input scale 2^-11 (TFLM's int16 tests):
  * LOGISTIC rescales by 24576 >> 12 = 6, TANH takes the power-of-two form
  * (6, shift 0); x = 6 in indexes table steps of 1/24 with 9 (LOGISTIC) or

@@ -482,33 +482,33 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 	pa = &pr->cmds[0].params;
 	bias = pr->bias ? pr->bias : op->num_inputs > 2 ? in[2] : NULL;
 	switch (pr->cmds[0].opcode) {
-	case NPU_OP_CONV_2D:
+	case NPU_CMD_CONV_2D:
 		if (pa->conv.input.dtype != NPU_DTYPE_INT8)
 			done = false;
 		else
 			npu_op_conv2d_s8(&pa->conv, in[0], in[1], bias, pr->mult, pr->shift, want);
 		break;
-	case NPU_OP_DEPTHWISE_CONV_2D:
+	case NPU_CMD_DEPTHWISE_CONV_2D:
 		if (pa->conv.input.dtype != NPU_DTYPE_INT8)
 			done = false;
 		else
 			npu_op_depthwise_s8(&pa->conv, in[0], in[1], bias, pr->mult, pr->shift,
 					    want);
 		break;
-	case NPU_OP_FULLY_CONNECTED:
+	case NPU_CMD_FULLY_CONNECTED:
 		if (pa->fc.input.dtype != NPU_DTYPE_INT8)
 			done = false;
 		else
 			npu_op_fc_s8(&pa->fc, in[0], in[1], bias, pr->mult, pr->shift, want);
 		break;
-	case NPU_OP_PAD:
+	case NPU_CMD_PAD:
 		npu_op_pad(&pa->pad, in[pr->cmds[0].input], want);
 		break;
-	case NPU_OP_ADD:
-	case NPU_OP_SUB:
+	case NPU_CMD_ADD:
+	case NPU_CMD_SUB:
 		if (pa->eltwise.output.dtype != NPU_DTYPE_INT8)
 			done = false;
-		else if (pr->cmds[0].opcode == NPU_OP_ADD)
+		else if (pr->cmds[0].opcode == NPU_CMD_ADD)
 			npu_op_add_s8(&pa->eltwise, in[0], in[1], want);
 		else
 			npu_op_sub_s8(&pa->eltwise, in[0], in[1], want);

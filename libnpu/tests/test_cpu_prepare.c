@@ -176,7 +176,7 @@ START_TEST(conv_per_channel)
 	};
 	p = prep_ok(&b);
 	ck_assert_uint_eq(p->num_cmds, 1);
-	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_CONV_2D);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_CONV_2D);
 	c = &p->cmds[0].params.conv;
 	assert_dims(&c->input, 4, (const uint32_t[]){ 1, 5, 5, 2 });
 	assert_dims(&c->filter, 4, (const uint32_t[]){ 3, 3, 3, 2 });
@@ -288,7 +288,7 @@ START_TEST(depthwise)
 		.dilation_w = 1, .dilation_h = 1, .depth_multiplier = 2,
 	};
 	p = prep_ok(&b);
-	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_DEPTHWISE_CONV_2D);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_DEPTHWISE_CONV_2D);
 	c = &p->cmds[0].params.conv;
 	ck_assert_uint_eq(c->depth_multiplier, 2);
 	ck_assert_uint_eq(c->rq.flags, 0);
@@ -335,7 +335,7 @@ START_TEST(fc_float_product_vs_conv_double)
 		   NPU_TENSOR_NONE, out);
 	op->options_kind = NPU_OPTS_FC;
 	p = prep_ok(&b);
-	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_FULLY_CONNECTED);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_FULLY_CONNECTED);
 	ck_assert_uint_eq(p->cmds[0].params.fc.rq.count, 0);
 	ck_assert_uint_eq(p->cmds[0].params.fc.rq.flags, 0);
 	ck_assert_int_eq(p->cmds[0].params.fc.rq.multiplier, Q30);
@@ -413,7 +413,7 @@ START_TEST(transpose_conv_pads_from_output)
 		.padding = NPU_PADDING_SAME, .stride_w = 2, .stride_h = 2,
 	};
 	p = prep_ok(&b);
-	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_TRANSPOSE_CONV);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_TRANSPOSE_CONV);
 	ck_assert_uint_eq(p->cmds[0].input, 2);
 	c = &p->cmds[0].params.conv;
 	/*
@@ -461,7 +461,7 @@ START_TEST(add_int8_broadcast)
 	op->options_kind = NPU_OPTS_ELTWISE;
 	op->options.eltwise.activation = NPU_ACT_RELU;
 	p = prep_ok(&b);
-	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_ADD);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_ADD);
 	e = &p->cmds[0].params.eltwise;
 	assert_dims(&e->input2, 4, (const uint32_t[]){ 1, 1, 1, 3 });
 	ck_assert_int_eq(e->input1.zero_point, 3);
@@ -495,7 +495,7 @@ START_TEST(sub_int16)
 	out = tg_tensor(&b, NPU_TYPE_INT16, 2, s, 0.5f, 0, NULL);
 	tg_op(&b, NPU_BUILTIN_SUB, 2, 1, x, y, out);
 	p = prep_ok(&b);
-	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_SUB);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_SUB);
 	e = &p->cmds[0].params.eltwise;
 	/* 1 / (2^15 * 0.5) = 2^-14 -> (Q30, -13). */
 	ck_assert_int_eq(e->left_shift, 15);
@@ -619,7 +619,7 @@ START_TEST(relu)
 		out = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.25f, 7, NULL);
 		tg_op(&b, cases[k].builtin, 1, 1, x, out);
 		p = prep_ok(&b);
-		ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_RELU);
+		ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_RELU);
 		r = &p->cmds[0].params.relu;
 		/* 0.5 / 0.25 = 2 */
 		ck_assert_int_eq(r->multiplier, Q30);
@@ -673,7 +673,7 @@ START_TEST(pools)
 		.filter_w = 2, .filter_h = 2, .activation = NPU_ACT_RELU,
 	};
 	p = prep_ok(&b);
-	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_AVERAGE_POOL_2D);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_AVERAGE_POOL_2D);
 	ck_assert_uint_eq(p->cmds[0].params.pool.filter_h, 2);
 	ck_assert_uint_eq(p->cmds[0].params.pool.pad_top, 0);
 	ck_assert_int_eq(p->cmds[0].params.pool.act_min, -3);
@@ -689,7 +689,7 @@ START_TEST(pools)
 		.filter_w = 3, .filter_h = 3,
 	};
 	p = prep_ok(&b);
-	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_MAX_POOL_2D);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_MAX_POOL_2D);
 	/* (3 - 1) * 2 + 3 - 5 = 2 -> 1. */
 	ck_assert_uint_eq(p->cmds[0].params.pool.pad_top, 1);
 	ck_assert_uint_eq(p->cmds[0].params.pool.pad_left, 1);
@@ -725,7 +725,7 @@ START_TEST(mean)
 	op->options_kind = NPU_OPTS_REDUCER;
 	op->options.reducer.keep_dims = 1;
 	p = prep_ok(&b);
-	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_MEAN);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_MEAN);
 	/* 0.5 / 0.25 = 2 -> (Q30, 2); axes {2, 1}. */
 	ck_assert_int_eq(p->cmds[0].params.mean.multiplier, Q30);
 	ck_assert_int_eq(p->cmds[0].params.mean.shift, 2);
@@ -765,7 +765,7 @@ START_TEST(pad)
 	tg_op(&b, NPU_BUILTIN_PAD, 2, 1, x, pt, out);
 	p = prep_ok(&b);
 	pp = &p->cmds[0].params.pad;
-	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_PAD);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_PAD);
 	ck_assert_uint_eq(pp->before[0], 0);
 	ck_assert_uint_eq(pp->before[1], 1);
 	ck_assert_uint_eq(pp->before[2], 3);
@@ -919,7 +919,7 @@ START_TEST(logistic_table)
 	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 1.0f / 256, -128, NULL);
 	tg_op(&b, NPU_BUILTIN_LOGISTIC, 1, 1, x, out);
 	p = prep_ok(&b);
-	ck_assert_uint_eq(p->cmds[0].opcode, NPU_OP_LUT);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_LUT);
 	ck_assert_uint_eq(p->cmds[0].params.lut.function, NPU_LUT_LOGISTIC);
 	ck_assert_uint_eq(p->table_bytes, 256);
 	t = p->table;

@@ -543,7 +543,7 @@ START_TEST(test_old_device_refused)
 END_TEST
 
 /*
- * A model whose streams use NPU_OP_SIGMOID_S16 (int16 LOGISTIC) needs
+ * A model whose streams use NPU_CMD_SIGMOID_S16 (int16 LOGISTIC) needs
  * firmware with NPU_FW_FEAT_SIGMOID_S16: older firmware is refused at open,
  * not at the first run.  Same closed-fd device handle as above.
  */

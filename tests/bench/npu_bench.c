@@ -149,9 +149,9 @@ static int nop_setup(struct nop_job *j, int fd)
 	if (ret)
 		return ret;
 	w = p;
-	w[0] = NPU_CS_HDR(NPU_OP_STREAM, 1 + sizeof(sp) / 4);
+	w[0] = NPU_CS_HDR(NPU_CMD_STREAM, 1 + sizeof(sp) / 4);
 	memcpy(&w[1], &sp, sizeof(sp));
-	w[1 + sizeof(sp) / 4] = NPU_CS_HDR(NPU_OP_NOP, 1);
+	w[1 + sizeof(sp) / 4] = NPU_CS_HDR(NPU_CMD_NOP, 1);
 	ret = bo_create_map(fd, &j->stats_bo, &p);
 	if (ret)
 		return ret;

@@ -70,7 +70,7 @@ static unsigned int valid_copy(uint32_t *w, const struct bufs *b)
 	p.input.rank = 1;
 	p.output = p.input;
 	p.output.addr = b->a_va + rnd() % (DATA_SIZE - len);
-	w[n++] = NPU_CS_HDR(NPU_OP_COPY, 1 + sizeof(p) / 4);
+	w[n++] = NPU_CS_HDR(NPU_CMD_COPY, 1 + sizeof(p) / 4);
 	memcpy(&w[n], &p, sizeof(p));
 	return n + sizeof(p) / 4;
 }
@@ -93,7 +93,7 @@ static unsigned int make_stream(uint32_t *w, const struct bufs *b)
 		for (k = 1 + rnd() % 3; k-- && n < MAX_WORDS - 80;) {
 			unsigned int words = 1 + rnd() % 64;
 
-			w[n++] = NPU_CS_HDR(rnd() % (NPU_OP_COUNT + 2), words);
+			w[n++] = NPU_CS_HDR(rnd() % (NPU_CMD_COUNT + 2), words);
 			for (i = 1; i < words; i++)
 				w[n++] = rnd() % 3 ? interesting(b) : 0;
 		}

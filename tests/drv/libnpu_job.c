@@ -43,7 +43,7 @@ static void begin(struct stream *s)
 	struct npu_stream_params p = { .version = NPU_CS_VERSION };
 
 	s->count = 0;
-	emit(s, NPU_OP_STREAM, &p, sizeof(p));
+	emit(s, NPU_CMD_STREAM, &p, sizeof(p));
 }
 
 /* Puts the stream at offset in the command buffer; returns its byte size. */
@@ -73,7 +73,7 @@ static void copy_stream(struct stream *s, struct npu_bo *src, struct npu_bo *dst
 	};
 
 	begin(s);
-	emit(s, NPU_OP_COPY, &p, sizeof(p));
+	emit(s, NPU_CMD_COPY, &p, sizeof(p));
 }
 
 static struct npu_job *nop_job(struct npu_device *dev, struct npu_bo *cmd,
@@ -83,7 +83,7 @@ static struct npu_job *nop_job(struct npu_device *dev, struct npu_bo *cmd,
 	struct npu_job *job;
 
 	begin(&s);
-	emit(&s, NPU_OP_NOP, NULL, 0);
+	emit(&s, NPU_CMD_NOP, NULL, 0);
 	if (npu_job_create(dev, cmd, offset, place(cmd, offset, &s), &job))
 		return NULL;
 	return job;
@@ -222,14 +222,14 @@ static void test_bad_jobs(struct npu_device *dev, struct npu_bo *cmd)
 
 	/* No STREAM header: rejected before queueing. */
 	s.count = 0;
-	emit(&s, NPU_OP_NOP, NULL, 0);
+	emit(&s, NPU_CMD_NOP, NULL, 0);
 	if (!npu_job_create(dev, cmd, 2048, place(cmd, 2048, &s), &job)) {
 		tap_expect_errno(npu_job_submit(job), 0, EINVAL, "stream without header");
 		npu_job_destroy(job);
 	}
 	/* Unknown opcode. */
 	begin(&s);
-	emit(&s, NPU_OP_COUNT + 5, NULL, 0);
+	emit(&s, NPU_CMD_COUNT + 5, NULL, 0);
 	if (!npu_job_create(dev, cmd, 2048, place(cmd, 2048, &s), &job)) {
 		tap_expect_errno(npu_job_submit(job), 0, EINVAL, "unknown opcode");
 		npu_job_destroy(job);

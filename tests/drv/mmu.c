@@ -50,7 +50,7 @@ static uint32_t copy_stream(uint32_t *w, uint64_t src, uint64_t dst,
 
 	tensor(&p.input, src, n);
 	tensor(&p.output, dst, n);
-	w[len++] = NPU_CS_HDR(NPU_OP_COPY, 1 + sizeof(p) / 4);
+	w[len++] = NPU_CS_HDR(NPU_CMD_COPY, 1 + sizeof(p) / 4);
 	memcpy(&w[len], &p, sizeof(p));
 	len += sizeof(p) / 4;
 	return len * 4;

@@ -59,7 +59,7 @@ static int run_copy(int fd, uint32_t src, uint64_t src_va, uint32_t dst,
 	p.output = p.input;
 	p.output.addr = dst_va;
 	n = drv_nop_stream(w, 0);
-	w[n++] = NPU_CS_HDR(NPU_OP_COPY, 1 + sizeof(p) / 4);
+	w[n++] = NPU_CS_HDR(NPU_CMD_COPY, 1 + sizeof(p) / 4);
 	memcpy(&w[n], &p, sizeof(p));
 	n += sizeof(p) / 4;
 	st->status = 1;

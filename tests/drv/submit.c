@@ -229,25 +229,25 @@ static void test_bad_streams(struct ctx *c)
 
 #define SUBMIT_W(n) drv_submit_one(fd, c->cmd, off, (n) * 4, NULL, 0, NULL, 0, \
 				   0, 0, 0, 1)
-	w[0] = NPU_CS_HDR(NPU_OP_NOP, 1);
+	w[0] = NPU_CS_HDR(NPU_CMD_NOP, 1);
 	tap_expect_errno(SUBMIT_W(1), 0, EINVAL, "stream without STREAM header");
 	drv_nop_stream(w, 1);
 	w[1] = NPU_CS_VERSION + 1;
 	tap_expect_errno(SUBMIT_W(4), 0, EINVAL, "unsupported stream version");
 	drv_nop_stream(w, 1);
-	w[3] = NPU_CS_HDR(NPU_OP_COUNT, 1);
+	w[3] = NPU_CS_HDR(NPU_CMD_COUNT, 1);
 	tap_expect_errno(SUBMIT_W(4), 0, EINVAL, "unknown opcode");
 	drv_nop_stream(w, 1);
-	w[3] = NPU_CS_HDR(NPU_OP_NOP, 2);
+	w[3] = NPU_CS_HDR(NPU_CMD_NOP, 2);
 	tap_expect_errno(SUBMIT_W(4), 0, EINVAL, "command longer than the stream");
 	drv_nop_stream(w, 1);
-	w[3] = NPU_CS_HDR(NPU_OP_NOP, 0);
+	w[3] = NPU_CS_HDR(NPU_CMD_NOP, 0);
 	tap_expect_errno(SUBMIT_W(4), 0, EINVAL, "zero-length command");
 	drv_nop_stream(w, 1);
-	w[3] = NPU_CS_HDR(NPU_OP_COPY, 2);
+	w[3] = NPU_CS_HDR(NPU_CMD_COPY, 2);
 	tap_expect_errno(SUBMIT_W(4), 0, EINVAL, "truncated COPY");
 	drv_nop_stream(w, 1);
-	w[0] = NPU_CS_HDR(NPU_OP_STREAM, 2);
+	w[0] = NPU_CS_HDR(NPU_CMD_STREAM, 2);
 	tap_expect_errno(SUBMIT_W(2), 0, EINVAL, "truncated STREAM header");
 #undef SUBMIT_W
 }

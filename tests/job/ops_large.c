@@ -157,7 +157,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		p->pad_top = p->pad_left = 1;
 		p->act_min = -128;
 		p->act_max = 127;
-		return NPU_OP_CONV_2D;
+		return NPU_CMD_CONV_2D;
 	}
 	case BIG_CONV_S16: {
 		struct npu_conv_params *p = &b->p.conv;
@@ -174,7 +174,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		p->pad_left = 4;	/* ((15-1)*2 + 9 - 29) / 2 */
 		p->act_min = -20000;
 		p->act_max = 32767;
-		return NPU_OP_CONV_2D;
+		return NPU_CMD_CONV_2D;
 	}
 	case BIG_DW_S8: {
 		struct npu_conv_params *p = &b->p.conv;
@@ -188,7 +188,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		p->depth_multiplier = 2;
 		p->act_min = 0;		/* fused ReLU */
 		p->act_max = 127;
-		return NPU_OP_DEPTHWISE_CONV_2D;
+		return NPU_CMD_DEPTHWISE_CONV_2D;
 	}
 	case BIG_TCONV_S8: {
 		struct npu_conv_params *p = &b->p.conv;
@@ -203,7 +203,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		p->pad_top = p->pad_left = 0;
 		p->act_min = -128;
 		p->act_max = 127;
-		return NPU_OP_TRANSPOSE_CONV;
+		return NPU_CMD_TRANSPOSE_CONV;
 	}
 	case BIG_FC_S8: {
 		struct npu_fc_params *p = &b->p.fc;
@@ -215,7 +215,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		big_tensor_out(b, &p->output, s8, -1, 2, (uint32_t[]){ 4, 512 });
 		p->act_min = -128;
 		p->act_max = 127;
-		return NPU_OP_FULLY_CONNECTED;
+		return NPU_CMD_FULLY_CONNECTED;
 	}
 	case BIG_FC_S16: {
 		struct npu_fc_params *p = &b->p.fc;
@@ -227,7 +227,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		big_tensor_out(b, &p->output, s16, 0, 2, (uint32_t[]){ 3, 300 });
 		p->act_min = -32768;
 		p->act_max = 32767;
-		return NPU_OP_FULLY_CONNECTED;
+		return NPU_CMD_FULLY_CONNECTED;
 	}
 	case BIG_ADD_S8: {
 		struct npu_eltwise_params *p = &b->p.eltwise;
@@ -239,7 +239,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		npu_host_add_sub_params(0.05f, 0.03f, 0.07f, s8, p);
 		p->act_min = -128;
 		p->act_max = 127;
-		return NPU_OP_ADD;
+		return NPU_CMD_ADD;
 	}
 	case BIG_MUL_S16: {
 		struct npu_eltwise_params *p = &b->p.eltwise;
@@ -251,7 +251,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		npu_host_mul_params(1.0f / 4096, 1.0f / 4096, 1.0f / 512, p);
 		p->act_min = -32768;
 		p->act_max = 32767;
-		return NPU_OP_MUL;
+		return NPU_CMD_MUL;
 	}
 	case BIG_AVG_S8: {
 		struct npu_pool_params *p = &b->p.pool;
@@ -264,7 +264,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		p->pad_top = p->pad_left = 0;	/* ((48-1)*2 + 3 - 96) / 2 */
 		p->act_min = -128;
 		p->act_max = 127;
-		return NPU_OP_AVERAGE_POOL_2D;
+		return NPU_CMD_AVERAGE_POOL_2D;
 	}
 	case BIG_MAX_S16: {
 		struct npu_pool_params *p = &b->p.pool;
@@ -276,7 +276,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		p->stride_h = p->stride_w = 2;
 		p->act_min = -32768;
 		p->act_max = 30000;
-		return NPU_OP_MAX_POOL_2D;
+		return NPU_CMD_MAX_POOL_2D;
 	}
 	case BIG_MEAN_S8: {
 		struct npu_mean_params *p = &b->p.mean;
@@ -286,7 +286,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		big_tensor_out(b, &p->output, s8, 2, 4, (uint32_t[]){ 2, 1, 1, 32 });
 		npu_host_mean_params(0.1f, 0.02f, p);
 		p->axis_mask = 0x6;
-		return NPU_OP_MEAN;
+		return NPU_CMD_MEAN;
 	}
 	case BIG_PAD_S16: {
 		struct npu_pad_params *p = &b->p.pad;
@@ -297,7 +297,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		p->before[1] = 2;
 		p->before[2] = 3;
 		p->pad_value = -1234;
-		return NPU_OP_PAD;
+		return NPU_CMD_PAD;
 	}
 	case BIG_TRANSPOSE_S8: {
 		struct npu_transpose_params *p = &b->p.transpose;
@@ -308,7 +308,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		p->perm[0] = 2;
 		p->perm[1] = 0;
 		p->perm[2] = 1;
-		return NPU_OP_TRANSPOSE;
+		return NPU_CMD_TRANSPOSE;
 	}
 	case BIG_CONCAT_S32: {
 		struct npu_concat_params *p = &b->p.concat;
@@ -320,7 +320,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 			       (uint32_t[]){ 1, 64, 64, 48 });
 		p->axis = 3;
 		p->offset = 16;
-		return NPU_OP_CONCAT;
+		return NPU_CMD_CONCAT;
 	}
 	case BIG_SLICE_U8: {
 		struct npu_slice_params *p = &b->p.slice;
@@ -336,7 +336,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		p->strides[1] = -2;
 		p->strides[2] = 3;
 		p->strides[3] = -1;
-		return NPU_OP_STRIDED_SLICE;
+		return NPU_CMD_STRIDED_SLICE;
 	}
 	case BIG_COPY: {
 		struct npu_copy_params *p = &b->p.copy;
@@ -344,7 +344,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		*what = "int8 [3,1024,1024] -> [768,4096] (3 MiB)";
 		big_tensor_in(b, &p->input, s8, 0, 3, (uint32_t[]){ 3, 1024, 1024 });
 		big_tensor_out(b, &p->output, s8, 0, 2, (uint32_t[]){ 768, 4096 });
-		return NPU_OP_COPY;
+		return NPU_CMD_COPY;
 	}
 	case BIG_LUT_S16: {
 		struct npu_lut_params *p = &b->p.lut;
@@ -359,7 +359,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		       sizeof(table));
 		big_tensor_out(b, &p->output, s16, 0, 4, (uint32_t[]){ 1, 128, 128, 8 });
 		p->function = NPU_LUT_LOGISTIC;
-		return NPU_OP_LUT;
+		return NPU_CMD_LUT;
 	}
 	case BIG_LEAKY_S8: {
 		struct npu_leaky_relu_params *p = &b->p.leaky_relu;
@@ -368,7 +368,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		big_tensor_in(b, &p->input, s8, 6, 4, (uint32_t[]){ 1, 256, 256, 8 });
 		big_tensor_out(b, &p->output, s8, -6, 4, (uint32_t[]){ 1, 256, 256, 8 });
 		npu_host_leaky_relu_params(0.04f, 0.03f, 0.2f, p);
-		return NPU_OP_LEAKY_RELU;
+		return NPU_CMD_LEAKY_RELU;
 	}
 	case BIG_RELU_S16: {
 		struct npu_relu_params *p = &b->p.relu;
@@ -381,7 +381,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		p->shift = shift;
 		p->act_min = 0;
 		p->act_max = 200;	/* 6 / 0.03 */
-		return NPU_OP_RELU;
+		return NPU_CMD_RELU;
 	}
 	default:
 		return 0;
@@ -588,10 +588,10 @@ static void run_big(int fd, struct job_sums *sum)
 
 		big_case(b, c, why, sizeof(why), &what, &op, sum);
 		if (*why)
-			tap_fail(why, "large %s %s", npu_fw_op_name(op), what);
+			tap_fail(why, "large %s %s", npu_fw_cmd_name(op), what);
 		else
 			tap_ok(true, "large %s %s: equals the host library",
-			       npu_fw_op_name(op), what);
+			       npu_fw_cmd_name(op), what);
 	}
 	tap_diag("%u large-operand jobs in %.1f s", BIG_COUNT, job_now_s() - t0);
 	free(b);

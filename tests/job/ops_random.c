@@ -58,11 +58,11 @@
 #define MAX_REPORTS	20		/* "not ok" lines for single cases */
 
 static const uint32_t ops[] = {
-	NPU_OP_CONV_2D, NPU_OP_DEPTHWISE_CONV_2D, NPU_OP_TRANSPOSE_CONV,
-	NPU_OP_FULLY_CONNECTED, NPU_OP_ADD, NPU_OP_SUB, NPU_OP_MUL,
-	NPU_OP_AVERAGE_POOL_2D, NPU_OP_MAX_POOL_2D, NPU_OP_MEAN, NPU_OP_PAD,
-	NPU_OP_TRANSPOSE, NPU_OP_CONCAT, NPU_OP_STRIDED_SLICE, NPU_OP_COPY,
-	NPU_OP_LUT, NPU_OP_LEAKY_RELU, NPU_OP_SIGMOID_S16, NPU_OP_RELU,
+	NPU_CMD_CONV_2D, NPU_CMD_DEPTHWISE_CONV_2D, NPU_CMD_TRANSPOSE_CONV,
+	NPU_CMD_FULLY_CONNECTED, NPU_CMD_ADD, NPU_CMD_SUB, NPU_CMD_MUL,
+	NPU_CMD_AVERAGE_POOL_2D, NPU_CMD_MAX_POOL_2D, NPU_CMD_MEAN, NPU_CMD_PAD,
+	NPU_CMD_TRANSPOSE, NPU_CMD_CONCAT, NPU_CMD_STRIDED_SLICE, NPU_CMD_COPY,
+	NPU_CMD_LUT, NPU_CMD_LEAKY_RELU, NPU_CMD_SIGMOID_S16, NPU_CMD_RELU,
 };
 #define NOPS	(sizeof(ops) / sizeof(ops[0]))
 #define NDTYPES	6
@@ -97,7 +97,7 @@ struct run {
 	uint64_t base_seed;
 	unsigned int ncases, next, reports, failed_cases;
 	unsigned int unchanged;	/* jobs whose expectation equals the input */
-	struct group groups[NPU_OP_COUNT][NDTYPES];
+	struct group groups[NPU_CMD_COUNT][NDTYPES];
 	/* statistics */
 	unsigned int stats_checked, stats_bad;
 	char stats_first[256];
@@ -147,11 +147,11 @@ static uint32_t op_by_name(const char *name)
 {
 	uint32_t op;
 
-	for (op = 0; op < NPU_OP_COUNT; op++)
-		if (!strcasecmp(name, npu_fw_op_name(op)))
+	for (op = 0; op < NPU_CMD_COUNT; op++)
+		if (!strcasecmp(name, npu_fw_cmd_name(op)))
 			return op;
 	op = (uint32_t)strtoul(name, NULL, 0);
-	return op && op < NPU_OP_COUNT ? op : UINT32_MAX;
+	return op && op < NPU_CMD_COUNT ? op : UINT32_MAX;
 }
 
 static const char *dtype_name(unsigned int t)
@@ -186,13 +186,13 @@ static void case_fail(struct run *r, const struct slot *sl, const char *why)
 		if (!r->first_fail[0])
 			snprintf(r->first_fail, sizeof(r->first_fail),
 				 "seed %#" PRIx64 " %s %s: %s", sl->seed,
-				 npu_fw_op_name(sl->job.opcode),
+				 npu_fw_cmd_name(sl->job.opcode),
 				 dtype_name(sl->dtype), why);
 		return;
 	}
 	if (r->reports++ < MAX_REPORTS)
 		tap_fail(why, "seed %#" PRIx64 " %s %s", sl->seed,
-			 npu_fw_op_name(sl->job.opcode), dtype_name(sl->dtype));
+			 npu_fw_cmd_name(sl->job.opcode), dtype_name(sl->dtype));
 	else if (r->reports == MAX_REPORTS + 1)
 		tap_diag("further failing cases are only counted");
 }
@@ -299,7 +299,7 @@ static void check_stats(struct run *r, const struct slot *sl,
 		   st->dram_write_bytes != sl->est.dram_write_bytes) {
 		snprintf(buf, sizeof(buf),
 			 "seed %#" PRIx64 " %s: cycles %llu/%llu macs %llu/%llu read %llu/%llu write %llu/%llu (device/model)",
-			 sl->seed, npu_fw_op_name(sl->job.opcode),
+			 sl->seed, npu_fw_cmd_name(sl->job.opcode),
 			 (unsigned long long)st->cycles,
 			 (unsigned long long)sl->est.cycles,
 			 (unsigned long long)st->macs,
@@ -310,7 +310,7 @@ static void check_stats(struct run *r, const struct slot *sl,
 			 (unsigned long long)sl->est.dram_write_bytes);
 	} else if (!st->exec_ns) {
 		snprintf(buf, sizeof(buf), "seed %#" PRIx64 " %s: exec_ns 0",
-			 sl->seed, npu_fw_op_name(sl->job.opcode));
+			 sl->seed, npu_fw_cmd_name(sl->job.opcode));
 	} else {
 		r->stats_checked++;
 		return;
@@ -382,7 +382,7 @@ static void check_case(struct run *r, struct set *s, unsigned int i)
 		r->unchanged++;
 	if (r->verbose)
 		tap_diag("seed %#" PRIx64 " %s %s: %u bytes equal", sl->seed,
-			 npu_fw_op_name(sl->job.opcode), dtype_name(sl->dtype),
+			 npu_fw_cmd_name(sl->job.opcode), dtype_name(sl->dtype),
 			 sl->job.mem_size);
 }
 
@@ -442,14 +442,14 @@ static unsigned int expected_forms(uint32_t op)
 	const unsigned int s8 = 1u << NPU_DTYPE_INT8, s16 = 1u << NPU_DTYPE_INT16;
 
 	switch (op) {
-	case NPU_OP_PAD:
-	case NPU_OP_TRANSPOSE:
-	case NPU_OP_CONCAT:
-	case NPU_OP_STRIDED_SLICE:
+	case NPU_CMD_PAD:
+	case NPU_CMD_TRANSPOSE:
+	case NPU_CMD_CONCAT:
+	case NPU_CMD_STRIDED_SLICE:
 		return s8 | s16 | 1u << NPU_DTYPE_INT32 | 1u << NPU_DTYPE_UINT8;
-	case NPU_OP_COPY:
+	case NPU_CMD_COPY:
 		return s8;
-	case NPU_OP_SIGMOID_S16:
+	case NPU_CMD_SIGMOID_S16:
 		return s16;
 	default:
 		return s8 | s16;
@@ -475,12 +475,12 @@ static int run_one(int fd, uint64_t seed, uint32_t op)
 	if (npu_host_rjob_make(&(uint64_t){ seed }, op, s->data_va,
 			       &s->slots[0].job))
 		tap_bail("npu_host_rjob_make(%#" PRIx64 ", %s) failed", seed,
-			 npu_fw_op_name(op));
+			 npu_fw_cmd_name(op));
 	sl = &s->slots[0];
 	s->slots[0].dtype = job_dtype(&sl->job);
 	tap_diag("seed %#" PRIx64 " %s %s: buffer %u bytes at %#" PRIx64
 		 ", output [%u, +%u), stream %u bytes", seed,
-		 npu_fw_op_name(op), dtype_name(sl->dtype), sl->job.mem_size,
+		 npu_fw_cmd_name(op), dtype_name(sl->dtype), sl->job.mem_size,
 		 s->data_va, sl->job.out_offset, sl->job.out_size,
 		 sl->job.cs_size);
 	memcpy(s->data_map, sl->job.mem, sl->job.mem_size);
@@ -497,7 +497,7 @@ static int run_one(int fd, uint64_t seed, uint32_t op)
 	s->n = 1;
 	finish(r, s, submit(r, s));
 	tap_ok(!r->failed_cases, "seed %#" PRIx64 " %s equals the host library",
-	       seed, npu_fw_op_name(op));
+	       seed, npu_fw_cmd_name(op));
 	tap_ok(!r->stats_bad, "job statistics equal the cycle model%s%s",
 	       r->stats_bad ? ": " : "", r->stats_first);
 	free(s);
@@ -589,7 +589,7 @@ static void run_multi(struct run *r)
 					       &sl->job)) {
 				snprintf(why, sizeof(why),
 					 "npu_host_rjob_make(%#" PRIx64 ", %s) failed",
-					 sl->seed, npu_fw_op_name(ops[o]));
+					 sl->seed, npu_fw_cmd_name(ops[o]));
 				goto out;
 			}
 			hw = NPU_CS_HDR_WORDS(sl->job.cs[0]);
@@ -611,7 +611,7 @@ static void run_multi(struct run *r)
 						 sl->expect)) {
 				snprintf(why, sizeof(why),
 					 "npu_host_rjob_expect(%#" PRIx64 ", %s) failed",
-					 sl->seed, npu_fw_op_name(ops[o]));
+					 sl->seed, npu_fw_cmd_name(ops[o]));
 				m->n++;
 				goto out;
 			}
@@ -924,7 +924,7 @@ int main(int argc, char **argv)
 		tap_bail("buffers: %s", strerror(-ret));
 	helpers_report(helpers, &r->sum);
 
-	for (op = 0; op < NPU_OP_COUNT; op++) {
+	for (op = 0; op < NPU_CMD_COUNT; op++) {
 		for (t = 0; t < NDTYPES; t++) {
 			struct group *g = &r->groups[op][t];
 
@@ -935,15 +935,15 @@ int main(int argc, char **argv)
 				continue;
 			if (!g->cases)
 				tap_fail("no case generated", "%s %s",
-					 npu_fw_op_name(op), dtype_name(t));
+					 npu_fw_cmd_name(op), dtype_name(t));
 			else if (g->failed)
 				tap_fail("differs from the host library",
 					 "%s %s: %u of %u cases",
-					 npu_fw_op_name(op), dtype_name(t),
+					 npu_fw_cmd_name(op), dtype_name(t),
 					 g->failed, g->cases);
 			else
 				tap_ok(true, "%s %s: %u cases equal the host library",
-				       npu_fw_op_name(op), dtype_name(t),
+				       npu_fw_cmd_name(op), dtype_name(t),
 				       g->cases);
 		}
 	}

@@ -341,7 +341,7 @@ static bool inject(const char *knob, const char *value)
 static void test_in_fence(struct npu_device *dev)
 {
 	static const uint32_t nop[] = {
-		NPU_CS_HDR(NPU_OP_STREAM, 3), NPU_CS_VERSION, 0, NPU_CS_HDR(NPU_OP_NOP, 1),
+		NPU_CS_HDR(NPU_CMD_STREAM, 3), NPU_CS_VERSION, 0, NPU_CS_HDR(NPU_CMD_NOP, 1),
 	};
 	struct npu_device *other = NULL;
 	struct npu_bo *cmd = NULL;

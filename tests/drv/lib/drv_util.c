@@ -127,12 +127,12 @@ unsigned int drv_nop_stream(uint32_t *words, unsigned int nops)
 {
 	unsigned int n = 0, i;
 
-	words[n++] = NPU_CS_HDR(NPU_OP_STREAM,
+	words[n++] = NPU_CS_HDR(NPU_CMD_STREAM,
 				1 + sizeof(struct npu_stream_params) / 4);
 	words[n++] = NPU_CS_VERSION;
 	words[n++] = 0;
 	for (i = 0; i < nops; i++)
-		words[n++] = NPU_CS_HDR(NPU_OP_NOP, 1);
+		words[n++] = NPU_CS_HDR(NPU_CMD_NOP, 1);
 	return n;
 }
 
@@ -169,7 +169,7 @@ uint32_t drv_copy_stream(uint32_t *w, uint64_t src, uint64_t dst, uint32_t n)
 	p.input.rank = 1;
 	p.output = p.input;
 	p.output.addr = dst;
-	w[len++] = NPU_CS_HDR(NPU_OP_COPY, 1 + sizeof(p) / 4);
+	w[len++] = NPU_CS_HDR(NPU_CMD_COPY, 1 + sizeof(p) / 4);
 	memcpy(&w[len], &p, sizeof(p));
 	len += sizeof(p) / 4;
 	return len * 4;
