@@ -51,29 +51,37 @@ if [ ! -f "$src/.extracted" ]; then
 	tar -xJf "$tar" -C "$src" --strip-components=1
 	touch "$src/.extracted"
 fi
-rm -rf "$out"
-mkdir -p "$out/build"
-make -s -C "$src" O="$out/build" x86_64_defconfig kvm_guest.config >&2
-"$src/scripts/kconfig/merge_config.sh" -m -O "$out/build" "$out/build/.config" "$frag" >/dev/null
-make -s -C "$src" O="$out/build" olddefconfig >&2
-# Every line of the fragment must have survived olddefconfig (a dependency
-# not met silently drops an option).
-bad=0
-while IFS= read -r line; do
-	case $line in
-	CONFIG_*=*) opt=$line ;;
-	"# CONFIG_"*" is not set") opt=$line ;;
-	*) continue ;;
-	esac
-	name=${opt#\# }
-	name=${name%%[= ]*}
-	have=$(grep -E "^$name=|^# $name is not set" "$out/build/.config" || true)
-	if [ "$opt" != "$have" ] && ! { [ -z "$have" ] && [ "${opt#\#}" != "$opt" ]; }; then
-		log "fragment asks '$opt', the config has '${have:-nothing}'"
-		bad=1
-	fi
-done < "$frag"
-[ $bad = 0 ] || { log "config does not match the fragment"; exit 1; }
+# A build that was stopped (the machine is often busy for longer than the
+# build takes) resumes: the configuration is the same by the cache key, and
+# make redoes only what is missing.
+if [ -f "$out/.configured" ]; then
+	log "resuming the stopped build in $out"
+else
+	rm -rf "$out"
+	mkdir -p "$out/build"
+	make -s -C "$src" O="$out/build" x86_64_defconfig kvm_guest.config >&2
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$out/build" "$out/build/.config" "$frag" >/dev/null
+	make -s -C "$src" O="$out/build" olddefconfig >&2
+	# Every line of the fragment must have survived olddefconfig (a dependency
+	# not met silently drops an option).
+	bad=0
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) opt=$line ;;
+		"# CONFIG_"*" is not set") opt=$line ;;
+		*) continue ;;
+		esac
+		name=${opt#\# }
+		name=${name%%[= ]*}
+		have=$(grep -E "^$name=|^# $name is not set" "$out/build/.config" || true)
+		if [ "$opt" != "$have" ] && ! { [ -z "$have" ] && [ "${opt#\#}" != "$opt" ]; }; then
+			log "fragment asks '$opt', the config has '${have:-nothing}'"
+			bad=1
+		fi
+	done < "$frag"
+	[ $bad = 0 ] || { log "config does not match the fragment"; exit 1; }
+	touch "$out/.configured"
+fi
 log "building $(make -s -C "$src" O="$out/build" kernelrelease) with -j$jobs in $out (about 35 minutes on two cores)"
 nice make -s -C "$src" O="$out/build" -j"$jobs" bzImage modules >&2
 make -s -C "$src" O="$out/build" INSTALL_MOD_PATH="$out/mod" modules_install >&2
