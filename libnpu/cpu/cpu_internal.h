@@ -104,6 +104,22 @@ extern const struct cpu_kernel cpu_kernel_svdf;
 extern const struct cpu_kernel cpu_kernel_reshape;
 /* Every op with a firmware kernel (npu_ops.c), float fallback included. */
 const struct cpu_kernel *cpu_npu_kernel_find(int32_t builtin);
+/*
+ * Dynamic-range (hybrid) CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED:
+ * float input, integer weights (hybrid.c).  cpu_hybrid_op() tells them.
+ */
+extern const struct cpu_kernel cpu_kernel_hybrid;
+bool cpu_hybrid_op(const struct npu_graph *g, const struct npu_graph_op *op);
+/*
+ * TFLite's run-time quantization of a float vector to int8 (its x86 build's
+ * tensor_utils): symmetric (scale = max|v| / 127, no zero point) and
+ * asymmetric (min/max with 0 included, nudged zero point).
+ */
+void cpu_quantize_symmetric(const float *v, size_t n, int8_t *q, float *scale);
+void cpu_quantize_asymmetric(const float *v, size_t n, int8_t *q, float *scale,
+			     int32_t *zero_point);
+/* Clamp range of a fused activation on float outputs. */
+void cpu_float_activation_range(int32_t act, float *lo, float *hi);
 /* Float kernel for an op with a firmware kernel (float_ops.c), or NULL. */
 const struct cpu_kernel *cpu_float_kernel_find(int32_t builtin);
 

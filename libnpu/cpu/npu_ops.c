@@ -23,7 +23,8 @@ struct npu_op_state {
 
 static int npu_op_prepare(const struct cpu_prep *p, void **state)
 {
-	const struct cpu_kernel *fk = cpu_float_kernel_find(p->op->builtin);
+	const struct cpu_kernel *fk = cpu_hybrid_op(p->g, p->op) ?
+		&cpu_kernel_hybrid : cpu_float_kernel_find(p->op->builtin);
 	const struct npu_graph_tensor *in = cpu_in(p->g, p->op,
 		p->op->builtin == NPU_BUILTIN_TRANSPOSE_CONV ? 2 : 0);
 	struct npu_op_state *s;

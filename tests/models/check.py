@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""The project against TFLite's reference kernels: check.py MODELDIR [--cpu]
+"""The project against TFLite's reference kernels: check.py MODELDIR [--cpu] [--exact] [--gaps=FILE]
 
 For every MODELDIR/*.tflite with references in MODELDIR/ref (reference.py):
 npu-compile places it and reports, then npu-run (on the CPU with --cpu,
 else on the NPU) runs each reference case, and every output is compared
 with BUILTIN_REF's: integer outputs byte for byte, float32 outputs within
-|a - b| <= 1e-5 * max(1, max |b|) (float kernels may sum in another order).
+|a - b| <= 1e-5 * max(1, max |b|) (float kernels may sum in another order),
+or byte for byte too with --exact (kernels that follow TFLite's float order).
 
 A model that npu-compile refuses, or that cannot run (an op without a
-kernel), must be listed in tests/models/gaps.txt with words of the message
+kernel), must be listed in tests/models/gaps.txt (or --gaps=FILE) with words of the message
 ("MODEL: WORDS"), and a model whose outputs are known to differ with
 "MODEL: differs: OP (why)": the list of what the runtime lacks, kept
 honest both ways (a listed model that now runs, or now matches, fails too,
@@ -27,9 +28,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def gaps():
+def gaps(path):
     found = {}
-    with open(os.path.join(HERE, "gaps.txt")) as f:
+    with open(path) as f:
         for line in f:
             line = line.strip()
             if line and not line.startswith("#"):
@@ -56,9 +57,12 @@ def same(out, ref, dtype):
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     cpu, verbose = "--cpu" in sys.argv, "-v" in sys.argv
+    exact = "--exact" in sys.argv
+    gaps_file = ([a[len("--gaps="):] for a in sys.argv if a.startswith("--gaps=")] or
+                 [os.path.join(HERE, "gaps.txt")])[-1]
     mdir = args[0]
     rdir = os.path.join(mdir, "ref")
-    known = gaps()
+    known = gaps(gaps_file)
     where = "CPU" if cpu else "NPU"
     models = sorted(f[:-7] for f in os.listdir(mdir) if f.endswith(".tflite"))
     work = tempfile.mkdtemp(prefix="npu-models-")
@@ -98,7 +102,7 @@ def main():
                     continue
                 for i, t in enumerate(outs):
                     good, why = same(os.path.join(work, "out%d.bin" % i),
-                                     "%s.out%d.bin" % (base, i), t)
+                                     "%s.out%d.bin" % (base, i), "exact" if exact else t)
                     if not good:
                         bad.append("%s output %d: %s" % (case, i, why))
                     elif verbose:

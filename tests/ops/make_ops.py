@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Small one-builtin models and their BUILTIN_REF references: make_ops.py OUTDIR
+
+Each model exercises one builtin in the variants TFLite's kernel tells
+apart (per-channel or per-tensor weights, symmetric or asymmetric run-time
+quantization, batches, strides, ...).  They are made here with the venv's
+TensorFlow (the converter of the pinned version) and, where the converter
+has no switch for a variant, by editing the converted flatbuffer with
+TFLite's schema.  For every OUTDIR/<builtin>.<variant>.tflite, the TFLite
+interpreter with its reference kernels (OpResolverType.BUILTIN_REF) runs
+the cases below and writes OUTDIR/ref/ in the layout of
+tests/models/reference.py, which tests/models/check.py compares against
+(check.py OUTDIR --cpu --gaps tests/ops/gaps.txt).
+
+Cases: three seeded random inputs over [-1, 1), an all-zero input (TFLite
+skips the product), a non-negative input (asymmetric zero point at the
+edge), "ties": values k/127 + 0.5/127 that land near the rounding
+boundaries of the run-time quantization, and "halfway": halves and the
+floats just below them at a run-time scale of 1.
+"""
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np  # noqa: E402
+import flatbuffers  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from ai_edge_litert import schema_py_generated as schema  # noqa: E402
+from ai_edge_litert.interpreter import Interpreter, OpResolverType  # noqa: E402
+
+SEED = 20261206
+
+
+def convert(fn, specs, dynamic=False, per_channel=True):
+    conc = fn.get_concrete_function(*specs)
+    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fn)
+    if dynamic:
+        c.optimizations = [tf.lite.Optimize.DEFAULT]
+        c._experimental_disable_per_channel = not per_channel
+    return c.convert()
+
+
+def edit_options(model, builtin, **opts):
+    """Set builtin options of every op of code @builtin in @model."""
+    m = schema.ModelT.InitFromPackedBuf(model, 0)
+    for op in m.subgraphs[0].operators:
+        code = m.operatorCodes[op.opcodeIndex]
+        if max(code.builtinCode, code.deprecatedBuiltinCode) == builtin:
+            for k, v in opts.items():
+                setattr(op.builtinOptions, k, v)
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+def weights(rng, *shape):
+    return tf.constant(rng.normal(0.0, 0.5, shape).astype(np.float32))
+
+
+def hybrid_models(rng):
+    """Dynamic-range CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED."""
+    out = {}
+    cw, cb = weights(rng, 3, 3, 16, 32), weights(rng, 32)
+
+    @tf.function
+    def conv_same(x):
+        return tf.nn.relu(tf.nn.conv2d(x, cw, 1, "SAME") + cb)
+
+    @tf.function
+    def conv_s2(x):
+        return tf.nn.conv2d(x, cw, 2, "VALID") + cb
+
+    spec = [tf.TensorSpec([2, 9, 9, 16], tf.float32)]
+    out["conv_2d.hybrid_pc"] = convert(conv_same, spec, True)
+    out["conv_2d.hybrid_pt"] = convert(conv_same, spec, True, per_channel=False)
+    out["conv_2d.hybrid_s2"] = convert(conv_s2, spec, True)
+
+    dw, db = weights(rng, 3, 3, 64, 2), weights(rng, 128)
+
+    @tf.function
+    def depthwise(x):
+        return tf.nn.relu6(tf.nn.depthwise_conv2d(x, dw, [1, 1, 1, 1], "SAME") + db)
+
+    out["depthwise_conv_2d.hybrid"] = convert(
+        depthwise, [tf.TensorSpec([1, 7, 7, 64], tf.float32)], True)
+
+    fw, fb = weights(rng, 100, 48), weights(rng, 48)
+
+    @tf.function
+    def fc(x):
+        return tf.nn.relu(tf.matmul(x, fw) + fb)
+
+    spec = [tf.TensorSpec([3, 100], tf.float32)]
+    pc, pt = convert(fc, spec, True), convert(fc, spec, True, per_channel=False)
+    fc_code = schema.BuiltinOperator.FULLY_CONNECTED
+    for name, m in (("pc", pc), ("pt", pt)):
+        out["fully_connected.hybrid_%s_asym" % name] = edit_options(
+            m, fc_code, asymmetricQuantizeInputs=True)
+        out["fully_connected.hybrid_%s_sym" % name] = edit_options(
+            m, fc_code, asymmetricQuantizeInputs=False)
+    return out
+
+
+def cases(details, rng):
+    """name -> list of input arrays."""
+    found = {}
+    for k in range(3):
+        found["random%d" % k] = [rng.uniform(-1, 1, d["shape"]).astype(np.float32)
+                                 for d in details]
+    found["zeros"] = [np.zeros(d["shape"], np.float32) for d in details]
+    found["positive"] = [rng.uniform(0, 2, d["shape"]).astype(np.float32)
+                         for d in details]
+    ties = []
+    for d in details:
+        v = (rng.integers(-127, 127, d["shape"]) + 0.5) / 127.0
+        v.flat[0] = 1.0
+        ties.append(v.astype(np.float32))
+    found["ties"] = ties
+    # Range [-128, 127]: the run-time scale is 1 (symmetric and asymmetric),
+    # so these values are rounded as they are: halves and the floats just
+    # below them, where roundf() and the vector code's trunc(x + 0.5f) differ.
+    half = []
+    for d in details:
+        k = rng.integers(-126, 126, d["shape"]).astype(np.float32) + np.float32(0.5)
+        v = np.where(rng.integers(0, 2, d["shape"]) == 1, k,
+                     np.nextafter(k, np.float32(0))).astype(np.float32)
+        v.flat[0], v.flat[-1] = 127.0, -128.0
+        half.append(v)
+    found["halfway"] = half
+    return found
+
+
+def reference(outdir, key, model, rng):
+    rdir = os.path.join(outdir, "ref")
+    with open(os.path.join(outdir, key + ".tflite"), "wb") as f:
+        f.write(model)
+    it = Interpreter(model_content=model,
+                     experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+    it.allocate_tensors()
+    ins, outs = it.get_input_details(), it.get_output_details()
+    with open(os.path.join(rdir, key + ".ops"), "w") as f:
+        f.write("".join(op["op_name"] + "\n" for op in it._get_ops_details()))
+    with open(os.path.join(rdir, key + ".io"), "w") as f:
+        f.write("in %s\nout %s\n" % (" ".join(np.dtype(d["dtype"]).name for d in ins),
+                                      " ".join(np.dtype(d["dtype"]).name for d in outs)))
+    for case, values in cases(ins, rng).items():
+        for i, (d, v) in enumerate(zip(ins, values)):
+            v = v.astype(d["dtype"])
+            it.set_tensor(d["index"], v)
+            v.tofile(os.path.join(rdir, "%s.%s.in%d.bin" % (key, case, i)))
+        it.invoke()
+        for i, d in enumerate(outs):
+            it.get_tensor(d["index"]).tofile(
+                os.path.join(rdir, "%s.%s.out%d.bin" % (key, case, i)))
+
+
+def main():
+    outdir = sys.argv[1]
+    os.makedirs(os.path.join(outdir, "ref"), exist_ok=True)
+    rng = np.random.default_rng(SEED)
+    models = {}
+    for make in (hybrid_models,):
+        models.update(make(rng))
+    for key, model in sorted(models.items()):
+        reference(outdir, key, model, rng)
+    print("ops: %d models" % len(models))
+
+
+if __name__ == "__main__":
+    main()
