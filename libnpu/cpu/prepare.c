@@ -683,8 +683,9 @@ static int prep_fc(struct prep *p)
 	filter = in_t(p, 1);
 	bias = in_t(p, 2);
 	out = out_t(p, 0);
-	if (filter->rank != 2 || !filter->data)
-		return fail(p, "filter must be a constant 2-D tensor");
+	/* The weights may be computed at run time (TFLite allows it). */
+	if (filter->rank != 2)
+		return fail(p, "filter must be a 2-D tensor");
 	units = filter->shape[0];
 	depth = filter->shape[1];
 	if (depth <= 0 || units <= 0 || in->elements % (size_t)depth)
@@ -714,6 +715,9 @@ static int prep_fc(struct prep *p)
 		ret = set_tensor(p, &f->filter, filter, 2, false, "filter");
 	if (ret)
 		return ret;
+	/* TFLite's per-channel FULLY_CONNECTED ignores the zero point. */
+	if (filter->quant.count > 1)
+		f->filter.zero_point = 0;
 	if (bias)
 		f->rq.flags |= NPU_RQ_HAS_BIAS;
 	if (filter->quant.count > 1) {

@@ -102,12 +102,47 @@ def hybrid_models(rng):
     return out
 
 
+def ptq(fn, specs, rng, int16=False):
+    """Full-integer conversion with int8 (or 16x8) input and output."""
+    conc = fn.get_concrete_function(*specs)
+    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fn)
+    c.optimizations = [tf.lite.Optimize.DEFAULT]
+    c.representative_dataset = lambda: (
+        [rng.uniform(-1, 1, s.shape).astype(np.float32) for s in specs]
+        for _ in range(32))
+    c.target_spec.supported_ops = [
+        tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+        if int16 else tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    c.inference_input_type = c.inference_output_type = tf.int16 if int16 else tf.int8
+    return c.convert()
+
+
+def runtime_fc_models(rng):
+    """FULLY_CONNECTED whose weights are an input of the model."""
+
+    @tf.function
+    def fc(x, w):
+        return tf.matmul(x, w, transpose_b=True)
+
+    specs = [tf.TensorSpec([3, 40], tf.float32), tf.TensorSpec([12, 40], tf.float32)]
+    return {"fully_connected.runtime_float": convert(fc, specs),
+            "fully_connected.runtime_int8": ptq(fc, specs, rng)}
+
+
+def random_input(d, rng):
+    if d["dtype"] == np.float32:
+        return rng.uniform(-1, 1, d["shape"]).astype(np.float32)
+    info = np.iinfo(d["dtype"])
+    return rng.integers(info.min, info.max + 1, d["shape"]).astype(d["dtype"])
+
+
 def cases(details, rng):
     """name -> list of input arrays."""
     found = {}
     for k in range(3):
-        found["random%d" % k] = [rng.uniform(-1, 1, d["shape"]).astype(np.float32)
-                                 for d in details]
+        found["random%d" % k] = [random_input(d, rng) for d in details]
+    if any(d["dtype"] != np.float32 for d in details):
+        return found
     found["zeros"] = [np.zeros(d["shape"], np.float32) for d in details]
     found["positive"] = [rng.uniform(0, 2, d["shape"]).astype(np.float32)
                          for d in details]
@@ -160,7 +195,7 @@ def main():
     os.makedirs(os.path.join(outdir, "ref"), exist_ok=True)
     rng = np.random.default_rng(SEED)
     models = {}
-    for make in (hybrid_models,):
+    for make in (hybrid_models, runtime_fc_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
