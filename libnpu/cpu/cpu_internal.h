@@ -102,6 +102,7 @@ extern const struct cpu_kernel cpu_kernel_quantize;
 extern const struct cpu_kernel cpu_kernel_dequantize;
 extern const struct cpu_kernel cpu_kernel_svdf;
 extern const struct cpu_kernel cpu_kernel_reshape;
+extern const struct cpu_kernel cpu_kernel_batch_matmul;
 /* Every op with a firmware kernel (npu_ops.c), float fallback included. */
 const struct cpu_kernel *cpu_npu_kernel_find(int32_t builtin);
 /*

@@ -93,6 +93,7 @@ static const struct cpu_kernel *const kernels[] = {
 	&cpu_kernel_dequantize,
 	&cpu_kernel_svdf,
 	&cpu_kernel_reshape,
+	&cpu_kernel_batch_matmul,
 };
 
 const struct cpu_kernel *cpu_kernel_find(int32_t builtin)

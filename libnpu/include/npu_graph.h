@@ -80,6 +80,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_TRANSPOSE_CONV = 67,
 	NPU_BUILTIN_LEAKY_RELU = 98,
 	NPU_BUILTIN_QUANTIZE = 114,
+	NPU_BUILTIN_BATCH_MATMUL = 126,
 };
 
 enum npu_padding {
@@ -201,6 +202,11 @@ struct npu_reducer_options {
 	int32_t keep_dims;		/* bool */
 };
 
+struct npu_batch_matmul_options {
+	int32_t adj_x, adj_y;		/* bool: transpose lhs / rhs */
+	int32_t asymmetric_quantize_inputs; /* bool */
+};
+
 /*
  * Which member of union npu_op_options is valid.  PAD, TRANSPOSE, QUANTIZE,
  * DEQUANTIZE, LOGISTIC, TANH, RELU* have no options (NPU_OPTS_NONE).
@@ -219,6 +225,7 @@ enum npu_options_kind {
 	NPU_OPTS_TRANSPOSE_CONV,
 	NPU_OPTS_STRIDED_SLICE,
 	NPU_OPTS_REDUCER,
+	NPU_OPTS_BATCH_MATMUL,
 };
 
 union npu_op_options {
@@ -234,6 +241,7 @@ union npu_op_options {
 	struct npu_transpose_conv_options transpose_conv;
 	struct npu_strided_slice_options strided_slice;
 	struct npu_reducer_options reducer;
+	struct npu_batch_matmul_options batch_matmul;
 };
 
 struct npu_graph_op {

@@ -46,6 +46,7 @@ enum {
 	OPTS_FC = 8, OPTS_SOFTMAX = 9, OPTS_CONCAT = 10, OPTS_ADD = 11,
 	OPTS_RESHAPE = 17, OPTS_MUL = 21, OPTS_SUB = 28, OPTS_REDUCER = 27,
 	OPTS_STRIDED_SLICE = 32, OPTS_TRANSPOSE_CONV = 49, OPTS_LEAKY_RELU = 75,
+	OPTS_BATCH_MATMUL = 101,
 };
 
 /* Largest tensor accepted: keeps every later size computation in range. */
@@ -115,6 +116,7 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_TRANSPOSE_CONV, 5, 3, 4, 1u << 3, OPTS_TRANSPOSE_CONV },
 	{ NPU_BUILTIN_LEAKY_RELU, 2, 1, 1, 0, OPTS_LEAKY_RELU },
 	{ NPU_BUILTIN_QUANTIZE, 3, 1, 1, 0, 0 },
+	{ NPU_BUILTIN_BATCH_MATMUL, 4, 2, 2, 0, OPTS_BATCH_MATMUL },
 };
 
 static const struct op_info *find_op(int32_t builtin)
@@ -534,6 +536,19 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 			for (uint32_t i = 0; i < ns.count; i++)
 				o->new_shape[i] = fb_read_i32(fb, ns.pos + 4 * i);
 		}
+		break;
+	}
+	case NPU_BUILTIN_BATCH_MATMUL: {
+		struct npu_batch_matmul_options *o = &op->options.batch_matmul;
+		uint8_t adj_x, adj_y, asym;
+
+		op->options_kind = NPU_OPTS_BATCH_MATMUL;
+		CHECK(fb_get_u8(fb, t, 0, 0, &adj_x, w));
+		CHECK(fb_get_u8(fb, t, 1, 0, &adj_y, w));
+		CHECK(fb_get_u8(fb, t, 2, 0, &asym, w));
+		o->adj_x = adj_x;
+		o->adj_y = adj_y;
+		o->asymmetric_quantize_inputs = asym;
 		break;
 	}
 	case NPU_BUILTIN_MEAN: {

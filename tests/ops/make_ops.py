@@ -129,6 +129,26 @@ def runtime_fc_models(rng):
             "fully_connected.runtime_int8": ptq(fc, specs, rng)}
 
 
+def batch_matmul_models(rng):
+    """BATCH_MATMUL: broadcast batch axes, adjoint operands, float/int8/int16."""
+
+    @tf.function
+    def mm(x, y):
+        return tf.matmul(x, y)
+
+    @tf.function
+    def mm_adj(x, y):
+        return tf.matmul(x, y, transpose_a=True, transpose_b=True)
+
+    specs = [tf.TensorSpec([2, 3, 4, 8], tf.float32), tf.TensorSpec([3, 8, 5], tf.float32)]
+    adj = [tf.TensorSpec([2, 8, 4], tf.float32), tf.TensorSpec([1, 5, 8], tf.float32)]
+    return {"batch_matmul.float": convert(mm, specs),
+            "batch_matmul.float_adj": convert(mm_adj, adj),
+            "batch_matmul.int8": ptq(mm, specs, rng),
+            "batch_matmul.int8_adj": ptq(mm_adj, adj, rng),
+            "batch_matmul.int16": ptq(mm, specs, rng, int16=True)}
+
+
 def random_input(d, rng):
     if d["dtype"] == np.float32:
         return rng.uniform(-1, 1, d["shape"]).astype(np.float32)
@@ -195,7 +215,7 @@ def main():
     os.makedirs(os.path.join(outdir, "ref"), exist_ok=True)
     rng = np.random.default_rng(SEED)
     models = {}
-    for make in (hybrid_models, runtime_fc_models):
+    for make in (hybrid_models, runtime_fc_models, batch_matmul_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
