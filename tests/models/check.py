@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""The project against TFLite's reference kernels: check.py MODELDIR [--cpu] [--exact] [--gaps=FILE]
+"""The project against TFLite's reference kernels: check.py MODELDIR [--cpu]
 
 For every MODELDIR/*.tflite with references in MODELDIR/ref (reference.py):
 npu-compile places it and reports, then npu-run (on the CPU with --cpu,
@@ -10,12 +10,14 @@ with BUILTIN_REF's: integer outputs byte for byte, float32 outputs within
 or byte for byte too with --exact (kernels that follow TFLite's float order).
 
 A model that npu-compile refuses, or that cannot run (an op without a
-kernel), must be listed in tests/models/gaps.txt (or --gaps=FILE) with words of the message
+kernel), must be listed in tests/models/gaps.txt with words of the message
 ("MODEL: WORDS"), and a model whose outputs are known to differ with
 "MODEL: differs: OP (why)": the list of what the runtime lacks, kept
 honest both ways (a listed model that now runs, or now matches, fails too,
 until the list is updated).
-Prints TAP and a "N passed, N failed" line; -v prints each case.
+--gaps=FILE reads that list instead of tests/models/gaps.txt (another
+model set's).  Prints TAP and a "N passed, N failed" line; -v prints each
+case.
 Plain python3: it also runs in the VM guest.
 """
 import array
@@ -56,10 +58,12 @@ def same(out, ref, dtype):
 
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    gaps_file = os.path.join(HERE, "gaps.txt")
+    for a in sys.argv[1:]:
+        if a.startswith("--gaps="):
+            gaps_file = a[len("--gaps="):]
     cpu, verbose = "--cpu" in sys.argv, "-v" in sys.argv
     exact = "--exact" in sys.argv
-    gaps_file = ([a[len("--gaps="):] for a in sys.argv if a.startswith("--gaps=")] or
-                 [os.path.join(HERE, "gaps.txt")])[-1]
     mdir = args[0]
     rdir = os.path.join(mdir, "ref")
     known = gaps(gaps_file)
