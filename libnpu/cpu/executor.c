@@ -452,8 +452,16 @@ int npu_cpu_check_op(const struct npu_graph *g, const struct npu_graph_op *op,
 		return -EINVAL;
 	}
 	if (!k) {
-		cpu_msg(why, whylen, "%s has no built-in CPU kernel",
-			npu_op_name(op->builtin));
+		const struct npu_graph_tensor *in = cpu_in(g, op, 0);
+		const struct npu_graph_tensor *out = cpu_out(g, op, 0);
+
+		/* Name what a user-supplied kernel would have to handle. */
+		cpu_msg(why, whylen,
+			"%s%s%s has no built-in CPU kernel (input %s '%s', output %s '%s')",
+			npu_op_name(op->builtin), op->custom_name ? " " : "",
+			op->custom_name ? op->custom_name : "",
+			in ? npu_type_name(in->type) : "-", in ? in->name : "",
+			out ? npu_type_name(out->type) : "-", out ? out->name : "");
 		return -ENOTSUP;
 	}
 	ret = k->prepare(&p, &state);

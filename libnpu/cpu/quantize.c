@@ -3,7 +3,8 @@
  * QUANTIZE and DEQUANTIZE on the CPU, as TFLite Micro's reference kernels
  * compute them (quantize_common.cc, reference/quantize.h, requantize.h,
  * dequantize.h): float -> int8/int16 by rounding, integer -> integer by
- * requantization with a quantized multiplier, integer -> float.
+ * requantization with a quantized multiplier, integer -> float, and
+ * TFLite's float16 -> float32 DEQUANTIZE (weights of float16 models).
  */
 #include <errno.h>
 #include <math.h>
@@ -219,6 +220,13 @@ static int dequantize_prepare(const struct cpu_prep *p, void **state)
 	ret = cpu_need_type(p, out, "output", NPU_TYPE_FLOAT32);
 	if (ret)
 		return ret;
+	if (in->type == NPU_TYPE_FLOAT16 && in->elements == out->elements) {
+		s = new_state(in, out, 1.0f);
+		if (!s)
+			return -ENOMEM;
+		*state = s;
+		return 0;
+	}
 	if (!(in->type == NPU_TYPE_INT8 || in->type == NPU_TYPE_UINT8 ||
 	      in->type == NPU_TYPE_INT16)) {
 		cpu_msg(p->err, p->errlen, "%s input is not supported",
@@ -255,11 +263,28 @@ static int dequantize_prepare(const struct cpu_prep *p, void **state)
 	return 0;
 }
 
+/* IEEE binary16 to binary32: exact. */
+static float half_to_float(uint16_t h)
+{
+	const int32_t exp = (h >> 10) & 0x1f;
+	const float mag = exp == 0 ? ldexpf((float)(h & 0x3ff), -24) :
+			  exp == 31 ? ((h & 0x3ff) ? NAN : INFINITY) :
+			  ldexpf((float)(0x400 | (h & 0x3ff)), exp - 25);
+
+	return (h & 0x8000) ? -mag : mag;
+}
+
 static int dequantize_invoke(const struct npu_cpu_kernel_args *a,
 			     void *state)
 {
 	const struct quantize_state *s = state;
 	float *out = a->outputs[0];
+
+	if (s->in_type == NPU_TYPE_FLOAT16) {
+		for (size_t i = 0; i < s->count; i++)
+			out[i] = half_to_float(((const uint16_t *)a->inputs[0])[i]);
+		return 0;
+	}
 
 	if (s->channels) {
 		for (size_t i = 0; i < s->count; i++) {

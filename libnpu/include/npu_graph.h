@@ -44,12 +44,19 @@ extern "C" {
 /* Tensor element types: TFLite TensorType values. */
 enum npu_type {
 	NPU_TYPE_FLOAT32 = 0,
+	NPU_TYPE_FLOAT16 = 1,
 	NPU_TYPE_INT32 = 2,
 	NPU_TYPE_UINT8 = 3,
 	NPU_TYPE_INT64 = 4,
 	NPU_TYPE_BOOL = 6,
 	NPU_TYPE_INT16 = 7,
+	NPU_TYPE_COMPLEX64 = 8,
 	NPU_TYPE_INT8 = 9,
+	NPU_TYPE_FLOAT64 = 10,
+	NPU_TYPE_COMPLEX128 = 11,
+	NPU_TYPE_UINT64 = 12,
+	NPU_TYPE_UINT32 = 15,
+	NPU_TYPE_UINT16 = 16,
 };
 
 /* TFLite BuiltinOperator codes of the ops this project knows by name. */

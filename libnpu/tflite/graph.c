@@ -14,6 +14,13 @@ size_t npu_type_size(enum npu_type type)
 	case NPU_TYPE_BOOL: return 1;
 	case NPU_TYPE_INT16: return 2;
 	case NPU_TYPE_INT8: return 1;
+	case NPU_TYPE_FLOAT16: return 2;
+	case NPU_TYPE_COMPLEX64: return 8;
+	case NPU_TYPE_FLOAT64: return 8;
+	case NPU_TYPE_COMPLEX128: return 16;
+	case NPU_TYPE_UINT64: return 8;
+	case NPU_TYPE_UINT32: return 4;
+	case NPU_TYPE_UINT16: return 2;
 	}
 	return 0;
 }
@@ -28,6 +35,13 @@ const char *npu_type_name(enum npu_type type)
 	case NPU_TYPE_BOOL: return "bool";
 	case NPU_TYPE_INT16: return "int16";
 	case NPU_TYPE_INT8: return "int8";
+	case NPU_TYPE_FLOAT16: return "float16";
+	case NPU_TYPE_COMPLEX64: return "complex64";
+	case NPU_TYPE_FLOAT64: return "float64";
+	case NPU_TYPE_COMPLEX128: return "complex128";
+	case NPU_TYPE_UINT64: return "uint64";
+	case NPU_TYPE_UINT32: return "uint32";
+	case NPU_TYPE_UINT16: return "uint16";
 	}
 	return "unknown";
 }

@@ -134,15 +134,13 @@ int npu_tflite_max_op_version(int builtin)
 	return info ? info->max_version : 0;
 }
 
+/*
+ * Every fixed-size TFLite type is read (ops on the ones no kernel knows are
+ * named at compile time); STRING, RESOURCE, VARIANT and packed INT4 are not.
+ */
 static bool dtype_known(uint8_t t)
 {
-	switch (t) {
-	case NPU_TYPE_FLOAT32: case NPU_TYPE_INT32: case NPU_TYPE_UINT8:
-	case NPU_TYPE_INT64: case NPU_TYPE_BOOL: case NPU_TYPE_INT16:
-	case NPU_TYPE_INT8:
-		return true;
-	}
-	return false;
+	return npu_type_size((enum npu_type)t) != 0;
 }
 
 static const char *tflite_type_name(uint8_t t)

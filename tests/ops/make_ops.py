@@ -149,6 +149,31 @@ def batch_matmul_models(rng):
             "batch_matmul.int16": ptq(mm, specs, rng, int16=True)}
 
 
+def float16_models(rng):
+    """float16 weights: DEQUANTIZE to float32, then run-time-weight FULLY_CONNECTED."""
+    fw = weights(rng, 40, 12)
+
+    @tf.function
+    def fc(x):
+        return tf.matmul(x, fw)
+
+    conc = fc.get_concrete_function(tf.TensorSpec([3, 40], tf.float32))
+    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fc)
+    c.optimizations = [tf.lite.Optimize.DEFAULT]
+    c.target_spec.supported_types = [tf.float16]
+    return {"dequantize.float16": c.convert()}
+
+
+def complex_models(rng):
+    """A COMPLEX64 tensor (RFFT2D, COMPLEX_ABS: an audio front end)."""
+
+    @tf.function
+    def spectrum(x):
+        return tf.abs(tf.signal.rfft2d(x))
+
+    return {"rfft2d.complex64": convert(spectrum, [tf.TensorSpec([1, 8, 16], tf.float32)])}
+
+
 def random_input(d, rng):
     if d["dtype"] == np.float32:
         return rng.uniform(-1, 1, d["shape"]).astype(np.float32)
@@ -215,7 +240,8 @@ def main():
     os.makedirs(os.path.join(outdir, "ref"), exist_ok=True)
     rng = np.random.default_rng(SEED)
     models = {}
-    for make in (hybrid_models, runtime_fc_models, batch_matmul_models):
+    for make in (hybrid_models, runtime_fc_models, batch_matmul_models,
+                 float16_models, complex_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
