@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "compiler_internal.h"
+#include "../lower/lower.h"
 #include "npu_cmdstream.h"
 #include "npu_cpu.h"
 #include "npu_fw.h"
@@ -44,24 +45,6 @@ static int wbuf_add(struct wbuf *w, const void *src, uint64_t len, uint64_t *off
 	if (!ret)
 		*offset = at;
 	return ret;
-}
-
-/* TFLite builtins some NPU command implements (given suitable parameters). */
-static bool builtin_has_npu_op(int32_t b)
-{
-	switch (b) {
-	case NPU_BUILTIN_CONV_2D: case NPU_BUILTIN_DEPTHWISE_CONV_2D:
-	case NPU_BUILTIN_TRANSPOSE_CONV: case NPU_BUILTIN_FULLY_CONNECTED:
-	case NPU_BUILTIN_ADD: case NPU_BUILTIN_SUB: case NPU_BUILTIN_MUL:
-	case NPU_BUILTIN_AVERAGE_POOL_2D: case NPU_BUILTIN_MAX_POOL_2D:
-	case NPU_BUILTIN_MEAN: case NPU_BUILTIN_PAD: case NPU_BUILTIN_TRANSPOSE:
-	case NPU_BUILTIN_CONCATENATION: case NPU_BUILTIN_STRIDED_SLICE:
-	case NPU_BUILTIN_RESHAPE: case NPU_BUILTIN_LOGISTIC: case NPU_BUILTIN_TANH:
-	case NPU_BUILTIN_LEAKY_RELU: case NPU_BUILTIN_RELU:
-	case NPU_BUILTIN_RELU_N1_TO_1: case NPU_BUILTIN_RELU6:
-		return true;
-	}
-	return false;
 }
 
 /*
@@ -216,7 +199,7 @@ static int place_op(struct npu_compiled_model *m, const struct npu_compile_optio
 		snprintf(why, sizeof(why), "%s: placed on the CPU on request", name);
 		goto cpu;
 	}
-	if (!builtin_has_npu_op(op->builtin)) {
+	if (!npu_builtin_npu_capable(op->builtin)) {
 		if (op->builtin == NPU_BUILTIN_CUSTOM)
 			snprintf(why, sizeof(why), "custom op '%s' is not an NPU op",
 				 op->custom_name ? op->custom_name : "");

@@ -226,7 +226,6 @@ static int bmm_invoke(const struct npu_cpu_kernel_args *a, void *state)
 }
 
 const struct cpu_kernel cpu_kernel_batch_matmul = {
-	.builtin = NPU_BUILTIN_BATCH_MATMUL,
 	.prepare = bmm_prepare,
 	.invoke = bmm_invoke,
 };

@@ -38,12 +38,17 @@ void cpu_msg(char *buf, size_t len, const char *fmt, ...);
 
 /* ---- Kernels ---- */
 
-/* What a built-in kernel's prepare step sees. */
+/*
+ * What a built-in kernel's prepare step, or a builtin's lowering
+ * (libnpu/lower/), sees.
+ */
 struct cpu_prep {
 	const struct npu_graph *g;
 	const struct npu_graph_op *op;
 	char *err;
 	size_t errlen;
+	/* Lowering only: the commands being built (NULL for CPU kernels). */
+	struct npu_cpu_prepared *out;
 };
 
 /*
@@ -52,13 +57,12 @@ struct cpu_prep {
  * invoke() runs it on the tensors' memory.
  */
 struct cpu_kernel {
-	int32_t builtin;
 	int (*prepare)(const struct cpu_prep *p, void **state);
 	int (*invoke)(const struct npu_cpu_kernel_args *a, void *state);
 	void (*release)(void *state);	/* NULL: free() */
 };
 
-/* The kernel for @op's builtin, or NULL. */
+/* The CPU kernel for @builtin, or NULL (the resolver, lower/builtins.c). */
 const struct cpu_kernel *cpu_kernel_find(int32_t builtin);
 
 /* Input @i / output @i tensor of the op (NULL if absent or out of range). */
@@ -75,36 +79,18 @@ int32_t cpu_zero_point(const struct npu_graph_tensor *t);
 int cpu_need_io(const struct cpu_prep *p, uint32_t min_in, uint32_t max_in,
 		uint32_t outs);
 /* cpu_need_io() for one output and 1..@max_in inputs; *@in is input 0. */
-/*
- * RESHAPE's optional shape input, when constant, must describe the output
- * (one -1 may stand for an inferred axis).  -EINVAL with a message if not.
- */
-int cpu_check_reshape_shape(const struct npu_graph_tensor *shape,
-			    const struct npu_graph_tensor *out, char *err,
-			    size_t errlen);
-
 int cpu_need_unary(const struct cpu_prep *p, uint32_t max_in,
 		   const struct npu_graph_tensor **in,
 		   const struct npu_graph_tensor **out);
 int cpu_need_type(const struct cpu_prep *p, const struct npu_graph_tensor *t,
 		  const char *what, enum npu_type type);
 
-/*
- * LOGISTIC / TANH table for the firmware's LUT kernel (lut.c), appending
- * its command to @out.  -ENOTSUP when the types have no table form.
- */
-int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
-		 struct npu_cpu_prepared *out, char *err, size_t errlen);
-
-/* The individual kernels (one file each). */
+/* The CPU-only kernels (one file each), resolved in lower/builtins.c. */
 extern const struct cpu_kernel cpu_kernel_softmax;
 extern const struct cpu_kernel cpu_kernel_quantize;
 extern const struct cpu_kernel cpu_kernel_dequantize;
 extern const struct cpu_kernel cpu_kernel_svdf;
-extern const struct cpu_kernel cpu_kernel_reshape;
 extern const struct cpu_kernel cpu_kernel_batch_matmul;
-/* Every op with a firmware kernel (npu_ops.c), float fallback included. */
-const struct cpu_kernel *cpu_npu_kernel_find(int32_t builtin);
 /*
  * Dynamic-range (hybrid) CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED:
  * float input, integer weights (hybrid.c).  cpu_hybrid_op() tells them.
@@ -121,7 +107,5 @@ void cpu_quantize_asymmetric(const float *v, size_t n, int8_t *q, float *scale,
 			     int32_t *zero_point);
 /* Clamp range of a fused activation on float outputs. */
 void cpu_float_activation_range(int32_t act, float *lo, float *hi);
-/* Float kernel for an op with a firmware kernel (float_ops.c), or NULL. */
-const struct cpu_kernel *cpu_float_kernel_find(int32_t builtin);
 
 #endif /* NPU_CPU_INTERNAL_H */

@@ -542,7 +542,6 @@ static int hybrid_invoke(const struct npu_cpu_kernel_args *a, void *state)
 }
 
 const struct cpu_kernel cpu_kernel_hybrid = {
-	.builtin = -1,		/* CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED */
 	.prepare = hybrid_prepare,
 	.invoke = hybrid_invoke,
 	.release = hybrid_release,

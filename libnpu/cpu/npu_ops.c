@@ -4,7 +4,7 @@
  * npu_cpu_prepare_op(), then call the firmware's own kernels (libnpufw) on
  * the tensors' memory, so the CPU computes the very bytes the NPU does.
  * Float versions of these ops (int8 models with float fallback) run the
- * float kernels of float_ops.c instead.  Where an optimized kernel covers
+ * builtin's float path (its file in libnpu/lower/) instead.  Where an optimized kernel covers
  * the case (cpu_opt.h), it runs instead of the firmware's, with the same
  * bytes.
  */
@@ -13,6 +13,7 @@
 
 #include "cpu_internal.h"
 #include "cpu_opt.h"
+#include "../lower/lower.h"
 
 struct npu_op_state {
 	struct npu_cpu_prepared *prep;	/* firmware path */
@@ -23,8 +24,10 @@ struct npu_op_state {
 
 static int npu_op_prepare(const struct cpu_prep *p, void **state)
 {
+	const struct npu_builtin_impl *b = npu_builtin_find(p->op->builtin);
+	/* Dynamic-range (hybrid) ops have a kernel set of their own. */
 	const struct cpu_kernel *fk = cpu_hybrid_op(p->g, p->op) ?
-		&cpu_kernel_hybrid : cpu_float_kernel_find(p->op->builtin);
+		&cpu_kernel_hybrid : b ? b->float_kernel : NULL;
 	const struct npu_graph_tensor *in = cpu_in(p->g, p->op,
 		p->op->builtin == NPU_BUILTIN_TRANSPOSE_CONV ? 2 : 0);
 	struct npu_op_state *s;
@@ -46,8 +49,7 @@ static int npu_op_prepare(const struct cpu_prep *p, void **state)
 		 * has (MEAN over other axes or without keep_dims) have a CPU
 		 * kernel; keep the firmware's reason if that fails too.
 		 */
-		if (ret == -ENOTSUP && fk &&
-		    p->op->builtin == NPU_BUILTIN_MEAN) {
+		if (ret == -ENOTSUP && fk && b->float_takes_int) {
 			char msg[256] = "";
 			struct cpu_prep p2 = *p;
 
@@ -170,46 +172,9 @@ static int npu_op_invoke(const struct npu_cpu_kernel_args *a, void *state)
 	return 0;
 }
 
-#define NPU_KERNEL(name, op) \
-	static const struct cpu_kernel name = { \
-		.builtin = (op), \
-		.prepare = npu_op_prepare, \
-		.invoke = npu_op_invoke, \
-		.release = npu_op_release, \
-	}
-
-NPU_KERNEL(k_conv, NPU_BUILTIN_CONV_2D);
-NPU_KERNEL(k_depthwise, NPU_BUILTIN_DEPTHWISE_CONV_2D);
-NPU_KERNEL(k_transpose_conv, NPU_BUILTIN_TRANSPOSE_CONV);
-NPU_KERNEL(k_fc, NPU_BUILTIN_FULLY_CONNECTED);
-NPU_KERNEL(k_add, NPU_BUILTIN_ADD);
-NPU_KERNEL(k_sub, NPU_BUILTIN_SUB);
-NPU_KERNEL(k_mul, NPU_BUILTIN_MUL);
-NPU_KERNEL(k_avg_pool, NPU_BUILTIN_AVERAGE_POOL_2D);
-NPU_KERNEL(k_max_pool, NPU_BUILTIN_MAX_POOL_2D);
-NPU_KERNEL(k_mean, NPU_BUILTIN_MEAN);
-NPU_KERNEL(k_pad, NPU_BUILTIN_PAD);
-NPU_KERNEL(k_transpose, NPU_BUILTIN_TRANSPOSE);
-NPU_KERNEL(k_concat, NPU_BUILTIN_CONCATENATION);
-NPU_KERNEL(k_strided_slice, NPU_BUILTIN_STRIDED_SLICE);
-NPU_KERNEL(k_logistic, NPU_BUILTIN_LOGISTIC);
-NPU_KERNEL(k_tanh, NPU_BUILTIN_TANH);
-NPU_KERNEL(k_leaky_relu, NPU_BUILTIN_LEAKY_RELU);
-NPU_KERNEL(k_relu, NPU_BUILTIN_RELU);
-NPU_KERNEL(k_relu_n1_to_1, NPU_BUILTIN_RELU_N1_TO_1);
-NPU_KERNEL(k_relu6, NPU_BUILTIN_RELU6);
-
-static const struct cpu_kernel *const npu_kernels[] = {
-	&k_conv, &k_depthwise, &k_transpose_conv, &k_fc, &k_add, &k_sub,
-	&k_mul, &k_avg_pool, &k_max_pool, &k_mean, &k_pad, &k_transpose,
-	&k_concat, &k_strided_slice, &k_logistic, &k_tanh,
-	&k_leaky_relu, &k_relu, &k_relu_n1_to_1, &k_relu6,
+/* Every builtin with a lowering and no CPU kernel of its own (builtins.c). */
+const struct cpu_kernel cpu_kernel_lowered = {
+	.prepare = npu_op_prepare,
+	.invoke = npu_op_invoke,
+	.release = npu_op_release,
 };
-
-const struct cpu_kernel *cpu_npu_kernel_find(int32_t builtin)
-{
-	for (size_t i = 0; i < sizeof(npu_kernels) / sizeof(npu_kernels[0]); i++)
-		if (npu_kernels[i]->builtin == builtin)
-			return npu_kernels[i];
-	return NULL;
-}

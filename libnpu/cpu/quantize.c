@@ -203,7 +203,6 @@ static int quantize_invoke(const struct npu_cpu_kernel_args *a,
 }
 
 const struct cpu_kernel cpu_kernel_quantize = {
-	.builtin = NPU_BUILTIN_QUANTIZE,
 	.prepare = quantize_prepare,
 	.invoke = quantize_invoke,
 };
@@ -304,7 +303,6 @@ static int dequantize_invoke(const struct npu_cpu_kernel_args *a,
 }
 
 const struct cpu_kernel cpu_kernel_dequantize = {
-	.builtin = NPU_BUILTIN_DEQUANTIZE,
 	.prepare = dequantize_prepare,
 	.invoke = dequantize_invoke,
 };

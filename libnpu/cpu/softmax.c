@@ -367,7 +367,6 @@ static int softmax_invoke(const struct npu_cpu_kernel_args *a,
 }
 
 const struct cpu_kernel cpu_kernel_softmax = {
-	.builtin = NPU_BUILTIN_SOFTMAX,
 	.prepare = softmax_prepare,
 	.invoke = softmax_invoke,
 };

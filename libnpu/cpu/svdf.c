@@ -325,7 +325,6 @@ static int svdf_invoke(const struct npu_cpu_kernel_args *a, void *state)
 }
 
 const struct cpu_kernel cpu_kernel_svdf = {
-	.builtin = NPU_BUILTIN_SVDF,
 	.prepare = svdf_prepare,
 	.invoke = svdf_invoke,
 };

@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: MIT
-/* The table of built-in CPU kernels, and RESHAPE (a copy). */
+/*
+ * RESHAPE: the bytes do not change.  Lowered to the firmware's COPY command
+ * (so a reshape between NPU ops stays in the NPU segment); on the CPU a
+ * kernel of its own for every type: a memmove (nothing when output and
+ * input share memory).
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu_internal.h"
+#include "lower.h"
 
 struct reshape_state {
 	size_t bytes;
 };
 
-int cpu_check_reshape_shape(const struct npu_graph_tensor *shape,
+/*
+ * RESHAPE's optional shape input, when constant, must describe the output
+ * (one -1 may stand for an inferred axis).  -EINVAL with a message if not.
+ */
+static int check_shape_input(const struct npu_graph_tensor *shape,
 			    const struct npu_graph_tensor *out, char *err,
 			    size_t errlen)
 {
@@ -44,6 +53,33 @@ int cpu_check_reshape_shape(const struct npu_graph_tensor *shape,
 	return 0;
 }
 
+static int lower_reshape(const struct cpu_prep *p)
+{
+	const struct npu_graph_tensor *in, *out;
+	struct npu_cpu_cmd *cmd;
+	int ret;
+
+	ret = cpu_need_io(p, 1, 2, 1);
+	if (ret)
+		return ret;
+	in = lower_in(p, 0);
+	out = lower_out(p, 0);
+	if (in->bytes != out->bytes || in->type != out->type)
+		return lower_fail(p, "input and output sizes or types differ");
+	ret = check_shape_input(p->op->num_inputs > 1 ? lower_in(p, 1) : NULL,
+				      out, p->err, p->errlen);
+	if (ret)
+		return ret;
+	cmd = lower_add_cmd(p, NPU_CMD_COPY, 0);
+	if (!cmd)
+		return -ENOMEM;
+	ret = lower_set_tensor(p, &cmd->params.copy.input, in, 0, true, "input");
+	if (!ret)
+		ret = lower_set_tensor(p, &cmd->params.copy.output, out, 0, true,
+				 "output");
+	return ret;
+}
+
 static int reshape_prepare(const struct cpu_prep *p, void **state)
 {
 	const struct npu_graph_tensor *in, *out;
@@ -60,7 +96,7 @@ static int reshape_prepare(const struct cpu_prep *p, void **state)
 			npu_type_name(out->type), out->bytes);
 		return -EINVAL;
 	}
-	ret = cpu_check_reshape_shape(cpu_in(p->g, p->op, 1), out, p->err,
+	ret = check_shape_input(cpu_in(p->g, p->op, 1), out, p->err,
 				      p->errlen);
 	if (ret)
 		return ret;
@@ -81,25 +117,12 @@ static int reshape_invoke(const struct npu_cpu_kernel_args *a, void *state)
 	return 0;
 }
 
-const struct cpu_kernel cpu_kernel_reshape = {
-	.builtin = NPU_BUILTIN_RESHAPE,
+static const struct cpu_kernel cpu_kernel = {
 	.prepare = reshape_prepare,
 	.invoke = reshape_invoke,
 };
 
-static const struct cpu_kernel *const kernels[] = {
-	&cpu_kernel_softmax,
-	&cpu_kernel_quantize,
-	&cpu_kernel_dequantize,
-	&cpu_kernel_svdf,
-	&cpu_kernel_reshape,
-	&cpu_kernel_batch_matmul,
+const struct npu_builtin_impl npu_builtin_reshape = {
+	.lower = lower_reshape,
+	.cpu_kernel = &cpu_kernel,
 };
-
-const struct cpu_kernel *cpu_kernel_find(int32_t builtin)
-{
-	for (size_t i = 0; i < sizeof(kernels) / sizeof(kernels[0]); i++)
-		if (kernels[i]->builtin == builtin)
-			return kernels[i];
-	return cpu_npu_kernel_find(builtin);
-}

@@ -2,7 +2,7 @@
 /*
  * LOGISTIC and TANH: validated as TFLite Micro's Prepare does, then turned
  * into a table for the firmware's LUT kernel, so compiler and CPU use the
- * same table.
+ * same table; and the float path (reference_ops logistic.h, tanh.h).
  *
  * int8: the table holds, for each of the 256 inputs, exactly what TFLite's
  * reference_integer_ops::Logistic / Tanh compute (gemmlowp fixed point on a
@@ -19,9 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu_fixedpoint.h"
-#include "cpu_internal.h"
-#include "../../firmware/host/npu_fw_host.h"
+#include "../cpu/cpu_fixedpoint.h"
+#include "lower.h"
 
 /*
  * TFLM CalculateArithmeticOpDataLogistic / tanh Prepare for int8 and the
@@ -70,9 +69,13 @@ static void int8_table(bool logistic, float in_scale, int32_t in_zp,
 	}
 }
 
-int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
-		 struct npu_cpu_prepared *out, char *err, size_t errlen)
+static int lower_lut(const struct cpu_prep *p)
 {
+	const struct npu_graph *g = p->g;
+	const struct npu_graph_op *op = p->op;
+	struct npu_cpu_prepared *out = p->out;
+	char *const err = p->err;
+	const size_t errlen = p->errlen;
 	const bool logistic = op->builtin == NPU_BUILTIN_LOGISTIC;
 	const uint32_t function = logistic ? NPU_LUT_LOGISTIC : NPU_LUT_TANH;
 	const struct npu_graph_tensor *in, *o;
@@ -182,3 +185,59 @@ int cpu_prep_lut(const struct npu_graph *g, const struct npu_graph_op *op,
 	}
 	return 0;
 }
+
+/* ---- float ---- */
+
+struct logistic_tanh_data {
+	int32_t builtin;
+	size_t count;
+};
+
+static int float_prepare(const struct cpu_prep *p, void **state)
+{
+	struct logistic_tanh_data *s;
+	int ret;
+
+	ret = lower_float_unary_check(p);
+	if (ret)
+		return ret;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->builtin = p->op->builtin;
+	s->count = cpu_out(p->g, p->op, 0)->elements;
+	*state = s;
+	return 0;
+}
+
+static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
+{
+	const struct logistic_tanh_data *s = state;
+	const float *in = a->inputs[0];
+	float *out = a->outputs[0];
+
+	for (size_t i = 0; i < s->count; i++) {
+		const float x = in[i];
+
+		if (s->builtin == NPU_BUILTIN_TANH)
+			out[i] = tanhf(x);
+		/* reference_ops::Logistic cut-offs. */
+		else if (x > 16.619047164916992188f)
+			out[i] = 1.0f;
+		else if (x < -9.0f)
+			out[i] = expf(x);
+		else
+			out[i] = 1.0f / (1.0f + expf(-x));
+	}
+	return 0;
+}
+
+static const struct cpu_kernel float_kernel = {
+	.prepare = float_prepare,
+	.invoke = float_invoke,
+};
+
+const struct npu_builtin_impl npu_builtin_logistic_tanh = {
+	.lower = lower_lut,
+	.float_kernel = &float_kernel,
+};

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The resolver: which implementation (struct npu_builtin_impl, lower.h)
+ * serves each TFLite builtin.  The compiler asks it what can go on the NPU
+ * and lowers through it (npu_cpu_prepare_op()); the CPU executor asks it
+ * for the kernel that runs an op.
+ *
+ * Adding a builtin FOO (Documentation/compiler.rst, "Adding a builtin"):
+ *  1. libnpu/lower/foo.c: its lowering `static int lower_foo(const struct
+ *     cpu_prep *p)` (TFLite's integer Prepare: check the op, append
+ *     commands with lower_add_cmd()/lower_set_tensor()..., -ENOTSUP with a
+ *     message for cases without a command), its float path (a static
+ *     `struct cpu_kernel` whose prepare() allocates the builtin's own op
+ *     data), and one `const struct npu_builtin_impl npu_builtin_foo = {
+ *     .lower = ..., .float_kernel = ... }`.  A CPU-only builtin sets
+ *     .cpu_kernel instead of .lower.
+ *  2. Here: its extern line and its row `[NPU_BUILTIN_FOO] = &npu_builtin_foo`.
+ * The Makefile picks up every .c file in lower/.  Nothing else lists builtins:
+ * the compiler places FOO on the NPU because the row has a lowering, the
+ * CPU runs it because the row has a kernel.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "lower.h"
+
+/* One per file of libnpu/lower/ (a family shares one). */
+extern const struct npu_builtin_impl npu_builtin_add_sub;
+extern const struct npu_builtin_impl npu_builtin_concatenation;
+extern const struct npu_builtin_impl npu_builtin_conv;
+extern const struct npu_builtin_impl npu_builtin_fully_connected;
+extern const struct npu_builtin_impl npu_builtin_leaky_relu;
+extern const struct npu_builtin_impl npu_builtin_logistic_tanh;
+extern const struct npu_builtin_impl npu_builtin_mean;
+extern const struct npu_builtin_impl npu_builtin_mul;
+extern const struct npu_builtin_impl npu_builtin_pad;
+extern const struct npu_builtin_impl npu_builtin_pool;
+extern const struct npu_builtin_impl npu_builtin_relu;
+extern const struct npu_builtin_impl npu_builtin_reshape;
+extern const struct npu_builtin_impl npu_builtin_strided_slice;
+extern const struct npu_builtin_impl npu_builtin_transpose;
+extern const struct npu_builtin_impl npu_builtin_transpose_conv;
+
+/* CPU-only kernels of libnpu/cpu/ (no command: never on the NPU). */
+static const struct npu_builtin_impl softmax = { .cpu_kernel = &cpu_kernel_softmax };
+static const struct npu_builtin_impl quantize = { .cpu_kernel = &cpu_kernel_quantize };
+static const struct npu_builtin_impl dequantize = { .cpu_kernel = &cpu_kernel_dequantize };
+static const struct npu_builtin_impl svdf = { .cpu_kernel = &cpu_kernel_svdf };
+static const struct npu_builtin_impl batch_matmul = { .cpu_kernel = &cpu_kernel_batch_matmul };
+
+/* Keyed by builtin code; a hole is a builtin libnpu does not implement. */
+static const struct npu_builtin_impl *const builtins[] = {
+	[NPU_BUILTIN_ADD] = &npu_builtin_add_sub,
+	[NPU_BUILTIN_AVERAGE_POOL_2D] = &npu_builtin_pool,
+	[NPU_BUILTIN_BATCH_MATMUL] = &batch_matmul,
+	[NPU_BUILTIN_CONCATENATION] = &npu_builtin_concatenation,
+	[NPU_BUILTIN_CONV_2D] = &npu_builtin_conv,
+	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
+	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,
+	[NPU_BUILTIN_FULLY_CONNECTED] = &npu_builtin_fully_connected,
+	[NPU_BUILTIN_LEAKY_RELU] = &npu_builtin_leaky_relu,
+	[NPU_BUILTIN_LOGISTIC] = &npu_builtin_logistic_tanh,
+	[NPU_BUILTIN_MAX_POOL_2D] = &npu_builtin_pool,
+	[NPU_BUILTIN_MEAN] = &npu_builtin_mean,
+	[NPU_BUILTIN_MUL] = &npu_builtin_mul,
+	[NPU_BUILTIN_PAD] = &npu_builtin_pad,
+	[NPU_BUILTIN_QUANTIZE] = &quantize,
+	[NPU_BUILTIN_RELU] = &npu_builtin_relu,
+	[NPU_BUILTIN_RELU6] = &npu_builtin_relu,
+	[NPU_BUILTIN_RELU_N1_TO_1] = &npu_builtin_relu,
+	[NPU_BUILTIN_RESHAPE] = &npu_builtin_reshape,
+	[NPU_BUILTIN_SOFTMAX] = &softmax,
+	[NPU_BUILTIN_STRIDED_SLICE] = &npu_builtin_strided_slice,
+	[NPU_BUILTIN_SUB] = &npu_builtin_add_sub,
+	[NPU_BUILTIN_SVDF] = &svdf,
+	[NPU_BUILTIN_TANH] = &npu_builtin_logistic_tanh,
+	[NPU_BUILTIN_TRANSPOSE] = &npu_builtin_transpose,
+	[NPU_BUILTIN_TRANSPOSE_CONV] = &npu_builtin_transpose_conv,
+};
+
+const struct npu_builtin_impl *npu_builtin_find(int32_t builtin)
+{
+	if (builtin < 0 || (size_t)builtin >= sizeof(builtins) / sizeof(builtins[0]))
+		return NULL;
+	return builtins[builtin];
+}
+
+bool npu_builtin_npu_capable(int32_t builtin)
+{
+	const struct npu_builtin_impl *b = npu_builtin_find(builtin);
+
+	return b && b->lower;
+}
+
+/*
+ * The CPU executor's kernel: the builtin's own, else its lowered commands
+ * run on the firmware's kernels (which pick the float path for float ops).
+ */
+const struct cpu_kernel *cpu_kernel_find(int32_t builtin)
+{
+	const struct npu_builtin_impl *b = npu_builtin_find(builtin);
+
+	if (!b)
+		return NULL;
+	if (b->cpu_kernel)
+		return b->cpu_kernel;
+	return b->lower ? &cpu_kernel_lowered : NULL;
+}
+
+void npu_cpu_prepared_free(struct npu_cpu_prepared *o)
+{
+	if (!o)
+		return;
+	free(o->cmds);
+	free(o->mult);
+	free(o->shift);
+	free(o->bias);
+	free(o->table);
+	free(o);
+}
+
+int npu_cpu_prepare_op(const struct npu_graph *g, const struct npu_graph_op *op,
+		       struct npu_cpu_prepared **out, char *err, size_t errlen)
+{
+	const struct npu_builtin_impl *b;
+	struct cpu_prep p = { .g = g, .op = op, .err = err, .errlen = errlen };
+	int ret;
+
+	if (out)
+		*out = NULL;
+	if (!g || !op || !out) {
+		cpu_msg(err, errlen, "no op");
+		return -EINVAL;
+	}
+	b = npu_builtin_find(op->builtin);
+	if (!b || !b->lower) {
+		cpu_msg(err, errlen, "%s is not an NPU op",
+			npu_op_name(op->builtin));
+		return -ENOTSUP;
+	}
+	p.out = calloc(1, sizeof(*p.out));
+	if (!p.out)
+		return -ENOMEM;
+	ret = b->lower(&p);
+	if (!ret) {
+		/* Whatever was computed must pass the firmware's own check. */
+		for (uint32_t i = 0; i < p.out->num_cmds; i++) {
+			struct npu_cpu_cmd *c = &p.out->cmds[i];
+			const char *reason = NULL;
+
+			if (npu_fw_check_op(c->opcode, &c->params,
+					    sizeof(c->params), 0, &reason)) {
+				cpu_msg(err, errlen, "firmware rejects the %s command: %s",
+					npu_fw_cmd_name(c->opcode),
+					reason ? reason : "invalid");
+				ret = -ENOTSUP;
+				break;
+			}
+		}
+	}
+	if (ret) {
+		if (ret == -ENOMEM)
+			cpu_msg(err, errlen, "out of memory");
+		npu_cpu_prepared_free(p.out);
+		return ret;
+	}
+	*out = p.out;
+	return 0;
+}

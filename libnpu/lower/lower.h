@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The compiler's lowering of TFLite builtins to firmware commands, and each
+ * builtin's CPU paths, one file per builtin (or per family sharing one
+ * Prepare) in libnpu/lower/.  Internal to libnpu.
+ *
+ * A builtin's file defines one `const struct npu_builtin_impl` and
+ * builtins.c maps builtin codes to it; see the recipe there and in
+ * Documentation/compiler.rst ("Adding a builtin").
+ */
+#ifndef NPU_LOWER_H
+#define NPU_LOWER_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../cpu/cpu_internal.h"
+/* The firmware library's host-side parameter helpers (libnpufw.a). */
+#include "../../firmware/host/npu_fw_host.h"
+
+#define MAX_RANK NPU_GRAPH_MAX_DIMS
+
+/*
+ * What libnpu does with one TFLite builtin.  At least one of @lower and
+ * @cpu_kernel is set.
+ */
+struct npu_builtin_impl {
+	/*
+	 * TFLite's integer Prepare lowered to firmware commands: validate
+	 * p->op and append its commands (and their host data) to p->out with
+	 * lower_add_cmd().  -ENOTSUP (with a message in p->err) when this
+	 * case has no command: the op then runs on the CPU.  NULL: the
+	 * builtin is never placed on the NPU.  On the CPU, the same commands
+	 * run on the firmware's kernels (cpu/npu_ops.c), unless @cpu_kernel
+	 * is set.
+	 */
+	int (*lower)(const struct cpu_prep *p);
+	/* The float32 path on the CPU (TFLite's reference_ops), or NULL. */
+	const struct cpu_kernel *float_kernel;
+	/*
+	 * @float_kernel also runs the integer cases @lower refuses with
+	 * -ENOTSUP (MEAN over other axes).
+	 */
+	bool float_takes_int;
+	/*
+	 * A CPU kernel of the builtin's own, run by the CPU executor for
+	 * every type instead of the lowered commands (RESHAPE: a memmove),
+	 * or the only implementation when @lower is NULL (SOFTMAX, SVDF...).
+	 */
+	const struct cpu_kernel *cpu_kernel;
+};
+
+/* The implementation of @builtin, or NULL (builtins.c). */
+const struct npu_builtin_impl *npu_builtin_find(int32_t builtin);
+/* True when @builtin has a lowering: the compiler may place it on the NPU. */
+bool npu_builtin_npu_capable(int32_t builtin);
+
+/* The CPU kernel that runs lowered commands (cpu/npu_ops.c). */
+extern const struct cpu_kernel cpu_kernel_lowered;
+
+/* ---- lowering helpers (helpers.c) ---- */
+
+/* Writes the message into p->err; returns -EINVAL. */
+__attribute__((format(printf, 2, 3)))
+int lower_fail(const struct cpu_prep *p, const char *fmt, ...);
+/* A parameter helper refused an effective scale (NaN, inf, <= 0, tiny). */
+int lower_bad_scale(const struct cpu_prep *p, const char *what);
+/* Input / output @i of the op (NULL if absent). */
+const struct npu_graph_tensor *lower_in(const struct cpu_prep *p, uint32_t i);
+const struct npu_graph_tensor *lower_out(const struct cpu_prep *p, uint32_t i);
+/* Appends a zeroed command reading input @input; NULL when out of memory. */
+struct npu_cpu_cmd *lower_add_cmd(const struct cpu_prep *p, uint32_t opcode,
+				  uint32_t input);
+/*
+ * Describe @t as a command operand of @rank dims (>= t->rank: leading 1s
+ * are prepended, as TFLite's broadcasting and 4-D extension do).
+ * @movement: data movement, which takes any type of the element size.
+ */
+int lower_set_tensor(const struct cpu_prep *p, struct npu_tensor *d,
+		     const struct npu_graph_tensor *t, uint32_t rank,
+		     bool movement, const char *what);
+/* Set @d to @dims (rank @rank) with the type and zero point of @t. */
+int lower_set_tensor_dims(const struct cpu_prep *p, struct npu_tensor *d,
+			  const struct npu_graph_tensor *t, uint32_t rank,
+			  const uint32_t *dims, const char *what);
+/* The usual input and output operands, both @rank-extended. */
+int lower_set_in_out(const struct cpu_prep *p, struct npu_tensor *din,
+		     struct npu_tensor *dout, const struct npu_graph_tensor *in,
+		     const struct npu_graph_tensor *out, uint32_t rank,
+		     bool movement);
+/* Unary ops with kernels for int8 and int16, input type = output type. */
+int lower_need_s8_s16(const struct cpu_prep *p, const struct npu_graph_tensor *in,
+		      const struct npu_graph_tensor *out, const char *what);
+int lower_need_const_int(const struct cpu_prep *p, const struct npu_graph_tensor *t,
+			 const char *what);
+/* Element @i of a constant int32 / int64 tensor. */
+int64_t lower_const_int(const struct npu_graph_tensor *t, size_t i);
+bool lower_quantized(const struct npu_graph_tensor *t);
+int lower_need_quant(const struct cpu_prep *p, const struct npu_graph_tensor *t,
+		     const char *what);
+int lower_need_quant_in_out(const struct cpu_prep *p,
+			    const struct npu_graph_tensor *in,
+			    const struct npu_graph_tensor *out);
+/* Fused activation @act as the output's quantized clamp range. */
+int lower_act_range(const struct cpu_prep *p, int32_t act,
+		    const struct npu_graph_tensor *out, int32_t *lo,
+		    int32_t *hi);
+/* @a has @b's type and quantization (data movement). */
+int lower_same_quant(const struct cpu_prep *p, const struct npu_graph_tensor *a,
+		     const struct npu_graph_tensor *b, const char *what);
+
+/* Convolutions and fully connected. */
+int lower_widen_bias(const struct cpu_prep *p, const struct npu_graph_tensor *bias,
+		     uint32_t channels);
+int lower_conv_types(const struct cpu_prep *p, const struct npu_graph_tensor *in,
+		     const struct npu_graph_tensor *filter,
+		     const struct npu_graph_tensor *bias,
+		     const struct npu_graph_tensor *out, uint32_t channels,
+		     bool *is16);
+int lower_per_channel(const struct cpu_prep *p, const struct npu_graph_tensor *in,
+		      const struct npu_graph_tensor *filter,
+		      const struct npu_graph_tensor *out, uint32_t channels,
+		      int32_t quant_dim, struct npu_requant *rq);
+int lower_need_conv_tensors(const struct cpu_prep *p,
+			    const struct npu_graph_tensor *in,
+			    const struct npu_graph_tensor *filter,
+			    const struct npu_graph_tensor *out);
+int lower_add_conv_cmd(const struct cpu_prep *p, uint32_t opcode, uint32_t input,
+		       const struct npu_graph_tensor *in,
+		       const struct npu_graph_tensor *filter,
+		       const struct npu_graph_tensor *out,
+		       struct npu_conv_params **conv);
+
+/* Elementwise: the three operands of @e, broadcast to the output's rank. */
+int lower_broadcast_shapes(const struct cpu_prep *p, struct npu_eltwise_params *e,
+			   const struct npu_graph_tensor *a,
+			   const struct npu_graph_tensor *b,
+			   const struct npu_graph_tensor *out);
+
+/* ---- float path helpers (helpers.c) ---- */
+
+/* The float clamp of fused activation @act. */
+void lower_float_act(int32_t act, float *lo, float *hi);
+/* Every input float32 (or int32: shapes, axes), the output float32. */
+bool lower_all_float(const struct cpu_prep *p);
+/* 0 for the fused activations the float paths clamp to, else -ENOTSUP. */
+int lower_float_act_supported(const struct cpu_prep *p, int32_t act);
+/* One float input and output of one size (elementwise unary builtins). */
+int lower_float_unary_check(const struct cpu_prep *p);
+
+static inline float lower_clampf(float x, float lo, float hi)
+{
+	return fminf(fmaxf(x, lo), hi);
+}
+
+/* A float binary elementwise op with broadcast: output dims, input strides. */
+struct lower_bcast {
+	float act_min, act_max;
+	uint32_t rank;
+	int32_t odims[MAX_RANK];
+	size_t s1[MAX_RANK], s2[MAX_RANK];	/* 0: broadcast axis */
+	size_t count;
+};
+
+/* Fill @s for the op's two float inputs and fused activation. */
+int lower_float_bcast_prepare(const struct cpu_prep *p, struct lower_bcast *s);
+
+/* Advance the multi-index @idx and input offsets, last dimension fastest. */
+static inline void lower_bcast_next(const struct lower_bcast *s, int32_t *idx,
+				    size_t *o1, size_t *o2)
+{
+	for (int d = (int)s->rank - 1; d >= 0; d--) {
+		if (++idx[d] < s->odims[d]) {
+			*o1 += s->s1[d];
+			*o2 += s->s2[d];
+			return;
+		}
+		*o1 -= s->s1[d] * (size_t)(s->odims[d] - 1);
+		*o2 -= s->s2[d] * (size_t)(s->odims[d] - 1);
+		idx[d] = 0;
+	}
+}
+
+#endif /* NPU_LOWER_H */
