@@ -181,13 +181,35 @@ static int lower_transpose_conv(const struct cpu_prep *p)
 
 /* ---- float ---- */
 
+/* TFLite's padding; TRANSPOSE_CONV's from its output, undilated. */
+static void float_padding(struct conv_data *s, bool tconv, int32_t padding)
+{
+	int32_t unused;
+
+	if (tconv) {
+		s->pad_h = npu_cpu_padding(s->oh, s->kh, s->stride_h, 1,
+			npu_cpu_out_size(padding, s->oh, s->kh, s->stride_h, 1),
+			&unused);
+		s->pad_w = npu_cpu_padding(s->ow, s->kw, s->stride_w, 1,
+			npu_cpu_out_size(padding, s->ow, s->kw, s->stride_w, 1),
+			&unused);
+	} else {
+		s->pad_h = npu_cpu_padding(s->h, s->kh, s->stride_h, s->dil_h,
+			npu_cpu_out_size(padding, s->h, s->kh, s->stride_h,
+					 s->dil_h), &unused);
+		s->pad_w = npu_cpu_padding(s->w, s->kw, s->stride_w, s->dil_w,
+			npu_cpu_out_size(padding, s->w, s->kw, s->stride_w,
+					 s->dil_w), &unused);
+	}
+}
+
 static int conv_prepare(const struct cpu_prep *p, void **state)
 {
 	const struct npu_graph_op *op = p->op;
 	const bool tconv = op->builtin == NPU_BUILTIN_TRANSPOSE_CONV;
 	const struct npu_graph_tensor *in, *f, *out, *bias;
 	struct conv_data *s;
-	int32_t padding, act, unused;
+	int32_t padding, act;
 	int ret;
 
 	ret = cpu_need_io(p, tconv ? 3 : 2, tconv ? 4 : 3, 1);
@@ -257,21 +279,7 @@ static int conv_prepare(const struct cpu_prep *p, void **state)
 		return ret;
 	}
 	lower_float_act(act, &s->act_min, &s->act_max);
-	if (tconv) {
-		s->pad_h = npu_cpu_padding(s->oh, s->kh, s->stride_h, 1,
-			npu_cpu_out_size(padding, s->oh, s->kh, s->stride_h, 1),
-			&unused);
-		s->pad_w = npu_cpu_padding(s->ow, s->kw, s->stride_w, 1,
-			npu_cpu_out_size(padding, s->ow, s->kw, s->stride_w, 1),
-			&unused);
-	} else {
-		s->pad_h = npu_cpu_padding(s->h, s->kh, s->stride_h, s->dil_h,
-			npu_cpu_out_size(padding, s->h, s->kh, s->stride_h,
-					 s->dil_h), &unused);
-		s->pad_w = npu_cpu_padding(s->w, s->kw, s->stride_w, s->dil_w,
-			npu_cpu_out_size(padding, s->w, s->kw, s->stride_w,
-					 s->dil_w), &unused);
-	}
+	float_padding(s, tconv, padding);
 	*state = s;
 	return 0;
 }

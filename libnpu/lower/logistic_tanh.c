@@ -69,6 +69,50 @@ static void int8_table(bool logistic, float in_scale, int32_t in_zp,
 	}
 }
 
+/*
+ * The types and quantizations TFLite's LOGISTIC / TANH Prepare accept:
+ * int8 with the fixed output quantization of the reference kernels, or
+ * int16.
+ */
+static int lut_check(const struct cpu_prep *p, const struct npu_graph_tensor *in,
+		     const struct npu_graph_tensor *o, bool logistic)
+{
+	if (in->type != o->type ||
+	    (in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_INT16)) {
+		cpu_msg(p->err, p->errlen, "%s %s has no NPU kernel",
+			npu_type_name(in->type), npu_op_name(p->op->builtin));
+		return -ENOTSUP;
+	}
+	if (!in->quant.count || !o->quant.count || in->elements != o->elements) {
+		cpu_msg(p->err, p->errlen,
+			"input and output must be quantized and of one size");
+		return -EINVAL;
+	}
+	if (in->rank > NPU_CS_MAX_DIMS) {
+		cpu_msg(p->err, p->errlen, "rank %d is not supported", in->rank);
+		return -ENOTSUP;
+	}
+	/* The reference kernels assume these output quantizations. */
+	if (in->type == NPU_TYPE_INT8 && logistic &&
+	    (cpu_zero_point(o) != -128 || cpu_scale(o) != 1.0f / 256)) {
+		cpu_msg(p->err, p->errlen,
+			"int8 LOGISTIC needs output scale 1/256 and zero point -128");
+		return -EINVAL;
+	}
+	if (in->type == NPU_TYPE_INT8 && !logistic &&
+	    (cpu_zero_point(o) != 0 || cpu_scale(o) != 1.0f / 128)) {
+		cpu_msg(p->err, p->errlen,
+			"int8 TANH needs output scale 1/128 and zero point 0");
+		return -EINVAL;
+	}
+	if (in->type == NPU_TYPE_INT8 &&
+	    (!(cpu_scale(in) > 0.0f) || !isfinite(cpu_scale(in)))) {
+		cpu_msg(p->err, p->errlen, "input scale %g", cpu_scale(in));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int lower_lut(const struct cpu_prep *p)
 {
 	const struct npu_graph *g = p->g;
@@ -90,39 +134,9 @@ static int lower_lut(const struct cpu_prep *p)
 		cpu_msg(err, errlen, "needs one input and one output");
 		return -EINVAL;
 	}
-	if (in->type != o->type ||
-	    (in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_INT16)) {
-		cpu_msg(err, errlen, "%s %s has no NPU kernel",
-			npu_type_name(in->type), npu_op_name(op->builtin));
-		return -ENOTSUP;
-	}
-	if (!in->quant.count || !o->quant.count || in->elements != o->elements) {
-		cpu_msg(err, errlen,
-			"input and output must be quantized and of one size");
-		return -EINVAL;
-	}
-	if (in->rank > NPU_CS_MAX_DIMS) {
-		cpu_msg(err, errlen, "rank %d is not supported", in->rank);
-		return -ENOTSUP;
-	}
-	/* The reference kernels assume these output quantizations. */
-	if (in->type == NPU_TYPE_INT8 && logistic &&
-	    (cpu_zero_point(o) != -128 || cpu_scale(o) != 1.0f / 256)) {
-		cpu_msg(err, errlen,
-			"int8 LOGISTIC needs output scale 1/256 and zero point -128");
-		return -EINVAL;
-	}
-	if (in->type == NPU_TYPE_INT8 && !logistic &&
-	    (cpu_zero_point(o) != 0 || cpu_scale(o) != 1.0f / 128)) {
-		cpu_msg(err, errlen,
-			"int8 TANH needs output scale 1/128 and zero point 0");
-		return -EINVAL;
-	}
-	if (in->type == NPU_TYPE_INT8 &&
-	    (!(cpu_scale(in) > 0.0f) || !isfinite(cpu_scale(in)))) {
-		cpu_msg(err, errlen, "input scale %g", cpu_scale(in));
-		return -EINVAL;
-	}
+	ret = lut_check(p, in, o, logistic);
+	if (ret)
+		return ret;
 	if (in->type == NPU_TYPE_INT16) {
 		/* TFLM: symmetric int16, output scale 2^-15. */
 		if (cpu_zero_point(in) || cpu_zero_point(o)) {

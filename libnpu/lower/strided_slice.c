@@ -15,6 +15,40 @@ static int64_t clamp_i64(int64_t v, int64_t lo, int64_t hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/*
+ * strided_slice_logic.h for axis @d of extent @size: the first index
+ * (*@first) and the number of elements taken.  @stride is not 0.
+ */
+static int64_t axis_range(const struct npu_strided_slice_options *o, int d,
+			  int64_t size, int64_t start, int64_t stop,
+			  int64_t stride, int64_t *first)
+{
+	/* StridedSliceStartForAxis() */
+	if (start < 0)
+		start += size;
+	start = stride > 0 ? clamp_i64(start, 0, size) :
+			     clamp_i64(start, -1, size - 1);
+	if (o->begin_mask & (1u << d))
+		start = stride > 0 ? 0 : size - 1;
+	/* StridedSliceEndForAxis() */
+	if (o->shrink_axis_mask & (1u << d)) {
+		stop = start >= size ? start : start + 1;
+	} else {
+		if (o->offset)
+			stop += start;
+		if (stop < 0)
+			stop += size;
+		stop = stride > 0 ? clamp_i64(stop, 0, size) :
+				    clamp_i64(stop, -1, size - 1);
+		if (o->end_mask & (1u << d))
+			stop = stride > 0 ? size : -1;
+	}
+	*first = start;
+	if (stride > 0)
+		return stop > start ? (stop - start + stride - 1) / stride : 0;
+	return start > stop ? (start - stop + (-stride) - 1) / (-stride) : 0;
+}
+
 static int lower_strided_slice(const struct cpu_prep *p)
 {
 	const struct npu_graph_op *op = p->op;
@@ -66,7 +100,7 @@ static int lower_strided_slice(const struct cpu_prep *p)
 	/* strided_slice_logic.h: missing trailing axes take everything. */
 	for (int d = 0; d < in->rank; d++) {
 		const int32_t size = in->shape[d];
-		int64_t start, stop, stride, cnt;
+		int64_t start, stride, cnt;
 
 		if (d >= n) {
 			s->begin[d] = 0;
@@ -76,38 +110,14 @@ static int lower_strided_slice(const struct cpu_prep *p)
 			continue;
 		}
 		/* 64-bit: INT32_MIN strides and huge offsets must not overflow. */
-		start = (int32_t)lower_const_int(tb, (size_t)d);
-		stop = (int32_t)lower_const_int(te, (size_t)d);
 		stride = (int32_t)lower_const_int(ts, (size_t)d);
 		if (!stride)
 			return lower_fail(p, "stride of axis %d is 0", d);
 		if (stride == INT32_MIN)
 			return lower_fail(p, "stride of axis %d is %d", d, INT32_MIN);
-		/* StridedSliceStartForAxis() */
-		if (start < 0)
-			start += size;
-		start = stride > 0 ? clamp_i64(start, 0, size) :
-				     clamp_i64(start, -1, size - 1);
-		if (o->begin_mask & (1u << d))
-			start = stride > 0 ? 0 : size - 1;
-		/* StridedSliceEndForAxis() */
-		if (o->shrink_axis_mask & (1u << d)) {
-			stop = start >= size ? start : start + 1;
-		} else {
-			if (o->offset)
-				stop += start;
-			if (stop < 0)
-				stop += size;
-			stop = stride > 0 ? clamp_i64(stop, 0, size) :
-					    clamp_i64(stop, -1, size - 1);
-			if (o->end_mask & (1u << d))
-				stop = stride > 0 ? size : -1;
-		}
-		if (stride > 0)
-			cnt = stop > start ? (stop - start + stride - 1) / stride : 0;
-		else
-			cnt = start > stop ?
-			      (start - stop + (-stride) - 1) / (-stride) : 0;
+		cnt = axis_range(o, d, size, (int32_t)lower_const_int(tb, (size_t)d),
+				 (int32_t)lower_const_int(te, (size_t)d), stride,
+				 &start);
 		if (cnt <= 0)
 			return lower_fail(p, "axis %d selects no elements", d);
 		s->begin[d] = (int32_t)start;
