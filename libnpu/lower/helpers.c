@@ -583,7 +583,7 @@ static void strides_for(const struct npu_graph_tensor *t, uint32_t rank,
 	}
 }
 
-int lower_float_bcast_prepare(const struct cpu_prep *p, struct lower_bcast *s)
+static int bcast_shapes(const struct cpu_prep *p, struct lower_bcast *s)
 {
 	const struct npu_graph_tensor *a, *b, *out;
 	int32_t act;
@@ -628,6 +628,23 @@ int lower_float_bcast_prepare(const struct cpu_prep *p, struct lower_bcast *s)
 	strides_for(b, s->rank, s->odims, s->s2);
 	s->count = out->elements;
 	lower_float_act(act, &s->act_min, &s->act_max);
+	return 0;
+}
+
+int lower_float_bcast_prepare(const struct cpu_prep *p, void **state)
+{
+	struct lower_bcast *s = calloc(1, sizeof(*s));
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	s->builtin = p->op->builtin;
+	ret = bcast_shapes(p, s);
+	if (ret) {
+		free(s);
+		return ret;
+	}
+	*state = s;
 	return 0;
 }
 

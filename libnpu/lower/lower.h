@@ -155,8 +155,12 @@ static inline float lower_clampf(float x, float lo, float hi)
 	return fminf(fmaxf(x, lo), hi);
 }
 
-/* A float binary elementwise op with broadcast: output dims, input strides. */
+/*
+ * The op data of a float binary elementwise op with broadcast (ADD, SUB,
+ * MUL): output dims and input strides.
+ */
 struct lower_bcast {
+	int32_t builtin;
 	float act_min, act_max;
 	uint32_t rank;
 	int32_t odims[MAX_RANK];
@@ -164,8 +168,11 @@ struct lower_bcast {
 	size_t count;
 };
 
-/* Fill @s for the op's two float inputs and fused activation. */
-int lower_float_bcast_prepare(const struct cpu_prep *p, struct lower_bcast *s);
+/*
+ * The float path's prepare for the op's two float inputs and fused
+ * activation: *@state is a struct lower_bcast.
+ */
+int lower_float_bcast_prepare(const struct cpu_prep *p, void **state);
 
 /* Advance the multi-index @idx and input offsets, last dimension fastest. */
 static inline void lower_bcast_next(const struct lower_bcast *s, int32_t *idx,

@@ -58,48 +58,26 @@ static int lower_mul(const struct cpu_prep *p)
 
 /* ---- float ---- */
 
-struct mul_data {
-	int32_t builtin;
-	struct lower_bcast b;
-};
-
-static int float_prepare(const struct cpu_prep *p, void **state)
-{
-	struct mul_data *s = calloc(1, sizeof(*s));
-	int ret;
-
-	if (!s)
-		return -ENOMEM;
-	s->builtin = p->op->builtin;
-	ret = lower_float_bcast_prepare(p, &s->b);
-	if (ret) {
-		free(s);
-		return ret;
-	}
-	*state = s;
-	return 0;
-}
-
 /* reference_ops mul.h with broadcast. */
 static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
-	const struct mul_data *s = state;
+	const struct lower_bcast *s = state;
 	const float *x = a->inputs[0], *y = a->inputs[1];
 	float *out = a->outputs[0];
 	int32_t idx[MAX_RANK] = { 0 };
 	size_t o1 = 0, o2 = 0;
 
-	for (size_t i = 0; i < s->b.count; i++) {
+	for (size_t i = 0; i < s->count; i++) {
 		const float v = x[o1] * y[o2];
 
-		out[i] = lower_clampf(v, s->b.act_min, s->b.act_max);
-		lower_bcast_next(&s->b, idx, &o1, &o2);
+		out[i] = lower_clampf(v, s->act_min, s->act_max);
+		lower_bcast_next(s, idx, &o1, &o2);
 	}
 	return 0;
 }
 
 static const struct cpu_kernel float_kernel = {
-	.prepare = float_prepare,
+	.prepare = lower_float_bcast_prepare,
 	.invoke = float_invoke,
 };
 
