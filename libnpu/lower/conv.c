@@ -278,7 +278,7 @@ static int conv_prepare(const struct cpu_prep *p, void **state)
 		free(s);
 		return ret;
 	}
-	lower_float_act(act, &s->act_min, &s->act_max);
+	cpu_float_activation_range(act, &s->act_min, &s->act_max);
 	float_padding(s, tconv, padding);
 	*state = s;
 	return 0;

@@ -133,7 +133,8 @@ static int fc_prepare(const struct cpu_prep *p, void **state)
 	s->units = (size_t)f->shape[0];
 	s->batches = in->elements / s->depth;
 	s->has_bias = bias != NULL;
-	lower_float_act(p->op->options.fc.activation, &s->act_min, &s->act_max);
+	cpu_float_activation_range(p->op->options.fc.activation, &s->act_min,
+				   &s->act_max);
 	*state = s;
 	return 0;
 }

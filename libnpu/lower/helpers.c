@@ -19,7 +19,6 @@
  * rounding of the float product is part of the result.
  */
 #include <errno.h>
-#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -531,21 +530,6 @@ int lower_broadcast_shapes(const struct cpu_prep *p, struct npu_eltwise_params *
 
 /* ---- float paths ---- */
 
-void lower_float_act(int32_t act, float *lo, float *hi)
-{
-	*lo = -FLT_MAX;
-	*hi = FLT_MAX;
-	if (act == NPU_ACT_RELU) {
-		*lo = 0.0f;
-	} else if (act == NPU_ACT_RELU6) {
-		*lo = 0.0f;
-		*hi = 6.0f;
-	} else if (act == NPU_ACT_RELU_N1_TO_1) {
-		*lo = -1.0f;
-		*hi = 1.0f;
-	}
-}
-
 bool lower_all_float(const struct cpu_prep *p)
 {
 	for (uint32_t i = 0; i < p->op->num_inputs; i++) {
@@ -627,7 +611,7 @@ static int bcast_shapes(const struct cpu_prep *p, struct lower_bcast *s)
 	strides_for(a, s->rank, s->odims, s->s1);
 	strides_for(b, s->rank, s->odims, s->s2);
 	s->count = out->elements;
-	lower_float_act(act, &s->act_min, &s->act_max);
+	cpu_float_activation_range(act, &s->act_min, &s->act_max);
 	return 0;
 }
 

@@ -141,8 +141,6 @@ int lower_broadcast_shapes(const struct cpu_prep *p, struct npu_eltwise_params *
 
 /* ---- float path helpers (helpers.c) ---- */
 
-/* The float clamp of fused activation @act. */
-void lower_float_act(int32_t act, float *lo, float *hi);
 /* Every input float32 (or int32: shapes, axes), the output float32. */
 bool lower_all_float(const struct cpu_prep *p);
 /* 0 for the fused activations the float paths clamp to, else -ENOTSUP. */

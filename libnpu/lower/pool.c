@@ -127,7 +127,7 @@ static int pool_prepare(const struct cpu_prep *p, void **state)
 	s->pad_w = npu_cpu_padding(s->w, s->kw, s->stride_w, 1,
 		npu_cpu_out_size(o->padding, s->w, s->kw, s->stride_w, 1),
 		&unused);
-	lower_float_act(o->activation, &s->act_min, &s->act_max);
+	cpu_float_activation_range(o->activation, &s->act_min, &s->act_max);
 	*state = s;
 	return 0;
 }
