@@ -13,8 +13,10 @@
  *     `struct cpu_kernel` whose prepare() allocates the builtin's own op
  *     data), and one `const struct npu_builtin_impl npu_builtin_foo = {
  *     .lower = ..., .float_kernel = ... }`.  A CPU-only builtin sets
- *     .cpu_kernel instead of .lower.
- *  2. Here: its extern line and its row `[NPU_BUILTIN_FOO] = &npu_builtin_foo`.
+ *     .cpu_kernel instead of .lower, in the same kind of file.
+ *  2. Here: its extern line and its row `[NPU_BUILTIN_FOO] = &npu_builtin_foo`
+ *     (both kept sorted by name).
+ *  3. Its test: libnpu/tests/test_lower_foo.c (lower_util.h).
  * The Makefile picks up every .c file in lower/.  Nothing else lists builtins:
  * the compiler places FOO on the NPU because the row has a lowering, the
  * CPU runs it because the row has a kernel.
