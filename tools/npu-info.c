@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "npu.h"
+#include "lib/device_print.h"
 
 static void usage(FILE *out)
 {
@@ -39,9 +40,9 @@ static int show(const struct npu_device_desc *desc, const char *path, bool json)
 	}
 	if (ret)
 		fprintf(stderr, "npu-info: %s: %s\n", path, npu_strerror(ret));
-	npu_device_print(stdout, desc, ret ? NULL : &info,
-			 ret || cret ? NULL : &counters,
-			 json ? NPU_PRINT_JSON : 0);
+	device_print(stdout, desc, ret ? NULL : &info,
+		     ret || cret ? NULL : &counters,
+		     json ? DEVICE_PRINT_JSON : 0);
 	return ret;
 }
 

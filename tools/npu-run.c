@@ -17,8 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "npu.h"
+#include "npu_model.h"
 #include "lib/image_input.h"
+#include "lib/tensor_file.h"
+#include "npu_util.h"
 #include "npu_cpu.h"
 
 #define MAX_FILES 64
@@ -231,18 +233,9 @@ bad:
 	return -1;
 }
 
-/* CLOCK_MONOTONIC, the clock of libnpu's trace events. */
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static double now_ms(void)
 {
-	return (double)now_ns() / 1e6;
+	return (double)npu_now_ns() / 1e6;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -311,7 +304,7 @@ static int load_input(const struct args *a, size_t i, const struct npu_tensor_in
 	}
 	if (image_input_is_image(head, got))
 		return image_input_load(a->inputs[i], info, &a->image, data, err, errlen);
-	return npu_tensor_load_file(a->inputs[i], info, data, err, errlen);
+	return tensor_file_load(a->inputs[i], info, data, err, errlen);
 }
 
 static int fill_inputs(struct npu_model *m, const struct args *a, bool *random_used)
@@ -392,10 +385,10 @@ static int run_many(struct npu_model *m, long n, double *times_ms, struct timing
 	bool tty = isatty(STDERR_FILENO), shown = false;
 
 	for (long r = 0; r < n; r++) {
-		uint64_t t0 = now_ns(), t1;
+		uint64_t t0 = npu_now_ns(), t1;
 		int ret = npu_model_invoke(m);
 
-		t1 = now_ns();
+		t1 = npu_now_ns();
 		if (ret) {
 			fprintf(stderr, "\nnpu-run: %s run %ld: %s\n", what, r + 1,
 				*npu_model_error(m) ? npu_model_error(m) : npu_strerror(ret));

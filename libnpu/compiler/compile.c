@@ -21,17 +21,6 @@
 #include "npu_cpu.h"
 #include "npu_fw.h"
 
-void npu_errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* The weights buffer: every blob DMA-aligned. */
 struct wbuf {
 	struct npu_blob b;
@@ -169,9 +158,8 @@ static int place_on_cpu(struct npu_compiled_model *m, uint32_t i, const char *wh
 	int ret = npu_cpu_check_op(m->graph, op, cpu_why, sizeof(cpu_why));
 
 	if (ret && ret != -ENOTSUP) {
-		npu_errf(err, errlen, "operator %u (%s): %s", i, npu_op_name(op->builtin),
-			 cpu_why[0] ? cpu_why : strerror(-ret));
-		return ret;
+		return npu_fail(err, errlen, ret, "operator %u (%s): %s", i, npu_op_name(op->builtin),
+				cpu_why[0] ? cpu_why : strerror(-ret));
 	}
 	if (ret)
 		ret = asprintf(&m->op_reason[i], "%s; no CPU kernel: %s", why, cpu_why);
@@ -216,9 +204,8 @@ static int place_op(struct npu_compiled_model *m, const struct npu_compile_optio
 		goto cpu;
 	}
 	if (ret) {
-		npu_errf(err, errlen, "operator %u (%s): %s", i, name,
-			 why[0] ? why : strerror(-ret));
-		return ret;
+		return npu_fail(err, errlen, ret, "operator %u (%s): %s", i, name,
+				why[0] ? why : strerror(-ret));
 	}
 	plan->stream_bytes = 0;
 	for (uint32_t c = 0; c < plan->prep->num_cmds; c++) {
@@ -328,29 +315,25 @@ static int reloc_operand(struct npu_compiled_model *m, struct wbuf *w, struct se
 			return reloc_blob(w, sb, prep->bias, prep->bias_bytes, off);
 		t = bias_input(op);
 		if (t < 0) {
-			npu_errf(err, errlen, "%s: prepared with a bias the op does not have", name);
-			return -EINVAL;
+			return npu_fail(err, errlen, -EINVAL, "%s: prepared with a bias the op does not have", name);
 		}
 		break;
 	case NPU_FW_SLOT_MULT:
 	case NPU_FW_SLOT_SHIFT:
 		if (!prep->mult || !prep->shift || (uint64_t)prep->channels * 4 != o->len) {
-			npu_errf(err, errlen, "%s: per-channel requantization without its tables",
-				 name);
-			return -EINVAL;
+			return npu_fail(err, errlen, -EINVAL, "%s: per-channel requantization without its tables",
+					name);
 		}
 		return reloc_blob(w, sb, o->slot == NPU_FW_SLOT_MULT ? prep->mult : prep->shift,
 				  o->len, off);
 	case NPU_FW_SLOT_TABLE:
 		if (!prep->table) {
-			npu_errf(err, errlen, "%s: table command without a table", name);
-			return -EINVAL;
+			return npu_fail(err, errlen, -EINVAL, "%s: table command without a table", name);
 		}
 		return reloc_blob(w, sb, prep->table, prep->table_bytes, off);
 	}
 	if (t < 0) {
-		npu_errf(err, errlen, "%s: command operand without a tensor", name);
-		return -EINVAL;
+		return npu_fail(err, errlen, -EINVAL, "%s: command operand without a tensor", name);
 	}
 	return reloc_tensor(m, sb, off, t);
 }
@@ -370,9 +353,8 @@ static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg
 	int ret = 0;
 
 	if (!n) {
-		npu_errf(err, errlen, "%s: prepared command %u has no operands",
-			 npu_op_name(op->builtin), cmd->opcode);
-		return -EINVAL;
+		return npu_fail(err, errlen, -EINVAL, "%s: prepared command %u has no operands",
+				npu_op_name(op->builtin), cmd->opcode);
 	}
 	for (uint32_t i = 1; i < n; i++)
 		for (uint32_t k = i; k > 0 && ops[k].field < ops[k - 1].field; k--) {
@@ -423,9 +405,8 @@ static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op
 				return ret;
 			ret = npu_cs_emit(&cw, cmd->opcode, &cmd->params);
 			if (ret || cw.error) {
-				npu_errf(err, errlen, "operator %u (%s): encoding command %u failed (%d)",
-					 i, npu_op_name(m->graph->ops[i].builtin), c, ret ? ret : cw.error);
-				return -EINVAL;
+				return npu_fail(err, errlen, -EINVAL, "operator %u (%s): encoding command %u failed (%d)",
+						i, npu_op_name(m->graph->ops[i].builtin), c, ret ? ret : cw.error);
 			}
 			npu_fw_estimate_op(NULL, cmd->opcode, &cmd->params, &cost);
 			oc->cycles += cost.cycles;
@@ -446,8 +427,7 @@ static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op
 	}
 	s->stream_size = npu_cs_bytes(&cw);
 	if (!s->stream_size) {
-		npu_errf(err, errlen, "command stream of segment at op %u overflowed", first);
-		return -EINVAL;
+		return npu_fail(err, errlen, -EINVAL, "command stream of segment at op %u overflowed", first);
 	}
 	return 0;
 }
@@ -562,7 +542,7 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	return 0;
 fail:
 	if (ret == -ENOMEM && err && errlen && !err[0])
-		npu_errf(err, errlen, "out of memory");
+		npu_fail(err, errlen, ret, "out of memory");
 	for (uint32_t i = 0; plans && i < no; i++)
 		npu_cpu_prepared_free(plans[i].prep);
 	free(plans);

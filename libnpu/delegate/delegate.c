@@ -17,10 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "delegate_priv.h"
-#include "npu.h"
+#include "npu_model.h"
+#include "npu_util.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define LOG_PREFIX "npu-tflite: "
@@ -223,14 +223,6 @@ static int set_option(struct npu_delegate_options *o, const char *k, const char 
 
 /* ------------------------------------------------------------- kernels */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
@@ -425,7 +417,7 @@ static TfLiteStatus kernel_invoke(TfLiteContext *ctx, TfLiteNode *node)
 
 	if (!p)
 		return kTfLiteError;
-	t0 = p->d->opt.profile || p->d->trace ? now_ns() : 0;
+	t0 = p->d->opt.profile || p->d->trace ? npu_now_ns() : 0;
 
 	/*
 	 * Inputs are read from TFLite's buffers (bound, not copied here); the
@@ -460,11 +452,11 @@ static TfLiteStatus kernel_invoke(TfLiteContext *ctx, TfLiteNode *node)
 
 		/* The partition's run, above its ops and jobs in the trace. */
 		snprintf(name, sizeof(name), "partition %d", p->index);
-		npu_trace_file_span(p->d->trace, "TFLite delegate", name, t0, now_ns());
+		npu_trace_file_span(p->d->trace, "TFLite delegate", name, t0, npu_now_ns());
 	}
 	if (p->d->opt.profile) {
 		p->runs++;
-		p->run_ns += now_ns() - t0;
+		p->run_ns += npu_now_ns() - t0;
 		for (size_t s = 0; s < npu_model_segment_count(p->model); s++) {
 			struct npu_segment_info si;
 

@@ -3,6 +3,9 @@
 # two external-delegate entry points.
 DELEGATE_SRCS := $(sort $(wildcard $(LIBNPU_DIR)/delegate/*.c))
 DELEGATE_OBJS := $(patsubst $(LIBNPU_DIR)/%.c,$(OBJDIR)/%.o,$(DELEGATE_SRCS))
+# libnpu's clock (the trace events' CLOCK_MONOTONIC), built in: a private
+# helper, not part of libnpu's exported API.
+DELEGATE_LINK_OBJS := $(DELEGATE_OBJS) $(OBJDIR)/util/clock.o
 DELEGATE_SO := $(LIBOUT)/libnpu-tflite.so
 
 $(DELEGATE_OBJS): CFLAGS += -fvisibility=hidden
@@ -12,9 +15,9 @@ $(DELEGATE_OBJS): CFLAGS += -fvisibility=hidden
 # --no-undefined catches a missing symbol at build time; a sanitized build
 # (the sanitizer lane's LDFLAGS) leaves the runtime's symbols to the program.
 NO_UNDEFINED := $(if $(findstring -fsanitize,$(LDFLAGS)),,-Wl,--no-undefined)
-$(DELEGATE_SO): $(DELEGATE_OBJS) $(LIBOUT)/$(SONAME)
+$(DELEGATE_SO): $(DELEGATE_LINK_OBJS) $(LIBOUT)/$(SONAME)
 	$(CC) -shared -Wl,-rpath,'$$ORIGIN' $(NO_UNDEFINED) \
-		$(LDFLAGS) -o $@ $(DELEGATE_OBJS) -L$(LIBOUT) -l:$(SONAME) -lpthread
+		$(LDFLAGS) -o $@ $(DELEGATE_LINK_OBJS) -L$(LIBOUT) -l:$(SONAME) -lpthread
 
 all: $(DELEGATE_SO)
 

@@ -19,11 +19,14 @@
 #include <isa-l/crc.h>
 #include <xxhash.h>
 
-#include "compiler_internal.h"
+#include "../compiler/arena.h"
+#include "blob.h"
 #include "file.h"
+#include "npu_util.h"
 #include "npu_cmdstream.h"
 #include "npu_cpu.h"
 #include "npu_fw.h"
+#include "npu_model_format.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the .npu reader and writer assume a little-endian host"
@@ -305,13 +308,11 @@ int npu_model_save_file(const struct npu_compiled_model *m, const char *path, ch
 	int ret = npu_model_serialize(m, &buf, &len);
 
 	if (ret) {
-		npu_errf(err, errlen, "serializing the model: %s", strerror(-ret));
-		return ret;
+		return npu_fail(err, errlen, ret, "serializing the model: %s", strerror(-ret));
 	}
 	f = fopen(path, "wb");
 	if (!f) {
-		ret = -errno;
-		npu_errf(err, errlen, "%s: %s", path, strerror(errno));
+		ret = npu_fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
 		free(buf);
 		return ret;
 	}
@@ -320,7 +321,7 @@ int npu_model_save_file(const struct npu_compiled_model *m, const char *path, ch
 	if (fclose(f) && !ret)
 		ret = -errno;
 	if (ret)
-		npu_errf(err, errlen, "%s: write failed: %s", path, strerror(-ret));
+		npu_fail(err, errlen, ret, "%s: write failed: %s", path, strerror(-ret));
 	free(buf);
 	return ret;
 }
@@ -338,11 +339,7 @@ struct ld {
 	uint64_t num_indices, num_quant;
 };
 
-#define LFAIL(l, code, ...)					\
-	do {							\
-		npu_errf((l)->err, (l)->errlen, __VA_ARGS__);	\
-		return (code);					\
-	} while (0)
+#define LFAIL(l, code, ...) return npu_fail((l)->err, (l)->errlen, (code), __VA_ARGS__)
 
 static const char *const sect_names[NPU_MF_SECT_COUNT] = {
 	[NPU_MF_SECT_MODEL] = "MODEL", [NPU_MF_SECT_TENSORS] = "TENSORS",
@@ -758,7 +755,7 @@ static int check_arena_plan(struct ld *l, struct npu_compiled_model *m)
 	int ret = -ENOMEM;
 
 	if (!plan || npu_arena_plan(g, plan, &size, &m->activation_bytes, &m->peak_live_bytes)) {
-		npu_errf(l->err, l->errlen, "out of memory");
+		npu_fail(l->err, l->errlen, ret, "out of memory");
 		goto out;
 	}
 	ret = -EINVAL;
@@ -766,17 +763,17 @@ static int check_arena_plan(struct ld *l, struct npu_compiled_model *m)
 		if (plan[t] == NPU_MF_NONE || m->tensor_arena_offset[t] == plan[t])
 			continue;
 		if (m->tensor_arena_offset[t] == NPU_MF_NONE)
-			npu_errf(l->err, l->errlen, "tensor %u ('%s'): no arena offset, the arena plan places it at %llu",
+			npu_fail(l->err, l->errlen, ret, "tensor %u ('%s'): no arena offset, the arena plan places it at %llu",
 				 t, g->tensors[t].name, (unsigned long long)plan[t]);
 		else
-			npu_errf(l->err, l->errlen, "tensor %u ('%s'): arena offset %llu, the arena plan of this graph gives %llu (aliased or misplaced activations)",
+			npu_fail(l->err, l->errlen, ret, "tensor %u ('%s'): arena offset %llu, the arena plan of this graph gives %llu (aliased or misplaced activations)",
 				 t, g->tensors[t].name,
 				 (unsigned long long)m->tensor_arena_offset[t],
 				 (unsigned long long)plan[t]);
 		goto out;
 	}
 	if (m->arena_size != size) {
-		npu_errf(l->err, l->errlen, "arena_size is %llu bytes, the arena plan of this graph needs %llu",
+		npu_fail(l->err, l->errlen, ret, "arena_size is %llu bytes, the arena plan of this graph needs %llu",
 			 (unsigned long long)m->arena_size, (unsigned long long)size);
 		goto out;
 	}
@@ -805,9 +802,8 @@ static int check_cpu_ops(struct ld *l, struct npu_compiled_model *m)
 		why[0] = 0;
 		ret = npu_cpu_check_op(m->graph, op, why, sizeof(why));
 		if (ret && ret != -ENOTSUP) {
-			npu_errf(l->err, l->errlen, "op %u (%s): %s", i, npu_op_name(op->builtin),
-				 why[0] ? why : strerror(-ret));
-			return ret;
+			return npu_fail(l->err, l->errlen, ret, "op %u (%s): %s", i, npu_op_name(op->builtin),
+					why[0] ? why : strerror(-ret));
 		}
 	}
 	return 0;
@@ -891,9 +887,8 @@ int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 
 		if (k >= 0 && ((uint32_t)k >= m->num_segments || i < m->segments[k].first_op ||
 			       i - m->segments[k].first_op >= m->segments[k].num_ops)) {
-			npu_errf(err, errlen, "op %u: placed in segment %d, whose op range does not hold it",
-				 i, k);
-			ret = -EINVAL;
+			ret = npu_fail(err, errlen, -EINVAL,
+				       "op %u: placed in segment %d, whose op range does not hold it", i, k);
 		}
 	}
 	/* Every activation an op touches needs a place in the arena. */
@@ -903,9 +898,9 @@ int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 				    g->ops[i].outputs[j - g->ops[i].num_inputs];
 
 			if (t >= 0 && !g->tensors[t].data && m->tensor_arena_offset[t] == NPU_MF_NONE) {
-				npu_errf(err, errlen, "op %u: tensor %d ('%s') has no place in the arena",
-					 i, t, g->tensors[t].name);
-				ret = -EINVAL;
+				ret = npu_fail(err, errlen, -EINVAL,
+					       "op %u: tensor %d ('%s') has no place in the arena",
+					       i, t, g->tensors[t].name);
 				break;
 			}
 		}

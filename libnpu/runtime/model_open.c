@@ -19,30 +19,6 @@
 /* Largest model file accepted (the .npu format's own limit). */
 #define MODEL_FILE_MAX NPU_MF_MAX_SIZE
 
-int model_fail(struct npu_model *model, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(model->err, sizeof(model->err), fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-int model_errno(int ret)
-{
-	switch (ret) {
-	case -EINVAL:
-		return -NPU_ERR_MODEL_FORMAT;
-	case -EBADMSG:	/* the .npu loader's CRC check */
-		return -NPU_ERR_MODEL_CHECKSUM;
-	case -ENOTSUP:
-		return -NPU_ERR_UNSUPPORTED;
-	default:
-		return ret;
-	}
-}
-
 static bool is_tflite(const void *data, size_t size)
 {
 	return size >= 8 && !memcmp((const char *)data + 4, "TFL3", 4);

@@ -24,21 +24,6 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
-int32_t model_input_tensor(const struct npu_model *model, size_t i)
-{
-	return model->graph->inputs[i];
-}
-
-void *model_tensor_memory(struct npu_model *model, int32_t t)
-{
-	uint64_t off;
-
-	if (t < 0 || (uint32_t)t >= model->graph->num_tensors)
-		return NULL;
-	off = model->cm->tensor_arena_offset[t];
-	return off == NPU_MF_NONE ? NULL : model->arena + off;
-}
-
 /* The dma-buf binding of tensor t, a graph input or output, or NULL. */
 static const struct input_binding *dmabuf_binding(const struct npu_model *model, int32_t t)
 {

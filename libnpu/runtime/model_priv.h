@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internal state of a model (struct npu_model) shared by the runtime files:
+ * model_common.c (the helpers they all use: errors, tensor memory),
  * model_open.c (loading, compiling, caching), model_plan.c (placement into
  * steps, buffers, relocation, jobs), model_run.c (invoke, async, profile),
  * model_io.c (tensors and bindings), model_partition.c (partition queries,
- * forcing ops to the CPU, custom kernels).
+ * forcing ops to the CPU, custom kernels), model_trace.c (trace events).
  */
 #ifndef NPU_MODEL_PRIV_H
 #define NPU_MODEL_PRIV_H
@@ -14,9 +15,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "npu.h"
+#include "npu_model.h"
 #include "npu_cpu.h"
 #include "npu_model_format.h"
+#include "npu_util.h"
 
 #define MODEL_ERR_LEN 512
 
@@ -118,9 +120,9 @@ struct npu_model {
 	int event_fd;
 };
 
-/* Formats a message into model->err and returns ret. */
-int model_fail(struct npu_model *model, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* Formats a message into model->err and returns ret (npu_fail()). */
+#define model_fail(model, ret, ...) \
+	npu_fail((model)->err, sizeof((model)->err), (ret), __VA_ARGS__)
 
 /*
  * Builds everything a run needs from model->cm: the CPU executor, buffers,
@@ -135,20 +137,14 @@ int model_plan_relocate(struct npu_model *model);
 /* Compiles the source again with model->forced_cpu and rebuilds the plan. */
 int model_recompile(struct npu_model *model);
 
-/* Arena memory of tensor t (CPU view), NULL when it has none. */
+/* Arena memory of tensor t (CPU view), NULL when it has none (model_common.c). */
 void *model_tensor_memory(struct npu_model *model, int32_t t);
 
 /* Drops every input binding (dma-buf imports and mappings). */
 void model_unbind_inputs(struct npu_model *model);
 
-/* Tensor index of graph input i. */
-int32_t model_input_tensor(const struct npu_model *model, size_t i);
-
 /* Runs every step; the synchronous core of invoke and the async worker. */
 int model_run(struct npu_model *model);
-
-/* Monotonic time in ns, the clock of profiles and traces. */
-uint64_t model_now_ns(void);
 
 /* Tracing (model_trace.c): report a CPU op / a finished segment's job. */
 void model_trace_cpu_op(struct npu_model *model, uint32_t op, uint64_t start_ns,
@@ -156,7 +152,7 @@ void model_trace_cpu_op(struct npu_model *model, uint32_t op, uint64_t start_ns,
 void model_trace_job(struct npu_model *model, uint32_t segment, int status,
 		     const struct npu_job_stats *stats);
 
-/* Translates a compiler/loader errno into the library's model errors. */
+/* Translates a compiler/loader errno into the library's model errors (model_common.c). */
 int model_errno(int ret);
 
 #endif /* NPU_MODEL_PRIV_H */

@@ -55,7 +55,7 @@ static int submit_segment(struct npu_model *model, uint32_t s)
 	int ret;
 
 	if (model->trace_fn)
-		model->segments[s].submit_ns = model_now_ns();
+		model->segments[s].submit_ns = npu_now_ns();
 	ret = npu_job_submit(model->segments[s].job);
 
 	if (ret)
@@ -112,10 +112,10 @@ static int run_cpu_ops(struct npu_model *model, const struct model_step *st)
 		return ret ? model_fail(model, ret, "%s", npu_cpu_error(model->cpu)) : 0;
 	}
 	for (uint32_t i = st->first_op; i < st->first_op + st->op_count; i++) {
-		uint64_t t0 = model_now_ns(), t1;
+		uint64_t t0 = npu_now_ns(), t1;
 
 		ret = npu_cpu_invoke_range(model->cpu, i, 1);
-		t1 = model_now_ns();
+		t1 = npu_now_ns();
 		model->op_time_ns[i] = t1 - t0;
 		if (model->trace_fn)
 			model_trace_cpu_op(model, i, t0, t1, ret);

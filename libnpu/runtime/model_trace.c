@@ -6,20 +6,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/sync_file.h>
 
 #include "model_priv.h"
-
-uint64_t model_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 int npu_model_set_trace(struct npu_model *model, npu_trace_fn fn, void *user)
 {
@@ -83,7 +74,7 @@ void model_trace_job(struct npu_model *model, uint32_t segment, int status,
 		     const struct npu_job_stats *stats)
 {
 	struct segment_state *st = &model->segments[segment];
-	uint64_t waited = model_now_ns(), signalled = fence_signal_ns(st->job);
+	uint64_t waited = npu_now_ns(), signalled = fence_signal_ns(st->job);
 	char name[32];
 	struct npu_trace_event ev = {
 		.kind = NPU_TRACE_NPU_JOB,

@@ -93,7 +93,7 @@ int npu_trace_file_open(const char *path, struct npu_trace_file **out)
 	setvbuf(tf->f, NULL, _IOFBF, 1 << 20);
 	pthread_mutex_init(&tf->lock, NULL);
 	tf->pid = (int)getpid();
-	tf->base_ns = model_now_ns();
+	tf->base_ns = npu_now_ns();
 	fprintf(tf->f, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"clock\":\"CLOCK_MONOTONIC\","
 		"\"base_ns\":%" PRIu64 "},\"traceEvents\":[\n{\"ph\":\"M\",\"pid\":%d,\"tid\":1,"
 		"\"name\":\"process_name\",\"args\":{\"name\":\"libnpu\"}}", tf->base_ns, tf->pid);

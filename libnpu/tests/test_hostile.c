@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #include "check_util.h"
-#include "npu.h"
+#include "npu_model.h"
 #include "npu_graph.h"
 #include "npu_model_format.h"
 #include "npu_tflite.h"

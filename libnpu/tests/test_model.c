@@ -18,7 +18,7 @@
 
 #include "check_util.h"
 #include "device_priv.h"
-#include "npu.h"
+#include "npu_model.h"
 #include "npu_cpu.h"
 #include "npu_fw.h"
 #include "npu_graph.h"
@@ -59,8 +59,8 @@ static struct npu_model *open_model(const char *path, uint32_t flags)
 	return m;
 }
 
-/* Runs person_detect on an image; returns its two output bytes. */
-static void person_verdict(struct npu_model *m, const char *bmp, int8_t out[2])
+/* Runs person_detect on a raw input; returns its two output bytes. */
+static void person_verdict(struct npu_model *m, const char *input, int8_t out[2])
 {
 	struct npu_tensor_info in;
 	const void *data;
@@ -69,7 +69,7 @@ static void person_verdict(struct npu_model *m, const char *bmp, int8_t out[2])
 	char err[256];
 
 	ck_assert_int_eq(npu_model_input_info(m, 0, &in), 0);
-	ck_assert_msg(!npu_tensor_load_file(bmp, &in, &img, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!npu_check_load_raw(input, &in, &img, err, sizeof(err)), "%s", err);
 	ck_assert_int_eq(npu_model_set_input(m, 0, img, in.bytes), 0);
 	free(img);
 	ck_assert_msg(npu_model_invoke(m) == 0, "%s", npu_model_error(m));
@@ -194,7 +194,7 @@ START_TEST(test_fd_binding_cpu)
 	int fd;
 
 	npu_model_input_info(m, 0, &info);
-	ck_assert(!npu_tensor_load_file(MODELS "/golden/person_detect.person.in0.bin", &info, &img, err, sizeof(err)));
+	ck_assert(!npu_check_load_raw(MODELS "/golden/person_detect.person.in0.bin", &info, &img, err, sizeof(err)));
 	fd = memfd_create("frame", 0);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, 64 + 96 * 96), 0);
@@ -250,7 +250,7 @@ START_TEST(test_async)
 	int fd;
 
 	npu_model_input_info(m, 0, &info);
-	ck_assert(!npu_tensor_load_file(MODELS "/golden/person_detect.no_person.in0.bin", &info, &img, err, sizeof(err)));
+	ck_assert(!npu_check_load_raw(MODELS "/golden/person_detect.no_person.in0.bin", &info, &img, err, sizeof(err)));
 	ck_assert_int_eq(npu_model_set_input(m, 0, img, info.bytes), 0);
 	ck_assert_int_eq(npu_model_wait(m, 0), -NPU_ERR_JOB_PENDING);
 	ck_assert_int_eq(npu_model_invoke_async(m, &fd), 0);

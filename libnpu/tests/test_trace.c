@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "check_util.h"
-#include "npu.h"
+#include "npu_model.h"
 
 #define PERSON "../shared/models/tflm/person_detect.tflite"
 #define MAX_EVENTS 256

@@ -2,20 +2,7 @@
 /* Bounds-checked FlatBuffers primitives: see fb.h. */
 #include "fb.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
-
-void fb_fail(const struct fb *fb, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!fb->err || !fb->errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(fb->err, fb->errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* True if [pos, pos + size) lies inside the buffer. */
 static bool in_range(const struct fb *fb, uint64_t pos, uint64_t size)

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "npu_util.h"
+
 struct fb {
 	const uint8_t *data;
 	size_t len;
@@ -37,8 +39,7 @@ struct fb_vec {
 	uint32_t count;
 };
 
-void fb_fail(const struct fb *fb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+#define fb_fail(fb, ...) ((void)npu_fail((fb)->err, (fb)->errlen, 0, __VA_ARGS__))
 
 uint32_t fb_read_u32(const struct fb *fb, uint32_t pos);	/* caller checked range */
 int32_t fb_read_i32(const struct fb *fb, uint32_t pos);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "file.h"
+#include "npu_util.h"
 
 int npu_read_file(const char *path, uint64_t max, const char *max_text,
 		  void **data, size_t *len, char *err, size_t errlen)
@@ -21,19 +22,15 @@ int npu_read_file(const char *path, uint64_t max, const char *max_text,
 	*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
-		ret = -errno;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		ret = npu_fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return ret;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: not a regular file of at most %s",
-				 path, max_text);
 		close(fd);
-		return S_ISREG(st.st_mode) ? -E2BIG : -EINVAL;
+		return npu_fail(err, errlen, S_ISREG(st.st_mode) ? -E2BIG : -EINVAL,
+				"%s: not a regular file of at most %s", path, max_text);
 	}
 	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!buf) {
@@ -45,9 +42,7 @@ int npu_read_file(const char *path, uint64_t max, const char *max_text,
 
 		if (n <= 0) {
 			ret = n < 0 ? -errno : -EIO;
-			if (err && errlen)
-				snprintf(err, errlen, "%s: read failed: %s", path,
-					 strerror(-ret));
+			npu_fail(err, errlen, ret, "%s: read failed: %s", path, strerror(-ret));
 			free(buf);
 			close(fd);
 			return ret;

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "npu.h"
+#include "npu_model.h"
 #include "npu_fw.h"
 #include "npu_model_format.h"
 

@@ -21,7 +21,8 @@
 
 #include <linux/dma-heap.h>
 
-#include "npu.h"
+#include "npu_model.h"
+#include "lib/tensor_file.h"
 #include "npu_cmdstream.h"
 #include "tap.h"
 /* White box: the zero-copy check looks at the relocated command stream. */
@@ -62,7 +63,7 @@ static bool load_input(struct npu_model *m, const char *file)
 	int ret;
 
 	npu_model_input_info(m, 0, &info);
-	if (npu_tensor_load_file(file, &info, &data, err, sizeof(err))) {
+	if (tensor_file_load(file, &info, &data, err, sizeof(err))) {
 		tap_diag("%s", err);
 		return false;
 	}
@@ -274,8 +275,8 @@ static void test_dmabuf_input(struct npu_device *dev)
 		goto out;
 	}
 	npu_model_input_info(m, 0, &info);
-	npu_tensor_load_file(MODELS "/golden/person_detect.person.in0.bin", &info, &img, err, sizeof(err));
-	npu_tensor_load_file(MODELS "/golden/person_detect.no_person.in0.bin", &info, &other, err, sizeof(err));
+	tensor_file_load(MODELS "/golden/person_detect.person.in0.bin", &info, &img, err, sizeof(err));
+	tensor_file_load(MODELS "/golden/person_detect.no_person.in0.bin", &info, &other, err, sizeof(err));
 	map = mmap(NULL, req.len, PROT_READ | PROT_WRITE, MAP_SHARED, (int)req.fd, 0);
 	memcpy(map, img, info.bytes);
 	/* The model's own copy says no_person; the dma-buf must win. */

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "npu.h"
+#include "npu_model.h"
 #include "tap.h"
 
 #define SEANET "../shared/models/seanet"

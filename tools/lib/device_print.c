@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* npu_device_print(): one NPU described for people or as JSON (npu-info). */
+/* device_print(): one NPU described for people or as JSON (npu-info). */
 #include <errno.h>
 #include <inttypes.h>
 
+#include "device_print.h"
 #include "format.h"
-#include "npu.h"
 #include "npu_regs.h"
 
 static const struct {
@@ -204,13 +204,13 @@ static void print_json(FILE *out, const struct npu_device_desc *desc,
 	fputc('}', out);
 }
 
-int npu_device_print(FILE *out, const struct npu_device_desc *desc,
-		     const struct npu_device_info *info,
-		     const struct npu_counters *counters, unsigned int flags)
+int device_print(FILE *out, const struct npu_device_desc *desc,
+		 const struct npu_device_info *info,
+		 const struct npu_counters *counters, unsigned int flags)
 {
-	if (!out || (flags & ~NPU_PRINT_JSON))
+	if (!out || (flags & ~DEVICE_PRINT_JSON))
 		return -EINVAL;
-	if (flags & NPU_PRINT_JSON)
+	if (flags & DEVICE_PRINT_JSON)
 		print_json(out, desc, info, counters);
 	else
 		print_text(out, desc, info, counters);

@@ -6,25 +6,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stb_image.h>
 #include <stb_image_resize.h>
 #include "image_input.h"
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
+#include "npu_util.h"
 
 bool image_input_is_image(const uint8_t *buf, size_t len)
 {
@@ -102,35 +90,35 @@ int image_input_load(const char *path, const struct npu_tensor_info *info,
 
 	*data = NULL;
 	if (!stbi_info(path, &w, &h, &comp))
-		return fail(err, errlen, -NPU_ERR_FILE_FORMAT, "%s: %s", path,
-			    stbi_failure_reason());
+		return npu_fail(err, errlen, -NPU_ERR_FILE_FORMAT, "%s: %s", path,
+			        stbi_failure_reason());
 	/* stbi_info() gives a top-down BMP's height negative, stbi_load() does not. */
 	h = abs(h);
 	if (!tensor_layout(info, w, h, &l))
-		return fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
-			    "%s: an image for a tensor of rank %u that is not [1,H,W,C], [H,W,C] or [1,C,H,W] with 1 or 3 channels",
-			    path, info->rank);
+		return npu_fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
+			        "%s: an image for a tensor of rank %u that is not [1,H,W,C], [H,W,C] or [1,C,H,W] with 1 or 3 channels",
+			        path, info->rank);
 	esize = npu_type_size(info->type);
 	if (opt->raw ? esize != 1 :
 	    !(info->type == NPU_TYPE_FLOAT32 ||
 	      ((info->type == NPU_TYPE_INT8 || info->type == NPU_TYPE_UINT8 ||
 		info->type == NPU_TYPE_INT16) && info->scale > 0)))
-		return fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
-			    opt->raw ? "%s: raw 8-bit pixels for a %s tensor" :
-				       "%s: an image for a %s tensor without quantization",
-			    path, npu_type_name(info->type));
+		return npu_fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
+			        opt->raw ? "%s: raw 8-bit pixels for a %s tensor" :
+				           "%s: an image for a %s tensor without quantization",
+			        path, npu_type_name(info->type));
 	if (!(opt->std != 0 && isfinite(opt->std) && isfinite(opt->mean)))
-		return fail(err, errlen, -EINVAL, "%s: std must be finite and not 0", path);
+		return npu_fail(err, errlen, -EINVAL, "%s: std must be finite and not 0", path);
 	n = (size_t)l.h * l.w * l.c;
 	if (n * esize != info->bytes)
-		return fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
-			    "%s: the tensor's %zu bytes are not %dx%dx%d elements", path,
-			    info->bytes, l.h, l.w, l.c);
+		return npu_fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
+			        "%s: the tensor's %zu bytes are not %dx%dx%d elements", path,
+			        info->bytes, l.h, l.w, l.c);
 
 	pixels = stbi_load(path, &w, &h, &comp, l.c);	/* converts to l.c channels */
 	if (!pixels)
-		return fail(err, errlen, -NPU_ERR_FILE_FORMAT, "%s: %s", path,
-			    stbi_failure_reason());
+		return npu_fail(err, errlen, -NPU_ERR_FILE_FORMAT, "%s: %s", path,
+			        stbi_failure_reason());
 	if (w != l.w || h != l.h) {
 		sized = malloc(n);
 		if (!sized) {
@@ -145,8 +133,8 @@ int image_input_load(const char *path, const struct npu_tensor_info *info,
 				  STBIR_COLORSPACE_LINEAR, NULL)) {
 			free(sized);
 			stbi_image_free(pixels);
-			return fail(err, errlen, -ENOMEM, "%s: resizing %dx%d to %dx%d failed",
-				    path, w, h, l.w, l.h);
+			return npu_fail(err, errlen, -ENOMEM, "%s: resizing %dx%d to %dx%d failed",
+				        path, w, h, l.w, l.h);
 		}
 	}
 	out = malloc(info->bytes ? info->bytes : 1);

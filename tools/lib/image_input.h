@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "npu.h"
+#include "npu_model.h"
 #include "npu_graph.h"
 
 struct image_input_options {

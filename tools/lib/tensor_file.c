@@ -1,65 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * npu_tensor_load_file(): tensor data from raw bytes and .npy arrays,
- * checked against the tensor it is meant for.  Images are the
- * application's to decode (the tools do it in tools/lib/image_input.c).
+ * Tensor files for the tools: raw bytes and .npy arrays, checked against
+ * the tensor they are meant for (images: image_input.c).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "npu.h"
+#include "file.h"
 #include "npu_graph.h"
+#include "npu_util.h"
+#include "tensor_file.h"
 
 /* Largest tensor file read (a 4K RGB float image is ~100 MiB). */
 #define TENSOR_FILE_MAX (1u << 30)
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
-
-static int read_file(const char *path, uint8_t **buf, size_t *len,
-		     char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	long size;
-	int ret = 0;
-
-	if (!f)
-		return fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
-	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		ret = fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if ((unsigned long)size > TENSOR_FILE_MAX) {
-		ret = fail(err, errlen, -E2BIG, "%s: file too large", path);
-		goto out;
-	}
-	*buf = malloc(size ? (size_t)size : 1);
-	if (!*buf) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (fread(*buf, 1, (size_t)size, f) != (size_t)size) {
-		free(*buf);
-		ret = fail(err, errlen, -EIO, "%s: short read", path);
-		goto out;
-	}
-	*len = (size_t)size;
-out:
-	fclose(f);
-	return ret;
-}
 
 static size_t elements(const struct npu_tensor_info *info)
 {
@@ -129,24 +84,24 @@ static int load_npy(const char *path, const uint8_t *buf, size_t len,
 	int ret = -NPU_ERR_FILE_FORMAT;
 
 	if (len < 10 || (buf[6] != 1 && buf[6] != 2 && buf[6] != 3))
-		return fail(err, errlen, ret, "%s: bad .npy header", path);
+		return npu_fail(err, errlen, ret, "%s: bad .npy header", path);
 	if (buf[6] == 1) {
 		hlen = le16(buf + 8);
 		start = 10;
 	} else {
 		if (len < 12)
-			return fail(err, errlen, ret, "%s: bad .npy header", path);
+			return npu_fail(err, errlen, ret, "%s: bad .npy header", path);
 		hlen = le32(buf + 8);
 		start = 12;
 	}
 	if (hlen > len - start)
-		return fail(err, errlen, ret, "%s: truncated .npy header", path);
+		return npu_fail(err, errlen, ret, "%s: truncated .npy header", path);
 	dict = strndup((const char *)buf + start, hlen);
 	if (!dict)
 		return -ENOMEM;
 	v = npy_value(dict, "descr");
 	if (!v || *v != '\'') {
-		fail(err, errlen, ret, "%s: .npy header has no descr", path);
+		npu_fail(err, errlen, ret, "%s: .npy header has no descr", path);
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(npy_types) / sizeof(npy_types[0]); i++) {
@@ -156,19 +111,19 @@ static int load_npy(const char *path, const uint8_t *buf, size_t len,
 			type = npy_types[i].type;
 	}
 	if (type == UINT32_MAX) {
-		ret = fail(err, errlen, -NPU_ERR_UNSUPPORTED,
-			   "%s: .npy dtype %.8s not supported", path, v);
+		ret = npu_fail(err, errlen, -NPU_ERR_UNSUPPORTED,
+			       "%s: .npy dtype %.8s not supported", path, v);
 		goto out;
 	}
 	v = npy_value(dict, "fortran_order");
 	if (!v || strncmp(v, "False", 5)) {
-		ret = fail(err, errlen, -NPU_ERR_UNSUPPORTED,
-			   "%s: Fortran-order .npy arrays are not supported", path);
+		ret = npu_fail(err, errlen, -NPU_ERR_UNSUPPORTED,
+			       "%s: Fortran-order .npy arrays are not supported", path);
 		goto out;
 	}
 	v = npy_value(dict, "shape");
 	if (!v || *v != '(') {
-		fail(err, errlen, ret, "%s: .npy header has no shape", path);
+		npu_fail(err, errlen, ret, "%s: .npy header has no shape", path);
 		goto out;
 	}
 	for (v++; *v && *v != ')'; ) {
@@ -180,7 +135,7 @@ static int load_npy(const char *path, const uint8_t *buf, size_t len,
 			break;
 		d = strtoull(v, &end, 10);
 		if (end == v || d > TENSOR_FILE_MAX || count * d > TENSOR_FILE_MAX) {
-			fail(err, errlen, ret, "%s: bad .npy shape", path);
+			npu_fail(err, errlen, ret, "%s: bad .npy shape", path);
 			goto out;
 		}
 		count *= d;
@@ -188,19 +143,19 @@ static int load_npy(const char *path, const uint8_t *buf, size_t len,
 		v = end;
 	}
 	if (*v != ')') {
-		fail(err, errlen, ret, "%s: bad .npy shape", path);
+		npu_fail(err, errlen, ret, "%s: bad .npy shape", path);
 		goto out;
 	}
 	if (type != info->type) {
-		ret = fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
-			   "%s: .npy holds %s, the tensor is %s", path,
-			   npu_type_name(type), npu_type_name(info->type));
+		ret = npu_fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
+			       "%s: .npy holds %s, the tensor is %s", path,
+			       npu_type_name(type), npu_type_name(info->type));
 		goto out;
 	}
 	if (count != elements(info) || count * npu_type_size(type) != len - start - hlen) {
-		ret = fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
-			   "%s: .npy has %zu elements (%zu bytes of data), the tensor %zu",
-			   path, count, len - start - hlen, elements(info));
+		ret = npu_fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
+			       "%s: .npy has %zu elements (%zu bytes of data), the tensor %zu",
+			       path, count, len - start - hlen, elements(info));
 		goto out;
 	}
 	*data = malloc(info->bytes ? info->bytes : 1);
@@ -215,11 +170,12 @@ out:
 	return ret;
 }
 
-int npu_tensor_load_file(const char *path, const struct npu_tensor_info *info,
-			 void **data, char *err, size_t errlen)
+int tensor_file_load(const char *path, const struct npu_tensor_info *info,
+		     void **data, char *err, size_t errlen)
 {
 	const char *ext;
-	uint8_t *buf = NULL;
+	uint8_t *buf;
+	void *file;
 	size_t len = 0;
 	bool raw;
 	int ret;
@@ -229,21 +185,22 @@ int npu_tensor_load_file(const char *path, const struct npu_tensor_info *info,
 	*data = NULL;
 	if (err && errlen)
 		*err = '\0';
-	ret = read_file(path, &buf, &len, err, errlen);
+	ret = npu_read_file(path, TENSOR_FILE_MAX, "1 GiB", &file, &len, err, errlen);
 	if (ret)
 		return ret;
+	buf = file;
 	ext = strrchr(path, '.');
 	raw = ext && (!strcmp(ext, ".bin") || !strcmp(ext, ".raw"));
 	/* Formats by content, unless the name says raw bytes. */
 	if (!raw && len >= 6 && !memcmp(buf, "\x93NUMPY", 6))
 		ret = load_npy(path, buf, len, info, data, err, errlen);
 	else if (len != info->bytes && looks_like_image(buf, len))
-		ret = fail(err, errlen, -NPU_ERR_FILE_FORMAT,
-			   "%s: an image; libnpu reads raw and .npy tensor files: decode images in the application (npu-run does)",
-			   path);
+		ret = npu_fail(err, errlen, -NPU_ERR_FILE_FORMAT,
+			       "%s: an image; tensor files are raw bytes or .npy: decode images in the application (npu-run does)",
+			       path);
 	else if (len != info->bytes)
-		ret = fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
-			   "%s: %zu bytes, the tensor needs %zu", path, len, info->bytes);
+		ret = npu_fail(err, errlen, -NPU_ERR_TENSOR_SIZE,
+			       "%s: %zu bytes, the tensor needs %zu", path, len, info->bytes);
 	else {
 		*data = buf;
 		return 0;

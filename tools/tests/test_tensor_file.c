@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * npu_tensor_load_file(): raw and .npy inputs and their checks; images
+ * tensor_file_load(): raw and .npy inputs and their checks; images
  * are refused with a message that says so.
  */
 #include <check.h>
@@ -10,8 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check_util.h"
-#include "npu.h"
+#include "lib/tensor_file.h"
 #include "npu_graph.h"
 
 #define MODELS "../shared/models"
@@ -68,21 +67,21 @@ START_TEST(test_raw)
 	const char *p;
 
 	p = write_file("in.bin", bytes, 8);
-	ck_assert_int_eq(npu_tensor_load_file(p, &t, &data, err, sizeof(err)), 0);
+	ck_assert_int_eq(tensor_file_load(p, &t, &data, err, sizeof(err)), 0);
 	ck_assert_mem_eq(data, bytes, 8);
 	free(data);
 	p = write_file("short.bin", bytes, 7);
-	ck_assert_int_eq(npu_tensor_load_file(p, &t, &data, err, sizeof(err)),
+	ck_assert_int_eq(tensor_file_load(p, &t, &data, err, sizeof(err)),
 			 -NPU_ERR_TENSOR_SIZE);
 	ck_assert_ptr_null(data);
 	ck_assert_ptr_nonnull(strstr(err, "7 bytes, the tensor needs 8"));
 	/* Raw by name even when the bytes start like a BMP. */
 	p = write_file("bm.raw", "BMxxxxxx", 8);
-	ck_assert_int_eq(npu_tensor_load_file(p, &t, &data, err, sizeof(err)), 0);
+	ck_assert_int_eq(tensor_file_load(p, &t, &data, err, sizeof(err)), 0);
 	free(data);
-	ck_assert_int_eq(npu_tensor_load_file("/nonexistent/x.bin", &t, &data, err,
+	ck_assert_int_eq(tensor_file_load("/nonexistent/x.bin", &t, &data, err,
 					      sizeof(err)), -ENOENT);
-	ck_assert_int_eq(npu_tensor_load_file(NULL, &t, &data, NULL, 0), -EINVAL);
+	ck_assert_int_eq(tensor_file_load(NULL, &t, &data, NULL, 0), -EINVAL);
 }
 END_TEST
 
@@ -109,35 +108,35 @@ START_TEST(test_npy)
 	size_t n;
 
 	n = npy(buf, "{'descr': '|i1', 'fortran_order': False, 'shape': (2, 3), }", v, 6);
-	ck_assert_int_eq(npu_tensor_load_file(write_file("a.npy", buf, n), &t, &data,
+	ck_assert_int_eq(tensor_file_load(write_file("a.npy", buf, n), &t, &data,
 					      err, sizeof(err)), 0);
 	ck_assert_mem_eq(data, v, 6);
 	free(data);
 	/* Another shape with the same element count is accepted. */
 	n = npy(buf, "{'descr': '|i1', 'fortran_order': False, 'shape': (6,), }", v, 6);
-	ck_assert_int_eq(npu_tensor_load_file(write_file("b.npy", buf, n), &t, &data,
+	ck_assert_int_eq(tensor_file_load(write_file("b.npy", buf, n), &t, &data,
 					      err, sizeof(err)), 0);
 	free(data);
 	n = npy(buf, "{'descr': '<i2', 'fortran_order': False, 'shape': (3,), }", v, 6);
-	ck_assert_int_eq(npu_tensor_load_file(write_file("c.npy", buf, n), &t, &data,
+	ck_assert_int_eq(tensor_file_load(write_file("c.npy", buf, n), &t, &data,
 					      err, sizeof(err)), -NPU_ERR_TENSOR_SIZE);
 	ck_assert_ptr_nonnull(strstr(err, "holds int16, the tensor is int8"));
 	n = npy(buf, "{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", v, 4);
-	ck_assert_int_eq(npu_tensor_load_file(write_file("d.npy", buf, n), &t, &data,
+	ck_assert_int_eq(tensor_file_load(write_file("d.npy", buf, n), &t, &data,
 					      err, sizeof(err)), -NPU_ERR_TENSOR_SIZE);
 	n = npy(buf, "{'descr': '|i1', 'fortran_order': True, 'shape': (2, 3), }", v, 6);
-	ck_assert_int_eq(npu_tensor_load_file(write_file("e.npy", buf, n), &t, &data,
+	ck_assert_int_eq(tensor_file_load(write_file("e.npy", buf, n), &t, &data,
 					      err, sizeof(err)), -NPU_ERR_UNSUPPORTED);
 	n = npy(buf, "{'descr': '<c8', 'fortran_order': False, 'shape': (2, 3), }", v, 6);
-	ck_assert_int_eq(npu_tensor_load_file(write_file("f.npy", buf, n), &t, &data,
+	ck_assert_int_eq(tensor_file_load(write_file("f.npy", buf, n), &t, &data,
 					      err, sizeof(err)), -NPU_ERR_UNSUPPORTED);
 	n = npy(buf, "{'descr': '|i1', 'fortran_order': False, 'shape': (2, 3), }", v, 5);
-	ck_assert_int_eq(npu_tensor_load_file(write_file("g.npy", buf, n), &t, &data,
+	ck_assert_int_eq(tensor_file_load(write_file("g.npy", buf, n), &t, &data,
 					      err, sizeof(err)), -NPU_ERR_TENSOR_SIZE);
 	/* Header length beyond the file. */
 	n = npy(buf, "{'descr': '|i1', 'fortran_order': False, 'shape': (2, 3), }", v, 6);
 	buf[8] = 0xff;
-	ck_assert_int_eq(npu_tensor_load_file(write_file("h.npy", buf, 40), &t, &data,
+	ck_assert_int_eq(tensor_file_load(write_file("h.npy", buf, 40), &t, &data,
 					      err, sizeof(err)), -NPU_ERR_FILE_FORMAT);
 	ck_assert_ptr_null(data);
 }
@@ -152,14 +151,14 @@ START_TEST(test_image_refused)
 	char err[256];
 	void *data;
 
-	ck_assert_int_eq(npu_tensor_load_file(write_file("a.pgm", pgm, sizeof(pgm) - 1), &t,
+	ck_assert_int_eq(tensor_file_load(write_file("a.pgm", pgm, sizeof(pgm) - 1), &t,
 					      &data, err, sizeof(err)), -NPU_ERR_FILE_FORMAT);
 	ck_assert_ptr_nonnull(strstr(err, "an image"));
-	ck_assert_int_eq(npu_tensor_load_file(MODELS "/tflm/person.bmp", &t, &data, err,
+	ck_assert_int_eq(tensor_file_load(MODELS "/tflm/person.bmp", &t, &data, err,
 					      sizeof(err)), -NPU_ERR_FILE_FORMAT);
 	ck_assert_ptr_nonnull(strstr(err, "decode images in the application"));
 	/* Raw data of the right size that happens to start with "BM" is data. */
-	ck_assert_int_eq(npu_tensor_load_file(write_file("bm.bin", "BM\0\0\0\0", 6), &t,
+	ck_assert_int_eq(tensor_file_load(write_file("bm.bin", "BM\0\0\0\0", 6), &t,
 					      &data, err, sizeof(err)), 0);
 	free(data);
 }
@@ -193,7 +192,7 @@ START_TEST(test_random_damage)
 			buf[rand_r(&seed) % 80] = (uint8_t)rand_r(&seed);
 		if (rand_r(&seed) % 4 == 0)
 			n = rand_r(&seed) % n;
-		ret = npu_tensor_load_file(write_file("d.npy", buf, n), &t, &data, err,
+		ret = tensor_file_load(write_file("d.npy", buf, n), &t, &data, err,
 					   sizeof(err));
 		if (!ret) {
 			ck_assert_ptr_nonnull(data);
@@ -216,6 +215,8 @@ int main(void)
 {
 	Suite *s = suite_create("tensor_file");
 	TCase *tc = tcase_create("formats");
+	SRunner *sr;
+	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_raw);
@@ -223,5 +224,9 @@ int main(void)
 	tcase_add_test(tc, test_image_refused);
 	tcase_add_test(tc, test_random_damage);
 	suite_add_tcase(s, tc);
-	return npu_check_run(s);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
