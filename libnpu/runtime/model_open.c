@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../tflite/graph_priv.h"
 #include "file.h"
 #include "model_priv.h"
 #include "npu_tflite.h"
@@ -68,29 +69,8 @@ static void cache_store(const char *dir, uint64_t hash,
 		unlink(tmp);
 }
 
-/* The graph of the source, for compilation. */
-static int source_graph(struct npu_model *model, struct npu_graph **g)
-{
-	struct npu_compiled_model *cm;
-	int ret;
-
-	if (model->source_is_tflite) {
-		ret = npu_tflite_load(model->source, model->source_size, g,
-				      model->err, sizeof(model->err));
-		return model_errno(ret);
-	}
-	ret = npu_model_load(model->source, model->source_size, &cm,
-			     model->err, sizeof(model->err));
-	if (ret)
-		return ret == -ENOTSUP ? -NPU_ERR_MODEL_VERSION : model_errno(ret);
-	/* Keep the graph, drop the rest. */
-	*g = cm->graph;
-	cm->graph = NULL;
-	npu_compiled_model_free(cm);
-	return 0;
-}
-
-static int compile_source(struct npu_model *model, const char *cache_dir)
+/* Compiles @g (taken over) with the model's forced placement into model->cm. */
+static int compile_graph(struct npu_model *model, struct npu_graph *g)
 {
 	/*
 	 * Always the NPU placement, device or not: the compiled model does
@@ -100,45 +80,72 @@ static int compile_source(struct npu_model *model, const char *cache_dir)
 	struct npu_compile_options opt = {
 		.num_force_cpu = (uint32_t)model->forced_count,
 		.force_cpu = model->forced_cpu,
+		.source_hash = model->source_hash,
 	};
-	bool cacheable = model->source_is_tflite && cache_dir && !opt.num_force_cpu;
+
+	return model_errno(npu_compile(g, &opt, &model->cm, model->err, sizeof(model->err)));
+}
+
+/* The .npu loader's errors as the library's model errors. */
+static int load_errno(int ret)
+{
+	return ret == -ENOTSUP ? -NPU_ERR_MODEL_VERSION : model_errno(ret);
+}
+
+/*
+ * model->cm from the file's bytes: a .npu as compiled unless the placement
+ * must change, a .tflite compiled (or found in the cache).  The bytes are
+ * not kept: a later change of placement compiles the graph model->cm holds.
+ */
+static int compile_source(struct npu_model *model, const void *data, size_t size,
+			  const char *cache_dir)
+{
+	bool cacheable = model->source_is_tflite && cache_dir && !model->forced_count;
+	struct npu_compiled_model *cm;
 	struct npu_graph *g;
 	int ret;
 
-	/* A .npu as compiled, unless the placement must change. */
-	if (!model->source_is_tflite && !opt.num_force_cpu) {
-		ret = npu_model_load(model->source, model->source_size, &model->cm,
-				     model->err, sizeof(model->err));
-		if (ret == -ENOTSUP)
-			return -NPU_ERR_MODEL_VERSION;
-		return model_errno(ret);
+	if (!model->source_is_tflite) {
+		ret = npu_model_load(data, size, &cm, model->err, sizeof(model->err));
+		if (ret)
+			return load_errno(ret);
+		if (!model->forced_count) {
+			model->cm = cm;
+			return 0;
+		}
+		/* Keep the graph, drop the rest. */
+		g = cm->graph;
+		cm->graph = NULL;
+		npu_compiled_model_free(cm);
+		return compile_graph(model, g);
 	}
-	opt.source_hash = model->source_is_tflite ?
-		npu_model_hash(model->source, model->source_size) : 0;
+	model->source_hash = npu_model_hash(data, size);
 	if (cacheable) {
-		model->cm = cache_lookup(cache_dir, opt.source_hash);
+		model->cm = cache_lookup(cache_dir, model->source_hash);
 		if (model->cm)
 			return 0;
 	}
-	ret = source_graph(model, &g);
-	if (ret)
-		return ret;
-	ret = npu_compile(g, &opt, &model->cm, model->err, sizeof(model->err));
+	ret = npu_tflite_load(data, size, &g, model->err, sizeof(model->err));
 	if (ret)
 		return model_errno(ret);
-	if (cacheable)
-		cache_store(cache_dir, opt.source_hash, model->cm);
-	return 0;
+	ret = compile_graph(model, g);
+	if (!ret && cacheable)
+		cache_store(cache_dir, model->source_hash, model->cm);
+	return ret;
 }
 
 int model_recompile(struct npu_model *model)
 {
 	struct npu_compiled_model *old = model->cm;
+	struct npu_graph *g;
 	int ret;
 
+	ret = npu_graph_copy(old->graph, &g);
+	if (ret)
+		return ret;
 	model_plan_release(model);
 	model->cm = NULL;
-	ret = compile_source(model, NULL);
+	ret = compile_graph(model, g);
 	if (ret) {
 		/* Keep running with the previous placement. */
 		model->cm = old;
@@ -233,8 +240,8 @@ static int check_budget(struct npu_model *model, const struct npu_model_options 
 }
 
 /*
- * @owned: NULL, or @data itself as a malloc'ed buffer the model takes over
- * (freed here on failure), so a file's bytes are not copied once more.
+ * @owned: NULL, or @data itself as a malloc'ed buffer (the file
+ * npu_model_open() read), freed here once compiled or on failure.
  */
 static int open_memory(struct npu_device *dev, const void *data, size_t size,
 		       void *owned, const struct npu_model_options *opts,
@@ -272,13 +279,8 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 	model->flags = opts ? opts->flags : 0;
 	model->cpu_threads = opts ? opts->cpu_threads : 0;
 	model->source_is_tflite = is_tflite(data, size);
-	model->source = owned ? owned : malloc(size);
-	ret = -ENOMEM;
-	if (!model->source)
-		goto err;
-	if (!owned)
-		memcpy(model->source, data, size);
 	model->source_size = size;
+	ret = -ENOMEM;
 	if (opts && opts->cpu_op_count) {
 		model->forced_cpu = malloc(opts->cpu_op_count * sizeof(uint32_t));
 		if (!model->forced_cpu)
@@ -287,7 +289,10 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 		       opts->cpu_op_count * sizeof(uint32_t));
 		model->forced_count = opts->cpu_op_count;
 	}
-	ret = compile_source(model, opts ? opts->cache_dir : NULL);
+	ret = compile_source(model, data, size, opts ? opts->cache_dir : NULL);
+	/* The file's bytes are not kept (model->cm has all it needs). */
+	free(owned);
+	owned = NULL;
 	if (!ret)
 		ret = check_budget(model, opts);
 	if (ret)
@@ -329,6 +334,7 @@ static int open_memory(struct npu_device *dev, const void *data, size_t size,
 	*out = model;
 	return 0;
 err:
+	free(owned);
 	report(opts, prefix, model->err, ret);
 	npu_model_close(model);
 	return ret;
@@ -381,7 +387,6 @@ void npu_model_close(struct npu_model *model)
 	free(model->inputs);
 	free(model->outputs);
 	free(model->forced_cpu);
-	free(model->source);
 	free(model);
 }
 

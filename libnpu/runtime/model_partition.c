@@ -25,7 +25,7 @@ size_t npu_model_memory_size(const struct npu_model *model)
 			npu_bo_size(model->cmd_bo);
 	else
 		total = model->cm->arena_size;
-	return total + model->source_size;
+	return total;
 }
 
 size_t npu_model_op_count(const struct npu_model *model)

@@ -75,10 +75,13 @@ struct npu_model {
 	uint32_t cpu_threads;		/* npu_model_options.cpu_threads */
 	char err[MODEL_ERR_LEN];
 
-	/* The source, kept to compile again when the placement changes. */
-	void *source;
-	size_t source_size;
+	/*
+	 * What the model was opened from (its bytes are not kept: a change
+	 * of placement compiles cm->graph again).
+	 */
+	size_t source_size;		/* bytes, for the default limits */
 	bool source_is_tflite;
+	uint64_t source_hash;		/* of a .tflite, for the compile cache */
 	uint32_t *forced_cpu;
 	size_t forced_count;
 
@@ -134,7 +137,7 @@ void model_plan_release(struct npu_model *model);
 /* Rewrites the streams' address fields for the current bindings. */
 int model_plan_relocate(struct npu_model *model);
 
-/* Compiles the source again with model->forced_cpu and rebuilds the plan. */
+/* Compiles cm->graph again with model->forced_cpu and rebuilds the plan. */
 int model_recompile(struct npu_model *model);
 
 /* Arena memory of tensor t (CPU view), NULL when it has none (model_common.c). */

@@ -24,6 +24,7 @@
 #include "npu_model_format.h"
 #include "npu_tflite.h"
 #include "test_cpu_graph.h"
+#include "../tflite/graph_priv.h"
 
 #define MODELS "../shared/models"
 
@@ -500,6 +501,60 @@ START_TEST(test_forced_cpu)
 	ck_assert_uint_eq(m->num_segments, 0);
 	for (uint32_t i = 0; i < m->graph->num_ops; i++)
 		ck_assert_int_eq(m->op_segment[i], -1);
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+/* The .npu bytes of a compiled model (free() them). */
+static void *serialized(const struct npu_compiled_model *m, size_t *len)
+{
+	void *buf;
+
+	ck_assert_int_eq(npu_model_serialize(m, &buf, len), 0);
+	return buf;
+}
+
+/*
+ * A change of placement compiles the graph a model already holds (the
+ * runtime keeps no copy of the file): a copy of the graph of a compiled
+ * model, or of one loaded from its .npu, compiles to the same bytes as the
+ * .tflite itself.
+ */
+START_TEST(test_recompile_from_graph)
+{
+	uint32_t force[] = { 10 };
+	struct npu_compile_options opt = { .num_force_cpu = 1, .force_cpu = force };
+	struct npu_compiled_model *want = compile_file("tflm/person_detect.tflite", &opt);
+	struct npu_compiled_model *m = compile_file("tflm/person_detect.tflite", NULL);
+	struct npu_compiled_model *loaded, *again;
+	struct npu_graph *g;
+	size_t want_len, len;
+	void *want_buf = serialized(want, &want_len), *buf;
+	char err[256];
+
+	for (int from_file = 0; from_file < 2; from_file++) {
+		const struct npu_graph *held = m->graph;
+
+		loaded = NULL;
+		if (from_file) {
+			buf = serialized(m, &len);
+			ck_assert_msg(npu_model_load(buf, len, &loaded, err, sizeof(err)) == 0,
+				      "%s", err);
+			free(buf);
+			held = loaded->graph;
+		}
+		ck_assert_int_eq(npu_graph_copy(held, &g), 0);
+		ck_assert_ptr_ne(g, held);
+		ck_assert_msg(npu_compile(g, &opt, &again, err, sizeof(err)) == 0, "%s", err);
+		buf = serialized(again, &len);
+		ck_assert_uint_eq(len, want_len);
+		ck_assert_msg(!memcmp(buf, want_buf, len), "from_file %d: other bytes", from_file);
+		free(buf);
+		npu_compiled_model_free(again);
+		npu_compiled_model_free(loaded);
+	}
+	free(want_buf);
+	npu_compiled_model_free(want);
 	npu_compiled_model_free(m);
 }
 END_TEST
@@ -987,6 +1042,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_sigmoid_s16_on_npu);
 	tcase_add_test(tc, test_person_detect_placement);
 	tcase_add_test(tc, test_forced_cpu);
+	tcase_add_test(tc, test_recompile_from_graph);
 	tcase_add_test(tc, test_limit_reasons);
 	tcase_add_loop_test(tc, test_arena, 0, 3);
 	tcase_set_timeout(tc, 300);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Graph IR helpers: names, lookups, freeing (npu_graph.h). */
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "graph_priv.h"
 #include "npu_graph.h"
 
 size_t npu_type_size(enum npu_type type)
@@ -283,4 +286,82 @@ void npu_graph_free(struct npu_graph *g)
 	free(g->inputs);
 	free(g->outputs);
 	free(g);
+}
+
+/* A copy of @n bytes of @src into *@dst (NULL for NULL); false if out of memory. */
+static bool dup_bytes(void **dst, const void *src, size_t n)
+{
+	*dst = NULL;
+	if (!src)
+		return true;
+	*dst = malloc(n ? n : 1);
+	if (*dst && n)
+		memcpy(*dst, src, n);
+	return *dst;
+}
+
+static bool copy_tensor(struct npu_graph_tensor *t, const struct npu_graph_tensor *from)
+{
+	*t = *from;
+	t->name = NULL;
+	t->quant.scale = NULL;
+	t->quant.zero_point = NULL;
+	t->data = NULL;
+	if (!dup_bytes((void **)&t->name, from->name, from->name ? strlen(from->name) + 1 : 0) ||
+	    !dup_bytes((void **)&t->quant.scale, from->quant.scale,
+		       from->quant.count * sizeof(*from->quant.scale)) ||
+	    !dup_bytes((void **)&t->quant.zero_point, from->quant.zero_point,
+		       from->quant.count * sizeof(*from->quant.zero_point)))
+		return false;
+	/* Constant data keeps the reader's 64-byte alignment. */
+	if (from->data) {
+		if (posix_memalign(&t->data, 64, from->data_size ? from->data_size : 1)) {
+			t->data = NULL;
+			return false;
+		}
+		memcpy(t->data, from->data, from->data_size);
+	}
+	return true;
+}
+
+static bool copy_op(struct npu_graph_op *op, const struct npu_graph_op *from)
+{
+	*op = *from;
+	op->custom_name = NULL;
+	op->inputs = op->outputs = NULL;
+	op->custom_options = NULL;
+	return dup_bytes((void **)&op->custom_name, from->custom_name,
+			 from->custom_name ? strlen(from->custom_name) + 1 : 0) &&
+	       dup_bytes((void **)&op->inputs, from->inputs, from->num_inputs * sizeof(int32_t)) &&
+	       dup_bytes((void **)&op->outputs, from->outputs, from->num_outputs * sizeof(int32_t)) &&
+	       dup_bytes((void **)&op->custom_options, from->custom_options,
+			 from->custom_options_size);
+}
+
+int npu_graph_copy(const struct npu_graph *g, struct npu_graph **out)
+{
+	struct npu_graph *c = calloc(1, sizeof(*c));
+	bool ok;
+
+	*out = NULL;
+	if (!c)
+		return -ENOMEM;
+	/* Counts are set as the arrays fill, so npu_graph_free() frees what exists. */
+	c->tensors = calloc(g->num_tensors + 1, sizeof(*c->tensors));
+	c->ops = calloc(g->num_ops + 1, sizeof(*c->ops));
+	ok = c->tensors && c->ops &&
+	     dup_bytes((void **)&c->inputs, g->inputs, g->num_inputs * sizeof(int32_t)) &&
+	     dup_bytes((void **)&c->outputs, g->outputs, g->num_outputs * sizeof(int32_t));
+	c->num_inputs = g->num_inputs;
+	c->num_outputs = g->num_outputs;
+	for (uint32_t i = 0; ok && i < g->num_tensors; i++, c->num_tensors++)
+		ok = copy_tensor(&c->tensors[i], &g->tensors[i]);
+	for (uint32_t i = 0; ok && i < g->num_ops; i++, c->num_ops++)
+		ok = copy_op(&c->ops[i], &g->ops[i]);
+	if (!ok) {
+		npu_graph_free(c);
+		return -ENOMEM;
+	}
+	*out = c;
+	return 0;
 }
