@@ -29,6 +29,9 @@
 extern "C" {
 #endif
 
+/* libnpu is built with -fvisibility=hidden: what this header declares is its API. */
+#pragma GCC visibility push(default)
+
 /* ------------------------------------------------------------------ errors */
 
 /*
@@ -294,6 +297,8 @@ int npu_job_get_stats(const struct npu_job *job, struct npu_job_stats *stats);
  * or another device's in-fence.  The caller closes it.
  */
 int npu_job_export_fence(struct npu_job *job, int *fd);
+
+#pragma GCC visibility pop
 
 #if defined(__cplusplus)
 }

@@ -40,6 +40,9 @@
 extern "C" {
 #endif
 
+/* libnpu is built with -fvisibility=hidden: what this header declares is its API. */
+#pragma GCC visibility push(default)
+
 /* ------------------------------------------------------------------------ */
 /* Op preparation: TFLite's Prepare math, once                              */
 /* ------------------------------------------------------------------------ */
@@ -260,6 +263,8 @@ bool npu_cpu_op_known(const struct npu_graph *g, const struct npu_graph_op *op,
  */
 int npu_cpu_check_op(const struct npu_graph *g, const struct npu_graph_op *op,
 		     char *why, size_t whylen);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -31,6 +31,9 @@
 extern "C" {
 #endif
 
+/* libnpu is built with -fvisibility=hidden: what this header declares is its API. */
+#pragma GCC visibility push(default)
+
 /* Highest tensor rank the reader accepts (TFLite kernels stop at 5-6). */
 #define NPU_GRAPH_MAX_DIMS 8
 
@@ -309,6 +312,8 @@ int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen);
 
 /* Frees everything the graph owns; NULL is fine. */
 void npu_graph_free(struct npu_graph *g);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

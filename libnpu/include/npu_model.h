@@ -21,6 +21,9 @@
 extern "C" {
 #endif
 
+/* libnpu is built with -fvisibility=hidden: what this header declares is its API. */
+#pragma GCC visibility push(default)
+
 /*
  * A model: a compiled .npu file (npu-compile) or a .tflite compiled when
  * loaded.  Ops inside the NPU's limits run as NPU jobs, the rest on the CPU
@@ -306,6 +309,8 @@ typedef int (*npu_model_kernel_fn)(const struct npu_cpu_kernel_args *args,
 int npu_model_register_kernel(struct npu_model *model, int32_t builtin,
 			      const char *custom_name, npu_model_kernel_fn fn,
 			      void *user);
+
+#pragma GCC visibility pop
 
 #if defined(__cplusplus)
 }

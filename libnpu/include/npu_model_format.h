@@ -41,6 +41,9 @@
 extern "C" {
 #endif
 
+/* libnpu is built with -fvisibility=hidden: what this header declares is its API. */
+#pragma GCC visibility push(default)
+
 #define NPU_MF_MAGIC		"NPUMODEL"	/* 8 bytes, no NUL */
 #define NPU_MF_VERSION_MAJOR	1	/* incompatible changes */
 #define NPU_MF_VERSION_MINOR	0	/* compatible additions */
@@ -305,6 +308,8 @@ void npu_compiled_model_free(struct npu_compiled_model *m);
 
 /* XXH3 64-bit hash, seed 0 (the source_hash of a .tflite, a cache key). */
 uint64_t npu_model_hash(const void *buf, size_t len);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

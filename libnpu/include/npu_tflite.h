@@ -21,6 +21,9 @@
 extern "C" {
 #endif
 
+/* libnpu is built with -fvisibility=hidden: what this header declares is its API. */
+#pragma GCC visibility push(default)
+
 /* Largest .tflite accepted (flatbuffers cannot address beyond 2 GiB). */
 #define NPU_TFLITE_MAX_SIZE 0x7fffffffu
 
@@ -52,6 +55,8 @@ int npu_tflite_load_file(const char *path, struct npu_graph **out,
  * left to the compiler (CPU placement) and executor (which may lack it).
  */
 int npu_tflite_max_op_version(int builtin);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

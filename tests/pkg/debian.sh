@@ -37,11 +37,17 @@ for d in $debs; do dpkg-deb -x "$d" "$root"; done
 multi=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 for f in usr/bin/npu-info usr/bin/npu-compile usr/bin/npu-run \
 	usr/share/man/man1/npu-run.1.gz lib/firmware/npu/npu-fw.bin \
-	lib/udev/rules.d/70-npu.rules usr/include/npu.h usr/include/drm/npu_accel.h \
+	lib/udev/rules.d/70-npu.rules usr/include/npu/npu.h usr/include/npu/npu_model.h \
+	usr/include/npu/drm/npu_accel.h \
 	usr/lib/$multi/libnpu.so.0 usr/lib/$multi/pkgconfig/npu.pc \
 	usr/src/npu-$ver/dkms.conf; do
 	check "staged: /$f" test -e "$root/$f"
 done
+
+# The headers have generic names (npu.h, npu_regs.h, drm/npu_accel.h): their
+# own directory, nothing in the global one.
+check "no header in the global include directory" \
+	test -z "$(find "$root/usr/include" -maxdepth 1 -name '*.h')" -a ! -e "$root/usr/include/drm"
 
 export LD_LIBRARY_PATH=$root/usr/lib/$multi
 check "staged npu-run --version" \
@@ -54,6 +60,7 @@ cat >"$work/hello.c" <<'EOC'
 #include <stdio.h>
 #include <string.h>
 #include <npu.h>
+#include <npu_model.h>
 int main(void)
 {
 	printf("%s\n", npu_version());
