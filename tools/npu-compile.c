@@ -19,6 +19,7 @@
 #include "npu.h"
 #include "npu_model_format.h"
 #include "npu_tflite.h"
+#include "file.h"
 
 static void usage(FILE *f)
 {
@@ -135,44 +136,6 @@ static int write_graph(const struct npu_compiled_model *m, const char *model_pat
 	return ret;
 }
 
-static void *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			uint8_t *p = realloc(buf, cap ? cap * 2 : 1 << 20);
-
-			if (!p) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = p;
-			cap = cap ? cap * 2 : 1 << 20;
-		}
-		size_t r = fread(buf + n, 1, cap - n, f);
-
-		n += r;
-		if (r == 0)
-			break;
-	}
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -240,9 +203,10 @@ int main(int argc, char **argv)
 	in = argv[optind];
 	opt.force_cpu = force;
 
-	buf = read_all(in, &len);
-	if (!buf) {
-		fprintf(stderr, "npu-compile: %s: %s\n", in, strerror(errno));
+	/* The loaders' own limit: a .npu may be up to 4 GiB. */
+	ret = npu_read_file(in, NPU_MF_MAX_SIZE, "4 GiB", &buf, &len, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "npu-compile: %s\n", err);
 		return 1;
 	}
 	if (check) {
