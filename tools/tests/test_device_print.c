@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_util.h"
 #include "lib/device_print.h"
 
 /* Runs device_print() into a string. */
@@ -146,16 +147,10 @@ int main(void)
 {
 	Suite *s = suite_create("device_print");
 	TCase *tc = tcase_create("host");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_print_json);
 	tcase_add_test(tc, test_print_text);
 	tcase_add_test(tc, test_print_errors);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return npu_check_run(s);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <stb_image_write.h>
 
+#include "check_util.h"
 #include "lib/image_input.h"
 
 #define MODELS "../shared/models"
@@ -285,8 +286,6 @@ int main(void)
 {
 	Suite *s = suite_create("image_input");
 	TCase *tc = tcase_create("images");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_bmp_layouts);
@@ -295,9 +294,5 @@ int main(void)
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_person_bmp_raw_is_golden);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return npu_check_run(s);
 }

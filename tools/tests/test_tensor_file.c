@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_util.h"
 #include "lib/tensor_file.h"
 #include "npu_graph.h"
 
@@ -215,8 +216,6 @@ int main(void)
 {
 	Suite *s = suite_create("tensor_file");
 	TCase *tc = tcase_create("formats");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_raw);
@@ -224,9 +223,5 @@ int main(void)
 	tcase_add_test(tc, test_image_refused);
 	tcase_add_test(tc, test_random_damage);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return npu_check_run(s);
 }
