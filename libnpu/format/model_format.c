@@ -111,35 +111,16 @@ static int put_idx(struct npu_blob *b, const int32_t *v, uint32_t n, uint32_t *f
 	return ret;
 }
 
-int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *out_len)
+/* The writer's pieces, one growing buffer each, in file order. */
+enum { S_MODEL, S_TENSORS, S_OPS, S_SEGMENTS, S_INDICES, S_QUANT_SCALE, S_QUANT_ZP,
+       S_STRINGS, S_WEIGHTS, S_STREAMS, S_RELOCS, S_BLOBS, S_N };
+
+/* TENSORS records, their names and quantization. */
+static int put_tensors(struct npu_blob *s, const struct npu_compiled_model *m)
 {
-	enum { S_MODEL, S_TENSORS, S_OPS, S_SEGMENTS, S_INDICES, S_QUANT_SCALE, S_QUANT_ZP,
-	       S_STRINGS, S_WEIGHTS, S_STREAMS, S_RELOCS, S_BLOBS, S_N };
 	const struct npu_graph *g = m->graph;
-	struct npu_blob s[S_N] = { { 0 } };
-	struct npu_mf_model_info info = { 0 };
-	struct npu_mf_header hdr = { 0 };
-	struct npu_mf_section table[S_N - 1];
-	uint64_t offsets[S_N], pos;
-	uint32_t nq = 0, nreloc = 0;
-	uint8_t *file = NULL;
+	uint32_t nq = 0;
 	int ret = 0;
-
-	*out = NULL;
-	*out_len = 0;
-	ret = npu_blob_put(&s[S_STRINGS], "", 1, 1, NULL);
-
-	info.num_tensors = g->num_tensors;
-	info.num_ops = g->num_ops;
-	info.num_segments = m->num_segments;
-	info.num_inputs = g->num_inputs;
-	info.num_outputs = g->num_outputs;
-	info.arena_size = m->arena_size;
-	info.weights_size = m->weights_size;
-	if (!ret)
-		ret = put_idx(&s[S_INDICES], g->inputs, g->num_inputs, &info.inputs_index);
-	if (!ret)
-		ret = put_idx(&s[S_INDICES], g->outputs, g->num_outputs, &info.outputs_index);
 
 	for (uint32_t i = 0; i < g->num_tensors && !ret; i++) {
 		const struct npu_graph_tensor *t = &g->tensors[i];
@@ -166,6 +147,15 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 		if (!ret)
 			ret = npu_blob_put(&s[S_TENSORS], &r, sizeof(r), 8, NULL);
 	}
+	return ret;
+}
+
+/* OPS records with their operands, CPU reasons and custom options. */
+static int put_ops(struct npu_blob *s, const struct npu_compiled_model *m)
+{
+	const struct npu_graph *g = m->graph;
+	int ret = 0;
+
 	for (uint32_t i = 0; i < g->num_ops && !ret; i++) {
 		const struct npu_graph_op *op = &g->ops[i];
 		struct npu_mf_op r = { 0 };
@@ -201,12 +191,22 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 		if (!ret)
 			ret = npu_blob_put(&s[S_OPS], &r, sizeof(r), 8, NULL);
 	}
+	return ret;
+}
+
+/* SEGMENTS records with their streams and relocations; *@nreloc counts these. */
+static int put_segments(struct npu_blob *s, const struct npu_compiled_model *m,
+			uint32_t *nreloc)
+{
+	int ret = 0;
+
+	*nreloc = 0;
 	for (uint32_t k = 0; k < m->num_segments && !ret; k++) {
 		const struct npu_segment *seg = &m->segments[k];
 		struct npu_mf_segment r = {
 			.first_op = seg->first_op, .num_ops = seg->num_ops,
 			.stream_size = seg->stream_size, .num_commands = seg->num_commands,
-			.first_reloc = nreloc, .num_relocs = seg->num_relocs,
+			.first_reloc = *nreloc, .num_relocs = seg->num_relocs,
 			.cycles = seg->cycles, .macs = seg->macs,
 			.dram_read_bytes = seg->dram_read_bytes,
 			.dram_write_bytes = seg->dram_write_bytes, .sram_peak = seg->sram_peak,
@@ -218,20 +218,34 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 		if (!ret)
 			ret = npu_blob_put(&s[S_RELOCS], seg->relocs,
 				       (size_t)seg->num_relocs * sizeof(*seg->relocs), 8, NULL);
-		nreloc += seg->num_relocs;
+		*nreloc += seg->num_relocs;
 		if (!ret)
 			ret = npu_blob_put(&s[S_SEGMENTS], &r, sizeof(r), 8, NULL);
 	}
-	info.num_relocs = nreloc;
-	if (!ret)
-		ret = npu_blob_put(&s[S_MODEL], &info, sizeof(info), 8, NULL);
-	/* QUANT is scales then zero points: one section. */
-	if (!ret)
-		ret = npu_blob_put(&s[S_QUANT_SCALE], s[S_QUANT_ZP].data, s[S_QUANT_ZP].size, 4, NULL);
-	if (ret)
-		goto out;
+	return ret;
+}
 
-	/* Layout: header, section table, sections in order. */
+/*
+ * The file from its pieces: header, section table, then the sections in
+ * order (QUANT_ZP was appended to QUANT_SCALE), the CRC last.
+ */
+static int assemble(const struct npu_blob *s, const struct npu_compiled_model *m,
+		    void **out, size_t *out_len)
+{
+	static const uint32_t types[S_N] = {
+		[S_MODEL] = NPU_MF_SECT_MODEL, [S_TENSORS] = NPU_MF_SECT_TENSORS,
+		[S_OPS] = NPU_MF_SECT_OPS, [S_SEGMENTS] = NPU_MF_SECT_SEGMENTS,
+		[S_INDICES] = NPU_MF_SECT_INDICES, [S_QUANT_SCALE] = NPU_MF_SECT_QUANT,
+		[S_STRINGS] = NPU_MF_SECT_STRINGS, [S_WEIGHTS] = NPU_MF_SECT_WEIGHTS,
+		[S_STREAMS] = NPU_MF_SECT_STREAMS, [S_RELOCS] = NPU_MF_SECT_RELOCS,
+		[S_BLOBS] = NPU_MF_SECT_BLOBS,
+	};
+	struct npu_mf_header hdr = { 0 };
+	struct npu_mf_section table[S_N - 1];
+	uint64_t offsets[S_N], pos;
+	uint32_t n = 0;
+	uint8_t *file;
+
 	pos = sizeof(hdr) + sizeof(table);
 	for (int k = 0; k < S_N; k++) {
 		uint64_t align = k == S_WEIGHTS ? NPU_MF_WEIGHTS_ALIGN : NPU_MF_SECTION_ALIGN;
@@ -243,59 +257,78 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 		offsets[k] = pos;
 		pos += size;
 	}
-	if (pos > NPU_MF_MAX_SIZE) {
-		ret = -E2BIG;
-		goto out;
-	}
+	if (pos > NPU_MF_MAX_SIZE)
+		return -E2BIG;
 	file = calloc(1, pos);
-	if (!file) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	{
-		static const uint32_t types[S_N] = {
-			[S_MODEL] = NPU_MF_SECT_MODEL, [S_TENSORS] = NPU_MF_SECT_TENSORS,
-			[S_OPS] = NPU_MF_SECT_OPS, [S_SEGMENTS] = NPU_MF_SECT_SEGMENTS,
-			[S_INDICES] = NPU_MF_SECT_INDICES, [S_QUANT_SCALE] = NPU_MF_SECT_QUANT,
-			[S_STRINGS] = NPU_MF_SECT_STRINGS, [S_WEIGHTS] = NPU_MF_SECT_WEIGHTS,
-			[S_STREAMS] = NPU_MF_SECT_STREAMS, [S_RELOCS] = NPU_MF_SECT_RELOCS,
-			[S_BLOBS] = NPU_MF_SECT_BLOBS,
+	if (!file)
+		return -ENOMEM;
+	for (int k = 0; k < S_N; k++) {
+		const void *src = k == S_WEIGHTS ? m->weights : s[k].data;
+		uint64_t size = k == S_WEIGHTS ? m->weights_size : s[k].size;
+
+		if (k == S_QUANT_ZP)
+			continue;
+		table[n++] = (struct npu_mf_section){
+			.type = types[k], .offset = offsets[k], .size = size,
 		};
-		uint32_t n = 0;
-
-		for (int k = 0; k < S_N; k++) {
-			const void *src = k == S_WEIGHTS ? m->weights : s[k].data;
-			uint64_t size = k == S_WEIGHTS ? m->weights_size : s[k].size;
-
-			if (k == S_QUANT_ZP)
-				continue;
-			table[n++] = (struct npu_mf_section){
-				.type = types[k], .offset = offsets[k], .size = size,
-			};
-			if (size)
-				memcpy(file + offsets[k], src, size);
-		}
-		memcpy(hdr.magic, NPU_MF_MAGIC, 8);
-		hdr.version_major = NPU_MF_VERSION_MAJOR;
-		hdr.version_minor = NPU_MF_VERSION_MINOR;
-		hdr.header_size = sizeof(hdr);
-		hdr.file_size = pos;
-		hdr.cs_version = NPU_CS_VERSION;
-		hdr.section_table_offset = sizeof(hdr);
-		hdr.num_sections = n;
-		hdr.source_hash = m->source_hash;
-		memcpy(file, &hdr, sizeof(hdr));
-		memcpy(file + sizeof(hdr), table, n * sizeof(table[0]));
-		hdr.crc32 = file_crc32(0, file, pos);
-		memcpy(file + offsetof(struct npu_mf_header, crc32), &hdr.crc32, 4);
+		if (size)
+			memcpy(file + offsets[k], src, size);
 	}
+	memcpy(hdr.magic, NPU_MF_MAGIC, 8);
+	hdr.version_major = NPU_MF_VERSION_MAJOR;
+	hdr.version_minor = NPU_MF_VERSION_MINOR;
+	hdr.header_size = sizeof(hdr);
+	hdr.file_size = pos;
+	hdr.cs_version = NPU_CS_VERSION;
+	hdr.section_table_offset = sizeof(hdr);
+	hdr.num_sections = n;
+	hdr.source_hash = m->source_hash;
+	memcpy(file, &hdr, sizeof(hdr));
+	memcpy(file + sizeof(hdr), table, n * sizeof(table[0]));
+	hdr.crc32 = file_crc32(0, file, pos);
+	memcpy(file + offsetof(struct npu_mf_header, crc32), &hdr.crc32, 4);
 	*out = file;
 	*out_len = pos;
-	file = NULL;
-out:
+	return 0;
+}
+
+int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *out_len)
+{
+	const struct npu_graph *g = m->graph;
+	struct npu_blob s[S_N] = { { 0 } };
+	struct npu_mf_model_info info = { 0 };
+	int ret;
+
+	*out = NULL;
+	*out_len = 0;
+	ret = npu_blob_put(&s[S_STRINGS], "", 1, 1, NULL);
+
+	info.num_tensors = g->num_tensors;
+	info.num_ops = g->num_ops;
+	info.num_segments = m->num_segments;
+	info.num_inputs = g->num_inputs;
+	info.num_outputs = g->num_outputs;
+	info.arena_size = m->arena_size;
+	info.weights_size = m->weights_size;
+	if (!ret)
+		ret = put_idx(&s[S_INDICES], g->inputs, g->num_inputs, &info.inputs_index);
+	if (!ret)
+		ret = put_idx(&s[S_INDICES], g->outputs, g->num_outputs, &info.outputs_index);
+	if (!ret)
+		ret = put_tensors(s, m);
+	if (!ret)
+		ret = put_ops(s, m);
+	if (!ret)
+		ret = put_segments(s, m, &info.num_relocs);
+	if (!ret)
+		ret = npu_blob_put(&s[S_MODEL], &info, sizeof(info), 8, NULL);
+	/* QUANT is scales then zero points: one section. */
+	if (!ret)
+		ret = npu_blob_put(&s[S_QUANT_SCALE], s[S_QUANT_ZP].data, s[S_QUANT_ZP].size, 4, NULL);
+	if (!ret)
+		ret = assemble(s, m, out, out_len);
 	for (int k = 0; k < S_N; k++)
 		free(s[k].data);
-	free(file);
 	return ret;
 }
 
