@@ -6,17 +6,6 @@
 #include "cpu_internal.h"
 #include "../../firmware/host/npu_fw_host.h"
 
-void cpu_msg(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
 static const struct npu_graph_tensor *tensor_at(const struct npu_graph *g,
 					  int32_t t)
 {

@@ -13,6 +13,7 @@
 #include "npu_cpu.h"
 #include "npu_fw.h"
 #include "npu_graph.h"
+#include "npu_util.h"
 
 /*
  * Requantization primitives: the firmware's (npu_fw.h), the one definition
@@ -33,8 +34,8 @@ int cpu_quantize_multiplier(const struct cpu_prep *p, const char *what,
 
 /* ---- Messages ---- */
 
-__attribute__((format(printf, 3, 4)))
-void cpu_msg(char *buf, size_t len, const char *fmt, ...);
+/* Formats a message into buf (may be NULL or len 0): npu_fail()'s. */
+#define cpu_msg(buf, len, ...) ((void)npu_fail((buf), (len), 0, __VA_ARGS__))
 
 /* ---- Kernels ---- */
 
