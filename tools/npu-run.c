@@ -46,6 +46,7 @@ struct args {
 	unsigned int seed;
 	struct image_input_options image;
 	uint32_t threads;
+	bool keep_state;
 };
 
 struct timing {
@@ -86,6 +87,9 @@ static void usage(FILE *out)
 	      "      --cache-dir DIR    cache compiled .tflite models in DIR\n"
 	      "      --force-cpu OP     run op OP on the CPU (repeatable)\n"
 	      "      --seed N           random input seed (default 1)\n"
+	      "      --keep-state       carry the variables (SVDF, LSTM state) from\n"
+	      "                         run to run; by default every run starts from\n"
+	      "                         the initial state and computes the same outputs\n"
 	      "  -t, --threads N        threads for the ops on the CPU (default 1;\n"
 	      "                         the outputs are the same for any N)\n"
 	      "  -V, --version          the version\n"
@@ -103,7 +107,8 @@ static bool parse_long(const char *s, long min, long *v)
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	enum { OPT_CACHE = 256, OPT_FORCE, OPT_SEED, OPT_MEAN, OPT_STD, OPT_IMAGE_RAW, OPT_TRACE };
+	enum { OPT_CACHE = 256, OPT_FORCE, OPT_SEED, OPT_MEAN, OPT_STD, OPT_IMAGE_RAW, OPT_TRACE,
+	       OPT_KEEP_STATE };
 	static const struct option options[] = {
 		{ "model", required_argument, NULL, 'm' },
 		{ "input", required_argument, NULL, 'i' },
@@ -123,6 +128,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "mean", required_argument, NULL, OPT_MEAN },
 		{ "std", required_argument, NULL, OPT_STD },
 		{ "image-raw", no_argument, NULL, OPT_IMAGE_RAW },
+		{ "keep-state", no_argument, NULL, OPT_KEEP_STATE },
 		{ "threads", required_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -198,6 +204,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			*(opt == OPT_MEAN ? &a->image.mean : &a->image.std) = f;
 			break;
 		}
+		case OPT_KEEP_STATE:
+			a->keep_state = true;
+			break;
 		case OPT_IMAGE_RAW:
 			a->image.raw = true;
 			break;
@@ -379,15 +388,19 @@ static int write_outputs(struct npu_model *m, const struct args *a)
  * is a span named what on the trace's "npu-run" track.
  */
 static int run_many(struct npu_model *m, long n, double *times_ms, struct timing *t,
-		    const char *what, bool quiet, struct npu_trace_file *trace)
+		    const char *what, bool quiet, struct npu_trace_file *trace,
+		    bool reset_state)
 {
 	double start = now_ms(), last_progress = start;
 	bool tty = isatty(STDERR_FILENO), shown = false;
 
 	for (long r = 0; r < n; r++) {
-		uint64_t t0 = npu_now_ns(), t1;
-		int ret = npu_model_invoke(m);
+		uint64_t t0, t1;
+		int ret = reset_state ? npu_model_reset_state(m) : 0;
 
+		t0 = npu_now_ns();
+		if (!ret)
+			ret = npu_model_invoke(m);
 		t1 = npu_now_ns();
 		if (ret) {
 			fprintf(stderr, "\nnpu-run: %s run %ld: %s\n", what, r + 1,
@@ -685,12 +698,14 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (run_many(m, 1, &t.first_ms, NULL, "first inference", true, trace))
+	if (run_many(m, 1, &t.first_ms, NULL, "first inference", true, trace,
+		     !a.keep_state))
 		goto out;
 	if (a.warmup_runs) {
 		double *w = calloc((size_t)a.warmup_runs, sizeof(double));
 
-		if (!w || run_many(m, a.warmup_runs, w, NULL, "warmup", a.json, trace)) {
+		if (!w || run_many(m, a.warmup_runs, w, NULL, "warmup", a.json, trace,
+				  !a.keep_state)) {
 			free(w);
 			goto out;
 		}
@@ -698,7 +713,8 @@ int main(int argc, char **argv)
 			t.warmup_avg_ms += w[i] / (double)a.warmup_runs;
 		free(w);
 	}
-	if (run_many(m, a.num_runs, t.runs_ms, &t, "inference", a.json, trace))
+	if (run_many(m, a.num_runs, t.runs_ms, &t, "inference", a.json, trace,
+		     !a.keep_state))
 		goto out;
 	ret = npu_trace_file_close(trace);
 	trace = NULL;

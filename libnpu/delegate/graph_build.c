@@ -225,6 +225,18 @@ static void convert_options(int32_t builtin, const void *data, struct npu_graph_
 		};
 		break;
 	}
+	case NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM: {
+		const TfLiteUnidirectionalSequenceLSTMParams *p = data;
+
+		op->options_kind = NPU_OPTS_LSTM;
+		o->lstm = (struct npu_lstm_options){
+			.activation = p->activation, .cell_clip = p->cell_clip,
+			.proj_clip = p->proj_clip, .time_major = p->time_major,
+			.asymmetric_quantize_inputs = p->asymmetric_quantize_inputs,
+			.diagonal_recurrent_tensors = p->diagonal_recurrent_tensors,
+		};
+		break;
+	}
 	case NPU_BUILTIN_SOFTMAX:
 		op->options_kind = NPU_OPTS_SOFTMAX;
 		o->softmax.beta = ((const TfLiteSoftmaxParams *)data)->beta;
@@ -328,6 +340,10 @@ static int convert_op(TfLiteContext *ctx, int node_index, const int *map,
 	if (copy_indices(node->inputs, map, &op->num_inputs, &op->inputs) ||
 	    copy_indices(node->outputs, map, &op->num_outputs, &op->outputs))
 		return -ENOMEM;
+	if (node->intermediates && node->intermediates->size > 0 &&
+	    copy_indices(node->intermediates, map, &op->num_intermediates,
+			 &op->intermediates))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -341,9 +357,13 @@ static int mark_tensors(TfLiteContext *ctx, const int *nodes, int num_nodes, int
 
 		if (ctx->GetNodeAndRegistration(ctx, nodes[n], &node, &reg) != kTfLiteOk)
 			return ERR(-EINVAL, "node %d: TFLite has no such node", nodes[n]);
-		for (int k = 0; k < node->inputs->size + node->outputs->size; k++) {
-			int t = k < node->inputs->size ? node->inputs->data[k] :
-				node->outputs->data[k - node->inputs->size];
+		const int ni = node->inputs->size, no = node->outputs->size;
+		const int nm = node->intermediates ? node->intermediates->size : 0;
+
+		for (int k = 0; k < ni + no + nm; k++) {
+			int t = k < ni ? node->inputs->data[k] :
+				k < ni + no ? node->outputs->data[k - ni] :
+				node->intermediates->data[k - ni - no];
 
 			if (t < 0)
 				continue;

@@ -283,4 +283,13 @@ typedef struct {
 	float alpha;
 } TfLiteLeakyReluParams;
 
+typedef struct {
+	TfLiteFusedActivation activation;
+	float cell_clip;
+	float proj_clip;
+	bool time_major;
+	bool asymmetric_quantize_inputs;
+	bool diagonal_recurrent_tensors;
+} TfLiteUnidirectionalSequenceLSTMParams;
+
 #endif /* NPU_TFLITE_ABI_H */

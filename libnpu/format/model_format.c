@@ -174,9 +174,15 @@ static int put_ops(struct npu_blob *s, const struct npu_compiled_model *m)
 		r.dram_write_bytes = m->op_cost[i].dram_write_bytes;
 		r.sram_peak = m->op_cost[i].sram_peak;
 		r.custom_options_offset = NPU_MF_NONE;
+		r.num_intermediates = op->num_intermediates;
 		ret = put_idx(&s[S_INDICES], op->inputs, op->num_inputs, &r.inputs_index);
 		if (!ret)
 			ret = put_idx(&s[S_INDICES], op->outputs, op->num_outputs, &r.outputs_index);
+		if (!ret && op->num_intermediates) {
+			uint32_t at;	/* follows the outputs: 4-byte entries, no padding */
+
+			ret = put_idx(&s[S_INDICES], op->intermediates, op->num_intermediates, &at);
+		}
 		if (!ret && m->op_segment[i] < 0)
 			ret = put_str(&s[S_STRINGS], m->op_reason[i], &r.reason);
 		if (!ret && op->custom_name)
@@ -633,7 +639,7 @@ static int load_op(struct ld *l, struct npu_compiled_model *m, uint32_t i)
 		return ret;
 	op->builtin = r.builtin;
 	op->version = r.version;
-	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_BATCH_MATMUL || r.reserved ||
+	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_LSTM ||
 	    r.reserved2)
 		LFAIL(l, -EINVAL, "op %u: invalid builtin %d, version %d or options kind %u", i,
 		      r.builtin, r.version, r.options_kind);
@@ -651,6 +657,12 @@ static int load_op(struct ld *l, struct npu_compiled_model *m, uint32_t i)
 		ret = indices(l, r.outputs_index, r.num_outputs, &op->outputs, what);
 	if (!ret)
 		op->num_outputs = r.num_outputs;
+	if (!ret && r.num_intermediates) {
+		ret = indices(l, r.outputs_index + r.num_outputs, r.num_intermediates,
+			      &op->intermediates, what);
+		if (!ret)
+			op->num_intermediates = r.num_intermediates;
+	}
 	if (ret)
 		return ret;
 	if (r.builtin == NPU_BUILTIN_CUSTOM) {

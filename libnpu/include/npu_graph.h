@@ -86,6 +86,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_TRANSPOSE = 39,
 	NPU_BUILTIN_MEAN = 40,
 	NPU_BUILTIN_SUB = 41,
+	NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM = 44,
 	NPU_BUILTIN_STRIDED_SLICE = 45,
 	NPU_BUILTIN_TRANSPOSE_CONV = 67,
 	NPU_BUILTIN_LEAKY_RELU = 98,
@@ -217,6 +218,15 @@ struct npu_batch_matmul_options {
 	int32_t asymmetric_quantize_inputs; /* bool */
 };
 
+/* UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite UnidirectionalSequenceLSTMOptions). */
+struct npu_lstm_options {
+	int32_t activation;		/* of the cell gate and the output */
+	float cell_clip, proj_clip;	/* 0: no clipping */
+	int32_t time_major;		/* bool: input [time, batch, n] */
+	int32_t asymmetric_quantize_inputs; /* bool, hybrid LSTM */
+	int32_t diagonal_recurrent_tensors; /* bool */
+};
+
 /*
  * Which member of union npu_op_options is valid.  PAD, TRANSPOSE, QUANTIZE,
  * DEQUANTIZE, LOGISTIC, TANH, RELU* have no options (NPU_OPTS_NONE).
@@ -236,6 +246,7 @@ enum npu_options_kind {
 	NPU_OPTS_STRIDED_SLICE,
 	NPU_OPTS_REDUCER,
 	NPU_OPTS_BATCH_MATMUL,
+	NPU_OPTS_LSTM,
 };
 
 union npu_op_options {
@@ -252,6 +263,7 @@ union npu_op_options {
 	struct npu_strided_slice_options strided_slice;
 	struct npu_reducer_options reducer;
 	struct npu_batch_matmul_options batch_matmul;
+	struct npu_lstm_options lstm;
 };
 
 struct npu_graph_op {
@@ -266,6 +278,13 @@ struct npu_graph_op {
 	union npu_op_options options;
 	uint8_t *custom_options;	/* CUSTOM ops: raw flexbuffer, else NULL */
 	size_t custom_options_size;
+	/*
+	 * Tensors whose quantization parameters describe the op's internal
+	 * values (the integer LSTM's gate and hidden scales); never read or
+	 * written as data.  NULL when the op has none.
+	 */
+	uint32_t num_intermediates;
+	int32_t *intermediates;
 };
 
 struct npu_graph {

@@ -160,6 +160,13 @@ int npu_model_bind_output_dmabuf(struct npu_model *model, size_t index,
 int npu_model_invoke(struct npu_model *model);
 
 /*
+ * Puts the model's variable tensors (the state of SVDF and LSTM ops, which
+ * each run carries over to the next) back to their initial contents, as
+ * TFLite's ResetVariableTensors(): -EBUSY while a run is active.
+ */
+int npu_model_reset_state(struct npu_model *model);
+
+/*
  * The next run (synchronous or not) starts only once the sync_file fence fd
  * signals, e.g. a camera's "frame written" fence for a bound dma-buf: the
  * first NPU job waits for it in the kernel when the run starts on the NPU,

@@ -46,7 +46,7 @@ extern "C" {
 
 #define NPU_MF_MAGIC		"NPUMODEL"	/* 8 bytes, no NUL */
 #define NPU_MF_VERSION_MAJOR	1	/* incompatible changes */
-#define NPU_MF_VERSION_MINOR	0	/* compatible additions */
+#define NPU_MF_VERSION_MINOR	1	/* compatible additions */
 #define NPU_MF_SECTION_ALIGN	64
 #define NPU_MF_WEIGHTS_ALIGN	4096
 #define NPU_MF_BLOB_ALIGN	64
@@ -133,7 +133,8 @@ struct npu_mf_op {
 	uint64_t custom_options_offset;	/* in BLOBS, or NPU_MF_NONE */
 	uint64_t custom_options_size;
 	union npu_op_options options;	/* scalars only, as npu_graph.h */
-	uint32_t reserved;		/* zero */
+	/* 1.1: intermediate tensors, in INDICES right after the outputs. */
+	uint32_t num_intermediates;
 	/* Modelled cost of an NPU op (zero for CPU ops), as struct npu_op_cost. */
 	uint32_t num_commands;
 	uint32_t reserved2;		/* zero */

@@ -42,6 +42,7 @@ extern const struct npu_builtin_impl npu_builtin_reshape;
 extern const struct npu_builtin_impl npu_builtin_strided_slice;
 extern const struct npu_builtin_impl npu_builtin_transpose;
 extern const struct npu_builtin_impl npu_builtin_transpose_conv;
+extern const struct npu_builtin_impl npu_builtin_unidirectional_sequence_lstm;
 
 /* CPU-only kernels of libnpu/cpu/ (no command: never on the NPU). */
 static const struct npu_builtin_impl softmax = { .cpu_kernel = &cpu_kernel_softmax };
@@ -78,6 +79,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_TANH] = &npu_builtin_logistic_tanh,
 	[NPU_BUILTIN_TRANSPOSE] = &npu_builtin_transpose,
 	[NPU_BUILTIN_TRANSPOSE_CONV] = &npu_builtin_transpose_conv,
+	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
 };
 
 const struct npu_builtin_impl *npu_builtin_find(int32_t builtin)

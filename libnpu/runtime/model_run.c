@@ -276,6 +276,15 @@ int npu_model_invoke(struct npu_model *model)
 	return model_run(model);
 }
 
+int npu_model_reset_state(struct npu_model *model)
+{
+	if (!model)
+		return -EINVAL;
+	if (model->worker_running)
+		return model_fail(model, -EBUSY, "a run is in progress");
+	return model->cpu ? npu_cpu_reset_state(model->cpu) : 0;
+}
+
 /* Every step on the NPU: the run is a chain of jobs and nothing else. */
 static bool all_npu(const struct npu_model *model)
 {

@@ -280,6 +280,7 @@ void npu_graph_free(struct npu_graph *g)
 		free(op->inputs);
 		free(op->outputs);
 		free(op->custom_options);
+		free(op->intermediates);
 	}
 	free(g->tensors);
 	free(g->ops);

@@ -46,7 +46,7 @@ enum {
 	OPTS_FC = 8, OPTS_SOFTMAX = 9, OPTS_CONCAT = 10, OPTS_ADD = 11,
 	OPTS_RESHAPE = 17, OPTS_MUL = 21, OPTS_SUB = 28, OPTS_REDUCER = 27,
 	OPTS_STRIDED_SLICE = 32, OPTS_TRANSPOSE_CONV = 49, OPTS_LEAKY_RELU = 75,
-	OPTS_BATCH_MATMUL = 101,
+	OPTS_UNIDIR_LSTM = 71, OPTS_BATCH_MATMUL = 101,
 };
 
 /* Largest tensor accepted: keeps every later size computation in range. */
@@ -86,7 +86,7 @@ struct op_info {
 	int32_t builtin;
 	int max_version;
 	uint8_t min_in, max_in;
-	uint8_t optional_in;	/* bit i: input i may be -1 */
+	uint32_t optional_in;	/* bit i: input i may be -1 */
 	uint8_t options;	/* expected BuiltinOptions member, 0 = none parsed */
 };
 
@@ -113,6 +113,13 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_MEAN, 3, 2, 2, 0, OPTS_REDUCER },
 	{ NPU_BUILTIN_SUB, 5, 2, 2, 0, OPTS_SUB },
 	{ NPU_BUILTIN_STRIDED_SLICE, 8, 4, 4, 0, OPTS_STRIDED_SLICE },
+	/*
+	 * 20 inputs (no layer norm) or 24; optional: input gate weights and
+	 * bias (CIFG), peepholes, projection, layer norm coefficients.
+	 */
+	{ NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM, 4, 20, 24,
+	  1u << 1 | 1u << 5 | 7u << 9 | 1u << 12 | 3u << 16 | 15u << 20,
+	  OPTS_UNIDIR_LSTM },
 	{ NPU_BUILTIN_TRANSPOSE_CONV, 5, 3, 4, 1u << 3, OPTS_TRANSPOSE_CONV },
 	{ NPU_BUILTIN_LEAKY_RELU, 2, 1, 1, 0, OPTS_LEAKY_RELU },
 	{ NPU_BUILTIN_QUANTIZE, 3, 1, 1, 0, 0 },
@@ -549,6 +556,23 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->asymmetric_quantize_inputs = asym;
 		break;
 	}
+	case NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM: {
+		struct npu_lstm_options *o = &op->options.lstm;
+		uint8_t act, tm, asym, diag;
+
+		op->options_kind = NPU_OPTS_LSTM;
+		CHECK(fb_get_u8(fb, t, 0, 0, &act, w));
+		CHECK(fb_get_f32(fb, t, 1, 0.0f, &o->cell_clip, w));
+		CHECK(fb_get_f32(fb, t, 2, 0.0f, &o->proj_clip, w));
+		CHECK(fb_get_u8(fb, t, 3, 0, &tm, w));
+		CHECK(fb_get_u8(fb, t, 4, 0, &asym, w));
+		CHECK(fb_get_u8(fb, t, 5, 0, &diag, w));
+		o->activation = act;
+		o->time_major = tm;
+		o->asymmetric_quantize_inputs = asym;
+		o->diagonal_recurrent_tensors = diag;
+		break;
+	}
 	case NPU_BUILTIN_MEAN: {
 		uint8_t keep;
 
@@ -643,6 +667,16 @@ static int check_options(struct rd *rd, uint32_t idx, const struct npu_graph_op 
 	case NPU_OPTS_FC: act = op->options.fc.activation; break;
 	case NPU_OPTS_ELTWISE: act = op->options.eltwise.activation; break;
 	case NPU_OPTS_CONCAT: act = op->options.concat.activation; break;
+	case NPU_OPTS_LSTM: {
+		const struct npu_lstm_options *o = &op->options.lstm;
+
+		act = o->activation;
+		if (!(o->cell_clip >= 0) || !(o->proj_clip >= 0) ||
+		    !isfinite(o->cell_clip) || !isfinite(o->proj_clip))
+			FAIL(rd, -EINVAL, "operator %u (%s): invalid clip %g/%g", idx, name,
+			     (double)o->cell_clip, (double)o->proj_clip);
+		break;
+	}
 	case NPU_OPTS_SVDF:
 		act = op->options.svdf.activation;
 		if (op->options.svdf.rank < 1)
@@ -704,6 +738,15 @@ static int read_operator(struct rd *rd, const struct fb_vec *ov, uint32_t idx)
 	ret = read_index_vec(rd, &ot, OP_OUTPUTS, &op->num_outputs, &op->outputs, rd->what);
 	if (ret)
 		return ret;
+	snprintf(rd->what, sizeof(rd->what), "operator %u", idx);
+	ret = read_index_vec(rd, &ot, OP_INTERMEDIATES, &op->num_intermediates,
+			     &op->intermediates, rd->what);
+	if (ret)
+		return ret;
+	if (!op->num_intermediates) {
+		free(op->intermediates);
+		op->intermediates = NULL;
+	}
 	snprintf(rd->what, sizeof(rd->what), "operator %u", idx);
 	CHECK(fb_get_vec(&rd->fb, &ot, OP_CUSTOM_OPTIONS, 1, &cust, rd->what));
 	if (cust.count) {
@@ -820,7 +863,7 @@ int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 			     i, name, op->num_outputs);
 		for (uint32_t j = 0; j < op->num_inputs; j++) {
 			int32_t t = op->inputs[j];
-			bool optional = !info || (j < 8 && (info->optional_in >> j & 1));
+			bool optional = !info || (j < 32 && (info->optional_in >> j & 1));
 
 			if (t == NPU_TENSOR_NONE && optional)
 				continue;
@@ -833,6 +876,13 @@ int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 
 			if (t < 0 || (uint32_t)t >= g->num_tensors)
 				FAIL(rd, -EINVAL, "operator %u (%s): output %u is tensor %d but the subgraph has %u tensors",
+				     i, name, j, t, g->num_tensors);
+		}
+		for (uint32_t j = 0; j < op->num_intermediates; j++) {
+			int32_t t = op->intermediates[j];
+
+			if (t < 0 || (uint32_t)t >= g->num_tensors)
+				FAIL(rd, -EINVAL, "operator %u (%s): intermediate %u is tensor %d but the subgraph has %u tensors",
 				     i, name, j, t, g->num_tensors);
 		}
 	}
