@@ -65,6 +65,11 @@ struct cpu_kernel {
 
 /* The CPU kernel for @builtin, or NULL (the resolver, lower/builtins.c). */
 const struct cpu_kernel *cpu_kernel_find(int32_t builtin);
+/*
+ * The CPU kernel for @op: cpu_kernel_find() of its builtin, or for a CUSTOM
+ * op the built-in kernel of that name (lower/builtins.c), or NULL.
+ */
+const struct cpu_kernel *cpu_kernel_for(const struct npu_graph_op *op);
 
 /* Input @i / output @i tensor of the op (NULL if absent or out of range). */
 const struct npu_graph_tensor *cpu_in(const struct npu_graph *g,

@@ -144,7 +144,7 @@ static int prepare_op(struct npu_cpu *cpu, uint32_t i)
 {
 	const struct npu_graph_op *op = &cpu->g->ops[i];
 	struct cpu_op_slot *slot = &cpu->ops[i];
-	const struct cpu_kernel *k = cpu_kernel_find(op->builtin);
+	const struct cpu_kernel *k = cpu_kernel_for(op);
 	char msg[CPU_ERR_LEN] = "";
 	struct cpu_prep p = {
 		.g = cpu->g, .op = op, .err = msg, .errlen = sizeof(msg),
@@ -439,7 +439,7 @@ int npu_cpu_reset_state(struct npu_cpu *cpu)
 int npu_cpu_check_op(const struct npu_graph *g, const struct npu_graph_op *op,
 		     char *why, size_t whylen)
 {
-	const struct cpu_kernel *k = op ? cpu_kernel_find(op->builtin) : NULL;
+	const struct cpu_kernel *k = op ? cpu_kernel_for(op) : NULL;
 	char msg[CPU_ERR_LEN] = "";
 	struct cpu_prep p = {
 		.g = g, .op = op, .err = msg, .errlen = sizeof(msg),
@@ -481,8 +481,9 @@ bool npu_cpu_op_known(const struct npu_graph *g, const struct npu_graph_op *op,
 
 	if (!npu_cpu_check_op(g, op, msg, sizeof(msg)))
 		return true;
-	if (op && cpu_kernel_find(op->builtin))
-		cpu_msg(why, whylen, "%s: %s", npu_op_name(op->builtin), msg);
+	if (op && cpu_kernel_for(op))
+		cpu_msg(why, whylen, "%s: %s", op->custom_name ? op->custom_name :
+			npu_op_name(op->builtin), msg);
 	else
 		cpu_msg(why, whylen, "%s", msg);
 	return false;

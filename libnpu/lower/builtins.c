@@ -23,8 +23,10 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lower.h"
+#include "../tflite/detection_options.h"
 
 /* One per file of libnpu/lower/ (a family shares one). */
 extern const struct npu_builtin_impl npu_builtin_add_sub;
@@ -82,6 +84,16 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
 };
 
+/* Custom ops TFLite registers itself, so users expect them built in: by name. */
+extern const struct npu_builtin_impl npu_custom_detection_postprocess;
+
+static const struct {
+	const char *name;
+	const struct npu_builtin_impl *impl;
+} customs[] = {
+	{ NPU_DETECTION_POSTPROCESS, &npu_custom_detection_postprocess },
+};
+
 const struct npu_builtin_impl *npu_builtin_find(int32_t builtin)
 {
 	if (builtin < 0 || (size_t)builtin >= sizeof(builtins) / sizeof(builtins[0]))
@@ -109,6 +121,16 @@ const struct cpu_kernel *cpu_kernel_find(int32_t builtin)
 	if (b->cpu_kernel)
 		return b->cpu_kernel;
 	return b->lower ? &cpu_kernel_lowered : NULL;
+}
+
+const struct cpu_kernel *cpu_kernel_for(const struct npu_graph_op *op)
+{
+	if (op->builtin != NPU_BUILTIN_CUSTOM)
+		return cpu_kernel_find(op->builtin);
+	for (size_t i = 0; op->custom_name && i < sizeof(customs) / sizeof(customs[0]); i++)
+		if (!strcmp(customs[i].name, op->custom_name))
+			return customs[i].impl->cpu_kernel;
+	return NULL;
 }
 
 void npu_cpu_prepared_free(struct npu_cpu_prepared *o)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "npu_tflite.h"
+#include "detection_options.h"
 #include "fb.h"
 #include "file.h"
 
@@ -764,6 +765,46 @@ static int read_operator(struct rd *rd, const struct fb_vec *ov, uint32_t idx)
 	return check_options(rd, idx, op);
 }
 
+/*
+ * TFLite_Detection_PostProcess sizes its four float32 outputs in its
+ * Prepare, and converters leave them without a shape: give those the shapes
+ * its options imply, [1, n, 4], [1, n], [1, n] and [1] with n =
+ * max_detections * max_classes_per_detection, so every later stage sees
+ * fixed sizes.  Anything else is left for the kernel to judge.
+ */
+static void detection_output_shapes(struct rd *rd, struct npu_graph_op *op)
+{
+	struct npu_detection_options o;
+	int64_t n;
+
+	if (op->builtin != NPU_BUILTIN_CUSTOM || !op->custom_name ||
+	    strcmp(op->custom_name, NPU_DETECTION_POSTPROCESS) || op->num_outputs != 4 ||
+	    npu_detection_options_parse(op->custom_options, op->custom_options_size, &o,
+					NULL, 0))
+		return;
+	n = (int64_t)o.max_detections * o.max_classes_per_detection;
+	if (n <= 0 || n > 65536)
+		return;
+	for (uint32_t k = 0; k < 4; k++) {
+		const int32_t idx = op->outputs[k];
+		struct npu_graph_tensor *t;
+
+		if (idx < 0 || (uint32_t)idx >= rd->g->num_tensors)
+			return;
+		t = &rd->g->tensors[idx];
+		if (t->rank || t->data || t->type != NPU_TYPE_FLOAT32)
+			continue;
+		t->rank = k == 3 ? 1 : k == 0 ? 3 : 2;
+		t->shape[0] = 1;
+		if (k < 3)
+			t->shape[1] = (int32_t)n;
+		if (k == 0)
+			t->shape[2] = 4;
+		t->elements = k == 3 ? 1 : (size_t)n * (k == 0 ? 4 : 1);
+		t->bytes = t->elements * 4;
+	}
+}
+
 /* ---- graph validation ---- */
 
 static int check_index(struct rd *rd, int32_t t, const char *what, uint32_t i)
@@ -1000,6 +1041,8 @@ static int read_model(struct rd *rd)
 		ret = read_tensor(rd, &tensors, i);
 	for (uint32_t i = 0; i < ops.count && !ret; i++)
 		ret = read_operator(rd, &ops, i);
+	for (uint32_t i = 0; i < ops.count && !ret; i++)
+		detection_output_shapes(rd, &rd->g->ops[i]);
 	if (!ret)
 		ret = npu_graph_validate(rd->g, rd->fb.err, rd->fb.errlen);
 	return ret;

@@ -15,6 +15,9 @@ kernel), must be listed in tests/models/gaps.txt with words of the message
 "MODEL: differs: OP (why)": the list of what the runtime lacks, kept
 honest both ways (a listed model that now runs, or now matches, fails too,
 until the list is updated).
+A model listed as "MODEL: tolerance: WHY" has its float32 outputs compared
+within the tolerance even with --exact (a kernel that sums in an order
+TFLite's GEMM library does not document).
 --gaps=FILE reads that list instead of tests/models/gaps.txt (another
 model set's).  Prints TAP and a "N passed, N failed" line; -v prints each
 case.
@@ -104,9 +107,11 @@ def main():
                     bad.append("%s: npu-run: %s" % (case, (run.stderr.strip().splitlines()
                                                           or ["failed"])[-1]))
                     continue
+                tolerant = known.get(key, "").startswith("tolerance:")
                 for i, t in enumerate(outs):
                     good, why = same(os.path.join(work, "out%d.bin" % i),
-                                     "%s.out%d.bin" % (base, i), "exact" if exact else t)
+                                     "%s.out%d.bin" % (base, i),
+                                     "exact" if exact and not tolerant else t)
                     if not good:
                         bad.append("%s output %d: %s" % (case, i, why))
                     elif verbose:
@@ -115,7 +120,9 @@ def main():
             msg = "%s on the %s: %d cases %s (%d of %d ops on the NPU)" % (
                 key, where, len(cases), "match BUILTIN_REF" if ok else "differ",
                 on_npu, len(report["ops"]))
-            if key in known:  # listed: it must still fail as listed
+            if key in known and known[key].startswith("tolerance:"):
+                msg += " (within tolerance, as listed in gaps.txt)"
+            elif key in known:  # listed: it must still fail as listed
                 words = known[key]
                 if words.startswith("differs:"):
                     ok = bool(bad) and all("npu-run:" not in b for b in bad)

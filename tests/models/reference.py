@@ -58,6 +58,9 @@ def main():
             for i, (d, v) in enumerate(zip(ins, values)):
                 it.set_tensor(d["index"], v)
                 v.tofile(os.path.join(rdir, "%s.%s.in%d.bin" % (key, case, i)))
+            # Each case from the initial state, as npu-run runs it: LSTM
+            # state would otherwise carry over from the previous case.
+            it.reset_all_variables()
             it.invoke()
             for i, d in enumerate(outs):
                 it.get_tensor(d["index"]).tofile(
@@ -67,6 +70,7 @@ def main():
         for k in range(test["x"].shape[0]):
             v = to_input(test["x"][k], ins[0])
             it.set_tensor(ins[0]["index"], v)
+            it.reset_all_variables()
             it.invoke()
             v.tofile(os.path.join(tdir, "%02d.in0.bin" % k))
             it.get_tensor(outs[0]["index"]).tofile(os.path.join(tdir, "%02d.out0.bin" % k))

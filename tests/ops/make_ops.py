@@ -23,6 +23,7 @@ import os
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 import numpy as np  # noqa: E402
 import flatbuffers  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -174,6 +175,167 @@ def complex_models(rng):
     return {"rfft2d.complex64": convert(spectrum, [tf.TensorSpec([1, 8, 16], tf.float32)])}
 
 
+def keras_lstm(shape, units, rng, quantize):
+    """A Keras LSTM returning its whole sequence, float or full-integer."""
+    import tf_keras as keras
+    keras.utils.set_random_seed(int(rng.integers(1 << 30)))
+    i = keras.layers.Input(shape[1:], batch_size=shape[0])
+    m = keras.Model(i, keras.layers.LSTM(units, return_sequences=True)(i))
+    c = tf.lite.TFLiteConverter.from_keras_model(m)
+    if quantize:
+        c.optimizations = [tf.lite.Optimize.DEFAULT]
+        c.representative_dataset = lambda: (
+            [rng.uniform(-1, 1, shape).astype(np.float32)] for _ in range(32))
+        c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        c.inference_input_type = c.inference_output_type = tf.int8
+    return c.convert()
+
+
+def edit_lstm(model, rng, cifg=False, peephole=False, projection=False,
+              time_major=False):
+    """The integer LSTM variants the converter does not make from Keras:
+    coupled input and forget gates (CIFG), peepholes, a projection of the
+    hidden state, time-major input.  New weights are random, quantized as
+    TFLite's 8x8_16 recipe wants them (int16 peepholes, int8 projection)."""
+    m = schema.ModelT.InitFromPackedBuf(model, 0)
+    g = m.subgraphs[0]
+    code = schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM
+    op = [o for o in g.operators
+          if max(m.operatorCodes[o.opcodeIndex].builtinCode,
+                 m.operatorCodes[o.opcodeIndex].deprecatedBuiltinCode) == code][0]
+    n_cell = int(g.tensors[op.inputs[4]].shape[0])
+
+    def constant(name, arr, ttype, scale):
+        b = schema.BufferT()
+        b.data = np.frombuffer(arr.tobytes(), np.uint8)
+        m.buffers.append(b)
+        t = schema.TensorT()
+        t.name, t.shape, t.type = name.encode(), list(arr.shape), ttype
+        t.buffer = len(m.buffers) - 1
+        t.quantization = schema.QuantizationParametersT()
+        t.quantization.scale, t.quantization.zeroPoint = [scale], [0]
+        g.tensors.append(t)
+        return len(g.tensors) - 1
+
+    inputs = list(op.inputs)
+    if cifg:
+        inputs[1] = inputs[5] = inputs[12] = -1
+    if peephole:
+        for k in (9, 10, 11):
+            if k == 9 and cifg:
+                continue
+            w = rng.integers(-20000, 20000, n_cell).astype(np.int16)
+            inputs[k] = constant("peephole%d" % k, w, schema.TensorType.INT16, 1.0 / 32768)
+    if projection:
+        w = rng.integers(-127, 128, (n_cell, n_cell)).astype(np.int8)
+        inputs[16] = constant("projection", w, schema.TensorType.INT8, 0.004)
+        bias = rng.integers(-2000, 2000, n_cell).astype(np.int32)
+        inputs[17] = constant("projection_bias", bias, schema.TensorType.INT32, 1e-4)
+    op.inputs = inputs
+    if time_major:
+        op.builtinOptions.timeMajor = True
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+def lstm_models(rng):
+    """UNIDIRECTIONAL_SEQUENCE_LSTM: float, integer (8x8_16) and its variants."""
+    base = keras_lstm((2, 5, 6), 8, rng, True)
+    square = keras_lstm((3, 3, 6), 8, rng, True)
+    out = {"unidirectional_sequence_lstm.float": keras_lstm((2, 5, 6), 8, rng, False),
+           "unidirectional_sequence_lstm.int8": base,
+           "unidirectional_sequence_lstm.int8_cifg": edit_lstm(base, rng, cifg=True),
+           "unidirectional_sequence_lstm.int8_peephole": edit_lstm(base, rng, peephole=True),
+           "unidirectional_sequence_lstm.int8_cifg_peephole": edit_lstm(
+               base, rng, cifg=True, peephole=True),
+           "unidirectional_sequence_lstm.int8_projection": edit_lstm(
+               base, rng, projection=True),
+           "unidirectional_sequence_lstm.int8_time_major": edit_lstm(
+               square, rng, time_major=True)}
+    zoo = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "../../../shared/models/zoo/micro_speech_lstm.tflite")
+    if os.path.exists(zoo):  # a published model: TFLite Micro's LSTM example
+        out["unidirectional_sequence_lstm.zoo_micro_speech"] = open(zoo, "rb").read()
+    return out
+
+
+def detection_model(rng, n, classes, uint8=False, **options):
+    """A model of the custom op TFLite_Detection_PostProcess alone: box
+    encodings and class scores in, anchors constant, four float outputs
+    whose shapes the op sets (the converter leaves them empty)."""
+    from flatbuffers import flexbuffers
+    opts = dict(max_detections=10, max_classes_per_detection=1, num_classes=classes,
+                nms_score_threshold=0.3, nms_iou_threshold=0.5,
+                y_scale=10.0, x_scale=10.0, h_scale=5.0, w_scale=5.0)
+    opts.update(options)
+    m = schema.ModelT()
+    m.version = 3
+    m.buffers = [schema.BufferT()]
+    code = schema.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = schema.BuiltinOperator.CUSTOM
+    code.customCode = b"TFLite_Detection_PostProcess"
+    code.version = 1
+    m.operatorCodes = [code]
+    g = schema.SubGraphT()
+    g.tensors = []
+
+    def tensor(name, shape, ttype, data=None, quant=None):
+        t = schema.TensorT()
+        t.name, t.shape, t.type, t.buffer = name.encode(), shape, ttype, 0
+        if data is not None:
+            b = schema.BufferT()
+            b.data = np.frombuffer(data.tobytes(), np.uint8)
+            m.buffers.append(b)
+            t.buffer = len(m.buffers) - 1
+        if quant:
+            t.quantization = schema.QuantizationParametersT()
+            t.quantization.scale, t.quantization.zeroPoint = [quant[0]], [quant[1]]
+        g.tensors.append(t)
+        return len(g.tensors) - 1
+
+    centre = rng.uniform(0.1, 0.9, (n, 2))
+    size = rng.uniform(0.05, 0.5, (n, 2))
+    anchors = np.concatenate([centre, size], 1).astype(np.float32)
+    if uint8:
+        f = schema.TensorType.UINT8
+        ins = [tensor("boxes", [1, n, 4], f, quant=(0.08, 128)),
+               tensor("scores", [1, n, classes + 1], f, quant=(1.0 / 256, 0)),
+               tensor("anchors", [n, 4], f, np.round(anchors * 255).astype(np.uint8),
+                      (1.0 / 255, 0))]
+    else:
+        f = schema.TensorType.FLOAT32
+        ins = [tensor("boxes", [1, n, 4], f), tensor("scores", [1, n, classes + 1], f),
+               tensor("anchors", [n, 4], f, anchors)]
+    outs = [tensor("detection_%s" % k, [], schema.TensorType.FLOAT32)
+            for k in ("boxes", "classes", "scores", "count")]
+    op = schema.OperatorT()
+    op.opcodeIndex, op.inputs, op.outputs = 0, ins, outs
+    op.customOptions = np.frombuffer(bytes(flexbuffers.Dumps(opts)), np.uint8)
+    g.operators, g.inputs, g.outputs = [op], ins[:2], outs
+    m.subgraphs = [g]
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+def detection_models(rng):
+    """TFLite_Detection_PostProcess: fast and regular NMS, float and uint8."""
+    return {
+        "detection_postprocess.fast_float": detection_model(rng, 60, 5),
+        "detection_postprocess.fast3_float": detection_model(
+            rng, 60, 6, max_classes_per_detection=3),
+        "detection_postprocess.regular_float": detection_model(
+            rng, 60, 5, use_regular_nms=True, detections_per_class=4),
+        "detection_postprocess.fast_uint8": detection_model(
+            rng, 300, 8, True, nms_score_threshold=1e-8, nms_iou_threshold=0.6),
+        "detection_postprocess.fast3_uint8": detection_model(
+            rng, 300, 8, True, max_classes_per_detection=3, nms_score_threshold=0.5),
+        "detection_postprocess.regular_uint8": detection_model(
+            rng, 300, 8, True, use_regular_nms=True, nms_score_threshold=0.5),
+    }
+
+
 def random_input(d, rng):
     if d["dtype"] == np.float32:
         return rng.uniform(-1, 1, d["shape"]).astype(np.float32)
@@ -229,6 +391,12 @@ def reference(outdir, key, model, rng):
             v = v.astype(d["dtype"])
             it.set_tensor(d["index"], v)
             v.tofile(os.path.join(rdir, "%s.%s.in%d.bin" % (key, case, i)))
+        # Every case from the initial state, as npu-run runs it (LSTM).
+        it.reset_all_variables()
+        if key.startswith("detection_postprocess."):
+            # Rows past the detection count are left as they were: zeros.
+            for d in outs:
+                it.set_tensor(d["index"], np.zeros(d["shape"], d["dtype"]))
         it.invoke()
         for i, d in enumerate(outs):
             it.get_tensor(d["index"]).tofile(
@@ -241,7 +409,8 @@ def main():
     rng = np.random.default_rng(SEED)
     models = {}
     for make in (hybrid_models, runtime_fc_models, batch_matmul_models,
-                 float16_models, complex_models):
+                 float16_models, complex_models, lstm_models,
+                 detection_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
