@@ -14,6 +14,8 @@
 
 #include "npu_tflite.h"
 #include "../tflite/fb.h"
+#include "../tflite/detection_options.h"
+#include "../tflite/flexbuf.h"
 
 #define MODELS "../shared/models"
 
@@ -684,6 +686,112 @@ START_TEST(test_bad_quantization)
 }
 END_TEST
 
+/* The integer LSTM keeps its five intermediate tensors. */
+START_TEST(test_lstm_intermediates)
+{
+	struct npu_graph *g;
+	char err[256];
+	const struct npu_graph_op *op;
+
+	ck_assert_int_eq(npu_tflite_load_file(MODELS "/zoo/micro_speech_lstm.tflite", &g,
+					      err, sizeof(err)), 0);
+	op = &g->ops[0];
+	ck_assert_int_eq(op->builtin, NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM);
+	ck_assert_int_eq(op->options_kind, NPU_OPTS_LSTM);
+	ck_assert_int_eq(op->options.lstm.activation, NPU_ACT_TANH);
+	ck_assert(op->options.lstm.cell_clip == 10.0f);
+	ck_assert_uint_eq(op->num_intermediates, 5);
+	ck_assert_str_eq(g->tensors[op->intermediates[4]].name,
+			 "effective_hidden_scale_intermediate");
+	npu_graph_free(g);
+}
+END_TEST
+
+static const struct npu_graph_op *find_custom(const struct npu_graph *g, const char *name)
+{
+	for (uint32_t i = 0; i < g->num_ops; i++)
+		if (g->ops[i].custom_name && !strcmp(g->ops[i].custom_name, name))
+			return &g->ops[i];
+	return NULL;
+}
+
+/*
+ * SSD's TFLite_Detection_PostProcess: its FlexBuffers options as TFLite
+ * reads them, and its outputs (empty in the file) sized from them.
+ */
+START_TEST(test_detection_postprocess)
+{
+	struct npu_detection_options o;
+	struct npu_graph *g;
+	const struct npu_graph_op *op;
+	char err[256];
+
+	ck_assert_int_eq(npu_tflite_load_file(MODELS "/zoo/ssd_mnv1_coco_uint8.tflite", &g,
+					      err, sizeof(err)), 0);
+	op = find_custom(g, NPU_DETECTION_POSTPROCESS);
+	ck_assert_ptr_nonnull(op);
+	ck_assert_int_eq(npu_detection_options_parse(op->custom_options,
+						     op->custom_options_size, &o,
+						     err, sizeof(err)), 0);
+	ck_assert_int_eq(o.max_detections, 10);
+	ck_assert_int_eq(o.max_classes_per_detection, 1);
+	ck_assert_int_eq(o.num_classes, 90);
+	ck_assert_int_eq(o.detections_per_class, 100);	/* absent: TFLite's default */
+	ck_assert(!o.use_regular_nms);
+	ck_assert(o.y_scale == 10.0f && o.x_scale == 10.0f);
+	ck_assert(o.h_scale == 5.0f && o.w_scale == 5.0f);
+	ck_assert(o.nms_iou_threshold == 0.6f);
+	ck_assert_int_eq(g->tensors[op->outputs[0]].rank, 3);
+	ck_assert_int_eq(g->tensors[op->outputs[0]].shape[1], 10);
+	ck_assert_int_eq(g->tensors[op->outputs[0]].shape[2], 4);
+	ck_assert_uint_eq(g->tensors[op->outputs[1]].elements, 10);
+	ck_assert_uint_eq(g->tensors[op->outputs[3]].elements, 1);
+	npu_graph_free(g);
+}
+END_TEST
+
+/*
+ * Damaged FlexBuffers: every truncation and every byte set to each of a few
+ * values parses or is refused, never read out of bounds (the ASan lane
+ * checks that), and refusals come with a message.
+ */
+START_TEST(test_flexbuf_damage)
+{
+	static const uint8_t vals[] = { 0x00, 0x01, 0x7f, 0x80, 0xff, 0x24, 0x0e };
+	struct npu_detection_options o;
+	struct npu_graph *g;
+	const struct npu_graph_op *op;
+	uint8_t *buf;
+	size_t len;
+	char err[256];
+
+	ck_assert_int_eq(npu_tflite_load_file(MODELS "/zoo/ssd_mnv1_coco_uint8.tflite", &g,
+					      err, sizeof(err)), 0);
+	op = find_custom(g, NPU_DETECTION_POSTPROCESS);
+	len = op->custom_options_size;
+	buf = malloc(len);
+	ck_assert_ptr_nonnull(buf);
+	for (size_t n = 0; n < len; n++) {
+		memcpy(buf, op->custom_options, n);
+		err[0] = 0;
+		if (npu_detection_options_parse(buf, n, &o, err, sizeof(err)))
+			ck_assert(err[0]);
+	}
+	for (size_t i = 0; i < len; i++) {
+		for (size_t v = 0; v < sizeof(vals); v++) {
+			memcpy(buf, op->custom_options, len);
+			buf[i] = vals[v];
+			err[0] = 0;
+			if (npu_detection_options_parse(buf, len, &o, err, sizeof(err)))
+				ck_assert(err[0]);
+		}
+	}
+	ck_assert_int_eq(flexbuf_map(NULL, 0, &(struct flexbuf_map){ 0 }), -EINVAL);
+	free(buf);
+	npu_graph_free(g);
+}
+END_TEST
+
 /* Random damage: never a crash (ASan/UBSan builds catch overreads), and
  * whatever loads satisfies the graph invariants. */
 START_TEST(test_random_damage)
@@ -753,6 +861,9 @@ static Suite *tflite_suite(void)
 	tcase_add_test(tc, test_bad_quantization);
 	tcase_add_test(tc, test_second_subgraph);
 	tcase_add_test(tc, test_random_damage);
+	tcase_add_test(tc, test_lstm_intermediates);
+	tcase_add_test(tc, test_detection_postprocess);
+	tcase_add_test(tc, test_flexbuf_damage);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -336,6 +336,37 @@ def detection_models(rng):
     }
 
 
+def custom_op_example(rng):
+    """FULLY_CONNECTED, then a custom op TFLite does not know
+    ("ExampleSoftsign": y = x / (1 + |x|)): the input of
+    tools/examples/custom_kernel.c, which supplies its kernel.  TFLite
+    cannot run it, so it has no reference: written to OUTDIR/examples."""
+    w, b = weights(rng, 12, 8), weights(rng, 8)
+
+    @tf.function
+    def fc(x):
+        return tf.matmul(x, w) + b
+
+    m = schema.ModelT.InitFromPackedBuf(
+        convert(fc, [tf.TensorSpec([2, 12], tf.float32)]), 0)
+    g = m.subgraphs[0]
+    code = schema.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = schema.BuiltinOperator.CUSTOM
+    code.customCode, code.version = b"ExampleSoftsign", 1
+    m.operatorCodes.append(code)
+    out = schema.TensorT()
+    out.name, out.shape, out.type, out.buffer = b"softsign", [2, 8], 0, 0
+    g.tensors.append(out)
+    op = schema.OperatorT()
+    op.opcodeIndex = len(m.operatorCodes) - 1
+    op.inputs, op.outputs = [g.outputs[0]], [len(g.tensors) - 1]
+    g.operators.append(op)
+    g.outputs = [len(g.tensors) - 1]
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
 def random_input(d, rng):
     if d["dtype"] == np.float32:
         return rng.uniform(-1, 1, d["shape"]).astype(np.float32)
@@ -414,6 +445,9 @@ def main():
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
+    os.makedirs(os.path.join(outdir, "examples"), exist_ok=True)
+    with open(os.path.join(outdir, "examples", "softsign.tflite"), "wb") as f:
+        f.write(custom_op_example(rng))
     print("ops: %d models" % len(models))
 
 
