@@ -134,6 +134,24 @@ static int32_t *fold_zero_point(const int8_t *w, int rows, int cols, int32_t zp,
 }
 
 /*
+ * bias + dot(row, v): the int32 sums of TFLite's integer matrix products,
+ * wrapping as they do (a hostile model can overflow them).
+ */
+static int32_t row_dot(const int8_t *row, const int8_t *v, int n, int32_t bias)
+{
+	uint32_t acc = (uint32_t)bias;
+
+	for (int c = 0; c < n; c++)
+		acc += (uint32_t)(row[c] * v[c]);
+	return (int32_t)acc;
+}
+
+static int32_t clamp(int32_t v, int32_t lo, int32_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/*
  * tensor_utils::MatrixBatchVectorMultiplyAccumulate (int8 x int8 -> int16
  * or int8 with int32 bias): out = sat(out + MBQM(bias + W x) + zp).
  */
@@ -141,37 +159,24 @@ static void mat_vec_acc_s16(const int8_t *x, const int32_t *bias, const int8_t *
 			    int32_t mult, int shift, int n_batch, int n_in,
 			    int n_out, int16_t *out)
 {
-	for (int b = 0; b < n_batch; b++) {
-		for (int r = 0; r < n_out; r++) {
-			const int8_t *row = w + (size_t)r * n_in;
-			const int8_t *v = x + (size_t)b * n_in;
-			int32_t acc = bias[r];
-
-			for (int c = 0; c < n_in; c++)
-				acc += row[c] * v[c];
-			acc = cpu_mbqm(acc, mult, shift) + out[b * n_out + r];
-			out[b * n_out + r] = (int16_t)(acc > INT16_MAX ? INT16_MAX :
-						       acc < INT16_MIN ? INT16_MIN : acc);
-		}
-	}
+	for (int b = 0; b < n_batch; b++)
+		for (int r = 0; r < n_out; r++)
+			out[b * n_out + r] = (int16_t)clamp(
+				cpu_mbqm(row_dot(w + (size_t)r * n_in, x + (size_t)b * n_in,
+						 n_in, bias[r]), mult, shift) + out[b * n_out + r],
+				INT16_MIN, INT16_MAX);
 }
 
 static void mat_vec_acc_s8(const int8_t *x, const int32_t *bias, const int8_t *w,
 			   int32_t mult, int shift, int n_batch, int n_in, int n_out,
 			   int32_t zp, int8_t *out)
 {
-	for (int b = 0; b < n_batch; b++) {
-		for (int r = 0; r < n_out; r++) {
-			const int8_t *row = w + (size_t)r * n_in;
-			const int8_t *v = x + (size_t)b * n_in;
-			int32_t acc = bias[r];
-
-			for (int c = 0; c < n_in; c++)
-				acc += row[c] * v[c];
-			acc = cpu_mbqm(acc, mult, shift) + zp + out[b * n_out + r];
-			out[b * n_out + r] = (int8_t)(acc > 127 ? 127 : acc < -128 ? -128 : acc);
-		}
-	}
+	for (int b = 0; b < n_batch; b++)
+		for (int r = 0; r < n_out; r++)
+			out[b * n_out + r] = (int8_t)clamp(
+				cpu_mbqm(row_dot(w + (size_t)r * n_in, x + (size_t)b * n_in,
+						 n_in, bias[r]), mult, shift) + zp + out[b * n_out + r],
+				INT8_MIN, INT8_MAX);
 }
 
 /* CalculateLstmGateInteger8x8_16 without layer norm. */
@@ -196,8 +201,7 @@ static void int_gate(const struct lstm_state *s, const struct lstm_int_gate *g,
 				int32_t p = cpu_mbqm((int32_t)g->peephole[v] * *cv++,
 						     g->cell_a, g->cell_b) + *gv;
 
-				*gv++ = (int16_t)(p > INT16_MAX ? INT16_MAX :
-						  p < INT16_MIN ? INT16_MIN : p);
+				*gv++ = (int16_t)clamp(p, INT16_MIN, INT16_MAX);
 			}
 		}
 	}
@@ -232,8 +236,7 @@ static void int_step(struct lstm_state *s, int n_batch, const int8_t *x,
 		int16_t v = q16_sat_add(kept, added);
 
 		if (s->q_cell_clip > 0)
-			v = v > s->q_cell_clip ? s->q_cell_clip :
-			    v < -s->q_cell_clip ? (int16_t)-s->q_cell_clip : v;
+			v = (int16_t)clamp(v, -s->q_cell_clip, s->q_cell_clip);
 		c[i] = v;
 	}
 	int_gate(s, &s->gate[GATE_OUTPUT], n_batch, x, h, c, false, og);
@@ -244,7 +247,7 @@ static void int_step(struct lstm_state *s, int n_batch, const int8_t *x,
 		int32_t v = cpu_mbqm((int32_t)og[i] * t, s->hidden_a, s->hidden_b);
 
 		v += s->hidden_zp;
-		hidden[i] = (int8_t)(v > 127 ? 127 : v < -128 ? -128 : v);
+		hidden[i] = (int8_t)clamp(v, INT8_MIN, INT8_MAX);
 	}
 	if (s->projection) {
 		const int m = n_batch * s->n_output;
@@ -254,8 +257,7 @@ static void int_step(struct lstm_state *s, int n_batch, const int8_t *x,
 			       n_batch, s->n_cell, s->n_output, s->output_state_zp, h);
 		if (s->q_proj_clip > 0)
 			for (int i = 0; i < m; i++)
-				h[i] = h[i] > s->q_proj_clip ? s->q_proj_clip :
-				       h[i] < -s->q_proj_clip ? (int8_t)-s->q_proj_clip : h[i];
+				h[i] = (int8_t)clamp(h[i], -s->q_proj_clip, s->q_proj_clip);
 	} else {
 		memcpy(h, hidden, (size_t)n_batch * s->n_output);
 	}

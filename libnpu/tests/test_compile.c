@@ -755,7 +755,7 @@ START_TEST(test_damaged_header)
 
 	memcpy(copy, buf, len);
 	copy[8] = 2;	/* version_major */
-	expect_load_error(copy, len, -ENOTSUP, "format version 2.0 is not supported");
+	expect_load_error(copy, len, -ENOTSUP, "format version 2.1 is not supported");
 
 	memcpy(copy, buf, len);
 	copy[len / 2] ^= 0x40;

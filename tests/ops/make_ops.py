@@ -319,9 +319,26 @@ def detection_model(rng, n, classes, uint8=False, **options):
     return bytes(b.Output())
 
 
+def zoo_ssd_postprocess():
+    """The TFLite_Detection_PostProcess of the zoo's SSD MobileNet v1 alone
+    (its options, 1917 uint8 anchors, 91 classes), fed random encodings."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "../../../shared/models/zoo/ssd_mnv1_coco_uint8.tflite")
+    if not os.path.exists(path):
+        return {}
+    m = schema.ModelT.InitFromPackedBuf(open(path, "rb").read(), 0)
+    g = m.subgraphs[0]
+    op = [o for o in g.operators if m.operatorCodes[o.opcodeIndex].customCode][0]
+    g.operators = [op]
+    g.inputs, g.outputs = [int(t) for t in op.inputs[:2]], [int(t) for t in op.outputs]
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return {"detection_postprocess.zoo_ssd_mnv1": bytes(b.Output())}
+
+
 def detection_models(rng):
     """TFLite_Detection_PostProcess: fast and regular NMS, float and uint8."""
-    return {
+    return {**zoo_ssd_postprocess(),
         "detection_postprocess.fast_float": detection_model(rng, 60, 5),
         "detection_postprocess.fast3_float": detection_model(
             rng, 60, 6, max_classes_per_detection=3),
