@@ -246,7 +246,13 @@ static void int_step(struct lstm_state *s, int n_batch, const int8_t *x,
 		const int16_t t = q16_tanh(c[i], 15 + s->cell_scale);
 		int32_t v = cpu_mbqm((int32_t)og[i] * t, s->hidden_a, s->hidden_b);
 
-		v += s->hidden_zp;
+		/*
+		 * As the reference interpreter does (measured): the hidden
+		 * state that becomes the output carries its zero point, the
+		 * one a projection reads has it subtracted (and the projection
+		 * adds zp * sum(w) back), which matters where it saturates.
+		 */
+		v += s->projection ? -s->hidden_zp : s->hidden_zp;
 		hidden[i] = (int8_t)clamp(v, INT8_MIN, INT8_MAX);
 	}
 	if (s->projection) {
@@ -541,7 +547,7 @@ static int prepare_integer(const struct cpu_prep *p, struct lstm_state *s)
 				     &s->proj_a, &s->proj_b))
 				return -EINVAL;
 			s->proj_bias = fold_zero_point(s->w_proj, s->n_output, s->n_cell,
-						       -s->hidden_zp, pb ? pb->data : NULL);
+						       s->hidden_zp, pb ? pb->data : NULL);
 			if (!s->proj_bias)
 				return -ENOMEM;
 		}
