@@ -36,6 +36,15 @@ npu-run --model $M/tflm/micro_speech_quantized.tflite --random --num-runs 1 \
 npu-run --cpu --model $M/tflm/micro_speech_quantized.tflite --random --num-runs 1 \
 	--output "$tmp/cpu.out" >/dev/null 2>&1
 t "micro_speech random input: NPU and --cpu bytes equal" cmp -s "$tmp/npu.out" "$tmp/cpu.out"
+# The LSTM keyword spotter: its LSTM on the CPU between NPU ops, three runs
+# from the initial state each (its state would carry over with --keep-state).
+npu-run --model $M/zoo/micro_speech_lstm.tflite --random --num-runs 3 \
+	--output "$tmp/npu.out" >"$tmp/lstm.txt" 2>&1
+npu-run --cpu --model $M/zoo/micro_speech_lstm.tflite --random --num-runs 1 \
+	--output "$tmp/cpu.out" >/dev/null 2>&1
+t "micro_speech_lstm: ops on the NPU around the CPU's LSTM" \
+	grep -Eq '^placement: +[1-9][0-9]* ops on the NPU' "$tmp/lstm.txt"
+t "micro_speech_lstm random input: NPU and --cpu bytes equal" cmp -s "$tmp/npu.out" "$tmp/cpu.out"
 npu-info >"$tmp/info.txt" 2>&1
 t "npu-info shows the counters after the runs" \
 	grep -Eq 'counters: +[1-9][0-9]* jobs completed' "$tmp/info.txt"
