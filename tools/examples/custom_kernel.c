@@ -23,6 +23,7 @@
 
 #include "npu.h"
 #include "npu_cpu.h"
+#include "npu_model.h"
 
 /* A pass-through kernel, to see the custom op's input. */
 static int identity(const struct npu_cpu_kernel_args *args, void *user)
