@@ -22,7 +22,7 @@ export TOP
 # Userspace parts in build order; kernel/ is built with kbuild.
 USER_DIRS := firmware libnpu tools tests
 
-.PHONY: all deps user kernel check check-fresh check-host check-vm check-debug models models-report check-models demo lint bench fuzz install clean
+.PHONY: all deps user kernel check check-fresh check-host check-vm check-vm-render check-debug models models-report check-models demo lint bench fuzz install clean
 
 all: user kernel
 
@@ -43,6 +43,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) check-host
 	$(MAKE) check-vm
+	$(MAKE) check-vm-render
 
 check-fresh: deps
 	@sh mk/check-fresh.sh
@@ -60,6 +61,10 @@ models models-report check-models: deps
 
 check-vm:
 	$(MAKE) -C tests check-vm
+
+# The driver and model suites with npu.ko as a render-node driver.
+check-vm-render:
+	$(MAKE) -C tests check-vm-render
 
 # --cpu max: the demo's TFLite part runs Python wheels built for SSE4/AVX.
 demo: deps

@@ -2,8 +2,11 @@
 /* Copyright 2026 The NPU stack authors */
 
 /*
- * Platform driver and DRM accel device of the NPU: one /dev/accel/accelN per
- * NPU instance, on silicon (device tree) or on the simulated device.
+ * Platform driver and DRM device of the NPU: one /dev/accel/accelN per NPU
+ * instance, on silicon (device tree) or on the simulated device.  On a
+ * kernel without CONFIG_DRM_ACCEL (or built with NPU_NODE=render) the same
+ * device is a render-only DRM driver instead, /dev/dri/renderDN, as compute
+ * drivers were before drivers/accel existed: the ioctls are the same.
  */
 
 #include <linux/cleanup.h>
@@ -199,18 +202,27 @@ static int npu_ioctl_query(struct drm_device *drm, void *data,
 }
 
 static const struct drm_ioctl_desc npu_ioctls[] = {
-	DRM_IOCTL_DEF_DRV(NPU_QUERY, npu_ioctl_query, 0),
-	DRM_IOCTL_DEF_DRV(NPU_BO_CREATE, npu_ioctl_bo_create, 0),
-	DRM_IOCTL_DEF_DRV(NPU_BO_MMAP_OFFSET, npu_ioctl_bo_mmap_offset, 0),
-	DRM_IOCTL_DEF_DRV(NPU_BO_INFO, npu_ioctl_bo_info, 0),
-	DRM_IOCTL_DEF_DRV(NPU_BO_WAIT, npu_ioctl_bo_wait, 0),
-	DRM_IOCTL_DEF_DRV(NPU_SUBMIT, npu_ioctl_submit, 0),
+	/* DRM_RENDER_ALLOW: a render node refuses ioctls without it. */
+	DRM_IOCTL_DEF_DRV(NPU_QUERY, npu_ioctl_query, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NPU_BO_CREATE, npu_ioctl_bo_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NPU_BO_MMAP_OFFSET, npu_ioctl_bo_mmap_offset,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NPU_BO_INFO, npu_ioctl_bo_info, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NPU_BO_WAIT, npu_ioctl_bo_wait, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NPU_SUBMIT, npu_ioctl_submit, DRM_RENDER_ALLOW),
 };
 
+/* Kbuild defines NPU_ACCEL_NODE from CONFIG_DRM_ACCEL and NPU_NODE. */
+#ifdef NPU_ACCEL_NODE
 DEFINE_DRM_ACCEL_FOPS(npu_fops);
+#define NPU_NODE_FEATURE	DRIVER_COMPUTE_ACCEL
+#else
+DEFINE_DRM_GEM_FOPS(npu_fops);
+#define NPU_NODE_FEATURE	DRIVER_RENDER
+#endif
 
 static const struct drm_driver npu_drm_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ,
+	.driver_features = DRIVER_GEM | NPU_NODE_FEATURE | DRIVER_SYNCOBJ,
 	.open = npu_open,
 	.postclose = npu_postclose,
 	.gem_create_object = npu_gem_create_object,
@@ -364,18 +376,27 @@ static int npu_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	ret = npu_hw_init(ndev, pdev);
+	ret = npu_hw_get_resources(ndev, pdev);
 	if (ret)
 		return ret;
 
-	/* The device is powered now; let runtime PM take it from here. */
+	/*
+	 * Runtime PM powers the domain, then npu_runtime_resume() starts the
+	 * clocks and releases the reset line; only then are registers read.
+	 */
 	pm_runtime_set_autosuspend_delay(dev, npu_autosuspend_ms);
 	pm_runtime_use_autosuspend(dev);
-	pm_runtime_set_active(dev);
-	pm_runtime_get_noresume(dev);
 	ret = devm_pm_runtime_enable(dev);
 	if (ret)
+		return ret;
+	ret = pm_runtime_resume_and_get(dev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot power up\n");
+
+	ret = npu_hw_init(ndev, pdev);
+	if (ret)
 		goto err_pm;
+	ndev->hw_ready = true;
 
 	ret = npu_job_init(ndev);
 	if (ret)
@@ -405,8 +426,11 @@ static int npu_probe(struct platform_device *pdev)
 	return 0;
 
 err_pm:
-	pm_runtime_put_noidle(dev);
-	npu_hw_power_down(ndev);
+	/* Off now, not after the autosuspend delay: devres follows. */
+	if (ndev->hw_ready)
+		npu_hw_power_down(ndev);
+	ndev->hw_ready = false;
+	pm_runtime_put_sync_suspend(dev);
 	return ret;
 }
 
@@ -422,19 +446,39 @@ static void npu_remove(struct platform_device *pdev)
 	disable_irq(ndev->irq);
 	npu_job_kill_hw(ndev);
 	npu_hw_fini(ndev);
-	pm_runtime_put_noidle(dev);
+	ndev->hw_ready = false;
+	/* Clocks off, reset asserted and the domain off before devres. */
+	pm_runtime_put_sync_suspend(dev);
 	npu_job_wait_all_freed(ndev);
 }
 
 static int npu_runtime_suspend(struct device *dev)
 {
-	npu_hw_power_down(dev_get_drvdata(dev));
+	struct npu_device *ndev = dev_get_drvdata(dev);
+
+	if (ndev->hw_ready)
+		npu_hw_power_down(ndev);
+	npu_hw_resources_off(ndev);
 	return 0;
 }
 
+/*
+ * The block may have lost everything while off (its power domain): power
+ * up boots the firmware again when it is not running.  During probe
+ * (!hw_ready) npu_hw_init() does the first boot.
+ */
 static int npu_runtime_resume(struct device *dev)
 {
-	return npu_hw_power_up(dev_get_drvdata(dev));
+	struct npu_device *ndev = dev_get_drvdata(dev);
+	int ret;
+
+	ret = npu_hw_resources_on(ndev);
+	if (ret || !ndev->hw_ready)
+		return ret;
+	ret = npu_hw_power_up(ndev);
+	if (ret)
+		npu_hw_resources_off(ndev);
+	return ret;
 }
 
 /*
@@ -509,6 +553,6 @@ static struct platform_driver npu_platform_driver = {
 };
 module_platform_driver(npu_platform_driver);
 
-MODULE_DESCRIPTION("NPU DRM accel driver");
+MODULE_DESCRIPTION("NPU DRM accel (or render-node) driver");
 MODULE_LICENSE("GPL");
 MODULE_FIRMWARE(NPU_FW_NAME);

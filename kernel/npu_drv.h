@@ -32,8 +32,13 @@
 /* Room for future growth of struct drm_npu_job, bounding the zero check. */
 #define NPU_MAX_JOB_STRIDE	4096
 
+struct clk_bulk_data;
 struct regmap;
+struct reset_control;
 struct npu_mmu;
+
+/* SoC clocks of the block: "core" and "bus" (Documentation/devicetree.rst). */
+#define NPU_NUM_CLKS		2
 
 /**
  * struct npu_counters - device-wide totals, accumulated from completions
@@ -62,6 +67,12 @@ struct npu_device {
 	struct device *dev;
 	struct regmap *regs;
 	int irq;
+
+	/* SoC resources, each optional: a board may have them always on. */
+	struct clk_bulk_data *clks;
+	struct reset_control *reset;
+	/* Firmware loaded and booted once: runtime resume boots it again. */
+	bool hw_ready;
 
 	/* Identity, read once at probe. */
 	u32 hw_id;

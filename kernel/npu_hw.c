@@ -2,18 +2,22 @@
 /* Copyright 2026 The NPU stack authors */
 
 /*
- * Register block, firmware boot handshake, soft reset, power and the
- * interrupt line.  Registers are reached only through regmap: MMIO on
- * silicon, or the regmap of the parent device when the block has no memory
- * resource (the simulated NPU).
+ * Register block, SoC clocks and reset line, firmware boot handshake, soft
+ * reset, power and the interrupt line.  Registers are reached only through
+ * regmap: MMIO on silicon, or the regmap of the parent device when the
+ * block has no memory resource (the simulated NPU).  Clocks, reset line and
+ * power domain come from the device tree or, for the simulated NPU, from
+ * the lookups npu_sim.ko registers: the same calls serve both.
  */
 
 #include <linux/cleanup.h>
+#include <linux/clk.h>
 #include <linux/dma-mapping.h>
 #include <linux/firmware.h>
 #include <linux/interrupt.h>
 #include <linux/platform_device.h>
 #include <linux/regmap.h>
+#include <linux/reset.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -56,6 +60,100 @@ static int npu_hw_map_regs(struct npu_device *ndev,
 		return dev_err_probe(dev, -ENODEV,
 				     "no MEM resource and no parent regmap\n");
 	return 0;
+}
+
+static const char *const npu_clk_names[NPU_NUM_CLKS] = { "core", "bus" };
+
+/**
+ * npu_hw_get_resources() - find the register block and the SoC resources
+ * @ndev: device.
+ * @pdev: its platform device.
+ *
+ * Touches no register: the block may be unclocked, in reset or unpowered
+ * until npu_hw_resources_on() (runtime resume; the power domain is runtime
+ * PM's).  Each clock and the reset line is optional, for SoCs that keep
+ * them on.
+ *
+ * Return: 0 or a negative errno.
+ */
+int npu_hw_get_resources(struct npu_device *ndev, struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	int ret, i;
+
+	ret = npu_hw_map_regs(ndev, pdev);
+	if (ret)
+		return ret;
+
+	ndev->clks = devm_kcalloc(dev, NPU_NUM_CLKS, sizeof(*ndev->clks),
+				  GFP_KERNEL);
+	if (!ndev->clks)
+		return -ENOMEM;
+	for (i = 0; i < NPU_NUM_CLKS; i++)
+		ndev->clks[i].id = npu_clk_names[i];
+	ret = devm_clk_bulk_get_optional(dev, NPU_NUM_CLKS, ndev->clks);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot get clocks\n");
+
+	ndev->reset = devm_reset_control_get_optional_exclusive(dev, NULL);
+	if (IS_ERR(ndev->reset))
+		return dev_err_probe(dev, PTR_ERR(ndev->reset),
+				     "cannot get the reset line\n");
+	return 0;
+}
+
+/**
+ * npu_hw_resources_on() - clock the block and take it out of reset
+ * @ndev: device.
+ *
+ * The power domain is already on (runtime PM powers it before calling the
+ * driver).  A block leaving reset runs its own reset sequence
+ * (STATUS.RESETTING) before it accepts a boot.
+ *
+ * Return: 0 or a negative errno.
+ */
+int npu_hw_resources_on(struct npu_device *ndev)
+{
+	u32 status;
+	int ret;
+
+	ret = clk_bulk_prepare_enable(NPU_NUM_CLKS, ndev->clks);
+	if (ret) {
+		dev_err(ndev->dev, "cannot enable clocks: %d\n", ret);
+		return ret;
+	}
+	ret = reset_control_deassert(ndev->reset);
+	if (ret) {
+		dev_err(ndev->dev, "cannot release reset: %d\n", ret);
+		goto err_clk;
+	}
+	ret = regmap_read_poll_timeout(ndev->regs, NPU_REG_STATUS, status,
+				       !(status & NPU_STATUS_RESETTING), 100,
+				       NPU_RESET_TIMEOUT_US);
+	if (ret) {
+		dev_err(ndev->dev, "block did not leave reset\n");
+		goto err_reset;
+	}
+	regmap_write(ndev->regs, NPU_REG_IRQ_CLEAR, NPU_IRQ_ALL);
+	return 0;
+
+err_reset:
+	reset_control_assert(ndev->reset);
+err_clk:
+	clk_bulk_disable_unprepare(NPU_NUM_CLKS, ndev->clks);
+	return ret;
+}
+
+/**
+ * npu_hw_resources_off() - put the block in reset and stop its clocks
+ * @ndev: device.
+ *
+ * Registers are not to be touched afterwards.
+ */
+void npu_hw_resources_off(struct npu_device *ndev)
+{
+	reset_control_assert(ndev->reset);
+	clk_bulk_disable_unprepare(NPU_NUM_CLKS, ndev->clks);
 }
 
 static const char *npu_boot_status_str(u32 status)
@@ -338,14 +436,9 @@ static irqreturn_t npu_irq_thread_only(int irq, void *arg)
 int npu_hw_init(struct npu_device *ndev, struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
-	struct regmap *regs;
+	struct regmap *regs = ndev->regs;
 	u32 config = 0;
 	int ret, as;
-
-	ret = npu_hw_map_regs(ndev, pdev);
-	if (ret)
-		return ret;
-	regs = ndev->regs;
 
 	ret = regmap_read(regs, NPU_REG_ID, &ndev->hw_id);
 	if (ret)

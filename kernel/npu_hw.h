@@ -8,6 +8,9 @@ struct npu_device;
 struct platform_device;
 struct seq_file;
 
+int npu_hw_get_resources(struct npu_device *ndev, struct platform_device *pdev);
+int npu_hw_resources_on(struct npu_device *ndev);
+void npu_hw_resources_off(struct npu_device *ndev);
 int npu_hw_init(struct npu_device *ndev, struct platform_device *pdev);
 void npu_hw_fini(struct npu_device *ndev);
 int npu_hw_reset(struct npu_device *ndev);

@@ -7,7 +7,10 @@
 #ifndef _NPU_SIM_H_
 #define _NPU_SIM_H_
 
+#include <linux/clk-provider.h>
 #include <linux/irq_work.h>
+#include <linux/pm_domain.h>
+#include <linux/reset-controller.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -21,6 +24,7 @@ struct irq_domain;
 struct fwnode_handle;
 struct platform_device;
 struct regmap;
+struct seq_file;
 struct task_struct;
 
 #define NPU_SIM_REVISION	0x00010000u	/* 1.0 */
@@ -36,6 +40,43 @@ enum npu_sim_counter {
 	NPU_SIM_CNT_DRAM_WR,
 	NPU_SIM_CNT_JOBS,
 	NPU_SIM_NUM_COUNTERS,
+};
+
+/* Clocks the block takes from the SoC: "core" and "bus" (npu_sim_soc.c). */
+#define NPU_SIM_NUM_CLKS	2
+
+/**
+ * struct npu_sim_clk - one clock the SoC feeds the block
+ * @hw: the clock, registered with the common clock framework.
+ * @sim: its device.
+ * @index: bit in &npu_sim_soc.clk_on.
+ */
+struct npu_sim_clk {
+	struct clk_hw hw;
+	struct npu_sim *sim;
+	unsigned int index;
+};
+
+/**
+ * struct npu_sim_soc - what the SoC around the block provides (npu_sim_soc.c)
+ * @managed: false for a device without them (always reachable).
+ * @clk_on: bit per running clock; under &npu_sim.lock, as are the next.
+ * @in_reset: the reset line is asserted.
+ * @domain_on: the power domain is on.
+ * @domain_power_ons: times the domain was powered on.
+ * @clks: the clocks.
+ * @rcdev: the reset controller of the one reset line.
+ * @genpd: the power domain.
+ */
+struct npu_sim_soc {
+	bool managed;
+	u32 clk_on;
+	bool in_reset;
+	bool domain_on;
+	u64 domain_power_ons;
+	struct npu_sim_clk clks[NPU_SIM_NUM_CLKS];
+	struct reset_controller_dev rcdev;
+	struct generic_pm_domain genpd;
 };
 
 /**
@@ -121,6 +162,8 @@ struct npu_sim_inject {
  * @jobs_aborted: jobs dropped by a soft reset or removal.
  * @mmu_faults: MMU faults raised.
  * @powered_off_accesses: register accesses refused while powered off.
+ * @bus_errors: register accesses while a clock was stopped, the reset line
+ *              asserted or the power domain off (npu_sim_soc.c).
  * @pushes_refused: JOB_PUSH writes refused while powered off.
  * @irqs_raised: interrupt line assertions delivered.
  * @irqs_dropped: JOB_DONE interrupts dropped by fault injection.
@@ -133,6 +176,7 @@ struct npu_sim_stats {
 	u64 jobs_aborted;
 	u64 mmu_faults;
 	u64 powered_off_accesses;
+	u64 bus_errors;
 	u64 pushes_refused;
 	u64 irqs_raised;
 	u64 irqs_dropped;
@@ -200,6 +244,7 @@ struct npu_sim_stats {
  * @virq: the Linux interrupt number given to npu.ko.
  * @irq_work: delivers the interrupt from any context.
  * @irq_dead: set at teardown: the line is no longer raised.
+ * @soc: clocks, reset line and power domain from the SoC (npu_sim_soc.c).
  * @debugfs: the device's debugfs directory.
  *
  * Register state is protected by @lock, which is taken with interrupts
@@ -249,6 +294,8 @@ struct npu_sim {
 	struct irq_work irq_work;
 	bool irq_dead;
 
+	struct npu_sim_soc soc;
+
 	struct dentry *debugfs;
 };
 
@@ -271,6 +318,7 @@ int npu_sim_dma_write(struct npu_sim_exec *x, u64 va, const void *src,
 int npu_sim_thread_start(struct npu_sim *sim);
 void npu_sim_thread_stop(struct npu_sim *sim);
 void npu_sim_soft_reset_locked(struct npu_sim *sim);
+void npu_sim_reset_state_locked(struct npu_sim *sim);
 bool npu_sim_job_aborted(const struct npu_sim_exec *x);
 void npu_sim_inject_set(struct npu_sim *sim, bool *hold, u32 *reorder);
 
@@ -278,6 +326,13 @@ void npu_sim_inject_set(struct npu_sim *sim, bool *hold, u32 *reorder);
 u32 npu_sim_fw_boot(struct npu_sim_exec *x, const void *img, u32 size,
 		    u32 *version, u32 *features, struct npu_fw_hw_model *hw);
 void npu_sim_exec_job(struct npu_sim_exec *x, struct npu_sim_result *res);
+
+/* npu_sim_soc.c */
+bool npu_sim_soc_up_locked(const struct npu_sim *sim);
+int npu_sim_soc_init(struct npu_sim *sim, const char *consumer);
+int npu_sim_soc_attach(struct npu_sim *sim, struct platform_device *npu);
+void npu_sim_soc_detach(struct npu_sim *sim, struct platform_device *npu);
+void npu_sim_soc_show(struct npu_sim *sim, struct seq_file *m);
 
 /* npu_sim_selftest.c */
 int npu_sim_selftest(int id, char *log, size_t log_size);

@@ -43,12 +43,20 @@ static int npu_sim_state_show(struct seq_file *m, void *unused)
 		   st.jobs_aborted, st.mmu_faults);
 	seq_printf(m, "powered_off_accesses: %llu\npushes_refused: %llu\n",
 		   st.powered_off_accesses, st.pushes_refused);
+	seq_printf(m, "bus_errors: %llu\n", st.bus_errors);
 	seq_printf(m, "irqs_raised: %llu\nirqs_dropped: %llu\n",
 		   st.irqs_raised, st.irqs_dropped);
 	seq_printf(m, "resets: %llu\nboots: %llu\n", st.resets, st.boots);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(npu_sim_state);
+
+static int npu_sim_soc_state_show(struct seq_file *m, void *unused)
+{
+	npu_sim_soc_show(m->private, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(npu_sim_soc_state);
 
 /* Injections the thread waits on: a write must wake it. */
 static int npu_sim_hold_get(void *data, u64 *val)
@@ -120,11 +128,13 @@ void npu_sim_debugfs_init(struct npu_sim *sim)
 			   &sim->stats.powered_off_accesses);
 	debugfs_create_u64("pushes_refused", 0400, d,
 			   &sim->stats.pushes_refused);
+	debugfs_create_u64("bus_errors", 0400, d, &sim->stats.bus_errors);
 	debugfs_create_u64("irqs_raised", 0400, d, &sim->stats.irqs_raised);
 	debugfs_create_u64("irqs_dropped", 0400, d, &sim->stats.irqs_dropped);
 	debugfs_create_u64("resets", 0400, d, &sim->stats.resets);
 	debugfs_create_u64("boots", 0400, d, &sim->stats.boots);
 	debugfs_create_file("state", 0400, d, sim, &npu_sim_state_fops);
+	debugfs_create_file("soc", 0400, d, sim, &npu_sim_soc_state_fops);
 }
 
 void npu_sim_debugfs_fini(struct npu_sim *sim)

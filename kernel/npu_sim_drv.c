@@ -6,9 +6,10 @@
  * Each simulated NPU is a platform device "npu_sim.N" that owns the register
  * block (a regmap with custom accessors), an interrupt line from its own IRQ
  * domain and an execution thread.  It registers a child platform device
- * "npu" with an IRQ resource and no MEM resource: npu.ko finds the registers
+ * "npu.N" with an IRQ resource and no MEM resource: npu.ko finds the registers
  * with dev_get_regmap(dev->parent, NULL), exactly as it would use an MMIO
- * regmap on silicon.
+ * regmap on silicon, and its clocks, reset line and power domain through
+ * the kernel's frameworks (npu_sim_soc.c), as from a device tree.
  */
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
@@ -104,28 +105,54 @@ static void npu_sim_debugfs_remove(void *data)
 
 static void npu_sim_unregister_child(void *data)
 {
-	platform_device_unregister(data);
+	struct npu_sim *sim = data;
+
+	platform_device_del(sim->npu_pdev);
+	npu_sim_soc_detach(sim, sim->npu_pdev);
+	platform_device_put(sim->npu_pdev);
 }
 
-static int npu_sim_add_child(struct npu_sim *sim)
+/*
+ * The child is "npu.N" for npu_sim.N: the clock and reset lookups name their
+ * consumer before it exists, and it joins the power domain before it is
+ * added (and probed).
+ */
+static int npu_sim_add_child(struct npu_sim *sim, int id)
 {
 	struct resource res = DEFINE_RES_IRQ_NAMED(sim->virq, "npu");
-	struct platform_device_info info = {
-		.parent = sim->dev,
-		.name = "npu",
-		.id = PLATFORM_DEVID_AUTO,
-		.res = &res,
-		.num_res = 1,
-		.dma_mask = DMA_BIT_MASK(64),
-	};
 	struct platform_device *child;
+	const char *name;
+	int ret;
 
-	child = platform_device_register_full(&info);
-	if (IS_ERR(child))
-		return PTR_ERR(child);
+	/* What platform_device_add() will call it; it has no name before. */
+	name = devm_kasprintf(sim->dev, GFP_KERNEL, "npu.%d", id);
+	if (!name)
+		return -ENOMEM;
+	child = platform_device_alloc("npu", id);
+	if (!child)
+		return -ENOMEM;
+	child->dev.parent = sim->dev;
+	child->platform_dma_mask = DMA_BIT_MASK(64);
+	child->dev.dma_mask = &child->platform_dma_mask;
+	child->dev.coherent_dma_mask = DMA_BIT_MASK(64);
+	ret = platform_device_add_resources(child, &res, 1);
+	if (!ret)
+		ret = npu_sim_soc_init(sim, name);
+	if (!ret)
+		ret = npu_sim_soc_attach(sim, child);
+	if (ret) {
+		platform_device_put(child);
+		return ret;
+	}
+	ret = platform_device_add(child);
+	if (ret) {
+		npu_sim_soc_detach(sim, child);
+		platform_device_put(child);
+		return ret;
+	}
 	sim->npu_pdev = child;
 	return devm_add_action_or_reset(sim->dev, npu_sim_unregister_child,
-					child);
+					sim);
 }
 
 static int npu_sim_probe(struct platform_device *pdev)
@@ -168,7 +195,7 @@ static int npu_sim_probe(struct platform_device *pdev)
 		return 0;
 
 	/* Last, so devres unregisters the child (unbinding npu.ko) first. */
-	ret = npu_sim_add_child(sim);
+	ret = npu_sim_add_child(sim, pdev->id);
 	if (ret)
 		return dev_err_probe(dev, ret, "child device failed\n");
 

@@ -38,8 +38,21 @@ enum npu_sim_work {
 void npu_sim_soft_reset_locked(struct npu_sim *sim)
 {
 	lockdep_assert_held(&sim->lock);
-	sim->epoch++;
 	sim->stats.resets++;
+	npu_sim_reset_state_locked(sim);
+}
+
+/**
+ * npu_sim_reset_state_locked() - the state a reset of any kind loses
+ * @sim: the device.
+ *
+ * What npu_sim_soft_reset_locked() does, without counting it as a soft
+ * reset: the reset line and the power domain (npu_sim_soc.c) lose the same.
+ */
+void npu_sim_reset_state_locked(struct npu_sim *sim)
+{
+	lockdep_assert_held(&sim->lock);
+	sim->epoch++;
 	sim->stats.jobs_aborted += sim->queue_count;
 	sim->queue_count = 0;
 	sim->overtaken = false;
@@ -73,7 +86,7 @@ static enum npu_sim_work npu_sim_next_work_locked(struct npu_sim *sim)
 		return NPU_SIM_WORK_RESET;
 	if (sim->boot_pending)
 		return NPU_SIM_WORK_BOOT;
-	if ((sim->power & NPU_POWER_ON) &&
+	if ((sim->power & NPU_POWER_ON) && npu_sim_soc_up_locked(sim) &&
 	    (sim->status & NPU_STATUS_FW_READY) && sim->queue_count &&
 	    !npu_sim_awaits_overtaker_locked(sim))
 		return NPU_SIM_WORK_JOB;

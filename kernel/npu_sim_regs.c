@@ -365,6 +365,11 @@ static int npu_sim_reg_read(void *context, unsigned int reg, unsigned int *val)
 	struct npu_sim *sim = context;
 
 	guard(spinlock_irqsave)(&sim->lock);
+	if (!npu_sim_soc_up_locked(sim)) {
+		sim->stats.bus_errors++;
+		*val = 0;
+		return 0;
+	}
 	if (!npu_sim_powered(sim) && npu_sim_reg_gated(reg)) {
 		sim->stats.powered_off_accesses++;
 		*val = 0;
@@ -379,6 +384,10 @@ static int npu_sim_reg_write(void *context, unsigned int reg, unsigned int val)
 	struct npu_sim *sim = context;
 
 	guard(spinlock_irqsave)(&sim->lock);
+	if (!npu_sim_soc_up_locked(sim)) {
+		sim->stats.bus_errors++;
+		return 0;
+	}
 	if (!npu_sim_powered(sim) && npu_sim_reg_gated(reg)) {
 		sim->stats.powered_off_accesses++;
 		if (reg == NPU_REG_JOB_PUSH)

@@ -6,6 +6,9 @@
 #   TEST       suite/name (e.g. drv/test_bo); default: every test
 #   --suite S  only suite S (drv, job, model)
 #   --dir DIR  also run every program and *.sh in DIR (harness self-test)
+#   --node KIND  accel (default, or $VM_NODE) or render: the driver built
+#              with a DRM render node instead of the accel node (make -C
+#              kernel render), as on kernels without CONFIG_DRM_ACCEL
 #   --test-timeout S  per-test timeout (default $VM_TEST_TIMEOUT, or 300);
 #              a test's own timeout= is raised to it
 #
@@ -44,10 +47,11 @@ SUITES="drv job model"
 . "$top/tests/vm/kernel-log-findings.sh"
 test_timeout=${VM_TEST_TIMEOUT:-}
 
-only_suites= dirs= names=
+only_suites= dirs= names= node=${VM_NODE:-accel}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--suite) only_suites="$only_suites $2"; shift ;;
+	--node) node=$2; shift ;;
 	--dir) dirs="$dirs $2"; shift ;;
 	--test-timeout) test_timeout=$2; shift ;;
 	-h|--help) sed -n '2,/^# The whole script/p' "$0" | sed '$d;s/^# \{0,1\}//'; exit 0 ;;
@@ -162,11 +166,13 @@ EOF
 	dirargs=
 	for d in $dirs; do dirargs="$dirargs --dir $d"; done
 	[ -n "$test_timeout" ] && dirargs="$dirargs --test-timeout $test_timeout"
-	loadarg=
-	if [ ! -f kernel/npu.ko ] || [ ! -f kernel/npu_sim.ko ]; then
-		echo "# kernel/npu.ko or kernel/npu_sim.ko not built: booting without them"
-		loadarg=--no-load
+	loadarg="--node $node" kodir=kernel
+	[ "$node" = render ] && kodir=build/kernel-render/kernel
+	if [ ! -f $kodir/npu.ko ] || [ ! -f $kodir/npu_sim.ko ]; then
+		echo "# $kodir/npu.ko or $kodir/npu_sim.ko not built: booting without them"
+		loadarg="$loadarg --no-load"
 	fi
+	echo "# device node: $node"
 	# shellcheck disable=SC2086
 	# (vm/env is named so that an empty selection does not mean "all".)
 	boot --timeout "$vm_timeout" $loadarg -- tests/run-vm-tests.sh $dirargs vm/env $shared

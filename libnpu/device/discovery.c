@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Finding NPUs with libudev: accel-class devices whose parent is bound to
- * the npu driver, with the identity attributes sysfs exposes for them.
+ * Finding NPUs with libudev: accel-class devices (or DRM render nodes, on
+ * kernels without CONFIG_DRM_ACCEL) whose parent is bound to the npu driver, with the identity attributes sysfs exposes for them.
  * Works without a udev daemon (libudev reads sysfs directly), as in the
  * test VM and on minimal boards.
  */
@@ -124,6 +124,7 @@ static int add_device(struct npu_device_list *list, struct udev_device *dev)
 
 	if (!parent || !udev_device_get_devnode(dev) ||
 	    !npu_discovery_is_npu(udev_device_get_subsystem(dev),
+				  udev_device_get_sysname(dev),
 				  udev_device_get_driver(parent)))
 		return 0;
 	if (list->count == list->capacity) {
@@ -148,7 +149,10 @@ static int scan(struct udev *udev, struct npu_device_list *list)
 
 	if (!en)
 		return -ENOMEM;
+	/* Subsystem matches are ORed: accel nodes and DRM render nodes. */
 	ret = udev_enumerate_add_match_subsystem(en, "accel");
+	if (!ret)
+		ret = udev_enumerate_add_match_subsystem(en, "drm");
 	if (!ret)
 		ret = udev_enumerate_scan_devices(en);
 	udev_list_entry_foreach(entry, ret ? NULL : udev_enumerate_get_list_entry(en)) {

@@ -9,10 +9,15 @@
 
 #define NPU_ATTR_VALUE_MAX 256
 
-bool npu_discovery_is_npu(const char *subsystem, const char *parent_driver)
+bool npu_discovery_is_npu(const char *subsystem, const char *sysname,
+			  const char *parent_driver)
 {
-	return subsystem && parent_driver && !strcmp(subsystem, "accel") &&
-	       !strcmp(parent_driver, NPU_DRIVER_NAME);
+	if (!subsystem || !sysname || !parent_driver ||
+	    strcmp(parent_driver, NPU_DRIVER_NAME))
+		return false;
+	/* The render node only: the primary node (cardN) is for DRM masters. */
+	return !strcmp(subsystem, "accel") ||
+	       (!strcmp(subsystem, "drm") && !strncmp(sysname, "renderD", 7));
 }
 
 bool npu_discovery_identity_attr(const char *name)

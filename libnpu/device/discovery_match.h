@@ -8,8 +8,13 @@
 
 #include <stdbool.h>
 
-/* An accel device is an NPU when its parent is bound to our driver. */
-bool npu_discovery_is_npu(const char *subsystem, const char *parent_driver);
+/*
+ * A device is an NPU when its parent is bound to our driver and it is the
+ * accel node (kernels with CONFIG_DRM_ACCEL) or the DRM render node
+ * renderDN (kernels without, where npu.ko registers a render-only driver).
+ */
+bool npu_discovery_is_npu(const char *subsystem, const char *sysname,
+			  const char *parent_driver);
 
 /*
  * Whether a sysfs attribute of the accel device or its parent describes
@@ -23,6 +28,7 @@ bool npu_discovery_attr_value_ok(const char *value);
 
 /*
  * Orders device nodes naturally: /dev/accel/accel2 before accel10.
+ * (Both kinds never appear together: the driver registers one.)
  * strcmp()-style result.
  */
 int npu_discovery_node_cmp(const char *a, const char *b);

@@ -129,12 +129,16 @@ END_TEST
 
 START_TEST(test_discovery_rules)
 {
-	ck_assert(npu_discovery_is_npu("accel", "npu"));
-	ck_assert(!npu_discovery_is_npu("accel", "ivpu"));
-	ck_assert(!npu_discovery_is_npu("drm", "npu"));
-	ck_assert(!npu_discovery_is_npu("accel", NULL));
-	ck_assert(!npu_discovery_is_npu(NULL, "npu"));
-	ck_assert(!npu_discovery_is_npu("accel", "npu_sim"));
+	ck_assert(npu_discovery_is_npu("accel", "accel0", "npu"));
+	ck_assert(!npu_discovery_is_npu("accel", "accel0", "ivpu"));
+	/* Without CONFIG_DRM_ACCEL: the render node, never the primary. */
+	ck_assert(npu_discovery_is_npu("drm", "renderD128", "npu"));
+	ck_assert(!npu_discovery_is_npu("drm", "card0", "npu"));
+	ck_assert(!npu_discovery_is_npu("drm", "renderD128", "panfrost"));
+	ck_assert(!npu_discovery_is_npu("drm", NULL, "npu"));
+	ck_assert(!npu_discovery_is_npu("accel", "accel0", NULL));
+	ck_assert(!npu_discovery_is_npu(NULL, "accel0", "npu"));
+	ck_assert(!npu_discovery_is_npu("accel", "accel0", "npu_sim"));
 
 	ck_assert(npu_discovery_identity_attr("model"));
 	ck_assert(npu_discovery_identity_attr("revision"));

@@ -36,9 +36,9 @@ try() {
 	fi
 	since | grep -q "$2"
 	ok $? "$1: kernel says \"$2\""
-	ls /dev/accel/accel* > /dev/null 2>&1
+	npu-nodes > /dev/null
 	[ $? != 0 ]
-	ok $? "$1: no accel node"
+	ok $? "$1: no device node"
 }
 
 rm -f "$fw"
@@ -61,8 +61,8 @@ cp "$orig" "$fw"
 mark
 echo "$dev" > $drv/bind
 ok $? "good image: $dev binds again"
-ls /dev/accel/accel* > /dev/null 2>&1
-ok $? "accel node is back"
+npu-nodes > /dev/null
+ok $? "device node is back"
 since | grep -q "firmware [0-9]"
 ok $? "probe reports the firmware version"
 

@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 
 #include "lib/drv_util.h"
 #include "npu_fw.h"
+#include "npu_node.h"
 #include "npu_regs.h"
 #include "tap.h"
 
@@ -126,17 +126,6 @@ static int kmsg_has(const char *what)
 	return found;
 }
 
-static int accel_nodes(void)
-{
-	glob_t g;
-	int n = 0;
-
-	if (!glob("/dev/accel/accel*", 0, NULL, &g))
-		n = g.gl_pathc;
-	globfree(&g);
-	return n;
-}
-
 int main(void)
 {
 	char node[PATH_MAX], pdev[256];
@@ -164,7 +153,7 @@ int main(void)
 	       "image for another stream version: probe fails");
 	tap_ok(kmsg_has("firmware boot failed: unsupported version"),
 	       "kernel says \"firmware boot failed: unsupported version\"");
-	tap_ok(accel_nodes() == 0, "no accel node");
+	tap_ok(npu_node_count() == 0, "no device node");
 
 	/* Payload structure damaged (CRCs made to match). */
 	memcpy(img, orig, len);
@@ -174,7 +163,7 @@ int main(void)
 	tap_ok(drv_sysfs_write(DRV "/bind", pdev) != 0,
 	       "garbage payload with valid checksums: probe fails");
 	tap_ok(kmsg_has("firmware boot failed"), "kernel says why");
-	tap_ok(accel_nodes() == 0, "no accel node");
+	tap_ok(npu_node_count() == 0, "no device node");
 
 	/* Self-test expecting a wrong result (CRCs made to match). */
 	memcpy(img, orig, len);
@@ -188,13 +177,13 @@ int main(void)
 		       "self-test with a wrong expected result: probe fails");
 		tap_ok(kmsg_has("firmware boot failed: self-test failed"),
 		       "kernel says \"firmware boot failed: self-test failed\"");
-		tap_ok(accel_nodes() == 0, "no accel node");
+		tap_ok(npu_node_count() == 0, "no device node");
 	}
 
 	write_file(FW, orig, len);
 	tap_expect_success(drv_sysfs_write(DRV "/bind", pdev), 0,
 			   "good image binds again");
-	tap_ok(accel_nodes() == 1, "accel node is back");
+	tap_ok(npu_node_count() == 1, "device node is back");
 	free(img);
 	free(orig);
 	return tap_finish();

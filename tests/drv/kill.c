@@ -72,7 +72,7 @@ int main(void)
 	pid_t pid;
 
 	if (drv_sim_debugfs(sim, sizeof(sim)) ||
-	    drv_accel_debugfs(accel, sizeof(accel)))
+	    drv_drm_debugfs(accel, sizeof(accel)))
 		tap_bail("needs debugfs of npu and npu_sim");
 	/* Slow jobs, so that many are queued when the process dies. */
 	drv_debugfs_write(sim, "delay_ms", 20);

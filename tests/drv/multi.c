@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Two NPUs (npu_sim num_devices=2): one accel node each, independent
+ * Two NPUs (npu_sim num_devices=2): one device node each, independent
  * queries and jobs, a buffer of one NPU imported by the other through a
  * dma-buf and read by a job there, and unbinding one NPU leaves the other
  * working.
@@ -94,7 +94,7 @@ int main(void)
 		tap_ok(fd[i] >= 0 && !drv_query_info(fd[i], &info),
 		       "%s (%s) opens and answers queries", node[i], pdev[i]);
 	}
-	tap_ok(strcmp(node[0], node[1]) != 0, "two distinct accel nodes");
+	tap_ok(strcmp(node[0], node[1]) != 0, "two distinct device nodes");
 
 	if (drv_bo_create(fd[0], N, 0, &src, &src_va))
 		tap_bail("BO on NPU 0");

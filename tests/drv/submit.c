@@ -667,7 +667,7 @@ static void test_debugfs(struct ctx *c)
 	char dir[512];
 	int i, ok = 1;
 
-	if (drv_accel_debugfs(dir, sizeof(dir))) {
+	if (drv_drm_debugfs(dir, sizeof(dir))) {
 		tap_skip("no debugfs", "debugfs files");
 		return;
 	}
@@ -711,7 +711,7 @@ static void test_runtime_pm(void)
 	char dir[512], path[600];
 	int ms = 0;
 
-	if (drv_accel_debugfs(dir, sizeof(dir))) {
+	if (drv_drm_debugfs(dir, sizeof(dir))) {
 		tap_skip("no debugfs", "device powered down when idle");
 		return;
 	}

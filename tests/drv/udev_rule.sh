@@ -14,14 +14,15 @@ mkdir -p $rules && cp "$NPU_TOP/kernel/70-npu.rules" $rules/ ||
 grep -q '^render:' /etc/group || echo 'render:x:105:' >> /etc/group
 gid=$(sed -n 's/^render:[^:]*:\([0-9]*\):.*/\1/p' /etc/group)
 
-nodes=$(ls -d /sys/class/accel/accel* 2>/dev/null)
-[ -n "$nodes" ] || { echo "Bail out! no accel node"; exit 1; }
+nodes=$(npu-nodes --sys)
+[ -n "$nodes" ] || { echo "Bail out! no npu device node"; exit 1; }
+case $(npu-nodes --kind) in accel) dev=/dev/accel ;; *) dev=/dev/dri ;; esac
 for sys in $nodes; do
 	name=${sys##*/}
 	udevadm test --action=add "$sys" > /tmp/udev.$name 2>&1
 	grep -q "70-npu.rules:[0-9]* MODE 0660" /tmp/udev.$name
 	ok $? "$name: the npu rule matches"
-	grep -q "Setting permissions /dev/accel/$name, uid=0, gid=$gid, mode=0660" /tmp/udev.$name
+	grep -q "Setting permissions $dev/$name, uid=0, gid=$gid, mode=0660" /tmp/udev.$name
 	ok $? "$name: group render ($gid), mode 0660"
 done
 # A device of another subsystem (a tty) gets nothing from it.

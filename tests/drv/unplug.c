@@ -116,7 +116,7 @@ int main(void)
 		good &= p[i] == (unsigned char)i;
 	tap_ok(good, "existing CPU mapping still reads the data");
 	tap_ok(drv_find(node2, sizeof(node2), pdev2, sizeof(pdev2)) != 0,
-	       "no NPU accel node while unbound");
+	       "no NPU device node while unbound");
 	munmap(p, 8192);
 	if (cs)
 		munmap(cs, 4096);

@@ -249,7 +249,7 @@ int drv_vgem_signal(int vgem, uint32_t fence)
 
 static void drv_mount_debugfs(void)
 {
-	if (access("/sys/kernel/debug/accel", F_OK))
+	if (access("/sys/kernel/debug/dri", F_OK))
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 }
 
@@ -278,20 +278,21 @@ int drv_sim_debugfs(char *dir, size_t len)
 	return access(dir, F_OK) ? -errno : 0;
 }
 
-int drv_accel_debugfs(char *dir, size_t len)
+int drv_drm_debugfs(char *dir, size_t len)
 {
-	char node[PATH_MAX], pdev[256];
+	char node[PATH_MAX], pdev[256], root[64];
 	int ret = drv_find(node, sizeof(node), pdev, sizeof(pdev));
 
+	if (!ret)
+		ret = npu_node_debugfs_root(root, sizeof(root));
 	if (ret)
 		return ret;
 	drv_mount_debugfs();
 	/* Named after the device (6.12), or the minor on other kernels. */
-	snprintf(dir, len, "/sys/kernel/debug/accel/%s", pdev);
+	snprintf(dir, len, "%s/%s", root, pdev);
 	if (!access(dir, F_OK))
 		return 0;
-	snprintf(dir, len, "/sys/kernel/debug/accel/%s",
-		 node + strlen("/dev/accel/accel"));
+	snprintf(dir, len, "%s/%s", root, node + strcspn(node, "0123456789"));
 	return access(dir, F_OK) ? -errno : 0;
 }
 

@@ -64,10 +64,10 @@ int drv_vgem_open(void);
 int drv_vgem_fenced_buffer(int vgem, uint32_t size, uint32_t *fence);
 int drv_vgem_signal(int vgem, uint32_t fence);
 
-/* Directories: the simulator's debugfs for this NPU, and the accel one.
+/* Directories: the simulator's debugfs for this NPU, and DRM's (accel/ or dri/).
  * 0 or -errno (debugfs is mounted if needed). */
 int drv_sim_debugfs(char *dir, size_t len);
-int drv_accel_debugfs(char *dir, size_t len);
+int drv_drm_debugfs(char *dir, size_t len);
 /* Reads or writes a small decimal debugfs value under @dir. */
 long long drv_debugfs_read(const char *dir, const char *name);
 int drv_debugfs_write(const char *dir, const char *name, long long val);
