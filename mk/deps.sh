@@ -13,7 +13,7 @@ libjpeg-turbo-progs zlib1g-dev libxxhash-dev libisal-dev gcc-aarch64-linux-gnu
 libc6-dev-arm64-cross qemu-user graphviz flex bison bc libelf-dev libssl-dev
 python3-venv python3-pip python3-dev
 debootstrap sparse
-file
+file device-tree-compiler
 "
 missing=""
 for p in $PKGS; do
