@@ -31,7 +31,7 @@ static void npu_cs_copy_free(struct npu_cs_copy *copy)
 	if (!iosys_map_is_null(&copy->map))
 		drm_gem_vunmap_unlocked(&copy->mapping->bo->base.base,
 					&copy->map);
-	npu_bo_mapping_put(copy->mapping);
+	npu_gem_mapping_put(copy->mapping);
 	kfree(copy);
 }
 
@@ -61,8 +61,8 @@ struct npu_cs_copy *npu_cs_copy_get(struct npu_file *nfile, u32 size)
 	if (!copy)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&copy->node);
-	copy->mapping = npu_bo_create_private(&nfile->ndev->drm, nfile->mmu,
-					      size,
+	copy->mapping = npu_gem_create_private(&nfile->ndev->drm, nfile->mmu,
+					       size,
 					      DRM_NPU_BO_DEVICE_READ_ONLY |
 					      DRM_NPU_BO_NO_MMAP);
 	if (IS_ERR(copy->mapping)) {

@@ -8,7 +8,7 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
-struct npu_bo_mapping;
+struct npu_gem_mapping;
 struct npu_file;
 
 /**
@@ -19,7 +19,7 @@ struct npu_file;
  */
 struct npu_cs_copy {
 	struct list_head node;
-	struct npu_bo_mapping *mapping;
+	struct npu_gem_mapping *mapping;
 	struct iosys_map map;
 };
 

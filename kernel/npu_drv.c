@@ -33,11 +33,11 @@
 #include "npu_cs_pool.h"
 #include "npu_gem.h"
 #include "npu_hw.h"
-#include "npu_job.h"
+#include "npu_sched_job.h"
 #include "npu_mmu.h"
 
-unsigned int npu_job_timeout_ms = 2000;
-module_param_named(job_timeout_ms, npu_job_timeout_ms, uint, 0444);
+unsigned int npu_sched_job_timeout_ms = 2000;
+module_param_named(job_timeout_ms, npu_sched_job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms, "Time a job may run before the device is reset [2000]");
 
 unsigned int npu_ban_hangs = 3;
@@ -83,7 +83,7 @@ void npu_file_put(struct npu_file *nfile)
 
 static int npu_open(struct drm_device *drm, struct drm_file *file)
 {
-	struct npu_device *ndev = to_npu_device(drm);
+	struct npu_drm_device *ndev = to_npu_drm_device(drm);
 	struct npu_file *nfile;
 	int ret, idx;
 
@@ -109,7 +109,7 @@ static int npu_open(struct drm_device *drm, struct drm_file *file)
 		goto err_put;
 	}
 
-	ret = npu_job_open_file(nfile);
+	ret = npu_sched_job_open_file(nfile);
 	if (ret)
 		goto err_put;
 
@@ -128,13 +128,13 @@ static void npu_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct npu_file *nfile = file->driver_priv;
 
-	npu_job_close_file(nfile);
+	npu_sched_job_close_file(nfile);
 	npu_file_put(nfile);
 }
 
 /* ---- query ---- */
 
-static void npu_fill_device_info(struct npu_device *ndev,
+static void npu_fill_device_info(struct npu_drm_device *ndev,
 				 struct drm_npu_device_info *info)
 {
 	info->hw_id = ndev->hw_id;
@@ -154,10 +154,10 @@ static void npu_fill_device_info(struct npu_device *ndev,
 	info->max_bo_size = NPU_MAX_BO_SIZE;
 }
 
-static void npu_fill_counters(struct npu_device *ndev,
+static void npu_fill_counters(struct npu_drm_device *ndev,
 			      struct drm_npu_counters *cnt)
 {
-	struct npu_counters *c = &ndev->counters;
+	struct npu_dev_counters *c = &ndev->counters;
 
 	cnt->cycles = atomic64_read(&c->cycles);
 	cnt->macs = atomic64_read(&c->macs);
@@ -172,7 +172,7 @@ static void npu_fill_counters(struct npu_device *ndev,
 static int npu_ioctl_query(struct drm_device *drm, void *data,
 			   struct drm_file *file)
 {
-	struct npu_device *ndev = to_npu_device(drm);
+	struct npu_drm_device *ndev = to_npu_drm_device(drm);
 	struct drm_npu_query *args = data;
 	union {
 		struct drm_npu_device_info info;
@@ -241,7 +241,7 @@ static const struct drm_driver npu_drm_driver = {
 static ssize_t model_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct npu_device *ndev = dev_get_drvdata(dev);
+	struct npu_drm_device *ndev = dev_get_drvdata(dev);
 	u32 id = ndev->hw_id;
 
 	/* NPU_REG_ID spells the model in ASCII, most significant byte first. */
@@ -253,7 +253,7 @@ static DEVICE_ATTR_RO(model);
 static ssize_t revision_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
-	struct npu_device *ndev = dev_get_drvdata(dev);
+	struct npu_drm_device *ndev = dev_get_drvdata(dev);
 
 	return sysfs_emit(buf, "%u.%u\n", ndev->revision >> 16,
 			  ndev->revision & 0xffff);
@@ -263,7 +263,7 @@ static DEVICE_ATTR_RO(revision);
 static ssize_t firmware_version_show(struct device *dev,
 				     struct device_attribute *attr, char *buf)
 {
-	struct npu_device *ndev = dev_get_drvdata(dev);
+	struct npu_drm_device *ndev = dev_get_drvdata(dev);
 
 	return sysfs_emit(buf, "%u.%u.%u\n", ndev->fw_version >> 16,
 			  (ndev->fw_version >> 8) & 0xff,
@@ -274,7 +274,7 @@ static DEVICE_ATTR_RO(firmware_version);
 static ssize_t mac_count_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
-	struct npu_device *ndev = dev_get_drvdata(dev);
+	struct npu_drm_device *ndev = dev_get_drvdata(dev);
 
 	return sysfs_emit(buf, "%u\n", ndev->mac_count);
 }
@@ -294,11 +294,11 @@ static const struct attribute_group npu_attr_group = {
 
 /* ---- debugfs ---- */
 
-static struct npu_device *npu_debugfs_ndev(struct seq_file *m)
+static struct npu_drm_device *npu_debugfs_ndev(struct seq_file *m)
 {
 	struct drm_debugfs_entry *entry = m->private;
 
-	return to_npu_device(entry->dev);
+	return to_npu_drm_device(entry->dev);
 }
 
 static int npu_debugfs_as(struct seq_file *m, void *data)
@@ -309,9 +309,9 @@ static int npu_debugfs_as(struct seq_file *m, void *data)
 
 static int npu_debugfs_queue(struct seq_file *m, void *data)
 {
-	struct npu_device *ndev = npu_debugfs_ndev(m);
+	struct npu_drm_device *ndev = npu_debugfs_ndev(m);
 
-	npu_job_debugfs_show(ndev, m);
+	npu_sched_job_debugfs_show(ndev, m);
 	/* Registers of a powered-down block are not to be touched. */
 	if (pm_runtime_get_if_active(ndev->dev) > 0) {
 		npu_hw_debugfs_show(ndev, m);
@@ -344,18 +344,18 @@ static const struct drm_debugfs_info npu_debugfs_list[] = {
 
 /* ---- platform driver ---- */
 
-static void npu_job_fini_action(struct drm_device *drm, void *data)
+static void npu_sched_job_fini_action(struct drm_device *drm, void *data)
 {
-	npu_job_fini(to_npu_device(drm));
+	npu_sched_job_fini(to_npu_drm_device(drm));
 }
 
 static int npu_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
-	struct npu_device *ndev;
+	struct npu_drm_device *ndev;
 	int ret;
 
-	ndev = devm_drm_dev_alloc(dev, &npu_drm_driver, struct npu_device,
+	ndev = devm_drm_dev_alloc(dev, &npu_drm_driver, struct npu_drm_device,
 				  drm);
 	if (IS_ERR(ndev))
 		return PTR_ERR(ndev);
@@ -398,10 +398,10 @@ static int npu_probe(struct platform_device *pdev)
 		goto err_pm;
 	ndev->hw_ready = true;
 
-	ret = npu_job_init(ndev);
+	ret = npu_sched_job_init(ndev);
 	if (ret)
 		goto err_pm;
-	ret = drmm_add_action_or_reset(&ndev->drm, npu_job_fini_action, NULL);
+	ret = drmm_add_action_or_reset(&ndev->drm, npu_sched_job_fini_action, NULL);
 	if (ret)
 		goto err_pm;
 
@@ -436,7 +436,7 @@ err_pm:
 
 static void npu_remove(struct platform_device *pdev)
 {
-	struct npu_device *ndev = platform_get_drvdata(pdev);
+	struct npu_drm_device *ndev = platform_get_drvdata(pdev);
 	struct device *dev = &pdev->dev;
 
 	/* From here ioctls fail with -ENODEV; open files stay valid. */
@@ -444,17 +444,17 @@ static void npu_remove(struct platform_device *pdev)
 
 	pm_runtime_get_sync(dev);
 	disable_irq(ndev->irq);
-	npu_job_kill_hw(ndev);
+	npu_sched_job_kill_hw(ndev);
 	npu_hw_fini(ndev);
 	ndev->hw_ready = false;
 	/* Clocks off, reset asserted and the domain off before devres. */
 	pm_runtime_put_sync_suspend(dev);
-	npu_job_wait_all_freed(ndev);
+	npu_sched_job_wait_all_freed(ndev);
 }
 
 static int npu_runtime_suspend(struct device *dev)
 {
-	struct npu_device *ndev = dev_get_drvdata(dev);
+	struct npu_drm_device *ndev = dev_get_drvdata(dev);
 
 	if (ndev->hw_ready)
 		npu_hw_power_down(ndev);
@@ -469,7 +469,7 @@ static int npu_runtime_suspend(struct device *dev)
  */
 static int npu_runtime_resume(struct device *dev)
 {
-	struct npu_device *ndev = dev_get_drvdata(dev);
+	struct npu_drm_device *ndev = dev_get_drvdata(dev);
 	int ret;
 
 	ret = npu_hw_resources_on(ndev);
@@ -486,7 +486,7 @@ static int npu_runtime_resume(struct device *dev)
  * down as runtime PM does.  Jobs still queued in the scheduler run after
  * resume.
  */
-static void npu_sched_restart(struct npu_device *ndev)
+static void npu_sched_restart(struct npu_drm_device *ndev)
 {
 	drm_sched_resume_timeout(&ndev->sched, ndev->sched_timeout_left);
 	drm_sched_wqueue_start(&ndev->sched);
@@ -494,7 +494,7 @@ static void npu_sched_restart(struct npu_device *ndev)
 
 static int npu_system_suspend(struct device *dev)
 {
-	struct npu_device *ndev = dev_get_drvdata(dev);
+	struct npu_drm_device *ndev = dev_get_drvdata(dev);
 	int ret;
 
 	/*
@@ -503,8 +503,8 @@ static int npu_system_suspend(struct device *dev)
 	 */
 	drm_sched_wqueue_stop(&ndev->sched);
 	ndev->sched_timeout_left = drm_sched_suspend_timeout(&ndev->sched);
-	if (!wait_event_timeout(ndev->job_wq, npu_job_hw_idle(ndev),
-				msecs_to_jiffies(npu_job_timeout_ms))) {
+	if (!wait_event_timeout(ndev->job_wq, npu_sched_job_hw_idle(ndev),
+				msecs_to_jiffies(npu_sched_job_timeout_ms))) {
 		dev_err(dev, "hardware queue did not drain for suspend\n");
 		npu_sched_restart(ndev);
 		return -EBUSY;
@@ -517,7 +517,7 @@ static int npu_system_suspend(struct device *dev)
 
 static int npu_system_resume(struct device *dev)
 {
-	struct npu_device *ndev = dev_get_drvdata(dev);
+	struct npu_drm_device *ndev = dev_get_drvdata(dev);
 	int ret = pm_runtime_force_resume(dev);
 
 	npu_sched_restart(ndev);

@@ -41,7 +41,7 @@ struct npu_mmu;
 #define NPU_NUM_CLKS		2
 
 /**
- * struct npu_counters - device-wide totals, accumulated from completions
+ * struct npu_dev_counters - device-wide totals, accumulated from completions
  * @cycles: see &struct drm_npu_counters, as are the other fields.
  * @macs: multiply-accumulates.
  * @dram_read_bytes: bytes read through the MMU.
@@ -51,7 +51,7 @@ struct npu_mmu;
  * @resets: soft resets.
  * @mmu_faults: jobs that ended with an MMU fault.
  */
-struct npu_counters {
+struct npu_dev_counters {
 	atomic64_t cycles;
 	atomic64_t macs;
 	atomic64_t dram_read_bytes;
@@ -62,7 +62,7 @@ struct npu_counters {
 	atomic64_t mmu_faults;
 };
 
-struct npu_device {
+struct npu_drm_device {
 	struct drm_device drm;
 	struct device *dev;
 	struct regmap *regs;
@@ -107,7 +107,7 @@ struct npu_device {
 	struct npu_mmu *as_owner[NPU_MAX_AS];
 	struct list_head as_lru;
 
-	/* Jobs in the hardware queue, in push order (npu_job.c). */
+	/* Jobs in the hardware queue, in push order (npu_sched_job.c). */
 	spinlock_t job_lock;
 	struct list_head hw_jobs;
 	u32 next_seqno;
@@ -128,7 +128,7 @@ struct npu_device {
 	struct mutex reset_lock;
 	bool dead;
 
-	struct npu_counters counters;
+	struct npu_dev_counters counters;
 };
 
 /**
@@ -148,7 +148,7 @@ struct npu_device {
  */
 struct npu_file {
 	struct kref refcount;
-	struct npu_device *ndev;
+	struct npu_drm_device *ndev;
 	u64 client_id;
 	struct npu_mmu *mmu;
 	struct mutex submit_lock;	/* arm + push of one submission */
@@ -161,15 +161,15 @@ struct npu_file {
 	atomic_t queued_jobs;
 };
 
-static inline struct npu_device *to_npu_device(struct drm_device *drm)
+static inline struct npu_drm_device *to_npu_drm_device(struct drm_device *drm)
 {
-	return container_of(drm, struct npu_device, drm);
+	return container_of(drm, struct npu_drm_device, drm);
 }
 
 struct npu_file *npu_file_get(struct npu_file *nfile);
 void npu_file_put(struct npu_file *nfile);
 
-extern unsigned int npu_job_timeout_ms;
+extern unsigned int npu_sched_job_timeout_ms;
 extern unsigned int npu_ban_hangs;
 extern unsigned int npu_max_queued_jobs;
 

@@ -27,10 +27,10 @@
 #include "npu_gem.h"
 #include "npu_mmu.h"
 
-static void npu_bo_mapping_release(struct kref *kref)
+static void npu_gem_mapping_release(struct kref *kref)
 {
-	struct npu_bo_mapping *mapping =
-		container_of(kref, struct npu_bo_mapping, refcount);
+	struct npu_gem_mapping *mapping =
+		container_of(kref, struct npu_gem_mapping, refcount);
 	struct npu_mmu *mmu = mapping->mmu;
 
 	if (drm_mm_node_allocated(&mapping->va)) {
@@ -47,16 +47,16 @@ static void npu_bo_mapping_release(struct kref *kref)
 	kfree(mapping);
 }
 
-void npu_bo_mapping_put(struct npu_bo_mapping *mapping)
+void npu_gem_mapping_put(struct npu_gem_mapping *mapping)
 {
 	if (mapping)
-		kref_put(&mapping->refcount, npu_bo_mapping_release);
+		kref_put(&mapping->refcount, npu_gem_mapping_release);
 }
 
-struct npu_bo_mapping *npu_bo_mapping_get(struct npu_bo *bo,
-					  struct npu_mmu *mmu)
+struct npu_gem_mapping *npu_gem_mapping_get(struct npu_gem_object *bo,
+					    struct npu_mmu *mmu)
 {
-	struct npu_bo_mapping *mapping;
+	struct npu_gem_mapping *mapping;
 
 	guard(mutex)(&bo->mappings_lock);
 	list_for_each_entry(mapping, &bo->mappings, node) {
@@ -69,16 +69,16 @@ struct npu_bo_mapping *npu_bo_mapping_get(struct npu_bo *bo,
 }
 
 /**
- * npu_bo_mapping_populate() - write the PTEs of a mapping if not done yet
+ * npu_gem_mapping_populate() - write the PTEs of a mapping if not done yet
  * @mapping: mapping.
  *
  * Pins the shmem pages (they stay until the buffer is freed).
  *
  * Return: 0 or a negative errno.
  */
-int npu_bo_mapping_populate(struct npu_bo_mapping *mapping)
+int npu_gem_mapping_populate(struct npu_gem_mapping *mapping)
 {
-	struct npu_bo *bo = mapping->bo;
+	struct npu_gem_object *bo = mapping->bo;
 	struct sg_table *sgt;
 	int ret;
 
@@ -99,11 +99,11 @@ int npu_bo_mapping_populate(struct npu_bo_mapping *mapping)
 }
 
 /* A mapping of @bo with its range reserved in @mmu (not yet populated). */
-static struct npu_bo_mapping *npu_bo_mapping_create(struct npu_bo *bo,
-						    struct npu_mmu *mmu)
+static struct npu_gem_mapping *npu_gem_mapping_create(struct npu_gem_object *bo,
+						      struct npu_mmu *mmu)
 {
 	struct drm_gem_object *obj = &bo->base.base;
-	struct npu_bo_mapping *mapping;
+	struct npu_gem_mapping *mapping;
 	int ret;
 
 	mapping = kzalloc(sizeof(*mapping), GFP_KERNEL);
@@ -126,7 +126,7 @@ static struct npu_bo_mapping *npu_bo_mapping_create(struct npu_bo *bo,
 		}
 	}
 	if (ret) {
-		npu_bo_mapping_put(mapping);
+		npu_gem_mapping_put(mapping);
 		return ERR_PTR(ret);
 	}
 	return mapping;
@@ -135,18 +135,18 @@ static struct npu_bo_mapping *npu_bo_mapping_create(struct npu_bo *bo,
 static int npu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
 {
 	struct npu_file *nfile = file->driver_priv;
-	struct npu_bo *bo = to_npu_bo(obj);
-	struct npu_bo_mapping *mapping;
+	struct npu_gem_object *bo = to_npu_gem_object(obj);
+	struct npu_gem_mapping *mapping;
 	int ret;
 
-	mapping = npu_bo_mapping_create(bo, nfile->mmu);
+	mapping = npu_gem_mapping_create(bo, nfile->mmu);
 	if (IS_ERR(mapping))
 		return PTR_ERR(mapping);
 
 	if (obj->import_attach) {
-		ret = npu_bo_mapping_populate(mapping);
+		ret = npu_gem_mapping_populate(mapping);
 		if (ret) {
-			npu_bo_mapping_put(mapping);
+			npu_gem_mapping_put(mapping);
 			return ret;
 		}
 	}
@@ -157,39 +157,39 @@ static int npu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
 }
 
 /**
- * npu_bo_create_private() - a kernel-owned buffer in one address space
+ * npu_gem_create_private() - a kernel-owned buffer in one address space
  * @drm: device.
  * @mmu: the address space that maps it.
  * @size: bytes (rounded up to the page size).
  * @flags: DRM_NPU_BO_*.
  *
  * The buffer has no handle, so userspace can neither map nor export it; it
- * lives as long as the returned mapping (npu_bo_mapping_put()).  Used for
+ * lives as long as the returned mapping (npu_gem_mapping_put()).  Used for
  * the job's copy of its validated command stream.
  *
  * Return: the populated mapping, or an ERR_PTR().
  */
-struct npu_bo_mapping *npu_bo_create_private(struct drm_device *drm,
-					     struct npu_mmu *mmu, size_t size,
+struct npu_gem_mapping *npu_gem_create_private(struct drm_device *drm,
+					       struct npu_mmu *mmu, size_t size,
 					     u32 flags)
 {
 	struct drm_gem_shmem_object *shmem;
-	struct npu_bo_mapping *mapping;
+	struct npu_gem_mapping *mapping;
 	int ret;
 
 	shmem = drm_gem_shmem_create(drm, ALIGN(size, NPU_PAGE_SIZE));
 	if (IS_ERR(shmem))
 		return ERR_CAST(shmem);
-	to_npu_bo(&shmem->base)->flags = flags;
-	to_npu_bo(&shmem->base)->kernel_owned = true;
+	to_npu_gem_object(&shmem->base)->flags = flags;
+	to_npu_gem_object(&shmem->base)->kernel_owned = true;
 
-	mapping = npu_bo_mapping_create(to_npu_bo(&shmem->base), mmu);
+	mapping = npu_gem_mapping_create(to_npu_gem_object(&shmem->base), mmu);
 	drm_gem_object_put(&shmem->base);	/* the mapping holds it */
 	if (IS_ERR(mapping))
 		return mapping;
-	ret = npu_bo_mapping_populate(mapping);
+	ret = npu_gem_mapping_populate(mapping);
 	if (ret) {
-		npu_bo_mapping_put(mapping);
+		npu_gem_mapping_put(mapping);
 		return ERR_PTR(ret);
 	}
 	return mapping;
@@ -198,8 +198,8 @@ struct npu_bo_mapping *npu_bo_create_private(struct drm_device *drm,
 static void npu_gem_close(struct drm_gem_object *obj, struct drm_file *file)
 {
 	struct npu_file *nfile = file->driver_priv;
-	struct npu_bo *bo = to_npu_bo(obj);
-	struct npu_bo_mapping *mapping, *found = NULL;
+	struct npu_gem_object *bo = to_npu_gem_object(obj);
+	struct npu_gem_mapping *mapping, *found = NULL;
 
 	scoped_guard(mutex, &bo->mappings_lock) {
 		list_for_each_entry(mapping, &bo->mappings, node) {
@@ -211,12 +211,12 @@ static void npu_gem_close(struct drm_gem_object *obj, struct drm_file *file)
 		}
 	}
 	/* Jobs still using the mapping keep it until they are freed. */
-	npu_bo_mapping_put(found);
+	npu_gem_mapping_put(found);
 }
 
 static void npu_gem_free(struct drm_gem_object *obj)
 {
-	struct npu_bo *bo = to_npu_bo(obj);
+	struct npu_gem_object *bo = to_npu_gem_object(obj);
 
 	WARN_ON(!list_empty(&bo->mappings));
 	mutex_destroy(&bo->mappings_lock);
@@ -225,7 +225,7 @@ static void npu_gem_free(struct drm_gem_object *obj)
 
 static int npu_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 {
-	if (to_npu_bo(obj)->flags & DRM_NPU_BO_NO_MMAP)
+	if (to_npu_gem_object(obj)->flags & DRM_NPU_BO_NO_MMAP)
 		return -EPERM;
 	return drm_gem_shmem_object_mmap(obj, vma);
 }
@@ -247,7 +247,7 @@ static const struct drm_gem_object_funcs npu_gem_funcs = {
 struct drm_gem_object *npu_gem_create_object(struct drm_device *drm,
 					     size_t size)
 {
-	struct npu_bo *bo;
+	struct npu_gem_object *bo;
 
 	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
 	if (!bo)
@@ -266,8 +266,8 @@ int npu_ioctl_bo_create(struct drm_device *drm, void *data,
 	struct drm_npu_bo_create *args = data;
 	struct npu_file *nfile = file->driver_priv;
 	struct drm_gem_shmem_object *shmem;
-	struct npu_bo_mapping *mapping;
-	struct npu_bo *bo;
+	struct npu_gem_mapping *mapping;
+	struct npu_gem_object *bo;
 	int ret;
 
 	if (args->flags & ~DRM_NPU_BO_FLAGS)
@@ -280,12 +280,12 @@ int npu_ioctl_bo_create(struct drm_device *drm, void *data,
 	shmem = drm_gem_shmem_create(drm, ALIGN(args->size, NPU_PAGE_SIZE));
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
-	bo = to_npu_bo(&shmem->base);
+	bo = to_npu_gem_object(&shmem->base);
 	bo->flags = args->flags;
 
 	/* The open hook reserves the NPU address (or fails with -ENOSPC). */
 	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
-	mapping = ret ? NULL : npu_bo_mapping_get(bo, nfile->mmu);
+	mapping = ret ? NULL : npu_gem_mapping_get(bo, nfile->mmu);
 	drm_gem_object_put(&shmem->base);
 	if (ret)
 		return ret;
@@ -293,7 +293,7 @@ int npu_ioctl_bo_create(struct drm_device *drm, void *data,
 		return -ENOENT;	/* handle closed by another thread */
 
 	args->npu_addr = mapping->va.start;
-	npu_bo_mapping_put(mapping);
+	npu_gem_mapping_put(mapping);
 	return 0;
 }
 
@@ -311,7 +311,7 @@ int npu_ioctl_bo_mmap_offset(struct drm_device *drm, void *data,
 	if (!obj)
 		return -ENOENT;
 
-	if (to_npu_bo(obj)->flags & DRM_NPU_BO_NO_MMAP) {
+	if (to_npu_gem_object(obj)->flags & DRM_NPU_BO_NO_MMAP) {
 		ret = -EPERM;
 	} else {
 		ret = drm_gem_create_mmap_offset(obj);
@@ -327,22 +327,22 @@ int npu_ioctl_bo_info(struct drm_device *drm, void *data,
 {
 	struct drm_npu_bo_info *args = data;
 	struct npu_file *nfile = file->driver_priv;
-	struct npu_bo_mapping *mapping;
+	struct npu_gem_mapping *mapping;
 	struct drm_gem_object *obj;
-	struct npu_bo *bo;
+	struct npu_gem_object *bo;
 
 	obj = drm_gem_object_lookup(file, args->handle);
 	if (!obj)
 		return -ENOENT;
 
-	bo = to_npu_bo(obj);
-	mapping = npu_bo_mapping_get(bo, nfile->mmu);
+	bo = to_npu_gem_object(obj);
+	mapping = npu_gem_mapping_get(bo, nfile->mmu);
 	if (mapping) {
 		args->flags = bo->flags |
 			(obj->import_attach ? DRM_NPU_BO_INFO_IMPORTED : 0);
 		args->size = obj->size;
 		args->npu_addr = mapping->va.start;
-		npu_bo_mapping_put(mapping);
+		npu_gem_mapping_put(mapping);
 	}
 	drm_gem_object_put(obj);
 	return mapping ? 0 : -ENOENT;
@@ -375,7 +375,7 @@ static void npu_gem_debugfs_file(struct seq_file *m, struct drm_file *file)
 {
 	struct npu_file *nfile = file->driver_priv;
 	struct npu_mmu *mmu = nfile->mmu;
-	struct npu_bo_mapping *mapping;
+	struct npu_gem_mapping *mapping;
 	struct drm_mm_node *node;
 
 	guard(mutex)(&mmu->lock);
@@ -384,7 +384,7 @@ static void npu_gem_debugfs_file(struct seq_file *m, struct drm_file *file)
 		   NPU_VA_END - NPU_VA_START, mmu->populated_pages,
 		   nfile->banned ? ", banned" : "");
 	drm_mm_for_each_node(node, &mmu->mm) {
-		mapping = container_of(node, struct npu_bo_mapping, va);
+		mapping = container_of(node, struct npu_gem_mapping, va);
 		seq_printf(m, "  0x%08llx-0x%08llx flags 0x%x%s%s%s\n",
 			   node->start, node->start + node->size,
 			   mapping->bo->flags,

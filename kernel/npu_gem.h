@@ -17,14 +17,14 @@ struct npu_mmu;
 struct seq_file;
 
 /**
- * struct npu_bo - NPU buffer object
+ * struct npu_gem_object - NPU buffer object
  * @base: shmem GEM object.
  * @flags: DRM_NPU_BO_* given at creation.
- * @kernel_owned: created by npu_bo_create_private(), no handle.
+ * @kernel_owned: created by npu_gem_create_private(), no handle.
  * @mappings_lock: protects @mappings.
- * @mappings: &struct npu_bo_mapping, one per file that has a handle.
+ * @mappings: &struct npu_gem_mapping, one per file that has a handle.
  */
-struct npu_bo {
+struct npu_gem_object {
 	struct drm_gem_shmem_object base;
 	u32 flags;
 	bool kernel_owned;
@@ -33,37 +33,37 @@ struct npu_bo {
 };
 
 /**
- * struct npu_bo_mapping - a buffer's place in one file's address space
+ * struct npu_gem_mapping - a buffer's place in one file's address space
  * @refcount: the file's handle and each job using it hold a reference.
- * @node: entry in &npu_bo.mappings.
+ * @node: entry in &npu_gem_object.mappings.
  * @bo: buffer (referenced).
  * @mmu: address space (referenced).
  * @va: reserved range.
  * @populated: PTEs written (done when a job first uses the buffer).
  */
-struct npu_bo_mapping {
+struct npu_gem_mapping {
 	struct kref refcount;
 	struct list_head node;
-	struct npu_bo *bo;
+	struct npu_gem_object *bo;
 	struct npu_mmu *mmu;
 	struct drm_mm_node va;
 	bool populated;
 };
 
-static inline struct npu_bo *to_npu_bo(struct drm_gem_object *obj)
+static inline struct npu_gem_object *to_npu_gem_object(struct drm_gem_object *obj)
 {
-	return container_of(to_drm_gem_shmem_obj(obj), struct npu_bo, base);
+	return container_of(to_drm_gem_shmem_obj(obj), struct npu_gem_object, base);
 }
 
 struct drm_gem_object *npu_gem_create_object(struct drm_device *drm,
 					     size_t size);
 
-struct npu_bo_mapping *npu_bo_mapping_get(struct npu_bo *bo,
-					  struct npu_mmu *mmu);
-void npu_bo_mapping_put(struct npu_bo_mapping *mapping);
-int npu_bo_mapping_populate(struct npu_bo_mapping *mapping);
-struct npu_bo_mapping *npu_bo_create_private(struct drm_device *drm,
-					     struct npu_mmu *mmu, size_t size,
+struct npu_gem_mapping *npu_gem_mapping_get(struct npu_gem_object *bo,
+					    struct npu_mmu *mmu);
+void npu_gem_mapping_put(struct npu_gem_mapping *mapping);
+int npu_gem_mapping_populate(struct npu_gem_mapping *mapping);
+struct npu_gem_mapping *npu_gem_create_private(struct drm_device *drm,
+					       struct npu_mmu *mmu, size_t size,
 					     u32 flags);
 
 int npu_ioctl_bo_create(struct drm_device *drm, void *data,

@@ -24,7 +24,7 @@
 #include "npu_drv.h"
 #include "npu_fw.h"
 #include "npu_hw.h"
-#include "npu_job.h"
+#include "npu_sched_job.h"
 #include "npu_mmu.h"
 
 #define NPU_BOOT_TIMEOUT_US	2000000
@@ -39,7 +39,7 @@ static const struct regmap_config npu_regmap_config = {
 	.max_register = NPU_REG_SPACE_SIZE - 4,
 };
 
-static int npu_hw_map_regs(struct npu_device *ndev,
+static int npu_hw_map_regs(struct npu_drm_device *ndev,
 			   struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
@@ -76,7 +76,7 @@ static const char *const npu_clk_names[NPU_NUM_CLKS] = { "core", "bus" };
  *
  * Return: 0 or a negative errno.
  */
-int npu_hw_get_resources(struct npu_device *ndev, struct platform_device *pdev)
+int npu_hw_get_resources(struct npu_drm_device *ndev, struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	int ret, i;
@@ -112,7 +112,7 @@ int npu_hw_get_resources(struct npu_device *ndev, struct platform_device *pdev)
  *
  * Return: 0 or a negative errno.
  */
-int npu_hw_resources_on(struct npu_device *ndev)
+int npu_hw_resources_on(struct npu_drm_device *ndev)
 {
 	u32 status;
 	int ret;
@@ -150,7 +150,7 @@ err_clk:
  *
  * Registers are not to be touched afterwards.
  */
-void npu_hw_resources_off(struct npu_device *ndev)
+void npu_hw_resources_off(struct npu_drm_device *ndev)
 {
 	reset_control_assert(ndev->reset);
 	clk_bulk_disable_unprepare(NPU_NUM_CLKS, ndev->clks);
@@ -184,7 +184,7 @@ static const char *npu_boot_status_str(u32 status)
  * (firmware/fw_image_hdr.c); the device checks them again with the rest of
  * the image and reports the outcome in BOOT_STATUS.
  */
-static int npu_fw_check(struct npu_device *ndev, const struct firmware *fw)
+static int npu_fw_check(struct npu_drm_device *ndev, const struct firmware *fw)
 {
 	struct device *dev = ndev->dev;
 	struct npu_fw_header hdr;
@@ -228,7 +228,7 @@ static int npu_fw_check(struct npu_device *ndev, const struct firmware *fw)
 	}
 }
 
-static int npu_fw_load(struct npu_device *ndev)
+static int npu_fw_load(struct npu_drm_device *ndev)
 {
 	const struct firmware *fw;
 	int ret;
@@ -259,7 +259,7 @@ static int npu_fw_load(struct npu_device *ndev)
  * read in any case, so a lost interrupt (or a reset path running with the
  * line disabled) only costs polling.
  */
-static int npu_fw_boot(struct npu_device *ndev, bool wait_irq)
+static int npu_fw_boot(struct npu_drm_device *ndev, bool wait_irq)
 {
 	struct regmap *regs = ndev->regs;
 	u32 boot;
@@ -290,7 +290,7 @@ static int npu_fw_boot(struct npu_device *ndev, bool wait_irq)
 	return 0;
 }
 
-static void npu_hw_ring_init(struct npu_device *ndev)
+static void npu_hw_ring_init(struct npu_drm_device *ndev)
 {
 	struct regmap *regs = ndev->regs;
 	u32 wptr = 0;
@@ -304,7 +304,7 @@ static void npu_hw_ring_init(struct npu_device *ndev)
 	regmap_write(regs, NPU_REG_CRING_RPTR, wptr);
 }
 
-static int npu_hw_power_on(struct npu_device *ndev)
+static int npu_hw_power_on(struct npu_drm_device *ndev)
 {
 	u32 status;
 	int ret;
@@ -327,7 +327,7 @@ static int npu_hw_power_on(struct npu_device *ndev)
  *
  * Return: 0 or a negative errno.
  */
-int npu_hw_power_up(struct npu_device *ndev)
+int npu_hw_power_up(struct npu_drm_device *ndev)
 {
 	u32 status = 0;
 	int ret;
@@ -348,7 +348,7 @@ int npu_hw_power_up(struct npu_device *ndev)
 	return 0;
 }
 
-void npu_hw_power_down(struct npu_device *ndev)
+void npu_hw_power_down(struct npu_drm_device *ndev)
 {
 	regmap_write(ndev->regs, NPU_REG_POWER, 0);
 }
@@ -362,7 +362,7 @@ void npu_hw_power_down(struct npu_device *ndev)
  *
  * Return: 0, or a negative errno if the device did not come back.
  */
-int npu_hw_reset(struct npu_device *ndev)
+int npu_hw_reset(struct npu_drm_device *ndev)
 {
 	u32 status;
 	int ret;
@@ -381,18 +381,18 @@ int npu_hw_reset(struct npu_device *ndev)
 	return npu_hw_power_up(ndev);
 }
 
-static void npu_hw_handle(struct npu_device *ndev, u32 pending)
+static void npu_hw_handle(struct npu_drm_device *ndev, u32 pending)
 {
 	if (pending & NPU_IRQ_FW_READY)
 		complete(&ndev->fw_ready);
 	/* RESET_DONE needs no action: resets poll STATUS with the line off. */
 	if (pending & NPU_IRQ_MMU_FAULT)
-		npu_job_mmu_fault(ndev);
+		npu_sched_job_mmu_fault(ndev);
 	if (pending & (NPU_IRQ_JOB_DONE | NPU_IRQ_MMU_FAULT))
-		npu_job_handle_completions(ndev);
+		npu_sched_job_handle_completions(ndev);
 }
 
-static u32 npu_hw_ack(struct npu_device *ndev)
+static u32 npu_hw_ack(struct npu_drm_device *ndev)
 {
 	u32 status = 0;
 
@@ -404,7 +404,7 @@ static u32 npu_hw_ack(struct npu_device *ndev)
 
 static irqreturn_t npu_irq(int irq, void *arg)
 {
-	struct npu_device *ndev = arg;
+	struct npu_drm_device *ndev = arg;
 	u32 status = npu_hw_ack(ndev);
 
 	if (!status)
@@ -415,7 +415,7 @@ static irqreturn_t npu_irq(int irq, void *arg)
 
 static irqreturn_t npu_irq_thread(int irq, void *arg)
 {
-	struct npu_device *ndev = arg;
+	struct npu_drm_device *ndev = arg;
 
 	npu_hw_handle(ndev, atomic_xchg(&ndev->irq_pending, 0));
 	return IRQ_HANDLED;
@@ -424,7 +424,7 @@ static irqreturn_t npu_irq_thread(int irq, void *arg)
 /* Register access that may sleep cannot run in hard-IRQ context. */
 static irqreturn_t npu_irq_thread_only(int irq, void *arg)
 {
-	struct npu_device *ndev = arg;
+	struct npu_drm_device *ndev = arg;
 	u32 status = npu_hw_ack(ndev);
 
 	if (!status)
@@ -433,7 +433,7 @@ static irqreturn_t npu_irq_thread_only(int irq, void *arg)
 	return IRQ_HANDLED;
 }
 
-int npu_hw_init(struct npu_device *ndev, struct platform_device *pdev)
+int npu_hw_init(struct npu_drm_device *ndev, struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct regmap *regs = ndev->regs;
@@ -515,7 +515,7 @@ int npu_hw_init(struct npu_device *ndev, struct platform_device *pdev)
 }
 
 /* Quiesce the device for removal; nothing touches registers afterwards. */
-void npu_hw_fini(struct npu_device *ndev)
+void npu_hw_fini(struct npu_drm_device *ndev)
 {
 	regmap_write(ndev->regs, NPU_REG_IRQ_MASK, 0);
 	disable_irq(ndev->irq);
@@ -524,7 +524,7 @@ void npu_hw_fini(struct npu_device *ndev)
 	npu_hw_power_down(ndev);
 }
 
-void npu_hw_debugfs_show(struct npu_device *ndev, struct seq_file *m)
+void npu_hw_debugfs_show(struct npu_drm_device *ndev, struct seq_file *m)
 {
 	u32 status = 0, free = 0, done = 0, wptr = 0, overflow = 0;
 

@@ -19,21 +19,21 @@
 #include "npu_drv.h"
 #include "npu_mmu.h"
 
-static int npu_pt_page_alloc(struct npu_device *ndev, struct npu_pt_page *pt)
+static int npu_pt_page_alloc(struct npu_drm_device *ndev, struct npu_pt_page *pt)
 {
 	pt->cpu = dma_alloc_coherent(ndev->dev, NPU_PAGE_SIZE, &pt->dma,
 				     GFP_KERNEL);
 	return pt->cpu ? 0 : -ENOMEM;
 }
 
-static void npu_pt_page_free(struct npu_device *ndev, struct npu_pt_page *pt)
+static void npu_pt_page_free(struct npu_drm_device *ndev, struct npu_pt_page *pt)
 {
 	if (pt->cpu)
 		dma_free_coherent(ndev->dev, NPU_PAGE_SIZE, pt->cpu, pt->dma);
 	pt->cpu = NULL;
 }
 
-struct npu_mmu *npu_mmu_create(struct npu_device *ndev)
+struct npu_mmu *npu_mmu_create(struct npu_drm_device *ndev)
 {
 	struct npu_mmu *mmu;
 	int ret;
@@ -67,12 +67,12 @@ struct npu_mmu *npu_mmu_get(struct npu_mmu *mmu)
  * Register writes outside jobs (TLB flushes, unbinding) only while the
  * block is powered; power-up programs every slot and flushes anyway.
  */
-static bool npu_mmu_hw_get(struct npu_device *ndev)
+static bool npu_mmu_hw_get(struct npu_drm_device *ndev)
 {
 	return pm_runtime_get_if_active(ndev->dev) > 0;
 }
 
-static void npu_mmu_hw_put(struct npu_device *ndev)
+static void npu_mmu_hw_put(struct npu_drm_device *ndev)
 {
 	pm_runtime_mark_last_busy(ndev->dev);
 	pm_runtime_put_autosuspend(ndev->dev);
@@ -80,7 +80,7 @@ static void npu_mmu_hw_put(struct npu_device *ndev)
 
 static void npu_mmu_as_release(struct npu_mmu *mmu)
 {
-	struct npu_device *ndev = mmu->ndev;
+	struct npu_drm_device *ndev = mmu->ndev;
 
 	guard(mutex)(&ndev->as_lock);
 	if (mmu->as < 0)
@@ -98,7 +98,7 @@ static void npu_mmu_as_release(struct npu_mmu *mmu)
 static void npu_mmu_release(struct kref *kref)
 {
 	struct npu_mmu *mmu = container_of(kref, struct npu_mmu, refcount);
-	struct npu_device *ndev = mmu->ndev;
+	struct npu_drm_device *ndev = mmu->ndev;
 	unsigned int i;
 
 	npu_mmu_as_release(mmu);
@@ -119,7 +119,7 @@ void npu_mmu_put(struct npu_mmu *mmu)
 /* Drops the TLB of the slot the space is bound to; caller holds mmu->lock. */
 static void npu_mmu_flush(struct npu_mmu *mmu)
 {
-	struct npu_device *ndev = mmu->ndev;
+	struct npu_drm_device *ndev = mmu->ndev;
 
 	/* Page-table writes must be visible before the device re-walks. */
 	dma_wmb();
@@ -222,7 +222,7 @@ void npu_mmu_unmap(struct npu_mmu *mmu, u64 va, u64 size)
 	npu_mmu_flush(mmu);
 }
 
-static void npu_mmu_as_program(struct npu_device *ndev, int as, dma_addr_t dir)
+static void npu_mmu_as_program(struct npu_drm_device *ndev, int as, dma_addr_t dir)
 {
 	regmap_write(ndev->regs, NPU_REG_MMU_AS_DIR_LO(as), lower_32_bits(dir));
 	regmap_write(ndev->regs, NPU_REG_MMU_AS_DIR_HI(as), upper_32_bits(dir));
@@ -241,7 +241,7 @@ static void npu_mmu_as_program(struct npu_device *ndev, int as, dma_addr_t dir)
  */
 int npu_mmu_as_get(struct npu_mmu *mmu)
 {
-	struct npu_device *ndev = mmu->ndev;
+	struct npu_drm_device *ndev = mmu->ndev;
 	struct npu_mmu *victim;
 	int as;
 
@@ -287,7 +287,7 @@ void npu_mmu_as_put(struct npu_mmu *mmu)
 }
 
 /* After a reset or power-up the slot registers are lost; write them back. */
-void npu_mmu_as_restore(struct npu_device *ndev)
+void npu_mmu_as_restore(struct npu_drm_device *ndev)
 {
 	int as;
 
@@ -301,7 +301,7 @@ void npu_mmu_as_restore(struct npu_device *ndev)
 }
 
 /* Device going away: forget every binding so nothing touches registers. */
-void npu_mmu_as_unbind_all(struct npu_device *ndev)
+void npu_mmu_as_unbind_all(struct npu_drm_device *ndev)
 {
 	struct npu_mmu *mmu;
 	int as;
@@ -319,7 +319,7 @@ void npu_mmu_as_unbind_all(struct npu_device *ndev)
 	}
 }
 
-void npu_mmu_debugfs_show(struct npu_device *ndev, struct seq_file *m)
+void npu_mmu_debugfs_show(struct npu_drm_device *ndev, struct seq_file *m)
 {
 	struct npu_mmu *mmu;
 	int as;

@@ -11,7 +11,7 @@
 
 #include <drm/drm_mm.h>
 
-struct npu_device;
+struct npu_drm_device;
 struct seq_file;
 struct sg_table;
 
@@ -37,7 +37,7 @@ struct npu_pt_page {
  */
 struct npu_mmu {
 	struct kref refcount;
-	struct npu_device *ndev;
+	struct npu_drm_device *ndev;
 	struct mutex lock;	/* @mm, page tables, counters */
 	struct drm_mm mm;
 	struct npu_pt_page dir;
@@ -50,7 +50,7 @@ struct npu_mmu {
 	u64 populated_pages;
 };
 
-struct npu_mmu *npu_mmu_create(struct npu_device *ndev);
+struct npu_mmu *npu_mmu_create(struct npu_drm_device *ndev);
 struct npu_mmu *npu_mmu_get(struct npu_mmu *mmu);
 void npu_mmu_put(struct npu_mmu *mmu);
 
@@ -60,9 +60,9 @@ void npu_mmu_unmap(struct npu_mmu *mmu, u64 va, u64 size);
 
 int npu_mmu_as_get(struct npu_mmu *mmu);
 void npu_mmu_as_put(struct npu_mmu *mmu);
-void npu_mmu_as_restore(struct npu_device *ndev);
-void npu_mmu_as_unbind_all(struct npu_device *ndev);
+void npu_mmu_as_restore(struct npu_drm_device *ndev);
+void npu_mmu_as_unbind_all(struct npu_drm_device *ndev);
 
-void npu_mmu_debugfs_show(struct npu_device *ndev, struct seq_file *m);
+void npu_mmu_debugfs_show(struct npu_drm_device *ndev, struct seq_file *m);
 
 #endif /* __NPU_MMU_H__ */

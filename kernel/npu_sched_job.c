@@ -35,13 +35,13 @@
 #include "npu_drv.h"
 #include "npu_gem.h"
 #include "npu_hw.h"
-#include "npu_job.h"
+#include "npu_sched_job.h"
 #include "npu_mmu.h"
 #include "npu_validate.h"
 
-static inline struct npu_job *to_npu_job(struct drm_sched_job *sched_job)
+static inline struct npu_sched_job *to_npu_sched_job(struct drm_sched_job *sched_job)
 {
-	return container_of(sched_job, struct npu_job, base);
+	return container_of(sched_job, struct npu_sched_job, base);
 }
 
 /* ---- hardware fences ---- */
@@ -67,9 +67,9 @@ static const struct dma_fence_ops npu_fence_ops = {
  * run_job, whose calls the scheduler serialises, so that the timeline's
  * fences signal in seqno order.
  */
-static struct dma_fence *npu_fence_init(struct npu_job *job)
+static struct dma_fence *npu_fence_init(struct npu_sched_job *job)
 {
-	struct npu_device *ndev = job->ndev;
+	struct npu_drm_device *ndev = job->ndev;
 	struct dma_fence *fence = job->fence_mem;
 
 	job->fence_mem = NULL;
@@ -84,7 +84,7 @@ static struct dma_fence *npu_fence_init(struct npu_job *job)
  * The job stops counting against its file's bound before its fence
  * signals, so a client that waited for a job can always queue another.
  */
-static void npu_job_dequeue(struct npu_job *job)
+static void npu_sched_job_dequeue(struct npu_sched_job *job)
 {
 	if (job->queued) {
 		job->queued = false;
@@ -92,10 +92,10 @@ static void npu_job_dequeue(struct npu_job *job)
 	}
 }
 
-static void npu_job_release(struct kref *kref)
+static void npu_sched_job_release(struct kref *kref)
 {
-	struct npu_job *job = container_of(kref, struct npu_job, refcount);
-	struct npu_device *ndev = job->ndev;
+	struct npu_sched_job *job = container_of(kref, struct npu_sched_job, refcount);
+	struct npu_drm_device *ndev = job->ndev;
 	u32 i;
 
 	dma_fence_put(job->done_fence);
@@ -109,7 +109,7 @@ static void npu_job_release(struct kref *kref)
 		drm_gem_object_put(job->stats_obj);
 	}
 	for (i = 0; i < job->bo_count; i++) {
-		npu_bo_mapping_put(job->bos[i].mapping);
+		npu_gem_mapping_put(job->bos[i].mapping);
 		drm_gem_object_put(job->bos[i].obj);
 	}
 	kvfree(job->bos);
@@ -119,20 +119,20 @@ static void npu_job_release(struct kref *kref)
 		pm_runtime_mark_last_busy(ndev->dev);
 		pm_runtime_put_autosuspend(ndev->dev);
 	}
-	npu_job_dequeue(job);
+	npu_sched_job_dequeue(job);
 	npu_file_put(job->nfile);
 	kfree(job);
 	if (atomic_dec_and_test(&ndev->job_count))
 		wake_up_all(&ndev->job_wq);
 }
 
-static void npu_job_put(struct npu_job *job)
+static void npu_sched_job_put(struct npu_sched_job *job)
 {
-	kref_put(&job->refcount, npu_job_release);
+	kref_put(&job->refcount, npu_sched_job_release);
 }
 
-static void npu_job_write_stats(struct npu_job *job, int status,
-				const struct npu_hw_completion *rec)
+static void npu_sched_job_write_stats(struct npu_sched_job *job, int status,
+				      const struct npu_hw_completion *rec)
 {
 	struct drm_npu_job_stats stats = {
 		.status = status,
@@ -153,11 +153,11 @@ static void npu_job_write_stats(struct npu_job *job, int status,
 }
 
 /* The job left the hardware: account for it and signal its fence. */
-static void npu_job_finish(struct npu_job *job, int status,
-			   const struct npu_hw_completion *rec)
+static void npu_sched_job_finish(struct npu_sched_job *job, int status,
+				 const struct npu_hw_completion *rec)
 {
-	struct npu_device *ndev = job->ndev;
-	struct npu_counters *c = &ndev->counters;
+	struct npu_drm_device *ndev = job->ndev;
+	struct npu_dev_counters *c = &ndev->counters;
 
 	if (rec) {
 		atomic64_add(le64_to_cpu(rec->cycles), &c->cycles);
@@ -168,13 +168,13 @@ static void npu_job_finish(struct npu_job *job, int status,
 			     &c->dram_write_bytes);
 	}
 	atomic64_inc(status ? &c->jobs_failed : &c->jobs_completed);
-	npu_job_write_stats(job, status, rec);
+	npu_sched_job_write_stats(job, status, rec);
 
 	if (job->as >= 0) {
 		npu_mmu_as_put(job->nfile->mmu);
 		job->as = -1;
 	}
-	npu_job_dequeue(job);
+	npu_sched_job_dequeue(job);
 	if (status)
 		dma_fence_set_error(job->done_fence, status);
 	dma_fence_signal(job->done_fence);
@@ -182,9 +182,9 @@ static void npu_job_finish(struct npu_job *job, int status,
 	wake_up_all(&ndev->job_wq);
 }
 
-static int npu_job_hw_push(struct npu_job *job)
+static int npu_sched_job_hw_push(struct npu_sched_job *job)
 {
-	struct npu_device *ndev = job->ndev;
+	struct npu_drm_device *ndev = job->ndev;
 	struct regmap *regs = ndev->regs;
 	int as;
 
@@ -222,11 +222,11 @@ static int npu_hw_status_to_errno(u32 status)
 	}
 }
 
-static void npu_job_complete(struct npu_device *ndev,
-			     const struct npu_hw_completion *rec)
+static void npu_sched_job_complete(struct npu_drm_device *ndev,
+				   const struct npu_hw_completion *rec)
 {
 	u32 seqno = le32_to_cpu(rec->seqno), status = le32_to_cpu(rec->status);
-	struct npu_job *job, *found = NULL;
+	struct npu_sched_job *job, *found = NULL;
 
 	scoped_guard(spinlock, &ndev->job_lock) {
 		list_for_each_entry(job, &ndev->hw_jobs, hw_node) {
@@ -244,16 +244,16 @@ static void npu_job_complete(struct npu_device *ndev,
 	}
 	if (status == NPU_JOB_ERR_MMU_FAULT)
 		atomic64_inc(&ndev->counters.mmu_faults);
-	npu_job_finish(found, npu_hw_status_to_errno(status), rec);
+	npu_sched_job_finish(found, npu_hw_status_to_errno(status), rec);
 }
 
 /**
- * npu_job_handle_completions() - consume the completion ring
+ * npu_sched_job_handle_completions() - consume the completion ring
  * @ndev: device.
  *
  * Records arrive in queue order, so fences signal in order.
  */
-void npu_job_handle_completions(struct npu_device *ndev)
+void npu_sched_job_handle_completions(struct npu_drm_device *ndev)
 {
 	struct npu_hw_completion rec;
 	u32 wptr = 0, n = 0;
@@ -268,7 +268,7 @@ void npu_job_handle_completions(struct npu_device *ndev)
 		dma_rmb();
 		rec = ndev->cring[ndev->cring_rptr % NPU_CRING_ENTRIES];
 		ndev->cring_rptr++;
-		npu_job_complete(ndev, &rec);
+		npu_sched_job_complete(ndev, &rec);
 	}
 	regmap_write(ndev->regs, NPU_REG_CRING_RPTR, ndev->cring_rptr);
 out:
@@ -276,7 +276,7 @@ out:
 	dma_fence_end_signalling(cookie);
 }
 
-void npu_job_mmu_fault(struct npu_device *ndev)
+void npu_sched_job_mmu_fault(struct npu_drm_device *ndev)
 {
 	u32 status = 0, lo = 0, hi = 0, seqno = 0;
 
@@ -302,10 +302,10 @@ void npu_job_mmu_fault(struct npu_device *ndev)
  * runtime resume here.  The fence memory and the device's power reference
  * were taken at submit.
  */
-static struct dma_fence *npu_job_run(struct drm_sched_job *sched_job)
+static struct dma_fence *npu_sched_job_run(struct drm_sched_job *sched_job)
 {
-	struct npu_job *job = to_npu_job(sched_job);
-	struct npu_device *ndev = job->ndev;
+	struct npu_sched_job *job = to_npu_sched_job(sched_job);
+	struct npu_drm_device *ndev = job->ndev;
 	struct dma_fence *fence = NULL;
 	bool cookie;
 	int idx, ret;
@@ -318,8 +318,8 @@ static struct dma_fence *npu_job_run(struct drm_sched_job *sched_job)
 	/* A failed dependency or a killed entity: don't run. */
 	ret = sched_job->s_fence->finished.error;
 	if (unlikely(ret)) {
-		npu_job_write_stats(job, ret, NULL);
-		npu_job_dequeue(job);
+		npu_sched_job_write_stats(job, ret, NULL);
+		npu_sched_job_dequeue(job);
 		goto out;
 	}
 	if (READ_ONCE(job->nfile->banned))
@@ -335,7 +335,7 @@ static struct dma_fence *npu_job_run(struct drm_sched_job *sched_job)
 
 	fence = npu_fence_init(job);
 	job->done_fence = dma_fence_get(fence);
-	ret = npu_job_hw_push(job);
+	ret = npu_sched_job_hw_push(job);
 	drm_dev_exit(idx);
 	if (ret) {
 		dma_fence_set_error(fence, ret);
@@ -346,8 +346,8 @@ static struct dma_fence *npu_job_run(struct drm_sched_job *sched_job)
 	goto out;
 
 err:
-	npu_job_write_stats(job, ret, NULL);
-	npu_job_dequeue(job);
+	npu_sched_job_write_stats(job, ret, NULL);
+	npu_sched_job_dequeue(job);
 	fence = ERR_PTR(ret);
 out:
 	dma_fence_end_signalling(cookie);
@@ -355,9 +355,9 @@ out:
 }
 
 /* Device reset: drop the queue, fail the guilty job, push the rest again. */
-static void npu_job_recover(struct npu_device *ndev, struct npu_job *bad)
+static void npu_sched_job_recover(struct npu_drm_device *ndev, struct npu_sched_job *bad)
 {
-	struct npu_job *job, *tmp;
+	struct npu_sched_job *job, *tmp;
 	LIST_HEAD(queued);
 	int ret;
 
@@ -385,13 +385,13 @@ static void npu_job_recover(struct npu_device *ndev, struct npu_job *bad)
 				dev_info(ndev->dev, "client %llu banned after %u hangs\n",
 					 job->nfile->client_id, npu_ban_hangs);
 			}
-			npu_job_finish(job, -ETIMEDOUT, NULL);
+			npu_sched_job_finish(job, -ETIMEDOUT, NULL);
 		} else if (ndev->dead) {
-			npu_job_finish(job, -EIO, NULL);
+			npu_sched_job_finish(job, -EIO, NULL);
 		} else if (READ_ONCE(job->nfile->banned)) {
-			npu_job_finish(job, -ECANCELED, NULL);
-		} else if (npu_job_hw_push(job)) {
-			npu_job_finish(job, -EIO, NULL);
+			npu_sched_job_finish(job, -ECANCELED, NULL);
+		} else if (npu_sched_job_hw_push(job)) {
+			npu_sched_job_finish(job, -EIO, NULL);
 		}
 	}
 }
@@ -400,22 +400,22 @@ static void npu_job_recover(struct npu_device *ndev, struct npu_job *bad)
  * drm_sched_stop() detached the hardware fences of the pending jobs; attach
  * them again so drm_sched_start() waits for (or completes) each job.
  */
-static void npu_job_reattach_fences(struct npu_device *ndev)
+static void npu_sched_job_reattach_fences(struct npu_drm_device *ndev)
 {
 	struct drm_sched_job *s_job;
-	struct npu_job *job;
+	struct npu_sched_job *job;
 
 	list_for_each_entry(s_job, &ndev->sched.pending_list, list) {
-		job = to_npu_job(s_job);
+		job = to_npu_sched_job(s_job);
 		if (!s_job->s_fence->parent && job->done_fence)
 			s_job->s_fence->parent = dma_fence_get(job->done_fence);
 	}
 }
 
-static enum drm_gpu_sched_stat npu_job_timedout(struct drm_sched_job *sched_job)
+static enum drm_gpu_sched_stat npu_sched_job_timedout(struct drm_sched_job *sched_job)
 {
-	struct npu_job *job = to_npu_job(sched_job);
-	struct npu_device *ndev = job->ndev;
+	struct npu_sched_job *job = to_npu_sched_job(sched_job);
+	struct npu_drm_device *ndev = job->ndev;
 	int idx;
 
 	if (!drm_dev_enter(&ndev->drm, &idx))
@@ -423,7 +423,7 @@ static enum drm_gpu_sched_stat npu_job_timedout(struct drm_sched_job *sched_job)
 
 	disable_irq(ndev->irq);
 	/* The job may have finished and only its interrupt was lost. */
-	npu_job_handle_completions(ndev);
+	npu_sched_job_handle_completions(ndev);
 
 	/*
 	 * Stop in both cases: the scheduler took the job off its pending
@@ -434,29 +434,29 @@ static enum drm_gpu_sched_stat npu_job_timedout(struct drm_sched_job *sched_job)
 		dev_info(ndev->dev, "job %u timed out, resetting\n",
 			 job->hw_seqno);
 		scoped_guard(mutex, &ndev->reset_lock)
-			npu_job_recover(ndev, job);
+			npu_sched_job_recover(ndev, job);
 	} else {
 		dev_info(ndev->dev, "job completed without interrupt\n");
 	}
-	npu_job_reattach_fences(ndev);
+	npu_sched_job_reattach_fences(ndev);
 	drm_sched_start(&ndev->sched);
 	enable_irq(ndev->irq);
 	drm_dev_exit(idx);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
 
-static void npu_job_free(struct drm_sched_job *sched_job)
+static void npu_sched_job_free(struct drm_sched_job *sched_job)
 {
-	struct npu_job *job = to_npu_job(sched_job);
+	struct npu_sched_job *job = to_npu_sched_job(sched_job);
 
 	drm_sched_job_cleanup(sched_job);
-	npu_job_put(job);
+	npu_sched_job_put(job);
 }
 
 static const struct drm_sched_backend_ops npu_sched_ops = {
-	.run_job = npu_job_run,
-	.timedout_job = npu_job_timedout,
-	.free_job = npu_job_free,
+	.run_job = npu_sched_job_run,
+	.timedout_job = npu_sched_job_timedout,
+	.free_job = npu_sched_job_free,
 };
 
 /* ---- submission ---- */
@@ -466,11 +466,11 @@ static const struct drm_sched_backend_ops npu_sched_ops = {
  * A buffer listed twice is one entry: the job adds one fence per buffer,
  * which is what the reservation slots are counted for.
  */
-static int npu_job_add_obj(struct npu_job *job, struct drm_gem_object *obj,
-			   bool dev_write, bool fence_write)
+static int npu_sched_job_add_obj(struct npu_sched_job *job, struct drm_gem_object *obj,
+				 bool dev_write, bool fence_write)
 {
 	struct npu_file *nfile = job->nfile;
-	struct npu_job_bo *bo;
+	struct npu_sched_job_bo *bo;
 	u32 i;
 
 	for (i = 0; i < job->bo_count; i++) {
@@ -486,16 +486,16 @@ static int npu_job_add_obj(struct npu_job *job, struct drm_gem_object *obj,
 	bo->obj = obj;
 	bo->dev_write = dev_write;
 	bo->fence_write = fence_write || dev_write;
-	bo->mapping = npu_bo_mapping_get(to_npu_bo(obj), nfile->mmu);
+	bo->mapping = npu_gem_mapping_get(to_npu_gem_object(obj), nfile->mmu);
 	if (!bo->mapping) {
 		drm_dbg(&job->ndev->drm, "buffer not mapped in the file's address space\n");
 		return -ENOENT;
 	}
-	return npu_bo_mapping_populate(bo->mapping);
+	return npu_gem_mapping_populate(bo->mapping);
 }
 
-static int npu_job_add_handle(struct npu_job *job, struct drm_file *file,
-			      u32 handle, bool write)
+static int npu_sched_job_add_handle(struct npu_sched_job *job, struct drm_file *file,
+				    u32 handle, bool write)
 {
 	struct drm_device *drm = &job->ndev->drm;
 	struct drm_gem_object *obj;
@@ -505,18 +505,18 @@ static int npu_job_add_handle(struct npu_job *job, struct drm_file *file,
 		drm_dbg(drm, "no buffer with handle %u\n", handle);
 		return -ENOENT;
 	}
-	if (write && (to_npu_bo(obj)->flags & DRM_NPU_BO_DEVICE_READ_ONLY)) {
+	if (write && (to_npu_gem_object(obj)->flags & DRM_NPU_BO_DEVICE_READ_ONLY)) {
 		drm_dbg(drm, "write reference to device-read-only buffer %u\n",
 			handle);
 		drm_gem_object_put(obj);
 		return -EINVAL;
 	}
-	return npu_job_add_obj(job, obj, write, write);
+	return npu_sched_job_add_obj(job, obj, write, write);
 }
 
 /* Copies the stream and points the job at the copy; @map: its mapping. */
-static int npu_job_copy_stream(struct npu_job *job, const void *cs,
-			       struct iosys_map *map)
+static int npu_sched_job_copy_stream(struct npu_sched_job *job, const void *cs,
+				     struct iosys_map *map)
 {
 	struct npu_cs_copy *copy;
 
@@ -543,7 +543,7 @@ static int npu_job_copy_stream(struct npu_job *job, const void *cs,
  * implicit sync: what the validator allows and what other users wait for
  * cannot disagree.
  */
-static int npu_job_validate(struct npu_job *job)
+static int npu_sched_job_validate(struct npu_sched_job *job)
 {
 	struct npu_validate_range *ranges;
 	struct drm_gem_object *cmd = job->bos[0].obj;
@@ -575,7 +575,7 @@ static int npu_job_validate(struct npu_job *job)
 		goto out;
 	}
 
-	ret = npu_job_copy_stream(job, map.vaddr + offset, &copy_map);
+	ret = npu_sched_job_copy_stream(job, map.vaddr + offset, &copy_map);
 	if (ret)
 		goto out;
 	/* What is validated is what the device will read. */
@@ -587,8 +587,8 @@ out:
 }
 
 /* Checks what can be checked before anything is looked up or allocated. */
-static int npu_job_check_args(struct drm_device *drm,
-			      const struct drm_npu_job *args)
+static int npu_sched_job_check_args(struct drm_device *drm,
+				    const struct drm_npu_job *args)
 {
 	if (args->flags || args->pad) {
 		drm_dbg(drm, "job flags 0x%x or pad 0x%x not zero\n",
@@ -620,11 +620,11 @@ static int npu_job_check_args(struct drm_device *drm,
 }
 
 /* A job counted against the file's queue bound, with its fence memory. */
-static struct npu_job *npu_job_alloc(struct npu_file *nfile,
-				     const struct drm_npu_job *args)
+static struct npu_sched_job *npu_sched_job_alloc(struct npu_file *nfile,
+						 const struct drm_npu_job *args)
 {
-	struct npu_device *ndev = nfile->ndev;
-	struct npu_job *job;
+	struct npu_drm_device *ndev = nfile->ndev;
+	struct npu_sched_job *job;
 	u32 max_bos = 1 + args->bo_ref_count + (args->stats_bo ? 1 : 0);
 	int ret;
 
@@ -665,20 +665,20 @@ static struct npu_job *npu_job_alloc(struct npu_file *nfile,
 	return job;
 
 err:
-	npu_job_put(job);
+	npu_sched_job_put(job);
 	return ERR_PTR(ret);
 }
 
 /* The stream buffer first (entry 0), then the buffers the job lists. */
-static int npu_job_add_refs(struct npu_job *job, struct drm_file *file,
-			    const struct drm_npu_job *args)
+static int npu_sched_job_add_refs(struct npu_sched_job *job, struct drm_file *file,
+				  const struct drm_npu_job *args)
 {
 	struct drm_npu_bo_ref __user *urefs = u64_to_user_ptr(args->bo_refs);
 	struct drm_device *drm = &job->ndev->drm;
 	u32 i;
 	int ret;
 
-	ret = npu_job_add_handle(job, file, args->cmd_bo, false);
+	ret = npu_sched_job_add_handle(job, file, args->cmd_bo, false);
 	if (ret)
 		return ret;
 	if ((u64)args->cmd_offset + args->cmd_size > job->bos[0].obj->size) {
@@ -700,8 +700,8 @@ static int npu_job_add_refs(struct npu_job *job, struct drm_file *file,
 				i, ref.flags);
 			return -EINVAL;
 		}
-		ret = npu_job_add_handle(job, file, ref.handle,
-					 ref.flags & DRM_NPU_BO_REF_WRITE);
+		ret = npu_sched_job_add_handle(job, file, ref.handle,
+					       ref.flags & DRM_NPU_BO_REF_WRITE);
 		if (ret)
 			return ret;
 	}
@@ -713,8 +713,8 @@ static int npu_job_add_refs(struct npu_job *job, struct drm_file *file,
  * buffer if the handle was closed and reused in between, and the stats would
  * go to a buffer the job does not fence.
  */
-static int npu_job_add_stats(struct npu_job *job, struct drm_file *file,
-			     const struct drm_npu_job *args)
+static int npu_sched_job_add_stats(struct npu_sched_job *job, struct drm_file *file,
+				   const struct drm_npu_job *args)
 {
 	struct drm_device *drm = &job->ndev->drm;
 	struct drm_gem_object *obj;
@@ -745,11 +745,11 @@ static int npu_job_add_stats(struct npu_job *job, struct drm_file *file,
 	 * even to a buffer the device may only read.
 	 */
 	drm_gem_object_get(obj);
-	return npu_job_add_obj(job, obj, false, true);
+	return npu_sched_job_add_obj(job, obj, false, true);
 }
 
-static int npu_job_add_in_syncs(struct npu_job *job, struct drm_file *file,
-				const struct drm_npu_job *args)
+static int npu_sched_job_add_in_syncs(struct npu_sched_job *job, struct drm_file *file,
+				      const struct drm_npu_job *args)
 {
 	u32 __user *usyncs = u64_to_user_ptr(args->in_syncs);
 	u32 i, handle;
@@ -769,26 +769,26 @@ static int npu_job_add_in_syncs(struct npu_job *job, struct drm_file *file,
 	return 0;
 }
 
-static int npu_job_create(struct npu_file *nfile, struct drm_file *file,
-			  const struct drm_npu_job *args, u32 priority,
-			  struct npu_job **out)
+static int npu_sched_job_create(struct npu_file *nfile, struct drm_file *file,
+				const struct drm_npu_job *args, u32 priority,
+			  struct npu_sched_job **out)
 {
 	struct drm_device *drm = &nfile->ndev->drm;
-	struct npu_job *job;
+	struct npu_sched_job *job;
 	int ret;
 
-	ret = npu_job_check_args(drm, args);
+	ret = npu_sched_job_check_args(drm, args);
 	if (ret)
 		return ret;
-	job = npu_job_alloc(nfile, args);
+	job = npu_sched_job_alloc(nfile, args);
 	if (IS_ERR(job))
 		return PTR_ERR(job);
 
-	ret = npu_job_add_refs(job, file, args);
+	ret = npu_sched_job_add_refs(job, file, args);
 	if (!ret)
-		ret = npu_job_add_stats(job, file, args);
+		ret = npu_sched_job_add_stats(job, file, args);
 	if (!ret)
-		ret = npu_job_validate(job);
+		ret = npu_sched_job_validate(job);
 	if (ret)
 		goto err_put;
 
@@ -806,7 +806,7 @@ static int npu_job_create(struct npu_file *nfile, struct drm_file *file,
 				 nfile, file->client_id);
 	if (ret)
 		goto err_put;
-	ret = npu_job_add_in_syncs(job, file, args);
+	ret = npu_sched_job_add_in_syncs(job, file, args);
 	if (ret) {
 		drm_sched_job_cleanup(&job->base);
 		goto err_put;
@@ -816,11 +816,11 @@ static int npu_job_create(struct npu_file *nfile, struct drm_file *file,
 	return 0;
 
 err_put:
-	npu_job_put(job);
+	npu_sched_job_put(job);
 	return ret;
 }
 
-static int npu_submit_push(struct npu_file *nfile, struct npu_job **jobs,
+static int npu_submit_push(struct npu_file *nfile, struct npu_sched_job **jobs,
 			   u32 count)
 {
 	struct drm_exec exec;
@@ -855,7 +855,7 @@ static int npu_submit_push(struct npu_file *nfile, struct npu_job **jobs,
 	/* Nothing fails from here: the submission is queued as a whole. */
 	scoped_guard(mutex, &nfile->submit_lock) {
 		for (i = 0; i < count; i++) {
-			struct npu_job *job = jobs[i];
+			struct npu_sched_job *job = jobs[i];
 			struct dma_fence *fence;
 
 			drm_sched_job_arm(&job->base);
@@ -881,8 +881,8 @@ int npu_ioctl_submit(struct drm_device *drm, void *data,
 {
 	struct drm_npu_submit *args = data;
 	struct npu_file *nfile = file->driver_priv;
-	struct npu_device *ndev = nfile->ndev;
-	struct npu_job **jobs;
+	struct npu_drm_device *ndev = nfile->ndev;
+	struct npu_sched_job **jobs;
 	u32 i, created = 0;
 	int ret, idx;
 
@@ -919,8 +919,8 @@ int npu_ioctl_submit(struct drm_device *drm, void *data,
 					    args->job_stride);
 		if (ret)
 			goto out_put;
-		ret = npu_job_create(nfile, file, &ujob, args->priority,
-				     &jobs[i]);
+		ret = npu_sched_job_create(nfile, file, &ujob, args->priority,
+					   &jobs[i]);
 		if (ret)
 			goto out_put;
 		created++;
@@ -932,7 +932,7 @@ out_put:
 	for (i = 0; i < created; i++) {
 		if (ret)
 			drm_sched_job_cleanup(&jobs[i]->base);
-		npu_job_put(jobs[i]);
+		npu_sched_job_put(jobs[i]);
 	}
 	kfree(jobs);
 out_exit:
@@ -942,7 +942,7 @@ out_exit:
 
 /* ---- setup ---- */
 
-int npu_job_open_file(struct npu_file *nfile)
+int npu_sched_job_open_file(struct npu_file *nfile)
 {
 	struct drm_gpu_scheduler *sched = &nfile->ndev->sched;
 	/* Indexed by enum drm_npu_priority. */
@@ -965,7 +965,7 @@ int npu_job_open_file(struct npu_file *nfile)
 	return 0;
 }
 
-void npu_job_close_file(struct npu_file *nfile)
+void npu_sched_job_close_file(struct npu_file *nfile)
 {
 	int i;
 
@@ -973,14 +973,14 @@ void npu_job_close_file(struct npu_file *nfile)
 		drm_sched_entity_destroy(&nfile->entities[i]);
 }
 
-int npu_job_init(struct npu_device *ndev)
+int npu_sched_job_init(struct npu_drm_device *ndev)
 {
 	const struct drm_sched_init_args args = {
 		.ops = &npu_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
 		/* One slot per queued job keeps run_job from waiting for one. */
 		.credit_limit = min(ndev->queue_depth, ndev->num_as),
-		.timeout = msecs_to_jiffies(npu_job_timeout_ms),
+		.timeout = msecs_to_jiffies(npu_sched_job_timeout_ms),
 		.name = dev_name(ndev->dev),
 		.dev = ndev->dev,
 	};
@@ -994,7 +994,7 @@ int npu_job_init(struct npu_device *ndev)
 	return 0;
 }
 
-void npu_job_fini(struct npu_device *ndev)
+void npu_sched_job_fini(struct npu_drm_device *ndev)
 {
 	int tries = 1000;
 
@@ -1014,27 +1014,27 @@ void npu_job_fini(struct npu_device *ndev)
  * every job is freed.  Jobs of killed or closed files are freed from
  * workqueues after their file is gone and must not outlive the module.
  */
-void npu_job_kill_hw(struct npu_device *ndev)
+void npu_sched_job_kill_hw(struct npu_drm_device *ndev)
 {
-	struct npu_job *job, *tmp;
+	struct npu_sched_job *job, *tmp;
 	LIST_HEAD(queued);
 
-	npu_job_handle_completions(ndev);
+	npu_sched_job_handle_completions(ndev);
 	scoped_guard(spinlock, &ndev->job_lock)
 		list_splice_init(&ndev->hw_jobs, &queued);
 	list_for_each_entry_safe(job, tmp, &queued, hw_node) {
 		list_del_init(&job->hw_node);
-		npu_job_finish(job, -ENODEV, NULL);
+		npu_sched_job_finish(job, -ENODEV, NULL);
 	}
 }
 
-bool npu_job_hw_idle(struct npu_device *ndev)
+bool npu_sched_job_hw_idle(struct npu_drm_device *ndev)
 {
 	guard(spinlock)(&ndev->job_lock);
 	return list_empty(&ndev->hw_jobs);
 }
 
-void npu_job_wait_all_freed(struct npu_device *ndev)
+void npu_sched_job_wait_all_freed(struct npu_drm_device *ndev)
 {
 	if (!wait_event_timeout(ndev->job_wq, !atomic_read(&ndev->job_count),
 				10 * HZ))
@@ -1042,14 +1042,14 @@ void npu_job_wait_all_freed(struct npu_device *ndev)
 			atomic_read(&ndev->job_count));
 }
 
-void npu_job_debugfs_show(struct npu_device *ndev, struct seq_file *m)
+void npu_sched_job_debugfs_show(struct npu_drm_device *ndev, struct seq_file *m)
 {
-	struct npu_job *job;
+	struct npu_sched_job *job;
 	ktime_t now = ktime_get();
 
 	seq_printf(m, "credits %d/%u timeout %u ms resets %lld%s\n",
 		   atomic_read(&ndev->sched.credit_count),
-		   ndev->sched.credit_limit, npu_job_timeout_ms,
+		   ndev->sched.credit_limit, npu_sched_job_timeout_ms,
 		   atomic64_read(&ndev->counters.resets),
 		   ndev->dead ? " DEAD" : "");
 	guard(spinlock)(&ndev->job_lock);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Copyright 2026 The NPU stack authors */
 
-#ifndef __NPU_JOB_H__
-#define __NPU_JOB_H__
+#ifndef __NPU_SCHED_JOB_H__
+#define __NPU_SCHED_JOB_H__
 
 #include <linux/iosys-map.h>
 #include <linux/kref.h>
@@ -15,14 +15,14 @@ struct drm_device;
 struct drm_file;
 struct drm_gem_object;
 struct drm_syncobj;
-struct npu_bo_mapping;
+struct npu_gem_mapping;
 struct npu_cs_copy;
-struct npu_device;
+struct npu_drm_device;
 struct npu_file;
 struct seq_file;
 
 /**
- * struct npu_job_bo - one buffer a job uses
+ * struct npu_sched_job_bo - one buffer a job uses
  * @obj: the buffer (referenced).
  * @mapping: its mapping in the file's address space.
  * @dev_write: the job declared it written (DRM_NPU_BO_REF_WRITE): the only
@@ -30,15 +30,15 @@ struct seq_file;
  * @fence_write: the job's fence is a write for implicit sync (@dev_write,
  *               or the stats buffer the CPU writes when the job ends).
  */
-struct npu_job_bo {
+struct npu_sched_job_bo {
 	struct drm_gem_object *obj;
-	struct npu_bo_mapping *mapping;
+	struct npu_gem_mapping *mapping;
 	bool dev_write;
 	bool fence_write;
 };
 
 /**
- * struct npu_job - one command stream queued on the device
+ * struct npu_sched_job - one command stream queued on the device
  * @base: scheduler job.
  * @refcount: the submitter and the scheduler hold references.
  * @ndev: device.
@@ -60,17 +60,17 @@ struct npu_job_bo {
  * @done_fence: hardware fence, signalled from the completion ring.
  * @pm_ref: the job holds a runtime-PM reference (from submit to free).
  * @queued: the job counts in &npu_file.queued_jobs (until it ends).
- * @hw_node: entry in &npu_device.hw_jobs while in the hardware queue.
+ * @hw_node: entry in &npu_drm_device.hw_jobs while in the hardware queue.
  * @hw_seqno: JOB_SEQNO of the latest push.
  * @as: address-space slot while in the hardware queue, else -1.
  * @start: time of the latest push.
  */
-struct npu_job {
+struct npu_sched_job {
 	struct drm_sched_job base;
 	struct kref refcount;
-	struct npu_device *ndev;
+	struct npu_drm_device *ndev;
 	struct npu_file *nfile;
-	struct npu_job_bo *bos;
+	struct npu_sched_job_bo *bos;
 	u32 bo_count;
 	u64 cs_va;
 	u32 cs_size;
@@ -90,21 +90,21 @@ struct npu_job {
 	ktime_t start;
 };
 
-int npu_job_init(struct npu_device *ndev);
-void npu_job_fini(struct npu_device *ndev);
-void npu_job_kill_hw(struct npu_device *ndev);
-void npu_job_wait_all_freed(struct npu_device *ndev);
-bool npu_job_hw_idle(struct npu_device *ndev);
+int npu_sched_job_init(struct npu_drm_device *ndev);
+void npu_sched_job_fini(struct npu_drm_device *ndev);
+void npu_sched_job_kill_hw(struct npu_drm_device *ndev);
+void npu_sched_job_wait_all_freed(struct npu_drm_device *ndev);
+bool npu_sched_job_hw_idle(struct npu_drm_device *ndev);
 
-int npu_job_open_file(struct npu_file *nfile);
-void npu_job_close_file(struct npu_file *nfile);
+int npu_sched_job_open_file(struct npu_file *nfile);
+void npu_sched_job_close_file(struct npu_file *nfile);
 
-void npu_job_handle_completions(struct npu_device *ndev);
-void npu_job_mmu_fault(struct npu_device *ndev);
+void npu_sched_job_handle_completions(struct npu_drm_device *ndev);
+void npu_sched_job_mmu_fault(struct npu_drm_device *ndev);
 
 int npu_ioctl_submit(struct drm_device *drm, void *data,
 		     struct drm_file *file);
 
-void npu_job_debugfs_show(struct npu_device *ndev, struct seq_file *m);
+void npu_sched_job_debugfs_show(struct npu_drm_device *ndev, struct seq_file *m);
 
-#endif /* __NPU_JOB_H__ */
+#endif /* __NPU_SCHED_JOB_H__ */
