@@ -62,6 +62,27 @@ static int npu_hw_map_regs(struct npu_drm_device *ndev,
 	return 0;
 }
 
+/*
+ * Waits for the block's own reset sequence (STATUS.RESETTING), after a soft
+ * reset or the release of the reset line, and drops the interrupts raised
+ * before it.
+ */
+static int npu_hw_reset_done(struct npu_drm_device *ndev, const char *what)
+{
+	u32 status;
+	int ret;
+
+	ret = regmap_read_poll_timeout(ndev->regs, NPU_REG_STATUS, status,
+				       !(status & NPU_STATUS_RESETTING), 100,
+				       NPU_RESET_TIMEOUT_US);
+	if (ret) {
+		dev_err(ndev->dev, "%s timed out\n", what);
+		return ret;
+	}
+	regmap_write(ndev->regs, NPU_REG_IRQ_CLEAR, NPU_IRQ_ALL);
+	return 0;
+}
+
 static const char *const npu_clk_names[NPU_NUM_CLKS] = { "core", "bus" };
 
 /**
@@ -114,7 +135,6 @@ int npu_hw_get_resources(struct npu_drm_device *ndev, struct platform_device *pd
  */
 int npu_hw_resources_on(struct npu_drm_device *ndev)
 {
-	u32 status;
 	int ret;
 
 	ret = clk_bulk_prepare_enable(NPU_NUM_CLKS, ndev->clks);
@@ -127,14 +147,9 @@ int npu_hw_resources_on(struct npu_drm_device *ndev)
 		dev_err(ndev->dev, "cannot release reset: %d\n", ret);
 		goto err_clk;
 	}
-	ret = regmap_read_poll_timeout(ndev->regs, NPU_REG_STATUS, status,
-				       !(status & NPU_STATUS_RESETTING), 100,
-				       NPU_RESET_TIMEOUT_US);
-	if (ret) {
-		dev_err(ndev->dev, "block did not leave reset\n");
+	ret = npu_hw_reset_done(ndev, "reset line release");
+	if (ret)
 		goto err_reset;
-	}
-	regmap_write(ndev->regs, NPU_REG_IRQ_CLEAR, NPU_IRQ_ALL);
 	return 0;
 
 err_reset:
@@ -364,19 +379,13 @@ void npu_hw_power_down(struct npu_drm_device *ndev)
  */
 int npu_hw_reset(struct npu_drm_device *ndev)
 {
-	u32 status;
 	int ret;
 
 	atomic64_inc(&ndev->counters.resets);
 	regmap_write(ndev->regs, NPU_REG_CONTROL, NPU_CONTROL_SOFT_RESET);
-	ret = regmap_read_poll_timeout(ndev->regs, NPU_REG_STATUS, status,
-				       !(status & NPU_STATUS_RESETTING), 100,
-				       NPU_RESET_TIMEOUT_US);
-	if (ret) {
-		dev_err(ndev->dev, "soft reset timed out\n");
+	ret = npu_hw_reset_done(ndev, "soft reset");
+	if (ret)
 		return ret;
-	}
-	regmap_write(ndev->regs, NPU_REG_IRQ_CLEAR, NPU_IRQ_ALL);
 	atomic_set(&ndev->irq_pending, 0);
 	return npu_hw_power_up(ndev);
 }
