@@ -13,12 +13,12 @@
  * The numbers are those of the simulated device under QEMU/TCG: useful to
  * compare driver versions on one machine, not as absolute figures.
  *
- * usage: npu_bench [-n ITERATIONS] [-p PIPELINED_JOBS] [/dev/accel/accelN]
+ * usage: npu_bench [-n ITERATIONS] [-p PIPELINED_JOBS] [/dev/accel/accelN | /dev/dri/renderDN]
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +33,7 @@
 
 #include "drm/npu_accel.h"
 #include "npu_cmdstream.h"
+#include "npu_node.h"
 
 struct dist {
 	double p50_us, p99_us, mean_us;
@@ -240,16 +241,12 @@ static int measure_pipelined(struct nop_job *j, size_t n, double *jobs_per_s)
 	return 0;
 }
 
-static char *first_accel_node(void)
+/* The first node of npu.ko: /dev/accel/accelN or /dev/dri/renderDN. */
+static char *first_npu_node(void)
 {
-	static char path[64];
-	glob_t g;
+	static char path[PATH_MAX];
 
-	if (glob("/dev/accel/accel*", 0, NULL, &g) || g.gl_pathc == 0)
-		return NULL;
-	snprintf(path, sizeof(path), "%s", g.gl_pathv[0]);
-	globfree(&g);
-	return path;
+	return npu_node_find(0, path, sizeof(path), NULL, 0) ? NULL : path;
 }
 
 int main(int argc, char **argv)
@@ -275,13 +272,13 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		node = argv[optind];
 	else
-		node = first_accel_node();
+		node = first_npu_node();
 	if (n < 10 || pipelined < 1) {
 		fprintf(stderr, "npu_bench: need -n >= 10 and -p >= 1\n");
 		return 2;
 	}
 	if (!node) {
-		fprintf(stderr, "npu_bench: no /dev/accel/accel* (is npu.ko loaded?)\n");
+		fprintf(stderr, "npu_bench: no npu device node (is npu.ko loaded?)\n");
 		return 1;
 	}
 	fd = open(node, O_RDWR | O_CLOEXEC);
