@@ -83,7 +83,7 @@ struct npu_device_desc {
 	const char *node;	/* device node, e.g. /dev/accel/accel0 */
 	const char *syspath;	/* sysfs path of the accel device */
 	const char *driver;	/* kernel driver bound to the parent, "npu" */
-	const char *parent;	/* parent device name, e.g. "npu.1.auto" */
+	const char *parent;	/* parent device name, e.g. "npu.0" (simulator) or "38700000.npu" (device tree) */
 	size_t attr_count;	/* identity attributes, sorted by name */
 	const struct npu_attr *attrs;
 };

@@ -33,7 +33,7 @@
 #include <linux/dma-buf.h>
 #include <linux/videodev2.h>
 
-#include <npu.h>
+#include <npu_model.h>
 
 #define NUM_BUFS 4
 

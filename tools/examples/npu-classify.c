@@ -1,9 +1,26 @@
 // SPDX-License-Identifier: MIT
 /* A whole classifier on libnpu's public API: npu-classify MODEL INPUT. */
-#include <npu.h>
+#include <npu_model.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The raw input tensor: exactly the bytes the model's input needs. */
+static int read_input(const char *path, size_t bytes, void **data, char *err, size_t len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t got = 0;
+
+	*data = malloc(bytes + 1);
+	if (f && *data)
+		got = fread(*data, 1, bytes + 1, f);
+	if (f)
+		fclose(f);
+	if (got == bytes)
+		return 0;
+	snprintf(err, len, "%s: the tensor needs %zu bytes", path, bytes);
+	return -22;	/* -EINVAL */
+}
 
 int main(int argc, char **argv)
 {
@@ -17,11 +34,11 @@ int main(int argc, char **argv)
 	int ret, flip;
 
 	if (argc != 3)
-		return fprintf(stderr, "usage: npu-classify MODEL INPUT.bin|INPUT.npy\n"), 2;
+		return fprintf(stderr, "usage: npu-classify MODEL INPUT.bin\n"), 2;
 	npu_device_open(NULL, &dev);
 	if ((ret = npu_model_open(dev, argv[1], NULL, &model)) ||
 	    (ret = npu_model_input_info(model, 0, &in)) ||
-	    (ret = npu_tensor_load_file(argv[2], &in, &data, err, sizeof(err))) ||
+	    (ret = read_input(argv[2], in.bytes, &data, err, sizeof(err))) ||
 	    (ret = npu_model_set_input(model, 0, data, in.bytes)) ||
 	    (ret = npu_model_invoke(model)) || (ret = npu_model_output_info(model, 0, &out)) ||
 	    (ret = npu_model_output(model, 0, (const void **)&score, &n))) {
