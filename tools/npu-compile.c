@@ -3,7 +3,7 @@
  * npu-compile: ahead-of-time compiler, TFLite -> .npu (like Vela).
  *
  *   npu-compile MODEL.tflite [-o MODEL.npu] [--report] [--json] [--cpu]
- *               [--force-cpu N]... [--graph] [--graph-out FILE.svg|.dot]
+ *               [--force-cpu N]... [--no-fusion] [--graph] [--graph-out FILE.svg|.dot]
  *   npu-compile --check MODEL.npu [--graph-out FILE.svg|.dot]
  */
 #include <errno.h>
@@ -25,7 +25,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: npu-compile MODEL.tflite [-o OUT.npu] [--report] [--json] [--cpu]\n"
-		"                   [--force-cpu OP]... [--graph] [--graph-out FILE]\n"
+		"                   [--force-cpu OP]... [--no-fusion] [--graph] [--graph-out FILE]\n"
 		"       npu-compile --check MODEL.npu [--report] [--json] [--graph-out FILE]\n"
 		"\n"
 		"  -o, --output FILE   write the compiled model (default: MODEL.npu)\n"
@@ -33,6 +33,7 @@ static void usage(FILE *f)
 		"  -j, --json          print the report as JSON on stdout\n"
 		"      --cpu           place every op on the CPU\n"
 		"      --force-cpu OP  place op number OP on the CPU (repeatable)\n"
+		"      --no-fusion     fold no PAD or activation into its neighbour\n"
 		"  -g, --graph         print the parsed TFLite graph and exit\n"
 		"  -G, --graph-out FILE  draw the placement graph: FILE.svg (needs Graphviz's\n"
 		"                      dot) or FILE.dot (the Graphviz source)\n"
@@ -144,6 +145,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "cpu", no_argument, NULL, 'C' },
 		{ "force-cpu", required_argument, NULL, 'F' },
+		{ "no-fusion", no_argument, NULL, 'N' },
 		{ "graph", no_argument, NULL, 'g' },
 		{ "graph-out", required_argument, NULL, 'G' },
 		{ "check", no_argument, NULL, 'c' },
@@ -169,6 +171,7 @@ int main(int argc, char **argv)
 		case 'r': report = true; break;
 		case 'j': json = true; break;
 		case 'C': opt.flags |= NPU_COMPILE_CPU_ONLY; break;
+		case 'N': opt.flags |= NPU_COMPILE_NO_FUSION; break;
 		case 'F': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 0);

@@ -130,6 +130,7 @@ static uint32_t cmd_bytes(uint32_t opcode)
 struct op_plan {
 	struct npu_cpu_prepared *prep;	/* NPU ops */
 	uint32_t stream_bytes;		/* their commands' size */
+	bool fused;			/* folded into another op: no command */
 };
 
 static bool forced_cpu(const struct npu_compile_options *opt, uint32_t i)
@@ -172,36 +173,37 @@ static int place_on_cpu(struct npu_compiled_model *m, uint32_t i, const char *wh
 	return 0;
 }
 
-/* Decide where op @i runs.  Returns 0 (placement in m), or -EINVAL/-ENOMEM. */
-static int place_op(struct npu_compiled_model *m, const struct npu_compile_options *opt,
-		    uint32_t i, struct op_plan *plan, char *err, size_t errlen)
+/*
+ * Whether @op (op @i of @g, or a rewrite of it) goes to the NPU: 1 with
+ * its prepared commands in @plan, 0 with the reason in @why, or a
+ * negative errno (-EINVAL: malformed, message in @err).
+ */
+static int try_npu(const struct npu_graph *g, const struct npu_compile_options *opt,
+		   uint32_t i, const struct npu_graph_op *op, struct op_plan *plan,
+		   char *why, size_t whylen, char *err, size_t errlen)
 {
-	const struct npu_graph *g = m->graph;
-	const struct npu_graph_op *op = &g->ops[i];
 	const char *name = npu_op_name(op->builtin);
-	char why[256] = "";
 	int ret;
 
-	m->op_segment[i] = -1;
 	if (forced_cpu(opt, i)) {
-		snprintf(why, sizeof(why), "%s: placed on the CPU on request", name);
-		goto cpu;
+		snprintf(why, whylen, "%s: placed on the CPU on request", name);
+		return 0;
 	}
 	if (!npu_builtin_npu_capable(op->builtin)) {
 		if (op->builtin == NPU_BUILTIN_CUSTOM)
-			snprintf(why, sizeof(why), "custom op '%s' is not an NPU op",
+			snprintf(why, whylen, "custom op '%s' is not an NPU op",
 				 op->custom_name ? op->custom_name : "");
 		else
-			snprintf(why, sizeof(why), "%s is not an NPU op", name);
-		goto cpu;
+			snprintf(why, whylen, "%s is not an NPU op", name);
+		return 0;
 	}
-	if (beyond_limits(g, op, why, sizeof(why)))
-		goto cpu;
-	ret = npu_cpu_prepare_op(g, op, &plan->prep, why, sizeof(why));
+	if (beyond_limits(g, op, why, whylen))
+		return 0;
+	ret = npu_cpu_prepare_op(g, op, &plan->prep, why, whylen);
 	if (ret == -ENOTSUP) {
 		if (!why[0])
-			snprintf(why, sizeof(why), "%s: not supported by the NPU kernels", name);
-		goto cpu;
+			snprintf(why, whylen, "%s: not supported by the NPU kernels", name);
+		return 0;
 	}
 	if (ret) {
 		return npu_fail(err, errlen, ret, "operator %u (%s): %s", i, name,
@@ -214,24 +216,91 @@ static int place_op(struct npu_compiled_model *m, const struct npu_compile_optio
 
 		if (npu_fw_check_cmd(cmd->opcode, &cmd->params, sizeof(cmd->params),
 				     NPU_FW_CHECK_HW_LIMITS, &reason)) {
-			word_reason(why, sizeof(why), name, &reason);
-			npu_cpu_prepared_free(plan->prep);
-			plan->prep = NULL;
+			word_reason(why, whylen, name, &reason);
 			goto cpu;
 		}
 		plan->stream_bytes += cmd_bytes(cmd->opcode);
 	}
 	if (plan->stream_bytes + 64 > NPU_LIMIT_STREAM_BYTES) {
-		snprintf(why, sizeof(why), "%s: %u bytes of commands exceed the NPU stream limit", name,
+		snprintf(why, whylen, "%s: %u bytes of commands exceed the NPU stream limit", name,
 			 plan->stream_bytes);
-		npu_cpu_prepared_free(plan->prep);
-		plan->prep = NULL;
 		goto cpu;
 	}
-	m->op_segment[i] = 0;	/* NPU; the segment number is assigned later */
-	return 0;
+	return 1;
 cpu:
+	npu_cpu_prepared_free(plan->prep);
+	plan->prep = NULL;
+	return 0;
+}
+
+/* Decide where op @i runs.  Returns 0 (placement in m), or -EINVAL/-ENOMEM. */
+static int place_op(struct npu_compiled_model *m, const struct npu_compile_options *opt,
+		    uint32_t i, struct op_plan *plan, char *err, size_t errlen)
+{
+	char why[256] = "";
+	int ret = try_npu(m->graph, opt, i, &m->graph->ops[i], plan, why, sizeof(why), err,
+			  errlen);
+
+	m->op_segment[i] = -1;
+	if (ret < 0)
+		return ret;
+	if (ret) {
+		m->op_segment[i] = 0;	/* NPU; the segment number is assigned later */
+		return 0;
+	}
 	return place_on_cpu(m, i, why, err, errlen);
+}
+
+struct fuse_ctx {
+	const struct npu_graph *g;
+	const struct npu_compile_options *opt;
+	char *err;
+	size_t errlen;
+};
+
+/* npu_fuse()'s question; a rewrite the op's Prepare refuses is not made. */
+static int fuse_try(void *ctx, uint32_t i, const struct npu_graph_op *op)
+{
+	const struct fuse_ctx *f = ctx;
+	struct op_plan plan = { 0 };
+	char why[256] = "";
+	int ret = try_npu(f->g, f->opt, i, op, &plan, why, sizeof(why), f->err, f->errlen);
+
+	npu_cpu_prepared_free(plan.prep);
+	if (ret == -EINVAL && f->err)
+		f->err[0] = 0;
+	return ret == -EINVAL ? 0 : ret;
+}
+
+/*
+ * Fold ops into their neighbours (fuse.c).  A folded op stays in the
+ * graph, reading what it read and writing a tensor nothing reads: it gets
+ * no command, and the reason names the op it was folded into.
+ */
+static int fuse(struct npu_compiled_model *m, const struct npu_compile_options *opt,
+		struct op_plan *plans, char *err, size_t errlen)
+{
+	struct fuse_ctx ctx = { .g = m->graph, .opt = opt, .err = err, .errlen = errlen };
+	int32_t *into = calloc(m->num_ops + 1, sizeof(*into));
+	int ret;
+
+	if (!into)
+		return -ENOMEM;
+	ret = npu_fuse(m->graph, into, fuse_try, &ctx);
+	for (uint32_t i = 0; i < m->num_ops && !ret; i++) {
+		const int32_t j = into[i];
+
+		if (j < 0)
+			continue;
+		if (asprintf(&m->op_reason[i], "fused into op %d (%s)", j,
+			     npu_op_name(m->graph->ops[j].builtin)) < 0) {
+			m->op_reason[i] = NULL;
+			ret = -ENOMEM;
+		}
+		plans[i].fused = true;
+	}
+	free(into);
+	return ret;
 }
 
 struct seg_builder {
@@ -395,7 +464,7 @@ static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op
 		struct npu_cpu_prepared *prep = plans[i].prep;
 		struct npu_op_cost *oc = &m->op_cost[i];
 
-		for (uint32_t c = 0; c < prep->num_cmds; c++) {
+		for (uint32_t c = 0; prep && c < prep->num_cmds; c++) {
 			struct npu_cpu_cmd *cmd = &prep->cmds[c];
 			struct npu_fw_cost cost = { 0 };
 			uint32_t at = cw.len_words * 4 + 4;
@@ -485,6 +554,11 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	    !m->tensor_arena_offset || !plans)
 		goto fail;
 
+	if (!(opt && (opt->flags & (NPU_COMPILE_NO_FUSION | NPU_COMPILE_CPU_ONLY)))) {
+		ret = fuse(m, opt, plans, err, errlen);
+		if (ret)
+			goto fail;
+	}
 	ret = npu_arena_plan(g, m->tensor_arena_offset, &m->arena_size, &m->activation_bytes,
 			     &m->peak_live_bytes);
 	if (ret)
@@ -502,9 +576,24 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	}
 
 	for (uint32_t i = 0; i < no; i++) {
+		if (plans[i].fused) {
+			m->op_segment[i] = 0;	/* no command, in its neighbours' segment */
+			continue;
+		}
 		ret = place_op(m, opt, i, &plans[i], err, errlen);
 		if (ret)
 			goto fail;
+	}
+	/* A run of folded ops alone would be an empty segment: it runs on the CPU. */
+	for (uint32_t i = 0; i < no;) {
+		uint32_t n = 0;
+		bool commands = false;
+
+		while (i + n < no && m->op_segment[i + n] >= 0)
+			commands |= !plans[i + n++].fused;
+		for (uint32_t k = i; k < i + n && !commands; k++)
+			m->op_segment[k] = -1;
+		i += n ? n : 1;
 	}
 
 	/* Segments: maximal runs of NPU ops within the stream size limit. */

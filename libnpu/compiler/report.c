@@ -8,7 +8,8 @@
 #include "npu_cmdstream.h"
 
 struct totals {
-	uint32_t npu_ops, cpu_ops;
+	uint32_t npu_ops, cpu_ops, fused_ops;
+	uint64_t io_bytes;		/* graph inputs and outputs */
 	uint64_t cycles, macs, dram_read, dram_write, sram_peak, stream_bytes, relocs;
 	uint64_t const_bytes;
 };
@@ -21,7 +22,14 @@ static void sum(const struct npu_compiled_model *m, struct totals *t)
 			t->npu_ops++;
 		else
 			t->cpu_ops++;
+		/* An NPU op with a reason was folded into the op it names. */
+		if (m->op_segment[i] >= 0 && m->op_reason[i])
+			t->fused_ops++;
 	}
+	for (uint32_t i = 0; i < m->graph->num_inputs; i++)
+		t->io_bytes += m->graph->tensors[m->graph->inputs[i]].bytes;
+	for (uint32_t i = 0; i < m->graph->num_outputs; i++)
+		t->io_bytes += m->graph->tensors[m->graph->outputs[i]].bytes;
 	for (uint32_t s = 0; s < m->num_segments; s++) {
 		const struct npu_segment *seg = &m->segments[s];
 
@@ -55,6 +63,21 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/*
+ * The traffic no schedule avoids: the weights buffer read once, the
+ * inputs read and the outputs written once.
+ */
+static uint64_t unavoidable_bytes(const struct npu_compiled_model *m, const struct totals *t)
+{
+	return m->weights_size + t->io_bytes;
+}
+
+/* Cycles of the MAC array alone, at full int8 rate. */
+static uint64_t mac_cycles(const struct totals *t)
+{
+	return (t->macs + NPU_HW_MACS_PER_CYCLE - 1) / NPU_HW_MACS_PER_CYCLE;
+}
+
 /* Time in microseconds for @cycles at the modelled clock. */
 static double cycles_us(uint64_t cycles)
 {
@@ -80,12 +103,18 @@ static void report_json(const struct npu_compiled_model *m, const char *name, FI
 		if (m->op_segment[i] >= 0)
 			fprintf(f, ", \"placement\": \"npu\", \"segment\": %d, \"commands\": %u, "
 				"\"macs\": %llu, \"cycles\": %llu, \"dram_read_bytes\": %llu, "
-				"\"dram_write_bytes\": %llu}",
+				"\"dram_write_bytes\": %llu",
 				m->op_segment[i], c->num_commands, (unsigned long long)c->macs,
 				(unsigned long long)c->cycles,
 				(unsigned long long)c->dram_read_bytes,
 				(unsigned long long)c->dram_write_bytes);
-		else {
+		if (m->op_segment[i] >= 0 && m->op_reason[i]) {
+			fprintf(f, ", \"fused\": ");
+			json_str(f, m->op_reason[i]);
+		}
+		if (m->op_segment[i] >= 0) {
+			fprintf(f, "}");
+		} else {
 			fprintf(f, ", \"placement\": \"cpu\", \"reason\": ");
 			json_str(f, m->op_reason[i]);
 			fprintf(f, "}");
@@ -103,8 +132,12 @@ static void report_json(const struct npu_compiled_model *m, const char *name, FI
 			s + 1 < m->num_segments ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"summary\": {\n");
-	fprintf(f, "    \"ops\": %u, \"npu_ops\": %u, \"cpu_ops\": %u, \"segments\": %u,\n",
-		g->num_ops, t.npu_ops, t.cpu_ops, m->num_segments);
+	fprintf(f, "    \"ops\": %u, \"npu_ops\": %u, \"cpu_ops\": %u, \"fused_ops\": %u, "
+		"\"segments\": %u,\n", g->num_ops, t.npu_ops, t.cpu_ops, t.fused_ops,
+		m->num_segments);
+	fprintf(f, "    \"unavoidable_bytes\": %llu, \"io_bytes\": %llu, \"mac_cycles\": %llu,\n",
+		(unsigned long long)unavoidable_bytes(m, &t), (unsigned long long)t.io_bytes,
+		(unsigned long long)mac_cycles(&t));
 	fprintf(f, "    \"npu_macs\": %llu, \"npu_cycles\": %llu, \"npu_time_us\": %.3f, "
 		"\"clock_mhz\": %u,\n", (unsigned long long)t.macs, (unsigned long long)t.cycles,
 		cycles_us(t.cycles), NPU_HW_CLOCK_MHZ);
@@ -133,7 +166,7 @@ static void report_text(const struct npu_compiled_model *m, const char *name, FI
 		name, g->num_ops, t.npu_ops, m->num_segments, m->num_segments == 1 ? "" : "s",
 		t.cpu_ops);
 	fprintf(f, "%4s  %-20s %-8s %12s %10s  %s\n", "#", "op", "place", "MACs", "cycles",
-		"reason (CPU ops)");
+		"reason (CPU ops), fusion");
 	for (uint32_t i = 0; i < g->num_ops; i++) {
 		const struct npu_graph_op *op = &g->ops[i];
 		const struct npu_op_cost *c = &m->op_cost[i];
@@ -144,20 +177,32 @@ static void report_text(const struct npu_compiled_model *m, const char *name, FI
 			char place[16];
 
 			snprintf(place, sizeof(place), "NPU:%d", m->op_segment[i]);
-			fprintf(f, "%4u  %-20s %-8s %12llu %10llu\n", i, opname, place,
-				(unsigned long long)c->macs, (unsigned long long)c->cycles);
+			fprintf(f, "%4u  %-20s %-8s %12llu %10llu%s%s\n", i, opname, place,
+				(unsigned long long)c->macs, (unsigned long long)c->cycles,
+				m->op_reason[i] ? "  " : "", m->op_reason[i] ? m->op_reason[i] : "");
 		} else {
 			fprintf(f, "%4u  %-20s %-8s %12s %10s  %s\n", i, opname, "CPU", "-", "-",
 				m->op_reason[i] ? m->op_reason[i] : "");
 		}
 	}
 	fprintf(f, "\nSummary\n");
+	if (t.fused_ops)
+		fprintf(f, "  fused ops             %u folded into their neighbours (no command)\n",
+			t.fused_ops);
 	fprintf(f, "  NPU MACs              %llu\n", (unsigned long long)t.macs);
 	fprintf(f, "  NPU cycles (model)    %llu = %.3f ms at %u MHz (%u MACs/cycle)\n",
 		(unsigned long long)t.cycles, cycles_us(t.cycles) / 1000.0, NPU_HW_CLOCK_MHZ,
 		NPU_HW_MACS_PER_CYCLE);
+	fprintf(f, "  MAC-bound time        %llu cycles = %.3f ms (estimate %.2fx)\n",
+		(unsigned long long)mac_cycles(&t), cycles_us(mac_cycles(&t)) / 1000.0,
+		mac_cycles(&t) ? (double)t.cycles / (double)mac_cycles(&t) : 0.0);
 	fprintf(f, "  DRAM traffic          %llu bytes read, %llu bytes written\n",
 		(unsigned long long)t.dram_read, (unsigned long long)t.dram_write);
+	fprintf(f, "  unavoidable traffic   %llu bytes (weights once %llu, inputs and outputs %llu): "
+		"DRAM traffic is %.2fx\n", (unsigned long long)unavoidable_bytes(m, &t),
+		(unsigned long long)m->weights_size, (unsigned long long)t.io_bytes,
+		(double)(t.dram_read + t.dram_write) / (double)(unavoidable_bytes(m, &t) ?
+								 unavoidable_bytes(m, &t) : 1));
 	fprintf(f, "  SRAM traffic          %llu bytes staged, peak working set %llu of %u bytes\n",
 		(unsigned long long)(t.dram_read + t.dram_write), (unsigned long long)t.sram_peak,
 		NPU_HW_SRAM_SIZE);

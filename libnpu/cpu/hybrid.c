@@ -527,8 +527,15 @@ static int hybrid_fc_invoke(const struct npu_cpu_kernel_args *a, void *state)
 
 static int hybrid_prepare(const struct cpu_prep *p, void **state)
 {
+	const struct npu_conv_options *o = &p->op->options.conv;
+
 	if (p->op->builtin == NPU_BUILTIN_FULLY_CONNECTED)
 		return hybrid_fc_prepare(p, state);
+	/* The compiler folds PADs into quantized convs only. */
+	if (o->pad_top || o->pad_left) {
+		cpu_msg(p->err, p->errlen, "explicit padding on a hybrid conv");
+		return -EINVAL;
+	}
 	return hybrid_conv_prepare(p, state);
 }
 

@@ -183,7 +183,8 @@ static int put_ops(struct npu_blob *s, const struct npu_compiled_model *m)
 
 			ret = put_idx(&s[S_INDICES], op->intermediates, op->num_intermediates, &at);
 		}
-		if (!ret && m->op_segment[i] < 0)
+		/* CPU ops: why; NPU ops: "fused into op N" or "". */
+		if (!ret)
 			ret = put_str(&s[S_STRINGS], m->op_reason[i], &r.reason);
 		if (!ret && op->custom_name)
 			ret = put_str(&s[S_STRINGS], op->custom_name, &r.custom_name);
@@ -698,6 +699,14 @@ static int load_op(struct ld *l, struct npu_compiled_model *m, uint32_t i)
 			LFAIL(l, -EINVAL, "op %u: placed in segment %u but the model has %u", i,
 			      r.placement, l->info.num_segments);
 		m->op_segment[i] = (int32_t)r.placement;
+		ret = string_at(l, r.reason, &s, what);
+		if (ret)
+			return ret;
+		if (*s) {
+			m->op_reason[i] = strdup(s);
+			if (!m->op_reason[i])
+				LFAIL(l, -ENOMEM, "out of memory");
+		}
 	}
 	return 0;
 }

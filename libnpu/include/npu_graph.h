@@ -148,6 +148,13 @@ struct npu_conv_options {
 	int32_t depth_multiplier;	/* DEPTHWISE_CONV_2D only, else 0 */
 	int32_t activation;		/* enum npu_activation */
 	int32_t quantized_bias_type;	/* enum npu_type, 0 = unset */
+	/*
+	 * Rows / columns of zero-point padding before the input, with
+	 * padding VALID: set by the compiler when it folds an explicit PAD
+	 * into the op (libnpu/compiler/fuse.c); the output size gives the
+	 * padding after.  0 in every model the TFLite reader makes.
+	 */
+	int16_t pad_top, pad_left;
 };
 
 struct npu_fc_options {
@@ -164,6 +171,7 @@ struct npu_pool_options {
 	int32_t stride_w, stride_h;
 	int32_t filter_w, filter_h;
 	int32_t activation;
+	int16_t pad_top, pad_left;	/* as in struct npu_conv_options */
 };
 
 /* ADD, SUB, MUL. */

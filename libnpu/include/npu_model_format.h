@@ -230,6 +230,7 @@ struct npu_op_cost {
 /* ---- the compiler ---- */
 
 #define NPU_COMPILE_CPU_ONLY	(1u << 0)	/* place every op on the CPU */
+#define NPU_COMPILE_NO_FUSION	(1u << 1)	/* one op, one set of commands */
 
 /*
  * @flags: NPU_COMPILE_*.

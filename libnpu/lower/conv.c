@@ -31,7 +31,7 @@ static int lower_conv(const struct cpu_prep *p)
 	const struct npu_graph_tensor *in, *filter, *bias, *out;
 	const struct npu_conv_options *o = &op->options.conv;
 	struct npu_conv_params *c;
-	int32_t out_h, out_w, cin, cout, dil_h, dil_w;
+	int32_t cin, cout, dil_h, dil_w;
 	bool is16;
 	int ret;
 
@@ -85,19 +85,14 @@ static int lower_conv(const struct cpu_prep *p)
 		return ret;
 
 	/* ComputePaddingHeightWidth() with the input's spatial size. */
-	out_h = npu_cpu_out_size(o->padding, in->shape[1], filter->shape[1],
-				 o->stride_h, dil_h);
-	out_w = npu_cpu_out_size(o->padding, in->shape[2], filter->shape[2],
-				 o->stride_w, dil_w);
-	if (out_h != out->shape[1] || out_w != out->shape[2])
-		return lower_fail(p, "output is %dx%d, padding %s gives %dx%d",
-			    out->shape[1], out->shape[2],
-			    o->padding == NPU_PADDING_SAME ? "SAME" : "VALID",
-			    out_h, out_w);
-	c->pad_top = (uint16_t)npu_cpu_padding(in->shape[1], filter->shape[1],
-					       o->stride_h, dil_h, out_h, NULL);
-	c->pad_left = (uint16_t)npu_cpu_padding(in->shape[2], filter->shape[2],
-						o->stride_w, dil_w, out_w, NULL);
+	ret = lower_window_padding(p, o->padding, o->pad_top, in->shape[1], filter->shape[1],
+				   o->stride_h, dil_h, out->shape[1], &c->pad_top);
+	if (!ret)
+		ret = lower_window_padding(p, o->padding, o->pad_left, in->shape[2],
+					   filter->shape[2], o->stride_w, dil_w, out->shape[2],
+					   &c->pad_left);
+	if (ret)
+		return ret;
 	c->stride_h = (uint16_t)o->stride_h;
 	c->stride_w = (uint16_t)o->stride_w;
 	c->dilation_h = (uint16_t)dil_h;
@@ -219,6 +214,9 @@ static int conv_prepare(const struct cpu_prep *p, void **state)
 		cpu_msg(p->err, p->errlen, "mixed float and integer tensors");
 		return -ENOTSUP;
 	}
+	ret = lower_no_explicit_pad(p);
+	if (ret)
+		return ret;
 	in = cpu_in(p->g, op, tconv ? 2 : 0);
 	f = cpu_in(p->g, op, 1);
 	bias = cpu_in(p->g, op, tconv ? 3 : 2);

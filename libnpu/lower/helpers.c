@@ -132,6 +132,52 @@ int32_t npu_cpu_padding(int32_t in, int32_t filter, int32_t stride,
 	return sat_i32(total / 2);
 }
 
+int lower_window_padding(const struct cpu_prep *p, int32_t padding, int32_t explicit_pad,
+			 int32_t in, int32_t filter, int32_t stride, int32_t dilation,
+			 int32_t out, uint16_t *pad)
+{
+	const int64_t extent = ((int64_t)filter - 1) * dilation + 1;
+	int32_t lo, hi;
+
+	if (!explicit_pad) {
+		if (npu_cpu_out_size(padding, in, filter, stride, dilation) != out)
+			return lower_fail(p, "output size %d, padding %s gives %d", out,
+					  padding == NPU_PADDING_SAME ? "SAME" : "VALID",
+					  npu_cpu_out_size(padding, in, filter, stride, dilation));
+		*pad = (uint16_t)npu_cpu_padding(in, filter, stride, dilation, out, NULL);
+		return 0;
+	}
+	/* Folded PAD: VALID on the input padded by explicit_pad before and
+	 * 0 .. extent - 1 after (more would leave windows wholly in it). */
+	if (padding != NPU_PADDING_VALID || explicit_pad < 0 || explicit_pad >= extent ||
+	    (int64_t)in + explicit_pad + extent > INT32_MAX)
+		return lower_fail(p, "explicit padding %d with padding %d and window %lld",
+				  explicit_pad, padding, (long long)extent);
+	lo = npu_cpu_out_size(NPU_PADDING_VALID, in + explicit_pad, filter, stride, dilation);
+	hi = npu_cpu_out_size(NPU_PADDING_VALID, in + explicit_pad + (int32_t)extent - 1, filter,
+			      stride, dilation);
+	if (out < lo || out > hi || out < 1)
+		return lower_fail(p, "output size %d, explicit padding %d gives %d to %d", out,
+				  explicit_pad, lo, hi);
+	*pad = (uint16_t)explicit_pad;
+	return 0;
+}
+
+int lower_no_explicit_pad(const struct cpu_prep *p)
+{
+	const struct npu_graph_op *op = p->op;
+	bool pad = (op->options_kind == NPU_OPTS_CONV &&
+		    (op->options.conv.pad_top || op->options.conv.pad_left)) ||
+		   (op->options_kind == NPU_OPTS_POOL &&
+		    (op->options.pool.pad_top || op->options.pool.pad_left));
+
+	if (!pad)
+		return 0;
+	cpu_msg(p->err, p->errlen, "explicit padding is only for quantized %s",
+		npu_op_name(op->builtin));
+	return -EINVAL;
+}
+
 /* ---- lowering: messages, operands, checks ---- */
 
 __attribute__((format(printf, 2, 3)))

@@ -111,6 +111,19 @@ int lower_act_range(const struct cpu_prep *p, int32_t act,
 int lower_same_quant(const struct cpu_prep *p, const struct npu_graph_tensor *a,
 		     const struct npu_graph_tensor *b, const char *what);
 
+/*
+ * Padding before the input of a window op (conv, depthwise, pooling) into
+ * *@pad: TFLite's SAME / VALID for @out, or with @explicit_pad (the
+ * options' pad_top / pad_left, a PAD the compiler folded) VALID after that
+ * many rows of padding and up to extent - 1 after, which @out gives.
+ * -EINVAL (message in p->err) when @out does not fit.
+ */
+int lower_window_padding(const struct cpu_prep *p, int32_t padding, int32_t explicit_pad,
+			 int32_t in, int32_t filter, int32_t stride, int32_t dilation,
+			 int32_t out, uint16_t *pad);
+/* -EINVAL when the op's options have explicit padding (float paths). */
+int lower_no_explicit_pad(const struct cpu_prep *p);
+
 /* Convolutions and fully connected. */
 int lower_widen_bias(const struct cpu_prep *p, const struct npu_graph_tensor *bias,
 		     uint32_t channels);

@@ -29,7 +29,6 @@ static int lower_pool(const struct cpu_prep *p)
 	const struct npu_graph_tensor *in, *out;
 	struct npu_pool_params *pp;
 	struct npu_cpu_cmd *cmd;
-	int32_t out_h, out_w;
 	int ret;
 
 	ret = cpu_need_io(p, 1, 1, 1);
@@ -53,13 +52,6 @@ static int lower_pool(const struct cpu_prep *p)
 			    o->filter_w, o->stride_h, o->stride_w);
 	if (out->shape[0] != in->shape[0] || out->shape[3] != in->shape[3])
 		return lower_fail(p, "batch or channels differ");
-	out_h = npu_cpu_out_size(o->padding, in->shape[1], o->filter_h,
-				 o->stride_h, 1);
-	out_w = npu_cpu_out_size(o->padding, in->shape[2], o->filter_w,
-				 o->stride_w, 1);
-	if (out_h != out->shape[1] || out_w != out->shape[2])
-		return lower_fail(p, "output is %dx%d, padding gives %dx%d",
-			    out->shape[1], out->shape[2], out_h, out_w);
 	cmd = lower_add_cmd(p, avg ? NPU_CMD_AVERAGE_POOL_2D : NPU_CMD_MAX_POOL_2D, 0);
 	if (!cmd)
 		return -ENOMEM;
@@ -71,10 +63,13 @@ static int lower_pool(const struct cpu_prep *p)
 	pp->filter_w = (uint16_t)o->filter_w;
 	pp->stride_h = (uint16_t)o->stride_h;
 	pp->stride_w = (uint16_t)o->stride_w;
-	pp->pad_top = (uint16_t)npu_cpu_padding(in->shape[1], o->filter_h,
-						o->stride_h, 1, out_h, NULL);
-	pp->pad_left = (uint16_t)npu_cpu_padding(in->shape[2], o->filter_w,
-						 o->stride_w, 1, out_w, NULL);
+	ret = lower_window_padding(p, o->padding, o->pad_top, in->shape[1], o->filter_h,
+				   o->stride_h, 1, out->shape[1], &pp->pad_top);
+	if (!ret)
+		ret = lower_window_padding(p, o->padding, o->pad_left, in->shape[2], o->filter_w,
+					   o->stride_w, 1, out->shape[2], &pp->pad_left);
+	if (ret)
+		return ret;
 	return lower_act_range(p, o->activation, out, &pp->act_min, &pp->act_max);
 }
 
@@ -96,6 +91,8 @@ static int pool_prepare(const struct cpu_prep *p, void **state)
 		return -ENOTSUP;
 	}
 	ret = lower_float_act_supported(p, o->activation);
+	if (!ret)
+		ret = lower_no_explicit_pad(p);
 	if (ret)
 		return ret;
 	in = cpu_in(p->g, p->op, 0);
