@@ -5,8 +5,8 @@
  *
  * - An explicit PAD (spatial, pad value = the zero point) feeding a
  *   CONV_2D, DEPTHWISE_CONV_2D or MAX_POOL_2D with VALID padding becomes
- *   the consumer's pad_top / pad_left (its output size gives the padding
- *   after): the kernels skip the taps outside the input, which is what a
+ *   the consumer's padding NPU_PADDING_EXPLICIT with pad_top / pad_left
+ *   (its output size gives the padding after): the kernels skip the taps outside the input, which is what a
  *   zero-point tap contributes to a convolution (x - zp = 0).
  * - A RELU, RELU6 or RELU_N1_TO_1 with its input's quantization after a
  *   CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED or ADD becomes the
@@ -203,9 +203,11 @@ static int fold_pad(struct npu_graph *g, struct fuse_index *x, uint32_t i, int32
 	trial = *op;
 	trial.inputs = inputs;
 	if (op->options_kind == NPU_OPTS_CONV) {
+		trial.options.conv.padding = NPU_PADDING_EXPLICIT;
 		trial.options.conv.pad_top = (int16_t)top;
 		trial.options.conv.pad_left = (int16_t)left;
 	} else {
+		trial.options.pool.padding = NPU_PADDING_EXPLICIT;
 		trial.options.pool.pad_top = (int16_t)top;
 		trial.options.pool.pad_left = (int16_t)left;
 	}

@@ -532,7 +532,7 @@ static int hybrid_prepare(const struct cpu_prep *p, void **state)
 	if (p->op->builtin == NPU_BUILTIN_FULLY_CONNECTED)
 		return hybrid_fc_prepare(p, state);
 	/* The compiler folds PADs into quantized convs only. */
-	if (o->pad_top || o->pad_left) {
+	if (o->padding == NPU_PADDING_EXPLICIT || o->pad_top || o->pad_left) {
 		cpu_msg(p->err, p->errlen, "explicit padding on a hybrid conv");
 		return -EINVAL;
 	}

@@ -97,6 +97,13 @@ enum npu_builtin_op {
 enum npu_padding {
 	NPU_PADDING_SAME = 0,
 	NPU_PADDING_VALID = 1,
+	/*
+	 * Not a TFLite value (the reader refuses it): the compiler's fold of
+	 * an explicit PAD (libnpu/compiler/fuse.c).  The options' pad_top and
+	 * pad_left rows / columns of zero-point padding come before the
+	 * input, the output size gives those after (fewer than the window).
+	 */
+	NPU_PADDING_EXPLICIT = 2,
 };
 
 /* TFLite ActivationFunctionType. */
@@ -148,12 +155,7 @@ struct npu_conv_options {
 	int32_t depth_multiplier;	/* DEPTHWISE_CONV_2D only, else 0 */
 	int32_t activation;		/* enum npu_activation */
 	int32_t quantized_bias_type;	/* enum npu_type, 0 = unset */
-	/*
-	 * Rows / columns of zero-point padding before the input, with
-	 * padding VALID: set by the compiler when it folds an explicit PAD
-	 * into the op (libnpu/compiler/fuse.c); the output size gives the
-	 * padding after.  0 in every model the TFLite reader makes.
-	 */
+	/* Padding NPU_PADDING_EXPLICIT only (else 0): rows / columns before. */
 	int16_t pad_top, pad_left;
 };
 

@@ -139,7 +139,10 @@ int lower_window_padding(const struct cpu_prep *p, int32_t padding, int32_t expl
 	const int64_t extent = ((int64_t)filter - 1) * dilation + 1;
 	int32_t lo, hi;
 
-	if (!explicit_pad) {
+	if (padding != NPU_PADDING_EXPLICIT) {
+		if (explicit_pad)
+			return lower_fail(p, "explicit padding %d with padding %s", explicit_pad,
+					  padding == NPU_PADDING_SAME ? "SAME" : "VALID");
 		if (npu_cpu_out_size(padding, in, filter, stride, dilation) != out)
 			return lower_fail(p, "output size %d, padding %s gives %d", out,
 					  padding == NPU_PADDING_SAME ? "SAME" : "VALID",
@@ -147,12 +150,12 @@ int lower_window_padding(const struct cpu_prep *p, int32_t padding, int32_t expl
 		*pad = (uint16_t)npu_cpu_padding(in, filter, stride, dilation, out, NULL);
 		return 0;
 	}
-	/* Folded PAD: VALID on the input padded by explicit_pad before and
+	/* A folded PAD: VALID on the input padded by explicit_pad before and
 	 * 0 .. extent - 1 after (more would leave windows wholly in it). */
-	if (padding != NPU_PADDING_VALID || explicit_pad < 0 || explicit_pad >= extent ||
+	if (explicit_pad < 0 || explicit_pad >= extent ||
 	    (int64_t)in + explicit_pad + extent > INT32_MAX)
-		return lower_fail(p, "explicit padding %d with padding %d and window %lld",
-				  explicit_pad, padding, (long long)extent);
+		return lower_fail(p, "explicit padding %d with a window of %lld", explicit_pad,
+				  (long long)extent);
 	lo = npu_cpu_out_size(NPU_PADDING_VALID, in + explicit_pad, filter, stride, dilation);
 	hi = npu_cpu_out_size(NPU_PADDING_VALID, in + explicit_pad + (int32_t)extent - 1, filter,
 			      stride, dilation);
@@ -167,9 +170,11 @@ int lower_no_explicit_pad(const struct cpu_prep *p)
 {
 	const struct npu_graph_op *op = p->op;
 	bool pad = (op->options_kind == NPU_OPTS_CONV &&
-		    (op->options.conv.pad_top || op->options.conv.pad_left)) ||
+		    (op->options.conv.padding == NPU_PADDING_EXPLICIT ||
+		     op->options.conv.pad_top || op->options.conv.pad_left)) ||
 		   (op->options_kind == NPU_OPTS_POOL &&
-		    (op->options.pool.pad_top || op->options.pool.pad_left));
+		    (op->options.pool.padding == NPU_PADDING_EXPLICIT ||
+		     op->options.pool.pad_top || op->options.pool.pad_left));
 
 	if (!pad)
 		return 0;

@@ -113,9 +113,9 @@ int lower_same_quant(const struct cpu_prep *p, const struct npu_graph_tensor *a,
 
 /*
  * Padding before the input of a window op (conv, depthwise, pooling) into
- * *@pad: TFLite's SAME / VALID for @out, or with @explicit_pad (the
- * options' pad_top / pad_left, a PAD the compiler folded) VALID after that
- * many rows of padding and up to extent - 1 after, which @out gives.
+ * *@pad: TFLite's SAME / VALID for @out, or with NPU_PADDING_EXPLICIT (a
+ * PAD the compiler folded) @explicit_pad, the options' pad_top / pad_left,
+ * with up to extent - 1 after, which @out gives.
  * -EINVAL (message in p->err) when @out does not fit.
  */
 int lower_window_padding(const struct cpu_prep *p, int32_t padding, int32_t explicit_pad,

@@ -288,6 +288,255 @@ static void free_io(void **v, uint32_t n)
 }
 
 /*
+ * Fusion (compiler/fuse.c) on a generated int8 graph, zero point -5:
+ *   0 PAD (H 1+1, W 1+2) -> 1 DEPTHWISE_CONV_2D 3x3/2 VALID -> 2 RELU6 ->
+ *   3 PAD (H 0+1, W 0+1) -> 4 MAX_POOL_2D 2x2/2 VALID, RELU -> 5 CONV_2D 1x1
+ *   -> 6 RELU -> 7 MAX_POOL_2D 1x1 (the graph output: a RELU writing one
+ *   stays as it is).
+ * Ops 0 and 2 fold into 1, 3 into 4, 6 into 5.  The fused model, run by the
+ * firmware's command processor, equals the unfused graph on the CPU and the
+ * model compiled with NPU_COMPILE_NO_FUSION, also after a file round trip.
+ */
+struct fuse_graph {
+	struct tg b;
+	int8_t dwf[36], cf[12];
+	int32_t dwb[4], cb[3], pads1[8], pads2[8];
+	int32_t in, out;
+};
+
+static void build_fuse_graph(struct fuse_graph *f)
+{
+	static const int32_t xs[] = { 1, 9, 9, 4 }, ps[] = { 1, 11, 12, 4 };
+	static const int32_t ys[] = { 1, 5, 5, 4 }, qs[] = { 1, 6, 6, 4 };
+	static const int32_t zs[] = { 1, 3, 3, 4 }, cs[] = { 1, 3, 3, 3 };
+	static const int32_t dwfs[] = { 1, 3, 3, 4 }, cfs[] = { 3, 1, 1, 4 };
+	static const int32_t padss[] = { 4, 2 }, b4[] = { 4 }, b3[] = { 3 };
+	static const float dws[4] = { 0.01f, 0.02f, 0.015f, 0.03f };
+	static const float cws[3] = { 0.02f, 0.01f, 0.025f };
+	struct tg *b = &f->b;
+	struct npu_graph_op *op;
+	int32_t p1, p, dwf, dwb, y, r, p2, q, z, cf, cb, c, rl;
+
+	memset(f, 0, sizeof(*f));
+	for (int i = 0; i < 36; i++)
+		f->dwf[i] = (int8_t)((i * 37) % 201 - 100);
+	for (int i = 0; i < 12; i++)
+		f->cf[i] = (int8_t)((i * 53) % 181 - 90);
+	for (int i = 0; i < 4; i++)
+		f->dwb[i] = i * 150 - 200;
+	for (int i = 0; i < 3; i++)
+		f->cb[i] = 300 - i * 250;
+	f->pads1[2] = 1, f->pads1[3] = 1, f->pads1[4] = 1, f->pads1[5] = 2;
+	f->pads2[3] = 1, f->pads2[5] = 1;
+	tg_init(b);
+	f->in = tg_tensor(b, NPU_TYPE_INT8, 4, xs, 0.05f, -5, NULL);
+	p1 = tg_tensor(b, NPU_TYPE_INT32, 2, padss, 0, 0, f->pads1);
+	p = tg_tensor(b, NPU_TYPE_INT8, 4, ps, 0.05f, -5, NULL);
+	dwf = tg_tensor(b, NPU_TYPE_INT8, 4, dwfs, 0.01f, 0, f->dwf);
+	tg_per_channel(b, dwf, 4, dws, 3);
+	dwb = tg_tensor(b, NPU_TYPE_INT32, 1, b4, 0.0005f, 0, f->dwb);
+	y = tg_tensor(b, NPU_TYPE_INT8, 4, ys, 0.04f, -5, NULL);
+	r = tg_tensor(b, NPU_TYPE_INT8, 4, ys, 0.04f, -5, NULL);
+	p2 = tg_tensor(b, NPU_TYPE_INT32, 2, padss, 0, 0, f->pads2);
+	q = tg_tensor(b, NPU_TYPE_INT8, 4, qs, 0.04f, -5, NULL);
+	z = tg_tensor(b, NPU_TYPE_INT8, 4, zs, 0.04f, -5, NULL);
+	cf = tg_tensor(b, NPU_TYPE_INT8, 4, cfs, 0.02f, 0, f->cf);
+	tg_per_channel(b, cf, 3, cws, 0);
+	cb = tg_tensor(b, NPU_TYPE_INT32, 1, b3, 0.0008f, 0, f->cb);
+	c = tg_tensor(b, NPU_TYPE_INT8, 4, cs, 0.03f, 7, NULL);
+	rl = tg_tensor(b, NPU_TYPE_INT8, 4, cs, 0.03f, 7, NULL);
+	f->out = tg_tensor(b, NPU_TYPE_INT8, 4, cs, 0.03f, 7, NULL);
+	tg_op(b, NPU_BUILTIN_PAD, 2, 1, f->in, p1, p);
+	op = tg_op(b, NPU_BUILTIN_DEPTHWISE_CONV_2D, 3, 1, p, dwf, dwb, y);
+	op->options_kind = NPU_OPTS_CONV;
+	op->options.conv = (struct npu_conv_options){
+		.padding = NPU_PADDING_VALID, .stride_w = 2, .stride_h = 2,
+		.dilation_w = 1, .dilation_h = 1, .depth_multiplier = 1,
+	};
+	tg_op(b, NPU_BUILTIN_RELU6, 1, 1, y, r);
+	tg_op(b, NPU_BUILTIN_PAD, 2, 1, r, p2, q);
+	op = tg_op(b, NPU_BUILTIN_MAX_POOL_2D, 1, 1, q, z);
+	op->options_kind = NPU_OPTS_POOL;
+	op->options.pool = (struct npu_pool_options){
+		.padding = NPU_PADDING_VALID, .stride_w = 2, .stride_h = 2,
+		.filter_w = 2, .filter_h = 2, .activation = NPU_ACT_RELU,
+	};
+	op = tg_op(b, NPU_BUILTIN_CONV_2D, 3, 1, z, cf, cb, c);
+	op->options_kind = NPU_OPTS_CONV;
+	op->options.conv = (struct npu_conv_options){
+		.padding = NPU_PADDING_VALID, .stride_w = 1, .stride_h = 1,
+		.dilation_w = 1, .dilation_h = 1,
+	};
+	tg_op(b, NPU_BUILTIN_RELU, 1, 1, c, rl);
+	op = tg_op(b, NPU_BUILTIN_MAX_POOL_2D, 1, 1, rl, f->out);
+	op->options_kind = NPU_OPTS_POOL;
+	op->options.pool = (struct npu_pool_options){
+		.padding = NPU_PADDING_VALID, .stride_w = 1, .stride_h = 1,
+		.filter_w = 1, .filter_h = 1,
+	};
+	tg_io(b, f->in, f->out);
+}
+
+START_TEST(test_fusion_bit_exact)
+{
+	static const int32_t into[8] = { 1, -1, 1, 4, -1, -1, 5, -1 };
+	const struct npu_compile_options nofuse = { .flags = NPU_COMPILE_NO_FUSION };
+	struct npu_compiled_model *m, *plain, *l;
+	struct fuse_graph f;
+	int8_t in[324], out_npu[27], out_cpu[27], out_plain[27], out_file[27];
+	void *pin[1] = { in }, *pnpu[1] = { out_npu }, *pcpu[1] = { out_cpu };
+	void *pplain[1] = { out_plain }, *pfile[1] = { out_file };
+	char err[512] = "", want[64];
+	bool nonzero = false;
+	void *file;
+	size_t len;
+
+	build_fuse_graph(&f);
+	ck_assert_msg(!npu_compile(tg_dup(&f.b), NULL, &m, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!npu_compile(tg_dup(&f.b), &nofuse, &plain, err, sizeof(err)), "%s", err);
+	for (uint32_t i = 0; i < 8; i++) {
+		ck_assert_int_eq(m->op_segment[i], 0);
+		ck_assert_ptr_null(plain->op_reason[i]);
+		if (into[i] < 0) {
+			ck_assert_ptr_null(m->op_reason[i]);
+			ck_assert_uint_gt(m->op_cost[i].num_commands, 0);
+			continue;
+		}
+		snprintf(want, sizeof(want), "fused into op %d (%s)", into[i],
+			 npu_op_name(m->graph->ops[into[i]].builtin));
+		ck_assert_str_eq(m->op_reason[i], want);
+		ck_assert_uint_eq(m->op_cost[i].num_commands, 0);
+	}
+	/* The rewrites: explicit padding, reader rewired, activations. */
+	ck_assert_int_eq(m->graph->ops[1].inputs[0], f.in);
+	ck_assert_int_eq(m->graph->ops[1].options.conv.padding, NPU_PADDING_EXPLICIT);
+	ck_assert_int_eq(m->graph->ops[1].options.conv.pad_top, 1);
+	ck_assert_int_eq(m->graph->ops[1].options.conv.pad_left, 1);
+	ck_assert_int_eq(m->graph->ops[1].options.conv.activation, NPU_ACT_RELU6);
+	ck_assert_int_eq(m->graph->ops[4].inputs[0], m->graph->ops[1].outputs[0]);
+	ck_assert_int_eq(m->graph->ops[4].options.pool.padding, NPU_PADDING_EXPLICIT);
+	ck_assert_int_eq(m->graph->ops[4].options.pool.pad_top, 0);
+	ck_assert_int_eq(m->graph->ops[5].options.conv.activation, NPU_ACT_RELU);
+	ck_assert_int_eq(m->graph->ops[7].inputs[0], m->graph->ops[5].outputs[0]);
+	ck_assert_uint_lt(m->segments[0].cycles, plain->segments[0].cycles);
+
+	for (uint32_t seed = 0; seed < 4; seed++) {
+		for (int i = 0; i < 324; i++)
+			in[i] = (int8_t)(((uint32_t)i * 2654435761u + seed * 40503u) >> 13);
+		run_mixed(m, pin, pnpu);
+		run_mixed(plain, pin, pplain);
+		run_cpu(&f.b.g, pin, pcpu);
+		ck_assert_mem_eq(out_npu, out_cpu, sizeof(out_npu));
+		ck_assert_mem_eq(out_plain, out_cpu, sizeof(out_npu));
+		for (int i = 0; i < 27; i++)
+			nonzero |= out_cpu[i] != 7;
+	}
+	ck_assert_msg(nonzero, "every output at the RELU's floor: the test shows nothing");
+
+	ck_assert_int_eq(npu_model_serialize(m, &file, &len), 0);
+	ck_assert_msg(!npu_model_load(file, len, &l, err, sizeof(err)), "%s", err);
+	free(file);
+	ck_assert_str_eq(l->op_reason[3], "fused into op 4 (MAX_POOL_2D)");
+	ck_assert_ptr_null(l->op_reason[1]);
+	run_mixed(l, pin, pfile);
+	ck_assert_mem_eq(out_file, out_cpu, sizeof(out_npu));
+	npu_compiled_model_free(l);
+	npu_compiled_model_free(plain);
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+/*
+ * What fusion must leave alone: a PAD before an AVERAGE_POOL_2D (it divides
+ * by the taps inside the input), a PAD with another pad value, a RELU with
+ * another quantization, a PAD or RELU whose output is also read elsewhere,
+ * and any op forced to the CPU.
+ */
+START_TEST(test_fusion_refused)
+{
+	const uint32_t force[1] = { 5 };
+	const struct npu_compile_options opt = { .num_force_cpu = 1, .force_cpu = force };
+	struct npu_compiled_model *m;
+	struct fuse_graph f;
+	char err[512] = "";
+	int8_t cval = 3;
+	int32_t cv, padded;
+
+	/* Average pool; the PAD before the depthwise pads with 3; the RELU6
+	 * rescales; the conv is forced to the CPU. */
+	build_fuse_graph(&f);
+	f.b.ops[4].builtin = NPU_BUILTIN_AVERAGE_POOL_2D;
+	f.b.ops[4].options.pool.activation = NPU_ACT_NONE;
+	padded = f.b.ops[0].outputs[0];
+	cv = tg_tensor(&f.b, NPU_TYPE_INT8, 0, NULL, 0.05f, -5, &cval);
+	f.b.op_io[0][2] = cv;
+	f.b.op_io[0][3] = padded;
+	f.b.ops[0].num_inputs = 3;
+	f.b.ops[0].outputs = f.b.op_io[0] + 3;
+	f.b.scale[f.b.ops[2].outputs[0]][0] = 0.05f;
+	ck_assert_msg(!npu_compile(tg_dup(&f.b), &opt, &m, err, sizeof(err)), "%s", err);
+	for (uint32_t i = 0; i < 8; i++)
+		ck_assert_msg(i == 5 ? m->op_segment[i] < 0 : !m->op_reason[i],
+			      "op %u: %s", i, m->op_reason[i] ? m->op_reason[i] : "");
+	npu_compiled_model_free(m);
+
+	/* The second PAD's output also a graph output, the conv's output read
+	 * twice (by the RELU and as a second graph output). */
+	build_fuse_graph(&f);
+	f.b.g.num_outputs = 3;
+	f.b.graph_out[1] = f.b.ops[3].outputs[0];
+	f.b.graph_out[2] = f.b.ops[5].outputs[0];
+	ck_assert_msg(!npu_compile(tg_dup(&f.b), NULL, &m, err, sizeof(err)), "%s", err);
+	ck_assert_ptr_nonnull(m->op_reason[0]);
+	ck_assert_ptr_nonnull(m->op_reason[2]);
+	ck_assert_ptr_null(m->op_reason[3]);
+	ck_assert_ptr_null(m->op_reason[6]);
+	npu_compiled_model_free(m);
+
+	/* A RELU writing the graph output. */
+	build_fuse_graph(&f);
+	f.b.g.num_ops = 7;
+	f.b.graph_out[0] = f.b.ops[6].outputs[0];
+	ck_assert_msg(!npu_compile(tg_dup(&f.b), NULL, &m, err, sizeof(err)), "%s", err);
+	ck_assert_ptr_null(m->op_reason[6]);
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+/* MobileNet-v2: the 18 PADs fold, the outputs do not change. */
+START_TEST(test_fusion_mobilenet_v2)
+{
+	const char *rel = "tflm/mobilenet_v2_quantized_1x3x224x224.tflite";
+	const struct npu_compile_options nofuse = { .flags = NPU_COMPILE_NO_FUSION };
+	struct npu_compiled_model *m = compile_file(rel, NULL);
+	struct npu_compiled_model *plain = compile_file(rel, &nofuse);
+	const struct npu_graph *g = m->graph;
+	void **in = alloc_io(g, g->inputs, g->num_inputs);
+	void **a = alloc_io(g, g->outputs, g->num_outputs);
+	void **b = alloc_io(g, g->outputs, g->num_outputs);
+	uint32_t pads = 0, fused = 0;
+
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		pads += g->ops[i].builtin == NPU_BUILTIN_PAD;
+		fused += m->op_reason[i] && m->op_segment[i] >= 0 &&
+			 !strncmp(m->op_reason[i], "fused into op ", 14);
+	}
+	ck_assert_uint_eq(pads, 18);
+	ck_assert_uint_eq(fused, 18);
+	ck_assert_uint_lt(m->segments[0].dram_read_bytes, plain->segments[0].dram_read_bytes);
+	fill_inputs(g, 3, in);
+	run_mixed(m, in, a);
+	run_mixed(plain, in, b);
+	ck_assert_mem_eq(a[0], b[0], g->tensors[g->outputs[0]].bytes);
+	free_io(in, g->num_inputs);
+	free_io(a, g->num_outputs);
+	free_io(b, g->num_outputs);
+	npu_compiled_model_free(plain);
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+/*
  * int16 LOGISTIC then TANH compile to NPU_CMD_SIGMOID_S16 commands with the
  * table in the weights; the relocated stream, run by the firmware, equals
  * the CPU fallback, also after a round trip through the file format.
@@ -1040,6 +1289,9 @@ static Suite *compile_suite(void)
 			    (int)(sizeof(all_models) / sizeof(all_models[0])));
 	tcase_add_test(tc, test_person_detect_golden);
 	tcase_add_test(tc, test_sigmoid_s16_on_npu);
+	tcase_add_test(tc, test_fusion_bit_exact);
+	tcase_add_test(tc, test_fusion_refused);
+	tcase_add_test(tc, test_fusion_mobilenet_v2);
 	tcase_add_test(tc, test_person_detect_placement);
 	tcase_add_test(tc, test_forced_cpu);
 	tcase_add_test(tc, test_recompile_from_graph);

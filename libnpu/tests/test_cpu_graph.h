@@ -15,7 +15,7 @@
 #include "npu_graph.h"
 
 #define TG_MAX_TENSORS 16
-#define TG_MAX_OPS 4
+#define TG_MAX_OPS 8
 #define TG_MAX_CH 16
 
 struct tg {
