@@ -22,7 +22,7 @@ export TOP
 # Userspace parts in build order; kernel/ is built with kbuild.
 USER_DIRS := firmware libnpu tools tests
 
-.PHONY: all deps user kernel check check-fresh check-host check-vm check-vm-render check-debug models models-report check-models demo lint bench fuzz install clean
+.PHONY: all deps user kernel check check-fresh check-host check-vm check-vm-render check-debug models models-report check-models demo lint bench compiler-report fuzz install clean
 
 all: user kernel
 
@@ -77,6 +77,12 @@ lint: deps
 bench: deps
 	$(MAKE) all
 	$(MAKE) -C tests bench
+
+# The compiler's estimates before/after fusion beside Arm's Vela on the
+# int8 shared models (tests/bench/compiler_report.py); a few minutes.
+compiler-report: deps
+	$(MAKE) user
+	NPU_TOP=$(CURDIR) build/venv/bin/python tests/bench/compiler_report.py
 
 fuzz: deps
 	$(MAKE) -C firmware fuzz
