@@ -148,9 +148,11 @@ static inline struct npu_graph *tg_dup(const struct tg *b)
 		t->name = strdup(st->name ? st->name : "");
 		t->quant.scale = malloc(st->quant.count * sizeof(float) + 1);
 		t->quant.zero_point = malloc(st->quant.count * sizeof(int32_t) + 1);
-		memcpy(t->quant.scale, st->quant.scale, st->quant.count * sizeof(float));
-		memcpy(t->quant.zero_point, st->quant.zero_point,
-		       st->quant.count * sizeof(int32_t));
+		if (st->quant.count) {	/* NULL arrays when not quantized */
+			memcpy(t->quant.scale, st->quant.scale, st->quant.count * sizeof(float));
+			memcpy(t->quant.zero_point, st->quant.zero_point,
+			       st->quant.count * sizeof(int32_t));
+		}
 		if (st->data) {
 			t->data = malloc(st->data_size);
 			memcpy(t->data, st->data, st->data_size);
