@@ -298,6 +298,7 @@ extern const struct fw_cmd fw_cmds_conv[];
 extern const struct fw_cmd fw_cmds_elt[];
 extern const struct fw_cmd fw_cmds_pool[];
 extern const struct fw_cmd fw_cmds_move[];
+extern const struct fw_cmd fw_cmds_reduce[];
 
 /* The descriptor of @opcode, or NULL. */
 const struct fw_cmd *fw_cmd_find(uint32_t opcode);

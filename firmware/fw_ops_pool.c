@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Pooling and reduction: AVERAGE_POOL_2D, MAX_POOL_2D, MEAN.
- * Bit-exact with TFLite's reference_integer_ops::AveragePool/MaxPool/Mean.
+ * Pooling: AVERAGE_POOL_2D, MAX_POOL_2D.
+ * Bit-exact with TFLite's reference_integer_ops::AveragePool/MaxPool.
  */
 #include "fw_internal.h"
 
@@ -16,7 +16,7 @@ static inline int32_t imin(int32_t a, int32_t b)
 }
 
 /*
- * Round-half-away-from-zero integer division, as TFLite's pools and Mean
+ * Round-half-away-from-zero integer division, as TFLite's pools
  * (32-bit only: no 64-bit divide on the device).
  */
 static inline int32_t round_div(int32_t acc, int32_t n)
@@ -83,40 +83,6 @@ void npu_op_max_pool_s16(const struct npu_pool_params *p, const int16_t *in,
 	POOL_BODY(int16_t, 0, NPU_FW_S16_MIN)
 }
 
-/*
- * TFLite's reference_integer_ops::Mean (TFLM uses it for int8 and int16
- * when keep_dims and the axes are H and W).
- */
-#define MEAN_BODY(T, LO, HI)						\
-	const uint32_t n = p->input.dims[0], h = p->input.dims[1];	\
-	const uint32_t w = p->input.dims[2], ch = p->input.dims[3];	\
-	const int32_t count = (int32_t)(h * w);				\
-	uint32_t b, c, i;						\
-	for (b = 0; b < n; b++)						\
-	for (c = 0; c < ch; c++) {					\
-		uint32_t acc = 0;					\
-		int32_t v;						\
-		for (i = 0; i < h * w; i++)				\
-			acc += (uint32_t)((int32_t)in[(b * h * w + i) *	\
-					  ch + c] - p->input.zero_point); \
-		v = fw_mbqm((int32_t)acc, p->multiplier, p->shift);	\
-		v = round_div(v, count);				\
-		v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point); \
-		out[b * ch + c] = (T)fw_clamp(v, LO, HI);		\
-	}
-
-void npu_op_mean_s8(const struct npu_mean_params *p, const int8_t *in,
-		    int8_t *out)
-{
-	MEAN_BODY(int8_t, NPU_FW_S8_MIN, NPU_FW_S8_MAX)
-}
-
-void npu_op_mean_s16(const struct npu_mean_params *p, const int16_t *in,
-		     int16_t *out)
-{
-	MEAN_BODY(int16_t, NPU_FW_S16_MIN, NPU_FW_S16_MAX)
-}
-
 /* ---- checks, cost and the command rows ---- */
 
 static int check_pool(uint32_t op, const union npu_cmd_params *pp,
@@ -159,29 +125,6 @@ static int check_pool(uint32_t op, const union npu_cmd_params *pp,
 	return 0;
 }
 
-static int check_mean(uint32_t op, const union npu_cmd_params *pp,
-		      uint32_t flags, struct npu_fw_reason *why)
-{
-	const struct npu_mean_params *p = &pp->mean;
-
-	(void)op;
-	(void)flags;
-	if (fw_check_tensor(&p->input, FW_T_S8 | FW_T_S16, 4, 4, why) ||
-	    fw_check_tensor(&p->output, FW_T_S8 | FW_T_S16, 4, 4, why))
-		return -NPU_FW_EINVAL;
-	FW_CHECK(why, p->input.dtype == p->output.dtype,
-		 "input and output types differ");
-	FW_CHECK(why, p->axis_mask == 0x6, "MEAN supports axes (1, 2) only");
-	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
-	FW_CHECK(why, p->shift >= -31 && p->shift <= 30, "shift out of range");
-	FW_CHECK(why, p->multiplier >= 0, "negative multiplier");
-	/* keep_dims only: TFLM computes MEAN without it differently. */
-	FW_CHECK(why, p->output.dims[0] == p->input.dims[0] &&
-		 p->output.dims[1] == 1 && p->output.dims[2] == 1 &&
-		 p->output.dims[3] == p->input.dims[3], "MEAN output shape");
-	return 0;
-}
-
 static void cost_pool(uint32_t op, const union npu_cmd_params *p,
 		      struct fw_work *w)
 {
@@ -190,16 +133,8 @@ static void cost_pool(uint32_t op, const union npu_cmd_params *p,
 		   p->pool.filter_w;
 }
 
-static void cost_mean(uint32_t op, const union npu_cmd_params *p,
-		      struct fw_work *w)
-{
-	(void)op;
-	w->elems = npu_tensor_elems(&p->mean.input);
-}
-
 RUN_UNARY(run_avg_pool, pool, npu_op_avg_pool_s8, npu_op_avg_pool_s16)
 RUN_UNARY(run_max_pool, pool, npu_op_max_pool_s8, npu_op_max_pool_s16)
-RUN_UNARY(run_mean, mean, npu_op_mean_s8, npu_op_mean_s16)
 
 const struct fw_cmd fw_cmds_pool[] = {
 	{ .opcode = NPU_CMD_AVERAGE_POOL_2D, .name = "AVERAGE_POOL_2D",
@@ -212,9 +147,5 @@ const struct fw_cmd fw_cmds_pool[] = {
 	  .params_size = sizeof(struct npu_pool_params),
 	  .check = check_pool, .operands = fw_operands_in_out,
 	  .cost = cost_pool, .run = run_max_pool },
-	{ .opcode = NPU_CMD_MEAN, .name = "MEAN",
-	  .params_size = sizeof(struct npu_mean_params),
-	  .check = check_mean, .operands = fw_operands_in_out,
-	  .cost = cost_mean, .run = run_mean },
 	{ .name = NULL }
 };

@@ -57,6 +57,8 @@ enum npu_cs_opcode {
 	NPU_CMD_LEAKY_RELU = 18,		/* struct npu_leaky_relu_params */
 	NPU_CMD_SIGMOID_S16 = 19,	/* struct npu_sigmoid_s16_params */
 	NPU_CMD_RELU = 20,		/* struct npu_relu_params */
+	NPU_CMD_REDUCE_MAX,		/* struct npu_reduce_params */
+	NPU_CMD_REDUCE_MIN,		/* struct npu_reduce_params */
 	NPU_CMD_COUNT			/* first invalid opcode */
 };
 
@@ -273,20 +275,22 @@ struct npu_pool_params {
 };
 
 /**
- * struct npu_mean_params - MEAN over height and width of an NHWC tensor
+ * struct npu_mean_params - MEAN (and quantized SUM) over any axes
  *
- * TFLite's reference_integer_ops::Mean (int8 or int16): per output
- * (n, c): acc = sum(in - in_zp); acc = MultiplyByQuantizedMultiplier(acc,
- * multiplier, shift); rounded division by H*W; + out_zp; clamp to the type.
- * multiplier/shift come from QuantizeMultiplier(in_scale / out_scale).
+ * TFLite's quantized MEAN/SUM (reduce.cc, reference kernels): per output
+ * element, acc = sum over the reduced axes of (in - in_zp) (int32, wrapping);
+ * out = clamp(MultiplyByQuantizedMultiplier(acc, multiplier, shift) +
+ * out_zp) to the type.  The host folds everything else into the multiplier:
+ * for MEAN, QuantizeMultiplier(in_scale / out_scale) with the element count
+ * divided into it as TFLite does (npu_host_mean_params()); for SUM the plain
+ * in_scale / out_scale.  No division on the device.
  *
- * @input: [N, H, W, C].
- * @output: [N, 1, 1, C], same type.  Only TFLite's keep_dims form: TFLM
- *          computes MEAN without keep_dims by other (partly float) code,
- *          which stays on the CPU.
- * @multiplier: Q31.
- * @shift: TFLite convention.
- * @axis_mask: must be (1 << 1) | (1 << 2) (H and W) in this version.
+ * @input: rank 1..NPU_CS_MAX_DIMS, int8 or int16.
+ * @output: same rank and type, dims of the input with the reduced axes 1
+ *          (TFLite's keep_dims=false output has the same bytes).
+ * @multiplier: Q31, >= 0.
+ * @shift: TFLite convention, -31..30.
+ * @axis_mask: bit i set reduces dimension i (0 = none); bits below rank.
  * @reserved: zero.
  */
 struct npu_mean_params {
@@ -294,6 +298,26 @@ struct npu_mean_params {
 	struct npu_tensor output;
 	__s32 multiplier;
 	__s32 shift;
+	__u32 axis_mask;
+	__u32 reserved;
+};
+
+/**
+ * struct npu_reduce_params - REDUCE_MAX, REDUCE_MIN over any axes
+ *
+ * TFLite's REDUCE_MAX/REDUCE_MIN: the largest (smallest) element over the
+ * reduced axes.  Input and output quantization are equal (TFLite requires
+ * it), so no requantization.  int8 or int16.
+ *
+ * @input: rank 1..NPU_CS_MAX_DIMS.
+ * @output: same rank, type and zero point; dims of the input with the
+ *          reduced axes 1.
+ * @axis_mask: bit i set reduces dimension i (0 = none); bits below rank.
+ * @reserved: zero.
+ */
+struct npu_reduce_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
 	__u32 axis_mask;
 	__u32 reserved;
 };
@@ -512,6 +536,7 @@ struct npu_relu_params {
  * @leaky_relu: NPU_CMD_LEAKY_RELU.
  * @sigmoid_s16: NPU_CMD_SIGMOID_S16.
  * @relu: NPU_CMD_RELU.
+ * @reduce: NPU_CMD_REDUCE_MAX, NPU_CMD_REDUCE_MIN.
  */
 union npu_cmd_params {
 	struct npu_stream_params stream;
@@ -529,6 +554,7 @@ union npu_cmd_params {
 	struct npu_leaky_relu_params leaky_relu;
 	struct npu_sigmoid_s16_params sigmoid_s16;
 	struct npu_relu_params relu;
+	struct npu_reduce_params reduce;
 };
 
 /*

@@ -206,6 +206,12 @@ struct npu_hw_completion {
 #define NPU_FW_FEAT_SIGMOID_S16		(1u << 3)
 /* NPU_CMD_RELU (RELU, RELU_N1_TO_1, RELU6 as TFLite), since firmware 1.2.0 */
 #define NPU_FW_FEAT_RELU		(1u << 4)
+/*
+ * NPU_CMD_MEAN over any axes with the element count folded into the
+ * multiplier (TFLite's rounding; before: H and W only, divided after
+ * requantizing as TFLite Micro), since firmware 1.3.0
+ */
+#define NPU_FW_FEAT_REDUCE		(1u << 5)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

@@ -62,8 +62,13 @@ int npu_host_mul_params(float in1_scale, float in2_scale, float out_scale,
 /* LEAKY_RELU identity and alpha multipliers (TFLM LeakyReluPrepare). */
 int npu_host_leaky_relu_params(float in_scale, float out_scale, float alpha,
 			       struct npu_leaky_relu_params *p);
-/* MEAN multiplier (in_scale / out_scale, TFLM PrepareMeanOrSum). */
-int npu_host_mean_params(float in_scale, float out_scale,
+/*
+ * NPU_CMD_MEAN's multiplier and shift for a MEAN over @count elements per
+ * output (TFLite: QuantizeMultiplier(in_scale / out_scale), then 1/count
+ * folded into the multiplier), or for a quantized SUM with @count 1.
+ * Leaves axis_mask alone.
+ */
+int npu_host_mean_params(float in_scale, float out_scale, uint32_t count,
 			 struct npu_mean_params *p);
 
 /* Tables for NPU_CMD_LUT, built as TFLite's LUTPopulate (float).

@@ -166,15 +166,30 @@ int npu_host_leaky_relu_params(float in_scale, float out_scale, float alpha,
 	return ret ? -EINVAL : 0;
 }
 
-int npu_host_mean_params(float in_scale, float out_scale,
+int npu_host_mean_params(float in_scale, float out_scale, uint32_t count,
 			 struct npu_mean_params *p)
 {
-	int s, ret;
+	int s, ret, fold = 0;
 
+	if (!count)
+		return -EINVAL;
 	ret = npu_host_quantize_multiplier((double)in_scale / (double)out_scale,
 					   &p->multiplier, &s);
-	p->shift = s;
-	p->axis_mask = 0x6;
+	/*
+	 * TFLite's reference QuantizedMeanOrSum divides the multiplier by the
+	 * count with floor(log2(count)) bits of headroom (at most 32, and at
+	 * most what keeps the shift >= -31), truncating; the device then
+	 * requantizes the sum once.
+	 */
+	while (fold < 32 && (count >> (fold + 1)))
+		fold++;
+	if (fold > 31 + s)
+		fold = 31 + s;
+	if (fold < 0)
+		fold = 0;
+	p->multiplier = (int32_t)(((int64_t)p->multiplier << fold) /
+				  (int64_t)count);
+	p->shift = s - fold;
 	return ret;
 }
 

@@ -302,21 +302,29 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 	case NPU_CMD_MAX_POOL_2D:
 		gen_pool(g, params);
 		return 0;
-	case NPU_CMD_MEAN: {
+	case NPU_CMD_MEAN:
+	case NPU_CMD_REDUCE_MAX:
+	case NPU_CMD_REDUCE_MIN: {
+		/* Any axes of a rank 1..5 shape; MAX/MIN keep the zero point. */
 		struct npu_mean_params *p = params;
-		const int s16 = (int)(rnd(g) % 2);
+		uint32_t mask;
 
-		t = s16 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
-		memset(p, 0, sizeof(*p));
-		d[0] = upto(g, 2);
-		d[1] = upto(g, 8);
-		d[2] = upto(g, 8);
-		d[3] = upto(g, 8);
-		place(g, &p->input, t, zp_of(g, t), 4, d, 1);
-		place(g, &p->output, t, zp_of(g, t), 4,
-		      (const uint32_t[]){ d[0], 1, 1, d[3] }, 0);
-		rnd_mult(g, &p->multiplier, &p->shift, -3, 1);
-		p->axis_mask = 0x6;
+		memset(p, 0, sizeof(union npu_cmd_params));
+		t = rnd(g) % 2 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
+		rank = small_shape(g, d, 8);
+		mask = (uint32_t)rnd(g) & ((1u << rank) - 1);
+		for (i = 0; i < rank; i++)
+			o[i] = (mask & (1u << i)) ? 1 : d[i];
+		zp = zp_of(g, t);
+		place(g, &p->input, t, zp, rank, d, 1);
+		place(g, &p->output, t, op == NPU_CMD_MEAN ? zp_of(g, t) : zp,
+		      rank, o, 0);
+		if (op == NPU_CMD_MEAN) {
+			rnd_mult(g, &p->multiplier, &p->shift, -9, 1);
+			p->axis_mask = mask;
+		} else {
+			((struct npu_reduce_params *)params)->axis_mask = mask;
+		}
 		return 0;
 	}
 	case NPU_CMD_PAD: {

@@ -26,14 +26,15 @@ extern "C" {
 
 /* Firmware release, reported as NPU_REG_FW_VERSION: major<<16|minor<<8|patch */
 #define NPU_FW_VERSION_MAJOR	1
-#define NPU_FW_VERSION_MINOR	2
+#define NPU_FW_VERSION_MINOR	3
 #define NPU_FW_VERSION_PATCH	0
 #define NPU_FW_VERSION		((NPU_FW_VERSION_MAJOR << 16) | \
 				 (NPU_FW_VERSION_MINOR << 8) | \
 				 NPU_FW_VERSION_PATCH)
 #define NPU_FW_FEATURES		(NPU_FW_FEAT_INT8 | NPU_FW_FEAT_INT16X8 | \
 				 NPU_FW_FEAT_PERF_COUNTERS | \
-				 NPU_FW_FEAT_SIGMOID_S16 | NPU_FW_FEAT_RELU)
+				 NPU_FW_FEAT_SIGMOID_S16 | NPU_FW_FEAT_RELU | \
+				 NPU_FW_FEAT_REDUCE)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -119,6 +120,14 @@ void npu_op_mean_s8(const struct npu_mean_params *p, const int8_t *in,
 		    int8_t *out);
 void npu_op_mean_s16(const struct npu_mean_params *p, const int16_t *in,
 		     int16_t *out);
+void npu_op_reduce_max_s8(const struct npu_reduce_params *p,
+			  const int8_t *in, int8_t *out);
+void npu_op_reduce_max_s16(const struct npu_reduce_params *p,
+			   const int16_t *in, int16_t *out);
+void npu_op_reduce_min_s8(const struct npu_reduce_params *p,
+			  const int8_t *in, int8_t *out);
+void npu_op_reduce_min_s16(const struct npu_reduce_params *p,
+			   const int16_t *in, int16_t *out);
 
 /* Data movement: element size from the tensors' dtype. */
 void npu_op_pad(const struct npu_pad_params *p, const void *in, void *out);

@@ -139,7 +139,7 @@ START_TEST(quantize_multiplier_refuses)
 	ck_assert_int_eq(npu_host_add_sub_params(1.0f, 1.0f, 0.0f,
 						 NPU_DTYPE_INT8, &e), -EINVAL);
 	ck_assert_int_eq(npu_host_mul_params(1.0f, -1.0f, 1.0f, &e), -EINVAL);
-	ck_assert_int_eq(npu_host_mean_params(INFINITY, 1.0f, &mean), -EINVAL);
+	ck_assert_int_eq(npu_host_mean_params(INFINITY, 1.0f, 4, &mean), -EINVAL);
 	ck_assert_int_eq(npu_host_leaky_relu_params(1.0f, 1.0f, NAN, &l),
 			 -EINVAL);
 	/* A negative alpha is legal: the magnitude's multiplier, negated. */

@@ -9,6 +9,7 @@ int main(void)
 	int failed;
 
 	srunner_add_suite(sr, suite_ops());
+	srunner_add_suite(sr, suite_reduce());
 	srunner_add_suite(sr, suite_validate());
 	srunner_add_suite(sr, suite_run());
 	srunner_add_suite(sr, suite_image());

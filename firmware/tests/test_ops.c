@@ -495,48 +495,6 @@ START_TEST(max_pool_s16)
 }
 END_TEST
 
-START_TEST(mean_s8)
-{
-	/*
-	 * 1x2x2x2, zp 1: ch0 {1,2,3,4} -> 0+1+2+3 = 6;
-	 * ch1 {-1,-1,-1,-2} -> -2-2-2-3 = -9.  * 1 (2^30, shift 1), then
-	 * rounded / 4: (6 + 2) / 4 = 2;  (-9 - 2) / 4 = -2 (truncation)
-	 * out zp 2 -> 4, 0
-	 */
-	const int8_t in[8] = { 1, -1, 2, -1, 3, -1, 4, -2 };
-	const int8_t expect[2] = { 4, 0 };
-	struct npu_mean_params p = { 0 };
-	int8_t out[2];
-
-	TENSOR(&p.input, 0, NPU_DTYPE_INT8, 1, 1, 2, 2, 2);
-	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 2, 1, 1, 1, 2);
-	p.multiplier = 1 << 30;
-	p.shift = 1;
-	p.axis_mask = 0x6;
-	CHECK_OK(NPU_CMD_MEAN, &p);
-	npu_op_mean_s8(&p, in, out);
-	ck_assert_mem_eq(out, expect, sizeof(expect));
-}
-END_TEST
-
-START_TEST(mean_s16)
-{
-	/* 1x1x3x1 {100, 200, 301}: 601 * 1, (601 + 1) / 3 = 200 */
-	const int16_t in[3] = { 100, 200, 301 };
-	struct npu_mean_params p = { 0 };
-	int16_t out[1];
-
-	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 1, 1, 3, 1);
-	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 1, 1, 1, 1);
-	p.multiplier = 1 << 30;
-	p.shift = 1;
-	p.axis_mask = 0x6;
-	CHECK_OK(NPU_CMD_MEAN, &p);
-	npu_op_mean_s16(&p, in, out);
-	ck_assert_int_eq(out[0], 200);
-}
-END_TEST
-
 START_TEST(pad_ops)
 {
 	/* [2,2] {1,2,3,4}, one row before, one column after, value -7. */
@@ -1062,8 +1020,6 @@ Suite *suite_ops(void)
 	tcase_add_test(tc, avg_pool_s8);
 	tcase_add_test(tc, avg_pool_s8_same);
 	tcase_add_test(tc, max_pool_s16);
-	tcase_add_test(tc, mean_s8);
-	tcase_add_test(tc, mean_s16);
 	tcase_add_test(tc, pad_ops);
 	tcase_add_test(tc, transpose_ops);
 	tcase_add_test(tc, concat_ops);

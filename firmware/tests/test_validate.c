@@ -183,7 +183,8 @@ static int log_range(void *ctx, uint64_t va, uint64_t len, uint32_t access)
 }
 
 /* Features a stream needs: none for the classic ops, SIGMOID_S16's bit once
- * that opcode appears; decoding stops at a truncated command. */
+ * that opcode appears, REDUCE's for MEAN (its meaning changed in firmware
+ * 1.3.0); decoding stops at a truncated command. */
 START_TEST(stream_features)
 {
 	struct npu_cs_writer w;
@@ -195,7 +196,9 @@ START_TEST(stream_features)
 	ck_assert_uint_eq(npu_fw_cmd_features(NPU_CMD_SIGMOID_S16),
 			  NPU_FW_FEAT_SIGMOID_S16);
 	ck_assert_uint_eq(npu_fw_cmd_features(NPU_CMD_RELU), NPU_FW_FEAT_RELU);
-	ck_assert_uint_eq(npu_fw_stream_features(words, build_all_ops()), 0);
+	ck_assert_uint_eq(npu_fw_cmd_features(NPU_CMD_MEAN), NPU_FW_FEAT_REDUCE);
+	ck_assert_uint_eq(npu_fw_stream_features(words, build_all_ops()),
+			  NPU_FW_FEAT_REDUCE);
 
 	conv_cmd(&c);
 	npu_cs_init(&w, words, sizeof(words));

@@ -36,6 +36,7 @@ extern const struct npu_builtin_impl npu_builtin_fully_connected;
 extern const struct npu_builtin_impl npu_builtin_leaky_relu;
 extern const struct npu_builtin_impl npu_builtin_logistic_tanh;
 extern const struct npu_builtin_impl npu_builtin_mean;
+extern const struct npu_builtin_impl npu_builtin_reduce_min_max;
 extern const struct npu_builtin_impl npu_builtin_mul;
 extern const struct npu_builtin_impl npu_builtin_pad;
 extern const struct npu_builtin_impl npu_builtin_pool;
@@ -67,6 +68,8 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_LOGISTIC] = &npu_builtin_logistic_tanh,
 	[NPU_BUILTIN_MAX_POOL_2D] = &npu_builtin_pool,
 	[NPU_BUILTIN_MEAN] = &npu_builtin_mean,
+	[NPU_BUILTIN_REDUCE_MAX] = &npu_builtin_reduce_min_max,
+	[NPU_BUILTIN_REDUCE_MIN] = &npu_builtin_reduce_min_max,
 	[NPU_BUILTIN_MUL] = &npu_builtin_mul,
 	[NPU_BUILTIN_PAD] = &npu_builtin_pad,
 	[NPU_BUILTIN_QUANTIZE] = &quantize,

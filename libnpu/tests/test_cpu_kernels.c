@@ -646,17 +646,17 @@ START_TEST(relu_int8)
 END_TEST
 
 /*
- * Quantized MEAN outside the firmware kernel's case (axis 1 of a 2-D
- * tensor), TFLM's generic paths.  Rows [1, 2, 4] and [-1, -2, -4]: sums 7
- * and -7.  Equal quantization: 7 / 3 = 2 and -7 / 3 = -2 (truncating).
- * Scale 0.5 zp 1 -> 0.25 zp -3: mean * 2 - 1 * 2 = 2.67 -> 3 - 3 = 0 and
- * -6.67 -> -7 - 3 = -10.
+ * Quantized MEAN over axis 1 of a 2-D tensor, as TFLite: the sum of (x -
+ * zp) times in_scale / out_scale / count, rounded once.  Rows [2, 2, 4]
+ * and [-1, -2, -4].  Equal quantization: 8 / 3 = 2.67 -> 3 (TFLite Micro's
+ * truncating path gave 2) and -7 / 3 -> -2.  Scale 0.5 zp 1 -> 0.25 zp -3:
+ * (5 * 2) / 3 = 3.33 -> 3 - 3 = 0 and (-10 * 2) / 3 = -6.67 -> -7 - 3 = -10.
  */
 START_TEST(mean_int8_generic)
 {
 	static const int32_t in_s[] = { 2, 3 }, a_s[] = { 1 }, o_s[] = { 2 };
 	static const int32_t axis[1] = { 1 };
-	static const int8_t in[6] = { 1, 2, 4, -1, -2, -4 };
+	static const int8_t in[6] = { 2, 2, 4, -1, -2, -4 };
 	struct tg b;
 	struct npu_graph_op *op;
 	struct npu_cpu *cpu;
@@ -676,7 +676,7 @@ START_TEST(mean_int8_generic)
 		memcpy(npu_cpu_tensor_data(cpu, x), in, sizeof(in));
 		invoke_ok(cpu);
 		out = npu_cpu_tensor_data(cpu, y);
-		ck_assert_int_eq(out[0], k ? 0 : 2);
+		ck_assert_int_eq(out[0], k ? 0 : 3);
 		ck_assert_int_eq(out[1], k ? -10 : -2);
 		npu_cpu_destroy(cpu);
 	}

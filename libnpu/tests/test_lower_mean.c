@@ -36,21 +36,27 @@ START_TEST(mean)
 	op->options.reducer.keep_dims = 1;
 	p = prep_ok(&b);
 	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_MEAN);
-	/* 0.5 / 0.25 = 2 -> (Q30, 2); axes {2, 1}. */
+	/* 0.5 / 0.25 = 2 -> (Q30, 2), / 16 elements -> (Q30, -2); axes {2, 1}. */
 	ck_assert_int_eq(p->cmds[0].params.mean.multiplier, Q30);
-	ck_assert_int_eq(p->cmds[0].params.mean.shift, 2);
+	ck_assert_int_eq(p->cmds[0].params.mean.shift, -2);
 	ck_assert_uint_eq(p->cmds[0].params.mean.axis_mask, 6);
 	npu_cpu_prepared_free(p);
 
-	/* TFLM takes its generic (CPU) path for axes {2, -3}... */
+	/* TFLite computes every axis set and keep_dims=false alike. */
 	b.t[axis].data = (void *)neg_axes;
-	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -ENOTSUP);
-	b.t[axis].data = (void *)axes;
-	/* ...and without keep_dims. */
 	b.t[out].rank = 2;
 	memcpy(b.t[out].shape, o2, sizeof(o2));
 	op->options.reducer.keep_dims = 0;
-	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -ENOTSUP);
+	p = prep_ok(&b);
+	ck_assert_uint_eq(p->cmds[0].params.mean.axis_mask, 6);
+	ck_assert_uint_eq(p->cmds[0].params.mean.output.rank, 4);
+	ck_assert_uint_eq(p->cmds[0].params.mean.output.dims[1], 1);
+	ck_assert_uint_eq(p->cmds[0].params.mean.output.dims[3], 8);
+	npu_cpu_prepared_free(p);
+	/* An output of the wrong size is refused. */
+	b.t[out].shape[1] = 4;
+	b.t[out].elements = 4;
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
 }
 END_TEST
 

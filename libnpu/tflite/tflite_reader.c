@@ -112,6 +112,9 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_PAD, 4, 2, 2, 0, 0 },
 	{ NPU_BUILTIN_TRANSPOSE, 6, 2, 2, 0, 0 },
 	{ NPU_BUILTIN_MEAN, 3, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_SUM, 2, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_REDUCE_MAX, 3, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_REDUCE_MIN, 3, 2, 2, 0, OPTS_REDUCER },
 	{ NPU_BUILTIN_SUB, 5, 2, 2, 0, OPTS_SUB },
 	{ NPU_BUILTIN_STRIDED_SLICE, 8, 4, 4, 0, OPTS_STRIDED_SLICE },
 	/*
@@ -574,7 +577,8 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->diagonal_recurrent_tensors = diag;
 		break;
 	}
-	case NPU_BUILTIN_MEAN: {
+	case NPU_BUILTIN_MEAN: case NPU_BUILTIN_SUM:
+	case NPU_BUILTIN_REDUCE_MAX: case NPU_BUILTIN_REDUCE_MIN: {
 		uint8_t keep;
 
 		op->options_kind = NPU_OPTS_REDUCER;

@@ -284,7 +284,7 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		*what = "int8 [2,48,48,32] over H, W";
 		big_tensor_in(b, &p->input, s8, -4, 4, (uint32_t[]){ 2, 48, 48, 32 });
 		big_tensor_out(b, &p->output, s8, 2, 4, (uint32_t[]){ 2, 1, 1, 32 });
-		npu_host_mean_params(0.1f, 0.02f, p);
+		npu_host_mean_params(0.1f, 0.02f, 48 * 48, p);
 		p->axis_mask = 0x6;
 		return NPU_CMD_MEAN;
 	}
