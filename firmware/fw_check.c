@@ -14,7 +14,7 @@
 
 static const struct fw_cmd *const fw_cmd_groups[] = {
 	fw_cmds_stream, fw_cmds_conv, fw_cmds_elt, fw_cmds_pool, fw_cmds_move,
-	fw_cmds_reduce,
+	fw_cmds_reduce, fw_cmds_minmax, fw_cmds_prelu,
 };
 
 const struct fw_cmd *fw_cmd_find(uint32_t opcode)
@@ -262,6 +262,29 @@ int fw_check_same_shape(const struct npu_tensor *in,
 	return 0;
 }
 
+int fw_check_bcast(const struct npu_tensor *in1, const struct npu_tensor *in2,
+		   const struct npu_tensor *out, uint32_t types,
+		   struct npu_fw_reason *why)
+{
+	uint32_t i;
+
+	if (fw_check_tensor(in1, types, 1, NPU_CS_MAX_DIMS, why) ||
+	    fw_check_tensor(in2, types, 1, NPU_CS_MAX_DIMS, why) ||
+	    fw_check_tensor(out, types, 1, NPU_CS_MAX_DIMS, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, in1->dtype == out->dtype && in2->dtype == out->dtype,
+		 "operand types differ");
+	FW_CHECK(why, in1->rank == out->rank && in2->rank == out->rank,
+		 "operand ranks differ");
+	for (i = 0; i < out->rank; i++) {
+		FW_CHECK(why, in1->dims[i] == out->dims[i] || in1->dims[i] == 1,
+			 "input1 does not broadcast");
+		FW_CHECK(why, in2->dims[i] == out->dims[i] || in2->dims[i] == 1,
+			 "input2 does not broadcast");
+	}
+	return 0;
+}
+
 int fw_check_move_pair(const struct npu_tensor *in,
 		       const struct npu_tensor *out, uint32_t types,
 		       struct npu_fw_reason *why)
@@ -381,6 +404,22 @@ uint32_t fw_operands_in_out(uint32_t opcode, const union npu_cmd_params *p,
 	fw_add_tensor(ops, &n, &p->copy.input, NPU_FW_ACCESS_READ,
 		      NPU_FW_SLOT_IN0);
 	fw_add_tensor(ops, &n, &p->copy.output, NPU_FW_ACCESS_WRITE,
+		      NPU_FW_SLOT_OUT);
+	return n;
+}
+
+/* Parameters starting with input1, input2, output (eltwise, PRELU). */
+uint32_t fw_operands_in2_out(uint32_t opcode, const union npu_cmd_params *p,
+			     struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
+{
+	uint32_t n = 0;
+
+	(void)opcode;
+	fw_add_tensor(ops, &n, &p->eltwise.input1, NPU_FW_ACCESS_READ,
+		      NPU_FW_SLOT_IN0);
+	fw_add_tensor(ops, &n, &p->eltwise.input2, NPU_FW_ACCESS_READ,
+		      NPU_FW_SLOT_IN1);
+	fw_add_tensor(ops, &n, &p->eltwise.output, NPU_FW_ACCESS_WRITE,
 		      NPU_FW_SLOT_OUT);
 	return n;
 }

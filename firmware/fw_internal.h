@@ -143,6 +143,47 @@ struct fw_shape5 {
 
 void fw_shape5(const struct npu_tensor *t, struct fw_shape5 *s);
 
+/*
+ * Broadcast walk of a two-input elementwise command over the 5-D extended
+ * output shape: element strides of each input, 0 along a broadcast axis.
+ */
+struct fw_bcast {
+	struct fw_shape5 out;
+	uint32_t s1[NPU_CS_MAX_DIMS];
+	uint32_t s2[NPU_CS_MAX_DIMS];
+};
+
+void fw_bcast_init(const struct npu_tensor *in1, const struct npu_tensor *in2,
+		   const struct npu_tensor *out, struct fw_bcast *bc);
+
+/* STMT once per output element @o (in order), inputs at @a and @b. */
+#define FW_BCAST_FOR(bc, a, b, o, STMT)					\
+	do {								\
+		uint32_t i0_, i1_, i2_, i3_, i4_;			\
+		(o) = 0;						\
+		for (i0_ = 0; i0_ < (bc).out.d[0]; i0_++)		\
+		for (i1_ = 0; i1_ < (bc).out.d[1]; i1_++)		\
+		for (i2_ = 0; i2_ < (bc).out.d[2]; i2_++)		\
+		for (i3_ = 0; i3_ < (bc).out.d[3]; i3_++) {		\
+			const uint32_t a0_ = i0_ * (bc).s1[0] +		\
+				i1_ * (bc).s1[1] + i2_ * (bc).s1[2] +	\
+				i3_ * (bc).s1[3];			\
+			const uint32_t b0_ = i0_ * (bc).s2[0] +		\
+				i1_ * (bc).s2[1] + i2_ * (bc).s2[2] +	\
+				i3_ * (bc).s2[3];			\
+			for (i4_ = 0; i4_ < (bc).out.d[4]; i4_++, (o)++) { \
+				(a) = a0_ + i4_ * (bc).s1[4];		\
+				(b) = b0_ + i4_ * (bc).s2[4];		\
+				STMT;					\
+			}						\
+		}							\
+	} while (0)
+
+/* Three operands of one rank, each input dimension the output's or 1. */
+int fw_check_bcast(const struct npu_tensor *in1, const struct npu_tensor *in2,
+		   const struct npu_tensor *out, uint32_t types,
+		   struct npu_fw_reason *why);
+
 /* Requantization parameters of output channel @c. */
 static inline int32_t fw_rq_mult(const struct npu_requant *rq,
 				 const int32_t *mult, uint32_t c)
@@ -175,6 +216,8 @@ void fw_add_requant(struct npu_fw_operand *ops, uint32_t *n,
 /* The operands of commands with one input and one output tensor. */
 uint32_t fw_operands_in_out(uint32_t opcode, const union npu_cmd_params *p,
 			    struct npu_fw_operand ops[NPU_FW_SLOT_COUNT]);
+uint32_t fw_operands_in2_out(uint32_t opcode, const union npu_cmd_params *p,
+			     struct npu_fw_operand ops[NPU_FW_SLOT_COUNT]);
 
 /*
  * ---- checks: the helpers every command's check uses ----
@@ -299,6 +342,8 @@ extern const struct fw_cmd fw_cmds_elt[];
 extern const struct fw_cmd fw_cmds_pool[];
 extern const struct fw_cmd fw_cmds_move[];
 extern const struct fw_cmd fw_cmds_reduce[];
+extern const struct fw_cmd fw_cmds_minmax[];
+extern const struct fw_cmd fw_cmds_prelu[];
 
 /* The descriptor of @opcode, or NULL. */
 const struct fw_cmd *fw_cmd_find(uint32_t opcode);

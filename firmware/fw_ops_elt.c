@@ -7,35 +7,6 @@
  */
 #include "fw_internal.h"
 
-/* Broadcast walk over the 5-D extended output shape. */
-struct bcast {
-	struct fw_shape5 out;
-	uint32_t s1[NPU_CS_MAX_DIMS];	/* element strides, 0 = broadcast */
-	uint32_t s2[NPU_CS_MAX_DIMS];
-};
-
-static void strides_of(const struct fw_shape5 *in, uint32_t *s)
-{
-	uint32_t acc = 1;
-	int i;
-
-	for (i = NPU_CS_MAX_DIMS - 1; i >= 0; i--) {
-		s[i] = in->d[i] == 1 ? 0 : acc;
-		acc *= in->d[i];
-	}
-}
-
-static void bcast_init(const struct npu_eltwise_params *p, struct bcast *bc)
-{
-	struct fw_shape5 a, b;
-
-	fw_shape5(&p->output, &bc->out);
-	fw_shape5(&p->input1, &a);
-	fw_shape5(&p->input2, &b);
-	strides_of(&a, bc->s1);
-	strides_of(&b, bc->s2);
-}
-
 enum elt_kind { ELT_ADD, ELT_SUB, ELT_MUL };
 
 static inline int32_t elt_one(const struct npu_eltwise_params *p,
@@ -63,21 +34,11 @@ static inline int32_t elt_one(const struct npu_eltwise_params *p,
 }
 
 #define ELT_BODY(T)							\
-	struct bcast bc;						\
-	uint32_t i0, i1, i2, i3, i4, o = 0;				\
-	bcast_init(p, &bc);						\
-	for (i0 = 0; i0 < bc.out.d[0]; i0++)				\
-	for (i1 = 0; i1 < bc.out.d[1]; i1++)				\
-	for (i2 = 0; i2 < bc.out.d[2]; i2++)				\
-	for (i3 = 0; i3 < bc.out.d[3]; i3++) {				\
-		uint32_t a = i0 * bc.s1[0] + i1 * bc.s1[1] +		\
-			     i2 * bc.s1[2] + i3 * bc.s1[3];		\
-		uint32_t b = i0 * bc.s2[0] + i1 * bc.s2[1] +		\
-			     i2 * bc.s2[2] + i3 * bc.s2[3];		\
-		for (i4 = 0; i4 < bc.out.d[4]; i4++, o++)		\
-			out[o] = (T)elt_one(p, kind, in1[a + i4 * bc.s1[4]], \
-					    in2[b + i4 * bc.s2[4]]);	\
-	}
+	struct fw_bcast bc;						\
+	uint32_t a, b, o;						\
+	fw_bcast_init(&p->input1, &p->input2, &p->output, &bc);		\
+	FW_BCAST_FOR(bc, a, b, o,					\
+		     out[o] = (T)elt_one(p, kind, in1[a], in2[b]));
 
 static void elt_s8(const struct npu_eltwise_params *p, enum elt_kind kind,
 		   const int8_t *in1, const int8_t *in2, int8_t *out)
@@ -284,23 +245,10 @@ static int check_eltwise(uint32_t op, const union npu_cmd_params *pp,
 			 uint32_t flags, struct npu_fw_reason *why)
 {
 	const struct npu_eltwise_params *p = &pp->eltwise;
-	uint32_t types = FW_T_S8 | FW_T_S16;
-	uint32_t i;
 
-	if (fw_check_tensor(&p->input1, types, 1, NPU_CS_MAX_DIMS, why) ||
-	    fw_check_tensor(&p->input2, types, 1, NPU_CS_MAX_DIMS, why) ||
-	    fw_check_tensor(&p->output, types, 1, NPU_CS_MAX_DIMS, why))
+	if (fw_check_bcast(&p->input1, &p->input2, &p->output,
+			   FW_T_S8 | FW_T_S16, why))
 		return -NPU_FW_EINVAL;
-	FW_CHECK(why, p->input1.dtype == p->output.dtype &&
-		 p->input2.dtype == p->output.dtype, "operand types differ");
-	FW_CHECK(why, p->input1.rank == p->output.rank &&
-		 p->input2.rank == p->output.rank, "operand ranks differ");
-	for (i = 0; i < p->output.rank; i++) {
-		FW_CHECK(why, p->input1.dims[i] == p->output.dims[i] ||
-			 p->input1.dims[i] == 1, "input1 does not broadcast");
-		FW_CHECK(why, p->input2.dims[i] == p->output.dims[i] ||
-			 p->input2.dims[i] == 1, "input2 does not broadcast");
-	}
 	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
 	if (op == NPU_CMD_MUL) {
 		FW_CHECK(why, p->left_shift == 0 && p->input1_multiplier == 0 &&
@@ -388,21 +336,6 @@ static int check_relu(uint32_t op, const union npu_cmd_params *pp,
 	return fw_check_act(p->output.dtype, p->act_min, p->act_max, why);
 }
 
-static uint32_t operands_eltwise(uint32_t op, const union npu_cmd_params *p,
-				 struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
-{
-	uint32_t n = 0;
-
-	(void)op;
-	fw_add_tensor(ops, &n, &p->eltwise.input1, NPU_FW_ACCESS_READ,
-		      NPU_FW_SLOT_IN0);
-	fw_add_tensor(ops, &n, &p->eltwise.input2, NPU_FW_ACCESS_READ,
-		      NPU_FW_SLOT_IN1);
-	fw_add_tensor(ops, &n, &p->eltwise.output, NPU_FW_ACCESS_WRITE,
-		      NPU_FW_SLOT_OUT);
-	return n;
-}
-
 /* Input, the table of @table_bytes at @table_addr, output. */
 static uint32_t operands_table(const struct npu_tensor *in,
 			       const struct npu_tensor *out,
@@ -485,7 +418,7 @@ RUN_UNARY(run_relu, relu, npu_op_relu_s8, npu_op_relu_s16)
 #define ELT_ROW(op, nm)							\
 	{ .opcode = (op), .name = (nm),					\
 	  .params_size = sizeof(struct npu_eltwise_params),		\
-	  .check = check_eltwise, .operands = operands_eltwise,		\
+	  .check = check_eltwise, .operands = fw_operands_in2_out,		\
 	  .cost = cost_eltwise, .run = run_eltwise }
 
 const struct fw_cmd fw_cmds_elt[] = {

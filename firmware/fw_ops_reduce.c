@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Reductions over any set of axes: MEAN (and quantized SUM), REDUCE_MAX,
- * REDUCE_MIN.  Bit-exact with the TFLite interpreter's reference reduce
- * kernels (reduce.cc) for int8 and int16.
+ * Reductions over any set of axes: MEAN, REDUCE_MAX, REDUCE_MIN; ARG_MAX and
+ * ARG_MIN along one axis.  Bit-exact with the TFLite interpreter's
+ * reference reduce kernels (reduce.cc) for int8 and int16, and its
+ * reference ArgMinMax.
  */
 #include "fw_internal.h"
 
@@ -120,6 +121,55 @@ void npu_op_reduce_min_s16(const struct npu_reduce_params *p,
 	MINMAX_BODY(int16_t, 0)
 }
 
+/*
+ * The index of the first largest (smallest) element along the axis, as
+ * TFLite's ArgMinMax with a strict comparison; raw values, any of the
+ * input types.
+ */
+static int32_t arg_value(const struct npu_tensor *t, const void *in,
+			 uint32_t i)
+{
+	if (t->dtype == NPU_DTYPE_INT16)
+		return ((const int16_t *)in)[i];
+	if (t->dtype == NPU_DTYPE_UINT8)
+		return ((const uint8_t *)in)[i];
+	return ((const int8_t *)in)[i];
+}
+
+void npu_op_arg_min_max(const struct npu_arg_params *p, int is_max,
+			const void *in, void *out)
+{
+	uint32_t outer = 1, inner = 1, len, i, o, k;
+
+	for (i = 0; i < p->input.rank; i++) {
+		if (i < p->axis)
+			outer *= p->input.dims[i];
+		else if (i > p->axis)
+			inner *= p->input.dims[i];
+	}
+	len = p->input.dims[p->axis];
+	for (o = 0; o < outer; o++)
+		for (i = 0; i < inner; i++) {
+			const uint32_t base = o * len * inner + i;
+			int32_t best = arg_value(&p->input, in, base);
+			uint32_t at = 0;
+
+			for (k = 1; k < len; k++) {
+				const int32_t v = arg_value(&p->input, in,
+							    base + k * inner);
+
+				if (is_max ? v > best : v < best) {
+					best = v;
+					at = k;
+				}
+			}
+			if (p->output.dtype == NPU_DTYPE_INT64)
+				((int64_t *)out)[o * inner + i] = at;
+			else
+				((int32_t *)out)[o * inner + i] = (int32_t)at;
+		}
+}
+
 /* ---- checks, cost and the command rows ---- */
 
 /* Input and output of a reduction over @axis_mask. */
@@ -172,6 +222,37 @@ static int check_minmax(uint32_t op, const union npu_cmd_params *pp,
 	return 0;
 }
 
+static int check_arg(uint32_t op, const union npu_cmd_params *pp,
+		     uint32_t flags, struct npu_fw_reason *why)
+{
+	const struct npu_arg_params *p = &pp->arg;
+	uint32_t i;
+
+	(void)op;
+	(void)flags;
+	if (fw_check_tensor(&p->input, FW_T_S8 | FW_T_U8 | FW_T_S16, 1,
+			    NPU_CS_MAX_DIMS, why) ||
+	    fw_check_tensor(&p->output, FW_T_S32 | FW_T_S64, 1,
+			    NPU_CS_MAX_DIMS, why))
+		return -NPU_FW_EINVAL;
+	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
+	FW_CHECK(why, p->input.rank == p->output.rank,
+		 "input and output ranks differ");
+	FW_CHECK(why, p->axis < p->input.rank, "axis beyond the rank");
+	for (i = 0; i < p->input.rank; i++)
+		FW_CHECK(why, p->output.dims[i] ==
+			 (i == p->axis ? 1 : p->input.dims[i]),
+			 "output is not the input with the axis 1");
+	return 0;
+}
+
+static void run_arg(uint32_t op, const union npu_cmd_params *p,
+		    void *const *b)
+{
+	npu_op_arg_min_max(&p->arg, op == NPU_CMD_ARG_MAX, b[NPU_FW_SLOT_IN0],
+			   b[NPU_FW_SLOT_OUT]);
+}
+
 /* One vector-unit step per input element. */
 static void cost_reduce(uint32_t op, const union npu_cmd_params *p,
 			struct fw_work *w)
@@ -200,5 +281,15 @@ const struct fw_cmd fw_cmds_reduce[] = {
 	  .params_size = sizeof(struct npu_reduce_params),
 	  .check = check_minmax, .operands = fw_operands_in_out,
 	  .cost = cost_reduce, .run = run_reduce_min },
+	{ .opcode = NPU_CMD_ARG_MAX, .name = "ARG_MAX",
+	  .features = NPU_FW_FEAT_REDUCE,
+	  .params_size = sizeof(struct npu_arg_params),
+	  .check = check_arg, .operands = fw_operands_in_out,
+	  .cost = cost_reduce, .run = run_arg },
+	{ .opcode = NPU_CMD_ARG_MIN, .name = "ARG_MIN",
+	  .features = NPU_FW_FEAT_REDUCE,
+	  .params_size = sizeof(struct npu_arg_params),
+	  .check = check_arg, .operands = fw_operands_in_out,
+	  .cost = cost_reduce, .run = run_arg },
 	{ .name = NULL }
 };

@@ -138,6 +138,28 @@ void fw_shape5(const struct npu_tensor *t, struct fw_shape5 *s)
 		s->d[i] = i < lead ? 1 : t->dims[i - lead];
 }
 
+/* Element strides of @in's 5-D extended shape, 0 along an axis of 1. */
+static void bcast_strides(const struct npu_tensor *in, uint32_t *s)
+{
+	struct fw_shape5 e;
+	uint32_t acc = 1;
+	int i;
+
+	fw_shape5(in, &e);
+	for (i = NPU_CS_MAX_DIMS - 1; i >= 0; i--) {
+		s[i] = e.d[i] == 1 ? 0 : acc;
+		acc *= e.d[i];
+	}
+}
+
+void fw_bcast_init(const struct npu_tensor *in1, const struct npu_tensor *in2,
+		   const struct npu_tensor *out, struct fw_bcast *bc)
+{
+	fw_shape5(out, &bc->out);
+	bcast_strides(in1, bc->s1);
+	bcast_strides(in2, bc->s2);
+}
+
 /* ---- CRC-32 (IEEE 802.3, reflected, as zlib) ---- */
 
 /*

@@ -59,6 +59,11 @@ enum npu_cs_opcode {
 	NPU_CMD_RELU = 20,		/* struct npu_relu_params */
 	NPU_CMD_REDUCE_MAX,		/* struct npu_reduce_params */
 	NPU_CMD_REDUCE_MIN,		/* struct npu_reduce_params */
+	NPU_CMD_MAXIMUM,		/* struct npu_eltwise_params */
+	NPU_CMD_MINIMUM,		/* struct npu_eltwise_params */
+	NPU_CMD_PRELU,			/* struct npu_prelu_params */
+	NPU_CMD_ARG_MAX,		/* struct npu_arg_params */
+	NPU_CMD_ARG_MIN,		/* struct npu_arg_params */
 	NPU_CMD_COUNT			/* first invalid opcode */
 };
 
@@ -203,7 +208,7 @@ struct npu_fc_params {
 };
 
 /**
- * struct npu_eltwise_params - ADD, SUB, MUL with broadcast
+ * struct npu_eltwise_params - ADD, SUB, MUL, MAXIMUM, MINIMUM with broadcast
  *
  * All three tensors have the same rank; each input dimension equals the
  * output's or is 1 (broadcast).  Types: int8 or int16, the same for all
@@ -211,7 +216,9 @@ struct npu_fc_params {
  * by @left_shift (20 for int8, 15 for int16), scaled by their multipliers,
  * summed (or subtracted), scaled by the output multiplier.  MUL multiplies
  * the offset inputs and scales by the output multiplier; input multipliers
- * and @left_shift must be 0.
+ * and @left_shift must be 0.  MAXIMUM/MINIMUM compare the raw values (as
+ * TFLite's reference MaximumMinimumBroadcast, which does not requantize):
+ * every multiplier, shift and @left_shift is 0; the clamp still applies.
  *
  * @input1: first operand.
  * @input2: second operand.
@@ -319,6 +326,52 @@ struct npu_reduce_params {
 	struct npu_tensor input;
 	struct npu_tensor output;
 	__u32 axis_mask;
+	__u32 reserved;
+};
+
+/**
+ * struct npu_prelu_params - PRELU as TFLite's reference BroadcastPrelu4DSlow
+ *
+ * v = in - in_zp; out = out_zp + (v >= 0 ?
+ * MultiplyByQuantizedMultiplier(v, identity) :
+ * MultiplyByQuantizedMultiplier(v * (alpha - alpha_zp), alpha)),
+ * saturated to int8.
+ *
+ * @input: int8, rank 1..NPU_CS_MAX_DIMS.
+ * @alpha: int8, same rank, each dimension the output's or 1 (broadcast).
+ * @output: int8, same rank; each input dimension equals it or is 1.
+ * @multiplier_identity: in_scale / out_scale (Q31, >= 0).
+ * @shift_identity: its shift, -31..30.
+ * @multiplier_alpha: in_scale * alpha_scale / out_scale.
+ * @shift_alpha: its shift, -31..30.
+ */
+struct npu_prelu_params {
+	struct npu_tensor input;
+	struct npu_tensor alpha;
+	struct npu_tensor output;
+	__s32 multiplier_identity;
+	__s32 shift_identity;
+	__s32 multiplier_alpha;
+	__s32 shift_alpha;
+};
+
+/**
+ * struct npu_arg_params - ARG_MAX, ARG_MIN along one axis
+ *
+ * TFLite's reference ArgMinMax: the index of the largest (smallest) element
+ * along @axis, the first one on ties.  Compares raw values (the
+ * quantization is monotonic).
+ *
+ * @input: int8, uint8 or int16, rank 1..NPU_CS_MAX_DIMS.
+ * @output: int32 or int64, same rank, dims of the input with @axis 1
+ *          (TFLite's output drops the axis; the bytes are the same).
+ * @axis: 0..rank-1.
+ * @reserved: zero.
+ */
+struct npu_arg_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__u32 axis;
 	__u32 reserved;
 };
 
@@ -537,6 +590,8 @@ struct npu_relu_params {
  * @sigmoid_s16: NPU_CMD_SIGMOID_S16.
  * @relu: NPU_CMD_RELU.
  * @reduce: NPU_CMD_REDUCE_MAX, NPU_CMD_REDUCE_MIN.
+ * @prelu: NPU_CMD_PRELU.
+ * @arg: NPU_CMD_ARG_MAX, NPU_CMD_ARG_MIN.
  */
 union npu_cmd_params {
 	struct npu_stream_params stream;
@@ -555,6 +610,8 @@ union npu_cmd_params {
 	struct npu_sigmoid_s16_params sigmoid_s16;
 	struct npu_relu_params relu;
 	struct npu_reduce_params reduce;
+	struct npu_prelu_params prelu;
+	struct npu_arg_params arg;
 };
 
 /*

@@ -209,9 +209,12 @@ struct npu_hw_completion {
 /*
  * NPU_CMD_MEAN over any axes with the element count folded into the
  * multiplier (TFLite's rounding; before: H and W only, divided after
- * requantizing as TFLite Micro), since firmware 1.3.0
+ * requantizing as TFLite Micro), NPU_CMD_REDUCE_MAX/MIN, NPU_CMD_ARG_MAX/MIN,
+ * since firmware 1.3.0
  */
 #define NPU_FW_FEAT_REDUCE		(1u << 5)
+/* NPU_CMD_MAXIMUM, NPU_CMD_MINIMUM, NPU_CMD_PRELU, since firmware 1.3.0 */
+#define NPU_FW_FEAT_ELTWISE2		(1u << 6)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

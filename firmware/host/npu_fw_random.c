@@ -223,7 +223,9 @@ static void gen_eltwise(struct gen *g, uint32_t op,
 	place(g, &p->input1, t, zp_of(g, t), rank, d1, 1);
 	place(g, &p->input2, t, zp_of(g, t), rank, d2, 1);
 	place(g, &p->output, t, zp_of(g, t), rank, d0, 0);
-	if (op == NPU_CMD_MUL) {
+	if (op == NPU_CMD_MAXIMUM || op == NPU_CMD_MINIMUM) {
+		/* raw values compared: nothing to requantize */
+	} else if (op == NPU_CMD_MUL) {
 		rnd_mult(g, &p->output_multiplier, &p->output_shift,
 			 s16 ? -16 : -10, -1);
 	} else {
@@ -296,8 +298,44 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 	case NPU_CMD_ADD:
 	case NPU_CMD_SUB:
 	case NPU_CMD_MUL:
+	case NPU_CMD_MAXIMUM:
+	case NPU_CMD_MINIMUM:
 		gen_eltwise(g, op, params);
 		return 0;
+	case NPU_CMD_PRELU: {
+		struct npu_prelu_params *p = params;
+
+		memset(p, 0, sizeof(*p));
+		rank = small_shape(g, d, 6);
+		for (i = 0; i < rank; i++)
+			o[i] = rnd(g) % 2 ? d[i] : 1;
+		place(g, &p->input, NPU_DTYPE_INT8, zp_of(g, NPU_DTYPE_INT8),
+		      rank, d, 1);
+		place(g, &p->alpha, NPU_DTYPE_INT8, zp_of(g, NPU_DTYPE_INT8),
+		      rank, o, 1);
+		place(g, &p->output, NPU_DTYPE_INT8, zp_of(g, NPU_DTYPE_INT8),
+		      rank, d, 0);
+		rnd_mult(g, &p->multiplier_identity, &p->shift_identity, -2, 1);
+		rnd_mult(g, &p->multiplier_alpha, &p->shift_alpha, -14, -6);
+		return 0;
+	}
+	case NPU_CMD_ARG_MAX:
+	case NPU_CMD_ARG_MIN: {
+		static const uint8_t in_types[] = { NPU_DTYPE_INT8,
+			NPU_DTYPE_UINT8, NPU_DTYPE_INT16 };
+		struct npu_arg_params *p = params;
+
+		memset(p, 0, sizeof(*p));
+		t = in_types[rnd(g) % 3];
+		rank = small_shape(g, d, 8);
+		p->axis = (uint32_t)(rnd(g) % rank);
+		for (i = 0; i < rank; i++)
+			o[i] = i == p->axis ? 1 : d[i];
+		place(g, &p->input, t, 0, rank, d, 1);
+		place(g, &p->output, rnd(g) % 2 ? NPU_DTYPE_INT32 :
+		      NPU_DTYPE_INT64, 0, rank, o, 0);
+		return 0;
+	}
 	case NPU_CMD_AVERAGE_POOL_2D:
 	case NPU_CMD_MAX_POOL_2D:
 		gen_pool(g, params);

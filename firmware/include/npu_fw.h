@@ -34,7 +34,7 @@ extern "C" {
 #define NPU_FW_FEATURES		(NPU_FW_FEAT_INT8 | NPU_FW_FEAT_INT16X8 | \
 				 NPU_FW_FEAT_PERF_COUNTERS | \
 				 NPU_FW_FEAT_SIGMOID_S16 | NPU_FW_FEAT_RELU | \
-				 NPU_FW_FEAT_REDUCE)
+				 NPU_FW_FEAT_REDUCE | NPU_FW_FEAT_ELTWISE2)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -128,6 +128,19 @@ void npu_op_reduce_min_s8(const struct npu_reduce_params *p,
 			  const int8_t *in, int8_t *out);
 void npu_op_reduce_min_s16(const struct npu_reduce_params *p,
 			   const int16_t *in, int16_t *out);
+/* ARG_MAX (@is_max) or ARG_MIN: int8/uint8/int16 in, int32/int64 out. */
+void npu_op_arg_min_max(const struct npu_arg_params *p, int is_max,
+			const void *in, void *out);
+void npu_op_maximum_s8(const struct npu_eltwise_params *p, const int8_t *in1,
+		       const int8_t *in2, int8_t *out);
+void npu_op_maximum_s16(const struct npu_eltwise_params *p,
+			const int16_t *in1, const int16_t *in2, int16_t *out);
+void npu_op_minimum_s8(const struct npu_eltwise_params *p, const int8_t *in1,
+		       const int8_t *in2, int8_t *out);
+void npu_op_minimum_s16(const struct npu_eltwise_params *p,
+			const int16_t *in1, const int16_t *in2, int16_t *out);
+void npu_op_prelu_s8(const struct npu_prelu_params *p, const int8_t *in,
+		     const int8_t *alpha, int8_t *out);
 
 /* Data movement: element size from the tensors' dtype. */
 void npu_op_pad(const struct npu_pad_params *p, const void *in, void *out);

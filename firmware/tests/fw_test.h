@@ -13,6 +13,7 @@
 Suite *suite_fixedpoint(void);
 Suite *suite_ops(void);
 Suite *suite_reduce(void);
+Suite *suite_eltwise2(void);
 Suite *suite_validate(void);
 Suite *suite_run(void);
 Suite *suite_image(void);

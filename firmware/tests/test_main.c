@@ -10,6 +10,7 @@ int main(void)
 
 	srunner_add_suite(sr, suite_ops());
 	srunner_add_suite(sr, suite_reduce());
+	srunner_add_suite(sr, suite_eltwise2());
 	srunner_add_suite(sr, suite_validate());
 	srunner_add_suite(sr, suite_run());
 	srunner_add_suite(sr, suite_image());

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * MAXIMUM, MINIMUM, PRELU and ARG_MAX/ARG_MIN on cases worked out by hand
+ * in the comments (not computed by the code under test).
+ */
+#include "fw_test.h"
+
+#define CHECK_OK(op, p) \
+	ck_assert_int_eq(npu_fw_check_op((op), (p), sizeof(*(p)), \
+					 NPU_FW_CHECK_HW_LIMITS, NULL), 0)
+#define CHECK_BAD(op, p) \
+	ck_assert_int_eq(npu_fw_check_op((op), (p), sizeof(*(p)), \
+					 NPU_FW_CHECK_HW_LIMITS, NULL), \
+			 -NPU_FW_EINVAL)
+
+START_TEST(maximum_minimum)
+{
+	/*
+	 * [2,2] {1,-5; 7,0} against the row [1,2] {3,-1}: max {3,-1; 7,0},
+	 * min {1,-5; 3,-1}; clamped to [-128, 6]: max {3,-1; 6,0}.  int16
+	 * [3] {-300, 5, 1000} against [1] {4}: max {4, 5, 1000}.
+	 */
+	const int8_t a[4] = { 1, -5, 7, 0 }, b[2] = { 3, -1 };
+	const int16_t a16[3] = { -300, 5, 1000 }, b16[1] = { 4 };
+	struct npu_eltwise_params p = { 0 };
+	int8_t out[4];
+	int16_t out16[3];
+
+	TENSOR(&p.input1, 0, NPU_DTYPE_INT8, 0, 2, 2);
+	TENSOR(&p.input2, 0, NPU_DTYPE_INT8, 0, 1, 2);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 2, 2);
+	p.act_min = -128;
+	p.act_max = 127;
+	CHECK_OK(NPU_CMD_MAXIMUM, &p);
+	npu_op_maximum_s8(&p, a, b, out);
+	ck_assert_mem_eq(out, ((const int8_t[]){ 3, -1, 7, 0 }), 4);
+	npu_op_minimum_s8(&p, a, b, out);
+	ck_assert_mem_eq(out, ((const int8_t[]){ 1, -5, 3, -1 }), 4);
+	p.act_max = 6;
+	npu_op_maximum_s8(&p, a, b, out);
+	ck_assert_mem_eq(out, ((const int8_t[]){ 3, -1, 6, 0 }), 4);
+	p.output_multiplier = 1 << 30;	/* would requantize */
+	CHECK_BAD(NPU_CMD_MINIMUM, &p);
+
+	memset(&p, 0, sizeof(p));
+	TENSOR(&p.input1, 0, NPU_DTYPE_INT16, 0, 3);
+	TENSOR(&p.input2, 0, NPU_DTYPE_INT16, 0, 1);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 3);
+	p.act_min = -32768;
+	p.act_max = 32767;
+	CHECK_OK(NPU_CMD_MAXIMUM, &p);
+	npu_op_maximum_s16(&p, a16, b16, out16);
+	ck_assert_mem_eq(out16, ((const int16_t[]){ 4, 5, 1000 }), 6);
+}
+END_TEST
+
+START_TEST(prelu_s8)
+{
+	/*
+	 * input [1,2,2] zp 2 {5, 0, -4, 2} -> v {3, -2, -6, 0}; alpha
+	 * [1,1,2] zp 0 {4, -2} per channel; identity * 1 (2^30, shift 1),
+	 * alpha branch * 0.5 (2^30, shift 0); out zp -1:
+	 *  3 -> 3 - 1 = 2;  -2 * -2 = 4 -> 2 - 1 = 1;
+	 *  -6 * 4 = -24 -> -12 - 1 = -13;  0 -> 0 - 1 = -1.
+	 */
+	const int8_t in[4] = { 5, 0, -4, 2 }, alpha[2] = { 4, -2 };
+	const int8_t expect[4] = { 2, 1, -13, -1 };
+	struct npu_prelu_params p = { 0 };
+	int8_t out[4];
+
+	TENSOR(&p.input, 0, NPU_DTYPE_INT8, 2, 1, 2, 2);
+	TENSOR(&p.alpha, 0, NPU_DTYPE_INT8, 0, 1, 1, 2);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT8, -1, 1, 2, 2);
+	p.multiplier_identity = 1 << 30;
+	p.shift_identity = 1;
+	p.multiplier_alpha = 1 << 30;
+	p.shift_alpha = 0;
+	CHECK_OK(NPU_CMD_PRELU, &p);
+	npu_op_prelu_s8(&p, in, alpha, out);
+	ck_assert_mem_eq(out, expect, sizeof(expect));
+	TENSOR(&p.alpha, 0, NPU_DTYPE_INT8, 0, 1, 3, 2);	/* no broadcast */
+	CHECK_BAD(NPU_CMD_PRELU, &p);
+	TENSOR(&p.alpha, 0, NPU_DTYPE_INT16, 0, 1, 1, 2);
+	CHECK_BAD(NPU_CMD_PRELU, &p);
+}
+END_TEST
+
+START_TEST(arg_max_min)
+{
+	/*
+	 * int8 [2,3] {3,7,7; -1,-1,-5}: along axis 1 argmax {1, 0} (the
+	 * first of equal values), argmin {0, 2}; along axis 0 argmax {0,0,0}
+	 * (int64).  uint8 [4] {200, 10, 255, 255}: argmax 2, argmin 1.
+	 */
+	const int8_t in[6] = { 3, 7, 7, -1, -1, -5 };
+	const uint8_t u8[4] = { 200, 10, 255, 255 };
+	struct npu_arg_params p = { 0 };
+	int32_t out[2];
+	int64_t out64[3];
+
+	TENSOR(&p.input, 0, NPU_DTYPE_INT8, 0, 2, 3);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT32, 0, 2, 1);
+	p.axis = 1;
+	CHECK_OK(NPU_CMD_ARG_MAX, &p);
+	npu_op_arg_min_max(&p, 1, in, out);
+	ck_assert_int_eq(out[0], 1);
+	ck_assert_int_eq(out[1], 0);
+	npu_op_arg_min_max(&p, 0, in, out);
+	ck_assert_int_eq(out[0], 0);
+	ck_assert_int_eq(out[1], 2);
+
+	TENSOR(&p.output, 0, NPU_DTYPE_INT64, 0, 1, 3);
+	p.axis = 0;
+	CHECK_OK(NPU_CMD_ARG_MIN, &p);
+	npu_op_arg_min_max(&p, 1, in, out64);
+	ck_assert(out64[0] == 0 && out64[1] == 0 && out64[2] == 0);
+
+	TENSOR(&p.input, 0, NPU_DTYPE_UINT8, 0, 4);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT32, 0, 1);
+	CHECK_OK(NPU_CMD_ARG_MAX, &p);
+	npu_op_arg_min_max(&p, 1, u8, out);
+	ck_assert_int_eq(out[0], 2);
+	npu_op_arg_min_max(&p, 0, u8, out);
+	ck_assert_int_eq(out[0], 1);
+
+	p.axis = 1;			/* beyond rank 1 */
+	CHECK_BAD(NPU_CMD_ARG_MAX, &p);
+	p.axis = 0;
+	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 1);	/* index type */
+	CHECK_BAD(NPU_CMD_ARG_MAX, &p);
+}
+END_TEST
+
+Suite *suite_eltwise2(void)
+{
+	Suite *s = suite_create("eltwise2");
+	TCase *tc = tcase_create("hand-worked");
+
+	tcase_add_test(tc, maximum_minimum);
+	tcase_add_test(tc, prelu_s8);
+	tcase_add_test(tc, arg_max_min);
+	suite_add_tcase(s, tc);
+	return s;
+}
