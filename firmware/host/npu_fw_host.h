@@ -71,6 +71,15 @@ int npu_host_leaky_relu_params(float in_scale, float out_scale, float alpha,
 int npu_host_mean_params(float in_scale, float out_scale, uint32_t count,
 			 struct npu_mean_params *p);
 
+/*
+ * NPU_CMD_LUT's table for int8 HARD_SWISH: TFLite's reference integer
+ * HardSwish for each of the 256 inputs.  -EINVAL for a scale TFLite cannot
+ * quantize, -ERANGE when the output multiplier would shift left (TFLite's
+ * Prepare refuses it).
+ */
+int npu_host_hard_swish_lut_s8(float in_scale, int32_t in_zp, float out_scale,
+			       int32_t out_zp, int8_t table[256]);
+
 /* Tables for NPU_CMD_LUT, built as TFLite's LUTPopulate (float).
  * int8: table[q + 128] for every int8 q.  int16: 513 entries. */
 void npu_host_lut_s8(float in_scale, int32_t in_zp, float out_scale,

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * MAXIMUM, MINIMUM, PRELU and ARG_MAX/ARG_MIN on cases worked out by hand
- * in the comments (not computed by the code under test).
+ * in the comments (not computed by the code under test), and the host's
+ * int8 HARD_SWISH table.
  */
+#include <errno.h>
+
 #include "fw_test.h"
 
 #define CHECK_OK(op, p) \
@@ -131,6 +134,32 @@ START_TEST(arg_max_min)
 }
 END_TEST
 
+START_TEST(hard_swish_table)
+{
+	/*
+	 * Scales 0.05 in and out, zero points 0: x * relu6(x + 3) / 6 is x
+	 * from x = 3 (q 60) up, 0 from x = -3 (q -60) down; x = 1 (q 20):
+	 * 4/6 -> 13.3 -> 13; x = -1.5 (q -30): -0.375 -> -7.5 -> -8 (the
+	 * value TFLite 2.21's interpreter gives, tests/models builtins).
+	 * An output scale below in_scale / 128 needs a left shift, which
+	 * TFLite refuses.
+	 */
+	int8_t t[256];
+	int v;
+
+	ck_assert_int_eq(npu_host_hard_swish_lut_s8(0.05f, 0, 0.05f, 0, t), 0);
+	for (v = 60; v <= 127; v++)
+		ck_assert_int_eq(t[v + 128], v);
+	for (v = -128; v <= -60; v++)
+		ck_assert_int_eq(t[v + 128], 0);
+	ck_assert_int_eq(t[128], 0);
+	ck_assert_int_eq(t[128 + 20], 13);
+	ck_assert_int_eq(t[128 - 30], -8);
+	ck_assert_int_eq(npu_host_hard_swish_lut_s8(1.0f, 0, 0.001f, 0, t),
+			 -ERANGE);
+}
+END_TEST
+
 Suite *suite_eltwise2(void)
 {
 	Suite *s = suite_create("eltwise2");
@@ -139,6 +168,7 @@ Suite *suite_eltwise2(void)
 	tcase_add_test(tc, maximum_minimum);
 	tcase_add_test(tc, prelu_s8);
 	tcase_add_test(tc, arg_max_min);
+	tcase_add_test(tc, hard_swish_table);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -37,6 +37,10 @@ extern const struct npu_builtin_impl npu_builtin_leaky_relu;
 extern const struct npu_builtin_impl npu_builtin_logistic_tanh;
 extern const struct npu_builtin_impl npu_builtin_mean;
 extern const struct npu_builtin_impl npu_builtin_reduce_min_max;
+extern const struct npu_builtin_impl npu_builtin_minmax;
+extern const struct npu_builtin_impl npu_builtin_prelu;
+extern const struct npu_builtin_impl npu_builtin_arg_min_max;
+extern const struct npu_builtin_impl npu_builtin_hard_swish;
 extern const struct npu_builtin_impl npu_builtin_mul;
 extern const struct npu_builtin_impl npu_builtin_pad;
 extern const struct npu_builtin_impl npu_builtin_pool;
@@ -57,6 +61,8 @@ static const struct npu_builtin_impl batch_matmul = { .cpu_kernel = &cpu_kernel_
 /* Keyed by builtin code; a hole is a builtin libnpu does not implement. */
 static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_ADD] = &npu_builtin_add_sub,
+	[NPU_BUILTIN_ARG_MAX] = &npu_builtin_arg_min_max,
+	[NPU_BUILTIN_ARG_MIN] = &npu_builtin_arg_min_max,
 	[NPU_BUILTIN_AVERAGE_POOL_2D] = &npu_builtin_pool,
 	[NPU_BUILTIN_BATCH_MATMUL] = &batch_matmul,
 	[NPU_BUILTIN_CONCATENATION] = &npu_builtin_concatenation,
@@ -64,15 +70,19 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,
 	[NPU_BUILTIN_FULLY_CONNECTED] = &npu_builtin_fully_connected,
+	[NPU_BUILTIN_HARD_SWISH] = &npu_builtin_hard_swish,
 	[NPU_BUILTIN_LEAKY_RELU] = &npu_builtin_leaky_relu,
 	[NPU_BUILTIN_LOGISTIC] = &npu_builtin_logistic_tanh,
+	[NPU_BUILTIN_MAXIMUM] = &npu_builtin_minmax,
 	[NPU_BUILTIN_MAX_POOL_2D] = &npu_builtin_pool,
 	[NPU_BUILTIN_MEAN] = &npu_builtin_mean,
-	[NPU_BUILTIN_REDUCE_MAX] = &npu_builtin_reduce_min_max,
-	[NPU_BUILTIN_REDUCE_MIN] = &npu_builtin_reduce_min_max,
+	[NPU_BUILTIN_MINIMUM] = &npu_builtin_minmax,
 	[NPU_BUILTIN_MUL] = &npu_builtin_mul,
 	[NPU_BUILTIN_PAD] = &npu_builtin_pad,
+	[NPU_BUILTIN_PRELU] = &npu_builtin_prelu,
 	[NPU_BUILTIN_QUANTIZE] = &quantize,
+	[NPU_BUILTIN_REDUCE_MAX] = &npu_builtin_reduce_min_max,
+	[NPU_BUILTIN_REDUCE_MIN] = &npu_builtin_reduce_min_max,
 	[NPU_BUILTIN_RELU] = &npu_builtin_relu,
 	[NPU_BUILTIN_RELU6] = &npu_builtin_relu,
 	[NPU_BUILTIN_RELU_N1_TO_1] = &npu_builtin_relu,
