@@ -384,6 +384,86 @@ def custom_op_example(rng):
     return bytes(b.Output())
 
 
+def ptq_range(fn, shape, lo, hi, int16=False):
+    """ptq() of a one-input @fn with representative data over [lo, hi)."""
+    rng = np.random.default_rng(1)
+
+    @tf.function
+    def f(x):
+        return fn(x)
+
+    conc = f.get_concrete_function(tf.TensorSpec(shape, tf.float32))
+    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], f)
+    c.optimizations = [tf.lite.Optimize.DEFAULT]
+    c.representative_dataset = lambda: (
+        [rng.uniform(lo, hi, shape).astype(np.float32)] for _ in range(32))
+    c.target_spec.supported_ops = [
+        tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+        if int16 else tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    c.inference_input_type = c.inference_output_type = tf.int16 if int16 else tf.int8
+    return c.convert()
+
+
+def reduce(fn, axes, keep):
+    return lambda x: fn(x, axis=axes, keepdims=keep)
+
+
+def hard_swish(x):
+    return x * tf.nn.relu6(x + 3.0) * (1.0 / 6.0)
+
+
+def prelu(shape, shared_axes):
+    """A Keras PReLU layer with seeded random slopes (the converter's PRELU)."""
+    layer = tf.keras.layers.PReLU(shared_axes=shared_axes)
+    layer.build([None] + shape[1:])
+    w = layer.get_weights()[0]
+    layer.set_weights([np.random.default_rng(5).uniform(-0.5, 1.5, w.shape)
+                       .astype(np.float32)])
+    return layer
+
+
+# builtin.case: (input shape, function, representative range, int8/16x8)
+ELEMENTWISE = {
+    "mean.hw_keep": ([1, 7, 5, 16], reduce(tf.reduce_mean, [1, 2], True), (-1, 3), "8,16"),
+    "mean.hw": ([2, 6, 6, 8], reduce(tf.reduce_mean, [1, 2], False), (-1, 3), "8,16"),
+    "mean.axis1_rank3": ([1, 9, 8], reduce(tf.reduce_mean, [1], False), (-1, 3), "8,16"),
+    "mean.axis2_keep": ([1, 7, 5, 16], reduce(tf.reduce_mean, [2], True), (-2, 1), "8,16"),
+    "mean.channels": ([1, 3, 3, 300], reduce(tf.reduce_mean, [-1], False), (-1, 3), "8"),
+    "reduce_max.hw": ([1, 6, 5, 8], reduce(tf.reduce_max, [1, 2], False), (-1, 3), "8,16"),
+    "reduce_max.last_keep": ([2, 3, 10], reduce(tf.reduce_max, [-1], True), (-1, 3), "8"),
+    "reduce_min.axis1": ([1, 6, 5, 8], reduce(tf.reduce_min, [1], False), (-1, 3), "8,16"),
+    "maximum.bcast": ([1, 6, 5, 8], lambda x: tf.maximum(
+        x, tf.reduce_mean(x, axis=[1, 2], keepdims=True)), (-1, 3), "8,16"),
+    "minimum.same": ([2, 3, 10], lambda x: tf.minimum(x, 0.5 - x), (-2, 2), "8,16"),
+    "prelu.channel": ([1, 8, 8, 16], prelu([1, 8, 8, 16], [1, 2]), (-3, 3), "8"),
+    "prelu.full": ([1, 4, 5, 3], prelu([1, 4, 5, 3], None), (-3, 3), "8"),
+    "arg_max.last": ([1, 6, 5, 9], lambda x: tf.argmax(x, axis=-1, output_type=tf.int32),
+                     (-1, 3), "8"),
+    "arg_max.rows": ([1, 2304, 17], lambda x: tf.argmax(x, axis=1, output_type=tf.int32),
+                     (-1, 3), "8"),
+    "arg_min.axis1": ([2, 7, 4], lambda x: tf.argmin(x, axis=1, output_type=tf.int64),
+                      (-1, 3), "8"),
+    "hard_swish.wide": ([1, 8, 8, 8], hard_swish, (-6, 6), "8"),
+    "hard_swish.narrow": ([1, 4, 4, 16], hard_swish, (-1, 0.5), "8"),
+}
+
+
+def elementwise_models(rng):
+    """Reductions, MAXIMUM/MINIMUM, PRELU, ARG_MAX/MIN, HARD_SWISH: full integer.
+
+    MEAN over H,W (keep_dims both ways), one axis of rank 3 and 4 and the
+    channel axis; the converter's own graphs for the others (int8, and
+    16x8 where TFLite quantizes the op so).
+    """
+    del rng  # each model seeds its own representative data
+    out = {}
+    for name, (shape, fn, (lo, hi), modes) in ELEMENTWISE.items():
+        for mode in modes.split(","):
+            key = "%s_%s" % (name, "int16" if mode == "16" else "int8")
+            out[key] = ptq_range(fn, shape, lo, hi, int16=mode == "16")
+    return out
+
+
 def random_input(d, rng):
     if d["dtype"] == np.float32:
         return rng.uniform(-1, 1, d["shape"]).astype(np.float32)
@@ -458,7 +538,7 @@ def main():
     models = {}
     for make in (hybrid_models, runtime_fc_models, batch_matmul_models,
                  float16_models, complex_models, lstm_models,
-                 detection_models):
+                 detection_models, elementwise_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
