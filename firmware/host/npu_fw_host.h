@@ -80,6 +80,22 @@ int npu_host_mean_params(float in_scale, float out_scale, uint32_t count,
 int npu_host_hard_swish_lut_s8(float in_scale, int32_t in_zp, float out_scale,
 			       int32_t out_zp, int8_t table[256]);
 
+/* int8 unary builtins computed as NPU_CMD_LUT tables (npu_fw_unary.c). */
+enum npu_host_unary {
+	NPU_HOST_UNARY_EXP,	/* exp.cc: LUTPopulate(exp) */
+	NPU_HOST_UNARY_LOG,	/* elementwise.cc LogLUTPrepare */
+	NPU_HOST_UNARY_ABS,	/* elementwise.cc AbsEvalQuantized */
+	NPU_HOST_UNARY_SQRT,	/* elementwise.cc SqrtEvalQuantized */
+};
+
+/*
+ * The 256-entry table of int8 @op for these quantizations: entry q + 128 is
+ * TFLite's reference output for input q.  -EINVAL for a bad scale.
+ */
+int npu_host_unary_lut_s8(enum npu_host_unary op, float in_scale,
+			  int32_t in_zp, float out_scale, int32_t out_zp,
+			  int8_t table[256]);
+
 /* Tables for NPU_CMD_LUT, built as TFLite's LUTPopulate (float).
  * int8: table[q + 128] for every int8 q.  int16: 513 entries. */
 void npu_host_lut_s8(float in_scale, int32_t in_zp, float out_scale,

@@ -160,6 +160,41 @@ START_TEST(hard_swish_table)
 }
 END_TEST
 
+START_TEST(unary_tables)
+{
+	/*
+	 * ABS, scales equal (no requantization), zp 3 in, -1 out: q 1 ->
+	 * |1 - 3| - 1 = 1; q -128 -> 131 - 1 -> 127 (saturated).
+	 * SQRT, 0.25 in, 0.5 out, zp 0: q 16 -> sqrt(4) / 0.5 = 4; q 14 ->
+	 * sqrt(3.5) / 0.5 = 3.74 -> 3 (TFLite truncates); q -4 -> 0.
+	 * EXP, 1/16 in zp 0, 1/64 out zp -128: q 0 -> 64 - 128 = -64.
+	 * LOG, 1/16 in zp 0, 0.1 out zp 0: q 16 -> log 1 = 0; q 0 and below
+	 * -> the output minimum, -128.
+	 */
+	int8_t t[256];
+
+	ck_assert_int_eq(npu_host_unary_lut_s8(NPU_HOST_UNARY_ABS, 0.5f, 3,
+					       0.5f, -1, t), 0);
+	ck_assert_int_eq(t[128 + 1], 1);
+	ck_assert_int_eq(t[0], 127);
+	ck_assert_int_eq(npu_host_unary_lut_s8(NPU_HOST_UNARY_SQRT, 0.25f, 0,
+					       0.5f, 0, t), 0);
+	ck_assert_int_eq(t[128 + 16], 4);
+	ck_assert_int_eq(t[128 + 14], 3);
+	ck_assert_int_eq(t[128 - 4], 0);
+	ck_assert_int_eq(npu_host_unary_lut_s8(NPU_HOST_UNARY_EXP, 1.0f / 16,
+					       0, 1.0f / 64, -128, t), 0);
+	ck_assert_int_eq(t[128], -64);
+	ck_assert_int_eq(npu_host_unary_lut_s8(NPU_HOST_UNARY_LOG, 1.0f / 16,
+					       0, 0.1f, 0, t), 0);
+	ck_assert_int_eq(t[128 + 16], 0);
+	ck_assert_int_eq(t[128], -128);
+	ck_assert_int_eq(t[0], -128);
+	ck_assert_int_eq(npu_host_unary_lut_s8(NPU_HOST_UNARY_LOG, 0.0f, 0,
+					       0.1f, 0, t), -EINVAL);
+}
+END_TEST
+
 Suite *suite_eltwise2(void)
 {
 	Suite *s = suite_create("eltwise2");
@@ -169,6 +204,7 @@ Suite *suite_eltwise2(void)
 	tcase_add_test(tc, prelu_s8);
 	tcase_add_test(tc, arg_max_min);
 	tcase_add_test(tc, hard_swish_table);
+	tcase_add_test(tc, unary_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -40,7 +40,7 @@ extern const struct npu_builtin_impl npu_builtin_reduce_min_max;
 extern const struct npu_builtin_impl npu_builtin_minmax;
 extern const struct npu_builtin_impl npu_builtin_prelu;
 extern const struct npu_builtin_impl npu_builtin_arg_min_max;
-extern const struct npu_builtin_impl npu_builtin_hard_swish;
+extern const struct npu_builtin_impl npu_builtin_unary_lut;
 extern const struct npu_builtin_impl npu_builtin_mul;
 extern const struct npu_builtin_impl npu_builtin_pad;
 extern const struct npu_builtin_impl npu_builtin_pool;
@@ -60,6 +60,7 @@ static const struct npu_builtin_impl batch_matmul = { .cpu_kernel = &cpu_kernel_
 
 /* Keyed by builtin code; a hole is a builtin libnpu does not implement. */
 static const struct npu_builtin_impl *const builtins[] = {
+	[NPU_BUILTIN_ABS] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_ADD] = &npu_builtin_add_sub,
 	[NPU_BUILTIN_ARG_MAX] = &npu_builtin_arg_min_max,
 	[NPU_BUILTIN_ARG_MIN] = &npu_builtin_arg_min_max,
@@ -69,9 +70,11 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,
+	[NPU_BUILTIN_EXP] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_FULLY_CONNECTED] = &npu_builtin_fully_connected,
-	[NPU_BUILTIN_HARD_SWISH] = &npu_builtin_hard_swish,
+	[NPU_BUILTIN_HARD_SWISH] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_LEAKY_RELU] = &npu_builtin_leaky_relu,
+	[NPU_BUILTIN_LOG] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_LOGISTIC] = &npu_builtin_logistic_tanh,
 	[NPU_BUILTIN_MAXIMUM] = &npu_builtin_minmax,
 	[NPU_BUILTIN_MAX_POOL_2D] = &npu_builtin_pool,
@@ -88,6 +91,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RELU_N1_TO_1] = &npu_builtin_relu,
 	[NPU_BUILTIN_RESHAPE] = &npu_builtin_reshape,
 	[NPU_BUILTIN_SOFTMAX] = &softmax,
+	[NPU_BUILTIN_SQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_STRIDED_SLICE] = &npu_builtin_strided_slice,
 	[NPU_BUILTIN_SUB] = &npu_builtin_add_sub,
 	[NPU_BUILTIN_SVDF] = &svdf,

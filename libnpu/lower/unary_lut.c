@@ -1,16 +1,60 @@
 // SPDX-License-Identifier: MIT
 /*
- * HARD_SWISH for int8: validated as TFLite's HardSwishPrepare, then one
- * NPU_CMD_LUT whose table the firmware library's host side fills with the
- * reference integer HardSwish of every int8 input (bit-exact: the input has
- * only 256 values).  int16 and float HARD_SWISH have no kernel here.
+ * int8 unary builtins whose TFLite kernel depends on the input byte alone
+ * (HARD_SWISH, EXP, LOG, ABS, SQRT): validated as TFLite's Prepare, then
+ * one NPU_CMD_LUT whose table the firmware library's host side fills with
+ * the reference kernel's output for every int8 input (bit-exact: the input
+ * has only 256 values).  Their int16 and float forms are not here.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "lower.h"
 
-static int lower_hard_swish(const struct cpu_prep *p)
+/* The table of @op's builtin, or a negative errno with the message. */
+static int fill_table(const struct npu_graph_op *op,
+		      const struct npu_graph_tensor *in,
+		      const struct npu_graph_tensor *o, int8_t *table,
+		      char *err, size_t errlen)
+{
+	const char *name = npu_op_name(op->builtin);
+	enum npu_host_unary u;
+	int ret;
+
+	switch (op->builtin) {
+	case NPU_BUILTIN_HARD_SWISH:
+		ret = npu_host_hard_swish_lut_s8(cpu_scale(in), cpu_zero_point(in),
+						 cpu_scale(o), cpu_zero_point(o),
+						 table);
+		if (ret == -ERANGE) {
+			cpu_msg(err, errlen,
+				"HARD_SWISH: input scale %g / 128 over output scale %g exceeds 1 (TFLite refuses it)",
+				cpu_scale(in), cpu_scale(o));
+			return -EINVAL;
+		}
+		break;
+	case NPU_BUILTIN_EXP: u = NPU_HOST_UNARY_EXP; goto unary;
+	case NPU_BUILTIN_LOG: u = NPU_HOST_UNARY_LOG; goto unary;
+	case NPU_BUILTIN_ABS: u = NPU_HOST_UNARY_ABS; goto unary;
+	case NPU_BUILTIN_SQRT: u = NPU_HOST_UNARY_SQRT;
+unary:
+		ret = npu_host_unary_lut_s8(u, cpu_scale(in), cpu_zero_point(in),
+					    cpu_scale(o), cpu_zero_point(o),
+					    table);
+		break;
+	default:
+		cpu_msg(err, errlen, "%s has no table form", name);
+		return -ENOTSUP;
+	}
+	if (ret) {
+		cpu_msg(err, errlen, "%s: scales %g, %g", name, cpu_scale(in),
+			cpu_scale(o));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int lower_unary_lut(const struct cpu_prep *p)
 {
 	const struct npu_graph *g = p->g;
 	const struct npu_graph_op *op = p->op;
@@ -29,8 +73,8 @@ static int lower_hard_swish(const struct cpu_prep *p)
 		return -EINVAL;
 	}
 	if (in->type != NPU_TYPE_INT8 || o->type != NPU_TYPE_INT8) {
-		cpu_msg(err, errlen, "%s HARD_SWISH has no kernel",
-			npu_type_name(in->type));
+		cpu_msg(err, errlen, "%s %s has no kernel",
+			npu_type_name(in->type), npu_op_name(op->builtin));
 		return -ENOTSUP;
 	}
 	if (!in->quant.count || !o->quant.count || in->elements != o->elements) {
@@ -46,20 +90,9 @@ static int lower_hard_swish(const struct cpu_prep *p)
 	out->table = malloc(out->table_bytes);
 	if (!out->table)
 		return -ENOMEM;
-	ret = npu_host_hard_swish_lut_s8(cpu_scale(in), cpu_zero_point(in),
-					 cpu_scale(o), cpu_zero_point(o),
-					 out->table);
-	if (ret == -ERANGE) {
-		cpu_msg(err, errlen,
-			"HARD_SWISH: input scale %g / 128 over output scale %g exceeds 1 (TFLite refuses it)",
-			cpu_scale(in), cpu_scale(o));
-		return -EINVAL;
-	}
-	if (ret) {
-		cpu_msg(err, errlen, "HARD_SWISH: scales %g, %g",
-			cpu_scale(in), cpu_scale(o));
-		return -EINVAL;
-	}
+	ret = fill_table(op, in, o, out->table, err, errlen);
+	if (ret)
+		return ret;
 	cmd = realloc(out->cmds, (out->num_cmds + 1) * sizeof(*cmd));
 	if (!cmd)
 		return -ENOMEM;
@@ -81,6 +114,6 @@ static int lower_hard_swish(const struct cpu_prep *p)
 	return 0;
 }
 
-const struct npu_builtin_impl npu_builtin_hard_swish = {
-	.lower = lower_hard_swish,
+const struct npu_builtin_impl npu_builtin_unary_lut = {
+	.lower = lower_unary_lut,
 };

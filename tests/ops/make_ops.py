@@ -445,11 +445,17 @@ ELEMENTWISE = {
                       (-1, 3), "8"),
     "hard_swish.wide": ([1, 8, 8, 8], hard_swish, (-6, 6), "8"),
     "hard_swish.narrow": ([1, 4, 4, 16], hard_swish, (-1, 0.5), "8"),
+    "exp.small": ([1, 6, 6, 4], tf.exp, (-3, 1), "8"),
+    "log.positive": ([2, 50], tf.math.log, (0.05, 4), "8"),
+    "abs.signed": ([1, 5, 5, 8], tf.abs, (-2, 1), "8"),
+    # RELU first: TFLite fails SQRT on a negative input, and random int8
+    # inputs would have some.
+    "sqrt.after_relu": ([1, 5, 5, 8], lambda x: tf.sqrt(tf.nn.relu(x)), (-1, 4), "8"),
 }
 
 
 def elementwise_models(rng):
-    """Reductions, MAXIMUM/MINIMUM, PRELU, ARG_MAX/MIN, HARD_SWISH: full integer.
+    """Reductions, MAXIMUM/MINIMUM, PRELU, ARG_MAX/MIN, table ops: full integer.
 
     MEAN over H,W (keep_dims both ways), one axis of rank 3 and 4 and the
     channel axis; the converter's own graphs for the others (int8, and
