@@ -45,9 +45,9 @@ static int npu_op_prepare(const struct cpu_prep *p, void **state)
 		ret = npu_cpu_prepare_op(p->g, p->op, &s->prep, p->err,
 					 p->errlen);
 		/*
-		 * Quantized cases the firmware kernels do not cover but TFLite
-		 * has (MEAN over other axes or without keep_dims) have a CPU
-		 * kernel; keep the firmware's reason if that fails too.
+		 * Integer cases the firmware kernels do not cover but TFLite
+		 * has (int32 ADD, SUB, MUL) have a CPU kernel; keep the
+		 * firmware's reason if that fails too.
 		 */
 		if (ret == -ENOTSUP && fk && b->float_takes_int) {
 			char msg[256] = "";

@@ -72,9 +72,26 @@ static int lower_add_sub(const struct cpu_prep *p)
 /* ---- float ---- */
 
 /* reference_ops add.h / sub.h with broadcast. */
+/* int32: two's-complement wrap-around, as TFLite's on its targets. */
+static int int32_add(int32_t x, int32_t y, int32_t *r)
+{
+	*r = (int32_t)((uint32_t)x + (uint32_t)y);
+	return 0;
+}
+
+static int int32_sub(int32_t x, int32_t y, int32_t *r)
+{
+	*r = (int32_t)((uint32_t)x - (uint32_t)y);
+	return 0;
+}
+
 static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	const struct lower_bcast *s = state;
+
+	if (s->type == NPU_TYPE_INT32)
+		return lower_int32_bcast_run(s, a, s->builtin == NPU_BUILTIN_ADD ?
+					     int32_add : int32_sub);
 	const float *x = a->inputs[0], *y = a->inputs[1];
 	float *out = a->outputs[0];
 	int32_t idx[MAX_RANK] = { 0 };
@@ -97,4 +114,6 @@ static const struct cpu_kernel float_kernel = {
 const struct npu_builtin_impl npu_builtin_add_sub = {
 	.lower = lower_add_sub,
 	.float_kernel = &float_kernel,
+	/* int32 ADD/SUB: the same kernel's integer form. */
+	.float_takes_int = true,
 };

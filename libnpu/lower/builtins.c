@@ -41,6 +41,9 @@ extern const struct npu_builtin_impl npu_builtin_minmax;
 extern const struct npu_builtin_impl npu_builtin_prelu;
 extern const struct npu_builtin_impl npu_builtin_arg_min_max;
 extern const struct npu_builtin_impl npu_builtin_unary_lut;
+extern const struct npu_builtin_impl npu_builtin_unary_float;
+extern const struct npu_builtin_impl npu_builtin_div;
+extern const struct npu_builtin_impl npu_builtin_cast;
 extern const struct npu_builtin_impl npu_builtin_mul;
 extern const struct npu_builtin_impl npu_builtin_pad;
 extern const struct npu_builtin_impl npu_builtin_pool;
@@ -66,11 +69,14 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_ARG_MIN] = &npu_builtin_arg_min_max,
 	[NPU_BUILTIN_AVERAGE_POOL_2D] = &npu_builtin_pool,
 	[NPU_BUILTIN_BATCH_MATMUL] = &batch_matmul,
+	[NPU_BUILTIN_CAST] = &npu_builtin_cast,
 	[NPU_BUILTIN_CONCATENATION] = &npu_builtin_concatenation,
 	[NPU_BUILTIN_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,
+	[NPU_BUILTIN_DIV] = &npu_builtin_div,
 	[NPU_BUILTIN_EXP] = &npu_builtin_unary_lut,
+	[NPU_BUILTIN_FLOOR_DIV] = &npu_builtin_div,
 	[NPU_BUILTIN_FULLY_CONNECTED] = &npu_builtin_fully_connected,
 	[NPU_BUILTIN_HARD_SWISH] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_LEAKY_RELU] = &npu_builtin_leaky_relu,
@@ -81,6 +87,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_MEAN] = &npu_builtin_mean,
 	[NPU_BUILTIN_MINIMUM] = &npu_builtin_minmax,
 	[NPU_BUILTIN_MUL] = &npu_builtin_mul,
+	[NPU_BUILTIN_NEG] = &npu_builtin_unary_float,
 	[NPU_BUILTIN_PAD] = &npu_builtin_pad,
 	[NPU_BUILTIN_PRELU] = &npu_builtin_prelu,
 	[NPU_BUILTIN_QUANTIZE] = &quantize,
@@ -90,6 +97,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RELU6] = &npu_builtin_relu,
 	[NPU_BUILTIN_RELU_N1_TO_1] = &npu_builtin_relu,
 	[NPU_BUILTIN_RESHAPE] = &npu_builtin_reshape,
+	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_float,
 	[NPU_BUILTIN_SOFTMAX] = &softmax,
 	[NPU_BUILTIN_SQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_STRIDED_SLICE] = &npu_builtin_strided_slice,

@@ -627,19 +627,26 @@ static int bcast_shapes(const struct cpu_prep *p, struct lower_bcast *s)
 	ret = cpu_need_io(p, 2, 2, 1);
 	if (ret)
 		return ret;
-	if (!lower_all_float(p) || cpu_in(p->g, p->op, 0)->type != NPU_TYPE_FLOAT32 ||
-	    cpu_in(p->g, p->op, 1)->type != NPU_TYPE_FLOAT32) {
+	a = cpu_in(p->g, p->op, 0);
+	b = cpu_in(p->g, p->op, 1);
+	out = cpu_out(p->g, p->op, 0);
+	/* int32 arithmetic as TFLite's (ADD, SUB, MUL, DIV, FLOOR_DIV). */
+	if (a && b && out && a->type == NPU_TYPE_INT32 &&
+	    b->type == NPU_TYPE_INT32 && out->type == NPU_TYPE_INT32 &&
+	    !a->quant.count && !b->quant.count && !out->quant.count) {
+		s->type = NPU_TYPE_INT32;
+	} else if (!lower_all_float(p) || a->type != NPU_TYPE_FLOAT32 ||
+		   b->type != NPU_TYPE_FLOAT32) {
 		cpu_msg(p->err, p->errlen, "mixed float and integer tensors");
 		return -ENOTSUP;
+	} else {
+		s->type = NPU_TYPE_FLOAT32;
 	}
 	act = p->op->options_kind == NPU_OPTS_ELTWISE ?
 	      p->op->options.eltwise.activation : NPU_ACT_NONE;
 	ret = lower_float_act_supported(p, act);
 	if (ret)
 		return ret;
-	a = cpu_in(p->g, p->op, 0);
-	b = cpu_in(p->g, p->op, 1);
-	out = cpu_out(p->g, p->op, 0);
 	if (a->rank > out->rank || b->rank > out->rank) {
 		cpu_msg(p->err, p->errlen, "inputs have a higher rank than the output");
 		return -EINVAL;
@@ -663,6 +670,10 @@ static int bcast_shapes(const struct cpu_prep *p, struct lower_bcast *s)
 	strides_for(b, s->rank, s->odims, s->s2);
 	s->count = out->elements;
 	cpu_float_activation_range(act, &s->act_min, &s->act_max);
+	/* CalculateActivationRange<int32_t>: the float bounds, as integers. */
+	s->iact_min = act == NPU_ACT_NONE ? INT32_MIN : (int32_t)s->act_min;
+	s->iact_max = act == NPU_ACT_NONE || act == NPU_ACT_RELU ? INT32_MAX :
+		      (int32_t)s->act_max;
 	return 0;
 }
 
@@ -693,6 +704,28 @@ int lower_float_unary_check(const struct cpu_prep *p)
 	    cpu_in(p->g, p->op, 0)->elements != cpu_out(p->g, p->op, 0)->elements) {
 		cpu_msg(p->err, p->errlen, "needs float input and output of one size");
 		return -ENOTSUP;
+	}
+	return 0;
+}
+
+int lower_int32_bcast_run(const struct lower_bcast *s,
+			  const struct npu_cpu_kernel_args *a,
+			  int (*fn)(int32_t x, int32_t y, int32_t *r))
+{
+	const int32_t *x = a->inputs[0], *y = a->inputs[1];
+	int32_t *out = a->outputs[0];
+	int32_t idx[MAX_RANK] = { 0 };
+	size_t o1 = 0, o2 = 0;
+
+	for (size_t i = 0; i < s->count; i++) {
+		int32_t v;
+		int ret = fn(x[o1], y[o2], &v);
+
+		if (ret)
+			return ret;
+		out[i] = v < s->iact_min ? s->iact_min :
+			 v > s->iact_max ? s->iact_max : v;
+		lower_bcast_next(s, idx, &o1, &o2);
 	}
 	return 0;
 }

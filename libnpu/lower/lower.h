@@ -41,7 +41,7 @@ struct npu_builtin_impl {
 	const struct cpu_kernel *float_kernel;
 	/*
 	 * @float_kernel also runs the integer cases @lower refuses with
-	 * -ENOTSUP (MEAN over other axes).
+	 * -ENOTSUP (int32 ADD, SUB, MUL).
 	 */
 	bool float_takes_int;
 	/*
@@ -172,7 +172,9 @@ static inline float lower_clampf(float x, float lo, float hi)
  */
 struct lower_bcast {
 	int32_t builtin;
+	enum npu_type type;		/* FLOAT32, or unquantized INT32 */
 	float act_min, act_max;
+	int32_t iact_min, iact_max;	/* the clamp of INT32 */
 	uint32_t rank;
 	int32_t odims[MAX_RANK];
 	size_t s1[MAX_RANK], s2[MAX_RANK];	/* 0: broadcast axis */
@@ -184,6 +186,15 @@ struct lower_bcast {
  * activation: *@state is a struct lower_bcast.
  */
 int lower_float_bcast_prepare(const struct cpu_prep *p, void **state);
+
+/*
+ * The int32 form of a broadcast binary op (s->type INT32): @fn on every
+ * pair, the result clamped to the activation; @fn returns non-zero (a
+ * negative errno) for an input TFLite refuses (a division by zero).
+ */
+int lower_int32_bcast_run(const struct lower_bcast *s,
+			  const struct npu_cpu_kernel_args *a,
+			  int (*fn)(int32_t x, int32_t y, int32_t *r));
 
 /* Advance the multi-index @idx and input offsets, last dimension fastest. */
 static inline void lower_bcast_next(const struct lower_bcast *s, int32_t *idx,

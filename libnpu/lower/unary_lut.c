@@ -4,9 +4,11 @@
  * (HARD_SWISH, EXP, LOG, ABS, SQRT): validated as TFLite's Prepare, then
  * one NPU_CMD_LUT whose table the firmware library's host side fills with
  * the reference kernel's output for every int8 input (bit-exact: the input
- * has only 256 values).  Their int16 and float forms are not here.
+ * has only 256 values).  Their float forms, and float RSQRT and NEG, run on
+ * the CPU with TFLite's float kernels; int16 forms are not here.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "lower.h"
@@ -114,6 +116,72 @@ static int lower_unary_lut(const struct cpu_prep *p)
 	return 0;
 }
 
+/* ---- float ---- */
+
+struct unary_data {
+	int32_t builtin;
+	size_t count;
+};
+
+static int float_prepare(const struct cpu_prep *p, void **state)
+{
+	struct unary_data *s;
+	int ret = lower_float_unary_check(p);
+
+	if (ret)
+		return ret;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->builtin = p->op->builtin;
+	s->count = cpu_out(p->g, p->op, 0)->elements;
+	*state = s;
+	return 0;
+}
+
+/* TFLite's float kernels (reference_ops hard_swish.h, elementwise.cc). */
+static float float_one(int32_t builtin, float x)
+{
+	switch (builtin) {
+	case NPU_BUILTIN_HARD_SWISH:
+		return x * fminf(6.0f, fmaxf(0.0f, x + 3.0f)) / 6.0f;
+	case NPU_BUILTIN_EXP:
+		return expf(x);
+	case NPU_BUILTIN_LOG:
+		return logf(x);
+	case NPU_BUILTIN_ABS:
+		return fabsf(x);
+	case NPU_BUILTIN_SQRT:
+		return sqrtf(x);
+	case NPU_BUILTIN_RSQRT:
+		return 1.0f / sqrtf(x);
+	default: /* NEG */
+		return -x;
+	}
+}
+
+static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
+{
+	const struct unary_data *s = state;
+	const float *in = a->inputs[0];
+	float *out = a->outputs[0];
+
+	for (size_t i = 0; i < s->count; i++)
+		out[i] = float_one(s->builtin, in[i]);
+	return 0;
+}
+
+static const struct cpu_kernel float_kernel = {
+	.prepare = float_prepare,
+	.invoke = float_invoke,
+};
+
 const struct npu_builtin_impl npu_builtin_unary_lut = {
 	.lower = lower_unary_lut,
+	.float_kernel = &float_kernel,
+};
+
+/* RSQRT and NEG: float only (their int8 forms are not tables here). */
+const struct npu_builtin_impl npu_builtin_unary_float = {
+	.cpu_kernel = &float_kernel,
 };

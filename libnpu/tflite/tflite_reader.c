@@ -46,6 +46,7 @@ enum {
 	OPTS_CONV2D = 1, OPTS_DEPTHWISE = 2, OPTS_POOL2D = 5, OPTS_SVDF = 6,
 	OPTS_FC = 8, OPTS_SOFTMAX = 9, OPTS_CONCAT = 10, OPTS_ADD = 11,
 	OPTS_RESHAPE = 17, OPTS_MUL = 21, OPTS_SUB = 28, OPTS_REDUCER = 27,
+	OPTS_DIV = 29,
 	OPTS_STRIDED_SLICE = 32, OPTS_TRANSPOSE_CONV = 49, OPTS_LEAKY_RELU = 75,
 	OPTS_UNIDIR_LSTM = 71, OPTS_BATCH_MATMUL = 101,
 };
@@ -116,6 +117,7 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_REDUCE_MAX, 3, 2, 2, 0, OPTS_REDUCER },
 	{ NPU_BUILTIN_REDUCE_MIN, 3, 2, 2, 0, OPTS_REDUCER },
 	{ NPU_BUILTIN_SUB, 5, 2, 2, 0, OPTS_SUB },
+	{ NPU_BUILTIN_DIV, 2, 2, 2, 0, OPTS_DIV },
 	{ NPU_BUILTIN_STRIDED_SLICE, 8, 4, 4, 0, OPTS_STRIDED_SLICE },
 	/*
 	 * 20 inputs (no layer norm) or 24; optional: input gate weights and
@@ -516,15 +518,18 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 	}
 	case NPU_BUILTIN_ADD:
 	case NPU_BUILTIN_SUB:
-	case NPU_BUILTIN_MUL: {
+	case NPU_BUILTIN_MUL:
+	case NPU_BUILTIN_DIV: {
 		uint8_t act, pot = 1;
 
 		op->options_kind = NPU_OPTS_ELTWISE;
 		CHECK(fb_get_u8(fb, t, 0, 0, &act, w));
-		if (op->builtin != NPU_BUILTIN_MUL)
+		if (op->builtin == NPU_BUILTIN_ADD ||
+		    op->builtin == NPU_BUILTIN_SUB)
 			CHECK(fb_get_u8(fb, t, 1, 1, &pot, w));
 		op->options.eltwise.activation = act;
-		op->options.eltwise.pot_scale_int16 = op->builtin != NPU_BUILTIN_MUL && pot;
+		op->options.eltwise.pot_scale_int16 = (op->builtin == NPU_BUILTIN_ADD ||
+						       op->builtin == NPU_BUILTIN_SUB) && pot;
 		break;
 	}
 	case NPU_BUILTIN_RESHAPE: {

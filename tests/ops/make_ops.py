@@ -470,7 +470,38 @@ def elementwise_models(rng):
     return out
 
 
+def float_int_models(rng):
+    """CPU-only builtins in float32 and int32: MoveNet's decoding tail
+    (FLOOR_DIV, int32 MUL/SUB, CAST, SQRT, DIV) and the float forms of the
+    table ops."""
+    del rng
+    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
+    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
+    out = {}
+
+    def one(key, fn, *specs):
+        out[key] = convert(tf.function(fn), list(specs))
+
+    one("floor_div.int32", lambda x: tf.math.floordiv(x, 48), i32(1, 17))
+    one("floor_div.float", lambda x, y: tf.math.floordiv(x, y + 2.5), f32(2, 3, 4), f32(3, 1))
+    one("mul.int32", lambda x, y: x * y, i32(1, 17), i32(1, 1))
+    one("sub.int32", lambda x, y: x - y, i32(2, 17), i32(1, 17))
+    one("add.int32", lambda x, y: x + y, i32(3, 4), i32(4))
+    one("cast.int32_float", lambda x: tf.cast(x // 3, tf.float32), i32(1, 17))
+    one("cast.float_int32", lambda x: tf.cast(x * 100.0, tf.int32), f32(2, 9))
+    one("div.float", lambda x, y: x / (tf.abs(y) + 0.5), f32(1, 4, 4, 3), f32(4, 1, 3))
+    one("sqrt.float", lambda x: tf.sqrt(tf.abs(x)), f32(3, 17))
+    one("rsqrt.float", lambda x: tf.math.rsqrt(tf.abs(x) + 0.25), f32(3, 17))
+    one("exp.float", tf.exp, f32(2, 10))
+    one("log.float", lambda x: tf.math.log(tf.abs(x) + 0.1), f32(2, 10))
+    one("neg.float", lambda x: -x, f32(2, 10))
+    one("hard_swish.float", lambda x: hard_swish(x * 5.0), f32(2, 10))
+    return out
+
+
 def random_input(d, rng):
+    if d["dtype"] == np.int32:  # indices and counts: a moderate range
+        return rng.integers(-5000, 5000, d["shape"]).astype(np.int32)
     if d["dtype"] == np.float32:
         return rng.uniform(-1, 1, d["shape"]).astype(np.float32)
     info = np.iinfo(d["dtype"])
@@ -543,8 +574,8 @@ def main():
     rng = np.random.default_rng(SEED)
     models = {}
     for make in (hybrid_models, runtime_fc_models, batch_matmul_models,
-                 float16_models, complex_models, lstm_models,
-                 detection_models, elementwise_models):
+                 float16_models, complex_models, lstm_models, detection_models,
+                 elementwise_models, float_int_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
