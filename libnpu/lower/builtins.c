@@ -37,6 +37,10 @@ extern const struct npu_builtin_impl npu_builtin_leaky_relu;
 extern const struct npu_builtin_impl npu_builtin_logistic_tanh;
 extern const struct npu_builtin_impl npu_builtin_mean;
 extern const struct npu_builtin_impl npu_builtin_reduce_min_max;
+extern const struct npu_builtin_impl npu_builtin_sum;
+extern const struct npu_builtin_impl npu_builtin_squared_difference;
+extern const struct npu_builtin_impl npu_builtin_log_softmax;
+extern const struct npu_builtin_impl npu_builtin_l2_normalization;
 extern const struct npu_builtin_impl npu_builtin_minmax;
 extern const struct npu_builtin_impl npu_builtin_prelu;
 extern const struct npu_builtin_impl npu_builtin_arg_min_max;
@@ -79,9 +83,11 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_FLOOR_DIV] = &npu_builtin_div,
 	[NPU_BUILTIN_FULLY_CONNECTED] = &npu_builtin_fully_connected,
 	[NPU_BUILTIN_HARD_SWISH] = &npu_builtin_unary_lut,
+	[NPU_BUILTIN_L2_NORMALIZATION] = &npu_builtin_l2_normalization,
 	[NPU_BUILTIN_LEAKY_RELU] = &npu_builtin_leaky_relu,
 	[NPU_BUILTIN_LOG] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_LOGISTIC] = &npu_builtin_logistic_tanh,
+	[NPU_BUILTIN_LOG_SOFTMAX] = &npu_builtin_log_softmax,
 	[NPU_BUILTIN_MAXIMUM] = &npu_builtin_minmax,
 	[NPU_BUILTIN_MAX_POOL_2D] = &npu_builtin_pool,
 	[NPU_BUILTIN_MEAN] = &npu_builtin_mean,
@@ -100,8 +106,10 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_float,
 	[NPU_BUILTIN_SOFTMAX] = &softmax,
 	[NPU_BUILTIN_SQRT] = &npu_builtin_unary_lut,
+	[NPU_BUILTIN_SQUARED_DIFFERENCE] = &npu_builtin_squared_difference,
 	[NPU_BUILTIN_STRIDED_SLICE] = &npu_builtin_strided_slice,
 	[NPU_BUILTIN_SUB] = &npu_builtin_add_sub,
+	[NPU_BUILTIN_SUM] = &npu_builtin_sum,
 	[NPU_BUILTIN_SVDF] = &svdf,
 	[NPU_BUILTIN_TANH] = &npu_builtin_logistic_tanh,
 	[NPU_BUILTIN_TRANSPOSE] = &npu_builtin_transpose,

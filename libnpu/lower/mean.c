@@ -5,6 +5,7 @@
  * int16), and float MEAN on the CPU (reference_ops reduce.h).
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 /* The CPU path's op data. */
 struct mean_data {
+	int32_t builtin;
 	uint32_t rank;
 	size_t count;
 	size_t outer_count, reduce_count;
@@ -109,9 +111,10 @@ static int lower_reduce(const struct cpu_prep *p)
 /* ---- float ---- */
 
 /*
- * ---- float MEAN over any axes ----
- * Sum in input order, divide (reference_ops::Mean).  The quantized MEAN is
- * the firmware's command.
+ * ---- float MEAN, SUM, REDUCE_MAX, REDUCE_MIN over any axes ----
+ * Sum in input order (then divide for MEAN), as reference_ops::Mean and
+ * ReduceSumImpl; the extreme from the type's lowest/highest value.  The
+ * quantized forms are the firmware's commands.
  */
 static int mean_prepare(const struct cpu_prep *p, void **state)
 {
@@ -126,8 +129,9 @@ static int mean_prepare(const struct cpu_prep *p, void **state)
 	axis = cpu_in(p->g, p->op, 1);
 	out = cpu_out(p->g, p->op, 0);
 	if (in->type != NPU_TYPE_FLOAT32 || out->type != NPU_TYPE_FLOAT32) {
-		cpu_msg(p->err, p->errlen, "%s to %s MEAN is not supported",
-			npu_type_name(in->type), npu_type_name(out->type));
+		cpu_msg(p->err, p->errlen, "%s to %s %s is not supported",
+			npu_type_name(in->type), npu_type_name(out->type),
+			npu_op_name(p->op->builtin));
 		return -ENOTSUP;
 	}
 	if (!axis->data || axis->type != NPU_TYPE_INT32) {
@@ -141,6 +145,7 @@ static int mean_prepare(const struct cpu_prep *p, void **state)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	s->builtin = p->op->builtin;
 	s->rank = (uint32_t)in->rank;
 	for (size_t i = 0; i < axis->elements; i++) {
 		int32_t v = ((const int32_t *)axis->data)[i];
@@ -200,13 +205,30 @@ static int mean_invoke(const struct npu_cpu_kernel_args *a, void *state)
 	const float *in = a->inputs[0];
 	float *out = a->outputs[0];
 
+	if (s->builtin == NPU_BUILTIN_REDUCE_MAX ||
+	    s->builtin == NPU_BUILTIN_REDUCE_MIN) {
+		const bool max = s->builtin == NPU_BUILTIN_REDUCE_MAX;
+
+		/* ReduceGeneric: from the type's lowest (highest) value. */
+		for (size_t o = 0; o < s->outer_count; o++)
+			out[o] = max ? -FLT_MAX : FLT_MAX;
+		for (size_t i = 0; i < s->count; i++) {
+			float *r = &out[mean_out_index(s, idx)];
+
+			if (max ? in[i] > *r : in[i] < *r)
+				*r = in[i];
+			next_index(s, idx);
+		}
+		return 0;
+	}
 	memset(out, 0, s->outer_count * sizeof(float));
 	for (size_t i = 0; i < s->count; i++) {
 		out[mean_out_index(s, idx)] += in[i];
 		next_index(s, idx);
 	}
-	for (size_t o = 0; o < s->outer_count; o++)
-		out[o] /= (float)s->reduce_count;
+	if (s->builtin == NPU_BUILTIN_MEAN)
+		for (size_t o = 0; o < s->outer_count; o++)
+			out[o] /= (float)s->reduce_count;
 	return 0;
 }
 
@@ -220,7 +242,16 @@ const struct npu_builtin_impl npu_builtin_mean = {
 	.float_kernel = &float_kernel,
 };
 
-/* REDUCE_MAX / REDUCE_MIN: the same lowering; no float path yet. */
+/* REDUCE_MAX / REDUCE_MIN: the same lowering and float kernel. */
 const struct npu_builtin_impl npu_builtin_reduce_min_max = {
 	.lower = lower_reduce,
+	.float_kernel = &float_kernel,
+};
+
+/*
+ * SUM: float only.  TFLite 2.21's reference SUM reads int8 and int16 data
+ * as uint8 (Documentation/cpu-fallback.rst), so quantized SUM has no kernel.
+ */
+const struct npu_builtin_impl npu_builtin_sum = {
+	.cpu_kernel = &float_kernel,
 };

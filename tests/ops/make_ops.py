@@ -496,6 +496,13 @@ def float_int_models(rng):
     one("log.float", lambda x: tf.math.log(tf.abs(x) + 0.1), f32(2, 10))
     one("neg.float", lambda x: -x, f32(2, 10))
     one("hard_swish.float", lambda x: hard_swish(x * 5.0), f32(2, 10))
+    one("sum.float", lambda x: tf.reduce_sum(x, axis=[1, 2]), f32(2, 5, 6, 3))
+    one("reduce_max.float", lambda x: tf.reduce_max(x, axis=-1, keepdims=True), f32(3, 4, 7))
+    one("reduce_min.float", lambda x: tf.reduce_min(x, axis=0), f32(3, 4, 7))
+    one("squared_difference.float", tf.math.squared_difference, f32(2, 3, 4), f32(3, 1))
+    one("squared_difference.int32", tf.math.squared_difference, i32(4, 5), i32(5))
+    one("log_softmax.float", lambda x: tf.nn.log_softmax(x * 4.0), f32(3, 11))
+    one("l2_normalization.float", lambda x: tf.math.l2_normalize(x, axis=-1), f32(2, 3, 16))
     return out
 
 
