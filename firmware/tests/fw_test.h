@@ -26,4 +26,13 @@ Suite *suite_reference(void);
 	npu_tensor_set((t), (addr), (type), (zp), NDIMS(__VA_ARGS__), \
 		       DIMS(__VA_ARGS__))
 
+/* An op's parameters pass (fail) the firmware's check with the HW limits. */
+#define CHECK_OK(op, p) \
+	ck_assert_int_eq(npu_fw_check_op((op), (p), sizeof(*(p)), \
+					 NPU_FW_CHECK_HW_LIMITS, NULL), 0)
+#define CHECK_BAD(op, p) \
+	ck_assert_int_eq(npu_fw_check_op((op), (p), sizeof(*(p)), \
+					 NPU_FW_CHECK_HW_LIMITS, NULL), \
+			 -NPU_FW_EINVAL)
+
 #endif

@@ -10,10 +10,6 @@
 
 #include "fw_test.h"
 
-#define CHECK_OK(op, p) \
-	ck_assert_int_eq(npu_fw_check_op((op), (p), sizeof(*(p)), \
-					 NPU_FW_CHECK_HW_LIMITS, NULL), 0)
-
 static void conv_defaults(struct npu_conv_params *c)
 {
 	c->stride_h = c->stride_w = 1;

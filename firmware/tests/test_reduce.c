@@ -8,14 +8,6 @@
 
 #include "fw_test.h"
 
-#define CHECK_OK(op, p) \
-	ck_assert_int_eq(npu_fw_check_op((op), (p), sizeof(*(p)), \
-					 NPU_FW_CHECK_HW_LIMITS, NULL), 0)
-#define CHECK_BAD(op, p) \
-	ck_assert_int_eq(npu_fw_check_op((op), (p), sizeof(*(p)), \
-					 NPU_FW_CHECK_HW_LIMITS, NULL), \
-			 -NPU_FW_EINVAL)
-
 START_TEST(mean_host_params)
 {
 	struct npu_mean_params p = { 0 };

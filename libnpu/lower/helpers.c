@@ -729,3 +729,39 @@ int lower_int32_bcast_run(const struct lower_bcast *s,
 	}
 	return 0;
 }
+
+int lower_float_unary_prepare(const struct cpu_prep *p, void **state)
+{
+	struct lower_unary *s;
+	int ret = lower_float_unary_check(p);
+
+	if (ret)
+		return ret;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->builtin = p->op->builtin;
+	s->count = cpu_out(p->g, p->op, 0)->elements;
+	*state = s;
+	return 0;
+}
+
+int lower_float_last_axis_prepare(const struct cpu_prep *p, void **state)
+{
+	const struct npu_graph_tensor *in;
+	struct lower_last_axis *s;
+	int ret = lower_float_unary_check(p);
+
+	if (ret)
+		return ret;
+	in = lower_in(p, 0);
+	if (in->rank < 1)
+		return lower_fail(p, "%s of a scalar", npu_op_name(p->op->builtin));
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->depth = (size_t)in->shape[in->rank - 1];
+	s->outer = s->depth ? in->elements / s->depth : 0;
+	*state = s;
+	return 0;
+}

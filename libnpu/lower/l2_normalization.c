@@ -10,33 +10,10 @@
 
 #include "lower.h"
 
-struct l2_data {
-	size_t outer, depth;
-};
-
-static int l2_prepare(const struct cpu_prep *p, void **state)
-{
-	const struct npu_graph_tensor *in;
-	struct l2_data *s;
-	int ret = lower_float_unary_check(p);
-
-	if (ret)
-		return ret;
-	in = lower_in(p, 0);
-	if (in->rank < 1)
-		return lower_fail(p, "L2_NORMALIZATION of a scalar");
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	s->depth = (size_t)in->shape[in->rank - 1];
-	s->outer = s->depth ? in->elements / s->depth : 0;
-	*state = s;
-	return 0;
-}
 
 static int l2_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
-	const struct l2_data *s = state;
+	const struct lower_last_axis *s = state;
 	const float *in = a->inputs[0];
 	float *out = a->outputs[0];
 
@@ -54,7 +31,7 @@ static int l2_invoke(const struct npu_cpu_kernel_args *a, void *state)
 }
 
 static const struct cpu_kernel l2_kernel = {
-	.prepare = l2_prepare,
+	.prepare = lower_float_last_axis_prepare,
 	.invoke = l2_invoke,
 };
 

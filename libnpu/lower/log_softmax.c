@@ -12,34 +12,11 @@
 
 #include "lower.h"
 
-struct log_softmax_data {
-	size_t outer, depth;
-};
-
-static int log_softmax_prepare(const struct cpu_prep *p, void **state)
-{
-	const struct npu_graph_tensor *in;
-	struct log_softmax_data *s;
-	int ret = lower_float_unary_check(p);
-
-	if (ret)
-		return ret;
-	in = lower_in(p, 0);
-	if (in->rank < 1)
-		return lower_fail(p, "LOG_SOFTMAX of a scalar");
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	s->depth = (size_t)in->shape[in->rank - 1];
-	s->outer = s->depth ? in->elements / s->depth : 0;
-	*state = s;
-	return 0;
-}
 
 static int log_softmax_invoke(const struct npu_cpu_kernel_args *a,
 			      void *state)
 {
-	const struct log_softmax_data *s = state;
+	const struct lower_last_axis *s = state;
 	const float *in = a->inputs[0];
 	float *out = a->outputs[0];
 
@@ -59,7 +36,7 @@ static int log_softmax_invoke(const struct npu_cpu_kernel_args *a,
 }
 
 static const struct cpu_kernel log_softmax_kernel = {
-	.prepare = log_softmax_prepare,
+	.prepare = lower_float_last_axis_prepare,
 	.invoke = log_softmax_invoke,
 };
 

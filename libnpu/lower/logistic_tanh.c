@@ -202,31 +202,10 @@ static int lower_lut(const struct cpu_prep *p)
 
 /* ---- float ---- */
 
-struct logistic_tanh_data {
-	int32_t builtin;
-	size_t count;
-};
-
-static int float_prepare(const struct cpu_prep *p, void **state)
-{
-	struct logistic_tanh_data *s;
-	int ret;
-
-	ret = lower_float_unary_check(p);
-	if (ret)
-		return ret;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	s->builtin = p->op->builtin;
-	s->count = cpu_out(p->g, p->op, 0)->elements;
-	*state = s;
-	return 0;
-}
 
 static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
-	const struct logistic_tanh_data *s = state;
+	const struct lower_unary *s = state;
 	const float *in = a->inputs[0];
 	float *out = a->outputs[0];
 
@@ -247,7 +226,7 @@ static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
 }
 
 static const struct cpu_kernel float_kernel = {
-	.prepare = float_prepare,
+	.prepare = lower_float_unary_prepare,
 	.invoke = float_invoke,
 };
 

@@ -161,6 +161,23 @@ int lower_float_act_supported(const struct cpu_prep *p, int32_t act);
 /* One float input and output of one size (elementwise unary builtins). */
 int lower_float_unary_check(const struct cpu_prep *p);
 
+/* The state of an elementwise float unary kernel: its builtin and size. */
+struct lower_unary {
+	int32_t builtin;
+	size_t count;
+};
+
+/* lower_float_unary_check(), then *@state is a struct lower_unary. */
+int lower_float_unary_prepare(const struct cpu_prep *p, void **state);
+
+/* A float op along the last axis: @outer rows of @depth elements. */
+struct lower_last_axis {
+	size_t outer, depth;
+};
+
+/* lower_float_unary_check() on a rank >= 1 input, then a lower_last_axis. */
+int lower_float_last_axis_prepare(const struct cpu_prep *p, void **state);
+
 static inline float lower_clampf(float x, float lo, float hi)
 {
 	return fminf(fmaxf(x, lo), hi);

@@ -118,26 +118,6 @@ static int lower_unary_lut(const struct cpu_prep *p)
 
 /* ---- float ---- */
 
-struct unary_data {
-	int32_t builtin;
-	size_t count;
-};
-
-static int float_prepare(const struct cpu_prep *p, void **state)
-{
-	struct unary_data *s;
-	int ret = lower_float_unary_check(p);
-
-	if (ret)
-		return ret;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	s->builtin = p->op->builtin;
-	s->count = cpu_out(p->g, p->op, 0)->elements;
-	*state = s;
-	return 0;
-}
 
 /* TFLite's float kernels (reference_ops hard_swish.h, elementwise.cc). */
 static float float_one(int32_t builtin, float x)
@@ -162,7 +142,7 @@ static float float_one(int32_t builtin, float x)
 
 static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
-	const struct unary_data *s = state;
+	const struct lower_unary *s = state;
 	const float *in = a->inputs[0];
 	float *out = a->outputs[0];
 
@@ -172,7 +152,7 @@ static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
 }
 
 static const struct cpu_kernel float_kernel = {
-	.prepare = float_prepare,
+	.prepare = lower_float_unary_prepare,
 	.invoke = float_invoke,
 };
 
