@@ -198,6 +198,9 @@ int fw_check_act(uint32_t dtype, int32_t lo, int32_t hi,
 	if (dtype == NPU_DTYPE_INT8)
 		FW_CHECK(why, lo >= NPU_FW_S8_MIN && hi <= NPU_FW_S8_MAX,
 			 "activation range outside int8");
+	else if (dtype == NPU_DTYPE_UINT8)
+		FW_CHECK(why, lo >= 0 && hi <= 255,
+			 "activation range outside uint8");
 	else
 		FW_CHECK(why, lo >= NPU_FW_S16_MIN && hi <= NPU_FW_S16_MAX,
 			 "activation range outside int16");
@@ -514,6 +517,10 @@ uint32_t npu_fw_stream_features(const void *cs, uint32_t size)
 		if (!bytes)
 			break;
 		need |= npu_fw_cmd_features(opcode);
+		/* Every FW_CMD_UINT8 command's parameters start with a tensor. */
+		if ((fw_cmd_find(opcode)->flags & FW_CMD_UINT8) &&
+		    p.copy.input.dtype == NPU_DTYPE_UINT8)
+			need |= NPU_FW_FEAT_UINT8;
 	}
 	return need;
 }

@@ -291,6 +291,20 @@ static void name(uint32_t op, const union npu_cmd_params *p,		\
 		k8(&p->params, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);	\
 }
 
+/* The same with a uint8 kernel. */
+#define RUN_UNARY_U8(name, params, k8, k16, ku8)			\
+static void name(uint32_t op, const union npu_cmd_params *p,		\
+		 void *const *b)					\
+{									\
+	(void)op;							\
+	if (p->params.input.dtype == NPU_DTYPE_UINT8)			\
+		ku8(&p->params, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]); \
+	else if (p->params.input.dtype == NPU_DTYPE_INT16)		\
+		k16(&p->params, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]); \
+	else								\
+		k8(&p->params, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);	\
+}
+
 /* How the command processor splits a large command (fw_run.c). */
 enum fw_tiling {
 	FW_TILE_NONE,		/* O(1) work per byte moved */
@@ -301,6 +315,8 @@ enum fw_tiling {
 
 /* fw_cmd.flags */
 #define FW_CMD_WRITES_SLICE	(1u << 0)	/* writes a slice of its output */
+/* uint8 operands (its first tensor's type) need NPU_FW_FEAT_UINT8 */
+#define FW_CMD_UINT8		(1u << 1)
 
 /**
  * struct fw_cmd - everything the firmware knows about one command

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * MAC-array ops: CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV and
- * FULLY_CONNECTED, int8 and 16x8.  Bit-exact with TFLite's
+ * FULLY_CONNECTED, int8, 16x8 and uint8.  Bit-exact with TFLite's
  * reference_integer_ops (ConvPerChannel, DepthwiseConvPerChannel,
- * TransposeConv, FullyConnected[PerChannel]).
+ * TransposeConv, FullyConnected[PerChannel]) and, for uint8 (legacy
+ * asymmetric per-tensor models), reference_ops::Conv, DepthwiseConv,
+ * TransposeConv and FullyConnected: the same arithmetic on unsigned
+ * activations with a filter offset (the uint8 filter's zero point).
  *
  * Accumulation wraps in two's complement (unsigned arithmetic) so hostile
  * parameters cannot cause undefined behaviour; for every input TFLite
@@ -12,10 +15,12 @@
 #include "fw_internal.h"
 
 /*
- * Requantize a 32-bit accumulator (int8 path).  @single: FULLY_CONNECTED's
- * one rounding (fw_mbqm_single); the convolutions round twice (fw_mbqm).
+ * Requantize a 32-bit accumulator (int8 and uint8 paths; the clamp to
+ * @act_min..@act_max is within the output type).  @single:
+ * FULLY_CONNECTED's one rounding (fw_mbqm_single); the convolutions round
+ * twice (fw_mbqm).
  */
-static inline int8_t rq_s8(const struct npu_requant *rq, const int32_t *mult,
+static inline int32_t rq_8(const struct npu_requant *rq, const int32_t *mult,
 			   const int32_t *shift, uint32_t c, uint32_t acc,
 			   const int32_t *bias, int32_t out_zp, int32_t act_min,
 			   int32_t act_max, bool single)
@@ -27,7 +32,7 @@ static inline int8_t rq_s8(const struct npu_requant *rq, const int32_t *mult,
 		acc += (uint32_t)bias[c];
 	v = single ? fw_mbqm_single((int32_t)acc, m, s) : fw_mbqm((int32_t)acc, m, s);
 	v = (int32_t)((uint32_t)v + (uint32_t)out_zp);
-	return (int8_t)fw_clamp(v, act_min, act_max);
+	return fw_clamp(v, act_min, act_max);
 }
 
 /*
@@ -74,7 +79,7 @@ static void conv_geom(const struct npu_conv_params *p, struct conv_geom *g)
  * accumulation order differs from TFLite's loop only in skipping taps
  * outside the image, which TFLite skips too.
  */
-#define CONV2D_BODY(IN_T, ACC_T, LOAD_IN, STORE_OUT)			\
+#define CONV2D_BODY(IN_T, F_T, ACC_T, LOAD_IN, LOAD_F, STORE_OUT)			\
 	struct conv_geom g;						\
 	uint32_t b, oy, ox, oc, ky, kx, c, per_group;			\
 	uint32_t ky0, ky1, kx0, kx1;					\
@@ -98,13 +103,13 @@ static void conv_geom(const struct npu_conv_params *p, struct conv_geom *g)
 				for (kx = kx0; kx < kx1; kx++) {	\
 					const uint32_t ix = (uint32_t)(x0 + \
 						(int32_t)(kx * p->dilation_w)); \
-					const int8_t *fp = filter +	\
+					const F_T *fp = filter +	\
 						((oc * g.kh + ky) * g.kw + kx) * \
 						g.kc;			\
 					IN_T const *ip = ipix +		\
 						(iy * g.iw + ix) * g.ic + cbase; \
 					for (c = 0; c < g.kc; c++)	\
-						acc += (ACC_T)((int32_t)fp[c] * \
+						acc += (ACC_T)(LOAD_F(fp[c]) * \
 							LOAD_IN(ip[c])); \
 				}					\
 			}						\
@@ -117,6 +122,9 @@ static void conv_geom(const struct npu_conv_params *p, struct conv_geom *g)
 
 #define IN_S8(v)	((int32_t)(v) + in_off)
 #define IN_S16(v)	((int32_t)(v))
+/* int8 filters have zero point 0; uint8 filters are offset by theirs. */
+#define F_S8(v)		((int32_t)(v))
+#define F_U8(v)		((int32_t)(v) + f_off)
 
 void npu_op_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 		      const int8_t *filter, const int32_t *bias,
@@ -124,16 +132,30 @@ void npu_op_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 {
 	const int32_t in_off = -p->input.zero_point;
 
-	CONV2D_BODY(int8_t, uint32_t, IN_S8,
-		    rq_s8(&p->rq, mult, shift, oc, acc, bias,
-			  p->output.zero_point, p->act_min, p->act_max, false))
+	CONV2D_BODY(int8_t, int8_t, uint32_t, IN_S8, F_S8,
+		    (int8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
+				 p->output.zero_point, p->act_min, p->act_max,
+				 false))
+}
+
+void npu_op_conv2d_u8(const struct npu_conv_params *p, const uint8_t *in,
+		      const uint8_t *filter, const int32_t *bias,
+		      const int32_t *mult, const int32_t *shift, uint8_t *out)
+{
+	const int32_t in_off = -p->input.zero_point;
+	const int32_t f_off = -p->filter.zero_point;
+
+	CONV2D_BODY(uint8_t, uint8_t, uint32_t, IN_S8, F_U8,
+		    (uint8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
+				  p->output.zero_point, p->act_min, p->act_max,
+				  false))
 }
 
 void npu_op_conv2d_s16(const struct npu_conv_params *p, const int16_t *in,
 		       const int8_t *filter, const int64_t *bias,
 		       const int32_t *mult, const int32_t *shift, int16_t *out)
 {
-	CONV2D_BODY(int16_t, uint64_t, IN_S16,
+	CONV2D_BODY(int16_t, int8_t, uint64_t, IN_S16, F_S8,
 		    rq_s16(&p->rq, mult, shift, oc, acc, bias,
 			   p->act_min, p->act_max, false))
 }
@@ -144,7 +166,7 @@ void npu_op_conv2d_s16(const struct npu_conv_params *p, const int16_t *in,
  */
 #define DW_BLOCK	16
 
-#define DEPTHWISE_BODY(IN_T, ACC_T, LOAD_IN, STORE_OUT)			\
+#define DEPTHWISE_BODY(IN_T, F_T, ACC_T, LOAD_IN, LOAD_F, STORE_OUT)			\
 	struct conv_geom g;						\
 	uint32_t b, oy, ox, ky, kx, o0, j, n, ky0, ky1, kx0, kx1;	\
 	const uint32_t dm = p->depth_multiplier;			\
@@ -167,18 +189,18 @@ void npu_op_conv2d_s16(const struct npu_conv_params *p, const int16_t *in,
 				for (kx = kx0; kx < kx1; kx++) {	\
 					const uint32_t ix = (uint32_t)(x0 + \
 						(int32_t)(kx * p->dilation_w)); \
-					const int8_t *fp = filter +	\
+					const F_T *fp = filter +	\
 						(ky * g.kw + kx) * g.oc + o0; \
 					IN_T const *ip = in + ((b * g.ih + iy) * \
 						g.iw + ix) * g.ic;	\
 					if (dm == 1) {			\
 						ip += o0;		\
 						for (j = 0; j < n; j++)	\
-							accs[j] += (ACC_T)((int32_t)fp[j] * \
+							accs[j] += (ACC_T)(LOAD_F(fp[j]) * \
 								LOAD_IN(ip[j])); \
 					} else {			\
 						for (j = 0; j < n; j++)	\
-							accs[j] += (ACC_T)((int32_t)fp[j] * \
+							accs[j] += (ACC_T)(LOAD_F(fp[j]) * \
 								LOAD_IN(ip[(o0 + j) / dm])); \
 					}				\
 				}					\
@@ -200,9 +222,24 @@ void npu_op_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
 {
 	const int32_t in_off = -p->input.zero_point;
 
-	DEPTHWISE_BODY(int8_t, uint32_t, IN_S8,
-		       rq_s8(&p->rq, mult, shift, oc, acc, bias,
-			     p->output.zero_point, p->act_min, p->act_max, false))
+	DEPTHWISE_BODY(int8_t, int8_t, uint32_t, IN_S8, F_S8,
+		       (int8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
+				    p->output.zero_point, p->act_min,
+				    p->act_max, false))
+}
+
+void npu_op_depthwise_u8(const struct npu_conv_params *p, const uint8_t *in,
+			 const uint8_t *filter, const int32_t *bias,
+			 const int32_t *mult, const int32_t *shift,
+			 uint8_t *out)
+{
+	const int32_t in_off = -p->input.zero_point;
+	const int32_t f_off = -p->filter.zero_point;
+
+	DEPTHWISE_BODY(uint8_t, uint8_t, uint32_t, IN_S8, F_U8,
+		       (uint8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
+				     p->output.zero_point, p->act_min,
+				     p->act_max, false))
 }
 
 void npu_op_depthwise_s16(const struct npu_conv_params *p, const int16_t *in,
@@ -210,7 +247,7 @@ void npu_op_depthwise_s16(const struct npu_conv_params *p, const int16_t *in,
 			  const int32_t *mult, const int32_t *shift,
 			  int16_t *out)
 {
-	DEPTHWISE_BODY(int16_t, uint64_t, IN_S16,
+	DEPTHWISE_BODY(int16_t, int8_t, uint64_t, IN_S16, F_S8,
 		       rq_s16(&p->rq, mult, shift, oc, acc, bias,
 			      p->act_min, p->act_max, false))
 }
@@ -222,7 +259,7 @@ void npu_op_depthwise_s16(const struct npu_conv_params *p, const int16_t *in,
  * exactly the same products (integer addition is associative with wrap),
  * needs no scratch buffer, and writes each output once.
  */
-#define TCONV_BODY(ACC_T, LOAD_IN, STORE_OUT)				\
+#define TCONV_BODY(ACC_T, LOAD_IN, LOAD_F, STORE_OUT)				\
 	struct conv_geom g;						\
 	uint32_t b, oy, ox, oc, ky, kx, c;				\
 	conv_geom(p, &g);						\
@@ -253,7 +290,7 @@ void npu_op_depthwise_s16(const struct npu_conv_params *p, const int16_t *in,
 					(uint32_t)ix) * g.ic;		\
 				fbase = ((oc * g.kh + ky) * g.kw + kx) * g.kc; \
 				for (c = 0; c < g.ic; c++)		\
-					acc += (ACC_T)((int32_t)filter[fbase + c] * \
+					acc += (ACC_T)(LOAD_F(filter[fbase + c]) * \
 						LOAD_IN(in[ibase + c])); \
 			}						\
 		}							\
@@ -267,9 +304,24 @@ void npu_op_transpose_conv_s8(const struct npu_conv_params *p,
 {
 	const int32_t in_off = -p->input.zero_point;
 
-	TCONV_BODY(uint32_t, IN_S8,
-		   rq_s8(&p->rq, mult, shift, oc, acc, bias,
-			 p->output.zero_point, p->act_min, p->act_max, false))
+	TCONV_BODY(uint32_t, IN_S8, F_S8,
+		   (int8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
+				p->output.zero_point, p->act_min, p->act_max,
+				false))
+}
+
+void npu_op_transpose_conv_u8(const struct npu_conv_params *p,
+			      const uint8_t *in, const uint8_t *filter,
+			      const int32_t *bias, const int32_t *mult,
+			      const int32_t *shift, uint8_t *out)
+{
+	const int32_t in_off = -p->input.zero_point;
+	const int32_t f_off = -p->filter.zero_point;
+
+	TCONV_BODY(uint32_t, IN_S8, F_U8,
+		   (uint8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
+				 p->output.zero_point, p->act_min, p->act_max,
+				 false))
 }
 
 void npu_op_transpose_conv_s16(const struct npu_conv_params *p,
@@ -277,7 +329,7 @@ void npu_op_transpose_conv_s16(const struct npu_conv_params *p,
 			       const int64_t *bias, const int32_t *mult,
 			       const int32_t *shift, int16_t *out)
 {
-	TCONV_BODY(uint64_t, IN_S16,
+	TCONV_BODY(uint64_t, IN_S16, F_S8,
 		   rq_s16(&p->rq, mult, shift, oc, acc, bias,
 			  p->act_min, p->act_max, false))
 }
@@ -311,8 +363,26 @@ void npu_op_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 	const int32_t in_off = -p->input.zero_point;
 
 	FC_BODY(uint32_t, IN_S8,
-		rq_s8(&p->rq, mult, shift, u, acc, bias,
-		      p->output.zero_point, p->act_min, p->act_max, true))
+		(int8_t)rq_8(&p->rq, mult, shift, u, acc, bias,
+			     p->output.zero_point, p->act_min, p->act_max,
+			     true))
+}
+
+/*
+ * uint8: TFLite's reference_ops::FullyConnected for uint8 keeps
+ * MultiplyByQuantizedMultiplier's double rounding (TensorFlow 2.21 moved
+ * only the int8 and 16x8 kernels to one rounding).
+ */
+void npu_op_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
+		  const uint8_t *filter, const int32_t *bias,
+		  const int32_t *mult, const int32_t *shift, uint8_t *out)
+{
+	const int32_t in_off = -p->input.zero_point;
+
+	FC_BODY(uint32_t, IN_S8,
+		(uint8_t)rq_8(&p->rq, mult, shift, u, acc, bias,
+			      p->output.zero_point, p->act_min, p->act_max,
+			      false))
 }
 
 void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,
@@ -326,6 +396,29 @@ void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,
 
 /* ---- checks, operands, cost and the command rows ---- */
 
+/*
+ * int8 and 16x8 take int8 filters (per-channel quantization, the filter
+ * zero point 0 for convolutions); uint8 takes uint8 filters with any zero
+ * point (the filter offset of TFLite's uint8 kernels).
+ */
+static int check_mac_types(const struct npu_tensor *in,
+			   const struct npu_tensor *f,
+			   const struct npu_tensor *out,
+			   struct npu_fw_reason *why)
+{
+	FW_CHECK(why, in->dtype == out->dtype, "input and output types differ");
+	if (in->dtype == NPU_DTYPE_UINT8)
+		FW_CHECK(why, f->dtype == NPU_DTYPE_UINT8,
+			 "uint8 input needs uint8 weights");
+	else
+		FW_CHECK(why, f->dtype == NPU_DTYPE_INT8,
+			 "int8 and int16 inputs need int8 weights");
+	if (in->dtype == NPU_DTYPE_INT16)
+		FW_CHECK(why, in->zero_point == 0 && out->zero_point == 0,
+			 "16x8 zero points must be 0");
+	return 0;
+}
+
 static int check_conv(uint32_t op, const union npu_cmd_params *pp,
 		      uint32_t flags, struct npu_fw_reason *why)
 {
@@ -335,15 +428,13 @@ static int check_conv(uint32_t op, const union npu_cmd_params *pp,
 	int s16 = in->dtype == NPU_DTYPE_INT16;
 	uint32_t ic, oc, kh, kw, kc;
 
-	if (fw_check_tensor(in, FW_T_S8 | FW_T_S16, 4, 4, why) ||
-	    fw_check_tensor(f, FW_T_S8, 4, 4, why) ||
-	    fw_check_tensor(out, FW_T_S8 | FW_T_S16, 4, 4, why))
+	if (fw_check_tensor(in, FW_T_S8 | FW_T_S16 | FW_T_U8, 4, 4, why) ||
+	    fw_check_tensor(f, FW_T_S8 | FW_T_U8, 4, 4, why) ||
+	    fw_check_tensor(out, FW_T_S8 | FW_T_S16 | FW_T_U8, 4, 4, why) ||
+	    check_mac_types(in, f, out, why))
 		return -NPU_FW_EINVAL;
-	FW_CHECK(why, in->dtype == out->dtype, "input and output types differ");
-	FW_CHECK(why, f->zero_point == 0, "filter zero point not 0");
-	if (s16)
-		FW_CHECK(why, in->zero_point == 0 && out->zero_point == 0,
-			 "16x8 zero points must be 0");
+	FW_CHECK(why, f->dtype == NPU_DTYPE_UINT8 || f->zero_point == 0,
+		 "filter zero point not 0");
 	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
 	FW_CHECK(why, in->dims[0] == out->dims[0], "batch mismatch");
 	ic = in->dims[3];
@@ -425,14 +516,11 @@ static int check_fc(uint32_t op, const union npu_cmd_params *pp,
 	int s16 = in->dtype == NPU_DTYPE_INT16;
 
 	(void)op;
-	if (fw_check_tensor(in, FW_T_S8 | FW_T_S16, 2, 2, why) ||
-	    fw_check_tensor(f, FW_T_S8, 2, 2, why) ||
-	    fw_check_tensor(out, FW_T_S8 | FW_T_S16, 2, 2, why))
+	if (fw_check_tensor(in, FW_T_S8 | FW_T_S16 | FW_T_U8, 2, 2, why) ||
+	    fw_check_tensor(f, FW_T_S8 | FW_T_U8, 2, 2, why) ||
+	    fw_check_tensor(out, FW_T_S8 | FW_T_S16 | FW_T_U8, 2, 2, why) ||
+	    check_mac_types(in, f, out, why))
 		return -NPU_FW_EINVAL;
-	FW_CHECK(why, in->dtype == out->dtype, "input and output types differ");
-	if (s16)
-		FW_CHECK(why, in->zero_point == 0 && out->zero_point == 0,
-			 "16x8 zero points must be 0");
 	FW_CHECK(why, in->dims[0] == out->dims[0], "batch mismatch");
 	FW_CHECK(why, f->dims[1] == in->dims[1],
 		 "filter depth differs from input");
@@ -510,12 +598,17 @@ static void cost_fc(uint32_t op, const union npu_cmd_params *p,
 		  p->fc.output.dims[1];
 }
 
-#define RUN_MAC(name, params, k8, k16)					\
+#define RUN_MAC(name, params, k8, k16, ku8)				\
 static void name(uint32_t op, const union npu_cmd_params *p,		\
 		 void *const *b)					\
 {									\
 	(void)op;							\
-	if (p->params.input.dtype == NPU_DTYPE_INT16)			\
+	if (p->params.input.dtype == NPU_DTYPE_UINT8)			\
+		ku8(&p->params, b[NPU_FW_SLOT_IN0],			\
+		    b[NPU_FW_SLOT_WEIGHTS], b[NPU_FW_SLOT_BIAS],	\
+		    b[NPU_FW_SLOT_MULT], b[NPU_FW_SLOT_SHIFT],		\
+		    b[NPU_FW_SLOT_OUT]);				\
+	else if (p->params.input.dtype == NPU_DTYPE_INT16)		\
 		k16(&p->params, b[NPU_FW_SLOT_IN0],			\
 		    b[NPU_FW_SLOT_WEIGHTS], b[NPU_FW_SLOT_BIAS],	\
 		    b[NPU_FW_SLOT_MULT], b[NPU_FW_SLOT_SHIFT],		\
@@ -527,14 +620,17 @@ static void name(uint32_t op, const union npu_cmd_params *p,		\
 		   b[NPU_FW_SLOT_OUT]);					\
 }
 
-RUN_MAC(run_conv2d, conv, npu_op_conv2d_s8, npu_op_conv2d_s16)
-RUN_MAC(run_depthwise, conv, npu_op_depthwise_s8, npu_op_depthwise_s16)
+RUN_MAC(run_conv2d, conv, npu_op_conv2d_s8, npu_op_conv2d_s16,
+	npu_op_conv2d_u8)
+RUN_MAC(run_depthwise, conv, npu_op_depthwise_s8, npu_op_depthwise_s16,
+	npu_op_depthwise_u8)
 RUN_MAC(run_transpose_conv, conv, npu_op_transpose_conv_s8,
-	npu_op_transpose_conv_s16)
-RUN_MAC(run_fc, fc, npu_op_fc_s8, npu_op_fc_s16)
+	npu_op_transpose_conv_s16, npu_op_transpose_conv_u8)
+RUN_MAC(run_fc, fc, npu_op_fc_s8, npu_op_fc_s16, npu_op_fc_u8)
 
 #define CONV_ROW(op, nm, tile, runfn)					\
 	{ .opcode = (op), .name = (nm), .tiling = (tile),		\
+	  .flags = FW_CMD_UINT8,					\
 	  .params_size = sizeof(struct npu_conv_params),		\
 	  .check = check_conv, .operands = operands_conv,		\
 	  .cost = cost_conv, .run = (runfn) }
@@ -546,7 +642,7 @@ const struct fw_cmd fw_cmds_conv[] = {
 	CONV_ROW(NPU_CMD_TRANSPOSE_CONV, "TRANSPOSE_CONV", FW_TILE_TCONV,
 		 run_transpose_conv),
 	{ .opcode = NPU_CMD_FULLY_CONNECTED, .name = "FULLY_CONNECTED",
-	  .tiling = FW_TILE_UNITS,
+	  .tiling = FW_TILE_UNITS, .flags = FW_CMD_UINT8,
 	  .params_size = sizeof(struct npu_fc_params),
 	  .check = check_fc, .operands = operands_fc, .cost = cost_fc,
 	  .run = run_fc },

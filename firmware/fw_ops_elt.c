@@ -3,7 +3,8 @@
  * Vector-unit ops: ADD, SUB, MUL with broadcast, LEAKY_RELU, LUT, int16
  * sigmoid-table LOGISTIC/TANH.  Bit-exact with TFLite's reference
  * AddFunc/SubFunc/MulElementwise, QuantizeLeakyRelu, lut_lookup and
- * reference_integer_ops::Logistic/Tanh for int16.
+ * reference_integer_ops::Logistic/Tanh for int16.  ADD, SUB, MUL and LUT
+ * also take uint8 (legacy models): the same arithmetic, unsigned storage.
  */
 #include "fw_internal.h"
 
@@ -46,6 +47,12 @@ static void elt_s8(const struct npu_eltwise_params *p, enum elt_kind kind,
 	ELT_BODY(int8_t)
 }
 
+static void elt_u8(const struct npu_eltwise_params *p, enum elt_kind kind,
+		   const uint8_t *in1, const uint8_t *in2, uint8_t *out)
+{
+	ELT_BODY(uint8_t)
+}
+
 static void elt_s16(const struct npu_eltwise_params *p, enum elt_kind kind,
 		    const int16_t *in1, const int16_t *in2, int16_t *out)
 {
@@ -86,6 +93,24 @@ void npu_op_mul_s16(const struct npu_eltwise_params *p, const int16_t *in1,
 		    const int16_t *in2, int16_t *out)
 {
 	elt_s16(p, ELT_MUL, in1, in2, out);
+}
+
+void npu_op_add_u8(const struct npu_eltwise_params *p, const uint8_t *in1,
+		   const uint8_t *in2, uint8_t *out)
+{
+	elt_u8(p, ELT_ADD, in1, in2, out);
+}
+
+void npu_op_sub_u8(const struct npu_eltwise_params *p, const uint8_t *in1,
+		   const uint8_t *in2, uint8_t *out)
+{
+	elt_u8(p, ELT_SUB, in1, in2, out);
+}
+
+void npu_op_mul_u8(const struct npu_eltwise_params *p, const uint8_t *in1,
+		   const uint8_t *in2, uint8_t *out)
+{
+	elt_u8(p, ELT_MUL, in1, in2, out);
 }
 
 /* ---- LEAKY_RELU ---- */
@@ -131,6 +156,15 @@ void npu_op_lut_s8(const struct npu_lut_params *p, const int8_t *in,
 
 	for (i = 0; i < n; i++)
 		out[i] = table[(uint8_t)(in[i] + 128)];
+}
+
+void npu_op_lut_u8(const struct npu_lut_params *p, const uint8_t *in,
+		   const uint8_t *table, uint8_t *out)
+{
+	uint32_t i, n = (uint32_t)npu_tensor_elems(&p->input);
+
+	for (i = 0; i < n; i++)
+		out[i] = table[in[i]];
 }
 
 void npu_op_lut_s16(const struct npu_lut_params *p, const int16_t *in,
@@ -247,7 +281,7 @@ static int check_eltwise(uint32_t op, const union npu_cmd_params *pp,
 	const struct npu_eltwise_params *p = &pp->eltwise;
 
 	if (fw_check_bcast(&p->input1, &p->input2, &p->output,
-			   FW_T_S8 | FW_T_S16, why))
+			   FW_T_S8 | FW_T_S16 | FW_T_U8, why))
 		return -NPU_FW_EINVAL;
 	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
 	if (op == NPU_CMD_MUL) {
@@ -276,11 +310,12 @@ static int check_lut(uint32_t op, const union npu_cmd_params *pp,
 
 	(void)op;
 	(void)flags;
-	if (fw_check_same_shape(&p->input, &p->output, FW_T_S8 | FW_T_S16, why))
+	if (fw_check_same_shape(&p->input, &p->output,
+				FW_T_S8 | FW_T_S16 | FW_T_U8, why))
 		return -NPU_FW_EINVAL;
 	FW_CHECK(why, p->function <= NPU_LUT_TANH && p->reserved == 0,
 		 "unknown LUT function");
-	FW_CHECK(why, fw_va_ok(p->table_addr, p->input.dtype == NPU_DTYPE_INT8 ?
+	FW_CHECK(why, fw_va_ok(p->table_addr, p->input.dtype != NPU_DTYPE_INT16 ?
 			       256 : 513 * 2, npu_dtype_size(p->input.dtype)),
 		 "table misaligned or outside the address space");
 	return 0;
@@ -356,7 +391,7 @@ static uint32_t operands_lut(uint32_t op, const union npu_cmd_params *p,
 {
 	(void)op;
 	return operands_table(&p->lut.input, &p->lut.output, &p->lut.table_addr,
-			      p->lut.input.dtype == NPU_DTYPE_INT8 ? 256 :
+			      p->lut.input.dtype != NPU_DTYPE_INT16 ? 256 :
 			      513 * 2, ops);
 }
 
@@ -379,11 +414,14 @@ static void cost_eltwise(uint32_t op, const union npu_cmd_params *p,
 static void run_eltwise(uint32_t op, const union npu_cmd_params *p,
 			void *const *b)
 {
-	const int s16 = p->eltwise.output.dtype == NPU_DTYPE_INT16;
+	const uint32_t dtype = p->eltwise.output.dtype;
 	const enum elt_kind kind = op == NPU_CMD_ADD ? ELT_ADD :
 				   op == NPU_CMD_SUB ? ELT_SUB : ELT_MUL;
 
-	if (s16)
+	if (dtype == NPU_DTYPE_UINT8)
+		elt_u8(&p->eltwise, kind, b[NPU_FW_SLOT_IN0],
+		       b[NPU_FW_SLOT_IN1], b[NPU_FW_SLOT_OUT]);
+	else if (dtype == NPU_DTYPE_INT16)
 		elt_s16(&p->eltwise, kind, b[NPU_FW_SLOT_IN0],
 			b[NPU_FW_SLOT_IN1], b[NPU_FW_SLOT_OUT]);
 	else
@@ -395,7 +433,10 @@ static void run_lut(uint32_t op, const union npu_cmd_params *p,
 		    void *const *b)
 {
 	(void)op;
-	if (p->lut.input.dtype == NPU_DTYPE_INT16)
+	if (p->lut.input.dtype == NPU_DTYPE_UINT8)
+		npu_op_lut_u8(&p->lut, b[NPU_FW_SLOT_IN0],
+			      b[NPU_FW_SLOT_TABLE], b[NPU_FW_SLOT_OUT]);
+	else if (p->lut.input.dtype == NPU_DTYPE_INT16)
 		npu_op_lut_s16(&p->lut, b[NPU_FW_SLOT_IN0],
 			       b[NPU_FW_SLOT_TABLE], b[NPU_FW_SLOT_OUT]);
 	else
@@ -416,7 +457,7 @@ RUN_UNARY(run_leaky_relu, leaky_relu, npu_op_leaky_relu_s8,
 RUN_UNARY(run_relu, relu, npu_op_relu_s8, npu_op_relu_s16)
 
 #define ELT_ROW(op, nm)							\
-	{ .opcode = (op), .name = (nm),					\
+	{ .opcode = (op), .name = (nm), .flags = FW_CMD_UINT8,		\
 	  .params_size = sizeof(struct npu_eltwise_params),		\
 	  .check = check_eltwise, .operands = fw_operands_in2_out,		\
 	  .cost = cost_eltwise, .run = run_eltwise }
@@ -425,7 +466,7 @@ const struct fw_cmd fw_cmds_elt[] = {
 	ELT_ROW(NPU_CMD_ADD, "ADD"),
 	ELT_ROW(NPU_CMD_SUB, "SUB"),
 	ELT_ROW(NPU_CMD_MUL, "MUL"),
-	{ .opcode = NPU_CMD_LUT, .name = "LUT",
+	{ .opcode = NPU_CMD_LUT, .name = "LUT", .flags = FW_CMD_UINT8,
 	  .params_size = sizeof(struct npu_lut_params),
 	  .check = check_lut, .operands = operands_lut,
 	  .cost = fw_cost_output_elems, .run = run_lut },

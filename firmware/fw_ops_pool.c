@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Pooling: AVERAGE_POOL_2D, MAX_POOL_2D.
- * Bit-exact with TFLite's reference_integer_ops::AveragePool/MaxPool.
+ * Bit-exact with TFLite's reference_integer_ops::AveragePool/MaxPool and,
+ * for uint8, reference_ops::AveragePool/MaxPool (whose sums are never
+ * negative, so the same rounding division serves).
  */
 #include "fw_internal.h"
 
@@ -71,6 +73,18 @@ void npu_op_avg_pool_s16(const struct npu_pool_params *p, const int16_t *in,
 	POOL_BODY(int16_t, 1, 0)
 }
 
+void npu_op_avg_pool_u8(const struct npu_pool_params *p, const uint8_t *in,
+			uint8_t *out)
+{
+	POOL_BODY(uint8_t, 1, 0)
+}
+
+void npu_op_max_pool_u8(const struct npu_pool_params *p, const uint8_t *in,
+			uint8_t *out)
+{
+	POOL_BODY(uint8_t, 0, 0)
+}
+
 void npu_op_max_pool_s8(const struct npu_pool_params *p, const int8_t *in,
 			int8_t *out)
 {
@@ -91,8 +105,10 @@ static int check_pool(uint32_t op, const union npu_cmd_params *pp,
 	const struct npu_pool_params *p = &pp->pool;
 
 	(void)op;
-	if (fw_check_tensor(&p->input, FW_T_S8 | FW_T_S16, 4, 4, why) ||
-	    fw_check_tensor(&p->output, FW_T_S8 | FW_T_S16, 4, 4, why))
+	if (fw_check_tensor(&p->input, FW_T_S8 | FW_T_S16 | FW_T_U8, 4, 4,
+			    why) ||
+	    fw_check_tensor(&p->output, FW_T_S8 | FW_T_S16 | FW_T_U8, 4, 4,
+			    why))
 		return -NPU_FW_EINVAL;
 	FW_CHECK(why, p->input.dtype == p->output.dtype,
 		 "input and output types differ");
@@ -133,17 +149,19 @@ static void cost_pool(uint32_t op, const union npu_cmd_params *p,
 		   p->pool.filter_w;
 }
 
-RUN_UNARY(run_avg_pool, pool, npu_op_avg_pool_s8, npu_op_avg_pool_s16)
-RUN_UNARY(run_max_pool, pool, npu_op_max_pool_s8, npu_op_max_pool_s16)
+RUN_UNARY_U8(run_avg_pool, pool, npu_op_avg_pool_s8, npu_op_avg_pool_s16,
+	     npu_op_avg_pool_u8)
+RUN_UNARY_U8(run_max_pool, pool, npu_op_max_pool_s8, npu_op_max_pool_s16,
+	     npu_op_max_pool_u8)
 
 const struct fw_cmd fw_cmds_pool[] = {
 	{ .opcode = NPU_CMD_AVERAGE_POOL_2D, .name = "AVERAGE_POOL_2D",
-	  .tiling = FW_TILE_ROWS,
+	  .tiling = FW_TILE_ROWS, .flags = FW_CMD_UINT8,
 	  .params_size = sizeof(struct npu_pool_params),
 	  .check = check_pool, .operands = fw_operands_in_out,
 	  .cost = cost_pool, .run = run_avg_pool },
 	{ .opcode = NPU_CMD_MAX_POOL_2D, .name = "MAX_POOL_2D",
-	  .tiling = FW_TILE_ROWS,
+	  .tiling = FW_TILE_ROWS, .flags = FW_CMD_UINT8,
 	  .params_size = sizeof(struct npu_pool_params),
 	  .check = check_pool, .operands = fw_operands_in_out,
 	  .cost = cost_pool, .run = run_max_pool },

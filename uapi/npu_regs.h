@@ -215,6 +215,12 @@ struct npu_hw_completion {
 #define NPU_FW_FEAT_REDUCE		(1u << 5)
 /* NPU_CMD_MAXIMUM, NPU_CMD_MINIMUM, NPU_CMD_PRELU, since firmware 1.3.0 */
 #define NPU_FW_FEAT_ELTWISE2		(1u << 6)
+/*
+ * uint8 (legacy asymmetric) operands of CONV_2D, DEPTHWISE_CONV_2D,
+ * TRANSPOSE_CONV, FULLY_CONNECTED, ADD, SUB, MUL, AVERAGE/MAX_POOL_2D and
+ * LUT, since firmware 1.3.0
+ */
+#define NPU_FW_FEAT_UINT8		(1u << 7)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

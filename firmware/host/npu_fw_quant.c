@@ -48,8 +48,10 @@ void npu_host_activation_range(enum npu_host_act act, float scale,
 			       int32_t zero_point, uint32_t dtype,
 			       int32_t *act_min, int32_t *act_max)
 {
-	int32_t qmin = dtype == NPU_DTYPE_INT16 ? -32768 : -128;
-	int32_t qmax = dtype == NPU_DTYPE_INT16 ? 32767 : 127;
+	int32_t qmin = dtype == NPU_DTYPE_INT16 ? -32768 :
+		       dtype == NPU_DTYPE_UINT8 ? 0 : -128;
+	int32_t qmax = dtype == NPU_DTYPE_INT16 ? 32767 :
+		       dtype == NPU_DTYPE_UINT8 ? 255 : 127;
 #define QUANT(f) (zero_point + (int32_t)roundf((f) / scale))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))

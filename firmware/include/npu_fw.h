@@ -34,7 +34,8 @@ extern "C" {
 #define NPU_FW_FEATURES		(NPU_FW_FEAT_INT8 | NPU_FW_FEAT_INT16X8 | \
 				 NPU_FW_FEAT_PERF_COUNTERS | \
 				 NPU_FW_FEAT_SIGMOID_S16 | NPU_FW_FEAT_RELU | \
-				 NPU_FW_FEAT_REDUCE | NPU_FW_FEAT_ELTWISE2)
+				 NPU_FW_FEAT_REDUCE | NPU_FW_FEAT_ELTWISE2 | \
+				 NPU_FW_FEAT_UINT8)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -94,6 +95,21 @@ void npu_op_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,
 		   const int8_t *filter, const int64_t *bias,
 		   const int32_t *mult, const int32_t *shift, int16_t *out);
+/* uint8 (legacy asymmetric): filter offset -filter.zero_point. */
+void npu_op_conv2d_u8(const struct npu_conv_params *p, const uint8_t *in,
+		      const uint8_t *filter, const int32_t *bias,
+		      const int32_t *mult, const int32_t *shift, uint8_t *out);
+void npu_op_depthwise_u8(const struct npu_conv_params *p, const uint8_t *in,
+			 const uint8_t *filter, const int32_t *bias,
+			 const int32_t *mult, const int32_t *shift,
+			 uint8_t *out);
+void npu_op_transpose_conv_u8(const struct npu_conv_params *p,
+			      const uint8_t *in, const uint8_t *filter,
+			      const int32_t *bias, const int32_t *mult,
+			      const int32_t *shift, uint8_t *out);
+void npu_op_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
+		  const uint8_t *filter, const int32_t *bias,
+		  const int32_t *mult, const int32_t *shift, uint8_t *out);
 
 void npu_op_add_s8(const struct npu_eltwise_params *p, const int8_t *in1,
 		   const int8_t *in2, int8_t *out);
@@ -107,6 +123,12 @@ void npu_op_mul_s8(const struct npu_eltwise_params *p, const int8_t *in1,
 		   const int8_t *in2, int8_t *out);
 void npu_op_mul_s16(const struct npu_eltwise_params *p, const int16_t *in1,
 		    const int16_t *in2, int16_t *out);
+void npu_op_add_u8(const struct npu_eltwise_params *p, const uint8_t *in1,
+		   const uint8_t *in2, uint8_t *out);
+void npu_op_sub_u8(const struct npu_eltwise_params *p, const uint8_t *in1,
+		   const uint8_t *in2, uint8_t *out);
+void npu_op_mul_u8(const struct npu_eltwise_params *p, const uint8_t *in1,
+		   const uint8_t *in2, uint8_t *out);
 
 void npu_op_avg_pool_s8(const struct npu_pool_params *p, const int8_t *in,
 			int8_t *out);
@@ -116,6 +138,10 @@ void npu_op_max_pool_s8(const struct npu_pool_params *p, const int8_t *in,
 			int8_t *out);
 void npu_op_max_pool_s16(const struct npu_pool_params *p, const int16_t *in,
 			 int16_t *out);
+void npu_op_avg_pool_u8(const struct npu_pool_params *p, const uint8_t *in,
+			uint8_t *out);
+void npu_op_max_pool_u8(const struct npu_pool_params *p, const uint8_t *in,
+			uint8_t *out);
 void npu_op_mean_s8(const struct npu_mean_params *p, const int8_t *in,
 		    int8_t *out);
 void npu_op_mean_s16(const struct npu_mean_params *p, const int16_t *in,
@@ -155,6 +181,9 @@ void npu_op_copy(const struct npu_copy_params *p, const void *in, void *out);
 
 void npu_op_lut_s8(const struct npu_lut_params *p, const int8_t *in,
 		   const int8_t *table /* 256 */, int8_t *out);
+/* uint8: out = table[in]. */
+void npu_op_lut_u8(const struct npu_lut_params *p, const uint8_t *in,
+		   const uint8_t *table /* 256 */, uint8_t *out);
 void npu_op_lut_s16(const struct npu_lut_params *p, const int16_t *in,
 		    const int16_t *table /* 513 */, int16_t *out);
 /* int16 LOGISTIC / TANH on TFLite's 256-entry uint16 sigmoid table. */

@@ -101,19 +101,19 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 
 	switch (c->opcode) {
 	case NPU_CMD_CONV_2D:
-		return p->conv.input.dtype != NPU_DTYPE_INT16 &&
+		return p->conv.input.dtype == NPU_DTYPE_INT8 &&
 		       cpu_opt_conv2d_s8(&p->conv, in, weights, bias, mult, shift, out,
 					 isa, pool);
 	case NPU_CMD_DEPTHWISE_CONV_2D:
-		return p->conv.input.dtype != NPU_DTYPE_INT16 &&
+		return p->conv.input.dtype == NPU_DTYPE_INT8 &&
 		       cpu_opt_depthwise_s8(&p->conv, in, weights, bias, mult, shift,
 					    out, isa, pool);
 	case NPU_CMD_FULLY_CONNECTED:
-		return p->fc.input.dtype != NPU_DTYPE_INT16 &&
+		return p->fc.input.dtype == NPU_DTYPE_INT8 &&
 		       cpu_opt_fc_s8(&p->fc, in, weights, bias, mult, shift, out, isa);
 	case NPU_CMD_ADD:
 	case NPU_CMD_SUB:
-		return p->eltwise.output.dtype != NPU_DTYPE_INT16 &&
+		return p->eltwise.output.dtype == NPU_DTYPE_INT8 &&
 		       cpu_opt_add_s8(&p->eltwise, c->opcode == NPU_CMD_SUB, in,
 				      buf[NPU_FW_SLOT_IN1], out, isa);
 	case NPU_CMD_PAD:

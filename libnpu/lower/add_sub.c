@@ -29,7 +29,8 @@ static int lower_add_sub(const struct cpu_prep *p)
 	b = lower_in(p, 1);
 	out = lower_out(p, 0);
 	if (a->type != out->type || b->type != out->type ||
-	    (out->type != NPU_TYPE_INT8 && out->type != NPU_TYPE_INT16)) {
+	    (out->type != NPU_TYPE_INT8 && out->type != NPU_TYPE_INT16 &&
+	     out->type != NPU_TYPE_UINT8)) {
 		cpu_msg(p->err, p->errlen, "%s %s %s -> %s has no NPU kernel",
 			npu_type_name(a->type), sub ? "-" : "+",
 			npu_type_name(b->type), npu_type_name(out->type));

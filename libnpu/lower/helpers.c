@@ -70,6 +70,8 @@ int npu_cpu_activation_range(int32_t act, enum npu_type type, float scale,
 
 	if (type == NPU_TYPE_INT8)
 		dtype = NPU_DTYPE_INT8;
+	else if (type == NPU_TYPE_UINT8)
+		dtype = NPU_DTYPE_UINT8;
 	else if (type == NPU_TYPE_INT16)
 		dtype = NPU_DTYPE_INT16;
 	else
@@ -452,6 +454,15 @@ int lower_conv_types(const struct cpu_prep *p, const struct npu_graph_tensor *in
 		*is16 = true;
 		if (cpu_zero_point(in) || cpu_zero_point(out))
 			return lower_fail(p, "16x8 op needs zero points 0");
+	} else if (in->type == NPU_TYPE_UINT8 && filter->type == NPU_TYPE_UINT8) {
+		/* Legacy asymmetric: per-tensor only (TFLite's check). */
+		*is16 = false;
+		if (bias && bias->type != NPU_TYPE_INT32)
+			return lower_fail(p, "uint8 op needs an int32 bias, not %s",
+					  npu_type_name(bias->type));
+		if (filter->quant.count > 1)
+			return lower_fail(p, "uint8 filter has %u scales: per-channel quantization needs int8",
+					  filter->quant.count);
 	} else {
 		cpu_msg(p->err, p->errlen,
 			"%s input with %s weights has no NPU kernel",
@@ -494,6 +505,14 @@ int lower_per_channel(const struct cpu_prep *p, const struct npu_graph_tensor *i
 	struct npu_cpu_prepared *o = p->out;
 	const bool is_per_channel = filter->quant.count > 1;
 
+	/* uint8: the legacy per-tensor multiplier (float product). */
+	if (in->type == NPU_TYPE_UINT8) {
+		if (npu_host_fc_multiplier(cpu_scale(in), cpu_scale(filter),
+					   cpu_scale(out), &rq->multiplier,
+					   &rq->shift))
+			return lower_bad_scale(p, "input*filter/output");
+		return 0;
+	}
 	if (is_per_channel &&
 	    (filter->quant.count != channels ||
 	     filter->quant.quantized_dimension != quant_dim))
@@ -543,9 +562,10 @@ int lower_add_conv_cmd(const struct cpu_prep *p, uint32_t opcode, uint32_t input
 	ret = lower_set_in_out(p, &c->input, &c->output, in, out, 4, false);
 	if (!ret)
 		ret = lower_set_tensor(p, &c->filter, filter, 4, false, "filter");
-	/* The kernels ignore a filter zero point, as TFLite's per-channel
-	 * conv does. */
-	c->filter.zero_point = 0;
+	/* The int8 kernels ignore a filter zero point, as TFLite's
+	 * per-channel conv does; uint8 filters are offset by theirs. */
+	if (filter->type != NPU_TYPE_UINT8)
+		c->filter.zero_point = 0;
 	*conv = c;
 	return ret;
 }

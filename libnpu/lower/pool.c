@@ -40,9 +40,12 @@ static int lower_pool(const struct cpu_prep *p)
 	out = lower_out(p, 0);
 	if (in->rank != 4 || out->rank != 4)
 		return lower_fail(p, "input and output must be 4-D");
-	ret = lower_need_s8_s16(p, in, out, "pooling");
-	if (ret)
-		return ret;
+	/* Pools also take uint8 (reference_ops::AveragePool/MaxPool). */
+	if (in->type != NPU_TYPE_UINT8 || out->type != NPU_TYPE_UINT8) {
+		ret = lower_need_s8_s16(p, in, out, "pooling");
+		if (ret)
+			return ret;
+	}
 	if (cpu_zero_point(in) != cpu_zero_point(out) ||
 	    cpu_scale(in) != cpu_scale(out))
 		return lower_fail(p, "input and output quantization differ");

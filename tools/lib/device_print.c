@@ -15,6 +15,7 @@ static const struct {
 	{ NPU_FW_FEAT_INT16X8, "int16x8" },
 	{ NPU_FW_FEAT_PERF_COUNTERS, "perf-counters" },
 	{ NPU_FW_FEAT_SIGMOID_S16, "sigmoid-s16" },
+	{ NPU_FW_FEAT_UINT8, "uint8" },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
