@@ -129,6 +129,12 @@ static int softmax_prepare(const struct cpu_prep *p, void **state)
 				"int8 output needs scale 1/256 and zero point -128");
 			goto inval;
 		}
+	} else if (in->type == NPU_TYPE_UINT8 && out->type == NPU_TYPE_UINT8) {
+		if (cpu_zero_point(out) != 0 || cpu_scale(out) != 1.0f / 256) {
+			cpu_msg(p->err, p->errlen,
+				"uint8 output needs scale 1/256 and zero point 0");
+			goto inval;
+		}
 	} else if (in->type == NPU_TYPE_INT8 && out->type == NPU_TYPE_INT16) {
 		if (cpu_zero_point(out) != -32768 ||
 		    fabsf(cpu_scale(out) - 1.0f / 65536) >
@@ -215,28 +221,37 @@ static void softmax_float(const struct softmax_state *s, const float *in,
 	}
 }
 
-/* reference_ops::Softmax<int8_t, OutputT> with OutputT int8 or int16. */
-static void softmax_int8(const struct softmax_state *s, const int8_t *in,
+/*
+ * reference_ops::Softmax<InputT, OutputT>: int8 -> int8 or int16, and
+ * uint8 -> uint8 (legacy models; the output offset is the type's minimum).
+ */
+static inline int32_t q8_at(const void *p, bool u8, size_t i)
+{
+	return u8 ? ((const uint8_t *)p)[i] : ((const int8_t *)p)[i];
+}
+
+static void softmax_int8(const struct softmax_state *s, const void *in,
 			 void *out)
 {
 	const bool out16 = s->out_type == NPU_TYPE_INT16;
+	const bool u8 = s->in_type == NPU_TYPE_UINT8;
 	const int out_bits = out16 ? 16 : 8;
-	const int32_t out_min = out16 ? INT16_MIN : INT8_MIN;
-	const int32_t out_max = out16 ? INT16_MAX : INT8_MAX;
+	const int32_t out_min = out16 ? INT16_MIN : u8 ? 0 : INT8_MIN;
+	const int32_t out_max = out16 ? INT16_MAX : u8 ? UINT8_MAX : INT8_MAX;
 
 	for (size_t i = 0; i < s->outer; i++) {
-		const int8_t *x = in + i * s->depth;
-		int8_t max_in_row = INT8_MIN;
+		const size_t x = i * s->depth;
+		int32_t max_in_row = u8 ? 0 : INT8_MIN;
 		int32_t sum_of_exps = 0;	/* Q12.19 */
 		int num_bits_over_unit, exponent;
 		int32_t shifted_scale;
 
 		for (size_t c = 0; c < s->depth; c++)
-			if (x[c] > max_in_row)
-				max_in_row = x[c];
+			if (q8_at(in, u8, x + c) > max_in_row)
+				max_in_row = q8_at(in, u8, x + c);
 
 		for (size_t c = 0; c < s->depth; c++) {
-			const int32_t diff = (int32_t)x[c] - max_in_row;
+			const int32_t diff = q8_at(in, u8, x + c) - max_in_row;
 
 			if (diff >= s->diff_min) {
 				const int32_t rescaled = cpu_srdhm(
@@ -256,7 +271,7 @@ static void softmax_int8(const struct softmax_state *s, const int8_t *in,
 		exponent = num_bits_over_unit + 31 - out_bits;
 
 		for (size_t c = 0; c < s->depth; c++) {
-			const int32_t diff = (int32_t)x[c] - max_in_row;
+			const int32_t diff = q8_at(in, u8, x + c) - max_in_row;
 			int32_t v = out_min;
 
 			if (diff >= s->diff_min && exponent >= 0 &&
@@ -278,6 +293,8 @@ static void softmax_int8(const struct softmax_state *s, const int8_t *in,
 			}
 			if (out16)
 				((int16_t *)out)[i * s->depth + c] = (int16_t)v;
+			else if (u8)
+				((uint8_t *)out)[i * s->depth + c] = (uint8_t)v;
 			else
 				((int8_t *)out)[i * s->depth + c] = (int8_t)v;
 		}
@@ -355,6 +372,7 @@ static int softmax_invoke(const struct npu_cpu_kernel_args *a,
 		softmax_float(s, a->inputs[0], a->outputs[0]);
 		break;
 	case NPU_TYPE_INT8:
+	case NPU_TYPE_UINT8:
 		softmax_int8(s, a->inputs[0], a->outputs[0]);
 		break;
 	case NPU_TYPE_INT16:

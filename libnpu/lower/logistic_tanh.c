@@ -8,6 +8,9 @@
  * reference_integer_ops::Logistic / Tanh compute (gemmlowp fixed point on a
  * Q4.27 input, with LogisticPrepare's multiplier, shift and input radius),
  * so the lookup is bit-exact with the reference.
+ * uint8 (legacy models): TFLite's uint8 kernels look up a table its
+ * Prepare fills in float (LUTPopulate: dequantize, expf/tanhf, round,
+ * requantize); the same table, computed the same way, drives the LUT.
  * int16: the firmware's NPU_CMD_SIGMOID_S16, which is TFLite's
  * reference_integer_ops::Logistic / Tanh for int16 (input rescaled onto
  * TFLite's 256-entry sigmoid table and interpolated), with the input
@@ -69,16 +72,46 @@ static void int8_table(bool logistic, float in_scale, int32_t in_zp,
 	}
 }
 
+static float logistic_f(float x)
+{
+	return 1.0f / (1.0f + expf(-x));
+}
+
+/* TFLite's LUTPopulate<uint8_t>: every step in float, as TFLite does. */
+static void uint8_table(bool logistic, float in_scale, int32_t in_zp,
+			float out_scale, int32_t out_zp, uint8_t table[256])
+{
+	const float inverse_scale = 1.0f / out_scale;
+
+	for (int32_t v = 0; v <= 255; v++) {
+		const float x = in_scale * (float)(v - in_zp);
+		const float y = logistic ? logistic_f(x) : tanhf(x);
+		const float rescaled = roundf(y * inverse_scale);
+		const float q = rescaled + (float)out_zp;
+		int32_t out;
+
+		/* NaN or out of int32 range saturates (the cast is not UB). */
+		if (!(q > -1.0f))
+			out = 0;
+		else if (q >= 255.0f)
+			out = 255;
+		else
+			out = (int32_t)q;
+		table[v] = (uint8_t)out;
+	}
+}
+
 /*
  * The types and quantizations TFLite's LOGISTIC / TANH Prepare accept:
- * int8 with the fixed output quantization of the reference kernels, or
- * int16.
+ * int8 with the fixed output quantization of the reference kernels, uint8
+ * (LOGISTIC's output scale 1/256), or int16.
  */
 static int lut_check(const struct cpu_prep *p, const struct npu_graph_tensor *in,
 		     const struct npu_graph_tensor *o, bool logistic)
 {
 	if (in->type != o->type ||
-	    (in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_INT16)) {
+	    (in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_INT16 &&
+	     in->type != NPU_TYPE_UINT8)) {
 		cpu_msg(p->err, p->errlen, "%s %s has no NPU kernel",
 			npu_type_name(in->type), npu_op_name(p->op->builtin));
 		return -ENOTSUP;
@@ -105,7 +138,17 @@ static int lut_check(const struct cpu_prep *p, const struct npu_graph_tensor *in
 			"int8 TANH needs output scale 1/128 and zero point 0");
 		return -EINVAL;
 	}
-	if (in->type == NPU_TYPE_INT8 &&
+	if (in->type == NPU_TYPE_UINT8 && logistic &&
+	    cpu_scale(o) != 1.0f / 256) {
+		cpu_msg(p->err, p->errlen, "uint8 LOGISTIC needs output scale 1/256");
+		return -EINVAL;
+	}
+	if (in->type == NPU_TYPE_UINT8 &&
+	    (!(cpu_scale(o) > 0.0f) || !isfinite(cpu_scale(o)))) {
+		cpu_msg(p->err, p->errlen, "output scale %g", cpu_scale(o));
+		return -EINVAL;
+	}
+	if (in->type != NPU_TYPE_INT16 &&
 	    (!(cpu_scale(in) > 0.0f) || !isfinite(cpu_scale(in)))) {
 		cpu_msg(p->err, p->errlen, "input scale %g", cpu_scale(in));
 		return -EINVAL;
@@ -161,7 +204,7 @@ static int lower_lut(const struct cpu_prep *p)
 		}
 	}
 
-	out->table_bytes = in->type == NPU_TYPE_INT8 ? 256 :
+	out->table_bytes = in->type != NPU_TYPE_INT16 ? 256 :
 			   sizeof(npu_host_sigmoid_table);
 	out->table = malloc(out->table_bytes);
 	if (!out->table)
@@ -186,6 +229,16 @@ static int lower_lut(const struct cpu_prep *p)
 			       rank, dims);
 		npu_tensor_set(&l->output, 0, NPU_DTYPE_INT8, cpu_zero_point(o),
 			       rank, dims);
+		l->function = function;
+	} else if (in->type == NPU_TYPE_UINT8) {
+		uint8_table(logistic, cpu_scale(in), cpu_zero_point(in),
+			    cpu_scale(o), cpu_zero_point(o), out->table);
+		*cmd = (struct npu_cpu_cmd){ .opcode = NPU_CMD_LUT };
+		l = &cmd->params.lut;
+		npu_tensor_set(&l->input, 0, NPU_DTYPE_UINT8,
+			       cpu_zero_point(in), rank, dims);
+		npu_tensor_set(&l->output, 0, NPU_DTYPE_UINT8,
+			       cpu_zero_point(o), rank, dims);
 		l->function = function;
 	} else {
 		memcpy(out->table, npu_host_sigmoid_table, out->table_bytes);
