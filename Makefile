@@ -22,7 +22,7 @@ export TOP
 # Userspace parts in build order; kernel/ is built with kbuild.
 USER_DIRS := firmware libnpu tools tests
 
-.PHONY: all deps user kernel check check-fresh check-host check-vm check-vm-render check-debug models models-report check-models demo lint bench compiler-report fuzz install clean
+.PHONY: all deps user kernel check check-fresh check-host check-vm check-vm-render check-debug models models-report check-models uint8-models check-uint8 demo lint bench compiler-report fuzz install clean
 
 all: user kernel
 
@@ -55,7 +55,7 @@ check-debug: deps
 	$(MAKE) all
 	tests/debug/check-debug.sh
 
-models models-report check-models: deps
+models models-report check-models uint8-models check-uint8: deps
 	$(MAKE) all
 	$(MAKE) -C tests $@
 

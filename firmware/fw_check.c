@@ -427,6 +427,13 @@ uint32_t fw_operands_in2_out(uint32_t opcode, const union npu_cmd_params *p,
 	return n;
 }
 
+/* Every command using it has parameters starting with a tensor. */
+uint32_t fw_features_uint8(uint32_t opcode, const union npu_cmd_params *p)
+{
+	(void)opcode;
+	return p->copy.input.dtype == NPU_DTYPE_UINT8 ? NPU_FW_FEAT_UINT8 : 0;
+}
+
 void fw_cost_output_elems(uint32_t opcode, const union npu_cmd_params *p,
 			  struct fw_work *w)
 {
@@ -517,10 +524,8 @@ uint32_t npu_fw_stream_features(const void *cs, uint32_t size)
 		if (!bytes)
 			break;
 		need |= npu_fw_cmd_features(opcode);
-		/* Every FW_CMD_UINT8 command's parameters start with a tensor. */
-		if ((fw_cmd_find(opcode)->flags & FW_CMD_UINT8) &&
-		    p.copy.input.dtype == NPU_DTYPE_UINT8)
-			need |= NPU_FW_FEAT_UINT8;
+		if (fw_cmd_find(opcode)->param_features)
+			need |= fw_cmd_find(opcode)->param_features(opcode, &p);
 	}
 	return need;
 }

@@ -275,6 +275,9 @@ struct fw_work {
 	int half_rate;		/* 16x8 MACs */
 };
 
+/* NPU_FW_FEAT_UINT8 when the command's first tensor is uint8. */
+uint32_t fw_features_uint8(uint32_t opcode, const union npu_cmd_params *p);
+
 /* One element per output element (vector unit). */
 void fw_cost_output_elems(uint32_t opcode, const union npu_cmd_params *p,
 			  struct fw_work *w);
@@ -315,14 +318,15 @@ enum fw_tiling {
 
 /* fw_cmd.flags */
 #define FW_CMD_WRITES_SLICE	(1u << 0)	/* writes a slice of its output */
-/* uint8 operands (its first tensor's type) need NPU_FW_FEAT_UINT8 */
-#define FW_CMD_UINT8		(1u << 1)
+
 
 /**
  * struct fw_cmd - everything the firmware knows about one command
  * @opcode: enum npu_cs_opcode.
  * @params_size: size of its parameter structure.
  * @features: NPU_FW_FEAT_* bits beyond its command-stream version.
+ * @param_features: NULL, or the further NPU_FW_FEAT_* bits these
+ *                  parameters need (a type or field a later firmware added).
  * @flags: FW_CMD_*.
  * @tiling: enum fw_tiling.
  * @name: "CONV_2D", ...
@@ -341,6 +345,8 @@ struct fw_cmd {
 	uint32_t flags;
 	uint32_t tiling;
 	const char *name;
+	uint32_t (*param_features)(uint32_t opcode,
+				   const union npu_cmd_params *p);
 	int (*check)(uint32_t opcode, const union npu_cmd_params *p,
 		     uint32_t flags, struct npu_fw_reason *why);
 	uint32_t (*operands)(uint32_t opcode, const union npu_cmd_params *p,

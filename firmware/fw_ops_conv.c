@@ -630,7 +630,7 @@ RUN_MAC(run_fc, fc, npu_op_fc_s8, npu_op_fc_s16, npu_op_fc_u8)
 
 #define CONV_ROW(op, nm, tile, runfn)					\
 	{ .opcode = (op), .name = (nm), .tiling = (tile),		\
-	  .flags = FW_CMD_UINT8,					\
+	  .param_features = fw_features_uint8,			\
 	  .params_size = sizeof(struct npu_conv_params),		\
 	  .check = check_conv, .operands = operands_conv,		\
 	  .cost = cost_conv, .run = (runfn) }
@@ -642,7 +642,7 @@ const struct fw_cmd fw_cmds_conv[] = {
 	CONV_ROW(NPU_CMD_TRANSPOSE_CONV, "TRANSPOSE_CONV", FW_TILE_TCONV,
 		 run_transpose_conv),
 	{ .opcode = NPU_CMD_FULLY_CONNECTED, .name = "FULLY_CONNECTED",
-	  .tiling = FW_TILE_UNITS, .flags = FW_CMD_UINT8,
+	  .tiling = FW_TILE_UNITS, .param_features = fw_features_uint8,
 	  .params_size = sizeof(struct npu_fc_params),
 	  .check = check_fc, .operands = operands_fc, .cost = cost_fc,
 	  .run = run_fc },

@@ -457,7 +457,8 @@ RUN_UNARY(run_leaky_relu, leaky_relu, npu_op_leaky_relu_s8,
 RUN_UNARY(run_relu, relu, npu_op_relu_s8, npu_op_relu_s16)
 
 #define ELT_ROW(op, nm)							\
-	{ .opcode = (op), .name = (nm), .flags = FW_CMD_UINT8,		\
+	{ .opcode = (op), .name = (nm),					\
+	  .param_features = fw_features_uint8,				\
 	  .params_size = sizeof(struct npu_eltwise_params),		\
 	  .check = check_eltwise, .operands = fw_operands_in2_out,		\
 	  .cost = cost_eltwise, .run = run_eltwise }
@@ -466,7 +467,8 @@ const struct fw_cmd fw_cmds_elt[] = {
 	ELT_ROW(NPU_CMD_ADD, "ADD"),
 	ELT_ROW(NPU_CMD_SUB, "SUB"),
 	ELT_ROW(NPU_CMD_MUL, "MUL"),
-	{ .opcode = NPU_CMD_LUT, .name = "LUT", .flags = FW_CMD_UINT8,
+	{ .opcode = NPU_CMD_LUT, .name = "LUT",
+	  .param_features = fw_features_uint8,
 	  .params_size = sizeof(struct npu_lut_params),
 	  .check = check_lut, .operands = operands_lut,
 	  .cost = fw_cost_output_elems, .run = run_lut },

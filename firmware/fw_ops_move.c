@@ -114,10 +114,10 @@ void npu_op_transpose(const struct npu_transpose_params *p, const void *in,
 }
 
 void npu_op_concat(const struct npu_concat_params *p, const void *in,
-		   void *out)
+		   const uint8_t *table, void *out)
 {
 	const uint32_t es = npu_dtype_size(p->input.dtype);
-	uint32_t outer = 1, inner = es, i;
+	uint32_t outer = 1, inner = es, i, j;
 	uint32_t in_ax = p->input.dims[p->axis], out_ax = p->output.dims[p->axis];
 	uint8_t *o = out;
 	const uint8_t *src = in;
@@ -126,10 +126,18 @@ void npu_op_concat(const struct npu_concat_params *p, const void *in,
 		outer *= p->input.dims[i];
 	for (i = p->axis + 1; i < p->input.rank; i++)
 		inner *= p->input.dims[i];
-	for (i = 0; i < outer; i++)
-		fw_memcpy(o + ((uint64_t)i * out_ax + p->offset) * inner,
-			  src + (uint64_t)i * in_ax * inner,
-			  (size_t)in_ax * inner);
+	for (i = 0; i < outer; i++) {
+		uint8_t *d = o + ((uint64_t)i * out_ax + p->offset) * inner;
+		const uint8_t *s = src + (uint64_t)i * in_ax * inner;
+
+		if (!table) {
+			fw_memcpy(d, s, (size_t)in_ax * inner);
+			continue;
+		}
+		/* 1-byte elements: requantized through the host's table. */
+		for (j = 0; j < in_ax * inner; j++)
+			d[j] = table[s[j]];
+	}
 }
 
 void npu_op_strided_slice(const struct npu_slice_params *p, const void *in,
@@ -237,8 +245,26 @@ static int check_concat(uint32_t op, const union npu_cmd_params *pp,
 
 	(void)op;
 	(void)flags;
-	if (fw_check_move_pair(&p->input, &p->output, FW_T_ANY, why))
-		return -NPU_FW_EINVAL;
+	FW_CHECK(why, (p->flags & ~NPU_CONCAT_TABLE) == 0 && p->reserved == 0,
+		 "unknown concat flags or reserved field not zero");
+	if (p->flags & NPU_CONCAT_TABLE) {
+		/* Requantizing: 1-byte types, zero points may differ. */
+		if (fw_check_tensor(&p->input, FW_T_S8 | FW_T_U8, 1,
+				    NPU_CS_MAX_DIMS, why) ||
+		    fw_check_tensor(&p->output, FW_T_S8 | FW_T_U8, 1,
+				    NPU_CS_MAX_DIMS, why))
+			return -NPU_FW_EINVAL;
+		FW_CHECK(why, p->input.dtype == p->output.dtype,
+			 "input and output types differ");
+		FW_CHECK(why, p->input.rank == p->output.rank,
+			 "input and output ranks differ");
+		FW_CHECK(why, fw_va_ok(p->table_addr, 256, 1),
+			 "table outside the address space");
+	} else {
+		FW_CHECK(why, p->table_addr == 0, "table address without the table flag");
+		if (fw_check_move_pair(&p->input, &p->output, FW_T_ANY, why))
+			return -NPU_FW_EINVAL;
+	}
 	FW_CHECK(why, p->axis < p->input.rank, "axis beyond rank");
 	for (i = 0; i < p->input.rank; i++)
 		if (i != p->axis)
@@ -319,7 +345,33 @@ static void run_concat(uint32_t op, const union npu_cmd_params *p,
 		       void *const *b)
 {
 	(void)op;
-	npu_op_concat(&p->concat, b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_OUT]);
+	npu_op_concat(&p->concat, b[NPU_FW_SLOT_IN0],
+		      p->concat.flags & NPU_CONCAT_TABLE ?
+		      b[NPU_FW_SLOT_TABLE] : NULL,
+		      b[NPU_FW_SLOT_OUT]);
+}
+
+/* Input, the requantization table if any, output. */
+static uint32_t operands_concat(uint32_t op, const union npu_cmd_params *p,
+				struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
+{
+	uint32_t n = 0;
+
+	(void)op;
+	fw_add_tensor(ops, &n, &p->concat.input, NPU_FW_ACCESS_READ,
+		      NPU_FW_SLOT_IN0);
+	if (p->concat.flags & NPU_CONCAT_TABLE)
+		fw_add_operand(ops, &n, &p->concat.table_addr, 256,
+			       NPU_FW_ACCESS_READ, NPU_FW_SLOT_TABLE);
+	fw_add_tensor(ops, &n, &p->concat.output, NPU_FW_ACCESS_WRITE,
+		      NPU_FW_SLOT_OUT);
+	return n;
+}
+
+static uint32_t features_concat(uint32_t op, const union npu_cmd_params *p)
+{
+	(void)op;
+	return p->concat.flags & NPU_CONCAT_TABLE ? NPU_FW_FEAT_UINT8 : 0;
 }
 
 static void run_slice(uint32_t op, const union npu_cmd_params *p,
@@ -351,7 +403,8 @@ const struct fw_cmd fw_cmds_move[] = {
 	{ .opcode = NPU_CMD_CONCAT, .name = "CONCATENATION",
 	  .flags = FW_CMD_WRITES_SLICE,
 	  .params_size = sizeof(struct npu_concat_params),
-	  .check = check_concat, .operands = fw_operands_in_out,
+	  .param_features = features_concat,
+	  .check = check_concat, .operands = operands_concat,
 	  .cost = cost_concat, .run = run_concat },
 	MOVE_ROW(NPU_CMD_STRIDED_SLICE, "STRIDED_SLICE", npu_slice_params,
 		 check_slice, run_slice),

@@ -412,21 +412,37 @@ struct npu_transpose_params {
  * struct npu_concat_params - CONCATENATION, one input per command
  *
  * Copies @input into @output at @offset along @axis; a CONCATENATION of k
- * inputs is k commands.  Quantization of input and output must be equal
- * (same zero point, and same scale, which the host checks): the copy does
- * not requantize.  Other dimensions must match.
+ * inputs is k commands.  Without a table, quantization of input and output
+ * must be equal (same zero point, and same scale, which the host checks):
+ * the copy does not requantize.  With a table (1-byte types only: TFLite's
+ * uint8 CONCATENATION requantizes inputs quantized unlike the output),
+ * every element is written as table[input byte], the host having tabulated
+ * the requantization; zero points may then differ.  Other dimensions must
+ * match.
  *
  * @input: the slice.
  * @output: the whole concatenated tensor.
  * @axis: 0..rank-1.
  * @offset: position of @input along @axis.
+ * @flags: NPU_CONCAT_* (the fields from here on were appended in firmware
+ *         1.3.0: older firmware refuses them set, as non-zero extension
+ *         words).
+ * @reserved: zero.
+ * @table_addr: with NPU_CONCAT_TABLE (which needs NPU_FW_FEAT_UINT8), the
+ *              NPU VA of 256 bytes indexed by the input byte; else 0.
  */
 struct npu_concat_params {
 	struct npu_tensor input;
 	struct npu_tensor output;
 	__u32 axis;
 	__u32 offset;
+	__u32 flags;
+	__u32 reserved;
+	__u64 table_addr;
 };
+
+/* npu_concat_params.flags */
+#define NPU_CONCAT_TABLE		(1u << 0)	/* requantize by table */
 
 /**
  * struct npu_slice_params - STRIDED_SLICE with masks already resolved

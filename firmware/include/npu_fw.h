@@ -174,7 +174,7 @@ void npu_op_transpose(const struct npu_transpose_params *p, const void *in,
 		      void *out);
 /* Writes only the @input slice of @out (one CONCATENATION input). */
 void npu_op_concat(const struct npu_concat_params *p, const void *in,
-		   void *out);
+		   const uint8_t *table /* 256, or NULL */, void *out);
 void npu_op_strided_slice(const struct npu_slice_params *p, const void *in,
 			  void *out);
 void npu_op_copy(const struct npu_copy_params *p, const void *in, void *out);

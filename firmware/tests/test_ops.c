@@ -566,11 +566,11 @@ START_TEST(concat_ops)
 	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 2, 3);
 	p.axis = 1;
 	CHECK_OK(NPU_CMD_CONCAT, &p);
-	npu_op_concat(&p, a, out);
+	npu_op_concat(&p, a, NULL, out);
 	TENSOR(&p.input, 0, NPU_DTYPE_INT8, 0, 2, 2);
 	p.offset = 1;
 	CHECK_OK(NPU_CMD_CONCAT, &p);
-	npu_op_concat(&p, b, out);
+	npu_op_concat(&p, b, NULL, out);
 	ck_assert_mem_eq(out, expect, sizeof(expect));
 }
 END_TEST

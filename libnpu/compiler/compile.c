@@ -396,10 +396,12 @@ static int reloc_operand(struct npu_compiled_model *m, struct wbuf *w, struct se
 		return reloc_blob(w, sb, o->slot == NPU_FW_SLOT_MULT ? prep->mult : prep->shift,
 				  o->len, off);
 	case NPU_FW_SLOT_TABLE:
-		if (!prep->table) {
+		if (!prep->table || cmd->table_offset > prep->table_bytes ||
+		    o->len > prep->table_bytes - cmd->table_offset) {
 			return npu_fail(err, errlen, -EINVAL, "%s: table command without a table", name);
 		}
-		return reloc_blob(w, sb, prep->table, prep->table_bytes, off);
+		return reloc_blob(w, sb, (const uint8_t *)prep->table + cmd->table_offset,
+				  o->len, off);
 	}
 	if (t < 0) {
 		return npu_fail(err, errlen, -EINVAL, "%s: command operand without a tensor", name);

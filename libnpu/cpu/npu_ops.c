@@ -143,7 +143,9 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 				     in[bias_input] : NULL,
 		[NPU_FW_SLOT_MULT] = pr->mult,
 		[NPU_FW_SLOT_SHIFT] = pr->shift,
-		[NPU_FW_SLOT_TABLE] = pr->table,
+		[NPU_FW_SLOT_TABLE] = pr->table ?
+				      (uint8_t *)pr->table + c->table_offset :
+				      NULL,
 		[NPU_FW_SLOT_OUT] = a->outputs[0],
 	};
 

@@ -71,8 +71,7 @@ static int quantize_prepare(const struct cpu_prep *p, void **state)
 	if (!(out->type == NPU_TYPE_INT8 || out->type == NPU_TYPE_UINT8 ||
 	      out->type == NPU_TYPE_INT16 || out->type == NPU_TYPE_INT32) ||
 	    !(in->type == NPU_TYPE_FLOAT32 || integer_type(in->type)) ||
-	    (in->type == NPU_TYPE_FLOAT32 && out->type != NPU_TYPE_INT8 &&
-	     out->type != NPU_TYPE_INT16)) {
+	    (in->type == NPU_TYPE_FLOAT32 && out->type == NPU_TYPE_INT32)) {
 		cpu_msg(p->err, p->errlen,
 			"%s input with %s output is not supported",
 			npu_type_name(in->type), npu_type_name(out->type));

@@ -54,10 +54,14 @@ extern "C" {
  * @opcode: enum npu_cs_opcode.
  * @input: which input of the graph op the command's input operand is
  *         (CONCATENATION: command k copies input k; TRANSPOSE_CONV: 2).
+ * @table_offset: byte offset of the command's table in the prepared
+ *                @table (a uint8 CONCATENATION has one per requantized
+ *                input; 0 for every other op).
  */
 struct npu_cpu_cmd {
 	uint32_t opcode;
 	uint32_t input;
+	uint32_t table_offset;
 	union npu_cmd_params params;
 };
 
@@ -70,8 +74,10 @@ struct npu_cpu_cmd {
  * @bias: the bias converted to the kernel's type when the model stores it
  *   differently (16x8 ops with int32 or int16 bias: int64), else NULL and
  *   the op's bias tensor is used as is.  @bias_bytes its size.
- * @table, @table_bytes: table of LOGISTIC/TANH: 256 int8 (NPU_CMD_LUT) or
- *   TFLite's 256 uint16 sigmoid entries (NPU_CMD_SIGMOID_S16).
+ * @table, @table_bytes: table of LOGISTIC/TANH: 256 int8 or uint8
+ *   (NPU_CMD_LUT) or TFLite's 256 uint16 sigmoid entries
+ *   (NPU_CMD_SIGMOID_S16); of a uint8 CONCATENATION: 256 bytes per
+ *   requantized input (npu_cpu_cmd.table_offset).
  */
 struct npu_cpu_prepared {
 	uint32_t num_cmds;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * CONCATENATION: TFLite's Prepare (concatenation.cc) lowered to the
- * firmware's copy commands (float data included).
+ * firmware's copy commands (float data included).  A uint8 input quantized
+ * unlike the output is requantized as TFLite's ConcatenationWithScaling
+ * does, through a table of its 256 values (NPU_CONCAT_TABLE).
  */
 #include <errno.h>
 #include <math.h>
@@ -9,6 +11,59 @@
 #include <string.h>
 
 #include "lower.h"
+
+/* reference_ops::ConcatenationWithScaling for one input, every step in float. */
+static void requant_table(float in_scale, int32_t in_zp, float out_scale,
+			  int32_t out_zp, uint8_t table[256])
+{
+	const float scale = in_scale * (1.0f / out_scale);
+	const float bias = (float)-in_zp * scale;
+
+	for (int32_t v = 0; v <= 255; v++) {
+		const float r = roundf((float)v * scale + bias);
+		int32_t out;
+
+		/* NaN and values beyond int32 saturate (the cast is not UB). */
+		if (!(r > -2147483648.0f))
+			out = 0;
+		else if (r >= 2147483648.0f)
+			out = 255;
+		else
+			out = (int32_t)r + out_zp;
+		table[v] = (uint8_t)(out < 0 ? 0 : out > 255 ? 255 : out);
+	}
+}
+
+/*
+ * An input quantized as the output is copied (0).  TFLite's uint8
+ * CONCATENATION requantizes the others: a table appended to the prepared
+ * tables, 1 + its index returned.
+ */
+static int concat_quant(const struct cpu_prep *p,
+			const struct npu_graph_tensor *in,
+			const struct npu_graph_tensor *out, uint32_t k)
+{
+	struct npu_cpu_prepared *o = p->out;
+	uint8_t *t;
+
+	if (in->type != NPU_TYPE_UINT8 || out->type != NPU_TYPE_UINT8 ||
+	    !lower_quantized(in) || !lower_quantized(out) ||
+	    (cpu_zero_point(in) == cpu_zero_point(out) &&
+	     cpu_scale(in) == cpu_scale(out)))
+		return lower_same_quant(p, in, out, "input");
+	if (!(cpu_scale(in) > 0.0f) || !(cpu_scale(out) > 0.0f) ||
+	    !isfinite(cpu_scale(in)) || !isfinite(cpu_scale(out)))
+		return lower_fail(p, "input %u or output scale is not a positive finite number",
+				  k);
+	t = realloc(o->table, o->table_bytes + 256);
+	if (!t)
+		return -ENOMEM;
+	o->table = t;
+	requant_table(cpu_scale(in), cpu_zero_point(in), cpu_scale(out),
+		      cpu_zero_point(out), t + o->table_bytes);
+	o->table_bytes += 256;
+	return (int)(o->table_bytes / 256);
+}
 
 static int lower_concat(const struct cpu_prep *p)
 {
@@ -36,12 +91,13 @@ static int lower_concat(const struct cpu_prep *p)
 		const struct npu_graph_tensor *in = lower_in(p, k);
 		struct npu_concat_params *c;
 		struct npu_cpu_cmd *cmd;
+		int table;
 
 		if (!in)
 			return lower_fail(p, "input %u is missing", k);
-		ret = lower_same_quant(p, in, out, "input");
-		if (ret)
-			return ret;
+		table = concat_quant(p, in, out, k);
+		if (table < 0)
+			return table;
 		if (in->rank != out->rank)
 			return lower_fail(p, "input %u has rank %d, output %d", k,
 				    in->rank, out->rank);
@@ -58,6 +114,10 @@ static int lower_concat(const struct cpu_prep *p)
 			return ret;
 		c->axis = (uint32_t)axis;
 		c->offset = offset;
+		if (table > 0) {	/* requantized through its table */
+			cmd->table_offset = (uint32_t)(table - 1) * 256;
+			c->flags = NPU_CONCAT_TABLE;
+		}
 		offset += (uint32_t)in->shape[axis];
 	}
 	if (offset != (uint32_t)out->shape[axis])
