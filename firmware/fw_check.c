@@ -478,7 +478,8 @@ uint32_t fw_decode_cmd(const uint8_t *cs, uint32_t size, uint32_t off,
 		       uint32_t *opcode, union npu_cmd_params *p,
 		       const char **reason)
 {
-	uint32_t hdr, words, bytes, i;
+	uint32_t hdr, words, bytes, i, have;
+	const struct fw_cmd *c;
 	int32_t ps;
 
 	if (size - off < 4) {
@@ -498,7 +499,10 @@ uint32_t fw_decode_cmd(const uint8_t *cs, uint32_t size, uint32_t off,
 		return 0;
 	}
 	bytes = words * 4;
-	if (bytes - 4 < (uint32_t)ps) {
+	/* A structure that grew still takes its first version's size: the
+	 * appended fields read as zero. */
+	c = fw_cmd_find(*opcode);
+	if (bytes - 4 < (c->params_min ? c->params_min : (uint32_t)ps)) {
 		*reason = "command shorter than its parameters";
 		return 0;
 	}
@@ -508,8 +512,9 @@ uint32_t fw_decode_cmd(const uint8_t *cs, uint32_t size, uint32_t off,
 			return 0;
 		}
 	}
+	have = bytes - 4 < (uint32_t)ps ? bytes - 4 : (uint32_t)ps;
 	fw_memset(p, 0, sizeof(*p));
-	fw_memcpy(p, cs + off + 4, (size_t)ps);
+	fw_memcpy(p, cs + off + 4, have);
 	return bytes;
 }
 

@@ -324,6 +324,8 @@ enum fw_tiling {
  * struct fw_cmd - everything the firmware knows about one command
  * @opcode: enum npu_cs_opcode.
  * @params_size: size of its parameter structure.
+ * @params_min: 0, or the size of the structure's first version when fields
+ *              were appended since (streams written then still decode).
  * @features: NPU_FW_FEAT_* bits beyond its command-stream version.
  * @param_features: NULL, or the further NPU_FW_FEAT_* bits these
  *                  parameters need (a type or field a later firmware added).
@@ -341,6 +343,7 @@ enum fw_tiling {
 struct fw_cmd {
 	uint16_t opcode;
 	uint16_t params_size;
+	uint16_t params_min;
 	uint32_t features;
 	uint32_t flags;
 	uint32_t tiling;

@@ -403,6 +403,8 @@ const struct fw_cmd fw_cmds_move[] = {
 	{ .opcode = NPU_CMD_CONCAT, .name = "CONCATENATION",
 	  .flags = FW_CMD_WRITES_SLICE,
 	  .params_size = sizeof(struct npu_concat_params),
+	  /* flags, reserved and table_addr came with firmware 1.3.0 */
+	  .params_min = offsetof(struct npu_concat_params, flags),
 	  .param_features = features_concat,
 	  .check = check_concat, .operands = operands_concat,
 	  .cost = cost_concat, .run = run_concat },
