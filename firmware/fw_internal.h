@@ -275,6 +275,14 @@ struct fw_work {
 	int half_rate;		/* 16x8 MACs */
 };
 
+/*
+ * dst[i] = table[src[i]] for @n bytes (@src may be @dst): the requantizing
+ * CONCATENATION's element mapping, for the kernel and for the command
+ * processor, which writes the slice itself.
+ */
+void fw_map_bytes(const uint8_t *table, const uint8_t *src, uint8_t *dst,
+		  uint64_t n);
+
 /* NPU_FW_FEAT_UINT8 when the command's first tensor is uint8. */
 uint32_t fw_features_uint8(uint32_t opcode, const union npu_cmd_params *p);
 

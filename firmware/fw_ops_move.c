@@ -117,7 +117,7 @@ void npu_op_concat(const struct npu_concat_params *p, const void *in,
 		   const uint8_t *table, void *out)
 {
 	const uint32_t es = npu_dtype_size(p->input.dtype);
-	uint32_t outer = 1, inner = es, i, j;
+	uint32_t outer = 1, inner = es, i;
 	uint32_t in_ax = p->input.dims[p->axis], out_ax = p->output.dims[p->axis];
 	uint8_t *o = out;
 	const uint8_t *src = in;
@@ -130,14 +130,20 @@ void npu_op_concat(const struct npu_concat_params *p, const void *in,
 		uint8_t *d = o + ((uint64_t)i * out_ax + p->offset) * inner;
 		const uint8_t *s = src + (uint64_t)i * in_ax * inner;
 
-		if (!table) {
+		if (table)
+			fw_map_bytes(table, s, d, in_ax * inner);
+		else
 			fw_memcpy(d, s, (size_t)in_ax * inner);
-			continue;
-		}
-		/* 1-byte elements: requantized through the host's table. */
-		for (j = 0; j < in_ax * inner; j++)
-			d[j] = table[s[j]];
 	}
+}
+
+void fw_map_bytes(const uint8_t *table, const uint8_t *src, uint8_t *dst,
+		  uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = table[src[i]];
 }
 
 void npu_op_strided_slice(const struct npu_slice_params *p, const void *in,

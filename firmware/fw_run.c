@@ -261,10 +261,14 @@ static int write_concat(const struct npu_fw_env *env, struct fw_job *job,
 			struct npu_fw_result *res)
 {
 	const struct npu_concat_params *p = &job->p.concat;
-	const uint8_t *src = job->buf[NPU_FW_SLOT_IN0];
+	uint8_t *src = job->buf[NPU_FW_SLOT_IN0];
 	uint64_t inner = npu_dtype_size(p->input.dtype), outer = 1, i, fault;
 	uint32_t d;
 
+	/* Requantizing: the input's scratch copy through the table (bytes). */
+	if (p->flags & NPU_CONCAT_TABLE)
+		fw_map_bytes(job->buf[NPU_FW_SLOT_TABLE], src, src,
+			     npu_tensor_bytes(&p->input));
 	for (d = 0; d < p->axis; d++)
 		outer *= p->input.dims[d];
 	for (d = p->axis + 1; d < p->input.rank; d++)

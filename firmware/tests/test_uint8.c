@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "fw_test.h"
+#include "fw_vmem.h"
 
 #define CHECK_OK(op, p) \
 	ck_assert_int_eq(npu_fw_check_op((op), (p), sizeof(*(p)), \
@@ -440,6 +441,56 @@ START_TEST(uint8_feature)
 }
 END_TEST
 
+/*
+ * Through the command processor (which writes a CONCATENATION's slice
+ * itself): a uint8 [2,1] {1, 2} requantized by the table v -> 2v + 1 and
+ * a plain [2,2] {3, 4, 5, 6} into [2,3] pre-filled with 0x55 give
+ * {3,3,4, 5,5,6}, neighbours intact; the same stream's features.
+ */
+START_TEST(run_concat_table)
+{
+	static const uint8_t a[2] = { 1, 2 }, b[4] = { 3, 4, 5, 6 };
+	static const uint8_t expect[8] = { 0x55, 3, 3, 4, 5, 5, 6, 0x55 };
+	static uint32_t cs[256];
+	struct vmem m = { 0 };
+	struct npu_fw_env env = vmem_env(&m);
+	struct npu_fw_result res;
+	struct npu_concat_params p = { 0 };
+	struct npu_cs_writer w;
+	uint8_t table[256], fill[16], out[8];
+
+	for (int i = 0; i < 256; i++)
+		table[i] = (uint8_t)(2 * i + 1);
+	npu_cs_init(&w, cs, sizeof(cs));
+	TENSOR(&p.input, 0x1000, NPU_DTYPE_UINT8, 9, 2, 1);
+	TENSOR(&p.output, 0x2001, NPU_DTYPE_UINT8, 0, 2, 3);
+	p.axis = 1;
+	p.flags = NPU_CONCAT_TABLE;
+	p.table_addr = 0x1100;
+	npu_cs_emit(&w, NPU_CMD_CONCAT, &p);
+	TENSOR(&p.input, 0x1010, NPU_DTYPE_UINT8, 0, 2, 2);
+	p.offset = 1;
+	p.flags = 0;
+	p.table_addr = 0;
+	npu_cs_emit(&w, NPU_CMD_CONCAT, &p);
+	ck_assert_int_eq(w.error, 0);
+	ck_assert_uint_eq(npu_fw_stream_features(cs, npu_cs_bytes(&w)),
+			  NPU_FW_FEAT_UINT8);
+
+	memset(fill, 0x55, sizeof(fill));
+	vmem_map(&m, 0, 3 * 4096, VMEM_R | VMEM_W);
+	vmem_poke(&m, 0, cs, npu_cs_bytes(&w));
+	vmem_poke(&m, 0x1000, a, 2);
+	vmem_poke(&m, 0x1010, b, 4);
+	vmem_poke(&m, 0x1100, table, 256);
+	vmem_poke(&m, 0x2000, fill, sizeof(fill));
+	ck_assert_int_eq(npu_fw_run(&env, 0, npu_cs_bytes(&w), &res), 0);
+	vmem_peek(&m, 0x2000, out, 8);
+	ck_assert_mem_eq(out, expect, 8);
+	vmem_free(&m);
+}
+END_TEST
+
 Suite *suite_uint8(void)
 {
 	Suite *s = suite_create("uint8");
@@ -452,6 +503,7 @@ Suite *suite_uint8(void)
 	tcase_add_test(tc, pool_u8_rounding);
 	tcase_add_test(tc, lut_and_concat_u8);
 	tcase_add_test(tc, uint8_feature);
+	tcase_add_test(tc, run_concat_table);
 	suite_add_tcase(s, tc);
 	return s;
 }
