@@ -368,11 +368,7 @@ void npu_op_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 			     true))
 }
 
-/*
- * uint8: TFLite's reference_ops::FullyConnected for uint8 keeps
- * MultiplyByQuantizedMultiplier's double rounding (TensorFlow 2.21 moved
- * only the int8 and 16x8 kernels to one rounding).
- */
+/* uint8: one rounding too, as TensorFlow 2.21's uint8 kernel (measured). */
 void npu_op_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
 		  const uint8_t *filter, const int32_t *bias,
 		  const int32_t *mult, const int32_t *shift, uint8_t *out)
@@ -382,7 +378,7 @@ void npu_op_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
 	FC_BODY(uint32_t, IN_S8,
 		(uint8_t)rq_8(&p->rq, mult, shift, u, acc, bias,
 			      p->output.zero_point, p->act_min, p->act_max,
-			      false))
+			      true))
 }
 
 void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,

@@ -137,6 +137,15 @@ void npu_op_leaky_relu_s8(const struct npu_leaky_relu_params *p,
 					  NPU_FW_S8_MAX);
 }
 
+void npu_op_leaky_relu_u8(const struct npu_leaky_relu_params *p,
+			  const uint8_t *in, uint8_t *out)
+{
+	uint32_t i, n = (uint32_t)npu_tensor_elems(&p->input);
+
+	for (i = 0; i < n; i++)
+		out[i] = (uint8_t)fw_clamp(lrelu_one(p, in[i]), 0, 255);
+}
+
 void npu_op_leaky_relu_s16(const struct npu_leaky_relu_params *p,
 			   const int16_t *in, int16_t *out)
 {
@@ -264,6 +273,15 @@ void npu_op_relu_s8(const struct npu_relu_params *p, const int8_t *in,
 		out[i] = (int8_t)relu_one(p, in[i]);
 }
 
+void npu_op_relu_u8(const struct npu_relu_params *p, const uint8_t *in,
+		    uint8_t *out)
+{
+	uint32_t i, n = (uint32_t)npu_tensor_elems(&p->input);
+
+	for (i = 0; i < n; i++)
+		out[i] = (uint8_t)relu_one(p, in[i]);
+}
+
 void npu_op_relu_s16(const struct npu_relu_params *p, const int16_t *in,
 		     int16_t *out)
 {
@@ -327,7 +345,7 @@ static int check_leaky_relu(uint32_t op, const union npu_cmd_params *p,
 	(void)op;
 	(void)flags;
 	return fw_check_same_shape(&p->leaky_relu.input, &p->leaky_relu.output,
-				   FW_T_S8 | FW_T_S16, why);
+				   FW_T_S8 | FW_T_S16 | FW_T_U8, why);
 }
 
 static int check_sigmoid_s16(uint32_t op, const union npu_cmd_params *pp,
@@ -364,7 +382,8 @@ static int check_relu(uint32_t op, const union npu_cmd_params *pp,
 
 	(void)op;
 	(void)flags;
-	if (fw_check_same_shape(&p->input, &p->output, FW_T_S8 | FW_T_S16, why))
+	if (fw_check_same_shape(&p->input, &p->output,
+				FW_T_S8 | FW_T_S16 | FW_T_U8, why))
 		return -NPU_FW_EINVAL;
 	FW_CHECK(why, p->multiplier >= 0, "negative multiplier");
 	FW_CHECK(why, p->shift >= -31 && p->shift <= 30, "shift out of range");
@@ -452,9 +471,10 @@ static void run_sigmoid_s16(uint32_t op, const union npu_cmd_params *p,
 			   b[NPU_FW_SLOT_TABLE], b[NPU_FW_SLOT_OUT]);
 }
 
-RUN_UNARY(run_leaky_relu, leaky_relu, npu_op_leaky_relu_s8,
-	  npu_op_leaky_relu_s16)
-RUN_UNARY(run_relu, relu, npu_op_relu_s8, npu_op_relu_s16)
+RUN_UNARY_U8(run_leaky_relu, leaky_relu, npu_op_leaky_relu_s8,
+	     npu_op_leaky_relu_s16, npu_op_leaky_relu_u8)
+RUN_UNARY_U8(run_relu, relu, npu_op_relu_s8, npu_op_relu_s16,
+	     npu_op_relu_u8)
 
 #define ELT_ROW(op, nm)							\
 	{ .opcode = (op), .name = (nm),					\
@@ -473,6 +493,7 @@ const struct fw_cmd fw_cmds_elt[] = {
 	  .check = check_lut, .operands = operands_lut,
 	  .cost = fw_cost_output_elems, .run = run_lut },
 	{ .opcode = NPU_CMD_LEAKY_RELU, .name = "LEAKY_RELU",
+	  .param_features = fw_features_uint8,
 	  .params_size = sizeof(struct npu_leaky_relu_params),
 	  .check = check_leaky_relu, .operands = fw_operands_in_out,
 	  .cost = fw_cost_output_elems, .run = run_leaky_relu },
@@ -482,7 +503,7 @@ const struct fw_cmd fw_cmds_elt[] = {
 	  .check = check_sigmoid_s16, .operands = operands_sigmoid_s16,
 	  .cost = fw_cost_output_elems, .run = run_sigmoid_s16 },
 	{ .opcode = NPU_CMD_RELU, .name = "RELU",
-	  .features = NPU_FW_FEAT_RELU,
+	  .features = NPU_FW_FEAT_RELU, .param_features = fw_features_uint8,
 	  .params_size = sizeof(struct npu_relu_params),
 	  .check = check_relu, .operands = fw_operands_in_out,
 	  .cost = fw_cost_output_elems, .run = run_relu },

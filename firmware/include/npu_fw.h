@@ -194,6 +194,10 @@ void npu_op_leaky_relu_s8(const struct npu_leaky_relu_params *p,
 			  const int8_t *in, int8_t *out);
 void npu_op_leaky_relu_s16(const struct npu_leaky_relu_params *p,
 			   const int16_t *in, int16_t *out);
+void npu_op_leaky_relu_u8(const struct npu_leaky_relu_params *p,
+			  const uint8_t *in, uint8_t *out);
+void npu_op_relu_u8(const struct npu_relu_params *p, const uint8_t *in,
+		    uint8_t *out);
 void npu_op_relu_s8(const struct npu_relu_params *p, const int8_t *in,
 		    int8_t *out);
 void npu_op_relu_s16(const struct npu_relu_params *p, const int16_t *in,

@@ -85,6 +85,16 @@ static int lower_fc(const struct cpu_prep *p)
 				  &f->rq);
 		if (ret)
 			return ret;
+	} else if (in->type == NPU_TYPE_UINT8) {
+		/*
+		 * TensorFlow 2.21's uint8 FULLY_CONNECTED: the product of the
+		 * scales in double, as the per-channel form (measured: the
+		 * float product is off by one on near-ties).
+		 */
+		if (npu_host_conv_multipliers(cpu_scale(in), filter->quant.scale,
+					      1, cpu_scale(out), 1,
+					      &f->rq.multiplier, &f->rq.shift))
+			return lower_bad_scale(p, "input*filter/output");
 	} else {
 		/* GetQuantizedConvolutionMultipler(): float product. */
 		if (npu_host_fc_multiplier(cpu_scale(in), cpu_scale(filter),

@@ -339,6 +339,15 @@ int lower_need_s8_s16(const struct cpu_prep *p, const struct npu_graph_tensor *i
 	return -ENOTSUP;
 }
 
+int lower_need_s8_s16_u8(const struct cpu_prep *p,
+			 const struct npu_graph_tensor *in,
+			 const struct npu_graph_tensor *out, const char *what)
+{
+	if (in->type == NPU_TYPE_UINT8 && out->type == NPU_TYPE_UINT8)
+		return 0;
+	return lower_need_s8_s16(p, in, out, what);
+}
+
 int lower_need_const_int(const struct cpu_prep *p, const struct npu_graph_tensor *t,
 			  const char *what)
 {

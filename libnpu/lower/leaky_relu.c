@@ -24,7 +24,7 @@ static int lower_leaky_relu(const struct cpu_prep *p)
 		return ret;
 	in = lower_in(p, 0);
 	out = lower_out(p, 0);
-	ret = lower_need_s8_s16(p, in, out, "LEAKY_RELU");
+	ret = lower_need_s8_s16_u8(p, in, out, "LEAKY_RELU");
 	if (ret)
 		return ret;
 	ret = lower_need_quant_in_out(p, in, out);

@@ -93,6 +93,13 @@ int lower_set_in_out(const struct cpu_prep *p, struct npu_tensor *din,
 /* Unary ops with kernels for int8 and int16, input type = output type. */
 int lower_need_s8_s16(const struct cpu_prep *p, const struct npu_graph_tensor *in,
 		      const struct npu_graph_tensor *out, const char *what);
+/*
+ * The same, uint8 too: ops whose uint8 form is int8's arithmetic with
+ * unsigned storage and clamps (TFLite's templated kernels).
+ */
+int lower_need_s8_s16_u8(const struct cpu_prep *p,
+			 const struct npu_graph_tensor *in,
+			 const struct npu_graph_tensor *out, const char *what);
 int lower_need_const_int(const struct cpu_prep *p, const struct npu_graph_tensor *t,
 			 const char *what);
 /* Element @i of a constant int32 / int64 tensor. */

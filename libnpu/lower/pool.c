@@ -41,11 +41,9 @@ static int lower_pool(const struct cpu_prep *p)
 	if (in->rank != 4 || out->rank != 4)
 		return lower_fail(p, "input and output must be 4-D");
 	/* Pools also take uint8 (reference_ops::AveragePool/MaxPool). */
-	if (in->type != NPU_TYPE_UINT8 || out->type != NPU_TYPE_UINT8) {
-		ret = lower_need_s8_s16(p, in, out, "pooling");
-		if (ret)
-			return ret;
-	}
+	ret = lower_need_s8_s16_u8(p, in, out, "pooling");
+	if (ret)
+		return ret;
 	if (cpu_zero_point(in) != cpu_zero_point(out) ||
 	    cpu_scale(in) != cpu_scale(out))
 		return lower_fail(p, "input and output quantization differ");

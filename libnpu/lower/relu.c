@@ -31,11 +31,11 @@ static int lower_relu(const struct cpu_prep *p)
 		return ret;
 	in = lower_in(p, 0);
 	out = lower_out(p, 0);
-	ret = lower_need_s8_s16(p, in, out, npu_op_name(b));
+	ret = lower_need_s8_s16_u8(p, in, out, npu_op_name(b));
 	if (ret)
 		return ret;
 	/* TFLite has no int16 RELU_N1_TO_1. */
-	if (b == NPU_BUILTIN_RELU_N1_TO_1 && in->type != NPU_TYPE_INT8) {
+	if (b == NPU_BUILTIN_RELU_N1_TO_1 && in->type == NPU_TYPE_INT16) {
 		cpu_msg(p->err, p->errlen, "%s RELU_N1_TO_1 has no kernel",
 			npu_type_name(in->type));
 		return -ENOTSUP;

@@ -167,6 +167,58 @@ def fully_connected(rng, act, bias=True, batches=3, depth=20, units=9):
     return m
 
 
+def conv_rounding(rng, code, cin=3, cout=8, k=2, hw=(12, 12)):
+    """As fc_rounding, for the convolutions (a multiplier of 0.37)."""
+    m = Model()
+    isc, fs = 0.05, 0.01
+    wzp = int(rng.integers(100, 156))
+    dw = code == BOP.DEPTHWISE_CONV_2D
+    if dw:
+        cout = cin
+    fshape = [1, k, k, cout] if dw else [cout, k, k, cin]
+    x = act_in(m, rng, [1, hw[0], hw[1], cin], isc, 128)
+    f = m.tensor(fshape, U8, fs, wzp, wzp + rng.integers(-2, 3, fshape))
+    bs = float(np.float32(np.float32(isc) * np.float32(fs)))
+    b = m.tensor([cout], I32, bs, 0, rng.integers(-50, 50, [cout]))
+    ysc = float(np.float32(isc * fs / 0.37))
+    if code == BOP.TRANSPOSE_CONV:
+        oh, ow = hw[0] + k - 1, hw[1] + k - 1
+        shape = m.tensor([4], I32, data=[1, oh, ow, cout])
+        y = act_out(m, rng, [1, oh, ow, cout], ysc, 128)
+        o = fb.TransposeConvOptionsT()
+        o.padding, o.strideH, o.strideW = fb.Padding.VALID, 1, 1
+        m.op(code, [shape, f, x, b], [y], BOPT.TransposeConvOptions, o)
+        return m
+    y = act_out(m, rng, [1, hw[0] - k + 1, hw[1] - k + 1, cout], ysc, 128)
+    if dw:
+        o, ot = fb.DepthwiseConv2DOptionsT(), BOPT.DepthwiseConv2DOptions
+        o.depthMultiplier = 1
+    else:
+        o, ot = fb.Conv2DOptionsT(), BOPT.Conv2DOptions
+    o.padding, o.strideH, o.strideW = fb.Padding.VALID, 1, 1
+    o.dilationHFactor = o.dilationWFactor = 1
+    m.op(code, [x, f, b], [y], ot, o)
+    return m
+
+
+def fc_rounding(rng, batches=16, depth=6, units=64):
+    """Multipliers near 0.4 (a right shift of 1) and weights near their zero
+    point: outputs rarely saturate, and one rounding differs from two on
+    about a quarter of them (TFLite's uint8 FULLY_CONNECTED rounds twice)."""
+    m = Model()
+    isc, fs = 0.05, 0.01
+    x = act_in(m, rng, [batches, depth], isc, 128)
+    wzp = int(rng.integers(100, 156))
+    f = m.tensor([units, depth], U8, fs, wzp,
+                 wzp + rng.integers(-3, 4, [units, depth]))
+    bs = float(np.float32(np.float32(isc) * np.float32(fs)))
+    b = m.tensor([units], I32, bs, 0, rng.integers(-50, 50, [units]))
+    y = act_out(m, rng, [batches, units], float(np.float32(isc * fs / 0.37)), 128)
+    o = fb.FullyConnectedOptionsT()
+    m.op(BOP.FULLY_CONNECTED, [x, f, b], [y], BOPT.FullyConnectedOptions, o)
+    return m
+
+
 def eltwise(rng, code, act, shape_a, shape_b, shape_out):
     m = Model()
     a = act_in(m, rng, shape_a)
@@ -221,12 +273,16 @@ def unary(rng, code, out_scale=None, out_zp=None, opt_type=BOPT.NONE, opts=None,
     return m
 
 
-def concat(rng, axis):
+def concat(rng, axis, requant=False):
+    """requant: inputs quantized unlike the output (TFLite requantizes
+    uint8 inputs), one of them as the output."""
     m = Model()
     s, z = rand_scale(rng), int(rng.integers(0, 256))
     shapes = [[1, 4, 3, 2], [1, 4, 3, 5], [1, 4, 3, 1]] if axis == 3 else \
         [[1, 2, 3, 4], [1, 5, 3, 4]]
-    ins = [act_in(m, rng, sh, s, z) for sh in shapes]
+    ins = [act_in(m, rng, sh, *(((None, None) if k != 1 else (s, z)) if requant
+                                 else (s, z)))
+           for k, sh in enumerate(shapes)]
     out = list(shapes[0])
     out[axis] = sum(sh[axis] for sh in shapes)
     y = act_out(m, rng, out, s, z)
@@ -234,6 +290,28 @@ def concat(rng, axis):
     o.axis = axis
     m.op(BOP.CONCATENATION, ins, [y], BOPT.ConcatenationOptions, o)
     return m
+
+
+def transpose_conv(rng, stride, pad):
+    m = Model()
+    isc = rand_scale(rng, 0.01, 0.05)
+    cin, cout, k, hw = 4, 3, 3, (5, 6)
+    oh, ow = (hw[0] * stride, hw[1] * stride) if pad == fb.Padding.SAME else \
+        ((hw[0] - 1) * stride + k, (hw[1] - 1) * stride + k)
+    shape = m.tensor([4], I32, data=[1, oh, ow, cout])
+    f, b = weights(m, rng, [cout, k, k, cin], isc, cout)
+    x = act_in(m, rng, [1, hw[0], hw[1], cin], isc)
+    y = act_out(m, rng, [1, oh, ow, cout])
+    o = fb.TransposeConvOptionsT()
+    o.padding, o.strideH, o.strideW = pad, stride, stride
+    m.op(BOP.TRANSPOSE_CONV, [shape, f, x, b], [y], BOPT.TransposeConvOptions, o)
+    return m
+
+
+def leaky_relu(rng, alpha):
+    o = fb.LeakyReluOptionsT()
+    o.alpha = alpha
+    return unary(rng, BOP.LEAKY_RELU, opt_type=BOPT.LeakyReluOptions, opts=o)
 
 
 def pad_model(rng):
@@ -284,6 +362,19 @@ def op_models(rng):
     yield "maxpool_3x3_s2_same_relu", pool(rng, BOP.MAX_POOL_2D, 3, 2, S, ACTS[1])
     yield "concat_channels", concat(rng, 3)
     yield "concat_rows", concat(rng, 1)
+    yield "concat_requant", concat(rng, 3, requant=True)
+    yield "concat_requant_rows", concat(rng, 1, requant=True)
+    yield "fc_many", fully_connected(rng, ACTS[0], batches=8, depth=256, units=200)
+    yield "fc_rounding", fc_rounding(rng)
+    yield "conv_rounding", conv_rounding(rng, BOP.CONV_2D)
+    yield "dw_rounding", conv_rounding(rng, BOP.DEPTHWISE_CONV_2D)
+    yield "tconv_rounding", conv_rounding(rng, BOP.TRANSPOSE_CONV)
+    yield "tconv_s2_same", transpose_conv(rng, 2, S)
+    yield "tconv_s1_valid", transpose_conv(rng, 1, V)
+    yield "relu", unary(rng, BOP.RELU)
+    yield "relu6", unary(rng, BOP.RELU6)
+    yield "relu_n1_to_1", unary(rng, BOP.RELU_N1_TO_1)
+    yield "leaky_relu", leaky_relu(rng, 0.1)
     yield "pad", pad_model(rng)
     yield "reshape", reshape_model(rng)
     for beta in (1.0, 0.5):
