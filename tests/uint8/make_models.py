@@ -16,8 +16,8 @@ OUTDIR/ref/<model>.<case>.in<i>.bin / .out<i>.bin, <model>.io):
   outputs (so SSD MobileNet v1's backbone gives the box and class tensors
   its post-processing reads).
 
-References: TFLite's interpreter with BUILTIN_REF on three seeded random
-inputs per model.
+References: TFLite's interpreter with BUILTIN_REF on seeded random inputs
+(three per op model, one per zoo model).
 """
 import glob
 import os
@@ -437,11 +437,14 @@ def zoo_models(zoo, out):
             open(dst, "wb").write(open(path, "rb").read())
 
 
-def reference(mdir, cases=3):
+def reference(mdir, cases=3, zoo_cases=1):
+    """Three random cases per op model, one per zoo model (a whole network
+    on one input exercises every op; more would only cost time in the VM)."""
     rdir = os.path.join(mdir, "ref")
     os.makedirs(rdir, exist_ok=True)
     for path in sorted(glob.glob(os.path.join(mdir, "*.tflite"))):
         key = os.path.basename(path)[:-len(".tflite")]
+        n = zoo_cases if key.startswith("zoo.") else cases
         it = Interpreter(model_path=path,
                          experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
         it.allocate_tensors()
@@ -450,7 +453,7 @@ def reference(mdir, cases=3):
             f.write("in %s\nout %s\n" % (" ".join(np.dtype(d["dtype"]).name for d in ins),
                                           " ".join(np.dtype(d["dtype"]).name for d in outs)))
         rng = np.random.default_rng(11)
-        for k in range(cases):
+        for k in range(n):
             for i, d in enumerate(ins):
                 if d["dtype"] == np.float32:
                     v = rng.uniform(-3, 3, d["shape"]).astype(np.float32)
