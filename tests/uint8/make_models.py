@@ -314,6 +314,39 @@ def leaky_relu(rng, alpha):
     return unary(rng, BOP.LEAKY_RELU, opt_type=BOPT.LeakyReluOptions, opts=o)
 
 
+def mean_model(rng, keep, axes, same_quant):
+    m = Model()
+    s, z = rand_scale(rng), int(rng.integers(0, 256))
+    x = act_in(m, rng, [2, 5, 4, 6], s, z)
+    ax = m.tensor([len(axes)], I32, data=axes)
+    shape = [d for i, d in enumerate([2, 5, 4, 6]) if i not in axes or keep]
+    shape = [1 if (i in axes and keep) else d for i, d in enumerate([2, 5, 4, 6])] if keep \
+        else shape
+    y = act_out(m, rng, shape, *((s, z) if same_quant else (None, None)))
+    o = fb.ReducerOptionsT()
+    o.keepDims = keep
+    m.op(BOP.MEAN, [x, ax], [y], BOPT.ReducerOptions, o)
+    return m
+
+
+def move_model(rng, code):
+    m = Model()
+    s, z = rand_scale(rng), int(rng.integers(0, 256))
+    x = act_in(m, rng, [2, 5, 4, 6], s, z)
+    if code == BOP.TRANSPOSE:
+        perm = m.tensor([4], I32, data=[0, 2, 1, 3])
+        y = act_out(m, rng, [2, 4, 5, 6], s, z)
+        m.op(code, [x, perm], [y], BOPT.TransposeOptions, fb.TransposeOptionsT())
+    else:
+        b = m.tensor([4], I32, data=[0, 1, 0, 1])
+        e = m.tensor([4], I32, data=[2, 5, 4, 6])
+        st = m.tensor([4], I32, data=[1, 2, 1, 2])
+        y = act_out(m, rng, [2, 2, 4, 3], s, z)
+        m.op(code, [x, b, e, st], [y], BOPT.StridedSliceOptions,
+             fb.StridedSliceOptionsT())
+    return m
+
+
 def pad_model(rng):
     m = Model()
     s, z = rand_scale(rng), int(rng.integers(0, 256))
@@ -375,6 +408,11 @@ def op_models(rng):
     yield "relu6", unary(rng, BOP.RELU6)
     yield "relu_n1_to_1", unary(rng, BOP.RELU_N1_TO_1)
     yield "leaky_relu", leaky_relu(rng, 0.1)
+    yield "mean_hw_keep", mean_model(rng, True, [1, 2], False)
+    yield "mean_hw_keep_same", mean_model(rng, True, [1, 2], True)
+    yield "mean_c", mean_model(rng, False, [3], False)
+    yield "transpose", move_model(rng, BOP.TRANSPOSE)
+    yield "strided_slice", move_model(rng, BOP.STRIDED_SLICE)
     yield "pad", pad_model(rng)
     yield "reshape", reshape_model(rng)
     for beta in (1.0, 0.5):
