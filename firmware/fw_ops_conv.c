@@ -79,7 +79,7 @@ static void conv_geom(const struct npu_conv_params *p, struct conv_geom *g)
  * accumulation order differs from TFLite's loop only in skipping taps
  * outside the image, which TFLite skips too.
  */
-#define CONV2D_BODY(IN_T, F_T, ACC_T, LOAD_IN, LOAD_F, STORE_OUT)			\
+#define CONV2D_BODY(IN_T, F_T, ACC_T, LOAD_IN, LOAD_F, STORE_OUT)	\
 	struct conv_geom g;						\
 	uint32_t b, oy, ox, oc, ky, kx, c, per_group;			\
 	uint32_t ky0, ky1, kx0, kx1;					\
@@ -166,7 +166,7 @@ void npu_op_conv2d_s16(const struct npu_conv_params *p, const int16_t *in,
  */
 #define DW_BLOCK	16
 
-#define DEPTHWISE_BODY(IN_T, F_T, ACC_T, LOAD_IN, LOAD_F, STORE_OUT)			\
+#define DEPTHWISE_BODY(IN_T, F_T, ACC_T, LOAD_IN, LOAD_F, STORE_OUT) \
 	struct conv_geom g;						\
 	uint32_t b, oy, ox, ky, kx, o0, j, n, ky0, ky1, kx0, kx1;	\
 	const uint32_t dm = p->depth_multiplier;			\
