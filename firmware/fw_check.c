@@ -15,6 +15,7 @@
 static const struct fw_cmd *const fw_cmd_groups[] = {
 	fw_cmds_stream, fw_cmds_conv, fw_cmds_elt, fw_cmds_pool, fw_cmds_move,
 	fw_cmds_reduce, fw_cmds_minmax, fw_cmds_prelu,
+	fw_cmds_resize,
 };
 
 const struct fw_cmd *fw_cmd_find(uint32_t opcode)
@@ -432,6 +433,20 @@ uint32_t fw_features_uint8(uint32_t opcode, const union npu_cmd_params *p)
 {
 	(void)opcode;
 	return p->copy.input.dtype == NPU_DTYPE_UINT8 ? NPU_FW_FEAT_UINT8 : 0;
+}
+
+uint32_t fw_operands_table(const struct npu_tensor *in,
+			   const struct npu_tensor *out,
+			   const __u64 *table_addr, uint64_t table_bytes,
+			   struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
+{
+	uint32_t n = 0;
+
+	fw_add_tensor(ops, &n, in, NPU_FW_ACCESS_READ, NPU_FW_SLOT_IN0);
+	fw_add_operand(ops, &n, table_addr, table_bytes, NPU_FW_ACCESS_READ,
+		       NPU_FW_SLOT_TABLE);
+	fw_add_tensor(ops, &n, out, NPU_FW_ACCESS_WRITE, NPU_FW_SLOT_OUT);
+	return n;
 }
 
 void fw_cost_output_elems(uint32_t opcode, const union npu_cmd_params *p,

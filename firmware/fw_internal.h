@@ -218,6 +218,11 @@ uint32_t fw_operands_in_out(uint32_t opcode, const union npu_cmd_params *p,
 			    struct npu_fw_operand ops[NPU_FW_SLOT_COUNT]);
 uint32_t fw_operands_in2_out(uint32_t opcode, const union npu_cmd_params *p,
 			     struct npu_fw_operand ops[NPU_FW_SLOT_COUNT]);
+/* Input, the table of @table_bytes at @table_addr, output. */
+uint32_t fw_operands_table(const struct npu_tensor *in,
+			   const struct npu_tensor *out,
+			   const __u64 *table_addr, uint64_t table_bytes,
+			   struct npu_fw_operand ops[NPU_FW_SLOT_COUNT]);
 
 /*
  * ---- checks: the helpers every command's check uses ----
@@ -377,6 +382,7 @@ extern const struct fw_cmd fw_cmds_move[];
 extern const struct fw_cmd fw_cmds_reduce[];
 extern const struct fw_cmd fw_cmds_minmax[];
 extern const struct fw_cmd fw_cmds_prelu[];
+extern const struct fw_cmd fw_cmds_resize[];
 
 /* The descriptor of @opcode, or NULL. */
 const struct fw_cmd *fw_cmd_find(uint32_t opcode);

@@ -390,28 +390,13 @@ static int check_relu(uint32_t op, const union npu_cmd_params *pp,
 	return fw_check_act(p->output.dtype, p->act_min, p->act_max, why);
 }
 
-/* Input, the table of @table_bytes at @table_addr, output. */
-static uint32_t operands_table(const struct npu_tensor *in,
-			       const struct npu_tensor *out,
-			       const __u64 *table_addr, uint64_t table_bytes,
-			       struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
-{
-	uint32_t n = 0;
-
-	fw_add_tensor(ops, &n, in, NPU_FW_ACCESS_READ, NPU_FW_SLOT_IN0);
-	fw_add_operand(ops, &n, table_addr, table_bytes, NPU_FW_ACCESS_READ,
-		       NPU_FW_SLOT_TABLE);
-	fw_add_tensor(ops, &n, out, NPU_FW_ACCESS_WRITE, NPU_FW_SLOT_OUT);
-	return n;
-}
-
 static uint32_t operands_lut(uint32_t op, const union npu_cmd_params *p,
 			     struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
 {
 	(void)op;
-	return operands_table(&p->lut.input, &p->lut.output, &p->lut.table_addr,
-			      p->lut.input.dtype != NPU_DTYPE_INT16 ? 256 :
-			      513 * 2, ops);
+	return fw_operands_table(&p->lut.input, &p->lut.output, &p->lut.table_addr,
+				 p->lut.input.dtype != NPU_DTYPE_INT16 ? 256 :
+				 513 * 2, ops);
 }
 
 static uint32_t operands_sigmoid_s16(uint32_t op,
@@ -419,7 +404,7 @@ static uint32_t operands_sigmoid_s16(uint32_t op,
 				     struct npu_fw_operand ops[NPU_FW_SLOT_COUNT])
 {
 	(void)op;
-	return operands_table(&p->sigmoid_s16.input, &p->sigmoid_s16.output,
+	return fw_operands_table(&p->sigmoid_s16.input, &p->sigmoid_s16.output,
 			      &p->sigmoid_s16.table_addr, 256 * 2, ops);
 }
 

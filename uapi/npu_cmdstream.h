@@ -64,6 +64,8 @@ enum npu_cs_opcode {
 	NPU_CMD_PRELU,			/* struct npu_prelu_params */
 	NPU_CMD_ARG_MAX,		/* struct npu_arg_params */
 	NPU_CMD_ARG_MIN,		/* struct npu_arg_params */
+	NPU_CMD_RESIZE_BILINEAR,		/* struct npu_resize_params */
+	NPU_CMD_RESIZE_NEAREST,		/* struct npu_resize_params */
 	NPU_CMD_COUNT			/* first invalid opcode */
 };
 
@@ -583,6 +585,49 @@ struct npu_relu_params {
 	__s32 act_max;
 };
 
+/* npu_resize_params.flags */
+#define NPU_RESIZE_ALIGN_CORNERS	(1u << 0)
+#define NPU_RESIZE_HALF_PIXEL_CENTERS	(1u << 1)
+
+/**
+ * struct npu_resize_params - RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR
+ *
+ * Resizes height and width of an NHWC tensor; batch and channels are kept.
+ * Values are not requantized (TFLite interpolates the stored integers):
+ * input and output have the same type and zero point.
+ *
+ * NPU_CMD_RESIZE_BILINEAR, int8 or int16: TFLite's integer bilinear
+ * (reference_ops::ResizeBilinearInteger): per axis a scale in 1/1024ths,
+ *   s = (1024 * in + out / 2) / out, or with NPU_RESIZE_ALIGN_CORNERS and
+ *   out > 1, (1024 * (in - 1) + (out - 1) / 2) / (out - 1);
+ *   the source position of output index i is p = i * s, or with
+ *   NPU_RESIZE_HALF_PIXEL_CENTERS p = i * s + s / 2 - 512; its rows are
+ *   lo = max(p / 1024, 0), hi = min((p + 1023) / 1024, in - 1) (C division);
+ *   the four neighbours are weighted by (1024 - (p - 1024 lo)) and
+ *   (p - 1024 lo) on each axis, the sum is divided by 2^20 rounding half
+ *   away from zero and stored in the type (wrapping, which the weights never
+ *   reach).  @table_addr must be 0.
+ * NPU_CMD_RESIZE_NEAREST, any 1-, 2- or 4-byte type: a gather.  The table
+ *   holds out_h then out_w uint16 source indices (the host computes them
+ *   with TFLite's float GetNearestNeighbor, from the flags); an index at or
+ *   beyond the input extent reads the last row or column.  @flags is 0.
+ *
+ * @input: [N, H, W, C].
+ * @output: [N, OH, OW, C], same type and zero point.
+ * @table_addr: NPU VA of the nearest-neighbour index table (2-byte
+ *              aligned), else 0.
+ * @flags: NPU_RESIZE_* (bilinear); NPU_RESIZE_ALIGN_CORNERS and
+ *         NPU_RESIZE_HALF_PIXEL_CENTERS exclude each other, as in TFLite.
+ * @reserved: zero.
+ */
+struct npu_resize_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__u64 table_addr;
+	__u32 flags;
+	__u32 reserved;
+};
+
 /**
  * union npu_cmd_params - the parameters of any command, by opcode
  *
@@ -608,6 +653,7 @@ struct npu_relu_params {
  * @reduce: NPU_CMD_REDUCE_MAX, NPU_CMD_REDUCE_MIN.
  * @prelu: NPU_CMD_PRELU.
  * @arg: NPU_CMD_ARG_MAX, NPU_CMD_ARG_MIN.
+ * @resize: NPU_CMD_RESIZE_BILINEAR, NPU_CMD_RESIZE_NEAREST.
  */
 union npu_cmd_params {
 	struct npu_stream_params stream;
@@ -628,6 +674,7 @@ union npu_cmd_params {
 	struct npu_reduce_params reduce;
 	struct npu_prelu_params prelu;
 	struct npu_arg_params arg;
+	struct npu_resize_params resize;
 };
 
 /*

@@ -10,6 +10,7 @@
 #ifndef NPU_FW_HOST_H
 #define NPU_FW_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -114,6 +115,15 @@ extern const uint16_t npu_host_sigmoid_table[256];
 int npu_host_sigmoid_s16_params(float in_scale, float out_scale,
 				uint32_t function,
 				struct npu_sigmoid_s16_params *p);
+/*
+ * NPU_CMD_RESIZE_NEAREST's table: @out_h source rows then @out_w source
+ * columns, as TFLite's reference RESIZE_NEAREST_NEIGHBOR picks them for
+ * align_corners @align and half_pixel_centers @half.  0, or -EINVAL for
+ * an empty or over-large extent.
+ */
+int npu_host_resize_nearest_table(uint32_t in_h, uint32_t in_w,
+				  uint32_t out_h, uint32_t out_w, bool align,
+				  bool half, uint16_t *table);
 float npu_host_logistic(float x);
 float npu_host_tanh(float x);
 

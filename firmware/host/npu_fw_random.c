@@ -493,6 +493,33 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		rnd_mult(g, &p->multiplier_alpha, &p->shift_alpha, -8, 0);
 		return 0;
 	}
+	case NPU_CMD_RESIZE_BILINEAR:
+	case NPU_CMD_RESIZE_NEAREST: {
+		struct npu_resize_params *p = params;
+		uint32_t od[4];
+
+		memset(p, 0, sizeof(*p));
+		t = op == NPU_CMD_RESIZE_NEAREST ? move_type(g) :
+		    rnd(g) % 2 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
+		zp = t == NPU_DTYPE_INT8 ? zp_of(g, t) :
+		     t == NPU_DTYPE_UINT8 ? range(g, 0, 255) : 0;
+		d[0] = upto(g, 2);
+		d[1] = upto(g, 6);
+		d[2] = upto(g, 6);
+		d[3] = upto(g, 5);
+		od[0] = d[0];
+		od[1] = upto(g, 13);
+		od[2] = upto(g, 13);
+		od[3] = d[3];
+		place(g, &p->input, t, zp, 4, d, 1);
+		if (op == NPU_CMD_RESIZE_NEAREST)
+			/* Any table: out-of-range indices must stay inside. */
+			p->table_addr = place_raw(g, 2 * (od[1] + od[2]), 1);
+		else
+			p->flags = rnd(g) % 3;
+		place(g, &p->output, t, zp, 4, od, 0);
+		return 0;
+	}
 	case NPU_CMD_RELU: {
 		struct npu_relu_params *p = params;
 		int32_t lo, hi;

@@ -35,7 +35,7 @@ extern "C" {
 				 NPU_FW_FEAT_PERF_COUNTERS | \
 				 NPU_FW_FEAT_SIGMOID_S16 | NPU_FW_FEAT_RELU | \
 				 NPU_FW_FEAT_REDUCE | NPU_FW_FEAT_ELTWISE2 | \
-				 NPU_FW_FEAT_UINT8)
+				 NPU_FW_FEAT_UINT8 | NPU_FW_FEAT_RESIZE)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -202,6 +202,14 @@ void npu_op_relu_s8(const struct npu_relu_params *p, const int8_t *in,
 		    int8_t *out);
 void npu_op_relu_s16(const struct npu_relu_params *p, const int16_t *in,
 		     int16_t *out);
+/* TFLite's integer RESIZE_BILINEAR (struct npu_resize_params). */
+void npu_op_resize_bilinear_s8(const struct npu_resize_params *p,
+			       const int8_t *in, int8_t *out);
+void npu_op_resize_bilinear_s16(const struct npu_resize_params *p,
+				const int16_t *in, int16_t *out);
+/* RESIZE_NEAREST_NEIGHBOR: out_h + out_w source indices in @table. */
+void npu_op_resize_nearest(const struct npu_resize_params *p, const void *in,
+			   const uint16_t *table, void *out);
 
 /*
  * Run the kernel of a checked command on host memory, as the command
