@@ -69,6 +69,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_CONCATENATION = 2,
 	NPU_BUILTIN_CONV_2D = 3,
 	NPU_BUILTIN_DEPTHWISE_CONV_2D = 4,
+	NPU_BUILTIN_DEPTH_TO_SPACE = 5,
 	NPU_BUILTIN_DEQUANTIZE = 6,
 	NPU_BUILTIN_FULLY_CONNECTED = 9,
 	NPU_BUILTIN_LOGISTIC = 14,
@@ -78,26 +79,43 @@ enum npu_builtin_op {
 	NPU_BUILTIN_RELU_N1_TO_1 = 20,
 	NPU_BUILTIN_RELU6 = 21,
 	NPU_BUILTIN_RESHAPE = 22,
+	NPU_BUILTIN_RESIZE_BILINEAR = 23,
 	NPU_BUILTIN_SOFTMAX = 25,
+	NPU_BUILTIN_SPACE_TO_DEPTH = 26,
 	NPU_BUILTIN_SVDF = 27,
 	NPU_BUILTIN_TANH = 28,
 	NPU_BUILTIN_CUSTOM = 32,
 	NPU_BUILTIN_PAD = 34,
+	NPU_BUILTIN_GATHER = 36,
+	NPU_BUILTIN_BATCH_TO_SPACE_ND = 37,
+	NPU_BUILTIN_SPACE_TO_BATCH_ND = 38,
 	NPU_BUILTIN_TRANSPOSE = 39,
 	NPU_BUILTIN_MEAN = 40,
 	NPU_BUILTIN_SUB = 41,
+	NPU_BUILTIN_SQUEEZE = 43,
 	NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM = 44,
 	NPU_BUILTIN_STRIDED_SLICE = 45,
+	NPU_BUILTIN_SPLIT = 49,
 	NPU_BUILTIN_PRELU = 54,
 	NPU_BUILTIN_MAXIMUM = 55,
 	NPU_BUILTIN_ARG_MAX = 56,
 	NPU_BUILTIN_MINIMUM = 57,
+	NPU_BUILTIN_PADV2 = 60,
+	NPU_BUILTIN_SLICE = 65,
 	NPU_BUILTIN_SUM = 74,
 	NPU_BUILTIN_ARG_MIN = 79,
 	NPU_BUILTIN_REDUCE_MAX = 82,
 	NPU_BUILTIN_REDUCE_MIN = 89,
 	NPU_BUILTIN_TRANSPOSE_CONV = 67,
+	NPU_BUILTIN_TILE = 69,
+	NPU_BUILTIN_EXPAND_DIMS = 70,
+	NPU_BUILTIN_PACK = 83,
+	NPU_BUILTIN_UNPACK = 88,
+	NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR = 97,
 	NPU_BUILTIN_LEAKY_RELU = 98,
+	NPU_BUILTIN_MIRROR_PAD = 100,
+	NPU_BUILTIN_SPLIT_V = 102,
+	NPU_BUILTIN_GATHER_ND = 107,
 	NPU_BUILTIN_QUANTIZE = 114,
 	NPU_BUILTIN_HARD_SWISH = 117,
 	NPU_BUILTIN_ABS = 101,
@@ -239,6 +257,29 @@ struct npu_strided_slice_options {
 	int32_t offset;			/* bool */
 };
 
+/* RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR. */
+struct npu_resize_options {
+	int32_t align_corners;		/* bool */
+	int32_t half_pixel_centers;	/* bool */
+};
+
+/*
+ * PACK (values_count, axis), UNPACK (num, axis), SPLIT and SPLIT_V
+ * (num_splits), GATHER (axis, batch_dims), SPACE_TO_DEPTH and
+ * DEPTH_TO_SPACE (block_size in count), MIRROR_PAD (mode in count:
+ * 0 REFLECT, 1 SYMMETRIC).
+ */
+struct npu_axis_options {
+	int32_t axis;
+	int32_t count;
+	int32_t batch_dims;
+};
+
+struct npu_squeeze_options {
+	int32_t num_dims;		/* 0: every dimension of extent 1 */
+	int32_t dims[NPU_GRAPH_MAX_DIMS];
+};
+
 /* MEAN (TFLite ReducerOptions). */
 struct npu_reducer_options {
 	int32_t keep_dims;		/* bool */
@@ -278,6 +319,9 @@ enum npu_options_kind {
 	NPU_OPTS_REDUCER,
 	NPU_OPTS_BATCH_MATMUL,
 	NPU_OPTS_LSTM,
+	NPU_OPTS_RESIZE,
+	NPU_OPTS_AXIS,
+	NPU_OPTS_SQUEEZE,
 };
 
 union npu_op_options {
@@ -295,6 +339,9 @@ union npu_op_options {
 	struct npu_reducer_options reducer;
 	struct npu_batch_matmul_options batch_matmul;
 	struct npu_lstm_options lstm;
+	struct npu_resize_options resize;
+	struct npu_axis_options axis;
+	struct npu_squeeze_options squeeze;
 };
 
 struct npu_graph_op {

@@ -53,6 +53,8 @@ extern const struct npu_builtin_impl npu_builtin_pad;
 extern const struct npu_builtin_impl npu_builtin_pool;
 extern const struct npu_builtin_impl npu_builtin_relu;
 extern const struct npu_builtin_impl npu_builtin_reshape;
+extern const struct npu_builtin_impl npu_builtin_resize_bilinear;
+extern const struct npu_builtin_impl npu_builtin_resize_nearest_neighbor;
 extern const struct npu_builtin_impl npu_builtin_strided_slice;
 extern const struct npu_builtin_impl npu_builtin_transpose;
 extern const struct npu_builtin_impl npu_builtin_transpose_conv;
@@ -104,6 +106,8 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RELU_N1_TO_1] = &npu_builtin_relu,
 	[NPU_BUILTIN_RESHAPE] = &npu_builtin_reshape,
 	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_float,
+	[NPU_BUILTIN_RESIZE_BILINEAR] = &npu_builtin_resize_bilinear,
+	[NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR] = &npu_builtin_resize_nearest_neighbor,
 	[NPU_BUILTIN_SOFTMAX] = &softmax,
 	[NPU_BUILTIN_SQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_SQUARED_DIFFERENCE] = &npu_builtin_squared_difference,

@@ -49,6 +49,10 @@ enum {
 	OPTS_DIV = 29,
 	OPTS_STRIDED_SLICE = 32, OPTS_TRANSPOSE_CONV = 49, OPTS_LEAKY_RELU = 75,
 	OPTS_UNIDIR_LSTM = 71, OPTS_BATCH_MATMUL = 101,
+	OPTS_RESIZE_BILINEAR = 15, OPTS_SPACE_TO_DEPTH = 19, OPTS_GATHER = 23,
+	OPTS_SQUEEZE = 30, OPTS_SPLIT = 35, OPTS_PACK = 59, OPTS_UNPACK = 64,
+	OPTS_RESIZE_NEAREST = 74, OPTS_MIRROR_PAD = 77, OPTS_SPLIT_V = 79,
+	OPTS_DEPTH_TO_SPACE = 94,
 };
 
 /* Largest tensor accepted: keeps every later size computation in range. */
@@ -92,6 +96,13 @@ struct op_info {
 	uint8_t options;	/* expected BuiltinOptions member, 0 = none parsed */
 };
 
+/* Builtins with one or more outputs (all other known ones have one). */
+static bool multi_output(int32_t builtin)
+{
+	return builtin == NPU_BUILTIN_UNPACK || builtin == NPU_BUILTIN_SPLIT ||
+	       builtin == NPU_BUILTIN_SPLIT_V;
+}
+
 static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_ADD, 5, 2, 2, 0, OPTS_ADD },
 	{ NPU_BUILTIN_AVERAGE_POOL_2D, 3, 1, 1, 0, OPTS_POOL2D },
@@ -130,6 +141,24 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_LEAKY_RELU, 2, 1, 1, 0, OPTS_LEAKY_RELU },
 	{ NPU_BUILTIN_QUANTIZE, 3, 1, 1, 0, 0 },
 	{ NPU_BUILTIN_BATCH_MATMUL, 4, 2, 2, 0, OPTS_BATCH_MATMUL },
+	{ NPU_BUILTIN_RESIZE_BILINEAR, 4, 2, 2, 0, OPTS_RESIZE_BILINEAR },
+	{ NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR, 4, 2, 2, 0, OPTS_RESIZE_NEAREST },
+	{ NPU_BUILTIN_PACK, 4, 1, 255, 0, OPTS_PACK },
+	{ NPU_BUILTIN_UNPACK, 4, 1, 1, 0, OPTS_UNPACK },
+	{ NPU_BUILTIN_SPLIT, 4, 2, 2, 0, OPTS_SPLIT },
+	{ NPU_BUILTIN_SPLIT_V, 3, 3, 3, 0, OPTS_SPLIT_V },
+	{ NPU_BUILTIN_SQUEEZE, 2, 1, 1, 0, OPTS_SQUEEZE },
+	{ NPU_BUILTIN_EXPAND_DIMS, 2, 2, 2, 0, 0 },
+	{ NPU_BUILTIN_GATHER, 7, 2, 2, 0, OPTS_GATHER },
+	{ NPU_BUILTIN_GATHER_ND, 5, 2, 2, 0, 0 },
+	{ NPU_BUILTIN_SLICE, 6, 3, 3, 0, 0 },
+	{ NPU_BUILTIN_TILE, 3, 2, 2, 0, 0 },
+	{ NPU_BUILTIN_SPACE_TO_DEPTH, 2, 1, 1, 0, OPTS_SPACE_TO_DEPTH },
+	{ NPU_BUILTIN_DEPTH_TO_SPACE, 2, 1, 1, 0, OPTS_DEPTH_TO_SPACE },
+	{ NPU_BUILTIN_BATCH_TO_SPACE_ND, 4, 3, 3, 0, 0 },
+	{ NPU_BUILTIN_SPACE_TO_BATCH_ND, 4, 3, 3, 0, 0 },
+	{ NPU_BUILTIN_MIRROR_PAD, 3, 2, 2, 0, OPTS_MIRROR_PAD },
+	{ NPU_BUILTIN_PADV2, 4, 3, 3, 0, 0 },
 };
 
 static const struct op_info *find_op(int32_t builtin)
@@ -624,6 +653,65 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		op->options_kind = NPU_OPTS_LEAKY_RELU;
 		CHECK(fb_get_f32(fb, t, 0, 0.0f, &op->options.leaky_relu.alpha, w));
 		break;
+	case NPU_BUILTIN_RESIZE_BILINEAR:
+	case NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR: {
+		/* Bilinear's first two fields are the deprecated new_height/width. */
+		const uint32_t f = op->builtin == NPU_BUILTIN_RESIZE_BILINEAR ? 2 : 0;
+		uint8_t align, half;
+
+		op->options_kind = NPU_OPTS_RESIZE;
+		CHECK(fb_get_u8(fb, t, f, 0, &align, w));
+		CHECK(fb_get_u8(fb, t, f + 1, 0, &half, w));
+		op->options.resize.align_corners = align;
+		op->options.resize.half_pixel_centers = half;
+		break;
+	}
+	case NPU_BUILTIN_PACK:
+	case NPU_BUILTIN_UNPACK:
+		/* (values_count | num, axis) */
+		op->options_kind = NPU_OPTS_AXIS;
+		CHECK(fb_get_i32(fb, t, 0, 0, &op->options.axis.count, w));
+		CHECK(fb_get_i32(fb, t, 1, 0, &op->options.axis.axis, w));
+		break;
+	case NPU_BUILTIN_GATHER:
+		op->options_kind = NPU_OPTS_AXIS;
+		CHECK(fb_get_i32(fb, t, 0, 0, &op->options.axis.axis, w));
+		CHECK(fb_get_i32(fb, t, 1, 0, &op->options.axis.batch_dims, w));
+		break;
+	case NPU_BUILTIN_SPLIT:
+	case NPU_BUILTIN_SPLIT_V:
+	case NPU_BUILTIN_SPACE_TO_DEPTH:
+	case NPU_BUILTIN_DEPTH_TO_SPACE:
+	case NPU_BUILTIN_MIRROR_PAD: {
+		int32_t v = 0;
+
+		/* num_splits, block_size or mode: field 0. */
+		op->options_kind = NPU_OPTS_AXIS;
+		if (op->builtin == NPU_BUILTIN_MIRROR_PAD) {
+			uint8_t mode;
+
+			CHECK(fb_get_u8(fb, t, 0, 0, &mode, w));
+			v = mode;
+		} else {
+			CHECK(fb_get_i32(fb, t, 0, 0, &v, w));
+		}
+		op->options.axis.count = v;
+		break;
+	}
+	case NPU_BUILTIN_SQUEEZE: {
+		struct npu_squeeze_options *o = &op->options.squeeze;
+		struct fb_vec sd;
+
+		op->options_kind = NPU_OPTS_SQUEEZE;
+		CHECK(fb_get_vec(fb, t, 0, 4, &sd, w));
+		if (sd.count > NPU_GRAPH_MAX_DIMS)
+			FAIL(rd, -EINVAL, "operator %u (SQUEEZE): %u squeeze_dims, at most %d",
+			     idx, sd.count, NPU_GRAPH_MAX_DIMS);
+		o->num_dims = (int32_t)sd.count;
+		for (uint32_t i = 0; i < sd.count; i++)
+			o->dims[i] = fb_read_i32(fb, sd.pos + 4 * i);
+		break;
+	}
 	}
 	return 0;
 }
@@ -908,9 +996,11 @@ int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 		if (info && (op->num_inputs < info->min_in || op->num_inputs > info->max_in))
 			FAIL(rd, -EINVAL, "operator %u (%s): has %u inputs, expected %u..%u",
 			     i, name, op->num_inputs, info->min_in, info->max_in);
-		if (info && op->num_outputs != 1)
-			FAIL(rd, -EINVAL, "operator %u (%s): has %u outputs, expected 1",
-			     i, name, op->num_outputs);
+		if (info && (op->num_outputs < 1 ||
+			     (op->num_outputs > 1 && !multi_output(op->builtin))))
+			FAIL(rd, -EINVAL, "operator %u (%s): has %u outputs, expected %s",
+			     i, name, op->num_outputs,
+			     multi_output(op->builtin) ? "1 or more" : "1");
 		for (uint32_t j = 0; j < op->num_inputs; j++) {
 			int32_t t = op->inputs[j];
 			bool optional = !info || (j < 32 && (info->optional_in >> j & 1));

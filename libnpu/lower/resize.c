@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/*
+ * RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR: checked as TFLite's Prepare
+ * checks them (resize_bilinear.cc, resize_nearest_neighbor.cc), then
+ *  - int8 and int16 bilinear: the firmware's NPU_CMD_RESIZE_BILINEAR
+ *    (TFLite's integer kernel);
+ *  - nearest neighbour of int8, uint8, int16 and float32: the firmware's
+ *    NPU_CMD_RESIZE_NEAREST with the index table TFLite's float
+ *    arithmetic picks (firmware/host/npu_fw_resize.c);
+ *  - float32 and uint8 bilinear: the CPU kernel below, TFLite's
+ *    reference_ops::ResizeBilinear template, which computes in float (uint8
+ *    adds 0.5 before truncating).
+ * Neither requantizes: TFLite resizes the stored values.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lower.h"
+
+struct resize_shape {
+	uint32_t in[4];		/* N, H, W, C */
+	uint32_t out[4];
+	bool align, half;
+};
+
+/* TFLite's Prepare: 4-D input, constant int32 size [2] > 0, output shape. */
+static int resize_check(const struct npu_graph *g,
+			const struct npu_graph_op *op, struct resize_shape *s,
+			char *err, size_t errlen)
+{
+	const bool bilinear = op->builtin == NPU_BUILTIN_RESIZE_BILINEAR;
+	const struct npu_graph_tensor *in, *size, *out;
+	const int32_t *sz;
+
+	if (op->num_inputs != 2 || op->num_outputs != 1 ||
+	    !(in = cpu_in(g, op, 0)) || !(size = cpu_in(g, op, 1)) ||
+	    !(out = cpu_out(g, op, 0))) {
+		cpu_msg(err, errlen, "needs input, size and one output");
+		return -EINVAL;
+	}
+	if (in->rank != 4 || out->rank != 4) {
+		cpu_msg(err, errlen, "input and output must be 4-D (NHWC)");
+		return -EINVAL;
+	}
+	if (size->type != NPU_TYPE_INT32 || size->rank != 1 ||
+	    size->shape[0] != 2) {
+		cpu_msg(err, errlen, "size must be an int32 tensor of 2");
+		return -EINVAL;
+	}
+	if (!size->data || size->is_variable) {
+		cpu_msg(err, errlen, "a size computed at run time is not supported");
+		return -ENOTSUP;
+	}
+	if (in->type != out->type) {
+		cpu_msg(err, errlen, "input is %s, output %s",
+			npu_type_name(in->type), npu_type_name(out->type));
+		return -EINVAL;
+	}
+	sz = size->data;
+	if (sz[0] <= 0 || sz[1] <= 0) {
+		cpu_msg(err, errlen, "size %d x %d is not positive", sz[0], sz[1]);
+		return -EINVAL;
+	}
+	if (out->shape[0] != in->shape[0] || out->shape[1] != sz[0] ||
+	    out->shape[2] != sz[1] || out->shape[3] != in->shape[3]) {
+		cpu_msg(err, errlen, "output shape is not [%d, %d, %d, %d]",
+			in->shape[0], sz[0], sz[1], in->shape[3]);
+		return -EINVAL;
+	}
+	for (int i = 0; i < 4; i++) {
+		s->in[i] = (uint32_t)in->shape[i];
+		s->out[i] = (uint32_t)out->shape[i];
+		if (!s->in[i]) {
+			cpu_msg(err, errlen, "input has an empty dimension");
+			return -EINVAL;
+		}
+	}
+	if (op->options_kind != NPU_OPTS_RESIZE) {
+		cpu_msg(err, errlen, "options missing");
+		return -EINVAL;
+	}
+	s->align = op->options.resize.align_corners;
+	s->half = op->options.resize.half_pixel_centers;
+	if (bilinear && s->align && s->half) {
+		cpu_msg(err, errlen,
+			"half_pixel_centers needs align_corners false");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int lower_resize(const struct cpu_prep *p)
+{
+	const struct npu_graph *g = p->g;
+	const struct npu_graph_op *op = p->op;
+	struct npu_cpu_prepared *out = p->out;
+	char *err = p->err;
+	const size_t errlen = p->errlen;
+	const bool bilinear = op->builtin == NPU_BUILTIN_RESIZE_BILINEAR;
+	const struct npu_graph_tensor *in;
+	struct npu_resize_params *r;
+	struct npu_cpu_cmd *cmd;
+	struct resize_shape s;
+	uint8_t dt = 0;
+	int ret;
+
+	ret = resize_check(g, op, &s, err, errlen);
+	if (ret)
+		return ret;
+	in = cpu_in(g, op, 0);
+	switch (in->type) {
+	case NPU_TYPE_INT8:
+		dt = NPU_DTYPE_INT8;
+		break;
+	case NPU_TYPE_INT16:
+		dt = NPU_DTYPE_INT16;
+		break;
+	case NPU_TYPE_UINT8:	/* bilinear: float arithmetic in TFLite */
+		dt = bilinear ? 0 : NPU_DTYPE_UINT8;
+		break;
+	case NPU_TYPE_FLOAT32:	/* a gather only looks at the element size */
+		dt = bilinear ? 0 : NPU_DTYPE_INT32;
+		break;
+	default:
+		break;
+	}
+	if (!dt) {
+		cpu_msg(err, errlen, "%s %s has no NPU kernel",
+			npu_type_name(in->type), npu_op_name(op->builtin));
+		return -ENOTSUP;
+	}
+	if (s.in[1] > NPU_LIMIT_DIM || s.in[2] > NPU_LIMIT_DIM ||
+	    s.out[1] > NPU_LIMIT_DIM || s.out[2] > NPU_LIMIT_DIM) {
+		cpu_msg(err, errlen, "height or width beyond %u", NPU_LIMIT_DIM);
+		return -ENOTSUP;
+	}
+	if (!bilinear) {
+		out->table_bytes = 2u * (s.out[1] + s.out[2]);
+		out->table = malloc(out->table_bytes);
+		if (!out->table)
+			return -ENOMEM;
+		if (npu_host_resize_nearest_table(s.in[1], s.in[2], s.out[1],
+						  s.out[2], s.align, s.half,
+						  out->table))
+			return -EINVAL;
+	}
+	cmd = lower_add_cmd(p, bilinear ? NPU_CMD_RESIZE_BILINEAR :
+					  NPU_CMD_RESIZE_NEAREST, 0);
+	if (!cmd)
+		return -ENOMEM;
+	r = &cmd->params.resize;
+	/* The stored values are resized as they are: one zero point. */
+	npu_tensor_set(&r->input, 0, dt, cpu_zero_point(in), 4, s.in);
+	npu_tensor_set(&r->output, 0, dt, cpu_zero_point(in), 4, s.out);
+	if (bilinear)
+		r->flags = (s.align ? NPU_RESIZE_ALIGN_CORNERS : 0) |
+			   (s.half ? NPU_RESIZE_HALF_PIXEL_CENTERS : 0);
+	return 0;
+}
+
+/* ---- float32 and uint8 bilinear: TFLite's float template ---- */
+
+struct bl_state {
+	struct resize_shape s;
+	enum npu_type type;
+};
+
+static int bl_prepare(const struct cpu_prep *p, void **state)
+{
+	struct bl_state *st;
+	struct resize_shape s;
+	int ret = resize_check(p->g, p->op, &s, p->err, p->errlen);
+	enum npu_type t;
+
+	if (ret)
+		return ret;
+	t = cpu_in(p->g, p->op, 0)->type;
+	if (t != NPU_TYPE_FLOAT32 && t != NPU_TYPE_UINT8) {
+		cpu_msg(p->err, p->errlen, "%s RESIZE_BILINEAR has no CPU kernel",
+			npu_type_name(t));
+		return -ENOTSUP;
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->s = s;
+	st->type = t;
+	*state = st;
+	return 0;
+}
+
+/* TFLite's ComputeInterpolationValues (float). */
+static void bl_axis(uint32_t i, float scale, bool half, uint32_t in,
+		    float *pos, uint32_t *lo, uint32_t *hi)
+{
+	const float v = half ? ((float)i + 0.5f) * scale - 0.5f :
+			(float)i * scale;
+	const float f = floorf(v), c = ceilf(v);
+
+	*pos = v;
+	*lo = f > 0.0f ? (uint32_t)f : 0;
+	*hi = c < (float)(in - 1) ? (uint32_t)c : in - 1;
+	/* As the integer kernel: a position past the input reads the last. */
+	if (*lo > in - 1)
+		*lo = in - 1;
+}
+
+static float axis_scale(uint32_t in, uint32_t out, bool align)
+{
+	if (align && out > 1)
+		return (float)(in - 1) / (float)(out - 1);
+	return (float)in / (float)out;
+}
+
+static int bl_invoke(const struct npu_cpu_kernel_args *a, void *state)
+{
+	const struct bl_state *st = state;
+	const struct resize_shape *s = &st->s;
+	const uint32_t ih = s->in[1], iw = s->in[2], c = s->in[3];
+	const float sy = axis_scale(ih, s->out[1], s->align);
+	const float sx = axis_scale(iw, s->out[2], s->align);
+	const bool u8 = st->type == NPU_TYPE_UINT8;
+	const float *fin = a->inputs[0];
+	const uint8_t *uin = a->inputs[0];
+	float *fout = a->outputs[0];
+	uint8_t *uout = a->outputs[0];
+	size_t k = 0;
+
+	for (uint32_t b = 0; b < s->in[0]; b++) {
+		const size_t img = (size_t)b * ih * iw * c;
+
+		for (uint32_t y = 0; y < s->out[1]; y++) {
+			uint32_t y0, y1;
+			float py;
+
+			bl_axis(y, sy, s->half, ih, &py, &y0, &y1);
+			for (uint32_t x = 0; x < s->out[2]; x++) {
+				const size_t r0 = img + (size_t)y0 * iw * c;
+				const size_t r1 = img + (size_t)y1 * iw * c;
+				uint32_t x0, x1;
+				float px;
+
+				bl_axis(x, sx, s->half, iw, &px, &x0, &x1);
+				/*
+				 * The reference's expression, term by term in
+				 * its order (float, no contraction).
+				 */
+				const float dy = py - (float)y0;
+				const float dx = px - (float)x0;
+
+				for (uint32_t ch = 0; ch < c; ch++) {
+					const size_t i00 = r0 + x0 * c + ch;
+					const size_t i10 = r1 + x0 * c + ch;
+					const size_t i01 = r0 + x1 * c + ch;
+					const size_t i11 = r1 + x1 * c + ch;
+					float v00, v10, v01, v11, v;
+
+					v00 = u8 ? (float)uin[i00] : fin[i00];
+					v10 = u8 ? (float)uin[i10] : fin[i10];
+					v01 = u8 ? (float)uin[i01] : fin[i01];
+					v11 = u8 ? (float)uin[i11] : fin[i11];
+					v = v00 * (1 - dy) * (1 - dx) +
+					    v10 * dy * (1 - dx) +
+					    v01 * (1 - dy) * dx +
+					    v11 * dy * dx;
+					if (u8)
+						uout[k++] = (uint8_t)(v + 0.5f);
+					else
+						fout[k++] = v;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static const struct cpu_kernel bilinear_float = {
+	.prepare = bl_prepare,
+	.invoke = bl_invoke,
+};
+
+/* uint8 is refused by the lowering and runs the float template too. */
+const struct npu_builtin_impl npu_builtin_resize_bilinear = {
+	.lower = lower_resize,
+	.float_kernel = &bilinear_float,
+	.float_takes_int = true,
+};
+
+const struct npu_builtin_impl npu_builtin_resize_nearest_neighbor = {
+	.lower = lower_resize,
+};

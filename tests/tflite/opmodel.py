@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: MIT
+"""Single-operator .tflite models built with TFLite's own flatbuffer schema.
+
+Used by the per-builtin tests: each case is one operator with given tensor
+shapes, types, quantization and options, so every flag and type of a
+builtin can be tried against the interpreter's reference kernels without
+the converter (which picks shapes and flags itself, and takes seconds).
+"""
+import flatbuffers
+import numpy as np
+from ai_edge_litert import schema_py_generated as schema
+
+TYPES = {
+    np.dtype(np.float32): schema.TensorType.FLOAT32,
+    np.dtype(np.int8): schema.TensorType.INT8,
+    np.dtype(np.uint8): schema.TensorType.UINT8,
+    np.dtype(np.int16): schema.TensorType.INT16,
+    np.dtype(np.int32): schema.TensorType.INT32,
+    np.dtype(np.int64): schema.TensorType.INT64,
+    np.dtype(np.bool_): schema.TensorType.BOOL,
+}
+
+
+class T:
+    """One tensor: shape, numpy dtype, (scale, zero point) or None, and
+    constant data (then it is a weight, not a model input)."""
+
+    def __init__(self, shape, dtype, quant=None, data=None):
+        self.shape = list(shape)
+        self.dtype = np.dtype(dtype)
+        self.quant = quant
+        self.data = None if data is None else np.asarray(data, self.dtype)
+
+
+def _tensor(t, i, buf):
+    tt = schema.TensorT()
+    tt.shape = t.shape
+    tt.type = TYPES[t.dtype]
+    tt.buffer = buf
+    tt.name = "t%d" % i
+    if t.quant is not None:
+        q = schema.QuantizationParametersT()
+        scale, zp = t.quant
+        q.scale = list(np.atleast_1d(scale).astype(float))
+        q.zeroPoint = [int(z) for z in np.atleast_1d(zp)]
+        tt.quantization = q
+    return tt
+
+
+def build(op, inputs, outputs, opts_type=0, opts=None, version=1):
+    """The bytes of a model with one operator @op (schema.BuiltinOperator)."""
+    m = schema.ModelT()
+    m.version = 3
+    m.description = "opmodel"
+    m.buffers = [schema.BufferT()]
+    sg = schema.SubGraphT()
+    sg.tensors, sg.inputs = [], []
+    for i, t in enumerate(list(inputs) + list(outputs)):
+        b = 0
+        if t.data is not None:
+            buf = schema.BufferT()
+            buf.data = list(t.data.tobytes())
+            m.buffers.append(buf)
+            b = len(m.buffers) - 1
+        sg.tensors.append(_tensor(t, i, b))
+        if i < len(inputs) and t.data is None:
+            sg.inputs.append(i)
+    sg.outputs = list(range(len(inputs), len(inputs) + len(outputs)))
+    o = schema.OperatorT()
+    o.opcodeIndex = 0
+    o.inputs = list(range(len(inputs)))
+    o.outputs = sg.outputs
+    o.builtinOptionsType = opts_type
+    o.builtinOptions = opts
+    sg.operators = [o]
+    m.subgraphs = [sg]
+    oc = schema.OperatorCodeT()
+    oc.builtinCode = op
+    oc.deprecatedBuiltinCode = min(op, 127)
+    oc.version = version
+    m.operatorCodes = [oc]
+    b = flatbuffers.Builder(1024)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+def random_input(rng, t):
+    """Values over the whole range of @t's type (floats in [-4, 4))."""
+    if t.dtype == np.float32:
+        return rng.uniform(-4, 4, t.shape).astype(np.float32)
+    if t.dtype == np.bool_:
+        return rng.integers(0, 2, t.shape).astype(np.bool_)
+    info = np.iinfo(t.dtype)
+    lo, hi = max(info.min, -(1 << 20)), min(info.max, 1 << 20)
+    return rng.integers(lo, hi + 1, t.shape).astype(t.dtype)
+
+
+def reference(model, feeds):
+    """Outputs of TFLite's reference kernels (BUILTIN_REF) on @feeds."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    it = Interpreter(model_content=model,
+                     experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+    it.allocate_tensors()
+    for d, v in zip(it.get_input_details(), feeds):
+        it.set_tensor(d["index"], v)
+    it.invoke()
+    return [it.get_tensor(d["index"]) for d in it.get_output_details()]

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Single-operator models against TFLite's reference kernels: ops_ref.py OUTDIR
+
+Every case is one builtin with its shapes, types and options, built with
+TFLite's own schema (opmodel.py), run by the TFLite interpreter with its
+reference kernels (BUILTIN_REF) on seeded random inputs, and by the
+project's CPU path (npu-run --cpu).  Integer outputs must be the same
+bytes; float32 outputs may differ by 1e-5 relative (float sums in another
+order).  The models, inputs and reference outputs stay in OUTDIR (cached
+by a key of this script and opmodel.py) with a manifest, cases.txt, that
+tests/model/builtin_ops.sh reads in the VM to run the same cases on the
+NPU.  Prints TAP and a closing "N passed, N failed" line.
+"""
+import hashlib
+import os
+import subprocess
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import opmodel as om  # noqa: E402
+from ai_edge_litert import schema_py_generated as s  # noqa: E402
+
+BO = s.BuiltinOperator
+OPT = s.BuiltinOptions
+Q8 = (0.05, 3)          # int8 / uint8 quantization of the cases
+Q16 = (0.001, 0)
+
+
+def q_of(dt):
+    dt = np.dtype(dt)
+    if dt == np.int8:
+        return Q8
+    if dt == np.uint8:
+        return (0.05, 131)
+    if dt == np.int16:
+        return Q16
+    return None
+
+
+def resize_cases():
+    """(name, model bytes, input tensors) of RESIZE_*: each flag and type."""
+    shapes = [((1, 3, 4, 3), (7, 9)), ((2, 5, 5, 2), (2, 3)),
+              ((1, 4, 6, 1), (8, 12)), ((1, 7, 3, 4), (5, 11)),
+              ((1, 1, 1, 2), (3, 2)), ((1, 6, 6, 8), (6, 6))]
+    flags = [(False, False), (True, False), (False, True)]
+    for op, opts_cls, otype, tname, types in (
+            (BO.RESIZE_BILINEAR, s.ResizeBilinearOptionsT,
+             OPT.ResizeBilinearOptions, "resize_bilinear",
+             (np.int8, np.int16, np.float32, np.uint8)),
+            (BO.RESIZE_NEAREST_NEIGHBOR, s.ResizeNearestNeighborOptionsT,
+             OPT.ResizeNearestNeighborOptions, "resize_nearest",
+             (np.int8, np.int16, np.float32, np.uint8))):
+        fl = flags + ([(True, True)] if op == BO.RESIZE_NEAREST_NEIGHBOR else [])
+        for dt in types:
+            for k, (ishape, (oh, ow)) in enumerate(shapes):
+                for align, half in fl:
+                    inp = om.T(ishape, dt, q_of(dt))
+                    size = om.T([2], np.int32, None, [oh, ow])
+                    out = om.T([ishape[0], oh, ow, ishape[3]], dt, q_of(dt))
+                    o = opts_cls()
+                    o.alignCorners, o.halfPixelCenters = align, half
+                    name = "%s.%s.s%d%s%s" % (tname, np.dtype(dt).name, k,
+                                              ".align" if align else "",
+                                              ".half" if half else "")
+                    yield name, om.build(op, [inp, size], [out], otype, o, 1), [inp]
+
+
+def all_cases():
+    yield from resize_cases()
+
+
+def key():
+    h = hashlib.sha256()
+    here = os.path.dirname(os.path.abspath(__file__))
+    for f in ("ops_ref.py", "opmodel.py"):
+        with open(os.path.join(here, f), "rb") as fh:
+            h.update(fh.read())
+    return h.hexdigest()[:16]
+
+
+def generate(outdir):
+    """Models, inputs and BUILTIN_REF outputs into @outdir (cached)."""
+    k = key()
+    stamp = os.path.join(outdir, ".key")
+    if os.path.exists(stamp) and open(stamp).read().strip() == k:
+        return
+    os.makedirs(outdir, exist_ok=True)
+    rng = np.random.default_rng(10)
+    lines = []
+    for name, model, inputs in all_cases():
+        path = os.path.join(outdir, name)
+        with open(path + ".tflite", "wb") as f:
+            f.write(model)
+        feeds = [om.random_input(rng, t) for t in inputs]
+        for i, v in enumerate(feeds):
+            v.tofile("%s.in%d.bin" % (path, i))
+        outs = om.reference(model, feeds)
+        for i, v in enumerate(outs):
+            v.tofile("%s.out%d.bin" % (path, i))
+        exact = all(v.dtype != np.float32 for v in outs)
+        lines.append("%s %d %d %s\n" % (name, len(feeds), len(outs),
+                                         "exact" if exact else "float"))
+    with open(os.path.join(outdir, "cases.txt"), "w") as f:
+        f.writelines(lines)
+    with open(stamp, "w") as f:
+        f.write(k + "\n")
+
+
+def same(a, b, exact):
+    if exact:
+        return a == b, "%d of %d bytes differ" % (
+            sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b)), len(b))
+    fa, fb = np.frombuffer(a, np.float32), np.frombuffer(b, np.float32)
+    if fa.shape != fb.shape:
+        return False, "%d floats, want %d" % (fa.size, fb.size)
+    tol = 1e-5 * max(1.0, float(np.max(np.abs(fb))) if fb.size else 1.0)
+    worst = float(np.max(np.abs(fa - fb))) if fa.size else 0.0
+    return worst <= tol, "max |diff| %g (tolerance %g)" % (worst, tol)
+
+
+def main():
+    outdir = sys.argv[1]
+    generate(outdir)
+    n = failed = 0
+    print("TAP version 13")
+    for line in open(os.path.join(outdir, "cases.txt")):
+        name, nin, nout, kind = line.split()
+        path = os.path.join(outdir, name)
+        cmd = ["npu-run", "--cpu", "--model", path + ".tflite", "--num-runs", "1",
+               "--warmup-runs", "0"]
+        for i in range(int(nin)):
+            cmd += ["--input", "%s.in%d.bin" % (path, i)]
+        for i in range(int(nout)):
+            cmd += ["--output", "%s.cpu%d.bin" % (path, i)]
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        ok, why = run.returncode == 0, (run.stderr.strip().splitlines() or [""])[-1]
+        for i in range(int(nout)) if ok else []:
+            with open("%s.cpu%d.bin" % (path, i), "rb") as f:
+                got = f.read()
+            with open("%s.out%d.bin" % (path, i), "rb") as f:
+                ref = f.read()
+            ok, why = same(got, ref, kind == "exact")
+            if not ok:
+                why = "output %d: %s" % (i, why)
+                break
+        n += 1
+        failed += not ok
+        print("%s %d - %s on the CPU equals BUILTIN_REF%s" % (
+            "ok" if ok else "not ok", n, name, "" if ok else " # " + why))
+    print("1..%d" % n)
+    print("%d passed, %d failed" % (n - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
