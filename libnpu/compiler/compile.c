@@ -377,7 +377,7 @@ static int reloc_operand(struct npu_compiled_model *m, struct wbuf *w, struct se
 		t = op->num_inputs > 1 ? op->inputs[1] : -1;
 		break;
 	case NPU_FW_SLOT_OUT:
-		t = op->outputs[0];
+		t = cmd->output < op->num_outputs ? op->outputs[cmd->output] : -1;
 		break;
 	case NPU_FW_SLOT_BIAS:
 		if (prep->bias)

@@ -146,7 +146,7 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 		[NPU_FW_SLOT_TABLE] = pr->table ?
 				      (uint8_t *)pr->table + c->table_offset :
 				      NULL,
-		[NPU_FW_SLOT_OUT] = a->outputs[0],
+		[NPU_FW_SLOT_OUT] = a->outputs[c->output],
 	};
 
 	if (cpu_opt_run(c, buf, isa, a->pool))

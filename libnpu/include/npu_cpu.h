@@ -57,11 +57,14 @@ extern "C" {
  * @table_offset: byte offset of the command's table in the prepared
  *                @table (a uint8 CONCATENATION has one per requantized
  *                input; 0 for every other op).
+ * @output: which output of the graph op the command writes (UNPACK,
+ *          SPLIT: command k writes output k), else 0.
  */
 struct npu_cpu_cmd {
 	uint32_t opcode;
 	uint32_t input;
 	uint32_t table_offset;
+	uint32_t output;
 	union npu_cmd_params params;
 };
 

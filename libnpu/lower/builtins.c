@@ -49,16 +49,21 @@ extern const struct npu_builtin_impl npu_builtin_unary_float;
 extern const struct npu_builtin_impl npu_builtin_div;
 extern const struct npu_builtin_impl npu_builtin_cast;
 extern const struct npu_builtin_impl npu_builtin_mul;
+extern const struct npu_builtin_impl npu_builtin_pack;
 extern const struct npu_builtin_impl npu_builtin_pad;
 extern const struct npu_builtin_impl npu_builtin_pool;
 extern const struct npu_builtin_impl npu_builtin_relu;
 extern const struct npu_builtin_impl npu_builtin_reshape;
 extern const struct npu_builtin_impl npu_builtin_resize_bilinear;
 extern const struct npu_builtin_impl npu_builtin_resize_nearest_neighbor;
+extern const struct npu_builtin_impl npu_builtin_slice;
+extern const struct npu_builtin_impl npu_builtin_space_depth;
+extern const struct npu_builtin_impl npu_builtin_squeeze_expand_dims;
 extern const struct npu_builtin_impl npu_builtin_strided_slice;
 extern const struct npu_builtin_impl npu_builtin_transpose;
 extern const struct npu_builtin_impl npu_builtin_transpose_conv;
 extern const struct npu_builtin_impl npu_builtin_unidirectional_sequence_lstm;
+extern const struct npu_builtin_impl npu_builtin_unpack_split;
 
 /* CPU-only kernels of libnpu/cpu/ (no command: never on the NPU). */
 static const struct npu_builtin_impl softmax = { .cpu_kernel = &cpu_kernel_softmax };
@@ -79,8 +84,10 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_CONCATENATION] = &npu_builtin_concatenation,
 	[NPU_BUILTIN_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
+	[NPU_BUILTIN_DEPTH_TO_SPACE] = &npu_builtin_space_depth,
 	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,
 	[NPU_BUILTIN_DIV] = &npu_builtin_div,
+	[NPU_BUILTIN_EXPAND_DIMS] = &npu_builtin_squeeze_expand_dims,
 	[NPU_BUILTIN_EXP] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_FLOOR_DIV] = &npu_builtin_div,
 	[NPU_BUILTIN_FULLY_CONNECTED] = &npu_builtin_fully_connected,
@@ -96,6 +103,8 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_MINIMUM] = &npu_builtin_minmax,
 	[NPU_BUILTIN_MUL] = &npu_builtin_mul,
 	[NPU_BUILTIN_NEG] = &npu_builtin_unary_float,
+	[NPU_BUILTIN_PACK] = &npu_builtin_pack,
+	[NPU_BUILTIN_PADV2] = &npu_builtin_pad,
 	[NPU_BUILTIN_PAD] = &npu_builtin_pad,
 	[NPU_BUILTIN_PRELU] = &npu_builtin_prelu,
 	[NPU_BUILTIN_QUANTIZE] = &quantize,
@@ -108,9 +117,14 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_float,
 	[NPU_BUILTIN_RESIZE_BILINEAR] = &npu_builtin_resize_bilinear,
 	[NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR] = &npu_builtin_resize_nearest_neighbor,
+	[NPU_BUILTIN_SLICE] = &npu_builtin_slice,
 	[NPU_BUILTIN_SOFTMAX] = &softmax,
+	[NPU_BUILTIN_SPACE_TO_DEPTH] = &npu_builtin_space_depth,
+	[NPU_BUILTIN_SPLIT] = &npu_builtin_unpack_split,
+	[NPU_BUILTIN_SPLIT_V] = &npu_builtin_unpack_split,
 	[NPU_BUILTIN_SQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_SQUARED_DIFFERENCE] = &npu_builtin_squared_difference,
+	[NPU_BUILTIN_SQUEEZE] = &npu_builtin_squeeze_expand_dims,
 	[NPU_BUILTIN_STRIDED_SLICE] = &npu_builtin_strided_slice,
 	[NPU_BUILTIN_SUB] = &npu_builtin_add_sub,
 	[NPU_BUILTIN_SUM] = &npu_builtin_sum,
@@ -119,6 +133,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_TRANSPOSE] = &npu_builtin_transpose,
 	[NPU_BUILTIN_TRANSPOSE_CONV] = &npu_builtin_transpose_conv,
 	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
+	[NPU_BUILTIN_UNPACK] = &npu_builtin_unpack_split,
 };
 
 /* Custom ops TFLite registers itself, so users expect them built in: by name. */

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Data-movement builtins as the firmware's movement commands, for every
+ * type whose elements are 1, 2, 4 or 8 bytes (float32 moves as int32,
+ * bool as uint8).  TFLite moves the stored values unchanged, so both
+ * operands of each command carry the input's zero point.
+ *
+ *   PACK                 one CONCATENATION per input (axis of extent 1)
+ *   UNPACK, SPLIT,       one STRIDED_SLICE per output
+ *   SPLIT_V, SLICE
+ *   SQUEEZE, EXPAND_DIMS COPY (a reshape)
+ *   SPACE_TO_DEPTH,      TRANSPOSE of 4-D views: [N*H/b, b, W/b, b*C] ->
+ *   DEPTH_TO_SPACE       [N*H/b, W/b, b, b*C], and its inverse
+ *
+ * Checked as TFLite's Prepare checks them (pack.cc, unpack.cc, split.cc,
+ * split_v.cc, slice.cc, squeeze.cc, expand_dims.cc, space_to_depth.cc,
+ * depth_to_space.cc): -EINVAL for what TFLite refuses, -ENOTSUP for what
+ * the commands cannot express (rank above 5, other types).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lower.h"
+
+struct mv {
+	const struct cpu_prep *p;
+	const struct npu_graph *g;
+	const struct npu_graph_op *op;
+	struct npu_cpu_prepared *out;
+	char *err;
+	size_t errlen;
+	uint8_t dt;		/* command-stream type of the moved elements */
+	int32_t zp;		/* the input's zero point */
+};
+
+static uint8_t move_dtype(enum npu_type t)
+{
+	switch (t) {
+	case NPU_TYPE_INT8:
+		return NPU_DTYPE_INT8;
+	case NPU_TYPE_UINT8:
+	case NPU_TYPE_BOOL:
+		return NPU_DTYPE_UINT8;
+	case NPU_TYPE_INT16:
+		return NPU_DTYPE_INT16;
+	case NPU_TYPE_INT32:
+	case NPU_TYPE_FLOAT32:
+		return NPU_DTYPE_INT32;
+	case NPU_TYPE_INT64:
+		return NPU_DTYPE_INT64;
+	default:
+		return 0;
+	}
+}
+
+__attribute__((format(printf, 3, 4)))
+static int mv_fail(struct mv *m, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m->err && m->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(m->err, m->errlen, fmt, ap);
+		va_end(ap);
+	}
+	return ret;
+}
+
+static struct npu_cpu_cmd *mv_cmd(struct mv *m, uint32_t opcode,
+				  uint32_t input, uint32_t output)
+{
+	struct npu_cpu_cmd *c = lower_add_cmd(m->p, opcode, input);
+
+	if (c)
+		c->output = output;
+	return c;
+}
+
+/* @t's shape as command dims (a scalar is [1]); its rank, or 0 if > 5. */
+static uint32_t mv_dims(const struct npu_graph_tensor *t, uint32_t *dims)
+{
+	if (t->rank > NPU_CS_MAX_DIMS)
+		return 0;
+	for (int i = 0; i < t->rank; i++)
+		dims[i] = (uint32_t)t->shape[i];
+	if (!t->rank)
+		dims[0] = 1;
+	return t->rank ? (uint32_t)t->rank : 1;
+}
+
+static void mv_tensor(struct mv *m, struct npu_tensor *d, uint32_t rank,
+		      const uint32_t *dims)
+{
+	npu_tensor_set(d, 0, m->dt, m->zp, rank, dims);
+}
+
+/* The constant integer tensor @t (int32 or int64), element @i. */
+static int64_t const_at(const struct npu_graph_tensor *t, size_t i)
+{
+	if (t->type == NPU_TYPE_INT64)
+		return ((const int64_t *)t->data)[i];
+	return ((const int32_t *)t->data)[i];
+}
+
+static bool const_ints(const struct npu_graph_tensor *t)
+{
+	return t && t->data && !t->is_variable &&
+	       (t->type == NPU_TYPE_INT32 || t->type == NPU_TYPE_INT64);
+}
+
+/* @axis of a rank-@rank tensor, negative counting from the end. */
+static int norm_axis(struct mv *m, int64_t axis, int32_t rank, int32_t *out)
+{
+	if (axis < -(int64_t)rank || axis >= rank)
+		return mv_fail(m, -EINVAL, "axis %lld outside rank %d",
+			       (long long)axis, rank);
+	*out = (int32_t)(axis < 0 ? axis + rank : axis);
+	return 0;
+}
+
+static bool same_shape(const struct npu_graph_tensor *t, uint32_t rank,
+		       const uint32_t *dims)
+{
+	size_t n = 1;
+
+	for (uint32_t i = 0; i < rank; i++)
+		n *= dims[i];
+	return n == t->elements;
+}
+
+/* A slice of input @in into output @k: begin per dimension, steps 1. */
+static int mv_slice(struct mv *m, uint32_t input, uint32_t k, uint32_t rank,
+		    const uint32_t *in_dims, const uint32_t *out_dims,
+		    const int32_t *begin)
+{
+	struct npu_cpu_cmd *c = mv_cmd(m, NPU_CMD_STRIDED_SLICE, input, k);
+	struct npu_slice_params *s;
+
+	if (!c)
+		return -ENOMEM;
+	s = &c->params.slice;
+	mv_tensor(m, &s->input, rank, in_dims);
+	mv_tensor(m, &s->output, rank, out_dims);
+	for (uint32_t i = 0; i < rank; i++) {
+		s->begin[i] = begin[i];
+		s->strides[i] = 1;
+	}
+	return 0;
+}
+
+static int prep_pack(struct mv *m)
+{
+	const struct npu_graph_op *op = m->op;
+	const struct npu_graph_tensor *in = cpu_in(m->g, op, 0);
+	const struct npu_graph_tensor *out = cpu_out(m->g, op, 0);
+	uint32_t in_dims[NPU_CS_MAX_DIMS], out_dims[NPU_CS_MAX_DIMS], rank;
+	int32_t axis = 0;
+	int ret;
+
+	if (op->options_kind != NPU_OPTS_AXIS ||
+	    op->options.axis.count != (int32_t)op->num_inputs)
+		return mv_fail(m, -EINVAL, "values_count is not the number of inputs");
+	ret = norm_axis(m, op->options.axis.axis, in->rank + 1, &axis);
+	if (ret)
+		return ret;
+	if (out->rank != in->rank + 1 || out->shape[axis] != (int32_t)op->num_inputs)
+		return mv_fail(m, -EINVAL, "output is not the stacked inputs");
+	rank = mv_dims(out, out_dims);
+	if (!rank)
+		return mv_fail(m, -ENOTSUP, "rank %d is more than %d", out->rank,
+			       NPU_CS_MAX_DIMS);
+	memcpy(in_dims, out_dims, sizeof(in_dims));
+	in_dims[axis] = 1;
+	for (uint32_t k = 0; k < op->num_inputs; k++) {
+		const struct npu_graph_tensor *t = cpu_in(m->g, op, k);
+		struct npu_cpu_cmd *c;
+
+		if (!t || t->type != in->type || t->rank != in->rank ||
+		    memcmp(t->shape, in->shape, sizeof(int32_t) * (size_t)in->rank))
+			return mv_fail(m, -EINVAL, "input %u differs from input 0", k);
+		c = mv_cmd(m, NPU_CMD_CONCAT, k, 0);
+		if (!c)
+			return -ENOMEM;
+		mv_tensor(m, &c->params.concat.input, rank, in_dims);
+		mv_tensor(m, &c->params.concat.output, rank, out_dims);
+		c->params.concat.axis = (uint32_t)axis;
+		c->params.concat.offset = k;
+	}
+	return 0;
+}
+
+/*
+ * UNPACK, SPLIT, SPLIT_V: output k is the slice of the input along @axis
+ * starting where output k - 1 ended.
+ */
+static int prep_slices(struct mv *m, uint32_t input, int32_t axis)
+{
+	const struct npu_graph_op *op = m->op;
+	const struct npu_graph_tensor *in = cpu_in(m->g, op, input);
+	uint32_t in_dims[NPU_CS_MAX_DIMS], out_dims[NPU_CS_MAX_DIMS], rank;
+	int32_t begin[NPU_CS_MAX_DIMS] = { 0 };
+	uint32_t at = 0;
+	int ret;
+
+	rank = mv_dims(in, in_dims);
+	if (!rank)
+		return mv_fail(m, -ENOTSUP, "rank %d is more than %d", in->rank,
+			       NPU_CS_MAX_DIMS);
+	for (uint32_t k = 0; k < op->num_outputs; k++) {
+		const struct npu_graph_tensor *o = cpu_out(m->g, op, k);
+		uint32_t n;
+
+		if (!o || o->type != in->type)
+			return mv_fail(m, -EINVAL, "output %u type differs", k);
+		memcpy(out_dims, in_dims, sizeof(out_dims));
+		if (op->builtin == NPU_BUILTIN_UNPACK) {
+			n = 1;
+		} else {
+			if (o->rank != in->rank)
+				return mv_fail(m, -EINVAL, "output %u rank differs", k);
+			n = (uint32_t)o->shape[axis];
+		}
+		out_dims[axis] = n;
+		if (!same_shape(o, rank, out_dims) || at + n > in_dims[axis])
+			return mv_fail(m, -EINVAL, "output %u is not its slice", k);
+		begin[axis] = (int32_t)at;
+		if (n) {
+			ret = mv_slice(m, input, k, rank, in_dims, out_dims, begin);
+			if (ret)
+				return ret;
+		}
+		at += n;
+	}
+	if (at != in_dims[axis])
+		return mv_fail(m, -EINVAL, "outputs do not cover the input");
+	return 0;
+}
+
+static int prep_split(struct mv *m)
+{
+	const struct npu_graph_op *op = m->op;
+	const bool v = op->builtin == NPU_BUILTIN_SPLIT_V;
+	const struct npu_graph_tensor *axis_t = cpu_in(m->g, op, v ? 2 : 0);
+	const struct npu_graph_tensor *in = cpu_in(m->g, op, v ? 0 : 1);
+	int32_t axis = 0;
+	int ret;
+
+	if (!const_ints(axis_t) || axis_t->elements != 1)
+		return mv_fail(m, -ENOTSUP, "the axis must be one constant");
+	ret = norm_axis(m, const_at(axis_t, 0), in->rank, &axis);
+	if (ret)
+		return ret;
+	if (op->options_kind != NPU_OPTS_AXIS ||
+	    op->options.axis.count != (int32_t)op->num_outputs)
+		return mv_fail(m, -EINVAL, "num_splits is not the number of outputs");
+	if (!v && in->shape[axis] % (int32_t)op->num_outputs)
+		return mv_fail(m, -EINVAL, "%d does not split in %u", in->shape[axis],
+			       op->num_outputs);
+	return prep_slices(m, v ? 0 : 1, axis);
+}
+
+static int prep_unpack(struct mv *m)
+{
+	const struct npu_graph_op *op = m->op;
+	const struct npu_graph_tensor *in = cpu_in(m->g, op, 0);
+	int32_t axis = 0;
+	int ret;
+
+	if (op->options_kind != NPU_OPTS_AXIS)
+		return mv_fail(m, -EINVAL, "options missing");
+	ret = norm_axis(m, op->options.axis.axis, in->rank, &axis);
+	if (ret)
+		return ret;
+	if (in->shape[axis] != (int32_t)op->num_outputs ||
+	    op->options.axis.count != (int32_t)op->num_outputs)
+		return mv_fail(m, -EINVAL, "num is not the extent of the axis");
+	return prep_slices(m, 0, axis);
+}
+
+/* SLICE: begin and size constants, size -1 meaning "to the end". */
+static int prep_slice(struct mv *m)
+{
+	const struct npu_graph_op *op = m->op;
+	const struct npu_graph_tensor *in = cpu_in(m->g, op, 0);
+	const struct npu_graph_tensor *b = cpu_in(m->g, op, 1);
+	const struct npu_graph_tensor *sz = cpu_in(m->g, op, 2);
+	const struct npu_graph_tensor *out = cpu_out(m->g, op, 0);
+	uint32_t in_dims[NPU_CS_MAX_DIMS], out_dims[NPU_CS_MAX_DIMS], rank;
+	int32_t begin[NPU_CS_MAX_DIMS];
+
+	if (!const_ints(b) || !const_ints(sz))
+		return mv_fail(m, -ENOTSUP, "begin and size must be constants");
+	if (b->elements != (size_t)in->rank || sz->elements != (size_t)in->rank)
+		return mv_fail(m, -EINVAL, "begin and size need %d entries", in->rank);
+	rank = mv_dims(in, in_dims);
+	if (!rank)
+		return mv_fail(m, -ENOTSUP, "rank %d is more than %d", in->rank,
+			       NPU_CS_MAX_DIMS);
+	for (int i = 0; i < in->rank; i++) {
+		const int64_t first = const_at(b, (size_t)i);
+		int64_t n = const_at(sz, (size_t)i);
+
+		if (n == -1)
+			n = in->shape[i] - first;
+		if (first < 0 || n < 0 || first + n > in->shape[i])
+			return mv_fail(m, -EINVAL, "slice of dimension %d outside the input", i);
+		begin[i] = (int32_t)first;
+		out_dims[i] = (uint32_t)n;
+	}
+	if (out->type != in->type || out->rank != in->rank ||
+	    !same_shape(out, rank, out_dims))
+		return mv_fail(m, -EINVAL, "output shape is not the slice");
+	if (!out->elements)
+		return 0;
+	return mv_slice(m, 0, 0, rank, in_dims, out_dims, begin);
+}
+
+/* SQUEEZE and EXPAND_DIMS keep the bytes: TFLite's Prepare fixes the shape. */
+static int prep_reshape_like(struct mv *m)
+{
+	const struct npu_graph_tensor *in = cpu_in(m->g, m->op, 0);
+	const struct npu_graph_tensor *out = cpu_out(m->g, m->op, 0);
+	uint32_t in_dims[NPU_CS_MAX_DIMS], out_dims[NPU_CS_MAX_DIMS];
+	uint32_t in_rank = mv_dims(in, in_dims), out_rank = mv_dims(out, out_dims);
+	struct npu_cpu_cmd *c;
+
+	if (in->type != out->type || in->elements != out->elements)
+		return mv_fail(m, -EINVAL, "input and output sizes or types differ");
+	if (!in_rank || !out_rank)
+		return mv_fail(m, -ENOTSUP, "rank is more than %d", NPU_CS_MAX_DIMS);
+	c = mv_cmd(m, NPU_CMD_COPY, 0, 0);
+	if (!c)
+		return -ENOMEM;
+	mv_tensor(m, &c->params.copy.input, in_rank, in_dims);
+	mv_tensor(m, &c->params.copy.output, out_rank, out_dims);
+	return 0;
+}
+
+/* SPACE_TO_DEPTH / DEPTH_TO_SPACE: one TRANSPOSE (0, 2, 1, 3) of views. */
+static int prep_space_depth(struct mv *m)
+{
+	const bool s2d = m->op->builtin == NPU_BUILTIN_SPACE_TO_DEPTH;
+	const struct npu_graph_tensor *in = cpu_in(m->g, m->op, 0);
+	const struct npu_graph_tensor *out = cpu_out(m->g, m->op, 0);
+	const int32_t b = m->op->options.axis.count;
+	struct npu_transpose_params *t;
+	struct npu_cpu_cmd *c;
+	int64_t n, h, w, ch, v[4];
+
+	if (m->op->options_kind != NPU_OPTS_AXIS || b < 1)
+		return mv_fail(m, -EINVAL, "block_size must be positive");
+	if (in->rank != 4 || out->rank != 4 || in->type != out->type)
+		return mv_fail(m, -EINVAL, "input and output must be 4-D of one type");
+	n = in->shape[0], h = in->shape[1], w = in->shape[2], ch = in->shape[3];
+	if (s2d ? (h % b || w % b || out->shape[1] != h / b ||
+		   out->shape[2] != w / b || out->shape[3] != ch * b * b) :
+		  (ch % ((int64_t)b * b) || out->shape[1] != h * b ||
+		   out->shape[2] != w * b || out->shape[3] != ch / b / b) ||
+	    out->shape[0] != n)
+		return mv_fail(m, -EINVAL, "output shape does not match block_size %d", b);
+	c = mv_cmd(m, NPU_CMD_TRANSPOSE, 0, 0);
+	if (!c)
+		return -ENOMEM;
+	t = &c->params.transpose;
+	/* The input view; the output view is it with dims 1 and 2 swapped. */
+	if (s2d) {
+		v[0] = n * h / b, v[1] = b, v[2] = w / b, v[3] = b * ch;
+	} else {
+		v[0] = n * h, v[1] = w, v[2] = b, v[3] = ch / b;
+	}
+	if (v[0] > UINT32_MAX || v[3] > UINT32_MAX)
+		return mv_fail(m, -ENOTSUP, "tensor too large");
+	mv_tensor(m, &t->input, 4, (const uint32_t[]){ (uint32_t)v[0], (uint32_t)v[1],
+						       (uint32_t)v[2], (uint32_t)v[3] });
+	mv_tensor(m, &t->output, 4, (const uint32_t[]){ (uint32_t)v[0], (uint32_t)v[2],
+							(uint32_t)v[1], (uint32_t)v[3] });
+	t->perm[0] = 0;
+	t->perm[1] = 2;
+	t->perm[2] = 1;
+	t->perm[3] = 3;
+	return 0;
+}
+
+static int lower_movement(const struct cpu_prep *p)
+{
+	const struct npu_graph_op *op = p->op;
+	const uint32_t data = op->builtin == NPU_BUILTIN_SPLIT ? 1 : 0;
+	struct mv m = { .p = p, .g = p->g, .op = op, .out = p->out,
+			.err = p->err, .errlen = p->errlen };
+	const struct npu_graph_tensor *in = cpu_in(p->g, op, data);
+
+	if (!in || op->num_outputs < 1 || !cpu_out(p->g, op, 0))
+		return mv_fail(&m, -EINVAL, "input or output missing");
+	m.dt = move_dtype(in->type);
+	m.zp = cpu_zero_point(in);
+	if (!m.dt)
+		return mv_fail(&m, -ENOTSUP, "%s %s has no NPU kernel",
+			       npu_type_name(in->type), npu_op_name(op->builtin));
+	switch (op->builtin) {
+	case NPU_BUILTIN_PACK:
+		return prep_pack(&m);
+	case NPU_BUILTIN_UNPACK:
+		return prep_unpack(&m);
+	case NPU_BUILTIN_SPLIT:
+	case NPU_BUILTIN_SPLIT_V:
+		return prep_split(&m);
+	case NPU_BUILTIN_SLICE:
+		return prep_slice(&m);
+	case NPU_BUILTIN_SQUEEZE:
+	case NPU_BUILTIN_EXPAND_DIMS:
+		return prep_reshape_like(&m);
+	case NPU_BUILTIN_SPACE_TO_DEPTH:
+	case NPU_BUILTIN_DEPTH_TO_SPACE:
+		return prep_space_depth(&m);
+	default:
+		return mv_fail(&m, -ENOTSUP, "%s is not a movement op",
+			       npu_op_name(op->builtin));
+	}
+}
+
+/* The builtins lowered here (struct npu_builtin_impl, lower.h). */
+#define MOVE_IMPL(name)						\
+	const struct npu_builtin_impl name = { .lower = lower_movement }
+MOVE_IMPL(npu_builtin_pack);
+MOVE_IMPL(npu_builtin_unpack_split);
+MOVE_IMPL(npu_builtin_slice);
+MOVE_IMPL(npu_builtin_squeeze_expand_dims);
+MOVE_IMPL(npu_builtin_space_depth);
