@@ -97,6 +97,8 @@ extern const struct cpu_kernel cpu_kernel_quantize;
 extern const struct cpu_kernel cpu_kernel_dequantize;
 extern const struct cpu_kernel cpu_kernel_svdf;
 extern const struct cpu_kernel cpu_kernel_batch_matmul;
+extern const struct cpu_kernel cpu_kernel_gather;
+extern const struct cpu_kernel cpu_kernel_gather_nd;
 /*
  * Dynamic-range (hybrid) CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED:
  * float input, integer weights (hybrid.c).  cpu_hybrid_op() tells them.

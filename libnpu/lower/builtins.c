@@ -71,6 +71,8 @@ static const struct npu_builtin_impl quantize = { .cpu_kernel = &cpu_kernel_quan
 static const struct npu_builtin_impl dequantize = { .cpu_kernel = &cpu_kernel_dequantize };
 static const struct npu_builtin_impl svdf = { .cpu_kernel = &cpu_kernel_svdf };
 static const struct npu_builtin_impl batch_matmul = { .cpu_kernel = &cpu_kernel_batch_matmul };
+static const struct npu_builtin_impl gather = { .cpu_kernel = &cpu_kernel_gather };
+static const struct npu_builtin_impl gather_nd = { .cpu_kernel = &cpu_kernel_gather_nd };
 
 /* Keyed by builtin code; a hole is a builtin libnpu does not implement. */
 static const struct npu_builtin_impl *const builtins[] = {
@@ -91,6 +93,8 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_EXP] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_FLOOR_DIV] = &npu_builtin_div,
 	[NPU_BUILTIN_FULLY_CONNECTED] = &npu_builtin_fully_connected,
+	[NPU_BUILTIN_GATHER] = &gather,
+	[NPU_BUILTIN_GATHER_ND] = &gather_nd,
 	[NPU_BUILTIN_HARD_SWISH] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_L2_NORMALIZATION] = &npu_builtin_l2_normalization,
 	[NPU_BUILTIN_LEAKY_RELU] = &npu_builtin_leaky_relu,

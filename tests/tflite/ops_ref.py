@@ -154,9 +154,36 @@ def movement_cases():
                [om.T([1, 2, 3, 2], dt, q)])
 
 
+def gather_cases():
+    """GATHER (axes, batch_dims, int32/int64 indices) and GATHER_ND."""
+    for dt in MOVE_TYPES + (np.int64, np.bool_):
+        q, tn = q_of(dt), np.dtype(dt).name
+        for it in (np.int32, np.int64):
+            for axis, bd, ishape, idx, oshape in (
+                    (0, 0, [5], [4, 0, 2, 2, 1], [5, 3, 4]),
+                    (1, 0, [2, 2], [[2, 0], [1, 1]], [4, 2, 2, 4]),
+                    (-1, 0, [3], [3, 0, 1], [4, 3, 3]),
+                    (1, 1, [4, 2], [[2, 0], [1, 1], [0, 0], [2, 1]], [4, 2, 4])):
+                params = [5, 3, 4] if axis == 0 else [4, 3, 4]
+                yield ("gather.%s.%s.axis%d.bd%d" % (tn, np.dtype(it).name, axis, bd),
+                       om.build(BO.GATHER, [om.T(params, dt, q), om.T(ishape, it, None, idx)],
+                                [om.T(oshape, dt, q)], OPT.GatherOptions,
+                                opts(s.GatherOptionsT, axis=axis, batchDims=bd)),
+                       [om.T(params, dt, q)])
+            for k, (ishape, idx, oshape) in enumerate((
+                    ([3, 2], [[1, 2], [0, 0], [3, 1]], [3, 5]),
+                    ([2, 1, 3], [[[3, 2, 4]], [[0, 1, 0]]], [2, 1]),
+                    ([2, 1], [[2], [0]], [2, 3, 5]))):
+                yield ("gather_nd.%s.%s.%d" % (tn, np.dtype(it).name, k),
+                       om.build(BO.GATHER_ND, [om.T([4, 3, 5], dt, q), om.T(ishape, it, None, idx)],
+                                [om.T(oshape, dt, q)]),
+                       [om.T([4, 3, 5], dt, q)])
+
+
 def all_cases():
     yield from resize_cases()
     yield from movement_cases()
+    yield from gather_cases()
 
 
 def key():
