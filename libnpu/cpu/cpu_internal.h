@@ -99,6 +99,10 @@ extern const struct cpu_kernel cpu_kernel_svdf;
 extern const struct cpu_kernel cpu_kernel_batch_matmul;
 extern const struct cpu_kernel cpu_kernel_gather;
 extern const struct cpu_kernel cpu_kernel_gather_nd;
+extern const struct cpu_kernel cpu_kernel_tile;
+extern const struct cpu_kernel cpu_kernel_mirror_pad;
+extern const struct cpu_kernel cpu_kernel_space_to_batch_nd;
+extern const struct cpu_kernel cpu_kernel_batch_to_space_nd;
 /*
  * Dynamic-range (hybrid) CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED:
  * float input, integer weights (hybrid.c).  cpu_hybrid_op() tells them.

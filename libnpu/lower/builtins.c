@@ -73,6 +73,14 @@ static const struct npu_builtin_impl svdf = { .cpu_kernel = &cpu_kernel_svdf };
 static const struct npu_builtin_impl batch_matmul = { .cpu_kernel = &cpu_kernel_batch_matmul };
 static const struct npu_builtin_impl gather = { .cpu_kernel = &cpu_kernel_gather };
 static const struct npu_builtin_impl gather_nd = { .cpu_kernel = &cpu_kernel_gather_nd };
+static const struct npu_builtin_impl tile = { .cpu_kernel = &cpu_kernel_tile };
+static const struct npu_builtin_impl mirror_pad = { .cpu_kernel = &cpu_kernel_mirror_pad };
+static const struct npu_builtin_impl space_to_batch_nd = {
+	.cpu_kernel = &cpu_kernel_space_to_batch_nd,
+};
+static const struct npu_builtin_impl batch_to_space_nd = {
+	.cpu_kernel = &cpu_kernel_batch_to_space_nd,
+};
 
 /* Keyed by builtin code; a hole is a builtin libnpu does not implement. */
 static const struct npu_builtin_impl *const builtins[] = {
@@ -82,6 +90,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_ARG_MIN] = &npu_builtin_arg_min_max,
 	[NPU_BUILTIN_AVERAGE_POOL_2D] = &npu_builtin_pool,
 	[NPU_BUILTIN_BATCH_MATMUL] = &batch_matmul,
+	[NPU_BUILTIN_BATCH_TO_SPACE_ND] = &batch_to_space_nd,
 	[NPU_BUILTIN_CAST] = &npu_builtin_cast,
 	[NPU_BUILTIN_CONCATENATION] = &npu_builtin_concatenation,
 	[NPU_BUILTIN_CONV_2D] = &npu_builtin_conv,
@@ -105,6 +114,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_MAX_POOL_2D] = &npu_builtin_pool,
 	[NPU_BUILTIN_MEAN] = &npu_builtin_mean,
 	[NPU_BUILTIN_MINIMUM] = &npu_builtin_minmax,
+	[NPU_BUILTIN_MIRROR_PAD] = &mirror_pad,
 	[NPU_BUILTIN_MUL] = &npu_builtin_mul,
 	[NPU_BUILTIN_NEG] = &npu_builtin_unary_float,
 	[NPU_BUILTIN_PACK] = &npu_builtin_pack,
@@ -123,6 +133,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR] = &npu_builtin_resize_nearest_neighbor,
 	[NPU_BUILTIN_SLICE] = &npu_builtin_slice,
 	[NPU_BUILTIN_SOFTMAX] = &softmax,
+	[NPU_BUILTIN_SPACE_TO_BATCH_ND] = &space_to_batch_nd,
 	[NPU_BUILTIN_SPACE_TO_DEPTH] = &npu_builtin_space_depth,
 	[NPU_BUILTIN_SPLIT] = &npu_builtin_unpack_split,
 	[NPU_BUILTIN_SPLIT_V] = &npu_builtin_unpack_split,
@@ -134,6 +145,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_SUM] = &npu_builtin_sum,
 	[NPU_BUILTIN_SVDF] = &svdf,
 	[NPU_BUILTIN_TANH] = &npu_builtin_logistic_tanh,
+	[NPU_BUILTIN_TILE] = &tile,
 	[NPU_BUILTIN_TRANSPOSE] = &npu_builtin_transpose,
 	[NPU_BUILTIN_TRANSPOSE_CONV] = &npu_builtin_transpose_conv,
 	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM] = &npu_builtin_unidirectional_sequence_lstm,

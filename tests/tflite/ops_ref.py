@@ -180,10 +180,48 @@ def gather_cases():
                        [om.T([4, 3, 5], dt, q)])
 
 
+def cpu_move_cases():
+    """TILE, MIRROR_PAD, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND."""
+    i32 = np.int32
+    for dt in MOVE_TYPES + (np.int64, np.bool_):
+        q, tn = q_of(dt), np.dtype(dt).name
+        for k, (shape, mult) in enumerate((([2, 3], [2, 3]), ([1, 2, 3, 2], [2, 1, 3, 1]),
+                                           ([3], [4]))):
+            oshape = [a * b for a, b in zip(shape, mult)]
+            yield ("tile.%s.%d" % (tn, k),
+                   om.build(BO.TILE, [om.T(shape, dt, q), om.T([len(shape)], i32, None, mult)],
+                            [om.T(oshape, dt, q)]),
+                   [om.T(shape, dt, q)])
+        for mode in (0, 1):
+            pads = [0, 0, 2, 1, 1, 2, 0, 1] if mode == 0 else [1, 0, 3, 2, 0, 3, 1, 1]
+            shape = [2, 4, 3, 2]
+            oshape = [d + pads[2 * i] + pads[2 * i + 1] for i, d in enumerate(shape)]
+            yield ("mirror_pad.%s.%s" % (tn, ("reflect", "symmetric")[mode]),
+                   om.build(BO.MIRROR_PAD, [om.T(shape, dt, q), om.T([4, 2], i32, None, pads)],
+                            [om.T(oshape, dt, q)], OPT.MirrorPadOptions,
+                            opts(s.MirrorPadOptionsT, mode=mode)),
+                   [om.T(shape, dt, q)])
+        for k, (shape, block, pads, oshape) in enumerate((
+                ([2, 4, 6, 3], [2, 3], [0, 0, 0, 0], [12, 2, 2, 3]),
+                ([1, 5, 4, 2], [2, 2], [1, 0, 2, 2], [4, 3, 4, 2]),
+                ([2, 5, 3], [3], [1, 0], [6, 2, 3]))):
+            yield ("space_to_batch_nd.%s.%d" % (tn, k),
+                   om.build(BO.SPACE_TO_BATCH_ND,
+                            [om.T(shape, dt, q), om.T([len(block)], i32, None, block),
+                             om.T([len(block), 2], i32, None, pads)], [om.T(oshape, dt, q)]),
+                   [om.T(shape, dt, q)])
+            yield ("batch_to_space_nd.%s.%d" % (tn, k),
+                   om.build(BO.BATCH_TO_SPACE_ND,
+                            [om.T(oshape, dt, q), om.T([len(block)], i32, None, block),
+                             om.T([len(block), 2], i32, None, pads)], [om.T(shape, dt, q)]),
+                   [om.T(oshape, dt, q)])
+
+
 def all_cases():
     yield from resize_cases()
     yield from movement_cases()
     yield from gather_cases()
+    yield from cpu_move_cases()
 
 
 def key():
