@@ -134,6 +134,7 @@ enum big_case {
 	BIG_FC_S16, BIG_ADD_S8, BIG_MUL_S16, BIG_AVG_S8, BIG_MAX_S16,
 	BIG_MEAN_S8, BIG_PAD_S16, BIG_TRANSPOSE_S8, BIG_CONCAT_S32,
 	BIG_SLICE_U8, BIG_COPY, BIG_LUT_S16, BIG_LEAKY_S8, BIG_RELU_S16,
+	BIG_RESIZE_BL_S8, BIG_RESIZE_NN_S16,
 	BIG_COUNT
 };
 
@@ -382,6 +383,28 @@ static uint32_t big_build(struct big *b, enum big_case c, const char **what)
 		p->act_min = 0;
 		p->act_max = 200;	/* 6 / 0.03 */
 		return NPU_CMD_RELU;
+	}
+	case BIG_RESIZE_BL_S8: {
+		struct npu_resize_params *p = &b->p.resize;
+
+		*what = "int8 [1,64,64,16] -> [1,257,257,16] bilinear, half pixel";
+		big_tensor_in(b, &p->input, s8, 5, 4, (uint32_t[]){ 1, 64, 64, 16 });
+		big_tensor_out(b, &p->output, s8, 5, 4, (uint32_t[]){ 1, 257, 257, 16 });
+		p->flags = NPU_RESIZE_HALF_PIXEL_CENTERS;
+		return NPU_CMD_RESIZE_BILINEAR;
+	}
+	case BIG_RESIZE_NN_S16: {
+		struct npu_resize_params *p = &b->p.resize;
+		uint16_t table[320 + 300];
+
+		*what = "int16 [2,80,60,8] -> [2,320,300,8] nearest, align corners";
+		big_tensor_in(b, &p->input, s16, 0, 4, (uint32_t[]){ 2, 80, 60, 8 });
+		big_tensor_out(b, &p->output, s16, 0, 4, (uint32_t[]){ 2, 320, 300, 8 });
+		npu_host_resize_nearest_table(80, 60, 320, 300, true, false, table);
+		p->table_addr = big_in(b, sizeof(table), 0);
+		memcpy(b->in_map + (p->table_addr - b->in_va), table,
+		       sizeof(table));
+		return NPU_CMD_RESIZE_NEAREST;
 	}
 	default:
 		return 0;
