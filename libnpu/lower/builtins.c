@@ -60,6 +60,7 @@ extern const struct npu_builtin_impl npu_builtin_slice;
 extern const struct npu_builtin_impl npu_builtin_space_depth;
 extern const struct npu_builtin_impl npu_builtin_squeeze_expand_dims;
 extern const struct npu_builtin_impl npu_builtin_strided_slice;
+extern const struct npu_builtin_impl npu_builtin_tile;
 extern const struct npu_builtin_impl npu_builtin_transpose;
 extern const struct npu_builtin_impl npu_builtin_transpose_conv;
 extern const struct npu_builtin_impl npu_builtin_unidirectional_sequence_lstm;
@@ -73,7 +74,6 @@ static const struct npu_builtin_impl svdf = { .cpu_kernel = &cpu_kernel_svdf };
 static const struct npu_builtin_impl batch_matmul = { .cpu_kernel = &cpu_kernel_batch_matmul };
 static const struct npu_builtin_impl gather = { .cpu_kernel = &cpu_kernel_gather };
 static const struct npu_builtin_impl gather_nd = { .cpu_kernel = &cpu_kernel_gather_nd };
-static const struct npu_builtin_impl tile = { .cpu_kernel = &cpu_kernel_tile };
 static const struct npu_builtin_impl mirror_pad = { .cpu_kernel = &cpu_kernel_mirror_pad };
 static const struct npu_builtin_impl space_to_batch_nd = {
 	.cpu_kernel = &cpu_kernel_space_to_batch_nd,
@@ -145,7 +145,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_SUM] = &npu_builtin_sum,
 	[NPU_BUILTIN_SVDF] = &svdf,
 	[NPU_BUILTIN_TANH] = &npu_builtin_logistic_tanh,
-	[NPU_BUILTIN_TILE] = &tile,
+	[NPU_BUILTIN_TILE] = &npu_builtin_tile,
 	[NPU_BUILTIN_TRANSPOSE] = &npu_builtin_transpose,
 	[NPU_BUILTIN_TRANSPOSE_CONV] = &npu_builtin_transpose_conv,
 	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM] = &npu_builtin_unidirectional_sequence_lstm,

@@ -11,6 +11,7 @@
  *   SQUEEZE, EXPAND_DIMS COPY (a reshape)
  *   SPACE_TO_DEPTH,      TRANSPOSE of 4-D views: [N*H/b, b, W/b, b*C] ->
  *   DEPTH_TO_SPACE       [N*H/b, W/b, b, b*C], and its inverse
+ *   TILE                 one CONCATENATION per copy, when one axis repeats
  *
  * Checked as TFLite's Prepare checks them (pack.cc, unpack.cc, split.cc,
  * split_v.cc, slice.cc, squeeze.cc, expand_dims.cc, space_to_depth.cc,
@@ -338,6 +339,52 @@ static int prep_reshape_like(struct mv *m)
 	return 0;
 }
 
+/*
+ * TILE repeating along one axis: one CONCATENATION of the input per copy.
+ * Tiling along several axes stays on the CPU kernel (tile_pad.c).
+ */
+static int prep_tile(struct mv *m)
+{
+	const struct npu_graph_tensor *in = cpu_in(m->g, m->op, 0);
+	const struct npu_graph_tensor *mult = cpu_in(m->g, m->op, 1);
+	const struct npu_graph_tensor *out = cpu_out(m->g, m->op, 0);
+	uint32_t in_dims[NPU_CS_MAX_DIMS], out_dims[NPU_CS_MAX_DIMS], rank;
+	int32_t axis = -1;
+
+	if (!const_ints(mult) || mult->elements != (size_t)in->rank)
+		return mv_fail(m, -ENOTSUP, "multiples must be constants");
+	rank = mv_dims(in, in_dims);
+	if (!rank || out->rank != in->rank || out->type != in->type)
+		return mv_fail(m, -ENOTSUP, "rank above %d or shapes differ",
+			       NPU_CS_MAX_DIMS);
+	memcpy(out_dims, in_dims, sizeof(out_dims));
+	for (int i = 0; i < in->rank; i++) {
+		const int64_t k = const_at(mult, (size_t)i);
+
+		if (k < 1 || k * in->shape[i] != out->shape[i])
+			return mv_fail(m, -ENOTSUP, "multiples do not give the output");
+		if (k == 1)
+			continue;
+		if (axis >= 0)
+			return mv_fail(m, -ENOTSUP, "tiling along several axes");
+		axis = i;
+		out_dims[i] = (uint32_t)out->shape[i];
+	}
+	if (axis < 0)
+		axis = 0;
+	for (uint32_t k = 0; k < out_dims[axis] / in_dims[axis]; k++) {
+		struct npu_cpu_cmd *c = mv_cmd(m, NPU_CMD_CONCAT, 0, 0);
+
+		if (!c)
+			return -ENOMEM;
+		mv_tensor(m, &c->params.concat.input, rank, in_dims);
+		mv_tensor(m, &c->params.concat.output, rank, out_dims);
+		c->params.concat.axis = (uint32_t)axis;
+		c->params.concat.offset = k * in_dims[axis];
+	}
+	return 0;
+}
+
 /* SPACE_TO_DEPTH / DEPTH_TO_SPACE: one TRANSPOSE (0, 2, 1, 3) of views. */
 static int prep_space_depth(struct mv *m)
 {
@@ -414,6 +461,8 @@ static int lower_movement(const struct cpu_prep *p)
 	case NPU_BUILTIN_SPACE_TO_DEPTH:
 	case NPU_BUILTIN_DEPTH_TO_SPACE:
 		return prep_space_depth(&m);
+	case NPU_BUILTIN_TILE:
+		return prep_tile(&m);
 	default:
 		return mv_fail(&m, -ENOTSUP, "%s is not a movement op",
 			       npu_op_name(op->builtin));
@@ -428,3 +477,10 @@ MOVE_IMPL(npu_builtin_unpack_split);
 MOVE_IMPL(npu_builtin_slice);
 MOVE_IMPL(npu_builtin_squeeze_expand_dims);
 MOVE_IMPL(npu_builtin_space_depth);
+
+/* Tiling along several axes runs the CPU kernel (cpu/tile_pad.c). */
+const struct npu_builtin_impl npu_builtin_tile = {
+	.lower = lower_movement,
+	.float_kernel = &cpu_kernel_tile,
+	.float_takes_int = true,
+};

@@ -192,6 +192,14 @@ def cpu_move_cases():
                    om.build(BO.TILE, [om.T(shape, dt, q), om.T([len(shape)], i32, None, mult)],
                             [om.T(oshape, dt, q)]),
                    [om.T(shape, dt, q)])
+        for axis in (0, 2):     # one axis repeats: NPU CONCATENATIONs
+            mult = [1, 1, 1]
+            mult[axis] = 3
+            oshape = [a * b for a, b in zip([2, 3, 4], mult)]
+            yield ("tile.%s.axis%d" % (tn, axis),
+                   om.build(BO.TILE, [om.T([2, 3, 4], dt, q), om.T([3], i32, None, mult)],
+                            [om.T(oshape, dt, q)]),
+                   [om.T([2, 3, 4], dt, q)])
         for mode in (0, 1):
             pads = [0, 0, 2, 1, 1, 2, 0, 1] if mode == 0 else [1, 0, 3, 2, 0, 3, 1, 1]
             shape = [2, 4, 3, 2]
