@@ -15,7 +15,7 @@
 static const struct fw_cmd *const fw_cmd_groups[] = {
 	fw_cmds_stream, fw_cmds_conv, fw_cmds_elt, fw_cmds_pool, fw_cmds_move,
 	fw_cmds_reduce, fw_cmds_minmax, fw_cmds_prelu,
-	fw_cmds_resize,
+	fw_cmds_resize, fw_cmds_copy,
 };
 
 const struct fw_cmd *fw_cmd_find(uint32_t opcode)

@@ -331,6 +331,7 @@ enum fw_tiling {
 
 /* fw_cmd.flags */
 #define FW_CMD_WRITES_SLICE	(1u << 0)	/* writes a slice of its output */
+#define FW_CMD_KEEPS_OUTPUT	(1u << 1)	/* output read first, partly written */
 
 
 /**
@@ -383,6 +384,7 @@ extern const struct fw_cmd fw_cmds_reduce[];
 extern const struct fw_cmd fw_cmds_minmax[];
 extern const struct fw_cmd fw_cmds_prelu[];
 extern const struct fw_cmd fw_cmds_resize[];
+extern const struct fw_cmd fw_cmds_copy[];
 
 /* The descriptor of @opcode, or NULL. */
 const struct fw_cmd *fw_cmd_find(uint32_t opcode);

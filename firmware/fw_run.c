@@ -313,7 +313,9 @@ static int exec_cmd(const struct npu_fw_env *env, struct fw_job *job,
 			r = -NPU_FW_ENOMEM;
 			goto out;
 		}
-		if (o->access != NPU_FW_ACCESS_READ)
+		/* A box copy leaves the rest of its output as it was. */
+		if (o->access != NPU_FW_ACCESS_READ &&
+		    !(c->flags & FW_CMD_KEEPS_OUTPUT))
 			continue;
 		fault = 0;
 		if (env->dma_read(env->ctx, o->va, job->buf[o->slot],

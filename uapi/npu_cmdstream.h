@@ -66,6 +66,7 @@ enum npu_cs_opcode {
 	NPU_CMD_ARG_MIN,		/* struct npu_arg_params */
 	NPU_CMD_RESIZE_BILINEAR,		/* struct npu_resize_params */
 	NPU_CMD_RESIZE_NEAREST,		/* struct npu_resize_params */
+	NPU_CMD_STRIDED_COPY,		/* struct npu_strided_copy_params */
 	NPU_CMD_COUNT			/* first invalid opcode */
 };
 
@@ -628,6 +629,47 @@ struct npu_resize_params {
 	__u32 reserved;
 };
 
+/* npu_strided_copy_params.flags */
+#define NPU_COPY_FILL			(1u << 0)
+
+/**
+ * struct npu_strided_copy_params - STRIDED_COPY: one box of elements
+ *
+ * For every index (i0..i4) of the box @extent:
+ *   output[@out_offset + sum(i_d * @out_stride[d])] =
+ *       input[@in_offset + sum(i_d * @in_stride[d])]
+ * in element units; with NPU_COPY_FILL every box element gets
+ * @fill_value instead (its little-endian image, as PAD) and the input is
+ * not read.  Elements of @output outside the box keep their values, so a
+ * sequence of boxes builds a tensor (BATCH_TO_SPACE_ND, SPACE_TO_BATCH_ND,
+ * MIRROR_PAD, TILE).  Strides may be 0 or negative; every element the box
+ * touches must lie inside its tensor (the validator checks the corners).
+ * Boxes that write an output element twice write it in index order.
+ *
+ * @input: any shape and type (NPU_COPY_FILL: its type only; @in_offset
+ *         and @in_stride must be 0).
+ * @output: same type and zero point.
+ * @extent: box extents, each >= 1 (unused trailing dims 1).
+ * @in_offset: element offset of the box origin in @input.
+ * @out_offset: element offset of the box origin in @output.
+ * @in_stride: input element step per box dimension.
+ * @out_stride: output element step per box dimension.
+ * @flags: NPU_COPY_*.
+ * @fill_value: NPU_COPY_FILL's value, inside the type (sign-extended to
+ *               int64).
+ */
+struct npu_strided_copy_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__u32 extent[NPU_CS_MAX_DIMS];
+	__u32 in_offset;
+	__u32 out_offset;
+	__s32 in_stride[NPU_CS_MAX_DIMS];
+	__s32 out_stride[NPU_CS_MAX_DIMS];
+	__u32 flags;
+	__s32 fill_value;
+};
+
 /**
  * union npu_cmd_params - the parameters of any command, by opcode
  *
@@ -654,6 +696,7 @@ struct npu_resize_params {
  * @prelu: NPU_CMD_PRELU.
  * @arg: NPU_CMD_ARG_MAX, NPU_CMD_ARG_MIN.
  * @resize: NPU_CMD_RESIZE_BILINEAR, NPU_CMD_RESIZE_NEAREST.
+ * @strided_copy: NPU_CMD_STRIDED_COPY.
  */
 union npu_cmd_params {
 	struct npu_stream_params stream;
@@ -675,6 +718,7 @@ union npu_cmd_params {
 	struct npu_prelu_params prelu;
 	struct npu_arg_params arg;
 	struct npu_resize_params resize;
+	struct npu_strided_copy_params strided_copy;
 };
 
 /*

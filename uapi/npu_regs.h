@@ -223,6 +223,8 @@ struct npu_hw_completion {
 #define NPU_FW_FEAT_UINT8		(1u << 7)
 /* NPU_CMD_RESIZE_BILINEAR, NPU_CMD_RESIZE_NEAREST, since firmware 1.3.0 */
 #define NPU_FW_FEAT_RESIZE		(1u << 8)
+/* NPU_CMD_STRIDED_COPY (box copies and fills), since firmware 1.3.0 */
+#define NPU_FW_FEAT_STRIDED_COPY	(1u << 9)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

@@ -520,6 +520,43 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 		place(g, &p->output, t, zp, 4, od, 0);
 		return 0;
 	}
+	case NPU_CMD_STRIDED_COPY: {
+		struct npu_strided_copy_params *p = params;
+		int64_t span_in = 0, span_out = 0, lo_in = 0, lo_out = 0, r;
+
+		memset(p, 0, sizeof(*p));
+		t = move_type(g);
+		zp = t == NPU_DTYPE_INT8 ? zp_of(g, t) : 0;
+		for (i = 0; i < NPU_CS_MAX_DIMS; i++) {
+			p->extent[i] = i < 2 ? 1 : upto(g, 4);
+			p->in_stride[i] = range(g, -5, 5);
+			p->out_stride[i] = range(g, -5, 5);
+			r = (int64_t)(p->extent[i] - 1) * p->in_stride[i];
+			lo_in += r < 0 ? r : 0;
+			span_in += r < 0 ? -r : r;
+			r = (int64_t)(p->extent[i] - 1) * p->out_stride[i];
+			lo_out += r < 0 ? r : 0;
+			span_out += r < 0 ? -r : r;
+		}
+		if (rnd(g) % 4 == 0) {
+			p->flags = NPU_COPY_FILL;
+			memset(p->in_stride, 0, sizeof(p->in_stride));
+			lo_in = span_in = 0;
+			p->fill_value = t == NPU_DTYPE_UINT8 ? range(g, 0, 255) :
+					t == NPU_DTYPE_INT8 ? range(g, -128, 127) :
+					range(g, -32768, 32767);
+		}
+		/* Tensors a little larger than the spans, boxes inside. */
+		d[0] = (uint32_t)span_in + upto(g, 8);
+		o[0] = (uint32_t)span_out + upto(g, 8);
+		p->in_offset = (uint32_t)(-lo_in + (p->flags ? 0 :
+				rnd(g) % (d[0] - (uint32_t)span_in)));
+		p->out_offset = (uint32_t)(-lo_out +
+				rnd(g) % (o[0] - (uint32_t)span_out));
+		place(g, &p->input, t, zp, 1, d, 1);
+		place(g, &p->output, t, zp, 1, o, 1);
+		return 0;
+	}
 	case NPU_CMD_RELU: {
 		struct npu_relu_params *p = params;
 		int32_t lo, hi;

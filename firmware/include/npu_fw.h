@@ -35,7 +35,8 @@ extern "C" {
 				 NPU_FW_FEAT_PERF_COUNTERS | \
 				 NPU_FW_FEAT_SIGMOID_S16 | NPU_FW_FEAT_RELU | \
 				 NPU_FW_FEAT_REDUCE | NPU_FW_FEAT_ELTWISE2 | \
-				 NPU_FW_FEAT_UINT8 | NPU_FW_FEAT_RESIZE)
+				 NPU_FW_FEAT_UINT8 | NPU_FW_FEAT_RESIZE | \
+				 NPU_FW_FEAT_STRIDED_COPY)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -207,6 +208,9 @@ void npu_op_resize_bilinear_s8(const struct npu_resize_params *p,
 			       const int8_t *in, int8_t *out);
 void npu_op_resize_bilinear_s16(const struct npu_resize_params *p,
 				const int16_t *in, int16_t *out);
+/* One box of a STRIDED_COPY (struct npu_strided_copy_params). */
+void npu_op_strided_copy(const struct npu_strided_copy_params *p,
+			 const void *in, void *out);
 /* RESIZE_NEAREST_NEIGHBOR: out_h + out_w source indices in @table. */
 void npu_op_resize_nearest(const struct npu_resize_params *p, const void *in,
 			   const uint16_t *table, void *out);

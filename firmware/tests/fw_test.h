@@ -20,6 +20,7 @@ Suite *suite_image(void);
 Suite *suite_reference(void);
 Suite *suite_uint8(void);
 Suite *suite_resize(void);
+Suite *suite_copy(void);
 
 #define DIMS(...) ((const uint32_t[]){ __VA_ARGS__ })
 #define NDIMS(...) (sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
