@@ -4,7 +4,9 @@
  * TFLite's reference kernels (tile.cc, mirror_pad.cc,
  * space_to_batch_nd.cc, batch_to_space_nd.cc) move elements: unchanged,
  * any type of 1, 2, 4 or 8 bytes.  Their parameters (multiples, paddings,
- * block shape, crops) must be constants here.
+ * block shape, crops) must be constants here.  The NPU runs them as
+ * STRIDED_COPY boxes (movement.c); these run float tensors and what that
+ * lowering refuses (ranks above 5, more than 64 boxes).
  */
 #include <errno.h>
 #include <stdlib.h>

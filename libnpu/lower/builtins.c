@@ -30,24 +30,26 @@
 
 /* One per file of libnpu/lower/ (a family shares one). */
 extern const struct npu_builtin_impl npu_builtin_add_sub;
+extern const struct npu_builtin_impl npu_builtin_batch_to_space_nd;
 extern const struct npu_builtin_impl npu_builtin_concatenation;
 extern const struct npu_builtin_impl npu_builtin_conv;
 extern const struct npu_builtin_impl npu_builtin_fully_connected;
 extern const struct npu_builtin_impl npu_builtin_leaky_relu;
 extern const struct npu_builtin_impl npu_builtin_logistic_tanh;
 extern const struct npu_builtin_impl npu_builtin_mean;
-extern const struct npu_builtin_impl npu_builtin_reduce_min_max;
-extern const struct npu_builtin_impl npu_builtin_sum;
-extern const struct npu_builtin_impl npu_builtin_squared_difference;
-extern const struct npu_builtin_impl npu_builtin_log_softmax;
-extern const struct npu_builtin_impl npu_builtin_l2_normalization;
-extern const struct npu_builtin_impl npu_builtin_minmax;
-extern const struct npu_builtin_impl npu_builtin_prelu;
 extern const struct npu_builtin_impl npu_builtin_arg_min_max;
-extern const struct npu_builtin_impl npu_builtin_unary_lut;
-extern const struct npu_builtin_impl npu_builtin_unary_float;
-extern const struct npu_builtin_impl npu_builtin_div;
 extern const struct npu_builtin_impl npu_builtin_cast;
+extern const struct npu_builtin_impl npu_builtin_div;
+extern const struct npu_builtin_impl npu_builtin_l2_normalization;
+extern const struct npu_builtin_impl npu_builtin_log_softmax;
+extern const struct npu_builtin_impl npu_builtin_minmax;
+extern const struct npu_builtin_impl npu_builtin_mirror_pad;
+extern const struct npu_builtin_impl npu_builtin_prelu;
+extern const struct npu_builtin_impl npu_builtin_reduce_min_max;
+extern const struct npu_builtin_impl npu_builtin_squared_difference;
+extern const struct npu_builtin_impl npu_builtin_sum;
+extern const struct npu_builtin_impl npu_builtin_unary_float;
+extern const struct npu_builtin_impl npu_builtin_unary_lut;
 extern const struct npu_builtin_impl npu_builtin_mul;
 extern const struct npu_builtin_impl npu_builtin_pack;
 extern const struct npu_builtin_impl npu_builtin_pad;
@@ -57,6 +59,7 @@ extern const struct npu_builtin_impl npu_builtin_reshape;
 extern const struct npu_builtin_impl npu_builtin_resize_bilinear;
 extern const struct npu_builtin_impl npu_builtin_resize_nearest_neighbor;
 extern const struct npu_builtin_impl npu_builtin_slice;
+extern const struct npu_builtin_impl npu_builtin_space_to_batch_nd;
 extern const struct npu_builtin_impl npu_builtin_space_depth;
 extern const struct npu_builtin_impl npu_builtin_squeeze_expand_dims;
 extern const struct npu_builtin_impl npu_builtin_strided_slice;
@@ -74,13 +77,6 @@ static const struct npu_builtin_impl svdf = { .cpu_kernel = &cpu_kernel_svdf };
 static const struct npu_builtin_impl batch_matmul = { .cpu_kernel = &cpu_kernel_batch_matmul };
 static const struct npu_builtin_impl gather = { .cpu_kernel = &cpu_kernel_gather };
 static const struct npu_builtin_impl gather_nd = { .cpu_kernel = &cpu_kernel_gather_nd };
-static const struct npu_builtin_impl mirror_pad = { .cpu_kernel = &cpu_kernel_mirror_pad };
-static const struct npu_builtin_impl space_to_batch_nd = {
-	.cpu_kernel = &cpu_kernel_space_to_batch_nd,
-};
-static const struct npu_builtin_impl batch_to_space_nd = {
-	.cpu_kernel = &cpu_kernel_batch_to_space_nd,
-};
 
 /* Keyed by builtin code; a hole is a builtin libnpu does not implement. */
 static const struct npu_builtin_impl *const builtins[] = {
@@ -91,6 +87,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_AVERAGE_POOL_2D] = &npu_builtin_pool,
 	[NPU_BUILTIN_BATCH_MATMUL] = &batch_matmul,
 	[NPU_BUILTIN_BATCH_TO_SPACE_ND] = &batch_to_space_nd,
+	[NPU_BUILTIN_BATCH_TO_SPACE_ND] = &npu_builtin_batch_to_space_nd,
 	[NPU_BUILTIN_CAST] = &npu_builtin_cast,
 	[NPU_BUILTIN_CONCATENATION] = &npu_builtin_concatenation,
 	[NPU_BUILTIN_CONV_2D] = &npu_builtin_conv,
@@ -115,6 +112,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_MEAN] = &npu_builtin_mean,
 	[NPU_BUILTIN_MINIMUM] = &npu_builtin_minmax,
 	[NPU_BUILTIN_MIRROR_PAD] = &mirror_pad,
+	[NPU_BUILTIN_MIRROR_PAD] = &npu_builtin_mirror_pad,
 	[NPU_BUILTIN_MUL] = &npu_builtin_mul,
 	[NPU_BUILTIN_NEG] = &npu_builtin_unary_float,
 	[NPU_BUILTIN_PACK] = &npu_builtin_pack,
@@ -133,7 +131,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR] = &npu_builtin_resize_nearest_neighbor,
 	[NPU_BUILTIN_SLICE] = &npu_builtin_slice,
 	[NPU_BUILTIN_SOFTMAX] = &softmax,
-	[NPU_BUILTIN_SPACE_TO_BATCH_ND] = &space_to_batch_nd,
+	[NPU_BUILTIN_SPACE_TO_BATCH_ND] = &npu_builtin_space_to_batch_nd,
 	[NPU_BUILTIN_SPACE_TO_DEPTH] = &npu_builtin_space_depth,
 	[NPU_BUILTIN_SPLIT] = &npu_builtin_unpack_split,
 	[NPU_BUILTIN_SPLIT_V] = &npu_builtin_unpack_split,

@@ -339,9 +339,280 @@ static int prep_reshape_like(struct mv *m)
 	return 0;
 }
 
+/* Most STRIDED_COPY boxes one op may become (else it stays on the CPU). */
+#define MAX_BOXES	64
+
+/* Row-major element strides of @rank dims. */
+static void elem_strides(uint32_t rank, const uint32_t *dims, int64_t *st)
+{
+	int64_t acc = 1;
+
+	for (int i = (int)rank - 1; i >= 0; i--) {
+		st[i] = acc;
+		acc *= dims[i];
+	}
+}
+
 /*
- * TILE repeating along one axis: one CONCATENATION of the input per copy.
- * Tiling along several axes stays on the CPU kernel (tile_pad.c).
+ * One STRIDED_COPY box of @rank dims (placed in the last of the five),
+ * between the op's input @input (@in_dims) and output 0 (@out_dims); a
+ * fill of @fill_value when @fill.
+ */
+struct box {
+	uint32_t rank;
+	uint32_t extent[NPU_CS_MAX_DIMS];
+	int64_t in_offset, out_offset;
+	int64_t in_stride[NPU_CS_MAX_DIMS], out_stride[NPU_CS_MAX_DIMS];
+};
+
+static int mv_box(struct mv *m, uint32_t input, uint32_t in_rank,
+		  const uint32_t *in_dims, uint32_t out_rank,
+		  const uint32_t *out_dims, const struct box *b, bool fill,
+		  int32_t fill_value)
+{
+	const uint32_t lead = NPU_CS_MAX_DIMS - b->rank;
+	struct npu_strided_copy_params *p;
+	struct npu_cpu_cmd *c;
+
+	if (m->out->num_cmds >= MAX_BOXES)
+		return mv_fail(m, -ENOTSUP, "more than %d copies", MAX_BOXES);
+	c = mv_cmd(m, NPU_CMD_STRIDED_COPY, input, 0);
+	if (!c)
+		return -ENOMEM;
+	p = &c->params.strided_copy;
+	mv_tensor(m, &p->input, in_rank, in_dims);
+	mv_tensor(m, &p->output, out_rank, out_dims);
+	for (uint32_t i = 0; i < NPU_CS_MAX_DIMS; i++) {
+		const uint32_t k = i - lead;
+
+		p->extent[i] = i < lead ? 1 : b->extent[k];
+		if (i >= lead && (b->in_stride[k] < INT32_MIN || b->in_stride[k] > INT32_MAX ||
+				  b->out_stride[k] < INT32_MIN || b->out_stride[k] > INT32_MAX))
+			return mv_fail(m, -ENOTSUP, "tensor too large for element strides");
+		p->in_stride[i] = i < lead || fill ? 0 : (int32_t)b->in_stride[k];
+		p->out_stride[i] = i < lead ? 0 : (int32_t)b->out_stride[k];
+	}
+	if (b->in_offset > UINT32_MAX || b->out_offset > UINT32_MAX)
+		return mv_fail(m, -ENOTSUP, "tensor too large for element offsets");
+	p->in_offset = fill ? 0 : (uint32_t)b->in_offset;
+	p->out_offset = (uint32_t)b->out_offset;
+	if (fill) {
+		p->flags = NPU_COPY_FILL;
+		p->fill_value = fill_value;
+	}
+	return 0;
+}
+
+/* TILE along several axes: one box per copy of the input. */
+static int prep_tile_boxes(struct mv *m, uint32_t rank, const uint32_t *in_dims,
+			   const uint32_t *out_dims)
+{
+	int64_t ist[NPU_CS_MAX_DIMS], ost[NPU_CS_MAX_DIMS];
+	uint32_t pos[NPU_CS_MAX_DIMS] = { 0 };
+	struct box b = { .rank = rank };
+	int ret;
+
+	elem_strides(rank, in_dims, ist);
+	elem_strides(rank, out_dims, ost);
+	for (uint32_t i = 0; i < rank; i++) {
+		b.extent[i] = in_dims[i];
+		b.in_stride[i] = ist[i];
+		b.out_stride[i] = ost[i];
+	}
+	for (;;) {
+		int i;
+
+		b.out_offset = 0;
+		for (uint32_t k = 0; k < rank; k++)
+			b.out_offset += (int64_t)pos[k] * in_dims[k] * ost[k];
+		ret = mv_box(m, 0, rank, in_dims, rank, out_dims, &b, false, 0);
+		if (ret)
+			return ret;
+		for (i = (int)rank - 1; i >= 0; i--) {
+			if (++pos[i] < out_dims[i] / in_dims[i])
+				break;
+			pos[i] = 0;
+		}
+		if (i < 0)
+			return 0;
+	}
+}
+
+/*
+ * MIRROR_PAD: per dimension three segments (before, the input, after),
+ * the outer two reflected (stride -1); one box per non-empty combination.
+ */
+static int prep_mirror_pad(struct mv *m)
+{
+	const struct npu_graph_tensor *in = cpu_in(m->g, m->op, 0);
+	const struct npu_graph_tensor *pads = cpu_in(m->g, m->op, 1);
+	const struct npu_graph_tensor *out = cpu_out(m->g, m->op, 0);
+	const int offset = m->op->options.axis.count == 0 ? 1 : 0; /* REFLECT */
+	uint32_t in_dims[NPU_CS_MAX_DIMS], out_dims[NPU_CS_MAX_DIMS], rank;
+	int64_t ist[NPU_CS_MAX_DIMS], ost[NPU_CS_MAX_DIMS];
+	int64_t seg_len[NPU_CS_MAX_DIMS][3], seg_out[NPU_CS_MAX_DIMS][3];
+	int64_t seg_in[NPU_CS_MAX_DIMS][3];
+	uint32_t sel[NPU_CS_MAX_DIMS] = { 0 };
+	int ret;
+
+	rank = mv_dims(in, in_dims);
+	if (!rank || !in->rank || out->rank != in->rank || out->type != in->type)
+		return mv_fail(m, -ENOTSUP, "rank above %d or shapes differ",
+			       NPU_CS_MAX_DIMS);
+	if (m->op->options_kind != NPU_OPTS_AXIS || !const_ints(pads) ||
+	    pads->elements != 2 * rank)
+		return mv_fail(m, -ENOTSUP, "paddings must be constants");
+	mv_dims(out, out_dims);
+	elem_strides(rank, in_dims, ist);
+	elem_strides(rank, out_dims, ost);
+	for (uint32_t d = 0; d < rank; d++) {
+		const int64_t l = const_at(pads, 2 * d), r = const_at(pads, 2 * d + 1);
+		const int64_t n = in_dims[d];
+
+		if (l < 0 || r < 0 || l > n - offset || r > n - offset ||
+		    n + l + r != out_dims[d])
+			return mv_fail(m, -ENOTSUP, "paddings do not fit");
+		seg_len[d][0] = l, seg_out[d][0] = 0, seg_in[d][0] = l + offset - 1;
+		seg_len[d][1] = n, seg_out[d][1] = l, seg_in[d][1] = 0;
+		seg_len[d][2] = r, seg_out[d][2] = l + n, seg_in[d][2] = n - 1 - offset;
+	}
+	for (;;) {
+		struct box b = { .rank = rank };
+		bool empty = false;
+		int i;
+
+		for (uint32_t d = 0; d < rank; d++) {
+			const uint32_t s = sel[d];
+
+			empty |= seg_len[d][s] == 0;
+			b.extent[d] = (uint32_t)seg_len[d][s];
+			b.in_offset += seg_in[d][s] * ist[d];
+			b.in_stride[d] = s == 1 ? ist[d] : -ist[d];
+			b.out_offset += seg_out[d][s] * ost[d];
+			b.out_stride[d] = ost[d];
+		}
+		if (!empty) {
+			ret = mv_box(m, 0, rank, in_dims, rank, out_dims, &b, false, 0);
+			if (ret)
+				return ret;
+		}
+		for (i = (int)rank - 1; i >= 0; i--) {
+			if (++sel[i] < 3)
+				break;
+			sel[i] = 0;
+		}
+		if (i < 0)
+			return 0;
+	}
+}
+
+/*
+ * SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND of [N, H, W, C] ([N, H, C] as W
+ * 1): block (bh, bw) is batches [blk * N, (blk + 1) * N) of the batch side,
+ * rows y of the space side at y * b0 + bh - pad_top; one box per block, a
+ * fill of the padding first (SPACE_TO_BATCH_ND with paddings).
+ */
+static int prep_space_batch(struct mv *m)
+{
+	const bool s2b = m->op->builtin == NPU_BUILTIN_SPACE_TO_BATCH_ND;
+	const struct npu_graph_tensor *in = cpu_in(m->g, m->op, 0);
+	const struct npu_graph_tensor *block = cpu_in(m->g, m->op, 1);
+	const struct npu_graph_tensor *pc = cpu_in(m->g, m->op, 2);
+	const struct npu_graph_tensor *out = cpu_out(m->g, m->op, 0);
+	const struct npu_graph_tensor *sp_t = s2b ? in : out, *bt_t = s2b ? out : in;
+	uint32_t in_dims[NPU_CS_MAX_DIMS], out_dims[NPU_CS_MAX_DIMS], in_rank, out_rank;
+	int64_t bsz[2] = { 1, 1 }, before[2] = { 0, 0 }, after[2] = { 0, 0 };
+	int64_t n, h, w, c, bh, bw;	/* space side [n, h, w, c], batch [.., bh, bw, c] */
+	const int sp = in->rank - 2;
+	bool padded = false;
+	int ret;
+
+	if ((in->rank != 3 && in->rank != 4) || out->rank != in->rank ||
+	    !const_ints(block) || !const_ints(pc) ||
+	    block->elements != (size_t)sp || pc->elements != 2 * (size_t)sp)
+		return mv_fail(m, -ENOTSUP, "3-D or 4-D with constant block and paddings only");
+	for (int i = 0; i < sp; i++) {
+		bsz[i] = const_at(block, (size_t)i);
+		before[i] = const_at(pc, 2 * (size_t)i);
+		after[i] = const_at(pc, 2 * (size_t)i + 1);
+		if (bsz[i] < 1 || before[i] < 0 || after[i] < 0)
+			return mv_fail(m, -ENOTSUP, "block shape or paddings out of range");
+		padded |= before[i] || after[i];
+	}
+	n = sp_t->shape[0], h = sp_t->shape[1];
+	w = sp == 2 ? sp_t->shape[2] : 1, c = sp_t->shape[sp + 1];
+	bh = bt_t->shape[1], bw = sp == 2 ? bt_t->shape[2] : 1;
+	/* Shapes as TFLite's Prepare computes them. */
+	if (bt_t->shape[0] != n * bsz[0] * bsz[1] || bt_t->shape[sp + 1] != c ||
+	    (s2b ? (h + before[0] + after[0] != bh * bsz[0] ||
+		    w + before[1] + after[1] != bw * bsz[1]) :
+		   (bh * bsz[0] - before[0] - after[0] != h ||
+		    bw * bsz[1] - before[1] - after[1] != w)))
+		return mv_fail(m, -EINVAL, "shapes do not match the block and paddings");
+	in_rank = mv_dims(in, in_dims);
+	out_rank = mv_dims(out, out_dims);
+	if (padded && s2b) {
+		/* TFLite pads with the output zero point (0 unquantized). */
+		struct box f = { .rank = out_rank };
+		int64_t ost[NPU_CS_MAX_DIMS];
+
+		elem_strides(out_rank, out_dims, ost);
+		for (uint32_t i = 0; i < out_rank; i++) {
+			f.extent[i] = out_dims[i];
+			f.out_stride[i] = ost[i];
+		}
+		ret = mv_box(m, 0, in_rank, in_dims, out_rank, out_dims, &f, true,
+			     cpu_zero_point(out));
+		if (ret)
+			return ret;
+	}
+	for (int64_t blk = 0; blk < bsz[0] * bsz[1]; blk++) {
+		const int64_t oy = blk / bsz[1], ox = blk % bsz[1];
+		/* Batch-side rows y with space row y * b + o - before inside. */
+		int64_t y0 = (before[0] - oy + bsz[0] - 1) / bsz[0];
+		int64_t x0 = (before[1] - ox + bsz[1] - 1) / bsz[1];
+		int64_t y1 = (h - 1 + before[0] - oy) / bsz[0];
+		int64_t x1 = (w - 1 + before[1] - ox) / bsz[1];
+		int64_t sst[4], bst[4];
+		struct box b = { .rank = 4 };
+
+		if (before[0] - oy < 0)
+			y0 = 0;
+		if (before[1] - ox < 0)
+			x0 = 0;
+		y1 = y1 < bh - 1 ? y1 : bh - 1;
+		x1 = x1 < bw - 1 ? x1 : bw - 1;
+		if (h - 1 + before[0] - oy < 0 || w - 1 + before[1] - ox < 0 ||
+		    y1 < y0 || x1 < x0)
+			continue;
+		sst[3] = 1, sst[2] = c, sst[1] = w * c, sst[0] = h * w * c;
+		bst[3] = 1, bst[2] = c, bst[1] = bw * c, bst[0] = bh * bw * c;
+		b.extent[0] = (uint32_t)n;
+		b.extent[1] = (uint32_t)(y1 - y0 + 1);
+		b.extent[2] = (uint32_t)(x1 - x0 + 1);
+		b.extent[3] = (uint32_t)c;
+		/* Space side: rows y * b0 + oy - before, batch n. */
+		const int64_t soff = (y0 * bsz[0] + oy - before[0]) * sst[1] +
+				     (x0 * bsz[1] + ox - before[1]) * sst[2];
+		const int64_t boff = blk * n * bst[0] + y0 * bst[1] + x0 * bst[2];
+		const int64_t s_st[4] = { sst[0], bsz[0] * sst[1], bsz[1] * sst[2], 1 };
+
+		for (int i = 0; i < 4; i++) {
+			b.in_stride[i] = s2b ? s_st[i] : bst[i];
+			b.out_stride[i] = s2b ? bst[i] : s_st[i];
+		}
+		b.in_offset = s2b ? soff : boff;
+		b.out_offset = s2b ? boff : soff;
+		ret = mv_box(m, 0, in_rank, in_dims, out_rank, out_dims, &b, false, 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * TILE repeating along one axis: one CONCATENATION of the input per copy;
+ * along several axes, one STRIDED_COPY box per copy.
  */
 static int prep_tile(struct mv *m)
 {
@@ -365,8 +636,10 @@ static int prep_tile(struct mv *m)
 			return mv_fail(m, -ENOTSUP, "multiples do not give the output");
 		if (k == 1)
 			continue;
-		if (axis >= 0)
-			return mv_fail(m, -ENOTSUP, "tiling along several axes");
+		if (axis >= 0) {
+			mv_dims(out, out_dims);
+			return prep_tile_boxes(m, rank, in_dims, out_dims);
+		}
 		axis = i;
 		out_dims[i] = (uint32_t)out->shape[i];
 	}
@@ -463,6 +736,11 @@ static int lower_movement(const struct cpu_prep *p)
 		return prep_space_depth(&m);
 	case NPU_BUILTIN_TILE:
 		return prep_tile(&m);
+	case NPU_BUILTIN_MIRROR_PAD:
+		return prep_mirror_pad(&m);
+	case NPU_BUILTIN_SPACE_TO_BATCH_ND:
+	case NPU_BUILTIN_BATCH_TO_SPACE_ND:
+		return prep_space_batch(&m);
 	default:
 		return mv_fail(&m, -ENOTSUP, "%s is not a movement op",
 			       npu_op_name(op->builtin));
@@ -478,9 +756,16 @@ MOVE_IMPL(npu_builtin_slice);
 MOVE_IMPL(npu_builtin_squeeze_expand_dims);
 MOVE_IMPL(npu_builtin_space_depth);
 
-/* Tiling along several axes runs the CPU kernel (cpu/tile_pad.c). */
-const struct npu_builtin_impl npu_builtin_tile = {
-	.lower = lower_movement,
-	.float_kernel = &cpu_kernel_tile,
-	.float_takes_int = true,
-};
+/*
+ * And those with a CPU kernel (cpu/tile_pad.c) for float tensors and what
+ * the lowering refuses (rank above 5, more than MAX_BOXES boxes).
+ */
+#define MOVE_IMPL_CPU(name, kernel)					\
+	const struct npu_builtin_impl name = {				\
+		.lower = lower_movement, .float_kernel = &(kernel),	\
+		.float_takes_int = true,				\
+	}
+MOVE_IMPL_CPU(npu_builtin_tile, cpu_kernel_tile);
+MOVE_IMPL_CPU(npu_builtin_mirror_pad, cpu_kernel_mirror_pad);
+MOVE_IMPL_CPU(npu_builtin_space_to_batch_nd, cpu_kernel_space_to_batch_nd);
+MOVE_IMPL_CPU(npu_builtin_batch_to_space_nd, cpu_kernel_batch_to_space_nd);

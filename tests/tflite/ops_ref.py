@@ -10,7 +10,7 @@ bytes; float32 outputs may differ by 1e-5 relative (float sums in another
 order).  The models, inputs and reference outputs stay in OUTDIR (cached
 by a key of this script and opmodel.py) with a manifest, cases.txt, that
 tests/model/builtin_ops.sh reads in the VM to run the same cases on the
-NPU.  Prints TAP and a closing "N passed, N failed" line.
+NPU, with the placement npu-compile must give each (checked here too).  Prints TAP and a closing "N passed, N failed" line.
 """
 import hashlib
 import os
@@ -232,6 +232,16 @@ def all_cases():
     yield from cpu_move_cases()
 
 
+def placement(name):
+    """Where npu-compile must place the case's op: "npu" or "cpu"."""
+    op, tn = name.split(".")[:2]
+    if op in ("gather", "gather_nd"):
+        return "cpu"            # indices are data
+    if op == "resize_bilinear" and tn not in ("int8", "int16"):
+        return "cpu"            # TFLite computes float and uint8 in float
+    return "npu"
+
+
 def key():
     h = hashlib.sha256()
     here = os.path.dirname(os.path.abspath(__file__))
@@ -267,8 +277,8 @@ def generate(outdir):
         for i, v in enumerate(outs):
             v.tofile("%s.out%d.bin" % (path, i))
         exact = all(v.dtype != np.float32 for v in outs)
-        lines.append("%s %d %d %s\n" % (name, len(feeds), len(outs),
-                                         "exact" if exact else "float"))
+        lines.append("%s %d %d %s %s\n" % (name, len(feeds), len(outs),
+                                            "exact" if exact else "float", placement(name)))
     with open(os.path.join(outdir, "cases.txt"), "w") as f:
         f.writelines(lines)
     with open(os.path.join(outdir, "refused.txt"), "w") as f:
@@ -297,7 +307,7 @@ def main():
     for name in open(os.path.join(outdir, "refused.txt")):
         print("# %s: TFLite refuses the type, not a case" % name.strip())
     for line in open(os.path.join(outdir, "cases.txt")):
-        name, nin, nout, kind = line.split()
+        name, nin, nout, kind, where = line.split()
         path = os.path.join(outdir, name)
         cmd = ["npu-run", "--cpu", "--model", path + ".tflite", "--num-runs", "1",
                "--warmup-runs", "0"]
@@ -320,6 +330,16 @@ def main():
         failed += not ok
         print("%s %d - %s on the CPU equals BUILTIN_REF%s" % (
             "ok" if ok else "not ok", n, name, "" if ok else " # " + why))
+        # The compiler lowers it to NPU commands where the op has them.
+        rep = subprocess.run(["npu-compile", path + ".tflite", "--dry-run", "--report"],
+                             capture_output=True, text=True).stdout
+        npu = " 1 on the NPU" in rep.splitlines()[0] if rep else False
+        ok = npu == (where == "npu")
+        n += 1
+        failed += not ok
+        print("%s %d - %s placed on the %s%s" % (
+            "ok" if ok else "not ok", n, name, where.upper(),
+            "" if ok else " # " + (rep.splitlines() or ["no report"])[-1].strip()))
     print("1..%d" % n)
     print("%d passed, %d failed" % (n - failed, failed))
     return 1 if failed else 0
