@@ -48,6 +48,10 @@ void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
 			w.read_bytes += ops[i].len;
 		else
 			w.write_bytes += ops[i].len;
+		/* The processor reads such an output before writing it. */
+		if (ops[i].access == NPU_FW_ACCESS_WRITE && c &&
+		    (c->flags & FW_CMD_KEEPS_OUTPUT))
+			w.read_bytes += ops[i].len;
 	}
 	if (c && c->cost)
 		c->cost(opcode, params, &w);

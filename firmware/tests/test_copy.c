@@ -165,6 +165,7 @@ START_TEST(copy_run_keeps_output)
 	struct vmem m = { 0 };
 	struct npu_fw_env env = vmem_env(&m);
 	struct npu_fw_result res;
+	struct npu_fw_cost cost = { 0 };
 	struct npu_strided_copy_params p = { 0 };
 	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
 	struct npu_cs_writer w;
@@ -196,6 +197,11 @@ START_TEST(copy_run_keeps_output)
 	ck_assert_int_eq(npu_fw_run(&env, 0, npu_cs_bytes(&w), &res), 0);
 	vmem_peek(&m, 0x2000, out, 9);
 	ck_assert_mem_eq(out, expect, 9);
+	/* Reads: the stream, the output twice (9 + 9) and the input (2). */
+	ck_assert_int_eq(npu_fw_estimate_stream(NULL, cs, npu_cs_bytes(&w), &cost), 0);
+	ck_assert_uint_eq(cost.dram_read_bytes, npu_cs_bytes(&w) + 20);
+	ck_assert_uint_eq(res.dram_read_bytes, cost.dram_read_bytes);
+	ck_assert_uint_eq(res.dram_write_bytes, 9 + 9);
 	vmem_free(&m);
 }
 END_TEST

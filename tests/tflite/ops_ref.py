@@ -232,6 +232,32 @@ def all_cases():
     yield from cpu_move_cases()
 
 
+def malformed_cases():
+    """Models TFLite's Prepare refuses: npu-compile must refuse them too,
+    naming the operator (name, model, words of the message)."""
+    i8, i32 = np.int8, np.int32
+    o = opts(s.ResizeBilinearOptionsT, alignCorners=True, halfPixelCenters=True)
+    yield ("resize_bilinear.align_and_half",
+           om.build(BO.RESIZE_BILINEAR, [om.T([1, 2, 2, 1], i8, Q8), om.T([2], i32, None, [4, 4])],
+                    [om.T([1, 4, 4, 1], i8, Q8)], OPT.ResizeBilinearOptions, o),
+           "RESIZE_BILINEAR")
+    yield ("resize_nearest.rank3",
+           om.build(BO.RESIZE_NEAREST_NEIGHBOR, [om.T([2, 2, 1], i8, Q8),
+                                                 om.T([2], i32, None, [4, 4])],
+                    [om.T([4, 4, 1], i8, Q8)], OPT.ResizeNearestNeighborOptions,
+                    opts(s.ResizeNearestNeighborOptionsT)),
+           "RESIZE_NEAREST_NEIGHBOR")
+    yield ("pack.bad_count",
+           om.build(BO.PACK, [om.T([2, 3], i8, Q8)] * 2, [om.T([2, 2, 3], i8, Q8)],
+                    OPT.PackOptions, opts(s.PackOptionsT, valuesCount=3, axis=0)),
+           "PACK")
+    yield ("split.uneven",
+           om.build(BO.SPLIT, [om.T([], i32, None, [1]), om.T([2, 5], i8, Q8)],
+                    [om.T([2, 2], i8, Q8)] * 2, OPT.SplitOptions,
+                    opts(s.SplitOptionsT, numSplits=2)),
+           "SPLIT")
+
+
 def placement(name):
     """Where npu-compile must place the case's op: "npu" or "cpu"."""
     op, tn = name.split(".")[:2]
@@ -340,6 +366,22 @@ def main():
         print("%s %d - %s placed on the %s%s" % (
             "ok" if ok else "not ok", n, name, where.upper(),
             "" if ok else " # " + (rep.splitlines() or ["no report"])[-1].strip()))
+    for name, model, words in malformed_cases():
+        path = os.path.join(outdir, "bad." + name + ".tflite")
+        with open(path, "wb") as f:
+            f.write(model)
+        try:
+            om.reference(model, [])
+            tfl = "accepts"
+        except (RuntimeError, ValueError):
+            tfl = "refuses"
+        run = subprocess.run(["npu-compile", path, "--dry-run"], capture_output=True, text=True)
+        ok = tfl == "refuses" and run.returncode != 0 and words in run.stderr
+        n += 1
+        failed += not ok
+        print("%s %d - %s: TFLite refuses it, npu-compile names %s%s" % (
+            "ok" if ok else "not ok", n, name, words,
+            "" if ok else " # TFLite %s; npu-compile: %s" % (tfl, run.stderr.strip()[-200:])))
     print("1..%d" % n)
     print("%d passed, %d failed" % (n - failed, failed))
     return 1 if failed else 0
