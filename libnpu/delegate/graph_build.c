@@ -291,6 +291,56 @@ static void convert_options(int32_t builtin, const void *data, struct npu_graph_
 		op->options_kind = NPU_OPTS_LEAKY_RELU;
 		o->leaky_relu.alpha = ((const TfLiteLeakyReluParams *)data)->alpha;
 		break;
+	case NPU_BUILTIN_RESIZE_BILINEAR:
+	case NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR: {
+		const TfLiteResizeBilinearParams *p = data;
+
+		op->options_kind = NPU_OPTS_RESIZE;
+		o->resize.align_corners = p->align_corners;
+		o->resize.half_pixel_centers = p->half_pixel_centers;
+		break;
+	}
+	case NPU_BUILTIN_PACK:
+		op->options_kind = NPU_OPTS_AXIS;
+		o->axis.count = ((const TfLitePackParams *)data)->values_count;
+		o->axis.axis = ((const TfLitePackParams *)data)->axis;
+		break;
+	case NPU_BUILTIN_UNPACK:
+		op->options_kind = NPU_OPTS_AXIS;
+		o->axis.count = ((const TfLiteUnpackParams *)data)->num;
+		o->axis.axis = ((const TfLiteUnpackParams *)data)->axis;
+		break;
+	case NPU_BUILTIN_GATHER:
+		op->options_kind = NPU_OPTS_AXIS;
+		o->axis.axis = ((const TfLiteGatherParams *)data)->axis;
+		o->axis.batch_dims = ((const TfLiteGatherParams *)data)->batch_dims;
+		break;
+	case NPU_BUILTIN_SPLIT:
+	case NPU_BUILTIN_SPLIT_V:
+		op->options_kind = NPU_OPTS_AXIS;
+		o->axis.count = ((const TfLiteSplitParams *)data)->num_splits;
+		break;
+	case NPU_BUILTIN_SPACE_TO_DEPTH:
+	case NPU_BUILTIN_DEPTH_TO_SPACE:
+		op->options_kind = NPU_OPTS_AXIS;
+		o->axis.count = ((const TfLiteSpaceToDepthParams *)data)->block_size;
+		break;
+	case NPU_BUILTIN_MIRROR_PAD:
+		/* The reader's mode: 0 REFLECT, 1 SYMMETRIC (TFLite's schema). */
+		op->options_kind = NPU_OPTS_AXIS;
+		o->axis.count = ((const TfLiteMirrorPaddingParams *)data)->mode ==
+				kTfLiteMirrorPaddingSymmetric ? 1 : 0;
+		break;
+	case NPU_BUILTIN_SQUEEZE: {
+		const TfLiteSqueezeParams *p = data;
+
+		op->options_kind = NPU_OPTS_SQUEEZE;
+		o->squeeze.num_dims = p->num_squeeze_dims >= 0 && p->num_squeeze_dims <= 8 ?
+				      p->num_squeeze_dims : 0;
+		for (int i = 0; i < o->squeeze.num_dims; i++)
+			o->squeeze.dims[i] = p->squeeze_dims[i];
+		break;
+	}
 	default:
 		break;
 	}

@@ -292,4 +292,50 @@ typedef struct {
 	bool diagonal_recurrent_tensors;
 } TfLiteUnidirectionalSequenceLSTMParams;
 
+/* RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR have the same two fields. */
+typedef struct {
+	bool align_corners;
+	bool half_pixel_centers;
+} TfLiteResizeBilinearParams;
+
+typedef struct {
+	int values_count;
+	int axis;
+} TfLitePackParams;
+
+typedef struct {
+	int num;
+	int axis;
+} TfLiteUnpackParams;
+
+typedef struct {
+	int axis;
+	int batch_dims;
+} TfLiteGatherParams;
+
+/* SPLIT and SPLIT_V. */
+typedef struct {
+	int num_splits;
+} TfLiteSplitParams;
+
+/* SPACE_TO_DEPTH and DEPTH_TO_SPACE. */
+typedef struct {
+	int block_size;
+} TfLiteSpaceToDepthParams;
+
+typedef struct {
+	int32_t squeeze_dims[8];
+	int num_squeeze_dims;
+} TfLiteSqueezeParams;
+
+typedef enum {
+	kTfLiteMirrorPaddingUnknown = 0,
+	kTfLiteMirrorPaddingReflect,
+	kTfLiteMirrorPaddingSymmetric,
+} TfLiteMirrorPaddingMode;
+
+typedef struct {
+	TfLiteMirrorPaddingMode mode;
+} TfLiteMirrorPaddingParams;
+
 #endif /* NPU_TFLITE_ABI_H */
