@@ -468,10 +468,11 @@ uint32_t npu_fw_cmd_operands(uint32_t opcode,
 int npu_fw_cmd_ranges(uint32_t opcode, const void *params,
 		     npu_fw_range_fn fn, void *ctx)
 {
+	const struct fw_cmd *c = fw_cmd_find(opcode);
 	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
 	union npu_cmd_params p;
 	int32_t ps = npu_fw_params_size(opcode);
-	uint32_t i, n;
+	uint32_t i, n, access;
 	int r;
 
 	if (ps < 0)
@@ -480,7 +481,12 @@ int npu_fw_cmd_ranges(uint32_t opcode, const void *params,
 	fw_memcpy(&p, params, (size_t)ps);
 	n = npu_fw_cmd_operands(opcode, &p, ops);
 	for (i = 0; i < n; i++) {
-		r = fn(ctx, ops[i].va, ops[i].len, ops[i].access);
+		access = ops[i].access;
+		/* The command processor reads such an output first. */
+		if (access == NPU_FW_ACCESS_WRITE && c &&
+		    (c->flags & FW_CMD_KEEPS_OUTPUT))
+			access |= NPU_FW_ACCESS_READ;
+		r = fn(ctx, ops[i].va, ops[i].len, access);
 		if (r)
 			return r;
 	}

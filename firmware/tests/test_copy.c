@@ -150,6 +150,36 @@ START_TEST(copy_check)
 }
 END_TEST
 
+static int record_access(void *ctx, uint64_t va, uint64_t len, uint32_t access)
+{
+	uint32_t *acc = ctx;
+
+	(void)va;
+	(void)len;
+	acc[acc[0] + 1] = access;
+	acc[0]++;
+	return 0;
+}
+
+/* The validator approves reading the output the processor reads first. */
+START_TEST(copy_ranges_read_output)
+{
+	struct npu_strided_copy_params p = { 0 };
+	uint32_t acc[4] = { 0 };
+
+	TENSOR(&p.input, 0x1000, NPU_DTYPE_INT8, 0, 4);
+	TENSOR(&p.output, 0x2000, NPU_DTYPE_INT8, 0, 8);
+	box(&p, 1, 4);
+	p.in_stride[4] = 1;
+	p.out_stride[4] = 2;
+	ck_assert_int_eq(npu_fw_cmd_ranges(NPU_CMD_STRIDED_COPY, &p,
+					   record_access, acc), 0);
+	ck_assert_uint_eq(acc[0], 2);
+	ck_assert_uint_eq(acc[1], NPU_FW_ACCESS_READ);
+	ck_assert_uint_eq(acc[2], NPU_FW_ACCESS_READ | NPU_FW_ACCESS_WRITE);
+}
+END_TEST
+
 /*
  * Through the command processor: a fill of the middle row then a copy of
  * [2] into its first two elements; the output around them, pre-set to
@@ -215,6 +245,7 @@ Suite *suite_copy(void)
 	tcase_add_test(tc, copy_broadcast_and_fill);
 	tcase_add_test(tc, copy_check);
 	tcase_add_test(tc, copy_run_keeps_output);
+	tcase_add_test(tc, copy_ranges_read_output);
 	suite_add_tcase(s, tc);
 	return s;
 }
