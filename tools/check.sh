@@ -196,6 +196,28 @@ check "more --input files than inputs: exit 1" \
 "$BIN/npu-run" --model x --num-runs 0 >/dev/null 2>&1
 check "--num-runs 0: usage error 2" test $? = 2
 
+# A builtin no kernel of libnpu runs (here a RELU whose output shape is not
+# its input's) is named at compile time, op, reason and tensors, not at the
+# first inference; --allow-missing-kernels makes it a warning, for an
+# application that registers kernels; --check names it in a .npu too.
+H=../shared/hostile/unclear_relu_no_cpu_kernel.tflite
+if [ -f $H ]; then
+	"$BIN/npu-compile" $H -o "$tmp/relu.npu" >/dev/null 2>"$tmp/err.txt"
+	check "npu-compile: a builtin without a kernel: exit 1" test $? = 1
+	check "npu-compile names the op, why and its tensors" grep -qF \
+		"op 0 (RELU): no CPU kernel: firmware rejects the RELU command: input and output shapes differ (int8 'in' [1,16] -> int8 'out' [1,8])" \
+		"$tmp/err.txt"
+	check "npu-compile: ... and writes no .npu" test ! -e "$tmp/relu.npu"
+	"$BIN/npu-compile" --allow-missing-kernels $H -o "$tmp/relu.npu" >/dev/null 2>"$tmp/err.txt"
+	check "--allow-missing-kernels: a warning naming the op, exit 0" \
+		sh -c "test $? = 0 && grep -q 'warning: .*op 0 (RELU): no CPU kernel' '$tmp/err.txt'"
+	"$BIN/npu-compile" --check "$tmp/relu.npu" >/dev/null 2>"$tmp/err.txt"
+	check "--check names an op without a kernel in a .npu: exit 1" \
+		sh -c "test $? = 1 && grep -q 'op 0 (RELU): no CPU kernel' '$tmp/err.txt'"
+	"$BIN/npu-compile" --check --allow-missing-kernels "$tmp/relu.npu" >/dev/null 2>&1
+	check "--check --allow-missing-kernels accepts it" test $? = 0
+fi
+
 want_version=$(sed -n 's/^NPU_VERSION := //p' mk/common.mk)
 for t in npu-info npu-compile npu-run; do
 	check "$t --version prints $want_version" \

@@ -4,6 +4,7 @@
  *
  *   npu-compile MODEL.tflite [-o MODEL.npu] [--report] [--json] [--cpu]
  *               [--force-cpu N]... [--no-fusion] [--graph] [--graph-out FILE.svg|.dot]
+ *               [--allow-missing-kernels]
  *   npu-compile --check MODEL.npu [--graph-out FILE.svg|.dot]
  */
 #include <errno.h>
@@ -26,7 +27,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: npu-compile MODEL.tflite [-o OUT.npu] [--report] [--json] [--cpu]\n"
 		"                   [--force-cpu OP]... [--no-fusion] [--graph] [--graph-out FILE]\n"
+		"                   [--allow-missing-kernels]\n"
 		"       npu-compile --check MODEL.npu [--report] [--json] [--graph-out FILE]\n"
+		"                   [--allow-missing-kernels]\n"
 		"\n"
 		"  -o, --output FILE   write the compiled model (default: MODEL.npu)\n"
 		"  -r, --report        print each op's placement and the performance summary\n"
@@ -34,6 +37,9 @@ static void usage(FILE *f)
 		"      --cpu           place every op on the CPU\n"
 		"      --force-cpu OP  place op number OP on the CPU (repeatable)\n"
 		"      --no-fusion     fold no PAD or activation into its neighbour\n"
+		"      --allow-missing-kernels  compile (or accept) a model with builtins that\n"
+		"                      no kernel of libnpu runs: for an application that\n"
+		"                      registers its own (npu_model_register_kernel())\n"
 		"  -g, --graph         print the parsed TFLite graph and exit\n"
 		"  -G, --graph-out FILE  draw the placement graph: FILE.svg (needs Graphviz's\n"
 		"                      dot) or FILE.dot (the Graphviz source)\n"
@@ -71,6 +77,42 @@ static void print_graph(const struct npu_graph *g, FILE *f)
 			fprintf(f, "%s%d", j ? "," : "", op->outputs[j]);
 		fprintf(f, ")\n");
 	}
+}
+
+/*
+ * Names every op that no kernel of libnpu runs (npu_compiled_op_runnable()):
+ * an error for a builtin, so a model that cannot run is refused now rather
+ * than at its first inference; a warning for a custom op (the application
+ * registers those) and for every op with --allow-missing-kernels.  Returns
+ * the number of errors.
+ */
+static uint32_t name_missing_kernels(const struct npu_compiled_model *m, const char *in,
+				     bool allow)
+{
+	enum { SHOWN = 16 };
+	uint32_t errors = 0, warnings = 0;
+	char why[1024];
+
+	for (uint32_t i = 0; i < m->graph->num_ops; i++) {
+		bool warn = allow || m->graph->ops[i].builtin == NPU_BUILTIN_CUSTOM;
+
+		if (!npu_compiled_op_runnable(m, i, why, sizeof(why)))
+			continue;
+		if (errors + warnings++ < SHOWN)
+			fprintf(stderr, "npu-compile: %s%s: %s%s\n", warn ? "warning: " : "", in, why,
+				warn ? ": the application must register a kernel for it "
+				"(npu_model_register_kernel())" : "");
+		errors += !warn;
+		warnings -= !warn;
+	}
+	if (errors + warnings > SHOWN)
+		fprintf(stderr, "npu-compile: %s: and %u more ops without a kernel\n", in,
+			errors + warnings - SHOWN);
+	if (errors)
+		fprintf(stderr, "npu-compile: %s: %u op%s without a kernel in libnpu: the model cannot "
+			"run (--allow-missing-kernels accepts it for an application that registers "
+			"kernels)\n", in, errors, errors == 1 ? "" : "s");
+	return errors;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -150,6 +192,7 @@ int main(int argc, char **argv)
 		{ "graph-out", required_argument, NULL, 'G' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "allow-missing-kernels", no_argument, NULL, 'A' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -158,6 +201,7 @@ int main(int argc, char **argv)
 	uint32_t force[256];
 	const char *out = NULL, *in, *graph_out = NULL;
 	bool report = false, json = false, graph = false, check = false, dry = false;
+	bool allow_missing = false;
 	struct npu_compiled_model *m = NULL;
 	struct npu_graph *g = NULL;
 	char err[512], *def_out = NULL;
@@ -194,6 +238,7 @@ int main(int argc, char **argv)
 			break;
 		case 'c': check = true; break;
 		case 'n': dry = true; break;
+		case 'A': allow_missing = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("npu-compile (npu) %s\n", npu_version()); return 0;
 		default: usage(stderr); return 2;
@@ -217,6 +262,10 @@ int main(int argc, char **argv)
 		free(buf);
 		if (ret) {
 			fprintf(stderr, "npu-compile: %s: %s\n", in, err);
+			return 1;
+		}
+		if (name_missing_kernels(m, in, allow_missing)) {
+			npu_compiled_model_free(m);
 			return 1;
 		}
 		if (report || json)
@@ -251,6 +300,10 @@ int main(int argc, char **argv)
 	ret = npu_compile(g, &opt, &m, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "npu-compile: %s: %s\n", in, err);
+		return 1;
+	}
+	if (name_missing_kernels(m, in, allow_missing)) {
+		npu_compiled_model_free(m);
 		return 1;
 	}
 	if (!out && !dry) {

@@ -279,6 +279,20 @@ int npu_compile_report_dot(const struct npu_compiled_model *m, const char *name,
 			   FILE *file);
 
 /*
+ * Whether op @i of @m runs as compiled: on the NPU, or on the CPU with a
+ * built-in kernel for its types and parameters (prepared as the executor
+ * will).  Returns 0; -ENOTSUP when no built-in kernel runs it, with @why
+ * naming the op, the reason and its tensors, in the report's words:
+ * "op 3 (HARD_SWISH): no CPU kernel: HARD_SWISH has no built-in CPU kernel
+ * (int8 'x' [1,16,16,8] -> int8 'y' [1,16,16,8])" (an application may still
+ * run it by registering a kernel, npu_model_register_kernel()); -EINVAL
+ * (malformed, or no model); -ERANGE (no op @i).  npu-compile refuses a
+ * model with such a builtin before its first inference.
+ */
+int npu_compiled_op_runnable(const struct npu_compiled_model *m, uint32_t i, char *why,
+			     size_t whylen);
+
+/*
  * Serialize @m into a new buffer (*@buf, *@len; free() it).  Returns 0 or a
  * negative errno.
  */

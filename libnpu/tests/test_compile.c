@@ -716,6 +716,8 @@ START_TEST(test_person_detect_placement)
 
 	ck_assert_uint_eq(m->num_segments, 1);
 	for (uint32_t i = 0; i < g->num_ops; i++) {
+		/* Every op runs: on the NPU, or SOFTMAX on its CPU kernel. */
+		ck_assert_int_eq(npu_compiled_op_runnable(m, i, NULL, 0), 0);
 		if (g->ops[i].builtin == NPU_BUILTIN_SOFTMAX) {
 			ck_assert_int_eq(m->op_segment[i], -1);
 			ck_assert_str_eq(m->op_reason[i], "SOFTMAX is not an NPU op");
@@ -1264,6 +1266,11 @@ START_TEST(test_cpu_ops_prepared)
 	ck_assert_int_eq(m->op_segment[0], -1);
 	ck_assert_msg(strstr(m->op_reason[0], "custom op 'my_op' is not an NPU op; no CPU kernel: ") &&
 		      strstr(m->op_reason[0], "has no built-in CPU kernel"), "%s", m->op_reason[0]);
+	/* What npu-compile names: the op, the report's words, its tensors. */
+	ck_assert_int_eq(npu_compiled_op_runnable(m, 0, err, sizeof(err)), -ENOTSUP);
+	ck_assert_msg(!strcmp(err, "op 0 (CUSTOM 'my_op'): no CPU kernel: CUSTOM has no built-in "
+			      "CPU kernel (int8 '' [1,16] -> int8 '' [1,16])"), "%s", err);
+	ck_assert_int_eq(npu_compiled_op_runnable(m, 1, err, sizeof(err)), -ERANGE);
 	npu_compiled_model_free(m);
 
 	/* A tensor listed twice as a graph input is refused. */
