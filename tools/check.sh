@@ -218,6 +218,65 @@ if [ -f $H ]; then
 	check "--check --allow-missing-kernels accepts it" test $? = 0
 fi
 
+# npu-verify (with the venv's TFLite interpreter): person_detect on the CPU
+# path is identical to BUILTIN_REF; a wrong byte is found, and bisected to
+# the op that made it (an npu-run wrapped to flip one byte of an output and
+# of one op's dumped tensor); a model needing a kernel libnpu lacks fails
+# naming the op; JSON; usage errors.
+PY=${NPU_PYTHON:-build/venv/bin/python3}
+if "$PY" -c 'import ai_edge_litert' 2>/dev/null; then
+	V="$PY $BIN/npu-verify"
+	$V --cpu --random 2 $M/tflm/person_detect.tflite >"$tmp/v.txt" 2>&1
+	check "npu-verify person_detect: identical to BUILTIN_REF, exit 0" \
+		sh -c "test $? = 0 && grep -q '^2 of 2 cases identical$' '$tmp/v.txt'"
+	mkdir -p "$tmp/fake"
+	cat >"$tmp/fake/npu-run" <<EOP
+#!/usr/bin/env python3
+# npu-run, then one byte flipped in output 0 and in what op FLIP_OP computed.
+import os, subprocess, sys
+args = sys.argv[1:]
+rc = subprocess.run(["$(cd "$BIN" && pwd)/npu-run"] + args).returncode
+if rc:
+    sys.exit(rc)
+def flip(path):
+    b = bytearray(open(path, "rb").read())
+    b[len(b) // 2] ^= 0x01
+    open(path, "wb").write(bytes(b))
+if "--output" in args:
+    flip(args[args.index("--output") + 1])
+if "--dump-tensors" in args and os.environ.get("FLIP_OP"):
+    d = args[args.index("--dump-tensors") + 1]
+    for line in open(os.path.join(d, "tensors.txt")):
+        t, op = line.split()[:2]
+        if op == os.environ["FLIP_OP"]:
+            flip(os.path.join(d, "t%s.bin" % t))
+EOP
+	chmod +x "$tmp/fake/npu-run"
+	FLIP_OP=5 $V --cpu --random 1 --bin "$tmp/fake" $M/tflm/person_detect.tflite \
+		>"$tmp/v.txt" 2>&1
+	check "npu-verify: a flipped output byte: exit 1, 1 of 2 elements differ" \
+		sh -c "test $? = 1 && grep -q '^  random0 (cpu) output 0 .* int8 \[1, 2\]: 1 of 2 elements differ (1 byte), max |diff| ' '$tmp/v.txt'"
+	check "npu-verify bisects it to the op whose tensor differs (op 5)" \
+		grep -q "first differing op: op 5 (DEPTHWISE_CONV_2D), output '.*' int8 \[1, 24, 24, 32\]: 1 of 18432 elements differ (1 byte), max |diff| 1, first at " \
+		"$tmp/v.txt"
+	FLIP_OP= $V --cpu --random 1 --bin "$tmp/fake" $M/tflm/person_detect.tflite \
+		>"$tmp/v.txt" 2>&1
+	check "npu-verify: every CPU tensor equal, the run's output not: says so" \
+		grep -q "every tensor of libnpu's CPU path equals TFLite's" "$tmp/v.txt"
+	$V --cpu --json --random 1 ../shared/hostile/unclear_relu_no_cpu_kernel.tflite \
+		>"$tmp/v.json" 2>&1
+	check "npu-verify: a kernel libnpu lacks: exit 1, JSON names the op" \
+		sh -c "test $? = 1 && python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); \
+assert \"op 0 (RELU) cannot run\" in r[\"cases\"][0][\"error\"], r' '$tmp/v.json'"
+	$V --random 0 $M/tflm/person_detect.tflite >/dev/null 2>&1
+	check "npu-verify --random 0: usage error 2" test $? = 2
+	$V $M/tflm/person_detect.tflite --input /nonexistent >/dev/null 2>"$tmp/err.txt"
+	check "npu-verify: a missing input file: exit 1 naming it" \
+		sh -c "test $? = 1 && grep -q '/nonexistent' '$tmp/err.txt'"
+else
+	echo "# npu-verify: SKIP (no Python with ai_edge_litert at $PY; make deps makes build/venv)"
+fi
+
 want_version=$(sed -n 's/^NPU_VERSION := //p' mk/common.mk)
 for t in npu-info npu-compile npu-run; do
 	check "$t --version prints $want_version" \

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "npu_model.h"
+#include "lib/dump_tensors.h"
 #include "lib/image_input.h"
 #include "lib/tensor_file.h"
 #include "npu_util.h"
@@ -38,6 +39,7 @@ struct args {
 	long warmup_runs;
 	bool profile;
 	const char *trace;
+	const char *dump_dir;
 	long top_k;
 	bool json;
 	const char *cache_dir;
@@ -82,6 +84,9 @@ static void usage(FILE *out)
 	      "  -p, --profile          per-op placement and time\n"
 	      "      --trace FILE       timeline of every run (CPU ops, NPU jobs) as a\n"
 	      "                         Chrome trace (JSON, for Perfetto/chrome://tracing)\n"
+	      "      --dump-tensors DIR  write every tensor the ops compute (one CPU run of\n"
+	      "                         the inputs) to DIR/t<index>.bin, listed in\n"
+	      "                         DIR/tensors.txt\n"
 	      "  -k, --top-k K          the K highest classes of output 0\n"
 	      "  -j, --json             one JSON document on stdout\n"
 	      "      --cache-dir DIR    cache compiled .tflite models in DIR\n"
@@ -108,7 +113,7 @@ static bool parse_long(const char *s, long min, long *v)
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	enum { OPT_CACHE = 256, OPT_FORCE, OPT_SEED, OPT_MEAN, OPT_STD, OPT_IMAGE_RAW, OPT_TRACE,
-	       OPT_KEEP_STATE };
+	       OPT_KEEP_STATE, OPT_DUMP };
 	static const struct option options[] = {
 		{ "model", required_argument, NULL, 'm' },
 		{ "input", required_argument, NULL, 'i' },
@@ -120,6 +125,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "warmup-runs", required_argument, NULL, 'w' },
 		{ "profile", no_argument, NULL, 'p' },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "dump-tensors", required_argument, NULL, OPT_DUMP },
 		{ "top-k", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE },
@@ -177,6 +183,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_TRACE:
 			a->trace = optarg;
+			break;
+		case OPT_DUMP:
+			a->dump_dir = optarg;
 			break;
 		case 'k':
 			if (!parse_long(optarg, 1, &a->top_k))
@@ -682,6 +691,13 @@ int main(int argc, char **argv)
 	target = npu_model_uses_npu(m) ? npu_device_path(dev) : "cpu";
 	if (fill_inputs(m, &a, &random_used))
 		goto out;
+	if (a.dump_dir) {
+		ret = dump_tensors(a.model, m, a.dump_dir, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "npu-run: --dump-tensors: %s\n", *err ? err : npu_strerror(ret));
+			goto out;
+		}
+	}
 	t.runs = (size_t)a.num_runs;
 	t.runs_ms = calloc(t.runs, sizeof(double));
 	t.op_ns = calloc(npu_model_op_count(m) + 1, sizeof(uint64_t));

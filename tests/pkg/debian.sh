@@ -35,8 +35,8 @@ check "lintian: no errors or warnings" test $? = 0 || cat "$work/lintian.log"
 
 for d in $debs; do dpkg-deb -x "$d" "$root"; done
 multi=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-for f in usr/bin/npu-info usr/bin/npu-compile usr/bin/npu-run \
-	usr/share/man/man1/npu-run.1.gz lib/firmware/npu/npu-fw.bin \
+for f in usr/bin/npu-info usr/bin/npu-compile usr/bin/npu-run usr/bin/npu-verify \
+	usr/share/man/man1/npu-run.1.gz usr/share/man/man1/npu-verify.1.gz lib/firmware/npu/npu-fw.bin \
 	lib/udev/rules.d/70-npu.rules usr/include/npu/npu.h usr/include/npu/npu_model.h \
 	usr/include/npu/drm/npu_accel.h \
 	usr/lib/$multi/libnpu.so.0 usr/lib/$multi/pkgconfig/npu.pc \
