@@ -58,7 +58,7 @@ int npu_compiled_op_runnable(const struct npu_compiled_model *m, uint32_t i, cha
 			     size_t whylen)
 {
 	const struct npu_graph_op *op;
-	char cpu_why[256] = "", label[96];
+	char cpu_why[256] = "", label[96], *tail;
 	size_t at;
 	int ret;
 
@@ -74,6 +74,11 @@ int npu_compiled_op_runnable(const struct npu_compiled_model *m, uint32_t i, cha
 	ret = npu_cpu_check_op(m->graph, op, cpu_why, sizeof(cpu_why));
 	if (!ret || !why || whylen < 2)
 		return ret;
+	/* The executor names the first input's and output's types: the
+	 * signature below names every tensor, with its shape. */
+	tail = strstr(cpu_why, " (input ");
+	if (tail)
+		*tail = 0;
 	if (op->builtin == NPU_BUILTIN_CUSTOM)
 		snprintf(label, sizeof(label), "CUSTOM '%s'", op->custom_name ? op->custom_name : "");
 	else

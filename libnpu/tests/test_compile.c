@@ -1268,7 +1268,7 @@ START_TEST(test_cpu_ops_prepared)
 		      strstr(m->op_reason[0], "has no built-in CPU kernel"), "%s", m->op_reason[0]);
 	/* What npu-compile names: the op, the report's words, its tensors. */
 	ck_assert_int_eq(npu_compiled_op_runnable(m, 0, err, sizeof(err)), -ENOTSUP);
-	ck_assert_msg(!strcmp(err, "op 0 (CUSTOM 'my_op'): no CPU kernel: CUSTOM has no built-in "
+	ck_assert_msg(!strcmp(err, "op 0 (CUSTOM 'my_op'): no CPU kernel: CUSTOM my_op has no built-in "
 			      "CPU kernel (int8 '' [1,16] -> int8 '' [1,16])"), "%s", err);
 	ck_assert_int_eq(npu_compiled_op_runnable(m, 1, err, sizeof(err)), -ERANGE);
 	npu_compiled_model_free(m);
