@@ -268,6 +268,30 @@ EOP
 	check "npu-verify: a kernel libnpu lacks: exit 1, JSON names the op" \
 		sh -c "test $? = 1 && python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); \
 assert \"op 0 (RELU) cannot run\" in r[\"cases\"][0][\"error\"], r' '$tmp/v.json'"
+	# A custom op (hello_world's second FULLY_CONNECTED renamed CUSTOM
+	# 'MyOp' with TFLite's schema): a warning, not an error: the
+	# application registers custom kernels (npu_model_register_kernel()).
+	"$PY" - $M/tflm/hello_world_int8.tflite "$tmp/custom.tflite" <<'EOP'
+import sys, flatbuffers
+from ai_edge_litert import schema_py_generated as schema
+buf = open(sys.argv[1], "rb").read()
+m = schema.ModelT.InitFromObj(schema.Model.GetRootAs(buf, 0))
+code = schema.OperatorCodeT()
+code.builtinCode = code.deprecatedBuiltinCode = schema.BuiltinOperator.CUSTOM
+code.customCode, code.version = "MyOp", 1
+m.operatorCodes.append(code)
+op = m.subgraphs[0].operators[1]
+op.opcodeIndex, op.builtinOptionsType, op.builtinOptions = len(m.operatorCodes) - 1, 0, None
+b = flatbuffers.Builder(len(buf) + 4096)
+b.Finish(m.Pack(b), file_identifier=b"TFL3")
+open(sys.argv[2], "wb").write(b.Output())
+EOP
+	"$BIN/npu-compile" "$tmp/custom.tflite" -o "$tmp/custom.npu" >/dev/null 2>"$tmp/err.txt"
+	check "npu-compile: a custom op without a kernel: a warning naming it, exit 0" \
+		sh -c "test $? = 0 && test -s '$tmp/custom.npu' && grep -q \"^npu-compile: warning: .*op 1 (CUSTOM 'MyOp'): no CPU kernel: .*npu_model_register_kernel\" '$tmp/err.txt'"
+	"$BIN/npu-compile" --check "$tmp/custom.npu" >/dev/null 2>"$tmp/err.txt"
+	check "npu-compile --check: the same warning, exit 0" \
+		sh -c "test $? = 0 && grep -q \"warning: .*op 1 (CUSTOM 'MyOp')\" '$tmp/err.txt'"
 	$V --random 0 $M/tflm/person_detect.tflite >/dev/null 2>&1
 	check "npu-verify --random 0: usage error 2" test $? = 2
 	$V $M/tflm/person_detect.tflite --input /nonexistent >/dev/null 2>"$tmp/err.txt"
