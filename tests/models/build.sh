@@ -16,9 +16,8 @@ key=$(cat "$here/make_models.py" "$here/reference.py" "$top/mk/requirements.txt"
 rm -rf "$out"
 mkdir -p "$out"
 start=$(date +%s)
+# make_models.py writes the references too (reference.py), in its workers.
 "$py" "$here/make_models.py" "$out" 2>"$out/make_models.log" ||
 	{ tail -20 "$out/make_models.log" >&2; exit 1; }
-"$py" "$here/reference.py" "$out" 2>"$out/reference.log" ||
-	{ tail -20 "$out/reference.log" >&2; exit 1; }
 echo "models: $(ls "$out"/*.tflite | wc -l) models and references in $(($(date +%s) - start)) s"
 echo "$key" >"$out/.key"
