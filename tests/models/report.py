@@ -8,8 +8,10 @@ test set), the project's CPU path on the first 20 test samples beside
 BUILTIN_REF's on the same 20 (equal where the bytes are equal), whether the
 reference cases match byte for byte (check.py --cpu), placement (ops on the
 NPU / all, segments), the NPU estimate (cycles, DRAM bytes, weight bytes),
-file size, weight sparsity and the unique values of the kernels.  Runs on
-the host; the NPU's own results are the VM's model/workflows test.
+file size, weight sparsity and the unique values of the kernels, and a
+note where an accuracy is at chance level (four classes: 0.25; a model
+there learnt nothing, and its bytes still test the kernels).  Runs on the
+host; the NPU's own results are the VM's model/workflows test.
 """
 import array
 import json
@@ -54,12 +56,28 @@ def project_accuracy(model, mdir, key, work):
     return right / total if total else None, same, total
 
 
+# Four classes: chance is 0.25; on 200 test samples three standard
+# deviations above it is about 0.35.
+AT_CHANCE = 0.35
+
+
+def note(m):
+    """What an accuracy says: a model at chance level learnt nothing."""
+    if m["float_accuracy"] < AT_CHANCE:
+        return "float model at chance"
+    if m["tflite_accuracy"] < AT_CHANCE:
+        return "quantized model at chance"
+    if m["tflite_accuracy"] < m["float_accuracy"] - 0.05:
+        return "quantization costs %.2f" % (m["float_accuracy"] - m["tflite_accuracy"])
+    return ""
+
+
 def main():
     mdir = sys.argv[1]
     manifest = json.load(open(os.path.join(mdir, "manifest.json")))
     work = tempfile.mkdtemp(prefix="npu-report-")
     cols = ("model", "float acc", "TFLite acc", "ours acc (20)", "exact", "NPU ops",
-            "segs", "cycles", "DRAM bytes", "weights", "file", "sparsity", "unique")
+            "segs", "cycles", "DRAM bytes", "weights", "file", "sparsity", "unique", "note")
     rows = []
     check = subprocess.run([sys.executable, os.path.join(HERE, "check.py"), mdir, "--cpu"],
                            capture_output=True, text=True).stdout
@@ -72,7 +90,7 @@ def main():
     for key in sorted(manifest):
         m = manifest[key]
         if "error" in m:
-            rows.append((key, "-", "converter: " + m["error"][:40]) + ("",) * 10)
+            rows.append((key, "-", "converter: " + m["error"][:40]) + ("",) * 11)
             continue
         model = os.path.join(mdir, key + ".tflite")
         comp = subprocess.run(["npu-compile", model, "-n", "--json"], capture_output=True,
@@ -89,7 +107,7 @@ def main():
         rows.append((key, "%.3f" % m["float_accuracy"], "%.3f" % m["tflite_accuracy"], ours,
                      verdict.get(key, "?")) + place +
                     (m["bytes"], "%.2f" % m["sparsity"],
-                     "%d..%d" % (uniq[0], uniq[-1]) if uniq else "-"))
+                     "%d..%d" % (uniq[0], uniq[-1]) if uniq else "-", note(m)))
     widths = [max(len(str(r[i])) for r in rows + [cols]) for i in range(len(cols))]
     fmt = "| " + " | ".join("%%-%ds" % w for w in widths) + " |"
     print(fmt % cols)
