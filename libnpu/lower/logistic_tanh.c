@@ -209,11 +209,10 @@ static int lower_lut(const struct cpu_prep *p)
 	out->table = malloc(out->table_bytes);
 	if (!out->table)
 		return -ENOMEM;
-	cmd = realloc(out->cmds, (out->num_cmds + 1) * sizeof(*cmd));
+	cmd = lower_add_cmd(p, in->type == NPU_TYPE_INT16 ?
+			    NPU_CMD_SIGMOID_S16 : NPU_CMD_LUT, 0);
 	if (!cmd)
 		return -ENOMEM;
-	out->cmds = cmd;
-	cmd = &out->cmds[out->num_cmds++];
 	/* Elementwise: the shape only needs the right element count. */
 	for (int i = 0; i < in->rank; i++)
 		dims[i] = (uint32_t)in->shape[i];
@@ -223,7 +222,6 @@ static int lower_lut(const struct cpu_prep *p)
 	if (in->type == NPU_TYPE_INT8) {
 		int8_table(logistic, cpu_scale(in), cpu_zero_point(in),
 			   out->table);
-		*cmd = (struct npu_cpu_cmd){ .opcode = NPU_CMD_LUT };
 		l = &cmd->params.lut;
 		npu_tensor_set(&l->input, 0, NPU_DTYPE_INT8, cpu_zero_point(in),
 			       rank, dims);
@@ -233,7 +231,6 @@ static int lower_lut(const struct cpu_prep *p)
 	} else if (in->type == NPU_TYPE_UINT8) {
 		uint8_table(logistic, cpu_scale(in), cpu_zero_point(in),
 			    cpu_scale(o), cpu_zero_point(o), out->table);
-		*cmd = (struct npu_cpu_cmd){ .opcode = NPU_CMD_LUT };
 		l = &cmd->params.lut;
 		npu_tensor_set(&l->input, 0, NPU_DTYPE_UINT8,
 			       cpu_zero_point(in), rank, dims);
@@ -242,7 +239,6 @@ static int lower_lut(const struct cpu_prep *p)
 		l->function = function;
 	} else {
 		memcpy(out->table, npu_host_sigmoid_table, out->table_bytes);
-		*cmd = (struct npu_cpu_cmd){ .opcode = NPU_CMD_SIGMOID_S16 };
 		s = &cmd->params.sigmoid_s16;
 		npu_tensor_set(&s->input, 0, NPU_DTYPE_INT16, 0, rank, dims);
 		npu_tensor_set(&s->output, 0, NPU_DTYPE_INT16, 0, rank, dims);

@@ -95,12 +95,9 @@ static int lower_unary_lut(const struct cpu_prep *p)
 	ret = fill_table(op, in, o, out->table, err, errlen);
 	if (ret)
 		return ret;
-	cmd = realloc(out->cmds, (out->num_cmds + 1) * sizeof(*cmd));
+	cmd = lower_add_cmd(p, NPU_CMD_LUT, 0);
 	if (!cmd)
 		return -ENOMEM;
-	out->cmds = cmd;
-	cmd = &out->cmds[out->num_cmds++];
-	*cmd = (struct npu_cpu_cmd){ .opcode = NPU_CMD_LUT };
 	/* Elementwise: the shape only needs the right element count. */
 	for (int i = 0; i < in->rank; i++)
 		dims[i] = (uint32_t)in->shape[i];
