@@ -3,7 +3,7 @@
 # "N passed, N failed" line; exits non-zero when anything failed.
 #
 # usage: tests/run-vm-tests.sh [--suite S]... [--dir DIR]... [TEST...]
-#   TEST       suite/name (e.g. drv/test_bo); default: every test
+#   TEST       suite/name (e.g. drv/test_bo), or a suite (drv); default: every test
 #   --suite S  only suite S (drv, job, model)
 #   --dir DIR  also run every program and *.sh in DIR (harness self-test)
 #   --node KIND  accel (default, or $VM_NODE) or render: the driver built
@@ -104,7 +104,9 @@ discover() {
 selected() {	# id
 	[ -z "$names" ] && return 0
 	[ "$1" = vm/env ] && return 0
-	for n in $names; do [ "$n" = "$1" ] && return 0; done
+	for n in $names; do
+		case $1 in "$n" | "$n"/*) return 0 ;; esac
+	done
 	return 1
 }
 
