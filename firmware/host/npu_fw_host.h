@@ -87,6 +87,10 @@ enum npu_host_unary {
 	NPU_HOST_UNARY_LOG,	/* elementwise.cc LogLUTPrepare */
 	NPU_HOST_UNARY_ABS,	/* elementwise.cc AbsEvalQuantized */
 	NPU_HOST_UNARY_SQRT,	/* elementwise.cc SqrtEvalQuantized */
+	NPU_HOST_UNARY_RSQRT,	/* int8: RsqrtEvalQuantizedInt8; int16: LUT */
+	NPU_HOST_UNARY_NEG,	/* neg.cc: the raw value negated, wrapping */
+	NPU_HOST_UNARY_GELU,	/* gelu.cc: LUTPopulate(0.5 x erfc(-x/sqrt 2)) */
+	NPU_HOST_UNARY_GELU_APPROX,	/* gelu.cc, approximate: the tanh form */
 };
 
 /*
@@ -96,6 +100,23 @@ enum npu_host_unary {
 int npu_host_unary_lut_s8(enum npu_host_unary op, float in_scale,
 			  int32_t in_zp, float out_scale, int32_t out_zp,
 			  int8_t table[256]);
+
+/*
+ * The same for uint8 (GELU only: TFLite's other uint8 unary kernels are
+ * not tables), entry q for input q.
+ */
+int npu_host_unary_lut_u8(enum npu_host_unary op, float in_scale,
+			  int32_t in_zp, float out_scale, int32_t out_zp,
+			  uint8_t table[256]);
+/*
+ * int16 (LOG and RSQRT: zero points 0, TFLite's check) EXP, LOG, RSQRT, GELU and
+ * GELU_APPROX: TFLite's 513-entry LUTPopulate<int16_t> table, which
+ * NPU_CMD_LUT interpolates as TFLite's lut_lookup does.  -EINVAL for a
+ * bad scale or an op TFLite does not compute through a table.
+ */
+int npu_host_unary_lut_s16(enum npu_host_unary op, float in_scale,
+			   int32_t in_zp, float out_scale, int32_t out_zp,
+			   int16_t table[513]);
 
 /* Tables for NPU_CMD_LUT, built as TFLite's LUTPopulate (float).
  * int8: table[q + 128] for every int8 q.  int16: 513 entries. */

@@ -187,6 +187,63 @@ START_TEST(unary_tables)
 }
 END_TEST
 
+START_TEST(unary_tables_tflite)
+{
+	/*
+	 * Outputs of TF 2.21's interpreter (BUILTIN_REF) for inputs q = -8..7
+	 * (int16: 1000 q), both tensors quantized alike:
+	 * RSQRT int8, 0.05 / zp 3, inputs 18..10 (its integer Newton-Raphson
+	 * inverse square root, twice requantized); GELU int8, 0.05 / zp 3;
+	 * GELU int16, 0.001 (its interpolated table); NEG wraps -128.
+	 */
+	static const int8_t rsqrt_in[9] = { 18, 17, 16, 15, 14, 13, 12, 11, 10 };
+	static const int8_t rsqrt_out[9] = { 26, 27, 28, 29, 30, 31, 33, 35, 37 };
+	static const int8_t gelu_out[16] = { 0, 0, 0, 0, 0, 1, 1, 1,
+					     2, 2, 3, 3, 4, 4, 5, 5 };
+	static const int16_t gelu16_out[16] = {
+		0, 0, 0, 0, 0, -4, -45, -160, -1, 841, 1954, 2995, 3999, 4999,
+		5999, 7000 };
+	struct npu_lut_params p = { 0 };
+	int16_t t16[513], in16[16], out16[16];
+	int8_t t[256];
+	uint8_t tu[256];
+	int i;
+
+	ck_assert_int_eq(npu_host_unary_lut_s8(NPU_HOST_UNARY_RSQRT, 0.05f, 3,
+					       0.05f, 3, t), 0);
+	for (i = 0; i < 9; i++)
+		ck_assert_int_eq(t[rsqrt_in[i] + 128], rsqrt_out[i]);
+	ck_assert_int_eq(t[3 + 128], 127);	/* x = 0: the maximum */
+	ck_assert_int_eq(npu_host_unary_lut_s8(NPU_HOST_UNARY_GELU, 0.05f, 3,
+					       0.05f, 3, t), 0);
+	for (i = 0; i < 16; i++)
+		ck_assert_int_eq(t[i - 8 + 128], gelu_out[i]);
+	ck_assert_int_eq(npu_host_unary_lut_s8(NPU_HOST_UNARY_NEG, 0.05f, 3,
+					       0.1f, -7, t), 0);
+	ck_assert_int_eq(t[0], -128);
+	ck_assert_int_eq(t[128 + 5], -5);
+	ck_assert_int_eq(t[255], -127);
+	/* uint8: GELU only; the real zero (q 131) maps to the output's zp. */
+	ck_assert_int_eq(npu_host_unary_lut_u8(NPU_HOST_UNARY_GELU_APPROX, 0.05f,
+					       131, 0.03f, 20, tu), 0);
+	ck_assert_int_eq(tu[131], 20);
+	ck_assert_int_eq(npu_host_unary_lut_u8(NPU_HOST_UNARY_EXP, 0.05f, 131,
+					       0.03f, 20, tu), -EINVAL);
+	ck_assert_int_eq(npu_host_unary_lut_s16(NPU_HOST_UNARY_GELU, 0.001f, 0,
+						0.001f, 0, t16), 0);
+	for (i = 0; i < 16; i++)
+		in16[i] = (int16_t)(1000 * (i - 8));
+	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 16);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 16);
+	CHECK_OK(NPU_CMD_LUT, &p);
+	npu_op_lut_s16(&p, in16, t16, out16);
+	ck_assert_mem_eq(out16, gelu16_out, sizeof(gelu16_out));
+	/* int16 ABS, SQRT, NEG are not tables in TFLite. */
+	ck_assert_int_eq(npu_host_unary_lut_s16(NPU_HOST_UNARY_ABS, 0.001f, 0,
+						0.001f, 0, t16), -EINVAL);
+}
+END_TEST
+
 Suite *suite_eltwise2(void)
 {
 	Suite *s = suite_create("eltwise2");
@@ -197,6 +254,7 @@ Suite *suite_eltwise2(void)
 	tcase_add_test(tc, arg_max_min);
 	tcase_add_test(tc, hard_swish_table);
 	tcase_add_test(tc, unary_tables);
+	tcase_add_test(tc, unary_tables_tflite);
 	suite_add_tcase(s, tc);
 	return s;
 }

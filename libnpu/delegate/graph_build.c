@@ -287,6 +287,10 @@ static void convert_options(int32_t builtin, const void *data, struct npu_graph_
 		};
 		break;
 	}
+	case NPU_BUILTIN_GELU:
+		op->options_kind = NPU_OPTS_GELU;
+		o->gelu.approximate = ((const TfLiteGeluParams *)data)->approximate;
+		break;
 	case NPU_BUILTIN_LEAKY_RELU:
 		op->options_kind = NPU_OPTS_LEAKY_RELU;
 		o->leaky_relu.alpha = ((const TfLiteLeakyReluParams *)data)->alpha;

@@ -284,6 +284,10 @@ typedef struct {
 } TfLiteLeakyReluParams;
 
 typedef struct {
+	bool approximate;
+} TfLiteGeluParams;
+
+typedef struct {
 	TfLiteFusedActivation activation;
 	float cell_clip;
 	float proj_clip;

@@ -131,6 +131,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_QUANTIZE = 114,
 	NPU_BUILTIN_HARD_SWISH = 117,
 	NPU_BUILTIN_BATCH_MATMUL = 126,
+	NPU_BUILTIN_GELU = 150,
 };
 
 enum npu_padding {
@@ -285,6 +286,11 @@ struct npu_reducer_options {
 	int32_t keep_dims;		/* bool */
 };
 
+/* GELU. */
+struct npu_gelu_options {
+	int32_t approximate;		/* bool: the tanh form */
+};
+
 struct npu_batch_matmul_options {
 	int32_t adj_x, adj_y;		/* bool: transpose lhs / rhs */
 	int32_t asymmetric_quantize_inputs; /* bool */
@@ -322,6 +328,7 @@ enum npu_options_kind {
 	NPU_OPTS_RESIZE,
 	NPU_OPTS_AXIS,
 	NPU_OPTS_SQUEEZE,
+	NPU_OPTS_GELU,
 };
 
 union npu_op_options {
@@ -342,6 +349,7 @@ union npu_op_options {
 	struct npu_resize_options resize;
 	struct npu_axis_options axis;
 	struct npu_squeeze_options squeeze;
+	struct npu_gelu_options gelu;
 };
 
 struct npu_graph_op {

@@ -48,7 +48,6 @@ extern const struct npu_builtin_impl npu_builtin_prelu;
 extern const struct npu_builtin_impl npu_builtin_reduce_min_max;
 extern const struct npu_builtin_impl npu_builtin_squared_difference;
 extern const struct npu_builtin_impl npu_builtin_sum;
-extern const struct npu_builtin_impl npu_builtin_unary_float;
 extern const struct npu_builtin_impl npu_builtin_unary_lut;
 extern const struct npu_builtin_impl npu_builtin_mul;
 extern const struct npu_builtin_impl npu_builtin_pack;
@@ -99,6 +98,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_FLOOR_DIV] = &npu_builtin_div,
 	[NPU_BUILTIN_FULLY_CONNECTED] = &npu_builtin_fully_connected,
 	[NPU_BUILTIN_GATHER] = &gather,
+	[NPU_BUILTIN_GELU] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_GATHER_ND] = &gather_nd,
 	[NPU_BUILTIN_HARD_SWISH] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_L2_NORMALIZATION] = &npu_builtin_l2_normalization,
@@ -112,7 +112,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_MINIMUM] = &npu_builtin_minmax,
 	[NPU_BUILTIN_MIRROR_PAD] = &npu_builtin_mirror_pad,
 	[NPU_BUILTIN_MUL] = &npu_builtin_mul,
-	[NPU_BUILTIN_NEG] = &npu_builtin_unary_float,
+	[NPU_BUILTIN_NEG] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_PACK] = &npu_builtin_pack,
 	[NPU_BUILTIN_PADV2] = &npu_builtin_pad,
 	[NPU_BUILTIN_PAD] = &npu_builtin_pad,
@@ -124,7 +124,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RELU6] = &npu_builtin_relu,
 	[NPU_BUILTIN_RELU_N1_TO_1] = &npu_builtin_relu,
 	[NPU_BUILTIN_RESHAPE] = &npu_builtin_reshape,
-	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_float,
+	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_RESIZE_BILINEAR] = &npu_builtin_resize_bilinear,
 	[NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR] = &npu_builtin_resize_nearest_neighbor,
 	[NPU_BUILTIN_SLICE] = &npu_builtin_slice,

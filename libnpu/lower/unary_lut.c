@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * int8 unary builtins whose TFLite kernel depends on the input byte alone
- * (HARD_SWISH, EXP, LOG, ABS, SQRT): validated as TFLite's Prepare, then
- * one NPU_CMD_LUT whose table the firmware library's host side fills with
- * the reference kernel's output for every int8 input (bit-exact: the input
- * has only 256 values).  Their float forms, and float RSQRT and NEG, run on
- * the CPU with TFLite's float kernels; int16 forms are not here.
+ * Unary builtins whose TFLite kernel depends on the input value alone
+ * (HARD_SWISH, EXP, LOG, ABS, SQRT, RSQRT, NEG, GELU): validated as
+ * TFLite's Prepare, then one NPU_CMD_LUT whose table the firmware
+ * library's host side fills (firmware/host/npu_fw_unary.c):
+ *
+ *  - int8 (and uint8 GELU): the reference kernel's output for every input
+ *    (bit-exact: the input has only 256 values);
+ *  - int16 EXP, LOG, RSQRT, GELU: TFLite computes these through its own
+ *    513-entry interpolated table (LUTPopulate<int16_t>), which the LUT
+ *    command interpolates the same way.
+ *
+ * int16 ABS, SQRT and NEG are arithmetic in TFLite, not tables: they run on
+ * the CPU here, as do the float forms (TFLite's float kernels).
  */
 #include <errno.h>
 #include <math.h>
@@ -13,86 +20,136 @@
 
 #include "lower.h"
 
-/* The table of @op's builtin, or a negative errno with the message. */
-static int fill_table(const struct npu_graph_op *op,
-		      const struct npu_graph_tensor *in,
-		      const struct npu_graph_tensor *o, int8_t *table,
-		      char *err, size_t errlen)
+/* The table function of @op (GELU: by its approximate option). */
+static int host_unary(const struct npu_graph_op *op, enum npu_host_unary *u)
 {
-	const char *name = npu_op_name(op->builtin);
+	switch (op->builtin) {
+	case NPU_BUILTIN_EXP: *u = NPU_HOST_UNARY_EXP; return 0;
+	case NPU_BUILTIN_LOG: *u = NPU_HOST_UNARY_LOG; return 0;
+	case NPU_BUILTIN_ABS: *u = NPU_HOST_UNARY_ABS; return 0;
+	case NPU_BUILTIN_SQRT: *u = NPU_HOST_UNARY_SQRT; return 0;
+	case NPU_BUILTIN_RSQRT: *u = NPU_HOST_UNARY_RSQRT; return 0;
+	case NPU_BUILTIN_NEG: *u = NPU_HOST_UNARY_NEG; return 0;
+	case NPU_BUILTIN_GELU:
+		*u = op->options_kind == NPU_OPTS_GELU &&
+		     op->options.gelu.approximate ?
+		     NPU_HOST_UNARY_GELU_APPROX : NPU_HOST_UNARY_GELU;
+		return 0;
+	default:
+		return -ENOTSUP;
+	}
+}
+
+/* The int8 table of @op's builtin, or a negative errno with the message. */
+static int fill_table_s8(const struct cpu_prep *p,
+			 const struct npu_graph_tensor *in,
+			 const struct npu_graph_tensor *o, int8_t *table)
+{
+	const char *name = npu_op_name(p->op->builtin);
 	enum npu_host_unary u;
 	int ret;
 
-	switch (op->builtin) {
-	case NPU_BUILTIN_HARD_SWISH:
+	if (p->op->builtin == NPU_BUILTIN_HARD_SWISH) {
 		ret = npu_host_hard_swish_lut_s8(cpu_scale(in), cpu_zero_point(in),
 						 cpu_scale(o), cpu_zero_point(o),
 						 table);
-		if (ret == -ERANGE) {
-			cpu_msg(err, errlen,
-				"HARD_SWISH: input scale %g / 128 over output scale %g exceeds 1 (TFLite refuses it)",
-				cpu_scale(in), cpu_scale(o));
-			return -EINVAL;
+		if (ret == -ERANGE)
+			return lower_fail(p, "HARD_SWISH: input scale %g / 128 over output scale %g exceeds 1 (TFLite refuses it)",
+					  cpu_scale(in), cpu_scale(o));
+	} else {
+		if (host_unary(p->op, &u)) {
+			cpu_msg(p->err, p->errlen, "%s has no table form", name);
+			return -ENOTSUP;
 		}
-		break;
-	case NPU_BUILTIN_EXP: u = NPU_HOST_UNARY_EXP; goto unary;
-	case NPU_BUILTIN_LOG: u = NPU_HOST_UNARY_LOG; goto unary;
-	case NPU_BUILTIN_ABS: u = NPU_HOST_UNARY_ABS; goto unary;
-	case NPU_BUILTIN_SQRT: u = NPU_HOST_UNARY_SQRT;
-unary:
 		ret = npu_host_unary_lut_s8(u, cpu_scale(in), cpu_zero_point(in),
 					    cpu_scale(o), cpu_zero_point(o),
 					    table);
-		break;
-	default:
-		cpu_msg(err, errlen, "%s has no table form", name);
+	}
+	if (ret)
+		return lower_fail(p, "%s: scales %g, %g", name, cpu_scale(in),
+				  cpu_scale(o));
+	return 0;
+}
+
+/* The uint8 (GELU) or int16 table, or -ENOTSUP for the other builtins. */
+static int fill_table_other(const struct cpu_prep *p,
+			    const struct npu_graph_tensor *in,
+			    const struct npu_graph_tensor *o, void *table)
+{
+	const char *name = npu_op_name(p->op->builtin);
+	const int32_t b = p->op->builtin;
+	enum npu_host_unary u;
+	int ret;
+
+	if (host_unary(p->op, &u) ||
+	    (in->type == NPU_TYPE_UINT8 && b != NPU_BUILTIN_GELU) ||
+	    (in->type == NPU_TYPE_INT16 && b != NPU_BUILTIN_EXP &&
+	     b != NPU_BUILTIN_LOG && b != NPU_BUILTIN_RSQRT &&
+	     b != NPU_BUILTIN_GELU)) {
+		cpu_msg(p->err, p->errlen, "%s %s is not a table here",
+			npu_type_name(in->type), name);
 		return -ENOTSUP;
 	}
-	if (ret) {
-		cpu_msg(err, errlen, "%s: scales %g, %g", name, cpu_scale(in),
-			cpu_scale(o));
-		return -EINVAL;
-	}
+	if (in->type == NPU_TYPE_UINT8)
+		ret = npu_host_unary_lut_u8(u, cpu_scale(in), cpu_zero_point(in),
+					    cpu_scale(o), cpu_zero_point(o),
+					    table);
+	else if ((b == NPU_BUILTIN_LOG || b == NPU_BUILTIN_RSQRT) &&
+		 (cpu_zero_point(in) || cpu_zero_point(o)))
+		return lower_fail(p, "int16 %s needs zero points 0 (TFLite's check)",
+				  name);
+	else
+		ret = npu_host_unary_lut_s16(u, cpu_scale(in), cpu_zero_point(in),
+					     cpu_scale(o), cpu_zero_point(o),
+					     table);
+	if (ret)
+		return lower_fail(p, "%s: scales %g, %g", name, cpu_scale(in),
+				  cpu_scale(o));
 	return 0;
 }
 
 static int lower_unary_lut(const struct cpu_prep *p)
 {
-	const struct npu_graph *g = p->g;
-	const struct npu_graph_op *op = p->op;
-	struct npu_cpu_prepared *out = p->out;
-	char *const err = p->err;
-	const size_t errlen = p->errlen;
 	const struct npu_graph_tensor *in, *o;
+	struct npu_cpu_prepared *out = p->out;
+	enum npu_cs_dtype dt;
 	uint32_t dims[NPU_CS_MAX_DIMS], rank;
 	struct npu_lut_params *l;
 	struct npu_cpu_cmd *cmd;
 	int ret;
 
-	if (op->num_inputs != 1 || op->num_outputs != 1 ||
-	    !(in = cpu_in(g, op, 0)) || !(o = cpu_out(g, op, 0))) {
-		cpu_msg(err, errlen, "needs one input and one output");
-		return -EINVAL;
-	}
-	if (in->type != NPU_TYPE_INT8 || o->type != NPU_TYPE_INT8) {
-		cpu_msg(err, errlen, "%s %s has no kernel",
-			npu_type_name(in->type), npu_op_name(op->builtin));
+	ret = cpu_need_io(p, 1, 1, 1);
+	if (ret)
+		return ret;
+	in = lower_in(p, 0);
+	o = lower_out(p, 0);
+	if (in->type != o->type ||
+	    (in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_UINT8 &&
+	     in->type != NPU_TYPE_INT16)) {
+		cpu_msg(p->err, p->errlen, "%s %s has no kernel",
+			npu_type_name(in->type), npu_op_name(p->op->builtin));
 		return -ENOTSUP;
 	}
-	if (!in->quant.count || !o->quant.count || in->elements != o->elements) {
-		cpu_msg(err, errlen,
-			"input and output must be quantized and of one size");
-		return -EINVAL;
-	}
+	/* NEG ignores the quantization (neg.cc negates the stored value). */
+	if ((p->op->builtin != NPU_BUILTIN_NEG &&
+	     (!in->quant.count || !o->quant.count)) ||
+	    in->elements != o->elements)
+		return lower_fail(p, "input and output must be quantized and of one size");
 	if (in->rank > NPU_CS_MAX_DIMS) {
-		cpu_msg(err, errlen, "rank %d is not supported", in->rank);
+		cpu_msg(p->err, p->errlen, "rank %d is not supported", in->rank);
 		return -ENOTSUP;
 	}
-	out->table_bytes = 256;
+	out->table_bytes = in->type == NPU_TYPE_INT16 ? 513 * sizeof(int16_t) : 256;
 	out->table = malloc(out->table_bytes);
 	if (!out->table)
 		return -ENOMEM;
-	ret = fill_table(op, in, o, out->table, err, errlen);
+	if (in->type == NPU_TYPE_INT8) {
+		ret = fill_table_s8(p, in, o, out->table);
+		dt = NPU_DTYPE_INT8;
+	} else {
+		ret = fill_table_other(p, in, o, out->table);
+		dt = in->type == NPU_TYPE_UINT8 ? NPU_DTYPE_UINT8 : NPU_DTYPE_INT16;
+	}
 	if (ret)
 		return ret;
 	cmd = lower_add_cmd(p, NPU_CMD_LUT, 0);
@@ -105,19 +162,79 @@ static int lower_unary_lut(const struct cpu_prep *p)
 		dims[0] = 1;
 	rank = in->rank ? (uint32_t)in->rank : 1;
 	l = &cmd->params.lut;
-	npu_tensor_set(&l->input, 0, NPU_DTYPE_INT8, cpu_zero_point(in), rank,
-		       dims);
-	npu_tensor_set(&l->output, 0, NPU_DTYPE_INT8, cpu_zero_point(o), rank,
-		       dims);
+	npu_tensor_set(&l->input, 0, dt, cpu_zero_point(in), rank, dims);
+	npu_tensor_set(&l->output, 0, dt, cpu_zero_point(o), rank, dims);
 	l->function = NPU_LUT_OTHER;
 	return 0;
 }
 
-/* ---- float ---- */
+/* ---- CPU: float, and the int16 forms TFLite computes arithmetically ---- */
 
+struct unary_state {
+	int32_t builtin;
+	enum npu_type type;
+	size_t count;
+	bool quantized;			/* int16 */
+	float in_scale, out_scale;	/* int16, zero points 0 */
+	int32_t mult, shift;		/* ABS when the scales differ */
+};
 
-/* TFLite's float kernels (reference_ops hard_swish.h, elementwise.cc). */
-static float float_one(int32_t builtin, float x)
+static int unary_prepare(const struct cpu_prep *p, void **state)
+{
+	const struct npu_graph_tensor *in, *o;
+	const int32_t b = p->op->builtin;
+	struct unary_state *s;
+	int ret = cpu_need_io(p, 1, 1, 1);
+
+	if (ret)
+		return ret;
+	in = lower_in(p, 0);
+	o = lower_out(p, 0);
+	if (in->type == NPU_TYPE_FLOAT32) {
+		ret = lower_float_unary_check(p);
+		if (ret)
+			return ret;
+	} else if (in->type != NPU_TYPE_INT16 || o->type != NPU_TYPE_INT16 ||
+		   (b != NPU_BUILTIN_ABS && b != NPU_BUILTIN_SQRT &&
+		    b != NPU_BUILTIN_NEG)) {
+		cpu_msg(p->err, p->errlen, "%s %s has no kernel",
+			npu_type_name(in->type), npu_op_name(b));
+		return -ENOTSUP;
+	} else if (in->elements != o->elements) {
+		return lower_fail(p, "input and output must be of one size");
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->builtin = b;
+	s->type = in->type;
+	s->count = o->elements;
+	/* elementwise.cc GenericPrepare: quantized int16 has zero points 0. */
+	s->quantized = in->type == NPU_TYPE_INT16 && b != NPU_BUILTIN_NEG &&
+		       lower_quantized(in);
+	if (s->quantized) {
+		s->in_scale = cpu_scale(in);
+		s->out_scale = cpu_scale(o);
+		if (!lower_quantized(o) || cpu_zero_point(in) ||
+		    cpu_zero_point(o) || !(s->in_scale > 0) ||
+		    !(s->out_scale > 0)) {
+			free(s);
+			return lower_fail(p, "int16 %s needs quantized input and output with zero points 0 (TFLite's check)",
+					  npu_op_name(b));
+		}
+		if (b == NPU_BUILTIN_ABS && s->in_scale != s->out_scale &&
+		    npu_cpu_quantize_multiplier((double)(s->in_scale / s->out_scale),
+						&s->mult, &s->shift)) {
+			free(s);
+			return lower_bad_scale(p, "ABS");
+		}
+	}
+	*state = s;
+	return 0;
+}
+
+/* TFLite's float kernels (reference_ops hard_swish.h, elementwise.cc, gelu.h). */
+static float float_one(int32_t builtin, bool approximate, float x)
 {
 	switch (builtin) {
 	case NPU_BUILTIN_HARD_SWISH:
@@ -132,33 +249,85 @@ static float float_one(int32_t builtin, float x)
 		return sqrtf(x);
 	case NPU_BUILTIN_RSQRT:
 		return 1.0f / sqrtf(x);
+	case NPU_BUILTIN_GELU:
+		if (approximate)
+			return 0.5f * x * (1.0f + tanhf((float)(M_2_SQRTPI * M_SQRT1_2) * x *
+							(1.0f + 0.044715f * x * x)));
+		return 0.5f * x * erfcf(x * (float)-M_SQRT1_2);
 	default: /* NEG */
 		return -x;
 	}
 }
 
-static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
+static int16_t sat16(int32_t v)
 {
-	const struct lower_unary *s = state;
-	const float *in = a->inputs[0];
-	float *out = a->outputs[0];
+	return (int16_t)(v < -32768 ? -32768 : v > 32767 ? 32767 : v);
+}
 
+/* elementwise.cc's int16 ABS and SQRT, neg.cc's NEG (zero points 0). */
+static int int16_one(const struct unary_state *s, int16_t x, int16_t *r,
+		     const struct npu_cpu_kernel_args *a)
+{
+	switch (s->builtin) {
+	case NPU_BUILTIN_NEG:
+		*r = (int16_t)(uint16_t)-(int32_t)x;
+		return 0;
+	case NPU_BUILTIN_ABS: {
+		const int32_t v = x < 0 ? -(int32_t)x : x;
+
+		if (!s->quantized)
+			*r = (int16_t)(uint16_t)v;	/* -32768 stays */
+		else
+			*r = sat16(s->in_scale == s->out_scale ? v :
+				   npu_fw_mbqm(v, s->mult, s->shift));
+		return 0;
+	}
+	default: { /* SQRT: truncated (SqrtEvalQuantized) */
+		const float deq = s->in_scale * (float)x;
+
+		if (!s->quantized || deq < 0.0f) {
+			cpu_msg(a->err, a->errlen, "%s",
+				s->quantized ? "SQRT is only defined for non-negative values" :
+					       "int16 SQRT needs quantized tensors");
+			return -EINVAL;
+		}
+		*r = sat16((int32_t)(sqrtf(deq) / s->out_scale));
+		return 0;
+	}
+	}
+}
+
+static int unary_invoke(const struct npu_cpu_kernel_args *a, void *state)
+{
+	const struct unary_state *s = state;
+	const bool approx = a->op->options_kind == NPU_OPTS_GELU &&
+			    a->op->options.gelu.approximate;
+
+	if (s->type == NPU_TYPE_INT16) {
+		const int16_t *in = a->inputs[0];
+		int16_t *out = a->outputs[0];
+
+		for (size_t i = 0; i < s->count; i++) {
+			int ret = int16_one(s, in[i], &out[i], a);
+
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
 	for (size_t i = 0; i < s->count; i++)
-		out[i] = float_one(s->builtin, in[i]);
+		((float *)a->outputs[0])[i] =
+			float_one(s->builtin, approx, ((const float *)a->inputs[0])[i]);
 	return 0;
 }
 
-static const struct cpu_kernel float_kernel = {
-	.prepare = lower_float_unary_prepare,
-	.invoke = float_invoke,
+static const struct cpu_kernel unary_kernel = {
+	.prepare = unary_prepare,
+	.invoke = unary_invoke,
 };
 
 const struct npu_builtin_impl npu_builtin_unary_lut = {
 	.lower = lower_unary_lut,
-	.float_kernel = &float_kernel,
-};
-
-/* RSQRT and NEG: float only (their int8 forms are not tables here). */
-const struct npu_builtin_impl npu_builtin_unary_float = {
-	.cpu_kernel = &float_kernel,
+	.float_kernel = &unary_kernel,
+	.float_takes_int = true,
 };

@@ -52,7 +52,7 @@ enum {
 	OPTS_RESIZE_BILINEAR = 15, OPTS_SPACE_TO_DEPTH = 19, OPTS_GATHER = 23,
 	OPTS_SQUEEZE = 30, OPTS_SPLIT = 35, OPTS_PACK = 59, OPTS_UNPACK = 64,
 	OPTS_RESIZE_NEAREST = 74, OPTS_MIRROR_PAD = 77, OPTS_SPLIT_V = 79,
-	OPTS_DEPTH_TO_SPACE = 94,
+	OPTS_DEPTH_TO_SPACE = 94, OPTS_GELU = 116,
 };
 
 /* Largest tensor accepted: keeps every later size computation in range. */
@@ -159,6 +159,7 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_SPACE_TO_BATCH_ND, 4, 3, 3, 0, 0 },
 	{ NPU_BUILTIN_MIRROR_PAD, 3, 2, 2, 0, OPTS_MIRROR_PAD },
 	{ NPU_BUILTIN_PADV2, 4, 3, 3, 0, 0 },
+	{ NPU_BUILTIN_GELU, 2, 1, 1, 0, OPTS_GELU },
 };
 
 static const struct op_info *find_op(int32_t builtin)
@@ -647,6 +648,14 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->padding = pad;
 		o->activation = act;
 		o->quantized_bias_type = bias;
+		break;
+	}
+	case NPU_BUILTIN_GELU: {
+		uint8_t approximate;
+
+		op->options_kind = NPU_OPTS_GELU;
+		CHECK(fb_get_u8(fb, t, 0, 0, &approximate, w));
+		op->options.gelu.approximate = approximate;
 		break;
 	}
 	case NPU_BUILTIN_LEAKY_RELU:

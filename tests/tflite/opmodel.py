@@ -25,8 +25,9 @@ class T:
     """One tensor: shape, numpy dtype, (scale, zero point) or None, and
     constant data (then it is a weight, not a model input)."""
 
-    def __init__(self, shape, dtype, quant=None, data=None):
+    def __init__(self, shape, dtype, quant=None, data=None, low=None):
         self.shape = list(shape)
+        self.low = low          # smallest random input (stored value)
         self.dtype = np.dtype(dtype)
         self.quant = quant
         self.data = None if data is None else np.asarray(data, self.dtype)
@@ -92,6 +93,8 @@ def random_input(rng, t):
         return rng.integers(0, 2, t.shape).astype(np.bool_)
     info = np.iinfo(t.dtype)
     lo, hi = max(info.min, -(1 << 20)), min(info.max, 1 << 20)
+    if t.low is not None:
+        lo = max(lo, t.low)
     return rng.integers(lo, hi + 1, t.shape).astype(t.dtype)
 
 

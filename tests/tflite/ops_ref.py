@@ -225,11 +225,45 @@ def cpu_move_cases():
                    [om.T(oshape, dt, q)])
 
 
+def unary_cases():
+    """The table (LUT) unary builtins and their CPU-only forms: GELU (both
+    forms), RSQRT, NEG, and the int16 forms TFLite has (EXP, LOG, RSQRT,
+    GELU as its interpolated table; ABS, SQRT, NEG arithmetic)."""
+    i8, u8, i16, f32 = np.int8, np.uint8, np.int16, np.float32
+    shape = [2, 3, 5, 7]
+    # (op, name, dtype, input quant, output quant, lowest input, options)
+    cases = []
+    for approx in (False, True):
+        o = opts(s.GeluOptionsT, approximate=approx)
+        a = ".approx" if approx else ""
+        cases += [(BO.GELU, "gelu.int8" + a, i8, (0.05, 3), (0.02, -100), None, o),
+                  (BO.GELU, "gelu.int8.coarse" + a, i8, (0.1, -20), (0.05, -120), None, o),
+                  (BO.GELU, "gelu.uint8" + a, u8, (0.05, 131), (0.03, 20), None, o),
+                  (BO.GELU, "gelu.int16" + a, i16, (0.0002, 0), (0.0002, 0), None, o),
+                  (BO.GELU, "gelu.float32" + a, f32, None, None, None, o)]
+    cases += [(BO.RSQRT, "rsqrt.int8", i8, (0.05, -128), (0.05, -128), None, None),
+              (BO.RSQRT, "rsqrt.int8.zp", i8, (0.02, -100), (0.1, -60), -100, None),
+              (BO.RSQRT, "rsqrt.int16", i16, (0.001, 0), (0.001, 0), 0, None),
+              (BO.NEG, "neg.int8", i8, Q8, Q8, None, None),
+              (BO.NEG, "neg.int8.requant", i8, Q8, (0.1, -7), None, None),
+              (BO.NEG, "neg.int16", i16, Q16, Q16, None, None),
+              (BO.EXP, "exp.int16", i16, (0.0002, 0), (0.025, 0), None, None),
+              (BO.LOG, "log.int16", i16, (0.001, 0), (0.0005, 0), None, None),
+              (BO.ABS, "abs.int16", i16, (0.001, 0), (0.001, 0), None, None),
+              (BO.ABS, "abs.int16.requant", i16, (0.001, 0), (0.0015, 0), None, None),
+              (BO.SQRT, "sqrt.int16", i16, (0.001, 0), (0.0002, 0), 0, None)]
+    for op, name, dt, qi, qo, low, o in cases:
+        inp = om.T(shape, dt, qi, low=low)
+        yield (name, om.build(op, [inp], [om.T(shape, dt, qo)],
+                              OPT.GeluOptions if o is not None else 0, o), [inp])
+
+
 def all_cases():
     yield from resize_cases()
     yield from movement_cases()
     yield from gather_cases()
     yield from cpu_move_cases()
+    yield from unary_cases()
 
 
 def malformed_cases():
@@ -265,6 +299,10 @@ def placement(name):
         return "cpu"            # indices are data
     if op == "resize_bilinear" and tn not in ("int8", "int16"):
         return "cpu"            # TFLite computes float and uint8 in float
+    if tn == "float32" and op in ("gelu", "rsqrt", "neg", "exp", "log", "abs", "sqrt"):
+        return "cpu"            # float unary ops run TFLite's float kernels
+    if tn == "int16" and op in ("abs", "sqrt", "neg"):
+        return "cpu"            # arithmetic in TFLite, not its table
     return "npu"
 
 
