@@ -20,6 +20,10 @@ struct mean_data {
 	size_t outer_count, reduce_count;
 	int32_t idims[MAX_RANK];
 	uint32_t reduce_mask;
+	/* Quantized SUM (int8, uint8, int16). */
+	enum npu_type type;
+	float scale;			/* in_scale / out_scale */
+	int32_t in_zp, out_zp;
 };
 
 /*
@@ -128,7 +132,17 @@ static int mean_prepare(const struct cpu_prep *p, void **state)
 	in = cpu_in(p->g, p->op, 0);
 	axis = cpu_in(p->g, p->op, 1);
 	out = cpu_out(p->g, p->op, 0);
-	if (in->type != NPU_TYPE_FLOAT32 || out->type != NPU_TYPE_FLOAT32) {
+	if (p->op->builtin == NPU_BUILTIN_SUM && in->type == out->type &&
+	    (in->type == NPU_TYPE_INT8 || in->type == NPU_TYPE_UINT8 ||
+	     in->type == NPU_TYPE_INT16)) {
+		if (!lower_quantized(in) || !lower_quantized(out) ||
+		    !(cpu_scale(in) > 0) || !(cpu_scale(out) > 0))
+			return lower_fail(p, "quantized SUM needs quantized input and output");
+		/* reduce.cc PrepareSimple. */
+		if (in->type == NPU_TYPE_INT16 &&
+		    (cpu_zero_point(in) || cpu_zero_point(out)))
+			return lower_fail(p, "int16 SUM needs zero points 0 (TFLite's check)");
+	} else if (in->type != NPU_TYPE_FLOAT32 || out->type != NPU_TYPE_FLOAT32) {
 		cpu_msg(p->err, p->errlen, "%s to %s %s is not supported",
 			npu_type_name(in->type), npu_type_name(out->type),
 			npu_op_name(p->op->builtin));
@@ -147,6 +161,10 @@ static int mean_prepare(const struct cpu_prep *p, void **state)
 		return -ENOMEM;
 	s->builtin = p->op->builtin;
 	s->rank = (uint32_t)in->rank;
+	s->type = in->type;
+	s->scale = cpu_scale(in) / cpu_scale(out);
+	s->in_zp = cpu_zero_point(in);
+	s->out_zp = cpu_zero_point(out);
 	for (size_t i = 0; i < axis->elements; i++) {
 		int32_t v = ((const int32_t *)axis->data)[i];
 
@@ -198,12 +216,73 @@ static void next_index(const struct mean_data *s, int32_t *idx)
 	}
 }
 
+static int32_t quantized_in(const struct mean_data *s, const void *in,
+			    size_t i)
+{
+	switch (s->type) {
+	case NPU_TYPE_INT8:
+		return ((const int8_t *)in)[i];
+	case NPU_TYPE_UINT8:
+		return ((const uint8_t *)in)[i];
+	default:
+		return ((const int16_t *)in)[i];
+	}
+}
+
+/*
+ * Quantized SUM as TFLite 2.21's optimized QuantizedMeanOrSum(compute_sum)
+ * computes it (the interpreter's kernel; its reference kernel reads int8
+ * as uint8, Documentation/cpu-fallback.rst): the raw values summed in
+ * int32, then in float round(sum * s + b) + zp_out, s = in_scale /
+ * out_scale and b = -zp_in * s * count, rounding half away from zero,
+ * saturated to the type.
+ */
+static int sum_quantized(const struct mean_data *s,
+			 const struct npu_cpu_kernel_args *a)
+{
+	const int32_t lo = s->type == NPU_TYPE_INT8 ? INT8_MIN :
+			   s->type == NPU_TYPE_UINT8 ? 0 : INT16_MIN;
+	const int32_t hi = s->type == NPU_TYPE_INT8 ? INT8_MAX :
+			   s->type == NPU_TYPE_UINT8 ? UINT8_MAX : INT16_MAX;
+	const float bias = (float)-s->in_zp * s->scale * (float)s->reduce_count;
+	int32_t idx[MAX_RANK] = { 0 };
+	int32_t *acc;
+
+	acc = calloc(s->outer_count ? s->outer_count : 1, sizeof(*acc));
+	if (!acc)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->count; i++) {
+		int32_t *r = &acc[mean_out_index(s, idx)];
+
+		*r = (int32_t)((uint32_t)*r + (uint32_t)quantized_in(s, a->inputs[0], i));
+		next_index(s, idx);
+	}
+	for (size_t o = 0; o < s->outer_count; o++) {
+		const float v = roundf((float)acc[o] * s->scale + bias);
+		int32_t q = v >= 2147483520.0f ? INT32_MAX :
+			    v <= -2147483648.0f ? INT32_MIN : (int32_t)v;
+
+		q = q > hi - s->out_zp ? hi : q < lo - s->out_zp ? lo : q + s->out_zp;
+		if (s->type == NPU_TYPE_INT8)
+			((int8_t *)a->outputs[0])[o] = (int8_t)q;
+		else if (s->type == NPU_TYPE_UINT8)
+			((uint8_t *)a->outputs[0])[o] = (uint8_t)q;
+		else
+			((int16_t *)a->outputs[0])[o] = (int16_t)q;
+	}
+	free(acc);
+	return 0;
+}
+
 static int mean_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	const struct mean_data *s = state;
 	int32_t idx[MAX_RANK] = { 0 };
 	const float *in = a->inputs[0];
 	float *out = a->outputs[0];
+
+	if (s->type != NPU_TYPE_FLOAT32)
+		return sum_quantized(s, a);
 
 	if (s->builtin == NPU_BUILTIN_REDUCE_MAX ||
 	    s->builtin == NPU_BUILTIN_REDUCE_MIN) {
@@ -249,8 +328,9 @@ const struct npu_builtin_impl npu_builtin_reduce_min_max = {
 };
 
 /*
- * SUM: float only.  TFLite 2.21's reference SUM reads int8 and int16 data
- * as uint8 (Documentation/cpu-fallback.rst), so quantized SUM has no kernel.
+ * SUM: float, and int8, uint8 and int16 as TFLite's interpreter computes
+ * them (its optimized kernel; sum_quantized()).  No command: the NPU's
+ * MEAN requantizes with an integer multiplier, SUM rounds a float.
  */
 const struct npu_builtin_impl npu_builtin_sum = {
 	.cpu_kernel = &float_kernel,

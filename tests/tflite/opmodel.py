@@ -98,12 +98,14 @@ def random_input(rng, t):
     return rng.integers(lo, hi + 1, t.shape).astype(t.dtype)
 
 
-def reference(model, feeds):
-    """Outputs of TFLite's reference kernels (BUILTIN_REF) on @feeds."""
+def reference(model, feeds, resolver="BUILTIN_REF"):
+    """Outputs of TFLite's reference kernels (BUILTIN_REF) on @feeds, or
+    of another resolver (BUILTIN_WITHOUT_DEFAULT_DELEGATES: the
+    interpreter's own kernels, where its reference kernel is wrong)."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
     it = Interpreter(model_content=model,
-                     experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+                     experimental_op_resolver_type=getattr(OpResolverType, resolver))
     it.allocate_tensors()
     for d, v in zip(it.get_input_details(), feeds):
         it.set_tensor(d["index"], v)
