@@ -25,7 +25,10 @@ struct resize_shape {
 	bool align, half;
 };
 
-/* TFLite's Prepare: 4-D input, constant int32 size [2] > 0, output shape. */
+/*
+ * TFLite's Prepare: 4-D input, constant int32 size [2] (bilinear > 0,
+ * nearest >= 0), output shape.
+ */
 static int resize_check(const struct npu_graph *g,
 			const struct npu_graph_op *op, struct resize_shape *s,
 			char *err, size_t errlen)
@@ -59,8 +62,10 @@ static int resize_check(const struct npu_graph *g,
 		return -EINVAL;
 	}
 	sz = size->data;
-	if (sz[0] <= 0 || sz[1] <= 0) {
-		cpu_msg(err, errlen, "size %d x %d is not positive", sz[0], sz[1]);
+	/* resize_nearest_neighbor.cc takes a size of 0 (an empty output). */
+	if (bilinear ? sz[0] <= 0 || sz[1] <= 0 : sz[0] < 0 || sz[1] < 0) {
+		cpu_msg(err, errlen, "size %d x %d is not %s", sz[0], sz[1],
+			bilinear ? "positive" : "positive or 0");
 		return -EINVAL;
 	}
 	if (out->shape[0] != in->shape[0] || out->shape[1] != sz[0] ||
@@ -72,10 +77,17 @@ static int resize_check(const struct npu_graph *g,
 	for (int i = 0; i < 4; i++) {
 		s->in[i] = (uint32_t)in->shape[i];
 		s->out[i] = (uint32_t)out->shape[i];
-		if (!s->in[i]) {
-			cpu_msg(err, errlen, "input has an empty dimension");
-			return -EINVAL;
-		}
+	}
+	/*
+	 * An empty batch, channel axis or (nearest) size gives an empty
+	 * output, as in TFLite.  An empty input height or width with a
+	 * non-empty output is refused: TFLite's kernels read outside the
+	 * input then (the interpreter crashes).
+	 */
+	if (out->elements && (!s->in[1] || !s->in[2])) {
+		cpu_msg(err, errlen, "input of height or width 0 resized to %d x %d",
+			sz[0], sz[1]);
+		return -EINVAL;
 	}
 	if (op->options_kind != NPU_OPTS_RESIZE) {
 		cpu_msg(err, errlen, "options missing");
@@ -131,6 +143,9 @@ static int lower_resize(const struct cpu_prep *p)
 			npu_type_name(in->type), npu_op_name(op->builtin));
 		return -ENOTSUP;
 	}
+	/* An empty output: nothing to compute, no command. */
+	if (!cpu_out(g, op, 0)->elements)
+		return 0;
 	if (s.in[1] > NPU_LIMIT_DIM || s.in[2] > NPU_LIMIT_DIM ||
 	    s.out[1] > NPU_LIMIT_DIM || s.out[2] > NPU_LIMIT_DIM) {
 		cpu_msg(err, errlen, "height or width beyond %u", NPU_LIMIT_DIM);

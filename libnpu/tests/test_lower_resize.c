@@ -134,6 +134,29 @@ START_TEST(refused)
 }
 END_TEST
 
+START_TEST(empty)
+{
+	static const int32_t zero[2] = { 0, 6 };
+	struct npu_cpu_prepared *p;
+	struct tg b;
+	char err[256] = "";
+
+	/* A nearest size of 0 is TFLite's empty output: no command. */
+	resize_graph(&b, NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR, NPU_TYPE_INT8, 2,
+		     3, zero, false, false);
+	ck_assert_int_eq(npu_cpu_prepare_op(&b.g, &b.ops[0], &p, err,
+					    sizeof(err)), 0);
+	ck_assert_uint_eq(p->num_cmds, 0);
+	npu_cpu_prepared_free(p);
+	/* An empty input height with a non-empty output: TFLite reads
+	 * outside the input (it crashes); refused, named. */
+	resize_graph(&b, NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR, NPU_TYPE_INT8, 0,
+		     3, size_4x6, false, false);
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "height or width 0"));
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_resize");
@@ -142,6 +165,7 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, bilinear);
 	tcase_add_test(tc, nearest_table);
 	tcase_add_test(tc, refused);
+	tcase_add_test(tc, empty);
 	suite_add_tcase(s, tc);
 	return s;
 }

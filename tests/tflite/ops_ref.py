@@ -69,6 +69,30 @@ def resize_cases():
                     yield name, om.build(op, [inp, size], [out], otype, o, 1), [inp]
 
 
+def resize_edge_cases():
+    """RESIZE_* at the edges TFLite accepts: a nearest size of 0, an empty
+    batch or channel axis (empty outputs), 1 x 1 with align_corners."""
+    for op, opts_cls, otype, tname in (
+            (BO.RESIZE_BILINEAR, s.ResizeBilinearOptionsT, OPT.ResizeBilinearOptions,
+             "resize_bilinear"),
+            (BO.RESIZE_NEAREST_NEIGHBOR, s.ResizeNearestNeighborOptionsT,
+             OPT.ResizeNearestNeighborOptions, "resize_nearest")):
+        edges = [("batch0", (0, 3, 4, 2), (5, 5), False), ("chan0", (1, 3, 4, 0), (5, 5), False),
+                 ("to1x1", (1, 3, 4, 2), (1, 1), True), ("from1x1", (1, 1, 1, 2), (3, 3), True)]
+        if op == BO.RESIZE_NEAREST_NEIGHBOR:
+            edges += [("size0x5", (1, 3, 4, 2), (0, 5), False),
+                      ("size5x0", (1, 3, 4, 2), (5, 0), False),
+                      ("size0x0", (1, 3, 4, 2), (0, 0), False)]
+        for dt in (np.int8, np.float32):
+            for ename, ishape, (oh, ow), align in edges:
+                inp = om.T(ishape, dt, q_of(dt))
+                yield ("%s.%s.%s" % (tname, np.dtype(dt).name, ename),
+                       om.build(op, [inp, om.T([2], np.int32, None, [oh, ow])],
+                                [om.T([ishape[0], oh, ow, ishape[3]], dt, q_of(dt))], otype,
+                                opts(opts_cls, alignCorners=align), 1),
+                       [inp])
+
+
 MOVE_TYPES = (np.int8, np.uint8, np.int16, np.int32, np.float32)
 
 
@@ -289,6 +313,7 @@ def reference_resolver(name):
 
 def all_cases():
     yield from resize_cases()
+    yield from resize_edge_cases()
     yield from movement_cases()
     yield from gather_cases()
     yield from cpu_move_cases()
@@ -311,6 +336,11 @@ def malformed_cases():
                     [om.T([4, 4, 1], i8, Q8)], OPT.ResizeNearestNeighborOptions,
                     opts(s.ResizeNearestNeighborOptionsT)),
            "RESIZE_NEAREST_NEIGHBOR")
+    yield ("resize_bilinear.size0",
+           om.build(BO.RESIZE_BILINEAR, [om.T([1, 2, 2, 1], i8, Q8), om.T([2], i32, None, [0, 4])],
+                    [om.T([1, 0, 4, 1], i8, Q8)], OPT.ResizeBilinearOptions,
+                    opts(s.ResizeBilinearOptionsT)),
+           "RESIZE_BILINEAR")
     yield ("pack.bad_count",
            om.build(BO.PACK, [om.T([2, 3], i8, Q8)] * 2, [om.T([2, 2, 3], i8, Q8)],
                     OPT.PackOptions, opts(s.PackOptionsT, valuesCount=3, axis=0)),
