@@ -338,11 +338,13 @@ struct npu_reduce_params {
  * v = in - in_zp; out = out_zp + (v >= 0 ?
  * MultiplyByQuantizedMultiplier(v, identity) :
  * MultiplyByQuantizedMultiplier(v * (alpha - alpha_zp), alpha)),
- * saturated to int8.
+ * saturated to the output's type.
  *
- * @input: int8, rank 1..NPU_CS_MAX_DIMS.
+ * @input: int8, or int16 (TFLite's 16x8 PRELU, NPU_FW_FEAT_PRELU_S16);
+ *         rank 1..NPU_CS_MAX_DIMS.
  * @alpha: int8, same rank, each dimension the output's or 1 (broadcast).
- * @output: int8, same rank; each input dimension equals it or is 1.
+ * @output: the input's type, same rank; each input dimension equals it or
+ *          is 1.
  * @multiplier_identity: in_scale / out_scale (Q31, >= 0).
  * @shift_identity: its shift, -31..30.
  * @multiplier_alpha: in_scale * alpha_scale / out_scale.

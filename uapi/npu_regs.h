@@ -225,6 +225,8 @@ struct npu_hw_completion {
 #define NPU_FW_FEAT_RESIZE		(1u << 8)
 /* NPU_CMD_STRIDED_COPY (box copies and fills), since firmware 1.3.0 */
 #define NPU_FW_FEAT_STRIDED_COPY	(1u << 9)
+/* int16 input and output of NPU_CMD_PRELU (alpha int8), since firmware 1.4.0 */
+#define NPU_FW_FEAT_PRELU_S16		(1u << 10)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

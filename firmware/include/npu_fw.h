@@ -26,7 +26,7 @@ extern "C" {
 
 /* Firmware release, reported as NPU_REG_FW_VERSION: major<<16|minor<<8|patch */
 #define NPU_FW_VERSION_MAJOR	1
-#define NPU_FW_VERSION_MINOR	3
+#define NPU_FW_VERSION_MINOR	4
 #define NPU_FW_VERSION_PATCH	0
 #define NPU_FW_VERSION		((NPU_FW_VERSION_MAJOR << 16) | \
 				 (NPU_FW_VERSION_MINOR << 8) | \
@@ -36,7 +36,8 @@ extern "C" {
 				 NPU_FW_FEAT_SIGMOID_S16 | NPU_FW_FEAT_RELU | \
 				 NPU_FW_FEAT_REDUCE | NPU_FW_FEAT_ELTWISE2 | \
 				 NPU_FW_FEAT_UINT8 | NPU_FW_FEAT_RESIZE | \
-				 NPU_FW_FEAT_STRIDED_COPY)
+				 NPU_FW_FEAT_STRIDED_COPY | \
+				 NPU_FW_FEAT_PRELU_S16)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -168,6 +169,9 @@ void npu_op_minimum_s16(const struct npu_eltwise_params *p,
 			const int16_t *in1, const int16_t *in2, int16_t *out);
 void npu_op_prelu_s8(const struct npu_prelu_params *p, const int8_t *in,
 		     const int8_t *alpha, int8_t *out);
+/* int16 input and output, int8 alpha (TFLite's 16x8 PRELU). */
+void npu_op_prelu_s16(const struct npu_prelu_params *p, const int16_t *in,
+		      const int8_t *alpha, int16_t *out);
 
 /* Data movement: element size from the tensors' dtype. */
 void npu_op_pad(const struct npu_pad_params *p, const void *in, void *out);

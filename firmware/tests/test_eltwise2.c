@@ -80,6 +80,55 @@ START_TEST(prelu_s8)
 }
 END_TEST
 
+START_TEST(prelu_s16)
+{
+	/*
+	 * TFLite 2.21's interpreter on a 16x8 PRELU: input [2, 8] int16
+	 * 1000 * (-8..7) at scale 0.001, alpha [8] int8 {0, 1, 2, 3, -4, 5,
+	 * 60, -70} at 0.001, output scale 0.002, zero points 0.
+	 */
+	static const int8_t alpha[8] = { 0, 1, 2, 3, -4, 5, 60, -70 };
+	static const int16_t expect[16] = {
+		0, -4, -6, -8, 8, -8, -60, 35,
+		0, 500, 1000, 1500, 2000, 2500, 3000, 3500 };
+	struct npu_prelu_params p = { 0 };
+	struct npu_cs_writer w;
+	uint32_t words[64];
+	int16_t in[16], out[16];
+	int32_t shift;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		in[i] = (int16_t)(1000 * (i - 8));
+	TENSOR(&p.input, 0, NPU_DTYPE_INT16, 0, 2, 8);
+	TENSOR(&p.alpha, 0, NPU_DTYPE_INT8, 0, 1, 8);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT16, 0, 2, 8);
+	ck_assert_int_eq(npu_host_quantize_multiplier((double)(0.001f / 0.002f),
+						      &p.multiplier_identity,
+						      &shift), 0);
+	p.shift_identity = shift;
+	ck_assert_int_eq(npu_host_quantize_multiplier((double)(0.001f * 0.001f /
+							       0.002f),
+						      &p.multiplier_alpha,
+						      &shift), 0);
+	p.shift_alpha = shift;
+	CHECK_OK(NPU_CMD_PRELU, &p);
+	npu_cs_init(&w, words, sizeof(words));
+	npu_cs_emit(&w, NPU_CMD_PRELU, &p);
+	ck_assert_int_eq(w.error, 0);
+	ck_assert_uint_eq(npu_fw_stream_features(words, npu_cs_bytes(&w)) &
+			  NPU_FW_FEAT_PRELU_S16, NPU_FW_FEAT_PRELU_S16);
+	npu_op_prelu_s16(&p, in, alpha, out);
+	ck_assert_mem_eq(out, expect, sizeof(expect));
+	/* alpha must be int8, the output int16. */
+	TENSOR(&p.alpha, 0, NPU_DTYPE_INT16, 0, 1, 8);
+	CHECK_BAD(NPU_CMD_PRELU, &p);
+	TENSOR(&p.alpha, 0, NPU_DTYPE_INT8, 0, 1, 8);
+	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 2, 8);
+	CHECK_BAD(NPU_CMD_PRELU, &p);
+}
+END_TEST
+
 START_TEST(arg_max_min)
 {
 	/*
@@ -251,6 +300,7 @@ Suite *suite_eltwise2(void)
 
 	tcase_add_test(tc, maximum_minimum);
 	tcase_add_test(tc, prelu_s8);
+	tcase_add_test(tc, prelu_s16);
 	tcase_add_test(tc, arg_max_min);
 	tcase_add_test(tc, hard_swish_table);
 	tcase_add_test(tc, unary_tables);

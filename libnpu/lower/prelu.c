@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * PRELU (int8): PreluPrepare's two multipliers, each ratio taken in float
- * and widened; alpha broadcast as the elementwise ops' second input; the
- * firmware's PRELU command.
+ * PRELU (int8, and int16 with an int8 alpha: TFLite's 16x8 form):
+ * PreluPrepare's two multipliers, each ratio taken in float and widened;
+ * alpha broadcast as the elementwise ops' second input; the firmware's
+ * PRELU command.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,10 +23,16 @@ static int lower_prelu(const struct cpu_prep *p)
 	in = lower_in(p, 0);
 	alpha = lower_in(p, 1);
 	out = lower_out(p, 0);
-	if (in->type != NPU_TYPE_INT8 || alpha->type != NPU_TYPE_INT8 ||
-	    out->type != NPU_TYPE_INT8) {
-		cpu_msg(p->err, p->errlen, "%s PRELU has no NPU kernel",
-			npu_type_name(in->type));
+	if (in->type == NPU_TYPE_INT16 && alpha->type == NPU_TYPE_INT16) {
+		/* activations.cc reads alpha as int8 whatever its type. */
+		cpu_msg(p->err, p->errlen,
+			"int16 PRELU with an int16 alpha (TFLite reads alpha's bytes as int8)");
+		return -ENOTSUP;
+	}
+	if ((in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_INT16) ||
+	    alpha->type != NPU_TYPE_INT8 || out->type != in->type) {
+		cpu_msg(p->err, p->errlen, "%s PRELU with a %s alpha has no NPU kernel",
+			npu_type_name(in->type), npu_type_name(alpha->type));
 		return -ENOTSUP;
 	}
 	ret = lower_need_quant_in_out(p, in, out);

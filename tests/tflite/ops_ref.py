@@ -282,6 +282,19 @@ def unary_cases():
                               OPT.GeluOptions if o is not None else 0, o), [inp])
 
 
+def prelu_cases():
+    """PRELU of 16x8 models: int16 input and output, int8 alpha."""
+    for k, (ashape, qa, qout) in enumerate((([8], (0.01, 3), (0.002, 0)),
+                                            ([1, 1, 8], (0.004, -20), (0.0005, 0)),
+                                            ([4, 1, 1], (0.02, 0), (0.001, 0)))):
+        alpha = np.random.default_rng(k).integers(-128, 128, ashape).astype(np.int8)
+        inp = om.T([2, 4, 5, 8], np.int16, (0.001, 0))
+        yield ("prelu.int16.%d" % k,
+               om.build(BO.PRELU, [inp, om.T(ashape, np.int8, qa, alpha)],
+                        [om.T([2, 4, 5, 8], np.int16, qout)]),
+               [inp])
+
+
 def sum_cases():
     """Quantized SUM: axes, keep_dims, equal and different quantizations."""
     for dt, qin, qout in ((np.int8, (0.05, 3), (0.05, 3)), (np.int8, (0.02, -15), (0.2, 15)),
@@ -319,6 +332,7 @@ def all_cases():
     yield from cpu_move_cases()
     yield from unary_cases()
     yield from sum_cases()
+    yield from prelu_cases()
 
 
 def malformed_cases():
