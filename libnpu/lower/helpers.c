@@ -647,6 +647,11 @@ static void strides_for(const struct npu_graph_tensor *t, uint32_t rank,
 	}
 }
 
+static int bcast_geometry(const struct cpu_prep *p, struct lower_bcast *s,
+			  const struct npu_graph_tensor *a,
+			  const struct npu_graph_tensor *b,
+			  const struct npu_graph_tensor *out);
+
 static int bcast_shapes(const struct cpu_prep *p, struct lower_bcast *s)
 {
 	const struct npu_graph_tensor *a, *b, *out;
@@ -676,6 +681,35 @@ static int bcast_shapes(const struct cpu_prep *p, struct lower_bcast *s)
 	ret = lower_float_act_supported(p, act);
 	if (ret)
 		return ret;
+	ret = bcast_geometry(p, s, a, b, out);
+	if (ret)
+		return ret;
+	cpu_float_activation_range(act, &s->act_min, &s->act_max);
+	/* CalculateActivationRange<int32_t>: the float bounds, as integers. */
+	s->iact_min = act == NPU_ACT_NONE ? INT32_MIN : (int32_t)s->act_min;
+	s->iact_max = act == NPU_ACT_NONE || act == NPU_ACT_RELU ? INT32_MAX :
+		      (int32_t)s->act_max;
+	return 0;
+}
+
+int lower_bcast_geometry(const struct cpu_prep *p, struct lower_bcast *s)
+{
+	int ret = cpu_need_io(p, 2, 2, 1);
+
+	if (ret)
+		return ret;
+	s->builtin = p->op->builtin;
+	s->type = cpu_out(p->g, p->op, 0)->type;
+	return bcast_geometry(p, s, cpu_in(p->g, p->op, 0),
+			      cpu_in(p->g, p->op, 1), cpu_out(p->g, p->op, 0));
+}
+
+/* Output dims, input strides and count of a broadcast binary op. */
+static int bcast_geometry(const struct cpu_prep *p, struct lower_bcast *s,
+			  const struct npu_graph_tensor *a,
+			  const struct npu_graph_tensor *b,
+			  const struct npu_graph_tensor *out)
+{
 	if (a->rank > out->rank || b->rank > out->rank) {
 		cpu_msg(p->err, p->errlen, "inputs have a higher rank than the output");
 		return -EINVAL;
@@ -698,11 +732,6 @@ static int bcast_shapes(const struct cpu_prep *p, struct lower_bcast *s)
 	strides_for(a, s->rank, s->odims, s->s1);
 	strides_for(b, s->rank, s->odims, s->s2);
 	s->count = out->elements;
-	cpu_float_activation_range(act, &s->act_min, &s->act_max);
-	/* CalculateActivationRange<int32_t>: the float bounds, as integers. */
-	s->iact_min = act == NPU_ACT_NONE ? INT32_MIN : (int32_t)s->act_min;
-	s->iact_max = act == NPU_ACT_NONE || act == NPU_ACT_RELU ? INT32_MAX :
-		      (int32_t)s->act_max;
 	return 0;
 }
 

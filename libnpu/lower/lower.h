@@ -210,6 +210,11 @@ struct lower_bcast {
  * activation: *@state is a struct lower_bcast.
  */
 int lower_float_bcast_prepare(const struct cpu_prep *p, void **state);
+/*
+ * Only the broadcast geometry of a binary op (odims, strides, count; type
+ * the output's), for quantized CPU kernels that check types themselves.
+ */
+int lower_bcast_geometry(const struct cpu_prep *p, struct lower_bcast *s);
 
 /*
  * The int32 form of a broadcast binary op (s->type INT32): @fn on every

@@ -295,6 +295,19 @@ def prelu_cases():
                [inp])
 
 
+def sqdiff_cases():
+    """int8 SQUARED_DIFFERENCE: equal and different scales, broadcast."""
+    i8 = np.int8
+    for k, (s1, s2, q1, q2, qo) in enumerate((
+            ([2, 3, 8], [2, 3, 8], (0.05, 3), (0.05, 3), (0.1, -128)),
+            ([2, 3, 8], [8], (0.02, -10), (0.07, 20), (0.3, -100)),
+            ([4, 1, 6], [1, 5, 1], (0.1, 0), (0.03, -5), (0.05, -128)))):
+        a, b = om.T(s1, i8, q1), om.T(s2, i8, q2)
+        oshape = list(np.broadcast_shapes(tuple(s1), tuple(s2)))
+        yield ("squared_difference.int8.%d" % k,
+               om.build(BO.SQUARED_DIFFERENCE, [a, b], [om.T(oshape, i8, qo)]), [a, b])
+
+
 def sum_cases():
     """Quantized SUM: axes, keep_dims, equal and different quantizations."""
     for dt, qin, qout in ((np.int8, (0.05, 3), (0.05, 3)), (np.int8, (0.02, -15), (0.2, 15)),
@@ -318,8 +331,9 @@ def sum_cases():
 def reference_resolver(name):
     """The resolver a case is compared with: BUILTIN_REF, except quantized
     SUM, whose int8 and int16 reference kernel reads the data wrongly
-    (Documentation/cpu-fallback.rst): the interpreter's kernel there."""
-    if name.startswith("sum.") and name.split(".")[1] in ("int8", "int16"):
+    (Documentation/cpu-fallback.rst): the interpreter's own kernel, which
+    users run, for every quantized type."""
+    if name.startswith("sum.") and name.split(".")[1] != "float32":
         return "BUILTIN_WITHOUT_DEFAULT_DELEGATES"
     return "BUILTIN_REF"
 
@@ -333,6 +347,7 @@ def all_cases():
     yield from unary_cases()
     yield from sum_cases()
     yield from prelu_cases()
+    yield from sqdiff_cases()
 
 
 def malformed_cases():
@@ -375,8 +390,8 @@ def placement(name):
         return "cpu"            # TFLite computes float and uint8 in float
     if tn == "float32" and op in ("gelu", "rsqrt", "neg", "exp", "log", "abs", "sqrt"):
         return "cpu"            # float unary ops run TFLite's float kernels
-    if op == "sum":
-        return "cpu"            # SUM rounds a float sum: no NPU command
+    if op in ("sum", "squared_difference"):
+        return "cpu"            # no NPU command (a float sum; a square)
     if tn == "int16" and op in ("abs", "sqrt", "neg"):
         return "cpu"            # arithmetic in TFLite, not its table
     return "npu"
