@@ -118,6 +118,14 @@ int npu_host_unary_lut_s16(enum npu_host_unary op, float in_scale,
 			   int32_t in_zp, float out_scale, int32_t out_zp,
 			   int16_t table[513]);
 
+/*
+ * TFLite's GetInvSqrtQuantizedMultiplierExp(@input, kReverseShift):
+ * 1 / sqrt(@input) as a Q31 multiplier and a left shift (five
+ * Newton-Raphson steps in gemmlowp fixed point; @input <= 1 gives
+ * INT32_MAX, 0).  RSQRT's table and L2_NORMALIZATION use it.
+ */
+void npu_host_inv_sqrt_multiplier(int32_t input, int32_t *mult, int *shift);
+
 /* Tables for NPU_CMD_LUT, built as TFLite's LUTPopulate (float).
  * int8: table[q + 128] for every int8 q.  int16: 513 entries. */
 void npu_host_lut_s8(float in_scale, int32_t in_zp, float out_scale,

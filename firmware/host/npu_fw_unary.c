@@ -176,7 +176,7 @@ static int32_t sat_shl(int32_t x, int e)
  * sqrt(@input) as a multiplier and a left shift, by five Newton-Raphson
  * steps in gemmlowp's Q3.28 fixed point.
  */
-static void inv_sqrt_multiplier(int32_t input, int32_t *mult, int *shift)
+void npu_host_inv_sqrt_multiplier(int32_t input, int32_t *mult, int *shift)
 {
 	const int32_t half_three = (1 << 28) + (1 << 27);	/* 1.5 in Q3.28 */
 	const int32_t one = 1 << 28;
@@ -238,7 +238,7 @@ static int rsqrt_s8(float in_scale, int32_t in_zp, float out_scale,
 			table[v + 128] = 127;
 			continue;
 		}
-		inv_sqrt_multiplier(value < 0 ? -value : value, &im, &is);
+		npu_host_inv_sqrt_multiplier(value < 0 ? -value : value, &im, &is);
 		data = npu_fw_mbqm(1, im, is + shift20);
 		table[v + 128] = sat8(npu_fw_mbqm(data, mult, shift - shift20) +
 				      out_zp);

@@ -1,8 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * L2_NORMALIZATION (float32) on the CPU along the last axis, as TFLite's
- * reference L2Normalization: x / max(sqrt(sum(x * x)), 1e-6).  (The int8
- * form, with its fixed-point inverse square root, has no kernel here.)
+ * L2_NORMALIZATION on the CPU along the last axis, as TFLite's kernels
+ * (l2norm.cc):
+ *  - float32: reference L2Normalization, x / max(sqrt(sum(x * x)), 1e-6);
+ *  - int8: reference_integer_ops::L2Normalization, the squared norm of
+ *    x - zp in int32, its inverse square root as a multiplier
+ *    (GetInvSqrtQuantizedMultiplierExp, npu_host_inv_sqrt_multiplier()),
+ *    each x - zp requantized by it with 7 more bits of left shift;
+ *  - uint8: reference_ops::L2Normalization, the same norm, 128 * (x - zp)
+ *    requantized by it (MultiplyByQuantizedMultiplierSmallerThanOneExp)
+ *    plus 128.
+ * The output must be quantized 1/128 with zero point 0 (int8) or 128
+ * (uint8), as TFLite's Prepare requires.  No NPU command: the norm is a
+ * per-row reduction feeding a per-row multiplier.
  */
 #include <errno.h>
 #include <math.h>
@@ -10,13 +20,51 @@
 
 #include "lower.h"
 
+struct l2_state {
+	struct lower_last_axis rows;
+	enum npu_type type;
+	int32_t zp;
+};
 
-static int l2_invoke(const struct npu_cpu_kernel_args *a, void *state)
+static int l2_prepare(const struct cpu_prep *p, void **state)
 {
-	const struct lower_last_axis *s = state;
-	const float *in = a->inputs[0];
-	float *out = a->outputs[0];
+	const struct npu_graph_tensor *in, *o;
+	struct l2_state *s;
+	int ret = cpu_need_io(p, 1, 1, 1);
 
+	if (ret)
+		return ret;
+	in = lower_in(p, 0);
+	o = lower_out(p, 0);
+	if (in->type == NPU_TYPE_FLOAT32)
+		return lower_float_last_axis_prepare(p, state);
+	if ((in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_UINT8) ||
+	    o->type != in->type) {
+		cpu_msg(p->err, p->errlen, "%s L2_NORMALIZATION has no kernel",
+			npu_type_name(in->type));
+		return -ENOTSUP;
+	}
+	if (!lower_quantized(in) || !lower_quantized(o) ||
+	    cpu_scale(o) != 1.0f / 128 ||
+	    cpu_zero_point(o) != (in->type == NPU_TYPE_INT8 ? 0 : 128))
+		return lower_fail(p, "output must be quantized 1/128, zero point %d (TFLite's check)",
+				  in->type == NPU_TYPE_INT8 ? 0 : 128);
+	if (in->rank < 1 || in->elements != o->elements)
+		return lower_fail(p, "input and output must be of one size, rank >= 1");
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->type = in->type;
+	s->zp = cpu_zero_point(in);
+	s->rows.depth = (size_t)in->shape[in->rank - 1];
+	s->rows.outer = s->rows.depth ? in->elements / s->rows.depth : 0;
+	*state = s;
+	return 0;
+}
+
+static void l2_float(const struct lower_last_axis *s, const float *in,
+		     float *out)
+{
 	for (size_t i = 0; i < s->outer; i++) {
 		const float *x = in + i * s->depth;
 		float squared = 0.0f, norm;
@@ -27,11 +75,60 @@ static int l2_invoke(const struct npu_cpu_kernel_args *a, void *state)
 		for (size_t c = 0; c < s->depth; c++)
 			out[i * s->depth + c] = x[c] / norm;
 	}
+}
+
+static int32_t l2_in(const struct l2_state *s, const void *in, size_t i)
+{
+	return (s->type == NPU_TYPE_INT8 ? ((const int8_t *)in)[i] :
+		((const uint8_t *)in)[i]) - s->zp;
+}
+
+static void l2_quantized(const struct l2_state *s, const void *in, void *out)
+{
+	const size_t depth = s->rows.depth;
+
+	for (size_t i = 0; i < s->rows.outer; i++) {
+		uint32_t acc = 0;	/* int32 in TFLite; 2^16 steps are safe */
+		int32_t mult;
+		int shift;
+
+		for (size_t c = 0; c < depth; c++) {
+			const int32_t d = l2_in(s, in, i * depth + c);
+
+			acc += (uint32_t)(d * d);
+		}
+		npu_host_inv_sqrt_multiplier((int32_t)acc, &mult, &shift);
+		for (size_t c = 0; c < depth; c++) {
+			const int32_t d = l2_in(s, in, i * depth + c);
+			int32_t v;
+
+			if (s->type == NPU_TYPE_INT8) {
+				v = npu_fw_mbqm(d, mult, shift + 7);
+				((int8_t *)out)[i * depth + c] =
+					(int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+			} else {
+				v = 128 + npu_fw_rdivpot(npu_fw_srdhm(128 * d, mult),
+							 -shift);
+				((uint8_t *)out)[i * depth + c] =
+					(uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+			}
+		}
+	}
+}
+
+static int l2_invoke(const struct npu_cpu_kernel_args *a, void *state)
+{
+	const struct npu_graph_tensor *in = cpu_in(a->graph, a->op, 0);
+
+	if (in->type == NPU_TYPE_FLOAT32)
+		l2_float(state, a->inputs[0], a->outputs[0]);
+	else
+		l2_quantized(state, a->inputs[0], a->outputs[0]);
 	return 0;
 }
 
 static const struct cpu_kernel l2_kernel = {
-	.prepare = lower_float_last_axis_prepare,
+	.prepare = l2_prepare,
 	.invoke = l2_invoke,
 };
 

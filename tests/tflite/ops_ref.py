@@ -308,6 +308,17 @@ def sqdiff_cases():
                om.build(BO.SQUARED_DIFFERENCE, [a, b], [om.T(oshape, i8, qo)]), [a, b])
 
 
+def l2norm_cases():
+    """int8 and uint8 L2_NORMALIZATION (output 1/128 as TFLite requires)."""
+    for dt, qin, qout in ((np.int8, (0.05, 3), (1 / 128, 0)), (np.int8, (0.002, -100), (1 / 128, 0)),
+                          (np.uint8, (0.05, 131), (1 / 128, 128))):
+        for shape in ([2, 3, 16], [5, 1]):
+            inp = om.T(shape, dt, qin)
+            yield ("l2_normalization.%s.%g.%d" % (np.dtype(dt).name, qin[0], shape[-1]),
+                   om.build(BO.L2_NORMALIZATION, [inp], [om.T(shape, dt, qout)],
+                            OPT.L2NormOptions, opts(s.L2NormOptionsT)), [inp])
+
+
 def sum_cases():
     """Quantized SUM: axes, keep_dims, equal and different quantizations."""
     for dt, qin, qout in ((np.int8, (0.05, 3), (0.05, 3)), (np.int8, (0.02, -15), (0.2, 15)),
@@ -348,6 +359,7 @@ def all_cases():
     yield from sum_cases()
     yield from prelu_cases()
     yield from sqdiff_cases()
+    yield from l2norm_cases()
 
 
 def malformed_cases():
@@ -390,8 +402,8 @@ def placement(name):
         return "cpu"            # TFLite computes float and uint8 in float
     if tn == "float32" and op in ("gelu", "rsqrt", "neg", "exp", "log", "abs", "sqrt"):
         return "cpu"            # float unary ops run TFLite's float kernels
-    if op in ("sum", "squared_difference"):
-        return "cpu"            # no NPU command (a float sum; a square)
+    if op in ("sum", "squared_difference", "l2_normalization"):
+        return "cpu"            # no NPU command (a float sum, a square, a norm)
     if tn == "int16" and op in ("abs", "sqrt", "neg"):
         return "cpu"            # arithmetic in TFLite, not its table
     return "npu"
