@@ -319,6 +319,17 @@ def l2norm_cases():
                             OPT.L2NormOptions, opts(s.L2NormOptionsT)), [inp])
 
 
+def log_softmax_cases():
+    """int8 and uint8 LOG_SOFTMAX (output 16/256 as TFLite requires)."""
+    for dt, qin, zout in ((np.int8, (0.05, 3), 127), (np.int8, (0.2, -10), 127),
+                          (np.int8, (0.01, 0), 127), (np.uint8, (0.05, 131), 255),
+                          (np.uint8, (0.3, 100), 255)):
+        for shape in ([3, 10], [2, 2, 33], [4, 1]):
+            inp = om.T(shape, dt, qin)
+            yield ("log_softmax.%s.%g.%d" % (np.dtype(dt).name, qin[0], shape[-1]),
+                   om.build(BO.LOG_SOFTMAX, [inp], [om.T(shape, dt, (16 / 256, zout))]), [inp])
+
+
 def sum_cases():
     """Quantized SUM: axes, keep_dims, equal and different quantizations."""
     for dt, qin, qout in ((np.int8, (0.05, 3), (0.05, 3)), (np.int8, (0.02, -15), (0.2, 15)),
@@ -360,6 +371,7 @@ def all_cases():
     yield from prelu_cases()
     yield from sqdiff_cases()
     yield from l2norm_cases()
+    yield from log_softmax_cases()
 
 
 def malformed_cases():
@@ -402,7 +414,7 @@ def placement(name):
         return "cpu"            # TFLite computes float and uint8 in float
     if tn == "float32" and op in ("gelu", "rsqrt", "neg", "exp", "log", "abs", "sqrt"):
         return "cpu"            # float unary ops run TFLite's float kernels
-    if op in ("sum", "squared_difference", "l2_normalization"):
+    if op in ("sum", "squared_difference", "l2_normalization", "log_softmax"):
         return "cpu"            # no NPU command (a float sum, a square, a norm)
     if tn == "int16" and op in ("abs", "sqrt", "neg"):
         return "cpu"            # arithmetic in TFLite, not its table
