@@ -804,6 +804,37 @@ int lower_float_unary_prepare(const struct cpu_prep *p, void **state)
 	return 0;
 }
 
+int lower_q8_last_axis_check(const struct cpu_prep *p, float out_scale,
+			     int32_t zp_s8, int32_t zp_u8,
+			     struct lower_last_axis *rows)
+{
+	const struct npu_graph_tensor *in, *o;
+	int32_t zp;
+	int ret = cpu_need_io(p, 1, 1, 1);
+
+	if (ret)
+		return ret;
+	in = lower_in(p, 0);
+	o = lower_out(p, 0);
+	if ((in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_UINT8) ||
+	    o->type != in->type) {
+		cpu_msg(p->err, p->errlen, "%s %s has no kernel",
+			npu_type_name(in->type), npu_op_name(p->op->builtin));
+		return -ENOTSUP;
+	}
+	zp = in->type == NPU_TYPE_INT8 ? zp_s8 : zp_u8;
+	if (!lower_quantized(in) || !lower_quantized(o) ||
+	    cpu_scale(o) != out_scale || cpu_zero_point(o) != zp)
+		return lower_fail(p, "output must be quantized %g, zero point %d (TFLite's check)",
+				  (double)out_scale, zp);
+	if (in->rank < 1 || in->elements != o->elements ||
+	    !in->shape[in->rank - 1])
+		return lower_fail(p, "input and output must have the same non-empty shape");
+	rows->depth = (size_t)in->shape[in->rank - 1];
+	rows->outer = in->elements / rows->depth;
+	return 0;
+}
+
 int lower_float_last_axis_prepare(const struct cpu_prep *p, void **state)
 {
 	const struct npu_graph_tensor *in;

@@ -28,36 +28,22 @@ struct l2_state {
 
 static int l2_prepare(const struct cpu_prep *p, void **state)
 {
-	const struct npu_graph_tensor *in, *o;
+	struct lower_last_axis rows;
 	struct l2_state *s;
-	int ret = cpu_need_io(p, 1, 1, 1);
+	int ret;
 
+	if (p->op->num_inputs >= 1 && lower_in(p, 0) &&
+	    lower_in(p, 0)->type == NPU_TYPE_FLOAT32)
+		return lower_float_last_axis_prepare(p, state);
+	ret = lower_q8_last_axis_check(p, 1.0f / 128, 0, 128, &rows);
 	if (ret)
 		return ret;
-	in = lower_in(p, 0);
-	o = lower_out(p, 0);
-	if (in->type == NPU_TYPE_FLOAT32)
-		return lower_float_last_axis_prepare(p, state);
-	if ((in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_UINT8) ||
-	    o->type != in->type) {
-		cpu_msg(p->err, p->errlen, "%s L2_NORMALIZATION has no kernel",
-			npu_type_name(in->type));
-		return -ENOTSUP;
-	}
-	if (!lower_quantized(in) || !lower_quantized(o) ||
-	    cpu_scale(o) != 1.0f / 128 ||
-	    cpu_zero_point(o) != (in->type == NPU_TYPE_INT8 ? 0 : 128))
-		return lower_fail(p, "output must be quantized 1/128, zero point %d (TFLite's check)",
-				  in->type == NPU_TYPE_INT8 ? 0 : 128);
-	if (in->rank < 1 || in->elements != o->elements)
-		return lower_fail(p, "input and output must be of one size, rank >= 1");
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->type = in->type;
-	s->zp = cpu_zero_point(in);
-	s->rows.depth = (size_t)in->shape[in->rank - 1];
-	s->rows.outer = s->rows.depth ? in->elements / s->rows.depth : 0;
+	s->rows = rows;
+	s->type = lower_in(p, 0)->type;
+	s->zp = cpu_zero_point(lower_in(p, 0));
 	*state = s;
 	return 0;
 }

@@ -33,43 +33,30 @@ struct log_softmax_state {
 
 static int log_softmax_prepare(const struct cpu_prep *p, void **state)
 {
-	const struct npu_graph_tensor *in, *o;
+	struct lower_last_axis rows;
 	struct log_softmax_state *s;
 	double real, reverse;
+	float in_scale;
 	int32_t shift;
-	int ret = cpu_need_io(p, 1, 1, 1);
+	int ret;
 
+	if (p->op->num_inputs >= 1 && lower_in(p, 0) &&
+	    lower_in(p, 0)->type == NPU_TYPE_FLOAT32)
+		return lower_float_last_axis_prepare(p, state);
+	ret = lower_q8_last_axis_check(p, 16.0f / 256, 127, 255, &rows);
 	if (ret)
 		return ret;
-	in = lower_in(p, 0);
-	o = lower_out(p, 0);
-	if (in->type == NPU_TYPE_FLOAT32)
-		return lower_float_last_axis_prepare(p, state);
-	if ((in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_UINT8) ||
-	    o->type != in->type) {
-		cpu_msg(p->err, p->errlen, "%s LOG_SOFTMAX has no kernel",
-			npu_type_name(in->type));
-		return -ENOTSUP;
-	}
-	if (!lower_quantized(in) || !lower_quantized(o) ||
-	    cpu_scale(o) != 16.0f / 256 ||
-	    cpu_zero_point(o) != (in->type == NPU_TYPE_INT8 ? 127 : 255))
-		return lower_fail(p, "output must be quantized 16/256, zero point %d (TFLite's check)",
-				  in->type == NPU_TYPE_INT8 ? 127 : 255);
-	if (in->rank < 1 || in->elements != o->elements ||
-	    !in->shape[in->rank - 1])
-		return lower_fail(p, "input and output must have the same non-empty shape");
+	in_scale = cpu_scale(lower_in(p, 0));
 	/* PreprocessSoftmaxScaling (beta 1), QuantizeMultiplierGreaterThanOne. */
-	real = fmin((double)cpu_scale(in) * (double)(1 << (31 - SCALED_DIFF_BITS)),
+	real = fmin((double)in_scale * (double)(1 << (31 - SCALED_DIFF_BITS)),
 		    (double)INT32_MAX);
 	if (!(real > 1.0))
 		return lower_fail(p, "input scale * 2^26 = %g must exceed 1", real);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->type = in->type;
-	s->rows.depth = (size_t)in->shape[in->rank - 1];
-	s->rows.outer = in->elements / s->rows.depth;
+	s->type = lower_in(p, 0)->type;
+	s->rows = rows;
 	if (npu_cpu_quantize_multiplier(real, &s->input_multiplier, &shift))
 		goto bad;
 	s->input_left_shift = shift;

@@ -184,6 +184,15 @@ struct lower_last_axis {
 
 /* lower_float_unary_check() on a rank >= 1 input, then a lower_last_axis. */
 int lower_float_last_axis_prepare(const struct cpu_prep *p, void **state);
+/*
+ * The checks of an int8 / uint8 op along the last axis whose output TFLite
+ * requires quantized @out_scale with zero point @zp_s8 (int8) or @zp_u8
+ * (uint8): one input and output of one type and size, rank >= 1, depth >
+ * 0; fills *@rows.  -ENOTSUP for other types, -EINVAL (named) otherwise.
+ */
+int lower_q8_last_axis_check(const struct cpu_prep *p, float out_scale,
+			     int32_t zp_s8, int32_t zp_u8,
+			     struct lower_last_axis *rows);
 
 static inline float lower_clampf(float x, float lo, float hi)
 {
