@@ -21,6 +21,7 @@ enum cpu_isa {
 	CPU_ISA_AVX2,	/* x86-64 with AVX2 */
 	CPU_ISA_NEON,	/* arm64 Advanced SIMD (no dot product: Cortex-A53) */
 	CPU_ISA_AVX512VNNI,	/* x86-64 with AVX-512 VNNI: AVX2 and a vpdpbusd conv GEMM */
+	CPU_ISA_SSE41,	/* x86-64 without AVX2: depthwise and elementwise in SSE4.1, C GEMM */
 	CPU_ISA_COUNT
 };
 
@@ -77,6 +78,7 @@ struct cpu_rq_row {
 	const int32_t *left;
 	const int32_t *right;
 	int32_t out_zp, act_min, act_max;
+	bool u8;	/* uint8 output: the clamp is within 0..255 */
 };
 typedef void (*cpu_requant_fn)(const struct cpu_rq_row *r, const int32_t *acc,
 			       uint32_t n, int8_t *out);
@@ -93,6 +95,11 @@ bool cpu_rq_row_init(struct cpu_rq_row *r, const struct npu_requant *rq,
 		     const int32_t *mult, const int32_t *shift, const int32_t *bias,
 		     uint32_t *base, uint32_t n, int32_t out_zp, int32_t act_min,
 		     int32_t act_max);
+/* The same for a uint8 output: @act_min <= @act_max within 0..255. */
+bool cpu_rq_row_init_u8(struct cpu_rq_row *r, const struct npu_requant *rq,
+			const int32_t *mult, const int32_t *shift, const int32_t *bias,
+			uint32_t *base, uint32_t n, int32_t out_zp, int32_t act_min,
+			int32_t act_max);
 void cpu_rq_row_free(struct cpu_rq_row *r);
 
 /*
@@ -109,6 +116,10 @@ bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 bool cpu_opt_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
 			  const int8_t *filter, const int32_t *bias,
 			  const int32_t *mult, const int32_t *shift, int8_t *out,
+			  enum cpu_isa isa, struct npu_cpu_pool *pool);
+bool cpu_opt_depthwise_u8(const struct npu_conv_params *p, const uint8_t *in,
+			  const uint8_t *filter, const int32_t *bias,
+			  const int32_t *mult, const int32_t *shift, uint8_t *out,
 			  enum cpu_isa isa, struct npu_cpu_pool *pool);
 bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 		   const int8_t *filter, const int32_t *bias,

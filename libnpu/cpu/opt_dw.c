@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * Optimized int8 DEPTHWISE_CONV_2D with depth multiplier 1 (see cpu_opt.h;
- * the others are left to the firmware's kernel): channels run along the
- * SIMD lanes, the valid taps of each output pixel are listed once, and the
- * row of accumulators is requantized by opt_requant.c.
+ * Optimized DEPTHWISE_CONV_2D, int8 and uint8, any depth multiplier (see
+ * cpu_opt.h): the input is first widened once to int16 with its offset
+ * added and its channels repeated depth-multiplier times, the filter to
+ * int16 with its offset (uint8 filters have a zero point); then channels
+ * run along the SIMD lanes, the valid taps of each output pixel are listed
+ * once, and the row of accumulators is requantized by opt_requant.c.
  *
- * With input and zero point in int8, x + in_off lies in [-255, 255] and
- * (x + in_off) * f in [-32640, 32640]: the int16 product is exact, and
- * the int32 accumulation wraps as the firmware's.
+ * With zero points within the type, x + in_off and f + f_off lie in
+ * [-255, 255]: every product fits int32 exactly and a pair of them too
+ * (pmaddwd), so the int32 accumulation wraps as the firmware's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,69 +24,115 @@
 #endif
 
 /* Accumulators of @oc channels over @taps (input, filter) pointer pairs. */
-typedef void (*dw_acc_fn)(const int8_t *const *ip, const int8_t *const *fp, uint32_t taps,
-			  uint32_t oc, int32_t in_off, int32_t *acc);
+typedef void (*dw_acc_fn)(const int16_t *const *ip, const int16_t *const *fp, uint32_t taps,
+			  uint32_t oc, int32_t *acc);
 
-static void dw_acc_tail(const int8_t *const *ip, const int8_t *const *fp, uint32_t taps,
-			uint32_t c0, uint32_t oc, int32_t in_off, int32_t *acc)
+static void dw_acc_tail(const int16_t *const *ip, const int16_t *const *fp, uint32_t taps,
+			uint32_t c0, uint32_t oc, int32_t *acc)
 {
 	for (uint32_t c = c0; c < oc; c++) {
 		uint32_t a = 0;
 
 		for (uint32_t t = 0; t < taps; t++)
-			a += (uint32_t)((int32_t)fp[t][c] * ((int32_t)ip[t][c] + in_off));
+			a += (uint32_t)((int32_t)fp[t][c] * (int32_t)ip[t][c]);
 		acc[c] = (int32_t)a;
 	}
 }
 
-static void dw_acc_c(const int8_t *const *ip, const int8_t *const *fp, uint32_t taps,
-		     uint32_t oc, int32_t in_off, int32_t *acc)
+static void dw_acc_c(const int16_t *const *ip, const int16_t *const *fp, uint32_t taps,
+		     uint32_t oc, int32_t *acc)
 {
-	dw_acc_tail(ip, fp, taps, 0, oc, in_off, acc);
+	dw_acc_tail(ip, fp, taps, 0, oc, acc);
 }
 
 #if defined(__x86_64__)
 #define AVX2 __attribute__((target("avx2")))
+#define SSE41 __attribute__((target("sse4.1")))
 
-static AVX2 void dw_acc_avx2(const int8_t *const *ip, const int8_t *const *fp, uint32_t taps,
-			     uint32_t oc, int32_t in_off, int32_t *acc)
+/*
+ * Eight channels from @c: taps in pairs, interleaved so that pmaddwd adds
+ * x[t] * f[t] + x[t+1] * f[t+1] per channel (an odd last tap pairs with 0).
+ */
+static SSE41 inline void dw_acc8_sse(const int16_t *const *ip, const int16_t *const *fp,
+				     uint32_t taps, uint32_t c, int32_t *acc)
 {
-	const __m256i off = _mm256_set1_epi16((int16_t)in_off);
+	const __m128i zero = _mm_setzero_si128();
+	__m128i lo = zero, hi = zero;
+	uint32_t t = 0;
+
+	for (; t < taps; t += 2) {
+		const __m128i x0 = _mm_loadu_si128((const __m128i *)(ip[t] + c));
+		const __m128i f0 = _mm_loadu_si128((const __m128i *)(fp[t] + c));
+		const __m128i x1 = t + 1 < taps ?
+			_mm_loadu_si128((const __m128i *)(ip[t + 1] + c)) : zero;
+		const __m128i f1 = t + 1 < taps ?
+			_mm_loadu_si128((const __m128i *)(fp[t + 1] + c)) : zero;
+
+		lo = _mm_add_epi32(lo, _mm_madd_epi16(_mm_unpacklo_epi16(x0, x1),
+						      _mm_unpacklo_epi16(f0, f1)));
+		hi = _mm_add_epi32(hi, _mm_madd_epi16(_mm_unpackhi_epi16(x0, x1),
+						      _mm_unpackhi_epi16(f0, f1)));
+	}
+	_mm_storeu_si128((__m128i *)(acc + c), lo);
+	_mm_storeu_si128((__m128i *)(acc + c + 4), hi);
+}
+
+static SSE41 void dw_acc_sse41(const int16_t *const *ip, const int16_t *const *fp,
+			       uint32_t taps, uint32_t oc, int32_t *acc)
+{
+	uint32_t c = 0;
+
+	for (; c + 8 <= oc; c += 8)
+		dw_acc8_sse(ip, fp, taps, c, acc);
+	dw_acc_tail(ip, fp, taps, c, oc, acc);
+}
+
+static AVX2 void dw_acc_avx2(const int16_t *const *ip, const int16_t *const *fp,
+			     uint32_t taps, uint32_t oc, int32_t *acc)
+{
+	const __m256i zero = _mm256_setzero_si256();
 	uint32_t c = 0;
 
 	for (; c + 16 <= oc; c += 16) {
-		__m256i a0 = _mm256_setzero_si256(), a1 = a0;
+		__m256i lo = zero, hi = zero;
+		uint32_t t = 0;
 
-		for (uint32_t t = 0; t < taps; t++) {
-			const __m256i x = _mm256_add_epi16(_mm256_cvtepi8_epi16(
-				_mm_loadu_si128((const __m128i *)(ip[t] + c))), off);
-			const __m256i f = _mm256_cvtepi8_epi16(
-				_mm_loadu_si128((const __m128i *)(fp[t] + c)));
-			const __m256i p = _mm256_mullo_epi16(x, f);
+		for (; t < taps; t += 2) {
+			const __m256i x0 = _mm256_loadu_si256((const __m256i *)(ip[t] + c));
+			const __m256i f0 = _mm256_loadu_si256((const __m256i *)(fp[t] + c));
+			const __m256i x1 = t + 1 < taps ?
+				_mm256_loadu_si256((const __m256i *)(ip[t + 1] + c)) : zero;
+			const __m256i f1 = t + 1 < taps ?
+				_mm256_loadu_si256((const __m256i *)(fp[t + 1] + c)) : zero;
 
-			a0 = _mm256_add_epi32(a0, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(p)));
-			a1 = _mm256_add_epi32(a1, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(p, 1)));
+			lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1),
+								    _mm256_unpacklo_epi16(f0, f1)));
+			hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1),
+								    _mm256_unpackhi_epi16(f0, f1)));
 		}
-		_mm256_storeu_si256((__m256i *)(acc + c), a0);
-		_mm256_storeu_si256((__m256i *)(acc + c + 8), a1);
+		/* lo holds channels 0-3 and 8-11, hi 4-7 and 12-15. */
+		_mm256_storeu_si256((__m256i *)(acc + c), _mm256_permute2x128_si256(lo, hi, 0x20));
+		_mm256_storeu_si256((__m256i *)(acc + c + 8),
+				    _mm256_permute2x128_si256(lo, hi, 0x31));
 	}
-	dw_acc_tail(ip, fp, taps, c, oc, in_off, acc);
+	for (; c + 8 <= oc; c += 8)
+		dw_acc8_sse(ip, fp, taps, c, acc);
+	dw_acc_tail(ip, fp, taps, c, oc, acc);
 }
 #endif
 
 #if defined(__aarch64__)
-static void dw_acc_neon(const int8_t *const *ip, const int8_t *const *fp, uint32_t taps,
-			uint32_t oc, int32_t in_off, int32_t *acc)
+static void dw_acc_neon(const int16_t *const *ip, const int16_t *const *fp, uint32_t taps,
+			uint32_t oc, int32_t *acc)
 {
-	const int16x8_t off = vdupq_n_s16((int16_t)in_off);
 	uint32_t c = 0;
 
 	for (; c + 8 <= oc; c += 8) {
 		int32x4_t a0 = vdupq_n_s32(0), a1 = a0;
 
 		for (uint32_t t = 0; t < taps; t++) {
-			const int16x8_t x = vaddq_s16(vmovl_s8(vld1_s8(ip[t] + c)), off);
-			const int16x8_t f = vmovl_s8(vld1_s8(fp[t] + c));
+			const int16x8_t x = vld1q_s16(ip[t] + c);
+			const int16x8_t f = vld1q_s16(fp[t] + c);
 
 			a0 = vmlal_s16(a0, vget_low_s16(x), vget_low_s16(f));
 			a1 = vmlal_high_s16(a1, x, f);
@@ -92,7 +140,7 @@ static void dw_acc_neon(const int8_t *const *ip, const int8_t *const *fp, uint32
 		vst1q_s32(acc + c, a0);
 		vst1q_s32(acc + c + 4, a1);
 	}
-	dw_acc_tail(ip, fp, taps, c, oc, in_off, acc);
+	dw_acc_tail(ip, fp, taps, c, oc, acc);
 }
 #endif
 
@@ -103,6 +151,8 @@ static dw_acc_fn dw_acc_select(enum cpu_isa isa)
 	case CPU_ISA_AVX2:
 	case CPU_ISA_AVX512VNNI:
 		return dw_acc_avx2;
+	case CPU_ISA_SSE41:
+		return dw_acc_sse41;
 #elif defined(__aarch64__)
 	case CPU_ISA_NEON:
 		return dw_acc_neon;
@@ -112,26 +162,51 @@ static dw_acc_fn dw_acc_select(enum cpu_isa isa)
 	}
 }
 
-/* One depthwise convolution split over threads by output rows. */
+/* One depthwise convolution split over threads, by input rows to widen, then output rows. */
 struct dw_job {
 	const struct npu_conv_params *p;
-	const int8_t *in, *filter;
-	int8_t *out;
+	const void *in;
+	int16_t *in16;		/* [n][ih][iw][oc]: input + offset, channels repeated */
+	const int16_t *f16;	/* [kh * kw][oc]: filter + offset */
+	void *out;
+	bool u8;
 	dw_acc_fn accumulate;
 	cpu_requant_fn requant;
 	struct cpu_rq_row r;
 	bool failed;
 };
 
+static void dw_widen_part(void *arg, uint32_t part, uint32_t parts)
+{
+	struct dw_job *j = arg;
+	const struct npu_conv_params *p = j->p;
+	const uint32_t ic = p->input.dims[3], dm = p->depth_multiplier;
+	const int32_t in_off = -p->input.zero_point;
+	size_t px0, px1;
+
+	cpu_part_range((size_t)p->input.dims[0] * p->input.dims[1] * p->input.dims[2], part, parts,
+		       &px0, &px1);
+	for (size_t px = px0; px < px1; px++) {
+		int16_t *o = j->in16 + px * ic * dm;
+
+		for (uint32_t c = 0; c < ic; c++) {
+			const int32_t x = j->u8 ? ((const uint8_t *)j->in)[px * ic + c] :
+					  ((const int8_t *)j->in)[px * ic + c];
+
+			for (uint32_t k = 0; k < dm; k++)
+				*o++ = (int16_t)(x + in_off);
+		}
+	}
+}
+
 static void dw_part(void *arg, uint32_t part, uint32_t parts)
 {
 	struct dw_job *j = arg;
 	const struct npu_conv_params *p = j->p;
-	const uint32_t ih = p->input.dims[1], iw = p->input.dims[2], ic = p->input.dims[3];
+	const uint32_t ih = p->input.dims[1], iw = p->input.dims[2];
 	const uint32_t oh = p->output.dims[1], ow = p->output.dims[2], oc = p->output.dims[3];
 	const uint32_t kh = p->filter.dims[1], kw = p->filter.dims[2];
-	const int32_t in_off = -p->input.zero_point;
-	const int8_t **ip, **fp;
+	const int16_t **ip, **fp;
 	size_t row0, row1;
 	int32_t *acc;
 
@@ -154,6 +229,7 @@ static void dw_part(void *arg, uint32_t part, uint32_t parts)
 		npu_fw_tap_range(y0, p->dilation_h, kh, ih, &ky0, &ky1);
 		for (uint32_t ox = 0; ox < ow; ox++) {
 			const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;
+			uint8_t *o = (uint8_t *)j->out + (row * ow + ox) * oc;
 			uint32_t kx0, kx1, taps = 0;
 
 			npu_fw_tap_range(x0, p->dilation_w, kw, iw, &kx0, &kx1);
@@ -162,11 +238,11 @@ static void dw_part(void *arg, uint32_t part, uint32_t parts)
 					const uint32_t iy = (uint32_t)(y0 + (int32_t)(ky * p->dilation_h));
 					const uint32_t ix = (uint32_t)(x0 + (int32_t)(kx * p->dilation_w));
 
-					ip[taps] = j->in + (((size_t)b * ih + iy) * iw + ix) * ic;
-					fp[taps] = j->filter + ((size_t)ky * kw + kx) * oc;
+					ip[taps] = j->in16 + (((size_t)b * ih + iy) * iw + ix) * oc;
+					fp[taps] = j->f16 + ((size_t)ky * kw + kx) * oc;
 				}
-			j->accumulate(ip, fp, taps, oc, in_off, acc);
-			j->requant(&j->r, acc, oc, j->out + (row * ow + ox) * oc);
+			j->accumulate(ip, fp, taps, oc, acc);
+			j->requant(&j->r, acc, oc, (int8_t *)o);
 		}
 	}
 	free(acc);
@@ -174,31 +250,61 @@ static void dw_part(void *arg, uint32_t part, uint32_t parts)
 	free(fp);
 }
 
+static bool depthwise(const struct npu_conv_params *p, const void *in, const void *filter,
+		      const int32_t *bias, const int32_t *mult, const int32_t *shift, void *out,
+		      bool u8, enum cpu_isa isa, struct npu_cpu_pool *pool)
+{
+	struct dw_job j = {
+		.p = p, .in = in, .out = out, .u8 = u8,
+		.accumulate = dw_acc_select(isa), .requant = cpu_requant_select(isa),
+	};
+	const int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
+	const uint32_t oc = p->output.dims[3], taps = p->filter.dims[1] * p->filter.dims[2];
+	const size_t in_px = (size_t)p->input.dims[0] * p->input.dims[1] * p->input.dims[2];
+	int16_t *f16;
+	uint32_t *base;
+	bool ok;
+
+	if (!p->depth_multiplier || (uint64_t)p->input.dims[3] * p->depth_multiplier != oc ||
+	    p->input.zero_point < lo || p->input.zero_point > hi || !oc || !taps ||
+	    (u8 && (p->filter.zero_point < 0 || p->filter.zero_point > 255)) ||
+	    p->act_min < lo || p->act_max > hi || p->act_min > p->act_max)
+		return false;
+	base = calloc(oc, sizeof(*base));
+	f16 = malloc((size_t)taps * oc * sizeof(*f16));
+	j.in16 = malloc(in_px * oc * sizeof(*j.in16));
+	ok = base && f16 && j.in16 &&
+	     (u8 ? cpu_rq_row_init_u8 : cpu_rq_row_init)(&j.r, &p->rq, mult, shift, bias, base, oc,
+							  p->output.zero_point, p->act_min,
+							  p->act_max);
+	if (ok) {
+		for (size_t i = 0; i < (size_t)taps * oc; i++)
+			f16[i] = u8 ? (int16_t)(((const uint8_t *)filter)[i] - p->filter.zero_point) :
+			     ((const int8_t *)filter)[i];
+		j.f16 = f16;
+		cpu_pool_run(pool, dw_widen_part, &j);
+		cpu_pool_run(pool, dw_part, &j);
+		cpu_rq_row_free(&j.r);
+		ok = !j.failed;
+	}
+	free(j.in16);
+	free(f16);
+	free(base);
+	return ok;
+}
+
 bool cpu_opt_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
 			  const int8_t *filter, const int32_t *bias,
 			  const int32_t *mult, const int32_t *shift, int8_t *out,
 			  enum cpu_isa isa, struct npu_cpu_pool *pool)
 {
-	struct dw_job j = {
-		.p = p, .in = in, .filter = filter, .out = out,
-		.accumulate = dw_acc_select(isa), .requant = cpu_requant_select(isa),
-	};
-	const uint32_t oc = p->output.dims[3];
-	uint32_t *base;
+	return depthwise(p, in, filter, bias, mult, shift, out, false, isa, pool);
+}
 
-	if (p->depth_multiplier != 1 || p->input.dims[3] != oc || p->input.zero_point < -128 ||
-	    p->input.zero_point > 127 || !oc || !p->filter.dims[1] || !p->filter.dims[2])
-		return false;
-	base = calloc(oc, sizeof(*base));
-	if (!base)
-		return false;
-	if (!cpu_rq_row_init(&j.r, &p->rq, mult, shift, bias, base, oc, p->output.zero_point,
-			     p->act_min, p->act_max)) {
-		free(base);
-		return false;
-	}
-	cpu_pool_run(pool, dw_part, &j);
-	cpu_rq_row_free(&j.r);
-	free(base);
-	return !j.failed;
+bool cpu_opt_depthwise_u8(const struct npu_conv_params *p, const uint8_t *in,
+			  const uint8_t *filter, const int32_t *bias,
+			  const int32_t *mult, const int32_t *shift, uint8_t *out,
+			  enum cpu_isa isa, struct npu_cpu_pool *pool)
+{
+	return depthwise(p, in, filter, bias, mult, shift, out, true, isa, pool);
 }

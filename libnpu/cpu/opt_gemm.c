@@ -357,6 +357,8 @@ enum cpu_isa cpu_isa_best(void)
 		return CPU_ISA_AVX512VNNI;
 	if (__builtin_cpu_supports("avx2"))
 		return CPU_ISA_AVX2;
+	if (__builtin_cpu_supports("sse4.1"))
+		return CPU_ISA_SSE41;
 #elif defined(__aarch64__)
 	return CPU_ISA_NEON;
 #endif
@@ -377,6 +379,9 @@ bool cpu_isa_usable(enum cpu_isa isa)
 		return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f") &&
 		       __builtin_cpu_supports("avx512bw") &&
 		       __builtin_cpu_supports("avx512vnni");
+	case CPU_ISA_SSE41:
+		__builtin_cpu_init();
+		return __builtin_cpu_supports("sse4.1");
 #elif defined(__aarch64__)
 	case CPU_ISA_NEON:
 		return true;

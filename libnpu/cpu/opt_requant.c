@@ -149,7 +149,8 @@ static AVX2 void requant_avx2(const struct cpu_rq_row *r, const int32_t *acc, ui
 		v = _mm256_add_epi32(v, zp);
 		v = _mm256_min_epi32(_mm256_max_epi32(v, lo), hi);
 		h = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-		_mm_storel_epi64((__m128i *)(out + c), _mm_packs_epi16(h, h));
+		h = r->u8 ? _mm_packus_epi16(h, h) : _mm_packs_epi16(h, h);
+		_mm_storel_epi64((__m128i *)(out + c), h);
 	}
 	for (; c < n; c++)
 		out[c] = rq_one(r, acc[c], c);
@@ -336,6 +337,21 @@ bool cpu_rq_row_init(struct cpu_rq_row *r, const struct npu_requant *rq, const i
 		.add = base, .mult = m, .left = left, .right = right,
 		.out_zp = out_zp, .act_min = act_min, .act_max = act_max,
 	};
+	return true;
+}
+
+bool cpu_rq_row_init_u8(struct cpu_rq_row *r, const struct npu_requant *rq,
+			const int32_t *mult, const int32_t *shift, const int32_t *bias,
+			uint32_t *base, uint32_t n, int32_t out_zp, int32_t act_min,
+			int32_t act_max)
+{
+	if (act_min < 0 || act_max > 255 || act_min > act_max ||
+	    !cpu_rq_row_init(r, rq, mult, shift, bias, base, n, out_zp, -128, 127))
+		return false;
+	/* rq_one()'s and NEON's narrowing truncate: right for 0..255 too. */
+	r->act_min = act_min;
+	r->act_max = act_max;
+	r->u8 = true;
 	return true;
 }
 

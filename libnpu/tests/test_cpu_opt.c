@@ -100,10 +100,10 @@ static void set4(struct npu_tensor *t, uint32_t a, uint32_t b, uint32_t c, uint3
 }
 
 /*
- * Random CONV_2D (or DEPTHWISE_CONV_2D with @dw), checked on every variant;
- * @big for large depths.
+ * Random CONV_2D (or DEPTHWISE_CONV_2D with @dw, uint8 with @u8), checked on
+ * every variant; @big for large depths.
  */
-static void conv_case(unsigned int seed, bool big, bool dw, struct npu_cpu_pool *pool)
+static void conv_case(unsigned int seed, bool big, bool dw, bool u8, struct npu_cpu_pool *pool)
 {
 	struct npu_conv_params p;
 	uint32_t n, ih, iw, ic, oc, kh, kw, oh, ow, pad_bottom, pad_right;
@@ -139,7 +139,6 @@ static void conv_case(unsigned int seed, bool big, bool dw, struct npu_cpu_pool 
 	} while (ih + p.pad_top + pad_bottom < (kh - 1) * p.dilation_h + 1 ||
 		 iw + p.pad_left + pad_right < (kw - 1) * p.dilation_w + 1);
 	if (dw) {
-		/* Depth multiplier 2 or 3 is the firmware's alone. */
 		p.depth_multiplier = (uint16_t)(rnd() % 4 == 0 ? rnd_in(2, 3) : 1);
 		ic = oc;
 		oc = ic * p.depth_multiplier;
@@ -155,6 +154,14 @@ static void conv_case(unsigned int seed, bool big, bool dw, struct npu_cpu_pool 
 	p.input.zero_point = rnd_in(-128, 127);
 	p.output.zero_point = rnd_in(-128, 127);
 	random_clamp(&p.act_min, &p.act_max);
+	if (u8) {	/* legacy uint8: every zero point 0..255, the filter's too */
+		p.input.dtype = p.filter.dtype = p.output.dtype = NPU_DTYPE_UINT8;
+		p.input.zero_point += 128;
+		p.output.zero_point += 128;
+		p.filter.zero_point = rnd() % 4 ? rnd_in(0, 255) : rnd() & 1 ? 0 : 255;
+		p.act_min += 128;
+		p.act_max += 128;
+	}
 
 	in_n = (size_t)n * ih * iw * ic;
 	f_n = dw ? (size_t)kh * kw * oc : (size_t)oc * kh * kw * ic;
@@ -172,7 +179,10 @@ static void conv_case(unsigned int seed, bool big, bool dw, struct npu_cpu_pool 
 	random_rq(&p.rq, mult, shift, oc);
 	with_bias = rnd() % 4 != 0;
 
-	if (dw)
+	if (dw && u8)
+		npu_op_depthwise_u8(&p, (uint8_t *)in, (uint8_t *)filter, with_bias ? bias : NULL,
+				    mult, shift, (uint8_t *)want);
+	else if (dw)
 		npu_op_depthwise_s8(&p, in, filter, with_bias ? bias : NULL, mult, shift, want);
 	else
 		npu_op_conv2d_s8(&p, in, filter, with_bias ? bias : NULL, mult, shift, want);
@@ -185,21 +195,22 @@ static void conv_case(unsigned int seed, bool big, bool dw, struct npu_cpu_pool 
 		if (!cpu_isa_usable((enum cpu_isa)isa) || (run % 2 && !pool))
 			continue;
 		memset(got, 0x5a, out_n);
-		done = dw ? cpu_opt_depthwise_s8(&p, in, filter, with_bias ? bias : NULL,
-						 mult, shift, got, (enum cpu_isa)isa, threads) :
-			    cpu_opt_conv2d_s8(&p, in, filter, with_bias ? bias : NULL,
-					      mult, shift, got, (enum cpu_isa)isa, threads);
-		if (dw && p.depth_multiplier != 1) {
-			ck_assert_msg(!done, "seed %u: depth multiplier %u taken", seed,
-				      p.depth_multiplier);
-			continue;
-		}
+		if (dw && u8)
+			done = cpu_opt_depthwise_u8(&p, (uint8_t *)in, (uint8_t *)filter,
+						    with_bias ? bias : NULL, mult, shift,
+						    (uint8_t *)got, (enum cpu_isa)isa, threads);
+		else if (dw)
+			done = cpu_opt_depthwise_s8(&p, in, filter, with_bias ? bias : NULL,
+						    mult, shift, got, (enum cpu_isa)isa, threads);
+		else
+			done = cpu_opt_conv2d_s8(&p, in, filter, with_bias ? bias : NULL,
+						 mult, shift, got, (enum cpu_isa)isa, threads);
 		ck_assert_msg(done, "seed %u: not handled", seed);
 		for (size_t i = 0; i < out_n; i++)
 			ck_assert_msg(got[i] == want[i],
 				      "%s seed %u isa %d threads %u: output %zu is %d, firmware %d "
 				      "(n%u %ux%ux%u -> %ux%ux%u, k %ux%u s %u,%u d %u,%u p %u,%u)",
-				      dw ? "depthwise" : "conv", seed, isa, cpu_pool_threads(threads), i, got[i], want[i], n, ih, iw, ic, oh, ow, oc,
+				      dw ? u8 ? "depthwise u8" : "depthwise" : "conv", seed, isa, cpu_pool_threads(threads), i, got[i], want[i], n, ih, iw, ic, oh, ow, oc,
 				      kh, kw, p.stride_h, p.stride_w, p.dilation_h, p.dilation_w,
 				      p.pad_top, p.pad_left);
 	}
@@ -227,7 +238,7 @@ START_TEST(conv_small)
 	struct npu_cpu_pool *pool = pool3();
 
 	for (unsigned int s = 0; s < 300; s++)
-		conv_case((unsigned int)_i * 1000 + s, false, false, pool);
+		conv_case((unsigned int)_i * 1000 + s, false, false, false, pool);
 	cpu_pool_destroy(pool);
 }
 END_TEST
@@ -237,7 +248,7 @@ START_TEST(conv_deep)
 	struct npu_cpu_pool *pool = pool3();
 
 	for (unsigned int s = 0; s < 40; s++)
-		conv_case(500000 + s, true, false, pool);
+		conv_case(500000 + s, true, false, false, pool);
 	cpu_pool_destroy(pool);
 }
 END_TEST
@@ -246,8 +257,8 @@ START_TEST(depthwise_random)
 {
 	struct npu_cpu_pool *pool = pool3();
 
-	for (unsigned int s = 0; s < 400; s++)
-		conv_case(700000 + s, s % 10 == 0, true, pool);
+	for (unsigned int s = 0; s < 600; s++)
+		conv_case(700000 + s, s % 10 == 0, true, s % 3 == 2, pool);
 	cpu_pool_destroy(pool);
 }
 END_TEST
