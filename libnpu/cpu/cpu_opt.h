@@ -127,12 +127,13 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 		   enum cpu_isa isa);
 
 /*
- * The firmware's npu_op_add_s8() (@sub: npu_op_sub_s8()) when both inputs
- * have the output's shape; false otherwise (broadcast), or for a clamp
- * outside int8 or a left shift outside 0..31.
+ * The firmware's ADD, SUB or MUL (npu_op_add_s8() ... npu_op_mul_u8()) of
+ * int8 (or with @u8 uint8) tensors, with broadcast; false for shapes that
+ * do not broadcast, a clamp outside the type or a left shift outside 0..31.
  */
-bool cpu_opt_add_s8(const struct npu_eltwise_params *p, bool sub, const int8_t *x,
-		    const int8_t *y, int8_t *out, enum cpu_isa isa);
+enum cpu_elt_kind { CPU_ELT_ADD, CPU_ELT_SUB, CPU_ELT_MUL };
+bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind, bool u8,
+		     const void *x, const void *y, void *out, enum cpu_isa isa);
 
 /* The firmware's npu_op_pad(); false for element sizes it does not take. */
 bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out);

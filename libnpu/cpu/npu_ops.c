@@ -116,9 +116,15 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 		       cpu_opt_fc_s8(&p->fc, in, weights, bias, mult, shift, out, isa);
 	case NPU_CMD_ADD:
 	case NPU_CMD_SUB:
-		return p->eltwise.output.dtype == NPU_DTYPE_INT8 &&
-		       cpu_opt_add_s8(&p->eltwise, c->opcode == NPU_CMD_SUB, in,
-				      buf[NPU_FW_SLOT_IN1], out, isa);
+	case NPU_CMD_MUL:
+		return (p->eltwise.output.dtype == NPU_DTYPE_INT8 ||
+			p->eltwise.output.dtype == NPU_DTYPE_UINT8) &&
+		       p->eltwise.input1.dtype == p->eltwise.output.dtype &&
+		       p->eltwise.input2.dtype == p->eltwise.output.dtype &&
+		       cpu_opt_eltwise(&p->eltwise, c->opcode == NPU_CMD_ADD ? CPU_ELT_ADD :
+				       c->opcode == NPU_CMD_SUB ? CPU_ELT_SUB : CPU_ELT_MUL,
+				       p->eltwise.output.dtype == NPU_DTYPE_UINT8, in,
+				       buf[NPU_FW_SLOT_IN1], out, isa);
 	case NPU_CMD_PAD:
 		return cpu_opt_pad(&p->pad, in, out);
 	default:

@@ -364,57 +364,81 @@ static int32_t rnd_shift(void)
 	return pick == 0 ? -31 : pick == 1 ? 30 : pick == 2 ? rnd_in(-60, 60) : rnd_in(-20, 2);
 }
 
-START_TEST(add_random)
+/* ADD, SUB and MUL, int8 and uint8, same shapes and every kind of broadcast. */
+START_TEST(eltwise_random)
 {
-	for (unsigned int s = 0; s < 400; s++) {
+	for (unsigned int s = 0; s < 900; s++) {
 		struct npu_eltwise_params p;
-		uint32_t rank, dims[NPU_CS_MAX_DIMS];
+		uint32_t rank, dims[NPU_CS_MAX_DIMS], d1[NPU_CS_MAX_DIMS], d2[NPU_CS_MAX_DIMS];
+		const enum cpu_elt_kind kind = (enum cpu_elt_kind)(s % 3);
+		const bool u8 = s % 4 == 3, bcast = s % 5 >= 2;
+		const uint8_t dt = u8 ? NPU_DTYPE_UINT8 : NPU_DTYPE_INT8;
+		const int32_t zlo = u8 ? 0 : -128, zhi = u8 ? 255 : 127;
 		int8_t *x, *y, *want, *got;
-		const bool is_sub = s & 1;
-		size_t n;
+		size_t n, n1, n2;
 
 		rng_state = (s + 4242) * 0x9e3779b97f4a7c15ull;
 		memset(&p, 0, sizeof(p));
 		rank = (uint32_t)rnd_in(1, NPU_CS_MAX_DIMS);
-		for (uint32_t i = 0; i < rank; i++)
+		for (uint32_t i = 0; i < rank; i++) {
 			dims[i] = (uint32_t)rnd_in(1, rank > 3 ? 5 : 13);
-		npu_tensor_set(&p.input1, 0, NPU_DTYPE_INT8, rnd_in(-128, 127), rank, dims);
-		npu_tensor_set(&p.input2, 0, NPU_DTYPE_INT8, rnd_in(-128, 127), rank, dims);
-		npu_tensor_set(&p.output, 0, NPU_DTYPE_INT8, rnd_in(-128, 127), rank, dims);
-		p.left_shift = rnd() % 3 ? 20 : rnd_in(0, 31);
-		p.input1_multiplier = rnd_mult();
-		p.input2_multiplier = rnd_mult();
+			/* Either input may be 1 along any axis (never both needed). */
+			d1[i] = bcast && rnd() % 3 == 0 ? 1 : dims[i];
+			d2[i] = bcast && rnd() % 2 == 0 ? 1 : dims[i];
+		}
+		if (rank > 1 && rnd() % 4 == 0)	/* a wide row: every SIMD block and tail */
+			dims[rank - 1] = d1[rank - 1] = d2[rank - 1] = (uint32_t)rnd_in(30, 200);
+		npu_tensor_set(&p.input1, 0, dt, rnd_in(zlo, zhi), rank, d1);
+		npu_tensor_set(&p.input2, 0, dt, rnd_in(zlo, zhi), rank, d2);
+		npu_tensor_set(&p.output, 0, dt, rnd_in(zlo, zhi), rank, dims);
 		p.output_multiplier = rnd_mult();
-		p.input1_shift = rnd_shift();
-		p.input2_shift = rnd_shift();
 		p.output_shift = rnd_shift();
+		if (kind != CPU_ELT_MUL) {
+			p.left_shift = rnd() % 3 ? 20 : rnd_in(0, 31);
+			p.input1_multiplier = rnd_mult();
+			p.input2_multiplier = rnd_mult();
+			p.input1_shift = rnd_shift();
+			p.input2_shift = rnd_shift();
+		}
 		random_clamp(&p.act_min, &p.act_max);
+		if (u8) {
+			p.act_min += 128;
+			p.act_max += 128;
+		}
 		n = npu_tensor_elems(&p.output);
-		x = malloc(n);
-		y = malloc(n);
+		n1 = npu_tensor_elems(&p.input1);
+		n2 = npu_tensor_elems(&p.input2);
+		x = malloc(n1);
+		y = malloc(n2);
 		want = malloc(n);
 		got = malloc(n);
-		fill_s8(x, n);
-		fill_s8(y, n);
-		if (is_sub)
-			npu_op_sub_s8(&p, x, y, want);
+		fill_s8(x, n1);
+		fill_s8(y, n2);
+		if (u8)
+			(kind == CPU_ELT_ADD ? npu_op_add_u8 : kind == CPU_ELT_SUB ?
+			 npu_op_sub_u8 : npu_op_mul_u8)(&p, (uint8_t *)x, (uint8_t *)y,
+							(uint8_t *)want);
 		else
-			npu_op_add_s8(&p, x, y, want);
+			(kind == CPU_ELT_ADD ? npu_op_add_s8 : kind == CPU_ELT_SUB ?
+			 npu_op_sub_s8 : npu_op_mul_s8)(&p, x, y, want);
 		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
 			if (!cpu_isa_usable((enum cpu_isa)isa))
 				continue;
 			memset(got, 0x5a, n);
-			ck_assert(cpu_opt_add_s8(&p, is_sub, x, y, got, (enum cpu_isa)isa));
+			ck_assert(cpu_opt_eltwise(&p, kind, u8, x, y, got, (enum cpu_isa)isa));
 			for (size_t i = 0; i < n; i++)
 				ck_assert_msg(got[i] == want[i],
-					      "%s seed %u isa %d: output %zu is %d, firmware %d",
-					      is_sub ? "sub" : "add", s, isa, i, got[i], want[i]);
+					      "eltwise %d%s seed %u isa %d: output %zu is %d, firmware %d",
+					      (int)kind, u8 ? " u8" : "", s, isa, i, got[i], want[i]);
 		}
-		/* Broadcast is the firmware's. */
-		if (rank > 1 && dims[0] > 1) {
-			p.input2.dims[0] = 1;
-			ck_assert(!cpu_opt_add_s8(&p, is_sub, x, y, got, CPU_ISA_C));
+		/* Shapes that do not broadcast, and a clamp outside the type, are declined. */
+		if (dims[rank - 1] > 1) {
+			p.input2.dims[rank - 1] = dims[rank - 1] + 1;
+			ck_assert(!cpu_opt_eltwise(&p, kind, u8, x, y, got, CPU_ISA_C));
+			p.input2.dims[rank - 1] = d2[rank - 1];
 		}
+		p.act_max = zhi + 1;
+		ck_assert(!cpu_opt_eltwise(&p, kind, u8, x, y, got, CPU_ISA_C));
 		free(x);
 		free(y);
 		free(want);
@@ -482,7 +506,8 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 
 	if (op->builtin != NPU_BUILTIN_CONV_2D && op->builtin != NPU_BUILTIN_DEPTHWISE_CONV_2D &&
 	    op->builtin != NPU_BUILTIN_FULLY_CONNECTED && op->builtin != NPU_BUILTIN_PAD &&
-	    op->builtin != NPU_BUILTIN_ADD && op->builtin != NPU_BUILTIN_SUB)
+	    op->builtin != NPU_BUILTIN_ADD && op->builtin != NPU_BUILTIN_SUB &&
+	    op->builtin != NPU_BUILTIN_MUL)
 		return false;
 	if (npu_cpu_prepare_op(g, op, &pr, err, sizeof(err)) || pr->num_cmds != 1) {
 		npu_cpu_prepared_free(pr);
@@ -517,12 +542,14 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 		break;
 	case NPU_CMD_ADD:
 	case NPU_CMD_SUB:
-		if (pa->eltwise.output.dtype != NPU_DTYPE_INT8)
+	case NPU_CMD_MUL:
+		if (pa->eltwise.output.dtype != NPU_DTYPE_INT8 &&
+		    pa->eltwise.output.dtype != NPU_DTYPE_UINT8)
 			done = false;
-		else if (pr->cmds[0].opcode == NPU_CMD_ADD)
-			npu_op_add_s8(&pa->eltwise, in[0], in[1], want);
 		else
-			npu_op_sub_s8(&pa->eltwise, in[0], in[1], want);
+			npu_fw_exec(pr->cmds[0].opcode, pa, (void *[NPU_FW_SLOT_COUNT]){
+				[NPU_FW_SLOT_IN0] = in[0], [NPU_FW_SLOT_IN1] = in[1],
+				[NPU_FW_SLOT_OUT] = want });
 		break;
 	default:
 		done = false;
@@ -647,7 +674,7 @@ int main(void)
 	tcase_add_test(tc, depthwise_random);
 	tcase_add_test(tc, fc_random);
 	tcase_add_test(tc, pad_random);
-	tcase_add_test(tc, add_random);
+	tcase_add_test(tc, eltwise_random);
 #ifndef NPU_CROSS_KERNELS_ONLY
 	tcase_add_test(tc, models_equal_firmware);
 #endif

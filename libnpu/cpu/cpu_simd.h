@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TFLite's requantization primitives for the optimized kernels, scalar
+ * and in SIMD lanes (AVX2, SSE4.1, NEON): SaturatingRoundingDoublingHighMul
+ * (srdhm), RoundingDivideByPOT (rdivpot) and MultiplyByQuantizedMultiplier
+ * (mbqm), exactly the firmware's fw_srdhm(), fw_rdivpot() and fw_mbqm() on
+ * every input.  Shared by opt_requant.c and opt_elt.c; not installed.
+ *
+ * NEON's vqrdmulhq_s32 is SaturatingRoundingDoublingHighMul exactly:
+ * floor((2ab + 2^31) / 2^32) equals gemmlowp's nudge-and-truncate form for
+ * both signs, and saturates the one overflowing case the same way.
+ */
+#ifndef NPU_CPU_SIMD_H
+#define NPU_CPU_SIMD_H
+
+#include <stdint.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+#endif
+
+static inline int32_t srdhm(int32_t a, int32_t b)
+{
+	int64_t ab, v;
+
+	if (a == b && a == INT32_MIN)
+		return INT32_MAX;
+	ab = (int64_t)a * (int64_t)b;
+	v = ab + (ab >= 0 ? (1 << 30) : (1 - (1 << 30)));
+	if (v < 0)
+		v += (1ll << 31) - 1;
+	return (int32_t)(v >> 31);
+}
+
+static inline int32_t rdivpot(int32_t x, int32_t exponent)
+{
+	const int32_t mask = (int32_t)((1ll << exponent) - 1);
+	const int32_t threshold = (mask >> 1) + (x < 0);
+
+	return (x >> exponent) + ((x & mask) > threshold);
+}
+
+/* fw_mbqm(): shift clamped to -31..31 as there. */
+static inline int32_t mbqm(int32_t x, int32_t m, int32_t shift)
+{
+	shift = shift > 31 ? 31 : shift < -31 ? -31 : shift;
+	x = (int32_t)((uint32_t)x << (shift > 0 ? shift : 0));
+	return rdivpot(srdhm(x, m), shift > 0 ? 0 : -shift);
+}
+
+#if defined(__x86_64__)
+#define AVX2 __attribute__((target("avx2")))
+#define SSE41 __attribute__((target("sse4.1")))
+
+/* Low 32 bits of (ab + nudge) / 2^31 (truncating) for the 64-bit lanes. */
+static AVX2 inline __m256i high_mul(__m256i ab)
+{
+	const __m256i zero = _mm256_setzero_si256();
+	const __m256i neg = _mm256_cmpgt_epi64(zero, ab);
+	__m256i v = _mm256_add_epi64(ab, _mm256_blendv_epi8(_mm256_set1_epi64x(1 << 30),
+							     _mm256_set1_epi64x(1 - (1 << 30)), neg));
+
+	v = _mm256_add_epi64(v, _mm256_and_si256(_mm256_cmpgt_epi64(zero, v),
+						 _mm256_set1_epi64x((1ll << 31) - 1)));
+	return _mm256_srli_epi64(v, 31);
+}
+
+static AVX2 inline __m256i srdhm8(__m256i a, __m256i b)
+{
+	const __m256i min = _mm256_set1_epi32(INT32_MIN);
+	const __m256i even = high_mul(_mm256_mul_epi32(a, b));
+	const __m256i odd = high_mul(_mm256_mul_epi32(_mm256_srli_epi64(a, 32),
+						      _mm256_srli_epi64(b, 32)));
+	const __m256i r = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xaa);
+	const __m256i ovf = _mm256_and_si256(_mm256_cmpeq_epi32(a, min), _mm256_cmpeq_epi32(b, min));
+
+	return _mm256_blendv_epi8(r, _mm256_set1_epi32(INT32_MAX), ovf);
+}
+
+static AVX2 inline __m256i rdivpot8(__m256i x, __m256i e)
+{
+	const __m256i one = _mm256_set1_epi32(1);
+	const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, e), one);
+	const __m256i threshold = _mm256_sub_epi32(_mm256_srai_epi32(mask, 1),
+						   _mm256_srai_epi32(x, 31));
+	const __m256i up = _mm256_cmpgt_epi32(_mm256_and_si256(x, mask), threshold);
+
+	return _mm256_sub_epi32(_mm256_srav_epi32(x, e), up);
+}
+
+/* fw_mbqm() of eight lanes by one multiplier and shift (clamped as there). */
+static AVX2 inline __m256i mbqm8(__m256i x, int32_t m, int32_t shift)
+{
+	shift = shift > 31 ? 31 : shift < -31 ? -31 : shift;
+	x = _mm256_sll_epi32(x, _mm_cvtsi32_si128(shift > 0 ? shift : 0));
+	return rdivpot8(srdhm8(x, _mm256_set1_epi32(m)), _mm256_set1_epi32(shift > 0 ? 0 : -shift));
+}
+
+/*
+ * high_mul() in SSE4.1 (no 64-bit compare): the sign of a 64-bit lane is
+ * its high half's, spread over the lane.
+ */
+static SSE41 inline __m128i high_mul_sse(__m128i ab)
+{
+	const __m128i neg = _mm_shuffle_epi32(_mm_srai_epi32(ab, 31), _MM_SHUFFLE(3, 3, 1, 1));
+	__m128i v = _mm_add_epi64(ab, _mm_blendv_epi8(_mm_set1_epi64x(1 << 30),
+						      _mm_set1_epi64x(1 - (1 << 30)), neg));
+	const __m128i vneg = _mm_shuffle_epi32(_mm_srai_epi32(v, 31), _MM_SHUFFLE(3, 3, 1, 1));
+
+	v = _mm_add_epi64(v, _mm_and_si128(vneg, _mm_set1_epi64x((1ll << 31) - 1)));
+	return _mm_srli_epi64(v, 31);
+}
+
+static SSE41 inline __m128i srdhm4_sse(__m128i a, __m128i b)
+{
+	const __m128i min = _mm_set1_epi32(INT32_MIN);
+	const __m128i even = high_mul_sse(_mm_mul_epi32(a, b));
+	const __m128i odd = high_mul_sse(_mm_mul_epi32(_mm_srli_epi64(a, 32),
+						       _mm_srli_epi64(b, 32)));
+	const __m128i r = _mm_blend_epi16(even, _mm_slli_epi64(odd, 32), 0xcc);
+	const __m128i ovf = _mm_and_si128(_mm_cmpeq_epi32(a, min), _mm_cmpeq_epi32(b, min));
+
+	return _mm_blendv_epi8(r, _mm_set1_epi32(INT32_MAX), ovf);
+}
+
+/* fw_mbqm() of four lanes by one multiplier and shift (clamped as there). */
+static SSE41 inline __m128i mbqm4_sse(__m128i x, int32_t m, int32_t shift)
+{
+	const int32_t e = shift > 0 ? 0 : shift < -31 ? 31 : -shift;
+	const __m128i mask = _mm_set1_epi32((int32_t)((1ll << e) - 1));
+	__m128i threshold, up;
+
+	shift = shift > 31 ? 31 : shift;
+	x = _mm_sll_epi32(x, _mm_cvtsi32_si128(shift > 0 ? shift : 0));
+	x = srdhm4_sse(x, _mm_set1_epi32(m));
+	threshold = _mm_sub_epi32(_mm_srai_epi32(mask, 1), _mm_srai_epi32(x, 31));
+	up = _mm_cmpgt_epi32(_mm_and_si128(x, mask), threshold);
+	return _mm_sub_epi32(_mm_sra_epi32(x, _mm_cvtsi32_si128(e)), up);
+}
+#endif /* __x86_64__ */
+
+#if defined(__aarch64__)
+/* fw_mbqm() of four lanes by one multiplier and shift (clamped as there). */
+static inline int32x4_t mbqm4(int32x4_t x, int32_t m, int32_t shift)
+{
+	const int32x4_t one = vdupq_n_s32(1);
+	int32x4_t e, mask, threshold;
+	uint32x4_t up;
+
+	shift = shift > 31 ? 31 : shift < -31 ? -31 : shift;
+	e = vdupq_n_s32(shift > 0 ? 0 : -shift);
+	x = vqrdmulhq_s32(vshlq_s32(x, vdupq_n_s32(shift > 0 ? shift : 0)), vdupq_n_s32(m));
+	mask = vsubq_s32(vshlq_s32(one, e), one);
+	threshold = vsubq_s32(vshrq_n_s32(mask, 1), vshrq_n_s32(x, 31));
+	up = vcgtq_s32(vandq_s32(x, mask), threshold);
+	return vsubq_s32(vshlq_s32(x, vnegq_s32(e)), vreinterpretq_s32_u32(up));
+}
+#endif /* __aarch64__ */
+
+#endif /* NPU_CPU_SIMD_H */

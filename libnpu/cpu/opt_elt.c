@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Optimized ADD, SUB and MUL, int8 and uint8, with broadcast (see
+ * cpu_opt.h): the firmware's elt_one() (fw_ops_elt.c) over rows.  The
+ * broadcast walk is folded into the fewest dimensions (axes along which
+ * both inputs step alike merge), so a same-shape op is one row and a
+ * per-channel operand is a row of channels per pixel; along the innermost
+ * run each input either steps by one element or stays (a scalar), and a
+ * row kernel computes it in SIMD lanes with the firmware's arithmetic.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "npu_fw.h"
+
+#include "cpu_opt.h"
+#include "cpu_simd.h"
+
+#define DIMS NPU_CS_MAX_DIMS
+
+/*
+ * One row: @n outputs from @x and @y, each stepping by @sx / @sy elements
+ * (1, or 0 for a broadcast scalar).  Elements are uint8 with @u8.
+ */
+struct elt_row {
+	const struct npu_eltwise_params *p;
+	enum cpu_elt_kind kind;
+	bool u8;
+};
+typedef void (*elt_row_fn)(const struct elt_row *e, const void *x, size_t sx, const void *y,
+			   size_t sy, size_t n, void *out);
+
+static inline int32_t elt_load(bool u8, const void *base, size_t i)
+{
+	return u8 ? ((const uint8_t *)base)[i] : ((const int8_t *)base)[i];
+}
+
+/* The firmware's elt_one(), then the clamp (within the type: no wrap on store). */
+static inline uint8_t elt_one(const struct elt_row *e, int32_t x, int32_t y)
+{
+	const struct npu_eltwise_params *p = e->p;
+	const int32_t a = x - p->input1.zero_point, b = y - p->input2.zero_point;
+	int32_t v;
+
+	if (e->kind == CPU_ELT_MUL) {
+		v = mbqm((int32_t)((uint32_t)a * (uint32_t)b), p->output_multiplier,
+			 p->output_shift);
+	} else {
+		const int32_t sa = mbqm((int32_t)((uint32_t)a << p->left_shift),
+					p->input1_multiplier, p->input1_shift);
+		const int32_t sb = mbqm((int32_t)((uint32_t)b << p->left_shift),
+					p->input2_multiplier, p->input2_shift);
+
+		v = (int32_t)(e->kind == CPU_ELT_ADD ? (uint32_t)sa + (uint32_t)sb :
+			      (uint32_t)sa - (uint32_t)sb);
+		v = mbqm(v, p->output_multiplier, p->output_shift);
+	}
+	v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point);
+	return (uint8_t)(v < p->act_min ? p->act_min : v > p->act_max ? p->act_max : v);
+}
+
+static void elt_row_c(const struct elt_row *e, const void *x, size_t sx, const void *y,
+		      size_t sy, size_t n, void *out)
+{
+	for (size_t i = 0; i < n; i++)
+		((uint8_t *)out)[i] = elt_one(e, elt_load(e->u8, x, i * sx),
+					      elt_load(e->u8, y, i * sy));
+}
+
+#if defined(__x86_64__)
+/* Eight elements from @i as int32 lanes (all the first with @s 0). */
+static AVX2 inline __m256i load8(bool u8, const void *base, size_t s, size_t i)
+{
+	__m128i v;
+
+	if (!s)
+		return _mm256_set1_epi32(elt_load(u8, base, 0));
+	v = _mm_loadl_epi64((const __m128i *)((const uint8_t *)base + i));
+	return u8 ? _mm256_cvtepu8_epi32(v) : _mm256_cvtepi8_epi32(v);
+}
+
+static AVX2 void elt_row_avx2(const struct elt_row *e, const void *x, size_t sx, const void *y,
+			      size_t sy, size_t n, void *out)
+{
+	const struct npu_eltwise_params *p = e->p;
+	const __m256i zp1 = _mm256_set1_epi32(p->input1.zero_point);
+	const __m256i zp2 = _mm256_set1_epi32(p->input2.zero_point);
+	const __m256i ozp = _mm256_set1_epi32(p->output.zero_point);
+	const __m256i lo = _mm256_set1_epi32(p->act_min), hi = _mm256_set1_epi32(p->act_max);
+	const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		__m256i a = _mm256_sub_epi32(load8(e->u8, x, sx, i), zp1);
+		__m256i b = _mm256_sub_epi32(load8(e->u8, y, sy, i), zp2);
+		__m256i v;
+		__m128i h;
+
+		if (e->kind == CPU_ELT_MUL) {
+			v = mbqm8(_mm256_mullo_epi32(a, b), p->output_multiplier, p->output_shift);
+		} else {
+			a = mbqm8(_mm256_sll_epi32(a, ls), p->input1_multiplier, p->input1_shift);
+			b = mbqm8(_mm256_sll_epi32(b, ls), p->input2_multiplier, p->input2_shift);
+			v = e->kind == CPU_ELT_SUB ? _mm256_sub_epi32(a, b) : _mm256_add_epi32(a, b);
+			v = mbqm8(v, p->output_multiplier, p->output_shift);
+		}
+		v = _mm256_add_epi32(v, ozp);
+		v = _mm256_min_epi32(_mm256_max_epi32(v, lo), hi);
+		h = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+		h = e->u8 ? _mm_packus_epi16(h, h) : _mm_packs_epi16(h, h);
+		_mm_storel_epi64((__m128i *)((uint8_t *)out + i), h);
+	}
+	elt_row_c(e, (const uint8_t *)x + i * sx, sx, (const uint8_t *)y + i * sy, sy, n - i,
+		  (uint8_t *)out + i);
+}
+
+static SSE41 inline __m128i load4(bool u8, const void *base, size_t s, size_t i)
+{
+	__m128i v;
+
+	if (!s)
+		return _mm_set1_epi32(elt_load(u8, base, 0));
+	v = _mm_cvtsi32_si128((int32_t)((const uint8_t *)base)[i] |
+			      (int32_t)((const uint8_t *)base)[i + 1] << 8 |
+			      (int32_t)((const uint8_t *)base)[i + 2] << 16 |
+			      (int32_t)((uint32_t)((const uint8_t *)base)[i + 3] << 24));
+	return u8 ? _mm_cvtepu8_epi32(v) : _mm_cvtepi8_epi32(v);
+}
+
+static SSE41 void elt_row_sse41(const struct elt_row *e, const void *x, size_t sx,
+				const void *y, size_t sy, size_t n, void *out)
+{
+	const struct npu_eltwise_params *p = e->p;
+	const __m128i zp1 = _mm_set1_epi32(p->input1.zero_point);
+	const __m128i zp2 = _mm_set1_epi32(p->input2.zero_point);
+	const __m128i ozp = _mm_set1_epi32(p->output.zero_point);
+	const __m128i lo = _mm_set1_epi32(p->act_min), hi = _mm_set1_epi32(p->act_max);
+	const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		__m128i a = _mm_sub_epi32(load4(e->u8, x, sx, i), zp1);
+		__m128i b = _mm_sub_epi32(load4(e->u8, y, sy, i), zp2);
+		__m128i v;
+
+		if (e->kind == CPU_ELT_MUL) {
+			v = mbqm4_sse(_mm_mullo_epi32(a, b), p->output_multiplier, p->output_shift);
+		} else {
+			a = mbqm4_sse(_mm_sll_epi32(a, ls), p->input1_multiplier, p->input1_shift);
+			b = mbqm4_sse(_mm_sll_epi32(b, ls), p->input2_multiplier, p->input2_shift);
+			v = e->kind == CPU_ELT_SUB ? _mm_sub_epi32(a, b) : _mm_add_epi32(a, b);
+			v = mbqm4_sse(v, p->output_multiplier, p->output_shift);
+		}
+		v = _mm_min_epi32(_mm_max_epi32(_mm_add_epi32(v, ozp), lo), hi);
+		v = _mm_packs_epi32(v, v);
+		v = e->u8 ? _mm_packus_epi16(v, v) : _mm_packs_epi16(v, v);
+		*(int32_t *)(void *)((uint8_t *)out + i) = _mm_cvtsi128_si32(v);
+	}
+	elt_row_c(e, (const uint8_t *)x + i * sx, sx, (const uint8_t *)y + i * sy, sy, n - i,
+		  (uint8_t *)out + i);
+}
+#endif /* __x86_64__ */
+
+#if defined(__aarch64__)
+static inline int32x4_t load4(bool u8, const void *base, size_t s, size_t i)
+{
+	if (!s)
+		return vdupq_n_s32(elt_load(u8, base, 0));
+	if (u8)
+		return vreinterpretq_s32_u32(vmovl_u16(vget_low_u16(vmovl_u8(
+			vld1_u8((const uint8_t *)base + i)))));
+	return vmovl_s16(vget_low_s16(vmovl_s8(vld1_s8((const int8_t *)base + i))));
+}
+
+static void elt_row_neon(const struct elt_row *e, const void *x, size_t sx, const void *y,
+			 size_t sy, size_t n, void *out)
+{
+	const struct npu_eltwise_params *p = e->p;
+	const int32x4_t ls = vdupq_n_s32(p->left_shift);
+	size_t i = 0;
+
+	/* Eight at a time: the 8-byte loads stay inside the row. */
+	for (; i + 8 <= n; i += 4) {
+		int32x4_t a = vsubq_s32(load4(e->u8, x, sx, i), vdupq_n_s32(p->input1.zero_point));
+		int32x4_t b = vsubq_s32(load4(e->u8, y, sy, i), vdupq_n_s32(p->input2.zero_point));
+		int32x4_t v;
+		int32_t r[4];
+
+		if (e->kind == CPU_ELT_MUL) {
+			v = mbqm4(vmulq_s32(a, b), p->output_multiplier, p->output_shift);
+		} else {
+			a = mbqm4(vshlq_s32(a, ls), p->input1_multiplier, p->input1_shift);
+			b = mbqm4(vshlq_s32(b, ls), p->input2_multiplier, p->input2_shift);
+			v = e->kind == CPU_ELT_SUB ? vsubq_s32(a, b) : vaddq_s32(a, b);
+			v = mbqm4(v, p->output_multiplier, p->output_shift);
+		}
+		v = vaddq_s32(v, vdupq_n_s32(p->output.zero_point));
+		v = vminq_s32(vmaxq_s32(v, vdupq_n_s32(p->act_min)), vdupq_n_s32(p->act_max));
+		vst1q_s32(r, v);
+		for (int k = 0; k < 4; k++)
+			((uint8_t *)out)[i + (size_t)k] = (uint8_t)r[k];
+	}
+	elt_row_c(e, (const uint8_t *)x + i * sx, sx, (const uint8_t *)y + i * sy, sy, n - i,
+		  (uint8_t *)out + i);
+}
+#endif /* __aarch64__ */
+
+static elt_row_fn elt_row_select(enum cpu_isa isa)
+{
+	switch (isa) {
+#if defined(__x86_64__)
+	case CPU_ISA_AVX2:
+	case CPU_ISA_AVX512VNNI:
+		return elt_row_avx2;
+	case CPU_ISA_SSE41:
+		return elt_row_sse41;
+#elif defined(__aarch64__)
+	case CPU_ISA_NEON:
+		return elt_row_neon;
+#endif
+	default:
+		return elt_row_c;
+	}
+}
+
+/* @t's dims extended to DIMS by leading 1s. */
+static bool shape5(const struct npu_tensor *t, uint32_t *d)
+{
+	const uint32_t lead = DIMS - (uint32_t)t->rank;
+
+	if (t->rank > DIMS)
+		return false;
+	for (uint32_t i = 0; i < DIMS; i++)
+		d[i] = i < lead ? 1 : t->dims[i - lead];
+	return true;
+}
+
+/* Element strides of an input of shape @in broadcast to @out: 0 along broadcast axes. */
+static bool bcast_strides(const uint32_t *in, const uint32_t *out, size_t *s)
+{
+	size_t step = 1;
+
+	for (int i = DIMS - 1; i >= 0; i--) {
+		if (in[i] != out[i] && in[i] != 1)
+			return false;
+		s[i] = in[i] == 1 ? 0 : step;
+		step *= in[i];
+	}
+	return true;
+}
+
+bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind, bool u8,
+		     const void *x, const void *y, void *out, enum cpu_isa isa)
+{
+	const struct elt_row e = { .p = p, .kind = kind, .u8 = u8 };
+	const int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
+	const elt_row_fn row = elt_row_select(isa);
+	uint32_t d1[DIMS], d2[DIMS], od[DIMS], dims[DIMS];
+	size_t s1[DIMS], s2[DIMS], a1[DIMS], a2[DIMS], idx[DIMS] = { 0 };
+	size_t len, rows = 1, o = 0;
+	int nd = 0;
+
+	if (!shape5(&p->input1, d1) || !shape5(&p->input2, d2) || !shape5(&p->output, od) ||
+	    !bcast_strides(d1, od, s1) || !bcast_strides(d2, od, s2) ||
+	    p->left_shift < 0 || p->left_shift > 31 ||
+	    p->act_min < lo || p->act_max > hi || p->act_min > p->act_max)
+		return false;
+	/* Fold: drop size-1 axes, merge an axis into the next inner one when both inputs step alike. */
+	for (int i = 0; i < DIMS; i++) {
+		if (od[i] == 1)
+			continue;
+		if (nd && a1[nd - 1] == s1[i] * od[i] && a2[nd - 1] == s2[i] * od[i]) {
+			dims[nd - 1] *= od[i];
+			a1[nd - 1] = s1[i];
+			a2[nd - 1] = s2[i];
+			continue;
+		}
+		dims[nd] = od[i];
+		a1[nd] = s1[i];
+		a2[nd] = s2[i];
+		nd++;
+	}
+	if (!nd) {
+		dims[0] = 1;
+		a1[0] = a2[0] = 0;
+		nd = 1;
+	}
+	len = dims[nd - 1];
+	for (int i = 0; i < nd - 1; i++)
+		rows *= dims[i];
+	for (size_t r = 0; r < rows; r++, o += len) {
+		size_t i1 = 0, i2 = 0;
+
+		for (int i = 0; i < nd - 1; i++) {
+			i1 += idx[i] * a1[i];
+			i2 += idx[i] * a2[i];
+		}
+		row(&e, (const uint8_t *)x + i1, a1[nd - 1], (const uint8_t *)y + i2, a2[nd - 1],
+		    len, (uint8_t *)out + o);
+		for (int i = nd - 2; i >= 0 && ++idx[i] == dims[i]; i--)
+			idx[i] = 0;
+	}
+	return true;
+}
