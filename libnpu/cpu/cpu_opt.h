@@ -127,6 +127,20 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 		   enum cpu_isa isa);
 
 /*
+ * The firmware's npu_op_conv2d_u8() / npu_op_fc_u8() (opt_u8.c: exactly
+ * the int8 kernels on reformulated operands); false where those decline,
+ * for zero points or a clamp outside uint8, or multipliers that could wrap.
+ */
+bool cpu_opt_conv2d_u8(const struct npu_conv_params *p, const uint8_t *in,
+		       const uint8_t *filter, const int32_t *bias,
+		       const int32_t *mult, const int32_t *shift, uint8_t *out,
+		       enum cpu_isa isa, struct npu_cpu_pool *pool);
+bool cpu_opt_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
+		   const uint8_t *filter, const int32_t *bias,
+		   const int32_t *mult, const int32_t *shift, uint8_t *out,
+		   enum cpu_isa isa);
+
+/*
  * The firmware's ADD, SUB or MUL (npu_op_add_s8() ... npu_op_mul_u8()) of
  * int8 (or with @u8 uint8) tensors, with broadcast; false for shapes that
  * do not broadcast, a clamp outside the type or a left shift outside 0..31.

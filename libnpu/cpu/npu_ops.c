@@ -101,6 +101,9 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 
 	switch (c->opcode) {
 	case NPU_CMD_CONV_2D:
+		if (p->conv.input.dtype == NPU_DTYPE_UINT8)
+			return cpu_opt_conv2d_u8(&p->conv, in, weights, bias, mult, shift, out,
+						 isa, pool);
 		return p->conv.input.dtype == NPU_DTYPE_INT8 &&
 		       cpu_opt_conv2d_s8(&p->conv, in, weights, bias, mult, shift, out,
 					 isa, pool);
@@ -112,6 +115,8 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 		       cpu_opt_depthwise_s8(&p->conv, in, weights, bias, mult, shift,
 					    out, isa, pool);
 	case NPU_CMD_FULLY_CONNECTED:
+		if (p->fc.input.dtype == NPU_DTYPE_UINT8)
+			return cpu_opt_fc_u8(&p->fc, in, weights, bias, mult, shift, out, isa);
 		return p->fc.input.dtype == NPU_DTYPE_INT8 &&
 		       cpu_opt_fc_s8(&p->fc, in, weights, bias, mult, shift, out, isa);
 	case NPU_CMD_ADD:
