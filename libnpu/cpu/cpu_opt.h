@@ -152,4 +152,15 @@ bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind,
 /* The firmware's npu_op_pad(); false for element sizes it does not take. */
 bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out);
 
+/* The firmware's npu_op_transpose(), npu_op_strided_slice(), npu_op_concat() (no table). */
+bool cpu_opt_transpose(const struct npu_transpose_params *p, const void *in, void *out);
+bool cpu_opt_strided_slice(const struct npu_slice_params *p, const void *in, void *out);
+bool cpu_opt_concat(const struct npu_concat_params *p, const void *in, void *out);
+
+/*
+ * The firmware's npu_op_avg_pool_*() (@avg) or npu_op_max_pool_*() for
+ * int8, uint8 and int16; false for other types or a clamp outside the type.
+ */
+bool cpu_opt_pool(const struct npu_pool_params *p, bool avg, const void *in, void *out);
+
 #endif /* NPU_CPU_OPT_H */

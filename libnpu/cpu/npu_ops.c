@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cpu_internal.h"
 #include "cpu_opt.h"
@@ -132,6 +133,20 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 				       buf[NPU_FW_SLOT_IN1], out, isa);
 	case NPU_CMD_PAD:
 		return cpu_opt_pad(&p->pad, in, out);
+	case NPU_CMD_TRANSPOSE:
+		return cpu_opt_transpose(&p->transpose, in, out);
+	case NPU_CMD_STRIDED_SLICE:
+		return cpu_opt_strided_slice(&p->slice, in, out);
+	case NPU_CMD_CONCAT:
+		return cpu_opt_concat(&p->concat, in, out);
+	case NPU_CMD_COPY:
+		/* RESHAPE runs in place; otherwise one memcpy, not the firmware's byte loop. */
+		if (in != out)
+			memcpy(out, in, npu_tensor_bytes(&p->copy.input));
+		return true;
+	case NPU_CMD_AVERAGE_POOL_2D:
+	case NPU_CMD_MAX_POOL_2D:
+		return cpu_opt_pool(&p->pool, c->opcode == NPU_CMD_AVERAGE_POOL_2D, in, out);
 	default:
 		return false;
 	}

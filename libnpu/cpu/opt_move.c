@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Optimized PAD (see cpu_opt.h): the firmware's npu_op_pad() moves one
- * element at a time; here the output is filled with the pad value and the
- * input's innermost rows are copied whole.  No arithmetic on values, so
+ * Optimized PAD, TRANSPOSE, STRIDED_SLICE and CONCATENATION (see
+ * cpu_opt.h): the firmware's kernels move one element (or byte) at a
+ * time; here rows move whole (PAD fills the output with the pad value,
+ * then copies the input's innermost rows).  No arithmetic on values, so
  * the bytes are the same for every type; test_cpu_opt.c checks it.
  */
 #include <string.h>
@@ -60,5 +61,130 @@ bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out)
 					       (i2 + before[2]) * ost[2] +
 					       (i3 + before[3]) * ost[3] + before[4] * ost[4],
 					       src + k, row);
+	return true;
+}
+
+/*
+ * Output element k (in order, over the DIMS-d shape @od) is input element
+ * base + sum index[i] * st[i]: the firmware's gather5() for TRANSPOSE and
+ * STRIDED_SLICE.  Axes that step alike fold into one; the innermost axis
+ * is a row copied with one typed loop (memcpy when contiguous).
+ */
+static void gather(const uint32_t *od, int64_t base, const int64_t *st, uint32_t es,
+		   const void *in, void *out)
+{
+	uint32_t d[DIMS];
+	int64_t s[DIMS];
+	size_t idx[DIMS] = { 0 }, rows = 1, len;
+	const uint8_t *src = in;
+	uint8_t *o = out;
+	int nd = 0;
+
+	for (int i = 0; i < DIMS; i++) {
+		if (od[i] == 1)
+			continue;
+		if (!od[i])
+			return;
+		if (nd && s[nd - 1] == st[i] * od[i]) {
+			d[nd - 1] *= od[i];
+			s[nd - 1] = st[i];
+			continue;
+		}
+		d[nd] = od[i];
+		s[nd++] = st[i];
+	}
+	if (!nd) {
+		d[0] = 1;
+		s[0] = 0;
+		nd = 1;
+	}
+	len = d[nd - 1];
+	for (int i = 0; i < nd - 1; i++)
+		rows *= d[i];
+	for (size_t r = 0; r < rows; r++, o += len * es) {
+		const int64_t step = s[nd - 1];
+		int64_t at = base;
+		const uint8_t *row;
+
+		for (int i = 0; i < nd - 1; i++)
+			at += (int64_t)idx[i] * s[i];
+		row = src + at * es;
+		if (step == 1) {
+			memcpy(o, row, len * es);
+		} else if (es == 1) {
+			for (size_t k = 0; k < len; k++)
+				o[k] = row[(int64_t)k * step];
+		} else {
+			for (size_t k = 0; k < len; k++)
+				memcpy(o + k * es, row + (int64_t)k * step * es, es);
+		}
+		for (int i = nd - 2; i >= 0 && ++idx[i] == d[i]; i--)
+			idx[i] = 0;
+	}
+}
+
+/* Row-major element strides of a DIMS-d shape. */
+static void strides(const uint32_t *d, int64_t *st)
+{
+	int64_t acc = 1;
+
+	for (int i = DIMS - 1; i >= 0; i--) {
+		st[i] = acc;
+		acc *= d[i];
+	}
+}
+
+bool cpu_opt_transpose(const struct npu_transpose_params *p, const void *in, void *out)
+{
+	const uint32_t es = npu_dtype_size(p->input.dtype), lead = DIMS - p->input.rank;
+	uint32_t is[DIMS], os[DIMS];
+	int64_t ist[DIMS], st[DIMS];
+
+	if (!es || p->input.rank > DIMS || p->output.rank != p->input.rank)
+		return false;
+	shape(&p->input, is);
+	shape(&p->output, os);
+	strides(is, ist);
+	for (uint32_t i = 0; i < DIMS; i++)
+		st[i] = i < lead ? 0 : ist[lead + p->perm[i - lead]];
+	gather(os, 0, st, es, in, out);
+	return true;
+}
+
+bool cpu_opt_strided_slice(const struct npu_slice_params *p, const void *in, void *out)
+{
+	const uint32_t es = npu_dtype_size(p->input.dtype), lead = DIMS - p->input.rank;
+	uint32_t is[DIMS], os[DIMS];
+	int64_t ist[DIMS], st[DIMS], base = 0;
+
+	if (!es || p->input.rank > DIMS || p->output.rank != p->input.rank)
+		return false;
+	shape(&p->input, is);
+	shape(&p->output, os);
+	strides(is, ist);
+	for (uint32_t i = 0; i < DIMS; i++) {
+		base += (i < lead ? 0 : (int64_t)p->begin[i - lead]) * ist[i];
+		st[i] = (i < lead ? 1 : (int64_t)p->strides[i - lead]) * ist[i];
+	}
+	gather(os, base, st, es, in, out);
+	return true;
+}
+
+bool cpu_opt_concat(const struct npu_concat_params *p, const void *in, void *out)
+{
+	const uint32_t es = npu_dtype_size(p->input.dtype);
+	size_t outer = 1, inner = es;
+
+	if (!es || (p->flags & NPU_CONCAT_TABLE) || p->axis >= p->input.rank ||
+	    p->input.rank > DIMS)
+		return false;
+	for (uint32_t i = 0; i < p->axis; i++)
+		outer *= p->input.dims[i];
+	for (uint32_t i = p->axis + 1; i < p->input.rank; i++)
+		inner *= p->input.dims[i];
+	for (size_t i = 0; i < outer; i++)
+		memcpy((uint8_t *)out + (i * p->output.dims[p->axis] + p->offset) * inner,
+		       (const uint8_t *)in + i * p->input.dims[p->axis] * inner,
+		       p->input.dims[p->axis] * inner);
 	return true;
 }

@@ -524,6 +524,191 @@ START_TEST(pad_random)
 }
 END_TEST
 
+/* An element type of the moves: 1, 2 or 4 bytes. */
+static uint8_t rnd_move_dtype(void)
+{
+	const uint32_t k = rnd() % 3;
+
+	return k == 0 ? NPU_DTYPE_INT8 : k == 1 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT32;
+}
+
+/* TRANSPOSE over every permutation kind, and STRIDED_SLICE with negative strides. */
+START_TEST(transpose_slice_random)
+{
+	for (unsigned int s = 0; s < 600; s++) {
+		const bool slice = s & 1;
+		const uint8_t dt = rnd_move_dtype();
+		uint32_t rank, idims[NPU_CS_MAX_DIMS], odims[NPU_CS_MAX_DIMS];
+		struct npu_transpose_params tp;
+		struct npu_slice_params sp;
+		uint8_t *in, *want, *got;
+		size_t es, in_b, out_b;
+
+		rng_state = (s + 31337) * 0x9e3779b97f4a7c15ull;
+		memset(&tp, 0, sizeof(tp));
+		memset(&sp, 0, sizeof(sp));
+		rank = (uint32_t)rnd_in(1, NPU_CS_MAX_DIMS);
+		for (uint32_t i = 0; i < rank; i++) {
+			idims[i] = (uint32_t)rnd_in(1, rank > 3 ? 6 : 20);
+			tp.perm[i] = (uint8_t)i;
+		}
+		if (slice) {
+			for (uint32_t i = 0; i < rank; i++) {
+				const int32_t st = rnd() % 3 ? rnd_in(1, 3) : -rnd_in(1, 3);
+				const int32_t b = rnd_in(0, (int32_t)idims[i] - 1);
+
+				/* Elements b, b + st, ... inside [0, dims). */
+				sp.begin[i] = b;
+				sp.strides[i] = st;
+				odims[i] = st > 0 ? (idims[i] - (uint32_t)b + (uint32_t)st - 1) / (uint32_t)st :
+					   ((uint32_t)b + (uint32_t)-st) / (uint32_t)-st;
+			}
+			npu_tensor_set(&sp.input, 0, dt, 0, rank, idims);
+			npu_tensor_set(&sp.output, 0, dt, 0, rank, odims);
+		} else {
+			for (uint32_t i = rank; i > 1; i--) {	/* Fisher-Yates */
+				const uint32_t j = rnd() % i;
+				const uint8_t t = tp.perm[i - 1];
+
+				tp.perm[i - 1] = tp.perm[j];
+				tp.perm[j] = t;
+			}
+			for (uint32_t i = 0; i < rank; i++)
+				odims[i] = idims[tp.perm[i]];
+			npu_tensor_set(&tp.input, 0, dt, 0, rank, idims);
+			npu_tensor_set(&tp.output, 0, dt, 0, rank, odims);
+		}
+		es = npu_dtype_size(dt);
+		in_b = npu_tensor_elems(slice ? &sp.input : &tp.input) * es;
+		out_b = npu_tensor_elems(slice ? &sp.output : &tp.output) * es;
+		in = malloc(in_b);
+		want = malloc(out_b + 1);
+		got = malloc(out_b + 1);
+		fill_s8((int8_t *)in, in_b);
+		memset(got, 0x5a, out_b);
+		if (slice) {
+			npu_op_strided_slice(&sp, in, want);
+			ck_assert(cpu_opt_strided_slice(&sp, in, got));
+		} else {
+			npu_op_transpose(&tp, in, want);
+			ck_assert(cpu_opt_transpose(&tp, in, got));
+		}
+		ck_assert_msg(!memcmp(got, want, out_b), "%s seed %u differs",
+			      slice ? "strided slice" : "transpose", s);
+		free(in);
+		free(want);
+		free(got);
+	}
+}
+END_TEST
+
+START_TEST(concat_random)
+{
+	for (unsigned int s = 0; s < 300; s++) {
+		struct npu_concat_params p;
+		const uint8_t dt = rnd_move_dtype();
+		uint32_t rank, idims[NPU_CS_MAX_DIMS], odims[NPU_CS_MAX_DIMS];
+		uint8_t *in, *want, *got;
+		size_t es, in_b, out_b;
+
+		rng_state = (s + 4711) * 0x9e3779b97f4a7c15ull;
+		memset(&p, 0, sizeof(p));
+		rank = (uint32_t)rnd_in(1, NPU_CS_MAX_DIMS);
+		for (uint32_t i = 0; i < rank; i++)
+			idims[i] = odims[i] = (uint32_t)rnd_in(1, rank > 3 ? 5 : 12);
+		p.axis = (uint32_t)rnd_in(0, (int32_t)rank - 1);
+		p.offset = (uint32_t)rnd_in(0, 4);
+		odims[p.axis] += p.offset + (uint32_t)rnd_in(0, 4);
+		npu_tensor_set(&p.input, 0, dt, 0, rank, idims);
+		npu_tensor_set(&p.output, 0, dt, 0, rank, odims);
+		es = npu_dtype_size(dt);
+		in_b = npu_tensor_elems(&p.input) * es;
+		out_b = npu_tensor_elems(&p.output) * es;
+		in = malloc(in_b);
+		want = malloc(out_b);
+		got = malloc(out_b);
+		fill_s8((int8_t *)in, in_b);
+		/* The other inputs' parts stay as they were. */
+		memset(want, 0x5a, out_b);
+		memset(got, 0x5a, out_b);
+		npu_op_concat(&p, in, NULL, want);
+		ck_assert(cpu_opt_concat(&p, in, got));
+		ck_assert_msg(!memcmp(got, want, out_b), "concat seed %u differs", s);
+		p.flags = NPU_CONCAT_TABLE;	/* requantizing by table: the firmware's */
+		ck_assert(!cpu_opt_concat(&p, in, got));
+		free(in);
+		free(want);
+		free(got);
+	}
+}
+END_TEST
+
+/* AVERAGE_POOL_2D and MAX_POOL_2D, int8, uint8 and int16, every window and padding. */
+START_TEST(pool_random)
+{
+	for (unsigned int s = 0; s < 600; s++) {
+		struct npu_pool_params p;
+		const bool avg = s & 1;
+		const uint8_t dt = s % 3 == 0 ? NPU_DTYPE_INT8 : s % 3 == 1 ? NPU_DTYPE_UINT8 :
+				   NPU_DTYPE_INT16;
+		const int32_t lo = dt == NPU_DTYPE_UINT8 ? 0 : dt == NPU_DTYPE_INT8 ? -128 : -32768;
+		const int32_t hi = dt == NPU_DTYPE_UINT8 ? 255 : dt == NPU_DTYPE_INT8 ? 127 : 32767;
+		uint32_t n, ih, iw, ch, oh, ow;
+		uint8_t *in, *want, *got;
+		size_t es, in_b, out_b;
+
+		rng_state = (s + 8888) * 0x9e3779b97f4a7c15ull;
+		memset(&p, 0, sizeof(p));
+		n = (uint32_t)rnd_in(1, 2);
+		ih = (uint32_t)rnd_in(1, 12);
+		iw = (uint32_t)rnd_in(1, 12);
+		ch = (uint32_t)(rnd() % 4 ? rnd_in(1, 40) : rnd_in(60, 300));
+		p.filter_h = (uint16_t)rnd_in(1, 7);
+		p.filter_w = (uint16_t)rnd_in(1, 7);
+		p.stride_h = (uint16_t)rnd_in(1, 3);
+		p.stride_w = (uint16_t)rnd_in(1, 3);
+		p.pad_top = (uint16_t)rnd_in(0, p.filter_h - 1);
+		p.pad_left = (uint16_t)rnd_in(0, p.filter_w - 1);
+		oh = (uint32_t)rnd_in(1, (int32_t)(ih + p.pad_top) / p.stride_h + 1);
+		ow = (uint32_t)rnd_in(1, (int32_t)(iw + p.pad_left) / p.stride_w + 1);
+		{
+			const uint32_t id[4] = { n, ih, iw, ch }, od[4] = { n, oh, ow, ch };
+
+			npu_tensor_set(&p.input, 0, dt, 0, 4, id);
+			npu_tensor_set(&p.output, 0, dt, 0, 4, od);
+		}
+		p.act_min = lo;
+		p.act_max = hi;
+		if (rnd() & 1) {
+			const int32_t a = rnd_in(lo, hi), b = rnd_in(lo, hi);
+
+			p.act_min = a < b ? a : b;
+			p.act_max = a < b ? b : a;
+		}
+		es = npu_dtype_size(dt);
+		in_b = npu_tensor_elems(&p.input) * es;
+		out_b = npu_tensor_elems(&p.output) * es;
+		in = malloc(in_b);
+		want = malloc(out_b);
+		got = malloc(out_b);
+		fill_s8((int8_t *)in, in_b);
+		npu_fw_exec(avg ? NPU_CMD_AVERAGE_POOL_2D : NPU_CMD_MAX_POOL_2D,
+			    (const union npu_cmd_params *)(const void *)&p,
+			    (void *[NPU_FW_SLOT_COUNT]){ [NPU_FW_SLOT_IN0] = in,
+							 [NPU_FW_SLOT_OUT] = want });
+		memset(got, 0x5a, out_b);
+		ck_assert(cpu_opt_pool(&p, avg, in, got));
+		ck_assert_msg(!memcmp(got, want, out_b), "%s pool dtype %u seed %u differs",
+			      avg ? "average" : "max", dt, s);
+		p.act_max = hi + 1;
+		ck_assert(!cpu_opt_pool(&p, avg, in, got));
+		free(in);
+		free(want);
+		free(got);
+	}
+}
+END_TEST
+
 /* ---- whole models (not in the arm64 cross build: no libnpu there) ---- */
 #ifndef NPU_CROSS_KERNELS_ONLY
 
@@ -546,7 +731,9 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 	if (op->builtin != NPU_BUILTIN_CONV_2D && op->builtin != NPU_BUILTIN_DEPTHWISE_CONV_2D &&
 	    op->builtin != NPU_BUILTIN_FULLY_CONNECTED && op->builtin != NPU_BUILTIN_PAD &&
 	    op->builtin != NPU_BUILTIN_ADD && op->builtin != NPU_BUILTIN_SUB &&
-	    op->builtin != NPU_BUILTIN_MUL)
+	    op->builtin != NPU_BUILTIN_MUL && op->builtin != NPU_BUILTIN_TRANSPOSE &&
+	    op->builtin != NPU_BUILTIN_STRIDED_SLICE && op->builtin != NPU_BUILTIN_AVERAGE_POOL_2D &&
+	    op->builtin != NPU_BUILTIN_MAX_POOL_2D)
 		return false;
 	if (npu_cpu_prepare_op(g, op, &pr, err, sizeof(err)) || pr->num_cmds != 1) {
 		npu_cpu_prepared_free(pr);
@@ -590,6 +777,13 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 				[NPU_FW_SLOT_IN0] = in[0], [NPU_FW_SLOT_IN1] = in[1],
 				[NPU_FW_SLOT_OUT] = want });
 		break;
+	case NPU_CMD_TRANSPOSE:
+	case NPU_CMD_STRIDED_SLICE:
+	case NPU_CMD_AVERAGE_POOL_2D:
+	case NPU_CMD_MAX_POOL_2D:
+		npu_fw_exec(pr->cmds[0].opcode, pa, (void *[NPU_FW_SLOT_COUNT]){
+			[NPU_FW_SLOT_IN0] = in[pr->cmds[0].input], [NPU_FW_SLOT_OUT] = want });
+		break;
 	default:
 		done = false;
 	}
@@ -605,7 +799,8 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 START_TEST(models_equal_firmware)
 {
 	const char *top = getenv("NPU_TOP");
-	const char *patterns[] = { "tflm/*.tflite", "seanet/*/*.tflite", "zoo/*int8*.tflite" };
+	const char *patterns[] = { "tflm/*.tflite", "seanet/*/*.tflite", "zoo/*int8*.tflite",
+				   "zoo/mnv2_224_uint8.tflite" };
 	unsigned int checked_ops = 0, models = 0;
 	char pat[4096];
 
@@ -619,7 +814,7 @@ START_TEST(models_equal_firmware)
 			struct npu_cpu *cpu = NULL, *cpu3 = NULL;
 			struct npu_graph *g = NULL;
 			char err[512] = "";
-			bool zoo = k == 2;
+			bool zoo = k >= 2;
 
 			ck_assert_msg(!npu_tflite_load_file(gl.gl_pathv[f], &g, err, sizeof(err)) ||
 				      zoo, "%s: %s", gl.gl_pathv[f], err);
@@ -714,6 +909,9 @@ int main(void)
 	tcase_add_test(tc, fc_random);
 	tcase_add_test(tc, pad_random);
 	tcase_add_test(tc, eltwise_random);
+	tcase_add_test(tc, transpose_slice_random);
+	tcase_add_test(tc, concat_random);
+	tcase_add_test(tc, pool_random);
 #ifndef NPU_CROSS_KERNELS_ONLY
 	tcase_add_test(tc, models_equal_firmware);
 #endif
