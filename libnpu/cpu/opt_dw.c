@@ -15,13 +15,8 @@
 #include <string.h>
 
 #include "cpu_opt.h"
+#include "cpu_simd.h"
 #include "npu_fw.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#elif defined(__aarch64__)
-#include <arm_neon.h>
-#endif
 
 /* Accumulators of @oc channels over @taps (input, filter) pointer pairs. */
 typedef void (*dw_acc_fn)(const int16_t *const *ip, const int16_t *const *fp, uint32_t taps,
@@ -46,9 +41,6 @@ static void dw_acc_c(const int16_t *const *ip, const int16_t *const *fp, uint32_
 }
 
 #if defined(__x86_64__)
-#define AVX2 __attribute__((target("avx2")))
-#define SSE41 __attribute__((target("sse4.1")))
-
 /*
  * Eight channels from @c: taps in pairs, interleaved so that pmaddwd adds
  * x[t] * f[t] + x[t+1] * f[t+1] per channel (an odd last tap pairs with 0).
@@ -144,6 +136,80 @@ static void dw_acc_neon(const int16_t *const *ip, const int16_t *const *fp, uint
 }
 #endif
 
+/* dst[i] = src[i] + off for a row of int8 (or uint8 with @u8) inputs. */
+typedef void (*dw_widen_fn)(const void *src, int16_t *dst, size_t n, int32_t off, bool u8);
+
+static void dw_widen_c(const void *src, int16_t *dst, size_t n, int32_t off, bool u8)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (int16_t)((u8 ? ((const uint8_t *)src)[i] : ((const int8_t *)src)[i]) + off);
+}
+
+#if defined(__x86_64__)
+static SSE41 void dw_widen_sse41(const void *src, int16_t *dst, size_t n, int32_t off, bool u8)
+{
+	const __m128i o = _mm_set1_epi16((int16_t)off);
+	const uint8_t *s = src;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		const __m128i x = _mm_loadl_epi64((const __m128i *)(s + i));
+
+		_mm_storeu_si128((__m128i *)(dst + i),
+				 _mm_add_epi16(u8 ? _mm_cvtepu8_epi16(x) : _mm_cvtepi8_epi16(x), o));
+	}
+	dw_widen_c(s + i, dst + i, n - i, off, u8);
+}
+
+static AVX2 void dw_widen_avx2(const void *src, int16_t *dst, size_t n, int32_t off, bool u8)
+{
+	const __m256i o = _mm256_set1_epi16((int16_t)off);
+	const uint8_t *s = src;
+	size_t i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		const __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+
+		_mm256_storeu_si256((__m256i *)(dst + i),
+				    _mm256_add_epi16(u8 ? _mm256_cvtepu8_epi16(x) :
+						     _mm256_cvtepi8_epi16(x), o));
+	}
+	dw_widen_c(s + i, dst + i, n - i, off, u8);
+}
+#endif
+
+#if defined(__aarch64__)
+static void dw_widen_neon(const void *src, int16_t *dst, size_t n, int32_t off, bool u8)
+{
+	const int16x8_t o = vdupq_n_s16((int16_t)off);
+	const uint8_t *s = src;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		vst1q_s16(dst + i, vaddq_s16(u8 ? vreinterpretq_s16_u16(vmovl_u8(vld1_u8(s + i))) :
+					     vmovl_s8(vld1_s8((const int8_t *)s + i)), o));
+	dw_widen_c(s + i, dst + i, n - i, off, u8);
+}
+#endif
+
+static dw_widen_fn dw_widen_select(enum cpu_isa isa)
+{
+	switch (isa) {
+#if defined(__x86_64__)
+	case CPU_ISA_AVX2:
+	case CPU_ISA_AVX512VNNI:
+		return dw_widen_avx2;
+	case CPU_ISA_SSE41:
+		return dw_widen_sse41;
+#elif defined(__aarch64__)
+	case CPU_ISA_NEON:
+		return dw_widen_neon;
+#endif
+	default:
+		return dw_widen_c;
+	}
+}
+
 static dw_acc_fn dw_acc_select(enum cpu_isa isa)
 {
 	switch (isa) {
@@ -170,6 +236,7 @@ struct dw_job {
 	const int16_t *f16;	/* [kh * kw][oc]: filter + offset */
 	void *out;
 	bool u8;
+	dw_widen_fn widen;
 	dw_acc_fn accumulate;
 	cpu_requant_fn requant;
 	struct cpu_rq_row r;
@@ -186,6 +253,11 @@ static void dw_widen_part(void *arg, uint32_t part, uint32_t parts)
 
 	cpu_part_range((size_t)p->input.dims[0] * p->input.dims[1] * p->input.dims[2], part, parts,
 		       &px0, &px1);
+	if (dm == 1) {	/* the common case: one row, in SIMD */
+		j->widen((const uint8_t *)j->in + px0 * ic, j->in16 + px0 * ic, (px1 - px0) * ic,
+			 in_off, j->u8);
+		return;
+	}
 	for (size_t px = px0; px < px1; px++) {
 		int16_t *o = j->in16 + px * ic * dm;
 
@@ -256,7 +328,8 @@ static bool depthwise(const struct npu_conv_params *p, const void *in, const voi
 {
 	struct dw_job j = {
 		.p = p, .in = in, .out = out, .u8 = u8,
-		.accumulate = dw_acc_select(isa), .requant = cpu_requant_select(isa),
+		.widen = dw_widen_select(isa), .accumulate = dw_acc_select(isa),
+		.requant = cpu_requant_select(isa),
 	};
 	const int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
 	const uint32_t oc = p->output.dims[3], taps = p->filter.dims[1] * p->filter.dims[2];

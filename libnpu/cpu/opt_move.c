@@ -98,6 +98,32 @@ static void gather(const uint32_t *od, int64_t base, const int64_t *st, uint32_t
 		s[0] = 0;
 		nd = 1;
 	}
+	/*
+	 * A short strided innermost axis over a contiguous one (NCHW to NHWC):
+	 * the last two axes as one 2-D transpose per outer index, read along
+	 * the contiguous axis.
+	 */
+	if (nd >= 2 && es == 1 && d[nd - 1] < 16 && s[nd - 1] != 1 && s[nd - 2] == 1) {
+		const size_t a_n = d[nd - 2], b_n = d[nd - 1];
+
+		for (int i = 0; i < nd - 2; i++)
+			rows *= d[i];
+		for (size_t r = 0; r < rows; r++, o += a_n * b_n) {
+			int64_t at = base;
+
+			for (int i = 0; i < nd - 2; i++)
+				at += (int64_t)idx[i] * s[i];
+			for (size_t b = 0; b < b_n; b++) {
+				const uint8_t *row = src + at + (int64_t)b * s[nd - 1];
+
+				for (size_t a = 0; a < a_n; a++)
+					o[a * b_n + b] = row[a];
+			}
+			for (int i = nd - 3; i >= 0 && ++idx[i] == d[i]; i--)
+				idx[i] = 0;
+		}
+		return;
+	}
 	len = d[nd - 1];
 	for (int i = 0; i < nd - 1; i++)
 		rows *= d[i];
