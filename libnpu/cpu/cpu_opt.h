@@ -139,6 +139,9 @@ bool cpu_opt_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
 		   const uint8_t *filter, const int32_t *bias,
 		   const int32_t *mult, const int32_t *shift, uint8_t *out,
 		   enum cpu_isa isa);
+/* False for the multipliers cpu_opt_conv2d_u8() declines (the output offset could wrap). */
+bool cpu_u8_rq_no_wrap(const struct npu_requant *rq, const int32_t *mult, const int32_t *shift,
+		       uint32_t n);
 
 /*
  * The firmware's ADD, SUB or MUL (npu_op_add_s8() ... npu_op_mul_u8()) of

@@ -11,6 +11,7 @@
  * [-255, 255]: every product fits int32 exactly and a pair of them too
  * (pmaddwd), so the int32 accumulation wraps as the firmware's.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,8 +278,9 @@ static void dw_part(void *arg, uint32_t part, uint32_t parts)
 	const struct npu_conv_params *p = j->p;
 	const uint32_t ih = p->input.dims[1], iw = p->input.dims[2];
 	const uint32_t oh = p->output.dims[1], ow = p->output.dims[2], oc = p->output.dims[3];
-	const uint32_t kh = p->filter.dims[1], kw = p->filter.dims[2];
-	const int16_t **ip, **fp;
+	const uint32_t kh = p->filter.dims[1], kw = p->filter.dims[2], k = kh * kw;
+	const int16_t **ip, **fp, **f_all;
+	ptrdiff_t *off;
 	size_t row0, row1;
 	int32_t *acc;
 
@@ -286,12 +288,20 @@ static void dw_part(void *arg, uint32_t part, uint32_t parts)
 	if (row0 == row1)
 		return;
 	acc = malloc(oc * sizeof(*acc));
-	ip = malloc((size_t)kh * kw * sizeof(*ip));
-	fp = malloc((size_t)kh * kw * sizeof(*fp));
-	if (!acc || !ip || !fp) {
+	ip = malloc((size_t)k * sizeof(*ip));
+	fp = malloc((size_t)k * sizeof(*fp));
+	f_all = malloc((size_t)k * sizeof(*f_all));
+	off = malloc((size_t)k * sizeof(*off));
+	if (!acc || !ip || !fp || !f_all || !off) {
 		/* The caller then reruns the whole op with the firmware's kernel. */
 		__atomic_store_n(&j->failed, true, __ATOMIC_RELAXED);
 		row1 = row0;
+	}
+	/* Tap (ky, kx): its input offset from the window's origin, its filter row. */
+	for (uint32_t t = 0; t < k && row1 > row0; t++) {
+		off[t] = ((ptrdiff_t)(t / kw) * p->dilation_h * iw + (ptrdiff_t)(t % kw) * p->dilation_w) *
+			 oc;
+		f_all[t] = j->f16 + (size_t)t * oc;
 	}
 	for (size_t row = row0; row < row1; row++) {
 		const uint32_t b = (uint32_t)(row / oh), oy = (uint32_t)(row % oh);
@@ -301,25 +311,32 @@ static void dw_part(void *arg, uint32_t part, uint32_t parts)
 		npu_fw_tap_range(y0, p->dilation_h, kh, ih, &ky0, &ky1);
 		for (uint32_t ox = 0; ox < ow; ox++) {
 			const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;
+			/* The window's origin, outside the image under padding: an index, not a pointer. */
+			const ptrdiff_t origin = (((ptrdiff_t)b * ih + y0) * iw + x0) * oc;
 			uint8_t *o = (uint8_t *)j->out + (row * ow + ox) * oc;
 			uint32_t kx0, kx1, taps = 0;
 
 			npu_fw_tap_range(x0, p->dilation_w, kw, iw, &kx0, &kx1);
-			for (uint32_t ky = ky0; ky < ky1; ky++)
-				for (uint32_t kx = kx0; kx < kx1; kx++, taps++) {
-					const uint32_t iy = (uint32_t)(y0 + (int32_t)(ky * p->dilation_h));
-					const uint32_t ix = (uint32_t)(x0 + (int32_t)(kx * p->dilation_w));
-
-					ip[taps] = j->in16 + (((size_t)b * ih + iy) * iw + ix) * oc;
-					fp[taps] = j->f16 + ((size_t)ky * kw + kx) * oc;
-				}
-			j->accumulate(ip, fp, taps, oc, acc);
+			if (ky1 - ky0 == kh && kx1 - kx0 == kw) {	/* inside the image */
+				for (uint32_t t = 0; t < k; t++)
+					ip[t] = j->in16 + (origin + off[t]);
+				j->accumulate(ip, f_all, k, oc, acc);
+			} else {
+				for (uint32_t ky = ky0; ky < ky1; ky++)
+					for (uint32_t kx = kx0; kx < kx1; kx++, taps++) {
+						ip[taps] = j->in16 + (origin + off[ky * kw + kx]);
+						fp[taps] = f_all[ky * kw + kx];
+					}
+				j->accumulate(ip, fp, taps, oc, acc);
+			}
 			j->requant(&j->r, acc, oc, (int8_t *)o);
 		}
 	}
 	free(acc);
 	free(ip);
 	free(fp);
+	free(f_all);
+	free(off);
 }
 
 static bool depthwise(const struct npu_conv_params *p, const void *in, const void *filter,

@@ -24,6 +24,10 @@
 #include "cpu_opt.h"
 #include "npu_fw.h"
 
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
+
 /* dst = src with every byte's top bit flipped (uint8 <-> int8 less 128), 8 bytes a step. */
 static void flip_copy(void *dst, const void *src, size_t n)
 {
@@ -74,8 +78,77 @@ bool cpu_opt_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
 	return ok;
 }
 
+/* Smallest and largest byte of @f. */
+static void byte_range(const uint8_t *f, size_t n, uint8_t *lo, uint8_t *hi)
+{
+	uint8_t a = 255, b = 0;
+	size_t i = 0;
+#if defined(__x86_64__)
+	__m128i vlo = _mm_set1_epi8(-1), vhi = _mm_setzero_si128();
+	uint8_t l[16], h[16];
+
+	for (; i + 16 <= n; i += 16) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(f + i));
+
+		vlo = _mm_min_epu8(vlo, v);
+		vhi = _mm_max_epu8(vhi, v);
+	}
+	_mm_storeu_si128((__m128i *)l, vlo);
+	_mm_storeu_si128((__m128i *)h, vhi);
+	for (int k = 0; k < 16; k++) {
+		a = l[k] < a ? l[k] : a;
+		b = h[k] > b ? h[k] : b;
+	}
+#endif
+	for (; i < n; i++) {
+		a = f[i] < a ? f[i] : a;
+		b = f[i] > b ? f[i] : b;
+	}
+	*lo = a;
+	*hi = b;
+}
+
+/*
+ * dst[k * @n + c] for k < @copies: the int8 parts of w = src[c] - @zf,
+ * greedily (each part clamped to int8, the rest carried), 16 at a time in
+ * SSE2 (x86-64's baseline).
+ */
+static void split_row(const uint8_t *src, size_t n, int32_t zf, uint32_t copies, int8_t *dst)
+{
+	size_t c = 0;
+#if defined(__x86_64__)
+	const __m128i z = _mm_set1_epi16((int16_t)zf), zero = _mm_setzero_si128();
+	const __m128i lo = _mm_set1_epi16(-128), hi = _mm_set1_epi16(127);
+
+	for (; c + 16 <= n; c += 16) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(src + c));
+		__m128i w0 = _mm_sub_epi16(_mm_unpacklo_epi8(v, zero), z);
+		__m128i w1 = _mm_sub_epi16(_mm_unpackhi_epi8(v, zero), z);
+
+		for (uint32_t k = 0; k < copies; k++) {
+			const __m128i p0 = _mm_min_epi16(_mm_max_epi16(w0, lo), hi);
+			const __m128i p1 = _mm_min_epi16(_mm_max_epi16(w1, lo), hi);
+
+			_mm_storeu_si128((__m128i *)(dst + k * n + c), _mm_packs_epi16(p0, p1));
+			w0 = _mm_sub_epi16(w0, p0);
+			w1 = _mm_sub_epi16(w1, p1);
+		}
+	}
+#endif
+	for (; c < n; c++) {
+		int32_t w = src[c] - zf;
+
+		for (uint32_t k = 0; k < copies; k++) {
+			const int32_t part = w < -128 ? -128 : w > 127 ? 127 : w;
+
+			dst[k * n + c] = (int8_t)part;
+			w -= part;
+		}
+	}
+}
+
 /* No channel's v + output zero point can wrap (see the top of the file). */
-static bool rq_no_wrap(const struct npu_requant *rq, const int32_t *mult, const int32_t *shift,
+bool cpu_u8_rq_no_wrap(const struct npu_requant *rq, const int32_t *mult, const int32_t *shift,
 		       uint32_t n)
 {
 	for (uint32_t c = 0; c < (rq->count ? n : 1); c++) {
@@ -100,22 +173,18 @@ bool cpu_opt_conv2d_u8(const struct npu_conv_params *p, const uint8_t *in,
 			     p->output.dims[2] * oc;
 	const int32_t zf = p->filter.zero_point;
 	struct npu_conv_params q = *p;
-	uint32_t copies = 1;
+	uint8_t f_lo, f_hi;
+	uint32_t copies;
 	int8_t *x, *f;
 	bool ok;
 
 	if (p->filter.dims[3] != ic || p->input.zero_point < 0 || p->input.zero_point > 255 ||
 	    zf < 0 || zf > 255 || p->act_min < 0 || p->act_max > 255 ||
-	    p->act_min > p->act_max || !rq_no_wrap(&p->rq, mult, shift, oc))
+	    p->act_min > p->act_max || !cpu_u8_rq_no_wrap(&p->rq, mult, shift, oc))
 		return false;
-	for (size_t i = 0; i < taps * ic && copies < 3; i++) {
-		const int32_t w = filter[i] - zf;
-
-		if (w == 255)
-			copies = 3;
-		else if (w < -128 || w > 127)
-			copies = 2;
-	}
+	byte_range(filter, taps * ic, &f_lo, &f_hi);
+	/* w = f - zf spans [f_lo - zf, f_hi - zf]; 255 alone needs three parts. */
+	copies = f_hi - zf == 255 ? 3 : f_hi - zf > 127 || f_lo - zf < -128 ? 2 : 1;
 	q.input.dims[3] = q.filter.dims[3] = ic * copies;
 	q.input.zero_point -= 128;
 	q.filter.zero_point = 0;
@@ -132,18 +201,9 @@ bool cpu_opt_conv2d_u8(const struct npu_conv_params *p, const uint8_t *in,
 			for (size_t i = 0; i < px; i++)
 				for (uint32_t k = 0; k < copies; k++)
 					flip_copy(x + (i * copies + k) * ic, in + i * ic, ic);
+		/* Greedy: 255 = 127 + 127 + 1, the rest in two parts or one. */
 		for (size_t t = 0; t < taps; t++)
-			for (uint32_t c = 0; c < ic; c++) {
-				int32_t w = filter[t * ic + c] - zf;
-
-				/* Greedy: 255 = 127 + 127 + 1, the rest in two parts or one. */
-				for (uint32_t k = 0; k < copies; k++) {
-					const int32_t part = w < -128 ? -128 : w > 127 ? 127 : w;
-
-					f[(t * copies + k) * ic + c] = (int8_t)part;
-					w -= part;
-				}
-			}
+			split_row(filter + t * ic, ic, zf, copies, f + t * copies * ic);
 		ok = cpu_opt_conv2d_s8(&q, x, f, bias, mult, shift, (int8_t *)out, isa, pool);
 	}
 	if (ok)

@@ -99,20 +99,6 @@ static void set4(struct npu_tensor *t, uint32_t a, uint32_t b, uint32_t c, uint3
 	npu_tensor_set(t, 0, NPU_DTYPE_INT8, 0, 4, dims);
 }
 
-/* What opt_u8.c requires of a uint8 convolution's multipliers. */
-static bool rq_no_wrap(const struct npu_requant *rq, const int32_t *mult, const int32_t *shift,
-		       uint32_t n)
-{
-	for (uint32_t c = 0; c < (rq->count ? n : 1); c++) {
-		const int32_t m = rq->count ? mult[c] : rq->multiplier;
-		const int32_t s = rq->count ? shift[c] : rq->shift;
-
-		if (s >= 0 && (m < 0 || m > INT32_MAX - 512))
-			return false;
-	}
-	return true;
-}
-
 /*
  * Random CONV_2D (or DEPTHWISE_CONV_2D with @dw, uint8 with @u8), checked on
  * every variant; @big for large depths.
@@ -227,7 +213,7 @@ static void conv_case(unsigned int seed, bool big, bool dw, bool u8, struct npu_
 			done = cpu_opt_conv2d_s8(&p, in, filter, with_bias ? bias : NULL,
 						 mult, shift, got, (enum cpu_isa)isa, threads);
 		/* uint8 conv declines a multiplier near 2^31 without right shift (wrap). */
-		if (!done && u8 && !dw && !rq_no_wrap(&p.rq, mult, shift, oc))
+		if (!done && u8 && !dw && !cpu_u8_rq_no_wrap(&p.rq, mult, shift, oc))
 			continue;
 		ck_assert_msg(done, "seed %u: not handled", seed);
 		for (size_t i = 0; i < out_n; i++)
@@ -486,13 +472,30 @@ START_TEST(eltwise_random)
 }
 END_TEST
 
+/*
+ * Buffers of a data-movement or pooling case: @in (of @it, random bytes),
+ * @want and @got (of @ot, *@out_b bytes, one spare so that empty is fine).
+ */
+static void move_bufs(const struct npu_tensor *it, const struct npu_tensor *ot, uint8_t **in,
+		      uint8_t **want, uint8_t **got, size_t *out_b)
+{
+	const size_t es = npu_dtype_size(it->dtype), in_b = npu_tensor_elems(it) * es;
+
+	*out_b = npu_tensor_elems(ot) * es;
+	*in = malloc(in_b + 1);
+	*want = malloc(*out_b + 1);
+	*got = malloc(*out_b + 1);
+	ck_assert(*in && *want && *got);
+	fill_s8((int8_t *)*in, in_b);
+}
+
 START_TEST(pad_random)
 {
 	for (unsigned int s = 0; s < 300; s++) {
 		struct npu_pad_params p;
 		uint32_t rank, idims[NPU_CS_MAX_DIMS], odims[NPU_CS_MAX_DIMS];
 		uint8_t dtype, *in, *want, *got;
-		size_t es, in_b, out_b;
+		size_t out_b;
 
 		rng_state = (s + 999) * 0x9e3779b97f4a7c15ull;
 		memset(&p, 0, sizeof(p));
@@ -506,13 +509,7 @@ START_TEST(pad_random)
 		npu_tensor_set(&p.input, 0, dtype, 0, rank, idims);
 		npu_tensor_set(&p.output, 0, dtype, 0, rank, odims);
 		p.pad_value = dtype == NPU_DTYPE_INT8 ? rnd_in(-128, 127) : rnd_in(-32768, 32767);
-		es = npu_dtype_size(dtype);
-		in_b = npu_tensor_elems(&p.input) * es;
-		out_b = npu_tensor_elems(&p.output) * es;
-		in = malloc(in_b);
-		want = malloc(out_b);
-		got = malloc(out_b);
-		fill_s8((int8_t *)in, in_b);
+		move_bufs(&p.input, &p.output, &in, &want, &got, &out_b);
 		npu_op_pad(&p, in, want);
 		memset(got, 0x5a, out_b);
 		ck_assert(cpu_opt_pad(&p, in, got));
@@ -542,7 +539,7 @@ START_TEST(transpose_slice_random)
 		struct npu_transpose_params tp;
 		struct npu_slice_params sp;
 		uint8_t *in, *want, *got;
-		size_t es, in_b, out_b;
+		size_t out_b;
 
 		rng_state = (s + 31337) * 0x9e3779b97f4a7c15ull;
 		memset(&tp, 0, sizeof(tp));
@@ -578,13 +575,8 @@ START_TEST(transpose_slice_random)
 			npu_tensor_set(&tp.input, 0, dt, 0, rank, idims);
 			npu_tensor_set(&tp.output, 0, dt, 0, rank, odims);
 		}
-		es = npu_dtype_size(dt);
-		in_b = npu_tensor_elems(slice ? &sp.input : &tp.input) * es;
-		out_b = npu_tensor_elems(slice ? &sp.output : &tp.output) * es;
-		in = malloc(in_b);
-		want = malloc(out_b + 1);
-		got = malloc(out_b + 1);
-		fill_s8((int8_t *)in, in_b);
+		move_bufs(slice ? &sp.input : &tp.input, slice ? &sp.output : &tp.output, &in, &want,
+			  &got, &out_b);
 		memset(got, 0x5a, out_b);
 		if (slice) {
 			npu_op_strided_slice(&sp, in, want);
@@ -609,7 +601,7 @@ START_TEST(concat_random)
 		const uint8_t dt = rnd_move_dtype();
 		uint32_t rank, idims[NPU_CS_MAX_DIMS], odims[NPU_CS_MAX_DIMS];
 		uint8_t *in, *want, *got;
-		size_t es, in_b, out_b;
+		size_t out_b;
 
 		rng_state = (s + 4711) * 0x9e3779b97f4a7c15ull;
 		memset(&p, 0, sizeof(p));
@@ -621,13 +613,7 @@ START_TEST(concat_random)
 		odims[p.axis] += p.offset + (uint32_t)rnd_in(0, 4);
 		npu_tensor_set(&p.input, 0, dt, 0, rank, idims);
 		npu_tensor_set(&p.output, 0, dt, 0, rank, odims);
-		es = npu_dtype_size(dt);
-		in_b = npu_tensor_elems(&p.input) * es;
-		out_b = npu_tensor_elems(&p.output) * es;
-		in = malloc(in_b);
-		want = malloc(out_b);
-		got = malloc(out_b);
-		fill_s8((int8_t *)in, in_b);
+		move_bufs(&p.input, &p.output, &in, &want, &got, &out_b);
 		/* The other inputs' parts stay as they were. */
 		memset(want, 0x5a, out_b);
 		memset(got, 0x5a, out_b);
@@ -655,7 +641,7 @@ START_TEST(pool_random)
 		const int32_t hi = dt == NPU_DTYPE_UINT8 ? 255 : dt == NPU_DTYPE_INT8 ? 127 : 32767;
 		uint32_t n, ih, iw, ch, oh, ow;
 		uint8_t *in, *want, *got;
-		size_t es, in_b, out_b;
+		size_t out_b;
 
 		rng_state = (s + 8888) * 0x9e3779b97f4a7c15ull;
 		memset(&p, 0, sizeof(p));
@@ -685,13 +671,7 @@ START_TEST(pool_random)
 			p.act_min = a < b ? a : b;
 			p.act_max = a < b ? b : a;
 		}
-		es = npu_dtype_size(dt);
-		in_b = npu_tensor_elems(&p.input) * es;
-		out_b = npu_tensor_elems(&p.output) * es;
-		in = malloc(in_b);
-		want = malloc(out_b);
-		got = malloc(out_b);
-		fill_s8((int8_t *)in, in_b);
+		move_bufs(&p.input, &p.output, &in, &want, &got, &out_b);
 		npu_fw_exec(avg ? NPU_CMD_AVERAGE_POOL_2D : NPU_CMD_MAX_POOL_2D,
 			    (const union npu_cmd_params *)(const void *)&p,
 			    (void *[NPU_FW_SLOT_COUNT]){ [NPU_FW_SLOT_IN0] = in,
