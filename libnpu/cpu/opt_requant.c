@@ -37,8 +37,10 @@ static void requant_c(const struct cpu_rq_row *r, const int32_t *acc, uint32_t n
 }
 
 #if defined(__x86_64__)
-static AVX2 void requant_avx2(const struct cpu_rq_row *r, const int32_t *acc, uint32_t n,
-			      int8_t *out)
+/* Always inlined with @u8 constant: no test in the loop. */
+static AVX2 inline __attribute__((always_inline)) void
+requant_avx2_body(const struct cpu_rq_row *r, const int32_t *acc, uint32_t n, int8_t *out,
+		  bool u8)
 {
 	const __m256i zp = _mm256_set1_epi32(r->out_zp);
 	const __m256i lo = _mm256_set1_epi32(r->act_min), hi = _mm256_set1_epi32(r->act_max);
@@ -55,11 +57,20 @@ static AVX2 void requant_avx2(const struct cpu_rq_row *r, const int32_t *acc, ui
 		v = _mm256_add_epi32(v, zp);
 		v = _mm256_min_epi32(_mm256_max_epi32(v, lo), hi);
 		h = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-		h = r->u8 ? _mm_packus_epi16(h, h) : _mm_packs_epi16(h, h);
+		h = u8 ? _mm_packus_epi16(h, h) : _mm_packs_epi16(h, h);
 		_mm_storel_epi64((__m128i *)(out + c), h);
 	}
 	for (; c < n; c++)
 		out[c] = rq_one(r, acc[c], c);
+}
+
+static AVX2 void requant_avx2(const struct cpu_rq_row *r, const int32_t *acc, uint32_t n,
+			      int8_t *out)
+{
+	if (r->u8)
+		requant_avx2_body(r, acc, n, out, true);
+	else
+		requant_avx2_body(r, acc, n, out, false);
 }
 #endif /* __x86_64__ */
 
