@@ -152,6 +152,10 @@ enum cpu_elt_kind { CPU_ELT_ADD, CPU_ELT_SUB, CPU_ELT_MUL };
 bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind, bool u8,
 		     const void *x, const void *y, void *out, enum cpu_isa isa);
 
+/* The firmware's npu_op_leaky_relu_s8() (@u8: _u8()). */
+bool cpu_opt_leaky_relu(const struct npu_leaky_relu_params *p, bool u8, const void *in,
+			void *out, enum cpu_isa isa);
+
 /* The firmware's npu_op_pad(); false for element sizes it does not take. */
 bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out);
 

@@ -131,6 +131,11 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 				       c->opcode == NPU_CMD_SUB ? CPU_ELT_SUB : CPU_ELT_MUL,
 				       p->eltwise.output.dtype == NPU_DTYPE_UINT8, in,
 				       buf[NPU_FW_SLOT_IN1], out, isa);
+	case NPU_CMD_LEAKY_RELU:
+		return (p->leaky_relu.input.dtype == NPU_DTYPE_INT8 ||
+			p->leaky_relu.input.dtype == NPU_DTYPE_UINT8) &&
+		       cpu_opt_leaky_relu(&p->leaky_relu,
+					  p->leaky_relu.input.dtype == NPU_DTYPE_UINT8, in, out, isa);
 	case NPU_CMD_PAD:
 		return cpu_opt_pad(&p->pad, in, out);
 	case NPU_CMD_TRANSPOSE:

@@ -303,3 +303,94 @@ bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind,
 	}
 	return true;
 }
+
+/* ---- LEAKY_RELU: the firmware's lrelu_one(), clamped to the type ---- */
+
+static inline uint8_t lrelu_one(const struct npu_leaky_relu_params *p, bool u8, int32_t x)
+{
+	int32_t v = x - p->input.zero_point;
+	const int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
+
+	v = v >= 0 ? mbqm(v, p->multiplier_identity, p->shift_identity) :
+		     mbqm(v, p->multiplier_alpha, p->shift_alpha);
+	v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point);
+	return (uint8_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
+static void lrelu_c(const struct npu_leaky_relu_params *p, bool u8, const void *in, size_t n,
+		    void *out)
+{
+	for (size_t i = 0; i < n; i++)
+		((uint8_t *)out)[i] = lrelu_one(p, u8, elt_load(u8, in, i));
+}
+
+#if defined(__x86_64__)
+/* Both branches in every lane, the negative ones' taken where v < 0. */
+static AVX2 void lrelu_avx2(const struct npu_leaky_relu_params *p, bool u8, const void *in,
+			    size_t n, void *out)
+{
+	const __m256i zp = _mm256_set1_epi32(p->input.zero_point);
+	const __m256i ozp = _mm256_set1_epi32(p->output.zero_point);
+	const __m256i lo = _mm256_set1_epi32(u8 ? 0 : -128), hi = _mm256_set1_epi32(u8 ? 255 : 127);
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		const __m256i v = _mm256_sub_epi32(load8(u8, in, 1, i), zp);
+		const __m256i a = mbqm8(v, p->multiplier_identity, p->shift_identity);
+		const __m256i b = mbqm8(v, p->multiplier_alpha, p->shift_alpha);
+		__m256i r = _mm256_blendv_epi8(a, b, _mm256_cmpgt_epi32(_mm256_setzero_si256(), v));
+		__m128i h;
+
+		r = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(r, ozp), lo), hi);
+		h = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+		h = u8 ? _mm_packus_epi16(h, h) : _mm_packs_epi16(h, h);
+		_mm_storel_epi64((__m128i *)((uint8_t *)out + i), h);
+	}
+	lrelu_c(p, u8, (const uint8_t *)in + i, n - i, (uint8_t *)out + i);
+}
+#endif
+
+#if defined(__aarch64__)
+static void lrelu_neon(const struct npu_leaky_relu_params *p, bool u8, const void *in, size_t n,
+		       void *out)
+{
+	const int32x4_t lo = vdupq_n_s32(u8 ? 0 : -128), hi = vdupq_n_s32(u8 ? 255 : 127);
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 4) {
+		const int32x4_t v = vsubq_s32(load4(u8, in, 1, i), vdupq_n_s32(p->input.zero_point));
+		const int32x4_t a = mbqm4(v, p->multiplier_identity, p->shift_identity);
+		const int32x4_t b = mbqm4(v, p->multiplier_alpha, p->shift_alpha);
+		int32x4_t r = vbslq_s32(vcltq_s32(v, vdupq_n_s32(0)), b, a);
+		int32_t w[4];
+
+		r = vminq_s32(vmaxq_s32(vaddq_s32(r, vdupq_n_s32(p->output.zero_point)), lo), hi);
+		vst1q_s32(w, r);
+		for (int k = 0; k < 4; k++)
+			((uint8_t *)out)[i + (size_t)k] = (uint8_t)w[k];
+	}
+	lrelu_c(p, u8, (const uint8_t *)in + i, n - i, (uint8_t *)out + i);
+}
+#endif
+
+bool cpu_opt_leaky_relu(const struct npu_leaky_relu_params *p, bool u8, const void *in,
+			void *out, enum cpu_isa isa)
+{
+	const size_t n = npu_tensor_elems(&p->input);
+
+	switch (isa) {
+#if defined(__x86_64__)
+	case CPU_ISA_AVX2:
+	case CPU_ISA_AVX512VNNI:
+		lrelu_avx2(p, u8, in, n, out);
+		break;
+#elif defined(__aarch64__)
+	case CPU_ISA_NEON:
+		lrelu_neon(p, u8, in, n, out);
+		break;
+#endif
+	default:
+		lrelu_c(p, u8, in, n, out);
+	}
+	return true;
+}

@@ -521,6 +521,51 @@ START_TEST(pad_random)
 }
 END_TEST
 
+/* LEAKY_RELU, int8 and uint8, hostile multipliers and shifts included. */
+START_TEST(leaky_relu_random)
+{
+	for (unsigned int s = 0; s < 400; s++) {
+		struct npu_leaky_relu_params p;
+		const bool u8 = s & 1;
+		const uint8_t dt = u8 ? NPU_DTYPE_UINT8 : NPU_DTYPE_INT8;
+		uint32_t dims[2];
+		uint8_t *in, *want, *got;
+		size_t n;
+
+		rng_state = (s + 2468) * 0x9e3779b97f4a7c15ull;
+		memset(&p, 0, sizeof(p));
+		dims[0] = (uint32_t)rnd_in(1, 3);
+		dims[1] = (uint32_t)rnd_in(1, 300);
+		npu_tensor_set(&p.input, 0, dt, rnd_in(u8 ? 0 : -128, u8 ? 255 : 127), 2, dims);
+		npu_tensor_set(&p.output, 0, dt, rnd_in(u8 ? 0 : -128, u8 ? 255 : 127), 2, dims);
+		p.multiplier_identity = rnd_mult();
+		p.shift_identity = rnd_shift();
+		p.multiplier_alpha = rnd_mult();
+		p.shift_alpha = rnd_shift();
+		n = npu_tensor_elems(&p.input);
+		in = malloc(n);
+		want = malloc(n);
+		got = malloc(n);
+		fill_s8((int8_t *)in, n);
+		if (u8)
+			npu_op_leaky_relu_u8(&p, in, want);
+		else
+			npu_op_leaky_relu_s8(&p, (int8_t *)in, (int8_t *)want);
+		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
+			if (!cpu_isa_usable((enum cpu_isa)isa))
+				continue;
+			memset(got, 0x5a, n);
+			ck_assert(cpu_opt_leaky_relu(&p, u8, in, got, (enum cpu_isa)isa));
+			ck_assert_msg(!memcmp(got, want, n), "leaky relu%s seed %u isa %d differs",
+				      u8 ? " u8" : "", s, isa);
+		}
+		free(in);
+		free(want);
+		free(got);
+	}
+}
+END_TEST
+
 /* An element type of the moves: 1, 2 or 4 bytes. */
 static uint8_t rnd_move_dtype(void)
 {
@@ -713,7 +758,7 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 	    op->builtin != NPU_BUILTIN_ADD && op->builtin != NPU_BUILTIN_SUB &&
 	    op->builtin != NPU_BUILTIN_MUL && op->builtin != NPU_BUILTIN_TRANSPOSE &&
 	    op->builtin != NPU_BUILTIN_STRIDED_SLICE && op->builtin != NPU_BUILTIN_AVERAGE_POOL_2D &&
-	    op->builtin != NPU_BUILTIN_MAX_POOL_2D)
+	    op->builtin != NPU_BUILTIN_MAX_POOL_2D && op->builtin != NPU_BUILTIN_LEAKY_RELU)
 		return false;
 	if (npu_cpu_prepare_op(g, op, &pr, err, sizeof(err)) || pr->num_cmds != 1) {
 		npu_cpu_prepared_free(pr);
@@ -761,6 +806,7 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 	case NPU_CMD_STRIDED_SLICE:
 	case NPU_CMD_AVERAGE_POOL_2D:
 	case NPU_CMD_MAX_POOL_2D:
+	case NPU_CMD_LEAKY_RELU:
 		npu_fw_exec(pr->cmds[0].opcode, pa, (void *[NPU_FW_SLOT_COUNT]){
 			[NPU_FW_SLOT_IN0] = in[pr->cmds[0].input], [NPU_FW_SLOT_OUT] = want });
 		break;
@@ -892,6 +938,7 @@ int main(void)
 	tcase_add_test(tc, transpose_slice_random);
 	tcase_add_test(tc, concat_random);
 	tcase_add_test(tc, pool_random);
+	tcase_add_test(tc, leaky_relu_random);
 #ifndef NPU_CROSS_KERNELS_ONLY
 	tcase_add_test(tc, models_equal_firmware);
 #endif
