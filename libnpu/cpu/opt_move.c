@@ -140,6 +140,12 @@ static void gather(const uint32_t *od, int64_t base, const int64_t *st, uint32_t
 		} else if (es == 1) {
 			for (size_t k = 0; k < len; k++)
 				o[k] = row[(int64_t)k * step];
+		} else if (es == 4) {	/* float32 and int32: constant-size moves, no calls */
+			for (size_t k = 0; k < len; k++)
+				memcpy(o + k * 4, row + (int64_t)k * step * 4, 4);
+		} else if (es == 2) {
+			for (size_t k = 0; k < len; k++)
+				memcpy(o + k * 2, row + (int64_t)k * step * 2, 2);
 		} else {
 			for (size_t k = 0; k < len; k++)
 				memcpy(o + k * es, row + (int64_t)k * step * es, es);
