@@ -163,6 +163,9 @@ bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out);
 bool cpu_opt_transpose(const struct npu_transpose_params *p, const void *in, void *out);
 bool cpu_opt_strided_slice(const struct npu_slice_params *p, const void *in, void *out);
 bool cpu_opt_concat(const struct npu_concat_params *p, const void *in, void *out);
+/* The firmware's npu_op_resize_nearest() with its row and column @table. */
+bool cpu_opt_resize_nearest(const struct npu_resize_params *p, const void *in,
+			    const uint16_t *table, void *out);
 
 /*
  * The firmware's npu_op_avg_pool_*() (@avg) or npu_op_max_pool_*() for

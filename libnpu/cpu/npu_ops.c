@@ -144,6 +144,8 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 		return cpu_opt_strided_slice(&p->slice, in, out);
 	case NPU_CMD_CONCAT:
 		return cpu_opt_concat(&p->concat, in, out);
+	case NPU_CMD_RESIZE_NEAREST:
+		return cpu_opt_resize_nearest(&p->resize, in, buf[NPU_FW_SLOT_TABLE], out);
 	case NPU_CMD_COPY:
 		/* RESHAPE runs in place; otherwise one memcpy, not the firmware's byte loop. */
 		if (in != out)

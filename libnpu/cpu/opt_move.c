@@ -220,3 +220,39 @@ bool cpu_opt_concat(const struct npu_concat_params *p, const void *in, void *out
 		       p->input.dims[p->axis] * inner);
 	return true;
 }
+
+/*
+ * The firmware's npu_op_resize_nearest(): each output pixel a memcpy of its
+ * source pixel (the table's rows then columns, clamped as there), and an
+ * output row whose source row is the previous one's copied whole.
+ */
+bool cpu_opt_resize_nearest(const struct npu_resize_params *p, const void *in,
+			    const uint16_t *table, void *out)
+{
+	const uint32_t es = npu_dtype_size(p->input.dtype);
+	const uint32_t n = p->input.dims[0], ih = p->input.dims[1], iw = p->input.dims[2];
+	const uint32_t oh = p->output.dims[1], ow = p->output.dims[2];
+	const size_t pixel = (size_t)p->input.dims[3] * es, orow = ow * pixel;
+	const uint8_t *src = in;
+	uint8_t *dst = out;
+
+	if (!es || !table || !ih || !iw)
+		return false;
+	for (uint32_t b = 0; b < n; b++)
+		for (uint32_t y = 0; y < oh; y++, dst += orow) {
+			const uint32_t sy = table[y] < ih ? table[y] : ih - 1;
+			const uint8_t *row = src + ((size_t)b * ih + sy) * iw * pixel;
+
+			if (y && sy == (table[y - 1] < ih ? table[y - 1] : ih - 1)) {
+				memcpy(dst, dst - orow, orow);
+				continue;
+			}
+			for (uint32_t x = 0; x < ow; x++) {
+				const uint32_t t = table[oh + x];
+
+				memcpy(dst + x * pixel, row + (size_t)(t < iw ? t : iw - 1) * pixel,
+				       pixel);
+			}
+		}
+	return true;
+}

@@ -674,6 +674,44 @@ START_TEST(concat_random)
 }
 END_TEST
 
+/* RESIZE_NEAREST_NEIGHBOR: random tables, entries past the input included (clamped). */
+START_TEST(resize_nearest_random)
+{
+	for (unsigned int s = 0; s < 300; s++) {
+		struct npu_resize_params p;
+		const uint8_t dt = rnd_move_dtype();
+		uint32_t id[4], od[4];
+		uint16_t table[64];
+		uint8_t *in, *want, *got;
+		size_t out_b;
+
+		rng_state = (s + 1357) * 0x9e3779b97f4a7c15ull;
+		memset(&p, 0, sizeof(p));
+		id[0] = od[0] = (uint32_t)rnd_in(1, 2);
+		id[1] = (uint32_t)rnd_in(1, 9);
+		id[2] = (uint32_t)rnd_in(1, 9);
+		id[3] = od[3] = (uint32_t)rnd_in(1, 20);
+		od[1] = (uint32_t)rnd_in(1, 30);
+		od[2] = (uint32_t)rnd_in(1, 30);
+		for (uint32_t i = 0; i < od[1]; i++)	/* rows, often repeated, sometimes past */
+			table[i] = (uint16_t)(rnd() % 8 ? i * id[1] / od[1] : (uint32_t)rnd_in(0, 12));
+		for (uint32_t i = 0; i < od[2]; i++)
+			table[od[1] + i] = (uint16_t)(rnd() % 8 ? i * id[2] / od[2] :
+						      (uint32_t)rnd_in(0, 12));
+		npu_tensor_set(&p.input, 0, dt, 0, 4, id);
+		npu_tensor_set(&p.output, 0, dt, 0, 4, od);
+		move_bufs(&p.input, &p.output, &in, &want, &got, &out_b);
+		npu_op_resize_nearest(&p, in, table, want);
+		memset(got, 0x5a, out_b);
+		ck_assert(cpu_opt_resize_nearest(&p, in, table, got));
+		ck_assert_msg(!memcmp(got, want, out_b), "resize nearest seed %u differs", s);
+		free(in);
+		free(want);
+		free(got);
+	}
+}
+END_TEST
+
 /* AVERAGE_POOL_2D and MAX_POOL_2D, int8, uint8 and int16, every window and padding. */
 START_TEST(pool_random)
 {
@@ -758,7 +796,8 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 	    op->builtin != NPU_BUILTIN_ADD && op->builtin != NPU_BUILTIN_SUB &&
 	    op->builtin != NPU_BUILTIN_MUL && op->builtin != NPU_BUILTIN_TRANSPOSE &&
 	    op->builtin != NPU_BUILTIN_STRIDED_SLICE && op->builtin != NPU_BUILTIN_AVERAGE_POOL_2D &&
-	    op->builtin != NPU_BUILTIN_MAX_POOL_2D && op->builtin != NPU_BUILTIN_LEAKY_RELU)
+	    op->builtin != NPU_BUILTIN_MAX_POOL_2D && op->builtin != NPU_BUILTIN_LEAKY_RELU &&
+	    op->builtin != NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR)
 		return false;
 	if (npu_cpu_prepare_op(g, op, &pr, err, sizeof(err)) || pr->num_cmds != 1) {
 		npu_cpu_prepared_free(pr);
@@ -807,8 +846,11 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 	case NPU_CMD_AVERAGE_POOL_2D:
 	case NPU_CMD_MAX_POOL_2D:
 	case NPU_CMD_LEAKY_RELU:
+	case NPU_CMD_RESIZE_NEAREST:
 		npu_fw_exec(pr->cmds[0].opcode, pa, (void *[NPU_FW_SLOT_COUNT]){
-			[NPU_FW_SLOT_IN0] = in[pr->cmds[0].input], [NPU_FW_SLOT_OUT] = want });
+			[NPU_FW_SLOT_IN0] = in[pr->cmds[0].input], [NPU_FW_SLOT_OUT] = want,
+			[NPU_FW_SLOT_TABLE] = pr->table ?
+				(uint8_t *)pr->table + pr->cmds[0].table_offset : NULL });
 		break;
 	default:
 		done = false;
@@ -939,6 +981,7 @@ int main(void)
 	tcase_add_test(tc, concat_random);
 	tcase_add_test(tc, pool_random);
 	tcase_add_test(tc, leaky_relu_random);
+	tcase_add_test(tc, resize_nearest_random);
 #ifndef NPU_CROSS_KERNELS_ONLY
 	tcase_add_test(tc, models_equal_firmware);
 #endif
