@@ -15,7 +15,7 @@
 static const struct fw_cmd *const fw_cmd_groups[] = {
 	fw_cmds_stream, fw_cmds_conv, fw_cmds_elt, fw_cmds_pool, fw_cmds_move,
 	fw_cmds_reduce, fw_cmds_minmax, fw_cmds_prelu,
-	fw_cmds_resize, fw_cmds_copy,
+	fw_cmds_resize, fw_cmds_copy, fw_cmds_dma,
 };
 
 const struct fw_cmd *fw_cmd_find(uint32_t opcode)
@@ -82,6 +82,8 @@ int fw_zp_fits(uint32_t dtype, int32_t zp)
 /* A memory array of @len bytes at @va with @align alignment. */
 int fw_va_ok(uint64_t va, uint64_t len, uint32_t align)
 {
+	if (va >= NPU_SRAM_VA)
+		return (va & (align - 1)) == 0 && npu_fw_in_sram(va, len);
 	return (va & (align - 1)) == 0 && va <= NPU_VA_SIZE &&
 	       len <= NPU_VA_SIZE - va;
 }
@@ -550,14 +552,17 @@ uint32_t npu_fw_stream_features(const void *cs, uint32_t size)
 		if (!bytes)
 			break;
 		need |= npu_fw_cmd_features(opcode);
+		need |= fw_sram_features(opcode, &p);
 		if (fw_cmd_find(opcode)->param_features)
 			need |= fw_cmd_find(opcode)->param_features(opcode, &p);
 	}
 	return need;
 }
 
-int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
-		    void *ctx, struct npu_fw_verror *err)
+/* Out of line: npu_fw_validate()'s frame holds the SRAM record. */
+static __attribute__((noinline)) int
+validate_stream(const void *cs, uint32_t size, npu_fw_range_fn fn, void *ctx,
+		struct npu_fw_verror *err, struct fw_sram_track *sram)
 {
 	const uint8_t *s = cs;
 	union npu_cmd_params p;
@@ -586,13 +591,10 @@ int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
 		r = check_parsed(opcode, &p, NPU_FW_CHECK_HW_LIMITS, &why);
 		if (r)
 			goto out;
-		if (fn) {
-			r = npu_fw_cmd_ranges(opcode, &p, fn, ctx);
-			if (r) {
-				why.text = "operand outside the job's buffers";
-				goto out;
-			}
-		}
+		/* DRAM operands against the job's buffers, SRAM ones here. */
+		r = fw_sram_check_cmd(sram, opcode, &p, fn, ctx, &why.text);
+		if (r)
+			goto out;
 	}
 out:
 	if (err) {
@@ -601,4 +603,13 @@ out:
 		err->reason = r ? why.text : NULL;
 	}
 	return r;
+}
+
+int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
+		    void *ctx, struct npu_fw_verror *err)
+{
+	struct fw_sram_track sram;
+
+	sram.n = 0;
+	return validate_stream(cs, size, fn, ctx, err, &sram);
 }

@@ -278,6 +278,9 @@ struct fw_work {
 	uint64_t read_bytes;	/* preset from the operands */
 	uint64_t write_bytes;	/* preset from the operands */
 	int half_rate;		/* 16x8 MACs */
+	int dma_unit;		/* runs on the DMA engine (NPU_CMD_DMA) */
+	uint32_t setup_cycles;	/* instead of the command overhead, if set */
+	uint64_t burst_bytes;	/* DRAM bytes charged, if set (whole bursts) */
 };
 
 /*
@@ -385,6 +388,38 @@ extern const struct fw_cmd fw_cmds_minmax[];
 extern const struct fw_cmd fw_cmds_prelu[];
 extern const struct fw_cmd fw_cmds_resize[];
 extern const struct fw_cmd fw_cmds_copy[];
+extern const struct fw_cmd fw_cmds_dma[];
+
+/*
+ * ---- the SRAM (fw_ops_dma.c) ----
+ *
+ * The validator's record of the SRAM bytes a stream has written so far:
+ * disjoint, non-adjacent [lo, hi) offsets.
+ */
+struct fw_sram_track {
+	uint32_t n;
+	uint32_t lo[NPU_LIMIT_SRAM_RANGES];
+	uint32_t hi[NPU_LIMIT_SRAM_RANGES];
+};
+
+/*
+ * Checks command @opcode's SRAM operands against @t (reads inside written
+ * bytes, everything inside the window), then records its SRAM writes;
+ * DRAM operands go to @fn (may be NULL).  0 or -NPU_FW_EINVAL, *@reason.
+ */
+int fw_sram_check_cmd(struct fw_sram_track *t, uint32_t opcode,
+		      const union npu_cmd_params *p, npu_fw_range_fn fn,
+		      void *ctx, const char **reason);
+/* NPU_FW_FEAT_SRAM if any operand of the command is in the SRAM window. */
+uint32_t fw_sram_features(uint32_t opcode, const union npu_cmd_params *p);
+/* Operand bytes from / to DRAM through @env, or the SRAM at @sram. */
+int fw_mem_read(const struct npu_fw_env *env, uint8_t *sram, uint64_t va,
+		void *dst, uint64_t len, struct npu_fw_result *res);
+int fw_mem_write(const struct npu_fw_env *env, uint8_t *sram, uint64_t va,
+		 const void *src, uint64_t len, struct npu_fw_result *res);
+/* NPU_CMD_DMA: run by run between DRAM and @sram. */
+int fw_exec_dma(const struct npu_fw_env *env, uint8_t *sram,
+		const struct npu_dma_params *p, struct npu_fw_result *res);
 
 /* The descriptor of @opcode, or NULL. */
 const struct fw_cmd *fw_cmd_find(uint32_t opcode);

@@ -37,30 +37,41 @@ void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
 	const struct fw_cmd *c = fw_cmd_find(opcode);
 	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
 	struct fw_work w = { 0 };
-	uint64_t compute, dma, cyc;
+	uint64_t compute, dma, cyc, sram_rd = 0, sram_wr = 0;
 	uint32_t i, n;
 
 	if (!hw)
 		hw = &npu_fw_default_hw;
 	n = npu_fw_cmd_operands(opcode, params, ops);
 	for (i = 0; i < n; i++) {
+		/* SRAM operands cost no DRAM time. */
+		const int sram = npu_fw_in_sram(ops[i].va, ops[i].len);
+		uint64_t *rd = sram ? &sram_rd : &w.read_bytes;
+		uint64_t *wr = sram ? &sram_wr : &w.write_bytes;
+
 		if (ops[i].access == NPU_FW_ACCESS_READ)
-			w.read_bytes += ops[i].len;
+			*rd += ops[i].len;
 		else
-			w.write_bytes += ops[i].len;
+			*wr += ops[i].len;
 		/* The processor reads such an output before writing it. */
 		if (ops[i].access == NPU_FW_ACCESS_WRITE && c &&
 		    (c->flags & FW_CMD_KEEPS_OUTPUT))
-			w.read_bytes += ops[i].len;
+			*rd += ops[i].len;
 	}
 	if (c && c->cost)
 		c->cost(opcode, params, &w);
+	if (w.dma_unit) {	/* NPU_CMD_DMA: its SRAM side */
+		sram_rd = w.write_bytes;
+		sram_wr = w.read_bytes;
+	}
 	compute = w.macs ? ceil_div(w.macs, w.half_rate ?
 				    hw->macs_per_cycle_16x8 :
 				    hw->macs_per_cycle) :
 			   ceil_div(w.elems, hw->elems_per_cycle);
-	dma = ceil_div(w.read_bytes + w.write_bytes, hw->dram_bytes_per_cycle);
-	cyc = (compute > dma ? compute : dma) + hw->cmd_overhead_cycles;
+	dma = ceil_div(w.burst_bytes ? w.burst_bytes :
+		       w.read_bytes + w.write_bytes, hw->dram_bytes_per_cycle);
+	cyc = (compute > dma ? compute : dma) +
+	      (w.setup_cycles ? w.setup_cycles : hw->cmd_overhead_cycles);
 
 	cost->cycles += cyc;
 	cost->compute_cycles += compute;
@@ -68,14 +79,118 @@ void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
 	cost->macs += w.macs;
 	cost->dram_read_bytes += w.read_bytes;
 	cost->dram_write_bytes += w.write_bytes;
-	if (w.read_bytes + w.write_bytes > cost->sram_peak)
-		cost->sram_peak = w.read_bytes + w.write_bytes;
+	cost->sram_read_bytes += sram_rd;
+	cost->sram_write_bytes += sram_wr;
+	if (w.read_bytes + w.write_bytes + sram_rd + sram_wr > cost->sram_peak)
+		cost->sram_peak = w.read_bytes + w.write_bytes + sram_rd + sram_wr;
+}
+
+/* ---- the schedule of a stream on the two units ---- */
+
+static void widen(uint32_t *lo, uint32_t *hi, uint32_t a, uint32_t b)
+{
+	if (*lo == *hi) {
+		*lo = a;
+		*hi = b;
+		return;
+	}
+	*lo = a < *lo ? a : *lo;
+	*hi = b > *hi ? b : *hi;
+}
+
+static int tl_range(void *data, uint64_t va, uint64_t len, uint32_t access)
+{
+	struct npu_fw_timeline_entry *e = data;
+	uint32_t lo, hi;
+
+	if (!len || !npu_fw_in_sram(va, len))
+		return 0;
+	lo = (uint32_t)(va - NPU_SRAM_VA);
+	hi = lo + (uint32_t)len;
+	if (access & NPU_FW_ACCESS_READ)
+		widen(&e->rlo, &e->rhi, lo, hi);
+	if (access & NPU_FW_ACCESS_WRITE)
+		widen(&e->wlo, &e->whi, lo, hi);
+	return 0;
+}
+
+static int overlap(uint32_t alo, uint32_t ahi, uint32_t blo, uint32_t bhi)
+{
+	return alo < ahi && blo < bhi && alo < bhi && blo < ahi;
+}
+
+/* A read-after-write, write-after-read or write-after-write conflict. */
+static int conflicts(const struct npu_fw_timeline_entry *a,
+		     const struct npu_fw_timeline_entry *b)
+{
+	return overlap(a->wlo, a->whi, b->rlo, b->rhi) ||
+	       overlap(a->wlo, a->whi, b->wlo, b->whi) ||
+	       overlap(a->rlo, a->rhi, b->wlo, b->whi);
+}
+
+uint64_t npu_fw_timeline_add(struct npu_fw_timeline *tl,
+			     const struct npu_fw_hw_model *hw, uint32_t opcode,
+			     const void *params, struct npu_fw_cost *cost)
+{
+	struct npu_fw_cost own = { 0 };
+	struct npu_fw_timeline_entry e = { 0 };
+	const int unit = opcode == NPU_CMD_DMA;
+	const int other = !unit;
+	const struct npu_fw_timeline_entry *r;
+	uint64_t start, overhead, before = tl->end;
+	uint32_t k;
+
+	if (!hw)
+		hw = &npu_fw_default_hw;
+	npu_fw_estimate_op(hw, opcode, params, &own);
+	npu_fw_cmd_ranges(opcode, params, tl_range, &e);
+
+	start = tl->unit_free[unit];
+	if (unit || own.dma_cycles)	/* the DRAM port */
+		start = start > tl->dram_free ? start : tl->dram_free;
+	if (e.rlo != e.rhi || e.wlo != e.whi) {
+		if (tl->floor[other] > start)
+			start = tl->floor[other];
+		for (k = 0; k < NPU_FW_TIMELINE_DEPTH; k++) {
+			r = &tl->recent[other][k];
+			if (r->end > start && conflicts(&e, r))
+				start = r->end;
+		}
+	}
+	e.end = start + own.cycles;
+	tl->unit_free[unit] = e.end;
+	overhead = own.cycles - (own.compute_cycles > own.dma_cycles ?
+				 own.compute_cycles : own.dma_cycles);
+	if (unit)
+		tl->dram_free = e.end;
+	else if (own.dma_cycles)
+		tl->dram_free = start + overhead + own.dma_cycles;
+	if (e.end > tl->end)
+		tl->end = e.end;
+	/* The oldest entry leaves the ring: later commands wait for it. */
+	k = tl->next[unit]++ % NPU_FW_TIMELINE_DEPTH;
+	if (tl->recent[unit][k].end > tl->floor[unit])
+		tl->floor[unit] = tl->recent[unit][k].end;
+	tl->recent[unit][k] = e;
+
+	cost->cycles += tl->end - before;
+	cost->compute_cycles += own.compute_cycles;
+	cost->dma_cycles += own.dma_cycles;
+	cost->macs += own.macs;
+	cost->dram_read_bytes += own.dram_read_bytes;
+	cost->dram_write_bytes += own.dram_write_bytes;
+	cost->sram_read_bytes += own.sram_read_bytes;
+	cost->sram_write_bytes += own.sram_write_bytes;
+	if (own.sram_peak > cost->sram_peak)
+		cost->sram_peak = own.sram_peak;
+	return tl->end - before;
 }
 
 int npu_fw_estimate_stream(const struct npu_fw_hw_model *hw, const void *cs,
 			   uint32_t size, struct npu_fw_cost *cost)
 {
 	union npu_cmd_params p;
+	struct npu_fw_timeline tl;
 	const char *reason;
 	uint32_t off, bytes, opcode;
 	int r;
@@ -85,11 +200,12 @@ int npu_fw_estimate_stream(const struct npu_fw_hw_model *hw, const void *cs,
 		return r;
 	/* The device reads the stream itself too. */
 	cost->dram_read_bytes += size;
+	fw_memset(&tl, 0, sizeof(tl));
 	for (off = 0; off < size; off += bytes) {
 		bytes = fw_decode_cmd(cs, size, off, &opcode, &p, &reason);
 		if (!bytes)
 			return -NPU_FW_EINVAL;
-		npu_fw_estimate_op(hw, opcode, &p, cost);
+		npu_fw_timeline_add(&tl, hw, opcode, &p, cost);
 	}
 	return 0;
 }

@@ -15,6 +15,9 @@ struct fw_job {
 	void *buf[NPU_FW_SLOT_COUNT];
 	void *tile[NPU_FW_SLOT_COUNT];	/* operand pointers of one tile */
 	struct npu_fw_cost cost;
+	struct npu_fw_timeline tl;
+	uint8_t *sram;			/* the SRAM window, if the stream uses it */
+	int own_sram;
 };
 
 /*
@@ -262,7 +265,7 @@ static int write_concat(const struct npu_fw_env *env, struct fw_job *job,
 {
 	const struct npu_concat_params *p = &job->p.concat;
 	uint8_t *src = job->buf[NPU_FW_SLOT_IN0];
-	uint64_t inner = npu_dtype_size(p->input.dtype), outer = 1, i, fault;
+	uint64_t inner = npu_dtype_size(p->input.dtype), outer = 1, i;
 	uint32_t d;
 
 	/* Requantizing: the input's scratch copy through the table (bytes). */
@@ -278,14 +281,8 @@ static int write_concat(const struct npu_fw_env *env, struct fw_job *job,
 		uint64_t va = p->output.addr +
 			      (i * p->output.dims[p->axis] + p->offset) * inner;
 
-		fault = 0;
-		if (env->dma_write(env->ctx, va, src + i * len, (uint32_t)len,
-				   &fault)) {
-			res->fault_addr = fault;
-			res->fault_write = 1;
+		if (fw_mem_write(env, job->sram, va, src + i * len, len, res))
 			return -NPU_FW_EFAULT;
-		}
-		res->dram_write_bytes += len;
 	}
 	return 0;
 }
@@ -296,9 +293,10 @@ static int exec_cmd(const struct npu_fw_env *env, struct fw_job *job,
 	const struct fw_cmd *c = fw_cmd_find(op);
 	struct npu_fw_operand *out = NULL;
 	uint32_t i, n;
-	uint64_t fault;
 	int r = 0;
 
+	if (op == NPU_CMD_DMA)
+		return fw_exec_dma(env, job->sram, &job->p.dma, res);
 	n = npu_fw_cmd_operands(op, &job->p, job->ops);
 	for (i = 0; i < n; i++) {
 		struct npu_fw_operand *o = &job->ops[i];
@@ -317,15 +315,10 @@ static int exec_cmd(const struct npu_fw_env *env, struct fw_job *job,
 		if (o->access != NPU_FW_ACCESS_READ &&
 		    !(c->flags & FW_CMD_KEEPS_OUTPUT))
 			continue;
-		fault = 0;
-		if (env->dma_read(env->ctx, o->va, job->buf[o->slot],
-				  (uint32_t)o->len, &fault)) {
-			res->fault_addr = fault;
-			res->fault_write = 0;
-			r = -NPU_FW_EFAULT;
+		r = fw_mem_read(env, job->sram, o->va, job->buf[o->slot],
+				o->len, res);
+		if (r)
 			goto out;
-		}
-		res->dram_read_bytes += o->len;
 	}
 
 	r = run_tiled(env, job, c);
@@ -335,15 +328,8 @@ static int exec_cmd(const struct npu_fw_env *env, struct fw_job *job,
 	if (c->flags & FW_CMD_WRITES_SLICE) {
 		r = write_concat(env, job, res);
 	} else if (out) {
-		fault = 0;
-		if (env->dma_write(env->ctx, out->va, job->buf[out->slot],
-				   (uint32_t)out->len, &fault)) {
-			res->fault_addr = fault;
-			res->fault_write = 1;
-			r = -NPU_FW_EFAULT;
-			goto out;
-		}
-		res->dram_write_bytes += out->len;
+		r = fw_mem_write(env, job->sram, out->va, job->buf[out->slot],
+				 out->len, res);
 	}
 out:
 	free_bufs(env, job);
@@ -368,6 +354,8 @@ int npu_fw_run(const struct npu_fw_env *env, uint64_t cs_va, uint32_t cs_size,
 		return res->error;
 	}
 	job = env->alloc(env->ctx, sizeof(*job));
+	if (job)
+		fw_memset(job, 0, sizeof(*job));
 	cs = env->alloc(env->ctx, cs_size);
 	if (!job || !cs) {
 		job_fail(res, NPU_JOB_ERR_INTERNAL, -NPU_FW_ENOMEM);
@@ -387,6 +375,20 @@ int npu_fw_run(const struct npu_fw_env *env, uint64_t cs_va, uint32_t cs_size,
 		res->reason = verr.reason;
 		job_fail(res, NPU_JOB_ERR_BAD_STREAM, r);
 		goto done;
+	}
+
+	/* The SRAM starts cleared: no job reads another's data. */
+	if (npu_fw_stream_features(cs, cs_size) & NPU_FW_FEAT_SRAM) {
+		job->sram = env->sram;
+		if (!job->sram) {
+			job->sram = env->alloc(env->ctx, NPU_HW_SRAM_SIZE);
+			job->own_sram = 1;
+		}
+		if (!job->sram) {
+			job_fail(res, NPU_JOB_ERR_INTERNAL, -NPU_FW_ENOMEM);
+			goto done;
+		}
+		fw_memset(job->sram, 0, NPU_HW_SRAM_SIZE);
 	}
 
 	for (off = 0; off < cs_size; off += bytes, idx++) {
@@ -414,8 +416,8 @@ int npu_fw_run(const struct npu_fw_env *env, uint64_t cs_va, uint32_t cs_size,
 			goto done;
 		}
 		fw_memset(&job->cost, 0, sizeof(job->cost));
-		npu_fw_estimate_op(env->hw, opcode, &job->p, &job->cost);
-		res->cycles += job->cost.cycles;
+		res->cycles += npu_fw_timeline_add(&job->tl, env->hw, opcode,
+						   &job->p, &job->cost);
 		res->macs += job->cost.macs;
 	}
 	res->cmd_index = idx;
@@ -423,6 +425,8 @@ int npu_fw_run(const struct npu_fw_env *env, uint64_t cs_va, uint32_t cs_size,
 done:
 	if (cs)
 		env->free(env->ctx, cs);
+	if (job && job->own_sram && job->sram)
+		env->free(env->ctx, job->sram);
 	if (job)
 		env->free(env->ctx, job);
 	return res->error;

@@ -67,6 +67,7 @@ enum npu_cs_opcode {
 	NPU_CMD_RESIZE_BILINEAR,		/* struct npu_resize_params */
 	NPU_CMD_RESIZE_NEAREST,		/* struct npu_resize_params */
 	NPU_CMD_STRIDED_COPY,		/* struct npu_strided_copy_params */
+	NPU_CMD_DMA,			/* struct npu_dma_params */
 	NPU_CMD_COUNT			/* first invalid opcode */
 };
 
@@ -672,6 +673,39 @@ struct npu_strided_copy_params {
 	__s32 fill_value;
 };
 
+/*
+ * The on-chip SRAM is the window [NPU_SRAM_VA, NPU_SRAM_VA +
+ * NPU_HW_SRAM_SIZE) of the command-stream address space, above the MMU's
+ * NPU_VA_SIZE: any operand may lie in it (firmware with NPU_FW_FEAT_SRAM).
+ * A stream may only read SRAM bytes it wrote itself.
+ */
+#define NPU_SRAM_VA			(1ull << 40)
+
+/**
+ * struct npu_dma_params - DMA: one stripe between DRAM and SRAM
+ *
+ * Runs of @extent[3] bytes, @extent[0] x @extent[1] x @extent[2] of them
+ * (outermost first).  Exactly one of @src and @dst lies in the SRAM
+ * window; on that side the runs are packed one after another, on the DRAM
+ * side run (i0, i1, i2) starts at i0 * @stride[0] + i1 * @stride[1] +
+ * i2 * @stride[2].  Executed by the DMA engine, concurrently with compute
+ * commands (Documentation/hardware.rst).
+ *
+ * @src: NPU VA or SRAM address of the first byte read.
+ * @dst: NPU VA or SRAM address of the first byte written.
+ * @extent: run counts and run length in bytes, each >= 1; the product is
+ *          at most NPU_HW_SRAM_SIZE.
+ * @stride: DRAM-side byte step of dimensions 0..2.
+ * @flags: zero.
+ */
+struct npu_dma_params {
+	__u64 src;
+	__u64 dst;
+	__u32 extent[4];
+	__u32 stride[3];
+	__u32 flags;
+};
+
 /**
  * union npu_cmd_params - the parameters of any command, by opcode
  *
@@ -699,6 +733,7 @@ struct npu_strided_copy_params {
  * @arg: NPU_CMD_ARG_MAX, NPU_CMD_ARG_MIN.
  * @resize: NPU_CMD_RESIZE_BILINEAR, NPU_CMD_RESIZE_NEAREST.
  * @strided_copy: NPU_CMD_STRIDED_COPY.
+ * @dma: NPU_CMD_DMA.
  */
 union npu_cmd_params {
 	struct npu_stream_params stream;
@@ -721,6 +756,7 @@ union npu_cmd_params {
 	struct npu_arg_params arg;
 	struct npu_resize_params resize;
 	struct npu_strided_copy_params strided_copy;
+	struct npu_dma_params dma;
 };
 
 /*
@@ -735,6 +771,8 @@ union npu_cmd_params {
 #define NPU_HW_DRAM_BYTES_PER_CYCLE	16
 #define NPU_HW_ELEMS_PER_CYCLE		64	/* elementwise/data movement */
 #define NPU_HW_CMD_OVERHEAD_CYCLES	200	/* decode + DMA setup */
+#define NPU_HW_DMA_SETUP_CYCLES		32	/* one NPU_CMD_DMA */
+#define NPU_HW_DRAM_BURST		64	/* bytes: a DMA run's granule */
 
 /* ---- hardware limits: anything outside goes to the CPU ---- */
 #define NPU_LIMIT_DIM			65535	/* any tensor dimension */
@@ -749,5 +787,6 @@ union npu_cmd_params {
 #define NPU_LIMIT_LEFT_SHIFT		20	/* ADD/SUB input left shift */
 #define NPU_LIMIT_STREAM_BYTES		(1u << 20)
 #define NPU_LIMIT_CMD_WORDS		0xffffu
+#define NPU_LIMIT_SRAM_RANGES		48	/* disjoint SRAM ranges written */
 
 #endif /* _UAPI_NPU_CMDSTREAM_H_ */

@@ -227,6 +227,8 @@ struct npu_hw_completion {
 #define NPU_FW_FEAT_STRIDED_COPY	(1u << 9)
 /* int16 input and output of NPU_CMD_PRELU (alpha int8), since firmware 1.4.0 */
 #define NPU_FW_FEAT_PRELU_S16		(1u << 10)
+/* The on-chip SRAM window (NPU_SRAM_VA) and NPU_CMD_DMA, since firmware 1.4.0 */
+#define NPU_FW_FEAT_SRAM		(1u << 11)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

@@ -21,6 +21,7 @@ struct gen {
 	uint32_t mult_off, shift_off, rq_count;
 	int32_t shift_lo, shift_hi;
 	uint32_t bias_off, bias_count, bias_es;
+	struct npu_dma_params pre;	/* NPU_CMD_DMA: the stripe into SRAM */
 };
 
 static uint32_t rnd(struct gen *g)
@@ -278,6 +279,46 @@ static uint8_t move_type(struct gen *g)
 					 NPU_DTYPE_INT32, NPU_DTYPE_UINT8 };
 
 	return types[rnd(g) % 4];
+}
+
+/*
+ * NPU_CMD_DMA is a pair: a random strided stripe of a buffer into SRAM
+ * (@g->pre), then the packed stripe out to another buffer with other
+ * random strides (*@p, the job's op).
+ */
+static uint32_t dma_strides(struct gen *g, const uint32_t *e, uint32_t *st)
+{
+	uint32_t step = e[3] + rnd(g) % 9, d;
+
+	for (d = 3; d-- > 0;) {
+		st[d] = e[d] > 1 ? step : rnd(g) % 16;
+		step = st[d] * e[d] + rnd(g) % 9;
+		if (step < e[3])
+			step = e[3];
+	}
+	return (e[0] - 1) * st[0] + (e[1] - 1) * st[1] + (e[2] - 1) * st[2] +
+	       e[3];
+}
+
+static void gen_dma(struct gen *g, struct npu_dma_params *p)
+{
+	const uint32_t sram = (rnd(g) % 64) * 64;
+	uint32_t e[4], span;
+
+	e[0] = upto(g, 2);
+	e[1] = upto(g, 3);
+	e[2] = upto(g, 4);
+	e[3] = upto(g, 24);
+	memset(&g->pre, 0, sizeof(g->pre));
+	memcpy(g->pre.extent, e, sizeof(e));
+	span = dma_strides(g, e, g->pre.stride);
+	g->pre.src = place_raw(g, span, 1);
+	g->pre.dst = NPU_SRAM_VA + sram;
+	memset(p, 0, sizeof(*p));
+	memcpy(p->extent, e, sizeof(e));
+	span = dma_strides(g, e, p->stride);
+	p->src = NPU_SRAM_VA + sram;
+	p->dst = place_raw(g, span, 0);
 }
 
 static int gen_op(struct gen *g, uint32_t op, void *params)
@@ -575,6 +616,9 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 			     (int32_t)range(g, p->act_min, hi);
 		return 0;
 	}
+	case NPU_CMD_DMA:
+		gen_dma(g, params);
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -639,6 +683,8 @@ int npu_host_rjob_make(uint64_t *seed, uint32_t opcode, uint64_t base_va,
 		}
 	}
 	npu_cs_init(&w, job->cs, sizeof(job->cs));
+	if (opcode == NPU_CMD_DMA)
+		npu_cs_emit(&w, NPU_CMD_DMA, &g.pre);
 	npu_cs_emit(&w, opcode, &p);
 	job->cs_size = npu_cs_bytes(&w);
 	if (!job->cs_size) {

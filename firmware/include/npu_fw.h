@@ -37,7 +37,7 @@ extern "C" {
 				 NPU_FW_FEAT_REDUCE | NPU_FW_FEAT_ELTWISE2 | \
 				 NPU_FW_FEAT_UINT8 | NPU_FW_FEAT_RESIZE | \
 				 NPU_FW_FEAT_STRIDED_COPY | \
-				 NPU_FW_FEAT_PRELU_S16)
+				 NPU_FW_FEAT_PRELU_S16 | NPU_FW_FEAT_SRAM)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -439,6 +439,8 @@ extern const struct npu_fw_hw_model npu_fw_default_hw;
  * @dram_write_bytes: operand bytes written.
  * @sram_peak: largest working set of one command, bytes (> sram_size means
  *             the command is tiled; the model charges no extra for it).
+ * @sram_read_bytes: operand bytes read from the SRAM window.
+ * @sram_write_bytes: operand bytes written to the SRAM window.
  */
 struct npu_fw_cost {
 	uint64_t cycles;
@@ -448,6 +450,8 @@ struct npu_fw_cost {
 	uint64_t dram_read_bytes;
 	uint64_t dram_write_bytes;
 	uint64_t sram_peak;
+	uint64_t sram_read_bytes;
+	uint64_t sram_write_bytes;
 };
 
 /*
@@ -456,7 +460,42 @@ struct npu_fw_cost {
  */
 void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
 			const void *params, struct npu_fw_cost *cost);
-/* Validates and accumulates the cost of a whole stream. */
+/*
+ * The schedule of a stream on the DMA engine and the compute unit
+ * (Documentation/hardware.rst, "Execution and timing"): commands are added
+ * in stream order; @end is the makespan so far.  Zero it to start.
+ */
+#define NPU_FW_TIMELINE_DEPTH	4
+struct npu_fw_timeline_entry {
+	uint32_t rlo, rhi;	/* SRAM bytes read (offsets, rlo == rhi: none) */
+	uint32_t wlo, whi;	/* SRAM bytes written */
+	uint64_t end;
+};
+struct npu_fw_timeline {
+	uint64_t end;
+	uint64_t unit_free[2];	/* compute unit, DMA engine */
+	uint64_t dram_free;
+	uint64_t floor[2];	/* latest end of entries that left the ring */
+	struct npu_fw_timeline_entry recent[2][NPU_FW_TIMELINE_DEPTH];
+	uint32_t next[2];
+};
+
+/*
+ * Schedule one checked command after those added before; accumulates its
+ * own cost into @cost as npu_fw_estimate_op() does.  Returns how many
+ * cycles it added to the makespan (0 when it overlaps completely).
+ */
+uint64_t npu_fw_timeline_add(struct npu_fw_timeline *tl,
+			     const struct npu_fw_hw_model *hw, uint32_t opcode,
+			     const void *params, struct npu_fw_cost *cost);
+
+/* Whether [@va, @va + @len) lies in the SRAM window (else DRAM). */
+int npu_fw_in_sram(uint64_t va, uint64_t len);
+
+/*
+ * Validates and accumulates the cost of a whole stream; @cost->cycles is
+ * the makespan of its schedule.
+ */
 int npu_fw_estimate_stream(const struct npu_fw_hw_model *hw, const void *cs,
 			   uint32_t size, struct npu_fw_cost *cost);
 
@@ -475,6 +514,8 @@ int npu_fw_estimate_stream(const struct npu_fw_hw_model *hw, const void *cs,
  * @poll: optional; called between commands and periodically inside long
  *        ones (may reschedule).  Nonzero aborts the job (soft reset).
  * @hw: cycle model parameters (from the firmware image); NULL = defaults.
+ * @sram: the device's NPU_HW_SRAM_SIZE bytes of SRAM; NULL: the processor
+ *        allocates them for each job that uses the SRAM window.
  */
 struct npu_fw_env {
 	void *ctx;
@@ -486,6 +527,7 @@ struct npu_fw_env {
 	void (*free)(void *ctx, void *ptr);
 	int (*poll)(void *ctx);
 	const struct npu_fw_hw_model *hw;
+	void *sram;
 };
 
 /**
@@ -512,6 +554,8 @@ struct npu_fw_result {
 	uint64_t macs;
 	uint64_t dram_read_bytes;
 	uint64_t dram_write_bytes;
+	uint64_t sram_read_bytes;
+	uint64_t sram_write_bytes;
 };
 
 /*
