@@ -560,7 +560,7 @@ uint32_t npu_fw_stream_features(const void *cs, uint32_t size)
 }
 
 /* Out of line: npu_fw_validate()'s frame holds the SRAM record. */
-static __attribute__((noinline)) int
+static __attribute__((__noinline__)) int
 validate_stream(const void *cs, uint32_t size, npu_fw_range_fn fn, void *ctx,
 		struct npu_fw_verror *err, struct fw_sram_track *sram)
 {

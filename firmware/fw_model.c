@@ -136,8 +136,8 @@ uint64_t npu_fw_timeline_add(struct npu_fw_timeline *tl,
 	struct npu_fw_timeline_entry e = { 0 };
 	const int unit = opcode == NPU_CMD_DMA;
 	const int other = !unit;
-	const struct npu_fw_timeline_entry *r;
-	uint64_t start, overhead, before = tl->end;
+	struct npu_fw_timeline_entry *r;
+	uint64_t start, before = tl->end;
 	uint32_t k;
 
 	if (!hw)
@@ -146,8 +146,6 @@ uint64_t npu_fw_timeline_add(struct npu_fw_timeline *tl,
 	npu_fw_cmd_ranges(opcode, params, tl_range, &e);
 
 	start = tl->unit_free[unit];
-	if (unit || own.dma_cycles)	/* the DRAM port */
-		start = start > tl->dram_free ? start : tl->dram_free;
 	if (e.rlo != e.rhi || e.wlo != e.whi) {
 		if (tl->floor[other] > start)
 			start = tl->floor[other];
@@ -159,12 +157,20 @@ uint64_t npu_fw_timeline_add(struct npu_fw_timeline *tl,
 	}
 	e.end = start + own.cycles;
 	tl->unit_free[unit] = e.end;
-	overhead = own.cycles - (own.compute_cycles > own.dma_cycles ?
-				 own.compute_cycles : own.dma_cycles);
-	if (unit)
-		tl->dram_free = e.end;
-	else if (own.dma_cycles)
-		tl->dram_free = start + overhead + own.dma_cycles;
+	/*
+	 * A compute command's own DRAM transfers share the port with the
+	 * DMA engine and go first: DMA still running is delayed by them.
+	 */
+	if (!unit && own.dma_cycles && tl->unit_free[1] > start) {
+		tl->unit_free[1] += own.dma_cycles;
+		for (k = 0; k < NPU_FW_TIMELINE_DEPTH; k++) {
+			r = &tl->recent[1][k];
+			if (r->end > start)
+				r->end += own.dma_cycles;
+			if (r->end > tl->end)
+				tl->end = r->end;
+		}
+	}
 	if (e.end > tl->end)
 		tl->end = e.end;
 	/* The oldest entry leaves the ring: later commands wait for it. */
@@ -184,28 +190,4 @@ uint64_t npu_fw_timeline_add(struct npu_fw_timeline *tl,
 	if (own.sram_peak > cost->sram_peak)
 		cost->sram_peak = own.sram_peak;
 	return tl->end - before;
-}
-
-int npu_fw_estimate_stream(const struct npu_fw_hw_model *hw, const void *cs,
-			   uint32_t size, struct npu_fw_cost *cost)
-{
-	union npu_cmd_params p;
-	struct npu_fw_timeline tl;
-	const char *reason;
-	uint32_t off, bytes, opcode;
-	int r;
-
-	r = npu_fw_validate(cs, size, NULL, NULL, NULL);
-	if (r)
-		return r;
-	/* The device reads the stream itself too. */
-	cost->dram_read_bytes += size;
-	fw_memset(&tl, 0, sizeof(tl));
-	for (off = 0; off < size; off += bytes) {
-		bytes = fw_decode_cmd(cs, size, off, &opcode, &p, &reason);
-		if (!bytes)
-			return -NPU_FW_EINVAL;
-		npu_fw_timeline_add(&tl, hw, opcode, &p, cost);
-	}
-	return 0;
 }

@@ -237,6 +237,8 @@ struct npu_sim_stats {
  * @inject: fault injection (debugfs).
  * @stats: statistics (debugfs).
  * @fw_hw: cycle model of the booted image; used by the thread only.
+ * @sram: the block's NPU_HW_SRAM_SIZE bytes of on-chip SRAM; used by the
+ *        thread only (the firmware clears it before each job using it).
  * @thread: the execution thread.
  * @wq: wakes @thread.
  * @irq_fwnode: fwnode of the simulator's interrupt domain.
@@ -284,6 +286,7 @@ struct npu_sim {
 	struct npu_sim_stats stats;
 	/* cycle model of the booted image; used by the thread only */
 	struct npu_fw_hw_model fw_hw;
+	void *sram;
 
 	struct task_struct *thread;
 	wait_queue_head_t wq;

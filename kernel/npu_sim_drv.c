@@ -155,6 +155,11 @@ static int npu_sim_add_child(struct npu_sim *sim, int id)
 					sim);
 }
 
+static void npu_sim_sram_free(void *sram)
+{
+	kvfree(sram);
+}
+
 static int npu_sim_probe(struct platform_device *pdev)
 {
 	const struct npu_sim_pdata *pdata = dev_get_platdata(&pdev->dev);
@@ -178,6 +183,13 @@ static int npu_sim_probe(struct platform_device *pdev)
 	ret = npu_sim_irq_init(sim);
 	if (ret)
 		return dev_err_probe(dev, ret, "irq domain init failed\n");
+
+	sim->sram = kvzalloc(NPU_HW_SRAM_SIZE, GFP_KERNEL);
+	if (!sim->sram)
+		return -ENOMEM;
+	ret = devm_add_action_or_reset(dev, npu_sim_sram_free, sim->sram);
+	if (ret)
+		return ret;
 
 	ret = npu_sim_thread_start(sim);
 	if (ret)

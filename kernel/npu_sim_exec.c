@@ -67,6 +67,7 @@ static void npu_sim_fw_env_init(struct npu_fw_env *env, struct npu_sim_exec *x,
 		.free = npu_sim_fw_free,
 		.poll = npu_sim_fw_poll,
 		.hw = hw,
+		.sram = x->sim->sram,
 	};
 }
 

@@ -465,7 +465,7 @@ void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
  * (Documentation/hardware.rst, "Execution and timing"): commands are added
  * in stream order; @end is the makespan so far.  Zero it to start.
  */
-#define NPU_FW_TIMELINE_DEPTH	4
+#define NPU_FW_TIMELINE_DEPTH	16
 struct npu_fw_timeline_entry {
 	uint32_t rlo, rhi;	/* SRAM bytes read (offsets, rlo == rhi: none) */
 	uint32_t wlo, whi;	/* SRAM bytes written */
@@ -474,7 +474,6 @@ struct npu_fw_timeline_entry {
 struct npu_fw_timeline {
 	uint64_t end;
 	uint64_t unit_free[2];	/* compute unit, DMA engine */
-	uint64_t dram_free;
 	uint64_t floor[2];	/* latest end of entries that left the ring */
 	struct npu_fw_timeline_entry recent[2][NPU_FW_TIMELINE_DEPTH];
 	uint32_t next[2];

@@ -127,12 +127,6 @@ static uint32_t cmd_bytes(uint32_t opcode)
 	return 4 + (uint32_t)(s > 0 ? s : 0);
 }
 
-struct op_plan {
-	struct npu_cpu_prepared *prep;	/* NPU ops */
-	uint32_t stream_bytes;		/* their commands' size */
-	bool fused;			/* folded into another op: no command */
-};
-
 static bool forced_cpu(const struct npu_compile_options *opt, uint32_t i)
 {
 	if (!opt)
@@ -306,6 +300,10 @@ static int fuse(struct npu_compiled_model *m, const struct npu_compile_options *
 struct seg_builder {
 	struct npu_segment *seg;
 	uint32_t cap_relocs;
+	const uint64_t *sram_off;	/* per tensor, its SRAM offset (sram.c) */
+	const uint32_t *load_op;	/* per prefetched filter, its DMA's op */
+	const uint32_t *stripe_rows;	/* per cascaded activation (tiling.c) */
+	uint64_t slot_addend[NPU_FW_SLOT_COUNT];	/* a band's operands */
 };
 
 static int add_reloc(struct seg_builder *sb, uint32_t offset, uint32_t kind, int32_t index,
@@ -328,13 +326,23 @@ static int add_reloc(struct seg_builder *sb, uint32_t offset, uint32_t kind, int
 	return 0;
 }
 
-/* Relocation of an operand that is graph tensor @t. */
+/*
+ * Relocation of an operand that is graph tensor @t; a tensor on chip gets
+ * its constant SRAM address in @field instead.
+ */
 static int reloc_tensor(struct npu_compiled_model *m, struct seg_builder *sb, uint32_t off,
-			int32_t t)
+			int32_t t, __u64 *field, uint64_t addend)
 {
+	if (sb->sram_off && sb->sram_off[t] != NPU_MF_NONE) {
+		/* A stripe buffer holds each band from its start. */
+		*field = NPU_SRAM_VA + sb->sram_off[t] +
+			 (sb->stripe_rows && sb->stripe_rows[t] ? 0 : addend);
+		return 0;
+	}
 	if (m->tensor_weights_offset[t] != NPU_MF_NONE)
-		return add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS, -1, m->tensor_weights_offset[t]);
-	return add_reloc(sb, off, NPU_MF_RELOC_TENSOR, t, 0);
+		return add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS, -1,
+				 m->tensor_weights_offset[t] + addend);
+	return add_reloc(sb, off, NPU_MF_RELOC_TENSOR, t, addend);
 }
 
 /* Bias tensor of an op with a requantized accumulator (-1 if none). */
@@ -363,22 +371,12 @@ static int reloc_blob(struct wbuf *w, struct seg_builder *sb, const void *data, 
 static int reloc_operand(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
 			 const struct npu_graph_op *op, const struct npu_cpu_prepared *prep,
 			 const struct npu_cpu_cmd *cmd, const struct npu_fw_operand *o,
-			 uint32_t off, char *err, size_t errlen)
+			 uint32_t off, __u64 *field, char *err, size_t errlen)
 {
 	const char *name = npu_op_name(op->builtin);
-	int32_t t = -1;
+	int32_t t = npu_cmd_operand_tensor(op, cmd, o->slot);
 
 	switch (o->slot) {
-	case NPU_FW_SLOT_IN0:
-		t = cmd->input < op->num_inputs ? op->inputs[cmd->input] : -1;
-		break;
-	case NPU_FW_SLOT_IN1:
-	case NPU_FW_SLOT_WEIGHTS:
-		t = op->num_inputs > 1 ? op->inputs[1] : -1;
-		break;
-	case NPU_FW_SLOT_OUT:
-		t = cmd->output < op->num_outputs ? op->outputs[cmd->output] : -1;
-		break;
 	case NPU_FW_SLOT_BIAS:
 		if (prep->bias)
 			return reloc_blob(w, sb, prep->bias, prep->bias_bytes, off);
@@ -406,7 +404,7 @@ static int reloc_operand(struct npu_compiled_model *m, struct wbuf *w, struct se
 	if (t < 0) {
 		return npu_fail(err, errlen, -EINVAL, "%s: command operand without a tensor", name);
 	}
-	return reloc_tensor(m, sb, off, t);
+	return reloc_tensor(m, sb, off, t, field, sb->slot_addend[o->slot]);
 }
 
 /*
@@ -437,27 +435,150 @@ static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg
 		const size_t field = (size_t)((const uint8_t *)ops[i].field -
 					      (const uint8_t *)&cmd->params);
 
-		memset((uint8_t *)&cmd->params + field, 0, sizeof(*ops[i].field));
-		ret = reloc_operand(m, w, sb, op, prep, cmd, &ops[i], at + (uint32_t)field, err,
-				    errlen);
+		__u64 *addr = (__u64 *)((uint8_t *)&cmd->params + field);
+
+		*addr = 0;
+		ret = reloc_operand(m, w, sb, op, prep, cmd, &ops[i], at + (uint32_t)field, addr,
+				    err, errlen);
 	}
 	return ret;
 }
 
-/* Encode ops [first, first + n) into segment @s. */
-static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op_plan *plans,
-			 uint32_t first, uint32_t n, struct npu_segment *s, char *err,
-			 size_t errlen)
+/*
+ * Encode ops [first, first + n) into segment @s, with the activations of
+ * @sram_off (NULL: none) on chip.  Costs are the firmware's schedule of the
+ * stream (npu_fw_timeline_add()): an op's cycles are what its commands add
+ * to the segment's makespan.
+ */
+/*
+ * DMA commands moving the filters the plan prefetches before ops
+ * [@from, @i] (the folded ones among them have no commands of their own).
+ */
+static int emit_prefetch(struct npu_compiled_model *m, struct seg_builder *sb,
+			 struct npu_cs_writer *cw, uint32_t from, uint32_t i,
+			 struct npu_fw_timeline *tl, struct npu_op_cost *oc)
 {
-	struct seg_builder sb = { .seg = s };
+	const struct npu_graph *g = m->graph;
+
+	for (uint32_t t = 0; sb->sram_off && t < g->num_tensors; t++) {
+		struct npu_dma_params d = { 0 };
+		struct npu_fw_cost cost = { 0 };
+		int ret;
+
+		if (!g->tensors[t].data || sb->sram_off[t] == NPU_MF_NONE ||
+		    sb->load_op[t] < from || sb->load_op[t] > i)
+			continue;
+		d.dst = NPU_SRAM_VA + sb->sram_off[t];
+		d.extent[0] = d.extent[1] = d.extent[2] = 1;
+		d.extent[3] = (uint32_t)g->tensors[t].bytes;
+		ret = add_reloc(sb, cw->len_words * 4 + 4 + offsetof(struct npu_dma_params, src),
+				NPU_MF_RELOC_WEIGHTS, -1, m->tensor_weights_offset[t]);
+		if (ret)
+			return ret;
+		if (npu_cs_emit(cw, NPU_CMD_DMA, &d) || cw->error)
+			return -EINVAL;
+		npu_fw_timeline_add(tl, NULL, NPU_CMD_DMA, &d, &cost);
+		oc->cycles += cost.cycles;
+		oc->dram_read_bytes += cost.dram_read_bytes;
+		oc->num_commands++;
+	}
+	return 0;
+}
+
+/* Appends @cmd of op @i (relocated at its place) and schedules it. */
+static int emit_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
+		    struct npu_cs_writer *cw, struct npu_fw_timeline *tl, uint32_t i,
+		    const struct npu_cpu_prepared *prep, struct npu_cpu_cmd *cmd, char *err,
+		    size_t errlen)
+{
+	struct npu_op_cost *oc = &m->op_cost[i];
+	struct npu_fw_cost cost = { 0 };
+	int ret = relocate_cmd(m, w, sb, &m->graph->ops[i], prep, cmd, cw->len_words * 4 + 4,
+			       err, errlen);
+
+	if (ret)
+		return ret;
+	ret = npu_cs_emit(cw, cmd->opcode, &cmd->params);
+	if (ret || cw->error) {
+		return npu_fail(err, errlen, -EINVAL, "operator %u (%s): encoding a command failed (%d)",
+				i, npu_op_name(m->graph->ops[i].builtin), ret ? ret : cw->error);
+	}
+	npu_fw_timeline_add(tl, NULL, cmd->opcode, &cmd->params, &cost);
+	oc->cycles += cost.cycles;
+	oc->macs += cost.macs;
+	oc->dram_read_bytes += cost.dram_read_bytes;
+	oc->dram_write_bytes += cost.dram_write_bytes;
+	if (cost.sram_peak > oc->sram_peak)
+		oc->sram_peak = cost.sram_peak;
+	oc->num_commands++;
+	return 0;
+}
+
+/* The op before @b writing @t (every op between is folded). */
+static uint32_t producer_of(const struct npu_graph *g, uint32_t b, int32_t t)
+{
+	uint32_t a = b;
+
+	while (a > 0 && !(g->ops[--a].num_outputs && g->ops[a].outputs[0] == t))
+		;
+	return a;
+}
+
+/* Op @b and the producer of its input, band by band (tiling.c). */
+static int emit_cascade(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
+			struct npu_cs_writer *cw, struct npu_fw_timeline *tl,
+			struct op_plan *plans, uint32_t b, int32_t t, char *err, size_t errlen)
+{
+	const uint32_t a = producer_of(m->graph, b, t);
+	struct npu_cpu_cmd ca, cb;
+	uint64_t in_add, out_add;
+	int ret = 0;
+
+	for (uint32_t k = 0; !ret && npu_cascade_band(&plans[a].prep->cmds[0],
+						      &plans[b].prep->cmds[0],
+						      sb->stripe_rows[t], k, &ca, &in_add, &cb,
+						      &out_add); k++) {
+		sb->slot_addend[NPU_FW_SLOT_IN0] = in_add;
+		ret = emit_cmd(m, w, sb, cw, tl, a, plans[a].prep, &ca, err, errlen);
+		sb->slot_addend[NPU_FW_SLOT_IN0] = 0;
+		sb->slot_addend[NPU_FW_SLOT_OUT] = out_add;
+		if (!ret)
+			ret = emit_cmd(m, w, sb, cw, tl, b, plans[b].prep, &cb, err, errlen);
+		sb->slot_addend[NPU_FW_SLOT_OUT] = 0;
+	}
+	return ret;
+}
+
+/* Bytes the bands of a cascade ending at op @i add to the stream. */
+static uint32_t cascade_bytes(const struct npu_graph *g, const struct op_plan *plans,
+			      const uint32_t *stripe_rows, uint32_t i)
+{
+	const struct npu_graph_op *op = &g->ops[i];
+	const int32_t t = op->num_inputs ? op->inputs[0] : -1;
+	uint32_t oh;
+
+	if (!stripe_rows || t < 0 || !stripe_rows[t] || plans[i].fused || !plans[i].prep)
+		return 0;
+	oh = plans[i].prep->cmds[0].params.conv.output.dims[1];
+	return (oh / stripe_rows[t] + 1) * 2 * cmd_bytes(NPU_CMD_CONV_2D);
+}
+
+static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op_plan *plans,
+			 uint32_t first, uint32_t n, struct npu_segment *s,
+			 const uint64_t *sram_off, const uint32_t *load_op,
+			 const uint32_t *stripe_rows, uint32_t n_dma, char *err, size_t errlen)
+{
+	struct seg_builder sb = { .seg = s, .sram_off = sram_off, .load_op = load_op,
+				  .stripe_rows = stripe_rows };
+	struct npu_fw_timeline tl = { 0 };
 	struct npu_cs_writer cw;
-	uint32_t cap = 64;
+	uint32_t cap = 64 + n_dma * cmd_bytes(NPU_CMD_DMA), from = first;
 	int ret;
 
 	s->first_op = first;
 	s->num_ops = n;
 	for (uint32_t i = first; i < first + n; i++)
-		cap += plans[i].stream_bytes;
+		cap += plans[i].stream_bytes + cascade_bytes(m->graph, plans, stripe_rows, i);
 	s->stream = calloc(1, cap);
 	if (!s->stream)
 		return -ENOMEM;
@@ -466,28 +587,38 @@ static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op
 		struct npu_cpu_prepared *prep = plans[i].prep;
 		struct npu_op_cost *oc = &m->op_cost[i];
 
-		for (uint32_t c = 0; prep && c < prep->num_cmds; c++) {
-			struct npu_cpu_cmd *cmd = &prep->cmds[c];
-			struct npu_fw_cost cost = { 0 };
-			uint32_t at = cw.len_words * 4 + 4;
+		if (plans[i].fused)
+			continue;
+		ret = emit_prefetch(m, &sb, &cw, from, i, &tl, oc);
+		from = i + 1;
+		if (ret) {
+			return npu_fail(err, errlen, ret, "operator %u (%s): encoding its filter prefetch failed",
+					i, npu_op_name(m->graph->ops[i].builtin));
+		}
+		if (stripe_rows && prep && !plans[i].fused) {
+			const struct npu_graph_op *op = &m->graph->ops[i];
+			const int32_t in = op->num_inputs ? op->inputs[0] : -1;
+			const int32_t out = op->num_outputs ? op->outputs[0] : -1;
 
-			ret = relocate_cmd(m, w, &sb, &m->graph->ops[i], prep, cmd, at, err, errlen);
+			/* A cascade's producer runs in its consumer's bands. */
+			if (out >= 0 && stripe_rows[out])
+				continue;
+			if (in >= 0 && stripe_rows[in]) {
+				ret = emit_cascade(m, w, &sb, &cw, &tl, plans, i, in, err, errlen);
+				if (ret)
+					return ret;
+				continue;
+			}
+		}
+		for (uint32_t c = 0; prep && c < prep->num_cmds; c++) {
+			ret = emit_cmd(m, w, &sb, &cw, &tl, i, prep, &prep->cmds[c], err, errlen);
 			if (ret)
 				return ret;
-			ret = npu_cs_emit(&cw, cmd->opcode, &cmd->params);
-			if (ret || cw.error) {
-				return npu_fail(err, errlen, -EINVAL, "operator %u (%s): encoding command %u failed (%d)",
-						i, npu_op_name(m->graph->ops[i].builtin), c, ret ? ret : cw.error);
-			}
-			npu_fw_estimate_op(NULL, cmd->opcode, &cmd->params, &cost);
-			oc->cycles += cost.cycles;
-			oc->macs += cost.macs;
-			oc->dram_read_bytes += cost.dram_read_bytes;
-			oc->dram_write_bytes += cost.dram_write_bytes;
-			if (cost.sram_peak > oc->sram_peak)
-				oc->sram_peak = cost.sram_peak;
-			oc->num_commands++;
 		}
+	}
+	for (uint32_t i = first; i < first + n; i++) {
+		const struct npu_op_cost *oc = &m->op_cost[i];
+
 		s->cycles += oc->cycles;
 		s->macs += oc->macs;
 		s->dram_read_bytes += oc->dram_read_bytes;
@@ -501,6 +632,50 @@ static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op
 		return npu_fail(err, errlen, -EINVAL, "command stream of segment at op %u overflowed", first);
 	}
 	return 0;
+}
+
+static void segment_reset(struct npu_compiled_model *m, struct npu_segment *s)
+{
+	for (uint32_t i = s->first_op; i < s->first_op + s->num_ops; i++)
+		m->op_cost[i] = (struct npu_op_cost){ 0 };
+	free(s->stream);
+	free(s->relocs);
+	*s = (struct npu_segment){ 0 };
+}
+
+/*
+ * A segment with its SRAM plan (sram.c), unless @sram is NULL.  The validator
+ * has the last word: a stream it refuses is built again all in DRAM.
+ */
+static int build_sram_segment(struct npu_compiled_model *m, struct wbuf *w,
+			      struct op_plan *plans, uint32_t first, uint32_t n,
+			      struct npu_segment *s, struct npu_sram_ctx *sram, char *err,
+			      size_t errlen)
+{
+	uint64_t peak = 0;
+	uint32_t bytes = 64, n_dma = 0;
+	int ret;
+
+	for (uint32_t i = first; i < first + n; i++)
+		bytes += plans[i].stream_bytes;
+	/* Prefetches must keep the stream within its limit. */
+	if (sram)
+		npu_sram_plan(sram, plans, first, n,
+			      (NPU_LIMIT_STREAM_BYTES - bytes) / cmd_bytes(NPU_CMD_DMA), &n_dma,
+			      &peak);
+	ret = build_segment(m, w, plans, first, n, s, peak ? npu_sram_offsets(sram) : NULL,
+			    peak ? npu_sram_load_ops(sram) : NULL,
+			    peak ? npu_sram_stripe_rows(sram) : NULL, n_dma, err, errlen);
+	if (!ret && peak) {
+		if (npu_fw_validate(s->stream, s->stream_size, NULL, NULL, NULL)) {
+			segment_reset(m, s);
+			ret = build_segment(m, w, plans, first, n, s, NULL, NULL, NULL, 0, err,
+					    errlen);
+		} else {
+			s->sram_peak = peak;
+		}
+	}
+	return ret;
 }
 
 void npu_compiled_model_free(struct npu_compiled_model *m)
@@ -529,6 +704,7 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 {
 	struct npu_compiled_model *m;
 	struct op_plan *plans = NULL;
+	struct npu_sram_ctx *sram = NULL;
 	struct wbuf w = { 0 };
 	uint32_t nt, no;
 	int ret = -ENOMEM;
@@ -600,6 +776,13 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 
 	/* Segments: maximal runs of NPU ops within the stream size limit. */
 	m->segments = calloc(no + 1, sizeof(*m->segments));
+	if (!(opt && (opt->flags & (NPU_COMPILE_NO_SRAM | NPU_COMPILE_CPU_ONLY)))) {
+		sram = npu_sram_ctx_new(g);
+		if (!sram) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+	}
 	if (!m->segments) {
 		ret = -ENOMEM;
 		goto fail;
@@ -617,12 +800,13 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 			m->op_segment[i + n] = (int32_t)m->num_segments;
 			n++;
 		}
-		ret = build_segment(m, &w, plans, i, n, &m->segments[m->num_segments++], err,
-				    errlen);
+		ret = build_sram_segment(m, &w, plans, i, n, &m->segments[m->num_segments++],
+					 sram, err, errlen);
 		if (ret)
 			goto fail;
 		i += n;
 	}
+	npu_sram_ctx_free(sram);
 	m->weights = w.b.data;
 	m->weights_size = w.b.size;
 	w.b.data = NULL;
@@ -632,6 +816,7 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	*out = m;
 	return 0;
 fail:
+	npu_sram_ctx_free(sram);
 	if (ret == -ENOMEM && err && errlen && !err[0])
 		npu_fail(err, errlen, ret, "out of memory");
 	for (uint32_t i = 0; plans && i < no; i++)

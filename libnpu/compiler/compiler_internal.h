@@ -4,6 +4,7 @@
 #define NPU_COMPILER_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "npu_graph.h"
@@ -27,5 +28,47 @@ typedef int (*npu_fuse_try_fn)(void *ctx, uint32_t i, const struct npu_graph_op 
  * Returns 0 or -ENOMEM.
  */
 int npu_fuse(struct npu_graph *g, int32_t *fused_into, npu_fuse_try_fn try_npu, void *ctx);
+
+struct npu_cpu_prepared;
+struct npu_cpu_cmd;
+
+/* What the compiler decided for one op. */
+struct op_plan {
+	struct npu_cpu_prepared *prep;	/* NPU ops */
+	uint32_t stream_bytes;		/* their commands' size */
+	bool fused;			/* folded into another op: no command */
+};
+
+/* The graph tensor in operand slot @slot of @cmd of @op, or -1 (derived data). */
+int32_t npu_cmd_operand_tensor(const struct npu_graph_op *op, const struct npu_cpu_cmd *cmd,
+			       uint32_t slot);
+
+/*
+ * The SRAM plans of a compilation (sram.c): a context per graph, then one
+ * plan per segment of ops [@first, @first + @n): npu_sram_offsets()[t] is
+ * the SRAM offset of each activation that stays on chip and of each
+ * constant filter prefetched by a DMA (*@n_dma of them, at most @max_dma)
+ * issued before the commands of op npu_sram_load_ops()[t]; NPU_MF_NONE for
+ * the others (valid until the next plan); *@peak the SRAM bytes the plan
+ * spans.  Returns 0.
+ */
+struct npu_sram_ctx;
+struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g);
+void npu_sram_ctx_free(struct npu_sram_ctx *x);
+int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t first,
+		  uint32_t n, uint32_t max_dma, uint32_t *n_dma, uint64_t *peak);
+const uint64_t *npu_sram_offsets(const struct npu_sram_ctx *x);
+const uint32_t *npu_sram_load_ops(const struct npu_sram_ctx *x);
+/* Per activation, output rows per band of its cascade (tiling.c), or 0. */
+const uint32_t *npu_sram_stripe_rows(const struct npu_sram_ctx *x);
+
+/* Row-stripe cascades (tiling.c). */
+bool npu_cascade_producer(const struct npu_cpu_prepared *prep);
+bool npu_cascade_consumer(const struct npu_cpu_prepared *prep);
+/* Output rows per band whose input stripe fits the budget, and its bytes. */
+uint32_t npu_cascade_rows(const struct npu_cpu_prepared *consumer, uint64_t *stripe_bytes);
+bool npu_cascade_band(const struct npu_cpu_cmd *producer, const struct npu_cpu_cmd *consumer,
+		      uint32_t rows, uint32_t k, struct npu_cpu_cmd *a, uint64_t *a_in_addend,
+		      struct npu_cpu_cmd *b, uint64_t *b_out_addend);
 
 #endif /* NPU_COMPILER_INTERNAL_H */

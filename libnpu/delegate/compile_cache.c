@@ -111,6 +111,9 @@ int delegate_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	int ret;
 
 	o.source_hash = cache_dir ? delegate_graph_hash(g, opt->force_cpu, opt->num_force_cpu) : 0;
+	/* Streams for firmware without the SRAM are cached apart. */
+	if (o.source_hash && (opt->flags & NPU_COMPILE_NO_SRAM))
+		o.source_hash ^= 0x4452414d2d6f6eull;
 	if (o.source_hash) {
 		cache_path(path, sizeof(path), cache_dir, o.source_hash);
 		/* A damaged or stale entry is compiled again and replaced. */

@@ -20,6 +20,7 @@
 
 #include "delegate_priv.h"
 #include "npu_model.h"
+#include "npu_regs.h"
 #include "npu_util.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -245,6 +246,17 @@ static void partition_free(struct partition *p)
 	free(p);
 }
 
+/* Firmware without the SRAM gets streams with every operand in DRAM. */
+static uint32_t delegate_compile_flags(const struct npu_delegate *d)
+{
+	struct npu_device_info info;
+
+	if (d->dev && !npu_device_query_info(d->dev, &info) &&
+	    !(info.fw_features & NPU_FW_FEAT_SRAM))
+		return NPU_COMPILE_NO_SRAM;
+	return 0;
+}
+
 /*
  * The partition's libnpu model: its nodes compiled on their own (same
  * placement as in the whole model: placement is per op), opened on the
@@ -254,7 +266,7 @@ static int partition_open(TfLiteContext *ctx, struct partition *p,
 			  const TfLiteDelegateParams *params, char *err, size_t errlen)
 {
 	struct npu_delegate *d = p->d;
-	struct npu_compile_options copt = { 0 };
+	struct npu_compile_options copt = { .flags = delegate_compile_flags(d) };
 	struct npu_model_options mopt = { .err = err, .errlen = errlen };
 	struct npu_compiled_model *cm = NULL;
 	struct npu_graph *g;
@@ -522,7 +534,7 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 		.invoke = kernel_invoke, .profiling_string = kernel_profiling_string,
 		.builtin_code = BUILTIN_DELEGATE, .custom_name = "NpuDelegate", .version = 1,
 	};
-	struct npu_compile_options copt = { 0 };
+	struct npu_compile_options copt = { .flags = delegate_compile_flags(d) };
 	struct npu_compiled_model *cm = NULL;
 	TfLiteIntArray *plan, *claim = NULL;
 	struct npu_graph *g;

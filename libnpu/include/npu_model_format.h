@@ -231,6 +231,8 @@ struct npu_op_cost {
 
 #define NPU_COMPILE_CPU_ONLY	(1u << 0)	/* place every op on the CPU */
 #define NPU_COMPILE_NO_FUSION	(1u << 1)	/* one op, one set of commands */
+/* Every operand through DRAM: for firmware without NPU_FW_FEAT_SRAM. */
+#define NPU_COMPILE_NO_SRAM	(1u << 2)
 
 /*
  * @flags: NPU_COMPILE_*.

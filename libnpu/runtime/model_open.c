@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "../tflite/graph_priv.h"
+#include "device_priv.h"
 #include "file.h"
 #include "model_priv.h"
+#include "npu_regs.h"
 #include "npu_tflite.h"
 
 /* Largest model file accepted (the .npu format's own limit). */
@@ -30,19 +32,28 @@ static bool is_compiled(const void *data, size_t size)
 	return size >= 8 && !memcmp(data, NPU_MF_MAGIC, 8);
 }
 
-/* Path of the cached compilation of a .tflite with this hash. */
-static void cache_path(char *buf, size_t len, const char *dir, uint64_t hash)
+/*
+ * Firmware without the SRAM gets streams with every operand in DRAM
+ * (NPU_COMPILE_NO_SRAM), cached apart from the others.
+ */
+static bool model_no_sram(const struct npu_model *model)
 {
-	snprintf(buf, len, "%s/%016" PRIx64 "-v%u.npu", dir, hash,
-		 NPU_MF_VERSION_MAJOR);
+	return model->dev && !(model->dev->fw_features & NPU_FW_FEAT_SRAM);
 }
 
-static struct npu_compiled_model *cache_lookup(const char *dir, uint64_t hash)
+/* Path of the cached compilation of a .tflite with this hash. */
+static void cache_path(char *buf, size_t len, const char *dir, uint64_t hash, bool no_sram)
+{
+	snprintf(buf, len, "%s/%016" PRIx64 "-v%u%s.npu", dir, hash,
+		 NPU_MF_VERSION_MAJOR, no_sram ? "-dram" : "");
+}
+
+static struct npu_compiled_model *cache_lookup(const char *dir, uint64_t hash, bool no_sram)
 {
 	struct npu_compiled_model *cm = NULL;
 	char path[4096];
 
-	cache_path(path, sizeof(path), dir, hash);
+	cache_path(path, sizeof(path), dir, hash, no_sram);
 	if (access(path, R_OK))
 		return NULL;
 	/* A damaged or stale entry is ignored and replaced. */
@@ -56,14 +67,14 @@ static struct npu_compiled_model *cache_lookup(const char *dir, uint64_t hash)
 }
 
 /* Writes the entry atomically; failing to cache is not an error. */
-static void cache_store(const char *dir, uint64_t hash,
+static void cache_store(const char *dir, uint64_t hash, bool no_sram,
 			const struct npu_compiled_model *cm)
 {
 	char path[4096], tmp[4200];
 
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return;
-	cache_path(path, sizeof(path), dir, hash);
+	cache_path(path, sizeof(path), dir, hash, no_sram);
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
 	if (npu_model_save_file(cm, tmp, NULL, 0) || rename(tmp, path))
 		unlink(tmp);
@@ -75,9 +86,11 @@ static int compile_graph(struct npu_model *model, struct npu_graph *g)
 	/*
 	 * Always the NPU placement, device or not: the compiled model does
 	 * not depend on where it runs (without an NPU every op runs on the
-	 * CPU anyway), so one cache entry serves both.
+	 * CPU anyway), so one cache entry serves both; only firmware without
+	 * the SRAM gets (and caches) streams that keep every operand in DRAM.
 	 */
 	struct npu_compile_options opt = {
+		.flags = model_no_sram(model) ? NPU_COMPILE_NO_SRAM : 0,
 		.num_force_cpu = (uint32_t)model->forced_count,
 		.force_cpu = model->forced_cpu,
 		.source_hash = model->source_hash,
@@ -121,7 +134,7 @@ static int compile_source(struct npu_model *model, const void *data, size_t size
 	}
 	model->source_hash = npu_model_hash(data, size);
 	if (cacheable) {
-		model->cm = cache_lookup(cache_dir, model->source_hash);
+		model->cm = cache_lookup(cache_dir, model->source_hash, model_no_sram(model));
 		if (model->cm)
 			return 0;
 	}
@@ -130,7 +143,7 @@ static int compile_source(struct npu_model *model, const void *data, size_t size
 		return model_errno(ret);
 	ret = compile_graph(model, g);
 	if (!ret && cacheable)
-		cache_store(cache_dir, model->source_hash, model->cm);
+		cache_store(cache_dir, model->source_hash, model_no_sram(model), model->cm);
 	return ret;
 }
 

@@ -537,6 +537,66 @@ START_TEST(test_fusion_mobilenet_v2)
 END_TEST
 
 /*
+ * MobileNet-v2 with the SRAM plan (activations on chip, filters prefetched
+ * by DMA, the 112x112x96 expansions cascaded in row stripes): the streams
+ * use the SRAM (NPU_FW_FEAT_SRAM, DMA commands), DRAM traffic is within
+ * 1.01x of the unavoidable (weights once, input, output), and the outputs
+ * equal the all-DRAM compilation's (NPU_COMPILE_NO_SRAM) and the CPU's
+ * byte for byte.
+ */
+START_TEST(test_sram_mobilenet_v2)
+{
+	const char *rel = "tflm/mobilenet_v2_quantized_1x3x224x224.tflite";
+	const struct npu_compile_options dram = { .flags = NPU_COMPILE_NO_SRAM };
+	const struct npu_compile_options cpu = { .flags = NPU_COMPILE_CPU_ONLY };
+	struct npu_compiled_model *m = compile_file(rel, NULL);
+	struct npu_compiled_model *plain = compile_file(rel, &dram);
+	struct npu_compiled_model *c = compile_file(rel, &cpu);
+	const struct npu_graph *g = m->graph;
+	void **in = alloc_io(g, g->inputs, g->num_inputs);
+	void **a = alloc_io(g, g->outputs, g->num_outputs);
+	void **b = alloc_io(g, g->outputs, g->num_outputs);
+	void **r = alloc_io(g, g->outputs, g->num_outputs);
+	const struct npu_segment *s = &m->segments[0];
+	uint64_t unavoidable = m->weights_size;
+	uint32_t off, bytes, hdr, dmas = 0;
+
+	ck_assert_uint_eq(m->num_segments, 1);
+	ck_assert_uint_eq(npu_fw_stream_features(s->stream, s->stream_size) & NPU_FW_FEAT_SRAM,
+			  NPU_FW_FEAT_SRAM);
+	ck_assert_uint_eq(npu_fw_stream_features(plain->segments[0].stream,
+						 plain->segments[0].stream_size) &
+			  NPU_FW_FEAT_SRAM, 0);
+	for (off = 0; off < s->stream_size; off += bytes) {
+		memcpy(&hdr, s->stream + off, 4);
+		bytes = NPU_CS_HDR_WORDS(hdr) * 4;
+		dmas += NPU_CS_HDR_OP(hdr) == NPU_CMD_DMA;
+	}
+	ck_assert_uint_gt(dmas, 40);
+	for (uint32_t k = 0; k < g->num_inputs; k++)
+		unavoidable += g->tensors[g->inputs[k]].bytes;
+	for (uint32_t k = 0; k < g->num_outputs; k++)
+		unavoidable += g->tensors[g->outputs[k]].bytes;
+	ck_assert_uint_le((s->dram_read_bytes + s->dram_write_bytes) * 100, unavoidable * 101);
+	ck_assert_uint_lt(s->cycles, plain->segments[0].cycles);
+	ck_assert_uint_le(s->sram_peak, NPU_HW_SRAM_SIZE);
+	fill_inputs(g, 5, in);
+	run_mixed(m, in, a);
+	run_mixed(plain, in, b);
+	run_mixed(c, in, r);
+	ck_assert_mem_eq(a[0], b[0], g->tensors[g->outputs[0]].bytes);
+	ck_assert_mem_eq(a[0], r[0], g->tensors[g->outputs[0]].bytes);
+	free_io(in, g->num_inputs);
+	free_io(a, g->num_outputs);
+	free_io(b, g->num_outputs);
+	free_io(r, g->num_outputs);
+	npu_compiled_model_free(c);
+	npu_compiled_model_free(plain);
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+/*
  * int16 LOGISTIC then TANH compile to NPU_CMD_SIGMOID_S16 commands with the
  * table in the weights; the relocated stream, run by the firmware, equals
  * the CPU fallback, also after a round trip through the file format.
@@ -1299,6 +1359,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_fusion_bit_exact);
 	tcase_add_test(tc, test_fusion_refused);
 	tcase_add_test(tc, test_fusion_mobilenet_v2);
+	tcase_add_test(tc, test_sram_mobilenet_v2);
 	tcase_add_test(tc, test_person_detect_placement);
 	tcase_add_test(tc, test_forced_cpu);
 	tcase_add_test(tc, test_recompile_from_graph);

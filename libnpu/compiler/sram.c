@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The SRAM plan of a segment: which activations live in the 1 MiB on-chip
+ * SRAM instead of the DRAM arena (Documentation/compiler.rst, "SRAM").
+ *
+ * An activation stays on chip when one op of the segment writes all of it
+ * and only commands of the same segment read it: then it never needs to
+ * reach DRAM (its arena place stays, unused by the NPU).  Placement is by
+ * lifetime, largest first, lowest SRAM offset that no tensor live at the
+ * same time uses, as the arena plan; what does not fit stays in DRAM.  The
+ * validator's record of written SRAM ranges is bounded
+ * (NPU_LIMIT_SRAM_RANGES): the plan replays the writes in stream order and
+ * leaves in DRAM a tensor whose write would exceed it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler_internal.h"
+#include "npu_cmdstream.h"
+#include "npu_cpu.h"
+#include "npu_fw.h"
+
+/* SRAM offsets keep every element type aligned. */
+#define SRAM_ALIGN	16u
+/* Tensors (and filters) a segment's plan considers at most. */
+#define SRAM_MAX_CANDIDATES	2048u
+
+struct cand {
+	int32_t t;
+	uint64_t size;
+	uint32_t first, last;	/* ops writing and last reading it */
+	uint64_t off;
+	bool placed;
+};
+
+int32_t npu_cmd_operand_tensor(const struct npu_graph_op *op, const struct npu_cpu_cmd *cmd,
+			       uint32_t slot)
+{
+	switch (slot) {
+	case NPU_FW_SLOT_IN0:
+		return cmd->input < op->num_inputs ? op->inputs[cmd->input] : -1;
+	case NPU_FW_SLOT_IN1:
+	case NPU_FW_SLOT_WEIGHTS:
+		return op->num_inputs > 1 ? op->inputs[1] : -1;
+	case NPU_FW_SLOT_OUT:
+		return cmd->output < op->num_outputs ? op->outputs[cmd->output] : -1;
+	default:
+		return -1;	/* tables the compiler derives: weights */
+	}
+}
+
+/* Per tensor: the op writing it in the segment, its last reader, or why not. */
+struct use {
+	int32_t writer;
+	int32_t last;
+	bool bad;
+	bool listed;
+};
+
+static void note_commands(const struct npu_graph *g, const struct op_plan *plans, uint32_t i,
+			  struct use *u)
+{
+	const struct npu_graph_op *op = &g->ops[i];
+	const struct npu_cpu_prepared *prep = plans[i].prep;
+
+	for (uint32_t c = 0; prep && c < prep->num_cmds; c++) {
+		const struct npu_cpu_cmd *cmd = &prep->cmds[c];
+		struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
+		uint32_t n = npu_fw_cmd_operands(cmd->opcode, &cmd->params, ops);
+
+		for (uint32_t k = 0; k < n; k++) {
+			int32_t t = npu_cmd_operand_tensor(op, cmd, ops[k].slot);
+
+			if (t < 0 || g->tensors[t].data)
+				continue;
+			if (ops[k].access == NPU_FW_ACCESS_WRITE) {
+				/* Written whole, by one op, never partly. */
+				if ((u[t].writer >= 0 && u[t].writer != (int32_t)i) ||
+				    cmd->opcode == NPU_CMD_CONCAT ||
+				    cmd->opcode == NPU_CMD_STRIDED_COPY ||
+				    ops[k].len != g->tensors[t].bytes)
+					u[t].bad = true;
+				u[t].writer = (int32_t)i;
+			} else {
+				/* Read before this segment wrote it: it comes from DRAM. */
+				if (u[t].writer < 0)
+					u[t].bad = true;
+				u[t].last = (int32_t)i;
+			}
+		}
+	}
+}
+
+static int by_size(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size < y->size ? 1 : -1;
+	return x->t - y->t;
+}
+
+static bool overlaps(const struct cand *a, const struct cand *b)
+{
+	return a->first <= b->last && b->first <= a->last;
+}
+
+/* Lowest aligned offset where @c fits beside the placed tensors live with it. */
+static uint64_t first_fit(const struct cand *c, const struct cand *all, uint32_t n)
+{
+	uint64_t off = 0;
+	bool moved = true;
+
+	while (moved) {
+		moved = false;
+		for (uint32_t k = 0; k < n; k++) {
+			const struct cand *p = &all[k];
+
+			if (!p->placed || p == c || !overlaps(p, c))
+				continue;
+			if (off < p->off + p->size && p->off < off + c->size) {
+				off = (p->off + p->size + SRAM_ALIGN - 1) / SRAM_ALIGN * SRAM_ALIGN;
+				moved = true;
+			}
+		}
+	}
+	return off;
+}
+
+static int by_first(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return x->t - y->t;
+}
+
+/*
+ * The validator's written-range record, replayed in stream order: a
+ * tensor whose write would need more disjoint ranges than it keeps
+ * stays in DRAM.
+ */
+static void bound_ranges(struct cand *c, uint32_t n)
+{
+	uint64_t lo[NPU_LIMIT_SRAM_RANGES], hi[NPU_LIMIT_SRAM_RANGES];
+	uint32_t count = 0;
+
+	qsort(c, n, sizeof(*c), by_first);
+	for (uint32_t k = 0; k < n; k++) {
+		uint64_t a = c[k].off, b = c[k].off + c[k].size;
+		uint64_t nlo[NPU_LIMIT_SRAM_RANGES], nhi[NPU_LIMIT_SRAM_RANGES];
+		uint32_t m = 0;
+
+		if (!c[k].placed)
+			continue;
+		for (uint32_t r = 0; r < count; r++) {
+			if (hi[r] < a || b < lo[r]) {
+				nlo[m] = lo[r];
+				nhi[m++] = hi[r];
+			} else {
+				a = lo[r] < a ? lo[r] : a;
+				b = hi[r] > b ? hi[r] : b;
+			}
+		}
+		if (m == NPU_LIMIT_SRAM_RANGES) {
+			c[k].placed = false;
+			continue;
+		}
+		nlo[m] = a;
+		nhi[m++] = b;
+		memcpy(lo, nlo, m * sizeof(*lo));
+		memcpy(hi, nhi, m * sizeof(*hi));
+		count = m;
+	}
+}
+
+/*
+ * Per compilation: who reads each tensor (over the whole graph, CPU ops
+ * and folded ops included), and scratch reused by every segment, so a
+ * segment's plan costs time in its own size only.
+ */
+struct npu_sram_ctx {
+	const struct npu_graph *g;
+	int32_t *min_reader, *max_reader;	/* op indices, -1: none */
+	bool *pinned;				/* graph input or output */
+	struct use *u;
+	struct cand *c;
+	int32_t *touched;
+	uint32_t ntouched;
+	uint64_t *sram_off;
+	uint32_t *load_op;
+	uint32_t *stripe_rows;			/* cascaded: output rows per band */
+	uint64_t *stripe_bytes;
+};
+
+/*
+ * The filters of the segment's commands, each DMA'd into SRAM ahead of its
+ * op (prefetch): as early as NPU_SRAM_LOOKAHEAD ops before, or later when
+ * SRAM is short, so the DMA engine loads it while earlier ops compute.
+ * Appends the placed ones to @c (after the activations).
+ */
+#define NPU_SRAM_LOOKAHEAD	8u
+
+static uint32_t plan_weights(const struct npu_sram_ctx *x, const struct op_plan *plans,
+			     uint32_t first, uint32_t n, struct cand *c, uint32_t nc,
+			     uint32_t max_dma)
+{
+	const struct npu_graph *g = x->g;
+
+	for (uint32_t i = first; i < first + n && max_dma; i++) {
+		const struct npu_cpu_prepared *prep = plans[i].prep;
+		const int32_t out = g->ops[i].num_outputs ? g->ops[i].outputs[0] : -1;
+		/* A cascade's producer runs at its consumer. */
+		const uint32_t last = out >= 0 && x->stripe_rows[out] ?
+				      (uint32_t)x->u[out].last : i;
+
+		for (uint32_t k = 0; !plans[i].fused && prep && k < prep->num_cmds; k++) {
+			const struct npu_cpu_cmd *cmd = &prep->cmds[k];
+			struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
+			uint32_t no = npu_fw_cmd_operands(cmd->opcode, &cmd->params, ops);
+
+			for (uint32_t o = 0; o < no && max_dma; o++) {
+				int32_t t = npu_cmd_operand_tensor(&g->ops[i], cmd, ops[o].slot);
+				struct cand *w = &c[nc];
+				bool seen = false;
+
+				if (ops[o].slot != NPU_FW_SLOT_WEIGHTS || t < 0 ||
+				    !g->tensors[t].data || ops[o].len != g->tensors[t].bytes ||
+				    g->tensors[t].bytes > NPU_HW_SRAM_SIZE / 2)
+					continue;
+				/* Read by two commands: one load cannot serve both. */
+				for (uint32_t q = 0; q < nc; q++) {
+					if (c[q].t == t) {
+						c[q].placed = false;
+						seen = true;
+					}
+				}
+				if (seen)
+					continue;
+				*w = (struct cand){ .t = t, .size = g->tensors[t].bytes, .last = last };
+				/* The earliest load point where it fits. */
+				for (w->first = i > first + NPU_SRAM_LOOKAHEAD ?
+						i - NPU_SRAM_LOOKAHEAD : first;
+				     w->first <= i; w->first++) {
+					w->off = first_fit(w, c, nc);
+					if (w->off + w->size <= NPU_HW_SRAM_SIZE)
+						break;
+				}
+				if (w->first > i)
+					continue;
+				w->placed = true;
+				nc++;
+				max_dma--;
+			}
+		}
+	}
+	return nc;
+}
+
+void npu_sram_ctx_free(struct npu_sram_ctx *x)
+{
+	if (!x)
+		return;
+	free(x->min_reader);
+	free(x->max_reader);
+	free(x->pinned);
+	free(x->u);
+	free(x->c);
+	free(x->touched);
+	free(x->sram_off);
+	free(x->load_op);
+	free(x->stripe_rows);
+	free(x->stripe_bytes);
+	free(x);
+}
+
+struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g)
+{
+	struct npu_sram_ctx *x = calloc(1, sizeof(*x));
+	const uint32_t nt = g->num_tensors + 1;
+
+	if (!x)
+		return NULL;
+	x->g = g;
+	x->min_reader = malloc(nt * sizeof(*x->min_reader));
+	x->max_reader = malloc(nt * sizeof(*x->max_reader));
+	x->pinned = calloc(nt, sizeof(*x->pinned));
+	x->u = malloc(nt * sizeof(*x->u));
+	x->c = calloc(2 * nt, sizeof(*x->c));
+	x->touched = malloc(2 * nt * sizeof(*x->touched));
+	x->sram_off = malloc(nt * sizeof(*x->sram_off));
+	x->load_op = calloc(nt, sizeof(*x->load_op));
+	x->stripe_rows = calloc(nt, sizeof(*x->stripe_rows));
+	x->stripe_bytes = calloc(nt, sizeof(*x->stripe_bytes));
+	if (!x->min_reader || !x->max_reader || !x->pinned || !x->u || !x->c || !x->touched ||
+	    !x->sram_off || !x->load_op || !x->stripe_rows || !x->stripe_bytes) {
+		npu_sram_ctx_free(x);
+		return NULL;
+	}
+	for (uint32_t t = 0; t < g->num_tensors; t++) {
+		x->min_reader[t] = x->max_reader[t] = -1;
+		x->u[t] = (struct use){ .writer = -1, .last = -1 };
+		x->sram_off[t] = NPU_MF_NONE;
+	}
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+
+		for (uint32_t k = 0; k < op->num_inputs; k++) {
+			int32_t t = op->inputs[k];
+
+			if (t < 0)
+				continue;
+			if (x->min_reader[t] < 0)
+				x->min_reader[t] = (int32_t)i;
+			x->max_reader[t] = (int32_t)i;
+		}
+	}
+	for (uint32_t k = 0; k < g->num_outputs; k++)
+		x->pinned[g->outputs[k]] = true;
+	for (uint32_t k = 0; k < g->num_inputs; k++)
+		x->pinned[g->inputs[k]] = true;
+	return x;
+}
+
+const uint64_t *npu_sram_offsets(const struct npu_sram_ctx *x)
+{
+	return x->sram_off;
+}
+
+const uint32_t *npu_sram_load_ops(const struct npu_sram_ctx *x)
+{
+	return x->load_op;
+}
+
+const uint32_t *npu_sram_stripe_rows(const struct npu_sram_ctx *x)
+{
+	return x->stripe_rows;
+}
+
+/* Activations this large are cascaded in row stripes rather than kept whole. */
+#define CASCADE_MIN_BYTES	(512u * 1024u)
+
+/*
+ * @t written by op @a and read by op @b (tiling.c's producer and
+ * consumer), every op between them folded, nothing else reading it: @t
+ * becomes a stripe buffer and @a's input lives until @b, which runs both.
+ */
+static void find_cascade(struct npu_sram_ctx *x, const struct op_plan *plans, int32_t t)
+{
+	const struct npu_graph *g = x->g;
+	const int32_t a = x->u[t].writer, b = x->u[t].last;
+	int32_t in;
+
+	if (a < 0 || b <= a || x->max_reader[t] != b || x->min_reader[t] <= a ||
+	    g->tensors[t].bytes < CASCADE_MIN_BYTES ||
+	    !npu_cascade_producer(plans[a].prep) || !npu_cascade_consumer(plans[b].prep) ||
+	    g->ops[a].num_outputs != 1 || g->ops[b].inputs[0] != t)
+		return;
+	for (int32_t o = a + 1; o < b; o++)
+		if (!plans[o].fused)
+			return;
+	in = g->ops[a].inputs[0];
+	if (in < 0)
+		return;
+	x->stripe_rows[t] = npu_cascade_rows(plans[b].prep, &x->stripe_bytes[t]);
+	if (x->u[in].last < b)
+		x->u[in].last = b;
+}
+
+/* Forget the previous segment's plan: only the tensors it touched. */
+static void reset(struct npu_sram_ctx *x)
+{
+	for (uint32_t k = 0; k < x->ntouched; k++) {
+		int32_t t = x->touched[k];
+
+		x->u[t] = (struct use){ .writer = -1, .last = -1 };
+		x->sram_off[t] = NPU_MF_NONE;
+		x->stripe_rows[t] = 0;
+	}
+	x->ntouched = 0;
+}
+
+int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t first,
+		  uint32_t n, uint32_t max_dma, uint32_t *n_dma, uint64_t *peak)
+{
+	const struct npu_graph *g = x->g;
+	struct use *u = x->u;
+	struct cand *c = x->c;
+	uint32_t nc = 0, nt = 0;
+
+	reset(x);
+	*peak = 0;
+	*n_dma = 0;
+	for (uint32_t i = first; i < first + n; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+
+		if (plans[i].fused)
+			continue;
+		note_commands(g, plans, i, u);
+		for (uint32_t k = 0; k < op->num_inputs + op->num_outputs; k++) {
+			int32_t t = k < op->num_inputs ? op->inputs[k] :
+					     op->outputs[k - op->num_inputs];
+
+			if (t >= 0 && !u[t].listed) {
+				u[t].listed = true;
+				x->touched[nt++] = t;
+			}
+		}
+	}
+	for (uint32_t k = 0; k < nt; k++)
+		if (!x->u[x->touched[k]].bad && !x->pinned[x->touched[k]])
+			find_cascade(x, plans, x->touched[k]);
+	for (uint32_t k = 0; k < nt; k++) {
+		int32_t t = x->touched[k];
+		bool inside = x->min_reader[t] >= (int32_t)first &&
+			      x->max_reader[t] < (int32_t)(first + n);
+
+		if (u[t].bad || x->pinned[t] || !inside || u[t].writer < 0 || u[t].last < 0 ||
+		    g->tensors[t].data ||
+		    (!x->stripe_rows[t] && g->tensors[t].bytes > NPU_HW_SRAM_SIZE))
+			continue;
+		c[nc++] = (struct cand){ .t = t,
+					 .size = x->stripe_rows[t] ? x->stripe_bytes[t] :
+								     g->tensors[t].bytes,
+					 .first = (uint32_t)u[t].writer,
+					 .last = (uint32_t)u[t].last };
+	}
+	x->ntouched = nt;
+	qsort(c, nc, sizeof(*c), by_size);
+	/* Placement is quadratic in the candidates: the largest matter. */
+	if (nc > SRAM_MAX_CANDIDATES)
+		nc = SRAM_MAX_CANDIDATES;
+	if (max_dma > SRAM_MAX_CANDIDATES)
+		max_dma = SRAM_MAX_CANDIDATES;
+	for (uint32_t k = 0; k < nc; k++) {
+		c[k].off = first_fit(&c[k], c, nc);
+		c[k].placed = c[k].off + c[k].size <= NPU_HW_SRAM_SIZE;
+	}
+	nc = plan_weights(x, plans, first, n, c, nc, max_dma);
+	bound_ranges(c, nc);
+	for (uint32_t k = 0; k < nc; k++) {
+		if (!c[k].placed) {
+			x->stripe_rows[c[k].t] = 0;
+			continue;
+		}
+		x->sram_off[c[k].t] = c[k].off;
+		x->load_op[c[k].t] = c[k].first;
+		if (g->tensors[c[k].t].data)
+			(*n_dma)++;
+		if (c[k].off + c[k].size > *peak)
+			*peak = c[k].off + c[k].size;
+	}
+	return 0;
+}
