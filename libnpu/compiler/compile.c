@@ -22,8 +22,13 @@
 #include "npu_fw.h"
 
 /* The weights buffer: every blob DMA-aligned. */
+#define WBUF_RECENT	8
 struct wbuf {
 	struct npu_blob b;
+	/* Derived tables placed lately: a cascade's bands share them. */
+	const void *recent_src[WBUF_RECENT];
+	uint64_t recent_len[WBUF_RECENT], recent_off[WBUF_RECENT];
+	uint32_t recent_next;
 };
 
 static int wbuf_add(struct wbuf *w, const void *src, uint64_t len, uint64_t *offset)
@@ -358,9 +363,20 @@ static int reloc_blob(struct wbuf *w, struct seg_builder *sb, const void *data, 
 		      uint32_t off)
 {
 	uint64_t at;
-	int ret = wbuf_add(w, data, len, &at);
+	uint32_t k;
+	int ret;
 
-	return ret ? ret : add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS, -1, at);
+	for (k = 0; k < WBUF_RECENT; k++)
+		if (w->recent_src[k] == data && w->recent_len[k] == len)
+			return add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS, -1, w->recent_off[k]);
+	ret = wbuf_add(w, data, len, &at);
+	if (ret)
+		return ret;
+	k = w->recent_next++ % WBUF_RECENT;
+	w->recent_src[k] = data;
+	w->recent_len[k] = len;
+	w->recent_off[k] = at;
+	return add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS, -1, at);
 }
 
 /*

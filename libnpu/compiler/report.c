@@ -6,12 +6,14 @@
 
 #include "compiler_internal.h"
 #include "npu_cmdstream.h"
+#include "npu_fw.h"
 
 struct totals {
 	uint32_t npu_ops, cpu_ops, fused_ops;
 	uint64_t io_bytes;		/* graph inputs and outputs */
 	uint64_t cycles, macs, dram_read, dram_write, sram_peak, stream_bytes, relocs;
 	uint64_t const_bytes;
+	uint64_t sram_read, sram_write;	/* on-chip operand traffic */
 };
 
 static void sum(const struct npu_compiled_model *m, struct totals *t)
@@ -41,6 +43,13 @@ static void sum(const struct npu_compiled_model *m, struct totals *t)
 		t->relocs += seg->num_relocs;
 		if (seg->sram_peak > t->sram_peak)
 			t->sram_peak = seg->sram_peak;
+		/* What the streams move within the SRAM (the firmware's model). */
+		struct npu_fw_cost cost = { 0 };
+
+		if (!npu_fw_estimate_stream(NULL, seg->stream, seg->stream_size, &cost)) {
+			t->sram_read += cost.sram_read_bytes;
+			t->sram_write += cost.sram_write_bytes;
+		}
 	}
 	for (uint32_t i = 0; i < m->graph->num_tensors; i++)
 		if (m->graph->tensors[i].data)
@@ -126,9 +135,11 @@ static void report_json(const struct npu_compiled_model *m, const char *name, FI
 		const struct npu_segment *seg = &m->segments[s];
 
 		fprintf(f, "    {\"index\": %u, \"first_op\": %u, \"num_ops\": %u, \"commands\": %u, "
-			"\"stream_bytes\": %u, \"relocations\": %u, \"cycles\": %llu}%s\n",
+			"\"stream_bytes\": %u, \"relocations\": %u, \"cycles\": %llu, "
+			"\"sram_peak_bytes\": %llu}%s\n",
 			s, seg->first_op, seg->num_ops, seg->num_commands, seg->stream_size,
 			seg->num_relocs, (unsigned long long)seg->cycles,
+			(unsigned long long)seg->sram_peak,
 			s + 1 < m->num_segments ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"summary\": {\n");
@@ -142,10 +153,13 @@ static void report_json(const struct npu_compiled_model *m, const char *name, FI
 		"\"clock_mhz\": %u,\n", (unsigned long long)t.macs, (unsigned long long)t.cycles,
 		cycles_us(t.cycles), NPU_HW_CLOCK_MHZ);
 	fprintf(f, "    \"dram_read_bytes\": %llu, \"dram_write_bytes\": %llu, "
-		"\"sram_traffic_bytes\": %llu, \"sram_peak_bytes\": %llu, \"sram_size\": %u,\n",
+		"\"sram_traffic_bytes\": %llu, \"sram_read_bytes\": %llu, "
+		"\"sram_write_bytes\": %llu, \"sram_peak_bytes\": %llu, \"sram_size\": %u,\n"
+		"    \"inferences_per_s\": %.1f,\n",
 		(unsigned long long)t.dram_read, (unsigned long long)t.dram_write,
-		(unsigned long long)(t.dram_read + t.dram_write), (unsigned long long)t.sram_peak,
-		NPU_HW_SRAM_SIZE);
+		(unsigned long long)(t.sram_read + t.sram_write), (unsigned long long)t.sram_read,
+		(unsigned long long)t.sram_write, (unsigned long long)t.sram_peak,
+		NPU_HW_SRAM_SIZE, t.cycles ? 1e6 / cycles_us(t.cycles) : 0.0);
 	fprintf(f, "    \"weight_bytes\": %llu, \"constant_bytes\": %llu, \"stream_bytes\": %llu, "
 		"\"relocations\": %llu,\n", (unsigned long long)m->weights_size,
 		(unsigned long long)t.const_bytes, (unsigned long long)t.stream_bytes,
@@ -203,9 +217,16 @@ static void report_text(const struct npu_compiled_model *m, const char *name, FI
 		(unsigned long long)m->weights_size, (unsigned long long)t.io_bytes,
 		(double)(t.dram_read + t.dram_write) / (double)(unavoidable_bytes(m, &t) ?
 								 unavoidable_bytes(m, &t) : 1));
-	fprintf(f, "  SRAM traffic          %llu bytes staged, peak working set %llu of %u bytes\n",
-		(unsigned long long)(t.dram_read + t.dram_write), (unsigned long long)t.sram_peak,
-		NPU_HW_SRAM_SIZE);
+	fprintf(f, "  SRAM traffic          %llu bytes read, %llu bytes written on chip\n",
+		(unsigned long long)t.sram_read, (unsigned long long)t.sram_write);
+	for (uint32_t k = 0; k < m->num_segments; k++)
+		fprintf(f, "  SRAM peak, segment %-2u %llu of %u bytes (ops %u..%u)\n", k,
+			(unsigned long long)m->segments[k].sram_peak, NPU_HW_SRAM_SIZE,
+			m->segments[k].first_op,
+			m->segments[k].first_op + m->segments[k].num_ops - 1);
+	if (t.cycles)
+		fprintf(f, "  inferences/s          %.0f (NPU segments alone)\n",
+			1e6 / cycles_us(t.cycles));
 	fprintf(f, "  weights               %llu bytes (%llu of constants, rest NPU tables)\n",
 		(unsigned long long)m->weights_size, (unsigned long long)t.const_bytes);
 	fprintf(f, "  command streams       %llu bytes, %llu relocations\n",
