@@ -307,6 +307,8 @@ struct seg_builder {
 	uint32_t cap_relocs;
 	const uint64_t *sram_off;	/* per tensor, its SRAM offset (sram.c) */
 	const uint32_t *load_op;	/* per prefetched filter, its DMA's op */
+	const int32_t *prefetch;	/* the prefetched filters by load op */
+	uint32_t n_prefetch, next_prefetch;
 	const uint32_t *stripe_rows;	/* per cascaded activation (tiling.c) */
 	uint64_t slot_addend[NPU_FW_SLOT_COUNT];	/* a band's operands */
 };
@@ -467,23 +469,23 @@ static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg
  * to the segment's makespan.
  */
 /*
- * DMA commands moving the filters the plan prefetches before ops
- * [@from, @i] (the folded ones among them have no commands of their own).
+ * DMA commands moving the filters the plan prefetches before ops up to @i
+ * (the folded ones among them have no commands of their own).
  */
 static int emit_prefetch(struct npu_compiled_model *m, struct seg_builder *sb,
-			 struct npu_cs_writer *cw, uint32_t from, uint32_t i,
-			 struct npu_fw_timeline *tl, struct npu_op_cost *oc)
+			 struct npu_cs_writer *cw, uint32_t i, struct npu_fw_timeline *tl,
+			 struct npu_op_cost *oc)
 {
 	const struct npu_graph *g = m->graph;
 
-	for (uint32_t t = 0; sb->sram_off && t < g->num_tensors; t++) {
+	for (; sb->next_prefetch < sb->n_prefetch; sb->next_prefetch++) {
+		const int32_t t = sb->prefetch[sb->next_prefetch];
 		struct npu_dma_params d = { 0 };
 		struct npu_fw_cost cost = { 0 };
 		int ret;
 
-		if (!g->tensors[t].data || sb->sram_off[t] == NPU_MF_NONE ||
-		    sb->load_op[t] < from || sb->load_op[t] > i)
-			continue;
+		if (sb->load_op[t] > i)
+			break;
 		d.dst = NPU_SRAM_VA + sb->sram_off[t];
 		d.extent[0] = d.extent[1] = d.extent[2] = 1;
 		d.extent[3] = (uint32_t)g->tensors[t].bytes;
@@ -582,13 +584,15 @@ static uint32_t cascade_bytes(const struct npu_graph *g, const struct op_plan *p
 static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op_plan *plans,
 			 uint32_t first, uint32_t n, struct npu_segment *s,
 			 const uint64_t *sram_off, const uint32_t *load_op,
-			 const uint32_t *stripe_rows, uint32_t n_dma, char *err, size_t errlen)
+			 const uint32_t *stripe_rows, const int32_t *prefetch, uint32_t n_dma,
+			 char *err, size_t errlen)
 {
 	struct seg_builder sb = { .seg = s, .sram_off = sram_off, .load_op = load_op,
-				  .stripe_rows = stripe_rows };
+				  .stripe_rows = stripe_rows, .prefetch = prefetch,
+				  .n_prefetch = prefetch ? n_dma : 0 };
 	struct npu_fw_timeline tl = { 0 };
 	struct npu_cs_writer cw;
-	uint32_t cap = 64 + n_dma * cmd_bytes(NPU_CMD_DMA), from = first;
+	uint32_t cap = 64 + n_dma * cmd_bytes(NPU_CMD_DMA);
 	int ret;
 
 	s->first_op = first;
@@ -605,8 +609,7 @@ static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op
 
 		if (plans[i].fused)
 			continue;
-		ret = emit_prefetch(m, &sb, &cw, from, i, &tl, oc);
-		from = i + 1;
+		ret = emit_prefetch(m, &sb, &cw, i, &tl, oc);
 		if (ret) {
 			return npu_fail(err, errlen, ret, "operator %u (%s): encoding its filter prefetch failed",
 					i, npu_op_name(m->graph->ops[i].builtin));
@@ -681,12 +684,13 @@ static int build_sram_segment(struct npu_compiled_model *m, struct wbuf *w,
 			      &peak);
 	ret = build_segment(m, w, plans, first, n, s, peak ? npu_sram_offsets(sram) : NULL,
 			    peak ? npu_sram_load_ops(sram) : NULL,
-			    peak ? npu_sram_stripe_rows(sram) : NULL, n_dma, err, errlen);
+			    peak ? npu_sram_stripe_rows(sram) : NULL,
+			    peak ? npu_sram_prefetches(sram) : NULL, n_dma, err, errlen);
 	if (!ret && peak) {
 		if (npu_fw_validate(s->stream, s->stream_size, NULL, NULL, NULL)) {
 			segment_reset(m, s);
-			ret = build_segment(m, w, plans, first, n, s, NULL, NULL, NULL, 0, err,
-					    errlen);
+			ret = build_segment(m, w, plans, first, n, s, NULL, NULL, NULL, NULL, 0,
+					    err, errlen);
 		} else {
 			s->sram_peak = peak;
 		}

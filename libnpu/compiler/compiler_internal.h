@@ -59,6 +59,8 @@ int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t 
 		  uint32_t n, uint32_t max_dma, uint32_t *n_dma, uint64_t *peak);
 const uint64_t *npu_sram_offsets(const struct npu_sram_ctx *x);
 const uint32_t *npu_sram_load_ops(const struct npu_sram_ctx *x);
+/* The prefetched filters (*n_dma of them), by the op their DMA precedes. */
+const int32_t *npu_sram_prefetches(const struct npu_sram_ctx *x);
 /* Per activation, output rows per band of its cascade (tiling.c), or 0. */
 const uint32_t *npu_sram_stripe_rows(const struct npu_sram_ctx *x);
 

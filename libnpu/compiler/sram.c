@@ -191,6 +191,7 @@ struct npu_sram_ctx {
 	uint32_t ntouched;
 	uint64_t *sram_off;
 	uint32_t *load_op;
+	int32_t *prefetch;			/* filters by load op */
 	uint32_t *stripe_rows;			/* cascaded: output rows per band */
 	uint64_t *stripe_bytes;
 };
@@ -274,6 +275,7 @@ void npu_sram_ctx_free(struct npu_sram_ctx *x)
 	free(x->load_op);
 	free(x->stripe_rows);
 	free(x->stripe_bytes);
+	free(x->prefetch);
 	free(x);
 }
 
@@ -295,8 +297,10 @@ struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g)
 	x->load_op = calloc(nt, sizeof(*x->load_op));
 	x->stripe_rows = calloc(nt, sizeof(*x->stripe_rows));
 	x->stripe_bytes = calloc(nt, sizeof(*x->stripe_bytes));
+	x->prefetch = calloc(nt, sizeof(*x->prefetch));
 	if (!x->min_reader || !x->max_reader || !x->pinned || !x->u || !x->c || !x->touched ||
-	    !x->sram_off || !x->load_op || !x->stripe_rows || !x->stripe_bytes) {
+	    !x->sram_off || !x->load_op || !x->stripe_rows || !x->stripe_bytes ||
+	    !x->prefetch) {
 		npu_sram_ctx_free(x);
 		return NULL;
 	}
@@ -333,6 +337,11 @@ const uint64_t *npu_sram_offsets(const struct npu_sram_ctx *x)
 const uint32_t *npu_sram_load_ops(const struct npu_sram_ctx *x)
 {
 	return x->load_op;
+}
+
+const int32_t *npu_sram_prefetches(const struct npu_sram_ctx *x)
+{
+	return x->prefetch;
 }
 
 const uint32_t *npu_sram_stripe_rows(const struct npu_sram_ctx *x)
@@ -448,8 +457,9 @@ int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t 
 		}
 		x->sram_off[c[k].t] = c[k].off;
 		x->load_op[c[k].t] = c[k].first;
+		/* c is in load order here (bound_ranges sorted it). */
 		if (g->tensors[c[k].t].data)
-			(*n_dma)++;
+			x->prefetch[(*n_dma)++] = c[k].t;
 		if (c[k].off + c[k].size > *peak)
 			*peak = c[k].off + c[k].size;
 	}
