@@ -211,9 +211,9 @@ int fw_check_act(uint32_t dtype, int32_t lo, int32_t hi,
 }
 
 int fw_check_rq(const struct npu_requant *rq, uint32_t channels,
-		uint32_t bias_size, struct npu_fw_reason *why)
+		uint32_t bias_size, uint32_t flags, struct npu_fw_reason *why)
 {
-	FW_CHECK(why, (rq->flags & ~NPU_RQ_HAS_BIAS) == 0,
+	FW_CHECK(why, (rq->flags & ~(NPU_RQ_HAS_BIAS | flags)) == 0,
 		 "unknown requant flags");
 	FW_CHECK(why, rq->count == 0 || rq->count == channels,
 		 "requant count is neither 0 nor the channel count");
@@ -225,6 +225,12 @@ int fw_check_rq(const struct npu_requant *rq, uint32_t channels,
 	} else {
 		FW_CHECK(why, rq->mult_addr == 0 && rq->shift_addr == 0,
 			 "per-tensor requant with array addresses");
+	}
+	if (!rq->count && (rq->flags & NPU_RQ_SCALE_F64)) {
+		/* Any bits are defined; these are never a model's scale. */
+		FW_CHECK(why, ((uint32_t)rq->shift >> 20) < 0x7ff,
+			 "binary64 scale negative, infinite or NaN");
+	} else if (!rq->count) {
 		FW_CHECK(why, rq->multiplier >= 0, "negative multiplier");
 		FW_CHECK(why, rq->shift >= -31 && rq->shift <= 30,
 			 "shift out of range");

@@ -89,9 +89,10 @@ static inline int32_t fw_mbqm64(int64_t x, int32_t multiplier, int shift)
 }
 
 /*
- * The requantization of TFLite's FULLY_CONNECTED reference kernels (int8 and
- * 16x8, per tensor and per channel, TensorFlow 2.21): one rounding of the
- * 64-bit product with the full multiplier, (x * m + 2^(30 - s)) >> (31 - s).
+ * FULLY_CONNECTED without NPU_RQ_SCALE_F64 (streams of firmware before
+ * 1.4.0; TFLite 2.21 rounds acc times the binary64 scale, which
+ * npu_fw_round_scale() does): one rounding of the 64-bit product with the
+ * full multiplier, (x * m + 2^(30 - s)) >> (31 - s).
  * TFLite Micro rounds twice (fw_mbqm) and reduces the multiplier to 16 bits
  * for 16x8 (fw_mbqm64); the two differ by one on a few outputs in a thousand.
  * Convolutions use those in TFLite as well.
@@ -258,8 +259,9 @@ int fw_check_tensor(const struct npu_tensor *t, uint32_t types,
 int fw_same_dims(const struct npu_tensor *a, const struct npu_tensor *b);
 int fw_check_act(uint32_t dtype, int32_t lo, int32_t hi,
 		 struct npu_fw_reason *why);
+/* @flags: the NPU_RQ_* beyond NPU_RQ_HAS_BIAS the command implements. */
 int fw_check_rq(const struct npu_requant *rq, uint32_t channels,
-		uint32_t bias_size, struct npu_fw_reason *why);
+		uint32_t bias_size, uint32_t flags, struct npu_fw_reason *why);
 int fw_check_window(uint32_t in, uint32_t out, uint32_t k, uint32_t dil,
 		    uint32_t stride, uint32_t pad, struct npu_fw_reason *why);
 /* Input and output of an element-wise command: same type and shape. */

@@ -15,43 +15,62 @@
 #include "fw_internal.h"
 
 /*
+ * How an accumulator is requantized: the convolutions round twice
+ * (fw_mbqm, fw_mbqm64 for 16x8); FULLY_CONNECTED rounds the 64-bit product
+ * with the Q31 multiplier once (fw_mbqm_single), or, with
+ * NPU_RQ_SCALE_F64, rounds the accumulator times the binary64 scale as
+ * TFLite's reference kernels do (npu_fw_round_scale).
+ */
+enum rq_kind { RQ_CONV, RQ_SINGLE, RQ_F64 };
+
+static inline int32_t rq_apply(enum rq_kind kind, int64_t acc, int32_t m,
+			       int32_t s, bool wide)
+{
+	if (kind == RQ_F64)
+		return npu_fw_round_scale(acc, (uint32_t)m, (uint32_t)s);
+	if (kind == RQ_SINGLE)
+		return fw_mbqm_single(acc, m, s);
+	return wide ? fw_mbqm64(acc, m, s) : fw_mbqm((int32_t)acc, m, s);
+}
+
+/*
  * Requantize a 32-bit accumulator (int8 and uint8 paths; the clamp to
- * @act_min..@act_max is within the output type).  @single:
- * FULLY_CONNECTED's one rounding (fw_mbqm_single); the convolutions round
- * twice (fw_mbqm).
+ * @act_min..@act_max is within the output type).
  */
 static inline int32_t rq_8(const struct npu_requant *rq, const int32_t *mult,
 			   const int32_t *shift, uint32_t c, uint32_t acc,
 			   const int32_t *bias, int32_t out_zp, int32_t act_min,
-			   int32_t act_max, bool single)
+			   int32_t act_max, enum rq_kind kind)
 {
 	const int32_t m = fw_rq_mult(rq, mult, c), s = fw_rq_shift(rq, shift, c);
 	int32_t v;
 
 	if (bias)
 		acc += (uint32_t)bias[c];
-	v = single ? fw_mbqm_single((int32_t)acc, m, s) : fw_mbqm((int32_t)acc, m, s);
+	v = rq_apply(kind, (int32_t)acc, m, s, false);
 	v = (int32_t)((uint32_t)v + (uint32_t)out_zp);
 	return fw_clamp(v, act_min, act_max);
 }
 
-/*
- * Requantize a 64-bit accumulator (16x8 path: no output offset).  @single:
- * FULLY_CONNECTED's one rounding; the convolutions use the reduced
- * multiplier (fw_mbqm64).
- */
+/* Requantize a 64-bit accumulator (16x8 path: no output offset). */
 static inline int16_t rq_s16(const struct npu_requant *rq,
 			     const int32_t *mult, const int32_t *shift,
 			     uint32_t c, uint64_t acc, const int64_t *bias,
-			     int32_t act_min, int32_t act_max, bool single)
+			     int32_t act_min, int32_t act_max, enum rq_kind kind)
 {
 	const int32_t m = fw_rq_mult(rq, mult, c), s = fw_rq_shift(rq, shift, c);
 	int32_t v;
 
 	if (bias)
 		acc += (uint64_t)bias[c];
-	v = single ? fw_mbqm_single((int64_t)acc, m, s) : fw_mbqm64((int64_t)acc, m, s);
+	v = rq_apply(kind, (int64_t)acc, m, s, true);
 	return (int16_t)fw_clamp(v, act_min, act_max);
+}
+
+/* FULLY_CONNECTED's rounding, by its flags. */
+static inline enum rq_kind fc_kind(const struct npu_fc_params *p)
+{
+	return p->rq.flags & NPU_RQ_SCALE_F64 ? RQ_F64 : RQ_SINGLE;
 }
 
 struct conv_geom {
@@ -135,7 +154,7 @@ void npu_op_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 	CONV2D_BODY(int8_t, int8_t, uint32_t, IN_S8, F_S8,
 		    (int8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
 				 p->output.zero_point, p->act_min, p->act_max,
-				 false))
+				 RQ_CONV))
 }
 
 void npu_op_conv2d_u8(const struct npu_conv_params *p, const uint8_t *in,
@@ -148,7 +167,7 @@ void npu_op_conv2d_u8(const struct npu_conv_params *p, const uint8_t *in,
 	CONV2D_BODY(uint8_t, uint8_t, uint32_t, IN_S8, F_U8,
 		    (uint8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
 				  p->output.zero_point, p->act_min, p->act_max,
-				  false))
+				  RQ_CONV))
 }
 
 void npu_op_conv2d_s16(const struct npu_conv_params *p, const int16_t *in,
@@ -157,7 +176,7 @@ void npu_op_conv2d_s16(const struct npu_conv_params *p, const int16_t *in,
 {
 	CONV2D_BODY(int16_t, int8_t, uint64_t, IN_S16, F_S8,
 		    rq_s16(&p->rq, mult, shift, oc, acc, bias,
-			   p->act_min, p->act_max, false))
+			   p->act_min, p->act_max, RQ_CONV))
 }
 
 /*
@@ -225,7 +244,7 @@ void npu_op_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
 	DEPTHWISE_BODY(int8_t, int8_t, uint32_t, IN_S8, F_S8,
 		       (int8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
 				    p->output.zero_point, p->act_min,
-				    p->act_max, false))
+				    p->act_max, RQ_CONV))
 }
 
 void npu_op_depthwise_u8(const struct npu_conv_params *p, const uint8_t *in,
@@ -239,7 +258,7 @@ void npu_op_depthwise_u8(const struct npu_conv_params *p, const uint8_t *in,
 	DEPTHWISE_BODY(uint8_t, uint8_t, uint32_t, IN_S8, F_U8,
 		       (uint8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
 				     p->output.zero_point, p->act_min,
-				     p->act_max, false))
+				     p->act_max, RQ_CONV))
 }
 
 void npu_op_depthwise_s16(const struct npu_conv_params *p, const int16_t *in,
@@ -249,7 +268,7 @@ void npu_op_depthwise_s16(const struct npu_conv_params *p, const int16_t *in,
 {
 	DEPTHWISE_BODY(int16_t, int8_t, uint64_t, IN_S16, F_S8,
 		       rq_s16(&p->rq, mult, shift, oc, acc, bias,
-			      p->act_min, p->act_max, false))
+			      p->act_min, p->act_max, RQ_CONV))
 }
 
 /*
@@ -307,7 +326,7 @@ void npu_op_transpose_conv_s8(const struct npu_conv_params *p,
 	TCONV_BODY(uint32_t, IN_S8, F_S8,
 		   (int8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
 				p->output.zero_point, p->act_min, p->act_max,
-				false))
+				RQ_CONV))
 }
 
 void npu_op_transpose_conv_u8(const struct npu_conv_params *p,
@@ -321,7 +340,7 @@ void npu_op_transpose_conv_u8(const struct npu_conv_params *p,
 	TCONV_BODY(uint32_t, IN_S8, F_U8,
 		   (uint8_t)rq_8(&p->rq, mult, shift, oc, acc, bias,
 				 p->output.zero_point, p->act_min, p->act_max,
-				 false))
+				 RQ_CONV))
 }
 
 void npu_op_transpose_conv_s16(const struct npu_conv_params *p,
@@ -331,7 +350,7 @@ void npu_op_transpose_conv_s16(const struct npu_conv_params *p,
 {
 	TCONV_BODY(uint64_t, IN_S16, F_S8,
 		   rq_s16(&p->rq, mult, shift, oc, acc, bias,
-			  p->act_min, p->act_max, false))
+			  p->act_min, p->act_max, RQ_CONV))
 }
 
 /*
@@ -343,6 +362,7 @@ void npu_op_transpose_conv_s16(const struct npu_conv_params *p,
 	const uint32_t depth = p->input.dims[1];			\
 	const uint32_t units = p->output.dims[1];			\
 	const int32_t f_off = -p->filter.zero_point;			\
+	const enum rq_kind kind = fc_kind(p);				\
 	uint32_t b, u, d;						\
 	for (b = 0; b < batches; b++) {					\
 		for (u = 0; u < units; u++) {				\
@@ -365,10 +385,10 @@ void npu_op_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 	FC_BODY(uint32_t, IN_S8,
 		(int8_t)rq_8(&p->rq, mult, shift, u, acc, bias,
 			     p->output.zero_point, p->act_min, p->act_max,
-			     true))
+			     kind))
 }
 
-/* uint8: one rounding too, as TensorFlow 2.21's uint8 kernel (measured). */
+/* uint8: the same rounding (TensorFlow 2.21's reference_ops kernel). */
 void npu_op_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
 		  const uint8_t *filter, const int32_t *bias,
 		  const int32_t *mult, const int32_t *shift, uint8_t *out)
@@ -378,7 +398,7 @@ void npu_op_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
 	FC_BODY(uint32_t, IN_S8,
 		(uint8_t)rq_8(&p->rq, mult, shift, u, acc, bias,
 			      p->output.zero_point, p->act_min, p->act_max,
-			      true))
+			      kind))
 }
 
 void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,
@@ -387,7 +407,7 @@ void npu_op_fc_s16(const struct npu_fc_params *p, const int16_t *in,
 {
 	FC_BODY(uint64_t, IN_S16,
 		rq_s16(&p->rq, mult, shift, u, acc, bias,
-		       p->act_min, p->act_max, true))
+		       p->act_min, p->act_max, kind))
 }
 
 /* ---- checks, operands, cost and the command rows ---- */
@@ -497,7 +517,7 @@ static int check_conv(uint32_t op, const union npu_cmd_params *pp,
 				    p->stride_w, p->pad_left, why))
 			return -NPU_FW_EINVAL;
 	}
-	if (fw_check_rq(&p->rq, oc, s16 ? 8 : 4, why) ||
+	if (fw_check_rq(&p->rq, oc, s16 ? 8 : 4, 0, why) ||
 	    fw_check_act(out->dtype, p->act_min, p->act_max, why))
 		return -NPU_FW_EINVAL;
 	return 0;
@@ -522,7 +542,8 @@ static int check_fc(uint32_t op, const union npu_cmd_params *pp,
 		 "filter depth differs from input");
 	FW_CHECK(why, f->dims[0] == out->dims[1],
 		 "filter units differ from output");
-	if (fw_check_rq(&p->rq, out->dims[1], s16 ? 8 : 4, why) ||
+	if (fw_check_rq(&p->rq, out->dims[1], s16 ? 8 : 4, NPU_RQ_SCALE_F64,
+			why) ||
 	    fw_check_act(out->dtype, p->act_min, p->act_max, why))
 		return -NPU_FW_EINVAL;
 	if (flags & NPU_FW_CHECK_HW_LIMITS) {
@@ -594,6 +615,13 @@ static void cost_fc(uint32_t op, const union npu_cmd_params *p,
 		  p->fc.output.dims[1];
 }
 
+/* uint8 operands, and the binary64 scale (a later firmware's). */
+static uint32_t features_fc(uint32_t op, const union npu_cmd_params *p)
+{
+	return fw_features_uint8(op, p) |
+	       (p->fc.rq.flags & NPU_RQ_SCALE_F64 ? NPU_FW_FEAT_FC_SCALE_F64 : 0);
+}
+
 #define RUN_MAC(name, params, k8, k16, ku8)				\
 static void name(uint32_t op, const union npu_cmd_params *p,		\
 		 void *const *b)					\
@@ -638,7 +666,7 @@ const struct fw_cmd fw_cmds_conv[] = {
 	CONV_ROW(NPU_CMD_TRANSPOSE_CONV, "TRANSPOSE_CONV", FW_TILE_TCONV,
 		 run_transpose_conv),
 	{ .opcode = NPU_CMD_FULLY_CONNECTED, .name = "FULLY_CONNECTED",
-	  .tiling = FW_TILE_UNITS, .param_features = fw_features_uint8,
+	  .tiling = FW_TILE_UNITS, .param_features = features_fc,
 	  .params_size = sizeof(struct npu_fc_params),
 	  .check = check_fc, .operands = operands_fc, .cost = cost_fc,
 	  .run = run_fc },

@@ -80,6 +80,105 @@ int32_t npu_fw_mbqm_single(int64_t x, int32_t multiplier, int shift)
 	return fw_mbqm_single(x, multiplier, shift);
 }
 
+/* ---- TFLite's reference FULLY_CONNECTED: round(acc * double scale) ---- */
+
+/* The 128-bit product of @a and @b as (*hi, *lo), without __int128. */
+static void fw_mul_u64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
+{
+	const uint64_t a0 = (uint32_t)a, a1 = a >> 32;
+	const uint64_t b0 = (uint32_t)b, b1 = b >> 32;
+	const uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0;
+	const uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
+
+	*lo = (mid << 32) | (uint32_t)p00;
+	*hi = a1 * b1 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+}
+
+/* Bits [0, @k) of (@hi, @lo) are not all zero; 0 <= @k < 128. */
+static int fw_low_bits(uint64_t hi, uint64_t lo, unsigned int k)
+{
+	if (k == 0)
+		return 0;
+	if (k <= 64)
+		return (lo & (~0ull >> (64 - k))) != 0;
+	return lo != 0 || (hi & (~0ull >> (128 - k))) != 0;
+}
+
+/* Bit @k of (@hi, @lo); 0 <= @k < 128. */
+static unsigned int fw_bit(uint64_t hi, uint64_t lo, unsigned int k)
+{
+	return (unsigned int)((k < 64 ? lo >> k : hi >> (k - 64)) & 1);
+}
+
+/*
+ * (@hi, @lo) rounded to 53 significant bits, ties to even, as binary64
+ * arithmetic rounds: the significand, *@exp gets the bits dropped.
+ */
+static uint64_t fw_round53(uint64_t hi, uint64_t lo, int *exp)
+{
+	unsigned int bits = 0, d;
+	uint64_t q;
+
+	if (hi)
+		bits = 128 - (unsigned int)__builtin_clzll(hi);
+	else if (lo)
+		bits = 64 - (unsigned int)__builtin_clzll(lo);
+	if (bits <= 53) {
+		*exp = 0;
+		return lo;
+	}
+	d = bits - 53;
+	q = d < 64 ? (lo >> d) | (d ? hi << (64 - d) : 0) : hi >> (d - 64);
+	if (fw_bit(hi, lo, d - 1) &&
+	    (fw_low_bits(hi, lo, d - 1) || (q & 1)))
+		q++;
+	if (q >> 53) {
+		q >>= 1;
+		d++;
+	}
+	*exp = (int)d;
+	return q;
+}
+
+/*
+ * (int32_t)round((double)x * S) for the binary64 S = @hi:@lo, exactly as
+ * x86-64 computes it (cvttsd2si gives INT32_MIN outside int32, for
+ * infinities and NaN): x converts to binary64 (rounded to 53 bits), the
+ * product rounds to 53 bits, round() takes halves away from zero.  A
+ * product under 2^-1022 is below one half either way, so subnormal
+ * rounding needs no case of its own.
+ */
+int32_t npu_fw_round_scale(int64_t x, uint32_t lo, uint32_t hi)
+{
+	const uint32_t biased = (hi >> 20) & 0x7ff;
+	const int negative = (x < 0) != (int)(hi >> 31);
+	uint64_t ax = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
+	uint64_t ms, p_hi, p_lo, q, mag;
+	int ex, ep, e;
+
+	if (biased == 0x7ff)
+		return NPU_FW_S32_MIN;
+	if (biased == 0 || ax == 0)
+		return 0;
+	ms = ((uint64_t)(hi & 0xfffff) << 32 | lo) | (1ull << 52);
+	ax = fw_round53(0, ax, &ex);
+	fw_mul_u64(ax, ms, &p_hi, &p_lo);
+	q = fw_round53(p_hi, p_lo, &ep);
+	e = ex + ep + (int)biased - 1075;	/* |x * S| = q * 2^e */
+	if (e >= 0) {
+		if (e > 31 || q >= (1ull << 31) >> e)
+			return NPU_FW_S32_MIN;
+		mag = q << e;
+	} else if (e < -63) {
+		return 0;
+	} else {
+		mag = (q >> -e) + ((q >> (-e - 1)) & 1);
+		if (mag >= 1ull << 31)
+			return NPU_FW_S32_MIN;
+	}
+	return negative ? (int32_t)(0 - (uint32_t)mag) : (int32_t)mag;
+}
+
 /* ---- tensors ---- */
 
 uint32_t npu_dtype_size(uint32_t dtype)

@@ -107,6 +107,16 @@ struct npu_tensor {
 
 /* npu_requant.flags */
 #define NPU_RQ_HAS_BIAS			(1u << 0)
+/*
+ * FULLY_CONNECTED only (NPU_FW_FEAT_FC_SCALE_F64): the multiplier and
+ * shift words of each channel are the low and high words of an IEEE-754
+ * binary64 effective scale S (input scale * filter scale / output scale,
+ * computed in double), and out = clamp((int32_t)round((double)acc * S)
+ * + output zero point, act_min, act_max): TFLite's reference
+ * FULLY_CONNECTED, the product rounded to binary64, then halves away from
+ * zero.  A result outside int32 is INT32_MIN, as x86-64 converts it.
+ */
+#define NPU_RQ_SCALE_F64		(1u << 1)
 
 /**
  * struct npu_requant - requantization of an accumulator, 40 bytes
@@ -122,8 +132,10 @@ struct npu_tensor {
  * @count: 0: per-tensor, @multiplier and @shift apply to every channel;
  *         otherwise the number of output channels (per-channel).
  * @flags: NPU_RQ_*.
- * @multiplier: per-tensor multiplier (Q31, >= 0) when @count is 0.
- * @shift: per-tensor shift when @count is 0.
+ * @multiplier: per-tensor multiplier (Q31, >= 0) when @count is 0; the low
+ *              word of the binary64 scale with NPU_RQ_SCALE_F64.
+ * @shift: per-tensor shift when @count is 0; the high word of the binary64
+ *         scale with NPU_RQ_SCALE_F64 (the arrays hold the same words).
  */
 struct npu_requant {
 	__u64 bias_addr;

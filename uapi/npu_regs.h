@@ -229,6 +229,11 @@ struct npu_hw_completion {
 #define NPU_FW_FEAT_PRELU_S16		(1u << 10)
 /* The on-chip SRAM window (NPU_SRAM_VA) and NPU_CMD_DMA, since firmware 1.4.0 */
 #define NPU_FW_FEAT_SRAM		(1u << 11)
+/*
+ * NPU_RQ_SCALE_F64 on FULLY_CONNECTED (TFLite's reference rounding of the
+ * accumulator times the binary64 scale), since firmware 1.4.0
+ */
+#define NPU_FW_FEAT_FC_SCALE_F64	(1u << 12)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

@@ -53,6 +53,17 @@ int npu_host_conv_multipliers(float in_scale, const float *filter_scales,
 int npu_host_fc_multiplier(float in_scale, float filter_scale, float out_scale,
 			   int32_t *mult, int32_t *shift);
 
+/*
+ * FULLY_CONNECTED's effective scales for NPU_RQ_SCALE_F64, as TFLite's
+ * reference kernels compute them: (double)in_scale * filter_scale[c] /
+ * out_scale, each the low (@lo) and high (@hi) word of its binary64.
+ * Per-channel (n_filter_scales == channels) or per-tensor (1, broadcast).
+ * -EINVAL for a scale that is negative, infinite or NaN.
+ */
+int npu_host_fc_scales(float in_scale, const float *filter_scales,
+		       uint32_t n_filter_scales, float out_scale,
+		       uint32_t channels, int32_t *lo, int32_t *hi);
+
 /* ADD/SUB multipliers and left shift (TFLM CalculateOpDataAdd/Sub); fills
  * the scalar fields of @p, leaves the tensors and activation alone. */
 int npu_host_add_sub_params(float in1_scale, float in2_scale, float out_scale,

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 
 #include "npu_fw_host.h"
 
@@ -106,6 +107,26 @@ int npu_host_fc_multiplier(float in_scale, float filter_scale, float out_scale,
 	ret = npu_host_quantize_multiplier(product / (double)out_scale, mult,
 					   &s);
 	*shift = s;
+	return ret;
+}
+
+int npu_host_fc_scales(float in_scale, const float *filter_scales,
+		       uint32_t n_filter_scales, float out_scale,
+		       uint32_t channels, int32_t *lo, int32_t *hi)
+{
+	int ret = 0;
+
+	for (uint32_t c = 0; c < channels; c++) {
+		const double fs = filter_scales[n_filter_scales > 1 ? c : 0];
+		const double eff = (double)in_scale * fs / (double)out_scale;
+		uint64_t bits;
+
+		if (!isfinite(eff) || signbit(eff))
+			ret = -EINVAL;
+		memcpy(&bits, &eff, sizeof(bits));
+		lo[c] = (int32_t)(uint32_t)bits;
+		hi[c] = (int32_t)(uint32_t)(bits >> 32);
+	}
 	return ret;
 }
 

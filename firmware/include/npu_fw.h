@@ -37,7 +37,8 @@ extern "C" {
 				 NPU_FW_FEAT_REDUCE | NPU_FW_FEAT_ELTWISE2 | \
 				 NPU_FW_FEAT_UINT8 | NPU_FW_FEAT_RESIZE | \
 				 NPU_FW_FEAT_STRIDED_COPY | \
-				 NPU_FW_FEAT_PRELU_S16 | NPU_FW_FEAT_SRAM)
+				 NPU_FW_FEAT_PRELU_S16 | NPU_FW_FEAT_SRAM | \
+				 NPU_FW_FEAT_FC_SCALE_F64)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -55,8 +56,14 @@ int32_t npu_fw_rdivpot(int32_t x, int exponent);	/* RoundingDivideByPOT */
 int32_t npu_fw_mbqm(int32_t x, int32_t multiplier, int shift);
 /* MultiplyByQuantizedMultiplier(int64 x, int32 m, int shift), 16x8 path */
 int32_t npu_fw_mbqm64(int64_t x, int32_t multiplier, int shift);
-/* FULLY_CONNECTED's single rounding (TFLite 2.21's reference kernels) */
+/* FULLY_CONNECTED's single rounding of the Q31 product (without NPU_RQ_SCALE_F64) */
 int32_t npu_fw_mbqm_single(int64_t x, int32_t multiplier, int shift);
+/*
+ * FULLY_CONNECTED with NPU_RQ_SCALE_F64 (TFLite's reference kernels):
+ * (int32_t)round((double)x * S) as x86-64 computes it, S the binary64
+ * whose low and high words are @lo and @hi, in integer arithmetic.
+ */
+int32_t npu_fw_round_scale(int64_t x, uint32_t lo, uint32_t hi);
 /*
  * The convolutions' window clipping: taps [lo, hi) of k with
  * 0 <= origin + tap * dil < size (for kernels that mirror the firmware's).

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 #include "fw_test.h"
 
@@ -175,6 +176,95 @@ START_TEST(activation_range)
 }
 END_TEST
 
+/* npu_fw_round_scale() of @x by the double @scale. */
+static int32_t round_scale(int64_t x, double scale)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &scale, sizeof(bits));
+	return npu_fw_round_scale(x, (uint32_t)bits, (uint32_t)(bits >> 32));
+}
+
+/* What TFLite's (int32_t)round((double)x * scale) gives on x86-64. */
+static int32_t round_scale_ref(int64_t x, double scale)
+{
+	const double r = round((double)x * scale);
+
+	return r > -2147483648.0 && r < 2147483648.0 ? (int32_t)r : INT32_MIN;
+}
+
+START_TEST(round_scale_cases)
+{
+	/* Halves go away from zero (a Q31 single rounding takes -2.5 to -2). */
+	ck_assert_int_eq(round_scale(5, 0.5), 3);
+	ck_assert_int_eq(round_scale(-5, 0.5), -3);
+	ck_assert_int_eq(round_scale(-3, 0.5), -2);
+	ck_assert_int_eq(round_scale(1, 0.5), 1);
+	ck_assert_int_eq(round_scale(-1, 0.5), -1);
+	ck_assert_int_eq(round_scale(7, 0.25), 2);
+	ck_assert_int_eq(round_scale(0, 3.0), 0);
+	/* Outside int32: INT32_MIN, as cvttsd2si; -2^31 itself is exact. */
+	ck_assert_int_eq(round_scale(1 << 30, 2.0), INT32_MIN);
+	ck_assert_int_eq(round_scale(-(1 << 30), 2.0), INT32_MIN);
+	ck_assert_int_eq(round_scale(10000, 1e6), INT32_MIN);
+	ck_assert_int_eq(round_scale((1 << 30) - 1, 2.0), 2147483646);
+	ck_assert_int_eq(round_scale(5, INFINITY), INT32_MIN);
+	ck_assert_int_eq(round_scale(0, NAN), INT32_MIN);
+	/* Zero and subnormal scales, a negative scale. */
+	ck_assert_int_eq(round_scale(INT32_MAX, 0.0), 0);
+	ck_assert_int_eq(round_scale(INT64_MAX, DBL_MIN / 4), 0);
+	ck_assert_int_eq(round_scale(5, -0.5), -3);
+}
+END_TEST
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/*
+ * Against the host's double arithmetic: scales made as TFLite makes them
+ * (float scales multiplied in double), short scales whose products land
+ * on halves, any exponent; int32 and int64 accumulators.
+ */
+START_TEST(round_scale_matches_double)
+{
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+
+	for (int i = 0; i < 100000; i++) {
+		const uint64_t r = xorshift(&seed), r2 = xorshift(&seed);
+		double scale;
+		int64_t x;
+
+		switch (i % 4) {
+		case 0:
+			scale = (double)(float)ldexp((double)(r & 0xffffff), -(int)(r >> 60) - 30) *
+				(double)(float)ldexp((double)(r2 & 0xffffff), -28) /
+				(double)(float)ldexp((double)((r2 >> 24) | 1), -30);
+			break;
+		case 1:
+			scale = ldexp((double)(r & 0xff), -(int)((r >> 8) & 15));
+			break;
+		case 2:
+			scale = ldexp((double)((r >> 11) | 1), -80 + (int)((r2 >> 40) % 120));
+			break;
+		default:
+			scale = ldexp((double)(r >> 11), -53 - (int)(r2 >> 58));
+			break;
+		}
+		x = (int64_t)xorshift(&seed);
+		if (i & 8)
+			x >>= 32 + (r2 & 31);
+		ck_assert_msg(round_scale(x, scale) == round_scale_ref(x, scale),
+			      "x %lld scale %a: %d, expected %d", (long long)x, scale,
+			      round_scale(x, scale), round_scale_ref(x, scale));
+	}
+}
+END_TEST
+
 Suite *suite_fixedpoint(void)
 {
 	Suite *s = suite_create("fixedpoint");
@@ -187,6 +277,8 @@ Suite *suite_fixedpoint(void)
 	tcase_add_test(tc, quantize_multiplier);
 	tcase_add_test(tc, quantize_multiplier_refuses);
 	tcase_add_test(tc, activation_range);
+	tcase_add_test(tc, round_scale_cases);
+	tcase_add_test(tc, round_scale_matches_double);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,7 +7,9 @@
  * Hundreds of random shapes, strides, paddings, dilations, zero points,
  * multipliers and shifts.
  */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fw_test.h"
 
@@ -63,6 +65,32 @@ static int32_t ref_mbqm_fc(int64_t x, int32_t m, int shift)
 	const int total = 31 - shift;
 
 	return (int32_t)(((__int128)x * m + ((__int128)1 << (total - 1))) >> total);
+}
+
+/*
+ * The same with NPU_RQ_SCALE_F64: TFLite's (int32_t)round((double)acc *
+ * scale), INT32_MIN outside int32 as x86-64; the scale in two words.
+ */
+static int32_t ref_round_f64(int64_t x, int32_t lo, int32_t hi)
+{
+	const uint64_t bits = (uint64_t)(uint32_t)hi << 32 | (uint32_t)lo;
+	double scale, r;
+
+	memcpy(&scale, &bits, sizeof(scale));
+	r = round((double)x * scale);
+	return r > -2147483648.0 && r < 2147483648.0 ? (int32_t)r : INT32_MIN;
+}
+
+/* A binary64 scale near 2^@lo_exp..2^@hi_exp, as its two words. */
+static void rnd_scale_f64(int32_t *lo, int32_t *hi, int lo_exp, int hi_exp)
+{
+	const double scale = ldexp((double)(float)(0.5 + (rnd() % 1000000) / 2e6),
+				   rnd_in(lo_exp, hi_exp)) * (rnd() % 4 ? 1.0 / 3.0 : 1.0);
+	uint64_t bits;
+
+	memcpy(&bits, &scale, sizeof(bits));
+	*lo = (int32_t)(uint32_t)bits;
+	*hi = (int32_t)(uint32_t)(bits >> 32);
 }
 
 static int32_t ref_mbqm64(int64_t x, int32_t m, int shift)
@@ -545,7 +573,7 @@ START_TEST(random_pool_fc)
 
 	for (iter = 0; iter < 300; iter++) {
 		struct npu_fc_params p = { 0 };
-		const int s16 = (int)(rnd() % 2);
+		const int s16 = (int)(rnd() % 2), f64 = iter % 2;
 		const uint8_t t = s16 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
 		uint32_t nb = 1 + rnd() % 3, depth = 1 + rnd() % 40, units = 1 + rnd() % 20, i;
 		static int64_t bias64[64];
@@ -558,13 +586,19 @@ START_TEST(random_pool_fc)
 		npu_tensor_set(&p.output, 0, t, s16 ? 0 : rnd_in(-128, 127), 2,
 			       (const uint32_t[]){ nb, units });
 		p.rq.count = rnd() % 2 ? units : 0;
-		p.rq.flags = NPU_RQ_HAS_BIAS;
-		rnd_quant(&p.rq.multiplier, &p.rq.shift, -12, 0);
+		p.rq.flags = NPU_RQ_HAS_BIAS | (f64 ? NPU_RQ_SCALE_F64 : 0);
+		if (f64)
+			rnd_scale_f64(&p.rq.multiplier, &p.rq.shift, -12, 0);
+		else
+			rnd_quant(&p.rq.multiplier, &p.rq.shift, -12, 0);
 		p.act_min = s16 ? -32768 : -128;
 		p.act_max = s16 ? 32767 : 127;
 		ck_assert_int_eq(npu_fw_check_op(NPU_CMD_FULLY_CONNECTED, &p, sizeof(p), 0, NULL), 0);
 		for (i = 0; i < units; i++) {
-			rnd_quant(&mult[i], &shift[i], -12, 0);
+			if (f64)
+				rnd_scale_f64(&mult[i], &shift[i], -12, 0);
+			else
+				rnd_quant(&mult[i], &shift[i], -12, 0);
 			bias[i] = rnd_in(-5000, 5000);
 			bias64[i] = rnd_in(-5000000, 5000000);
 		}
@@ -589,9 +623,11 @@ START_TEST(random_pool_fc)
 				       ((s16 ? in16[bb * depth + d] : in8[bb * depth + d]) -
 					p.input.zero_point);
 			if (s16)
-				v = clampi(ref_mbqm_fc(acc + bias64[u], m, s), -32768, 32767);
+				v = clampi(f64 ? ref_round_f64(acc + bias64[u], m, s) :
+					   ref_mbqm_fc(acc + bias64[u], m, s), -32768, 32767);
 			else
-				v = clampi(ref_mbqm_fc((int32_t)(acc + bias[u]), m, s) +
+				v = clampi((f64 ? ref_round_f64((int32_t)(acc + bias[u]), m, s) :
+					    ref_mbqm_fc((int32_t)(acc + bias[u]), m, s)) +
 					   p.output.zero_point, -128, 127);
 			ck_assert_int_eq(s16 ? o16[bb * units + u] : o8[bb * units + u], v);
 		}

@@ -192,6 +192,7 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 	const uint32_t in_off = (uint32_t)-p->input.zero_point;
 	const uint32_t f_off = (uint32_t)-p->filter.zero_point;
 	const cpu_gemm_s8_fn gemm = cpu_gemm_s8_select(isa);
+	const bool f64 = p->rq.flags & NPU_RQ_SCALE_F64;
 	uint32_t *fsum, *xsum;
 	int32_t *acc;
 
@@ -216,13 +217,16 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 
 		gemm(in + (size_t)b * depth, depth, 1, filter, depth, units, depth, acc, units);
 		/*
-		 * FULLY_CONNECTED rounds once (npu_fw_mbqm_single), unlike the
-		 * convolutions' SIMD requantization; one per unit is cheap.
+		 * FULLY_CONNECTED rounds as the firmware's FC (the binary64
+		 * scale, or the Q31 multiplier once), unlike the convolutions'
+		 * SIMD requantization; one call per unit is cheap.
 		 */
 		for (uint32_t u = 0; u < units; u++) {
 			const int32_t a = (int32_t)((uint32_t)acc[u] + base + fsum[u]);
-			int32_t v = npu_fw_mbqm_single(a, p->rq.count ? mult[u] : p->rq.multiplier,
-						       p->rq.count ? shift[u] : p->rq.shift);
+			const int32_t m = p->rq.count ? mult[u] : p->rq.multiplier;
+			const int32_t sh = p->rq.count ? shift[u] : p->rq.shift;
+			int32_t v = f64 ? npu_fw_round_scale(a, (uint32_t)m, (uint32_t)sh) :
+					  npu_fw_mbqm_single(a, m, sh);
 
 			v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point);
 			out[(size_t)b * units + u] =

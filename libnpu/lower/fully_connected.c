@@ -18,6 +18,50 @@ struct fc_data {
 	size_t batches, depth, units;
 };
 
+/*
+ * TFLite 2.21's reference FULLY_CONNECTED (int8, uint8 and 16x8, per
+ * tensor and per channel) requantizes with floating point: the
+ * accumulator times (double)input scale * filter scale / output scale,
+ * rounded half away from zero (reference_integer_ops::FullyConnected and
+ * FullyConnectedPerChannel with scales, reference_ops::FullyConnected for
+ * uint8).  NPU_RQ_SCALE_F64 carries that binary64 scale; a Q31 multiplier
+ * would round differently on exact and near halves.
+ */
+static int lower_fc_scales(const struct cpu_prep *p, const struct npu_graph_tensor *in,
+			   const struct npu_graph_tensor *filter,
+			   const struct npu_graph_tensor *out, uint32_t units,
+			   struct npu_requant *rq)
+{
+	struct npu_cpu_prepared *o = p->out;
+	const bool per_channel = filter->quant.count > 1;
+	int32_t lo, hi;
+
+	rq->flags |= NPU_RQ_SCALE_F64;
+	if (per_channel && filter->quant.count != units)
+		return lower_fail(p, "filter has %u scales for %u units",
+				  filter->quant.count, units);
+	if (!per_channel) {
+		const float fs = cpu_scale(filter);
+
+		if (npu_host_fc_scales(cpu_scale(in), &fs, 1,
+				       cpu_scale(out), 1, &lo, &hi))
+			return lower_bad_scale(p, "input*filter/output");
+		rq->multiplier = lo;
+		rq->shift = hi;
+		return 0;
+	}
+	o->mult = malloc(sizeof(int32_t) * units);
+	o->shift = malloc(sizeof(int32_t) * units);
+	if (!o->mult || !o->shift)
+		return -ENOMEM;
+	o->channels = units;
+	rq->count = units;
+	if (npu_host_fc_scales(cpu_scale(in), filter->quant.scale, units,
+			       cpu_scale(out), units, o->mult, o->shift))
+		return lower_bad_scale(p, "input*filter/output");
+	return 0;
+}
+
 static int lower_fc(const struct cpu_prep *p)
 {
 	const struct npu_graph_op *op = p->op;
@@ -80,28 +124,9 @@ static int lower_fc(const struct cpu_prep *p)
 		f->filter.zero_point = 0;
 	if (bias)
 		f->rq.flags |= NPU_RQ_HAS_BIAS;
-	if (filter->quant.count > 1) {
-		ret = lower_per_channel(p, in, filter, out, (uint32_t)units, 0,
-				  &f->rq);
-		if (ret)
-			return ret;
-	} else if (in->type == NPU_TYPE_UINT8) {
-		/*
-		 * TensorFlow 2.21's uint8 FULLY_CONNECTED: the product of the
-		 * scales in double, as the per-channel form (measured: the
-		 * float product is off by one on near-ties).
-		 */
-		if (npu_host_conv_multipliers(cpu_scale(in), filter->quant.scale,
-					      1, cpu_scale(out), 1,
-					      &f->rq.multiplier, &f->rq.shift))
-			return lower_bad_scale(p, "input*filter/output");
-	} else {
-		/* GetQuantizedConvolutionMultipler(): float product. */
-		if (npu_host_fc_multiplier(cpu_scale(in), cpu_scale(filter),
-					   cpu_scale(out), &f->rq.multiplier,
-					   &f->rq.shift))
-			return lower_bad_scale(p, "input*filter/output");
-	}
+	ret = lower_fc_scales(p, in, filter, out, (uint32_t)units, &f->rq);
+	if (ret)
+		return ret;
 	return lower_act_range(p, op->options.fc.activation, out, &f->act_min,
 			 &f->act_max);
 }

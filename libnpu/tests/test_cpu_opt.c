@@ -12,6 +12,7 @@
  * the kernel part for arm64 and runs it under qemu-aarch64 (NEON).
  */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +300,34 @@ START_TEST(conv_declines)
 }
 END_TEST
 
+/*
+ * NPU_RQ_SCALE_F64: binary64 scales as TFLite makes them, powers of two
+ * (exact halves), and any bits (what only a hostile stream holds).
+ */
+static void random_scale_f64(struct npu_requant *rq, int32_t *mult, int32_t *shift,
+			     uint32_t channels)
+{
+	rq->flags |= NPU_RQ_SCALE_F64;
+	for (uint32_t c = 0; c <= channels; c++) {
+		const uint32_t pick = rnd() % 8;
+		double scale = pick == 0 ? ldexp(1.0, rnd_in(-16, 2)) :
+			       (double)(float)ldexp(rnd_in(1, 1 << 24), -36) * 0.75 /
+			       (double)(float)ldexp(rnd_in(1, 1 << 24), -30);
+		uint64_t bits;
+
+		memcpy(&bits, &scale, sizeof(bits));
+		if (pick == 1)
+			bits = ((uint64_t)rnd() << 32) ^ rnd();
+		if (c < channels) {
+			mult[c] = (int32_t)(uint32_t)bits;
+			shift[c] = (int32_t)(uint32_t)(bits >> 32);
+		} else {
+			rq->multiplier = (int32_t)(uint32_t)bits;
+			rq->shift = (int32_t)(uint32_t)(bits >> 32);
+		}
+	}
+}
+
 START_TEST(fc_random)
 {
 	for (unsigned int s = 0; s < 300; s++) {
@@ -335,6 +364,8 @@ START_TEST(fc_random)
 		fill_s8(filter, (size_t)units * depth);
 		random_bias(bias, units);
 		random_rq(&p.rq, mult, shift, units);
+		if (s % 2)
+			random_scale_f64(&p.rq, mult, shift, units);
 		with_bias = rnd() % 4 != 0;
 		if (u8) {	/* legacy uint8: zero points 0..255 */
 			p.input.dtype = p.filter.dtype = p.output.dtype = NPU_DTYPE_UINT8;

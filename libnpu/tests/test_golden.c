@@ -209,7 +209,8 @@ END_TEST
 /*
  * TFLM's golden for seed 2 is -91; TFLite's reference kernels (TensorFlow
  * 2.21), which this project follows, give -90: their FULLY_CONNECTED rounds
- * once (Documentation/cpu-fallback.rst, "TFLite and TFLite Micro").
+ * acc times the binary64 scale once (Documentation/cpu-fallback.rst,
+ * "TFLite and TFLite Micro").
  */
 #define HELLO_WORLD_TFLITE(seed, golden) ((seed) == 2 ? -90 : (golden))
 

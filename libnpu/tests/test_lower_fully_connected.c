@@ -18,12 +18,15 @@
 static const int8_t zeros8[256];
 
 /*
- * TFLite's FULLY_CONNECTED takes in_scale * filter_scale in float, conv in
- * double.  With 1/3 and 3 the float product rounds to exactly 1.0 (Q30, 1)
- * but the double one is 1.0000000298..., i.e. round(0.50000001490 * 2^31)
- * = 1073741856.
+ * TFLite 2.21's reference FULLY_CONNECTED requantizes with the binary64
+ * scale (double)in_scale * filter_scale / out_scale (NPU_RQ_SCALE_F64: its
+ * low and high words).  1/3 in float is 0xaaaaab * 2^-25, so times 3 the
+ * scale is 1 + 2^-25 = 0x3ff00000_08000000, where the float product of
+ * the scales (the Q31 path before) rounds to exactly 1.0.  Convolutions
+ * keep the Q31 multiplier of the double product:
+ * round(0.50000001490 * 2^31) = 1073741856, shift 1.
  */
-START_TEST(fc_float_product_vs_conv_double)
+START_TEST(fc_binary64_scale_vs_conv_q31)
 {
 	static const int32_t in_s[] = { 1, 4 }, f_s[] = { 2, 4 },
 			     o_s[] = { 1, 2 };
@@ -44,9 +47,9 @@ START_TEST(fc_float_product_vs_conv_double)
 	p = prep_ok(&b);
 	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_FULLY_CONNECTED);
 	ck_assert_uint_eq(p->cmds[0].params.fc.rq.count, 0);
-	ck_assert_uint_eq(p->cmds[0].params.fc.rq.flags, 0);
-	ck_assert_int_eq(p->cmds[0].params.fc.rq.multiplier, Q30);
-	ck_assert_int_eq(p->cmds[0].params.fc.rq.shift, 1);
+	ck_assert_uint_eq(p->cmds[0].params.fc.rq.flags, NPU_RQ_SCALE_F64);
+	ck_assert_uint_eq((uint32_t)p->cmds[0].params.fc.rq.multiplier, 0x08000000u);
+	ck_assert_uint_eq((uint32_t)p->cmds[0].params.fc.rq.shift, 0x3ff00000u);
 	assert_dims(&p->cmds[0].params.fc.input, 2, (const uint32_t[]){ 1, 4 });
 	ck_assert_int_eq(p->cmds[0].params.fc.input.zero_point, -3);
 	ck_assert_int_eq(p->cmds[0].params.fc.output.zero_point, 4);
@@ -62,8 +65,41 @@ START_TEST(fc_float_product_vs_conv_double)
 	op->options.conv.padding = NPU_PADDING_VALID;
 	op->options.conv.stride_w = op->options.conv.stride_h = 1;
 	p = prep_ok(&b);
+	ck_assert_uint_eq(p->cmds[0].params.conv.rq.flags & NPU_RQ_SCALE_F64, 0);
 	ck_assert_int_eq(p->mult[0], 1073741856);
 	ck_assert_int_eq(p->shift[0], 1);
+	npu_cpu_prepared_free(p);
+}
+END_TEST
+
+/* Per-channel: one binary64 scale per unit in the multiplier arrays. */
+START_TEST(fc_per_channel_scales)
+{
+	static const int32_t in_s[] = { 1, 4 }, f_s[] = { 2, 4 },
+			     o_s[] = { 1, 2 };
+	static const float fscales[] = { 0.5f, 3.0f };
+	struct tg b;
+	struct npu_cpu_prepared *p;
+	struct npu_graph_op *op;
+	int32_t in, f, out;
+
+	tg_init(&b);
+	in = tg_tensor(&b, NPU_TYPE_INT8, 2, in_s, 1.0f / 3.0f, 0, NULL);
+	f = tg_tensor(&b, NPU_TYPE_INT8, 2, f_s, 1.0f, 0, zeros8);
+	tg_per_channel(&b, f, 2, fscales, 0);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, o_s, 0.25f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_FULLY_CONNECTED, 3, 1, in, f,
+		   NPU_TENSOR_NONE, out);
+	op->options_kind = NPU_OPTS_FC;
+	p = prep_ok(&b);
+	ck_assert_uint_eq(p->cmds[0].params.fc.rq.count, 2);
+	ck_assert_uint_eq(p->cmds[0].params.fc.rq.flags, NPU_RQ_SCALE_F64);
+	/* 0xaaaaab * 2^-25 * 0.5 / 0.25 = 0x1555556 * 2^-25 = 0x3fe55555_60000000 */
+	ck_assert_uint_eq((uint32_t)p->mult[0], 0x60000000u);
+	ck_assert_uint_eq((uint32_t)p->shift[0], 0x3fe55555u);
+	/* times 3 / 0.25: 4 + 2^-23 = 0x40100000_08000000 */
+	ck_assert_uint_eq((uint32_t)p->mult[1], 0x08000000u);
+	ck_assert_uint_eq((uint32_t)p->shift[1], 0x40100000u);
 	npu_cpu_prepared_free(p);
 }
 END_TEST
@@ -87,9 +123,9 @@ START_TEST(fc_flattens_input)
 	p = prep_ok(&b);
 	assert_dims(&p->cmds[0].params.fc.input, 2, (const uint32_t[]){ 2, 12 });
 	assert_dims(&p->cmds[0].params.fc.output, 2, (const uint32_t[]){ 2, 5 });
-	/* 0.5 * 0.5 / 0.5 = 0.5. */
-	ck_assert_int_eq(p->cmds[0].params.fc.rq.multiplier, Q30);
-	ck_assert_int_eq(p->cmds[0].params.fc.rq.shift, 0);
+	/* 0.5 * 0.5 / 0.5 = 0.5 = 0x3fe00000_00000000. */
+	ck_assert_int_eq(p->cmds[0].params.fc.rq.multiplier, 0);
+	ck_assert_uint_eq((uint32_t)p->cmds[0].params.fc.rq.shift, 0x3fe00000u);
 	ck_assert_int_eq(p->cmds[0].params.fc.act_min, 0);
 	npu_cpu_prepared_free(p);
 }
@@ -101,7 +137,8 @@ static Suite *lower_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("fully_connected");
-	tcase_add_test(tc, fc_float_product_vs_conv_double);
+	tcase_add_test(tc, fc_binary64_scale_vs_conv_q31);
+	tcase_add_test(tc, fc_per_channel_scales);
 	tcase_add_test(tc, fc_flattens_input);
 	suite_add_tcase(s, tc);
 	return s;

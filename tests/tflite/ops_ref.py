@@ -358,6 +358,38 @@ def reference_resolver(name):
     if name.startswith("sum.") and name.split(".")[1] != "float32":
         return "BUILTIN_WITHOUT_DEFAULT_DELEGATES"
     return "BUILTIN_REF"
+def fc_round_cases():
+    """FULLY_CONNECTED where the requantization's rounding shows: TFLite's
+    reference kernels round acc * (double)in * filter / out half away from
+    zero.  Power-of-two scales put an eighth of the outputs on exact halves
+    (half of them negative: a Q31 multiplier rounds those up); int16 with
+    float scales whose float product is not the double one lands near
+    halves at 2^-24 of 2^15 (the float product was off there)."""
+    rng = np.random.default_rng(31)
+    depth = 8
+    w_in, w_f = 0.018593518063426018, 0.006578364409506321  # float product off by 5.9e-8
+    for name, dt, inq, wq, outq, b, units in (
+            ("int8_ties", np.int8, (2.0 ** -7, 3), (2.0 ** -7, 0), (2.0 ** -11, -2), 32, 32),
+            ("uint8_ties", np.uint8, (2.0 ** -7, 128), (2.0 ** -7, 125), (2.0 ** -11, 120),
+             32, 32),
+            ("int8_per_channel_ties", np.int8, (2.0 ** -7, -1),
+             ([2.0 ** -int(k) for k in rng.integers(6, 9, 32)], [0] * 32), (2.0 ** -11, 0),
+             32, 32),
+            ("int16_ties", np.int16, (2.0 ** -10, 0), (2.0 ** -7, 0), (2.0 ** -13, 0), 32, 32),
+            ("int16_near_ties", np.int16, (w_in, 0), (w_f, 0), (w_in * w_f * 5.3456, 0),
+             64, 64)):
+        wdt = np.uint8 if dt == np.uint8 else np.int8
+        w = rng.integers(-3, 4, (units, depth)) + np.asarray(wq[1]).reshape(-1, 1)
+        bscale = inq[0] * np.asarray(wq[0], np.float64)
+        bias = rng.integers(-64, 64, units)
+        yield ("fully_connected." + name,
+               om.build(BO.FULLY_CONNECTED,
+                        [om.T([b, depth], dt, inq), om.T([units, depth], wdt, wq, w),
+                         om.T([units], np.int64 if dt == np.int16 else np.int32,
+                              (bscale, [0] * np.size(bscale)), bias)],
+                        [om.T([b, units], dt, outq)],
+                        OPT.FullyConnectedOptions, opts(s.FullyConnectedOptionsT)),
+               [om.T([b, depth], dt, inq)])
 
 
 def all_cases():
@@ -372,6 +404,7 @@ def all_cases():
     yield from sqdiff_cases()
     yield from l2norm_cases()
     yield from log_softmax_cases()
+    yield from fc_round_cases()
 
 
 def malformed_cases():
