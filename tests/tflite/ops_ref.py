@@ -18,6 +18,7 @@ import subprocess
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import flatbuffers  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -392,6 +393,46 @@ def fc_round_cases():
                [om.T([b, depth], dt, inq)])
 
 
+def hybrid_bmm_cases():
+    """Dynamic-range BATCH_MATMUL: float lhs, constant int8 rhs (per tensor or
+    per output column), symmetric or asymmetric run-time quantization,
+    adjoint operands, broadcast batches, rows longer than the vector
+    blocks of 8."""
+    rng = np.random.default_rng(41)
+    f32 = np.float32
+    for name, ls, rs, adj_x, adj_y, asym, per_channel in (
+            ("hybrid_sym", [2, 3, 5, 16], [16, 12], False, False, False, False),
+            ("hybrid_asym", [2, 3, 5, 16], [16, 12], False, False, True, False),
+            ("hybrid_per_channel", [2, 3, 5, 16], [3, 16, 12], False, False, False, True),
+            ("hybrid_asym_per_channel", [3, 5, 19], [3, 19, 6], False, False, True, True),
+            ("hybrid_adj", [2, 16, 5], [1, 12, 16], True, True, True, False),
+            ("hybrid_squeezed", [2, 3, 5, 16], [1, 16, 12], False, False, True, False),
+            ("hybrid_rank5", [2, 1, 3, 4, 9], [2, 3, 1, 9, 5], False, False, True, False),
+            ("hybrid_long", [1, 4, 43], [43, 7], False, False, False, False)):
+        w = rng.integers(-127, 128, rs).astype(np.int8)
+        n = rs[-2] if adj_y else rs[-1]
+        if per_channel:
+            q = ([float(x) for x in rng.uniform(0.005, 0.03, n)], [0] * n)
+        else:
+            q = (0.02, 0)
+        rhs = om.T(rs, np.int8, q, w)
+        out_shape = list(np.broadcast_shapes(tuple(ls[:-2]), tuple(rs[:-2]))) + [
+            ls[-1] if adj_x else ls[-2], n]
+        o = opts(s.BatchMatMulOptionsT, adjX=adj_x, adjY=adj_y,
+                 asymmetricQuantizeInputs=asym)
+        model = om.build(BO.BATCH_MATMUL, [om.T(ls, f32), rhs], [om.T(out_shape, f32)],
+                         OPT.BatchMatMulOptions, o)
+        if per_channel:
+            # The scales run along the output columns: the rhs's last axis.
+            m = s.ModelT.InitFromPackedBuf(model, 0)
+            m.subgraphs[0].tensors[1].quantization.quantizedDimension = len(rs) - (
+                2 if adj_y else 1)
+            b = flatbuffers.Builder(1024)
+            b.Finish(m.Pack(b), file_identifier=b"TFL3")
+            model = bytes(b.Output())
+        yield ("batch_matmul." + name, model, [om.T(ls, f32)])
+
+
 def all_cases():
     yield from resize_cases()
     yield from resize_edge_cases()
@@ -405,6 +446,7 @@ def all_cases():
     yield from l2norm_cases()
     yield from log_softmax_cases()
     yield from fc_round_cases()
+    yield from hybrid_bmm_cases()
 
 
 def malformed_cases():
@@ -443,6 +485,8 @@ def placement(name):
     op, tn = name.split(".")[:2]
     if op in ("gather", "gather_nd"):
         return "cpu"            # indices are data
+    if op == "batch_matmul":
+        return "cpu"            # quantized at run time
     if op == "resize_bilinear" and tn not in ("int8", "int16"):
         return "cpu"            # TFLite computes float and uint8 in float
     if tn == "float32" and op in ("gelu", "rsqrt", "neg", "exp", "log", "abs", "sqrt"):
@@ -488,7 +532,10 @@ def generate(outdir):
             v.tofile("%s.in%d.bin" % (path, i))
         for i, v in enumerate(outs):
             v.tofile("%s.out%d.bin" % (path, i))
-        exact = all(v.dtype != np.float32 for v in outs)
+        # Hybrid BATCH_MATMUL follows TFLite's float operations one by one:
+        # its float outputs must be the same bytes too.
+        exact = (all(v.dtype != np.float32 for v in outs) or
+                 name.startswith("batch_matmul.hybrid"))
         lines.append("%s %d %d %s %s\n" % (name, len(feeds), len(outs),
                                             "exact" if exact else "float", placement(name)))
     with open(os.path.join(outdir, "cases.txt"), "w") as f:
