@@ -591,6 +591,56 @@ START_TEST(test_old_firmware_refused)
 }
 END_TEST
 
+/*
+ * FULLY_CONNECTED requantizes with its binary64 scale (NPU_RQ_SCALE_F64):
+ * firmware before NPU_FW_FEAT_FC_SCALE_F64 would refuse the flag at the
+ * first run, so the model is refused at open, naming the feature bit.
+ */
+START_TEST(test_old_firmware_fc_refused)
+{
+	static const int32_t in_s[2] = { 2, 16 }, f_s[2] = { 8, 16 }, o_s[2] = { 2, 8 };
+	static const int8_t weights[8 * 16] = { 1, -2, 3 };
+	struct npu_device dev = {
+		.fd = -1, .page_size = 4096, .cs_version = NPU_CS_VERSION,
+		.fw_features = NPU_FW_FEATURES & ~NPU_FW_FEAT_FC_SCALE_F64,
+		.bo_lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+	struct npu_model_options opts = { 0 };
+	struct npu_model *m = (struct npu_model *)1;
+	struct npu_compiled_model *cm;
+	struct npu_graph_op *op;
+	char err[512] = "", want[64];
+	struct tg b;
+	int32_t x, w, y;
+	void *file;
+	size_t len;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 2, in_s, 0.5f, 1, NULL);
+	w = tg_tensor(&b, NPU_TYPE_INT8, 2, f_s, 0.25f, 0, weights);
+	y = tg_tensor(&b, NPU_TYPE_INT8, 2, o_s, 1.0f, -1, NULL);
+	op = tg_op(&b, NPU_BUILTIN_FULLY_CONNECTED, 2, 1, x, w, y);
+	op->options_kind = NPU_OPTS_FC;
+	tg_io(&b, x, y);
+	ck_assert_msg(!npu_compile(tg_dup(&b), NULL, &cm, err, sizeof(err)), "%s", err);
+	ck_assert_int_ge(cm->op_segment[0], 0);
+	ck_assert_int_eq(npu_model_serialize(cm, &file, &len), 0);
+	npu_compiled_model_free(cm);
+
+	opts.err = err;
+	opts.errlen = sizeof(err);
+	ck_assert_int_eq(npu_model_open_memory(&dev, file, len, &opts, &m),
+			 -NPU_ERR_MODEL_VERSION);
+	ck_assert_ptr_null(m);
+	snprintf(want, sizeof(want), "firmware lacks feature bits 0x%x", NPU_FW_FEAT_FC_SCALE_F64);
+	ck_assert_msg(strstr(err, want), "%s", err);
+	dev.fw_features = NPU_FW_FEATURES;
+	ck_assert_int_eq(npu_model_open_memory(&dev, file, len, &opts, &m), -EBADF);
+	ck_assert_ptr_null(m);
+	free(file);
+}
+END_TEST
+
 START_TEST(test_malformed)
 {
 	struct npu_model_options opts = { 0 };
@@ -708,6 +758,7 @@ int main(void)
 	tcase_add_test(tc, test_budget_limits);
 	tcase_add_test(tc, test_old_device_refused);
 	tcase_add_test(tc, test_old_firmware_refused);
+	tcase_add_test(tc, test_old_firmware_fc_refused);
 	suite_add_tcase(s, tc);
 	return npu_check_run(s);
 }
