@@ -21,7 +21,10 @@
  * (cell-to-{input, forget, output}), 12-15 gate biases, 16 projection
  * weights, 17 projection bias, 18 output state and 19 cell state (variable
  * tensors, updated here), 20-23 layer-norm coefficients (24 inputs only).
- * Not supported: layer norm in the integer path, the 8x8_8 recipe (12
+ * Integer layer norm: the gate's products on the scale of its intermediate
+ * tensor (0-3), the gate bias added inside tensor_utils::ApplyLayerNorm
+ * instead of to the products.
+ * Not supported: layer norm in the float path, the 8x8_8 recipe (12
  * intermediates), dynamic-range (hybrid) weights with float activations.
  */
 #include <errno.h>
@@ -61,6 +64,11 @@ struct lstm_int_gate {
 	int32_t *in_bias, *rec_bias;	/* zero points folded in, n_cell each */
 	const int8_t *w_in, *w_rec;
 	const int16_t *peephole;	/* NULL: none */
+	/* layer norm: coefficients (NULL: none), the gate bias, the scale */
+	const int16_t *ln_w;
+	const int32_t *ln_bias;
+	int32_t ln_a, ln_guard;
+	int ln_b;
 };
 
 struct lstm_state {
@@ -179,7 +187,113 @@ static void mat_vec_acc_s8(const int8_t *x, const int32_t *bias, const int8_t *w
 				INT8_MIN, INT8_MAX);
 }
 
-/* CalculateLstmGateInteger8x8_16 without layer norm. */
+/* gemmlowp's SaturatingRoundingMultiplyByPOT<exponent> on int32, exponent > 0. */
+static int32_t sat_shl32(int32_t x, int exponent)
+{
+	const int32_t threshold = (int32_t)((1u << (31 - exponent)) - 1);
+
+	if (x > threshold)
+		return INT32_MAX;
+	if (x < -threshold)
+		return INT32_MIN;
+	return (int32_t)((uint32_t)x << exponent);
+}
+
+/*
+ * gemmlowp's GetInvSqrtQuantizedMultiplierExp (reverse_shift -1): 1/sqrt of
+ * @input as a Q31 multiplier and a shift, Newton-Raphson in Q3.28.
+ */
+static void inv_sqrt_multiplier(int32_t input, int32_t *mult, int *shift)
+{
+	const int32_t half_three = (1 << 28) + (1 << 27);
+	int32_t x = 1 << 28, half_input;
+	unsigned int pairs;
+
+	if (input <= 1) {
+		*mult = INT32_MAX;
+		*shift = 0;
+		return;
+	}
+	*shift = 11;
+	while (input >= (1 << 29)) {
+		input /= 4;
+		++*shift;
+	}
+	pairs = ((unsigned int)__builtin_clz((uint32_t)input) - 1) / 2 - 1;
+	*shift -= (int)pairs;
+	input <<= 2 * pairs;
+	half_input = cpu_rounding_divide_by_pot(input >> 1, 1);
+	for (int i = 0; i < 5; i++) {
+		const int32_t x3 = sat_shl32(cpu_srdhm(cpu_srdhm(x, x), x), 6);
+
+		x = sat_shl32((int32_t)((uint32_t)cpu_srdhm(half_three, x) -
+					(uint32_t)cpu_srdhm(half_input, x3)), 3);
+	}
+	*mult = cpu_srdhm(x, 1518500250);
+	if (*shift < 0) {
+		*mult = (int32_t)((uint32_t)*mult << -*shift);
+		*shift = 0;
+	}
+	*shift = -*shift;
+}
+
+/*
+ * tensor_utils::ApplyLayerNorm as the reference interpreter's x86 build
+ * runs it (the NEON code through NEON_2_SSE): mean and variance in
+ * integers, the sums of four squares narrowed to int32 as its lane
+ * reduction does, blocks of 16 rounded with a 64-bit rounding shift, the
+ * rest with the scalar code's int32 product and division.
+ */
+static void layer_norm(const struct lstm_int_gate *g, int n_batch, int n, int16_t *gate)
+{
+	for (int b = 0; b < n_batch; b++, gate += n) {
+		int64_t sum = 0, sum_sq = 0, variance;
+		int32_t mean, var2, inv_a;
+		int inv_b, j = 0;
+
+		for (; j < n / 8 * 8; j += 8) {
+			for (int h = 0; h < 8; h += 4) {
+				int64_t sq = 0;
+
+				for (int l = 0; l < 4; l++) {
+					sum += gate[j + h + l];
+					sq += (int32_t)gate[j + h + l] * gate[j + h + l];
+				}
+				sum_sq += (int32_t)(uint32_t)(uint64_t)sq;
+			}
+		}
+		for (; j < n; j++) {
+			sum += gate[j];
+			sum_sq += (int32_t)gate[j] * gate[j];
+		}
+		mean = (int32_t)(sum * 1024 / n);
+		variance = sum_sq * (1048576 / n) - (int64_t)mean * mean;
+		var2 = (int32_t)(variance / 1048576);
+		if (var2 < 1)
+			var2 = g->ln_guard;
+		inv_sqrt_multiplier(var2, &inv_a, &inv_b);
+		for (j = 0; j < n / 16 * 16; j++) {
+			const int32_t r = cpu_mbqm((int32_t)((uint32_t)gate[j] << 10) - mean,
+						   inv_a, inv_b);
+			const int64_t v3 = (int64_t)g->ln_bias[j] + (int64_t)r * g->ln_w[j];
+			const int32_t v4 = (int32_t)(uint32_t)(uint64_t)((v3 + 512) >> 10);
+
+			gate[j] = (int16_t)clamp(cpu_mbqm(v4, g->ln_a, g->ln_b + 12),
+						 INT16_MIN, INT16_MAX);
+		}
+		for (; j < n; j++) {
+			const int32_t r = cpu_mbqm(1024 * (int32_t)gate[j] - mean, inv_a, inv_b);
+			const int64_t v3 = (int32_t)((uint32_t)r * (uint32_t)(int32_t)g->ln_w[j] +
+						     (uint32_t)g->ln_bias[j]);
+			const int32_t v4 = (int32_t)((v3 > 0 ? v3 + 512 : v3 - 512) / 1024);
+
+			gate[j] = (int16_t)clamp(cpu_mbqm(v4, g->ln_a, g->ln_b + 12),
+						 INT16_MIN, INT16_MAX);
+		}
+	}
+}
+
+/* CalculateLstmGateInteger8x8_16. */
 static void int_gate(const struct lstm_state *s, const struct lstm_int_gate *g,
 		     int n_batch, const int8_t *x, const int8_t *h, const int16_t *c,
 		     bool tanh_gate, int16_t *gate)
@@ -205,6 +319,8 @@ static void int_gate(const struct lstm_state *s, const struct lstm_int_gate *g,
 			}
 		}
 	}
+	if (g->ln_w)
+		layer_norm(g, n_batch, s->n_cell, gate);
 	for (int i = 0; i < n; i++)
 		gate[i] = tanh_gate ? q16_tanh(gate[i], 3) : q16_logistic(gate[i], 3);
 }
@@ -431,6 +547,7 @@ static int prepare_integer(const struct cpu_prep *p, struct lstm_state *s)
 	const float in_scale = cpu_scale(in), hs_scale = cpu_scale(hs);
 	const int32_t in_zp = cpu_zero_point(in), hs_zp = cpu_zero_point(hs);
 	static const char *const names[GATES] = { "input", "forget", "cell", "output" };
+	bool layer_norm;
 	int ret;
 
 	if (p->op->num_intermediates == 12) {
@@ -444,13 +561,9 @@ static int prepare_integer(const struct cpu_prep *p, struct lstm_state *s)
 			p->op->num_intermediates);
 		return -EINVAL;
 	}
-	for (uint32_t i = IN_LAYER_NORM; i < p->op->num_inputs; i++) {
-		if (opt_in(p, i)) {
-			cpu_msg(p->err, p->errlen,
-				"integer LSTM with layer normalization is not supported");
-			return -ENOTSUP;
-		}
-	}
+	/* Layer norm: the coefficients of the forget gate say (TFLite's test). */
+	layer_norm = p->op->num_inputs > IN_LAYER_NORM + GATE_FORGET &&
+		     opt_in(p, IN_LAYER_NORM + GATE_FORGET);
 	if ((ret = cpu_need_type(p, hs, "output state", NPU_TYPE_INT8)) ||
 	    (ret = cpu_need_type(p, cs, "cell state", NPU_TYPE_INT16)) ||
 	    (ret = cpu_need_type(p, out, "output", NPU_TYPE_INT8)))
@@ -502,12 +615,37 @@ static int prepare_integer(const struct cpu_prep *p, struct lstm_state *s)
 		const struct npu_graph_tensor *wi = opt_in(p, IN_W_INPUT + g);
 		const struct npu_graph_tensor *wr = opt_in(p, IN_W_RECURRENT + g);
 		const struct npu_graph_tensor *bias = opt_in(p, IN_BIAS + g);
-		/* Without layer norm the gates are Q3.12. */
-		const float gate_scale = 1.0f / 4096.0f;
+		const struct npu_graph_tensor *ln = layer_norm ? opt_in(p, IN_LAYER_NORM + g) : NULL;
+		const struct npu_graph_tensor *gate_in = layer_norm ? intermediate(p, (uint32_t)g) : NULL;
+		/* Without layer norm the gates are Q3.12; with it, the scale of
+		 * the gate's intermediate tensor (its layer norm's input). */
+		float gate_scale = 1.0f / 4096.0f;
 		char what[48];
 
 		if (g == GATE_INPUT && s->cifg)
 			continue;
+		if (layer_norm) {
+			if (!ln || ln->type != NPU_TYPE_INT16 || !ln->data || !ln->quant.count ||
+			    ln->elements != (size_t)s->n_cell || !gate_in || !gate_in->quant.count ||
+			    !bias || bias->type != NPU_TYPE_INT32 || !bias->data) {
+				cpu_msg(p->err, p->errlen,
+					"layer norm of the %s gate needs int16 coefficients of %d cells "
+					"with a scale, an int32 bias and a quantized intermediate tensor",
+					names[g],
+					s->n_cell);
+				return -EINVAL;
+			}
+			gate_scale = cpu_scale(gate_in);
+			lg->ln_w = ln->data;
+			lg->ln_bias = bias->data;
+			snprintf(what, sizeof(what), "%s layer norm", names[g]);
+			if (quantize(p, what, cpu_scale(ln), &lg->ln_a, &lg->ln_b))
+				return -EINVAL;
+			/* 10000 keeps the kernel's arithmetic from overflowing. */
+			lg->ln_guard = (int32_t)(10000 * cpu_scale(ln));
+			if (lg->ln_guard < 1)
+				lg->ln_guard = 1;
+		}
 		lg->w_in = wi->data;
 		lg->w_rec = wr->data;
 		snprintf(what, sizeof(what), "input-to-%s", names[g]);
@@ -518,15 +656,16 @@ static int prepare_integer(const struct cpu_prep *p, struct lstm_state *s)
 			return -EINVAL;
 		if (s->peephole && g != GATE_CELL) {
 			const struct npu_graph_tensor *pw = opt_in(p, peephole_input[g]);
-			const float es = (float)(pow(2.0, s->cell_scale) * cpu_scale(pw) / gate_scale);
+			const float es = ldexpf(1.0f, s->cell_scale) * cpu_scale(pw) / gate_scale;
 
 			lg->peephole = pw->data;
 			snprintf(what, sizeof(what), "cell-to-%s", names[g]);
 			if (quantize(p, what, es, &lg->cell_a, &lg->cell_b))
 				return -EINVAL;
 		}
+		/* With layer norm the bias is added there, not to the product. */
 		lg->in_bias = fold_zero_point(lg->w_in, s->n_cell, s->n_input, -in_zp,
-					      bias ? bias->data : NULL);
+					      bias && !layer_norm ? bias->data : NULL);
 		lg->rec_bias = fold_zero_point(lg->w_rec, s->n_cell, s->n_output, -hs_zp, NULL);
 		if (!lg->in_bias || !lg->rec_bias)
 			return -ENOMEM;

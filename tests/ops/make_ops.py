@@ -192,11 +192,16 @@ def keras_lstm(shape, units, rng, quantize):
 
 
 def edit_lstm(model, rng, cifg=False, peephole=False, projection=False,
-              time_major=False):
+              time_major=False, layer_norm=False):
     """The integer LSTM variants the converter does not make from Keras:
     coupled input and forget gates (CIFG), peepholes, a projection of the
-    hidden state, time-major input.  New weights are random, quantized as
-    TFLite's 8x8_16 recipe wants them (int16 peepholes, int8 projection)."""
+    hidden state, time-major input, layer normalization.  New weights are
+    random, quantized as TFLite's 8x8_16 recipe wants them (int16 peepholes
+    and layer-norm coefficients, int8 projection); with layer norm the first
+    four intermediates become int16 tensors with a scale (the gates'
+    scales before their layer norm), the gate biases are redrawn on the
+    layer norm's scale, and the cell state's scale is 2^-11 (the
+    converter's 2^-16 for a wide Keras LSTM is outside this kernel)."""
     m = schema.ModelT.InitFromPackedBuf(model, 0)
     g = m.subgraphs[0]
     code = schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM
@@ -231,6 +236,23 @@ def edit_lstm(model, rng, cifg=False, peephole=False, projection=False,
         inputs[16] = constant("projection", w, schema.TensorType.INT8, 0.004)
         bias = rng.integers(-2000, 2000, n_cell).astype(np.int32)
         inputs[17] = constant("projection_bias", bias, schema.TensorType.INT32, 1e-4)
+    if layer_norm:
+        inputs += [-1] * (24 - len(inputs))
+        for k in range(4):
+            t = g.tensors[op.intermediates[k]]
+            t.type = schema.TensorType.INT16
+            t.quantization = schema.QuantizationParametersT()
+            t.quantization.scale = [float(rng.uniform(2e-4, 9e-4))]
+            t.quantization.zeroPoint = [0]
+            if k == 0 and cifg:
+                continue
+            w = rng.integers(8000, 32000, n_cell).astype(np.int16)
+            inputs[20 + k] = constant("layer_norm%d" % k, w, schema.TensorType.INT16,
+                                      float(rng.uniform(2e-5, 6e-5)))
+            bias = rng.integers(-3000, 3000, n_cell).astype(np.int32)
+            inputs[12 + k] = constant("layer_norm_bias%d" % k, bias,
+                                      schema.TensorType.INT32, 1e-5)
+        g.tensors[inputs[19]].quantization.scale = [2.0 ** -11]
     op.inputs = inputs
     if time_major:
         op.builtinOptions.timeMajor = True
@@ -252,7 +274,13 @@ def lstm_models(rng):
            "unidirectional_sequence_lstm.int8_projection": edit_lstm(
                base, rng, projection=True),
            "unidirectional_sequence_lstm.int8_time_major": edit_lstm(
-               square, rng, time_major=True)}
+               square, rng, time_major=True),
+           "unidirectional_sequence_lstm.int8_layer_norm": edit_lstm(
+               base, rng, layer_norm=True),
+           "unidirectional_sequence_lstm.int8_layer_norm_cifg_peephole_projection": edit_lstm(
+               base, rng, cifg=True, peephole=True, projection=True, layer_norm=True),
+           "unidirectional_sequence_lstm.int8_layer_norm_37_cells": edit_lstm(
+               keras_lstm((2, 4, 6), 37, rng, True), rng, layer_norm=True)}
     zoo = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                        "../../../shared/models/zoo/micro_speech_lstm.tflite")
     if os.path.exists(zoo):  # a published model: TFLite Micro's LSTM example
