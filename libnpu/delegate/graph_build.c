@@ -237,6 +237,17 @@ static void convert_options(int32_t builtin, const void *data, struct npu_graph_
 		};
 		break;
 	}
+	case NPU_BUILTIN_LSTM: {
+		const TfLiteLSTMParams *p = data;
+
+		op->options_kind = NPU_OPTS_LSTM;
+		o->lstm = (struct npu_lstm_options){
+			.activation = p->activation, .cell_clip = p->cell_clip,
+			.proj_clip = p->proj_clip, .time_major = 1,
+			.asymmetric_quantize_inputs = p->asymmetric_quantize_inputs,
+		};
+		break;
+	}
 	case NPU_BUILTIN_SOFTMAX:
 		op->options_kind = NPU_OPTS_SOFTMAX;
 		o->softmax.beta = ((const TfLiteSoftmaxParams *)data)->beta;

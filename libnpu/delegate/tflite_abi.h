@@ -283,6 +283,15 @@ typedef struct {
 	float alpha;
 } TfLiteLeakyReluParams;
 
+/* LSTM: kernel_type 0 is the full kernel, 1 the basic one (5 inputs). */
+typedef struct {
+	TfLiteFusedActivation activation;
+	float cell_clip;
+	float proj_clip;
+	int kernel_type;
+	bool asymmetric_quantize_inputs;
+} TfLiteLSTMParams;
+
 typedef struct {
 	bool approximate;
 } TfLiteGeluParams;

@@ -74,6 +74,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_FULLY_CONNECTED = 9,
 	NPU_BUILTIN_L2_NORMALIZATION = 11,
 	NPU_BUILTIN_LOGISTIC = 14,
+	NPU_BUILTIN_LSTM = 16,
 	NPU_BUILTIN_MAX_POOL_2D = 17,
 	NPU_BUILTIN_MUL = 18,
 	NPU_BUILTIN_RELU = 19,
@@ -296,7 +297,10 @@ struct npu_batch_matmul_options {
 	int32_t asymmetric_quantize_inputs; /* bool */
 };
 
-/* UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite UnidirectionalSequenceLSTMOptions). */
+/*
+ * UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite UnidirectionalSequenceLSTMOptions)
+ * and LSTM (LSTMOptions: one time step, read as time-major).
+ */
 struct npu_lstm_options {
 	int32_t activation;		/* of the cell gate and the output */
 	float cell_clip, proj_clip;	/* 0: no clipping */

@@ -145,6 +145,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_TRANSPOSE] = &npu_builtin_transpose,
 	[NPU_BUILTIN_TRANSPOSE_CONV] = &npu_builtin_transpose_conv,
 	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
+	[NPU_BUILTIN_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
 	[NPU_BUILTIN_UNPACK] = &npu_builtin_unpack_split,
 };
 

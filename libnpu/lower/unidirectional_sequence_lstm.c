@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * UNIDIRECTIONAL_SEQUENCE_LSTM on the CPU (not an NPU op).
+ * UNIDIRECTIONAL_SEQUENCE_LSTM and LSTM (its full kernel: one time step of
+ * the same cell, [batch, n] tensors) on the CPU (not an NPU op).
  *
  * int8: TFLite's fully integer LSTM, the "8x8_16" recipe (lstm_eval.cc
  * EvalInteger8x8_16 with the parameters of PopulateQuantizedLstmParams8x8_16
@@ -701,7 +702,7 @@ static int lstm_prepare(const struct cpu_prep *p, void **state)
 	const struct npu_lstm_options *o = &p->op->options.lstm;
 	enum npu_type wt, bt, pt;
 	struct lstm_state *s;
-	int ret;
+	int step_rank, ret;
 
 	/* 20 or 24 inputs, most of them optional: checked one by one below. */
 	if ((p->op->num_inputs != 20 && p->op->num_inputs != 24) ||
@@ -735,18 +736,21 @@ static int lstm_prepare(const struct cpu_prep *p, void **state)
 		cpu_msg(p->err, p->errlen, "output and cell states must be variable tensors");
 		return -EINVAL;
 	}
-	if (in->rank != 3 || w_out->rank != 2 || r_out->rank != 2 || out->rank != 3) {
+	/* LSTM: one time step, [batch, n] (time-major with a time of 1). */
+	step_rank = p->op->builtin == NPU_BUILTIN_LSTM ? 2 : 3;
+	if (in->rank != step_rank || w_out->rank != 2 || r_out->rank != 2 ||
+	    out->rank != step_rank) {
 		cpu_msg(p->err, p->errlen,
-			"needs a rank-3 input and output and 2-D weights");
+			"needs a rank-%d input and output and 2-D weights", step_rank);
 		return -EINVAL;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->time_major = o->time_major;
-	s->max_time = in->shape[o->time_major ? 0 : 1];
-	s->n_batch = in->shape[o->time_major ? 1 : 0];
-	s->n_input = in->shape[2];
+	s->max_time = step_rank == 2 ? 1 : in->shape[o->time_major ? 0 : 1];
+	s->n_batch = in->shape[step_rank == 2 ? 0 : o->time_major ? 1 : 0];
+	s->n_input = in->shape[step_rank - 1];
 	s->n_cell = w_out->shape[0];
 	s->n_output = r_out->shape[1];
 	s->activation = o->activation;
@@ -775,8 +779,9 @@ static int lstm_prepare(const struct cpu_prep *p, void **state)
 	}
 	if (hs->elements != (size_t)s->n_batch * s->n_output ||
 	    cs->elements != (size_t)s->n_batch * s->n_cell ||
-	    out->shape[0] != in->shape[0] || out->shape[1] != in->shape[1] ||
-	    out->shape[2] != s->n_output) {
+	    out->shape[0] != in->shape[0] ||
+	    (step_rank == 3 && out->shape[1] != in->shape[1]) ||
+	    out->shape[step_rank - 1] != s->n_output) {
 		cpu_msg(p->err, p->errlen, "state or output shape does not match the weights");
 		goto fail;
 	}

@@ -48,7 +48,7 @@ enum {
 	OPTS_RESHAPE = 17, OPTS_MUL = 21, OPTS_SUB = 28, OPTS_REDUCER = 27,
 	OPTS_DIV = 29,
 	OPTS_STRIDED_SLICE = 32, OPTS_TRANSPOSE_CONV = 49, OPTS_LEAKY_RELU = 75,
-	OPTS_UNIDIR_LSTM = 71, OPTS_BATCH_MATMUL = 101,
+	OPTS_LSTM = 14, OPTS_UNIDIR_LSTM = 71, OPTS_BATCH_MATMUL = 101,
 	OPTS_RESIZE_BILINEAR = 15, OPTS_SPACE_TO_DEPTH = 19, OPTS_GATHER = 23,
 	OPTS_SQUEEZE = 30, OPTS_SPLIT = 35, OPTS_PACK = 59, OPTS_UNPACK = 64,
 	OPTS_RESIZE_NEAREST = 74, OPTS_MIRROR_PAD = 77, OPTS_SPLIT_V = 79,
@@ -137,6 +137,10 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM, 4, 20, 24,
 	  1u << 1 | 1u << 5 | 7u << 9 | 1u << 12 | 3u << 16 | 15u << 20,
 	  OPTS_UNIDIR_LSTM },
+	/* LSTM: the same inputs for the full kernel, 5 for the basic one. */
+	{ NPU_BUILTIN_LSTM, 4, 5, 24,
+	  1u << 1 | 1u << 5 | 7u << 9 | 1u << 12 | 3u << 16 | 15u << 20,
+	  OPTS_LSTM },
 	{ NPU_BUILTIN_TRANSPOSE_CONV, 5, 3, 4, 1u << 3, OPTS_TRANSPOSE_CONV },
 	{ NPU_BUILTIN_LEAKY_RELU, 2, 1, 1, 0, OPTS_LEAKY_RELU },
 	{ NPU_BUILTIN_QUANTIZE, 3, 1, 1, 0, 0 },
@@ -592,6 +596,21 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		CHECK(fb_get_u8(fb, t, 2, 0, &asym, w));
 		o->adj_x = adj_x;
 		o->adj_y = adj_y;
+		o->asymmetric_quantize_inputs = asym;
+		break;
+	}
+	case NPU_BUILTIN_LSTM: {
+		struct npu_lstm_options *o = &op->options.lstm;
+		uint8_t act, asym;
+
+		/* kernel_type (field 3): the basic kernel's 5 inputs tell it. */
+		op->options_kind = NPU_OPTS_LSTM;
+		CHECK(fb_get_u8(fb, t, 0, 0, &act, w));
+		CHECK(fb_get_f32(fb, t, 1, 0.0f, &o->cell_clip, w));
+		CHECK(fb_get_f32(fb, t, 2, 0.0f, &o->proj_clip, w));
+		CHECK(fb_get_u8(fb, t, 4, 0, &asym, w));
+		o->activation = act;
+		o->time_major = 1;
 		o->asymmetric_quantize_inputs = asym;
 		break;
 	}

@@ -261,6 +261,33 @@ def edit_lstm(model, rng, cifg=False, peephole=False, projection=False,
     return bytes(b.Output())
 
 
+def lstm_step(model):
+    """The LSTM builtin (one step of the full kernel) made from a batch-major
+    UNIDIRECTIONAL_SEQUENCE_LSTM model: the same op with LSTMOptions,
+    input [batch, n_input] and output [batch, n_output] (the converter
+    emits the sequence op; the single-step one comes from older graphs)."""
+    m = schema.ModelT.InitFromPackedBuf(model, 0)
+    g = m.subgraphs[0]
+    code = [c for c in m.operatorCodes
+            if c.builtinCode == schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM][0]
+    code.builtinCode = code.deprecatedBuiltinCode = schema.BuiltinOperator.LSTM
+    code.version = 4 if code.version < 4 else code.version
+    op = [o for o in g.operators if m.operatorCodes[o.opcodeIndex] is code][0]
+    old = op.builtinOptions
+    o = schema.LSTMOptionsT()
+    o.fusedActivationFunction, o.cellClip, o.projClip = (
+        old.fusedActivationFunction, old.cellClip, old.projClip)
+    op.builtinOptionsType, op.builtinOptions = schema.BuiltinOptions.LSTMOptions, o
+    for t in (op.inputs[0], op.outputs[0]):
+        shape = list(g.tensors[t].shape)
+        g.tensors[t].shape = [shape[0], shape[2]]
+        g.tensors[t].shapeSignature = None
+    m.signatureDefs = []
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
 def lstm_models(rng):
     """UNIDIRECTIONAL_SEQUENCE_LSTM: float, integer (8x8_16) and its variants."""
     base = keras_lstm((2, 5, 6), 8, rng, True)
@@ -280,7 +307,11 @@ def lstm_models(rng):
            "unidirectional_sequence_lstm.int8_layer_norm_cifg_peephole_projection": edit_lstm(
                base, rng, cifg=True, peephole=True, projection=True, layer_norm=True),
            "unidirectional_sequence_lstm.int8_layer_norm_37_cells": edit_lstm(
-               keras_lstm((2, 4, 6), 37, rng, True), rng, layer_norm=True)}
+               keras_lstm((2, 4, 6), 37, rng, True), rng, layer_norm=True),
+           "lstm.int8": lstm_step(base),
+           "lstm.int8_layer_norm_cifg_peephole": lstm_step(edit_lstm(
+               base, rng, cifg=True, peephole=True, layer_norm=True)),
+           "lstm.float": lstm_step(keras_lstm((2, 5, 6), 8, rng, False))}
     zoo = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                        "../../../shared/models/zoo/micro_speech_lstm.tflite")
     if os.path.exists(zoo):  # a published model: TFLite Micro's LSTM example
