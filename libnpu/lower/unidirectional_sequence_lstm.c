@@ -36,6 +36,7 @@
 
 #include "lower.h"
 #include "lstm_fixedpoint.h"
+#include "../cpu/cpu_fixedpoint.h"
 
 enum {
 	IN_INPUT = 0,
@@ -188,18 +189,6 @@ static void mat_vec_acc_s8(const int8_t *x, const int32_t *bias, const int8_t *w
 				INT8_MIN, INT8_MAX);
 }
 
-/* gemmlowp's SaturatingRoundingMultiplyByPOT<exponent> on int32, exponent > 0. */
-static int32_t sat_shl32(int32_t x, int exponent)
-{
-	const int32_t threshold = (int32_t)((1u << (31 - exponent)) - 1);
-
-	if (x > threshold)
-		return INT32_MAX;
-	if (x < -threshold)
-		return INT32_MIN;
-	return (int32_t)((uint32_t)x << exponent);
-}
-
 /*
  * gemmlowp's GetInvSqrtQuantizedMultiplierExp (reverse_shift -1): 1/sqrt of
  * @input as a Q31 multiplier and a shift, Newton-Raphson in Q3.28.
@@ -225,10 +214,11 @@ static void inv_sqrt_multiplier(int32_t input, int32_t *mult, int *shift)
 	input <<= 2 * pairs;
 	half_input = cpu_rounding_divide_by_pot(input >> 1, 1);
 	for (int i = 0; i < 5; i++) {
-		const int32_t x3 = sat_shl32(cpu_srdhm(cpu_srdhm(x, x), x), 6);
+		/* x^3 is Q9, the products Q6: back to Q3 each time. */
+		const int32_t x3 = fp_rescale(cpu_srdhm(cpu_srdhm(x, x), x), 9, 3);
 
-		x = sat_shl32((int32_t)((uint32_t)cpu_srdhm(half_three, x) -
-					(uint32_t)cpu_srdhm(half_input, x3)), 3);
+		x = fp_rescale((int32_t)((uint32_t)cpu_srdhm(half_three, x) -
+					 (uint32_t)cpu_srdhm(half_input, x3)), 6, 3);
 	}
 	*mult = cpu_srdhm(x, 1518500250);
 	if (*shift < 0) {

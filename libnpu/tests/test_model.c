@@ -543,33 +543,25 @@ START_TEST(test_old_device_refused)
 END_TEST
 
 /*
- * A model whose streams use NPU_CMD_SIGMOID_S16 (int16 LOGISTIC) needs
- * firmware with NPU_FW_FEAT_SIGMOID_S16: older firmware is refused at open,
- * not at the first run.  Same closed-fd device handle as above.
+ * The graph @b compiled (one op, on the NPU) and serialized is refused at
+ * open on firmware without @feature, naming the bit, not at the first run;
+ * firmware with it passes and reaches the (closed-fd) device.
  */
-START_TEST(test_old_firmware_refused)
+static void assert_needs_feature(struct tg *b, uint32_t feature)
 {
-	static const int32_t shape[2] = { 1, 64 };
 	struct npu_device dev = {
 		.fd = -1, .page_size = 4096, .cs_version = NPU_CS_VERSION,
-		.fw_features = NPU_FW_FEATURES & ~NPU_FW_FEAT_SIGMOID_S16,
+		.fw_features = NPU_FW_FEATURES & ~feature,
 		.bo_lock = PTHREAD_MUTEX_INITIALIZER,
 	};
-	struct npu_model_options opts = { 0 };
+	struct npu_model_options opts = { .err = NULL };
 	struct npu_model *m = (struct npu_model *)1;
 	struct npu_compiled_model *cm;
-	char err[512] = "";
-	struct tg b;
-	int32_t x, y;
+	char err[512] = "", want[64];
 	void *file;
 	size_t len;
 
-	tg_init(&b);
-	x = tg_tensor(&b, NPU_TYPE_INT16, 2, shape, 1.0f / 2048, 0, NULL);
-	y = tg_tensor(&b, NPU_TYPE_INT16, 2, shape, 1.0f / 32768, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_LOGISTIC, 1, 1, x, y);
-	tg_io(&b, x, y);
-	ck_assert_msg(!npu_compile(tg_dup(&b), NULL, &cm, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!npu_compile(tg_dup(b), NULL, &cm, err, sizeof(err)), "%s", err);
 	ck_assert_int_ge(cm->op_segment[0], 0);
 	ck_assert_int_eq(npu_model_serialize(cm, &file, &len), 0);
 	npu_compiled_model_free(cm);
@@ -579,41 +571,53 @@ START_TEST(test_old_firmware_refused)
 	ck_assert_int_eq(npu_model_open_memory(&dev, file, len, &opts, &m),
 			 -NPU_ERR_MODEL_VERSION);
 	ck_assert_ptr_null(m);
-	ck_assert_msg(strstr(err, "firmware lacks feature bits 0x8"), "%s", err);
-	/* Firmware with the feature passes and reaches the (closed) device. */
+	snprintf(want, sizeof(want), "firmware lacks feature bits 0x%x", feature);
+	ck_assert_msg(strstr(err, want), "%s", err);
 	dev.fw_features = NPU_FW_FEATURES;
 	ck_assert_int_eq(npu_model_open_memory(&dev, file, len, &opts, &m), -EBADF);
 	ck_assert_ptr_null(m);
-	/* The person detector needs no such feature. */
-	dev.fw_features = NPU_FW_FEAT_INT8;
-	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -EBADF);
 	free(file);
+}
+
+/*
+ * A model whose streams use NPU_CMD_SIGMOID_S16 (int16 LOGISTIC) needs
+ * firmware with NPU_FW_FEAT_SIGMOID_S16.  The person detector needs no such
+ * feature.
+ */
+START_TEST(test_old_firmware_refused)
+{
+	static const int32_t shape[2] = { 1, 64 };
+	struct npu_device dev = {
+		.fd = -1, .page_size = 4096, .cs_version = NPU_CS_VERSION,
+		.fw_features = NPU_FW_FEAT_INT8,
+		.bo_lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+	struct npu_model_options opts = { 0 };
+	struct npu_model *m = (struct npu_model *)1;
+	struct tg b;
+	int32_t x, y;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT16, 2, shape, 1.0f / 2048, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_INT16, 2, shape, 1.0f / 32768, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_LOGISTIC, 1, 1, x, y);
+	tg_io(&b, x, y);
+	assert_needs_feature(&b, NPU_FW_FEAT_SIGMOID_S16);
+	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -EBADF);
 }
 END_TEST
 
 /*
- * FULLY_CONNECTED requantizes with its binary64 scale (NPU_RQ_SCALE_F64):
- * firmware before NPU_FW_FEAT_FC_SCALE_F64 would refuse the flag at the
- * first run, so the model is refused at open, naming the feature bit.
+ * FULLY_CONNECTED requantizes with its binary64 scale (NPU_RQ_SCALE_F64),
+ * which firmware before NPU_FW_FEAT_FC_SCALE_F64 would refuse at the run.
  */
 START_TEST(test_old_firmware_fc_refused)
 {
 	static const int32_t in_s[2] = { 2, 16 }, f_s[2] = { 8, 16 }, o_s[2] = { 2, 8 };
 	static const int8_t weights[8 * 16] = { 1, -2, 3 };
-	struct npu_device dev = {
-		.fd = -1, .page_size = 4096, .cs_version = NPU_CS_VERSION,
-		.fw_features = NPU_FW_FEATURES & ~NPU_FW_FEAT_FC_SCALE_F64,
-		.bo_lock = PTHREAD_MUTEX_INITIALIZER,
-	};
-	struct npu_model_options opts = { 0 };
-	struct npu_model *m = (struct npu_model *)1;
-	struct npu_compiled_model *cm;
 	struct npu_graph_op *op;
-	char err[512] = "", want[64];
 	struct tg b;
 	int32_t x, w, y;
-	void *file;
-	size_t len;
 
 	tg_init(&b);
 	x = tg_tensor(&b, NPU_TYPE_INT8, 2, in_s, 0.5f, 1, NULL);
@@ -622,22 +626,7 @@ START_TEST(test_old_firmware_fc_refused)
 	op = tg_op(&b, NPU_BUILTIN_FULLY_CONNECTED, 2, 1, x, w, y);
 	op->options_kind = NPU_OPTS_FC;
 	tg_io(&b, x, y);
-	ck_assert_msg(!npu_compile(tg_dup(&b), NULL, &cm, err, sizeof(err)), "%s", err);
-	ck_assert_int_ge(cm->op_segment[0], 0);
-	ck_assert_int_eq(npu_model_serialize(cm, &file, &len), 0);
-	npu_compiled_model_free(cm);
-
-	opts.err = err;
-	opts.errlen = sizeof(err);
-	ck_assert_int_eq(npu_model_open_memory(&dev, file, len, &opts, &m),
-			 -NPU_ERR_MODEL_VERSION);
-	ck_assert_ptr_null(m);
-	snprintf(want, sizeof(want), "firmware lacks feature bits 0x%x", NPU_FW_FEAT_FC_SCALE_F64);
-	ck_assert_msg(strstr(err, want), "%s", err);
-	dev.fw_features = NPU_FW_FEATURES;
-	ck_assert_int_eq(npu_model_open_memory(&dev, file, len, &opts, &m), -EBADF);
-	ck_assert_ptr_null(m);
-	free(file);
+	assert_needs_feature(&b, NPU_FW_FEAT_FC_SCALE_F64);
 }
 END_TEST
 
