@@ -55,6 +55,7 @@ extern const struct npu_builtin_impl npu_builtin_pad;
 extern const struct npu_builtin_impl npu_builtin_pool;
 extern const struct npu_builtin_impl npu_builtin_relu;
 extern const struct npu_builtin_impl npu_builtin_reshape;
+extern const struct npu_builtin_impl npu_builtin_reverse_v2;
 extern const struct npu_builtin_impl npu_builtin_resize_bilinear;
 extern const struct npu_builtin_impl npu_builtin_resize_nearest_neighbor;
 extern const struct npu_builtin_impl npu_builtin_slice;
@@ -124,6 +125,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RELU6] = &npu_builtin_relu,
 	[NPU_BUILTIN_RELU_N1_TO_1] = &npu_builtin_relu,
 	[NPU_BUILTIN_RESHAPE] = &npu_builtin_reshape,
+	[NPU_BUILTIN_REVERSE_V2] = &npu_builtin_reverse_v2,
 	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_RESIZE_BILINEAR] = &npu_builtin_resize_bilinear,
 	[NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR] = &npu_builtin_resize_nearest_neighbor,

@@ -433,6 +433,20 @@ def hybrid_bmm_cases():
         yield ("batch_matmul." + name, model, [om.T(ls, f32)])
 
 
+def reverse_cases():
+    """REVERSE_V2 (Keras's Bidirectional LSTM converts to it): one axis,
+    several, negative, each type."""
+    for dt in (np.int8, np.uint8, np.int16, np.int32, np.float32):
+        tn = np.dtype(dt).name
+        for k, (shape, axes) in enumerate((([2, 5, 6], [1]), ([3, 4], [0]),
+                                            ([2, 3, 4, 5], [-1]), ([2, 3, 4], [0, 2]))):
+            t = om.T(shape, dt, q_of(dt))
+            yield ("reverse_v2.%s.a%d" % (tn, k),
+                   om.build(BO.REVERSE_V2, [t, om.T([len(axes)], np.int32, None, axes)],
+                            [om.T(shape, dt, q_of(dt))]),
+                   [t])
+
+
 def all_cases():
     yield from resize_cases()
     yield from resize_edge_cases()
@@ -447,6 +461,7 @@ def all_cases():
     yield from log_softmax_cases()
     yield from fc_round_cases()
     yield from hybrid_bmm_cases()
+    yield from reverse_cases()
 
 
 def malformed_cases():
@@ -487,6 +502,8 @@ def placement(name):
         return "cpu"            # indices are data
     if op == "batch_matmul":
         return "cpu"            # quantized at run time
+    if op == "reverse_v2":
+        return "cpu"            # the NPU's copies step forwards
     if op == "resize_bilinear" and tn not in ("int8", "int16"):
         return "cpu"            # TFLite computes float and uint8 in float
     if tn == "float32" and op in ("gelu", "rsqrt", "neg", "exp", "log", "abs", "sqrt"):
