@@ -36,7 +36,6 @@
 
 #include "lower.h"
 #include "lstm_fixedpoint.h"
-#include "../cpu/cpu_fixedpoint.h"
 
 enum {
 	IN_INPUT = 0,
@@ -190,45 +189,6 @@ static void mat_vec_acc_s8(const int8_t *x, const int32_t *bias, const int8_t *w
 }
 
 /*
- * gemmlowp's GetInvSqrtQuantizedMultiplierExp (reverse_shift -1): 1/sqrt of
- * @input as a Q31 multiplier and a shift, Newton-Raphson in Q3.28.
- */
-static void inv_sqrt_multiplier(int32_t input, int32_t *mult, int *shift)
-{
-	const int32_t half_three = (1 << 28) + (1 << 27);
-	int32_t x = 1 << 28, half_input;
-	unsigned int pairs;
-
-	if (input <= 1) {
-		*mult = INT32_MAX;
-		*shift = 0;
-		return;
-	}
-	*shift = 11;
-	while (input >= (1 << 29)) {
-		input /= 4;
-		++*shift;
-	}
-	pairs = ((unsigned int)__builtin_clz((uint32_t)input) - 1) / 2 - 1;
-	*shift -= (int)pairs;
-	input <<= 2 * pairs;
-	half_input = cpu_rounding_divide_by_pot(input >> 1, 1);
-	for (int i = 0; i < 5; i++) {
-		/* x^3 is Q9, the products Q6: back to Q3 each time. */
-		const int32_t x3 = fp_rescale(cpu_srdhm(cpu_srdhm(x, x), x), 9, 3);
-
-		x = fp_rescale((int32_t)((uint32_t)cpu_srdhm(half_three, x) -
-					 (uint32_t)cpu_srdhm(half_input, x3)), 6, 3);
-	}
-	*mult = cpu_srdhm(x, 1518500250);
-	if (*shift < 0) {
-		*mult = (int32_t)((uint32_t)*mult << -*shift);
-		*shift = 0;
-	}
-	*shift = -*shift;
-}
-
-/*
  * tensor_utils::ApplyLayerNorm as the reference interpreter's x86 build
  * runs it (the NEON code through NEON_2_SSE): mean and variance in
  * integers, the sums of four squares narrowed to int32 as its lane
@@ -262,7 +222,7 @@ static void layer_norm(const struct lstm_int_gate *g, int n_batch, int n, int16_
 		var2 = (int32_t)(variance / 1048576);
 		if (var2 < 1)
 			var2 = g->ln_guard;
-		inv_sqrt_multiplier(var2, &inv_a, &inv_b);
+		npu_host_inv_sqrt_multiplier(var2, &inv_a, &inv_b);
 		for (j = 0; j < n / 16 * 16; j++) {
 			const int32_t r = cpu_mbqm((int32_t)((uint32_t)gate[j] << 10) - mean,
 						   inv_a, inv_b);
