@@ -758,7 +758,8 @@ int lower_float_unary_check(const struct cpu_prep *p)
 
 	if (ret)
 		return ret;
-	if (!lower_all_float(p) ||
+	/* lower_all_float() lets integer inputs through (axes): the data must be float. */
+	if (!lower_all_float(p) || cpu_in(p->g, p->op, 0)->type != NPU_TYPE_FLOAT32 ||
 	    cpu_in(p->g, p->op, 0)->elements != cpu_out(p->g, p->op, 0)->elements) {
 		cpu_msg(p->err, p->errlen, "needs float input and output of one size");
 		return -ENOTSUP;

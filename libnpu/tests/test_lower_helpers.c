@@ -302,6 +302,44 @@ START_TEST(hostile_parameters)
 }
 END_TEST
 
+/*
+ * The float unary kernels (RSQRT, NEG, LOG_SOFTMAX, L2_NORMALIZATION, the
+ * float LUT ops...) take float data only: an int32 input with a float
+ * output (which TFLite refuses) is not reinterpreted as float but has no
+ * kernel.  Found by libnpu/doc/builtin_table.c's probes.
+ */
+START_TEST(float_unary_needs_float_data)
+{
+	static const int32_t builtins[] = {
+		NPU_BUILTIN_RSQRT, NPU_BUILTIN_NEG, NPU_BUILTIN_LOG_SOFTMAX,
+		NPU_BUILTIN_L2_NORMALIZATION, NPU_BUILTIN_EXP, NPU_BUILTIN_LOGISTIC,
+	};
+	static const int32_t s[] = { 2, 8 };
+
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+		enum npu_type in_types[] = { NPU_TYPE_INT32, NPU_TYPE_FLOAT32 };
+
+		for (size_t k = 0; k < 2; k++) {
+			struct tg b;
+			int32_t x, out;
+			char err[256] = "";
+			int ret;
+
+			tg_init(&b);
+			x = tg_tensor(&b, in_types[k], 2, s, 0.0f, 0, NULL);
+			out = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s, 0.0f, 0, NULL);
+			tg_op(&b, builtins[i], 1, 1, x, out);
+			ret = npu_cpu_check_op(&b.g, &b.ops[0], err, sizeof(err));
+			if (in_types[k] == NPU_TYPE_FLOAT32)
+				ck_assert_msg(ret == 0, "%s float: %s", npu_op_name(builtins[i]), err);
+			else
+				ck_assert_msg(ret == -ENOTSUP, "%s int32 -> float: %d %s",
+					      npu_op_name(builtins[i]), ret, err);
+		}
+	}
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_helpers");
@@ -317,6 +355,7 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, effective_scale_not_finite);
 	tcase_add_test(tc, errors_name_the_problem);
 	tcase_add_test(tc, hostile_parameters);
+	tcase_add_test(tc, float_unary_needs_float_data);
 	suite_add_tcase(s, tc);
 	return s;
 }
