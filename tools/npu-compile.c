@@ -3,7 +3,8 @@
  * npu-compile: ahead-of-time compiler, TFLite -> .npu (like Vela).
  *
  *   npu-compile MODEL.tflite [-o MODEL.npu] [--report] [--json] [--cpu]
- *               [--force-cpu N]... [--no-fusion] [--no-sram] [--graph] [--graph-out FILE.svg|.dot]
+ *               [--force-cpu N]... [--no-fusion] [--no-sram] [--greedy] [--graph]
+ *               [--graph-out FILE.svg|.dot]
  *               [--allow-missing-kernels]
  *   npu-compile --check MODEL.npu [--graph-out FILE.svg|.dot]
  */
@@ -26,7 +27,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: npu-compile MODEL.tflite [-o OUT.npu] [--report] [--json] [--cpu]\n"
-		"                   [--force-cpu OP]... [--no-fusion] [--no-sram] [--graph] [--graph-out FILE]\n"
+		"                   [--force-cpu OP]... [--no-fusion] [--no-sram] [--greedy] [--graph]\n"
+		"                   [--graph-out FILE]\n"
 		"                   [--allow-missing-kernels]\n"
 		"       npu-compile --check MODEL.npu [--report] [--json] [--graph-out FILE]\n"
 		"                   [--allow-missing-kernels]\n"
@@ -38,6 +40,8 @@ static void usage(FILE *f)
 		"      --force-cpu OP  place op number OP on the CPU (repeatable)\n"
 		"      --no-fusion     fold no PAD or activation into its neighbour\n"
 		"      --no-sram       every operand through DRAM (firmware without SRAM)\n"
+		"      --greedy        every op the NPU can run on the NPU, even where the\n"
+		"                      CPU is cheaper than the round trip (no placement by cost)\n"
 		"      --allow-missing-kernels  compile (or accept) a model with builtins that\n"
 		"                      no kernel of libnpu runs: for an application that\n"
 		"                      registers its own (npu_model_register_kernel())\n"
@@ -190,6 +194,7 @@ int main(int argc, char **argv)
 		{ "force-cpu", required_argument, NULL, 'F' },
 		{ "no-fusion", no_argument, NULL, 'N' },
 		{ "no-sram", no_argument, NULL, 'S' },
+		{ "greedy", no_argument, NULL, 'Y' },
 		{ "graph", no_argument, NULL, 'g' },
 		{ "graph-out", required_argument, NULL, 'G' },
 		{ "check", no_argument, NULL, 'c' },
@@ -219,6 +224,7 @@ int main(int argc, char **argv)
 		case 'C': opt.flags |= NPU_COMPILE_CPU_ONLY; break;
 		case 'N': opt.flags |= NPU_COMPILE_NO_FUSION; break;
 		case 'S': opt.flags |= NPU_COMPILE_NO_SRAM; break;
+		case 'Y': opt.flags |= NPU_COMPILE_GREEDY; break;
 		case 'F': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 0);

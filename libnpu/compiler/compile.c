@@ -250,6 +250,53 @@ static int place_op(struct npu_compiled_model *m, const struct npu_compile_optio
 	return place_on_cpu(m, i, why, err, errlen);
 }
 
+/*
+ * Cost-based placement (placement.c): runs of NPU ops that cost more on
+ * the NPU, with their round trip, than on the CPU move to the CPU.
+ */
+static int place_by_cost(struct npu_compiled_model *m, struct op_plan *plans,
+			 char *err, size_t errlen)
+{
+	const struct npu_graph *g = m->graph;
+	struct npu_place_op *po = calloc(m->num_ops + 1, sizeof(*po));
+	uint32_t moved;
+	int ret;
+
+	if (!po)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < m->num_ops; i++) {
+		const struct npu_cpu_prepared *prep = plans[i].prep;
+		struct npu_fw_cost cost = { 0 };
+
+		po[i].npu = m->op_segment[i] >= 0;
+		for (uint32_t c = 0; prep && c < prep->num_cmds; c++)
+			npu_fw_estimate_op(NULL, prep->cmds[c].opcode, &prep->cmds[c].params, &cost);
+		po[i].npu_cycles = cost.cycles;
+		po[i].cpu_ns = npu_place_cpu_ns(g, &g->ops[i], cost.macs);
+	}
+	ret = npu_place_by_cost(g, po, &moved);
+	for (uint32_t i = 0; i < m->num_ops && !ret && moved; i++) {
+		char why[256];
+
+		if (!po[i].by_cost)
+			continue;
+		m->op_segment[i] = -1;
+		if (plans[i].fused)
+			continue;	/* its reason names the op it was folded into */
+		npu_cpu_prepared_free(plans[i].prep);
+		plans[i].prep = NULL;
+		plans[i].stream_bytes = 0;
+		snprintf(why, sizeof(why),
+			 "%s: cheaper on the CPU: ops %u-%u take %.1f us there, %.1f us on the NPU with the round trip",
+			 npu_op_name(g->ops[i].builtin), po[i].run_first,
+			 po[i].run_first + po[i].run_ops - 1, po[i].run_cpu_ns / 1000.0,
+			 po[i].run_npu_ns / 1000.0);
+		ret = place_on_cpu(m, i, why, err, errlen);
+	}
+	free(po);
+	return ret;
+}
+
 struct fuse_ctx {
 	const struct npu_graph *g;
 	const struct npu_compile_options *opt;
@@ -779,6 +826,11 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 			continue;
 		}
 		ret = place_op(m, opt, i, &plans[i], err, errlen);
+		if (ret)
+			goto fail;
+	}
+	if (!(opt && (opt->flags & NPU_COMPILE_GREEDY))) {
+		ret = place_by_cost(m, plans, err, errlen);
 		if (ret)
 			goto fail;
 	}

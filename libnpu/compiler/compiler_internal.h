@@ -72,5 +72,32 @@ uint32_t npu_cascade_rows(const struct npu_cpu_prepared *consumer, uint64_t *str
 bool npu_cascade_band(const struct npu_cpu_cmd *producer, const struct npu_cpu_cmd *consumer,
 		      uint32_t rows, uint32_t k, struct npu_cpu_cmd *a, uint64_t *a_in_addend,
 		      struct npu_cpu_cmd *b, uint64_t *b_out_addend);
+/*
+ * Placement by cost (placement.c).  Per op: @npu, placed on the NPU (in:
+ * the first pass's placement; out: the final one); @npu_cycles, the
+ * firmware's estimate of its commands; @cpu_ns, npu_place_cpu_ns() of it;
+ * @by_cost, set when this pass moved it to the CPU.
+ */
+struct npu_place_op {
+	bool npu;
+	bool by_cost;
+	uint64_t npu_cycles;
+	uint64_t cpu_ns;
+	/* Moved ops: their run's first op, length and the two times, ns. */
+	uint32_t run_first, run_ops;
+	uint64_t run_cpu_ns, run_npu_ns;
+};
+
+/* Modelled CPU time of @op, which the firmware model says is @macs MACs. */
+uint64_t npu_place_cpu_ns(const struct npu_graph *g, const struct npu_graph_op *op,
+			  uint64_t macs);
+
+/*
+ * Move to the CPU every run of consecutive NPU ops of @ops (g->num_ops
+ * entries) that exchanges data with a CPU op and that the CPU computes in
+ * less time than the NPU plus the round trip; *@moved gets the number of
+ * ops moved.  Returns 0 or -ENOMEM.
+ */
+int npu_place_by_cost(const struct npu_graph *g, struct npu_place_op *ops, uint32_t *moved);
 
 #endif /* NPU_COMPILER_INTERNAL_H */

@@ -233,6 +233,8 @@ struct npu_op_cost {
 #define NPU_COMPILE_NO_FUSION	(1u << 1)	/* one op, one set of commands */
 /* Every operand through DRAM: for firmware without NPU_FW_FEAT_SRAM. */
 #define NPU_COMPILE_NO_SRAM	(1u << 2)
+/* Every op the NPU can run on the NPU, however cheap (no placement by cost). */
+#define NPU_COMPILE_GREEDY	(1u << 3)
 
 /*
  * @flags: NPU_COMPILE_*.
