@@ -161,6 +161,11 @@ static const struct {
 	{ NPU_DETECTION_POSTPROCESS, &npu_custom_detection_postprocess },
 };
 
+const char *npu_builtin_custom_name(size_t i)
+{
+	return i < sizeof(customs) / sizeof(customs[0]) ? customs[i].name : NULL;
+}
+
 const struct npu_builtin_impl *npu_builtin_find(int32_t builtin)
 {
 	if (builtin < 0 || (size_t)builtin >= sizeof(builtins) / sizeof(builtins[0]))

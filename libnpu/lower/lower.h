@@ -54,6 +54,8 @@ struct npu_builtin_impl {
 
 /* The implementation of @builtin, or NULL (builtins.c). */
 const struct npu_builtin_impl *npu_builtin_find(int32_t builtin);
+/* Name of the @i-th custom op built in (resolved by name), NULL past the last. */
+const char *npu_builtin_custom_name(size_t i);
 /* True when @builtin has a lowering: the compiler may place it on the NPU. */
 bool npu_builtin_npu_capable(int32_t builtin);
 
