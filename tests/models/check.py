@@ -3,8 +3,9 @@
 """The project against TFLite's reference kernels: check.py MODELDIR [--cpu]
 
 For every MODELDIR/*.tflite with references in MODELDIR/ref (reference.py):
-npu-compile places it and reports, then npu-run (on the CPU with --cpu,
-else on the NPU) runs each reference case, and every output is compared
+npu-compile places it and reports (with --greedy on the NPU: every op the
+NPU can run goes there), then npu-run (on the CPU with --cpu, else on the
+NPU) runs each reference case, and every output is compared
 with BUILTIN_REF's: integer outputs byte for byte, float32 outputs within
 |a - b| <= 1e-5 * max(1, max |b|) (float kernels may sum in another order),
 or byte for byte too with --exact (kernels that follow TFLite's float order).
@@ -78,8 +79,11 @@ def main():
     for n, key in enumerate(models, 1):
         model = os.path.join(mdir, key + ".tflite")
         compiled = os.path.join(work, key + ".npu")
+        # On the NPU the NPU's kernels are under test: --greedy puts every op
+        # the NPU can run there, even a run the placement by cost would keep
+        # on the CPU (a small op between CPU ops).
         comp = subprocess.run(["npu-compile", model, "-o", compiled,
-                               "--json"] + (["--cpu"] if cpu else []),
+                               "--json"] + (["--cpu"] if cpu else ["--greedy"]),
                               capture_output=True, text=True)
         if comp.returncode:
             # npu-compile names each op it cannot run on a line, then sums up.
