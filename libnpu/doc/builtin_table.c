@@ -96,6 +96,8 @@ static const struct probe probes[] = {
 	{ NPU_OPTS_ELTWISE, { .eltwise = { 0, 1 } }, 2, 1,
 	  { { 'x', D4 }, { 'x', D4 }, { 'y', D4 } } },
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1, { { 'x', D4 }, { 'k', 3, { 1, 1, 8 } }, { 'y', D4 } } },
+	/* ... whose constant is int8 whatever the data (16x8 PRELU's alpha) */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1, { { 'x', D4 }, { 'w', 3, { 1, 1, 8 } }, { 'y', D4 } } },
 	/* convolutions, fully connected, batch matmul */
 	{ NPU_OPTS_CONV, { .conv = { NPU_PADDING_SAME, 1, 1, 1, 1, 0, 0, 0, 0, 0 } }, 3, 1,
 	  { { 'x', D4 }, { 'w', 4, { 8, 3, 3, 8 } }, { 'b', 1, { 8 } }, { 'y', D4 } } },
