@@ -23,8 +23,9 @@
 
 /*
  * One NPU job's round trip, ns: the ioctl, the scheduler, the interrupt
- * and the waiting thread's wake-up, as measured on DRM accel drivers of
- * this class (tens of microseconds).
+ * and the waiting thread's wake-up.  An assumed order of magnitude (tens
+ * of microseconds on a Cortex-A53 host), not a measurement: the simulator
+ * under TCG says nothing about silicon.
  */
 #define PLACE_JOB_NS 20000ull
 /*
