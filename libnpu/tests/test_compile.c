@@ -49,6 +49,8 @@ static const char *const all_models[] = {
 	"seanet/transpose_conv/transpose_conv0.tflite",
 	"seanet/transpose_conv/transpose_conv1.tflite",
 	"seanet/transpose_conv/transpose_conv2.tflite",
+	/* Placement by cost keeps their last FULLY_CONNECTED on the CPU. */
+	"zoo/ds_cnn_l_int8.tflite", "zoo/kws_dscnn_mlperf_int8.tflite",
 };
 
 static struct npu_compiled_model *compile_file(const char *rel,
