@@ -40,7 +40,7 @@ t "micro_speech random input: NPU and --cpu bytes equal" cmp -s "$tmp/npu.out" "
 # from the initial state each (its state would carry over with --keep-state).
 # Its NPU ops are too small to be worth a round trip (placement by cost
 # keeps them on the CPU): compiled --greedy to keep them on the NPU here.
-npu-compile $M/zoo/micro_speech_lstm.tflite --greedy -o "$tmp/lstm.npu" >/dev/null
+npu-compile $M/zoo/micro_speech_lstm.tflite --greedy -o "$tmp/lstm.npu" >/dev/null 2>&1
 npu-run --model "$tmp/lstm.npu" --random --num-runs 3 \
 	--output "$tmp/npu.out" >"$tmp/lstm.txt" 2>&1
 npu-run --cpu --model $M/zoo/micro_speech_lstm.tflite --random --num-runs 1 \

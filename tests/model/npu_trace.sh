@@ -42,7 +42,7 @@ t "person_detect: the NPU job carries the driver's MAC count" test $? = 0
 # are a large part of a run: structure and counts only.  Its FCs are too
 # small to be worth a round trip (placement by cost keeps them on the CPU),
 # so it is compiled --greedy to keep the interleaving under test.
-npu-compile $M/tflm/keyword_scrambled_8bit.tflite --greedy -o "$tmp/kws.npu" >/dev/null
+npu-compile $M/tflm/keyword_scrambled_8bit.tflite --greedy -o "$tmp/kws.npu" >/dev/null 2>&1
 t "keyword_scrambled: 5 NPU jobs and 10 CPU ops in every run" \
 	check "$tmp/kws.npu" 0
 echo "1..$n"
