@@ -309,6 +309,21 @@ for t in npu-info npu-compile npu-run; do
 		test "$("$BIN/$t" --version 2>&1)" = "$t (npu) $want_version"
 done
 
+# A file TFLite accepts is never refused as malformed: every published
+# model of ../shared/models (zoo, tflm, seanet, and any added later)
+# compiles, or npu-compile names each op it has no kernel for, with its
+# tensors' types ("op N (NAME): no CPU kernel: ... (int8 'x' [..] -> ...)").
+compiles_or_names() {
+	for f in $(find $M -name '*.tflite' | sort); do
+		"$BIN/npu-compile" -n "$f" >/dev/null 2>"$tmp/err.txt" && continue
+		grep -v ': [0-9]* ops* without a kernel in libnpu' "$tmp/err.txt" |
+			grep -qv "^npu-compile: .*: op [0-9]* ([A-Za-z0-9_]*): no CPU kernel: .* ([a-z0-9]* '" &&
+			{ echo "# $f: $(head -c 300 "$tmp/err.txt")"; return 1; }
+	done
+	return 0
+}
+check "every model of $M compiles or names the ops and types it lacks" compiles_or_names
+
 if ! ls /dev/accel/accel* >/dev/null 2>&1; then
 	"$BIN/npu-info" >/dev/null 2>"$tmp/err.txt"
 	check "npu-info without a device: exit 1" test $? = 1
