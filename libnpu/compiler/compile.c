@@ -286,11 +286,17 @@ static int place_by_cost(struct npu_compiled_model *m, struct op_plan *plans,
 		npu_cpu_prepared_free(plans[i].prep);
 		plans[i].prep = NULL;
 		plans[i].stream_bytes = 0;
-		snprintf(why, sizeof(why),
-			 "%s: cheaper on the CPU: ops %u-%u take %.1f us there, %.1f us on the NPU with the round trip",
-			 npu_op_name(g->ops[i].builtin), po[i].run_first,
-			 po[i].run_first + po[i].run_ops - 1, po[i].run_cpu_ns / 1000.0,
-			 po[i].run_npu_ns / 1000.0);
+		if (po[i].run_ops == 1)
+			snprintf(why, sizeof(why),
+				 "%s: cheaper on the CPU: %.1f us there, %.1f us on the NPU with the round trip",
+				 npu_op_name(g->ops[i].builtin), po[i].run_cpu_ns / 1000.0,
+				 po[i].run_npu_ns / 1000.0);
+		else
+			snprintf(why, sizeof(why),
+				 "%s: cheaper on the CPU: ops %u-%u take %.1f us there, %.1f us on the NPU with the round trip",
+				 npu_op_name(g->ops[i].builtin), po[i].run_first,
+				 po[i].run_first + po[i].run_ops - 1, po[i].run_cpu_ns / 1000.0,
+				 po[i].run_npu_ns / 1000.0);
 		ret = place_on_cpu(m, i, why, err, errlen);
 	}
 	free(po);
