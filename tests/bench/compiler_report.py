@@ -52,7 +52,9 @@ SET = [
 
 
 def ours(path, fusion, sram=True):
-    cmd = [os.path.join(BIN, "npu-compile"), path, "-n", "--json"]
+    # --greedy: Vela puts every op it supports on the NPU; so do we here,
+    # not keeping a cheap run between CPU ops on the CPU (placement by cost).
+    cmd = [os.path.join(BIN, "npu-compile"), path, "-n", "--json", "--greedy"]
     if not fusion:
         cmd.append("--no-fusion")
     if not sram:
