@@ -17,6 +17,8 @@
  *  2. Here: its extern line and its row `[NPU_BUILTIN_FOO] = &npu_builtin_foo`
  *     (both kept sorted by name).
  *  3. Its test: libnpu/tests/test_lower_foo.c (lower_util.h).
+ *  4. make -C libnpu builtin-table: Documentation/builtins.inc is generated
+ *     from this table (libnpu/doc/builtin_table.c); make check compares.
  * The Makefile picks up every .c file in lower/.  Nothing else lists builtins:
  * the compiler places FOO on the NPU because the row has a lowering, the
  * CPU runs it because the row has a kernel.
