@@ -54,7 +54,7 @@ static void put_str(struct bytes *b, const char *s)
 }
 
 uint64_t delegate_graph_hash(const struct npu_graph *g, const uint32_t *force_cpu,
-			     uint32_t num_force_cpu)
+			     uint32_t num_force_cpu, uint32_t flags)
 {
 	struct bytes b = { 0 };
 	uint64_t h;
@@ -90,6 +90,9 @@ uint64_t delegate_graph_hash(const struct npu_graph *g, const uint32_t *force_cp
 	put(&b, g->inputs, g->num_inputs * sizeof(int32_t));
 	put(&b, g->outputs, g->num_outputs * sizeof(int32_t));
 	put(&b, force_cpu, num_force_cpu * sizeof(uint32_t));
+	/* Compile flags other than the default place ops otherwise. */
+	if (flags)
+		put_u64(&b, flags);
 	/* A hash of nothing is no key: never cache what could not be hashed. */
 	h = b.failed ? 0 : npu_model_hash(b.data, b.size);
 	free(b.data);
@@ -110,10 +113,8 @@ int delegate_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	char path[4096], tmp[4200];
 	int ret;
 
-	o.source_hash = cache_dir ? delegate_graph_hash(g, opt->force_cpu, opt->num_force_cpu) : 0;
-	/* Streams for firmware without the SRAM are cached apart. */
-	if (o.source_hash && (opt->flags & NPU_COMPILE_NO_SRAM))
-		o.source_hash ^= 0x4452414d2d6f6eull;
+	o.source_hash = cache_dir ? delegate_graph_hash(g, opt->force_cpu, opt->num_force_cpu,
+								opt->flags) : 0;
 	if (o.source_hash) {
 		cache_path(path, sizeof(path), cache_dir, o.source_hash);
 		/* A damaged or stale entry is compiled again and replaced. */

@@ -40,6 +40,7 @@ struct npu_delegate_options {
 	bool report_json;
 	bool profile;
 	bool cpu_only;
+	bool greedy;		/* NPU_COMPILE_GREEDY: no placement by cost */
 	bool log;
 };
 
@@ -167,7 +168,7 @@ static void free_options(struct npu_delegate_options *o)
 }
 
 static const char *const option_names =
-	"device, cache_dir, cpu_ops, report, report_format, profile, trace, cpu_only, log";
+	"device, cache_dir, cpu_ops, report, report_format, profile, trace, cpu_only, greedy, log";
 
 static int set_option(struct npu_delegate_options *o, const char *k, const char *v,
 		      char *err, size_t errlen)
@@ -191,6 +192,8 @@ static int set_option(struct npu_delegate_options *o, const char *k, const char 
 		flag = &o->profile;
 	else if (!strcmp(k, "cpu_only"))
 		flag = &o->cpu_only;
+	else if (!strcmp(k, "greedy"))
+		flag = &o->greedy;
 	else if (!strcmp(k, "log"))
 		flag = &o->log;
 	else if (!strcmp(k, "cpu_ops"))
@@ -249,12 +252,13 @@ static void partition_free(struct partition *p)
 /* Firmware without the SRAM gets streams with every operand in DRAM. */
 static uint32_t delegate_compile_flags(const struct npu_delegate *d)
 {
+	uint32_t flags = d->opt.greedy ? NPU_COMPILE_GREEDY : 0;
 	struct npu_device_info info;
 
 	if (d->dev && !npu_device_query_info(d->dev, &info) &&
 	    !(info.fw_features & NPU_FW_FEAT_SRAM))
-		return NPU_COMPILE_NO_SRAM;
-	return 0;
+		flags |= NPU_COMPILE_NO_SRAM;
+	return flags;
 }
 
 /*

@@ -249,11 +249,13 @@ def process_checks(args):
         diag("\n".join(err for _, err in res))
 
     # cpu_ops, report_format=json and profile, in a process of their own (the
-    # profile is printed when the interpreter goes away).
+    # profile is printed when the interpreter goes away); greedy, so that the
+    # ops around the forced one stay partitions even where placement by cost
+    # would leave them to TFLite (hello_world's FULLY_CONNECTEDs).
     code = ("import sys, json, numpy as np\n"
             "from ai_edge_litert.interpreter import Interpreter, OpResolverType, load_delegate\n"
             f"d = load_delegate({args.delegate!r}, dict({opts!r}, cpu_ops='1', profile='1', "
-            "report='stdout', report_format='json', log='1'))\n"
+            "greedy='1', report='stdout', report_format='json', log='1'))\n"
             f"it = Interpreter(model_path={model!r}, experimental_delegates=[d], "
             "experimental_op_resolver_type=OpResolverType.BUILTIN_REF)\n"
             "it.allocate_tensors()\n"
