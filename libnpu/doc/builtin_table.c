@@ -201,10 +201,15 @@ struct q {
 	int32_t zp;
 };
 
-static const struct q q_out[3][3] = {	/* [int8, uint8, int16][variant] */
-	{ { 0.05f, 0 }, { 1.0f / 256, -128 }, { 1.0f / 128, 0 } },
-	{ { 0.05f, 128 }, { 1.0f / 256, 0 }, { 1.0f / 128, 128 } },
-	{ { 1.0f / 1024, 0 }, { 1.0f / 32768, 0 }, { 1.0f / 32768, 0 } },
+/*
+ * Output quantizations a kernel may require: the input's; LOGISTIC and
+ * SOFTMAX's 1/256; TANH's 1/128; LOG_SOFTMAX's 16/256 at the top.
+ */
+#define NVARIANTS 4
+static const struct q q_out[3][NVARIANTS] = {	/* [int8, uint8, int16][variant] */
+	{ { 0.05f, 0 }, { 1.0f / 256, -128 }, { 1.0f / 128, 0 }, { 16.0f / 256, 127 } },
+	{ { 0.05f, 128 }, { 1.0f / 256, 0 }, { 1.0f / 128, 128 }, { 16.0f / 256, 255 } },
+	{ { 1.0f / 1024, 0 }, { 1.0f / 32768, 0 }, { 1.0f / 32768, 0 }, { 1.0f / 4096, 0 } },
 };
 
 static const enum npu_type out_types[] = {
@@ -424,8 +429,9 @@ static void probe_builtin(int32_t builtin, struct row *r)
 			for (uint32_t i = 0; i < pr->nin + pr->nout; i++)
 				if (pr->t[i].role == 'o')
 					nout = sizeof(out_types) / sizeof(out_types[0]);
-			for (size_t o = 0; o < nout * 3 * 3; o++) {
-				const int v = (int)(o / nout) % 3, wmode = (int)(o / nout / 3);
+			for (size_t o = 0; o < nout * NVARIANTS * 3; o++) {
+				const int v = (int)(o / nout) % NVARIANTS;
+				const int wmode = (int)(o / nout / NVARIANTS);
 				const enum npu_type ot = out_types[o % nout];
 				enum where w;
 
