@@ -178,6 +178,11 @@ static const struct probe probes[] = {
 	  { { 'x', 3, { 1, 2, 4 } }, { '-' }, LSTM_W3, { '-' }, LSTM_W3, { '-' }, { '-' }, { '-' },
 	    { '-' }, LSTM_B3, { '-' }, { '-' }, { 'v', 2, { 1, 4 } }, { 'c', 2, { 1, 4 } },
 	    { 'y', 3, { 1, 2, 4 } }, LSTM_M4, { 'h', 0, { 0 } } }, 5 },
+	/* LSTM (the full kernel): one step of the same cell, [batch, n] */
+	{ NPU_OPTS_LSTM, { .lstm = { 0 } }, 20, 1,
+	  { { 'x', 2, { 1, 4 } }, { '-' }, LSTM_W3, { '-' }, LSTM_W3, { '-' }, { '-' }, { '-' },
+	    { '-' }, LSTM_B3, { '-' }, { '-' }, { 'v', 2, { 1, 4 } }, { 'c', 2, { 1, 4 } },
+	    { 'y', 2, { 1, 4 } }, LSTM_M4, { 'h', 0, { 0 } } }, 5 },
 };
 #pragma GCC diagnostic pop
 
