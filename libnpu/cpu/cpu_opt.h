@@ -36,17 +36,6 @@ typedef void (*cpu_gemm_s8_fn)(const int8_t *a, size_t lda, uint32_t m,
 cpu_gemm_s8_fn cpu_gemm_s8_select(enum cpu_isa isa);
 
 /*
- * The AVX-512 VNNI GEMM (CPU_ISA_AVX512VNNI only): @b (n rows of k) packed
- * once per op by cpu_gemm_vnni_pack() (malloc'ed, NULL when out of memory),
- * then cpu_gemm_vnni() computes c[i * ldc + j] = sum_k (a + 128) * b: the
- * a operand goes in as unsigned (vpdpbusd), so the caller subtracts 128 *
- * sum(b row j), which it folds into its per-channel constant.
- */
-int8_t *cpu_gemm_vnni_pack(const int8_t *b, size_t ldb, uint32_t n, uint32_t k);
-void cpu_gemm_vnni(const int8_t *a, size_t lda, uint32_t m, const int8_t *packed,
-		   uint32_t n, uint32_t k, int32_t *c, size_t ldc);
-
-/*
  * Worker threads (cpu_pool.c), created once per executor.  cpu_pool_run()
  * calls @fn(@arg, part, parts) for every part in 0..parts-1, part 0 on the
  * calling thread, and returns when all are done.  A NULL pool is one
@@ -68,17 +57,49 @@ static inline void cpu_part_range(size_t n, uint32_t part, uint32_t parts, size_
 }
 
 /*
+ * Packed int8 GEMM with the requantization fused (opt_igemm_x86.c), for
+ * the variants where cpu_igemm_isa() is true (AVX2, AVX-512 VNNI):
+ *
+ *   out[i * ldo + c] = requantized sum_t a[i][t] * b[c][t]
+ *
+ * for the @m rows of a tile of a (packed by cpu_igemm_pack_a(), rows of
+ * cpu_igemm_kp() elements) and channels @n0 <= c < @n1 (@n0 a multiple
+ * of 32) of b (n rows of k int8, packed once by cpu_igemm_pack_b() into
+ * cpu_igemm_b_size() bytes), with @r's per-channel requantization (its
+ * arrays CPU_RQ_PAD padded, @r->add included).  The VNNI variant takes a
+ * as x + 128: its caller adds -128 * sum_t b[c][t] to @r->add[c].
+ */
+bool cpu_igemm_isa(enum cpu_isa isa);
+uint32_t cpu_igemm_kp(enum cpu_isa isa, uint32_t k);
+size_t cpu_igemm_b_size(enum cpu_isa isa, uint32_t n, uint32_t k);
+void cpu_igemm_pack_b(enum cpu_isa isa, const int8_t *b, uint32_t n, uint32_t k, void *out);
+/* @m rows of @k int8 at @src (stride @lds) into a tile of packed rows. */
+void cpu_igemm_pack_a(enum cpu_isa isa, const int8_t *src, size_t lds, uint32_t m, uint32_t k,
+		      void *dst);
+struct cpu_rq_row;
+void cpu_igemm(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
+	       uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo);
+
+/*
  * Per-channel requantization of a row of accumulators (opt_requant.c):
  * out[c] = clamp(MBQM(acc[c] + add[c]) + out_zp), with MBQM's shift split
- * into @left and @right (each 0..31), act_min <= act_max within int8.
+ * into @left and @right (each 0..31), act_min <= act_max within int8;
+ * @mask = 2^right - 1 and @half = mask >> 1 for the rounding division.
+ * The arrays past the last channel, up to a multiple of CPU_RQ_PAD, hold
+ * zeros (SIMD loads of a whole block of channels).
  */
+#define CPU_RQ_PAD	32u
 struct cpu_rq_row {
 	const uint32_t *add;
 	const int32_t *mult;
 	const int32_t *left;
 	const int32_t *right;
+	const int32_t *mask;
+	const int32_t *half;
 	int32_t out_zp, act_min, act_max;
-	bool u8;	/* uint8 output: the clamp is within 0..255 */
+	bool u8;		/* uint8 output: the clamp is within 0..255 */
+	bool any_left;		/* some channel's left shift is not 0 */
+	bool any_mult_min;	/* some multiplier is INT32_MIN */
 };
 typedef void (*cpu_requant_fn)(const struct cpu_rq_row *r, const int32_t *acc,
 			       uint32_t n, int8_t *out);
@@ -88,8 +109,9 @@ struct npu_requant;
 /*
  * *@r for @n channels of @rq (per-tensor or per-channel @mult/@shift), with
  * add[c] = @base[c] + @bias[c] (@base is updated in place and must outlive
- * @r; @bias may be NULL).  False when out of memory or the clamp is not
- * ordered within int8.  cpu_rq_row_free() releases it.
+ * @r; @bias may be NULL; only the SIMD GEMM kernels read @base past @n, and
+ * their callers give it CPU_RQ_PAD room).  False when out of memory or the
+ * clamp is not ordered within int8.  cpu_rq_row_free() releases it.
  */
 bool cpu_rq_row_init(struct cpu_rq_row *r, const struct npu_requant *rq,
 		     const int32_t *mult, const int32_t *shift, const int32_t *bias,
@@ -125,6 +147,34 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 		   const int8_t *filter, const int32_t *bias,
 		   const int32_t *mult, const int32_t *shift, int8_t *out,
 		   enum cpu_isa isa);
+
+/*
+ * The same, planned once per op (filter packed, per-channel constants
+ * folded into the bias) from constant operands, then run per inference:
+ * *_plan_create() returns NULL for the cases the functions above decline
+ * (or out of memory), *_plan_for() says whether a plan was made from these
+ * operands, *_plan_run() is false when out of memory (the caller then runs
+ * the firmware's kernel).  The plan keeps @filter, @bias, @mult and @shift
+ * (FULLY_CONNECTED) by reference.
+ */
+struct cpu_conv_plan;
+struct cpu_conv_plan *cpu_conv_plan_create(const struct npu_conv_params *p,
+					   const int8_t *filter, const int32_t *bias,
+					   const int32_t *mult, const int32_t *shift,
+					   enum cpu_isa isa);
+bool cpu_conv_plan_for(const struct cpu_conv_plan *pl, const int8_t *filter,
+		       const int32_t *bias);
+bool cpu_conv_plan_run(const struct cpu_conv_plan *pl, const int8_t *in, int8_t *out,
+		       struct npu_cpu_pool *pool);
+void cpu_conv_plan_free(struct cpu_conv_plan *pl);
+
+struct cpu_fc_plan;
+struct cpu_fc_plan *cpu_fc_plan_create(const struct npu_fc_params *p, const int8_t *filter,
+				       const int32_t *bias, const int32_t *mult,
+				       const int32_t *shift, enum cpu_isa isa);
+bool cpu_fc_plan_for(const struct cpu_fc_plan *pl, const int8_t *filter, const int32_t *bias);
+bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out);
+void cpu_fc_plan_free(struct cpu_fc_plan *pl);
 
 /*
  * The firmware's npu_op_conv2d_u8() / npu_op_fc_u8() (opt_u8.c: exactly

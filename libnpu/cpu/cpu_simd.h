@@ -4,7 +4,9 @@
  * and in SIMD lanes (AVX2, SSE4.1, NEON): SaturatingRoundingDoublingHighMul
  * (srdhm), RoundingDivideByPOT (rdivpot) and MultiplyByQuantizedMultiplier
  * (mbqm), exactly the firmware's fw_srdhm(), fw_rdivpot() and fw_mbqm() on
- * every input.  Shared by opt_requant.c and opt_elt.c; not installed.
+ * every input.  Shared by opt_requant.c, opt_elt.c and opt_igemm_x86.c
+ * (whose fused GEMM requantizes a struct cpu_rq_row in registers); not
+ * installed.
  *
  * NEON's vqrdmulhq_s32 is SaturatingRoundingDoublingHighMul exactly:
  * floor((2ab + 2^31) / 2^32) equals gemmlowp's nudge-and-truncate form for
@@ -13,7 +15,10 @@
 #ifndef NPU_CPU_SIMD_H
 #define NPU_CPU_SIMD_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "cpu_opt.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -53,41 +58,47 @@ static inline int32_t mbqm(int32_t x, int32_t m, int32_t shift)
 #if defined(__x86_64__)
 #define AVX2 __attribute__((target("avx2")))
 #define SSE41 __attribute__((target("sse4.1")))
+#define VNNI __attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
 
-/* Low 32 bits of (ab + nudge) / 2^31 (truncating) for the 64-bit lanes. */
-static AVX2 inline __m256i high_mul(__m256i ab)
-{
-	const __m256i zero = _mm256_setzero_si256();
-	const __m256i neg = _mm256_cmpgt_epi64(zero, ab);
-	__m256i v = _mm256_add_epi64(ab, _mm256_blendv_epi8(_mm256_set1_epi64x(1 << 30),
-							     _mm256_set1_epi64x(1 - (1 << 30)), neg));
-
-	v = _mm256_add_epi64(v, _mm256_and_si256(_mm256_cmpgt_epi64(zero, v),
-						 _mm256_set1_epi64x((1ll << 31) - 1)));
-	return _mm256_srli_epi64(v, 31);
-}
-
+/*
+ * SaturatingRoundingDoublingHighMul(a, b) is floor((a * b + 2^30) / 2^31)
+ * (TFLite's nudge-and-truncate form gives that for both signs), whose low
+ * 32 bits are bits 31..62 of the 64-bit sum.  The one product out of
+ * range, INT32_MIN * INT32_MIN, is also the only one whose result reads
+ * INT32_MIN, so adding the all-ones of that comparison saturates it to
+ * INT32_MAX as TFLite does.
+ */
 static AVX2 inline __m256i srdhm8(__m256i a, __m256i b)
 {
-	const __m256i min = _mm256_set1_epi32(INT32_MIN);
-	const __m256i even = high_mul(_mm256_mul_epi32(a, b));
-	const __m256i odd = high_mul(_mm256_mul_epi32(_mm256_srli_epi64(a, 32),
-						      _mm256_srli_epi64(b, 32)));
-	const __m256i r = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xaa);
-	const __m256i ovf = _mm256_and_si256(_mm256_cmpeq_epi32(a, min), _mm256_cmpeq_epi32(b, min));
+	const __m256i round = _mm256_set1_epi64x(1 << 30);
+	const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(a, b), round);
+	const __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(a, 32),
+							      _mm256_srli_epi64(b, 32)), round);
+	const __m256i r = _mm256_blend_epi32(_mm256_srli_epi64(even, 31),
+					     _mm256_slli_epi64(odd, 1), 0xaa);
 
-	return _mm256_blendv_epi8(r, _mm256_set1_epi32(INT32_MAX), ovf);
+	return _mm256_add_epi32(r, _mm256_cmpeq_epi32(r, _mm256_set1_epi32(INT32_MIN)));
+}
+
+/*
+ * RoundingDivideByPOT(x, e) = (x >> e) + ((x & mask) > (mask >> 1) + (x < 0))
+ * with @mask = 2^e - 1 and @half = mask >> 1 (kept per channel in struct
+ * cpu_rq_row).
+ */
+static AVX2 inline __m256i opt_rdivpot8(__m256i x, __m256i e, __m256i mask, __m256i half)
+{
+	const __m256i threshold = _mm256_sub_epi32(half, _mm256_srai_epi32(x, 31));
+	const __m256i up = _mm256_cmpgt_epi32(_mm256_and_si256(x, mask), threshold);
+
+	return _mm256_sub_epi32(_mm256_srav_epi32(x, e), up);
 }
 
 static AVX2 inline __m256i rdivpot8(__m256i x, __m256i e)
 {
 	const __m256i one = _mm256_set1_epi32(1);
 	const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, e), one);
-	const __m256i threshold = _mm256_sub_epi32(_mm256_srai_epi32(mask, 1),
-						   _mm256_srai_epi32(x, 31));
-	const __m256i up = _mm256_cmpgt_epi32(_mm256_and_si256(x, mask), threshold);
 
-	return _mm256_sub_epi32(_mm256_srav_epi32(x, e), up);
+	return opt_rdivpot8(x, e, mask, _mm256_srai_epi32(mask, 1));
 }
 
 /* fw_mbqm() of eight lanes by one multiplier and shift (clamped as there). */
@@ -96,6 +107,45 @@ static AVX2 inline __m256i mbqm8(__m256i x, int32_t m, int32_t shift)
 	shift = shift > 31 ? 31 : shift < -31 ? -31 : shift;
 	x = _mm256_sll_epi32(x, _mm_cvtsi32_si128(shift > 0 ? shift : 0));
 	return rdivpot8(srdhm8(x, _mm256_set1_epi32(m)), _mm256_set1_epi32(shift > 0 ? 0 : -shift));
+}
+
+/*
+ * The firmware's per-channel requantization (rq_s8() in fw_ops_conv.c:
+ * MultiplyByQuantizedMultiplier, output offset, clamp) of a struct
+ * cpu_rq_row on 8 (AVX2) and 16 (AVX-512) int32 lanes, for opt_requant.c
+ * and opt_igemm_x86.c.
+ */
+static AVX2 inline __m256i opt_ld8(const void *p)
+{
+	return _mm256_loadu_si256((const __m256i *)p);
+}
+
+/* Channels c..c+7 of accumulators @acc to int8 (or uint8) values in int32 lanes. */
+static AVX2 inline __m256i opt_rq8(const struct cpu_rq_row *r, __m256i acc, uint32_t c)
+{
+	__m256i v = _mm256_add_epi32(acc, opt_ld8(r->add + c));
+
+	v = _mm256_sllv_epi32(v, opt_ld8(r->left + c));
+	v = srdhm8(v, opt_ld8(r->mult + c));
+	v = opt_rdivpot8(v, opt_ld8(r->right + c), opt_ld8(r->mask + c), opt_ld8(r->half + c));
+	v = _mm256_add_epi32(v, _mm256_set1_epi32(r->out_zp));
+	return _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(r->act_min)),
+				_mm256_set1_epi32(r->act_max));
+}
+
+/* Sixteen int8 (@u8: uint8) values in the int32 lanes of @lo, @hi, in order. */
+static AVX2 inline __m128i opt_pack16(__m256i lo, __m256i hi, bool u8)
+{
+	const __m256i h = _mm256_permute4x64_epi64(_mm256_packs_epi32(lo, hi), 0xd8);
+	const __m128i h0 = _mm256_castsi256_si128(h), h1 = _mm256_extracti128_si256(h, 1);
+
+	return u8 ? _mm_packus_epi16(h0, h1) : _mm_packs_epi16(h0, h1);
+}
+
+/* The same on sixteen lanes (AVX-512). */
+static VNNI inline __m512i opt_ld16(const void *p)
+{
+	return _mm512_loadu_si512(p);
 }
 
 /*

@@ -21,7 +21,62 @@ struct npu_op_state {
 	void *float_state;		/* float path */
 	const struct cpu_kernel *float_kernel;
 	enum cpu_isa isa;		/* optimized kernels' variant */
+	/* Per command: a cpu_conv_plan or cpu_fc_plan (by opcode), or NULL. */
+	void **plans;
 };
+
+/* Data of op input @k when it is a constant tensor, else NULL. */
+static const void *const_input(const struct npu_graph *g, const struct npu_graph_op *op,
+			       uint32_t k)
+{
+	const struct npu_graph_tensor *t;
+
+	if (k >= op->num_inputs || op->inputs[k] < 0 ||
+	    (uint32_t)op->inputs[k] >= g->num_tensors)
+		return NULL;
+	t = &g->tensors[op->inputs[k]];
+	return t->data && !t->is_variable ? t->data : NULL;
+}
+
+/*
+ * Plans of the optimized int8 CONV_2D and FULLY_CONNECTED (cpu_opt.h) for
+ * the commands whose filter and bias are constants: the filter packed and
+ * the constants folded once, here, rather than per inference.  A command
+ * without one (out of memory, a case the kernels decline) runs as before.
+ */
+static void plan_cmds(struct npu_op_state *s, const struct cpu_prep *p)
+{
+	const struct npu_cpu_prepared *pr = s->prep;
+	const void *filter = const_input(p->g, p->op, 1);
+	const void *bias = pr->bias ? pr->bias : const_input(p->g, p->op, 2);
+
+	if (!filter || (!pr->bias && p->op->num_inputs > 2 && p->op->inputs[2] >= 0 && !bias) ||
+	    p->op->builtin == NPU_BUILTIN_TRANSPOSE_CONV)
+		return;
+	s->plans = calloc(pr->num_cmds, sizeof(*s->plans));
+	for (uint32_t i = 0; s->plans && i < pr->num_cmds; i++) {
+		const struct npu_cpu_cmd *c = &pr->cmds[i];
+
+		if (c->opcode == NPU_CMD_CONV_2D && c->params.conv.input.dtype == NPU_DTYPE_INT8)
+			s->plans[i] = cpu_conv_plan_create(&c->params.conv, filter, bias, pr->mult,
+							   pr->shift, s->isa);
+		else if (c->opcode == NPU_CMD_FULLY_CONNECTED &&
+			 c->params.fc.input.dtype == NPU_DTYPE_INT8)
+			s->plans[i] = cpu_fc_plan_create(&c->params.fc, filter, bias, pr->mult,
+							 pr->shift, s->isa);
+	}
+}
+
+static void plans_free(struct npu_op_state *s)
+{
+	for (uint32_t i = 0; s->plans && i < s->prep->num_cmds; i++) {
+		if (s->prep->cmds[i].opcode == NPU_CMD_CONV_2D)
+			cpu_conv_plan_free(s->plans[i]);
+		else if (s->prep->cmds[i].opcode == NPU_CMD_FULLY_CONNECTED)
+			cpu_fc_plan_free(s->plans[i]);
+	}
+	free(s->plans);
+}
 
 static int npu_op_prepare(const struct cpu_prep *p, void **state)
 {
@@ -61,6 +116,8 @@ static int npu_op_prepare(const struct cpu_prep *p, void **state)
 				ret = 0;
 			}
 		}
+		if (!ret && s->prep)
+			plan_cmds(s, p);
 	}
 	if (ret) {
 		free(s);
@@ -76,6 +133,7 @@ static void npu_op_release(void *state)
 
 	if (!s)
 		return;
+	plans_free(s);
 	npu_cpu_prepared_free(s->prep);
 	if (s->float_kernel && s->float_kernel->release)
 		s->float_kernel->release(s->float_state);
@@ -164,7 +222,7 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
  * and the host data prepared beside the command.
  */
 static int run_cmd(const struct npu_cpu_prepared *pr,
-		   const struct npu_cpu_cmd *c,
+		   const struct npu_cpu_cmd *c, const void *plan,
 		   const struct npu_cpu_kernel_args *a, enum cpu_isa isa)
 {
 	const uint32_t bias_input =
@@ -185,6 +243,14 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 		[NPU_FW_SLOT_OUT] = a->outputs[c->output],
 	};
 
+	if (plan && c->opcode == NPU_CMD_CONV_2D &&
+	    cpu_conv_plan_for(plan, buf[NPU_FW_SLOT_WEIGHTS], buf[NPU_FW_SLOT_BIAS]) &&
+	    cpu_conv_plan_run(plan, buf[NPU_FW_SLOT_IN0], buf[NPU_FW_SLOT_OUT], a->pool))
+		return 0;
+	if (plan && c->opcode == NPU_CMD_FULLY_CONNECTED &&
+	    cpu_fc_plan_for(plan, buf[NPU_FW_SLOT_WEIGHTS], buf[NPU_FW_SLOT_BIAS]) &&
+	    cpu_fc_plan_run(plan, buf[NPU_FW_SLOT_IN0], buf[NPU_FW_SLOT_OUT]))
+		return 0;
 	if (cpu_opt_run(c, buf, isa, a->pool))
 		return 0;
 	if (npu_fw_exec(c->opcode, &c->params, buf)) {
@@ -202,7 +268,8 @@ static int npu_op_invoke(const struct npu_cpu_kernel_args *a, void *state)
 	if (s->float_kernel)
 		return s->float_kernel->invoke(a, s->float_state);
 	for (uint32_t i = 0; i < s->prep->num_cmds; i++) {
-		int ret = run_cmd(s->prep, &s->prep->cmds[i], a, s->isa);
+		int ret = run_cmd(s->prep, &s->prep->cmds[i], s->plans ? s->plans[i] : NULL, a,
+				  s->isa);
 
 		if (ret)
 			return ret;

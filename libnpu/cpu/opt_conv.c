@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Optimized int8 CONV_2D and FULLY_CONNECTED (see cpu_opt.h): blocked
- * int8 GEMM with the firmware's exact requantization.
+ * int8 GEMM with the firmware's exact requantization, planned once per op
+ * (filter packed, per-channel constants folded) and run per inference.
  *
  * The firmware accumulates sum(f * (x + in_off)) over the taps inside the
  * image, in wrapping int32.  Here every tap is in an im2col row, the ones
@@ -16,9 +17,17 @@
 #include "cpu_opt.h"
 #include "npu_fw.h"
 
-/* Pixels per GEMM tile; the im2col tile stays under COL_BYTES. */
+/*
+ * Pixels per tile: a multiple of the micro-kernels' four rows, the packed
+ * tile (and its im2col rows) within TILE_BYTES.  With fewer tiles than
+ * SPLIT_PER_THREAD per thread, the channels are split too.
+ */
 #define TILE_PIXELS	64u
-#define COL_BYTES	(256u * 1024u)
+#define TILE_BYTES	(64u * 1024u)
+#define SPLIT_PER_THREAD	4u
+#define CH_BLOCK	32u
+/* Slack after a tile: im2col copies in 16-byte steps past a row's end. */
+#define TILE_SLACK	64u
 
 static bool fits_s8(int32_t v)
 {
@@ -41,85 +50,261 @@ struct conv_shape {
 	uint32_t n, ih, iw, ic, oh, ow, oc, kh, kw;
 };
 
-/* im2col row of output pixel @pix (flattened n, oy, ox) into @col. */
-static void im2col_pixel(const struct npu_conv_params *p, const struct conv_shape *s,
-			 const int8_t *in, uint32_t pix, int8_t *col)
+struct cpu_conv_plan {
+	struct npu_conv_params p;
+	struct conv_shape s;
+	enum cpu_isa isa;
+	const int8_t *filter;	/* what the plan was made from */
+	const int32_t *bias;
+	bool fused;		/* cpu_igemm() on a packed filter */
+	bool direct;		/* a 1x1 window reading the input rows as they are */
+	uint32_t k, kp;		/* taps per output; per packed row */
+	size_t pixels, tile;
+	void *packed;		/* fused: the filter packed by cpu_igemm_pack_b() */
+	uint32_t *add;		/* per-channel constant, CPU_RQ_PAD padded */
+	struct cpu_rq_row r;
+	cpu_gemm_s8_fn gemm;	/* !fused: GEMM into int32, then a requantized row */
+	cpu_requant_fn requant;
+};
+
+void cpu_conv_plan_free(struct cpu_conv_plan *pl)
 {
-	const uint32_t ox = pix % s->ow, oy = pix / s->ow % s->oh, b = pix / s->ow / s->oh;
-	const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top;
-	const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;
-	const int8_t zp = (int8_t)p->input.zero_point;
+	if (!pl)
+		return;
+	cpu_rq_row_free(&pl->r);
+	free(pl->packed);
+	free(pl->add);
+	free(pl);
+}
 
-	for (uint32_t ky = 0; ky < s->kh; ky++) {
-		const int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+struct cpu_conv_plan *cpu_conv_plan_create(const struct npu_conv_params *p,
+					   const int8_t *filter, const int32_t *bias,
+					   const int32_t *mult, const int32_t *shift,
+					   enum cpu_isa isa)
+{
+	const struct conv_shape s = {
+		.n = p->input.dims[0], .ih = p->input.dims[1], .iw = p->input.dims[2],
+		.ic = p->input.dims[3], .oh = p->output.dims[1], .ow = p->output.dims[2],
+		.oc = p->output.dims[3], .kh = p->filter.dims[1], .kw = p->filter.dims[2],
+	};
+	const size_t k = (size_t)s.kh * s.kw * s.ic;
+	uint32_t in_off = (uint32_t)-p->input.zero_point;
+	struct cpu_conv_plan *pl;
+	size_t elem;
 
-		for (uint32_t kx = 0; kx < s->kw; kx++, col += s->ic) {
-			const int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+	if (p->filter.dims[3] != s.ic || !fits_s8(p->input.zero_point) || !k || !s.oc ||
+	    k > UINT32_MAX / 2)
+		return NULL;
+	pl = calloc(1, sizeof(*pl));
+	if (!pl)
+		return NULL;
+	*pl = (struct cpu_conv_plan){
+		.p = *p, .s = s, .isa = isa, .filter = filter, .bias = bias,
+		.fused = cpu_igemm_isa(isa), .k = (uint32_t)k,
+		.pixels = (size_t)s.n * s.oh * s.ow,
+		.gemm = cpu_gemm_s8_select(isa), .requant = cpu_requant_select(isa),
+	};
+	pl->kp = pl->fused ? cpu_igemm_kp(isa, pl->k) : pl->k;
+	/* A 1x1 window on stride 1 without padding reads the input as is. */
+	pl->direct = s.kh == 1 && s.kw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+		     !p->pad_top && !p->pad_left && s.oh == s.ih && s.ow == s.iw;
+	elem = isa == CPU_ISA_AVX2 ? 2 : 1;
+	pl->tile = TILE_BYTES / (pl->kp * elem) / 4 * 4;
+	pl->tile = pl->tile < 4 ? 4 : pl->tile > TILE_PIXELS ? TILE_PIXELS : pl->tile;
+	pl->add = calloc((s.oc + CPU_RQ_PAD - 1) / CPU_RQ_PAD * CPU_RQ_PAD, sizeof(*pl->add));
+	if (!pl->add)
+		goto fail;
+	if (pl->fused) {
+		pl->packed = malloc(cpu_igemm_b_size(isa, s.oc, pl->k));
+		if (!pl->packed)
+			goto fail;
+		cpu_igemm_pack_b(isa, filter, s.oc, pl->k, pl->packed);
+		if (isa == CPU_ISA_AVX512VNNI)
+			in_off -= 128;	/* its sums are of (x + 128) * f */
+	}
+	row_sums(filter, s.oc, pl->k, pl->add);
+	for (uint32_t c = 0; c < s.oc; c++)
+		pl->add[c] *= in_off;
+	if (!cpu_rq_row_init(&pl->r, &p->rq, mult, shift, bias, pl->add, s.oc,
+			     p->output.zero_point, p->act_min, p->act_max))
+		goto fail;
+	return pl;
+fail:
+	free(pl->packed);
+	free(pl->add);
+	free(pl);
+	return NULL;
+}
 
-			if (iy < 0 || iy >= (int32_t)s->ih || ix < 0 || ix >= (int32_t)s->iw)
-				memset(col, zp, s->ic);
-			else
-				memcpy(col, in + (((size_t)b * s->ih + (uint32_t)iy) * s->iw +
-						  (uint32_t)ix) * s->ic, s->ic);
-		}
+bool cpu_conv_plan_for(const struct cpu_conv_plan *pl, const int8_t *filter, const int32_t *bias)
+{
+	return pl->filter == filter && pl->bias == bias;
+}
+
+/*
+ * @len bytes from @src to @dst; 16 at a time while that reads inside the
+ * input (@end): the extra bytes written past @len land where later copies
+ * of the same tile write, or in its slack.
+ */
+static inline void copy_taps(int8_t *dst, const int8_t *src, size_t len, const int8_t *end)
+{
+	if (len <= (size_t)(end - src) && (size_t)(end - src) - len >= 16) {
+		for (size_t i = 0; i < len; i += 16)
+			memcpy(dst + i, src + i, 16);
+	} else {
+		memcpy(dst, src, len);
 	}
 }
 
-/* One convolution split over threads: each part takes a range of tiles. */
+/*
+ * im2col rows (stride pl->kp, zero past k) of output pixels @p0..@p0 + @m:
+ * taps outside the image hold the input zero point (x + in_off = 0).
+ */
+static void im2col(const struct cpu_conv_plan *pl, const int8_t *in, size_t p0, uint32_t m,
+		   int8_t *col)
+{
+	const struct npu_conv_params *p = &pl->p;
+	const struct conv_shape *s = &pl->s;
+	const int8_t *end = in + (size_t)s->n * s->ih * s->iw * s->ic;
+	const int8_t zp = (int8_t)p->input.zero_point;
+	const size_t span = (size_t)s->kw * s->ic;
+
+	for (uint32_t i = 0; i < m; i++) {
+		const size_t pix = p0 + i;
+		const uint32_t ox = (uint32_t)(pix % s->ow), oy = (uint32_t)(pix / s->ow % s->oh);
+		const size_t b = pix / s->ow / s->oh;
+		const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top;
+		const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;
+		/* The whole row of taps is inside the image and contiguous. */
+		const bool whole = p->dilation_w == 1 && x0 >= 0 &&
+				   (uint32_t)x0 + s->kw <= s->iw;
+		int8_t *row = col + (size_t)i * pl->kp;
+
+		for (uint32_t ky = 0; ky < s->kh; ky++) {
+			const int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+			int8_t *dst = row + ky * span;
+			const int8_t *src;
+
+			if (iy < 0 || iy >= (int32_t)s->ih) {
+				memset(dst, zp, span);
+				continue;
+			}
+			src = in + (b * s->ih + (uint32_t)iy) * s->iw * s->ic;
+			if (whole) {
+				copy_taps(dst, src + (size_t)x0 * s->ic, span, end);
+				continue;
+			}
+			for (uint32_t kx = 0; kx < s->kw; kx++, dst += s->ic) {
+				const int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+
+				if (ix < 0 || ix >= (int32_t)s->iw)
+					memset(dst, zp, s->ic);
+				else
+					copy_taps(dst, src + (size_t)ix * s->ic, s->ic, end);
+			}
+		}
+		memset(row + pl->k, 0, pl->kp - pl->k);
+	}
+}
+
+/* One run of a plan, split over threads: units of (tile of pixels, channel group). */
 struct conv_job {
-	const struct npu_conv_params *p;
-	struct conv_shape s;
-	const int8_t *in, *filter;
+	const struct cpu_conv_plan *pl;
+	const int8_t *in;
 	int8_t *out;
-	cpu_gemm_s8_fn gemm;
-	const int8_t *packed;	/* the filter for cpu_gemm_vnni(), or NULL */
-	cpu_requant_fn requant;
-	struct cpu_rq_row r;
-	size_t k, pixels, tile;
-	bool direct;
+	size_t tiles;
+	uint32_t groups;
 	bool failed;		/* a part ran out of memory */
 };
 
+/* @r's channels from @c0 on (for the row requantization of a group). */
+static struct cpu_rq_row rq_from(const struct cpu_rq_row *r, uint32_t c0)
+{
+	struct cpu_rq_row v = *r;
+
+	v.add += c0, v.mult += c0, v.left += c0, v.right += c0, v.mask += c0, v.half += c0;
+	return v;
+}
+
 static void conv_part(void *arg, uint32_t part, uint32_t parts)
 {
-	struct conv_job *j = arg;
-	const size_t tiles = (j->pixels + j->tile - 1) / j->tile;
-	const uint32_t oc = j->s.oc;
-	size_t t0, t1;
-	int32_t *acc;
+	const struct conv_job *j = arg;
+	const struct cpu_conv_plan *pl = j->pl;
+	const uint32_t oc = pl->s.oc, blocks = (oc + CH_BLOCK - 1) / CH_BLOCK;
+	const size_t elem = pl->isa == CPU_ISA_AVX2 ? 2 : 1;
+	size_t u0, u1, packed_tile = SIZE_MAX;
 	int8_t *col = NULL;
+	void *a = NULL;
+	int32_t *acc = NULL;
 
-	cpu_part_range(tiles, part, parts, &t0, &t1);
-	if (t0 == t1)
+	cpu_part_range(j->tiles * j->groups, part, parts, &u0, &u1);
+	if (u0 == u1)
 		return;
-	acc = malloc(j->tile * oc * sizeof(*acc));
-	if (!j->direct)
-		col = malloc(j->tile * j->k);
-	if (!acc || (!j->direct && !col)) {
+	if (!pl->direct)
+		col = malloc(pl->tile * pl->kp + TILE_SLACK);
+	if (pl->fused)
+		a = malloc(pl->tile * pl->kp * elem + TILE_SLACK);
+	else
+		acc = malloc(pl->tile * oc * sizeof(*acc));
+	if ((!pl->direct && !col) || (pl->fused ? !a : !acc)) {
 		/* The caller then reruns the whole op with the firmware's kernel. */
-		__atomic_store_n(&j->failed, true, __ATOMIC_RELAXED);
-		free(acc);
-		free(col);
-		return;
+		__atomic_store_n((bool *)&j->failed, true, __ATOMIC_RELAXED);
+		goto out;
 	}
-	for (size_t p0 = t0 * j->tile; p0 < j->pixels && p0 < t1 * j->tile; p0 += j->tile) {
-		const uint32_t m = (uint32_t)(j->pixels - p0 < j->tile ? j->pixels - p0 : j->tile);
-		const int8_t *a = j->in + p0 * j->s.ic;
+	for (size_t u = u0; u < u1; u++) {
+		const size_t t = u / j->groups, g = u % j->groups, p0 = t * pl->tile;
+		const uint32_t m = (uint32_t)(pl->pixels - p0 < pl->tile ? pl->pixels - p0 : pl->tile);
+		const uint32_t n0 = (uint32_t)(blocks * g / j->groups) * CH_BLOCK;
+		uint32_t n1 = (uint32_t)(blocks * (g + 1) / j->groups) * CH_BLOCK;
+		const int8_t *rows = pl->direct ? j->in + p0 * pl->k : col;
+		int8_t *out = j->out + p0 * oc;
 
-		if (!j->direct) {
-			for (uint32_t i = 0; i < m; i++)
-				im2col_pixel(j->p, &j->s, j->in, (uint32_t)(p0 + i), col + i * j->k);
-			a = col;
+		n1 = n1 < oc ? n1 : oc;
+		if (n0 >= n1)
+			continue;
+		if (packed_tile != t) {
+			if (!pl->direct)
+				im2col(pl, j->in, p0, m, col);
+			if (pl->fused)
+				cpu_igemm_pack_a(pl->isa, rows, pl->direct ? pl->k : pl->kp, m,
+						 pl->k, a);
+			packed_tile = t;
 		}
-		if (j->packed)
-			cpu_gemm_vnni(a, j->k, m, j->packed, oc, (uint32_t)j->k, acc, oc);
-		else
-			j->gemm(a, j->k, m, j->filter, j->k, oc, (uint32_t)j->k, acc, oc);
-		for (uint32_t i = 0; i < m; i++)
-			j->requant(&j->r, acc + (size_t)i * oc, oc, j->out + (p0 + i) * oc);
+		if (pl->fused) {
+			cpu_igemm(pl->isa, a, m, pl->kp, pl->packed, n0, n1, &pl->r, out, oc);
+		} else {
+			const struct cpu_rq_row r = rq_from(&pl->r, n0);
+
+			pl->gemm(rows, pl->k, m, pl->filter + (size_t)n0 * pl->k, pl->k, n1 - n0,
+				 pl->k, acc, n1 - n0);
+			for (uint32_t i = 0; i < m; i++)
+				pl->requant(&r, acc + (size_t)i * (n1 - n0), n1 - n0,
+					    out + (size_t)i * oc + n0);
+		}
 	}
-	free(acc);
+out:
 	free(col);
+	free(a);
+	free(acc);
+}
+
+bool cpu_conv_plan_run(const struct cpu_conv_plan *pl, const int8_t *in, int8_t *out,
+		       struct npu_cpu_pool *pool)
+{
+	const uint32_t threads = cpu_pool_threads(pool);
+	const uint32_t blocks = (pl->s.oc + CH_BLOCK - 1) / CH_BLOCK;
+	struct conv_job j = {
+		.pl = pl, .in = in, .out = out,
+		.tiles = (pl->pixels + pl->tile - 1) / pl->tile, .groups = 1,
+	};
+
+	/* Few pixels (the deep layers) on several threads: split channels too. */
+	if (threads > 1 && j.tiles < (size_t)SPLIT_PER_THREAD * threads) {
+		j.groups = (uint32_t)(((size_t)SPLIT_PER_THREAD * threads + j.tiles - 1) / j.tiles);
+		j.groups = j.groups < blocks ? j.groups : blocks;
+	}
+	cpu_pool_run(pool, conv_part, &j);
+	return !j.failed;
 }
 
 bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
@@ -127,104 +312,104 @@ bool cpu_opt_conv2d_s8(const struct npu_conv_params *p, const int8_t *in,
 		       const int32_t *mult, const int32_t *shift, int8_t *out,
 		       enum cpu_isa isa, struct npu_cpu_pool *pool)
 {
-	struct conv_job j = {
-		.p = p, .in = in, .filter = filter, .out = out,
-		.s = {
-			.n = p->input.dims[0], .ih = p->input.dims[1], .iw = p->input.dims[2],
-			.ic = p->input.dims[3], .oh = p->output.dims[1], .ow = p->output.dims[2],
-			.oc = p->output.dims[3], .kh = p->filter.dims[1], .kw = p->filter.dims[2],
-		},
-		.gemm = cpu_gemm_s8_select(isa),
-		.requant = cpu_requant_select(isa),
-	};
-	uint32_t in_off = (uint32_t)-p->input.zero_point;
-	uint32_t *fsum;
-	int8_t *packed = NULL;
+	struct cpu_conv_plan *pl = cpu_conv_plan_create(p, filter, bias, mult, shift, isa);
+	bool done;
 
-	j.k = (size_t)j.s.kh * j.s.kw * j.s.ic;
-	j.pixels = (size_t)j.s.n * j.s.oh * j.s.ow;
-	/* A 1x1 window on stride 1 without padding reads the input as is. */
-	j.direct = j.s.kh == 1 && j.s.kw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
-		   !p->pad_top && !p->pad_left && j.s.oh == j.s.ih && j.s.ow == j.s.iw;
-	if (p->filter.dims[3] != j.s.ic || !fits_s8(p->input.zero_point) || !j.k || !j.s.oc)
+	if (!pl)
 		return false;
-	j.tile = j.direct ? TILE_PIXELS : COL_BYTES / j.k;
-	j.tile = j.tile < 1 ? 1 : j.tile > TILE_PIXELS ? TILE_PIXELS : j.tile;
-	fsum = malloc(j.s.oc * sizeof(*fsum));
-	if (!fsum)
-		return false;
-	if (isa == CPU_ISA_AVX512VNNI) {
-		packed = cpu_gemm_vnni_pack(filter, j.k, j.s.oc, (uint32_t)j.k);
-		if (!packed) {
-			free(fsum);
-			return false;
-		}
-		j.packed = packed;
-		in_off -= 128;	/* its sums are of (x + 128) * f */
-	}
-	row_sums(filter, j.s.oc, (uint32_t)j.k, fsum);
-	for (uint32_t c = 0; c < j.s.oc; c++)
-		fsum[c] *= in_off;
-	if (!cpu_rq_row_init(&j.r, &p->rq, mult, shift, bias, fsum, j.s.oc,
-			     p->output.zero_point, p->act_min, p->act_max)) {
-		free(packed);
-		free(fsum);
-		return false;
-	}
-	cpu_pool_run(pool, conv_part, &j);
-	cpu_rq_row_free(&j.r);
-	free(packed);
-	free(fsum);
-	return !j.failed;
+	done = cpu_conv_plan_run(pl, in, out, pool);
+	cpu_conv_plan_free(pl);
+	return done;
 }
 
 /*
+ * FULLY_CONNECTED:
+ *
  * sum((f + f_off) * (x + in_off)) = sum(f * x) + in_off * sum(f)
  *                                   + f_off * sum(x) + depth * f_off * in_off
+ *
+ * The second term and the bias are per unit, folded when planned; the
+ * others per batch.
  */
-bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
-		   const int8_t *filter, const int32_t *bias,
-		   const int32_t *mult, const int32_t *shift, int8_t *out,
-		   enum cpu_isa isa)
+struct cpu_fc_plan {
+	struct npu_fc_params p;
+	const int8_t *filter;	/* what the plan was made from */
+	const int32_t *bias;
+	const int32_t *mult, *shift;
+	uint32_t *fold;		/* in_off * sum(f) + bias, per unit */
+	cpu_gemm_s8_fn gemm;
+};
+
+void cpu_fc_plan_free(struct cpu_fc_plan *pl)
 {
+	if (!pl)
+		return;
+	free(pl->fold);
+	free(pl);
+}
+
+struct cpu_fc_plan *cpu_fc_plan_create(const struct npu_fc_params *p, const int8_t *filter,
+				       const int32_t *bias, const int32_t *mult,
+				       const int32_t *shift, enum cpu_isa isa)
+{
+	const uint32_t depth = p->input.dims[1], units = p->output.dims[1];
+	const uint32_t in_off = (uint32_t)-p->input.zero_point;
+	struct cpu_fc_plan *pl;
+
+	if (!fits_s8(p->input.zero_point) || !fits_s8(p->filter.zero_point) || !units)
+		return NULL;
+	pl = calloc(1, sizeof(*pl));
+	if (!pl)
+		return NULL;
+	*pl = (struct cpu_fc_plan){
+		.p = *p, .filter = filter, .bias = bias, .mult = mult, .shift = shift,
+		.fold = malloc(units * sizeof(*pl->fold)), .gemm = cpu_gemm_s8_select(isa),
+	};
+	if (!pl->fold) {
+		free(pl);
+		return NULL;
+	}
+	row_sums(filter, units, depth, pl->fold);
+	for (uint32_t u = 0; u < units; u++)
+		pl->fold[u] = pl->fold[u] * in_off + (bias ? (uint32_t)bias[u] : 0);
+	return pl;
+}
+
+bool cpu_fc_plan_for(const struct cpu_fc_plan *pl, const int8_t *filter, const int32_t *bias)
+{
+	return pl->filter == filter && pl->bias == bias;
+}
+
+bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out)
+{
+	const struct npu_fc_params *p = &pl->p;
 	const uint32_t batches = p->input.dims[0], depth = p->input.dims[1];
 	const uint32_t units = p->output.dims[1];
 	const uint32_t in_off = (uint32_t)-p->input.zero_point;
 	const uint32_t f_off = (uint32_t)-p->filter.zero_point;
-	const cpu_gemm_s8_fn gemm = cpu_gemm_s8_select(isa);
 	const bool f64 = p->rq.flags & NPU_RQ_SCALE_F64;
-	uint32_t *fsum, *xsum;
-	int32_t *acc;
+	int32_t *acc = malloc(units * sizeof(*acc));
 
-	if (!fits_s8(p->input.zero_point) || !fits_s8(p->filter.zero_point) || !units)
+	if (!acc)
 		return false;
-	fsum = malloc(units * sizeof(*fsum));
-	xsum = malloc((batches ? batches : 1) * sizeof(*xsum));
-	acc = malloc(units * sizeof(*acc));
-	if (!fsum || !xsum || !acc) {
-		free(fsum);
-		free(xsum);
-		free(acc);
-		return false;
-	}
-	row_sums(filter, units, depth, fsum);
-	row_sums(in, batches, depth, xsum);
-	for (uint32_t u = 0; u < units; u++)
-		fsum[u] = fsum[u] * in_off + (bias ? (uint32_t)bias[u] : 0);
 	for (uint32_t b = 0; b < batches; b++) {
-		/* The batch's own terms, folded into the accumulators. */
-		const uint32_t base = f_off * xsum[b] + depth * f_off * in_off;
+		const int8_t *x = in + (size_t)b * depth;
+		uint32_t xsum = 0, base;
 
-		gemm(in + (size_t)b * depth, depth, 1, filter, depth, units, depth, acc, units);
+		for (uint32_t i = 0; i < depth; i++)
+			xsum += (uint32_t)(int32_t)x[i];
+		/* The batch's own terms, folded into the accumulators. */
+		base = f_off * xsum + depth * f_off * in_off;
+		pl->gemm(x, depth, 1, pl->filter, depth, units, depth, acc, units);
 		/*
 		 * FULLY_CONNECTED rounds as the firmware's FC (the binary64
 		 * scale, or the Q31 multiplier once), unlike the convolutions'
 		 * SIMD requantization; one call per unit is cheap.
 		 */
 		for (uint32_t u = 0; u < units; u++) {
-			const int32_t a = (int32_t)((uint32_t)acc[u] + base + fsum[u]);
-			const int32_t m = p->rq.count ? mult[u] : p->rq.multiplier;
-			const int32_t sh = p->rq.count ? shift[u] : p->rq.shift;
+			const int32_t a = (int32_t)((uint32_t)acc[u] + base + pl->fold[u]);
+			const int32_t m = p->rq.count ? pl->mult[u] : p->rq.multiplier;
+			const int32_t sh = p->rq.count ? pl->shift[u] : p->rq.shift;
 			int32_t v = f64 ? npu_fw_round_scale(a, (uint32_t)m, (uint32_t)sh) :
 					  npu_fw_mbqm_single(a, m, sh);
 
@@ -233,8 +418,21 @@ bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 				(int8_t)(v < p->act_min ? p->act_min : v > p->act_max ? p->act_max : v);
 		}
 	}
-	free(fsum);
-	free(xsum);
 	free(acc);
 	return true;
+}
+
+bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
+		   const int8_t *filter, const int32_t *bias,
+		   const int32_t *mult, const int32_t *shift, int8_t *out,
+		   enum cpu_isa isa)
+{
+	struct cpu_fc_plan *pl = cpu_fc_plan_create(p, filter, bias, mult, shift, isa);
+	bool done;
+
+	if (!pl)
+		return false;
+	done = cpu_fc_plan_run(pl, in, out);
+	cpu_fc_plan_free(pl);
+	return done;
 }

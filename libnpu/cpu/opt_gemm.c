@@ -176,101 +176,7 @@ static AVX2 void block_2x4_avx2(const int8_t *a, size_t lda, const int8_t *b,
 
 GEMM_DRIVER(gemm_avx2, AVX2, block_2x4_avx2, dot_avx2)
 
-/*
- * AVX-512 VNNI: b packed as [n / 16][k / 4][16 channels][4 taps], zero
- * padded, so that one vpdpbusd adds four taps of sixteen channels for a
- * broadcast quad of a.  No horizontal sums; four rows of a share each load
- * of b.
- */
-#define VNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
-
-int8_t *cpu_gemm_vnni_pack(const int8_t *b, size_t ldb, uint32_t n, uint32_t k)
-{
-	const size_t kq = (k + 3) / 4, nb = (n + 15) / 16;
-	int8_t *p = calloc(nb * kq * 64, 1);
-
-	if (!p)
-		return NULL;
-	for (uint32_t j = 0; j < n; j++)
-		for (uint32_t i = 0; i < k; i++)
-			p[((j / 16) * kq + i / 4) * 64 + (j % 16) * 4 + i % 4] = b[j * ldb + i];
-	return p;
-}
-
-/* Taps 4q..4q+3 of a row as unsigned bytes (a + 128); zero past k. */
-static inline int32_t quad_u8(const int8_t *a, size_t q, uint32_t k)
-{
-	uint32_t v = 0;
-
-	if (4 * q + 4 <= k) {
-		memcpy(&v, a + 4 * q, 4);
-	} else {
-		for (size_t i = 4 * q; i < k; i++)
-			v |= (uint32_t)(uint8_t)a[i] << (8 * (i - 4 * q));
-		/* Past k: 0x80 after the flip, times b's zero padding. */
-	}
-	return (int32_t)(v ^ 0x80808080u);
-}
-
-static VNNI void vnni_rows(const int8_t *a, size_t lda, uint32_t rows, const int8_t *pb,
-			   size_t kq, uint32_t k, int32_t *c, size_t ldc, __mmask16 mask)
-{
-	__m512i acc0 = _mm512_setzero_si512(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-
-	for (size_t q = 0; q < kq; q++) {
-		const __m512i bv = _mm512_loadu_si512(pb + q * 64);
-
-		acc0 = _mm512_dpbusd_epi32(acc0, _mm512_set1_epi32(quad_u8(a, q, k)), bv);
-		if (rows > 1)
-			acc1 = _mm512_dpbusd_epi32(acc1, _mm512_set1_epi32(quad_u8(a + lda, q, k)), bv);
-		if (rows > 2)
-			acc2 = _mm512_dpbusd_epi32(acc2,
-						   _mm512_set1_epi32(quad_u8(a + 2 * lda, q, k)), bv);
-		if (rows > 3)
-			acc3 = _mm512_dpbusd_epi32(acc3,
-						   _mm512_set1_epi32(quad_u8(a + 3 * lda, q, k)), bv);
-	}
-	_mm512_mask_storeu_epi32(c, mask, acc0);
-	if (rows > 1)
-		_mm512_mask_storeu_epi32(c + ldc, mask, acc1);
-	if (rows > 2)
-		_mm512_mask_storeu_epi32(c + 2 * ldc, mask, acc2);
-	if (rows > 3)
-		_mm512_mask_storeu_epi32(c + 3 * ldc, mask, acc3);
-}
-
-VNNI void cpu_gemm_vnni(const int8_t *a, size_t lda, uint32_t m, const int8_t *packed,
-			uint32_t n, uint32_t k, int32_t *c, size_t ldc)
-{
-	const size_t kq = (k + 3) / 4;
-
-	for (uint32_t j = 0; j < n; j += 16) {
-		const __mmask16 mask = n - j >= 16 ? 0xffff : (__mmask16)((1u << (n - j)) - 1);
-		const int8_t *pb = packed + (j / 16) * kq * 64;
-		uint32_t i = 0;
-
-		for (; i + 4 <= m; i += 4)
-			vnni_rows(a + i * lda, lda, 4, pb, kq, k, c + i * ldc + j, ldc, mask);
-		if (i < m)
-			vnni_rows(a + i * lda, lda, m - i, pb, kq, k, c + i * ldc + j, ldc, mask);
-	}
-}
 #endif /* __x86_64__ */
-
-#if !defined(__x86_64__)
-/* Never selected off x86-64 (cpu_isa_usable() says so). */
-int8_t *cpu_gemm_vnni_pack(const int8_t *b, size_t ldb, uint32_t n, uint32_t k)
-{
-	(void)b, (void)ldb, (void)n, (void)k;
-	return NULL;
-}
-
-void cpu_gemm_vnni(const int8_t *a, size_t lda, uint32_t m, const int8_t *packed,
-		   uint32_t n, uint32_t k, int32_t *c, size_t ldc)
-{
-	(void)a, (void)lda, (void)m, (void)packed, (void)n, (void)k, (void)c, (void)ldc;
-}
-#endif
 
 #if defined(__aarch64__)
 /* smull (8 int16 products) + sadalp (pairwise into int32): exact. */
@@ -338,7 +244,7 @@ cpu_gemm_s8_fn cpu_gemm_s8_select(enum cpu_isa isa)
 	switch (isa) {
 #if defined(__x86_64__)
 	case CPU_ISA_AVX2:
-	case CPU_ISA_AVX512VNNI:	/* its own GEMM for conv; AVX2 for the rest */
+	case CPU_ISA_AVX512VNNI:	/* conv: opt_igemm_x86.c; AVX2 for the rest */
 		return gemm_avx2;
 #elif defined(__aarch64__)
 	case CPU_ISA_NEON:

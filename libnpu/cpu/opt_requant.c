@@ -42,23 +42,17 @@ static AVX2 inline __attribute__((always_inline)) void
 requant_avx2_body(const struct cpu_rq_row *r, const int32_t *acc, uint32_t n, int8_t *out,
 		  bool u8)
 {
-	const __m256i zp = _mm256_set1_epi32(r->out_zp);
-	const __m256i lo = _mm256_set1_epi32(r->act_min), hi = _mm256_set1_epi32(r->act_max);
 	uint32_t c = 0;
 
-	for (; c + 8 <= n; c += 8) {
-		__m256i v = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(acc + c)),
-					     _mm256_loadu_si256((const __m256i *)(r->add + c)));
-		__m128i h;
+	for (; c + 16 <= n; c += 16)
+		_mm_storeu_si128((__m128i *)(out + c),
+				 opt_pack16(opt_rq8(r, opt_ld8(acc + c), c),
+					    opt_rq8(r, opt_ld8(acc + c + 8), c + 8), u8));
+	if (c + 8 <= n) {
+		const __m256i v = opt_rq8(r, opt_ld8(acc + c), c);
 
-		v = _mm256_sllv_epi32(v, _mm256_loadu_si256((const __m256i *)(r->left + c)));
-		v = srdhm8(v, _mm256_loadu_si256((const __m256i *)(r->mult + c)));
-		v = rdivpot8(v, _mm256_loadu_si256((const __m256i *)(r->right + c)));
-		v = _mm256_add_epi32(v, zp);
-		v = _mm256_min_epi32(_mm256_max_epi32(v, lo), hi);
-		h = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-		h = u8 ? _mm_packus_epi16(h, h) : _mm_packs_epi16(h, h);
-		_mm_storel_epi64((__m128i *)(out + c), h);
+		_mm_storel_epi64((__m128i *)(out + c), opt_pack16(v, v, u8));
+		c += 8;
 	}
 	for (; c < n; c++)
 		out[c] = rq_one(r, acc[c], c);
@@ -122,15 +116,18 @@ bool cpu_rq_row_init(struct cpu_rq_row *r, const struct npu_requant *rq, const i
 		     const int32_t *shift, const int32_t *bias, uint32_t *base, uint32_t n,
 		     int32_t out_zp, int32_t act_min, int32_t act_max)
 {
-	int32_t *m, *left, *right;
+	const size_t padded = ((size_t)n + CPU_RQ_PAD - 1) / CPU_RQ_PAD * CPU_RQ_PAD;
+	int32_t *m, *left, *right, *mask, *half;
 
 	if (act_min < -128 || act_max > 127 || act_min > act_max)
 		return false;
-	m = malloc(3 * (size_t)n * sizeof(int32_t));
+	m = calloc(5 * padded, sizeof(int32_t));
 	if (!m)
 		return false;
-	left = m + n;
-	right = left + n;
+	left = m + padded;
+	right = left + padded;
+	mask = right + padded;
+	half = mask + padded;
 	for (uint32_t c = 0; c < n; c++) {
 		int32_t sh = rq->count ? shift[c] : rq->shift;
 
@@ -138,13 +135,19 @@ bool cpu_rq_row_init(struct cpu_rq_row *r, const struct npu_requant *rq, const i
 		m[c] = rq->count ? mult[c] : rq->multiplier;
 		left[c] = sh > 0 ? sh : 0;
 		right[c] = sh > 0 ? 0 : -sh;
+		mask[c] = (int32_t)((1ull << right[c]) - 1);
+		half[c] = mask[c] >> 1;
 		if (bias)
 			base[c] += (uint32_t)bias[c];
 	}
 	*r = (struct cpu_rq_row){
-		.add = base, .mult = m, .left = left, .right = right,
+		.add = base, .mult = m, .left = left, .right = right, .mask = mask, .half = half,
 		.out_zp = out_zp, .act_min = act_min, .act_max = act_max,
 	};
+	for (uint32_t c = 0; c < n; c++) {
+		r->any_left |= left[c] != 0;
+		r->any_mult_min |= m[c] == INT32_MIN;
+	}
 	return true;
 }
 

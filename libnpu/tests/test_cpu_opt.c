@@ -50,6 +50,12 @@ static void fill_s8(int8_t *p, size_t n)
 static void random_rq(struct npu_requant *rq, int32_t *mult, int32_t *shift,
 		      uint32_t channels)
 {
+	/*
+	 * Half the cases without INT32_MIN: one such channel sends a whole
+	 * row down the kernels' saturating path.
+	 */
+	const bool hostile = rnd() & 1;
+
 	rq->count = rnd() & 1 ? channels : 0;
 	for (uint32_t c = 0; c <= channels; c++) {
 		/*
@@ -59,7 +65,8 @@ static void random_rq(struct npu_requant *rq, int32_t *mult, int32_t *shift,
 		 */
 		const uint32_t pick = rnd() % 12;
 		int32_t m = pick == 0 ? 0x40000000 : pick == 1 ? 0x7fffffff :
-			    pick == 2 ? INT32_MIN : pick == 3 ? -(int32_t)(rnd() & 0x7fffffff) :
+			    pick == 2 ? (hostile ? INT32_MIN : 0x7ffffffe) :
+			    pick == 3 ? -(int32_t)(rnd() & 0x7fffffff) :
 			    0x40000000 + (int32_t)(rnd() & 0x3fffffff);
 		int32_t s = rnd() % 4 == 0 ? (rnd() & 1 ? -31 : 30) : rnd_in(-20, 4);
 
@@ -100,12 +107,18 @@ static void set4(struct npu_tensor *t, uint32_t a, uint32_t b, uint32_t c, uint3
 	npu_tensor_set(t, 0, NPU_DTYPE_INT8, 0, 4, dims);
 }
 
+/* Shapes of conv_case(): small, large depths, or many outputs per tap. */
+enum case_kind { CASE_SMALL, CASE_DEEP, CASE_REQUANT };
+
 /*
  * Random CONV_2D (or DEPTHWISE_CONV_2D with @dw, uint8 with @u8), checked on
- * every variant; @big for large depths.
+ * every variant.  CASE_REQUANT: 1x1 windows over one to four channels into
+ * up to 80, so that the requantization sees every accumulator the bias makes.
  */
-static void conv_case(unsigned int seed, bool big, bool dw, bool u8, struct npu_cpu_pool *pool)
+static void conv_case(unsigned int seed, enum case_kind kind, bool dw, bool u8,
+		      struct npu_cpu_pool *pool)
 {
+	const bool big = kind == CASE_DEEP;
 	struct npu_conv_params p;
 	uint32_t n, ih, iw, ic, oc, kh, kw, oh, ow, pad_bottom, pad_right;
 	int8_t *in, *filter, *want, *got;
@@ -123,8 +136,12 @@ static void conv_case(unsigned int seed, bool big, bool dw, bool u8, struct npu_
 		oc = (uint32_t)(big ? rnd_in(1, 70) : rnd_in(1, 40));
 		kh = (uint32_t)rnd_in(1, 5);
 		kw = (uint32_t)rnd_in(1, 5);
-		if (rnd() % 3 == 0)
+		if (rnd() % 3 == 0 || kind == CASE_REQUANT)
 			kh = kw = 1;
+		if (kind == CASE_REQUANT) {
+			ic = (uint32_t)rnd_in(1, 4);
+			oc = (uint32_t)rnd_in(1, 80);
+		}
 		p.stride_h = (uint16_t)rnd_in(1, 3);
 		p.stride_w = (uint16_t)rnd_in(1, 3);
 		p.dilation_h = (uint16_t)rnd_in(1, 2);
@@ -249,7 +266,7 @@ START_TEST(conv_small)
 	struct npu_cpu_pool *pool = pool3();
 
 	for (unsigned int s = 0; s < 300; s++)
-		conv_case((unsigned int)_i * 1000 + s, false, false, s % 4 == 3, pool);
+		conv_case((unsigned int)_i * 1000 + s, CASE_SMALL, false, s % 4 == 3, pool);
 	cpu_pool_destroy(pool);
 }
 END_TEST
@@ -259,7 +276,17 @@ START_TEST(conv_deep)
 	struct npu_cpu_pool *pool = pool3();
 
 	for (unsigned int s = 0; s < 40; s++)
-		conv_case(500000 + s, true, false, s % 4 == 3, pool);
+		conv_case(500000 + s, CASE_DEEP, false, s % 4 == 3, pool);
+	cpu_pool_destroy(pool);
+}
+END_TEST
+
+START_TEST(conv_requant)
+{
+	struct npu_cpu_pool *pool = pool3();
+
+	for (unsigned int s = 0; s < 400; s++)
+		conv_case(600000 + s, CASE_REQUANT, false, s % 4 == 3, pool);
 	cpu_pool_destroy(pool);
 }
 END_TEST
@@ -269,7 +296,7 @@ START_TEST(depthwise_random)
 	struct npu_cpu_pool *pool = pool3();
 
 	for (unsigned int s = 0; s < 600; s++)
-		conv_case(700000 + s, s % 10 == 0, true, s % 3 == 2, pool);
+		conv_case(700000 + s, s % 10 == 0 ? CASE_DEEP : CASE_SMALL, true, s % 3 == 2, pool);
 	cpu_pool_destroy(pool);
 }
 END_TEST
@@ -1003,6 +1030,7 @@ int main(void)
 	tcase_add_test(tc, isa_names_usable);
 	tcase_add_loop_test(tc, conv_small, 0, 4);
 	tcase_add_test(tc, conv_deep);
+	tcase_add_test(tc, conv_requant);
 	tcase_add_test(tc, conv_declines);
 	tcase_add_test(tc, depthwise_random);
 	tcase_add_test(tc, fc_random);

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Packed int8 GEMM with the requantization fused, for the convolutions on
+ * x86-64 (see cpu_opt.h, cpu_igemm()): the filter is packed once when the
+ * op is prepared, a tile of input rows (pixels) per call, every output
+ * requantized while its accumulators are still in registers.
+ *
+ * AVX2: both operands widened to int16; vpmaddwd adds two exact products
+ * into an int32 lane (|p0 + p1| <= 2^15), so a broadcast pair of taps of
+ * one pixel times a panel of eight channels by two taps is one vpmaddwd.
+ * Four pixels by sixteen channels per step: eight accumulators.
+ *
+ * AVX-512 VNNI: vpdpbusd adds four u8 x s8 products into an int32 lane,
+ * so the pixel's taps go in as x + 128 (the caller folds -128 * sum(f)
+ * into its per-channel constant).  Four pixels by 32 channels per step.
+ *
+ * Every sum wraps modulo 2^32 as the firmware's accumulators; only the
+ * order of the additions differs.  Not used off x86-64.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cpu_opt.h"
+#include "cpu_simd.h"
+
+uint32_t cpu_igemm_kp(enum cpu_isa isa, uint32_t k)
+{
+	const uint32_t step = isa == CPU_ISA_AVX512VNNI ? 4 : isa == CPU_ISA_AVX2 ? 2 : 1;
+
+	return (k + step - 1) / step * step;
+}
+
+/* AVX2: panels of 8 channels, [kp / 2][8][2] int16; VNNI: of 16, [kp / 4][16][4] int8. */
+size_t cpu_igemm_b_size(enum cpu_isa isa, uint32_t n, uint32_t k)
+{
+	const size_t kp = cpu_igemm_kp(isa, k);
+
+	if (isa == CPU_ISA_AVX512VNNI)
+		return (n + 15) / 16 * kp * 16;
+	return (n + 7) / 8 * kp * 8 * sizeof(int16_t);
+}
+
+void cpu_igemm_pack_b(enum cpu_isa isa, const int8_t *b, uint32_t n, uint32_t k, void *out)
+{
+	const size_t kp = cpu_igemm_kp(isa, k);
+
+	memset(out, 0, cpu_igemm_b_size(isa, n, k));
+	for (uint32_t j = 0; j < n; j++) {
+		for (uint32_t t = 0; t < k; t++) {
+			const int8_t v = b[(size_t)j * k + t];
+
+			if (isa == CPU_ISA_AVX512VNNI)
+				((int8_t *)out)[((j / 16) * kp / 4 + t / 4) * 64 + (j % 16) * 4 + t % 4] = v;
+			else
+				((int16_t *)out)[((j / 8) * kp / 2 + t / 2) * 16 + (j % 8) * 2 + t % 2] = v;
+		}
+	}
+}
+
+#if defined(__x86_64__)
+/* @len int8 values as int16 (AVX2) or as uint8 x + 128 (VNNI). */
+static AVX2 void widen_s16(int16_t *dst, const int8_t *src, size_t len)
+{
+	size_t i = 0;
+
+	for (; i + 16 <= len; i += 16)
+		_mm256_storeu_si256((__m256i *)(dst + i),
+				    _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(src + i))));
+	for (; i < len; i++)
+		dst[i] = src[i];
+}
+
+static AVX2 void flip_u8(uint8_t *dst, const int8_t *src, size_t len)
+{
+	const __m256i flip = _mm256_set1_epi8(-128);
+	size_t i = 0;
+
+	for (; i + 32 <= len; i += 32)
+		_mm256_storeu_si256((__m256i *)(dst + i),
+				    _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(src + i)),
+						     flip));
+	for (; i < len; i++)
+		dst[i] = (uint8_t)(src[i] ^ 0x80);
+}
+
+void cpu_igemm_pack_a(enum cpu_isa isa, const int8_t *src, size_t lds, uint32_t m, uint32_t k,
+		      void *dst)
+{
+	const size_t kp = cpu_igemm_kp(isa, k);
+
+	if (lds == kp) {
+		if (isa == CPU_ISA_AVX512VNNI)
+			flip_u8(dst, src, m * kp);
+		else
+			widen_s16(dst, src, m * kp);
+		return;
+	}
+	for (uint32_t i = 0; i < m; i++) {
+		if (isa == CPU_ISA_AVX512VNNI) {
+			uint8_t *d = (uint8_t *)dst + i * kp;
+
+			flip_u8(d, src + i * lds, k);
+			memset(d + k, 0x80, kp - k);
+		} else {
+			int16_t *d = (int16_t *)dst + i * kp;
+
+			widen_s16(d, src + i * lds, k);
+			memset(d + k, 0, (kp - k) * sizeof(*d));
+		}
+	}
+}
+
+static inline int32_t ld32(const void *p)
+{
+	int32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* Sixteen int8 results (or the first @cols of them) to @out. */
+static AVX2 inline void store16(int8_t *out, __m128i v, uint32_t cols)
+{
+	if (cols >= 16) {
+		_mm_storeu_si128((__m128i *)out, v);
+	} else {
+		int8_t tmp[16];
+
+		_mm_storeu_si128((__m128i *)tmp, v);
+		memcpy(out, tmp, cols);
+	}
+}
+
+#define MADD2(acc0, acc1, x, w0, w1) do {						\
+	acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(x, w0));			\
+	acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(x, w1));			\
+} while (0)
+
+static AVX2 void igemm_avx2(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b,
+				uint32_t n0, uint32_t n1, const struct cpu_rq_row *r,
+				int8_t *out, size_t ldo)
+{
+	const size_t panel = (size_t)kp * 8;
+
+	for (uint32_t j = n0; j < n1; j += 16) {
+		const int16_t *b0 = b + (j / 8) * panel;
+		const int16_t *b1 = j + 8 < n1 ? b0 + panel : b0;
+		const uint32_t cols = n1 - j < 16 ? n1 - j : 16;
+
+		for (uint32_t i = 0; i < m; i += 4) {
+			const uint32_t rows = m - i < 4 ? m - i : 4;
+			const int16_t *a0 = a + (size_t)i * kp;
+			const int16_t *a1 = rows > 1 ? a0 + kp : a0;
+			const int16_t *a2 = rows > 2 ? a0 + 2 * kp : a0;
+			const int16_t *a3 = rows > 3 ? a0 + 3 * kp : a0;
+			__m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00;
+			__m256i c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+			__m256i acc[8];
+
+			for (uint32_t q = 0; q < kp; q += 2) {
+				const __m256i w0 = _mm256_loadu_si256((const __m256i *)(b0 + q * 8));
+				const __m256i w1 = _mm256_loadu_si256((const __m256i *)(b1 + q * 8));
+
+				MADD2(c00, c01, _mm256_set1_epi32(ld32(a0 + q)), w0, w1);
+				MADD2(c10, c11, _mm256_set1_epi32(ld32(a1 + q)), w0, w1);
+				MADD2(c20, c21, _mm256_set1_epi32(ld32(a2 + q)), w0, w1);
+				MADD2(c30, c31, _mm256_set1_epi32(ld32(a3 + q)), w0, w1);
+			}
+			acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11;
+			acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
+			for (uint32_t s = 0; s < rows; s++)
+				store16(out + (i + s) * ldo + j,
+					opt_pack16(opt_rq8(r, acc[2 * s], j),
+						   opt_rq8(r, acc[2 * s + 1], j + 8), false),
+					cols);
+		}
+	}
+}
+
+/*
+ * The requantization of sixteen channels, held in registers across rows.
+ *
+ * Besides the two roundings (as opt_rq8() in cpu_simd.h), a single one in
+ * 64 bits: with p = v * m and s = floor((p + 2^30) / 2^31) (SaturatingRoundingDoubling-
+ * HighMul), RoundingDivideByPOT(s, e) for e >= 1 is floor((s + 2^(e-1)
+ * - [s < 0]) / 2^e), and floor((floor(A / B) + C) / D) = floor((A + C * B)
+ * / (B * D)), so the result is
+ *
+ *   (p + 2^30 + 2^(30+e) - [p < 0] * 2^31) >> (31 + e)
+ *
+ * ([p < 0] may stand for [s < 0]: where they differ, -2^30 <= p < 0, both
+ * give 0), and (p + 2^30) >> 31 for e = 0.  Exact for every multiplier but
+ * INT32_MIN (the saturating product), where the kernels use the two
+ * (@sat).
+ */
+struct rq16 {
+	__m512i add, left, zp, lo, hi;
+	/* Two roundings (sat): */
+	__m512i mult, right, mask, half;
+	/* One rounding: even and odd channels in the 64-bit lanes. */
+	__m512i m_odd, round_e, round_o, sh_e, sh_o, interleave;
+	__mmask8 up_e, up_o;	/* channels with e >= 1 */
+};
+
+static VNNI inline struct rq16 rq16_load(const struct cpu_rq_row *r, uint32_t c)
+{
+	const __m512i low = _mm512_set1_epi64(0xffffffff), r30 = _mm512_set1_epi64(1 << 30);
+	struct rq16 q = {
+		.add = opt_ld16(r->add + c), .mult = opt_ld16(r->mult + c),
+		.left = opt_ld16(r->left + c), .right = opt_ld16(r->right + c),
+		.mask = opt_ld16(r->mask + c), .half = opt_ld16(r->half + c),
+		.zp = _mm512_set1_epi32(r->out_zp), .lo = _mm512_set1_epi32(r->act_min),
+		.hi = _mm512_set1_epi32(r->act_max),
+		.interleave = _mm512_setr_epi32(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28,
+						14, 30),
+	};
+	const __m512i e_e = _mm512_and_si512(q.right, low), e_o = _mm512_srli_epi64(q.right, 32);
+
+	q.m_odd = _mm512_srli_epi64(q.mult, 32);
+	q.up_e = _mm512_cmpgt_epi64_mask(e_e, _mm512_setzero_si512());
+	q.up_o = _mm512_cmpgt_epi64_mask(e_o, _mm512_setzero_si512());
+	q.round_e = _mm512_mask_add_epi64(r30, q.up_e, r30, _mm512_sllv_epi64(r30, e_e));
+	q.round_o = _mm512_mask_add_epi64(r30, q.up_o, r30, _mm512_sllv_epi64(r30, e_o));
+	q.sh_e = _mm512_add_epi64(e_e, _mm512_set1_epi64(31));
+	q.sh_o = _mm512_add_epi64(e_o, _mm512_set1_epi64(31));
+	return q;
+}
+
+/* (p + round - [p < 0 and e >= 1] * 2^31) >> (31 + e), low 32 bits. */
+static VNNI inline __m512i round_shift(__m512i p, __m512i round, __mmask8 up, __m512i sh)
+{
+	const __mmask8 neg = _mm512_mask_cmplt_epi64_mask(up, p, _mm512_setzero_si512());
+	const __m512i t = _mm512_add_epi64(p, round);
+
+	return _mm512_srav_epi64(_mm512_mask_sub_epi64(t, neg, t, _mm512_set1_epi64(1ll << 31)),
+				 sh);
+}
+
+/*
+ * Sixteen results as bytes; @left: some channel shifts left; @sat: some
+ * multiplier is INT32_MIN.
+ */
+static VNNI inline __m128i rq16_apply(const struct rq16 *q, __m512i acc, bool left, bool sat)
+{
+	__m512i v = _mm512_add_epi32(acc, q->add);
+
+	if (left)
+		v = _mm512_sllv_epi32(v, q->left);
+	if (sat) {
+		const __m512i round = _mm512_set1_epi64(1 << 30);
+		const __m512i one = _mm512_set1_epi32(1);
+		__m512i even, odd, threshold;
+		__mmask16 up;
+
+		even = _mm512_add_epi64(_mm512_mul_epi32(v, q->mult), round);
+		odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), q->m_odd), round);
+		v = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(even, 31),
+					    _mm512_slli_epi64(odd, 1));
+		v = _mm512_mask_sub_epi32(v, _mm512_cmpeq_epi32_mask(v, _mm512_set1_epi32(INT32_MIN)),
+					  v, one);
+		threshold = _mm512_sub_epi32(q->half, _mm512_srai_epi32(v, 31));
+		up = _mm512_cmpgt_epi32_mask(_mm512_and_si512(v, q->mask), threshold);
+		v = _mm512_srav_epi32(v, q->right);
+		v = _mm512_mask_add_epi32(v, up, v, one);
+	} else {
+		const __m512i even = round_shift(_mm512_mul_epi32(v, q->mult), q->round_e, q->up_e,
+						 q->sh_e);
+		const __m512i odd = round_shift(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), q->m_odd),
+						q->round_o, q->up_o, q->sh_o);
+
+		v = _mm512_permutex2var_epi32(even, q->interleave, odd);
+	}
+	v = _mm512_add_epi32(v, q->zp);
+	return _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(v, q->lo), q->hi));
+}
+
+#define DPBUSD(acc, x, w) (acc = _mm512_dpbusd_epi32(acc, x, w))
+
+/* Rows @i.. of the tile (up to @mr, the rest repeat the first). */
+#define ROWS(a, i, m, kp, mr, p) do {							\
+	for (uint32_t r_ = 0; r_ < (mr); r_++)						\
+		p[r_] = (a) + (size_t)((i) + r_ < (m) ? (i) + r_ : (i)) * (kp);		\
+} while (0)
+
+/*
+ * Channels @j..@j + 31 (two panels): four rows at a time.  @left is a
+ * constant in each instantiation, so the shift goes where it is not needed.
+ */
+static VNNI inline __attribute__((always_inline)) void
+vnni_block2(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b0, const int8_t *b1,
+	    const struct cpu_rq_row *r, uint32_t j, uint32_t cols, int8_t *out, size_t ldo,
+	    bool left, bool sat)
+{
+	const struct rq16 q0 = rq16_load(r, j), q1 = rq16_load(r, j + 16);
+
+	for (uint32_t i = 0; i < m; i += 4) {
+		const uint32_t rows = m - i < 4 ? m - i : 4;
+		const uint8_t *p[4];
+		__m512i c00 = _mm512_setzero_si512(), c01 = c00, c10 = c00, c11 = c00;
+		__m512i c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+		__m512i acc[8];
+
+		ROWS(a, i, m, kp, 4, p);
+		for (uint32_t t = 0; t < kp; t += 4) {
+			const __m512i w0 = _mm512_loadu_si512(b0 + t * 16);
+			const __m512i w1 = _mm512_loadu_si512(b1 + t * 16);
+			__m512i x;
+
+			x = _mm512_set1_epi32(ld32(p[0] + t));
+			DPBUSD(c00, x, w0), DPBUSD(c01, x, w1);
+			x = _mm512_set1_epi32(ld32(p[1] + t));
+			DPBUSD(c10, x, w0), DPBUSD(c11, x, w1);
+			x = _mm512_set1_epi32(ld32(p[2] + t));
+			DPBUSD(c20, x, w0), DPBUSD(c21, x, w1);
+			x = _mm512_set1_epi32(ld32(p[3] + t));
+			DPBUSD(c30, x, w0), DPBUSD(c31, x, w1);
+		}
+		acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11;
+		acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
+		for (uint32_t s = 0; s < rows; s++) {
+			int8_t *o = out + (i + s) * ldo + j;
+
+			store16(o, rq16_apply(&q0, acc[2 * s], left, sat), cols);
+			if (cols > 16)
+				store16(o + 16, rq16_apply(&q1, acc[2 * s + 1], left, sat), cols - 16);
+		}
+	}
+}
+
+/* Channels @j..@j + 15 (the last panel alone): eight rows at a time. */
+static VNNI inline __attribute__((always_inline)) void
+vnni_block1(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b0,
+	    const struct cpu_rq_row *r, uint32_t j, uint32_t cols, int8_t *out, size_t ldo,
+	    bool left, bool sat)
+{
+	const struct rq16 q0 = rq16_load(r, j);
+
+	for (uint32_t i = 0; i < m; i += 8) {
+		const uint32_t rows = m - i < 8 ? m - i : 8;
+		const uint8_t *p[8];
+		__m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0;
+		__m512i c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+		__m512i acc[8];
+
+		ROWS(a, i, m, kp, 8, p);
+		for (uint32_t t = 0; t < kp; t += 4) {
+			const __m512i w0 = _mm512_loadu_si512(b0 + t * 16);
+
+			DPBUSD(c0, _mm512_set1_epi32(ld32(p[0] + t)), w0);
+			DPBUSD(c1, _mm512_set1_epi32(ld32(p[1] + t)), w0);
+			DPBUSD(c2, _mm512_set1_epi32(ld32(p[2] + t)), w0);
+			DPBUSD(c3, _mm512_set1_epi32(ld32(p[3] + t)), w0);
+			DPBUSD(c4, _mm512_set1_epi32(ld32(p[4] + t)), w0);
+			DPBUSD(c5, _mm512_set1_epi32(ld32(p[5] + t)), w0);
+			DPBUSD(c6, _mm512_set1_epi32(ld32(p[6] + t)), w0);
+			DPBUSD(c7, _mm512_set1_epi32(ld32(p[7] + t)), w0);
+		}
+		acc[0] = c0, acc[1] = c1, acc[2] = c2, acc[3] = c3;
+		acc[4] = c4, acc[5] = c5, acc[6] = c6, acc[7] = c7;
+		for (uint32_t s = 0; s < rows; s++)
+			store16(out + (i + s) * ldo + j, rq16_apply(&q0, acc[s], left, sat), cols);
+	}
+}
+
+static VNNI inline __attribute__((always_inline)) void
+igemm_vnni_body(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b, uint32_t n0,
+		uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo, bool left,
+		bool sat)
+{
+	const size_t panel = (size_t)kp * 16;
+
+	for (uint32_t j = n0; j < n1; j += 32) {
+		const int8_t *b0 = b + (j / 16) * panel;
+		const uint32_t cols = n1 - j < 32 ? n1 - j : 32;
+
+		if (cols > 16)
+			vnni_block2(a, m, kp, b0, b0 + panel, r, j, cols, out, ldo, left, sat);
+		else
+			vnni_block1(a, m, kp, b0, r, j, cols, out, ldo, left, sat);
+	}
+}
+
+static VNNI void igemm_vnni(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b,
+				uint32_t n0, uint32_t n1, const struct cpu_rq_row *r,
+				int8_t *out, size_t ldo)
+{
+	if (r->any_mult_min)
+		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, r->any_left, true);
+	else if (r->any_left)
+		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, true, false);
+	else
+		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, false, false);
+}
+
+void cpu_igemm(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
+	       uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo)
+{
+	if (isa == CPU_ISA_AVX512VNNI)
+		igemm_vnni(a, m, kp, b, n0, n1, r, out, ldo);
+	else
+		igemm_avx2(a, m, kp, b, n0, n1, r, out, ldo);
+}
+#else
+/* Never called off x86-64 (cpu_igemm_isa() says so). */
+void cpu_igemm_pack_a(enum cpu_isa isa, const int8_t *src, size_t lds, uint32_t m, uint32_t k,
+		      void *dst)
+{
+	(void)isa, (void)src, (void)lds, (void)m, (void)k, (void)dst;
+}
+
+void cpu_igemm(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
+	       uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo)
+{
+	(void)isa, (void)a, (void)m, (void)kp, (void)b, (void)n0, (void)n1, (void)r, (void)out,
+	(void)ldo;
+}
+#endif /* __x86_64__ */
+
+bool cpu_igemm_isa(enum cpu_isa isa)
+{
+#if defined(__x86_64__)
+	return isa == CPU_ISA_AVX2 || isa == CPU_ISA_AVX512VNNI;
+#else
+	(void)isa;
+	return false;
+#endif
+}
