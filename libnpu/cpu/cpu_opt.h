@@ -77,6 +77,9 @@ void cpu_igemm_pack_b(enum cpu_isa isa, const int8_t *b, uint32_t n, uint32_t k,
 void cpu_igemm_pack_a(enum cpu_isa isa, const int8_t *src, size_t lds, uint32_t m, uint32_t k,
 		      void *dst);
 struct cpu_rq_row;
+/* c[i * ldc + j] = sum_t a[i][t] * b[j][t] for all n channels, no requantization. */
+void cpu_igemm_acc(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
+		   uint32_t n, int32_t *c, size_t ldc);
 void cpu_igemm(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
 	       uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo);
 

@@ -168,11 +168,11 @@ static void im2col(const struct cpu_conv_plan *pl, const int8_t *in, size_t p0, 
 	const int8_t *end = in + (size_t)s->n * s->ih * s->iw * s->ic;
 	const int8_t zp = (int8_t)p->input.zero_point;
 	const size_t span = (size_t)s->kw * s->ic;
+	/* The first pixel's coordinates; the others by counting. */
+	uint32_t ox = (uint32_t)(p0 % s->ow), oy = (uint32_t)(p0 / s->ow % s->oh);
+	size_t b = p0 / s->ow / s->oh;
 
 	for (uint32_t i = 0; i < m; i++) {
-		const size_t pix = p0 + i;
-		const uint32_t ox = (uint32_t)(pix % s->ow), oy = (uint32_t)(pix / s->ow % s->oh);
-		const size_t b = pix / s->ow / s->oh;
 		const int32_t y0 = (int32_t)(oy * p->stride_h) - p->pad_top;
 		const int32_t x0 = (int32_t)(ox * p->stride_w) - p->pad_left;
 		/* The whole row of taps is inside the image and contiguous. */
@@ -203,7 +203,15 @@ static void im2col(const struct cpu_conv_plan *pl, const int8_t *in, size_t p0, 
 					copy_taps(dst, src + (size_t)ix * s->ic, s->ic, end);
 			}
 		}
-		memset(row + pl->k, 0, pl->kp - pl->k);
+		for (uint32_t t = pl->k; t < pl->kp; t++)
+			row[t] = 0;
+		if (++ox == s->ow) {
+			ox = 0;
+			if (++oy == s->oh) {
+				oy = 0;
+				b++;
+			}
+		}
 	}
 }
 
@@ -337,7 +345,9 @@ struct cpu_fc_plan {
 	const int32_t *bias;
 	const int32_t *mult, *shift;
 	uint32_t *fold;		/* in_off * sum(f) + bias, per unit */
-	cpu_gemm_s8_fn gemm;
+	enum cpu_isa isa;
+	void *packed;		/* cpu_igemm_isa(): the filter packed by cpu_igemm_pack_b() */
+	cpu_gemm_s8_fn gemm;	/* otherwise */
 };
 
 void cpu_fc_plan_free(struct cpu_fc_plan *pl)
@@ -345,6 +355,7 @@ void cpu_fc_plan_free(struct cpu_fc_plan *pl)
 	if (!pl)
 		return;
 	free(pl->fold);
+	free(pl->packed);
 	free(pl);
 }
 
@@ -353,20 +364,29 @@ struct cpu_fc_plan *cpu_fc_plan_create(const struct npu_fc_params *p, const int8
 				       const int32_t *shift, enum cpu_isa isa)
 {
 	const uint32_t depth = p->input.dims[1], units = p->output.dims[1];
-	const uint32_t in_off = (uint32_t)-p->input.zero_point;
+	uint32_t in_off = (uint32_t)-p->input.zero_point;
 	struct cpu_fc_plan *pl;
 
-	if (!fits_s8(p->input.zero_point) || !fits_s8(p->filter.zero_point) || !units)
+	if (!fits_s8(p->input.zero_point) || !fits_s8(p->filter.zero_point) || !units ||
+	    depth > UINT32_MAX / 2)
 		return NULL;
 	pl = calloc(1, sizeof(*pl));
 	if (!pl)
 		return NULL;
 	*pl = (struct cpu_fc_plan){
 		.p = *p, .filter = filter, .bias = bias, .mult = mult, .shift = shift,
-		.fold = malloc(units * sizeof(*pl->fold)), .gemm = cpu_gemm_s8_select(isa),
+		.fold = malloc(units * sizeof(*pl->fold)), .isa = isa,
+		.gemm = cpu_gemm_s8_select(isa),
 	};
-	if (!pl->fold) {
-		free(pl);
+	if (cpu_igemm_isa(isa) && depth) {
+		pl->packed = malloc(cpu_igemm_b_size(isa, units, depth));
+		if (pl->packed)
+			cpu_igemm_pack_b(isa, filter, units, depth, pl->packed);
+		if (isa == CPU_ISA_AVX512VNNI)
+			in_off -= 128;	/* its sums are of (x + 128) * f */
+	}
+	if (!pl->fold || (cpu_igemm_isa(isa) && depth && !pl->packed)) {
+		cpu_fc_plan_free(pl);
 		return NULL;
 	}
 	row_sums(filter, units, depth, pl->fold);
@@ -388,10 +408,19 @@ bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out
 	const uint32_t in_off = (uint32_t)-p->input.zero_point;
 	const uint32_t f_off = (uint32_t)-p->filter.zero_point;
 	const bool f64 = p->rq.flags & NPU_RQ_SCALE_F64;
-	int32_t *acc = malloc(units * sizeof(*acc));
+	const size_t kp = pl->packed ? cpu_igemm_kp(pl->isa, depth) : 0;
+	int32_t *acc = malloc((size_t)batches * units * sizeof(*acc));
+	void *a = pl->packed ? malloc(batches * kp * 2 + 1) : NULL;
 
-	if (!acc)
+	if (!acc || (pl->packed && !a)) {
+		free(acc);
+		free(a);
 		return false;
+	}
+	if (pl->packed) {
+		cpu_igemm_pack_a(pl->isa, in, depth, batches, depth, a);
+		cpu_igemm_acc(pl->isa, a, batches, (uint32_t)kp, pl->packed, units, acc, units);
+	}
 	for (uint32_t b = 0; b < batches; b++) {
 		const int8_t *x = in + (size_t)b * depth;
 		uint32_t xsum = 0, base;
@@ -400,18 +429,21 @@ bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out
 			xsum += (uint32_t)(int32_t)x[i];
 		/* The batch's own terms, folded into the accumulators. */
 		base = f_off * xsum + depth * f_off * in_off;
-		pl->gemm(x, depth, 1, pl->filter, depth, units, depth, acc, units);
+		if (!pl->packed)
+			pl->gemm(x, depth, 1, pl->filter, depth, units, depth, acc + (size_t)b * units,
+				 units);
 		/*
 		 * FULLY_CONNECTED rounds as the firmware's FC (the binary64
 		 * scale, or the Q31 multiplier once), unlike the convolutions'
 		 * SIMD requantization; one call per unit is cheap.
 		 */
 		for (uint32_t u = 0; u < units; u++) {
-			const int32_t a = (int32_t)((uint32_t)acc[u] + base + pl->fold[u]);
+			const int32_t s = (int32_t)((uint32_t)acc[(size_t)b * units + u] + base +
+						    pl->fold[u]);
 			const int32_t m = p->rq.count ? pl->mult[u] : p->rq.multiplier;
 			const int32_t sh = p->rq.count ? pl->shift[u] : p->rq.shift;
-			int32_t v = f64 ? npu_fw_round_scale(a, (uint32_t)m, (uint32_t)sh) :
-					  npu_fw_mbqm_single(a, m, sh);
+			int32_t v = f64 ? npu_fw_round_scale(s, (uint32_t)m, (uint32_t)sh) :
+					  npu_fw_mbqm_single(s, m, sh);
 
 			v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point);
 			out[(size_t)b * units + u] =
@@ -419,6 +451,7 @@ bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out
 		}
 	}
 	free(acc);
+	free(a);
 	return true;
 }
 

@@ -142,6 +142,8 @@ static AVX2 void igemm_avx2(const int16_t *a, uint32_t m, uint32_t kp, const int
 				int8_t *out, size_t ldo)
 {
 	const size_t panel = (size_t)kp * 8;
+	/* A copy the compiler can keep in registers across the stores. */
+	const struct cpu_rq_row rr = *r;
 
 	for (uint32_t j = n0; j < n1; j += 16) {
 		const int16_t *b0 = b + (j / 8) * panel;
@@ -171,8 +173,8 @@ static AVX2 void igemm_avx2(const int16_t *a, uint32_t m, uint32_t kp, const int
 			acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
 			for (uint32_t s = 0; s < rows; s++)
 				store16(out + (i + s) * ldo + j,
-					opt_pack16(opt_rq8(r, acc[2 * s], j),
-						   opt_rq8(r, acc[2 * s + 1], j + 8), false),
+					opt_pack16(opt_rq8(&rr, acc[2 * s], j),
+						   opt_rq8(&rr, acc[2 * s + 1], j + 8), false),
 					cols);
 		}
 	}
@@ -277,6 +279,15 @@ static VNNI inline __m128i rq16_apply(const struct rq16 *q, __m512i acc, bool le
 
 #define DPBUSD(acc, x, w) (acc = _mm512_dpbusd_epi32(acc, x, w))
 
+/* One row's 32 (or @cols) results. */
+static VNNI inline void vnni_store2(int8_t *o, const struct rq16 *q0, const struct rq16 *q1,
+				       __m512i c0, __m512i c1, uint32_t cols, bool left, bool sat)
+{
+	store16(o, rq16_apply(q0, c0, left, sat), cols);
+	if (cols > 16)
+		store16(o + 16, rq16_apply(q1, c1, left, sat), cols - 16);
+}
+
 /* Rows @i.. of the tile (up to @mr, the rest repeat the first). */
 #define ROWS(a, i, m, kp, mr, p) do {							\
 	for (uint32_t r_ = 0; r_ < (mr); r_++)						\
@@ -297,9 +308,9 @@ vnni_block2(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b0, const i
 	for (uint32_t i = 0; i < m; i += 4) {
 		const uint32_t rows = m - i < 4 ? m - i : 4;
 		const uint8_t *p[4];
+		__m512i acc[8];
 		__m512i c00 = _mm512_setzero_si512(), c01 = c00, c10 = c00, c11 = c00;
 		__m512i c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-		__m512i acc[8];
 
 		ROWS(a, i, m, kp, 4, p);
 		for (uint32_t t = 0; t < kp; t += 4) {
@@ -318,13 +329,9 @@ vnni_block2(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b0, const i
 		}
 		acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11;
 		acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
-		for (uint32_t s = 0; s < rows; s++) {
-			int8_t *o = out + (i + s) * ldo + j;
-
-			store16(o, rq16_apply(&q0, acc[2 * s], left, sat), cols);
-			if (cols > 16)
-				store16(o + 16, rq16_apply(&q1, acc[2 * s + 1], left, sat), cols - 16);
-		}
+		for (uint32_t s = 0; s < rows; s++)
+			vnni_store2(out + (i + s) * ldo + j, &q0, &q1, acc[2 * s], acc[2 * s + 1], cols,
+				    left, sat);
 	}
 }
 
@@ -339,9 +346,9 @@ vnni_block1(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b0,
 	for (uint32_t i = 0; i < m; i += 8) {
 		const uint32_t rows = m - i < 8 ? m - i : 8;
 		const uint8_t *p[8];
+		__m512i acc[8];
 		__m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0;
 		__m512i c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-		__m512i acc[8];
 
 		ROWS(a, i, m, kp, 8, p);
 		for (uint32_t t = 0; t < kp; t += 4) {
@@ -393,6 +400,78 @@ static VNNI void igemm_vnni(const uint8_t *a, uint32_t m, uint32_t kp, const int
 		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, false, false);
 }
 
+/* Accumulators only, one row of a at a time (FULLY_CONNECTED's batches). */
+static AVX2 void igemm_acc_avx2(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b,
+				    uint32_t n, int32_t *c, size_t ldc)
+{
+	const size_t panel = (size_t)kp * 8;
+
+	for (uint32_t i = 0; i < m; i++) {
+		const int16_t *x = a + (size_t)i * kp;
+
+		for (uint32_t j = 0; j < n; j += 8) {
+			const int16_t *w = b + (j / 8) * panel;
+			__m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;
+			int32_t tmp[8];
+			uint32_t t = 0;
+
+			/* Two accumulators: the adds of one do not wait for the other's. */
+			for (; t + 4 <= kp; t += 4) {
+				acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(
+					_mm256_set1_epi32(ld32(x + t)),
+					_mm256_loadu_si256((const __m256i *)(w + t * 8))));
+				acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(
+					_mm256_set1_epi32(ld32(x + t + 2)),
+					_mm256_loadu_si256((const __m256i *)(w + t * 8 + 16))));
+			}
+			if (t < kp)
+				acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(
+					_mm256_set1_epi32(ld32(x + t)),
+					_mm256_loadu_si256((const __m256i *)(w + t * 8))));
+			_mm256_storeu_si256((__m256i *)tmp, _mm256_add_epi32(acc0, acc1));
+			memcpy(c + (size_t)i * ldc + j, tmp, (n - j < 8 ? n - j : 8) * sizeof(*c));
+		}
+	}
+}
+
+static VNNI void igemm_acc_vnni(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b,
+				    uint32_t n, int32_t *c, size_t ldc)
+{
+	const size_t panel = (size_t)kp * 16;
+
+	for (uint32_t i = 0; i < m; i++) {
+		const uint8_t *x = a + (size_t)i * kp;
+
+		for (uint32_t j = 0; j < n; j += 16) {
+			const int8_t *w = b + (j / 16) * panel;
+			__m512i acc0 = _mm512_setzero_si512(), acc1 = acc0;
+			int32_t tmp[16];
+			uint32_t t = 0;
+
+			for (; t + 8 <= kp; t += 8) {
+				DPBUSD(acc0, _mm512_set1_epi32(ld32(x + t)),
+				       _mm512_loadu_si512(w + t * 16));
+				DPBUSD(acc1, _mm512_set1_epi32(ld32(x + t + 4)),
+				       _mm512_loadu_si512(w + t * 16 + 64));
+			}
+			if (t < kp)
+				DPBUSD(acc0, _mm512_set1_epi32(ld32(x + t)),
+				       _mm512_loadu_si512(w + t * 16));
+			_mm512_storeu_si512(tmp, _mm512_add_epi32(acc0, acc1));
+			memcpy(c + (size_t)i * ldc + j, tmp, (n - j < 16 ? n - j : 16) * sizeof(*c));
+		}
+	}
+}
+
+void cpu_igemm_acc(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
+		   uint32_t n, int32_t *c, size_t ldc)
+{
+	if (isa == CPU_ISA_AVX512VNNI)
+		igemm_acc_vnni(a, m, kp, b, n, c, ldc);
+	else
+		igemm_acc_avx2(a, m, kp, b, n, c, ldc);
+}
+
 void cpu_igemm(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
 	       uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo)
 {
@@ -407,6 +486,12 @@ void cpu_igemm_pack_a(enum cpu_isa isa, const int8_t *src, size_t lds, uint32_t 
 		      void *dst)
 {
 	(void)isa, (void)src, (void)lds, (void)m, (void)k, (void)dst;
+}
+
+void cpu_igemm_acc(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
+		   uint32_t n, int32_t *c, size_t ldc)
+{
+	(void)isa, (void)a, (void)m, (void)kp, (void)b, (void)n, (void)c, (void)ldc;
 }
 
 void cpu_igemm(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
