@@ -26,6 +26,11 @@
 #define TILE_BYTES	(64u * 1024u)
 #define SPLIT_PER_THREAD	4u
 #define CH_BLOCK	32u
+/*
+ * Below this many multiply-accumulates a convolution runs on the calling
+ * thread alone: waking the pool costs more than it saves.
+ */
+#define POOL_MIN_MACS	(1u << 20)
 /* Slack after a tile: im2col copies in 16-byte steps past a row's end. */
 #define TILE_SLACK	64u
 
@@ -299,7 +304,8 @@ out:
 bool cpu_conv_plan_run(const struct cpu_conv_plan *pl, const int8_t *in, int8_t *out,
 		       struct npu_cpu_pool *pool)
 {
-	const uint32_t threads = cpu_pool_threads(pool);
+	const uint32_t threads =
+		(double)pl->pixels * pl->k * pl->s.oc < POOL_MIN_MACS ? 1 : cpu_pool_threads(pool);
 	const uint32_t blocks = (pl->s.oc + CH_BLOCK - 1) / CH_BLOCK;
 	struct conv_job j = {
 		.pl = pl, .in = in, .out = out,
@@ -311,7 +317,7 @@ bool cpu_conv_plan_run(const struct cpu_conv_plan *pl, const int8_t *in, int8_t 
 		j.groups = (uint32_t)(((size_t)SPLIT_PER_THREAD * threads + j.tiles - 1) / j.tiles);
 		j.groups = j.groups < blocks ? j.groups : blocks;
 	}
-	cpu_pool_run(pool, conv_part, &j);
+	cpu_pool_run(threads > 1 ? pool : NULL, conv_part, &j);
 	return !j.failed;
 }
 

@@ -4,9 +4,12 @@
 on the same .tflite files as npu-run --cpu, one line per model and
 configuration: XNNPACK on 1 and 2 threads (the default delegate), and
 TFLite's reference kernels (BUILTIN_REF).  Best and median of N invokes in
-milliseconds, after one warm-up, on a fixed random input.
+milliseconds, after one warm-up, on a fixed random input, and the process's
+CPU time per invoke (every thread; on a shared machine wall time also
+counts the waits for a core).
 
 usage: tflite_anchor.py [-n RUNS] MODEL.tflite...
+       tflite_anchor.py --callgrind MODEL.tflite   (under valgrind, see run.sh)
 """
 import os
 import subprocess
@@ -60,22 +63,40 @@ def bench(path, runs, threads, ref):
         it.set_tensor(d["index"], data.astype(d["dtype"]))
     it.invoke()
     times = []
+    cpu0 = time.process_time()
     for _ in range(runs):
         t0 = time.perf_counter()
         it.invoke()
         times.append((time.perf_counter() - t0) * 1e3)
+    cpu = (time.process_time() - cpu0) * 1e3 / runs
     times.sort()
-    return times[0], times[len(times) // 2]
+    return times[0], times[len(times) // 2], cpu
 
 
 def one(path, runs, threads, ref):
-    """One configuration in this process: prints best and p50."""
-    best, p50 = bench(path, runs, threads, ref)
-    print("%.3f %.3f" % (best, p50))
+    """One configuration in this process: prints best, p50 and CPU ms."""
+    best, p50, cpu = bench(path, runs, threads, ref)
+    print("%.3f %.3f %.3f" % (best, p50, cpu))
+
+
+def callgrind(path):
+    """Under valgrind --instr-atstart=no: one XNNPACK invoke instrumented."""
+    it = tf.lite.Interpreter(model_path=path, num_threads=1)
+    it.allocate_tensors()
+    rng = np.random.default_rng(1)
+    for d in it.get_input_details():
+        info = np.iinfo(d["dtype"])
+        it.set_tensor(d["index"], rng.integers(info.min, info.max + 1, d["shape"]).astype(d["dtype"]))
+    it.invoke()
+    subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], capture_output=True)
+    it.invoke()
 
 
 def main():
     args = sys.argv[1:]
+    if args and args[0] == "--callgrind":
+        callgrind(args[1])
+        return
     if args and args[0] == "--one":
         one(args[1], int(args[2]), int(args[3]), args[4] == "1")
         return
@@ -83,7 +104,7 @@ def main():
     if len(args) > 1 and args[0] == "-n":
         runs = int(args[1])
         args = args[2:]
-    print("%-36s %-14s %10s %10s" % ("model", "tflite", "best ms", "p50 ms"))
+    print("%-36s %-14s %10s %10s %10s" % ("model", "tflite", "best ms", "p50 ms", "CPU ms"))
     for path in args:
         name = path.rsplit("/", 1)[-1].replace(".tflite", "")
         for label, threads, ref in (("xnnpack-1t", 1, False), ("xnnpack-2t", 2, False),
@@ -98,8 +119,8 @@ def main():
                 err = [x for x in r.stderr.splitlines() if "Error" in x][-1:]
                 print("%-36s %-14s failed: %s" % (name, label, err[0][:120] if err else "?"))
                 continue
-            best, p50 = (float(x) for x in line[0].split())
-            print("%-36s %-14s %10.3f %10.3f" % (name, label, best, p50), flush=True)
+            best, p50, cpu = (float(x) for x in line[0].split())
+            print("%-36s %-14s %10.3f %10.3f %10.3f" % (name, label, best, p50, cpu), flush=True)
 
 
 if __name__ == "__main__":
