@@ -37,9 +37,10 @@ cpu_gemm_s8_fn cpu_gemm_s8_select(enum cpu_isa isa);
 
 /*
  * Worker threads (cpu_pool.c), created once per executor.  cpu_pool_run()
- * calls @fn(@arg, part, parts) for every part in 0..parts-1, part 0 on the
- * calling thread, and returns when all are done.  A NULL pool is one
- * thread.  Kernels give each part a disjoint range of outputs.
+ * calls @fn(@arg, part, parts) for every part in 0..parts-1 (a few per
+ * thread), each on whichever thread claims it first, the calling thread
+ * included, and returns when all are done.  A NULL pool is one thread
+ * (parts is 1).  Kernels give each part a disjoint range of outputs.
  */
 struct npu_cpu_pool;
 typedef void (*cpu_pool_fn)(void *arg, uint32_t part, uint32_t parts);

@@ -3,7 +3,10 @@
  * The CPU executor's worker threads: created once per executor
  * (npu_cpu_set_threads()), woken for each parallel kernel, which splits
  * its work into disjoint output ranges so that the bytes never depend on
- * the number of threads.  The calling thread runs part 0 itself.
+ * the number of threads or on which thread runs which part.  A job has a
+ * few parts per thread, claimed one at a time by whichever thread is free,
+ * the calling thread included: on a machine where a worker waits for a
+ * core, the caller takes its parts rather than waiting for it.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -14,30 +17,48 @@
 struct npu_cpu_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;	/* workers: a new job, or stop */
-	pthread_cond_t done;	/* caller: every worker finished the job */
+	pthread_cond_t done_cond;	/* caller: every part of the job finished */
 	pthread_t *threads;
 	uint32_t workers;	/* threads besides the caller */
 	uint32_t started;	/* threads actually created */
 	uint64_t generation;	/* bumped per job */
-	uint32_t busy;		/* workers still on the current job */
+	uint32_t parts;		/* of the current job */
+	uint32_t next;		/* its first part not claimed */
+	uint32_t done;		/* its parts finished */
 	bool stop;
 	cpu_pool_fn fn;
 	void *arg;
 };
 
-struct worker_start {
-	struct npu_cpu_pool *pool;
-	uint32_t index;
-};
+/* Parts per thread: finer shares balance threads that start late. */
+#define PARTS_PER_THREAD	4u
+
+/*
+ * Runs parts of job @gen until none is left to claim.  Called with the
+ * lock held; returns with it held.
+ */
+static void work(struct npu_cpu_pool *pool, uint64_t gen)
+{
+	const cpu_pool_fn fn = pool->fn;
+	void *const arg = pool->arg;
+	const uint32_t parts = pool->parts;
+
+	while (pool->generation == gen && pool->next < parts) {
+		const uint32_t part = pool->next++;
+
+		pthread_mutex_unlock(&pool->lock);
+		fn(arg, part, parts);
+		pthread_mutex_lock(&pool->lock);
+		if (++pool->done == parts)
+			pthread_cond_signal(&pool->done_cond);
+	}
+}
 
 static void *worker(void *p)
 {
-	struct worker_start *ws = p;
-	struct npu_cpu_pool *pool = ws->pool;
-	const uint32_t index = ws->index;
+	struct npu_cpu_pool *pool = p;
 	uint64_t seen = 0;
 
-	free(ws);
 	pthread_mutex_lock(&pool->lock);
 	for (;;) {
 		while (!pool->stop && pool->generation == seen)
@@ -45,11 +66,7 @@ static void *worker(void *p)
 		if (pool->stop)
 			break;
 		seen = pool->generation;
-		pthread_mutex_unlock(&pool->lock);
-		pool->fn(pool->arg, index, pool->workers + 1);
-		pthread_mutex_lock(&pool->lock);
-		if (--pool->busy == 0)
-			pthread_cond_signal(&pool->done);
+		work(pool, seen);
 	}
 	pthread_mutex_unlock(&pool->lock);
 	return NULL;
@@ -66,7 +83,7 @@ void cpu_pool_destroy(struct npu_cpu_pool *pool)
 	for (uint32_t i = 0; i < pool->started; i++)
 		pthread_join(pool->threads[i], NULL);
 	pthread_cond_destroy(&pool->wake);
-	pthread_cond_destroy(&pool->done);
+	pthread_cond_destroy(&pool->done_cond);
 	pthread_mutex_destroy(&pool->lock);
 	free(pool->threads);
 	free(pool);
@@ -90,20 +107,11 @@ int cpu_pool_create(uint32_t threads, struct npu_cpu_pool **out)
 		return -ENOMEM;
 	}
 	pthread_cond_init(&pool->wake, NULL);
-	pthread_cond_init(&pool->done, NULL);
+	pthread_cond_init(&pool->done_cond, NULL);
 	for (uint32_t i = 0; i < pool->workers; i++) {
-		struct worker_start *ws = malloc(sizeof(*ws));
-		int ret;
+		int ret = pthread_create(&pool->threads[i], NULL, worker, pool);
 
-		if (!ws) {
-			cpu_pool_destroy(pool);
-			return -ENOMEM;
-		}
-		ws->pool = pool;
-		ws->index = i + 1;
-		ret = pthread_create(&pool->threads[i], NULL, worker, ws);
 		if (ret) {
-			free(ws);
 			cpu_pool_destroy(pool);
 			return -ret;
 		}
@@ -127,13 +135,13 @@ void cpu_pool_run(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg)
 	pthread_mutex_lock(&pool->lock);
 	pool->fn = fn;
 	pool->arg = arg;
-	pool->busy = pool->workers;
+	pool->parts = (pool->workers + 1) * PARTS_PER_THREAD;
+	pool->next = 0;
+	pool->done = 0;
 	pool->generation++;
 	pthread_cond_broadcast(&pool->wake);
-	pthread_mutex_unlock(&pool->lock);
-	fn(arg, 0, pool->workers + 1);
-	pthread_mutex_lock(&pool->lock);
-	while (pool->busy)
-		pthread_cond_wait(&pool->done, &pool->lock);
+	work(pool, pool->generation);
+	while (pool->done < pool->parts)
+		pthread_cond_wait(&pool->done_cond, &pool->lock);
 	pthread_mutex_unlock(&pool->lock);
 }

@@ -261,6 +261,39 @@ static struct npu_cpu_pool *pool3(void)
 	return pool;
 }
 
+/* Every part of every job runs exactly once, whichever thread claims it. */
+struct pool_count {
+	uint32_t runs[64];
+	uint32_t parts;
+};
+
+static void count_part(void *arg, uint32_t part, uint32_t parts)
+{
+	struct pool_count *c = arg;
+
+	__atomic_store_n(&c->parts, parts, __ATOMIC_RELAXED);
+	if (part < 64)
+		__atomic_fetch_add(&c->runs[part], 1, __ATOMIC_RELAXED);
+}
+
+START_TEST(pool_parts)
+{
+	struct npu_cpu_pool *pool = pool3();
+
+	for (unsigned int job = 0; job < 5000; job++) {
+		struct pool_count c;
+
+		memset(&c, 0, sizeof(c));
+		cpu_pool_run(pool, count_part, &c);
+		ck_assert_uint_ge(c.parts, cpu_pool_threads(pool));
+		ck_assert_uint_le(c.parts, 64);
+		for (uint32_t i = 0; i < 64; i++)
+			ck_assert_uint_eq(c.runs[i], i < c.parts ? 1 : 0);
+	}
+	cpu_pool_destroy(pool);
+}
+END_TEST
+
 START_TEST(conv_small)
 {
 	struct npu_cpu_pool *pool = pool3();
@@ -1028,6 +1061,7 @@ int main(void)
 	int failed;
 
 	tcase_add_test(tc, isa_names_usable);
+	tcase_add_test(tc, pool_parts);
 	tcase_add_loop_test(tc, conv_small, 0, 4);
 	tcase_add_test(tc, conv_deep);
 	tcase_add_test(tc, conv_requant);
