@@ -41,21 +41,44 @@ size_t cpu_igemm_b_size(enum cpu_isa isa, uint32_t n, uint32_t k)
 	return (n + 7) / 8 * kp * 8 * sizeof(int16_t);
 }
 
-void cpu_igemm_pack_b(enum cpu_isa isa, const int8_t *b, uint32_t n, uint32_t k, void *out)
+/*
+ * Panels of @cols channels by groups of @taps taps, in the order of the
+ * packed bytes (one pass, no scattered stores); constants once inlined.
+ */
+static inline __attribute__((always_inline)) void
+pack_panels(const int8_t *b, uint32_t n, uint32_t k, uint32_t cols, uint32_t taps, bool wide,
+	    void *out)
 {
-	const size_t kp = cpu_igemm_kp(isa, k);
+	const uint32_t kp = (k + taps - 1) / taps * taps;
+	int8_t *o8 = out;
+	int16_t *o16 = out;
 
-	memset(out, 0, cpu_igemm_b_size(isa, n, k));
-	for (uint32_t j = 0; j < n; j++) {
-		for (uint32_t t = 0; t < k; t++) {
-			const int8_t v = b[(size_t)j * k + t];
+	for (uint32_t j0 = 0; j0 < n; j0 += cols) {
+		for (uint32_t t0 = 0; t0 < kp; t0 += taps) {
+			const bool whole = j0 + cols <= n && t0 + taps <= k;
 
-			if (isa == CPU_ISA_AVX512VNNI)
-				((int8_t *)out)[((j / 16) * kp / 4 + t / 4) * 64 + (j % 16) * 4 + t % 4] = v;
-			else
-				((int16_t *)out)[((j / 8) * kp / 2 + t / 2) * 16 + (j % 8) * 2 + t % 2] = v;
+			for (uint32_t j = j0; j < j0 + cols; j++) {
+				const int8_t *src = b + (size_t)(j < n ? j : 0) * k + t0;
+
+				for (uint32_t t = 0; t < taps; t++) {
+					const int8_t v = whole || (j < n && t0 + t < k) ? src[t] : 0;
+
+					if (wide)
+						*o16++ = v;
+					else
+						*o8++ = v;
+				}
+			}
 		}
 	}
+}
+
+void cpu_igemm_pack_b(enum cpu_isa isa, const int8_t *b, uint32_t n, uint32_t k, void *out)
+{
+	if (isa == CPU_ISA_AVX512VNNI)
+		pack_panels(b, n, k, 16, 4, false, out);
+	else
+		pack_panels(b, n, k, 8, 2, true, out);
 }
 
 #if defined(__x86_64__)

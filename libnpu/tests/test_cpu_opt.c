@@ -286,7 +286,7 @@ START_TEST(pool_parts)
 		memset(&c, 0, sizeof(c));
 		cpu_pool_run(pool, count_part, &c);
 		ck_assert_uint_ge(c.parts, cpu_pool_threads(pool));
-		ck_assert_uint_le(c.parts, 64);
+		ck_assert(c.parts <= 64);
 		for (uint32_t i = 0; i < 64; i++)
 			ck_assert_uint_eq(c.runs[i], i < c.parts ? 1 : 0);
 	}
