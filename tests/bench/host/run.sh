@@ -6,9 +6,10 @@
 #     threads, and its reference kernels) on the same .tflite files;
 #  3. where each model's CPU time goes: per op type (npu-run --profile)
 #     and instructions of one inference under callgrind; for MobileNet-v2
-#     op by op, each the best of 30 in CPU time, summed per op type, ours
-#     (op_bench) beside TFLite+XNNPACK's on the same ops cut out of the
-#     model (tflite_ops.py), and XNNPACK's instructions under callgrind
+#     and person_detect op by op, each the best of 30 in CPU time, summed
+#     per op type, ours (op_bench) beside TFLite+XNNPACK's on the same ops
+#     cut out of the model (tflite_ops.py), and XNNPACK's instructions under
+#     callgrind
 #     (wall time on a shared machine is noisy; best-of-N figures and CPU
 #     time are printed for that).
 # Models: MobileNet-v2 int8 and person_detect (tflm/), a zoo detector in
@@ -99,10 +100,12 @@ for path in $models; do
 done
 
 mnv2=$dir/mobilenet_v2_quantized_1x3x224x224.tflite
-echo "== MobileNet-v2 op by op, per op type (best of 30, CPU time of one thread)"
-"$bin/op_bench" -n 30 $mnv2 || status=1
-[ -n "$venv" ] && { $venv/bin/python tests/bench/host/tflite_ops.py -n 30 $mnv2 2>/dev/null ||
-	status=1; }
+echo "== op by op, per op type (best of 30, CPU time of one thread)"
+for m in mobilenet_v2_quantized_1x3x224x224 person_detect; do
+	"$bin/op_bench" -n 30 $dir/$m.tflite || status=1
+	[ -n "$venv" ] && { $venv/bin/python tests/bench/host/tflite_ops.py -n 30 $dir/$m.tflite \
+		2>/dev/null || status=1; }
+done
 
 if command -v valgrind > /dev/null; then
 	for path in $models; do
@@ -134,8 +137,6 @@ if command -v valgrind > /dev/null; then
 		/:cpu_opt_pad \[/ { show("PAD", $1) }
 		/:npu_op_transpose \[/ { show("TRANSPOSE (firmware kernel)", $1) }
 		/:npu_op_mean_s8 \[/ { show("MEAN (firmware kernel)", $1) }'
-	callgrind_annotate --inclusive=no "$out/cg" 2>/dev/null |
-		awk '/^ *[0-9,]+ .*:[A-Za-z_0-9]+ / && n < 8 { print "  " $0; n++ }'
 	# The anchor: TFLite+XNNPACK, instrumented from its second invoke on
 	# (callgrind_control), which keeps TensorFlow's start-up fast.
 	if [ -n "$venv" ] && command -v callgrind_control > /dev/null; then

@@ -22,6 +22,16 @@ import numpy as np
 import tensorflow as tf
 
 
+def within_rank(model):
+    """quantized_dimension 0 where it is past the tensor's rank (in place)."""
+    for sg in model.subgraphs:
+        for t in sg.tensors:
+            q = t.quantization
+            rank = len(t.shape) if t.shape is not None else 0
+            if q is not None and q.quantizedDimension and q.quantizedDimension >= rank:
+                q.quantizedDimension = 0
+
+
 def within_rank_copy(path):
     """A copy whose quantized_dimension is within each tensor's rank.
 
@@ -33,15 +43,20 @@ def within_rank_copy(path):
     from tensorflow.lite.tools import flatbuffer_utils as fu
 
     model = fu.read_model(path)
-    for sg in model.subgraphs:
-        for t in sg.tensors:
-            q = t.quantization
-            rank = len(t.shape) if t.shape is not None else 0
-            if q is not None and q.quantizedDimension and q.quantizedDimension >= rank:
-                q.quantizedDimension = 0
+    within_rank(model)
     out = tempfile.NamedTemporaryFile(suffix=".tflite", delete=False).name
     fu.write_model(model, out)
     return out
+
+
+def fill_inputs(it):
+    """A fixed random input in every input tensor of @it."""
+    rng = np.random.default_rng(1)
+    for d in it.get_input_details():
+        info = np.iinfo(d["dtype"]) if np.issubdtype(d["dtype"], np.integer) else None
+        data = (rng.integers(info.min, info.max + 1, d["shape"]) if info
+                else rng.standard_normal(d["shape"]))
+        it.set_tensor(d["index"], data.astype(d["dtype"]))
 
 
 def bench(path, runs, threads, ref):
@@ -55,12 +70,7 @@ def bench(path, runs, threads, ref):
         it = tf.lite.Interpreter(model_path=copy, **kw)
         os.unlink(copy)
     it.allocate_tensors()
-    rng = np.random.default_rng(1)
-    for d in it.get_input_details():
-        info = np.iinfo(d["dtype"]) if np.issubdtype(d["dtype"], np.integer) else None
-        data = (rng.integers(info.min, info.max + 1, d["shape"]) if info
-                else rng.standard_normal(d["shape"]))
-        it.set_tensor(d["index"], data.astype(d["dtype"]))
+    fill_inputs(it)
     it.invoke()
     times = []
     cpu0 = time.process_time()
@@ -83,10 +93,7 @@ def callgrind(path):
     """Under valgrind --instr-atstart=no: one XNNPACK invoke instrumented."""
     it = tf.lite.Interpreter(model_path=path, num_threads=1)
     it.allocate_tensors()
-    rng = np.random.default_rng(1)
-    for d in it.get_input_details():
-        info = np.iinfo(d["dtype"])
-        it.set_tensor(d["index"], rng.integers(info.min, info.max + 1, d["shape"]).astype(d["dtype"]))
+    fill_inputs(it)
     it.invoke()
     subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], capture_output=True)
     it.invoke()

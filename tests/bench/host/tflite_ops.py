@@ -20,6 +20,8 @@ import numpy as np
 import tensorflow as tf
 from tensorflow.lite.tools import flatbuffer_utils as fu
 
+from tflite_anchor import fill_inputs, within_rank
+
 
 def op_models(path, out_dir):
     """One .tflite per op of subgraph 0; their paths in op order."""
@@ -29,6 +31,7 @@ def op_models(path, out_dir):
     paths = []
     for idx in range(n):
         m = fu.read_model(path)
+        within_rank(m)  # as tflite_anchor.py: TFLM's person_detect
         s = m.subgraphs[0]
         op = s.operators[idx]
         s.operators = [op]
@@ -51,12 +54,7 @@ def op_models(path, out_dir):
 def best_cpu_us(path, runs):
     it = tf.lite.Interpreter(model_path=path, num_threads=1)
     it.allocate_tensors()
-    rng = np.random.default_rng(1)
-    for d in it.get_input_details():
-        info = np.iinfo(d["dtype"]) if np.issubdtype(d["dtype"], np.integer) else None
-        data = (rng.integers(info.min, info.max + 1, d["shape"]) if info
-                else rng.standard_normal(d["shape"]))
-        it.set_tensor(d["index"], data.astype(d["dtype"]))
+    fill_inputs(it)
     it.invoke()
     best = None
     for _ in range(runs):
