@@ -56,6 +56,31 @@ static float gelu_approx_fn(float x, const void *unused)
 typedef float (*unary_fn)(float x, const void *arg);
 
 /*
+ * A float to int32 as TFLite's reference platform (x86-64, cvttss2si)
+ * converts it: NaN and values out of range give INT32_MIN, where C leaves
+ * the conversion undefined (a LOG or RSQRT table meets NaN below zero).
+ */
+static int32_t cvt_f32_s32(float f)
+{
+	if (!(f >= -2147483648.0f && f < 2147483648.0f))
+		return INT32_MIN;
+	return (int32_t)f;
+}
+
+/*
+ * An int16 table entry as LUTPopulateInt16 stores it: clamped, and NaN
+ * (which no clamp catches) as static_cast<int16_t> gives it on x86-64 and
+ * arm64 alike, 0 (the low half of INT32_MIN; fcvtzs gives 0).
+ */
+static int16_t lut_s16_entry(float v)
+{
+	if (v != v)
+		return 0;
+	v = v < -32768.0f ? -32768.0f : (v > 32767.0f ? 32767.0f : v);
+	return (int16_t)v;
+}
+
+/*
  * TFLite's LUTPopulate for 8-bit types with a transform taking one
  * parameter: entry v - @min for every input v in [@min, @max].
  */
@@ -69,7 +94,7 @@ static void lut_populate8(float in_scale, int32_t in_zp, float out_scale,
 	for (v = min; v <= max; v++) {
 		const float deq = in_scale * (float)(v - in_zp);
 		const float rescaled = roundf(fn(deq, arg) * inverse_scale);
-		int32_t q = (int32_t)(rescaled + (float)out_zp);
+		int32_t q = cvt_f32_s32(rescaled + (float)out_zp);
 
 		q = q < min ? min : q > max ? max : q;
 		table[v - min] = (uint8_t)q;
@@ -115,12 +140,9 @@ static void lut_populate16(float in_scale, int32_t in_zp, float out_scale,
 		const float bias = roundf((mid_interp - mid) / 2);
 
 		v = sample - bias;
-		v = v < -32768.0f ? -32768.0f : (v > 32767.0f ? 32767.0f : v);
-		table[i] = (int16_t)v;
+		table[i] = lut_s16_entry(v);
 	}
-	v = roundf(fn(input_max, arg) * inv);
-	v = v < -32768.0f ? -32768.0f : (v > 32767.0f ? 32767.0f : v);
-	table[nb_steps] = (int16_t)v;
+	table[nb_steps] = lut_s16_entry(roundf(fn(input_max, arg) * inv));
 }
 
 /* A plain float function as a transform (npu_host_lut_s8/s16). */

@@ -155,7 +155,10 @@ static SSE41 void elt_row_sse41(const struct elt_row *e, const void *x, size_t s
 		v = _mm_min_epi32(_mm_max_epi32(_mm_add_epi32(v, ozp), lo), hi);
 		v = _mm_packs_epi32(v, v);
 		v = e->u8 ? _mm_packus_epi16(v, v) : _mm_packs_epi16(v, v);
-		*(int32_t *)(void *)((uint8_t *)out + i) = _mm_cvtsi128_si32(v);
+		int32_t four = _mm_cvtsi128_si32(v);
+
+		/* out + i has no alignment: a byte row. */
+		memcpy((uint8_t *)out + i, &four, sizeof(four));
 	}
 	elt_row_c(e, (const uint8_t *)x + i * sx, sx, (const uint8_t *)y + i * sy, sy, n - i,
 		  (uint8_t *)out + i);
