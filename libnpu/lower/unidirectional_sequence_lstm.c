@@ -17,6 +17,16 @@
  * update, clip, output gate, projection).  TFLite sums the matrix products
  * with its GEMM library, in another order: outputs agree within rounding.
  *
+ * Hybrid (dynamic range: float input and states, int8 weights, peepholes
+ * and projection with one scale each, float biases): lstm_eval.cc
+ * EvalHybrid, byte-identical.  Each step quantizes the input and the
+ * output state per batch row (symmetric, or asymmetric with
+ * asymmetric_quantize_inputs, as the hybrid FULLY_CONNECTED does; an
+ * all-zero vector is skipped), the gates are bias + (float)(W q - row_sum *
+ * zp) * (row_scale * weight_scale) per product, peepholes (w * scale) * c,
+ * then Eigen's logistic / tanh; the hidden state o * act(c) is quantized
+ * again for the projection.
+ *
  * Inputs (TFLite's numbering): 0 input, 1-4 input-to-{input, forget, cell,
  * output} weights, 5-8 recurrent-to-{...} weights, 9-11 peepholes
  * (cell-to-{input, forget, output}), 12-15 gate biases, 16 projection
@@ -25,8 +35,8 @@
  * Integer layer norm: the gate's products on the scale of its intermediate
  * tensor (0-3), the gate bias added inside tensor_utils::ApplyLayerNorm
  * instead of to the products.
- * Not supported: layer norm in the float path, the 8x8_8 recipe (12
- * intermediates), dynamic-range (hybrid) weights with float activations.
+ * Not supported: layer norm in the float and hybrid paths, the 8x8_8
+ * recipe (12 intermediates), per-channel hybrid weights, sparse weights.
  */
 #include <errno.h>
 #include <math.h>
@@ -88,6 +98,14 @@ struct lstm_state {
 	int32_t hidden_zp, output_state_zp;
 	int32_t *proj_bias;		/* n_output, zero points folded in */
 	const int8_t *w_proj;
+	/* hybrid path: float activations, int8 weights with one scale each */
+	bool hybrid, asymmetric;
+	float w_in_scale[GATES], w_rec_scale[GATES], proj_scale;
+	float *peep_f[GATES];		/* the int8 peepholes times their scale */
+	int32_t *row_in[GATES], *row_rec[GATES], *row_proj; /* asymmetric */
+	int8_t *hq;			/* quantized input, state, hidden */
+	float *hsf;			/* per batch: their scales */
+	int32_t *hzp;			/* and zero points */
 	/* scratch: 4 gates (int16 or float), hidden (int8 or float) */
 	void *scratch;
 };
@@ -101,7 +119,14 @@ static void lstm_release(void *state)
 	for (int g = 0; g < GATES; g++) {
 		free(s->gate[g].in_bias);
 		free(s->gate[g].rec_bias);
+		free(s->peep_f[g]);
+		free(s->row_in[g]);
+		free(s->row_rec[g]);
 	}
+	free(s->row_proj);
+	free(s->hq);
+	free(s->hsf);
+	free(s->hzp);
 	free(s->proj_bias);
 	free(s->scratch);
 	free(s);
@@ -427,6 +452,240 @@ static void float_step(struct lstm_state *s, const struct npu_cpu_kernel_args *a
 	memcpy(out, h, (size_t)n_batch * s->n_output * sizeof(float));
 }
 
+/* ---- hybrid (dynamic range) ---- */
+
+/*
+ * Eigen's float tanh and logistic as TFLite's tensor_utils::
+ * ApplyTanhToVector / ApplySigmoidToVector run them in the reference
+ * interpreter's x86 build (measured: SSE packets of 4 floats, no FMA):
+ * the packet code (ptanh_float, scalar_logistic_op::packetOp) on the
+ * packets of the destination's aligned stretch, the scalar code before and
+ * after it (tanh: the same rational function; logistic: exp(x) / (1 +
+ * exp(x)) with libm's expf).  pmadd is a product then a sum, two roundings
+ * (-std=c11 keeps the compiler from contracting them).
+ */
+#define EIGEN_PACKET 4
+
+static float e_madd(float a, float b, float c)
+{
+	return a * b + c;
+}
+
+static float eigen_tanh(float a)
+{
+	static const float alpha[] = { 1.394553628e-8f, 2.102733560e-5f,
+				       3.520756727e-3f, 1.340216100e-1f };
+	static const float beta[] = { 8.015776984e-7f, 3.326951409e-4f,
+				      2.597254514e-2f, 4.673548340e-1f, 1.0f };
+	const float clampv = 7.90738964080810547f;	/* without FMA */
+	const float x = fmaxf(fminf(a, clampv), -clampv);
+	const float x2 = x * x, x3 = x2 * x;
+	float p = alpha[0], q = beta[0];
+
+	for (int i = 1; i < 4; i++)
+		p = e_madd(p, x2, alpha[i]);
+	for (int i = 1; i < 5; i++)
+		q = e_madd(q, x2, beta[i]);
+	p = e_madd(x3, p, x);
+	return p / q;
+}
+
+static float eigen_logistic_packet(float in)
+{
+	float x = fminf(in, 16.6355324f), m, r, r2, p, e;
+	int32_t ex;
+	union { uint32_t u; float f; } two;
+
+	x = x * 0.5f;
+	m = floorf(e_madd(x, 1.44269504088896341f, 0.5f));
+	r = e_madd(m, -0.693359375f, x);
+	r = e_madd(m, 2.12194440e-4f, r);
+	r2 = r * r;
+	p = e_madd(r, e_madd(r2, 8.33471305668354034423828125e-3f, 0.16666877269744873046875f),
+		   e_madd(r2, 4.1898667812347412109375e-2f, 0.49999141693115234375f));
+	p = e_madd(r2, p, r + 1.0f);
+	ex = (int32_t)fminf(fmaxf(m + 127.0f, 0.0f), 255.0f);
+	two.u = (uint32_t)ex << 23;
+	e = p * two.f;
+	e = e * e;
+	return in < -104.0f ? 0.0f : e / (1.0f + e);
+}
+
+/*
+ * @offset: where @v starts in its TFLite buffer, in floats (the buffer
+ * itself aligned): Eigen runs the scalar code up to the first aligned
+ * float, whole packets, then the scalar code on the rest.
+ */
+static void eigen_apply(float *v, int n, bool tanh_gate, int offset)
+{
+	const int pk = EIGEN_PACKET;
+	int start = (pk - offset % pk) % pk, vec;
+
+	if (start > n)
+		start = n;
+	vec = start + (n - start) / pk * pk;
+	for (int i = 0; i < n; i++) {
+		if (tanh_gate) {
+			v[i] = eigen_tanh(v[i]);
+		} else if (i >= start && i < vec) {
+			v[i] = eigen_logistic_packet(v[i]);
+		} else {
+			const float e = expf(fminf(v[i], 16.6355324f));
+
+			v[i] = e / (1.0f + e);
+		}
+	}
+}
+
+/* tensor_utils::ApplyActivationToVector (the LSTM's fused activation). */
+static void hybrid_activation(int act, float *v, int n)
+{
+	if (act == NPU_ACT_TANH)
+		eigen_apply(v, n, true, 0);
+	else if (act != NPU_ACT_NONE)
+		for (int i = 0; i < n; i++)
+			v[i] = activate(act, v[i]);
+}
+
+static bool all_zero(const float *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i] != 0.0f)
+			return false;
+	return true;
+}
+
+/* tensor_utils::BatchQuantizeFloats */
+static void batch_quantize(const struct lstm_state *s, const float *v, int n_batch,
+			   int n, int8_t *q, float *sf, int32_t *zp)
+{
+	for (int b = 0; b < n_batch; b++) {
+		if (s->asymmetric) {
+			cpu_quantize_asymmetric(v + (size_t)b * n, (size_t)n, q + (size_t)b * n,
+						&sf[b], &zp[b]);
+		} else {
+			cpu_quantize_symmetric(v + (size_t)b * n, (size_t)n, q + (size_t)b * n,
+					       &sf[b]);
+			zp[b] = 0;
+		}
+	}
+}
+
+/*
+ * tensor_utils::MatrixBatchVectorMultiplyAccumulate, hybrid: out +=
+ * (float)(W q - row_sum * zp) * (batch_scale * weight_scale).
+ */
+static void hybrid_mat_vec(const int8_t *w, float w_scale, const int32_t *row_sums,
+			   const int8_t *q, const float *sf, const int32_t *zp,
+			   int n_batch, int n_in, int n_out, float *out)
+{
+	for (int b = 0; b < n_batch; b++) {
+		const float scale = sf[b] * w_scale;
+
+		for (int r = 0; r < n_out; r++) {
+			int32_t dot = row_dot(w + (size_t)r * n_in, q + (size_t)b * n_in, n_in, 0);
+
+			if (row_sums)
+				dot -= row_sums[r] * zp[b];
+			out[b * n_out + r] += (float)dot * scale;
+		}
+	}
+}
+
+/* CalculateLstmGateHybrid */
+static void hybrid_gate(const struct lstm_state *s, const struct npu_cpu_kernel_args *a,
+			int g, int n_batch, bool x_zero, bool h_zero, const float *c,
+			bool tanh_gate, int offset, float *gate)
+{
+	const struct lstm_int_gate *lg = &s->gate[g];
+	const float *bias = a->inputs[IN_BIAS + g];
+	const int n = s->n_cell;
+	const int8_t *qx = s->hq, *qh = qx + (size_t)s->n_batch * s->n_input;
+	const float *sx = s->hsf, *sh = sx + s->n_batch;
+	const int32_t *zx = s->hzp, *zh = zx + s->n_batch;
+
+	for (int b = 0; b < n_batch; b++)
+		for (int r = 0; r < n; r++)
+			gate[b * n + r] = bias ? bias[r] : 0.0f;
+	if (!x_zero)
+		hybrid_mat_vec(lg->w_in, s->w_in_scale[g], s->asymmetric ? s->row_in[g] : NULL,
+			       qx, sx, zx, n_batch, s->n_input, n, gate);
+	if (!h_zero)
+		hybrid_mat_vec(lg->w_rec, s->w_rec_scale[g], s->asymmetric ? s->row_rec[g] : NULL,
+			       qh, sh, zh, n_batch, s->n_output, n, gate);
+	if (s->peep_f[g])
+		for (int b = 0; b < n_batch; b++)
+			for (int r = 0; r < n; r++)
+				gate[b * n + r] += s->peep_f[g][r] * c[b * n + r];
+	if (tanh_gate)
+		hybrid_activation(s->activation, gate, n_batch * n);
+	else
+		eigen_apply(gate, n_batch * n, false, offset);
+}
+
+/* LstmStepHybrid */
+static void hybrid_step(struct lstm_state *s, const struct npu_cpu_kernel_args *a,
+			int n_batch, int b_offset, const float *x, float *h, float *c,
+			float *out)
+{
+	/* Where TFLite's scratch buffer holds each gate (Eigen's alignment). */
+	const int slot = s->n_batch * s->n_cell, first = s->cifg ? -1 : 0;
+	const int n = n_batch * s->n_cell;
+	float *ig = s->scratch, *fg = ig + n, *cg = fg + n, *og = cg + n;
+	float *hidden = og + n;
+	const bool x_zero = all_zero(x, n_batch * s->n_input);
+	const bool h_zero = all_zero(h, n_batch * s->n_output);
+	int8_t *qx = s->hq, *qh = qx + (size_t)s->n_batch * s->n_input;
+	int8_t *qc = qh + (size_t)s->n_batch * s->n_output;
+	float *sx = s->hsf, *sh = sx + s->n_batch, *sc = sh + s->n_batch;
+	int32_t *zx = s->hzp, *zh = zx + s->n_batch, *zc = zh + s->n_batch;
+
+	if (!x_zero)
+		batch_quantize(s, x, n_batch, s->n_input, qx, sx, zx);
+	if (!h_zero)
+		batch_quantize(s, h, n_batch, s->n_output, qh, sh, zh);
+	if (!s->cifg)
+		hybrid_gate(s, a, GATE_INPUT, n_batch, x_zero, h_zero, c, false, b_offset, ig);
+	hybrid_gate(s, a, GATE_FORGET, n_batch, x_zero, h_zero, c, false,
+		    (first + 2) * slot + b_offset, fg);
+	hybrid_gate(s, a, GATE_CELL, n_batch, x_zero, h_zero, c, true, 0, cg);
+	/* UpdateLstmCellFloat: c = f c, then c += g i (or g (1 - f)). */
+	for (int i = 0; i < n; i++) {
+		float v = fg[i] * c[i] + cg[i] * (s->cifg ? 1.0f - fg[i] : ig[i]);
+
+		if (s->cell_clip > 0.0f)
+			v = fmaxf(-s->cell_clip, fminf(s->cell_clip, v));
+		c[i] = v;
+	}
+	hybrid_gate(s, a, GATE_OUTPUT, n_batch, x_zero, h_zero, c, false,
+		    (first + 3) * slot + b_offset, og);
+	/* CalculateLstmOutputHybrid */
+	memcpy(hidden, c, (size_t)n * sizeof(float));
+	hybrid_activation(s->activation, hidden, n);
+	for (int i = 0; i < n; i++)
+		hidden[i] = og[i] * hidden[i];
+	if (s->projection) {
+		const float *pb = a->inputs[IN_PROJECTION_BIAS];
+		const int m = n_batch * s->n_output;
+
+		for (int b = 0; b < n_batch; b++)
+			for (int r = 0; r < s->n_output; r++)
+				h[b * s->n_output + r] = pb ? pb[r] : 0.0f;
+		if (!all_zero(hidden, n)) {
+			batch_quantize(s, hidden, n_batch, s->n_cell, qc, sc, zc);
+			hybrid_mat_vec(a->inputs[IN_PROJECTION], s->proj_scale,
+				       s->asymmetric ? s->row_proj : NULL, qc, sc, zc,
+				       n_batch, s->n_cell, s->n_output, h);
+		}
+		if (s->proj_clip > 0.0f)
+			for (int i = 0; i < m; i++)
+				h[i] = fmaxf(-s->proj_clip, fminf(s->proj_clip, h[i]));
+	} else {
+		memcpy(h, hidden, (size_t)n_batch * s->n_output * sizeof(float));
+	}
+	memcpy(out, h, (size_t)n_batch * s->n_output * sizeof(float));
+}
+
 /* ---- prepare ---- */
 
 static const struct npu_graph_tensor *opt_in(const struct cpu_prep *p, uint32_t i)
@@ -646,6 +905,89 @@ static int prepare_integer(const struct cpu_prep *p, struct lstm_state *s)
 	return 0;
 }
 
+static int32_t *row_sums(const int8_t *w, int rows, int cols)
+{
+	return fold_zero_point(w, rows, cols, 1, NULL);
+}
+
+static int prepare_hybrid(const struct cpu_prep *p, struct lstm_state *s)
+{
+	const struct npu_graph_tensor *hs = opt_in(p, IN_OUTPUT_STATE);
+	const struct npu_graph_tensor *cs = opt_in(p, IN_CELL_STATE);
+	const struct npu_graph_tensor *out = cpu_out(p->g, p->op, 0);
+	const size_t nb = (size_t)s->n_batch;
+	int ret;
+
+	if ((ret = cpu_need_type(p, hs, "output state", NPU_TYPE_FLOAT32)) ||
+	    (ret = cpu_need_type(p, cs, "cell state", NPU_TYPE_FLOAT32)) ||
+	    (ret = cpu_need_type(p, out, "output", NPU_TYPE_FLOAT32)))
+		return ret;
+	for (uint32_t i = IN_LAYER_NORM; i < p->op->num_inputs; i++) {
+		if (opt_in(p, i)) {
+			cpu_msg(p->err, p->errlen,
+				"hybrid LSTM with layer normalization is not supported");
+			return -ENOTSUP;
+		}
+	}
+	for (uint32_t i = 1; i < IN_OUTPUT_STATE; i++) {
+		const struct npu_graph_tensor *t = opt_in(p, i);
+
+		if (!t)
+			continue;
+		if (!t->data || t->is_variable) {
+			cpu_msg(p->err, p->errlen,
+				"input %u: the hybrid LSTM needs constant weights and biases", i);
+			return -ENOTSUP;
+		}
+		if (t->type == NPU_TYPE_INT8 && t->quant.count != 1) {
+			cpu_msg(p->err, p->errlen,
+				"input %u: int8 weights need one scale (has %u)", i,
+				t->quant.count);
+			return t->quant.count ? -ENOTSUP : -EINVAL;
+		}
+	}
+	s->asymmetric = p->op->options.lstm.asymmetric_quantize_inputs != 0;
+	for (int g = 0; g < GATES; g++) {
+		struct lstm_int_gate *lg = &s->gate[g];
+		const struct npu_graph_tensor *wi = opt_in(p, IN_W_INPUT + g);
+		const struct npu_graph_tensor *wr = opt_in(p, IN_W_RECURRENT + g);
+
+		if (g == GATE_INPUT && s->cifg)
+			continue;
+		lg->w_in = wi->data;
+		lg->w_rec = wr->data;
+		s->w_in_scale[g] = cpu_scale(wi);
+		s->w_rec_scale[g] = cpu_scale(wr);
+		if (s->peephole && g != GATE_CELL) {
+			const struct npu_graph_tensor *pw = opt_in(p, peephole_input[g]);
+			const int8_t *w = pw->data;
+
+			s->peep_f[g] = malloc((size_t)s->n_cell * sizeof(float));
+			if (!s->peep_f[g])
+				return -ENOMEM;
+			for (int i = 0; i < s->n_cell; i++)
+				s->peep_f[g][i] = cpu_scale(pw) * (float)w[i];
+		}
+		if (s->asymmetric) {
+			s->row_in[g] = row_sums(lg->w_in, s->n_cell, s->n_input);
+			s->row_rec[g] = row_sums(lg->w_rec, s->n_cell, s->n_output);
+			if (!s->row_in[g] || !s->row_rec[g])
+				return -ENOMEM;
+		}
+	}
+	if (s->projection) {
+		const struct npu_graph_tensor *pw = opt_in(p, IN_PROJECTION);
+
+		s->proj_scale = cpu_scale(pw);
+		if (s->asymmetric && !(s->row_proj = row_sums(pw->data, s->n_output, s->n_cell)))
+			return -ENOMEM;
+	}
+	s->hq = malloc(nb * (size_t)(s->n_input + s->n_output + s->n_cell));
+	s->hsf = calloc(3 * nb, sizeof(float));
+	s->hzp = calloc(3 * nb, sizeof(int32_t));
+	return s->hq && s->hsf && s->hzp ? 0 : -ENOMEM;
+}
+
 static int lstm_prepare(const struct cpu_prep *p, void **state)
 {
 	const struct npu_graph_tensor *in, *hs, *cs, *out, *w_out, *r_out;
@@ -741,10 +1083,14 @@ static int lstm_prepare(const struct cpu_prep *p, void **state)
 		pt = NPU_TYPE_INT16;
 	} else if (in->type == NPU_TYPE_FLOAT32 && w_out->type == NPU_TYPE_FLOAT32) {
 		wt = bt = pt = NPU_TYPE_FLOAT32;
+	} else if (in->type == NPU_TYPE_FLOAT32 && w_out->type == NPU_TYPE_INT8) {
+		/* Dynamic range: int8 weights and peepholes, float biases. */
+		s->hybrid = true;
+		wt = pt = NPU_TYPE_INT8;
+		bt = NPU_TYPE_FLOAT32;
 	} else {
-		cpu_msg(p->err, p->errlen, "%s input with %s weights is not supported%s",
-			npu_type_name(in->type), npu_type_name(w_out->type),
-			in->type == NPU_TYPE_FLOAT32 ? " (dynamic-range LSTM)" : "");
+		cpu_msg(p->err, p->errlen, "%s input with %s weights is not supported",
+			npu_type_name(in->type), npu_type_name(w_out->type));
 		ret = -ENOTSUP;
 		goto fail;
 	}
@@ -762,6 +1108,10 @@ static int lstm_prepare(const struct cpu_prep *p, void **state)
 		goto fail;
 	if (s->integer) {
 		ret = prepare_integer(p, s);
+		if (ret)
+			goto fail;
+	} else if (s->hybrid) {
+		ret = prepare_hybrid(p, s);
 		if (ret)
 			goto fail;
 	} else {
@@ -815,6 +1165,9 @@ static int lstm_invoke(const struct npu_cpu_kernel_args *a, void *state)
 			if (s->integer)
 				int_step(s, s->n_batch, (const int8_t *)xt, (int8_t *)h,
 					 (int16_t *)c, (int8_t *)ot);
+			else if (s->hybrid)
+				hybrid_step(s, a, s->n_batch, 0, (const float *)xt, (float *)h,
+					    (float *)c, (float *)ot);
 			else
 				float_step(s, a, s->n_batch, (const float *)xt, (float *)h,
 					   (float *)c, (float *)ot);
@@ -833,6 +1186,9 @@ static int lstm_invoke(const struct npu_cpu_kernel_args *a, void *state)
 			if (s->integer)
 				int_step(s, 1, (const int8_t *)xt, (int8_t *)hb,
 					 (int16_t *)cb, (int8_t *)ot);
+			else if (s->hybrid)
+				hybrid_step(s, a, 1, b * s->n_cell, (const float *)xt, (float *)hb,
+					    (float *)cb, (float *)ot);
 			else
 				float_step(s, a, 1, (const float *)xt, (float *)hb,
 					   (float *)cb, (float *)ot);

@@ -319,6 +319,82 @@ def lstm_models(rng):
     return out
 
 
+def edit_hybrid_lstm(model, rng, asymmetric=False, cifg=False, peephole=False,
+                     projection=False, time_major=False, cell_clip=0.0):
+    """A dynamic-range (hybrid) LSTM from a float one: the converter keeps a
+    Keras LSTM all float with Optimize.DEFAULT, so the eight weight matrices
+    become int8 with one symmetric scale each here (float biases, input and
+    states), with int8 peepholes and an int8 projection (float bias) drawn at
+    random, and the options' asymmetric_quantize_inputs as asked."""
+    m = schema.ModelT.InitFromPackedBuf(model, 0)
+    g = m.subgraphs[0]
+    code = schema.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM
+    op = [o for o in g.operators
+          if max(m.operatorCodes[o.opcodeIndex].builtinCode,
+                 m.operatorCodes[o.opcodeIndex].deprecatedBuiltinCode) == code][0]
+    n_cell = int(g.tensors[op.inputs[4]].shape[0])
+
+    def constant(name, arr, ttype, scale=None):
+        b = schema.BufferT()
+        b.data = np.frombuffer(arr.tobytes(), np.uint8)
+        m.buffers.append(b)
+        t = schema.TensorT()
+        t.name, t.shape, t.type = name.encode(), list(arr.shape), ttype
+        t.buffer = len(m.buffers) - 1
+        if scale is not None:
+            t.quantization = schema.QuantizationParametersT()
+            t.quantization.scale, t.quantization.zeroPoint = [scale], [0]
+        g.tensors.append(t)
+        return len(g.tensors) - 1
+
+    inputs = list(op.inputs)
+    for k in range(1, 9):
+        t = g.tensors[inputs[k]]
+        w = np.frombuffer(bytes(m.buffers[t.buffer].data), np.float32).reshape(t.shape)
+        scale = float(np.abs(w).max()) / 127.0
+        q = np.clip(np.round(w / scale), -127, 127).astype(np.int8)
+        inputs[k] = constant("%s_int8" % t.name.decode(), q, schema.TensorType.INT8, scale)
+    if cifg:
+        inputs[1] = inputs[5] = inputs[12] = -1
+    if peephole:
+        for k in (9, 10, 11):
+            if k == 9 and cifg:
+                continue
+            w = rng.integers(-127, 128, n_cell).astype(np.int8)
+            inputs[k] = constant("peephole%d" % k, w, schema.TensorType.INT8, 0.004)
+    if projection:
+        w = rng.integers(-127, 128, (n_cell, n_cell)).astype(np.int8)
+        inputs[16] = constant("projection", w, schema.TensorType.INT8, 0.003)
+        bias = rng.uniform(-0.2, 0.2, n_cell).astype(np.float32)
+        inputs[17] = constant("projection_bias", bias, schema.TensorType.FLOAT32)
+    op.inputs = inputs
+    op.builtinOptions.asymmetricQuantizeInputs = asymmetric
+    op.builtinOptions.timeMajor = time_major
+    op.builtinOptions.cellClip = cell_clip
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+def hybrid_lstm_models(rng):
+    """UNIDIRECTIONAL_SEQUENCE_LSTM with dynamic-range weights (EvalHybrid)."""
+    rng = np.random.default_rng(SEED + 10)  # leaves the other models' draws
+    base = keras_lstm((2, 5, 6), 8, rng, False)
+    square = keras_lstm((3, 3, 6), 8, rng, False)
+    wide = keras_lstm((2, 4, 6), 37, rng, False)
+    key = "unidirectional_sequence_lstm.hybrid"
+    return {key: edit_hybrid_lstm(base, rng),
+            key + "_asymmetric": edit_hybrid_lstm(base, rng, asymmetric=True),
+            key + "_cifg_peephole": edit_hybrid_lstm(base, rng, cifg=True, peephole=True),
+            key + "_peephole_projection_asymmetric": edit_hybrid_lstm(
+                base, rng, peephole=True, projection=True, asymmetric=True),
+            key + "_projection_clip": edit_hybrid_lstm(
+                base, rng, projection=True, cell_clip=0.5),
+            key + "_time_major": edit_hybrid_lstm(square, rng, time_major=True),
+            key + "_37_cells": edit_hybrid_lstm(wide, rng),
+            key + "_37_cells_asymmetric": edit_hybrid_lstm(wide, rng, asymmetric=True)}
+
+
 def detection_model(rng, n, classes, uint8=False, **options):
     """A model of the custom op TFLite_Detection_PostProcess alone: box
     encodings and class scores in, anchors constant, four float outputs
@@ -640,7 +716,8 @@ def main():
     rng = np.random.default_rng(SEED)
     models = {}
     for make in (hybrid_models, runtime_fc_models, batch_matmul_models,
-                 float16_models, complex_models, lstm_models, detection_models,
+                 float16_models, complex_models, lstm_models, hybrid_lstm_models,
+                 detection_models,
                  elementwise_models, float_int_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
