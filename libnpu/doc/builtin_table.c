@@ -48,7 +48,7 @@ static const char *const col_name[NCOL] = {
  * QUANTIZE...), 'I' an int32 output, 'w' constant weights of the column's
  * weight type, 'b' a constant bias of its bias type, 'k' a constant of the
  * column's type, 'i' a constant int32 tensor holding @v, 'v' a variable
- * (state) of the column's weight type, 'c' an LSTM cell state (int16 for
+ * (state) of the column's weight type (float in the hybrid column), 'c' an LSTM cell state (int16 for
  * integer columns), 'm' an intermediate (an LSTM gate, int16), 'h' the
  * LSTM hidden-state intermediate (the column's type), '-' an absent
  * optional input.
@@ -328,8 +328,9 @@ static bool build(struct pg *b, int32_t builtin, const struct probe *p, enum col
 			break;
 		case 'b': set_tensor(b, i, s, bt, bq, true); break;
 		case 'i': set_tensor(b, i, s, NPU_TYPE_INT32, (struct q){ 0 }, true); break;
-		case 'v':
-			set_tensor(b, i, s, wt, act_quant(wt, 0), false);
+		case 'v':	/* hybrid: float state */
+			set_tensor(b, i, s, c == C_HYBRID ? ct : wt,
+				   act_quant(c == C_HYBRID ? ct : wt, 0), false);
 			b->t[i].is_variable = true;
 			break;
 		case 'c':

@@ -377,7 +377,8 @@ def edit_hybrid_lstm(model, rng, asymmetric=False, cifg=False, peephole=False,
 
 
 def hybrid_lstm_models(rng):
-    """UNIDIRECTIONAL_SEQUENCE_LSTM with dynamic-range weights (EvalHybrid)."""
+    """UNIDIRECTIONAL_SEQUENCE_LSTM and LSTM with dynamic-range weights
+    (EvalHybrid)."""
     rng = np.random.default_rng(SEED + 10)  # leaves the other models' draws
     base = keras_lstm((2, 5, 6), 8, rng, False)
     square = keras_lstm((3, 3, 6), 8, rng, False)
@@ -392,7 +393,10 @@ def hybrid_lstm_models(rng):
                 base, rng, projection=True, cell_clip=0.5),
             key + "_time_major": edit_hybrid_lstm(square, rng, time_major=True),
             key + "_37_cells": edit_hybrid_lstm(wide, rng),
-            key + "_37_cells_asymmetric": edit_hybrid_lstm(wide, rng, asymmetric=True)}
+            key + "_37_cells_asymmetric": edit_hybrid_lstm(wide, rng, asymmetric=True),
+            "lstm.hybrid": lstm_step(edit_hybrid_lstm(base, rng)),
+            "lstm.hybrid_37_cells_peephole_projection_asymmetric": lstm_step(edit_hybrid_lstm(
+                wide, rng, peephole=True, projection=True, asymmetric=True))}
 
 
 def detection_model(rng, n, classes, uint8=False, **options):
