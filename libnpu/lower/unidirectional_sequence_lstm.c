@@ -585,8 +585,9 @@ static void hybrid_mat_vec(const int8_t *w, float w_scale, const int32_t *row_su
 		for (int r = 0; r < n_out; r++) {
 			int32_t dot = row_dot(w + (size_t)r * n_in, q + (size_t)b * n_in, n_in, 0);
 
-			if (row_sums)
-				dot -= row_sums[r] * zp[b];
+			if (row_sums)	/* wrapping, as a hostile model may */
+				dot = (int32_t)((uint32_t)dot -
+						(uint32_t)row_sums[r] * (uint32_t)zp[b]);
 			out[b * n_out + r] += (float)dot * scale;
 		}
 	}
@@ -659,8 +660,12 @@ static void hybrid_step(struct lstm_state *s, const struct npu_cpu_kernel_args *
 	}
 	hybrid_gate(s, a, GATE_OUTPUT, n_batch, x_zero, h_zero, c, false,
 		    (first + 3) * slot + b_offset, og);
-	/* CalculateLstmOutputHybrid */
-	memcpy(hidden, c, (size_t)n * sizeof(float));
+	/*
+	 * CalculateLstmOutputHybrid.  Without an activation TFLite's
+	 * ApplyActivationToVector writes nothing, so the hidden state is o
+	 * times what its scratch held: the cell gate.
+	 */
+	memcpy(hidden, s->activation == NPU_ACT_NONE ? cg : c, (size_t)n * sizeof(float));
 	hybrid_activation(s->activation, hidden, n);
 	for (int i = 0; i < n; i++)
 		hidden[i] = og[i] * hidden[i];

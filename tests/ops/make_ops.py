@@ -320,7 +320,7 @@ def lstm_models(rng):
 
 
 def edit_hybrid_lstm(model, rng, asymmetric=False, cifg=False, peephole=False,
-                     projection=False, time_major=False, cell_clip=0.0):
+                     projection=False, time_major=False, cell_clip=0.0, activation=None):
     """A dynamic-range (hybrid) LSTM from a float one: the converter keeps a
     Keras LSTM all float with Optimize.DEFAULT, so the eight weight matrices
     become int8 with one symmetric scale each here (float biases, input and
@@ -371,6 +371,8 @@ def edit_hybrid_lstm(model, rng, asymmetric=False, cifg=False, peephole=False,
     op.builtinOptions.asymmetricQuantizeInputs = asymmetric
     op.builtinOptions.timeMajor = time_major
     op.builtinOptions.cellClip = cell_clip
+    if activation is not None:
+        op.builtinOptions.fusedActivationFunction = activation
     b = flatbuffers.Builder(0)
     b.Finish(m.Pack(b), file_identifier=b"TFL3")
     return bytes(b.Output())
@@ -392,6 +394,9 @@ def hybrid_lstm_models(rng):
             key + "_projection_clip": edit_hybrid_lstm(
                 base, rng, projection=True, cell_clip=0.5),
             key + "_time_major": edit_hybrid_lstm(square, rng, time_major=True),
+            # No activation: TFLite's hidden state is then o * the cell gate.
+            key + "_no_activation": edit_hybrid_lstm(
+                base, rng, activation=schema.ActivationFunctionType.NONE),
             key + "_37_cells": edit_hybrid_lstm(wide, rng),
             key + "_37_cells_asymmetric": edit_hybrid_lstm(wide, rng, asymmetric=True),
             "lstm.hybrid": lstm_step(edit_hybrid_lstm(base, rng)),
