@@ -160,8 +160,8 @@ int fw_check_tensor(const struct npu_tensor *t, uint32_t types,
 		 "unsupported tensor type");
 	FW_CHECK(why, t->rank >= rank_min && t->rank <= rank_max,
 		 "unsupported tensor rank");
-	FW_CHECK(why, t->reserved0 == 0 && t->reserved1 == 0,
-		 "reserved tensor field not zero");
+	FW_CHECK(why, t->encoding == NPU_WEIGHTS_RAW && t->encoded_bytes == 0,
+		 "encoding on an operand that cannot be encoded");
 	es = npu_dtype_size(t->dtype);
 	bytes = es;
 	for (i = 0; i < NPU_CS_MAX_DIMS; i++) {

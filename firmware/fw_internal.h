@@ -283,7 +283,32 @@ struct fw_work {
 	int dma_unit;		/* runs on the DMA engine (NPU_CMD_DMA) */
 	uint32_t setup_cycles;	/* instead of the command overhead, if set */
 	uint64_t burst_bytes;	/* DRAM bytes charged, if set (whole bursts) */
+	uint64_t decode_bytes;	/* weight-decoder output (fw_wdec.c) */
 };
+
+/*
+ * ---- compressed filters (fw_wdec.c) ----
+ * fw_encoded_filter(): the filter of a CONV/DW/TCONV/FC command when it is
+ * encoded, else NULL.  fw_check_filter(): fw_check_tensor() of a filter,
+ * which may be encoded.  fw_add_filter(): its operand (the encoded bytes
+ * when encoded).  fw_features_filter(): the command's NPU_FW_FEAT_WDEC and
+ * NPU_FW_FEAT_UINT8 needs.  fw_cost_filter(): the decoder's work.
+ * fw_wdec_stage(): replaces the scratch copy *@weights of the encoded
+ * filter by its decoded bytes (0, -NPU_FW_ENOMEM, or -NPU_FW_EINVAL with
+ * *@reason).
+ */
+const struct npu_tensor *fw_encoded_filter(uint32_t opcode,
+					   const union npu_cmd_params *p);
+int fw_check_filter(const struct npu_tensor *f, uint32_t types,
+		    uint32_t rank, struct npu_fw_reason *why);
+void fw_add_filter(struct npu_fw_operand *ops, uint32_t *n,
+		   const struct npu_tensor *f);
+uint32_t fw_features_filter(uint32_t opcode, const union npu_cmd_params *p);
+void fw_cost_filter(uint32_t opcode, const union npu_cmd_params *p,
+		    struct fw_work *w);
+int fw_wdec_stage(const struct npu_fw_env *env, uint32_t opcode,
+		  const union npu_cmd_params *p, void **weights,
+		  const char **reason);
 
 /*
  * dst[i] = table[src[i]] for @n bytes (@src may be @dst): the requantizing

@@ -68,6 +68,9 @@ void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
 				    hw->macs_per_cycle_16x8 :
 				    hw->macs_per_cycle) :
 			   ceil_div(w.elems, hw->elems_per_cycle);
+	/* The weight decoder streams beside the MAC array (fw_wdec.c). */
+	if (ceil_div(w.decode_bytes, NPU_HW_WDEC_BYTES_PER_CYCLE) > compute)
+		compute = ceil_div(w.decode_bytes, NPU_HW_WDEC_BYTES_PER_CYCLE);
 	dma = ceil_div(w.burst_bytes ? w.burst_bytes :
 		       w.read_bytes + w.write_bytes, hw->dram_bytes_per_cycle);
 	cyc = (compute > dma ? compute : dma) +

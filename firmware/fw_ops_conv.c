@@ -445,7 +445,7 @@ static int check_conv(uint32_t op, const union npu_cmd_params *pp,
 	uint32_t ic, oc, kh, kw, kc;
 
 	if (fw_check_tensor(in, FW_T_S8 | FW_T_S16 | FW_T_U8, 4, 4, why) ||
-	    fw_check_tensor(f, FW_T_S8 | FW_T_U8, 4, 4, why) ||
+	    fw_check_filter(f, FW_T_S8 | FW_T_U8, 4, why) ||
 	    fw_check_tensor(out, FW_T_S8 | FW_T_S16 | FW_T_U8, 4, 4, why) ||
 	    check_mac_types(in, f, out, why))
 		return -NPU_FW_EINVAL;
@@ -533,7 +533,7 @@ static int check_fc(uint32_t op, const union npu_cmd_params *pp,
 
 	(void)op;
 	if (fw_check_tensor(in, FW_T_S8 | FW_T_S16 | FW_T_U8, 2, 2, why) ||
-	    fw_check_tensor(f, FW_T_S8 | FW_T_U8, 2, 2, why) ||
+	    fw_check_filter(f, FW_T_S8 | FW_T_U8, 2, why) ||
 	    fw_check_tensor(out, FW_T_S8 | FW_T_S16 | FW_T_U8, 2, 2, why) ||
 	    check_mac_types(in, f, out, why))
 		return -NPU_FW_EINVAL;
@@ -566,7 +566,7 @@ static uint32_t operands_mac(const struct npu_tensor *in,
 	uint32_t n = 0;
 
 	fw_add_tensor(ops, &n, in, NPU_FW_ACCESS_READ, NPU_FW_SLOT_IN0);
-	fw_add_tensor(ops, &n, filter, NPU_FW_ACCESS_READ, NPU_FW_SLOT_WEIGHTS);
+	fw_add_filter(ops, &n, filter);
 	fw_add_requant(ops, &n, rq, channels,
 		       in->dtype == NPU_DTYPE_INT16 ? 8 : 4);
 	fw_add_tensor(ops, &n, out, NPU_FW_ACCESS_WRITE, NPU_FW_SLOT_OUT);
@@ -596,6 +596,7 @@ static void cost_conv(uint32_t op, const union npu_cmd_params *p,
 	uint64_t kernel = (uint64_t)c->filter.dims[1] * c->filter.dims[2];
 
 	w->half_rate = c->input.dtype == NPU_DTYPE_INT16;
+	fw_cost_filter(op, p, w);
 	if (op == NPU_CMD_CONV_2D)
 		w->macs = npu_tensor_elems(&c->output) * kernel *
 			  c->filter.dims[3];
@@ -609,16 +610,16 @@ static void cost_conv(uint32_t op, const union npu_cmd_params *p,
 static void cost_fc(uint32_t op, const union npu_cmd_params *p,
 		    struct fw_work *w)
 {
-	(void)op;
 	w->half_rate = p->fc.input.dtype == NPU_DTYPE_INT16;
+	fw_cost_filter(op, p, w);
 	w->macs = (uint64_t)p->fc.input.dims[0] * p->fc.input.dims[1] *
 		  p->fc.output.dims[1];
 }
 
-/* uint8 operands, and the binary64 scale (a later firmware's). */
+/* uint8 operands, a compressed filter, the binary64 scale (later firmware). */
 static uint32_t features_fc(uint32_t op, const union npu_cmd_params *p)
 {
-	return fw_features_uint8(op, p) |
+	return fw_features_filter(op, p) |
 	       (p->fc.rq.flags & NPU_RQ_SCALE_F64 ? NPU_FW_FEAT_FC_SCALE_F64 : 0);
 }
 
@@ -654,7 +655,7 @@ RUN_MAC(run_fc, fc, npu_op_fc_s8, npu_op_fc_s16, npu_op_fc_u8)
 
 #define CONV_ROW(op, nm, tile, runfn)					\
 	{ .opcode = (op), .name = (nm), .tiling = (tile),		\
-	  .param_features = fw_features_uint8,			\
+	  .param_features = fw_features_filter,			\
 	  .params_size = sizeof(struct npu_conv_params),		\
 	  .check = check_conv, .operands = operands_conv,		\
 	  .cost = cost_conv, .run = (runfn) }

@@ -320,6 +320,10 @@ static int exec_cmd(const struct npu_fw_env *env, struct fw_job *job,
 		if (r)
 			goto out;
 	}
+	r = fw_wdec_stage(env, op, &job->p, &job->buf[NPU_FW_SLOT_WEIGHTS],
+			  &res->reason);
+	if (r)
+		goto out;
 
 	r = run_tiled(env, job, c);
 	if (r)
@@ -410,6 +414,9 @@ int npu_fw_run(const struct npu_fw_env *env, uint64_t cs_va, uint32_t cs_size,
 			goto done;
 		} else if (r == -NPU_FW_ECANCELED) {
 			job_fail(res, NPU_JOB_ERR_ABORTED, r);
+			goto done;
+		} else if (r == -NPU_FW_EINVAL) {	/* compressed weights */
+			job_fail(res, NPU_JOB_ERR_BAD_STREAM, r);
 			goto done;
 		} else if (r) {
 			job_fail(res, NPU_JOB_ERR_INTERNAL, r);

@@ -3,8 +3,8 @@
  * npu-compile: ahead-of-time compiler, TFLite -> .npu (like Vela).
  *
  *   npu-compile MODEL.tflite [-o MODEL.npu] [--report] [--json] [--cpu]
- *               [--force-cpu N]... [--no-fusion] [--no-sram] [--greedy] [--graph]
- *               [--graph-out FILE.svg|.dot]
+ *               [--force-cpu N]... [--no-fusion] [--no-sram] [--greedy] [--no-compress]
+ *               [--graph] [--graph-out FILE.svg|.dot]
  *               [--allow-missing-kernels]
  *   npu-compile --check MODEL.npu [--graph-out FILE.svg|.dot]
  */
@@ -27,8 +27,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: npu-compile MODEL.tflite [-o OUT.npu] [--report] [--json] [--cpu]\n"
-		"                   [--force-cpu OP]... [--no-fusion] [--no-sram] [--greedy] [--graph]\n"
-		"                   [--graph-out FILE]\n"
+		"                   [--force-cpu OP]... [--no-fusion] [--no-sram] [--greedy]\n"
+		"                   [--no-compress] [--graph] [--graph-out FILE]\n"
 		"                   [--allow-missing-kernels]\n"
 		"       npu-compile --check MODEL.npu [--report] [--json] [--graph-out FILE]\n"
 		"                   [--allow-missing-kernels]\n"
@@ -42,6 +42,7 @@ static void usage(FILE *f)
 		"      --no-sram       every operand through DRAM (firmware without SRAM)\n"
 		"      --greedy        every op the NPU can run on the NPU, even where the\n"
 		"                      CPU is cheaper than the round trip (no placement by cost)\n"
+		"      --no-compress   raw filters (for firmware without weight decoding)\n"
 		"      --allow-missing-kernels  compile (or accept) a model with builtins that\n"
 		"                      no kernel of libnpu runs: for an application that\n"
 		"                      registers its own (npu_model_register_kernel())\n"
@@ -195,6 +196,7 @@ int main(int argc, char **argv)
 		{ "no-fusion", no_argument, NULL, 'N' },
 		{ "no-sram", no_argument, NULL, 'S' },
 		{ "greedy", no_argument, NULL, 'Y' },
+		{ "no-compress", no_argument, NULL, 'W' },
 		{ "graph", no_argument, NULL, 'g' },
 		{ "graph-out", required_argument, NULL, 'G' },
 		{ "check", no_argument, NULL, 'c' },
@@ -225,6 +227,7 @@ int main(int argc, char **argv)
 		case 'N': opt.flags |= NPU_COMPILE_NO_FUSION; break;
 		case 'S': opt.flags |= NPU_COMPILE_NO_SRAM; break;
 		case 'Y': opt.flags |= NPU_COMPILE_GREEDY; break;
+		case 'W': opt.flags |= NPU_COMPILE_NO_WCOMPRESS; break;
 		case 'F': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 0);

@@ -90,20 +90,32 @@ enum npu_cs_dtype {
  *        4-D activations are [N, H, W, C].
  * @dtype: &enum npu_cs_dtype.
  * @rank: number of dimensions, 0..NPU_CS_MAX_DIMS (0 is a scalar).
- * @reserved0: zero.
+ * @encoding: NPU_WEIGHTS_RAW (0): the tensor's bytes are stored as they
+ *            are.  NPU_WEIGHTS_NPW1: @addr holds @encoded_bytes of the
+ *            lossless weight format (Documentation/hardware.rst, "Weight
+ *            compression") that the weight decoder expands to the tensor's
+ *            bytes; only the filter of CONV_2D, DEPTHWISE_CONV_2D,
+ *            TRANSPOSE_CONV and FULLY_CONNECTED, with NPU_FW_FEAT_WDEC
+ *            (firmware 1.4.0; older firmware refuses it, as a non-zero
+ *            reserved field).
  * @zero_point: quantization zero point (per-tensor).  The scale is not
  *              carried: the host folds scales into multipliers.
- * @reserved1: zero.
+ * @encoded_bytes: with NPU_WEIGHTS_NPW1, the encoded length (what the
+ *                 command reads at @addr); else 0.
  */
 struct npu_tensor {
 	__u64 addr;
 	__u32 dims[NPU_CS_MAX_DIMS];
 	__u8 dtype;
 	__u8 rank;
-	__u16 reserved0;
+	__u16 encoding;
 	__s32 zero_point;
-	__u32 reserved1;
+	__u32 encoded_bytes;
 };
+
+/* npu_tensor.encoding */
+#define NPU_WEIGHTS_RAW			0
+#define NPU_WEIGHTS_NPW1		1	/* NPU_FW_FEAT_WDEC */
 
 /* npu_requant.flags */
 #define NPU_RQ_HAS_BIAS			(1u << 0)
@@ -785,6 +797,7 @@ union npu_cmd_params {
 #define NPU_HW_CMD_OVERHEAD_CYCLES	200	/* decode + DMA setup */
 #define NPU_HW_DMA_SETUP_CYCLES		32	/* one NPU_CMD_DMA */
 #define NPU_HW_DRAM_BURST		64	/* bytes: a DMA run's granule */
+#define NPU_HW_WDEC_BYTES_PER_CYCLE	16	/* weight decoder output */
 
 /* ---- hardware limits: anything outside goes to the CPU ---- */
 #define NPU_LIMIT_DIM			65535	/* any tensor dimension */

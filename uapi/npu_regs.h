@@ -234,6 +234,12 @@ struct npu_hw_completion {
  * accumulator times the binary64 scale), since firmware 1.4.0
  */
 #define NPU_FW_FEAT_FC_SCALE_F64	(1u << 12)
+/*
+ * Compressed filters (npu_tensor.encoding NPU_WEIGHTS_NPW1) of CONV_2D,
+ * DEPTHWISE_CONV_2D, TRANSPOSE_CONV and FULLY_CONNECTED, decoded on the
+ * device, since firmware 1.4.0
+ */
+#define NPU_FW_FEAT_WDEC		(1u << 13)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

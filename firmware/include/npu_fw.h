@@ -38,7 +38,7 @@ extern "C" {
 				 NPU_FW_FEAT_UINT8 | NPU_FW_FEAT_RESIZE | \
 				 NPU_FW_FEAT_STRIDED_COPY | \
 				 NPU_FW_FEAT_PRELU_S16 | NPU_FW_FEAT_SRAM | \
-				 NPU_FW_FEAT_FC_SCALE_F64)
+				 NPU_FW_FEAT_FC_SCALE_F64 | NPU_FW_FEAT_WDEC)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -403,6 +403,41 @@ int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
  */
 uint32_t npu_fw_cmd_features(uint32_t opcode);
 uint32_t npu_fw_stream_features(const void *cs, uint32_t size);
+
+/* ------------------------------------------------------------------------
+ * The weight decoder (fw_wdec.c): compressed filters, npu_tensor.encoding
+ * NPU_WEIGHTS_NPW1.  Documentation/hardware.rst, "Weight compression", is
+ * the format; libnpu's compiler is the encoder.
+ */
+#define NPU_WDEC_MAGIC0		0x4e	/* 'N' */
+#define NPU_WDEC_MAGIC1		0x57	/* 'W' */
+#define NPU_WDEC_VERSION	1
+#define NPU_WDEC_HDR_BYTES	8	/* magic, version, 0, u32 block size */
+
+/*
+ * Decode @src_len encoded bytes into exactly @dst_len bytes at @dst.
+ * Safe on hostile input: reads stay inside @src, writes inside @dst.
+ * Returns 0, or -NPU_FW_EINVAL with *@reason set (malformed, truncated,
+ * or bytes left over); @dst is then partly written.
+ */
+int npu_fw_wdec_decode(const void *src, uint32_t src_len, void *dst,
+		       uint32_t dst_len, const char **reason);
+
+/**
+ * struct npu_fw_weight_bytes - filter bytes of a stream's MAC commands
+ * @filter_bytes: decoded bytes of every CONV/DW/TCONV/FC filter.
+ * @read_bytes: what the commands read for them (encoded or raw).
+ * @encoded_filter_bytes: decoded bytes of the encoded ones.
+ */
+struct npu_fw_weight_bytes {
+	uint64_t filter_bytes;
+	uint64_t read_bytes;
+	uint64_t encoded_filter_bytes;
+};
+
+/* Accumulates into @wb over the decodable commands of a stream. */
+void npu_fw_stream_weights(const void *cs, uint32_t size,
+			   struct npu_fw_weight_bytes *wb);
 
 /* ------------------------------------------------------------------------
  * Hardware model and cycle/traffic estimate.

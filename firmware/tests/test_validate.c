@@ -282,7 +282,7 @@ static void m_bad_type(struct npu_conv_params *c) { c->output.dtype = 99; }
 static void m_channels(struct npu_conv_params *c) { c->output.dims[3] = 3; }
 static void m_count(struct npu_conv_params *c) { c->rq.count = 5; }
 static void m_window(struct npu_conv_params *c) { c->output.dims[1] = 9; }
-static void m_reserved(struct npu_conv_params *c) { c->input.reserved1 = 1; }
+static void m_reserved(struct npu_conv_params *c) { c->input.encoded_bytes = 1; }
 static void m_act(struct npu_conv_params *c) { c->act_min = 100; c->act_max = 0; }
 
 /*

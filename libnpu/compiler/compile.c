@@ -364,6 +364,7 @@ struct seg_builder {
 	uint32_t n_prefetch, next_prefetch;
 	const uint32_t *stripe_rows;	/* per cascaded activation (tiling.c) */
 	uint64_t slot_addend[NPU_FW_SLOT_COUNT];	/* a band's operands */
+	bool compress_weights;
 };
 
 static int add_reloc(struct seg_builder *sb, uint32_t offset, uint32_t kind, int32_t index,
@@ -489,10 +490,21 @@ static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg
 			struct npu_cpu_cmd *cmd, uint32_t at, char *err, size_t errlen)
 {
 	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT], o;
-	uint32_t n = npu_fw_cmd_operands(cmd->opcode, &cmd->params, ops);
+	uint8_t *enc = NULL;
+	uint32_t n, enc_len = 0;
 	int ret = 0;
 
+	/* A compressed filter is its own blob (the raw tensor stays for the CPU). */
+	if (sb->compress_weights &&
+	    !(sb->sram_off && op->num_inputs > 1 && op->inputs[1] >= 0 &&
+	      sb->sram_off[op->inputs[1]] != NPU_MF_NONE)) {
+		ret = npu_wcompress_cmd(m->graph, op, cmd->opcode, &cmd->params, &enc, &enc_len);
+		if (ret)
+			return ret;
+	}
+	n = npu_fw_cmd_operands(cmd->opcode, &cmd->params, ops);
 	if (!n) {
+		free(enc);
 		return npu_fail(err, errlen, -EINVAL, "%s: prepared command %u has no operands",
 				npu_op_name(op->builtin), cmd->opcode);
 	}
@@ -509,9 +521,13 @@ static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg
 		__u64 *addr = (__u64 *)((uint8_t *)&cmd->params + field);
 
 		*addr = 0;
-		ret = reloc_operand(m, w, sb, op, prep, cmd, &ops[i], at + (uint32_t)field, addr,
-				    err, errlen);
+		if (enc && ops[i].slot == NPU_FW_SLOT_WEIGHTS)
+			ret = reloc_blob(w, sb, enc, enc_len, at + (uint32_t)field);
+		else
+			ret = reloc_operand(m, w, sb, op, prep, cmd, &ops[i], at + (uint32_t)field,
+					    addr, err, errlen);
 	}
+	free(enc);
 	return ret;
 }
 
@@ -638,11 +654,12 @@ static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op
 			 uint32_t first, uint32_t n, struct npu_segment *s,
 			 const uint64_t *sram_off, const uint32_t *load_op,
 			 const uint32_t *stripe_rows, const int32_t *prefetch, uint32_t n_dma,
-			 char *err, size_t errlen)
+			 uint32_t flags, char *err, size_t errlen)
 {
 	struct seg_builder sb = { .seg = s, .sram_off = sram_off, .load_op = load_op,
 				  .stripe_rows = stripe_rows, .prefetch = prefetch,
-				  .n_prefetch = prefetch ? n_dma : 0 };
+				  .n_prefetch = prefetch ? n_dma : 0,
+				  .compress_weights = !(flags & NPU_COMPILE_NO_WCOMPRESS) };
 	struct npu_fw_timeline tl = { 0 };
 	struct npu_cs_writer cw;
 	uint32_t cap = 64 + n_dma * cmd_bytes(NPU_CMD_DMA);
@@ -721,8 +738,8 @@ static void segment_reset(struct npu_compiled_model *m, struct npu_segment *s)
  */
 static int build_sram_segment(struct npu_compiled_model *m, struct wbuf *w,
 			      struct op_plan *plans, uint32_t first, uint32_t n,
-			      struct npu_segment *s, struct npu_sram_ctx *sram, char *err,
-			      size_t errlen)
+			      struct npu_segment *s, struct npu_sram_ctx *sram, uint32_t flags,
+			      char *err, size_t errlen)
 {
 	uint64_t peak = 0;
 	uint32_t bytes = 64, n_dma = 0;
@@ -738,12 +755,12 @@ static int build_sram_segment(struct npu_compiled_model *m, struct wbuf *w,
 	ret = build_segment(m, w, plans, first, n, s, peak ? npu_sram_offsets(sram) : NULL,
 			    peak ? npu_sram_load_ops(sram) : NULL,
 			    peak ? npu_sram_stripe_rows(sram) : NULL,
-			    peak ? npu_sram_prefetches(sram) : NULL, n_dma, err, errlen);
+			    peak ? npu_sram_prefetches(sram) : NULL, n_dma, flags, err, errlen);
 	if (!ret && peak) {
 		if (npu_fw_validate(s->stream, s->stream_size, NULL, NULL, NULL)) {
 			segment_reset(m, s);
 			ret = build_segment(m, w, plans, first, n, s, NULL, NULL, NULL, NULL, 0,
-					    err, errlen);
+					    flags, err, errlen);
 		} else {
 			s->sram_peak = peak;
 		}
@@ -879,7 +896,7 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 			n++;
 		}
 		ret = build_sram_segment(m, &w, plans, i, n, &m->segments[m->num_segments++],
-					 sram, err, errlen);
+					 sram, opt ? opt->flags : 0, err, errlen);
 		if (ret)
 			goto fail;
 		i += n;

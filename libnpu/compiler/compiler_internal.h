@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "npu_cmdstream.h"
 #include "npu_graph.h"
 #include "npu_model_format.h"
 #include "arena.h"
@@ -99,5 +100,25 @@ uint64_t npu_place_cpu_ns(const struct npu_graph *g, const struct npu_graph_op *
  * ops moved.  Returns 0 or -ENOMEM.
  */
 int npu_place_by_cost(const struct npu_graph *g, struct npu_place_op *ops, uint32_t *moved);
+
+/*
+ * Encode the @len filter bytes at @w in the weight decoder's format
+ * (wcompress.c; Documentation/hardware.rst, "Weight compression"); blocks
+ * are tried at multiples of @channel_bytes (one output channel's bytes, 0
+ * if none).  Returns 0 with *@out (malloc'd) of *@out_len bytes, or a
+ * negative errno.  The caller keeps the raw bytes when they are smaller.
+ */
+int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
+		  uint8_t **out, uint32_t *out_len);
+
+/*
+ * The filter of command @opcode (CONV/DW/TCONV/FC; others are left alone)
+ * of @op, compressed when that saves bytes: then *@enc (malloc'd) holds
+ * *@enc_len encoded bytes and @p's filter says NPU_WEIGHTS_NPW1; else
+ * *@enc is NULL.  0 or -ENOMEM.
+ */
+int npu_wcompress_cmd(const struct npu_graph *g, const struct npu_graph_op *op,
+		      uint32_t opcode, union npu_cmd_params *p, uint8_t **enc,
+		      uint32_t *enc_len);
 
 #endif /* NPU_COMPILER_INTERNAL_H */

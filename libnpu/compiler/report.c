@@ -14,6 +14,7 @@ struct totals {
 	uint64_t cycles, macs, dram_read, dram_write, sram_peak, stream_bytes, relocs;
 	uint64_t const_bytes;
 	uint64_t sram_read, sram_write;	/* on-chip operand traffic */
+	struct npu_fw_weight_bytes filters;	/* of the NPU's MAC commands */
 };
 
 static void sum(const struct npu_compiled_model *m, struct totals *t)
@@ -50,6 +51,7 @@ static void sum(const struct npu_compiled_model *m, struct totals *t)
 			t->sram_read += cost.sram_read_bytes;
 			t->sram_write += cost.sram_write_bytes;
 		}
+		npu_fw_stream_weights(seg->stream, seg->stream_size, &t->filters);
 	}
 	for (uint32_t i = 0; i < m->graph->num_tensors; i++)
 		if (m->graph->tensors[i].data)
@@ -73,12 +75,28 @@ static void json_str(FILE *f, const char *s)
 }
 
 /*
- * The traffic no schedule avoids: the weights buffer read once, the
+ * The weights the NPU reads: the weights buffer less the raw copies of the
+ * compressed filters, which stay there for the CPU path only.
+ */
+static uint64_t npu_weight_bytes(const struct npu_compiled_model *m, const struct totals *t)
+{
+	return m->weights_size - t->filters.encoded_filter_bytes;
+}
+
+/*
+ * The traffic no schedule avoids: the NPU's weights read once, the
  * inputs read and the outputs written once.
  */
 static uint64_t unavoidable_bytes(const struct npu_compiled_model *m, const struct totals *t)
 {
-	return m->weights_size + t->io_bytes;
+	return npu_weight_bytes(m, t) + t->io_bytes;
+}
+
+/* Bytes the NPU reads for its filters over their raw bytes. */
+static double filter_ratio(const struct totals *t)
+{
+	return t->filters.filter_bytes ?
+	       (double)t->filters.read_bytes / (double)t->filters.filter_bytes : 1.0;
 }
 
 /* Cycles of the MAC array alone, at full int8 rate. */
@@ -164,6 +182,9 @@ static void report_json(const struct npu_compiled_model *m, const char *name, FI
 		"\"relocations\": %llu,\n", (unsigned long long)m->weights_size,
 		(unsigned long long)t.const_bytes, (unsigned long long)t.stream_bytes,
 		(unsigned long long)t.relocs);
+	fprintf(f, "    \"filter_bytes\": %llu, \"filter_npu_bytes\": %llu, "
+		"\"filter_ratio\": %.4f,\n", (unsigned long long)t.filters.filter_bytes,
+		(unsigned long long)t.filters.read_bytes, filter_ratio(&t));
 	fprintf(f, "    \"arena_bytes\": %llu, \"activation_bytes\": %llu, "
 		"\"peak_live_bytes\": %llu\n  }\n}\n",
 		(unsigned long long)m->arena_size, (unsigned long long)m->activation_bytes,
@@ -214,7 +235,7 @@ static void report_text(const struct npu_compiled_model *m, const char *name, FI
 		(unsigned long long)t.dram_read, (unsigned long long)t.dram_write);
 	fprintf(f, "  unavoidable traffic   %llu bytes (weights once %llu, inputs and outputs %llu): "
 		"DRAM traffic is %.2fx\n", (unsigned long long)unavoidable_bytes(m, &t),
-		(unsigned long long)m->weights_size, (unsigned long long)t.io_bytes,
+		(unsigned long long)npu_weight_bytes(m, &t), (unsigned long long)t.io_bytes,
 		(double)(t.dram_read + t.dram_write) / (double)(unavoidable_bytes(m, &t) ?
 								 unavoidable_bytes(m, &t) : 1));
 	fprintf(f, "  SRAM traffic          %llu bytes read, %llu bytes written on chip\n",
@@ -229,6 +250,9 @@ static void report_text(const struct npu_compiled_model *m, const char *name, FI
 			1e6 / cycles_us(t.cycles));
 	fprintf(f, "  weights               %llu bytes (%llu of constants, rest NPU tables)\n",
 		(unsigned long long)m->weights_size, (unsigned long long)t.const_bytes);
+	fprintf(f, "  filters               %llu bytes, the NPU reads %llu (%.3fx, lossless "
+		"compression)\n", (unsigned long long)t.filters.filter_bytes,
+		(unsigned long long)t.filters.read_bytes, filter_ratio(&t));
 	fprintf(f, "  command streams       %llu bytes, %llu relocations\n",
 		(unsigned long long)t.stream_bytes, (unsigned long long)t.relocs);
 	fprintf(f, "  activation arena      %llu bytes (sum of activations %llu, largest live set %llu)\n",

@@ -235,6 +235,8 @@ struct npu_op_cost {
 #define NPU_COMPILE_NO_SRAM	(1u << 2)
 /* Every op the NPU can run on the NPU, however cheap (no placement by cost). */
 #define NPU_COMPILE_GREEDY	(1u << 3)
+/* Raw filters (for firmware without NPU_FW_FEAT_WDEC). */
+#define NPU_COMPILE_NO_WCOMPRESS	(1u << 4)
 
 /*
  * @flags: NPU_COMPILE_*.

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Lossless weight compression: the encoder of the weight decoder's format
+ * (firmware/fw_wdec.c; Documentation/hardware.rst, "Weight compression").
+ *
+ * The filter is cut into blocks of one size per stream; each block is coded
+ * the cheapest of these ways, chosen by exact size:
+ *   - zeros: none, a bitmap of the non-zero positions, or Rice-coded zero
+ *     runs before each non-zero value (pruned weights);
+ *   - values (all, or the non-zero ones): fixed-width two's complement,
+ *     Rice-coded zig-zag, or a palette of the block's distinct values
+ *     indexed at a fixed width or by Rice codes of their frequency rank
+ *     (clustered weights).
+ * The block size is the best of the output channel's bytes times 1..16
+ * (per-channel quantization gives each channel its own values, so palettes
+ * work per channel), or of a few fixed sizes for depthwise filters (whose
+ * channels are innermost), and the whole filter.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler_internal.h"
+#include "npu_fw.h"
+
+/* Mode byte, as fw_wdec.c reads it. */
+#define M_BITMAP	0x80u
+#define M_RUNS		0x40u
+#define M_PALETTE	0x20u
+#define M_RICE		0x10u
+#define MAX_RUN_K	15u
+
+enum sparsity { SP_NONE, SP_BITMAP, SP_RUNS };
+
+/* How one block is coded, and its size. */
+struct block_code {
+	uint32_t mode;		/* M_* | parameter */
+	uint32_t run_k;
+	uint64_t bytes;
+};
+
+/* The block's statistics the choice needs. */
+struct block_stats {
+	uint32_t count[256];	/* by byte value */
+	uint8_t distinct[256];	/* values present, in first-seen order */
+	uint32_t num_distinct;
+	uint32_t nonzero;
+	uint64_t run_bits[MAX_RUN_K + 1];	/* Rice bits of the zero runs */
+	uint8_t rank[256];	/* palette index of a value (by count) */
+	uint8_t palette[256];	/* values by descending count */
+	uint64_t key[256];	/* count << 8 | ~value, for the sort */
+};
+
+static int key_desc(const void *a, const void *b)
+{
+	const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static uint32_t zigzag(int8_t v)
+{
+	return v >= 0 ? 2u * (uint32_t)v : 2u * (uint32_t)(-(int32_t)v) - 1u;
+}
+
+static uint64_t rice_bits(uint32_t sym, uint32_t k)
+{
+	return (sym >> k) + 1u + k;
+}
+
+static uint32_t bits_for(uint32_t n)	/* ceil(log2(n)), n >= 1 */
+{
+	uint32_t b = 0;
+
+	while ((1u << b) < n)
+		b++;
+	return b;
+}
+
+/* Zero-run lengths before each non-zero value, and the trailing run. */
+#define FOR_RUNS(w, n, RUN)						\
+	do {								\
+		uint32_t r_ = 0;					\
+		for (uint32_t i_ = 0; i_ < (n); i_++) {			\
+			if ((w)[i_]) {					\
+				RUN(r_);				\
+				r_ = 0;					\
+			} else {					\
+				r_++;					\
+			}						\
+		}							\
+		if (r_)							\
+			RUN(r_);					\
+	} while (0)
+
+static void stats(const uint8_t *w, uint32_t n, struct block_stats *s)
+{
+	for (uint32_t i = 0; i < s->num_distinct; i++)
+		s->count[s->distinct[i]] = 0;
+	s->num_distinct = 0;
+	s->nonzero = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!s->count[w[i]]++)
+			s->distinct[s->num_distinct++] = w[i];
+		s->nonzero += w[i] != 0;
+	}
+	/*
+	 * Zero runs cost a bit per non-zero value at least, more than they
+	 * save unless a quarter of the block is zeros: not priced then
+	 * (compile time).
+	 */
+	memset(s->run_bits, 0, sizeof(s->run_bits));
+	if (4 * (uint64_t)(n - s->nonzero) < n) {
+		for (uint32_t k = 0; k <= MAX_RUN_K; k++)
+			s->run_bits[k] = UINT64_MAX / 2;
+	} else {
+#define ADD_RUN(r) \
+	for (uint32_t k_ = 0; k_ <= MAX_RUN_K; k_++) s->run_bits[k_] += rice_bits(r, k_)
+		FOR_RUNS(w, n, ADD_RUN);
+#undef ADD_RUN
+	}
+	/* Palette by descending count, ties by value (deterministic). */
+	for (uint32_t i = 0; i < s->num_distinct; i++)
+		s->key[i] = (uint64_t)s->count[s->distinct[i]] << 8 |
+			    (uint8_t)~s->distinct[i];
+	qsort(s->key, s->num_distinct, sizeof(s->key[0]), key_desc);
+	for (uint32_t i = 0; i < s->num_distinct; i++) {
+		s->palette[i] = (uint8_t)~s->key[i];
+		s->rank[s->palette[i]] = (uint8_t)i;
+	}
+}
+
+/*
+ * Best value coding of the block's values (without 0 when @nonzero):
+ * returns the bits, sets *@mode (with parameter) and adds palette bytes
+ * to *@extra.
+ */
+static uint64_t value_code(const struct block_stats *s, int nonzero,
+			   uint32_t *mode, uint64_t *extra)
+{
+	uint64_t best, bits, cnt = 0, rice[8] = { 0 }, price[8] = { 0 };
+	int32_t lo = 0, hi = 0;
+	uint32_t width = 0, np = 0;
+
+	for (uint32_t i = 0; i < s->num_distinct; i++) {
+		const uint8_t v = s->distinct[i];
+		const uint32_t c = s->count[v];
+
+		if (nonzero && !v)
+			continue;
+		cnt += c;
+		np++;
+		lo = (int8_t)v < lo ? (int8_t)v : lo;
+		hi = (int8_t)v > hi ? (int8_t)v : hi;
+		for (uint32_t k = 0; k < 8; k++)
+			rice[k] += c * rice_bits(zigzag((int8_t)v) - (nonzero ? 1 : 0), k);
+	}
+	for (uint32_t i = 0, r = 0; i < s->num_distinct; i++) {
+		const uint8_t v = s->palette[i];
+
+		if (nonzero && !v)
+			continue;
+		for (uint32_t k = 0; k < 8; k++)
+			price[k] += s->count[v] * rice_bits(r, k);
+		r++;
+	}
+	if (!cnt) {
+		*mode = 0;	/* fixed width 0: nothing to code */
+		return 0;
+	}
+	/* two's complement in width bits: [-2^(width-1), 2^(width-1)) */
+	if (lo || hi)
+		for (width = 1; width < 8 && (lo < -(1 << (width - 1)) ||
+					      hi >= (1 << (width - 1)));)
+			width++;
+	best = cnt * width;
+	*mode = width;
+	for (uint32_t k = 0; k < 8; k++)
+		if (rice[k] < best) {
+			best = rice[k];
+			*mode = M_RICE | k;
+		}
+	/* A palette costs its size byte and entries (whole bytes). */
+	bits = cnt * bits_for(np) + 8u * (1 + np);
+	if (bits < best) {
+		best = bits;
+		*mode = M_PALETTE | bits_for(np);
+	}
+	for (uint32_t k = 0; k < 8; k++)
+		if (price[k] + 8u * (1 + np) < best) {
+			best = price[k] + 8u * (1 + np);
+			*mode = M_PALETTE | M_RICE | k;
+		}
+	if (*mode & M_PALETTE) {
+		*extra += 1 + np;
+		best -= 8u * (1 + np);
+	}
+	return best;
+}
+
+static void choose(const uint8_t *w, uint32_t n, struct block_stats *s,
+		   struct block_code *bc)
+{
+	uint32_t mode;
+	uint64_t extra = 0, bits, run_best = ~0ull;
+	uint32_t run_k = 0;
+
+	(void)w;
+	bits = value_code(s, 0, &mode, &extra);
+	bc->mode = mode;
+	bc->run_k = 0;
+	bc->bytes = 1 + extra + (bits + 7) / 8;
+
+	extra = 0;
+	bits = value_code(s, 1, &mode, &extra);
+	if (1 + extra + (n + 7) / 8 + (bits + 7) / 8 < bc->bytes) {
+		bc->mode = M_BITMAP | mode;
+		bc->bytes = 1 + extra + (n + 7) / 8 + (bits + 7) / 8;
+	}
+	for (uint32_t k = 0; k <= MAX_RUN_K; k++)
+		if (s->run_bits[k] < run_best) {
+			run_best = s->run_bits[k];
+			run_k = k;
+		}
+	if (2 + extra + (run_best + bits + 7) / 8 < bc->bytes) {
+		bc->mode = M_RUNS | mode;
+		bc->run_k = run_k;
+		bc->bytes = 2 + extra + (run_best + bits + 7) / 8;
+	}
+}
+
+/* ---- emission ---- */
+
+struct bitbuf {
+	uint8_t *data;
+	size_t len, cap;
+	uint64_t acc;
+	uint32_t nbits;
+	int error;
+};
+
+static void put_byte(struct bitbuf *b, uint8_t v)
+{
+	if (b->len == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 256;
+		uint8_t *d = realloc(b->data, cap);
+
+		if (!d) {
+			b->error = -ENOMEM;
+			return;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	b->data[b->len++] = v;
+}
+
+static void put_bits(struct bitbuf *b, uint32_t v, uint32_t n)
+{
+	b->acc |= (uint64_t)v << b->nbits;
+	b->nbits += n;
+	while (b->nbits >= 8) {
+		put_byte(b, (uint8_t)b->acc);
+		b->acc >>= 8;
+		b->nbits -= 8;
+	}
+}
+
+static void put_rice(struct bitbuf *b, uint32_t v, uint32_t k)
+{
+	for (uint32_t q = v >> k; q; q--)
+		put_bits(b, 1, 1);
+	put_bits(b, 0, 1);
+	put_bits(b, v & ((1u << k) - 1), k);
+}
+
+static void flush_bits(struct bitbuf *b)
+{
+	if (b->nbits)
+		put_byte(b, (uint8_t)b->acc);
+	b->acc = 0;
+	b->nbits = 0;
+}
+
+static void put_value(struct bitbuf *b, const struct block_stats *s, uint32_t mode,
+		      int nonzero, uint8_t v)
+{
+	const uint32_t param = mode & 0x0fu;
+	uint32_t sym;
+
+	if (mode & M_PALETTE)
+		sym = s->rank[v];	/* index among the values coded */
+	else if (mode & M_RICE)
+		sym = zigzag((int8_t)v) - (nonzero ? 1 : 0);
+	else
+		sym = v & ((1u << param) - 1);
+	if (mode & M_RICE)
+		put_rice(b, sym, param);
+	else
+		put_bits(b, sym, param);
+}
+
+static void emit_block(struct bitbuf *b, const uint8_t *w, uint32_t n,
+		       struct block_stats *s, const struct block_code *bc)
+{
+	const uint32_t sparse = bc->mode & (M_BITMAP | M_RUNS);
+	const uint32_t vmode = bc->mode & ~(M_BITMAP | M_RUNS);
+
+	put_byte(b, (uint8_t)bc->mode);
+	if (sparse == M_RUNS)
+		put_byte(b, (uint8_t)bc->run_k);
+	if (vmode & M_PALETTE) {
+		uint32_t np = 0;
+
+		/* The palette of the coded values: the sparse modes drop 0. */
+		for (uint32_t i = 0; i < s->num_distinct; i++)
+			if (!sparse || s->palette[i])
+				s->rank[s->palette[i]] = (uint8_t)np++;
+		put_byte(b, (uint8_t)(np - 1));
+		for (uint32_t i = 0; i < s->num_distinct; i++)
+			if (!sparse || s->palette[i])
+				put_byte(b, s->palette[i]);
+	}
+	if (sparse == M_BITMAP) {
+		for (uint32_t i = 0; i < n; i += 8) {
+			uint8_t m = 0;
+
+			for (uint32_t j = 0; j < 8 && i + j < n; j++)
+				m |= (uint8_t)((w[i + j] != 0) << j);
+			put_byte(b, m);
+		}
+	}
+	if (sparse == M_RUNS) {
+		uint32_t run = 0;
+
+		for (uint32_t i = 0; i < n; i++) {
+			if (!w[i]) {
+				run++;
+				continue;
+			}
+			put_rice(b, run, bc->run_k);
+			put_value(b, s, vmode, 1, w[i]);
+			run = 0;
+		}
+		if (run)
+			put_rice(b, run, bc->run_k);
+	} else {
+		for (uint32_t i = 0; i < n; i++)
+			if (!sparse || w[i])
+				put_value(b, s, vmode, sparse != 0, w[i]);
+	}
+	flush_bits(b);
+}
+
+/* Size of the stream with blocks of @block bytes. */
+static uint64_t stream_size(const uint8_t *w, uint32_t len, uint32_t block,
+			    struct block_stats *s)
+{
+	uint64_t total = NPU_WDEC_HDR_BYTES;
+	struct block_code bc;
+
+	for (uint32_t off = 0; off < len; off += block) {
+		const uint32_t n = len - off < block ? len - off : block;
+
+		stats(w + off, n, s);
+		choose(w + off, n, s, &bc);
+		total += bc.bytes;
+	}
+	return total;
+}
+
+int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
+		  uint8_t **out, uint32_t *out_len)
+{
+	static const uint32_t fixed[] = { 64, 256, 1024, 4096 };
+	uint32_t cand[16], nc = 0, block = len;
+	uint64_t best = ~0ull;
+	struct block_stats *s;
+	struct bitbuf b = { 0 };
+
+	*out = NULL;
+	*out_len = 0;
+	if (!len)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (uint32_t m = 1; m <= 16 && channel_bytes; m *= 2)
+		if ((uint64_t)channel_bytes * m < len)
+			cand[nc++] = channel_bytes * m;
+	/* Fixed sizes where channels are not contiguous (depthwise). */
+	for (uint32_t i = 0; !channel_bytes && i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (fixed[i] < len)
+			cand[nc++] = fixed[i];
+	cand[nc++] = len;
+	for (uint32_t i = 0; i < nc; i++) {
+		uint64_t size = stream_size(w, len, cand[i], s);
+
+		if (size < best) {
+			best = size;
+			block = cand[i];
+		}
+	}
+
+	put_byte(&b, NPU_WDEC_MAGIC0);
+	put_byte(&b, NPU_WDEC_MAGIC1);
+	put_byte(&b, NPU_WDEC_VERSION);
+	put_byte(&b, 0);
+	for (uint32_t i = 0; i < 4; i++)
+		put_byte(&b, (uint8_t)(block >> (8 * i)));
+	for (uint32_t off = 0; off < len; off += block) {
+		const uint32_t n = len - off < block ? len - off : block;
+		struct block_code bc;
+
+		stats(w + off, n, s);
+		choose(w + off, n, s, &bc);
+		emit_block(&b, w + off, n, s, &bc);
+	}
+	free(s);
+	if (b.error || b.len > UINT32_MAX) {
+		free(b.data);
+		return b.error ? b.error : -E2BIG;
+	}
+	*out = b.data;
+	*out_len = (uint32_t)b.len;
+	return 0;
+}
+
+int npu_wcompress_cmd(const struct npu_graph *g, const struct npu_graph_op *op,
+		      uint32_t opcode, union npu_cmd_params *p, uint8_t **enc,
+		      uint32_t *enc_len)
+{
+	struct npu_tensor *f;
+	const struct npu_graph_tensor *t;
+	uint32_t channel_bytes = 0;
+	int ret;
+
+	*enc = NULL;
+	*enc_len = 0;
+	switch (opcode) {
+	case NPU_CMD_CONV_2D:
+	case NPU_CMD_TRANSPOSE_CONV:
+		f = &p->conv.filter;
+		channel_bytes = f->dims[1] * f->dims[2] * f->dims[3];
+		break;
+	case NPU_CMD_DEPTHWISE_CONV_2D:
+		f = &p->conv.filter;	/* [1, KH, KW, C]: channels innermost */
+		break;
+	case NPU_CMD_FULLY_CONNECTED:
+		f = &p->fc.filter;
+		channel_bytes = f->dims[1];
+		break;
+	default:
+		return 0;
+	}
+	/* The whole constant tensor, as the raw operand's relocation. */
+	if (op->num_inputs < 2 || op->inputs[1] < 0)
+		return 0;
+	t = &g->tensors[op->inputs[1]];
+	if (!t->data || f->encoding != NPU_WEIGHTS_RAW ||
+	    npu_dtype_size(f->dtype) != 1 || t->data_size != npu_tensor_bytes(f) ||
+	    t->data_size > NPU_LIMIT_TENSOR_BYTES)
+		return 0;
+	ret = npu_wcompress(t->data, (uint32_t)t->data_size, channel_bytes, enc, enc_len);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret || *enc_len >= t->data_size) {
+		free(*enc);
+		*enc = NULL;
+		*enc_len = 0;
+		return 0;
+	}
+	f->encoding = NPU_WEIGHTS_NPW1;
+	f->encoded_bytes = *enc_len;
+	return 0;
+}
