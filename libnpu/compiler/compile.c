@@ -435,6 +435,16 @@ static int reloc_blob(struct wbuf *w, struct seg_builder *sb, const void *data, 
 	return add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS, -1, at);
 }
 
+/* A compressed filter into the weights, with its raw tensor @t named. */
+static int reloc_encoded(struct wbuf *w, struct seg_builder *sb, const void *data, uint64_t len,
+			 uint32_t off, int32_t t)
+{
+	uint64_t at;
+	int ret = wbuf_add(w, data, len, &at);
+
+	return ret ? ret : add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS_ENCODED, t, at);
+}
+
 /*
  * Relocation at @off of operand @o of @cmd: the graph tensor in its slot,
  * or the host data prepared beside the command (as the CPU path passes
@@ -522,7 +532,8 @@ static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg
 
 		*addr = 0;
 		if (enc && ops[i].slot == NPU_FW_SLOT_WEIGHTS)
-			ret = reloc_blob(w, sb, enc, enc_len, at + (uint32_t)field);
+			ret = reloc_encoded(w, sb, enc, enc_len, at + (uint32_t)field,
+					    op->inputs[1]);
 		else
 			ret = reloc_operand(m, w, sb, op, prep, cmd, &ops[i], at + (uint32_t)field,
 					    addr, err, errlen);

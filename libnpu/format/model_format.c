@@ -779,6 +779,12 @@ static int load_segment(struct ld *l, struct npu_compiled_model *m, uint32_t k)
 			if (rl->index != -1 || rl->addend >= l->info.weights_size)
 				LFAIL(l, -EINVAL, "segment %u: relocation %u points outside the %llu bytes of weights",
 				      k, j, (unsigned long long)l->info.weights_size);
+		} else if (rl->kind == NPU_MF_RELOC_WEIGHTS_ENCODED) {
+			if (rl->addend >= l->info.weights_size || rl->index < 0 ||
+			    (uint32_t)rl->index >= l->info.num_tensors ||
+			    m->tensor_weights_offset[rl->index] == NPU_MF_NONE)
+				LFAIL(l, -EINVAL, "segment %u: relocation %u: encoded weights outside the weights or tensor %d without constant data",
+				      k, j, rl->index);
 		} else if (rl->kind == NPU_MF_RELOC_TENSOR) {
 			if (rl->index < 0 || (uint32_t)rl->index >= l->info.num_tensors)
 				LFAIL(l, -EINVAL, "segment %u: relocation %u names tensor %d of %u", k, j,

@@ -46,7 +46,7 @@ extern "C" {
 
 #define NPU_MF_MAGIC		"NPUMODEL"	/* 8 bytes, no NUL */
 #define NPU_MF_VERSION_MAJOR	1	/* incompatible changes */
-#define NPU_MF_VERSION_MINOR	1	/* compatible additions */
+#define NPU_MF_VERSION_MINOR	2	/* compatible additions */
 #define NPU_MF_SECTION_ALIGN	64
 #define NPU_MF_WEIGHTS_ALIGN	4096
 #define NPU_MF_BLOB_ALIGN	64
@@ -156,12 +156,19 @@ struct npu_mf_segment {
 enum npu_mf_reloc_kind {
 	NPU_MF_RELOC_WEIGHTS = 1,	/* NPU VA of the weights buffer + addend */
 	NPU_MF_RELOC_TENSOR = 2,	/* NPU VA of tensor @index's memory + addend */
+	/*
+	 * Since 1.2: as NPU_MF_RELOC_WEIGHTS, at the address field of a filter
+	 * encoded NPU_WEIGHTS_NPW1 (the addend is the encoded bytes);
+	 * @index is the constant tensor holding the raw filter, which a
+	 * loader uses instead for firmware without NPU_FW_FEAT_WDEC.
+	 */
+	NPU_MF_RELOC_WEIGHTS_ENCODED = 3,
 };
 
 struct npu_mf_reloc {
 	uint32_t offset;		/* byte offset of a 64-bit field in the stream */
 	uint32_t kind;			/* enum npu_mf_reloc_kind */
-	int32_t index;			/* NPU_MF_RELOC_TENSOR: tensor index, else -1 */
+	int32_t index;			/* NPU_MF_RELOC_TENSOR, _WEIGHTS_ENCODED: tensor, else -1 */
 	uint32_t reserved;		/* zero */
 	uint64_t addend;
 };
@@ -226,6 +233,15 @@ struct npu_op_cost {
 	uint64_t cycles, macs, dram_read_bytes, dram_write_bytes, sram_peak;
 	uint32_t num_commands;
 };
+
+/*
+ * Point every compressed filter of @m's streams (NPU_MF_RELOC_WEIGHTS_ENCODED)
+ * at its raw constant tensor instead, for firmware without
+ * NPU_FW_FEAT_WDEC: the streams become those of an NPU_COMPILE_NO_WCOMPRESS
+ * compile.  Returns 0, or -EINVAL with @err for a relocation that is not at
+ * a compressed filter of its tensor's size.
+ */
+int npu_compiled_model_raw_weights(struct npu_compiled_model *m, char *err, size_t errlen);
 
 /* ---- the compiler ---- */
 

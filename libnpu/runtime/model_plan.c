@@ -114,7 +114,8 @@ int model_plan_relocate(struct npu_model *model)
 			if ((uint64_t)rel->offset + 8 > seg->stream_size)
 				return model_fail(model, -NPU_ERR_MODEL_FORMAT,
 						  "segment %u: relocation %u outside its stream", s, r);
-			if (rel->kind == NPU_MF_RELOC_WEIGHTS) {
+			if (rel->kind == NPU_MF_RELOC_WEIGHTS ||
+			    rel->kind == NPU_MF_RELOC_WEIGHTS_ENCODED) {
 				base = model->weights_va;
 			} else if (rel->kind == NPU_MF_RELOC_TENSOR) {
 				ret = tensor_va(model, rel->index, &base);
@@ -276,6 +277,12 @@ int model_plan_build(struct npu_model *model)
 		return model_fail(model, -NPU_ERR_MODEL_VERSION,
 				  "the device runs command streams up to version %u, the model's are version %u (update the driver and firmware, or open with NPU_MODEL_CPU_ONLY)",
 				  model->dev->cs_version, NPU_CS_VERSION);
+	/* Firmware without the weight decoder reads the raw filters. */
+	if (model->use_npu && !(model->dev->fw_features & NPU_FW_FEAT_WDEC)) {
+		ret = npu_compiled_model_raw_weights(model->cm, model->err, sizeof(model->err));
+		if (ret)
+			return model_errno(ret);
+	}
 	/* Likewise a firmware older than an opcode the streams use. */
 	for (uint32_t s = 0; model->use_npu && s < cm->num_segments; s++) {
 		const struct npu_segment *seg = &cm->segments[s];

@@ -137,6 +137,7 @@ void model_plan_release(struct npu_model *model);
 /* Rewrites the streams' address fields for the current bindings. */
 int model_plan_relocate(struct npu_model *model);
 
+
 /* Compiles cm->graph again with model->forced_cpu and rebuilds the plan. */
 int model_recompile(struct npu_model *model);
 

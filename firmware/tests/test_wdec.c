@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The weight decoder (fw_wdec.c): random streams of every block mode built
+ * here from the format's description (not by the compiler's encoder, which
+ * libnpu's test_wcompress checks against this decoder), adversarial
+ * streams (every truncation, random corruption, each malformation by
+ * hand) decoded into buffers of the exact size under ASan, and compressed
+ * filters through the validator and the command processor.
+ */
+#include <stdlib.h>
+
+#include "fw_test.h"
+#include "fw_vmem.h"
+
+#define M_BITMAP	0x80u
+#define M_RUNS		0x40u
+#define M_PALETTE	0x20u
+#define M_RICE		0x10u
+
+/* LSB-first bit writer into a fixed buffer. */
+struct bw {
+	uint8_t buf[1u << 20];
+	uint32_t len;
+	uint64_t acc;
+	uint32_t nbits;
+};
+
+static void bw_byte(struct bw *b, uint8_t v)
+{
+	ck_assert_uint_lt(b->len, sizeof(b->buf));
+	b->buf[b->len++] = v;
+}
+
+static void bw_bits(struct bw *b, uint32_t v, uint32_t n)
+{
+	b->acc |= (uint64_t)v << b->nbits;
+	b->nbits += n;
+	while (b->nbits >= 8) {
+		bw_byte(b, (uint8_t)b->acc);
+		b->acc >>= 8;
+		b->nbits -= 8;
+	}
+}
+
+static void bw_rice(struct bw *b, uint32_t v, uint32_t k)
+{
+	uint32_t q;
+
+	for (q = v >> k; q; q--)
+		bw_bits(b, 1, 1);
+	bw_bits(b, 0, 1);
+	bw_bits(b, v & ((1u << k) - 1), k);
+}
+
+static void bw_flush(struct bw *b)
+{
+	if (b->nbits)
+		bw_byte(b, (uint8_t)b->acc);
+	b->acc = 0;
+	b->nbits = 0;
+}
+
+static void bw_header(struct bw *b, uint32_t block)
+{
+	bw_byte(b, NPU_WDEC_MAGIC0);
+	bw_byte(b, NPU_WDEC_MAGIC1);
+	bw_byte(b, NPU_WDEC_VERSION);
+	bw_byte(b, 0);
+	bw_bits(b, block, 32);
+}
+
+static uint32_t rnd(uint32_t *s, uint32_t n)
+{
+	*s = *s * 1103515245u + 12345u;
+	return ((*s >> 8) & 0xffffffu) % n;
+}
+
+/*
+ * One random block of @n values in a random mode: appends its encoding to
+ * @b and the values it decodes to at @out.
+ */
+static void random_block(struct bw *b, uint32_t *seed, uint8_t *out, uint32_t n)
+{
+	const uint32_t sparse = rnd(seed, 3) == 0 ? 0 : rnd(seed, 2) ? M_BITMAP : M_RUNS;
+	const uint32_t coding = rnd(seed, 4);	/* fixed, rice, pal fixed, pal rice */
+	const uint32_t run_k = rnd(seed, 16);
+	uint32_t param, pal_n = 1 + rnd(seed, rnd(seed, 2) ? 16 : 256), i;
+	uint8_t pal[256], mode;
+	uint32_t sym[4096];
+	int nonzero = sparse != 0;
+
+	for (i = 0; i < pal_n; i++)
+		pal[i] = (uint8_t)rnd(seed, 256);
+	param = coding == 1 || coding == 3 ? rnd(seed, 8) : rnd(seed, 9);
+	if (coding == 2) {
+		/* the width must index the palette */
+		param = 0;
+		while ((1u << param) < pal_n)
+			param++;
+	}
+	mode = (uint8_t)(sparse | (coding >= 2 ? M_PALETTE : 0) |
+			 (coding == 1 || coding == 3 ? M_RICE : 0) | param);
+	/* Values: zero with probability 1/2 in sparse blocks. */
+	for (i = 0; i < n; i++) {
+		uint32_t s;
+		uint8_t v;
+
+		if (sparse && rnd(seed, 2)) {
+			out[i] = 0;
+			sym[i] = ~0u;
+			continue;
+		}
+		if (coding >= 2) {
+			s = rnd(seed, pal_n);
+			v = pal[s];
+		} else if (coding == 1) {
+			/* zig-zag symbols, small mostly */
+			s = rnd(seed, 4) ? rnd(seed, 16) : rnd(seed, 256 - nonzero);
+			v = (uint8_t)(((s + nonzero) & 1) ? ~((s + nonzero) >> 1) :
+				      ((s + nonzero) >> 1));
+		} else {
+			s = param ? rnd(seed, 1u << param) : 0;
+			v = (uint8_t)(param && (s & (1u << (param - 1))) ?
+				      s | ~((1u << param) - 1) : s);
+		}
+		/* A coded 0 in a sparse block is legal and decodes to 0. */
+		out[i] = v;
+		sym[i] = s;
+	}
+	bw_byte(b, mode);
+	if (sparse == M_RUNS)
+		bw_byte(b, (uint8_t)run_k);
+	if (coding >= 2) {
+		bw_byte(b, (uint8_t)(pal_n - 1));
+		for (i = 0; i < pal_n; i++)
+			bw_byte(b, pal[i]);
+	}
+	if (sparse == M_BITMAP)
+		for (i = 0; i < n; i += 8) {
+			uint8_t m = 0;
+			uint32_t j;
+
+			for (j = 0; j < 8 && i + j < n; j++)
+				m |= (uint8_t)((sym[i + j] != ~0u) << j);
+			bw_byte(b, m);
+		}
+	if (sparse == M_RUNS) {
+		uint32_t run = 0;
+
+		for (i = 0; i < n; i++) {
+			if (sym[i] == ~0u) {
+				run++;
+				continue;
+			}
+			bw_rice(b, run, run_k);
+			run = 0;
+			if (coding & 1)
+				bw_rice(b, sym[i], param);
+			else
+				bw_bits(b, sym[i], param);
+		}
+		if (run)
+			bw_rice(b, run, run_k);
+	} else {
+		for (i = 0; i < n; i++) {
+			if (sym[i] == ~0u)
+				continue;
+			if (coding & 1)
+				bw_rice(b, sym[i], param);
+			else
+				bw_bits(b, sym[i], param);
+		}
+	}
+	bw_flush(b);
+}
+
+/* A random valid stream of @len decoded bytes into @b and @expect. */
+static void random_stream(struct bw *b, uint32_t *seed, uint8_t *expect, uint32_t len)
+{
+	const uint32_t block = 1 + rnd(seed, rnd(seed, 2) ? 64 : 4096);
+	uint32_t off;
+
+	b->len = 0;
+	b->acc = 0;
+	b->nbits = 0;
+	bw_header(b, block);
+	for (off = 0; off < len; off += block)
+		random_block(b, seed, expect + off, len - off < block ? len - off : block);
+}
+
+/* Decode from and into heap buffers of the exact sizes (ASan bounds). */
+static int decode_exact(const uint8_t *src, uint32_t src_len, uint8_t *out, uint32_t len)
+{
+	uint8_t *s = malloc(src_len ? src_len : 1), *d = malloc(len ? len : 1);
+	const char *reason = NULL;
+	int r;
+
+	memcpy(s, src, src_len);
+	r = npu_fw_wdec_decode(s, src_len, d, len, &reason);
+	if (r)
+		ck_assert_ptr_nonnull(reason);
+	else if (out)
+		memcpy(out, d, len);
+	free(s);
+	free(d);
+	return r;
+}
+
+static struct bw bwbuf;
+static uint8_t expect_buf[8192], got_buf[8192];
+
+START_TEST(wdec_random_round_trip)
+{
+	uint32_t seed = 1, it;
+
+	for (it = 0; it < 3000; it++) {
+		const uint32_t len = 1 + rnd(&seed, rnd(&seed, 2) ? 100 : 8192);
+
+		random_stream(&bwbuf, &seed, expect_buf, len);
+		ck_assert_int_eq(decode_exact(bwbuf.buf, bwbuf.len, got_buf, len), 0);
+		ck_assert_mem_eq(got_buf, expect_buf, len);
+		/*
+		 * Another decoded length may decode (a width-0 block has no
+		 * bits to run out of) or not; it stays inside its buffers.
+		 */
+		decode_exact(bwbuf.buf, bwbuf.len, NULL, len + 1);
+		decode_exact(bwbuf.buf, bwbuf.len, NULL, len - 1);
+	}
+}
+END_TEST
+
+START_TEST(wdec_truncated_and_corrupted)
+{
+	uint32_t seed = 7, it, cut, ok = 0, bad = 0;
+
+	for (it = 0; it < 200; it++) {
+		const uint32_t len = 1 + rnd(&seed, 600);
+
+		random_stream(&bwbuf, &seed, expect_buf, len);
+		/* Every truncation fails cleanly. */
+		for (cut = 0; cut < bwbuf.len; cut++)
+			ck_assert_int_eq(decode_exact(bwbuf.buf, cut, NULL, len), -NPU_FW_EINVAL);
+		/* Random damage: decoded or refused, never out of bounds. */
+		for (cut = 0; cut < 50; cut++) {
+			uint8_t save;
+			uint32_t at = rnd(&seed, bwbuf.len);
+
+			save = bwbuf.buf[at];
+			bwbuf.buf[at] ^= (uint8_t)(1 + rnd(&seed, 255));
+			if (decode_exact(bwbuf.buf, bwbuf.len, NULL, len))
+				bad++;
+			else
+				ok++;
+			bwbuf.buf[at] = save;
+		}
+	}
+	/* Both outcomes happen: the damage reaches modes and values alike. */
+	ck_assert_uint_gt(bad, 0);
+	ck_assert_uint_gt(ok, 0);
+}
+END_TEST
+
+/* @n bytes of hand-made stream after the header of @block. */
+static int decode_hand(uint32_t block, const uint8_t *body, uint32_t n,
+		       uint8_t *out, uint32_t len)
+{
+	static struct bw b;
+
+	memset(&b, 0, sizeof(b));
+	bw_header(&b, block);
+	memcpy(b.buf + b.len, body, n);
+	return decode_exact(b.buf, b.len + n, out, len);
+}
+
+START_TEST(wdec_hand_cases)
+{
+	uint8_t out[8];
+	static struct bw b;
+
+	/*
+	 * Block of 8: palette {5, -3} at 1 bit, indices 0,1,1,0,0,0,1,0 =
+	 * bits 0b01000110 = 0x46.
+	 */
+	{
+		static const uint8_t body[] = { M_PALETTE | 1, 1, 5, 0xfd, 0x46 };
+		static const int8_t expect[8] = { 5, -3, -3, 5, 5, 5, -3, 5 };
+
+		ck_assert_int_eq(decode_hand(8, body, sizeof(body), out, 8), 0);
+		ck_assert_mem_eq(out, expect, 8);
+	}
+	/*
+	 * Bitmap 0b00100001: values at 0 and 5, Rice k=1 of zig-zag - 1:
+	 * 7 (zz 14 -> 13 = q 6 r 1: 1111110 1) and -1 (zz 1 -> 0: 0 0).
+	 * Bits LSB first: 0111111 1 0 0 -> 0x7f? q ones: 6 ones then 0 then
+	 * r=1: bits 1,1,1,1,1,1,0,1 = 0xbf; then 0,0 = 0x00.
+	 */
+	{
+		static const uint8_t body[] = { M_BITMAP | M_RICE | 1, 0x21, 0xbf, 0x00 };
+		static const int8_t expect[8] = { 7, 0, 0, 0, 0, -1, 0, 0 };
+
+		ck_assert_int_eq(decode_hand(8, body, sizeof(body), out, 8), 0);
+		ck_assert_mem_eq(out, expect, 8);
+	}
+	/*
+	 * Zero runs, k=2, values fixed 4 bits: run 3 (0 11), value -2 (1110),
+	 * run 4 (10 00): 0,1,1, 0,1,1,1, 1,0,0,0 -> 0xb6? bits in order
+	 * b0..: 0 1 1 0 1 1 1 1 | 0 0 0 ... -> 0xf6, 0x00.
+	 */
+	{
+		static const uint8_t body[] = { M_RUNS | 4, 2, 0xf6, 0x00 };
+		static const int8_t expect[8] = { 0, 0, 0, -2, 0, 0, 0, 0 };
+
+		ck_assert_int_eq(decode_hand(8, body, sizeof(body), out, 8), 0);
+		ck_assert_mem_eq(out, expect, 8);
+	}
+	/* Fixed width 0 without palette: all zeros, no bits. */
+	ck_assert_int_eq(decode_hand(8, (const uint8_t[]){ 0 }, 1, out, 8), 0);
+
+	/* Each malformation is refused. */
+	bw_header(&b, 8);
+	b.buf[0] ^= 1;
+	ck_assert_int_eq(decode_exact(b.buf, b.len + 0, NULL, 0), -NPU_FW_EINVAL);
+	b.buf[0] ^= 1;
+	b.buf[2] = 2;	/* version */
+	ck_assert_int_eq(decode_exact(b.buf, b.len, NULL, 0), -NPU_FW_EINVAL);
+	/* Block size 0. */
+	ck_assert_int_eq(decode_hand(0, (const uint8_t[]){ 0 }, 1, out, 8), -NPU_FW_EINVAL);
+	/* Bytes after the last block. */
+	ck_assert_int_eq(decode_hand(8, (const uint8_t[]){ 0, 0 }, 2, out, 8), -NPU_FW_EINVAL);
+	/* Both sparse modes; fixed width 9; Rice k 8; run k 16. */
+	ck_assert_int_eq(decode_hand(8, (const uint8_t[]){ 0xc0 }, 1, out, 8), -NPU_FW_EINVAL);
+	ck_assert_int_eq(decode_hand(8, (const uint8_t[]){ 9, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+				     10, out, 8), -NPU_FW_EINVAL);
+	ck_assert_int_eq(decode_hand(8, (const uint8_t[]){ M_RICE | 8, 0 }, 2, out, 8),
+			 -NPU_FW_EINVAL);
+	ck_assert_int_eq(decode_hand(8, (const uint8_t[]){ M_RUNS, 16, 0 }, 3, out, 8),
+			 -NPU_FW_EINVAL);
+	/* Palette of 3 at 2 bits: index 3 is beyond it. */
+	ck_assert_int_eq(decode_hand(1, (const uint8_t[]){ M_PALETTE | 2, 2, 1, 2, 3, 3 },
+				     6, out, 1), -NPU_FW_EINVAL);
+	/* Palette running past the stream. */
+	ck_assert_int_eq(decode_hand(1, (const uint8_t[]){ M_PALETTE, 200, 1 }, 3, out, 1),
+			 -NPU_FW_EINVAL);
+	/* Rice quotient beyond any int8 symbol (k 0: 256 ones). */
+	{
+		uint8_t body[40];
+
+		memset(body, 0xff, sizeof(body));
+		body[0] = M_RICE;
+		ck_assert_int_eq(decode_hand(1, body, sizeof(body), out, 1), -NPU_FW_EINVAL);
+	}
+	/* A zero run past the block's end (run 9 of 8, k 0: nine ones). */
+	ck_assert_int_eq(decode_hand(8, (const uint8_t[]){ M_RUNS, 0, 0xff, 0x01 }, 4, out, 8),
+			 -NPU_FW_EINVAL);
+}
+END_TEST
+
+/* The conv job of test_run.c with its filter {1,0,0,1,1,1,1,1} encoded. */
+#define VA_CS		0x0000u
+#define VA_IN		0x1000u
+#define VA_W		0x1100u
+#define VA_BIAS		0x1200u
+#define VA_MULT		0x1300u
+#define VA_SHIFT	0x1400u
+#define VA_OUT		0x2000u
+
+static uint32_t cs_buf[256];
+
+static uint32_t conv_job(struct vmem *m, const uint8_t *w, uint32_t w_len, int encoded)
+{
+	static const int8_t in[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const int32_t bias[2] = { 100, -10 };
+	static const int32_t mult[2] = { 1 << 30, 1 << 30 };
+	static const int32_t shift[2] = { 0, 1 };
+	struct npu_conv_params c = { 0 };
+	struct npu_cs_writer cw;
+
+	TENSOR(&c.input, VA_IN, NPU_DTYPE_INT8, 1, 1, 3, 3, 1);
+	TENSOR(&c.filter, VA_W, NPU_DTYPE_INT8, 0, 2, 2, 2, 1);
+	TENSOR(&c.output, VA_OUT, NPU_DTYPE_INT8, 5, 1, 2, 2, 2);
+	if (encoded) {
+		c.filter.encoding = NPU_WEIGHTS_NPW1;
+		c.filter.encoded_bytes = w_len;
+	}
+	c.stride_h = c.stride_w = 2;
+	c.dilation_h = c.dilation_w = 1;
+	c.rq.count = 2;
+	c.rq.flags = NPU_RQ_HAS_BIAS;
+	c.rq.bias_addr = VA_BIAS;
+	c.rq.mult_addr = VA_MULT;
+	c.rq.shift_addr = VA_SHIFT;
+	c.act_min = 3;
+	c.act_max = 57;
+	npu_cs_init(&cw, cs_buf, sizeof(cs_buf));
+	npu_cs_emit(&cw, NPU_CMD_CONV_2D, &c);
+	ck_assert_uint_gt(npu_cs_bytes(&cw), 0);
+	vmem_map(m, VA_CS, 4096, VMEM_R);
+	vmem_map(m, VA_IN, 4096, VMEM_R);
+	vmem_map(m, VA_OUT, 4096, VMEM_R | VMEM_W);
+	vmem_poke(m, VA_CS, cs_buf, npu_cs_bytes(&cw));
+	vmem_poke(m, VA_IN, in, sizeof(in));
+	vmem_poke(m, VA_W, w, w_len);
+	vmem_poke(m, VA_BIAS, bias, sizeof(bias));
+	vmem_poke(m, VA_MULT, mult, sizeof(mult));
+	vmem_poke(m, VA_SHIFT, shift, sizeof(shift));
+	return npu_cs_bytes(&cw);
+}
+
+START_TEST(wdec_conv_on_the_device)
+{
+	static const uint8_t raw[8] = { 1, 0, 0, 1, 1, 1, 1, 1 };
+	static const int8_t expect[8] = { 57, 3, 56, 3, 57, 8, 57, 3 };
+	/* One block of 8: bitmap 0b11111001, values 1 at fixed width 2. */
+	static struct bw b;
+	struct vmem m = { 0 };
+	struct npu_fw_env env = vmem_env(&m);
+	struct npu_fw_result res, res_raw;
+	struct npu_fw_cost cost = { 0 }, cost_raw = { 0 };
+	struct npu_fw_weight_bytes wb = { 0 };
+	uint32_t size, i;
+	int8_t out[8];
+
+	bw_header(&b, 8);
+	bw_byte(&b, M_BITMAP | 2);
+	bw_byte(&b, 0xf9);
+	for (i = 0; i < 6; i++)
+		bw_bits(&b, 1, 2);
+	bw_flush(&b);
+	ck_assert_uint_eq(b.len, 8 + 2 + 2);
+
+	size = conv_job(&m, raw, sizeof(raw), 0);
+	ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res_raw), 0);
+	ck_assert_int_eq(npu_fw_estimate_stream(NULL, cs_buf, size, &cost_raw), 0);
+	ck_assert_uint_eq(npu_fw_stream_features(cs_buf, size) & NPU_FW_FEAT_WDEC, 0);
+	vmem_free(&m);
+
+	size = conv_job(&m, b.buf, b.len, 1);
+	ck_assert_uint_eq(npu_fw_stream_features(cs_buf, size) & NPU_FW_FEAT_WDEC,
+			  NPU_FW_FEAT_WDEC);
+	npu_fw_stream_weights(cs_buf, size, &wb);
+	ck_assert_uint_eq(wb.filter_bytes, 8);
+	ck_assert_uint_eq(wb.read_bytes, 12);
+	ck_assert_uint_eq(wb.encoded_filter_bytes, 8);
+	env = vmem_env(&m);
+	ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), 0);
+	ck_assert_uint_eq(res.status, NPU_JOB_OK);
+	vmem_peek(&m, VA_OUT, out, 8);
+	ck_assert_mem_eq(out, expect, 8);
+	/* The DMA reads the encoded bytes; the model charges them. */
+	ck_assert_uint_eq(res.dram_read_bytes, res_raw.dram_read_bytes + 12 - 8);
+	ck_assert_int_eq(npu_fw_estimate_stream(NULL, cs_buf, size, &cost), 0);
+	ck_assert_uint_eq(cost.dram_read_bytes, cost_raw.dram_read_bytes + 12 - 8);
+	ck_assert_uint_eq(res.cycles, cost.cycles);
+	ck_assert_uint_eq(m.allocs, m.frees);
+
+	/* Hostile encoded bytes (a palette index past its palette) end the job. */
+	vmem_poke(&m, VA_W + 8, (const uint8_t[]){ M_PALETTE | 3 }, 1);
+	ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), -NPU_FW_EINVAL);
+	ck_assert_uint_eq(res.status, NPU_JOB_ERR_BAD_STREAM);
+	ck_assert_ptr_nonnull(res.reason);
+	ck_assert_uint_eq(m.allocs, m.frees);
+	vmem_free(&m);
+}
+END_TEST
+
+START_TEST(wdec_validator)
+{
+	struct vmem m = { 0 };
+	struct npu_conv_params c;
+	struct npu_fc_params f = { 0 };
+	static const uint8_t raw[8] = { 1, 0, 0, 1, 1, 1, 1, 1 };
+
+	conv_job(&m, raw, sizeof(raw), 0);
+	memcpy(&c, (const uint8_t *)cs_buf + 4 + 8 + 4, sizeof(c));
+	vmem_free(&m);
+	CHECK_OK(NPU_CMD_CONV_2D, &c);
+	c.filter.encoding = NPU_WEIGHTS_NPW1;
+	c.filter.encoded_bytes = NPU_WDEC_HDR_BYTES;
+	CHECK_OK(NPU_CMD_CONV_2D, &c);
+	/* Shorter than the header, beyond the operand limit, unknown. */
+	c.filter.encoded_bytes = NPU_WDEC_HDR_BYTES - 1;
+	CHECK_BAD(NPU_CMD_CONV_2D, &c);
+	c.filter.encoded_bytes = NPU_LIMIT_TENSOR_BYTES + 1;
+	CHECK_BAD(NPU_CMD_CONV_2D, &c);
+	c.filter.encoded_bytes = 64;
+	c.filter.encoding = 2;
+	CHECK_BAD(NPU_CMD_CONV_2D, &c);
+	/* A length on raw weights; an encoding on any other operand. */
+	c.filter.encoding = NPU_WEIGHTS_RAW;
+	CHECK_BAD(NPU_CMD_CONV_2D, &c);
+	c.filter.encoded_bytes = 0;
+	c.input.encoding = NPU_WEIGHTS_NPW1;
+	c.input.encoded_bytes = 64;
+	CHECK_BAD(NPU_CMD_CONV_2D, &c);
+	c.input.encoding = NPU_WEIGHTS_RAW;
+	c.input.encoded_bytes = 0;
+	c.output.encoding = NPU_WEIGHTS_NPW1;
+	CHECK_BAD(NPU_CMD_CONV_2D, &c);
+
+	/* FULLY_CONNECTED takes an encoded filter too. */
+	TENSOR(&f.input, 0x1000, NPU_DTYPE_INT8, 0, 1, 4);
+	TENSOR(&f.filter, 0x2000, NPU_DTYPE_INT8, 0, 3, 4);
+	TENSOR(&f.output, 0x3000, NPU_DTYPE_INT8, 0, 1, 3);
+	f.rq.multiplier = 1 << 30;
+	f.act_min = -128;
+	f.act_max = 127;
+	CHECK_OK(NPU_CMD_FULLY_CONNECTED, &f);
+	f.filter.encoding = NPU_WEIGHTS_NPW1;
+	f.filter.encoded_bytes = 20;
+	CHECK_OK(NPU_CMD_FULLY_CONNECTED, &f);
+	ck_assert_uint_eq(npu_fw_cmd_features(NPU_CMD_FULLY_CONNECTED) & NPU_FW_FEAT_WDEC, 0);
+}
+END_TEST
+
+Suite *suite_wdec(void)
+{
+	Suite *s = suite_create("wdec");
+	TCase *tc = tcase_create("wdec");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, wdec_random_round_trip);
+	tcase_add_test(tc, wdec_truncated_and_corrupted);
+	tcase_add_test(tc, wdec_hand_cases);
+	tcase_add_test(tc, wdec_conv_on_the_device);
+	tcase_add_test(tc, wdec_validator);
+	suite_add_tcase(s, tc);
+	return s;
+}
