@@ -248,8 +248,11 @@ static void report_text(const struct npu_compiled_model *m, const char *name, FI
 	if (t.cycles)
 		fprintf(f, "  inferences/s          %.0f (NPU segments alone)\n",
 			1e6 / cycles_us(t.cycles));
-	fprintf(f, "  weights               %llu bytes (%llu of constants, rest NPU tables)\n",
-		(unsigned long long)m->weights_size, (unsigned long long)t.const_bytes);
+	fprintf(f, "  weights               %llu bytes (%llu of constants, %llu of compressed filters, "
+		"rest NPU tables)\n", (unsigned long long)m->weights_size,
+		(unsigned long long)t.const_bytes,
+		(unsigned long long)(t.filters.read_bytes - (t.filters.filter_bytes -
+							     t.filters.encoded_filter_bytes)));
 	fprintf(f, "  filters               %llu bytes, the NPU reads %llu (%.3fx, lossless "
 		"compression)\n", (unsigned long long)t.filters.filter_bytes,
 		(unsigned long long)t.filters.read_bytes, filter_ratio(&t));
