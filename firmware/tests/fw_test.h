@@ -40,4 +40,28 @@ Suite *suite_wdec(void);
 					 NPU_FW_CHECK_HW_LIMITS, NULL), \
 			 -NPU_FW_EINVAL)
 
+/*
+ * The hand-worked CONV_2D of test_ops.c: input 1x3x3x1, filter 2x2x2x1,
+ * stride 2, per-channel requantization with a bias, clamp [3, 57]; its
+ * operands at the given addresses (test_run.c, test_wdec.c).
+ */
+static inline void fw_test_hand_conv(struct npu_conv_params *c, uint64_t in,
+				     uint64_t w, uint64_t out, uint64_t bias,
+				     uint64_t mult, uint64_t shift)
+{
+	memset(c, 0, sizeof(*c));
+	TENSOR(&c->input, in, NPU_DTYPE_INT8, 1, 1, 3, 3, 1);
+	TENSOR(&c->filter, w, NPU_DTYPE_INT8, 0, 2, 2, 2, 1);
+	TENSOR(&c->output, out, NPU_DTYPE_INT8, 5, 1, 2, 2, 2);
+	c->stride_h = c->stride_w = 2;
+	c->dilation_h = c->dilation_w = 1;
+	c->rq.count = 2;
+	c->rq.flags = NPU_RQ_HAS_BIAS;
+	c->rq.bias_addr = bias;
+	c->rq.mult_addr = mult;
+	c->rq.shift_addr = shift;
+	c->act_min = 3;
+	c->act_max = 57;
+}
+
 #endif

@@ -34,18 +34,7 @@ static uint32_t build_job(struct vmem *m, uint64_t bias_va)
 	struct npu_pool_params p = { 0 };
 	struct npu_cs_writer w8;
 
-	TENSOR(&c.input, VA_IN, NPU_DTYPE_INT8, 1, 1, 3, 3, 1);
-	TENSOR(&c.filter, VA_W, NPU_DTYPE_INT8, 0, 2, 2, 2, 1);
-	TENSOR(&c.output, VA_OUT, NPU_DTYPE_INT8, 5, 1, 2, 2, 2);
-	c.stride_h = c.stride_w = 2;
-	c.dilation_h = c.dilation_w = 1;
-	c.rq.count = 2;
-	c.rq.flags = NPU_RQ_HAS_BIAS;
-	c.rq.bias_addr = bias_va;
-	c.rq.mult_addr = VA_MULT;
-	c.rq.shift_addr = VA_SHIFT;
-	c.act_min = 3;
-	c.act_max = 57;
+	fw_test_hand_conv(&c, VA_IN, VA_W, VA_OUT, bias_va, VA_MULT, VA_SHIFT);
 
 	TENSOR(&p.input, VA_OUT, NPU_DTYPE_INT8, 5, 1, 2, 2, 2);
 	TENSOR(&p.output, VA_POOL, NPU_DTYPE_INT8, 5, 1, 1, 1, 2);

@@ -213,8 +213,8 @@ START_TEST(wdec_random_round_trip)
 {
 	uint32_t seed = 1, it;
 
-	for (it = 0; it < 3000; it++) {
-		const uint32_t len = 1 + rnd(&seed, rnd(&seed, 2) ? 100 : 8192);
+	for (it = 0; it < 400; it++) {
+		const uint32_t len = 1 + rnd(&seed, rnd(&seed, 2) ? 100 : 4096);
 
 		random_stream(&bwbuf, &seed, expect_buf, len);
 		ck_assert_int_eq(decode_exact(bwbuf.buf, bwbuf.len, got_buf, len), 0);
@@ -223,8 +223,10 @@ START_TEST(wdec_random_round_trip)
 		 * Another decoded length may decode (a width-0 block has no
 		 * bits to run out of) or not; it stays inside its buffers.
 		 */
-		decode_exact(bwbuf.buf, bwbuf.len, NULL, len + 1);
-		decode_exact(bwbuf.buf, bwbuf.len, NULL, len - 1);
+		if (it % 8 == 0) {
+			decode_exact(bwbuf.buf, bwbuf.len, NULL, len + 1);
+			decode_exact(bwbuf.buf, bwbuf.len, NULL, len - 1);
+		}
 	}
 }
 END_TEST
@@ -233,8 +235,8 @@ START_TEST(wdec_truncated_and_corrupted)
 {
 	uint32_t seed = 7, it, cut, ok = 0, bad = 0;
 
-	for (it = 0; it < 200; it++) {
-		const uint32_t len = 1 + rnd(&seed, 600);
+	for (it = 0; it < 100; it++) {
+		const uint32_t len = 1 + rnd(&seed, 400);
 
 		random_stream(&bwbuf, &seed, expect_buf, len);
 		/* Every truncation fails cleanly. */
@@ -375,22 +377,11 @@ static uint32_t conv_job(struct vmem *m, const uint8_t *w, uint32_t w_len, int e
 	struct npu_conv_params c = { 0 };
 	struct npu_cs_writer cw;
 
-	TENSOR(&c.input, VA_IN, NPU_DTYPE_INT8, 1, 1, 3, 3, 1);
-	TENSOR(&c.filter, VA_W, NPU_DTYPE_INT8, 0, 2, 2, 2, 1);
-	TENSOR(&c.output, VA_OUT, NPU_DTYPE_INT8, 5, 1, 2, 2, 2);
+	fw_test_hand_conv(&c, VA_IN, VA_W, VA_OUT, VA_BIAS, VA_MULT, VA_SHIFT);
 	if (encoded) {
 		c.filter.encoding = NPU_WEIGHTS_NPW1;
 		c.filter.encoded_bytes = w_len;
 	}
-	c.stride_h = c.stride_w = 2;
-	c.dilation_h = c.dilation_w = 1;
-	c.rq.count = 2;
-	c.rq.flags = NPU_RQ_HAS_BIAS;
-	c.rq.bias_addr = VA_BIAS;
-	c.rq.mult_addr = VA_MULT;
-	c.rq.shift_addr = VA_SHIFT;
-	c.act_min = 3;
-	c.act_max = 57;
 	npu_cs_init(&cw, cs_buf, sizeof(cs_buf));
 	npu_cs_emit(&cw, NPU_CMD_CONV_2D, &c);
 	ck_assert_uint_gt(npu_cs_bytes(&cw), 0);
