@@ -254,6 +254,12 @@ int fw_check_filter(const struct npu_tensor *f, uint32_t types,
 
 	raw.encoding = NPU_WEIGHTS_RAW;
 	raw.encoded_bytes = 0;
+	/*
+	 * Encoded, only the encoded bytes are at @addr (an SRAM prefetch holds
+	 * no more): the shape is checked at a neutral address.
+	 */
+	if (f->encoding != NPU_WEIGHTS_RAW)
+		raw.addr = 0;
 	if (fw_check_tensor(&raw, types, rank, rank, why))
 		return -NPU_FW_EINVAL;
 	if (f->encoding == NPU_WEIGHTS_RAW) {
@@ -321,10 +327,13 @@ void npu_fw_stream_weights(const void *cs, uint32_t size,
 {
 	union npu_cmd_params p;
 	const char *reason;
-	uint32_t off, opcode, bytes;
+	uint32_t off, opcode, bytes, k, n = 0;
+	/* A cascade's bands read one filter (same address) in turns. */
+	struct npu_tensor seen[4];
 
 	for (off = 0; cs && off < size; off += bytes) {
 		const struct npu_tensor *f;
+		int dup = 0;
 
 		bytes = fw_decode_cmd(cs, size, off, &opcode, &p, &reason);
 		if (!bytes)
@@ -337,6 +346,12 @@ void npu_fw_stream_weights(const void *cs, uint32_t size,
 			f = &p.conv.filter;
 		else
 			continue;
+		for (k = 0; f->addr && k < n && k < 4; k++)
+			dup |= seen[k].addr == f->addr &&
+			       seen[k].encoded_bytes == f->encoded_bytes;
+		if (dup)
+			continue;
+		seen[n++ % 4] = *f;
 		wb->filter_bytes += npu_tensor_bytes(f);
 		if (f->encoding == NPU_WEIGHTS_RAW) {
 			wb->read_bytes += npu_tensor_bytes(f);

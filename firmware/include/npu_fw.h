@@ -435,7 +435,11 @@ struct npu_fw_weight_bytes {
 	uint64_t encoded_filter_bytes;
 };
 
-/* Accumulates into @wb over the decodable commands of a stream. */
+/*
+ * Accumulates into @wb over the decodable commands of a stream; a filter at
+ * the (non-zero) address of one of the four before it is counted once (the
+ * bands of a cascade read one filter in SRAM in turns).
+ */
 void npu_fw_stream_weights(const void *cs, uint32_t size,
 			   struct npu_fw_weight_bytes *wb);
 

@@ -368,6 +368,10 @@ END_TEST
 
 static uint32_t cs_buf[256];
 
+/*
+ * @encoded 2: the encoded filter DMA'd into SRAM first (as the compiler's
+ * prefetch), the conv reading it there.
+ */
 static uint32_t conv_job(struct vmem *m, const uint8_t *w, uint32_t w_len, int encoded)
 {
 	static const int8_t in[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
@@ -383,6 +387,16 @@ static uint32_t conv_job(struct vmem *m, const uint8_t *w, uint32_t w_len, int e
 		c.filter.encoded_bytes = w_len;
 	}
 	npu_cs_init(&cw, cs_buf, sizeof(cs_buf));
+	if (encoded == 2) {
+		/* At the window's end: only the encoded bytes fit there. */
+		struct npu_dma_params d = {
+			.src = VA_W, .dst = NPU_SRAM_VA + NPU_HW_SRAM_SIZE - w_len,
+			.extent = { 1, 1, 1, w_len },
+		};
+
+		npu_cs_emit(&cw, NPU_CMD_DMA, &d);
+		c.filter.addr = d.dst;
+	}
 	npu_cs_emit(&cw, NPU_CMD_CONV_2D, &c);
 	ck_assert_uint_gt(npu_cs_bytes(&cw), 0);
 	vmem_map(m, VA_CS, 4096, VMEM_R);
@@ -408,7 +422,7 @@ START_TEST(wdec_conv_on_the_device)
 	struct npu_fw_result res, res_raw;
 	struct npu_fw_cost cost = { 0 }, cost_raw = { 0 };
 	struct npu_fw_weight_bytes wb = { 0 };
-	uint32_t size, i;
+	uint32_t size, raw_size, i;
 	int8_t out[8];
 
 	bw_header(&b, 8);
@@ -451,6 +465,31 @@ START_TEST(wdec_conv_on_the_device)
 	ck_assert_ptr_nonnull(res.reason);
 	ck_assert_uint_eq(m.allocs, m.frees);
 	vmem_free(&m);
+
+	/*
+	 * Prefetched: the DMA moves the 12 encoded bytes into SRAM (its DRAM
+	 * charge), the conv decodes them there and reads no filter from DRAM.
+	 */
+	raw_size = size;
+	size = conv_job(&m, b.buf, b.len, 2);
+	ck_assert_uint_eq(npu_fw_stream_features(cs_buf, size) &
+			  (NPU_FW_FEAT_WDEC | NPU_FW_FEAT_SRAM),
+			  NPU_FW_FEAT_WDEC | NPU_FW_FEAT_SRAM);
+	ck_assert_int_eq(npu_fw_validate(cs_buf, size, NULL, NULL, NULL), 0);
+	env = vmem_env(&m);
+	ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), 0);
+	ck_assert_uint_eq(res.status, NPU_JOB_OK);
+	vmem_peek(&m, VA_OUT, out, 8);
+	ck_assert_mem_eq(out, expect, 8);
+	/* The stream is read too: the DMA command's bytes more. */
+	ck_assert_uint_eq(res.dram_read_bytes, res_raw.dram_read_bytes + 12 - 8 + size - raw_size);
+	memset(&cost, 0, sizeof(cost));
+	ck_assert_int_eq(npu_fw_estimate_stream(NULL, cs_buf, size, &cost), 0);
+	ck_assert_uint_eq(cost.dram_read_bytes, cost_raw.dram_read_bytes + 12 - 8);
+	ck_assert_uint_eq(cost.sram_write_bytes, 12);	/* the DMA's SRAM side */
+	ck_assert_uint_eq(cost.sram_read_bytes, 12);	/* the conv's filter */
+	ck_assert_uint_eq(m.allocs, m.frees);
+	vmem_free(&m);
 }
 END_TEST
 
@@ -486,6 +525,14 @@ START_TEST(wdec_validator)
 	c.input.encoding = NPU_WEIGHTS_RAW;
 	c.input.encoded_bytes = 0;
 	c.output.encoding = NPU_WEIGHTS_NPW1;
+	CHECK_BAD(NPU_CMD_CONV_2D, &c);
+	c.output.encoding = NPU_WEIGHTS_RAW;
+	/* In SRAM, the encoded bytes must lie in the window, not the decoded. */
+	c.filter.encoding = NPU_WEIGHTS_NPW1;
+	c.filter.encoded_bytes = NPU_WDEC_HDR_BYTES;
+	c.filter.addr = NPU_SRAM_VA + NPU_HW_SRAM_SIZE - NPU_WDEC_HDR_BYTES;
+	CHECK_OK(NPU_CMD_CONV_2D, &c);
+	c.filter.encoded_bytes = NPU_WDEC_HDR_BYTES + 1;
 	CHECK_BAD(NPU_CMD_CONV_2D, &c);
 
 	/* FULLY_CONNECTED takes an encoded filter too. */

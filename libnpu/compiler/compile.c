@@ -355,6 +355,57 @@ static int fuse(struct npu_compiled_model *m, const struct npu_compile_options *
 	return ret;
 }
 
+/* Per constant tensor, its encoded bytes in the weights (wcompress.c). */
+struct wcodes {
+	uint64_t *off;
+	uint32_t *len;		/* 0: raw; NULL: every filter raw */
+};
+
+/*
+ * Encode each filter of the NPU's MAC commands once, where that saves
+ * bytes, into the weights after the constants: before the SRAM plans,
+ * which load a compressed filter encoded.
+ */
+static int compress_filters(struct npu_compiled_model *m, struct wbuf *w,
+			    const struct op_plan *plans, struct wcodes *wc)
+{
+	const struct npu_graph *g = m->graph;
+	bool *tried = calloc(g->num_tensors + 1, sizeof(*tried));
+	int ret = 0;
+
+	if (!tried)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < g->num_ops && !ret; i++) {
+		const struct npu_cpu_prepared *prep = m->op_segment[i] >= 0 ? plans[i].prep : NULL;
+
+		for (uint32_t c = 0; !plans[i].fused && prep && c < prep->num_cmds && !ret; c++) {
+			union npu_cmd_params p = prep->cmds[c].params;
+			struct npu_tensor *f;
+			uint32_t channel_bytes, len;
+			uint8_t *enc;
+			int32_t t = npu_wcompress_filter(g, &g->ops[i], prep->cmds[c].opcode, &p, &f,
+							 &channel_bytes);
+
+			if (t < 0 || tried[t])
+				continue;
+			tried[t] = true;
+			ret = npu_wcompress(g->tensors[t].data, (uint32_t)g->tensors[t].data_size,
+					    channel_bytes, &enc, &len);
+			if (ret) {	/* the raw filter serves */
+				ret = ret == -ENOMEM ? ret : 0;
+				continue;
+			}
+			if (len < g->tensors[t].data_size) {
+				ret = wbuf_add(w, enc, len, &wc->off[t]);
+				wc->len[t] = len;
+			}
+			free(enc);
+		}
+	}
+	free(tried);
+	return ret;
+}
+
 struct seg_builder {
 	struct npu_segment *seg;
 	uint32_t cap_relocs;
@@ -364,7 +415,9 @@ struct seg_builder {
 	uint32_t n_prefetch, next_prefetch;
 	const uint32_t *stripe_rows;	/* per cascaded activation (tiling.c) */
 	uint64_t slot_addend[NPU_FW_SLOT_COUNT];	/* a band's operands */
-	bool compress_weights;
+	/* Per filter tensor: its encoded bytes in the weights (NULL: raw). */
+	const uint64_t *enc_off;
+	const uint32_t *enc_len;
 };
 
 static int add_reloc(struct seg_builder *sb, uint32_t offset, uint32_t kind, int32_t index,
@@ -435,16 +488,6 @@ static int reloc_blob(struct wbuf *w, struct seg_builder *sb, const void *data, 
 	return add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS, -1, at);
 }
 
-/* A compressed filter into the weights, with its raw tensor @t named. */
-static int reloc_encoded(struct wbuf *w, struct seg_builder *sb, const void *data, uint64_t len,
-			 uint32_t off, int32_t t)
-{
-	uint64_t at;
-	int ret = wbuf_add(w, data, len, &at);
-
-	return ret ? ret : add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS_ENCODED, t, at);
-}
-
 /*
  * Relocation at @off of operand @o of @cmd: the graph tensor in its slot,
  * or the host data prepared beside the command (as the CPU path passes
@@ -500,21 +543,24 @@ static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg
 			struct npu_cpu_cmd *cmd, uint32_t at, char *err, size_t errlen)
 {
 	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT], o;
-	uint8_t *enc = NULL;
-	uint32_t n, enc_len = 0;
+	struct npu_tensor *filter = NULL;
+	uint32_t n, channel_bytes;
+	int32_t enc = -1;
 	int ret = 0;
 
-	/* A compressed filter is its own blob (the raw tensor stays for the CPU). */
-	if (sb->compress_weights &&
-	    !(sb->sram_off && op->num_inputs > 1 && op->inputs[1] >= 0 &&
-	      sb->sram_off[op->inputs[1]] != NPU_MF_NONE)) {
-		ret = npu_wcompress_cmd(m->graph, op, cmd->opcode, &cmd->params, &enc, &enc_len);
-		if (ret)
-			return ret;
+	/* A compressed filter: its encoded bytes (the raw tensor stays for the CPU). */
+	if (sb->enc_len) {
+		enc = npu_wcompress_filter(m->graph, op, cmd->opcode, &cmd->params, &filter,
+					   &channel_bytes);
+		if (enc >= 0 && !sb->enc_len[enc])
+			enc = -1;
+	}
+	if (filter) {
+		filter->encoding = enc >= 0 ? NPU_WEIGHTS_NPW1 : NPU_WEIGHTS_RAW;
+		filter->encoded_bytes = enc >= 0 ? sb->enc_len[enc] : 0;
 	}
 	n = npu_fw_cmd_operands(cmd->opcode, &cmd->params, ops);
 	if (!n) {
-		free(enc);
 		return npu_fail(err, errlen, -EINVAL, "%s: prepared command %u has no operands",
 				npu_op_name(op->builtin), cmd->opcode);
 	}
@@ -531,14 +577,14 @@ static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg
 		__u64 *addr = (__u64 *)((uint8_t *)&cmd->params + field);
 
 		*addr = 0;
-		if (enc && ops[i].slot == NPU_FW_SLOT_WEIGHTS)
-			ret = reloc_encoded(w, sb, enc, enc_len, at + (uint32_t)field,
-					    op->inputs[1]);
-		else
+		if (enc >= 0 && ops[i].slot == NPU_FW_SLOT_WEIGHTS &&
+		    !(sb->sram_off && sb->sram_off[enc] != NPU_MF_NONE))
+			ret = add_reloc(sb, at + (uint32_t)field, NPU_MF_RELOC_WEIGHTS_ENCODED, enc,
+					sb->enc_off[enc]);
+		else	/* a prefetched one reads its encoded bytes in SRAM */
 			ret = reloc_operand(m, w, sb, op, prep, cmd, &ops[i], at + (uint32_t)field,
 					    addr, err, errlen);
 	}
-	free(enc);
 	return ret;
 }
 
@@ -564,13 +610,17 @@ static int emit_prefetch(struct npu_compiled_model *m, struct seg_builder *sb,
 		struct npu_fw_cost cost = { 0 };
 		int ret;
 
+		/* A compressed filter moves encoded: DRAM pays the encoded bytes. */
+		const bool encoded = sb->enc_len && sb->enc_len[t];
+
 		if (sb->load_op[t] > i)
 			break;
 		d.dst = NPU_SRAM_VA + sb->sram_off[t];
 		d.extent[0] = d.extent[1] = d.extent[2] = 1;
-		d.extent[3] = (uint32_t)g->tensors[t].bytes;
+		d.extent[3] = encoded ? sb->enc_len[t] : (uint32_t)g->tensors[t].bytes;
 		ret = add_reloc(sb, cw->len_words * 4 + 4 + offsetof(struct npu_dma_params, src),
-				NPU_MF_RELOC_WEIGHTS, -1, m->tensor_weights_offset[t]);
+				NPU_MF_RELOC_WEIGHTS, -1,
+				encoded ? sb->enc_off[t] : m->tensor_weights_offset[t]);
 		if (ret)
 			return ret;
 		if (npu_cs_emit(cw, NPU_CMD_DMA, &d) || cw->error)
@@ -665,12 +715,12 @@ static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op
 			 uint32_t first, uint32_t n, struct npu_segment *s,
 			 const uint64_t *sram_off, const uint32_t *load_op,
 			 const uint32_t *stripe_rows, const int32_t *prefetch, uint32_t n_dma,
-			 uint32_t flags, char *err, size_t errlen)
+			 const struct wcodes *wc, char *err, size_t errlen)
 {
 	struct seg_builder sb = { .seg = s, .sram_off = sram_off, .load_op = load_op,
 				  .stripe_rows = stripe_rows, .prefetch = prefetch,
 				  .n_prefetch = prefetch ? n_dma : 0,
-				  .compress_weights = !(flags & NPU_COMPILE_NO_WCOMPRESS) };
+				  .enc_off = wc->off, .enc_len = wc->len };
 	struct npu_fw_timeline tl = { 0 };
 	struct npu_cs_writer cw;
 	uint32_t cap = 64 + n_dma * cmd_bytes(NPU_CMD_DMA);
@@ -749,7 +799,7 @@ static void segment_reset(struct npu_compiled_model *m, struct npu_segment *s)
  */
 static int build_sram_segment(struct npu_compiled_model *m, struct wbuf *w,
 			      struct op_plan *plans, uint32_t first, uint32_t n,
-			      struct npu_segment *s, struct npu_sram_ctx *sram, uint32_t flags,
+			      struct npu_segment *s, struct npu_sram_ctx *sram, const struct wcodes *wc,
 			      char *err, size_t errlen)
 {
 	uint64_t peak = 0;
@@ -766,12 +816,12 @@ static int build_sram_segment(struct npu_compiled_model *m, struct wbuf *w,
 	ret = build_segment(m, w, plans, first, n, s, peak ? npu_sram_offsets(sram) : NULL,
 			    peak ? npu_sram_load_ops(sram) : NULL,
 			    peak ? npu_sram_stripe_rows(sram) : NULL,
-			    peak ? npu_sram_prefetches(sram) : NULL, n_dma, flags, err, errlen);
+			    peak ? npu_sram_prefetches(sram) : NULL, n_dma, wc, err, errlen);
 	if (!ret && peak) {
 		if (npu_fw_validate(s->stream, s->stream_size, NULL, NULL, NULL)) {
 			segment_reset(m, s);
 			ret = build_segment(m, w, plans, first, n, s, NULL, NULL, NULL, NULL, 0,
-					    flags, err, errlen);
+					    wc, err, errlen);
 		} else {
 			s->sram_peak = peak;
 		}
@@ -807,6 +857,7 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	struct op_plan *plans = NULL;
 	struct npu_sram_ctx *sram = NULL;
 	struct wbuf w = { 0 };
+	struct wcodes wc = { 0 };
 	uint32_t nt, no;
 	int ret = -ENOMEM;
 
@@ -880,10 +931,18 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 		i += n ? n : 1;
 	}
 
+	if (!(opt && (opt->flags & (NPU_COMPILE_NO_WCOMPRESS | NPU_COMPILE_CPU_ONLY)))) {
+		wc.off = calloc(nt + 1, sizeof(*wc.off));
+		wc.len = calloc(nt + 1, sizeof(*wc.len));
+		ret = wc.off && wc.len ? compress_filters(m, &w, plans, &wc) : -ENOMEM;
+		if (ret)
+			goto fail;
+	}
+
 	/* Segments: maximal runs of NPU ops within the stream size limit. */
 	m->segments = calloc(no + 1, sizeof(*m->segments));
 	if (!(opt && (opt->flags & (NPU_COMPILE_NO_SRAM | NPU_COMPILE_CPU_ONLY)))) {
-		sram = npu_sram_ctx_new(g);
+		sram = npu_sram_ctx_new(g, wc.len);
 		if (!sram) {
 			ret = -ENOMEM;
 			goto fail;
@@ -907,12 +966,14 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 			n++;
 		}
 		ret = build_sram_segment(m, &w, plans, i, n, &m->segments[m->num_segments++],
-					 sram, opt ? opt->flags : 0, err, errlen);
+					 sram, &wc, err, errlen);
 		if (ret)
 			goto fail;
 		i += n;
 	}
 	npu_sram_ctx_free(sram);
+	free(wc.off);
+	free(wc.len);
 	m->weights = w.b.data;
 	m->weights_size = w.b.size;
 	w.b.data = NULL;
@@ -923,6 +984,8 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	return 0;
 fail:
 	npu_sram_ctx_free(sram);
+	free(wc.off);
+	free(wc.len);
 	if (ret == -ENOMEM && err && errlen && !err[0])
 		npu_fail(err, errlen, ret, "out of memory");
 	for (uint32_t i = 0; plans && i < no; i++)

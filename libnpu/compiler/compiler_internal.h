@@ -48,13 +48,15 @@ int32_t npu_cmd_operand_tensor(const struct npu_graph_op *op, const struct npu_c
  * The SRAM plans of a compilation (sram.c): a context per graph, then one
  * plan per segment of ops [@first, @first + @n): npu_sram_offsets()[t] is
  * the SRAM offset of each activation that stays on chip and of each
- * constant filter prefetched by a DMA (*@n_dma of them, at most @max_dma)
+ * constant filter prefetched by a DMA (*@n_dma of them, at most @max_dma;
+ * its encoded bytes when @enc_len of npu_sram_ctx_new(), per tensor, is
+ * not 0)
  * issued before the commands of op npu_sram_load_ops()[t]; NPU_MF_NONE for
  * the others (valid until the next plan); *@peak the SRAM bytes the plan
  * spans.  Returns 0.
  */
 struct npu_sram_ctx;
-struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g);
+struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g, const uint32_t *enc_len);
 void npu_sram_ctx_free(struct npu_sram_ctx *x);
 int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t first,
 		  uint32_t n, uint32_t max_dma, uint32_t *n_dma, uint64_t *peak);
@@ -112,13 +114,13 @@ int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
 		  uint8_t **out, uint32_t *out_len);
 
 /*
- * The filter of command @opcode (CONV/DW/TCONV/FC; others are left alone)
- * of @op, compressed when that saves bytes: then *@enc (malloc'd) holds
- * *@enc_len encoded bytes and @p's filter says NPU_WEIGHTS_NPW1; else
- * *@enc is NULL.  0 or -ENOMEM.
+ * The constant tensor whose bytes are the whole filter of command @opcode
+ * (CONV/DW/TCONV/FC) of @op, if it can be encoded (int8/uint8), else -1;
+ * *@filter is the command's filter tensor (for the MAC commands), and
+ * *@channel_bytes one output channel's bytes (0 if none).
  */
-int npu_wcompress_cmd(const struct npu_graph *g, const struct npu_graph_op *op,
-		      uint32_t opcode, union npu_cmd_params *p, uint8_t **enc,
-		      uint32_t *enc_len);
+int32_t npu_wcompress_filter(const struct npu_graph *g, const struct npu_graph_op *op,
+			     uint32_t opcode, union npu_cmd_params *p, struct npu_tensor **filter,
+			     uint32_t *channel_bytes);
 
 #endif /* NPU_COMPILER_INTERNAL_H */

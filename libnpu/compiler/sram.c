@@ -183,6 +183,7 @@ static void bound_ranges(struct cand *c, uint32_t n)
  */
 struct npu_sram_ctx {
 	const struct npu_graph *g;
+	const uint32_t *enc_len;		/* per filter, encoded bytes or 0 */
 	int32_t *min_reader, *max_reader;	/* op indices, -1: none */
 	bool *pinned;				/* graph input or output */
 	struct use *u;
@@ -200,7 +201,9 @@ struct npu_sram_ctx {
  * The filters of the segment's commands, each DMA'd into SRAM ahead of its
  * op (prefetch): as early as NPU_SRAM_LOOKAHEAD ops before (measured on MobileNet-v2:
  * 8, 16, 32 and 84 ops give 458, 453, 472 and 507 thousand cycles), or later when
- * SRAM is short, so the DMA engine loads it while earlier ops compute.
+ * SRAM is short, so the DMA engine loads it while earlier ops compute.  A
+ * compressed filter is loaded encoded (x->enc_len) and decoded from SRAM by
+ * its command: it takes, and costs the DRAM port, only its encoded bytes.
  * Appends the placed ones to @c (after the activations).
  */
 #define NPU_SRAM_LOOKAHEAD	16u
@@ -227,10 +230,14 @@ static uint32_t plan_weights(const struct npu_sram_ctx *x, const struct op_plan 
 				int32_t t = npu_cmd_operand_tensor(&g->ops[i], cmd, ops[o].slot);
 				struct cand *w = &c[nc];
 				bool seen = false;
+				uint64_t size;
 
 				if (ops[o].slot != NPU_FW_SLOT_WEIGHTS || t < 0 ||
-				    !g->tensors[t].data || ops[o].len != g->tensors[t].bytes ||
-				    g->tensors[t].bytes > NPU_HW_SRAM_SIZE / 2)
+				    !g->tensors[t].data || ops[o].len != g->tensors[t].bytes)
+					continue;
+				size = x->enc_len && x->enc_len[t] ? x->enc_len[t] :
+								     g->tensors[t].bytes;
+				if (size > NPU_HW_SRAM_SIZE / 2)
 					continue;
 				/* Read by two commands: one load cannot serve both. */
 				for (uint32_t q = 0; q < nc; q++) {
@@ -241,7 +248,7 @@ static uint32_t plan_weights(const struct npu_sram_ctx *x, const struct op_plan 
 				}
 				if (seen)
 					continue;
-				*w = (struct cand){ .t = t, .size = g->tensors[t].bytes, .last = last };
+				*w = (struct cand){ .t = t, .size = size, .last = last };
 				/* The earliest load point where it fits. */
 				for (w->first = i > first + NPU_SRAM_LOOKAHEAD ?
 						i - NPU_SRAM_LOOKAHEAD : first;
@@ -279,7 +286,7 @@ void npu_sram_ctx_free(struct npu_sram_ctx *x)
 	free(x);
 }
 
-struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g)
+struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g, const uint32_t *enc_len)
 {
 	struct npu_sram_ctx *x = calloc(1, sizeof(*x));
 	const uint32_t nt = g->num_tensors + 1;
@@ -287,6 +294,7 @@ struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g)
 	if (!x)
 		return NULL;
 	x->g = g;
+	x->enc_len = enc_len;
 	x->min_reader = malloc(nt * sizeof(*x->min_reader));
 	x->max_reader = malloc(nt * sizeof(*x->max_reader));
 	x->pinned = calloc(nt, sizeof(*x->pinned));

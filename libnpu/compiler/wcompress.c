@@ -426,53 +426,39 @@ int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
 	return 0;
 }
 
-int npu_wcompress_cmd(const struct npu_graph *g, const struct npu_graph_op *op,
-		      uint32_t opcode, union npu_cmd_params *p, uint8_t **enc,
-		      uint32_t *enc_len)
+int32_t npu_wcompress_filter(const struct npu_graph *g, const struct npu_graph_op *op,
+			     uint32_t opcode, union npu_cmd_params *p, struct npu_tensor **filter,
+			     uint32_t *channel_bytes)
 {
 	struct npu_tensor *f;
 	const struct npu_graph_tensor *t;
-	uint32_t channel_bytes = 0;
-	int ret;
 
-	*enc = NULL;
-	*enc_len = 0;
+	*channel_bytes = 0;
 	switch (opcode) {
 	case NPU_CMD_CONV_2D:
 	case NPU_CMD_TRANSPOSE_CONV:
 		f = &p->conv.filter;
-		channel_bytes = f->dims[1] * f->dims[2] * f->dims[3];
+		*channel_bytes = f->dims[1] * f->dims[2] * f->dims[3];
 		break;
 	case NPU_CMD_DEPTHWISE_CONV_2D:
 		f = &p->conv.filter;	/* [1, KH, KW, C]: channels innermost */
 		break;
 	case NPU_CMD_FULLY_CONNECTED:
 		f = &p->fc.filter;
-		channel_bytes = f->dims[1];
+		*channel_bytes = f->dims[1];
 		break;
 	default:
-		return 0;
+		return -1;
 	}
+	*filter = f;
 	/* The whole constant tensor, as the raw operand's relocation. */
 	if (op->num_inputs < 2 || op->inputs[1] < 0)
-		return 0;
+		return -1;
 	t = &g->tensors[op->inputs[1]];
-	if (!t->data || f->encoding != NPU_WEIGHTS_RAW ||
-	    npu_dtype_size(f->dtype) != 1 || t->data_size != npu_tensor_bytes(f) ||
+	if (!t->data || npu_dtype_size(f->dtype) != 1 || t->data_size != npu_tensor_bytes(f) ||
 	    t->data_size > NPU_LIMIT_TENSOR_BYTES)
-		return 0;
-	ret = npu_wcompress(t->data, (uint32_t)t->data_size, channel_bytes, enc, enc_len);
-	if (ret == -ENOMEM)
-		return ret;
-	if (ret || *enc_len >= t->data_size) {
-		free(*enc);
-		*enc = NULL;
-		*enc_len = 0;
-		return 0;
-	}
-	f->encoding = NPU_WEIGHTS_NPW1;
-	f->encoded_bytes = *enc_len;
-	return 0;
+		return -1;
+	return op->inputs[1];
 }
 
 int npu_compiled_model_raw_weights(struct npu_compiled_model *m, char *err, size_t errlen)

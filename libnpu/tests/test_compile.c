@@ -544,10 +544,13 @@ END_TEST
 
 /*
  * MobileNet-v2 with the SRAM plan (activations on chip, filters prefetched
- * by DMA, the 112x112x96 expansions cascaded in row stripes): the streams
- * use the SRAM (NPU_FW_FEAT_SRAM, DMA commands), DRAM traffic is within
- * 1.01x of the unavoidable (weights once, input, output), and the outputs
- * equal the all-DRAM compilation's (NPU_COMPILE_NO_SRAM) and the CPU's
+ * by DMA, encoded when compressed, the 112x112x96 expansions cascaded in
+ * row stripes): the streams use the SRAM (NPU_FW_FEAT_SRAM, DMA commands)
+ * and read compressed filters from it (NPU_FW_FEAT_WDEC), DRAM traffic is
+ * within 1.01x of the unavoidable (weights once, the encoded filters for
+ * the raw ones, input, output) and below the raw-filter plan's
+ * (NPU_COMPILE_NO_WCOMPRESS), and the outputs equal the all-DRAM
+ * compilation's (NPU_COMPILE_NO_SRAM), the raw-filter one's and the CPU's
  * byte for byte.
  */
 START_TEST(test_sram_mobilenet_v2)
@@ -555,17 +558,21 @@ START_TEST(test_sram_mobilenet_v2)
 	const char *rel = "tflm/mobilenet_v2_quantized_1x3x224x224.tflite";
 	const struct npu_compile_options dram = { .flags = NPU_COMPILE_NO_SRAM };
 	const struct npu_compile_options cpu = { .flags = NPU_COMPILE_CPU_ONLY };
+	const struct npu_compile_options raw = { .flags = NPU_COMPILE_NO_WCOMPRESS };
 	struct npu_compiled_model *m = compile_file(rel, NULL);
 	struct npu_compiled_model *plain = compile_file(rel, &dram);
+	struct npu_compiled_model *rawf = compile_file(rel, &raw);
 	struct npu_compiled_model *c = compile_file(rel, &cpu);
 	const struct npu_graph *g = m->graph;
 	void **in = alloc_io(g, g->inputs, g->num_inputs);
 	void **a = alloc_io(g, g->outputs, g->num_outputs);
 	void **b = alloc_io(g, g->outputs, g->num_outputs);
 	void **r = alloc_io(g, g->outputs, g->num_outputs);
+	void **x = alloc_io(g, g->outputs, g->num_outputs);
 	const struct npu_segment *s = &m->segments[0];
-	uint64_t unavoidable = m->weights_size;
-	uint32_t off, bytes, hdr, dmas = 0;
+	struct npu_fw_weight_bytes wb = { 0 };
+	uint64_t unavoidable;
+	uint32_t off, bytes, hdr, dmas = 0, sram_encoded = 0;
 
 	ck_assert_uint_eq(m->num_segments, 1);
 	ck_assert_uint_eq(npu_fw_stream_features(s->stream, s->stream_size) & NPU_FW_FEAT_SRAM,
@@ -573,29 +580,49 @@ START_TEST(test_sram_mobilenet_v2)
 	ck_assert_uint_eq(npu_fw_stream_features(plain->segments[0].stream,
 						 plain->segments[0].stream_size) &
 			  NPU_FW_FEAT_SRAM, 0);
+	ck_assert_uint_eq(npu_fw_stream_features(s->stream, s->stream_size) & NPU_FW_FEAT_WDEC,
+			  NPU_FW_FEAT_WDEC);
 	for (off = 0; off < s->stream_size; off += bytes) {
+		union npu_cmd_params p;
+
 		memcpy(&hdr, s->stream + off, 4);
 		bytes = NPU_CS_HDR_WORDS(hdr) * 4;
 		dmas += NPU_CS_HDR_OP(hdr) == NPU_CMD_DMA;
+		if (NPU_CS_HDR_OP(hdr) != NPU_CMD_CONV_2D &&
+		    NPU_CS_HDR_OP(hdr) != NPU_CMD_DEPTHWISE_CONV_2D)
+			continue;
+		memcpy(&p, s->stream + off + 4, sizeof(p.conv));
+		sram_encoded += p.conv.filter.encoding == NPU_WEIGHTS_NPW1 &&
+				p.conv.filter.addr >= NPU_SRAM_VA;
 	}
 	ck_assert_uint_gt(dmas, 40);
+	ck_assert_uint_gt(sram_encoded, 20);
+	/* The weights once: the raw copies of compressed filters are the CPU's. */
+	npu_fw_stream_weights(s->stream, s->stream_size, &wb);
+	ck_assert_uint_gt(wb.encoded_filter_bytes, 0);
+	unavoidable = m->weights_size - wb.encoded_filter_bytes;
 	for (uint32_t k = 0; k < g->num_inputs; k++)
 		unavoidable += g->tensors[g->inputs[k]].bytes;
 	for (uint32_t k = 0; k < g->num_outputs; k++)
 		unavoidable += g->tensors[g->outputs[k]].bytes;
 	ck_assert_uint_le((s->dram_read_bytes + s->dram_write_bytes) * 100, unavoidable * 101);
+	ck_assert_uint_lt(s->dram_read_bytes, rawf->segments[0].dram_read_bytes);
 	ck_assert_uint_lt(s->cycles, plain->segments[0].cycles);
 	ck_assert_uint_le(s->sram_peak, NPU_HW_SRAM_SIZE);
 	fill_inputs(g, 5, in);
 	run_mixed(m, in, a);
 	run_mixed(plain, in, b);
 	run_mixed(c, in, r);
+	run_mixed(rawf, in, x);
 	ck_assert_mem_eq(a[0], b[0], g->tensors[g->outputs[0]].bytes);
 	ck_assert_mem_eq(a[0], r[0], g->tensors[g->outputs[0]].bytes);
+	ck_assert_mem_eq(a[0], x[0], g->tensors[g->outputs[0]].bytes);
 	free_io(in, g->num_inputs);
 	free_io(a, g->num_outputs);
 	free_io(b, g->num_outputs);
 	free_io(r, g->num_outputs);
+	free_io(x, g->num_outputs);
+	npu_compiled_model_free(rawf);
 	npu_compiled_model_free(c);
 	npu_compiled_model_free(plain);
 	npu_compiled_model_free(m);

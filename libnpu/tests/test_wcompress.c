@@ -9,6 +9,8 @@
  * a --no-compress compile.
  */
 #include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,9 +105,80 @@ static struct npu_compiled_model *compile_path(const char *path, uint32_t flags)
 	return m;
 }
 
+/* The weights offset relocated into the 64-bit field at @off of @seg. */
+static uint64_t reloc_addend_at(const struct npu_segment *seg, uint32_t off)
+{
+	for (uint32_t r = 0; r < seg->num_relocs; r++)
+		if (seg->relocs[r].offset == off) {
+			ck_assert_uint_eq(seg->relocs[r].kind, NPU_MF_RELOC_WEIGHTS);
+			return seg->relocs[r].addend;
+		}
+	ck_abort_msg("no relocation at %u", off);
+	return 0;
+}
+
 /*
- * Every compressed filter of @m decodes to its raw tensor's bytes; returns
- * the filter ratio (bytes the NPU reads over raw bytes).
+ * The compressed filters the SRAM plan prefetches: each DMA'd encoded into
+ * SRAM (no NPU_MF_RELOC_WEIGHTS_ENCODED: the DMA's source is the encoded
+ * bytes), then read there by its command; each decodes to the bytes of a
+ * constant of the graph.  Returns how many.
+ */
+static uint32_t check_prefetched(const struct npu_compiled_model *m, const struct npu_segment *seg,
+				 const char *name)
+{
+	uint64_t dst[256], src[256];
+	uint32_t n = 0, found = 0, off, bytes, hdr;
+
+	for (off = 0; off < seg->stream_size; off += bytes) {
+		union npu_cmd_params p;
+		const struct npu_tensor *f = NULL;
+		const char *reason = NULL;
+		uint32_t op, k;
+		uint8_t *dec;
+		bool same = false;
+
+		memcpy(&hdr, seg->stream + off, 4);
+		bytes = NPU_CS_HDR_WORDS(hdr) * 4;
+		op = NPU_CS_HDR_OP(hdr);
+		memset(&p, 0, sizeof(p));
+		memcpy(&p, seg->stream + off + 4, bytes - 4 < sizeof(p) ? bytes - 4 : sizeof(p));
+		if (op == NPU_CMD_DMA && p.dma.dst >= NPU_SRAM_VA) {
+			dst[n % 256] = p.dma.dst;
+			src[n++ % 256] = reloc_addend_at(seg, off + 4 +
+							 offsetof(struct npu_dma_params, src));
+			continue;
+		}
+		if (op == NPU_CMD_CONV_2D || op == NPU_CMD_DEPTHWISE_CONV_2D ||
+		    op == NPU_CMD_TRANSPOSE_CONV)
+			f = &p.conv.filter;
+		else if (op == NPU_CMD_FULLY_CONNECTED)
+			f = &p.fc.filter;
+		if (!f || f->encoding != NPU_WEIGHTS_NPW1 || f->addr < NPU_SRAM_VA)
+			continue;
+		/* The latest DMA into its SRAM address. */
+		for (k = n; k > 0 && k + 256 > n && dst[(k - 1) % 256] != f->addr; k--)
+			;
+		ck_assert_msg(k > 0 && k + 256 > n, "%s: encoded filter in SRAM without its DMA", name);
+		ck_assert_uint_le(src[(k - 1) % 256] + f->encoded_bytes, m->weights_size);
+		dec = malloc(npu_tensor_bytes(f));
+		ck_assert_msg(npu_fw_wdec_decode(m->weights + src[(k - 1) % 256], f->encoded_bytes,
+						 dec, (uint32_t)npu_tensor_bytes(f), &reason) == 0,
+			      "%s: prefetched filter: %s", name, reason);
+		for (uint32_t t = 0; t < m->graph->num_tensors && !same; t++)
+			same = m->graph->tensors[t].data &&
+			       m->graph->tensors[t].bytes == npu_tensor_bytes(f) &&
+			       !memcmp(m->graph->tensors[t].data, dec, npu_tensor_bytes(f));
+		ck_assert_msg(same, "%s: a prefetched filter decodes to no constant", name);
+		free(dec);
+		found++;
+	}
+	return found;
+}
+
+/*
+ * Every compressed filter of @m decodes to its raw tensor's bytes, read
+ * from DRAM or prefetched into SRAM; returns the filter ratio (bytes the
+ * NPU reads over raw bytes).
  */
 static double check_model_filters(const struct npu_compiled_model *m, const char *name)
 {
@@ -116,6 +189,7 @@ static double check_model_filters(const struct npu_compiled_model *m, const char
 		const struct npu_segment *seg = &m->segments[s];
 
 		npu_fw_stream_weights(seg->stream, seg->stream_size, &wb);
+		encoded += check_prefetched(m, seg, name);
 		for (uint32_t r = 0; r < seg->num_relocs; r++) {
 			const struct npu_mf_reloc *rel = &seg->relocs[r];
 			const struct npu_graph_tensor *t;
@@ -222,12 +296,20 @@ START_TEST(workflow_model_ratios)
 }
 END_TEST
 
-/* Old firmware: the raw-filter streams are those of a --no-compress compile. */
+/*
+ * Old firmware: the raw-filter streams are those of a --no-compress
+ * compile.  Firmware without NPU_FW_FEAT_WDEC (older than 1.4.0) lacks
+ * NPU_FW_FEAT_SRAM too, so the streams it gets are --no-sram ones; with
+ * SRAM, the filters prefetched encoded stay so (the stream still needs
+ * NPU_FW_FEAT_WDEC, and the runtime refuses it naming the bit).
+ */
 START_TEST(raw_fallback_equals_no_compress)
 {
 	const char *path = MODELS "/tflm/person_detect.tflite";
-	struct npu_compiled_model *a = compile_path(path, 0);
-	struct npu_compiled_model *b = compile_path(path, NPU_COMPILE_NO_WCOMPRESS);
+	struct npu_compiled_model *a = compile_path(path, NPU_COMPILE_NO_SRAM);
+	struct npu_compiled_model *b = compile_path(path, NPU_COMPILE_NO_SRAM |
+							  NPU_COMPILE_NO_WCOMPRESS);
+	struct npu_compiled_model *c = compile_path(path, 0);
 	uint32_t features = 0, encoded = 0;
 	uint64_t raw_end = 0;
 	char err[256];
@@ -270,8 +352,15 @@ START_TEST(raw_fallback_equals_no_compress)
 				ck_assert_uint_eq(x->relocs[r].addend, y->relocs[r].addend);
 		}
 	}
+	ck_assert_msg(npu_compiled_model_raw_weights(c, err, sizeof(err)) == 0, "%s", err);
+	features = 0;
+	for (uint32_t s = 0; s < c->num_segments; s++)
+		features |= npu_fw_stream_features(c->segments[s].stream, c->segments[s].stream_size);
+	ck_assert_uint_eq(features & (NPU_FW_FEAT_WDEC | NPU_FW_FEAT_SRAM),
+			  NPU_FW_FEAT_WDEC | NPU_FW_FEAT_SRAM);
 	npu_compiled_model_free(a);
 	npu_compiled_model_free(b);
+	npu_compiled_model_free(c);
 }
 END_TEST
 
