@@ -57,7 +57,8 @@ static int lower_conv(const struct cpu_prep *p)
 				    cout);
 		if (dm <= 0 && cin > 0)
 			dm = cout / cin;
-		if (dm <= 0 || cin * dm != cout)
+		/* In 64 bits: both come from the file. */
+		if (dm <= 0 || (int64_t)cin * dm != cout)
 			return lower_fail(p, "output channels %d != input channels %d * depth multiplier %d",
 				    cout, cin, dm);
 	} else {
