@@ -331,12 +331,15 @@ static bool copy_op(struct npu_graph_op *op, const struct npu_graph_op *from)
 	op->custom_name = NULL;
 	op->inputs = op->outputs = NULL;
 	op->custom_options = NULL;
+	op->intermediates = NULL;
 	return dup_bytes((void **)&op->custom_name, from->custom_name,
 			 from->custom_name ? strlen(from->custom_name) + 1 : 0) &&
 	       dup_bytes((void **)&op->inputs, from->inputs, from->num_inputs * sizeof(int32_t)) &&
 	       dup_bytes((void **)&op->outputs, from->outputs, from->num_outputs * sizeof(int32_t)) &&
 	       dup_bytes((void **)&op->custom_options, from->custom_options,
-			 from->custom_options_size);
+			 from->custom_options_size) &&
+	       dup_bytes((void **)&op->intermediates, from->intermediates,
+			 from->num_intermediates * sizeof(int32_t));
 }
 
 int npu_graph_copy(const struct npu_graph *g, struct npu_graph **out)
