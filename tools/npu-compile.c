@@ -4,6 +4,7 @@
  *
  *   npu-compile MODEL.tflite [-o MODEL.npu] [--report] [--json] [--cpu]
  *               [--force-cpu N]... [--no-fusion] [--no-sram] [--greedy] [--no-compress]
+ *               [--no-reorder]
  *               [--graph] [--graph-out FILE.svg|.dot]
  *               [--allow-missing-kernels]
  *   npu-compile --check MODEL.npu [--graph-out FILE.svg|.dot]
@@ -28,7 +29,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: npu-compile MODEL.tflite [-o OUT.npu] [--report] [--json] [--cpu]\n"
 		"                   [--force-cpu OP]... [--no-fusion] [--no-sram] [--greedy]\n"
-		"                   [--no-compress] [--graph] [--graph-out FILE]\n"
+		"                   [--no-compress] [--no-reorder] [--graph] [--graph-out FILE]\n"
 		"                   [--allow-missing-kernels]\n"
 		"       npu-compile --check MODEL.npu [--report] [--json] [--graph-out FILE]\n"
 		"                   [--allow-missing-kernels]\n"
@@ -43,6 +44,8 @@ static void usage(FILE *f)
 		"      --greedy        every op the NPU can run on the NPU, even where the\n"
 		"                      CPU is cheaper than the round trip (no placement by cost)\n"
 		"      --no-compress   raw filters (for firmware without weight decoding)\n"
+		"      --no-reorder    run the ops in the model's order, even where running a\n"
+		"                      CPU op later would join two NPU segments\n"
 		"      --allow-missing-kernels  compile (or accept) a model with builtins that\n"
 		"                      no kernel of libnpu runs: for an application that\n"
 		"                      registers its own (npu_model_register_kernel())\n"
@@ -197,6 +200,7 @@ int main(int argc, char **argv)
 		{ "no-sram", no_argument, NULL, 'S' },
 		{ "greedy", no_argument, NULL, 'Y' },
 		{ "no-compress", no_argument, NULL, 'W' },
+		{ "no-reorder", no_argument, NULL, 'R' },
 		{ "graph", no_argument, NULL, 'g' },
 		{ "graph-out", required_argument, NULL, 'G' },
 		{ "check", no_argument, NULL, 'c' },
@@ -228,6 +232,7 @@ int main(int argc, char **argv)
 		case 'S': opt.flags |= NPU_COMPILE_NO_SRAM; break;
 		case 'Y': opt.flags |= NPU_COMPILE_GREEDY; break;
 		case 'W': opt.flags |= NPU_COMPILE_NO_WCOMPRESS; break;
+		case 'R': opt.flags |= NPU_COMPILE_NO_REORDER; break;
 		case 'F': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 0);

@@ -132,14 +132,16 @@ static uint32_t cmd_bytes(uint32_t opcode)
 	return 4 + (uint32_t)(s > 0 ? s : 0);
 }
 
-static bool forced_cpu(const struct npu_compile_options *opt, uint32_t i)
+/* Whether op @i of @g (npu_compile_options.force_cpu: a source index) is forced to the CPU. */
+static bool forced_cpu(const struct npu_compile_options *opt, const struct npu_graph *g,
+		       uint32_t i)
 {
 	if (!opt)
 		return false;
 	if (opt->flags & NPU_COMPILE_CPU_ONLY)
 		return true;
 	for (uint32_t k = 0; k < opt->num_force_cpu; k++)
-		if (opt->force_cpu && opt->force_cpu[k] == i)
+		if (opt->force_cpu && opt->force_cpu[k] == npu_graph_op_source(g, i))
 			return true;
 	return false;
 }
@@ -158,7 +160,8 @@ static int place_on_cpu(struct npu_compiled_model *m, uint32_t i, const char *wh
 	int ret = npu_cpu_check_op(m->graph, op, cpu_why, sizeof(cpu_why));
 
 	if (ret && ret != -ENOTSUP) {
-		return npu_fail(err, errlen, ret, "operator %u (%s): %s", i, npu_op_name(op->builtin),
+		return npu_fail(err, errlen, ret, "operator %u (%s): %s",
+				npu_graph_op_source(m->graph, i), npu_op_name(op->builtin),
 				cpu_why[0] ? cpu_why : strerror(-ret));
 	}
 	if (ret)
@@ -184,7 +187,7 @@ static int try_npu(const struct npu_graph *g, const struct npu_compile_options *
 	const char *name = npu_op_name(op->builtin);
 	int ret;
 
-	if (forced_cpu(opt, i)) {
+	if (forced_cpu(opt, g, i)) {
 		snprintf(why, whylen, "%s: placed on the CPU on request", name);
 		return 0;
 	}
@@ -205,8 +208,8 @@ static int try_npu(const struct npu_graph *g, const struct npu_compile_options *
 		return 0;
 	}
 	if (ret) {
-		return npu_fail(err, errlen, ret, "operator %u (%s): %s", i, name,
-				why[0] ? why : strerror(-ret));
+		return npu_fail(err, errlen, ret, "operator %u (%s): %s", npu_graph_op_source(g, i),
+				name, why[0] ? why : strerror(-ret));
 	}
 	plan->stream_bytes = 0;
 	for (uint32_t c = 0; c < plan->prep->num_cmds; c++) {
@@ -294,12 +297,66 @@ static int place_by_cost(struct npu_compiled_model *m, struct op_plan *plans,
 		else
 			snprintf(why, sizeof(why),
 				 "%s: cheaper on the CPU: ops %u-%u take %.1f us there, %.1f us on the NPU with the round trip",
-				 npu_op_name(g->ops[i].builtin), po[i].run_first,
-				 po[i].run_first + po[i].run_ops - 1, po[i].run_cpu_ns / 1000.0,
+				 npu_op_name(g->ops[i].builtin), npu_graph_op_source(g, po[i].run_first),
+				 npu_graph_op_source(g, po[i].run_first + po[i].run_ops - 1),
+				 po[i].run_cpu_ns / 1000.0,
 				 po[i].run_npu_ns / 1000.0);
 		ret = place_on_cpu(m, i, why, err, errlen);
 	}
 	free(po);
+	return ret;
+}
+
+/*
+ * Op order (order.c): when another legal order puts the NPU ops in fewer
+ * runs, the graph's ops and everything the compiler keeps per op take it;
+ * the graph's op_source keeps each op's index in the source model.
+ */
+static int reorder(struct npu_compiled_model *m, struct op_plan *plans)
+{
+	struct npu_graph *g = m->graph;
+	const uint32_t n = g->num_ops;
+	bool *npu = calloc(n + 1, sizeof(*npu));
+	uint32_t *perm = calloc(n + 1, sizeof(*perm));
+	uint32_t *source = calloc(n + 1, sizeof(*source));
+	struct npu_graph_op *ops = calloc(n + 1, sizeof(*ops));
+	struct op_plan *pl = calloc(n + 1, sizeof(*pl));
+	int32_t *seg = calloc(n + 1, sizeof(*seg));
+	char **reason = calloc(n + 1, sizeof(*reason));
+	uint32_t before, after;
+	int ret = -ENOMEM;
+
+	if (!npu || !perm || !source || !ops || !pl || !seg || !reason)
+		goto out;
+	for (uint32_t i = 0; i < n; i++)
+		npu[i] = m->op_segment[i] >= 0;
+	ret = npu_order_ops(g, npu, perm, &before, &after);
+	if (ret || after >= before)
+		goto out;
+	for (uint32_t k = 0; k < n; k++) {
+		ops[k] = g->ops[perm[k]];
+		source[k] = npu_graph_op_source(g, perm[k]);
+		pl[k] = plans[perm[k]];
+		seg[k] = m->op_segment[perm[k]];
+		reason[k] = m->op_reason[perm[k]];
+	}
+	memcpy(plans, pl, n * sizeof(*plans));
+	memcpy(m->op_segment, seg, n * sizeof(*seg));
+	memcpy(m->op_reason, reason, n * sizeof(*reason));
+	free(g->ops);
+	g->ops = ops;
+	ops = NULL;
+	free(g->op_source);
+	g->op_source = source;
+	source = NULL;
+out:
+	free(npu);
+	free(perm);
+	free(source);
+	free(ops);
+	free(pl);
+	free(seg);
+	free(reason);
 	return ret;
 }
 
@@ -344,7 +401,8 @@ static int fuse(struct npu_compiled_model *m, const struct npu_compile_options *
 
 		if (j < 0)
 			continue;
-		if (asprintf(&m->op_reason[i], "fused into op %d (%s)", j,
+		if (asprintf(&m->op_reason[i], "fused into op %u (%s)",
+			     npu_graph_op_source(m->graph, (uint32_t)j),
 			     npu_op_name(m->graph->ops[j].builtin)) < 0) {
 			m->op_reason[i] = NULL;
 			ret = -ENOMEM;
@@ -889,11 +947,6 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 		if (ret)
 			goto fail;
 	}
-	ret = npu_arena_plan(g, m->tensor_arena_offset, &m->arena_size, &m->activation_bytes,
-			     &m->peak_live_bytes);
-	if (ret)
-		goto fail;
-
 	/* Constants first, in tensor order, each on a DMA-friendly boundary. */
 	for (uint32_t t = 0; t < nt; t++) {
 		m->tensor_weights_offset[t] = NPU_MF_NONE;
@@ -919,6 +972,16 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 		if (ret)
 			goto fail;
 	}
+	if (!(opt && (opt->flags & NPU_COMPILE_NO_REORDER))) {
+		ret = reorder(m, plans);
+		if (ret)
+			goto fail;
+	}
+	/* Lifetimes follow the order the ops run in. */
+	ret = npu_arena_plan(g, m->tensor_arena_offset, &m->arena_size, &m->activation_bytes,
+			     &m->peak_live_bytes);
+	if (ret)
+		goto fail;
 	/* A run of folded ops alone would be an empty segment: it runs on the CPU. */
 	for (uint32_t i = 0; i < no;) {
 		uint32_t n = 0;

@@ -104,6 +104,17 @@ uint64_t npu_place_cpu_ns(const struct npu_graph *g, const struct npu_graph_op *
 int npu_place_by_cost(const struct npu_graph *g, struct npu_place_op *ops, uint32_t *moved);
 
 /*
+ * Op order (order.c): a topological order of @g's ops (data dependences,
+ * and the source's order among the ops touching a variable tensor) that
+ * puts the ops with @npu[i] in as few runs of consecutive ops as it can:
+ * @perm[k] is the op to run k-th (the identity unless that makes fewer
+ * runs), *@runs_before and *@runs_after the NPU runs in the source's order
+ * and in @perm.  Returns 0 or -ENOMEM.
+ */
+int npu_order_ops(const struct npu_graph *g, const bool *npu, uint32_t *perm,
+		  uint32_t *runs_before, uint32_t *runs_after);
+
+/*
  * Encode the @len filter bytes at @w in the weight decoder's format
  * (wcompress.c; Documentation/hardware.rst, "Weight compression"); blocks
  * are tried at multiples of @channel_bytes (one output channel's bytes, 0

@@ -105,6 +105,20 @@ static uint64_t mac_cycles(const struct totals *t)
 	return (t->macs + NPU_HW_MACS_PER_CYCLE - 1) / NPU_HW_MACS_PER_CYCLE;
 }
 
+/* Ops that run before an op the model lists before them (op order). */
+static uint32_t moved_ops(const struct npu_graph *g)
+{
+	uint32_t n = 0, highest = 0;
+
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const uint32_t s = npu_graph_op_source(g, i);
+
+		n += i && s < highest;
+		highest = s > highest ? s : highest;
+	}
+	return n;
+}
+
 /* Time in microseconds for @cycles at the modelled clock. */
 static double cycles_us(uint64_t cycles)
 {
@@ -124,7 +138,8 @@ static void report_json(const struct npu_compiled_model *m, const char *name, FI
 		const struct npu_graph_op *op = &g->ops[i];
 		const struct npu_op_cost *c = &m->op_cost[i];
 
-		fprintf(f, "    {\"index\": %u, \"op\": ", i);
+		/* "index": the model's number of the op; "run": its place in the run order. */
+		fprintf(f, "    {\"index\": %u, \"run\": %u, \"op\": ", npu_graph_op_source(g, i), i);
 		json_str(f, op->builtin == NPU_BUILTIN_CUSTOM && op->custom_name ?
 			 op->custom_name : npu_op_name(op->builtin));
 		if (m->op_segment[i] >= 0)
@@ -200,6 +215,10 @@ static void report_text(const struct npu_compiled_model *m, const char *name, FI
 	fprintf(f, "Model %s: %u ops, %u on the NPU in %u segment%s, %u on the CPU\n\n",
 		name, g->num_ops, t.npu_ops, m->num_segments, m->num_segments == 1 ? "" : "s",
 		t.cpu_ops);
+	if (g->op_source)
+		fprintf(f, "Ops in the order they run (compiler.rst, \"Op order\"): %u of them run later than\n"
+			"in the model so that fewer CPU ops split the NPU ops; # is the model's op number.\n\n",
+			moved_ops(g));
 	fprintf(f, "%4s  %-20s %-8s %12s %10s  %s\n", "#", "op", "place", "MACs", "cycles",
 		"reason (CPU ops), fusion");
 	for (uint32_t i = 0; i < g->num_ops; i++) {
@@ -212,11 +231,13 @@ static void report_text(const struct npu_compiled_model *m, const char *name, FI
 			char place[16];
 
 			snprintf(place, sizeof(place), "NPU:%d", m->op_segment[i]);
-			fprintf(f, "%4u  %-20s %-8s %12llu %10llu%s%s\n", i, opname, place,
+			fprintf(f, "%4u  %-20s %-8s %12llu %10llu%s%s\n", npu_graph_op_source(g, i),
+				opname, place,
 				(unsigned long long)c->macs, (unsigned long long)c->cycles,
 				m->op_reason[i] ? "  " : "", m->op_reason[i] ? m->op_reason[i] : "");
 		} else {
-			fprintf(f, "%4u  %-20s %-8s %12s %10s  %s\n", i, opname, "CPU", "-", "-",
+			fprintf(f, "%4u  %-20s %-8s %12s %10s  %s\n", npu_graph_op_source(g, i), opname,
+				"CPU", "-", "-",
 				m->op_reason[i] ? m->op_reason[i] : "");
 		}
 	}
@@ -241,9 +262,9 @@ static void report_text(const struct npu_compiled_model *m, const char *name, FI
 	fprintf(f, "  SRAM traffic          %llu bytes read, %llu bytes written on chip\n",
 		(unsigned long long)t.sram_read, (unsigned long long)t.sram_write);
 	for (uint32_t k = 0; k < m->num_segments; k++)
-		fprintf(f, "  SRAM peak, segment %-2u %llu of %u bytes (ops %u..%u)\n", k,
+		fprintf(f, "  SRAM peak, segment %-2u %llu of %u bytes (%s %u..%u)\n", k,
 			(unsigned long long)m->segments[k].sram_peak, NPU_HW_SRAM_SIZE,
-			m->segments[k].first_op,
+			g->op_source ? "run order" : "ops", m->segments[k].first_op,
 			m->segments[k].first_op + m->segments[k].num_ops - 1);
 	if (t.cycles)
 		fprintf(f, "  inferences/s          %.0f (NPU segments alone)\n",

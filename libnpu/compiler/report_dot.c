@@ -106,7 +106,8 @@ static void put_op(FILE *f, const struct npu_compiled_model *m, const uint32_t *
 	const struct npu_graph *g = m->graph;
 	const struct npu_graph_op *op = &g->ops[i];
 
-	fprintf(f, "    op%u [fillcolor=\"%s\", label=\"#%u ", i, op_colour(m, reason_ix, i), i);
+	fprintf(f, "    op%u [fillcolor=\"%s\", label=\"#%u ", i, op_colour(m, reason_ix, i),
+		npu_graph_op_source(g, i));
 	put_escaped(f, op_type(op), NAME_MAX_SHOWN);
 	if (m->op_segment[i] >= 0) {
 		fprintf(f, "\\nNPU %d", m->op_segment[i]);
@@ -202,7 +203,9 @@ int npu_compile_report_dot(const struct npu_compiled_model *m, const char *name,
 		const struct npu_segment *seg = &m->segments[s];
 
 		fprintf(f, "  subgraph cluster_seg%u {\n    label=\"NPU segment %u: op", s, s);
-		if (seg->num_ops > 1)
+		if (g->op_source)	/* reordered: the model's numbers are not a range */
+			fprintf(f, "s: %u", seg->num_ops);
+		else if (seg->num_ops > 1)
 			fprintf(f, "s %u-%u", seg->first_op, seg->first_op + seg->num_ops - 1);
 		else
 			fprintf(f, " %u", seg->first_op);

@@ -85,7 +85,7 @@ int npu_compiled_op_runnable(const struct npu_compiled_model *m, uint32_t i, cha
 		snprintf(label, sizeof(label), "%s", npu_op_name(op->builtin));
 	/* The words of the report's reason ("...; no CPU kernel: ..."). */
 	at = 0;
-	put(why, whylen, &at, "op %u (%s): %s: %s", i, label,
+	put(why, whylen, &at, "op %u (%s): %s: %s", npu_graph_op_source(m->graph, i), label,
 	    ret == -ENOTSUP ? "no CPU kernel" : "malformed", cpu_why[0] ? cpu_why : strerror(-ret));
 	put_signature(m->graph, op, why, whylen, &at);
 	return ret;

@@ -598,10 +598,13 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 		goto nomem;
 	claim->size = 0;
 	for (uint32_t i = 0; i < cm->num_ops; i++) {
+		/* The compiler may run ops in another order: nodes[] is the graph's. */
+		const uint32_t node = npu_graph_op_source(cm->graph, i);
+
 		if (cm->op_segment[i] >= 0)
-			claim->data[claim->size++] = nodes[i];
+			claim->data[claim->size++] = nodes[node];
 		else
-			logf_(d, "op %u %s stays with TFLite: %s", i,
+			logf_(d, "op %u %s stays with TFLite: %s", node,
 			      cm->graph->ops[i].custom_name ? cm->graph->ops[i].custom_name :
 			      npu_op_name(cm->graph->ops[i].builtin),
 			      cm->op_reason[i] ? cm->op_reason[i] : "");

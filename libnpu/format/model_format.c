@@ -175,6 +175,8 @@ static int put_ops(struct npu_blob *s, const struct npu_compiled_model *m)
 		r.sram_peak = m->op_cost[i].sram_peak;
 		r.custom_options_offset = NPU_MF_NONE;
 		r.num_intermediates = op->num_intermediates;
+		if (npu_graph_op_source(g, i) != i)
+			r.source = npu_graph_op_source(g, i) + 1;
 		ret = put_idx(&s[S_INDICES], op->inputs, op->num_inputs, &r.inputs_index);
 		if (!ret)
 			ret = put_idx(&s[S_INDICES], op->outputs, op->num_outputs, &r.outputs_index);
@@ -640,10 +642,21 @@ static int load_op(struct ld *l, struct npu_compiled_model *m, uint32_t i)
 		return ret;
 	op->builtin = r.builtin;
 	op->version = r.version;
-	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_GELU ||
-	    r.reserved2)
+	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_GELU)
 		LFAIL(l, -EINVAL, "op %u: invalid builtin %d, version %d or options kind %u", i,
 		      r.builtin, r.version, r.options_kind);
+	if (r.source > l->info.num_ops)
+		LFAIL(l, -EINVAL, "op %u: source op %u outside the %u ops", i, r.source - 1,
+		      l->info.num_ops);
+	if (r.source && !m->graph->op_source) {
+		m->graph->op_source = malloc((l->info.num_ops + 1) * sizeof(uint32_t));
+		if (!m->graph->op_source)
+			LFAIL(l, -ENOMEM, "out of memory");
+		for (uint32_t k = 0; k < l->info.num_ops; k++)
+			m->graph->op_source[k] = k;
+	}
+	if (r.source)
+		m->graph->op_source[i] = r.source - 1;
 	op->options_kind = (enum npu_options_kind)r.options_kind;
 	m->op_cost[i] = (struct npu_op_cost){
 		.cycles = r.cycles, .macs = r.macs, .dram_read_bytes = r.dram_read_bytes,
@@ -709,6 +722,24 @@ static int load_op(struct ld *l, struct npu_compiled_model *m, uint32_t i)
 		}
 	}
 	return 0;
+}
+
+/* The ops' source indices (1.3) number each op of the source once. */
+static int check_op_source(struct ld *l, const struct npu_graph *g)
+{
+	bool *seen = calloc(g->num_ops + 1, sizeof(*seen));
+	int ret = 0;
+
+	if (!seen)
+		LFAIL(l, -ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < g->num_ops && !ret; i++) {
+		if (seen[g->op_source[i]])
+			ret = npu_fail(l->err, l->errlen, -EINVAL, "op %u: source op %u numbers two ops",
+				       i, g->op_source[i]);
+		seen[g->op_source[i]] = true;
+	}
+	free(seen);
+	return ret;
 }
 
 static int load_segment(struct ld *l, struct npu_compiled_model *m, uint32_t k)
@@ -937,6 +968,8 @@ int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 		ret = load_tensor(&l, m, i);
 	for (uint32_t i = 0; i < g->num_ops && !ret; i++)
 		ret = load_op(&l, m, i);
+	if (!ret && g->op_source)
+		ret = check_op_source(&l, g);
 	if (!ret)
 		ret = npu_graph_validate(g, err, errlen);
 	for (uint32_t k = 0; k < m->num_segments && !ret; k++)

@@ -387,7 +387,20 @@ struct npu_graph {
 	int32_t *inputs;		/* tensor indices of the graph inputs */
 	uint32_t num_outputs;
 	int32_t *outputs;		/* tensor indices of the graph outputs */
+	/*
+	 * Per op, its index in the source model (TFLite's operator index)
+	 * when the compiler moved ops from the source's order to group NPU
+	 * ops into fewer segments (Documentation/compiler.rst, "Op order");
+	 * NULL when op i is the source's op i.  Freed by npu_graph_free().
+	 */
+	uint32_t *op_source;
 };
+
+/* The source model's index of op @i (npu_graph.op_source). */
+static inline uint32_t npu_graph_op_source(const struct npu_graph *g, uint32_t i)
+{
+	return g->op_source ? g->op_source[i] : i;
+}
 
 /* Bytes per element of @type, 0 for a type this IR does not know. */
 size_t npu_type_size(enum npu_type type);

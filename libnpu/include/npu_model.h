@@ -48,7 +48,10 @@ struct npu_model_options {
 	 * cache.  Created when missing.
 	 */
 	const char *cache_dir;
-	/* Ops (by index in the model) that must run on the CPU. */
+	/*
+	 * Ops that must run on the CPU, by their number in the source model
+	 * (TFLite's operator index, as `npu-compile --report` prints it).
+	 */
 	const uint32_t *cpu_ops;
 	size_t cpu_op_count;
 	/* Receives a one-line message when loading fails; may be NULL. */
@@ -225,6 +228,11 @@ struct npu_segment_info {
 	uint64_t dram_write_bytes;
 };
 
+/*
+ * Op @index, segments' first_op and trace events number ops in the order
+ * they run, which is the source model's unless the compiler ran CPU ops
+ * later to join NPU segments (Documentation/compiler.rst, "Op order").
+ */
 size_t npu_model_op_count(const struct npu_model *model);
 int npu_model_op_info(const struct npu_model *model, size_t index,
 		      struct npu_op_info *info);

@@ -46,7 +46,7 @@ extern "C" {
 
 #define NPU_MF_MAGIC		"NPUMODEL"	/* 8 bytes, no NUL */
 #define NPU_MF_VERSION_MAJOR	1	/* incompatible changes */
-#define NPU_MF_VERSION_MINOR	2	/* compatible additions */
+#define NPU_MF_VERSION_MINOR	3	/* compatible additions */
 #define NPU_MF_SECTION_ALIGN	64
 #define NPU_MF_WEIGHTS_ALIGN	4096
 #define NPU_MF_BLOB_ALIGN	64
@@ -137,7 +137,11 @@ struct npu_mf_op {
 	uint32_t num_intermediates;
 	/* Modelled cost of an NPU op (zero for CPU ops), as struct npu_op_cost. */
 	uint32_t num_commands;
-	uint32_t reserved2;		/* zero */
+	/*
+	 * 1.3: the op's index in the source model plus one when the compiler
+	 * moved it from there (npu_graph.op_source); 0: its index here.
+	 */
+	uint32_t source;
 	uint64_t cycles, macs, dram_read_bytes, dram_write_bytes, sram_peak;
 };
 
@@ -253,10 +257,13 @@ int npu_compiled_model_raw_weights(struct npu_compiled_model *m, char *err, size
 #define NPU_COMPILE_GREEDY	(1u << 3)
 /* Raw filters (for firmware without NPU_FW_FEAT_WDEC). */
 #define NPU_COMPILE_NO_WCOMPRESS	(1u << 4)
+/* Ops run in the source's order (no grouping of NPU ops into fewer segments). */
+#define NPU_COMPILE_NO_REORDER	(1u << 5)
 
 /*
  * @flags: NPU_COMPILE_*.
- * @force_cpu: op indices the application wants on the CPU (may be NULL).
+ * @force_cpu: op indices the application wants on the CPU (may be NULL),
+ *   as the source model numbers them (npu_graph_op_source()).
  * @num_force_cpu: entries in @force_cpu.
  * @source_hash: stored in the model (npu_model_hash() of the .tflite).
  */

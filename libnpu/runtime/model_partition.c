@@ -103,7 +103,11 @@ int npu_model_segment_info(const struct npu_model *model, size_t index,
 	return 0;
 }
 
-/* Adds ops to the forced list (no duplicates) and compiles again. */
+/*
+ * Adds ops (their source model's numbers, which a recompilation that
+ * reorders them keeps: npu_graph_op_source()) to the forced list (no
+ * duplicates) and compiles again.
+ */
 static int force_ops(struct npu_model *model, const uint32_t *ops, size_t count)
 {
 	size_t old = model->forced_count, n = old;
@@ -144,6 +148,7 @@ int npu_model_force_cpu(struct npu_model *model, size_t index)
 		return model_fail(model, -EBUSY, "a run is in progress");
 	if (op_segment(model, op) < 0)
 		return 0;
+	op = npu_graph_op_source(model->graph, op);
 	return force_ops(model, &op, 1);
 }
 
@@ -175,7 +180,7 @@ int npu_model_register_kernel(struct npu_model *model, int32_t builtin,
 			continue;
 		count++;
 		if (op_segment(model, i) >= 0)
-			npu_ops[n_npu++] = i;
+			npu_ops[n_npu++] = npu_graph_op_source(model->graph, i);
 	}
 	k = realloc(model->kernels, (model->kernel_count + 1) * sizeof(*k));
 	if (!k) {

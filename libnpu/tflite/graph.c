@@ -286,6 +286,7 @@ void npu_graph_free(struct npu_graph *g)
 	free(g->ops);
 	free(g->inputs);
 	free(g->outputs);
+	free(g->op_source);
 	free(g);
 }
 
@@ -355,7 +356,8 @@ int npu_graph_copy(const struct npu_graph *g, struct npu_graph **out)
 	c->ops = calloc(g->num_ops + 1, sizeof(*c->ops));
 	ok = c->tensors && c->ops &&
 	     dup_bytes((void **)&c->inputs, g->inputs, g->num_inputs * sizeof(int32_t)) &&
-	     dup_bytes((void **)&c->outputs, g->outputs, g->num_outputs * sizeof(int32_t));
+	     dup_bytes((void **)&c->outputs, g->outputs, g->num_outputs * sizeof(int32_t)) &&
+	     dup_bytes((void **)&c->op_source, g->op_source, g->num_ops * sizeof(uint32_t));
 	c->num_inputs = g->num_inputs;
 	c->num_outputs = g->num_outputs;
 	for (uint32_t i = 0; ok && i < g->num_tensors; i++, c->num_tensors++)
