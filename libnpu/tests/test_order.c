@@ -30,6 +30,12 @@ static void chain_tensors(struct tg *b, int32_t *t, int n)
 		t[i] = tg_tensor(b, NPU_TYPE_INT8, 1, vec, 0.05f, 0, NULL);
 }
 
+static void assert_perm(const uint32_t *perm, const uint32_t *want, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		ck_assert_msg(perm[i] == want[i], "run %u: op %u, want op %u", i, perm[i], want[i]);
+}
+
 /*
  * 0 NPU x -> a; 1 CPU a -> b (graph output); 2 NPU a -> c; 3 NPU c -> d
  * (graph output): op 1 feeds nothing the NPU needs and runs last.
@@ -37,6 +43,7 @@ static void chain_tensors(struct tg *b, int32_t *t, int n)
 START_TEST(independent_cpu_op_runs_after_npu_ops)
 {
 	static const bool npu[4] = { true, false, true, true };
+	static const uint32_t want[4] = { 0, 2, 3, 1 };
 	uint32_t perm[4], before, after;
 	int32_t t[5];
 	struct tg b;
@@ -52,10 +59,7 @@ START_TEST(independent_cpu_op_runs_after_npu_ops)
 	ck_assert_int_eq(npu_order_ops(&b.g, npu, perm, &before, &after), 0);
 	ck_assert_uint_eq(before, 2);
 	ck_assert_uint_eq(after, 1);
-	ck_assert_uint_eq(perm[0], 0);
-	ck_assert_uint_eq(perm[1], 2);
-	ck_assert_uint_eq(perm[2], 3);
-	ck_assert_uint_eq(perm[3], 1);
+	assert_perm(perm, want, 4);
 }
 END_TEST
 
@@ -63,6 +67,7 @@ END_TEST
 START_TEST(needed_cpu_op_keeps_its_place)
 {
 	static const bool npu[3] = { true, false, true };
+	static const uint32_t same[3] = { 0, 1, 2 };
 	uint32_t perm[3], before, after;
 	int32_t t[4];
 	struct tg b;
@@ -74,8 +79,7 @@ START_TEST(needed_cpu_op_keeps_its_place)
 	ck_assert_int_eq(npu_order_ops(&b.g, npu, perm, &before, &after), 0);
 	ck_assert_uint_eq(before, 2);
 	ck_assert_uint_eq(after, 2);
-	for (uint32_t i = 0; i < 3; i++)
-		ck_assert_uint_eq(perm[i], i);
+	assert_perm(perm, same, 3);
 }
 END_TEST
 
@@ -88,6 +92,7 @@ END_TEST
 START_TEST(variable_tensor_keeps_source_order)
 {
 	static const bool npu[4] = { true, false, false, true };
+	static const uint32_t same[4] = { 0, 1, 2, 3 }, cpu_first[4] = { 2, 0, 3, 1 };
 	uint32_t perm[4], before, after;
 	int32_t t[6], v;
 	struct tg b;
@@ -104,17 +109,13 @@ START_TEST(variable_tensor_keeps_source_order)
 	b.graph_out[1] = t[4];
 	ck_assert_int_eq(npu_order_ops(&b.g, npu, perm, &before, &after), 0);
 	ck_assert_uint_eq(after, 2);
-	for (uint32_t i = 0; i < 4; i++)
-		ck_assert_uint_eq(perm[i], i);
+	assert_perm(perm, same, 4);
 
 	/* Without the shared state, op 2 runs first and the NPU ops join. */
 	b.t[v].is_variable = false;
 	ck_assert_int_eq(npu_order_ops(&b.g, npu, perm, &before, &after), 0);
 	ck_assert_uint_eq(after, 1);
-	ck_assert_uint_eq(perm[0], 2);
-	ck_assert_uint_eq(perm[1], 0);
-	ck_assert_uint_eq(perm[2], 3);
-	ck_assert_uint_eq(perm[3], 1);
+	assert_perm(perm, cpu_first, 4);
 }
 END_TEST
 
