@@ -314,7 +314,7 @@ for t in $run_tests; do
 	elif [ $reloaded = 1 ]; then msg=$(modules_default force); else msg=$(modules_default); fi ||
 		note="${note:+$note, }could not restore the modules afterwards"
 	[ -n "$msg" ] && echo "$msg" | sed 's/^/# restore: /'
-	kfind=$(dmesg | tail -n +$((before + 1)) | grep -E "$KLOG_FINDINGS")
+	kfind=$(dmesg | tail -n +$((before + 1)) | klog_drop_known | grep -E "$KLOG_FINDINGS")
 
 	p=$(grep -cE '^ok [0-9]+' "$log")
 	s=$(grep -cE '^ok [0-9]+.*# *SKIP' "$log")
