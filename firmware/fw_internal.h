@@ -276,6 +276,7 @@ int fw_check_move_pair(const struct npu_tensor *in,
 /* What a command asks of the hardware, before the model prices it. */
 struct fw_work {
 	uint64_t macs;		/* MAC-array work */
+	uint64_t mac_passes;	/* its full-rate cycles, fw_mac_passes() */
 	uint64_t elems;		/* vector-unit work when there are no MACs */
 	uint64_t read_bytes;	/* preset from the operands */
 	uint64_t write_bytes;	/* preset from the operands */
@@ -285,6 +286,16 @@ struct fw_work {
 	uint64_t burst_bytes;	/* DRAM bytes charged, if set (whole bursts) */
 	uint64_t decode_bytes;	/* weight-decoder output (fw_wdec.c) */
 };
+
+/*
+ * Full-rate cycles of the MAC array (fw_model.c; Documentation/hardware.rst,
+ * "MAC array") for @positions output positions of @channels output
+ * channels, each the sum of @steps x @depth products taken @depth at a
+ * time by the accumulator's lanes: every dimension rounds up to the
+ * array's block.
+ */
+uint64_t fw_mac_passes(uint64_t positions, uint64_t channels, uint64_t steps,
+		       uint64_t depth);
 
 /*
  * ---- compressed filters (fw_wdec.c) ----

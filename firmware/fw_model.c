@@ -5,7 +5,9 @@
  * report of npu-compile and the counters of a real run agree.
  *
  * A command costs max(compute, DRAM transfer) + a fixed overhead:
- *   compute = MACs / MACs-per-cycle (half rate for 16x8) for MAC-array ops,
+ *   compute = the MAC array's passes (fw_mac_passes(): its blocks of output
+ *             positions, output channels and accumulator lanes, each
+ *             rounded up; twice as many for 16x8) for MAC-array ops,
  *             elements touched / elements-per-cycle for the vector unit;
  *   DRAM    = (bytes read + bytes written) / DRAM bytes per cycle.
  * Every operand crosses DRAM exactly once (operands are streamed through
@@ -31,13 +33,36 @@ static uint64_t ceil_div(uint64_t n, uint32_t d)
 	return fw_div_u64(n + d - 1, d);
 }
 
+uint64_t fw_mac_passes(uint64_t positions, uint64_t channels, uint64_t steps,
+		       uint64_t depth)
+{
+	return ceil_div(positions, NPU_HW_MAC_POSITIONS) *
+	       ceil_div(channels, NPU_HW_MAC_CHANNELS) * steps *
+	       ceil_div(depth, NPU_HW_MAC_LANES);
+}
+
+/*
+ * MAC-array cycles of @w: its passes at the array's nominal rate, scaled
+ * to the model's (a hardware table may give another rate; 16x8 is half).
+ */
+static uint64_t mac_cycles(const struct npu_fw_hw_model *hw,
+			   const struct fw_work *w)
+{
+	const uint32_t rate = w->half_rate ? hw->macs_per_cycle_16x8 :
+					     hw->macs_per_cycle;
+
+	if (!w->mac_passes)	/* no shape given: the peak rate */
+		return ceil_div(w->macs, rate);
+	return ceil_div(w->mac_passes * NPU_HW_MACS_PER_CYCLE, rate);
+}
+
 void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
 			const void *params, struct npu_fw_cost *cost)
 {
 	const struct fw_cmd *c = fw_cmd_find(opcode);
 	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
 	struct fw_work w = { 0 };
-	uint64_t compute, dma, cyc, sram_rd = 0, sram_wr = 0;
+	uint64_t compute, array, dma, cyc, sram_rd = 0, sram_wr = 0;
 	uint32_t i, n;
 
 	if (!hw)
@@ -64,10 +89,8 @@ void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
 		sram_rd = w.write_bytes;
 		sram_wr = w.read_bytes;
 	}
-	compute = w.macs ? ceil_div(w.macs, w.half_rate ?
-				    hw->macs_per_cycle_16x8 :
-				    hw->macs_per_cycle) :
-			   ceil_div(w.elems, hw->elems_per_cycle);
+	array = w.macs ? mac_cycles(hw, &w) : 0;
+	compute = w.macs ? array : ceil_div(w.elems, hw->elems_per_cycle);
 	/* The weight decoder streams beside the MAC array (fw_wdec.c). */
 	if (ceil_div(w.decode_bytes, NPU_HW_WDEC_BYTES_PER_CYCLE) > compute)
 		compute = ceil_div(w.decode_bytes, NPU_HW_WDEC_BYTES_PER_CYCLE);
@@ -78,6 +101,7 @@ void npu_fw_estimate_op(const struct npu_fw_hw_model *hw, uint32_t opcode,
 
 	cost->cycles += cyc;
 	cost->compute_cycles += compute;
+	cost->array_cycles += array;
 	cost->dma_cycles += dma;
 	cost->macs += w.macs;
 	cost->dram_read_bytes += w.read_bytes;
@@ -184,6 +208,7 @@ uint64_t npu_fw_timeline_add(struct npu_fw_timeline *tl,
 
 	cost->cycles += tl->end - before;
 	cost->compute_cycles += own.compute_cycles;
+	cost->array_cycles += own.array_cycles;
 	cost->dma_cycles += own.dma_cycles;
 	cost->macs += own.macs;
 	cost->dram_read_bytes += own.dram_read_bytes;

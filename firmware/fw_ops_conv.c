@@ -593,18 +593,25 @@ static void cost_conv(uint32_t op, const union npu_cmd_params *p,
 		      struct fw_work *w)
 {
 	const struct npu_conv_params *c = &p->conv;
-	uint64_t kernel = (uint64_t)c->filter.dims[1] * c->filter.dims[2];
+	const uint64_t kernel = (uint64_t)c->filter.dims[1] * c->filter.dims[2];
+	const uint32_t co = c->output.dims[3];
+	/* Output positions; a transposed conv scatters from its input's. */
+	const uint64_t pos = op == NPU_CMD_TRANSPOSE_CONV ?
+		(uint64_t)c->input.dims[0] * c->input.dims[1] * c->input.dims[2] :
+		(uint64_t)c->output.dims[0] * c->output.dims[1] * c->output.dims[2];
 
 	w->half_rate = c->input.dtype == NPU_DTYPE_INT16;
 	fw_cost_filter(op, p, w);
-	if (op == NPU_CMD_CONV_2D)
-		w->macs = npu_tensor_elems(&c->output) * kernel *
-			  c->filter.dims[3];
-	else if (op == NPU_CMD_DEPTHWISE_CONV_2D)
-		w->macs = npu_tensor_elems(&c->output) * kernel;
-	else
-		w->macs = npu_tensor_elems(&c->input) * kernel *
-			  c->output.dims[3];
+	if (op == NPU_CMD_DEPTHWISE_CONV_2D) {
+		/* One input channel per output channel: lanes take taps. */
+		w->macs = pos * co * kernel;
+		w->mac_passes = fw_mac_passes(pos, co, 1, kernel);
+	} else {
+		/* Lanes take input channels, one kernel tap at a time. */
+		w->macs = pos * co * kernel * c->filter.dims[3];
+		w->mac_passes = fw_mac_passes(pos, co, kernel,
+					      c->filter.dims[3]);
+	}
 }
 
 static void cost_fc(uint32_t op, const union npu_cmd_params *p,
@@ -614,6 +621,9 @@ static void cost_fc(uint32_t op, const union npu_cmd_params *p,
 	fw_cost_filter(op, p, w);
 	w->macs = (uint64_t)p->fc.input.dims[0] * p->fc.input.dims[1] *
 		  p->fc.output.dims[1];
+	/* Rows are positions, units output channels, inputs lanes. */
+	w->mac_passes = fw_mac_passes(p->fc.input.dims[0], p->fc.output.dims[1],
+				      1, p->fc.input.dims[1]);
 }
 
 /* uint8 operands, a compressed filter, the binary64 scale (later firmware). */

@@ -789,6 +789,16 @@ union npu_cmd_params {
  * _DRAM_BPC) and used by the firmware cycle model and the compiler. ----
  */
 #define NPU_HW_MACS_PER_CYCLE		1152	/* int8 x int8 */
+/*
+ * The MAC array's shape (Documentation/hardware.rst, "MAC array"): each
+ * cycle it computes NPU_HW_MAC_POSITIONS output positions of
+ * NPU_HW_MAC_CHANNELS output channels, each accumulator taking
+ * NPU_HW_MAC_LANES products; a partly used block costs a whole cycle.
+ * Their product is NPU_HW_MACS_PER_CYCLE.
+ */
+#define NPU_HW_MAC_POSITIONS		9
+#define NPU_HW_MAC_CHANNELS		16
+#define NPU_HW_MAC_LANES		8
 #define NPU_HW_MACS_PER_CYCLE_16X8	576	/* int16 x int8: half rate */
 #define NPU_HW_CLOCK_MHZ		1000
 #define NPU_HW_SRAM_SIZE		(1024u * 1024u)

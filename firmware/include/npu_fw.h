@@ -487,6 +487,9 @@ extern const struct npu_fw_hw_model npu_fw_default_hw;
  *             the command is tiled; the model charges no extra for it).
  * @sram_read_bytes: operand bytes read from the SRAM window.
  * @sram_write_bytes: operand bytes written to the SRAM window.
+ * @array_cycles: MAC-array cycles of the MAC commands, at the array's
+ *                block granularity (@compute_cycles has the larger of
+ *                them and the weight decoder's).
  */
 struct npu_fw_cost {
 	uint64_t cycles;
@@ -498,6 +501,7 @@ struct npu_fw_cost {
 	uint64_t sram_peak;
 	uint64_t sram_read_bytes;
 	uint64_t sram_write_bytes;
+	uint64_t array_cycles;
 };
 
 /*

@@ -451,13 +451,16 @@ START_TEST(cycle_model_hand_computed)
 {
 	/*
 	 * CONV_2D 1x8x8x64 -> 64 channels, 3x3, SAME, no bias, per-tensor:
-	 *   MACs = 8*8*64 outputs * 9 taps * 64 = 2,359,296
-	 *   compute = ceil(MACs / 1152) = 2048 cycles
+	 *   MACs = 8*8*64 outputs * 9 taps * 64 = 2,359,296 (2048 cycles at
+	 *   the peak 1152 a cycle)
+	 *   compute: the array's blocks (hardware.rst, "MAC array"): 64
+	 *   positions in ceil(64/9) = 8 blocks of 9, 64 channels in 4 of 16,
+	 *   9 taps of ceil(64/8) = 8 lane steps: 8*4*9*8 = 2304 cycles
 	 *   DRAM: read 4096 + 36864, write 4096 = 45056 B / 16 = 2816 cycles
-	 *   total = max(2048, 2816) + 200 = 3016 (memory bound)
+	 *   total = max(2304, 2816) + 200 = 3016 (memory bound)
 	 * The same conv in 16x8 (half rate, int16 activations):
-	 *   compute = ceil(MACs / 576) = 4096; DRAM (8192 + 36864 + 8192) / 16
-	 *   = 3328; total = 4096 + 200 = 4296 (compute bound)
+	 *   compute = 2 * 2304 = 4608; DRAM (8192 + 36864 + 8192) / 16
+	 *   = 3328; total = 4608 + 200 = 4808 (compute bound)
 	 * ADD of two [1000] int8 tensors: 1000 / 64 -> 16 cycles of vector
 	 *   work, 3000 B / 16 -> 188 DRAM cycles; total 388.
 	 */
@@ -476,8 +479,11 @@ START_TEST(cycle_model_hand_computed)
 	ck_assert_int_eq(npu_fw_check_op(NPU_CMD_CONV_2D, &c, sizeof(c),
 					 NPU_FW_CHECK_HW_LIMITS, NULL), 0);
 	npu_fw_estimate_op(NULL, NPU_CMD_CONV_2D, &c, &cost);
+	ck_assert_uint_eq(NPU_HW_MAC_POSITIONS * NPU_HW_MAC_CHANNELS *
+			  NPU_HW_MAC_LANES, NPU_HW_MACS_PER_CYCLE);
 	ck_assert_uint_eq(cost.macs, 2359296);
-	ck_assert_uint_eq(cost.compute_cycles, 2048);
+	ck_assert_uint_eq(cost.compute_cycles, 2304);
+	ck_assert_uint_eq(cost.array_cycles, 2304);
 	ck_assert_uint_eq(cost.dram_read_bytes, 40960);
 	ck_assert_uint_eq(cost.dram_write_bytes, 4096);
 	ck_assert_uint_eq(cost.dma_cycles, 2816);
@@ -489,9 +495,9 @@ START_TEST(cycle_model_hand_computed)
 	c.act_min = -32768;
 	c.act_max = 32767;
 	npu_fw_estimate_op(NULL, NPU_CMD_CONV_2D, &c, &cost);
-	ck_assert_uint_eq(cost.compute_cycles, 4096);
+	ck_assert_uint_eq(cost.compute_cycles, 4608);
 	ck_assert_uint_eq(cost.dma_cycles, 3328);
-	ck_assert_uint_eq(cost.cycles, 4296);
+	ck_assert_uint_eq(cost.cycles, 4808);
 
 	memset(&cost, 0, sizeof(cost));
 	TENSOR(&e.input1, 0x1000, NPU_DTYPE_INT8, 0, 1000);
@@ -500,8 +506,71 @@ START_TEST(cycle_model_hand_computed)
 	npu_fw_estimate_op(NULL, NPU_CMD_ADD, &e, &cost);
 	ck_assert_uint_eq(cost.macs, 0);
 	ck_assert_uint_eq(cost.compute_cycles, 16);
+	ck_assert_uint_eq(cost.array_cycles, 0);
 	ck_assert_uint_eq(cost.dma_cycles, 188);
 	ck_assert_uint_eq(cost.cycles, 388);
+}
+END_TEST
+
+/*
+ * The MAC array's granularity where it matters (hardware.rst, "MAC array"):
+ * a first convolution of 3 channels, an 8-channel depthwise and a
+ * one-row FULLY_CONNECTED use a fraction of the 1152 MACs a cycle.
+ */
+START_TEST(cycle_model_mac_granularity)
+{
+	struct npu_conv_params c = { 0 };
+	struct npu_fc_params f = { 0 };
+	struct npu_fw_cost cost = { 0 };
+
+	/*
+	 * CONV_2D 224x224x3 -> 112x112x32, 3x3 stride 2: 12544 positions in
+	 * 1394 blocks, 2 channel blocks, 9 taps of 3 channels in 1 lane step:
+	 * 1394*2*9*1 = 25092 cycles for 10,838,016 MACs (37.5% of the peak).
+	 */
+	TENSOR(&c.input, 0x100000, NPU_DTYPE_INT8, 0, 1, 224, 224, 3);
+	TENSOR(&c.filter, 0x10000, NPU_DTYPE_INT8, 0, 32, 3, 3, 3);
+	TENSOR(&c.output, 0x200000, NPU_DTYPE_INT8, 0, 1, 112, 112, 32);
+	c.stride_h = c.stride_w = 2;
+	c.dilation_h = c.dilation_w = 1;
+	c.rq.multiplier = 1 << 30;
+	c.act_min = -128;
+	c.act_max = 127;
+	CHECK_OK(NPU_CMD_CONV_2D, &c);
+	npu_fw_estimate_op(NULL, NPU_CMD_CONV_2D, &c, &cost);
+	ck_assert_uint_eq(cost.macs, 10838016);
+	ck_assert_uint_eq(cost.array_cycles, 25092);
+	ck_assert_uint_eq(cost.compute_cycles, 25092);
+
+	/*
+	 * DEPTHWISE_CONV_2D 8x8x8, 3x3 SAME: 64 positions in 8 blocks, 8
+	 * channels in one block of 16, 9 taps in ceil(9/8) = 2 lane steps:
+	 * 16 cycles for 4608 MACs (25%).
+	 */
+	memset(&cost, 0, sizeof(cost));
+	TENSOR(&c.input, 0x1000, NPU_DTYPE_INT8, 0, 1, 8, 8, 8);
+	TENSOR(&c.filter, 0x10000, NPU_DTYPE_INT8, 0, 1, 3, 3, 8);
+	TENSOR(&c.output, 0x20000, NPU_DTYPE_INT8, 0, 1, 8, 8, 8);
+	c.stride_h = c.stride_w = 1;
+	c.pad_top = c.pad_left = 1;
+	c.depth_multiplier = 1;
+	CHECK_OK(NPU_CMD_DEPTHWISE_CONV_2D, &c);
+	npu_fw_estimate_op(NULL, NPU_CMD_DEPTHWISE_CONV_2D, &c, &cost);
+	ck_assert_uint_eq(cost.macs, 4608);
+	ck_assert_uint_eq(cost.array_cycles, 16);
+
+	/* FULLY_CONNECTED 1x1280 -> 1001: 1 block * 63 * 160 = 10080 cycles. */
+	memset(&cost, 0, sizeof(cost));
+	TENSOR(&f.input, 0x1000, NPU_DTYPE_INT8, 0, 1, 1280);
+	TENSOR(&f.filter, 0x10000, NPU_DTYPE_INT8, 0, 1001, 1280);
+	TENSOR(&f.output, 0x200000, NPU_DTYPE_INT8, 0, 1, 1001);
+	f.rq.multiplier = 1 << 30;
+	f.act_min = -128;
+	f.act_max = 127;
+	CHECK_OK(NPU_CMD_FULLY_CONNECTED, &f);
+	npu_fw_estimate_op(NULL, NPU_CMD_FULLY_CONNECTED, &f, &cost);
+	ck_assert_uint_eq(cost.macs, 1281280);
+	ck_assert_uint_eq(cost.array_cycles, 10080);
 }
 END_TEST
 
@@ -518,6 +587,7 @@ Suite *suite_run(void)
 	tcase_add_test(tc, run_tiling_equals_direct);
 	tcase_add_test(tc, random_jobs_every_op);
 	tcase_add_test(tc, cycle_model_hand_computed);
+	tcase_add_test(tc, cycle_model_mac_granularity);
 	suite_add_tcase(s, tc);
 	return s;
 }
