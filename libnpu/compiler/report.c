@@ -14,6 +14,7 @@ struct totals {
 	uint64_t cycles, macs, dram_read, dram_write, sram_peak, stream_bytes, relocs;
 	uint64_t const_bytes;
 	uint64_t sram_read, sram_write;	/* on-chip operand traffic */
+	uint64_t array_cycles;		/* the MAC commands on the array */
 	struct npu_fw_weight_bytes filters;	/* of the NPU's MAC commands */
 };
 
@@ -50,6 +51,7 @@ static void sum(const struct npu_compiled_model *m, struct totals *t)
 		if (!npu_fw_estimate_stream(NULL, seg->stream, seg->stream_size, &cost)) {
 			t->sram_read += cost.sram_read_bytes;
 			t->sram_write += cost.sram_write_bytes;
+			t->array_cycles += cost.array_cycles;
 		}
 		npu_fw_stream_weights(seg->stream, seg->stream_size, &t->filters);
 	}
@@ -99,7 +101,7 @@ static double filter_ratio(const struct totals *t)
 	       (double)t->filters.read_bytes / (double)t->filters.filter_bytes : 1.0;
 }
 
-/* Cycles of the MAC array alone, at full int8 rate. */
+/* Cycles of the MACs at the array's peak int8 rate. */
 static uint64_t mac_cycles(const struct totals *t)
 {
 	return (t->macs + NPU_HW_MACS_PER_CYCLE - 1) / NPU_HW_MACS_PER_CYCLE;
@@ -117,6 +119,18 @@ static uint32_t moved_ops(const struct npu_graph *g)
 		highest = s > highest ? s : highest;
 	}
 	return n;
+}
+
+/*
+ * What no schedule of these commands beats: the MAC array's time at its
+ * granularity or the unavoidable traffic at the DRAM bandwidth.
+ */
+static uint64_t bound_cycles(const struct npu_compiled_model *m, const struct totals *t)
+{
+	const uint64_t dram = (unavoidable_bytes(m, t) + NPU_HW_DRAM_BYTES_PER_CYCLE - 1) /
+			      NPU_HW_DRAM_BYTES_PER_CYCLE;
+
+	return t->array_cycles > dram ? t->array_cycles : dram;
 }
 
 /* Time in microseconds for @cycles at the modelled clock. */
@@ -179,9 +193,11 @@ static void report_json(const struct npu_compiled_model *m, const char *name, FI
 	fprintf(f, "    \"ops\": %u, \"npu_ops\": %u, \"cpu_ops\": %u, \"fused_ops\": %u, "
 		"\"segments\": %u,\n", g->num_ops, t.npu_ops, t.cpu_ops, t.fused_ops,
 		m->num_segments);
-	fprintf(f, "    \"unavoidable_bytes\": %llu, \"io_bytes\": %llu, \"mac_cycles\": %llu,\n",
+	fprintf(f, "    \"unavoidable_bytes\": %llu, \"io_bytes\": %llu, \"mac_cycles\": %llu,\n"
+		"    \"array_cycles\": %llu, \"bound_cycles\": %llu,\n",
 		(unsigned long long)unavoidable_bytes(m, &t), (unsigned long long)t.io_bytes,
-		(unsigned long long)mac_cycles(&t));
+		(unsigned long long)mac_cycles(&t), (unsigned long long)t.array_cycles,
+		(unsigned long long)bound_cycles(m, &t));
 	fprintf(f, "    \"npu_macs\": %llu, \"npu_cycles\": %llu, \"npu_time_us\": %.3f, "
 		"\"clock_mhz\": %u,\n", (unsigned long long)t.macs, (unsigned long long)t.cycles,
 		cycles_us(t.cycles), NPU_HW_CLOCK_MHZ);
@@ -252,6 +268,15 @@ static void report_text(const struct npu_compiled_model *m, const char *name, FI
 	fprintf(f, "  MAC-bound time        %llu cycles = %.3f ms (estimate %.2fx)\n",
 		(unsigned long long)mac_cycles(&t), cycles_us(mac_cycles(&t)) / 1000.0,
 		mac_cycles(&t) ? (double)t.cycles / (double)mac_cycles(&t) : 0.0);
+	if (t.array_cycles)
+		fprintf(f, "  MAC-array time        %llu cycles = %.3f ms (%.1f%% of the peak rate)\n",
+			(unsigned long long)t.array_cycles, cycles_us(t.array_cycles) / 1000.0,
+			100.0 * (double)mac_cycles(&t) / (double)t.array_cycles);
+	fprintf(f, "  bound                 %llu cycles = %.3f ms, max(MAC-array time, unavoidable "
+		"traffic at %u B/cycle): estimate %.2fx\n",
+		(unsigned long long)bound_cycles(m, &t), cycles_us(bound_cycles(m, &t)) / 1000.0,
+		NPU_HW_DRAM_BYTES_PER_CYCLE,
+		bound_cycles(m, &t) ? (double)t.cycles / (double)bound_cycles(m, &t) : 0.0);
 	fprintf(f, "  DRAM traffic          %llu bytes read, %llu bytes written\n",
 		(unsigned long long)t.dram_read, (unsigned long long)t.dram_write);
 	fprintf(f, "  unavoidable traffic   %llu bytes (weights once %llu, inputs and outputs %llu): "
