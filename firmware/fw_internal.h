@@ -288,7 +288,7 @@ struct fw_work {
 };
 
 /*
- * Full-rate cycles of the MAC array (fw_model.c; Documentation/hardware.rst,
+ * Full-rate cycles of the MAC array (fw_util.c; Documentation/hardware.rst,
  * "MAC array") for @positions output positions of @channels output
  * channels, each the sum of @steps x @depth products taken @depth at a
  * time by the accumulator's lanes: every dimension rounds up to the

@@ -33,14 +33,6 @@ static uint64_t ceil_div(uint64_t n, uint32_t d)
 	return fw_div_u64(n + d - 1, d);
 }
 
-uint64_t fw_mac_passes(uint64_t positions, uint64_t channels, uint64_t steps,
-		       uint64_t depth)
-{
-	return ceil_div(positions, NPU_HW_MAC_POSITIONS) *
-	       ceil_div(channels, NPU_HW_MAC_CHANNELS) * steps *
-	       ceil_div(depth, NPU_HW_MAC_LANES);
-}
-
 /*
  * MAC-array cycles of @w: its passes at the array's nominal rate, scaled
  * to the model's (a hardware table may give another rate; 16x8 is half).

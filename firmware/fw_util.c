@@ -47,6 +47,21 @@ uint64_t fw_div_u64(uint64_t n, uint32_t d)
 	return q;
 }
 
+/*
+ * The MAC array's blocks (fw_internal.h): here rather than in fw_model.c
+ * because the command table's cost functions, which npu.ko links too,
+ * call it.
+ */
+uint64_t fw_mac_passes(uint64_t positions, uint64_t channels, uint64_t steps,
+		       uint64_t depth)
+{
+	return fw_div_u64(positions + NPU_HW_MAC_POSITIONS - 1,
+			  NPU_HW_MAC_POSITIONS) *
+	       fw_div_u64(channels + NPU_HW_MAC_CHANNELS - 1,
+			  NPU_HW_MAC_CHANNELS) * steps *
+	       fw_div_u64(depth + NPU_HW_MAC_LANES - 1, NPU_HW_MAC_LANES);
+}
+
 /* ---- TFLite / gemmlowp fixed point (default double rounding) ---- */
 
 int32_t npu_fw_srdhm(int32_t a, int32_t b)
