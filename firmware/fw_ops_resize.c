@@ -50,6 +50,18 @@ static void bl_pos(uint32_t i, int32_t scale, int half, uint32_t in,
 	r->hi = (uint32_t)hi;
 }
 
+void npu_fw_bilinear_pos(uint32_t in, uint32_t out, uint32_t flags, uint32_t i,
+			 uint32_t *lo, uint32_t *hi, int32_t *frac)
+{
+	struct bl_pos r;
+
+	bl_pos(i, bl_scale(in, out, !!(flags & NPU_RESIZE_ALIGN_CORNERS)),
+	       !!(flags & NPU_RESIZE_HALF_PIXEL_CENTERS), in, &r);
+	*lo = r.lo;
+	*hi = r.hi;
+	*frac = r.frac;
+}
+
 /* (v + half away from zero) / 2^20 without a 64-bit divide. */
 static int32_t bl_round(int64_t v)
 {

@@ -70,6 +70,14 @@ int32_t npu_fw_round_scale(int64_t x, uint32_t lo, uint32_t hi);
  */
 void npu_fw_tap_range(int32_t origin, uint32_t dil, uint32_t k, uint32_t size,
 		      uint32_t *lo, uint32_t *hi);
+/*
+ * RESIZE_BILINEAR's map of one axis of @in to @out elements (@flags:
+ * NPU_RESIZE_*): output index @i reads source indices *@lo and *@hi,
+ * weighted (1024 - *@frac) and *@frac (for kernels that mirror the
+ * firmware's).
+ */
+void npu_fw_bilinear_pos(uint32_t in, uint32_t out, uint32_t flags, uint32_t i,
+			 uint32_t *lo, uint32_t *hi, int32_t *frac);
 
 /* ------------------------------------------------------------------------
  * Op kernels on plain pointers.  Parameters are the command-stream

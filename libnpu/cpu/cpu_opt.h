@@ -227,4 +227,21 @@ bool cpu_opt_resize_nearest(const struct npu_resize_params *p, const void *in,
  */
 bool cpu_opt_pool(const struct npu_pool_params *p, bool avg, const void *in, void *out);
 
+/*
+ * The firmware's npu_op_mean_s8() / _s16() (MEAN and quantized SUM); false
+ * for other types.
+ */
+bool cpu_opt_mean(const struct npu_mean_params *p, const void *in, void *out, enum cpu_isa isa);
+
+/*
+ * The firmware's npu_op_resize_bilinear_s8() / _s16(), output rows split
+ * across @pool; false for other types or out of memory.
+ */
+bool cpu_opt_resize_bilinear(const struct npu_resize_params *p, const void *in, void *out,
+			     enum cpu_isa isa, struct npu_cpu_pool *pool);
+
+/* The firmware's npu_op_lut_s8(), _u8() and _s16() with its @table. */
+bool cpu_opt_lut(const struct npu_lut_params *p, const void *in, const void *table, void *out,
+		 enum cpu_isa isa);
+
 #endif /* NPU_CPU_OPT_H */

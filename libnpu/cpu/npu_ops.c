@@ -212,6 +212,12 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 	case NPU_CMD_AVERAGE_POOL_2D:
 	case NPU_CMD_MAX_POOL_2D:
 		return cpu_opt_pool(&p->pool, c->opcode == NPU_CMD_AVERAGE_POOL_2D, in, out);
+	case NPU_CMD_MEAN:
+		return cpu_opt_mean(&p->mean, in, out, isa);
+	case NPU_CMD_RESIZE_BILINEAR:
+		return cpu_opt_resize_bilinear(&p->resize, in, out, isa, pool);
+	case NPU_CMD_LUT:
+		return cpu_opt_lut(&p->lut, in, buf[NPU_FW_SLOT_TABLE], out, isa);
 	default:
 		return false;
 	}

@@ -863,6 +863,190 @@ START_TEST(pool_random)
 }
 END_TEST
 
+/* Random int8 or int16 data: uniform, or the extremes. */
+static void fill_elems(void *p, size_t n, bool s16)
+{
+	if (!s16) {
+		fill_s8(p, n);
+		return;
+	}
+	const uint32_t mode = rnd() % 4;
+
+	for (size_t i = 0; i < n; i++)
+		((int16_t *)p)[i] = mode == 0 ? (rnd() & 1 ? -32768 : 32767) : (int16_t)rnd();
+}
+
+/* MEAN and quantized SUM, int8 and int16, over every axis set. */
+START_TEST(mean_random)
+{
+	for (unsigned int s = 0; s < 600; s++) {
+		struct npu_mean_params p;
+		const bool s16 = s % 3 == 2;
+		const uint8_t dt = s16 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
+		const size_t es = s16 ? 2 : 1;
+		uint32_t rank, id[NPU_CS_MAX_DIMS], od[NPU_CS_MAX_DIMS];
+		uint8_t *in, *want, *got;
+		size_t n, on;
+
+		rng_state = (s + 5150) * 0x9e3779b97f4a7c15ull;
+		memset(&p, 0, sizeof(p));
+		rank = (uint32_t)rnd_in(1, NPU_CS_MAX_DIMS);
+		p.axis_mask = rnd() & ((1u << rank) - 1);
+		for (uint32_t i = 0; i < rank; i++) {
+			id[i] = (uint32_t)rnd_in(1, rank > 3 ? 7 : 20);
+			if (rnd() % 6 == 0)	/* long rows: every SIMD block and tail */
+				id[i] = (uint32_t)rnd_in(30, 300);
+			od[i] = p.axis_mask & (1u << i) ? 1 : id[i];
+		}
+		n = 1;
+		for (uint32_t i = 0; i < rank; i++)
+			n *= id[i];
+		if (n > 200000)
+			continue;
+		npu_tensor_set(&p.input, 0, dt, s16 ? 0 : rnd_in(-128, 127), rank, id);
+		npu_tensor_set(&p.output, 0, dt, s16 ? 0 : rnd_in(-128, 127), rank, od);
+		p.multiplier = rnd() % 5 ? 0x40000000 + (int32_t)(rnd() & 0x3fffffff) :
+			       (int32_t)(rnd() & 0x7fffffff);
+		p.shift = rnd() % 4 ? rnd_in(-20, 2) : (rnd() & 1 ? -31 : 30);
+		on = npu_tensor_elems(&p.output);
+		in = malloc(n * es);
+		want = malloc(on * es);
+		got = malloc(on * es);
+		fill_elems(in, n, s16);
+		if (s16)
+			npu_op_mean_s16(&p, (int16_t *)in, (int16_t *)want);
+		else
+			npu_op_mean_s8(&p, (int8_t *)in, (int8_t *)want);
+		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
+			if (!cpu_isa_usable((enum cpu_isa)isa))
+				continue;
+			memset(got, 0x5a, on * es);
+			ck_assert(cpu_opt_mean(&p, in, got, (enum cpu_isa)isa));
+			ck_assert_msg(!memcmp(got, want, on * es), "mean%s seed %u isa %d differs",
+				      s16 ? " int16" : "", s, isa);
+		}
+		free(in);
+		free(want);
+		free(got);
+	}
+}
+END_TEST
+
+/*
+ * RESIZE_BILINEAR, int8 and int16: up and down, by large factors, every
+ * flag, on 1 and 3 threads.
+ */
+START_TEST(resize_bilinear_random)
+{
+	struct npu_cpu_pool *pool = pool3();
+
+	for (unsigned int s = 0; s < 500; s++) {
+		struct npu_resize_params p;
+		const bool s16 = s % 4 == 3;
+		const uint8_t dt = s16 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
+		const size_t es = s16 ? 2 : 1;
+		const uint32_t flag = s % 3;	/* 0, align corners, half pixel centres */
+		uint32_t id[4], od[4];
+		uint8_t *in, *want, *got;
+		size_t n, on;
+
+		rng_state = (s + 7777) * 0x9e3779b97f4a7c15ull;
+		memset(&p, 0, sizeof(p));
+		id[0] = od[0] = (uint32_t)rnd_in(1, 2);
+		id[1] = (uint32_t)rnd_in(1, 12);
+		id[2] = (uint32_t)rnd_in(1, 12);
+		id[3] = od[3] = (uint32_t)(rnd() % 3 ? rnd_in(1, 40) : rnd_in(1, 4));
+		od[1] = (uint32_t)(rnd() % 8 ? rnd_in(1, 40) : rnd_in(1000, 1300));
+		od[2] = (uint32_t)(od[1] > 100 || rnd() % 8 ? rnd_in(1, 40) : rnd_in(1000, 1300));
+		p.flags = flag == 1 ? NPU_RESIZE_ALIGN_CORNERS :
+			  flag == 2 ? NPU_RESIZE_HALF_PIXEL_CENTERS : 0;
+		npu_tensor_set(&p.input, 0, dt, 0, 4, id);
+		npu_tensor_set(&p.output, 0, dt, 0, 4, od);
+		n = npu_tensor_elems(&p.input);
+		on = npu_tensor_elems(&p.output);
+		in = malloc(n * es);
+		want = malloc(on * es);
+		got = malloc(on * es);
+		fill_elems(in, n, s16);
+		if (s16)
+			npu_op_resize_bilinear_s16(&p, (int16_t *)in, (int16_t *)want);
+		else
+			npu_op_resize_bilinear_s8(&p, (int8_t *)in, (int8_t *)want);
+		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
+			if (!cpu_isa_usable((enum cpu_isa)isa))
+				continue;
+			for (int t = 0; t < 2; t++) {
+				memset(got, 0x5a, on * es);
+				ck_assert(cpu_opt_resize_bilinear(&p, in, got, (enum cpu_isa)isa,
+								  t ? pool : NULL));
+				ck_assert_msg(!memcmp(got, want, on * es),
+					      "resize bilinear%s seed %u isa %d threads %d differs",
+					      s16 ? " int16" : "", s, isa, t ? 3 : 1);
+			}
+		}
+		free(in);
+		free(want);
+		free(got);
+	}
+	cpu_pool_destroy(pool);
+}
+END_TEST
+
+/* LUT: int8 and uint8 over every index, int16 over every segment, random tables. */
+START_TEST(lut_random)
+{
+	for (unsigned int s = 0; s < 300; s++) {
+		struct npu_lut_params p;
+		const uint8_t dt = s % 3 == 0 ? NPU_DTYPE_INT8 : s % 3 == 1 ? NPU_DTYPE_UINT8 :
+				   NPU_DTYPE_INT16;
+		const size_t es = dt == NPU_DTYPE_INT16 ? 2 : 1;
+		int16_t table[513];
+		uint32_t dims[2];
+		uint8_t *in, *want, *got;
+		size_t n;
+
+		rng_state = (s + 6006) * 0x9e3779b97f4a7c15ull;
+		memset(&p, 0, sizeof(p));
+		dims[0] = (uint32_t)rnd_in(1, 3);
+		dims[1] = (uint32_t)(rnd() % 2 ? rnd_in(1, 100) : rnd_in(100, 3000));
+		npu_tensor_set(&p.input, 0, dt, 0, 2, dims);
+		npu_tensor_set(&p.output, 0, dt, 0, 2, dims);
+		/* Random tables, or monotonic ones as LOGISTIC and TANH make. */
+		for (int i = 0; i < 513; i++)
+			table[i] = s & 4 ? (int16_t)rnd() : (int16_t)(i * 127 - 32768);
+		n = npu_tensor_elems(&p.input);
+		in = malloc(n * es);
+		want = malloc(n * es);
+		got = malloc(n * es);
+		fill_elems(in, n, es == 2);
+		/* Every index once in the first 256 (or 65536) elements where they fit. */
+		for (size_t i = 0; s & 8 && i < n; i++) {
+			if (es == 1)
+				in[i] = (uint8_t)i;
+			else
+				((int16_t *)in)[i] = (int16_t)(i * 97);
+		}
+		if (dt == NPU_DTYPE_INT8)
+			npu_op_lut_s8(&p, (int8_t *)in, (const int8_t *)table, (int8_t *)want);
+		else if (dt == NPU_DTYPE_UINT8)
+			npu_op_lut_u8(&p, in, (const uint8_t *)table, want);
+		else
+			npu_op_lut_s16(&p, (int16_t *)in, table, (int16_t *)want);
+		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
+			if (!cpu_isa_usable((enum cpu_isa)isa))
+				continue;
+			memset(got, 0x5a, n * es);
+			ck_assert(cpu_opt_lut(&p, in, table, got, (enum cpu_isa)isa));
+			ck_assert_msg(!memcmp(got, want, n * es), "lut dtype %u seed %u isa %d differs",
+				      dt, s, isa);
+		}
+		free(in);
+		free(want);
+		free(got);
+	}
+}
+END_TEST
+
 /* ---- whole models (not in the arm64 cross build: no libnpu there) ---- */
 #ifndef NPU_CROSS_KERNELS_ONLY
 
@@ -1075,6 +1259,9 @@ int main(void)
 	tcase_add_test(tc, pool_random);
 	tcase_add_test(tc, leaky_relu_random);
 	tcase_add_test(tc, resize_nearest_random);
+	tcase_add_test(tc, mean_random);
+	tcase_add_test(tc, resize_bilinear_random);
+	tcase_add_test(tc, lut_random);
 #ifndef NPU_CROSS_KERNELS_ONLY
 	tcase_add_test(tc, models_equal_firmware);
 #endif
