@@ -49,6 +49,12 @@ void cpu_pool_destroy(struct npu_cpu_pool *pool);
 uint32_t cpu_pool_threads(const struct npu_cpu_pool *pool);
 void cpu_pool_run(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg);
 
+/*
+ * Kernels with less work than this (elements or output bytes) run on the
+ * calling thread alone: waking the pool costs more.
+ */
+#define CPU_POOL_MIN_WORK	4096u
+
 /* [*begin, *end) of @n items for @part of @parts. */
 static inline void cpu_part_range(size_t n, uint32_t part, uint32_t parts, size_t *begin,
 				  size_t *end)
@@ -201,31 +207,39 @@ bool cpu_u8_rq_no_wrap(const struct npu_requant *rq, const int32_t *mult, const 
  * The firmware's ADD, SUB or MUL (npu_op_add_s8() ... npu_op_mul_u8()) of
  * int8 (or with @u8 uint8) tensors, with broadcast; false for shapes that
  * do not broadcast, a clamp outside the type or a left shift outside 0..31.
+ * The elementwise, pooling, LUT and moving kernels split their outputs
+ * across @pool (NULL: one thread; the same bytes on any number).
  */
 enum cpu_elt_kind { CPU_ELT_ADD, CPU_ELT_SUB, CPU_ELT_MUL };
 bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind, bool u8,
-		     const void *x, const void *y, void *out, enum cpu_isa isa);
+		     const void *x, const void *y, void *out, enum cpu_isa isa,
+		     struct npu_cpu_pool *pool);
 
 /* The firmware's npu_op_leaky_relu_s8() (@u8: _u8()). */
 bool cpu_opt_leaky_relu(const struct npu_leaky_relu_params *p, bool u8, const void *in,
-			void *out, enum cpu_isa isa);
+			void *out, enum cpu_isa isa, struct npu_cpu_pool *pool);
 
 /* The firmware's npu_op_pad(); false for element sizes it does not take. */
 bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out);
 
-/* The firmware's npu_op_transpose(), npu_op_strided_slice(), npu_op_concat() (no table). */
+/*
+ * The firmware's npu_op_transpose(), npu_op_strided_slice(), npu_op_concat()
+ * (no table); the moving kernels split their output rows across @pool.
+ */
 bool cpu_opt_transpose(const struct npu_transpose_params *p, const void *in, void *out);
 bool cpu_opt_strided_slice(const struct npu_slice_params *p, const void *in, void *out);
-bool cpu_opt_concat(const struct npu_concat_params *p, const void *in, void *out);
+bool cpu_opt_concat(const struct npu_concat_params *p, const void *in, void *out,
+		    struct npu_cpu_pool *pool);
 /* The firmware's npu_op_resize_nearest() with its row and column @table. */
 bool cpu_opt_resize_nearest(const struct npu_resize_params *p, const void *in,
-			    const uint16_t *table, void *out);
+			    const uint16_t *table, void *out, struct npu_cpu_pool *pool);
 
 /*
  * The firmware's npu_op_avg_pool_*() (@avg) or npu_op_max_pool_*() for
  * int8, uint8 and int16; false for other types or a clamp outside the type.
  */
-bool cpu_opt_pool(const struct npu_pool_params *p, bool avg, const void *in, void *out);
+bool cpu_opt_pool(const struct npu_pool_params *p, bool avg, const void *in, void *out,
+		  struct npu_cpu_pool *pool);
 
 /*
  * The firmware's npu_op_mean_s8() / _s16() (MEAN and quantized SUM); false
@@ -240,8 +254,22 @@ bool cpu_opt_mean(const struct npu_mean_params *p, const void *in, void *out, en
 bool cpu_opt_resize_bilinear(const struct npu_resize_params *p, const void *in, void *out,
 			     enum cpu_isa isa, struct npu_cpu_pool *pool);
 
+/*
+ * RESIZE_BILINEAR of float32 or (@u8) uint8 NHWC tensors: TFLite's float
+ * template (reference_ops::ResizeBilinear), which defines these results,
+ * as written (_ref) and optimized (output rows on @pool; false when out of
+ * memory), the same bytes.
+ */
+struct cpu_bilinear_f {
+	uint32_t in[4], out[4];	/* N, H, W, C */
+	bool align, half, u8;
+};
+void cpu_ref_resize_bilinear_f(const struct cpu_bilinear_f *s, const void *in, void *out);
+bool cpu_opt_resize_bilinear_f(const struct cpu_bilinear_f *s, const void *in, void *out,
+			       enum cpu_isa isa, struct npu_cpu_pool *pool);
+
 /* The firmware's npu_op_lut_s8(), _u8() and _s16() with its @table. */
 bool cpu_opt_lut(const struct npu_lut_params *p, const void *in, const void *table, void *out,
-		 enum cpu_isa isa);
+		 enum cpu_isa isa, struct npu_cpu_pool *pool);
 
 #endif /* NPU_CPU_OPT_H */

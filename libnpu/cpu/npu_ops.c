@@ -188,12 +188,13 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 		       cpu_opt_eltwise(&p->eltwise, c->opcode == NPU_CMD_ADD ? CPU_ELT_ADD :
 				       c->opcode == NPU_CMD_SUB ? CPU_ELT_SUB : CPU_ELT_MUL,
 				       p->eltwise.output.dtype == NPU_DTYPE_UINT8, in,
-				       buf[NPU_FW_SLOT_IN1], out, isa);
+				       buf[NPU_FW_SLOT_IN1], out, isa, pool);
 	case NPU_CMD_LEAKY_RELU:
 		return (p->leaky_relu.input.dtype == NPU_DTYPE_INT8 ||
 			p->leaky_relu.input.dtype == NPU_DTYPE_UINT8) &&
 		       cpu_opt_leaky_relu(&p->leaky_relu,
-					  p->leaky_relu.input.dtype == NPU_DTYPE_UINT8, in, out, isa);
+					  p->leaky_relu.input.dtype == NPU_DTYPE_UINT8, in, out, isa,
+					  pool);
 	case NPU_CMD_PAD:
 		return cpu_opt_pad(&p->pad, in, out);
 	case NPU_CMD_TRANSPOSE:
@@ -201,9 +202,9 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 	case NPU_CMD_STRIDED_SLICE:
 		return cpu_opt_strided_slice(&p->slice, in, out);
 	case NPU_CMD_CONCAT:
-		return cpu_opt_concat(&p->concat, in, out);
+		return cpu_opt_concat(&p->concat, in, out, pool);
 	case NPU_CMD_RESIZE_NEAREST:
-		return cpu_opt_resize_nearest(&p->resize, in, buf[NPU_FW_SLOT_TABLE], out);
+		return cpu_opt_resize_nearest(&p->resize, in, buf[NPU_FW_SLOT_TABLE], out, pool);
 	case NPU_CMD_COPY:
 		/* RESHAPE runs in place; otherwise one memcpy, not the firmware's byte loop. */
 		if (in != out)
@@ -211,13 +212,13 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 		return true;
 	case NPU_CMD_AVERAGE_POOL_2D:
 	case NPU_CMD_MAX_POOL_2D:
-		return cpu_opt_pool(&p->pool, c->opcode == NPU_CMD_AVERAGE_POOL_2D, in, out);
+		return cpu_opt_pool(&p->pool, c->opcode == NPU_CMD_AVERAGE_POOL_2D, in, out, pool);
 	case NPU_CMD_MEAN:
 		return cpu_opt_mean(&p->mean, in, out, isa);
 	case NPU_CMD_RESIZE_BILINEAR:
 		return cpu_opt_resize_bilinear(&p->resize, in, out, isa, pool);
 	case NPU_CMD_LUT:
-		return cpu_opt_lut(&p->lut, in, buf[NPU_FW_SLOT_TABLE], out, isa);
+		return cpu_opt_lut(&p->lut, in, buf[NPU_FW_SLOT_TABLE], out, isa, pool);
 	default:
 		return false;
 	}

@@ -253,15 +253,51 @@ static bool bcast_strides(const uint32_t *in, const uint32_t *out, size_t *s)
 	return true;
 }
 
-bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind, bool u8,
-		     const void *x, const void *y, void *out, enum cpu_isa isa)
+/* The folded walk of one op, split by output elements across the pool. */
+struct elt_job {
+	struct elt_row e;
+	elt_row_fn row;
+	const uint8_t *x, *y;
+	uint8_t *out;
+	uint32_t dims[DIMS];
+	size_t a1[DIMS], a2[DIMS];
+	int nd;
+};
+
+static void elt_part(void *arg, uint32_t part, uint32_t parts)
 {
-	const struct elt_row e = { .p = p, .kind = kind, .u8 = u8 };
+	const struct elt_job *j = arg;
+	const int nd = j->nd;
+	const size_t len = j->dims[nd - 1];
+	size_t total = len, begin, end, idx[DIMS];
+
+	for (int i = 0; i < nd - 1; i++)
+		total *= j->dims[i];
+	cpu_part_range(total, part, parts, &begin, &end);
+	while (begin < end) {
+		const size_t off = begin % len, n = len - off < end - begin ? len - off : end - begin;
+		size_t r = begin / len, i1 = off * j->a1[nd - 1], i2 = off * j->a2[nd - 1];
+
+		for (int i = nd - 2; i >= 0; i--) {
+			idx[i] = r % j->dims[i];
+			r /= j->dims[i];
+			i1 += idx[i] * j->a1[i];
+			i2 += idx[i] * j->a2[i];
+		}
+		j->row(&j->e, j->x + i1, j->a1[nd - 1], j->y + i2, j->a2[nd - 1], n, j->out + begin);
+		begin += n;
+	}
+}
+
+bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind, bool u8,
+		     const void *x, const void *y, void *out, enum cpu_isa isa,
+		     struct npu_cpu_pool *pool)
+{
+	struct elt_job j = { .e = { .p = p, .kind = kind, .u8 = u8 }, .row = elt_row_select(isa),
+			     .x = x, .y = y, .out = out };
 	const int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
-	const elt_row_fn row = elt_row_select(isa);
-	uint32_t d1[DIMS], d2[DIMS], od[DIMS], dims[DIMS];
-	size_t s1[DIMS], s2[DIMS], a1[DIMS], a2[DIMS], idx[DIMS] = { 0 };
-	size_t len, rows = 1, o = 0;
+	uint32_t d1[DIMS], d2[DIMS], od[DIMS];
+	size_t s1[DIMS], s2[DIMS];
 	int nd = 0;
 
 	if (!shape5(&p->input1, d1) || !shape5(&p->input2, d2) || !shape5(&p->output, od) ||
@@ -273,37 +309,26 @@ bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind,
 	for (int i = 0; i < DIMS; i++) {
 		if (od[i] == 1)
 			continue;
-		if (nd && a1[nd - 1] == s1[i] * od[i] && a2[nd - 1] == s2[i] * od[i]) {
-			dims[nd - 1] *= od[i];
-			a1[nd - 1] = s1[i];
-			a2[nd - 1] = s2[i];
+		if (nd && j.a1[nd - 1] == s1[i] * od[i] && j.a2[nd - 1] == s2[i] * od[i]) {
+			j.dims[nd - 1] *= od[i];
+			j.a1[nd - 1] = s1[i];
+			j.a2[nd - 1] = s2[i];
 			continue;
 		}
-		dims[nd] = od[i];
-		a1[nd] = s1[i];
-		a2[nd] = s2[i];
+		j.dims[nd] = od[i];
+		j.a1[nd] = s1[i];
+		j.a2[nd] = s2[i];
 		nd++;
 	}
 	if (!nd) {
-		dims[0] = 1;
-		a1[0] = a2[0] = 0;
+		j.dims[0] = 1;
+		j.a1[0] = j.a2[0] = 0;
 		nd = 1;
 	}
-	len = dims[nd - 1];
-	for (int i = 0; i < nd - 1; i++)
-		rows *= dims[i];
-	for (size_t r = 0; r < rows; r++, o += len) {
-		size_t i1 = 0, i2 = 0;
-
-		for (int i = 0; i < nd - 1; i++) {
-			i1 += idx[i] * a1[i];
-			i2 += idx[i] * a2[i];
-		}
-		row(&e, (const uint8_t *)x + i1, a1[nd - 1], (const uint8_t *)y + i2, a2[nd - 1],
-		    len, (uint8_t *)out + o);
-		for (int i = nd - 2; i >= 0 && ++idx[i] == dims[i]; i--)
-			idx[i] = 0;
-	}
+	j.nd = nd;
+	if (npu_tensor_elems(&p->output))
+		cpu_pool_run(npu_tensor_elems(&p->output) >= CPU_POOL_MIN_WORK ? pool : NULL,
+			     elt_part, &j);
 	return true;
 }
 
@@ -376,24 +401,37 @@ static void lrelu_neon(const struct npu_leaky_relu_params *p, bool u8, const voi
 }
 #endif
 
-bool cpu_opt_leaky_relu(const struct npu_leaky_relu_params *p, bool u8, const void *in,
-			void *out, enum cpu_isa isa)
-{
-	const size_t n = npu_tensor_elems(&p->input);
+struct lrelu_job {
+	const struct npu_leaky_relu_params *p;
+	bool u8;
+	const uint8_t *in;
+	uint8_t *out;
+	void (*fn)(const struct npu_leaky_relu_params *p, bool u8, const void *in, size_t n,
+		   void *out);
+};
 
-	switch (isa) {
+static void lrelu_part(void *arg, uint32_t part, uint32_t parts)
+{
+	const struct lrelu_job *j = arg;
+	size_t begin, end;
+
+	cpu_part_range(npu_tensor_elems(&j->p->input), part, parts, &begin, &end);
+	j->fn(j->p, j->u8, j->in + begin, end - begin, j->out + begin);
+}
+
+bool cpu_opt_leaky_relu(const struct npu_leaky_relu_params *p, bool u8, const void *in,
+			void *out, enum cpu_isa isa, struct npu_cpu_pool *pool)
+{
+	struct lrelu_job j = { .p = p, .u8 = u8, .in = in, .out = out, .fn = lrelu_c };
+
 #if defined(__x86_64__)
-	case CPU_ISA_AVX2:
-	case CPU_ISA_AVX512VNNI:
-		lrelu_avx2(p, u8, in, n, out);
-		break;
+	if (isa == CPU_ISA_AVX2 || isa == CPU_ISA_AVX512VNNI)
+		j.fn = lrelu_avx2;
 #elif defined(__aarch64__)
-	case CPU_ISA_NEON:
-		lrelu_neon(p, u8, in, n, out);
-		break;
+	if (isa == CPU_ISA_NEON)
+		j.fn = lrelu_neon;
 #endif
-	default:
-		lrelu_c(p, u8, in, n, out);
-	}
+	cpu_pool_run(npu_tensor_elems(&p->input) >= CPU_POOL_MIN_WORK ? pool : NULL, lrelu_part,
+		     &j);
 	return true;
 }

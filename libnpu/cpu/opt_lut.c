@@ -202,43 +202,67 @@ static void lut8_neon(const uint8_t *table, uint8_t flip, const uint8_t *in, siz
 }
 #endif /* __aarch64__ */
 
-bool cpu_opt_lut(const struct npu_lut_params *p, const void *in, const void *table, void *out,
-		 enum cpu_isa isa)
-{
-	const uint8_t dt = p->input.dtype;
-	const size_t n = npu_tensor_elems(&p->input);
-	const uint8_t flip = dt == NPU_DTYPE_INT8 ? 0x80 : 0;
+struct lut_job {
+	const struct npu_lut_params *p;
+	const uint8_t *in;
+	const void *table;
+	uint8_t *out;
+	enum cpu_isa isa;
+};
 
-	if (dt != p->output.dtype || !table)
-		return false;
+static void lut_part(void *arg, uint32_t part, uint32_t parts)
+{
+	const struct lut_job *j = arg;
+	const uint8_t dt = j->p->input.dtype;
+	const uint8_t flip = dt == NPU_DTYPE_INT8 ? 0x80 : 0;
+	const size_t es = dt == NPU_DTYPE_INT16 ? 2 : 1;
+	size_t begin, end, n;
+	const uint8_t *in;
+	uint8_t *out;
+
+	cpu_part_range(npu_tensor_elems(&j->p->input), part, parts, &begin, &end);
+	n = end - begin;
+	in = j->in + begin * es;
+	out = j->out + begin * es;
 	if (dt == NPU_DTYPE_INT16) {
 #if defined(__x86_64__)
-		if (isa == CPU_ISA_AVX2 || isa == CPU_ISA_AVX512VNNI) {
-			lut16_avx2(table, in, n, out);
-			return true;
+		if (j->isa == CPU_ISA_AVX2 || j->isa == CPU_ISA_AVX512VNNI) {
+			lut16_avx2(j->table, (const int16_t *)in, n, (int16_t *)out);
+			return;
 		}
 #endif
-		lut16_c(table, in, n, out);
-		return true;
+		lut16_c(j->table, (const int16_t *)in, n, (int16_t *)out);
+		return;
 	}
-	if (dt != NPU_DTYPE_INT8 && dt != NPU_DTYPE_UINT8)
-		return false;
-	switch (isa) {
+	switch (j->isa) {
 #if defined(__x86_64__)
 	case CPU_ISA_AVX2:
 	case CPU_ISA_AVX512VNNI:
-		lut8_avx2(table, flip, in, n, out);
+		lut8_avx2(j->table, flip, in, n, out);
 		break;
 	case CPU_ISA_SSE41:
-		lut8_sse41(table, flip, in, n, out);
+		lut8_sse41(j->table, flip, in, n, out);
 		break;
 #elif defined(__aarch64__)
 	case CPU_ISA_NEON:
-		lut8_neon(table, flip, in, n, out);
+		lut8_neon(j->table, flip, in, n, out);
 		break;
 #endif
 	default:
-		lut8_c(table, flip, in, n, out);
+		lut8_c(j->table, flip, in, n, out);
 	}
+}
+
+bool cpu_opt_lut(const struct npu_lut_params *p, const void *in, const void *table, void *out,
+		 enum cpu_isa isa, struct npu_cpu_pool *pool)
+{
+	const uint8_t dt = p->input.dtype;
+	const struct lut_job j = { .p = p, .in = in, .table = table, .out = out, .isa = isa };
+
+	if (dt != p->output.dtype || !table ||
+	    (dt != NPU_DTYPE_INT8 && dt != NPU_DTYPE_UINT8 && dt != NPU_DTYPE_INT16))
+		return false;
+	cpu_pool_run(npu_tensor_elems(&p->input) >= CPU_POOL_MIN_WORK ? pool : NULL, lut_part,
+		     (void *)&j);
 	return true;
 }

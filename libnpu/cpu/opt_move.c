@@ -202,57 +202,95 @@ bool cpu_opt_strided_slice(const struct npu_slice_params *p, const void *in, voi
 	return true;
 }
 
-bool cpu_opt_concat(const struct npu_concat_params *p, const void *in, void *out)
+struct concat_job {
+	const struct npu_concat_params *p;
+	const uint8_t *in;
+	uint8_t *out;
+	size_t outer, inner;
+};
+
+static void concat_part(void *arg, uint32_t part, uint32_t parts)
+{
+	const struct concat_job *j = arg;
+	const size_t in_row = j->p->input.dims[j->p->axis] * j->inner;
+	size_t begin, end;
+
+	cpu_part_range(j->outer, part, parts, &begin, &end);
+	for (size_t i = begin; i < end; i++)
+		memcpy(j->out + (i * j->p->output.dims[j->p->axis] + j->p->offset) * j->inner,
+		       j->in + i * in_row, in_row);
+}
+
+bool cpu_opt_concat(const struct npu_concat_params *p, const void *in, void *out,
+		    struct npu_cpu_pool *pool)
 {
 	const uint32_t es = npu_dtype_size(p->input.dtype);
-	size_t outer = 1, inner = es;
+	struct concat_job j = { .p = p, .in = in, .out = out, .outer = 1, .inner = es };
 
 	if (!es || (p->flags & NPU_CONCAT_TABLE) || p->axis >= p->input.rank ||
 	    p->input.rank > DIMS)
 		return false;
 	for (uint32_t i = 0; i < p->axis; i++)
-		outer *= p->input.dims[i];
+		j.outer *= p->input.dims[i];
 	for (uint32_t i = p->axis + 1; i < p->input.rank; i++)
-		inner *= p->input.dims[i];
-	for (size_t i = 0; i < outer; i++)
-		memcpy((uint8_t *)out + (i * p->output.dims[p->axis] + p->offset) * inner,
-		       (const uint8_t *)in + i * p->input.dims[p->axis] * inner,
-		       p->input.dims[p->axis] * inner);
+		j.inner *= p->input.dims[i];
+	cpu_pool_run(npu_tensor_bytes(&p->input) >= CPU_POOL_MIN_WORK ? pool : NULL, concat_part,
+		     &j);
 	return true;
 }
 
 /*
  * The firmware's npu_op_resize_nearest(): each output pixel a memcpy of its
  * source pixel (the table's rows then columns, clamped as there), and an
- * output row whose source row is the previous one's copied whole.
+ * output row whose source row is the previous one's copied whole (when
+ * that row is this part's: parts run in any order).
  */
+struct nearest_job {
+	const struct npu_resize_params *p;
+	const uint8_t *in;
+	const uint16_t *table;
+	uint8_t *out;
+	size_t pixel;
+};
+
+static void nearest_part(void *arg, uint32_t part, uint32_t parts)
+{
+	const struct nearest_job *j = arg;
+	const uint32_t ih = j->p->input.dims[1], iw = j->p->input.dims[2];
+	const uint32_t oh = j->p->output.dims[1], ow = j->p->output.dims[2];
+	const uint16_t *table = j->table;
+	const size_t pixel = j->pixel, orow = ow * pixel;
+	size_t begin, end;
+
+	cpu_part_range((size_t)j->p->input.dims[0] * oh, part, parts, &begin, &end);
+	for (size_t r = begin; r < end; r++) {
+		const size_t b = r / oh, y = r % oh;
+		const uint32_t sy = table[y] < ih ? table[y] : ih - 1;
+		const uint8_t *row = j->in + (b * ih + sy) * iw * pixel;
+		uint8_t *dst = j->out + r * orow;
+
+		if (y && r > begin && sy == (table[y - 1] < ih ? table[y - 1] : ih - 1)) {
+			memcpy(dst, dst - orow, orow);
+			continue;
+		}
+		for (uint32_t x = 0; x < ow; x++) {
+			const uint32_t t = table[oh + x];
+
+			memcpy(dst + x * pixel, row + (size_t)(t < iw ? t : iw - 1) * pixel, pixel);
+		}
+	}
+}
+
 bool cpu_opt_resize_nearest(const struct npu_resize_params *p, const void *in,
-			    const uint16_t *table, void *out)
+			    const uint16_t *table, void *out, struct npu_cpu_pool *pool)
 {
 	const uint32_t es = npu_dtype_size(p->input.dtype);
-	const uint32_t n = p->input.dims[0], ih = p->input.dims[1], iw = p->input.dims[2];
-	const uint32_t oh = p->output.dims[1], ow = p->output.dims[2];
-	const size_t pixel = (size_t)p->input.dims[3] * es, orow = ow * pixel;
-	const uint8_t *src = in;
-	uint8_t *dst = out;
+	const struct nearest_job j = { .p = p, .in = in, .table = table, .out = out,
+				       .pixel = (size_t)p->input.dims[3] * es };
 
-	if (!es || !table || !ih || !iw)
+	if (!es || !table || !p->input.dims[1] || !p->input.dims[2])
 		return false;
-	for (uint32_t b = 0; b < n; b++)
-		for (uint32_t y = 0; y < oh; y++, dst += orow) {
-			const uint32_t sy = table[y] < ih ? table[y] : ih - 1;
-			const uint8_t *row = src + ((size_t)b * ih + sy) * iw * pixel;
-
-			if (y && sy == (table[y - 1] < ih ? table[y - 1] : ih - 1)) {
-				memcpy(dst, dst - orow, orow);
-				continue;
-			}
-			for (uint32_t x = 0; x < ow; x++) {
-				const uint32_t t = table[oh + x];
-
-				memcpy(dst + x * pixel, row + (size_t)(t < iw ? t : iw - 1) * pixel,
-				       pixel);
-			}
-		}
+	cpu_pool_run(npu_tensor_bytes(&p->output) >= CPU_POOL_MIN_WORK ? pool : NULL,
+		     nearest_part, (void *)&j);
 	return true;
 }

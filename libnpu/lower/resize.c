@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "lower.h"
+#include "../cpu/cpu_opt.h"
 
 struct resize_shape {
 	uint32_t in[4];		/* N, H, W, C */
@@ -175,11 +176,11 @@ static int lower_resize(const struct cpu_prep *p)
 	return 0;
 }
 
-/* ---- float32 and uint8 bilinear: TFLite's float template ---- */
+/* ---- float32 and uint8 bilinear: TFLite's float template (cpu_opt.h) ---- */
 
 struct bl_state {
-	struct resize_shape s;
-	enum npu_type type;
+	struct cpu_bilinear_f s;
+	enum cpu_isa isa;
 };
 
 static int bl_prepare(const struct cpu_prep *p, void **state)
@@ -200,94 +201,23 @@ static int bl_prepare(const struct cpu_prep *p, void **state)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	st->s = s;
-	st->type = t;
+	memcpy(st->s.in, s.in, sizeof(s.in));
+	memcpy(st->s.out, s.out, sizeof(s.out));
+	st->s.align = s.align;
+	st->s.half = s.half;
+	st->s.u8 = t == NPU_TYPE_UINT8;
+	st->isa = cpu_isa_best();
 	*state = st;
 	return 0;
 }
 
-/* TFLite's ComputeInterpolationValues (float). */
-static void bl_axis(uint32_t i, float scale, bool half, uint32_t in,
-		    float *pos, uint32_t *lo, uint32_t *hi)
-{
-	const float v = half ? ((float)i + 0.5f) * scale - 0.5f :
-			(float)i * scale;
-	const float f = floorf(v), c = ceilf(v);
-
-	*pos = v;
-	*lo = f > 0.0f ? (uint32_t)f : 0;
-	*hi = c < (float)(in - 1) ? (uint32_t)c : in - 1;
-	/* As the integer kernel: a position past the input reads the last. */
-	if (*lo > in - 1)
-		*lo = in - 1;
-}
-
-static float axis_scale(uint32_t in, uint32_t out, bool align)
-{
-	if (align && out > 1)
-		return (float)(in - 1) / (float)(out - 1);
-	return (float)in / (float)out;
-}
-
+/* The optimized kernel (the same bytes); the template itself when out of memory. */
 static int bl_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	const struct bl_state *st = state;
-	const struct resize_shape *s = &st->s;
-	const uint32_t ih = s->in[1], iw = s->in[2], c = s->in[3];
-	const float sy = axis_scale(ih, s->out[1], s->align);
-	const float sx = axis_scale(iw, s->out[2], s->align);
-	const bool u8 = st->type == NPU_TYPE_UINT8;
-	const float *fin = a->inputs[0];
-	const uint8_t *uin = a->inputs[0];
-	float *fout = a->outputs[0];
-	uint8_t *uout = a->outputs[0];
-	size_t k = 0;
 
-	for (uint32_t b = 0; b < s->in[0]; b++) {
-		const size_t img = (size_t)b * ih * iw * c;
-
-		for (uint32_t y = 0; y < s->out[1]; y++) {
-			uint32_t y0, y1;
-			float py;
-
-			bl_axis(y, sy, s->half, ih, &py, &y0, &y1);
-			for (uint32_t x = 0; x < s->out[2]; x++) {
-				const size_t r0 = img + (size_t)y0 * iw * c;
-				const size_t r1 = img + (size_t)y1 * iw * c;
-				uint32_t x0, x1;
-				float px;
-
-				bl_axis(x, sx, s->half, iw, &px, &x0, &x1);
-				/*
-				 * The reference's expression, term by term in
-				 * its order (float, no contraction).
-				 */
-				const float dy = py - (float)y0;
-				const float dx = px - (float)x0;
-
-				for (uint32_t ch = 0; ch < c; ch++) {
-					const size_t i00 = r0 + x0 * c + ch;
-					const size_t i10 = r1 + x0 * c + ch;
-					const size_t i01 = r0 + x1 * c + ch;
-					const size_t i11 = r1 + x1 * c + ch;
-					float v00, v10, v01, v11, v;
-
-					v00 = u8 ? (float)uin[i00] : fin[i00];
-					v10 = u8 ? (float)uin[i10] : fin[i10];
-					v01 = u8 ? (float)uin[i01] : fin[i01];
-					v11 = u8 ? (float)uin[i11] : fin[i11];
-					v = v00 * (1 - dy) * (1 - dx) +
-					    v10 * dy * (1 - dx) +
-					    v01 * (1 - dy) * dx +
-					    v11 * dy * dx;
-					if (u8)
-						uout[k++] = (uint8_t)(v + 0.5f);
-					else
-						fout[k++] = v;
-				}
-			}
-		}
-	}
+	if (!cpu_opt_resize_bilinear_f(&st->s, a->inputs[0], a->outputs[0], st->isa, a->pool))
+		cpu_ref_resize_bilinear_f(&st->s, a->inputs[0], a->outputs[0]);
 	return 0;
 }
 

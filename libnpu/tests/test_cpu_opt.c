@@ -483,6 +483,8 @@ static int32_t rnd_shift(void)
 /* ADD, SUB and MUL, int8 and uint8, same shapes and every kind of broadcast. */
 START_TEST(eltwise_random)
 {
+	struct npu_cpu_pool *pool = pool3();
+
 	for (unsigned int s = 0; s < 900; s++) {
 		struct npu_eltwise_params p;
 		uint32_t rank, dims[NPU_CS_MAX_DIMS], d1[NPU_CS_MAX_DIMS], d2[NPU_CS_MAX_DIMS];
@@ -540,26 +542,31 @@ START_TEST(eltwise_random)
 		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
 			if (!cpu_isa_usable((enum cpu_isa)isa))
 				continue;
-			memset(got, 0x5a, n);
-			ck_assert(cpu_opt_eltwise(&p, kind, u8, x, y, got, (enum cpu_isa)isa));
-			for (size_t i = 0; i < n; i++)
-				ck_assert_msg(got[i] == want[i],
-					      "eltwise %d%s seed %u isa %d: output %zu is %d, firmware %d",
-					      (int)kind, u8 ? " u8" : "", s, isa, i, got[i], want[i]);
+			for (int t = 0; t < 2; t++) {
+				memset(got, 0x5a, n);
+				ck_assert(cpu_opt_eltwise(&p, kind, u8, x, y, got, (enum cpu_isa)isa,
+							  t ? pool : NULL));
+				for (size_t i = 0; i < n; i++)
+					ck_assert_msg(got[i] == want[i],
+						      "eltwise %d%s seed %u isa %d threads %d: output %zu is %d, firmware %d",
+						      (int)kind, u8 ? " u8" : "", s, isa, t ? 3 : 1, i,
+						      got[i], want[i]);
+			}
 		}
 		/* Shapes that do not broadcast, and a clamp outside the type, are declined. */
 		if (dims[rank - 1] > 1) {
 			p.input2.dims[rank - 1] = dims[rank - 1] + 1;
-			ck_assert(!cpu_opt_eltwise(&p, kind, u8, x, y, got, CPU_ISA_C));
+			ck_assert(!cpu_opt_eltwise(&p, kind, u8, x, y, got, CPU_ISA_C, NULL));
 			p.input2.dims[rank - 1] = d2[rank - 1];
 		}
 		p.act_max = zhi + 1;
-		ck_assert(!cpu_opt_eltwise(&p, kind, u8, x, y, got, CPU_ISA_C));
+		ck_assert(!cpu_opt_eltwise(&p, kind, u8, x, y, got, CPU_ISA_C, NULL));
 		free(x);
 		free(y);
 		free(want);
 		free(got);
 	}
+	cpu_pool_destroy(pool);
 }
 END_TEST
 
@@ -615,6 +622,8 @@ END_TEST
 /* LEAKY_RELU, int8 and uint8, hostile multipliers and shifts included. */
 START_TEST(leaky_relu_random)
 {
+	struct npu_cpu_pool *pool = pool3();
+
 	for (unsigned int s = 0; s < 400; s++) {
 		struct npu_leaky_relu_params p;
 		const bool u8 = s & 1;
@@ -626,7 +635,7 @@ START_TEST(leaky_relu_random)
 		rng_state = (s + 2468) * 0x9e3779b97f4a7c15ull;
 		memset(&p, 0, sizeof(p));
 		dims[0] = (uint32_t)rnd_in(1, 3);
-		dims[1] = (uint32_t)rnd_in(1, 300);
+		dims[1] = (uint32_t)(rnd() % 4 ? rnd_in(1, 300) : rnd_in(4000, 9000));
 		npu_tensor_set(&p.input, 0, dt, rnd_in(u8 ? 0 : -128, u8 ? 255 : 127), 2, dims);
 		npu_tensor_set(&p.output, 0, dt, rnd_in(u8 ? 0 : -128, u8 ? 255 : 127), 2, dims);
 		p.multiplier_identity = rnd_mult();
@@ -645,15 +654,20 @@ START_TEST(leaky_relu_random)
 		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
 			if (!cpu_isa_usable((enum cpu_isa)isa))
 				continue;
-			memset(got, 0x5a, n);
-			ck_assert(cpu_opt_leaky_relu(&p, u8, in, got, (enum cpu_isa)isa));
-			ck_assert_msg(!memcmp(got, want, n), "leaky relu%s seed %u isa %d differs",
-				      u8 ? " u8" : "", s, isa);
+			for (int t = 0; t < 2; t++) {
+				memset(got, 0x5a, n);
+				ck_assert(cpu_opt_leaky_relu(&p, u8, in, got, (enum cpu_isa)isa,
+							     t ? pool : NULL));
+				ck_assert_msg(!memcmp(got, want, n),
+					      "leaky relu%s seed %u isa %d threads %d differs",
+					      u8 ? " u8" : "", s, isa, t ? 3 : 1);
+			}
 		}
 		free(in);
 		free(want);
 		free(got);
 	}
+	cpu_pool_destroy(pool);
 }
 END_TEST
 
@@ -732,6 +746,8 @@ END_TEST
 
 START_TEST(concat_random)
 {
+	struct npu_cpu_pool *pool = pool3();
+
 	for (unsigned int s = 0; s < 300; s++) {
 		struct npu_concat_params p;
 		const uint8_t dt = rnd_move_dtype();
@@ -754,20 +770,23 @@ START_TEST(concat_random)
 		memset(want, 0x5a, out_b);
 		memset(got, 0x5a, out_b);
 		npu_op_concat(&p, in, NULL, want);
-		ck_assert(cpu_opt_concat(&p, in, got));
+		ck_assert(cpu_opt_concat(&p, in, got, s & 1 ? pool : NULL));
 		ck_assert_msg(!memcmp(got, want, out_b), "concat seed %u differs", s);
 		p.flags = NPU_CONCAT_TABLE;	/* requantizing by table: the firmware's */
-		ck_assert(!cpu_opt_concat(&p, in, got));
+		ck_assert(!cpu_opt_concat(&p, in, got, NULL));
 		free(in);
 		free(want);
 		free(got);
 	}
+	cpu_pool_destroy(pool);
 }
 END_TEST
 
 /* RESIZE_NEAREST_NEIGHBOR: random tables, entries past the input included (clamped). */
 START_TEST(resize_nearest_random)
 {
+	struct npu_cpu_pool *pool = pool3();
+
 	for (unsigned int s = 0; s < 300; s++) {
 		struct npu_resize_params p;
 		const uint8_t dt = rnd_move_dtype();
@@ -793,19 +812,25 @@ START_TEST(resize_nearest_random)
 		npu_tensor_set(&p.output, 0, dt, 0, 4, od);
 		move_bufs(&p.input, &p.output, &in, &want, &got, &out_b);
 		npu_op_resize_nearest(&p, in, table, want);
-		memset(got, 0x5a, out_b);
-		ck_assert(cpu_opt_resize_nearest(&p, in, table, got));
-		ck_assert_msg(!memcmp(got, want, out_b), "resize nearest seed %u differs", s);
+		for (int t = 0; t < 2; t++) {
+			memset(got, 0x5a, out_b);
+			ck_assert(cpu_opt_resize_nearest(&p, in, table, got, t ? pool : NULL));
+			ck_assert_msg(!memcmp(got, want, out_b),
+				      "resize nearest seed %u threads %d differs", s, t ? 3 : 1);
+		}
 		free(in);
 		free(want);
 		free(got);
 	}
+	cpu_pool_destroy(pool);
 }
 END_TEST
 
 /* AVERAGE_POOL_2D and MAX_POOL_2D, int8, uint8 and int16, every window and padding. */
 START_TEST(pool_random)
 {
+	struct npu_cpu_pool *pool = pool3();
+
 	for (unsigned int s = 0; s < 600; s++) {
 		struct npu_pool_params p;
 		const bool avg = s & 1;
@@ -850,16 +875,20 @@ START_TEST(pool_random)
 			    (const union npu_cmd_params *)(const void *)&p,
 			    (void *[NPU_FW_SLOT_COUNT]){ [NPU_FW_SLOT_IN0] = in,
 							 [NPU_FW_SLOT_OUT] = want });
-		memset(got, 0x5a, out_b);
-		ck_assert(cpu_opt_pool(&p, avg, in, got));
-		ck_assert_msg(!memcmp(got, want, out_b), "%s pool dtype %u seed %u differs",
-			      avg ? "average" : "max", dt, s);
+		for (int t = 0; t < 2; t++) {
+			memset(got, 0x5a, out_b);
+			ck_assert(cpu_opt_pool(&p, avg, in, got, t ? pool : NULL));
+			ck_assert_msg(!memcmp(got, want, out_b),
+				      "%s pool dtype %u seed %u threads %d differs",
+				      avg ? "average" : "max", dt, s, t ? 3 : 1);
+		}
 		p.act_max = hi + 1;
-		ck_assert(!cpu_opt_pool(&p, avg, in, got));
+		ck_assert(!cpu_opt_pool(&p, avg, in, got, NULL));
 		free(in);
 		free(want);
 		free(got);
 	}
+	cpu_pool_destroy(pool);
 }
 END_TEST
 
@@ -992,9 +1021,68 @@ START_TEST(resize_bilinear_random)
 }
 END_TEST
 
+/*
+ * RESIZE_BILINEAR of uint8 and float32 (TFLite's float template): the
+ * optimized kernel against the template, every flag, 1 and 3 threads.
+ */
+START_TEST(resize_bilinear_float_random)
+{
+	struct npu_cpu_pool *pool = pool3();
+
+	for (unsigned int s = 0; s < 400; s++) {
+		struct cpu_bilinear_f b;
+		const uint32_t flag = s % 3;
+		uint8_t *in, *want, *got;
+		size_t n, on, es;
+
+		rng_state = (s + 9191) * 0x9e3779b97f4a7c15ull;
+		memset(&b, 0, sizeof(b));
+		b.u8 = s % 4 != 3;
+		b.align = flag == 1;
+		b.half = flag == 2;
+		es = b.u8 ? 1 : sizeof(float);
+		b.in[0] = b.out[0] = (uint32_t)rnd_in(1, 2);
+		b.in[1] = (uint32_t)rnd_in(1, 12);
+		b.in[2] = (uint32_t)rnd_in(1, 12);
+		b.in[3] = b.out[3] = (uint32_t)(rnd() % 3 ? rnd_in(1, 40) : rnd_in(1, 4));
+		b.out[1] = (uint32_t)rnd_in(1, 60);
+		b.out[2] = (uint32_t)rnd_in(1, 60);
+		n = (size_t)b.in[0] * b.in[1] * b.in[2] * b.in[3];
+		on = (size_t)b.out[0] * b.out[1] * b.out[2] * b.out[3];
+		in = malloc(n * es);
+		want = malloc(on * es);
+		got = malloc(on * es);
+		if (b.u8)
+			fill_s8((int8_t *)in, n);
+		else
+			for (size_t i = 0; i < n; i++)
+				((float *)in)[i] = (float)(int32_t)rnd() / (float)(1 << (rnd() % 24));
+		cpu_ref_resize_bilinear_f(&b, in, want);
+		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
+			if (!cpu_isa_usable((enum cpu_isa)isa))
+				continue;
+			for (int t = 0; t < 2; t++) {
+				memset(got, 0x5a, on * es);
+				ck_assert(cpu_opt_resize_bilinear_f(&b, in, got, (enum cpu_isa)isa,
+								    t ? pool : NULL));
+				ck_assert_msg(!memcmp(got, want, on * es),
+					      "resize bilinear %s seed %u isa %d threads %d differs",
+					      b.u8 ? "uint8" : "float32", s, isa, t ? 3 : 1);
+			}
+		}
+		free(in);
+		free(want);
+		free(got);
+	}
+	cpu_pool_destroy(pool);
+}
+END_TEST
+
 /* LUT: int8 and uint8 over every index, int16 over every segment, random tables. */
 START_TEST(lut_random)
 {
+	struct npu_cpu_pool *pool = pool3();
+
 	for (unsigned int s = 0; s < 300; s++) {
 		struct npu_lut_params p;
 		const uint8_t dt = s % 3 == 0 ? NPU_DTYPE_INT8 : s % 3 == 1 ? NPU_DTYPE_UINT8 :
@@ -1035,15 +1123,20 @@ START_TEST(lut_random)
 		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
 			if (!cpu_isa_usable((enum cpu_isa)isa))
 				continue;
-			memset(got, 0x5a, n * es);
-			ck_assert(cpu_opt_lut(&p, in, table, got, (enum cpu_isa)isa));
-			ck_assert_msg(!memcmp(got, want, n * es), "lut dtype %u seed %u isa %d differs",
-				      dt, s, isa);
+			for (int t = 0; t < 2; t++) {
+				memset(got, 0x5a, n * es);
+				ck_assert(cpu_opt_lut(&p, in, table, got, (enum cpu_isa)isa,
+						      t ? pool : NULL));
+				ck_assert_msg(!memcmp(got, want, n * es),
+					      "lut dtype %u seed %u isa %d threads %d differs", dt, s,
+					      isa, t ? 3 : 1);
+			}
 		}
 		free(in);
 		free(want);
 		free(got);
 	}
+	cpu_pool_destroy(pool);
 }
 END_TEST
 
@@ -1261,6 +1354,7 @@ int main(void)
 	tcase_add_test(tc, resize_nearest_random);
 	tcase_add_test(tc, mean_random);
 	tcase_add_test(tc, resize_bilinear_random);
+	tcase_add_test(tc, resize_bilinear_float_random);
 	tcase_add_test(tc, lut_random);
 #ifndef NPU_CROSS_KERNELS_ONLY
 	tcase_add_test(tc, models_equal_firmware);
