@@ -69,8 +69,16 @@ static void elt_row_c(const struct elt_row *e, const void *x, size_t sx, const v
 }
 
 #if defined(__x86_64__)
+/*
+ * The row kernel in SIMD lanes, one body for both widths: ELT_ROW_X86(v8,
+ * 8, AVX2) and ELT_ROW_X86(v4, 4, SSE41) expand it over the primitives
+ * V##_...() below (AVX2's eight int32 lanes, SSE4.1's four), each always
+ * inlined, so each width compiles to its own straight vector code.
+ */
+#define X86_PRIM inline __attribute__((always_inline))
+
 /* Eight elements from @i as int32 lanes (all the first with @s 0). */
-static AVX2 inline __m256i load8(bool u8, const void *base, size_t s, size_t i)
+static AVX2 X86_PRIM __m256i load8(bool u8, const void *base, size_t s, size_t i)
 {
 	__m128i v;
 
@@ -80,42 +88,31 @@ static AVX2 inline __m256i load8(bool u8, const void *base, size_t s, size_t i)
 	return u8 ? _mm256_cvtepu8_epi32(v) : _mm256_cvtepi8_epi32(v);
 }
 
-static AVX2 void elt_row_avx2(const struct elt_row *e, const void *x, size_t sx, const void *y,
-			      size_t sy, size_t n, void *out)
+typedef __m256i v8_t;
+#define v8_load load8
+#define v8_set1 _mm256_set1_epi32
+#define v8_add _mm256_add_epi32
+#define v8_sub _mm256_sub_epi32
+#define v8_mullo _mm256_mullo_epi32
+#define v8_mbqm mbqm8
+
+static AVX2 X86_PRIM v8_t v8_sll(v8_t a, int32_t n)
 {
-	const struct npu_eltwise_params *p = e->p;
-	const __m256i zp1 = _mm256_set1_epi32(p->input1.zero_point);
-	const __m256i zp2 = _mm256_set1_epi32(p->input2.zero_point);
-	const __m256i ozp = _mm256_set1_epi32(p->output.zero_point);
-	const __m256i lo = _mm256_set1_epi32(p->act_min), hi = _mm256_set1_epi32(p->act_max);
-	const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		__m256i a = _mm256_sub_epi32(load8(e->u8, x, sx, i), zp1);
-		__m256i b = _mm256_sub_epi32(load8(e->u8, y, sy, i), zp2);
-		__m256i v;
-		__m128i h;
-
-		if (e->kind == CPU_ELT_MUL) {
-			v = mbqm8(_mm256_mullo_epi32(a, b), p->output_multiplier, p->output_shift);
-		} else {
-			a = mbqm8(_mm256_sll_epi32(a, ls), p->input1_multiplier, p->input1_shift);
-			b = mbqm8(_mm256_sll_epi32(b, ls), p->input2_multiplier, p->input2_shift);
-			v = e->kind == CPU_ELT_SUB ? _mm256_sub_epi32(a, b) : _mm256_add_epi32(a, b);
-			v = mbqm8(v, p->output_multiplier, p->output_shift);
-		}
-		v = _mm256_add_epi32(v, ozp);
-		v = _mm256_min_epi32(_mm256_max_epi32(v, lo), hi);
-		h = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-		h = e->u8 ? _mm_packus_epi16(h, h) : _mm_packs_epi16(h, h);
-		_mm_storel_epi64((__m128i *)((uint8_t *)out + i), h);
-	}
-	elt_row_c(e, (const uint8_t *)x + i * sx, sx, (const uint8_t *)y + i * sy, sy, n - i,
-		  (uint8_t *)out + i);
+	return _mm256_sll_epi32(a, _mm_cvtsi32_si128(n));
 }
 
-static SSE41 inline __m128i load4(bool u8, const void *base, size_t s, size_t i)
+/* Clamp to [@lo, @hi] (within the type) and store eight bytes. */
+static AVX2 X86_PRIM void v8_store(v8_t v, v8_t lo, v8_t hi, bool u8, uint8_t *out)
+{
+	__m128i h;
+
+	v = _mm256_min_epi32(_mm256_max_epi32(v, lo), hi);
+	h = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+	h = u8 ? _mm_packus_epi16(h, h) : _mm_packs_epi16(h, h);
+	_mm_storel_epi64((__m128i *)out, h);
+}
+
+static SSE41 X86_PRIM __m128i load4(bool u8, const void *base, size_t s, size_t i)
 {
 	__m128i v;
 
@@ -128,41 +125,65 @@ static SSE41 inline __m128i load4(bool u8, const void *base, size_t s, size_t i)
 	return u8 ? _mm_cvtepu8_epi32(v) : _mm_cvtepi8_epi32(v);
 }
 
-static SSE41 void elt_row_sse41(const struct elt_row *e, const void *x, size_t sx,
-				const void *y, size_t sy, size_t n, void *out)
+typedef __m128i v4_t;
+#define v4_load load4
+#define v4_set1 _mm_set1_epi32
+#define v4_add _mm_add_epi32
+#define v4_sub _mm_sub_epi32
+#define v4_mullo _mm_mullo_epi32
+#define v4_mbqm mbqm4_sse
+
+static SSE41 X86_PRIM v4_t v4_sll(v4_t a, int32_t n)
 {
-	const struct npu_eltwise_params *p = e->p;
-	const __m128i zp1 = _mm_set1_epi32(p->input1.zero_point);
-	const __m128i zp2 = _mm_set1_epi32(p->input2.zero_point);
-	const __m128i ozp = _mm_set1_epi32(p->output.zero_point);
-	const __m128i lo = _mm_set1_epi32(p->act_min), hi = _mm_set1_epi32(p->act_max);
-	const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
-	size_t i = 0;
-
-	for (; i + 4 <= n; i += 4) {
-		__m128i a = _mm_sub_epi32(load4(e->u8, x, sx, i), zp1);
-		__m128i b = _mm_sub_epi32(load4(e->u8, y, sy, i), zp2);
-		__m128i v;
-
-		if (e->kind == CPU_ELT_MUL) {
-			v = mbqm4_sse(_mm_mullo_epi32(a, b), p->output_multiplier, p->output_shift);
-		} else {
-			a = mbqm4_sse(_mm_sll_epi32(a, ls), p->input1_multiplier, p->input1_shift);
-			b = mbqm4_sse(_mm_sll_epi32(b, ls), p->input2_multiplier, p->input2_shift);
-			v = e->kind == CPU_ELT_SUB ? _mm_sub_epi32(a, b) : _mm_add_epi32(a, b);
-			v = mbqm4_sse(v, p->output_multiplier, p->output_shift);
-		}
-		v = _mm_min_epi32(_mm_max_epi32(_mm_add_epi32(v, ozp), lo), hi);
-		v = _mm_packs_epi32(v, v);
-		v = e->u8 ? _mm_packus_epi16(v, v) : _mm_packs_epi16(v, v);
-		int32_t four = _mm_cvtsi128_si32(v);
-
-		/* out + i has no alignment: a byte row. */
-		memcpy((uint8_t *)out + i, &four, sizeof(four));
-	}
-	elt_row_c(e, (const uint8_t *)x + i * sx, sx, (const uint8_t *)y + i * sy, sy, n - i,
-		  (uint8_t *)out + i);
+	return _mm_sll_epi32(a, _mm_cvtsi32_si128(n));
 }
+
+static SSE41 X86_PRIM void v4_store(v4_t v, v4_t lo, v4_t hi, bool u8, uint8_t *out)
+{
+	int32_t four;
+
+	v = _mm_min_epi32(_mm_max_epi32(v, lo), hi);
+	v = _mm_packs_epi32(v, v);
+	v = u8 ? _mm_packus_epi16(v, v) : _mm_packs_epi16(v, v);
+	four = _mm_cvtsi128_si32(v);
+	memcpy(out, &four, sizeof(four));	/* a byte row: no alignment */
+}
+
+#define ELT_ROW_X86(V, W, TARGET)						\
+static TARGET void elt_row_##V(const struct elt_row *e, const void *x, size_t sx,	\
+			       const void *y, size_t sy, size_t n, void *out)	\
+{										\
+	const struct npu_eltwise_params *p = e->p;				\
+	const V##_t zp1 = V##_set1(p->input1.zero_point);			\
+	const V##_t zp2 = V##_set1(p->input2.zero_point);			\
+	const V##_t ozp = V##_set1(p->output.zero_point);			\
+	const V##_t lo = V##_set1(p->act_min), hi = V##_set1(p->act_max);	\
+	size_t i = 0;								\
+										\
+	for (; i + (W) <= n; i += (W)) {					\
+		V##_t a = V##_sub(V##_load(e->u8, x, sx, i), zp1);		\
+		V##_t b = V##_sub(V##_load(e->u8, y, sy, i), zp2);		\
+		V##_t v;							\
+										\
+		if (e->kind == CPU_ELT_MUL) {					\
+			v = V##_mbqm(V##_mullo(a, b), p->output_multiplier,	\
+				     p->output_shift);				\
+		} else {							\
+			a = V##_mbqm(V##_sll(a, p->left_shift), p->input1_multiplier, \
+				     p->input1_shift);				\
+			b = V##_mbqm(V##_sll(b, p->left_shift), p->input2_multiplier, \
+				     p->input2_shift);				\
+			v = e->kind == CPU_ELT_SUB ? V##_sub(a, b) : V##_add(a, b); \
+			v = V##_mbqm(v, p->output_multiplier, p->output_shift);	\
+		}								\
+		V##_store(V##_add(v, ozp), lo, hi, e->u8, (uint8_t *)out + i);	\
+	}									\
+	elt_row_c(e, (const uint8_t *)x + i * sx, sx, (const uint8_t *)y + i * sy, sy, \
+		  n - i, (uint8_t *)out + i);					\
+}
+
+ELT_ROW_X86(v8, 8, AVX2)
+ELT_ROW_X86(v4, 4, SSE41)
 #endif /* __x86_64__ */
 
 #if defined(__aarch64__)
@@ -215,9 +236,9 @@ static elt_row_fn elt_row_select(enum cpu_isa isa)
 #if defined(__x86_64__)
 	case CPU_ISA_AVX2:
 	case CPU_ISA_AVX512VNNI:
-		return elt_row_avx2;
+		return elt_row_v8;
 	case CPU_ISA_SSE41:
-		return elt_row_sse41;
+		return elt_row_v4;
 #elif defined(__aarch64__)
 	case CPU_ISA_NEON:
 		return elt_row_neon;

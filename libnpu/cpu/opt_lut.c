@@ -53,7 +53,7 @@ static void lut16_c(const int16_t *table, const int16_t *in, size_t n, int16_t *
 	}
 }
 
-#if defined(__x86_64__) || defined(__aarch64__)
+#if defined(__x86_64__)
 /* The pre-XORed slices u_0..u_15 of the header comment. */
 static void lut8_slices(const uint8_t *table, uint8_t u[16][16])
 {

@@ -9,7 +9,8 @@
  *    arithmetic picks (firmware/host/npu_fw_resize.c);
  *  - float32 and uint8 bilinear: the CPU kernel below, TFLite's
  *    reference_ops::ResizeBilinear template, which computes in float (uint8
- *    adds 0.5 before truncating).
+ *    adds 0.5 before truncating): cpu_ref_resize_bilinear_f() and its
+ *    optimized twin in libnpu/cpu/opt_resize.c.
  * Neither requantizes: TFLite resizes the stored values.
  */
 #include <errno.h>
