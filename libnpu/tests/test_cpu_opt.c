@@ -1165,7 +1165,9 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 	    op->builtin != NPU_BUILTIN_MUL && op->builtin != NPU_BUILTIN_TRANSPOSE &&
 	    op->builtin != NPU_BUILTIN_STRIDED_SLICE && op->builtin != NPU_BUILTIN_AVERAGE_POOL_2D &&
 	    op->builtin != NPU_BUILTIN_MAX_POOL_2D && op->builtin != NPU_BUILTIN_LEAKY_RELU &&
-	    op->builtin != NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR)
+	    op->builtin != NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR && op->builtin != NPU_BUILTIN_MEAN &&
+	    op->builtin != NPU_BUILTIN_RESIZE_BILINEAR && op->builtin != NPU_BUILTIN_LOGISTIC &&
+	    op->builtin != NPU_BUILTIN_TANH)
 		return false;
 	if (npu_cpu_prepare_op(g, op, &pr, err, sizeof(err)) || pr->num_cmds != 1) {
 		npu_cpu_prepared_free(pr);
@@ -1215,6 +1217,9 @@ static bool firmware_output(struct npu_cpu *cpu, const struct npu_graph *g, uint
 	case NPU_CMD_MAX_POOL_2D:
 	case NPU_CMD_LEAKY_RELU:
 	case NPU_CMD_RESIZE_NEAREST:
+	case NPU_CMD_MEAN:
+	case NPU_CMD_RESIZE_BILINEAR:
+	case NPU_CMD_LUT:
 		npu_fw_exec(pr->cmds[0].opcode, pa, (void *[NPU_FW_SLOT_COUNT]){
 			[NPU_FW_SLOT_IN0] = in[pr->cmds[0].input], [NPU_FW_SLOT_OUT] = want,
 			[NPU_FW_SLOT_TABLE] = pr->table ?
