@@ -421,11 +421,14 @@ struct wcodes {
 
 /*
  * Encode each filter of the NPU's MAC commands once, where that saves
- * bytes, into the weights after the constants: before the SRAM plans,
- * which load a compressed filter encoded.
+ * bytes and, by the cycle model, no time (npu_wcompress_pays()), into the
+ * weights after the constants: before the SRAM plans (@sram: there will
+ * be one), which load a compressed filter encoded.  @dram_len (if not
+ * NULL) gets those too large to be prefetched.
  */
 static int compress_filters(struct npu_compiled_model *m, struct wbuf *w,
-			    const struct op_plan *plans, struct wcodes *wc)
+			    const struct op_plan *plans, bool sram, struct wcodes *wc,
+			    uint32_t *dram_len)
 {
 	const struct npu_graph *g = m->graph;
 	bool *tried = calloc(g->num_tensors + 1, sizeof(*tried));
@@ -453,9 +456,13 @@ static int compress_filters(struct npu_compiled_model *m, struct wbuf *w,
 				ret = ret == -ENOMEM ? ret : 0;
 				continue;
 			}
-			if (len < g->tensors[t].data_size) {
+			/* Only where the decode costs no time (the cycle model). */
+			if (len < g->tensors[t].data_size &&
+			    npu_wcompress_pays(prep->cmds[c].opcode, &p, len, sram)) {
 				ret = wbuf_add(w, enc, len, &wc->off[t]);
 				wc->len[t] = len;
+				if (dram_len && len > NPU_SRAM_PREFETCH_MAX)
+					dram_len[t] = len;
 			}
 			free(enc);
 		}
@@ -887,6 +894,177 @@ static int build_sram_segment(struct npu_compiled_model *m, struct wbuf *w,
 	return ret;
 }
 
+/* Back to @mark: what was added since goes. */
+static void wbuf_rewind(struct wbuf *w, const struct wbuf *mark)
+{
+	const struct npu_blob b = w->b;
+
+	*w = *mark;
+	w->b.data = b.data;
+	w->b.cap = b.cap;
+}
+
+/*
+ * The prepared commands of ops [@first, @first + @n) to or from @saved
+ * (a build relocates them in place); returns the count.
+ */
+static uint32_t keep_cmds(struct op_plan *plans, uint32_t first, uint32_t n,
+			  struct npu_cpu_cmd *saved, bool restore)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = first; i < first + n; i++)
+		for (uint32_t c = 0; plans[i].prep && c < plans[i].prep->num_cmds; c++, k++)
+			if (saved && restore)
+				plans[i].prep->cmds[c] = saved[k];
+			else if (saved)
+				saved[k] = plans[i].prep->cmds[c];
+	return k;
+}
+
+/*
+ * The filter codings a segment is built with, most compressed first: every
+ * filter npu_wcompress_pays() chose, only those read from DRAM (not
+ * prefetched), none.  Each with its SRAM plans, which load an encoded
+ * filter in its encoded bytes.
+ */
+#define NUM_WCODINGS	3
+struct wcoding {
+	struct wcodes wc;
+	struct npu_sram_ctx *sram;
+};
+
+static void free_wcodings(struct wcoding *v)
+{
+	for (uint32_t k = 0; k < NUM_WCODINGS; k++) {
+		npu_sram_ctx_free(v[k].sram);
+		free(v[k].wc.len);
+	}
+	free(v[0].wc.off);
+}
+
+/*
+ * A segment built with each coding of @v (n_v of them), keeping the
+ * fastest by the cycle model, the more compressed on a tie (it saves DRAM
+ * bytes).  The filters npu_wcompress_pays() chose cost no time where they
+ * are read, but their smaller loads change the SRAM plan, whose schedule
+ * does not improve monotonically with them (MobileNet-v2: compressing
+ * subsets of them moves the estimate by up to +-0.5%).
+ */
+static int build_timed_segment(struct npu_compiled_model *m, struct wbuf *w,
+			       struct op_plan *plans, uint32_t first, uint32_t n,
+			       struct npu_segment *s, const struct wcoding *v, uint32_t n_v,
+			       char *err, size_t errlen)
+{
+	const struct wbuf mark = *w;
+	struct npu_cpu_cmd *saved;
+	uint64_t best_cycles = UINT64_MAX;
+	uint32_t best = 0, built = 0;
+	int ret = 0;
+
+	if (n_v == 1)
+		return build_sram_segment(m, w, plans, first, n, s, v[0].sram, &v[0].wc, err,
+					  errlen);
+	saved = calloc(keep_cmds(plans, first, n, NULL, false) + 1, sizeof(*saved));
+	if (!saved)
+		return -ENOMEM;
+	keep_cmds(plans, first, n, saved, false);
+	for (uint32_t k = 0; k < n_v && !ret; k++) {
+		struct npu_fw_weight_bytes wb = { 0 };
+
+		if (k) {
+			segment_reset(m, s);
+			wbuf_rewind(w, &mark);
+			keep_cmds(plans, first, n, saved, true);
+		}
+		ret = build_sram_segment(m, w, plans, first, n, s, v[k].sram, &v[k].wc, err,
+					 errlen);
+		built = k;
+		if (ret)
+			break;
+		if (s->cycles < best_cycles) {
+			best_cycles = s->cycles;
+			best = k;
+		}
+		npu_fw_stream_weights(s->stream, s->stream_size, &wb);
+		if (!wb.encoded_filter_bytes)
+			break;	/* the less compressed codings are this one */
+	}
+	if (!ret && best != built) {
+		segment_reset(m, s);
+		wbuf_rewind(w, &mark);
+		keep_cmds(plans, first, n, saved, true);
+		ret = build_sram_segment(m, w, plans, first, n, s, v[best].sram, &v[best].wc, err,
+					 errlen);
+	}
+	free(saved);
+	return ret;
+}
+
+/*
+ * Encoded filters no segment chose (build_timed_segment()) leave the
+ * weights: the bytes after each move down, and the relocations into them.
+ */
+static void drop_unused_encodings(struct npu_compiled_model *m, struct wbuf *w,
+				  const struct wcodes *wc)
+{
+	const uint32_t nt = m->graph->num_tensors;
+	uint64_t *hole = calloc(nt + 1, sizeof(*hole));	/* unused: its aligned size */
+	uint64_t removed = 0, to = 0;
+
+	if (!hole || !wc->len)
+		goto out;
+	for (uint32_t t = 0; t < nt; t++)
+		if (wc->len[t])
+			hole[t] = ALIGN_UP(wc->len[t], NPU_MF_BLOB_ALIGN);
+	for (uint32_t s = 0; s < m->num_segments; s++)
+		for (uint32_t r = 0; r < m->segments[s].num_relocs; r++) {
+			const struct npu_mf_reloc *rel = &m->segments[s].relocs[r];
+
+			for (uint32_t t = 0; t < nt; t++)
+				if (hole[t] && rel->addend >= wc->off[t] &&
+				    rel->addend < wc->off[t] + wc->len[t] &&
+				    (rel->kind == NPU_MF_RELOC_WEIGHTS ||
+				     rel->kind == NPU_MF_RELOC_WEIGHTS_ENCODED))
+					hole[t] = 0;
+		}
+	/* Relocations first (by the holes below each), then the bytes. */
+	for (uint32_t s = 0; s < m->num_segments; s++)
+		for (uint32_t r = 0; r < m->segments[s].num_relocs; r++) {
+			struct npu_mf_reloc *rel = &m->segments[s].relocs[r];
+			uint64_t below = 0;
+
+			if (rel->kind != NPU_MF_RELOC_WEIGHTS &&
+			    rel->kind != NPU_MF_RELOC_WEIGHTS_ENCODED)
+				continue;
+			for (uint32_t t = 0; t < nt; t++)
+				if (hole[t] && wc->off[t] < rel->addend)
+					below += hole[t];
+			rel->addend -= below;
+		}
+	for (uint64_t at = 0; at < w->b.size;) {
+		uint64_t next = w->b.size, skip = 0;
+
+		for (uint32_t t = 0; t < nt; t++) {
+			if (hole[t] && wc->off[t] == at)
+				skip = hole[t];
+			if (hole[t] && wc->off[t] > at && wc->off[t] < next)
+				next = wc->off[t];
+		}
+		if (skip) {
+			removed += skip;
+			at += skip;
+			continue;
+		}
+		memmove(w->b.data + to, w->b.data + at, next - at);
+		to += next - at;
+		at = next;
+	}
+	w->b.size -= removed;
+out:
+	free(hole);
+}
+
 void npu_compiled_model_free(struct npu_compiled_model *m)
 {
 	if (!m)
@@ -913,10 +1091,10 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 {
 	struct npu_compiled_model *m;
 	struct op_plan *plans = NULL;
-	struct npu_sram_ctx *sram = NULL;
+	struct wcoding v[NUM_WCODINGS] = { 0 };
 	struct wbuf w = { 0 };
-	struct wcodes wc = { 0 };
-	uint32_t nt, no;
+	const bool sram = !(opt && (opt->flags & (NPU_COMPILE_NO_SRAM | NPU_COMPILE_CPU_ONLY)));
+	uint32_t nt, no, n_v = 1;
 	int ret = -ENOMEM;
 
 	*out = NULL;
@@ -995,18 +1173,28 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	}
 
 	if (!(opt && (opt->flags & (NPU_COMPILE_NO_WCOMPRESS | NPU_COMPILE_CPU_ONLY)))) {
-		wc.off = calloc(nt + 1, sizeof(*wc.off));
-		wc.len = calloc(nt + 1, sizeof(*wc.len));
-		ret = wc.off && wc.len ? compress_filters(m, &w, plans, &wc) : -ENOMEM;
+		/* With an SRAM plan, also: only the filters read from DRAM, none. */
+		n_v = sram ? NUM_WCODINGS : 1;
+		bool ok = (v[0].wc.off = calloc(nt + 1, sizeof(*v[0].wc.off))) != NULL;
+
+		for (uint32_t k = 0; k < n_v; k++) {
+			v[k].wc.off = v[0].wc.off;
+			v[k].wc.len = calloc(nt + 1, sizeof(*v[k].wc.len));
+			ok &= v[k].wc.len != NULL;
+		}
+		ret = -ENOMEM;
+		if (ok)
+			ret = compress_filters(m, &w, plans, sram, &v[0].wc,
+					       n_v > 1 ? v[1].wc.len : NULL);
 		if (ret)
 			goto fail;
 	}
 
 	/* Segments: maximal runs of NPU ops within the stream size limit. */
 	m->segments = calloc(no + 1, sizeof(*m->segments));
-	if (!(opt && (opt->flags & (NPU_COMPILE_NO_SRAM | NPU_COMPILE_CPU_ONLY)))) {
-		sram = npu_sram_ctx_new(g, wc.len);
-		if (!sram) {
+	for (uint32_t k = 0; sram && k < n_v; k++) {
+		v[k].sram = npu_sram_ctx_new(g, v[k].wc.len);
+		if (!v[k].sram) {
 			ret = -ENOMEM;
 			goto fail;
 		}
@@ -1028,15 +1216,14 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 			m->op_segment[i + n] = (int32_t)m->num_segments;
 			n++;
 		}
-		ret = build_sram_segment(m, &w, plans, i, n, &m->segments[m->num_segments++],
-					 sram, &wc, err, errlen);
+		ret = build_timed_segment(m, &w, plans, i, n, &m->segments[m->num_segments++],
+					  v, n_v, err, errlen);
 		if (ret)
 			goto fail;
 		i += n;
 	}
-	npu_sram_ctx_free(sram);
-	free(wc.off);
-	free(wc.len);
+	drop_unused_encodings(m, &w, &v[0].wc);
+	free_wcodings(v);
 	m->weights = w.b.data;
 	m->weights_size = w.b.size;
 	w.b.data = NULL;
@@ -1046,9 +1233,7 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	*out = m;
 	return 0;
 fail:
-	npu_sram_ctx_free(sram);
-	free(wc.off);
-	free(wc.len);
+	free_wcodings(v);
 	if (ret == -ENOMEM && err && errlen && !err[0])
 		npu_fail(err, errlen, ret, "out of memory");
 	for (uint32_t i = 0; plans && i < no; i++)

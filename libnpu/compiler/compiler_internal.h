@@ -56,6 +56,8 @@ int32_t npu_cmd_operand_tensor(const struct npu_graph_op *op, const struct npu_c
  * spans.  Returns 0.
  */
 struct npu_sram_ctx;
+/* Filters larger than this (as loaded: encoded or raw) are read from DRAM. */
+#define NPU_SRAM_PREFETCH_MAX	(NPU_HW_SRAM_SIZE / 2)
 struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g, const uint32_t *enc_len);
 void npu_sram_ctx_free(struct npu_sram_ctx *x);
 int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t first,
@@ -123,6 +125,17 @@ int npu_order_ops(const struct npu_graph *g, const bool *npu, uint32_t *perm,
  */
 int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
 		  uint8_t **out, uint32_t *out_len);
+
+/*
+ * Whether command @opcode (@p, its filter raw) runs no slower, by the
+ * firmware's cycle model, with its filter encoded in @enc_len bytes:
+ * where a filter is prefetched into SRAM (@sram plan, at most
+ * NPU_SRAM_PREFETCH_MAX bytes as loaded) only the command's compute counts,
+ * so the decode must hide under the MACs; read from DRAM, the decode may
+ * take the time the encoded filter saves the DRAM port.
+ */
+bool npu_wcompress_pays(uint32_t opcode, const union npu_cmd_params *p, uint32_t enc_len,
+			bool sram);
 
 /*
  * The constant tensor whose bytes are the whole filter of command @opcode

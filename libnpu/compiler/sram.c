@@ -237,7 +237,7 @@ static uint32_t plan_weights(const struct npu_sram_ctx *x, const struct op_plan 
 					continue;
 				size = x->enc_len && x->enc_len[t] ? x->enc_len[t] :
 								     g->tensors[t].bytes;
-				if (size > NPU_HW_SRAM_SIZE / 2)
+				if (size > NPU_SRAM_PREFETCH_MAX)
 					continue;
 				/* Read by two commands: one load cannot serve both. */
 				for (uint32_t q = 0; q < nc; q++) {

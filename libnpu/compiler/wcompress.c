@@ -426,6 +426,28 @@ int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
 	return 0;
 }
 
+/* The command's time with its filter read from SRAM (prefetched) or DRAM. */
+static uint64_t filter_time(uint32_t opcode, const union npu_cmd_params *p, bool in_sram)
+{
+	struct npu_fw_cost c = { 0 };
+
+	npu_fw_estimate_op(NULL, opcode, p, &c);
+	return in_sram || c.compute_cycles > c.dma_cycles ? c.compute_cycles : c.dma_cycles;
+}
+
+bool npu_wcompress_pays(uint32_t opcode, const union npu_cmd_params *p, uint32_t enc_len,
+			bool sram)
+{
+	union npu_cmd_params e = *p;
+	struct npu_tensor *f = opcode == NPU_CMD_FULLY_CONNECTED ? &e.fc.filter : &e.conv.filter;
+	const uint64_t raw_len = npu_tensor_bytes(f);
+
+	f->encoding = NPU_WEIGHTS_NPW1;
+	f->encoded_bytes = enc_len;
+	return filter_time(opcode, &e, sram && enc_len <= NPU_SRAM_PREFETCH_MAX) <=
+	       filter_time(opcode, p, sram && raw_len <= NPU_SRAM_PREFETCH_MAX);
+}
+
 int32_t npu_wcompress_filter(const struct npu_graph *g, const struct npu_graph_op *op,
 			     uint32_t opcode, union npu_cmd_params *p, struct npu_tensor **filter,
 			     uint32_t *channel_bytes)
