@@ -4,16 +4,8 @@
  * through the DMA callbacks, faults abort only the job and report the
  * address, counters follow the cycle model.
  */
-#include "fw_test.h"
-#include "fw_vmem.h"
+#include "fw_hand_job.h"
 
-#define VA_CS		0x0000u
-#define VA_IN		0x1000u
-#define VA_W		0x1100u
-#define VA_BIAS		0x1200u
-#define VA_MULT		0x1300u
-#define VA_SHIFT	0x1400u
-#define VA_OUT		0x2000u
 #define VA_POOL		0x2100u
 
 static uint32_t cs_buf[512];
@@ -25,11 +17,7 @@ static uint32_t cs_buf[512];
  */
 static uint32_t build_job(struct vmem *m, uint64_t bias_va)
 {
-	static const int8_t in[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 	static const int8_t w[8] = { 1, 0, 0, 1, 1, 1, 1, 1 };
-	static const int32_t bias[2] = { 100, -10 };
-	static const int32_t mult[2] = { 1 << 30, 1 << 30 };
-	static const int32_t shift[2] = { 0, 1 };
 	struct npu_conv_params c = { 0 };
 	struct npu_pool_params p = { 0 };
 	struct npu_cs_writer w8;
@@ -47,18 +35,7 @@ static uint32_t build_job(struct vmem *m, uint64_t bias_va)
 	npu_cs_emit(&w8, NPU_CMD_NOP, NULL);
 	npu_cs_emit(&w8, NPU_CMD_CONV_2D, &c);
 	npu_cs_emit(&w8, NPU_CMD_MAX_POOL_2D, &p);
-	ck_assert_uint_gt(npu_cs_bytes(&w8), 0);
-
-	vmem_map(m, VA_CS, 4096, VMEM_R);
-	vmem_map(m, VA_IN, 4096, VMEM_R);
-	vmem_map(m, VA_OUT, 4096, VMEM_R | VMEM_W);
-	vmem_poke(m, VA_CS, cs_buf, npu_cs_bytes(&w8));
-	vmem_poke(m, VA_IN, in, sizeof(in));
-	vmem_poke(m, VA_W, w, sizeof(w));
-	if (bias_va == VA_BIAS)
-		vmem_poke(m, VA_BIAS, bias, sizeof(bias));
-	vmem_poke(m, VA_MULT, mult, sizeof(mult));
-	vmem_poke(m, VA_SHIFT, shift, sizeof(shift));
+	vmem_hand_conv_job(m, cs_buf, npu_cs_bytes(&w8), w, sizeof(w), bias_va == VA_BIAS);
 	return npu_cs_bytes(&w8);
 }
 
