@@ -134,7 +134,37 @@ static int block_value(struct wdec_bits *b, const struct wdec_block *k,
 	return 0;
 }
 
-static int decode_block(struct wdec_bits *b, uint8_t *dst, uint32_t n)
+/*
+ * The stream's shared palettes (header byte 3): each a byte P - 1 and P
+ * values, after the header; a palette block then names one by its index
+ * instead of carrying its own.  @count 0: the blocks carry theirs.
+ */
+struct wdec_palettes {
+	uint32_t count;
+	const uint8_t *at[NPU_WDEC_MAX_PALETTES];
+	uint32_t size[NPU_WDEC_MAX_PALETTES];
+};
+
+static int block_palette(struct wdec_bits *b, const struct wdec_palettes *pt,
+			 struct wdec_block *k)
+{
+	const uint8_t *hdr;
+
+	if (bytes_take(b, 1, &hdr))
+		return -NPU_FW_EINVAL;
+	if (pt->count) {
+		if (hdr[0] >= pt->count)
+			return -NPU_FW_EINVAL;
+		k->palette = pt->at[hdr[0]];
+		k->palette_size = pt->size[hdr[0]];
+		return 0;
+	}
+	k->palette_size = hdr[0] + 1u;
+	return bytes_take(b, k->palette_size, &k->palette);
+}
+
+static int decode_block(struct wdec_bits *b, const struct wdec_palettes *pt,
+			uint8_t *dst, uint32_t n)
 {
 	struct wdec_block k = { 0 };
 	const uint8_t *hdr, *bitmap = NULL;
@@ -153,13 +183,8 @@ static int decode_block(struct wdec_bits *b, uint8_t *dst, uint32_t n)
 			return -NPU_FW_EINVAL;
 		run_k = hdr[0];
 	}
-	if (k.mode & WDEC_PALETTE) {
-		if (bytes_take(b, 1, &hdr))
-			return -NPU_FW_EINVAL;
-		k.palette_size = hdr[0] + 1u;
-		if (bytes_take(b, k.palette_size, &k.palette))
-			return -NPU_FW_EINVAL;
-	}
+	if ((k.mode & WDEC_PALETTE) && block_palette(b, pt, &k))
+		return -NPU_FW_EINVAL;
 	if (sparse == WDEC_SPARSE_BITMAP &&
 	    bytes_take(b, n / 8 + (n % 8 ? 1 : 0), &bitmap))
 		return -NPU_FW_EINVAL;
@@ -196,13 +221,24 @@ int npu_fw_wdec_decode(const void *src, uint32_t src_len, void *dst,
 		       uint32_t dst_len, const char **reason)
 {
 	struct wdec_bits b = { .p = src, .end = src_len };
-	const uint8_t *h;
-	uint32_t block, off;
+	struct wdec_palettes pt;
+	const uint8_t *h, *ps;
+	uint32_t block, off, i;
 
 	if (bytes_take(&b, NPU_WDEC_HDR_BYTES, &h) || h[0] != NPU_WDEC_MAGIC0 ||
-	    h[1] != NPU_WDEC_MAGIC1 || h[2] != NPU_WDEC_VERSION || h[3]) {
+	    h[1] != NPU_WDEC_MAGIC1 || h[2] != NPU_WDEC_VERSION ||
+	    h[3] > NPU_WDEC_MAX_PALETTES) {
 		*reason = "compressed weights: bad header";
 		return -NPU_FW_EINVAL;
+	}
+	pt.count = h[3];
+	for (i = 0; i < pt.count; i++) {
+		if (bytes_take(&b, 1, &ps) ||
+		    bytes_take(&b, ps[0] + 1u, &pt.at[i])) {
+			*reason = "compressed weights: truncated palette table";
+			return -NPU_FW_EINVAL;
+		}
+		pt.size[i] = ps[0] + 1u;
 	}
 	block = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 |
 		(uint32_t)h[7] << 24;
@@ -213,7 +249,7 @@ int npu_fw_wdec_decode(const void *src, uint32_t src_len, void *dst,
 	for (off = 0; off < dst_len; off += block) {
 		const uint32_t n = dst_len - off < block ? dst_len - off : block;
 
-		if (decode_block(&b, (uint8_t *)dst + off, n)) {
+		if (decode_block(&b, &pt, (uint8_t *)dst + off, n)) {
 			*reason = "compressed weights: malformed block";
 			return -NPU_FW_EINVAL;
 		}

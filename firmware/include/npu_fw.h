@@ -420,7 +420,9 @@ uint32_t npu_fw_stream_features(const void *cs, uint32_t size);
 #define NPU_WDEC_MAGIC0		0x4e	/* 'N' */
 #define NPU_WDEC_MAGIC1		0x57	/* 'W' */
 #define NPU_WDEC_VERSION	1
-#define NPU_WDEC_HDR_BYTES	8	/* magic, version, 0, u32 block size */
+#define NPU_WDEC_HDR_BYTES	8	/* magic, version, palettes, u32 block size */
+/* Shared palettes a stream may define (header byte 3; 0: inline ones). */
+#define NPU_WDEC_MAX_PALETTES	16
 
 /*
  * Decode @src_len encoded bytes into exactly @dst_len bytes at @dst.

@@ -9,8 +9,7 @@
  */
 #include <stdlib.h>
 
-#include "fw_test.h"
-#include "fw_vmem.h"
+#include "fw_hand_job.h"
 
 #define M_BITMAP	0x80u
 #define M_RUNS		0x40u
@@ -317,6 +316,38 @@ START_TEST(wdec_hand_cases)
 	}
 	/* Fixed width 0 without palette: all zeros, no bits. */
 	ck_assert_int_eq(decode_hand(8, (const uint8_t[]){ 0 }, 1, out, 8), 0);
+	/*
+	 * Shared palettes (header byte 3 = 2): {5, -3} and {7, 1, 9}; blocks
+	 * of 4 name them: block 0 palette 1 at 2 bits, indices 2,0,1,0 =
+	 * 0b00010010 = 0x12; block 1 palette 0 at 1 bit, indices 1,1,0,1 =
+	 * 0x0b; block 2 is no palette block (fixed width 0: zeros).
+	 */
+	{
+		static const uint8_t stream[] = {
+			NPU_WDEC_MAGIC0, NPU_WDEC_MAGIC1, NPU_WDEC_VERSION, 2, 4, 0, 0, 0,
+			1, 5, 0xfd, 2, 7, 1, 9,
+			M_PALETTE | 2, 1, 0x12, M_PALETTE | 1, 0, 0x0b, 0,
+		};
+		static const int8_t expect[12] = { 9, 7, 1, 7, -3, -3, 5, -3, 0, 0, 0, 0 };
+		uint8_t bad[sizeof(stream)], out12[12];
+
+		ck_assert_int_eq(decode_exact(stream, sizeof(stream), out12, 12), 0);
+		ck_assert_mem_eq(out12, expect, 12);
+		/* A palette index beyond the table; more palettes than allowed. */
+		memcpy(bad, stream, sizeof(bad));
+		bad[16] = 2;
+		ck_assert_int_eq(decode_exact(bad, sizeof(bad), out12, 12), -NPU_FW_EINVAL);
+		memcpy(bad, stream, sizeof(bad));
+		bad[3] = NPU_WDEC_MAX_PALETTES + 1;
+		ck_assert_int_eq(decode_exact(bad, sizeof(bad), out12, 12), -NPU_FW_EINVAL);
+		/* The table running past the stream (cut inside it, and at its end). */
+		ck_assert_int_eq(decode_exact(stream, 13, out12, 12), -NPU_FW_EINVAL);
+		ck_assert_int_eq(decode_exact(stream, 15, out12, 12), -NPU_FW_EINVAL);
+		/* A table of 3 where there are 2: the blocks' bytes read as one. */
+		memcpy(bad, stream, sizeof(bad));
+		bad[3] = 3;
+		ck_assert_int_eq(decode_exact(bad, sizeof(bad), out12, 12), -NPU_FW_EINVAL);
+	}
 
 	/* Each malformation is refused. */
 	bw_header(&b, 8);
@@ -358,14 +389,6 @@ START_TEST(wdec_hand_cases)
 END_TEST
 
 /* The conv job of test_run.c with its filter {1,0,0,1,1,1,1,1} encoded. */
-#define VA_CS		0x0000u
-#define VA_IN		0x1000u
-#define VA_W		0x1100u
-#define VA_BIAS		0x1200u
-#define VA_MULT		0x1300u
-#define VA_SHIFT	0x1400u
-#define VA_OUT		0x2000u
-
 static uint32_t cs_buf[256];
 
 /*
@@ -374,10 +397,6 @@ static uint32_t cs_buf[256];
  */
 static uint32_t conv_job(struct vmem *m, const uint8_t *w, uint32_t w_len, int encoded)
 {
-	static const int8_t in[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
-	static const int32_t bias[2] = { 100, -10 };
-	static const int32_t mult[2] = { 1 << 30, 1 << 30 };
-	static const int32_t shift[2] = { 0, 1 };
 	struct npu_conv_params c = { 0 };
 	struct npu_cs_writer cw;
 
@@ -398,16 +417,7 @@ static uint32_t conv_job(struct vmem *m, const uint8_t *w, uint32_t w_len, int e
 		c.filter.addr = d.dst;
 	}
 	npu_cs_emit(&cw, NPU_CMD_CONV_2D, &c);
-	ck_assert_uint_gt(npu_cs_bytes(&cw), 0);
-	vmem_map(m, VA_CS, 4096, VMEM_R);
-	vmem_map(m, VA_IN, 4096, VMEM_R);
-	vmem_map(m, VA_OUT, 4096, VMEM_R | VMEM_W);
-	vmem_poke(m, VA_CS, cs_buf, npu_cs_bytes(&cw));
-	vmem_poke(m, VA_IN, in, sizeof(in));
-	vmem_poke(m, VA_W, w, w_len);
-	vmem_poke(m, VA_BIAS, bias, sizeof(bias));
-	vmem_poke(m, VA_MULT, mult, sizeof(mult));
-	vmem_poke(m, VA_SHIFT, shift, sizeof(shift));
+	vmem_hand_conv_job(m, cs_buf, npu_cs_bytes(&cw), w, w_len, 1);
 	return npu_cs_bytes(&cw);
 }
 

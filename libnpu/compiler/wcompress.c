@@ -36,7 +36,29 @@ enum sparsity { SP_NONE, SP_BITMAP, SP_RUNS };
 struct block_code {
 	uint32_t mode;		/* M_* | parameter */
 	uint32_t run_k;
+	int32_t family;		/* the shared palette it names, or -1 */
 	uint64_t bytes;
+};
+
+/*
+ * The stream's shared palettes (header byte 3): the blocks' value sets
+ * merged greedily, largest first, into at most NPU_WDEC_MAX_PALETTES
+ * palettes of at most 16 values.  A clustered layer quantized per channel
+ * has a few such families (the channels whose largest centroid is the same
+ * get the same 16 int8 values), so its blocks can be single channels and
+ * still not pay a palette each.
+ */
+#define FAMILY_VALUES	16u
+#define NO_FAMILY	0xffu
+struct families {
+	uint32_t count;
+	uint32_t size[NPU_WDEC_MAX_PALETTES];
+	uint8_t value[NPU_WDEC_MAX_PALETTES][FAMILY_VALUES];	/* by descending count */
+	uint8_t rank[NPU_WDEC_MAX_PALETTES][256];
+	uint64_t set[NPU_WDEC_MAX_PALETTES][4];		/* values present, bitset */
+	uint8_t *of_block;	/* per block, its family or NO_FAMILY */
+	uint64_t (*block_set)[4];	/* per block, its values */
+	uint32_t *block_values;	/* per block, how many */
 };
 
 /* The block's statistics the choice needs. */
@@ -135,7 +157,7 @@ static void stats(const uint8_t *w, uint32_t n, struct block_stats *s)
  * returns the bits, sets *@mode (with parameter) and adds palette bytes
  * to *@extra.
  */
-static uint64_t value_code(const struct block_stats *s, int nonzero,
+static uint64_t value_code(const struct block_stats *s, int nonzero, bool inline_palette,
 			   uint32_t *mode, uint64_t *extra)
 {
 	uint64_t best, bits, cnt = 0, rice[8] = { 0 }, price[8] = { 0 };
@@ -182,6 +204,8 @@ static uint64_t value_code(const struct block_stats *s, int nonzero,
 		}
 	/* A palette costs its size byte and entries (whole bytes). */
 	bits = cnt * bits_for(np) + 8u * (1 + np);
+	if (!inline_palette)
+		return best;
 	if (bits < best) {
 		best = bits;
 		*mode = M_PALETTE | bits_for(np);
@@ -198,22 +222,59 @@ static uint64_t value_code(const struct block_stats *s, int nonzero,
 	return best;
 }
 
-static void choose(const uint8_t *w, uint32_t n, struct block_stats *s,
+/*
+ * The block's values (all of them, none 0 dropped) as indices into shared
+ * palette @f: fixed width or Rice codes of the rank; returns the bits.
+ */
+static uint64_t family_code(const struct block_stats *s, const struct families *fam, uint32_t f,
+			    uint32_t *mode)
+{
+	const uint32_t width = bits_for(fam->size[f]);
+	uint64_t best = 0, rice[8] = { 0 };
+
+	for (uint32_t i = 0; i < s->num_distinct; i++) {
+		const uint8_t v = s->distinct[i];
+
+		best += (uint64_t)s->count[v] * width;
+		for (uint32_t k = 0; k < 8; k++)
+			rice[k] += s->count[v] * rice_bits(fam->rank[f][v], k);
+	}
+	*mode = M_PALETTE | width;
+	for (uint32_t k = 0; k < 8; k++)
+		if (rice[k] < best) {
+			best = rice[k];
+			*mode = M_PALETTE | M_RICE | k;
+		}
+	return best;
+}
+
+/* @fam: the stream's shared palettes (then no block carries its own), or NULL. */
+static void choose(struct block_stats *s, uint32_t n, const struct families *fam, uint32_t f,
 		   struct block_code *bc)
 {
+	const bool table = fam != NULL;
 	uint32_t mode;
 	uint64_t extra = 0, bits, run_best = ~0ull;
 	uint32_t run_k = 0;
 
-	(void)w;
-	bits = value_code(s, 0, &mode, &extra);
+	bits = value_code(s, 0, !table, &mode, &extra);
 	bc->mode = mode;
 	bc->run_k = 0;
+	bc->family = -1;
 	bc->bytes = 1 + extra + (bits + 7) / 8;
+	if (table && f != NO_FAMILY) {
+		bits = family_code(s, fam, f, &mode);
+		if (2 + (bits + 7) / 8 < bc->bytes) {
+			bc->mode = mode;
+			bc->family = (int32_t)f;
+			bc->bytes = 2 + (bits + 7) / 8;
+		}
+	}
 
 	extra = 0;
-	bits = value_code(s, 1, &mode, &extra);
+	bits = value_code(s, 1, !table, &mode, &extra);
 	if (1 + extra + (n + 7) / 8 + (bits + 7) / 8 < bc->bytes) {
+		bc->family = -1;
 		bc->mode = M_BITMAP | mode;
 		bc->bytes = 1 + extra + (n + 7) / 8 + (bits + 7) / 8;
 	}
@@ -223,6 +284,7 @@ static void choose(const uint8_t *w, uint32_t n, struct block_stats *s,
 			run_k = k;
 		}
 	if (2 + extra + (run_best + bits + 7) / 8 < bc->bytes) {
+		bc->family = -1;
 		bc->mode = M_RUNS | mode;
 		bc->run_k = run_k;
 		bc->bytes = 2 + extra + (run_best + bits + 7) / 8;
@@ -301,7 +363,8 @@ static void put_value(struct bitbuf *b, const struct block_stats *s, uint32_t mo
 }
 
 static void emit_block(struct bitbuf *b, const uint8_t *w, uint32_t n,
-		       struct block_stats *s, const struct block_code *bc)
+		       struct block_stats *s, const struct families *fam,
+		       const struct block_code *bc)
 {
 	const uint32_t sparse = bc->mode & (M_BITMAP | M_RUNS);
 	const uint32_t vmode = bc->mode & ~(M_BITMAP | M_RUNS);
@@ -309,7 +372,10 @@ static void emit_block(struct bitbuf *b, const uint8_t *w, uint32_t n,
 	put_byte(b, (uint8_t)bc->mode);
 	if (sparse == M_RUNS)
 		put_byte(b, (uint8_t)bc->run_k);
-	if (vmode & M_PALETTE) {
+	if (bc->family >= 0) {
+		put_byte(b, (uint8_t)bc->family);
+		memcpy(s->rank, fam->rank[bc->family], sizeof(s->rank));
+	} else if (vmode & M_PALETTE) {
 		uint32_t np = 0;
 
 		/* The palette of the coded values: the sparse modes drop 0. */
@@ -352,21 +418,112 @@ static void emit_block(struct bitbuf *b, const uint8_t *w, uint32_t n,
 	flush_bits(b);
 }
 
-/* Size of the stream with blocks of @block bytes. */
-static uint64_t stream_size(const uint8_t *w, uint32_t len, uint32_t block,
-			    struct block_stats *s)
+static int bit_count64(uint64_t x)
 {
-	uint64_t total = NPU_WDEC_HDR_BYTES;
+	int n = 0;
+
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+
+/*
+ * The shared palettes for blocks of @block bytes (struct families);
+ * fam->of_block and fam->block_set have a slot per block.  Returns the
+ * table's bytes.
+ */
+static uint64_t make_families(const uint8_t *w, uint32_t len, uint32_t block,
+			      struct families *fam)
+{
+	const uint32_t nb = (uint32_t)(((uint64_t)len + block - 1) / block);
+	uint64_t bytes = 0, count[NPU_WDEC_MAX_PALETTES][256];
+
+	fam->count = 0;
+	memset(fam->set, 0, sizeof(fam->set));
+	for (uint32_t k = 0; k < nb; k++) {
+		uint64_t *set = fam->block_set[k];
+
+		memset(set, 0, sizeof(fam->block_set[k]));
+		for (uint32_t i = k * block; i < len && i < (uint64_t)(k + 1) * block; i++)
+			set[w[i] >> 6] |= 1ull << (w[i] & 63);
+		fam->block_values[k] = 0;
+		for (uint32_t q = 0; q < 4; q++)
+			fam->block_values[k] += (uint32_t)bit_count64(set[q]);
+		fam->of_block[k] = NO_FAMILY;
+	}
+	/* Largest value sets first: they seed the families. */
+	for (uint32_t want = FAMILY_VALUES; want > 0; want--) {
+		for (uint32_t k = 0; k < nb; k++) {
+			const uint64_t *set = fam->block_set[k];
+			uint32_t f;
+
+			if (fam->block_values[k] != want)
+				continue;
+			for (f = 0; f < fam->count; f++) {
+				int u = 0;
+
+				for (uint32_t q = 0; q < 4; q++)
+					u += bit_count64(fam->set[f][q] | set[q]);
+				if (u <= (int)FAMILY_VALUES)
+					break;
+			}
+			if (f == NPU_WDEC_MAX_PALETTES)
+				continue;
+			fam->count += f == fam->count;
+			for (uint32_t q = 0; q < 4; q++)
+				fam->set[f][q] |= set[q];
+			fam->of_block[k] = (uint8_t)f;
+		}
+	}
+	/* Each palette by descending count over its blocks, ties by value. */
+	memset(count, 0, sizeof(count[0]) * fam->count);
+	for (uint32_t k = 0; k < nb; k++)
+		for (uint32_t i = k * block; fam->of_block[k] != NO_FAMILY && i < len &&
+		     i < (uint64_t)(k + 1) * block; i++)
+			count[fam->of_block[k]][w[i]]++;
+	for (uint32_t f = 0; f < fam->count; f++) {
+		uint64_t key[FAMILY_VALUES];
+		uint32_t n = 0;
+
+		for (uint32_t v = 0; v < 256; v++)
+			if (fam->set[f][v >> 6] & (1ull << (v & 63)))
+				key[n++] = count[f][v] << 8 | (uint8_t)~v;
+		qsort(key, n, sizeof(key[0]), key_desc);
+		fam->size[f] = n;
+		for (uint32_t i = 0; i < n; i++) {
+			fam->value[f][i] = (uint8_t)~key[i];
+			fam->rank[f][fam->value[f][i]] = (uint8_t)i;
+		}
+		bytes += 1 + n;
+	}
+	return bytes;
+}
+
+/* Size of the stream with blocks of @block bytes, with @fam's palettes or none. */
+static uint64_t stream_size(const uint8_t *w, uint32_t len, uint32_t block,
+			    struct block_stats *s, const struct families *fam, uint64_t table)
+{
+	uint64_t total = NPU_WDEC_HDR_BYTES + table;
 	struct block_code bc;
 
-	for (uint32_t off = 0; off < len; off += block) {
+	for (uint32_t off = 0, k = 0; off < len; off += block, k++) {
 		const uint32_t n = len - off < block ? len - off : block;
 
 		stats(w + off, n, s);
-		choose(w + off, n, s, &bc);
+		choose(s, n, fam, fam ? fam->of_block[k] : NO_FAMILY, &bc);
 		total += bc.bytes;
 	}
 	return total;
+}
+
+static void free_families(struct families *fam)
+{
+	if (!fam)
+		return;
+	free(fam->of_block);
+	free(fam->block_set);
+	free(fam->block_values);
+	free(fam);
 }
 
 int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
@@ -375,16 +532,23 @@ int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
 	static const uint32_t fixed[] = { 64, 256, 1024, 4096 };
 	uint32_t cand[16], nc = 0, block = len;
 	uint64_t best = ~0ull;
+	size_t nb;
 	struct block_stats *s;
+	struct families *fam, *use = NULL;
 	struct bitbuf b = { 0 };
+	bool table = false;
 
 	*out = NULL;
 	*out_len = 0;
 	if (!len)
 		return -EINVAL;
 	s = calloc(1, sizeof(*s));
-	if (!s)
+	fam = calloc(1, sizeof(*fam));
+	if (!s || !fam) {
+		free(s);
+		free(fam);
 		return -ENOMEM;
+	}
 	for (uint32_t m = 1; m <= 16 && channel_bytes; m *= 2)
 		if ((uint64_t)channel_bytes * m < len)
 			cand[nc++] = channel_bytes * m;
@@ -393,29 +557,61 @@ int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
 		if (fixed[i] < len)
 			cand[nc++] = fixed[i];
 	cand[nc++] = len;
+	nb = len / cand[0] + 1;
+	fam->of_block = malloc(nb);
+	fam->block_set = malloc(nb * sizeof(*fam->block_set));
+	fam->block_values = malloc(nb * sizeof(*fam->block_values));
+	if (!fam->of_block || !fam->block_set || !fam->block_values) {
+		free_families(fam);
+		free(s);
+		return -ENOMEM;
+	}
 	for (uint32_t i = 0; i < nc; i++) {
-		uint64_t size = stream_size(w, len, cand[i], s);
+		uint64_t size = stream_size(w, len, cand[i], s, NULL, 0), tsize;
 
 		if (size < best) {
 			best = size;
 			block = cand[i];
+			table = false;
 		}
+		/* Shared palettes, where there are blocks to share them. */
+		if (cand[i] == len)
+			continue;
+		tsize = make_families(w, len, cand[i], fam);
+		if (!fam->count)
+			continue;
+		tsize = stream_size(w, len, cand[i], s, fam, tsize);
+		if (tsize < best) {
+			best = tsize;
+			block = cand[i];
+			table = true;
+		}
+	}
+	if (table) {
+		make_families(w, len, block, fam);
+		use = fam;
 	}
 
 	put_byte(&b, NPU_WDEC_MAGIC0);
 	put_byte(&b, NPU_WDEC_MAGIC1);
 	put_byte(&b, NPU_WDEC_VERSION);
-	put_byte(&b, 0);
+	put_byte(&b, use ? (uint8_t)use->count : 0);
 	for (uint32_t i = 0; i < 4; i++)
 		put_byte(&b, (uint8_t)(block >> (8 * i)));
-	for (uint32_t off = 0; off < len; off += block) {
+	for (uint32_t f = 0; use && f < use->count; f++) {
+		put_byte(&b, (uint8_t)(use->size[f] - 1));
+		for (uint32_t i = 0; i < use->size[f]; i++)
+			put_byte(&b, use->value[f][i]);
+	}
+	for (uint32_t off = 0, k = 0; off < len; off += block, k++) {
 		const uint32_t n = len - off < block ? len - off : block;
 		struct block_code bc;
 
 		stats(w + off, n, s);
-		choose(w + off, n, s, &bc);
-		emit_block(&b, w + off, n, s, &bc);
+		choose(s, n, use, use ? use->of_block[k] : NO_FAMILY, &bc);
+		emit_block(&b, w + off, n, s, use, &bc);
 	}
+	free_families(fam);
 	free(s);
 	if (b.error || b.len > UINT32_MAX) {
 		free(b.data);

@@ -262,15 +262,15 @@ START_TEST(workflow_model_ratios)
 		double limit;
 	} models[] = {
 		{ "mobilenet_v2.cluster8k", 0.55 },
-		{ "mobilenet_v2.cluster16k", 0.70 },
-		{ "mobilenet_v2.cluster16l", 0.75 },
+		{ "mobilenet_v2.cluster16k", 0.65 },
+		{ "mobilenet_v2.cluster16l", 0.66 },
 		{ "mobilenet_v2.prune", 0.40 },
 		{ "mobilenet_v2.sp_cluster", 0.35 },
 		{ "mobilenet_v2.pcqat", 0.35 },
 		{ "mobilenet_v2.ptq_int8", 1.0 },
 		{ "ds_cnn.sp_cluster", 0.36 },
 		{ "ds_cnn.prune", 0.42 },
-		{ "ds_cnn.cluster16k", 0.78 },
+		{ "ds_cnn.cluster16k", 0.69 },
 	};
 	const char *build = getenv("NPU_BUILD");
 	uint32_t found = 0;
