@@ -1001,68 +1001,103 @@ static int build_timed_segment(struct npu_compiled_model *m, struct wbuf *w,
 	return ret;
 }
 
+/* An encoded filter in the weights: where, and its aligned size if unused. */
+struct enc_blob {
+	uint64_t off, len, hole;
+};
+
+static int by_off(const void *a, const void *b)
+{
+	const struct enc_blob *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* How many of @e (sorted) start below @at. */
+static uint32_t blobs_below(const struct enc_blob *e, uint32_t n, uint64_t at)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		const uint32_t mid = lo + (hi - lo) / 2;
+
+		if (e[mid].off < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
  * Encoded filters no segment chose (build_timed_segment()) leave the
  * weights: the bytes after each move down, and the relocations into them.
  */
-static void drop_unused_encodings(struct npu_compiled_model *m, struct wbuf *w,
-				  const struct wcodes *wc)
+static int drop_unused_encodings(struct npu_compiled_model *m, struct wbuf *w,
+				 const struct wcodes *wc)
 {
 	const uint32_t nt = m->graph->num_tensors;
-	uint64_t *hole = calloc(nt + 1, sizeof(*hole));	/* unused: its aligned size */
-	uint64_t removed = 0, to = 0;
+	struct enc_blob *e;
+	uint64_t *below, to = 0, at = 0;
+	uint32_t n = 0;
+	bool any = false;
 
-	if (!hole || !wc->len)
-		goto out;
+	for (uint32_t t = 0; wc->len && t < nt; t++)
+		n += wc->len[t] != 0;
+	if (!n)
+		return 0;
+	e = calloc(n, sizeof(*e));
+	below = calloc(n + 1, sizeof(*below));	/* unused bytes before blob k */
+	if (!e || !below) {
+		free(e);
+		free(below);
+		return -ENOMEM;
+	}
+	n = 0;
 	for (uint32_t t = 0; t < nt; t++)
 		if (wc->len[t])
-			hole[t] = ALIGN_UP(wc->len[t], NPU_MF_BLOB_ALIGN);
+			e[n++] = (struct enc_blob){ .off = wc->off[t], .len = wc->len[t],
+						    .hole = ALIGN_UP(wc->len[t], NPU_MF_BLOB_ALIGN) };
+	qsort(e, n, sizeof(*e), by_off);
 	for (uint32_t s = 0; s < m->num_segments; s++)
 		for (uint32_t r = 0; r < m->segments[s].num_relocs; r++) {
 			const struct npu_mf_reloc *rel = &m->segments[s].relocs[r];
+			const uint32_t k = blobs_below(e, n, rel->addend + 1);
 
-			for (uint32_t t = 0; t < nt; t++)
-				if (hole[t] && rel->addend >= wc->off[t] &&
-				    rel->addend < wc->off[t] + wc->len[t] &&
-				    (rel->kind == NPU_MF_RELOC_WEIGHTS ||
-				     rel->kind == NPU_MF_RELOC_WEIGHTS_ENCODED))
-					hole[t] = 0;
+			if ((rel->kind == NPU_MF_RELOC_WEIGHTS ||
+			     rel->kind == NPU_MF_RELOC_WEIGHTS_ENCODED) &&
+			    k && rel->addend < e[k - 1].off + e[k - 1].len)
+				e[k - 1].hole = 0;
 		}
+	for (uint32_t k = 0; k < n; k++) {
+		below[k + 1] = below[k] + e[k].hole;
+		any |= e[k].hole != 0;
+	}
+	if (!any)
+		goto out;
 	/* Relocations first (by the holes below each), then the bytes. */
 	for (uint32_t s = 0; s < m->num_segments; s++)
 		for (uint32_t r = 0; r < m->segments[s].num_relocs; r++) {
 			struct npu_mf_reloc *rel = &m->segments[s].relocs[r];
-			uint64_t below = 0;
 
-			if (rel->kind != NPU_MF_RELOC_WEIGHTS &&
-			    rel->kind != NPU_MF_RELOC_WEIGHTS_ENCODED)
-				continue;
-			for (uint32_t t = 0; t < nt; t++)
-				if (hole[t] && wc->off[t] < rel->addend)
-					below += hole[t];
-			rel->addend -= below;
+			if (rel->kind == NPU_MF_RELOC_WEIGHTS ||
+			    rel->kind == NPU_MF_RELOC_WEIGHTS_ENCODED)
+				rel->addend -= below[blobs_below(e, n, rel->addend)];
 		}
-	for (uint64_t at = 0; at < w->b.size;) {
-		uint64_t next = w->b.size, skip = 0;
+	for (uint32_t k = 0; k <= n; k++) {
+		const uint64_t next = k < n ? e[k].off : w->b.size;
 
-		for (uint32_t t = 0; t < nt; t++) {
-			if (hole[t] && wc->off[t] == at)
-				skip = hole[t];
-			if (hole[t] && wc->off[t] > at && wc->off[t] < next)
-				next = wc->off[t];
-		}
-		if (skip) {
-			removed += skip;
-			at += skip;
-			continue;
-		}
+		if (k < n && !e[k].hole)
+			continue;	/* kept: moves with the bytes before the next hole */
 		memmove(w->b.data + to, w->b.data + at, next - at);
 		to += next - at;
-		at = next;
+		at = next + (k < n ? e[k].hole : 0);
 	}
-	w->b.size -= removed;
+	w->b.size = to;
 out:
-	free(hole);
+	free(e);
+	free(below);
+	return 0;
 }
 
 void npu_compiled_model_free(struct npu_compiled_model *m)
@@ -1222,7 +1257,9 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 			goto fail;
 		i += n;
 	}
-	drop_unused_encodings(m, &w, &v[0].wc);
+	ret = drop_unused_encodings(m, &w, &v[0].wc);
+	if (ret)
+		goto fail;
 	free_wcodings(v);
 	m->weights = w.b.data;
 	m->weights_size = w.b.size;
