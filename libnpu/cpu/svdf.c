@@ -2,7 +2,13 @@
 /*
  * SVDF on the CPU (not an NPU op): TFLite Micro's integer SVDF
  * (svdf_common.cc, EvalIntegerSvdfReference) with an int16 or int8
- * activation state, and the float SVDF.
+ * activation state, the float SVDF, and the dynamic-range (hybrid) SVDF of
+ * TFLite's svdf.cc (EvalHybridSVDF): float input, state, bias and output,
+ * int8 weights_feature and weights_time with one scale each.  The hybrid
+ * form quantizes each batch row of the input at run time (symmetric, or
+ * asymmetric with asymmetric_quantize_inputs, as the hybrid
+ * FULLY_CONNECTED), scales the integer feature products back to float,
+ * and runs the time step in float on weights_time dequantized once.
  *
  * Inputs: 0 input [batch, input_size], 1 weights_feature [filters,
  * input_size], 2 weights_time [filters, memory], 3 bias [units] (optional),
@@ -18,6 +24,14 @@ struct svdf_state {
 	enum npu_type in_type, state_type;
 	int batch, input_size, filters, units, rank, memory;
 	int activation;
+	/* hybrid: pointers into scratch[], past the float scratch */
+	bool hybrid, asymmetric;
+	float feature_scale, time_scale;
+	float *time_f;		/* weights_time * its scale, filters * memory */
+	int32_t *row_sums;	/* asymmetric: sum of each weights_feature row */
+	float *batch_scale;	/* per batch row: run-time scale * feature scale */
+	int32_t *batch_zp;
+	int8_t *q;		/* the quantized input */
 	int32_t input_zero_point;
 	int32_t output_zero_point;
 	int32_t state_zero_point;
@@ -27,13 +41,98 @@ struct svdf_state {
 	_Alignas(8) unsigned char scratch[];
 };
 
+/* Float activations the SVDF kernels apply (TFLite's ApplyActivationToVector). */
+static bool activation_known(int act)
+{
+	return act == NPU_ACT_NONE || act == NPU_ACT_RELU ||
+	       act == NPU_ACT_RELU_N1_TO_1 || act == NPU_ACT_RELU6;
+}
+
+/* Hybrid SVDF: the types and constants EvalHybridSVDF takes. */
+static int hybrid_check(const struct cpu_prep *p, struct svdf_state *s,
+			const struct npu_graph_tensor *wf,
+			const struct npu_graph_tensor *wt,
+			const struct npu_graph_tensor *bias,
+			const struct npu_graph_tensor *st,
+			const struct npu_graph_tensor *out)
+{
+	if (wf->type != NPU_TYPE_INT8 || wt->type != NPU_TYPE_INT8) {
+		cpu_msg(p->err, p->errlen,
+			"hybrid SVDF with %s weights_feature and %s weights_time is not supported (int8 only)",
+			npu_type_name(wf->type), npu_type_name(wt->type));
+		return -ENOTSUP;
+	}
+	if (st->type != NPU_TYPE_FLOAT32 || out->type != NPU_TYPE_FLOAT32 ||
+	    (bias && bias->type != NPU_TYPE_FLOAT32)) {
+		cpu_msg(p->err, p->errlen,
+			"hybrid SVDF needs a float state, bias and output");
+		return -EINVAL;
+	}
+	if (!wf->data || !wt->data) {
+		cpu_msg(p->err, p->errlen,
+			"hybrid SVDF needs constant weights_feature and weights_time");
+		return -ENOTSUP;
+	}
+	if (wf->quant.count != 1 || wt->quant.count != 1) {
+		cpu_msg(p->err, p->errlen,
+			"hybrid SVDF needs one scale per weight tensor (has %u and %u)",
+			wf->quant.count, wt->quant.count);
+		return wf->quant.count && wt->quant.count ? -ENOTSUP : -EINVAL;
+	}
+	if (!activation_known(s->activation)) {
+		cpu_msg(p->err, p->errlen,
+			"hybrid SVDF with fused activation %d is not supported",
+			s->activation);
+		return -ENOTSUP;
+	}
+	s->hybrid = true;
+	s->time_scale = cpu_scale(wt);
+	s->asymmetric = p->op->options.svdf.asymmetric_quantize_inputs != 0;
+	s->feature_scale = cpu_scale(wf);
+	return 0;
+}
+
+/* Bytes of the hybrid tables and scratch, laid out by hybrid_setup(). */
+static size_t hybrid_bytes(const struct svdf_state *s)
+{
+	const size_t b = (size_t)s->batch, f = (size_t)s->filters;
+
+	return 4 * (f * (size_t)s->memory + f + 2 * b) +
+	       b * (size_t)s->input_size;
+}
+
+static void hybrid_setup(struct svdf_state *s, unsigned char *mem,
+			 const int8_t *wf, const int8_t *wt)
+{
+	const size_t f = (size_t)s->filters, n = f * (size_t)s->memory;
+	const float wt_scale = s->time_scale;
+
+	s->time_f = (float *)mem;
+	s->row_sums = (int32_t *)(s->time_f + n);
+	s->batch_scale = (float *)(s->row_sums + f);
+	s->batch_zp = (int32_t *)(s->batch_scale + s->batch);
+	s->q = (int8_t *)(s->batch_zp + s->batch);
+	/* Dequantized once, as svdf.cc does on the first Eval. */
+	for (size_t i = 0; i < n; i++)
+		s->time_f[i] = (float)wt[i] * wt_scale;
+	/* Only the asymmetric form subtracts them; they wrap like TFLite's. */
+	for (size_t r = 0; r < f; r++) {
+		uint32_t sum = 0;
+
+		for (int c = 0; c < s->input_size; c++)
+			sum += (uint32_t)(int32_t)wf[r * (size_t)s->input_size + c];
+		s->row_sums[r] = (int32_t)sum;
+	}
+}
+
 static int svdf_prepare(const struct cpu_prep *p, void **state)
 {
 	const struct npu_graph_tensor *in, *wf, *wt, *bias, *st, *out;
 	struct svdf_state *s;
 	int rank, ret;
 
-	ret = cpu_need_io(p, 5, 5, 1);
+	/* Five inputs, the bias (input 3) optional: checked below. */
+	ret = cpu_need_io(p, 3, 5, 1);
 	if (ret)
 		return ret;
 	in = cpu_in(p->g, p->op, 0);
@@ -70,7 +169,7 @@ static int svdf_prepare(const struct cpu_prep *p, void **state)
 	    wf->shape[1] != s->input_size || wt->shape[0] != s->filters ||
 	    (bias && (bias->rank < 1 || bias->shape[0] != s->units)) ||
 	    st->shape[0] != s->batch ||
-	    st->shape[1] != s->memory * s->filters) {
+	    (int64_t)st->shape[1] != (int64_t)s->memory * s->filters) {
 		cpu_msg(p->err, p->errlen, "tensor shapes are inconsistent");
 		goto inval;
 	}
@@ -106,6 +205,12 @@ static int svdf_prepare(const struct cpu_prep *p, void **state)
 		s->input_zero_point = cpu_zero_point(in);
 		s->output_zero_point = cpu_zero_point(out);
 		s->state_zero_point = cpu_zero_point(st);
+	} else if (in->type == NPU_TYPE_FLOAT32 && wf->type != NPU_TYPE_FLOAT32) {
+		ret = hybrid_check(p, s, wf, wt, bias, st, out);
+		if (ret) {
+			free(s);
+			return ret;
+		}
 	} else if (in->type == NPU_TYPE_FLOAT32) {
 		if (wf->type != NPU_TYPE_FLOAT32 ||
 		    wt->type != NPU_TYPE_FLOAT32 ||
@@ -114,6 +219,13 @@ static int svdf_prepare(const struct cpu_prep *p, void **state)
 		    out->type != NPU_TYPE_FLOAT32) {
 			cpu_msg(p->err, p->errlen,
 				"float SVDF needs float tensors throughout");
+			free(s);
+			return -ENOTSUP;
+		}
+		if (!activation_known(s->activation)) {
+			cpu_msg(p->err, p->errlen,
+				"float SVDF with fused activation %d is not supported",
+				s->activation);
 			free(s);
 			return -ENOTSUP;
 		}
@@ -126,12 +238,15 @@ static int svdf_prepare(const struct cpu_prep *p, void **state)
 	{
 		const size_t scratch = 4 * (size_t)s->batch *
 				       ((size_t)s->filters + s->units);
-		struct svdf_state *big = realloc(s, sizeof(*s) + scratch);
+		const size_t extra = s->hybrid ? hybrid_bytes(s) : 0;
+		struct svdf_state *big = realloc(s, sizeof(*s) + scratch + extra);
 
 		if (!big) {
 			free(s);
 			return -ENOMEM;
 		}
+		if (big->hybrid)
+			hybrid_setup(big, big->scratch + scratch, wf->data, wt->data);
 		*state = big;
 	}
 	return 0;
@@ -262,56 +377,140 @@ static float activation_float(int act, float x)
 	}
 }
 
+/*
+ * TFLite's float dot product and sum in its x86 build (the NEON kernels of
+ * tensor_utils through NEON_2_SSE, measured): four lanes over the whole
+ * vectors of 4, the lanes summed in order, then the rest added one by
+ * one.  @b NULL: the sum of @a.
+ */
+static float dot_f32(const float *a, const float *b, int n)
+{
+	float lane[4] = { 0.0f, 0.0f, 0.0f, 0.0f }, r;
+	int i = 0;
+
+	for (; i + 4 <= n; i += 4)
+		for (int l = 0; l < 4; l++)
+			lane[l] += b ? a[i + l] * b[i + l] : a[i + l];
+	r = lane[0] + lane[1] + lane[2] + lane[3];
+	for (; i < n; i++)
+		r += b ? a[i] * b[i] : a[i];
+	return r;
+}
+
+/*
+ * The float time step (ApplyTimeWeightsBiasAndActivation): each filter's
+ * memory dotted with its time weights, the rank's filters of a unit summed
+ * from zero, then the bias added and the activation applied: TFLite's
+ * order of float operations.
+ */
+static void time_step(struct svdf_state *s, const float *weights_time,
+		      const float *st, const float *bias, float *output)
+{
+	float *scratch = (float *)s->scratch;
+
+	for (int b = 0; b < s->batch; b++) {
+		for (int i = 0; i < s->filters; i++) {
+			const float *m = st + ((size_t)b * s->filters + i) *
+					 s->memory;
+
+			scratch[(size_t)b * s->filters + i] =
+				dot_f32(weights_time + (size_t)i * s->memory,
+					m, s->memory);
+		}
+	}
+	for (int b = 0; b < s->batch; b++) {
+		for (int i = 0; i < s->units; i++) {
+			float acc = dot_f32(scratch + (size_t)b * s->filters +
+					    (size_t)i * s->rank, NULL, s->rank);
+
+			if (bias)
+				acc += bias[i];
+			output[(size_t)b * s->units + i] =
+				activation_float(s->activation, acc);
+		}
+	}
+}
+
+/* Shift each filter's memory left by one: the oldest sample drops out. */
+static void shift_state(const struct svdf_state *s, float *st)
+{
+	const size_t state_len = (size_t)s->batch * s->filters * s->memory;
+
+	if (state_len > 1)
+		memmove(st, st + 1, (state_len - 1) * sizeof(float));
+}
+
 static int svdf_float(struct svdf_state *s,
 		      const struct npu_cpu_kernel_args *a)
 {
 	const float *input = a->inputs[0];
 	const float *weights_feature = a->inputs[1];
-	const float *weights_time = a->inputs[2];
-	const float *bias = a->inputs[3];
 	float *st = a->inputs[4];
-	float *output = a->outputs[0];
-	const size_t state_len = (size_t)s->batch * s->filters * s->memory;
-	float *scratch = (float *)s->scratch;
 
-	if (state_len > 1)
-		memmove(st, st + 1, (state_len - 1) * sizeof(float));
+	shift_state(s, st);
 	for (int b = 0; b < s->batch; b++) {
 		for (int r = 0; r < s->filters; r++) {
-			const float *w = weights_feature +
-					 (size_t)r * s->input_size;
-			const float *x = input + (size_t)b * s->input_size;
-			float dot = 0.0f;
-
-			for (int c = 0; c < s->input_size; c++)
-				dot += w[c] * x[c];
 			st[((size_t)b * s->filters + r) * s->memory +
-			   s->memory - 1] = dot;
+			   s->memory - 1] =
+				dot_f32(weights_feature + (size_t)r * s->input_size,
+					input + (size_t)b * s->input_size,
+					s->input_size);
 		}
 	}
-	for (int b = 0; b < s->batch; b++) {
-		for (int i = 0; i < s->filters; i++) {
-			const float *w = weights_time + (size_t)i * s->memory;
-			const float *m = st + ((size_t)b * s->filters + i) *
-					 s->memory;
-			float acc = 0.0f;
+	time_step(s, a->inputs[2], st, a->inputs[3], a->outputs[0]);
+	return 0;
+}
 
-			for (int j = 0; j < s->memory; j++)
-				acc += w[j] * m[j];
-			scratch[(size_t)b * s->filters + i] = acc;
-		}
-	}
-	for (int b = 0; b < s->batch; b++) {
-		for (int i = 0; i < s->units; i++) {
-			float acc = bias ? bias[i] : 0.0f;
+/*
+ * EvalHybridSVDF: an all-zero input leaves the newest column zero (TFLite
+ * skips the product); otherwise each batch row is quantized, and each
+ * filter's integer dot product, less row_sum * zero point when
+ * asymmetric, is scaled by the row's scale times the feature scale.
+ */
+static int svdf_hybrid(struct svdf_state *s,
+		       const struct npu_cpu_kernel_args *a)
+{
+	const float *input = a->inputs[0];
+	const int8_t *weights_feature = a->inputs[1];
+	float *st = a->inputs[4];
+	const size_t n = (size_t)s->input_size;
+	bool zero = true;
 
-			for (int k = 0; k < s->rank; k++)
-				acc += scratch[(size_t)b * s->filters +
-					       (size_t)i * s->rank + k];
-			output[(size_t)b * s->units + i] =
-				activation_float(s->activation, acc);
+	shift_state(s, st);
+	for (size_t i = 0; i < (size_t)s->batch * n && zero; i++)
+		zero = input[i] == 0.0f;
+	for (int b = 0; b < s->batch; b++) {
+		const int8_t *q = s->q + (size_t)b * n;
+
+		if (!zero) {
+			if (s->asymmetric) {
+				cpu_quantize_asymmetric(input + b * n, n, s->q + b * n,
+							&s->batch_scale[b], &s->batch_zp[b]);
+			} else {
+				cpu_quantize_symmetric(input + b * n, n, s->q + b * n,
+						       &s->batch_scale[b]);
+				s->batch_zp[b] = 0;
+			}
+			s->batch_scale[b] *= s->feature_scale;
+		}
+		for (int r = 0; r < s->filters; r++) {
+			const int8_t *w = weights_feature + (size_t)r * n;
+			uint32_t dot = 0;
+			float v = 0.0f;
+
+			if (!zero) {
+				for (size_t c = 0; c < n; c++)
+					dot += (uint32_t)((int32_t)w[c] * q[c]);
+				if (s->asymmetric)
+					dot -= (uint32_t)s->row_sums[r] *
+					       (uint32_t)s->batch_zp[b];
+				v += (float)(int32_t)dot * s->batch_scale[b];
+			}
+			st[((size_t)b * s->filters + r) * s->memory +
+			   s->memory - 1] = v;
 		}
 	}
+	time_step(s, s->time_f, st, a->inputs[3], a->outputs[0]);
 	return 0;
 }
 
@@ -319,6 +518,8 @@ static int svdf_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	struct svdf_state *s = state;
 
+	if (s->hybrid)
+		return svdf_hybrid(s, a);
 	if (s->in_type == NPU_TYPE_FLOAT32)
 		return svdf_float(s, a);
 	return svdf_int(s, a);

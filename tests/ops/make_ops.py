@@ -404,6 +404,100 @@ def hybrid_lstm_models(rng):
                 wide, rng, peephole=True, projection=True, asymmetric=True))}
 
 
+def svdf_model(rng, batch, n_input, filters, rank, memory, steps=3, hybrid=True,
+               bias=True, asymmetric=False, activation=None):
+    """SVDF built with TFLite's schema (the converter makes no SVDF): @steps
+    ops one after the other, each on its own input and output, sharing one
+    variable state, so one invoke runs @steps frames and the time weights
+    meet a memory that is not zero.  Hybrid: int8 weights_feature and
+    weights_time with one scale each, float bias, state and output."""
+    act = schema.ActivationFunctionType
+    m = schema.ModelT()
+    m.version, m.buffers = 3, [schema.BufferT()]
+    g = schema.SubGraphT()
+    g.tensors, g.inputs, g.outputs, g.operators = [], [], [], []
+
+    def tensor(name, shape, ttype, data=None, scale=None, variable=False):
+        t = schema.TensorT()
+        t.name, t.shape, t.type, t.buffer = name.encode(), list(shape), ttype, 0
+        if data is not None:
+            b = schema.BufferT()
+            b.data = np.frombuffer(data.tobytes(), np.uint8)
+            m.buffers.append(b)
+            t.buffer = len(m.buffers) - 1
+        if scale is not None:
+            t.quantization = schema.QuantizationParametersT()
+            t.quantization.scale, t.quantization.zeroPoint = [scale], [0]
+        t.isVariable = variable
+        g.tensors.append(t)
+        return len(g.tensors) - 1
+
+    f32 = schema.TensorType.FLOAT32
+    units = filters // rank
+    if hybrid:
+        wf = tensor("weights_feature", [filters, n_input], schema.TensorType.INT8,
+                    rng.integers(-127, 128, (filters, n_input)).astype(np.int8),
+                    float(rng.uniform(0.005, 0.02)))
+        wt = tensor("weights_time", [filters, memory], schema.TensorType.INT8,
+                    rng.integers(-127, 128, (filters, memory)).astype(np.int8),
+                    float(rng.uniform(0.005, 0.02)))
+    else:
+        wf = tensor("weights_feature", [filters, n_input], f32,
+                    rng.normal(0, 0.5, (filters, n_input)).astype(np.float32))
+        wt = tensor("weights_time", [filters, memory], f32,
+                    rng.normal(0, 0.5, (filters, memory)).astype(np.float32))
+    b = tensor("bias", [units], f32, rng.uniform(-0.5, 0.5, units).astype(np.float32)) \
+        if bias else -1
+    state = tensor("state", [batch, memory * filters], f32, variable=True)
+    for k in range(steps):
+        x = tensor("input%d" % k, [batch, n_input], f32)
+        y = tensor("output%d" % k, [batch, units], f32)
+        g.inputs.append(x)
+        g.outputs.append(y)
+        op = schema.OperatorT()
+        op.opcodeIndex, op.inputs, op.outputs = 0, [x, wf, wt, b, state], [y]
+        op.builtinOptionsType = schema.BuiltinOptions.SVDFOptions
+        op.builtinOptions = schema.SVDFOptionsT()
+        op.builtinOptions.rank = rank
+        op.builtinOptions.fusedActivationFunction = act.RELU if activation is None \
+            else activation
+        op.builtinOptions.asymmetricQuantizeInputs = asymmetric
+        g.operators.append(op)
+    m.subgraphs = [g]
+    code = schema.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = schema.BuiltinOperator.SVDF
+    code.version = 4 if asymmetric else 2 if hybrid else 1
+    m.operatorCodes = [code]
+    fb = flatbuffers.Builder(0)
+    fb.Finish(m.Pack(fb), file_identifier=b"TFL3")
+    return bytes(fb.Output())
+
+
+def svdf_models(rng):
+    """SVDF: the dynamic-range form (EvalHybridSVDF), symmetric and
+    asymmetric, ranks 1 and 2, with and without bias, rows longer than the
+    quantizer's blocks of 8; the float form beside it."""
+    rng = np.random.default_rng(SEED + 11)  # leaves the other models' draws
+    act = schema.ActivationFunctionType
+    return {"svdf.hybrid": svdf_model(rng, 2, 10, 8, 1, 4),
+            "svdf.hybrid_asymmetric": svdf_model(rng, 2, 10, 8, 1, 4, asymmetric=True),
+            "svdf.hybrid_rank2": svdf_model(rng, 2, 12, 8, 2, 3,
+                                            activation=act.NONE),
+            "svdf.hybrid_rank2_asymmetric_no_bias": svdf_model(
+                rng, 3, 12, 12, 2, 5, bias=False, asymmetric=True, activation=act.RELU6),
+            "svdf.hybrid_37_inputs_asymmetric": svdf_model(
+                rng, 1, 37, 16, 4, 6, asymmetric=True, activation=act.RELU_N1_TO_1),
+            "svdf.hybrid_one_step": svdf_model(rng, 1, 20, 6, 1, 2, steps=1),
+            "svdf.float_rank2": svdf_model(rng, 2, 12, 8, 2, 3, hybrid=False,
+                                           activation=act.NONE),
+            # A memory of 10 over 10 frames and a rank of 8: the float dot
+            # products and the rank sum run past one vector of 4.
+            "svdf.hybrid_memory10_rank8": svdf_model(rng, 2, 9, 16, 8, 10, steps=10,
+                                                     asymmetric=True),
+            "svdf.float_memory10_rank8": svdf_model(rng, 2, 9, 16, 8, 10, steps=10,
+                                                    hybrid=False)}
+
+
 def detection_model(rng, n, classes, uint8=False, **options):
     """A model of the custom op TFLite_Detection_PostProcess alone: box
     encodings and class scores in, anchors constant, four float outputs
@@ -726,6 +820,7 @@ def main():
     models = {}
     for make in (hybrid_models, runtime_fc_models, batch_matmul_models,
                  float16_models, complex_models, lstm_models, hybrid_lstm_models,
+                 svdf_models,
                  detection_models,
                  elementwise_models, float_int_models):
         models.update(make(rng))
