@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * HARD_SWISH for int8 as a 256-entry table for NPU_CMD_LUT: every entry is
+ * HARD_SWISH for int8 and uint8 as a 256-entry table for NPU_CMD_LUT: every entry is
  * what TFLite's reference HardSwish computes for that input (16-bit fixed
  * point: a hi-res input, a "reluish" factor in [0, 1], their product),
  * with the multipliers of TFLite's HardSwishPrepare.  With 8-bit inputs
@@ -54,47 +54,85 @@ static int16_t q15_of(int32_t m)
 	return (int16_t)((m + (1 << 15)) >> 16);
 }
 
-int npu_host_hard_swish_lut_s8(float in_scale, int32_t in_zp, float out_scale,
-			       int32_t out_zp, int8_t table[256])
+/* HardSwishPrepare's parameters, or -EINVAL / -ERANGE as documented. */
+struct hard_swish {
+	int32_t in_zp, out_zp;
+	int16_t out_m, relu_m;
+	int out_exp, relu_exp;
+};
+
+static int hard_swish_prepare(float in_scale, int32_t in_zp, float out_scale,
+			      int32_t out_zp, struct hard_swish *h)
 {
-	/* HardSwishPrepare: ratios in float, widened. */
+	/* Ratios in float, widened, as TFLite computes them. */
 	const float hires_in_scale = (1.0f / 128.0f) * in_scale;
 	const float reluish_scale = 3.0f / 32768.0f;
 	int32_t out_m32, relu_m32;
-	int out_exp, relu_exp;
-	int16_t out_m, relu_m;
-	int32_t v;
 
 	if (npu_host_quantize_multiplier((double)(hires_in_scale / out_scale),
-					 &out_m32, &out_exp) ||
+					 &out_m32, &h->out_exp) ||
 	    npu_host_quantize_multiplier((double)(hires_in_scale /
 						  reluish_scale),
-					 &relu_m32, &relu_exp))
+					 &relu_m32, &h->relu_exp))
 		return -EINVAL;
 	/* TFLite refuses an output that would need a left shift. */
-	if (out_exp > 0)
+	if (h->out_exp > 0)
 		return -ERANGE;
-	out_m = q15_of(out_m32);
-	relu_m = q15_of(relu_m32);
-	for (v = -128; v <= 127; v++) {
-		const int16_t hires = (int16_t)((v - in_zp) * (1 << 7));
-		const int16_t preshift_out = srdhm16(hires, out_m);
-		int16_t reluish = hires, r;
-		int32_t o;
+	h->out_m = q15_of(out_m32);
+	h->relu_m = q15_of(relu_m32);
+	h->in_zp = in_zp;
+	h->out_zp = out_zp;
+	return 0;
+}
 
-		if (relu_exp > 0)
-			reluish = sat_shl16(reluish, relu_exp - 1);
-		reluish = srdhm16(reluish, relu_m);
-		if (relu_exp > 0)
-			reluish = sat_shl16(reluish, 1);
-		if (relu_exp < 0)
-			reluish = rdivpot16(reluish, -relu_exp);
-		/* [-1, 1] in Q15 to [0, 1]. */
-		reluish = (int16_t)((reluish + (1 << 15)) >> 1);
-		r = rdivpot16(sdhm16(reluish, preshift_out), -out_exp);
-		/* The reference adds the zero point in int16 (wrapping). */
-		o = (int16_t)(uint16_t)(uint32_t)(r + out_zp);
+/*
+ * The reference HardSwish of the stored value @v, before the clamp to the
+ * type's range (the same int16 arithmetic for int8 and uint8).
+ */
+static int32_t hard_swish_one(const struct hard_swish *h, int32_t v)
+{
+	const int16_t hires = (int16_t)((v - h->in_zp) * (1 << 7));
+	const int16_t preshift_out = srdhm16(hires, h->out_m);
+	int16_t reluish = hires, r;
+
+	if (h->relu_exp > 0)
+		reluish = sat_shl16(reluish, h->relu_exp - 1);
+	reluish = srdhm16(reluish, h->relu_m);
+	if (h->relu_exp > 0)
+		reluish = sat_shl16(reluish, 1);
+	if (h->relu_exp < 0)
+		reluish = rdivpot16(reluish, -h->relu_exp);
+	/* [-1, 1] in Q15 to [0, 1]. */
+	reluish = (int16_t)((reluish + (1 << 15)) >> 1);
+	r = rdivpot16(sdhm16(reluish, preshift_out), -h->out_exp);
+	/* The reference adds the zero point in int16 (wrapping). */
+	return (int16_t)(uint16_t)(uint32_t)(r + h->out_zp);
+}
+
+int npu_host_hard_swish_lut_s8(float in_scale, int32_t in_zp, float out_scale,
+			       int32_t out_zp, int8_t table[256])
+{
+	struct hard_swish h;
+	int ret = hard_swish_prepare(in_scale, in_zp, out_scale, out_zp, &h);
+
+	for (int32_t v = -128; v <= 127 && !ret; v++) {
+		const int32_t o = hard_swish_one(&h, v);
+
 		table[v + 128] = (int8_t)(o < -128 ? -128 : o > 127 ? 127 : o);
 	}
-	return 0;
+	return ret;
+}
+
+int npu_host_hard_swish_lut_u8(float in_scale, int32_t in_zp, float out_scale,
+			       int32_t out_zp, uint8_t table[256])
+{
+	struct hard_swish h;
+	int ret = hard_swish_prepare(in_scale, in_zp, out_scale, out_zp, &h);
+
+	for (int32_t v = 0; v <= 255 && !ret; v++) {
+		const int32_t o = hard_swish_one(&h, v);
+
+		table[v] = (uint8_t)(o < 0 ? 0 : o > 255 ? 255 : o);
+	}
+	return ret;
 }

@@ -84,13 +84,15 @@ int npu_host_mean_params(float in_scale, float out_scale, uint32_t count,
 			 struct npu_mean_params *p);
 
 /*
- * NPU_CMD_LUT's table for int8 HARD_SWISH: TFLite's reference integer
- * HardSwish for each of the 256 inputs.  -EINVAL for a scale TFLite cannot
- * quantize, -ERANGE when the output multiplier would shift left (TFLite's
- * Prepare refuses it).
+ * NPU_CMD_LUT's table for int8 (uint8) HARD_SWISH: TFLite's reference
+ * integer HardSwish<int8_t> (<uint8_t>) for each of the 256 inputs.
+ * -EINVAL for a scale TFLite cannot quantize, -ERANGE when the output
+ * multiplier would shift left (TFLite's Prepare refuses it).
  */
 int npu_host_hard_swish_lut_s8(float in_scale, int32_t in_zp, float out_scale,
 			       int32_t out_zp, int8_t table[256]);
+int npu_host_hard_swish_lut_u8(float in_scale, int32_t in_zp, float out_scale,
+			       int32_t out_zp, uint8_t table[256]);
 
 /* int8 unary builtins computed as NPU_CMD_LUT tables (npu_fw_unary.c). */
 enum npu_host_unary {

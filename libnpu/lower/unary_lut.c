@@ -5,8 +5,8 @@
  * TFLite's Prepare, then one NPU_CMD_LUT whose table the firmware
  * library's host side fills (firmware/host/npu_fw_unary.c):
  *
- *  - int8 (and uint8 GELU): the reference kernel's output for every input
- *    (bit-exact: the input has only 256 values);
+ *  - int8 (and uint8 GELU and HARD_SWISH): the reference kernel's output
+ *    for every input (bit-exact: the input has only 256 values);
  *  - int16 EXP, LOG, RSQRT, GELU: TFLite computes these through its own
  *    513-entry interpolated table (LUTPopulate<int16_t>), which the LUT
  *    command interpolates the same way.
@@ -40,6 +40,38 @@ static int host_unary(const struct npu_graph_op *op, enum npu_host_unary *u)
 	}
 }
 
+/*
+ * HARD_SWISH's int8 or uint8 table (TFLite's reference HardSwish<T>), or a
+ * negative errno with the message.
+ */
+static int fill_hard_swish(const struct cpu_prep *p,
+			   const struct npu_graph_tensor *in,
+			   const struct npu_graph_tensor *o, void *table)
+{
+	int ret;
+
+	if (in->type == NPU_TYPE_INT8) {
+		ret = npu_host_hard_swish_lut_s8(cpu_scale(in), cpu_zero_point(in),
+						 cpu_scale(o), cpu_zero_point(o),
+						 table);
+	} else if (in->type == NPU_TYPE_UINT8) {
+		ret = npu_host_hard_swish_lut_u8(cpu_scale(in), cpu_zero_point(in),
+						 cpu_scale(o), cpu_zero_point(o),
+						 table);
+	} else {
+		cpu_msg(p->err, p->errlen, "%s HARD_SWISH is not a table here",
+			npu_type_name(in->type));
+		return -ENOTSUP;
+	}
+	if (ret == -ERANGE)
+		return lower_fail(p, "HARD_SWISH: input scale %g / 128 over output scale %g exceeds 1 (TFLite refuses it)",
+				  cpu_scale(in), cpu_scale(o));
+	if (ret)
+		return lower_fail(p, "HARD_SWISH: scales %g, %g", cpu_scale(in),
+				  cpu_scale(o));
+	return 0;
+}
+
 /* The int8 table of @op's builtin, or a negative errno with the message. */
 static int fill_table_s8(const struct cpu_prep *p,
 			 const struct npu_graph_tensor *in,
@@ -49,22 +81,12 @@ static int fill_table_s8(const struct cpu_prep *p,
 	enum npu_host_unary u;
 	int ret;
 
-	if (p->op->builtin == NPU_BUILTIN_HARD_SWISH) {
-		ret = npu_host_hard_swish_lut_s8(cpu_scale(in), cpu_zero_point(in),
-						 cpu_scale(o), cpu_zero_point(o),
-						 table);
-		if (ret == -ERANGE)
-			return lower_fail(p, "HARD_SWISH: input scale %g / 128 over output scale %g exceeds 1 (TFLite refuses it)",
-					  cpu_scale(in), cpu_scale(o));
-	} else {
-		if (host_unary(p->op, &u)) {
-			cpu_msg(p->err, p->errlen, "%s has no table form", name);
-			return -ENOTSUP;
-		}
-		ret = npu_host_unary_lut_s8(u, cpu_scale(in), cpu_zero_point(in),
-					    cpu_scale(o), cpu_zero_point(o),
-					    table);
+	if (host_unary(p->op, &u)) {
+		cpu_msg(p->err, p->errlen, "%s has no table form", name);
+		return -ENOTSUP;
 	}
+	ret = npu_host_unary_lut_s8(u, cpu_scale(in), cpu_zero_point(in),
+				    cpu_scale(o), cpu_zero_point(o), table);
 	if (ret)
 		return lower_fail(p, "%s: scales %g, %g", name, cpu_scale(in),
 				  cpu_scale(o));
@@ -143,13 +165,14 @@ static int lower_unary_lut(const struct cpu_prep *p)
 	out->table = malloc(out->table_bytes);
 	if (!out->table)
 		return -ENOMEM;
-	if (in->type == NPU_TYPE_INT8) {
+	if (p->op->builtin == NPU_BUILTIN_HARD_SWISH)
+		ret = fill_hard_swish(p, in, o, out->table);
+	else if (in->type == NPU_TYPE_INT8)
 		ret = fill_table_s8(p, in, o, out->table);
-		dt = NPU_DTYPE_INT8;
-	} else {
+	else
 		ret = fill_table_other(p, in, o, out->table);
-		dt = in->type == NPU_TYPE_UINT8 ? NPU_DTYPE_UINT8 : NPU_DTYPE_INT16;
-	}
+	dt = in->type == NPU_TYPE_INT8 ? NPU_DTYPE_INT8 :
+	     in->type == NPU_TYPE_UINT8 ? NPU_DTYPE_UINT8 : NPU_DTYPE_INT16;
 	if (ret)
 		return ret;
 	cmd = lower_add_cmd(p, NPU_CMD_LUT, 0);

@@ -49,6 +49,8 @@ START_TEST(lut_forms)
 		{ NPU_BUILTIN_NEG, NPU_TYPE_INT8, NPU_DTYPE_INT8, 256 },
 		{ NPU_BUILTIN_EXP, NPU_TYPE_INT16, NPU_DTYPE_INT16, 1026 },
 		{ NPU_BUILTIN_LOG, NPU_TYPE_INT16, NPU_DTYPE_INT16, 1026 },
+		{ NPU_BUILTIN_HARD_SWISH, NPU_TYPE_INT8, NPU_DTYPE_INT8, 256 },
+		{ NPU_BUILTIN_HARD_SWISH, NPU_TYPE_UINT8, NPU_DTYPE_UINT8, 256 },
 	};
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -98,6 +100,39 @@ START_TEST(cpu_and_refused_forms)
 }
 END_TEST
 
+/*
+ * uint8 HARD_SWISH is the int8 reference arithmetic on values shifted by
+ * 128: with zero points 128 (uint8) and 0 (int8) and the same scales, each
+ * uint8 entry is the int8 entry plus 128, the clamps included (x = 0 gives
+ * the zero point; the top of the range saturates).  int16 has no table
+ * (TFLite refuses it).
+ */
+START_TEST(hard_swish_uint8)
+{
+	struct npu_cpu_prepared *p8, *pu;
+	const int8_t *t8;
+	const uint8_t *tu;
+	char err[256];
+	struct tg b, bu;
+
+	unary(&b, NPU_BUILTIN_HARD_SWISH, NPU_TYPE_INT8, 0, 0);
+	p8 = prep_ok(&b);
+	unary(&bu, NPU_BUILTIN_HARD_SWISH, NPU_TYPE_UINT8, 128, 128);
+	pu = prep_ok(&bu);
+	t8 = p8->table;
+	tu = pu->table;
+	for (int v = 0; v < 256; v++)
+		ck_assert_int_eq(tu[v], t8[v] + 128);
+	ck_assert_int_eq(tu[128], 128);
+	ck_assert_int_eq(tu[255], 255);
+	npu_cpu_prepared_free(p8);
+	npu_cpu_prepared_free(pu);
+	unary(&b, NPU_BUILTIN_HARD_SWISH, NPU_TYPE_INT16, 0, 0);
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -ENOTSUP);
+	ck_assert_ptr_nonnull(strstr(err, "HARD_SWISH"));
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_unary_lut");
@@ -106,6 +141,7 @@ static Suite *lower_suite(void)
 	tc = tcase_create("unary_lut");
 	tcase_add_test(tc, lut_forms);
 	tcase_add_test(tc, cpu_and_refused_forms);
+	tcase_add_test(tc, hard_swish_uint8);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -252,8 +252,9 @@ def cpu_move_cases():
 
 def unary_cases():
     """The table (LUT) unary builtins and their CPU-only forms: GELU (both
-    forms), RSQRT, NEG, and the int16 forms TFLite has (EXP, LOG, RSQRT,
-    GELU as its interpolated table; ABS, SQRT, NEG arithmetic)."""
+    forms), RSQRT, NEG, uint8 HARD_SWISH, and the int16 forms TFLite has
+    (EXP, LOG, RSQRT, GELU as its interpolated table; ABS, SQRT, NEG
+    arithmetic)."""
     i8, u8, i16, f32 = np.int8, np.uint8, np.int16, np.float32
     shape = [2, 3, 5, 7]
     # (op, name, dtype, input quant, output quant, lowest input, options)
@@ -276,7 +277,13 @@ def unary_cases():
               (BO.LOG, "log.int16", i16, (0.001, 0), (0.0005, 0), None, None),
               (BO.ABS, "abs.int16", i16, (0.001, 0), (0.001, 0), None, None),
               (BO.ABS, "abs.int16.requant", i16, (0.001, 0), (0.0015, 0), None, None),
-              (BO.SQRT, "sqrt.int16", i16, (0.001, 0), (0.0002, 0), 0, None)]
+              (BO.SQRT, "sqrt.int16", i16, (0.001, 0), (0.0002, 0), 0, None),
+              (BO.HARD_SWISH, "hard_swish.uint8", u8, (0.05, 131), (0.03, 20), None, None),
+              (BO.HARD_SWISH, "hard_swish.uint8.coarse", u8, (0.1, 60), (0.05, 8), None, None),
+              (BO.HARD_SWISH, "hard_swish.uint8.fine", u8, (0.004, 200), (0.0005, 140),
+               None, None),
+              (BO.HARD_SWISH, "hard_swish.uint8.wide_out", u8, (0.02, 0), (0.5, 255),
+               None, None)]
     for op, name, dt, qi, qo, low, o in cases:
         inp = om.T(shape, dt, qi, low=low)
         yield (name, om.build(op, [inp], [om.T(shape, dt, qo)],

@@ -427,6 +427,7 @@ def op_models(rng):
     yield "quantize_i8_u8", unary(rng, BOP.QUANTIZE, in_type=I8)
     yield "quantize_f32_u8", unary(rng, BOP.QUANTIZE, in_type=F32)
     yield "dequantize_u8", unary(rng, BOP.DEQUANTIZE, out_type=F32)
+    yield "hard_swish", unary(rng, BOP.HARD_SWISH)
 
 
 # ---- zoo models, cut before the first op the runtime lacks ----
