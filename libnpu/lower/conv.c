@@ -293,17 +293,18 @@ static void conv_float(const struct conv_data *s, bool depthwise,
 	for (int32_t oy = 0; oy < s->oh; oy++)
 	for (int32_t ox = 0; ox < s->ow; ox++)
 	for (int32_t oc = 0; oc < s->cout; oc++) {
-		const int32_t iy0 = oy * s->stride_h - s->pad_h;
-		const int32_t ix0 = ox * s->stride_w - s->pad_w;
+		/* In 64 bits: strides, dilations and pads come from the file. */
+		const int64_t iy0 = (int64_t)oy * s->stride_h - s->pad_h;
+		const int64_t ix0 = (int64_t)ox * s->stride_w - s->pad_w;
 		const int32_t ic0 = depthwise ? oc / s->depth_multiplier : 0;
 		const int32_t ic1 = depthwise ? ic0 + 1 : s->cin;
 		float total = 0.0f;
 
 		for (int32_t fy = 0; fy < s->kh; fy++) {
-			const int32_t iy = iy0 + s->dil_h * fy;
+			const int64_t iy = iy0 + (int64_t)s->dil_h * fy;
 
 			for (int32_t fx = 0; fx < s->kw; fx++) {
-				const int32_t ix = ix0 + s->dil_w * fx;
+				const int64_t ix = ix0 + (int64_t)s->dil_w * fx;
 
 				if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
 					continue;
@@ -330,14 +331,14 @@ static void transpose_conv_float(const struct conv_data *s, const float *in,
 	for (int32_t iy = 0; iy < s->h; iy++)
 	for (int32_t ix = 0; ix < s->w; ix++)
 	for (int32_t ic = 0; ic < s->cin; ic++) {
-		const int32_t oy0 = iy * s->stride_h - s->pad_h;
-		const int32_t ox0 = ix * s->stride_w - s->pad_w;
+		const int64_t oy0 = (int64_t)iy * s->stride_h - s->pad_h;
+		const int64_t ox0 = (int64_t)ix * s->stride_w - s->pad_w;
 		const float v = in[((size_t)(b * s->h + iy) * s->w + ix) * s->cin + ic];
 
 		for (int32_t fy = 0; fy < s->kh; fy++)
 		for (int32_t fx = 0; fx < s->kw; fx++)
 		for (int32_t oc = 0; oc < s->cout; oc++) {
-			const int32_t oy = oy0 + fy, ox = ox0 + fx;
+			const int64_t oy = oy0 + fy, ox = ox0 + fx;
 
 			if (oy < 0 || oy >= s->oh || ox < 0 || ox >= s->ow)
 				continue;

@@ -805,6 +805,42 @@ int lower_float_unary_prepare(const struct cpu_prep *p, void **state)
 	return 0;
 }
 
+int lower_const_axes(const struct cpu_prep *p,
+		     const struct npu_graph_tensor **in,
+		     const struct npu_graph_tensor **out, uint32_t *mask)
+{
+	const struct npu_graph_tensor *axis;
+	int ret = cpu_need_io(p, 2, 2, 1);
+
+	if (ret)
+		return ret;
+	*in = lower_in(p, 0);
+	axis = lower_in(p, 1);
+	*out = lower_out(p, 0);
+	if (!axis || !axis->data || axis->is_variable ||
+	    (axis->type != NPU_TYPE_INT32 && axis->type != NPU_TYPE_INT64) ||
+	    axis->rank > 1) {
+		cpu_msg(p->err, p->errlen,
+			"the axes must be a constant int32 vector");
+		return -ENOTSUP;
+	}
+	if ((*in)->rank > MAX_RANK)
+		return lower_fail(p, "rank %d is not supported", (*in)->rank);
+	*mask = 0;
+	for (size_t i = 0; i < axis->elements; i++) {
+		int64_t a = lower_const_int(axis, i);
+
+		if (a < 0)
+			a += (*in)->rank;
+		if (a < 0 || a >= (*in)->rank)
+			return lower_fail(p, "axis %lld outside rank %d",
+					  (long long)lower_const_int(axis, i),
+					  (*in)->rank);
+		*mask |= 1u << a;
+	}
+	return 0;
+}
+
 int lower_q8_last_axis_check(const struct cpu_prep *p, float out_scale,
 			     int32_t zp_s8, int32_t zp_u8,
 			     struct lower_last_axis *rows)

@@ -11,6 +11,7 @@
 #ifndef NPU_LOWER_H
 #define NPU_LOWER_H
 
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -179,6 +180,17 @@ struct lower_unary {
 /* lower_float_unary_check(), then *@state is a struct lower_unary. */
 int lower_float_unary_prepare(const struct cpu_prep *p, void **state);
 
+/*
+ * The prologue of an op along constant axes (MEAN, SUM, REDUCE_MAX/MIN,
+ * REVERSE_V2): input 0, a constant int32 (or int64) axis vector as input 1,
+ * one output.  *@mask gets a bit per axis named (negative ones count from
+ * the end, repeats allowed).  -ENOTSUP (named) when the axes are not
+ * constant, -EINVAL (named) for an axis outside the input's rank.
+ */
+int lower_const_axes(const struct cpu_prep *p,
+		     const struct npu_graph_tensor **in,
+		     const struct npu_graph_tensor **out, uint32_t *mask);
+
 /* A float op along the last axis: @outer rows of @depth elements. */
 struct lower_last_axis {
 	size_t outer, depth;
@@ -195,6 +207,16 @@ int lower_float_last_axis_prepare(const struct cpu_prep *p, void **state);
 int lower_q8_last_axis_check(const struct cpu_prep *p, float out_scale,
 			     int32_t zp_s8, int32_t zp_u8,
 			     struct lower_last_axis *rows);
+
+/*
+ * *@r = @a * @b for factors a model file controls (shapes, options,
+ * constant tensors), which can overflow even 64 bits together: 0, or
+ * -EOVERFLOW (and *@r unspecified) when the product does not fit int64.
+ */
+static inline int lower_checked_mul(int64_t a, int64_t b, int64_t *r)
+{
+	return __builtin_mul_overflow(a, b, r) ? -EOVERFLOW : 0;
+}
 
 static inline float lower_clampf(float x, float lo, float hi)
 {

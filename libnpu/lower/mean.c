@@ -39,20 +39,14 @@ static int lower_reduce(const struct cpu_prep *p)
 	const char *name = b == NPU_BUILTIN_MEAN ? "MEAN" :
 			   b == NPU_BUILTIN_REDUCE_MAX ? "REDUCE_MAX" :
 			   "REDUCE_MIN";
-	const struct npu_graph_tensor *in, *axis, *out;
+	const struct npu_graph_tensor *in, *out;
 	struct npu_tensor *din, *dout;
 	struct npu_cpu_cmd *cmd;
-	uint32_t mask = 0, dims[NPU_CS_MAX_DIMS], count = 1;
+	uint32_t mask, dims[NPU_CS_MAX_DIMS], count = 1;
 	size_t kept = 1;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
-	if (ret)
-		return ret;
-	in = lower_in(p, 0);
-	axis = lower_in(p, 1);
-	out = lower_out(p, 0);
-	ret = lower_need_const_int(p, axis, "axis");
+	ret = lower_const_axes(p, &in, &out, &mask);
 	if (ret)
 		return ret;
 	ret = lower_need_s8_s16(p, in, out, name);
@@ -60,16 +54,6 @@ static int lower_reduce(const struct cpu_prep *p)
 		return ret;
 	if (in->rank < 1 || in->rank > NPU_CS_MAX_DIMS)
 		return lower_fail(p, "%s of a rank-%d tensor", name, in->rank);
-	for (size_t i = 0; i < axis->elements; i++) {
-		int64_t a = lower_const_int(axis, i);
-
-		if (a < 0)
-			a += in->rank;
-		if (a < 0 || a >= in->rank)
-			return lower_fail(p, "axis %lld out of range",
-				    (long long)lower_const_int(axis, i));
-		mask |= 1u << a;
-	}
 	for (int i = 0; i < in->rank; i++) {
 		dims[i] = (mask & (1u << i)) ? 1 : (uint32_t)in->shape[i];
 		if (mask & (1u << i))
@@ -122,16 +106,14 @@ static int lower_reduce(const struct cpu_prep *p)
  */
 static int mean_prepare(const struct cpu_prep *p, void **state)
 {
-	const struct npu_graph_tensor *in, *axis, *out;
+	const struct npu_graph_tensor *in, *out;
 	struct mean_data *s;
+	uint32_t mask;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
+	ret = lower_const_axes(p, &in, &out, &mask);
 	if (ret)
 		return ret;
-	in = cpu_in(p->g, p->op, 0);
-	axis = cpu_in(p->g, p->op, 1);
-	out = cpu_out(p->g, p->op, 0);
 	if (p->op->builtin == NPU_BUILTIN_SUM && in->type == out->type &&
 	    (in->type == NPU_TYPE_INT8 || in->type == NPU_TYPE_UINT8 ||
 	     in->type == NPU_TYPE_INT16)) {
@@ -148,14 +130,6 @@ static int mean_prepare(const struct cpu_prep *p, void **state)
 			npu_op_name(p->op->builtin));
 		return -ENOTSUP;
 	}
-	if (!axis->data || axis->type != NPU_TYPE_INT32) {
-		cpu_msg(p->err, p->errlen, "axis must be a constant int32 tensor");
-		return -EINVAL;
-	}
-	if (in->rank > MAX_RANK) {
-		cpu_msg(p->err, p->errlen, "rank %d is not supported", in->rank);
-		return -ENOTSUP;
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -165,19 +139,7 @@ static int mean_prepare(const struct cpu_prep *p, void **state)
 	s->scale = cpu_scale(in) / cpu_scale(out);
 	s->in_zp = cpu_zero_point(in);
 	s->out_zp = cpu_zero_point(out);
-	for (size_t i = 0; i < axis->elements; i++) {
-		int32_t v = ((const int32_t *)axis->data)[i];
-
-		if (v < 0)
-			v += in->rank;
-		if (v < 0 || v >= in->rank) {
-			cpu_msg(p->err, p->errlen, "axis %d out of range",
-				((const int32_t *)axis->data)[i]);
-			free(s);
-			return -EINVAL;
-		}
-		s->reduce_mask |= 1u << v;
-	}
+	s->reduce_mask = mask;
 	s->reduce_count = 1;
 	for (int i = 0; i < in->rank; i++) {
 		s->idims[i] = in->shape[i];

@@ -523,6 +523,7 @@ static int prep_space_batch(struct mv *m)
 	uint32_t in_dims[NPU_CS_MAX_DIMS], out_dims[NPU_CS_MAX_DIMS], in_rank, out_rank;
 	int64_t bsz[2] = { 1, 1 }, before[2] = { 0, 0 }, after[2] = { 0, 0 };
 	int64_t n, h, w, c, bh, bw;	/* space side [n, h, w, c], batch [.., bh, bw, c] */
+	int64_t blocks;
 	const int sp = in->rank - 2;
 	bool padded = false;
 	int ret;
@@ -535,20 +536,27 @@ static int prep_space_batch(struct mv *m)
 		bsz[i] = const_at(block, (size_t)i);
 		before[i] = const_at(pc, 2 * (size_t)i);
 		after[i] = const_at(pc, 2 * (size_t)i + 1);
-		if (bsz[i] < 1 || before[i] < 0 || after[i] < 0)
+		/* TFLite's block shape and paddings are int32. */
+		if (bsz[i] < 1 || before[i] < 0 || after[i] < 0 ||
+		    bsz[i] > INT32_MAX || before[i] > INT32_MAX ||
+		    after[i] > INT32_MAX)
 			return mv_fail(m, -ENOTSUP, "block shape or paddings out of range");
 		padded |= before[i] || after[i];
 	}
 	n = sp_t->shape[0], h = sp_t->shape[1];
 	w = sp == 2 ? sp_t->shape[2] : 1, c = sp_t->shape[sp + 1];
 	bh = bt_t->shape[1], bw = sp == 2 ? bt_t->shape[2] : 1;
-	/* Shapes as TFLite's Prepare computes them. */
-	if (bt_t->shape[0] != n * bsz[0] * bsz[1] || bt_t->shape[sp + 1] != c ||
+	/* Shapes as TFLite's Prepare computes them (three int32 factors). */
+	if (lower_checked_mul(n, bsz[0] * bsz[1], &blocks) ||
+	    bt_t->shape[0] != blocks || bt_t->shape[sp + 1] != c ||
 	    (s2b ? (h + before[0] + after[0] != bh * bsz[0] ||
 		    w + before[1] + after[1] != bw * bsz[1]) :
 		   (bh * bsz[0] - before[0] - after[0] != h ||
 		    bw * bsz[1] - before[1] - after[1] != w)))
 		return mv_fail(m, -EINVAL, "shapes do not match the block and paddings");
+	/* Nothing to move, but the loop below would still count each block. */
+	if (!in->elements)
+		return mv_fail(m, -ENOTSUP, "an empty input is not supported");
 	in_rank = mv_dims(in, in_dims);
 	out_rank = mv_dims(out, out_dims);
 	if (padded && s2b) {
@@ -632,7 +640,10 @@ static int prep_tile(struct mv *m)
 	for (int i = 0; i < in->rank; i++) {
 		const int64_t k = const_at(mult, (size_t)i);
 
-		if (k < 1 || k * in->shape[i] != out->shape[i])
+		int64_t want;
+
+		if (k < 1 || lower_checked_mul(k, in->shape[i], &want) ||
+		    want != out->shape[i])
 			return mv_fail(m, -ENOTSUP, "multiples do not give the output");
 		if (k == 1)
 			continue;
@@ -667,15 +678,18 @@ static int prep_space_depth(struct mv *m)
 	const int32_t b = m->op->options.axis.count;
 	struct npu_transpose_params *t;
 	struct npu_cpu_cmd *c;
-	int64_t n, h, w, ch, v[4];
+	int64_t n, h, w, ch, v[4], depth;
 
 	if (m->op->options_kind != NPU_OPTS_AXIS || b < 1)
 		return mv_fail(m, -EINVAL, "block_size must be positive");
 	if (in->rank != 4 || out->rank != 4 || in->type != out->type)
 		return mv_fail(m, -EINVAL, "input and output must be 4-D of one type");
 	n = in->shape[0], h = in->shape[1], w = in->shape[2], ch = in->shape[3];
+	/* ch * b * b: an empty input with a large block overflows int64. */
 	if (s2d ? (h % b || w % b || out->shape[1] != h / b ||
-		   out->shape[2] != w / b || out->shape[3] != ch * b * b) :
+		   out->shape[2] != w / b ||
+		   lower_checked_mul(ch, (int64_t)b * b, &depth) ||
+		   out->shape[3] != depth) :
 		  (ch % ((int64_t)b * b) || out->shape[1] != h * b ||
 		   out->shape[2] != w * b || out->shape[3] != ch / b / b) ||
 	    out->shape[0] != n)

@@ -141,17 +141,18 @@ static int pool_invoke(const struct npu_cpu_kernel_args *a, void *state)
 	for (int32_t oy = 0; oy < s->oh; oy++)
 	for (int32_t ox = 0; ox < s->ow; ox++)
 	for (int32_t c = 0; c < s->cin; c++) {
-		const int32_t iy0 = oy * s->stride_h - s->pad_h;
-		const int32_t ix0 = ox * s->stride_w - s->pad_w;
-		const int32_t fy0 = iy0 < 0 ? -iy0 : 0;
-		const int32_t fx0 = ix0 < 0 ? -ix0 : 0;
-		const int32_t fy1 = s->kh < s->h - iy0 ? s->kh : s->h - iy0;
-		const int32_t fx1 = s->kw < s->w - ix0 ? s->kw : s->w - ix0;
+		/* In 64 bits: strides and pads come from the file. */
+		const int64_t iy0 = (int64_t)oy * s->stride_h - s->pad_h;
+		const int64_t ix0 = (int64_t)ox * s->stride_w - s->pad_w;
+		const int64_t fy0 = iy0 < 0 ? -iy0 : 0;
+		const int64_t fx0 = ix0 < 0 ? -ix0 : 0;
+		const int64_t fy1 = s->kh < s->h - iy0 ? s->kh : s->h - iy0;
+		const int64_t fx1 = s->kw < s->w - ix0 ? s->kw : s->w - ix0;
 		float acc = avg ? 0.0f : -FLT_MAX;
 		int32_t count = 0;
 
-		for (int32_t fy = fy0; fy < fy1; fy++)
-			for (int32_t fx = fx0; fx < fx1; fx++) {
+		for (int64_t fy = fy0; fy < fy1; fy++)
+			for (int64_t fx = fx0; fx < fx1; fx++) {
 				const float v = in[((size_t)(b * s->h + iy0 + fy) * s->w +
 						    ix0 + fx) * s->cin + c];
 

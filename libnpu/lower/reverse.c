@@ -22,22 +22,16 @@ struct reverse_state {
 
 static int reverse_prepare(const struct cpu_prep *p, void **state)
 {
-	const struct npu_graph_tensor *in, *axis, *out;
+	const struct npu_graph_tensor *in, *out;
 	struct reverse_state *s;
+	uint32_t mask;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
+	ret = lower_const_axes(p, &in, &out, &mask);
 	if (ret)
 		return ret;
-	in = cpu_in(p->g, p->op, 0);
-	axis = cpu_in(p->g, p->op, 1);
-	out = cpu_out(p->g, p->op, 0);
-	if (axis->type != NPU_TYPE_INT32 || !axis->data || axis->rank > 1) {
-		cpu_msg(p->err, p->errlen, "the axes must be a constant int32 vector");
-		return -ENOTSUP;
-	}
 	if (out->type != in->type || out->elements != in->elements ||
-	    !npu_type_size(in->type) || in->rank > MAX_RANK) {
+	    !npu_type_size(in->type)) {
 		cpu_msg(p->err, p->errlen, "output differs from the input in type or size");
 		return -EINVAL;
 	}
@@ -47,20 +41,9 @@ static int reverse_prepare(const struct cpu_prep *p, void **state)
 	s->rank = in->rank;
 	s->elem = npu_type_size(in->type);
 	s->count = in->elements;
-	for (int d = 0; d < in->rank; d++)
+	for (int d = 0; d < in->rank; d++) {
 		s->dims[d] = (size_t)in->shape[d];
-	for (size_t i = 0; i < axis->elements; i++) {
-		int32_t a = ((const int32_t *)axis->data)[i];
-
-		if (a < 0)
-			a += in->rank;
-		if (a < 0 || a >= in->rank) {
-			cpu_msg(p->err, p->errlen, "axis %d outside rank %d",
-				((const int32_t *)axis->data)[i], in->rank);
-			free(s);
-			return -EINVAL;
-		}
-		s->flip[a] = true;
+		s->flip[d] = mask & (1u << d);
 	}
 	*state = s;
 	return 0;

@@ -60,6 +60,53 @@ START_TEST(mean)
 }
 END_TEST
 
+/*
+ * lower_const_axes(), the prologue MEAN and REVERSE_V2 share: negative
+ * axes count from the end, an axis outside the rank is named (-EINVAL),
+ * axes known only at run time are named as unsupported (-ENOTSUP).
+ */
+START_TEST(const_axes)
+{
+	static const int32_t x_s[] = { 2, 3 }, a_s[] = { 1 }, o_s[] = { 2, 1 };
+	static const int32_t last[1] = { -1 }, outside[1] = { 2 };
+	static const int8_t in[6] = { 1, 2, 3, 4, 5, 6 };
+	static const int8_t want[6] = { 3, 2, 1, 6, 5, 4 };
+	struct npu_graph_op *op;
+	struct npu_cpu *cpu = NULL;
+	char err[256] = "";
+	struct tg b;
+	int32_t x, axis, out;
+	int8_t *y;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 2, x_s, 0.5f, 0, NULL);
+	axis = tg_tensor(&b, NPU_TYPE_INT32, 1, a_s, 0.0f, 0, last);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, x_s, 0.5f, 0, NULL);
+	tg_io(&b, x, out);
+	tg_op(&b, NPU_BUILTIN_REVERSE_V2, 2, 1, x, axis, out);
+	ck_assert_int_eq(npu_cpu_create(&b.g, &cpu, err, sizeof(err)), 0);
+	memcpy(npu_cpu_tensor_data(cpu, x), in, sizeof(in));
+	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
+	y = npu_cpu_tensor_data(cpu, out);
+	ck_assert_mem_eq(y, want, sizeof(want));
+	npu_cpu_destroy(cpu);
+
+	/* MEAN over an axis outside the rank, then over run-time axes. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 2, x_s, 0.5f, 0, NULL);
+	axis = tg_tensor(&b, NPU_TYPE_INT32, 1, a_s, 0.0f, 0, outside);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, o_s, 0.5f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_MEAN, 2, 1, x, axis, out);
+	op->options_kind = NPU_OPTS_REDUCER;
+	op->options.reducer.keep_dims = 1;
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "axis 2 outside rank 2"));
+	b.t[axis].data = NULL;
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -ENOTSUP);
+	ck_assert_ptr_nonnull(strstr(err, "constant"));
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_mean");
@@ -67,6 +114,7 @@ static Suite *lower_suite(void)
 
 	tc = tcase_create("mean");
 	tcase_add_test(tc, mean);
+	tcase_add_test(tc, const_axes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -256,6 +256,56 @@ START_TEST(tile)
 }
 END_TEST
 
+/*
+ * Products of file-controlled ints that overflowed int64 before
+ * lower_checked_mul(): each wrapped to exactly 0, which matched an empty
+ * output, so the op was accepted (and SPACE_TO_BATCH_ND then counted 2^60
+ * blocks).  Now each is refused, naming the shape.
+ */
+START_TEST(hostile_products)
+{
+	static const int32_t d2s_in[4] = { 1, 0, 0, 1 << 30 }, d2s_out[4] = { 1, 0, 0, 0 };
+	static const int32_t t_in[1] = { 4 }, t_out[1] = { 0 }, one[1] = { 1 }, two[1] = { 2 };
+	static const int64_t huge_multiple[1] = { INT64_C(1) << 62 };
+	static const int32_t s2b_in[4] = { 16, 0, 0, 1 }, s2b_out[4] = { 0, 0, 0, 1 };
+	static const int32_t p_s[2] = { 2, 2 }, block[2] = { 1 << 30, 1 << 30 };
+	static const int32_t pads[4] = { 0, 0, 0, 0 };
+	struct npu_graph_op *op;
+	char err[256] = "";
+	struct tg b;
+	int32_t x, m, o, bt, pt;
+
+	/* SPACE_TO_DEPTH, depth 2^30, block 2^17: 2^30 * 2^34 = 2^64. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 4, d2s_in, 0.5f, 0, NULL);
+	o = tg_tensor(&b, NPU_TYPE_INT8, 4, d2s_out, 0.5f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_SPACE_TO_DEPTH, 1, 1, x, o);
+	op->options_kind = NPU_OPTS_AXIS;
+	op->options.axis.count = 1 << 17;
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "block_size"));
+
+	/* TILE with an int64 multiple of 2^62 over 4 elements: 2^64. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 1, t_in, 0.5f, 0, NULL);
+	m = tg_tensor(&b, NPU_TYPE_INT64, 1, one, 0.0f, 0, huge_multiple);
+	o = tg_tensor(&b, NPU_TYPE_INT8, 1, t_out, 0.5f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_TILE, 2, 1, x, m, o);
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -ENOTSUP);
+	ck_assert_ptr_nonnull(strstr(err, "multiples"));
+
+	/* SPACE_TO_BATCH_ND, batch 16, block (2^30, 2^30): 2^64 batches. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 4, s2b_in, 0.5f, 0, NULL);
+	bt = tg_tensor(&b, NPU_TYPE_INT32, 1, two, 0.0f, 0, block);
+	pt = tg_tensor(&b, NPU_TYPE_INT32, 2, p_s, 0.0f, 0, pads);
+	o = tg_tensor(&b, NPU_TYPE_INT8, 4, s2b_out, 0.5f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_SPACE_TO_BATCH_ND, 3, 1, x, bt, pt, o);
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "shapes do not match"));
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_movement");
@@ -267,6 +317,7 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, mirror_pad);
 	tcase_add_test(tc, space_to_batch);
 	tcase_add_test(tc, tile);
+	tcase_add_test(tc, hostile_products);
 	suite_add_tcase(s, tc);
 	return s;
 }
