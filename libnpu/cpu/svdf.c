@@ -173,6 +173,11 @@ static int svdf_prepare(const struct cpu_prep *p, void **state)
 		cpu_msg(p->err, p->errlen, "tensor shapes are inconsistent");
 		goto inval;
 	}
+	/* The newest sample goes in column memory - 1 (TFLite's too). */
+	if (s->memory < 1) {
+		cpu_msg(p->err, p->errlen, "weights_time has a memory of 0");
+		goto inval;
+	}
 	if (!st->is_variable) {
 		cpu_msg(p->err, p->errlen,
 			"activation state (input 4) must be a variable tensor");

@@ -164,6 +164,26 @@ START_TEST(hybrid_refused)
 }
 END_TEST
 
+/*
+ * A memory of 0 (weights_time [filters, 0], state [batch, 0]) would put
+ * the newest sample at column -1: refused as malformed, in every form.
+ */
+START_TEST(memory_zero)
+{
+	struct npu_cpu *cpu = NULL;
+	char err[512] = "";
+	struct svdf_case c;
+
+	svdf_graph(&c, true, false);
+	c.b.t[c.wt].shape[1] = 0;
+	c.b.t[c.wt].elements = c.b.t[c.wt].bytes = c.b.t[c.wt].data_size = 0;
+	c.b.t[c.st].shape[1] = 0;
+	c.b.t[c.st].elements = c.b.t[c.st].bytes = 0;
+	ck_assert_int_eq(npu_cpu_create(&c.b.g, &cpu, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "memory of 0"), "message: %s", err);
+}
+END_TEST
+
 static Suite *svdf_suite(void)
 {
 	Suite *s = suite_create("lower_svdf");
@@ -173,6 +193,7 @@ static Suite *svdf_suite(void)
 	tcase_add_test(tc, hybrid_symmetric);
 	tcase_add_test(tc, hybrid_asymmetric_no_bias);
 	tcase_add_test(tc, hybrid_refused);
+	tcase_add_test(tc, memory_zero);
 	suite_add_tcase(s, tc);
 	return s;
 }
