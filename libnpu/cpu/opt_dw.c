@@ -229,6 +229,8 @@ static dw_acc_fn dw_acc_select(enum cpu_isa isa)
 	}
 }
 
+struct dw_fast;
+
 /* One depthwise convolution split over threads, by input rows to widen, then output rows. */
 struct dw_job {
 	const struct npu_conv_params *p;
@@ -241,6 +243,7 @@ struct dw_job {
 	dw_acc_fn accumulate;
 	cpu_requant_fn requant;
 	struct cpu_rq_row r;
+	const struct dw_fast *fast;	/* AVX2: the row kernel's layout */
 	bool failed;
 };
 
@@ -339,6 +342,270 @@ static void dw_part(void *arg, uint32_t part, uint32_t parts)
 	free(off);
 }
 
+#if defined(__x86_64__)
+/*
+ * The row kernel (AVX2): output rows in bands of DW_BAND; for each band the
+ * input rows it reads are widened once into "pair rows" in the band's own
+ * buffer (L2-sized, per thread):
+ *
+ *   pr[p][c] = (w[p][c], w[p + dil_w][c])   int16 pairs
+ *
+ * where w is the input row plus its offset, channels repeated depth-
+ * multiplier times and padded to a multiple of 8 (ocp), pad_left zero
+ * pixels in front and zero pixels after the image: a zero stands for a
+ * tap outside the image, whose product is 0 as the firmware's skipped
+ * tap.  The filter is laid out the same way, kx = 2q and 2q + 1 of a row
+ * in one pair (an odd last tap paired with 0).  Then one vpmaddwd of a
+ * pair row at pixel ox * stride + 2q * dil by the filter pair adds both
+ * taps of eight channels, with no unpacking and no per-pixel tap lists;
+ * four pixels by eight channels stay in registers over the taps and are
+ * requantized there.  Rows outside the image are left out of the tap loop.
+ */
+#define DW_BAND	8u
+
+struct dw_fast {
+	uint32_t ocp;		/* channels padded to 8 */
+	uint32_t nq;		/* tap pairs per filter row */
+	uint32_t pw;		/* pixels per pair row */
+	size_t prs;		/* int16 per pair row */
+	size_t wlen;		/* int16 per widened row */
+	int16_t *fp2;		/* [kh][nq][ocp][2] */
+};
+
+static bool dw_fast_init(struct dw_fast *fs, const struct npu_conv_params *p, const int16_t *f16)
+{
+	const uint32_t kh = p->filter.dims[1], kw = p->filter.dims[2], oc = p->output.dims[3];
+	const uint32_t ow = p->output.dims[2], dil = p->dilation_w;
+	const uint64_t ow4 = ((uint64_t)ow + 3) / 4 * 4;
+	uint64_t pw;
+
+	fs->ocp = (oc + 7) / 8 * 8;
+	fs->nq = (kw + 1) / 2;
+	/* Every pixel a block of four reads (ow rounded up to 4), each pair's partner too. */
+	pw = (ow4 - 1) * p->stride_w + 2 * (uint64_t)(fs->nq - 1) * dil + 1;
+	if (pw < (uint64_t)p->pad_left + p->input.dims[2])
+		pw = (uint64_t)p->pad_left + p->input.dims[2];
+	if (pw + dil > UINT32_MAX / 2 / fs->ocp)
+		return false;
+	fs->pw = (uint32_t)pw;
+	fs->prs = ((size_t)fs->pw * fs->ocp + 15) / 16 * 32;
+	fs->wlen = ((size_t)fs->pw + dil) * fs->ocp + 32;
+	fs->fp2 = calloc((size_t)kh * fs->nq * fs->ocp * 2, sizeof(*fs->fp2));
+	if (!fs->fp2)
+		return false;
+	for (uint32_t ky = 0; ky < kh; ky++)
+		for (uint32_t kx = 0; kx < kw; kx++)
+			for (uint32_t c = 0; c < oc; c++)
+				fs->fp2[(((size_t)ky * fs->nq + kx / 2) * fs->ocp + c) * 2 + kx % 2] =
+					f16[((size_t)ky * kw + kx) * oc + c];
+	return true;
+}
+
+/* Input row @iy of image @b as a pair row (see above); @w is scratch of fs->wlen. */
+static AVX2 void dw_pair_row(const struct dw_job *j, const struct dw_fast *fs, uint32_t b,
+			     uint32_t iy, int16_t *w, int16_t *pr)
+{
+	const struct npu_conv_params *p = j->p;
+	const uint32_t iw = p->input.dims[2], ic = p->input.dims[3];
+	const uint32_t dm = p->depth_multiplier, oc = p->output.dims[3], ocp = fs->ocp;
+	const int32_t in_off = -p->input.zero_point;
+	const size_t src0 = ((size_t)b * p->input.dims[1] + iy) * iw * ic;
+	const size_t d = (size_t)p->dilation_w * ocp, n = (size_t)fs->pw * ocp;
+	int16_t *px = w + (size_t)p->pad_left * ocp;
+
+	memset(w, 0, (size_t)p->pad_left * ocp * sizeof(*w));
+	if (dm == 1 && ocp == oc) {
+		dw_widen_avx2((const uint8_t *)j->in + src0, px, (size_t)iw * ic, in_off, j->u8);
+	} else {
+		for (uint32_t x = 0; x < iw; x++, px += ocp) {
+			const size_t s = src0 + (size_t)x * ic;
+
+			if (dm == 1) {
+				dw_widen_avx2((const uint8_t *)j->in + s, px, ic, in_off, j->u8);
+			} else {
+				/* Each value into dm lanes, 8 at a time: the overrun is rewritten next. */
+				for (uint32_t c = 0; c < ic; c++) {
+					const int32_t v = j->u8 ? ((const uint8_t *)j->in)[s + c] :
+						      ((const int8_t *)j->in)[s + c];
+					const __m128i r = _mm_set1_epi16((int16_t)(v + in_off));
+
+					for (uint32_t k = 0; k < dm; k += 8)
+						_mm_storeu_si128((__m128i *)(px + c * dm + k), r);
+				}
+			}
+			if (ocp > oc)
+				memset(px + oc, 0, (ocp - oc) * sizeof(*px));
+		}
+	}
+	memset(w + ((size_t)p->pad_left + iw) * ocp, 0,
+	       (fs->wlen - ((size_t)p->pad_left + iw) * ocp) * sizeof(*w));
+	for (size_t i = 0; i < n; i += 16) {
+		const __m256i a = _mm256_loadu_si256((const __m256i *)(w + i));
+		const __m256i c = _mm256_loadu_si256((const __m256i *)(w + i + d));
+		const __m256i lo = _mm256_unpacklo_epi16(a, c), hi = _mm256_unpackhi_epi16(a, c);
+
+		_mm256_storeu_si256((__m256i *)(pr + 2 * i), _mm256_permute2x128_si256(lo, hi, 0x20));
+		_mm256_storeu_si256((__m256i *)(pr + 2 * i + 16),
+				    _mm256_permute2x128_si256(lo, hi, 0x31));
+	}
+}
+
+/* Eight channels of one pixel requantized to @o (the first @n bytes of them). */
+static AVX2 inline __attribute__((always_inline)) void
+dw_store8(const struct cpu_rq_row *r, __m256i acc, uint32_t c, int8_t *o, uint32_t n, bool u8)
+{
+	const __m256i v = opt_rq8(r, acc, c);
+	const __m128i b = opt_pack16(v, v, u8);
+
+	if (n >= 8) {
+		_mm_storel_epi64((__m128i *)o, b);
+	} else {
+		int8_t tmp[16];
+
+		_mm_storeu_si128((__m128i *)tmp, b);
+		memcpy(o, tmp, n);
+	}
+}
+
+/* The same for two pixels @oc apart, both whole: one packing. */
+static AVX2 inline __attribute__((always_inline)) void
+dw_store8x2(const struct cpu_rq_row *r, __m256i acc0, __m256i acc1, uint32_t c, int8_t *o,
+	    size_t oc, bool u8)
+{
+	const __m128i b = opt_pack16(opt_rq8(r, acc0, c), opt_rq8(r, acc1, c), u8);
+
+	_mm_storel_epi64((__m128i *)o, b);
+	_mm_storel_epi64((__m128i *)(o + oc), _mm_unpackhi_epi64(b, b));
+}
+
+/*
+ * One output row: @rows filter rows, @xr[k] the pair row each reads (at
+ * the row's first output pixel) and @fr[k] its filter pairs; @px, @qs and
+ * @fs_ int16 steps per output pixel, per tap pair in the input and in
+ * the filter.  Inlined with @nq 2 (3-wide windows) and @u8 constant.
+ */
+static AVX2 inline __attribute__((always_inline)) void
+dw_row_body(const int16_t *const *xr, const int16_t *const *fr, uint32_t rows, uint32_t nq,
+	    size_t px, size_t qs, size_t fs_, uint32_t ow, uint32_t ocp, uint32_t oc,
+	    const struct cpu_rq_row *r, int8_t *out, bool u8)
+{
+	/* A copy the compiler can keep in registers across the stores. */
+	const struct cpu_rq_row rr = *r;
+
+	for (uint32_t c = 0; c < ocp; c += 8) {
+		const uint32_t nc = oc - c < 8 ? oc - c : 8;
+
+		for (uint32_t ox = 0; ox < ow; ox += 4) {
+			__m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+			const size_t at = ox * px + 2 * (size_t)c;
+			int8_t *o = out + (size_t)ox * oc + c;
+
+			for (uint32_t k = 0; k < rows; k++) {
+				const int16_t *x = xr[k] + at, *f = fr[k] + 2 * (size_t)c;
+
+				for (uint32_t q = 0; q < nq; q++, x += qs, f += fs_) {
+					const __m256i w = _mm256_loadu_si256((const __m256i *)f);
+
+#define DW_MAC(a, i) a = _mm256_add_epi32(a, _mm256_madd_epi16(				\
+					_mm256_loadu_si256((const __m256i *)(x + (i) * px)), w))
+					DW_MAC(a0, 0);
+					DW_MAC(a1, 1);
+					DW_MAC(a2, 2);
+					DW_MAC(a3, 3);
+#undef DW_MAC
+				}
+			}
+			if (nc == 8 && ox + 4 <= ow) {
+				dw_store8x2(&rr, a0, a1, c, o, oc, u8);
+				dw_store8x2(&rr, a2, a3, c, o + 2 * (size_t)oc, oc, u8);
+				continue;
+			}
+			dw_store8(&rr, a0, c, o, nc, u8);
+			if (ox + 1 < ow)
+				dw_store8(&rr, a1, c, o + oc, nc, u8);
+			if (ox + 2 < ow)
+				dw_store8(&rr, a2, c, o + 2 * (size_t)oc, nc, u8);
+			if (ox + 3 < ow)
+				dw_store8(&rr, a3, c, o + 3 * (size_t)oc, nc, u8);
+		}
+	}
+}
+
+static AVX2 void dw_row_avx2(const int16_t *const *xr, const int16_t *const *fr, uint32_t rows,
+			     uint32_t nq, size_t px, size_t qs, size_t fs_, uint32_t ow,
+			     uint32_t ocp, uint32_t oc, const struct cpu_rq_row *r, int8_t *out)
+{
+	if (nq == 2 && r->u8)
+		dw_row_body(xr, fr, rows, 2, px, qs, fs_, ow, ocp, oc, r, out, true);
+	else if (nq == 2)
+		dw_row_body(xr, fr, rows, 2, px, qs, fs_, ow, ocp, oc, r, out, false);
+	else if (r->u8)
+		dw_row_body(xr, fr, rows, nq, px, qs, fs_, ow, ocp, oc, r, out, true);
+	else
+		dw_row_body(xr, fr, rows, nq, px, qs, fs_, ow, ocp, oc, r, out, false);
+}
+
+static void dw_fast_part(void *arg, uint32_t part, uint32_t parts)
+{
+	struct dw_job *j = arg;
+	const struct dw_fast *fs = j->fast;
+	const struct npu_conv_params *p = j->p;
+	const uint32_t ih = p->input.dims[1], oh = p->output.dims[1], ow = p->output.dims[2];
+	const uint32_t oc = p->output.dims[3], kh = p->filter.dims[1];
+	const uint32_t sh = p->stride_h, dh = p->dilation_h;
+	const uint32_t band_in = (DW_BAND - 1) * sh + (kh - 1) * dh + 1;
+	const uint32_t band_rows = band_in < ih ? band_in : ih;
+	const size_t qs = 2 * (size_t)p->dilation_w * fs->ocp * 2, fstep = (size_t)fs->ocp * 2;
+	const size_t px = (size_t)p->stride_w * fs->ocp * 2;
+	const int16_t **xr, **fr;
+	int16_t *w, *pr;
+	size_t row0, row1;
+
+	cpu_part_range((size_t)p->input.dims[0] * oh, part, parts, &row0, &row1);
+	if (row0 == row1)
+		return;
+	w = malloc(fs->wlen * sizeof(*w));
+	pr = malloc((size_t)band_rows * fs->prs * sizeof(*pr));
+	xr = malloc(kh * sizeof(*xr));
+	fr = malloc(kh * sizeof(*fr));
+	if (!w || !pr || !xr || !fr) {
+		/* The caller then reruns the whole op with the firmware's kernel. */
+		__atomic_store_n(&j->failed, true, __ATOMIC_RELAXED);
+		row1 = row0;
+	}
+	while (row0 < row1) {
+		const uint32_t b = (uint32_t)(row0 / oh), oy0 = (uint32_t)(row0 % oh);
+		/* A band stays within one image and within the part. */
+		const uint32_t band = (uint32_t)(row1 - row0 < DW_BAND ? row1 - row0 : DW_BAND);
+		const uint32_t oy1 = oh - oy0 < band ? oh : oy0 + band;
+		const int64_t top = (int64_t)oy0 * sh - p->pad_top;
+		const int64_t bot = (int64_t)(oy1 - 1) * sh - p->pad_top + (int64_t)(kh - 1) * dh;
+		const uint32_t iy0 = top < 0 ? 0 : (uint32_t)top;
+		const uint32_t iy1 = bot >= (int64_t)ih ? ih : (uint32_t)(bot + 1);
+
+		for (uint32_t iy = iy0; iy < iy1; iy++)
+			dw_pair_row(j, fs, b, iy, w, pr + (size_t)(iy - iy0) * fs->prs);
+		for (uint32_t oy = oy0; oy < oy1; oy++) {
+			const int32_t y0 = (int32_t)(oy * sh) - p->pad_top;
+			uint32_t ky0, ky1, rows = 0;
+
+			npu_fw_tap_range(y0, dh, kh, ih, &ky0, &ky1);
+			for (uint32_t ky = ky0; ky < ky1; ky++, rows++) {
+				xr[rows] = pr + (size_t)(y0 + (int32_t)(ky * dh) - (int32_t)iy0) * fs->prs;
+				fr[rows] = fs->fp2 + (size_t)ky * fs->nq * fstep;
+			}
+			dw_row_avx2(xr, fr, rows, fs->nq, px, qs, fstep, ow, fs->ocp, oc, &j->r,
+				    (int8_t *)j->out + (((size_t)b * oh + oy) * ow) * oc);
+		}
+		row0 += oy1 - oy0;
+	}
+	free(w);
+	free(pr);
+	free(xr);
+	free(fr);
+}
+#endif /* __x86_64__ */
+
 static bool depthwise(const struct npu_conv_params *p, const void *in, const void *filter,
 		      const int32_t *bias, const int32_t *mult, const int32_t *shift, void *out,
 		      bool u8, enum cpu_isa isa, struct npu_cpu_pool *pool)
@@ -351,6 +618,7 @@ static bool depthwise(const struct npu_conv_params *p, const void *in, const voi
 	const int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
 	const uint32_t oc = p->output.dims[3], taps = p->filter.dims[1] * p->filter.dims[2];
 	const size_t in_px = (size_t)p->input.dims[0] * p->input.dims[1] * p->input.dims[2];
+	const bool fast = isa == CPU_ISA_AVX2 || isa == CPU_ISA_AVX512VNNI;
 	int16_t *f16;
 	uint32_t *base;
 	bool ok;
@@ -360,10 +628,12 @@ static bool depthwise(const struct npu_conv_params *p, const void *in, const voi
 	    (u8 && (p->filter.zero_point < 0 || p->filter.zero_point > 255)) ||
 	    p->act_min < lo || p->act_max > hi || p->act_min > p->act_max)
 		return false;
-	base = calloc(oc, sizeof(*base));
+	/* Padded: the row kernel requantizes whole blocks of eight channels. */
+	base = calloc((oc + CPU_RQ_PAD - 1) / CPU_RQ_PAD * CPU_RQ_PAD, sizeof(*base));
 	f16 = malloc((size_t)taps * oc * sizeof(*f16));
-	j.in16 = malloc(in_px * oc * sizeof(*j.in16));
-	ok = base && f16 && j.in16 &&
+	if (!fast)
+		j.in16 = malloc(in_px * oc * sizeof(*j.in16));
+	ok = base && f16 && (fast || j.in16) &&
 	     (u8 ? cpu_rq_row_init_u8 : cpu_rq_row_init)(&j.r, &p->rq, mult, shift, bias, base, oc,
 							  p->output.zero_point, p->act_min,
 							  p->act_max);
@@ -372,10 +642,24 @@ static bool depthwise(const struct npu_conv_params *p, const void *in, const voi
 			f16[i] = u8 ? (int16_t)(((const uint8_t *)filter)[i] - p->filter.zero_point) :
 			     ((const int8_t *)filter)[i];
 		j.f16 = f16;
-		cpu_pool_run(pool, dw_widen_part, &j);
-		cpu_pool_run(pool, dw_part, &j);
+#if defined(__x86_64__)
+		if (fast) {
+			struct dw_fast fs;
+
+			ok = dw_fast_init(&fs, p, f16);
+			if (ok) {
+				j.fast = &fs;
+				cpu_pool_run(pool, dw_fast_part, &j);
+				free(fs.fp2);
+			}
+		} else
+#endif
+		{
+			cpu_pool_run(pool, dw_widen_part, &j);
+			cpu_pool_run(pool, dw_part, &j);
+		}
 		cpu_rq_row_free(&j.r);
-		ok = !j.failed;
+		ok = ok && !j.failed;
 	}
 	free(j.in16);
 	free(f16);

@@ -107,8 +107,12 @@ static void set4(struct npu_tensor *t, uint32_t a, uint32_t b, uint32_t c, uint3
 	npu_tensor_set(t, 0, NPU_DTYPE_INT8, 0, 4, dims);
 }
 
-/* Shapes of conv_case(): small, large depths, or many outputs per tap. */
-enum case_kind { CASE_SMALL, CASE_DEEP, CASE_REQUANT };
+/*
+ * Shapes of conv_case(): small, large depths, many outputs per tap, or
+ * (depthwise) images of up to 40x40 with few channels, where the row
+ * kernel's bands, pixel blocks and channel tails all show.
+ */
+enum case_kind { CASE_SMALL, CASE_DEEP, CASE_REQUANT, CASE_IMAGE };
 
 /*
  * Random CONV_2D (or DEPTHWISE_CONV_2D with @dw, uint8 with @u8), checked on
@@ -130,8 +134,8 @@ static void conv_case(unsigned int seed, enum case_kind kind, bool dw, bool u8,
 	do {
 		memset(&p, 0, sizeof(p));
 		n = (uint32_t)rnd_in(1, 2);
-		ih = (uint32_t)rnd_in(1, big ? 9 : 12);
-		iw = (uint32_t)rnd_in(1, big ? 9 : 12);
+		ih = (uint32_t)rnd_in(1, big ? 9 : kind == CASE_IMAGE ? 40 : 12);
+		iw = (uint32_t)rnd_in(1, big ? 9 : kind == CASE_IMAGE ? 40 : 12);
 		ic = (uint32_t)(big ? rnd_in(60, 300) : rnd_in(1, 40));
 		oc = (uint32_t)(big ? rnd_in(1, 70) : rnd_in(1, 40));
 		kh = (uint32_t)rnd_in(1, 5);
@@ -159,6 +163,11 @@ static void conv_case(unsigned int seed, enum case_kind kind, bool dw, bool u8,
 	if (dw) {
 		p.depth_multiplier = (uint16_t)(rnd() % 4 == 0 ? rnd_in(2, 3) : 1);
 		ic = oc;
+		/* One channel into many, as person_detect's first layer (8). */
+		if (kind == CASE_IMAGE && rnd() % 4 == 0) {
+			ic = 1;
+			p.depth_multiplier = (uint16_t)rnd_in(2, 20);
+		}
 		oc = ic * p.depth_multiplier;
 	}
 	oh = (ih + p.pad_top + pad_bottom - (kh - 1) * p.dilation_h - 1) / p.stride_h + 1;
@@ -330,6 +339,8 @@ START_TEST(depthwise_random)
 
 	for (unsigned int s = 0; s < 600; s++)
 		conv_case(700000 + s, s % 10 == 0 ? CASE_DEEP : CASE_SMALL, true, s % 3 == 2, pool);
+	for (unsigned int s = 0; s < 200; s++)
+		conv_case(710000 + s, CASE_IMAGE, true, s % 3 == 2, pool);
 	cpu_pool_destroy(pool);
 }
 END_TEST
