@@ -29,12 +29,6 @@ enum cpu_isa {
 enum cpu_isa cpu_isa_best(void);
 bool cpu_isa_usable(enum cpu_isa isa);
 
-/* c[i * ldc + j] = sum_k a[i * lda + k] * b[j * ldb + k], int32 wrapping. */
-typedef void (*cpu_gemm_s8_fn)(const int8_t *a, size_t lda, uint32_t m,
-			       const int8_t *b, size_t ldb, uint32_t n,
-			       uint32_t k, int32_t *c, size_t ldc);
-cpu_gemm_s8_fn cpu_gemm_s8_select(enum cpu_isa isa);
-
 /*
  * Worker threads (cpu_pool.c), created once per executor.  cpu_pool_run()
  * calls @fn(@arg, part, parts) for every part in 0..parts-1 (a few per
@@ -64,8 +58,8 @@ static inline void cpu_part_range(size_t n, uint32_t part, uint32_t parts, size_
 }
 
 /*
- * Packed int8 GEMM with the requantization fused (opt_igemm_x86.c), for
- * the variants where cpu_igemm_isa() is true (AVX2, AVX-512 VNNI):
+ * Packed int8 GEMM with the requantization fused (opt_igemm.c; the x86
+ * kernels in opt_igemm_x86.c), for every variant:
  *
  *   out[i * ldo + c] = requantized sum_t a[i][t] * b[c][t]
  *
@@ -76,8 +70,9 @@ static inline void cpu_part_range(size_t n, uint32_t part, uint32_t parts, size_
  * arrays CPU_RQ_PAD padded, @r->add included).  The VNNI variant takes a
  * as x + 128: its caller adds -128 * sum_t b[c][t] to @r->add[c].
  */
-bool cpu_igemm_isa(enum cpu_isa isa);
 uint32_t cpu_igemm_kp(enum cpu_isa isa, uint32_t k);
+/* Bytes per element of a packed a (int16, or uint8 x + 128 for VNNI). */
+size_t cpu_igemm_a_elem(enum cpu_isa isa);
 size_t cpu_igemm_b_size(enum cpu_isa isa, uint32_t n, uint32_t k);
 void cpu_igemm_pack_b(enum cpu_isa isa, const int8_t *b, uint32_t n, uint32_t k, void *out);
 /* @m rows of @k int8 at @src (stride @lds) into a tile of packed rows. */
@@ -89,6 +84,13 @@ void cpu_igemm_acc(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, con
 		   uint32_t n, int32_t *c, size_t ldc);
 void cpu_igemm(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
 	       uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo);
+/* The AVX2 and VNNI variants of the last three (opt_igemm_x86.c, x86-64 only). */
+void cpu_igemm_pack_a_x86(enum cpu_isa isa, const int8_t *src, size_t lds, uint32_t m,
+			  uint32_t k, void *dst);
+void cpu_igemm_acc_x86(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
+		       uint32_t n, int32_t *c, size_t ldc);
+void cpu_igemm_x86(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
+		   uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo);
 
 /*
  * Per-channel requantization of a row of accumulators (opt_requant.c):

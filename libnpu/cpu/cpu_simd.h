@@ -55,6 +55,21 @@ static inline int32_t mbqm(int32_t x, int32_t m, int32_t shift)
 	return rdivpot(srdhm(x, m), shift > 0 ? 0 : -shift);
 }
 
+/*
+ * The firmware's per-channel requantization (rq_s8() in fw_ops_conv.c) of
+ * channel @c of a struct cpu_rq_row: the value in int32 (a uint8 row's
+ * clamp is within 0..255; storing it as a byte truncates to the same bits).
+ */
+static inline int32_t opt_rq_one(const struct cpu_rq_row *r, int32_t acc, uint32_t c)
+{
+	int32_t v = (int32_t)((uint32_t)acc + r->add[c]);
+
+	v = (int32_t)((uint32_t)v << r->left[c]);
+	v = rdivpot(srdhm(v, r->mult[c]), r->right[c]);
+	v = (int32_t)((uint32_t)v + (uint32_t)r->out_zp);
+	return v < r->act_min ? r->act_min : v > r->act_max ? r->act_max : v;
+}
+
 #if defined(__x86_64__)
 #define AVX2 __attribute__((target("avx2")))
 #define SSE41 __attribute__((target("sse4.1")))
@@ -206,6 +221,34 @@ static inline int32x4_t mbqm4(int32x4_t x, int32_t m, int32_t shift)
 	threshold = vsubq_s32(vshrq_n_s32(mask, 1), vshrq_n_s32(x, 31));
 	up = vcgtq_s32(vandq_s32(x, mask), threshold);
 	return vsubq_s32(vshlq_s32(x, vnegq_s32(e)), vreinterpretq_s32_u32(up));
+}
+
+/* opt_rq_one() of channels @k..@k + 3 (NEON's vqrdmulhq_s32 is srdhm exactly). */
+static inline int32x4_t opt_rq4_neon(const struct cpu_rq_row *r, int32x4_t acc, uint32_t k)
+{
+	const int32x4_t one = vdupq_n_s32(1);
+	const int32x4_t e = vld1q_s32(r->right + k);
+	int32x4_t v = vreinterpretq_s32_u32(vaddq_u32(vreinterpretq_u32_s32(acc),
+						     vld1q_u32(r->add + k)));
+	int32x4_t mask, threshold;
+	uint32x4_t up;
+
+	v = vshlq_s32(v, vld1q_s32(r->left + k));
+	v = vqrdmulhq_s32(v, vld1q_s32(r->mult + k));
+	mask = vsubq_s32(vshlq_s32(one, e), one);
+	threshold = vsubq_s32(vshrq_n_s32(mask, 1), vshrq_n_s32(v, 31));
+	up = vcgtq_s32(vandq_s32(v, mask), threshold);
+	v = vsubq_s32(vshlq_s32(v, vnegq_s32(e)), vreinterpretq_s32_u32(up));
+	v = vaddq_s32(v, vdupq_n_s32(r->out_zp));
+	return vminq_s32(vmaxq_s32(v, vdupq_n_s32(r->act_min)), vdupq_n_s32(r->act_max));
+}
+
+/* Eight requantized channels @k.. of @lo, @hi as bytes (truncating: uint8 too). */
+static inline int8x8_t opt_rq8_neon(const struct cpu_rq_row *r, int32x4_t lo, int32x4_t hi,
+				    uint32_t k)
+{
+	return vmovn_s16(vcombine_s16(vmovn_s32(opt_rq4_neon(r, lo, k)),
+				      vmovn_s32(opt_rq4_neon(r, hi, k + 4))));
 }
 #endif /* __aarch64__ */
 

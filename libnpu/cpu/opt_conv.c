@@ -61,15 +61,12 @@ struct cpu_conv_plan {
 	enum cpu_isa isa;
 	const int8_t *filter;	/* what the plan was made from */
 	const int32_t *bias;
-	bool fused;		/* cpu_igemm() on a packed filter */
 	bool direct;		/* a 1x1 window reading the input rows as they are */
 	uint32_t k, kp;		/* taps per output; per packed row */
 	size_t pixels, tile;
-	void *packed;		/* fused: the filter packed by cpu_igemm_pack_b() */
+	void *packed;		/* the filter packed by cpu_igemm_pack_b() */
 	uint32_t *add;		/* per-channel constant, CPU_RQ_PAD padded */
 	struct cpu_rq_row r;
-	cpu_gemm_s8_fn gemm;	/* !fused: GEMM into int32, then a requantized row */
-	cpu_requant_fn requant;
 };
 
 void cpu_conv_plan_free(struct cpu_conv_plan *pl)
@@ -105,28 +102,24 @@ struct cpu_conv_plan *cpu_conv_plan_create(const struct npu_conv_params *p,
 		return NULL;
 	*pl = (struct cpu_conv_plan){
 		.p = *p, .s = s, .isa = isa, .filter = filter, .bias = bias,
-		.fused = cpu_igemm_isa(isa), .k = (uint32_t)k,
-		.pixels = (size_t)s.n * s.oh * s.ow,
-		.gemm = cpu_gemm_s8_select(isa), .requant = cpu_requant_select(isa),
+		.k = (uint32_t)k, .pixels = (size_t)s.n * s.oh * s.ow,
 	};
-	pl->kp = pl->fused ? cpu_igemm_kp(isa, pl->k) : pl->k;
+	pl->kp = cpu_igemm_kp(isa, pl->k);
 	/* A 1x1 window on stride 1 without padding reads the input as is. */
 	pl->direct = s.kh == 1 && s.kw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
 		     !p->pad_top && !p->pad_left && s.oh == s.ih && s.ow == s.iw;
-	elem = isa == CPU_ISA_AVX2 ? 2 : 1;
+	elem = cpu_igemm_a_elem(isa);
 	pl->tile = TILE_BYTES / (pl->kp * elem) / 4 * 4;
 	pl->tile = pl->tile < 4 ? 4 : pl->tile > TILE_PIXELS ? TILE_PIXELS : pl->tile;
 	pl->add = calloc((s.oc + CPU_RQ_PAD - 1) / CPU_RQ_PAD * CPU_RQ_PAD, sizeof(*pl->add));
 	if (!pl->add)
 		goto fail;
-	if (pl->fused) {
-		pl->packed = malloc(cpu_igemm_b_size(isa, s.oc, pl->k));
-		if (!pl->packed)
-			goto fail;
-		cpu_igemm_pack_b(isa, filter, s.oc, pl->k, pl->packed);
-		if (isa == CPU_ISA_AVX512VNNI)
-			in_off -= 128;	/* its sums are of (x + 128) * f */
-	}
+	pl->packed = malloc(cpu_igemm_b_size(isa, s.oc, pl->k));
+	if (!pl->packed)
+		goto fail;
+	cpu_igemm_pack_b(isa, filter, s.oc, pl->k, pl->packed);
+	if (isa == CPU_ISA_AVX512VNNI)
+		in_off -= 128;	/* its sums are of (x + 128) * f */
 	row_sums(filter, s.oc, pl->k, pl->add);
 	for (uint32_t c = 0; c < s.oc; c++)
 		pl->add[c] *= in_off;
@@ -230,36 +223,23 @@ struct conv_job {
 	bool failed;		/* a part ran out of memory */
 };
 
-/* @r's channels from @c0 on (for the row requantization of a group). */
-static struct cpu_rq_row rq_from(const struct cpu_rq_row *r, uint32_t c0)
-{
-	struct cpu_rq_row v = *r;
-
-	v.add += c0, v.mult += c0, v.left += c0, v.right += c0, v.mask += c0, v.half += c0;
-	return v;
-}
-
 static void conv_part(void *arg, uint32_t part, uint32_t parts)
 {
 	const struct conv_job *j = arg;
 	const struct cpu_conv_plan *pl = j->pl;
 	const uint32_t oc = pl->s.oc, blocks = (oc + CH_BLOCK - 1) / CH_BLOCK;
-	const size_t elem = pl->isa == CPU_ISA_AVX2 ? 2 : 1;
+	const size_t elem = cpu_igemm_a_elem(pl->isa);
 	size_t u0, u1, packed_tile = SIZE_MAX;
 	int8_t *col = NULL;
-	void *a = NULL;
-	int32_t *acc = NULL;
+	void *a;
 
 	cpu_part_range(j->tiles * j->groups, part, parts, &u0, &u1);
 	if (u0 == u1)
 		return;
 	if (!pl->direct)
 		col = malloc(pl->tile * pl->kp + TILE_SLACK);
-	if (pl->fused)
-		a = malloc(pl->tile * pl->kp * elem + TILE_SLACK);
-	else
-		acc = malloc(pl->tile * oc * sizeof(*acc));
-	if ((!pl->direct && !col) || (pl->fused ? !a : !acc)) {
+	a = malloc(pl->tile * pl->kp * elem + TILE_SLACK);
+	if ((!pl->direct && !col) || !a) {
 		/* The caller then reruns the whole op with the firmware's kernel. */
 		__atomic_store_n((bool *)&j->failed, true, __ATOMIC_RELAXED);
 		goto out;
@@ -278,27 +258,14 @@ static void conv_part(void *arg, uint32_t part, uint32_t parts)
 		if (packed_tile != t) {
 			if (!pl->direct)
 				im2col(pl, j->in, p0, m, col);
-			if (pl->fused)
-				cpu_igemm_pack_a(pl->isa, rows, pl->direct ? pl->k : pl->kp, m,
-						 pl->k, a);
+			cpu_igemm_pack_a(pl->isa, rows, pl->direct ? pl->k : pl->kp, m, pl->k, a);
 			packed_tile = t;
 		}
-		if (pl->fused) {
-			cpu_igemm(pl->isa, a, m, pl->kp, pl->packed, n0, n1, &pl->r, out, oc);
-		} else {
-			const struct cpu_rq_row r = rq_from(&pl->r, n0);
-
-			pl->gemm(rows, pl->k, m, pl->filter + (size_t)n0 * pl->k, pl->k, n1 - n0,
-				 pl->k, acc, n1 - n0);
-			for (uint32_t i = 0; i < m; i++)
-				pl->requant(&r, acc + (size_t)i * (n1 - n0), n1 - n0,
-					    out + (size_t)i * oc + n0);
-		}
+		cpu_igemm(pl->isa, a, m, pl->kp, pl->packed, n0, n1, &pl->r, out, oc);
 	}
 out:
 	free(col);
 	free(a);
-	free(acc);
 }
 
 bool cpu_conv_plan_run(const struct cpu_conv_plan *pl, const int8_t *in, int8_t *out,
@@ -352,8 +319,7 @@ struct cpu_fc_plan {
 	const int32_t *mult, *shift;
 	uint32_t *fold;		/* in_off * sum(f) + bias, per unit */
 	enum cpu_isa isa;
-	void *packed;		/* cpu_igemm_isa(): the filter packed by cpu_igemm_pack_b() */
-	cpu_gemm_s8_fn gemm;	/* otherwise */
+	void *packed;		/* the filter packed by cpu_igemm_pack_b(); NULL for depth 0 */
 };
 
 void cpu_fc_plan_free(struct cpu_fc_plan *pl)
@@ -382,16 +348,15 @@ struct cpu_fc_plan *cpu_fc_plan_create(const struct npu_fc_params *p, const int8
 	*pl = (struct cpu_fc_plan){
 		.p = *p, .filter = filter, .bias = bias, .mult = mult, .shift = shift,
 		.fold = malloc(units * sizeof(*pl->fold)), .isa = isa,
-		.gemm = cpu_gemm_s8_select(isa),
 	};
-	if (cpu_igemm_isa(isa) && depth) {
+	if (depth) {
 		pl->packed = malloc(cpu_igemm_b_size(isa, units, depth));
 		if (pl->packed)
 			cpu_igemm_pack_b(isa, filter, units, depth, pl->packed);
 		if (isa == CPU_ISA_AVX512VNNI)
 			in_off -= 128;	/* its sums are of (x + 128) * f */
 	}
-	if (!pl->fold || (cpu_igemm_isa(isa) && depth && !pl->packed)) {
+	if (!pl->fold || (depth && !pl->packed)) {
 		cpu_fc_plan_free(pl);
 		return NULL;
 	}
@@ -415,7 +380,7 @@ bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out
 	const uint32_t f_off = (uint32_t)-p->filter.zero_point;
 	const bool f64 = p->rq.flags & NPU_RQ_SCALE_F64;
 	const size_t kp = pl->packed ? cpu_igemm_kp(pl->isa, depth) : 0;
-	int32_t *acc = malloc((size_t)batches * units * sizeof(*acc));
+	int32_t *acc = calloc((size_t)batches * units, sizeof(*acc));
 	void *a = pl->packed ? malloc(batches * kp * 2 + 1) : NULL;
 
 	if (!acc || (pl->packed && !a)) {
@@ -435,9 +400,6 @@ bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out
 			xsum += (uint32_t)(int32_t)x[i];
 		/* The batch's own terms, folded into the accumulators. */
 		base = f_off * xsum + depth * f_off * in_off;
-		if (!pl->packed)
-			pl->gemm(x, depth, 1, pl->filter, depth, units, depth, acc + (size_t)b * units,
-				 units);
 		/*
 		 * FULLY_CONNECTED rounds as the firmware's FC (the binary64
 		 * scale, or the Q31 multiplier once), unlike the convolutions'

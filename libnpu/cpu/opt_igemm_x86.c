@@ -15,7 +15,8 @@
  * into its per-channel constant).  Four pixels by 32 channels per step.
  *
  * Every sum wraps modulo 2^32 as the firmware's accumulators; only the
- * order of the additions differs.  Not used off x86-64.
+ * order of the additions differs.  The packing and the dispatch are in
+ * opt_igemm.c, with the portable C and NEON kernels.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -24,64 +25,8 @@
 #include "cpu_opt.h"
 #include "cpu_simd.h"
 
-uint32_t cpu_igemm_kp(enum cpu_isa isa, uint32_t k)
-{
-	const uint32_t step = isa == CPU_ISA_AVX512VNNI ? 4 : isa == CPU_ISA_AVX2 ? 2 : 1;
-
-	return (k + step - 1) / step * step;
-}
-
-/* AVX2: panels of 8 channels, [kp / 2][8][2] int16; VNNI: of 16, [kp / 4][16][4] int8. */
-size_t cpu_igemm_b_size(enum cpu_isa isa, uint32_t n, uint32_t k)
-{
-	const size_t kp = cpu_igemm_kp(isa, k);
-
-	if (isa == CPU_ISA_AVX512VNNI)
-		return (n + 15) / 16 * kp * 16;
-	return (n + 7) / 8 * kp * 8 * sizeof(int16_t);
-}
-
-/*
- * Panels of @cols channels by groups of @taps taps, in the order of the
- * packed bytes (one pass, no scattered stores); constants once inlined.
- */
-static inline __attribute__((always_inline)) void
-pack_panels(const int8_t *b, uint32_t n, uint32_t k, uint32_t cols, uint32_t taps, bool wide,
-	    void *out)
-{
-	const uint32_t kp = (k + taps - 1) / taps * taps;
-	int8_t *o8 = out;
-	int16_t *o16 = out;
-
-	for (uint32_t j0 = 0; j0 < n; j0 += cols) {
-		for (uint32_t t0 = 0; t0 < kp; t0 += taps) {
-			const bool whole = j0 + cols <= n && t0 + taps <= k;
-
-			for (uint32_t j = j0; j < j0 + cols; j++) {
-				const int8_t *src = b + (size_t)(j < n ? j : 0) * k + t0;
-
-				for (uint32_t t = 0; t < taps; t++) {
-					const int8_t v = whole || (j < n && t0 + t < k) ? src[t] : 0;
-
-					if (wide)
-						*o16++ = v;
-					else
-						*o8++ = v;
-				}
-			}
-		}
-	}
-}
-
-void cpu_igemm_pack_b(enum cpu_isa isa, const int8_t *b, uint32_t n, uint32_t k, void *out)
-{
-	if (isa == CPU_ISA_AVX512VNNI)
-		pack_panels(b, n, k, 16, 4, false, out);
-	else
-		pack_panels(b, n, k, 8, 2, true, out);
-}
-
 #if defined(__x86_64__)
+
 /* @len int8 values as int16 (AVX2) or as uint8 x + 128 (VNNI). */
 static AVX2 void widen_s16(int16_t *dst, const int8_t *src, size_t len)
 {
@@ -107,8 +52,8 @@ static AVX2 void flip_u8(uint8_t *dst, const int8_t *src, size_t len)
 		dst[i] = (uint8_t)(src[i] ^ 0x80);
 }
 
-void cpu_igemm_pack_a(enum cpu_isa isa, const int8_t *src, size_t lds, uint32_t m, uint32_t k,
-		      void *dst)
+void cpu_igemm_pack_a_x86(enum cpu_isa isa, const int8_t *src, size_t lds, uint32_t m,
+			  uint32_t k, void *dst)
 {
 	const size_t kp = cpu_igemm_kp(isa, k);
 
@@ -486,8 +431,8 @@ static VNNI void igemm_acc_vnni(const uint8_t *a, uint32_t m, uint32_t kp, const
 	}
 }
 
-void cpu_igemm_acc(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
-		   uint32_t n, int32_t *c, size_t ldc)
+void cpu_igemm_acc_x86(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
+		       uint32_t n, int32_t *c, size_t ldc)
 {
 	if (isa == CPU_ISA_AVX512VNNI)
 		igemm_acc_vnni(a, m, kp, b, n, c, ldc);
@@ -495,42 +440,12 @@ void cpu_igemm_acc(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, con
 		igemm_acc_avx2(a, m, kp, b, n, c, ldc);
 }
 
-void cpu_igemm(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
-	       uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo)
+void cpu_igemm_x86(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
+		   uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo)
 {
 	if (isa == CPU_ISA_AVX512VNNI)
 		igemm_vnni(a, m, kp, b, n0, n1, r, out, ldo);
 	else
 		igemm_avx2(a, m, kp, b, n0, n1, r, out, ldo);
 }
-#else
-/* Never called off x86-64 (cpu_igemm_isa() says so). */
-void cpu_igemm_pack_a(enum cpu_isa isa, const int8_t *src, size_t lds, uint32_t m, uint32_t k,
-		      void *dst)
-{
-	(void)isa, (void)src, (void)lds, (void)m, (void)k, (void)dst;
-}
-
-void cpu_igemm_acc(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
-		   uint32_t n, int32_t *c, size_t ldc)
-{
-	(void)isa, (void)a, (void)m, (void)kp, (void)b, (void)n, (void)c, (void)ldc;
-}
-
-void cpu_igemm(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
-	       uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo)
-{
-	(void)isa, (void)a, (void)m, (void)kp, (void)b, (void)n0, (void)n1, (void)r, (void)out,
-	(void)ldo;
-}
 #endif /* __x86_64__ */
-
-bool cpu_igemm_isa(enum cpu_isa isa)
-{
-#if defined(__x86_64__)
-	return isa == CPU_ISA_AVX2 || isa == CPU_ISA_AVX512VNNI;
-#else
-	(void)isa;
-	return false;
-#endif
-}

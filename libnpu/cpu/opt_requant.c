@@ -22,12 +22,7 @@
 
 static inline int8_t rq_one(const struct cpu_rq_row *r, int32_t acc, uint32_t c)
 {
-	int32_t v = (int32_t)((uint32_t)acc + r->add[c]);
-
-	v = (int32_t)((uint32_t)v << r->left[c]);
-	v = rdivpot(srdhm(v, r->mult[c]), r->right[c]);
-	v = (int32_t)((uint32_t)v + (uint32_t)r->out_zp);
-	return (int8_t)(v < r->act_min ? r->act_min : v > r->act_max ? r->act_max : v);
+	return (int8_t)opt_rq_one(r, acc, c);
 }
 
 static void requant_c(const struct cpu_rq_row *r, const int32_t *acc, uint32_t n, int8_t *out)
@@ -72,34 +67,10 @@ static AVX2 void requant_avx2(const struct cpu_rq_row *r, const int32_t *acc, ui
 static void requant_neon(const struct cpu_rq_row *r, const int32_t *acc, uint32_t n,
 			 int8_t *out)
 {
-	const int32x4_t zp = vdupq_n_s32(r->out_zp);
-	const int32x4_t lo = vdupq_n_s32(r->act_min), hi = vdupq_n_s32(r->act_max);
-	const int32x4_t one = vdupq_n_s32(1);
 	uint32_t c = 0;
 
-	for (; c + 8 <= n; c += 8) {
-		int16x4_t h[2];
-
-		for (int q = 0; q < 2; q++) {
-			const uint32_t k = c + 4 * (uint32_t)q;
-			const int32x4_t e = vld1q_s32(r->right + k);
-			int32x4_t v = vreinterpretq_s32_u32(vaddq_u32(
-				vreinterpretq_u32_s32(vld1q_s32(acc + k)), vld1q_u32(r->add + k)));
-			int32x4_t mask, threshold;
-			uint32x4_t up;
-
-			v = vshlq_s32(v, vld1q_s32(r->left + k));
-			v = vqrdmulhq_s32(v, vld1q_s32(r->mult + k));
-			mask = vsubq_s32(vshlq_s32(one, e), one);
-			threshold = vsubq_s32(vshrq_n_s32(mask, 1), vshrq_n_s32(v, 31));
-			up = vcgtq_s32(vandq_s32(v, mask), threshold);
-			v = vsubq_s32(vshlq_s32(v, vnegq_s32(e)), vreinterpretq_s32_u32(up));
-			v = vaddq_s32(v, zp);
-			v = vminq_s32(vmaxq_s32(v, lo), hi);
-			h[q] = vmovn_s32(v);
-		}
-		vst1_s8(out + c, vmovn_s16(vcombine_s16(h[0], h[1])));
-	}
+	for (; c + 8 <= n; c += 8)
+		vst1_s8(out + c, opt_rq8_neon(r, vld1q_s32(acc + c), vld1q_s32(acc + c + 4), c));
 	for (; c < n; c++)
 		out[c] = rq_one(r, acc[c], c);
 }
