@@ -368,68 +368,62 @@ static VNNI void igemm_vnni(const uint8_t *a, uint32_t m, uint32_t kp, const int
 		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, false, false);
 }
 
-/* Accumulators only, one row of a at a time (FULLY_CONNECTED's batches). */
-static AVX2 void igemm_acc_avx2(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b,
-				    uint32_t n, int32_t *c, size_t ldc)
+/* One step of the accumulator kernels: a pixel's taps at @x by a panel's at @w. */
+static AVX2 inline __m256i acc_step_avx2(__m256i acc, const int16_t *x, const int16_t *w)
 {
-	const size_t panel = (size_t)kp * 8;
-
-	for (uint32_t i = 0; i < m; i++) {
-		const int16_t *x = a + (size_t)i * kp;
-
-		for (uint32_t j = 0; j < n; j += 8) {
-			const int16_t *w = b + (j / 8) * panel;
-			__m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;
-			int32_t tmp[8];
-			uint32_t t = 0;
-
-			/* Two accumulators: the adds of one do not wait for the other's. */
-			for (; t + 4 <= kp; t += 4) {
-				acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(
-					_mm256_set1_epi32(ld32(x + t)),
-					_mm256_loadu_si256((const __m256i *)(w + t * 8))));
-				acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(
-					_mm256_set1_epi32(ld32(x + t + 2)),
-					_mm256_loadu_si256((const __m256i *)(w + t * 8 + 16))));
-			}
-			if (t < kp)
-				acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(
-					_mm256_set1_epi32(ld32(x + t)),
-					_mm256_loadu_si256((const __m256i *)(w + t * 8))));
-			_mm256_storeu_si256((__m256i *)tmp, _mm256_add_epi32(acc0, acc1));
-			memcpy(c + (size_t)i * ldc + j, tmp, (n - j < 8 ? n - j : 8) * sizeof(*c));
-		}
-	}
+	return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_set1_epi32(ld32(x)),
+						       _mm256_loadu_si256((const __m256i *)w)));
 }
 
-static VNNI void igemm_acc_vnni(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b,
-				    uint32_t n, int32_t *c, size_t ldc)
+static VNNI inline __m512i acc_step_vnni(__m512i acc, const uint8_t *x, const int8_t *w)
 {
-	const size_t panel = (size_t)kp * 16;
-
-	for (uint32_t i = 0; i < m; i++) {
-		const uint8_t *x = a + (size_t)i * kp;
-
-		for (uint32_t j = 0; j < n; j += 16) {
-			const int8_t *w = b + (j / 16) * panel;
-			__m512i acc0 = _mm512_setzero_si512(), acc1 = acc0;
-			int32_t tmp[16];
-			uint32_t t = 0;
-
-			for (; t + 8 <= kp; t += 8) {
-				DPBUSD(acc0, _mm512_set1_epi32(ld32(x + t)),
-				       _mm512_loadu_si512(w + t * 16));
-				DPBUSD(acc1, _mm512_set1_epi32(ld32(x + t + 4)),
-				       _mm512_loadu_si512(w + t * 16 + 64));
-			}
-			if (t < kp)
-				DPBUSD(acc0, _mm512_set1_epi32(ld32(x + t)),
-				       _mm512_loadu_si512(w + t * 16));
-			_mm512_storeu_si512(tmp, _mm512_add_epi32(acc0, acc1));
-			memcpy(c + (size_t)i * ldc + j, tmp, (n - j < 16 ? n - j : 16) * sizeof(*c));
-		}
-	}
+	return _mm512_dpbusd_epi32(acc, _mm512_set1_epi32(ld32(x)), _mm512_loadu_si512(w));
 }
+
+/*
+ * Accumulators only, one row of a at a time (FULLY_CONNECTED's batches).
+ * One body for both variants, which differ only in the vector type @V of
+ * @LANES channels, the taps per int32 lane (@TAPS: 2 by vpmaddwd, 4 by
+ * vpdpbusd) and the step above.  Two accumulators: the adds of one do not
+ * wait for the other's.
+ */
+#define IGEMM_ACC(name, attr, a_t, b_t, V, LANES, TAPS, zero, step, add, store)	\
+static attr void name(const a_t *a, uint32_t m, uint32_t kp, const b_t *b, uint32_t n,	\
+		      int32_t *c, size_t ldc)						\
+{											\
+	const size_t panel = (size_t)kp * (LANES);					\
+											\
+	for (uint32_t i = 0; i < m; i++) {						\
+		const a_t *x = a + (size_t)i * kp;					\
+											\
+		for (uint32_t j = 0; j < n; j += (LANES)) {				\
+			const b_t *w = b + (j / (LANES)) * panel;			\
+			V acc0 = zero(), acc1 = acc0;					\
+			int32_t tmp[LANES];						\
+			uint32_t t = 0;							\
+											\
+			for (; t + 2 * (TAPS) <= kp; t += 2 * (TAPS)) {			\
+				acc0 = step(acc0, x + t, w + t * (LANES));		\
+				acc1 = step(acc1, x + t + (TAPS), w + t * (LANES) + (TAPS) * (LANES)); \
+			}								\
+			if (t < kp)							\
+				acc0 = step(acc0, x + t, w + t * (LANES));		\
+			store((void *)tmp, add(acc0, acc1));				\
+			memcpy(c + (size_t)i * ldc + j, tmp,				\
+			       (n - j < (LANES) ? n - j : (LANES)) * sizeof(*c));	\
+		}								\
+	}									\
+}
+
+static AVX2 inline void store_avx2(void *p, __m256i v)
+{
+	_mm256_storeu_si256((__m256i *)p, v);
+}
+
+IGEMM_ACC(igemm_acc_avx2, AVX2, int16_t, int16_t, __m256i, 8, 2, _mm256_setzero_si256,
+	  acc_step_avx2, _mm256_add_epi32, store_avx2)
+IGEMM_ACC(igemm_acc_vnni, VNNI, uint8_t, int8_t, __m512i, 16, 4, _mm512_setzero_si512,
+	  acc_step_vnni, _mm512_add_epi32, _mm512_storeu_si512)
 
 void cpu_igemm_acc_x86(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
 		       uint32_t n, int32_t *c, size_t ldc)
