@@ -698,6 +698,49 @@ struct npu_strided_copy_params {
 };
 
 /*
+ * ---- region addresses (NPU_FW_FEAT_REGIONS, firmware 1.5.0) ----
+ * Every 64-bit address operand of a command (npu_tensor.addr, the
+ * npu_requant arrays, table and DMA addresses, ...) is NPU_ADDR(region,
+ * offset): the region in bits 63:60, the byte offset in bits 59:0.
+ *
+ * Region 0 is the absolute NPU address (the file's address space and the
+ * SRAM window NPU_SRAM_VA): every stream written before regions existed is
+ * a region-0 stream and keeps its meaning.  Regions 1..NPU_CS_MAX_REGIONS-1
+ * are bound per job to a (base, size) pair by the job's region table
+ * (NPU_REG_JOB_RT_LO/HI, struct npu_hw_region in npu_regs.h): the device
+ * checks offset + length <= size for every byte range a command touches
+ * (else NPU_JOB_ERR_BAD_STREAM) and addresses base + offset.  A job without
+ * a region table may use region 0 only.
+ *
+ * The kernel's command objects (DRM_IOCTL_NPU_CMDSTREAM_CREATE) are
+ * validated once, without the file's mappings: their streams may use
+ * region 0 only for the SRAM window.  Plain submitted streams may not use
+ * regions 1..NPU_CS_MAX_REGIONS-1.
+ *
+ * The region numbers below are the compiler's convention; the device and
+ * the kernel treat regions 1..15 alike.
+ */
+#define NPU_CS_MAX_REGIONS		16
+#define NPU_ADDR_REGION_SHIFT		60
+#define NPU_ADDR_OFFSET_MASK		((1ull << NPU_ADDR_REGION_SHIFT) - 1)
+#define NPU_ADDR(region, offset)	(((__u64)(region) << NPU_ADDR_REGION_SHIFT) | \
+					 ((__u64)(offset) & NPU_ADDR_OFFSET_MASK))
+#define NPU_ADDR_REGION(a)		((__u32)((__u64)(a) >> NPU_ADDR_REGION_SHIFT))
+#define NPU_ADDR_OFFSET(a)		((__u64)(a) & NPU_ADDR_OFFSET_MASK)
+
+#define NPU_REGION_ABS			0	/* absolute NPU VA, SRAM window */
+#define NPU_REGION_CONST		1	/* weights, biases, tables (read) */
+#define NPU_REGION_ARENA		2	/* activation arena */
+#define NPU_REGION_IO_FIRST		3	/* 3..15: one bound I/O tensor each */
+
+/*
+ * Alignment of a region's base (the kernel's drm_npu_region.offset): the
+ * validator checks element alignment and DRAM-burst cost on region
+ * offsets, so a base keeps both.
+ */
+#define NPU_REGION_ALIGN		64
+
+/*
  * The on-chip SRAM is the window [NPU_SRAM_VA, NPU_SRAM_VA +
  * NPU_HW_SRAM_SIZE) of the command-stream address space, above the MMU's
  * NPU_VA_SIZE: any operand may lie in it (firmware with NPU_FW_FEAT_SRAM).

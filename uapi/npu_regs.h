@@ -89,6 +89,30 @@
 #define NPU_REG_JOB_QUEUE_FREE		0x098
 #define NPU_REG_JOB_OVERFLOW		0x09c
 #define NPU_REG_DONE_SEQNO		0x0a0	/* seqno of the last ended job */
+/*
+ * NPU VA of the job's region table (struct npu_hw_region[NPU_CS_MAX_REGIONS]),
+ * 0: none (region 0 only).  Staged with the other JOB_* registers and
+ * latched by JOB_PUSH; NPU_FW_FEAT_REGIONS (firmware 1.5.0).
+ */
+#define NPU_REG_JOB_RT_LO		0x0a4
+#define NPU_REG_JOB_RT_HI		0x0a8
+
+/**
+ * struct npu_hw_region - one region-table entry, 16 bytes
+ *
+ * The table is NPU_CS_MAX_REGIONS entries (256 bytes, 16-byte aligned) in
+ * the job's address space; the firmware reads it once at job start.  Entry
+ * 0 is unused and zero (region 0 is absolute).  An entry with @size 0 is
+ * unbound: any address in that region is NPU_JOB_ERR_BAD_STREAM.
+ *
+ * @base: NPU VA of offset 0 of the region.
+ * @size: bytes; every range [offset, offset + len) a command touches in
+ *        the region must lie below it.
+ */
+struct npu_hw_region {
+	__le64 base;
+	__le64 size;
+};
 
 /* ---- completion ring ----
  * A ring of NPU_CRING_ENTRIES records in memory at bus address CRING_BASE,
@@ -240,6 +264,11 @@ struct npu_hw_completion {
  * device, since firmware 1.4.0
  */
 #define NPU_FW_FEAT_WDEC		(1u << 13)
+/*
+ * Region addresses (NPU_ADDR() in npu_cmdstream.h) and the job region
+ * table (NPU_REG_JOB_RT_LO/HI), since firmware 1.5.0
+ */
+#define NPU_FW_FEAT_REGIONS		(1u << 14)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

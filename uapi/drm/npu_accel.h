@@ -21,6 +21,7 @@ extern "C" {
 #define DRM_NPU_BO_INFO			0x03
 #define DRM_NPU_BO_WAIT			0x04
 #define DRM_NPU_SUBMIT			0x05
+#define DRM_NPU_CMDSTREAM_CREATE	0x06
 
 /**
  * enum drm_npu_query_type - what DRM_IOCTL_NPU_QUERY returns
@@ -223,19 +224,88 @@ struct drm_npu_job_stats {
 	__u64 exec_ns;
 };
 
+/* Regions a command object may address (NPU_CS_MAX_REGIONS). */
+#define DRM_NPU_MAX_REGIONS		16
+
+/**
+ * struct drm_npu_cmdstream_create - argument of DRM_IOCTL_NPU_CMDSTREAM_CREATE
+ *
+ * Creates a command object: the kernel copies the stream once into a
+ * buffer of its own (no CPU mapping, no export, mapped device-read-only in
+ * the calling file's address space), validates it once with region
+ * addresses (NPU_ADDR() in npu_cmdstream.h: regions 1..15 relative to the
+ * buffers a submit binds, region 0 only for the SRAM window) and records
+ * what each region must provide.  Rewriting the user memory at @data
+ * afterwards changes nothing.  SUBMIT runs it with
+ * DRM_NPU_JOB_CMDSTREAM_OBJECT, without copying or validating it again;
+ * DRM_IOCTL_GEM_CLOSE frees it (queued jobs keep it alive until they end).
+ * Needs NPU_FW_FEAT_REGIONS; -EOPNOTSUPP otherwise.  Fields are only ever
+ * appended (DRM core zero-fills what an older caller does not pass).
+ *
+ * @data: in: user pointer to the stream.
+ * @size: in: bytes, a non-zero multiple of 4, at most
+ *        NPU_LIMIT_STREAM_BYTES (1 MiB): -EINVAL otherwise.
+ * @flags: in: must be zero.
+ * @handle: out: GEM handle of the command object.
+ * @region_count: out: highest region the stream addresses + 1, region 0
+ *                (the SRAM window) included; 0 for a stream without
+ *                operands.
+ * @region_size: out: bytes region r must have from its binding's offset
+ *               (end of the highest byte the stream touches in it); 0 for
+ *               regions it does not use and for region 0.
+ * @region_write: out: bit r set when the stream writes region r (the
+ *                buffer bound there is fenced as written).
+ * @pad: must be zero.
+ */
+struct drm_npu_cmdstream_create {
+	__u64 data;
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 region_count;
+	__u64 region_size[DRM_NPU_MAX_REGIONS];
+	__u32 region_write;
+	__u32 pad;
+};
+
+/**
+ * struct drm_npu_region - binds one region of a command object's job
+ * @handle: GEM handle of the buffer, or 0 to leave the region unbound
+ *          (only for regions the stream does not use; entry 0 must be 0).
+ * @flags: must be zero.
+ * @offset: byte offset of the region in the buffer, a multiple of
+ *          NPU_REGION_ALIGN (64); the buffer must have at least the
+ *          object's region_size bytes after it (-EINVAL otherwise).
+ */
+struct drm_npu_region {
+	__u32 handle;
+	__u32 flags;
+	__u64 offset;
+};
+
+/* drm_npu_job.flags: @cmd_bo is a command object, @regions binds it. */
+#define DRM_NPU_JOB_CMDSTREAM_OBJECT	(1u << 0)
+#define DRM_NPU_JOB_FLAGS		DRM_NPU_JOB_CMDSTREAM_OBJECT
+
 /**
  * struct drm_npu_job - one job of a submission
  * @cmd_bo: GEM handle of the buffer holding the command stream.  The
  *          kernel copies the stream at submit and the device executes the
  *          validated copy: later changes to @cmd_bo do not affect the job.
- * @cmd_offset: byte offset of the stream in @cmd_bo (multiple of 4).
- * @cmd_size: byte size of the stream (multiple of 4, non-zero).
- * @flags: must be zero.
+ *          With DRM_NPU_JOB_CMDSTREAM_OBJECT: a command object of this
+ *          file (DRM_IOCTL_NPU_CMDSTREAM_CREATE), run as it is.
+ * @cmd_offset: byte offset of the stream in @cmd_bo (multiple of 4); 0
+ *              with DRM_NPU_JOB_CMDSTREAM_OBJECT.
+ * @cmd_size: byte size of the stream (multiple of 4, non-zero); 0 with
+ *            DRM_NPU_JOB_CMDSTREAM_OBJECT.
+ * @flags: DRM_NPU_JOB_* bits; unknown bits are -EINVAL.
  * @bo_refs: user pointer to @bo_ref_count &struct drm_npu_bo_ref.  Every
  *           buffer the stream addresses must be listed; the stream buffer
  *           itself is implied.  A buffer listed more than once (or also
  *           being @cmd_bo or @stats_bo) counts once, with its flags
- *           combined.
+ *           combined.  With DRM_NPU_JOB_CMDSTREAM_OBJECT the regions
+ *           imply their buffers; @bo_refs only add implicit
+ *           synchronisation (they never widen what the stream reaches).
  * @bo_ref_count: number of entries at @bo_refs.
  * @in_sync_count: number of entries at @in_syncs.
  * @in_syncs: user pointer to __u32 syncobj handles the job waits for.
@@ -246,6 +316,14 @@ struct drm_npu_job_stats {
  *            @stats_offset when the job ends, or 0.
  * @stats_offset: byte offset in @stats_bo, 8-byte aligned.
  * @pad: must be zero.
+ * @regions: user pointer to @region_count &struct drm_npu_region; entry i
+ *           binds region i.  Only with DRM_NPU_JOB_CMDSTREAM_OBJECT (else
+ *           @regions and @region_count must be 0).  Appended field: a
+ *           caller whose @job_stride ends before it passes none.
+ * @region_count: entries at @regions, at most DRM_NPU_MAX_REGIONS.
+ *                Regions from @region_count on are unbound; every region
+ *                the object addresses (region_size non-zero) must be bound.
+ * @pad2: must be zero.
  */
 struct drm_npu_job {
 	__u32 cmd_bo;
@@ -260,6 +338,9 @@ struct drm_npu_job {
 	__u32 stats_bo;
 	__u32 stats_offset;
 	__u32 pad;
+	__u64 regions;
+	__u32 region_count;
+	__u32 pad2;
 };
 
 /**
@@ -311,6 +392,9 @@ struct drm_npu_submit {
 	DRM_IOW(DRM_COMMAND_BASE + DRM_NPU_BO_WAIT, struct drm_npu_bo_wait)
 #define DRM_IOCTL_NPU_SUBMIT \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_NPU_SUBMIT, struct drm_npu_submit)
+#define DRM_IOCTL_NPU_CMDSTREAM_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_NPU_CMDSTREAM_CREATE, \
+		 struct drm_npu_cmdstream_create)
 
 #if defined(__cplusplus)
 }
