@@ -82,10 +82,14 @@ int fw_zp_fits(uint32_t dtype, int32_t zp)
 /* A memory array of @len bytes at @va with @align alignment. */
 int fw_va_ok(uint64_t va, uint64_t len, uint32_t align)
 {
-	if (va >= NPU_SRAM_VA)
-		return (va & (align - 1)) == 0 && npu_fw_in_sram(va, len);
-	return (va & (align - 1)) == 0 && va <= NPU_VA_SIZE &&
-	       len <= NPU_VA_SIZE - va;
+	if (va & (align - 1))
+		return 0;
+	/* No region is larger than the address space. */
+	if (NPU_ADDR_REGION(va))
+		va = NPU_ADDR_OFFSET(va);
+	else if (va >= NPU_SRAM_VA)
+		return npu_fw_in_sram(va, len);
+	return va <= NPU_VA_SIZE && len <= NPU_VA_SIZE - va;
 }
 
 /* One dimension and the bytes up to it: any tensor's hardware limits. */

@@ -253,6 +253,32 @@ int fw_limit_fail(struct npu_fw_reason *why, const char *what, int64_t value,
 
 int fw_zp_fits(uint32_t dtype, int32_t zp);
 int fw_va_ok(uint64_t va, uint64_t len, uint32_t align);
+
+/**
+ * struct fw_regions - a job's region table, as read at job start
+ * @base: NPU VA of each region's offset 0.
+ * @size: bytes of each region; 0: unbound.
+ * @present: the job has a table (JOB_RT non-zero).
+ */
+struct fw_regions {
+	uint64_t base[NPU_CS_MAX_REGIONS];
+	uint64_t size[NPU_CS_MAX_REGIONS];
+	int present;
+};
+
+/*
+ * Read the table at @rt_va (0: none) through the MMU: 0, -NPU_FW_EFAULT
+ * (res->fault_addr set) or -NPU_FW_EINVAL (res->reason set) for a
+ * malformed table.
+ */
+int fw_regions_load(const struct npu_fw_env *env, uint64_t rt_va,
+		    struct fw_regions *rt, struct npu_fw_result *res);
+/* Validate a stream with every region range checked against @rt. */
+int fw_regions_validate(const struct fw_regions *rt, const void *cs,
+			uint32_t size, struct npu_fw_verror *err);
+/* Rewrite a validated command's region addresses to NPU VAs. */
+void fw_regions_translate(const struct fw_regions *rt, uint32_t opcode,
+			  union npu_cmd_params *p);
 int fw_check_tensor(const struct npu_tensor *t, uint32_t types,
 		    uint32_t rank_min, uint32_t rank_max,
 		    struct npu_fw_reason *why);

@@ -57,7 +57,7 @@ static int check_dma(uint32_t op, const union npu_cmd_params *pp,
 	FW_CHECK(why, npu_fw_in_sram(to_sram ? p->dst : p->src, dma_bytes(p)),
 		 "DMA addresses beyond the SRAM");
 	FW_CHECK(why, fw_va_ok(to_sram ? p->src : p->dst, dma_dram_span(p), 1) &&
-		 (to_sram ? p->src : p->dst) < NPU_VA_SIZE,
+		 NPU_ADDR_OFFSET(to_sram ? p->src : p->dst) < NPU_VA_SIZE,
 		 "DMA DRAM side outside the address space");
 	return 0;
 }

@@ -18,6 +18,7 @@ struct fw_job {
 	struct npu_fw_timeline tl;
 	uint8_t *sram;			/* the SRAM window, if the stream uses it */
 	int own_sram;
+	struct fw_regions rt;		/* the job's region table */
 };
 
 /*
@@ -343,6 +344,12 @@ out:
 int npu_fw_run(const struct npu_fw_env *env, uint64_t cs_va, uint32_t cs_size,
 	       struct npu_fw_result *res)
 {
+	return npu_fw_run_job(env, cs_va, cs_size, 0, res);
+}
+
+int npu_fw_run_job(const struct npu_fw_env *env, uint64_t cs_va,
+		   uint32_t cs_size, uint64_t rt_va, struct npu_fw_result *res)
+{
 	struct npu_fw_verror verr;
 	struct fw_job *job = NULL;
 	uint8_t *cs = NULL;
@@ -373,7 +380,13 @@ int npu_fw_run(const struct npu_fw_env *env, uint64_t cs_va, uint32_t cs_size,
 	}
 	res->dram_read_bytes += cs_size;
 
-	r = npu_fw_validate(cs, cs_size, NULL, NULL, &verr);
+	r = fw_regions_load(env, rt_va, &job->rt, res);
+	if (r) {
+		job_fail(res, r == -NPU_FW_EFAULT ? NPU_JOB_ERR_MMU_FAULT :
+			 NPU_JOB_ERR_BAD_STREAM, r);
+		goto done;
+	}
+	r = fw_regions_validate(&job->rt, cs, cs_size, &verr);
 	if (r) {
 		res->cmd_index = verr.cmd_index;
 		res->reason = verr.reason;
@@ -408,6 +421,7 @@ int npu_fw_run(const struct npu_fw_env *env, uint64_t cs_va, uint32_t cs_size,
 			job_fail(res, NPU_JOB_ERR_BAD_STREAM, -NPU_FW_EINVAL);
 			goto done;
 		}
+		fw_regions_translate(&job->rt, opcode, &job->p);
 		r = exec_cmd(env, job, opcode, res);
 		if (r == -NPU_FW_EFAULT) {
 			job_fail(res, NPU_JOB_ERR_MMU_FAULT, r);

@@ -26,7 +26,7 @@ extern "C" {
 
 /* Firmware release, reported as NPU_REG_FW_VERSION: major<<16|minor<<8|patch */
 #define NPU_FW_VERSION_MAJOR	1
-#define NPU_FW_VERSION_MINOR	4
+#define NPU_FW_VERSION_MINOR	5
 #define NPU_FW_VERSION_PATCH	0
 #define NPU_FW_VERSION		((NPU_FW_VERSION_MAJOR << 16) | \
 				 (NPU_FW_VERSION_MINOR << 8) | \
@@ -38,7 +38,8 @@ extern "C" {
 				 NPU_FW_FEAT_UINT8 | NPU_FW_FEAT_RESIZE | \
 				 NPU_FW_FEAT_STRIDED_COPY | \
 				 NPU_FW_FEAT_PRELU_S16 | NPU_FW_FEAT_SRAM | \
-				 NPU_FW_FEAT_FC_SCALE_F64 | NPU_FW_FEAT_WDEC)
+				 NPU_FW_FEAT_FC_SCALE_F64 | NPU_FW_FEAT_WDEC | \
+				 NPU_FW_FEAT_REGIONS)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -403,6 +404,31 @@ struct npu_fw_verror {
 int npu_fw_validate(const void *cs, uint32_t size, npu_fw_range_fn fn,
 		    void *ctx, struct npu_fw_verror *err);
 
+/**
+ * struct npu_fw_region_use - what a region stream needs of its regions
+ * @size: per region 1..NPU_CS_MAX_REGIONS-1, the end of the highest byte
+ *        range the stream touches in it (the bytes a bound buffer must
+ *        have from the region's start); 0 for unused regions and region 0.
+ * @used: bit r: the stream addresses region r (bit 0: the SRAM window).
+ * @write: bit r: the stream writes region r (1..NPU_CS_MAX_REGIONS-1).
+ */
+struct npu_fw_region_use {
+	uint64_t size[NPU_CS_MAX_REGIONS];
+	uint32_t used;
+	uint32_t write;
+};
+
+/*
+ * npu_fw_validate() of a region stream (a kernel command object): every
+ * operand in regions 1..15 or in the SRAM window, an absolute DRAM address
+ * is -NPU_FW_EINVAL.  Fills @use from the validator's own byte ranges, so
+ * the sizes a submit checks are exactly what the device will touch; @use
+ * is zero on failure.  @err may be NULL.
+ */
+int npu_fw_validate_regions(const void *cs, uint32_t size,
+			    struct npu_fw_region_use *use,
+			    struct npu_fw_verror *err);
+
 /*
  * NPU_FW_FEAT_* bits a firmware must announce to execute @opcode beyond
  * those of its command-stream version (0 for most opcodes), and their
@@ -626,6 +652,17 @@ struct npu_fw_result {
  */
 int npu_fw_run(const struct npu_fw_env *env, uint64_t cs_va, uint32_t cs_size,
 	       struct npu_fw_result *res);
+
+/*
+ * npu_fw_run() of a job with a region table (NPU_REG_JOB_RT_LO/HI): reads
+ * the NPU_CS_MAX_REGIONS struct npu_hw_region at @rt_va (0: no table, as
+ * npu_fw_run()) before the stream's validation, which then also checks
+ * every region range against its region (NPU_JOB_ERR_BAD_STREAM outside);
+ * each command addresses base + offset.  An unreadable table is an MMU
+ * fault of the job.
+ */
+int npu_fw_run_job(const struct npu_fw_env *env, uint64_t cs_va,
+		   uint32_t cs_size, uint64_t rt_va, struct npu_fw_result *res);
 
 /* ------------------------------------------------------------------------
  * Command-stream writer (for libnpu, the compiler and tests).
