@@ -210,6 +210,8 @@ static const struct drm_ioctl_desc npu_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NPU_BO_INFO, npu_ioctl_bo_info, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(NPU_BO_WAIT, npu_ioctl_bo_wait, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(NPU_SUBMIT, npu_ioctl_submit, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NPU_CMDSTREAM_CREATE, npu_ioctl_cmdstream_create,
+			  DRM_RENDER_ALLOW),
 };
 
 /* Kbuild defines NPU_ACCEL_NODE from CONFIG_DRM_ACCEL and NPU_NODE. */

@@ -14,18 +14,23 @@
 #include <linux/cleanup.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-resv.h>
+#include <linux/bitops.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include <drm/drm_debugfs.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_prime.h>
+#include <drm/drm_print.h>
 #include <drm/drm_utils.h>
 #include <drm/npu_accel.h>
 
 #include "npu_drv.h"
 #include "npu_gem.h"
 #include "npu_mmu.h"
+#include "npu_validate.h"
 
 static void npu_gem_mapping_release(struct kref *kref)
 {
@@ -219,6 +224,7 @@ static void npu_gem_free(struct drm_gem_object *obj)
 	struct npu_gem_object *bo = to_npu_gem_object(obj);
 
 	WARN_ON(!list_empty(&bo->mappings));
+	kfree(bo->cmdobj);
 	mutex_destroy(&bo->mappings_lock);
 	drm_gem_shmem_free(&bo->base);
 }
@@ -228,6 +234,17 @@ static int npu_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 	if (to_npu_gem_object(obj)->flags & DRM_NPU_BO_NO_MMAP)
 		return -EPERM;
 	return drm_gem_shmem_object_mmap(obj, vma);
+}
+
+/* A command object's stream stays the kernel's: no dma-buf of it. */
+static struct dma_buf *npu_gem_prime_export(struct drm_gem_object *obj,
+					    int flags)
+{
+	if (to_npu_gem_object(obj)->cmdobj) {
+		drm_dbg(obj->dev, "command objects cannot be exported\n");
+		return ERR_PTR(-EPERM);
+	}
+	return drm_gem_prime_export(obj, flags);
 }
 
 static const struct drm_gem_object_funcs npu_gem_funcs = {
@@ -241,6 +258,7 @@ static const struct drm_gem_object_funcs npu_gem_funcs = {
 	.vmap = drm_gem_shmem_object_vmap,
 	.vunmap = drm_gem_shmem_object_vunmap,
 	.mmap = npu_gem_mmap,
+	.export = npu_gem_prime_export,
 	.vm_ops = &drm_gem_shmem_vm_ops,
 };
 
@@ -371,6 +389,89 @@ int npu_ioctl_bo_wait(struct drm_device *drm, void *data,
 	return ret < 0 ? ret : 0;
 }
 
+/* The user's stream, copied once into @obj and validated there. */
+static int npu_cmdobj_fill(struct drm_gem_object *obj,
+			   const struct drm_npu_cmdstream_create *args,
+			   struct npu_cmdobj *info)
+{
+	struct iosys_map map;
+	int ret;
+
+	ret = drm_gem_vmap_unlocked(obj, &map);
+	if (ret)
+		return ret;
+	if (map.is_iomem) {	/* shmem never is; the validator needs RAM */
+		ret = -EINVAL;
+	} else if (copy_from_user(map.vaddr, u64_to_user_ptr(args->data),
+				  args->size)) {
+		drm_dbg(obj->dev, "stream pointer 0x%llx not readable\n",
+			args->data);
+		ret = -EFAULT;
+	} else {
+		/* No handle exists yet: only the kernel can change it. */
+		ret = npu_validate_cmdobj(obj->dev, map.vaddr, args->size, info);
+	}
+	drm_gem_vunmap_unlocked(obj, &map);
+	return ret;
+}
+
+static_assert(DRM_NPU_MAX_REGIONS == NPU_CS_MAX_REGIONS);
+
+int npu_ioctl_cmdstream_create(struct drm_device *drm, void *data,
+			       struct drm_file *file)
+{
+	struct npu_drm_device *ndev = to_npu_drm_device(drm);
+	struct drm_npu_cmdstream_create *args = data;
+	struct drm_gem_shmem_object *shmem;
+	struct npu_gem_object *bo;
+	struct npu_cmdobj *info;
+	u32 handle, r;
+	int ret;
+
+	if (!(ndev->fw_features & NPU_FW_FEAT_REGIONS)) {
+		drm_dbg(drm, "firmware 0x%06x has no region addressing\n",
+			ndev->fw_version);
+		return -EOPNOTSUPP;
+	}
+	if (args->flags || args->pad) {
+		drm_dbg(drm, "command object flags 0x%x or pad 0x%x not zero\n",
+			args->flags, args->pad);
+		return -EINVAL;
+	}
+	if (!args->size || !IS_ALIGNED(args->size, 4) ||
+	    args->size > NPU_LIMIT_STREAM_BYTES) {
+		drm_dbg(drm, "stream of %u bytes: empty, not 4-byte aligned or over %u\n",
+			args->size, NPU_LIMIT_STREAM_BYTES);
+		return -EINVAL;
+	}
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	shmem = drm_gem_shmem_create(drm, ALIGN(args->size, NPU_PAGE_SIZE));
+	if (IS_ERR(shmem)) {
+		kfree(info);
+		return PTR_ERR(shmem);
+	}
+	bo = to_npu_gem_object(&shmem->base);
+	bo->flags = DRM_NPU_BO_DEVICE_READ_ONLY | DRM_NPU_BO_NO_MMAP;
+	bo->cmdobj = info;	/* freed with the object */
+
+	ret = npu_cmdobj_fill(&shmem->base, args, info);
+	if (!ret)
+		ret = drm_gem_handle_create(file, &shmem->base, &handle);
+	drm_gem_object_put(&shmem->base);
+	if (ret)
+		return ret;
+
+	args->handle = handle;
+	args->region_count = fls(info->region_used);
+	for (r = 0; r < NPU_CS_MAX_REGIONS; r++)
+		args->region_size[r] = info->region_size[r];
+	args->region_write = info->region_write;
+	return 0;
+}
+
 static void npu_gem_debugfs_file(struct seq_file *m, struct drm_file *file)
 {
 	struct npu_file *nfile = file->driver_priv;
@@ -390,7 +491,8 @@ static void npu_gem_debugfs_file(struct seq_file *m, struct drm_file *file)
 			   mapping->bo->flags,
 			   mapping->bo->base.base.import_attach ?
 				" imported" : "",
-			   mapping->bo->kernel_owned ? " kernel" : "",
+			   mapping->bo->kernel_owned ? " kernel" :
+				mapping->bo->cmdobj ? " cmdstream" : "",
 			   mapping->populated ? " mapped" : "");
 	}
 }

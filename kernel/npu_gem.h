@@ -11,16 +11,34 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_mm.h>
 
+#include "npu_cmdstream.h"
+
 struct drm_device;
 struct drm_file;
 struct npu_mmu;
 struct seq_file;
 
 /**
+ * struct npu_cmdobj - what a command object's stream needs, found once
+ * @size: bytes of stream at the start of the object.
+ * @region_used: bit r: the stream addresses region r (bit 0: SRAM).
+ * @region_write: bit r: the stream writes region r.
+ * @region_size: bytes a buffer bound to region r must have.
+ */
+struct npu_cmdobj {
+	u32 size;
+	u32 region_used;
+	u32 region_write;
+	u64 region_size[NPU_CS_MAX_REGIONS];
+};
+
+/**
  * struct npu_gem_object - NPU buffer object
  * @base: shmem GEM object.
  * @flags: DRM_NPU_BO_* given at creation.
  * @kernel_owned: created by npu_gem_create_private(), no handle.
+ * @cmdobj: set for a command object (DRM_IOCTL_NPU_CMDSTREAM_CREATE): its
+ *          contents are a validated stream that only the kernel wrote.
  * @mappings_lock: protects @mappings.
  * @mappings: &struct npu_gem_mapping, one per file that has a handle.
  */
@@ -28,6 +46,7 @@ struct npu_gem_object {
 	struct drm_gem_shmem_object base;
 	u32 flags;
 	bool kernel_owned;
+	struct npu_cmdobj *cmdobj;
 	struct mutex mappings_lock;	/* protects @mappings */
 	struct list_head mappings;
 };
@@ -74,6 +93,8 @@ int npu_ioctl_bo_info(struct drm_device *drm, void *data,
 		      struct drm_file *file);
 int npu_ioctl_bo_wait(struct drm_device *drm, void *data,
 		      struct drm_file *file);
+int npu_ioctl_cmdstream_create(struct drm_device *drm, void *data,
+			       struct drm_file *file);
 
 int npu_gem_debugfs_bos(struct seq_file *m, void *data);
 

@@ -103,6 +103,7 @@ static void npu_sched_job_release(struct kref *kref)
 	if (!iosys_map_is_null(&job->cmd_map))
 		drm_gem_vunmap_unlocked(job->bos[0].obj, &job->cmd_map);
 	npu_cs_copy_put(job->nfile, job->cs_copy);
+	npu_cs_copy_put(job->nfile, job->rt_copy);
 	if (job->stats_obj) {
 		if (!iosys_map_is_null(&job->stats_map))
 			drm_gem_vunmap_unlocked(job->stats_obj, &job->stats_map);
@@ -203,6 +204,11 @@ static int npu_sched_job_hw_push(struct npu_sched_job *job)
 	regmap_write(regs, NPU_REG_JOB_CS_HI, upper_32_bits(job->cs_va));
 	regmap_write(regs, NPU_REG_JOB_CS_SIZE, job->cs_size);
 	regmap_write(regs, NPU_REG_JOB_AS, as);
+	/* The registers keep their values: a plain job writes 0. */
+	if (ndev->fw_features & NPU_FW_FEAT_REGIONS) {
+		regmap_write(regs, NPU_REG_JOB_RT_LO, lower_32_bits(job->rt_va));
+		regmap_write(regs, NPU_REG_JOB_RT_HI, upper_32_bits(job->rt_va));
+	}
 	regmap_write(regs, NPU_REG_JOB_SEQNO, job->hw_seqno);
 	regmap_write(regs, NPU_REG_JOB_PUSH, 1);
 	return 0;
@@ -466,19 +472,21 @@ static const struct drm_sched_backend_ops npu_sched_ops = {
  * A buffer listed twice is one entry: the job adds one fence per buffer,
  * which is what the reservation slots are counted for.
  */
-static int npu_sched_job_add_obj(struct npu_sched_job *job, struct drm_gem_object *obj,
-				 bool dev_write, bool fence_write)
+static struct npu_sched_job_bo *
+npu_sched_job_add_obj(struct npu_sched_job *job, struct drm_gem_object *obj,
+		      bool dev_write, bool fence_write)
 {
 	struct npu_file *nfile = job->nfile;
 	struct npu_sched_job_bo *bo;
 	u32 i;
+	int ret;
 
 	for (i = 0; i < job->bo_count; i++) {
 		if (job->bos[i].obj == obj) {
 			job->bos[i].dev_write |= dev_write;
 			job->bos[i].fence_write |= fence_write;
 			drm_gem_object_put(obj);
-			return 0;
+			return &job->bos[i];
 		}
 	}
 
@@ -489,29 +497,53 @@ static int npu_sched_job_add_obj(struct npu_sched_job *job, struct drm_gem_objec
 	bo->mapping = npu_gem_mapping_get(to_npu_gem_object(obj), nfile->mmu);
 	if (!bo->mapping) {
 		drm_dbg(&job->ndev->drm, "buffer not mapped in the file's address space\n");
-		return -ENOENT;
+		return ERR_PTR(-ENOENT);
 	}
-	return npu_gem_mapping_populate(bo->mapping);
+	ret = npu_gem_mapping_populate(bo->mapping);
+	return ret ? ERR_PTR(ret) : bo;
+}
+
+/*
+ * A buffer of the job by handle: never a command object, whose contents
+ * must stay the validated stream the kernel wrote.
+ */
+static struct drm_gem_object *npu_sched_job_lookup(struct npu_sched_job *job,
+						   struct drm_file *file,
+						   u32 handle, bool write)
+{
+	struct drm_device *drm = &job->ndev->drm;
+	struct drm_gem_object *obj;
+	struct npu_gem_object *bo;
+
+	obj = drm_gem_object_lookup(file, handle);
+	if (!obj) {
+		drm_dbg(drm, "no buffer with handle %u\n", handle);
+		return ERR_PTR(-ENOENT);
+	}
+	bo = to_npu_gem_object(obj);
+	if (bo->cmdobj) {
+		drm_dbg(drm, "command object %u used as a buffer\n", handle);
+		drm_gem_object_put(obj);
+		return ERR_PTR(-EINVAL);
+	}
+	if (write && (bo->flags & DRM_NPU_BO_DEVICE_READ_ONLY)) {
+		drm_dbg(drm, "write reference to device-read-only buffer %u\n",
+			handle);
+		drm_gem_object_put(obj);
+		return ERR_PTR(-EINVAL);
+	}
+	return obj;
 }
 
 static int npu_sched_job_add_handle(struct npu_sched_job *job, struct drm_file *file,
 				    u32 handle, bool write)
 {
-	struct drm_device *drm = &job->ndev->drm;
 	struct drm_gem_object *obj;
 
-	obj = drm_gem_object_lookup(file, handle);
-	if (!obj) {
-		drm_dbg(drm, "no buffer with handle %u\n", handle);
-		return -ENOENT;
-	}
-	if (write && (to_npu_gem_object(obj)->flags & DRM_NPU_BO_DEVICE_READ_ONLY)) {
-		drm_dbg(drm, "write reference to device-read-only buffer %u\n",
-			handle);
-		drm_gem_object_put(obj);
-		return -EINVAL;
-	}
-	return npu_sched_job_add_obj(job, obj, write, write);
+	obj = npu_sched_job_lookup(job, file, handle, write);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	return PTR_ERR_OR_ZERO(npu_sched_job_add_obj(job, obj, write, write));
 }
 
 /* Copies the stream and points the job at the copy; @map: its mapping. */
@@ -590,13 +622,27 @@ out:
 static int npu_sched_job_check_args(struct drm_device *drm,
 				    const struct drm_npu_job *args)
 {
-	if (args->flags || args->pad) {
-		drm_dbg(drm, "job flags 0x%x or pad 0x%x not zero\n",
-			args->flags, args->pad);
+	if ((args->flags & ~DRM_NPU_JOB_FLAGS) || args->pad || args->pad2) {
+		drm_dbg(drm, "job flags 0x%x, pad 0x%x or pad2 0x%x not allowed\n",
+			args->flags, args->pad, args->pad2);
 		return -EINVAL;
 	}
-	if (!args->cmd_size || !IS_ALIGNED(args->cmd_size, 4) ||
-	    !IS_ALIGNED(args->cmd_offset, 4)) {
+	if (args->flags & DRM_NPU_JOB_CMDSTREAM_OBJECT) {
+		if (args->cmd_offset || args->cmd_size) {
+			drm_dbg(drm, "command object with stream offset %u size %u\n",
+				args->cmd_offset, args->cmd_size);
+			return -EINVAL;
+		}
+		if (args->region_count > DRM_NPU_MAX_REGIONS) {
+			drm_dbg(drm, "%u regions, limit %u\n",
+				args->region_count, DRM_NPU_MAX_REGIONS);
+			return -EINVAL;
+		}
+	} else if (args->regions || args->region_count) {
+		drm_dbg(drm, "regions without a command object\n");
+		return -EINVAL;
+	} else if (!args->cmd_size || !IS_ALIGNED(args->cmd_size, 4) ||
+		   !IS_ALIGNED(args->cmd_offset, 4)) {
 		drm_dbg(drm, "stream offset %u size %u: not 4-byte aligned or empty\n",
 			args->cmd_offset, args->cmd_size);
 		return -EINVAL;
@@ -625,7 +671,8 @@ static struct npu_sched_job *npu_sched_job_alloc(struct npu_file *nfile,
 {
 	struct npu_drm_device *ndev = nfile->ndev;
 	struct npu_sched_job *job;
-	u32 max_bos = 1 + args->bo_ref_count + (args->stats_bo ? 1 : 0);
+	u32 max_bos = 1 + args->bo_ref_count + (args->stats_bo ? 1 : 0) +
+		      args->region_count;
 	int ret;
 
 	if (atomic_inc_return(&nfile->queued_jobs) > READ_ONCE(npu_max_queued_jobs)) {
@@ -669,6 +716,33 @@ err:
 	return ERR_PTR(ret);
 }
 
+/* A command object runs as it is: validated and sized at its creation. */
+static int npu_sched_job_add_cmdobj(struct npu_sched_job *job, struct drm_file *file,
+				    u32 handle)
+{
+	struct drm_device *drm = &job->ndev->drm;
+	struct npu_sched_job_bo *bo;
+	struct drm_gem_object *obj;
+
+	obj = drm_gem_object_lookup(file, handle);
+	if (!obj) {
+		drm_dbg(drm, "no command object with handle %u\n", handle);
+		return -ENOENT;
+	}
+	if (!to_npu_gem_object(obj)->cmdobj) {
+		drm_dbg(drm, "buffer %u is not a command object\n", handle);
+		drm_gem_object_put(obj);
+		return -EINVAL;
+	}
+	bo = npu_sched_job_add_obj(job, obj, false, false);
+	if (IS_ERR(bo))
+		return PTR_ERR(bo);
+	job->cmdobj = to_npu_gem_object(obj)->cmdobj;
+	job->cs_va = bo->mapping->va.start;
+	job->cs_size = job->cmdobj->size;
+	return 0;
+}
+
 /* The stream buffer first (entry 0), then the buffers the job lists. */
 static int npu_sched_job_add_refs(struct npu_sched_job *job, struct drm_file *file,
 				  const struct drm_npu_job *args)
@@ -678,16 +752,23 @@ static int npu_sched_job_add_refs(struct npu_sched_job *job, struct drm_file *fi
 	u32 i;
 	int ret;
 
-	ret = npu_sched_job_add_handle(job, file, args->cmd_bo, false);
-	if (ret)
-		return ret;
-	if ((u64)args->cmd_offset + args->cmd_size > job->bos[0].obj->size) {
-		drm_dbg(drm, "stream %u+%u past the end of its %zu-byte buffer\n",
-			args->cmd_offset, args->cmd_size, job->bos[0].obj->size);
-		return -EINVAL;
+	if (args->flags & DRM_NPU_JOB_CMDSTREAM_OBJECT) {
+		ret = npu_sched_job_add_cmdobj(job, file, args->cmd_bo);
+		if (ret)
+			return ret;
+	} else {
+		ret = npu_sched_job_add_handle(job, file, args->cmd_bo, false);
+		if (ret)
+			return ret;
+		if ((u64)args->cmd_offset + args->cmd_size > job->bos[0].obj->size) {
+			drm_dbg(drm, "stream %u+%u past the end of its %zu-byte buffer\n",
+				args->cmd_offset, args->cmd_size,
+				job->bos[0].obj->size);
+			return -EINVAL;
+		}
+		job->cs_va = job->bos[0].mapping->va.start + args->cmd_offset;
+		job->cs_size = args->cmd_size;
 	}
-	job->cs_va = job->bos[0].mapping->va.start + args->cmd_offset;
-	job->cs_size = args->cmd_size;
 
 	for (i = 0; i < args->bo_ref_count; i++) {
 		struct drm_npu_bo_ref ref;
@@ -722,11 +803,9 @@ static int npu_sched_job_add_stats(struct npu_sched_job *job, struct drm_file *f
 
 	if (!args->stats_bo)
 		return 0;
-	obj = drm_gem_object_lookup(file, args->stats_bo);
-	if (!obj) {
-		drm_dbg(drm, "no stats buffer with handle %u\n", args->stats_bo);
-		return -ENOENT;
-	}
+	obj = npu_sched_job_lookup(job, file, args->stats_bo, false);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
 	job->stats_obj = obj;
 	if ((u64)args->stats_offset + sizeof(struct drm_npu_job_stats) >
 	    obj->size) {
@@ -745,7 +824,96 @@ static int npu_sched_job_add_stats(struct npu_sched_job *job, struct drm_file *f
 	 * even to a buffer the device may only read.
 	 */
 	drm_gem_object_get(obj);
-	return npu_sched_job_add_obj(job, obj, false, true);
+	return PTR_ERR_OR_ZERO(npu_sched_job_add_obj(job, obj, false, true));
+}
+
+/*
+ * Region @r of a command object's job: the buffer bound to it, its size
+ * against what the stream needs, its fence from the stream's write set.
+ */
+static int npu_sched_job_bind_region(struct npu_sched_job *job, struct drm_file *file,
+				     u32 r, const struct drm_npu_region *reg,
+				     struct npu_hw_region *entry)
+{
+	const struct npu_cmdobj *cs = job->cmdobj;
+	struct drm_device *drm = &job->ndev->drm;
+	bool write = cs->region_write & BIT(r);
+	struct npu_sched_job_bo *bo;
+	struct drm_gem_object *obj;
+
+	if (reg->flags) {
+		drm_dbg(drm, "region %u: flags 0x%x not zero\n", r, reg->flags);
+		return -EINVAL;
+	}
+	if (!reg->handle || !r) {
+		if (reg->handle || reg->offset) {
+			drm_dbg(drm, "region %u: offset without buffer, or region 0 bound\n",
+				r);
+			return -EINVAL;
+		}
+		if (r && (cs->region_used & BIT(r))) {
+			drm_dbg(drm, "region %u: used by the stream but not bound\n",
+				r);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!IS_ALIGNED(reg->offset, NPU_REGION_ALIGN)) {
+		drm_dbg(drm, "region %u: offset %llu not a multiple of %u\n",
+			r, reg->offset, NPU_REGION_ALIGN);
+		return -EINVAL;
+	}
+	obj = npu_sched_job_lookup(job, file, reg->handle, write);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	if (reg->offset > obj->size ||
+	    obj->size - reg->offset < cs->region_size[r]) {
+		drm_dbg(drm, "region %u: buffer %u of %zu bytes from offset %llu, the stream needs %llu\n",
+			r, reg->handle, obj->size, reg->offset,
+			cs->region_size[r]);
+		drm_gem_object_put(obj);
+		return -EINVAL;
+	}
+	bo = npu_sched_job_add_obj(job, obj, write, write);
+	if (IS_ERR(bo))
+		return PTR_ERR(bo);
+	entry->base = cpu_to_le64(bo->mapping->va.start + reg->offset);
+	entry->size = cpu_to_le64(obj->size - reg->offset);
+	return 0;
+}
+
+/*
+ * The job's region table, in a buffer only the kernel writes and the
+ * device maps read-only: the stream itself is neither copied nor checked
+ * again.
+ */
+static int npu_sched_job_bind_regions(struct npu_sched_job *job, struct drm_file *file,
+				      const struct drm_npu_job *args)
+{
+	struct drm_npu_region __user *uregs = u64_to_user_ptr(args->regions);
+	struct npu_hw_region table[NPU_CS_MAX_REGIONS] = {};
+	struct npu_cs_copy *copy;
+	u32 r;
+	int ret;
+
+	for (r = 0; r < NPU_CS_MAX_REGIONS; r++) {
+		struct drm_npu_region reg = {};
+
+		if (r < args->region_count &&
+		    copy_from_user(&reg, &uregs[r], sizeof(reg)))
+			return -EFAULT;
+		ret = npu_sched_job_bind_region(job, file, r, &reg, &table[r]);
+		if (ret)
+			return ret;
+	}
+
+	copy = npu_cs_copy_get(job->nfile, sizeof(table));
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
+	job->rt_copy = copy;
+	job->rt_va = copy->mapping->va.start;
+	iosys_map_memcpy_to(&copy->map, 0, table, sizeof(table));
+	return 0;
 }
 
 static int npu_sched_job_add_in_syncs(struct npu_sched_job *job, struct drm_file *file,
@@ -787,7 +955,9 @@ static int npu_sched_job_create(struct npu_file *nfile, struct drm_file *file,
 	ret = npu_sched_job_add_refs(job, file, args);
 	if (!ret)
 		ret = npu_sched_job_add_stats(job, file, args);
-	if (!ret)
+	if (!ret && job->cmdobj)
+		ret = npu_sched_job_bind_regions(job, file, args);
+	else if (!ret)
 		ret = npu_sched_job_validate(job);
 	if (ret)
 		goto err_put;
@@ -886,16 +1056,30 @@ int npu_ioctl_submit(struct drm_device *drm, void *data,
 	u32 i, created = 0;
 	int ret, idx;
 
-	if (args->flags || args->priority > DRM_NPU_PRIORITY_HIGH)
+	if (args->flags || args->priority > DRM_NPU_PRIORITY_HIGH) {
+		drm_dbg(drm, "submit flags 0x%x or priority %u\n", args->flags,
+			args->priority);
 		return -EINVAL;
-	if (!args->job_count || args->job_count > NPU_MAX_JOBS_PER_SUBMIT)
+	}
+	if (!args->job_count || args->job_count > NPU_MAX_JOBS_PER_SUBMIT) {
+		drm_dbg(drm, "%u jobs, limit %u\n", args->job_count,
+			NPU_MAX_JOBS_PER_SUBMIT);
 		return -EINVAL;
-	if (args->job_stride < sizeof(struct drm_npu_job))
+	}
+	/* Strides from before @regions was appended have no regions. */
+	if (args->job_stride < offsetof(struct drm_npu_job, regions)) {
+		drm_dbg(drm, "job stride %u too small\n", args->job_stride);
 		return -EINVAL;
-	if (args->job_stride > NPU_MAX_JOB_STRIDE)
+	}
+	if (args->job_stride > NPU_MAX_JOB_STRIDE) {
+		drm_dbg(drm, "job stride %u over %u\n", args->job_stride,
+			NPU_MAX_JOB_STRIDE);
 		return -E2BIG;
-	if (args->priority == DRM_NPU_PRIORITY_HIGH && !capable(CAP_SYS_NICE))
+	}
+	if (args->priority == DRM_NPU_PRIORITY_HIGH && !capable(CAP_SYS_NICE)) {
+		drm_dbg(drm, "high priority without CAP_SYS_NICE\n");
 		return -EACCES;
+	}
 	if (READ_ONCE(nfile->banned))
 		return -ECANCELED;
 	if (ndev->dead)
@@ -1054,7 +1238,7 @@ void npu_sched_job_debugfs_show(struct npu_drm_device *ndev, struct seq_file *m)
 		   ndev->dead ? " DEAD" : "");
 	guard(spinlock)(&ndev->job_lock);
 	list_for_each_entry(job, &ndev->hw_jobs, hw_node)
-		seq_printf(m, "  seqno %u as %d cs 0x%llx+%u running %lld us\n",
+		seq_printf(m, "  seqno %u as %d cs 0x%llx+%u rt 0x%llx running %lld us\n",
 			   job->hw_seqno, job->as, job->cs_va, job->cs_size,
-			   ktime_us_delta(now, job->start));
+			   job->rt_va, ktime_us_delta(now, job->start));
 }

@@ -16,6 +16,7 @@ struct drm_file;
 struct drm_gem_object;
 struct drm_syncobj;
 struct npu_gem_mapping;
+struct npu_cmdobj;
 struct npu_cs_copy;
 struct npu_drm_device;
 struct npu_file;
@@ -51,6 +52,11 @@ struct npu_sched_job_bo {
  * @cmd_map: kernel mapping of the submitted stream buffer, or null.
  * @cs_copy: kernel-owned, device-read-only copy of the validated stream in
  *           the file's address space (what the device executes), or NULL.
+ * @cmdobj: what the command object run by the job needs (in @bos[0]),
+ *          or NULL for a plain stream.
+ * @rt_copy: kernel-owned, device-read-only buffer holding the job's region
+ *           table (command objects), or NULL.
+ * @rt_va: NPU address of the region table, 0 for none.
  * @stats_map: kernel mapping of the stats buffer, or null.
  * @stats_obj: stats buffer, or NULL.
  * @stats_offset: where the stats go in @stats_obj.
@@ -76,6 +82,9 @@ struct npu_sched_job {
 	u32 cs_size;
 	struct iosys_map cmd_map;
 	struct npu_cs_copy *cs_copy;
+	const struct npu_cmdobj *cmdobj;
+	struct npu_cs_copy *rt_copy;
+	u64 rt_va;
 	struct iosys_map stats_map;
 	struct drm_gem_object *stats_obj;
 	u32 stats_offset;

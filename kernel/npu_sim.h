@@ -90,6 +90,7 @@ struct npu_sim_pdata {
 /* One entry of the hardware job queue, copied from the JOB_* registers. */
 struct npu_sim_job {
 	u64 cs_va;
+	u64 rt_va;
 	u32 cs_size;
 	u32 as;
 	u32 seqno;
@@ -206,6 +207,8 @@ struct npu_sim_stats {
  * @job_cs_hi: JOB_CS_HI register.
  * @job_cs_size: JOB_CS_SIZE register.
  * @job_as: JOB_AS register.
+ * @job_rt_lo: JOB_RT_LO register (region table, NPU_FW_FEAT_REGIONS).
+ * @job_rt_hi: JOB_RT_HI register.
  * @job_seqno: JOB_SEQNO register.
  * @job_overflow: JOB_OVERFLOW, pushes refused because the queue was full.
  * @done_seqno: DONE_SEQNO, sequence number of the last ended job.
@@ -264,6 +267,7 @@ struct npu_sim {
 	u32 power;
 	u32 irq_raw, irq_mask;
 	u32 job_cs_lo, job_cs_hi, job_cs_size, job_as, job_seqno;
+	u32 job_rt_lo, job_rt_hi;
 	u32 job_overflow, done_seqno;
 	u32 cring_base_lo, cring_base_hi, cring_entries;
 	u32 cring_wptr, cring_rptr;

@@ -115,7 +115,7 @@ void npu_sim_exec_job(struct npu_sim_exec *x, struct npu_sim_result *res)
 	struct npu_fw_env env;
 
 	npu_sim_fw_env_init(&env, x, &x->sim->fw_hw);
-	npu_fw_run(&env, x->job.cs_va, x->job.cs_size, &fr);
+	npu_fw_run_job(&env, x->job.cs_va, x->job.cs_size, x->job.rt_va, &fr);
 
 	*res = (struct npu_sim_result) {
 		.status = fr.status,

@@ -103,6 +103,7 @@ static void npu_sim_push_locked(struct npu_sim *sim)
 	job = &sim->queue[(sim->queue_head + sim->queue_count) %
 			  NPU_SIM_QUEUE_DEPTH];
 	job->cs_va = (u64)sim->job_cs_hi << 32 | sim->job_cs_lo;
+	job->rt_va = (u64)sim->job_rt_hi << 32 | sim->job_rt_lo;
 	job->cs_size = sim->job_cs_size;
 	job->as = sim->job_as;
 	job->seqno = sim->job_seqno;
@@ -257,6 +258,8 @@ static const struct npu_sim_reg npu_sim_regs[] = {
 	[NPU_REG_JOB_QUEUE_FREE / 4]	= DERIVED(npu_sim_queue_free),
 	[NPU_REG_JOB_OVERFLOW / 4]	= RO(job_overflow),
 	[NPU_REG_DONE_SEQNO / 4]	= RO(done_seqno),
+	[NPU_REG_JOB_RT_LO / 4]		= RW(job_rt_lo, ~0u, NULL),
+	[NPU_REG_JOB_RT_HI / 4]		= RW(job_rt_hi, ~0u, NULL),
 	[NPU_REG_CRING_BASE_LO / 4]	= RW(cring_base_lo,
 					     ~(u32)(sizeof(struct npu_hw_completion) - 1),
 					     NULL),

@@ -137,6 +137,8 @@ static void st_push(struct npu_sim_st *st, u32 va, u32 size, u32 as, u32 seq)
 	st_wr(st, NPU_REG_JOB_CS_HI, 0);
 	st_wr(st, NPU_REG_JOB_CS_SIZE, size);
 	st_wr(st, NPU_REG_JOB_AS, as);
+	st_wr(st, NPU_REG_JOB_RT_LO, 0);
+	st_wr(st, NPU_REG_JOB_RT_HI, 0);
 	st_wr(st, NPU_REG_JOB_SEQNO, seq);
 	st_wr(st, NPU_REG_JOB_PUSH, 1);
 }

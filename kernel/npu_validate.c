@@ -14,6 +14,7 @@
 #include <drm/drm_print.h>
 
 #include "npu_fw.h"
+#include "npu_gem.h"
 #include "npu_validate.h"
 
 struct npu_validate_ctx {
@@ -63,5 +64,39 @@ int npu_validate_stream(struct drm_device *drm, const void *cs, u32 size,
 			"operand outside the job's buffers, or a write to one not declared written");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/**
+ * npu_validate_cmdobj() - check a command object's stream, once
+ * @drm: device, for the debug message.
+ * @cs: the stream (the kernel's copy).
+ * @size: bytes.
+ * @info: filled with what each region must provide.
+ *
+ * Region addressing: every operand in regions 1..15 or in the SRAM window.
+ * The sizes and the write set come from the firmware's validator, the
+ * definition of the ranges the device touches.
+ *
+ * Return: 0, or -EINVAL with the reason at debug level.
+ */
+int npu_validate_cmdobj(struct drm_device *drm, const void *cs, u32 size,
+			struct npu_cmdobj *info)
+{
+	struct npu_fw_region_use use;
+	struct npu_fw_verror err = { 0 };
+	u32 r;
+
+	if (npu_fw_validate_regions(cs, size, &use, &err)) {
+		drm_dbg(drm, "command object rejected at command %u (byte %u): %s\n",
+			err.cmd_index, err.offset,
+			err.reason ? err.reason : "invalid stream");
+		return -EINVAL;
+	}
+	info->size = size;
+	info->region_used = use.used;
+	info->region_write = use.write;
+	for (r = 0; r < NPU_CS_MAX_REGIONS; r++)
+		info->region_size[r] = use.size[r];
 	return 0;
 }

@@ -19,8 +19,11 @@ struct npu_validate_range {
 };
 
 struct drm_device;
+struct npu_cmdobj;
 
 int npu_validate_stream(struct drm_device *drm, const void *cs, u32 size,
 			const struct npu_validate_range *ranges, u32 count);
+int npu_validate_cmdobj(struct drm_device *drm, const void *cs, u32 size,
+			struct npu_cmdobj *info);
 
 #endif /* __NPU_VALIDATE_H__ */

@@ -12,6 +12,7 @@
  * vm-test: reload --npu-param job_timeout_ms=1000000
  */
 #include <errno.h>
+#include <stddef.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,9 +182,9 @@ static void test_bad_args(struct ctx *c)
 	s.job_count = 1;
 	s.job_stride = sizeof(job);
 	s.priority = 1;
-	job.flags = 1;
+	job.flags = DRM_NPU_JOB_CMDSTREAM_OBJECT << 1;
 	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, EINVAL,
-			 "job flags");
+			 "unknown job flag");
 	job.flags = 0;
 	job.pad = 1;
 	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, EINVAL,
@@ -200,7 +201,8 @@ static void test_bad_args(struct ctx *c)
 	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, EINVAL,
 			 "job_count 65");
 	s.job_count = 1;
-	s.job_stride = sizeof(job) - 8;
+	/* The stride the job had before @regions was appended is accepted. */
+	s.job_stride = offsetof(struct drm_npu_job, regions) - 8;
 	tap_expect_errno(drv_ioctl(fd, DRM_IOCTL_NPU_SUBMIT, &s), 0, EINVAL,
 			 "stride smaller than the job");
 	s.jobs = 8;
