@@ -6,7 +6,10 @@
  * access the firmware makes must lie inside a range the validator approved
  * (reads of the stream aside): anything else, or a job that does not end
  * NPU_JOB_OK (or, with compressed weights, NPU_JOB_ERR_BAD_STREAM from
- * the decoder), aborts.
+ * the decoder), aborts.  A region stream (a command object's) is run the
+ * same way with each region it uses laid out in memory at the size the
+ * validator reported and a region table: the translated accesses must
+ * stay inside the translated approved ranges.
  *   make -C firmware fuzz          (clang, -fsanitize=fuzzer,address,undefined)
  */
 #include <stdint.h>
@@ -32,6 +35,12 @@ static struct {
 } ranges[MAX_RANGES];
 static uint32_t num_ranges, stream_size;
 
+/* Region mode: the table above the stream, the regions after it. */
+#define RT_VA		DATA_BASE
+#define REGIONS_BASE	(RT_VA + 16 * NPU_CS_MAX_REGIONS)
+static uint64_t rt[2 * NPU_CS_MAX_REGIONS];
+static int region_mode;
+
 static int approve(void *ctx, uint64_t va, uint64_t len, uint32_t access)
 {
 	(void)ctx;
@@ -51,6 +60,8 @@ static void check_access(uint64_t va, uint32_t len, int write)
 	const uint32_t need = write ? NPU_FW_ACCESS_WRITE : NPU_FW_ACCESS_READ;
 
 	if (!write && va <= stream_size && len <= stream_size - va)
+		return;
+	if (region_mode && !write && va == RT_VA && len == sizeof(rt))
 		return;
 	for (uint32_t i = 0; i < num_ranges; i++)
 		if ((ranges[i].access & need) && va >= ranges[i].va &&
@@ -103,6 +114,73 @@ static void fr(void *ctx, void *p)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The validator's region ranges, translated as the device will. */
+static int approve_region(void *ctx, uint64_t va, uint64_t len, uint32_t access)
+{
+	const uint32_t r = NPU_ADDR_REGION(va);
+
+	(void)ctx;
+	if (!r || num_ranges == MAX_RANGES)
+		return -1;
+	ranges[num_ranges].va = rt[2 * r] + NPU_ADDR_OFFSET(va);
+	ranges[num_ranges].len = len;
+	ranges[num_ranges].access = access;
+	num_ranges++;
+	return 0;
+}
+
+/* Lays the regions out after the table; 0 when they fit in memory. */
+static int layout_regions(const struct npu_fw_region_use *use)
+{
+	uint64_t next = REGIONS_BASE;
+	uint32_t r;
+
+	memset(rt, 0, sizeof(rt));
+	for (r = 1; r < NPU_CS_MAX_REGIONS; r++) {
+		if (!use->size[r])
+			continue;
+		if (use->size[r] > MEM_SIZE - next)
+			return -1;
+		rt[2 * r] = next;
+		rt[2 * r + 1] = use->size[r];
+		next = (next + use->size[r] + 63) & ~63ull;
+		if (next > MEM_SIZE)
+			return -1;
+	}
+	return 0;
+}
+
+static void run_regions(const struct npu_fw_env *env, uint8_t *cs, size_t size)
+{
+	struct npu_fw_region_use use;
+	struct npu_fw_cost cost = { 0 };
+	struct npu_fw_result res;
+
+	if (size > STREAM_MAX ||
+	    npu_fw_validate_regions(cs, (uint32_t)size, &use, NULL) ||
+	    npu_fw_estimate_stream(NULL, cs, (uint32_t)size, &cost) ||
+	    cost.sram_peak > (1u << 20) || cost.compute_cycles >= 20000 ||
+	    layout_regions(&use))
+		return;
+	num_ranges = 0;
+	if (npu_fw_validate(cs, (uint32_t)size, approve_region, NULL, NULL)) {
+		fprintf(stderr, "region stream valid once, not twice\n");
+		abort();
+	}
+	region_mode = 1;
+	memcpy(mem, cs, size);
+	memcpy(mem + RT_VA, rt, sizeof(rt));
+	npu_fw_run_job(env, 0, (uint32_t)size, RT_VA, &res);
+	region_mode = 0;
+	if (res.status != NPU_JOB_OK &&
+	    !(res.status == NPU_JOB_ERR_BAD_STREAM &&
+	      (npu_fw_stream_features(cs, (uint32_t)size) & NPU_FW_FEAT_WDEC))) {
+		fprintf(stderr, "validated region stream ended with status %u (%s)\n",
+			res.status, res.reason ? res.reason : "fault");
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct npu_fw_env env = { .dma_read = rd, .dma_write = wr,
@@ -137,6 +215,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 	}
+	run_regions(&env, cs, size);
 	free(cs);
 	return 0;
 }

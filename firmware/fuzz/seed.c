@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Writes seed streams into DIR: four per opcode (random-job generator; a
- * DMA pair through the SRAM for NPU_CMD_DMA), and the SRAM streams the
+ * DMA pair through the SRAM for NPU_CMD_DMA), each also as a region stream
+ * (every DRAM operand in its own region), and the SRAM streams the
  * validator must refuse or accept at its edges (written with the enum, so
  * they follow the opcodes' numbers).
  */
@@ -65,6 +66,35 @@ static int sram_seeds(const char *dir)
 	return r;
 }
 
+/* Rewrites each DRAM operand at 0x1000 + x to region (slot + 1), offset x. */
+static void to_regions(uint8_t *cs, uint32_t bytes)
+{
+	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
+	union npu_cmd_params p;
+	uint32_t off, hdr, words, i, n;
+	int32_t ps;
+	uint64_t va;
+
+	for (off = 0; off + 4 <= bytes; off += words * 4) {
+		memcpy(&hdr, cs + off, 4);
+		words = NPU_CS_HDR_WORDS(hdr);
+		ps = npu_fw_params_size(NPU_CS_HDR_OP(hdr));
+		if (!words || ps < 0 || (uint32_t)ps > words * 4 - 4 ||
+		    words * 4 > bytes - off)
+			return;
+		memset(&p, 0, sizeof(p));
+		memcpy(&p, cs + off + 4, (size_t)ps);
+		n = npu_fw_cmd_operands(NPU_CS_HDR_OP(hdr), &p, ops);
+		for (i = 0; i < n; i++) {
+			if (ops[i].va < 0x1000 || ops[i].va >= NPU_SRAM_VA)
+				continue;
+			va = NPU_ADDR(i + 1, ops[i].va - 0x1000);
+			memcpy(cs + off + 4 + ((const uint8_t *)ops[i].field -
+					       (const uint8_t *)&p), &va, 8);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t seed = 1;
@@ -82,6 +112,13 @@ int main(int argc, char **argv)
 			if (npu_host_rjob_make(&seed, op, 0x1000, &job))
 				return 1;
 			snprintf(path, sizeof(path), "%s/op%02u_%u", argv[1], op, k);
+			f = fopen(path, "wb");
+			if (!f || fwrite(job.cs, 1, job.cs_size, f) != job.cs_size ||
+			    fclose(f))
+				return 1;
+			to_regions((uint8_t *)job.cs, job.cs_size);
+			snprintf(path, sizeof(path), "%s/op%02u_%u_regions", argv[1],
+				 op, k);
 			f = fopen(path, "wb");
 			if (!f || fwrite(job.cs, 1, job.cs_size, f) != job.cs_size ||
 			    fclose(f))
