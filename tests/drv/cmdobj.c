@@ -423,7 +423,7 @@ static void test_region_fences(struct file *a, struct file *b, int vgem,
 	struct drm_npu_region regs[3];
 	struct drm_npu_bo_ref hold_ref;
 	uint32_t fence = 0, hold = 0, x_in_b = 0, out_a = 0, out_b = 0, bytes;
-	int held, xfd = -1;
+	int held, xfd = -1, ret;
 	struct pollfd p = { .fd = -1, .events = POLLIN };
 
 	held = drv_vgem_fenced_buffer(vgem, 4096, &fence);
@@ -476,13 +476,17 @@ static void test_region_fences(struct file *a, struct file *b, int vgem,
 
 signal:
 	tap_expect_success(drv_vgem_signal(vgem, fence), 0, "release A");
-	if (out_a)
-		tap_ok(!wait_sync(a->fd, out_a, 30000) && a->st[1].status == 0,
-		       "A ends after its object was closed (status %d)",
-		       a->st[1].status);
+	/* Waited for before the stats are read (argument order). */
+	if (out_a) {
+		ret = wait_sync(a->fd, out_a, 30000);
+		tap_ok(!ret && a->st[1].status == 0,
+		       "A ends after its object was closed (wait %d, status %d)",
+		       ret, a->st[1].status);
+	}
 	if (out_b) {
-		tap_ok(!wait_sync(b->fd, out_b, 30000) && b->st[1].status == 0,
-		       "B ends (status %d)", b->st[1].status);
+		ret = wait_sync(b->fd, out_b, 30000);
+		tap_ok(!ret && b->st[1].status == 0,
+		       "B ends (wait %d, status %d)", ret, b->st[1].status);
 		tap_ok(equals_input(b->out_map[0], 77), "B read what A wrote");
 	}
 	if (out_a)
