@@ -269,6 +269,11 @@ struct npu_hw_completion {
  * table (NPU_REG_JOB_RT_LO/HI), since firmware 1.5.0
  */
 #define NPU_FW_FEAT_REGIONS		(1u << 14)
+/*
+ * Shared palettes in the compressed-filter format (its header's byte 3;
+ * firmware 1.4.0's decoder refuses a non-zero one), since firmware 1.5.0
+ */
+#define NPU_FW_FEAT_WDEC_PALETTES	(1u << 15)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

@@ -39,7 +39,7 @@ extern "C" {
 				 NPU_FW_FEAT_STRIDED_COPY | \
 				 NPU_FW_FEAT_PRELU_S16 | NPU_FW_FEAT_SRAM | \
 				 NPU_FW_FEAT_FC_SCALE_F64 | NPU_FW_FEAT_WDEC | \
-				 NPU_FW_FEAT_REGIONS)
+				 NPU_FW_FEAT_REGIONS | NPU_FW_FEAT_WDEC_PALETTES)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12

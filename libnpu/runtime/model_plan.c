@@ -277,8 +277,14 @@ int model_plan_build(struct npu_model *model)
 		return model_fail(model, -NPU_ERR_MODEL_VERSION,
 				  "the device runs command streams up to version %u, the model's are version %u (update the driver and firmware, or open with NPU_MODEL_CPU_ONLY)",
 				  model->dev->cs_version, NPU_CS_VERSION);
-	/* Firmware without the weight decoder reads the raw filters. */
-	if (model->use_npu && !(model->dev->fw_features & NPU_FW_FEAT_WDEC)) {
+	/*
+	 * Firmware without the weight decoder reads the raw filters; so does
+	 * 1.4.0's decoder, which predates shared palettes (the compiler does
+	 * not record which filters use them).
+	 */
+	if (model->use_npu &&
+	    (model->dev->fw_features & (NPU_FW_FEAT_WDEC | NPU_FW_FEAT_WDEC_PALETTES)) !=
+	    (NPU_FW_FEAT_WDEC | NPU_FW_FEAT_WDEC_PALETTES)) {
 		ret = npu_compiled_model_raw_weights(model->cm, model->err, sizeof(model->err));
 		if (ret)
 			return model_errno(ret);
