@@ -473,7 +473,8 @@ static int compress_filters(struct npu_compiled_model *m, struct wbuf *w,
 
 struct seg_builder {
 	struct npu_segment *seg;
-	uint32_t cap_relocs;
+	/* From NPU_REGION_IO_FIRST on, the tensor of each region (seg->num_io). */
+	int32_t io[NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST];
 	const uint64_t *sram_off;	/* per tensor, its SRAM offset (sram.c) */
 	const uint32_t *load_op;	/* per prefetched filter, its DMA's op */
 	const int32_t *prefetch;	/* the prefetched filters by load op */
@@ -485,43 +486,59 @@ struct seg_builder {
 	const uint32_t *enc_len;
 };
 
-static int add_reloc(struct seg_builder *sb, uint32_t offset, uint32_t kind, int32_t index,
-		     uint64_t addend)
+static bool graph_io(const struct npu_graph *g, int32_t t)
 {
-	struct npu_segment *s = sb->seg;
-
-	if (s->num_relocs == sb->cap_relocs) {
-		uint32_t cap = sb->cap_relocs ? 2 * sb->cap_relocs : 64;
-		struct npu_mf_reloc *r = realloc(s->relocs, cap * sizeof(*r));
-
-		if (!r)
-			return -ENOMEM;
-		s->relocs = r;
-		sb->cap_relocs = cap;
-	}
-	s->relocs[s->num_relocs++] = (struct npu_mf_reloc){
-		.offset = offset, .kind = kind, .index = index, .addend = addend,
-	};
-	return 0;
+	for (uint32_t i = 0; i < g->num_inputs; i++)
+		if (g->inputs[i] == t)
+			return true;
+	for (uint32_t i = 0; i < g->num_outputs; i++)
+		if (g->outputs[i] == t)
+			return true;
+	return false;
 }
 
 /*
- * Relocation of an operand that is graph tensor @t; a tensor on chip gets
- * its constant SRAM address in @field instead.
+ * The region of graph input or output @t in this segment: its own
+ * (NPU_REGION_IO_FIRST..), so the runtime binds it to the arena or to the
+ * application's dma-buf without touching the stream; 0 when the segment's
+ * I/O regions are all taken (it is then addressed in the arena).
  */
-static int reloc_tensor(struct npu_compiled_model *m, struct seg_builder *sb, uint32_t off,
-			int32_t t, __u64 *field, uint64_t addend)
+static uint32_t io_region(struct seg_builder *sb, int32_t t)
 {
+	struct npu_segment *s = sb->seg;
+	uint32_t k;
+
+	for (k = 0; k < s->num_io; k++)
+		if (sb->io[k] == t)
+			return NPU_REGION_IO_FIRST + k;
+	if (k == NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST)
+		return 0;
+	sb->io[s->num_io++] = t;
+	return NPU_REGION_IO_FIRST + k;
+}
+
+/*
+ * Address of graph tensor @t + @addend as an operand: a tensor on chip at
+ * its absolute SRAM address, a constant in NPU_REGION_CONST, a graph
+ * input or output in its own region, any other activation in
+ * NPU_REGION_ARENA at its planned offset.
+ */
+static __u64 tensor_addr(struct npu_compiled_model *m, struct seg_builder *sb, int32_t t,
+			 uint64_t addend)
+{
+	uint32_t r;
+
 	if (sb->sram_off && sb->sram_off[t] != NPU_MF_NONE) {
 		/* A stripe buffer holds each band from its start. */
-		*field = NPU_SRAM_VA + sb->sram_off[t] +
-			 (sb->stripe_rows && sb->stripe_rows[t] ? 0 : addend);
-		return 0;
+		return NPU_SRAM_VA + sb->sram_off[t] +
+		       (sb->stripe_rows && sb->stripe_rows[t] ? 0 : addend);
 	}
 	if (m->tensor_weights_offset[t] != NPU_MF_NONE)
-		return add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS, -1,
-				 m->tensor_weights_offset[t] + addend);
-	return add_reloc(sb, off, NPU_MF_RELOC_TENSOR, t, addend);
+		return NPU_ADDR(NPU_REGION_CONST, m->tensor_weights_offset[t] + addend);
+	r = graph_io(m->graph, t) ? io_region(sb, t) : 0;
+	if (r)
+		return NPU_ADDR(r, addend);
+	return NPU_ADDR(NPU_REGION_ARENA, m->tensor_arena_offset[t] + addend);
 }
 
 /* Bias tensor of an op with a requantized accumulator (-1 if none). */
@@ -532,17 +549,18 @@ static int32_t bias_input(const struct npu_graph_op *op)
 	return op->num_inputs > k ? op->inputs[k] : -1;
 }
 
-/* Host data of @len bytes into the weights, relocated at @off. */
-static int reloc_blob(struct wbuf *w, struct seg_builder *sb, const void *data, uint64_t len,
-		      uint32_t off)
+/* Host data of @len bytes into the weights, its address in @field. */
+static int place_blob(struct wbuf *w, const void *data, uint64_t len, __u64 *field)
 {
 	uint64_t at;
 	uint32_t k;
 	int ret;
 
 	for (k = 0; k < WBUF_RECENT; k++)
-		if (w->recent_src[k] == data && w->recent_len[k] == len)
-			return add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS, -1, w->recent_off[k]);
+		if (w->recent_src[k] == data && w->recent_len[k] == len) {
+			*field = NPU_ADDR(NPU_REGION_CONST, w->recent_off[k]);
+			return 0;
+		}
 	ret = wbuf_add(w, data, len, &at);
 	if (ret)
 		return ret;
@@ -550,18 +568,19 @@ static int reloc_blob(struct wbuf *w, struct seg_builder *sb, const void *data, 
 	w->recent_src[k] = data;
 	w->recent_len[k] = len;
 	w->recent_off[k] = at;
-	return add_reloc(sb, off, NPU_MF_RELOC_WEIGHTS, -1, at);
+	*field = NPU_ADDR(NPU_REGION_CONST, at);
+	return 0;
 }
 
 /*
- * Relocation at @off of operand @o of @cmd: the graph tensor in its slot,
+ * Address in @field of operand @o of @cmd: the graph tensor in its slot,
  * or the host data prepared beside the command (as the CPU path passes
- * them to npu_fw_exec()).
+ * them to npu_fw_exec()), placed in the weights.
  */
-static int reloc_operand(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
-			 const struct npu_graph_op *op, const struct npu_cpu_prepared *prep,
-			 const struct npu_cpu_cmd *cmd, const struct npu_fw_operand *o,
-			 uint32_t off, __u64 *field, char *err, size_t errlen)
+static int address_operand(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
+			   const struct npu_graph_op *op, const struct npu_cpu_prepared *prep,
+			   const struct npu_cpu_cmd *cmd, const struct npu_fw_operand *o,
+			   __u64 *field, char *err, size_t errlen)
 {
 	const char *name = npu_op_name(op->builtin);
 	int32_t t = npu_cmd_operand_tensor(op, cmd, o->slot);
@@ -569,7 +588,7 @@ static int reloc_operand(struct npu_compiled_model *m, struct wbuf *w, struct se
 	switch (o->slot) {
 	case NPU_FW_SLOT_BIAS:
 		if (prep->bias)
-			return reloc_blob(w, sb, prep->bias, prep->bias_bytes, off);
+			return place_blob(w, prep->bias, prep->bias_bytes, field);
 		t = bias_input(op);
 		if (t < 0) {
 			return npu_fail(err, errlen, -EINVAL, "%s: prepared with a bias the op does not have", name);
@@ -581,33 +600,32 @@ static int reloc_operand(struct npu_compiled_model *m, struct wbuf *w, struct se
 			return npu_fail(err, errlen, -EINVAL, "%s: per-channel requantization without its tables",
 					name);
 		}
-		return reloc_blob(w, sb, o->slot == NPU_FW_SLOT_MULT ? prep->mult : prep->shift,
-				  o->len, off);
+		return place_blob(w, o->slot == NPU_FW_SLOT_MULT ? prep->mult : prep->shift,
+				  o->len, field);
 	case NPU_FW_SLOT_TABLE:
 		if (!prep->table || cmd->table_offset > prep->table_bytes ||
 		    o->len > prep->table_bytes - cmd->table_offset) {
 			return npu_fail(err, errlen, -EINVAL, "%s: table command without a table", name);
 		}
-		return reloc_blob(w, sb, (const uint8_t *)prep->table + cmd->table_offset,
-				  o->len, off);
+		return place_blob(w, (const uint8_t *)prep->table + cmd->table_offset,
+				  o->len, field);
 	}
 	if (t < 0) {
 		return npu_fail(err, errlen, -EINVAL, "%s: command operand without a tensor", name);
 	}
-	return reloc_tensor(m, sb, off, t, field, sb->slot_addend[o->slot]);
+	*field = tensor_addr(m, sb, t, sb->slot_addend[o->slot]);
+	return 0;
 }
 
 /*
- * Zero every address of @cmd's parameters (the firmware's operand list
- * says which fields they are) and record a relocation for it, in the
- * order of the fields; @at is the byte offset of the parameters in the
- * stream.
+ * Write every address of @cmd's parameters (the firmware's operand list
+ * says which fields they are) as a region address.
  */
-static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
-			const struct npu_graph_op *op, const struct npu_cpu_prepared *prep,
-			struct npu_cpu_cmd *cmd, uint32_t at, char *err, size_t errlen)
+static int address_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
+		       const struct npu_graph_op *op, const struct npu_cpu_prepared *prep,
+		       struct npu_cpu_cmd *cmd, char *err, size_t errlen)
 {
-	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT], o;
+	struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
 	struct npu_tensor *filter = NULL;
 	uint32_t n, channel_bytes;
 	int32_t enc = -1;
@@ -629,26 +647,14 @@ static int relocate_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg
 		return npu_fail(err, errlen, -EINVAL, "%s: prepared command %u has no operands",
 				npu_op_name(op->builtin), cmd->opcode);
 	}
-	for (uint32_t i = 1; i < n; i++)
-		for (uint32_t k = i; k > 0 && ops[k].field < ops[k - 1].field; k--) {
-			o = ops[k];
-			ops[k] = ops[k - 1];
-			ops[k - 1] = o;
-		}
 	for (uint32_t i = 0; i < n && !ret; i++) {
-		const size_t field = (size_t)((const uint8_t *)ops[i].field -
-					      (const uint8_t *)&cmd->params);
+		__u64 *addr = (__u64 *)ops[i].field;
 
-		__u64 *addr = (__u64 *)((uint8_t *)&cmd->params + field);
-
-		*addr = 0;
 		if (enc >= 0 && ops[i].slot == NPU_FW_SLOT_WEIGHTS &&
 		    !(sb->sram_off && sb->sram_off[enc] != NPU_MF_NONE))
-			ret = add_reloc(sb, at + (uint32_t)field, NPU_MF_RELOC_WEIGHTS_ENCODED, enc,
-					sb->enc_off[enc]);
+			*addr = NPU_ADDR(NPU_REGION_CONST, sb->enc_off[enc]);
 		else	/* a prefetched one reads its encoded bytes in SRAM */
-			ret = reloc_operand(m, w, sb, op, prep, cmd, &ops[i], at + (uint32_t)field,
-					    addr, err, errlen);
+			ret = address_operand(m, w, sb, op, prep, cmd, &ops[i], addr, err, errlen);
 	}
 	return ret;
 }
@@ -673,7 +679,6 @@ static int emit_prefetch(struct npu_compiled_model *m, struct seg_builder *sb,
 		const int32_t t = sb->prefetch[sb->next_prefetch];
 		struct npu_dma_params d = { 0 };
 		struct npu_fw_cost cost = { 0 };
-		int ret;
 
 		/* A compressed filter moves encoded: DRAM pays the encoded bytes. */
 		const bool encoded = sb->enc_len && sb->enc_len[t];
@@ -683,11 +688,8 @@ static int emit_prefetch(struct npu_compiled_model *m, struct seg_builder *sb,
 		d.dst = NPU_SRAM_VA + sb->sram_off[t];
 		d.extent[0] = d.extent[1] = d.extent[2] = 1;
 		d.extent[3] = encoded ? sb->enc_len[t] : (uint32_t)g->tensors[t].bytes;
-		ret = add_reloc(sb, cw->len_words * 4 + 4 + offsetof(struct npu_dma_params, src),
-				NPU_MF_RELOC_WEIGHTS, -1,
-				encoded ? sb->enc_off[t] : m->tensor_weights_offset[t]);
-		if (ret)
-			return ret;
+		d.src = NPU_ADDR(NPU_REGION_CONST,
+				 encoded ? sb->enc_off[t] : m->tensor_weights_offset[t]);
 		if (npu_cs_emit(cw, NPU_CMD_DMA, &d) || cw->error)
 			return -EINVAL;
 		npu_fw_timeline_add(tl, NULL, NPU_CMD_DMA, &d, &cost);
@@ -698,7 +700,7 @@ static int emit_prefetch(struct npu_compiled_model *m, struct seg_builder *sb,
 	return 0;
 }
 
-/* Appends @cmd of op @i (relocated at its place) and schedules it. */
+/* Appends @cmd of op @i (its addresses written) and schedules it. */
 static int emit_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
 		    struct npu_cs_writer *cw, struct npu_fw_timeline *tl, uint32_t i,
 		    const struct npu_cpu_prepared *prep, struct npu_cpu_cmd *cmd, char *err,
@@ -706,8 +708,7 @@ static int emit_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_bui
 {
 	struct npu_op_cost *oc = &m->op_cost[i];
 	struct npu_fw_cost cost = { 0 };
-	int ret = relocate_cmd(m, w, sb, &m->graph->ops[i], prep, cmd, cw->len_words * 4 + 4,
-			       err, errlen);
+	int ret = address_cmd(m, w, sb, &m->graph->ops[i], prep, cmd, err, errlen);
 
 	if (ret)
 		return ret;
@@ -846,6 +847,10 @@ static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op
 	if (!s->stream_size) {
 		return npu_fail(err, errlen, -EINVAL, "command stream of segment at op %u overflowed", first);
 	}
+	s->io_tensors = malloc(sizeof(sb.io));
+	if (!s->io_tensors)
+		return -ENOMEM;
+	memcpy(s->io_tensors, sb.io, sizeof(sb.io));
 	return 0;
 }
 
@@ -854,7 +859,7 @@ static void segment_reset(struct npu_compiled_model *m, struct npu_segment *s)
 	for (uint32_t i = s->first_op; i < s->first_op + s->num_ops; i++)
 		m->op_cost[i] = (struct npu_op_cost){ 0 };
 	free(s->stream);
-	free(s->relocs);
+	free(s->io_tensors);
 	*s = (struct npu_segment){ 0 };
 }
 
@@ -883,7 +888,9 @@ static int build_sram_segment(struct npu_compiled_model *m, struct wbuf *w,
 			    peak ? npu_sram_stripe_rows(sram) : NULL,
 			    peak ? npu_sram_prefetches(sram) : NULL, n_dma, wc, err, errlen);
 	if (!ret && peak) {
-		if (npu_fw_validate(s->stream, s->stream_size, NULL, NULL, NULL)) {
+		struct npu_fw_region_use use;
+
+		if (npu_fw_validate_regions(s->stream, s->stream_size, &use, NULL)) {
 			segment_reset(m, s);
 			ret = build_segment(m, w, plans, first, n, s, NULL, NULL, NULL, NULL, 0,
 					    wc, err, errlen);
@@ -906,7 +913,7 @@ static void wbuf_rewind(struct wbuf *w, const struct wbuf *mark)
 
 /*
  * The prepared commands of ops [@first, @first + @n) to or from @saved
- * (a build relocates them in place); returns the count.
+ * (a build writes their addresses in place); returns the count.
  */
 static uint32_t keep_cmds(struct op_plan *plans, uint32_t first, uint32_t n,
 			  struct npu_cpu_cmd *saved, bool restore)
@@ -1030,8 +1037,53 @@ static uint32_t blobs_below(const struct enc_blob *e, uint32_t n, uint64_t at)
 }
 
 /*
+ * Every NPU_REGION_CONST address of segment @s's stream (the operand
+ * fields the firmware lists for each command): with @below NULL, an
+ * encoded blob of @e (sorted) it points into is used (its hole is 0);
+ * else it moves down by the unused bytes below it (@below[k]: before
+ * blob k).
+ */
+static void const_addresses(struct npu_segment *s, struct enc_blob *e, uint32_t n,
+			    const uint64_t *below)
+{
+	uint32_t off, bytes;
+
+	for (off = 0; off + 4 <= s->stream_size; off += bytes) {
+		struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
+		union npu_cmd_params p;
+		uint32_t hdr, len, no;
+
+		memcpy(&hdr, s->stream + off, 4);
+		bytes = NPU_CS_HDR_WORDS(hdr) * 4;
+		if (bytes < 4 || bytes > s->stream_size - off)
+			break;
+		len = bytes - 4 < sizeof(p) ? bytes - 4 : (uint32_t)sizeof(p);
+		memset(&p, 0, sizeof(p));
+		memcpy(&p, s->stream + off + 4, len);
+		no = npu_fw_cmd_operands(NPU_CS_HDR_OP(hdr), &p, ops);
+		for (uint32_t i = 0; i < no; i++) {
+			const size_t at = (size_t)((const uint8_t *)ops[i].field - (const uint8_t *)&p);
+			uint64_t a = *ops[i].field, o;
+			uint32_t k;
+
+			if (NPU_ADDR_REGION(a) != NPU_REGION_CONST || at + 8 > len)
+				continue;
+			o = NPU_ADDR_OFFSET(a);
+			k = blobs_below(e, n, o + 1);
+			if (!below) {
+				if (k && o < e[k - 1].off + e[k - 1].len)
+					e[k - 1].hole = 0;
+				continue;
+			}
+			a = NPU_ADDR(NPU_REGION_CONST, o - below[blobs_below(e, n, o)]);
+			memcpy(s->stream + off + 4 + at, &a, 8);
+		}
+	}
+}
+
+/*
  * Encoded filters no segment chose (build_timed_segment()) leave the
- * weights: the bytes after each move down, and the relocations into them.
+ * weights: the bytes after each move down, and the addresses into them.
  */
 static int drop_unused_encodings(struct npu_compiled_model *m, struct wbuf *w,
 				 const struct wcodes *wc)
@@ -1060,30 +1112,16 @@ static int drop_unused_encodings(struct npu_compiled_model *m, struct wbuf *w,
 						    .hole = ALIGN_UP(wc->len[t], NPU_MF_BLOB_ALIGN) };
 	qsort(e, n, sizeof(*e), by_off);
 	for (uint32_t s = 0; s < m->num_segments; s++)
-		for (uint32_t r = 0; r < m->segments[s].num_relocs; r++) {
-			const struct npu_mf_reloc *rel = &m->segments[s].relocs[r];
-			const uint32_t k = blobs_below(e, n, rel->addend + 1);
-
-			if ((rel->kind == NPU_MF_RELOC_WEIGHTS ||
-			     rel->kind == NPU_MF_RELOC_WEIGHTS_ENCODED) &&
-			    k && rel->addend < e[k - 1].off + e[k - 1].len)
-				e[k - 1].hole = 0;
-		}
+		const_addresses(&m->segments[s], e, n, NULL);
 	for (uint32_t k = 0; k < n; k++) {
 		below[k + 1] = below[k] + e[k].hole;
 		any |= e[k].hole != 0;
 	}
 	if (!any)
 		goto out;
-	/* Relocations first (by the holes below each), then the bytes. */
+	/* Addresses first (by the holes below each), then the bytes. */
 	for (uint32_t s = 0; s < m->num_segments; s++)
-		for (uint32_t r = 0; r < m->segments[s].num_relocs; r++) {
-			struct npu_mf_reloc *rel = &m->segments[s].relocs[r];
-
-			if (rel->kind == NPU_MF_RELOC_WEIGHTS ||
-			    rel->kind == NPU_MF_RELOC_WEIGHTS_ENCODED)
-				rel->addend -= below[blobs_below(e, n, rel->addend)];
-		}
+		const_addresses(&m->segments[s], e, n, below);
 	for (uint32_t k = 0; k <= n; k++) {
 		const uint64_t next = k < n ? e[k].off : w->b.size;
 
@@ -1108,7 +1146,7 @@ void npu_compiled_model_free(struct npu_compiled_model *m)
 		free(m->op_reason[i]);
 	for (uint32_t s = 0; m->segments && s < m->num_segments; s++) {
 		free(m->segments[s].stream);
-		free(m->segments[s].relocs);
+		free(m->segments[s].io_tensors);
 	}
 	npu_graph_free(m->graph);
 	free(m->op_segment);

@@ -11,7 +11,7 @@
 struct totals {
 	uint32_t npu_ops, cpu_ops, fused_ops;
 	uint64_t io_bytes;		/* graph inputs and outputs */
-	uint64_t cycles, macs, dram_read, dram_write, sram_peak, stream_bytes, relocs;
+	uint64_t cycles, macs, dram_read, dram_write, sram_peak, stream_bytes, io_regions;
 	uint64_t const_bytes;
 	uint64_t sram_read, sram_write;	/* on-chip operand traffic */
 	uint64_t array_cycles;		/* the MAC commands on the array */
@@ -42,7 +42,7 @@ static void sum(const struct npu_compiled_model *m, struct totals *t)
 		t->dram_read += seg->dram_read_bytes;
 		t->dram_write += seg->dram_write_bytes;
 		t->stream_bytes += seg->stream_size;
-		t->relocs += seg->num_relocs;
+		t->io_regions += seg->num_io;
 		if (seg->sram_peak > t->sram_peak)
 			t->sram_peak = seg->sram_peak;
 		/* What the streams move within the SRAM (the firmware's model). */
@@ -182,10 +182,10 @@ static void report_json(const struct npu_compiled_model *m, const char *name, FI
 		const struct npu_segment *seg = &m->segments[s];
 
 		fprintf(f, "    {\"index\": %u, \"first_op\": %u, \"num_ops\": %u, \"commands\": %u, "
-			"\"stream_bytes\": %u, \"relocations\": %u, \"cycles\": %llu, "
+			"\"stream_bytes\": %u, \"io_regions\": %u, \"cycles\": %llu, "
 			"\"sram_peak_bytes\": %llu}%s\n",
 			s, seg->first_op, seg->num_ops, seg->num_commands, seg->stream_size,
-			seg->num_relocs, (unsigned long long)seg->cycles,
+			seg->num_io, (unsigned long long)seg->cycles,
 			(unsigned long long)seg->sram_peak,
 			s + 1 < m->num_segments ? "," : "");
 	}
@@ -210,9 +210,9 @@ static void report_json(const struct npu_compiled_model *m, const char *name, FI
 		(unsigned long long)t.sram_write, (unsigned long long)t.sram_peak,
 		NPU_HW_SRAM_SIZE, t.cycles ? 1e6 / cycles_us(t.cycles) : 0.0);
 	fprintf(f, "    \"weight_bytes\": %llu, \"constant_bytes\": %llu, \"stream_bytes\": %llu, "
-		"\"relocations\": %llu,\n", (unsigned long long)m->weights_size,
+		"\"io_regions\": %llu,\n", (unsigned long long)m->weights_size,
 		(unsigned long long)t.const_bytes, (unsigned long long)t.stream_bytes,
-		(unsigned long long)t.relocs);
+		(unsigned long long)t.io_regions);
 	fprintf(f, "    \"filter_bytes\": %llu, \"filter_npu_bytes\": %llu, "
 		"\"filter_ratio\": %.4f,\n", (unsigned long long)t.filters.filter_bytes,
 		(unsigned long long)t.filters.read_bytes, filter_ratio(&t));
@@ -302,8 +302,8 @@ static void report_text(const struct npu_compiled_model *m, const char *name, FI
 	fprintf(f, "  filters               %llu bytes, the NPU reads %llu (%.3fx, lossless "
 		"compression)\n", (unsigned long long)t.filters.filter_bytes,
 		(unsigned long long)t.filters.read_bytes, filter_ratio(&t));
-	fprintf(f, "  command streams       %llu bytes, %llu relocations\n",
-		(unsigned long long)t.stream_bytes, (unsigned long long)t.relocs);
+	fprintf(f, "  command streams       %llu bytes, %llu graph I/O regions\n",
+		(unsigned long long)t.stream_bytes, (unsigned long long)t.io_regions);
 	fprintf(f, "  activation arena      %llu bytes (sum of activations %llu, largest live set %llu)\n",
 		(unsigned long long)m->arena_size, (unsigned long long)m->activation_bytes,
 		(unsigned long long)m->peak_live_bytes);

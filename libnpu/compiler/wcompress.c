@@ -669,7 +669,7 @@ int32_t npu_wcompress_filter(const struct npu_graph *g, const struct npu_graph_o
 		return -1;
 	}
 	*filter = f;
-	/* The whole constant tensor, as the raw operand's relocation. */
+	/* The whole constant tensor, as the raw operand addresses it. */
 	if (op->num_inputs < 2 || op->inputs[1] < 0)
 		return -1;
 	t = &g->tensors[op->inputs[1]];
@@ -677,38 +677,4 @@ int32_t npu_wcompress_filter(const struct npu_graph *g, const struct npu_graph_o
 	    t->data_size > NPU_LIMIT_TENSOR_BYTES)
 		return -1;
 	return op->inputs[1];
-}
-
-int npu_compiled_model_raw_weights(struct npu_compiled_model *m, char *err, size_t errlen)
-{
-	for (uint32_t s = 0; s < m->num_segments; s++) {
-		struct npu_segment *seg = &m->segments[s];
-
-		for (uint32_t r = 0; r < seg->num_relocs; r++) {
-			struct npu_mf_reloc *rel = &seg->relocs[r];
-			struct npu_tensor t;
-
-			if (rel->kind != NPU_MF_RELOC_WEIGHTS_ENCODED)
-				continue;
-			/* The relocated field is the filter tensor's first. */
-			if ((uint64_t)rel->offset + sizeof(t) > seg->stream_size ||
-			    rel->index < 0 || (uint32_t)rel->index >= m->graph->num_tensors)
-				return npu_fail(err, errlen, -EINVAL,
-						"segment %u: encoded-weights relocation %u out of range", s, r);
-			memcpy(&t, seg->stream + rel->offset, sizeof(t));
-			if (t.encoding != NPU_WEIGHTS_NPW1 ||
-			    m->tensor_weights_offset[rel->index] == NPU_MF_NONE ||
-			    npu_tensor_bytes(&t) != m->graph->tensors[rel->index].bytes)
-				return npu_fail(err, errlen, -EINVAL,
-						"segment %u: relocation %u is not at a compressed filter of tensor %d",
-						s, r, rel->index);
-			t.encoding = NPU_WEIGHTS_RAW;
-			t.encoded_bytes = 0;
-			memcpy(seg->stream + rel->offset, &t, sizeof(t));
-			rel->kind = NPU_MF_RELOC_WEIGHTS;
-			rel->addend = m->tensor_weights_offset[rel->index];
-			rel->index = -1;
-		}
-	}
-	return 0;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Jobs: a command stream with its buffer list, submitted with
- * DRM_IOCTL_NPU_SUBMIT; completion through a syncobj (wait, sync_file
- * export) and a per-job stats buffer the kernel fills when the job ends.
+ * Jobs: a command stream with its buffer list, or a command object with a
+ * buffer per region, submitted with DRM_IOCTL_NPU_SUBMIT; completion
+ * through a syncobj (wait, sync_file export) and a per-job stats buffer
+ * the kernel fills when the job ends.  Command objects are created here
+ * too (DRM_IOCTL_NPU_CMDSTREAM_CREATE).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <xf86drm.h>
 
 #include "drm/npu_accel.h"
+#include "npu_cmdstream.h"
 #include "device_priv.h"
 
 /* Kernel limit on jobs per DRM_IOCTL_NPU_SUBMIT. */
@@ -25,8 +28,19 @@
  */
 #define NPU_STATS_PENDING INT32_MAX
 
+struct npu_cmdstream {
+	struct npu_device *dev;
+	uint32_t handle;
+	uint32_t region_count;
+	uint32_t region_write;
+	uint64_t region_size[DRM_NPU_MAX_REGIONS];
+};
+
 struct npu_job {
 	struct npu_device *dev;
+	bool object;		/* cmd_bo is a command object, regions bind it */
+	struct drm_npu_region regions[DRM_NPU_MAX_REGIONS];
+	uint32_t region_count;	/* entries of @regions passed */
 	uint32_t cmd_bo;
 	uint32_t cmd_offset;
 	uint32_t cmd_size;
@@ -57,27 +71,72 @@ static int grow(void **array, size_t *capacity, size_t count, size_t elem)
 	return 0;
 }
 
-int npu_job_create(struct npu_device *dev, struct npu_bo *cmd_bo,
-		   uint32_t cmd_offset, uint32_t cmd_size, struct npu_job **out)
+int npu_cmdstream_create(struct npu_device *dev, const void *stream, uint32_t size,
+			 struct npu_cmdstream **out)
 {
-	struct npu_job *job;
-	void *map;
+	struct drm_npu_cmdstream_create arg = {
+		.data = (uintptr_t)stream, .size = size,
+	};
+	struct npu_cmdstream *cs;
 	int ret;
 
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	if (!dev || !cmd_bo || npu_bo_device(cmd_bo) != dev || !cmd_size ||
-	    (cmd_offset | cmd_size) & 3 ||
-	    (uint64_t)cmd_offset + cmd_size > npu_bo_size(cmd_bo))
+	if (!dev || !stream || !size || size & 3)
 		return -EINVAL;
+	cs = calloc(1, sizeof(*cs));
+	if (!cs)
+		return -ENOMEM;
+	ret = npu_ioctl(dev->fd, DRM_IOCTL_NPU_CMDSTREAM_CREATE, &arg);
+	if (ret) {
+		free(cs);
+		return ret;
+	}
+	cs->dev = dev;
+	cs->handle = arg.handle;
+	cs->region_count = arg.region_count < DRM_NPU_MAX_REGIONS ? arg.region_count :
+			   DRM_NPU_MAX_REGIONS;
+	cs->region_write = arg.region_write;
+	memcpy(cs->region_size, arg.region_size, sizeof(cs->region_size));
+	*out = cs;
+	return 0;
+}
+
+void npu_cmdstream_destroy(struct npu_cmdstream *cs)
+{
+	if (!cs)
+		return;
+	drmCloseBufferHandle(cs->dev->fd, cs->handle);
+	free(cs);
+}
+
+uint32_t npu_cmdstream_region_count(const struct npu_cmdstream *cs)
+{
+	return cs ? cs->region_count : 0;
+}
+
+uint64_t npu_cmdstream_region_size(const struct npu_cmdstream *cs, uint32_t region)
+{
+	return cs && region < DRM_NPU_MAX_REGIONS ? cs->region_size[region] : 0;
+}
+
+bool npu_cmdstream_region_written(const struct npu_cmdstream *cs, uint32_t region)
+{
+	return cs && region < DRM_NPU_MAX_REGIONS && (cs->region_write >> region & 1);
+}
+
+/* The parts every job has: its syncobj and stats buffer. */
+static int job_new(struct npu_device *dev, struct npu_job **out)
+{
+	struct npu_job *job;
+	void *map;
+	int ret;
+
 	job = calloc(1, sizeof(*job));
 	if (!job)
 		return -ENOMEM;
 	job->dev = dev;
-	job->cmd_bo = npu_bo_handle(cmd_bo);
-	job->cmd_offset = cmd_offset;
-	job->cmd_size = cmd_size;
 	job->priority = DRM_NPU_PRIORITY_NORMAL;
 	if (drmSyncobjCreate(dev->fd, 0, &job->out_sync)) {
 		ret = -errno;
@@ -95,6 +154,63 @@ int npu_job_create(struct npu_device *dev, struct npu_bo *cmd_bo,
 err:
 	npu_job_destroy(job);
 	return ret;
+}
+
+int npu_job_create(struct npu_device *dev, struct npu_bo *cmd_bo,
+		   uint32_t cmd_offset, uint32_t cmd_size, struct npu_job **out)
+{
+	int ret;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!dev || !cmd_bo || npu_bo_device(cmd_bo) != dev || !cmd_size ||
+	    (cmd_offset | cmd_size) & 3 ||
+	    (uint64_t)cmd_offset + cmd_size > npu_bo_size(cmd_bo))
+		return -EINVAL;
+	ret = job_new(dev, out);
+	if (ret)
+		return ret;
+	(*out)->cmd_bo = npu_bo_handle(cmd_bo);
+	(*out)->cmd_offset = cmd_offset;
+	(*out)->cmd_size = cmd_size;
+	return 0;
+}
+
+int npu_job_create_cmdstream(struct npu_cmdstream *cs, struct npu_job **out)
+{
+	int ret;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!cs)
+		return -EINVAL;
+	ret = job_new(cs->dev, out);
+	if (ret)
+		return ret;
+	(*out)->object = true;
+	(*out)->cmd_bo = cs->handle;
+	return 0;
+}
+
+int npu_job_bind_region(struct npu_job *job, uint32_t region, struct npu_bo *bo,
+			uint64_t offset)
+{
+	if (!job || !job->object || !region || region >= DRM_NPU_MAX_REGIONS ||
+	    (bo && npu_bo_device(bo) != job->dev) || offset % NPU_REGION_ALIGN)
+		return -EINVAL;
+	job->regions[region] = (struct drm_npu_region){
+		.handle = bo ? npu_bo_handle(bo) : 0,
+		.offset = bo ? offset : 0,
+	};
+	job->region_count = 0;
+	for (uint32_t r = DRM_NPU_MAX_REGIONS; r > 0; r--)
+		if (job->regions[r - 1].handle) {
+			job->region_count = r;
+			break;
+		}
+	return 0;
 }
 
 void npu_job_destroy(struct npu_job *job)
@@ -197,6 +313,9 @@ static void fill_uapi_job(const struct npu_job *job, struct drm_npu_job *k)
 		.out_sync = job->out_sync,
 		.stats_bo = npu_bo_handle(job->stats_bo),
 		.stats_offset = 0,
+		.flags = job->object ? DRM_NPU_JOB_CMDSTREAM_OBJECT : 0,
+		.regions = job->object ? (uintptr_t)job->regions : 0,
+		.region_count = job->object ? job->region_count : 0,
 	};
 }
 

@@ -5,7 +5,7 @@
  *
  * The loader trusts nothing: every count, index, offset and size is checked
  * before it is used, with 64-bit arithmetic, and the result is a fresh copy
- * (graph, streams, relocations, weights) that does not point into the file.
+ * (graph, streams, weights) that does not point into the file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -113,7 +113,7 @@ static int put_idx(struct npu_blob *b, const int32_t *v, uint32_t n, uint32_t *f
 
 /* The writer's pieces, one growing buffer each, in file order. */
 enum { S_MODEL, S_TENSORS, S_OPS, S_SEGMENTS, S_INDICES, S_QUANT_SCALE, S_QUANT_ZP,
-       S_STRINGS, S_WEIGHTS, S_STREAMS, S_RELOCS, S_BLOBS, S_N };
+       S_STRINGS, S_WEIGHTS, S_STREAMS, S_BLOBS, S_N };
 
 /* TENSORS records, their names and quantization. */
 static int put_tensors(struct npu_blob *s, const struct npu_compiled_model *m)
@@ -203,19 +203,17 @@ static int put_ops(struct npu_blob *s, const struct npu_compiled_model *m)
 	return ret;
 }
 
-/* SEGMENTS records with their streams and relocations; *@nreloc counts these. */
-static int put_segments(struct npu_blob *s, const struct npu_compiled_model *m,
-			uint32_t *nreloc)
+/* SEGMENTS records with their streams and the tensors of their I/O regions. */
+static int put_segments(struct npu_blob *s, const struct npu_compiled_model *m)
 {
 	int ret = 0;
 
-	*nreloc = 0;
 	for (uint32_t k = 0; k < m->num_segments && !ret; k++) {
 		const struct npu_segment *seg = &m->segments[k];
 		struct npu_mf_segment r = {
 			.first_op = seg->first_op, .num_ops = seg->num_ops,
 			.stream_size = seg->stream_size, .num_commands = seg->num_commands,
-			.first_reloc = *nreloc, .num_relocs = seg->num_relocs,
+			.num_io = seg->num_io,
 			.cycles = seg->cycles, .macs = seg->macs,
 			.dram_read_bytes = seg->dram_read_bytes,
 			.dram_write_bytes = seg->dram_write_bytes, .sram_peak = seg->sram_peak,
@@ -225,9 +223,7 @@ static int put_segments(struct npu_blob *s, const struct npu_compiled_model *m,
 		ret = npu_blob_put(&s[S_STREAMS], seg->stream, seg->stream_size, NPU_MF_BLOB_ALIGN, &at);
 		r.stream_offset = at;
 		if (!ret)
-			ret = npu_blob_put(&s[S_RELOCS], seg->relocs,
-				       (size_t)seg->num_relocs * sizeof(*seg->relocs), 8, NULL);
-		*nreloc += seg->num_relocs;
+			ret = put_idx(&s[S_INDICES], seg->io_tensors, seg->num_io, &r.io_index);
 		if (!ret)
 			ret = npu_blob_put(&s[S_SEGMENTS], &r, sizeof(r), 8, NULL);
 	}
@@ -246,8 +242,7 @@ static int assemble(const struct npu_blob *s, const struct npu_compiled_model *m
 		[S_OPS] = NPU_MF_SECT_OPS, [S_SEGMENTS] = NPU_MF_SECT_SEGMENTS,
 		[S_INDICES] = NPU_MF_SECT_INDICES, [S_QUANT_SCALE] = NPU_MF_SECT_QUANT,
 		[S_STRINGS] = NPU_MF_SECT_STRINGS, [S_WEIGHTS] = NPU_MF_SECT_WEIGHTS,
-		[S_STREAMS] = NPU_MF_SECT_STREAMS, [S_RELOCS] = NPU_MF_SECT_RELOCS,
-		[S_BLOBS] = NPU_MF_SECT_BLOBS,
+		[S_STREAMS] = NPU_MF_SECT_STREAMS, [S_BLOBS] = NPU_MF_SECT_BLOBS,
 	};
 	struct npu_mf_header hdr = { 0 };
 	struct npu_mf_section table[S_N - 1];
@@ -328,7 +323,7 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 	if (!ret)
 		ret = put_ops(s, m);
 	if (!ret)
-		ret = put_segments(s, m, &info.num_relocs);
+		ret = put_segments(s, m);
 	if (!ret)
 		ret = npu_blob_put(&s[S_MODEL], &info, sizeof(info), 8, NULL);
 	/* QUANT is scales then zero points: one section. */
@@ -379,6 +374,7 @@ struct ld {
 	bool have[NPU_MF_SECT_COUNT];
 	struct npu_mf_model_info info;
 	uint64_t num_indices, num_quant;
+	bool relocs;		/* a 1.2 file: zeroed address fields and RELOCS */
 };
 
 #define LFAIL(l, code, ...) return npu_fail((l)->err, (l)->errlen, (code), __VA_ARGS__)
@@ -460,6 +456,7 @@ static int check_header(struct ld *l)
 		      (unsigned long long)h.file_size);
 	if (h.flags || h.reserved)
 		LFAIL(l, -EINVAL, "reserved header fields are not zero");
+	l->relocs = h.version_minor < 3;
 	if (h.cs_version != NPU_CS_VERSION)
 		LFAIL(l, -ENOTSUP, "command streams are version %u, this library speaks %u",
 		      h.cs_version, NPU_CS_VERSION);
@@ -535,6 +532,9 @@ static int check_header(struct ld *l)
 	COUNT_CHECK(num_segments, NPU_MF_SECT_SEGMENTS, struct npu_mf_segment);
 	COUNT_CHECK(num_relocs, NPU_MF_SECT_RELOCS, struct npu_mf_reloc);
 #undef COUNT_CHECK
+	if (!l->relocs && (l->info.num_relocs || l->have[NPU_MF_SECT_RELOCS]))
+		LFAIL(l, -EINVAL, "a version 1.3 file has no relocations (RELOCS section or num_relocs %u)",
+		      l->info.num_relocs);
 	return 0;
 }
 
@@ -742,11 +742,127 @@ static int check_op_source(struct ld *l, const struct npu_graph *g)
 	return ret;
 }
 
+/*
+ * A 1.2 segment's relocations, checked as 1.2 loaders did, written into
+ * its stream as the region addresses a 1.3 compile gives: the weights in
+ * NPU_REGION_CONST (an encoded filter included: every firmware with
+ * regions decodes it), graph inputs and outputs in I/O regions of their
+ * own, other activations in NPU_REGION_ARENA.
+ */
+static int apply_relocs(struct ld *l, struct npu_compiled_model *m, uint32_t k,
+			const struct npu_mf_segment *r)
+{
+	struct npu_segment *s = &m->segments[k];
+	const struct npu_graph *g = m->graph;
+	int32_t io[NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST];
+
+	if ((uint64_t)r->io_index + r->num_io > l->info.num_relocs)
+		LFAIL(l, -EINVAL, "segment %u: relocations %u+%u outside the %u relocations", k,
+		      r->io_index, r->num_io, l->info.num_relocs);
+	for (uint32_t j = 0; j < r->num_io; j++) {
+		struct npu_mf_reloc rl;
+		uint64_t field, addr = 0;
+		bool io_tensor = false;
+
+		memcpy(&rl, sect_ptr(l, NPU_MF_SECT_RELOCS) + (uint64_t)(r->io_index + j) * sizeof(rl),
+		       sizeof(rl));
+		if (rl.offset % 4 || rl.offset < 4 || (uint64_t)rl.offset + 8 > s->stream_size)
+			LFAIL(l, -EINVAL, "segment %u: relocation %u at offset %u is outside its %u-byte stream",
+			      k, j, rl.offset, s->stream_size);
+		memcpy(&field, s->stream + rl.offset, 8);
+		if (field)
+			LFAIL(l, -EINVAL, "segment %u: relocation %u targets a non-zero field", k, j);
+		if (rl.reserved)
+			LFAIL(l, -EINVAL, "segment %u: relocation %u has reserved bits set", k, j);
+		if (rl.kind == NPU_MF_RELOC_WEIGHTS) {
+			if (rl.index != -1 || rl.addend >= l->info.weights_size)
+				LFAIL(l, -EINVAL, "segment %u: relocation %u points outside the %llu bytes of weights",
+				      k, j, (unsigned long long)l->info.weights_size);
+			addr = NPU_ADDR(NPU_REGION_CONST, rl.addend);
+		} else if (rl.kind == NPU_MF_RELOC_WEIGHTS_ENCODED) {
+			if (rl.addend >= l->info.weights_size || rl.index < 0 ||
+			    (uint32_t)rl.index >= l->info.num_tensors ||
+			    m->tensor_weights_offset[rl.index] == NPU_MF_NONE)
+				LFAIL(l, -EINVAL, "segment %u: relocation %u: encoded weights outside the weights or tensor %d without constant data",
+				      k, j, rl.index);
+			addr = NPU_ADDR(NPU_REGION_CONST, rl.addend);
+		} else if (rl.kind == NPU_MF_RELOC_TENSOR) {
+			if (rl.index < 0 || (uint32_t)rl.index >= l->info.num_tensors)
+				LFAIL(l, -EINVAL, "segment %u: relocation %u names tensor %d of %u", k, j,
+				      rl.index, l->info.num_tensors);
+			if (m->tensor_arena_offset[rl.index] == NPU_MF_NONE ||
+			    rl.addend >= g->tensors[rl.index].bytes + 1)
+				LFAIL(l, -EINVAL, "segment %u: relocation %u: tensor %d has no arena place or addend %llu is past it",
+				      k, j, rl.index, (unsigned long long)rl.addend);
+			for (uint32_t i = 0; i < g->num_inputs; i++)
+				io_tensor |= g->inputs[i] == rl.index;
+			for (uint32_t i = 0; i < g->num_outputs; i++)
+				io_tensor |= g->outputs[i] == rl.index;
+			if (io_tensor) {
+				uint32_t n;
+
+				for (n = 0; n < s->num_io && io[n] != rl.index; n++)
+					;
+				if (n == s->num_io && n < NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST)
+					io[s->num_io++] = rl.index;
+				io_tensor = n < s->num_io;
+				addr = NPU_ADDR(NPU_REGION_IO_FIRST + n, rl.addend);
+			}
+			if (!io_tensor)
+				addr = NPU_ADDR(NPU_REGION_ARENA,
+						m->tensor_arena_offset[rl.index] + rl.addend);
+		} else {
+			LFAIL(l, -EINVAL, "segment %u: relocation %u has unknown kind %u", k, j, rl.kind);
+		}
+		memcpy(s->stream + rl.offset, &addr, 8);
+	}
+	memcpy(s->io_tensors, io, s->num_io * sizeof(*io));
+	return 0;
+}
+
+/*
+ * The stream of segment @k against the regions the runtime will bind: the
+ * firmware's validator measures what it touches in each (the sizes the
+ * kernel checks at submit); the weights are read-only.
+ */
+static int check_regions(struct ld *l, const struct npu_compiled_model *m, uint32_t k)
+{
+	const struct npu_segment *s = &m->segments[k];
+	struct npu_fw_region_use use;
+	struct npu_fw_verror verr = { 0 };
+
+	if (npu_fw_validate_regions(s->stream, s->stream_size, &use, &verr))
+		LFAIL(l, -EINVAL, "segment %u: command stream rejected at command %u (offset %u): %s",
+		      k, verr.cmd_index, verr.offset, verr.reason ? verr.reason : "invalid");
+	if (use.write & (1u << NPU_REGION_CONST))
+		LFAIL(l, -EINVAL, "segment %u: the stream writes the weights (region %u)", k,
+		      NPU_REGION_CONST);
+	for (uint32_t r = 1; r < NPU_CS_MAX_REGIONS; r++) {
+		uint64_t have;
+
+		if (!(use.used & (1u << r)))
+			continue;
+		if (r == NPU_REGION_CONST)
+			have = m->weights_size;
+		else if (r == NPU_REGION_ARENA)
+			have = m->arena_size;
+		else if (r - NPU_REGION_IO_FIRST < s->num_io)
+			have = m->graph->tensors[s->io_tensors[r - NPU_REGION_IO_FIRST]].bytes;
+		else
+			LFAIL(l, -EINVAL, "segment %u: the stream addresses region %u, which the segment does not bind",
+			      k, r);
+		if (use.size[r] > have)
+			LFAIL(l, -EINVAL, "segment %u: the stream reaches byte %llu of region %u, which has %llu",
+			      k, (unsigned long long)use.size[r], r, (unsigned long long)have);
+	}
+	return 0;
+}
+
 static int load_segment(struct ld *l, struct npu_compiled_model *m, uint32_t k)
 {
 	struct npu_segment *s = &m->segments[k];
+	const struct npu_graph *g = m->graph;
 	struct npu_mf_segment r;
-	struct npu_fw_verror verr = { 0 };
 	const uint8_t *stream;
 	char what[48];
 	int ret;
@@ -769,66 +885,55 @@ static int load_segment(struct ld *l, struct npu_compiled_model *m, uint32_t k)
 	    r.stream_size > NPU_LIMIT_STREAM_BYTES || r.stream_size % 4 || !r.stream_size)
 		LFAIL(l, -EINVAL, "segment %u: command stream %llu+%u outside the STREAMS section", k,
 		      (unsigned long long)r.stream_offset, r.stream_size);
-	if ((uint64_t)r.first_reloc + r.num_relocs > l->info.num_relocs)
-		LFAIL(l, -EINVAL, "segment %u: relocations %u+%u outside the %u relocations", k,
-		      r.first_reloc, r.num_relocs, l->info.num_relocs);
 	stream = sect_ptr(l, NPU_MF_SECT_STREAMS) + r.stream_offset;
 	s->stream = malloc(r.stream_size);
-	s->relocs = malloc(r.num_relocs ? r.num_relocs * sizeof(*s->relocs) : 1);
-	if (!s->stream || !s->relocs)
+	s->io_tensors = malloc((NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST) * sizeof(*s->io_tensors));
+	if (!s->stream || !s->io_tensors)
 		LFAIL(l, -ENOMEM, "out of memory");
 	memcpy(s->stream, stream, r.stream_size);
-	memcpy(s->relocs, sect_ptr(l, NPU_MF_SECT_RELOCS) + r.first_reloc * sizeof(*s->relocs),
-	       r.num_relocs * sizeof(*s->relocs));
 	s->first_op = r.first_op;
 	s->num_ops = r.num_ops;
 	s->stream_size = r.stream_size;
 	s->num_commands = r.num_commands;
-	s->num_relocs = r.num_relocs;
 	s->cycles = r.cycles;
 	s->macs = r.macs;
 	s->dram_read_bytes = r.dram_read_bytes;
 	s->dram_write_bytes = r.dram_write_bytes;
 	s->sram_peak = r.sram_peak;
 
-	if (npu_fw_validate(s->stream, s->stream_size, NULL, NULL, &verr))
-		LFAIL(l, -EINVAL, "segment %u: command stream rejected at command %u (offset %u): %s",
-		      k, verr.cmd_index, verr.offset, verr.reason ? verr.reason : "invalid");
-	for (uint32_t j = 0; j < s->num_relocs; j++) {
-		const struct npu_mf_reloc *rl = &s->relocs[j];
-		uint64_t field;
+	if (l->relocs) {
+		ret = apply_relocs(l, m, k, &r);
+		if (ret)
+			return ret;
+	} else {
+		int32_t *io;
 
-		if (rl->offset % 4 || rl->offset < 4 || (uint64_t)rl->offset + 8 > s->stream_size)
-			LFAIL(l, -EINVAL, "segment %u: relocation %u at offset %u is outside its %u-byte stream",
-			      k, j, rl->offset, s->stream_size);
-		memcpy(&field, s->stream + rl->offset, 8);
-		if (field)
-			LFAIL(l, -EINVAL, "segment %u: relocation %u targets a non-zero field", k, j);
-		if (rl->reserved)
-			LFAIL(l, -EINVAL, "segment %u: relocation %u has reserved bits set", k, j);
-		if (rl->kind == NPU_MF_RELOC_WEIGHTS) {
-			if (rl->index != -1 || rl->addend >= l->info.weights_size)
-				LFAIL(l, -EINVAL, "segment %u: relocation %u points outside the %llu bytes of weights",
-				      k, j, (unsigned long long)l->info.weights_size);
-		} else if (rl->kind == NPU_MF_RELOC_WEIGHTS_ENCODED) {
-			if (rl->addend >= l->info.weights_size || rl->index < 0 ||
-			    (uint32_t)rl->index >= l->info.num_tensors ||
-			    m->tensor_weights_offset[rl->index] == NPU_MF_NONE)
-				LFAIL(l, -EINVAL, "segment %u: relocation %u: encoded weights outside the weights or tensor %d without constant data",
-				      k, j, rl->index);
-		} else if (rl->kind == NPU_MF_RELOC_TENSOR) {
-			if (rl->index < 0 || (uint32_t)rl->index >= l->info.num_tensors)
-				LFAIL(l, -EINVAL, "segment %u: relocation %u names tensor %d of %u", k, j,
-				      rl->index, l->info.num_tensors);
-			if (m->tensor_arena_offset[rl->index] == NPU_MF_NONE ||
-			    rl->addend >= m->graph->tensors[rl->index].bytes + 1)
-				LFAIL(l, -EINVAL, "segment %u: relocation %u: tensor %d has no arena place or addend %llu is past it",
-				      k, j, rl->index, (unsigned long long)rl->addend);
-		} else {
-			LFAIL(l, -EINVAL, "segment %u: relocation %u has unknown kind %u", k, j, rl->kind);
-		}
+		if (r.num_io > NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST)
+			LFAIL(l, -EINVAL, "segment %u: %u I/O regions, at most %u", k, r.num_io,
+			      NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST);
+		ret = indices(l, r.io_index, r.num_io, &io, what);
+		if (ret)
+			return ret;
+		memcpy(s->io_tensors, io, r.num_io * sizeof(*io));
+		free(io);
+		s->num_io = r.num_io;
 	}
-	return 0;
+	/* An I/O region is a graph input or output with its place in the arena. */
+	for (uint32_t j = 0; j < s->num_io; j++) {
+		const int32_t t = s->io_tensors[j];
+		bool io_tensor = false;
+
+		for (uint32_t i = 0; t >= 0 && (uint32_t)t < g->num_tensors && i < g->num_inputs; i++)
+			io_tensor |= g->inputs[i] == t;
+		for (uint32_t i = 0; t >= 0 && (uint32_t)t < g->num_tensors && i < g->num_outputs; i++)
+			io_tensor |= g->outputs[i] == t;
+		for (uint32_t i = 0; i < j; i++)
+			io_tensor &= s->io_tensors[i] != t;
+		if (!io_tensor || m->tensor_arena_offset[t] == NPU_MF_NONE)
+			LFAIL(l, -EINVAL, "segment %u: region %u is tensor %d, not a graph input or output of its own with a place in the arena",
+			      k, NPU_REGION_IO_FIRST + j, t);
+	}
+	return check_regions(l, m, k);
 }
 
 /*

@@ -246,6 +246,47 @@ int npu_job_create(struct npu_device *dev, struct npu_bo *cmd_bo,
 		   uint32_t cmd_offset, uint32_t cmd_size, struct npu_job **out);
 
 /*
+ * A command object: a stream with region addresses (NPU_ADDR() in
+ * uapi/npu_cmdstream.h) that the kernel copied and validated once, when it
+ * was created (DRM_IOCTL_NPU_CMDSTREAM_CREATE); jobs of it name a buffer
+ * per region and run it without any further copy or validation.  Needs
+ * firmware with NPU_FW_FEAT_REGIONS: -EOPNOTSUPP otherwise (also what a
+ * kernel without command objects answers, as -EINVAL or -ENOTTY); a
+ * stream the kernel refuses is -EINVAL.  The caller's @stream may be
+ * reused at once.
+ */
+struct npu_cmdstream;
+
+int npu_cmdstream_create(struct npu_device *dev, const void *stream, uint32_t size,
+			 struct npu_cmdstream **out);
+/* Frees the object; jobs already queued keep it alive until they end. */
+void npu_cmdstream_destroy(struct npu_cmdstream *cs);
+/* Regions the stream addresses: the highest + 1 (0 with no operands). */
+uint32_t npu_cmdstream_region_count(const struct npu_cmdstream *cs);
+/*
+ * Bytes region @region must provide from its binding's offset (0: unused),
+ * and whether the stream writes it.
+ */
+uint64_t npu_cmdstream_region_size(const struct npu_cmdstream *cs, uint32_t region);
+bool npu_cmdstream_region_written(const struct npu_cmdstream *cs, uint32_t region);
+
+/*
+ * A job running command object @cs (which must outlive the job's
+ * submissions).  Bind every region the stream uses with
+ * npu_job_bind_region() before submitting: the kernel checks each bound
+ * buffer's size against the object's and fences it as read or written.
+ */
+int npu_job_create_cmdstream(struct npu_cmdstream *cs, struct npu_job **out);
+
+/*
+ * Region @region (1..15) of a command-object job is @bo from byte @offset
+ * (a multiple of 64, NPU_REGION_ALIGN); a NULL @bo unbinds it.  Takes
+ * effect at the next submission; the stream is not touched.
+ */
+int npu_job_bind_region(struct npu_job *job, uint32_t region, struct npu_bo *bo,
+			uint64_t offset);
+
+/*
  * Releases the job.  A job still running keeps running; its buffers stay
  * alive in the kernel until it ends.
  */

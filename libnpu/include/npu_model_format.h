@@ -17,15 +17,19 @@
  * The CRC-32 (IEEE, as zlib) in the header covers the whole file with the
  * crc32 field itself taken as zero.
  *
- * Command streams reference memory through NPU virtual addresses that only
- * exist once the runtime has placed its buffers, so every address field of
- * every stream is listed in a relocation table (struct npu_mf_reloc): the
- * runtime writes base + addend into the 64-bit field at the given byte
- * offset of the stream before submitting it.  Bases are the NPU address of
- * the weights buffer (NPU_MF_RELOC_WEIGHTS) or of a tensor's memory
- * (NPU_MF_RELOC_TENSOR: the arena at the tensor's planned offset, or a
- * buffer the application bound to a graph input/output, which is what makes
- * zero-copy inputs possible).  Streams are stored with those fields zero.
+ * Command streams address memory by region (NPU_ADDR() in
+ * uapi/npu_cmdstream.h), so they are stored exactly as the device runs
+ * them and nothing patches them: NPU_REGION_CONST is the WEIGHTS section,
+ * NPU_REGION_ARENA the activation arena, and each segment's regions from
+ * NPU_REGION_IO_FIRST on are graph inputs and outputs, one each, listed
+ * per segment (struct npu_mf_segment, 1.3): the runtime binds such a
+ * region to the tensor's place in the arena or to a dma-buf the
+ * application bound to it (zero-copy).  Region 0 (absolute) is used for
+ * the on-chip SRAM window only.
+ *
+ * Version 1.2 files held zeroed address fields and a relocation table
+ * (struct npu_mf_reloc); the loader still reads them and turns each
+ * relocation into the region address 1.3 would hold.
  */
 #ifndef NPU_MODEL_FORMAT_H
 #define NPU_MODEL_FORMAT_H
@@ -79,7 +83,7 @@ enum npu_mf_section_type {
 	NPU_MF_SECT_STRINGS = 7,	/* NUL-terminated strings */
 	NPU_MF_SECT_WEIGHTS = 8,	/* constants and derived NPU data */
 	NPU_MF_SECT_STREAMS = 9,	/* command streams, one per segment */
-	NPU_MF_SECT_RELOCS = 10,	/* struct npu_mf_reloc[] */
+	NPU_MF_SECT_RELOCS = 10,	/* 1.2 only: struct npu_mf_reloc[] */
 	NPU_MF_SECT_BLOBS = 11,		/* CUSTOM op options (raw bytes) */
 	NPU_MF_SECT_COUNT		/* first unknown type (loaders refuse it) */
 };
@@ -92,7 +96,8 @@ struct npu_mf_section {
 };
 
 struct npu_mf_model_info {
-	uint32_t num_tensors, num_ops, num_segments, num_relocs;
+	uint32_t num_tensors, num_ops, num_segments;
+	uint32_t num_relocs;		/* 1.2: entries of RELOCS; 1.3: zero */
 	uint32_t num_inputs, num_outputs;
 	uint32_t inputs_index;		/* first entry in INDICES of the graph inputs */
 	uint32_t outputs_index;		/* first entry in INDICES of the graph outputs */
@@ -150,13 +155,19 @@ struct npu_mf_segment {
 	uint64_t stream_offset;		/* in STREAMS */
 	uint32_t stream_size;		/* bytes */
 	uint32_t num_commands;
-	uint32_t first_reloc, num_relocs;	/* in RELOCS */
+	/*
+	 * 1.3: the tensors of regions NPU_REGION_IO_FIRST.. (graph inputs and
+	 * outputs), @num_io entries from @io_index of INDICES.
+	 * 1.2: first_reloc and num_relocs, in RELOCS.
+	 */
+	uint32_t io_index, num_io;
 	uint64_t cycles;		/* firmware cycle model estimate */
 	uint64_t macs;
 	uint64_t dram_read_bytes, dram_write_bytes;
 	uint64_t sram_peak;
 };
 
+/* Version 1.2 only (read, never written). */
 enum npu_mf_reloc_kind {
 	NPU_MF_RELOC_WEIGHTS = 1,	/* NPU VA of the weights buffer + addend */
 	NPU_MF_RELOC_TENSOR = 2,	/* NPU VA of tensor @index's memory + addend */
@@ -181,11 +192,12 @@ struct npu_mf_reloc {
 
 struct npu_segment {
 	uint32_t first_op, num_ops;
-	uint8_t *stream;		/* command stream, relocation fields zero */
+	uint8_t *stream;		/* command stream, region addresses */
 	uint32_t stream_size;
 	uint32_t num_commands;
-	uint32_t num_relocs;
-	struct npu_mf_reloc *relocs;	/* offsets relative to @stream */
+	/* Region NPU_REGION_IO_FIRST + k is graph tensor io_tensors[k]. */
+	uint32_t num_io;
+	int32_t *io_tensors;
 	uint64_t cycles, macs, dram_read_bytes, dram_write_bytes, sram_peak;
 };
 
@@ -202,8 +214,7 @@ struct npu_segment {
  * @op_reason: per op, why it runs on the CPU (NULL for NPU ops).
  * @weights: everything the NPU reads that is not an activation: the
  *   constant data of every constant tensor, then derived data (per-channel
- *   multipliers and shifts, converted biases, LUTs).  Its NPU address is
- *   the base of NPU_MF_RELOC_WEIGHTS relocations.
+ *   multipliers and shifts, converted biases, LUTs): NPU_REGION_CONST.
  * @tensor_weights_offset: per tensor, where its constant data is in
  *   @weights, or NPU_MF_NONE.
  * @tensor_arena_offset: per tensor, its planned place in the activation
@@ -237,15 +248,6 @@ struct npu_op_cost {
 	uint64_t cycles, macs, dram_read_bytes, dram_write_bytes, sram_peak;
 	uint32_t num_commands;
 };
-
-/*
- * Point every compressed filter of @m's streams (NPU_MF_RELOC_WEIGHTS_ENCODED)
- * at its raw constant tensor instead, for firmware without
- * NPU_FW_FEAT_WDEC: the streams become those of an NPU_COMPILE_NO_WCOMPRESS
- * compile.  Returns 0, or -EINVAL with @err for a relocation that is not at
- * a compressed filter of its tensor's size.
- */
-int npu_compiled_model_raw_weights(struct npu_compiled_model *m, char *err, size_t errlen);
 
 /* ---- the compiler ---- */
 

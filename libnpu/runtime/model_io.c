@@ -106,7 +106,7 @@ static void release_binding(struct npu_model *model, struct input_binding *b, in
 	b->fd = -1;
 	b->staged = staged;
 	if (was_dmabuf) {
-		model->relocs_stale = true;
+		model->bindings_stale = true;
 		if (model->cpu)
 			npu_cpu_bind(model->cpu, t, model_tensor_memory(model, t),
 				     model->graph->tensors[t].bytes);
@@ -131,7 +131,7 @@ void model_unbind_inputs(struct npu_model *model)
 
 /*
  * Binds tensor t (input or output number index) to a dma-buf: imported for
- * the NPU (streams relocated to it at the next run), mapped for the CPU.
+ * the NPU (its region bound to it at the next run), mapped for the CPU.
  */
 static int attach_dmabuf(struct npu_model *model, struct input_binding *b, int32_t t,
 			 const char *what, size_t index, int fd, size_t offset)
@@ -185,7 +185,7 @@ static int attach_dmabuf(struct npu_model *model, struct input_binding *b, int32
 		model_fail(model, ret, "%s %zu: %s", what, index, npu_cpu_error(model->cpu));
 		goto err;
 	}
-	model->relocs_stale = true;
+	model->bindings_stale = true;
 	return 0;
 err:
 	release_binding(model, b, t);

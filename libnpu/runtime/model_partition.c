@@ -20,10 +20,12 @@ size_t npu_model_memory_size(const struct npu_model *model)
 
 	if (!model)
 		return 0;
-	if (model->use_npu)
-		total = npu_bo_size(model->weights_bo) + npu_bo_size(model->arena_bo) +
-			npu_bo_size(model->cmd_bo);
-	else
+	if (model->use_npu) {
+		total = npu_bo_size(model->weights_bo) + npu_bo_size(model->arena_bo);
+		/* The kernel's copies of the streams (command objects). */
+		for (uint32_t s = 0; s < model->cm->num_segments; s++)
+			total += model->cm->segments[s].stream_size;
+	} else
 		total = model->cm->arena_size;
 	return total;
 }

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * The run plan of a compiled model: the CPU executor over the graph, the
- * buffers (weights, activation arena, command streams), the steps (NPU
- * segments and CPU op ranges in order), relocated streams and jobs.
+ * buffers (weights, activation arena), the steps (NPU segments and CPU op
+ * ranges in order), a command object per segment (created, so copied and
+ * validated by the kernel, once at load) and its job, whose regions name
+ * the buffers: the weights (NPU_REGION_CONST), the arena
+ * (NPU_REGION_ARENA) and each graph input or output the segment addresses
+ * (its place in the arena, or the dma-buf the application bound to it).
+ * Nothing rewrites a stream: a new binding only changes a region.
  *
  * Every activation lives in the arena at its planned offset, for the NPU
  * and for the CPU executor alike, so CPU and NPU steps hand tensors to each
@@ -17,13 +22,6 @@
 #include "device_priv.h"
 #include "model_priv.h"
 
-#define STREAM_ALIGN 64
-
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
-
 /* The dma-buf binding of tensor t, a graph input or output, or NULL. */
 static const struct input_binding *dmabuf_binding(const struct npu_model *model, int32_t t)
 {
@@ -36,102 +34,115 @@ static const struct input_binding *dmabuf_binding(const struct npu_model *model,
 	return NULL;
 }
 
-/* NPU address of tensor t's memory for the current bindings. */
-static int tensor_va(struct npu_model *model, int32_t t, uint64_t *va)
+/*
+ * A graph input or output bound to a dma-buf must be an I/O region of
+ * every segment that reads or writes it: a segment with more graph I/O
+ * than regions addresses the rest in the arena, where the NPU would miss
+ * the dma-buf.
+ */
+static int check_dmabuf_regions(struct npu_model *model)
 {
-	const struct input_binding *b = dmabuf_binding(model, t);
+	const struct npu_compiled_model *cm = model->cm;
+	const struct npu_graph *g = model->graph;
 
-	if (b) {
-		*va = npu_bo_npu_addr(b->bo) + b->offset;
-		return 0;
+	for (uint32_t s = 0; s < cm->num_segments; s++) {
+		const struct npu_segment *seg = &cm->segments[s];
+
+		if (seg->num_io < NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST)
+			continue;	/* every graph I/O it touches has its region */
+		for (uint32_t i = seg->first_op; i < seg->first_op + seg->num_ops; i++) {
+			const struct npu_graph_op *op = &g->ops[i];
+
+			for (uint32_t k = 0; k < op->num_inputs + op->num_outputs; k++) {
+				int32_t t = k < op->num_inputs ? op->inputs[k] :
+					    op->outputs[k - op->num_inputs];
+				bool region = false;
+
+				if (t < 0 || !dmabuf_binding(model, t))
+					continue;
+				for (uint32_t r = 0; r < seg->num_io; r++)
+					region |= seg->io_tensors[r] == t;
+				if (!region)
+					return model_fail(model, -ENOTSUP,
+							  "tensor %d ('%s') is bound to a dma-buf but segment %u addresses it in the arena (it has more graph inputs and outputs than the %u I/O regions): bind it with npu_model_set_input() instead",
+							  t, g->tensors[t].name, s,
+							  NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST);
+			}
+		}
 	}
-	if (t < 0 || (uint32_t)t >= model->graph->num_tensors ||
-	    model->cm->tensor_arena_offset[t] == NPU_MF_NONE)
-		return model_fail(model, -NPU_ERR_MODEL_FORMAT,
-				  "stream refers to tensor %d, which has no memory", t);
-	*va = model->arena_va + model->cm->tensor_arena_offset[t];
 	return 0;
 }
 
-static void put_le64(uint8_t *p, uint64_t v)
+/*
+ * Binds each segment job's regions to the current buffers (at load and
+ * after a binding changed): no stream is read or written.
+ */
+int model_plan_bind(struct npu_model *model)
 {
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	const struct npu_compiled_model *cm = model->cm;
+	int ret;
+
+	if (!model->use_npu) {
+		model->bindings_stale = false;
+		return 0;
+	}
+	ret = check_dmabuf_regions(model);
+	if (ret)
+		return ret;
+	for (uint32_t s = 0; s < cm->num_segments; s++) {
+		const struct npu_segment *seg = &cm->segments[s];
+		struct npu_job *job = model->segments[s].job;
+
+		ret = npu_job_bind_region(job, NPU_REGION_CONST, model->weights_bo, 0);
+		if (!ret)
+			ret = npu_job_bind_region(job, NPU_REGION_ARENA, model->arena_bo, 0);
+		for (uint32_t r = 0; !ret && r < seg->num_io; r++) {
+			const int32_t t = seg->io_tensors[r];
+			const struct input_binding *b = dmabuf_binding(model, t);
+
+			if (b)
+				ret = npu_job_bind_region(job, NPU_REGION_IO_FIRST + r, b->bo,
+							  b->offset);
+			else
+				ret = npu_job_bind_region(job, NPU_REGION_IO_FIRST + r,
+							  model->arena_bo,
+							  cm->tensor_arena_offset[t]);
+		}
+		if (ret)
+			return model_fail(model, ret, "segment %u: cannot bind its regions: %s", s,
+					  npu_strerror(ret));
+	}
+	model->bindings_stale = false;
+	return 0;
 }
 
-/* A job per segment, listing the buffers its stream addresses. */
+/* The kernel's refusal of a segment's stream, in words. */
+static int cmdstream_fail(struct npu_model *model, uint32_t s, int ret)
+{
+	if (ret == -EOPNOTSUPP || ret == -ENOTTY)
+		return model_fail(model, -NPU_ERR_MODEL_VERSION,
+				  "segment %u: the kernel driver has no command objects with region addresses (DRM_IOCTL_NPU_CMDSTREAM_CREATE, NPU_FW_FEAT_REGIONS): update the driver and firmware, or open with NPU_MODEL_CPU_ONLY",
+				  s);
+	return model_fail(model, ret,
+			  "segment %u: the kernel refused its command stream: %s (a kernel without command objects answers EINVAL too)",
+			  s, npu_strerror(ret));
+}
+
+/* A command object (copied and validated once, now) and a job per segment. */
 static int build_jobs(struct npu_model *model)
 {
 	for (uint32_t s = 0; s < model->cm->num_segments; s++) {
+		const struct npu_segment *seg = &model->cm->segments[s];
 		struct segment_state *st = &model->segments[s];
-		int ret;
+		int ret = npu_cmdstream_create(model->dev, seg->stream, seg->stream_size, &st->cs);
 
-		npu_job_destroy(st->job);
-		st->job = NULL;
-		ret = npu_job_create(model->dev, model->cmd_bo, st->cmd_offset,
-				     model->cm->segments[s].stream_size, &st->job);
-		if (!ret)
-			ret = npu_job_add_bo(st->job, model->weights_bo, NPU_JOB_BO_READ);
-		if (!ret)
-			ret = npu_job_add_bo(st->job, model->arena_bo,
-					     NPU_JOB_BO_READ | NPU_JOB_BO_WRITE);
-		for (uint32_t i = 0; !ret && i < model->graph->num_inputs; i++)
-			if (model->inputs[i].source == INPUT_DMABUF)
-				ret = npu_job_add_bo(st->job, model->inputs[i].bo,
-						     NPU_JOB_BO_READ);
-		for (uint32_t i = 0; !ret && i < model->graph->num_outputs; i++)
-			if (model->outputs[i].source == INPUT_DMABUF)
-				ret = npu_job_add_bo(st->job, model->outputs[i].bo,
-						     NPU_JOB_BO_READ | NPU_JOB_BO_WRITE);
+		if (ret)
+			return cmdstream_fail(model, s, ret);
+		ret = npu_job_create_cmdstream(st->cs, &st->job);
 		if (ret)
 			return model_fail(model, ret, "cannot create the job of segment %u: %s",
 					  s, npu_strerror(ret));
 	}
-	return 0;
-}
-
-int model_plan_relocate(struct npu_model *model)
-{
-	void *map;
-	int ret;
-
-	if (!model->use_npu) {
-		model->relocs_stale = false;
-		return 0;
-	}
-	ret = npu_bo_map(model->cmd_bo, &map);
-	if (ret)
-		return model_fail(model, ret, "cannot map the command buffer: %s",
-				  npu_strerror(ret));
-	for (uint32_t s = 0; s < model->cm->num_segments; s++) {
-		const struct npu_segment *seg = &model->cm->segments[s];
-		uint8_t *stream = (uint8_t *)map + model->segments[s].cmd_offset;
-
-		for (uint32_t r = 0; r < seg->num_relocs; r++) {
-			const struct npu_mf_reloc *rel = &seg->relocs[r];
-			uint64_t base = 0;
-
-			if ((uint64_t)rel->offset + 8 > seg->stream_size)
-				return model_fail(model, -NPU_ERR_MODEL_FORMAT,
-						  "segment %u: relocation %u outside its stream", s, r);
-			if (rel->kind == NPU_MF_RELOC_WEIGHTS ||
-			    rel->kind == NPU_MF_RELOC_WEIGHTS_ENCODED) {
-				base = model->weights_va;
-			} else if (rel->kind == NPU_MF_RELOC_TENSOR) {
-				ret = tensor_va(model, rel->index, &base);
-				if (ret)
-					return ret;
-			} else {
-				return model_fail(model, -NPU_ERR_MODEL_FORMAT,
-						  "segment %u: unknown relocation kind %u", s, rel->kind);
-			}
-			put_le64(stream + rel->offset, base + rel->addend);
-		}
-	}
-	ret = build_jobs(model);
-	if (ret)
-		return ret;
-	model->relocs_stale = false;
 	return 0;
 }
 
@@ -151,16 +162,9 @@ static int alloc_mapped(struct npu_model *model, uint64_t size, uint32_t flags,
 static int build_device_memory(struct npu_model *model)
 {
 	const struct npu_compiled_model *cm = model->cm;
-	uint64_t cmd_size = 0;
 	void *map;
 	int ret;
 
-	for (uint32_t s = 0; s < cm->num_segments; s++) {
-		model->segments[s].cmd_offset = (uint32_t)cmd_size;
-		cmd_size = align_up(cmd_size + cm->segments[s].stream_size, STREAM_ALIGN);
-		if (cmd_size > UINT32_MAX)
-			return model_fail(model, -E2BIG, "command streams exceed 4 GiB");
-	}
 	ret = alloc_mapped(model, cm->weights_size, NPU_BO_DEVICE_READ_ONLY,
 			   &model->weights_bo, &map, "weights buffer");
 	if (ret)
@@ -173,16 +177,7 @@ static int build_device_memory(struct npu_model *model)
 	if (ret)
 		return ret;
 	model->arena = map;
-	ret = alloc_mapped(model, cmd_size, NPU_BO_DEVICE_READ_ONLY, &model->cmd_bo,
-			   &map, "command buffer");
-	if (ret)
-		return ret;
-	for (uint32_t s = 0; s < cm->num_segments; s++)
-		memcpy((uint8_t *)map + model->segments[s].cmd_offset,
-		       cm->segments[s].stream, cm->segments[s].stream_size);
-	model->weights_va = npu_bo_npu_addr(model->weights_bo);
-	model->arena_va = npu_bo_npu_addr(model->arena_bo);
-	return 0;
+	return build_jobs(model);
 }
 
 static int build_steps(struct npu_model *model)
@@ -278,16 +273,23 @@ int model_plan_build(struct npu_model *model)
 				  "the device runs command streams up to version %u, the model's are version %u (update the driver and firmware, or open with NPU_MODEL_CPU_ONLY)",
 				  model->dev->cs_version, NPU_CS_VERSION);
 	/*
-	 * Firmware without the weight decoder reads the raw filters; so does
-	 * 1.4.0's decoder, which predates shared palettes (the compiler does
-	 * not record which filters use them).
+	 * Streams address memory by region (firmware 1.5.0, which also has
+	 * every feature before it: SRAM, the weight decoder, and the decoder's
+	 * shared palettes, NPU_FW_FEAT_WDEC_PALETTES).  No raw-filter variant
+	 * is made at load any more (the streams are final).
 	 */
-	if (model->use_npu &&
-	    (model->dev->fw_features & (NPU_FW_FEAT_WDEC | NPU_FW_FEAT_WDEC_PALETTES)) !=
-	    (NPU_FW_FEAT_WDEC | NPU_FW_FEAT_WDEC_PALETTES)) {
-		ret = npu_compiled_model_raw_weights(model->cm, model->err, sizeof(model->err));
-		if (ret)
-			return model_errno(ret);
+	if (model->use_npu && !(model->dev->fw_features & NPU_FW_FEAT_REGIONS))
+		return model_fail(model, -NPU_ERR_MODEL_VERSION,
+				  "the device's firmware lacks region addressing (NPU_FW_FEAT_REGIONS, firmware 1.5.0), which compiled models need (update the firmware, or open with NPU_MODEL_CPU_ONLY)");
+	for (uint32_t s = 0; model->use_npu && s < cm->num_segments; s++) {
+		struct npu_fw_weight_bytes wb = { 0 };
+
+		npu_fw_stream_weights(cm->segments[s].stream, cm->segments[s].stream_size, &wb);
+		if (wb.encoded_filter_bytes &&
+		    (model->dev->fw_features & (NPU_FW_FEAT_WDEC | NPU_FW_FEAT_WDEC_PALETTES)) !=
+		    (NPU_FW_FEAT_WDEC | NPU_FW_FEAT_WDEC_PALETTES))
+			return model_fail(model, -NPU_ERR_MODEL_VERSION,
+					  "segment %u has compressed filters and the device's firmware lacks the weight decoder with shared palettes (NPU_FW_FEAT_WDEC, NPU_FW_FEAT_WDEC_PALETTES, firmware 1.5.0): recompile with --no-compress, update the firmware, or open with NPU_MODEL_CPU_ONLY", s);
 	}
 	/* Likewise a firmware older than an opcode the streams use. */
 	for (uint32_t s = 0; model->use_npu && s < cm->num_segments; s++) {
@@ -334,14 +336,16 @@ int model_plan_build(struct npu_model *model)
 	if (!ret)
 		ret = bind_executor(model);
 	if (!ret)
-		ret = model_plan_relocate(model);
+		ret = model_plan_bind(model);
 	return ret;
 }
 
 void model_plan_release(struct npu_model *model)
 {
-	for (uint32_t s = 0; model->segments && s < model->cm->num_segments; s++)
+	for (uint32_t s = 0; model->segments && s < model->cm->num_segments; s++) {
 		npu_job_destroy(model->segments[s].job);
+		npu_cmdstream_destroy(model->segments[s].cs);
+	}
 	free(model->segments);
 	model->segments = NULL;
 	free(model->steps);
@@ -355,9 +359,7 @@ void model_plan_release(struct npu_model *model)
 		free(model->arena);
 	model->arena = NULL;
 	model->arena_owned = false;
-	npu_bo_free(model->cmd_bo);
 	npu_bo_free(model->arena_bo);
 	npu_bo_free(model->weights_bo);
-	model->cmd_bo = model->arena_bo = model->weights_bo = NULL;
-	model->weights_va = model->arena_va = 0;
+	model->arena_bo = model->weights_bo = NULL;
 }

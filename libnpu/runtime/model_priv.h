@@ -3,7 +3,7 @@
  * Internal state of a model (struct npu_model) shared by the runtime files:
  * model_common.c (the helpers they all use: errors, tensor memory),
  * model_open.c (loading, compiling, caching), model_plan.c (placement into
- * steps, buffers, relocation, jobs), model_run.c (invoke, async, profile),
+ * steps, buffers, command objects, jobs and their regions), model_run.c (invoke, async, profile),
  * model_io.c (tensors and bindings), model_partition.c (partition queries,
  * forcing ops to the CPU, custom kernels), model_trace.c (trace events).
  */
@@ -56,7 +56,7 @@ struct model_step {
 };
 
 struct segment_state {
-	uint32_t cmd_offset;		/* of its stream in cmd_bo */
+	struct npu_cmdstream *cs;	/* its stream, as the kernel validated it */
 	struct npu_job *job;
 	struct npu_segment_info info;	/* ops and last statistics */
 	uint64_t submit_ns;		/* last submission, when tracing */
@@ -93,15 +93,13 @@ struct npu_model {
 	bool use_npu;
 	struct npu_bo *weights_bo;
 	struct npu_bo *arena_bo;
-	struct npu_bo *cmd_bo;
 	uint8_t *arena;			/* CPU view of the arena */
 	bool arena_owned;		/* malloc'd (no NPU) */
-	uint64_t weights_va, arena_va;
 
 	struct segment_state *segments;
 	struct model_step *steps;
 	size_t step_count;
-	bool relocs_stale;		/* bindings changed since relocation */
+	bool bindings_stale;		/* bindings changed since the regions were bound */
 
 	struct input_binding *inputs;	/* per graph input */
 	struct input_binding *outputs;	/* per graph output */
@@ -129,13 +127,13 @@ struct npu_model {
 
 /*
  * Builds everything a run needs from model->cm: the CPU executor, buffers,
- * steps, relocated streams and jobs.  model_plan_release() undoes it.
+ * steps, command objects and jobs.  model_plan_release() undoes it.
  */
 int model_plan_build(struct npu_model *model);
 void model_plan_release(struct npu_model *model);
 
-/* Rewrites the streams' address fields for the current bindings. */
-int model_plan_relocate(struct npu_model *model);
+/* Binds the jobs' regions to the current buffers (streams are not touched). */
+int model_plan_bind(struct npu_model *model);
 
 
 /* Compiles cm->graph again with model->forced_cpu and rebuilds the plan. */

@@ -214,8 +214,8 @@ int model_run(struct npu_model *model)
 	size_t npending = 0;
 	int ret;
 
-	if (model->relocs_stale) {
-		ret = model_plan_relocate(model);
+	if (model->bindings_stale) {
+		ret = model_plan_bind(model);
 		if (ret)
 			return ret;
 	}
@@ -305,8 +305,8 @@ static int submit_all(struct npu_model *model, int *fence_fd)
 	struct npu_job *fenced = NULL;
 	int ret = 0;
 
-	if (model->relocs_stale)
-		ret = model_plan_relocate(model);
+	if (model->bindings_stale)
+		ret = model_plan_bind(model);
 	if (!ret)
 		ret = take_in_fence(model, &fenced);
 	if (!ret)

@@ -69,11 +69,20 @@ static struct npu_compiled_model *compile_file(const char *rel,
 	return m;
 }
 
-/* ---- host execution: flat NPU address space ---- */
+/*
+ * ---- host execution: flat NPU address space ----
+ * The weights, the arena, each graph input and output in a buffer of its
+ * own (as the runtime binds a dma-buf to its region), the stream, and the
+ * job's region table binding them, which the firmware reads as the device
+ * does (npu_fw_run_job()).
+ */
 
 #define VA_WEIGHTS	0x01000000ull
 #define VA_ARENA	0x10000000ull
 #define VA_STREAM	0x30000000ull
+#define VA_RT		0x31000000ull
+#define VA_IO		0x32000000ull	/* graph I/O tensor i at VA_IO + i * IO_STRIDE */
+#define IO_STRIDE	0x00400000ull	/* below NPU_VA_SIZE for 56 of them */
 
 struct host_mem {
 	uint8_t *weights;
@@ -82,6 +91,10 @@ struct host_mem {
 	uint64_t arena_size;
 	uint8_t *stream;
 	uint64_t stream_size;
+	struct npu_hw_region rt[NPU_CS_MAX_REGIONS];
+	uint32_t num_io;	/* graph inputs, then outputs */
+	uint8_t **io;
+	uint64_t *io_size;
 };
 
 static uint8_t *host_ptr(struct host_mem *mem, uint64_t va, uint64_t len)
@@ -90,13 +103,25 @@ static uint8_t *host_ptr(struct host_mem *mem, uint64_t va, uint64_t len)
 		{ VA_WEIGHTS, mem->weights_size, mem->weights },
 		{ VA_ARENA, mem->arena_size, mem->arena },
 		{ VA_STREAM, mem->stream_size, mem->stream },
+		{ VA_RT, sizeof(mem->rt), (uint8_t *)mem->rt },
 	};
 
 	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
 		if (va >= r[i].base && va - r[i].base <= r[i].size &&
 		    len <= r[i].size - (va - r[i].base))
 			return r[i].p + (va - r[i].base);
-	return NULL;
+	if (va < VA_IO || (va - VA_IO) / IO_STRIDE >= mem->num_io)
+		return NULL;
+	const uint32_t i = (uint32_t)((va - VA_IO) / IO_STRIDE);
+	const uint64_t at = va - VA_IO - i * IO_STRIDE;
+
+	return at <= mem->io_size[i] && len <= mem->io_size[i] - at ? mem->io[i] + at : NULL;
+}
+
+/* Only the arena and the graph's I/O buffers are writable. */
+static bool host_writable(uint64_t va)
+{
+	return (va >= VA_ARENA && va < VA_STREAM) || va >= VA_IO;
 }
 
 static int h_read(void *ctx, uint64_t va, void *dst, uint32_t len, uint64_t *fault)
@@ -115,7 +140,7 @@ static int h_write(void *ctx, uint64_t va, const void *src, uint32_t len, uint64
 {
 	uint8_t *p = host_ptr(ctx, va, len);
 
-	if (!p || va < VA_ARENA || va >= VA_STREAM) {	/* only the arena is writable */
+	if (!p || !host_writable(va)) {
 		*fault = va;
 		return -1;
 	}
@@ -135,40 +160,48 @@ static void h_free(void *ctx, void *p)
 	free(p);
 }
 
-/* Range callback: every operand of a relocated stream lies in a region. */
-static int range_ok(void *ctx, uint64_t va, uint64_t len, uint32_t access)
+/* Graph I/O number of tensor @t (inputs, then outputs), or -1. */
+static int io_number(const struct npu_graph *g, int32_t t)
 {
-	struct host_mem *mem = ctx;
-
-	if (!host_ptr(mem, va, len))
-		return -1;
-	if ((access & NPU_FW_ACCESS_WRITE) && (va < VA_ARENA || va >= VA_STREAM))
-		return -2;
-	return 0;
+	for (uint32_t i = 0; i < g->num_inputs; i++)
+		if (g->inputs[i] == t)
+			return (int)i;
+	for (uint32_t i = 0; i < g->num_outputs; i++)
+		if (g->outputs[i] == t)
+			return (int)(g->num_inputs + i);
+	return -1;
 }
 
-/* Apply relocations as the runtime does: every tensor in the arena. */
-static uint8_t *relocate(const struct npu_compiled_model *m, const struct npu_segment *s)
+/*
+ * The region table of segment @s, as the runtime binds it: the weights,
+ * the arena, and each I/O region to its tensor's own buffer; every size
+ * the stream needs (measured by the firmware's validator) is there.
+ */
+static void bind_regions(const struct npu_compiled_model *m, const struct npu_segment *s,
+			 struct host_mem *mem)
 {
-	uint8_t *cs = malloc(s->stream_size);
+	struct npu_fw_region_use use;
+	struct npu_fw_verror verr = { 0 };
+	int ret;
 
-	ck_assert_ptr_nonnull(cs);
-	memcpy(cs, s->stream, s->stream_size);
-	for (uint32_t r = 0; r < s->num_relocs; r++) {
-		const struct npu_mf_reloc *rl = &s->relocs[r];
-		uint64_t v;
+	memset(mem->rt, 0, sizeof(mem->rt));
+	mem->rt[NPU_REGION_CONST] = (struct npu_hw_region){ VA_WEIGHTS, m->weights_size };
+	mem->rt[NPU_REGION_ARENA] = (struct npu_hw_region){ VA_ARENA, m->arena_size };
+	for (uint32_t r = 0; r < s->num_io; r++) {
+		const int io = io_number(m->graph, s->io_tensors[r]);
 
-		if (rl->kind == NPU_MF_RELOC_WEIGHTS ||
-		    rl->kind == NPU_MF_RELOC_WEIGHTS_ENCODED) {
-			v = VA_WEIGHTS + rl->addend;
-		} else {
-			ck_assert_int_eq(rl->kind, NPU_MF_RELOC_TENSOR);
-			ck_assert(m->tensor_arena_offset[rl->index] != NPU_MF_NONE);
-			v = VA_ARENA + m->tensor_arena_offset[rl->index] + rl->addend;
-		}
-		memcpy(cs + rl->offset, &v, 8);
+		ck_assert_int_ge(io, 0);
+		mem->rt[NPU_REGION_IO_FIRST + r] = (struct npu_hw_region){
+			VA_IO + (uint64_t)io * IO_STRIDE, mem->io_size[io],
+		};
 	}
-	return cs;
+	ret = npu_fw_validate_regions(s->stream, s->stream_size, &use, &verr);
+	ck_assert_msg(ret == 0, "command %u: %s (%d)", verr.cmd_index,
+		      verr.reason ? verr.reason : "invalid", ret);
+	ck_assert_uint_eq(use.write & (1u << NPU_REGION_CONST), 0);
+	for (uint32_t r = 1; r < NPU_CS_MAX_REGIONS; r++)
+		ck_assert_msg(use.size[r] <= mem->rt[r].size, "region %u: %llu of %llu bytes", r,
+			      (unsigned long long)use.size[r], (unsigned long long)mem->rt[r].size);
 }
 
 static void fill_inputs(const struct npu_graph *g, uint32_t seed, void *const *bufs)
@@ -204,22 +237,43 @@ static void run_mixed(const struct npu_compiled_model *m, void *const *in, void 
 		.ctx = &mem, .dma_read = h_read, .dma_write = h_write,
 		.alloc = h_alloc, .free = h_free,
 	};
+	bool own_io = true;
 	struct npu_cpu *cpu;
 	char err[256];
 	int ret;
 
+	/* A segment with every I/O region taken addresses the rest in the arena. */
+	for (uint32_t k = 0; k < m->num_segments; k++)
+		own_io &= m->segments[k].num_io < NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST;
+	mem.num_io = g->num_inputs + g->num_outputs;
+	mem.io = calloc(mem.num_io + 1, sizeof(*mem.io));
+	mem.io_size = calloc(mem.num_io + 1, sizeof(*mem.io_size));
+	ck_assert(mem.io && mem.io_size);
 	mem.arena = calloc(1, m->arena_size ? m->arena_size : 1);
 	ck_assert_ptr_nonnull(mem.arena);
+	for (uint32_t i = 0; i < mem.num_io; i++) {
+		const int32_t t = i < g->num_inputs ? g->inputs[i] : g->outputs[i - g->num_inputs];
+
+		mem.io_size[i] = g->tensors[t].bytes;
+		ck_assert_uint_le(mem.io_size[i], IO_STRIDE);
+		ck_assert_uint_le(VA_IO + (i + 1) * IO_STRIDE, NPU_VA_SIZE);
+		mem.io[i] = own_io ? calloc(1, mem.io_size[i] + 1) :
+				     mem.arena + m->tensor_arena_offset[t];
+		ck_assert_ptr_nonnull(mem.io[i]);
+	}
 	ret = npu_cpu_create(g, &cpu, err, sizeof(err));
 	ck_assert_msg(ret == 0, "npu_cpu_create: %s", err);
-	for (uint32_t t = 0; t < g->num_tensors; t++)
+	for (uint32_t t = 0; t < g->num_tensors; t++) {
+		const int io = io_number(g, (int32_t)t);
+
 		if (m->tensor_arena_offset[t] != NPU_MF_NONE && !g->tensors[t].data)
 			ck_assert_int_eq(npu_cpu_bind(cpu, (int32_t)t,
+						      io >= 0 ? mem.io[io] :
 						      mem.arena + m->tensor_arena_offset[t],
 						      g->tensors[t].bytes), 0);
+	}
 	for (uint32_t i = 0; i < g->num_inputs; i++)
-		memcpy(mem.arena + m->tensor_arena_offset[g->inputs[i]], in[i],
-		       g->tensors[g->inputs[i]].bytes);
+		memcpy(mem.io[i], in[i], g->tensors[g->inputs[i]].bytes);
 
 	for (uint32_t i = 0; i < g->num_ops;) {
 		if (m->op_segment[i] < 0) {
@@ -230,29 +284,28 @@ static void run_mixed(const struct npu_compiled_model *m, void *const *in, void 
 		}
 		const struct npu_segment *s = &m->segments[m->op_segment[i]];
 		struct npu_fw_result res = { 0 };
-		struct npu_fw_verror verr = { 0 };
 
 		ck_assert_uint_eq(s->first_op, i);
-		mem.stream = relocate(m, s);
+		/* The stream as compiled: nothing patches it. */
+		mem.stream = s->stream;
 		mem.stream_size = s->stream_size;
-		/* Every operand of every command inside the placed buffers. */
-		ret = npu_fw_validate(mem.stream, s->stream_size, range_ok, &mem, &verr);
-		ck_assert_msg(ret == 0, "segment %d: command %u: %s (%d)", m->op_segment[i],
-			      verr.cmd_index, verr.reason ? verr.reason : "range", ret);
-		ret = npu_fw_run(&env, VA_STREAM, s->stream_size, &res);
+		bind_regions(m, s, &mem);
+		ret = npu_fw_run_job(&env, VA_STREAM, s->stream_size, VA_RT, &res);
 		ck_assert_msg(ret == 0 && res.status == NPU_JOB_OK,
 			      "segment %d: status %u error %d at command %u (%s)",
 			      m->op_segment[i], res.status, res.error, res.cmd_index,
 			      res.reason ? res.reason : "");
 		ck_assert_uint_eq(res.macs, s->macs);
-		free(mem.stream);
 		mem.stream = NULL;
 		i += s->num_ops;
 	}
 	for (uint32_t i = 0; i < g->num_outputs; i++)
-		memcpy(out[i], mem.arena + m->tensor_arena_offset[g->outputs[i]],
-		       g->tensors[g->outputs[i]].bytes);
+		memcpy(out[i], mem.io[g->num_inputs + i], g->tensors[g->outputs[i]].bytes);
 	npu_cpu_destroy(cpu);
+	for (uint32_t i = 0; own_io && i < mem.num_io; i++)
+		free(mem.io[i]);
+	free(mem.io);
+	free(mem.io_size);
 	free(mem.arena);
 }
 
@@ -722,7 +775,9 @@ START_TEST(test_compile_roundtrip_run)
 		ck_assert_uint_eq(l->segments[s].stream_size, m->segments[s].stream_size);
 		ck_assert(!memcmp(l->segments[s].stream, m->segments[s].stream,
 				  m->segments[s].stream_size));
-		ck_assert_uint_eq(l->segments[s].num_relocs, m->segments[s].num_relocs);
+		ck_assert_uint_eq(l->segments[s].num_io, m->segments[s].num_io);
+		for (uint32_t r = 0; r < m->segments[s].num_io; r++)
+			ck_assert_int_eq(l->segments[s].io_tensors[r], m->segments[s].io_tensors[r]);
 	}
 	for (uint32_t t = 0; t < m->graph->num_tensors; t++) {
 		ck_assert_str_eq(l->graph->tensors[t].name, m->graph->tensors[t].name);
@@ -1147,6 +1202,28 @@ START_TEST(test_damaged_sections)
 }
 END_TEST
 
+/*
+ * The first weights address of segment 0's stream in a .npu image: a word
+ * pair holding NPU_ADDR(NPU_REGION_CONST, offset) inside the weights.
+ */
+static uint64_t *const_field(uint8_t *buf)
+{
+	const struct npu_mf_segment *seg =
+		(const struct npu_mf_segment *)(buf + section(buf, NPU_MF_SECT_SEGMENTS)->offset);
+	uint8_t *cs = buf + section(buf, NPU_MF_SECT_STREAMS)->offset + seg->stream_offset;
+	const uint64_t weights = section(buf, NPU_MF_SECT_WEIGHTS)->size;
+
+	for (uint32_t off = 8; off + 8 <= seg->stream_size; off += 4) {
+		uint64_t v;
+
+		memcpy(&v, cs + off, 8);
+		if (NPU_ADDR_REGION(v) == NPU_REGION_CONST && NPU_ADDR_OFFSET(v) < weights)
+			return (uint64_t *)(cs + off);
+	}
+	ck_abort_msg("no weights address in segment 0");
+	return NULL;
+}
+
 START_TEST(test_damaged_records)
 {
 	size_t len;
@@ -1155,7 +1232,7 @@ START_TEST(test_damaged_records)
 	struct npu_mf_tensor *t;
 	struct npu_mf_op *op;
 	struct npu_mf_segment *seg;
-	struct npu_mf_reloc *rl;
+	uint64_t *field;
 	int32_t *idx;
 
 	/* Tensor index of an op input out of range. */
@@ -1239,21 +1316,33 @@ START_TEST(test_damaged_records)
 	fix_crc(buf, len);
 	expect_load_error(buf, len, -EINVAL, "segment 0: command stream rejected at command 1");
 
-	/* Relocation outside its stream, and pointing past the weights. */
+	/*
+	 * Region addresses: past the end of the weights, in a region the
+	 * segment does not bind, absolute; an I/O region that is no graph
+	 * input or output.
+	 */
 	memcpy(buf, orig, len);
-	rl = (struct npu_mf_reloc *)(buf + section(buf, NPU_MF_SECT_RELOCS)->offset);
-	rl[3].offset = 1u << 24;
+	field = const_field(buf);
+	*field = NPU_ADDR(NPU_REGION_CONST, section(buf, NPU_MF_SECT_WEIGHTS)->size);
 	fix_crc(buf, len);
-	expect_load_error(buf, len, -EINVAL, "relocation 3 at offset 16777216 is outside its");
+	expect_load_error(buf, len, -EINVAL, "of region 1, which has");
 	memcpy(buf, orig, len);
-	rl = (struct npu_mf_reloc *)(buf + section(buf, NPU_MF_SECT_RELOCS)->offset);
-	for (uint32_t i = 0;; i++)
-		if (rl[i].kind == NPU_MF_RELOC_WEIGHTS) {
-			rl[i].addend = 1ull << 40;
-			break;
-		}
+	field = const_field(buf);
+	*field = NPU_ADDR(NPU_CS_MAX_REGIONS - 1, NPU_ADDR_OFFSET(*field));
 	fix_crc(buf, len);
-	expect_load_error(buf, len, -EINVAL, "points outside the");
+	expect_load_error(buf, len, -EINVAL, "addresses region 15, which the segment does not bind");
+	memcpy(buf, orig, len);
+	field = const_field(buf);
+	*field = 0x100000;
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "segment 0: command stream rejected at command");
+	memcpy(buf, orig, len);
+	seg = (struct npu_mf_segment *)(buf + section(buf, NPU_MF_SECT_SEGMENTS)->offset);
+	ck_assert_uint_ge(seg->num_io, 1);
+	idx = (int32_t *)(buf + section(buf, NPU_MF_SECT_INDICES)->offset) + seg->io_index;
+	idx[0] = 1;
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "region 3 is tensor 1, not a graph input or output");
 	free(buf);
 	free(orig);
 }

@@ -537,6 +537,7 @@ START_TEST(test_old_device_refused)
 	 * closed fd fails the first buffer allocation). */
 	opts.flags = 0;
 	dev.cs_version = NPU_CS_VERSION;
+	dev.fw_features = NPU_FW_FEATURES;
 	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -EBADF);
 	ck_assert_ptr_null(m);
 }
@@ -603,6 +604,16 @@ START_TEST(test_old_firmware_refused)
 	tg_op(&b, NPU_BUILTIN_LOGISTIC, 1, 1, x, y);
 	tg_io(&b, x, y);
 	assert_needs_feature(&b, NPU_FW_FEAT_SIGMOID_S16);
+	/* Every compiled stream addresses memory by region (firmware 1.5.0). */
+	char err[512] = "";
+
+	opts.err = err;
+	opts.errlen = sizeof(err);
+	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -NPU_ERR_MODEL_VERSION);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err, "lacks region addressing (NPU_FW_FEAT_REGIONS") &&
+		      strstr(err, "NPU_MODEL_CPU_ONLY"), "%s", err);
+	dev.fw_features = NPU_FW_FEATURES;
 	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -EBADF);
 }
 END_TEST

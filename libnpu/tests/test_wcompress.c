@@ -105,23 +105,18 @@ static struct npu_compiled_model *compile_path(const char *path, uint32_t flags)
 	return m;
 }
 
-/* The weights offset relocated into the 64-bit field at @off of @seg. */
-static uint64_t reloc_addend_at(const struct npu_segment *seg, uint32_t off)
+/* The weights offset of a region address, which must be in NPU_REGION_CONST. */
+static uint64_t const_offset(uint64_t addr)
 {
-	for (uint32_t r = 0; r < seg->num_relocs; r++)
-		if (seg->relocs[r].offset == off) {
-			ck_assert_uint_eq(seg->relocs[r].kind, NPU_MF_RELOC_WEIGHTS);
-			return seg->relocs[r].addend;
-		}
-	ck_abort_msg("no relocation at %u", off);
-	return 0;
+	ck_assert_uint_eq(NPU_ADDR_REGION(addr), NPU_REGION_CONST);
+	return NPU_ADDR_OFFSET(addr);
 }
 
 /*
- * The compressed filters the SRAM plan prefetches: each DMA'd encoded into
- * SRAM (no NPU_MF_RELOC_WEIGHTS_ENCODED: the DMA's source is the encoded
- * bytes), then read there by its command; each decodes to the bytes of a
- * constant of the graph.  Returns how many.
+ * The compressed filters of a stream: those the SRAM plan prefetches, each
+ * DMA'd encoded into SRAM from the weights (NPU_REGION_CONST) and read
+ * there by its command, and those read encoded straight from the weights;
+ * each decodes to the bytes of a constant of the graph.  Returns how many.
  */
 static uint32_t check_prefetched(const struct npu_compiled_model *m, const struct npu_segment *seg,
 				 const char *name)
@@ -134,6 +129,7 @@ static uint32_t check_prefetched(const struct npu_compiled_model *m, const struc
 		const struct npu_tensor *f = NULL;
 		const char *reason = NULL;
 		uint32_t op, k;
+		uint64_t at;
 		uint8_t *dec;
 		bool same = false;
 
@@ -144,8 +140,7 @@ static uint32_t check_prefetched(const struct npu_compiled_model *m, const struc
 		memcpy(&p, seg->stream + off + 4, bytes - 4 < sizeof(p) ? bytes - 4 : sizeof(p));
 		if (op == NPU_CMD_DMA && p.dma.dst >= NPU_SRAM_VA) {
 			dst[n % 256] = p.dma.dst;
-			src[n++ % 256] = reloc_addend_at(seg, off + 4 +
-							 offsetof(struct npu_dma_params, src));
+			src[n++ % 256] = const_offset(p.dma.src);
 			continue;
 		}
 		if (op == NPU_CMD_CONV_2D || op == NPU_CMD_DEPTHWISE_CONV_2D ||
@@ -153,22 +148,29 @@ static uint32_t check_prefetched(const struct npu_compiled_model *m, const struc
 			f = &p.conv.filter;
 		else if (op == NPU_CMD_FULLY_CONNECTED)
 			f = &p.fc.filter;
-		if (!f || f->encoding != NPU_WEIGHTS_NPW1 || f->addr < NPU_SRAM_VA)
+		if (!f || f->encoding != NPU_WEIGHTS_NPW1)
 			continue;
-		/* The latest DMA into its SRAM address. */
-		for (k = n; k > 0 && k + 256 > n && dst[(k - 1) % 256] != f->addr; k--)
-			;
-		ck_assert_msg(k > 0 && k + 256 > n, "%s: encoded filter in SRAM without its DMA", name);
-		ck_assert_uint_le(src[(k - 1) % 256] + f->encoded_bytes, m->weights_size);
+		if (NPU_ADDR_REGION(f->addr) == NPU_REGION_CONST) {
+			at = NPU_ADDR_OFFSET(f->addr);	/* read encoded from DRAM */
+		} else {
+			/* The latest DMA into its SRAM address. */
+			for (k = n; k > 0 && k + 256 > n && dst[(k - 1) % 256] != f->addr; k--)
+				;
+			ck_assert_msg(k > 0 && k + 256 > n,
+				      "%s: encoded filter in SRAM without its DMA", name);
+			at = src[(k - 1) % 256];
+		}
+		ck_assert_uint_lt(f->encoded_bytes, npu_tensor_bytes(f));
+		ck_assert_uint_le(at + f->encoded_bytes, m->weights_size);
 		dec = malloc(npu_tensor_bytes(f));
-		ck_assert_msg(npu_fw_wdec_decode(m->weights + src[(k - 1) % 256], f->encoded_bytes,
+		ck_assert_msg(npu_fw_wdec_decode(m->weights + at, f->encoded_bytes,
 						 dec, (uint32_t)npu_tensor_bytes(f), &reason) == 0,
-			      "%s: prefetched filter: %s", name, reason);
+			      "%s: compressed filter: %s", name, reason);
 		for (uint32_t t = 0; t < m->graph->num_tensors && !same; t++)
 			same = m->graph->tensors[t].data &&
 			       m->graph->tensors[t].bytes == npu_tensor_bytes(f) &&
 			       !memcmp(m->graph->tensors[t].data, dec, npu_tensor_bytes(f));
-		ck_assert_msg(same, "%s: a prefetched filter decodes to no constant", name);
+		ck_assert_msg(same, "%s: a compressed filter decodes to no constant", name);
 		free(dec);
 		found++;
 	}
@@ -176,9 +178,9 @@ static uint32_t check_prefetched(const struct npu_compiled_model *m, const struc
 }
 
 /*
- * Every compressed filter of @m decodes to its raw tensor's bytes, read
- * from DRAM or prefetched into SRAM; returns the filter ratio (bytes the
- * NPU reads over raw bytes).
+ * Every compressed filter of @m decodes to a raw tensor's bytes, read from
+ * DRAM or prefetched into SRAM; returns the filter ratio (bytes the NPU
+ * reads over raw bytes).
  */
 static double check_model_filters(const struct npu_compiled_model *m, const char *name)
 {
@@ -190,30 +192,6 @@ static double check_model_filters(const struct npu_compiled_model *m, const char
 
 		npu_fw_stream_weights(seg->stream, seg->stream_size, &wb);
 		encoded += check_prefetched(m, seg, name);
-		for (uint32_t r = 0; r < seg->num_relocs; r++) {
-			const struct npu_mf_reloc *rel = &seg->relocs[r];
-			const struct npu_graph_tensor *t;
-			struct npu_tensor f;
-			const char *reason = NULL;
-			uint8_t *dec;
-
-			if (rel->kind != NPU_MF_RELOC_WEIGHTS_ENCODED)
-				continue;
-			memcpy(&f, seg->stream + rel->offset, sizeof(f));
-			t = &m->graph->tensors[rel->index];
-			ck_assert_uint_eq(f.encoding, NPU_WEIGHTS_NPW1);
-			ck_assert_uint_eq(npu_tensor_bytes(&f), t->bytes);
-			ck_assert_uint_lt(f.encoded_bytes, t->bytes);
-			ck_assert_uint_le(rel->addend + f.encoded_bytes, m->weights_size);
-			dec = malloc(t->bytes);
-			ck_assert_msg(npu_fw_wdec_decode(m->weights + rel->addend, f.encoded_bytes, dec,
-							 (uint32_t)t->bytes, &reason) == 0,
-				      "%s: tensor %d: %s", name, rel->index, reason);
-			ck_assert_msg(memcmp(dec, t->data, t->bytes) == 0, "%s: tensor %d differs",
-				      name, rel->index);
-			free(dec);
-			encoded++;
-		}
 	}
 	ck_assert_uint_eq(encoded > 0, wb.encoded_filter_bytes > 0);
 	return wb.filter_bytes ? (double)wb.read_bytes / (double)wb.filter_bytes : 1.0;
@@ -369,70 +347,30 @@ START_TEST(estimate_never_worse)
 END_TEST
 
 /*
- * Old firmware: the raw-filter streams are those of a --no-compress
- * compile.  Firmware without NPU_FW_FEAT_WDEC (older than 1.4.0) lacks
- * NPU_FW_FEAT_SRAM too, so the streams it gets are --no-sram ones; with
- * SRAM, the filters prefetched encoded stay so (the stream still needs
- * NPU_FW_FEAT_WDEC, and the runtime refuses it naming the bit).
+ * Raw filters (NPU_COMPILE_NO_WCOMPRESS): streams that need no weight
+ * decoder, the same commands with every filter at its raw constant.  With
+ * region addresses there is no raw fallback at load: firmware with
+ * NPU_FW_FEAT_REGIONS (1.5.0) has NPU_FW_FEAT_WDEC (1.4.0).
  */
-START_TEST(raw_fallback_equals_no_compress)
+START_TEST(no_compress_streams_raw)
 {
 	const char *path = MODELS "/tflm/person_detect.tflite";
 	struct npu_compiled_model *a = compile_path(path, NPU_COMPILE_NO_SRAM);
 	struct npu_compiled_model *b = compile_path(path, NPU_COMPILE_NO_SRAM |
 							  NPU_COMPILE_NO_WCOMPRESS);
-	struct npu_compiled_model *c = compile_path(path, 0);
-	uint32_t features = 0, encoded = 0;
-	uint64_t raw_end = 0;
-	char err[256];
+	uint32_t fa = 0, fb = 0;
 
 	ck_assert_uint_eq(a->num_segments, b->num_segments);
-	/* The constants come first, at the same offsets in both. */
-	for (uint32_t t = 0; t < b->graph->num_tensors; t++)
-		if (b->tensor_weights_offset[t] != NPU_MF_NONE) {
-			ck_assert_uint_eq(a->tensor_weights_offset[t], b->tensor_weights_offset[t]);
-			if (b->tensor_weights_offset[t] + b->graph->tensors[t].bytes > raw_end)
-				raw_end = b->tensor_weights_offset[t] + b->graph->tensors[t].bytes;
-		}
-	for (uint32_t s = 0; s < a->num_segments; s++)
-		features |= npu_fw_stream_features(a->segments[s].stream, a->segments[s].stream_size);
-	ck_assert_uint_eq(features & NPU_FW_FEAT_WDEC, NPU_FW_FEAT_WDEC);
-	for (uint32_t s = 0; s < a->num_segments; s++)
-		for (uint32_t r = 0; r < a->segments[s].num_relocs; r++)
-			encoded += a->segments[s].relocs[r].kind == NPU_MF_RELOC_WEIGHTS_ENCODED;
-	ck_assert_uint_gt(encoded, 0);
-	ck_assert_msg(npu_compiled_model_raw_weights(a, err, sizeof(err)) == 0, "%s", err);
-	/*
-	 * Same streams and relocations; the addends of the derived data
-	 * (multipliers, biases) differ, placed after the encoded filters.
-	 */
 	for (uint32_t s = 0; s < a->num_segments; s++) {
-		const struct npu_segment *x = &a->segments[s], *y = &b->segments[s];
-
-		ck_assert_uint_eq(npu_fw_stream_features(x->stream, x->stream_size) &
-				  NPU_FW_FEAT_WDEC, 0);
-		ck_assert_uint_eq(x->stream_size, y->stream_size);
-		ck_assert_mem_eq(x->stream, y->stream, x->stream_size);
-		ck_assert_uint_eq(x->num_relocs, y->num_relocs);
-		for (uint32_t r = 0; r < x->num_relocs; r++) {
-			ck_assert_uint_eq(x->relocs[r].offset, y->relocs[r].offset);
-			ck_assert_uint_eq(x->relocs[r].kind, y->relocs[r].kind);
-			ck_assert_int_eq(x->relocs[r].index, y->relocs[r].index);
-			if (x->relocs[r].addend < a->weights_size &&
-			    x->relocs[r].kind == NPU_MF_RELOC_WEIGHTS &&
-			    y->relocs[r].addend < raw_end)
-				ck_assert_uint_eq(x->relocs[r].addend, y->relocs[r].addend);
-		}
+		fa |= npu_fw_stream_features(a->segments[s].stream, a->segments[s].stream_size);
+		fb |= npu_fw_stream_features(b->segments[s].stream, b->segments[s].stream_size);
+		ck_assert_uint_eq(a->segments[s].stream_size, b->segments[s].stream_size);
+		ck_assert_uint_eq(check_prefetched(b, &b->segments[s], "raw"), 0);
 	}
-	ck_assert_msg(npu_compiled_model_raw_weights(c, err, sizeof(err)) == 0, "%s", err);
-	features = 0;
-	for (uint32_t s = 0; s < c->num_segments; s++)
-		features |= npu_fw_stream_features(c->segments[s].stream, c->segments[s].stream_size);
-	ck_assert_uint_eq(features & (NPU_FW_FEAT_WDEC | NPU_FW_FEAT_SRAM),
-			  NPU_FW_FEAT_WDEC | NPU_FW_FEAT_SRAM);
+	ck_assert_uint_eq(fa & NPU_FW_FEAT_WDEC, NPU_FW_FEAT_WDEC);
+	ck_assert_uint_eq(fb & NPU_FW_FEAT_WDEC, 0);
 	npu_compiled_model_free(a);
 	npu_compiled_model_free(b);
-	npu_compiled_model_free(c);
 }
 END_TEST
 
@@ -448,7 +386,7 @@ int main(void)
 	tcase_add_test(tc, shared_models_decode);
 	tcase_add_test(tc, workflow_model_ratios);
 	tcase_add_test(tc, estimate_never_worse);
-	tcase_add_test(tc, raw_fallback_equals_no_compress);
+	tcase_add_test(tc, no_compress_streams_raw);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
