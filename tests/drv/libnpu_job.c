@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * libnpu job API against the driver (run in the VM): NOP and COPY jobs,
- * wait, stats, sync_file export and in-fences, batches, pipelining, bad
- * streams and writes to read-only buffers.
+ * command objects with their regions, wait, stats, sync_file export and
+ * in-fences, batches, pipelining, bad streams and writes to read-only
+ * buffers.
  *
  * A job held in the simulator must not be taken for a hang while the test
  * holds it; the hung-job case waits for the timeout.
@@ -151,6 +152,95 @@ static void test_copy(struct npu_device *dev, struct npu_bo *cmd)
 	}
 	npu_bo_free(src);
 	npu_bo_free(dst);
+}
+
+/*
+ * A command object copying region 3 to region 4 at offset 64: the kernel
+ * reports what each region needs, a job binds buffers to them, rebinding
+ * runs the same object on other buffers, a buffer too small for its region
+ * is refused at submit, and rewriting the caller's stream afterwards
+ * changes nothing.
+ */
+static void test_cmdstream(struct npu_device *dev)
+{
+	enum { N = 1000 };
+	struct npu_copy_params p = {
+		.input = flat_int8(NPU_ADDR(3, 0), N),
+		.output = flat_int8(NPU_ADDR(4, 64), N),
+	};
+	struct npu_bo *a, *b, *c, *small;
+	struct npu_cmdstream *cs;
+	struct npu_job *job;
+	struct stream s;
+	int8_t *pa, *pb, *pc;
+	void *ptr;
+	bool same = true;
+	int ret;
+
+	begin(&s);
+	emit(&s, NPU_CMD_COPY, &p, sizeof(p));
+	ret = npu_cmdstream_create(dev, s.words, (uint32_t)(s.count * 4), &cs);
+	if (ret == -EOPNOTSUPP) {
+		tap_skip("firmware without NPU_FW_FEAT_REGIONS", "command objects");
+		return;
+	}
+	if (!tap_expect_success(ret, 0, "create a command object"))
+		return;
+	/* The caller's copy no longer matters. */
+	memset(s.words, 0xff, sizeof(s.words));
+	tap_ok(npu_cmdstream_region_count(cs) == 5 &&
+	       npu_cmdstream_region_size(cs, 3) == N &&
+	       npu_cmdstream_region_size(cs, 4) == 64 + N &&
+	       npu_cmdstream_region_size(cs, 1) == 0 &&
+	       !npu_cmdstream_region_written(cs, 3) && npu_cmdstream_region_written(cs, 4),
+	       "regions: 5, sizes %llu and %llu, region 4 written",
+	       (unsigned long long)npu_cmdstream_region_size(cs, 3),
+	       (unsigned long long)npu_cmdstream_region_size(cs, 4));
+	if (npu_bo_alloc(dev, 4096, 0, &a) || npu_bo_alloc(dev, 4096, 0, &b) ||
+	    npu_bo_alloc(dev, 4096, 0, &c) || npu_bo_alloc(dev, 1024, 0, &small))
+		tap_bail("cannot allocate region buffers");
+	npu_bo_map(a, &ptr);
+	pa = ptr;
+	npu_bo_map(b, &ptr);
+	pb = ptr;
+	npu_bo_map(c, &ptr);
+	pc = ptr;
+	for (int i = 0; i < N; i++)
+		pa[i] = (int8_t)(i * 7 + 1);
+	memset(pb, 0, 4096);
+	memset(pc, 0, 4096);
+	if (!tap_expect_success(npu_job_create_cmdstream(cs, &job), 0, "job of the object"))
+		goto out;
+	tap_expect_errno(npu_job_bind_region(job, 0, a, 0), 0, EINVAL, "region 0 is not bound");
+	tap_expect_errno(npu_job_bind_region(job, 3, a, 32), 0, EINVAL,
+			 "a region offset is 64-byte aligned");
+	npu_job_bind_region(job, 3, a, 0);
+	npu_job_bind_region(job, 4, b, 2048);
+	tap_expect_success(npu_job_submit(job), 0, "submit with regions 3 and 4 bound");
+	tap_expect_success(npu_job_wait(job, 10 * SEC_NS), 0, "the object's job completes");
+	for (int i = 0; i < N; i++)
+		same &= pb[2048 + 64 + i] == (int8_t)(i * 7 + 1);
+	tap_ok(same && pb[2048 + 63] == 0, "copied into region 4 at its offset");
+	/* The same object, region 4 on another buffer. */
+	npu_job_bind_region(job, 4, c, 0);
+	tap_expect_success(npu_job_submit(job), 0, "resubmit with region 4 rebound");
+	tap_expect_success(npu_job_wait(job, 10 * SEC_NS), 0, "rebound job completes");
+	same = true;
+	for (int i = 0; i < N; i++)
+		same &= pc[64 + i] == (int8_t)(i * 7 + 1);
+	tap_ok(same, "the rebound region received the copy");
+	npu_job_bind_region(job, 4, small, 0);
+	tap_expect_errno(npu_job_submit(job), 0, EINVAL,
+			 "a buffer smaller than its region is refused");
+	npu_job_bind_region(job, 4, NULL, 0);
+	tap_expect_errno(npu_job_submit(job), 0, EINVAL, "an unbound region is refused");
+	npu_job_destroy(job);
+out:
+	npu_cmdstream_destroy(cs);
+	npu_bo_free(a);
+	npu_bo_free(b);
+	npu_bo_free(c);
+	npu_bo_free(small);
 }
 
 static void test_fences(struct npu_device *dev, struct npu_bo *cmd)
@@ -320,6 +410,7 @@ int main(void)
 		tap_bail("cannot allocate the command buffer");
 	test_nop(dev, cmd);
 	test_copy(dev, cmd);
+	test_cmdstream(dev);
 	test_fences(dev, cmd);
 	test_batch_and_pipeline(dev, cmd);
 	test_bad_jobs(dev, cmd);

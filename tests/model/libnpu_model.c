@@ -153,7 +153,7 @@ out:
 	npu_model_close(m);
 }
 
-static void check_stream_reads(struct npu_model *m, uint64_t va);
+static void check_stream_region(struct npu_model *m, int32_t t);
 
 /* An output the NPU produces is written by the NPU into the bound dma-buf. */
 static void test_dmabuf_output(struct npu_device *dev)
@@ -178,7 +178,7 @@ static void test_dmabuf_output(struct npu_device *dev)
 	tap_ok(!npu_model_invoke(m) && omap[192] == -97 && omap[191] == 0x55 && omap[193] == 0x55,
 	       "NPU writes exactly the output into the dma-buf");
 	if (last.placement == NPU_PLACEMENT_NPU)
-		check_stream_reads(m, npu_bo_npu_addr(m->outputs[0].bo) + 192);
+		check_stream_region(m, m->graph->outputs[0]);
 	else
 		tap_skip("last op on the CPU", "stream addresses the output dma-buf");
 	munmap(omap, 4096);
@@ -231,30 +231,30 @@ out:
 }
 
 /*
- * Zero copy, checked on the stream: the NPU addresses input @t through an
- * I/O region of its own (which the job binds to the dma-buf), never at
- * its place in the arena.
+ * Zero copy, checked on the streams: the NPU addresses graph input or
+ * output @t through an I/O region of its own (which the job binds to the
+ * dma-buf).  (Its arena address cannot be told apart from those of the
+ * tensors that reuse its bytes; the data checks show it is not used.)
  */
-static void check_stream_reads(struct npu_model *m, int32_t t)
+static void check_stream_region(struct npu_model *m, int32_t t)
 {
-	const struct npu_segment *seg = &m->cm->segments[0];
-	const uint64_t in_arena = NPU_ADDR(NPU_REGION_ARENA, m->cm->tensor_arena_offset[t]);
-	uint64_t in_region = 0;
-	bool found = false, arena = false;
+	bool found = false;
 
-	for (uint32_t r = 0; r < seg->num_io; r++)
-		if (seg->io_tensors[r] == t)
-			in_region = NPU_ADDR(NPU_REGION_IO_FIRST + r, 0);
-	for (size_t off = 0; in_region && off + 8 <= seg->stream_size; off += 4) {
-		uint64_t v;
+	for (uint32_t k = 0; m->use_npu && k < m->cm->num_segments; k++) {
+		const struct npu_segment *seg = &m->cm->segments[k];
+		uint64_t in_region = 0;
 
-		memcpy(&v, seg->stream + off, 8);
-		found |= v == in_region;
-		arena |= v == in_arena;
+		for (uint32_t r = 0; r < seg->num_io; r++)
+			if (seg->io_tensors[r] == t)
+				in_region = NPU_ADDR(NPU_REGION_IO_FIRST + r, 0);
+		for (size_t off = 0; off + 8 <= seg->stream_size; off += 4) {
+			uint64_t v;
+
+			memcpy(&v, seg->stream + off, 8);
+			found |= in_region && v == in_region;
+		}
 	}
-	tap_ok(m->use_npu && found && !arena,
-	       "the stream reads the input through its region (0x%llx), not the arena",
-	       (unsigned long long)in_region);
+	tap_ok(found, "the stream addresses tensor %d through its own region", t);
 }
 
 static void test_dmabuf_input(struct npu_device *dev)
@@ -284,7 +284,7 @@ static void test_dmabuf_input(struct npu_device *dev)
 			   "bind a dma-heap buffer as input");
 	tap_ok(!npu_model_invoke(m) && output_is(m, -113, 113),
 	       "NPU reads the person image from the dma-buf");
-	check_stream_reads(m, m->graph->inputs[0]);
+	check_stream_region(m, m->graph->inputs[0]);
 	/* Written in place, no rebinding: the next run sees the new frame. */
 	memcpy(map, other, info.bytes);
 	tap_ok(!npu_model_invoke(m) && output_is(m, 57, -57),
