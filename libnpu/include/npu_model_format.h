@@ -336,8 +336,11 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **buf, size_t *
  * record's indices and offsets, every string's termination, tensor sizes
  * against shapes, constant data inside WEIGHTS, arena offsets inside the
  * arena, the graph's data flow (as the TFLite reader), each segment's op
- * range and command stream (npu_fw_validate()), and each relocation
- * (inside its stream, on an 8-byte field, target inside its region).
+ * range and command stream (npu_fw_validate_regions()), what the stream
+ * touches in each region against the region's buffer (weights read-only,
+ * arena, each I/O region's tensor), and a 1.2 file's relocations (inside
+ * its stream, on a zero field, target inside its buffer) before they are
+ * turned into region addresses.
  *
  * Returns 0 and *@out (owns copies of everything: @buf may be freed), or
  * -EBADMSG (the CRC does not match: damaged), -EINVAL (malformed or

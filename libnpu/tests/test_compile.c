@@ -2,8 +2,8 @@
 /*
  * Compiler and .npu format: every shared model compiles, round-trips through
  * the file format and runs, segment by segment, through the firmware's
- * command processor (npu_fw_run() on a flat host memory, after applying the
- * relocations as the runtime does) with the CPU ops on the CPU executor;
+ * command processor (npu_fw_run_job() on a flat host memory, with the
+ * region table the runtime binds) with the CPU ops on the CPU executor;
  * the result must equal an all-CPU run byte for byte, and the person_detect
  * goldens.  Placement of person_detect, limit reasons, arena reuse, and
  * each class of damage to a .npu file are checked too.
