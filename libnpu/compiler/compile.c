@@ -647,6 +647,14 @@ static int address_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_
 		return npu_fail(err, errlen, -EINVAL, "%s: prepared command %u has no operands",
 				npu_op_name(op->builtin), cmd->opcode);
 	}
+	/* In field order: I/O regions are numbered as a 1.2 file's are (by offset). */
+	for (uint32_t i = 1; i < n; i++)
+		for (uint32_t k = i; k > 0 && ops[k].field < ops[k - 1].field; k--) {
+			const struct npu_fw_operand o = ops[k];
+
+			ops[k] = ops[k - 1];
+			ops[k - 1] = o;
+		}
 	for (uint32_t i = 0; i < n && !ret; i++) {
 		__u64 *addr = (__u64 *)ops[i].field;
 

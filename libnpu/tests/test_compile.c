@@ -1348,6 +1348,206 @@ START_TEST(test_damaged_records)
 }
 END_TEST
 
+/* Graph input or output? */
+static bool is_graph_io(const struct npu_graph *g, int32_t t)
+{
+	return io_number(g, t) >= 0;
+}
+
+/*
+ * The relocation a 1.2 writer made for the address @v in segment @s of
+ * @m, at stream offset @off.
+ */
+static struct npu_mf_reloc v12_reloc(const struct npu_compiled_model *m,
+				     const struct npu_segment *s, uint32_t off, uint64_t v)
+{
+	const uint32_t r = NPU_ADDR_REGION(v);
+	const uint64_t o = NPU_ADDR_OFFSET(v);
+	struct npu_mf_reloc rl = { .offset = off, .index = -1, .addend = o };
+
+	if (r == NPU_REGION_CONST) {
+		rl.kind = NPU_MF_RELOC_WEIGHTS;
+		return rl;
+	}
+	rl.kind = NPU_MF_RELOC_TENSOR;
+	if (r >= NPU_REGION_IO_FIRST) {
+		ck_assert_uint_lt(r - NPU_REGION_IO_FIRST, s->num_io);
+		rl.index = s->io_tensors[r - NPU_REGION_IO_FIRST];
+		return rl;
+	}
+	ck_assert_uint_eq(r, NPU_REGION_ARENA);
+	/* The activation holding the byte (any one: the address is the same). */
+	for (uint32_t t = 0; t < m->graph->num_tensors; t++) {
+		const uint64_t at = m->tensor_arena_offset[t];
+
+		if (at != NPU_MF_NONE && !is_graph_io(m->graph, (int32_t)t) && at <= o &&
+		    o - at <= m->graph->tensors[t].bytes) {
+			rl.index = (int32_t)t;
+			rl.addend = o - at;
+			return rl;
+		}
+	}
+	ck_abort_msg("arena address %llu in no tensor", (unsigned long long)o);
+	return rl;
+}
+
+/*
+ * A version 1.2 file of the model of @rel, as a 1.2 writer made it: every
+ * address field (but the SRAM window's) zero and listed in RELOCS.  The
+ * model has no custom options, so the empty BLOBS entry of the section
+ * table becomes RELOCS, appended at the end of the file.
+ */
+static uint8_t *v12_bytes(const char *rel, size_t *len,
+			  struct npu_compiled_model **model)
+{
+	struct npu_compiled_model *m = compile_file(rel, NULL);
+	struct npu_mf_reloc *relocs = NULL;
+	struct npu_mf_header h;
+	struct npu_mf_model_info *info;
+	struct npu_mf_segment *seg;
+	struct npu_mf_section *blobs;
+	uint32_t n = 0;
+	size_t at, size;
+	uint8_t *buf, *out;
+
+	ck_assert_int_eq(npu_model_serialize(m, (void **)&buf, &size), 0);
+	seg = (struct npu_mf_segment *)(buf + section(buf, NPU_MF_SECT_SEGMENTS)->offset);
+	for (uint32_t k = 0; k < m->num_segments; k++) {
+		const struct npu_segment *s = &m->segments[k];
+		uint8_t *cs = buf + section(buf, NPU_MF_SECT_STREAMS)->offset + seg[k].stream_offset;
+		uint32_t first = n, bytes;
+
+		for (uint32_t off = 0; off < s->stream_size; off += bytes) {
+			struct npu_fw_operand ops[NPU_FW_SLOT_COUNT];
+			union npu_cmd_params p;
+			uint32_t hdr, count, done[NPU_FW_SLOT_COUNT], ndone = 0;
+
+			memcpy(&hdr, cs + off, 4);
+			bytes = NPU_CS_HDR_WORDS(hdr) * 4;
+			memset(&p, 0, sizeof(p));
+			memcpy(&p, cs + off + 4, bytes - 4 < sizeof(p) ? bytes - 4 : sizeof(p));
+			count = npu_fw_cmd_operands(NPU_CS_HDR_OP(hdr), &p, ops);
+			/* In field order, each field once. */
+			for (uint32_t f = 0; f < sizeof(p); f += 4) {
+				for (uint32_t i = 0; i < count; i++) {
+					const uint32_t fo = (uint32_t)((const uint8_t *)ops[i].field -
+								       (const uint8_t *)&p);
+					uint64_t v;
+					bool seen = false;
+
+					for (uint32_t d = 0; d < ndone; d++)
+						seen |= done[d] == fo;
+					if (fo != f || seen)
+						continue;
+					done[ndone++] = fo;
+					memcpy(&v, cs + off + 4 + fo, 8);
+					if (NPU_ADDR_REGION(v) == NPU_REGION_ABS)
+						continue;	/* the SRAM window */
+					relocs = realloc(relocs, (n + 1) * sizeof(*relocs));
+					relocs[n++] = v12_reloc(m, s, off + 4 + fo, v);
+					memset(cs + off + 4 + fo, 0, 8);
+				}
+			}
+		}
+		seg[k].io_index = first;
+		seg[k].num_io = n - first;
+	}
+	info = (struct npu_mf_model_info *)(buf + section(buf, NPU_MF_SECT_MODEL)->offset);
+	info->num_relocs = n;
+	blobs = section(buf, NPU_MF_SECT_BLOBS);
+	ck_assert_uint_eq(blobs->size, 0);
+	at = (size + 63) / 64 * 64;
+	blobs->type = NPU_MF_SECT_RELOCS;
+	blobs->offset = at;
+	blobs->size = n * sizeof(*relocs);
+	out = calloc(1, at + blobs->size);
+	memcpy(out, buf, size);
+	memcpy(out + at, relocs, blobs->size);
+	*len = at + blobs->size;
+	memcpy(&h, out, sizeof(h));
+	h.version_minor = 2;
+	h.file_size = *len;
+	memcpy(out, &h, sizeof(h));
+	fix_crc(out, *len);
+	free(buf);
+	free(relocs);
+	*model = m;
+	return out;
+}
+
+/*
+ * Version 1.2 files (relocations) are still read: each relocation becomes
+ * the region address a 1.3 compile writes, so the loaded streams and I/O
+ * regions equal the compiler's; damaged relocations are refused as before.
+ */
+START_TEST(test_v12_files_read)
+{
+	static const char *const models[] = {
+		"tflm/person_detect.tflite", "tflm/mobilenet_v2_quantized_1x3x224x224.tflite",
+		"seanet/add/add0.tflite", "zoo/kws_dscnn_mlperf_int8.tflite",
+	};
+	struct npu_compiled_model *m, *l;
+	struct npu_mf_reloc *rl;
+	char err[512];
+	size_t len;
+	uint8_t *buf;
+
+	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+		uint32_t relocs = 0;
+
+		buf = v12_bytes(models[i], &len, &m);
+		ck_assert_msg(npu_model_load(buf, len, &l, err, sizeof(err)) == 0, "%s: %s",
+			      models[i], err);
+		ck_assert_uint_eq(l->num_segments, m->num_segments);
+		for (uint32_t k = 0; k < m->num_segments; k++) {
+			const struct npu_segment *a = &m->segments[k], *b = &l->segments[k];
+
+			ck_assert_uint_eq(a->stream_size, b->stream_size);
+			ck_assert_msg(!memcmp(a->stream, b->stream, a->stream_size),
+				      "%s: segment %u differs", models[i], k);
+			ck_assert_uint_eq(a->num_io, b->num_io);
+			for (uint32_t r = 0; r < a->num_io; r++)
+				ck_assert_int_eq(a->io_tensors[r], b->io_tensors[r]);
+		}
+		relocs = (uint32_t)(section(buf, NPU_MF_SECT_RELOCS)->size / sizeof(*rl));
+		ck_assert_uint_gt(relocs, 0);
+		npu_compiled_model_free(l);
+		npu_compiled_model_free(m);
+		free(buf);
+	}
+
+	/* A relocation outside its stream, and one pointing past the weights. */
+	buf = v12_bytes("tflm/person_detect.tflite", &len, &m);
+	rl = (struct npu_mf_reloc *)(buf + section(buf, NPU_MF_SECT_RELOCS)->offset);
+	rl[3].offset = 1u << 24;
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "relocation 3 at offset 16777216 is outside its");
+	free(buf);
+	npu_compiled_model_free(m);
+	buf = v12_bytes("tflm/person_detect.tflite", &len, &m);
+	rl = (struct npu_mf_reloc *)(buf + section(buf, NPU_MF_SECT_RELOCS)->offset);
+	for (uint32_t i = 0;; i++)
+		if (rl[i].kind == NPU_MF_RELOC_WEIGHTS) {
+			rl[i].addend = 1ull << 40;
+			break;
+		}
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "points outside the");
+	/* A 1.3 file may not carry relocations. */
+	{
+		struct npu_mf_header h;
+
+		memcpy(&h, buf, sizeof(h));
+		h.version_minor = 3;
+		memcpy(buf, &h, sizeof(h));
+	}
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "a version 1.3 file has no relocations");
+	free(buf);
+	npu_compiled_model_free(m);
+}
+END_TEST
+
 /* Random damage with the CRC fixed: never a crash, always a message. */
 START_TEST(test_random_damage)
 {
@@ -1498,6 +1698,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_damaged_header);
 	tcase_add_test(tc, test_damaged_sections);
 	tcase_add_test(tc, test_damaged_records);
+	tcase_add_test(tc, test_v12_files_read);
 	tcase_add_test(tc, test_random_damage);
 	tcase_add_test(tc, test_arena_plan_checked);
 	tcase_add_test(tc, test_cpu_ops_prepared);
