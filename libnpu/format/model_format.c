@@ -374,7 +374,7 @@ struct ld {
 	bool have[NPU_MF_SECT_COUNT];
 	struct npu_mf_model_info info;
 	uint64_t num_indices, num_quant;
-	bool relocs;		/* a 1.2 file: zeroed address fields and RELOCS */
+	bool relocs;		/* a 1.2 or 1.3 file: zeroed address fields and RELOCS */
 };
 
 #define LFAIL(l, code, ...) return npu_fail((l)->err, (l)->errlen, (code), __VA_ARGS__)
@@ -456,7 +456,7 @@ static int check_header(struct ld *l)
 		      (unsigned long long)h.file_size);
 	if (h.flags || h.reserved)
 		LFAIL(l, -EINVAL, "reserved header fields are not zero");
-	l->relocs = h.version_minor < 3;
+	l->relocs = h.version_minor < 4;
 	if (h.cs_version != NPU_CS_VERSION)
 		LFAIL(l, -ENOTSUP, "command streams are version %u, this library speaks %u",
 		      h.cs_version, NPU_CS_VERSION);
@@ -533,7 +533,7 @@ static int check_header(struct ld *l)
 	COUNT_CHECK(num_relocs, NPU_MF_SECT_RELOCS, struct npu_mf_reloc);
 #undef COUNT_CHECK
 	if (!l->relocs && (l->info.num_relocs || l->have[NPU_MF_SECT_RELOCS]))
-		LFAIL(l, -EINVAL, "a version 1.3 file has no relocations (RELOCS section or num_relocs %u)",
+		LFAIL(l, -EINVAL, "a version 1.4 file has no relocations (RELOCS section or num_relocs %u)",
 		      l->info.num_relocs);
 	return 0;
 }
@@ -743,8 +743,8 @@ static int check_op_source(struct ld *l, const struct npu_graph *g)
 }
 
 /*
- * A 1.2 segment's relocations, checked as 1.2 loaders did, written into
- * its stream as the region addresses a 1.3 compile gives: the weights in
+ * A 1.2 or 1.3 segment's relocations, checked as 1.3 loaders did, written
+ * into its stream as the region addresses a 1.4 compile gives: the weights in
  * NPU_REGION_CONST (an encoded filter included: every firmware with
  * regions decodes it), graph inputs and outputs in I/O regions of their
  * own, other activations in NPU_REGION_ARENA.

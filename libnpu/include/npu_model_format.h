@@ -22,14 +22,14 @@
  * them and nothing patches them: NPU_REGION_CONST is the WEIGHTS section,
  * NPU_REGION_ARENA the activation arena, and each segment's regions from
  * NPU_REGION_IO_FIRST on are graph inputs and outputs, one each, listed
- * per segment (struct npu_mf_segment, 1.3): the runtime binds such a
+ * per segment (struct npu_mf_segment, 1.4): the runtime binds such a
  * region to the tensor's place in the arena or to a dma-buf the
  * application bound to it (zero-copy).  Region 0 (absolute) is used for
  * the on-chip SRAM window only.
  *
- * Version 1.2 files held zeroed address fields and a relocation table
+ * Versions 1.2 and 1.3 held zeroed address fields and a relocation table
  * (struct npu_mf_reloc); the loader still reads them and turns each
- * relocation into the region address 1.3 would hold.
+ * relocation into the region address 1.4 would hold.
  */
 #ifndef NPU_MODEL_FORMAT_H
 #define NPU_MODEL_FORMAT_H
@@ -50,7 +50,7 @@ extern "C" {
 
 #define NPU_MF_MAGIC		"NPUMODEL"	/* 8 bytes, no NUL */
 #define NPU_MF_VERSION_MAJOR	1	/* incompatible changes */
-#define NPU_MF_VERSION_MINOR	3	/* compatible additions */
+#define NPU_MF_VERSION_MINOR	4	/* compatible additions */
 #define NPU_MF_SECTION_ALIGN	64
 #define NPU_MF_WEIGHTS_ALIGN	4096
 #define NPU_MF_BLOB_ALIGN	64
@@ -83,7 +83,7 @@ enum npu_mf_section_type {
 	NPU_MF_SECT_STRINGS = 7,	/* NUL-terminated strings */
 	NPU_MF_SECT_WEIGHTS = 8,	/* constants and derived NPU data */
 	NPU_MF_SECT_STREAMS = 9,	/* command streams, one per segment */
-	NPU_MF_SECT_RELOCS = 10,	/* 1.2 only: struct npu_mf_reloc[] */
+	NPU_MF_SECT_RELOCS = 10,	/* before 1.4: struct npu_mf_reloc[] */
 	NPU_MF_SECT_BLOBS = 11,		/* CUSTOM op options (raw bytes) */
 	NPU_MF_SECT_COUNT		/* first unknown type (loaders refuse it) */
 };
@@ -97,7 +97,7 @@ struct npu_mf_section {
 
 struct npu_mf_model_info {
 	uint32_t num_tensors, num_ops, num_segments;
-	uint32_t num_relocs;		/* 1.2: entries of RELOCS; 1.3: zero */
+	uint32_t num_relocs;		/* <1.4: entries of RELOCS; 1.4: zero */
 	uint32_t num_inputs, num_outputs;
 	uint32_t inputs_index;		/* first entry in INDICES of the graph inputs */
 	uint32_t outputs_index;		/* first entry in INDICES of the graph outputs */
@@ -156,9 +156,9 @@ struct npu_mf_segment {
 	uint32_t stream_size;		/* bytes */
 	uint32_t num_commands;
 	/*
-	 * 1.3: the tensors of regions NPU_REGION_IO_FIRST.. (graph inputs and
+	 * 1.4: the tensors of regions NPU_REGION_IO_FIRST.. (graph inputs and
 	 * outputs), @num_io entries from @io_index of INDICES.
-	 * 1.2: first_reloc and num_relocs, in RELOCS.
+	 * Before 1.4: first_reloc and num_relocs, in RELOCS.
 	 */
 	uint32_t io_index, num_io;
 	uint64_t cycles;		/* firmware cycle model estimate */
@@ -167,7 +167,7 @@ struct npu_mf_segment {
 	uint64_t sram_peak;
 };
 
-/* Version 1.2 only (read, never written). */
+/* Versions 1.2 and 1.3 only (read, never written). */
 enum npu_mf_reloc_kind {
 	NPU_MF_RELOC_WEIGHTS = 1,	/* NPU VA of the weights buffer + addend */
 	NPU_MF_RELOC_TENSOR = 2,	/* NPU VA of tensor @index's memory + addend */
@@ -338,7 +338,7 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **buf, size_t *
  * arena, the graph's data flow (as the TFLite reader), each segment's op
  * range and command stream (npu_fw_validate_regions()), what the stream
  * touches in each region against the region's buffer (weights read-only,
- * arena, each I/O region's tensor), and a 1.2 file's relocations (inside
+ * arena, each I/O region's tensor), and a 1.2 or 1.3 file's relocations (inside
  * its stream, on a zero field, target inside its buffer) before they are
  * turned into region addresses.
  *

@@ -1355,7 +1355,7 @@ static bool is_graph_io(const struct npu_graph *g, int32_t t)
 }
 
 /*
- * The relocation a 1.2 writer made for the address @v in segment @s of
+ * The relocation a 1.2 or 1.3 writer made for the address @v in segment @s of
  * @m, at stream offset @off.
  */
 static struct npu_mf_reloc v12_reloc(const struct npu_compiled_model *m,
@@ -1392,12 +1392,13 @@ static struct npu_mf_reloc v12_reloc(const struct npu_compiled_model *m,
 }
 
 /*
- * A version 1.2 file of the model of @rel, as a 1.2 writer made it: every
- * address field (but the SRAM window's) zero and listed in RELOCS.  The
+ * A version 1.@minor (2 or 3) file of the model of @rel, as such a writer
+ * made it: every address field (but the SRAM window's) zero and listed in
+ * RELOCS.  The
  * model has no custom options, so the empty BLOBS entry of the section
  * table becomes RELOCS, appended at the end of the file.
  */
-static uint8_t *v12_bytes(const char *rel, size_t *len,
+static uint8_t *v12_bytes(const char *rel, uint16_t minor, size_t *len,
 			  struct npu_compiled_model **model)
 {
 	struct npu_compiled_model *m = compile_file(rel, NULL);
@@ -1465,7 +1466,7 @@ static uint8_t *v12_bytes(const char *rel, size_t *len,
 	memcpy(out + at, relocs, blobs->size);
 	*len = at + blobs->size;
 	memcpy(&h, out, sizeof(h));
-	h.version_minor = 2;
+	h.version_minor = minor;
 	h.file_size = *len;
 	memcpy(out, &h, sizeof(h));
 	fix_crc(out, *len);
@@ -1476,9 +1477,10 @@ static uint8_t *v12_bytes(const char *rel, size_t *len,
 }
 
 /*
- * Version 1.2 files (relocations) are still read: each relocation becomes
- * the region address a 1.3 compile writes, so the loaded streams and I/O
- * regions equal the compiler's; damaged relocations are refused as before.
+ * Version 1.2 and 1.3 files (relocations) are still read: each relocation
+ * becomes the region address a 1.4 compile writes, so the loaded streams
+ * and I/O regions equal the compiler's; damaged relocations are refused as
+ * before.
  */
 START_TEST(test_v12_files_read)
 {
@@ -1492,19 +1494,20 @@ START_TEST(test_v12_files_read)
 	size_t len;
 	uint8_t *buf;
 
-	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+	for (size_t i = 0; i < 2 * sizeof(models) / sizeof(models[0]); i++) {
+		const uint16_t minor = (uint16_t)(2 + i % 2);
 		uint32_t relocs = 0;
 
-		buf = v12_bytes(models[i], &len, &m);
-		ck_assert_msg(npu_model_load(buf, len, &l, err, sizeof(err)) == 0, "%s: %s",
-			      models[i], err);
+		buf = v12_bytes(models[i / 2], minor, &len, &m);
+		ck_assert_msg(npu_model_load(buf, len, &l, err, sizeof(err)) == 0, "%s (1.%u): %s",
+			      models[i / 2], minor, err);
 		ck_assert_uint_eq(l->num_segments, m->num_segments);
 		for (uint32_t k = 0; k < m->num_segments; k++) {
 			const struct npu_segment *a = &m->segments[k], *b = &l->segments[k];
 
 			ck_assert_uint_eq(a->stream_size, b->stream_size);
 			ck_assert_msg(!memcmp(a->stream, b->stream, a->stream_size),
-				      "%s: segment %u differs", models[i], k);
+				      "%s: segment %u differs", models[i / 2], k);
 			ck_assert_uint_eq(a->num_io, b->num_io);
 			for (uint32_t r = 0; r < a->num_io; r++)
 				ck_assert_int_eq(a->io_tensors[r], b->io_tensors[r]);
@@ -1517,14 +1520,14 @@ START_TEST(test_v12_files_read)
 	}
 
 	/* A relocation outside its stream, and one pointing past the weights. */
-	buf = v12_bytes("tflm/person_detect.tflite", &len, &m);
+	buf = v12_bytes("tflm/person_detect.tflite", 3, &len, &m);
 	rl = (struct npu_mf_reloc *)(buf + section(buf, NPU_MF_SECT_RELOCS)->offset);
 	rl[3].offset = 1u << 24;
 	fix_crc(buf, len);
 	expect_load_error(buf, len, -EINVAL, "relocation 3 at offset 16777216 is outside its");
 	free(buf);
 	npu_compiled_model_free(m);
-	buf = v12_bytes("tflm/person_detect.tflite", &len, &m);
+	buf = v12_bytes("tflm/person_detect.tflite", 2, &len, &m);
 	rl = (struct npu_mf_reloc *)(buf + section(buf, NPU_MF_SECT_RELOCS)->offset);
 	for (uint32_t i = 0;; i++)
 		if (rl[i].kind == NPU_MF_RELOC_WEIGHTS) {
@@ -1533,16 +1536,16 @@ START_TEST(test_v12_files_read)
 		}
 	fix_crc(buf, len);
 	expect_load_error(buf, len, -EINVAL, "points outside the");
-	/* A 1.3 file may not carry relocations. */
+	/* A 1.4 file may not carry relocations. */
 	{
 		struct npu_mf_header h;
 
 		memcpy(&h, buf, sizeof(h));
-		h.version_minor = 3;
+		h.version_minor = 4;
 		memcpy(buf, &h, sizeof(h));
 	}
 	fix_crc(buf, len);
-	expect_load_error(buf, len, -EINVAL, "a version 1.3 file has no relocations");
+	expect_load_error(buf, len, -EINVAL, "a version 1.4 file has no relocations");
 	free(buf);
 	npu_compiled_model_free(m);
 }
