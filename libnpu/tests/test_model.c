@@ -613,6 +613,16 @@ START_TEST(test_old_firmware_refused)
 	ck_assert_ptr_null(m);
 	ck_assert_msg(strstr(err, "lacks region addressing (NPU_FW_FEAT_REGIONS") &&
 		      strstr(err, "NPU_MODEL_CPU_ONLY"), "%s", err);
+	/*
+	 * The person detector's streams read compressed filters: firmware
+	 * without the shared-palette decoder is refused, naming the bit (no
+	 * raw-filter variant is made at load).
+	 */
+	dev.fw_features = NPU_FW_FEATURES & ~NPU_FW_FEAT_WDEC_PALETTES;
+	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -NPU_ERR_MODEL_VERSION);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err, "compressed filters") &&
+		      strstr(err, "NPU_FW_FEAT_WDEC_PALETTES"), "%s", err);
 	dev.fw_features = NPU_FW_FEATURES;
 	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -EBADF);
 }
