@@ -322,6 +322,7 @@ static void fill_uapi_job(const struct npu_job *job, struct drm_npu_job *k)
 int npu_job_submit_batch(struct npu_job *const *jobs, size_t count)
 {
 	struct drm_npu_job k[NPU_SUBMIT_MAX_JOBS];
+	int32_t last_status[NPU_SUBMIT_MAX_JOBS];
 	struct drm_npu_submit submit = { 0 };
 	int ret;
 
@@ -337,7 +338,13 @@ int npu_job_submit_batch(struct npu_job *const *jobs, size_t count)
 		if (job_busy(jobs[i]))
 			return -EBUSY;
 	}
+	/*
+	 * Pending before the ioctl: the kernel may write the stats before it
+	 * returns.  A refused submission queued nothing (all or none), so the
+	 * last run's stats are put back.
+	 */
 	for (size_t i = 0; i < count; i++) {
+		last_status[i] = jobs[i]->stats->status;
 		jobs[i]->stats->status = NPU_STATS_PENDING;
 		fill_uapi_job(jobs[i], &k[i]);
 	}
@@ -346,8 +353,11 @@ int npu_job_submit_batch(struct npu_job *const *jobs, size_t count)
 	submit.job_stride = sizeof(k[0]);
 	submit.priority = jobs[0]->priority;
 	ret = npu_ioctl(jobs[0]->dev->fd, DRM_IOCTL_NPU_SUBMIT, &submit);
-	if (ret)
+	if (ret) {
+		for (size_t i = 0; i < count; i++)
+			jobs[i]->stats->status = last_status[i];
 		return ret;
+	}
 	for (size_t i = 0; i < count; i++)
 		jobs[i]->submitted = true;
 	return 0;

@@ -311,7 +311,10 @@ int npu_job_set_priority(struct npu_job *job, enum npu_priority priority);
 
 /*
  * Queues the job.  -EBUSY when its previous submission has not ended yet.
- * Stream validation errors (-EINVAL) come back here.
+ * Stream validation errors (-EINVAL) come back here, as do a command
+ * object's region bindings the kernel refuses (a buffer smaller than its
+ * region, a used region unbound).  A refused submission queues nothing:
+ * the job's last run (npu_job_wait(), npu_job_get_stats()) stays as it was.
  */
 int npu_job_submit(struct npu_job *job);
 

@@ -170,6 +170,7 @@ static void test_cmdstream(struct npu_device *dev)
 	};
 	struct npu_bo *a, *b, *c;
 	struct npu_cmdstream *cs;
+	struct npu_job_stats st;
 	struct npu_job *job;
 	struct stream s;
 	int8_t *pa, *pb, *pc;
@@ -233,6 +234,13 @@ static void test_cmdstream(struct npu_device *dev)
 	npu_job_bind_region(job, 4, c, 3072);
 	tap_expect_errno(npu_job_submit(job), 0, EINVAL,
 			 "a buffer smaller than its region is refused");
+	/* Nothing was queued: the last run's result and stats stay. */
+	st = (struct npu_job_stats){ .status = 1 };
+	ret = npu_job_get_stats(job, &st);
+	tap_ok(!ret && st.status == 0 && st.dram_write_bytes == N &&
+	       npu_job_wait(job, 10 * SEC_NS) == 0,
+	       "the refused submit leaves the last run's stats (%d: status %d, %llu bytes written)",
+	       ret, st.status, (unsigned long long)st.dram_write_bytes);
 	npu_job_bind_region(job, 4, NULL, 0);
 	tap_expect_errno(npu_job_submit(job), 0, EINVAL, "an unbound region is refused");
 	npu_job_destroy(job);
