@@ -374,7 +374,7 @@ struct ld {
 	bool have[NPU_MF_SECT_COUNT];
 	struct npu_mf_model_info info;
 	uint64_t num_indices, num_quant;
-	bool relocs;		/* a 1.2 or 1.3 file: zeroed address fields and RELOCS */
+	bool relocs;		/* a file before 1.4: zeroed address fields and RELOCS */
 };
 
 #define LFAIL(l, code, ...) return npu_fail((l)->err, (l)->errlen, (code), __VA_ARGS__)
@@ -743,7 +743,7 @@ static int check_op_source(struct ld *l, const struct npu_graph *g)
 }
 
 /*
- * A 1.2 or 1.3 segment's relocations, checked as 1.3 loaders did, written
+ * A segment's relocations (files before 1.4), checked as 1.3 loaders did, written
  * into its stream as the region addresses a 1.4 compile gives: the weights in
  * NPU_REGION_CONST (an encoded filter included: every firmware with
  * regions decodes it), graph inputs and outputs in I/O regions of their

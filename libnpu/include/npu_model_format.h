@@ -27,7 +27,7 @@
  * application bound to it (zero-copy).  Region 0 (absolute) is used for
  * the on-chip SRAM window only.
  *
- * Versions 1.2 and 1.3 held zeroed address fields and a relocation table
+ * Versions 1.0 to 1.3 held zeroed address fields and a relocation table
  * (struct npu_mf_reloc); the loader still reads them and turns each
  * relocation into the region address 1.4 would hold.
  */
@@ -167,7 +167,7 @@ struct npu_mf_segment {
 	uint64_t sram_peak;
 };
 
-/* Versions 1.2 and 1.3 only (read, never written). */
+/* Versions before 1.4 only (read, never written). */
 enum npu_mf_reloc_kind {
 	NPU_MF_RELOC_WEIGHTS = 1,	/* NPU VA of the weights buffer + addend */
 	NPU_MF_RELOC_TENSOR = 2,	/* NPU VA of tensor @index's memory + addend */
@@ -338,7 +338,7 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **buf, size_t *
  * arena, the graph's data flow (as the TFLite reader), each segment's op
  * range and command stream (npu_fw_validate_regions()), what the stream
  * touches in each region against the region's buffer (weights read-only,
- * arena, each I/O region's tensor), and a 1.2 or 1.3 file's relocations (inside
+ * arena, each I/O region's tensor), and an older file's relocations (inside
  * its stream, on a zero field, target inside its buffer) before they are
  * turned into region addresses.
  *
