@@ -64,7 +64,7 @@ static int check_dmabuf_regions(struct npu_model *model)
 					region |= seg->io_tensors[r] == t;
 				if (!region)
 					return model_fail(model, -ENOTSUP,
-							  "tensor %d ('%s') is bound to a dma-buf but segment %u addresses it in the arena (it has more graph inputs and outputs than the %u I/O regions): bind it with npu_model_set_input() instead",
+							  "tensor %d ('%s') is bound to a dma-buf but segment %u addresses it in the arena (it has more graph inputs and outputs than the %u I/O regions): copy it instead (npu_model_set_input(), npu_model_output())",
 							  t, g->tensors[t].name, s,
 							  NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST);
 			}
