@@ -146,7 +146,8 @@ EOF
 		{ tests/vm/run "$@"; echo $? > "$tmp.rc"; } | tee "$tmp"
 		rc=$(cat "$tmp.rc")
 		sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp" | tail -n 1)
-		sk=$(grep -E '^# [0-9]+ skipped$' "$tmp" | tail -n 1 | tr -dc '0-9')
+		sk=$(grep -E '^# [0-9]+ skipped \(all tests of this boot\)$' "$tmp" | tail -n 1 |
+			sed 's/ skipped.*//' | tr -dc '0-9')
 		p=${sum%% passed*}; f=${sum#*passed, }; f=${f%% failed}
 		[ -n "$sum" ] || { p=0; f=0; }
 		if [ $rc != 0 ] && [ "$f" = 0 ]; then
@@ -338,12 +339,13 @@ for t in $run_tests; do
 	elif [ "$rc" = 4 ] && [ $p = 0 ]; then
 		echo "ok $i selftests: $suite: $name # SKIP (${secs}s)"
 	else
-		echo "ok $i selftests: $suite: $name (${secs}s)"
+		# Each test's own skips: the total below is this boot's.
+		echo "ok $i selftests: $suite: $name (${secs}s$([ $s = 0 ] || echo ", $s skipped"))"
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
 
-echo "# $skipped skipped"
+echo "# $skipped skipped (all tests of this boot)"
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
 }
