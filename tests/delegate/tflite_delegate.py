@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -248,6 +249,13 @@ def process_checks(args):
     if not ok:
         diag("\n".join(err for _, err in res))
 
+    # The input goes to the child processes through a file: on a command
+    # line (-c) a large one (blazeface's 196,608 bytes) exceeds the kernel's
+    # limit on one argument (E2BIG, "Argument list too long").
+    tmp = tempfile.mkdtemp(prefix="npu-deleg-")
+    x_file = os.path.join(tmp, "in0.bin")
+    inputs[0].tofile(x_file)
+
     # cpu_ops, report_format=json and profile, in a process of their own (the
     # profile is printed when the interpreter goes away); greedy, so that the
     # ops around the forced one stay partitions even where placement by cost
@@ -259,8 +267,8 @@ def process_checks(args):
             f"it = Interpreter(model_path={model!r}, experimental_delegates=[d], "
             "experimental_op_resolver_type=OpResolverType.BUILTIN_REF)\n"
             "it.allocate_tensors()\n"
-            f"x = np.frombuffer(bytes.fromhex({inputs[0].tobytes().hex()!r}), "
-            f"np.{inputs[0].dtype}).reshape({list(inputs[0].shape)!r})\n"
+            f"x = np.fromfile({x_file!r}, np.{inputs[0].dtype})"
+            f".reshape({list(inputs[0].shape)!r})\n"
             "it.set_tensor(it.get_input_details()[0]['index'], x); it.invoke(); it.invoke()\n"
             "print('OUT', it.get_tensor(it.get_output_details()[0]['index']).tobytes().hex())\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -279,7 +287,7 @@ def process_checks(args):
 
     # trace=FILE: the Chrome trace of npu-run --trace, plus one span per
     # partition run on a "TFLite delegate" track, enclosing that run's ops.
-    trace = os.path.join(tempfile.mkdtemp(prefix="npu-deleg-"), "trace.json")
+    trace = os.path.join(tmp, "trace.json")
     r = subprocess.run([sys.executable, "-c", code.replace(
         "cpu_ops='1', profile='1', ", "trace=%r, " % trace)], capture_output=True, text=True)
     try:
@@ -327,6 +335,7 @@ def process_checks(args):
         tap(r.returncode == 0 and "ran" in r.stdout and "no NPU available" in r.stderr,
             "no NPU: the delegate loads, says so, and TFLite runs the whole model")
         diag(r.stderr.strip()[:400])
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main():
