@@ -422,19 +422,14 @@ static void test_region_fences(struct file *a, struct file *b, int vgem,
 	struct drm_npu_cmdstream_create cb;
 	struct drm_npu_region regs[3];
 	struct drm_npu_bo_ref hold_ref;
-	uint32_t fence = 0, hold = 0, x_in_b = 0, out_a = 0, out_b = 0, bytes;
-	int held, xfd = -1, ret;
+	struct drv_handoff h;
+	const char *step;
+	uint32_t bytes;
+	int ret;
 	struct pollfd p = { .fd = -1, .events = POLLIN };
 
-	held = drv_vgem_fenced_buffer(vgem, 4096, &fence);
-	if (!tap_expect_success(held < 0 ? held : 0, 0, "vgem buffer with a fence") ||
-	    !tap_expect_success(drmPrimeFDToHandle(a->fd, held, &hold), errno,
-				"imported into file A") ||
-	    !tap_expect_success(drmPrimeHandleToFD(a->fd, a->out[0],
-						   DRM_CLOEXEC | DRM_RDWR, &xfd),
-				errno, "export A's output buffer X") ||
-	    !tap_expect_success(drmPrimeFDToHandle(b->fd, xfd, &x_in_b), errno,
-				"import X into file B"))
+	ret = drv_handoff_init(&h, vgem, a->fd, a->out[0], b->fd, &step);
+	if (!tap_expect_success(ret, 0, "%s", step))
 		goto out;
 	bytes = drv_copy_stream(user_cs, NPU_ADDR(R_IN, 0), NPU_ADDR(R_OUT, 0), N);
 	if (!tap_expect_success(create(b->fd, user_cs, bytes, &cb), 0,
@@ -445,65 +440,54 @@ static void test_region_fences(struct file *a, struct file *b, int vgem,
 	memset(a->out_map[0], 0, N);
 	memset(b->out_map[0], 0xee, N);
 
-	hold_ref = (struct drm_npu_bo_ref){ hold, DRM_NPU_BO_REF_READ };
+	hold_ref = (struct drm_npu_bo_ref){ h.hold, DRM_NPU_BO_REF_READ };
 	regs[0] = (struct drm_npu_region){ 0 };
 	regs[R_IN] = (struct drm_npu_region){ a->in, 0, 0 };
 	regs[R_OUT] = (struct drm_npu_region){ a->out[0], 0, 0 };
-	drmSyncobjCreate(a->fd, 0, &out_a);
+	drmSyncobjCreate(a->fd, 0, &h.out_a);
 	a->st[1].status = 1;
 	if (!tap_expect_success(submit_obj(a->fd, obj_a, regs, 3, &hold_ref, 1,
-					   out_a, a->stats, sizeof(a->st[0])),
+					   h.out_a, a->stats, sizeof(a->st[0])),
 				0, "A's object job writing X, held by vgem"))
 		goto signal;
 	tap_expect_success(drv_bo_close(a->fd, obj_a), 0,
 			   "A closes its command object with the job queued");
 
-	p.fd = xfd;
+	p.fd = h.xfd;
 	tap_ok(poll(&p, 1, 0) == 0,
 	       "a CPU reader of the dma-buf waits for the region write (poll)");
 
-	regs[R_IN] = (struct drm_npu_region){ x_in_b, 0, 0 };
+	regs[R_IN] = (struct drm_npu_region){ h.x_in_b, 0, 0 };
 	regs[R_OUT] = (struct drm_npu_region){ b->out[0], 0, 0 };
-	drmSyncobjCreate(b->fd, 0, &out_b);
+	drmSyncobjCreate(b->fd, 0, &h.out_b);
 	b->st[1].status = 1;
-	tap_expect_success(submit_obj(b->fd, cb.handle, regs, 3, NULL, 0, out_b,
+	tap_expect_success(submit_obj(b->fd, cb.handle, regs, 3, NULL, 0, h.out_b,
 				      b->stats, sizeof(b->st[0])), 0,
 			   "B's object job reading X through a region");
-	tap_expect_errno(wait_sync(b->fd, out_b, 1000), 0, ETIME,
+	tap_expect_errno(wait_sync(b->fd, h.out_b, 1000), 0, ETIME,
 			 "B's job waits while A's is held");
 	tap_ok(b->out_map[0][0] == 0xee && b->out_map[0][N - 1] == 0xee,
 	       "B's output untouched meanwhile");
 
 signal:
-	tap_expect_success(drv_vgem_signal(vgem, fence), 0, "release A");
+	tap_expect_success(drv_vgem_signal(vgem, h.fence), 0, "release A");
 	/* Waited for before the stats are read (argument order). */
-	if (out_a) {
-		ret = wait_sync(a->fd, out_a, 30000);
+	if (h.out_a) {
+		ret = wait_sync(a->fd, h.out_a, 30000);
 		tap_ok(!ret && a->st[1].status == 0,
 		       "A ends after its object was closed (wait %d, status %d)",
 		       ret, a->st[1].status);
 	}
-	if (out_b) {
-		ret = wait_sync(b->fd, out_b, 30000);
+	if (h.out_b) {
+		ret = wait_sync(b->fd, h.out_b, 30000);
 		tap_ok(!ret && b->st[1].status == 0,
 		       "B ends (wait %d, status %d)", ret, b->st[1].status);
 		tap_ok(equals_input(b->out_map[0], 77), "B read what A wrote");
 	}
-	if (out_a)
+	if (h.out_a)
 		tap_ok(poll(&p, 1, 0) == 1, "the dma-buf is readable after A's write");
 out:
-	if (out_a)
-		drmSyncobjDestroy(a->fd, out_a);
-	if (out_b)
-		drmSyncobjDestroy(b->fd, out_b);
-	if (xfd >= 0)
-		close(xfd);
-	if (held >= 0)
-		close(held);
-	if (hold)
-		drv_bo_close(a->fd, hold);
-	if (x_in_b)
-		drv_bo_close(b->fd, x_in_b);
+	drv_handoff_fini(&h);
 }
 
 int main(void)

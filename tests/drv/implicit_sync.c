@@ -109,22 +109,17 @@ static void test_declared(struct file *f)
  */
 static void test_second_job(struct file *a, struct file *b, int vgem)
 {
-	uint32_t fence = 0, hold = 0, x_in_b = 0, out_a = 0, out_b = 0;
-	int held, xfd = -1, i, same = 1;
 	struct drm_npu_bo_ref refs[3];
 	struct drm_npu_bo_info xinfo;
+	struct drv_handoff h;
+	const char *step;
 	struct pollfd p;
 	uint32_t bytes;
+	int i, ret, same = 1;
 
-	held = drv_vgem_fenced_buffer(vgem, 4096, &fence);
-	if (!tap_expect_success(held < 0 ? held : 0, 0, "vgem buffer with a fence") ||
-	    !tap_expect_success(drmPrimeFDToHandle(a->fd, held, &hold), errno,
-				"imported into file A") ||
-	    !tap_expect_success(drmPrimeHandleToFD(a->fd, a->dst, DRM_CLOEXEC | DRM_RDWR,
-						   &xfd), errno, "export A's buffer X") ||
-	    !tap_expect_success(drmPrimeFDToHandle(b->fd, xfd, &x_in_b), errno,
-				"import X into file B") ||
-	    !tap_expect_success(drv_bo_info(b->fd, x_in_b, &xinfo), 0, "X's address in B"))
+	ret = drv_handoff_init(&h, vgem, a->fd, a->dst, b->fd, &step);
+	if (!tap_expect_success(ret, 0, "%s", step) ||
+	    !tap_expect_success(drv_bo_info(b->fd, h.x_in_b, &xinfo), 0, "X's address in B"))
 		goto out;
 
 	for (i = 0; i < N; i++)
@@ -133,57 +128,46 @@ static void test_second_job(struct file *a, struct file *b, int vgem)
 	memset(b->dst_map, 0xee, N);
 
 	/* A: hold READ (waits for vgem), src READ, X written. */
-	refs[0] = (struct drm_npu_bo_ref){ hold, DRM_NPU_BO_REF_READ };
+	refs[0] = (struct drm_npu_bo_ref){ h.hold, DRM_NPU_BO_REF_READ };
 	refs[1] = (struct drm_npu_bo_ref){ a->src, DRM_NPU_BO_REF_READ };
 	refs[2] = (struct drm_npu_bo_ref){ a->dst, DRM_NPU_BO_REF_READ };
 	bytes = drv_copy_stream(a->cs, a->src_va, a->dst_va, N);
 	tap_expect_errno(submit(a, bytes, refs, 3, 1, 0), 0, EINVAL,
 			 "A writing the exported buffer it lists for reading is refused");
 	refs[2].flags = DRM_NPU_BO_REF_WRITE;
-	drmSyncobjCreate(a->fd, 0, &out_a);
-	if (!tap_expect_success(submit(a, bytes, refs, 3, 1, out_a), 0,
+	drmSyncobjCreate(a->fd, 0, &h.out_a);
+	if (!tap_expect_success(submit(a, bytes, refs, 3, 1, h.out_a), 0,
 				"A declaring the write is accepted (held by vgem)"))
 		goto signal;
 
-	p = (struct pollfd){ .fd = xfd, .events = POLLIN };
+	p = (struct pollfd){ .fd = h.xfd, .events = POLLIN };
 	tap_ok(poll(&p, 1, 0) == 0,
 	       "a CPU reader of the dma-buf waits for A's write (poll)");
 
 	/* B: X READ, its own dst written. */
-	refs[0] = (struct drm_npu_bo_ref){ x_in_b, DRM_NPU_BO_REF_READ };
+	refs[0] = (struct drm_npu_bo_ref){ h.x_in_b, DRM_NPU_BO_REF_READ };
 	refs[1] = (struct drm_npu_bo_ref){ b->dst, DRM_NPU_BO_REF_WRITE };
 	bytes = drv_copy_stream(b->cs, xinfo.npu_addr, b->dst_va, N);
-	drmSyncobjCreate(b->fd, 0, &out_b);
-	tap_expect_success(submit(b, bytes, refs, 2, 1, out_b), 0,
+	drmSyncobjCreate(b->fd, 0, &h.out_b);
+	tap_expect_success(submit(b, bytes, refs, 2, 1, h.out_b), 0,
 			   "B's job reading X is accepted");
-	tap_expect_errno(wait_sync(b->fd, out_b, 1000), 0, ETIME,
+	tap_expect_errno(wait_sync(b->fd, h.out_b, 1000), 0, ETIME,
 			 "B's job waits while A's is held");
 
 signal:
-	tap_expect_success(drv_vgem_signal(vgem, fence), 0, "release A");
-	if (out_a)
-		tap_ok(!wait_sync(a->fd, out_a, 30000) && a->st[1].status == 0,
+	tap_expect_success(drv_vgem_signal(vgem, h.fence), 0, "release A");
+	if (h.out_a)
+		tap_ok(!wait_sync(a->fd, h.out_a, 30000) && a->st[1].status == 0,
 		       "A ends (status %d)", a->st[1].status);
-	if (out_b) {
-		tap_ok(!wait_sync(b->fd, out_b, 30000) && b->st[1].status == 0,
+	if (h.out_b) {
+		tap_ok(!wait_sync(b->fd, h.out_b, 30000) && b->st[1].status == 0,
 		       "B ends (status %d)", b->st[1].status);
 		for (i = 0; i < N; i++)
 			same &= b->dst_map[i] == (unsigned char)(i * 7 + 3);
 		tap_ok(same, "B read what A wrote");
 	}
 out:
-	if (out_a)
-		drmSyncobjDestroy(a->fd, out_a);
-	if (out_b)
-		drmSyncobjDestroy(b->fd, out_b);
-	if (xfd >= 0)
-		close(xfd);
-	if (held >= 0)
-		close(held);
-	if (hold)
-		drv_bo_close(a->fd, hold);
-	if (x_in_b)
-		drv_bo_close(b->fd, x_in_b);
+	drv_handoff_fini(&h);
 }
 
 int main(void)

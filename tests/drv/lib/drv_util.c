@@ -247,6 +247,45 @@ int drv_vgem_signal(int vgem, uint32_t fence)
 	return drv_ioctl(vgem, DRV_IOCTL_VGEM_FENCE_SIGNAL, &s);
 }
 
+int drv_handoff_init(struct drv_handoff *h, int vgem, int a_fd, uint32_t x,
+		     int b_fd, const char **step)
+{
+	*h = (struct drv_handoff){ .a_fd = a_fd, .b_fd = b_fd, .held = -1,
+				   .xfd = -1 };
+	*step = "vgem buffer with a fence";
+	h->held = drv_vgem_fenced_buffer(vgem, 4096, &h->fence);
+	if (h->held < 0)
+		return h->held;
+	*step = "import the vgem buffer into file A";
+	if (drmPrimeFDToHandle(a_fd, h->held, &h->hold))
+		return -errno;
+	*step = "export A's buffer X";
+	if (drmPrimeHandleToFD(a_fd, x, DRM_CLOEXEC | DRM_RDWR, &h->xfd))
+		return -errno;
+	*step = "import X into file B";
+	if (drmPrimeFDToHandle(b_fd, h->xfd, &h->x_in_b))
+		return -errno;
+	*step = "vgem fence held, X shared by files A and B";
+	return 0;
+}
+
+void drv_handoff_fini(struct drv_handoff *h)
+{
+	if (h->out_a)
+		drmSyncobjDestroy(h->a_fd, h->out_a);
+	if (h->out_b)
+		drmSyncobjDestroy(h->b_fd, h->out_b);
+	if (h->xfd >= 0)
+		close(h->xfd);
+	if (h->held >= 0)
+		close(h->held);
+	if (h->hold)
+		drv_bo_close(h->a_fd, h->hold);
+	if (h->x_in_b)
+		drv_bo_close(h->b_fd, h->x_in_b);
+	*h = (struct drv_handoff){ .held = -1, .xfd = -1 };
+}
+
 static void drv_mount_debugfs(void)
 {
 	if (access("/sys/kernel/debug/dri", F_OK))

@@ -64,6 +64,34 @@ int drv_vgem_open(void);
 int drv_vgem_fenced_buffer(int vgem, uint32_t size, uint32_t *fence);
 int drv_vgem_signal(int vgem, uint32_t fence);
 
+/*
+ * The two-file write-then-read scenario: file A's job, held by a vgem
+ * fence, writes A's buffer X; X is exported and imported by file B, whose
+ * job reads it (implicit sync must make it wait for A's write).  The
+ * fixture owns what the scenario makes: the held vgem dma-buf and its
+ * handle in A (a READ bo_ref on @hold holds A's job), X's dma-buf (@xfd, to
+ * poll) and its handle in B (@x_in_b), and the syncobjs the test creates
+ * for A's and B's jobs (@out_a, @out_b; 0 until then).
+ */
+struct drv_handoff {
+	int a_fd, b_fd;
+	int held;		/* vgem dma-buf with the unsignalled fence, or -1 */
+	uint32_t fence;		/* vgem's fence on it */
+	uint32_t hold;		/* @held imported into A, or 0 */
+	int xfd;		/* X exported from A, or -1 */
+	uint32_t x_in_b;	/* X imported into B, or 0 */
+	uint32_t out_a, out_b;	/* syncobjs of A's and B's jobs, or 0 */
+};
+
+/*
+ * Sets @h up for buffer @x of file @a_fd and file @b_fd; 0, or -errno with
+ * *@step naming the step that failed.  Call drv_handoff_fini() either way.
+ */
+int drv_handoff_init(struct drv_handoff *h, int vgem, int a_fd, uint32_t x,
+		     int b_fd, const char **step);
+/* Releases everything @h holds (signal the vgem fence first). */
+void drv_handoff_fini(struct drv_handoff *h);
+
 /* Directories: the simulator's debugfs for this NPU, and DRM's (accel/ or dri/).
  * 0 or -errno (debugfs is mounted if needed). */
 int drv_sim_debugfs(char *dir, size_t len);
