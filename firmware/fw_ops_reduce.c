@@ -2,8 +2,8 @@
 /*
  * Reductions over any set of axes: MEAN, REDUCE_MAX, REDUCE_MIN; ARG_MAX and
  * ARG_MIN along one axis.  Bit-exact with the TFLite interpreter's
- * reference reduce kernels (reduce.cc) for int8 and int16, and its
- * reference ArgMinMax.
+ * reference reduce kernels (reduce.cc) for int8 and int16 (and uint8
+ * MEAN, which TFLite 2.21 computes as int8), and its reference ArgMinMax.
  */
 #include "fw_internal.h"
 
@@ -93,6 +93,12 @@ void npu_op_mean_s16(const struct npu_mean_params *p, const int16_t *in,
 	MEAN_BODY(int16_t, NPU_FW_S16_MIN, NPU_FW_S16_MAX)
 }
 
+void npu_op_mean_u8(const struct npu_mean_params *p, const uint8_t *in,
+		    uint8_t *out)
+{
+	MEAN_BODY(uint8_t, 0, 255)
+}
+
 #define MINMAX_BODY(T, MAX)						\
 	REDUCE_BODY(T, p->axis_mask, int32_t best = in[base],		\
 		    if (MAX ? v > best : v < best) best = v, best)
@@ -175,12 +181,12 @@ void npu_op_arg_min_max(const struct npu_arg_params *p, int is_max,
 /* Input and output of a reduction over @axis_mask. */
 static int check_reduce_shape(const struct npu_tensor *in,
 			      const struct npu_tensor *out, uint32_t axis_mask,
-			      struct npu_fw_reason *why)
+			      uint32_t types, struct npu_fw_reason *why)
 {
 	uint32_t i;
 
-	if (fw_check_tensor(in, FW_T_S8 | FW_T_S16, 1, NPU_CS_MAX_DIMS, why) ||
-	    fw_check_tensor(out, FW_T_S8 | FW_T_S16, 1, NPU_CS_MAX_DIMS, why))
+	if (fw_check_tensor(in, types, 1, NPU_CS_MAX_DIMS, why) ||
+	    fw_check_tensor(out, types, 1, NPU_CS_MAX_DIMS, why))
 		return -NPU_FW_EINVAL;
 	FW_CHECK(why, in->dtype == out->dtype, "input and output types differ");
 	FW_CHECK(why, in->rank == out->rank, "input and output ranks differ");
@@ -199,7 +205,8 @@ static int check_mean(uint32_t op, const union npu_cmd_params *pp,
 
 	(void)op;
 	(void)flags;
-	if (check_reduce_shape(&p->input, &p->output, p->axis_mask, why))
+	if (check_reduce_shape(&p->input, &p->output, p->axis_mask,
+			       FW_T_S8 | FW_T_S16 | FW_T_U8, why))
 		return -NPU_FW_EINVAL;
 	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
 	FW_CHECK(why, p->shift >= -31 && p->shift <= 30, "shift out of range");
@@ -214,7 +221,8 @@ static int check_minmax(uint32_t op, const union npu_cmd_params *pp,
 
 	(void)op;
 	(void)flags;
-	if (check_reduce_shape(&p->input, &p->output, p->axis_mask, why))
+	if (check_reduce_shape(&p->input, &p->output, p->axis_mask,
+			       FW_T_S8 | FW_T_S16, why))
 		return -NPU_FW_EINVAL;
 	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
 	FW_CHECK(why, p->input.zero_point == p->output.zero_point,
@@ -261,7 +269,13 @@ static void cost_reduce(uint32_t op, const union npu_cmd_params *p,
 	w->elems = npu_tensor_elems(&p->copy.input);
 }
 
-RUN_UNARY(run_mean, mean, npu_op_mean_s8, npu_op_mean_s16)
+static uint32_t features_mean(uint32_t op, const union npu_cmd_params *p)
+{
+	(void)op;
+	return p->mean.input.dtype == NPU_DTYPE_UINT8 ? NPU_FW_FEAT_MEAN_U8 : 0;
+}
+
+RUN_UNARY_U8(run_mean, mean, npu_op_mean_s8, npu_op_mean_s16, npu_op_mean_u8)
 RUN_UNARY(run_reduce_max, reduce, npu_op_reduce_max_s8, npu_op_reduce_max_s16)
 RUN_UNARY(run_reduce_min, reduce, npu_op_reduce_min_s8, npu_op_reduce_min_s16)
 
@@ -269,6 +283,7 @@ const struct fw_cmd fw_cmds_reduce[] = {
 	{ .opcode = NPU_CMD_MEAN, .name = "MEAN",
 	  .features = NPU_FW_FEAT_REDUCE,
 	  .params_size = sizeof(struct npu_mean_params),
+	  .param_features = features_mean,
 	  .check = check_mean, .operands = fw_operands_in_out,
 	  .cost = cost_reduce, .run = run_mean },
 	{ .opcode = NPU_CMD_REDUCE_MAX, .name = "REDUCE_MAX",

@@ -274,6 +274,11 @@ struct npu_hw_completion {
  * firmware 1.4.0's decoder refuses a non-zero one), since firmware 1.5.0
  */
 #define NPU_FW_FEAT_WDEC_PALETTES	(1u << 15)
+/*
+ * uint8 (legacy asymmetric) operands of NPU_CMD_MEAN (TFLite 2.21's
+ * integer QuantizedMeanOrSum, as int8)
+ */
+#define NPU_FW_FEAT_MEAN_U8		(1u << 16)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

@@ -390,13 +390,17 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 
 		memset(p, 0, sizeof(union npu_cmd_params));
 		t = rnd(g) % 2 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
+		/* MEAN also takes uint8 (NPU_FW_FEAT_MEAN_U8). */
+		if (op == NPU_CMD_MEAN && t == NPU_DTYPE_INT8 && rnd(g) % 2)
+			t = NPU_DTYPE_UINT8;
 		rank = small_shape(g, d, 8);
 		mask = (uint32_t)rnd(g) & ((1u << rank) - 1);
 		for (i = 0; i < rank; i++)
 			o[i] = (mask & (1u << i)) ? 1 : d[i];
-		zp = zp_of(g, t);
+		zp = t == NPU_DTYPE_UINT8 ? range(g, 0, 255) : zp_of(g, t);
 		place(g, &p->input, t, zp, rank, d, 1);
-		place(g, &p->output, t, op == NPU_CMD_MEAN ? zp_of(g, t) : zp,
+		place(g, &p->output, t, op != NPU_CMD_MEAN ? zp :
+		      t == NPU_DTYPE_UINT8 ? range(g, 0, 255) : zp_of(g, t),
 		      rank, o, 0);
 		if (op == NPU_CMD_MEAN) {
 			rnd_mult(g, &p->multiplier, &p->shift, -9, 1);

@@ -39,7 +39,8 @@ extern "C" {
 				 NPU_FW_FEAT_STRIDED_COPY | \
 				 NPU_FW_FEAT_PRELU_S16 | NPU_FW_FEAT_SRAM | \
 				 NPU_FW_FEAT_FC_SCALE_F64 | NPU_FW_FEAT_WDEC | \
-				 NPU_FW_FEAT_REGIONS | NPU_FW_FEAT_WDEC_PALETTES)
+				 NPU_FW_FEAT_REGIONS | NPU_FW_FEAT_WDEC_PALETTES | \
+				 NPU_FW_FEAT_MEAN_U8)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -164,6 +165,8 @@ void npu_op_mean_s8(const struct npu_mean_params *p, const int8_t *in,
 		    int8_t *out);
 void npu_op_mean_s16(const struct npu_mean_params *p, const int16_t *in,
 		     int16_t *out);
+void npu_op_mean_u8(const struct npu_mean_params *p, const uint8_t *in,
+		    uint8_t *out);
 void npu_op_reduce_max_s8(const struct npu_reduce_params *p,
 			  const int8_t *in, int8_t *out);
 void npu_op_reduce_max_s16(const struct npu_reduce_params *p,

@@ -109,6 +109,39 @@ START_TEST(mean_s16_all_axes)
 }
 END_TEST
 
+START_TEST(mean_u8_channels)
+{
+	/*
+	 * uint8 is int8's arithmetic on unsigned storage.  1x2x2x2, zp 128:
+	 * ch0 {130,131,132,133} -> 2+3+4+5 = 14; ch1 {120,120,121,255} ->
+	 * -8-8-7+127 = 104.  Ratio 1, count 4 (2^30, shift -1): 14 -> 7 ->
+	 * 3.5 rounds to 4; 104 -> 52 -> 26.  Out zp 250: 254, 276 -> 255.
+	 */
+	const uint8_t in[8] = { 130, 120, 131, 120, 132, 121, 133, 255 };
+	const uint8_t expect[2] = { 254, 255 };
+	struct npu_mean_params p = { 0 };
+	uint32_t words[64];
+	struct npu_cs_writer w;
+	uint8_t out[2];
+
+	TENSOR(&p.input, 0, NPU_DTYPE_UINT8, 128, 1, 2, 2, 2);
+	TENSOR(&p.output, 0, NPU_DTYPE_UINT8, 250, 1, 1, 1, 2);
+	ck_assert_int_eq(npu_host_mean_params(1.0f, 1.0f, 4, &p), 0);
+	p.axis_mask = 0x6;
+	CHECK_OK(NPU_CMD_MEAN, &p);
+	npu_cs_init(&w, words, sizeof(words));
+	npu_cs_emit(&w, NPU_CMD_MEAN, &p);
+	ck_assert_int_eq(w.error, 0);
+	ck_assert_uint_eq(npu_fw_stream_features(words, npu_cs_bytes(&w)) &
+			  NPU_FW_FEAT_MEAN_U8, NPU_FW_FEAT_MEAN_U8);
+	npu_op_mean_u8(&p, in, out);
+	ck_assert_mem_eq(out, expect, sizeof(expect));
+	/* Mixed signedness is refused. */
+	TENSOR(&p.output, 0, NPU_DTYPE_INT8, 0, 1, 1, 1, 2);
+	CHECK_BAD(NPU_CMD_MEAN, &p);
+}
+END_TEST
+
 START_TEST(reduce_max_min)
 {
 	/*
@@ -191,6 +224,7 @@ Suite *suite_reduce(void)
 	tcase_add_test(tc, mean_s8_hw);
 	tcase_add_test(tc, mean_s8_rank3_axis1);
 	tcase_add_test(tc, mean_s16_all_axes);
+	tcase_add_test(tc, mean_u8_channels);
 	tcase_add_test(tc, reduce_max_min);
 	tcase_add_test(tc, reduce_checks);
 	suite_add_tcase(s, tc);

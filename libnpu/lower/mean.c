@@ -2,7 +2,7 @@
 /*
  * MEAN, REDUCE_MAX, REDUCE_MIN: TFLite's reduce.cc Prepare lowered to the
  * firmware's reduction commands (any axes, keep_dims or not, int8 and
- * int16), and float MEAN on the CPU (reference_ops reduce.h).
+ * int16; uint8 MEAN too), and float MEAN on the CPU (reference_ops reduce.h).
  */
 #include <errno.h>
 #include <float.h>
@@ -49,7 +49,9 @@ static int lower_reduce(const struct cpu_prep *p)
 	ret = lower_const_axes(p, &in, &out, &mask);
 	if (ret)
 		return ret;
-	ret = lower_need_s8_s16(p, in, out, name);
+	/* uint8 MEAN is int8's arithmetic on unsigned storage (TFLite 2.21). */
+	ret = b == NPU_BUILTIN_MEAN ? lower_need_s8_s16_u8(p, in, out, name) :
+	      lower_need_s8_s16(p, in, out, name);
 	if (ret)
 		return ret;
 	if (in->rank < 1 || in->rank > NPU_CS_MAX_DIMS)

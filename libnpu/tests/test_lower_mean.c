@@ -60,6 +60,39 @@ START_TEST(mean)
 }
 END_TEST
 
+/* uint8 MEAN: int8's parameters, unsigned operands; REDUCE_MAX stays int8. */
+START_TEST(mean_u8)
+{
+	static const int32_t in_s[] = { 1, 4, 4, 8 }, o_s[] = { 1, 1, 1, 8 },
+			     a_s[] = { 2 };
+	static const int32_t axes[2] = { 1, 2 };
+	struct tg b;
+	struct npu_cpu_prepared *p;
+	struct npu_graph_op *op;
+	int32_t x, axis, out;
+	char err[256] = "";
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_UINT8, 4, in_s, 0.5f, 130, NULL);
+	axis = tg_tensor(&b, NPU_TYPE_INT32, 1, a_s, 0.0f, 0, axes);
+	out = tg_tensor(&b, NPU_TYPE_UINT8, 4, o_s, 0.25f, 7, NULL);
+	op = tg_op(&b, NPU_BUILTIN_MEAN, 2, 1, x, axis, out);
+	op->options_kind = NPU_OPTS_REDUCER;
+	op->options.reducer.keep_dims = 1;
+	p = prep_ok(&b);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_MEAN);
+	ck_assert_uint_eq(p->cmds[0].params.mean.input.dtype, NPU_DTYPE_UINT8);
+	ck_assert_uint_eq(p->cmds[0].params.mean.output.dtype, NPU_DTYPE_UINT8);
+	ck_assert_int_eq(p->cmds[0].params.mean.input.zero_point, 130);
+	ck_assert_int_eq(p->cmds[0].params.mean.output.zero_point, 7);
+	ck_assert_int_eq(p->cmds[0].params.mean.multiplier, Q30);
+	ck_assert_int_eq(p->cmds[0].params.mean.shift, -2);
+	npu_cpu_prepared_free(p);
+	op->builtin = NPU_BUILTIN_REDUCE_MAX;
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -ENOTSUP);
+}
+END_TEST
+
 /*
  * lower_const_axes(), the prologue MEAN and REVERSE_V2 share: negative
  * axes count from the end, an axis outside the rank is named (-EINVAL),
@@ -114,6 +147,7 @@ static Suite *lower_suite(void)
 
 	tc = tcase_create("mean");
 	tcase_add_test(tc, mean);
+	tcase_add_test(tc, mean_u8);
 	tcase_add_test(tc, const_axes);
 	suite_add_tcase(s, tc);
 	return s;
