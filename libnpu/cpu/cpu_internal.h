@@ -117,6 +117,12 @@ bool cpu_hybrid_op(const struct npu_graph *g, const struct npu_graph_op *op);
 void cpu_quantize_symmetric(const float *v, size_t n, int8_t *q, float *scale);
 void cpu_quantize_asymmetric(const float *v, size_t n, int8_t *q, float *scale,
 			     int32_t *zero_point);
+/*
+ * Eigen's float tanh (@tanh_gate) or logistic over @v[0..n), as TFLite's
+ * tensor_utils apply them in its x86 build; @offset: where @v starts in
+ * its (aligned) TFLite buffer, in floats (eigen_act.c).
+ */
+void cpu_eigen_activation(float *v, int n, bool tanh_gate, int offset);
 /* Clamp range of a fused activation on float outputs. */
 void cpu_float_activation_range(int32_t act, float *lo, float *hi);
 

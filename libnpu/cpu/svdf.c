@@ -15,6 +15,7 @@
  * 4 activation state [batch, memory * filters] (variable, updated here).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,11 +42,15 @@ struct svdf_state {
 	_Alignas(8) unsigned char scratch[];
 };
 
-/* Float activations the SVDF kernels apply (TFLite's ApplyActivationToVector). */
+/*
+ * Float activations the SVDF kernels apply (TFLite's
+ * ApplyActivationToVector): every one a TFLite file can name.
+ */
 static bool activation_known(int act)
 {
 	return act == NPU_ACT_NONE || act == NPU_ACT_RELU ||
-	       act == NPU_ACT_RELU_N1_TO_1 || act == NPU_ACT_RELU6;
+	       act == NPU_ACT_RELU_N1_TO_1 || act == NPU_ACT_RELU6 ||
+	       act == NPU_ACT_TANH || act == NPU_ACT_SIGN_BIT;
 }
 
 /* Hybrid SVDF: the types and constants EvalHybridSVDF takes. */
@@ -368,17 +373,36 @@ static int svdf_int(struct svdf_state *s,
 	return 0;
 }
 
-static float activation_float(int act, float x)
+/*
+ * ApplyActivationToVector over the whole output (batch * units, from the
+ * start of TFLite's aligned buffer): tanh is Eigen's, SIGN_BIT is
+ * std::signbit as 0 or 1.
+ */
+static void activation_float(int act, float *v, int n)
 {
-	switch (act) {
-	case NPU_ACT_RELU:
-		return x < 0.0f ? 0.0f : x;
-	case NPU_ACT_RELU_N1_TO_1:
-		return x < -1.0f ? -1.0f : x > 1.0f ? 1.0f : x;
-	case NPU_ACT_RELU6:
-		return x < 0.0f ? 0.0f : x > 6.0f ? 6.0f : x;
-	default:
-		return x;
+	if (act == NPU_ACT_TANH) {
+		cpu_eigen_activation(v, n, true, 0);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const float x = v[i];
+
+		switch (act) {
+		case NPU_ACT_RELU:
+			v[i] = x < 0.0f ? 0.0f : x;
+			break;
+		case NPU_ACT_RELU_N1_TO_1:
+			v[i] = x < -1.0f ? -1.0f : x > 1.0f ? 1.0f : x;
+			break;
+		case NPU_ACT_RELU6:
+			v[i] = x < 0.0f ? 0.0f : x > 6.0f ? 6.0f : x;
+			break;
+		case NPU_ACT_SIGN_BIT:
+			v[i] = signbit(x) ? 1.0f : 0.0f;
+			break;
+		default:
+			break;
+		}
 	}
 }
 
@@ -430,10 +454,10 @@ static void time_step(struct svdf_state *s, const float *weights_time,
 
 			if (bias)
 				acc += bias[i];
-			output[(size_t)b * s->units + i] =
-				activation_float(s->activation, acc);
+			output[(size_t)b * s->units + i] = acc;
 		}
 	}
+	activation_float(s->activation, output, s->batch * s->units);
 }
 
 /* Shift each filter's memory left by one: the oldest sample drops out. */

@@ -158,9 +158,46 @@ START_TEST(hybrid_refused)
 	c.b.t[c.wf].data = NULL;
 	refused(&c.b, "constant");
 
+	/* Past SIGN_BIT, the last activation a TFLite file can name. */
+	svdf_graph(&c, true, false);
+	c.op->options.svdf.activation = NPU_ACT_SIGN_BIT + 1;
+	refused(&c.b, "activation");
+}
+END_TEST
+
+/*
+ * TANH and SIGN_BIT on the output vector (ApplyActivationToVector): frame
+ * 1 of hybrid_symmetric gives [16.75, -41], past Eigen's tanh clamp
+ * (7.9): +-tanh(7.907), within 1e-6 of +-1; sign bits [0, 1]; frame 2,
+ * [8.875, -80.75], the same.
+ */
+START_TEST(hybrid_tanh_sign_bit)
+{
+	struct svdf_case c;
+	struct npu_cpu *cpu;
+	const float *out;
+
 	svdf_graph(&c, true, false);
 	c.op->options.svdf.activation = NPU_ACT_TANH;
-	refused(&c.b, "activation");
+	cpu = create_ok(&c.b);
+	out = npu_cpu_tensor_data(cpu, c.y);
+	run(cpu, c.x, 127.0f, -63.5f);
+	ck_assert_float_eq_tol(out[0], 1.0f, 1e-6f);
+	ck_assert_float_eq_tol(out[1], -1.0f, 1e-6f);
+	ck_assert_float_eq(out[0], -out[1]);
+	npu_cpu_destroy(cpu);
+
+	svdf_graph(&c, true, false);
+	c.op->options.svdf.activation = NPU_ACT_SIGN_BIT;
+	cpu = create_ok(&c.b);
+	out = npu_cpu_tensor_data(cpu, c.y);
+	run(cpu, c.x, 127.0f, -63.5f);
+	ck_assert_float_eq(out[0], 0.0f);
+	ck_assert_float_eq(out[1], 1.0f);
+	run(cpu, c.x, 0.0f, 0.0f);
+	ck_assert_float_eq(out[0], 0.0f);
+	ck_assert_float_eq(out[1], 1.0f);
+	npu_cpu_destroy(cpu);
 }
 END_TEST
 
@@ -193,6 +230,7 @@ static Suite *svdf_suite(void)
 	tcase_add_test(tc, hybrid_symmetric);
 	tcase_add_test(tc, hybrid_asymmetric_no_bias);
 	tcase_add_test(tc, hybrid_refused);
+	tcase_add_test(tc, hybrid_tanh_sign_bit);
 	tcase_add_test(tc, memory_zero);
 	suite_add_tcase(s, tc);
 	return s;

@@ -495,7 +495,16 @@ def svdf_models(rng):
             "svdf.hybrid_memory10_rank8": svdf_model(rng, 2, 9, 16, 8, 10, steps=10,
                                                      asymmetric=True),
             "svdf.float_memory10_rank8": svdf_model(rng, 2, 9, 16, 8, 10, steps=10,
-                                                    hybrid=False)}
+                                                    hybrid=False),
+            # TANH (Eigen's, over 15 outputs: packets and a tail) and
+            # SIGN_BIT, the activations ApplyActivationToVector adds.
+            "svdf.float_tanh": svdf_model(rng, 3, 12, 10, 2, 4, hybrid=False,
+                                          activation=act.TANH),
+            "svdf.hybrid_tanh_asymmetric": svdf_model(rng, 3, 11, 10, 2, 4,
+                                                      asymmetric=True, activation=act.TANH),
+            "svdf.float_sign_bit": svdf_model(rng, 2, 8, 6, 1, 3, hybrid=False,
+                                              activation=act.SIGN_BIT),
+            "svdf.hybrid_sign_bit": svdf_model(rng, 2, 8, 6, 1, 3, activation=act.SIGN_BIT)}
 
 
 def detection_model(rng, n, classes, uint8=False, **options):
