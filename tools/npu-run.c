@@ -555,21 +555,23 @@ static void print_text(struct npu_model *m, const struct args *a, const char *ta
 	printf("peak memory:      %ld KiB resident, %zu KiB model buffers\n",
 	       t->peak_rss_kib, t->model_bytes / 1024);
 	if (a->profile) {
-		printf("\n%4s  %-22s %-5s %-4s %10s  %s\n", "op", "type", "where", "seg",
-		       "avg ms", "reason");
+		/* run: the order ops run in; #: the model's op number (--force-cpu's). */
+		printf("\n%4s %4s  %-22s %-5s %-4s %10s  %s\n", "run", "#", "type", "where",
+		       "seg", "avg ms", "reason");
 		for (size_t i = 0; i < npu_model_op_count(m); i++) {
 			struct npu_op_info op;
 
-			npu_model_op_info(m, i, &op);
+			npu_model_op_info_sized(m, i, &op, sizeof(op));
 			if (op.placement == NPU_PLACEMENT_NPU && !t->op_ns[i])
-				printf("%4zu  %-22s %-5s %4d %10s\n", i, op.type, "NPU",
-				       op.segment, "-");
+				printf("%4zu %4u  %-22s %-5s %4d %10s\n", i, op.tflite_op, op.type,
+				       "NPU", op.segment, "-");
 			else if (op.placement == NPU_PLACEMENT_NPU)
-				printf("%4zu  %-22s %-5s %4d %9.3f*\n", i, op.type, "NPU",
-				       op.segment, t->op_ns[i] / 1e6 / (double)t->runs);
+				printf("%4zu %4u  %-22s %-5s %4d %9.3f*\n", i, op.tflite_op, op.type,
+				       "NPU", op.segment, t->op_ns[i] / 1e6 / (double)t->runs);
 			else
-				printf("%4zu  %-22s %-5s %4s %10.3f  %s\n", i, op.type, "CPU",
-				       "-", t->op_ns[i] / 1e6 / (double)t->runs, op.reason);
+				printf("%4zu %4u  %-22s %-5s %4s %10.3f  %s\n", i, op.tflite_op,
+				       op.type, "CPU", "-", t->op_ns[i] / 1e6 / (double)t->runs,
+				       op.reason);
 		}
 		if (npu_model_segment_count(m))
 			printf("(* NPU op times: the segment's time shared by the compiler's cycle estimate)\n");
@@ -619,8 +621,10 @@ static void print_json(struct npu_model *m, const struct args *a, const char *ta
 		for (size_t i = 0; i < npu_model_op_count(m); i++) {
 			struct npu_op_info op;
 
-			npu_model_op_info(m, i, &op);
-			printf("%s{\"index\":%zu,\"type\":", i ? "," : "", i);
+			npu_model_op_info_sized(m, i, &op, sizeof(op));
+			/* index: the run order; tflite_*: the op in the source model. */
+			printf("%s{\"index\":%zu,\"tflite_subgraph\":%u,\"tflite_op\":%u,\"type\":",
+			       i ? "," : "", i, op.tflite_subgraph, op.tflite_op);
 			json_string(op.type);
 			printf(",\"placement\":\"%s\",\"segment\":%d,\"avg_ms\":%.3f",
 			       op.placement == NPU_PLACEMENT_NPU ? "npu" : "cpu", op.segment,

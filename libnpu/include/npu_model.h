@@ -215,6 +215,16 @@ struct npu_op_info {
 	 * estimate (0 when the model has none, e.g. opened from a .npu).
 	 */
 	uint64_t time_ns;
+	/*
+	 * Fields after this point were added after 0.1: only
+	 * npu_model_op_info_sized() fills them, within the size its caller
+	 * passes.  Where the op is in the source model: its TFLite subgraph
+	 * and operator index (the numbers --force-cpu, npu-compile's report
+	 * and a .tflite viewer show), which differ from @index of
+	 * npu_model_op_info() when the compiler ran ops in another order.
+	 */
+	uint32_t tflite_subgraph;
+	uint32_t tflite_op;
 };
 
 /* A run of consecutive NPU ops submitted as one job. */
@@ -234,8 +244,16 @@ struct npu_segment_info {
  * later to join NPU segments (Documentation/compiler.rst, "Op order").
  */
 size_t npu_model_op_count(const struct npu_model *model);
+/* Fills @info up to time_ns (0.1's struct npu_op_info). */
 int npu_model_op_info(const struct npu_model *model, size_t index,
 		      struct npu_op_info *info);
+/*
+ * Fills the first @info_size bytes of @info (sizeof(*info) of the
+ * caller's header; at least 0.1's size, else -EINVAL): every field this
+ * library knows that fits, later ones untouched.  Since NPU_0.2.
+ */
+int npu_model_op_info_sized(const struct npu_model *model, size_t index,
+			    struct npu_op_info *info, size_t info_size);
 size_t npu_model_segment_count(const struct npu_model *model);
 int npu_model_segment_info(const struct npu_model *model, size_t index,
 			   struct npu_segment_info *info);

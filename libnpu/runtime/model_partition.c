@@ -4,6 +4,7 @@
  * the CPU, and application kernels for CPU ops.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,8 +62,12 @@ static uint64_t npu_op_share(const struct npu_model *model, uint32_t op, int32_t
 			  (double)total);
 }
 
-int npu_model_op_info(const struct npu_model *model, size_t index,
-		      struct npu_op_info *info)
+/* 0.1's struct npu_op_info ended with time_ns. */
+#define OP_INFO_SIZE_0_1 offsetof(struct npu_op_info, tflite_subgraph)
+
+/* The fields of 0.1's struct npu_op_info (no byte past time_ns written). */
+static int op_info_0_1(const struct npu_model *model, size_t index,
+		       struct npu_op_info *info)
 {
 	const struct npu_graph_op *op;
 
@@ -71,7 +76,7 @@ int npu_model_op_info(const struct npu_model *model, size_t index,
 	if (index >= model->graph->num_ops)
 		return -ERANGE;
 	op = &model->graph->ops[index];
-	memset(info, 0, sizeof(*info));
+	memset(info, 0, OP_INFO_SIZE_0_1);
 	info->type = op->custom_name ? op->custom_name : npu_op_name(op->builtin);
 	info->builtin = op->builtin;
 	info->segment = op_segment(model, (uint32_t)index);
@@ -86,6 +91,30 @@ int npu_model_op_info(const struct npu_model *model, size_t index,
 		info->reason = model->cm->op_reason[index] ? model->cm->op_reason[index] : "";
 	info->time_ns = info->segment >= 0 ? npu_op_share(model, (uint32_t)index, info->segment) :
 		model->op_time_ns[index];
+	return 0;
+}
+
+int npu_model_op_info(const struct npu_model *model, size_t index,
+		      struct npu_op_info *info)
+{
+	return op_info_0_1(model, index, info);
+}
+
+int npu_model_op_info_sized(const struct npu_model *model, size_t index,
+			    struct npu_op_info *info, size_t info_size)
+{
+	struct npu_op_info full;
+	int ret;
+
+	if (!info || info_size < OP_INFO_SIZE_0_1)
+		return -EINVAL;
+	ret = op_info_0_1(model, index, &full);
+	if (ret)
+		return ret;
+	/* The reader flattens subgraph 0, the only one it accepts. */
+	full.tflite_subgraph = 0;
+	full.tflite_op = npu_graph_op_source(model->graph, (uint32_t)index);
+	memcpy(info, &full, info_size < sizeof(full) ? info_size : sizeof(full));
 	return 0;
 }
 

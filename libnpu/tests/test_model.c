@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -328,6 +329,37 @@ START_TEST(test_partition_cpu)
 	/* Already on the CPU: nothing to do. */
 	ck_assert_int_eq(npu_model_force_cpu(m, 3), 0);
 	ck_assert_int_eq(npu_model_force_cpu(m, 99), -ERANGE);
+	npu_model_close(m);
+}
+END_TEST
+
+/*
+ * npu_model_op_info_sized(): the TFLite op number (the run order here, on
+ * the CPU), and no byte past what each caller's struct holds: 0.1's
+ * npu_model_op_info() and a 0.1-sized call leave the new fields alone.
+ */
+START_TEST(test_op_info_sized)
+{
+	const size_t size_0_1 = offsetof(struct npu_op_info, tflite_subgraph);
+	struct npu_model *m = open_model(PERSON, 0);
+	struct npu_op_info op;
+
+	for (size_t i = 0; i < npu_model_op_count(m); i++) {
+		memset(&op, 0xa5, sizeof(op));
+		ck_assert_int_eq(npu_model_op_info_sized(m, i, &op, sizeof(op)), 0);
+		ck_assert_uint_eq(op.tflite_subgraph, 0);
+		ck_assert_uint_eq(op.tflite_op, i);
+	}
+	ck_assert_str_eq(op.type, "SOFTMAX");
+	memset(&op, 0xa5, sizeof(op));
+	ck_assert_int_eq(npu_model_op_info(m, 2, &op), 0);
+	ck_assert_str_eq(op.type, "CONV_2D");
+	ck_assert_uint_eq(op.tflite_op, 0xa5a5a5a5u);
+	ck_assert_int_eq(npu_model_op_info_sized(m, 2, &op, size_0_1), 0);
+	ck_assert_uint_eq(op.tflite_subgraph, 0xa5a5a5a5u);
+	ck_assert_int_eq(npu_model_op_info_sized(m, 2, &op, size_0_1 - 1), -EINVAL);
+	ck_assert_int_eq(npu_model_op_info_sized(m, 31, &op, sizeof(op)), -ERANGE);
+	ck_assert_int_eq(npu_model_op_info_sized(NULL, 0, &op, sizeof(op)), -EINVAL);
 	npu_model_close(m);
 }
 END_TEST
@@ -761,6 +793,7 @@ int main(void)
 	tcase_add_test(tc, test_async);
 	tcase_add_test(tc, test_in_fence_cpu);
 	tcase_add_test(tc, test_partition_cpu);
+	tcase_add_test(tc, test_op_info_sized);
 	tcase_add_test(tc, test_custom_kernel);
 	tcase_add_test(tc, test_compile_cache);
 	tcase_add_test(tc, test_npu_file);
