@@ -36,16 +36,17 @@
 #include "npu_graph.h"
 #include "../lower/lower.h"
 
-enum col { C_INT8, C_UINT8, C_INT16, C_FLOAT, C_HYBRID, C_INT32, NCOL };
+enum col { C_INT8, C_UINT8, C_INT16, C_FLOAT, C_HYBRID, C_INT32, C_BOOL, NCOL };
 
 static const char *const col_name[NCOL] = {
-	"int8", "uint8", "int16", "float32", "hybrid", "int32",
+	"int8", "uint8", "int16", "float32", "hybrid", "int32", "bool",
 };
 
 /*
  * A probe tensor.  Roles: 'x' an activation input of the column's type,
  * 'y' an output of that type, 'o' an output of every type in turn (CAST,
- * QUANTIZE...), 'I' an int32 output, 'w' constant weights of the column's
+ * QUANTIZE...), 'I' an int32 output, 'B' a bool tensor (a comparison's
+ * output, SELECT's condition), 'w' constant weights of the column's
  * weight type, 'b' a constant bias of its bias type, 'k' a constant of the
  * column's type, 'i' a constant int32 tensor holding @v, 'v' a variable
  * (state) of the column's weight type (float in the hybrid column), 'c' an LSTM cell state (int16 for
@@ -98,6 +99,12 @@ static const struct probe probes[] = {
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1, { { 'x', D4 }, { 'k', 3, { 1, 1, 8 } }, { 'y', D4 } } },
 	/* ... whose constant is int8 whatever the data (16x8 PRELU's alpha) */
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1, { { 'x', D4 }, { 'w', 3, { 1, 1, 8 } }, { 'y', D4 } } },
+	/* comparisons (bool output), SELECT / SELECT_V2 (bool condition) */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1, { { 'x', D4 }, { 'x', D4 }, { 'B', D4 } } },
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 3, 1,
+	  { { 'B', D4 }, { 'x', D4 }, { 'x', D4 }, { 'y', D4 } } },
+	/* SHAPE */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 1, 1, { { 'x', D4 }, { 'I', 1, { 4 } } } },
 	/* convolutions, fully connected, batch matmul */
 	{ NPU_OPTS_CONV, { .conv = { NPU_PADDING_SAME, 1, 1, 1, 1, 0, 0, 0, 0, 0 } }, 3, 1,
 	  { { 'x', D4 }, { 'w', 4, { 8, 3, 3, 8 } }, { 'b', 1, { 8 } }, { 'y', D4 } } },
@@ -226,7 +233,7 @@ static enum npu_type col_type(enum col c)
 {
 	static const enum npu_type t[NCOL] = {
 		NPU_TYPE_INT8, NPU_TYPE_UINT8, NPU_TYPE_INT16, NPU_TYPE_FLOAT32,
-		NPU_TYPE_FLOAT32, NPU_TYPE_INT32,
+		NPU_TYPE_FLOAT32, NPU_TYPE_INT32, NPU_TYPE_BOOL,
 	};
 	return t[c];
 }
@@ -294,7 +301,8 @@ static bool build(struct pg *b, int32_t builtin, const struct probe *p, enum col
 	memset(b, 0, sizeof(*b) - sizeof(b->data));
 	for (uint32_t i = 0; i < n; i++)
 		has_w |= p->t[i].role == 'w';
-	if ((c == C_HYBRID && !has_w) || (c == C_INT32 && has_w) || (wmode && !has_w))
+	if ((c == C_HYBRID && !has_w) || ((c == C_INT32 || c == C_BOOL) && has_w) ||
+	    (wmode && !has_w))
 		return false;
 	for (uint32_t i = 0; i < n; i++) {
 		const struct tspec *s = &p->t[i];
@@ -313,6 +321,7 @@ static bool build(struct pg *b, int32_t builtin, const struct probe *p, enum col
 		case 'o': set_tensor(b, i, s, ot, act_quant(ot, v), false); break;
 		case 'h': set_tensor(b, i, s, ct, qin, false); break;
 		case 'I': set_tensor(b, i, s, NPU_TYPE_INT32, (struct q){ 0 }, false); break;
+		case 'B': set_tensor(b, i, s, NPU_TYPE_BOOL, (struct q){ 0 }, false); break;
 		case 'w':
 			set_tensor(b, i, s, wt, wq, true);
 			if (wmode && wq.s != 0.0f) {

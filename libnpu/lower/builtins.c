@@ -33,6 +33,7 @@
 /* One per file of libnpu/lower/ (a family shares one). */
 extern const struct npu_builtin_impl npu_builtin_add_sub;
 extern const struct npu_builtin_impl npu_builtin_batch_to_space_nd;
+extern const struct npu_builtin_impl npu_builtin_broadcast_to;
 extern const struct npu_builtin_impl npu_builtin_concatenation;
 extern const struct npu_builtin_impl npu_builtin_conv;
 extern const struct npu_builtin_impl npu_builtin_fully_connected;
@@ -41,9 +42,13 @@ extern const struct npu_builtin_impl npu_builtin_logistic_tanh;
 extern const struct npu_builtin_impl npu_builtin_mean;
 extern const struct npu_builtin_impl npu_builtin_arg_min_max;
 extern const struct npu_builtin_impl npu_builtin_cast;
+extern const struct npu_builtin_impl npu_builtin_comparison;
 extern const struct npu_builtin_impl npu_builtin_div;
+extern const struct npu_builtin_impl npu_builtin_fill;
+extern const struct npu_builtin_impl npu_builtin_floor_ceil_square;
 extern const struct npu_builtin_impl npu_builtin_l2_normalization;
 extern const struct npu_builtin_impl npu_builtin_log_softmax;
+extern const struct npu_builtin_impl npu_builtin_logical;
 extern const struct npu_builtin_impl npu_builtin_minmax;
 extern const struct npu_builtin_impl npu_builtin_mirror_pad;
 extern const struct npu_builtin_impl npu_builtin_prelu;
@@ -58,6 +63,7 @@ extern const struct npu_builtin_impl npu_builtin_pool;
 extern const struct npu_builtin_impl npu_builtin_relu;
 extern const struct npu_builtin_impl npu_builtin_reshape;
 extern const struct npu_builtin_impl npu_builtin_reverse_v2;
+extern const struct npu_builtin_impl npu_builtin_select;
 extern const struct npu_builtin_impl npu_builtin_resize_bilinear;
 extern const struct npu_builtin_impl npu_builtin_resize_nearest_neighbor;
 extern const struct npu_builtin_impl npu_builtin_slice;
@@ -89,26 +95,38 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_AVERAGE_POOL_2D] = &npu_builtin_pool,
 	[NPU_BUILTIN_BATCH_MATMUL] = &batch_matmul,
 	[NPU_BUILTIN_BATCH_TO_SPACE_ND] = &npu_builtin_batch_to_space_nd,
+	[NPU_BUILTIN_BROADCAST_TO] = &npu_builtin_broadcast_to,
 	[NPU_BUILTIN_CAST] = &npu_builtin_cast,
+	[NPU_BUILTIN_CEIL] = &npu_builtin_floor_ceil_square,
 	[NPU_BUILTIN_CONCATENATION] = &npu_builtin_concatenation,
 	[NPU_BUILTIN_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEPTH_TO_SPACE] = &npu_builtin_space_depth,
 	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,
 	[NPU_BUILTIN_DIV] = &npu_builtin_div,
+	[NPU_BUILTIN_EQUAL] = &npu_builtin_comparison,
 	[NPU_BUILTIN_EXPAND_DIMS] = &npu_builtin_squeeze_expand_dims,
+	[NPU_BUILTIN_FILL] = &npu_builtin_fill,
+	[NPU_BUILTIN_FLOOR] = &npu_builtin_floor_ceil_square,
 	[NPU_BUILTIN_EXP] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_FLOOR_DIV] = &npu_builtin_div,
 	[NPU_BUILTIN_FULLY_CONNECTED] = &npu_builtin_fully_connected,
 	[NPU_BUILTIN_GATHER] = &gather,
 	[NPU_BUILTIN_GELU] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_GATHER_ND] = &gather_nd,
+	[NPU_BUILTIN_GREATER] = &npu_builtin_comparison,
+	[NPU_BUILTIN_GREATER_EQUAL] = &npu_builtin_comparison,
 	[NPU_BUILTIN_HARD_SWISH] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_L2_NORMALIZATION] = &npu_builtin_l2_normalization,
 	[NPU_BUILTIN_LEAKY_RELU] = &npu_builtin_leaky_relu,
+	[NPU_BUILTIN_LESS] = &npu_builtin_comparison,
+	[NPU_BUILTIN_LESS_EQUAL] = &npu_builtin_comparison,
 	[NPU_BUILTIN_LOG] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_LOGISTIC] = &npu_builtin_logistic_tanh,
 	[NPU_BUILTIN_LOG_SOFTMAX] = &npu_builtin_log_softmax,
+	[NPU_BUILTIN_LOGICAL_AND] = &npu_builtin_logical,
+	[NPU_BUILTIN_LOGICAL_NOT] = &npu_builtin_logical,
+	[NPU_BUILTIN_LOGICAL_OR] = &npu_builtin_logical,
 	[NPU_BUILTIN_MAXIMUM] = &npu_builtin_minmax,
 	[NPU_BUILTIN_MAX_POOL_2D] = &npu_builtin_pool,
 	[NPU_BUILTIN_MEAN] = &npu_builtin_mean,
@@ -116,6 +134,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_MIRROR_PAD] = &npu_builtin_mirror_pad,
 	[NPU_BUILTIN_MUL] = &npu_builtin_mul,
 	[NPU_BUILTIN_NEG] = &npu_builtin_unary_lut,
+	[NPU_BUILTIN_NOT_EQUAL] = &npu_builtin_comparison,
 	[NPU_BUILTIN_PACK] = &npu_builtin_pack,
 	[NPU_BUILTIN_PADV2] = &npu_builtin_pad,
 	[NPU_BUILTIN_PAD] = &npu_builtin_pad,
@@ -131,6 +150,9 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_RESIZE_BILINEAR] = &npu_builtin_resize_bilinear,
 	[NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR] = &npu_builtin_resize_nearest_neighbor,
+	[NPU_BUILTIN_SELECT] = &npu_builtin_select,
+	[NPU_BUILTIN_SELECT_V2] = &npu_builtin_select,
+	[NPU_BUILTIN_SHAPE] = &npu_builtin_fill,
 	[NPU_BUILTIN_SLICE] = &npu_builtin_slice,
 	[NPU_BUILTIN_SOFTMAX] = &softmax,
 	[NPU_BUILTIN_SPACE_TO_BATCH_ND] = &npu_builtin_space_to_batch_nd,
@@ -139,6 +161,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_SPLIT_V] = &npu_builtin_unpack_split,
 	[NPU_BUILTIN_SQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_SQUARED_DIFFERENCE] = &npu_builtin_squared_difference,
+	[NPU_BUILTIN_SQUARE] = &npu_builtin_floor_ceil_square,
 	[NPU_BUILTIN_SQUEEZE] = &npu_builtin_squeeze_expand_dims,
 	[NPU_BUILTIN_STRIDED_SLICE] = &npu_builtin_strided_slice,
 	[NPU_BUILTIN_SUB] = &npu_builtin_add_sub,
@@ -149,6 +172,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_TRANSPOSE] = &npu_builtin_transpose,
 	[NPU_BUILTIN_TRANSPOSE_CONV] = &npu_builtin_transpose_conv,
 	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
+	[NPU_BUILTIN_ZEROS_LIKE] = &npu_builtin_fill,
 	[NPU_BUILTIN_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
 	[NPU_BUILTIN_UNPACK] = &npu_builtin_unpack_split,
 };

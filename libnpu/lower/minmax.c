@@ -2,7 +2,7 @@
 /*
  * MAXIMUM and MINIMUM: TFLite's reference compares the raw values and does
  * not requantize; int8 and int16 with broadcast, lowered to the firmware's
- * MAXIMUM/MINIMUM commands.
+ * MAXIMUM/MINIMUM commands; float32 and int32 on the CPU.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,7 +40,49 @@ static int lower_minmax(const struct cpu_prep *p)
 	return 0;
 }
 
+static int int32_max(int32_t x, int32_t y, int32_t *r)
+{
+	*r = x > y ? x : y;
+	return 0;
+}
+
+static int int32_min(int32_t x, int32_t y, int32_t *r)
+{
+	*r = x < y ? x : y;
+	return 0;
+}
+
+/*
+ * float32 and int32 on the CPU: maximum_minimum.cc's MaximumOp /
+ * MinimumOp, el1 > el2 ? el1 : el2 (el1 < el2 for MINIMUM): a NaN on
+ * either side gives y.
+ */
+static int minmax_invoke(const struct npu_cpu_kernel_args *a, void *state)
+{
+	const struct lower_bcast *s = state;
+	const bool max = s->builtin == NPU_BUILTIN_MAXIMUM;
+	const float *x = a->inputs[0], *y = a->inputs[1];
+	float *out = a->outputs[0];
+	int32_t idx[MAX_RANK] = { 0 };
+	size_t o1 = 0, o2 = 0;
+
+	if (s->type == NPU_TYPE_INT32)
+		return lower_int32_bcast_run(s, a, max ? int32_max : int32_min);
+	for (size_t i = 0; i < s->count; i++) {
+		out[i] = max ? (x[o1] > y[o2] ? x[o1] : y[o2]) :
+			 (x[o1] < y[o2] ? x[o1] : y[o2]);
+		lower_bcast_next(s, idx, &o1, &o2);
+	}
+	return 0;
+}
+
+static const struct cpu_kernel float_kernel = {
+	.prepare = lower_float_bcast_prepare,
+	.invoke = minmax_invoke,
+};
 
 const struct npu_builtin_impl npu_builtin_minmax = {
 	.lower = lower_minmax,
+	.float_kernel = &float_kernel,
+	.float_takes_int = true,
 };

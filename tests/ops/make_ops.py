@@ -753,6 +753,62 @@ def float_int_models(rng):
     return out
 
 
+def compare_select_models(rng):
+    """Comparisons (bool outputs, with broadcast) and SELECT_V2 on them:
+    float32 and int32 as converted, int8 full-integer (the comparison of
+    two inputs of different scales, ComparisonWithScaling)."""
+    rng = np.random.default_rng(SEED + 13)  # leaves the other models' draws
+    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
+    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
+    out = {}
+
+    def one(key, fn, *specs):
+        out[key] = convert(tf.function(fn), list(specs))
+
+    one("less.float", tf.math.less, f32(2, 3, 4), f32(3, 1))
+    one("less_equal.float", tf.math.less_equal, f32(3, 5), f32(5))
+    one("greater.int32", tf.math.greater, i32(2, 6), i32(1, 6))
+    one("greater_equal.int32", lambda x, y: tf.math.greater_equal(x // 1000, y // 1000),
+        i32(4, 5), i32(5))
+    one("equal.int32", lambda x, y: tf.math.equal(x // 1000, y // 1000), i32(3, 7), i32(3, 7))
+    one("not_equal.float", lambda x, y: tf.math.not_equal(x, tf.minimum(x, y)), f32(2, 9), f32(9))
+    one("maximum.float", tf.maximum, f32(2, 3, 4), f32(4))
+    one("minimum.int32", tf.minimum, i32(3, 6), i32(1, 6))
+    one("select_v2.float", lambda x, y: tf.where(x > y, x, y * 2.0), f32(2, 3, 4), f32(4))
+    one("select_v2.int32", lambda c, x, y: tf.where(c > 0, x, y), i32(3, 1), i32(3, 5),
+        i32(5))
+    for key, fn in (("less", lambda x, y: tf.where(tf.math.less(x, y * 0.5), x, y)),
+                    ("greater_equal", lambda x, y: tf.where(x >= y * 3.0, x * 0.25, y)),
+                    ("equal", lambda x, y: tf.where(tf.equal(x, y), x, y * 2.0))):
+        out["%s.int8" % key] = ptq(tf.function(fn), [f32(2, 16), f32(2, 16)], rng)
+    return out
+
+
+def logical_fill_models(rng):
+    """FLOOR, SQUARE (float), LOGICAL_AND/OR/NOT on comparisons, FILL of a
+    run-time value, SHAPE of a dynamic-batch input, BROADCAST_TO: the
+    converter's graphs (BUILTIN_REF has no CEIL or ROUND; the converter folds
+    ZEROS_LIKE away)."""
+    del rng
+    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
+    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
+    out = {}
+
+    def one(key, fn, *specs):
+        out[key] = convert(tf.function(fn), list(specs))
+
+    one("floor.float", lambda x: tf.floor(x * 3.0), f32(2, 9))
+    one("square.float", tf.square, f32(3, 7))
+    one("logical_and.float", lambda x, y: tf.logical_and(x > 0.0, y < 0.5), f32(2, 5), f32(5))
+    one("logical_or.int32", lambda x, y: tf.logical_or(x > 0, y < 100), i32(3, 4), i32(3, 1))
+    one("logical_not.float", lambda x, y: tf.logical_not(tf.logical_or(x > 0.0, y > 0.0)),
+        f32(2, 6), f32(2, 6))
+    one("fill.float", lambda x: tf.fill([2, 3], tf.reduce_max(x)), f32(4, 5))
+    one("shape.float", lambda x: tf.shape(x) * 2, f32(None, 4))
+    one("broadcast_to.int32", lambda x: tf.broadcast_to(x, [3, 2, 4]), i32(2, 1))
+    return out
+
+
 def random_input(d, rng):
     if d["dtype"] == np.int32:  # indices and counts: a moderate range
         return rng.integers(-5000, 5000, d["shape"]).astype(np.int32)
@@ -831,7 +887,8 @@ def main():
                  float16_models, complex_models, lstm_models, hybrid_lstm_models,
                  svdf_models,
                  detection_models,
-                 elementwise_models, float_int_models):
+                 elementwise_models, float_int_models, compare_select_models,
+                 logical_fill_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
