@@ -9,7 +9,7 @@ CC ?= cc
 AR ?= ar
 # The project's version: libnpu's npu_version(), the tools' --version, npu.pc
 # and the packages.
-NPU_VERSION := 0.1.0
+NPU_VERSION := 0.2.0
 CSTD := -std=c11
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT ?= -O2 -g
