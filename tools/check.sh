@@ -79,7 +79,7 @@ done
 	--num-runs 3 --json --profile --top-k 2 >"$tmp/run.json" 2>/dev/null
 check "--json is one object with the run count" grep -q '^{.*"runs":3,.*}$' "$tmp/run.json"
 check "--json --top-k: class 1 (person) first" grep -q '"top_k":\[{"index":1,' "$tmp/run.json"
-check "--json --profile lists 31 ops" test "$(grep -o '"index":[0-9]*,"type"' "$tmp/run.json" | wc -l)" = 31
+check "--json --profile lists 31 ops, each with its TFLite op number" test "$(grep -o '"index":[0-9]*,"tflite_subgraph":0,"tflite_op":[0-9]*,"type"' "$tmp/run.json" | wc -l)" = 31
 if command -v python3 >/dev/null; then
 	check "--json parses" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/run.json"
 fi
