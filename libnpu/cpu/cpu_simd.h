@@ -4,8 +4,8 @@
  * and in SIMD lanes (AVX2, SSE4.1, NEON): SaturatingRoundingDoublingHighMul
  * (srdhm), RoundingDivideByPOT (rdivpot) and MultiplyByQuantizedMultiplier
  * (mbqm), exactly the firmware's fw_srdhm(), fw_rdivpot() and fw_mbqm() on
- * every input.  Shared by opt_requant.c, opt_elt.c and opt_igemm_x86.c
- * (whose fused GEMM requantizes a struct cpu_rq_row in registers); not
+ * every input.  Shared by opt_requant.c, opt_elt.c, opt_igemm_x86.c and opt_dw.c
+ * (whose fused kernels requantize a struct cpu_rq_row in registers); not
  * installed.
  *
  * NEON's vqrdmulhq_s32 is SaturatingRoundingDoublingHighMul exactly:
@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cpu_opt.h"
 
@@ -161,6 +162,117 @@ static AVX2 inline __m128i opt_pack16(__m256i lo, __m256i hi, bool u8)
 static VNNI inline __m512i opt_ld16(const void *p)
 {
 	return _mm512_loadu_si512(p);
+}
+
+/* Sixteen int8 results (or the first @cols of them) to @out. */
+static AVX2 inline void store16(int8_t *out, __m128i v, uint32_t cols)
+{
+	if (cols >= 16) {
+		_mm_storeu_si128((__m128i *)out, v);
+	} else {
+		int8_t tmp[16];
+
+		_mm_storeu_si128((__m128i *)tmp, v);
+		memcpy(out, tmp, cols);
+	}
+}
+
+/*
+ * The requantization of sixteen channels, held in registers across rows
+ * (opt_igemm_x86.c, opt_dw.c).
+ *
+ * Besides the two roundings (as opt_rq8() above), a single one in
+ * 64 bits: with p = v * m and s = floor((p + 2^30) / 2^31) (SaturatingRoundingDoubling-
+ * HighMul), RoundingDivideByPOT(s, e) for e >= 1 is floor((s + 2^(e-1)
+ * - [s < 0]) / 2^e), and floor((floor(A / B) + C) / D) = floor((A + C * B)
+ * / (B * D)), so the result is
+ *
+ *   (p + 2^30 + 2^(30+e) - [p < 0] * 2^31) >> (31 + e)
+ *
+ * ([p < 0] may stand for [s < 0]: where they differ, -2^30 <= p < 0, both
+ * give 0), and (p + 2^30) >> 31 for e = 0.  Exact for every multiplier but
+ * INT32_MIN (the saturating product), where the kernels use the two
+ * (@sat).
+ */
+struct rq16 {
+	__m512i add, left, zp, lo, hi;
+	/* Two roundings (sat): */
+	__m512i mult, right, mask, half;
+	/* One rounding: even and odd channels in the 64-bit lanes. */
+	__m512i m_odd, round_e, round_o, sh_e, sh_o, interleave;
+	__mmask8 up_e, up_o;	/* channels with e >= 1 */
+};
+
+static VNNI inline struct rq16 rq16_load(const struct cpu_rq_row *r, uint32_t c)
+{
+	const __m512i low = _mm512_set1_epi64(0xffffffff), r30 = _mm512_set1_epi64(1 << 30);
+	struct rq16 q = {
+		.add = opt_ld16(r->add + c), .mult = opt_ld16(r->mult + c),
+		.left = opt_ld16(r->left + c), .right = opt_ld16(r->right + c),
+		.mask = opt_ld16(r->mask + c), .half = opt_ld16(r->half + c),
+		.zp = _mm512_set1_epi32(r->out_zp), .lo = _mm512_set1_epi32(r->act_min),
+		.hi = _mm512_set1_epi32(r->act_max),
+		.interleave = _mm512_setr_epi32(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28,
+						14, 30),
+	};
+	const __m512i e_e = _mm512_and_si512(q.right, low), e_o = _mm512_srli_epi64(q.right, 32);
+
+	q.m_odd = _mm512_srli_epi64(q.mult, 32);
+	q.up_e = _mm512_cmpgt_epi64_mask(e_e, _mm512_setzero_si512());
+	q.up_o = _mm512_cmpgt_epi64_mask(e_o, _mm512_setzero_si512());
+	q.round_e = _mm512_mask_add_epi64(r30, q.up_e, r30, _mm512_sllv_epi64(r30, e_e));
+	q.round_o = _mm512_mask_add_epi64(r30, q.up_o, r30, _mm512_sllv_epi64(r30, e_o));
+	q.sh_e = _mm512_add_epi64(e_e, _mm512_set1_epi64(31));
+	q.sh_o = _mm512_add_epi64(e_o, _mm512_set1_epi64(31));
+	return q;
+}
+
+/* (p + round - [p < 0 and e >= 1] * 2^31) >> (31 + e), low 32 bits. */
+static VNNI inline __m512i round_shift(__m512i p, __m512i round, __mmask8 up, __m512i sh)
+{
+	const __mmask8 neg = _mm512_mask_cmplt_epi64_mask(up, p, _mm512_setzero_si512());
+	const __m512i t = _mm512_add_epi64(p, round);
+
+	return _mm512_srav_epi64(_mm512_mask_sub_epi64(t, neg, t, _mm512_set1_epi64(1ll << 31)),
+				 sh);
+}
+
+/*
+ * Sixteen results as bytes; @left: some channel shifts left; @sat: some
+ * multiplier is INT32_MIN.
+ */
+static VNNI inline __m128i rq16_apply(const struct rq16 *q, __m512i acc, bool left, bool sat)
+{
+	__m512i v = _mm512_add_epi32(acc, q->add);
+
+	if (left)
+		v = _mm512_sllv_epi32(v, q->left);
+	if (sat) {
+		const __m512i round = _mm512_set1_epi64(1 << 30);
+		const __m512i one = _mm512_set1_epi32(1);
+		__m512i even, odd, threshold;
+		__mmask16 up;
+
+		even = _mm512_add_epi64(_mm512_mul_epi32(v, q->mult), round);
+		odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), q->m_odd), round);
+		v = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(even, 31),
+					    _mm512_slli_epi64(odd, 1));
+		v = _mm512_mask_sub_epi32(v, _mm512_cmpeq_epi32_mask(v, _mm512_set1_epi32(INT32_MIN)),
+					  v, one);
+		threshold = _mm512_sub_epi32(q->half, _mm512_srai_epi32(v, 31));
+		up = _mm512_cmpgt_epi32_mask(_mm512_and_si512(v, q->mask), threshold);
+		v = _mm512_srav_epi32(v, q->right);
+		v = _mm512_mask_add_epi32(v, up, v, one);
+	} else {
+		const __m512i even = round_shift(_mm512_mul_epi32(v, q->mult), q->round_e, q->up_e,
+						 q->sh_e);
+		const __m512i odd = round_shift(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), q->m_odd),
+						q->round_o, q->up_o, q->sh_o);
+
+		v = _mm512_permutex2var_epi32(even, q->interleave, odd);
+	}
+	v = _mm512_add_epi32(v, q->zp);
+	return _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(v, q->lo), q->hi));
 }
 
 /*
