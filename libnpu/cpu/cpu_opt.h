@@ -180,6 +180,16 @@ bool cpu_conv_plan_run(const struct cpu_conv_plan *pl, const int8_t *in, int8_t 
 		       struct npu_cpu_pool *pool);
 void cpu_conv_plan_free(struct cpu_conv_plan *pl);
 
+/* DEPTHWISE_CONV_2D, int8 (@u8 false) or uint8, planned the same way. */
+struct cpu_dw_plan;
+struct cpu_dw_plan *cpu_dw_plan_create(const struct npu_conv_params *p, const void *filter,
+				       const int32_t *bias, const int32_t *mult,
+				       const int32_t *shift, bool u8, enum cpu_isa isa);
+bool cpu_dw_plan_for(const struct cpu_dw_plan *pl, const void *filter, const int32_t *bias);
+bool cpu_dw_plan_run(const struct cpu_dw_plan *pl, const void *in, void *out,
+		     struct npu_cpu_pool *pool);
+void cpu_dw_plan_free(struct cpu_dw_plan *pl);
+
 struct cpu_fc_plan;
 struct cpu_fc_plan *cpu_fc_plan_create(const struct npu_fc_params *p, const int8_t *filter,
 				       const int32_t *bias, const int32_t *mult,

@@ -21,7 +21,7 @@ struct npu_op_state {
 	void *float_state;		/* float path */
 	const struct cpu_kernel *float_kernel;
 	enum cpu_isa isa;		/* optimized kernels' variant */
-	/* Per command: a cpu_conv_plan or cpu_fc_plan (by opcode), or NULL. */
+	/* Per command: a cpu_conv_plan, cpu_dw_plan or cpu_fc_plan (by opcode), or NULL. */
 	void **plans;
 };
 
@@ -39,9 +39,10 @@ static const void *const_input(const struct npu_graph *g, const struct npu_graph
 }
 
 /*
- * Plans of the optimized int8 CONV_2D and FULLY_CONNECTED (cpu_opt.h) for
- * the commands whose filter and bias are constants: the filter packed and
- * the constants folded once, here, rather than per inference.  A command
+ * Plans of the optimized int8 CONV_2D and FULLY_CONNECTED and int8 and
+ * uint8 DEPTHWISE_CONV_2D (cpu_opt.h) for the commands whose filter and
+ * bias are constants: the filter packed and the constants folded once,
+ * here, rather than per inference.  A command
  * without one (out of memory, a case the kernels decline) runs as before.
  */
 static void plan_cmds(struct npu_op_state *s, const struct cpu_prep *p)
@@ -60,6 +61,13 @@ static void plan_cmds(struct npu_op_state *s, const struct cpu_prep *p)
 		if (c->opcode == NPU_CMD_CONV_2D && c->params.conv.input.dtype == NPU_DTYPE_INT8)
 			s->plans[i] = cpu_conv_plan_create(&c->params.conv, filter, bias, pr->mult,
 							   pr->shift, s->isa);
+		else if (c->opcode == NPU_CMD_DEPTHWISE_CONV_2D &&
+			 (c->params.conv.input.dtype == NPU_DTYPE_INT8 ||
+			  c->params.conv.input.dtype == NPU_DTYPE_UINT8))
+			s->plans[i] = cpu_dw_plan_create(&c->params.conv, filter, bias, pr->mult,
+							 pr->shift,
+							 c->params.conv.input.dtype ==
+							 NPU_DTYPE_UINT8, s->isa);
 		else if (c->opcode == NPU_CMD_FULLY_CONNECTED &&
 			 c->params.fc.input.dtype == NPU_DTYPE_INT8)
 			s->plans[i] = cpu_fc_plan_create(&c->params.fc, filter, bias, pr->mult,
@@ -72,6 +80,8 @@ static void plans_free(struct npu_op_state *s)
 	for (uint32_t i = 0; s->plans && i < s->prep->num_cmds; i++) {
 		if (s->prep->cmds[i].opcode == NPU_CMD_CONV_2D)
 			cpu_conv_plan_free(s->plans[i]);
+		else if (s->prep->cmds[i].opcode == NPU_CMD_DEPTHWISE_CONV_2D)
+			cpu_dw_plan_free(s->plans[i]);
 		else if (s->prep->cmds[i].opcode == NPU_CMD_FULLY_CONNECTED)
 			cpu_fc_plan_free(s->plans[i]);
 	}
@@ -253,6 +263,10 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 	if (plan && c->opcode == NPU_CMD_CONV_2D &&
 	    cpu_conv_plan_for(plan, buf[NPU_FW_SLOT_WEIGHTS], buf[NPU_FW_SLOT_BIAS]) &&
 	    cpu_conv_plan_run(plan, buf[NPU_FW_SLOT_IN0], buf[NPU_FW_SLOT_OUT], a->pool))
+		return 0;
+	if (plan && c->opcode == NPU_CMD_DEPTHWISE_CONV_2D &&
+	    cpu_dw_plan_for(plan, buf[NPU_FW_SLOT_WEIGHTS], buf[NPU_FW_SLOT_BIAS]) &&
+	    cpu_dw_plan_run(plan, buf[NPU_FW_SLOT_IN0], buf[NPU_FW_SLOT_OUT], a->pool))
 		return 0;
 	if (plan && c->opcode == NPU_CMD_FULLY_CONNECTED &&
 	    cpu_fc_plan_for(plan, buf[NPU_FW_SLOT_WEIGHTS], buf[NPU_FW_SLOT_BIAS]) &&

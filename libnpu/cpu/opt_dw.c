@@ -349,29 +349,44 @@ static void dw_part(void *arg, uint32_t part, uint32_t parts)
  * input rows it reads are widened once into "pair rows" in the band's own
  * buffer (L2-sized, per thread):
  *
- *   pr[p][c] = (w[p][c], w[p + dil_w][c])   int16 pairs
+ *   pr[i][c] = (w[i * g][c], w[i * g + dil_w][c])   int16 pairs
  *
- * where w is the input row plus its offset, channels repeated depth-
- * multiplier times and padded to a multiple of 8 (ocp), pad_left zero
+ * where g = gcd(stride_w, 2 * dil_w) (only the pixels the taps start at:
+ * every other one at stride 2), w is the input row plus its offset,
+ * channels repeated depth-multiplier times and padded to a multiple of 8
+ * (16 on AVX-512) (ocp), pad_left zero
  * pixels in front and zero pixels after the image: a zero stands for a
  * tap outside the image, whose product is 0 as the firmware's skipped
  * tap.  The filter is laid out the same way, kx = 2q and 2q + 1 of a row
  * in one pair (an odd last tap paired with 0).  Then one vpmaddwd of a
- * pair row at pixel ox * stride + 2q * dil by the filter pair adds both
- * taps of eight channels, with no unpacking and no per-pixel tap lists;
+ * pair row at pair (ox * stride + 2q * dil) / g by the filter pair adds
+ * both taps of eight channels, with no unpacking and no per-pixel tap lists;
  * four pixels by eight channels stay in registers over the taps and are
  * requantized there.  Rows outside the image are left out of the tap loop.
  */
 #define DW_BAND	8u
 
 struct dw_fast {
-	uint32_t ocp;		/* channels padded to 8 */
+	uint32_t ocp;		/* channels padded to 8 (AVX2) or 16 (VNNI) */
 	uint32_t nq;		/* tap pairs per filter row */
-	uint32_t pw;		/* pixels per pair row */
+	uint32_t g;		/* pixels from one pair to the next: gcd(stride, 2 * dilation) */
+	uint32_t npos;		/* pairs per pair row */
+	uint32_t pw;		/* pixels per widened row */
 	size_t prs;		/* int16 per pair row */
 	size_t wlen;		/* int16 per widened row */
 	int16_t *fp2;		/* [kh][nq][ocp][2] */
 };
+
+static uint32_t gcd32(uint32_t a, uint32_t b)
+{
+	while (b) {
+		const uint32_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
 
 static bool dw_fast_init(struct dw_fast *fs, const struct npu_conv_params *p, const int16_t *f16,
 			 uint32_t lanes)
@@ -379,18 +394,21 @@ static bool dw_fast_init(struct dw_fast *fs, const struct npu_conv_params *p, co
 	const uint32_t kh = p->filter.dims[1], kw = p->filter.dims[2], oc = p->output.dims[3];
 	const uint32_t ow = p->output.dims[2], dil = p->dilation_w;
 	const uint64_t ow4 = ((uint64_t)ow + 3) / 4 * 4;
-	uint64_t pw;
+	uint64_t last, pw;
 
 	fs->ocp = (oc + lanes - 1) / lanes * lanes;
 	fs->nq = (kw + 1) / 2;
+	fs->g = gcd32(p->stride_w, 2 * dil);
 	/* Every pixel a block of four reads (ow rounded up to 4), each pair's partner too. */
-	pw = (ow4 - 1) * p->stride_w + 2 * (uint64_t)(fs->nq - 1) * dil + 1;
+	last = (ow4 - 1) * p->stride_w + 2 * (uint64_t)(fs->nq - 1) * dil;
+	pw = last + 1;
 	if (pw < (uint64_t)p->pad_left + p->input.dims[2])
 		pw = (uint64_t)p->pad_left + p->input.dims[2];
 	if (pw + dil > UINT32_MAX / 2 / fs->ocp)
 		return false;
 	fs->pw = (uint32_t)pw;
-	fs->prs = ((size_t)fs->pw * fs->ocp + 15) / 16 * 32;
+	fs->npos = (uint32_t)(last / fs->g + 1);
+	fs->prs = ((size_t)fs->npos * fs->ocp + 15) / 16 * 32;
 	fs->wlen = ((size_t)fs->pw + dil) * fs->ocp + 32;
 	fs->fp2 = calloc((size_t)kh * fs->nq * fs->ocp * 2, sizeof(*fs->fp2));
 	if (!fs->fp2)
@@ -403,7 +421,53 @@ static bool dw_fast_init(struct dw_fast *fs, const struct npu_conv_params *p, co
 	return true;
 }
 
-/* Input row @iy of image @b as a pair row (see above); @w is scratch of fs->wlen. */
+/* Pairs of 8 int16 channels @a, @b interleaved to @pr (16 pairs). */
+static AVX2 inline void dw_pair8(__m128i a, __m128i b, int16_t *pr)
+{
+	_mm_storeu_si128((__m128i *)pr, _mm_unpacklo_epi16(a, b));
+	_mm_storeu_si128((__m128i *)(pr + 8), _mm_unpackhi_epi16(a, b));
+}
+
+/* The same for 16 channels. */
+static AVX2 inline void dw_pair16(__m256i a, __m256i b, int16_t *pr)
+{
+	const __m256i lo = _mm256_unpacklo_epi16(a, b), hi = _mm256_unpackhi_epi16(a, b);
+
+	_mm256_storeu_si256((__m256i *)pr, _mm256_permute2x128_si256(lo, hi, 0x20));
+	_mm256_storeu_si256((__m256i *)(pr + 16), _mm256_permute2x128_si256(lo, hi, 0x31));
+}
+
+/* Pixel @x of a row (@ic channels from @src) widened with offset @o, 8 or 16 at @c; 0 outside. */
+static AVX2 inline __m128i dw_px8(const uint8_t *src, int64_t x, uint32_t iw, uint32_t ic,
+				  uint32_t c, __m128i o, bool u8)
+{
+	__m128i v;
+
+	if (x < 0 || x >= iw)
+		return _mm_setzero_si128();
+	v = _mm_loadl_epi64((const __m128i *)(src + (size_t)x * ic + c));
+	return _mm_add_epi16(u8 ? _mm_cvtepu8_epi16(v) : _mm_cvtepi8_epi16(v), o);
+}
+
+static AVX2 inline __m256i dw_px16(const uint8_t *src, int64_t x, uint32_t iw, uint32_t ic,
+				   uint32_t c, __m256i o, bool u8)
+{
+	__m128i v;
+
+	if (x < 0 || x >= iw)
+		return _mm256_setzero_si256();
+	v = _mm_loadu_si128((const __m128i *)(src + (size_t)x * ic + c));
+	return _mm256_add_epi16(u8 ? _mm256_cvtepu8_epi16(v) : _mm256_cvtepi8_epi16(v), o);
+}
+
+/*
+ * Input row @iy of image @b as a pair row (see above): pair i holds the
+ * pixels i * g and i * g + dil_w of the padded row.  Through the widened
+ * row @w (scratch of fs->wlen), one stream of pairs where g is 1; where g
+ * is more (stride 2) and with depth multiplier 1 and no channel padding
+ * (MobileNet's layers) in one pass from the input instead, which widens
+ * only the pixels the pairs hold.
+ */
 static AVX2 void dw_pair_row(const struct dw_job *j, const struct dw_fast *fs, uint32_t b,
 			     uint32_t iy, int16_t *w, int16_t *pr)
 {
@@ -412,9 +476,28 @@ static AVX2 void dw_pair_row(const struct dw_job *j, const struct dw_fast *fs, u
 	const uint32_t dm = p->depth_multiplier, oc = p->output.dims[3], ocp = fs->ocp;
 	const int32_t in_off = -p->input.zero_point;
 	const size_t src0 = ((size_t)b * p->input.dims[1] + iy) * iw * ic;
-	const size_t d = (size_t)p->dilation_w * ocp, n = (size_t)fs->pw * ocp;
+	const size_t d = (size_t)p->dilation_w * ocp;
 	int16_t *px = w + (size_t)p->pad_left * ocp;
 
+	if (dm == 1 && ocp == oc && fs->g > 1) {
+		const uint8_t *src = (const uint8_t *)j->in + src0;
+		const __m256i o16 = _mm256_set1_epi16((int16_t)in_off);
+		const __m128i o8 = _mm_set1_epi16((int16_t)in_off);
+
+		for (uint32_t i = 0; i < fs->npos; i++, pr += 2 * (size_t)ocp) {
+			const int64_t x0 = (int64_t)i * fs->g - p->pad_left;
+			const int64_t x1 = x0 + p->dilation_w;
+			uint32_t c = 0;
+
+			for (; c + 16 <= oc; c += 16)
+				dw_pair16(dw_px16(src, x0, iw, ic, c, o16, j->u8),
+					  dw_px16(src, x1, iw, ic, c, o16, j->u8), pr + 2 * c);
+			if (c < oc)
+				dw_pair8(dw_px8(src, x0, iw, ic, c, o8, j->u8),
+					 dw_px8(src, x1, iw, ic, c, o8, j->u8), pr + 2 * c);
+		}
+		return;
+	}
 	memset(w, 0, (size_t)p->pad_left * ocp * sizeof(*w));
 	if (dm == 1 && ocp == oc) {
 		dw_widen_avx2((const uint8_t *)j->in + src0, px, (size_t)iw * ic, in_off, j->u8);
@@ -441,14 +524,20 @@ static AVX2 void dw_pair_row(const struct dw_job *j, const struct dw_fast *fs, u
 	}
 	memset(w + ((size_t)p->pad_left + iw) * ocp, 0,
 	       (fs->wlen - ((size_t)p->pad_left + iw) * ocp) * sizeof(*w));
-	for (size_t i = 0; i < n; i += 16) {
-		const __m256i a = _mm256_loadu_si256((const __m256i *)(w + i));
-		const __m256i c = _mm256_loadu_si256((const __m256i *)(w + i + d));
-		const __m256i lo = _mm256_unpacklo_epi16(a, c), hi = _mm256_unpackhi_epi16(a, c);
+	if (fs->g == 1) {	/* every pixel: one stream */
+		const size_t n = (size_t)fs->npos * ocp;
 
-		_mm256_storeu_si256((__m256i *)(pr + 2 * i), _mm256_permute2x128_si256(lo, hi, 0x20));
-		_mm256_storeu_si256((__m256i *)(pr + 2 * i + 16),
-				    _mm256_permute2x128_si256(lo, hi, 0x31));
+		for (size_t i = 0; i < n; i += 16)
+			dw_pair16(_mm256_loadu_si256((const __m256i *)(w + i)),
+				  _mm256_loadu_si256((const __m256i *)(w + i + d)), pr + 2 * i);
+		return;
+	}
+	for (uint32_t i = 0; i < fs->npos; i++, pr += 2 * (size_t)ocp) {
+		const int16_t *a = w + (size_t)i * fs->g * ocp;
+
+		for (uint32_t c = 0; c < ocp; c += 8)
+			dw_pair8(_mm_loadu_si128((const __m128i *)(a + c)),
+				 _mm_loadu_si128((const __m128i *)(a + d + c)), pr + 2 * c);
 	}
 }
 
@@ -611,8 +700,9 @@ static void dw_fast_part(void *arg, uint32_t part, uint32_t parts)
 	const uint32_t sh = p->stride_h, dh = p->dilation_h;
 	const uint32_t band_in = (DW_BAND - 1) * sh + (kh - 1) * dh + 1;
 	const uint32_t band_rows = band_in < ih ? band_in : ih;
-	const size_t qs = 2 * (size_t)p->dilation_w * fs->ocp * 2, fstep = (size_t)fs->ocp * 2;
-	const size_t px = (size_t)p->stride_w * fs->ocp * 2;
+	const size_t qs = 2 * (size_t)p->dilation_w / fs->g * fs->ocp * 2;
+	const size_t fstep = (size_t)fs->ocp * 2;
+	const size_t px = (size_t)p->stride_w / fs->g * fs->ocp * 2;
 	const int16_t **xr, **fr;
 	int16_t *w, *pr;
 	size_t row0, row1;
@@ -663,64 +753,136 @@ static void dw_fast_part(void *arg, uint32_t part, uint32_t parts)
 }
 #endif /* __x86_64__ */
 
-static bool depthwise(const struct npu_conv_params *p, const void *in, const void *filter,
-		      const int32_t *bias, const int32_t *mult, const int32_t *shift, void *out,
-		      bool u8, enum cpu_isa isa, struct npu_cpu_pool *pool)
+/*
+ * What one depthwise convolution needs besides its input, made once when
+ * the op is prepared: the filter widened (the row kernel's pair layout on
+ * AVX2 and AVX-512), the per-channel requantization row with the bias
+ * folded in.
+ */
+struct cpu_dw_plan {
+	struct npu_conv_params p;
+	const void *filter;	/* what the plan was made from */
+	const int32_t *bias;
+	bool u8;
+	enum cpu_isa isa;
+	int16_t *f16;		/* [kh * kw][oc]: filter + offset (tap-list kernel) */
+	uint32_t *base;		/* the requantization's per-channel constant */
+	struct cpu_rq_row r;
+	bool rq;		/* r was made */
+#if defined(__x86_64__)
+	struct dw_fast fs;	/* the row kernel's layout (fs.fp2 NULL: none) */
+#endif
+};
+
+void cpu_dw_plan_free(struct cpu_dw_plan *pl)
 {
-	struct dw_job j = {
-		.p = p, .in = in, .out = out, .u8 = u8,
-		.widen = dw_widen_select(isa), .accumulate = dw_acc_select(isa),
-		.requant = cpu_requant_select(isa), .isa = isa,
-	};
+	if (!pl)
+		return;
+	if (pl->rq)
+		cpu_rq_row_free(&pl->r);
+#if defined(__x86_64__)
+	free(pl->fs.fp2);
+#endif
+	free(pl->f16);
+	free(pl->base);
+	free(pl);
+}
+
+struct cpu_dw_plan *cpu_dw_plan_create(const struct npu_conv_params *p, const void *filter,
+				       const int32_t *bias, const int32_t *mult,
+				       const int32_t *shift, bool u8, enum cpu_isa isa)
+{
 	const int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
 	const uint32_t oc = p->output.dims[3], taps = p->filter.dims[1] * p->filter.dims[2];
-	const size_t in_px = (size_t)p->input.dims[0] * p->input.dims[1] * p->input.dims[2];
-	const bool fast = isa == CPU_ISA_AVX2 || isa == CPU_ISA_AVX512VNNI;
-	int16_t *f16;
-	uint32_t *base;
+	struct cpu_dw_plan *pl;
 	bool ok;
 
 	if (!p->depth_multiplier || (uint64_t)p->input.dims[3] * p->depth_multiplier != oc ||
 	    p->input.zero_point < lo || p->input.zero_point > hi || !oc || !taps ||
 	    (u8 && (p->filter.zero_point < 0 || p->filter.zero_point > 255)) ||
 	    p->act_min < lo || p->act_max > hi || p->act_min > p->act_max)
-		return false;
-	/* Padded: the row kernel requantizes whole blocks of eight channels. */
-	base = calloc((oc + CPU_RQ_PAD - 1) / CPU_RQ_PAD * CPU_RQ_PAD, sizeof(*base));
-	f16 = malloc((size_t)taps * oc * sizeof(*f16));
-	if (!fast)
-		j.in16 = malloc(in_px * oc * sizeof(*j.in16));
-	ok = base && f16 && (fast || j.in16) &&
-	     (u8 ? cpu_rq_row_init_u8 : cpu_rq_row_init)(&j.r, &p->rq, mult, shift, bias, base, oc,
-							  p->output.zero_point, p->act_min,
-							  p->act_max);
+		return NULL;
+	/*
+	 * Sixteen lanes (VNNI) where they pad the channels no further than
+	 * eight would, or the channels are many: person_detect's 8-channel
+	 * layers ran at half the speed of the AVX2 kernel in 16 lanes.
+	 */
+	if (isa == CPU_ISA_AVX512VNNI && oc < 64 && (oc + 15) / 16 * 16 != (oc + 7) / 8 * 8)
+		isa = CPU_ISA_AVX2;
+	pl = calloc(1, sizeof(*pl));
+	if (!pl)
+		return NULL;
+	*pl = (struct cpu_dw_plan){ .p = *p, .filter = filter, .bias = bias, .u8 = u8, .isa = isa };
+	/* Padded: the row kernel requantizes whole blocks of 8 or 16 channels. */
+	pl->base = calloc((oc + CPU_RQ_PAD - 1) / CPU_RQ_PAD * CPU_RQ_PAD, sizeof(*pl->base));
+	pl->f16 = malloc((size_t)taps * oc * sizeof(*pl->f16));
+	ok = pl->base && pl->f16;
+	if (ok)
+		pl->rq = ok = (u8 ? cpu_rq_row_init_u8 : cpu_rq_row_init)(&pl->r, &p->rq, mult,
+									    shift, bias, pl->base,
+									    oc, p->output.zero_point,
+									    p->act_min, p->act_max);
 	if (ok) {
 		for (size_t i = 0; i < (size_t)taps * oc; i++)
-			f16[i] = u8 ? (int16_t)(((const uint8_t *)filter)[i] - p->filter.zero_point) :
-			     ((const int8_t *)filter)[i];
-		j.f16 = f16;
+			pl->f16[i] = u8 ? (int16_t)(((const uint8_t *)filter)[i] -
+						    p->filter.zero_point) :
+				     ((const int8_t *)filter)[i];
 #if defined(__x86_64__)
-		if (fast) {
-			struct dw_fast fs;
-
-			ok = dw_fast_init(&fs, p, f16, isa == CPU_ISA_AVX512VNNI ? 16 : 8);
-			if (ok) {
-				j.fast = &fs;
-				cpu_pool_run(pool, dw_fast_part, &j);
-				free(fs.fp2);
-			}
-		} else
-#endif
-		{
-			cpu_pool_run(pool, dw_widen_part, &j);
-			cpu_pool_run(pool, dw_part, &j);
+		if (isa == CPU_ISA_AVX2 || isa == CPU_ISA_AVX512VNNI) {
+			ok = dw_fast_init(&pl->fs, p, pl->f16, isa == CPU_ISA_AVX512VNNI ? 16 : 8);
+			free(pl->f16);
+			pl->f16 = NULL;
 		}
-		cpu_rq_row_free(&j.r);
-		ok = ok && !j.failed;
+#endif
 	}
+	if (!ok) {
+		cpu_dw_plan_free(pl);
+		return NULL;
+	}
+	return pl;
+}
+
+bool cpu_dw_plan_for(const struct cpu_dw_plan *pl, const void *filter, const int32_t *bias)
+{
+	return pl->filter == filter && pl->bias == bias;
+}
+
+bool cpu_dw_plan_run(const struct cpu_dw_plan *pl, const void *in, void *out,
+		     struct npu_cpu_pool *pool)
+{
+	const struct npu_conv_params *p = &pl->p;
+	struct dw_job j = {
+		.p = p, .in = in, .out = out, .u8 = pl->u8, .f16 = pl->f16,
+		.widen = dw_widen_select(pl->isa), .accumulate = dw_acc_select(pl->isa),
+		.requant = cpu_requant_select(pl->isa), .isa = pl->isa, .r = pl->r,
+	};
+
+#if defined(__x86_64__)
+	if (pl->fs.fp2) {
+		j.fast = &pl->fs;
+		cpu_pool_run(pool, dw_fast_part, &j);
+		return !j.failed;
+	}
+#endif
+	j.in16 = malloc((size_t)p->input.dims[0] * p->input.dims[1] * p->input.dims[2] *
+			p->output.dims[3] * sizeof(*j.in16));
+	if (!j.in16)
+		return false;
+	cpu_pool_run(pool, dw_widen_part, &j);
+	cpu_pool_run(pool, dw_part, &j);
 	free(j.in16);
-	free(f16);
-	free(base);
+	return !j.failed;
+}
+
+/* Planned and run at once: the filter or bias is not a constant (and the tests). */
+static bool depthwise(const struct npu_conv_params *p, const void *in, const void *filter,
+		      const int32_t *bias, const int32_t *mult, const int32_t *shift, void *out,
+		      bool u8, enum cpu_isa isa, struct npu_cpu_pool *pool)
+{
+	struct cpu_dw_plan *pl = cpu_dw_plan_create(p, filter, bias, mult, shift, u8, isa);
+	bool ok = pl && cpu_dw_plan_run(pl, in, out, pool);
+
+	cpu_dw_plan_free(pl);
 	return ok;
 }
 
