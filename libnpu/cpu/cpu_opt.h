@@ -84,6 +84,29 @@ void cpu_igemm_acc(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, con
 		   uint32_t n, int32_t *c, size_t ldc);
 void cpu_igemm(enum cpu_isa isa, const void *a, uint32_t m, uint32_t kp, const void *b,
 	       uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo);
+/*
+ * The int16 kernels' (C, NEON, AVX2) set-up: the panel of eight channels
+ * from channel @j of a packed b (@kp taps each), and the rows of a block of
+ * four pixels from row @i of a tile of @m (rows past @m repeat row @i, so
+ * the block always reads four); the block's real row count.
+ */
+static inline const int16_t *cpu_igemm_panel(const int16_t *b, uint32_t j, uint32_t kp)
+{
+	return b + (size_t)(j / 8) * kp * 8;
+}
+
+static inline uint32_t cpu_igemm_rows4(const int16_t *a, uint32_t i, uint32_t m, uint32_t kp,
+				       const int16_t *x[4])
+{
+	const uint32_t rows = m - i < 4 ? m - i : 4;
+
+	x[0] = a + (size_t)i * kp;
+	x[1] = rows > 1 ? x[0] + kp : x[0];
+	x[2] = rows > 2 ? x[0] + 2 * (size_t)kp : x[0];
+	x[3] = rows > 3 ? x[0] + 3 * (size_t)kp : x[0];
+	return rows;
+}
+
 /* The AVX2 and VNNI variants of the last three (opt_igemm_x86.c, x86-64 only). */
 void cpu_igemm_pack_a_x86(enum cpu_isa isa, const int8_t *src, size_t lds, uint32_t m,
 			  uint32_t k, void *dst);

@@ -122,28 +122,23 @@ static inline uint32_t pair(const int16_t *x, const int16_t *w, uint32_t c)
 static void igemm_c(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b, uint32_t n0,
 		    uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo)
 {
-	const size_t panel = (size_t)kp * 8;
-
 	for (uint32_t j = n0; j < n1; j += 8) {
-		const int16_t *w = b + (j / 8) * panel;
+		const int16_t *w = cpu_igemm_panel(b, j, kp);
 		const uint32_t cols = n1 - j < 8 ? n1 - j : 8;
 
 		for (uint32_t i = 0; i < m; i += 4) {
-			const uint32_t rows = m - i < 4 ? m - i : 4;
-			const int16_t *x0 = a + (size_t)i * kp;
-			const int16_t *x1 = rows > 1 ? x0 + kp : x0;
-			const int16_t *x2 = rows > 2 ? x0 + 2 * kp : x0;
-			const int16_t *x3 = rows > 3 ? x0 + 3 * kp : x0;
+			const int16_t *x[4];
+			const uint32_t rows = cpu_igemm_rows4(a, i, m, kp, x);
 			uint32_t acc[4][8] = { { 0 } };
 
 			for (uint32_t q = 0; q < kp; q += 2) {
 				const int16_t *wq = w + q * 8;
 
 				for (uint32_t c = 0; c < 8; c++) {
-					acc[0][c] += pair(x0 + q, wq, c);
-					acc[1][c] += pair(x1 + q, wq, c);
-					acc[2][c] += pair(x2 + q, wq, c);
-					acc[3][c] += pair(x3 + q, wq, c);
+					acc[0][c] += pair(x[0] + q, wq, c);
+					acc[1][c] += pair(x[1] + q, wq, c);
+					acc[2][c] += pair(x[2] + q, wq, c);
+					acc[3][c] += pair(x[3] + q, wq, c);
 				}
 			}
 			for (uint32_t s = 0; s < rows; s++)
@@ -158,13 +153,11 @@ static void igemm_c(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b,
 static void igemm_acc_c(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b, uint32_t n,
 			int32_t *c, size_t ldc)
 {
-	const size_t panel = (size_t)kp * 8;
-
 	for (uint32_t i = 0; i < m; i++) {
 		const int16_t *x = a + (size_t)i * kp;
 
 		for (uint32_t j = 0; j < n; j += 8) {
-			const int16_t *w = b + (j / 8) * panel;
+			const int16_t *w = cpu_igemm_panel(b, j, kp);
 			uint32_t acc[8] = { 0 };
 
 			for (uint32_t q = 0; q < kp; q += 2)
@@ -205,23 +198,19 @@ static inline void store16_neon(const struct cpu_rq_row *r, const int32x4_t *acc
 static void igemm_neon(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b, uint32_t n0,
 		       uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo)
 {
-	const size_t panel = (size_t)kp * 8;
-
 	for (uint32_t j = n0; j < n1; j += 16) {
-		const int16_t *b0 = b + (j / 8) * panel;
-		const int16_t *b1 = j + 8 < n1 ? b0 + panel : b0;
+		const int16_t *b0 = cpu_igemm_panel(b, j, kp);
+		const int16_t *b1 = j + 8 < n1 ? cpu_igemm_panel(b, j + 8, kp) : b0;
 		const uint32_t cols = n1 - j < 16 ? n1 - j : 16;
 
 		for (uint32_t i = 0; i < m; i += 4) {
-			const uint32_t rows = m - i < 4 ? m - i : 4;
 			const int16_t *x[4];
+			const uint32_t rows = cpu_igemm_rows4(a, i, m, kp, x);
 			int32x4_t acc[4][4];
 
-			for (uint32_t s = 0; s < 4; s++) {
-				x[s] = a + (size_t)(i + (s < rows ? s : 0)) * kp;
+			for (uint32_t s = 0; s < 4; s++)
 				for (int v = 0; v < 4; v++)
 					acc[s][v] = vdupq_n_s32(0);
-			}
 			for (uint32_t q = 0; q < kp; q += 2) {
 				const int16x8x2_t w0 = vld2q_s16(b0 + q * 8);
 				const int16x8x2_t w1 = vld2q_s16(b1 + q * 8);

@@ -96,21 +96,18 @@ static AVX2 void igemm_avx2(const int16_t *a, uint32_t m, uint32_t kp, const int
 				uint32_t n0, uint32_t n1, const struct cpu_rq_row *r,
 				int8_t *out, size_t ldo)
 {
-	const size_t panel = (size_t)kp * 8;
 	/* A copy the compiler can keep in registers across the stores. */
 	const struct cpu_rq_row rr = *r;
 
 	for (uint32_t j = n0; j < n1; j += 16) {
-		const int16_t *b0 = b + (j / 8) * panel;
-		const int16_t *b1 = j + 8 < n1 ? b0 + panel : b0;
+		const int16_t *b0 = cpu_igemm_panel(b, j, kp);
+		const int16_t *b1 = j + 8 < n1 ? cpu_igemm_panel(b, j + 8, kp) : b0;
 		const uint32_t cols = n1 - j < 16 ? n1 - j : 16;
 
 		for (uint32_t i = 0; i < m; i += 4) {
-			const uint32_t rows = m - i < 4 ? m - i : 4;
-			const int16_t *a0 = a + (size_t)i * kp;
-			const int16_t *a1 = rows > 1 ? a0 + kp : a0;
-			const int16_t *a2 = rows > 2 ? a0 + 2 * kp : a0;
-			const int16_t *a3 = rows > 3 ? a0 + 3 * kp : a0;
+			const int16_t *x[4];
+			const uint32_t rows = cpu_igemm_rows4(a, i, m, kp, x);
+			const int16_t *a0 = x[0], *a1 = x[1], *a2 = x[2], *a3 = x[3];
 			__m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00;
 			__m256i c20 = c00, c21 = c00, c30 = c00, c31 = c00;
 			__m256i acc[8];
