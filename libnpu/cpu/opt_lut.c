@@ -74,69 +74,67 @@ static void lut8_slices(const uint8_t *table, uint8_t u[16][16])
 #endif
 
 #if defined(__x86_64__)
-static AVX2 void lut8_avx2(const uint8_t *table, uint8_t flip, const uint8_t *in, size_t n,
-			   uint8_t *out)
-{
-	const __m256i sixteen = _mm256_set1_epi8(16), f = _mm256_set1_epi8((char)flip);
-	uint8_t u[16][16];
-	__m256i t[16];
-	size_t i = 0;
+/*
+ * The 8-bit lookup, one body for both widths: LUT8_X86(b32, 32, AVX2) and
+ * LUT8_X86(b16, 16, SSE41) expand it over the per-width primitives
+ * V##_...() below (AVX2's 32 bytes, SSE4.1's 16), as opt_elt.c's row.
+ */
+typedef __m256i b32_t;
+#define b32_set1 _mm256_set1_epi8
+#define b32_xor _mm256_xor_si256
+#define b32_shuffle _mm256_shuffle_epi8
+#define b32_sub _mm256_sub_epi8
+#define b32_subs _mm256_subs_epi8
+#define b32_loadu(p) _mm256_loadu_si256((const __m256i *)(p))
+#define b32_storeu(p, v) _mm256_storeu_si256((__m256i *)(p), v)
+/* A 16-byte slice in both 128-bit lanes (vpshufb looks up within a lane). */
+#define b32_slice(p) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(p)))
 
-	if (n < 64) {	/* not worth the slices */
-		lut8_c(table, flip, in, n, out);
-		return;
-	}
-	lut8_slices(table, u);
-	for (int s = 0; s < 16; s++)
-		t[s] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)u[s]));
-	for (; i + 32 <= n; i += 32) {
-		__m256i x = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(in + i)), f);
-		__m256i y = _mm256_shuffle_epi8(t[0], x);
+typedef __m128i b16_t;
+#define b16_set1 _mm_set1_epi8
+#define b16_xor _mm_xor_si128
+#define b16_shuffle _mm_shuffle_epi8
+#define b16_sub _mm_sub_epi8
+#define b16_subs _mm_subs_epi8
+#define b16_loadu(p) _mm_loadu_si128((const __m128i *)(p))
+#define b16_storeu(p, v) _mm_storeu_si128((__m128i *)(p), v)
+#define b16_slice b16_loadu
 
-		for (int s = 1; s <= 8; s++) {
-			x = _mm256_sub_epi8(x, sixteen);
-			y = _mm256_xor_si256(y, _mm256_shuffle_epi8(t[s], x));
-		}
-		for (int s = 9; s < 16; s++) {
-			x = _mm256_subs_epi8(x, sixteen);
-			y = _mm256_xor_si256(y, _mm256_shuffle_epi8(t[s], x));
-		}
-		_mm256_storeu_si256((__m256i *)(out + i), y);
-	}
-	lut8_c(table, flip, in + i, n - i, out + i);
+#define LUT8_X86(V, W, TARGET)							\
+static TARGET void lut8_##V(const uint8_t *table, uint8_t flip, const uint8_t *in,	\
+			    size_t n, uint8_t *out)					\
+{										\
+	const V##_t sixteen = V##_set1(16), f = V##_set1((char)flip);		\
+	uint8_t u[16][16];							\
+	V##_t t[16];								\
+	size_t i = 0;								\
+										\
+	if (n < 64) {	/* not worth the slices */				\
+		lut8_c(table, flip, in, n, out);				\
+		return;								\
+	}									\
+	lut8_slices(table, u);							\
+	for (int s = 0; s < 16; s++)						\
+		t[s] = V##_slice(u[s]);						\
+	for (; i + (W) <= n; i += (W)) {					\
+		V##_t x = V##_xor(V##_loadu(in + i), f);			\
+		V##_t y = V##_shuffle(t[0], x);					\
+										\
+		for (int s = 1; s <= 8; s++) {					\
+			x = V##_sub(x, sixteen);				\
+			y = V##_xor(y, V##_shuffle(t[s], x));			\
+		}								\
+		for (int s = 9; s < 16; s++) {					\
+			x = V##_subs(x, sixteen);				\
+			y = V##_xor(y, V##_shuffle(t[s], x));			\
+		}								\
+		V##_storeu(out + i, y);						\
+	}									\
+	lut8_c(table, flip, in + i, n - i, out + i);				\
 }
 
-static SSE41 void lut8_sse41(const uint8_t *table, uint8_t flip, const uint8_t *in, size_t n,
-			     uint8_t *out)
-{
-	const __m128i sixteen = _mm_set1_epi8(16), f = _mm_set1_epi8((char)flip);
-	uint8_t u[16][16];
-	__m128i t[16];
-	size_t i = 0;
-
-	if (n < 64) {	/* not worth the slices */
-		lut8_c(table, flip, in, n, out);
-		return;
-	}
-	lut8_slices(table, u);
-	for (int s = 0; s < 16; s++)
-		t[s] = _mm_loadu_si128((const __m128i *)u[s]);
-	for (; i + 16 <= n; i += 16) {
-		__m128i x = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(in + i)), f);
-		__m128i y = _mm_shuffle_epi8(t[0], x);
-
-		for (int s = 1; s <= 8; s++) {
-			x = _mm_sub_epi8(x, sixteen);
-			y = _mm_xor_si128(y, _mm_shuffle_epi8(t[s], x));
-		}
-		for (int s = 9; s < 16; s++) {
-			x = _mm_subs_epi8(x, sixteen);
-			y = _mm_xor_si128(y, _mm_shuffle_epi8(t[s], x));
-		}
-		_mm_storeu_si128((__m128i *)(out + i), y);
-	}
-	lut8_c(table, flip, in + i, n - i, out + i);
-}
+LUT8_X86(b32, 32, AVX2)
+LUT8_X86(b16, 16, SSE41)
 
 /* Sixteen int16 outputs, two gathers of table[i] | table[i + 1] << 16. */
 static AVX2 void lut16_avx2(const int16_t *table, const int16_t *in, size_t n, int16_t *out)
@@ -238,10 +236,10 @@ static void lut_part(void *arg, uint32_t part, uint32_t parts)
 #if defined(__x86_64__)
 	case CPU_ISA_AVX2:
 	case CPU_ISA_AVX512VNNI:
-		lut8_avx2(j->table, flip, in, n, out);
+		lut8_b32(j->table, flip, in, n, out);
 		break;
 	case CPU_ISA_SSE41:
-		lut8_sse41(j->table, flip, in, n, out);
+		lut8_b16(j->table, flip, in, n, out);
 		break;
 #elif defined(__aarch64__)
 	case CPU_ISA_NEON:
