@@ -437,26 +437,19 @@ static AVX2 inline void dw_pair16(__m256i a, __m256i b, int16_t *pr)
 	_mm256_storeu_si256((__m256i *)(pr + 16), _mm256_permute2x128_si256(lo, hi, 0x31));
 }
 
-/* Pixel @x of a row (@ic channels from @src) widened with offset @o, 8 or 16 at @c; 0 outside. */
-static AVX2 inline __m128i dw_px8(const uint8_t *src, int64_t x, uint32_t iw, uint32_t ic,
-				  uint32_t c, __m128i o, bool u8)
+/*
+ * Pixel @x of a row (@ic channels from @src) widened with offset @o, 16
+ * channels from @c (@half: 8, in the low lanes); 0 outside the image.
+ */
+static AVX2 inline __m256i dw_px(const uint8_t *src, int64_t x, uint32_t iw, uint32_t ic,
+				 uint32_t c, __m256i o, bool u8, bool half)
 {
-	__m128i v;
-
-	if (x < 0 || x >= iw)
-		return _mm_setzero_si128();
-	v = _mm_loadl_epi64((const __m128i *)(src + (size_t)x * ic + c));
-	return _mm_add_epi16(u8 ? _mm_cvtepu8_epi16(v) : _mm_cvtepi8_epi16(v), o);
-}
-
-static AVX2 inline __m256i dw_px16(const uint8_t *src, int64_t x, uint32_t iw, uint32_t ic,
-				   uint32_t c, __m256i o, bool u8)
-{
+	const uint8_t *at = src + (size_t)x * ic + c;
 	__m128i v;
 
 	if (x < 0 || x >= iw)
 		return _mm256_setzero_si256();
-	v = _mm_loadu_si128((const __m128i *)(src + (size_t)x * ic + c));
+	v = half ? _mm_loadl_epi64((const __m128i *)at) : _mm_loadu_si128((const __m128i *)at);
 	return _mm256_add_epi16(u8 ? _mm256_cvtepu8_epi16(v) : _mm256_cvtepi8_epi16(v), o);
 }
 
@@ -481,8 +474,7 @@ static AVX2 void dw_pair_row(const struct dw_job *j, const struct dw_fast *fs, u
 
 	if (dm == 1 && ocp == oc && fs->g > 1) {
 		const uint8_t *src = (const uint8_t *)j->in + src0;
-		const __m256i o16 = _mm256_set1_epi16((int16_t)in_off);
-		const __m128i o8 = _mm_set1_epi16((int16_t)in_off);
+		const __m256i o = _mm256_set1_epi16((int16_t)in_off);
 
 		for (uint32_t i = 0; i < fs->npos; i++, pr += 2 * (size_t)ocp) {
 			const int64_t x0 = (int64_t)i * fs->g - p->pad_left;
@@ -490,11 +482,14 @@ static AVX2 void dw_pair_row(const struct dw_job *j, const struct dw_fast *fs, u
 			uint32_t c = 0;
 
 			for (; c + 16 <= oc; c += 16)
-				dw_pair16(dw_px16(src, x0, iw, ic, c, o16, j->u8),
-					  dw_px16(src, x1, iw, ic, c, o16, j->u8), pr + 2 * c);
-			if (c < oc)
-				dw_pair8(dw_px8(src, x0, iw, ic, c, o8, j->u8),
-					 dw_px8(src, x1, iw, ic, c, o8, j->u8), pr + 2 * c);
+				dw_pair16(dw_px(src, x0, iw, ic, c, o, j->u8, false),
+					  dw_px(src, x1, iw, ic, c, o, j->u8, false), pr + 2 * c);
+			if (c < oc)	/* 8 left */
+				dw_pair8(_mm256_castsi256_si128(dw_px(src, x0, iw, ic, c, o, j->u8,
+								      true)),
+					 _mm256_castsi256_si128(dw_px(src, x1, iw, ic, c, o, j->u8,
+								      true)),
+					 pr + 2 * c);
 		}
 		return;
 	}
