@@ -51,8 +51,9 @@ static const char *const col_name[NCOL] = {
  * column's type, 'i' a constant int32 tensor holding @v, 'v' a variable
  * (state) of the column's weight type (float in the hybrid column), 'c' an LSTM cell state (int16 for
  * integer columns), 'm' an intermediate (an LSTM gate, int16), 'h' the
- * LSTM hidden-state intermediate (the column's type), '-' an absent
- * optional input.
+ * LSTM hidden-state intermediate (the column's type), 'z' / 'Z' a complex64
+ * input / output (float32 column only: COMPLEX_ABS, REAL, IMAG, RFFT2D), '-'
+ * an absent optional input.
  */
 struct tspec {
 	char role;
@@ -79,6 +80,7 @@ static const int32_t v_begin[] = { 0, 0, 0, 0 }, v_end[] = { 1, 2, 4, 8 };
 static const int32_t v_ones[] = { 1, 1, 1, 1 }, v_tile[] = { 1, 2, 1, 1 };
 static const int32_t v_block[] = { 2, 2 }, v_zero22[] = { 0, 0, 0, 0 };
 static const int32_t v_size8[] = { 8, 8 }, v_splits[] = { 4, 4 }, v_idx[] = { 0, 1 };
+static const int32_t v_fft[] = { 4, 8 };
 
 #define LSTM_W3 { 'w', 2, { 4, 4 } }, { 'w', 2, { 4, 4 } }, { 'w', 2, { 4, 4 } }
 #define LSTM_B3 { 'b', 1, { 4 } }, { 'b', 1, { 4 } }, { 'b', 1, { 4 } }
@@ -176,6 +178,10 @@ static const struct probe probes[] = {
 	  { { 'x', D4 }, { 'i', 1, { 2 }, v_idx }, { 'y', 4, { 1, 2, 4, 8 } } } },
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,	/* GATHER_ND */
 	  { { 'x', D4 }, { 'i', 2, { 2, 1 }, v_zero22 }, { 'y', 4, { 2, 4, 4, 8 } } } },
+	/* complex: RFFT2D (fft_length 4 x 8), COMPLEX_ABS / REAL / IMAG */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,
+	  { { 'x', 3, { 1, 4, 8 } }, { 'i', 1, { 2 }, v_fft }, { 'Z', 3, { 1, 4, 5 } } } },
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 1, 1, { { 'z', D4 }, { 'y', D4 } } },
 	/* SVDF, rank 1: 4 filters of 8 inputs, a memory of 2 */
 	{ NPU_OPTS_SVDF, { .svdf = { 1, 0, 0 } }, 5, 1,
 	  { { 'x', 2, { 1, 8 } }, { 'w', 2, { 4, 8 } }, { 'w', 2, { 4, 2 } }, { 'b', 1, { 4 } },
@@ -316,6 +322,12 @@ static bool build(struct pg *b, int32_t builtin, const struct probe *p, enum col
 		switch (s->role) {
 		case '-': b->io[i] = NPU_TENSOR_NONE; break;
 		case 'x': set_tensor(b, i, s, ct, qin, false); break;
+		case 'z':
+		case 'Z':
+			if (c != C_FLOAT)
+				return false;
+			set_tensor(b, i, s, NPU_TYPE_COMPLEX64, (struct q){ 0 }, false);
+			break;
 		case 'k': set_tensor(b, i, s, ct, qin, true); break;
 		case 'y': set_tensor(b, i, s, ct, act_quant(ct, v), false); break;
 		case 'o': set_tensor(b, i, s, ot, act_quant(ot, v), false); break;
@@ -348,7 +360,7 @@ static bool build(struct pg *b, int32_t builtin, const struct probe *p, enum col
 			break;
 		case 'm': set_tensor(b, i, s, st, (struct q){ q16.s * 2, 0 }, false); break;
 		}
-		if (i < p->nin && s->role == 'x')
+		if (i < p->nin && (s->role == 'x' || s->role == 'z'))
 			b->in[ni++] = (int32_t)i;
 		if (i >= p->nin && i < p->nin + p->nout)
 			b->out[no++] = (int32_t)i;

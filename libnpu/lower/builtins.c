@@ -34,6 +34,7 @@
 extern const struct npu_builtin_impl npu_builtin_add_sub;
 extern const struct npu_builtin_impl npu_builtin_batch_to_space_nd;
 extern const struct npu_builtin_impl npu_builtin_broadcast_to;
+extern const struct npu_builtin_impl npu_builtin_complex;
 extern const struct npu_builtin_impl npu_builtin_concatenation;
 extern const struct npu_builtin_impl npu_builtin_conv;
 extern const struct npu_builtin_impl npu_builtin_fully_connected;
@@ -64,6 +65,7 @@ extern const struct npu_builtin_impl npu_builtin_relu;
 extern const struct npu_builtin_impl npu_builtin_reshape;
 extern const struct npu_builtin_impl npu_builtin_reverse_v2;
 extern const struct npu_builtin_impl npu_builtin_select;
+extern const struct npu_builtin_impl npu_builtin_rfft2d;
 extern const struct npu_builtin_impl npu_builtin_resize_bilinear;
 extern const struct npu_builtin_impl npu_builtin_resize_nearest_neighbor;
 extern const struct npu_builtin_impl npu_builtin_slice;
@@ -98,6 +100,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_BROADCAST_TO] = &npu_builtin_broadcast_to,
 	[NPU_BUILTIN_CAST] = &npu_builtin_cast,
 	[NPU_BUILTIN_CEIL] = &npu_builtin_floor_ceil_square,
+	[NPU_BUILTIN_COMPLEX_ABS] = &npu_builtin_complex,
 	[NPU_BUILTIN_CONCATENATION] = &npu_builtin_concatenation,
 	[NPU_BUILTIN_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
@@ -116,6 +119,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_GATHER_ND] = &gather_nd,
 	[NPU_BUILTIN_GREATER] = &npu_builtin_comparison,
 	[NPU_BUILTIN_GREATER_EQUAL] = &npu_builtin_comparison,
+	[NPU_BUILTIN_IMAG] = &npu_builtin_complex,
 	[NPU_BUILTIN_HARD_SWISH] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_L2_NORMALIZATION] = &npu_builtin_l2_normalization,
 	[NPU_BUILTIN_LEAKY_RELU] = &npu_builtin_leaky_relu,
@@ -140,6 +144,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_PAD] = &npu_builtin_pad,
 	[NPU_BUILTIN_PRELU] = &npu_builtin_prelu,
 	[NPU_BUILTIN_QUANTIZE] = &quantize,
+	[NPU_BUILTIN_REAL] = &npu_builtin_complex,
 	[NPU_BUILTIN_REDUCE_MAX] = &npu_builtin_reduce_min_max,
 	[NPU_BUILTIN_REDUCE_MIN] = &npu_builtin_reduce_min_max,
 	[NPU_BUILTIN_RELU] = &npu_builtin_relu,
@@ -147,6 +152,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RELU_N1_TO_1] = &npu_builtin_relu,
 	[NPU_BUILTIN_RESHAPE] = &npu_builtin_reshape,
 	[NPU_BUILTIN_REVERSE_V2] = &npu_builtin_reverse_v2,
+	[NPU_BUILTIN_RFFT2D] = &npu_builtin_rfft2d,
 	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_RESIZE_BILINEAR] = &npu_builtin_resize_bilinear,
 	[NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR] = &npu_builtin_resize_nearest_neighbor,

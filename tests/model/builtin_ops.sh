@@ -37,6 +37,8 @@ while read -r name nin nout kind where; do
 	resize_*.int8.s[03]*|resize_*.int16.s[03]*|[!r]*.int8*) ;;
 	# the table and PRELU forms of issue 10, empty resizes (no command)
 	gelu.*|rsqrt.*|exp.int16|log.int16|prelu.int16.*|hard_swish.uint8*|resize_*.int8.size0x5|resize_*.int8.batch0) ;;
+	# an audio front end: RFFT2D, COMPLEX_ABS on the CPU, its FULLY_CONNECTED on the NPU
+	rfft2d.frontend*) ;;
 	*) continue ;;
 	esac
 	set -- --model "$D/$name.tflite" --num-runs 1 --warmup-runs 0 --profile

@@ -18,6 +18,9 @@ TYPES = {
     np.dtype(np.int32): schema.TensorType.INT32,
     np.dtype(np.int64): schema.TensorType.INT64,
     np.dtype(np.bool_): schema.TensorType.BOOL,
+    np.dtype(np.float64): schema.TensorType.FLOAT64,
+    np.dtype(np.complex64): schema.TensorType.COMPLEX64,
+    np.dtype(np.complex128): schema.TensorType.COMPLEX128,
 }
 
 
@@ -50,13 +53,25 @@ def _tensor(t, i, buf):
 
 def build(op, inputs, outputs, opts_type=0, opts=None, version=1):
     """The bytes of a model with one operator @op (schema.BuiltinOperator)."""
+    n = len(inputs)
+    return build_graph(list(inputs) + list(outputs),
+                       [(op, list(range(n)), list(range(n, n + len(outputs))),
+                         opts_type, opts, version)],
+                       list(range(n, n + len(outputs))))
+
+
+def build_graph(tensors, ops, outputs):
+    """The bytes of a model of @tensors (T) and @ops, each (builtin, input
+    indices, output indices, options type, options, version), in order;
+    the model's inputs are the tensors no op writes and without data."""
     m = schema.ModelT()
     m.version = 3
     m.description = "opmodel"
     m.buffers = [schema.BufferT()]
     sg = schema.SubGraphT()
     sg.tensors, sg.inputs = [], []
-    for i, t in enumerate(list(inputs) + list(outputs)):
+    written = {o for op in ops for o in op[2]}
+    for i, t in enumerate(tensors):
         b = 0
         if t.data is not None:
             buf = schema.BufferT()
@@ -64,31 +79,40 @@ def build(op, inputs, outputs, opts_type=0, opts=None, version=1):
             m.buffers.append(buf)
             b = len(m.buffers) - 1
         sg.tensors.append(_tensor(t, i, b))
-        if i < len(inputs) and t.data is None:
+        if i not in written and t.data is None:
             sg.inputs.append(i)
-    sg.outputs = list(range(len(inputs), len(inputs) + len(outputs)))
-    o = schema.OperatorT()
-    o.opcodeIndex = 0
-    o.inputs = list(range(len(inputs)))
-    o.outputs = sg.outputs
-    o.builtinOptionsType = opts_type
-    o.builtinOptions = opts
-    sg.operators = [o]
+    sg.outputs = list(outputs)
+    sg.operators = []
+    m.operatorCodes = []
+    codes = {}
+    for code, ins, outs, opts_type, opts, version in ops:
+        if (code, version) not in codes:
+            codes[(code, version)] = len(m.operatorCodes)
+            oc = schema.OperatorCodeT()
+            oc.builtinCode = code
+            oc.deprecatedBuiltinCode = min(code, 127)
+            oc.version = version
+            m.operatorCodes.append(oc)
+        o = schema.OperatorT()
+        o.opcodeIndex = codes[(code, version)]
+        o.inputs = list(ins)
+        o.outputs = list(outs)
+        o.builtinOptionsType = opts_type
+        o.builtinOptions = opts
+        sg.operators.append(o)
     m.subgraphs = [sg]
-    oc = schema.OperatorCodeT()
-    oc.builtinCode = op
-    oc.deprecatedBuiltinCode = min(op, 127)
-    oc.version = version
-    m.operatorCodes = [oc]
     b = flatbuffers.Builder(1024)
     b.Finish(m.Pack(b), file_identifier=b"TFL3")
     return bytes(b.Output())
 
 
 def random_input(rng, t):
-    """Values over the whole range of @t's type (floats in [-4, 4))."""
-    if t.dtype == np.float32:
-        return rng.uniform(-4, 4, t.shape).astype(np.float32)
+    """Values over the whole range of @t's type (floats and both parts of
+    complex values in [-4, 4))."""
+    if t.dtype in (np.float32, np.float64):
+        return rng.uniform(-4, 4, t.shape).astype(t.dtype)
+    if t.dtype.kind == "c":
+        return (rng.uniform(-4, 4, t.shape) + 1j * rng.uniform(-4, 4, t.shape)).astype(t.dtype)
     if t.dtype == np.bool_:
         return rng.integers(0, 2, t.shape).astype(np.bool_)
     info = np.iinfo(t.dtype)

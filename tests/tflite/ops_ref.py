@@ -454,6 +454,47 @@ def reverse_cases():
                    [t])
 
 
+def complex_cases():
+    """RFFT2D (float32 -> complex64: cropped, zero-padded, several slices),
+    COMPLEX_ABS, REAL and IMAG (complex64 and complex128), and an audio
+    front end: RFFT2D, COMPLEX_ABS, then an int8 FULLY_CONNECTED on the
+    NPU."""
+    f32, i32, c64 = np.float32, np.int32, np.complex64
+    for k, (ishape, fl) in enumerate((
+            ([1, 16, 64], [16, 64]), ([2, 3, 8, 8], [8, 8]), ([1, 5, 12], [8, 16]),
+            ([1, 20, 40], [16, 32]), ([4, 4], [4, 2]), ([3, 1, 512], [1, 512]),
+            ([1, 64, 256], [64, 256]))):
+        oshape = ishape[:-2] + [fl[0], fl[1] // 2 + 1]
+        yield ("rfft2d.float32.s%d" % k,
+               om.build(BO.RFFT2D, [om.T(ishape, f32), om.T([2], i32, None, fl)],
+                        [om.T(oshape, c64)]),
+               [om.T(ishape, f32)])
+    for op, name in ((BO.COMPLEX_ABS, "complex_abs"), (BO.REAL, "real"), (BO.IMAG, "imag")):
+        for ct, rt in ((c64, f32), (np.complex128, np.float64)):
+            for k, shape in enumerate(([2, 3, 5], [7])):
+                yield ("%s.%s.s%d" % (name, np.dtype(ct).name, k),
+                       om.build(op, [om.T(shape, ct)], [om.T(shape, rt)]),
+                       [om.T(shape, ct)])
+    # x [1, 64, 128] -> |rfft2d| [1, 64, 65] -> int8 -> FULLY_CONNECTED
+    # [64, 128] (large enough to be worth the NPU round trip).
+    rng = np.random.default_rng(5)
+    qa, qo = (2.0, -128), (25.0, 0)
+    w = rng.integers(-127, 128, (128, 65))
+    tensors = [om.T([1, 64, 128], f32), om.T([2], i32, None, [64, 128]),
+               om.T([1, 64, 65], c64), om.T([1, 64, 65], f32),
+               om.T([1, 64, 65], np.int8, qa), om.T([128, 65], np.int8, (0.01, 0), w),
+               om.T([128], i32, (0.02, 0), rng.integers(-500, 500, 128)),
+               om.T([64, 128], np.int8, qo)]
+    fc = opts(s.FullyConnectedOptionsT)
+    yield ("rfft2d.frontend_int8",
+           om.build_graph(tensors, [(BO.RFFT2D, [0, 1], [2], 0, None, 1),
+                                    (BO.COMPLEX_ABS, [2], [3], 0, None, 1),
+                                    (BO.QUANTIZE, [3], [4], 0, None, 1),
+                                    (BO.FULLY_CONNECTED, [4, 5, 6], [7],
+                                     OPT.FullyConnectedOptions, fc, 1)], [7]),
+           [tensors[0]])
+
+
 def all_cases():
     yield from resize_cases()
     yield from resize_edge_cases()
@@ -469,6 +510,7 @@ def all_cases():
     yield from fc_round_cases()
     yield from hybrid_bmm_cases()
     yield from reverse_cases()
+    yield from complex_cases()
 
 
 def malformed_cases():
@@ -500,6 +542,10 @@ def malformed_cases():
                     [om.T([2, 2], i8, Q8)] * 2, OPT.SplitOptions,
                     opts(s.SplitOptionsT, numSplits=2)),
            "SPLIT")
+    yield ("rfft2d.not_pow2",
+           om.build(BO.RFFT2D, [om.T([4, 12], np.float32), om.T([2], i32, None, [4, 12])],
+                    [om.T([4, 7], np.complex64)]),
+           "RFFT2D")
 
 
 def placement(name):
@@ -509,6 +555,10 @@ def placement(name):
         return "cpu"            # indices are data
     if op == "batch_matmul":
         return "cpu"            # quantized at run time
+    if op == "rfft2d" and tn == "frontend_int8":
+        return "npu"            # its FULLY_CONNECTED; the float front end on the CPU
+    if op in ("rfft2d", "complex_abs", "real", "imag"):
+        return "cpu"            # float and complex: no NPU arithmetic
     if op == "reverse_v2":
         return "cpu"            # the NPU's copies step forwards
     if op == "resize_bilinear" and tn not in ("int8", "int16"):
@@ -558,7 +608,7 @@ def generate(outdir):
             v.tofile("%s.out%d.bin" % (path, i))
         # Hybrid BATCH_MATMUL follows TFLite's float operations one by one:
         # its float outputs must be the same bytes too.
-        exact = (all(v.dtype != np.float32 for v in outs) or
+        exact = (all(v.dtype not in (np.float32, np.complex64) for v in outs) or
                  name.startswith("batch_matmul.hybrid"))
         lines.append("%s %d %d %s %s\n" % (name, len(feeds), len(outs),
                                             "exact" if exact else "float", placement(name)))
