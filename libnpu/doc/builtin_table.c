@@ -62,7 +62,7 @@ struct tspec {
 	const int32_t *v;
 };
 
-#define MAX_T 26
+#define MAX_T 50
 
 struct probe {
 	enum npu_options_kind kind;
@@ -191,6 +191,19 @@ static const struct probe probes[] = {
 	  { { 'x', 3, { 1, 2, 4 } }, { '-' }, LSTM_W3, { '-' }, LSTM_W3, { '-' }, { '-' }, { '-' },
 	    { '-' }, LSTM_B3, { '-' }, { '-' }, { 'v', 2, { 1, 4 } }, { 'c', 2, { 1, 4 } },
 	    { 'y', 3, { 1, 2, 4 } }, LSTM_M4, { 'h', 0, { 0 } } }, 5 },
+	/*
+	 * BIDIRECTIONAL_SEQUENCE_LSTM: that cell forwards (1-17) and
+	 * backwards (18-34), their states (35-38), no auxiliary input
+	 * (39-47), merged outputs
+	 */
+	{ NPU_OPTS_LSTM, { .lstm = { .merge_outputs = 1 } }, 48, 1,
+	  { { 'x', 3, { 1, 2, 4 } }, { '-' }, LSTM_W3, { '-' }, LSTM_W3, { '-' }, { '-' }, { '-' },
+	    { '-' }, LSTM_B3, { '-' }, { '-' },
+	    { '-' }, LSTM_W3, { '-' }, LSTM_W3, { '-' }, { '-' }, { '-' },
+	    { '-' }, LSTM_B3, { '-' }, { '-' },
+	    { 'v', 2, { 1, 4 } }, { 'c', 2, { 1, 4 } }, { 'v', 2, { 1, 4 } }, { 'c', 2, { 1, 4 } },
+	    { '-' }, { '-' }, { '-' }, { '-' }, { '-' }, { '-' }, { '-' }, { '-' }, { '-' },
+	    { 'y', 3, { 1, 2, 8 } } } },
 	/* LSTM (the full kernel): one step of the same cell, [batch, n] */
 	{ NPU_OPTS_LSTM, { .lstm = { 0 } }, 20, 1,
 	  { { 'x', 2, { 1, 4 } }, { '-' }, LSTM_W3, { '-' }, LSTM_W3, { '-' }, { '-' }, { '-' },

@@ -102,6 +102,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_EXP = 47,
 	NPU_BUILTIN_SPLIT = 49,
 	NPU_BUILTIN_LOG_SOFTMAX = 50,
+	NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_LSTM = 52,
 	NPU_BUILTIN_CAST = 53,
 	NPU_BUILTIN_PRELU = 54,
 	NPU_BUILTIN_MAXIMUM = 55,
@@ -330,6 +331,8 @@ struct npu_lstm_options {
 	int32_t time_major;		/* bool: input [time, batch, n] */
 	int32_t asymmetric_quantize_inputs; /* bool, hybrid LSTM */
 	int32_t diagonal_recurrent_tensors; /* bool */
+	/* BIDIRECTIONAL_SEQUENCE_LSTM: both directions in output 0 (bool) */
+	int32_t merge_outputs;
 };
 
 /*

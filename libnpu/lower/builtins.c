@@ -34,6 +34,7 @@
 extern const struct npu_builtin_impl npu_builtin_add_sub;
 extern const struct npu_builtin_impl npu_builtin_batch_to_space_nd;
 extern const struct npu_builtin_impl npu_builtin_broadcast_to;
+extern const struct npu_builtin_impl npu_builtin_bidirectional_sequence_lstm;
 extern const struct npu_builtin_impl npu_builtin_complex;
 extern const struct npu_builtin_impl npu_builtin_concatenation;
 extern const struct npu_builtin_impl npu_builtin_conv;
@@ -98,6 +99,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_BATCH_MATMUL] = &batch_matmul,
 	[NPU_BUILTIN_BATCH_TO_SPACE_ND] = &npu_builtin_batch_to_space_nd,
 	[NPU_BUILTIN_BROADCAST_TO] = &npu_builtin_broadcast_to,
+	[NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_LSTM] = &npu_builtin_bidirectional_sequence_lstm,
 	[NPU_BUILTIN_CAST] = &npu_builtin_cast,
 	[NPU_BUILTIN_CEIL] = &npu_builtin_floor_ceil_square,
 	[NPU_BUILTIN_COMPLEX_ABS] = &npu_builtin_complex,

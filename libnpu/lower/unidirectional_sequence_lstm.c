@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "lower.h"
+#include "lstm_direction.h"
 #include "lstm_fixedpoint.h"
 
 enum {
@@ -108,9 +109,16 @@ struct lstm_state {
 	int32_t *hzp;			/* and zero points */
 	/* scratch: 4 gates (int16 or float), hidden (int8 or float) */
 	void *scratch;
+	/*
+	 * The output's rows are out_stride elements apart, this op's part at
+	 * out_offset (BIDIRECTIONAL_SEQUENCE_LSTM's merged output), staged in
+	 * ostage when a time-major step's rows are not contiguous.
+	 */
+	int out_stride, out_offset;
+	void *ostage;
 };
 
-static void lstm_release(void *state)
+void npu_lstm_release(void *state)
 {
 	struct lstm_state *s = state;
 
@@ -129,6 +137,7 @@ static void lstm_release(void *state)
 	free(s->hzp);
 	free(s->proj_bias);
 	free(s->scratch);
+	free(s->ostage);
 	free(s);
 }
 
@@ -910,7 +919,8 @@ static int prepare_hybrid(const struct cpu_prep *p, struct lstm_state *s)
 	return s->hq && s->hsf && s->hzp ? 0 : -ENOMEM;
 }
 
-static int lstm_prepare(const struct cpu_prep *p, void **state)
+int npu_lstm_prepare_direction(const struct cpu_prep *p, int out_extra, int out_offset,
+			       void **state)
 {
 	const struct npu_graph_tensor *in, *hs, *cs, *out, *w_out, *r_out;
 	const struct npu_lstm_options *o = &p->op->options.lstm;
@@ -995,10 +1005,12 @@ static int lstm_prepare(const struct cpu_prep *p, void **state)
 	    cs->elements != (size_t)s->n_batch * s->n_cell ||
 	    out->shape[0] != in->shape[0] ||
 	    (step_rank == 3 && out->shape[1] != in->shape[1]) ||
-	    out->shape[step_rank - 1] != s->n_output) {
+	    out->shape[step_rank - 1] != s->n_output + out_extra) {
 		cpu_msg(p->err, p->errlen, "state or output shape does not match the weights");
 		goto fail;
 	}
+	s->out_stride = s->n_output + out_extra;
+	s->out_offset = out_offset;
 	if (s->integer) {
 		wt = NPU_TYPE_INT8;
 		bt = NPU_TYPE_INT32;
@@ -1055,7 +1067,8 @@ static int lstm_prepare(const struct cpu_prep *p, void **state)
 		const size_t n = (size_t)s->n_batch * s->n_cell;
 
 		s->scratch = calloc(1, n * (s->integer ? 4 * 2 + 1 : 5 * 4) + 16);
-		if (!s->scratch) {
+		s->ostage = calloc((size_t)s->n_batch * s->n_output, 4);
+		if (!s->scratch || !s->ostage) {
 			ret = -ENOMEM;
 			goto fail;
 		}
@@ -1063,66 +1076,88 @@ static int lstm_prepare(const struct cpu_prep *p, void **state)
 	*state = s;
 	return 0;
 fail:
-	lstm_release(s);
+	npu_lstm_release(s);
 	return ret;
 }
 
-static int lstm_invoke(const struct npu_cpu_kernel_args *a, void *state)
+/* One time step of the batch rows from @x into @h, @c and @out. */
+static void lstm_step(struct lstm_state *s, const struct npu_cpu_kernel_args *a,
+		      int n_batch, int b_offset, const uint8_t *x, uint8_t *h, uint8_t *c,
+		      uint8_t *out)
+{
+	if (s->integer)
+		int_step(s, n_batch, (const int8_t *)x, (int8_t *)h, (int16_t *)c,
+			 (int8_t *)out);
+	else if (s->hybrid)
+		hybrid_step(s, a, n_batch, b_offset, (const float *)x, (float *)h,
+			    (float *)c, (float *)out);
+	else
+		float_step(s, a, n_batch, (const float *)x, (float *)h, (float *)c,
+			   (float *)out);
+}
+
+void npu_lstm_run_direction(const struct npu_cpu_kernel_args *a, void *state, bool forward)
 {
 	struct lstm_state *s = state;
 	const size_t esz = s->integer ? 1 : 4;
+	const size_t row = (size_t)s->n_output * esz, stride = (size_t)s->out_stride * esz;
 	const uint8_t *x = a->inputs[IN_INPUT];
 	uint8_t *h = a->inputs[IN_OUTPUT_STATE];
 	uint8_t *c = a->inputs[IN_CELL_STATE];
-	uint8_t *out = a->outputs[0];
+	uint8_t *out = (uint8_t *)a->outputs[0] + (size_t)s->out_offset * esz;
 	const size_t csz = s->integer ? 2 : 4;
 
-	/* As EvalInteger8x8_16 / EvalFloat: whole batches per time step if
-	 * time-major, else each sequence on its own. */
+	/*
+	 * As EvalInteger8x8_16 / EvalFloat / EvalHybrid: whole batches per
+	 * time step if time-major, else each sequence on its own; the
+	 * backward direction steps from the last time to the first, its
+	 * outputs in their own time's place.
+	 */
 	if (s->time_major) {
-		for (int t = 0; t < s->max_time; t++) {
+		for (int i = 0; i < s->max_time; i++) {
+			const int t = forward ? i : s->max_time - 1 - i;
 			const uint8_t *xt = x + (size_t)t * s->n_batch * s->n_input * esz;
-			uint8_t *ot = out + (size_t)t * s->n_batch * s->n_output * esz;
+			uint8_t *ot = out + (size_t)t * s->n_batch * stride;
 
-			if (s->integer)
-				int_step(s, s->n_batch, (const int8_t *)xt, (int8_t *)h,
-					 (int16_t *)c, (int8_t *)ot);
-			else if (s->hybrid)
-				hybrid_step(s, a, s->n_batch, 0, (const float *)xt, (float *)h,
-					    (float *)c, (float *)ot);
-			else
-				float_step(s, a, s->n_batch, (const float *)xt, (float *)h,
-					   (float *)c, (float *)ot);
+			if (stride == row) {
+				lstm_step(s, a, s->n_batch, 0, xt, h, c, ot);
+				continue;
+			}
+			lstm_step(s, a, s->n_batch, 0, xt, h, c, s->ostage);
+			for (int b = 0; b < s->n_batch; b++)
+				memcpy(ot + b * stride, (uint8_t *)s->ostage + b * row, row);
 		}
-		return 0;
+		return;
 	}
 	for (int b = 0; b < s->n_batch; b++) {
 		uint8_t *hb = h + (size_t)b * s->n_output * esz;
 		uint8_t *cb = c + (size_t)b * s->n_cell * csz;
 
-		for (int t = 0; t < s->max_time; t++) {
+		for (int i = 0; i < s->max_time; i++) {
+			const int t = forward ? i : s->max_time - 1 - i;
 			const size_t step = (size_t)b * s->max_time + t;
-			const uint8_t *xt = x + step * s->n_input * esz;
-			uint8_t *ot = out + step * s->n_output * esz;
 
-			if (s->integer)
-				int_step(s, 1, (const int8_t *)xt, (int8_t *)hb,
-					 (int16_t *)cb, (int8_t *)ot);
-			else if (s->hybrid)
-				hybrid_step(s, a, 1, b * s->n_cell, (const float *)xt, (float *)hb,
-					    (float *)cb, (float *)ot);
-			else
-				float_step(s, a, 1, (const float *)xt, (float *)hb,
-					   (float *)cb, (float *)ot);
+			lstm_step(s, a, 1, b * s->n_cell, x + step * s->n_input * esz, hb, cb,
+				  out + step * stride);
 		}
 	}
+}
+
+static int lstm_prepare(const struct cpu_prep *p, void **state)
+{
+	return npu_lstm_prepare_direction(p, 0, 0, state);
+}
+
+static int lstm_invoke(const struct npu_cpu_kernel_args *a, void *state)
+{
+	npu_lstm_run_direction(a, state, true);
 	return 0;
 }
 
 static const struct cpu_kernel lstm_kernel = {
 	.prepare = lstm_prepare,
 	.invoke = lstm_invoke,
-	.release = lstm_release,
+	.release = npu_lstm_release,
 };
 
 /* CPU only: the integer LSTM's int16 gate arithmetic has no NPU command. */

@@ -48,7 +48,7 @@ enum {
 	OPTS_RESHAPE = 17, OPTS_MUL = 21, OPTS_SUB = 28, OPTS_REDUCER = 27,
 	OPTS_DIV = 29,
 	OPTS_STRIDED_SLICE = 32, OPTS_TRANSPOSE_CONV = 49, OPTS_LEAKY_RELU = 75,
-	OPTS_LSTM = 14, OPTS_UNIDIR_LSTM = 71, OPTS_BATCH_MATMUL = 101,
+	OPTS_LSTM = 14, OPTS_UNIDIR_LSTM = 71, OPTS_BIDIR_LSTM = 69, OPTS_BATCH_MATMUL = 101,
 	OPTS_RESIZE_BILINEAR = 15, OPTS_SPACE_TO_DEPTH = 19, OPTS_GATHER = 23,
 	OPTS_SQUEEZE = 30, OPTS_SPLIT = 35, OPTS_PACK = 59, OPTS_UNPACK = 64,
 	OPTS_RESIZE_NEAREST = 74, OPTS_MIRROR_PAD = 77, OPTS_SPLIT_V = 79,
@@ -92,7 +92,7 @@ struct op_info {
 	int32_t builtin;
 	int max_version;
 	uint8_t min_in, max_in;
-	uint32_t optional_in;	/* bit i: input i may be -1 */
+	uint64_t optional_in;	/* bit i: input i may be -1 */
 	uint8_t options;	/* expected BuiltinOptions member, 0 = none parsed */
 };
 
@@ -100,7 +100,8 @@ struct op_info {
 static bool multi_output(int32_t builtin)
 {
 	return builtin == NPU_BUILTIN_UNPACK || builtin == NPU_BUILTIN_SPLIT ||
-	       builtin == NPU_BUILTIN_SPLIT_V;
+	       builtin == NPU_BUILTIN_SPLIT_V ||
+	       builtin == NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_LSTM;
 }
 
 static const struct op_info op_table[] = {
@@ -141,6 +142,14 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_LSTM, 4, 5, 24,
 	  1u << 1 | 1u << 5 | 7u << 9 | 1u << 12 | 3u << 16 | 15u << 20,
 	  OPTS_LSTM },
+	/*
+	 * 48 inputs: forward (1-17) and backward (18-34) cells as above, their
+	 * states (35-38), an auxiliary input (39) and its weights (40-47).
+	 */
+	{ NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_LSTM, 3, 48, 48,
+	  1ull << 1 | 1ull << 5 | 7ull << 9 | 1ull << 12 | 3ull << 16 |
+	  1ull << 18 | 1ull << 22 | 7ull << 26 | 1ull << 29 | 3ull << 33 | 0x1ffull << 39,
+	  OPTS_BIDIR_LSTM },
 	{ NPU_BUILTIN_TRANSPOSE_CONV, 5, 3, 4, 1u << 3, OPTS_TRANSPOSE_CONV },
 	{ NPU_BUILTIN_LEAKY_RELU, 2, 1, 1, 0, OPTS_LEAKY_RELU },
 	{ NPU_BUILTIN_QUANTIZE, 3, 1, 1, 0, 0 },
@@ -631,6 +640,23 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->diagonal_recurrent_tensors = diag;
 		break;
 	}
+	case NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_LSTM: {
+		struct npu_lstm_options *o = &op->options.lstm;
+		uint8_t act, merge, tm, asym;
+
+		op->options_kind = NPU_OPTS_LSTM;
+		CHECK(fb_get_u8(fb, t, 0, 0, &act, w));
+		CHECK(fb_get_f32(fb, t, 1, 0.0f, &o->cell_clip, w));
+		CHECK(fb_get_f32(fb, t, 2, 0.0f, &o->proj_clip, w));
+		CHECK(fb_get_u8(fb, t, 3, 0, &merge, w));
+		CHECK(fb_get_u8(fb, t, 4, 1, &tm, w));	/* time-major by default */
+		CHECK(fb_get_u8(fb, t, 5, 0, &asym, w));
+		o->activation = act;
+		o->merge_outputs = merge;
+		o->time_major = tm;
+		o->asymmetric_quantize_inputs = asym;
+		break;
+	}
 	case NPU_BUILTIN_MEAN: case NPU_BUILTIN_SUM:
 	case NPU_BUILTIN_REDUCE_MAX: case NPU_BUILTIN_REDUCE_MIN: {
 		uint8_t keep;
@@ -1031,7 +1057,7 @@ int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 			     multi_output(op->builtin) ? "1 or more" : "1");
 		for (uint32_t j = 0; j < op->num_inputs; j++) {
 			int32_t t = op->inputs[j];
-			bool optional = !info || (j < 32 && (info->optional_in >> j & 1));
+			bool optional = !info || (j < 64 && (info->optional_in >> j & 1));
 
 			if (t == NPU_TENSOR_NONE && optional)
 				continue;

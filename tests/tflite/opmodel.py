@@ -28,8 +28,9 @@ class T:
     """One tensor: shape, numpy dtype, (scale, zero point) or None, and
     constant data (then it is a weight, not a model input)."""
 
-    def __init__(self, shape, dtype, quant=None, data=None, low=None):
+    def __init__(self, shape, dtype, quant=None, data=None, low=None, variable=False):
         self.shape = list(shape)
+        self.variable = variable    # state the op updates (TFLite zeroes it)
         self.low = low          # smallest random input (stored value)
         self.dtype = np.dtype(dtype)
         self.quant = quant
@@ -42,6 +43,7 @@ def _tensor(t, i, buf):
     tt.type = TYPES[t.dtype]
     tt.buffer = buf
     tt.name = "t%d" % i
+    tt.isVariable = t.variable
     if t.quant is not None:
         q = schema.QuantizationParametersT()
         scale, zp = t.quant
@@ -63,7 +65,8 @@ def build(op, inputs, outputs, opts_type=0, opts=None, version=1):
 def build_graph(tensors, ops, outputs):
     """The bytes of a model of @tensors (T) and @ops, each (builtin, input
     indices, output indices, options type, options, version), in order;
-    the model's inputs are the tensors no op writes and without data."""
+    the model's inputs are the tensors no op writes, without data and not
+    variable; an input index of -1 is an absent optional input."""
     m = schema.ModelT()
     m.version = 3
     m.description = "opmodel"
@@ -79,7 +82,7 @@ def build_graph(tensors, ops, outputs):
             m.buffers.append(buf)
             b = len(m.buffers) - 1
         sg.tensors.append(_tensor(t, i, b))
-        if i not in written and t.data is None:
+        if i not in written and t.data is None and not t.variable:
             sg.inputs.append(i)
     sg.outputs = list(outputs)
     sg.operators = []

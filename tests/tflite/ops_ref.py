@@ -495,6 +495,78 @@ def complex_cases():
            [tensors[0]])
 
 
+def bilstm_model(rng, hybrid, merge, time_major, cifg=False, peephole=False,
+                 proj=False, aux_bw=False, asym=False, batch=2, steps=5):
+    """One BIDIRECTIONAL_SEQUENCE_LSTM (TFLite's 48 inputs): 3 inputs, 4
+    cells per direction, float or int8 (hybrid) weights; the converter
+    makes two UNIDIRECTIONAL_SEQUENCE_LSTM and REVERSE_V2 instead."""
+    f32, ni, nc = np.float32, 3, 4
+    no = 3 if proj else nc
+    seq = [steps, batch, ni] if time_major else [batch, steps, ni]
+    tensors = []
+
+    def add(t):
+        tensors.append(t)
+        return len(tensors) - 1
+
+    def weight(*shape):
+        if hybrid:
+            return add(om.T(shape, np.int8, (0.02, 0), rng.integers(-127, 128, shape)))
+        return add(om.T(shape, f32, None, rng.normal(0.0, 0.5, shape)))
+
+    ins = [add(om.T(seq, f32))]
+    for _ in range(2):
+        ins += [-1 if cifg and g == 0 else weight(nc, ni) for g in range(4)]
+        ins += [-1 if cifg and g == 0 else weight(nc, no) for g in range(4)]
+        ins += [weight(nc) if peephole and not (cifg and g == 0) else -1 for g in range(3)]
+        ins += [-1 if cifg and g == 0 else add(om.T([nc], f32, None, rng.normal(0, 0.5, nc)))
+                for g in range(4)]
+        ins += [weight(no, nc), add(om.T([no], f32, None, rng.normal(0, 0.5, no)))] \
+            if proj else [-1, -1]
+    for n in (no, nc, no, nc):
+        ins.append(add(om.T([batch, n], f32, variable=True)))
+    ins.append(add(om.T(seq, f32)) if aux_bw else -1)
+    ins += [-1] * 8
+    oshape = seq[:2]
+    outs = [add(om.T(oshape + [2 * no], f32))] if merge else \
+        [add(om.T(oshape + [no], f32)), add(om.T(oshape + [no], f32))]
+    o = opts(s.BidirectionalSequenceLSTMOptionsT, fusedActivationFunction=s.ActivationFunctionType.TANH,
+             cellClip=0.0, projClip=0.0, mergeOutputs=merge, timeMajor=time_major,
+             asymmetricQuantizeInputs=asym)
+    model = om.build_graph(tensors, [(BO.BIDIRECTIONAL_SEQUENCE_LSTM, ins, outs,
+                                      OPT.BidirectionalSequenceLSTMOptions, o, 3 if hybrid else 1)],
+                           outs)
+    return model, [tensors[0]] + ([tensors[ins[39]]] if aux_bw else [])
+
+
+def bilstm_cases():
+    """BIDIRECTIONAL_SEQUENCE_LSTM, float32 and hybrid: merged or two
+    outputs, time- or batch-major, CIFG, peepholes, projection, the
+    backward cell on the auxiliary input, symmetric / asymmetric run-time
+    quantization."""
+    rng = np.random.default_rng(11)
+    for hybrid in (False, True):
+        kind = "hybrid" if hybrid else "float32"
+        for name, kw in (("merged_tm", dict(merge=True, time_major=True)),
+                         ("split_bm", dict(merge=False, time_major=False)),
+                         # batch 1: TFLite offsets batch b's state by b times
+                         # the merged output's width, outside the state
+                         ("merged_bm", dict(merge=True, time_major=False, batch=1)),
+                         ("cifg_peephole_proj", dict(merge=True, time_major=True, cifg=True,
+                                                     peephole=True, proj=True)),
+                         ("peephole_split_tm", dict(merge=False, time_major=True,
+                                                    peephole=True)),
+                         ("aux_bw", dict(merge=True, time_major=True, aux_bw=True)),
+                         ("asym_tm", dict(merge=True, time_major=True, asym=True)),
+                         ("asym_split_bm", dict(merge=False, time_major=False, asym=True)),
+                         ("asym_bm", dict(merge=True, time_major=False, asym=True,
+                                          batch=1))):
+            if name.startswith("asym") and not hybrid:
+                continue
+            model, inputs = bilstm_model(rng, hybrid, **kw)
+            yield ("bidirectional_sequence_lstm.%s.%s" % (kind, name), model, inputs)
+
+
 def all_cases():
     yield from resize_cases()
     yield from resize_edge_cases()
@@ -511,6 +583,7 @@ def all_cases():
     yield from hybrid_bmm_cases()
     yield from reverse_cases()
     yield from complex_cases()
+    yield from bilstm_cases()
 
 
 def malformed_cases():
@@ -557,7 +630,7 @@ def placement(name):
         return "cpu"            # quantized at run time
     if op == "rfft2d" and tn == "frontend_int8":
         return "npu"            # its FULLY_CONNECTED; the float front end on the CPU
-    if op in ("rfft2d", "complex_abs", "real", "imag"):
+    if op in ("rfft2d", "complex_abs", "real", "imag", "bidirectional_sequence_lstm"):
         return "cpu"            # float and complex: no NPU arithmetic
     if op == "reverse_v2":
         return "cpu"            # the NPU's copies step forwards
@@ -609,7 +682,8 @@ def generate(outdir):
         # Hybrid BATCH_MATMUL follows TFLite's float operations one by one:
         # its float outputs must be the same bytes too.
         exact = (all(v.dtype not in (np.float32, np.complex64) for v in outs) or
-                 name.startswith("batch_matmul.hybrid"))
+                 name.startswith(("batch_matmul.hybrid",
+                                  "bidirectional_sequence_lstm.hybrid")))
         lines.append("%s %d %d %s %s\n" % (name, len(feeds), len(outs),
                                             "exact" if exact else "float", placement(name)))
     with open(os.path.join(outdir, "cases.txt"), "w") as f:
