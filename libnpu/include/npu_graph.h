@@ -83,12 +83,14 @@ enum npu_builtin_op {
 	NPU_BUILTIN_RELU6 = 21,
 	NPU_BUILTIN_RESHAPE = 22,
 	NPU_BUILTIN_RESIZE_BILINEAR = 23,
+	NPU_BUILTIN_RNN = 24,
 	NPU_BUILTIN_SOFTMAX = 25,
 	NPU_BUILTIN_SPACE_TO_DEPTH = 26,
 	NPU_BUILTIN_SVDF = 27,
 	NPU_BUILTIN_TANH = 28,
 	NPU_BUILTIN_CUSTOM = 32,
 	NPU_BUILTIN_PAD = 34,
+	NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_RNN = 35,
 	NPU_BUILTIN_GATHER = 36,
 	NPU_BUILTIN_BATCH_TO_SPACE_ND = 37,
 	NPU_BUILTIN_SPACE_TO_BATCH_ND = 38,
@@ -99,6 +101,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_SQUEEZE = 43,
 	NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM = 44,
 	NPU_BUILTIN_STRIDED_SLICE = 45,
+	NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_RNN = 46,
 	NPU_BUILTIN_EXP = 47,
 	NPU_BUILTIN_SPLIT = 49,
 	NPU_BUILTIN_LOG_SOFTMAX = 50,
@@ -325,13 +328,14 @@ struct npu_batch_matmul_options {
  * UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite UnidirectionalSequenceLSTMOptions)
  * and LSTM (LSTMOptions: one time step, read as time-major).
  */
+/* Also the RNN family's (RNN, UNIDIRECTIONAL_/BIDIRECTIONAL_SEQUENCE_RNN). */
 struct npu_lstm_options {
 	int32_t activation;		/* of the cell gate and the output */
 	float cell_clip, proj_clip;	/* 0: no clipping */
 	int32_t time_major;		/* bool: input [time, batch, n] */
 	int32_t asymmetric_quantize_inputs; /* bool, hybrid LSTM */
 	int32_t diagonal_recurrent_tensors; /* bool */
-	/* BIDIRECTIONAL_SEQUENCE_LSTM: both directions in output 0 (bool) */
+	/* BIDIRECTIONAL_SEQUENCE_LSTM/RNN: both directions in output 0 (bool) */
 	int32_t merge_outputs;
 };
 

@@ -8,7 +8,7 @@
  * cell's along the last axis, else to outputs 0 and 1.  Float32 and hybrid
  * (int8 weights), as TFLite; there is no integer form in TFLite.
  *
- * Each direction is the unidirectional kernel (lstm_direction.h) on a view
+ * Each direction is the unidirectional kernel (recurrent.h) on a view
  * of this op's inputs in the unidirectional numbering.  Inputs: 0 input,
  * 1-17 the forward cell's weights, peepholes, biases and projection (as
  * the unidirectional op's 1-17), 18-34 the backward cell's, 35-36 the
@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "lower.h"
-#include "lstm_direction.h"
+#include "recurrent.h"
 
 enum {
 	BI_INPUT = 0,

@@ -67,6 +67,7 @@ extern const struct npu_builtin_impl npu_builtin_reshape;
 extern const struct npu_builtin_impl npu_builtin_reverse_v2;
 extern const struct npu_builtin_impl npu_builtin_select;
 extern const struct npu_builtin_impl npu_builtin_rfft2d;
+extern const struct npu_builtin_impl npu_builtin_rnn;
 extern const struct npu_builtin_impl npu_builtin_resize_bilinear;
 extern const struct npu_builtin_impl npu_builtin_resize_nearest_neighbor;
 extern const struct npu_builtin_impl npu_builtin_slice;
@@ -100,6 +101,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_BATCH_TO_SPACE_ND] = &npu_builtin_batch_to_space_nd,
 	[NPU_BUILTIN_BROADCAST_TO] = &npu_builtin_broadcast_to,
 	[NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_LSTM] = &npu_builtin_bidirectional_sequence_lstm,
+	[NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_RNN] = &npu_builtin_rnn,
 	[NPU_BUILTIN_CAST] = &npu_builtin_cast,
 	[NPU_BUILTIN_CEIL] = &npu_builtin_floor_ceil_square,
 	[NPU_BUILTIN_COMPLEX_ABS] = &npu_builtin_complex,
@@ -155,6 +157,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RESHAPE] = &npu_builtin_reshape,
 	[NPU_BUILTIN_REVERSE_V2] = &npu_builtin_reverse_v2,
 	[NPU_BUILTIN_RFFT2D] = &npu_builtin_rfft2d,
+	[NPU_BUILTIN_RNN] = &npu_builtin_rnn,
 	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_RESIZE_BILINEAR] = &npu_builtin_resize_bilinear,
 	[NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR] = &npu_builtin_resize_nearest_neighbor,
@@ -182,6 +185,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
 	[NPU_BUILTIN_ZEROS_LIKE] = &npu_builtin_fill,
 	[NPU_BUILTIN_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
+	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_RNN] = &npu_builtin_rnn,
 	[NPU_BUILTIN_UNPACK] = &npu_builtin_unpack_split,
 };
 

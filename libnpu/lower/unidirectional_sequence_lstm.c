@@ -45,7 +45,7 @@
 #include <string.h>
 
 #include "lower.h"
-#include "lstm_direction.h"
+#include "recurrent.h"
 #include "lstm_fixedpoint.h"
 
 enum {
@@ -464,7 +464,7 @@ static void float_step(struct lstm_state *s, const struct npu_cpu_kernel_args *a
 /* ---- hybrid (dynamic range) ---- */
 
 /* tensor_utils::ApplyActivationToVector (the LSTM's fused activation). */
-static void hybrid_activation(int act, float *v, int n)
+void npu_recurrent_activation(int act, float *v, int n)
 {
 	if (act == NPU_ACT_TANH)
 		cpu_eigen_activation(v, n, true, 0);
@@ -473,7 +473,7 @@ static void hybrid_activation(int act, float *v, int n)
 			v[i] = activate(act, v[i]);
 }
 
-static bool all_zero(const float *v, int n)
+bool npu_recurrent_all_zero(const float *v, int n)
 {
 	for (int i = 0; i < n; i++)
 		if (v[i] != 0.0f)
@@ -482,11 +482,11 @@ static bool all_zero(const float *v, int n)
 }
 
 /* tensor_utils::BatchQuantizeFloats */
-static void batch_quantize(const struct lstm_state *s, const float *v, int n_batch,
-			   int n, int8_t *q, float *sf, int32_t *zp)
+void npu_recurrent_quantize(bool asymmetric, const float *v, int n_batch, int n, int8_t *q,
+			    float *sf, int32_t *zp)
 {
 	for (int b = 0; b < n_batch; b++) {
-		if (s->asymmetric) {
+		if (asymmetric) {
 			cpu_quantize_asymmetric(v + (size_t)b * n, (size_t)n, q + (size_t)b * n,
 						&sf[b], &zp[b]);
 		} else {
@@ -501,7 +501,7 @@ static void batch_quantize(const struct lstm_state *s, const float *v, int n_bat
  * tensor_utils::MatrixBatchVectorMultiplyAccumulate, hybrid: out +=
  * (float)(W q - row_sum * zp) * (batch_scale * weight_scale).
  */
-static void hybrid_mat_vec(const int8_t *w, float w_scale, const int32_t *row_sums,
+void npu_recurrent_mat_vec(const int8_t *w, float w_scale, const int32_t *row_sums,
 			   const int8_t *q, const float *sf, const int32_t *zp,
 			   int n_batch, int n_in, int n_out, float *out)
 {
@@ -535,17 +535,17 @@ static void hybrid_gate(const struct lstm_state *s, const struct npu_cpu_kernel_
 		for (int r = 0; r < n; r++)
 			gate[b * n + r] = bias ? bias[r] : 0.0f;
 	if (!x_zero)
-		hybrid_mat_vec(lg->w_in, s->w_in_scale[g], s->asymmetric ? s->row_in[g] : NULL,
+		npu_recurrent_mat_vec(lg->w_in, s->w_in_scale[g], s->asymmetric ? s->row_in[g] : NULL,
 			       qx, sx, zx, n_batch, s->n_input, n, gate);
 	if (!h_zero)
-		hybrid_mat_vec(lg->w_rec, s->w_rec_scale[g], s->asymmetric ? s->row_rec[g] : NULL,
+		npu_recurrent_mat_vec(lg->w_rec, s->w_rec_scale[g], s->asymmetric ? s->row_rec[g] : NULL,
 			       qh, sh, zh, n_batch, s->n_output, n, gate);
 	if (s->peep_f[g])
 		for (int b = 0; b < n_batch; b++)
 			for (int r = 0; r < n; r++)
 				gate[b * n + r] += s->peep_f[g][r] * c[b * n + r];
 	if (tanh_gate)
-		hybrid_activation(s->activation, gate, n_batch * n);
+		npu_recurrent_activation(s->activation, gate, n_batch * n);
 	else
 		cpu_eigen_activation(gate, n_batch * n, false, offset);
 }
@@ -560,17 +560,17 @@ static void hybrid_step(struct lstm_state *s, const struct npu_cpu_kernel_args *
 	const int n = n_batch * s->n_cell;
 	float *ig = s->scratch, *fg = ig + n, *cg = fg + n, *og = cg + n;
 	float *hidden = og + n;
-	const bool x_zero = all_zero(x, n_batch * s->n_input);
-	const bool h_zero = all_zero(h, n_batch * s->n_output);
+	const bool x_zero = npu_recurrent_all_zero(x, n_batch * s->n_input);
+	const bool h_zero = npu_recurrent_all_zero(h, n_batch * s->n_output);
 	int8_t *qx = s->hq, *qh = qx + (size_t)s->n_batch * s->n_input;
 	int8_t *qc = qh + (size_t)s->n_batch * s->n_output;
 	float *sx = s->hsf, *sh = sx + s->n_batch, *sc = sh + s->n_batch;
 	int32_t *zx = s->hzp, *zh = zx + s->n_batch, *zc = zh + s->n_batch;
 
 	if (!x_zero)
-		batch_quantize(s, x, n_batch, s->n_input, qx, sx, zx);
+		npu_recurrent_quantize(s->asymmetric, x, n_batch, s->n_input, qx, sx, zx);
 	if (!h_zero)
-		batch_quantize(s, h, n_batch, s->n_output, qh, sh, zh);
+		npu_recurrent_quantize(s->asymmetric, h, n_batch, s->n_output, qh, sh, zh);
 	if (!s->cifg)
 		hybrid_gate(s, a, GATE_INPUT, n_batch, x_zero, h_zero, c, false, b_offset, ig);
 	hybrid_gate(s, a, GATE_FORGET, n_batch, x_zero, h_zero, c, false,
@@ -592,7 +592,7 @@ static void hybrid_step(struct lstm_state *s, const struct npu_cpu_kernel_args *
 	 * times what its scratch held: the cell gate.
 	 */
 	memcpy(hidden, s->activation == NPU_ACT_NONE ? cg : c, (size_t)n * sizeof(float));
-	hybrid_activation(s->activation, hidden, n);
+	npu_recurrent_activation(s->activation, hidden, n);
 	for (int i = 0; i < n; i++)
 		hidden[i] = og[i] * hidden[i];
 	if (s->projection) {
@@ -602,9 +602,9 @@ static void hybrid_step(struct lstm_state *s, const struct npu_cpu_kernel_args *
 		for (int b = 0; b < n_batch; b++)
 			for (int r = 0; r < s->n_output; r++)
 				h[b * s->n_output + r] = pb ? pb[r] : 0.0f;
-		if (!all_zero(hidden, n)) {
-			batch_quantize(s, hidden, n_batch, s->n_cell, qc, sc, zc);
-			hybrid_mat_vec(a->inputs[IN_PROJECTION], s->proj_scale,
+		if (!npu_recurrent_all_zero(hidden, n)) {
+			npu_recurrent_quantize(s->asymmetric, hidden, n_batch, s->n_cell, qc, sc, zc);
+			npu_recurrent_mat_vec(a->inputs[IN_PROJECTION], s->proj_scale,
 				       s->asymmetric ? s->row_proj : NULL, qc, sc, zc,
 				       n_batch, s->n_cell, s->n_output, h);
 		}
@@ -836,7 +836,7 @@ static int prepare_integer(const struct cpu_prep *p, struct lstm_state *s)
 	return 0;
 }
 
-static int32_t *row_sums(const int8_t *w, int rows, int cols)
+int32_t *npu_recurrent_row_sums(const int8_t *w, int rows, int cols)
 {
 	return fold_zero_point(w, rows, cols, 1, NULL);
 }
@@ -900,8 +900,8 @@ static int prepare_hybrid(const struct cpu_prep *p, struct lstm_state *s)
 				s->peep_f[g][i] = cpu_scale(pw) * (float)w[i];
 		}
 		if (s->asymmetric) {
-			s->row_in[g] = row_sums(lg->w_in, s->n_cell, s->n_input);
-			s->row_rec[g] = row_sums(lg->w_rec, s->n_cell, s->n_output);
+			s->row_in[g] = npu_recurrent_row_sums(lg->w_in, s->n_cell, s->n_input);
+			s->row_rec[g] = npu_recurrent_row_sums(lg->w_rec, s->n_cell, s->n_output);
 			if (!s->row_in[g] || !s->row_rec[g])
 				return -ENOMEM;
 		}
@@ -910,7 +910,7 @@ static int prepare_hybrid(const struct cpu_prep *p, struct lstm_state *s)
 		const struct npu_graph_tensor *pw = opt_in(p, IN_PROJECTION);
 
 		s->proj_scale = cpu_scale(pw);
-		if (s->asymmetric && !(s->row_proj = row_sums(pw->data, s->n_output, s->n_cell)))
+		if (s->asymmetric && !(s->row_proj = npu_recurrent_row_sums(pw->data, s->n_output, s->n_cell)))
 			return -ENOMEM;
 	}
 	s->hq = malloc(nb * (size_t)(s->n_input + s->n_output + s->n_cell));

@@ -48,7 +48,8 @@ enum {
 	OPTS_RESHAPE = 17, OPTS_MUL = 21, OPTS_SUB = 28, OPTS_REDUCER = 27,
 	OPTS_DIV = 29,
 	OPTS_STRIDED_SLICE = 32, OPTS_TRANSPOSE_CONV = 49, OPTS_LEAKY_RELU = 75,
-	OPTS_LSTM = 14, OPTS_UNIDIR_LSTM = 71, OPTS_BIDIR_LSTM = 69, OPTS_BATCH_MATMUL = 101,
+	OPTS_LSTM = 14, OPTS_UNIDIR_LSTM = 71, OPTS_BIDIR_LSTM = 69,
+	OPTS_RNN = 7, OPTS_SEQUENCE_RNN = 31, OPTS_BIDIR_RNN = 70, OPTS_BATCH_MATMUL = 101,
 	OPTS_RESIZE_BILINEAR = 15, OPTS_SPACE_TO_DEPTH = 19, OPTS_GATHER = 23,
 	OPTS_SQUEEZE = 30, OPTS_SPLIT = 35, OPTS_PACK = 59, OPTS_UNPACK = 64,
 	OPTS_RESIZE_NEAREST = 74, OPTS_MIRROR_PAD = 77, OPTS_SPLIT_V = 79,
@@ -101,7 +102,8 @@ static bool multi_output(int32_t builtin)
 {
 	return builtin == NPU_BUILTIN_UNPACK || builtin == NPU_BUILTIN_SPLIT ||
 	       builtin == NPU_BUILTIN_SPLIT_V ||
-	       builtin == NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_LSTM;
+	       builtin == NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_LSTM ||
+	       builtin == NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_RNN;
 }
 
 static const struct op_info op_table[] = {
@@ -150,6 +152,10 @@ static const struct op_info op_table[] = {
 	  1ull << 1 | 1ull << 5 | 7ull << 9 | 1ull << 12 | 3ull << 16 |
 	  1ull << 18 | 1ull << 22 | 7ull << 26 | 1ull << 29 | 3ull << 33 | 0x1ffull << 39,
 	  OPTS_BIDIR_LSTM },
+	/* RNN cells: input, weights, recurrent weights, bias, state (x2) */
+	{ NPU_BUILTIN_RNN, 3, 5, 5, 0, OPTS_RNN },
+	{ NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_RNN, 3, 5, 5, 0, OPTS_SEQUENCE_RNN },
+	{ NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_RNN, 3, 12, 12, 7u << 9, OPTS_BIDIR_RNN },
 	{ NPU_BUILTIN_TRANSPOSE_CONV, 5, 3, 4, 1u << 3, OPTS_TRANSPOSE_CONV },
 	{ NPU_BUILTIN_LEAKY_RELU, 2, 1, 1, 0, OPTS_LEAKY_RELU },
 	{ NPU_BUILTIN_QUANTIZE, 3, 1, 1, 0, 0 },
@@ -654,6 +660,28 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->activation = act;
 		o->merge_outputs = merge;
 		o->time_major = tm;
+		o->asymmetric_quantize_inputs = asym;
+		break;
+	}
+	case NPU_BUILTIN_RNN:
+	case NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_RNN:
+	case NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_RNN: {
+		/* The LSTM's options hold them: [time_major], act, [merge], asym. */
+		struct npu_lstm_options *o = &op->options.lstm;
+		const bool seq = op->builtin != NPU_BUILTIN_RNN;
+		const bool bidir = op->builtin == NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_RNN;
+		uint8_t act, tm = 0, merge = 0, asym;
+
+		op->options_kind = NPU_OPTS_LSTM;
+		if (seq)
+			CHECK(fb_get_u8(fb, t, 0, 0, &tm, w));
+		CHECK(fb_get_u8(fb, t, seq, 0, &act, w));
+		if (bidir)
+			CHECK(fb_get_u8(fb, t, 2, 0, &merge, w));
+		CHECK(fb_get_u8(fb, t, 1 + seq + bidir, 0, &asym, w));
+		o->activation = act;
+		o->time_major = tm;
+		o->merge_outputs = merge;
 		o->asymmetric_quantize_inputs = asym;
 		break;
 	}

@@ -567,6 +567,86 @@ def bilstm_cases():
             yield ("bidirectional_sequence_lstm.%s.%s" % (kind, name), model, inputs)
 
 
+def rnn_model(rng, op, hybrid, act=None, time_major=False, merge=False, aux_bw=False,
+              asym=False, batch=2, steps=4):
+    """RNN (one step), UNIDIRECTIONAL_SEQUENCE_RNN or
+    BIDIRECTIONAL_SEQUENCE_RNN: 3 inputs, 5 units, float or int8 (hybrid)
+    weights."""
+    f32, ni, nu = np.float32, 3, 5
+    act = s.ActivationFunctionType.TANH if act is None else act
+    seq = [batch, ni] if op == BO.RNN else \
+        [steps, batch, ni] if time_major else [batch, steps, ni]
+    tensors = []
+
+    def add(t):
+        tensors.append(t)
+        return len(tensors) - 1
+
+    def weight(*shape):
+        if hybrid:
+            return add(om.T(shape, np.int8, (0.01, 0), rng.integers(-127, 128, shape)))
+        return add(om.T(shape, f32, None, rng.normal(0.0, 0.5, shape)))
+
+    ins = [add(om.T(seq, f32))]
+    for _ in range(2 if op == BO.BIDIRECTIONAL_SEQUENCE_RNN else 1):
+        ins += [weight(nu, ni), weight(nu, nu),
+                add(om.T([nu], f32, None, rng.normal(0, 0.5, nu))),
+                add(om.T([batch, nu], f32, variable=True))]
+    if op == BO.RNN:
+        o, ot = opts(s.RNNOptionsT, fusedActivationFunction=act,
+                     asymmetricQuantizeInputs=asym), OPT.RNNOptions
+    elif op == BO.UNIDIRECTIONAL_SEQUENCE_RNN:
+        o, ot = opts(s.SequenceRNNOptionsT, timeMajor=time_major, fusedActivationFunction=act,
+                     asymmetricQuantizeInputs=asym), OPT.SequenceRNNOptions
+    else:
+        ins += [add(om.T(seq, f32)) if aux_bw else -1, -1, -1]
+        o, ot = opts(s.BidirectionalSequenceRNNOptionsT, timeMajor=time_major,
+                     fusedActivationFunction=act, mergeOutputs=merge,
+                     asymmetricQuantizeInputs=asym), OPT.BidirectionalSequenceRNNOptions
+    oshape = seq[:-1]
+    if op == BO.BIDIRECTIONAL_SEQUENCE_RNN and not merge:
+        outs = [add(om.T(oshape + [nu], f32)), add(om.T(oshape + [nu], f32))]
+    else:
+        outs = [add(om.T(oshape + [2 * nu if merge else nu], f32))]
+    model = om.build_graph(tensors, [(op, ins, outs, ot, o, 2 if hybrid else 1)], outs)
+    return model, [tensors[0]] + ([tensors[ins[9]]] if aux_bw else [])
+
+
+def rnn_cases():
+    """RNN, UNIDIRECTIONAL_SEQUENCE_RNN, BIDIRECTIONAL_SEQUENCE_RNN: float32
+    and hybrid, activations, time- or batch-major, merged or split outputs,
+    the auxiliary input, asymmetric run-time quantization."""
+    rng = np.random.default_rng(12)
+    A = s.ActivationFunctionType
+    for hybrid in (False, True):
+        kind = "hybrid" if hybrid else "float32"
+        for op, name, kw in (
+                (BO.RNN, "rnn", dict()),
+                (BO.RNN, "rnn", dict(act=A.RELU)),
+                (BO.RNN, "rnn", dict(asym=True)),
+                (BO.UNIDIRECTIONAL_SEQUENCE_RNN, "unidirectional_sequence_rnn", dict()),
+                (BO.UNIDIRECTIONAL_SEQUENCE_RNN, "unidirectional_sequence_rnn",
+                 dict(time_major=True, act=A.RELU6)),
+                (BO.UNIDIRECTIONAL_SEQUENCE_RNN, "unidirectional_sequence_rnn",
+                 dict(asym=True, act=A.NONE)),
+                (BO.BIDIRECTIONAL_SEQUENCE_RNN, "bidirectional_sequence_rnn",
+                 dict(merge=True, time_major=True)),
+                (BO.BIDIRECTIONAL_SEQUENCE_RNN, "bidirectional_sequence_rnn", dict()),
+                (BO.BIDIRECTIONAL_SEQUENCE_RNN, "bidirectional_sequence_rnn",
+                 dict(merge=True)),
+                (BO.BIDIRECTIONAL_SEQUENCE_RNN, "bidirectional_sequence_rnn",
+                 dict(merge=True, time_major=True, aux_bw=True)),
+                (BO.BIDIRECTIONAL_SEQUENCE_RNN, "bidirectional_sequence_rnn",
+                 dict(asym=True, time_major=True))):
+            if kw.get("asym") and not hybrid:
+                continue
+            if hybrid and op == BO.BIDIRECTIONAL_SEQUENCE_RNN:
+                continue        # the interpreter dies (SIGSEGV) running it
+            tag = "_".join("%s%s" % (k, v) for k, v in sorted(kw.items())) or "default"
+            model, inputs = rnn_model(rng, op, hybrid, **kw)
+            yield ("%s.%s.%s" % (name, kind, tag), model, inputs)
+
+
 def all_cases():
     yield from resize_cases()
     yield from resize_edge_cases()
@@ -584,6 +664,7 @@ def all_cases():
     yield from reverse_cases()
     yield from complex_cases()
     yield from bilstm_cases()
+    yield from rnn_cases()
 
 
 def malformed_cases():
@@ -630,7 +711,8 @@ def placement(name):
         return "cpu"            # quantized at run time
     if op == "rfft2d" and tn == "frontend_int8":
         return "npu"            # its FULLY_CONNECTED; the float front end on the CPU
-    if op in ("rfft2d", "complex_abs", "real", "imag", "bidirectional_sequence_lstm"):
+    if op in ("rfft2d", "complex_abs", "real", "imag", "bidirectional_sequence_lstm", "rnn",
+              "unidirectional_sequence_rnn", "bidirectional_sequence_rnn"):
         return "cpu"            # float and complex: no NPU arithmetic
     if op == "reverse_v2":
         return "cpu"            # the NPU's copies step forwards
@@ -679,11 +761,11 @@ def generate(outdir):
             v.tofile("%s.in%d.bin" % (path, i))
         for i, v in enumerate(outs):
             v.tofile("%s.out%d.bin" % (path, i))
-        # Hybrid BATCH_MATMUL follows TFLite's float operations one by one:
-        # its float outputs must be the same bytes too.
+        # Hybrid BATCH_MATMUL and the hybrid recurrent ops follow TFLite's
+        # float operations one by one: their float outputs must be the same
+        # bytes too.
         exact = (all(v.dtype not in (np.float32, np.complex64) for v in outs) or
-                 name.startswith(("batch_matmul.hybrid",
-                                  "bidirectional_sequence_lstm.hybrid")))
+                 name.split(".")[1] == "hybrid")
         lines.append("%s %d %d %s %s\n" % (name, len(feeds), len(outs),
                                             "exact" if exact else "float", placement(name)))
     with open(os.path.join(outdir, "cases.txt"), "w") as f:
