@@ -178,6 +178,11 @@ static const struct probe probes[] = {
 	  { { 'x', D4 }, { 'i', 1, { 2 }, v_idx }, { 'y', 4, { 1, 2, 4, 8 } } } },
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,	/* GATHER_ND */
 	  { { 'x', D4 }, { 'i', 2, { 2, 1 }, v_zero22 }, { 'y', 4, { 2, 4, 4, 8 } } } },
+	/* EMBEDDING_LOOKUP: ids, then rows of the column's type, or int8 (hybrid) */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,
+	  { { 'i', 1, { 2 }, v_idx }, { 'x', 2, { 4, 8 } }, { 'y', 2, { 2, 8 } } } },
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,
+	  { { 'i', 1, { 2 }, v_idx }, { 'w', 2, { 4, 8 } }, { 'y', 2, { 2, 8 } } } },
 	/* complex: RFFT2D (fft_length 4 x 8), COMPLEX_ABS / REAL / IMAG */
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,
 	  { { 'x', 3, { 1, 4, 8 } }, { 'i', 1, { 2 }, v_fft }, { 'Z', 3, { 1, 4, 5 } } } },

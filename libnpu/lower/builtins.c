@@ -48,6 +48,7 @@ extern const struct npu_builtin_impl npu_builtin_comparison;
 extern const struct npu_builtin_impl npu_builtin_div;
 extern const struct npu_builtin_impl npu_builtin_fill;
 extern const struct npu_builtin_impl npu_builtin_floor_ceil_square;
+extern const struct npu_builtin_impl npu_builtin_embedding_lookup;
 extern const struct npu_builtin_impl npu_builtin_l2_normalization;
 extern const struct npu_builtin_impl npu_builtin_log_softmax;
 extern const struct npu_builtin_impl npu_builtin_logical;
@@ -112,6 +113,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,
 	[NPU_BUILTIN_DIV] = &npu_builtin_div,
 	[NPU_BUILTIN_EQUAL] = &npu_builtin_comparison,
+	[NPU_BUILTIN_EMBEDDING_LOOKUP] = &npu_builtin_embedding_lookup,
 	[NPU_BUILTIN_EXPAND_DIMS] = &npu_builtin_squeeze_expand_dims,
 	[NPU_BUILTIN_FILL] = &npu_builtin_fill,
 	[NPU_BUILTIN_FLOOR] = &npu_builtin_floor_ceil_square,

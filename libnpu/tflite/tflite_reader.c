@@ -152,6 +152,7 @@ static const struct op_info op_table[] = {
 	  1ull << 1 | 1ull << 5 | 7ull << 9 | 1ull << 12 | 3ull << 16 |
 	  1ull << 18 | 1ull << 22 | 7ull << 26 | 1ull << 29 | 3ull << 33 | 0x1ffull << 39,
 	  OPTS_BIDIR_LSTM },
+	{ NPU_BUILTIN_EMBEDDING_LOOKUP, 4, 2, 2, 0, 0 },
 	/* RNN cells: input, weights, recurrent weights, bias, state (x2) */
 	{ NPU_BUILTIN_RNN, 3, 5, 5, 0, OPTS_RNN },
 	{ NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_RNN, 3, 5, 5, 0, OPTS_SEQUENCE_RNN },

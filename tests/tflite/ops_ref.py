@@ -495,14 +495,9 @@ def complex_cases():
            [tensors[0]])
 
 
-def bilstm_model(rng, hybrid, merge, time_major, cifg=False, peephole=False,
-                 proj=False, aux_bw=False, asym=False, batch=2, steps=5):
-    """One BIDIRECTIONAL_SEQUENCE_LSTM (TFLite's 48 inputs): 3 inputs, 4
-    cells per direction, float or int8 (hybrid) weights; the converter
-    makes two UNIDIRECTIONAL_SEQUENCE_LSTM and REVERSE_V2 instead."""
-    f32, ni, nc = np.float32, 3, 4
-    no = 3 if proj else nc
-    seq = [steps, batch, ni] if time_major else [batch, steps, ni]
+def recurrent_builder(rng, hybrid, scale):
+    """A tensor list, add(T) -> its index, and weight(*shape): random
+    constant weights, float or int8 of @scale (hybrid)."""
     tensors = []
 
     def add(t):
@@ -511,8 +506,21 @@ def bilstm_model(rng, hybrid, merge, time_major, cifg=False, peephole=False,
 
     def weight(*shape):
         if hybrid:
-            return add(om.T(shape, np.int8, (0.02, 0), rng.integers(-127, 128, shape)))
-        return add(om.T(shape, f32, None, rng.normal(0.0, 0.5, shape)))
+            return add(om.T(shape, np.int8, (scale, 0), rng.integers(-127, 128, shape)))
+        return add(om.T(shape, np.float32, None, rng.normal(0.0, 0.5, shape)))
+
+    return tensors, add, weight
+
+
+def bilstm_model(rng, hybrid, merge, time_major, cifg=False, peephole=False,
+                 proj=False, aux_bw=False, asym=False, batch=2, steps=5):
+    """One BIDIRECTIONAL_SEQUENCE_LSTM (TFLite's 48 inputs): 3 inputs, 4
+    cells per direction, float or int8 (hybrid) weights; the converter
+    makes two UNIDIRECTIONAL_SEQUENCE_LSTM and REVERSE_V2 instead."""
+    f32, ni, nc = np.float32, 3, 4
+    no = 3 if proj else nc
+    seq = [steps, batch, ni] if time_major else [batch, steps, ni]
+    tensors, add, weight = recurrent_builder(rng, hybrid, 0.02)
 
     ins = [add(om.T(seq, f32))]
     for _ in range(2):
@@ -576,16 +584,7 @@ def rnn_model(rng, op, hybrid, act=None, time_major=False, merge=False, aux_bw=F
     act = s.ActivationFunctionType.TANH if act is None else act
     seq = [batch, ni] if op == BO.RNN else \
         [steps, batch, ni] if time_major else [batch, steps, ni]
-    tensors = []
-
-    def add(t):
-        tensors.append(t)
-        return len(tensors) - 1
-
-    def weight(*shape):
-        if hybrid:
-            return add(om.T(shape, np.int8, (0.01, 0), rng.integers(-127, 128, shape)))
-        return add(om.T(shape, f32, None, rng.normal(0.0, 0.5, shape)))
+    tensors, add, weight = recurrent_builder(rng, hybrid, 0.01)
 
     ins = [add(om.T(seq, f32))]
     for _ in range(2 if op == BO.BIDIRECTIONAL_SEQUENCE_RNN else 1):
@@ -647,6 +646,26 @@ def rnn_cases():
             yield ("%s.%s.%s" % (name, kind, tag), model, inputs)
 
 
+def embedding_cases():
+    """EMBEDDING_LOOKUP: rows of each type copied, and the hybrid form (int8
+    values, float32 output) with one scale or one per row."""
+    ids = [3, 0, 3, 5, 1]
+    for dt in (np.float32, np.int8, np.uint8, np.int16, np.int32):
+        t = om.T([6, 2, 3], dt, q_of(dt))
+        yield ("embedding_lookup.%s" % np.dtype(dt).name,
+               om.build(BO.EMBEDDING_LOOKUP, [om.T([5], np.int32, None, ids), t],
+                        [om.T([5, 2, 3], dt, q_of(dt))]),
+               [t])
+    rng = np.random.default_rng(13)
+    for name, q in (("per_tensor", (0.037, 0)),
+                    ("per_row", (list(rng.uniform(0.001, 0.1, 6)), [0] * 6))):
+        t = om.T([6, 4], np.int8, q)
+        yield ("embedding_lookup.hybrid_%s" % name,
+               om.build(BO.EMBEDDING_LOOKUP, [om.T([5], np.int32, None, ids), t],
+                        [om.T([5, 4], np.float32)]),
+               [t])
+
+
 def all_cases():
     yield from resize_cases()
     yield from resize_edge_cases()
@@ -665,6 +684,7 @@ def all_cases():
     yield from complex_cases()
     yield from bilstm_cases()
     yield from rnn_cases()
+    yield from embedding_cases()
 
 
 def malformed_cases():
@@ -705,7 +725,7 @@ def malformed_cases():
 def placement(name):
     """Where npu-compile must place the case's op: "npu" or "cpu"."""
     op, tn = name.split(".")[:2]
-    if op in ("gather", "gather_nd"):
+    if op in ("gather", "gather_nd", "embedding_lookup"):
         return "cpu"            # indices are data
     if op == "batch_matmul":
         return "cpu"            # quantized at run time
@@ -765,7 +785,7 @@ def generate(outdir):
         # float operations one by one: their float outputs must be the same
         # bytes too.
         exact = (all(v.dtype not in (np.float32, np.complex64) for v in outs) or
-                 name.split(".")[1] == "hybrid")
+                 name.split(".")[1].startswith("hybrid"))
         lines.append("%s %d %d %s %s\n" % (name, len(feeds), len(outs),
                                             "exact" if exact else "float", placement(name)))
     with open(os.path.join(outdir, "cases.txt"), "w") as f:
