@@ -178,6 +178,10 @@ static const struct probe probes[] = {
 	  { { 'x', D4 }, { 'i', 1, { 2 }, v_idx }, { 'y', 4, { 1, 2, 4, 8 } } } },
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,	/* GATHER_ND */
 	  { { 'x', D4 }, { 'i', 2, { 2, 1 }, v_zero22 }, { 'y', 4, { 2, 4, 4, 8 } } } },
+	/* CONV_3D: 2x2x2 filter over [1, 2, 4, 4, 8], VALID */
+	{ NPU_OPTS_CONV3D, { .conv3d = { NPU_PADDING_VALID, 1, 1, 1, 1, 1, 1, 0 } }, 3, 1,
+	  { { 'x', 5, { 1, 2, 4, 4, 8 } }, { 'w', 5, { 2, 2, 2, 8, 4 } }, { 'b', 1, { 4 } },
+	    { 'y', 5, { 1, 1, 3, 3, 4 } } } },
 	/* EMBEDDING_LOOKUP: ids, then rows of the column's type, or int8 (hybrid) */
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,
 	  { { 'i', 1, { 2 }, v_idx }, { 'x', 2, { 4, 8 } }, { 'y', 2, { 2, 8 } } } },

@@ -157,6 +157,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_BATCH_MATMUL = 126,
 	NPU_BUILTIN_BROADCAST_TO = 130,
 	NPU_BUILTIN_RFFT2D = 131,
+	NPU_BUILTIN_CONV_3D = 132,
 	NPU_BUILTIN_IMAG = 133,
 	NPU_BUILTIN_REAL = 134,
 	NPU_BUILTIN_COMPLEX_ABS = 135,
@@ -320,6 +321,14 @@ struct npu_gelu_options {
 	int32_t approximate;		/* bool: the tanh form */
 };
 
+/* CONV_3D: strides and dilations along depth, height, width. */
+struct npu_conv3d_options {
+	int32_t padding;		/* enum npu_padding */
+	int32_t stride_d, stride_h, stride_w;
+	int32_t dilation_d, dilation_h, dilation_w;	/* default 1 */
+	int32_t activation;		/* enum npu_activation */
+};
+
 struct npu_batch_matmul_options {
 	int32_t adj_x, adj_y;		/* bool: transpose lhs / rhs */
 	int32_t asymmetric_quantize_inputs; /* bool */
@@ -364,6 +373,7 @@ enum npu_options_kind {
 	NPU_OPTS_AXIS,
 	NPU_OPTS_SQUEEZE,
 	NPU_OPTS_GELU,
+	NPU_OPTS_CONV3D,
 };
 
 union npu_op_options {
@@ -385,6 +395,7 @@ union npu_op_options {
 	struct npu_axis_options axis;
 	struct npu_squeeze_options squeeze;
 	struct npu_gelu_options gelu;
+	struct npu_conv3d_options conv3d;
 };
 
 struct npu_graph_op {

@@ -38,6 +38,7 @@ extern const struct npu_builtin_impl npu_builtin_bidirectional_sequence_lstm;
 extern const struct npu_builtin_impl npu_builtin_complex;
 extern const struct npu_builtin_impl npu_builtin_concatenation;
 extern const struct npu_builtin_impl npu_builtin_conv;
+extern const struct npu_builtin_impl npu_builtin_conv3d;
 extern const struct npu_builtin_impl npu_builtin_fully_connected;
 extern const struct npu_builtin_impl npu_builtin_leaky_relu;
 extern const struct npu_builtin_impl npu_builtin_logistic_tanh;
@@ -108,6 +109,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_COMPLEX_ABS] = &npu_builtin_complex,
 	[NPU_BUILTIN_CONCATENATION] = &npu_builtin_concatenation,
 	[NPU_BUILTIN_CONV_2D] = &npu_builtin_conv,
+	[NPU_BUILTIN_CONV_3D] = &npu_builtin_conv3d,
 	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEPTH_TO_SPACE] = &npu_builtin_space_depth,
 	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,

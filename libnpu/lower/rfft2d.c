@@ -195,6 +195,14 @@ static int rfft2d_invoke(const struct npu_cpu_kernel_args *a, void *state)
 				y[2 * (r * cols + c) + 1] = (float)im[r];
 			}
 		}
+		/*
+		 * The four real-valued bins (rows and columns 0 and half): fft2d
+		 * stores an exact 0 there and TFLite's negation of every
+		 * imaginary part (fft2d's sign is the opposite) makes it -0.
+		 */
+		for (size_t r = 0; r <= h / 2; r += h / 2 ? h / 2 : 1)
+			for (size_t c = 0; c < cols; c += w / 2)
+				y[2 * (r * cols + c) + 1] = -0.0f;
 		x += s->in_h * s->in_w;
 		y += 2 * h * cols;
 	}

@@ -53,7 +53,7 @@ enum {
 	OPTS_RESIZE_BILINEAR = 15, OPTS_SPACE_TO_DEPTH = 19, OPTS_GATHER = 23,
 	OPTS_SQUEEZE = 30, OPTS_SPLIT = 35, OPTS_PACK = 59, OPTS_UNPACK = 64,
 	OPTS_RESIZE_NEAREST = 74, OPTS_MIRROR_PAD = 77, OPTS_SPLIT_V = 79,
-	OPTS_DEPTH_TO_SPACE = 94, OPTS_GELU = 116,
+	OPTS_DEPTH_TO_SPACE = 94, OPTS_GELU = 116, OPTS_CONV3D = 106,
 };
 
 /* Largest tensor accepted: keeps every later size computation in range. */
@@ -153,6 +153,7 @@ static const struct op_info op_table[] = {
 	  1ull << 18 | 1ull << 22 | 7ull << 26 | 1ull << 29 | 3ull << 33 | 0x1ffull << 39,
 	  OPTS_BIDIR_LSTM },
 	{ NPU_BUILTIN_EMBEDDING_LOOKUP, 4, 2, 2, 0, 0 },
+	{ NPU_BUILTIN_CONV_3D, 1, 2, 3, 1u << 2, OPTS_CONV3D },
 	/* RNN cells: input, weights, recurrent weights, bias, state (x2) */
 	{ NPU_BUILTIN_RNN, 3, 5, 5, 0, OPTS_RNN },
 	{ NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_RNN, 3, 5, 5, 0, OPTS_SEQUENCE_RNN },
@@ -722,6 +723,23 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->padding = pad;
 		o->activation = act;
 		o->quantized_bias_type = bias;
+		break;
+	}
+	case NPU_BUILTIN_CONV_3D: {
+		struct npu_conv3d_options *o = &op->options.conv3d;
+		uint8_t pad, act;
+
+		op->options_kind = NPU_OPTS_CONV3D;
+		CHECK(fb_get_u8(fb, t, 0, 0, &pad, w));
+		CHECK(fb_get_i32(fb, t, 1, 0, &o->stride_d, w));
+		CHECK(fb_get_i32(fb, t, 2, 0, &o->stride_w, w));
+		CHECK(fb_get_i32(fb, t, 3, 0, &o->stride_h, w));
+		CHECK(fb_get_u8(fb, t, 4, 0, &act, w));
+		CHECK(fb_get_i32(fb, t, 5, 1, &o->dilation_d, w));
+		CHECK(fb_get_i32(fb, t, 6, 1, &o->dilation_w, w));
+		CHECK(fb_get_i32(fb, t, 7, 1, &o->dilation_h, w));
+		o->padding = pad;
+		o->activation = act;
 		break;
 	}
 	case NPU_BUILTIN_GELU: {

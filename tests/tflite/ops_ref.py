@@ -666,6 +666,33 @@ def embedding_cases():
                [t])
 
 
+def conv3d_cases():
+    """CONV_3D (float32 only in TFLite): SAME / VALID, strides, dilations,
+    with and without bias, fused activations."""
+    rng = np.random.default_rng(14)
+    f32, A = np.float32, s.ActivationFunctionType
+    for k, (ishape, fshape, pad, strides, dil, bias, act) in enumerate((
+            ([1, 4, 5, 6, 3], [2, 3, 3, 3, 4], s.Padding.SAME, (1, 1, 1), (1, 1, 1), True, A.NONE),
+            ([2, 5, 6, 4, 2], [3, 2, 2, 2, 3], s.Padding.VALID, (2, 1, 2), (1, 1, 1), True, A.RELU),
+            ([1, 6, 7, 5, 2], [2, 3, 2, 2, 2], s.Padding.SAME, (2, 2, 1), (2, 1, 2), False,
+             A.RELU6),
+            ([1, 3, 4, 4, 5], [1, 1, 1, 5, 6], s.Padding.VALID, (1, 1, 1), (1, 1, 1), True,
+             A.NONE))):
+        o = opts(s.Conv3DOptionsT, padding=pad, strideD=strides[0], strideH=strides[1],
+                 strideW=strides[2], dilationDFactor=dil[0], dilationHFactor=dil[1],
+                 dilationWFactor=dil[2], fusedActivationFunction=act)
+        eff = [(fshape[a] - 1) * dil[a] + 1 for a in range(3)]
+        osz = [(ishape[1 + a] + strides[a] - 1) // strides[a] if pad == s.Padding.SAME else
+               (ishape[1 + a] + strides[a] - eff[a]) // strides[a] for a in range(3)]
+        ins = [om.T(ishape, f32), om.T(fshape, f32, None, rng.normal(0, 0.5, fshape))]
+        if bias:
+            ins.append(om.T([fshape[4]], f32, None, rng.normal(0, 0.5, fshape[4])))
+        yield ("conv_3d.float32.c%d" % k,
+               om.build(BO.CONV_3D, ins, [om.T([ishape[0]] + osz + [fshape[4]], f32)],
+                        OPT.Conv3DOptions, o),
+               [ins[0]])
+
+
 def all_cases():
     yield from resize_cases()
     yield from resize_edge_cases()
@@ -685,6 +712,7 @@ def all_cases():
     yield from bilstm_cases()
     yield from rnn_cases()
     yield from embedding_cases()
+    yield from conv3d_cases()
 
 
 def malformed_cases():
@@ -732,6 +760,7 @@ def placement(name):
     if op == "rfft2d" and tn == "frontend_int8":
         return "npu"            # its FULLY_CONNECTED; the float front end on the CPU
     if op in ("rfft2d", "complex_abs", "real", "imag", "bidirectional_sequence_lstm", "rnn",
+              "conv_3d",
               "unidirectional_sequence_rnn", "bidirectional_sequence_rnn"):
         return "cpu"            # float and complex: no NPU arithmetic
     if op == "reverse_v2":
