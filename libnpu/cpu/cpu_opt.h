@@ -44,6 +44,21 @@ uint32_t cpu_pool_threads(const struct npu_cpu_pool *pool);
 void cpu_pool_run(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg);
 
 /*
+ * What the pool counted since it was created, when NPU_CPU_POOL_STATS was
+ * set (else false): one entry per thread, the caller's first (@per_thread
+ * NULL: only whether it counts).
+ */
+struct cpu_pool_stats {
+	uint64_t parts;		/* parts this thread ran */
+	uint64_t work_ns;	/* its wall time in them (parts are short: rarely preempted) */
+	uint64_t sleeps;	/* times it slept: nothing came while it spun */
+	uint64_t jobs;		/* caller: cpu_pool_run() calls */
+	uint64_t wakes;		/* caller: jobs that had to wake a sleeping worker */
+	uint64_t wait_ns;	/* caller: wall time waiting for the workers' parts */
+};
+bool cpu_pool_stats(const struct npu_cpu_pool *pool, struct cpu_pool_stats *per_thread);
+
+/*
  * Kernels with less work than this (elements or output bytes) run on the
  * calling thread alone: waking the pool costs more.
  */

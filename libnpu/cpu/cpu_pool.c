@@ -1,74 +1,204 @@
 // SPDX-License-Identifier: MIT
 /*
  * The CPU executor's worker threads: created once per executor
- * (npu_cpu_set_threads()), woken for each parallel kernel, which splits
- * its work into disjoint output ranges so that the bytes never depend on
- * the number of threads or on which thread runs which part.  A job has a
- * few parts per thread, claimed one at a time by whichever thread is free,
+ * (npu_cpu_set_threads()), handed each parallel kernel, which splits its
+ * work into disjoint output ranges so that the bytes never depend on the
+ * number of threads or on which thread runs which part.  A job has a few
+ * parts per thread, claimed one at a time by whichever thread is free,
  * the calling thread included: on a machine where a worker waits for a
  * core, the caller takes its parts rather than waiting for it.
+ *
+ * A model runs dozens of parallel kernels per inference, a few tens of
+ * microseconds apart (the serial work between them: small ops, set-up).
+ * Waking a sleeping worker with a futex for each costs about as much as
+ * the kernel's share, so a worker that finishes a job spins for the next
+ * one for a while (POOL_SPIN_NS) before it sleeps, and the caller spins
+ * for the last parts before it sleeps.  The hand-off itself is lock-free:
+ * one atomic word holds the job's sequence number and its next unclaimed
+ * part; the mutex and condition variables serve only the sleepers.
+ *
+ * NPU_CPU_POOL_STATS=1 in the environment makes the pool count hand-offs,
+ * sleeps and each thread's parts and CPU time (cpu_pool_stats()); off, it
+ * costs one branch per part.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "cpu_opt.h"
 
-struct npu_cpu_pool {
-	pthread_mutex_t lock;
-	pthread_cond_t wake;	/* workers: a new job, or stop */
-	pthread_cond_t done_cond;	/* caller: every part of the job finished */
-	pthread_t *threads;
-	uint32_t workers;	/* threads besides the caller */
-	uint32_t started;	/* threads actually created */
-	uint64_t generation;	/* bumped per job */
-	uint32_t parts;		/* of the current job */
-	uint32_t next;		/* its first part not claimed */
-	uint32_t done;		/* its parts finished */
-	bool stop;
-	cpu_pool_fn fn;
-	void *arg;
-};
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define cpu_relax()	_mm_pause()
+#elif defined(__aarch64__)
+#define cpu_relax()	__asm__ __volatile__("yield" ::: "memory")
+#else
+#define cpu_relax()	do { } while (0)
+#endif
 
 /* Parts per thread: finer shares balance threads that start late. */
 #define PARTS_PER_THREAD	4u
+/*
+ * How long an idle thread spins for the next job (or the caller for the
+ * last parts) before it sleeps: longer than the serial gaps between the
+ * parallel kernels of one inference, short enough that an idle executor
+ * gives its cores back at once.
+ */
+#define POOL_SPIN_NS		200000u
+/* Spins between two reads of the clock. */
+#define SPIN_CHECK		64u
+
+/* Kept apart: the claim word is written by every thread, the rest read. */
+#define CACHE_LINE		64
+
+struct npu_cpu_pool {
+	/* Job sequence (high 32 bits) and its next unclaimed part (low 32). */
+	_Alignas(CACHE_LINE) _Atomic uint64_t claim;
+	_Alignas(CACHE_LINE) _Atomic uint32_t done;	/* parts of the job finished */
+	_Alignas(CACHE_LINE) _Atomic(cpu_pool_fn) fn;	/* the job, set before claim */
+	_Atomic(void *) arg;
+	_Atomic uint32_t parts;
+	_Atomic uint32_t sleepers;	/* workers asleep or about to be */
+	_Atomic bool caller_waits;	/* the caller sleeps on done_cond */
+	_Atomic bool stop;
+	uint32_t workers;	/* threads besides the caller */
+	uint32_t started;	/* threads actually created */
+	pthread_mutex_t lock;	/* for the sleepers only */
+	pthread_cond_t wake;	/* workers: a new job, or stop */
+	pthread_cond_t done_cond;	/* caller: every part of the job finished */
+	pthread_t *threads;
+	struct pool_worker *self;	/* per worker: its index */
+	bool stats_on;
+	struct cpu_pool_stats *stats;	/* per thread (0: the caller), or NULL */
+};
+
+struct pool_worker {
+	struct npu_cpu_pool *pool;
+	uint32_t index;		/* 1..workers */
+};
+
+static uint64_t now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Runs one part, counted when stats are on. */
+static void run_part(struct npu_cpu_pool *pool, uint32_t thread, cpu_pool_fn fn, void *arg,
+		     uint32_t part, uint32_t parts)
+{
+	struct cpu_pool_stats *st;
+	uint64_t t0;
+
+	if (!pool->stats_on) {
+		fn(arg, part, parts);
+		return;
+	}
+	st = &pool->stats[thread];
+	t0 = now_ns(CLOCK_MONOTONIC);
+	fn(arg, part, parts);
+	st->work_ns += now_ns(CLOCK_MONOTONIC) - t0;
+	st->parts++;
+}
 
 /*
- * Runs parts of job @gen until none is left to claim.  Called with the
- * lock held; returns with it held.
+ * Claims and runs parts of job @seq until none is left; a part claimed is
+ * a part of that job (the sequence is in the claimed word), and the job
+ * cannot end, nor the next one start, before its parts are done.
  */
-static void work(struct npu_cpu_pool *pool, uint64_t gen)
+static void work(struct npu_cpu_pool *pool, uint32_t thread, uint32_t seq)
 {
-	const cpu_pool_fn fn = pool->fn;
-	void *const arg = pool->arg;
-	const uint32_t parts = pool->parts;
+	uint64_t c = atomic_load_explicit(&pool->claim, memory_order_acquire);
 
-	while (pool->generation == gen && pool->next < parts) {
-		const uint32_t part = pool->next++;
+	for (;;) {
+		uint32_t part, parts;
+		cpu_pool_fn fn;
+		void *arg;
 
-		pthread_mutex_unlock(&pool->lock);
-		fn(arg, part, parts);
-		pthread_mutex_lock(&pool->lock);
-		if (++pool->done == parts)
+		if ((uint32_t)(c >> 32) != seq)
+			return;
+		parts = atomic_load_explicit(&pool->parts, memory_order_relaxed);
+		part = (uint32_t)c;
+		if (part >= parts)
+			return;
+		if (!atomic_compare_exchange_weak_explicit(&pool->claim, &c, c + 1,
+							   memory_order_acq_rel,
+							   memory_order_acquire))
+			continue;
+		/* Claimed: the job is unfinished, so these are still its own. */
+		fn = atomic_load_explicit(&pool->fn, memory_order_relaxed);
+		arg = atomic_load_explicit(&pool->arg, memory_order_relaxed);
+		run_part(pool, thread, fn, arg, part, parts);
+		/* Pairs with the caller's caller_waits and look at done. */
+		if (atomic_fetch_add(&pool->done, 1) + 1 == parts && atomic_load(&pool->caller_waits)) {
+			pthread_mutex_lock(&pool->lock);
 			pthread_cond_signal(&pool->done_cond);
+			pthread_mutex_unlock(&pool->lock);
+		}
+		c = atomic_load_explicit(&pool->claim, memory_order_acquire);
 	}
+}
+
+/* Spins up to POOL_SPIN_NS while @busy(@pool, @v) holds; true if it stopped holding. */
+static bool spin_while(struct npu_cpu_pool *pool, bool (*busy)(struct npu_cpu_pool *, uint64_t),
+		       uint64_t v)
+{
+	uint64_t start = 0;
+
+	for (uint32_t i = 1;; i++) {
+		if (!busy(pool, v))
+			return true;
+		cpu_relax();
+		if (i % SPIN_CHECK)
+			continue;
+		if (!start)
+			start = now_ns(CLOCK_MONOTONIC);
+		else if (now_ns(CLOCK_MONOTONIC) - start > POOL_SPIN_NS)
+			return !busy(pool, v);
+	}
+}
+
+/* Sequentially consistent: these are the last looks before sleeping. */
+static bool no_new_job(struct npu_cpu_pool *pool, uint64_t seq)
+{
+	return (uint32_t)(atomic_load(&pool->claim) >> 32) == (uint32_t)seq &&
+	       !atomic_load(&pool->stop);
+}
+
+static bool job_running(struct npu_cpu_pool *pool, uint64_t parts)
+{
+	return atomic_load(&pool->done) < parts;
 }
 
 static void *worker(void *p)
 {
-	struct npu_cpu_pool *pool = p;
-	uint64_t seen = 0;
+	struct pool_worker *self = p;
+	struct npu_cpu_pool *pool = self->pool;
+	uint32_t seen = 0;
 
-	pthread_mutex_lock(&pool->lock);
 	for (;;) {
-		while (!pool->stop && pool->generation == seen)
-			pthread_cond_wait(&pool->wake, &pool->lock);
-		if (pool->stop)
+		if (!spin_while(pool, no_new_job, seen)) {
+			pthread_mutex_lock(&pool->lock);
+			/* Counted before the last look, which the caller's publish pairs with. */
+			atomic_fetch_add(&pool->sleepers, 1);
+			while (no_new_job(pool, seen)) {
+				if (pool->stats_on)
+					pool->stats[self->index].sleeps++;
+				pthread_cond_wait(&pool->wake, &pool->lock);
+			}
+			atomic_fetch_sub(&pool->sleepers, 1);
+			pthread_mutex_unlock(&pool->lock);
+		}
+		if (atomic_load(&pool->stop))
 			break;
-		seen = pool->generation;
-		work(pool, seen);
+		seen = (uint32_t)(atomic_load_explicit(&pool->claim, memory_order_acquire) >> 32);
+		work(pool, self->index, seen);
 	}
-	pthread_mutex_unlock(&pool->lock);
 	return NULL;
 }
 
@@ -77,7 +207,7 @@ void cpu_pool_destroy(struct npu_cpu_pool *pool)
 	if (!pool)
 		return;
 	pthread_mutex_lock(&pool->lock);
-	pool->stop = true;
+	atomic_store(&pool->stop, true);
 	pthread_cond_broadcast(&pool->wake);
 	pthread_mutex_unlock(&pool->lock);
 	for (uint32_t i = 0; i < pool->started; i++)
@@ -86,31 +216,44 @@ void cpu_pool_destroy(struct npu_cpu_pool *pool)
 	pthread_cond_destroy(&pool->done_cond);
 	pthread_mutex_destroy(&pool->lock);
 	free(pool->threads);
+	free(pool->self);
+	free(pool->stats);
 	free(pool);
 }
 
 int cpu_pool_create(uint32_t threads, struct npu_cpu_pool **out)
 {
+	const char *stats = getenv("NPU_CPU_POOL_STATS");
 	struct npu_cpu_pool *pool;
 
 	*out = NULL;
 	if (threads < 2)
 		return 0;
-	pool = calloc(1, sizeof(*pool));
+	pool = aligned_alloc(CACHE_LINE, (sizeof(*pool) + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
 	if (!pool)
 		return -ENOMEM;
+	memset(pool, 0, sizeof(*pool));
 	pool->workers = threads - 1;
 	pool->threads = calloc(pool->workers, sizeof(*pool->threads));
-	if (!pool->threads || pthread_mutex_init(&pool->lock, NULL)) {
+	pool->self = calloc(pool->workers, sizeof(*pool->self));
+	pool->stats_on = stats && *stats && *stats != '0';
+	if (pool->stats_on)
+		pool->stats = calloc(threads, sizeof(*pool->stats));
+	if (!pool->threads || !pool->self || (pool->stats_on && !pool->stats) ||
+	    pthread_mutex_init(&pool->lock, NULL)) {
 		free(pool->threads);
+		free(pool->self);
+		free(pool->stats);
 		free(pool);
 		return -ENOMEM;
 	}
 	pthread_cond_init(&pool->wake, NULL);
 	pthread_cond_init(&pool->done_cond, NULL);
 	for (uint32_t i = 0; i < pool->workers; i++) {
-		int ret = pthread_create(&pool->threads[i], NULL, worker, pool);
+		int ret;
 
+		pool->self[i] = (struct pool_worker){ .pool = pool, .index = i + 1 };
+		ret = pthread_create(&pool->threads[i], NULL, worker, &pool->self[i]);
 		if (ret) {
 			cpu_pool_destroy(pool);
 			return -ret;
@@ -126,22 +269,56 @@ uint32_t cpu_pool_threads(const struct npu_cpu_pool *pool)
 	return pool ? pool->workers + 1 : 1;
 }
 
+bool cpu_pool_stats(const struct npu_cpu_pool *pool, struct cpu_pool_stats *per_thread)
+{
+	if (!pool || !pool->stats_on)
+		return false;
+	if (per_thread)
+		memcpy(per_thread, pool->stats, (pool->workers + 1) * sizeof(*per_thread));
+	return true;
+}
+
 void cpu_pool_run(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg)
 {
+	uint64_t t0 = 0;
+	uint32_t parts, seq;
+
 	if (!pool) {
 		fn(arg, 0, 1);
 		return;
 	}
+	parts = (pool->workers + 1) * PARTS_PER_THREAD;
+	seq = (uint32_t)(atomic_load_explicit(&pool->claim, memory_order_relaxed) >> 32) + 1;
+	atomic_store_explicit(&pool->fn, fn, memory_order_relaxed);
+	atomic_store_explicit(&pool->arg, arg, memory_order_relaxed);
+	atomic_store_explicit(&pool->parts, parts, memory_order_relaxed);
+	atomic_store_explicit(&pool->done, 0, memory_order_relaxed);
+	/* Publishes the job; pairs with a worker's count of sleepers. */
+	atomic_store(&pool->claim, (uint64_t)seq << 32);
+	if (pool->stats_on)
+		pool->stats[0].jobs++;
+	if (atomic_load(&pool->sleepers)) {
+		pthread_mutex_lock(&pool->lock);
+		pthread_cond_broadcast(&pool->wake);
+		pthread_mutex_unlock(&pool->lock);
+		if (pool->stats_on)
+			pool->stats[0].wakes++;
+	}
+	work(pool, 0, seq);
+	if (pool->stats_on)
+		t0 = now_ns(CLOCK_MONOTONIC);
+	if (spin_while(pool, job_running, parts))
+		goto out;
 	pthread_mutex_lock(&pool->lock);
-	pool->fn = fn;
-	pool->arg = arg;
-	pool->parts = (pool->workers + 1) * PARTS_PER_THREAD;
-	pool->next = 0;
-	pool->done = 0;
-	pool->generation++;
-	pthread_cond_broadcast(&pool->wake);
-	work(pool, pool->generation);
-	while (pool->done < pool->parts)
+	atomic_store(&pool->caller_waits, true);
+	while (job_running(pool, parts)) {
+		if (pool->stats_on)
+			pool->stats[0].sleeps++;
 		pthread_cond_wait(&pool->done_cond, &pool->lock);
+	}
+	atomic_store(&pool->caller_waits, false);
 	pthread_mutex_unlock(&pool->lock);
+out:
+	if (pool->stats_on)
+		pool->stats[0].wait_ns += now_ns(CLOCK_MONOTONIC) - t0;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpu_internal.h"
 #include "cpu_opt.h"
@@ -30,8 +31,107 @@ struct npu_cpu {
 	void **args;		/* room for the largest op's input+output pointers */
 	uint32_t max_args;
 	struct npu_cpu_pool *pool;	/* worker threads, or NULL */
+	struct op_stats *stats;	/* per op, with NPU_CPU_POOL_STATS set; else NULL */
 	char err[CPU_ERR_LEN + 128];
 };
+
+/*
+ * Where the threads' time goes, op by op (NPU_CPU_POOL_STATS=1, printed to
+ * stderr when the executor is destroyed): the op's wall time, the caller's
+ * CPU time in it (its parts and the serial work around them), and each
+ * thread's parts and CPU time in them.
+ */
+struct op_stats {
+	uint64_t calls, wall_ns, caller_ns;
+	uint64_t jobs, wakes, wait_ns;
+	uint64_t parts[NPU_CPU_MAX_THREADS], work_ns[NPU_CPU_MAX_THREADS];
+};
+
+static uint64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void op_stats_add(struct npu_cpu *cpu, uint32_t i, const struct cpu_pool_stats *before,
+			 uint64_t wall0, uint64_t cpu0)
+{
+	const uint32_t threads = cpu_pool_threads(cpu->pool);
+	struct cpu_pool_stats after[NPU_CPU_MAX_THREADS];
+	struct op_stats *o = &cpu->stats[i];
+
+	o->wall_ns += clock_ns(CLOCK_MONOTONIC) - wall0;
+	o->caller_ns += clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	o->calls++;
+	cpu_pool_stats(cpu->pool, after);
+	o->jobs += after[0].jobs - before[0].jobs;
+	o->wakes += after[0].wakes - before[0].wakes;
+	o->wait_ns += after[0].wait_ns - before[0].wait_ns;
+	for (uint32_t t = 0; t < threads; t++) {
+		o->parts[t] += after[t].parts - before[t].parts;
+		o->work_ns[t] += after[t].work_ns - before[t].work_ns;
+	}
+}
+
+static void op_label(const struct npu_graph *g, uint32_t i, char *buf,
+		     size_t len);
+
+/* Microseconds per call. */
+static double per_call(uint64_t ns, uint64_t calls)
+{
+	return calls ? (double)ns / 1e3 / (double)calls : 0;
+}
+
+static void op_stats_print(const struct npu_cpu *cpu)
+{
+	const uint32_t threads = cpu_pool_threads(cpu->pool);
+	struct cpu_pool_stats all[NPU_CPU_MAX_THREADS];
+	struct op_stats sum = { 0 };
+	char label[96];
+
+	fprintf(stderr, "pool stats, %u threads, us per call: op, wall, caller CPU (parts + serial), "
+		"jobs, wakes, caller wait, per thread: parts/CPU in parts\n", threads);
+	for (uint32_t i = 0; i < cpu->g->num_ops; i++) {
+		const struct op_stats *o = &cpu->stats[i];
+
+		if (!o->calls)
+			continue;
+		op_label(cpu->g, i, label, sizeof(label));
+		fprintf(stderr, "%-40s %8.1f %8.1f %5.1f %5.1f %7.1f", label,
+			per_call(o->wall_ns, o->calls), per_call(o->caller_ns, o->calls),
+			(double)o->jobs / (double)o->calls, (double)o->wakes / (double)o->calls,
+			per_call(o->wait_ns, o->calls));
+		for (uint32_t t = 0; t < threads; t++)
+			fprintf(stderr, "  %4.1f/%7.1f", (double)o->parts[t] / (double)o->calls,
+				per_call(o->work_ns[t], o->calls));
+		fputc('\n', stderr);
+		sum.calls = o->calls > sum.calls ? o->calls : sum.calls;
+		sum.wall_ns += o->wall_ns;
+		sum.caller_ns += o->caller_ns;
+		sum.jobs += o->jobs;
+		sum.wakes += o->wakes;
+		sum.wait_ns += o->wait_ns;
+		for (uint32_t t = 0; t < threads; t++) {
+			sum.parts[t] += o->parts[t];
+			sum.work_ns[t] += o->work_ns[t];
+		}
+	}
+	fprintf(stderr, "%-40s %8.1f %8.1f %5.1f %5.1f %7.1f", "total per inference",
+		per_call(sum.wall_ns, sum.calls), per_call(sum.caller_ns, sum.calls),
+		(double)sum.jobs / (double)sum.calls, (double)sum.wakes / (double)sum.calls,
+		per_call(sum.wait_ns, sum.calls));
+	for (uint32_t t = 0; t < threads; t++)
+		fprintf(stderr, "  %4.1f/%7.1f", (double)sum.parts[t] / (double)sum.calls,
+			per_call(sum.work_ns[t], sum.calls));
+	fputc('\n', stderr);
+	cpu_pool_stats(cpu->pool, all);
+	for (uint32_t t = 1; t < threads; t++)
+		fprintf(stderr, "worker %u slept %llu times\n", t, (unsigned long long)all[t].sleeps);
+	fprintf(stderr, "caller slept %llu times waiting for parts\n",
+		(unsigned long long)all[0].sleeps);
+}
 
 static void op_label(const struct npu_graph *g, uint32_t i, char *buf,
 		     size_t len)
@@ -182,8 +282,14 @@ int npu_cpu_set_threads(struct npu_cpu *cpu, uint32_t threads)
 			 strerror(-ret));
 		return ret;
 	}
+	if (cpu->stats)
+		op_stats_print(cpu);
+	free(cpu->stats);
+	cpu->stats = NULL;
 	cpu_pool_destroy(cpu->pool);
 	cpu->pool = pool;
+	if (cpu_pool_stats(pool, NULL))
+		cpu->stats = calloc(cpu->g->num_ops, sizeof(*cpu->stats));
 	return 0;
 }
 
@@ -191,6 +297,9 @@ void npu_cpu_destroy(struct npu_cpu *cpu)
 {
 	if (!cpu)
 		return;
+	if (cpu->stats)
+		op_stats_print(cpu);
+	free(cpu->stats);
 	cpu_pool_destroy(cpu->pool);
 	if (cpu->ops) {
 		for (uint32_t i = 0; i < cpu->g->num_ops; i++) {
@@ -407,7 +516,18 @@ int npu_cpu_invoke_range(struct npu_cpu *cpu, uint32_t first, uint32_t count)
 	}
 	cpu->err[0] = '\0';
 	for (uint32_t i = first; i < first + count; i++) {
-		int ret = run_op(cpu, i);
+		struct cpu_pool_stats before[NPU_CPU_MAX_THREADS];
+		uint64_t wall0 = 0, cpu0 = 0;
+		int ret;
+
+		if (cpu->stats) {
+			cpu_pool_stats(cpu->pool, before);
+			wall0 = clock_ns(CLOCK_MONOTONIC);
+			cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		}
+		ret = run_op(cpu, i);
+		if (cpu->stats)
+			op_stats_add(cpu, i, before, wall0, cpu0);
 
 		if (ret)
 			return ret;
