@@ -42,6 +42,8 @@ int cpu_pool_create(uint32_t threads, struct npu_cpu_pool **out);
 void cpu_pool_destroy(struct npu_cpu_pool *pool);
 uint32_t cpu_pool_threads(const struct npu_cpu_pool *pool);
 void cpu_pool_run(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg);
+/* The same in @parts parts, for kernels that know their units (1: the caller alone). */
+void cpu_pool_run_parts(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg, uint32_t parts);
 
 /*
  * What the pool counted since it was created, when NPU_CPU_POOL_STATS was
@@ -196,7 +198,7 @@ bool cpu_opt_depthwise_u8(const struct npu_conv_params *p, const uint8_t *in,
 bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 		   const int8_t *filter, const int32_t *bias,
 		   const int32_t *mult, const int32_t *shift, int8_t *out,
-		   enum cpu_isa isa);
+		   enum cpu_isa isa, struct npu_cpu_pool *pool);
 
 /*
  * The same, planned once per op (filter packed, per-channel constants
@@ -233,7 +235,8 @@ struct cpu_fc_plan *cpu_fc_plan_create(const struct npu_fc_params *p, const int8
 				       const int32_t *bias, const int32_t *mult,
 				       const int32_t *shift, enum cpu_isa isa);
 bool cpu_fc_plan_for(const struct cpu_fc_plan *pl, const int8_t *filter, const int32_t *bias);
-bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out);
+bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out,
+		     struct npu_cpu_pool *pool);
 void cpu_fc_plan_free(struct cpu_fc_plan *pl);
 
 /*
@@ -248,7 +251,7 @@ bool cpu_opt_conv2d_u8(const struct npu_conv_params *p, const uint8_t *in,
 bool cpu_opt_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
 		   const uint8_t *filter, const int32_t *bias,
 		   const int32_t *mult, const int32_t *shift, uint8_t *out,
-		   enum cpu_isa isa);
+		   enum cpu_isa isa, struct npu_cpu_pool *pool);
 /* False for the multipliers cpu_opt_conv2d_u8() declines (the output offset could wrap). */
 bool cpu_u8_rq_no_wrap(const struct npu_requant *rq, const int32_t *mult, const int32_t *shift,
 		       uint32_t n);
@@ -269,15 +272,23 @@ bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind,
 bool cpu_opt_leaky_relu(const struct npu_leaky_relu_params *p, bool u8, const void *in,
 			void *out, enum cpu_isa isa, struct npu_cpu_pool *pool);
 
-/* The firmware's npu_op_pad(); false for element sizes it does not take. */
-bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out);
+/*
+ * The firmware's npu_op_pad(); false for element sizes it does not take or
+ * an input that does not fit the output.
+ */
+bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out,
+		 struct npu_cpu_pool *pool);
 
 /*
  * The firmware's npu_op_transpose(), npu_op_strided_slice(), npu_op_concat()
- * (no table); the moving kernels split their output rows across @pool.
+ * (no table) and COPY (@bytes from @in to @out, nothing when they are the
+ * same); the moving kernels split their output rows across @pool.
  */
-bool cpu_opt_transpose(const struct npu_transpose_params *p, const void *in, void *out);
-bool cpu_opt_strided_slice(const struct npu_slice_params *p, const void *in, void *out);
+bool cpu_opt_transpose(const struct npu_transpose_params *p, const void *in, void *out,
+		       struct npu_cpu_pool *pool);
+bool cpu_opt_strided_slice(const struct npu_slice_params *p, const void *in, void *out,
+			   struct npu_cpu_pool *pool);
+void cpu_opt_copy(const void *in, void *out, size_t bytes, struct npu_cpu_pool *pool);
 bool cpu_opt_concat(const struct npu_concat_params *p, const void *in, void *out,
 		    struct npu_cpu_pool *pool);
 /* The firmware's npu_op_resize_nearest() with its row and column @table. */
@@ -293,9 +304,11 @@ bool cpu_opt_pool(const struct npu_pool_params *p, bool avg, const void *in, voi
 
 /*
  * The firmware's npu_op_mean_s8() / _s16() (MEAN and quantized SUM); false
- * for other types.
+ * for other types.  Outputs split across @pool when the last axis is kept
+ * or is the only one reduced.
  */
-bool cpu_opt_mean(const struct npu_mean_params *p, const void *in, void *out, enum cpu_isa isa);
+bool cpu_opt_mean(const struct npu_mean_params *p, const void *in, void *out, enum cpu_isa isa,
+		  struct npu_cpu_pool *pool);
 
 /*
  * The firmware's npu_op_resize_bilinear_s8() / _s16(), output rows split

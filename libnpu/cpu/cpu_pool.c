@@ -280,14 +280,18 @@ bool cpu_pool_stats(const struct npu_cpu_pool *pool, struct cpu_pool_stats *per_
 
 void cpu_pool_run(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg)
 {
-	uint64_t t0 = 0;
-	uint32_t parts, seq;
+	cpu_pool_run_parts(pool, fn, arg, pool ? (pool->workers + 1) * PARTS_PER_THREAD : 1);
+}
 
-	if (!pool) {
+void cpu_pool_run_parts(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg, uint32_t parts)
+{
+	uint64_t t0 = 0;
+	uint32_t seq;
+
+	if (!pool || parts < 2) {
 		fn(arg, 0, 1);
 		return;
 	}
-	parts = (pool->workers + 1) * PARTS_PER_THREAD;
 	seq = (uint32_t)(atomic_load_explicit(&pool->claim, memory_order_relaxed) >> 32) + 1;
 	atomic_store_explicit(&pool->fn, fn, memory_order_relaxed);
 	atomic_store_explicit(&pool->arg, arg, memory_order_relaxed);

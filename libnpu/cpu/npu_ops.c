@@ -185,9 +185,10 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 					    out, isa, pool);
 	case NPU_CMD_FULLY_CONNECTED:
 		if (p->fc.input.dtype == NPU_DTYPE_UINT8)
-			return cpu_opt_fc_u8(&p->fc, in, weights, bias, mult, shift, out, isa);
+			return cpu_opt_fc_u8(&p->fc, in, weights, bias, mult, shift, out, isa,
+					     pool);
 		return p->fc.input.dtype == NPU_DTYPE_INT8 &&
-		       cpu_opt_fc_s8(&p->fc, in, weights, bias, mult, shift, out, isa);
+		       cpu_opt_fc_s8(&p->fc, in, weights, bias, mult, shift, out, isa, pool);
 	case NPU_CMD_ADD:
 	case NPU_CMD_SUB:
 	case NPU_CMD_MUL:
@@ -206,25 +207,24 @@ static bool cpu_opt_run(const struct npu_cpu_cmd *c, void *const *buf,
 					  p->leaky_relu.input.dtype == NPU_DTYPE_UINT8, in, out, isa,
 					  pool);
 	case NPU_CMD_PAD:
-		return cpu_opt_pad(&p->pad, in, out);
+		return cpu_opt_pad(&p->pad, in, out, pool);
 	case NPU_CMD_TRANSPOSE:
-		return cpu_opt_transpose(&p->transpose, in, out);
+		return cpu_opt_transpose(&p->transpose, in, out, pool);
 	case NPU_CMD_STRIDED_SLICE:
-		return cpu_opt_strided_slice(&p->slice, in, out);
+		return cpu_opt_strided_slice(&p->slice, in, out, pool);
 	case NPU_CMD_CONCAT:
 		return cpu_opt_concat(&p->concat, in, out, pool);
 	case NPU_CMD_RESIZE_NEAREST:
 		return cpu_opt_resize_nearest(&p->resize, in, buf[NPU_FW_SLOT_TABLE], out, pool);
 	case NPU_CMD_COPY:
-		/* RESHAPE runs in place; otherwise one memcpy, not the firmware's byte loop. */
-		if (in != out)
-			memcpy(out, in, npu_tensor_bytes(&p->copy.input));
+		/* RESHAPE runs in place; otherwise memcpy, not the firmware's byte loop. */
+		cpu_opt_copy(in, out, npu_tensor_bytes(&p->copy.input), pool);
 		return true;
 	case NPU_CMD_AVERAGE_POOL_2D:
 	case NPU_CMD_MAX_POOL_2D:
 		return cpu_opt_pool(&p->pool, c->opcode == NPU_CMD_AVERAGE_POOL_2D, in, out, pool);
 	case NPU_CMD_MEAN:
-		return cpu_opt_mean(&p->mean, in, out, isa);
+		return cpu_opt_mean(&p->mean, in, out, isa, pool);
 	case NPU_CMD_RESIZE_BILINEAR:
 		return cpu_opt_resize_bilinear(&p->resize, in, out, isa, pool);
 	case NPU_CMD_LUT:
@@ -270,7 +270,7 @@ static int run_cmd(const struct npu_cpu_prepared *pr,
 		return 0;
 	if (plan && c->opcode == NPU_CMD_FULLY_CONNECTED &&
 	    cpu_fc_plan_for(plan, buf[NPU_FW_SLOT_WEIGHTS], buf[NPU_FW_SLOT_BIAS]) &&
-	    cpu_fc_plan_run(plan, buf[NPU_FW_SLOT_IN0], buf[NPU_FW_SLOT_OUT]))
+	    cpu_fc_plan_run(plan, buf[NPU_FW_SLOT_IN0], buf[NPU_FW_SLOT_OUT], a->pool))
 		return 0;
 	if (cpu_opt_run(c, buf, isa, a->pool))
 		return 0;

@@ -19,12 +19,16 @@
 
 /*
  * Pixels per tile: a multiple of the micro-kernels' four rows, the packed
- * tile (and its im2col rows) within TILE_BYTES.  With fewer tiles than
- * SPLIT_PER_THREAD per thread, the channels are split too.
+ * tile (and its im2col rows) within TILE_BYTES.  On threads, a
+ * convolution is cut into at least SPLIT_PER_THREAD units (a tile of
+ * pixels by a group of channel blocks) per thread, claimed one part at a
+ * time: with fewer tiles than that (the deep 14x14 and 7x7 layers) the
+ * channels are split too, and when there are too few channel blocks for
+ * that, the tiles shrink.
  */
 #define TILE_PIXELS	64u
 #define TILE_BYTES	(64u * 1024u)
-#define SPLIT_PER_THREAD	4u
+#define SPLIT_PER_THREAD	8u
 #define CH_BLOCK	32u
 /*
  * Below this many multiply-accumulates a convolution runs on the calling
@@ -218,7 +222,7 @@ struct conv_job {
 	const struct cpu_conv_plan *pl;
 	const int8_t *in;
 	int8_t *out;
-	size_t tiles;
+	size_t tile, tiles;	/* pixels per tile (at most pl->tile); tiles */
 	uint32_t groups;
 	bool failed;		/* a part ran out of memory */
 };
@@ -245,8 +249,8 @@ static void conv_part(void *arg, uint32_t part, uint32_t parts)
 		goto out;
 	}
 	for (size_t u = u0; u < u1; u++) {
-		const size_t t = u / j->groups, g = u % j->groups, p0 = t * pl->tile;
-		const uint32_t m = (uint32_t)(pl->pixels - p0 < pl->tile ? pl->pixels - p0 : pl->tile);
+		const size_t t = u / j->groups, g = u % j->groups, p0 = t * j->tile;
+		const uint32_t m = (uint32_t)(pl->pixels - p0 < j->tile ? pl->pixels - p0 : j->tile);
 		const uint32_t n0 = (uint32_t)(blocks * g / j->groups) * CH_BLOCK;
 		uint32_t n1 = (uint32_t)(blocks * (g + 1) / j->groups) * CH_BLOCK;
 		const int8_t *rows = pl->direct ? j->in + p0 * pl->k : col;
@@ -274,17 +278,29 @@ bool cpu_conv_plan_run(const struct cpu_conv_plan *pl, const int8_t *in, int8_t 
 	const uint32_t threads =
 		(double)pl->pixels * pl->k * pl->s.oc < POOL_MIN_MACS ? 1 : cpu_pool_threads(pool);
 	const uint32_t blocks = (pl->s.oc + CH_BLOCK - 1) / CH_BLOCK;
+	const size_t target = (size_t)SPLIT_PER_THREAD * threads;
 	struct conv_job j = {
-		.pl = pl, .in = in, .out = out,
+		.pl = pl, .in = in, .out = out, .tile = pl->tile,
 		.tiles = (pl->pixels + pl->tile - 1) / pl->tile, .groups = 1,
 	};
+	size_t units;
 
-	/* Few pixels (the deep layers) on several threads: split channels too. */
-	if (threads > 1 && j.tiles < (size_t)SPLIT_PER_THREAD * threads) {
-		j.groups = (uint32_t)(((size_t)SPLIT_PER_THREAD * threads + j.tiles - 1) / j.tiles);
+	if (threads > 1 && j.tiles < target) {
+		/* Few pixels (the deep layers): split channels, then smaller tiles. */
+		j.groups = (uint32_t)((target + j.tiles - 1) / j.tiles);
 		j.groups = j.groups < blocks ? j.groups : blocks;
+		if (j.tiles * j.groups < target) {
+			const size_t want = (target + j.groups - 1) / j.groups;
+			size_t tile = (pl->pixels + want - 1) / want;
+
+			tile = (tile + 3) / 4 * 4;
+			j.tile = tile < 4 ? 4 : tile < pl->tile ? tile : pl->tile;
+			j.tiles = (pl->pixels + j.tile - 1) / j.tile;
+		}
 	}
-	cpu_pool_run(threads > 1 ? pool : NULL, conv_part, &j);
+	units = j.tiles * j.groups;
+	cpu_pool_run_parts(threads > 1 ? pool : NULL, conv_part, &j,
+			   (uint32_t)(units < target ? units : target));
 	return !j.failed;
 }
 
@@ -371,54 +387,95 @@ bool cpu_fc_plan_for(const struct cpu_fc_plan *pl, const int8_t *filter, const i
 	return pl->filter == filter && pl->bias == bias;
 }
 
-bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out)
+/* One run of an FC plan, split over threads by blocks of CH_BLOCK units. */
+struct fc_job {
+	const struct cpu_fc_plan *pl;
+	const void *a;		/* the input, packed */
+	const uint32_t *base;	/* per batch: f_off * sum(x) + depth * f_off * in_off */
+	int8_t *out;
+	int32_t *acc;
+};
+
+static void fc_part(void *arg, uint32_t part, uint32_t parts)
 {
+	const struct fc_job *j = arg;
+	const struct cpu_fc_plan *pl = j->pl;
 	const struct npu_fc_params *p = &pl->p;
 	const uint32_t batches = p->input.dims[0], depth = p->input.dims[1];
 	const uint32_t units = p->output.dims[1];
-	const uint32_t in_off = (uint32_t)-p->input.zero_point;
-	const uint32_t f_off = (uint32_t)-p->filter.zero_point;
 	const bool f64 = p->rq.flags & NPU_RQ_SCALE_F64;
-	const size_t kp = pl->packed ? cpu_igemm_kp(pl->isa, depth) : 0;
-	int32_t *acc = calloc((size_t)batches * units, sizeof(*acc));
-	void *a = pl->packed ? malloc(batches * kp * 2 + 1) : NULL;
+	size_t b0, b1;
+	uint32_t u0, u1;
 
-	if (!acc || (pl->packed && !a)) {
-		free(acc);
-		free(a);
-		return false;
-	}
-	if (pl->packed) {
-		cpu_igemm_pack_a(pl->isa, in, depth, batches, depth, a);
-		cpu_igemm_acc(pl->isa, a, batches, (uint32_t)kp, pl->packed, units, acc, units);
-	}
+	cpu_part_range((units + CH_BLOCK - 1) / CH_BLOCK, part, parts, &b0, &b1);
+	u0 = (uint32_t)b0 * CH_BLOCK;
+	u1 = (uint32_t)b1 * CH_BLOCK < units ? (uint32_t)b1 * CH_BLOCK : units;
+	if (u0 >= u1)
+		return;
+	/* Packed b is panel-major: a whole block of units starts where its bytes do. */
+	if (pl->packed)
+		cpu_igemm_acc(pl->isa, j->a, batches, cpu_igemm_kp(pl->isa, depth),
+			      (const uint8_t *)pl->packed + cpu_igemm_b_size(pl->isa, u0, depth),
+			      u1 - u0, j->acc + u0, units);
 	for (uint32_t b = 0; b < batches; b++) {
-		const int8_t *x = in + (size_t)b * depth;
-		uint32_t xsum = 0, base;
-
-		for (uint32_t i = 0; i < depth; i++)
-			xsum += (uint32_t)(int32_t)x[i];
-		/* The batch's own terms, folded into the accumulators. */
-		base = f_off * xsum + depth * f_off * in_off;
 		/*
 		 * FULLY_CONNECTED rounds as the firmware's FC (the binary64
 		 * scale, or the Q31 multiplier once), unlike the convolutions'
 		 * SIMD requantization; one call per unit is cheap.
 		 */
-		for (uint32_t u = 0; u < units; u++) {
-			const int32_t s = (int32_t)((uint32_t)acc[(size_t)b * units + u] + base +
-						    pl->fold[u]);
+		for (uint32_t u = u0; u < u1; u++) {
+			const int32_t s = (int32_t)((uint32_t)j->acc[(size_t)b * units + u] +
+						    j->base[b] + pl->fold[u]);
 			const int32_t m = p->rq.count ? pl->mult[u] : p->rq.multiplier;
 			const int32_t sh = p->rq.count ? pl->shift[u] : p->rq.shift;
 			int32_t v = f64 ? npu_fw_round_scale(s, (uint32_t)m, (uint32_t)sh) :
 					  npu_fw_mbqm_single(s, m, sh);
 
 			v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point);
-			out[(size_t)b * units + u] =
+			j->out[(size_t)b * units + u] =
 				(int8_t)(v < p->act_min ? p->act_min : v > p->act_max ? p->act_max : v);
 		}
 	}
-	free(acc);
+}
+
+bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out,
+		     struct npu_cpu_pool *pool)
+{
+	const struct npu_fc_params *p = &pl->p;
+	const uint32_t batches = p->input.dims[0], depth = p->input.dims[1];
+	const uint32_t units = p->output.dims[1];
+	const uint32_t in_off = (uint32_t)-p->input.zero_point;
+	const uint32_t f_off = (uint32_t)-p->filter.zero_point;
+	const size_t kp = pl->packed ? cpu_igemm_kp(pl->isa, depth) : 0;
+	struct fc_job j = {
+		.pl = pl, .out = out,
+		.acc = calloc((size_t)batches * units, sizeof(*j.acc)),
+	};
+	uint32_t *base = malloc((batches ? batches : 1) * sizeof(*base));
+	void *a = pl->packed ? malloc(batches * kp * 2 + 1) : NULL;
+
+	if (!j.acc || !base || (pl->packed && !a)) {
+		free(j.acc);
+		free(base);
+		free(a);
+		return false;
+	}
+	if (pl->packed)
+		cpu_igemm_pack_a(pl->isa, in, depth, batches, depth, a);
+	for (uint32_t b = 0; b < batches; b++) {
+		const int8_t *x = in + (size_t)b * depth;
+		uint32_t xsum = 0;
+
+		for (uint32_t i = 0; i < depth; i++)
+			xsum += (uint32_t)(int32_t)x[i];
+		/* The batch's own terms, folded into the accumulators. */
+		base[b] = f_off * xsum + depth * f_off * in_off;
+	}
+	j.a = a;
+	j.base = base;
+	cpu_pool_run((double)batches * depth * units < POOL_MIN_MACS ? NULL : pool, fc_part, &j);
+	free(j.acc);
+	free(base);
 	free(a);
 	return true;
 }
@@ -426,14 +483,14 @@ bool cpu_fc_plan_run(const struct cpu_fc_plan *pl, const int8_t *in, int8_t *out
 bool cpu_opt_fc_s8(const struct npu_fc_params *p, const int8_t *in,
 		   const int8_t *filter, const int32_t *bias,
 		   const int32_t *mult, const int32_t *shift, int8_t *out,
-		   enum cpu_isa isa)
+		   enum cpu_isa isa, struct npu_cpu_pool *pool)
 {
 	struct cpu_fc_plan *pl = cpu_fc_plan_create(p, filter, bias, mult, shift, isa);
 	bool done;
 
 	if (!pl)
 		return false;
-	done = cpu_fc_plan_run(pl, in, out);
+	done = cpu_fc_plan_run(pl, in, out, pool);
 	cpu_fc_plan_free(pl);
 	return done;
 }

@@ -2,8 +2,8 @@
 /*
  * Optimized PAD, TRANSPOSE, STRIDED_SLICE and CONCATENATION (see
  * cpu_opt.h): the firmware's kernels move one element (or byte) at a
- * time; here rows move whole (PAD fills the output with the pad value,
- * then copies the input's innermost rows).  No arithmetic on values, so
+ * time; here rows move whole (PAD writes each output row once: the pad
+ * value, or the pad value around an input row).  No arithmetic on values, so
  * the bytes are the same for every type; test_cpu_opt.c checks it.
  */
 #include <string.h>
@@ -22,45 +22,91 @@ static void shape(const struct npu_tensor *t, uint32_t *d)
 		d[i] = i < lead ? 1 : t->dims[i - lead];
 }
 
-bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out)
+/* @n elements of the pad value (@es bytes, @fill) at @o. */
+static void pad_fill(uint8_t *o, size_t n, const uint8_t *fill, uint32_t es, bool uniform)
+{
+	if (uniform) {
+		memset(o, fill[0], n * es);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		memcpy(o + i * es, fill, es);
+}
+
+/*
+ * PAD by output rows (the innermost axis): a row inside the input's
+ * box is the pad value, the input row, the pad value; a row outside it
+ * the pad value.  Each output byte is written once.
+ */
+struct pad_job {
+	uint32_t is[DIMS], os[DIMS], before[DIMS], es;
+	uint8_t fill[4];
+	bool uniform;		/* every byte of the pad value alike: memset */
+	const uint8_t *in;
+	uint8_t *out;
+};
+
+static void pad_part(void *arg, uint32_t part, uint32_t parts)
+{
+	const struct pad_job *j = arg;
+	const uint32_t es = j->es, *is = j->is, *os = j->os, *before = j->before;
+	const size_t orow = (size_t)os[4] * es, irow = (size_t)is[4] * es;
+	const size_t tail = os[4] - before[4] - is[4];
+	uint32_t idx[DIMS - 1];
+	size_t r0, r1, rest;
+
+	cpu_part_range((size_t)os[0] * os[1] * os[2] * os[3], part, parts, &r0, &r1);
+	rest = r0;
+	for (int i = DIMS - 2; i >= 0; i--) {
+		idx[i] = (uint32_t)(rest % os[i]);
+		rest /= os[i];
+	}
+	for (size_t r = r0; r < r1; r++) {
+		uint8_t *o = j->out + r * orow;
+		bool inside = true;
+		size_t at = 0;
+
+		for (int i = 0; i < DIMS - 1; i++) {
+			const uint32_t k = idx[i] - before[i];	/* wraps when before it */
+
+			inside = inside && k < is[i];
+			at = at * is[i] + k;
+		}
+		if (inside) {
+			pad_fill(o, before[4], j->fill, es, j->uniform);
+			memcpy(o + (size_t)before[4] * es, j->in + at * irow, irow);
+			pad_fill(o + (size_t)(before[4] + is[4]) * es, tail, j->fill, es, j->uniform);
+		} else {
+			pad_fill(o, os[4], j->fill, es, j->uniform);
+		}
+		for (int i = DIMS - 2; i >= 0 && ++idx[i] == os[i]; i--)
+			idx[i] = 0;
+	}
+}
+
+bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out,
+		 struct npu_cpu_pool *pool)
 {
 	const uint32_t es = npu_dtype_size(p->input.dtype), lead = DIMS - p->input.rank;
-	const uint64_t n = npu_tensor_elems(&p->output);
-	uint32_t is[DIMS], os[DIMS], before[DIMS];
-	size_t ost[DIMS], row, k = 0;
-	uint8_t *o = out, fill[4];
-	const uint8_t *src = in;
+	struct pad_job j = { .es = es, .in = in, .out = out };
 
-	if (!es || es > sizeof(fill) || p->input.rank > DIMS)
+	if (!es || es > sizeof(j.fill) || p->input.rank > DIMS)
 		return false;
-	shape(&p->input, is);
-	shape(&p->output, os);
-	ost[DIMS - 1] = es;
-	for (int i = DIMS - 2; i >= 0; i--)
-		ost[i] = ost[i + 1] * os[i + 1];
-	for (uint32_t i = 0; i < DIMS; i++)
-		before[i] = i < lead ? 0 : p->before[i - lead];
+	shape(&p->input, j.is);
+	shape(&p->output, j.os);
+	for (uint32_t i = 0; i < DIMS; i++) {
+		j.before[i] = i < lead ? 0 : p->before[i - lead];
+		if ((uint64_t)j.before[i] + j.is[i] > j.os[i])
+			return false;
+	}
 	/* The pad value's little-endian image, as the firmware writes it. */
 	for (uint32_t b = 0; b < es; b++)
-		fill[b] = (uint8_t)((uint32_t)p->pad_value >> (8 * b));
-	if (es == 1 || !memcmp(fill, fill + 1, es - 1)) {
-		memset(o, fill[0], n * es);
-	} else {
-		memcpy(o, fill, es);
-		/* Doubling copies: log2(n) memcpy calls. */
-		for (uint64_t done = 1; done < n; done *= 2)
-			memcpy(o + done * es, o, (done * 2 <= n ? done : n - done) * es);
-	}
-	row = (size_t)is[4] * es;
-	for (uint32_t i0 = 0; i0 < is[0]; i0++)
-		for (uint32_t i1 = 0; i1 < is[1]; i1++)
-			for (uint32_t i2 = 0; i2 < is[2]; i2++)
-				for (uint32_t i3 = 0; i3 < is[3]; i3++, k += row)
-					memcpy(o + (i0 + before[0]) * ost[0] +
-					       (i1 + before[1]) * ost[1] +
-					       (i2 + before[2]) * ost[2] +
-					       (i3 + before[3]) * ost[3] + before[4] * ost[4],
-					       src + k, row);
+		j.fill[b] = (uint8_t)((uint32_t)p->pad_value >> (8 * b));
+	j.uniform = es == 1 || !memcmp(j.fill, j.fill + 1, es - 1);
+	if (!npu_tensor_elems(&p->output))
+		return true;
+	cpu_pool_run(npu_tensor_bytes(&p->output) >= CPU_POOL_MIN_WORK ? pool : NULL, pad_part,
+		     &j);
 	return true;
 }
 
@@ -68,73 +114,82 @@ bool cpu_opt_pad(const struct npu_pad_params *p, const void *in, void *out)
  * Output element k (in order, over the DIMS-d shape @od) is input element
  * base + sum index[i] * st[i]: the firmware's gather5() for TRANSPOSE and
  * STRIDED_SLICE.  Axes that step alike fold into one; the innermost axis
- * is a row copied with one typed loop (memcpy when contiguous).
+ * is a row copied with one typed loop (memcpy when contiguous).  The
+ * output splits into units across the pool: rows, or for a 2-D transpose
+ * positions along its contiguous input axis.
  */
-static void gather(const uint32_t *od, int64_t base, const int64_t *st, uint32_t es,
-		   const void *in, void *out)
-{
+struct gather_job {
 	uint32_t d[DIMS];
-	int64_t s[DIMS];
-	size_t idx[DIMS] = { 0 }, rows = 1, len;
-	const uint8_t *src = in;
-	uint8_t *o = out;
-	int nd = 0;
+	int64_t s[DIMS], base;
+	int nd, outer;		/* axes; of them, the ones outside a unit */
+	uint32_t es;
+	bool t2d;		/* the last two axes as one 2-D transpose */
+	size_t units;
+	const uint8_t *in;
+	uint8_t *out;
+};
 
-	for (int i = 0; i < DIMS; i++) {
-		if (od[i] == 1)
-			continue;
-		if (!od[i])
-			return;
-		if (nd && s[nd - 1] == st[i] * od[i]) {
-			d[nd - 1] *= od[i];
-			s[nd - 1] = st[i];
-			continue;
-		}
-		d[nd] = od[i];
-		s[nd++] = st[i];
+/* Input offset (elements) of outer row @r, and its axis indices in @idx. */
+static int64_t gather_row(const struct gather_job *j, size_t r, size_t *idx)
+{
+	int64_t at = j->base;
+
+	for (int i = j->outer - 1; i >= 0; i--) {
+		idx[i] = r % j->d[i];
+		r /= j->d[i];
+		at += (int64_t)idx[i] * j->s[i];
 	}
-	if (!nd) {
-		d[0] = 1;
-		s[0] = 0;
-		nd = 1;
-	}
-	/*
-	 * A short strided innermost axis over a contiguous one (NCHW to NHWC):
-	 * the last two axes as one 2-D transpose per outer index, read along
-	 * the contiguous axis.
-	 */
-	if (nd >= 2 && es == 1 && d[nd - 1] < 16 && s[nd - 1] != 1 && s[nd - 2] == 1) {
-		const size_t a_n = d[nd - 2], b_n = d[nd - 1];
+	return at;
+}
 
-		for (int i = 0; i < nd - 2; i++)
-			rows *= d[i];
-		for (size_t r = 0; r < rows; r++, o += a_n * b_n) {
-			int64_t at = base;
+/* Units [u0, u1) of a 2-D transpose: positions a of outer rows, each b_n bytes. */
+static void gather_t2d(const struct gather_job *j, size_t u0, size_t u1)
+{
+	const size_t a_n = j->d[j->nd - 2], b_n = j->d[j->nd - 1];
+	const int64_t sb = j->s[j->nd - 1];
+	size_t idx[DIMS];
 
-			for (int i = 0; i < nd - 2; i++)
-				at += (int64_t)idx[i] * s[i];
-			for (size_t b = 0; b < b_n; b++) {
-				const uint8_t *row = src + at + (int64_t)b * s[nd - 1];
+	while (u0 < u1) {
+		const size_t r = u0 / a_n, a0 = u0 % a_n;
+		const size_t a1 = a_n - a0 < u1 - u0 ? a_n : a0 + (u1 - u0);
+		const uint8_t *src = j->in + gather_row(j, r, idx);
+		uint8_t *o = j->out + r * a_n * b_n;
 
-				for (size_t a = 0; a < a_n; a++)
-					o[a * b_n + b] = row[a];
-			}
-			for (int i = nd - 3; i >= 0 && ++idx[i] == d[i]; i--)
-				idx[i] = 0;
+		for (size_t b = 0; b < b_n; b++) {
+			const uint8_t *row = src + (int64_t)b * sb;
+
+			for (size_t a = a0; a < a1; a++)
+				o[a * b_n + b] = row[a];
 		}
+		u0 += a1 - a0;
+	}
+}
+
+static void gather_part(void *arg, uint32_t part, uint32_t parts)
+{
+	const struct gather_job *j = arg;
+	const uint32_t es = j->es;
+	const size_t len = j->d[j->nd - 1];
+	const int64_t step = j->s[j->nd - 1];
+	size_t idx[DIMS], r0, r1;
+	uint8_t *o;
+
+	cpu_part_range(j->units, part, parts, &r0, &r1);
+	if (r0 == r1)
+		return;
+	if (j->t2d) {
+		gather_t2d(j, r0, r1);
 		return;
 	}
-	len = d[nd - 1];
-	for (int i = 0; i < nd - 1; i++)
-		rows *= d[i];
-	for (size_t r = 0; r < rows; r++, o += len * es) {
-		const int64_t step = s[nd - 1];
-		int64_t at = base;
+	gather_row(j, r0, idx);
+	o = j->out + r0 * len * es;
+	for (size_t r = r0; r < r1; r++, o += len * es) {
+		int64_t at = j->base;
 		const uint8_t *row;
 
-		for (int i = 0; i < nd - 1; i++)
-			at += (int64_t)idx[i] * s[i];
-		row = src + at * es;
+		for (int i = 0; i < j->outer; i++)
+			at += (int64_t)idx[i] * j->s[i];
+		row = j->in + at * es;
 		if (step == 1) {
 			memcpy(o, row, len * es);
 		} else if (es == 1) {
@@ -150,9 +205,47 @@ static void gather(const uint32_t *od, int64_t base, const int64_t *st, uint32_t
 			for (size_t k = 0; k < len; k++)
 				memcpy(o + k * es, row + (int64_t)k * step * es, es);
 		}
-		for (int i = nd - 2; i >= 0 && ++idx[i] == d[i]; i--)
+		for (int i = j->outer - 1; i >= 0 && ++idx[i] == j->d[i]; i--)
 			idx[i] = 0;
 	}
+}
+
+static void gather(const uint32_t *od, int64_t base, const int64_t *st, uint32_t es,
+		   const void *in, void *out, struct npu_cpu_pool *pool)
+{
+	struct gather_job j = { .base = base, .es = es, .in = in, .out = out, .units = 1 };
+	size_t bytes = es;
+
+	for (int i = 0; i < DIMS; i++) {
+		bytes *= od[i];
+		if (od[i] == 1)
+			continue;
+		if (!od[i])
+			return;
+		if (j.nd && j.s[j.nd - 1] == st[i] * od[i]) {
+			j.d[j.nd - 1] *= od[i];
+			j.s[j.nd - 1] = st[i];
+			continue;
+		}
+		j.d[j.nd] = od[i];
+		j.s[j.nd++] = st[i];
+	}
+	if (!j.nd) {
+		j.d[0] = 1;
+		j.s[0] = 0;
+		j.nd = 1;
+	}
+	/*
+	 * A short strided innermost axis over a contiguous one (NCHW to NHWC):
+	 * the last two axes as one 2-D transpose per outer index, read along
+	 * the contiguous axis.
+	 */
+	j.t2d = j.nd >= 2 && es == 1 && j.d[j.nd - 1] < 16 && j.s[j.nd - 1] != 1 &&
+		j.s[j.nd - 2] == 1;
+	j.outer = j.nd - (j.t2d ? 2 : 1);
+	for (int i = 0; i < j.nd - 1; i++)
+		j.units *= j.d[i];
+	cpu_pool_run(bytes >= CPU_POOL_MIN_WORK ? pool : NULL, gather_part, &j);
 }
 
 /* Row-major element strides of a DIMS-d shape. */
@@ -166,7 +259,8 @@ static void strides(const uint32_t *d, int64_t *st)
 	}
 }
 
-bool cpu_opt_transpose(const struct npu_transpose_params *p, const void *in, void *out)
+bool cpu_opt_transpose(const struct npu_transpose_params *p, const void *in, void *out,
+		       struct npu_cpu_pool *pool)
 {
 	const uint32_t es = npu_dtype_size(p->input.dtype), lead = DIMS - p->input.rank;
 	uint32_t is[DIMS], os[DIMS];
@@ -179,11 +273,12 @@ bool cpu_opt_transpose(const struct npu_transpose_params *p, const void *in, voi
 	strides(is, ist);
 	for (uint32_t i = 0; i < DIMS; i++)
 		st[i] = i < lead ? 0 : ist[lead + p->perm[i - lead]];
-	gather(os, 0, st, es, in, out);
+	gather(os, 0, st, es, in, out, pool);
 	return true;
 }
 
-bool cpu_opt_strided_slice(const struct npu_slice_params *p, const void *in, void *out)
+bool cpu_opt_strided_slice(const struct npu_slice_params *p, const void *in, void *out,
+			   struct npu_cpu_pool *pool)
 {
 	const uint32_t es = npu_dtype_size(p->input.dtype), lead = DIMS - p->input.rank;
 	uint32_t is[DIMS], os[DIMS];
@@ -198,8 +293,37 @@ bool cpu_opt_strided_slice(const struct npu_slice_params *p, const void *in, voi
 		base += (i < lead ? 0 : (int64_t)p->begin[i - lead]) * ist[i];
 		st[i] = (i < lead ? 1 : (int64_t)p->strides[i - lead]) * ist[i];
 	}
-	gather(os, base, st, es, in, out);
+	gather(os, base, st, es, in, out, pool);
 	return true;
+}
+
+struct copy_job {
+	const uint8_t *in;
+	uint8_t *out;
+	size_t bytes;
+};
+
+/* Cache-line multiples: no two threads write one line. */
+static void copy_part(void *arg, uint32_t part, uint32_t parts)
+{
+	const struct copy_job *j = arg;
+	const size_t lines = (j->bytes + 63) / 64;
+	size_t begin, end;
+
+	cpu_part_range(lines, part, parts, &begin, &end);
+	begin *= 64;
+	end = end * 64 < j->bytes ? end * 64 : j->bytes;
+	if (begin < end)
+		memcpy(j->out + begin, j->in + begin, end - begin);
+}
+
+void cpu_opt_copy(const void *in, void *out, size_t bytes, struct npu_cpu_pool *pool)
+{
+	struct copy_job j = { .in = in, .out = out, .bytes = bytes };
+
+	if (in == out)
+		return;
+	cpu_pool_run(bytes >= CPU_POOL_MIN_WORK * 4 ? pool : NULL, copy_part, &j);
 }
 
 struct concat_job {

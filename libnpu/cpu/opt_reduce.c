@@ -204,23 +204,97 @@ static void mean_select(enum cpu_isa isa, mean_add_fn *add, mean_sum_fn *sum)
 	}
 }
 
-bool cpu_opt_mean(const struct npu_mean_params *p, const void *in, void *out, enum cpu_isa isa)
-{
-	const uint8_t dt = p->input.dtype;
-	const uint32_t es = dt == NPU_DTYPE_INT8 ? 1 : 2;
-	const int32_t lo = es == 1 ? -128 : -32768, hi = es == 1 ? 127 : 32767;
-	const uint32_t lead = DIMS - (uint32_t)p->input.rank;
-	uint32_t len[DIMS], ostride[DIMS], idx[DIMS] = { 0 };
+/*
+ * One run of MEAN over the folded shape, split over threads by outputs:
+ * by columns of the last axis when it is kept (every part reads every row,
+ * its own columns of it), or by rows when only the last axis is reduced
+ * (each row is one output).  Other shapes run on one thread.
+ */
+struct mean_job {
+	const struct npu_mean_params *p;
+	const uint8_t *in;
+	void *out;
+	uint32_t *acc;
+	uint32_t len[DIMS], ostride[DIMS], es;
 	bool red[DIMS];
-	size_t rows = 1, count = 1, nout = 1, istep = 0;
-	uint32_t zp_total, *acc;
+	int nd;
+	size_t rows, nout;
+	bool by_rows;		/* else by columns of the last axis */
+	uint32_t zp_total;
 	mean_add_fn add;
 	mean_sum_fn sum;
-	int nd = 0;
+};
+
+/* Requantizes output @i. */
+static void mean_store(const struct mean_job *j, size_t i)
+{
+	const struct npu_mean_params *p = j->p;
+	const int32_t lo = j->es == 1 ? -128 : -32768, hi = j->es == 1 ? 127 : 32767;
+	int32_t v = mbqm((int32_t)(j->acc[i] - j->zp_total), p->multiplier, p->shift);
+
+	v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point);
+	v = v < lo ? lo : v > hi ? hi : v;
+	if (j->es == 1)
+		((int8_t *)j->out)[i] = (int8_t)v;
+	else
+		((int16_t *)j->out)[i] = (int16_t)v;
+}
+
+static void mean_part(void *arg, uint32_t part, uint32_t parts)
+{
+	const struct mean_job *j = arg;
+	const int nd = j->nd;
+	const size_t last = j->len[nd - 1], es = j->es;
+	size_t c0 = 0, c1 = last, r0 = 0, r1 = j->rows, istep;
+	uint32_t idx[DIMS] = { 0 };
+
+	if (j->by_rows)
+		cpu_part_range(j->rows, part, parts, &r0, &r1);
+	else
+		cpu_part_range(last, part, parts, &c0, &c1);
+	if (r0 == r1 || c0 == c1)
+		return;
+	istep = r0 * last;
+	/* The first row's indices; the others by counting. */
+	for (size_t i = (size_t)nd - 1, rest = r0; i-- > 0;) {
+		idx[i] = (uint32_t)(rest % j->len[i]);
+		rest /= j->len[i];
+	}
+	for (size_t r = r0; r < r1; r++, istep += last) {
+		size_t o = 0;
+
+		for (int i = 0; i < nd - 1; i++)
+			o += (size_t)idx[i] * j->ostride[i];
+		if (j->red[nd - 1])
+			j->acc[o] += j->sum(j->in + istep * es, last, (uint32_t)es);
+		else
+			j->add(j->acc + o + c0, j->in + (istep + c0) * es, c1 - c0, (uint32_t)es);
+		for (int i = nd - 2; i >= 0 && ++idx[i] == j->len[i]; i--)
+			idx[i] = 0;
+	}
+	if (j->by_rows) {
+		for (size_t r = r0; r < r1; r++)
+			mean_store(j, r);
+		return;
+	}
+	for (size_t q = 0; q < j->nout / last; q++)
+		for (size_t c = c0; c < c1; c++)
+			mean_store(j, q * last + c);
+}
+
+bool cpu_opt_mean(const struct npu_mean_params *p, const void *in, void *out, enum cpu_isa isa,
+		  struct npu_cpu_pool *pool)
+{
+	const uint8_t dt = p->input.dtype;
+	const uint32_t lead = DIMS - (uint32_t)p->input.rank;
+	struct mean_job j = { .p = p, .in = in, .out = out, .rows = 1, .nout = 1 };
+	size_t count = 1;
+	bool split;
 
 	if ((dt != NPU_DTYPE_INT8 && dt != NPU_DTYPE_INT16) || p->output.dtype != dt ||
 	    p->input.rank < 1 || p->input.rank > DIMS || p->output.rank != p->input.rank)
 		return false;
+	j.es = dt == NPU_DTYPE_INT8 ? 1 : 2;
 	/* Fold: drop 1s, merge neighbours of the same kind (reduced or kept). */
 	for (uint32_t i = 0; i < DIMS; i++) {
 		const uint32_t d = i < lead ? 1 : p->input.dims[i - lead];
@@ -229,54 +303,37 @@ bool cpu_opt_mean(const struct npu_mean_params *p, const void *in, void *out, en
 		if (r)
 			count *= d;
 		else
-			nout *= d;
+			j.nout *= d;
 		if (d == 1)
 			continue;
-		if (nd && red[nd - 1] == r) {
-			len[nd - 1] *= d;
+		if (j.nd && j.red[j.nd - 1] == r) {
+			j.len[j.nd - 1] *= d;
 			continue;
 		}
-		len[nd] = d;
-		red[nd++] = r;
+		j.len[j.nd] = d;
+		j.red[j.nd++] = r;
 	}
-	if (!nd) {
-		len[0] = 1;
-		red[nd++] = false;
+	if (!j.nd) {
+		j.len[0] = 1;
+		j.red[j.nd++] = false;
 	}
-	acc = calloc(nout, sizeof(*acc));
-	if (!acc)
+	j.acc = calloc(j.nout, sizeof(*j.acc));
+	if (!j.acc)
 		return false;
-	mean_select(isa, &add, &sum);
+	mean_select(isa, &j.add, &j.sum);
 	/* Output strides of the outer runs (0 along reduced ones). */
-	for (int i = nd - 1, s = 1; i >= 0; i--) {
-		ostride[i] = red[i] ? 0 : (uint32_t)s;
-		s *= red[i] ? 1 : (int)len[i];
+	for (int i = j.nd - 1, s = 1; i >= 0; i--) {
+		j.ostride[i] = j.red[i] ? 0 : (uint32_t)s;
+		s *= j.red[i] ? 1 : (int)j.len[i];
 	}
-	for (int i = 0; i < nd - 1; i++)
-		rows *= len[i];
-	for (size_t r = 0; r < rows; r++, istep += len[nd - 1]) {
-		size_t o = 0;
-
-		for (int i = 0; i < nd - 1; i++)
-			o += (size_t)idx[i] * ostride[i];
-		if (red[nd - 1])
-			acc[o] += sum((const uint8_t *)in + istep * es, len[nd - 1], es);
-		else
-			add(acc + o, (const uint8_t *)in + istep * es, len[nd - 1], es);
-		for (int i = nd - 2; i >= 0 && ++idx[i] == len[i]; i--)
-			idx[i] = 0;
-	}
-	zp_total = (uint32_t)count * (uint32_t)p->input.zero_point;
-	for (size_t i = 0; i < nout; i++) {
-		int32_t v = mbqm((int32_t)(acc[i] - zp_total), p->multiplier, p->shift);
-
-		v = (int32_t)((uint32_t)v + (uint32_t)p->output.zero_point);
-		v = v < lo ? lo : v > hi ? hi : v;
-		if (es == 1)
-			((int8_t *)out)[i] = (int8_t)v;
-		else
-			((int16_t *)out)[i] = (int16_t)v;
-	}
-	free(acc);
+	for (int i = 0; i < j.nd - 1; i++)
+		j.rows *= j.len[i];
+	j.zp_total = (uint32_t)count * (uint32_t)p->input.zero_point;
+	/* By rows only when no outer axis is reduced: then each row is its own output. */
+	j.by_rows = j.red[j.nd - 1];
+	split = !j.by_rows || j.nd == 2;
+	cpu_pool_run(split && j.rows * j.len[j.nd - 1] >= CPU_POOL_MIN_WORK ? pool : NULL,
+		     mean_part, &j);
+	free(j.acc);
 	return true;
 }

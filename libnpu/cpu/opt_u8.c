@@ -50,7 +50,7 @@ static void flip_copy(void *dst, const void *src, size_t n)
 bool cpu_opt_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
 		   const uint8_t *filter, const int32_t *bias,
 		   const int32_t *mult, const int32_t *shift, uint8_t *out,
-		   enum cpu_isa isa)
+		   enum cpu_isa isa, struct npu_cpu_pool *pool)
 {
 	const size_t n_in = (size_t)p->input.dims[0] * p->input.dims[1];
 	const size_t n_f = (size_t)p->output.dims[1] * p->input.dims[1];
@@ -71,7 +71,7 @@ bool cpu_opt_fc_u8(const struct npu_fc_params *p, const uint8_t *in,
 		flip_copy(x, in, n_in);
 		flip_copy(f, filter, n_f);
 		/* Its clamp is scalar: uint8 bytes out as they are. */
-		ok = cpu_opt_fc_s8(&q, x, f, bias, mult, shift, (int8_t *)out, isa);
+		ok = cpu_opt_fc_s8(&q, x, f, bias, mult, shift, (int8_t *)out, isa, pool);
 	}
 	free(x);
 	free(f);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <glob.h>
 
@@ -260,14 +261,34 @@ static void conv_case(unsigned int seed, enum case_kind kind, bool dw, bool u8,
 	free(shift);
 }
 
-/* Three threads: uneven splits of tiles and rows, idle parts on small ops. */
-static struct npu_cpu_pool *pool3(void)
+/* @n threads: uneven splits of tiles and rows, idle parts on small ops. */
+static struct npu_cpu_pool *pool_of(uint32_t n)
 {
 	struct npu_cpu_pool *pool;
 
-	ck_assert_int_eq(cpu_pool_create(3, &pool), 0);
-	ck_assert_uint_eq(cpu_pool_threads(pool), 3);
+	ck_assert_int_eq(cpu_pool_create(n, &pool), 0);
+	ck_assert_uint_eq(cpu_pool_threads(pool), n);
 	return pool;
+}
+
+static struct npu_cpu_pool *pool3(void)
+{
+	return pool_of(3);
+}
+
+/* One thread (NULL), two and three: what the kernels that split work are run on. */
+#define POOLS 3
+static void pools_create(struct npu_cpu_pool **pools)
+{
+	pools[0] = NULL;
+	pools[1] = pool_of(2);
+	pools[2] = pool_of(3);
+}
+
+static void pools_destroy(struct npu_cpu_pool **pools)
+{
+	for (int i = 0; i < POOLS; i++)
+		cpu_pool_destroy(pools[i]);
 }
 
 /* Every part of every job runs exactly once, whichever thread claims it. */
@@ -285,13 +306,20 @@ static void count_part(void *arg, uint32_t part, uint32_t parts)
 		__atomic_fetch_add(&c->runs[part], 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * On two and three threads; every 500th job after a pause longer than the
+ * workers spin, so that they sleep and are woken (the results must not
+ * depend on it either way).
+ */
 START_TEST(pool_parts)
 {
-	struct npu_cpu_pool *pool = pool3();
+	struct npu_cpu_pool *pool = pool_of((uint32_t)_i);
 
 	for (unsigned int job = 0; job < 5000; job++) {
 		struct pool_count c;
 
+		if (job % 500 == 499)
+			nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
 		memset(&c, 0, sizeof(c));
 		cpu_pool_run(pool, count_part, &c);
 		ck_assert_uint_ge(c.parts, cpu_pool_threads(pool));
@@ -303,45 +331,52 @@ START_TEST(pool_parts)
 }
 END_TEST
 
+/* The conv and depthwise cases alternate between two and three threads (pools[seed % 2 + 1]). */
 START_TEST(conv_small)
 {
-	struct npu_cpu_pool *pool = pool3();
+	struct npu_cpu_pool *pools[POOLS];
 
+	pools_create(pools);
 	for (unsigned int s = 0; s < 300; s++)
-		conv_case((unsigned int)_i * 1000 + s, CASE_SMALL, false, s % 4 == 3, pool);
-	cpu_pool_destroy(pool);
+		conv_case((unsigned int)_i * 1000 + s, CASE_SMALL, false, s % 4 == 3,
+			  pools[s % 2 + 1]);
+	pools_destroy(pools);
 }
 END_TEST
 
 START_TEST(conv_deep)
 {
-	struct npu_cpu_pool *pool = pool3();
+	struct npu_cpu_pool *pools[POOLS];
 
+	pools_create(pools);
 	for (unsigned int s = 0; s < 40; s++)
-		conv_case(500000 + s, CASE_DEEP, false, s % 4 == 3, pool);
-	cpu_pool_destroy(pool);
+		conv_case(500000 + s, CASE_DEEP, false, s % 4 == 3, pools[s % 2 + 1]);
+	pools_destroy(pools);
 }
 END_TEST
 
 START_TEST(conv_requant)
 {
-	struct npu_cpu_pool *pool = pool3();
+	struct npu_cpu_pool *pools[POOLS];
 
+	pools_create(pools);
 	for (unsigned int s = 0; s < 400; s++)
-		conv_case(600000 + s, CASE_REQUANT, false, s % 4 == 3, pool);
-	cpu_pool_destroy(pool);
+		conv_case(600000 + s, CASE_REQUANT, false, s % 4 == 3, pools[s % 2 + 1]);
+	pools_destroy(pools);
 }
 END_TEST
 
 START_TEST(depthwise_random)
 {
-	struct npu_cpu_pool *pool = pool3();
+	struct npu_cpu_pool *pools[POOLS];
 
+	pools_create(pools);
 	for (unsigned int s = 0; s < 600; s++)
-		conv_case(700000 + s, s % 10 == 0 ? CASE_DEEP : CASE_SMALL, true, s % 3 == 2, pool);
+		conv_case(700000 + s, s % 10 == 0 ? CASE_DEEP : CASE_SMALL, true, s % 3 == 2,
+			  pools[s % 2 + 1]);
 	for (unsigned int s = 0; s < 200; s++)
-		conv_case(710000 + s, CASE_IMAGE, true, s % 3 == 2, pool);
-	cpu_pool_destroy(pool);
+		conv_case(710000 + s, CASE_IMAGE, true, s % 3 == 2, pools[s % 2 + 1]);
+	pools_destroy(pools);
 }
 END_TEST
 
@@ -399,8 +434,12 @@ static void random_scale_f64(struct npu_requant *rq, int32_t *mult, int32_t *shi
 	}
 }
 
+/* FULLY_CONNECTED; every tenth case large enough to split its units across threads. */
 START_TEST(fc_random)
 {
+	struct npu_cpu_pool *pools[POOLS];
+
+	pools_create(pools);
 	for (unsigned int s = 0; s < 300; s++) {
 		const bool u8 = s % 3 == 2;
 		struct npu_fc_params p;
@@ -412,8 +451,9 @@ START_TEST(fc_random)
 		rng_state = (s + 77) * 0x9e3779b97f4a7c15ull;
 		memset(&p, 0, sizeof(p));
 		batches = (uint32_t)rnd_in(1, 3);
-		depth = (uint32_t)(s % 5 == 0 ? rnd_in(300, 1100) : rnd_in(1, 70));
-		units = (uint32_t)rnd_in(1, 40);
+		depth = (uint32_t)(s % 10 == 0 ? rnd_in(1500, 2000) : s % 5 == 0 ? rnd_in(300, 1100) :
+				   rnd_in(1, 70));
+		units = (uint32_t)(s % 10 == 0 ? rnd_in(700, 1100) : rnd_in(1, 40));
 		dims[0] = batches;
 		dims[1] = depth;
 		npu_tensor_set(&p.input, 0, NPU_DTYPE_INT8, rnd_in(-128, 127), 2, dims);
@@ -453,15 +493,21 @@ START_TEST(fc_random)
 		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
 			if (!cpu_isa_usable((enum cpu_isa)isa))
 				continue;
-			ck_assert(u8 ? cpu_opt_fc_u8(&p, (uint8_t *)in, (uint8_t *)filter,
-						     with_bias ? bias : NULL, mult, shift,
-						     (uint8_t *)got, (enum cpu_isa)isa) :
-				  cpu_opt_fc_s8(&p, in, filter, with_bias ? bias : NULL, mult,
-						shift, got, (enum cpu_isa)isa));
-			for (size_t i = 0; i < (size_t)batches * units; i++)
-				ck_assert_msg(got[i] == want[i],
-					      "fc%s seed %u isa %d: output %zu is %d, firmware %d",
-					      u8 ? " u8" : "", s, isa, i, got[i], want[i]);
+			for (int t = 0; t < POOLS; t++) {
+				memset(got, 0x5a, (size_t)batches * units);
+				ck_assert(u8 ? cpu_opt_fc_u8(&p, (uint8_t *)in, (uint8_t *)filter,
+							     with_bias ? bias : NULL, mult, shift,
+							     (uint8_t *)got, (enum cpu_isa)isa,
+							     pools[t]) :
+					  cpu_opt_fc_s8(&p, in, filter, with_bias ? bias : NULL,
+							mult, shift, got, (enum cpu_isa)isa,
+							pools[t]));
+				for (size_t i = 0; i < (size_t)batches * units; i++)
+					ck_assert_msg(got[i] == want[i],
+						      "fc%s seed %u isa %d threads %u: output %zu is %d, firmware %d",
+						      u8 ? " u8" : "", s, isa,
+						      cpu_pool_threads(pools[t]), i, got[i], want[i]);
+			}
 		}
 		free(in);
 		free(filter);
@@ -471,6 +517,7 @@ START_TEST(fc_random)
 		free(mult);
 		free(shift);
 	}
+	pools_destroy(pools);
 }
 END_TEST
 
@@ -598,8 +645,12 @@ static void move_bufs(const struct npu_tensor *it, const struct npu_tensor *ot, 
 	fill_s8((int8_t *)*in, in_b);
 }
 
+/* PAD, small and (every fourth) large enough to split across threads. */
 START_TEST(pad_random)
 {
+	struct npu_cpu_pool *pools[POOLS];
+
+	pools_create(pools);
 	for (unsigned int s = 0; s < 300; s++) {
 		struct npu_pad_params p;
 		uint32_t rank, idims[NPU_CS_MAX_DIMS], odims[NPU_CS_MAX_DIMS];
@@ -608,10 +659,10 @@ START_TEST(pad_random)
 
 		rng_state = (s + 999) * 0x9e3779b97f4a7c15ull;
 		memset(&p, 0, sizeof(p));
-		rank = (uint32_t)rnd_in(1, NPU_CS_MAX_DIMS);
+		rank = (uint32_t)rnd_in(1, s % 4 ? NPU_CS_MAX_DIMS : 4);
 		dtype = rnd() & 1 ? NPU_DTYPE_INT8 : NPU_DTYPE_INT16;
 		for (uint32_t i = 0; i < rank; i++) {
-			idims[i] = (uint32_t)rnd_in(1, rank > 3 ? 4 : 9);
+			idims[i] = (uint32_t)rnd_in(1, s % 4 ? rank > 3 ? 4 : 9 : 40);
 			p.before[i] = (uint32_t)rnd_in(0, 2);
 			odims[i] = idims[i] + p.before[i] + (uint32_t)rnd_in(0, 2);
 		}
@@ -620,13 +671,17 @@ START_TEST(pad_random)
 		p.pad_value = dtype == NPU_DTYPE_INT8 ? rnd_in(-128, 127) : rnd_in(-32768, 32767);
 		move_bufs(&p.input, &p.output, &in, &want, &got, &out_b);
 		npu_op_pad(&p, in, want);
-		memset(got, 0x5a, out_b);
-		ck_assert(cpu_opt_pad(&p, in, got));
-		ck_assert_msg(!memcmp(got, want, out_b), "pad seed %u differs", s);
+		for (int t = 0; t < POOLS; t++) {
+			memset(got, 0x5a, out_b);
+			ck_assert(cpu_opt_pad(&p, in, got, pools[t]));
+			ck_assert_msg(!memcmp(got, want, out_b), "pad seed %u threads %u differs", s,
+				      cpu_pool_threads(pools[t]));
+		}
 		free(in);
 		free(want);
 		free(got);
 	}
+	pools_destroy(pools);
 }
 END_TEST
 
@@ -690,9 +745,16 @@ static uint8_t rnd_move_dtype(void)
 	return k == 0 ? NPU_DTYPE_INT8 : k == 1 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT32;
 }
 
-/* TRANSPOSE over every permutation kind, and STRIDED_SLICE with negative strides. */
+/*
+ * TRANSPOSE over every permutation kind, and STRIDED_SLICE with negative
+ * strides; every fourth case large enough to split across threads, and
+ * NCHW to NHWC images (the 2-D transpose).
+ */
 START_TEST(transpose_slice_random)
 {
+	struct npu_cpu_pool *pools[POOLS];
+
+	pools_create(pools);
 	for (unsigned int s = 0; s < 600; s++) {
 		const bool slice = s & 1;
 		const uint8_t dt = rnd_move_dtype();
@@ -705,10 +767,21 @@ START_TEST(transpose_slice_random)
 		rng_state = (s + 31337) * 0x9e3779b97f4a7c15ull;
 		memset(&tp, 0, sizeof(tp));
 		memset(&sp, 0, sizeof(sp));
-		rank = (uint32_t)rnd_in(1, NPU_CS_MAX_DIMS);
+		rank = (uint32_t)rnd_in(1, s % 4 ? NPU_CS_MAX_DIMS : 3);
 		for (uint32_t i = 0; i < rank; i++) {
-			idims[i] = (uint32_t)rnd_in(1, rank > 3 ? 6 : 20);
+			idims[i] = (uint32_t)rnd_in(1, s % 4 ? rank > 3 ? 6 : 20 : 40);
 			tp.perm[i] = (uint8_t)i;
+		}
+		if (s % 10 == 4) {
+			const uint32_t img[4] = { (uint32_t)rnd_in(1, 2), (uint32_t)rnd_in(1, 4),
+						  (uint32_t)rnd_in(20, 70), (uint32_t)rnd_in(20, 70) };
+
+			rank = 4;
+			memcpy(idims, img, sizeof(img));
+			tp.perm[0] = 0;
+			tp.perm[1] = 2;
+			tp.perm[2] = 3;
+			tp.perm[3] = 1;
 		}
 		if (slice) {
 			for (uint32_t i = 0; i < rank; i++) {
@@ -724,7 +797,7 @@ START_TEST(transpose_slice_random)
 			npu_tensor_set(&sp.input, 0, dt, 0, rank, idims);
 			npu_tensor_set(&sp.output, 0, dt, 0, rank, odims);
 		} else {
-			for (uint32_t i = rank; i > 1; i--) {	/* Fisher-Yates */
+			for (uint32_t i = s % 10 == 4 ? 1 : rank; i > 1; i--) {	/* Fisher-Yates */
 				const uint32_t j = rnd() % i;
 				const uint8_t t = tp.perm[i - 1];
 
@@ -738,20 +811,57 @@ START_TEST(transpose_slice_random)
 		}
 		move_bufs(slice ? &sp.input : &tp.input, slice ? &sp.output : &tp.output, &in, &want,
 			  &got, &out_b);
-		memset(got, 0x5a, out_b);
-		if (slice) {
+		if (slice)
 			npu_op_strided_slice(&sp, in, want);
-			ck_assert(cpu_opt_strided_slice(&sp, in, got));
-		} else {
+		else
 			npu_op_transpose(&tp, in, want);
-			ck_assert(cpu_opt_transpose(&tp, in, got));
+		for (int t = 0; t < POOLS; t++) {
+			memset(got, 0x5a, out_b);
+			if (slice)
+				ck_assert(cpu_opt_strided_slice(&sp, in, got, pools[t]));
+			else
+				ck_assert(cpu_opt_transpose(&tp, in, got, pools[t]));
+			ck_assert_msg(!memcmp(got, want, out_b), "%s seed %u threads %u differs",
+				      slice ? "strided slice" : "transpose", s,
+				      cpu_pool_threads(pools[t]));
 		}
-		ck_assert_msg(!memcmp(got, want, out_b), "%s seed %u differs",
-			      slice ? "strided slice" : "transpose", s);
 		free(in);
 		free(want);
 		free(got);
 	}
+	pools_destroy(pools);
+}
+
+/* COPY: any length, split at cache lines across threads. */
+START_TEST(copy_random)
+{
+	struct npu_cpu_pool *pools[POOLS];
+
+	pools_create(pools);
+	for (unsigned int s = 0; s < 200; s++) {
+		size_t n, off;
+		uint8_t *in, *got;
+
+		rng_state = (s + 4242) * 0x9e3779b97f4a7c15ull;
+		n = s % 2 ? (size_t)rnd_in(0, 300) : (size_t)rnd_in(16000, 200000);
+		off = (size_t)rnd_in(0, 63);	/* unaligned starts */
+		in = malloc(n + off + 1);
+		got = malloc(n + off + 2);
+		ck_assert(in && got);
+		fill_s8((int8_t *)in, n + off);
+		for (int t = 0; t < POOLS; t++) {
+			memset(got, 0x5a, n + off + 2);
+			cpu_opt_copy(in + off, got + off, n, pools[t]);
+			ck_assert_msg(!memcmp(got + off, in + off, n), "copy seed %u threads %u differs",
+				      s, cpu_pool_threads(pools[t]));
+			ck_assert(got[off + n] == 0x5a && got[off + n + 1] == 0x5a);
+			for (size_t i = 0; i < off; i++)
+				ck_assert(got[i] == 0x5a);
+		}
+		free(in);
+		free(got);
+	}
+	pools_destroy(pools);
 }
 END_TEST
 
@@ -919,6 +1029,9 @@ static void fill_elems(void *p, size_t n, bool s16)
 /* MEAN and quantized SUM, int8 and int16, over every axis set. */
 START_TEST(mean_random)
 {
+	struct npu_cpu_pool *pools[POOLS];
+
+	pools_create(pools);
 	for (unsigned int s = 0; s < 600; s++) {
 		struct npu_mean_params p;
 		const bool s16 = s % 3 == 2;
@@ -960,15 +1073,19 @@ START_TEST(mean_random)
 		for (int isa = 0; isa < CPU_ISA_COUNT; isa++) {
 			if (!cpu_isa_usable((enum cpu_isa)isa))
 				continue;
-			memset(got, 0x5a, on * es);
-			ck_assert(cpu_opt_mean(&p, in, got, (enum cpu_isa)isa));
-			ck_assert_msg(!memcmp(got, want, on * es), "mean%s seed %u isa %d differs",
-				      s16 ? " int16" : "", s, isa);
+			for (int t = 0; t < POOLS; t++) {
+				memset(got, 0x5a, on * es);
+				ck_assert(cpu_opt_mean(&p, in, got, (enum cpu_isa)isa, pools[t]));
+				ck_assert_msg(!memcmp(got, want, on * es),
+					      "mean%s seed %u isa %d threads %u differs",
+					      s16 ? " int16" : "", s, isa, cpu_pool_threads(pools[t]));
+			}
 		}
 		free(in);
 		free(want);
 		free(got);
 	}
+	pools_destroy(pools);
 }
 END_TEST
 
@@ -1354,7 +1471,7 @@ int main(void)
 	int failed;
 
 	tcase_add_test(tc, isa_names_usable);
-	tcase_add_test(tc, pool_parts);
+	tcase_add_loop_test(tc, pool_parts, 2, 4);
 	tcase_add_loop_test(tc, conv_small, 0, 4);
 	tcase_add_test(tc, conv_deep);
 	tcase_add_test(tc, conv_requant);
@@ -1364,6 +1481,7 @@ int main(void)
 	tcase_add_test(tc, pad_random);
 	tcase_add_test(tc, eltwise_random);
 	tcase_add_test(tc, transpose_slice_random);
+	tcase_add_test(tc, copy_random);
 	tcase_add_test(tc, concat_random);
 	tcase_add_test(tc, pool_random);
 	tcase_add_test(tc, leaky_relu_random);
