@@ -18,7 +18,7 @@
  * part; the mutex and condition variables serve only the sleepers.
  *
  * NPU_CPU_POOL_STATS=1 in the environment makes the pool count hand-offs,
- * sleeps and each thread's parts and CPU time (cpu_pool_stats()); off, it
+ * sleeps and each thread's parts and time in them (cpu_pool_stats()); off, it
  * costs one branch per part.
  */
 #include <errno.h>
@@ -45,9 +45,11 @@
  * How long an idle thread spins for the next job (or the caller for the
  * last parts) before it sleeps: longer than the serial gaps between the
  * parallel kernels of one inference, short enough that an idle executor
- * gives its cores back at once.
+ * gives its cores back soon: 200 us cost more CPU time than it saved on a
+ * loaded machine, where spinning threads take cores from the ones they
+ * wait for (yielding the core between looks made that worse still).
  */
-#define POOL_SPIN_NS		200000u
+#define POOL_SPIN_NS		50000u
 /* Spins between two reads of the clock. */
 #define SPIN_CHECK		64u
 
@@ -148,7 +150,7 @@ static void work(struct npu_cpu_pool *pool, uint32_t thread, uint32_t seq)
 static bool spin_while(struct npu_cpu_pool *pool, bool (*busy)(struct npu_cpu_pool *, uint64_t),
 		       uint64_t v)
 {
-	uint64_t start = 0;
+	uint64_t start = 0, now;
 
 	for (uint32_t i = 1;; i++) {
 		if (!busy(pool, v))
@@ -156,9 +158,10 @@ static bool spin_while(struct npu_cpu_pool *pool, bool (*busy)(struct npu_cpu_po
 		cpu_relax();
 		if (i % SPIN_CHECK)
 			continue;
+		now = now_ns(CLOCK_MONOTONIC);
 		if (!start)
-			start = now_ns(CLOCK_MONOTONIC);
-		else if (now_ns(CLOCK_MONOTONIC) - start > POOL_SPIN_NS)
+			start = now;
+		else if (now - start > POOL_SPIN_NS)
 			return !busy(pool, v);
 	}
 }

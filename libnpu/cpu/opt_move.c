@@ -34,9 +34,12 @@ static void pad_fill(uint8_t *o, size_t n, const uint8_t *fill, uint32_t es, boo
 }
 
 /*
- * PAD by output rows (the innermost axis): a row inside the input's
- * box is the pad value, the input row, the pad value; a row outside it
- * the pad value.  Each output byte is written once.
+ * PAD by output rows (the innermost axis), taken a plane (the last two
+ * axes) at a time: a plane outside the input's box is the pad value; inside
+ * it, rows before and after the box are the pad value and the rows in
+ * between the pad value around an input row (one copy for all of them
+ * when the innermost axis has no padding).  Each output byte is written
+ * once.
  */
 struct pad_job {
 	uint32_t is[DIMS], os[DIMS], before[DIMS], es;
@@ -46,41 +49,67 @@ struct pad_job {
 	uint8_t *out;
 };
 
+/* Rows [y0, y1) of plane @plane. */
+static void pad_rows(const struct pad_job *j, size_t plane, uint32_t y0, uint32_t y1)
+{
+	const uint32_t es = j->es, *is = j->is, *os = j->os, *before = j->before;
+	const size_t orow = (size_t)os[4] * es, irow = (size_t)is[4] * es;
+	const uint32_t top = before[3], bottom = before[3] + is[3];
+	const size_t tail = os[4] - before[4] - is[4];
+	uint8_t *o = j->out + (plane * os[3] + y0) * orow;
+	size_t at = 0, rest = plane;
+	uint32_t idx[DIMS - 2], a, b;
+	const uint8_t *src;
+
+	/* The input plane of this one, if it is inside the box. */
+	for (int i = DIMS - 3; i >= 0; i--) {
+		idx[i] = (uint32_t)(rest % os[i]) - before[i];	/* wraps when before it */
+		rest /= os[i];
+	}
+	for (int i = 0; i < DIMS - 2; i++) {
+		if (idx[i] >= is[i]) {
+			pad_fill(o, (size_t)(y1 - y0) * os[4], j->fill, es, j->uniform);
+			return;
+		}
+		at = at * is[i] + idx[i];
+	}
+	a = y0 > top ? y0 : top;
+	b = y1 < bottom ? y1 : bottom;
+	if (a >= b) {
+		pad_fill(o, (size_t)(y1 - y0) * os[4], j->fill, es, j->uniform);
+		return;
+	}
+	pad_fill(o, (size_t)(a - y0) * os[4], j->fill, es, j->uniform);
+	o += (size_t)(a - y0) * orow;
+	src = j->in + (at * is[3] + (a - top)) * irow;
+	if (!tail && !before[4]) {
+		/* Whole rows: the box's rows of this plane are one run in both. */
+		memcpy(o, src, (size_t)(b - a) * irow);
+		o += (size_t)(b - a) * orow;
+	} else {
+		for (uint32_t y = a; y < b; y++, o += orow, src += irow) {
+			pad_fill(o, before[4], j->fill, es, j->uniform);
+			memcpy(o + (size_t)before[4] * es, src, irow);
+			pad_fill(o + (size_t)(before[4] + is[4]) * es, tail, j->fill, es, j->uniform);
+		}
+	}
+	pad_fill(o, (size_t)(y1 - b) * os[4], j->fill, es, j->uniform);
+}
+
 static void pad_part(void *arg, uint32_t part, uint32_t parts)
 {
 	const struct pad_job *j = arg;
-	const uint32_t es = j->es, *is = j->is, *os = j->os, *before = j->before;
-	const size_t orow = (size_t)os[4] * es, irow = (size_t)is[4] * es;
-	const size_t tail = os[4] - before[4] - is[4];
-	uint32_t idx[DIMS - 1];
-	size_t r0, r1, rest;
+	const uint32_t h = j->os[3];
+	size_t r0, r1;
 
-	cpu_part_range((size_t)os[0] * os[1] * os[2] * os[3], part, parts, &r0, &r1);
-	rest = r0;
-	for (int i = DIMS - 2; i >= 0; i--) {
-		idx[i] = (uint32_t)(rest % os[i]);
-		rest /= os[i];
-	}
-	for (size_t r = r0; r < r1; r++) {
-		uint8_t *o = j->out + r * orow;
-		bool inside = true;
-		size_t at = 0;
+	cpu_part_range((size_t)j->os[0] * j->os[1] * j->os[2] * h, part, parts, &r0, &r1);
+	while (r0 < r1) {
+		const size_t plane = r0 / h;
+		const uint32_t y0 = (uint32_t)(r0 % h);
+		const uint32_t y1 = r1 - r0 < h - y0 ? y0 + (uint32_t)(r1 - r0) : h;
 
-		for (int i = 0; i < DIMS - 1; i++) {
-			const uint32_t k = idx[i] - before[i];	/* wraps when before it */
-
-			inside = inside && k < is[i];
-			at = at * is[i] + k;
-		}
-		if (inside) {
-			pad_fill(o, before[4], j->fill, es, j->uniform);
-			memcpy(o + (size_t)before[4] * es, j->in + at * irow, irow);
-			pad_fill(o + (size_t)(before[4] + is[4]) * es, tail, j->fill, es, j->uniform);
-		} else {
-			pad_fill(o, os[4], j->fill, es, j->uniform);
-		}
-		for (int i = DIMS - 2; i >= 0 && ++idx[i] == os[i]; i--)
-			idx[i] = 0;
+		pad_rows(j, plane, y0, y1);
+		r0 += y1 - y0;
 	}
 }
 

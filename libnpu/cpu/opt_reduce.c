@@ -273,8 +273,11 @@ static void mean_part(void *arg, uint32_t part, uint32_t parts)
 			idx[i] = 0;
 	}
 	if (j->by_rows) {
-		for (size_t r = r0; r < r1; r++)
-			mean_store(j, r);
+		/* Row r is output r when no outer axis is reduced; else one part has them all. */
+		const size_t s0 = nd == 2 ? r0 : 0, s1 = nd == 2 ? r1 : j->nout;
+
+		for (size_t i = s0; i < s1; i++)
+			mean_store(j, i);
 		return;
 	}
 	for (size_t q = 0; q < j->nout / last; q++)

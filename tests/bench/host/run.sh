@@ -90,7 +90,10 @@ END {
 		else
 			printf "%-36s 2 threads: no figure (npu-cpu-2t %s, xnnpack-2t %s)\n", m, (o2 > 0 ? "ok" : "missing"), (x2 > 0 ? "ok" : "missing")
 		if (x1 > 0 && o2 > 0)
-			printf "%-36s npu-cpu 2 threads / xnnpack 1 thread %.2fx (best wall)\n", m, o2 / x1
+			printf "%-36s npu-cpu 2 threads / xnnpack 1 thread %.2fx (best wall; goal < 1)\n", m, o2 / x1
+		# What the second thread buys, ours beside XNNPACK (2 would be perfect).
+		if (o1 > 0 && o2 > 0)
+			printf "%-36s 2 threads over 1, best wall: npu-cpu %.2fx, xnnpack %s\n", m, o1 / o2, (x1 > 0 && x2 > 0 ? sprintf("%.2fx", x1 / x2) : "missing")
 		if (r > 0 && o1 > 0)
 			printf "%-36s TFLite reference / npu-cpu (1 thread) %.1fx\n", m, r / o1
 	}
