@@ -23,8 +23,11 @@ static void shape(const struct npu_tensor *t, uint32_t *d)
 }
 
 /* @n elements of the pad value (@es bytes, @fill) at @o. */
-static void pad_fill(uint8_t *o, size_t n, const uint8_t *fill, uint32_t es, bool uniform)
+static inline void pad_fill(uint8_t *o, size_t n, const uint8_t *fill, uint32_t es,
+			    bool uniform)
 {
+	if (!n)
+		return;
 	if (uniform) {
 		memset(o, fill[0], n * es);
 		return;
@@ -38,8 +41,8 @@ static void pad_fill(uint8_t *o, size_t n, const uint8_t *fill, uint32_t es, boo
  * axes) at a time: a plane outside the input's box is the pad value; inside
  * it, rows before and after the box are the pad value and the rows in
  * between the pad value around an input row (one copy for all of them
- * when the innermost axis has no padding).  Each output byte is written
- * once.
+ * when the innermost axis has no padding; else the rows filled, then the
+ * input rows copied in).
  */
 struct pad_job {
 	uint32_t is[DIMS], os[DIMS], before[DIMS], es;
@@ -87,11 +90,12 @@ static void pad_rows(const struct pad_job *j, size_t plane, uint32_t y0, uint32_
 		memcpy(o, src, (size_t)(b - a) * irow);
 		o += (size_t)(b - a) * orow;
 	} else {
-		for (uint32_t y = a; y < b; y++, o += orow, src += irow) {
-			pad_fill(o, before[4], j->fill, es, j->uniform);
-			memcpy(o + (size_t)before[4] * es, src, irow);
-			pad_fill(o + (size_t)(before[4] + is[4]) * es, tail, j->fill, es, j->uniform);
-		}
+		/* Padded channels: the rows filled in one go, then the input rows copied in. */
+		const size_t head = (size_t)before[4] * es;
+
+		pad_fill(o, (size_t)(b - a) * os[4], j->fill, es, j->uniform);
+		for (uint32_t y = a; y < b; y++, o += orow, src += irow)
+			memcpy(o + head, src, irow);
 	}
 	pad_fill(o, (size_t)(y1 - b) * os[4], j->fill, es, j->uniform);
 }
@@ -176,13 +180,15 @@ static void gather_t2d(const struct gather_job *j, size_t u0, size_t u1)
 {
 	const size_t a_n = j->d[j->nd - 2], b_n = j->d[j->nd - 1];
 	const int64_t sb = j->s[j->nd - 1];
+	const uint8_t *const in = j->in;
+	uint8_t *const out = j->out;
 	size_t idx[DIMS];
 
 	while (u0 < u1) {
 		const size_t r = u0 / a_n, a0 = u0 % a_n;
 		const size_t a1 = a_n - a0 < u1 - u0 ? a_n : a0 + (u1 - u0);
-		const uint8_t *src = j->in + gather_row(j, r, idx);
-		uint8_t *o = j->out + r * a_n * b_n;
+		const uint8_t *src = in + gather_row(j, r, idx);
+		uint8_t *o = out + r * a_n * b_n;
 
 		for (size_t b = 0; b < b_n; b++) {
 			const uint8_t *row = src + (int64_t)b * sb;
@@ -197,9 +203,14 @@ static void gather_t2d(const struct gather_job *j, size_t u0, size_t u1)
 static void gather_part(void *arg, uint32_t part, uint32_t parts)
 {
 	const struct gather_job *j = arg;
+	/* Locals: the byte stores below may alias anything reached through j. */
 	const uint32_t es = j->es;
+	const int outer = j->outer;
 	const size_t len = j->d[j->nd - 1];
-	const int64_t step = j->s[j->nd - 1];
+	const int64_t step = j->s[j->nd - 1], base = j->base;
+	const uint8_t *const in = j->in;
+	uint32_t d[DIMS];
+	int64_t s[DIMS];
 	size_t idx[DIMS], r0, r1;
 	uint8_t *o;
 
@@ -210,15 +221,17 @@ static void gather_part(void *arg, uint32_t part, uint32_t parts)
 		gather_t2d(j, r0, r1);
 		return;
 	}
+	memcpy(d, j->d, sizeof(d));
+	memcpy(s, j->s, sizeof(s));
 	gather_row(j, r0, idx);
 	o = j->out + r0 * len * es;
 	for (size_t r = r0; r < r1; r++, o += len * es) {
-		int64_t at = j->base;
+		int64_t at = base;
 		const uint8_t *row;
 
-		for (int i = 0; i < j->outer; i++)
-			at += (int64_t)idx[i] * j->s[i];
-		row = j->in + at * es;
+		for (int i = 0; i < outer; i++)
+			at += (int64_t)idx[i] * s[i];
+		row = in + at * es;
 		if (step == 1) {
 			memcpy(o, row, len * es);
 		} else if (es == 1) {
@@ -234,7 +247,7 @@ static void gather_part(void *arg, uint32_t part, uint32_t parts)
 			for (size_t k = 0; k < len; k++)
 				memcpy(o + k * es, row + (int64_t)k * step * es, es);
 		}
-		for (int i = j->outer - 1; i >= 0 && ++idx[i] == j->d[i]; i--)
+		for (int i = outer - 1; i >= 0 && ++idx[i] == d[i]; i--)
 			idx[i] = 0;
 	}
 }
