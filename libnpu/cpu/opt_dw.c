@@ -842,6 +842,19 @@ bool cpu_dw_plan_for(const struct cpu_dw_plan *pl, const void *filter, const int
 	return pl->filter == filter && pl->bias == bias;
 }
 
+/*
+ * Below this many multiply-accumulates a depthwise convolution runs on the
+ * calling thread alone: person_detect's 3 to 6 us layers took twice as
+ * long when handed to the pool.
+ */
+#define DW_POOL_MIN_MACS	(1u << 18)
+
+static struct npu_cpu_pool *dw_pool(const struct npu_conv_params *p, struct npu_cpu_pool *pool)
+{
+	return (uint64_t)npu_tensor_elems(&p->output) * p->filter.dims[1] * p->filter.dims[2] <
+	       DW_POOL_MIN_MACS ? NULL : pool;
+}
+
 bool cpu_dw_plan_run(const struct cpu_dw_plan *pl, const void *in, void *out,
 		     struct npu_cpu_pool *pool)
 {
@@ -851,6 +864,8 @@ bool cpu_dw_plan_run(const struct cpu_dw_plan *pl, const void *in, void *out,
 		.widen = dw_widen_select(pl->isa), .accumulate = dw_acc_select(pl->isa),
 		.requant = cpu_requant_select(pl->isa), .isa = pl->isa, .r = pl->r,
 	};
+
+	pool = dw_pool(p, pool);
 
 #if defined(__x86_64__)
 	if (pl->fs.fp2) {
@@ -881,25 +896,12 @@ static bool depthwise(const struct npu_conv_params *p, const void *in, const voi
 	return ok;
 }
 
-/*
- * Below this many multiply-accumulates a depthwise convolution runs on the
- * calling thread alone: person_detect's 3 to 6 us layers took twice as
- * long when handed to the pool.
- */
-#define DW_POOL_MIN_MACS	(1u << 18)
-
-static struct npu_cpu_pool *dw_pool(const struct npu_conv_params *p, struct npu_cpu_pool *pool)
-{
-	return (uint64_t)npu_tensor_elems(&p->output) * p->filter.dims[1] * p->filter.dims[2] <
-	       DW_POOL_MIN_MACS ? NULL : pool;
-}
-
 bool cpu_opt_depthwise_s8(const struct npu_conv_params *p, const int8_t *in,
 			  const int8_t *filter, const int32_t *bias,
 			  const int32_t *mult, const int32_t *shift, int8_t *out,
 			  enum cpu_isa isa, struct npu_cpu_pool *pool)
 {
-	return depthwise(p, in, filter, bias, mult, shift, out, false, isa, dw_pool(p, pool));
+	return depthwise(p, in, filter, bias, mult, shift, out, false, isa, pool);
 }
 
 bool cpu_opt_depthwise_u8(const struct npu_conv_params *p, const uint8_t *in,
@@ -907,5 +909,5 @@ bool cpu_opt_depthwise_u8(const struct npu_conv_params *p, const uint8_t *in,
 			  const int32_t *mult, const int32_t *shift, uint8_t *out,
 			  enum cpu_isa isa, struct npu_cpu_pool *pool)
 {
-	return depthwise(p, in, filter, bias, mult, shift, out, true, isa, dw_pool(p, pool));
+	return depthwise(p, in, filter, bias, mult, shift, out, true, isa, pool);
 }
