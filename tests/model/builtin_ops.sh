@@ -61,7 +61,7 @@ if [ -f $Z ]; then
 	npu-run --cpu --model $Z --seed 3 --num-runs 1 --warmup-runs 0 \
 		--output "$tmp/cpu0" --output "$tmp/cpu1" --output "$tmp/cpu2" >/dev/null 2>&1
 	t "retinaface_int8: both RESIZE_NEAREST_NEIGHBOR on the NPU" \
-		test "$(grep -Ec '^ +[0-9]+ +RESIZE_NEAREST_NEIGHBOR +NPU' "$tmp/run.txt")" = 2
+		test "$(grep -Ec '^ +[0-9]+ +[0-9]+  RESIZE_NEAREST_NEIGHBOR +NPU' "$tmp/run.txt")" = 2
 	t "retinaface_int8: NPU outputs equal the CPU path's" \
 		sh -c "cmp -s '$tmp/npu0' '$tmp/cpu0' && cmp -s '$tmp/npu1' '$tmp/cpu1' &&
 		       cmp -s '$tmp/npu2' '$tmp/cpu2'"

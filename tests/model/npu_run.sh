@@ -27,7 +27,7 @@ t "target is the device node" grep -q "^target: *$(npu-nodes | head -n 1)\$" "$t
 t "placement: ops on the NPU" grep -Eq '^placement: +[1-9][0-9]* ops on the NPU' "$tmp/person.txt"
 t "profile shows an NPU segment" grep -q '^segment 0: ops' "$tmp/person.txt"
 t "profile shares the segment time out to NPU ops" \
-	grep -Eq '^ +2  CONV_2D +NPU +0 +[0-9]+\.[0-9]{3}\*$' "$tmp/person.txt"
+	grep -Eq '^ +2 +2  CONV_2D +NPU +0 +[0-9]+\.[0-9]{3}\*$' "$tmp/person.txt"
 npu-run --model $M/tflm/person_detect.tflite --input $M/tflm/person.bmp --image-raw --json \
 	--num-runs 2 >"$tmp/run.json" 2>/dev/null
 t "--json on the NPU" grep -q "\"target\":\"$(npu-nodes | head -n 1)\",\"npu_ops\":[1-9]" "$tmp/run.json"

@@ -103,7 +103,7 @@ rm -f "$anchor"
 for path in $models; do
 	echo "== ${path#*/} on the CPU by op type (npu-run --profile, 1 thread, best of 5, ms per inference)"
 	$run --model ../shared/models/$path.tflite --cpu --num-runs 5 --profile 2>/dev/null |
-		awk '$3 == "CPU" && $1 ~ /^[0-9]+$/ { ms[$2] += $5; n[$2]++; total += $5 }
+		awk '$4 == "CPU" && $1 ~ /^[0-9]+$/ { ms[$3] += $6; n[$3]++; total += $6 }
 		END { for (t in ms) printf "  %-28s %3d ops %9.3f ms %5.1f%%\n", t, n[t], ms[t], 100 * ms[t] / total
 		      printf "  %-28s %3s     %9.3f ms\n", "total", "", total }' | sort -k4 -rn
 done
