@@ -1175,7 +1175,7 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	struct wcoding v[NUM_WCODINGS] = { 0 };
 	struct wbuf w = { 0 };
 	const bool sram = !(opt && (opt->flags & (NPU_COMPILE_NO_SRAM | NPU_COMPILE_CPU_ONLY)));
-	uint32_t nt, no, n_v = 1;
+	uint32_t nt, no = 0, n_v = 1;
 	int ret = -ENOMEM;
 
 	*out = NULL;
@@ -1188,6 +1188,10 @@ int npu_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	}
 	m->graph = g;
 	m->source_hash = opt ? opt->source_hash : 0;
+	ret = npu_fold_constants(g, err, errlen);
+	if (ret)
+		goto fail;
+	ret = -ENOMEM;
 	nt = g->num_tensors;
 	no = g->num_ops;
 	m->num_ops = no;

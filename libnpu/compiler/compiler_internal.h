@@ -23,6 +23,12 @@
 typedef int (*npu_fuse_try_fn)(void *ctx, uint32_t i, const struct npu_graph_op *op);
 
 /*
+ * Folds every DEQUANTIZE of a constant into a float32 constant and drops the
+ * op (fold.c); op_source keeps the TFLite numbers.  0 or -ENOMEM.
+ */
+int npu_fold_constants(struct npu_graph *g, char *err, size_t errlen);
+
+/*
  * Fold PADs into the window op after them and standalone activations into
  * their producer (fuse.c), rewriting @g; @fused_into[i] gets the op that
  * op i was folded into, or -1.  Only rewrites @try_npu accepts are made.

@@ -3,7 +3,8 @@
  * PRELU (int8, and int16 with an int8 alpha: TFLite's 16x8 form):
  * PreluPrepare's two multipliers, each ratio taken in float and widened;
  * alpha broadcast as the elementwise ops' second input; the firmware's
- * PRELU command.
+ * PRELU command.  float32 (MediaPipe's landmark and detection models) on
+ * the CPU: reference_ops' BroadcastPrelu4DSlowFloat with any broadcast.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -64,7 +65,44 @@ static int lower_prelu(const struct cpu_prep *p)
 	return 0;
 }
 
+static int float_prepare(const struct cpu_prep *p, void **state)
+{
+	int ret = lower_float_bcast_prepare(p, state);
+
+	if (ret)
+		return ret;
+	if (((struct lower_bcast *)*state)->type != NPU_TYPE_FLOAT32) {
+		free(*state);
+		*state = NULL;
+		cpu_msg(p->err, p->errlen, "int32 PRELU is not a TFLite kernel");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
+{
+	const struct lower_bcast *s = state;
+	const float *x = a->inputs[0], *alpha = a->inputs[1];
+	float *out = a->outputs[0];
+	int32_t idx[MAX_RANK] = { 0 };
+	size_t o1 = 0, o2 = 0;
+
+	for (size_t i = 0; i < s->count; i++) {
+		const float v = x[o1];
+
+		out[i] = v >= 0.0f ? v : v * alpha[o2];
+		lower_bcast_next(s, idx, &o1, &o2);
+	}
+	return 0;
+}
+
+static const struct cpu_kernel float_kernel = {
+	.prepare = float_prepare,
+	.invoke = float_invoke,
+};
 
 const struct npu_builtin_impl npu_builtin_prelu = {
 	.lower = lower_prelu,
+	.float_kernel = &float_kernel,
 };

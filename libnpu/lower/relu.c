@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * RELU, RELU6 and RELU_N1_TO_1: TFLite's ReluPrepare lowered to the
- * firmware's RELU command.
+ * firmware's RELU command; float32 on the CPU (reference_ops' Relu, Relu6,
+ * Relu1: comparisons, so -0.0 and NaN pass as TFLite passes them).
  */
 #include <errno.h>
 #include <math.h>
@@ -61,6 +62,29 @@ static int lower_relu(const struct cpu_prep *p)
 	return 0;
 }
 
+static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
+{
+	const struct lower_unary *s = state;
+	const float lo = s->builtin == NPU_BUILTIN_RELU_N1_TO_1 ? -1.0f : 0.0f;
+	const float hi = s->builtin == NPU_BUILTIN_RELU6 ? 6.0f :
+			 s->builtin == NPU_BUILTIN_RELU_N1_TO_1 ? 1.0f : INFINITY;
+	const float *in = a->inputs[0];
+	float *out = a->outputs[0];
+
+	for (size_t i = 0; i < s->count; i++) {
+		const float v = in[i];
+
+		out[i] = v > hi ? hi : v < lo ? lo : v;
+	}
+	return 0;
+}
+
+static const struct cpu_kernel float_kernel = {
+	.prepare = lower_float_unary_prepare,
+	.invoke = float_invoke,
+};
+
 const struct npu_builtin_impl npu_builtin_relu = {
 	.lower = lower_relu,
+	.float_kernel = &float_kernel,
 };

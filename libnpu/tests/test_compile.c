@@ -1714,6 +1714,62 @@ START_TEST(test_cpu_ops_prepared)
 }
 END_TEST
 
+/*
+ * A DEQUANTIZE of constant float16 weights (the converter's fp16 mode) is
+ * folded into a float32 constant before placement (compiler/fold.c): the
+ * FULLY_CONNECTED after it sees a constant filter, keeps its TFLite number,
+ * and computes what the unfolded graph would.  A DEQUANTIZE that is a graph
+ * output stays an op.
+ */
+START_TEST(test_fold_dequantize)
+{
+	/* 1.0, -2.0, 0.5, 65504 (the largest half) */
+	static const uint16_t half[4] = { 0x3c00, 0xc000, 0x3800, 0x7bff };
+	static const float want_w[4] = { 1.0f, -2.0f, 0.5f, 65504.0f };
+	const struct npu_compile_options cpu = { .flags = NPU_COMPILE_CPU_ONLY };
+	struct npu_compiled_model *m;
+	struct npu_cpu *exe;
+	struct tg b;
+	char err[512] = "";
+	int32_t w16, w, x, y;
+	const float *out;
+
+	tg_init(&b);
+	w16 = tg_tensor(&b, NPU_TYPE_FLOAT16, 2, (const int32_t[]){ 2, 2 }, 0.0f, 0, half);
+	w = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 2, 2 }, 0.0f, 0, NULL);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 2 }, 0.0f, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 2 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_DEQUANTIZE, 1, 1, w16, w);
+	tg_op(&b, NPU_BUILTIN_FULLY_CONNECTED, 3, 1, x, w, NPU_TENSOR_NONE, y);
+	b.ops[1].options_kind = NPU_OPTS_FC;
+	tg_io(&b, x, y);
+	ck_assert_msg(!npu_compile(tg_dup(&b), &cpu, &m, err, sizeof(err)), "%s", err);
+	ck_assert_uint_eq(m->graph->num_ops, 1);
+	ck_assert_int_eq(m->graph->ops[0].builtin, NPU_BUILTIN_FULLY_CONNECTED);
+	ck_assert_uint_eq(npu_graph_op_source(m->graph, 0), 1);
+	ck_assert_ptr_nonnull(m->graph->tensors[w].data);
+	ck_assert_uint_eq(m->graph->tensors[w].data_size, sizeof(want_w));
+	ck_assert_mem_eq(m->graph->tensors[w].data, want_w, sizeof(want_w));
+	ck_assert_msg(!npu_cpu_create(m->graph, &exe, err, sizeof(err)), "%s", err);
+	memcpy(npu_cpu_tensor_data(exe, x), (const float[]){ 1.0f, 1.0f }, 8);
+	ck_assert_msg(!npu_cpu_invoke(exe), "%s", npu_cpu_error(exe));
+	out = npu_cpu_tensor_data(exe, y);
+	ck_assert_float_eq(out[0], -1.0f);
+	ck_assert_float_eq(out[1], 65504.5f);
+	npu_cpu_destroy(exe);
+	npu_compiled_model_free(m);
+
+	/* The dequantized weights as a second output: nothing folds. */
+	b.g.num_outputs = 2;
+	b.graph_out[1] = w;
+	ck_assert_msg(!npu_compile(tg_dup(&b), &cpu, &m, err, sizeof(err)), "%s", err);
+	ck_assert_uint_eq(m->graph->num_ops, 2);
+	ck_assert_ptr_null(m->graph->op_source);
+	ck_assert_ptr_null(m->graph->tensors[w].data);
+	npu_compiled_model_free(m);
+}
+END_TEST
+
 static Suite *compile_suite(void)
 {
 	Suite *s = suite_create("compile");
@@ -1724,6 +1780,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_person_detect_golden);
 	tcase_add_test(tc, test_sigmoid_s16_on_npu);
 	tcase_add_test(tc, test_fusion_bit_exact);
+	tcase_add_test(tc, test_fold_dequantize);
 	tcase_add_test(tc, test_fusion_refused);
 	tcase_add_test(tc, test_fusion_mobilenet_v2);
 	tcase_add_test(tc, test_sram_mobilenet_v2);

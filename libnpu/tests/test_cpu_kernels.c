@@ -611,6 +611,44 @@ START_TEST(float_ops)
 				 32);
 		npu_cpu_destroy(cpu);
 	}
+	/* float RELU, RELU6, RELU_N1_TO_1: reference_ops' comparisons (-0 stays). */
+	{
+		static const float in[6] = { -3.0f, -0.0f, 0.25f, 0.9f, 1.5f, 7.0f };
+		static const struct {
+			int32_t builtin;
+			float want[6];
+		} rc[] = {
+			{ NPU_BUILTIN_RELU, { 0, -0.0f, 0.25f, 0.9f, 1.5f, 7 } },
+			{ NPU_BUILTIN_RELU6, { 0, -0.0f, 0.25f, 0.9f, 1.5f, 6 } },
+			{ NPU_BUILTIN_RELU_N1_TO_1, { -1, -0.0f, 0.25f, 0.9f, 1, 1 } },
+		};
+
+		for (size_t k = 0; k < sizeof(rc) / sizeof(rc[0]); k++) {
+			unary(&b, rc[k].builtin, NPU_TYPE_FLOAT32, NPU_TYPE_FLOAT32, 1,
+			      (const int32_t[]){ 6 }, 0, 0, 0, 0);
+			cpu = create_ok(&b);
+			memcpy(npu_cpu_tensor_data(cpu, 0), in, sizeof(in));
+			invoke_ok(cpu);
+			ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 1), rc[k].want, sizeof(in));
+			npu_cpu_destroy(cpu);
+		}
+	}
+	/* float PRELU, alpha [1, 2] broadcast over [2, 2]: x >= 0 ? x : x * alpha. */
+	{
+		static const float alpha[2] = { 0.5f, -2.0f };
+
+		tg_init(&b);
+		x = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 2, 2 }, 0, 0, NULL);
+		a = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 2 }, 0, 0, alpha);
+		y = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 2, 2 }, 0, 0, NULL);
+		tg_op(&b, NPU_BUILTIN_PRELU, 2, 1, x, a, y);
+		cpu = create_ok(&b);
+		memcpy(npu_cpu_tensor_data(cpu, x), (const float[]){ -4, -4, 3, 0 }, 16);
+		invoke_ok(cpu);
+		ck_assert_mem_eq(npu_cpu_tensor_data(cpu, y),
+				 ((const float[]){ -2, 8, 3, 0 }), 16);
+		npu_cpu_destroy(cpu);
+	}
 }
 END_TEST
 
