@@ -1770,6 +1770,60 @@ START_TEST(test_fold_dequantize)
 }
 END_TEST
 
+/*
+ * Keras 3's shape arithmetic: SHAPE of an activation, a STRIDED_SLICE of it
+ * and a CONCATENATION with constants make a RESHAPE's shape; the file
+ * stores the RESHAPE's output with a placeholder 1 for the dimension it
+ * left dynamic.  All three fold (compiler/fold.c) and the RESHAPE gets the
+ * shape TFLite's Prepare computes; op numbers stay TFLite's.
+ */
+START_TEST(test_fold_shape)
+{
+	static const int32_t begin[1] = { 0 }, end[1] = { 2 }, stride[1] = { 1 };
+	static const int32_t tail[2] = { 4, -1 };
+	const struct npu_compile_options cpu = { .flags = NPU_COMPILE_CPU_ONLY };
+	struct npu_compiled_model *m;
+	struct npu_graph_op *op;
+	struct tg b;
+	char err[512] = "";
+	int32_t x, sh, sl, cat, y, cb, ce, cs, ct;
+	const int32_t *v;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 3, 8 }, 0.0f, 0, NULL);
+	sh = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 3 }, 0.0f, 0, NULL);
+	cb = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, begin);
+	ce = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, end);
+	cs = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, stride);
+	sl = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 2 }, 0.0f, 0, NULL);
+	ct = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 2 }, 0.0f, 0, tail);
+	cat = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 4 }, 0.0f, 0, NULL);
+	/* [1, 3, 4, 2] in truth; the file says [1, 1, 4, 1]. */
+	y = tg_tensor(&b, NPU_TYPE_FLOAT32, 4, (const int32_t[]){ 1, 1, 4, 1 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_SHAPE, 1, 1, x, sh);
+	op = tg_op(&b, NPU_BUILTIN_STRIDED_SLICE, 4, 1, sh, cb, ce, cs, sl);
+	op->options_kind = NPU_OPTS_STRIDED_SLICE;
+	op = tg_op(&b, NPU_BUILTIN_CONCATENATION, 2, 1, sl, ct, cat);
+	op->options_kind = NPU_OPTS_CONCAT;
+	tg_op(&b, NPU_BUILTIN_RESHAPE, 2, 1, x, cat, y);
+	tg_io(&b, x, y);
+	ck_assert_msg(!npu_compile(tg_dup(&b), &cpu, &m, err, sizeof(err)), "%s", err);
+	ck_assert_uint_eq(m->graph->num_ops, 1);
+	ck_assert_int_eq(m->graph->ops[0].builtin, NPU_BUILTIN_RESHAPE);
+	ck_assert_uint_eq(npu_graph_op_source(m->graph, 0), 3);
+	v = m->graph->tensors[cat].data;
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(v[0], 1);
+	ck_assert_int_eq(v[1], 3);
+	ck_assert_int_eq(v[2], 4);
+	ck_assert_int_eq(v[3], -1);
+	ck_assert_int_eq(m->graph->tensors[y].shape[1], 3);
+	ck_assert_int_eq(m->graph->tensors[y].shape[3], 2);
+	ck_assert_uint_eq(m->graph->tensors[y].bytes, 24 * sizeof(float));
+	npu_compiled_model_free(m);
+}
+END_TEST
+
 static Suite *compile_suite(void)
 {
 	Suite *s = suite_create("compile");
@@ -1781,6 +1835,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_sigmoid_s16_on_npu);
 	tcase_add_test(tc, test_fusion_bit_exact);
 	tcase_add_test(tc, test_fold_dequantize);
+	tcase_add_test(tc, test_fold_shape);
 	tcase_add_test(tc, test_fusion_refused);
 	tcase_add_test(tc, test_fusion_mobilenet_v2);
 	tcase_add_test(tc, test_sram_mobilenet_v2);
