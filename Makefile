@@ -7,6 +7,9 @@
 #   make demo       boot the VM, load the driver, run a real model on the NPU
 #   make lint       checkpatch --strict, kernel-doc and sparse on the kernel code
 #   make bench      benchmarks (not tests)
+#   make sweep      published models from PyPI wheels and converted Keras
+#                   models through npu-compile and npu-verify (sweep-vm: and
+#                   the NPU in the VM); downloads, not part of check
 #   make check-fresh  make demo and make check in a fresh debootstrapped
 #                   bookworm root (as root; 30-60 min; not part of check)
 #   make deps       install the Debian packages the above need (as root) and
@@ -22,7 +25,7 @@ export TOP
 # Userspace parts in build order; kernel/ is built with kbuild.
 USER_DIRS := firmware libnpu tools tests
 
-.PHONY: all deps user kernel check check-fresh check-host check-vm check-vm-render check-debug models models-report check-models uint8-models check-uint8 demo lint bench compiler-report fuzz install clean
+.PHONY: all deps user kernel check check-fresh check-host check-vm check-vm-render check-debug models models-report check-models uint8-models check-uint8 sweep sweep-vm demo lint bench compiler-report fuzz install clean
 
 all: user kernel
 
@@ -55,7 +58,7 @@ check-debug: deps
 	$(MAKE) all
 	tests/debug/check-debug.sh
 
-models models-report check-models uint8-models check-uint8: deps
+models models-report check-models uint8-models check-uint8 sweep sweep-vm: deps
 	$(MAKE) all
 	$(MAKE) -C tests $@
 
