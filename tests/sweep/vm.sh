@@ -15,7 +15,7 @@ echo "vm: exit $? ($(grep -c ': ran' "$out/npu.txt") models ran on the NPU)"
 pass=0 fail=0
 while read -r m k; do
 	n=$(basename "$m" .tflite)
-	seg=$(grep -o 'segments[^,]*' "$out/npu/$n.log" 2>/dev/null | head -1)
+	seg=$(sed -n 's/^placement: *//p' "$out/npu/$n.log" 2>/dev/null | head -1)
 	ok=1 i=0
 	while [ "$i" -lt "$k" ]; do
 		cmp -s "$out/npu/$n.$i" "$out/cpu/$n.$i" || ok=0
