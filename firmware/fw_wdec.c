@@ -374,6 +374,9 @@ void npu_fw_stream_weights(const void *cs, uint32_t size,
 		bytes = fw_decode_cmd(cs, size, off, &opcode, &p, &reason);
 		if (!bytes)
 			break;
+		/* A load may put another filter (a band) at a seen address. */
+		if (opcode == NPU_CMD_DMA)
+			n = 0;
 		if (opcode == NPU_CMD_FULLY_CONNECTED)
 			f = &p.fc.filter;
 		else if (opcode == NPU_CMD_CONV_2D ||

@@ -476,9 +476,11 @@ struct seg_builder {
 	/* From NPU_REGION_IO_FIRST on, the tensor of each region (seg->num_io). */
 	int32_t io[NPU_CS_MAX_REGIONS - NPU_REGION_IO_FIRST];
 	const uint64_t *sram_off;	/* per tensor, its SRAM offset (sram.c) */
-	const uint32_t *load_op;	/* per prefetched filter, its DMA's op */
-	const int32_t *prefetch;	/* the prefetched filters by load op */
-	uint32_t n_prefetch, next_prefetch;
+	const struct npu_sram_load *loads;	/* the DMA loads in stream order */
+	uint32_t n_loads, next_load;
+	const struct npu_sram_fc_bands *bands;	/* per op (NULL: none) */
+	const uint64_t *band_off;		/* per band, SRAM or NPU_MF_NONE */
+	bool raw_filter;			/* address the raw filter (a band) */
 	const uint32_t *stripe_rows;	/* per cascaded activation (tiling.c) */
 	uint64_t slot_addend[NPU_FW_SLOT_COUNT];	/* a band's operands */
 	/* Per filter tensor: its encoded bytes in the weights (NULL: raw). */
@@ -632,12 +634,15 @@ static int address_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_
 	int ret = 0;
 
 	/* A compressed filter: its encoded bytes (the raw tensor stays for the CPU). */
-	if (sb->enc_len) {
+	if (sb->enc_len && !sb->raw_filter) {
 		enc = npu_wcompress_filter(m->graph, op, cmd->opcode, &cmd->params, &filter,
 					   &channel_bytes);
 		if (enc >= 0 && !sb->enc_len[enc])
 			enc = -1;
 	}
+	if (sb->raw_filter)
+		npu_wcompress_filter(m->graph, op, cmd->opcode, &cmd->params, &filter,
+				     &channel_bytes);
 	if (filter) {
 		filter->encoding = enc >= 0 ? NPU_WEIGHTS_NPW1 : NPU_WEIGHTS_RAW;
 		filter->encoded_bytes = enc >= 0 ? sb->enc_len[enc] : 0;
@@ -674,30 +679,29 @@ static int address_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_
  * to the segment's makespan.
  */
 /*
- * DMA commands moving the filters the plan prefetches before ops up to @i
- * (the folded ones among them have no commands of their own).
+ * DMA commands moving the filters the plan loads before plan position
+ * @pos (NPU_SRAM_POS(); the folded ops among them have no commands of
+ * their own).
  */
 static int emit_prefetch(struct npu_compiled_model *m, struct seg_builder *sb,
-			 struct npu_cs_writer *cw, uint32_t i, struct npu_fw_timeline *tl,
+			 struct npu_cs_writer *cw, uint32_t pos, struct npu_fw_timeline *tl,
 			 struct npu_op_cost *oc)
 {
-	const struct npu_graph *g = m->graph;
-
-	for (; sb->next_prefetch < sb->n_prefetch; sb->next_prefetch++) {
-		const int32_t t = sb->prefetch[sb->next_prefetch];
+	for (; sb->next_load < sb->n_loads; sb->next_load++) {
+		const struct npu_sram_load *l = &sb->loads[sb->next_load];
+		const int32_t t = l->t;
 		struct npu_dma_params d = { 0 };
 		struct npu_fw_cost cost = { 0 };
-
 		/* A compressed filter moves encoded: DRAM pays the encoded bytes. */
-		const bool encoded = sb->enc_len && sb->enc_len[t];
+		const bool encoded = !l->band && sb->enc_len && sb->enc_len[t];
 
-		if (sb->load_op[t] > i)
+		if (l->at > pos)
 			break;
-		d.dst = NPU_SRAM_VA + sb->sram_off[t];
+		d.dst = NPU_SRAM_VA + l->off;
 		d.extent[0] = d.extent[1] = d.extent[2] = 1;
-		d.extent[3] = encoded ? sb->enc_len[t] : (uint32_t)g->tensors[t].bytes;
+		d.extent[3] = l->len;
 		d.src = NPU_ADDR(NPU_REGION_CONST,
-				 encoded ? sb->enc_off[t] : m->tensor_weights_offset[t]);
+				 encoded ? sb->enc_off[t] : m->tensor_weights_offset[t] + l->src);
 		if (npu_cs_emit(cw, NPU_CMD_DMA, &d) || cw->error)
 			return -EINVAL;
 		npu_fw_timeline_add(tl, NULL, NPU_CMD_DMA, &d, &cost);
@@ -708,19 +712,15 @@ static int emit_prefetch(struct npu_compiled_model *m, struct seg_builder *sb,
 	return 0;
 }
 
-/* Appends @cmd of op @i (its addresses written) and schedules it. */
-static int emit_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
-		    struct npu_cs_writer *cw, struct npu_fw_timeline *tl, uint32_t i,
-		    const struct npu_cpu_prepared *prep, struct npu_cpu_cmd *cmd, char *err,
-		    size_t errlen)
+/* Appends @cmd of op @i, its addresses written, and schedules it. */
+static int emit_addressed(struct npu_compiled_model *m, struct npu_cs_writer *cw,
+			  struct npu_fw_timeline *tl, uint32_t i, const struct npu_cpu_cmd *cmd,
+			  char *err, size_t errlen)
 {
 	struct npu_op_cost *oc = &m->op_cost[i];
 	struct npu_fw_cost cost = { 0 };
-	int ret = address_cmd(m, w, sb, &m->graph->ops[i], prep, cmd, err, errlen);
+	int ret = npu_cs_emit(cw, cmd->opcode, &cmd->params);
 
-	if (ret)
-		return ret;
-	ret = npu_cs_emit(cw, cmd->opcode, &cmd->params);
 	if (ret || cw->error) {
 		return npu_fail(err, errlen, -EINVAL, "operator %u (%s): encoding a command failed (%d)",
 				i, npu_op_name(m->graph->ops[i].builtin), ret ? ret : cw->error);
@@ -734,6 +734,69 @@ static int emit_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_bui
 		oc->sram_peak = cost.sram_peak;
 	oc->num_commands++;
 	return 0;
+}
+
+/* Appends @cmd of op @i (its addresses written) and schedules it. */
+static int emit_cmd(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
+		    struct npu_cs_writer *cw, struct npu_fw_timeline *tl, uint32_t i,
+		    const struct npu_cpu_prepared *prep, struct npu_cpu_cmd *cmd, char *err,
+		    size_t errlen)
+{
+	int ret = address_cmd(m, w, sb, &m->graph->ops[i], prep, cmd, err, errlen);
+
+	return ret ? ret : emit_addressed(m, cw, tl, i, cmd, err, errlen);
+}
+
+/*
+ * A one-row FULLY_CONNECTED op @i in output-channel bands (sram.c): band k
+ * is the same command on units [k * units, ...) of the raw filter, the
+ * bias, the per-channel tables and the output (each contiguous), its
+ * filter rows from SRAM where the plan loaded them (before the band,
+ * while earlier commands compute), else from DRAM.  Every unit's
+ * arithmetic is the whole command's, so the bands are bit-exact.
+ */
+static int emit_fc_bands(struct npu_compiled_model *m, struct wbuf *w, struct seg_builder *sb,
+			 struct npu_cs_writer *cw, struct npu_fw_timeline *tl, uint32_t i,
+			 const struct npu_cpu_prepared *prep, char *err, size_t errlen)
+{
+	const struct npu_sram_fc_bands *b = &sb->bands[i];
+	struct npu_cpu_cmd whole = prep->cmds[0];
+	const struct npu_fc_params *p = &whole.params.fc;
+	const uint32_t units = p->filter.dims[0], depth = p->filter.dims[1];
+	const uint32_t osize = npu_dtype_size(p->output.dtype);
+	const uint32_t bsize = p->input.dtype == NPU_DTYPE_INT16 ? 8 : 4;
+	int ret;
+
+	sb->raw_filter = true;
+	ret = address_cmd(m, w, sb, &m->graph->ops[i], prep, &whole, err, errlen);
+	sb->raw_filter = false;
+	for (uint32_t k = 0; !ret && k < b->count; k++) {
+		struct npu_cpu_cmd band = whole;
+		struct npu_fc_params *q = &band.params.fc;
+		const uint32_t o0 = k * b->units;
+		const uint32_t n = units - o0 < b->units ? units - o0 : b->units;
+		const uint64_t off = sb->band_off[b->first + k];
+
+		if (k) {
+			ret = emit_prefetch(m, sb, cw, NPU_SRAM_POS(i, k), tl, &m->op_cost[i]);
+			if (ret)
+				break;
+		}
+		q->filter.dims[0] = n;
+		q->output.dims[1] = n;
+		q->filter.addr = off != NPU_MF_NONE ? NPU_SRAM_VA + off :
+						      p->filter.addr + (uint64_t)o0 * depth;
+		q->output.addr = p->output.addr + (uint64_t)o0 * osize;
+		if (p->rq.flags & NPU_RQ_HAS_BIAS)
+			q->rq.bias_addr = p->rq.bias_addr + (uint64_t)o0 * bsize;
+		if (p->rq.count) {
+			q->rq.count = n;
+			q->rq.mult_addr = p->rq.mult_addr + (uint64_t)o0 * 4;
+			q->rq.shift_addr = p->rq.shift_addr + (uint64_t)o0 * 4;
+		}
+		ret = emit_addressed(m, cw, tl, i, &band, err, errlen);
+	}
+	return ret;
 }
 
 /* The op before @b writing @t (every op between is folded). */
@@ -787,23 +850,31 @@ static uint32_t cascade_bytes(const struct npu_graph *g, const struct op_plan *p
 
 static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op_plan *plans,
 			 uint32_t first, uint32_t n, struct npu_segment *s,
-			 const uint64_t *sram_off, const uint32_t *load_op,
-			 const uint32_t *stripe_rows, const int32_t *prefetch, uint32_t n_dma,
+			 const struct npu_sram_ctx *sram, uint32_t n_dma,
 			 const struct wcodes *wc, char *err, size_t errlen)
 {
-	struct seg_builder sb = { .seg = s, .sram_off = sram_off, .load_op = load_op,
-				  .stripe_rows = stripe_rows, .prefetch = prefetch,
-				  .n_prefetch = prefetch ? n_dma : 0,
-				  .enc_off = wc->off, .enc_len = wc->len };
+	struct seg_builder sb = { .seg = s, .enc_off = wc->off, .enc_len = wc->len };
+	const uint32_t *stripe_rows = sram ? npu_sram_stripe_rows(sram) : NULL;
 	struct npu_fw_timeline tl = { 0 };
 	struct npu_cs_writer cw;
 	uint32_t cap = 64 + n_dma * cmd_bytes(NPU_CMD_DMA);
 	int ret;
 
+	if (sram) {
+		sb.sram_off = npu_sram_offsets(sram);
+		sb.stripe_rows = stripe_rows;
+		sb.loads = npu_sram_loads(sram);
+		sb.n_loads = n_dma;
+		sb.bands = npu_sram_fc_bands(sram);
+		sb.band_off = npu_sram_band_offsets(sram);
+	}
 	s->first_op = first;
 	s->num_ops = n;
-	for (uint32_t i = first; i < first + n; i++)
+	for (uint32_t i = first; i < first + n; i++) {
 		cap += plans[i].stream_bytes + cascade_bytes(m->graph, plans, stripe_rows, i);
+		if (sb.bands)
+			cap += sb.bands[i].count * cmd_bytes(NPU_CMD_FULLY_CONNECTED);
+	}
 	s->stream = calloc(1, cap);
 	if (!s->stream)
 		return -ENOMEM;
@@ -814,10 +885,16 @@ static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op
 
 		if (plans[i].fused)
 			continue;
-		ret = emit_prefetch(m, &sb, &cw, i, &tl, oc);
+		ret = emit_prefetch(m, &sb, &cw, NPU_SRAM_POS(i, 0), &tl, oc);
 		if (ret) {
 			return npu_fail(err, errlen, ret, "operator %u (%s): encoding its filter prefetch failed",
 					i, npu_op_name(m->graph->ops[i].builtin));
+		}
+		if (sb.bands && sb.bands[i].count && prep) {
+			ret = emit_fc_bands(m, w, &sb, &cw, &tl, i, prep, err, errlen);
+			if (ret)
+				return ret;
+			continue;
 		}
 		if (stripe_rows && prep && !plans[i].fused) {
 			const struct npu_graph_op *op = &m->graph->ops[i];
@@ -891,17 +968,14 @@ static int build_sram_segment(struct npu_compiled_model *m, struct wbuf *w,
 		npu_sram_plan(sram, plans, first, n,
 			      (NPU_LIMIT_STREAM_BYTES - bytes) / cmd_bytes(NPU_CMD_DMA), &n_dma,
 			      &peak);
-	ret = build_segment(m, w, plans, first, n, s, peak ? npu_sram_offsets(sram) : NULL,
-			    peak ? npu_sram_load_ops(sram) : NULL,
-			    peak ? npu_sram_stripe_rows(sram) : NULL,
-			    peak ? npu_sram_prefetches(sram) : NULL, n_dma, wc, err, errlen);
+	ret = build_segment(m, w, plans, first, n, s, peak ? sram : NULL, n_dma, wc, err,
+			    errlen);
 	if (!ret && peak) {
 		struct npu_fw_region_use use;
 
 		if (npu_fw_validate_regions(s->stream, s->stream_size, &use, NULL)) {
 			segment_reset(m, s);
-			ret = build_segment(m, w, plans, first, n, s, NULL, NULL, NULL, NULL, 0,
-					    wc, err, errlen);
+			ret = build_segment(m, w, plans, first, n, s, NULL, 0, wc, err, errlen);
 		} else {
 			s->sram_peak = peak;
 		}
@@ -964,7 +1038,11 @@ static void free_wcodings(struct wcoding *v)
  * bytes).  The filters npu_wcompress_pays() chose cost no time where they
  * are read, but their smaller loads change the SRAM plan, whose schedule
  * does not improve monotonically with them (MobileNet-v2: compressing
- * subsets of them moves the estimate by up to +-0.5%).
+ * subsets of them moves the estimate by up to +-0.5%).  Each coding's SRAM
+ * plan is built in every variant (npu_sram_set_variant(): the prefetch
+ * lookahead, FULLY_CONNECTED bands), whose schedules do not improve
+ * monotonically either (MobileNet-v2: lookaheads of 6-16 ops range over
+ * 473-492 thousand cycles).
  */
 static int build_timed_segment(struct npu_compiled_model *m, struct wbuf *w,
 			       struct op_plan *plans, uint32_t first, uint32_t n,
@@ -974,41 +1052,49 @@ static int build_timed_segment(struct npu_compiled_model *m, struct wbuf *w,
 	const struct wbuf mark = *w;
 	struct npu_cpu_cmd *saved;
 	uint64_t best_cycles = UINT64_MAX;
-	uint32_t best = 0, built = 0;
+	uint32_t best = 0, best_plan = 0, built = 0, built_plan = 0;
 	int ret = 0;
 
-	if (n_v == 1)
-		return build_sram_segment(m, w, plans, first, n, s, v[0].sram, &v[0].wc, err,
-					  errlen);
+	if (n_v == 1 && !v[0].sram)
+		return build_sram_segment(m, w, plans, first, n, s, NULL, &v[0].wc, err, errlen);
 	saved = calloc(keep_cmds(plans, first, n, NULL, false) + 1, sizeof(*saved));
 	if (!saved)
 		return -ENOMEM;
 	keep_cmds(plans, first, n, saved, false);
 	for (uint32_t k = 0; k < n_v && !ret; k++) {
 		struct npu_fw_weight_bytes wb = { 0 };
+		const uint32_t n_plans = v[k].sram ? NPU_SRAM_VARIANTS : 1;
 
-		if (k) {
-			segment_reset(m, s);
-			wbuf_rewind(w, &mark);
-			keep_cmds(plans, first, n, saved, true);
+		for (uint32_t p = 0; p < n_plans && !ret; p++) {
+			if (k || p) {
+				segment_reset(m, s);
+				wbuf_rewind(w, &mark);
+				keep_cmds(plans, first, n, saved, true);
+			}
+			if (v[k].sram)
+				npu_sram_set_variant(v[k].sram, p);
+			ret = build_sram_segment(m, w, plans, first, n, s, v[k].sram, &v[k].wc,
+						 err, errlen);
+			built = k;
+			built_plan = p;
+			if (!ret && s->cycles < best_cycles) {
+				best_cycles = s->cycles;
+				best = k;
+				best_plan = p;
+			}
 		}
-		ret = build_sram_segment(m, w, plans, first, n, s, v[k].sram, &v[k].wc, err,
-					 errlen);
-		built = k;
 		if (ret)
 			break;
-		if (s->cycles < best_cycles) {
-			best_cycles = s->cycles;
-			best = k;
-		}
 		npu_fw_stream_weights(s->stream, s->stream_size, &wb);
 		if (!wb.encoded_filter_bytes)
 			break;	/* the less compressed codings are this one */
 	}
-	if (!ret && best != built) {
+	if (!ret && (best != built || best_plan != built_plan)) {
 		segment_reset(m, s);
 		wbuf_rewind(w, &mark);
 		keep_cmds(plans, first, n, saved, true);
+		if (v[best].sram)
+			npu_sram_set_variant(v[best].sram, best_plan);
 		ret = build_sram_segment(m, w, plans, first, n, s, v[best].sram, &v[best].wc, err,
 					 errlen);
 	}

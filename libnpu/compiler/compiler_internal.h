@@ -54,13 +54,40 @@ int32_t npu_cmd_operand_tensor(const struct npu_graph_op *op, const struct npu_c
  * The SRAM plans of a compilation (sram.c): a context per graph, then one
  * plan per segment of ops [@first, @first + @n): npu_sram_offsets()[t] is
  * the SRAM offset of each activation that stays on chip and of each
- * constant filter prefetched by a DMA (*@n_dma of them, at most @max_dma;
- * its encoded bytes when @enc_len of npu_sram_ctx_new(), per tensor, is
- * not 0)
- * issued before the commands of op npu_sram_load_ops()[t]; NPU_MF_NONE for
- * the others (valid until the next plan); *@peak the SRAM bytes the plan
- * spans.  Returns 0.
+ * constant filter prefetched whole by a DMA; NPU_MF_NONE for the others
+ * (valid until the next plan).  npu_sram_loads() lists the DMA loads
+ * (*@n_dma of them, at most @max_dma) in stream order: a whole filter
+ * (its encoded bytes when @enc_len of npu_sram_ctx_new(), per tensor, is
+ * not 0) or one output-channel band of a FULLY_CONNECTED's raw filter
+ * (npu_sram_fc_bands()).  *@peak the SRAM bytes the plan spans.  Returns 0.
+ *
+ * Plan positions: op i's commands run at NPU_SRAM_POS(i, 0); a banded
+ * FULLY_CONNECTED's band k at NPU_SRAM_POS(i, k).  A load at position p is
+ * issued before the command at p.
  */
+#define NPU_SRAM_SUBSTEPS	256u
+#define NPU_SRAM_POS(op, k)	((op) * NPU_SRAM_SUBSTEPS + (k))
+struct npu_sram_load {
+	int32_t t;		/* the filter tensor */
+	uint32_t at;		/* plan position it is issued before */
+	uint64_t off;		/* SRAM offset */
+	uint64_t src;		/* byte offset in the raw filter (a band) */
+	uint32_t len;		/* bytes moved */
+	bool band;		/* a FULLY_CONNECTED band (raw), else the whole filter */
+};
+
+/*
+ * A FULLY_CONNECTED op @i with one output row, planned in output-channel
+ * bands: each band is its own command (units band units, the last fewer),
+ * its filter rows loaded into SRAM by their own DMA while earlier commands
+ * compute (Documentation/compiler.rst, "SRAM").
+ */
+struct npu_sram_fc_bands {
+	uint32_t units;		/* units per band; 0: not banded */
+	uint32_t count;		/* bands */
+	uint32_t first;		/* index of band 0 in npu_sram_band_offsets() */
+};
+
 struct npu_sram_ctx;
 /* Filters larger than this (as loaded: encoded or raw) are read from DRAM. */
 #define NPU_SRAM_PREFETCH_MAX	(NPU_HW_SRAM_SIZE / 2)
@@ -69,9 +96,19 @@ void npu_sram_ctx_free(struct npu_sram_ctx *x);
 int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t first,
 		  uint32_t n, uint32_t max_dma, uint32_t *n_dma, uint64_t *peak);
 const uint64_t *npu_sram_offsets(const struct npu_sram_ctx *x);
-const uint32_t *npu_sram_load_ops(const struct npu_sram_ctx *x);
-/* The prefetched filters (*n_dma of them), by the op their DMA precedes. */
-const int32_t *npu_sram_prefetches(const struct npu_sram_ctx *x);
+const struct npu_sram_load *npu_sram_loads(const struct npu_sram_ctx *x);
+/* Per op, its FULLY_CONNECTED bands (units 0: none). */
+const struct npu_sram_fc_bands *npu_sram_fc_bands(const struct npu_sram_ctx *x);
+/* Per band, its filter rows' SRAM offset, or NPU_MF_NONE: read from DRAM. */
+const uint64_t *npu_sram_band_offsets(const struct npu_sram_ctx *x);
+/*
+ * The plan's variant (0 to NPU_SRAM_VARIANTS - 1; 0 after
+ * npu_sram_ctx_new()): how far ahead filters may be loaded, and whether
+ * FULLY_CONNECTED filters are banded.  No one variant is the fastest on
+ * every model; the compiler builds each and keeps the fastest.
+ */
+#define NPU_SRAM_VARIANTS	10u
+void npu_sram_set_variant(struct npu_sram_ctx *x, uint32_t v);
 /* Per activation, output rows per band of its cascade (tiling.c), or 0. */
 const uint32_t *npu_sram_stripe_rows(const struct npu_sram_ctx *x);
 

@@ -29,9 +29,12 @@
 struct cand {
 	int32_t t;
 	uint64_t size;
-	uint32_t first, last;	/* ops writing and last reading it */
+	uint32_t first, last;	/* plan positions writing and last reading it */
 	uint64_t off;
 	bool placed;
+	uint32_t band;		/* 0: whole; k + 1: FULLY_CONNECTED op's band k */
+	uint32_t op;		/* a band's op */
+	uint64_t src;		/* a band's first byte in the raw filter */
 };
 
 int32_t npu_cmd_operand_tensor(const struct npu_graph_op *op, const struct npu_cpu_cmd *cmd,
@@ -134,7 +137,10 @@ static int by_first(const void *a, const void *b)
 
 	if (x->first != y->first)
 		return x->first < y->first ? -1 : 1;
-	return x->t - y->t;
+	if (x->t != y->t)
+		return x->t - y->t;
+	/* A FULLY_CONNECTED's bands load in band order. */
+	return (int)x->band - (int)y->band;
 }
 
 /*
@@ -188,11 +194,16 @@ struct npu_sram_ctx {
 	bool *pinned;				/* graph input or output */
 	struct use *u;
 	struct cand *c;
+	uint32_t cap;				/* entries of c, loads, band_off */
 	int32_t *touched;
 	uint32_t ntouched;
 	uint64_t *sram_off;
-	uint32_t *load_op;
-	int32_t *prefetch;			/* filters by load op */
+	struct npu_sram_load *loads;		/* in stream order */
+	struct npu_sram_fc_bands *bands;	/* per op */
+	uint64_t *band_off;			/* per band */
+	uint32_t nbands;
+	uint32_t lookahead;			/* the plan variant's */
+	bool fc_bands;
 	uint32_t *stripe_rows;			/* cascaded: output rows per band */
 	uint64_t *stripe_bytes;
 };
@@ -204,15 +215,109 @@ struct npu_sram_ctx {
  * SRAM is short, so the DMA engine loads it while earlier ops compute.  A
  * compressed filter is loaded encoded (x->enc_len) and decoded from SRAM by
  * its command: it takes, and costs the DRAM port, only its encoded bytes.
+ * A one-row FULLY_CONNECTED's filter larger than FC_BAND_MIN is loaded in
+ * output-channel bands of about FC_BAND_BYTES (raw), band k at the latest
+ * before band k's command and freed after it, so the bands of a filter
+ * larger than the SRAM stream in while earlier bands compute.
  * Appends the placed ones to @c (after the activations).
  */
-#define NPU_SRAM_LOOKAHEAD	16u
+static const struct {
+	uint32_t lookahead;
+	bool fc_bands;
+} variants[NPU_SRAM_VARIANTS] = {
+	{ 16, false }, { 12, false }, { 10, false }, { 8, false }, { 6, false },
+	{ 16, true }, { 12, true }, { 10, true }, { 8, true }, { 6, true },
+};
 
-static uint32_t plan_weights(const struct npu_sram_ctx *x, const struct op_plan *plans,
+void npu_sram_set_variant(struct npu_sram_ctx *x, uint32_t v)
+{
+	x->lookahead = variants[v % NPU_SRAM_VARIANTS].lookahead;
+	x->fc_bands = variants[v % NPU_SRAM_VARIANTS].fc_bands;
+}
+#define FC_BAND_MIN		(64u * 1024u)
+#define FC_BAND_BYTES		(160u * 1024u)
+
+/* Units per band of FULLY_CONNECTED @cmd, or 0: not banded. */
+static uint32_t fc_band_units(const struct npu_cpu_cmd *cmd, uint64_t filter_bytes)
+{
+	const struct npu_fc_params *p = &cmd->params.fc;
+	const uint32_t depth = p->filter.dims[1], units = p->filter.dims[0];
+	uint32_t u;
+
+	if (cmd->opcode != NPU_CMD_FULLY_CONNECTED || p->input.dims[0] != 1 ||
+	    filter_bytes <= FC_BAND_MIN || !depth || p->filter.dtype != NPU_DTYPE_INT8 ||
+	    filter_bytes != (uint64_t)depth * units)
+		return 0;
+	/* Whole 16-channel blocks of the MAC array (fw_mac_passes()). */
+	u = FC_BAND_BYTES / depth / 16 * 16;
+	if (u < 16)
+		u = 16;
+	if ((units + u - 1) / u >= NPU_SRAM_SUBSTEPS)
+		u = (units + NPU_SRAM_SUBSTEPS - 2) / (NPU_SRAM_SUBSTEPS - 1);
+	return u < units ? u : 0;
+}
+
+/* The earliest load position from @lo up to @hi (plan positions) where @w fits. */
+static bool place_load(struct cand *w, const struct cand *c, uint32_t nc, uint32_t lo_op,
+		       uint32_t op, uint32_t sub)
+{
+	for (uint32_t j = lo_op; j <= op; j++) {
+		for (uint32_t k = 0; k <= (j == op ? sub : 0); k++) {
+			w->first = NPU_SRAM_POS(j, k);
+			w->off = first_fit(w, c, nc);
+			if (w->off + w->size <= NPU_HW_SRAM_SIZE)
+				return true;
+		}
+	}
+	return false;
+}
+
+static uint32_t plan_fc_bands(struct npu_sram_ctx *x, uint32_t i, const struct npu_cpu_cmd *cmd,
+			      int32_t t, uint32_t lo_op, struct cand *c, uint32_t nc,
+			      uint32_t *max_dma)
+{
+	const struct npu_fc_params *p = &cmd->params.fc;
+	const uint32_t depth = p->filter.dims[1], units = p->filter.dims[0];
+	const uint32_t u = fc_band_units(cmd, x->g->tensors[t].bytes);
+	const uint32_t count = u ? (units + u - 1) / u : 0;
+
+	/* @max_dma counts DMA commands the stream has room for: a band's FC command is larger. */
+	const uint32_t per_band = 1 + (uint32_t)((sizeof(struct npu_fc_params) +
+						  sizeof(struct npu_dma_params) - 1) /
+						 sizeof(struct npu_dma_params));
+
+	if (!count || *max_dma < count * per_band || nc + count > x->cap ||
+	    x->nbands + count > x->cap)
+		return nc;
+	*max_dma -= count * (per_band - 1);
+	for (uint32_t k = 0; k < count; k++) {
+		struct cand *w = &c[nc];
+		const uint32_t n = units - k * u < u ? units - k * u : u;
+
+		*w = (struct cand){ .t = t, .size = (uint64_t)n * depth,
+				    .last = NPU_SRAM_POS(i, k), .band = k + 1, .op = i,
+				    .src = (uint64_t)k * u * depth };
+		/* A band that finds no room is read from DRAM by its command. */
+		if (!place_load(w, c, nc, lo_op, i, k))
+			continue;
+		w->placed = true;
+		nc++;
+		(*max_dma)--;
+	}
+	x->bands[i] = (struct npu_sram_fc_bands){ .units = u, .count = count,
+						  .first = x->nbands };
+	for (uint32_t k = 0; k < count; k++)
+		x->band_off[x->nbands + k] = NPU_MF_NONE;
+	x->nbands += count;
+	return nc;
+}
+
+static uint32_t plan_weights(struct npu_sram_ctx *x, const struct op_plan *plans,
 			     uint32_t first, uint32_t n, struct cand *c, uint32_t nc,
 			     uint32_t max_dma)
 {
 	const struct npu_graph *g = x->g;
+
 
 	for (uint32_t i = first; i < first + n && max_dma; i++) {
 		const struct npu_cpu_prepared *prep = plans[i].prep;
@@ -220,6 +325,7 @@ static uint32_t plan_weights(const struct npu_sram_ctx *x, const struct op_plan 
 		/* A cascade's producer runs at its consumer. */
 		const uint32_t last = out >= 0 && x->stripe_rows[out] ?
 				      (uint32_t)x->u[out].last : i;
+		const uint32_t lo_op = i > first + x->lookahead ? i - x->lookahead : first;
 
 		for (uint32_t k = 0; !plans[i].fused && prep && k < prep->num_cmds; k++) {
 			const struct npu_cpu_cmd *cmd = &prep->cmds[k];
@@ -235,29 +341,28 @@ static uint32_t plan_weights(const struct npu_sram_ctx *x, const struct op_plan 
 				if (ops[o].slot != NPU_FW_SLOT_WEIGHTS || t < 0 ||
 				    !g->tensors[t].data || ops[o].len != g->tensors[t].bytes)
 					continue;
+				if (x->fc_bands && prep->num_cmds == 1 &&
+				    fc_band_units(cmd, g->tensors[t].bytes)) {
+					nc = plan_fc_bands(x, i, cmd, t, first, c, nc, &max_dma);
+					continue;
+				}
 				size = x->enc_len && x->enc_len[t] ? x->enc_len[t] :
 								     g->tensors[t].bytes;
 				if (size > NPU_SRAM_PREFETCH_MAX)
 					continue;
 				/* Read by two commands: one load cannot serve both. */
 				for (uint32_t q = 0; q < nc; q++) {
-					if (c[q].t == t) {
+					if (c[q].t == t && !c[q].band) {
 						c[q].placed = false;
 						seen = true;
 					}
 				}
 				if (seen)
 					continue;
-				*w = (struct cand){ .t = t, .size = size, .last = last };
+				*w = (struct cand){ .t = t, .size = size,
+						    .last = NPU_SRAM_POS(last, NPU_SRAM_SUBSTEPS - 1) };
 				/* The earliest load point where it fits. */
-				for (w->first = i > first + NPU_SRAM_LOOKAHEAD ?
-						i - NPU_SRAM_LOOKAHEAD : first;
-				     w->first <= i; w->first++) {
-					w->off = first_fit(w, c, nc);
-					if (w->off + w->size <= NPU_HW_SRAM_SIZE)
-						break;
-				}
-				if (w->first > i)
+				if (!place_load(w, c, nc, lo_op, i, 0))
 					continue;
 				w->placed = true;
 				nc++;
@@ -279,10 +384,11 @@ void npu_sram_ctx_free(struct npu_sram_ctx *x)
 	free(x->c);
 	free(x->touched);
 	free(x->sram_off);
-	free(x->load_op);
+	free(x->loads);
+	free(x->bands);
+	free(x->band_off);
 	free(x->stripe_rows);
 	free(x->stripe_bytes);
-	free(x->prefetch);
 	free(x);
 }
 
@@ -295,20 +401,24 @@ struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g, const uint32_t 
 		return NULL;
 	x->g = g;
 	x->enc_len = enc_len;
+	npu_sram_set_variant(x, 0);
 	x->min_reader = malloc(nt * sizeof(*x->min_reader));
 	x->max_reader = malloc(nt * sizeof(*x->max_reader));
 	x->pinned = calloc(nt, sizeof(*x->pinned));
 	x->u = malloc(nt * sizeof(*x->u));
-	x->c = calloc(2 * nt, sizeof(*x->c));
+	x->cap = 2 * nt + NPU_SRAM_SUBSTEPS;
+	x->c = calloc(x->cap, sizeof(*x->c));
 	x->touched = malloc(2 * nt * sizeof(*x->touched));
 	x->sram_off = malloc(nt * sizeof(*x->sram_off));
-	x->load_op = calloc(nt, sizeof(*x->load_op));
+	/* Candidates: activations, whole filters, and bands up to the spare. */
+	x->loads = calloc(x->cap, sizeof(*x->loads));
+	x->bands = calloc(g->num_ops + 1, sizeof(*x->bands));
+	x->band_off = calloc(x->cap, sizeof(*x->band_off));
 	x->stripe_rows = calloc(nt, sizeof(*x->stripe_rows));
 	x->stripe_bytes = calloc(nt, sizeof(*x->stripe_bytes));
-	x->prefetch = calloc(nt, sizeof(*x->prefetch));
 	if (!x->min_reader || !x->max_reader || !x->pinned || !x->u || !x->c || !x->touched ||
-	    !x->sram_off || !x->load_op || !x->stripe_rows || !x->stripe_bytes ||
-	    !x->prefetch) {
+	    !x->sram_off || !x->loads || !x->bands || !x->band_off || !x->stripe_rows ||
+	    !x->stripe_bytes) {
 		npu_sram_ctx_free(x);
 		return NULL;
 	}
@@ -342,14 +452,19 @@ const uint64_t *npu_sram_offsets(const struct npu_sram_ctx *x)
 	return x->sram_off;
 }
 
-const uint32_t *npu_sram_load_ops(const struct npu_sram_ctx *x)
+const struct npu_sram_load *npu_sram_loads(const struct npu_sram_ctx *x)
 {
-	return x->load_op;
+	return x->loads;
 }
 
-const int32_t *npu_sram_prefetches(const struct npu_sram_ctx *x)
+const struct npu_sram_fc_bands *npu_sram_fc_bands(const struct npu_sram_ctx *x)
 {
-	return x->prefetch;
+	return x->bands;
+}
+
+const uint64_t *npu_sram_band_offsets(const struct npu_sram_ctx *x)
+{
+	return x->band_off;
 }
 
 const uint32_t *npu_sram_stripe_rows(const struct npu_sram_ctx *x)
@@ -400,6 +515,20 @@ static void reset(struct npu_sram_ctx *x)
 	x->ntouched = 0;
 }
 
+/* Banded ops of the segment keep their bands only where a band was loaded. */
+static void drop_unloaded_bands(struct npu_sram_ctx *x, uint32_t first, uint32_t n)
+{
+	for (uint32_t i = first; i < first + n; i++) {
+		struct npu_sram_fc_bands *b = &x->bands[i];
+		bool any = false;
+
+		for (uint32_t k = 0; k < b->count; k++)
+			any |= x->band_off[b->first + k] != NPU_MF_NONE;
+		if (!any)
+			*b = (struct npu_sram_fc_bands){ 0 };
+	}
+}
+
 int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t first,
 		  uint32_t n, uint32_t max_dma, uint32_t *n_dma, uint64_t *peak)
 {
@@ -411,6 +540,9 @@ int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t 
 	reset(x);
 	*peak = 0;
 	*n_dma = 0;
+	x->nbands = 0;
+	for (uint32_t i = first; i < first + n; i++)
+		x->bands[i] = (struct npu_sram_fc_bands){ 0 };
 	for (uint32_t i = first; i < first + n; i++) {
 		const struct npu_graph_op *op = &g->ops[i];
 
@@ -442,8 +574,9 @@ int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t 
 		c[nc++] = (struct cand){ .t = t,
 					 .size = x->stripe_rows[t] ? x->stripe_bytes[t] :
 								     g->tensors[t].bytes,
-					 .first = (uint32_t)u[t].writer,
-					 .last = (uint32_t)u[t].last };
+					 .first = NPU_SRAM_POS((uint32_t)u[t].writer, 0),
+					 .last = NPU_SRAM_POS((uint32_t)u[t].last,
+							      NPU_SRAM_SUBSTEPS - 1) };
 	}
 	x->ntouched = nt;
 	qsort(c, nc, sizeof(*c), by_size);
@@ -460,16 +593,24 @@ int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t 
 	bound_ranges(c, nc);
 	for (uint32_t k = 0; k < nc; k++) {
 		if (!c[k].placed) {
-			x->stripe_rows[c[k].t] = 0;
+			if (!c[k].band)
+				x->stripe_rows[c[k].t] = 0;
 			continue;
 		}
-		x->sram_off[c[k].t] = c[k].off;
-		x->load_op[c[k].t] = c[k].first;
 		/* c is in load order here (bound_ranges sorted it). */
 		if (g->tensors[c[k].t].data)
-			x->prefetch[(*n_dma)++] = c[k].t;
+			x->loads[(*n_dma)++] = (struct npu_sram_load){
+				.t = c[k].t, .at = c[k].first, .off = c[k].off,
+				.src = c[k].src, .len = (uint32_t)c[k].size,
+				.band = c[k].band != 0 };
+		if (c[k].band)
+			x->band_off[x->bands[c[k].op].first + c[k].band - 1] = c[k].off;
+		else
+			x->sram_off[c[k].t] = c[k].off;
 		if (c[k].off + c[k].size > *peak)
 			*peak = c[k].off + c[k].size;
 	}
+	/* Bands all read from DRAM: the op keeps its one command. */
+	drop_unloaded_bands(x, first, n);
 	return 0;
 }
