@@ -20,6 +20,12 @@
 #define WDEC_PALETTE		0x20u	/* symbols index a palette */
 #define WDEC_RICE		0x10u	/* Rice-coded symbols, else fixed width */
 #define WDEC_PARAM_MASK		0x0fu	/* fixed width 0..8 or Rice k 0..7 */
+/*
+ * Version 2, Rice without a palette: k + 8 codes 127 - |value| (k 0..7),
+ * then a sign bit; per-channel quantized pruned weights keep the large
+ * magnitudes near 127.
+ */
+#define WDEC_RICE_TOP		8u
 
 #define WDEC_MAX_RUN_K		15u
 
@@ -97,12 +103,42 @@ static int bytes_take(struct wdec_bits *b, uint32_t n, const uint8_t **at)
 	return 0;
 }
 
+/*
+ * A header field of the block: a whole byte in version 1 (byte-aligned
+ * blocks), @packed_bits bits of the bit stream in version 2.
+ */
+static int field(struct wdec_bits *b, int packed, uint32_t packed_bits,
+		 uint32_t *v)
+{
+	const uint8_t *at;
+
+	if (packed)
+		return bits_get(b, packed_bits, v);
+	if (bytes_take(b, 1, &at))
+		return -NPU_FW_EINVAL;
+	*v = at[0];
+	return 0;
+}
+
 struct wdec_block {
 	uint32_t mode;
 	uint32_t param;
+	uint32_t run_k;
 	uint32_t palette_size;
 	const uint8_t *palette;
+	/* A version 2 block's own palette: at this bit of the stream. */
+	const uint8_t *packed_palette;
+	uint32_t palette_bit;
 };
+
+/* Entry @s of a version 2 block's own palette (which was read past). */
+static uint8_t packed_entry(const struct wdec_block *k, uint32_t s)
+{
+	const uint32_t bit = k->palette_bit + 8 * s, shift = bit % 8;
+	const uint8_t *at = k->packed_palette + bit / 8;
+
+	return (uint8_t)(shift ? (at[0] >> shift | at[1] << (8 - shift)) : at[0]);
+}
 
 /* One value; @nonzero: a sparse block's value, which cannot be 0. */
 static int block_value(struct wdec_bits *b, const struct wdec_block *k,
@@ -110,6 +146,16 @@ static int block_value(struct wdec_bits *b, const struct wdec_block *k,
 {
 	uint32_t s;
 
+	if ((k->mode & WDEC_RICE) && k->param >= WDEC_RICE_TOP) {
+		uint32_t neg;
+
+		if (bits_rice(b, k->param - WDEC_RICE_TOP,
+			      127u - (nonzero ? 1u : 0u), &s) ||
+		    bits_get(b, 1, &neg))
+			return -NPU_FW_EINVAL;
+		*out = (uint8_t)(neg ? s - 127u : 127u - s);
+		return 0;
+	}
 	if (k->mode & WDEC_RICE) {
 		if (bits_rice(b, k->param, k->palette ? k->palette_size - 1 :
 			      255u - (nonzero ? 1u : 0u), &s))
@@ -120,7 +166,7 @@ static int block_value(struct wdec_bits *b, const struct wdec_block *k,
 	if (k->palette) {
 		if (s >= k->palette_size)
 			return -NPU_FW_EINVAL;
-		*out = k->palette[s];
+		*out = k->packed_palette ? packed_entry(k, s) : k->palette[s];
 	} else if (k->mode & WDEC_RICE) {
 		/* zig-zag: 0, -1, 1, -2, ...; a sparse value skips 0 */
 		s += nonzero ? 1u : 0u;
@@ -138,54 +184,99 @@ static int block_value(struct wdec_bits *b, const struct wdec_block *k,
  * The stream's shared palettes (header byte 3): each a byte P - 1 and P
  * values, after the header; a palette block then names one by its index
  * instead of carrying its own.  @count 0: the blocks carry theirs.
+ * @index_bits: the width of that index in a version 2 block.
  */
 struct wdec_palettes {
 	uint32_t count;
+	uint32_t index_bits;
 	const uint8_t *at[NPU_WDEC_MAX_PALETTES];
 	uint32_t size[NPU_WDEC_MAX_PALETTES];
 };
 
-static int block_palette(struct wdec_bits *b, const struct wdec_palettes *pt,
-			 struct wdec_block *k)
+static int block_palette(struct wdec_bits *b, int packed,
+			 const struct wdec_palettes *pt, struct wdec_block *k)
 {
-	const uint8_t *hdr;
+	uint32_t v, i;
 
-	if (bytes_take(b, 1, &hdr))
-		return -NPU_FW_EINVAL;
 	if (pt->count) {
-		if (hdr[0] >= pt->count)
+		if (field(b, packed, pt->index_bits, &v) || v >= pt->count)
 			return -NPU_FW_EINVAL;
-		k->palette = pt->at[hdr[0]];
-		k->palette_size = pt->size[hdr[0]];
+		k->palette = pt->at[v];
+		k->palette_size = pt->size[v];
 		return 0;
 	}
-	k->palette_size = hdr[0] + 1u;
-	return bytes_take(b, k->palette_size, &k->palette);
+	if (field(b, packed, 8, &v))
+		return -NPU_FW_EINVAL;
+	k->palette_size = v + 1u;
+	if (!packed)
+		return bytes_take(b, k->palette_size, &k->palette);
+	/* Read past; its entries are read where they are (packed_entry()). */
+	k->palette = b->p;
+	k->packed_palette = b->p;
+	k->palette_bit = 8 * b->pos - b->nbits;
+	for (i = 0; i < k->palette_size; i++)
+		if (bits_get(b, 8, &v))
+			return -NPU_FW_EINVAL;
+	return 0;
 }
 
-static int decode_block(struct wdec_bits *b, const struct wdec_palettes *pt,
+/*
+ * A block's mode (and zero-run parameter, palette).  Version 2: a bit 1
+ * repeats the previous block's mode and run parameter (never for the
+ * first block: @k->mode is then WDEC_NO_MODE), a bit 0 is followed by a
+ * mode byte; a shared palette's index is in every palette block.
+ */
+#define WDEC_NO_MODE	0x100u
+
+static int block_mode(struct wdec_bits *b, int packed,
+		      const struct wdec_palettes *pt, struct wdec_block *k)
+{
+	uint32_t v, repeat = 0;
+
+	if (packed && bits_get(b, 1, &repeat))
+		return -NPU_FW_EINVAL;
+	if (repeat) {
+		if (k->mode == WDEC_NO_MODE)
+			return -NPU_FW_EINVAL;
+	} else {
+		if (field(b, packed, 8, &k->mode))
+			return -NPU_FW_EINVAL;
+		k->param = k->mode & WDEC_PARAM_MASK;
+		if ((k->mode & WDEC_SPARSE_MASK) == WDEC_SPARSE_MASK ||
+		    k->param > (!(k->mode & WDEC_RICE) ? 8u :
+				packed && !(k->mode & WDEC_PALETTE) ? 15u : 7u))
+			return -NPU_FW_EINVAL;
+		k->run_k = 0;
+		if ((k->mode & WDEC_SPARSE_MASK) == WDEC_SPARSE_RUNS) {
+			if (field(b, packed, 4, &v) || v > WDEC_MAX_RUN_K)
+				return -NPU_FW_EINVAL;
+			k->run_k = v;
+		}
+	}
+	k->palette = NULL;
+	k->packed_palette = NULL;
+	if ((k->mode & WDEC_PALETTE) && block_palette(b, packed, pt, k))
+		return -NPU_FW_EINVAL;
+	return 0;
+}
+
+/*
+ * @k carries the previous block's mode into a version 2 block.  Version 1
+ * blocks are byte-aligned and their bitmap is a byte array before the
+ * values; version 2 blocks follow each other in one bit stream, and a
+ * bitmap block gives each position's bit just before its value.
+ */
+static int decode_block(struct wdec_bits *b, int packed,
+			const struct wdec_palettes *pt, struct wdec_block *k,
 			uint8_t *dst, uint32_t n)
 {
-	struct wdec_block k = { 0 };
-	const uint8_t *hdr, *bitmap = NULL;
-	uint32_t sparse, run_k = 0, i;
+	const uint8_t *bitmap = NULL;
+	uint32_t sparse, i, bit = 1;
 
-	if (bytes_take(b, 1, &hdr))
+	if (block_mode(b, packed, pt, k))
 		return -NPU_FW_EINVAL;
-	k.mode = hdr[0];
-	k.param = k.mode & WDEC_PARAM_MASK;
-	sparse = k.mode & WDEC_SPARSE_MASK;
-	if (sparse == WDEC_SPARSE_MASK ||
-	    k.param > ((k.mode & WDEC_RICE) ? 7u : 8u))
-		return -NPU_FW_EINVAL;
-	if (sparse == WDEC_SPARSE_RUNS) {
-		if (bytes_take(b, 1, &hdr) || hdr[0] > WDEC_MAX_RUN_K)
-			return -NPU_FW_EINVAL;
-		run_k = hdr[0];
-	}
-	if ((k.mode & WDEC_PALETTE) && block_palette(b, pt, &k))
-		return -NPU_FW_EINVAL;
-	if (sparse == WDEC_SPARSE_BITMAP &&
+	sparse = k->mode & WDEC_SPARSE_MASK;
+	if (!packed && sparse == WDEC_SPARSE_BITMAP &&
 	    bytes_take(b, n / 8 + (n % 8 ? 1 : 0), &bitmap))
 		return -NPU_FW_EINVAL;
 
@@ -194,26 +285,31 @@ static int decode_block(struct wdec_bits *b, const struct wdec_palettes *pt,
 		while (i < n) {
 			uint32_t run;
 
-			if (bits_rice(b, run_k, n - i, &run))
+			if (bits_rice(b, k->run_k, n - i, &run))
 				return -NPU_FW_EINVAL;
 			fw_memset(dst + i, 0, run);
 			i += run;
 			if (i == n)
 				break;
-			if (block_value(b, &k, 1, &dst[i++]))
+			if (block_value(b, k, 1, &dst[i++]))
 				return -NPU_FW_EINVAL;
 		}
 	} else {
 		for (i = 0; i < n; i++) {
-			if (bitmap && !(bitmap[i / 8] & (1u << (i % 8)))) {
+			if (bitmap)
+				bit = bitmap[i / 8] & (1u << (i % 8));
+			else if (sparse && bits_get(b, 1, &bit))
+				return -NPU_FW_EINVAL;
+			if (sparse && !bit) {
 				dst[i] = 0;
 				continue;
 			}
-			if (block_value(b, &k, bitmap != NULL, &dst[i]))
+			if (block_value(b, k, sparse != 0, &dst[i]))
 				return -NPU_FW_EINVAL;
 		}
 	}
-	bits_align(b);
+	if (!packed)
+		bits_align(b);
 	return 0;
 }
 
@@ -221,17 +317,22 @@ int npu_fw_wdec_decode(const void *src, uint32_t src_len, void *dst,
 		       uint32_t dst_len, const char **reason)
 {
 	struct wdec_bits b = { .p = src, .end = src_len };
+	struct wdec_block k = { .mode = WDEC_NO_MODE };
 	struct wdec_palettes pt;
 	const uint8_t *h, *ps;
 	uint32_t block, off, i;
+	int packed;
 
 	if (bytes_take(&b, NPU_WDEC_HDR_BYTES, &h) || h[0] != NPU_WDEC_MAGIC0 ||
-	    h[1] != NPU_WDEC_MAGIC1 || h[2] != NPU_WDEC_VERSION ||
-	    h[3] > NPU_WDEC_MAX_PALETTES) {
+	    h[1] != NPU_WDEC_MAGIC1 || (h[2] != NPU_WDEC_VERSION &&
+	    h[2] != NPU_WDEC_VERSION_PACKED) || h[3] > NPU_WDEC_MAX_PALETTES) {
 		*reason = "compressed weights: bad header";
 		return -NPU_FW_EINVAL;
 	}
+	packed = h[2] == NPU_WDEC_VERSION_PACKED;
 	pt.count = h[3];
+	for (pt.index_bits = 0; (1u << pt.index_bits) < pt.count;)
+		pt.index_bits++;
 	for (i = 0; i < pt.count; i++) {
 		if (bytes_take(&b, 1, &ps) ||
 		    bytes_take(&b, ps[0] + 1u, &pt.at[i])) {
@@ -249,11 +350,13 @@ int npu_fw_wdec_decode(const void *src, uint32_t src_len, void *dst,
 	for (off = 0; off < dst_len; off += block) {
 		const uint32_t n = dst_len - off < block ? dst_len - off : block;
 
-		if (decode_block(&b, &pt, (uint8_t *)dst + off, n)) {
+		if (decode_block(&b, packed, &pt, &k, (uint8_t *)dst + off, n)) {
 			*reason = "compressed weights: malformed block";
 			return -NPU_FW_EINVAL;
 		}
 	}
+	/* Version 2: the last byte's unused bits, then nothing. */
+	bits_align(&b);
 	if (b.pos != b.end) {
 		*reason = "compressed weights: bytes after the last block";
 		return -NPU_FW_EINVAL;

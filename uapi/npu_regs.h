@@ -279,6 +279,13 @@ struct npu_hw_completion {
  * integer QuantizedMeanOrSum, as int8)
  */
 #define NPU_FW_FEAT_MEAN_U8		(1u << 16)
+/*
+ * Version 2 of the compressed-filter format (its header's byte 2): the
+ * blocks packed in one bit stream, a block's mode one bit when it repeats
+ * the previous block's (older decoders refuse it), since
+ * firmware 1.7.0
+ */
+#define NPU_FW_FEAT_WDEC_PACKED		(1u << 17)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

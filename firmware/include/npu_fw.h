@@ -26,7 +26,7 @@ extern "C" {
 
 /* Firmware release, reported as NPU_REG_FW_VERSION: major<<16|minor<<8|patch */
 #define NPU_FW_VERSION_MAJOR	1
-#define NPU_FW_VERSION_MINOR	6
+#define NPU_FW_VERSION_MINOR	7
 #define NPU_FW_VERSION_PATCH	0
 #define NPU_FW_VERSION		((NPU_FW_VERSION_MAJOR << 16) | \
 				 (NPU_FW_VERSION_MINOR << 8) | \
@@ -40,7 +40,8 @@ extern "C" {
 				 NPU_FW_FEAT_PRELU_S16 | NPU_FW_FEAT_SRAM | \
 				 NPU_FW_FEAT_FC_SCALE_F64 | NPU_FW_FEAT_WDEC | \
 				 NPU_FW_FEAT_REGIONS | NPU_FW_FEAT_WDEC_PALETTES | \
-				 NPU_FW_FEAT_MEAN_U8)
+				 NPU_FW_FEAT_MEAN_U8 | \
+				 NPU_FW_FEAT_WDEC_PACKED)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -449,6 +450,8 @@ uint32_t npu_fw_stream_features(const void *cs, uint32_t size);
 #define NPU_WDEC_MAGIC0		0x4e	/* 'N' */
 #define NPU_WDEC_MAGIC1		0x57	/* 'W' */
 #define NPU_WDEC_VERSION	1
+/* Blocks packed in one bit stream, 1-bit repeated modes (firmware 1.6.0) */
+#define NPU_WDEC_VERSION_PACKED	2
 #define NPU_WDEC_HDR_BYTES	8	/* magic, version, palettes, u32 block size */
 /* Shared palettes a stream may define (header byte 3; 0: inline ones). */
 #define NPU_WDEC_MAX_PALETTES	16

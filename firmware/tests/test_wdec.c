@@ -75,22 +75,61 @@ static uint32_t rnd(uint32_t *s, uint32_t n)
 }
 
 /*
+ * The generator's format: version 1 (byte-aligned blocks) or 2 (packed,
+ * NPU_WDEC_VERSION_PACKED), and the previous block's mode, which a packed
+ * block may repeat with one bit.
+ */
+struct gen {
+	int packed;
+	int have_prev;
+	uint8_t prev_mode;
+	uint32_t prev_run_k;
+};
+
+/* A block header field: a byte (version 1) or @bits bits (version 2). */
+static void bw_field(struct bw *b, const struct gen *g, uint32_t v, uint32_t bits)
+{
+	if (g->packed)
+		bw_bits(b, v, bits);
+	else
+		bw_byte(b, (uint8_t)v);
+}
+
+/* A symbol of @mode: fixed width, Rice, or (packed) Rice from the top. */
+static void bw_symbol(struct bw *b, uint8_t mode, uint32_t sym)
+{
+	const uint32_t param = mode & 0x0fu;
+
+	if ((mode & M_RICE) && param >= 8) {
+		bw_rice(b, sym >> 1, param - 8);
+		bw_bits(b, sym & 1, 1);
+	} else if (mode & M_RICE) {
+		bw_rice(b, sym, param);
+	} else {
+		bw_bits(b, sym, param);
+	}
+}
+
+/*
  * One random block of @n values in a random mode: appends its encoding to
  * @b and the values it decodes to at @out.
  */
-static void random_block(struct bw *b, uint32_t *seed, uint8_t *out, uint32_t n)
+static void random_block(struct bw *b, struct gen *g, uint32_t *seed, uint8_t *out,
+			 uint32_t n)
 {
-	const uint32_t sparse = rnd(seed, 3) == 0 ? 0 : rnd(seed, 2) ? M_BITMAP : M_RUNS;
-	const uint32_t coding = rnd(seed, 4);	/* fixed, rice, pal fixed, pal rice */
-	const uint32_t run_k = rnd(seed, 16);
+	const int repeat = g->packed && g->have_prev && rnd(seed, 2);
+	uint32_t sparse = rnd(seed, 3) == 0 ? 0 : rnd(seed, 2) ? M_BITMAP : M_RUNS;
+	uint32_t coding = rnd(seed, 4);	/* fixed, rice, pal fixed, pal rice */
+	uint32_t run_k = rnd(seed, 16);
 	uint32_t param, pal_n = 1 + rnd(seed, rnd(seed, 2) ? 16 : 256), i;
 	uint8_t pal[256], mode;
 	uint32_t sym[4096];
-	int nonzero = sparse != 0;
+	int nonzero;
 
-	for (i = 0; i < pal_n; i++)
-		pal[i] = (uint8_t)rnd(seed, 256);
 	param = coding == 1 || coding == 3 ? rnd(seed, 8) : rnd(seed, 9);
+	/* Packed Rice without a palette: from the top (k + 8) half the time. */
+	if (g->packed && coding == 1 && rnd(seed, 2))
+		param += 8;
 	if (coding == 2) {
 		/* the width must index the palette */
 		param = 0;
@@ -99,6 +138,18 @@ static void random_block(struct bw *b, uint32_t *seed, uint8_t *out, uint32_t n)
 	}
 	mode = (uint8_t)(sparse | (coding >= 2 ? M_PALETTE : 0) |
 			 (coding == 1 || coding == 3 ? M_RICE : 0) | param);
+	if (repeat) {
+		mode = g->prev_mode;
+		run_k = g->prev_run_k;
+		sparse = mode & (M_BITMAP | M_RUNS);
+		coding = ((mode & M_PALETTE) ? 2 : 0) + ((mode & M_RICE) ? 1 : 0);
+		param = mode & 0x0fu;
+		if (coding == 2)
+			pal_n = 1 + rnd(seed, 1u << param);
+	}
+	nonzero = sparse != 0;
+	for (i = 0; i < pal_n; i++)
+		pal[i] = (uint8_t)rnd(seed, 256);
 	/* Values: zero with probability 1/2 in sparse blocks. */
 	for (i = 0; i < n; i++) {
 		uint32_t s;
@@ -112,6 +163,12 @@ static void random_block(struct bw *b, uint32_t *seed, uint8_t *out, uint32_t n)
 		if (coding >= 2) {
 			s = rnd(seed, pal_n);
 			v = pal[s];
+		} else if (coding == 1 && param >= 8) {
+			/* 127 - |v| (a sparse value is not 0), then the sign */
+			const uint32_t r = rnd(seed, 4) ? rnd(seed, 16) : rnd(seed, 128 - nonzero);
+
+			s = r << 1 | rnd(seed, 2);
+			v = (uint8_t)((s & 1) ? (int)r - 127 : 127 - (int)r);
 		} else if (coding == 1) {
 			/* zig-zag symbols, small mostly */
 			s = rnd(seed, 4) ? rnd(seed, 16) : rnd(seed, 256 - nonzero);
@@ -126,15 +183,22 @@ static void random_block(struct bw *b, uint32_t *seed, uint8_t *out, uint32_t n)
 		out[i] = v;
 		sym[i] = s;
 	}
-	bw_byte(b, mode);
-	if (sparse == M_RUNS)
-		bw_byte(b, (uint8_t)run_k);
-	if (coding >= 2) {
-		bw_byte(b, (uint8_t)(pal_n - 1));
-		for (i = 0; i < pal_n; i++)
-			bw_byte(b, pal[i]);
+	if (g->packed)
+		bw_bits(b, repeat, 1);
+	if (!repeat) {
+		bw_field(b, g, mode, 8);
+		if (sparse == M_RUNS)
+			bw_field(b, g, run_k, 4);
 	}
-	if (sparse == M_BITMAP)
+	g->have_prev = 1;
+	g->prev_mode = mode;
+	g->prev_run_k = run_k;
+	if (coding >= 2) {
+		bw_field(b, g, pal_n - 1, 8);
+		for (i = 0; i < pal_n; i++)
+			bw_field(b, g, pal[i], 8);
+	}
+	if (sparse == M_BITMAP && !g->packed)
 		for (i = 0; i < n; i += 8) {
 			uint8_t m = 0;
 			uint32_t j;
@@ -153,38 +217,39 @@ static void random_block(struct bw *b, uint32_t *seed, uint8_t *out, uint32_t n)
 			}
 			bw_rice(b, run, run_k);
 			run = 0;
-			if (coding & 1)
-				bw_rice(b, sym[i], param);
-			else
-				bw_bits(b, sym[i], param);
+			bw_symbol(b, mode, sym[i]);
 		}
 		if (run)
 			bw_rice(b, run, run_k);
 	} else {
 		for (i = 0; i < n; i++) {
+			/* Packed, a bitmap block's bit comes before each value. */
+			if (sparse && g->packed)
+				bw_bits(b, sym[i] != ~0u, 1);
 			if (sym[i] == ~0u)
 				continue;
-			if (coding & 1)
-				bw_rice(b, sym[i], param);
-			else
-				bw_bits(b, sym[i], param);
+			bw_symbol(b, mode, sym[i]);
 		}
 	}
-	bw_flush(b);
+	if (!g->packed)
+		bw_flush(b);
 }
 
 /* A random valid stream of @len decoded bytes into @b and @expect. */
 static void random_stream(struct bw *b, uint32_t *seed, uint8_t *expect, uint32_t len)
 {
 	const uint32_t block = 1 + rnd(seed, rnd(seed, 2) ? 64 : 4096);
+	struct gen g = { .packed = (int)rnd(seed, 2) };
 	uint32_t off;
 
 	b->len = 0;
 	b->acc = 0;
 	b->nbits = 0;
 	bw_header(b, block);
+	b->buf[2] = g.packed ? NPU_WDEC_VERSION_PACKED : NPU_WDEC_VERSION;
 	for (off = 0; off < len; off += block)
-		random_block(b, seed, expect + off, len - off < block ? len - off : block);
+		random_block(b, &g, seed, expect + off, len - off < block ? len - off : block);
+	bw_flush(b);
 }
 
 /* Decode from and into heap buffers of the exact sizes (ASan bounds). */
@@ -349,12 +414,101 @@ START_TEST(wdec_hand_cases)
 		ck_assert_int_eq(decode_exact(bad, sizeof(bad), out12, 12), -NPU_FW_EINVAL);
 	}
 
+	/* Version 2 (packed blocks). */
+	{
+		/*
+		 * Blocks of 4 at fixed width 2: block 0 a 0 bit and mode 0x02,
+		 * values 1,-2,0,-1; block 1 a 1 bit (the same mode), values
+		 * -2,1,1,0: bits 2, 9, 12, 15, 16, 17, 19, 20, 22 set.
+		 */
+		static const uint8_t stream[] = {
+			NPU_WDEC_MAGIC0, NPU_WDEC_MAGIC1, NPU_WDEC_VERSION_PACKED, 0, 4, 0, 0, 0,
+			0x04, 0x92, 0x5b, 0x00,
+		};
+		static const int8_t expect[8] = { 1, -2, 0, -1, -2, 1, 1, 0 };
+		uint8_t bad[sizeof(stream) + 1];
+
+		ck_assert_int_eq(decode_exact(stream, sizeof(stream), out, 8), 0);
+		ck_assert_mem_eq(out, expect, 8);
+		/* A byte after the last block; the first block repeating. */
+		memcpy(bad, stream, sizeof(stream));
+		bad[sizeof(stream)] = 0;
+		ck_assert_int_eq(decode_exact(bad, sizeof(bad), out, 8), -NPU_FW_EINVAL);
+		bad[8] = 0x05;
+		ck_assert_int_eq(decode_exact(bad, sizeof(stream), out, 8), -NPU_FW_EINVAL);
+		/*
+		 * Version 1 reads the same bytes as other blocks: mode 0x04
+		 * (width 4) and its 2 bytes, then mode 0x00 (zeros).
+		 */
+		memcpy(bad, stream, sizeof(stream));
+		bad[2] = NPU_WDEC_VERSION;
+		ck_assert_int_eq(decode_exact(bad, sizeof(stream), out, 8), 0);
+		ck_assert_mem_eq(out, ((const int8_t[]){ 2, -7, -5, 5, 0, 0, 0, 0 }), 8);
+	}
+	{
+		/*
+		 * Shared palettes {5, -3} and {7, 1, 9}, blocks of 4: block 0
+		 * mode 0x22 (palette, width 2), index 1 (one bit), indices
+		 * 2,0,1,0; block 1 repeats, index 0, indices 1,1,0,1.
+		 */
+		static const uint8_t stream[] = {
+			NPU_WDEC_MAGIC0, NPU_WDEC_MAGIC1, NPU_WDEC_VERSION_PACKED, 2, 4, 0, 0, 0,
+			1, 5, 0xfd, 2, 7, 1, 9,
+			0x44, 0x4a, 0x54, 0x04,
+		};
+		static const int8_t expect[8] = { 9, 7, 1, 7, -3, -3, 5, -3 };
+		/* Three palettes (2-bit index): index 2 is {4}, index 3 none. */
+		uint8_t three[] = {
+			NPU_WDEC_MAGIC0, NPU_WDEC_MAGIC1, NPU_WDEC_VERSION_PACKED, 3, 1, 0, 0, 0,
+			1, 5, 0xfd, 2, 7, 1, 9, 0, 4,
+			0x40, 0x04,
+		};
+
+		ck_assert_int_eq(decode_exact(stream, sizeof(stream), out, 8), 0);
+		ck_assert_mem_eq(out, expect, 8);
+		ck_assert_int_eq(decode_exact(three, sizeof(three), out, 1), 0);
+		ck_assert_uint_eq(out[0], 4);
+		three[sizeof(three) - 1] = 0x06;
+		ck_assert_int_eq(decode_exact(three, sizeof(three), out, 1), -NPU_FW_EINVAL);
+	}
+	{
+		/* Rice from the top, k 0: r 0, sign 1 is -127. */
+		static const uint8_t top[] = {
+			NPU_WDEC_MAGIC0, NPU_WDEC_MAGIC1, NPU_WDEC_VERSION_PACKED, 0, 1, 0, 0, 0,
+			0x30, 0x04,
+		};
+		/* k 7, r 127 (0): legal without zeros, not in a bitmap block. */
+		static const uint8_t zero[] = {
+			NPU_WDEC_MAGIC0, NPU_WDEC_MAGIC1, NPU_WDEC_VERSION_PACKED, 0, 1, 0, 0, 0,
+			0x3e, 0xfc, 0x01,
+		};
+		static const uint8_t sparse[] = {
+			NPU_WDEC_MAGIC0, NPU_WDEC_MAGIC1, NPU_WDEC_VERSION_PACKED, 0, 1, 0, 0, 0,
+			0x3e, 0xfb, 0x03,
+		};
+		uint8_t bad[sizeof(top)];
+
+		ck_assert_int_eq(decode_exact(top, sizeof(top), out, 1), 0);
+		ck_assert_uint_eq(out[0], 0x81);
+		ck_assert_int_eq(decode_exact(zero, sizeof(zero), out, 1), 0);
+		ck_assert_uint_eq(out[0], 0);
+		ck_assert_int_eq(decode_exact(sparse, sizeof(sparse), out, 1), -NPU_FW_EINVAL);
+		/* From the top with a palette (mode 0x38), or in version 1. */
+		memcpy(bad, top, sizeof(top));
+		bad[8] = 0x70;
+		ck_assert_int_eq(decode_exact(bad, sizeof(bad), out, 1), -NPU_FW_EINVAL);
+		memcpy(bad, top, sizeof(top));
+		bad[2] = NPU_WDEC_VERSION;
+		bad[8] = M_RICE | 8;
+		ck_assert_int_eq(decode_exact(bad, sizeof(bad), out, 1), -NPU_FW_EINVAL);
+	}
+
 	/* Each malformation is refused. */
 	bw_header(&b, 8);
 	b.buf[0] ^= 1;
 	ck_assert_int_eq(decode_exact(b.buf, b.len + 0, NULL, 0), -NPU_FW_EINVAL);
 	b.buf[0] ^= 1;
-	b.buf[2] = 2;	/* version */
+	b.buf[2] = NPU_WDEC_VERSION_PACKED + 1;	/* version */
 	ck_assert_int_eq(decode_exact(b.buf, b.len, NULL, 0), -NPU_FW_EINVAL);
 	/* Block size 0. */
 	ck_assert_int_eq(decode_hand(0, (const uint8_t[]){ 0 }, 1, out, 8), -NPU_FW_EINVAL);

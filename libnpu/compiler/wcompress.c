@@ -28,16 +28,26 @@
 #define M_RUNS		0x40u
 #define M_PALETTE	0x20u
 #define M_RICE		0x10u
+#define RICE_TOP	8u	/* Rice k + 8: 127 - |value|, then its sign */
 #define MAX_RUN_K	15u
 
 enum sparsity { SP_NONE, SP_BITMAP, SP_RUNS };
 
-/* How one block is coded, and its size. */
+/*
+ * How one block is coded, and its size in bits (version 2: the blocks are
+ * one bit stream; a block's mode is one bit when it repeats the previous
+ * block's mode and run parameter, else a 0 bit, the mode byte and, for
+ * zero runs, 4 bits of k_r).
+ */
+#define MODE_BITS	9u
+#define RUN_K_BITS	4u
+#define NO_MODE		0x100u
 struct block_code {
 	uint32_t mode;		/* M_* | parameter */
 	uint32_t run_k;
 	int32_t family;		/* the shared palette it names, or -1 */
-	uint64_t bytes;
+	bool repeat;		/* mode and run_k of the previous block */
+	uint64_t bits;
 };
 
 /*
@@ -52,6 +62,7 @@ struct block_code {
 #define NO_FAMILY	0xffu
 struct families {
 	uint32_t count;
+	uint32_t index_bits;	/* a palette block's index: ceil(log2(count)) */
 	uint32_t size[NPU_WDEC_MAX_PALETTES];
 	uint8_t value[NPU_WDEC_MAX_PALETTES][FAMILY_VALUES];	/* by descending count */
 	uint8_t rank[NPU_WDEC_MAX_PALETTES][256];
@@ -160,7 +171,7 @@ static void stats(const uint8_t *w, uint32_t n, struct block_stats *s)
 static uint64_t value_code(const struct block_stats *s, int nonzero, bool inline_palette,
 			   uint32_t *mode, uint64_t *extra)
 {
-	uint64_t best, bits, cnt = 0, rice[8] = { 0 }, price[8] = { 0 };
+	uint64_t best, bits, cnt = 0, rice[8] = { 0 }, price[8] = { 0 }, top[8] = { 0 };
 	int32_t lo = 0, hi = 0;
 	uint32_t width = 0, np = 0;
 
@@ -174,8 +185,12 @@ static uint64_t value_code(const struct block_stats *s, int nonzero, bool inline
 		np++;
 		lo = (int8_t)v < lo ? (int8_t)v : lo;
 		hi = (int8_t)v > hi ? (int8_t)v : hi;
-		for (uint32_t k = 0; k < 8; k++)
+		for (uint32_t k = 0; k < 8; k++) {
 			rice[k] += c * rice_bits(zigzag((int8_t)v) - (nonzero ? 1 : 0), k);
+			/* -128 has no code from the top */
+			top[k] += v == 0x80 ? UINT64_MAX / 512 :
+				  c * (1 + rice_bits(127u - (uint32_t)abs((int8_t)v), k));
+		}
 	}
 	for (uint32_t i = 0, r = 0; i < s->num_distinct; i++) {
 		const uint8_t v = s->palette[i];
@@ -197,11 +212,16 @@ static uint64_t value_code(const struct block_stats *s, int nonzero, bool inline
 			width++;
 	best = cnt * width;
 	*mode = width;
-	for (uint32_t k = 0; k < 8; k++)
+	for (uint32_t k = 0; k < 8; k++) {
 		if (rice[k] < best) {
 			best = rice[k];
 			*mode = M_RICE | k;
 		}
+		if (top[k] < best) {
+			best = top[k];
+			*mode = M_RICE | RICE_TOP | k;
+		}
+	}
 	/* A palette costs its size byte and entries (whole bytes). */
 	bits = cnt * bits_for(np) + 8u * (1 + np);
 	if (!inline_palette)
@@ -248,9 +268,76 @@ static uint64_t family_code(const struct block_stats *s, const struct families *
 	return best;
 }
 
-/* @fam: the stream's shared palettes (then no block carries its own), or NULL. */
+/*
+ * The bits of the block coded in @mode with @run_k (without its mode
+ * header), or UINT64_MAX where @mode cannot code it (a value too wide for
+ * the width, not in the palette, ...).  @fam, @f: as choose().
+ */
+static uint64_t mode_bits(const struct block_stats *s, uint32_t n, const struct families *fam,
+			  uint32_t f, uint32_t mode, uint32_t run_k)
+{
+	const uint32_t sparse = mode & (M_BITMAP | M_RUNS), param = mode & 0x0fu;
+	const uint32_t nonzero = sparse ? 1 : 0;
+	uint64_t bits = 0;
+	uint32_t r = 0;
+
+	if (sparse == M_BITMAP)
+		bits += n;
+	if (sparse == M_RUNS) {
+		if (s->run_bits[run_k] >= UINT64_MAX / 4)
+			return UINT64_MAX;
+		bits += s->run_bits[run_k];
+	}
+	if ((mode & M_PALETTE) && fam) {
+		if (f == NO_FAMILY)
+			return UINT64_MAX;
+		bits += fam->index_bits;
+	} else if (mode & M_PALETTE) {
+		bits += 8;	/* P - 1, then the values */
+	}
+	for (uint32_t i = 0; i < s->num_distinct; i++) {
+		const uint8_t v = s->palette[i];	/* by descending count */
+		uint32_t sym;
+
+		if (nonzero && !v)
+			continue;
+		if ((mode & M_PALETTE) && fam) {
+			if (!(fam->set[f][v >> 6] & (1ull << (v & 63))))
+				return UINT64_MAX;
+			sym = fam->rank[f][v];
+		} else if (mode & M_PALETTE) {
+			bits += 8;
+			sym = r++;
+		} else if ((mode & M_RICE) && param >= RICE_TOP) {
+			if (v == 0x80)
+				return UINT64_MAX;
+			bits += s->count[v] * (1 + rice_bits(127u - (uint32_t)abs((int8_t)v),
+							     param - RICE_TOP));
+			continue;
+		} else if (mode & M_RICE) {
+			sym = zigzag((int8_t)v) - nonzero;
+		} else {
+			const int32_t half = param ? 1 << (param - 1) : 0;
+
+			/* two's complement in @param bits; width 0 is 0 */
+			if (param < 8 && ((int8_t)v < -half || (int8_t)v >= (param ? half : 1)))
+				return UINT64_MAX;
+			sym = 0;
+		}
+		if ((mode & (M_PALETTE | M_RICE)) == M_PALETTE && sym >> param)
+			return UINT64_MAX;
+		bits += (uint64_t)s->count[v] * ((mode & M_RICE) ? rice_bits(sym, param) : param);
+	}
+	return bits;
+}
+
+/*
+ * The block's cheapest code after a block coded @prev.  @fam: the stream's
+ * shared palettes (then no block carries its own), or NULL; @f: the one
+ * the block's values fit, or NO_FAMILY.
+ */
 static void choose(struct block_stats *s, uint32_t n, const struct families *fam, uint32_t f,
-		   struct block_code *bc)
+		   const struct block_code *prev, struct block_code *bc)
 {
 	const bool table = fam != NULL;
 	uint32_t mode;
@@ -261,33 +348,45 @@ static void choose(struct block_stats *s, uint32_t n, const struct families *fam
 	bc->mode = mode;
 	bc->run_k = 0;
 	bc->family = -1;
-	bc->bytes = 1 + extra + (bits + 7) / 8;
+	bc->repeat = false;
+	bc->bits = MODE_BITS + 8 * extra + bits;
 	if (table && f != NO_FAMILY) {
 		bits = family_code(s, fam, f, &mode);
-		if (2 + (bits + 7) / 8 < bc->bytes) {
+		if (MODE_BITS + fam->index_bits + bits < bc->bits) {
 			bc->mode = mode;
 			bc->family = (int32_t)f;
-			bc->bytes = 2 + (bits + 7) / 8;
+			bc->bits = MODE_BITS + fam->index_bits + bits;
 		}
 	}
 
 	extra = 0;
 	bits = value_code(s, 1, !table, &mode, &extra);
-	if (1 + extra + (n + 7) / 8 + (bits + 7) / 8 < bc->bytes) {
+	if (MODE_BITS + 8 * extra + n + bits < bc->bits) {
 		bc->family = -1;
 		bc->mode = M_BITMAP | mode;
-		bc->bytes = 1 + extra + (n + 7) / 8 + (bits + 7) / 8;
+		bc->bits = MODE_BITS + 8 * extra + n + bits;
 	}
 	for (uint32_t k = 0; k <= MAX_RUN_K; k++)
 		if (s->run_bits[k] < run_best) {
 			run_best = s->run_bits[k];
 			run_k = k;
 		}
-	if (2 + extra + (run_best + bits + 7) / 8 < bc->bytes) {
+	if (MODE_BITS + RUN_K_BITS + 8 * extra + run_best + bits < bc->bits) {
 		bc->family = -1;
 		bc->mode = M_RUNS | mode;
 		bc->run_k = run_k;
-		bc->bytes = 2 + extra + (run_best + bits + 7) / 8;
+		bc->bits = MODE_BITS + RUN_K_BITS + 8 * extra + run_best + bits;
+	}
+	/* The previous block's mode costs one bit instead of nine or more. */
+	if (prev->mode != NO_MODE) {
+		bits = mode_bits(s, n, fam, f, prev->mode, prev->run_k);
+		if (bits != UINT64_MAX && 1 + bits <= bc->bits) {
+			bc->mode = prev->mode;
+			bc->run_k = prev->run_k;
+			bc->family = table && (prev->mode & M_PALETTE) ? (int32_t)f : -1;
+			bc->repeat = true;
+			bc->bits = 1 + bits;
+		}
 	}
 }
 
@@ -350,6 +449,11 @@ static void put_value(struct bitbuf *b, const struct block_stats *s, uint32_t mo
 	const uint32_t param = mode & 0x0fu;
 	uint32_t sym;
 
+	if ((mode & (M_PALETTE | M_RICE)) == M_RICE && param >= RICE_TOP) {
+		put_rice(b, 127u - (uint32_t)abs((int8_t)v), param - RICE_TOP);
+		put_bits(b, (int8_t)v < 0, 1);
+		return;
+	}
 	if (mode & M_PALETTE)
 		sym = s->rank[v];	/* index among the values coded */
 	else if (mode & M_RICE)
@@ -369,11 +473,14 @@ static void emit_block(struct bitbuf *b, const uint8_t *w, uint32_t n,
 	const uint32_t sparse = bc->mode & (M_BITMAP | M_RUNS);
 	const uint32_t vmode = bc->mode & ~(M_BITMAP | M_RUNS);
 
-	put_byte(b, (uint8_t)bc->mode);
-	if (sparse == M_RUNS)
-		put_byte(b, (uint8_t)bc->run_k);
+	put_bits(b, bc->repeat, 1);
+	if (!bc->repeat) {
+		put_bits(b, bc->mode, 8);
+		if (sparse == M_RUNS)
+			put_bits(b, bc->run_k, RUN_K_BITS);
+	}
 	if (bc->family >= 0) {
-		put_byte(b, (uint8_t)bc->family);
+		put_bits(b, (uint32_t)bc->family, fam->index_bits);
 		memcpy(s->rank, fam->rank[bc->family], sizeof(s->rank));
 	} else if (vmode & M_PALETTE) {
 		uint32_t np = 0;
@@ -382,19 +489,10 @@ static void emit_block(struct bitbuf *b, const uint8_t *w, uint32_t n,
 		for (uint32_t i = 0; i < s->num_distinct; i++)
 			if (!sparse || s->palette[i])
 				s->rank[s->palette[i]] = (uint8_t)np++;
-		put_byte(b, (uint8_t)(np - 1));
+		put_bits(b, np - 1, 8);
 		for (uint32_t i = 0; i < s->num_distinct; i++)
 			if (!sparse || s->palette[i])
-				put_byte(b, s->palette[i]);
-	}
-	if (sparse == M_BITMAP) {
-		for (uint32_t i = 0; i < n; i += 8) {
-			uint8_t m = 0;
-
-			for (uint32_t j = 0; j < 8 && i + j < n; j++)
-				m |= (uint8_t)((w[i + j] != 0) << j);
-			put_byte(b, m);
-		}
+				put_bits(b, s->palette[i], 8);
 	}
 	if (sparse == M_RUNS) {
 		uint32_t run = 0;
@@ -411,11 +509,14 @@ static void emit_block(struct bitbuf *b, const uint8_t *w, uint32_t n,
 		if (run)
 			put_rice(b, run, bc->run_k);
 	} else {
-		for (uint32_t i = 0; i < n; i++)
+		/* A bitmap block: each position's bit, then its value if set. */
+		for (uint32_t i = 0; i < n; i++) {
+			if (sparse)
+				put_bits(b, w[i] != 0, 1);
 			if (!sparse || w[i])
 				put_value(b, s, vmode, sparse != 0, w[i]);
+		}
 	}
-	flush_bits(b);
 }
 
 static int bit_count64(uint64_t x)
@@ -439,6 +540,7 @@ static uint64_t make_families(const uint8_t *w, uint32_t len, uint32_t block,
 	uint64_t bytes = 0, count[NPU_WDEC_MAX_PALETTES][256];
 
 	fam->count = 0;
+	fam->index_bits = 0;
 	memset(fam->set, 0, sizeof(fam->set));
 	for (uint32_t k = 0; k < nb; k++) {
 		uint64_t *set = fam->block_set[k];
@@ -496,6 +598,7 @@ static uint64_t make_families(const uint8_t *w, uint32_t len, uint32_t block,
 		}
 		bytes += 1 + n;
 	}
+	fam->index_bits = fam->count ? bits_for(fam->count) : 0;
 	return bytes;
 }
 
@@ -503,17 +606,18 @@ static uint64_t make_families(const uint8_t *w, uint32_t len, uint32_t block,
 static uint64_t stream_size(const uint8_t *w, uint32_t len, uint32_t block,
 			    struct block_stats *s, const struct families *fam, uint64_t table)
 {
-	uint64_t total = NPU_WDEC_HDR_BYTES + table;
-	struct block_code bc;
+	struct block_code bc = { .mode = NO_MODE };
+	uint64_t bits = 0;
 
 	for (uint32_t off = 0, k = 0; off < len; off += block, k++) {
 		const uint32_t n = len - off < block ? len - off : block;
+		const struct block_code prev = bc;
 
 		stats(w + off, n, s);
-		choose(s, n, fam, fam ? fam->of_block[k] : NO_FAMILY, &bc);
-		total += bc.bytes;
+		choose(s, n, fam, fam ? fam->of_block[k] : NO_FAMILY, &prev, &bc);
+		bits += bc.bits;
 	}
-	return total;
+	return NPU_WDEC_HDR_BYTES + table + (bits + 7) / 8;
 }
 
 static void free_families(struct families *fam)
@@ -536,6 +640,7 @@ int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
 	struct block_stats *s;
 	struct families *fam, *use = NULL;
 	struct bitbuf b = { 0 };
+	struct block_code bc = { .mode = NO_MODE };
 	bool table = false;
 
 	*out = NULL;
@@ -594,7 +699,7 @@ int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
 
 	put_byte(&b, NPU_WDEC_MAGIC0);
 	put_byte(&b, NPU_WDEC_MAGIC1);
-	put_byte(&b, NPU_WDEC_VERSION);
+	put_byte(&b, NPU_WDEC_VERSION_PACKED);
 	put_byte(&b, use ? (uint8_t)use->count : 0);
 	for (uint32_t i = 0; i < 4; i++)
 		put_byte(&b, (uint8_t)(block >> (8 * i)));
@@ -605,12 +710,13 @@ int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
 	}
 	for (uint32_t off = 0, k = 0; off < len; off += block, k++) {
 		const uint32_t n = len - off < block ? len - off : block;
-		struct block_code bc;
+		const struct block_code prev = bc;
 
 		stats(w + off, n, s);
-		choose(s, n, use, use ? use->of_block[k] : NO_FAMILY, &bc);
+		choose(s, n, use, use ? use->of_block[k] : NO_FAMILY, &prev, &bc);
 		emit_block(&b, w + off, n, s, use, &bc);
 	}
+	flush_bits(&b);
 	free_families(fam);
 	free(s);
 	if (b.error || b.len > UINT32_MAX) {

@@ -53,7 +53,7 @@ START_TEST(synthetic_filters)
 	for (uint32_t it = 0; it < 400; it++) {
 		const uint32_t ch = 1 + rnd(&seed) % 600, oc = 1 + rnd(&seed) % 64;
 		const uint32_t len = ch * oc < sizeof(w) ? ch * oc : sizeof(w);
-		const uint32_t kind = it % 5, cb = rnd(&seed) % 3 ? ch : 0;
+		const uint32_t kind = it % 6, cb = rnd(&seed) % 3 ? ch : 0;
 		int8_t pal[16];
 
 		for (uint32_t c = 0; c < oc && c * ch < len; c++) {
@@ -70,6 +70,10 @@ START_TEST(synthetic_filters)
 					v = (int32_t)(rnd(&seed) & 0xff) - 128;
 				if (kind == 4)				/* pruned + clustered */
 					v = rnd(&seed) % 3 ? 0 : pal[rnd(&seed) % 4];
+				if (kind == 5) {	/* magnitude-pruned: |v| 96..127 kept */
+					v = 96 + (int32_t)(rnd(&seed) % 32);
+					v = rnd(&seed) % 5 ? 0 : rnd(&seed) % 2 ? -v : v;
+				}
 				w[i] = (uint8_t)v;
 			}
 		}
@@ -79,14 +83,23 @@ START_TEST(synthetic_filters)
 			ck_assert_uint_lt(enc, len * 45 / 100);
 		if (kind == 2 && cb >= 512 && len >= 4096)
 			ck_assert_uint_lt(enc, len * 60 / 100);
+		/*
+		 * Zero runs (~0.75 bit a weight) and, a fifth of the weights,
+		 * 127 - |v| by Rice k 3 or 4 and a sign (~6.5 bits): the codes
+		 * from the top; zig-zag codes need 9 bits for these values.
+		 */
+		if (kind == 5 && len >= 4096)
+			ck_assert_uint_lt(enc, len * 29 / 100);
 	}
 	/* Edges: one byte, all zeros, one value, every byte value. */
 	w[0] = 0x80;
 	round_trip(w, 1, 1);
+	/* 50 blocks of width 0: a mode, then 49 repeat bits (58 bits). */
 	memset(w, 0, 5000);
-	ck_assert_uint_le(round_trip(w, 5000, 100), 8 + 50);
+	ck_assert_uint_le(round_trip(w, 5000, 100), 8 + 8);
+	/* One block: a 0 bit, the mode, a palette of one value (25 bits). */
 	memset(w, 0x7f, 5000);
-	ck_assert_uint_le(round_trip(w, 5000, 0), 8 + 3);
+	ck_assert_uint_le(round_trip(w, 5000, 0), 8 + 4);
 	for (uint32_t i = 0; i < 256 * 8; i++)
 		w[i] = (uint8_t)(i * 37);
 	round_trip(w, 256 * 8, 256);
@@ -240,15 +253,15 @@ START_TEST(workflow_model_ratios)
 		double limit;
 	} models[] = {
 		{ "mobilenet_v2.cluster8k", 0.55 },
-		{ "mobilenet_v2.cluster16k", 0.65 },
-		{ "mobilenet_v2.cluster16l", 0.66 },
-		{ "mobilenet_v2.prune", 0.40 },
+		{ "mobilenet_v2.cluster16k", 0.62 },
+		{ "mobilenet_v2.cluster16l", 0.63 },
+		{ "mobilenet_v2.prune", 0.38 },
 		{ "mobilenet_v2.sp_cluster", 0.35 },
 		{ "mobilenet_v2.pcqat", 0.35 },
 		{ "mobilenet_v2.ptq_int8", 1.0 },
 		{ "ds_cnn.sp_cluster", 0.36 },
-		{ "ds_cnn.prune", 0.42 },
-		{ "ds_cnn.cluster16k", 0.69 },
+		{ "ds_cnn.prune", 0.41 },
+		{ "ds_cnn.cluster16k", 0.65 },
 	};
 	const char *build = getenv("NPU_BUILD");
 	uint32_t found = 0;
