@@ -8,9 +8,12 @@
  *   - zeros: none, a bitmap of the non-zero positions, or Rice-coded zero
  *     runs before each non-zero value (pruned weights);
  *   - values (all, or the non-zero ones): fixed-width two's complement,
- *     Rice-coded zig-zag, or a palette of the block's distinct values
+ *     Rice-coded zig-zag, Rice-coded 127 - |v| and a sign (magnitude-
+ *     pruned weights), or a palette of the block's distinct values
  *     indexed at a fixed width or by Rice codes of their frequency rank
- *     (clustered weights).
+ *     (clustered weights);
+ *   - or the previous block's mode, for one bit: the stream is version 2
+ *     (NPU_WDEC_VERSION_PACKED), its blocks packed in one bit stream.
  * The block size is the best of the output channel's bytes times 1..16
  * (per-channel quantization gives each channel its own values, so palettes
  * work per channel), or of a few fixed sizes for depthwise filters (whose
