@@ -450,7 +450,7 @@ uint32_t npu_fw_stream_features(const void *cs, uint32_t size);
 #define NPU_WDEC_MAGIC0		0x4e	/* 'N' */
 #define NPU_WDEC_MAGIC1		0x57	/* 'W' */
 #define NPU_WDEC_VERSION	1
-/* Blocks packed in one bit stream, 1-bit repeated modes (firmware 1.6.0) */
+/* Blocks packed in one bit stream, 1-bit repeated modes (firmware 1.7.0) */
 #define NPU_WDEC_VERSION_PACKED	2
 #define NPU_WDEC_HDR_BYTES	8	/* magic, version, palettes, u32 block size */
 /* Shared palettes a stream may define (header byte 3; 0: inline ones). */

@@ -22,7 +22,7 @@
 #include "device_priv.h"
 #include "model_priv.h"
 
-/* The decoder features compiled filters need (the packed format, 1.6.0). */
+/* The decoder features compiled filters need (the packed format, 1.7.0). */
 #define WDEC_FEATURES	(NPU_FW_FEAT_WDEC | NPU_FW_FEAT_WDEC_PALETTES | NPU_FW_FEAT_WDEC_PACKED)
 
 /* The dma-buf binding of tensor t, a graph input or output, or NULL. */
@@ -280,7 +280,7 @@ int model_plan_build(struct npu_model *model)
 	 * every feature before it: SRAM, the weight decoder, and the decoder's
 	 * shared palettes, NPU_FW_FEAT_WDEC_PALETTES).  The compiler encodes
 	 * filters in the packed format (NPU_FW_FEAT_WDEC_PACKED, firmware
-	 * 1.6.0).  No raw-filter variant is made at load any more (the streams
+	 * 1.7.0).  No raw-filter variant is made at load any more (the streams
 	 * are final).
 	 */
 	if (model->use_npu && !(model->dev->fw_features & NPU_FW_FEAT_REGIONS))
@@ -293,7 +293,7 @@ int model_plan_build(struct npu_model *model)
 		if (wb.encoded_filter_bytes && (model->dev->fw_features & WDEC_FEATURES) !=
 		    WDEC_FEATURES)
 			return model_fail(model, -NPU_ERR_MODEL_VERSION,
-					  "segment %u has compressed filters and the device's firmware lacks the weight decoder with shared palettes and packed blocks (NPU_FW_FEAT_WDEC, NPU_FW_FEAT_WDEC_PALETTES, NPU_FW_FEAT_WDEC_PACKED, firmware 1.6.0): recompile with --no-compress, update the firmware, or open with NPU_MODEL_CPU_ONLY", s);
+					  "segment %u has compressed filters and the device's firmware lacks the weight decoder with shared palettes and packed blocks (NPU_FW_FEAT_WDEC, NPU_FW_FEAT_WDEC_PALETTES, NPU_FW_FEAT_WDEC_PACKED, firmware 1.7.0): recompile with --no-compress, update the firmware, or open with NPU_MODEL_CPU_ONLY", s);
 	}
 	/* Likewise a firmware older than an opcode the streams use. */
 	for (uint32_t s = 0; model->use_npu && s < cm->num_segments; s++) {
