@@ -177,13 +177,20 @@ static void *alloc_tensor(size_t bytes)
 
 /*
  * Variables start as TFLite Micro's ResetVariableTensors() leaves them:
- * int8 tensors filled with their zero point, everything else zero.
+ * int8 tensors filled with their zero point, everything else zero.  A
+ * resource variable that the model's CALL_ONCE subgraph assigns has that
+ * value as its data (the reader's doing, tflite_reader.c).
  */
 static void init_variable(struct npu_cpu *cpu, int32_t t)
 {
 	const struct npu_graph_tensor *ten = &cpu->g->tensors[t];
 	int value = 0;
 
+	if (ten->data && ten->data_size == ten->bytes) {
+		if (cpu->data[t] != ten->data)
+			memcpy(cpu->data[t], ten->data, ten->bytes);
+		return;
+	}
 	if (ten->type == NPU_TYPE_INT8 && ten->quant.count)
 		value = (uint8_t)(int8_t)ten->quant.zero_point[0];
 	memset(cpu->data[t], value, ten->bytes);

@@ -161,6 +161,16 @@ enum npu_builtin_op {
 	NPU_BUILTIN_IMAG = 133,
 	NPU_BUILTIN_REAL = 134,
 	NPU_BUILTIN_COMPLEX_ABS = 135,
+	/*
+	 * Resource variables: the reader removes CALL_ONCE and VAR_HANDLE
+	 * (each variable becomes a variable tensor), READ_VARIABLE copies the
+	 * variable to its output, ASSIGN_VARIABLE (no output) copies input 1
+	 * into the variable (input 0).
+	 */
+	NPU_BUILTIN_CALL_ONCE = 129,
+	NPU_BUILTIN_VAR_HANDLE = 142,
+	NPU_BUILTIN_READ_VARIABLE = 143,
+	NPU_BUILTIN_ASSIGN_VARIABLE = 144,
 	NPU_BUILTIN_GELU = 150,
 };
 

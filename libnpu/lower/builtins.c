@@ -60,6 +60,7 @@ extern const struct npu_builtin_impl npu_builtin_reduce_min_max;
 extern const struct npu_builtin_impl npu_builtin_squared_difference;
 extern const struct npu_builtin_impl npu_builtin_sum;
 extern const struct npu_builtin_impl npu_builtin_unary_lut;
+extern const struct npu_builtin_impl npu_builtin_variable;
 extern const struct npu_builtin_impl npu_builtin_mul;
 extern const struct npu_builtin_impl npu_builtin_pack;
 extern const struct npu_builtin_impl npu_builtin_pad;
@@ -97,6 +98,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_ABS] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_ADD] = &npu_builtin_add_sub,
 	[NPU_BUILTIN_ARG_MAX] = &npu_builtin_arg_min_max,
+	[NPU_BUILTIN_ASSIGN_VARIABLE] = &npu_builtin_variable,
 	[NPU_BUILTIN_ARG_MIN] = &npu_builtin_arg_min_max,
 	[NPU_BUILTIN_AVERAGE_POOL_2D] = &npu_builtin_pool,
 	[NPU_BUILTIN_BATCH_MATMUL] = &batch_matmul,
@@ -158,6 +160,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RELU] = &npu_builtin_relu,
 	[NPU_BUILTIN_RELU6] = &npu_builtin_relu,
 	[NPU_BUILTIN_RELU_N1_TO_1] = &npu_builtin_relu,
+	[NPU_BUILTIN_READ_VARIABLE] = &npu_builtin_variable,
 	[NPU_BUILTIN_RESHAPE] = &npu_builtin_reshape,
 	[NPU_BUILTIN_REVERSE_V2] = &npu_builtin_reverse_v2,
 	[NPU_BUILTIN_RFFT2D] = &npu_builtin_rfft2d,

@@ -56,6 +56,9 @@ enum {
 	OPTS_DEPTH_TO_SPACE = 94, OPTS_GELU = 116, OPTS_CONV3D = 106,
 };
 
+/* TensorType RESOURCE: the handle VAR_HANDLE makes. */
+#define TFLITE_RESOURCE 13
+
 /* Largest tensor accepted: keeps every later size computation in range. */
 #define MAX_TENSOR_BYTES (1ull << 31)
 
@@ -71,6 +74,8 @@ struct rd {
 	uint32_t num_codes;
 	struct opcode *codes;
 	struct fb_vec buffers;
+	/* Per tensor of the subgraph being read: 1 if of type RESOURCE. */
+	uint8_t *resource;
 	char what[128];
 };
 
@@ -181,6 +186,8 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_MIRROR_PAD, 3, 2, 2, 0, OPTS_MIRROR_PAD },
 	{ NPU_BUILTIN_PADV2, 4, 3, 3, 0, 0 },
 	{ NPU_BUILTIN_GELU, 2, 1, 1, 0, OPTS_GELU },
+	{ NPU_BUILTIN_READ_VARIABLE, 1, 1, 1, 0, 0 },
+	{ NPU_BUILTIN_ASSIGN_VARIABLE, 1, 2, 2, 0, 0 },
 };
 
 static const struct op_info *find_op(int32_t builtin)
@@ -406,9 +413,14 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 	CHECK(fb_get_table(&rd->fb, &tt, TENSOR_SPARSITY, &sp, &present, rd->what));
 	if (present)
 		FAIL(rd, -ENOTSUP, "tensor %u ('%s'): sparse tensors are not supported", idx, t->name);
-	if (!dtype_known(type))
+	if (type == TFLITE_RESOURCE && rd->resource) {
+		/* A variable's handle: resolve_variables() gives it a type. */
+		rd->resource[idx] = 1;
+		type = NPU_TYPE_INT8;
+	} else if (!dtype_known(type)) {
 		FAIL(rd, -ENOTSUP, "tensor %u ('%s'): type %s is not supported",
 		     idx, t->name, tflite_type_name(type));
+	}
 	t->type = (enum npu_type)type;
 	t->is_variable = var != 0;
 	if (shape.count > NPU_GRAPH_MAX_DIMS)
@@ -1097,11 +1109,16 @@ int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 		if (info && (op->num_inputs < info->min_in || op->num_inputs > info->max_in))
 			FAIL(rd, -EINVAL, "operator %u (%s): has %u inputs, expected %u..%u",
 			     i, name, op->num_inputs, info->min_in, info->max_in);
-		if (info && (op->num_outputs < 1 ||
-			     (op->num_outputs > 1 && !multi_output(op->builtin))))
+		if (op->builtin == NPU_BUILTIN_ASSIGN_VARIABLE) {
+			if (op->num_outputs)
+				FAIL(rd, -EINVAL, "operator %u (%s): has %u outputs, expected none",
+				     i, name, op->num_outputs);
+		} else if (info && (op->num_outputs < 1 ||
+				    (op->num_outputs > 1 && !multi_output(op->builtin)))) {
 			FAIL(rd, -EINVAL, "operator %u (%s): has %u outputs, expected %s",
 			     i, name, op->num_outputs,
 			     multi_output(op->builtin) ? "1 or more" : "1");
+		}
 		for (uint32_t j = 0; j < op->num_inputs; j++) {
 			int32_t t = op->inputs[j];
 			bool optional = !info || (j < 64 && (info->optional_in >> j & 1));
@@ -1191,6 +1208,395 @@ int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 	return ret;
 }
 
+/* ---- resource variables (CALL_ONCE, VAR_HANDLE, READ/ASSIGN_VARIABLE) ---- */
+
+/*
+ * A resource variable, named as TFLite's VAR_HANDLE names it (container and
+ * shared_name).  TFLite makes it on first use, zero-sized until assigned;
+ * here it is one variable tensor of the main graph, of the size its
+ * assignments and reads give it.
+ */
+struct res_var {
+	const char *container, *name;	/* point into the buffer */
+	int32_t tensor;			/* main graph tensor, -1: none yet */
+	void *init;			/* initial value (CALL_ONCE), or NULL */
+	size_t init_size;
+	enum npu_type init_type;
+};
+
+struct res_vars {
+	struct res_var *v;
+	uint32_t count, cap;
+};
+
+/* Options string @id of operator @ot ("" if absent). */
+static int op_option_str(struct rd *rd, const struct fb_table *ot, unsigned int id,
+			 const char **s)
+{
+	struct fb_table opts;
+	uint32_t len;
+	bool present;
+
+	CHECK(fb_get_table(&rd->fb, ot, OP_OPTIONS, &opts, &present, rd->what));
+	*s = NULL;
+	if (present)
+		CHECK(fb_get_str(&rd->fb, &opts, id, s, &len, rd->what));
+	if (!*s)
+		*s = "";
+	return 0;
+}
+
+/* The variable a VAR_HANDLE (operator table @ot) names, added if new. */
+static int var_lookup(struct rd *rd, struct res_vars *vars, const struct fb_table *ot,
+		      struct res_var **out)
+{
+	const char *container, *name;
+	int ret = op_option_str(rd, ot, 0, &container);
+
+	if (!ret)
+		ret = op_option_str(rd, ot, 1, &name);
+	if (ret)
+		return ret;
+	for (uint32_t i = 0; i < vars->count; i++) {
+		if (!strcmp(vars->v[i].container, container) && !strcmp(vars->v[i].name, name)) {
+			*out = &vars->v[i];
+			return 0;
+		}
+	}
+	if (vars->count == vars->cap) {
+		uint32_t cap = vars->cap ? vars->cap * 2 : 8;
+		struct res_var *v = realloc(vars->v, cap * sizeof(*v));
+
+		if (!v)
+			FAIL(rd, -ENOMEM, "out of memory");
+		vars->v = v;
+		vars->cap = cap;
+	}
+	*out = &vars->v[vars->count++];
+	**out = (struct res_var){ .container = container, .name = name, .tensor = -1 };
+	return 0;
+}
+
+/* Builtin code of operator @idx of @ops (table in *@ot). */
+static int op_builtin(struct rd *rd, const struct fb_vec *ops, uint32_t idx,
+		      struct fb_table *ot, int32_t *builtin)
+{
+	uint32_t code;
+
+	CHECK(fb_vec_table(&rd->fb, ops, idx, ot, rd->what));
+	CHECK(fb_get_u32(&rd->fb, ot, OP_OPCODE_INDEX, 0, &code, rd->what));
+	if (code >= rd->num_codes)
+		FAIL(rd, -EINVAL, "%s: opcode index %u out of range (the model has %u operator codes)",
+		     rd->what, code, rd->num_codes);
+	*builtin = rd->codes[code].builtin;
+	return 0;
+}
+
+/* Input or output @k of operator @ot, checked against @num_tensors. */
+static int op_tensor(struct rd *rd, const struct fb_table *ot, unsigned int field, uint32_t k,
+		     uint32_t num_tensors, int32_t *t)
+{
+	struct fb_vec v;
+
+	CHECK(fb_get_vec(&rd->fb, ot, field, 4, &v, rd->what));
+	if (k >= v.count)
+		FAIL(rd, -EINVAL, "%s: has %u %s, expected more than %u", rd->what, v.count,
+		     field == OP_INPUTS ? "inputs" : "outputs", k);
+	*t = fb_read_i32(&rd->fb, v.pos + 4 * k);
+	if (*t < 0 || (uint32_t)*t >= num_tensors)
+		FAIL(rd, -EINVAL, "%s: tensor %d out of range (the subgraph has %u tensors)",
+		     rd->what, *t, num_tensors);
+	return 0;
+}
+
+/*
+ * Subgraph @k (> 0), which CALL_ONCE runs once before the main graph's
+ * first invocation: only VAR_HANDLE and ASSIGN_VARIABLE of constants, whose
+ * values become the variables' initial contents (read at load, as running
+ * it first would leave them).
+ */
+static int read_init_subgraph(struct rd *rd, const struct fb_vec *subgraphs, uint32_t k,
+			      struct res_vars *vars)
+{
+	struct fb_table sg, ot;
+	struct fb_vec tensors, ops;
+	struct npu_graph *tmp, *main_g = rd->g;
+	uint8_t *main_res = rd->resource;
+	int32_t *handle = NULL;	/* per tensor: index in vars, -1 */
+	int ret = 0;
+
+	snprintf(rd->what, sizeof(rd->what), "subgraph %u", k);
+	CHECK(fb_vec_table(&rd->fb, subgraphs, k, &sg, rd->what));
+	CHECK(fb_get_vec(&rd->fb, &sg, SG_TENSORS, 4, &tensors, rd->what));
+	CHECK(fb_get_vec(&rd->fb, &sg, SG_OPERATORS, 4, &ops, rd->what));
+	if (tensors.count > NPU_GRAPH_MAX_TENSORS || ops.count > NPU_GRAPH_MAX_OPS)
+		FAIL(rd, -ENOTSUP, "subgraph %u has %u tensors and %u operators; at most %u and %u are supported",
+		     k, tensors.count, ops.count, NPU_GRAPH_MAX_TENSORS, NPU_GRAPH_MAX_OPS);
+	tmp = calloc(1, sizeof(*tmp));
+	handle = malloc((tensors.count ? tensors.count : 1) * sizeof(*handle));
+	if (tmp)
+		tmp->tensors = calloc(tensors.count ? tensors.count : 1, sizeof(*tmp->tensors));
+	if (!tmp || !handle || !tmp->tensors) {
+		npu_graph_free(tmp);
+		free(handle);
+		FAIL(rd, -ENOMEM, "out of memory");
+	}
+	tmp->num_tensors = tensors.count;
+	for (uint32_t t = 0; t < tensors.count; t++)
+		handle[t] = -1;
+	for (uint32_t i = 0; i < ops.count && !ret; i++) {
+		struct res_var *var;
+		int32_t builtin, r, val;
+
+		snprintf(rd->what, sizeof(rd->what), "subgraph %u operator %u", k, i);
+		ret = op_builtin(rd, &ops, i, &ot, &builtin);
+		if (ret)
+			break;
+		if (builtin == NPU_BUILTIN_VAR_HANDLE) {
+			ret = op_tensor(rd, &ot, OP_OUTPUTS, 0, tensors.count, &r);
+			if (!ret)
+				ret = var_lookup(rd, vars, &ot, &var);
+			if (!ret)
+				handle[r] = (int32_t)(var - vars->v);
+			continue;
+		}
+		if (builtin != NPU_BUILTIN_ASSIGN_VARIABLE) {
+			fb_fail(&rd->fb, "subgraph %u operator %u (%s): only VAR_HANDLE and ASSIGN_VARIABLE of constants (a CALL_ONCE initialisation) are supported outside subgraph 0",
+				k, i, npu_op_name(builtin));
+			ret = -ENOTSUP;
+			break;
+		}
+		ret = op_tensor(rd, &ot, OP_INPUTS, 0, tensors.count, &r);
+		if (!ret)
+			ret = op_tensor(rd, &ot, OP_INPUTS, 1, tensors.count, &val);
+		if (ret)
+			break;
+		if (handle[r] < 0) {
+			fb_fail(&rd->fb, "subgraph %u operator %u (ASSIGN_VARIABLE): input 0 is not a VAR_HANDLE's handle",
+				k, i);
+			ret = -EINVAL;
+			break;
+		}
+		rd->g = tmp;
+		rd->resource = NULL;	/* a RESOURCE value is refused */
+		ret = read_tensor(rd, &tensors, (uint32_t)val);
+		rd->resource = main_res;
+		rd->g = main_g;
+		if (ret)
+			break;
+		if (!tmp->tensors[val].data) {
+			fb_fail(&rd->fb, "subgraph %u operator %u (ASSIGN_VARIABLE): the value, tensor %d ('%s'), is not a constant",
+				k, i, val, tmp->tensors[val].name);
+			ret = -ENOTSUP;
+			break;
+		}
+		var = &vars->v[handle[r]];
+		free(var->init);
+		var->init = tmp->tensors[val].data;
+		var->init_size = tmp->tensors[val].data_size;
+		var->init_type = tmp->tensors[val].type;
+		tmp->tensors[val].data = NULL;
+	}
+	npu_graph_free(tmp);
+	free(handle);
+	return ret;
+}
+
+/* Removes operator @i of the main graph (CALL_ONCE, VAR_HANDLE). */
+static void drop_op(struct npu_graph *g, uint32_t i)
+{
+	struct npu_graph_op *op = &g->ops[i];
+
+	free(op->custom_name);
+	free(op->inputs);
+	free(op->outputs);
+	free(op->custom_options);
+	free(op->intermediates);
+	memmove(op, op + 1, (g->num_ops - i - 1) * sizeof(*op));
+	g->num_ops--;
+}
+
+/* Gives the variable's tensor @t its type and size, or checks they agree. */
+static int var_shape(struct rd *rd, struct npu_graph_tensor *vt, bool *typed,
+		     const struct npu_graph_tensor *like, uint32_t op, const char *what)
+{
+	if (!*typed) {
+		vt->type = like->type;
+		vt->rank = like->rank;
+		memcpy(vt->shape, like->shape, sizeof(vt->shape));
+		vt->elements = like->elements;
+		vt->bytes = like->bytes;
+		*typed = true;
+		return 0;
+	}
+	if (vt->type != like->type || vt->bytes != like->bytes)
+		FAIL(rd, -ENOTSUP, "operator %u (%s): %s tensor '%s' is %s of %zu bytes but the variable '%s' is %s of %zu bytes (variables of changing type or size are not supported)",
+		     op, npu_op_name(rd->g->ops[op].builtin), what, like->name,
+		     npu_type_name(like->type), like->bytes, vt->name,
+		     npu_type_name(vt->type), vt->bytes);
+	return 0;
+}
+
+/*
+ * The main graph's resource variables become variable tensors: each
+ * VAR_HANDLE's handle tensor (the first of those naming one variable) is
+ * the variable, READ_VARIABLE and ASSIGN_VARIABLE take it as input 0,
+ * CALL_ONCE and VAR_HANDLE go.  Handles anywhere else are refused.
+ */
+static int resolve_variables(struct rd *rd, const struct fb_vec *ops, struct res_vars *vars,
+			     uint32_t num_subgraphs)
+{
+	struct npu_graph *g = rd->g;
+	int32_t *canon = malloc((g->num_tensors ? g->num_tensors : 1) * sizeof(*canon));
+	bool *typed = calloc(g->num_tensors ? g->num_tensors : 1, sizeof(*typed));
+	uint8_t *called = calloc(num_subgraphs, 1);
+	uint32_t src = 0;
+	int ret = 0;
+
+	if (!canon || !typed || !called) {
+		free(canon);
+		free(typed);
+		free(called);
+		FAIL(rd, -ENOMEM, "out of memory");
+	}
+	for (uint32_t t = 0; t < g->num_tensors; t++)
+		canon[t] = -1;
+	/* Source operator @src is graph op @i until ops are dropped. */
+	for (uint32_t i = 0; i < g->num_ops && !ret; src++) {
+		struct npu_graph_op *op = &g->ops[i];
+		struct fb_table ot, opts;
+		bool present;
+
+		snprintf(rd->what, sizeof(rd->what), "operator %u", src);
+		if (op->builtin == NPU_BUILTIN_CALL_ONCE) {
+			int32_t sub = 0;
+
+			if (!fb_vec_table(&rd->fb, ops, src, &ot, rd->what) ||
+			    !fb_get_table(&rd->fb, &ot, OP_OPTIONS, &opts, &present, rd->what) ||
+			    (present && !fb_get_i32(&rd->fb, &opts, 0, 0, &sub, rd->what))) {
+				ret = -EINVAL;
+				break;
+			}
+			if (sub <= 0 || (uint32_t)sub >= num_subgraphs || op->num_inputs ||
+			    op->num_outputs) {
+				fb_fail(&rd->fb, "operator %u (CALL_ONCE): init subgraph %d is not one of subgraphs 1..%u, or the operator has inputs or outputs",
+					src, sub, num_subgraphs - 1);
+				ret = -EINVAL;
+				break;
+			}
+			called[sub] = 1;
+			drop_op(g, i);
+			continue;
+		}
+		if (op->builtin == NPU_BUILTIN_VAR_HANDLE) {
+			struct res_var *var;
+			int32_t r = op->num_outputs == 1 ? op->outputs[0] : -1;
+
+			if (r < 0 || !rd->resource[r] || op->num_inputs) {
+				fb_fail(&rd->fb, "operator %u (VAR_HANDLE): expected no input and one RESOURCE output",
+					src);
+				ret = -EINVAL;
+				break;
+			}
+			ret = fb_vec_table(&rd->fb, ops, src, &ot, rd->what) ? 0 : -EINVAL;
+			if (!ret)
+				ret = var_lookup(rd, vars, &ot, &var);
+			if (ret)
+				break;
+			if (var->tensor < 0)
+				var->tensor = r;
+			canon[r] = var->tensor;
+			drop_op(g, i);
+			continue;
+		}
+		for (uint32_t j = 0; j < op->num_inputs + op->num_outputs && !ret; j++) {
+			bool in = j < op->num_inputs;
+			int32_t *t = in ? &op->inputs[j] : &op->outputs[j - op->num_inputs];
+
+			if (*t < 0 || (uint32_t)*t >= g->num_tensors || !rd->resource[*t])
+				continue;
+			if (j != 0 || !in || (op->builtin != NPU_BUILTIN_READ_VARIABLE &&
+					      op->builtin != NPU_BUILTIN_ASSIGN_VARIABLE)) {
+				fb_fail(&rd->fb, "operator %u (%s): %s %u is the resource tensor %d ('%s'); only READ_VARIABLE and ASSIGN_VARIABLE take a variable's handle (their input 0)",
+					src, npu_op_name(op->builtin), in ? "input" : "output",
+					in ? j : j - op->num_inputs, *t, g->tensors[*t].name);
+				ret = -ENOTSUP;
+			} else if (canon[*t] < 0) {
+				fb_fail(&rd->fb, "operator %u (%s): input 0, tensor %d ('%s'), is not the handle of an earlier VAR_HANDLE",
+					src, npu_op_name(op->builtin), *t, g->tensors[*t].name);
+				ret = -EINVAL;
+			} else {
+				*t = canon[*t];
+			}
+		}
+		if (!ret && (op->builtin == NPU_BUILTIN_READ_VARIABLE ||
+			     op->builtin == NPU_BUILTIN_ASSIGN_VARIABLE)) {
+			bool read = op->builtin == NPU_BUILTIN_READ_VARIABLE;
+			int32_t other = read ? (op->num_outputs ? op->outputs[0] : -1)
+					     : (op->num_inputs > 1 ? op->inputs[1] : -1);
+
+			if (op->num_inputs < 1 || !rd->resource[op->inputs[0]] || other < 0 ||
+			    (uint32_t)other >= g->num_tensors || rd->resource[other]) {
+				fb_fail(&rd->fb, "operator %u (%s): expected a variable's handle and a value",
+					src, npu_op_name(op->builtin));
+				ret = -EINVAL;
+			} else {
+				ret = var_shape(rd, &g->tensors[op->inputs[0]], &typed[op->inputs[0]],
+						&g->tensors[other], i, read ? "output" : "value");
+			}
+		}
+		i++;
+	}
+	for (uint32_t k = 1; k < num_subgraphs && !ret; k++) {
+		if (!called[k]) {
+			fb_fail(&rd->fb, "subgraph %u is not run by a CALL_ONCE: only single-subgraph models and CALL_ONCE initialisation subgraphs are supported",
+				k);
+			ret = -ENOTSUP;
+		}
+	}
+	for (uint32_t i = 0; i < vars->count && !ret; i++) {
+		struct res_var *var = &vars->v[i];
+		struct npu_graph_tensor *vt;
+
+		if (var->tensor < 0)
+			continue;	/* initialised, never used */
+		vt = &g->tensors[var->tensor];
+		if (!typed[var->tensor]) {
+			/* A handle nothing reads or assigns: a byte nobody touches. */
+			vt->bytes = vt->elements = 1;
+			vt->rank = 0;
+		}
+		vt->is_variable = true;
+		if (!var->init)
+			continue;
+		if (typed[var->tensor] && (var->init_type != vt->type || var->init_size != vt->bytes)) {
+			fb_fail(&rd->fb, "variable '%s' ('%s'): initialised with %s of %zu bytes but used as %s of %zu bytes",
+				var->name, vt->name, npu_type_name(var->init_type), var->init_size,
+				npu_type_name(vt->type), vt->bytes);
+			ret = -ENOTSUP;
+			break;
+		}
+		if (!typed[var->tensor])
+			continue;
+		vt->data = var->init;
+		vt->data_size = var->init_size;
+		var->init = NULL;
+	}
+	for (uint32_t t = 0; t < g->num_inputs + g->num_outputs && !ret; t++) {
+		int32_t x = t < g->num_inputs ? g->inputs[t] : g->outputs[t - g->num_inputs];
+
+		if (x >= 0 && (uint32_t)x < g->num_tensors && rd->resource[x]) {
+			fb_fail(&rd->fb, "graph %s tensor %d ('%s') is a variable's handle",
+				t < g->num_inputs ? "input" : "output", x, g->tensors[x].name);
+			ret = -ENOTSUP;
+		}
+	}
+	free(canon);
+	free(typed);
+	free(called);
+	return ret;
+}
+
 static int read_model(struct rd *rd)
 {
 	struct fb_table model, sg;
@@ -1215,9 +1621,6 @@ static int read_model(struct rd *rd)
 	CHECK(fb_get_vec(&rd->fb, &model, MODEL_SUBGRAPHS, 4, &subgraphs, "model subgraphs"));
 	if (subgraphs.count == 0)
 		FAIL(rd, -EINVAL, "model has no subgraph");
-	if (subgraphs.count > 1)
-		FAIL(rd, -ENOTSUP, "model has %u subgraphs; only single-subgraph models are supported",
-		     subgraphs.count);
 	CHECK(fb_vec_table(&rd->fb, &subgraphs, 0, &sg, "subgraph 0"));
 	CHECK(fb_get_vec(&rd->fb, &sg, SG_TENSORS, 4, &tensors, "subgraph 0 tensors"));
 	CHECK(fb_get_vec(&rd->fb, &sg, SG_OPERATORS, 4, &ops, "subgraph 0 operators"));
@@ -1232,6 +1635,9 @@ static int read_model(struct rd *rd)
 		FAIL(rd, -ENOMEM, "out of memory");
 	rd->g->num_tensors = tensors.count;
 	rd->g->num_ops = ops.count;
+	rd->resource = calloc(tensors.count ? tensors.count : 1, 1);
+	if (!rd->resource)
+		FAIL(rd, -ENOMEM, "out of memory");
 	ret = read_index_vec(rd, &sg, SG_INPUTS, &rd->g->num_inputs, &rd->g->inputs,
 			     "subgraph 0 inputs");
 	if (!ret)
@@ -1243,6 +1649,17 @@ static int read_model(struct rd *rd)
 		ret = read_operator(rd, &ops, i);
 	for (uint32_t i = 0; i < ops.count && !ret; i++)
 		detection_output_shapes(rd, &rd->g->ops[i]);
+	if (!ret) {
+		struct res_vars vars = { 0 };
+
+		for (uint32_t k = 1; k < subgraphs.count && !ret; k++)
+			ret = read_init_subgraph(rd, &subgraphs, k, &vars);
+		if (!ret)
+			ret = resolve_variables(rd, &ops, &vars, subgraphs.count);
+		for (uint32_t i = 0; i < vars.count; i++)
+			free(vars.v[i].init);
+		free(vars.v);
+	}
 	if (!ret)
 		ret = npu_graph_validate(rd->g, rd->fb.err, rd->fb.errlen);
 	return ret;
@@ -1266,6 +1683,7 @@ int npu_tflite_load(const void *buf, size_t len, struct npu_graph **out,
 	}
 	ret = read_model(&rd);
 	free(rd.codes);
+	free(rd.resource);
 	if (ret) {
 		npu_graph_free(rd.g);
 		return ret;
