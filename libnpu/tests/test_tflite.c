@@ -635,11 +635,21 @@ START_TEST(test_second_subgraph)
 	struct loc l;
 	struct fb_vec sgs;
 
+	uint32_t off0, saved;
+
 	locate(&l, buf, len);
 	ck_assert(fb_get_vec(&l.fb, &l.model, 2, 4, &sgs, "t"));
+	/*
+	 * A second subgraph (subgraph 0 again: its offset, relative to its
+	 * slot, less 4) is not a CALL_ONCE initialiser: its first op is named.
+	 */
+	memcpy(&off0, buf + sgs.pos, 4);
+	memcpy(&saved, buf + sgs.pos + 4, 4);
 	put_u32(buf + sgs.pos - 4, 2);
+	put_u32(buf + sgs.pos + 4, off0 - 4);
 	expect_error(buf, len, -ENOTSUP,
-		     "model has 2 subgraphs; only single-subgraph models are supported");
+		     "subgraph 1 operator 0 (FULLY_CONNECTED): only VAR_HANDLE and ASSIGN_VARIABLE");
+	memcpy(buf + sgs.pos + 4, &saved, 4);
 	put_u32(buf + sgs.pos - 4, 0);
 	expect_error(buf, len, -EINVAL, "model has no subgraph");
 	free(buf);
