@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * SOFTMAX on the CPU (not an NPU op): float, int8 -> int8/int16 and
- * int16 -> int16, bit-exact with TFLite Micro's reference kernels and
- * SoftmaxPrepare (softmax_common.cc, reference/softmax.h).
+ * int16 -> int16, bit-exact with TFLite's reference kernels
+ * (reference/softmax.h) and SoftmaxPrepare (activations.cc; TFLite Micro's
+ * softmax_common.cc for the 8-bit paths, which it computes alike).
  */
 #include <errno.h>
 #include <math.h>
@@ -27,49 +28,47 @@ struct softmax_state {
 	int16_t one_over_one_plus_x_lut[LUT_SIZE];
 };
 
-static float lut_exp(float x)
+static double lut_exp(double x)
 {
-	return expf(x);
+	return exp(x);
 }
 
-static float lut_one_over_one_plus_x(float x)
+static double lut_one_over_one_plus_x(double x)
 {
-	return 1.0f / (1.0f + x);
+	return 1.0 / (1.0 + x);
 }
 
 /*
- * TFLite gen_lut<float, int16_t, int16_t>: 512 interpolation steps plus one
- * end point, each sample biased by half the midpoint interpolation error.
+ * TFLite's int16 SoftmaxPrepare tables (activations.cc, gen_lut): 512
+ * interpolation steps over [input_min, input_max] plus one end point, Q0.15
+ * samples each biased by half the midpoint interpolation error, all in
+ * double.  TFLite Micro builds the same tables in float; its 1/(1 + x)
+ * table then differs in two entries (160 and 294), which moved a few
+ * outputs by 1 LSB against BUILTIN_REF.
  */
-static void gen_lut_int16(float (*func)(float), float input_min,
-			  float input_max, float output_min, float output_max,
-			  int16_t *lut)
+static void gen_lut_int16(double (*func)(double), double input_min,
+			  double input_max, int16_t *lut)
 {
-	const int nb_steps = 512;
-	const float step = (input_max - input_min) / nb_steps;
-	const float half_step = step / 2;
-	const float output_scaling_inv = 65536.0f / (output_max - output_min);
-	const float table_min = -32768.0f;
-	const float table_max = 32767.0f;
+	const int nb_steps = LUT_SIZE - 1;
+	const double step = (input_max - input_min) / nb_steps;
+	const double half_step = step / 2.0;
 
 	for (int i = 0; i < nb_steps; i++) {
-		const float val = func(input_min + i * step);
-		const float val_midpoint = func(input_min + i * step + half_step);
-		const float val_next = func(input_min + (i + 1) * step);
-		const float sample_val = roundf(val * output_scaling_inv);
-		const float midpoint_interp_val =
-			roundf((val_next * output_scaling_inv +
-				roundf(val * output_scaling_inv)) / 2);
-		const float midpoint_val = roundf(val_midpoint * output_scaling_inv);
-		const float midpoint_err = midpoint_interp_val - midpoint_val;
-		const float bias = roundf(midpoint_err / 2);
+		const double x = input_min + i * step;
+		const double sample_val = round(func(x) * 32768.0);
+		const double midpoint_interp_val =
+			round((func(input_min + (i + 1) * step) * 32768.0 +
+			       sample_val) / 2.0);
+		const double midpoint_val =
+			round(func(x + half_step) * 32768.0);
+		const double bias =
+			round((midpoint_interp_val - midpoint_val) / 2.0);
 
-		lut[i] = (int16_t)fminf(fmaxf(sample_val - bias, table_min),
-					table_max);
+		lut[i] = (int16_t)fmin(fmax(sample_val - bias, -32768.0),
+				       32767.0);
 	}
-	lut[nb_steps] = (int16_t)fminf(
-		fmaxf(roundf(func(input_max) * output_scaling_inv), table_min),
-		table_max);
+	lut[nb_steps] = (int16_t)fmin(fmax(round(func(input_max) * 32768.0),
+					   -32768.0), 32767.0);
 }
 
 /* TFLite CalculateInputRadius(). */
@@ -160,13 +159,19 @@ static int softmax_prepare(const struct cpu_prep *p, void **state)
 	}
 
 	if (in->type == NPU_TYPE_INT16) {
-		/* Input differences [-65535, 0] map onto [-10, 0]. */
+		/*
+		 * Input differences [-65535, 0] map onto [-10, 0].  TFLite
+		 * multiplies the scale by beta in float, then divides in
+		 * double: a double product moves the multiplier's last bits
+		 * whenever beta is not 1.
+		 */
+		const float scale_beta = cpu_scale(in) * beta;
 		const double input_scale_beta_rescale =
-			(double)cpu_scale(in) * (double)beta / (10.0 / 65535.0);
+			(double)scale_beta / (10.0 / 65535.0);
 		int shift;
 
-		gen_lut_int16(lut_exp, -10.0f, 0.0f, -1.0f, 1.0f, s->exp_lut);
-		gen_lut_int16(lut_one_over_one_plus_x, 0.0f, 1.0f, -1.0f, 1.0f,
+		gen_lut_int16(lut_exp, -10.0, 0.0, s->exp_lut);
+		gen_lut_int16(lut_one_over_one_plus_x, 0.0, 1.0,
 			      s->one_over_one_plus_x_lut);
 		if (cpu_quantize_multiplier(p, "input*beta",
 					    input_scale_beta_rescale,

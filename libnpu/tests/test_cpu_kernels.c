@@ -183,6 +183,73 @@ START_TEST(softmax_tflm_1d)
 }
 END_TEST
 
+/*
+ * int16 rows where TFLite's 1/(1 + x) table, built in double, differs from
+ * a float-built one (entries 160 and 294): the sums 24966 + 7801 and
+ * 20814 + 11953 look up those entries.  Expected values: BUILTIN_REF
+ * (ai-edge-litert 2.3.0) on the same inputs, the float table gave
+ * 24966 and 20815 (1 LSB off).
+ */
+START_TEST(softmax_int16_builtin_ref_lut)
+{
+	static const int32_t s[] = { 2, 2 };
+	static const struct {
+		float scale;
+		int16_t x[4], want[4];
+	} c[] = {
+		{ 1.0f / 8192, { 14784, 24314, 14784, 24314 },
+		  { 7801, 24967, 7801, 24967 } },
+		{ 1.0f / 32768, { 9582, 27755, -32380, 5589 },
+		  { 11953, 20814, 7828, 24939 } },
+	};
+
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		struct tg b;
+		struct npu_cpu *cpu = softmax(&b, NPU_TYPE_INT16,
+					      NPU_TYPE_INT16, 2, s, c[k].scale,
+					      1.0f / 32768, 0);
+		int16_t *x = npu_cpu_tensor_data(cpu, 0), *y;
+
+		memcpy(x, c[k].x, sizeof(c[k].x));
+		invoke_ok(cpu);
+		y = npu_cpu_tensor_data(cpu, 1);
+		for (int i = 0; i < 4; i++)
+			ck_assert_int_eq(y[i], c[k].want[i]);
+		npu_cpu_destroy(cpu);
+	}
+}
+END_TEST
+
+/*
+ * int16 with beta 0.7: TFLite multiplies scale * beta in float before
+ * QuantizeMultiplier; the double product gave 26758 and 3478.  Expected:
+ * BUILTIN_REF on the same row.
+ */
+START_TEST(softmax_int16_beta_float_product)
+{
+	static const int32_t s[] = { 1, 6 };
+	static const int16_t x0[6] = { 6459, -19601, -9304, 18527, -2521, 8811 };
+	static const int16_t want[6] = { 2123, 9, 78, 26759, 323, 3477 };
+	struct tg b;
+	struct npu_graph_op *op;
+	struct npu_cpu *cpu;
+	int16_t *x, *y;
+
+	op = unary(&b, NPU_BUILTIN_SOFTMAX, NPU_TYPE_INT16, NPU_TYPE_INT16, 2,
+		   s, 0.0003f, 0, 1.0f / 32768, 0);
+	op->options_kind = NPU_OPTS_SOFTMAX;
+	op->options.softmax.beta = 0.7f;
+	cpu = create_ok(&b);
+	x = npu_cpu_tensor_data(cpu, 0);
+	memcpy(x, x0, sizeof(x0));
+	invoke_ok(cpu);
+	y = npu_cpu_tensor_data(cpu, 1);
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(y[i], want[i]);
+	npu_cpu_destroy(cpu);
+}
+END_TEST
+
 START_TEST(softmax_rejects_bad_output_quant)
 {
 	static const int32_t s[] = { 1, 5 };
@@ -975,6 +1042,8 @@ static Suite *kernels_suite(void)
 	tcase_add_test(tc, softmax_int8_uniform);
 	tcase_add_test(tc, softmax_int8_one_hot);
 	tcase_add_test(tc, softmax_tflm_1d);
+	tcase_add_test(tc, softmax_int16_builtin_ref_lut);
+	tcase_add_test(tc, softmax_int16_beta_float_product);
 	tcase_add_test(tc, softmax_rejects_bad_output_quant);
 	suite_add_tcase(s, tc);
 
