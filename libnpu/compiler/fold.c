@@ -13,11 +13,14 @@
  *   UpSampling2D and Conv2DTranspose (SHAPE, STRIDED_SLICE, PACK,
  *   CONCATENATION into a RESHAPE's shape or a TRANSPOSE_CONV's output shape).
  *
- * A RESHAPE whose shape input became constant and whose output the file
- * stores with a placeholder shape (a dimension the converter left dynamic,
- * -1 in shape_signature, written as 1) gets the shape TFLite's Prepare
- * computes.  Folded ops leave the run order; the graph's op_source keeps
- * every remaining op's TFLite number.
+ * Before an op folds or stays, its output whose file shape holds a
+ * placeholder (a dimension the converter left dynamic, -1 in
+ * shape_signature, written as 1) gets the shape TFLite's Prepare computes
+ * (propagate_shape() below: RESHAPE with a constant or folded shape,
+ * FULLY_CONNECTED, BATCH_MATMUL, broadcasting elementwise ops, MEAN/SUM,
+ * TRANSPOSE, GATHER, the shape-preserving unary ops), so a SHAPE later in
+ * the run order folds to the real shape.  Folded ops leave the run order;
+ * the graph's op_source keeps every remaining op's TFLite number.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -61,43 +64,271 @@ static bool foldable(const struct npu_graph *g, const struct npu_graph_op *op)
 }
 
 /*
- * RESHAPE's output shape from its now constant shape input, when the
- * stored one cannot be right (another element count) and this one is.
+ * Shapes TFLite computes at Prepare.  A converter that leaves an inner
+ * dimension dynamic (-1 in shape_signature: LayerNormalization,
+ * MultiHeadAttention, a Flatten after them) writes it as 1; TFLite
+ * resizes the tensor when it prepares the producer.  With the model's
+ * inputs static, the same shape is known here, op by op in run order.
+ * Each helper fills @dims and returns the rank, or -1 if the op's inputs
+ * do not give it (then the stored shape stays, and the op's own checks
+ * say what is wrong).
  */
-static void reshape_output(struct npu_graph *g, const struct npu_graph_op *op)
+static const struct npu_graph_tensor *in_tensor(const struct npu_graph *g,
+						const struct npu_graph_op *op, uint32_t k)
 {
-	const struct npu_graph_tensor *in, *sh;
-	struct npu_graph_tensor *out;
-	int32_t dims[NPU_GRAPH_MAX_DIMS];
-	size_t n = 1;
+	return k < op->num_inputs && op->inputs[k] >= 0 ? &g->tensors[op->inputs[k]] : NULL;
+}
+
+/* A constant int32 vector (or scalar) of at most NPU_GRAPH_MAX_DIMS values. */
+static const int32_t *const_ints(const struct npu_graph_tensor *t, size_t *n)
+{
+	if (!t || !t->data || t->is_variable || t->type != NPU_TYPE_INT32 || t->rank > 1 ||
+	    t->elements > NPU_GRAPH_MAX_DIMS)
+		return NULL;
+	*n = t->elements;
+	return t->data;
+}
+
+static int reshape_shape(const struct npu_graph_tensor *in, const struct npu_graph_tensor *sh,
+			 int32_t *dims)
+{
+	const int32_t *v;
+	size_t n = 1, rank;
 	int unknown = -1;
 
-	if (op->builtin != NPU_BUILTIN_RESHAPE || op->num_inputs < 2 || op->inputs[1] < 0)
-		return;
-	in = &g->tensors[op->inputs[0]];
-	sh = &g->tensors[op->inputs[1]];
-	out = &g->tensors[op->outputs[0]];
-	if (!sh->data || sh->type != NPU_TYPE_INT32 || sh->elements != (size_t)out->rank ||
-	    out->data || out->elements == in->elements)
-		return;
-	for (int32_t d = 0; d < out->rank; d++) {
-		dims[d] = ((const int32_t *)sh->data)[d];
+	v = const_ints(sh, &rank);
+	if (!v || !sh->rank)
+		return -1;
+	for (size_t d = 0; d < rank; d++) {
+		dims[d] = v[d];
 		if (dims[d] == -1 && unknown < 0)
-			unknown = d;
+			unknown = (int)d;
 		else if (dims[d] <= 0)
-			return;
+			return -1;
 		else
 			n *= (size_t)dims[d];
 	}
 	if (unknown >= 0) {
 		if (!n || in->elements % n)
-			return;
+			return -1;
 		dims[unknown] = (int32_t)(in->elements / n);
 		n *= (size_t)dims[unknown];
 	}
-	if (n != in->elements)
+	return n == in->elements ? (int)rank : -1;
+}
+
+static int fc_shape(const struct npu_graph_op *op, const struct npu_graph_tensor *in,
+		    const struct npu_graph_tensor *w, int32_t *dims)
+{
+	int32_t depth;
+
+	if (!w || w->rank != 2 || in->rank < 1 || w->shape[1] <= 0)
+		return -1;
+	depth = w->shape[1];
+	if (op->options_kind == NPU_OPTS_FC && op->options.fc.keep_num_dims) {
+		if (in->shape[in->rank - 1] != depth)
+			return -1;
+		memcpy(dims, in->shape, sizeof(dims[0]) * (size_t)in->rank);
+		dims[in->rank - 1] = w->shape[0];
+		return in->rank;
+	}
+	if (in->elements % (size_t)depth)
+		return -1;
+	dims[0] = (int32_t)(in->elements / (size_t)depth);
+	dims[1] = w->shape[0];
+	return 2;
+}
+
+/* numpy broadcasting of the last @ra / @rb dimensions of @a and @b. */
+static int broadcast(const int32_t *a, int ra, const int32_t *b, int rb, int32_t *dims)
+{
+	const int r = ra > rb ? ra : rb;
+
+	for (int d = 0; d < r; d++) {
+		const int32_t x = d - (r - ra) >= 0 ? a[d - (r - ra)] : 1;
+		const int32_t y = d - (r - rb) >= 0 ? b[d - (r - rb)] : 1;
+
+		if (x != y && x != 1 && y != 1)
+			return -1;
+		dims[d] = x == 1 ? y : x;
+	}
+	return r;
+}
+
+static int bmm_shape(const struct npu_graph_op *op, const struct npu_graph_tensor *a,
+		     const struct npu_graph_tensor *b, int32_t *dims)
+{
+	const bool adj_x = op->options_kind == NPU_OPTS_BATCH_MATMUL && op->options.batch_matmul.adj_x;
+	const bool adj_y = op->options_kind == NPU_OPTS_BATCH_MATMUL && op->options.batch_matmul.adj_y;
+	int r;
+
+	if (!b || a->rank < 2 || b->rank < 2)
+		return -1;
+	if (a->shape[a->rank - (adj_x ? 2 : 1)] != b->shape[b->rank - (adj_y ? 1 : 2)])
+		return -1;
+	r = broadcast(a->shape, a->rank - 2, b->shape, b->rank - 2, dims);
+	if (r < 0 || r + 2 > NPU_GRAPH_MAX_DIMS)
+		return -1;
+	dims[r] = a->shape[a->rank - (adj_x ? 1 : 2)];
+	dims[r + 1] = b->shape[b->rank - (adj_y ? 2 : 1)];
+	return r + 2;
+}
+
+static int reduce_shape(const struct npu_graph_op *op, const struct npu_graph_tensor *in,
+			const struct npu_graph_tensor *axes, int32_t *dims)
+{
+	const bool keep = op->options_kind == NPU_OPTS_REDUCER && op->options.reducer.keep_dims;
+	bool gone[NPU_GRAPH_MAX_DIMS] = { 0 };
+	const int32_t *v;
+	size_t n;
+	int r = 0;
+
+	v = const_ints(axes, &n);
+	if (!v)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		const int32_t a = v[k] < 0 ? v[k] + in->rank : v[k];
+
+		if (a < 0 || a >= in->rank)
+			return -1;
+		gone[a] = true;
+	}
+	for (int d = 0; d < in->rank; d++) {
+		if (!gone[d])
+			dims[r++] = in->shape[d];
+		else if (keep)
+			dims[r++] = 1;
+	}
+	return r;
+}
+
+static int transpose_shape(const struct npu_graph_tensor *in,
+			   const struct npu_graph_tensor *perm, int32_t *dims)
+{
+	const int32_t *v;
+	size_t n;
+
+	v = const_ints(perm, &n);
+	if (!v || n != (size_t)in->rank)
+		return -1;
+	for (size_t d = 0; d < n; d++) {
+		if (v[d] < 0 || v[d] >= in->rank)
+			return -1;
+		dims[d] = in->shape[v[d]];
+	}
+	return in->rank;
+}
+
+static int gather_shape(const struct npu_graph_op *op, const struct npu_graph_tensor *in,
+			const struct npu_graph_tensor *idx, int32_t *dims)
+{
+	int32_t axis = 0, bd = 0;
+	int r = 0;
+
+	if (!idx)
+		return -1;
+	if (op->options_kind == NPU_OPTS_AXIS) {
+		axis = op->options.axis.axis;
+		bd = op->options.axis.batch_dims;
+	}
+	if (axis < 0)
+		axis += in->rank;
+	if (bd < 0)
+		bd += idx->rank;
+	if (axis < 0 || axis >= in->rank || bd < 0 || bd > axis || bd > idx->rank ||
+	    in->rank - 1 + idx->rank - bd > NPU_GRAPH_MAX_DIMS)
+		return -1;
+	for (int d = 0; d < axis; d++)
+		dims[r++] = in->shape[d];
+	for (int d = bd; d < idx->rank; d++)
+		dims[r++] = idx->shape[d];
+	for (int d = axis + 1; d < in->rank; d++)
+		dims[r++] = in->shape[d];
+	return r;
+}
+
+static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+			  int32_t *dims)
+{
+	const struct npu_graph_tensor *a = in_tensor(g, op, 0), *b = in_tensor(g, op, 1);
+
+	if (!a)
+		return -1;
+	switch (op->builtin) {
+	case NPU_BUILTIN_RESHAPE:
+		return reshape_shape(a, b, dims);
+	case NPU_BUILTIN_FULLY_CONNECTED:
+		return fc_shape(op, a, b, dims);
+	case NPU_BUILTIN_BATCH_MATMUL:
+		return bmm_shape(op, a, b, dims);
+	case NPU_BUILTIN_ADD:
+	case NPU_BUILTIN_SUB:
+	case NPU_BUILTIN_MUL:
+	case NPU_BUILTIN_DIV:
+	case NPU_BUILTIN_SQUARED_DIFFERENCE:
+	case NPU_BUILTIN_MAXIMUM:
+	case NPU_BUILTIN_MINIMUM:
+		return b ? broadcast(a->shape, a->rank, b->shape, b->rank, dims) : -1;
+	case NPU_BUILTIN_MEAN:
+	case NPU_BUILTIN_SUM:
+		return reduce_shape(op, a, b, dims);
+	case NPU_BUILTIN_TRANSPOSE:
+		return transpose_shape(a, b, dims);
+	case NPU_BUILTIN_GATHER:
+		return gather_shape(op, a, b, dims);
+	case NPU_BUILTIN_SOFTMAX:
+	case NPU_BUILTIN_LOGISTIC:
+	case NPU_BUILTIN_TANH:
+	case NPU_BUILTIN_GELU:
+	case NPU_BUILTIN_RELU:
+	case NPU_BUILTIN_EXP:
+	case NPU_BUILTIN_NEG:
+	case NPU_BUILTIN_ABS:
+	case NPU_BUILTIN_SQRT:
+	case NPU_BUILTIN_RSQRT:
+	case NPU_BUILTIN_QUANTIZE:
+	case NPU_BUILTIN_DEQUANTIZE:
+		memcpy(dims, a->shape, sizeof(dims[0]) * (size_t)a->rank);
+		return a->rank;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * The first output of @op takes the computed shape when the stored one
+ * differs only where it holds a placeholder 1 (same rank; a stored shape
+ * that is wrong otherwise stays, for the op's checks to refuse).
+ */
+static void propagate_shape(struct npu_graph *g, const struct npu_graph_op *op)
+{
+	struct npu_graph_tensor *out;
+	int32_t dims[NPU_GRAPH_MAX_DIMS];
+	bool differs = false;
+	size_t n = 1;
+	int r;
+
+	if (op->num_outputs < 1 || op->outputs[0] < 0)
 		return;
-	memcpy(out->shape, dims, sizeof(dims[0]) * (size_t)out->rank);
+	out = &g->tensors[op->outputs[0]];
+	if (out->data || out->is_variable)
+		return;
+	r = computed_shape(g, op, dims);
+	if (r != out->rank)
+		return;
+	for (int d = 0; d < r; d++) {
+		if (dims[d] <= 0)
+			return;
+		if (dims[d] != out->shape[d]) {
+			if (out->shape[d] != 1)
+				return;
+			differs = true;
+		}
+		n *= (size_t)dims[d];
+	}
+	if (!differs)
+		return;
+	memcpy(out->shape, dims, sizeof(dims[0]) * (size_t)r);
 	out->elements = n;
 	out->bytes = n * npu_type_size(out->type);
 }
@@ -156,19 +387,15 @@ static void free_op(struct npu_graph_op *op)
 int npu_fold_constants(struct npu_graph *g, char *err, size_t errlen)
 {
 	uint32_t *source, n = 0;
-	bool any = false;
 	int ret;
 
-	for (uint32_t i = 0; i < g->num_ops && !any; i++)
-		any = foldable(g, &g->ops[i]);
-	if (!any)
-		return 0;
 	source = malloc((g->num_ops + 1) * sizeof(*source));
 	if (!source)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < g->num_ops; i++) {
 		struct npu_graph_op *op = &g->ops[i];
 
+		propagate_shape(g, op);
 		if (foldable(g, op)) {
 			ret = fold_op(g, op, err, errlen);
 			if (ret == -ENOMEM) {
@@ -183,7 +410,6 @@ int npu_fold_constants(struct npu_graph *g, char *err, size_t errlen)
 			if (err && errlen)
 				err[0] = 0;
 		}
-		reshape_output(g, op);
 		source[n] = npu_graph_op_source(g, i);
 		g->ops[n++] = *op;
 	}

@@ -53,6 +53,42 @@ static int check_shape_input(const struct npu_graph_tensor *shape,
 	return 0;
 }
 
+/*
+ * Input and output element counts differ.  When the shape input is computed
+ * at run time or asks for an inferred axis (-1), the file left a dimension
+ * dynamic that compile-time shape propagation (compiler/fold.c) could not
+ * resolve: say so, naming the tensors, rather than calling the file
+ * malformed.  0 if the sizes agree.
+ */
+static int check_sizes(const struct npu_graph *g, const struct npu_graph_op *op,
+		       char *err, size_t errlen)
+{
+	const struct npu_graph_tensor *in = &g->tensors[op->inputs[0]];
+	const struct npu_graph_tensor *out = &g->tensors[op->outputs[0]];
+	const struct npu_graph_tensor *sh = NULL;
+	bool dynamic = false;
+
+	if (in->bytes == out->bytes && in->type == out->type)
+		return 0;
+	if (op->num_inputs > 1 && op->inputs[1] >= 0)
+		sh = &g->tensors[op->inputs[1]];
+	if (in->type == out->type && sh) {
+		dynamic = !sh->data || sh->is_variable;
+		for (size_t i = 0; !dynamic && sh->type == NPU_TYPE_INT32 && i < sh->elements; i++)
+			dynamic = ((const int32_t *)sh->data)[i] == -1;
+	}
+	if (dynamic)
+		cpu_msg(err, errlen,
+			"dynamic shape: input tensor %d (%s, %zu elements) and output tensor %d (%s, %zu elements) differ; a dimension the file leaves dynamic is not known at compile time",
+			op->inputs[0], in->name, in->elements, op->outputs[0], out->name,
+			out->elements);
+	else
+		cpu_msg(err, errlen,
+			"input (%s, %zu bytes) and output (%s, %zu bytes) sizes or types differ",
+			npu_type_name(in->type), in->bytes, npu_type_name(out->type), out->bytes);
+	return -EINVAL;
+}
+
 static int lower_reshape(const struct cpu_prep *p)
 {
 	const struct npu_graph_tensor *in, *out;
@@ -64,8 +100,9 @@ static int lower_reshape(const struct cpu_prep *p)
 		return ret;
 	in = lower_in(p, 0);
 	out = lower_out(p, 0);
-	if (in->bytes != out->bytes || in->type != out->type)
-		return lower_fail(p, "input and output sizes or types differ");
+	ret = check_sizes(p->g, p->op, p->err, p->errlen);
+	if (ret)
+		return ret;
 	ret = check_shape_input(p->op->num_inputs > 1 ? lower_in(p, 1) : NULL,
 				      out, p->err, p->errlen);
 	if (ret)
@@ -89,13 +126,9 @@ static int reshape_prepare(const struct cpu_prep *p, void **state)
 	ret = cpu_need_unary(p, 2, &in, &out);
 	if (ret)
 		return ret;
-	if (in->bytes != out->bytes || in->type != out->type) {
-		cpu_msg(p->err, p->errlen,
-			"input (%s, %zu bytes) and output (%s, %zu bytes) differ",
-			npu_type_name(in->type), in->bytes,
-			npu_type_name(out->type), out->bytes);
-		return -EINVAL;
-	}
+	ret = check_sizes(p->g, p->op, p->err, p->errlen);
+	if (ret)
+		return ret;
 	ret = check_shape_input(cpu_in(p->g, p->op, 1), out, p->err,
 				      p->errlen);
 	if (ret)

@@ -1833,6 +1833,85 @@ START_TEST(test_fold_shape)
 }
 END_TEST
 
+/*
+ * A Keras Dense on 3-D input after a Flatten-like RESHAPE, as the converter
+ * writes it when inner dimensions are dynamic (shape_signature -1): every
+ * output downstream of the RESHAPE is stored with placeholder 1s and
+ * TFLite computes the real shapes at Prepare.  Compile-time propagation
+ * (compiler/fold.c) gives each output the shape its producer computes:
+ * RESHAPE with -1, FULLY_CONNECTED with and without keep_num_dims, a
+ * broadcasting ADD, TRANSPOSE, SOFTMAX.  A shape that cannot be resolved
+ * is refused as a dynamic shape, naming the tensors.
+ */
+START_TEST(test_propagate_shapes)
+{
+	static const int32_t flat[2] = { -1, 12 }, three[3] = { 1, -1, 32 };
+	static const int32_t perm[3] = { 0, 2, 1 }, bad[2] = { -1, 7 };
+	static float w1[16 * 12], w2[8 * 32], bias[8];
+	const struct npu_compile_options cpu = { .flags = NPU_COMPILE_CPU_ONLY };
+	struct npu_compiled_model *m;
+	struct npu_graph_op *op;
+	struct tg b;
+	char err[512] = "";
+	int32_t x, r, f, r3, f3, a, t, y, c;
+	const struct npu_graph_tensor *tt;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 10, 12 }, 0.0f, 0, NULL);
+	c = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 2 }, 0.0f, 0, flat);
+	r = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 12 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_RESHAPE, 2, 1, x, c, r);
+	c = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 16, 12 }, 0.0f, 0, w1);
+	f = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 16 }, 0.0f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_FULLY_CONNECTED, 3, 1, r, c, NPU_TENSOR_NONE, f);
+	op->options_kind = NPU_OPTS_FC;
+	c = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 3 }, 0.0f, 0, three);
+	r3 = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 5, 32 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_RESHAPE, 2, 1, f, c, r3);
+	c = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 8, 32 }, 0.0f, 0, w2);
+	f3 = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 1, 8 }, 0.0f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_FULLY_CONNECTED, 3, 1, r3, c, NPU_TENSOR_NONE, f3);
+	op->options_kind = NPU_OPTS_FC;
+	op->options.fc.keep_num_dims = 1;
+	c = tg_tensor(&b, NPU_TYPE_FLOAT32, 1, (const int32_t[]){ 8 }, 0.0f, 0, bias);
+	a = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 1, 8 }, 0.0f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_ADD, 2, 1, f3, c, a);
+	op->options_kind = NPU_OPTS_ELTWISE;
+	c = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 3 }, 0.0f, 0, perm);
+	t = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 8, 1 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_TRANSPOSE, 2, 1, a, c, t);
+	y = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 1, 1 }, 0.0f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_SOFTMAX, 1, 1, t, y);
+	op->options_kind = NPU_OPTS_SOFTMAX;
+	op->options.softmax.beta = 1.0f;
+	tg_io(&b, x, y);
+	ck_assert_msg(!npu_compile(tg_dup(&b), &cpu, &m, err, sizeof(err)), "%s", err);
+	tt = m->graph->tensors;
+	ck_assert_int_eq(tt[r].shape[0], 10);
+	ck_assert_int_eq(tt[f].shape[0], 10);
+	ck_assert_int_eq(tt[f].shape[1], 16);
+	ck_assert_int_eq(tt[f3].shape[1], 5);
+	ck_assert_int_eq(tt[a].shape[1], 5);
+	ck_assert_int_eq(tt[t].shape[1], 8);
+	ck_assert_int_eq(tt[t].shape[2], 5);
+	ck_assert_int_eq(tt[y].shape[1], 8);
+	ck_assert_int_eq(tt[y].shape[2], 5);
+	ck_assert_uint_eq(tt[y].bytes, 40 * sizeof(float));
+	npu_compiled_model_free(m);
+
+	/* 120 elements do not make rows of 7: unresolved, a dynamic shape. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 10, 12 }, 0.0f, 0, NULL);
+	c = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 2 }, 0.0f, 0, bad);
+	r = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 7 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_RESHAPE, 2, 1, x, c, r);
+	tg_io(&b, x, r);
+	ck_assert_int_eq(npu_compile(tg_dup(&b), &cpu, &m, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "dynamic shape") && strstr(err, "RESHAPE") &&
+		      strstr(err, "output tensor 2"), "%s", err);
+}
+END_TEST
+
 static Suite *compile_suite(void)
 {
 	Suite *s = suite_create("compile");
@@ -1845,6 +1924,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_fusion_bit_exact);
 	tcase_add_test(tc, test_fold_dequantize);
 	tcase_add_test(tc, test_fold_shape);
+	tcase_add_test(tc, test_propagate_shapes);
 	tcase_add_test(tc, test_fusion_refused);
 	tcase_add_test(tc, test_fusion_mobilenet_v2);
 	tcase_add_test(tc, test_sram_mobilenet_v2);

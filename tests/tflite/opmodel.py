@@ -28,8 +28,10 @@ class T:
     """One tensor: shape, numpy dtype, (scale, zero point) or None, and
     constant data (then it is a weight, not a model input)."""
 
-    def __init__(self, shape, dtype, quant=None, data=None, low=None, variable=False):
+    def __init__(self, shape, dtype, quant=None, data=None, low=None, variable=False,
+                 signature=None):
         self.shape = list(shape)
+        self.signature = signature  # shape_signature (-1: dynamic), or None
         self.variable = variable    # state the op updates (TFLite zeroes it)
         self.low = low          # smallest random input (stored value)
         self.dtype = np.dtype(dtype)
@@ -40,6 +42,8 @@ class T:
 def _tensor(t, i, buf):
     tt = schema.TensorT()
     tt.shape = t.shape
+    if t.signature is not None:
+        tt.shapeSignature = list(t.signature)
     tt.type = TYPES[t.dtype]
     tt.buffer = buf
     tt.name = "t%d" % i
