@@ -413,6 +413,11 @@ int npu_fold_constants(struct npu_graph *g, char *err, size_t errlen)
 		source[n] = npu_graph_op_source(g, i);
 		g->ops[n++] = *op;
 	}
+	if (n == g->num_ops) {
+		/* Nothing folded (shapes may have changed): numbers stay. */
+		free(source);
+		return 0;
+	}
 	g->num_ops = n;
 	free(g->op_source);
 	g->op_source = source;
