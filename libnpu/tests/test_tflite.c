@@ -16,6 +16,7 @@
 #include "../tflite/fb.h"
 #include "../tflite/detection_options.h"
 #include "../tflite/flexbuf.h"
+#include "../tflite/sparsity.h"
 
 #define MODELS "../shared/models"
 
@@ -838,6 +839,314 @@ START_TEST(test_random_damage)
 }
 END_TEST
 
+/*
+ * Sparse constants: a tiny forward-only flatbuffer builder (every table
+ * field a 4-byte slot, vtable right before its table) lays out one
+ * SparsityParameters table as the root, and tflite_densify() expands it.
+ */
+struct tb {
+	uint8_t buf[1024];
+	uint32_t len;
+};
+
+static uint32_t tb_align(struct tb *b)
+{
+	b->len = (b->len + 3) & ~3u;
+	ck_assert_uint_lt(b->len, sizeof(b->buf) - 64);
+	return b->len;
+}
+
+/* A table of @n slots; bit i of @absent leaves field i out of the vtable. */
+static uint32_t tb_table(struct tb *b, unsigned int n, uint32_t absent)
+{
+	uint32_t vt = tb_align(b), t;
+	uint16_t h[2] = { (uint16_t)(4 + 2 * n), (uint16_t)(4 + 4 * n) };
+
+	memcpy(b->buf + vt, h, 4);
+	for (unsigned int i = 0; i < n; i++) {
+		uint16_t off = (absent >> i & 1) ? 0 : (uint16_t)(4 + 4 * i);
+
+		memcpy(b->buf + vt + 4 + 2 * i, &off, 2);
+	}
+	b->len = vt + 4 + 2 * n;
+	t = tb_align(b);
+	put_u32(b->buf + t, t - vt);
+	memset(b->buf + t + 4, 0, 4 * n);
+	b->len = t + 4 + 4 * n;
+	return t;
+}
+
+static void tb_set(struct tb *b, uint32_t t, unsigned int i, uint32_t v)
+{
+	put_u32(b->buf + t + 4 + 4 * i, v);
+}
+
+/* Field @i of table @t refers to @target (which lies after it). */
+static void tb_ref(struct tb *b, uint32_t t, unsigned int i, uint32_t target)
+{
+	tb_set(b, t, i, target - (t + 4 + 4 * i));
+}
+
+static uint32_t tb_vec(struct tb *b, unsigned int elem, uint32_t count, const void *data)
+{
+	uint32_t v = tb_align(b);
+
+	put_u32(b->buf + v, count);
+	memcpy(b->buf + v + 4, data, (size_t)elem * count);
+	b->len = v + 4 + elem * count;
+	return v;
+}
+
+/* SparseIndexVector union (1 int32, 2 uint16, 3 uint8) at fields @id, @id + 1. */
+static void tb_index_vec(struct tb *b, uint32_t dm, unsigned int id, uint8_t type,
+			 uint32_t count, const void *data)
+{
+	static const unsigned int elem[] = { 0, 4, 2, 1 };
+	uint32_t holder = tb_table(b, 1, 0);
+
+	tb_set(b, dm, id, type);
+	tb_ref(b, dm, id + 1, holder);
+	tb_ref(b, holder, 0, tb_vec(b, elem[type], count, data));
+}
+
+struct level_desc {
+	uint8_t format;		/* 0 dense, 1 CSR */
+	int32_t dense_size;
+	uint8_t seg_type, idx_type;
+	uint32_t seg_count, idx_count;
+	const void *seg, *idx;
+	uint8_t bad_idx_type;	/* written over idx_type when nonzero */
+};
+
+/* SparsityParameters {traversal_order, block_map, dim_metadata} as root. */
+static void build_sparsity(struct tb *b, uint32_t rank, const int32_t *order,
+			   uint32_t blocks, const int32_t *block_map,
+			   const struct level_desc *lv)
+{
+	const uint32_t levels = rank + blocks;
+	uint32_t sp, dims, tables[16];
+
+	memset(b, 0, sizeof(*b));
+	b->len = 8;
+	sp = tb_table(b, 3, blocks ? 0 : 2);
+	put_u32(b->buf, sp);
+	tb_ref(b, sp, 0, tb_vec(b, 4, levels, order));
+	if (blocks)
+		tb_ref(b, sp, 1, tb_vec(b, 4, blocks, block_map));
+	dims = tb_vec(b, 4, levels, tables);	/* offsets patched below */
+	tb_ref(b, sp, 2, dims);
+	for (uint32_t l = 0; l < levels; l++) {
+		uint32_t dm = tb_table(b, 6, 0);
+
+		put_u32(b->buf + dims + 4 + 4 * l, dm - (dims + 4 + 4 * l));
+		tb_set(b, dm, 0, lv[l].format);
+		tb_set(b, dm, 1, (uint32_t)lv[l].dense_size);
+		if (lv[l].format) {
+			tb_index_vec(b, dm, 2, lv[l].seg_type, lv[l].seg_count, lv[l].seg);
+			tb_index_vec(b, dm, 4, lv[l].idx_type, lv[l].idx_count, lv[l].idx);
+			if (lv[l].bad_idx_type)
+				tb_set(b, dm, 4, lv[l].bad_idx_type);
+		}
+	}
+}
+
+static int densify(const struct tb *b, enum npu_type type, int32_t rank, const int32_t *shape,
+		   const void *values, uint64_t values_size, void *dense, size_t dense_size,
+		   char *err, size_t errlen)
+{
+	struct fb fb = { .data = b->buf, .len = b->len, .err = err, .errlen = errlen };
+	struct npu_graph_tensor t = { .type = type, .rank = rank };
+	struct fb_table root;
+	void *out = NULL;
+	int ret;
+
+	t.elements = 1;
+	for (int32_t d = 0; d < rank; d++) {
+		t.shape[d] = shape[d];
+		t.elements *= (size_t)shape[d];
+	}
+	t.bytes = t.elements * npu_type_size(type);
+	ck_assert_uint_eq(t.bytes, dense_size);
+	err[0] = 0;
+	ck_assert(fb_root(&fb, &root));
+	ret = tflite_densify(&fb, &root, &t, values, values_size, &out, "sparse");
+	if (!ret)
+		memcpy(dense, out, dense_size);
+	else
+		ck_assert_ptr_null(out);
+	free(out);
+	return ret;
+}
+
+/* 3x4 float32, row-wise CSR with uint8 segments and indices. */
+static const int32_t csr_shape[2] = { 3, 4 }, csr_order[2] = { 0, 1 };
+static const uint8_t csr_seg[4] = { 0, 2, 2, 3 }, csr_idx[3] = { 1, 3, 0 };
+static const float csr_values[3] = { 1.5f, -2.0f, 3.25f };
+
+static void build_csr(struct tb *b, const uint8_t *seg, const uint8_t *idx)
+{
+	const struct level_desc lv[2] = {
+		{ .format = 0, .dense_size = 3 },
+		{ .format = 1, .seg_type = 3, .idx_type = 3, .seg_count = 4, .idx_count = 3,
+		  .seg = seg, .idx = idx },
+	};
+
+	build_sparsity(b, 2, csr_order, 0, NULL, lv);
+}
+
+START_TEST(test_sparse_csr)
+{
+	static const float expect[12] = { 0, 1.5f, 0, -2.0f, 0, 0, 0, 0, 3.25f, 0, 0, 0 };
+	struct tb b;
+	float dense[12];
+	char err[256];
+
+	build_csr(&b, csr_seg, csr_idx);
+	ck_assert_int_eq(densify(&b, NPU_TYPE_FLOAT32, 2, csr_shape, csr_values, sizeof(csr_values),
+				 dense, sizeof(dense), err, sizeof(err)), 0);
+	ck_assert_mem_eq(dense, expect, sizeof(expect));
+}
+END_TEST
+
+/* 4x4 int8 in 2x2 blocks: block rows dense, block columns CSR (int32
+ * segments, uint16 indices), the blocks' own rows and columns dense. */
+START_TEST(test_sparse_blocks)
+{
+	static const int32_t shape[2] = { 4, 4 }, order[4] = { 0, 1, 2, 3 }, bmap[2] = { 0, 1 };
+	static const int32_t seg[3] = { 0, 2, 3 };
+	static const uint16_t idx[3] = { 0, 1, 1 };
+	static const int8_t values[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+	static const int8_t expect[16] = {
+		1, 2, 5, 6,
+		3, 4, 7, 8,
+		0, 0, 9, 10,
+		0, 0, 11, 12,
+	};
+	const struct level_desc lv[4] = {
+		{ .format = 0, .dense_size = 2 },
+		{ .format = 1, .seg_type = 1, .idx_type = 2, .seg_count = 3, .idx_count = 3,
+		  .seg = seg, .idx = idx },
+		{ .format = 0, .dense_size = 2 },
+		{ .format = 0, .dense_size = 2 },
+	};
+	struct tb b;
+	int8_t dense[16];
+	char err[256];
+
+	build_sparsity(&b, 2, order, 2, bmap, lv);
+	ck_assert_int_eq(densify(&b, NPU_TYPE_INT8, 2, shape, values, sizeof(values),
+				 dense, sizeof(dense), err, sizeof(err)), 0);
+	ck_assert_mem_eq(dense, expect, sizeof(expect));
+	/* A block size that does not divide its dimension is refused. */
+	{
+		const int32_t odd[2] = { 4, 5 };
+		int8_t big[20];
+
+		ck_assert_int_eq(densify(&b, NPU_TYPE_INT8, 2, odd, values, sizeof(values),
+					 big, sizeof(big), err, sizeof(err)), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(err, "divides"));
+	}
+}
+END_TEST
+
+START_TEST(test_sparse_malformed)
+{
+	static const uint8_t idx_out[3] = { 1, 4, 0 }, idx_order[3] = { 3, 1, 0 };
+	static const uint8_t seg_back[4] = { 0, 2, 1, 3 }, seg_over[4] = { 0, 2, 2, 9 };
+	static const struct {
+		const uint8_t *seg, *idx;
+		uint64_t values;
+		const char *needle;
+	} cases[] = {
+		{ csr_seg, idx_out, 3, "out of range or order" },
+		{ csr_seg, idx_order, 3, "out of range or order" },
+		{ seg_back, csr_idx, 3, "segment 1 ends at 1" },
+		{ seg_over, csr_idx, 3, "segment 2 ends at 9" },
+		{ csr_seg, csr_idx, 2, "describes 3 values but the buffer holds 2" },
+	};
+	float dense[12];
+	char err[256];
+	struct tb b;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		build_csr(&b, cases[i].seg, cases[i].idx);
+		ck_assert_int_eq(densify(&b, NPU_TYPE_FLOAT32, 2, csr_shape, csr_values,
+					 cases[i].values * 4, dense, sizeof(dense),
+					 err, sizeof(err)), -EINVAL);
+		ck_assert_msg(strstr(err, cases[i].needle), "case %zu: '%s'", i, err);
+	}
+	/* Not a permutation; a rank the metadata does not describe. */
+	{
+		static const int32_t twice[2] = { 1, 1 }, three[3] = { 3, 4, 1 };
+		const struct level_desc lv[2] = { { .format = 0, .dense_size = 3 },
+						  { .format = 0, .dense_size = 4 } };
+		float d24[12];
+
+		build_sparsity(&b, 2, twice, 0, NULL, lv);
+		ck_assert_int_eq(densify(&b, NPU_TYPE_FLOAT32, 2, csr_shape, d24, sizeof(d24),
+					 dense, sizeof(dense), err, sizeof(err)), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(err, "not a permutation"));
+		build_sparsity(&b, 2, csr_order, 0, NULL, lv);
+		ck_assert_int_eq(densify(&b, NPU_TYPE_FLOAT32, 3, three, d24, sizeof(d24),
+					 d24, sizeof(d24), err, sizeof(err)), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(err, "needs 3 traversal_order"));
+	}
+	/* A SparseIndexVector union of an unknown type. */
+	{
+		const struct level_desc lv[2] = {
+			{ .format = 0, .dense_size = 3 },
+			{ .format = 1, .seg_type = 3, .idx_type = 3, .seg_count = 4, .idx_count = 3,
+			  .seg = csr_seg, .idx = csr_idx, .bad_idx_type = 7 },
+		};
+
+		build_sparsity(&b, 2, csr_order, 0, NULL, lv);
+		ck_assert_int_eq(densify(&b, NPU_TYPE_FLOAT32, 2, csr_shape, csr_values,
+					 sizeof(csr_values), dense, sizeof(dense), err, sizeof(err)),
+				 -EINVAL);
+		ck_assert_ptr_nonnull(strstr(err, "no valid array_indices vector (union type 7)"));
+	}
+}
+END_TEST
+
+/* Random damage of the sparsity fields: a clear error or valid data,
+ * never an access outside the buffers (the sanitizer lane checks). */
+START_TEST(test_sparse_damage)
+{
+	unsigned int seed = 4242, ok = 0, refused = 0;
+	struct tb orig, b;
+	float dense[12];
+	char err[256];
+
+	build_csr(&orig, csr_seg, csr_idx);
+	for (int iter = 0; iter < 4000; iter++) {
+		struct fb fb = { .err = err, .errlen = sizeof(err) };
+		struct fb_table root;
+		int flips = 1 + (int)(rand_r(&seed) % 4), ret;
+
+		b = orig;
+		for (int k = 0; k < flips; k++)
+			b.buf[8 + rand_r(&seed) % (b.len - 8)] = (uint8_t)rand_r(&seed);
+		fb.data = b.buf;
+		fb.len = b.len;
+		if (!fb_root(&fb, &root)) {
+			refused++;
+			continue;
+		}
+		ret = densify(&b, NPU_TYPE_FLOAT32, 2, csr_shape, csr_values, sizeof(csr_values),
+			      dense, sizeof(dense), err, sizeof(err));
+		if (ret) {
+			ck_assert_int_eq(ret, -EINVAL);
+			ck_assert(err[0] != 0);
+			refused++;
+		} else {
+			ok++;
+		}
+	}
+	ck_assert_uint_gt(refused, 0);
+	ck_assert_uint_gt(ok, 0);
+}
+END_TEST
+
 static Suite *tflite_suite(void)
 {
 	Suite *s = suite_create("tflite");
@@ -869,6 +1178,10 @@ static Suite *tflite_suite(void)
 	tcase_add_test(tc, test_random_damage);
 	tcase_add_test(tc, test_lstm_intermediates);
 	tcase_add_test(tc, test_detection_postprocess);
+	tcase_add_test(tc, test_sparse_csr);
+	tcase_add_test(tc, test_sparse_blocks);
+	tcase_add_test(tc, test_sparse_malformed);
+	tcase_add_test(tc, test_sparse_damage);
 	tcase_add_test(tc, test_flexbuf_damage);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

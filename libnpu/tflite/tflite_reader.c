@@ -21,6 +21,7 @@
 #include "detection_options.h"
 #include "fb.h"
 #include "file.h"
+#include "sparsity.h"
 
 /* Model */
 enum { MODEL_VERSION, MODEL_OPERATOR_CODES, MODEL_SUBGRAPHS, MODEL_DESCRIPTION, MODEL_BUFFERS };
@@ -411,8 +412,6 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 	CHECK(fb_get_u32(&rd->fb, &tt, TENSOR_BUFFER, 0, &buf_idx, rd->what));
 	CHECK(fb_get_u8(&rd->fb, &tt, TENSOR_IS_VARIABLE, 0, &var, rd->what));
 	CHECK(fb_get_table(&rd->fb, &tt, TENSOR_SPARSITY, &sp, &present, rd->what));
-	if (present)
-		FAIL(rd, -ENOTSUP, "tensor %u ('%s'): sparse tensors are not supported", idx, t->name);
 	if (type == TFLITE_RESOURCE && rd->resource) {
 		/* A variable's handle: resolve_variables() gives it a type. */
 		rd->resource[idx] = 1;
@@ -450,6 +449,17 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 	ret = buffer_data(rd, buf_idx, &data, &data_size, rd->what);
 	if (ret)
 		return ret;
+	if (present) {
+		/* Sparse constant: expanded here, consumers see dense data. */
+		if (!data)
+			FAIL(rd, -ENOTSUP, "tensor %u ('%s'): sparse tensor without constant data",
+			     idx, t->name);
+		snprintf(rd->what, sizeof(rd->what), "tensor %u ('%.60s') sparsity", idx, t->name);
+		ret = tflite_densify(&rd->fb, &sp, t, data, data_size, &t->data, rd->what);
+		if (!ret)
+			t->data_size = t->bytes;
+		return ret;
+	}
 	if (data) {
 		if (data_size != t->bytes) {
 			char s[96];
@@ -1013,6 +1023,63 @@ static void detection_output_shapes(struct rd *rd, struct npu_graph_op *op)
 		t->elements = k == 3 ? 1 : (size_t)n * (k == 0 ? 4 : 1);
 		t->bytes = t->elements * 4;
 	}
+}
+
+/*
+ * DENSIFY of a (now densified) sparse constant: its output becomes that
+ * constant and the op leaves the run order, as TFLite evaluates it once at
+ * Prepare.  op_source keeps the other ops' TFLite numbers.
+ */
+static int fold_densify(struct rd *rd)
+{
+	struct npu_graph *g = rd->g;
+	uint32_t n = 0, *source;
+
+	source = malloc((g->num_ops + 1) * sizeof(*source));
+	if (!source)
+		FAIL(rd, -ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		struct npu_graph_op *op = &g->ops[i];
+		struct npu_graph_tensor *in, *out;
+
+		if (op->builtin != NPU_BUILTIN_DENSIFY) {
+			source[n] = i;
+			g->ops[n++] = *op;
+			continue;
+		}
+		if (op->num_inputs != 1 || op->num_outputs != 1 || op->inputs[0] < 0 ||
+		    op->outputs[0] < 0 || (uint32_t)op->inputs[0] >= g->num_tensors ||
+		    (uint32_t)op->outputs[0] >= g->num_tensors) {
+			free(source);
+			FAIL(rd, -EINVAL, "operator %u (DENSIFY): needs one input and one output tensor", i);
+		}
+		in = &g->tensors[op->inputs[0]];
+		out = &g->tensors[op->outputs[0]];
+		if (!in->data || in->is_variable || out->data || out->type != in->type ||
+		    out->bytes != in->bytes) {
+			free(source);
+			FAIL(rd, -ENOTSUP,
+			     "operator %u (DENSIFY): input '%s' must be a constant of the output '%s''s type and size",
+			     i, in->name, out->name);
+		}
+		if (posix_memalign(&out->data, 64, in->bytes ? in->bytes : 1)) {
+			free(source);
+			FAIL(rd, -ENOMEM, "out of memory");
+		}
+		memcpy(out->data, in->data, in->bytes);
+		out->data_size = in->bytes;
+		free(op->inputs);
+		free(op->outputs);
+		free(op->intermediates);
+		free(op->custom_options);
+	}
+	if (n == g->num_ops) {
+		free(source);
+		return 0;
+	}
+	g->num_ops = n;
+	g->op_source = source;
+	return 0;
 }
 
 /* ---- graph validation ---- */
@@ -1660,6 +1727,8 @@ static int read_model(struct rd *rd)
 			free(vars.v[i].init);
 		free(vars.v);
 	}
+	if (!ret)
+		ret = fold_densify(rd);
 	if (!ret)
 		ret = npu_graph_validate(rd->g, rd->fb.err, rd->fb.errlen);
 	return ret;
