@@ -35,8 +35,11 @@ extern "C" {
  * Returns 0 and sets *@out, or a negative errno with *@out = NULL:
  *   -EINVAL   malformed or inconsistent model (message in @err)
  *   -ENOTSUP  well-formed but uses something the IR does not support
- *             (unknown op version, more than one subgraph, sparse tensors,
+ *             (unknown op version, more than one subgraph, a sparse
+ *             tensor without constant data or a DENSIFY of a non-constant,
  *             a tensor type outside enum npu_type, ...)
+ * Sparse constant tensors are densified at load and a DENSIFY of one is
+ * folded (Documentation/compiler.rst, "Read").
  *   -ENOMEM   out of memory
  * @err may be NULL; otherwise it receives a NUL-terminated message
  * (truncated to @errlen).  The graph does not reference @buf afterwards.
