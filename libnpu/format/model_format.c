@@ -645,9 +645,11 @@ static int load_op(struct ld *l, struct npu_compiled_model *m, uint32_t i)
 	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_CONV3D)
 		LFAIL(l, -EINVAL, "op %u: invalid builtin %d, version %d or options kind %u", i,
 		      r.builtin, r.version, r.options_kind);
-	if (r.source > l->info.num_ops)
-		LFAIL(l, -EINVAL, "op %u: source op %u outside the %u ops", i, r.source - 1,
-		      l->info.num_ops);
+	/*
+	 * A source number may exceed the op count: ops the compiler folded
+	 * away (a DEQUANTIZE of a constant, a SHAPE) leave gaps in the
+	 * source model's numbering.  Only a repeat is wrong (check_op_source()).
+	 */
 	if (r.source && !m->graph->op_source) {
 		m->graph->op_source = malloc((l->info.num_ops + 1) * sizeof(uint32_t));
 		if (!m->graph->op_source)
@@ -724,21 +726,36 @@ static int load_op(struct ld *l, struct npu_compiled_model *m, uint32_t i)
 	return 0;
 }
 
-/* The ops' source indices (1.3) number each op of the source once. */
+static int cmp_source(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/*
+ * The ops' source indices (1.3) number each op of the source once; they
+ * may skip numbers (folded ops), so they are sorted, not counted.
+ */
 static int check_op_source(struct ld *l, const struct npu_graph *g)
 {
-	bool *seen = calloc(g->num_ops + 1, sizeof(*seen));
+	uint32_t (*v)[2] = malloc((size_t)g->num_ops * sizeof(*v));
 	int ret = 0;
 
-	if (!seen)
+	if (!v && g->num_ops)
 		LFAIL(l, -ENOMEM, "out of memory");
-	for (uint32_t i = 0; i < g->num_ops && !ret; i++) {
-		if (seen[g->op_source[i]])
-			ret = npu_fail(l->err, l->errlen, -EINVAL, "op %u: source op %u numbers two ops",
-				       i, g->op_source[i]);
-		seen[g->op_source[i]] = true;
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		v[i][0] = g->op_source[i];
+		v[i][1] = i;
 	}
-	free(seen);
+	if (g->num_ops)
+		qsort(v, g->num_ops, sizeof(*v), cmp_source);
+	for (uint32_t i = 1; i < g->num_ops && !ret; i++) {
+		if (v[i][0] == v[i - 1][0])
+			ret = npu_fail(l->err, l->errlen, -EINVAL, "op %u: source op %u numbers two ops",
+				       v[i][1] > v[i - 1][1] ? v[i][1] : v[i - 1][1], v[i][0]);
+	}
+	free(v);
 	return ret;
 }
 

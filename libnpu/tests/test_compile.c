@@ -1766,6 +1766,19 @@ START_TEST(test_fold_dequantize)
 	ck_assert_float_eq(out[0], -1.0f);
 	ck_assert_float_eq(out[1], 65504.5f);
 	npu_cpu_destroy(exe);
+	/* A .npu keeps the gap the fold left: one op, source number 1. */
+	{
+		struct npu_compiled_model *l = NULL;
+		void *buf;
+		size_t len;
+
+		ck_assert_int_eq(npu_model_serialize(m, &buf, &len), 0);
+		ck_assert_msg(!npu_model_load(buf, len, &l, err, sizeof(err)), "%s", err);
+		ck_assert_uint_eq(l->graph->num_ops, 1);
+		ck_assert_uint_eq(npu_graph_op_source(l->graph, 0), 1);
+		npu_compiled_model_free(l);
+		free(buf);
+	}
 	npu_compiled_model_free(m);
 
 	/* The dequantized weights as a second output: nothing folds. */

@@ -28,22 +28,6 @@ struct tg {
 	int32_t graph_in[4], graph_out[4];
 };
 
-static inline size_t tg_type_size(enum npu_type t)
-{
-	switch (t) {
-	case NPU_TYPE_INT8:
-	case NPU_TYPE_UINT8:
-	case NPU_TYPE_BOOL:
-		return 1;
-	case NPU_TYPE_INT16:
-		return 2;
-	case NPU_TYPE_INT64:
-		return 8;
-	default:
-		return 4;
-	}
-}
-
 static inline void tg_init(struct tg *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -69,7 +53,7 @@ static inline int32_t tg_tensor(struct tg *b, enum npu_type type, int rank,
 		t->shape[d] = shape[d];
 		t->elements *= (size_t)shape[d];
 	}
-	t->bytes = t->elements * tg_type_size(type);
+	t->bytes = t->elements * npu_type_size(type);
 	if (scale != 0.0f) {
 		t->quant.count = 1;
 		t->quant.scale = b->scale[i];
