@@ -28,6 +28,7 @@
 
 #include "compiler_internal.h"
 #include "../cpu/cpu_internal.h"
+#include "../tflite/graph_priv.h"
 
 /* Folded ops have few inputs (PACK of a shape: its rank). */
 #define NPU_FOLD_MAX_INPUTS 16
@@ -375,15 +376,6 @@ static int fold_op(struct npu_graph *g, const struct npu_graph_op *op, char *err
 	return 0;
 }
 
-static void free_op(struct npu_graph_op *op)
-{
-	free(op->custom_name);
-	free(op->inputs);
-	free(op->outputs);
-	free(op->custom_options);
-	free(op->intermediates);
-}
-
 int npu_fold_constants(struct npu_graph *g, char *err, size_t errlen)
 {
 	uint32_t *source, n = 0;
@@ -403,7 +395,7 @@ int npu_fold_constants(struct npu_graph *g, char *err, size_t errlen)
 				return ret;
 			}
 			if (!ret) {
-				free_op(op);
+				npu_graph_op_release(op);
 				continue;
 			}
 			/* Not foldable after all: the op runs, and says why then. */

@@ -261,6 +261,15 @@ bool npu_graph_is_output(const struct npu_graph *g, int32_t t)
 	return false;
 }
 
+void npu_graph_op_release(struct npu_graph_op *op)
+{
+	free(op->custom_name);
+	free(op->inputs);
+	free(op->outputs);
+	free(op->custom_options);
+	free(op->intermediates);
+}
+
 void npu_graph_free(struct npu_graph *g)
 {
 	if (!g)
@@ -273,15 +282,8 @@ void npu_graph_free(struct npu_graph *g)
 		free(t->quant.zero_point);
 		free(t->data);
 	}
-	for (uint32_t i = 0; g->ops && i < g->num_ops; i++) {
-		struct npu_graph_op *op = &g->ops[i];
-
-		free(op->custom_name);
-		free(op->inputs);
-		free(op->outputs);
-		free(op->custom_options);
-		free(op->intermediates);
-	}
+	for (uint32_t i = 0; g->ops && i < g->num_ops; i++)
+		npu_graph_op_release(&g->ops[i]);
 	free(g->tensors);
 	free(g->ops);
 	free(g->inputs);

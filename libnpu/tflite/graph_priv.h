@@ -12,4 +12,7 @@
  */
 int npu_graph_copy(const struct npu_graph *g, struct npu_graph **out);
 
+/* Frees what @op owns (name, operand lists, options, intermediates). */
+void npu_graph_op_release(struct npu_graph_op *op);
+
 #endif /* NPU_GRAPH_PRIV_H */

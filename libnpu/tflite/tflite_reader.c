@@ -21,6 +21,7 @@
 #include "detection_options.h"
 #include "fb.h"
 #include "file.h"
+#include "graph_priv.h"
 #include "sparsity.h"
 
 /* Model */
@@ -1068,10 +1069,7 @@ static int fold_densify(struct rd *rd)
 		}
 		memcpy(out->data, in->data, in->bytes);
 		out->data_size = in->bytes;
-		free(op->inputs);
-		free(op->outputs);
-		free(op->intermediates);
-		free(op->custom_options);
+		npu_graph_op_release(op);
 	}
 	if (n == g->num_ops) {
 		free(source);
@@ -1474,11 +1472,7 @@ static void drop_op(struct npu_graph *g, uint32_t i)
 {
 	struct npu_graph_op *op = &g->ops[i];
 
-	free(op->custom_name);
-	free(op->inputs);
-	free(op->outputs);
-	free(op->custom_options);
-	free(op->intermediates);
+	npu_graph_op_release(op);
 	memmove(op, op + 1, (g->num_ops - i - 1) * sizeof(*op));
 	g->num_ops--;
 }
