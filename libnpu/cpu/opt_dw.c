@@ -444,11 +444,13 @@ static AVX2 inline void dw_pair16(__m256i a, __m256i b, int16_t *pr)
 static AVX2 inline __m256i dw_px(const uint8_t *src, int64_t x, uint32_t iw, uint32_t ic,
 				 uint32_t c, __m256i o, bool u8, bool half)
 {
-	const uint8_t *at = src + (size_t)x * ic + c;
+	const uint8_t *at;
 	__m128i v;
 
+	/* Checked before the address is formed: x < 0 would wrap it (UB). */
 	if (x < 0 || x >= iw)
 		return _mm256_setzero_si256();
+	at = src + (size_t)x * ic + c;
 	v = half ? _mm_loadl_epi64((const __m128i *)at) : _mm_loadu_si128((const __m128i *)at);
 	return _mm256_add_epi16(u8 ? _mm256_cvtepu8_epi16(v) : _mm256_cvtepi8_epi16(v), o);
 }
