@@ -2,7 +2,11 @@
 /*
  * ARG_MAX / ARG_MIN over a constant axis: int8, uint8 or int16 input,
  * int32 or int64 output, lowered to the firmware's ARG_MAX/ARG_MIN
- * commands.
+ * commands; float32, int32 and bool inputs on the CPU, as TFLite's
+ * reference ArgMinMax: the first element of the axis, then each later one
+ * that compares strictly greater (less), so ties keep the first index.
+ * NaN inputs are not reproduced: TFLite's x86 build orders them its own
+ * way (measured: not the reference loop's order).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -64,7 +68,112 @@ static int lower_arg(const struct cpu_prep *p)
 	return ret;
 }
 
+struct arg_state {
+	bool is_max;
+	enum npu_type in_type, out_type;
+	size_t outer, axis, inner;
+};
+
+static int arg_cpu_prepare(const struct cpu_prep *p, void **state)
+{
+	const struct npu_graph_tensor *in, *axis, *out;
+	struct arg_state *s;
+	int64_t a;
+	int ret;
+
+	ret = cpu_need_io(p, 2, 2, 1);
+	if (ret)
+		return ret;
+	in = lower_in(p, 0);
+	axis = lower_in(p, 1);
+	out = lower_out(p, 0);
+	ret = lower_need_const_int(p, axis, "axis");
+	if (ret)
+		return ret;
+	if ((in->type != NPU_TYPE_FLOAT32 && in->type != NPU_TYPE_INT32 &&
+	     in->type != NPU_TYPE_BOOL) ||
+	    (out->type != NPU_TYPE_INT32 && out->type != NPU_TYPE_INT64)) {
+		cpu_msg(p->err, p->errlen, "%s %s to %s has no CPU kernel",
+			npu_type_name(in->type), npu_op_name(p->op->builtin),
+			npu_type_name(out->type));
+		return -ENOTSUP;
+	}
+	if (axis->elements != 1)
+		return lower_fail(p, "axis has %zu elements", axis->elements);
+	if (in->rank < 1)
+		return lower_fail(p, "rank-%d input", in->rank);
+	a = lower_const_int(axis, 0);
+	if (a < 0)
+		a += in->rank;
+	if (a < 0 || a >= in->rank)
+		return lower_fail(p, "axis %lld out of range",
+				  (long long)lower_const_int(axis, 0));
+	if (out->elements * (size_t)in->shape[a] != in->elements ||
+	    (in->shape[a] == 0 && out->elements))
+		return lower_fail(p, "output has %zu elements for an axis of %d",
+				  out->elements, in->shape[a]);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->is_max = p->op->builtin == NPU_BUILTIN_ARG_MAX;
+	s->in_type = in->type;
+	s->out_type = out->type;
+	s->outer = 1;
+	for (int i = 0; i < a; i++)
+		s->outer *= (size_t)in->shape[i];
+	s->axis = (size_t)in->shape[a];
+	s->inner = 1;
+	for (int i = (int)a + 1; i < in->rank; i++)
+		s->inner *= (size_t)in->shape[i];
+	*state = s;
+	return 0;
+}
+
+/* Element @i of the input as a double (exact for float32, int32, bool). */
+static double arg_value(const struct arg_state *s, const void *in, size_t i)
+{
+	if (s->in_type == NPU_TYPE_FLOAT32)
+		return ((const float *)in)[i];
+	if (s->in_type == NPU_TYPE_INT32)
+		return ((const int32_t *)in)[i];
+	return ((const uint8_t *)in)[i] != 0;
+}
+
+static int arg_cpu_invoke(const struct npu_cpu_kernel_args *a, void *state)
+{
+	const struct arg_state *s = state;
+
+	for (size_t o = 0; o < s->outer; o++) {
+		for (size_t k = 0; k < s->inner; k++) {
+			const size_t base = o * s->axis * s->inner + k;
+			double best = arg_value(s, a->inputs[0], base);
+			size_t best_i = 0;
+
+			for (size_t i = 1; i < s->axis; i++) {
+				const double v = arg_value(s, a->inputs[0], base + i * s->inner);
+
+				if (s->is_max ? v > best : v < best) {
+					best = v;
+					best_i = i;
+				}
+			}
+			if (s->out_type == NPU_TYPE_INT32)
+				((int32_t *)a->outputs[0])[o * s->inner + k] = (int32_t)best_i;
+			else
+				((int64_t *)a->outputs[0])[o * s->inner + k] = (int64_t)best_i;
+		}
+	}
+	return 0;
+}
+
+static const struct cpu_kernel arg_cpu_kernel = {
+	.prepare = arg_cpu_prepare,
+	.invoke = arg_cpu_invoke,
+};
 
 const struct npu_builtin_impl npu_builtin_arg_min_max = {
 	.lower = lower_arg,
+	/* float32 inputs; int32 and bool ones, which the lowering refuses */
+	.float_kernel = &arg_cpu_kernel,
+	.float_takes_int = true,
 };

@@ -83,6 +83,12 @@ extern const struct npu_builtin_impl npu_builtin_transpose;
 extern const struct npu_builtin_impl npu_builtin_transpose_conv;
 extern const struct npu_builtin_impl npu_builtin_unidirectional_sequence_lstm;
 extern const struct npu_builtin_impl npu_builtin_unpack_split;
+extern const struct npu_builtin_impl npu_builtin_non_max_suppression;
+extern const struct npu_builtin_impl npu_builtin_scatter_nd;
+extern const struct npu_builtin_impl npu_builtin_segment_sum;
+extern const struct npu_builtin_impl npu_builtin_topk_v2;
+extern const struct npu_builtin_impl npu_builtin_unique;
+extern const struct npu_builtin_impl npu_builtin_unsorted_segment;
 
 /* CPU-only kernels of libnpu/cpu/ (no command: never on the NPU). */
 static const struct npu_builtin_impl softmax = { .cpu_kernel = &cpu_kernel_softmax };
@@ -148,6 +154,8 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_MIRROR_PAD] = &npu_builtin_mirror_pad,
 	[NPU_BUILTIN_MUL] = &npu_builtin_mul,
 	[NPU_BUILTIN_NEG] = &npu_builtin_unary_lut,
+	[NPU_BUILTIN_NON_MAX_SUPPRESSION_V4] = &npu_builtin_non_max_suppression,
+	[NPU_BUILTIN_NON_MAX_SUPPRESSION_V5] = &npu_builtin_non_max_suppression,
 	[NPU_BUILTIN_NOT_EQUAL] = &npu_builtin_comparison,
 	[NPU_BUILTIN_PACK] = &npu_builtin_pack,
 	[NPU_BUILTIN_PADV2] = &npu_builtin_pad,
@@ -168,6 +176,8 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_RESIZE_BILINEAR] = &npu_builtin_resize_bilinear,
 	[NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR] = &npu_builtin_resize_nearest_neighbor,
+	[NPU_BUILTIN_SCATTER_ND] = &npu_builtin_scatter_nd,
+	[NPU_BUILTIN_SEGMENT_SUM] = &npu_builtin_segment_sum,
 	[NPU_BUILTIN_SELECT] = &npu_builtin_select,
 	[NPU_BUILTIN_SELECT_V2] = &npu_builtin_select,
 	[NPU_BUILTIN_SHAPE] = &npu_builtin_fill,
@@ -187,9 +197,15 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_SVDF] = &svdf,
 	[NPU_BUILTIN_TANH] = &npu_builtin_logistic_tanh,
 	[NPU_BUILTIN_TILE] = &npu_builtin_tile,
+	[NPU_BUILTIN_TOPK_V2] = &npu_builtin_topk_v2,
 	[NPU_BUILTIN_TRANSPOSE] = &npu_builtin_transpose,
 	[NPU_BUILTIN_TRANSPOSE_CONV] = &npu_builtin_transpose_conv,
 	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
+	[NPU_BUILTIN_UNIQUE] = &npu_builtin_unique,
+	[NPU_BUILTIN_UNSORTED_SEGMENT_MAX] = &npu_builtin_unsorted_segment,
+	[NPU_BUILTIN_UNSORTED_SEGMENT_MIN] = &npu_builtin_unsorted_segment,
+	[NPU_BUILTIN_UNSORTED_SEGMENT_PROD] = &npu_builtin_unsorted_segment,
+	[NPU_BUILTIN_UNSORTED_SEGMENT_SUM] = &npu_builtin_unsorted_segment,
 	[NPU_BUILTIN_ZEROS_LIKE] = &npu_builtin_fill,
 	[NPU_BUILTIN_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
 	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_RNN] = &npu_builtin_rnn,

@@ -29,8 +29,9 @@ class T:
     constant data (then it is a weight, not a model input)."""
 
     def __init__(self, shape, dtype, quant=None, data=None, low=None, variable=False,
-                 signature=None):
+                 signature=None, feed=None):
         self.shape = list(shape)
+        self.feed = None if feed is None else np.asarray(feed, dtype).reshape(shape)
         self.signature = signature  # shape_signature (-1: dynamic), or None
         self.variable = variable    # state the op updates (TFLite zeroes it)
         self.low = low          # smallest random input (stored value)
@@ -115,7 +116,9 @@ def build_graph(tensors, ops, outputs):
 
 def random_input(rng, t):
     """Values over the whole range of @t's type (floats and both parts of
-    complex values in [-4, 4))."""
+    complex values in [-4, 4)), or the tensor's own feed."""
+    if t.feed is not None:
+        return t.feed.copy()
     if t.dtype in (np.float32, np.float64):
         return rng.uniform(-4, 4, t.shape).astype(t.dtype)
     if t.dtype.kind == "c":

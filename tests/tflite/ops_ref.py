@@ -381,7 +381,10 @@ def reference_resolver(name):
     users run, for every quantized type."""
     if name.startswith("sum.") and name.split(".")[1] != "float32":
         return "BUILTIN_WITHOUT_DEFAULT_DELEGATES"
+    if name.startswith("segment_sum."):
+        return "BUILTIN_WITHOUT_DEFAULT_DELEGATES"  # BUILTIN_REF has no SEGMENT_SUM
     return "BUILTIN_REF"
+
 def fc_round_cases():
     """FULLY_CONNECTED where the requantization's rounding shows: TFLite's
     reference kernels round acc * (double)in * filter / out half away from
@@ -747,6 +750,219 @@ def dynamic_shape_cases():
     yield ("dynamic_shape.int8.dense3d", om.build_graph(t, ops, [15]), [t[0]])
 
 
+def arg_cases():
+    """ARG_MAX / ARG_MIN of float32, int32 and bool inputs (the CPU kernel):
+    each axis, int32 and int64 outputs, ties (the first index wins).  No
+    NaN: TFLite's x86 loop orders them its own way (cpu-fallback.rst)."""
+    rng = np.random.default_rng(51)
+    f32, i32 = np.float32, np.int32
+    for op, tname in ((BO.ARG_MAX, "arg_max"), (BO.ARG_MIN, "arg_min")):
+        for dt in (f32, i32, np.bool_):
+            tn = np.dtype(dt).name
+            for axis, shape in ((1, [2, 7, 3]), (-1, [4, 6]), (0, [5, 2, 2])):
+                oshape = [d for i, d in enumerate(shape) if i != axis % len(shape)]
+                for ot in (i32, np.int64):
+                    # small values: ties in every row
+                    feed = rng.integers(0, 2 if dt == np.bool_ else 3, shape).astype(dt)
+                    yield ("%s.%s.axis%d.%s" % (tname, tn, axis, np.dtype(ot).name),
+                           om.build(op, [om.T(shape, dt, feed=feed),
+                                         om.T([], i32, None, [axis])],
+                                    [om.T(oshape, ot)], OPT.ArgMaxOptions if op == BO.ARG_MAX
+                                    else OPT.ArgMinOptions,
+                                    opts(s.ArgMaxOptionsT if op == BO.ARG_MAX else
+                                         s.ArgMinOptionsT, outputType=om.TYPES[np.dtype(ot)])),
+                           [om.T(shape, dt, feed=feed)])
+            t = om.T([3, 5], dt)
+            yield ("%s.%s.random" % (tname, tn),
+                   om.build(op, [t, om.T([1], i32, None, [1])], [om.T([3], i32)],
+                            OPT.ArgMaxOptions if op == BO.ARG_MAX else OPT.ArgMinOptions,
+                            opts(s.ArgMaxOptionsT if op == BO.ARG_MAX else s.ArgMinOptionsT,
+                                 outputType=s.TensorType.INT32)), [t])
+
+
+def topk_cases():
+    """TOPK_V2: each type, k from 0 to the whole row, rows of one element,
+    ties (equal values keep their order), a rank-3 input."""
+    rng = np.random.default_rng(52)
+    for dt in (np.float32, np.int8, np.uint8, np.int16, np.int32, np.int64):
+        tn = np.dtype(dt).name
+        for k, shape, tied in ((3, [2, 7], False), (5, [5], False), (0, [3, 4], False),
+                               (1, [4, 1], False), (4, [3, 2, 9], True), (9, [2, 9], True)):
+            if tied:
+                feed = rng.integers(0, 4, shape).astype(dt)
+            elif dt == np.float32:
+                feed = rng.uniform(-4, 4, shape).astype(dt)
+            else:
+                info = np.iinfo(dt)
+                feed = rng.integers(info.min, info.max, shape, endpoint=True).astype(dt)
+            q = q_of(dt) if dt in (np.int8, np.uint8, np.int16) else None
+            t = om.T(shape, dt, q, feed=feed)
+            oshape = shape[:-1] + [k]
+            yield ("topk_v2.%s.k%d.%s%s" % (tn, k, "x".join(map(str, shape)),
+                                           ".ties" if tied else ""),
+                   om.build(BO.TOPK_V2, [t, om.T([], np.int32, None, [k])],
+                            [om.T(oshape, dt, q), om.T(oshape, np.int32)]),
+                   [t])
+
+
+def unique_cases():
+    """UNIQUE: each type with int32 and int64 indices, the values output
+    sized to the feed's distinct count (the converter stores 1 there and
+    TFLite resizes it; this runtime keeps the stored size), -0.0 and 0.0,
+    one element, all equal, all different."""
+    feeds = [("dups", [3, 1, 3, 3, 0, 1, 7, 0, 2]), ("one", [5]), ("same", [4, 4, 4, 4]),
+             ("distinct", [9, 2, 7, 1, 0, 6])]
+    for dt in (np.float32, np.int8, np.uint8, np.int16, np.int32, np.int64):
+        tn = np.dtype(dt).name
+        cases = list(feeds)
+        if dt == np.float32:
+            cases.append(("zeros", [0.0, -0.0, 1.5, -0.0, 0.0, -2.25]))
+        for name, values in cases:
+            feed = np.asarray(values, dt)
+            n = len(values)
+            count = len({float(v) for v in feed})
+            for it in (np.int32, np.int64):
+                t = om.T([n], dt, feed=feed)
+                yield ("unique.%s.%s.%s" % (tn, name, np.dtype(it).name),
+                       om.build(BO.UNIQUE, [t], [om.T([count], dt), om.T([n], it)],
+                                OPT.UniqueOptions,
+                                opts(s.UniqueOptionsT, idxOutType=om.TYPES[np.dtype(it)])),
+                       [t])
+
+
+def scatter_cases():
+    """SCATTER_ND: each updates type, row and element indices, duplicate
+    indices adding up, slices, no indices, indices as a model input."""
+    i32 = np.int32
+    for dt in (np.float32, np.int8, np.uint8, np.int32, np.int64, np.bool_):
+        tn = np.dtype(dt).name
+        for name, ishape, idx, ushape, oshape in (
+                ("rows", [3, 1], [[2], [0], [2]], [3, 4], [5, 4]),
+                ("elements", [4, 2], [[0, 1], [3, 2], [0, 1], [1, 0]], [4], [4, 3]),
+                ("slices", [2, 2, 1], [[[1], [0]], [[1], [3]]], [2, 2, 2, 3], [4, 2, 3]),
+                ("empty", [0, 1], np.zeros((0, 1)), [0, 3], [4, 3])):
+            upd = om.T(ushape, dt)
+            ind = om.T(ishape, i32, feed=np.asarray(idx, i32).reshape(ishape))
+            yield ("scatter_nd.%s.%s" % (tn, name),
+                   om.build(BO.SCATTER_ND, [ind, upd,
+                                            om.T([len(oshape)], i32, None, oshape)],
+                            [om.T(oshape, dt)]),
+                   [ind, upd])
+
+
+def segment_cases():
+    """SEGMENT_SUM (sorted ids) and UNSORTED_SEGMENT_SUM/PROD/MAX/MIN:
+    float32 and int32, ids as model inputs and constants, empty segments
+    (the identity: 0, 1, lowest, highest), negative ids (dropped), ids of
+    rank 2."""
+    i32, f32 = np.int32, np.float32
+    for dt in (f32, i32):
+        tn = np.dtype(dt).name
+        for name, dshape, ids, const in (("input", [6, 3], [0, 0, 1, 2, 2, 2], False),
+                                         ("const", [5, 2, 2], [0, 1, 1, 2, 3], True),
+                                         ("one", [4], [0, 0, 0, 0], False)):
+            n = ids[-1] + 1
+            d = om.T(dshape, dt)
+            it = om.T([len(ids)], i32, None, ids) if const else \
+                om.T([len(ids)], i32, feed=np.asarray(ids, i32))
+            yield ("segment_sum.%s.%s" % (tn, name),
+                   om.build(BO.SEGMENT_SUM, [d, it], [om.T([n] + dshape[1:], dt)]),
+                   [d] if const else [d, it])
+        for op, oname in ((BO.UNSORTED_SEGMENT_SUM, "sum"), (BO.UNSORTED_SEGMENT_PROD, "prod"),
+                          (BO.UNSORTED_SEGMENT_MAX, "max"), (BO.UNSORTED_SEGMENT_MIN, "min")):
+            for name, dshape, ids, num, const in (
+                    ("input", [6, 3], [2, -1, 0, 2, 3, 0], 5, False),
+                    ("const", [5, 2], [1, 1, 0, -3, 1], 3, True),
+                    ("rank2", [2, 3, 2], [[0, 2, 2], [-1, 0, 1]], 4, False),
+                    ("none", [3, 2], [-1, -1, -1], 2, False)):
+                ids = np.asarray(ids, i32)
+                d = om.T(dshape, dt)
+                it = om.T(list(ids.shape), i32, None, ids) if const else \
+                    om.T(list(ids.shape), i32, feed=ids)
+                oshape = [num] + dshape[ids.ndim:]
+                yield ("unsorted_segment_%s.%s.%s" % (oname, tn, name),
+                       om.build(op, [d, it, om.T([], i32, None, [num])], [om.T(oshape, dt)]),
+                       [d] if const else [d, it])
+
+
+def nms_boxes(rng, n, tied):
+    """@n boxes (y1, x1, y2, x2 in either corner order, some degenerate)
+    clustered so that many overlap, and their scores (ties when @tied)."""
+    c = rng.uniform(0, 1, (n, 2))[rng.integers(0, max(1, n // 3), n)] + rng.normal(0, 0.05, (n, 2))
+    hw = rng.uniform(0.05, 0.3, (n, 2))
+    b = np.concatenate([c - hw / 2, c + hw / 2], axis=1)
+    swap = rng.integers(0, 2, n) == 1
+    b[swap] = b[swap][:, [2, 3, 0, 1]]
+    if n > 3:
+        b[3, 2] = b[3, 0]           # zero area
+    s = rng.uniform(0, 1, n)
+    if tied:
+        s = np.round(s * 4) / 4
+    return b.astype(np.float32), s.astype(np.float32)
+
+
+def nms_cases():
+    """NON_MAX_SUPPRESSION_V4 and V5 (float32): thresholds, Soft-NMS sigma,
+    equal scores (the heap's order), fewer candidates than outputs, no
+    boxes, max_output_size 0."""
+    rng = np.random.default_rng(53)
+    f32, i32 = np.float32, np.int32
+    for name, n, mx, iou, sth, sigma, tied in (
+            ("basic", 20, 6, 0.5, 0.1, 0.0, False), ("ties", 24, 10, 0.4, 0.0, 0.0, True),
+            ("all", 8, 8, 0.7, -1.0, 0.0, False), ("few", 10, 16, 0.3, 0.6, 0.0, False),
+            ("none", 0, 4, 0.5, 0.0, 0.0, False), ("zero_out", 6, 0, 0.5, 0.0, 0.0, False),
+            ("soft", 20, 8, 0.9, 0.05, 0.5, False), ("soft_ties", 30, 12, 1.0, 0.1, 0.3, True),
+            ("soft_hard", 16, 10, 0.45, 0.2, 1.0, False)):
+        b, sc = nms_boxes(rng, n, tied)
+        boxes, scores = om.T([n, 4], f32, feed=b), om.T([n], f32, feed=sc)
+        common = [boxes, scores, om.T([], i32, None, [mx]), om.T([], f32, None, [iou]),
+                  om.T([], f32, None, [sth])]
+        if sigma == 0.0:
+            yield ("non_max_suppression_v4.float32.%s" % name,
+                   om.build(BO.NON_MAX_SUPPRESSION_V4, common,
+                            [om.T([mx], i32), om.T([], i32)]),
+                   [boxes, scores])
+        yield ("non_max_suppression_v5.float32.%s" % name,
+               om.build(BO.NON_MAX_SUPPRESSION_V5, common + [om.T([], f32, None, [sigma])],
+                        [om.T([mx], i32), om.T([mx], f32), om.T([], i32)]),
+               [boxes, scores])
+
+
+def index_cases():
+    yield from arg_cases()
+    yield from topk_cases()
+    yield from unique_cases()
+    yield from scatter_cases()
+    yield from segment_cases()
+    yield from nms_cases()
+
+
+def failing_cases():
+    """Runs TFLite's Eval fails (indices out of range, unsorted segment ids,
+    a data-dependent size other than the stored one): npu-run --cpu must
+    fail too, with a message, and not crash (name, model, inputs)."""
+    i32, f32 = np.int32, np.float32
+    for name, idx in (("past_end", [[0], [4]]), ("negative", [[-1], [1]])):
+        ind = om.T([2, 1], i32, feed=np.asarray(idx, i32))
+        upd = om.T([2, 3], f32)
+        yield ("scatter_nd.%s" % name,
+               om.build(BO.SCATTER_ND, [ind, upd, om.T([2], i32, None, [4, 3])],
+                        [om.T([4, 3], f32)]), [ind, upd])
+    # Past its axis, inside the output flattened: TFLite refuses it too.
+    ind, upd = om.T([2, 2], i32, feed=np.asarray([[0, 5], [1, 1]], i32)), om.T([2], f32)
+    yield ("scatter_nd.flat_inside",
+           om.build(BO.SCATTER_ND, [ind, upd, om.T([2], i32, None, [4, 3])],
+                    [om.T([4, 3], f32)]), [ind, upd])
+    for name, ids in (("not_from_0", [1, 1, 2]), ("gap", [0, 2, 2]), ("down", [0, 1, 0])):
+        d, it = om.T([3, 2], f32), om.T([3], i32, feed=np.asarray(ids, i32))
+        yield ("segment_sum.%s" % name,
+               om.build(BO.SEGMENT_SUM, [d, it], [om.T([3, 2], f32)]), [d, it])
+    d, it = om.T([3, 2], f32), om.T([3], i32, feed=np.asarray([0, 4, 1], i32))
+    yield ("unsorted_segment_max.id_too_big",
+           om.build(BO.UNSORTED_SEGMENT_MAX, [d, it, om.T([], i32, None, [3])],
+                    [om.T([3, 2], f32)]), [d, it])
+
+
 def all_cases():
     yield from resize_cases()
     yield from resize_edge_cases()
@@ -769,6 +985,7 @@ def all_cases():
     yield from embedding_cases()
     yield from conv3d_cases()
     yield from dynamic_shape_cases()
+    yield from index_cases()
 
 
 def malformed_cases():
@@ -809,8 +1026,13 @@ def malformed_cases():
 def placement(name):
     """Where npu-compile must place the case's op: "npu" or "cpu"."""
     op, tn = name.split(".")[:2]
-    if op in ("gather", "gather_nd", "embedding_lookup"):
+    if op in ("gather", "gather_nd", "embedding_lookup", "topk_v2", "unique", "scatter_nd",
+              "segment_sum", "unsorted_segment_sum", "unsorted_segment_prod",
+              "unsorted_segment_max", "unsorted_segment_min", "non_max_suppression_v4",
+              "non_max_suppression_v5"):
         return "cpu"            # indices are data
+    if op in ("arg_max", "arg_min") and tn in ("float32", "int32", "bool"):
+        return "cpu"            # no NPU arithmetic on them
     if op == "batch_matmul":
         return "cpu"            # quantized at run time
     if op == "dynamic_shape":
@@ -953,6 +1175,31 @@ def main():
         print("%s %d - %s: TFLite refuses it, npu-compile names %s%s" % (
             "ok" if ok else "not ok", n, name, words,
             "" if ok else " # TFLite %s; npu-compile: %s" % (tfl, run.stderr.strip()[-200:])))
+    frng = np.random.default_rng(20)
+    for name, model, inputs in failing_cases():
+        path = os.path.join(outdir, "fail." + name)
+        with open(path + ".tflite", "wb") as f:
+            f.write(model)
+        feeds = [om.random_input(frng, t) for t in inputs]
+        try:
+            om.reference(model, feeds, reference_resolver(name))
+            tfl = "runs it"
+        except RuntimeError:
+            tfl = "fails"
+        cmd = ["npu-run", "--cpu", "--model", path + ".tflite", "--num-runs", "1",
+               "--warmup-runs", "0"]
+        for i, v in enumerate(feeds):
+            v.tofile("%s.in%d.bin" % (path, i))
+            cmd += ["--input", "%s.in%d.bin" % (path, i)]
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        # A clean failure: an exit status and a message, no signal.
+        ok = tfl == "fails" and run.returncode > 0 and run.stderr.strip() != ""
+        n += 1
+        failed += not ok
+        print("%s %d - %s: TFLite's run fails, so does npu-run --cpu, with a message%s" % (
+            "ok" if ok else "not ok", n, name,
+            "" if ok else " # TFLite %s; npu-run status %d: %s" % (
+                tfl, run.returncode, run.stderr.strip()[-200:])))
     print("1..%d" % n)
     print("%d passed, %d failed" % (n - failed, failed))
     return 1 if failed else 0
