@@ -81,6 +81,8 @@ static const int32_t v_ones[] = { 1, 1, 1, 1 }, v_tile[] = { 1, 2, 1, 1 };
 static const int32_t v_block[] = { 2, 2 }, v_zero22[] = { 0, 0, 0, 0 };
 static const int32_t v_size8[] = { 8, 8 }, v_splits[] = { 4, 4 }, v_idx[] = { 0, 1 };
 static const int32_t v_fft[] = { 4, 8 };
+static const int32_t v_two[] = { 2 }, v_four[] = { 4 }, v_seg[] = { 0, 0, 1, 1 };
+static const int32_t v_shape48[] = { 4, 8 };
 
 #define LSTM_W3 { 'w', 2, { 4, 4 } }, { 'w', 2, { 4, 4 } }, { 'w', 2, { 4, 4 } }
 #define LSTM_B3 { 'b', 1, { 4 } }, { 'b', 1, { 4 } }, { 'b', 1, { 4 } }
@@ -178,6 +180,30 @@ static const struct probe probes[] = {
 	  { { 'x', D4 }, { 'i', 1, { 2 }, v_idx }, { 'y', 4, { 1, 2, 4, 8 } } } },
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,	/* GATHER_ND */
 	  { { 'x', D4 }, { 'i', 2, { 2, 1 }, v_zero22 }, { 'y', 4, { 2, 4, 4, 8 } } } },
+	/* TOPK_V2: k = 4 of rows of 8; UNIQUE: values and indices */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 2,
+	  { { 'x', 2, { 4, 8 } }, { 'i', 0, { 0 }, v_four }, { 'y', 2, { 4, 4 } },
+	    { 'I', 2, { 4, 4 } } } },
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 1, 2,
+	  { { 'x', 1, { 8 } }, { 'y', 1, { 8 } }, { 'I', 1, { 8 } } } },
+	/* NON_MAX_SUPPRESSION_V4 / V5: 4 boxes, 2 selections, thresholds (sigma) */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 5, 2,
+	  { { 'x', 2, { 4, 4 } }, { 'x', 1, { 4 } }, { 'i', 0, { 0 }, v_two }, { 'k', 0, { 0 } },
+	    { 'k', 0, { 0 } }, { 'I', 1, { 2 } }, { 'I', 0, { 0 } } } },
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 6, 3,
+	  { { 'x', 2, { 4, 4 } }, { 'x', 1, { 4 } }, { 'i', 0, { 0 }, v_two }, { 'k', 0, { 0 } },
+	    { 'k', 0, { 0 } }, { 'k', 0, { 0 } }, { 'I', 1, { 2 } }, { 'y', 1, { 2 } },
+	    { 'I', 0, { 0 } } } },
+	/* SCATTER_ND: 2 rows into [4, 8] */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 3, 1,
+	  { { 'i', 2, { 2, 1 }, v_idx }, { 'x', 2, { 2, 8 } }, { 'i', 1, { 2 }, v_shape48 },
+	    { 'y', 2, { 4, 8 } } } },
+	/* SEGMENT_SUM, UNSORTED_SEGMENT_*: 4 rows into 2 segments */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,
+	  { { 'x', 2, { 4, 8 } }, { 'i', 1, { 4 }, v_seg }, { 'y', 2, { 2, 8 } } } },
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 3, 1,
+	  { { 'x', 2, { 4, 8 } }, { 'i', 1, { 4 }, v_seg }, { 'i', 0, { 0 }, v_two },
+	    { 'y', 2, { 2, 8 } } } },
 	/* CONV_3D: 2x2x2 filter over [1, 2, 4, 4, 8], VALID */
 	{ NPU_OPTS_CONV3D, { .conv3d = { NPU_PADDING_VALID, 1, 1, 1, 1, 1, 1, 0 } }, 3, 1,
 	  { { 'x', 5, { 1, 2, 4, 4, 8 } }, { 'w', 5, { 2, 2, 2, 8, 4 } }, { 'b', 1, { 4 } },

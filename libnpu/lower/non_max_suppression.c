@@ -16,8 +16,8 @@
  *
  * TFLite sizes the index and score outputs to a constant max_output_size;
  * one computed at run time must equal their stored size here (the runtime
- * does not resize outputs).  int8 / int16 NMS (newer TFLite) is not
- * implemented.  No NPU command.
+ * does not resize outputs).  float32 only, as the pinned TFLite (its
+ * int8 / int16 forms are newer).  No NPU command.
  */
 #include <errno.h>
 #include <math.h>

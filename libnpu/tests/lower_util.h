@@ -11,8 +11,11 @@
 #define NPU_LOWER_UTIL_H
 
 #include <check.h>
+#include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "npu_cpu.h"
 #include "test_cpu_graph.h"
@@ -51,6 +54,51 @@ static inline void assert_dims(const struct npu_tensor *t, uint32_t rank,
 	ck_assert_uint_eq(t->rank, rank);
 	for (uint32_t i = 0; i < rank; i++)
 		ck_assert_uint_eq(t->dims[i], dims[i]);
+}
+
+/* The graph inputs of @b: the @n tensors @ins (CPU-only builtins' tests). */
+static inline void tg_inputs(struct tg *b, uint32_t n, const int32_t *ins)
+{
+	b->g.num_inputs = n;
+	memcpy(b->graph_in, ins, n * sizeof(*ins));
+}
+
+/* A CPU executor of @b, asserting it is created. */
+static inline struct npu_cpu *cpu_ok(struct tg *b)
+{
+	struct npu_cpu *cpu = NULL;
+	char err[256] = "";
+
+	ck_assert_msg(npu_cpu_create(&b->g, &cpu, err, sizeof(err)) == 0, "%s", err);
+	return cpu;
+}
+
+/*
+ * @b is refused with a message holding @words: by npu_cpu_create(), or for
+ * a case without a kernel (-ENOTSUP, which a registered kernel may still
+ * serve) by the first npu_cpu_invoke().
+ */
+static inline void cpu_refused(struct tg *b, const char *words)
+{
+	struct npu_cpu *cpu = NULL;
+	char err[256] = "";
+
+	if (npu_cpu_create(&b->g, &cpu, err, sizeof(err)) == 0) {
+		ck_assert_int_eq(npu_cpu_invoke(cpu), -ENOTSUP);
+		snprintf(err, sizeof(err), "%s", npu_cpu_error(cpu));
+		npu_cpu_destroy(cpu);
+	} else {
+		ck_assert_ptr_null(cpu);
+	}
+	ck_assert_msg(strstr(err, words), "'%s' lacks '%s'", err, words);
+}
+
+/* npu_cpu_invoke() fails with an error naming @words (and no crash). */
+static inline void cpu_run_fails(struct npu_cpu *cpu, const char *words)
+{
+	ck_assert_int_ne(npu_cpu_invoke(cpu), 0);
+	ck_assert_msg(strstr(npu_cpu_error(cpu), words), "'%s' lacks '%s'",
+		      npu_cpu_error(cpu), words);
 }
 
 #endif /* NPU_LOWER_UTIL_H */

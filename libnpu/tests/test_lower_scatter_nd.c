@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SCATTER_ND (lower/scatter_nd.c) on values worked out by hand: rows
+ * scattered into zeros, duplicates adding up (int8 wrapping), an index
+ * outside its axis failing the run with a message, a shape that
+ * disagrees with the output refused.  tests/tflite/ops_ref.py checks it
+ * against BUILTIN_REF.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check_util.h"
+#include "lower_util.h"
+
+static const int32_t s31[] = { 3, 1 }, s32[] = { 3, 2 }, s42[] = { 4, 2 }, s2[] = { 2 };
+
+START_TEST(rows_and_duplicates)
+{
+	static const int32_t idx[3] = { 2, 0, 2 }, shape[2] = { 4, 2 };
+	static const int8_t upd[6] = { 100, -1, 5, 6, 100, -2 };
+	static const int8_t want[8] = { 5, 6, 0, 0, -56, -3, 0, 0 };
+	struct npu_cpu *cpu;
+	struct tg b;
+	int32_t in, u, out;
+
+	tg_init(&b);
+	in = tg_tensor(&b, NPU_TYPE_INT32, 2, s31, 0.0f, 0, NULL);
+	u = tg_tensor(&b, NPU_TYPE_INT8, 2, s32, 0.0f, 0, NULL);
+	tg_tensor(&b, NPU_TYPE_INT32, 1, s2, 0.0f, 0, shape);
+	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s42, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_SCATTER_ND, 3, 1, in, u, 2, out);
+	tg_inputs(&b, 2, (const int32_t[]){ in, u });
+	b.g.num_outputs = 1;
+	b.graph_out[0] = out;
+	cpu = cpu_ok(&b);
+	memcpy(npu_cpu_tensor_data(cpu, in), idx, sizeof(idx));
+	memcpy(npu_cpu_tensor_data(cpu, u), upd, sizeof(upd));
+	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
+	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), want, sizeof(want));
+	/* Row 4 of 4: outside, the run fails. */
+	((int32_t *)npu_cpu_tensor_data(cpu, in))[1] = 4;
+	cpu_run_fails(cpu, "outside axis 0");
+	((int32_t *)npu_cpu_tensor_data(cpu, in))[1] = -1;
+	cpu_run_fails(cpu, "outside axis 0");
+	npu_cpu_destroy(cpu);
+}
+END_TEST
+
+START_TEST(refused)
+{
+	static const int32_t shape[2] = { 5, 2 };
+	struct tg b;
+	int32_t in, u, out;
+
+	tg_init(&b);
+	in = tg_tensor(&b, NPU_TYPE_INT32, 2, s31, 0.0f, 0, NULL);
+	u = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s32, 0.0f, 0, NULL);
+	tg_tensor(&b, NPU_TYPE_INT32, 1, s2, 0.0f, 0, shape);
+	out = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s42, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_SCATTER_ND, 3, 1, in, u, 2, out);
+	tg_io(&b, in, out);
+	cpu_refused(&b, "shape[0] = 5");
+}
+END_TEST
+
+static Suite *scatter_suite(void)
+{
+	Suite *s = suite_create("lower_scatter_nd");
+	TCase *tc = tcase_create("cpu");
+
+	tcase_add_test(tc, rows_and_duplicates);
+	tcase_add_test(tc, refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return npu_check_run(scatter_suite());
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SEGMENT_SUM (lower/segment_sum.c) on values worked out by hand: float
+ * sums in row order, int32 sums wrapping; ids that do not start at 0 or
+ * skip one fail the run with a message; ids making another number of
+ * segments than the stored output fail too (constant ones at creation).
+ * tests/tflite/ops_ref.py checks it against TFLite.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check_util.h"
+#include "lower_util.h"
+
+static const int32_t s52[] = { 5, 2 }, s32[] = { 3, 2 }, s5[] = { 5 };
+
+START_TEST(sums)
+{
+	static const int32_t ids[5] = { 0, 0, 1, 1, 2 };
+	static const float x[10] = { 1, 2, 0.5f, -2, 3, 4, 5, 6, 7, 8 };
+	static const float want[6] = { 1.5f, 0, 8, 10, 7, 8 };
+	struct npu_cpu *cpu;
+	struct tg b;
+	int32_t in, id, out;
+
+	tg_init(&b);
+	in = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s52, 0.0f, 0, NULL);
+	id = tg_tensor(&b, NPU_TYPE_INT32, 1, s5, 0.0f, 0, NULL);
+	out = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s32, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_SEGMENT_SUM, 2, 1, in, id, out);
+	tg_inputs(&b, 2, (const int32_t[]){ in, id });
+	b.g.num_outputs = 1;
+	b.graph_out[0] = out;
+	cpu = cpu_ok(&b);
+	memcpy(npu_cpu_tensor_data(cpu, in), x, sizeof(x));
+	memcpy(npu_cpu_tensor_data(cpu, id), ids, sizeof(ids));
+	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
+	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), want, sizeof(want));
+	((int32_t *)npu_cpu_tensor_data(cpu, id))[4] = 3;	/* skips 2 */
+	cpu_run_fails(cpu, "step by 0 or 1");
+	((int32_t *)npu_cpu_tensor_data(cpu, id))[4] = 1;	/* 2 segments of 3 */
+	cpu_run_fails(cpu, "make 2 segments, the output holds 3");
+	npu_cpu_destroy(cpu);
+}
+END_TEST
+
+START_TEST(int32_wraps_and_const_ids)
+{
+	static const int32_t ids[5] = { 0, 0, 1, 2, 2 }, bad[5] = { 0, 0, 0, 1, 1 };
+	static const int32_t x[10] = { INT32_MAX, 1, 1, 1, 2, 3, 4, 5, INT32_MIN, -1 };
+	static const int32_t want[6] = { INT32_MIN, 2, 2, 3, 4 + INT32_MIN, 4 };
+	struct npu_cpu *cpu;
+	struct tg b;
+	int32_t in, out;
+
+	tg_init(&b);
+	in = tg_tensor(&b, NPU_TYPE_INT32, 2, s52, 0.0f, 0, NULL);
+	tg_tensor(&b, NPU_TYPE_INT32, 1, s5, 0.0f, 0, ids);
+	out = tg_tensor(&b, NPU_TYPE_INT32, 2, s32, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_SEGMENT_SUM, 2, 1, in, 1, out);
+	tg_io(&b, in, out);
+	cpu = cpu_ok(&b);
+	memcpy(npu_cpu_tensor_data(cpu, in), x, sizeof(x));
+	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
+	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), want, sizeof(want));
+	npu_cpu_destroy(cpu);
+	b.t[1].data = (void *)bad;
+	cpu_refused(&b, "make 2 segments, the output has 3");
+}
+END_TEST
+
+static Suite *segment_suite(void)
+{
+	Suite *s = suite_create("lower_segment_sum");
+	TCase *tc = tcase_create("cpu");
+
+	tcase_add_test(tc, sums);
+	tcase_add_test(tc, int32_wraps_and_const_ids);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return npu_check_run(segment_suite());
+}
