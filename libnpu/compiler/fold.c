@@ -18,8 +18,9 @@
  * shape_signature, written as 1) gets the shape TFLite's Prepare computes
  * (propagate_shape() below: RESHAPE with a constant or folded shape,
  * FULLY_CONNECTED, BATCH_MATMUL, broadcasting elementwise ops, MEAN/SUM,
- * TRANSPOSE, GATHER, the shape-preserving unary ops), so a SHAPE later in
- * the run order folds to the real shape.  Folded ops leave the run order;
+ * TRANSPOSE, GATHER, the shape-preserving unary ops; the index builtins'
+ * outputs sized by a constant: index_shape()), so a SHAPE later in the run
+ * order folds to the real shape.  Folded ops leave the run order;
  * the graph's op_source keeps every remaining op's TFLite number.
  */
 #include <errno.h>
@@ -248,13 +249,78 @@ static int gather_shape(const struct npu_graph_op *op, const struct npu_graph_te
 	return r;
 }
 
+/* The constant int32 data of @t (any size), or NULL. */
+static const int32_t *const_data(const struct npu_graph_tensor *t)
+{
+	return t && t->data && !t->is_variable && t->type == NPU_TYPE_INT32 ? t->data : NULL;
+}
+
+/*
+ * Output @o of the index builtins whose output sizes TFLite's Prepare
+ * takes from a constant input: TOPK_V2's k, NON_MAX_SUPPRESSION_V4/V5's
+ * max_output_size (not the count), UNSORTED_SEGMENT_*'s num_segments,
+ * SCATTER_ND's shape, SEGMENT_SUM's last constant id + 1.  The converter
+ * writes 1 there for NMS V5 (shape_signature -1).
+ */
+static int index_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+		       int32_t *dims)
+{
+	const struct npu_graph_tensor *a = in_tensor(g, op, 0), *b = in_tensor(g, op, 1);
+	const int32_t *v;
+	size_t n;
+
+	switch (op->builtin) {
+	case NPU_BUILTIN_TOPK_V2:
+		v = const_ints(b, &n);
+		if (!v || n != 1 || a->rank < 1)
+			return -1;
+		memcpy(dims, a->shape, sizeof(dims[0]) * (size_t)a->rank);
+		dims[a->rank - 1] = v[0];
+		return a->rank;
+	case NPU_BUILTIN_NON_MAX_SUPPRESSION_V4:
+	case NPU_BUILTIN_NON_MAX_SUPPRESSION_V5:
+		v = const_ints(in_tensor(g, op, 2), &n);
+		if (!v || n != 1 || o + 1 >= op->num_outputs)
+			return -1;
+		dims[0] = v[0];
+		return 1;
+	case NPU_BUILTIN_UNSORTED_SEGMENT_SUM:
+	case NPU_BUILTIN_UNSORTED_SEGMENT_PROD:
+	case NPU_BUILTIN_UNSORTED_SEGMENT_MAX:
+	case NPU_BUILTIN_UNSORTED_SEGMENT_MIN:
+		v = const_ints(in_tensor(g, op, 2), &n);
+		if (!v || n != 1 || !b || b->rank < 1 || b->rank > a->rank)
+			return -1;
+		dims[0] = v[0];
+		memcpy(dims + 1, a->shape + b->rank, sizeof(dims[0]) * (size_t)(a->rank - b->rank));
+		return a->rank - b->rank + 1;
+	case NPU_BUILTIN_SCATTER_ND:
+		v = const_ints(in_tensor(g, op, 2), &n);
+		if (!v || !n)
+			return -1;
+		memcpy(dims, v, sizeof(dims[0]) * n);
+		return (int)n;
+	case NPU_BUILTIN_SEGMENT_SUM:
+		v = const_data(b);
+		if (!v || !b->elements || a->rank < 1)
+			return -1;
+		memcpy(dims, a->shape, sizeof(dims[0]) * (size_t)a->rank);
+		dims[0] = v[b->elements - 1] + 1;	/* the kernel checks the order */
+		return a->rank;
+	default:
+		return -1;
+	}
+}
+
 static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *op,
-			  int32_t *dims)
+			  uint32_t o, int32_t *dims)
 {
 	const struct npu_graph_tensor *a = in_tensor(g, op, 0), *b = in_tensor(g, op, 1);
 
 	if (!a)
 		return -1;
+	if (o > 0 || index_shape(g, op, 0, dims) >= 0)
+		return index_shape(g, op, o, dims);
 	switch (op->builtin) {
 	case NPU_BUILTIN_RESHAPE:
 		return reshape_shape(a, b, dims);
@@ -297,41 +363,41 @@ static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *
 }
 
 /*
- * The first output of @op takes the computed shape when the stored one
- * differs only where it holds a placeholder 1 (same rank; a stored shape
- * that is wrong otherwise stays, for the op's checks to refuse).
+ * Each output of @op takes the computed shape when the stored one differs
+ * only where it holds a placeholder 1 (same rank; a stored shape that is
+ * wrong otherwise stays, for the op's checks to refuse).  Outputs past
+ * the first have a computed shape for the index builtins only.
  */
 static void propagate_shape(struct npu_graph *g, const struct npu_graph_op *op)
 {
-	struct npu_graph_tensor *out;
-	int32_t dims[NPU_GRAPH_MAX_DIMS];
-	bool differs = false;
-	size_t n = 1;
-	int r;
+	for (uint32_t o = 0; o < op->num_outputs; o++) {
+		struct npu_graph_tensor *out;
+		int32_t dims[NPU_GRAPH_MAX_DIMS];
+		bool differs = false, ok = true;
+		size_t n = 1;
+		int r;
 
-	if (op->num_outputs < 1 || op->outputs[0] < 0)
-		return;
-	out = &g->tensors[op->outputs[0]];
-	if (out->data || out->is_variable)
-		return;
-	r = computed_shape(g, op, dims);
-	if (r != out->rank)
-		return;
-	for (int d = 0; d < r; d++) {
-		if (dims[d] <= 0)
-			return;
-		if (dims[d] != out->shape[d]) {
-			if (out->shape[d] != 1)
-				return;
-			differs = true;
+		if (op->outputs[o] < 0)
+			continue;
+		out = &g->tensors[op->outputs[o]];
+		if (out->data || out->is_variable)
+			continue;
+		r = computed_shape(g, op, o, dims);
+		if (r != out->rank)
+			continue;
+		for (int d = 0; ok && d < r; d++) {
+			if (dims[d] <= 0 || (dims[d] != out->shape[d] && out->shape[d] != 1))
+				ok = false;
+			else if (dims[d] != out->shape[d])
+				differs = true;
+			n *= (size_t)dims[d];
 		}
-		n *= (size_t)dims[d];
+		if (!ok || !differs)
+			continue;
+		memcpy(out->shape, dims, sizeof(dims[0]) * (size_t)r);
+		out->elements = n;
+		out->bytes = n * npu_type_size(out->type);
 	}
-	if (!differs)
-		return;
-	memcpy(out->shape, dims, sizeof(dims[0]) * (size_t)r);
-	out->elements = n;
-	out->bytes = n * npu_type_size(out->type);
 }
 
 /* Runs @op's CPU kernel on its constant input into new constant data. */

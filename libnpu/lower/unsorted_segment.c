@@ -7,8 +7,9 @@
  * element starts at the operation's identity (0, 1, the type's lowest,
  * its highest), then each data row folds into the row its id names, in
  * order; a negative id drops its row, an id >= num_segments fails the run
- * (TFLite's Eval).  int32 sums and products wrap; max and min are
- * std::max / std::min (a NaN already there stays, a NaN row is skipped).
+ * (TFLite's Eval), or the compilation for constant ids (its Prepare).
+ * int32 sums and products wrap; max and min are std::max / std::min (a
+ * NaN already there stays, a NaN row is skipped).
  * The ids are data: no NPU command.  A num_segments computed at run time
  * must equal the output's stored first dimension (the runtime does not
  * resize outputs).
@@ -73,6 +74,11 @@ static int useg_prepare(const struct cpu_prep *p, void **state)
 			return lower_fail(p, "num_segments %d for an output of %d segments",
 					  n, out->shape[0]);
 	}
+	/* Constant ids: TFLite's Prepare checks them. */
+	for (size_t i = 0; ids->data && i < ids->elements; i++)
+		if (((const int32_t *)ids->data)[i] >= out->shape[0])
+			return lower_fail(p, "segment id %d is not below num_segments %d",
+					  ((const int32_t *)ids->data)[i], out->shape[0]);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
