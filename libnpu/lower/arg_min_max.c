@@ -13,44 +13,67 @@
 
 #include "lower.h"
 
-static int lower_arg(const struct cpu_prep *p)
+/* The input types the NPU commands take (@npu) or the CPU kernel takes. */
+static bool arg_type_ok(enum npu_type t, bool npu)
 {
-	const struct npu_graph_tensor *in, *axis, *out;
-	struct npu_arg_params *ap;
-	struct npu_cpu_cmd *cmd;
-	uint32_t dims[NPU_CS_MAX_DIMS];
-	int64_t a;
-	int ret;
+	if (npu)
+		return t == NPU_TYPE_INT8 || t == NPU_TYPE_UINT8 || t == NPU_TYPE_INT16;
+	return t == NPU_TYPE_FLOAT32 || t == NPU_TYPE_INT32 || t == NPU_TYPE_BOOL;
+}
 
-	ret = cpu_need_io(p, 2, 2, 1);
+/*
+ * The checks of both paths: *@in, *@out and the axis *@a (made
+ * non-negative); -ENOTSUP (named) for the types the path has no kernel
+ * for.
+ */
+static int arg_check(const struct cpu_prep *p, bool npu, const struct npu_graph_tensor **in,
+		     const struct npu_graph_tensor **out, int64_t *a)
+{
+	const struct npu_graph_tensor *axis;
+	int ret = cpu_need_io(p, 2, 2, 1);
+
 	if (ret)
 		return ret;
-	in = lower_in(p, 0);
+	*in = lower_in(p, 0);
 	axis = lower_in(p, 1);
-	out = lower_out(p, 0);
+	*out = lower_out(p, 0);
 	ret = lower_need_const_int(p, axis, "axis");
 	if (ret)
 		return ret;
-	if ((in->type != NPU_TYPE_INT8 && in->type != NPU_TYPE_UINT8 &&
-	     in->type != NPU_TYPE_INT16) ||
-	    (out->type != NPU_TYPE_INT32 && out->type != NPU_TYPE_INT64)) {
-		cpu_msg(p->err, p->errlen, "%s %s to %s has no NPU kernel",
-			npu_type_name(in->type), npu_op_name(p->op->builtin),
-			npu_type_name(out->type));
+	if (!arg_type_ok((*in)->type, npu) ||
+	    ((*out)->type != NPU_TYPE_INT32 && (*out)->type != NPU_TYPE_INT64)) {
+		cpu_msg(p->err, p->errlen, "%s %s to %s has no %s kernel",
+			npu_type_name((*in)->type), npu_op_name(p->op->builtin),
+			npu_type_name((*out)->type), npu ? "NPU" : "CPU");
 		return -ENOTSUP;
 	}
 	if (axis->elements != 1)
 		return lower_fail(p, "axis has %zu elements", axis->elements);
-	if (in->rank < 1 || in->rank > NPU_CS_MAX_DIMS)
-		return lower_fail(p, "rank-%d input", in->rank);
-	a = lower_const_int(axis, 0);
-	if (a < 0)
-		a += in->rank;
-	if (a < 0 || a >= in->rank)
+	if ((*in)->rank < 1 || (npu && (*in)->rank > NPU_CS_MAX_DIMS))
+		return lower_fail(p, "rank-%d input", (*in)->rank);
+	*a = lower_const_int(axis, 0);
+	if (*a < 0)
+		*a += (*in)->rank;
+	if (*a < 0 || *a >= (*in)->rank)
 		return lower_fail(p, "axis %lld out of range",
-			    (long long)lower_const_int(axis, 0));
-	if (out->elements * (size_t)in->shape[a] != in->elements)
-		return lower_fail(p, "output has %zu elements", out->elements);
+				  (long long)lower_const_int(axis, 0));
+	if ((*out)->elements * (size_t)(*in)->shape[*a] != (*in)->elements ||
+	    ((*in)->shape[*a] == 0 && (*out)->elements))
+		return lower_fail(p, "output has %zu elements", (*out)->elements);
+	return 0;
+}
+
+static int lower_arg(const struct cpu_prep *p)
+{
+	const struct npu_graph_tensor *in, *out;
+	struct npu_arg_params *ap;
+	struct npu_cpu_cmd *cmd;
+	uint32_t dims[NPU_CS_MAX_DIMS];
+	int64_t a;
+	int ret = arg_check(p, true, &in, &out, &a);
+
+	if (ret)
+		return ret;
 	cmd = lower_add_cmd(p, p->op->builtin == NPU_BUILTIN_ARG_MAX ?
 		      NPU_CMD_ARG_MAX : NPU_CMD_ARG_MIN, 0);
 	if (!cmd)
@@ -76,42 +99,13 @@ struct arg_state {
 
 static int arg_cpu_prepare(const struct cpu_prep *p, void **state)
 {
-	const struct npu_graph_tensor *in, *axis, *out;
+	const struct npu_graph_tensor *in, *out;
 	struct arg_state *s;
 	int64_t a;
-	int ret;
+	int ret = arg_check(p, false, &in, &out, &a);
 
-	ret = cpu_need_io(p, 2, 2, 1);
 	if (ret)
 		return ret;
-	in = lower_in(p, 0);
-	axis = lower_in(p, 1);
-	out = lower_out(p, 0);
-	ret = lower_need_const_int(p, axis, "axis");
-	if (ret)
-		return ret;
-	if ((in->type != NPU_TYPE_FLOAT32 && in->type != NPU_TYPE_INT32 &&
-	     in->type != NPU_TYPE_BOOL) ||
-	    (out->type != NPU_TYPE_INT32 && out->type != NPU_TYPE_INT64)) {
-		cpu_msg(p->err, p->errlen, "%s %s to %s has no CPU kernel",
-			npu_type_name(in->type), npu_op_name(p->op->builtin),
-			npu_type_name(out->type));
-		return -ENOTSUP;
-	}
-	if (axis->elements != 1)
-		return lower_fail(p, "axis has %zu elements", axis->elements);
-	if (in->rank < 1)
-		return lower_fail(p, "rank-%d input", in->rank);
-	a = lower_const_int(axis, 0);
-	if (a < 0)
-		a += in->rank;
-	if (a < 0 || a >= in->rank)
-		return lower_fail(p, "axis %lld out of range",
-				  (long long)lower_const_int(axis, 0));
-	if (out->elements * (size_t)in->shape[a] != in->elements ||
-	    (in->shape[a] == 0 && out->elements))
-		return lower_fail(p, "output has %zu elements for an axis of %d",
-				  out->elements, in->shape[a]);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;

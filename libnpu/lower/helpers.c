@@ -364,6 +364,23 @@ int64_t lower_const_int(const struct npu_graph_tensor *t, size_t i)
 	return ((const int32_t *)t->data)[i];
 }
 
+int64_t lower_load_int(const void *data, enum npu_type type, size_t i)
+{
+	switch (type) {
+	case NPU_TYPE_INT8:
+		return ((const int8_t *)data)[i];
+	case NPU_TYPE_UINT8:
+	case NPU_TYPE_BOOL:
+		return ((const uint8_t *)data)[i];
+	case NPU_TYPE_INT16:
+		return ((const int16_t *)data)[i];
+	case NPU_TYPE_INT32:
+		return ((const int32_t *)data)[i];
+	default:
+		return ((const int64_t *)data)[i];
+	}
+}
+
 bool lower_quantized(const struct npu_graph_tensor *t)
 {
 	return t->quant.count > 0;

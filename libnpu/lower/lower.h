@@ -107,6 +107,8 @@ int lower_need_const_int(const struct cpu_prep *p, const struct npu_graph_tensor
 			 const char *what);
 /* Element @i of a constant int32 / int64 tensor. */
 int64_t lower_const_int(const struct npu_graph_tensor *t, size_t i);
+/* Element @i of integer (or bool) data of @type: int8 ... int64. */
+int64_t lower_load_int(const void *data, enum npu_type type, size_t i);
 bool lower_quantized(const struct npu_graph_tensor *t);
 int lower_need_quant(const struct cpu_prep *p, const struct npu_graph_tensor *t,
 		     const char *what);

@@ -118,22 +118,6 @@ static int topk_prepare(const struct cpu_prep *p, void **state)
 	return 0;
 }
 
-static int64_t topk_int(enum npu_type type, const void *p, size_t i)
-{
-	switch (type) {
-	case NPU_TYPE_INT8:
-		return ((const int8_t *)p)[i];
-	case NPU_TYPE_UINT8:
-		return ((const uint8_t *)p)[i];
-	case NPU_TYPE_INT16:
-		return ((const int16_t *)p)[i];
-	case NPU_TYPE_INT32:
-		return ((const int32_t *)p)[i];
-	default:
-		return ((const int64_t *)p)[i];
-	}
-}
-
 static int topk_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	struct topk_state *s = state;
@@ -154,7 +138,7 @@ static int topk_invoke(const struct npu_cpu_kernel_args *a, void *state)
 			if (s->type == NPU_TYPE_FLOAT32)
 				s->row[i].fv = ((const float *)row)[i];
 			else
-				s->row[i].iv = topk_int(s->type, row, i);
+				s->row[i].iv = lower_load_int(row, s->type, i);
 		}
 		qsort(s->row, s->depth, sizeof(*s->row),
 		      s->type == NPU_TYPE_FLOAT32 ? topk_cmp_float : topk_cmp_int);

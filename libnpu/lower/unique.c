@@ -27,28 +27,14 @@ struct unique_state {
 	const void *values;	/* the input, while sorting */
 };
 
+/* Value @i: *@iv for integers (then 0.0 returned), else the float. */
 static double unique_value(enum npu_type type, const void *p, size_t i, int64_t *iv)
 {
-	switch (type) {
-	case NPU_TYPE_FLOAT32:
+	if (type == NPU_TYPE_FLOAT32) {
 		*iv = 0;
 		return ((const float *)p)[i];
-	case NPU_TYPE_INT8:
-		*iv = ((const int8_t *)p)[i];
-		break;
-	case NPU_TYPE_UINT8:
-		*iv = ((const uint8_t *)p)[i];
-		break;
-	case NPU_TYPE_INT16:
-		*iv = ((const int16_t *)p)[i];
-		break;
-	case NPU_TYPE_INT32:
-		*iv = ((const int32_t *)p)[i];
-		break;
-	default:
-		*iv = ((const int64_t *)p)[i];
-		break;
 	}
+	*iv = lower_load_int(p, type, i);
 	return 0.0;
 }
 

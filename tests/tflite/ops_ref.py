@@ -988,6 +988,13 @@ def index_placeholder_cases():
            om.build(BO.UNSORTED_SEGMENT_SUM, [d, it, om.T([], i32, None, [4])],
                     [om.T([1, 3], f32, signature=[-1, 3])]), [d, it])
 
+# Their float outputs are input values moved, or sums, products and expf in
+# TFLite's order: the same bytes (NaN and inf included).
+INDEX_OPS = ("arg_max", "arg_min", "topk_v2", "unique", "scatter_nd", "segment_sum",
+             "unsorted_segment_sum", "unsorted_segment_prod", "unsorted_segment_max",
+             "unsorted_segment_min", "non_max_suppression_v4", "non_max_suppression_v5")
+
+
 def index_cases():
     yield from arg_cases()
     yield from topk_cases()
@@ -1189,7 +1196,8 @@ def generate(outdir):
         # float operations one by one: their float outputs must be the same
         # bytes too.
         exact = (all(v.dtype not in (np.float32, np.complex64) for v in outs) or
-                 name.split(".")[1].startswith("hybrid"))
+                 name.split(".")[1].startswith("hybrid") or
+                 name.split(".")[0] in INDEX_OPS)
         lines.append("%s %d %d %s %s\n" % (name, len(feeds), len(outs),
                                             "exact" if exact else "float", placement(name)))
     with open(os.path.join(outdir, "cases.txt"), "w") as f:
