@@ -293,37 +293,19 @@ static void stable_argsort_desc(const float *v, int n, int *idx, int *tmp)
 	}
 }
 
-/* libstdc++'s __push_heap / __adjust_heap with comp(i, j) = v[i] > v[j]. */
-static void push_heap(const float *v, int *h, int hole, int top, int value)
+/* The heap's comparator: comp(i, j) = v[i] > v[j] (a min-heap of v). */
+static bool index_greater(const void *a, const void *b, const void *ctx)
 {
-	int parent = (hole - 1) / 2;
+	const float *v = ctx;
 
-	while (hole > top && v[h[parent]] > v[value]) {
-		h[hole] = h[parent];
-		hole = parent;
-		parent = (hole - 1) / 2;
-	}
-	h[hole] = value;
+	return v[*(const int *)a] > v[*(const int *)b];
 }
 
 static void adjust_heap(const float *v, int *h, int hole, int len, int value)
 {
-	const int top = hole;
-	int child = hole;
+	const struct lower_heap heap = { h, sizeof(*h), index_greater, v };
 
-	while (child < (len - 1) / 2) {
-		child = 2 * (child + 1);
-		if (v[h[child]] > v[h[child - 1]])
-			child--;
-		h[hole] = h[child];
-		hole = child;
-	}
-	if ((len & 1) == 0 && child == (len - 2) / 2) {
-		child = 2 * (child + 1);
-		h[hole] = h[child - 1];
-		hole = child - 1;
-	}
-	push_heap(v, h, hole, top, value);
+	lower_heap_adjust(&heap, (size_t)hole, (size_t)len, &value);
 }
 
 /* std::partial_sort(idx, idx + k, idx + n) by descending value (libstdc++). */

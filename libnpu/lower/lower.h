@@ -109,6 +109,23 @@ int lower_need_const_int(const struct cpu_prep *p, const struct npu_graph_tensor
 int64_t lower_const_int(const struct npu_graph_tensor *t, size_t i);
 /* Element @i of integer (or bool) data of @type: int8 ... int64. */
 int64_t lower_load_int(const void *data, enum npu_type type, size_t i);
+
+/*
+ * A heap of @size-byte elements at @base ordered by @less (a max-heap of
+ * it), moved by libstdc++'s own steps (stl_heap.c): ties leave in the
+ * order TFLite's std::priority_queue / std::partial_sort give.
+ */
+struct lower_heap {
+	void *base;
+	size_t size;
+	bool (*less)(const void *a, const void *b, const void *ctx);
+	const void *ctx;
+};
+
+/* __push_heap: *@value into the hole at @hole, up to @top. */
+void lower_heap_sift_up(const struct lower_heap *h, size_t hole, size_t top, const void *value);
+/* __adjust_heap: the hole at @hole of a heap of @len down, then *@value. */
+void lower_heap_adjust(const struct lower_heap *h, size_t hole, size_t len, const void *value);
 bool lower_quantized(const struct npu_graph_tensor *t);
 int lower_need_quant(const struct cpu_prep *p, const struct npu_graph_tensor *t,
 		     const char *what);

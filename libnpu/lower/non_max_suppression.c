@@ -10,8 +10,8 @@
  * sigma > 0 its score is multiplied by expf(-0.5 / sigma * iou * iou) (the
  * Soft-NMS Gaussian, in float as TFLite); unchanged it is selected, still
  * above the threshold it goes back into the queue.  The queue is
- * libstdc++'s std::priority_queue heap, step for step, so equal scores
- * come out in TFLite's order.  Outputs: the selected indices (and, V5,
+ * libstdc++'s std::priority_queue heap, step for step (stl_heap.c), so
+ * equal scores come out in TFLite's order.  Outputs: the selected indices (and, V5,
  * their scores), padded with zeros to max_output_size, and their count.
  *
  * TFLite sizes the index and score outputs to a constant max_output_size;
@@ -72,55 +72,36 @@ static float nms_iou(const float *boxes, int32_t i, int32_t j)
 	return inter / uni;
 }
 
-/* libstdc++'s __push_heap with std::less on the score. */
-static void nms_sift_up(struct nms_candidate *h, size_t hole, size_t top,
-			struct nms_candidate v)
+/* std::less on the score: the queue's order. */
+static bool nms_less(const void *a, const void *b, const void *ctx)
 {
-	size_t parent = (hole - 1) / 2;
-
-	while (hole > top && h[parent].score < v.score) {
-		h[hole] = h[parent];
-		hole = parent;
-		parent = (hole - 1) / 2;
-	}
-	h[hole] = v;
+	(void)ctx;
+	return ((const struct nms_candidate *)a)->score < ((const struct nms_candidate *)b)->score;
 }
 
-static void nms_push(struct nms_candidate *h, size_t *n, struct nms_candidate v)
+/* std::priority_queue::push: push_back, then std::push_heap. */
+static void nms_push(struct nms_candidate *q, size_t *n, struct nms_candidate v)
 {
-	h[*n] = v;
+	const struct lower_heap h = { q, sizeof(*q), nms_less, NULL };
+
+	q[*n] = v;
 	(*n)++;
-	nms_sift_up(h, *n - 1, 0, v);
+	lower_heap_sift_up(&h, *n - 1, 0, &v);
 }
 
-/* std::pop_heap (libstdc++'s __adjust_heap), then the back removed. */
-static struct nms_candidate nms_pop(struct nms_candidate *h, size_t *n)
+/* std::priority_queue::pop after top(): std::pop_heap, then pop_back. */
+static struct nms_candidate nms_pop(struct nms_candidate *q, size_t *n)
 {
-	const struct nms_candidate top = h[0];
-	const size_t len = *n - 1;
+	const struct lower_heap h = { q, sizeof(*q), nms_less, NULL };
+	const struct nms_candidate top = q[0];
 	struct nms_candidate v;
-	size_t hole = 0, child = 0;
 
-	if (*n <= 1) {
-		*n = 0;
-		return top;
+	if (*n > 1) {
+		v = q[*n - 1];
+		q[*n - 1] = top;
+		lower_heap_adjust(&h, 0, *n - 1, &v);
 	}
-	v = h[len];
-	h[len] = top;
-	while (child < (len - 1) / 2) {
-		child = 2 * (child + 1);
-		if (h[child].score < h[child - 1].score)
-			child--;
-		h[hole] = h[child];
-		hole = child;
-	}
-	if ((len & 1) == 0 && child == (len - 2) / 2) {
-		child = 2 * (child + 1);
-		h[hole] = h[child - 1];
-		hole = child - 1;
-	}
-	nms_sift_up(h, hole, 0, v);
-	*n = len;
+	(*n)--;
 	return top;
 }
 
