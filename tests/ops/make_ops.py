@@ -809,6 +809,36 @@ def logical_fill_models(rng):
     return out
 
 
+def index_models(rng):
+    """The index builtins as the converter exports them: TOPK_V2, float32
+    and int32 ARG_MAX / ARG_MIN, SCATTER_ND, UNSORTED_SEGMENT_SUM / MAX /
+    MIN / PROD and NON_MAX_SUPPRESSION_V5 (its outputs stored as [1],
+    shape_signature -1: the compiler sizes them from max_output_size).
+    Indices and ids are constants: random ones would leave the outputs."""
+    del rng
+    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
+    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
+    out = {}
+
+    def one(key, fn, *specs):
+        out[key] = convert(tf.function(fn), list(specs))
+
+    ids = tf.constant([2, 0, -1, 2, 1, 0], tf.int32)
+    one("topk_v2.float", lambda x: tf.math.top_k(x, 4), f32(3, 9))
+    one("topk_v2.int32", lambda x: tf.math.top_k(x // 700, 3), i32(2, 8))
+    one("arg_max.float", lambda x: tf.argmax(x, axis=-1, output_type=tf.int32), f32(2, 5, 7))
+    one("arg_min.int32", lambda x: tf.argmin(x // 900, axis=1), i32(3, 6, 2))
+    one("scatter_nd.float", lambda u: tf.scatter_nd(tf.constant([[3], [0], [3]]), u, [5, 4]),
+        f32(3, 4))
+    for op in ("sum", "max", "min", "prod"):
+        fn = getattr(tf.math, "unsorted_segment_" + op)
+        one("unsorted_segment_%s.float" % op, lambda x, fn=fn: fn(x, ids, 4), f32(6, 3))
+    one("unsorted_segment_sum.int32", lambda x: tf.math.unsorted_segment_sum(x, ids, 3),
+        i32(6, 2))
+    one("non_max_suppression_v5.float", lambda b, sc: tf.image.non_max_suppression_with_scores(
+        b, sc, 6, 0.5, 0.1, 0.5), f32(12, 4), f32(12))
+    return out
+
 def random_input(d, rng):
     if d["dtype"] == np.int32:  # indices and counts: a moderate range
         return rng.integers(-5000, 5000, d["shape"]).astype(np.int32)
@@ -888,7 +918,7 @@ def main():
                  svdf_models,
                  detection_models,
                  elementwise_models, float_int_models, compare_select_models,
-                 logical_fill_models):
+                 logical_fill_models, index_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
