@@ -17,18 +17,23 @@
  * placeholder (a dimension the converter left dynamic, -1 in
  * shape_signature, written as 1) gets the shape TFLite's Prepare computes
  * (propagate_shape() below: RESHAPE with a constant or folded shape,
- * FULLY_CONNECTED, BATCH_MATMUL, broadcasting elementwise ops, MEAN/SUM,
- * TRANSPOSE, GATHER, the shape-preserving unary ops; the index builtins'
- * outputs sized by a constant: index_shape()), so a SHAPE later in the run
- * order folds to the real shape.  Folded ops leave the run order;
- * the graph's op_source keeps every remaining op's TFLite number.
+ * FULLY_CONNECTED, BATCH_MATMUL, broadcasting elementwise ops, reductions,
+ * TRANSPOSE, GATHER, ARG_MAX/MIN, CONCATENATION/PACK, SPACE_TO_BATCH_ND and
+ * BATCH_TO_SPACE_ND, the batch of convolutions and pools, the
+ * shape-preserving unary ops, any builtin with an output_shape hook in
+ * lower/; the index builtins' outputs sized by a constant: index_shape()),
+ * so a SHAPE later in the run order folds to the real shape.  Folded ops
+ * leave the run order; the graph's op_source keeps every remaining op's
+ * TFLite number.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compiler_internal.h"
 #include "../cpu/cpu_internal.h"
+#include "../lower/lower.h"
 #include "../tflite/graph_priv.h"
 
 /* Folded ops have few inputs (PACK of a shape: its rank). */
@@ -312,15 +317,139 @@ static int index_shape(const struct npu_graph *g, const struct npu_graph_op *op,
 	}
 }
 
+/* ARG_MAX and ARG_MIN: the input's shape without the constant axis. */
+static int arg_shape(const struct npu_graph_tensor *in, const struct npu_graph_tensor *axis,
+		     int32_t *dims)
+{
+	const int32_t *v;
+	size_t n;
+	int32_t a;
+	int r = 0;
+
+	v = const_ints(axis, &n);
+	if (!v || n != 1)
+		return -1;
+	a = v[0] < 0 ? v[0] + in->rank : v[0];
+	if (a < 0 || a >= in->rank)
+		return -1;
+	for (int d = 0; d < in->rank; d++)
+		if (d != a)
+			dims[r++] = in->shape[d];
+	return r;
+}
+
+/* CONCATENATION (@axis from the options) and PACK (a new @axis of extent n). */
+static int concat_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+			const struct npu_graph_tensor *a, int32_t *dims)
+{
+	const bool pack = op->builtin == NPU_BUILTIN_PACK;
+	const int r = pack ? a->rank + 1 : a->rank;
+	int32_t axis;
+	int64_t sum = 0;
+
+	if (pack ? op->options_kind != NPU_OPTS_AXIS : op->options_kind != NPU_OPTS_CONCAT)
+		return -1;
+	axis = pack ? op->options.axis.axis : op->options.concat.axis;
+	if (axis < 0)
+		axis += r;
+	if (axis < 0 || axis >= r || r > NPU_GRAPH_MAX_DIMS)
+		return -1;
+	for (uint32_t k = 0; k < op->num_inputs; k++) {
+		const struct npu_graph_tensor *t = in_tensor(g, op, k);
+
+		if (!t || t->rank != a->rank)
+			return -1;
+		for (int d = 0; d < a->rank; d++)
+			if ((pack || d != axis) && t->shape[d] != a->shape[d])
+				return -1;
+		sum += pack ? 1 : t->shape[axis];
+	}
+	if (sum > INT32_MAX)
+		return -1;
+	/* PACK inserts the new axis; CONCATENATION replaces its extent. */
+	for (int d = 0, s = 0; d < r; d++) {
+		dims[d] = d == axis ? (int32_t)sum : a->shape[s];
+		if (!pack || d != axis)
+			s++;
+	}
+	return r;
+}
+
+/* SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND over [N, H, W, C] or [N, H, C]. */
+static int space_batch_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+			     const struct npu_graph_tensor *in, int32_t *dims)
+{
+	const bool s2b = op->builtin == NPU_BUILTIN_SPACE_TO_BATCH_ND;
+	/* Paddings (crops) are [nb, 2]: const_ints() takes vectors only. */
+	const struct npu_graph_tensor *pt = in_tensor(g, op, 2);
+	const int32_t *block, *pads;
+	int64_t batch;
+	size_t nb;
+
+	block = const_ints(in_tensor(g, op, 1), &nb);
+	if (!block || (in->rank != 3 && in->rank != 4) || nb != (size_t)in->rank - 2 ||
+	    !pt || !pt->data || pt->is_variable || pt->type != NPU_TYPE_INT32 ||
+	    pt->elements != 2 * nb)
+		return -1;
+	pads = pt->data;
+	batch = in->shape[0];
+	for (size_t i = 0; i < nb; i++) {
+		const int64_t b = block[i], sz = in->shape[1 + i];
+		const int64_t extra = (int64_t)pads[2 * i] + pads[2 * i + 1];
+
+		if (b < 1 || pads[2 * i] < 0 || pads[2 * i + 1] < 0)
+			return -1;
+		int64_t size;
+
+		if (s2b) {
+			if ((sz + extra) % b)
+				return -1;
+			size = (sz + extra) / b;
+			batch *= b;
+		} else {
+			if (batch % b)
+				return -1;
+			size = sz * b - extra;
+			batch /= b;
+		}
+		if (size < 0 || size > INT32_MAX || batch > INT32_MAX)
+			return -1;
+		dims[1 + i] = (int32_t)size;
+	}
+	dims[0] = (int32_t)batch;
+	dims[in->rank - 1] = in->shape[in->rank - 1];
+	return in->rank;
+}
+
+/*
+ * Convolutions and pools: a dynamic batch is the input's; the spatial
+ * sizes the converter writes are static (a model with dynamic height or
+ * width has no meaningful stored input either).
+ */
+static int batch_of_input(const struct npu_graph *g, const struct npu_graph_op *op,
+			  const struct npu_graph_tensor *in, int32_t *dims)
+{
+	const struct npu_graph_tensor *out = &g->tensors[op->outputs[0]];
+
+	if (in->rank != out->rank || in->rank < 1)
+		return -1;
+	memcpy(dims, out->shape, sizeof(dims[0]) * (size_t)out->rank);
+	dims[0] = in->shape[0];
+	return out->rank;
+}
+
 static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *op,
 			  uint32_t o, int32_t *dims)
 {
 	const struct npu_graph_tensor *a = in_tensor(g, op, 0), *b = in_tensor(g, op, 1);
+	const struct npu_builtin_impl *impl = npu_builtin_find(op->builtin);
 
 	if (!a)
 		return -1;
 	if (o > 0 || index_shape(g, op, 0, dims) >= 0)
 		return index_shape(g, op, o, dims);
+	if (impl && impl->output_shape)
+		return impl->output_shape(g, op, dims);
 	switch (op->builtin) {
 	case NPU_BUILTIN_RESHAPE:
 		return reshape_shape(a, b, dims);
@@ -335,19 +464,58 @@ static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *
 	case NPU_BUILTIN_SQUARED_DIFFERENCE:
 	case NPU_BUILTIN_MAXIMUM:
 	case NPU_BUILTIN_MINIMUM:
+	case NPU_BUILTIN_FLOOR_DIV:
+	case NPU_BUILTIN_PRELU:
+	case NPU_BUILTIN_EQUAL:
+	case NPU_BUILTIN_NOT_EQUAL:
+	case NPU_BUILTIN_LESS:
+	case NPU_BUILTIN_LESS_EQUAL:
+	case NPU_BUILTIN_GREATER:
+	case NPU_BUILTIN_GREATER_EQUAL:
+	case NPU_BUILTIN_LOGICAL_AND:
+	case NPU_BUILTIN_LOGICAL_OR:
 		return b ? broadcast(a->shape, a->rank, b->shape, b->rank, dims) : -1;
 	case NPU_BUILTIN_MEAN:
 	case NPU_BUILTIN_SUM:
+	case NPU_BUILTIN_REDUCE_MAX:
+	case NPU_BUILTIN_REDUCE_MIN:
 		return reduce_shape(op, a, b, dims);
 	case NPU_BUILTIN_TRANSPOSE:
 		return transpose_shape(a, b, dims);
 	case NPU_BUILTIN_GATHER:
 		return gather_shape(op, a, b, dims);
+	case NPU_BUILTIN_ARG_MAX:
+	case NPU_BUILTIN_ARG_MIN:
+		return arg_shape(a, b, dims);
+	case NPU_BUILTIN_CONCATENATION:
+	case NPU_BUILTIN_PACK:
+		return concat_shape(g, op, a, dims);
+	case NPU_BUILTIN_SPACE_TO_BATCH_ND:
+	case NPU_BUILTIN_BATCH_TO_SPACE_ND:
+		return space_batch_shape(g, op, a, dims);
+	case NPU_BUILTIN_CONV_2D:
+	case NPU_BUILTIN_DEPTHWISE_CONV_2D:
+	case NPU_BUILTIN_AVERAGE_POOL_2D:
+	case NPU_BUILTIN_MAX_POOL_2D:
+		return batch_of_input(g, op, a, dims);
 	case NPU_BUILTIN_SOFTMAX:
 	case NPU_BUILTIN_LOGISTIC:
 	case NPU_BUILTIN_TANH:
 	case NPU_BUILTIN_GELU:
 	case NPU_BUILTIN_RELU:
+	case NPU_BUILTIN_RELU6:
+	case NPU_BUILTIN_RELU_N1_TO_1:
+	case NPU_BUILTIN_LEAKY_RELU:
+	case NPU_BUILTIN_HARD_SWISH:
+	case NPU_BUILTIN_LOG:
+	case NPU_BUILTIN_LOG_SOFTMAX:
+	case NPU_BUILTIN_L2_NORMALIZATION:
+	case NPU_BUILTIN_SQUARE:
+	case NPU_BUILTIN_FLOOR:
+	case NPU_BUILTIN_CEIL:
+	case NPU_BUILTIN_CAST:
+	case NPU_BUILTIN_ZEROS_LIKE:
+	case NPU_BUILTIN_LOGICAL_NOT:
 	case NPU_BUILTIN_EXP:
 	case NPU_BUILTIN_NEG:
 	case NPU_BUILTIN_ABS:
@@ -372,7 +540,7 @@ static void propagate_shape(struct npu_graph *g, const struct npu_graph_op *op)
 {
 	for (uint32_t o = 0; o < op->num_outputs; o++) {
 		struct npu_graph_tensor *out;
-		int32_t dims[NPU_GRAPH_MAX_DIMS];
+		int32_t dims[NPU_GRAPH_MAX_DIMS] = { 0 };
 		bool differs = false, ok = true;
 		size_t n = 1;
 		int r;

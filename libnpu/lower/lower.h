@@ -51,6 +51,15 @@ struct npu_builtin_impl {
 	 * or the only implementation when @lower is NULL (SOFTMAX, SVDF...).
 	 */
 	const struct cpu_kernel *cpu_kernel;
+	/*
+	 * The first output's shape as TFLite's Prepare computes it from the
+	 * inputs' shapes and constant operands: fills @dims, returns the rank,
+	 * or -1 when they do not give it.  Compile-time propagation of shapes
+	 * a file leaves dynamic (compiler/fold.c) asks this first; NULL: fold.c
+	 * knows the builtin's shape itself or leaves the stored one.
+	 */
+	int (*output_shape)(const struct npu_graph *g, const struct npu_graph_op *op,
+			    int32_t *dims);
 };
 
 /* The implementation of @builtin, or NULL (builtins.c). */

@@ -49,6 +49,55 @@ static int64_t axis_range(const struct npu_strided_slice_options *o, int d,
 	return start > stop ? (start - stop + (-stride) - 1) / (-stride) : 0;
 }
 
+static bool const_int_vector(const struct npu_graph_tensor *t)
+{
+	return t && t->data && !t->is_variable &&
+	       (t->type == NPU_TYPE_INT32 || t->type == NPU_TYPE_INT64);
+}
+
+/* Prepare's output shape: the selected extents, shrunk axes dropped. */
+static int strided_slice_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+			       int32_t *dims)
+{
+	const struct npu_strided_slice_options *o = &op->options.strided_slice;
+	const struct npu_graph_tensor *in, *tb, *te, *ts;
+	int n, r = 0;
+
+	if (op->num_inputs != 4 || op->options_kind != NPU_OPTS_STRIDED_SLICE ||
+	    o->ellipsis_mask || o->new_axis_mask)
+		return -1;
+	for (uint32_t k = 0; k < 4; k++)
+		if (op->inputs[k] < 0 || (uint32_t)op->inputs[k] >= g->num_tensors)
+			return -1;
+	in = &g->tensors[op->inputs[0]];
+	tb = &g->tensors[op->inputs[1]];
+	te = &g->tensors[op->inputs[2]];
+	ts = &g->tensors[op->inputs[3]];
+	if (!const_int_vector(tb) || !const_int_vector(te) || !const_int_vector(ts))
+		return -1;
+	n = (int)tb->elements;
+	if (te->elements != (size_t)n || ts->elements != (size_t)n || n > in->rank)
+		return -1;
+	for (int d = 0; d < in->rank; d++) {
+		int64_t stride, first;
+
+		if (d >= n) {
+			dims[r++] = in->shape[d];
+			continue;
+		}
+		stride = (int32_t)lower_const_int(ts, (size_t)d);
+		if (!stride || stride == INT32_MIN)
+			return -1;
+		if (o->shrink_axis_mask & (1u << d))
+			continue;
+		dims[r++] = (int32_t)axis_range(o, d, in->shape[d],
+						(int32_t)lower_const_int(tb, (size_t)d),
+						(int32_t)lower_const_int(te, (size_t)d),
+						stride, &first);
+	}
+	return r;
+}
+
 static int lower_strided_slice(const struct cpu_prep *p)
 {
 	const struct npu_graph_op *op = p->op;
@@ -139,4 +188,5 @@ static int lower_strided_slice(const struct cpu_prep *p)
 
 const struct npu_builtin_impl npu_builtin_strided_slice = {
 	.lower = lower_strided_slice,
+	.output_shape = strided_slice_shape,
 };

@@ -1925,6 +1925,82 @@ START_TEST(test_propagate_shapes)
 }
 END_TEST
 
+/*
+ * A detector head as Keras writes it with a dynamic batch: RESHAPEs to
+ * [batch, -1, 4], a CONCATENATION of them, a STRIDED_SLICE and an ARG_MAX
+ * over its rows; and a dilated pool as SPACE_TO_BATCH_ND, MAX_POOL_2D,
+ * BATCH_TO_SPACE_ND, whose batch the converter stores as 1.  Each output
+ * takes the shape TFLite's Prepare gives it, and the model runs.
+ */
+START_TEST(test_propagate_concat_slice_batch)
+{
+	static const int32_t to3[3] = { 1, -1, 4 }, blk[2] = { 2, 2 };
+	static const int32_t pads[4] = { 0, 0, 0, 0 }, one = 1;
+	static const int32_t sb[3] = { 0, 0, 1 }, se[3] = { 0, 0, 3 }, ss[3] = { 1, 1, 1 };
+	const struct npu_compile_options cpu = { .flags = NPU_COMPILE_CPU_ONLY };
+	struct npu_compiled_model *m;
+	struct npu_graph_op *op;
+	struct tg b;
+	char err[512] = "";
+	int32_t x, c, r1, r2, cat, sl, am, cb, cp, s2b, mp, b2s;
+	const struct npu_graph_tensor *tt;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 4, (const int32_t[]){ 1, 4, 4, 8 }, 0.5f, 0, NULL);
+	c = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 3 }, 0.0f, 0, to3);
+	r1 = tg_tensor(&b, NPU_TYPE_INT8, 3, (const int32_t[]){ 1, 1, 4 }, 0.5f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_RESHAPE, 2, 1, x, c, r1);
+	r2 = tg_tensor(&b, NPU_TYPE_INT8, 3, (const int32_t[]){ 1, 1, 4 }, 0.5f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_RESHAPE, 2, 1, x, c, r2);
+	cat = tg_tensor(&b, NPU_TYPE_INT8, 3, (const int32_t[]){ 1, 1, 4 }, 0.5f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_CONCATENATION, 2, 1, r1, r2, cat);
+	op->options_kind = NPU_OPTS_CONCAT;
+	op->options.concat.axis = -2;
+	sl = tg_tensor(&b, NPU_TYPE_INT8, 3, (const int32_t[]){ 1, 1, 2 }, 0.5f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_STRIDED_SLICE, 4, 1, cat,
+		   tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 3 }, 0.0f, 0, sb),
+		   tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 3 }, 0.0f, 0, se),
+		   tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 3 }, 0.0f, 0, ss), sl);
+	op->options_kind = NPU_OPTS_STRIDED_SLICE;
+	op->options.strided_slice.begin_mask = 3;
+	op->options.strided_slice.end_mask = 3;
+	am = tg_tensor(&b, NPU_TYPE_INT32, 2, (const int32_t[]){ 1, 1 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_ARG_MAX, 2, 1, sl,
+	      tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, &one), am);
+	s2b = tg_tensor(&b, NPU_TYPE_INT8, 4, (const int32_t[]){ 1, 2, 2, 8 }, 0.5f, 0, NULL);
+	cb = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 2 }, 0.0f, 0, blk);
+	cp = tg_tensor(&b, NPU_TYPE_INT32, 2, (const int32_t[]){ 2, 2 }, 0.0f, 0, pads);
+	tg_op(&b, NPU_BUILTIN_SPACE_TO_BATCH_ND, 3, 1, x, cb, cp, s2b);
+	mp = tg_tensor(&b, NPU_TYPE_INT8, 4, (const int32_t[]){ 1, 2, 2, 8 }, 0.5f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_MAX_POOL_2D, 1, 1, s2b, mp);
+	op->options_kind = NPU_OPTS_POOL;
+	op->options.pool = (struct npu_pool_options){
+		.padding = NPU_PADDING_SAME, .stride_w = 1, .stride_h = 1,
+		.filter_w = 2, .filter_h = 2,
+	};
+	b2s = tg_tensor(&b, NPU_TYPE_INT8, 4, (const int32_t[]){ 1, 4, 4, 8 }, 0.5f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_BATCH_TO_SPACE_ND, 3, 1, mp, cb, cp, b2s);
+	b.g.num_outputs = 2;
+	b.g.outputs[0] = am;
+	b.g.outputs[1] = b2s;
+	b.g.num_inputs = 1;
+	b.g.inputs[0] = x;
+	ck_assert_msg(!npu_compile(tg_dup(&b), &cpu, &m, err, sizeof(err)), "%s", err);
+	tt = m->graph->tensors;
+	ck_assert_int_eq(tt[r1].shape[1], 32);
+	ck_assert_int_eq(tt[cat].shape[1], 64);
+	ck_assert_int_eq(tt[cat].shape[2], 4);
+	ck_assert_int_eq(tt[sl].shape[1], 64);
+	ck_assert_int_eq(tt[sl].shape[2], 2);
+	ck_assert_int_eq(tt[am].shape[1], 2);
+	ck_assert_int_eq(tt[s2b].shape[0], 4);
+	ck_assert_int_eq(tt[mp].shape[0], 4);
+	ck_assert_int_eq(tt[b2s].shape[0], 1);
+	ck_assert_uint_eq(tt[am].bytes, 2 * sizeof(int32_t));
+	npu_compiled_model_free(m);
+}
+END_TEST
+
 static Suite *compile_suite(void)
 {
 	Suite *s = suite_create("compile");
@@ -1938,6 +2014,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_fold_dequantize);
 	tcase_add_test(tc, test_fold_shape);
 	tcase_add_test(tc, test_propagate_shapes);
+	tcase_add_test(tc, test_propagate_concat_slice_batch);
 	tcase_add_test(tc, test_fusion_refused);
 	tcase_add_test(tc, test_fusion_mobilenet_v2);
 	tcase_add_test(tc, test_sram_mobilenet_v2);

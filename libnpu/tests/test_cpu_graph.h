@@ -45,6 +45,8 @@ static inline int32_t tg_tensor(struct tg *b, enum npu_type type, int rank,
 	const int32_t i = (int32_t)b->g.num_tensors++;
 	struct npu_graph_tensor *t = &b->t[i];
 
+	ck_assert_int_lt(i, TG_MAX_TENSORS);
+
 	t->name = (char *)"";
 	t->type = type;
 	t->rank = rank;
@@ -88,6 +90,8 @@ static inline struct npu_graph_op *tg_op(struct tg *b, int32_t builtin,
 	struct npu_graph_op *op = &b->ops[k];
 	va_list ap;
 
+	ck_assert_uint_lt(k, TG_MAX_OPS);
+	ck_assert_uint_le(nin + nout, 16);
 	op->builtin = builtin;
 	op->version = 1;
 	op->num_inputs = nin;

@@ -96,7 +96,17 @@ int dump_tensors(const char *path, struct npu_model *m, const char *dir, char *e
 		ret = npu_model_load_file(path, &cm, err, errlen);
 		g = cm ? cm->graph : NULL;
 	} else {
+		/*
+		 * Compiled for the CPU only, so the graph is the one the runs
+		 * use: constants folded, shapes a file leaves dynamic
+		 * propagated (compiler/fold.c).
+		 */
+		const struct npu_compile_options opt = { .flags = NPU_COMPILE_CPU_ONLY };
+
 		ret = npu_tflite_load_file(path, &g, err, errlen);
+		if (!ret)
+			ret = npu_compile(g, &opt, &cm, err, errlen);
+		g = cm ? cm->graph : NULL;
 	}
 	if (ret)
 		return ret;
@@ -118,9 +128,6 @@ int dump_tensors(const char *path, struct npu_model *m, const char *dir, char *e
 		snprintf(err, errlen, "%s: %s", name, strerror(errno));
 	}
 out:
-	if (cm)
-		npu_compiled_model_free(cm);
-	else
-		npu_graph_free(g);
+	npu_compiled_model_free(cm);
 	return ret;
 }
