@@ -17,7 +17,7 @@
  * placeholder (a dimension the converter left dynamic, -1 in
  * shape_signature, written as 1) gets the shape TFLite's Prepare computes
  * (propagate_shape() below: RESHAPE with a constant or folded shape,
- * FULLY_CONNECTED, BATCH_MATMUL, broadcasting elementwise ops, MEAN/SUM,
+ * FULLY_CONNECTED, BATCH_MATMUL, broadcasting elementwise ops, reductions,
  * TRANSPOSE, GATHER, the shape-preserving unary ops), so a SHAPE later in
  * the run order folds to the real shape.  Folded ops leave the run order;
  * the graph's op_source keeps every remaining op's TFLite number.
@@ -272,6 +272,11 @@ static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *
 		return b ? broadcast(a->shape, a->rank, b->shape, b->rank, dims) : -1;
 	case NPU_BUILTIN_MEAN:
 	case NPU_BUILTIN_SUM:
+	case NPU_BUILTIN_REDUCE_PROD:
+	case NPU_BUILTIN_REDUCE_MAX:
+	case NPU_BUILTIN_REDUCE_MIN:
+	case NPU_BUILTIN_REDUCE_ANY:
+	case NPU_BUILTIN_REDUCE_ALL:
 		return reduce_shape(op, a, b, dims);
 	case NPU_BUILTIN_TRANSPOSE:
 		return transpose_shape(a, b, dims);

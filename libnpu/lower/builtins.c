@@ -57,6 +57,7 @@ extern const struct npu_builtin_impl npu_builtin_minmax;
 extern const struct npu_builtin_impl npu_builtin_mirror_pad;
 extern const struct npu_builtin_impl npu_builtin_prelu;
 extern const struct npu_builtin_impl npu_builtin_reduce_min_max;
+extern const struct npu_builtin_impl npu_builtin_reduce_prod_any_all;
 extern const struct npu_builtin_impl npu_builtin_squared_difference;
 extern const struct npu_builtin_impl npu_builtin_sum;
 extern const struct npu_builtin_impl npu_builtin_unary_lut;
@@ -155,8 +156,11 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_PRELU] = &npu_builtin_prelu,
 	[NPU_BUILTIN_QUANTIZE] = &quantize,
 	[NPU_BUILTIN_REAL] = &npu_builtin_complex,
+	[NPU_BUILTIN_REDUCE_ALL] = &npu_builtin_reduce_prod_any_all,
+	[NPU_BUILTIN_REDUCE_ANY] = &npu_builtin_reduce_prod_any_all,
 	[NPU_BUILTIN_REDUCE_MAX] = &npu_builtin_reduce_min_max,
 	[NPU_BUILTIN_REDUCE_MIN] = &npu_builtin_reduce_min_max,
+	[NPU_BUILTIN_REDUCE_PROD] = &npu_builtin_reduce_prod_any_all,
 	[NPU_BUILTIN_RELU] = &npu_builtin_relu,
 	[NPU_BUILTIN_RELU6] = &npu_builtin_relu,
 	[NPU_BUILTIN_RELU_N1_TO_1] = &npu_builtin_relu,

@@ -137,6 +137,9 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_SUM, 2, 2, 2, 0, OPTS_REDUCER },
 	{ NPU_BUILTIN_REDUCE_MAX, 3, 2, 2, 0, OPTS_REDUCER },
 	{ NPU_BUILTIN_REDUCE_MIN, 3, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_REDUCE_PROD, 2, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_REDUCE_ANY, 1, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_REDUCE_ALL, 1, 2, 2, 0, OPTS_REDUCER },
 	{ NPU_BUILTIN_SUB, 5, 2, 2, 0, OPTS_SUB },
 	{ NPU_BUILTIN_DIV, 2, 2, 2, 0, OPTS_DIV },
 	{ NPU_BUILTIN_STRIDED_SLICE, 8, 4, 4, 0, OPTS_STRIDED_SLICE },
@@ -711,7 +714,9 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		break;
 	}
 	case NPU_BUILTIN_MEAN: case NPU_BUILTIN_SUM:
-	case NPU_BUILTIN_REDUCE_MAX: case NPU_BUILTIN_REDUCE_MIN: {
+	case NPU_BUILTIN_REDUCE_MAX: case NPU_BUILTIN_REDUCE_MIN:
+	case NPU_BUILTIN_REDUCE_PROD: case NPU_BUILTIN_REDUCE_ANY:
+	case NPU_BUILTIN_REDUCE_ALL: {
 		uint8_t keep;
 
 		op->options_kind = NPU_OPTS_REDUCER;

@@ -679,6 +679,12 @@ ELEMENTWISE = {
     "reduce_max.hw": ([1, 6, 5, 8], reduce(tf.reduce_max, [1, 2], False), (-1, 3), "8,16"),
     "reduce_max.last_keep": ([2, 3, 10], reduce(tf.reduce_max, [-1], True), (-1, 3), "8"),
     "reduce_min.axis1": ([1, 6, 5, 8], reduce(tf.reduce_min, [1], False), (-1, 3), "8,16"),
+    # QuantizedReduceProd: rescaled at every multiplication (the [0.5, 1.5)
+    # range puts the zero point at the edge).
+    "reduce_prod.last": ([2, 3, 4], reduce(tf.reduce_prod, [-1], False), (-1, 1), "8,16"),
+    "reduce_prod.two_axes_keep": ([2, 2, 3, 2], reduce(tf.reduce_prod, [1, 3], True),
+                                  (0.5, 1.5), "8,16"),
+    "reduce_prod.all": ([3, 4], reduce(tf.reduce_prod, None, False), (-2, 2), "8"),
     "maximum.bcast": ([1, 6, 5, 8], lambda x: tf.maximum(
         x, tf.reduce_mean(x, axis=[1, 2], keepdims=True)), (-1, 3), "8,16"),
     "minimum.same": ([2, 3, 10], lambda x: tf.minimum(x, 0.5 - x), (-2, 2), "8,16"),
@@ -809,11 +815,62 @@ def logical_fill_models(rng):
     return out
 
 
+def retype(model, old, new):
+    """@model with its run-time (buffer-less) tensors of type @old made
+    @new: the ops TFLite's kernels take in types the converter refuses
+    (unquantized int8/uint8/int16 REDUCE_PROD: TF's Prod is not a builtin
+    for them)."""
+    m = schema.ModelT.InitFromPackedBuf(model, 0)
+    for t in m.subgraphs[0].tensors:
+        if t.type == old and not (m.buffers[t.buffer].data is not None and
+                                  len(m.buffers[t.buffer].data)):
+            t.type = new
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+def reduce_models(rng):
+    """REDUCE_PROD (float32, int32 wrapping, int64, unquantized int8,
+    uint8, int16 and bool), REDUCE_ANY and REDUCE_ALL of comparisons; the
+    quantized REDUCE_PROD is in ELEMENTWISE."""
+    del rng
+    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
+    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
+    out = {}
+
+    def one(key, fn, *specs):
+        out[key] = convert(tf.function(fn), list(specs))
+
+    one("reduce_prod.float", lambda x: tf.reduce_prod(x * 2.0, axis=1), f32(2, 5, 3))
+    one("reduce_prod.float_all", lambda x: tf.reduce_prod(x + 1.0), f32(3, 4))
+    one("reduce_prod.int32", lambda x: tf.reduce_prod(x // 700, axis=[0, 2], keepdims=True),
+        i32(3, 2, 4))
+    # Random inputs up to 5000: the products wrap around int32.
+    one("reduce_prod.int32_wrap", lambda x: tf.reduce_prod(x, axis=0), i32(4, 5))
+    one("reduce_prod.int64", lambda x: tf.reduce_prod(tf.cast(x, tf.int64), axis=-1),
+        i32(3, 5))
+    wrap = convert(tf.function(lambda x: tf.reduce_prod(x, axis=1)), [i32(2, 5, 3)])
+    T = schema.TensorType
+    for name, typ in (("int8", T.INT8), ("uint8", T.UINT8), ("int16", T.INT16)):
+        out["reduce_prod.%s_raw" % name] = retype(wrap, T.INT32, typ)
+    out["reduce_prod.bool"] = retype(
+        convert(tf.function(lambda x: tf.reduce_prod(x, axis=1)), [i32(4, 2, 3)]),
+        T.INT32, T.BOOL)
+    one("reduce_any.float", lambda x: tf.reduce_any(x > 0.5, axis=1), f32(3, 4, 5))
+    one("reduce_all.float", lambda x: tf.reduce_all(x > -0.5, axis=[0, 2], keepdims=True),
+        f32(3, 4, 5))
+    one("reduce_any.all_axes", lambda x: tf.reduce_any(x > 0.9), f32(2, 6))
+    return out
+
+
 def random_input(d, rng):
     if d["dtype"] == np.int32:  # indices and counts: a moderate range
         return rng.integers(-5000, 5000, d["shape"]).astype(np.int32)
     if d["dtype"] == np.float32:
         return rng.uniform(-1, 1, d["shape"]).astype(np.float32)
+    if d["dtype"] == np.bool_:
+        return rng.integers(0, 2, d["shape"]).astype(np.bool_)
     info = np.iinfo(d["dtype"])
     return rng.integers(info.min, info.max + 1, d["shape"]).astype(d["dtype"])
 
@@ -888,7 +945,7 @@ def main():
                  svdf_models,
                  detection_models,
                  elementwise_models, float_int_models, compare_select_models,
-                 logical_fill_models):
+                 logical_fill_models, reduce_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
