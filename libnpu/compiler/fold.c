@@ -269,6 +269,7 @@ static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *
 	case NPU_BUILTIN_SQUARED_DIFFERENCE:
 	case NPU_BUILTIN_MAXIMUM:
 	case NPU_BUILTIN_MINIMUM:
+	case NPU_BUILTIN_FLOOR_MOD:
 		return b ? broadcast(a->shape, a->rank, b->shape, b->rank, dims) : -1;
 	case NPU_BUILTIN_MEAN:
 	case NPU_BUILTIN_SUM:
@@ -294,6 +295,8 @@ static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *
 	case NPU_BUILTIN_RSQRT:
 	case NPU_BUILTIN_QUANTIZE:
 	case NPU_BUILTIN_DEQUANTIZE:
+	case NPU_BUILTIN_SIGN:
+	case NPU_BUILTIN_CUMSUM:
 		memcpy(dims, a->shape, sizeof(dims[0]) * (size_t)a->rank);
 		return a->rank;
 	default:

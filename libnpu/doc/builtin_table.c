@@ -80,7 +80,7 @@ static const int32_t v_begin[] = { 0, 0, 0, 0 }, v_end[] = { 1, 2, 4, 8 };
 static const int32_t v_ones[] = { 1, 1, 1, 1 }, v_tile[] = { 1, 2, 1, 1 };
 static const int32_t v_block[] = { 2, 2 }, v_zero22[] = { 0, 0, 0, 0 };
 static const int32_t v_size8[] = { 8, 8 }, v_splits[] = { 4, 4 }, v_idx[] = { 0, 1 };
-static const int32_t v_fft[] = { 4, 8 };
+static const int32_t v_fft[] = { 4, 8 }, v_four[] = { 4 };
 
 #define LSTM_W3 { 'w', 2, { 4, 4 } }, { 'w', 2, { 4, 4 } }, { 'w', 2, { 4, 4 } }
 #define LSTM_B3 { 'b', 1, { 4 } }, { 'b', 1, { 4 } }, { 'b', 1, { 4 } }
@@ -187,6 +187,10 @@ static const struct probe probes[] = {
 	  { { 'i', 1, { 2 }, v_idx }, { 'x', 2, { 4, 8 } }, { 'y', 2, { 2, 8 } } } },
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,
 	  { { 'i', 1, { 2 }, v_idx }, { 'w', 2, { 4, 8 } }, { 'y', 2, { 2, 8 } } } },
+	/* ONE_HOT: indices, depth 4, on and off values of the column's type */
+	{ NPU_OPTS_AXIS, { .axis = { -1, 0, 0 } }, 4, 1,
+	  { { 'i', 1, { 2 }, v_idx }, { 'i', 0, { 0 }, v_four }, { 'k', 0, { 0 } },
+	    { 'k', 0, { 0 } }, { 'y', 2, { 2, 4 } } } },
 	/* complex: RFFT2D (fft_length 4 x 8), COMPLEX_ABS / REAL / IMAG */
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,
 	  { { 'x', 3, { 1, 4, 8 } }, { 'i', 1, { 2 }, v_fft }, { 'Z', 3, { 1, 4, 5 } } } },

@@ -134,6 +134,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_REDUCE_PROD = 81,
 	NPU_BUILTIN_REDUCE_MAX = 82,
 	NPU_BUILTIN_PACK = 83,
+	NPU_BUILTIN_ONE_HOT = 85,
 	NPU_BUILTIN_LOGICAL_OR = 84,
 	NPU_BUILTIN_LOGICAL_AND = 86,
 	NPU_BUILTIN_LOGICAL_NOT = 87,
@@ -144,6 +145,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_SQUARE = 92,
 	NPU_BUILTIN_ZEROS_LIKE = 93,
 	NPU_BUILTIN_FILL = 94,
+	NPU_BUILTIN_FLOOR_MOD = 95,
 	NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR = 97,
 	NPU_BUILTIN_LEAKY_RELU = 98,
 	NPU_BUILTIN_SQUARED_DIFFERENCE = 99,
@@ -158,6 +160,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_SELECT_V2 = 123,
 	NPU_BUILTIN_DENSIFY = 124,
 	NPU_BUILTIN_BATCH_MATMUL = 126,
+	NPU_BUILTIN_CUMSUM = 128,
 	NPU_BUILTIN_BROADCAST_TO = 130,
 	NPU_BUILTIN_RFFT2D = 131,
 	NPU_BUILTIN_CONV_3D = 132,
@@ -165,6 +168,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_REAL = 134,
 	NPU_BUILTIN_COMPLEX_ABS = 135,
 	NPU_BUILTIN_REDUCE_ALL = 140,
+	NPU_BUILTIN_SIGN = 158,
 	/*
 	 * Resource variables: the reader removes CALL_ONCE and VAR_HANDLE
 	 * (each variable becomes a variable tensor), READ_VARIABLE copies the
@@ -312,12 +316,14 @@ struct npu_resize_options {
  * PACK (values_count, axis), UNPACK (num, axis), SPLIT and SPLIT_V
  * (num_splits), GATHER (axis, batch_dims), SPACE_TO_DEPTH and
  * DEPTH_TO_SPACE (block_size in count), MIRROR_PAD (mode in count:
- * 0 REFLECT, 1 SYMMETRIC).
+ * 0 REFLECT, 1 SYMMETRIC), ONE_HOT (axis), CUMSUM (exclusive, reverse;
+ * its axis is an input).
  */
 struct npu_axis_options {
 	int32_t axis;
 	int32_t count;
 	int32_t batch_dims;
+	int32_t exclusive, reverse;	/* bool */
 };
 
 struct npu_squeeze_options {

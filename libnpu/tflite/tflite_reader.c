@@ -56,6 +56,7 @@ enum {
 	OPTS_SQUEEZE = 30, OPTS_SPLIT = 35, OPTS_PACK = 59, OPTS_UNPACK = 64,
 	OPTS_RESIZE_NEAREST = 74, OPTS_MIRROR_PAD = 77, OPTS_SPLIT_V = 79,
 	OPTS_DEPTH_TO_SPACE = 94, OPTS_GELU = 116, OPTS_CONV3D = 106,
+	OPTS_ONE_HOT = 61, OPTS_CUMSUM = 102,
 };
 
 /* TensorType RESOURCE: the handle VAR_HANDLE makes. */
@@ -140,6 +141,8 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_REDUCE_PROD, 2, 2, 2, 0, OPTS_REDUCER },
 	{ NPU_BUILTIN_REDUCE_ANY, 1, 2, 2, 0, OPTS_REDUCER },
 	{ NPU_BUILTIN_REDUCE_ALL, 1, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_ONE_HOT, 1, 4, 4, 0, OPTS_ONE_HOT },
+	{ NPU_BUILTIN_CUMSUM, 1, 2, 2, 0, OPTS_CUMSUM },
 	{ NPU_BUILTIN_SUB, 5, 2, 2, 0, OPTS_SUB },
 	{ NPU_BUILTIN_DIV, 2, 2, 2, 0, OPTS_DIV },
 	{ NPU_BUILTIN_STRIDED_SLICE, 8, 4, 4, 0, OPTS_STRIDED_SLICE },
@@ -802,6 +805,20 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		CHECK(fb_get_i32(fb, t, 0, 0, &op->options.axis.count, w));
 		CHECK(fb_get_i32(fb, t, 1, 0, &op->options.axis.axis, w));
 		break;
+	case NPU_BUILTIN_ONE_HOT:
+		op->options_kind = NPU_OPTS_AXIS;
+		CHECK(fb_get_i32(fb, t, 0, 0, &op->options.axis.axis, w));
+		break;
+	case NPU_BUILTIN_CUMSUM: {
+		uint8_t exclusive, reverse;
+
+		op->options_kind = NPU_OPTS_AXIS;
+		CHECK(fb_get_u8(fb, t, 0, 0, &exclusive, w));
+		CHECK(fb_get_u8(fb, t, 1, 0, &reverse, w));
+		op->options.axis.exclusive = exclusive;
+		op->options.axis.reverse = reverse;
+		break;
+	}
 	case NPU_BUILTIN_GATHER:
 		op->options_kind = NPU_OPTS_AXIS;
 		CHECK(fb_get_i32(fb, t, 0, 0, &op->options.axis.axis, w));

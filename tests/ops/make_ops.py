@@ -864,6 +864,48 @@ def reduce_models(rng):
     return out
 
 
+def misc_models(rng):
+    """SIGN, FLOOR_MOD (divisors of both signs, broadcast), CUMSUM (every
+    axis form, exclusive and reverse), ONE_HOT (indices out of range both
+    ways, axis 0 / middle / last, each value type TFLite's Eval takes)."""
+    del rng
+    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
+    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
+    out = {}
+
+    def one(key, fn, *specs):
+        out[key] = convert(tf.function(fn), list(specs))
+
+    one("sign.float", lambda x: tf.sign(tf.nn.relu(x - 0.3) - tf.nn.relu(-x - 0.3)), f32(3, 7))
+    one("sign.int32", lambda x: tf.sign(x // 1000), i32(4, 5))
+    one("floor_mod.int32", lambda x: tf.math.floormod(x, tf.constant([3, -3, 7, -7])),
+        i32(3, 4))
+    one("floor_mod.int64", lambda x: tf.math.floormod(
+        tf.cast(x, tf.int64), tf.constant([5, -9], tf.int64)), i32(3, 2))
+    one("floor_mod.float", lambda x, y: tf.math.floormod(x * 4.0, y + 2.5), f32(2, 3, 4),
+        f32(3, 1))
+    one("floor_mod.float_neg", lambda x, y: tf.math.floormod(x, y - 1.5), f32(2, 6), f32(6))
+    one("cumsum.float", lambda x: tf.cumsum(x, axis=1), f32(2, 5, 3))
+    one("cumsum.float_rev_excl", lambda x: tf.cumsum(x, axis=-1, exclusive=True, reverse=True),
+        f32(3, 9))
+    one("cumsum.int32", lambda x: tf.cumsum(x, axis=0, exclusive=True), i32(4, 3))
+    one("cumsum.int64", lambda x: tf.cumsum(tf.cast(x, tf.int64), axis=1, reverse=True),
+        i32(2, 4, 2))
+    idx = lambda x: tf.math.floormod(x, 7) - 1  # noqa: E731  -1 .. 5, depth 5
+    one("one_hot.float", lambda x: tf.one_hot(idx(x), 5), i32(2, 3))
+    one("one_hot.int32_axis0", lambda x: tf.one_hot(idx(x), 5, on_value=7, off_value=-2,
+                                                    axis=0, dtype=tf.int32), i32(4))
+    one("one_hot.bool_axis1", lambda x: tf.one_hot(idx(x), 5, on_value=True, off_value=False,
+                                                   axis=1, dtype=tf.bool), i32(2, 3))
+    one("one_hot.int8", lambda x: tf.one_hot(idx(x), 5, on_value=5, off_value=-3,
+                                             dtype=tf.int8), i32(3))
+    one("one_hot.uint8", lambda x: tf.one_hot(idx(x), 5, on_value=200, off_value=1,
+                                              dtype=tf.uint8), i32(3))
+    one("one_hot.int64_indices", lambda x: tf.one_hot(tf.cast(idx(x), tf.int64), 5,
+                                                      dtype=tf.int64), i32(2, 2))
+    return out
+
+
 def random_input(d, rng):
     if d["dtype"] == np.int32:  # indices and counts: a moderate range
         return rng.integers(-5000, 5000, d["shape"]).astype(np.int32)
@@ -945,7 +987,7 @@ def main():
                  svdf_models,
                  detection_models,
                  elementwise_models, float_int_models, compare_select_models,
-                 logical_fill_models, reduce_models):
+                 logical_fill_models, reduce_models, misc_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
