@@ -28,6 +28,7 @@
 
 #include "compiler_internal.h"
 #include "../cpu/cpu_internal.h"
+#include "../lower/lower.h"
 #include "../tflite/graph_priv.h"
 
 /* Folded ops have few inputs (PACK of a shape: its rank). */
@@ -248,6 +249,26 @@ static int gather_shape(const struct npu_graph_op *op, const struct npu_graph_te
 	return r;
 }
 
+/* RANGE of constant scalars: its count (range.c), as TFLite's Prepare. */
+static int range_shape(const struct npu_graph *g, const struct npu_graph_op *op, int32_t *dims)
+{
+	const struct npu_graph_tensor *t[3];
+	int64_t n;
+
+	for (uint32_t k = 0; k < 3; k++) {
+		t[k] = in_tensor(g, op, k);
+		if (!t[k] || !t[k]->data || t[k]->is_variable || t[k]->elements != 1 ||
+		    t[k]->type != t[0]->type || npu_type_size(t[k]->type) > t[k]->data_size)
+			return -1;
+	}
+	if ((t[0]->type != NPU_TYPE_INT32 && t[0]->type != NPU_TYPE_INT64 &&
+	     t[0]->type != NPU_TYPE_FLOAT32) ||
+	    lower_range_count(t[0]->type, t[0]->data, t[1]->data, t[2]->data, &n))
+		return -1;
+	dims[0] = (int32_t)n;
+	return 1;
+}
+
 static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *op,
 			  int32_t *dims)
 {
@@ -258,6 +279,8 @@ static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *
 	switch (op->builtin) {
 	case NPU_BUILTIN_RESHAPE:
 		return reshape_shape(a, b, dims);
+	case NPU_BUILTIN_RANGE:
+		return range_shape(g, op, dims);
 	case NPU_BUILTIN_FULLY_CONNECTED:
 		return fc_shape(op, a, b, dims);
 	case NPU_BUILTIN_BATCH_MATMUL:

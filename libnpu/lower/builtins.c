@@ -70,6 +70,7 @@ extern const struct npu_builtin_impl npu_builtin_mul;
 extern const struct npu_builtin_impl npu_builtin_pack;
 extern const struct npu_builtin_impl npu_builtin_pad;
 extern const struct npu_builtin_impl npu_builtin_pool;
+extern const struct npu_builtin_impl npu_builtin_range;
 extern const struct npu_builtin_impl npu_builtin_relu;
 extern const struct npu_builtin_impl npu_builtin_reshape;
 extern const struct npu_builtin_impl npu_builtin_reverse_v2;
@@ -162,6 +163,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_PAD] = &npu_builtin_pad,
 	[NPU_BUILTIN_PRELU] = &npu_builtin_prelu,
 	[NPU_BUILTIN_QUANTIZE] = &quantize,
+	[NPU_BUILTIN_RANGE] = &npu_builtin_range,
 	[NPU_BUILTIN_REAL] = &npu_builtin_complex,
 	[NPU_BUILTIN_REDUCE_ALL] = &npu_builtin_reduce_prod_any_all,
 	[NPU_BUILTIN_REDUCE_ANY] = &npu_builtin_reduce_prod_any_all,

@@ -866,8 +866,9 @@ def reduce_models(rng):
 
 def misc_models(rng):
     """SIGN, FLOOR_MOD (divisors of both signs, broadcast), CUMSUM (every
-    axis form, exclusive and reverse), ONE_HOT (indices out of range both
-    ways, axis 0 / middle / last, each value type TFLite's Eval takes)."""
+    axis form, exclusive and reverse), RANGE, ONE_HOT (indices out of range
+    both ways, axis 0 / middle / last, each value type TFLite's Eval
+    takes)."""
     del rng
     f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
     i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
@@ -891,6 +892,13 @@ def misc_models(rng):
     one("cumsum.int32", lambda x: tf.cumsum(x, axis=0, exclusive=True), i32(4, 3))
     one("cumsum.int64", lambda x: tf.cumsum(tf.cast(x, tf.int64), axis=1, reverse=True),
         i32(2, 4, 2))
+    # RANGE of a run-time shape (the dimension the converter leaves dynamic
+    # is 1 here): the compiler folds the shape arithmetic, the RANGE that
+    # is a graph output runs with constant inputs.  (BUILTIN_REF has no
+    # int64 RANGE, version 2; a RANGE of run-time values has a run-time
+    # size, which a compiled plan cannot hold.)
+    one("range.int32", lambda x: (x * 2.0, tf.range(tf.shape(x)[1] * 7, -3, -2)),
+        f32(2, None))
     idx = lambda x: tf.math.floormod(x, 7) - 1  # noqa: E731  -1 .. 5, depth 5
     one("one_hot.float", lambda x: tf.one_hot(idx(x), 5), i32(2, 3))
     one("one_hot.int32_axis0", lambda x: tf.one_hot(idx(x), 5, on_value=7, off_value=-2,
