@@ -152,14 +152,24 @@ static int reduce_prepare(const struct cpu_prep *p, void **state)
 		s->quantized = true;
 		s->in_zp = cpu_zero_point(in);
 		s->out_zp = cpu_zero_point(out);
-		ret = in->type == NPU_TYPE_UINT8 ?
-		      lower_fail(p, "quantized uint8 REDUCE_PROD (TFLite has no kernel)") :
-		      prod_scaling(p, in, out, s->count && s->outer_count ?
-				   s->count / s->outer_count : 0, s);
-		if (ret) {
-			free(s);
-			return ret;
+		if (in->type == NPU_TYPE_UINT8) {
+			cpu_msg(p->err, p->errlen,
+				"quantized uint8 REDUCE_PROD has no kernel (TFLite's Eval fails too)");
+			ret = -ENOTSUP;
+		} else {
+			ret = prod_scaling(p, in, out, s->count && s->outer_count ?
+					   s->count / s->outer_count : 0, s);
 		}
+	} else if (lower_quantized(out) &&
+		   (in->type == NPU_TYPE_INT8 || in->type == NPU_TYPE_UINT8 ||
+		    in->type == NPU_TYPE_INT16)) {
+		/* EvalType: input and output quantization must agree. */
+		ret = lower_fail(p, "%s REDUCE_PROD: unquantized input, quantized output",
+				 npu_type_name(in->type));
+	}
+	if (ret) {
+		free(s);
+		return ret;
 	}
 	*state = s;
 	return 0;
