@@ -254,6 +254,26 @@ static int gather_shape(const struct npu_graph_op *op, const struct npu_graph_te
 	return r;
 }
 
+/* RANGE of constant scalars: its count (range.c), as TFLite's Prepare. */
+static int range_shape(const struct npu_graph *g, const struct npu_graph_op *op, int32_t *dims)
+{
+	const struct npu_graph_tensor *t[3];
+	int64_t n;
+
+	for (uint32_t k = 0; k < 3; k++) {
+		t[k] = in_tensor(g, op, k);
+		if (!t[k] || !t[k]->data || t[k]->is_variable || t[k]->elements != 1 ||
+		    t[k]->type != t[0]->type || npu_type_size(t[k]->type) > t[k]->data_size)
+			return -1;
+	}
+	if ((t[0]->type != NPU_TYPE_INT32 && t[0]->type != NPU_TYPE_INT64 &&
+	     t[0]->type != NPU_TYPE_FLOAT32) ||
+	    lower_range_count(t[0]->type, t[0]->data, t[1]->data, t[2]->data, &n))
+		return -1;
+	dims[0] = (int32_t)n;
+	return 1;
+}
+
 /* The constant int32 data of @t (any size), or NULL. */
 static const int32_t *const_data(const struct npu_graph_tensor *t)
 {
@@ -453,6 +473,8 @@ static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *
 	switch (op->builtin) {
 	case NPU_BUILTIN_RESHAPE:
 		return reshape_shape(a, b, dims);
+	case NPU_BUILTIN_RANGE:
+		return range_shape(g, op, dims);
 	case NPU_BUILTIN_FULLY_CONNECTED:
 		return fc_shape(op, a, b, dims);
 	case NPU_BUILTIN_BATCH_MATMUL:
@@ -474,11 +496,15 @@ static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *
 	case NPU_BUILTIN_GREATER_EQUAL:
 	case NPU_BUILTIN_LOGICAL_AND:
 	case NPU_BUILTIN_LOGICAL_OR:
+	case NPU_BUILTIN_FLOOR_MOD:
 		return b ? broadcast(a->shape, a->rank, b->shape, b->rank, dims) : -1;
 	case NPU_BUILTIN_MEAN:
 	case NPU_BUILTIN_SUM:
+	case NPU_BUILTIN_REDUCE_PROD:
 	case NPU_BUILTIN_REDUCE_MAX:
 	case NPU_BUILTIN_REDUCE_MIN:
+	case NPU_BUILTIN_REDUCE_ANY:
+	case NPU_BUILTIN_REDUCE_ALL:
 		return reduce_shape(op, a, b, dims);
 	case NPU_BUILTIN_TRANSPOSE:
 		return transpose_shape(a, b, dims);
@@ -523,6 +549,8 @@ static int computed_shape(const struct npu_graph *g, const struct npu_graph_op *
 	case NPU_BUILTIN_RSQRT:
 	case NPU_BUILTIN_QUANTIZE:
 	case NPU_BUILTIN_DEQUANTIZE:
+	case NPU_BUILTIN_SIGN:
+	case NPU_BUILTIN_CUMSUM:
 		memcpy(dims, a->shape, sizeof(dims[0]) * (size_t)a->rank);
 		return a->rank;
 	default:

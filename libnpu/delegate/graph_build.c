@@ -274,6 +274,12 @@ static void convert_options(int32_t builtin, const void *data, struct npu_graph_
 		o->eltwise.activation = ((const TfLiteMulParams *)data)->activation;
 		break;
 	case NPU_BUILTIN_MEAN:
+	case NPU_BUILTIN_SUM:
+	case NPU_BUILTIN_REDUCE_MAX:
+	case NPU_BUILTIN_REDUCE_MIN:
+	case NPU_BUILTIN_REDUCE_PROD:
+	case NPU_BUILTIN_REDUCE_ANY:
+	case NPU_BUILTIN_REDUCE_ALL:
 		op->options_kind = NPU_OPTS_REDUCER;
 		o->reducer.keep_dims = ((const TfLiteReducerParams *)data)->keep_dims;
 		break;
@@ -324,6 +330,15 @@ static void convert_options(int32_t builtin, const void *data, struct npu_graph_
 		op->options_kind = NPU_OPTS_AXIS;
 		o->axis.count = ((const TfLiteUnpackParams *)data)->num;
 		o->axis.axis = ((const TfLiteUnpackParams *)data)->axis;
+		break;
+	case NPU_BUILTIN_ONE_HOT:
+		op->options_kind = NPU_OPTS_AXIS;
+		o->axis.axis = ((const TfLiteOneHotParams *)data)->axis;
+		break;
+	case NPU_BUILTIN_CUMSUM:
+		op->options_kind = NPU_OPTS_AXIS;
+		o->axis.exclusive = ((const TfLiteCumsumParams *)data)->exclusive;
+		o->axis.reverse = ((const TfLiteCumsumParams *)data)->reverse;
 		break;
 	case NPU_BUILTIN_GATHER:
 		op->options_kind = NPU_OPTS_AXIS;

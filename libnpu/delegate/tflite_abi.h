@@ -264,6 +264,15 @@ typedef struct {
 } TfLiteReducerParams;
 
 typedef struct {
+	int axis;
+} TfLiteOneHotParams;
+
+typedef struct {
+	bool exclusive;
+	bool reverse;
+} TfLiteCumsumParams;
+
+typedef struct {
 	int begin_mask;
 	int end_mask;
 	int ellipsis_mask;

@@ -213,6 +213,13 @@ static const struct probe probes[] = {
 	  { { 'i', 1, { 2 }, v_idx }, { 'x', 2, { 4, 8 } }, { 'y', 2, { 2, 8 } } } },
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,
 	  { { 'i', 1, { 2 }, v_idx }, { 'w', 2, { 4, 8 } }, { 'y', 2, { 2, 8 } } } },
+	/* ONE_HOT: indices, depth 4, on and off values of the column's type */
+	{ NPU_OPTS_AXIS, { .axis = { -1, 0, 0 } }, 4, 1,
+	  { { 'i', 1, { 2 }, v_idx }, { 'i', 0, { 0 }, v_four }, { 'k', 0, { 0 } },
+	    { 'k', 0, { 0 } }, { 'y', 2, { 2, 4 } } } },
+	/* RANGE: three run-time scalars */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 3, 1,
+	  { { 'x', 0, { 0 } }, { 'x', 0, { 0 } }, { 'x', 0, { 0 } }, { 'y', 1, { 4 } } } },
 	/* complex: RFFT2D (fft_length 4 x 8), COMPLEX_ABS / REAL / IMAG */
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 1,
 	  { { 'x', 3, { 1, 4, 8 } }, { 'i', 1, { 2 }, v_fft }, { 'Z', 3, { 1, 4, 5 } } } },

@@ -39,6 +39,7 @@ extern const struct npu_builtin_impl npu_builtin_complex;
 extern const struct npu_builtin_impl npu_builtin_concatenation;
 extern const struct npu_builtin_impl npu_builtin_conv;
 extern const struct npu_builtin_impl npu_builtin_conv3d;
+extern const struct npu_builtin_impl npu_builtin_cumsum;
 extern const struct npu_builtin_impl npu_builtin_fully_connected;
 extern const struct npu_builtin_impl npu_builtin_leaky_relu;
 extern const struct npu_builtin_impl npu_builtin_logistic_tanh;
@@ -49,14 +50,18 @@ extern const struct npu_builtin_impl npu_builtin_comparison;
 extern const struct npu_builtin_impl npu_builtin_div;
 extern const struct npu_builtin_impl npu_builtin_fill;
 extern const struct npu_builtin_impl npu_builtin_floor_ceil_square;
+extern const struct npu_builtin_impl npu_builtin_floor_mod;
 extern const struct npu_builtin_impl npu_builtin_embedding_lookup;
 extern const struct npu_builtin_impl npu_builtin_l2_normalization;
 extern const struct npu_builtin_impl npu_builtin_log_softmax;
 extern const struct npu_builtin_impl npu_builtin_logical;
 extern const struct npu_builtin_impl npu_builtin_minmax;
 extern const struct npu_builtin_impl npu_builtin_mirror_pad;
+extern const struct npu_builtin_impl npu_builtin_one_hot;
 extern const struct npu_builtin_impl npu_builtin_prelu;
 extern const struct npu_builtin_impl npu_builtin_reduce_min_max;
+extern const struct npu_builtin_impl npu_builtin_reduce_prod_any_all;
+extern const struct npu_builtin_impl npu_builtin_sign;
 extern const struct npu_builtin_impl npu_builtin_squared_difference;
 extern const struct npu_builtin_impl npu_builtin_sum;
 extern const struct npu_builtin_impl npu_builtin_unary_lut;
@@ -65,6 +70,7 @@ extern const struct npu_builtin_impl npu_builtin_mul;
 extern const struct npu_builtin_impl npu_builtin_pack;
 extern const struct npu_builtin_impl npu_builtin_pad;
 extern const struct npu_builtin_impl npu_builtin_pool;
+extern const struct npu_builtin_impl npu_builtin_range;
 extern const struct npu_builtin_impl npu_builtin_relu;
 extern const struct npu_builtin_impl npu_builtin_reshape;
 extern const struct npu_builtin_impl npu_builtin_reverse_v2;
@@ -118,6 +124,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_CONCATENATION] = &npu_builtin_concatenation,
 	[NPU_BUILTIN_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_CONV_3D] = &npu_builtin_conv3d,
+	[NPU_BUILTIN_CUMSUM] = &npu_builtin_cumsum,
 	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEPTH_TO_SPACE] = &npu_builtin_space_depth,
 	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,
@@ -129,6 +136,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_FLOOR] = &npu_builtin_floor_ceil_square,
 	[NPU_BUILTIN_EXP] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_FLOOR_DIV] = &npu_builtin_div,
+	[NPU_BUILTIN_FLOOR_MOD] = &npu_builtin_floor_mod,
 	[NPU_BUILTIN_FULLY_CONNECTED] = &npu_builtin_fully_connected,
 	[NPU_BUILTIN_GATHER] = &gather,
 	[NPU_BUILTIN_GELU] = &npu_builtin_unary_lut,
@@ -157,14 +165,19 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_NON_MAX_SUPPRESSION_V4] = &npu_builtin_non_max_suppression,
 	[NPU_BUILTIN_NON_MAX_SUPPRESSION_V5] = &npu_builtin_non_max_suppression,
 	[NPU_BUILTIN_NOT_EQUAL] = &npu_builtin_comparison,
+	[NPU_BUILTIN_ONE_HOT] = &npu_builtin_one_hot,
 	[NPU_BUILTIN_PACK] = &npu_builtin_pack,
 	[NPU_BUILTIN_PADV2] = &npu_builtin_pad,
 	[NPU_BUILTIN_PAD] = &npu_builtin_pad,
 	[NPU_BUILTIN_PRELU] = &npu_builtin_prelu,
 	[NPU_BUILTIN_QUANTIZE] = &quantize,
+	[NPU_BUILTIN_RANGE] = &npu_builtin_range,
 	[NPU_BUILTIN_REAL] = &npu_builtin_complex,
+	[NPU_BUILTIN_REDUCE_ALL] = &npu_builtin_reduce_prod_any_all,
+	[NPU_BUILTIN_REDUCE_ANY] = &npu_builtin_reduce_prod_any_all,
 	[NPU_BUILTIN_REDUCE_MAX] = &npu_builtin_reduce_min_max,
 	[NPU_BUILTIN_REDUCE_MIN] = &npu_builtin_reduce_min_max,
+	[NPU_BUILTIN_REDUCE_PROD] = &npu_builtin_reduce_prod_any_all,
 	[NPU_BUILTIN_RELU] = &npu_builtin_relu,
 	[NPU_BUILTIN_RELU6] = &npu_builtin_relu,
 	[NPU_BUILTIN_RELU_N1_TO_1] = &npu_builtin_relu,
@@ -181,6 +194,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_SELECT] = &npu_builtin_select,
 	[NPU_BUILTIN_SELECT_V2] = &npu_builtin_select,
 	[NPU_BUILTIN_SHAPE] = &npu_builtin_fill,
+	[NPU_BUILTIN_SIGN] = &npu_builtin_sign,
 	[NPU_BUILTIN_SLICE] = &npu_builtin_slice,
 	[NPU_BUILTIN_SOFTMAX] = &softmax,
 	[NPU_BUILTIN_SPACE_TO_BATCH_ND] = &npu_builtin_space_to_batch_nd,

@@ -138,6 +138,13 @@ void lower_heap_adjust(const struct lower_heap *h, size_t hole, size_t len, cons
 bool lower_quantized(const struct npu_graph_tensor *t);
 int lower_need_quant(const struct cpu_prep *p, const struct npu_graph_tensor *t,
 		     const char *what);
+/*
+ * RANGE's count for scalars of @type (int32, int64, float32), as TFLite's
+ * GetSize(); -EINVAL for a delta 0 or pointing away from the limit,
+ * -ERANGE past INT32_MAX (lower/range.c).
+ */
+int lower_range_count(enum npu_type type, const void *start, const void *limit,
+		      const void *delta, int64_t *count);
 int lower_need_quant_in_out(const struct cpu_prep *p,
 			    const struct npu_graph_tensor *in,
 			    const struct npu_graph_tensor *out);

@@ -34,6 +34,13 @@ static int sqdiff_prepare(const struct cpu_prep *p, void **state)
 	a = lower_in(p, 0);
 	b = lower_in(p, 1);
 	o = lower_out(p, 0);
+	if (o->type == NPU_TYPE_INT16 || o->type == NPU_TYPE_UINT8) {
+		/* Its Eval fails: "only supports FLOAT32 and INT32 now". */
+		cpu_msg(p->err, p->errlen,
+			"%s SQUARED_DIFFERENCE has no kernel in TFLite either (float32, int32, int8)",
+			npu_type_name(o->type));
+		return -ENOTSUP;
+	}
 	if (a->type != NPU_TYPE_INT8 || b->type != NPU_TYPE_INT8 ||
 	    o->type != NPU_TYPE_INT8)
 		return lower_float_bcast_prepare(p, state);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "npu_tflite.h"
+#include "test_cpu_graph.h"
 #include "../tflite/fb.h"
 #include "../tflite/detection_options.h"
 #include "../tflite/flexbuf.h"
@@ -693,6 +694,52 @@ START_TEST(test_bad_quantization)
 }
 END_TEST
 
+/*
+ * A zero-scale activation is read when FILL (or a data-movement op) copies
+ * zero-scale data into it: Keras' LayerNormalization in 16x8 makes one
+ * (tf.zeros of a run-time shape), and TFLite reads the file.  Any other
+ * (a graph input, above; a requantizing op's output) is refused, naming it.
+ */
+START_TEST(test_zero_scale_copy)
+{
+	static const int32_t s1[] = { 1 }, s4[] = { 4 }, s14[] = { 1, 4 }, shape[2] = { 1, 4 };
+	static const int32_t dims[1] = { 4 };
+	static const int16_t zero;
+	struct tg b;
+	int32_t d, v, z, sh, r, x, out;
+	char err[256];
+
+	tg_init(&b);
+	d = tg_tensor(&b, NPU_TYPE_INT32, 1, s1, 0.0f, 0, dims);
+	v = tg_tensor(&b, NPU_TYPE_INT16, 0, s1, 0.0f, 0, &zero);
+	b.t[v].quant.count = 1;
+	b.t[v].quant.scale = b.scale[v];
+	b.t[v].quant.zero_point = b.zp[v];
+	z = tg_tensor(&b, NPU_TYPE_INT16, 1, s4, 1.0f, 0, NULL);
+	b.scale[z][0] = 0.0f;
+	sh = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 2 }, 0.0f, 0, shape);
+	r = tg_tensor(&b, NPU_TYPE_INT16, 2, s14, 1.0f, 0, NULL);
+	b.scale[r][0] = 0.0f;
+	x = tg_tensor(&b, NPU_TYPE_INT16, 2, s14, 0.5f, 0, NULL);
+	out = tg_tensor(&b, NPU_TYPE_INT16, 2, s14, 0.5f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_FILL, 2, 1, d, v, z);
+	tg_op(&b, NPU_BUILTIN_RESHAPE, 2, 1, z, sh, r);
+	tg_op(&b, NPU_BUILTIN_SUB, 2, 1, x, r, out);
+	tg_io(&b, x, out);
+	ck_assert_msg(npu_graph_validate(&b.g, err, sizeof(err)) == 0, "%s", err);
+
+	/* The zero scale on SUB's output: refused. */
+	b.scale[out][0] = 0.0f;
+	ck_assert_int_eq(npu_graph_validate(&b.g, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "tensor 6 (''): invalid quantization scale 0"), "%s", err);
+	b.scale[out][0] = 0.5f;
+	/* FILL of a value with a non-zero scale cannot give one. */
+	b.scale[v][0] = 0.25f;
+	ck_assert_int_eq(npu_graph_validate(&b.g, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "tensor 2 (''): invalid quantization scale 0"), "%s", err);
+}
+END_TEST
+
 /* The integer LSTM keeps its five intermediate tensors. */
 START_TEST(test_lstm_intermediates)
 {
@@ -1174,6 +1221,7 @@ static Suite *tflite_suite(void)
 	tcase_add_test(tc, test_unproduced_input);
 	tcase_add_test(tc, test_bad_options);
 	tcase_add_test(tc, test_bad_quantization);
+	tcase_add_test(tc, test_zero_scale_copy);
 	tcase_add_test(tc, test_second_subgraph);
 	tcase_add_test(tc, test_random_damage);
 	tcase_add_test(tc, test_lstm_intermediates);

@@ -56,6 +56,7 @@ enum {
 	OPTS_SQUEEZE = 30, OPTS_SPLIT = 35, OPTS_PACK = 59, OPTS_UNPACK = 64,
 	OPTS_RESIZE_NEAREST = 74, OPTS_MIRROR_PAD = 77, OPTS_SPLIT_V = 79,
 	OPTS_DEPTH_TO_SPACE = 94, OPTS_GELU = 116, OPTS_CONV3D = 106,
+	OPTS_ONE_HOT = 61, OPTS_CUMSUM = 102,
 };
 
 /* TensorType RESOURCE: the handle VAR_HANDLE makes. */
@@ -137,6 +138,11 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_SUM, 2, 2, 2, 0, OPTS_REDUCER },
 	{ NPU_BUILTIN_REDUCE_MAX, 3, 2, 2, 0, OPTS_REDUCER },
 	{ NPU_BUILTIN_REDUCE_MIN, 3, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_REDUCE_PROD, 2, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_REDUCE_ANY, 1, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_REDUCE_ALL, 1, 2, 2, 0, OPTS_REDUCER },
+	{ NPU_BUILTIN_ONE_HOT, 1, 4, 4, 0, OPTS_ONE_HOT },
+	{ NPU_BUILTIN_CUMSUM, 1, 2, 2, 0, OPTS_CUMSUM },
 	{ NPU_BUILTIN_SUB, 5, 2, 2, 0, OPTS_SUB },
 	{ NPU_BUILTIN_DIV, 2, 2, 2, 0, OPTS_DIV },
 	{ NPU_BUILTIN_STRIDED_SLICE, 8, 4, 4, 0, OPTS_STRIDED_SLICE },
@@ -711,7 +717,9 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		break;
 	}
 	case NPU_BUILTIN_MEAN: case NPU_BUILTIN_SUM:
-	case NPU_BUILTIN_REDUCE_MAX: case NPU_BUILTIN_REDUCE_MIN: {
+	case NPU_BUILTIN_REDUCE_MAX: case NPU_BUILTIN_REDUCE_MIN:
+	case NPU_BUILTIN_REDUCE_PROD: case NPU_BUILTIN_REDUCE_ANY:
+	case NPU_BUILTIN_REDUCE_ALL: {
 		uint8_t keep;
 
 		op->options_kind = NPU_OPTS_REDUCER;
@@ -797,6 +805,20 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		CHECK(fb_get_i32(fb, t, 0, 0, &op->options.axis.count, w));
 		CHECK(fb_get_i32(fb, t, 1, 0, &op->options.axis.axis, w));
 		break;
+	case NPU_BUILTIN_ONE_HOT:
+		op->options_kind = NPU_OPTS_AXIS;
+		CHECK(fb_get_i32(fb, t, 0, 0, &op->options.axis.axis, w));
+		break;
+	case NPU_BUILTIN_CUMSUM: {
+		uint8_t exclusive, reverse;
+
+		op->options_kind = NPU_OPTS_AXIS;
+		CHECK(fb_get_u8(fb, t, 0, 0, &exclusive, w));
+		CHECK(fb_get_u8(fb, t, 1, 0, &reverse, w));
+		op->options.axis.exclusive = exclusive;
+		op->options.axis.reverse = reverse;
+		break;
+	}
 	case NPU_BUILTIN_GATHER:
 		op->options_kind = NPU_OPTS_AXIS;
 		CHECK(fb_get_i32(fb, t, 0, 0, &op->options.axis.axis, w));
@@ -1092,9 +1114,10 @@ static int check_index(struct rd *rd, int32_t t, const char *what, uint32_t i)
 
 /*
  * Quantization every kernel can divide by: scales finite, non-negative and
- * normal (a subnormal scale makes in/out ratios infinite), activations'
- * scales non-zero (weights may have zero-scale channels), zero points
- * inside the element type.
+ * normal (a subnormal scale makes in/out ratios infinite), zero points
+ * inside the element type.  A zero scale is a tensor all of whose values
+ * are real 0: constants may have it (weights' zero-scale channels, a
+ * quantized FILL value of 0), activations only as check_zero_scale() says.
  */
 static int check_quant(struct rd *rd, uint32_t idx, const struct npu_graph_tensor *t)
 {
@@ -1109,7 +1132,7 @@ static int check_quant(struct rd *rd, uint32_t idx, const struct npu_graph_tenso
 	for (uint32_t q = 0; q < t->quant.count; q++) {
 		float s = t->quant.scale[q];
 
-		if (!isfinite(s) || s < 0 || (s != 0 && !isnormal(s)) || (s == 0 && !t->data))
+		if (!isfinite(s) || s < 0 || (s != 0 && !isnormal(s)))
 			FAIL(rd, -EINVAL, "tensor %u ('%s'): invalid quantization scale %g", idx,
 			     t->name, (double)s);
 		if (t->quant.zero_point[q] < lo || t->quant.zero_point[q] > hi)
@@ -1138,6 +1161,59 @@ static int check_listed_once(struct rd *rd, const int32_t *list, uint32_t count,
 	}
 	free(seen);
 	return ret;
+}
+
+static bool has_zero_scale(const struct npu_graph_tensor *t)
+{
+	for (uint32_t q = 0; q < t->quant.count; q++)
+		if (t->quant.scale[q] == 0.0f)
+			return true;
+	return false;
+}
+
+static bool zero_scale(const struct npu_graph_tensor *t)
+{
+	return t->quant.count == 1 && t->quant.scale[0] == 0.0f;
+}
+
+/*
+ * An activation with a zero scale (its values are all real 0, whatever
+ * they hold): TFLite's converter writes one when a FILL copies a
+ * zero-scale constant 0 (Keras' LayerNormalization in 16x8 builds
+ * tf.zeros of a run-time shape), and TFLite runs it: FILL and the ops
+ * that only move data copy the bytes without using the scale, and a
+ * consumer's multiplier from it is QuantizeMultiplier(0) = 0.  So such a
+ * tensor is read when the op writing it moves data from a zero-scale
+ * tensor (per tensor); any other (a graph input, a requantizing op's
+ * output, which TFLite would divide by) is refused.
+ */
+static int check_zero_scale(struct rd *rd, const struct npu_graph *g, const int32_t *producer)
+{
+	for (uint32_t t = 0; t < g->num_tensors; t++) {
+		const struct npu_graph_tensor *x = &g->tensors[t];
+		const struct npu_graph_op *op;
+		int32_t value = -1;
+
+		if (x->data || !has_zero_scale(x))
+			continue;
+		op = producer[t] >= 0 ? &g->ops[producer[t]] : NULL;
+		switch (op && zero_scale(x) ? op->builtin : -1) {
+		case NPU_BUILTIN_FILL:
+			value = op->num_inputs > 1 ? op->inputs[1] : -1;
+			break;
+		case NPU_BUILTIN_RESHAPE: case NPU_BUILTIN_SQUEEZE:
+		case NPU_BUILTIN_EXPAND_DIMS: case NPU_BUILTIN_BROADCAST_TO:
+			value = op->num_inputs > 0 ? op->inputs[0] : -1;
+			break;
+		default:
+			break;
+		}
+		if (value < 0 || !zero_scale(&g->tensors[value]))
+			FAIL(rd, -EINVAL,
+			     "tensor %u ('%s'): invalid quantization scale 0 (an activation may have it only as the copy of zero-scale data by FILL or a data-movement op)",
+			     t, x->name);
+	}
+	return 0;
 }
 
 int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
@@ -1269,6 +1345,8 @@ int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 			ret = -EINVAL;
 		}
 	}
+	if (!ret)
+		ret = check_zero_scale(rd, g, producer);
 	free(producer);
 	return ret;
 }

@@ -679,6 +679,12 @@ ELEMENTWISE = {
     "reduce_max.hw": ([1, 6, 5, 8], reduce(tf.reduce_max, [1, 2], False), (-1, 3), "8,16"),
     "reduce_max.last_keep": ([2, 3, 10], reduce(tf.reduce_max, [-1], True), (-1, 3), "8"),
     "reduce_min.axis1": ([1, 6, 5, 8], reduce(tf.reduce_min, [1], False), (-1, 3), "8,16"),
+    # QuantizedReduceProd: rescaled at every multiplication (the [0.5, 1.5)
+    # range puts the zero point at the edge).
+    "reduce_prod.last": ([2, 3, 4], reduce(tf.reduce_prod, [-1], False), (-1, 1), "8,16"),
+    "reduce_prod.two_axes_keep": ([2, 2, 3, 2], reduce(tf.reduce_prod, [1, 3], True),
+                                  (0.5, 1.5), "8,16"),
+    "reduce_prod.all": ([3, 4], reduce(tf.reduce_prod, None, False), (-2, 2), "8"),
     "maximum.bcast": ([1, 6, 5, 8], lambda x: tf.maximum(
         x, tf.reduce_mean(x, axis=[1, 2], keepdims=True)), (-1, 3), "8,16"),
     "minimum.same": ([2, 3, 10], lambda x: tf.minimum(x, 0.5 - x), (-2, 2), "8,16"),
@@ -809,6 +815,105 @@ def logical_fill_models(rng):
     return out
 
 
+def retype(model, old, new):
+    """@model with its run-time (buffer-less) tensors of type @old made
+    @new: the ops TFLite's kernels take in types the converter refuses
+    (unquantized int8/uint8/int16 REDUCE_PROD: TF's Prod is not a builtin
+    for them)."""
+    m = schema.ModelT.InitFromPackedBuf(model, 0)
+    for t in m.subgraphs[0].tensors:
+        if t.type == old and not (m.buffers[t.buffer].data is not None and
+                                  len(m.buffers[t.buffer].data)):
+            t.type = new
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+def reduce_models(rng):
+    """REDUCE_PROD (float32, int32 wrapping, int64, unquantized int8,
+    uint8, int16 and bool), REDUCE_ANY and REDUCE_ALL of comparisons; the
+    quantized REDUCE_PROD is in ELEMENTWISE."""
+    del rng
+    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
+    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
+    out = {}
+
+    def one(key, fn, *specs):
+        out[key] = convert(tf.function(fn), list(specs))
+
+    one("reduce_prod.float", lambda x: tf.reduce_prod(x * 2.0, axis=1), f32(2, 5, 3))
+    one("reduce_prod.float_all", lambda x: tf.reduce_prod(x + 1.0), f32(3, 4))
+    one("reduce_prod.int32", lambda x: tf.reduce_prod(x // 700, axis=[0, 2], keepdims=True),
+        i32(3, 2, 4))
+    # Random inputs up to 5000: the products wrap around int32.
+    one("reduce_prod.int32_wrap", lambda x: tf.reduce_prod(x, axis=0), i32(4, 5))
+    one("reduce_prod.int64", lambda x: tf.reduce_prod(tf.cast(x, tf.int64), axis=-1),
+        i32(3, 5))
+    wrap = convert(tf.function(lambda x: tf.reduce_prod(x, axis=1)), [i32(2, 5, 3)])
+    T = schema.TensorType
+    for name, typ in (("int8", T.INT8), ("uint8", T.UINT8), ("int16", T.INT16)):
+        out["reduce_prod.%s_raw" % name] = retype(wrap, T.INT32, typ)
+    out["reduce_prod.bool"] = retype(
+        convert(tf.function(lambda x: tf.reduce_prod(x, axis=1)), [i32(4, 2, 3)]),
+        T.INT32, T.BOOL)
+    one("reduce_any.float", lambda x: tf.reduce_any(x > 0.5, axis=1), f32(3, 4, 5))
+    one("reduce_all.float", lambda x: tf.reduce_all(x > -0.5, axis=[0, 2], keepdims=True),
+        f32(3, 4, 5))
+    one("reduce_any.all_axes", lambda x: tf.reduce_any(x > 0.9), f32(2, 6))
+    return out
+
+
+def misc_models(rng):
+    """SIGN, FLOOR_MOD (divisors of both signs, broadcast), CUMSUM (every
+    axis form, exclusive and reverse), RANGE, ONE_HOT (indices out of range
+    both ways, axis 0 / middle / last, each value type TFLite's Eval
+    takes)."""
+    del rng
+    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
+    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
+    out = {}
+
+    def one(key, fn, *specs):
+        out[key] = convert(tf.function(fn), list(specs))
+
+    one("sign.float", lambda x: tf.sign(tf.nn.relu(x - 0.3) - tf.nn.relu(-x - 0.3)), f32(3, 7))
+    one("sign.int32", lambda x: tf.sign(x // 1000), i32(4, 5))
+    one("floor_mod.int32", lambda x: tf.math.floormod(x, tf.constant([3, -3, 7, -7])),
+        i32(3, 4))
+    one("floor_mod.int64", lambda x: tf.math.floormod(
+        tf.cast(x, tf.int64), tf.constant([5, -9], tf.int64)), i32(3, 2))
+    one("floor_mod.float", lambda x, y: tf.math.floormod(x * 4.0, y + 2.5), f32(2, 3, 4),
+        f32(3, 1))
+    one("floor_mod.float_neg", lambda x, y: tf.math.floormod(x, y - 1.5), f32(2, 6), f32(6))
+    one("cumsum.float", lambda x: tf.cumsum(x, axis=1), f32(2, 5, 3))
+    one("cumsum.float_rev_excl", lambda x: tf.cumsum(x, axis=-1, exclusive=True, reverse=True),
+        f32(3, 9))
+    one("cumsum.int32", lambda x: tf.cumsum(x, axis=0, exclusive=True), i32(4, 3))
+    one("cumsum.int64", lambda x: tf.cumsum(tf.cast(x, tf.int64), axis=1, reverse=True),
+        i32(2, 4, 2))
+    # RANGE of a run-time shape (the dimension the converter leaves dynamic
+    # is 1 here): the compiler folds the shape arithmetic, the RANGE that
+    # is a graph output runs with constant inputs.  (BUILTIN_REF has no
+    # int64 RANGE, version 2; a RANGE of run-time values has a run-time
+    # size, which a compiled plan cannot hold.)
+    one("range.int32", lambda x: (x * 2.0, tf.range(tf.shape(x)[1] * 7, -3, -2)),
+        f32(2, None))
+    idx = lambda x: tf.math.floormod(x, 7) - 1  # noqa: E731  -1 .. 5, depth 5
+    one("one_hot.float", lambda x: tf.one_hot(idx(x), 5), i32(2, 3))
+    one("one_hot.int32_axis0", lambda x: tf.one_hot(idx(x), 5, on_value=7, off_value=-2,
+                                                    axis=0, dtype=tf.int32), i32(4))
+    one("one_hot.bool_axis1", lambda x: tf.one_hot(idx(x), 5, on_value=True, off_value=False,
+                                                   axis=1, dtype=tf.bool), i32(2, 3))
+    one("one_hot.int8", lambda x: tf.one_hot(idx(x), 5, on_value=5, off_value=-3,
+                                             dtype=tf.int8), i32(3))
+    one("one_hot.uint8", lambda x: tf.one_hot(idx(x), 5, on_value=200, off_value=1,
+                                              dtype=tf.uint8), i32(3))
+    one("one_hot.int64_indices", lambda x: tf.one_hot(tf.cast(idx(x), tf.int64), 5,
+                                                      dtype=tf.int64), i32(2, 2))
+    return out
+
+
 def index_models(rng):
     """The index builtins as the converter exports them: TOPK_V2, float32
     and int32 ARG_MAX / ARG_MIN, SCATTER_ND, UNSORTED_SEGMENT_SUM / MAX /
@@ -844,6 +949,8 @@ def random_input(d, rng):
         return rng.integers(-5000, 5000, d["shape"]).astype(np.int32)
     if d["dtype"] == np.float32:
         return rng.uniform(-1, 1, d["shape"]).astype(np.float32)
+    if d["dtype"] == np.bool_:
+        return rng.integers(0, 2, d["shape"]).astype(np.bool_)
     info = np.iinfo(d["dtype"])
     return rng.integers(info.min, info.max + 1, d["shape"]).astype(d["dtype"])
 
@@ -918,7 +1025,7 @@ def main():
                  svdf_models,
                  detection_models,
                  elementwise_models, float_int_models, compare_select_models,
-                 logical_fill_models):
+                 logical_fill_models, reduce_models, misc_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
