@@ -17,6 +17,7 @@
 #include "../tflite/detection_options.h"
 #include "../tflite/flexbuf.h"
 #include "../tflite/sparsity.h"
+#include "while_model.h"
 
 #define MODELS "../shared/models"
 
@@ -653,6 +654,123 @@ START_TEST(test_second_subgraph)
 }
 END_TEST
 
+/* A copy of the embedded WHILE model, and its subgraph vector. */
+static uint8_t *while_model(struct loc *l, struct fb_vec *sgs)
+{
+	uint8_t *buf = malloc(while_float_tflite_len);
+
+	ck_assert_ptr_nonnull(buf);
+	memcpy(buf, while_float_tflite, while_float_tflite_len);
+	locate(l, buf, while_float_tflite_len);
+	ck_assert(fb_get_vec(&l->fb, &l->model, 2, 4, sgs, "t"));
+	return buf;
+}
+
+/* Position of WhileOptions field @id (0 cond, 1 body) of main op 0. */
+static uint32_t while_option(struct loc *l, unsigned int id)
+{
+	struct fb_table op, opts;
+	bool present;
+
+	ck_assert(fb_vec_table(&l->fb, &l->ops, 0, &op, "t"));
+	ck_assert(fb_get_table(&l->fb, &op, 4, &opts, &present, "t"));
+	ck_assert(present);
+	return field_pos(l, &opts, id);
+}
+
+START_TEST(test_while_subgraphs)
+{
+	const size_t len = while_float_tflite_len;
+	struct npu_graph *g = NULL;
+	struct fb_vec sgs, out;
+	struct fb_table body;
+	struct loc l;
+	char err[256];
+	uint8_t *buf = while_model(&l, &sgs);
+	uint32_t cond_pos = while_option(&l, 0), body_pos = while_option(&l, 1);
+
+	ck_assert_msg(npu_tflite_load(buf, len, &g, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(g->num_ops, 1);
+	ck_assert_int_eq(g->ops[0].builtin, NPU_BUILTIN_WHILE);
+	ck_assert_int_eq(g->ops[0].options.control_flow.cond_subgraph, 1);
+	ck_assert_int_eq(g->ops[0].options.control_flow.body_subgraph, 2);
+	ck_assert_uint_eq(g->num_subgraphs, 3);
+	ck_assert_ptr_null(g->subgraphs[0]);
+	ck_assert_uint_eq(g->subgraphs[1]->num_outputs, 1);
+	ck_assert_uint_eq(g->subgraphs[2]->num_outputs, 2);
+	check_graph_sane(g->subgraphs[1]);
+	check_graph_sane(g->subgraphs[2]);
+	npu_graph_free(g);
+
+	/* Recursion into the main graph, an index past the subgraphs. */
+	put_u32(buf + body_pos, 0);
+	expect_error(buf, len, -EINVAL, "subgraph 0 is not one of subgraphs 1..2 (0 is the main graph: recursion)");
+	put_u32(buf + body_pos, 7);
+	expect_error(buf, len, -EINVAL, "subgraph 7 is not one of subgraphs 1..2");
+	put_u32(buf + body_pos, (uint32_t)-1);
+	expect_error(buf, len, -EINVAL, "subgraph -1 is not one of");
+	/* cond and body swapped: the body as the cond gives 2 outputs. */
+	put_u32(buf + body_pos, 1);
+	put_u32(buf + cond_pos, 2);
+	expect_error(buf, len, -EINVAL, "cond subgraph 2 has 2 inputs and 2 outputs, expected 2 and 1");
+	put_u32(buf + cond_pos, 1);
+	put_u32(buf + body_pos, 2);
+
+	/* The body's output 1 (the float) is its int32 counter instead. */
+	ck_assert(fb_vec_table(&l.fb, &sgs, 2, &body, "t"));
+	ck_assert(fb_get_vec(&l.fb, &body, 2, 4, &out, "t"));
+	{
+		struct fb_vec in;
+		uint32_t keep = fb_read_u32(&l.fb, out.pos + 4);
+
+		ck_assert(fb_get_vec(&l.fb, &body, 1, 4, &in, "t"));
+		put_u32(buf + out.pos + 4, fb_read_u32(&l.fb, in.pos));
+		expect_error(buf, len, -EINVAL, "operator 0 (WHILE): body subgraph output 1 is");
+		/* A body output index outside the body's tensors. */
+		put_u32(buf + out.pos + 4, 999);
+		expect_error(buf, len, -EINVAL, "subgraph 2: graph output 1 is tensor 999");
+		put_u32(buf + out.pos + 4, keep);
+	}
+
+	/* More subgraphs than supported: refused before any is read. */
+	put_u32(buf + sgs.pos - 4, 300);
+	expect_error(buf, len, -ENOTSUP, "model has 300 subgraphs; at most 256");
+	free(buf);
+}
+END_TEST
+
+/* Random damage of the WHILE model: never a crash, loads are sane. */
+START_TEST(test_while_damage)
+{
+	const size_t len = while_float_tflite_len;
+	uint8_t *buf = malloc(len);
+	unsigned int seed = 4242, loaded = 0;
+
+	ck_assert_ptr_nonnull(buf);
+	for (int iter = 0; iter < 2000; iter++) {
+		struct npu_graph *g;
+		char err[256];
+		int flips = 1 + (int)(rand_r(&seed) % 4);
+
+		memcpy(buf, while_float_tflite, len);
+		for (int k = 0; k < flips; k++)
+			buf[rand_r(&seed) % len] = (uint8_t)rand_r(&seed);
+		if (npu_tflite_load(buf, len, &g, err, sizeof(err)) == 0) {
+			check_graph_sane(g);
+			for (uint32_t k = 0; k < g->num_subgraphs; k++)
+				if (g->subgraphs[k])
+					check_graph_sane(g->subgraphs[k]);
+			npu_graph_free(g);
+			loaded++;
+		} else {
+			ck_assert(err[0] != 0);
+		}
+	}
+	ck_assert_uint_gt(loaded, 0);
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_bad_quantization)
 {
 	size_t len;
@@ -1165,6 +1283,8 @@ static Suite *tflite_suite(void)
 	tcase_add_test(tc, test_vector_length_overflow);
 	tcase_add_test(tc, test_string_not_terminated);
 	tcase_add_test(tc, test_bad_tensor_index);
+	tcase_add_test(tc, test_while_subgraphs);
+	tcase_add_test(tc, test_while_damage);
 	tcase_add_test(tc, test_shape_buffer_mismatch);
 	tcase_add_test(tc, test_huge_shape);
 	tcase_add_test(tc, test_unknown_op_version);

@@ -85,8 +85,10 @@ static int check_while(const struct npu_graph *root, const struct npu_graph *g,
 	int ret;
 
 	cond = subgraph(root, o->cond_subgraph, where, "cond", err, errlen);
+	if (!cond)
+		return -EINVAL;
 	body = subgraph(root, o->body_subgraph, where, "body", err, errlen);
-	if (!cond || !body)
+	if (!body)
 		return -EINVAL;
 	if (op->num_outputs != n)
 		return npu_fail(err, errlen, -EINVAL, "%s: %u loop variables in but %u out", where,
