@@ -227,6 +227,9 @@ static const struct probe probes[] = {
 	  { { 'x', 3, { 1, 2, 4 } }, { 'w', 2, { 4, 4 } }, { 'w', 2, { 4, 4 } }, { 'b', 1, { 4 } },
 	    { 'v', 2, { 1, 4 } }, { 'w', 2, { 4, 4 } }, { 'w', 2, { 4, 4 } }, { 'b', 1, { 4 } },
 	    { 'v', 2, { 1, 4 } }, { '-' }, { '-' }, { '-' }, { 'y', 3, { 1, 2, 8 } } } },
+	/* An update written into an activation at constant start indices */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 3, 1,
+	  { { 'x', D4 }, { 'x', 4, { 1, 2, 4, 8 } }, { 'i', 1, { 4 }, v_begin }, { 'y', D4 } } },
 	/*
 	 * Control flow on an activation: WHILE over it (cond 1 says false,
 	 * body 2 gives it back), IF on a bool choosing body 2 both ways.

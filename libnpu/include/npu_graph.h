@@ -175,6 +175,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_READ_VARIABLE = 143,
 	NPU_BUILTIN_ASSIGN_VARIABLE = 144,
 	NPU_BUILTIN_GELU = 150,
+	NPU_BUILTIN_DYNAMIC_UPDATE_SLICE = 151,
 	/*
 	 * Control flow (CPU only): IF runs subgraph then_subgraph or
 	 * else_subgraph on inputs 1.. as the bool input 0 says; WHILE runs

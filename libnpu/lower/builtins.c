@@ -48,6 +48,7 @@ extern const struct npu_builtin_impl npu_builtin_arg_min_max;
 extern const struct npu_builtin_impl npu_builtin_cast;
 extern const struct npu_builtin_impl npu_builtin_comparison;
 extern const struct npu_builtin_impl npu_builtin_div;
+extern const struct npu_builtin_impl npu_builtin_dynamic_update_slice;
 extern const struct npu_builtin_impl npu_builtin_fill;
 extern const struct npu_builtin_impl npu_builtin_floor_ceil_square;
 extern const struct npu_builtin_impl npu_builtin_embedding_lookup;
@@ -117,6 +118,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEPTH_TO_SPACE] = &npu_builtin_space_depth,
 	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,
+	[NPU_BUILTIN_DYNAMIC_UPDATE_SLICE] = &npu_builtin_dynamic_update_slice,
 	[NPU_BUILTIN_DIV] = &npu_builtin_div,
 	[NPU_BUILTIN_EQUAL] = &npu_builtin_comparison,
 	[NPU_BUILTIN_EMBEDDING_LOOKUP] = &npu_builtin_embedding_lookup,

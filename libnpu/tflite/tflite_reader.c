@@ -22,6 +22,7 @@
 #include "fb.h"
 #include "file.h"
 #include "graph_priv.h"
+#include "list_update.h"
 #include "sparsity.h"
 
 /* Model */
@@ -81,6 +82,8 @@ struct rd {
 	uint8_t *resource;
 	/* The control-flow subgraph being read, 0: the main graph. */
 	uint32_t subgraph;
+	/* Its tensors whose shape signature has an unknown extent. */
+	uint8_t *dynamic;
 	char what[128];
 };
 
@@ -195,6 +198,7 @@ static const struct op_info op_table[] = {
 	/* Control flow: IF's condition and operands, WHILE's loop variables. */
 	{ NPU_BUILTIN_IF, 1, 1, 255, 0, OPTS_IF },
 	{ NPU_BUILTIN_WHILE, 1, 1, 255, 0, OPTS_WHILE },
+	{ NPU_BUILTIN_DYNAMIC_UPDATE_SLICE, 4, 3, 3, 0, 0 },
 	{ NPU_BUILTIN_READ_VARIABLE, 1, 1, 1, 0, 0 },
 	{ NPU_BUILTIN_ASSIGN_VARIABLE, 1, 2, 2, 0, 0 },
 };
@@ -453,16 +457,16 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 		 * In a WHILE or IF subgraph, an unknown extent (-1) in the shape
 		 * signature is one that changes as the subgraph runs (a slice
 		 * of a loop counter's length): the stored shape is only a
-		 * placeholder.  In the main graph it is the batch, whose
-		 * stored extent TFLite runs with too.
+		 * placeholder, refused by check_dynamic() unless the tensor
+		 * goes with its ops (list_update.c).  In the main graph it is
+		 * the batch, whose stored extent TFLite runs with too.
 		 */
 		struct fb_vec sig;
 
 		CHECK(fb_get_vec(&rd->fb, &tt, TENSOR_SHAPE_SIGNATURE, 4, &sig, rd->what));
 		for (uint32_t i = 0; i < sig.count; i++)
 			if (fb_read_i32(&rd->fb, sig.pos + 4 * i) < 0)
-				FAIL(rd, -ENOTSUP, "tensor %u ('%s'): dimension %u has no fixed extent (shape signature -1): tensors whose shape changes while a WHILE or IF subgraph runs are not supported",
-				     idx, t->name, i);
+				rd->dynamic[idx] = 1;
 	}
 
 	ret = read_quant(rd, &tt, idx, t);
@@ -1723,6 +1727,34 @@ static int resolve_variables(struct rd *rd, const struct fb_vec *ops, struct res
 
 /* ---- control flow: the subgraphs WHILE and IF run ---- */
 
+/* A tensor of changing shape that an op or the subgraph still uses. */
+static int check_dynamic(struct rd *rd)
+{
+	const struct npu_graph *g = rd->g;
+
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+
+		for (uint32_t k = 0; k < op->num_inputs + op->num_outputs; k++) {
+			const int32_t t = k < op->num_inputs ? op->inputs[k] :
+				op->outputs[k - op->num_inputs];
+
+			if (t >= 0 && (uint32_t)t < g->num_tensors && rd->dynamic[t])
+				FAIL(rd, -ENOTSUP, "operator %u (%s): tensor %d ('%s') has no fixed shape (shape signature -1): tensors whose shape changes while a WHILE or IF subgraph runs are not supported",
+				     npu_graph_op_source(g, i), npu_op_name(op->builtin), t,
+				     g->tensors[t].name);
+		}
+	}
+	for (uint32_t k = 0; k < g->num_inputs + g->num_outputs; k++) {
+		const int32_t t = k < g->num_inputs ? g->inputs[k] : g->outputs[k - g->num_inputs];
+
+		if (t >= 0 && (uint32_t)t < g->num_tensors && rd->dynamic[t])
+			FAIL(rd, -ENOTSUP, "input or output tensor %d ('%s') has no fixed shape (shape signature -1)",
+			     t, g->tensors[t].name);
+	}
+	return 0;
+}
+
 /*
  * Subgraph @k read whole into *@out (tensors, operators, inputs and
  * outputs), as subgraph 0 is; resource variables are refused there (their
@@ -1756,6 +1788,9 @@ static int read_subgraph(struct rd *rd, const struct fb_vec *subgraphs, uint32_t
 		FAIL(rd, -ENOMEM, "out of memory");
 	g->num_tensors = tensors.count;
 	g->num_ops = ops.count;
+	rd->dynamic = calloc(tensors.count ? tensors.count : 1, 1);
+	if (!rd->dynamic)
+		FAIL(rd, -ENOMEM, "out of memory");
 	rd->g = g;
 	rd->resource = NULL;
 	rd->subgraph = k;
@@ -1768,8 +1803,16 @@ static int read_subgraph(struct rd *rd, const struct fb_vec *subgraphs, uint32_t
 		ret = read_operator(rd, &ops, i);
 	for (uint32_t i = 0; i < ops.count && !ret; i++)
 		detection_output_shapes(rd, &g->ops[i]);
+	if (!ret && tflite_fold_list_updates(g, rd->dynamic)) {
+		fb_fail(&rd->fb, "out of memory");
+		ret = -ENOMEM;
+	}
+	if (!ret)
+		ret = check_dynamic(rd);
 	if (!ret)
 		ret = fold_densify(rd);
+	free(rd->dynamic);
+	rd->dynamic = NULL;
 	rd->g = main_g;
 	rd->resource = main_res;
 	rd->subgraph = 0;

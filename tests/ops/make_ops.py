@@ -878,21 +878,25 @@ def reference(outdir, key, model, rng):
                 os.path.join(rdir, "%s.%s.out%d.bin" % (key, case, i)))
 
 
-def keras_rnn(layer, shape, units, rng):
-    """A Keras recurrent layer left unfused (GRU, SimpleRNN): a WHILE."""
+def keras_rnn(layer, shape, units, rng, dynamic=False):
+    """A Keras recurrent layer left unfused (GRU, SimpleRNN): a WHILE;
+    @dynamic: dynamic-range weights (hybrid FULLY_CONNECTED in the body)."""
     import tf_keras as keras
     keras.utils.set_random_seed(int(rng.integers(1 << 30)))
     i = keras.layers.Input(shape[1:], batch_size=shape[0])
     m = keras.Model(i, getattr(keras.layers, layer)(units, return_sequences=True)(i))
-    return tf.lite.TFLiteConverter.from_keras_model(m).convert()
+    c = tf.lite.TFLiteConverter.from_keras_model(m)
+    if dynamic:
+        c.optimizations = [tf.lite.Optimize.DEFAULT]
+    return c.convert()
 
 
 def control_flow_models(rng):
     """WHILE and IF from tf.while_loop and tf.cond, and Keras GRU and
-    SimpleRNN, whose unfused loops slice their output list at the loop
-    counter (shapes that change per iteration: refused, gaps.txt).  The
-    converter of the pinned TensorFlow crashes (SIGSEGV) on a full-integer
-    GRU or SimpleRNN, so the integer WHILE is a tf.function's."""
+    SimpleRNN (their unfused loops write each step into a list the reader
+    turns into DYNAMIC_UPDATE_SLICE).  The converter of the pinned
+    TensorFlow crashes (SIGSEGV) on a full-integer GRU or SimpleRNN, so the
+    integer WHILE is a tf.function's."""
     w = weights(rng, 3, 3)
     spec = [tf.TensorSpec([2, 3], tf.float32)]
 
@@ -935,7 +939,8 @@ def control_flow_models(rng):
             "if.float": convert(if_sum, spec),
             "if.nested_while": convert(if_while, spec),
             "while.keras_gru": keras_rnn("GRU", (2, 5, 6), 8, rng),
-            "while.keras_simple_rnn": keras_rnn("SimpleRNN", (2, 5, 6), 8, rng)}
+            "while.keras_simple_rnn": keras_rnn("SimpleRNN", (2, 5, 6), 8, rng),
+            "while.keras_gru_dynamic_range": keras_rnn("GRU", (2, 4, 40), 40, rng, True)}
 
 
 def main():
