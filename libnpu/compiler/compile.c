@@ -195,6 +195,10 @@ static int try_npu(const struct npu_graph *g, const struct npu_compile_options *
 		if (op->builtin == NPU_BUILTIN_CUSTOM)
 			snprintf(why, whylen, "custom op '%s' is not an NPU op",
 				 op->custom_name ? op->custom_name : "");
+		else if (op->builtin == NPU_BUILTIN_WHILE || op->builtin == NPU_BUILTIN_IF)
+			snprintf(why, whylen, "%s is control flow: it and its subgraphs %d and %d run on the CPU",
+				 name, op->options.control_flow.cond_subgraph,
+				 op->options.control_flow.body_subgraph);
 		else
 			snprintf(why, whylen, "%s is not an NPU op", name);
 		return 0;

@@ -46,6 +46,12 @@ int cpu_quantize_multiplier(const struct cpu_prep *p, const char *what,
 struct cpu_prep {
 	const struct npu_graph *g;
 	const struct npu_graph_op *op;
+	/*
+	 * The main graph, whose npu_graph.subgraphs WHILE and IF name, when
+	 * @g is one of its subgraphs; NULL: @g is the main graph.
+	 */
+	const struct npu_graph *root;
+	uint32_t depth;		/* subgraphs around @g (a bound on nesting) */
 	char *err;
 	size_t errlen;
 	/* Lowering only: the commands being built (NULL for CPU kernels). */
@@ -62,6 +68,14 @@ struct cpu_kernel {
 	int (*invoke)(const struct npu_cpu_kernel_args *a, void *state);
 	void (*release)(void *state);	/* NULL: free() */
 };
+
+/*
+ * npu_cpu_create() of subgraph @g of the main graph @root (a WHILE's or
+ * IF's subgraph, lower/control_flow.c): its WHILE and IF ops find their
+ * subgraphs in @root.
+ */
+int cpu_create_subgraph(const struct npu_graph *g, const struct npu_graph *root,
+			uint32_t depth, struct npu_cpu **out, char *err, size_t errlen);
 
 /* The CPU kernel for @builtin, or NULL (the resolver, lower/builtins.c). */
 const struct cpu_kernel *cpu_kernel_find(int32_t builtin);

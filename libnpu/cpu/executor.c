@@ -25,6 +25,8 @@ struct cpu_op_slot {
 
 struct npu_cpu {
 	const struct npu_graph *g;
+	const struct npu_graph *root;	/* the main graph when @g is a subgraph, else NULL */
+	uint32_t depth;			/* subgraphs around @g */
 	struct cpu_op_slot *ops;
 	void **data;		/* current memory of each tensor, or NULL */
 	bool *owned;		/* data[t] was allocated by us */
@@ -254,7 +256,7 @@ static int prepare_op(struct npu_cpu *cpu, uint32_t i)
 	const struct cpu_kernel *k = cpu_kernel_for(op);
 	char msg[CPU_ERR_LEN] = "";
 	struct cpu_prep p = {
-		.g = cpu->g, .op = op, .err = msg, .errlen = sizeof(msg),
+		.g = cpu->g, .op = op, .root = cpu->root, .depth = cpu->depth, .err = msg, .errlen = sizeof(msg),
 	};
 	int ret;
 
@@ -334,6 +336,12 @@ void npu_cpu_destroy(struct npu_cpu *cpu)
 int npu_cpu_create(const struct npu_graph *g, struct npu_cpu **out,
 		   char *err, size_t errlen)
 {
+	return cpu_create_subgraph(g, NULL, 0, out, err, errlen);
+}
+
+int cpu_create_subgraph(const struct npu_graph *g, const struct npu_graph *root,
+			uint32_t depth, struct npu_cpu **out, char *err, size_t errlen)
+{
 	struct npu_cpu *cpu;
 	int ret = -ENOMEM;
 
@@ -347,6 +355,8 @@ int npu_cpu_create(const struct npu_graph *g, struct npu_cpu **out,
 	if (!cpu)
 		goto nomem;
 	cpu->g = g;
+	cpu->root = root;
+	cpu->depth = depth;
 	cpu->ops = calloc(g->num_ops ? g->num_ops : 1, sizeof(*cpu->ops));
 	cpu->data = calloc(g->num_tensors ? g->num_tensors : 1,
 			   sizeof(*cpu->data));

@@ -402,7 +402,17 @@ static int convert_op(TfLiteContext *ctx, int node_index, const int *map,
 	if (max && op->version > max)
 		return ERR(-ENOTSUP, "node %d (%s): version %d is newer than the supported %d",
 			   node_index, npu_op_name(op->builtin), op->version, max);
-	if (op->builtin == NPU_BUILTIN_CUSTOM) {
+	if (op->builtin == NPU_BUILTIN_WHILE || op->builtin == NPU_BUILTIN_IF) {
+		/*
+		 * Control flow stays with TFLite, which runs its subgraphs: this
+		 * graph has none, so the op is an opaque one the CPU has no
+		 * kernel for (never claimed), named as TFLite names it.
+		 */
+		op->custom_name = strdup(npu_op_name(op->builtin));
+		op->builtin = NPU_BUILTIN_CUSTOM;
+		if (!op->custom_name)
+			return -ENOMEM;
+	} else if (op->builtin == NPU_BUILTIN_CUSTOM) {
 		op->custom_name = strdup(reg->custom_name ? reg->custom_name : "");
 		if (!op->custom_name)
 			return -ENOMEM;

@@ -260,6 +260,16 @@ static const struct probe probes[] = {
 	  { { 'x', 3, { 1, 2, 4 } }, { 'w', 2, { 4, 4 } }, { 'w', 2, { 4, 4 } }, { 'b', 1, { 4 } },
 	    { 'v', 2, { 1, 4 } }, { 'w', 2, { 4, 4 } }, { 'w', 2, { 4, 4 } }, { 'b', 1, { 4 } },
 	    { 'v', 2, { 1, 4 } }, { '-' }, { '-' }, { '-' }, { 'y', 3, { 1, 2, 8 } } } },
+	/* An update written into an activation at constant start indices */
+	{ NPU_OPTS_NONE, { .conv = { 0 } }, 3, 1,
+	  { { 'x', D4 }, { 'x', 4, { 1, 2, 4, 8 } }, { 'i', 1, { 4 }, v_begin }, { 'y', D4 } } },
+	/*
+	 * Control flow on an activation: WHILE over it (cond 1 says false,
+	 * body 2 gives it back), IF on a bool choosing body 2 both ways.
+	 */
+	{ NPU_OPTS_CONTROL_FLOW, { .control_flow = { 1, 2 } }, 1, 1, { { 'x', D4 }, { 'y', D4 } } },
+	{ NPU_OPTS_CONTROL_FLOW, { .control_flow = { 2, 2 } }, 2, 1,
+	  { { 'B', 0, { 0 } }, { 'x', D4 }, { 'y', D4 } } },
 	/* LSTM (the full kernel): one step of the same cell, [batch, n] */
 	{ NPU_OPTS_LSTM, { .lstm = { 0 } }, 20, 1,
 	  { { 'x', 2, { 1, 4 } }, { '-' }, LSTM_W3, { '-' }, LSTM_W3, { '-' }, { '-' }, { '-' },
@@ -279,8 +289,43 @@ struct pg {
 	float scale[MAX_T][8];
 	int32_t zp[MAX_T][8];
 	int32_t in[MAX_T], out[MAX_T];
-	uint8_t data[MAX_T][8 * 4 * 3 * 3 * 8];
+	/* Control flow probes: subgraph 1 (cond: false), 2 (the identity). */
+	struct npu_graph sub[2], *subs[3];
+	struct npu_graph_tensor st[2][2];
+	int32_t sub_io[2];
+	uint8_t no;
+	uint8_t data[MAX_T][8 * 4 * 3 * 3 * 8];	/* last: build() clears the rest */
 };
+
+/*
+ * Subgraphs for a WHILE or IF probe: the op's last input's tensor as the
+ * variable; cond 1 gives a constant false, body 2 its input back.
+ */
+static void control_flow_subgraphs(struct pg *b, const struct npu_graph_tensor *var)
+{
+	b->no = 0;
+	b->sub_io[0] = 0;
+	b->sub_io[1] = 1;
+	for (int k = 0; k < 2; k++) {
+		struct npu_graph *g = &b->sub[k];
+
+		b->st[k][0] = *var;
+		b->st[k][0].data = NULL;
+		g->tensors = b->st[k];
+		g->num_tensors = k ? 1 : 2;
+		g->num_inputs = g->num_outputs = 1;
+		g->inputs = &b->sub_io[0];
+		g->outputs = &b->sub_io[k ? 0 : 1];
+		b->subs[k + 1] = g;
+	}
+	b->st[0][1] = (struct npu_graph_tensor){
+		.name = (char *)"", .type = NPU_TYPE_BOOL, .data = &b->no, .data_size = 1,
+		.elements = 1, .bytes = 1,
+	};
+	b->subs[0] = NULL;
+	b->g.subgraphs = b->subs;
+	b->g.num_subgraphs = 3;
+}
 
 /* Quantization of activations: inputs, and outputs per variant. */
 struct q {
@@ -452,6 +497,8 @@ static bool build(struct pg *b, int32_t builtin, const struct probe *p, enum col
 	b->op.intermediates = p->nim ? b->io + p->nin + p->nout : NULL;
 	b->op.options_kind = p->kind;
 	b->op.options = p->opts;
+	if (p->kind == NPU_OPTS_CONTROL_FLOW)
+		control_flow_subgraphs(b, &b->t[p->nin - 1]);
 	return true;
 }
 

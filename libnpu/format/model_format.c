@@ -27,6 +27,7 @@
 #include "npu_cpu.h"
 #include "npu_fw.h"
 #include "npu_model_format.h"
+#include "../tflite/graph_priv.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the .npu reader and writer assume a little-endian host"
@@ -113,7 +114,7 @@ static int put_idx(struct npu_blob *b, const int32_t *v, uint32_t n, uint32_t *f
 
 /* The writer's pieces, one growing buffer each, in file order. */
 enum { S_MODEL, S_TENSORS, S_OPS, S_SEGMENTS, S_INDICES, S_QUANT_SCALE, S_QUANT_ZP,
-       S_STRINGS, S_WEIGHTS, S_STREAMS, S_BLOBS, S_N };
+       S_STRINGS, S_WEIGHTS, S_STREAMS, S_BLOBS, S_SUBGRAPHS, S_N };
 
 /* TENSORS records, their names and quantization. */
 static int put_tensors(struct npu_blob *s, const struct npu_compiled_model *m)
@@ -243,6 +244,7 @@ static int assemble(const struct npu_blob *s, const struct npu_compiled_model *m
 		[S_INDICES] = NPU_MF_SECT_INDICES, [S_QUANT_SCALE] = NPU_MF_SECT_QUANT,
 		[S_STRINGS] = NPU_MF_SECT_STRINGS, [S_WEIGHTS] = NPU_MF_SECT_WEIGHTS,
 		[S_STREAMS] = NPU_MF_SECT_STREAMS, [S_BLOBS] = NPU_MF_SECT_BLOBS,
+		[S_SUBGRAPHS] = NPU_MF_SECT_SUBGRAPHS,
 	};
 	struct npu_mf_header hdr = { 0 };
 	struct npu_mf_section table[S_N - 1];
@@ -255,7 +257,7 @@ static int assemble(const struct npu_blob *s, const struct npu_compiled_model *m
 		uint64_t align = k == S_WEIGHTS ? NPU_MF_WEIGHTS_ALIGN : NPU_MF_SECTION_ALIGN;
 		uint64_t size = k == S_WEIGHTS ? m->weights_size : s[k].size;
 
-		if (k == S_QUANT_ZP)
+		if (k == S_QUANT_ZP || (k == S_SUBGRAPHS && !size))
 			continue;
 		pos = ALIGN_UP(pos, align);
 		offsets[k] = pos;
@@ -270,7 +272,7 @@ static int assemble(const struct npu_blob *s, const struct npu_compiled_model *m
 		const void *src = k == S_WEIGHTS ? m->weights : s[k].data;
 		uint64_t size = k == S_WEIGHTS ? m->weights_size : s[k].size;
 
-		if (k == S_QUANT_ZP)
+		if (k == S_QUANT_ZP || (k == S_SUBGRAPHS && !size))
 			continue;
 		table[n++] = (struct npu_mf_section){
 			.type = types[k], .offset = offsets[k], .size = size,
@@ -294,6 +296,52 @@ static int assemble(const struct npu_blob *s, const struct npu_compiled_model *m
 	*out = file;
 	*out_len = pos;
 	return 0;
+}
+
+/*
+ * The SUBGRAPHS section: the entry table, then each control-flow subgraph
+ * compiled for the CPU on a copy and serialized as an image of its own.
+ */
+static int put_subgraphs(struct npu_blob *s, const struct npu_graph *g)
+{
+	const struct npu_compile_options cpu = { .flags = NPU_COMPILE_CPU_ONLY };
+	const struct npu_mf_subgraphs head = { .num_subgraphs = g->num_subgraphs };
+	struct npu_mf_subgraph *table;
+	int ret = 0;
+
+	if (!g->num_subgraphs)
+		return 0;
+	table = calloc(g->num_subgraphs, sizeof(*table));
+	if (!table)
+		return -ENOMEM;
+	ret = npu_blob_put(s, &head, sizeof(head), 8, NULL);
+	if (!ret)
+		ret = npu_blob_put(s, table, g->num_subgraphs * sizeof(*table), 8, NULL);
+	for (uint32_t k = 0; k < g->num_subgraphs && !ret; k++) {
+		struct npu_compiled_model *sub;
+		struct npu_graph *copy;
+		void *img;
+		size_t len, at;
+
+		if (!g->subgraphs[k])
+			continue;
+		ret = npu_graph_copy(g->subgraphs[k], &copy);
+		if (!ret)
+			ret = npu_compile(copy, &cpu, &sub, NULL, 0);
+		if (ret)
+			break;
+		ret = npu_model_serialize(sub, &img, &len);
+		npu_compiled_model_free(sub);
+		if (ret)
+			break;
+		ret = npu_blob_put(s, img, len, NPU_MF_BLOB_ALIGN, &at);
+		free(img);
+		table[k] = (struct npu_mf_subgraph){ .offset = at, .size = len };
+	}
+	if (!ret)
+		memcpy(s->data + sizeof(head), table, g->num_subgraphs * sizeof(*table));
+	free(table);
+	return ret;
 }
 
 int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *out_len)
@@ -324,6 +372,8 @@ int npu_model_serialize(const struct npu_compiled_model *m, void **out, size_t *
 		ret = put_ops(s, m);
 	if (!ret)
 		ret = put_segments(s, m);
+	if (!ret)
+		ret = put_subgraphs(&s[S_SUBGRAPHS], g);
 	if (!ret)
 		ret = npu_blob_put(&s[S_MODEL], &info, sizeof(info), 8, NULL);
 	/* QUANT is scales then zero points: one section. */
@@ -375,6 +425,7 @@ struct ld {
 	struct npu_mf_model_info info;
 	uint64_t num_indices, num_quant;
 	bool relocs;		/* a file before 1.4: zeroed address fields and RELOCS */
+	bool nested;		/* a subgraph's image inside SUBGRAPHS */
 };
 
 #define LFAIL(l, code, ...) return npu_fail((l)->err, (l)->errlen, (code), __VA_ARGS__)
@@ -385,7 +436,7 @@ static const char *const sect_names[NPU_MF_SECT_COUNT] = {
 	[NPU_MF_SECT_INDICES] = "INDICES", [NPU_MF_SECT_QUANT] = "QUANT",
 	[NPU_MF_SECT_STRINGS] = "STRINGS", [NPU_MF_SECT_WEIGHTS] = "WEIGHTS",
 	[NPU_MF_SECT_STREAMS] = "STREAMS", [NPU_MF_SECT_RELOCS] = "RELOCS",
-	[NPU_MF_SECT_BLOBS] = "BLOBS",
+	[NPU_MF_SECT_BLOBS] = "BLOBS", [NPU_MF_SECT_SUBGRAPHS] = "SUBGRAPHS",
 };
 
 static const uint8_t *sect_ptr(const struct ld *l, uint32_t type)
@@ -642,7 +693,7 @@ static int load_op(struct ld *l, struct npu_compiled_model *m, uint32_t i)
 		return ret;
 	op->builtin = r.builtin;
 	op->version = r.version;
-	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_CONV3D)
+	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_CONTROL_FLOW)
 		LFAIL(l, -EINVAL, "op %u: invalid builtin %d, version %d or options kind %u", i,
 		      r.builtin, r.version, r.options_kind);
 	/*
@@ -1022,10 +1073,72 @@ static int check_cpu_ops(struct ld *l, struct npu_compiled_model *m)
 	return 0;
 }
 
+static int load_image(const void *buf, size_t len, struct npu_compiled_model **out, char *err,
+		      size_t errlen, bool nested);
+
+/*
+ * 1.5: the SUBGRAPHS section's images, loaded (checked as any file, but
+ * without subgraphs of their own) into g->subgraphs.  What the control
+ * flow ops ask of them is npu_graph_validate()'s.
+ */
+static int load_subgraphs(struct ld *l, struct npu_graph *g)
+{
+	const struct npu_mf_section *sec = &l->sect[NPU_MF_SECT_SUBGRAPHS];
+	const uint8_t *base = sect_ptr(l, NPU_MF_SECT_SUBGRAPHS);
+	struct npu_mf_subgraphs head;
+	const uint8_t *entries = base + sizeof(head);
+	uint64_t n, table_end;
+	char msg[256];
+
+	if (!l->have[NPU_MF_SECT_SUBGRAPHS])
+		return 0;
+	if (l->nested)
+		LFAIL(l, -EINVAL, "subgraph image has a SUBGRAPHS section of its own");
+	if (sec->size < sizeof(head))
+		LFAIL(l, -EINVAL, "SUBGRAPHS section of %llu bytes has no header",
+		      (unsigned long long)sec->size);
+	memcpy(&head, base, sizeof(head));
+	n = head.num_subgraphs;
+	table_end = sizeof(head) + n * sizeof(struct npu_mf_subgraph);
+	if (!n || n > NPU_GRAPH_MAX_SUBGRAPHS || head.reserved || table_end > sec->size)
+		LFAIL(l, -EINVAL, "SUBGRAPHS section of %llu bytes: %llu entries (1 to %u expected, reserved zero, inside the section)",
+		      (unsigned long long)sec->size, (unsigned long long)n, NPU_GRAPH_MAX_SUBGRAPHS);
+	g->subgraphs = calloc(n, sizeof(*g->subgraphs));
+	if (!g->subgraphs)
+		LFAIL(l, -ENOMEM, "out of memory");
+	g->num_subgraphs = (uint32_t)n;
+	for (uint32_t k = 0; k < n; k++) {
+		struct npu_compiled_model *sub;
+		struct npu_mf_subgraph e;
+		int ret;
+
+		memcpy(&e, entries + k * sizeof(e), sizeof(e));
+		if (!e.size)
+			continue;
+		if (k == 0 || e.offset % NPU_MF_BLOB_ALIGN || e.offset < table_end ||
+		    e.offset > sec->size || e.size > sec->size - e.offset)
+			LFAIL(l, -EINVAL, "subgraph %u: image of %llu bytes at %llu is not inside the SUBGRAPHS section after its table (or is entry 0)",
+			      k, (unsigned long long)e.size, (unsigned long long)e.offset);
+		ret = load_image(base + e.offset, e.size, &sub, msg, sizeof(msg), true);
+		if (ret)
+			LFAIL(l, ret, "subgraph %u: %s", k, msg);
+		g->subgraphs[k] = sub->graph;
+		sub->graph = NULL;
+		npu_compiled_model_free(sub);
+	}
+	return 0;
+}
+
 int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out, char *err,
 		   size_t errlen)
 {
-	struct ld l = { .data = buf, .len = len, .err = err, .errlen = errlen };
+	return load_image(buf, len, out, err, errlen, false);
+}
+
+static int load_image(const void *buf, size_t len, struct npu_compiled_model **out, char *err,
+		      size_t errlen, bool nested)
+{
+	struct ld l = { .data = buf, .len = len, .err = err, .errlen = errlen, .nested = nested };
 	struct npu_compiled_model *m;
 	struct npu_graph *g;
 	int ret;
@@ -1093,7 +1206,10 @@ int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 	if (!ret && g->op_source)
 		ret = check_op_source(&l, g);
 	if (!ret)
-		ret = npu_graph_validate(g, err, errlen);
+		ret = load_subgraphs(&l, g);
+	if (!ret)
+		ret = nested ? npu_graph_validate_flat(g, err, errlen) :
+			       npu_graph_validate(g, err, errlen);
 	for (uint32_t k = 0; k < m->num_segments && !ret; k++)
 		ret = load_segment(&l, m, k);
 	/* An NPU op lies inside the range of the segment it names. */
@@ -1125,7 +1241,8 @@ int npu_model_load(const void *buf, size_t len, struct npu_compiled_model **out,
 	}
 	if (!ret)
 		ret = check_arena_plan(&l, m);
-	if (!ret)
+	/* A subgraph's ops are checked by the WHILE or IF running them. */
+	if (!ret && !nested)
 		ret = check_cpu_ops(&l, m);
 	if (ret) {
 		npu_compiled_model_free(m);

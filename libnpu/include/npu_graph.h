@@ -40,6 +40,8 @@ extern "C" {
 /* Largest graphs the reader accepts (keeps compile time bounded). */
 #define NPU_GRAPH_MAX_TENSORS 65536
 #define NPU_GRAPH_MAX_OPS 65536
+/* Most subgraphs a model may have (WHILE / IF bodies, CALL_ONCE init). */
+#define NPU_GRAPH_MAX_SUBGRAPHS 256
 
 /* Index value meaning "optional input not present" (TFLite uses -1). */
 #define NPU_TENSOR_NONE (-1)
@@ -191,6 +193,15 @@ enum npu_builtin_op {
 	NPU_BUILTIN_READ_VARIABLE = 143,
 	NPU_BUILTIN_ASSIGN_VARIABLE = 144,
 	NPU_BUILTIN_GELU = 150,
+	NPU_BUILTIN_DYNAMIC_UPDATE_SLICE = 151,
+	/*
+	 * Control flow (CPU only): IF runs subgraph then_subgraph or
+	 * else_subgraph on inputs 1.. as the bool input 0 says; WHILE runs
+	 * cond_subgraph and body_subgraph on its loop variables (inputs =
+	 * outputs).  The subgraphs are npu_graph.subgraphs of the main graph.
+	 */
+	NPU_BUILTIN_IF = 118,
+	NPU_BUILTIN_WHILE = 119,
 };
 
 enum npu_padding {
@@ -381,6 +392,15 @@ struct npu_lstm_options {
 };
 
 /*
+ * WHILE (cond, body) and IF (then, else): indices into the main graph's
+ * npu_graph.subgraphs (TFLite's subgraph numbers).
+ */
+struct npu_control_flow_options {
+	int32_t cond_subgraph;		/* IF: then_subgraph */
+	int32_t body_subgraph;		/* IF: else_subgraph */
+};
+
+/*
  * Which member of union npu_op_options is valid.  PAD, TRANSPOSE, QUANTIZE,
  * DEQUANTIZE, LOGISTIC, TANH, RELU* have no options (NPU_OPTS_NONE).
  */
@@ -405,6 +425,7 @@ enum npu_options_kind {
 	NPU_OPTS_SQUEEZE,
 	NPU_OPTS_GELU,
 	NPU_OPTS_CONV3D,
+	NPU_OPTS_CONTROL_FLOW,
 };
 
 union npu_op_options {
@@ -427,6 +448,7 @@ union npu_op_options {
 	struct npu_squeeze_options squeeze;
 	struct npu_gelu_options gelu;
 	struct npu_conv3d_options conv3d;
+	struct npu_control_flow_options control_flow;
 };
 
 struct npu_graph_op {
@@ -466,6 +488,16 @@ struct npu_graph {
 	 * NULL when op i is the source's op i.  Freed by npu_graph_free().
 	 */
 	uint32_t *op_source;
+	/*
+	 * The subgraphs WHILE and IF ops run, owned by the main graph (the
+	 * one the reader returns): subgraphs[k] is TFLite's subgraph k, NULL
+	 * for k = 0 and for subgraphs no WHILE or IF runs (a CALL_ONCE
+	 * initialisation).  Subgraphs have none of their own (their WHILE
+	 * and IF ops name the main graph's); 0 / NULL in a graph without
+	 * control flow.
+	 */
+	uint32_t num_subgraphs;
+	struct npu_graph **subgraphs;
 };
 
 /* The source model's index of op @i (npu_graph.op_source). */

@@ -50,7 +50,7 @@ extern "C" {
 
 #define NPU_MF_MAGIC		"NPUMODEL"	/* 8 bytes, no NUL */
 #define NPU_MF_VERSION_MAJOR	1	/* incompatible changes */
-#define NPU_MF_VERSION_MINOR	4	/* compatible additions */
+#define NPU_MF_VERSION_MINOR	5	/* compatible additions */
 #define NPU_MF_SECTION_ALIGN	64
 #define NPU_MF_WEIGHTS_ALIGN	4096
 #define NPU_MF_BLOB_ALIGN	64
@@ -85,6 +85,8 @@ enum npu_mf_section_type {
 	NPU_MF_SECT_STREAMS = 9,	/* command streams, one per segment */
 	NPU_MF_SECT_RELOCS = 10,	/* before 1.4: struct npu_mf_reloc[] */
 	NPU_MF_SECT_BLOBS = 11,		/* CUSTOM op options (raw bytes) */
+	/* 1.5: struct npu_mf_subgraph[], then the subgraphs' images */
+	NPU_MF_SECT_SUBGRAPHS = 12,
 	NPU_MF_SECT_COUNT		/* first unknown type (loaders refuse it) */
 };
 
@@ -165,6 +167,24 @@ struct npu_mf_segment {
 	uint64_t macs;
 	uint64_t dram_read_bytes, dram_write_bytes;
 	uint64_t sram_peak;
+};
+
+/*
+ * 1.5: the subgraphs WHILE and IF run (npu_graph.subgraphs).  The
+ * SUBGRAPHS section starts with a struct npu_mf_subgraphs, then one struct
+ * npu_mf_subgraph per TFLite subgraph.  Each is a whole .npu image of its
+ * own (all ops on the CPU, no SUBGRAPHS section) at @offset from the
+ * section's start, 64-byte aligned; size 0: none (entry 0, the main graph,
+ * and CALL_ONCE initialisation subgraphs).
+ */
+struct npu_mf_subgraphs {
+	uint32_t num_subgraphs;		/* entries that follow */
+	uint32_t reserved;		/* zero */
+};
+
+struct npu_mf_subgraph {
+	uint64_t offset;
+	uint64_t size;
 };
 
 /* Versions before 1.4 only (read, never written). */

@@ -41,6 +41,7 @@ extern const struct npu_builtin_impl npu_builtin_conv;
 extern const struct npu_builtin_impl npu_builtin_conv3d;
 extern const struct npu_builtin_impl npu_builtin_cumsum;
 extern const struct npu_builtin_impl npu_builtin_fully_connected;
+extern const struct npu_builtin_impl npu_builtin_if;
 extern const struct npu_builtin_impl npu_builtin_leaky_relu;
 extern const struct npu_builtin_impl npu_builtin_logistic_tanh;
 extern const struct npu_builtin_impl npu_builtin_mean;
@@ -48,6 +49,7 @@ extern const struct npu_builtin_impl npu_builtin_arg_min_max;
 extern const struct npu_builtin_impl npu_builtin_cast;
 extern const struct npu_builtin_impl npu_builtin_comparison;
 extern const struct npu_builtin_impl npu_builtin_div;
+extern const struct npu_builtin_impl npu_builtin_dynamic_update_slice;
 extern const struct npu_builtin_impl npu_builtin_fill;
 extern const struct npu_builtin_impl npu_builtin_floor_ceil_square;
 extern const struct npu_builtin_impl npu_builtin_floor_mod;
@@ -66,6 +68,7 @@ extern const struct npu_builtin_impl npu_builtin_squared_difference;
 extern const struct npu_builtin_impl npu_builtin_sum;
 extern const struct npu_builtin_impl npu_builtin_unary_lut;
 extern const struct npu_builtin_impl npu_builtin_variable;
+extern const struct npu_builtin_impl npu_builtin_while;
 extern const struct npu_builtin_impl npu_builtin_mul;
 extern const struct npu_builtin_impl npu_builtin_pack;
 extern const struct npu_builtin_impl npu_builtin_pad;
@@ -128,6 +131,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEPTH_TO_SPACE] = &npu_builtin_space_depth,
 	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,
+	[NPU_BUILTIN_DYNAMIC_UPDATE_SLICE] = &npu_builtin_dynamic_update_slice,
 	[NPU_BUILTIN_DIV] = &npu_builtin_div,
 	[NPU_BUILTIN_EQUAL] = &npu_builtin_comparison,
 	[NPU_BUILTIN_EMBEDDING_LOOKUP] = &npu_builtin_embedding_lookup,
@@ -143,6 +147,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_GATHER_ND] = &gather_nd,
 	[NPU_BUILTIN_GREATER] = &npu_builtin_comparison,
 	[NPU_BUILTIN_GREATER_EQUAL] = &npu_builtin_comparison,
+	[NPU_BUILTIN_IF] = &npu_builtin_if,
 	[NPU_BUILTIN_IMAG] = &npu_builtin_complex,
 	[NPU_BUILTIN_HARD_SWISH] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_L2_NORMALIZATION] = &npu_builtin_l2_normalization,
@@ -224,6 +229,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_LSTM] = &npu_builtin_unidirectional_sequence_lstm,
 	[NPU_BUILTIN_UNIDIRECTIONAL_SEQUENCE_RNN] = &npu_builtin_rnn,
 	[NPU_BUILTIN_UNPACK] = &npu_builtin_unpack_split,
+	[NPU_BUILTIN_WHILE] = &npu_builtin_while,
 };
 
 /* Custom ops TFLite registers itself, so users expect them built in: by name. */

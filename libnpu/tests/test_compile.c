@@ -25,6 +25,7 @@
 #include "npu_tflite.h"
 #include "test_cpu_graph.h"
 #include "../tflite/graph_priv.h"
+#include "while_model.h"
 
 #define MODELS "../shared/models"
 
@@ -1114,6 +1115,74 @@ static void expect_load_error(const void *buf, size_t len, int code, const char 
 }
 
 /*
+ * A WHILE model through a .npu (1.5, SUBGRAPHS): the loaded graph has the
+ * subgraphs and computes what the compiled one does; damage to the
+ * section is refused by name.
+ */
+START_TEST(test_while_roundtrip)
+{
+	struct npu_compiled_model *m, *l;
+	struct npu_mf_section *sec;
+	struct npu_mf_subgraphs head;
+	struct npu_mf_subgraph e;
+	struct npu_graph *g;
+	void **in, **out_m, **out_l;
+	uint8_t *file;
+	size_t len;
+	char err[512];
+
+	ck_assert_msg(npu_tflite_load(while_float_tflite, while_float_tflite_len, &g, err,
+				      sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(npu_compile(g, NULL, &m, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(m->op_segment[0], -1);
+	ck_assert_msg(strstr(m->op_reason[0], "WHILE is control flow"), "%s", m->op_reason[0]);
+	ck_assert_int_eq(npu_model_serialize(m, (void **)&file, &len), 0);
+	ck_assert_msg(npu_model_load(file, len, &l, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(l->graph->num_subgraphs, 3);
+	ck_assert_ptr_null(l->graph->subgraphs[0]);
+	ck_assert_uint_eq(l->graph->subgraphs[2]->num_ops, m->graph->subgraphs[2]->num_ops);
+
+	in = alloc_io(m->graph, m->graph->inputs, m->graph->num_inputs);
+	out_m = alloc_io(m->graph, m->graph->outputs, m->graph->num_outputs);
+	out_l = alloc_io(l->graph, l->graph->outputs, l->graph->num_outputs);
+	for (uint32_t seed = 1; seed < 6; seed++) {
+		fill_inputs(m->graph, seed, in);
+		run_cpu(m->graph, in, out_m);
+		run_cpu(l->graph, in, out_l);
+		for (uint32_t i = 0; i < m->graph->num_outputs; i++)
+			ck_assert_mem_eq(out_m[i], out_l[i],
+					 m->graph->tensors[m->graph->outputs[i]].bytes);
+	}
+	free_io(in, m->graph->num_inputs);
+	free_io(out_m, m->graph->num_outputs);
+	free_io(out_l, l->graph->num_outputs);
+	npu_compiled_model_free(l);
+	npu_compiled_model_free(m);
+
+	/* Damage: the entry count, an image outside the section, entry 0. */
+	sec = section(file, NPU_MF_SECT_SUBGRAPHS);
+	memcpy(&head, file + sec->offset, sizeof(head));
+	ck_assert_uint_eq(head.num_subgraphs, 3);
+	head.num_subgraphs = 100000;
+	memcpy(file + sec->offset, &head, sizeof(head));
+	fix_crc(file, len);
+	expect_load_error(file, len, -EINVAL, "SUBGRAPHS section of");
+	head.num_subgraphs = 3;
+	memcpy(file + sec->offset, &head, sizeof(head));
+	memcpy(&e, file + sec->offset + sizeof(head) + 2 * sizeof(e), sizeof(e));
+	e.offset += sec->size;
+	memcpy(file + sec->offset + sizeof(head) + 2 * sizeof(e), &e, sizeof(e));
+	fix_crc(file, len);
+	expect_load_error(file, len, -EINVAL, "subgraph 2: image of");
+	e.offset -= sec->size;
+	memcpy(file + sec->offset + sizeof(head), &e, sizeof(e));	/* entry 0 */
+	fix_crc(file, len);
+	expect_load_error(file, len, -EINVAL, "subgraph 0: image of");
+	free(file);
+}
+END_TEST
+
+/*
  * The loader checks files with ISA-L's crc32_gzip_refl(); the device side
  * has its own (firmware/fw_util.c); zlib's crc32() is the common reference.
  * All three must agree for every length, alignment and chaining, and on a
@@ -2036,6 +2105,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_random_damage);
 	tcase_add_test(tc, test_arena_plan_checked);
 	tcase_add_test(tc, test_cpu_ops_prepared);
+	tcase_add_test(tc, test_while_roundtrip);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;

@@ -18,6 +18,7 @@
 #include "../tflite/detection_options.h"
 #include "../tflite/flexbuf.h"
 #include "../tflite/sparsity.h"
+#include "while_model.h"
 
 #define MODELS "../shared/models"
 
@@ -127,6 +128,9 @@ static void check_graph_sane(const struct npu_graph *g)
 			ck_assert(o >= 0 && (uint32_t)o < g->num_tensors);
 			ck_assert_int_eq(npu_graph_producer(g, o), (int32_t)i);
 		}
+	for (uint32_t k = 0; k < g->num_subgraphs; k++)
+		if (g->subgraphs[k])
+			check_graph_sane(g->subgraphs[k]);
 }
 
 START_TEST(test_real_models_load)
@@ -654,6 +658,90 @@ START_TEST(test_second_subgraph)
 }
 END_TEST
 
+/* A copy of the embedded WHILE model, and its subgraph vector. */
+static uint8_t *while_model(struct loc *l, struct fb_vec *sgs)
+{
+	uint8_t *buf = malloc(while_float_tflite_len);
+
+	ck_assert_ptr_nonnull(buf);
+	memcpy(buf, while_float_tflite, while_float_tflite_len);
+	locate(l, buf, while_float_tflite_len);
+	ck_assert(fb_get_vec(&l->fb, &l->model, 2, 4, sgs, "t"));
+	return buf;
+}
+
+/* Position of WhileOptions field @id (0 cond, 1 body) of main op 0. */
+static uint32_t while_option(struct loc *l, unsigned int id)
+{
+	struct fb_table op, opts;
+	bool present;
+
+	ck_assert(fb_vec_table(&l->fb, &l->ops, 0, &op, "t"));
+	ck_assert(fb_get_table(&l->fb, &op, 4, &opts, &present, "t"));
+	ck_assert(present);
+	return field_pos(l, &opts, id);
+}
+
+START_TEST(test_while_subgraphs)
+{
+	const size_t len = while_float_tflite_len;
+	struct npu_graph *g = NULL;
+	struct fb_vec sgs, out;
+	struct fb_table body;
+	struct loc l;
+	char err[256];
+	uint8_t *buf = while_model(&l, &sgs);
+	uint32_t cond_pos = while_option(&l, 0), body_pos = while_option(&l, 1);
+
+	ck_assert_msg(npu_tflite_load(buf, len, &g, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(g->num_ops, 1);
+	ck_assert_int_eq(g->ops[0].builtin, NPU_BUILTIN_WHILE);
+	ck_assert_int_eq(g->ops[0].options.control_flow.cond_subgraph, 1);
+	ck_assert_int_eq(g->ops[0].options.control_flow.body_subgraph, 2);
+	ck_assert_uint_eq(g->num_subgraphs, 3);
+	ck_assert_ptr_null(g->subgraphs[0]);
+	ck_assert_uint_eq(g->subgraphs[1]->num_outputs, 1);
+	ck_assert_uint_eq(g->subgraphs[2]->num_outputs, 2);
+	check_graph_sane(g);
+	npu_graph_free(g);
+
+	/* Recursion into the main graph, an index past the subgraphs. */
+	put_u32(buf + body_pos, 0);
+	expect_error(buf, len, -EINVAL, "subgraph 0 is not one of subgraphs 1..2 (0 is the main graph: recursion)");
+	put_u32(buf + body_pos, 7);
+	expect_error(buf, len, -EINVAL, "subgraph 7 is not one of subgraphs 1..2");
+	put_u32(buf + body_pos, (uint32_t)-1);
+	expect_error(buf, len, -EINVAL, "subgraph -1 is not one of");
+	/* cond and body swapped: the body as the cond gives 2 outputs. */
+	put_u32(buf + body_pos, 1);
+	put_u32(buf + cond_pos, 2);
+	expect_error(buf, len, -EINVAL, "cond subgraph 2 has 2 inputs and 2 outputs, expected 2 and 1");
+	put_u32(buf + cond_pos, 1);
+	put_u32(buf + body_pos, 2);
+
+	/* The body's output 1 (the float) is its int32 counter instead. */
+	ck_assert(fb_vec_table(&l.fb, &sgs, 2, &body, "t"));
+	ck_assert(fb_get_vec(&l.fb, &body, 2, 4, &out, "t"));
+	{
+		struct fb_vec in;
+		uint32_t keep = fb_read_u32(&l.fb, out.pos + 4);
+
+		ck_assert(fb_get_vec(&l.fb, &body, 1, 4, &in, "t"));
+		put_u32(buf + out.pos + 4, fb_read_u32(&l.fb, in.pos));
+		expect_error(buf, len, -EINVAL, "operator 0 (WHILE): body subgraph output 1 is");
+		/* A body output index outside the body's tensors. */
+		put_u32(buf + out.pos + 4, 999);
+		expect_error(buf, len, -EINVAL, "subgraph 2: graph output 1 is tensor 999");
+		put_u32(buf + out.pos + 4, keep);
+	}
+
+	/* More subgraphs than supported: refused before any is read. */
+	put_u32(buf + sgs.pos - 4, 300);
+	expect_error(buf, len, -ENOTSUP, "model has 300 subgraphs; at most 256");
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_bad_quantization)
 {
 	size_t len;
@@ -854,13 +942,17 @@ START_TEST(test_random_damage)
 		"tflm/hello_world_int8.tflite", "tflm/micro_speech_quantized.tflite",
 		"tflm/keyword_scrambled_8bit.tflite", "seanet/conv/conv0.tflite",
 	};
+	const size_t nfiles = sizeof(files) / sizeof(files[0]);
 	unsigned int seed = 12345, loaded = 0, refused = 0;
 
-	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
-		size_t len;
-		uint8_t *orig = read_model(files[f], &len);
+	/* The files, then the embedded WHILE model (its subgraphs). */
+	for (size_t f = 0; f <= nfiles; f++) {
+		size_t len = while_float_tflite_len;
+		uint8_t *orig = f < nfiles ? read_model(files[f], &len) : malloc(len);
 		uint8_t *buf = malloc(len);
 
+		if (f == nfiles)
+			memcpy(orig, while_float_tflite, len);
 		for (int iter = 0; iter < 400; iter++) {
 			struct npu_graph *g;
 			char err[256];
@@ -1212,6 +1304,7 @@ static Suite *tflite_suite(void)
 	tcase_add_test(tc, test_vector_length_overflow);
 	tcase_add_test(tc, test_string_not_terminated);
 	tcase_add_test(tc, test_bad_tensor_index);
+	tcase_add_test(tc, test_while_subgraphs);
 	tcase_add_test(tc, test_shape_buffer_mismatch);
 	tcase_add_test(tc, test_huge_shape);
 	tcase_add_test(tc, test_unknown_op_version);

@@ -289,6 +289,9 @@ void npu_graph_free(struct npu_graph *g)
 	free(g->inputs);
 	free(g->outputs);
 	free(g->op_source);
+	for (uint32_t k = 0; g->subgraphs && k < g->num_subgraphs; k++)
+		npu_graph_free(g->subgraphs[k]);
+	free(g->subgraphs);
 	free(g);
 }
 
@@ -366,6 +369,14 @@ int npu_graph_copy(const struct npu_graph *g, struct npu_graph **out)
 		ok = copy_tensor(&c->tensors[i], &g->tensors[i]);
 	for (uint32_t i = 0; ok && i < g->num_ops; i++, c->num_ops++)
 		ok = copy_op(&c->ops[i], &g->ops[i]);
+	if (ok && g->num_subgraphs) {
+		c->subgraphs = calloc(g->num_subgraphs, sizeof(*c->subgraphs));
+		ok = c->subgraphs;
+		if (ok)
+			c->num_subgraphs = g->num_subgraphs;
+	}
+	for (uint32_t k = 0; ok && k < g->num_subgraphs; k++)
+		ok = !g->subgraphs[k] || !npu_graph_copy(g->subgraphs[k], &c->subgraphs[k]);
 	if (!ok) {
 		npu_graph_free(c);
 		return -ENOMEM;

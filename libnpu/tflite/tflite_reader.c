@@ -22,6 +22,7 @@
 #include "fb.h"
 #include "file.h"
 #include "graph_priv.h"
+#include "list_update.h"
 #include "sparsity.h"
 
 /* Model */
@@ -32,7 +33,7 @@ enum { OPCODE_DEPRECATED_BUILTIN, OPCODE_CUSTOM, OPCODE_VERSION, OPCODE_BUILTIN 
 enum { SG_TENSORS, SG_INPUTS, SG_OUTPUTS, SG_OPERATORS, SG_NAME };
 /* Tensor */
 enum { TENSOR_SHAPE, TENSOR_TYPE, TENSOR_BUFFER, TENSOR_NAME, TENSOR_QUANT,
-       TENSOR_IS_VARIABLE, TENSOR_SPARSITY };
+       TENSOR_IS_VARIABLE, TENSOR_SPARSITY, TENSOR_SHAPE_SIGNATURE };
 /* QuantizationParameters */
 enum { QUANT_MIN, QUANT_MAX, QUANT_SCALE, QUANT_ZERO_POINT, QUANT_DETAILS_TYPE,
        QUANT_DETAILS, QUANT_DIM };
@@ -57,6 +58,7 @@ enum {
 	OPTS_RESIZE_NEAREST = 74, OPTS_MIRROR_PAD = 77, OPTS_SPLIT_V = 79,
 	OPTS_DEPTH_TO_SPACE = 94, OPTS_GELU = 116, OPTS_CONV3D = 106,
 	OPTS_ONE_HOT = 61, OPTS_CUMSUM = 102,
+	OPTS_IF = 92, OPTS_WHILE = 93,
 };
 
 /* TensorType RESOURCE: the handle VAR_HANDLE makes. */
@@ -79,6 +81,10 @@ struct rd {
 	struct fb_vec buffers;
 	/* Per tensor of the subgraph being read: 1 if of type RESOURCE. */
 	uint8_t *resource;
+	/* The control-flow subgraph being read, 0: the main graph. */
+	uint32_t subgraph;
+	/* Its tensors whose shape signature has an unknown extent. */
+	uint8_t *dynamic;
 	char what[128];
 };
 
@@ -111,7 +117,8 @@ static bool multi_output(int32_t builtin)
 	return builtin == NPU_BUILTIN_UNPACK || builtin == NPU_BUILTIN_SPLIT ||
 	       builtin == NPU_BUILTIN_SPLIT_V ||
 	       builtin == NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_LSTM ||
-	       builtin == NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_RNN;
+	       builtin == NPU_BUILTIN_BIDIRECTIONAL_SEQUENCE_RNN ||
+	       builtin == NPU_BUILTIN_IF || builtin == NPU_BUILTIN_WHILE;
 }
 
 static const struct op_info op_table[] = {
@@ -194,6 +201,10 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_MIRROR_PAD, 3, 2, 2, 0, OPTS_MIRROR_PAD },
 	{ NPU_BUILTIN_PADV2, 4, 3, 3, 0, 0 },
 	{ NPU_BUILTIN_GELU, 2, 1, 1, 0, OPTS_GELU },
+	/* Control flow: IF's condition and operands, WHILE's loop variables. */
+	{ NPU_BUILTIN_IF, 1, 1, 255, 0, OPTS_IF },
+	{ NPU_BUILTIN_WHILE, 1, 1, 255, 0, OPTS_WHILE },
+	{ NPU_BUILTIN_DYNAMIC_UPDATE_SLICE, 4, 3, 3, 0, 0 },
 	{ NPU_BUILTIN_READ_VARIABLE, 1, 1, 1, 0, 0 },
 	{ NPU_BUILTIN_ASSIGN_VARIABLE, 1, 2, 2, 0, 0 },
 };
@@ -447,6 +458,22 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 	}
 	t->elements = (size_t)elems;
 	t->bytes = (size_t)elems * npu_type_size(t->type);
+	if (rd->subgraph) {
+		/*
+		 * In a WHILE or IF subgraph, an unknown extent (-1) in the shape
+		 * signature is one that changes as the subgraph runs (a slice
+		 * of a loop counter's length): the stored shape is only a
+		 * placeholder, refused by check_dynamic() unless the tensor
+		 * goes with its ops (list_update.c).  In the main graph it is
+		 * the batch, whose stored extent TFLite runs with too.
+		 */
+		struct fb_vec sig;
+
+		CHECK(fb_get_vec(&rd->fb, &tt, TENSOR_SHAPE_SIGNATURE, 4, &sig, rd->what));
+		for (uint32_t i = 0; i < sig.count; i++)
+			if (fb_read_i32(&rd->fb, sig.pos + 4 * i) < 0)
+				rd->dynamic[idx] = 1;
+	}
 
 	ret = read_quant(rd, &tt, idx, t);
 	if (ret)
@@ -773,6 +800,13 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->activation = act;
 		break;
 	}
+	case NPU_BUILTIN_IF:
+	case NPU_BUILTIN_WHILE:
+		/* IfOptions (then, else) and WhileOptions (cond, body). */
+		op->options_kind = NPU_OPTS_CONTROL_FLOW;
+		CHECK(fb_get_i32(fb, t, 0, 0, &op->options.control_flow.cond_subgraph, w));
+		CHECK(fb_get_i32(fb, t, 1, 0, &op->options.control_flow.body_subgraph, w));
+		break;
 	case NPU_BUILTIN_GELU: {
 		uint8_t approximate;
 
@@ -1216,7 +1250,7 @@ static int check_zero_scale(struct rd *rd, const struct npu_graph *g, const int3
 	return 0;
 }
 
-int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
+int npu_graph_validate_flat(const struct npu_graph *g, char *err, size_t errlen)
 {
 	struct rd rdv = { .fb = { .err = err, .errlen = errlen }, .g = (struct npu_graph *)g };
 	struct rd *rd = &rdv;
@@ -1349,6 +1383,33 @@ int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
 		ret = check_zero_scale(rd, g, producer);
 	free(producer);
 	return ret;
+}
+
+/* Puts "subgraph @k: " before the message in @err. */
+static void prefix_subgraph(char *err, size_t errlen, uint32_t k)
+{
+	char *msg;
+
+	if (!err || !errlen)
+		return;
+	msg = strdup(err);
+	if (msg)
+		snprintf(err, errlen, "subgraph %u: %s", k, msg);
+	free(msg);
+}
+
+int npu_graph_validate(const struct npu_graph *g, char *err, size_t errlen)
+{
+	int ret = npu_graph_validate_flat(g, err, errlen);
+
+	for (uint32_t k = 0; k < g->num_subgraphs && !ret; k++) {
+		if (!g->subgraphs[k])
+			continue;
+		ret = npu_graph_validate_flat(g->subgraphs[k], err, errlen);
+		if (ret)
+			prefix_subgraph(err, errlen, k);
+	}
+	return ret ? ret : npu_graph_check_control_flow(g, err, errlen);
 }
 
 /* ---- resource variables (CALL_ONCE, VAR_HANDLE, READ/ASSIGN_VARIABLE) ---- */
@@ -1545,6 +1606,12 @@ static int read_init_subgraph(struct rd *rd, const struct fb_vec *subgraphs, uin
 	return ret;
 }
 
+/* Subgraph @k is one a WHILE or IF runs (read_control_flow()). */
+static bool is_control_flow_subgraph(const struct npu_graph *g, uint32_t k)
+{
+	return k < g->num_subgraphs && g->subgraphs[k];
+}
+
 /* Removes operator @i of the main graph (CALL_ONCE, VAR_HANDLE). */
 static void drop_op(struct npu_graph *g, uint32_t i)
 {
@@ -1687,8 +1754,8 @@ static int resolve_variables(struct rd *rd, const struct fb_vec *ops, struct res
 		i++;
 	}
 	for (uint32_t k = 1; k < num_subgraphs && !ret; k++) {
-		if (!called[k]) {
-			fb_fail(&rd->fb, "subgraph %u is not run by a CALL_ONCE: only single-subgraph models and CALL_ONCE initialisation subgraphs are supported",
+		if (!called[k] && !is_control_flow_subgraph(g, k)) {
+			fb_fail(&rd->fb, "subgraph %u is run by no CALL_ONCE, WHILE or IF",
 				k);
 			ret = -ENOTSUP;
 		}
@@ -1733,6 +1800,174 @@ static int resolve_variables(struct rd *rd, const struct fb_vec *ops, struct res
 	free(canon);
 	free(typed);
 	free(called);
+	return ret;
+}
+
+/* ---- control flow: the subgraphs WHILE and IF run ---- */
+
+/* A tensor of changing shape that an op or the subgraph still uses. */
+static int check_dynamic(struct rd *rd)
+{
+	const struct npu_graph *g = rd->g;
+
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+
+		for (uint32_t k = 0; k < op->num_inputs + op->num_outputs; k++) {
+			const int32_t t = k < op->num_inputs ? op->inputs[k] :
+				op->outputs[k - op->num_inputs];
+
+			if (t >= 0 && (uint32_t)t < g->num_tensors && rd->dynamic[t])
+				FAIL(rd, -ENOTSUP, "operator %u (%s): tensor %d ('%s') has no fixed shape (shape signature -1): tensors whose shape changes while a WHILE or IF subgraph runs are not supported",
+				     npu_graph_op_source(g, i), npu_op_name(op->builtin), t,
+				     g->tensors[t].name);
+		}
+	}
+	for (uint32_t k = 0; k < g->num_inputs + g->num_outputs; k++) {
+		const int32_t t = k < g->num_inputs ? g->inputs[k] : g->outputs[k - g->num_inputs];
+
+		if (t >= 0 && (uint32_t)t < g->num_tensors && rd->dynamic[t])
+			FAIL(rd, -ENOTSUP, "input or output tensor %d ('%s') has no fixed shape (shape signature -1)",
+			     t, g->tensors[t].name);
+	}
+	return 0;
+}
+
+/*
+ * Subgraph @k read whole into *@out (tensors, operators, inputs and
+ * outputs), as subgraph 0 is; resource variables are refused there (their
+ * handles are not of a type the reader knows outside subgraph 0).
+ */
+static int read_subgraph(struct rd *rd, const struct fb_vec *subgraphs, uint32_t k,
+			 uint64_t *budget, struct npu_graph **out)
+{
+	struct npu_graph *main_g = rd->g, *g;
+	uint8_t *main_res = rd->resource;
+	struct fb_vec tensors, ops;
+	struct fb_table sg;
+	int ret = 0;
+
+	snprintf(rd->what, sizeof(rd->what), "subgraph %u", k);
+	CHECK(fb_vec_table(&rd->fb, subgraphs, k, &sg, rd->what));
+	CHECK(fb_get_vec(&rd->fb, &sg, SG_TENSORS, 4, &tensors, rd->what));
+	CHECK(fb_get_vec(&rd->fb, &sg, SG_OPERATORS, 4, &ops, rd->what));
+	/* Subgraphs may share one table: bound the work over all of them. */
+	if ((uint64_t)tensors.count + ops.count > *budget)
+		FAIL(rd, -ENOTSUP, "subgraph %u: the subgraphs have more than %u tensors and operators together",
+		     k, 2 * NPU_GRAPH_MAX_TENSORS);
+	*budget -= (uint64_t)tensors.count + ops.count;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		FAIL(rd, -ENOMEM, "out of memory");
+	*out = g;
+	g->tensors = calloc(tensors.count ? tensors.count : 1, sizeof(*g->tensors));
+	g->ops = calloc(ops.count ? ops.count : 1, sizeof(*g->ops));
+	if (!g->tensors || !g->ops)
+		FAIL(rd, -ENOMEM, "out of memory");
+	g->num_tensors = tensors.count;
+	g->num_ops = ops.count;
+	rd->dynamic = calloc(tensors.count ? tensors.count : 1, 1);
+	if (!rd->dynamic)
+		FAIL(rd, -ENOMEM, "out of memory");
+	rd->g = g;
+	rd->resource = NULL;
+	rd->subgraph = k;
+	ret = read_index_vec(rd, &sg, SG_INPUTS, &g->num_inputs, &g->inputs, "inputs");
+	if (!ret)
+		ret = read_index_vec(rd, &sg, SG_OUTPUTS, &g->num_outputs, &g->outputs, "outputs");
+	for (uint32_t i = 0; i < tensors.count && !ret; i++)
+		ret = read_tensor(rd, &tensors, i);
+	for (uint32_t i = 0; i < ops.count && !ret; i++)
+		ret = read_operator(rd, &ops, i);
+	for (uint32_t i = 0; i < ops.count && !ret; i++)
+		detection_output_shapes(rd, &g->ops[i]);
+	if (!ret && tflite_fold_list_updates(g, rd->dynamic)) {
+		fb_fail(&rd->fb, "out of memory");
+		ret = -ENOMEM;
+	}
+	if (!ret)
+		ret = check_dynamic(rd);
+	if (!ret)
+		ret = fold_densify(rd);
+	free(rd->dynamic);
+	rd->dynamic = NULL;
+	rd->g = main_g;
+	rd->resource = main_res;
+	rd->subgraph = 0;
+	if (ret)
+		prefix_subgraph(rd->fb.err, rd->fb.errlen, k);
+	return ret;
+}
+
+/*
+ * Queues the subgraphs the WHILE and IF ops of @g name (@in_sub: @g is
+ * subgraph @in_sub, 0: the main graph).  Indices are checked here, before
+ * anything is read; matching operands and cycles are npu_graph_validate()'s.
+ */
+static int queue_callees(struct rd *rd, const struct npu_graph *g, uint32_t in_sub,
+			 uint32_t num_subgraphs, uint8_t *queued, uint32_t *queue, uint32_t *tail)
+{
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+		const int32_t callee[2] = { op->options.control_flow.cond_subgraph,
+					    op->options.control_flow.body_subgraph };
+
+		if (op->builtin != NPU_BUILTIN_WHILE && op->builtin != NPU_BUILTIN_IF)
+			continue;
+		for (int c = 0; c < 2; c++) {
+			if (callee[c] <= 0 || (uint32_t)callee[c] >= num_subgraphs)
+				FAIL(rd, -EINVAL, "subgraph %u operator %u (%s): subgraph %d is not one of subgraphs 1..%u%s",
+				     in_sub, i, npu_op_name(op->builtin), callee[c], num_subgraphs - 1,
+				     callee[c] == 0 ? " (0 is the main graph: recursion)" : "");
+			if (!queued[callee[c]]) {
+				queued[callee[c]] = 1;
+				queue[(*tail)++] = (uint32_t)callee[c];
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The subgraphs WHILE and IF run, from the main graph's ops down, read into
+ * rd->g->subgraphs (sized to every subgraph of the model; others stay NULL).
+ */
+static int read_control_flow(struct rd *rd, const struct fb_vec *subgraphs)
+{
+	struct npu_graph *g = rd->g;
+	const uint32_t n = subgraphs->count;
+	uint64_t budget = 2ull * NPU_GRAPH_MAX_TENSORS;
+	uint32_t *queue, head = 0, tail = 0;
+	uint8_t *queued;
+	bool any = false;
+	int ret;
+
+	for (uint32_t i = 0; i < g->num_ops; i++)
+		any |= g->ops[i].builtin == NPU_BUILTIN_WHILE || g->ops[i].builtin == NPU_BUILTIN_IF;
+	if (!any)
+		return 0;
+	if (n > NPU_GRAPH_MAX_SUBGRAPHS)
+		FAIL(rd, -ENOTSUP, "model has %u subgraphs; at most %u are supported", n,
+		     NPU_GRAPH_MAX_SUBGRAPHS);
+	g->subgraphs = calloc(n, sizeof(*g->subgraphs));
+	queue = calloc(n, sizeof(*queue));
+	queued = calloc(n, 1);
+	if (!g->subgraphs || !queue || !queued) {
+		free(queue);
+		free(queued);
+		FAIL(rd, -ENOMEM, "out of memory");
+	}
+	g->num_subgraphs = n;
+	ret = queue_callees(rd, g, 0, n, queued, queue, &tail);
+	while (!ret && head < tail) {
+		const uint32_t k = queue[head++];
+
+		ret = read_subgraph(rd, subgraphs, k, &budget, &g->subgraphs[k]);
+		if (!ret)
+			ret = queue_callees(rd, g->subgraphs[k], k, n, queued, queue, &tail);
+	}
+	free(queue);
+	free(queued);
 	return ret;
 }
 
@@ -1788,11 +2023,14 @@ static int read_model(struct rd *rd)
 		ret = read_operator(rd, &ops, i);
 	for (uint32_t i = 0; i < ops.count && !ret; i++)
 		detection_output_shapes(rd, &rd->g->ops[i]);
+	if (!ret)
+		ret = read_control_flow(rd, &subgraphs);
 	if (!ret) {
 		struct res_vars vars = { 0 };
 
 		for (uint32_t k = 1; k < subgraphs.count && !ret; k++)
-			ret = read_init_subgraph(rd, &subgraphs, k, &vars);
+			if (!is_control_flow_subgraph(rd->g, k))
+				ret = read_init_subgraph(rd, &subgraphs, k, &vars);
 		if (!ret)
 			ret = resolve_variables(rd, &ops, &vars, subgraphs.count);
 		for (uint32_t i = 0; i < vars.count; i++)

@@ -1015,6 +1015,71 @@ def reference(outdir, key, model, rng):
                 os.path.join(rdir, "%s.%s.out%d.bin" % (key, case, i)))
 
 
+def keras_rnn(layer, shape, units, rng, dynamic=False):
+    """A Keras recurrent layer left unfused (GRU, SimpleRNN): a WHILE;
+    @dynamic: dynamic-range weights (hybrid FULLY_CONNECTED in the body)."""
+    import tf_keras as keras
+    keras.utils.set_random_seed(int(rng.integers(1 << 30)))
+    i = keras.layers.Input(shape[1:], batch_size=shape[0])
+    m = keras.Model(i, getattr(keras.layers, layer)(units, return_sequences=True)(i))
+    c = tf.lite.TFLiteConverter.from_keras_model(m)
+    if dynamic:
+        c.optimizations = [tf.lite.Optimize.DEFAULT]
+    return c.convert()
+
+
+def control_flow_models(rng):
+    """WHILE and IF from tf.while_loop and tf.cond, and Keras GRU and
+    SimpleRNN (their unfused loops write each step into a list the reader
+    turns into DYNAMIC_UPDATE_SLICE).  The converter of the pinned
+    TensorFlow crashes (SIGSEGV) on a full-integer GRU or SimpleRNN, so the
+    integer WHILE is a tf.function's."""
+    w = weights(rng, 3, 3)
+    spec = [tf.TensorSpec([2, 3], tf.float32)]
+
+    @tf.function
+    def while_data(x):
+        def cond(i, x):
+            return tf.logical_and(i < 10, tf.reduce_sum(x) < 100.0)
+
+        def body(i, x):
+            return i + 1, x * 1.5 + 0.25
+        return tf.while_loop(cond, body, [tf.constant(0), x])[1]
+
+    @tf.function
+    def while_swap(x):
+        # (a, b) -> (b, a + b): a body output is another variable's input.
+        def body(i, a, b):
+            return i + 1, b, a + b
+        return tf.while_loop(lambda i, a, b: i < 5, body, [tf.constant(0), x, x * 0.5])[1:]
+
+    @tf.function
+    def while_dense(x):
+        def body(i, x):
+            return i + 1, tf.nn.relu(tf.matmul(x, w) + 0.25)
+        return tf.while_loop(lambda i, x: i < 4, body, [tf.constant(0), x])[1]
+
+    @tf.function
+    def if_sum(x):
+        return tf.cond(tf.reduce_sum(x) > 0, lambda: x * 2.0, lambda: x - 1.0)
+
+    @tf.function
+    def if_while(x):
+        def loop():
+            return tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * y - 0.5),
+                                 [tf.constant(0), x])[1]
+        return tf.cond(tf.reduce_max(x) > 0.5, loop, lambda: x + 1.0)
+
+    return {"while.float": convert(while_data, spec),
+            "while.swap": convert(while_swap, spec),
+            "while.int8_body": ptq(while_dense, spec, rng),
+            "if.float": convert(if_sum, spec),
+            "if.nested_while": convert(if_while, spec),
+            "while.keras_gru": keras_rnn("GRU", (2, 5, 6), 8, rng),
+            "while.keras_simple_rnn": keras_rnn("SimpleRNN", (2, 5, 6), 8, rng),
+            "while.keras_gru_dynamic_range": keras_rnn("GRU", (2, 4, 40), 40, rng, True)}
+
+
 def main():
     outdir = sys.argv[1]
     os.makedirs(os.path.join(outdir, "ref"), exist_ok=True)
@@ -1025,7 +1090,8 @@ def main():
                  svdf_models,
                  detection_models,
                  elementwise_models, float_int_models, compare_select_models,
-                 logical_fill_models, reduce_models, misc_models):
+                 logical_fill_models, reduce_models, misc_models,
+                 control_flow_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
         reference(outdir, key, model, rng)
