@@ -111,9 +111,11 @@ static void set4(struct npu_tensor *t, uint32_t a, uint32_t b, uint32_t c, uint3
 /*
  * Shapes of conv_case(): small, large depths, many outputs per tap, or
  * (depthwise) images of up to 40x40 with few channels, where the row
- * kernel's bands, pixel blocks and channel tails all show.
+ * kernel's bands, pixel blocks and channel tails all show; CASE_ROWS:
+ * one to twenty rows of many channels, enough work for the pool, cut into
+ * as many parts as the rows allow.
  */
-enum case_kind { CASE_SMALL, CASE_DEEP, CASE_REQUANT, CASE_IMAGE };
+enum case_kind { CASE_SMALL, CASE_DEEP, CASE_REQUANT, CASE_IMAGE, CASE_ROWS };
 
 /*
  * Random CONV_2D (or DEPTHWISE_CONV_2D with @dw, uint8 with @u8), checked on
@@ -146,6 +148,11 @@ static void conv_case(unsigned int seed, enum case_kind kind, bool dw, bool u8,
 		if (kind == CASE_REQUANT) {
 			ic = (uint32_t)rnd_in(1, 4);
 			oc = (uint32_t)rnd_in(1, 80);
+		}
+		if (kind == CASE_ROWS) {
+			ih = (uint32_t)rnd_in(1, 20);
+			iw = (uint32_t)rnd_in(24, 56);
+			oc = (uint32_t)rnd_in(128, 512);
 		}
 		p.stride_h = (uint16_t)rnd_in(1, 3);
 		p.stride_w = (uint16_t)rnd_in(1, 3);
@@ -376,6 +383,8 @@ START_TEST(depthwise_random)
 			  pools[s % 2 + 1]);
 	for (unsigned int s = 0; s < 200; s++)
 		conv_case(710000 + s, CASE_IMAGE, true, s % 3 == 2, pools[s % 2 + 1]);
+	for (unsigned int s = 0; s < 40; s++)
+		conv_case(720000 + s, CASE_ROWS, true, s % 3 == 2, pools[s % 2 + 1]);
 	pools_destroy(pools);
 }
 END_TEST
