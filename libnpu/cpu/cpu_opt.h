@@ -42,7 +42,10 @@ int cpu_pool_create(uint32_t threads, struct npu_cpu_pool **out);
 void cpu_pool_destroy(struct npu_cpu_pool *pool);
 uint32_t cpu_pool_threads(const struct npu_cpu_pool *pool);
 void cpu_pool_run(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg);
-/* The same in @parts parts, for kernels that know their units (1: the caller alone). */
+/*
+ * The same in @parts parts (at most 65535), for kernels that know their
+ * units (1: the caller alone).
+ */
 void cpu_pool_run_parts(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg, uint32_t parts);
 
 /*

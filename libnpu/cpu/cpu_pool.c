@@ -8,14 +8,23 @@
  * the calling thread included: on a machine where a worker waits for a
  * core, the caller takes its parts rather than waiting for it.
  *
+ * Each thread has its own range of a job's parts, the same share of every
+ * job (thread t of T: parts t * P / T up to (t + 1) * P / T), and takes
+ * them from the front; a thread whose range is empty steals from the back
+ * of the others'.  Kernels cut their outputs in order (rows, tiles of
+ * pixels), so consecutive ops give a thread the same rows: the data it
+ * wrote stays in its own core's cache for the next op, and the two threads
+ * do not write one claim word for every part.
+ *
  * A model runs dozens of parallel kernels per inference, a few tens of
  * microseconds apart (the serial work between them: small ops, set-up).
  * Waking a sleeping worker with a futex for each costs about as much as
  * the kernel's share, so a worker that finishes a job spins for the next
  * one for a while (POOL_SPIN_NS) before it sleeps, and the caller spins
  * for the last parts before it sleeps.  The hand-off itself is lock-free:
- * one atomic word holds the job's sequence number and its next unclaimed
- * part; the mutex and condition variables serve only the sleepers.
+ * one atomic word publishes the job's sequence number, and one per thread
+ * holds it with the thread's range (its next and its end); the mutex and
+ * condition variables serve only the sleepers.
  *
  * NPU_CPU_POOL_STATS=1 in the environment makes the pool count hand-offs,
  * sleeps and each thread's parts and time in them (cpu_pool_stats()); off, it
@@ -56,8 +65,23 @@
 /* Kept apart: the claim word is written by every thread, the rest read. */
 #define CACHE_LINE		64
 
+/*
+ * A thread's range of the current job: the job's sequence (high 32 bits),
+ * the range's end (bits 16..31) and its next unclaimed part (0..15).  The
+ * owner claims next (next + 1), a thief end - 1 (end - 1): either is one
+ * compare-and-swap, which fails once the job changed.
+ */
+#define RANGE_SEQ(w)	((uint32_t)((w) >> 32))
+#define RANGE_END(w)	((uint32_t)((w) >> 16) & 0xffffu)
+#define RANGE_NEXT(w)	((uint32_t)(w) & 0xffffu)
+#define MAX_PARTS	0xffffu
+
+struct pool_range {
+	_Alignas(CACHE_LINE) _Atomic uint64_t word;
+};
+
 struct npu_cpu_pool {
-	/* Job sequence (high 32 bits) and its next unclaimed part (low 32). */
+	/* The job's sequence number in its high 32 bits: written when it starts. */
 	_Alignas(CACHE_LINE) _Atomic uint64_t claim;
 	_Alignas(CACHE_LINE) _Atomic uint32_t done;	/* parts of the job finished */
 	_Alignas(CACHE_LINE) _Atomic(cpu_pool_fn) fn;	/* the job, set before claim */
@@ -73,6 +97,7 @@ struct npu_cpu_pool {
 	pthread_cond_t done_cond;	/* caller: every part of the job finished */
 	pthread_t *threads;
 	struct pool_worker *self;	/* per worker: its index */
+	struct pool_range *ranges;	/* per thread (0: the caller) */
 	bool stats_on;
 	struct cpu_pool_stats *stats;	/* per thread (0: the caller), or NULL */
 };
@@ -109,40 +134,54 @@ static void run_part(struct npu_cpu_pool *pool, uint32_t thread, cpu_pool_fn fn,
 }
 
 /*
- * Claims and runs parts of job @seq until none is left; a part claimed is
- * a part of that job (the sequence is in the claimed word), and the job
- * cannot end, nor the next one start, before its parts are done.
+ * Claims a part of job @seq from range @r: its front for its owner, its
+ * back for a thief.  False when the range is empty or the job is no
+ * longer @seq.  A part claimed is a part of that job (the sequence is in
+ * the claimed word), and the job cannot end, nor the next one start,
+ * before its parts are done.
  */
-static void work(struct npu_cpu_pool *pool, uint32_t thread, uint32_t seq)
+static bool claim(struct pool_range *r, uint32_t seq, bool own, uint32_t *part)
 {
-	uint64_t c = atomic_load_explicit(&pool->claim, memory_order_acquire);
+	uint64_t c = atomic_load_explicit(&r->word, memory_order_acquire);
 
 	for (;;) {
+		if (RANGE_SEQ(c) != seq || RANGE_NEXT(c) >= RANGE_END(c))
+			return false;
+		if (atomic_compare_exchange_weak_explicit(&r->word, &c,
+							  own ? c + 1 : c - (1u << 16),
+							  memory_order_acq_rel,
+							  memory_order_acquire)) {
+			*part = own ? RANGE_NEXT(c) : RANGE_END(c) - 1;
+			return true;
+		}
+	}
+}
+
+/* Runs parts of job @seq until none is left: its own range, then the others'. */
+static void work(struct npu_cpu_pool *pool, uint32_t thread, uint32_t seq)
+{
+	const uint32_t threads = pool->workers + 1;
+
+	for (uint32_t i = 0; i < threads; i++) {
+		const uint32_t victim = (thread + i) % threads;
 		uint32_t part, parts;
 		cpu_pool_fn fn;
 		void *arg;
 
-		if ((uint32_t)(c >> 32) != seq)
-			return;
-		parts = atomic_load_explicit(&pool->parts, memory_order_relaxed);
-		part = (uint32_t)c;
-		if (part >= parts)
-			return;
-		if (!atomic_compare_exchange_weak_explicit(&pool->claim, &c, c + 1,
-							   memory_order_acq_rel,
-							   memory_order_acquire))
-			continue;
-		/* Claimed: the job is unfinished, so these are still its own. */
-		fn = atomic_load_explicit(&pool->fn, memory_order_relaxed);
-		arg = atomic_load_explicit(&pool->arg, memory_order_relaxed);
-		run_part(pool, thread, fn, arg, part, parts);
-		/* Pairs with the caller's caller_waits and look at done. */
-		if (atomic_fetch_add(&pool->done, 1) + 1 == parts && atomic_load(&pool->caller_waits)) {
-			pthread_mutex_lock(&pool->lock);
-			pthread_cond_signal(&pool->done_cond);
-			pthread_mutex_unlock(&pool->lock);
+		while (claim(&pool->ranges[victim], seq, !i, &part)) {
+			/* Claimed: the job is unfinished, so these are still its own. */
+			parts = atomic_load_explicit(&pool->parts, memory_order_relaxed);
+			fn = atomic_load_explicit(&pool->fn, memory_order_relaxed);
+			arg = atomic_load_explicit(&pool->arg, memory_order_relaxed);
+			run_part(pool, thread, fn, arg, part, parts);
+			/* Pairs with the caller's caller_waits and look at done. */
+			if (atomic_fetch_add(&pool->done, 1) + 1 == parts &&
+			    atomic_load(&pool->caller_waits)) {
+				pthread_mutex_lock(&pool->lock);
+				pthread_cond_signal(&pool->done_cond);
+				pthread_mutex_unlock(&pool->lock);
+			}
 		}
-		c = atomic_load_explicit(&pool->claim, memory_order_acquire);
 	}
 }
 
@@ -220,6 +259,7 @@ void cpu_pool_destroy(struct npu_cpu_pool *pool)
 	pthread_mutex_destroy(&pool->lock);
 	free(pool->threads);
 	free(pool->self);
+	free(pool->ranges);
 	free(pool->stats);
 	free(pool);
 }
@@ -239,13 +279,17 @@ int cpu_pool_create(uint32_t threads, struct npu_cpu_pool **out)
 	pool->workers = threads - 1;
 	pool->threads = calloc(pool->workers, sizeof(*pool->threads));
 	pool->self = calloc(pool->workers, sizeof(*pool->self));
+	pool->ranges = aligned_alloc(CACHE_LINE, threads * sizeof(*pool->ranges));
+	if (pool->ranges)
+		memset(pool->ranges, 0, threads * sizeof(*pool->ranges));
 	pool->stats_on = stats && *stats && *stats != '0';
 	if (pool->stats_on)
 		pool->stats = calloc(threads, sizeof(*pool->stats));
-	if (!pool->threads || !pool->self || (pool->stats_on && !pool->stats) ||
+	if (!pool->threads || !pool->self || !pool->ranges || (pool->stats_on && !pool->stats) ||
 	    pthread_mutex_init(&pool->lock, NULL)) {
 		free(pool->threads);
 		free(pool->self);
+		free(pool->ranges);
 		free(pool->stats);
 		free(pool);
 		return -ENOMEM;
@@ -289,18 +333,26 @@ void cpu_pool_run(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg)
 void cpu_pool_run_parts(struct npu_cpu_pool *pool, cpu_pool_fn fn, void *arg, uint32_t parts)
 {
 	uint64_t t0 = 0;
-	uint32_t seq;
+	uint32_t seq, threads;
 
 	if (!pool || parts < 2) {
 		fn(arg, 0, 1);
 		return;
 	}
+	parts = parts < MAX_PARTS ? parts : MAX_PARTS;
+	threads = pool->workers + 1;
 	seq = (uint32_t)(atomic_load_explicit(&pool->claim, memory_order_relaxed) >> 32) + 1;
 	atomic_store_explicit(&pool->fn, fn, memory_order_relaxed);
 	atomic_store_explicit(&pool->arg, arg, memory_order_relaxed);
 	atomic_store_explicit(&pool->parts, parts, memory_order_relaxed);
 	atomic_store_explicit(&pool->done, 0, memory_order_relaxed);
-	/* Publishes the job; pairs with a worker's count of sleepers. */
+	for (uint32_t t = 0; t < threads; t++)
+		atomic_store_explicit(&pool->ranges[t].word,
+				      (uint64_t)seq << 32 |
+				      (uint64_t)((t + 1) * (uint64_t)parts / threads) << 16 |
+				      (uint64_t)(t * (uint64_t)parts / threads),
+				      memory_order_relaxed);
+	/* Publishes the job (and the ranges); pairs with a worker's count of sleepers. */
 	atomic_store(&pool->claim, (uint64_t)seq << 32);
 	if (pool->stats_on)
 		pool->stats[0].jobs++;
