@@ -445,7 +445,7 @@ static int rows_row(struct wdec_bits *b, struct wdec_rows *r, uint32_t row,
 {
 	const uint32_t step = r->transposed ? r->rows : 1u;
 	uint8_t *at = dst + (r->transposed ? row : row * r->len);
-	uint32_t j, i, n = 0, mark = UINT32_MAX, sign = 0, bit;
+	uint32_t j, i, n = 0, mark = ~0u, sign = 0, bit;
 
 	if (r->zeros == WDEC_ROWS_ZERO_RUNS) {
 		/* A run before each non-zero element, and one if zeros end. */
