@@ -878,6 +878,43 @@ START_TEST(wdec_conv_on_the_device)
 	ck_assert_uint_eq(m.allocs, m.frees);
 	vmem_free(&m);
 
+	/* Version 3: one row of 8, a bit per position, raw values (11 bytes). */
+	{
+		uint8_t data[8], marks[8] = { 0 };
+		const struct rows_gen g = { .len = 8, .rows = 1, .zeros = 2, .data = data,
+					    .marked = marks };
+
+		memcpy(data, raw, sizeof(raw));
+		memset(&b, 0, sizeof(b));
+		rows_write(&b, &g);
+		ck_assert_uint_eq(b.len, 2 + 9);
+		size = conv_job(&m, b.buf, b.len, 1);
+		env = vmem_env(&m);
+		ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), 0);
+		ck_assert_uint_eq(res.status, NPU_JOB_OK);
+		vmem_peek(&m, VA_OUT, out, 8);
+		ck_assert_mem_eq(out, expect, 8);
+		ck_assert_uint_eq(res.dram_read_bytes, res_raw.dram_read_bytes + 11 - 8);
+		/* The same decode rate as version 2: only the bytes read differ. */
+		memset(&cost, 0, sizeof(cost));
+		ck_assert_int_eq(npu_fw_estimate_stream(NULL, cs_buf, size, &cost), 0);
+		ck_assert_uint_eq(res.cycles, cost.cycles);
+		/* A row length that does not divide the filter ends the job. */
+		vmem_poke(&m, VA_W + 2, (const uint8_t[]){ 0x0c }, 1);	/* L = 3 */
+		ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), -NPU_FW_EINVAL);
+		ck_assert_uint_eq(res.status, NPU_JOB_ERR_BAD_STREAM);
+		ck_assert_ptr_nonnull(res.reason);
+		ck_assert_uint_eq(m.allocs, m.frees);
+		vmem_free(&m);
+		memset(&b, 0, sizeof(b));
+		bw_header(&b, 8);
+		bw_byte(&b, M_BITMAP | 2);
+		bw_byte(&b, 0xf9);
+		for (i = 0; i < 6; i++)
+			bw_bits(&b, 1, 2);
+		bw_flush(&b);
+	}
+
 	/*
 	 * Prefetched: the DMA moves the 12 encoded bytes into SRAM (its DRAM
 	 * charge), the conv decodes them there and reads no filter from DRAM.
