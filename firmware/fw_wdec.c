@@ -313,6 +313,194 @@ static int decode_block(struct wdec_bits *b, int packed,
 	return 0;
 }
 
+/*
+ * ---- version 3: rows (NPU_WDEC_VERSION_ROWS, firmware 1.8.0) ----
+ * After the two header bytes, one LSB-first bit stream: the stream's
+ * parameters once, then every row.  A row is L consecutive bytes, or with
+ * the transposed layout the bytes j * R + r (j < L) of row r, R = len / L
+ * (a depthwise filter's channel, which is innermost).  A row gives its
+ * zero structure first (zero runs go on from row to row), then (maxpos) which of its n coded elements is
+ * +-127 (n: none), then the values of the others.
+ */
+#define WDEC_ROWS_ZERO_NONE	0u
+#define WDEC_ROWS_ZERO_RUNS	1u
+#define WDEC_ROWS_ZERO_BITMAP	2u
+#define WDEC_ROWS_VALUE_RAW	0u
+#define WDEC_ROWS_VALUE_TOP	1u
+#define WDEC_ROWS_VALUE_SPLIT	2u	/* top, below or from a split */
+
+struct wdec_rows {
+	uint32_t transposed, len, rows;
+	uint32_t zeros, run_k;
+	uint32_t values, top_max;	/* top: 127 - |v| in [0, top_max] */
+	uint32_t split;			/* split: [0, split) or [split, top_max] */
+	uint32_t maxpos;
+	/* Zero runs go on across rows: the zeros still due, the elements left. */
+	uint32_t run_left, need_run, left;
+};
+
+/* Elias gamma: z zero bits, a one bit, then z bits below it (1..2^31). */
+static int bits_gamma(struct wdec_bits *b, uint32_t *v)
+{
+	uint32_t z = 0, low, one = 0;
+
+	while (!one) {
+		if (bits_get(b, 1, &one) || (!one && ++z > 31))
+			return -NPU_FW_EINVAL;
+	}
+	if (bits_get(b, z > 16 ? 16 : z, &low))
+		return -NPU_FW_EINVAL;
+	*v = low;
+	if (z > 16) {
+		if (bits_get(b, z - 16, &low))
+			return -NPU_FW_EINVAL;
+		*v |= low << 16;
+	}
+	*v |= 1u << z;
+	return 0;
+}
+
+/* A truncated binary code of a value below @n (n >= 1). */
+static int bits_truncated(struct wdec_bits *b, uint32_t n, uint32_t *v)
+{
+	uint32_t k = 0, u, bit;
+
+	while (k < 31 && (2u << k) <= n)
+		k++;
+	u = (2u << k) - n;	/* codes of k bits */
+	if (bits_get(b, k, v))
+		return -NPU_FW_EINVAL;
+	if (*v < u)
+		return 0;
+	if (bits_get(b, 1, &bit))
+		return -NPU_FW_EINVAL;
+	*v = (*v << 1 | bit) - u;
+	return *v < n ? 0 : -NPU_FW_EINVAL;
+}
+
+static int rows_params(struct wdec_bits *b, uint32_t dst_len, struct wdec_rows *r)
+{
+	if (bits_get(b, 1, &r->transposed) || bits_gamma(b, &r->len) ||
+	    r->len > dst_len || dst_len % r->len || bits_get(b, 2, &r->zeros) ||
+	    r->zeros > WDEC_ROWS_ZERO_BITMAP)
+		return -NPU_FW_EINVAL;
+	r->rows = dst_len / r->len;
+	r->left = dst_len;
+	r->need_run = 1;
+	r->run_left = 0;
+	r->run_k = 0;
+	if (r->zeros == WDEC_ROWS_ZERO_RUNS && bits_get(b, 4, &r->run_k))
+		return -NPU_FW_EINVAL;
+	if (bits_get(b, 2, &r->values) || r->values > WDEC_ROWS_VALUE_SPLIT)
+		return -NPU_FW_EINVAL;
+	r->top_max = 0;
+	r->split = 0;
+	if (r->values != WDEC_ROWS_VALUE_RAW && bits_get(b, 7, &r->top_max))
+		return -NPU_FW_EINVAL;
+	if (r->values == WDEC_ROWS_VALUE_SPLIT &&
+	    (bits_get(b, 7, &r->split) || !r->split || r->split > r->top_max))
+		return -NPU_FW_EINVAL;
+	return bits_get(b, 1, &r->maxpos);
+}
+
+/* One non-zero (@sparse) or any value of the row. */
+static int rows_value(struct wdec_bits *b, const struct wdec_rows *r, int sparse,
+		      uint8_t *out)
+{
+	uint32_t v, neg, high = 0;
+
+	if (r->values == WDEC_ROWS_VALUE_RAW) {
+		if (bits_get(b, 8, &v) || (sparse && !v))
+			return -NPU_FW_EINVAL;
+		*out = (uint8_t)v;
+		return 0;
+	}
+	/* 127 - |v| (below the split, or from it on), then a sign bit */
+	if (r->values == WDEC_ROWS_VALUE_SPLIT && bits_get(b, 1, &high))
+		return -NPU_FW_EINVAL;
+	if (r->values == WDEC_ROWS_VALUE_TOP) {
+		if (bits_truncated(b, r->top_max + 1u, &v))
+			return -NPU_FW_EINVAL;
+	} else if (!high) {
+		if (bits_truncated(b, r->split, &v))
+			return -NPU_FW_EINVAL;
+	} else {
+		if (bits_truncated(b, r->top_max + 1u - r->split, &v))
+			return -NPU_FW_EINVAL;
+		v += r->split;
+	}
+	/* a sparse row's value is not 0 */
+	if ((sparse && v == 127u) || bits_get(b, 1, &neg))
+		return -NPU_FW_EINVAL;
+	*out = (uint8_t)(neg ? v - 127u : 127u - v);
+	return 0;
+}
+
+/*
+ * Row @row: its zero structure marks @dst (1: a value follows, 0: zero),
+ * then the values replace the marks.
+ */
+static int rows_row(struct wdec_bits *b, struct wdec_rows *r, uint32_t row,
+		    uint8_t *dst)
+{
+	const uint32_t step = r->transposed ? r->rows : 1u;
+	uint8_t *at = dst + (r->transposed ? row : row * r->len);
+	uint32_t j, i, n = 0, mark = ~0u, sign = 0, bit;
+
+	if (r->zeros == WDEC_ROWS_ZERO_RUNS) {
+		/* A run before each non-zero element, and one if zeros end. */
+		for (j = 0; j < r->len; j++, r->left--) {
+			if (r->need_run) {
+				if (bits_rice(b, r->run_k, r->left, &r->run_left))
+					return -NPU_FW_EINVAL;
+				r->need_run = 0;
+			}
+			if (r->run_left) {
+				r->run_left--;
+				at[j * step] = 0;
+			} else {
+				at[j * step] = 1;
+				n++;
+				r->need_run = 1;
+			}
+		}
+	} else {
+		for (j = 0; j < r->len; j++) {
+			bit = 1;
+			if (r->zeros == WDEC_ROWS_ZERO_BITMAP && bits_get(b, 1, &bit))
+				return -NPU_FW_EINVAL;
+			at[j * step] = (uint8_t)bit;
+			n += bit;
+		}
+	}
+	/* The mark: one of the n coded elements is +-127, or (n) none is. */
+	if (r->maxpos && (bits_truncated(b, n + 1, &mark) ||
+			  (mark < n && bits_get(b, 1, &sign))))
+		return -NPU_FW_EINVAL;
+	for (j = 0, i = 0; j < r->len; j++) {
+		if (!at[j * step])
+			continue;
+		if (i++ == mark)
+			at[j * step] = (uint8_t)(sign ? -127 : 127);
+		else if (rows_value(b, r, r->zeros != WDEC_ROWS_ZERO_NONE, &at[j * step]))
+			return -NPU_FW_EINVAL;
+	}
+	return 0;
+}
+
+static int decode_rows(struct wdec_bits *b, uint8_t *dst, uint32_t dst_len)
+{
+	struct wdec_rows r;
+	uint32_t row;
+
+	if (rows_params(b, dst_len, &r))
+		return -NPU_FW_EINVAL;
+	for (row = 0; row < r.rows; row++)
+		if (rows_row(b, &r, row, dst))
+			return -NPU_FW_EINVAL;
+	return 0;
+}
+
 int npu_fw_wdec_decode(const void *src, uint32_t src_len, void *dst,
 		       uint32_t dst_len, const char **reason)
 {
@@ -323,6 +511,21 @@ int npu_fw_wdec_decode(const void *src, uint32_t src_len, void *dst,
 	uint32_t block, off, i;
 	int packed;
 
+	/* Version 3: 'N', 3, then the bit stream (no block size, no table). */
+	if (src_len >= NPU_WDEC_MIN_BYTES && ((const uint8_t *)src)[0] == NPU_WDEC_MAGIC0 &&
+	    ((const uint8_t *)src)[1] == NPU_WDEC_VERSION_ROWS) {
+		b.pos = NPU_WDEC_MIN_BYTES;
+		if (!dst_len || decode_rows(&b, dst, dst_len)) {
+			*reason = "compressed weights: malformed rows";
+			return -NPU_FW_EINVAL;
+		}
+		bits_align(&b);
+		if (b.pos != b.end) {
+			*reason = "compressed weights: bytes after the last row";
+			return -NPU_FW_EINVAL;
+		}
+		return 0;
+	}
 	if (bytes_take(&b, NPU_WDEC_HDR_BYTES, &h) || h[0] != NPU_WDEC_MAGIC0 ||
 	    h[1] != NPU_WDEC_MAGIC1 || (h[2] != NPU_WDEC_VERSION &&
 	    h[2] != NPU_WDEC_VERSION_PACKED) || h[3] > NPU_WDEC_MAX_PALETTES) {
@@ -408,7 +611,7 @@ int fw_check_filter(const struct npu_tensor *f, uint32_t types,
 	}
 	FW_CHECK(why, f->encoding == NPU_WEIGHTS_NPW1,
 		 "unknown weight encoding");
-	FW_CHECK(why, f->encoded_bytes >= NPU_WDEC_HDR_BYTES &&
+	FW_CHECK(why, f->encoded_bytes >= NPU_WDEC_MIN_BYTES &&
 		 f->encoded_bytes <= NPU_LIMIT_TENSOR_BYTES,
 		 "encoded weight length out of range");
 	FW_CHECK(why, fw_va_ok(f->addr, f->encoded_bytes, 1),

@@ -286,6 +286,13 @@ struct npu_hw_completion {
  * firmware 1.7.0
  */
 #define NPU_FW_FEAT_WDEC_PACKED		(1u << 17)
+/*
+ * Version 3 of the compressed-filter format (its header's byte 1): rows
+ * with their zero structure first, a row's +-127 by its position, and
+ * truncated binary codes of 127 - |v| (older decoders refuse it), since
+ * firmware 1.8.0
+ */
+#define NPU_FW_FEAT_WDEC_ROWS		(1u << 18)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

@@ -26,7 +26,7 @@ extern "C" {
 
 /* Firmware release, reported as NPU_REG_FW_VERSION: major<<16|minor<<8|patch */
 #define NPU_FW_VERSION_MAJOR	1
-#define NPU_FW_VERSION_MINOR	7
+#define NPU_FW_VERSION_MINOR	8
 #define NPU_FW_VERSION_PATCH	0
 #define NPU_FW_VERSION		((NPU_FW_VERSION_MAJOR << 16) | \
 				 (NPU_FW_VERSION_MINOR << 8) | \
@@ -41,7 +41,8 @@ extern "C" {
 				 NPU_FW_FEAT_FC_SCALE_F64 | NPU_FW_FEAT_WDEC | \
 				 NPU_FW_FEAT_REGIONS | NPU_FW_FEAT_WDEC_PALETTES | \
 				 NPU_FW_FEAT_MEAN_U8 | \
-				 NPU_FW_FEAT_WDEC_PACKED)
+				 NPU_FW_FEAT_WDEC_PACKED | \
+				 NPU_FW_FEAT_WDEC_ROWS)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -453,6 +454,13 @@ uint32_t npu_fw_stream_features(const void *cs, uint32_t size);
 /* Blocks packed in one bit stream, 1-bit repeated modes (firmware 1.7.0) */
 #define NPU_WDEC_VERSION_PACKED	2
 #define NPU_WDEC_HDR_BYTES	8	/* magic, version, palettes, u32 block size */
+/*
+ * Version 3, rows (firmware 1.8.0): 'N' then 3 (where versions 1 and 2
+ * have 'W'), then one bit stream of rows: a row's zero structure, its
+ * +-127 by position, truncated binary codes of 127 - |v|.
+ */
+#define NPU_WDEC_VERSION_ROWS	3
+#define NPU_WDEC_MIN_BYTES	2	/* the shortest stream: version 3's header */
 /* Shared palettes a stream may define (header byte 3; 0: inline ones). */
 #define NPU_WDEC_MAX_PALETTES	16
 

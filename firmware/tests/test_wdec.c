@@ -252,6 +252,191 @@ static void random_stream(struct bw *b, uint32_t *seed, uint8_t *expect, uint32_
 	bw_flush(b);
 }
 
+/* ---- version 3, rows (NPU_WDEC_VERSION_ROWS) ---- */
+
+static uint32_t log2_floor(uint32_t n)
+{
+	uint32_t k = 0;
+
+	while (k < 31 && (2u << k) <= n)
+		k++;
+	return k;
+}
+
+static void bw_long(struct bw *b, uint32_t v, uint32_t n)
+{
+	if (n > 16) {
+		bw_bits(b, v & 0xffffu, 16);
+		v >>= 16;
+		n -= 16;
+	}
+	bw_bits(b, v, n);
+}
+
+static void bw_truncated(struct bw *b, uint32_t v, uint32_t n)
+{
+	const uint32_t k = log2_floor(n), u = (2u << k) - n;
+
+	if (v < u) {
+		bw_long(b, v, k);
+	} else {
+		bw_long(b, (v + u) >> 1, k);
+		bw_bits(b, (v + u) & 1, 1);
+	}
+}
+
+/* The parameters of a version 3 stream, as the format describes them. */
+struct rows_gen {
+	uint32_t transposed, len, rows, zeros, run_k, values, top_max, split, maxpos;
+	uint8_t *data;	/* decoded bytes */
+	uint8_t *marked;	/* per byte: it is its row's mark */
+};
+
+static uint32_t rows_index(const struct rows_gen *g, uint32_t r, uint32_t j)
+{
+	return g->transposed ? j * g->rows + r : r * g->len + j;
+}
+
+/* The zero run starting at row @r, element @j: zeros up to the next non-zero or the end. */
+static uint32_t rows_run(const struct rows_gen *g, uint32_t r, uint32_t j)
+{
+	uint32_t run = 0;
+
+	for (; r < g->rows; r++, j = 0)
+		for (; j < g->len; j++, run++)
+			if (g->data[rows_index(g, r, j)])
+				return run;
+	return run;
+}
+
+static void rows_write(struct bw *b, const struct rows_gen *g)
+{
+	uint32_t r, j, need_run = 1, run_left = 0;
+
+	bw_byte(b, NPU_WDEC_MAGIC0);
+	bw_byte(b, NPU_WDEC_VERSION_ROWS);
+	bw_bits(b, g->transposed, 1);
+	bw_long(b, 1u << log2_floor(g->len), log2_floor(g->len) + 1);	/* Elias gamma */
+	bw_long(b, g->len & ((1u << log2_floor(g->len)) - 1), log2_floor(g->len));
+	bw_bits(b, g->zeros, 2);
+	if (g->zeros == 1)
+		bw_bits(b, g->run_k, 4);
+	bw_bits(b, g->values, 2);
+	if (g->values)
+		bw_bits(b, g->top_max, 7);
+	if (g->values == 2)
+		bw_bits(b, g->split, 7);
+	bw_bits(b, g->maxpos, 1);
+	for (r = 0; r < g->rows; r++) {
+		uint32_t n = 0, mark = ~0u;
+
+		for (j = 0; j < g->len; j++) {
+			const uint8_t v = g->data[rows_index(g, r, j)];
+
+			if (g->zeros == 2)
+				bw_bits(b, v != 0, 1);
+			if (g->zeros == 1) {
+				if (need_run) {
+					run_left = rows_run(g, r, j);
+					bw_rice(b, run_left, g->run_k);
+					need_run = 0;
+				}
+				if (run_left) {
+					run_left--;
+					continue;
+				}
+				need_run = 1;
+			}
+			if (g->zeros && !v)
+				continue;
+			if (g->marked[rows_index(g, r, j)])
+				mark = n;
+			n++;
+		}
+		if (g->maxpos) {
+			bw_truncated(b, mark == ~0u ? n : mark, n + 1);
+			for (j = 0; j < g->len && mark != ~0u; j++)
+				if (g->marked[rows_index(g, r, j)])
+					bw_bits(b, (int8_t)g->data[rows_index(g, r, j)] < 0, 1);
+		}
+		for (j = 0; j < g->len; j++) {
+			const uint8_t v = g->data[rows_index(g, r, j)];
+			const uint32_t t = 127u - (uint32_t)abs((int8_t)v);
+
+			if ((g->zeros && !v) || g->marked[rows_index(g, r, j)])
+				continue;
+			if (!g->values) {
+				bw_bits(b, v, 8);
+				continue;
+			}
+			if (g->values == 1) {
+				bw_truncated(b, t, g->top_max + 1);
+			} else if (t < g->split) {
+				bw_bits(b, 0, 1);
+				bw_truncated(b, t, g->split);
+			} else {
+				bw_bits(b, 1, 1);
+				bw_truncated(b, t - g->split, g->top_max + 1 - g->split);
+			}
+			bw_bits(b, (int8_t)v < 0, 1);
+		}
+	}
+	bw_flush(b);
+}
+
+static uint8_t rows_marks[8192];
+
+/* A random valid version 3 stream of @len decoded bytes into @b and @expect. */
+static void random_rows_stream(struct bw *b, uint32_t *seed, uint8_t *expect, uint32_t len)
+{
+	struct rows_gen g = { .data = expect, .marked = rows_marks };
+	uint32_t i, r, j;
+
+	do
+		g.len = 1 + rnd(seed, rnd(seed, 2) ? 16 : len);
+	while (len % g.len);
+	g.rows = len / g.len;
+	g.transposed = rnd(seed, 2);
+	g.zeros = rnd(seed, 3);
+	g.run_k = rnd(seed, 2) ? rnd(seed, 4) : rnd(seed, 16);
+	g.values = rnd(seed, 3);
+	g.top_max = rnd(seed, 2) ? 127 : rnd(seed, 128);
+	if (g.values == 2 && !g.top_max)
+		g.top_max = 1;
+	g.split = g.values == 2 ? 1 + rnd(seed, g.top_max) : 0;
+	g.maxpos = rnd(seed, 2);
+	memset(rows_marks, 0, len);
+	for (i = 0; i < len; i++) {
+		uint32_t t = rnd(seed, g.top_max + 1);
+
+		if (g.zeros && rnd(seed, 4)) {
+			expect[i] = 0;
+			continue;
+		}
+		if (!g.values) {
+			expect[i] = (uint8_t)rnd(seed, 256);
+			if (g.zeros && !expect[i])
+				expect[i] = 1;
+			continue;
+		}
+		if (g.zeros && t == 127)	/* a sparse row's value is not 0 */
+			t = 126;
+		expect[i] = (uint8_t)(rnd(seed, 2) ? t - 127u : 127u - t);
+	}
+	/* Marks: a random non-zero element of some rows becomes +-127. */
+	for (r = 0; g.maxpos && r < g.rows; r++) {
+		j = rnd(seed, g.len);
+		if (!rnd(seed, 4) || (g.zeros && !expect[rows_index(&g, r, j)]))
+			continue;
+		expect[rows_index(&g, r, j)] = rnd(seed, 2) ? 127 : (uint8_t)-127;
+		rows_marks[rows_index(&g, r, j)] = 1;
+	}
+	b->len = 0;
+	b->acc = 0;
+	b->nbits = 0;
+	rows_write(b, &g);
+}
+
 /* Decode from and into heap buffers of the exact sizes (ASan bounds). */
 static int decode_exact(const uint8_t *src, uint32_t src_len, uint8_t *out, uint32_t len)
 {
@@ -280,7 +465,10 @@ START_TEST(wdec_random_round_trip)
 	for (it = 0; it < 400; it++) {
 		const uint32_t len = 1 + rnd(&seed, rnd(&seed, 2) ? 100 : 4096);
 
-		random_stream(&bwbuf, &seed, expect_buf, len);
+		if (it % 2)
+			random_rows_stream(&bwbuf, &seed, expect_buf, len);
+		else
+			random_stream(&bwbuf, &seed, expect_buf, len);
 		ck_assert_int_eq(decode_exact(bwbuf.buf, bwbuf.len, got_buf, len), 0);
 		ck_assert_mem_eq(got_buf, expect_buf, len);
 		/*
@@ -302,7 +490,10 @@ START_TEST(wdec_truncated_and_corrupted)
 	for (it = 0; it < 100; it++) {
 		const uint32_t len = 1 + rnd(&seed, 400);
 
-		random_stream(&bwbuf, &seed, expect_buf, len);
+		if (it % 2)
+			random_rows_stream(&bwbuf, &seed, expect_buf, len);
+		else
+			random_stream(&bwbuf, &seed, expect_buf, len);
 		/* Every truncation fails cleanly. */
 		for (cut = 0; cut < bwbuf.len; cut++)
 			ck_assert_int_eq(decode_exact(bwbuf.buf, cut, NULL, len), -NPU_FW_EINVAL);
@@ -336,6 +527,48 @@ static int decode_hand(uint32_t block, const uint8_t *body, uint32_t n,
 	bw_header(&b, block);
 	memcpy(b.buf + b.len, body, n);
 	return decode_exact(b.buf, b.len + n, out, len);
+}
+
+/*
+ * A version 3 stream of 8 decoded bytes by hand: rows of @row_len, the
+ * given zeros and values modes, top @top and @split, no marks; every
+ * value coded is zero bits of its code.  @damage: 1 a byte after the
+ * end, 2 a first run of 9, 3 the last byte cut.
+ */
+static int rows_hand(uint32_t damage, uint32_t row_len, uint32_t zeros, uint32_t values,
+		     uint32_t top, uint32_t split, uint8_t *out, uint32_t len)
+{
+	static struct bw b;
+	uint32_t i;
+
+	memset(&b, 0, sizeof(b));
+	bw_byte(&b, NPU_WDEC_MAGIC0);
+	bw_byte(&b, NPU_WDEC_VERSION_ROWS);
+	bw_bits(&b, 0, 1);
+	bw_long(&b, 1u << log2_floor(row_len), log2_floor(row_len) + 1);
+	bw_long(&b, row_len & ((1u << log2_floor(row_len)) - 1), log2_floor(row_len));
+	bw_bits(&b, zeros, 2);
+	if (zeros == 1)
+		bw_bits(&b, 0, 4);
+	bw_bits(&b, values, 2);
+	if (values)
+		bw_bits(&b, top, 7);
+	if (values == 2)
+		bw_bits(&b, split, 7);
+	bw_bits(&b, 0, 1);
+	if (damage == 2)
+		bw_rice(&b, 9, 0);
+	for (i = 0; i < 8; i++) {
+		if (zeros == 2)
+			bw_bits(&b, 1, 1);	/* a value follows */
+		bw_bits(&b, 0, values ? 1 : 8);
+		if (values)
+			bw_bits(&b, 0, 1);
+	}
+	bw_flush(&b);
+	if (damage == 1)
+		bw_byte(&b, 0);
+	return decode_exact(b.buf, b.len - (damage == 3), out, len);
 }
 
 START_TEST(wdec_hand_cases)
@@ -514,6 +747,21 @@ START_TEST(wdec_hand_cases)
 	ck_assert_int_eq(decode_hand(0, (const uint8_t[]){ 0 }, 1, out, 8), -NPU_FW_EINVAL);
 	/* Bytes after the last block. */
 	ck_assert_int_eq(decode_hand(8, (const uint8_t[]){ 0, 0 }, 2, out, 8), -NPU_FW_EINVAL);
+	/* Version 3: each malformation of the parameters and rows. */
+	ck_assert_int_eq(rows_hand(0, 2, 0, 0, 0, 0, out, 8), 0);	/* 8 raw zeros */
+	ck_assert_mem_eq(out, "\0\0\0\0\0\0\0\0", 8);
+	ck_assert_int_eq(rows_hand(0, 3, 0, 0, 0, 0, out, 8), -NPU_FW_EINVAL);	/* L */
+	ck_assert_int_eq(rows_hand(0, 16, 0, 0, 0, 0, out, 8), -NPU_FW_EINVAL);
+	ck_assert_int_eq(rows_hand(0, 2, 3, 0, 0, 0, out, 8), -NPU_FW_EINVAL);	/* zeros */
+	ck_assert_int_eq(rows_hand(0, 2, 0, 3, 0, 0, out, 8), -NPU_FW_EINVAL);	/* values */
+	ck_assert_int_eq(rows_hand(0, 2, 0, 2, 5, 0, out, 8), -NPU_FW_EINVAL);	/* split 0 */
+	ck_assert_int_eq(rows_hand(0, 2, 0, 2, 5, 6, out, 8), -NPU_FW_EINVAL);	/* > top */
+	ck_assert_int_eq(rows_hand(0, 2, 2, 0, 0, 0, out, 8), -NPU_FW_EINVAL);	/* raw 0 */
+	ck_assert_int_eq(rows_hand(1, 2, 0, 0, 0, 0, out, 8), -NPU_FW_EINVAL);	/* after */
+	ck_assert_int_eq(rows_hand(2, 2, 1, 0, 0, 0, out, 8), -NPU_FW_EINVAL);	/* run 9 */
+	ck_assert_int_eq(rows_hand(3, 2, 0, 0, 0, 0, out, 8), -NPU_FW_EINVAL);	/* short */
+	ck_assert_int_eq(rows_hand(0, 2, 0, 0, 0, 0, out, 0), -NPU_FW_EINVAL);	/* empty */
+
 	/* Both sparse modes; fixed width 9; Rice k 8; run k 16. */
 	ck_assert_int_eq(decode_hand(8, (const uint8_t[]){ 0xc0 }, 1, out, 8), -NPU_FW_EINVAL);
 	ck_assert_int_eq(decode_hand(8, (const uint8_t[]){ 9, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
@@ -630,6 +878,43 @@ START_TEST(wdec_conv_on_the_device)
 	ck_assert_uint_eq(m.allocs, m.frees);
 	vmem_free(&m);
 
+	/* Version 3: one row of 8, a bit per position, raw values (11 bytes). */
+	{
+		uint8_t data[8], marks[8] = { 0 };
+		const struct rows_gen g = { .len = 8, .rows = 1, .zeros = 2, .data = data,
+					    .marked = marks };
+
+		memcpy(data, raw, sizeof(raw));
+		memset(&b, 0, sizeof(b));
+		rows_write(&b, &g);
+		ck_assert_uint_eq(b.len, 2 + 9);
+		size = conv_job(&m, b.buf, b.len, 1);
+		env = vmem_env(&m);
+		ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), 0);
+		ck_assert_uint_eq(res.status, NPU_JOB_OK);
+		vmem_peek(&m, VA_OUT, out, 8);
+		ck_assert_mem_eq(out, expect, 8);
+		ck_assert_uint_eq(res.dram_read_bytes, res_raw.dram_read_bytes + 11 - 8);
+		/* The same decode rate as version 2: only the bytes read differ. */
+		memset(&cost, 0, sizeof(cost));
+		ck_assert_int_eq(npu_fw_estimate_stream(NULL, cs_buf, size, &cost), 0);
+		ck_assert_uint_eq(res.cycles, cost.cycles);
+		/* A row length that does not divide the filter ends the job. */
+		vmem_poke(&m, VA_W + 2, (const uint8_t[]){ 0x0c }, 1);	/* L = 3 */
+		ck_assert_int_eq(npu_fw_run(&env, VA_CS, size, &res), -NPU_FW_EINVAL);
+		ck_assert_uint_eq(res.status, NPU_JOB_ERR_BAD_STREAM);
+		ck_assert_ptr_nonnull(res.reason);
+		ck_assert_uint_eq(m.allocs, m.frees);
+		vmem_free(&m);
+		memset(&b, 0, sizeof(b));
+		bw_header(&b, 8);
+		bw_byte(&b, M_BITMAP | 2);
+		bw_byte(&b, 0xf9);
+		for (i = 0; i < 6; i++)
+			bw_bits(&b, 1, 2);
+		bw_flush(&b);
+	}
+
 	/*
 	 * Prefetched: the DMA moves the 12 encoded bytes into SRAM (its DRAM
 	 * charge), the conv decodes them there and reads no filter from DRAM.
@@ -672,10 +957,10 @@ START_TEST(wdec_validator)
 	vmem_free(&m);
 	CHECK_OK(NPU_CMD_CONV_2D, &c);
 	c.filter.encoding = NPU_WEIGHTS_NPW1;
-	c.filter.encoded_bytes = NPU_WDEC_HDR_BYTES;
+	c.filter.encoded_bytes = NPU_WDEC_MIN_BYTES;
 	CHECK_OK(NPU_CMD_CONV_2D, &c);
-	/* Shorter than the header, beyond the operand limit, unknown. */
-	c.filter.encoded_bytes = NPU_WDEC_HDR_BYTES - 1;
+	/* Shorter than any header, beyond the operand limit, unknown. */
+	c.filter.encoded_bytes = NPU_WDEC_MIN_BYTES - 1;
 	CHECK_BAD(NPU_CMD_CONV_2D, &c);
 	c.filter.encoded_bytes = NPU_LIMIT_TENSOR_BYTES + 1;
 	CHECK_BAD(NPU_CMD_CONV_2D, &c);

@@ -455,7 +455,9 @@ static int compress_filters(struct npu_compiled_model *m, struct wbuf *w,
 				continue;
 			tried[t] = true;
 			ret = npu_wcompress(g->tensors[t].data, (uint32_t)g->tensors[t].data_size,
-					    channel_bytes, &enc, &len);
+					    channel_bytes,
+					    prep->cmds[c].opcode == NPU_CMD_DEPTHWISE_CONV_2D ?
+					    f->dims[3] : 0, &enc, &len);
 			if (ret) {	/* the raw filter serves */
 				ret = ret == -ENOMEM ? ret : 0;
 				continue;

@@ -161,13 +161,25 @@ int npu_order_ops(const struct npu_graph *g, const bool *npu, uint32_t *perm,
 
 /*
  * Encode the @len filter bytes at @w in the weight decoder's format
- * (wcompress.c; Documentation/hardware.rst, "Weight compression"); blocks
- * are tried at multiples of @channel_bytes (one output channel's bytes, 0
- * if none).  Returns 0 with *@out (malloc'd) of *@out_len bytes, or a
- * negative errno.  The caller keeps the raw bytes when they are smaller.
+ * (wcompress.c; Documentation/hardware.rst, "Weight compression"), the
+ * smaller of version 2 and version 3: blocks and rows are tried at
+ * multiples of @channel_bytes (one output channel's bytes, 0 if none),
+ * rows also across @inner_channels innermost channels (a depthwise
+ * filter's, else 0).  Returns 0 with *@out (malloc'd) of *@out_len bytes,
+ * or a negative errno.  The caller keeps the raw bytes when they are
+ * smaller.
  */
 int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
-		  uint8_t **out, uint32_t *out_len);
+		  uint32_t inner_channels, uint8_t **out, uint32_t *out_len);
+
+/*
+ * Version 3 (wcompress_rows.c): the @len bytes at @w as rows of @row_len
+ * (which divides @len), row r being bytes r * @row_len.., or with
+ * @transposed bytes j * (len / row_len) + r; the cheapest parameters.
+ * Returns 0 with *@out (malloc'd) of *@out_len bytes, or a negative errno.
+ */
+int npu_wcompress_rows(const uint8_t *w, uint32_t len, uint32_t row_len, bool transposed,
+		       uint8_t **out, uint32_t *out_len);
 
 /*
  * Whether command @opcode (@p, its filter raw) runs no slower, by the

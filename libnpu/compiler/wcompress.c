@@ -633,8 +633,47 @@ static void free_families(struct families *fam)
 	free(fam);
 }
 
+/*
+ * Version 3 (wcompress_rows.c) where it is smaller than the version 2
+ * stream in *@out: rows of an output channel, a depthwise filter's
+ * channels (@inner_channels, innermost), or the whole filter.
+ */
+static int try_rows(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
+		    uint32_t inner_channels, uint8_t **out, uint32_t *out_len)
+{
+	const struct {
+		uint32_t row_len;
+		bool transposed;
+	} layout[] = {
+		{ channel_bytes, false },
+		{ inner_channels ? len / inner_channels : 0, true },
+		{ len, false },
+	};
+
+	for (uint32_t i = 0; i < sizeof(layout) / sizeof(layout[0]); i++) {
+		uint8_t *enc;
+		uint32_t enc_len;
+		int ret;
+
+		if (!layout[i].row_len || len % layout[i].row_len)
+			continue;
+		ret = npu_wcompress_rows(w, len, layout[i].row_len, layout[i].transposed, &enc,
+					 &enc_len);
+		if (ret)
+			return ret;
+		if (enc_len < *out_len) {
+			free(*out);
+			*out = enc;
+			*out_len = enc_len;
+		} else {
+			free(enc);
+		}
+	}
+	return 0;
+}
+
 int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
-		  uint8_t **out, uint32_t *out_len)
+		  uint32_t inner_channels, uint8_t **out, uint32_t *out_len)
 {
 	static const uint32_t fixed[] = { 64, 256, 1024, 4096 };
 	uint32_t cand[16], nc = 0, block = len;
@@ -645,6 +684,7 @@ int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
 	struct bitbuf b = { 0 };
 	struct block_code bc = { .mode = NO_MODE };
 	bool table = false;
+	int ret;
 
 	*out = NULL;
 	*out_len = 0;
@@ -728,7 +768,13 @@ int npu_wcompress(const uint8_t *w, uint32_t len, uint32_t channel_bytes,
 	}
 	*out = b.data;
 	*out_len = (uint32_t)b.len;
-	return 0;
+	ret = try_rows(w, len, channel_bytes, inner_channels, out, out_len);
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+	}
+	return ret;
 }
 
 /* The command's time with its filter read from SRAM (prefetched) or DRAM. */
