@@ -562,6 +562,25 @@ START_TEST(test_fusion_refused)
 }
 END_TEST
 
+/* Two compilations of one graph give the same outputs for input @seed. */
+static void assert_same_outputs(const struct npu_compiled_model *x,
+				const struct npu_compiled_model *y, uint32_t seed)
+{
+	const struct npu_graph *g = x->graph;
+	void **in = alloc_io(g, g->inputs, g->num_inputs);
+	void **a = alloc_io(g, g->outputs, g->num_outputs);
+	void **b = alloc_io(g, g->outputs, g->num_outputs);
+
+	fill_inputs(g, seed, in);
+	run_mixed(x, in, a);
+	run_mixed(y, in, b);
+	for (uint32_t o = 0; o < g->num_outputs; o++)
+		ck_assert_mem_eq(a[o], b[o], g->tensors[g->outputs[o]].bytes);
+	free_io(in, g->num_inputs);
+	free_io(a, g->num_outputs);
+	free_io(b, g->num_outputs);
+}
+
 /* MobileNet-v2: the 18 PADs fold, the outputs do not change. */
 START_TEST(test_fusion_mobilenet_v2)
 {
@@ -570,9 +589,6 @@ START_TEST(test_fusion_mobilenet_v2)
 	struct npu_compiled_model *m = compile_file(rel, NULL);
 	struct npu_compiled_model *plain = compile_file(rel, &nofuse);
 	const struct npu_graph *g = m->graph;
-	void **in = alloc_io(g, g->inputs, g->num_inputs);
-	void **a = alloc_io(g, g->outputs, g->num_outputs);
-	void **b = alloc_io(g, g->outputs, g->num_outputs);
 	uint32_t pads = 0, fused = 0;
 
 	for (uint32_t i = 0; i < g->num_ops; i++) {
@@ -583,13 +599,7 @@ START_TEST(test_fusion_mobilenet_v2)
 	ck_assert_uint_eq(pads, 18);
 	ck_assert_uint_eq(fused, 18);
 	ck_assert_uint_lt(m->segments[0].dram_read_bytes, plain->segments[0].dram_read_bytes);
-	fill_inputs(g, 3, in);
-	run_mixed(m, in, a);
-	run_mixed(plain, in, b);
-	ck_assert_mem_eq(a[0], b[0], g->tensors[g->outputs[0]].bytes);
-	free_io(in, g->num_inputs);
-	free_io(a, g->num_outputs);
-	free_io(b, g->num_outputs);
+	assert_same_outputs(m, plain, 3);
 	npu_compiled_model_free(plain);
 	npu_compiled_model_free(m);
 }
@@ -750,10 +760,6 @@ START_TEST(test_sram_loads_clear)
 	for (uint32_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		struct npu_compiled_model *m = compile_file(cases[k].rel, NULL);
 		struct npu_compiled_model *plain = compile_file(cases[k].rel, &dram);
-		const struct npu_graph *g = m->graph;
-		void **in = alloc_io(g, g->inputs, g->num_inputs);
-		void **a = alloc_io(g, g->outputs, g->num_outputs);
-		void **b = alloc_io(g, g->outputs, g->num_outputs);
 		uint64_t cycles = 0, waits = 0;
 
 		for (uint32_t i = 0; i < m->num_segments; i++) {
@@ -770,14 +776,7 @@ START_TEST(test_sram_loads_clear)
 		ck_assert_msg(waits < cases[k].waits && cycles < cases[k].cycles,
 			      "%s: %llu cycles of waiting, %llu in all", cases[k].rel,
 			      (unsigned long long)waits, (unsigned long long)cycles);
-		fill_inputs(g, 7, in);
-		run_mixed(m, in, a);
-		run_mixed(plain, in, b);
-		for (uint32_t o = 0; o < g->num_outputs; o++)
-			ck_assert_mem_eq(a[o], b[o], g->tensors[g->outputs[o]].bytes);
-		free_io(in, g->num_inputs);
-		free_io(a, g->num_outputs);
-		free_io(b, g->num_outputs);
+		assert_same_outputs(m, plain, 7);
 		npu_compiled_model_free(plain);
 		npu_compiled_model_free(m);
 	}
