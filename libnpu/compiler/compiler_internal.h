@@ -109,7 +109,14 @@ const uint64_t *npu_sram_band_offsets(const struct npu_sram_ctx *x);
  * on every model; the compiler builds each and keeps the fastest.
  */
 #define NPU_SRAM_VARIANTS	30u
+/*
+ * The variants from this one on differ from those before only in where
+ * the filter loads go: a segment whose plans load none (the last plan's
+ * npu_sram_num_loads()) builds none of them.
+ */
+#define NPU_SRAM_CLEAR_FIRST	10u
 void npu_sram_set_variant(struct npu_sram_ctx *x, uint32_t v);
+uint32_t npu_sram_num_loads(const struct npu_sram_ctx *x);
 /* Per activation, output rows per band of its cascade (tiling.c), or 0. */
 const uint32_t *npu_sram_stripe_rows(const struct npu_sram_ctx *x);
 

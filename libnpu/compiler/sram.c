@@ -230,6 +230,7 @@ struct npu_sram_ctx {
 	struct span *hull;			/* per op: its commands' SRAM hull */
 	struct span *obs;			/* scratch, per op */
 	int32_t *cand_of;			/* scratch, per tensor: its candidate or -1 */
+	uint32_t n_loads;			/* the last plan's */
 	uint32_t *stripe_rows;			/* cascaded: output rows per band */
 	uint64_t *stripe_bytes;
 };
@@ -253,8 +254,8 @@ static const uint32_t lookaheads[] = { 16, 12, 10, 8, 6 };
 /*
  * Variant v: lookahead lookaheads[v % 5], FULLY_CONNECTED bands if v / 5
  * is odd, loads clear of the hulls of v / 10 ops before them (0: placed
- * by first fit alone; variants 0-9 are the plans before the hulls were
- * considered).
+ * by first fit alone; variants 0-9, below NPU_SRAM_CLEAR_FIRST, are the
+ * plans before the hulls were considered).
  */
 void npu_sram_set_variant(struct npu_sram_ctx *x, uint32_t v)
 {
@@ -539,6 +540,11 @@ struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g, const uint32_t 
 	return x;
 }
 
+uint32_t npu_sram_num_loads(const struct npu_sram_ctx *x)
+{
+	return x->n_loads;
+}
+
 const uint64_t *npu_sram_offsets(const struct npu_sram_ctx *x)
 {
 	return x->sram_off;
@@ -735,5 +741,6 @@ int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t 
 	}
 	/* Bands all read from DRAM: the op keeps its one command. */
 	drop_unloaded_bands(x, first, n);
+	x->n_loads = *n_dma;
 	return 0;
 }
