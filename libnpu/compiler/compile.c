@@ -1070,8 +1070,12 @@ static int build_timed_segment(struct npu_compiled_model *m, struct wbuf *w,
 	for (uint32_t k = 0; k < n_v && !ret; k++) {
 		struct npu_fw_weight_bytes wb = { 0 };
 		const uint32_t n_plans = v[k].sram ? NPU_SRAM_VARIANTS : 1;
+		bool loads = false;
 
 		for (uint32_t p = 0; p < n_plans && !ret; p++) {
+			/* Where no plan loads a filter, the rest are the same plans. */
+			if (p == NPU_SRAM_CLEAR_FIRST && !loads)
+				break;
 			if (k || p) {
 				segment_reset(m, s);
 				wbuf_rewind(w, &mark);
@@ -1081,6 +1085,8 @@ static int build_timed_segment(struct npu_compiled_model *m, struct wbuf *w,
 				npu_sram_set_variant(v[k].sram, p);
 			ret = build_sram_segment(m, w, plans, first, n, s, v[k].sram, &v[k].wc,
 						 err, errlen);
+			if (v[k].sram)
+				loads |= npu_sram_num_loads(v[k].sram) > 0;
 			built = k;
 			built_plan = p;
 			if (!ret && s->cycles < best_cycles) {

@@ -103,12 +103,20 @@ const struct npu_sram_fc_bands *npu_sram_fc_bands(const struct npu_sram_ctx *x);
 const uint64_t *npu_sram_band_offsets(const struct npu_sram_ctx *x);
 /*
  * The plan's variant (0 to NPU_SRAM_VARIANTS - 1; 0 after
- * npu_sram_ctx_new()): how far ahead filters may be loaded, and whether
- * FULLY_CONNECTED filters are banded.  No one variant is the fastest on
- * every model; the compiler builds each and keeps the fastest.
+ * npu_sram_ctx_new()): how far ahead filters may be loaded, whether
+ * FULLY_CONNECTED filters are banded, and whether loads keep clear of the
+ * SRAM hulls of the commands around them.  No one variant is the fastest
+ * on every model; the compiler builds each and keeps the fastest.
  */
-#define NPU_SRAM_VARIANTS	10u
+#define NPU_SRAM_VARIANTS	30u
+/*
+ * The variants from this one on differ from those before only in where
+ * the filter loads go: a segment whose plans load none (the last plan's
+ * npu_sram_num_loads()) builds none of them.
+ */
+#define NPU_SRAM_CLEAR_FIRST	10u
 void npu_sram_set_variant(struct npu_sram_ctx *x, uint32_t v);
+uint32_t npu_sram_num_loads(const struct npu_sram_ctx *x);
 /* Per activation, output rows per band of its cascade (tiling.c), or 0. */
 const uint32_t *npu_sram_stripe_rows(const struct npu_sram_ctx *x);
 

@@ -109,8 +109,17 @@ static bool overlaps(const struct cand *a, const struct cand *b)
 	return a->first <= b->last && b->first <= a->last;
 }
 
-/* Lowest aligned offset where @c fits beside the placed tensors live with it. */
-static uint64_t first_fit(const struct cand *c, const struct cand *all, uint32_t n)
+/* SRAM bytes [lo, hi) (lo == hi: none). */
+struct span {
+	uint64_t lo, hi;
+};
+
+/*
+ * Lowest aligned offset where @c fits beside the placed tensors live with
+ * it and clear of the @nobs spans @obs.
+ */
+static uint64_t first_fit_clear(const struct cand *c, const struct cand *all, uint32_t n,
+				const struct span *obs, uint32_t nobs)
 {
 	uint64_t off = 0;
 	bool moved = true;
@@ -127,8 +136,20 @@ static uint64_t first_fit(const struct cand *c, const struct cand *all, uint32_t
 				moved = true;
 			}
 		}
+		for (uint32_t k = 0; k < nobs; k++) {
+			if (obs[k].lo < obs[k].hi && off < obs[k].hi && obs[k].lo < off + c->size) {
+				off = (obs[k].hi + SRAM_ALIGN - 1) / SRAM_ALIGN * SRAM_ALIGN;
+				moved = true;
+			}
+		}
 	}
 	return off;
+}
+
+/* Lowest aligned offset where @c fits beside the placed tensors live with it. */
+static uint64_t first_fit(const struct cand *c, const struct cand *all, uint32_t n)
+{
+	return first_fit_clear(c, all, n, NULL, 0);
 }
 
 static int by_first(const void *a, const void *b)
@@ -204,6 +225,12 @@ struct npu_sram_ctx {
 	uint32_t nbands;
 	uint32_t lookahead;			/* the plan variant's */
 	bool fc_bands;
+	uint32_t clear_back;			/* 0, or loads clear of hulls (fit_clear()) */
+	uint32_t seg_first;
+	struct span *hull;			/* per op: its commands' SRAM hull */
+	struct span *obs;			/* scratch, per op */
+	int32_t *cand_of;			/* scratch, per tensor: its candidate or -1 */
+	uint32_t n_loads;			/* the last plan's */
 	uint32_t *stripe_rows;			/* cascaded: output rows per band */
 	uint64_t *stripe_bytes;
 };
@@ -221,18 +248,21 @@ struct npu_sram_ctx {
  * larger than the SRAM stream in while earlier bands compute.
  * Appends the placed ones to @c (after the activations).
  */
-static const struct {
-	uint32_t lookahead;
-	bool fc_bands;
-} variants[NPU_SRAM_VARIANTS] = {
-	{ 16, false }, { 12, false }, { 10, false }, { 8, false }, { 6, false },
-	{ 16, true }, { 12, true }, { 10, true }, { 8, true }, { 6, true },
-};
+static const uint32_t lookaheads[] = { 16, 12, 10, 8, 6 };
+#define NUM_LOOKAHEADS	(sizeof(lookaheads) / sizeof(lookaheads[0]))
 
+/*
+ * Variant v: lookahead lookaheads[v % 5], FULLY_CONNECTED bands if v / 5
+ * is odd, loads clear of the hulls of v / 10 ops before them (0: placed
+ * by first fit alone; variants 0-9, below NPU_SRAM_CLEAR_FIRST, are the
+ * plans before the hulls were considered).
+ */
 void npu_sram_set_variant(struct npu_sram_ctx *x, uint32_t v)
 {
-	x->lookahead = variants[v % NPU_SRAM_VARIANTS].lookahead;
-	x->fc_bands = variants[v % NPU_SRAM_VARIANTS].fc_bands;
+	v %= NPU_SRAM_VARIANTS;
+	x->lookahead = lookaheads[v % NUM_LOOKAHEADS];
+	x->fc_bands = v / NUM_LOOKAHEADS % 2;
+	x->clear_back = v / NUM_LOOKAHEADS / 2;
 }
 #define FC_BAND_MIN		(64u * 1024u)
 #define FC_BAND_BYTES		(160u * 1024u)
@@ -257,10 +287,64 @@ static uint32_t fc_band_units(const struct npu_cpu_cmd *cmd, uint64_t filter_byt
 	return u < units ? u : 0;
 }
 
-/* The earliest load position from @lo up to @hi (plan positions) where @w fits. */
-static bool place_load(struct cand *w, const struct cand *c, uint32_t nc, uint32_t lo_op,
-		       uint32_t op, uint32_t sub)
+static void widen_span(struct span *h, uint64_t lo, uint64_t hi)
 {
+	if (h->lo == h->hi) {
+		h->lo = lo;
+		h->hi = hi;
+		return;
+	}
+	h->lo = lo < h->lo ? lo : h->lo;
+	h->hi = hi > h->hi ? hi : h->hi;
+}
+
+/* The op whose commands run op @i's: a cascade's producer runs at its consumer. */
+static uint32_t runs_at(const struct npu_sram_ctx *x, uint32_t i)
+{
+	const struct npu_graph_op *op = &x->g->ops[i];
+	const int32_t out = op->num_outputs ? op->outputs[0] : -1;
+
+	return out >= 0 && x->stripe_rows[out] ? (uint32_t)x->u[out].last : i;
+}
+
+/*
+ * The hardware orders a DMA after every earlier compute command, and a
+ * compute command after every earlier DMA, whose SRAM range -- one hull
+ * per command over all its SRAM operands -- overlaps its own where either
+ * writes (hardware.rst, "Execution and timing").  So a load at @w->first
+ * for op @op is placed clear of the hulls of the x->clear_back ops before
+ * it (those it would wait for while they still run) and of the ops between
+ * it and @op (those that would wait for it).
+ */
+static uint64_t fit_clear(const struct npu_sram_ctx *x, const struct cand *w,
+			  const struct cand *c, uint32_t nc, uint32_t op)
+{
+	const uint32_t j = w->first / NPU_SRAM_SUBSTEPS;
+	const uint32_t from = j > x->seg_first + x->clear_back ? j - x->clear_back :
+								 x->seg_first;
+	uint32_t nobs = 0;
+
+	for (uint32_t q = from; q < op; q++)
+		x->obs[nobs++] = x->hull[q];
+	return first_fit_clear(w, c, nc, x->obs, nobs);
+}
+
+/*
+ * The earliest load position from @lo_op up to (@op, @sub) (plan
+ * positions) where @w fits: clear of the hulls around it first in a
+ * variant that asks for it (fit_clear()), else wherever it fits.
+ */
+static bool place_load(const struct npu_sram_ctx *x, struct cand *w, const struct cand *c,
+		       uint32_t nc, uint32_t lo_op, uint32_t op, uint32_t sub)
+{
+	for (uint32_t j = lo_op; x->clear_back && j <= op; j++) {
+		for (uint32_t k = 0; k <= (j == op ? sub : 0); k++) {
+			w->first = NPU_SRAM_POS(j, k);
+			w->off = fit_clear(x, w, c, nc, op);
+			if (w->off + w->size <= NPU_HW_SRAM_SIZE)
+				return true;
+		}
+	}
 	for (uint32_t j = lo_op; j <= op; j++) {
 		for (uint32_t k = 0; k <= (j == op ? sub : 0); k++) {
 			w->first = NPU_SRAM_POS(j, k);
@@ -298,9 +382,10 @@ static uint32_t plan_fc_bands(struct npu_sram_ctx *x, uint32_t i, const struct n
 				    .last = NPU_SRAM_POS(i, k), .band = k + 1, .op = i,
 				    .src = (uint64_t)k * u * depth };
 		/* A band that finds no room is read from DRAM by its command. */
-		if (!place_load(w, c, nc, lo_op, i, k))
+		if (!place_load(x, w, c, nc, lo_op, i, k))
 			continue;
 		w->placed = true;
+		widen_span(&x->hull[i], w->off, w->off + w->size);
 		nc++;
 		(*max_dma)--;
 	}
@@ -362,9 +447,10 @@ static uint32_t plan_weights(struct npu_sram_ctx *x, const struct op_plan *plans
 				*w = (struct cand){ .t = t, .size = size,
 						    .last = NPU_SRAM_POS(last, NPU_SRAM_SUBSTEPS - 1) };
 				/* The earliest load point where it fits. */
-				if (!place_load(w, c, nc, lo_op, i, 0))
+				if (!place_load(x, w, c, nc, lo_op, i, 0))
 					continue;
 				w->placed = true;
+				widen_span(&x->hull[last], w->off, w->off + w->size);
 				nc++;
 				max_dma--;
 			}
@@ -389,6 +475,9 @@ void npu_sram_ctx_free(struct npu_sram_ctx *x)
 	free(x->band_off);
 	free(x->stripe_rows);
 	free(x->stripe_bytes);
+	free(x->hull);
+	free(x->obs);
+	free(x->cand_of);
 	free(x);
 }
 
@@ -416,9 +505,12 @@ struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g, const uint32_t 
 	x->band_off = calloc(x->cap, sizeof(*x->band_off));
 	x->stripe_rows = calloc(nt, sizeof(*x->stripe_rows));
 	x->stripe_bytes = calloc(nt, sizeof(*x->stripe_bytes));
+	x->hull = calloc(g->num_ops + 1, sizeof(*x->hull));
+	x->obs = calloc(g->num_ops + 1, sizeof(*x->obs));
+	x->cand_of = malloc(nt * sizeof(*x->cand_of));
 	if (!x->min_reader || !x->max_reader || !x->pinned || !x->u || !x->c || !x->touched ||
 	    !x->sram_off || !x->loads || !x->bands || !x->band_off || !x->stripe_rows ||
-	    !x->stripe_bytes) {
+	    !x->stripe_bytes || !x->hull || !x->obs || !x->cand_of) {
 		npu_sram_ctx_free(x);
 		return NULL;
 	}
@@ -426,6 +518,7 @@ struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g, const uint32_t 
 		x->min_reader[t] = x->max_reader[t] = -1;
 		x->u[t] = (struct use){ .writer = -1, .last = -1 };
 		x->sram_off[t] = NPU_MF_NONE;
+		x->cand_of[t] = -1;
 	}
 	for (uint32_t i = 0; i < g->num_ops; i++) {
 		const struct npu_graph_op *op = &g->ops[i];
@@ -445,6 +538,11 @@ struct npu_sram_ctx *npu_sram_ctx_new(const struct npu_graph *g, const uint32_t 
 	for (uint32_t k = 0; k < g->num_inputs; k++)
 		x->pinned[g->inputs[k]] = true;
 	return x;
+}
+
+uint32_t npu_sram_num_loads(const struct npu_sram_ctx *x)
+{
+	return x->n_loads;
 }
 
 const uint64_t *npu_sram_offsets(const struct npu_sram_ctx *x)
@@ -513,6 +611,35 @@ static void reset(struct npu_sram_ctx *x)
 		x->stripe_rows[t] = 0;
 	}
 	x->ntouched = 0;
+}
+
+/*
+ * Each op's SRAM hull over the activations placed in @c (its filters widen
+ * it as they are placed); a cascade's producer's at its consumer.
+ */
+static void hull_activations(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t first,
+			     uint32_t n, const struct cand *c, uint32_t nc)
+{
+	for (uint32_t k = 0; k < nc; k++)
+		if (c[k].placed)
+			x->cand_of[c[k].t] = (int32_t)k;
+	for (uint32_t i = first; i < first + n; i++)
+		x->hull[i] = (struct span){ 0 };
+	for (uint32_t i = first; i < first + n; i++) {
+		const struct npu_graph_op *op = &x->g->ops[i];
+
+		for (uint32_t k = 0; !plans[i].fused && k < op->num_inputs + op->num_outputs; k++) {
+			const int32_t t = k < op->num_inputs ? op->inputs[k] :
+						     op->outputs[k - op->num_inputs];
+			const struct cand *a = t >= 0 && x->cand_of[t] >= 0 ? &c[x->cand_of[t]] :
+									      NULL;
+
+			if (a)
+				widen_span(&x->hull[runs_at(x, i)], a->off, a->off + a->size);
+		}
+	}
+	for (uint32_t k = 0; k < nc; k++)
+		x->cand_of[c[k].t] = -1;
 }
 
 /* Banded ops of the segment keep their bands only where a band was loaded. */
@@ -589,6 +716,8 @@ int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t 
 		c[k].off = first_fit(&c[k], c, nc);
 		c[k].placed = c[k].off + c[k].size <= NPU_HW_SRAM_SIZE;
 	}
+	x->seg_first = first;
+	hull_activations(x, plans, first, n, c, nc);
 	nc = plan_weights(x, plans, first, n, c, nc, max_dma);
 	bound_ranges(c, nc);
 	for (uint32_t k = 0; k < nc; k++) {
@@ -612,5 +741,6 @@ int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t 
 	}
 	/* Bands all read from DRAM: the op keeps its one command. */
 	drop_unloaded_bands(x, first, n);
+	x->n_loads = *n_dma;
 	return 0;
 }
