@@ -179,7 +179,7 @@ static uint32_t gcd32(uint32_t a, uint32_t b)
 	return a;
 }
 
-/* The layout for @lanes channels per vector; the filter (uint8 with @u8) in pairs with its offset. */
+/* The layout for @lanes channels per vector: the filter (uint8 with @u8) in pairs, offset added. */
 static bool dw_fast_init(struct dw_fast *fs, const struct npu_conv_params *p, const void *filter,
 			 bool u8, uint32_t lanes)
 {

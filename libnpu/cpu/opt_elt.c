@@ -190,15 +190,8 @@ static AVX2 X86_PRIM v8_t v8_sra(v8_t a, int32_t n)
 	return _mm256_sra_epi32(a, _mm_cvtsi32_si128(n));
 }
 
-static AVX2 X86_PRIM v8_t v8_and(v8_t a, v8_t b)
-{
-	return _mm256_and_si256(a, b);
-}
-
-static AVX2 X86_PRIM v8_t v8_cmpgt(v8_t a, v8_t b)
-{
-	return _mm256_cmpgt_epi32(a, b);
-}
+#define v8_and _mm256_and_si256
+#define v8_cmpgt _mm256_cmpgt_epi32
 
 #define v4_srdhm srdhm4_sse
 static SSE41 X86_PRIM v4_t v4_sra(v4_t a, int32_t n)
@@ -206,15 +199,8 @@ static SSE41 X86_PRIM v4_t v4_sra(v4_t a, int32_t n)
 	return _mm_sra_epi32(a, _mm_cvtsi32_si128(n));
 }
 
-static SSE41 X86_PRIM v4_t v4_and(v4_t a, v4_t b)
-{
-	return _mm_and_si128(a, b);
-}
-
-static SSE41 X86_PRIM v4_t v4_cmpgt(v4_t a, v4_t b)
-{
-	return _mm_cmpgt_epi32(a, b);
-}
+#define v4_and _mm_and_si128
+#define v4_cmpgt _mm_cmpgt_epi32
 
 /* RoundingDivideByPOT(x, e) for one @e: mask 2^e - 1 and half mask >> 1 (see cpu_simd.h). */
 #define ELT_RDIV(V, x, e, mask, half)						\
