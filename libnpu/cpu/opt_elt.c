@@ -27,7 +27,42 @@ struct elt_row {
 	const struct npu_eltwise_params *p;
 	enum cpu_elt_kind kind;
 	bool u8;
+	bool split;		/* ADD, SUB: the inputs' rescaling in 32-bit lanes (elt_split) */
+	struct elt_split {
+		int32_t mh, ml, round, k, e;	/* one input's rescaling */
+	} in[2];
 };
+
+/*
+ * ADD and SUB rescale each input by mbqm(a << L, m, -e) with a = x - zp in
+ * [-255, 255] (zero points within the type) and L the left shift (20 for
+ * int8) plus the multiplier's own left shift.  With 9 <= L <= 22, a << L
+ * does not wrap and is never INT32_MIN, so the saturating rounding
+ * doubling high multiply is floor((a * 2^L * m + 2^30) / 2^31) =
+ * floor((a * m + 2^(k-1)) / 2^k) with k = 31 - L, and with m = mh * 2^k +
+ * ml (0 <= ml < 2^k):
+ *
+ *   srdhm(a << L, m) = a * mh + ((a * ml + 2^(k-1)) >> k)
+ *
+ * exactly, both products within int32 (|a * mh| <= 255 * 2^22, |a * ml| <
+ * 255 * 2^22): two 32-bit multiplies instead of the four 64-bit products,
+ * shifts and blends of the general form.  Then the rounding division by
+ * 2^e as always.
+ */
+static bool elt_split_init(struct elt_split *s, int32_t left_shift, int32_t m, int32_t shift)
+{
+	const int32_t sh = shift > 31 ? 31 : shift < -31 ? -31 : shift;
+	const int32_t l = left_shift + (sh > 0 ? sh : 0);
+
+	if (l < 9 || l > 22)
+		return false;
+	s->k = 31 - l;
+	s->mh = m >> s->k;	/* arithmetic: floor */
+	s->ml = (int32_t)((uint32_t)m & ((1u << s->k) - 1));
+	s->round = 1 << (s->k - 1);
+	s->e = sh > 0 ? 0 : -sh;
+	return true;
+}
 typedef void (*elt_row_fn)(const struct elt_row *e, const void *x, size_t sx, const void *y,
 			   size_t sy, size_t n, void *out);
 
@@ -149,6 +184,79 @@ static SSE41 X86_PRIM void v4_store(v4_t v, v4_t lo, v4_t hi, bool u8, uint8_t *
 	memcpy(out, &four, sizeof(four));	/* a byte row: no alignment */
 }
 
+#define v8_srdhm srdhm8
+static AVX2 X86_PRIM v8_t v8_sra(v8_t a, int32_t n)
+{
+	return _mm256_sra_epi32(a, _mm_cvtsi32_si128(n));
+}
+
+#define v8_and _mm256_and_si256
+#define v8_cmpgt _mm256_cmpgt_epi32
+
+#define v4_srdhm srdhm4_sse
+static SSE41 X86_PRIM v4_t v4_sra(v4_t a, int32_t n)
+{
+	return _mm_sra_epi32(a, _mm_cvtsi32_si128(n));
+}
+
+#define v4_and _mm_and_si128
+#define v4_cmpgt _mm_cmpgt_epi32
+
+/* RoundingDivideByPOT(x, e) for one @e: mask 2^e - 1 and half mask >> 1 (see cpu_simd.h). */
+#define ELT_RDIV(V, x, e, mask, half)						\
+	V##_sub(V##_sra(x, e), V##_cmpgt(V##_and(x, mask), V##_sub(half, V##_sra(x, 31))))
+
+/* One input's rescaling by elt_split (above). */
+#define ELT_SPLIT(V, a, s, ml, mh, round, mask, half)				\
+	ELT_RDIV(V, V##_add(V##_mullo(a, mh),					\
+			    V##_sra(V##_add(V##_mullo(a, ml), round), (s)->k)),	\
+		 (s)->e, mask, half)
+
+/*
+ * ADD and SUB with both inputs' rescaling split (elt_split): every
+ * constant in a register before the loop, the output's mbqm as
+ * V##_mbqm()'s (its multiplier and shift are any int32).
+ */
+#define ELT_SPLIT_X86(V, W, TARGET)						\
+static TARGET void elt_split_##V(const struct elt_row *e, const void *x, size_t sx,	\
+				 const void *y, size_t sy, size_t n, void *out)	\
+{										\
+	const struct npu_eltwise_params *p = e->p;				\
+	const struct elt_split *s1 = &e->in[0], *s2 = &e->in[1];		\
+	const V##_t zp1 = V##_set1(p->input1.zero_point);			\
+	const V##_t zp2 = V##_set1(p->input2.zero_point);			\
+	const V##_t ml1 = V##_set1(s1->ml), mh1 = V##_set1(s1->mh);		\
+	const V##_t ml2 = V##_set1(s2->ml), mh2 = V##_set1(s2->mh);		\
+	const V##_t r1 = V##_set1(s1->round), r2 = V##_set1(s2->round);		\
+	const V##_t mask1 = V##_set1((int32_t)((1ll << s1->e) - 1));		\
+	const V##_t mask2 = V##_set1((int32_t)((1ll << s2->e) - 1));		\
+	const V##_t half1 = V##_set1((int32_t)((1ll << s1->e) - 1) >> 1);	\
+	const V##_t half2 = V##_set1((int32_t)((1ll << s2->e) - 1) >> 1);	\
+	const int32_t os = p->output_shift > 31 ? 31 : p->output_shift < -31 ? -31 :	\
+			   p->output_shift;					\
+	const int32_t oe = os > 0 ? 0 : -os;					\
+	const V##_t om = V##_set1(p->output_multiplier);			\
+	const V##_t omask = V##_set1((int32_t)((1ll << oe) - 1));		\
+	const V##_t ohalf = V##_set1((int32_t)((1ll << oe) - 1) >> 1);		\
+	const V##_t ozp = V##_set1(p->output.zero_point);			\
+	const V##_t lo = V##_set1(p->act_min), hi = V##_set1(p->act_max);	\
+	size_t i = 0;								\
+										\
+	for (; i + (W) <= n; i += (W)) {					\
+		const V##_t a = V##_sub(V##_load(e->u8, x, sx, i), zp1);	\
+		const V##_t b = V##_sub(V##_load(e->u8, y, sy, i), zp2);	\
+		const V##_t ta = ELT_SPLIT(V, a, s1, ml1, mh1, r1, mask1, half1); \
+		const V##_t tb = ELT_SPLIT(V, b, s2, ml2, mh2, r2, mask2, half2); \
+		V##_t v = e->kind == CPU_ELT_SUB ? V##_sub(ta, tb) : V##_add(ta, tb); \
+										\
+		v = V##_srdhm(V##_sll(v, os > 0 ? os : 0), om);			\
+		v = ELT_RDIV(V, v, oe, omask, ohalf);				\
+		V##_store(V##_add(v, ozp), lo, hi, e->u8, (uint8_t *)out + i);	\
+	}									\
+	elt_row_c(e, (const uint8_t *)x + i * sx, sx, (const uint8_t *)y + i * sy, sy, \
+		  n - i, (uint8_t *)out + i);					\
+}
+
 #define ELT_ROW_X86(V, W, TARGET)						\
 static TARGET void elt_row_##V(const struct elt_row *e, const void *x, size_t sx,	\
 			       const void *y, size_t sy, size_t n, void *out)	\
@@ -184,6 +292,8 @@ static TARGET void elt_row_##V(const struct elt_row *e, const void *x, size_t sx
 
 ELT_ROW_X86(v8, 8, AVX2)
 ELT_ROW_X86(v4, 4, SSE41)
+ELT_SPLIT_X86(v8, 8, AVX2)
+ELT_SPLIT_X86(v4, 4, SSE41)
 #endif /* __x86_64__ */
 
 #if defined(__aarch64__)
@@ -230,15 +340,16 @@ static void elt_row_neon(const struct elt_row *e, const void *x, size_t sx, cons
 }
 #endif /* __aarch64__ */
 
-static elt_row_fn elt_row_select(enum cpu_isa isa)
+static elt_row_fn elt_row_select(enum cpu_isa isa, bool split)
 {
+	(void)split;	/* the split rescaling is x86's (NEON's vqrdmulh is one instruction) */
 	switch (isa) {
 #if defined(__x86_64__)
 	case CPU_ISA_AVX2:
 	case CPU_ISA_AVX512VNNI:
-		return elt_row_v8;
+		return split ? elt_split_v8 : elt_row_v8;
 	case CPU_ISA_SSE41:
-		return elt_row_v4;
+		return split ? elt_split_v4 : elt_row_v4;
 #elif defined(__aarch64__)
 	case CPU_ISA_NEON:
 		return elt_row_neon;
@@ -314,8 +425,7 @@ bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind,
 		     const void *x, const void *y, void *out, enum cpu_isa isa,
 		     struct npu_cpu_pool *pool)
 {
-	struct elt_job j = { .e = { .p = p, .kind = kind, .u8 = u8 }, .row = elt_row_select(isa),
-			     .x = x, .y = y, .out = out };
+	struct elt_job j = { .e = { .p = p, .kind = kind, .u8 = u8 }, .x = x, .y = y, .out = out };
 	const int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
 	uint32_t d1[DIMS], d2[DIMS], od[DIMS];
 	size_t s1[DIMS], s2[DIMS];
@@ -347,6 +457,14 @@ bool cpu_opt_eltwise(const struct npu_eltwise_params *p, enum cpu_elt_kind kind,
 		nd = 1;
 	}
 	j.nd = nd;
+	j.e.split = kind != CPU_ELT_MUL &&
+		    p->input1.zero_point >= lo && p->input1.zero_point <= hi &&
+		    p->input2.zero_point >= lo && p->input2.zero_point <= hi &&
+		    elt_split_init(&j.e.in[0], p->left_shift, p->input1_multiplier,
+				   p->input1_shift) &&
+		    elt_split_init(&j.e.in[1], p->left_shift, p->input2_multiplier,
+				   p->input2_shift);
+	j.row = elt_row_select(isa, j.e.split);
 	if (npu_tensor_elems(&p->output))
 		cpu_pool_run(npu_tensor_elems(&p->output) >= CPU_POOL_MIN_WORK ? pool : NULL,
 			     elt_part, &j);

@@ -61,6 +61,54 @@ static AVX2 void requant_avx2(const struct cpu_rq_row *r, const int32_t *acc, ui
 	else
 		requant_avx2_body(r, acc, n, out, false);
 }
+
+/*
+ * SSE4.1 has no per-lane shifts: the rounding division shifts the four
+ * lanes by their four exponents and blends (the left shift, which
+ * TFLite's multipliers below one never have, takes the C row).
+ */
+static SSE41 inline __m128i ld4(const void *p)
+{
+	return _mm_loadu_si128((const __m128i *)p);
+}
+
+static SSE41 inline __attribute__((always_inline)) __m128i
+rq4_sse41(const struct cpu_rq_row *r, __m128i acc, uint32_t c)
+{
+	const __m128i x = srdhm4_sse(_mm_add_epi32(acc, ld4(r->add + c)), ld4(r->mult + c));
+	const __m128i mask = ld4(r->mask + c), half = ld4(r->half + c);
+	const __m128i up = _mm_cmpgt_epi32(_mm_and_si128(x, mask),
+					   _mm_sub_epi32(half, _mm_srai_epi32(x, 31)));
+	__m128i v = _mm_sra_epi32(x, _mm_cvtsi32_si128(r->right[c]));
+
+	v = _mm_blend_epi16(v, _mm_sra_epi32(x, _mm_cvtsi32_si128(r->right[c + 1])), 0x0c);
+	v = _mm_blend_epi16(v, _mm_sra_epi32(x, _mm_cvtsi32_si128(r->right[c + 2])), 0x30);
+	v = _mm_blend_epi16(v, _mm_sra_epi32(x, _mm_cvtsi32_si128(r->right[c + 3])), 0xc0);
+	v = _mm_add_epi32(_mm_sub_epi32(v, up), _mm_set1_epi32(r->out_zp));
+	return _mm_min_epi32(_mm_max_epi32(v, _mm_set1_epi32(r->act_min)),
+			     _mm_set1_epi32(r->act_max));
+}
+
+static SSE41 void requant_sse41(const struct cpu_rq_row *r, const int32_t *acc, uint32_t n,
+				int8_t *out)
+{
+	uint32_t c = 0;
+
+	if (r->any_left) {
+		requant_c(r, acc, n, out);
+		return;
+	}
+	for (; c + 8 <= n; c += 8) {
+		const __m128i h = _mm_packs_epi32(rq4_sse41(r, ld4(acc + c), c),
+						  rq4_sse41(r, ld4(acc + c + 4), c + 4));
+
+		/* Within the type after the clamp: either packing keeps the bits. */
+		_mm_storel_epi64((__m128i *)(out + c),
+				 r->u8 ? _mm_packus_epi16(h, h) : _mm_packs_epi16(h, h));
+	}
+	for (; c < n; c++)
+		out[c] = rq_one(r, acc[c], c);
+}
 #endif /* __x86_64__ */
 
 #if defined(__aarch64__)
@@ -149,6 +197,8 @@ cpu_requant_fn cpu_requant_select(enum cpu_isa isa)
 	case CPU_ISA_AVX2:
 	case CPU_ISA_AVX512VNNI:
 		return requant_avx2;
+	case CPU_ISA_SSE41:
+		return requant_sse41;
 #elif defined(__aarch64__)
 	case CPU_ISA_NEON:
 		return requant_neon;
