@@ -2,9 +2,10 @@
 /*
  * MAXIMUM and MINIMUM: TFLite's reference compares the raw values and does
  * not requantize; int8 and int16 with broadcast, lowered to the firmware's
- * MAXIMUM/MINIMUM commands; float32 and int32 on the CPU.
+ * MAXIMUM/MINIMUM commands; float32, int32 and uint8 on the CPU.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "lower.h"
@@ -52,6 +53,22 @@ static int int32_min(int32_t x, int32_t y, int32_t *r)
 	return 0;
 }
 
+/* uint8 (maximum_minimum.cc): the raw values, as for int8. */
+static void uint8_run(const struct lower_bcast *s,
+		      const struct npu_cpu_kernel_args *a, bool max)
+{
+	const uint8_t *x = a->inputs[0], *y = a->inputs[1];
+	uint8_t *out = a->outputs[0];
+	int32_t idx[MAX_RANK] = { 0 };
+	size_t o1 = 0, o2 = 0;
+
+	for (size_t i = 0; i < s->count; i++) {
+		out[i] = max ? (x[o1] > y[o2] ? x[o1] : y[o2]) :
+			 (x[o1] < y[o2] ? x[o1] : y[o2]);
+		lower_bcast_next(s, idx, &o1, &o2);
+	}
+}
+
 /*
  * float32 and int32 on the CPU: maximum_minimum.cc's MaximumOp /
  * MinimumOp, el1 > el2 ? el1 : el2 (el1 < el2 for MINIMUM): a NaN on
@@ -68,6 +85,10 @@ static int minmax_invoke(const struct npu_cpu_kernel_args *a, void *state)
 
 	if (s->type == NPU_TYPE_INT32)
 		return lower_int32_bcast_run(s, a, max ? int32_max : int32_min);
+	if (s->type == NPU_TYPE_UINT8) {
+		uint8_run(s, a, max);
+		return 0;
+	}
 	for (size_t i = 0; i < s->count; i++) {
 		out[i] = max ? (x[o1] > y[o2] ? x[o1] : y[o2]) :
 			 (x[o1] < y[o2] ? x[o1] : y[o2]);
@@ -76,8 +97,36 @@ static int minmax_invoke(const struct npu_cpu_kernel_args *a, void *state)
 	return 0;
 }
 
+/* uint8 inputs and output of one type: the geometry only; else float/int32. */
+static int minmax_prepare(const struct cpu_prep *p, void **state)
+{
+	const struct npu_graph_tensor *a, *b, *o;
+	struct lower_bcast *s;
+	int ret = cpu_need_io(p, 2, 2, 1);
+
+	if (ret)
+		return ret;
+	a = lower_in(p, 0);
+	b = lower_in(p, 1);
+	o = lower_out(p, 0);
+	if (a->type != NPU_TYPE_UINT8)
+		return lower_float_bcast_prepare(p, state);
+	if (b->type != NPU_TYPE_UINT8 || o->type != NPU_TYPE_UINT8)
+		return lower_fail(p, "input and output types differ");
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	ret = lower_bcast_geometry(p, s);
+	if (ret) {
+		free(s);
+		return ret;
+	}
+	*state = s;
+	return 0;
+}
+
 static const struct cpu_kernel float_kernel = {
-	.prepare = lower_float_bcast_prepare,
+	.prepare = minmax_prepare,
 	.invoke = minmax_invoke,
 };
 

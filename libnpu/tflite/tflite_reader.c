@@ -56,6 +56,7 @@ enum {
 	OPTS_SQUEEZE = 30, OPTS_SPLIT = 35, OPTS_PACK = 59, OPTS_UNPACK = 64,
 	OPTS_RESIZE_NEAREST = 74, OPTS_MIRROR_PAD = 77, OPTS_SPLIT_V = 79,
 	OPTS_DEPTH_TO_SPACE = 94, OPTS_GELU = 116, OPTS_CONV3D = 106,
+	OPTS_LRN = 13,
 };
 
 /* TensorType RESOURCE: the handle VAR_HANDLE makes. */
@@ -188,6 +189,7 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_MIRROR_PAD, 3, 2, 2, 0, OPTS_MIRROR_PAD },
 	{ NPU_BUILTIN_PADV2, 4, 3, 3, 0, 0 },
 	{ NPU_BUILTIN_GELU, 2, 1, 1, 0, OPTS_GELU },
+	{ NPU_BUILTIN_LOCAL_RESPONSE_NORMALIZATION, 1, 1, 1, 0, OPTS_LRN },
 	{ NPU_BUILTIN_READ_VARIABLE, 1, 1, 1, 0, 0 },
 	{ NPU_BUILTIN_ASSIGN_VARIABLE, 1, 2, 2, 0, 0 },
 };
@@ -771,6 +773,16 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		op->options_kind = NPU_OPTS_GELU;
 		CHECK(fb_get_u8(fb, t, 0, 0, &approximate, w));
 		op->options.gelu.approximate = approximate;
+		break;
+	}
+	case NPU_BUILTIN_LOCAL_RESPONSE_NORMALIZATION: {
+		struct npu_lrn_options *o = &op->options.lrn;
+
+		op->options_kind = NPU_OPTS_LRN;
+		CHECK(fb_get_i32(fb, t, 0, 0, &o->radius, w));
+		CHECK(fb_get_f32(fb, t, 1, 0.0f, &o->bias, w));
+		CHECK(fb_get_f32(fb, t, 2, 0.0f, &o->alpha, w));
+		CHECK(fb_get_f32(fb, t, 3, 0.0f, &o->beta, w));
 		break;
 	}
 	case NPU_BUILTIN_LEAKY_RELU:

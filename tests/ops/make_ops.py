@@ -717,6 +717,39 @@ def elementwise_models(rng):
     return out
 
 
+def unwrap_quantized(model):
+    """The converter keeps ELU in float between a DEQUANTIZE and a
+    QUANTIZE; TFLite's kernel also takes int8 (a LUTPopulate table): the
+    op rewired to the int8 tensors around it, the two conversions dropped."""
+    m = schema.ModelT.InitFromPackedBuf(model, 0)
+    g = m.subgraphs[0]
+    code = lambda op: max(m.operatorCodes[op.opcodeIndex].builtinCode,  # noqa: E731
+                          m.operatorCodes[op.opcodeIndex].deprecatedBuiltinCode)
+    bop = schema.BuiltinOperator
+    deq = {op.outputs[0]: op.inputs[0] for op in g.operators if code(op) == bop.DEQUANTIZE}
+    qnt = {op.inputs[0]: op.outputs[0] for op in g.operators if code(op) == bop.QUANTIZE}
+    ops = []
+    for op in g.operators:
+        if code(op) in (bop.DEQUANTIZE, bop.QUANTIZE):
+            continue
+        op.inputs = [deq.get(t, t) for t in op.inputs]
+        op.outputs = [qnt.get(t, t) for t in op.outputs]
+        ops.append(op)
+    g.operators = ops
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+def int8_elu_models(rng):
+    """int8 ELU (activations.cc: LUTPopulate<int8_t> of expm1; BUILTIN_REF
+    has no ELU: the reference is the builtin kernel, see reference())."""
+    del rng
+    return {"elu.%s_int8" % name: unwrap_quantized(ptq_range(tf.nn.elu, shape, lo, hi))
+            for name, shape, lo, hi in (("wide", [1, 6, 6, 8], -4, 2),
+                                        ("narrow", [2, 40], -0.5, 0.25))}
+
+
 def float_int_models(rng):
     """CPU-only builtins in float32 and int32: MoveNet's decoding tail
     (FLOOR_DIV, int32 MUL/SUB, CAST, SQRT, DIV) and the float forms of the
@@ -750,6 +783,37 @@ def float_int_models(rng):
     one("squared_difference.int32", tf.math.squared_difference, i32(4, 5), i32(5))
     one("log_softmax.float", lambda x: tf.nn.log_softmax(x * 4.0), f32(3, 11))
     one("l2_normalization.float", lambda x: tf.math.l2_normalize(x, axis=-1), f32(2, 3, 16))
+    return out
+
+
+def math_models(rng):
+    """POW (float32 and int32, broadcast), SIN, COS, ROUND, ELU and
+    LOCAL_RESPONSE_NORMALIZATION in float32, int32 ABS: TFLite has no
+    quantized form of any of these (ROUND's ties come from the "halfway"
+    and "ties" cases)."""
+    del rng
+    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
+    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
+    out = {}
+
+    def one(key, fn, *specs):
+        out[key] = convert(tf.function(fn), list(specs))
+
+    one("pow.float", lambda x, y: tf.pow(tf.abs(x) + 0.1, y * 3.0), f32(2, 3, 4), f32(4))
+    # Exponents >= 0 (TFLite refuses a negative int32 one) and bases in
+    # [-5, 5]: the random int32 inputs are in [-5000, 5000).
+    one("pow.int32", lambda x, y: tf.pow(x // 1000, tf.abs(y) // 1700), i32(3, 5), i32(5))
+    one("abs.int32", tf.abs, i32(4, 6))
+    one("sin.float", lambda x: tf.sin(x * 7.0), f32(3, 11))
+    one("cos.float", lambda x: tf.cos(x * 7.0), f32(3, 11))
+    one("round.float", lambda x: tf.round(x * 2.0), f32(2, 3, 9))
+    one("elu.float", lambda x: tf.nn.elu(x * 4.0), f32(2, 17))
+    one("local_response_normalization.float",
+        lambda x: tf.nn.local_response_normalization(x * 3.0, 2, 1.0, 0.5, 0.75),
+        f32(1, 3, 4, 10))
+    one("local_response_normalization.radius0",
+        lambda x: tf.nn.local_response_normalization(x, 0, 2.0, 1.0, 0.5),
+        f32(2, 2, 2, 5))
     return out
 
 
@@ -852,9 +916,18 @@ def reference(outdir, key, model, rng):
     rdir = os.path.join(outdir, "ref")
     with open(os.path.join(outdir, key + ".tflite"), "wb") as f:
         f.write(model)
-    it = Interpreter(model_content=model,
-                     experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
-    it.allocate_tensors()
+    try:
+        it = Interpreter(model_content=model,
+                         experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+        it.allocate_tensors()
+    except (RuntimeError, ValueError) as e:
+        # BUILTIN_REF registers no ELU or ROUND: their builtin kernels (no
+        # XNNPACK delegate) are the reference.
+        if "Didn't find op for builtin opcode" not in str(e):
+            raise
+        it = Interpreter(model_content=model, experimental_op_resolver_type=(
+            OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES))
+        it.allocate_tensors()
     ins, outs = it.get_input_details(), it.get_output_details()
     with open(os.path.join(rdir, key + ".ops"), "w") as f:
         f.write("".join(op["op_name"] + "\n" for op in it._get_ops_details()))
@@ -887,7 +960,8 @@ def main():
                  float16_models, complex_models, lstm_models, hybrid_lstm_models,
                  svdf_models,
                  detection_models,
-                 elementwise_models, float_int_models, compare_select_models,
+                 elementwise_models, int8_elu_models, float_int_models, math_models,
+                 compare_select_models,
                  logical_fill_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
