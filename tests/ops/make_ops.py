@@ -817,6 +817,68 @@ def math_models(rng):
     return out
 
 
+def streaming_model(rng, int8):
+    """A microWakeWord-style streaming layer: a ring buffer of the last
+    four frames in a resource variable (the converter's CALL_ONCE,
+    VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE), shifted by one frame per
+    invocation, and a fully connected layer over the buffer.  Its
+    references are taken after INVOCATIONS invocations of one input from
+    the initial state (reference(); check.py runs npu-run --keep-state)."""
+    class Stream(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = tf.constant(rng.normal(0, 0.3, (4 * 6, 5)).astype(np.float32))
+            self.state = tf.Variable(tf.zeros([1, 4, 6]), trainable=False)
+
+        @tf.function(input_signature=[tf.TensorSpec([1, 1, 6], tf.float32)])
+        def step(self, x):
+            ring = tf.concat([self.state[:, 1:, :], x], axis=1)
+            self.state.assign(ring)
+            return tf.nn.relu(tf.matmul(tf.reshape(ring, [1, 24]), self.w))
+
+    mod = Stream()
+    c = tf.lite.TFLiteConverter.from_concrete_functions(
+        [mod.step.get_concrete_function()], mod)
+    c.experimental_enable_resource_variables = True
+    if int8:
+        rep = np.random.default_rng(3)
+        c.optimizations = [tf.lite.Optimize.DEFAULT]
+        c.representative_dataset = lambda: (
+            [rep.uniform(-1, 1, [1, 1, 6]).astype(np.float32)] for _ in range(32))
+        c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        c.inference_input_type = c.inference_output_type = tf.int8
+    return c.convert()
+
+
+def sparse_model(rng):
+    """A float FULLY_CONNECTED whose weights are 80% zeros, stored sparse
+    by the converter's sparsity pass with a DENSIFY before the op (as the
+    sparse MediaPipe models; the reader densifies the constant)."""
+    w = rng.normal(0, 0.5, (32, 16)).astype(np.float32)
+    w[rng.uniform(size=w.shape) < 0.8] = 0.0
+    w = tf.constant(w)
+
+    @tf.function
+    def fc(x):
+        return tf.matmul(x, w)
+
+    conc = fc.get_concrete_function(tf.TensorSpec([2, 32], tf.float32))
+    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fc)
+    c.optimizations = [tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
+    return c.convert()
+
+
+def state_sparse_models(rng):
+    rng = np.random.default_rng(SEED + 17)  # leaves the other models' draws
+    return {"read_variable.stream_float": streaming_model(rng, False),
+            "read_variable.stream_int8": streaming_model(rng, True),
+            "densify.fc_float": sparse_model(rng)}
+
+
+# Streaming models: their references follow this many invocations.
+INVOCATIONS = 3
+
+
 def compare_select_models(rng):
     """Comparisons (bool outputs, with broadcast) and SELECT_V2 on them:
     float32 and int32 as converted, int8 full-integer (the comparison of
@@ -912,10 +974,7 @@ def cases(details, rng):
     return found
 
 
-def reference(outdir, key, model, rng):
-    rdir = os.path.join(outdir, "ref")
-    with open(os.path.join(outdir, key + ".tflite"), "wb") as f:
-        f.write(model)
+def interpreter(model):
     try:
         it = Interpreter(model_content=model,
                          experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
@@ -928,13 +987,27 @@ def reference(outdir, key, model, rng):
         it = Interpreter(model_content=model, experimental_op_resolver_type=(
             OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES))
         it.allocate_tensors()
+    return it
+
+
+def reference(outdir, key, model, rng):
+    rdir = os.path.join(outdir, "ref")
+    with open(os.path.join(outdir, key + ".tflite"), "wb") as f:
+        f.write(model)
+    it = interpreter(model)
     ins, outs = it.get_input_details(), it.get_output_details()
     with open(os.path.join(rdir, key + ".ops"), "w") as f:
         f.write("".join(op["op_name"] + "\n" for op in it._get_ops_details()))
     with open(os.path.join(rdir, key + ".io"), "w") as f:
         f.write("in %s\nout %s\n" % (" ".join(np.dtype(d["dtype"]).name for d in ins),
                                       " ".join(np.dtype(d["dtype"]).name for d in outs)))
+        if ".stream" in key:
+            f.write("invocations %d\n" % INVOCATIONS)
     for case, values in cases(ins, rng).items():
+        if ".stream" in key:
+            # reset_all_variables() leaves resource variables (CALL_ONCE
+            # initializes them once per interpreter): a fresh one per case.
+            it = interpreter(model)
         for i, (d, v) in enumerate(zip(ins, values)):
             v = v.astype(d["dtype"])
             it.set_tensor(d["index"], v)
@@ -945,7 +1018,8 @@ def reference(outdir, key, model, rng):
             # Rows past the detection count are left as they were: zeros.
             for d in outs:
                 it.set_tensor(d["index"], np.zeros(d["shape"], d["dtype"]))
-        it.invoke()
+        for _ in range(INVOCATIONS if ".stream" in key else 1):
+            it.invoke()
         for i, d in enumerate(outs):
             it.get_tensor(d["index"]).tofile(
                 os.path.join(rdir, "%s.%s.out%d.bin" % (key, case, i)))
@@ -961,7 +1035,7 @@ def main():
                  svdf_models,
                  detection_models,
                  elementwise_models, int8_elu_models, float_int_models, math_models,
-                 compare_select_models,
+                 compare_select_models, state_sparse_models,
                  logical_fill_models):
         models.update(make(rng))
     for key, model in sorted(models.items()):
