@@ -405,7 +405,8 @@ def hybrid_lstm_models(rng):
 
 
 def svdf_model(rng, batch, n_input, filters, rank, memory, steps=3, hybrid=True,
-               bias=True, asymmetric=False, activation=None):
+               bias=True, asymmetric=False, activation=None, uint8=False,
+               per_channel=False):
     """SVDF built with TFLite's schema (the converter makes no SVDF): @steps
     ops one after the other, each on its own input and output, sharing one
     variable state, so one invoke runs @steps frames and the time weights
@@ -441,6 +442,15 @@ def svdf_model(rng, batch, n_input, filters, rank, memory, steps=3, hybrid=True,
         wt = tensor("weights_time", [filters, memory], schema.TensorType.INT8,
                     rng.integers(-127, 128, (filters, memory)).astype(np.int8),
                     float(rng.uniform(0.005, 0.02)))
+        for w in (wf, wt):
+            q = g.tensors[w].quantization
+            if uint8:
+                # svdf.cc reads the bytes as int8 and ignores the zero point.
+                g.tensors[w].type = schema.TensorType.UINT8
+                q.zeroPoint = [128]
+            if per_channel:
+                q.scale = [float(v) for v in rng.uniform(0.005, 0.02, filters)]
+                q.zeroPoint, q.quantizedDimension = [0] * filters, 0
     else:
         wf = tensor("weights_feature", [filters, n_input], f32,
                     rng.normal(0, 0.5, (filters, n_input)).astype(np.float32))
@@ -504,7 +514,12 @@ def svdf_models(rng):
                                                       asymmetric=True, activation=act.TANH),
             "svdf.float_sign_bit": svdf_model(rng, 2, 8, 6, 1, 3, hybrid=False,
                                               activation=act.SIGN_BIT),
-            "svdf.hybrid_sign_bit": svdf_model(rng, 2, 8, 6, 1, 3, activation=act.SIGN_BIT)}
+            "svdf.hybrid_sign_bit": svdf_model(rng, 2, 8, 6, 1, 3, activation=act.SIGN_BIT),
+            # uint8 weights: svdf.cc takes them as int8 bytes, zero point
+            # ignored (its hybrid path reads GetTensorData<int8_t>).
+            "svdf.hybrid_uint8": svdf_model(rng, 2, 10, 8, 1, 4, uint8=True),
+            "svdf.hybrid_uint8_asymmetric": svdf_model(rng, 2, 10, 8, 2, 4, uint8=True,
+                                                       asymmetric=True)}
 
 
 def detection_model(rng, n, classes, uint8=False, **options):
