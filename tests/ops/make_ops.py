@@ -883,11 +883,62 @@ def sparse_model(rng):
     return c.convert()
 
 
+def sparse_int8_model(rng):
+    """sparse_model() fully int8 (the int8 FULLY_CONNECTED goes to the
+    NPU, its weights densified at load; the TFLite delegate's test runs it
+    too, tests/delegate/host.sh)."""
+    w = rng.normal(0, 0.5, (32, 16)).astype(np.float32)
+    w[rng.uniform(size=w.shape) < 0.8] = 0.0
+    w = tf.constant(w)
+    rep = np.random.default_rng(4)
+
+    @tf.function
+    def fc(x):
+        return tf.nn.relu(tf.matmul(x, w))
+
+    conc = fc.get_concrete_function(tf.TensorSpec([2, 32], tf.float32))
+    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fc)
+    c.optimizations = [tf.lite.Optimize.DEFAULT, tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
+    c.representative_dataset = lambda: (
+        [rep.uniform(-1, 1, [2, 32]).astype(np.float32)] for _ in range(32))
+    c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    c.inference_input_type = c.inference_output_type = tf.int8
+    return c.convert()
+
+
+def conv3d_between_model(rng):
+    """A float CONV_3D (TFLite has no quantized one) between int8 layers
+    the NPU runs: the TFLite delegate takes the NPU ops around it
+    (tests/delegate/host.sh runs it)."""
+    w2 = tf.constant(rng.normal(0, 0.1, (3, 3, 16, 16)).astype(np.float32))
+    w3 = tf.constant(rng.normal(0, 0.1, (2, 2, 2, 16, 8)).astype(np.float32))
+    w4 = tf.constant(rng.normal(0, 0.1, (3, 3, 8, 16)).astype(np.float32))
+    rep = np.random.default_rng(6)
+
+    @tf.function
+    def f(x):
+        y = tf.nn.relu(tf.nn.conv2d(x, w2, 1, "SAME"))
+        y = tf.nn.conv3d(tf.reshape(y, [1, 2, 24, 24, 16]), w3, [1, 1, 1, 1, 1], "VALID")
+        return tf.nn.relu(tf.nn.conv2d(tf.reshape(y, [1, 23, 23, 8]), w4, 1, "SAME"))
+
+    conc = f.get_concrete_function(tf.TensorSpec([1, 48, 24, 16], tf.float32))
+    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], f)
+    c.optimizations = [tf.lite.Optimize.DEFAULT]
+    c.representative_dataset = lambda: (
+        [rep.uniform(-1, 1, [1, 48, 24, 16]).astype(np.float32)] for _ in range(32))
+    c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8,
+                                   tf.lite.OpsSet.TFLITE_BUILTINS]
+    c.inference_input_type = c.inference_output_type = tf.int8
+    return c.convert()
+
+
 def state_sparse_models(rng):
     rng = np.random.default_rng(SEED + 17)  # leaves the other models' draws
     return {"read_variable.stream_float": streaming_model(rng, False),
             "read_variable.stream_int8": streaming_model(rng, True),
-            "densify.fc_float": sparse_model(rng)}
+            "densify.fc_float": sparse_model(rng),
+            "densify.fc_int8": sparse_int8_model(rng),
+            "conv_3d.between_int8": conv3d_between_model(rng)}
 
 
 # Streaming models: their references follow this many invocations.
