@@ -286,6 +286,12 @@ struct npu_hw_completion {
  * firmware 1.7.0
  */
 #define NPU_FW_FEAT_WDEC_PACKED		(1u << 17)
+/*
+ * uint8 (legacy asymmetric) operands of NPU_CMD_MAXIMUM and NPU_CMD_MINIMUM
+ * (the stored bytes compared, as TFLite's maximum_minimum.cc), since
+ * firmware 1.8.0
+ */
+#define NPU_FW_FEAT_MINMAX_U8		(1u << 18)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

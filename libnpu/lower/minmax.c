@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * MAXIMUM and MINIMUM: TFLite's reference compares the raw values and does
- * not requantize; int8 and int16 with broadcast, lowered to the firmware's
- * MAXIMUM/MINIMUM commands; float32, int32 and uint8 on the CPU.
+ * not requantize; int8, int16 and uint8 (firmware 1.8.0,
+ * NPU_FW_FEAT_MINMAX_U8) with broadcast, lowered to the firmware's
+ * MAXIMUM/MINIMUM commands; float32 and int32 on the CPU.
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdlib.h>
 
 #include "lower.h"
@@ -25,7 +25,7 @@ static int lower_minmax(const struct cpu_prep *p)
 	out = lower_out(p, 0);
 	if (a->type != out->type || b->type != out->type)
 		return lower_fail(p, "input and output types differ");
-	ret = lower_need_s8_s16(p, a, out, npu_op_name(p->op->builtin));
+	ret = lower_need_s8_s16_u8(p, a, out, npu_op_name(p->op->builtin));
 	if (ret)
 		return ret;
 	cmd = lower_add_cmd(p, p->op->builtin == NPU_BUILTIN_MAXIMUM ?
@@ -36,8 +36,10 @@ static int lower_minmax(const struct cpu_prep *p)
 	ret = lower_broadcast_shapes(p, e, a, b, out);
 	if (ret)
 		return ret;
-	e->act_min = out->type == NPU_TYPE_INT8 ? INT8_MIN : INT16_MIN;
-	e->act_max = out->type == NPU_TYPE_INT8 ? INT8_MAX : INT16_MAX;
+	e->act_min = out->type == NPU_TYPE_INT8 ? INT8_MIN :
+		     out->type == NPU_TYPE_UINT8 ? 0 : INT16_MIN;
+	e->act_max = out->type == NPU_TYPE_INT8 ? INT8_MAX :
+		     out->type == NPU_TYPE_UINT8 ? UINT8_MAX : INT16_MAX;
 	return 0;
 }
 
@@ -51,22 +53,6 @@ static int int32_min(int32_t x, int32_t y, int32_t *r)
 {
 	*r = x < y ? x : y;
 	return 0;
-}
-
-/* uint8 (maximum_minimum.cc): the raw values, as for int8. */
-static void uint8_run(const struct lower_bcast *s,
-		      const struct npu_cpu_kernel_args *a, bool max)
-{
-	const uint8_t *x = a->inputs[0], *y = a->inputs[1];
-	uint8_t *out = a->outputs[0];
-	int32_t idx[MAX_RANK] = { 0 };
-	size_t o1 = 0, o2 = 0;
-
-	for (size_t i = 0; i < s->count; i++) {
-		out[i] = max ? (x[o1] > y[o2] ? x[o1] : y[o2]) :
-			 (x[o1] < y[o2] ? x[o1] : y[o2]);
-		lower_bcast_next(s, idx, &o1, &o2);
-	}
 }
 
 /*
@@ -85,10 +71,6 @@ static int minmax_invoke(const struct npu_cpu_kernel_args *a, void *state)
 
 	if (s->type == NPU_TYPE_INT32)
 		return lower_int32_bcast_run(s, a, max ? int32_max : int32_min);
-	if (s->type == NPU_TYPE_UINT8) {
-		uint8_run(s, a, max);
-		return 0;
-	}
 	for (size_t i = 0; i < s->count; i++) {
 		out[i] = max ? (x[o1] > y[o2] ? x[o1] : y[o2]) :
 			 (x[o1] < y[o2] ? x[o1] : y[o2]);
@@ -97,36 +79,8 @@ static int minmax_invoke(const struct npu_cpu_kernel_args *a, void *state)
 	return 0;
 }
 
-/* uint8 inputs and output of one type: the geometry only; else float/int32. */
-static int minmax_prepare(const struct cpu_prep *p, void **state)
-{
-	const struct npu_graph_tensor *a, *b, *o;
-	struct lower_bcast *s;
-	int ret = cpu_need_io(p, 2, 2, 1);
-
-	if (ret)
-		return ret;
-	a = lower_in(p, 0);
-	b = lower_in(p, 1);
-	o = lower_out(p, 0);
-	if (a->type != NPU_TYPE_UINT8)
-		return lower_float_bcast_prepare(p, state);
-	if (b->type != NPU_TYPE_UINT8 || o->type != NPU_TYPE_UINT8)
-		return lower_fail(p, "input and output types differ");
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	ret = lower_bcast_geometry(p, s);
-	if (ret) {
-		free(s);
-		return ret;
-	}
-	*state = s;
-	return 0;
-}
-
 static const struct cpu_kernel float_kernel = {
-	.prepare = minmax_prepare,
+	.prepare = lower_float_bcast_prepare,
 	.invoke = minmax_invoke,
 };
 

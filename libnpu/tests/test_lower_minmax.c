@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * MAXIMUM and MINIMUM (lower/minmax.c): int8 and int16 become the
- * firmware's commands; uint8 (maximum_minimum.cc compares the raw bytes,
- * no requantization) runs on the CPU, with broadcast.
+ * MAXIMUM and MINIMUM (lower/minmax.c): int8, int16 and uint8
+ * (maximum_minimum.cc compares the raw bytes, no requantization) become
+ * the firmware's commands, with broadcast; on the CPU they run as the
+ * firmware's kernels.
  */
 #include <check.h>
 #include <errno.h>
@@ -46,7 +47,7 @@ START_TEST(int8_command)
 }
 END_TEST
 
-START_TEST(uint8_cpu)
+START_TEST(uint8_command)
 {
 	static const uint8_t x[] = { 0, 200, 128, 255, 7, 129 };
 	static const uint8_t y[] = { 1, 100, 129 };
@@ -59,9 +60,15 @@ START_TEST(uint8_cpu)
 		char err[256] = "";
 		struct tg b;
 
+		struct npu_cpu_prepared *p;
+
 		minmax(&b, builtins[k], NPU_TYPE_UINT8);
-		/* No uint8 command: the lowering declines, the CPU runs it. */
-		ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -ENOTSUP);
+		p = prep_ok(&b);
+		ck_assert_uint_eq(p->cmds[0].opcode, k ? NPU_CMD_MINIMUM : NPU_CMD_MAXIMUM);
+		ck_assert_uint_eq(p->cmds[0].params.eltwise.output.dtype, NPU_DTYPE_UINT8);
+		ck_assert_int_eq(p->cmds[0].params.eltwise.act_min, 0);
+		ck_assert_int_eq(p->cmds[0].params.eltwise.act_max, 255);
+		npu_cpu_prepared_free(p);
 		ck_assert_msg(npu_cpu_create(&b.g, &cpu, err, sizeof(err)) == 0, "%s", err);
 		memcpy(npu_cpu_tensor_data(cpu, b.graph_in[0]), x, sizeof(x));
 		memcpy(npu_cpu_tensor_data(cpu, b.graph_in[1]), y, sizeof(y));
@@ -79,7 +86,7 @@ static Suite *minmax_suite(void)
 	TCase *tc = tcase_create("minmax");
 
 	tcase_add_test(tc, int8_command);
-	tcase_add_test(tc, uint8_cpu);
+	tcase_add_test(tc, uint8_command);
 	suite_add_tcase(s, tc);
 	return s;
 }
