@@ -28,22 +28,14 @@ static float round_to_nearest(float x)
 static int unary_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	const struct lower_unary *s = state;
+	float (*const fn)(float) = s->builtin == NPU_BUILTIN_SIN ? sinf :
+				   s->builtin == NPU_BUILTIN_COS ? cosf :
+				   round_to_nearest;
 	const float *x = a->inputs[0];
 	float *out = a->outputs[0];
 
-	for (size_t i = 0; i < s->count; i++) {
-		switch (s->builtin) {
-		case NPU_BUILTIN_SIN:
-			out[i] = sinf(x[i]);
-			break;
-		case NPU_BUILTIN_COS:
-			out[i] = cosf(x[i]);
-			break;
-		default:
-			out[i] = round_to_nearest(x[i]);
-			break;
-		}
-	}
+	for (size_t i = 0; i < s->count; i++)
+		out[i] = fn(x[i]);
 	return 0;
 }
 

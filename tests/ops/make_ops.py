@@ -798,22 +798,9 @@ def float_int_models(rng):
     one("squared_difference.int32", tf.math.squared_difference, i32(4, 5), i32(5))
     one("log_softmax.float", lambda x: tf.nn.log_softmax(x * 4.0), f32(3, 11))
     one("l2_normalization.float", lambda x: tf.math.l2_normalize(x, axis=-1), f32(2, 3, 16))
-    return out
-
-
-def math_models(rng):
-    """POW (float32 and int32, broadcast), SIN, COS, ROUND, ELU and
-    LOCAL_RESPONSE_NORMALIZATION in float32, int32 ABS: TFLite has no
-    quantized form of any of these (ROUND's ties come from the "halfway"
-    and "ties" cases)."""
-    del rng
-    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
-    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
-    out = {}
-
-    def one(key, fn, *specs):
-        out[key] = convert(tf.function(fn), list(specs))
-
+    # POW (float32 and int32), SIN, COS, ROUND, ELU, LOCAL_RESPONSE_NORMALIZATION
+    # and int32 ABS: TFLite has no quantized form of these (ROUND's ties
+    # come from the "halfway" and "ties" cases).
     one("pow.float", lambda x, y: tf.pow(tf.abs(x) + 0.1, y * 3.0), f32(2, 3, 4), f32(4))
     # Exponents >= 0 (TFLite refuses a negative int32 one) and bases in
     # [-5, 5]: the random int32 inputs are in [-5000, 5000).
@@ -830,6 +817,19 @@ def math_models(rng):
         lambda x: tf.nn.local_response_normalization(x, 0, 2.0, 1.0, 0.5),
         f32(2, 2, 2, 5))
     return out
+
+
+def int8_io(c, shape, seed, float_fallback=False):
+    """Full-integer conversion of @c with int8 input and output, calibrated
+    on 32 seeded uniform [-1, 1) inputs of @shape (@float_fallback: ops
+    TFLite cannot quantize stay float between (DE)QUANTIZE)."""
+    rep = np.random.default_rng(seed)
+    c.optimizations = [tf.lite.Optimize.DEFAULT]
+    c.representative_dataset = lambda: (
+        [rep.uniform(-1, 1, shape).astype(np.float32)] for _ in range(32))
+    c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8] + (
+        [tf.lite.OpsSet.TFLITE_BUILTINS] if float_fallback else [])
+    c.inference_input_type = c.inference_output_type = tf.int8
 
 
 def streaming_model(rng, int8):
@@ -856,12 +856,7 @@ def streaming_model(rng, int8):
         [mod.step.get_concrete_function()], mod)
     c.experimental_enable_resource_variables = True
     if int8:
-        rep = np.random.default_rng(3)
-        c.optimizations = [tf.lite.Optimize.DEFAULT]
-        c.representative_dataset = lambda: (
-            [rep.uniform(-1, 1, [1, 1, 6]).astype(np.float32)] for _ in range(32))
-        c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-        c.inference_input_type = c.inference_output_type = tf.int8
+        int8_io(c, [1, 1, 6], 3)
     return c.convert()
 
 
@@ -890,7 +885,6 @@ def sparse_int8_model(rng):
     w = rng.normal(0, 0.5, (32, 16)).astype(np.float32)
     w[rng.uniform(size=w.shape) < 0.8] = 0.0
     w = tf.constant(w)
-    rep = np.random.default_rng(4)
 
     @tf.function
     def fc(x):
@@ -898,11 +892,8 @@ def sparse_int8_model(rng):
 
     conc = fc.get_concrete_function(tf.TensorSpec([2, 32], tf.float32))
     c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fc)
-    c.optimizations = [tf.lite.Optimize.DEFAULT, tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
-    c.representative_dataset = lambda: (
-        [rep.uniform(-1, 1, [2, 32]).astype(np.float32)] for _ in range(32))
-    c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    c.inference_input_type = c.inference_output_type = tf.int8
+    int8_io(c, [2, 32], 4)
+    c.optimizations.append(tf.lite.Optimize.EXPERIMENTAL_SPARSITY)
     return c.convert()
 
 
@@ -913,7 +904,6 @@ def conv3d_between_model(rng):
     w2 = tf.constant(rng.normal(0, 0.1, (3, 3, 16, 16)).astype(np.float32))
     w3 = tf.constant(rng.normal(0, 0.1, (2, 2, 2, 16, 8)).astype(np.float32))
     w4 = tf.constant(rng.normal(0, 0.1, (3, 3, 8, 16)).astype(np.float32))
-    rep = np.random.default_rng(6)
 
     @tf.function
     def f(x):
@@ -923,12 +913,7 @@ def conv3d_between_model(rng):
 
     conc = f.get_concrete_function(tf.TensorSpec([1, 48, 24, 16], tf.float32))
     c = tf.lite.TFLiteConverter.from_concrete_functions([conc], f)
-    c.optimizations = [tf.lite.Optimize.DEFAULT]
-    c.representative_dataset = lambda: (
-        [rep.uniform(-1, 1, [1, 48, 24, 16]).astype(np.float32)] for _ in range(32))
-    c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8,
-                                   tf.lite.OpsSet.TFLITE_BUILTINS]
-    c.inference_input_type = c.inference_output_type = tf.int8
+    int8_io(c, [1, 48, 24, 16], 6, float_fallback=True)
     return c.convert()
 
 
@@ -1100,7 +1085,7 @@ def main():
                  float16_models, complex_models, lstm_models, hybrid_lstm_models,
                  svdf_models,
                  detection_models,
-                 elementwise_models, int8_elu_models, float_int_models, math_models,
+                 elementwise_models, int8_elu_models, float_int_models,
                  compare_select_models, state_sparse_models,
                  logical_fill_models):
         models.update(make(rng))
