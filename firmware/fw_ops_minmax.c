@@ -2,7 +2,8 @@
 /*
  * MAXIMUM and MINIMUM with broadcast, as TFLite's reference
  * MaximumMinimumBroadcastSlow: the raw values compared, no requantization
- * (the converter gives inputs and output one quantization).
+ * (the converter gives inputs and output one quantization); int8, int16
+ * and (NPU_FW_FEAT_MINMAX_U8, firmware 1.9.0) uint8.
  */
 #include "fw_internal.h"
 
@@ -44,6 +45,18 @@ void npu_op_minimum_s16(const struct npu_eltwise_params *p,
 	MINMAX_BODY(int16_t, 0);
 }
 
+void npu_op_maximum_u8(const struct npu_eltwise_params *p, const uint8_t *in1,
+		       const uint8_t *in2, uint8_t *out)
+{
+	MINMAX_BODY(uint8_t, 1);
+}
+
+void npu_op_minimum_u8(const struct npu_eltwise_params *p, const uint8_t *in1,
+		       const uint8_t *in2, uint8_t *out)
+{
+	MINMAX_BODY(uint8_t, 0);
+}
+
 /* ---- check, cost and the command rows ---- */
 
 static int check_minmax(uint32_t op, const union npu_cmd_params *pp,
@@ -54,7 +67,7 @@ static int check_minmax(uint32_t op, const union npu_cmd_params *pp,
 	(void)op;
 	(void)flags;
 	if (fw_check_bcast(&p->input1, &p->input2, &p->output,
-			   FW_T_S8 | FW_T_S16, why))
+			   FW_T_S8 | FW_T_S16 | FW_T_U8, why))
 		return -NPU_FW_EINVAL;
 	FW_CHECK(why, p->reserved == 0, "reserved field not zero");
 	FW_CHECK(why, p->left_shift == 0 && p->input1_multiplier == 0 &&
@@ -71,13 +84,23 @@ static void cost_minmax(uint32_t op, const union npu_cmd_params *p,
 	w->elems = npu_tensor_elems(&p->eltwise.output);
 }
 
+static uint32_t features_minmax(uint32_t op, const union npu_cmd_params *p)
+{
+	(void)op;
+	return p->eltwise.output.dtype == NPU_DTYPE_UINT8 ? NPU_FW_FEAT_MINMAX_U8 : 0;
+}
+
 static void run_minmax(uint32_t op, const union npu_cmd_params *pp,
 		       void *const *b)
 {
 	const struct npu_eltwise_params *p = &pp->eltwise;
 	const int max = op == NPU_CMD_MAXIMUM;
 
-	if (p->output.dtype == NPU_DTYPE_INT16)
+	if (p->output.dtype == NPU_DTYPE_UINT8)
+		(max ? npu_op_maximum_u8 : npu_op_minimum_u8)(p,
+			b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_IN1],
+			b[NPU_FW_SLOT_OUT]);
+	else if (p->output.dtype == NPU_DTYPE_INT16)
 		(max ? npu_op_maximum_s16 : npu_op_minimum_s16)(p,
 			b[NPU_FW_SLOT_IN0], b[NPU_FW_SLOT_IN1],
 			b[NPU_FW_SLOT_OUT]);
@@ -91,11 +114,13 @@ const struct fw_cmd fw_cmds_minmax[] = {
 	{ .opcode = NPU_CMD_MAXIMUM, .name = "MAXIMUM",
 	  .features = NPU_FW_FEAT_ELTWISE2,
 	  .params_size = sizeof(struct npu_eltwise_params),
+	  .param_features = features_minmax,
 	  .check = check_minmax, .operands = fw_operands_in2_out,
 	  .cost = cost_minmax, .run = run_minmax },
 	{ .opcode = NPU_CMD_MINIMUM, .name = "MINIMUM",
 	  .features = NPU_FW_FEAT_ELTWISE2,
 	  .params_size = sizeof(struct npu_eltwise_params),
+	  .param_features = features_minmax,
 	  .check = check_minmax, .operands = fw_operands_in2_out,
 	  .cost = cost_minmax, .run = run_minmax },
 	{ .name = NULL }

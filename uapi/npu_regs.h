@@ -293,6 +293,12 @@ struct npu_hw_completion {
  * firmware 1.8.0
  */
 #define NPU_FW_FEAT_WDEC_ROWS		(1u << 18)
+/*
+ * uint8 (legacy asymmetric) operands of NPU_CMD_MAXIMUM and NPU_CMD_MINIMUM
+ * (the stored bytes compared, as TFLite's maximum_minimum.cc), since
+ * firmware 1.9.0
+ */
+#define NPU_FW_FEAT_MINMAX_U8		(1u << 19)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

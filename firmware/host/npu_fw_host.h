@@ -104,6 +104,7 @@ enum npu_host_unary {
 	NPU_HOST_UNARY_NEG,	/* neg.cc: the raw value negated, wrapping */
 	NPU_HOST_UNARY_GELU,	/* gelu.cc: LUTPopulate(0.5 x erfc(-x/sqrt 2)) */
 	NPU_HOST_UNARY_GELU_APPROX,	/* gelu.cc, approximate: the tanh form */
+	NPU_HOST_UNARY_ELU,	/* activations.cc EluPrepare: LUTPopulate(expm1) */
 };
 
 /*

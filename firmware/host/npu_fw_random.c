@@ -72,7 +72,8 @@ static uint64_t place_raw(struct gen *g, uint32_t bytes, int fill)
 
 static int32_t zp_of(struct gen *g, uint8_t dtype)
 {
-	return dtype == NPU_DTYPE_INT16 ? 0 : range(g, -128, 127);
+	return dtype == NPU_DTYPE_INT16 ? 0 :
+	       dtype == NPU_DTYPE_UINT8 ? range(g, 0, 255) : range(g, -128, 127);
 }
 
 static void rnd_mult(struct gen *g, int32_t *m, int32_t *s, int lo, int hi)
@@ -212,9 +213,14 @@ static void gen_eltwise(struct gen *g, uint32_t op,
 			struct npu_eltwise_params *p)
 {
 	const int s16 = (int)(rnd(g) % 2);
-	const uint8_t t = s16 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
+	uint8_t t = s16 ? NPU_DTYPE_INT16 : NPU_DTYPE_INT8;
 	uint32_t rank = upto(g, 5), d0[5], d1[5], d2[5], i;
+	/* MAXIMUM and MINIMUM also take uint8 (NPU_FW_FEAT_MINMAX_U8). */
+	const int u8 = (op == NPU_CMD_MAXIMUM || op == NPU_CMD_MINIMUM) && !s16 &&
+		       rnd(g) % 2;
 
+	if (u8)
+		t = NPU_DTYPE_UINT8;
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < rank; i++) {
 		d0[i] = upto(g, 5);
@@ -237,6 +243,10 @@ static void gen_eltwise(struct gen *g, uint32_t op,
 			 s16 ? -16 : -21, s16 ? -10 : -15);
 	}
 	act(g, s16, &p->act_min, &p->act_max);
+	if (u8) {
+		p->act_min += 128;
+		p->act_max += 128;
+	}
 }
 
 static void gen_pool(struct gen *g, struct npu_pool_params *p)

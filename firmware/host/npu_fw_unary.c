@@ -53,6 +53,13 @@ static float gelu_approx_fn(float x, const void *unused)
 					 (1.0f + 0.044715f * x * x)));
 }
 
+/* activations.cc EluPrepare: x < 0 ? expm1(x) : x. */
+static float elu_fn(float x, const void *unused)
+{
+	(void)unused;
+	return x < 0.0f ? expm1f(x) : x;
+}
+
 typedef float (*unary_fn)(float x, const void *arg);
 
 /*
@@ -280,6 +287,8 @@ static unary_fn table_fn(enum npu_host_unary op)
 		return gelu_fn;
 	case NPU_HOST_UNARY_GELU_APPROX:
 		return gelu_approx_fn;
+	case NPU_HOST_UNARY_ELU:
+		return elu_fn;
 	default:
 		return NULL;
 	}
@@ -300,6 +309,7 @@ int npu_host_unary_lut_s8(enum npu_host_unary op, float in_scale,
 	case NPU_HOST_UNARY_LOG:
 	case NPU_HOST_UNARY_GELU:
 	case NPU_HOST_UNARY_GELU_APPROX:
+	case NPU_HOST_UNARY_ELU:
 		lut_populate(in_scale, in_zp, out_scale, out_zp, table_fn(op),
 			     &log_min, table);
 		return 0;

@@ -26,7 +26,7 @@ extern "C" {
 
 /* Firmware release, reported as NPU_REG_FW_VERSION: major<<16|minor<<8|patch */
 #define NPU_FW_VERSION_MAJOR	1
-#define NPU_FW_VERSION_MINOR	8
+#define NPU_FW_VERSION_MINOR	9
 #define NPU_FW_VERSION_PATCH	0
 #define NPU_FW_VERSION		((NPU_FW_VERSION_MAJOR << 16) | \
 				 (NPU_FW_VERSION_MINOR << 8) | \
@@ -42,7 +42,7 @@ extern "C" {
 				 NPU_FW_FEAT_REGIONS | NPU_FW_FEAT_WDEC_PALETTES | \
 				 NPU_FW_FEAT_MEAN_U8 | \
 				 NPU_FW_FEAT_WDEC_PACKED | \
-				 NPU_FW_FEAT_WDEC_ROWS)
+				 NPU_FW_FEAT_WDEC_ROWS | NPU_FW_FEAT_MINMAX_U8)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -188,6 +188,10 @@ void npu_op_minimum_s8(const struct npu_eltwise_params *p, const int8_t *in1,
 		       const int8_t *in2, int8_t *out);
 void npu_op_minimum_s16(const struct npu_eltwise_params *p,
 			const int16_t *in1, const int16_t *in2, int16_t *out);
+void npu_op_maximum_u8(const struct npu_eltwise_params *p, const uint8_t *in1,
+		       const uint8_t *in2, uint8_t *out);
+void npu_op_minimum_u8(const struct npu_eltwise_params *p, const uint8_t *in1,
+		       const uint8_t *in2, uint8_t *out);
 void npu_op_prelu_s8(const struct npu_prelu_params *p, const int8_t *in,
 		     const int8_t *alpha, int8_t *out);
 /* int16 input and output, int8 alpha (TFLite's 16x8 PRELU). */

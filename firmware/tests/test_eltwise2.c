@@ -49,6 +49,47 @@ START_TEST(maximum_minimum)
 }
 END_TEST
 
+/*
+ * uint8 (NPU_FW_FEAT_MINMAX_U8): the stored bytes compared, whatever the
+ * zero point: [2,2] {0, 200; 129, 255} against [1,2] {128, 201}: max
+ * {128, 201; 129, 255}, min {0, 200; 128, 201}; clamped to [0, 250]:
+ * max {128, 201; 129, 250}.  A stream with one needs the feature; mixed
+ * signedness is refused.
+ */
+START_TEST(maximum_minimum_u8)
+{
+	const uint8_t a[4] = { 0, 200, 129, 255 }, b[2] = { 128, 201 };
+	struct npu_eltwise_params p = { 0 };
+	struct npu_cs_writer w;
+	uint32_t words[64];
+	uint8_t out[4];
+
+	TENSOR(&p.input1, 0, NPU_DTYPE_UINT8, 128, 2, 2);
+	TENSOR(&p.input2, 0, NPU_DTYPE_UINT8, 128, 1, 2);
+	TENSOR(&p.output, 0, NPU_DTYPE_UINT8, 128, 2, 2);
+	p.act_min = 0;
+	p.act_max = 255;
+	CHECK_OK(NPU_CMD_MAXIMUM, &p);
+	npu_op_maximum_u8(&p, a, b, out);
+	ck_assert_mem_eq(out, ((const uint8_t[]){ 128, 201, 129, 255 }), 4);
+	npu_op_minimum_u8(&p, a, b, out);
+	ck_assert_mem_eq(out, ((const uint8_t[]){ 0, 200, 128, 201 }), 4);
+	p.act_max = 250;
+	npu_op_maximum_u8(&p, a, b, out);
+	ck_assert_mem_eq(out, ((const uint8_t[]){ 128, 201, 129, 250 }), 4);
+	npu_cs_init(&w, words, sizeof(words));
+	npu_cs_emit(&w, NPU_CMD_MINIMUM, &p);
+	ck_assert_int_eq(w.error, 0);
+	ck_assert_uint_eq(npu_fw_stream_features(words, npu_cs_bytes(&w)) &
+			  NPU_FW_FEAT_MINMAX_U8, NPU_FW_FEAT_MINMAX_U8);
+	p.act_min = -1;
+	CHECK_BAD(NPU_CMD_MAXIMUM, &p);
+	p.act_min = 0;
+	TENSOR(&p.input2, 0, NPU_DTYPE_INT8, 0, 1, 2);
+	CHECK_BAD(NPU_CMD_MAXIMUM, &p);
+}
+END_TEST
+
 START_TEST(prelu_s8)
 {
 	/*
@@ -299,6 +340,7 @@ Suite *suite_eltwise2(void)
 	TCase *tc = tcase_create("hand-worked");
 
 	tcase_add_test(tc, maximum_minimum);
+	tcase_add_test(tc, maximum_minimum_u8);
 	tcase_add_test(tc, prelu_s8);
 	tcase_add_test(tc, prelu_s16);
 	tcase_add_test(tc, arg_max_min);

@@ -4,7 +4,8 @@
  * (svdf_common.cc, EvalIntegerSvdfReference) with an int16 or int8
  * activation state, the float SVDF, and the dynamic-range (hybrid) SVDF of
  * TFLite's svdf.cc (EvalHybridSVDF): float input, state, bias and output,
- * int8 weights_feature and weights_time with one scale each.  The hybrid
+ * int8 (or uint8, read as int8 bytes as svdf.cc does, the zero point
+ * ignored) weights_feature and weights_time with one scale each.  The hybrid
  * form quantizes each batch row of the input at run time (symmetric, or
  * asymmetric with asymmetric_quantize_inputs, as the hybrid
  * FULLY_CONNECTED), scales the integer feature products back to float,
@@ -61,9 +62,11 @@ static int hybrid_check(const struct cpu_prep *p, struct svdf_state *s,
 			const struct npu_graph_tensor *st,
 			const struct npu_graph_tensor *out)
 {
-	if (wf->type != NPU_TYPE_INT8 || wt->type != NPU_TYPE_INT8) {
+	/* svdf.cc reads uint8 weights as int8 bytes, zero point ignored. */
+	if ((wf->type != NPU_TYPE_INT8 && wf->type != NPU_TYPE_UINT8) ||
+	    (wt->type != NPU_TYPE_INT8 && wt->type != NPU_TYPE_UINT8)) {
 		cpu_msg(p->err, p->errlen,
-			"hybrid SVDF with %s weights_feature and %s weights_time is not supported (int8 only)",
+			"hybrid SVDF with %s weights_feature and %s weights_time is not supported (int8 or uint8 only)",
 			npu_type_name(wf->type), npu_type_name(wt->type));
 		return -ENOTSUP;
 	}
@@ -78,9 +81,14 @@ static int hybrid_check(const struct cpu_prep *p, struct svdf_state *s,
 			"hybrid SVDF needs constant weights_feature and weights_time");
 		return -ENOTSUP;
 	}
+	/*
+	 * Per-channel weights: svdf.cc takes the legacy per-tensor scale,
+	 * which TFLite sets to 0 for them (the output is the activation of
+	 * the bias alone); not reproduced, refused by name.
+	 */
 	if (wf->quant.count != 1 || wt->quant.count != 1) {
 		cpu_msg(p->err, p->errlen,
-			"hybrid SVDF needs one scale per weight tensor (has %u and %u)",
+			"hybrid SVDF needs one scale per weight tensor (has %u and %u; TFLite's kernel reads a per-channel tensor's scale as 0)",
 			wf->quant.count, wt->quant.count);
 		return wf->quant.count && wt->quant.count ? -ENOTSUP : -EINVAL;
 	}

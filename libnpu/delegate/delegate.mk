@@ -3,9 +3,11 @@
 # two external-delegate entry points.
 DELEGATE_SRCS := $(sort $(wildcard $(LIBNPU_DIR)/delegate/*.c))
 DELEGATE_OBJS := $(patsubst $(LIBNPU_DIR)/%.c,$(OBJDIR)/%.o,$(DELEGATE_SRCS))
-# libnpu's clock (the trace events' CLOCK_MONOTONIC), built in: a private
-# helper, not part of libnpu's exported API.
-DELEGATE_LINK_OBJS := $(DELEGATE_OBJS) $(OBJDIR)/util/clock.o
+# libnpu's clock (the trace events' CLOCK_MONOTONIC) and the TFLite
+# reader's densifier (sparse constants, tflite/sparsity.c), built in:
+# private helpers, not part of libnpu's exported API.
+DELEGATE_LINK_OBJS := $(DELEGATE_OBJS) $(OBJDIR)/util/clock.o \
+	$(OBJDIR)/tflite/sparsity.o $(OBJDIR)/tflite/fb.o $(OBJDIR)/util/message.o
 DELEGATE_SO := $(LIBOUT)/libnpu-tflite.so
 
 $(DELEGATE_OBJS): CFLAGS += -fvisibility=hidden

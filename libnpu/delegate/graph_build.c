@@ -12,6 +12,7 @@
 
 #include "delegate_priv.h"
 #include "npu_tflite.h"
+#include "../tflite/sparsity.h"
 
 #define ERR(ret, ...) (snprintf(err, errlen, __VA_ARGS__), (ret))
 
@@ -100,8 +101,59 @@ static int convert_quant(const TfLiteTensor *src, struct npu_graph_tensor *t,
 	return 0;
 }
 
-static int convert_tensor(const TfLiteTensor *src, struct npu_graph_tensor *t,
-			  char *err, size_t errlen)
+static const int32_t *int_array(const TfLiteIntArray *a, uint32_t *n)
+{
+	*n = a && a->size > 0 ? (uint32_t)a->size : 0;
+	return a ? a->data : NULL;
+}
+
+/*
+ * The dense data of the sparse constant @src into @t (whose type and shape
+ * are the dense tensor's), by the TFLite reader's densifier: TFLite's
+ * DENSIFY computes the same at its first run, after the delegate has
+ * compiled, so the delegate expands the constant itself.
+ */
+static int densify(const TfLiteTensor *src, struct npu_graph_tensor *t, char *err,
+		   size_t errlen)
+{
+	const TfLiteSparsity *sp = src->sparsity;
+	struct tflite_sparse_level lv[2 * NPU_GRAPH_MAX_DIMS];
+	const int32_t *order, *bmap;
+	uint32_t n_order, n_bmap, n_lv;
+	char what[96];
+
+	snprintf(what, sizeof(what), "tensor '%.60s' sparsity", src->name ? src->name : "");
+	if (!is_constant(src) || src->type == kTfLiteNoType)
+		return ERR(-ENOTSUP, "%s: a sparse tensor must be a constant", what);
+	if (!sp->dim_metadata || sp->dim_metadata_size < 0 ||
+	    sp->dim_metadata_size > 2 * NPU_GRAPH_MAX_DIMS)
+		return ERR(-EINVAL, "%s: %d dimension metadata entries", what,
+			   sp->dim_metadata_size);
+	order = int_array(sp->traversal_order, &n_order);
+	bmap = int_array(sp->block_map, &n_bmap);
+	n_lv = (uint32_t)sp->dim_metadata_size;
+	for (uint32_t l = 0; l < n_lv; l++) {
+		const TfLiteDimensionMetadata *m = &sp->dim_metadata[l];
+
+		lv[l] = (struct tflite_sparse_level){
+			.format = m->format == kTfLiteDimSparseCSR ? 1 :
+				  m->format == kTfLiteDimDense ? 0 : 2,
+			.dense_size = m->dense_size,
+		};
+		lv[l].segments = int_array(m->array_segments, &lv[l].num_segments);
+		lv[l].indices = int_array(m->array_indices, &lv[l].num_indices);
+	}
+	return tflite_densify_levels(order, n_order, bmap, n_bmap, lv, n_lv, t,
+				     (const uint8_t *)src->data.data, src->bytes, &t->data,
+				     err, errlen, what);
+}
+
+/*
+ * @src becomes @t; @sparse_src, when not NULL, is the sparse constant a
+ * DENSIFY turns into @src: @t is then that constant, dense.
+ */
+static int convert_tensor(const TfLiteTensor *src, const TfLiteTensor *sparse_src,
+			  struct npu_graph_tensor *t, char *err, size_t errlen)
 {
 	const char *name = src->name ? src->name : "";
 	size_t elems = 1;
@@ -112,8 +164,6 @@ static int convert_tensor(const TfLiteTensor *src, struct npu_graph_tensor *t,
 		return -ENOMEM;
 	if (tflite_type(src->type, &t->type))
 		return ERR(-ENOTSUP, "tensor '%s': type %d is not supported", name, src->type);
-	if (src->sparsity)
-		return ERR(-ENOTSUP, "tensor '%s': sparse tensors are not supported", name);
 	if (src->allocation_type == kTfLiteDynamic || !src->dims)
 		return ERR(-ENOTSUP, "tensor '%s': dynamic shapes are not supported", name);
 	if (src->dims->size > NPU_GRAPH_MAX_DIMS)
@@ -132,7 +182,15 @@ static int convert_tensor(const TfLiteTensor *src, struct npu_graph_tensor *t,
 	ret = convert_quant(src, t, err, errlen);
 	if (ret)
 		return ret;
-	if (is_constant(src)) {
+	if (sparse_src || src->sparsity) {
+		if (sparse_src && (sparse_src->type != src->type || !sparse_src->sparsity))
+			return ERR(-EINVAL, "tensor '%s': DENSIFY of a tensor of another type",
+				   name);
+		ret = densify(sparse_src ? sparse_src : src, t, err, errlen);
+		if (ret)
+			return ret;
+		t->data_size = t->bytes;
+	} else if (is_constant(src)) {
 		if (src->bytes != t->bytes)
 			return ERR(-EINVAL, "tensor '%s': %zu bytes of constant data, shape needs %zu",
 				   name, src->bytes, t->bytes);
@@ -273,6 +331,40 @@ static void convert_options(int32_t builtin, const void *data, struct npu_graph_
 		op->options_kind = NPU_OPTS_ELTWISE;
 		o->eltwise.activation = ((const TfLiteMulParams *)data)->activation;
 		break;
+	case NPU_BUILTIN_DIV:
+		op->options_kind = NPU_OPTS_ELTWISE;
+		o->eltwise.activation = ((const TfLiteDivParams *)data)->activation;
+		break;
+	case NPU_BUILTIN_BATCH_MATMUL: {
+		const TfLiteBatchMatMulParams *p = data;
+
+		op->options_kind = NPU_OPTS_BATCH_MATMUL;
+		o->batch_matmul.adj_x = p->adj_x;
+		o->batch_matmul.adj_y = p->adj_y;
+		o->batch_matmul.asymmetric_quantize_inputs = p->asymmetric_quantize_inputs;
+		break;
+	}
+	case NPU_BUILTIN_CONV_3D: {
+		const TfLiteConv3DParams *p = data;
+
+		op->options_kind = NPU_OPTS_CONV3D;
+		o->conv3d = (struct npu_conv3d_options){
+			.padding = padding(p->padding), .stride_d = p->stride_depth,
+			.stride_h = p->stride_height, .stride_w = p->stride_width,
+			.dilation_d = p->dilation_depth_factor,
+			.dilation_h = p->dilation_height_factor,
+			.dilation_w = p->dilation_width_factor, .activation = p->activation,
+		};
+		break;
+	}
+	case NPU_BUILTIN_LOCAL_RESPONSE_NORMALIZATION: {
+		const TfLiteLocalResponseNormParams *p = data;
+
+		op->options_kind = NPU_OPTS_LRN;
+		o->lrn = (struct npu_lrn_options){ .radius = p->radius, .bias = p->bias,
+						   .alpha = p->alpha, .beta = p->beta };
+		break;
+	}
 	case NPU_BUILTIN_MEAN:
 	case NPU_BUILTIN_SUM:
 	case NPU_BUILTIN_REDUCE_MAX:
@@ -503,8 +595,55 @@ static int find_io(TfLiteContext *ctx, const struct npu_graph *g, const int *tma
 	return 0;
 }
 
-static int map_io(TfLiteContext *ctx, const TfLiteIntArray *src, const int *map,
-		  uint32_t *n, int32_t **out)
+/*
+ * For every tensor a DENSIFY of a sparse constant makes (anywhere in the
+ * execution plan), that constant's index, else -1: the delegate takes the
+ * constant, dense, in the DENSIFY output's place (graph inputs skip it).
+ */
+static int densified_sources(TfLiteContext *ctx, int **out)
+{
+	TfLiteIntArray *plan;
+	int *src = malloc((ctx->tensors_size + 1) * sizeof(int));
+
+	*out = src;
+	if (!src)
+		return -ENOMEM;
+	for (size_t t = 0; t < ctx->tensors_size; t++)
+		src[t] = -1;
+	if (ctx->GetExecutionPlan(ctx, &plan) != kTfLiteOk)
+		return 0;
+	for (int k = 0; k < plan->size; k++) {
+		TfLiteNode *node;
+		TfLiteRegistration *reg;
+		int in, o;
+
+		if (ctx->GetNodeAndRegistration(ctx, plan->data[k], &node, &reg) != kTfLiteOk ||
+		    reg->builtin_code != NPU_BUILTIN_DENSIFY || node->inputs->size != 1 ||
+		    node->outputs->size != 1)
+			continue;
+		in = node->inputs->data[0];
+		o = node->outputs->data[0];
+		if (in >= 0 && o >= 0 && (size_t)in < ctx->tensors_size &&
+		    (size_t)o < ctx->tensors_size && ctx->tensors[in].sparsity &&
+		    is_constant(&ctx->tensors[in]))
+			src[o] = in;
+	}
+	return 0;
+}
+
+/* A DENSIFY the delegate folds (densified_sources()): not an op here. */
+static bool folded_densify(TfLiteContext *ctx, int node_index, const int *dsrc)
+{
+	TfLiteNode *node;
+	TfLiteRegistration *reg;
+
+	return ctx->GetNodeAndRegistration(ctx, node_index, &node, &reg) == kTfLiteOk &&
+	       reg->builtin_code == NPU_BUILTIN_DENSIFY && node->outputs->size == 1 &&
+	       node->outputs->data[0] >= 0 && dsrc[node->outputs->data[0]] >= 0;
+}
+
+static int map_io(TfLiteContext *ctx, const struct npu_graph *g, const TfLiteIntArray *src,
+		  const int *map, uint32_t *n, int32_t **out)
 {
 	*n = 0;
 	*out = calloc((size_t)src->size + 1, sizeof(int32_t));
@@ -514,7 +653,7 @@ static int map_io(TfLiteContext *ctx, const TfLiteIntArray *src, const int *map,
 		int t = src->data[i];
 
 		if (t < 0 || (size_t)t >= ctx->tensors_size || map[t] < 0 ||
-		    is_constant(&ctx->tensors[t]))
+		    is_constant(&ctx->tensors[t]) || g->tensors[map[t]].data)
 			continue;
 		(*out)[(*n)++] = map[t];
 	}
@@ -526,7 +665,8 @@ int delegate_graph_build(TfLiteContext *ctx, const int *nodes, int num_nodes,
 			 struct npu_graph **out, int **tensor_map, char *err, size_t errlen)
 {
 	struct npu_graph *g;
-	int *map, *tmap = NULL;
+	int *map, *tmap = NULL, *dsrc = NULL, *kept = NULL;
+	int num_kept = 0;
 	uint32_t nt = 0;
 	int ret = -ENOMEM;
 
@@ -536,8 +676,24 @@ int delegate_graph_build(TfLiteContext *ctx, const int *nodes, int num_nodes,
 	err[0] = 0;
 	map = calloc(ctx->tensors_size + 1, sizeof(int));
 	g = calloc(1, sizeof(*g));
-	if (!map || !g)
+	kept = malloc(((size_t)num_nodes + 1) * sizeof(int));
+	if (!map || !g || !kept || densified_sources(ctx, &dsrc))
 		goto fail;
+	/* Folded DENSIFY nodes leave gaps: op_source keeps each op's node. */
+	for (int n = 0; n < num_nodes; n++)
+		if (!folded_densify(ctx, nodes[n], dsrc))
+			kept[num_kept++] = n;
+	if (num_kept < num_nodes) {
+		g->op_source = malloc(((size_t)num_kept + 1) * sizeof(uint32_t));
+		if (!g->op_source)
+			goto fail;
+		for (int k = 0; k < num_kept; k++)
+			g->op_source[k] = (uint32_t)kept[k];
+	}
+	for (int k = 0; k < num_kept; k++)
+		kept[k] = nodes[kept[k]];
+	nodes = kept;
+	num_nodes = num_kept;
 	ret = mark_tensors(ctx, nodes, num_nodes, map, err, errlen);
 	if (ret)
 		goto fail;
@@ -554,7 +710,9 @@ int delegate_graph_build(TfLiteContext *ctx, const int *nodes, int num_nodes,
 			continue;
 		tmap[map[t]] = (int)t;
 		g->num_tensors++;
-		ret = convert_tensor(&ctx->tensors[t], &g->tensors[map[t]], err, errlen);
+		ret = convert_tensor(&ctx->tensors[t],
+				     dsrc[t] >= 0 ? &ctx->tensors[dsrc[t]] : NULL,
+				     &g->tensors[map[t]], err, errlen);
 		if (ret)
 			goto fail;
 	}
@@ -564,10 +722,10 @@ int delegate_graph_build(TfLiteContext *ctx, const int *nodes, int num_nodes,
 		if (ret)
 			goto fail;
 	}
-	ret = inputs ? map_io(ctx, inputs, map, &g->num_inputs, &g->inputs) :
+	ret = inputs ? map_io(ctx, g, inputs, map, &g->num_inputs, &g->inputs) :
 		       find_io(ctx, g, tmap, true, &g->num_inputs, &g->inputs);
 	if (!ret)
-		ret = outputs ? map_io(ctx, outputs, map, &g->num_outputs, &g->outputs) :
+		ret = outputs ? map_io(ctx, g, outputs, map, &g->num_outputs, &g->outputs) :
 				find_io(ctx, g, tmap, false, &g->num_outputs, &g->outputs);
 	if (ret)
 		goto fail;
@@ -575,6 +733,8 @@ int delegate_graph_build(TfLiteContext *ctx, const int *nodes, int num_nodes,
 	if (ret)
 		goto fail;
 	free(map);
+	free(dsrc);
+	free(kept);
 	if (tensor_map)
 		*tensor_map = tmap;
 	else
@@ -585,6 +745,8 @@ fail:
 	if (ret == -ENOMEM && !err[0])
 		snprintf(err, errlen, "out of memory");
 	free(map);
+	free(dsrc);
+	free(kept);
 	free(tmap);
 	npu_graph_free(g);
 	return ret;

@@ -92,6 +92,26 @@ typedef int TfLiteBufferHandle;
 
 struct TfLiteDelegate;
 
+/* TfLiteTensor.sparsity (common.h): the runtime's copy of the file's. */
+typedef enum {
+	kTfLiteDimDense = 0,
+	kTfLiteDimSparseCSR,
+} TfLiteDimensionType;
+
+typedef struct TfLiteDimensionMetadata {
+	TfLiteDimensionType format;
+	int dense_size;
+	TfLiteIntArray *array_segments;
+	TfLiteIntArray *array_indices;
+} TfLiteDimensionMetadata;
+
+typedef struct TfLiteSparsity {
+	TfLiteIntArray *traversal_order;
+	TfLiteIntArray *block_map;
+	TfLiteDimensionMetadata *dim_metadata;
+	int dim_metadata_size;
+} TfLiteSparsity;
+
 /* Complete: TfLiteContext.tensors is an array of them. */
 typedef struct TfLiteTensor {
 	TfLiteType type;
@@ -110,7 +130,7 @@ typedef struct TfLiteTensor {
 	bool data_is_stale;
 	bool is_variable;
 	TfLiteQuantization quantization;
-	void *sparsity;
+	TfLiteSparsity *sparsity;
 	const TfLiteIntArray *dims_signature;
 } TfLiteTensor;
 
@@ -291,6 +311,34 @@ typedef struct {
 typedef struct {
 	float alpha;
 } TfLiteLeakyReluParams;
+
+typedef struct {
+	TfLiteFusedActivation activation;
+} TfLiteDivParams;
+
+typedef struct {
+	bool adj_x;
+	bool adj_y;
+	bool asymmetric_quantize_inputs;
+} TfLiteBatchMatMulParams;
+
+typedef struct {
+	TfLitePadding padding;
+	int stride_width;
+	int stride_height;
+	int stride_depth;
+	int dilation_width_factor;
+	int dilation_height_factor;
+	int dilation_depth_factor;
+	TfLiteFusedActivation activation;
+} TfLiteConv3DParams;
+
+typedef struct {
+	int radius;
+	float bias;
+	float alpha;
+	float beta;
+} TfLiteLocalResponseNormParams;
 
 /* LSTM: kernel_type 0 is the full kernel, 1 the basic one (5 inputs). */
 typedef struct {

@@ -227,6 +227,8 @@ static const struct probe probes[] = {
 	/* READ_VARIABLE, ASSIGN_VARIABLE: a variable and a tensor of its type */
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 1, 1, { { 'v', D4 }, { 'y', D4 } } },
 	{ NPU_OPTS_NONE, { .conv = { 0 } }, 2, 0, { { 'v', D4 }, { 'x', D4 } } },
+	/* LOCAL_RESPONSE_NORMALIZATION: radius 2 along the channels */
+	{ NPU_OPTS_LRN, { .lrn = { 2, 1.0f, 1.0f, 0.5f } }, 1, 1, { { 'x', D4 }, { 'y', D4 } } },
 	/* SVDF, rank 1: 4 filters of 8 inputs, a memory of 2 */
 	{ NPU_OPTS_SVDF, { .svdf = { 1, 0, 0 } }, 5, 1,
 	  { { 'x', 2, { 1, 8 } }, { 'w', 2, { 4, 8 } }, { 'w', 2, { 4, 2 } }, { 'b', 1, { 4 } },

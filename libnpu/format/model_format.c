@@ -693,7 +693,7 @@ static int load_op(struct ld *l, struct npu_compiled_model *m, uint32_t i)
 		return ret;
 	op->builtin = r.builtin;
 	op->version = r.version;
-	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_CONTROL_FLOW)
+	if (r.builtin < 0 || r.version < 1 || r.options_kind > NPU_OPTS_LRN)
 		LFAIL(l, -EINVAL, "op %u: invalid builtin %d, version %d or options kind %u", i,
 		      r.builtin, r.version, r.options_kind);
 	/*

@@ -77,6 +77,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_EMBEDDING_LOOKUP = 7,
 	NPU_BUILTIN_FULLY_CONNECTED = 9,
 	NPU_BUILTIN_L2_NORMALIZATION = 11,
+	NPU_BUILTIN_LOCAL_RESPONSE_NORMALIZATION = 13,
 	NPU_BUILTIN_LOGISTIC = 14,
 	NPU_BUILTIN_LSTM = 16,
 	NPU_BUILTIN_MAX_POOL_2D = 17,
@@ -123,6 +124,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_LESS_EQUAL = 63,
 	NPU_BUILTIN_SELECT = 64,
 	NPU_BUILTIN_SLICE = 65,
+	NPU_BUILTIN_SIN = 66,
 	NPU_BUILTIN_TRANSPOSE_CONV = 67,
 	NPU_BUILTIN_TILE = 69,
 	NPU_BUILTIN_EXPAND_DIMS = 70,
@@ -133,6 +135,7 @@ enum npu_builtin_op {
 	NPU_BUILTIN_SQRT = 75,
 	NPU_BUILTIN_RSQRT = 76,
 	NPU_BUILTIN_SHAPE = 77,
+	NPU_BUILTIN_POW = 78,
 	NPU_BUILTIN_ARG_MIN = 79,
 	NPU_BUILTIN_REDUCE_PROD = 81,
 	NPU_BUILTIN_REDUCE_MAX = 82,
@@ -160,7 +163,10 @@ enum npu_builtin_op {
 	NPU_BUILTIN_CEIL = 104,
 	NPU_BUILTIN_REVERSE_V2 = 105,
 	NPU_BUILTIN_GATHER_ND = 107,
+	NPU_BUILTIN_COS = 108,
+	NPU_BUILTIN_ELU = 111,
 	NPU_BUILTIN_QUANTIZE = 114,
+	NPU_BUILTIN_ROUND = 116,
 	NPU_BUILTIN_HARD_SWISH = 117,
 	NPU_BUILTIN_NON_MAX_SUPPRESSION_V4 = 120,
 	NPU_BUILTIN_NON_MAX_SUPPRESSION_V5 = 121,
@@ -363,6 +369,12 @@ struct npu_gelu_options {
 	int32_t approximate;		/* bool: the tanh form */
 };
 
+/* LOCAL_RESPONSE_NORMALIZATION (TFLite's LocalResponseNormalizationOptions). */
+struct npu_lrn_options {
+	int32_t radius;
+	float bias, alpha, beta;
+};
+
 /* CONV_3D: strides and dilations along depth, height, width. */
 struct npu_conv3d_options {
 	int32_t padding;		/* enum npu_padding */
@@ -426,6 +438,7 @@ enum npu_options_kind {
 	NPU_OPTS_GELU,
 	NPU_OPTS_CONV3D,
 	NPU_OPTS_CONTROL_FLOW,
+	NPU_OPTS_LRN,
 };
 
 union npu_op_options {
@@ -449,6 +462,7 @@ union npu_op_options {
 	struct npu_gelu_options gelu;
 	struct npu_conv3d_options conv3d;
 	struct npu_control_flow_options control_flow;
+	struct npu_lrn_options lrn;
 };
 
 struct npu_graph_op {

@@ -55,6 +55,7 @@ extern const struct npu_builtin_impl npu_builtin_floor_ceil_square;
 extern const struct npu_builtin_impl npu_builtin_floor_mod;
 extern const struct npu_builtin_impl npu_builtin_embedding_lookup;
 extern const struct npu_builtin_impl npu_builtin_l2_normalization;
+extern const struct npu_builtin_impl npu_builtin_local_response_normalization;
 extern const struct npu_builtin_impl npu_builtin_log_softmax;
 extern const struct npu_builtin_impl npu_builtin_logical;
 extern const struct npu_builtin_impl npu_builtin_minmax;
@@ -72,12 +73,14 @@ extern const struct npu_builtin_impl npu_builtin_while;
 extern const struct npu_builtin_impl npu_builtin_mul;
 extern const struct npu_builtin_impl npu_builtin_pack;
 extern const struct npu_builtin_impl npu_builtin_pad;
+extern const struct npu_builtin_impl npu_builtin_pow;
 extern const struct npu_builtin_impl npu_builtin_pool;
 extern const struct npu_builtin_impl npu_builtin_range;
 extern const struct npu_builtin_impl npu_builtin_relu;
 extern const struct npu_builtin_impl npu_builtin_reshape;
 extern const struct npu_builtin_impl npu_builtin_reverse_v2;
 extern const struct npu_builtin_impl npu_builtin_select;
+extern const struct npu_builtin_impl npu_builtin_sin_cos_round;
 extern const struct npu_builtin_impl npu_builtin_rfft2d;
 extern const struct npu_builtin_impl npu_builtin_rnn;
 extern const struct npu_builtin_impl npu_builtin_resize_bilinear;
@@ -128,11 +131,13 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_CONV_3D] = &npu_builtin_conv3d,
 	[NPU_BUILTIN_CUMSUM] = &npu_builtin_cumsum,
+	[NPU_BUILTIN_COS] = &npu_builtin_sin_cos_round,
 	[NPU_BUILTIN_DEPTHWISE_CONV_2D] = &npu_builtin_conv,
 	[NPU_BUILTIN_DEPTH_TO_SPACE] = &npu_builtin_space_depth,
 	[NPU_BUILTIN_DEQUANTIZE] = &dequantize,
 	[NPU_BUILTIN_DYNAMIC_UPDATE_SLICE] = &npu_builtin_dynamic_update_slice,
 	[NPU_BUILTIN_DIV] = &npu_builtin_div,
+	[NPU_BUILTIN_ELU] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_EQUAL] = &npu_builtin_comparison,
 	[NPU_BUILTIN_EMBEDDING_LOOKUP] = &npu_builtin_embedding_lookup,
 	[NPU_BUILTIN_EXPAND_DIMS] = &npu_builtin_squeeze_expand_dims,
@@ -154,6 +159,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_LEAKY_RELU] = &npu_builtin_leaky_relu,
 	[NPU_BUILTIN_LESS] = &npu_builtin_comparison,
 	[NPU_BUILTIN_LESS_EQUAL] = &npu_builtin_comparison,
+	[NPU_BUILTIN_LOCAL_RESPONSE_NORMALIZATION] = &npu_builtin_local_response_normalization,
 	[NPU_BUILTIN_LOG] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_LOGISTIC] = &npu_builtin_logistic_tanh,
 	[NPU_BUILTIN_LOG_SOFTMAX] = &npu_builtin_log_softmax,
@@ -174,6 +180,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_PACK] = &npu_builtin_pack,
 	[NPU_BUILTIN_PADV2] = &npu_builtin_pad,
 	[NPU_BUILTIN_PAD] = &npu_builtin_pad,
+	[NPU_BUILTIN_POW] = &npu_builtin_pow,
 	[NPU_BUILTIN_PRELU] = &npu_builtin_prelu,
 	[NPU_BUILTIN_QUANTIZE] = &quantize,
 	[NPU_BUILTIN_RANGE] = &npu_builtin_range,
@@ -191,6 +198,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_REVERSE_V2] = &npu_builtin_reverse_v2,
 	[NPU_BUILTIN_RFFT2D] = &npu_builtin_rfft2d,
 	[NPU_BUILTIN_RNN] = &npu_builtin_rnn,
+	[NPU_BUILTIN_ROUND] = &npu_builtin_sin_cos_round,
 	[NPU_BUILTIN_RSQRT] = &npu_builtin_unary_lut,
 	[NPU_BUILTIN_RESIZE_BILINEAR] = &npu_builtin_resize_bilinear,
 	[NPU_BUILTIN_RESIZE_NEAREST_NEIGHBOR] = &npu_builtin_resize_nearest_neighbor,
@@ -200,6 +208,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_SELECT_V2] = &npu_builtin_select,
 	[NPU_BUILTIN_SHAPE] = &npu_builtin_fill,
 	[NPU_BUILTIN_SIGN] = &npu_builtin_sign,
+	[NPU_BUILTIN_SIN] = &npu_builtin_sin_cos_round,
 	[NPU_BUILTIN_SLICE] = &npu_builtin_slice,
 	[NPU_BUILTIN_SOFTMAX] = &softmax,
 	[NPU_BUILTIN_SPACE_TO_BATCH_ND] = &npu_builtin_space_to_batch_nd,

@@ -4,9 +4,10 @@
  * bool output: no NPU command), with broadcast, as TFLite's
  * comparisons.cc: float32, int32 and int64 compared as they are, bool
  * (EQUAL, NOT_EQUAL), and int8 / uint8 through ComparisonWithScaling:
- * each input's (q - zero_point) << 8 brought to a common scale, twice the
- * larger input scale, by MultiplyByQuantizedMultiplierSmallerThanOneExp,
- * then compared.
+ * each input's (q - zero_point) << 8 multiplied by its own scale
+ * (QuantizeMultiplier(scale), MultiplyByQuantizedMultiplierSmallerThanOneExp:
+ * TFLite 2.21's comparisons.cc; older releases divided the scales by twice
+ * the larger one first, which rounds differently), then compared.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -60,10 +61,6 @@ static int cmp_prepare(const struct cpu_prep *p, void **state)
 		break;
 	case NPU_TYPE_INT8:
 	case NPU_TYPE_UINT8: {
-		/* comparisons.cc ComparisonQuantized: the common scale. */
-		const double twice_max = 2.0 * (double)(cpu_scale(x) > cpu_scale(y) ?
-							 cpu_scale(x) : cpu_scale(y));
-
 		if (!lower_quantized(x) || !lower_quantized(y) ||
 		    !(cpu_scale(x) > 0) || !(cpu_scale(y) > 0)) {
 			cpu_msg(p->err, p->errlen, "%s of %s needs quantized inputs",
@@ -72,12 +69,11 @@ static int cmp_prepare(const struct cpu_prep *p, void **state)
 		}
 		s->offset[0] = -cpu_zero_point(x);
 		s->offset[1] = -cpu_zero_point(y);
-		ret = cpu_quantize_multiplier(p, "input 1 / (2 * max scale)",
-					      (double)cpu_scale(x) / twice_max,
+		/* comparisons.cc ComparisonQuantized: each input's own scale. */
+		ret = cpu_quantize_multiplier(p, "input 1 scale", (double)cpu_scale(x),
 					      &s->multiplier[0], &s->shift[0]);
 		if (!ret)
-			ret = cpu_quantize_multiplier(p, "input 2 / (2 * max scale)",
-						      (double)cpu_scale(y) / twice_max,
+			ret = cpu_quantize_multiplier(p, "input 2 scale", (double)cpu_scale(y),
 						      &s->multiplier[1], &s->shift[1]);
 		if (ret)
 			goto fail;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * MAXIMUM and MINIMUM: TFLite's reference compares the raw values and does
- * not requantize; int8 and int16 with broadcast, lowered to the firmware's
+ * not requantize; int8, int16 and uint8 (firmware 1.9.0,
+ * NPU_FW_FEAT_MINMAX_U8) with broadcast, lowered to the firmware's
  * MAXIMUM/MINIMUM commands; float32 and int32 on the CPU.
  */
 #include <errno.h>
@@ -24,7 +25,7 @@ static int lower_minmax(const struct cpu_prep *p)
 	out = lower_out(p, 0);
 	if (a->type != out->type || b->type != out->type)
 		return lower_fail(p, "input and output types differ");
-	ret = lower_need_s8_s16(p, a, out, npu_op_name(p->op->builtin));
+	ret = lower_need_s8_s16_u8(p, a, out, npu_op_name(p->op->builtin));
 	if (ret)
 		return ret;
 	cmd = lower_add_cmd(p, p->op->builtin == NPU_BUILTIN_MAXIMUM ?
@@ -35,8 +36,10 @@ static int lower_minmax(const struct cpu_prep *p)
 	ret = lower_broadcast_shapes(p, e, a, b, out);
 	if (ret)
 		return ret;
-	e->act_min = out->type == NPU_TYPE_INT8 ? INT8_MIN : INT16_MIN;
-	e->act_max = out->type == NPU_TYPE_INT8 ? INT8_MAX : INT16_MAX;
+	e->act_min = out->type == NPU_TYPE_INT8 ? INT8_MIN :
+		     out->type == NPU_TYPE_UINT8 ? 0 : INT16_MIN;
+	e->act_max = out->type == NPU_TYPE_INT8 ? INT8_MAX :
+		     out->type == NPU_TYPE_UINT8 ? UINT8_MAX : INT16_MAX;
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Unary builtins whose TFLite kernel depends on the input value alone
- * (HARD_SWISH, EXP, LOG, ABS, SQRT, RSQRT, NEG, GELU): validated as
+ * (HARD_SWISH, EXP, LOG, ABS, SQRT, RSQRT, NEG, GELU, ELU): validated as
  * TFLite's Prepare, then one NPU_CMD_LUT whose table the firmware
  * library's host side fills (firmware/host/npu_fw_unary.c):
  *
@@ -12,7 +12,9 @@
  *    command interpolates the same way.
  *
  * int16 ABS, SQRT and NEG are arithmetic in TFLite, not tables: they run on
- * the CPU here, as do the float forms (TFLite's float kernels).
+ * the CPU here, as do int32 ABS and the float forms (TFLite's float
+ * kernels).  TFLite has ELU for float32 and int8 only, ABS for float32,
+ * int8, int16 and int32 (no uint8).
  */
 #include <errno.h>
 #include <math.h>
@@ -30,6 +32,7 @@ static int host_unary(const struct npu_graph_op *op, enum npu_host_unary *u)
 	case NPU_BUILTIN_SQRT: *u = NPU_HOST_UNARY_SQRT; return 0;
 	case NPU_BUILTIN_RSQRT: *u = NPU_HOST_UNARY_RSQRT; return 0;
 	case NPU_BUILTIN_NEG: *u = NPU_HOST_UNARY_NEG; return 0;
+	case NPU_BUILTIN_ELU: *u = NPU_HOST_UNARY_ELU; return 0;
 	case NPU_BUILTIN_GELU:
 		*u = op->options_kind == NPU_OPTS_GELU &&
 		     op->options.gelu.approximate ?
@@ -103,7 +106,7 @@ static int fill_table_other(const struct cpu_prep *p,
 	enum npu_host_unary u;
 	int ret;
 
-	if (host_unary(p->op, &u) ||
+	if (host_unary(p->op, &u) || b == NPU_BUILTIN_ELU ||
 	    (in->type == NPU_TYPE_UINT8 && b != NPU_BUILTIN_GELU) ||
 	    (in->type == NPU_TYPE_INT16 && b != NPU_BUILTIN_EXP &&
 	     b != NPU_BUILTIN_LOG && b != NPU_BUILTIN_RSQRT &&
@@ -217,6 +220,10 @@ static int unary_prepare(const struct cpu_prep *p, void **state)
 		ret = lower_float_unary_check(p);
 		if (ret)
 			return ret;
+	} else if (b == NPU_BUILTIN_ABS && in->type == NPU_TYPE_INT32) {
+		/* elementwise.cc AbsEval: std::abs, whatever the quantization. */
+		if (o->type != NPU_TYPE_INT32 || in->elements != o->elements)
+			return lower_fail(p, "input and output must be int32 of one size");
 	} else if (in->type != NPU_TYPE_INT16 || o->type != NPU_TYPE_INT16 ||
 		   (b != NPU_BUILTIN_ABS && b != NPU_BUILTIN_SQRT &&
 		    b != NPU_BUILTIN_NEG)) {
@@ -256,7 +263,7 @@ static int unary_prepare(const struct cpu_prep *p, void **state)
 	return 0;
 }
 
-/* TFLite's float kernels (reference_ops hard_swish.h, elementwise.cc, gelu.h). */
+/* TFLite's float kernels (reference_ops hard_swish.h, elementwise.cc, gelu.h, elu). */
 static float float_one(int32_t builtin, bool approximate, float x)
 {
 	switch (builtin) {
@@ -272,6 +279,8 @@ static float float_one(int32_t builtin, bool approximate, float x)
 		return sqrtf(x);
 	case NPU_BUILTIN_RSQRT:
 		return 1.0f / sqrtf(x);
+	case NPU_BUILTIN_ELU:
+		return x < 0.0f ? expm1f(x) : x;
 	case NPU_BUILTIN_GELU:
 		if (approximate)
 			return 0.5f * x * (1.0f + tanhf((float)(M_2_SQRTPI * M_SQRT1_2) * x *
@@ -326,6 +335,15 @@ static int unary_invoke(const struct npu_cpu_kernel_args *a, void *state)
 	const bool approx = a->op->options_kind == NPU_OPTS_GELU &&
 			    a->op->options.gelu.approximate;
 
+	if (s->type == NPU_TYPE_INT32) {
+		const int32_t *in = a->inputs[0];
+		int32_t *out = a->outputs[0];
+
+		/* std::abs(INT32_MIN) stays INT32_MIN on TFLite's platforms. */
+		for (size_t i = 0; i < s->count; i++)
+			out[i] = in[i] < 0 ? (int32_t)(0u - (uint32_t)in[i]) : in[i];
+		return 0;
+	}
 	if (s->type == NPU_TYPE_INT16) {
 		const int16_t *in = a->inputs[0];
 		int16_t *out = a->outputs[0];

@@ -126,6 +126,31 @@ START_TEST(hybrid_asymmetric_no_bias)
 END_TEST
 
 /*
+ * uint8 weights: svdf.cc reads their bytes as int8 and ignores the zero
+ * point, so the bytes of hybrid_symmetric's weights typed uint8 (255 is
+ * -1), with zero point 128, give its first frame again.
+ */
+START_TEST(hybrid_uint8_bytes)
+{
+	struct svdf_case c;
+	struct npu_cpu *cpu;
+	const float *out;
+
+	svdf_graph(&c, true, false);
+	c.b.t[c.wf].type = NPU_TYPE_UINT8;
+	c.b.t[c.wt].type = NPU_TYPE_UINT8;
+	c.b.zp[c.wf][0] = 128;
+	c.b.zp[c.wt][0] = 128;
+	cpu = create_ok(&c.b);
+	out = npu_cpu_tensor_data(cpu, c.y);
+	run(cpu, c.x, 127.0f, -63.5f);
+	ck_assert_float_eq(out[0], 16.75f);
+	ck_assert_float_eq(out[1], -41.0f);
+	npu_cpu_destroy(cpu);
+}
+END_TEST
+
+/*
  * An op its kernel cannot run (-ENOTSUP) still lets the graph be created:
  * the first invoke fails and names it.
  */
@@ -229,6 +254,7 @@ static Suite *svdf_suite(void)
 	tc = tcase_create("hybrid");
 	tcase_add_test(tc, hybrid_symmetric);
 	tcase_add_test(tc, hybrid_asymmetric_no_bias);
+	tcase_add_test(tc, hybrid_uint8_bytes);
 	tcase_add_test(tc, hybrid_refused);
 	tcase_add_test(tc, hybrid_tanh_sign_bit);
 	tcase_add_test(tc, memory_zero);

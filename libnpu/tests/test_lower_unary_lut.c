@@ -133,6 +133,79 @@ START_TEST(hard_swish_uint8)
 }
 END_TEST
 
+/*
+ * int8 ELU: LUTPopulate of x < 0 ? expm1(x) : x, scales 0.05 / 0.02 and
+ * zero points -3 (entry q + 128 for input q), by hand:
+ * q = -3 is 0 -> -3; q = 7 is 0.5 -> 25 - 3 = 22; q = -23 is -1 ->
+ * round(-0.63212 / 0.02) - 3 = -35; q = -128 is -6.25 -> round(-0.99807 /
+ * 0.02) - 3 = -53; q = 127 is 6.5 -> 325, clamped to 127.  uint8 and int16
+ * have no ELU in TFLite.
+ */
+START_TEST(elu_table)
+{
+	struct npu_cpu_prepared *p;
+	const int8_t *t;
+	char err[256];
+	struct tg b;
+
+	unary(&b, NPU_BUILTIN_ELU, NPU_TYPE_INT8, -3, -3);
+	p = prep_ok(&b);
+	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_LUT);
+	t = p->table;
+	ck_assert_int_eq(t[-3 + 128], -3);
+	ck_assert_int_eq(t[7 + 128], 22);
+	ck_assert_int_eq(t[-23 + 128], -35);
+	ck_assert_int_eq(t[0], -53);
+	ck_assert_int_eq(t[255], 127);
+	npu_cpu_prepared_free(p);
+	unary(&b, NPU_BUILTIN_ELU, NPU_TYPE_UINT8, 128, 128);
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -ENOTSUP);
+	unary(&b, NPU_BUILTIN_ELU, NPU_TYPE_INT16, 0, 0);
+	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -ENOTSUP);
+}
+END_TEST
+
+/* Runs the one-op graph @builtin of @type (unquantized) on @n values. */
+static void run_plain(int32_t builtin, enum npu_type type, const void *x,
+		      void *y, size_t bytes)
+{
+	static const int32_t s4[] = { 4 };
+	struct npu_cpu *cpu = NULL;
+	char err[256] = "";
+	struct tg b;
+	int32_t in, out;
+
+	tg_init(&b);
+	in = tg_tensor(&b, type, 1, s4, 0.0f, 0, NULL);
+	out = tg_tensor(&b, type, 1, s4, 0.0f, 0, NULL);
+	tg_op(&b, builtin, 1, 1, in, out);
+	tg_io(&b, in, out);
+	ck_assert_msg(npu_cpu_create(&b.g, &cpu, err, sizeof(err)) == 0, "%s", err);
+	memcpy(npu_cpu_tensor_data(cpu, in), x, bytes);
+	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
+	memcpy(y, npu_cpu_tensor_data(cpu, out), bytes);
+	npu_cpu_destroy(cpu);
+}
+
+/* int32 ABS (std::abs; INT32_MIN stays) and float ELU on the CPU. */
+START_TEST(cpu_values)
+{
+	static const int32_t xi[] = { -5, 7, INT32_MIN, 0 };
+	static const int32_t wi[] = { 5, 7, INT32_MIN, 0 };
+	static const float xf[] = { -1.0f, 0.0f, 2.5f, -20.0f };
+	int32_t yi[4];
+	float yf[4];
+
+	run_plain(NPU_BUILTIN_ABS, NPU_TYPE_INT32, xi, yi, sizeof(xi));
+	ck_assert_mem_eq(yi, wi, sizeof(wi));
+	run_plain(NPU_BUILTIN_ELU, NPU_TYPE_FLOAT32, xf, yf, sizeof(xf));
+	ck_assert_float_eq_tol(yf[0], -0.63212056f, 1e-7f);
+	ck_assert_float_eq(yf[1], 0.0f);
+	ck_assert_float_eq(yf[2], 2.5f);
+	ck_assert_float_eq_tol(yf[3], -1.0f, 1e-7f);
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_unary_lut");
@@ -142,6 +215,8 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, lut_forms);
 	tcase_add_test(tc, cpu_and_refused_forms);
 	tcase_add_test(tc, hard_swish_uint8);
+	tcase_add_test(tc, elu_table);
+	tcase_add_test(tc, cpu_values);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -33,8 +33,9 @@ enum { SIV_NONE, SIV_INT32, SIV_UINT16, SIV_UINT8 };
 #define MAX_LEVELS (2 * NPU_GRAPH_MAX_DIMS)
 
 struct sparse_vec {
-	struct fb_vec v;
+	struct fb_vec v;	/* v.count entries */
 	uint8_t type;		/* SIV_* */
+	const int32_t *arr;	/* or these (tflite_densify_levels()) */
 };
 
 struct level {
@@ -66,6 +67,8 @@ struct densify {
 
 static uint32_t sv_get(const struct fb *fb, const struct sparse_vec *s, uint32_t i)
 {
+	if (s->arr)
+		return (uint32_t)s->arr[i];
 	switch (s->type) {
 	case SIV_INT32:
 		return (uint32_t)fb_read_i32(fb, s->v.pos + 4 * i);
@@ -100,29 +103,28 @@ static int read_sparse_vec(struct densify *z, const struct fb_table *dm, unsigne
 	return 0;
 }
 
-/* traversal_order and block_map: expanded extents and which dims are blocked. */
-static int read_order(struct densify *z, const struct fb_table *sp,
-		      const struct npu_graph_tensor *t, const char *what)
+/*
+ * traversal_order (@num_order entries) and block_map (@num_blocks): the
+ * expanded extents and which dims are blocked; @num_dims levels described.
+ */
+static int set_order(struct densify *z, const int32_t *order, uint32_t num_order,
+		     const int32_t *bmap, uint32_t num_blocks, uint32_t num_dims,
+		     const struct npu_graph_tensor *t, const char *what)
 {
-	struct fb_vec order, bmap, dims;
 	bool seen[MAX_LEVELS] = { false };
 	uint32_t n = z->rank;
 
-	if (!fb_get_vec(z->fb, sp, SP_TRAVERSAL_ORDER, 4, &order, what) ||
-	    !fb_get_vec(z->fb, sp, SP_BLOCK_MAP, 4, &bmap, what) ||
-	    !fb_get_vec(z->fb, sp, SP_DIM_METADATA, 4, &dims, what))
-		return -EINVAL;
-	if (bmap.count > n)
-		FAIL(z, -EINVAL, "%s: %u block dimensions for a tensor of rank %u", what, bmap.count, n);
-	z->num_levels = n + bmap.count;
-	if (order.count != z->num_levels || dims.count != z->num_levels)
+	if (num_blocks > n)
+		FAIL(z, -EINVAL, "%s: %u block dimensions for a tensor of rank %u", what, num_blocks, n);
+	z->num_levels = n + num_blocks;
+	if (num_order != z->num_levels || num_dims != z->num_levels)
 		FAIL(z, -EINVAL,
 		     "%s: rank %u with %u blocks needs %u traversal_order and dim_metadata entries, not %u and %u",
-		     what, n, bmap.count, z->num_levels, order.count, dims.count);
+		     what, n, num_blocks, z->num_levels, num_order, num_dims);
 	for (uint32_t d = 0; d < n; d++)
 		z->block_of[d] = -1;
-	for (uint32_t j = 0; j < bmap.count; j++) {
-		int32_t d = fb_read_i32(z->fb, bmap.pos + 4 * j);
+	for (uint32_t j = 0; j < num_blocks; j++) {
+		int32_t d = bmap[j];
 
 		if (d < 0 || (uint32_t)d >= n || z->block_of[d] >= 0)
 			FAIL(z, -EINVAL, "%s: block_map[%u] = %d is not a distinct dimension below %u",
@@ -130,7 +132,7 @@ static int read_order(struct densify *z, const struct fb_table *sp,
 		z->block_of[d] = (int32_t)j;
 	}
 	for (uint32_t l = 0; l < z->num_levels; l++) {
-		int32_t e = fb_read_i32(z->fb, order.pos + 4 * l);
+		int32_t e = order[l];
 
 		if (e < 0 || (uint32_t)e >= z->num_levels || seen[e])
 			FAIL(z, -EINVAL, "%s: traversal_order is not a permutation of 0..%u (entry %u is %d)",
@@ -141,6 +143,30 @@ static int read_order(struct densify *z, const struct fb_table *sp,
 	for (uint32_t d = 0; d < n; d++)
 		z->extent[d] = (uint32_t)t->shape[d];
 	return 0;
+}
+
+/* The flatbuffer's traversal_order and block_map, through set_order(). */
+static int read_order(struct densify *z, const struct fb_table *sp,
+		      const struct npu_graph_tensor *t, const char *what)
+{
+	struct fb_vec order, bmap, dims;
+	int32_t o[MAX_LEVELS], b[NPU_GRAPH_MAX_DIMS];
+
+	if (!fb_get_vec(z->fb, sp, SP_TRAVERSAL_ORDER, 4, &order, what) ||
+	    !fb_get_vec(z->fb, sp, SP_BLOCK_MAP, 4, &bmap, what) ||
+	    !fb_get_vec(z->fb, sp, SP_DIM_METADATA, 4, &dims, what))
+		return -EINVAL;
+	if (bmap.count > z->rank)
+		FAIL(z, -EINVAL, "%s: %u block dimensions for a tensor of rank %u", what,
+		     bmap.count, z->rank);
+	if (order.count > MAX_LEVELS)
+		FAIL(z, -EINVAL, "%s: %u traversal_order entries for a tensor of rank %u", what,
+		     order.count, z->rank);
+	for (uint32_t i = 0; i < order.count; i++)
+		o[i] = fb_read_i32(z->fb, order.pos + 4 * i);
+	for (uint32_t i = 0; i < bmap.count; i++)
+		b[i] = fb_read_i32(z->fb, bmap.pos + 4 * i);
+	return set_order(z, o, order.count, b, bmap.count, dims.count, t, what);
 }
 
 /* Block sizes (dense_size of the level walking each block dimension). */
@@ -253,6 +279,40 @@ static void fill(struct densify *z, uint32_t l, uint64_t pos)
 	}
 }
 
+/* The number of stored values, from their bytes. */
+static int start(struct densify *z, const struct npu_graph_tensor *t, uint64_t values_size,
+		 const char *what)
+{
+	if (!z->elem || values_size % z->elem)
+		FAIL(z, -EINVAL, "%s: sparse buffer of %" PRIu64 " bytes is not a whole number of %s values",
+		     what, values_size, npu_type_name(t->type));
+	z->count = values_size / z->elem;
+	return 0;
+}
+
+/* Blocks and levels checked, then the dense buffer allocated and filled. */
+static int finish(struct densify *z, const struct npu_graph_tensor *t, void **dense,
+		  const char *what)
+{
+	int ret = read_blocks(z, what);
+
+	if (!ret)
+		ret = check_levels(z, what);
+	if (ret)
+		return ret;
+	for (uint32_t d = z->rank; d-- > 0;)
+		z->stride[d] = d + 1 == z->rank ? 1 : z->stride[d + 1] * (uint64_t)t->shape[d + 1];
+	/* Only now, valid: a few bytes of file may stand for a large tensor. */
+	if (posix_memalign(dense, 64, t->bytes ? t->bytes : 1)) {
+		*dense = NULL;
+		FAIL(z, -ENOMEM, "%s: out of memory for %zu dense bytes", what, t->bytes);
+	}
+	z->dense = *dense;
+	memset(z->dense, 0, t->bytes);
+	fill(z, 0, 0);
+	return 0;
+}
+
 int tflite_densify(const struct fb *fb, const struct fb_table *sp,
 		   const struct npu_graph_tensor *t, const uint8_t *values,
 		   uint64_t values_size, void **dense, const char *what)
@@ -265,11 +325,9 @@ int tflite_densify(const struct fb *fb, const struct fb_table *sp,
 	int ret;
 
 	*dense = NULL;
-	if (!z.elem || values_size % z.elem)
-		FAIL(&z, -EINVAL, "%s: sparse buffer of %" PRIu64 " bytes is not a whole number of %s values",
-		     what, values_size, npu_type_name(t->type));
-	z.count = values_size / z.elem;
-	ret = read_order(&z, sp, t, what);
+	ret = start(&z, t, values_size, what);
+	if (!ret)
+		ret = read_order(&z, sp, t, what);
 	if (ret)
 		return ret;
 	if (!fb_get_vec(fb, sp, SP_DIM_METADATA, 4, &dims, what))
@@ -297,20 +355,54 @@ int tflite_densify(const struct fb *fb, const struct fb_table *sp,
 				return ret;
 		}
 	}
-	ret = read_blocks(&z, what);
+	return finish(&z, t, dense, what);
+}
+
+int tflite_densify_levels(const int32_t *order, uint32_t num_order,
+			  const int32_t *block_map, uint32_t num_blocks,
+			  const struct tflite_sparse_level *levels, uint32_t num_levels,
+			  const struct npu_graph_tensor *t, const uint8_t *values,
+			  uint64_t values_size, void **dense, char *err, size_t errlen,
+			  const char *what)
+{
+	const struct fb sink = { .err = err, .errlen = errlen };
+	struct densify z = {
+		.fb = &sink, .rank = (uint32_t)t->rank, .values = values,
+		.elem = npu_type_size(t->type),
+	};
+	int ret;
+
+	*dense = NULL;
+	ret = start(&z, t, values_size, what);
 	if (!ret)
-		ret = check_levels(&z, what);
+		ret = set_order(&z, order, num_order, block_map, num_blocks, num_levels, t, what);
 	if (ret)
 		return ret;
-	for (uint32_t d = z.rank; d-- > 0;)
-		z.stride[d] = d + 1 == z.rank ? 1 : z.stride[d + 1] * (uint64_t)t->shape[d + 1];
-	/* Only now, valid: a few bytes of file may stand for a large tensor. */
-	if (posix_memalign(dense, 64, t->bytes ? t->bytes : 1)) {
-		*dense = NULL;
-		FAIL(&z, -ENOMEM, "%s: out of memory for %zu dense bytes", what, t->bytes);
+	for (uint32_t l = 0; l < z.num_levels; l++) {
+		const struct tflite_sparse_level *in = &levels[l];
+		struct level *v = &z.lv[l];
+
+		if (in->format > DIM_SPARSE_CSR || in->dense_size < 0)
+			FAIL(&z, -EINVAL, "%s: level %u has format %u and dense size %d",
+			     what, l, in->format, in->dense_size);
+		v->format = in->format;
+		v->size = (uint32_t)in->dense_size;
+		if (v->format != DIM_SPARSE_CSR)
+			continue;
+		if (!in->segments || !in->indices)
+			FAIL(&z, -EINVAL, "%s: sparse level %u has no segments or indices", what, l);
+		for (uint32_t i = 0; i < in->num_segments; i++)
+			if (in->segments[i] < 0)
+				FAIL(&z, -EINVAL, "%s: sparse level %u: array_segments[%u] is negative",
+				     what, l, i);
+		for (uint32_t i = 0; i < in->num_indices; i++)
+			if (in->indices[i] < 0)
+				FAIL(&z, -EINVAL, "%s: sparse level %u: array_indices[%u] is negative",
+				     what, l, i);
+		v->segments = (struct sparse_vec){ .v = { .count = in->num_segments },
+						   .type = SIV_INT32, .arr = in->segments };
+		v->indices = (struct sparse_vec){ .v = { .count = in->num_indices },
+						  .type = SIV_INT32, .arr = in->indices };
 	}
-	z.dense = *dense;
-	memset(z.dense, 0, t->bytes);
-	fill(&z, 0, 0);
-	return 0;
+	return finish(&z, t, dense, what);
 }

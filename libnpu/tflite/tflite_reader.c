@@ -59,6 +59,7 @@ enum {
 	OPTS_DEPTH_TO_SPACE = 94, OPTS_GELU = 116, OPTS_CONV3D = 106,
 	OPTS_ONE_HOT = 61, OPTS_CUMSUM = 102,
 	OPTS_IF = 92, OPTS_WHILE = 93,
+	OPTS_LRN = 13,
 };
 
 /* TensorType RESOURCE: the handle VAR_HANDLE makes. */
@@ -205,6 +206,7 @@ static const struct op_info op_table[] = {
 	{ NPU_BUILTIN_IF, 1, 1, 255, 0, OPTS_IF },
 	{ NPU_BUILTIN_WHILE, 1, 1, 255, 0, OPTS_WHILE },
 	{ NPU_BUILTIN_DYNAMIC_UPDATE_SLICE, 4, 3, 3, 0, 0 },
+	{ NPU_BUILTIN_LOCAL_RESPONSE_NORMALIZATION, 1, 1, 1, 0, OPTS_LRN },
 	{ NPU_BUILTIN_READ_VARIABLE, 1, 1, 1, 0, 0 },
 	{ NPU_BUILTIN_ASSIGN_VARIABLE, 1, 2, 2, 0, 0 },
 };
@@ -813,6 +815,16 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		op->options_kind = NPU_OPTS_GELU;
 		CHECK(fb_get_u8(fb, t, 0, 0, &approximate, w));
 		op->options.gelu.approximate = approximate;
+		break;
+	}
+	case NPU_BUILTIN_LOCAL_RESPONSE_NORMALIZATION: {
+		struct npu_lrn_options *o = &op->options.lrn;
+
+		op->options_kind = NPU_OPTS_LRN;
+		CHECK(fb_get_i32(fb, t, 0, 0, &o->radius, w));
+		CHECK(fb_get_f32(fb, t, 1, 0.0f, &o->bias, w));
+		CHECK(fb_get_f32(fb, t, 2, 0.0f, &o->alpha, w));
+		CHECK(fb_get_f32(fb, t, 3, 0.0f, &o->beta, w));
 		break;
 	}
 	case NPU_BUILTIN_LEAKY_RELU:

@@ -9,6 +9,7 @@ if ! "$py" -c 'import ai_edge_litert' 2>/dev/null; then
 	echo "tests/delegate: SKIP: no Python with ai_edge_litert at $py (make deps builds build/venv)"
 	exit 0
 fi
+sh tests/ops/build.sh build/ops || exit 1
 M=../shared/models
 . tests/delegate/models.sh
 fallback=

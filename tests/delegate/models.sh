@@ -9,3 +9,8 @@ DELEGATE_MODELS=$(ls "$M"/tflm/*.tflite "$M"/zoo/*.tflite 2>/dev/null |
 #     SVDF kernel writes past its arena on this model (valgrind: invalid write
 #     in reference_ops::EvalIntegerSVDF, then a heap abort) with or without
 #     the delegate, so there is no reference to compare with.
+# And the tests/ops models made for the delegate (tests/ops/build.sh; host.sh
+# makes them first): a float CONV_3D between int8 layers the NPU runs, sparse
+# constants behind DENSIFY (int8 on the NPU, float).
+DELEGATE_MODELS="$DELEGATE_MODELS $(ls build/ops/conv_3d.between_int8.tflite \
+	build/ops/densify.fc_int8.tflite build/ops/densify.fc_float.tflite 2>/dev/null)"

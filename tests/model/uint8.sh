@@ -5,7 +5,8 @@
 #
 # In make check: the zoo's uint8 models and the single-op models whose
 # commands only the NPU path relocates or tiles differently (the
-# requantizing CONCATENATION's table, the LUT, near-tie requantization);
+# requantizing CONCATENATION's table, the LUT, near-tie requantization)
+# and uint8 MAXIMUM/MINIMUM (firmware 1.9.0's own uint8 kernels);
 # the CPU path has checked every model on the same firmware kernels.  make
 # check-uint8 runs every model here (build/uint8/.all-on-npu).
 #
@@ -23,7 +24,8 @@ if [ ! -f "$set_dir/.all-on-npu" ]; then
 	mkdir "$sub/ref"
 	for m in "$set_dir"/zoo.*.tflite "$set_dir"/u8op.concat_requant*.tflite \
 		 "$set_dir"/u8op.fc_rounding.tflite "$set_dir"/u8op.conv_rounding.tflite \
-		 "$set_dir"/u8op.logistic.tflite; do
+		 "$set_dir"/u8op.logistic.tflite "$set_dir"/u8op.maximum_bcast.tflite \
+		 "$set_dir"/u8op.minimum.tflite; do
 		key=$(basename "$m" .tflite)
 		ln -s "$PWD/$m" "$sub/"
 		ln -s "$PWD/$set_dir/ref/$key".* "$sub/ref/"

@@ -16,6 +16,9 @@ words of one line of the message ("MODEL: WORDS"), and a model whose outputs are
 "MODEL: differs: OP (why)": the list of what the runtime lacks, kept
 honest both ways (a listed model that now runs, or now matches, fails too,
 until the list is updated).
+A model whose ref/MODEL.io has a line "invocations N" is a streaming one
+(resource variables): its references follow N invocations of the input
+from the initial state, and npu-run runs it so (--keep-state).
 A model listed as "MODEL: tolerance: WHY" has its float32 outputs compared
 within the tolerance even with --exact (a kernel that sums in an order
 TFLite's GEMM library does not document).
@@ -111,6 +114,12 @@ def main():
                 base = os.path.join(rdir, "%s.%s" % (key, case))
                 # The compiled file, as users deploy it (compiled once).
                 cmd = ["npu-run", "--model", compiled, "--num-runs", "1", "--warmup-runs", "0"]
+                if int(io.get("invocations", "1")) > 1:
+                    # A streaming model: its reference follows N invocations
+                    # of the input, the variables carried (npu-verify
+                    # --invocations N runs it the same way).
+                    cmd[-1] = str(int(io["invocations"]) - 2)
+                    cmd.append("--keep-state")
                 for i in range(len(ins)):
                     cmd += ["--input", "%s.in%d.bin" % (base, i)]
                 out = [os.path.join(work, "out%d.bin" % i) for i in range(len(outs))]

@@ -405,7 +405,8 @@ def hybrid_lstm_models(rng):
 
 
 def svdf_model(rng, batch, n_input, filters, rank, memory, steps=3, hybrid=True,
-               bias=True, asymmetric=False, activation=None):
+               bias=True, asymmetric=False, activation=None, uint8=False,
+               per_channel=False):
     """SVDF built with TFLite's schema (the converter makes no SVDF): @steps
     ops one after the other, each on its own input and output, sharing one
     variable state, so one invoke runs @steps frames and the time weights
@@ -441,6 +442,15 @@ def svdf_model(rng, batch, n_input, filters, rank, memory, steps=3, hybrid=True,
         wt = tensor("weights_time", [filters, memory], schema.TensorType.INT8,
                     rng.integers(-127, 128, (filters, memory)).astype(np.int8),
                     float(rng.uniform(0.005, 0.02)))
+        for w in (wf, wt):
+            q = g.tensors[w].quantization
+            if uint8:
+                # svdf.cc reads the bytes as int8 and ignores the zero point.
+                g.tensors[w].type = schema.TensorType.UINT8
+                q.zeroPoint = [128]
+            if per_channel:
+                q.scale = [float(v) for v in rng.uniform(0.005, 0.02, filters)]
+                q.zeroPoint, q.quantizedDimension = [0] * filters, 0
     else:
         wf = tensor("weights_feature", [filters, n_input], f32,
                     rng.normal(0, 0.5, (filters, n_input)).astype(np.float32))
@@ -504,7 +514,12 @@ def svdf_models(rng):
                                                       asymmetric=True, activation=act.TANH),
             "svdf.float_sign_bit": svdf_model(rng, 2, 8, 6, 1, 3, hybrid=False,
                                               activation=act.SIGN_BIT),
-            "svdf.hybrid_sign_bit": svdf_model(rng, 2, 8, 6, 1, 3, activation=act.SIGN_BIT)}
+            "svdf.hybrid_sign_bit": svdf_model(rng, 2, 8, 6, 1, 3, activation=act.SIGN_BIT),
+            # uint8 weights: svdf.cc takes them as int8 bytes, zero point
+            # ignored (its hybrid path reads GetTensorData<int8_t>).
+            "svdf.hybrid_uint8": svdf_model(rng, 2, 10, 8, 1, 4, uint8=True),
+            "svdf.hybrid_uint8_asymmetric": svdf_model(rng, 2, 10, 8, 2, 4, uint8=True,
+                                                       asymmetric=True)}
 
 
 def detection_model(rng, n, classes, uint8=False, **options):
@@ -723,6 +738,39 @@ def elementwise_models(rng):
     return out
 
 
+def unwrap_quantized(model):
+    """The converter keeps ELU in float between a DEQUANTIZE and a
+    QUANTIZE; TFLite's kernel also takes int8 (a LUTPopulate table): the
+    op rewired to the int8 tensors around it, the two conversions dropped."""
+    m = schema.ModelT.InitFromPackedBuf(model, 0)
+    g = m.subgraphs[0]
+    code = lambda op: max(m.operatorCodes[op.opcodeIndex].builtinCode,  # noqa: E731
+                          m.operatorCodes[op.opcodeIndex].deprecatedBuiltinCode)
+    bop = schema.BuiltinOperator
+    deq = {op.outputs[0]: op.inputs[0] for op in g.operators if code(op) == bop.DEQUANTIZE}
+    qnt = {op.inputs[0]: op.outputs[0] for op in g.operators if code(op) == bop.QUANTIZE}
+    ops = []
+    for op in g.operators:
+        if code(op) in (bop.DEQUANTIZE, bop.QUANTIZE):
+            continue
+        op.inputs = [deq.get(t, t) for t in op.inputs]
+        op.outputs = [qnt.get(t, t) for t in op.outputs]
+        ops.append(op)
+    g.operators = ops
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+def int8_elu_models(rng):
+    """int8 ELU (activations.cc: LUTPopulate<int8_t> of expm1; BUILTIN_REF
+    has no ELU: the reference is the builtin kernel, see reference())."""
+    del rng
+    return {"elu.%s_int8" % name: unwrap_quantized(ptq_range(tf.nn.elu, shape, lo, hi))
+            for name, shape, lo, hi in (("wide", [1, 6, 6, 8], -4, 2),
+                                        ("narrow", [2, 40], -0.5, 0.25))}
+
+
 def float_int_models(rng):
     """CPU-only builtins in float32 and int32: MoveNet's decoding tail
     (FLOOR_DIV, int32 MUL/SUB, CAST, SQRT, DIV) and the float forms of the
@@ -756,7 +804,136 @@ def float_int_models(rng):
     one("squared_difference.int32", tf.math.squared_difference, i32(4, 5), i32(5))
     one("log_softmax.float", lambda x: tf.nn.log_softmax(x * 4.0), f32(3, 11))
     one("l2_normalization.float", lambda x: tf.math.l2_normalize(x, axis=-1), f32(2, 3, 16))
+    # POW (float32 and int32), SIN, COS, ROUND, ELU, LOCAL_RESPONSE_NORMALIZATION
+    # and int32 ABS: TFLite has no quantized form of these (ROUND's ties
+    # come from the "halfway" and "ties" cases).
+    one("pow.float", lambda x, y: tf.pow(tf.abs(x) + 0.1, y * 3.0), f32(2, 3, 4), f32(4))
+    # Exponents >= 0 (TFLite refuses a negative int32 one) and bases in
+    # [-5, 5]: the random int32 inputs are in [-5000, 5000).
+    one("pow.int32", lambda x, y: tf.pow(x // 1000, tf.abs(y) // 1700), i32(3, 5), i32(5))
+    one("abs.int32", tf.abs, i32(4, 6))
+    one("sin.float", lambda x: tf.sin(x * 7.0), f32(3, 11))
+    one("cos.float", lambda x: tf.cos(x * 7.0), f32(3, 11))
+    one("round.float", lambda x: tf.round(x * 2.0), f32(2, 3, 9))
+    one("elu.float", lambda x: tf.nn.elu(x * 4.0), f32(2, 17))
+    one("local_response_normalization.float",
+        lambda x: tf.nn.local_response_normalization(x * 3.0, 2, 1.0, 0.5, 0.75),
+        f32(1, 3, 4, 10))
+    one("local_response_normalization.radius0",
+        lambda x: tf.nn.local_response_normalization(x, 0, 2.0, 1.0, 0.5),
+        f32(2, 2, 2, 5))
     return out
+
+
+def int8_io(c, shape, seed, float_fallback=False):
+    """Full-integer conversion of @c with int8 input and output, calibrated
+    on 32 seeded uniform [-1, 1) inputs of @shape (@float_fallback: ops
+    TFLite cannot quantize stay float between (DE)QUANTIZE)."""
+    rep = np.random.default_rng(seed)
+    c.optimizations = [tf.lite.Optimize.DEFAULT]
+    c.representative_dataset = lambda: (
+        [rep.uniform(-1, 1, shape).astype(np.float32)] for _ in range(32))
+    c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8] + (
+        [tf.lite.OpsSet.TFLITE_BUILTINS] if float_fallback else [])
+    c.inference_input_type = c.inference_output_type = tf.int8
+
+
+def streaming_model(rng, int8):
+    """A microWakeWord-style streaming layer: a ring buffer of the last
+    four frames in a resource variable (the converter's CALL_ONCE,
+    VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE), shifted by one frame per
+    invocation, and a fully connected layer over the buffer.  Its
+    references are taken after INVOCATIONS invocations of one input from
+    the initial state (reference(); check.py runs npu-run --keep-state)."""
+    class Stream(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = tf.constant(rng.normal(0, 0.3, (4 * 6, 5)).astype(np.float32))
+            self.state = tf.Variable(tf.zeros([1, 4, 6]), trainable=False)
+
+        @tf.function(input_signature=[tf.TensorSpec([1, 1, 6], tf.float32)])
+        def step(self, x):
+            ring = tf.concat([self.state[:, 1:, :], x], axis=1)
+            self.state.assign(ring)
+            return tf.nn.relu(tf.matmul(tf.reshape(ring, [1, 24]), self.w))
+
+    mod = Stream()
+    c = tf.lite.TFLiteConverter.from_concrete_functions(
+        [mod.step.get_concrete_function()], mod)
+    c.experimental_enable_resource_variables = True
+    if int8:
+        int8_io(c, [1, 1, 6], 3)
+    return c.convert()
+
+
+def sparse_model(rng):
+    """A float FULLY_CONNECTED whose weights are 80% zeros, stored sparse
+    by the converter's sparsity pass with a DENSIFY before the op (as the
+    sparse MediaPipe models; the reader densifies the constant)."""
+    w = rng.normal(0, 0.5, (32, 16)).astype(np.float32)
+    w[rng.uniform(size=w.shape) < 0.8] = 0.0
+    w = tf.constant(w)
+
+    @tf.function
+    def fc(x):
+        return tf.matmul(x, w)
+
+    conc = fc.get_concrete_function(tf.TensorSpec([2, 32], tf.float32))
+    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fc)
+    c.optimizations = [tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
+    return c.convert()
+
+
+def sparse_int8_model(rng):
+    """sparse_model() fully int8 (the int8 FULLY_CONNECTED goes to the
+    NPU, its weights densified at load; the TFLite delegate's test runs it
+    too, tests/delegate/host.sh)."""
+    w = rng.normal(0, 0.5, (32, 16)).astype(np.float32)
+    w[rng.uniform(size=w.shape) < 0.8] = 0.0
+    w = tf.constant(w)
+
+    @tf.function
+    def fc(x):
+        return tf.nn.relu(tf.matmul(x, w))
+
+    conc = fc.get_concrete_function(tf.TensorSpec([2, 32], tf.float32))
+    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fc)
+    int8_io(c, [2, 32], 4)
+    c.optimizations.append(tf.lite.Optimize.EXPERIMENTAL_SPARSITY)
+    return c.convert()
+
+
+def conv3d_between_model(rng):
+    """A float CONV_3D (TFLite has no quantized one) between int8 layers
+    the NPU runs: the TFLite delegate takes the NPU ops around it
+    (tests/delegate/host.sh runs it)."""
+    w2 = tf.constant(rng.normal(0, 0.1, (3, 3, 16, 16)).astype(np.float32))
+    w3 = tf.constant(rng.normal(0, 0.1, (2, 2, 2, 16, 8)).astype(np.float32))
+    w4 = tf.constant(rng.normal(0, 0.1, (3, 3, 8, 16)).astype(np.float32))
+
+    @tf.function
+    def f(x):
+        y = tf.nn.relu(tf.nn.conv2d(x, w2, 1, "SAME"))
+        y = tf.nn.conv3d(tf.reshape(y, [1, 2, 24, 24, 16]), w3, [1, 1, 1, 1, 1], "VALID")
+        return tf.nn.relu(tf.nn.conv2d(tf.reshape(y, [1, 23, 23, 8]), w4, 1, "SAME"))
+
+    conc = f.get_concrete_function(tf.TensorSpec([1, 48, 24, 16], tf.float32))
+    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], f)
+    int8_io(c, [1, 48, 24, 16], 6, float_fallback=True)
+    return c.convert()
+
+
+def state_sparse_models(rng):
+    rng = np.random.default_rng(SEED + 17)  # leaves the other models' draws
+    return {"read_variable.stream_float": streaming_model(rng, False),
+            "read_variable.stream_int8": streaming_model(rng, True),
+            "densify.fc_float": sparse_model(rng),
+            "densify.fc_int8": sparse_int8_model(rng),
+            "conv_3d.between_int8": conv3d_between_model(rng)}
+
+
+# Streaming models: their references follow this many invocations.
+INVOCATIONS = 3
 
 
 def compare_select_models(rng):
@@ -985,20 +1162,40 @@ def cases(details, rng):
     return found
 
 
+def interpreter(model):
+    try:
+        it = Interpreter(model_content=model,
+                         experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
+        it.allocate_tensors()
+    except (RuntimeError, ValueError) as e:
+        # BUILTIN_REF registers no ELU or ROUND: their builtin kernels (no
+        # XNNPACK delegate) are the reference.
+        if "Didn't find op for builtin opcode" not in str(e):
+            raise
+        it = Interpreter(model_content=model, experimental_op_resolver_type=(
+            OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES))
+        it.allocate_tensors()
+    return it
+
+
 def reference(outdir, key, model, rng):
     rdir = os.path.join(outdir, "ref")
     with open(os.path.join(outdir, key + ".tflite"), "wb") as f:
         f.write(model)
-    it = Interpreter(model_content=model,
-                     experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
-    it.allocate_tensors()
+    it = interpreter(model)
     ins, outs = it.get_input_details(), it.get_output_details()
     with open(os.path.join(rdir, key + ".ops"), "w") as f:
         f.write("".join(op["op_name"] + "\n" for op in it._get_ops_details()))
     with open(os.path.join(rdir, key + ".io"), "w") as f:
         f.write("in %s\nout %s\n" % (" ".join(np.dtype(d["dtype"]).name for d in ins),
                                       " ".join(np.dtype(d["dtype"]).name for d in outs)))
+        if ".stream" in key:
+            f.write("invocations %d\n" % INVOCATIONS)
     for case, values in cases(ins, rng).items():
+        if ".stream" in key:
+            # reset_all_variables() leaves resource variables (CALL_ONCE
+            # initializes them once per interpreter): a fresh one per case.
+            it = interpreter(model)
         for i, (d, v) in enumerate(zip(ins, values)):
             v = v.astype(d["dtype"])
             it.set_tensor(d["index"], v)
@@ -1009,7 +1206,8 @@ def reference(outdir, key, model, rng):
             # Rows past the detection count are left as they were: zeros.
             for d in outs:
                 it.set_tensor(d["index"], np.zeros(d["shape"], d["dtype"]))
-        it.invoke()
+        for _ in range(INVOCATIONS if ".stream" in key else 1):
+            it.invoke()
         for i, d in enumerate(outs):
             it.get_tensor(d["index"]).tofile(
                 os.path.join(rdir, "%s.%s.out%d.bin" % (key, case, i)))
@@ -1089,7 +1287,8 @@ def main():
                  float16_models, complex_models, lstm_models, hybrid_lstm_models,
                  svdf_models,
                  detection_models,
-                 elementwise_models, float_int_models, compare_select_models,
+                 elementwise_models, int8_elu_models, float_int_models,
+                 compare_select_models, state_sparse_models,
                  logical_fill_models, reduce_models, misc_models,
                  control_flow_models):
         models.update(make(rng))

@@ -235,6 +235,18 @@ def eltwise(rng, code, act, shape_a, shape_b, shape_out):
     return m
 
 
+def minmax(rng, code, shape_a, shape_b, shape_out):
+    """MAXIMUM / MINIMUM: TFLite compares the raw bytes and does not
+    requantize (the converter gives the three tensors one quantization)."""
+    m = Model()
+    s, z = rand_scale(rng, 0.01, 0.05), int(rng.integers(0, 256))
+    a = act_in(m, rng, shape_a, s, z)
+    b = act_in(m, rng, shape_b, s, z)
+    y = act_out(m, rng, shape_out, s, z)
+    m.op(code, [a, b], [y])
+    return m
+
+
 def pool(rng, code, k, stride, pad, act, hw=(9, 10), c=6):
     m = Model()
     s, z = rand_scale(rng, 0.01, 0.05), int(rng.integers(0, 256))
@@ -428,6 +440,8 @@ def op_models(rng):
     yield "quantize_f32_u8", unary(rng, BOP.QUANTIZE, in_type=F32)
     yield "dequantize_u8", unary(rng, BOP.DEQUANTIZE, out_type=F32)
     yield "hard_swish", unary(rng, BOP.HARD_SWISH)
+    yield "maximum_bcast", minmax(rng, BOP.MAXIMUM, [1, 4, 5, 6], [1, 1, 5, 1], [1, 4, 5, 6])
+    yield "minimum", minmax(rng, BOP.MINIMUM, [2, 3, 4], [2, 3, 4], [2, 3, 4])
 
 
 # ---- zoo models, cut before the first op the runtime lacks ----
