@@ -126,6 +126,14 @@ static int mean_prepare(const struct cpu_prep *p, void **state)
 		if (in->type == NPU_TYPE_INT16 &&
 		    (cpu_zero_point(in) || cpu_zero_point(out)))
 			return lower_fail(p, "int16 SUM needs zero points 0 (TFLite's check)");
+	} else if ((p->op->builtin == NPU_BUILTIN_REDUCE_MAX ||
+		    p->op->builtin == NPU_BUILTIN_REDUCE_MIN) &&
+		   in->type == NPU_TYPE_UINT8 && out->type == NPU_TYPE_UINT8) {
+		/* reduce.cc EvalType<uint8_t>: the stored bytes, same quantization. */
+		if (cpu_scale(in) != cpu_scale(out) ||
+		    cpu_zero_point(in) != cpu_zero_point(out))
+			return lower_fail(p, "%s input and output quantization differ",
+					  npu_op_name(p->op->builtin));
 	} else if (in->type != NPU_TYPE_FLOAT32 || out->type != NPU_TYPE_FLOAT32) {
 		cpu_msg(p->err, p->errlen, "%s to %s %s is not supported",
 			npu_type_name(in->type), npu_type_name(out->type),
@@ -238,6 +246,29 @@ static int sum_quantized(const struct mean_data *s,
 	return 0;
 }
 
+/*
+ * uint8 REDUCE_MAX / REDUCE_MIN (the NPU's commands take int8 and int16):
+ * ReduceGeneric over the stored bytes from 0 (255), the input and output
+ * quantized alike.
+ */
+static int min_max_u8(const struct mean_data *s, const struct npu_cpu_kernel_args *a)
+{
+	const bool max = s->builtin == NPU_BUILTIN_REDUCE_MAX;
+	const uint8_t *in = a->inputs[0];
+	uint8_t *out = a->outputs[0];
+	int32_t idx[MAX_RANK] = { 0 };
+
+	memset(out, max ? 0 : UINT8_MAX, s->outer_count);
+	for (size_t i = 0; i < s->count; i++) {
+		uint8_t *r = &out[mean_out_index(s, idx)];
+
+		if (max ? in[i] > *r : in[i] < *r)
+			*r = in[i];
+		next_index(s, idx);
+	}
+	return 0;
+}
+
 static int mean_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	const struct mean_data *s = state;
@@ -245,6 +276,8 @@ static int mean_invoke(const struct npu_cpu_kernel_args *a, void *state)
 	const float *in = a->inputs[0];
 	float *out = a->outputs[0];
 
+	if (s->type == NPU_TYPE_UINT8 && s->builtin != NPU_BUILTIN_SUM)
+		return min_max_u8(s, a);
 	if (s->type != NPU_TYPE_FLOAT32)
 		return sum_quantized(s, a);
 
@@ -285,10 +318,14 @@ const struct npu_builtin_impl npu_builtin_mean = {
 	.float_kernel = &float_kernel,
 };
 
-/* REDUCE_MAX / REDUCE_MIN: the same lowering and float kernel. */
+/*
+ * REDUCE_MAX / REDUCE_MIN: the same lowering and float kernel, which also
+ * takes the uint8 case the lowering leaves (min_max_u8()).
+ */
 const struct npu_builtin_impl npu_builtin_reduce_min_max = {
 	.lower = lower_reduce,
 	.float_kernel = &float_kernel,
+	.float_takes_int = true,
 };
 
 /*

@@ -140,6 +140,42 @@ START_TEST(const_axes)
 }
 END_TEST
 
+/*
+ * uint8 REDUCE_MAX and REDUCE_MIN run on the CPU (the NPU's commands take
+ * int8 and int16): the stored bytes over axis 1 of [2, 3, 2], as reduce.cc's
+ * EvalType<uint8_t>; differing input and output quantization cannot run
+ * (TFLite refuses it at Prepare).
+ */
+START_TEST(reduce_min_max_u8)
+{
+	static const int32_t in_s[] = { 2, 3, 2 }, o_s[] = { 2, 2 }, a_s[] = { 1 };
+	static const int32_t axis1 = 1;
+	static const uint8_t xv[12] = { 7, 200, 0, 3, 255, 9, 1, 2, 3, 4, 5, 6 };
+	static const uint8_t want_max[4] = { 255, 200, 5, 6 }, want_min[4] = { 0, 3, 1, 2 };
+	const int32_t builtins[2] = { NPU_BUILTIN_REDUCE_MAX, NPU_BUILTIN_REDUCE_MIN };
+
+	for (int k = 0; k < 2; k++) {
+		struct npu_cpu *cpu;
+		struct tg b;
+		int32_t x, out;
+
+		tg_init(&b);
+		x = tg_tensor(&b, NPU_TYPE_UINT8, 3, in_s, 0.5f, 128, NULL);
+		out = tg_tensor(&b, NPU_TYPE_UINT8, 2, o_s, 0.5f, 128, NULL);
+		tg_op(&b, builtins[k], 2, 1, x,
+		      tg_tensor(&b, NPU_TYPE_INT32, 1, a_s, 0.0f, 0, &axis1), out);
+		tg_io(&b, x, out);
+		cpu = cpu_ok(&b);
+		memcpy(npu_cpu_tensor_data(cpu, x), xv, sizeof(xv));
+		ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
+		ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), k ? want_min : want_max, 4);
+		npu_cpu_destroy(cpu);
+		b.scale[out][0] = 0.25f;
+		cpu_refused(&b, "cannot run on the CPU");
+	}
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_mean");
@@ -148,6 +184,7 @@ static Suite *lower_suite(void)
 	tc = tcase_create("mean");
 	tcase_add_test(tc, mean);
 	tcase_add_test(tc, mean_u8);
+	tcase_add_test(tc, reduce_min_max_u8);
 	tcase_add_test(tc, const_axes);
 	suite_add_tcase(s, tc);
 	return s;
