@@ -714,6 +714,12 @@ ELEMENTWISE = {
     "hard_swish.wide": ([1, 8, 8, 8], hard_swish, (-6, 6), "8"),
     "hard_swish.narrow": ([1, 4, 4, 16], hard_swish, (-1, 0.5), "8"),
     "exp.small": ([1, 6, 6, 4], tf.exp, (-3, 1), "8"),
+    # Quantized DIV (reference_ops::DivElementwise): Keras' Softsign, a
+    # broadcast divisor, negative divisors.
+    "div.softsign": ([2, 40], lambda x: x / (1 + tf.abs(x)), (-6, 6), "8"),
+    "div.bcast": ([2, 3, 8], lambda x: x / (tf.reduce_max(tf.abs(x), axis=-1, keepdims=True)
+                                            + 0.5), (-3, 3), "8"),
+    "div.negative": ([4, 16], lambda x: (x - 1.0) / (x - 5.0), (-3, 3), "8"),
     "log.positive": ([2, 50], tf.math.log, (0.05, 4), "8"),
     "abs.signed": ([1, 5, 5, 8], tf.abs, (-2, 1), "8"),
     # RELU first: TFLite fails SQRT on a negative input, and random int8
