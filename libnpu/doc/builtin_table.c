@@ -296,7 +296,8 @@ struct pg {
 	struct npu_graph_tensor st[2][2];
 	int32_t sub_io[2];
 	uint8_t no;
-	uint8_t data[MAX_T][8 * 4 * 3 * 3 * 8];	/* last: build() clears the rest */
+	/* Graph constants are 16-byte aligned (npu_graph.h); last: build() clears the rest. */
+	_Alignas(16) uint8_t data[MAX_T][8 * 4 * 3 * 3 * 8];
 };
 
 /*
