@@ -57,8 +57,11 @@ static bool foldable(const struct npu_graph *g, const struct npu_graph_op *op)
 	if (op->builtin == NPU_BUILTIN_CUSTOM || op->num_outputs != 1 || !op->num_inputs)
 		return false;
 	out = &g->tensors[op->outputs[0]];
-	if (out->data || out->is_variable || npu_graph_is_output(g, op->outputs[0]))
+	if (out->data || npu_graph_is_output(g, op->outputs[0]))
 		return false;
+	/* A variable's initial value (the reader's initialises_variable()). */
+	if (out->is_variable)
+		return op->builtin == NPU_BUILTIN_DEQUANTIZE && constant_inputs(g, op);
 	switch (op->builtin) {
 	case NPU_BUILTIN_SHAPE:
 		return true;

@@ -1891,6 +1891,56 @@ END_TEST
  * and computes what the unfolded graph would.  A DEQUANTIZE that is a graph
  * output stays an op.
  */
+/*
+ * The converter's fp16 mode writes an LSTM's zero state as a DEQUANTIZE of
+ * a float16 constant into the variable tensor; TFLite evaluates it once,
+ * and the state carries over.  The reader accepts exactly that writer of a
+ * variable (another op writing one is refused), and the fold makes the
+ * result the variable's initial value.
+ */
+START_TEST(test_fold_variable_init)
+{
+	static const uint16_t half[2] = { 0x3c00, 0xc000 };	/* 1.0, -2.0 */
+	const struct npu_compile_options cpu = { .flags = NPU_COMPILE_CPU_ONLY };
+	struct npu_compiled_model *m;
+	struct npu_cpu *exe;
+	struct tg b;
+	char err[512] = "";
+	int32_t w16, v, x, y;
+	const float *out;
+
+	tg_init(&b);
+	w16 = tg_tensor(&b, NPU_TYPE_FLOAT16, 1, (const int32_t[]){ 2 }, 0.0f, 0, half);
+	v = tg_tensor(&b, NPU_TYPE_FLOAT32, 1, (const int32_t[]){ 2 }, 0.0f, 0, NULL);
+	b.t[v].is_variable = true;
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 1, (const int32_t[]){ 2 }, 0.0f, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_FLOAT32, 1, (const int32_t[]){ 2 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_DEQUANTIZE, 1, 1, w16, v);
+	tg_op(&b, NPU_BUILTIN_ADD, 2, 1, x, v, y);
+	b.ops[1].options_kind = NPU_OPTS_ELTWISE;
+	tg_io(&b, x, y);
+	ck_assert_msg(!npu_graph_validate(&b.g, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!npu_compile(tg_dup(&b), &cpu, &m, err, sizeof(err)), "%s", err);
+	ck_assert_uint_eq(m->graph->num_ops, 1);
+	ck_assert(m->graph->tensors[v].is_variable);
+	ck_assert_ptr_nonnull(m->graph->tensors[v].data);
+	ck_assert_msg(!npu_cpu_create(m->graph, &exe, err, sizeof(err)), "%s", err);
+	memcpy(npu_cpu_tensor_data(exe, x), (const float[]){ 0.5f, 0.5f }, 8);
+	ck_assert_msg(!npu_cpu_invoke(exe), "%s", npu_cpu_error(exe));
+	out = npu_cpu_tensor_data(exe, y);
+	ck_assert_float_eq(out[0], 1.5f);
+	ck_assert_float_eq(out[1], -1.5f);
+	npu_cpu_destroy(exe);
+	npu_compiled_model_free(m);
+
+	/* Any other writer of a variable overwrites state: refused. */
+	b.ops[0].builtin = NPU_BUILTIN_RELU;
+	b.t[w16].type = NPU_TYPE_FLOAT32;
+	ck_assert_int_eq(npu_graph_validate(&b.g, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "overwrites tensor"), "%s", err);
+}
+END_TEST
+
 START_TEST(test_fold_dequantize)
 {
 	/* 1.0, -2.0, 0.5, 65504 (the largest half) */
@@ -2173,6 +2223,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_sigmoid_s16_on_npu);
 	tcase_add_test(tc, test_fusion_bit_exact);
 	tcase_add_test(tc, test_fold_dequantize);
+	tcase_add_test(tc, test_fold_variable_init);
 	tcase_add_test(tc, test_fold_shape);
 	tcase_add_test(tc, test_propagate_shapes);
 	tcase_add_test(tc, test_propagate_concat_slice_batch);

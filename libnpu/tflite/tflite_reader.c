@@ -1262,6 +1262,26 @@ static int check_zero_scale(struct rd *rd, const struct npu_graph *g, const int3
 	return 0;
 }
 
+/*
+ * A DEQUANTIZE of a constant into a variable tensor: the converter's fp16
+ * mode writes an LSTM's zero state so.  TFLite evaluates it once, at
+ * Prepare (its input is constant), and the state then carries over from
+ * invocation to invocation (measured): the variable's initial value,
+ * which compiler/fold.c computes.
+ */
+static bool initialises_variable(const struct npu_graph *g, const struct npu_graph_op *op,
+				 int32_t t)
+{
+	const struct npu_graph_tensor *in;
+
+	if (op->builtin != NPU_BUILTIN_DEQUANTIZE || op->num_inputs != 1 || op->num_outputs != 1 ||
+	    op->inputs[0] < 0 || (uint32_t)op->inputs[0] >= g->num_tensors ||
+	    !g->tensors[t].is_variable || g->tensors[t].data || npu_graph_is_input(g, t))
+		return false;
+	in = &g->tensors[op->inputs[0]];
+	return in->data && !in->is_variable;
+}
+
 int npu_graph_validate_flat(const struct npu_graph *g, char *err, size_t errlen)
 {
 	struct rd rdv = { .fb = { .err = err, .errlen = errlen }, .g = (struct npu_graph *)g };
@@ -1374,7 +1394,7 @@ int npu_graph_validate_flat(const struct npu_graph *g, char *err, size_t errlen)
 			else if (producer[t] >= 0)
 				fb_fail(&rd->fb, "tensor %d ('%s') is produced by operator %d and again by operator %u (%s)",
 					t, g->tensors[t].name, producer[t], i, name);
-			else if (producer[t] == -2)
+			else if (producer[t] == -2 && !initialises_variable(g, op, t))
 				fb_fail(&rd->fb, "operator %u (%s): output %u overwrites tensor %d ('%s'), a graph input or variable",
 					i, name, j, t, g->tensors[t].name);
 			else {
