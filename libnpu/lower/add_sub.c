@@ -36,11 +36,7 @@ static int lower_add_sub(const struct cpu_prep *p)
 			npu_type_name(b->type), npu_type_name(out->type));
 		return -ENOTSUP;
 	}
-	ret = lower_need_quant(p, a, "input 0");
-	if (!ret)
-		ret = lower_need_quant(p, b, "input 1");
-	if (!ret)
-		ret = lower_need_quant(p, out, "output");
+	ret = lower_need_quant_binary(p, a, b, out);
 	if (ret)
 		return ret;
 	if (out->type == NPU_TYPE_INT16 &&

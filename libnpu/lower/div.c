@@ -68,11 +68,7 @@ static int qdiv_prepare(const struct cpu_prep *p, void **state)
 	if ((o->type != NPU_TYPE_INT8 && o->type != NPU_TYPE_UINT8) ||
 	    a->type != o->type || b->type != o->type)
 		return lower_float_bcast_prepare(p, state);
-	ret = lower_need_quant(p, a, "input 0");
-	if (!ret)
-		ret = lower_need_quant(p, b, "input 1");
-	if (!ret)
-		ret = lower_need_quant(p, o, "output");
+	ret = lower_need_quant_binary(p, a, b, o);
 	if (ret)
 		return ret;
 	s = calloc(1, sizeof(*s));

@@ -404,6 +404,16 @@ int lower_need_quant_in_out(const struct cpu_prep *p, const struct npu_graph_ten
 	return ret ? ret : lower_need_quant(p, out, "output");
 }
 
+int lower_need_quant_binary(const struct cpu_prep *p, const struct npu_graph_tensor *a,
+			    const struct npu_graph_tensor *b, const struct npu_graph_tensor *out)
+{
+	int ret = lower_need_quant(p, a, "input 0");
+
+	if (!ret)
+		ret = lower_need_quant(p, b, "input 1");
+	return ret ? ret : lower_need_quant(p, out, "output");
+}
+
 int lower_act_range(const struct cpu_prep *p, int32_t act,
 		     const struct npu_graph_tensor *out, int32_t *lo,
 		     int32_t *hi)

@@ -148,6 +148,9 @@ int lower_range_count(enum npu_type type, const void *start, const void *limit,
 int lower_need_quant_in_out(const struct cpu_prep *p,
 			    const struct npu_graph_tensor *in,
 			    const struct npu_graph_tensor *out);
+/* Both inputs and the output of a binary op are quantized. */
+int lower_need_quant_binary(const struct cpu_prep *p, const struct npu_graph_tensor *a,
+			    const struct npu_graph_tensor *b, const struct npu_graph_tensor *out);
 /* Fused activation @act as the output's quantized clamp range. */
 int lower_act_range(const struct cpu_prep *p, int32_t act,
 		    const struct npu_graph_tensor *out, int32_t *lo,
