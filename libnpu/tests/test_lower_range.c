@@ -12,6 +12,7 @@
 #include "check_util.h"
 #include "npu_cpu.h"
 #include "test_cpu_graph.h"
+#include "lower_util.h"
 
 /* RANGE of run-time scalars of @type into @n values; the invocation's result. */
 static int run_range(enum npu_type type, const void *v3, int32_t n, const void *want)
@@ -71,6 +72,39 @@ START_TEST(range_failures)
 }
 END_TEST
 
+/* The output_shape hook: lower_range_count() of constant scalars. */
+START_TEST(range_output_shape)
+{
+	static const int32_t start = 2, limit = 11, delta = 3, zero = 0;
+	static const float fstart = 0.5f, flimit = 2.0f, fdelta = 0.5f;
+	struct tg b;
+	int32_t d;
+
+	tg_init(&b);
+	tg_op(&b, NPU_BUILTIN_RANGE, 3, 1,
+	      tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &start),
+	      tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &limit),
+	      tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &delta),
+	      tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, NULL));
+	assert_output_shape(&b, 0, 1, (const int32_t[]){ 3 });
+	d = b.ops[0].inputs[2];
+	b.ops[0].inputs[2] = tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &zero);
+	assert_output_shape(&b, 0, -1, NULL);
+	/* A run-time start gives no count. */
+	b.ops[0].inputs[2] = d;
+	b.t[b.ops[0].inputs[0]].data = NULL;
+	assert_output_shape(&b, 0, -1, NULL);
+
+	tg_init(&b);
+	tg_op(&b, NPU_BUILTIN_RANGE, 3, 1,
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 0, NULL, 0.0f, 0, &fstart),
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 0, NULL, 0.0f, 0, &flimit),
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 0, NULL, 0.0f, 0, &fdelta),
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, NULL));
+	assert_output_shape(&b, 0, 1, (const int32_t[]){ 3 });
+}
+END_TEST
+
 static Suite *range_suite(void)
 {
 	Suite *s = suite_create("lower_range");
@@ -78,6 +112,7 @@ static Suite *range_suite(void)
 
 	tcase_add_test(tc, range_values);
 	tcase_add_test(tc, range_failures);
+	tcase_add_test(tc, range_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }
