@@ -934,8 +934,8 @@ const int32_t *lower_shape_ints(const struct npu_graph_tensor *t, size_t *n)
 	return t->data;
 }
 
-int lower_shape_broadcast_dims(const int32_t *a, int ra, const int32_t *b, int rb,
-			       int32_t *dims)
+/* numpy broadcasting of the @ra dims @a and the @rb dims @b, or -1. */
+static int broadcast_dims(const int32_t *a, int ra, const int32_t *b, int rb, int32_t *dims)
 {
 	const int r = ra > rb ? ra : rb;
 
@@ -969,7 +969,7 @@ int lower_shape_broadcast(const struct npu_graph *g, const struct npu_graph_op *
 
 	if (o || !a || !b)
 		return -1;
-	return lower_shape_broadcast_dims(a->shape, a->rank, b->shape, b->rank, dims);
+	return broadcast_dims(a->shape, a->rank, b->shape, b->rank, dims);
 }
 
 int lower_shape_batch(const struct npu_graph *g, const struct npu_graph_op *op,

@@ -210,9 +210,6 @@ int lower_broadcast_shapes(const struct cpu_prep *p, struct npu_eltwise_params *
 
 /* A constant int32 vector (or scalar) of at most MAX_RANK values, or NULL. */
 const int32_t *lower_shape_ints(const struct npu_graph_tensor *t, size_t *n);
-/* numpy broadcasting of the @ra dims @a and the @rb dims @b, or -1. */
-int lower_shape_broadcast_dims(const int32_t *a, int ra, const int32_t *b, int rb,
-			       int32_t *dims);
 /* Output 0 is input 0's shape (elementwise unary builtins). */
 int lower_shape_same(const struct npu_graph *g, const struct npu_graph_op *op,
 		     uint32_t o, int32_t *dims);

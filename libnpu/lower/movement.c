@@ -605,17 +605,18 @@ static int prep_space_batch(struct mv *m)
 	const int sp = in->rank - 2;
 	struct space_batch sb;
 	const char *why;
-	bool padded;
+	bool padded, ok;
 	int ret;
 
 	why = out->rank != in->rank ? SB_NOT_CONST : space_batch_params(m->g, m->op, &sb);
 	if (why)
 		return mv_fail(m, -ENOTSUP, "%s", why);
-	if (!space_batch_dims(s2b, in, &sb, want))
+	/* The output must have the shape TFLite's Prepare computes. */
+	ok = space_batch_dims(s2b, in, &sb, want);
+	for (int d = 0; ok && d < in->rank; d++)
+		ok = out->shape[d] == want[d];
+	if (!ok)
 		return mv_fail(m, -EINVAL, "shapes do not match the block and paddings");
-	for (int d = 0; d < in->rank; d++)
-		if (out->shape[d] != want[d])
-			return mv_fail(m, -EINVAL, "shapes do not match the block and paddings");
 	bsz = sb.bsz, before = sb.before, after = sb.after;
 	padded = before[0] || after[0] || before[1] || after[1];
 	n = sp_t->shape[0], h = sp_t->shape[1];

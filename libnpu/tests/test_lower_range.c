@@ -14,22 +14,33 @@
 #include "test_cpu_graph.h"
 #include "lower_util.h"
 
+/*
+ * @b: RANGE of scalars of @type (tensors 0 to 2: the constants @consts, or
+ * run-time inputs if NULL) into @n values (tensor 3).
+ */
+static void range_graph(struct tg *b, enum npu_type type, const void *consts, int32_t n)
+{
+	const size_t es = npu_type_size(type);
+
+	tg_init(b);
+	for (int k = 0; k < 3; k++)
+		tg_tensor(b, type, 0, NULL, 0.0f, 0,
+			  consts ? (const uint8_t *)consts + (size_t)k * es : NULL);
+	tg_tensor(b, type, 1, (const int32_t[]){ n }, 0.0f, 0, NULL);
+	tg_op(b, NPU_BUILTIN_RANGE, 3, 1, 0, 1, 2, 3);
+}
+
 /* RANGE of run-time scalars of @type into @n values; the invocation's result. */
 static int run_range(enum npu_type type, const void *v3, int32_t n, const void *want)
 {
-	const int32_t s1[1] = { 1 }, sn[1] = { n };
+	static const int32_t in[3] = { 0, 1, 2 }, out = 3;
 	const size_t es = npu_type_size(type);
 	struct npu_cpu *cpu = NULL;
 	char err[256] = "";
 	struct tg b;
-	int32_t in[3], out;
 	int ret;
 
-	tg_init(&b);
-	for (int k = 0; k < 3; k++)
-		in[k] = tg_tensor(&b, type, 0, s1, 0.0f, 0, NULL);
-	out = tg_tensor(&b, type, 1, sn, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_RANGE, 3, 1, in[0], in[1], in[2], out);
+	range_graph(&b, type, NULL, n);
 	b.g.num_inputs = 3;
 	memcpy(b.graph_in, in, sizeof(in));
 	b.g.num_outputs = 1;
@@ -75,32 +86,17 @@ END_TEST
 /* The output_shape hook: lower_range_count() of constant scalars. */
 START_TEST(range_output_shape)
 {
-	static const int32_t start = 2, limit = 11, delta = 3, zero = 0;
-	static const float fstart = 0.5f, flimit = 2.0f, fdelta = 0.5f;
+	static const int32_t i3[3] = { 2, 11, 3 }, zero_delta[3] = { 2, 11, 0 };
+	static const float f3[3] = { 0.5f, 2.0f, 0.5f };
 	struct tg b;
-	int32_t d;
 
-	tg_init(&b);
-	tg_op(&b, NPU_BUILTIN_RANGE, 3, 1,
-	      tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &start),
-	      tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &limit),
-	      tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &delta),
-	      tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, NULL));
+	range_graph(&b, NPU_TYPE_INT32, i3, 1);
 	assert_output_shape(&b, 0, 1, (const int32_t[]){ 3 });
-	d = b.ops[0].inputs[2];
-	b.ops[0].inputs[2] = tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &zero);
+	b.t[0].data = NULL;	/* a run-time start gives no count */
 	assert_output_shape(&b, 0, -1, NULL);
-	/* A run-time start gives no count. */
-	b.ops[0].inputs[2] = d;
-	b.t[b.ops[0].inputs[0]].data = NULL;
+	range_graph(&b, NPU_TYPE_INT32, zero_delta, 1);
 	assert_output_shape(&b, 0, -1, NULL);
-
-	tg_init(&b);
-	tg_op(&b, NPU_BUILTIN_RANGE, 3, 1,
-	      tg_tensor(&b, NPU_TYPE_FLOAT32, 0, NULL, 0.0f, 0, &fstart),
-	      tg_tensor(&b, NPU_TYPE_FLOAT32, 0, NULL, 0.0f, 0, &flimit),
-	      tg_tensor(&b, NPU_TYPE_FLOAT32, 0, NULL, 0.0f, 0, &fdelta),
-	      tg_tensor(&b, NPU_TYPE_FLOAT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, NULL));
+	range_graph(&b, NPU_TYPE_FLOAT32, f3, 1);
 	assert_output_shape(&b, 0, 1, (const int32_t[]){ 3 });
 }
 END_TEST
