@@ -97,6 +97,39 @@ static void tflite_shapes(const struct npu_graph_tensor *l, const struct npu_gra
 	extend5(rs, r->rank - 1, rd);
 }
 
+/*
+ * The output bmm_prepare() expects: the batch axes broadcast, then rows by
+ * columns (TFLite's Prepare); -1 when the operands do not multiply.
+ */
+int cpu_batch_matmul_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+			   uint32_t o, int32_t *dims)
+{
+	const struct npu_graph_tensor *l = cpu_in(g, op, 0), *r = cpu_in(g, op, 1);
+	const bool opts = op->options_kind == NPU_OPTS_BATCH_MATMUL;
+	const bool adj_x = opts && op->options.batch_matmul.adj_x;
+	const bool adj_y = opts && op->options.batch_matmul.adj_y;
+	int32_t ld[5], rd[5];
+	int rank;
+
+	if (o || !l || !r || l->rank < 2 || r->rank < 2 || l->rank > 5 || r->rank > 5)
+		return -1;
+	extend5(l->shape, l->rank, ld);
+	extend5(r->shape, r->rank, rd);
+	if ((adj_x ? ld[3] : ld[4]) != (adj_y ? rd[4] : rd[3]))
+		return -1;
+	rank = l->rank > r->rank ? l->rank : r->rank;
+	for (int d = 0; d < rank - 2; d++) {
+		const int i = BMM_BATCH_DIMS - (rank - 2) + d;
+
+		if (ld[i] != rd[i] && ld[i] != 1 && rd[i] != 1)
+			return -1;
+		dims[d] = ld[i] == 1 ? rd[i] : ld[i];
+	}
+	dims[rank - 2] = adj_x ? ld[4] : ld[3];
+	dims[rank - 1] = adj_y ? rd[3] : rd[4];
+	return rank;
+}
+
 static int bmm_types(const struct cpu_prep *p, const struct npu_graph_tensor *l,
 		     const struct npu_graph_tensor *r,
 		     const struct npu_graph_tensor *out)

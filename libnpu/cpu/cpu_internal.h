@@ -113,6 +113,11 @@ extern const struct cpu_kernel cpu_kernel_svdf;
 extern const struct cpu_kernel cpu_kernel_batch_matmul;
 extern const struct cpu_kernel cpu_kernel_gather;
 extern const struct cpu_kernel cpu_kernel_gather_nd;
+/* Output shapes as the kernels' prepare expects them (npu_builtin_impl.output_shape). */
+int cpu_batch_matmul_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+			   uint32_t o, int32_t *dims);
+int cpu_gather_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+		     int32_t *dims);
 extern const struct cpu_kernel cpu_kernel_tile;
 extern const struct cpu_kernel cpu_kernel_mirror_pad;
 extern const struct cpu_kernel cpu_kernel_space_to_batch_nd;

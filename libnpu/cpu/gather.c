@@ -69,6 +69,44 @@ static int gather_common(const struct cpu_prep *p,
 	return 0;
 }
 
+/*
+ * GATHER's axis and batch_dims, negative ones counted from the end; false
+ * when they do not fit the shapes.  The output's rank is then
+ * params->rank - 1 + idx->rank - *@bd.
+ */
+static bool gather_axes(const struct npu_graph_op *op, const struct npu_graph_tensor *params,
+			const struct npu_graph_tensor *idx, int32_t *axis, int32_t *bd)
+{
+	*axis = op->options.axis.axis;
+	*bd = op->options.axis.batch_dims;
+	if (*axis < 0)
+		*axis += params->rank;
+	if (*bd < 0)
+		*bd += idx->rank;
+	return op->options_kind == NPU_OPTS_AXIS && *axis >= 0 && *axis < params->rank &&
+	       *bd >= 0 && *bd <= *axis && *bd <= idx->rank &&
+	       params->rank - 1 + idx->rank - *bd <= NPU_GRAPH_MAX_DIMS;
+}
+
+/* The shape gather_prepare() expects: params' with the axis replaced. */
+int cpu_gather_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+		     int32_t *dims)
+{
+	const struct npu_graph_tensor *in = cpu_in(g, op, 0), *idx = cpu_in(g, op, 1);
+	int32_t axis, bd;
+	int r = 0;
+
+	if (o || !in || !idx || !gather_axes(op, in, idx, &axis, &bd))
+		return -1;
+	for (int d = 0; d < axis; d++)
+		dims[r++] = in->shape[d];
+	for (int d = bd; d < idx->rank; d++)
+		dims[r++] = idx->shape[d];
+	for (int d = axis + 1; d < in->rank; d++)
+		dims[r++] = in->shape[d];
+	return r;
+}
+
 static int gather_prepare(const struct cpu_prep *p, void **state)
 {
 	const struct npu_graph_tensor *params, *idx, *out;
@@ -78,14 +116,7 @@ static int gather_prepare(const struct cpu_prep *p, void **state)
 
 	if (ret)
 		return ret;
-	axis = p->op->options.axis.axis;
-	bd = p->op->options.axis.batch_dims;
-	if (axis < 0)
-		axis += params->rank;
-	if (bd < 0)
-		bd += idx->rank;
-	if (p->op->options_kind != NPU_OPTS_AXIS || axis < 0 ||
-	    axis >= params->rank || bd < 0 || bd > axis || bd > idx->rank ||
+	if (!gather_axes(p->op, params, idx, &axis, &bd) ||
 	    out->rank != params->rank - 1 + idx->rank - bd) {
 		free(s);
 		cpu_msg(p->err, p->errlen, "axis %d, batch_dims %d do not fit the shapes",

@@ -113,4 +113,5 @@ const struct npu_builtin_impl npu_builtin_add_sub = {
 	.float_kernel = &float_kernel,
 	/* int32 ADD/SUB: the same kernel's integer form. */
 	.float_takes_int = true,
+	.output_shape = lower_shape_broadcast,
 };

@@ -63,6 +63,28 @@ static int arg_check(const struct cpu_prep *p, bool npu, const struct npu_graph_
 	return 0;
 }
 
+/* The input's shape without the constant axis. */
+static int arg_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+		     int32_t *dims)
+{
+	const struct npu_graph_tensor *in = cpu_in(g, op, 0);
+	const int32_t *v;
+	size_t n;
+	int32_t a;
+	int r = 0;
+
+	v = lower_shape_ints(cpu_in(g, op, 1), &n);
+	if (o || !in || !v || n != 1)
+		return -1;
+	a = v[0] < 0 ? v[0] + in->rank : v[0];
+	if (a < 0 || a >= in->rank)
+		return -1;
+	for (int d = 0; d < in->rank; d++)
+		if (d != a)
+			dims[r++] = in->shape[d];
+	return r;
+}
+
 static int lower_arg(const struct cpu_prep *p)
 {
 	const struct npu_graph_tensor *in, *out;
@@ -170,4 +192,5 @@ const struct npu_builtin_impl npu_builtin_arg_min_max = {
 	/* float32 inputs; int32 and bool ones, which the lowering refuses */
 	.float_kernel = &arg_cpu_kernel,
 	.float_takes_int = true,
+	.output_shape = arg_shape,
 };

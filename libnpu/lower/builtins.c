@@ -13,7 +13,9 @@
  *     `struct cpu_kernel` whose prepare() allocates the builtin's own op
  *     data), and one `const struct npu_builtin_impl npu_builtin_foo = {
  *     .lower = ..., .float_kernel = ... }`.  A CPU-only builtin sets
- *     .cpu_kernel instead of .lower, in the same kind of file.
+ *     .cpu_kernel instead of .lower, in the same kind of file.  Its
+ *     .output_shape (lower.h): the output shape TFLite's Prepare computes,
+ *     which compiler/fold.c propagates where a file leaves it dynamic.
  *  2. Here: its extern line and its row `[NPU_BUILTIN_FOO] = &npu_builtin_foo`
  *     (both kept sorted by name).
  *  3. Its test: libnpu/tests/test_lower_foo.c (lower_util.h).
@@ -103,12 +105,22 @@ extern const struct npu_builtin_impl npu_builtin_unique;
 extern const struct npu_builtin_impl npu_builtin_unsorted_segment;
 
 /* CPU-only kernels of libnpu/cpu/ (no command: never on the NPU). */
-static const struct npu_builtin_impl softmax = { .cpu_kernel = &cpu_kernel_softmax };
-static const struct npu_builtin_impl quantize = { .cpu_kernel = &cpu_kernel_quantize };
-static const struct npu_builtin_impl dequantize = { .cpu_kernel = &cpu_kernel_dequantize };
+static const struct npu_builtin_impl softmax = {
+	.cpu_kernel = &cpu_kernel_softmax, .output_shape = lower_shape_same,
+};
+static const struct npu_builtin_impl quantize = {
+	.cpu_kernel = &cpu_kernel_quantize, .output_shape = lower_shape_same,
+};
+static const struct npu_builtin_impl dequantize = {
+	.cpu_kernel = &cpu_kernel_dequantize, .output_shape = lower_shape_same,
+};
 static const struct npu_builtin_impl svdf = { .cpu_kernel = &cpu_kernel_svdf };
-static const struct npu_builtin_impl batch_matmul = { .cpu_kernel = &cpu_kernel_batch_matmul };
-static const struct npu_builtin_impl gather = { .cpu_kernel = &cpu_kernel_gather };
+static const struct npu_builtin_impl batch_matmul = {
+	.cpu_kernel = &cpu_kernel_batch_matmul, .output_shape = cpu_batch_matmul_shape,
+};
+static const struct npu_builtin_impl gather = {
+	.cpu_kernel = &cpu_kernel_gather, .output_shape = cpu_gather_shape,
+};
 static const struct npu_builtin_impl gather_nd = { .cpu_kernel = &cpu_kernel_gather_nd };
 
 /* Keyed by builtin code; a hole is a builtin libnpu does not implement. */

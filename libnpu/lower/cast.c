@@ -121,4 +121,5 @@ static const struct cpu_kernel cast_kernel = {
 /* CAST: CPU only (a type conversion, often of indices). */
 const struct npu_builtin_impl npu_builtin_cast = {
 	.cpu_kernel = &cast_kernel,
+	.output_shape = lower_shape_same,
 };

@@ -176,4 +176,5 @@ static const struct cpu_kernel kernel = {
 /* The six comparisons: CPU only (bool output). */
 const struct npu_builtin_impl npu_builtin_comparison = {
 	.cpu_kernel = &kernel,
+	.output_shape = lower_shape_broadcast,
 };

@@ -65,6 +65,48 @@ static int concat_quant(const struct cpu_prep *p,
 	return (int)(o->table_bytes / 256);
 }
 
+/*
+ * CONCATENATION: input 0's shape with the extents along the options' axis
+ * summed (the sum lower_concat() checks); PACK: a new axis of extent n.
+ */
+int lower_concat_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+		       int32_t *dims)
+{
+	const bool pack = op->builtin == NPU_BUILTIN_PACK;
+	const struct npu_graph_tensor *a = cpu_in(g, op, 0);
+	int32_t axis;
+	int64_t sum = 0;
+	int r;
+
+	if (o || !a || (pack ? op->options_kind != NPU_OPTS_AXIS : op->options_kind != NPU_OPTS_CONCAT))
+		return -1;
+	r = pack ? a->rank + 1 : a->rank;
+	axis = pack ? op->options.axis.axis : op->options.concat.axis;
+	if (axis < 0)
+		axis += r;
+	if (axis < 0 || axis >= r || r > NPU_GRAPH_MAX_DIMS)
+		return -1;
+	for (uint32_t k = 0; k < op->num_inputs; k++) {
+		const struct npu_graph_tensor *t = cpu_in(g, op, k);
+
+		if (!t || t->rank != a->rank)
+			return -1;
+		for (int d = 0; d < a->rank; d++)
+			if ((pack || d != axis) && t->shape[d] != a->shape[d])
+				return -1;
+		sum += pack ? 1 : t->shape[axis];
+	}
+	if (sum > INT32_MAX)
+		return -1;
+	/* PACK inserts the new axis; CONCATENATION replaces its extent. */
+	for (int d = 0, s = 0; d < r; d++) {
+		dims[d] = d == axis ? (int32_t)sum : a->shape[s];
+		if (!pack || d != axis)
+			s++;
+	}
+	return r;
+}
+
 static int lower_concat(const struct cpu_prep *p)
 {
 	const struct npu_graph_op *op = p->op;
@@ -128,4 +170,5 @@ static int lower_concat(const struct cpu_prep *p)
 
 const struct npu_builtin_impl npu_builtin_concatenation = {
 	.lower = lower_concat,
+	.output_shape = lower_concat_shape,
 };

@@ -379,6 +379,7 @@ static const struct cpu_kernel float_kernel = {
 const struct npu_builtin_impl npu_builtin_conv = {
 	.lower = lower_conv,
 	.float_kernel = &float_kernel,
+	.output_shape = lower_shape_batch,
 };
 
 const struct npu_builtin_impl npu_builtin_transpose_conv = {

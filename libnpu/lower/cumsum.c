@@ -120,4 +120,5 @@ static const struct cpu_kernel kernel = {
 /* CUMSUM: CPU only. */
 const struct npu_builtin_impl npu_builtin_cumsum = {
 	.cpu_kernel = &kernel,
+	.output_shape = lower_shape_same,
 };

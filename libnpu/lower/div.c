@@ -186,4 +186,5 @@ static const struct cpu_kernel div_kernel = {
 /* DIV and FLOOR_DIV: CPU only. */
 const struct npu_builtin_impl npu_builtin_div = {
 	.cpu_kernel = &div_kernel,
+	.output_shape = lower_shape_broadcast,
 };

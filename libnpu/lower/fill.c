@@ -99,6 +99,14 @@ static const struct cpu_kernel kernel = {
 };
 
 /* FILL, ZEROS_LIKE, SHAPE: CPU only. */
+/* ZEROS_LIKE is its input's shape (FILL's and SHAPE's are stored). */
+static int fill_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+		      uint32_t o, int32_t *dims)
+{
+	return op->builtin == NPU_BUILTIN_ZEROS_LIKE ? lower_shape_same(g, op, o, dims) : -1;
+}
+
 const struct npu_builtin_impl npu_builtin_fill = {
 	.cpu_kernel = &kernel,
+	.output_shape = fill_shape,
 };

@@ -39,4 +39,5 @@ static const struct cpu_kernel kernel = {
 /* FLOOR, CEIL, SQUARE: CPU only, float32. */
 const struct npu_builtin_impl npu_builtin_floor_ceil_square = {
 	.cpu_kernel = &kernel,
+	.output_shape = lower_shape_same,
 };

@@ -99,4 +99,5 @@ static const struct cpu_kernel kernel = {
 /* FLOOR_MOD: CPU only. */
 const struct npu_builtin_impl npu_builtin_floor_mod = {
 	.cpu_kernel = &kernel,
+	.output_shape = lower_shape_broadcast,
 };

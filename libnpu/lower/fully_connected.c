@@ -62,6 +62,34 @@ static int lower_fc_scales(const struct cpu_prep *p, const struct npu_graph_tens
 	return 0;
 }
 
+/*
+ * [batches, units] with batches the input's elements over the filter's
+ * depth, as lower_fc() checks; keep_num_dims: the input's shape with units
+ * last.
+ */
+static int fc_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+		    int32_t *dims)
+{
+	const struct npu_graph_tensor *in = cpu_in(g, op, 0), *w = cpu_in(g, op, 1);
+	int32_t depth;
+
+	if (o || !in || !w || w->rank != 2 || in->rank < 1 || w->shape[1] <= 0)
+		return -1;
+	depth = w->shape[1];
+	if (op->options_kind == NPU_OPTS_FC && op->options.fc.keep_num_dims) {
+		if (in->shape[in->rank - 1] != depth)
+			return -1;
+		memcpy(dims, in->shape, sizeof(dims[0]) * (size_t)in->rank);
+		dims[in->rank - 1] = w->shape[0];
+		return in->rank;
+	}
+	if (in->elements % (size_t)depth)
+		return -1;
+	dims[0] = (int32_t)(in->elements / (size_t)depth);
+	dims[1] = w->shape[0];
+	return 2;
+}
+
 static int lower_fc(const struct cpu_prep *p)
 {
 	const struct npu_graph_op *op = p->op;
@@ -202,4 +230,5 @@ static const struct cpu_kernel float_kernel = {
 const struct npu_builtin_impl npu_builtin_fully_connected = {
 	.lower = lower_fc,
 	.float_kernel = &float_kernel,
+	.output_shape = fc_shape,
 };

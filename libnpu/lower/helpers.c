@@ -918,3 +918,90 @@ int lower_float_last_axis_prepare(const struct cpu_prep *p, void **state)
 	*state = s;
 	return 0;
 }
+
+/*
+ * ---- output shapes ----
+ * TFLite's Prepare resizes an output the converter left dynamic (-1 in
+ * shape_signature, stored as 1); compiler/fold.c asks these in run order.
+ */
+
+const int32_t *lower_shape_ints(const struct npu_graph_tensor *t, size_t *n)
+{
+	if (!t || !t->data || t->is_variable || t->type != NPU_TYPE_INT32 || t->rank > 1 ||
+	    t->elements > MAX_RANK)
+		return NULL;
+	*n = t->elements;
+	return t->data;
+}
+
+/* numpy broadcasting of the @ra dims @a and the @rb dims @b, or -1. */
+static int broadcast_dims(const int32_t *a, int ra, const int32_t *b, int rb, int32_t *dims)
+{
+	const int r = ra > rb ? ra : rb;
+
+	for (int d = 0; d < r; d++) {
+		const int32_t x = d - (r - ra) >= 0 ? a[d - (r - ra)] : 1;
+		const int32_t y = d - (r - rb) >= 0 ? b[d - (r - rb)] : 1;
+
+		if (x != y && x != 1 && y != 1)
+			return -1;
+		dims[d] = x == 1 ? y : x;
+	}
+	return r;
+}
+
+int lower_shape_same(const struct npu_graph *g, const struct npu_graph_op *op,
+		     uint32_t o, int32_t *dims)
+{
+	const struct npu_graph_tensor *a = cpu_in(g, op, 0);
+
+	if (o || !a)
+		return -1;
+	memcpy(dims, a->shape, sizeof(dims[0]) * (size_t)a->rank);
+	return a->rank;
+}
+
+int lower_shape_broadcast(const struct npu_graph *g, const struct npu_graph_op *op,
+			  uint32_t o, int32_t *dims)
+{
+	const struct npu_graph_tensor *a = cpu_in(g, op, 0);
+	const struct npu_graph_tensor *b = cpu_in(g, op, 1);
+
+	if (o || !a || !b)
+		return -1;
+	return broadcast_dims(a->shape, a->rank, b->shape, b->rank, dims);
+}
+
+int lower_shape_batch(const struct npu_graph *g, const struct npu_graph_op *op,
+		      uint32_t o, int32_t *dims)
+{
+	const struct npu_graph_tensor *in = cpu_in(g, op, 0);
+	const struct npu_graph_tensor *out = cpu_out(g, op, 0);
+
+	if (o || !in || !out || in->rank != out->rank || in->rank < 1)
+		return -1;
+	memcpy(dims, out->shape, sizeof(dims[0]) * (size_t)out->rank);
+	dims[0] = in->shape[0];
+	return out->rank;
+}
+
+int lower_shape_reduce(const struct npu_graph *g, const struct npu_graph_op *op,
+		       uint32_t o, int32_t *dims)
+{
+	/* No message: a refused case is the lowering's to name. */
+	const struct cpu_prep p = { .g = g, .op = op };
+	const bool keep = op->options_kind == NPU_OPTS_REDUCER && op->options.reducer.keep_dims;
+	const struct npu_graph_tensor *in, *out;
+	uint32_t mask;
+	int r = 0;
+
+	if (o || lower_const_axes(&p, &in, &out, &mask))
+		return -1;
+	for (int d = 0; d < in->rank; d++) {
+		if (!(mask & (1u << d)))
+			dims[r++] = in->shape[d];
+		else if (keep)
+			dims[r++] = 1;
+	}
+	return r;
+}

@@ -120,4 +120,5 @@ static const struct cpu_kernel l2_kernel = {
 
 const struct npu_builtin_impl npu_builtin_l2_normalization = {
 	.cpu_kernel = &l2_kernel,
+	.output_shape = lower_shape_same,
 };

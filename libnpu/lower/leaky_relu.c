@@ -93,4 +93,5 @@ static const struct cpu_kernel float_kernel = {
 const struct npu_builtin_impl npu_builtin_leaky_relu = {
 	.lower = lower_leaky_relu,
 	.float_kernel = &float_kernel,
+	.output_shape = lower_shape_same,
 };

@@ -231,4 +231,5 @@ static const struct cpu_kernel log_softmax_kernel = {
 
 const struct npu_builtin_impl npu_builtin_log_softmax = {
 	.cpu_kernel = &log_softmax_kernel,
+	.output_shape = lower_shape_same,
 };

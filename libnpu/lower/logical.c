@@ -75,6 +75,15 @@ static const struct cpu_kernel kernel = {
 };
 
 /* LOGICAL_AND, LOGICAL_OR, LOGICAL_NOT: CPU only (bool). */
+/* LOGICAL_NOT keeps its input's shape; AND and OR broadcast. */
+static int logical_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+			 uint32_t o, int32_t *dims)
+{
+	return op->builtin == NPU_BUILTIN_LOGICAL_NOT ? lower_shape_same(g, op, o, dims) :
+	       lower_shape_broadcast(g, op, o, dims);
+}
+
 const struct npu_builtin_impl npu_builtin_logical = {
 	.cpu_kernel = &kernel,
+	.output_shape = logical_shape,
 };

@@ -282,4 +282,5 @@ static const struct cpu_kernel float_kernel = {
 const struct npu_builtin_impl npu_builtin_logistic_tanh = {
 	.lower = lower_lut,
 	.float_kernel = &float_kernel,
+	.output_shape = lower_shape_same,
 };

@@ -52,14 +52,16 @@ struct npu_builtin_impl {
 	 */
 	const struct cpu_kernel *cpu_kernel;
 	/*
-	 * The first output's shape as TFLite's Prepare computes it from the
-	 * inputs' shapes and constant operands: fills @dims, returns the rank,
-	 * or -1 when they do not give it.  Compile-time propagation of shapes
-	 * a file leaves dynamic (compiler/fold.c) asks this first; NULL: fold.c
-	 * knows the builtin's shape itself or leaves the stored one.
+	 * Output @o's shape as TFLite's Prepare computes it from the inputs'
+	 * shapes and constant operands: fills @dims, returns the rank, or -1
+	 * when they do not give it (and for an output the builtin does not
+	 * size).  Compile-time propagation of shapes a file leaves dynamic
+	 * (compiler/fold.c) asks it for every output; NULL: the stored shapes
+	 * stay.  The rule shares the arithmetic the lowering or kernel checks
+	 * the output with; the families below (lower_shape_*) serve many rows.
 	 */
 	int (*output_shape)(const struct npu_graph *g, const struct npu_graph_op *op,
-			    int32_t *dims);
+			    uint32_t o, int32_t *dims);
 };
 
 /* The implementation of @builtin, or NULL (builtins.c). */
@@ -199,6 +201,36 @@ int lower_broadcast_shapes(const struct cpu_prep *p, struct npu_eltwise_params *
 			   const struct npu_graph_tensor *a,
 			   const struct npu_graph_tensor *b,
 			   const struct npu_graph_tensor *out);
+
+/*
+ * ---- output shapes (struct npu_builtin_impl.output_shape; helpers.c) ----
+ * Each returns the rank and fills @dims, or -1 when the op's inputs do not
+ * give the shape (then the stored one stays and the op's checks say why).
+ */
+
+/* A constant int32 vector (or scalar) of at most MAX_RANK values, or NULL. */
+const int32_t *lower_shape_ints(const struct npu_graph_tensor *t, size_t *n);
+/* Output 0 is input 0's shape (elementwise unary builtins). */
+int lower_shape_same(const struct npu_graph *g, const struct npu_graph_op *op,
+		     uint32_t o, int32_t *dims);
+/*
+ * Output 0 is inputs 0 and 1 broadcast (elementwise binary builtins);
+ * a single input's shape for a unary builtin of the same row.
+ */
+int lower_shape_broadcast(const struct npu_graph *g, const struct npu_graph_op *op,
+			  uint32_t o, int32_t *dims);
+/*
+ * Window ops (convolutions, pools): the stored output with input 0's batch
+ * (the converter writes spatial sizes static; a dynamic batch is the input's).
+ */
+int lower_shape_batch(const struct npu_graph *g, const struct npu_graph_op *op,
+		      uint32_t o, int32_t *dims);
+/* Reductions: input 0 without (keep_dims: 1 at) the lower_const_axes() axes. */
+int lower_shape_reduce(const struct npu_graph *g, const struct npu_graph_op *op,
+		       uint32_t o, int32_t *dims);
+/* CONCATENATION (lower/concatenation.c) and PACK (a new axis of extent n). */
+int lower_concat_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+		       uint32_t o, int32_t *dims);
 
 /* ---- float path helpers (helpers.c) ---- */
 

@@ -316,6 +316,7 @@ static const struct cpu_kernel float_kernel = {
 const struct npu_builtin_impl npu_builtin_mean = {
 	.lower = lower_reduce,
 	.float_kernel = &float_kernel,
+	.output_shape = lower_shape_reduce,
 };
 
 /*
@@ -326,6 +327,7 @@ const struct npu_builtin_impl npu_builtin_reduce_min_max = {
 	.lower = lower_reduce,
 	.float_kernel = &float_kernel,
 	.float_takes_int = true,
+	.output_shape = lower_shape_reduce,
 };
 
 /*
@@ -335,4 +337,5 @@ const struct npu_builtin_impl npu_builtin_reduce_min_max = {
  */
 const struct npu_builtin_impl npu_builtin_sum = {
 	.cpu_kernel = &float_kernel,
+	.output_shape = lower_shape_reduce,
 };

@@ -88,4 +88,5 @@ const struct npu_builtin_impl npu_builtin_minmax = {
 	.lower = lower_minmax,
 	.float_kernel = &float_kernel,
 	.float_takes_int = true,
+	.output_shape = lower_shape_broadcast,
 };

@@ -506,6 +506,86 @@ static int prep_mirror_pad(struct mv *m)
 	}
 }
 
+/* SPACE_TO_BATCH_ND's block and paddings, BATCH_TO_SPACE_ND's block and crops. */
+struct space_batch {
+	int64_t bsz[2], before[2], after[2];	/* [1] is 1, 0, 0 for [N, H, C] */
+};
+
+#define SB_NOT_CONST "3-D or 4-D with constant block and paddings only"
+
+/* Reads @op's constant block and paddings: NULL, or why they are refused. */
+static const char *space_batch_params(const struct npu_graph *g, const struct npu_graph_op *op,
+				      struct space_batch *sb)
+{
+	const struct npu_graph_tensor *in = cpu_in(g, op, 0);
+	const struct npu_graph_tensor *block = cpu_in(g, op, 1);
+	const struct npu_graph_tensor *pc = cpu_in(g, op, 2);
+	const int sp = in->rank - 2;
+
+	*sb = (struct space_batch){ .bsz = { 1, 1 } };
+	if ((in->rank != 3 && in->rank != 4) || !const_ints(block) || !const_ints(pc) ||
+	    block->elements != (size_t)sp || pc->elements != 2 * (size_t)sp)
+		return SB_NOT_CONST;
+	for (int i = 0; i < sp; i++) {
+		sb->bsz[i] = const_at(block, (size_t)i);
+		sb->before[i] = const_at(pc, 2 * (size_t)i);
+		sb->after[i] = const_at(pc, 2 * (size_t)i + 1);
+		/* TFLite's block shape and paddings are int32. */
+		if (sb->bsz[i] < 1 || sb->before[i] < 0 || sb->after[i] < 0 ||
+		    sb->bsz[i] > INT32_MAX || sb->before[i] > INT32_MAX ||
+		    sb->after[i] > INT32_MAX)
+			return "block shape or paddings out of range";
+	}
+	return NULL;
+}
+
+/*
+ * The output's dims as TFLite's Prepare computes them from @in (three
+ * int32 factors): false when the block does not divide the padded space
+ * (SPACE_TO_BATCH_ND) or the batch (BATCH_TO_SPACE_ND).
+ */
+static bool space_batch_dims(bool s2b, const struct npu_graph_tensor *in,
+			     const struct space_batch *sb, int64_t *dims)
+{
+	const int64_t blocks = sb->bsz[0] * sb->bsz[1];
+	const int sp = in->rank - 2;
+
+	if (s2b ? lower_checked_mul(in->shape[0], blocks, &dims[0]) != 0 :
+		  in->shape[0] % blocks != 0)
+		return false;
+	if (!s2b)
+		dims[0] = in->shape[0] / blocks;
+	for (int i = 0; i < sp; i++) {
+		const int64_t padded = in->shape[1 + i] + sb->before[i] + sb->after[i];
+
+		if (s2b && padded % sb->bsz[i])
+			return false;
+		dims[1 + i] = s2b ? padded / sb->bsz[i] :
+			      in->shape[1 + i] * sb->bsz[i] - sb->before[i] - sb->after[i];
+	}
+	dims[sp + 1] = in->shape[sp + 1];
+	return true;
+}
+
+/* The output shape of SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND. */
+static int space_batch_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+			     uint32_t o, int32_t *dims)
+{
+	const struct npu_graph_tensor *in = cpu_in(g, op, 0);
+	struct space_batch sb;
+	int64_t d64[4];
+
+	if (o || !in || space_batch_params(g, op, &sb) ||
+	    !space_batch_dims(op->builtin == NPU_BUILTIN_SPACE_TO_BATCH_ND, in, &sb, d64))
+		return -1;
+	for (int d = 0; d < in->rank; d++) {
+		if (d64[d] < 0 || d64[d] > INT32_MAX)
+			return -1;
+		dims[d] = (int32_t)d64[d];
+	}
+	return in->rank;
+}
+
 /*
  * SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND of [N, H, W, C] ([N, H, C] as W
  * 1): block (bh, bw) is batches [blk * N, (blk + 1) * N) of the batch side,
@@ -516,44 +596,32 @@ static int prep_space_batch(struct mv *m)
 {
 	const bool s2b = m->op->builtin == NPU_BUILTIN_SPACE_TO_BATCH_ND;
 	const struct npu_graph_tensor *in = cpu_in(m->g, m->op, 0);
-	const struct npu_graph_tensor *block = cpu_in(m->g, m->op, 1);
-	const struct npu_graph_tensor *pc = cpu_in(m->g, m->op, 2);
 	const struct npu_graph_tensor *out = cpu_out(m->g, m->op, 0);
 	const struct npu_graph_tensor *sp_t = s2b ? in : out, *bt_t = s2b ? out : in;
 	uint32_t in_dims[NPU_CS_MAX_DIMS], out_dims[NPU_CS_MAX_DIMS], in_rank, out_rank;
-	int64_t bsz[2] = { 1, 1 }, before[2] = { 0, 0 }, after[2] = { 0, 0 };
+	const int64_t *bsz, *before, *after;
 	int64_t n, h, w, c, bh, bw;	/* space side [n, h, w, c], batch [.., bh, bw, c] */
-	int64_t blocks;
+	int64_t want[4];
 	const int sp = in->rank - 2;
-	bool padded = false;
+	struct space_batch sb;
+	const char *why;
+	bool padded, ok;
 	int ret;
 
-	if ((in->rank != 3 && in->rank != 4) || out->rank != in->rank ||
-	    !const_ints(block) || !const_ints(pc) ||
-	    block->elements != (size_t)sp || pc->elements != 2 * (size_t)sp)
-		return mv_fail(m, -ENOTSUP, "3-D or 4-D with constant block and paddings only");
-	for (int i = 0; i < sp; i++) {
-		bsz[i] = const_at(block, (size_t)i);
-		before[i] = const_at(pc, 2 * (size_t)i);
-		after[i] = const_at(pc, 2 * (size_t)i + 1);
-		/* TFLite's block shape and paddings are int32. */
-		if (bsz[i] < 1 || before[i] < 0 || after[i] < 0 ||
-		    bsz[i] > INT32_MAX || before[i] > INT32_MAX ||
-		    after[i] > INT32_MAX)
-			return mv_fail(m, -ENOTSUP, "block shape or paddings out of range");
-		padded |= before[i] || after[i];
-	}
+	why = out->rank != in->rank ? SB_NOT_CONST : space_batch_params(m->g, m->op, &sb);
+	if (why)
+		return mv_fail(m, -ENOTSUP, "%s", why);
+	/* The output must have the shape TFLite's Prepare computes. */
+	ok = space_batch_dims(s2b, in, &sb, want);
+	for (int d = 0; ok && d < in->rank; d++)
+		ok = out->shape[d] == want[d];
+	if (!ok)
+		return mv_fail(m, -EINVAL, "shapes do not match the block and paddings");
+	bsz = sb.bsz, before = sb.before, after = sb.after;
+	padded = before[0] || after[0] || before[1] || after[1];
 	n = sp_t->shape[0], h = sp_t->shape[1];
 	w = sp == 2 ? sp_t->shape[2] : 1, c = sp_t->shape[sp + 1];
 	bh = bt_t->shape[1], bw = sp == 2 ? bt_t->shape[2] : 1;
-	/* Shapes as TFLite's Prepare computes them (three int32 factors). */
-	if (lower_checked_mul(n, bsz[0] * bsz[1], &blocks) ||
-	    bt_t->shape[0] != blocks || bt_t->shape[sp + 1] != c ||
-	    (s2b ? (h + before[0] + after[0] != bh * bsz[0] ||
-		    w + before[1] + after[1] != bw * bsz[1]) :
-		   (bh * bsz[0] - before[0] - after[0] != h ||
-		    bw * bsz[1] - before[1] - after[1] != w)))
-		return mv_fail(m, -EINVAL, "shapes do not match the block and paddings");
 	/* Nothing to move, but the loop below would still count each block. */
 	if (!in->elements)
 		return mv_fail(m, -ENOTSUP, "an empty input is not supported");
@@ -764,22 +832,27 @@ static int lower_movement(const struct cpu_prep *p)
 /* The builtins lowered here (struct npu_builtin_impl, lower.h). */
 #define MOVE_IMPL(name)						\
 	const struct npu_builtin_impl name = { .lower = lower_movement }
-MOVE_IMPL(npu_builtin_pack);
 MOVE_IMPL(npu_builtin_unpack_split);
 MOVE_IMPL(npu_builtin_slice);
 MOVE_IMPL(npu_builtin_squeeze_expand_dims);
 MOVE_IMPL(npu_builtin_space_depth);
 
+/* PACK's shape is CONCATENATION's with a new axis (lower/concatenation.c). */
+const struct npu_builtin_impl npu_builtin_pack = {
+	.lower = lower_movement,
+	.output_shape = lower_concat_shape,
+};
+
 /*
  * And those with a CPU kernel (cpu/tile_pad.c) for float tensors and what
  * the lowering refuses (rank above 5, more than MAX_BOXES boxes).
  */
-#define MOVE_IMPL_CPU(name, kernel)					\
+#define MOVE_IMPL_CPU(name, kernel, shape)				\
 	const struct npu_builtin_impl name = {				\
 		.lower = lower_movement, .float_kernel = &(kernel),	\
-		.float_takes_int = true,				\
+		.float_takes_int = true, .output_shape = (shape),	\
 	}
-MOVE_IMPL_CPU(npu_builtin_tile, cpu_kernel_tile);
-MOVE_IMPL_CPU(npu_builtin_mirror_pad, cpu_kernel_mirror_pad);
-MOVE_IMPL_CPU(npu_builtin_space_to_batch_nd, cpu_kernel_space_to_batch_nd);
-MOVE_IMPL_CPU(npu_builtin_batch_to_space_nd, cpu_kernel_batch_to_space_nd);
+MOVE_IMPL_CPU(npu_builtin_tile, cpu_kernel_tile, NULL);
+MOVE_IMPL_CPU(npu_builtin_mirror_pad, cpu_kernel_mirror_pad, NULL);
+MOVE_IMPL_CPU(npu_builtin_space_to_batch_nd, cpu_kernel_space_to_batch_nd, space_batch_shape);
+MOVE_IMPL_CPU(npu_builtin_batch_to_space_nd, cpu_kernel_batch_to_space_nd, space_batch_shape);

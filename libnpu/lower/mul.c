@@ -93,4 +93,5 @@ const struct npu_builtin_impl npu_builtin_mul = {
 	.float_kernel = &float_kernel,
 	/* int32 MUL: the same kernel's integer form. */
 	.float_takes_int = true,
+	.output_shape = lower_shape_broadcast,
 };

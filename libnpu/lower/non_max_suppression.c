@@ -249,4 +249,25 @@ static const struct cpu_kernel nms_kernel = {
 	.release = nms_release,
 };
 
-const struct npu_builtin_impl npu_builtin_non_max_suppression = { .cpu_kernel = &nms_kernel };
+/*
+ * The selected indices (and V5's scores) have max_output_size entries, a
+ * constant: nms_prepare() sizes them so (the count is the last output).
+ * The converter writes 1 there for V5 (shape_signature -1).
+ */
+static int nms_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+		     int32_t *dims)
+{
+	const int32_t *v;
+	size_t n;
+
+	v = lower_shape_ints(cpu_in(g, op, 2), &n);
+	if (!v || n != 1 || o + 1 >= op->num_outputs)
+		return -1;
+	dims[0] = v[0];
+	return 1;
+}
+
+const struct npu_builtin_impl npu_builtin_non_max_suppression = {
+	.cpu_kernel = &nms_kernel,
+	.output_shape = nms_shape,
+};

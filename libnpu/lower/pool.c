@@ -175,4 +175,5 @@ static const struct cpu_kernel float_kernel = {
 const struct npu_builtin_impl npu_builtin_pool = {
 	.lower = lower_pool,
 	.float_kernel = &float_kernel,
+	.output_shape = lower_shape_batch,
 };

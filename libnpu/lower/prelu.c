@@ -105,4 +105,5 @@ static const struct cpu_kernel float_kernel = {
 const struct npu_builtin_impl npu_builtin_prelu = {
 	.lower = lower_prelu,
 	.float_kernel = &float_kernel,
+	.output_shape = lower_shape_broadcast,
 };

@@ -148,6 +148,28 @@ static const struct cpu_kernel kernel = {
 };
 
 /* RANGE: CPU only. */
+/* RANGE of constant scalars: lower_range_count(), as TFLite's Prepare. */
+static int range_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+		       int32_t *dims)
+{
+	const struct npu_graph_tensor *t[3];
+	int64_t n;
+
+	for (uint32_t k = 0; k < 3; k++) {
+		t[k] = cpu_in(g, op, k);
+		if (!t[k] || !t[k]->data || t[k]->is_variable || t[k]->elements != 1 ||
+		    t[k]->type != t[0]->type || npu_type_size(t[k]->type) > t[k]->data_size)
+			return -1;
+	}
+	if (o || (t[0]->type != NPU_TYPE_INT32 && t[0]->type != NPU_TYPE_INT64 &&
+		  t[0]->type != NPU_TYPE_FLOAT32) ||
+	    lower_range_count(t[0]->type, t[0]->data, t[1]->data, t[2]->data, &n))
+		return -1;
+	dims[0] = (int32_t)n;
+	return 1;
+}
+
 const struct npu_builtin_impl npu_builtin_range = {
 	.cpu_kernel = &kernel,
+	.output_shape = range_shape,
 };

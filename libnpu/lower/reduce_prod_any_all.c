@@ -317,4 +317,5 @@ static const struct cpu_kernel kernel = {
 /* REDUCE_PROD, REDUCE_ANY, REDUCE_ALL: CPU only. */
 const struct npu_builtin_impl npu_builtin_reduce_prod_any_all = {
 	.cpu_kernel = &kernel,
+	.output_shape = lower_shape_reduce,
 };

@@ -87,4 +87,5 @@ static const struct cpu_kernel float_kernel = {
 const struct npu_builtin_impl npu_builtin_relu = {
 	.lower = lower_relu,
 	.float_kernel = &float_kernel,
+	.output_shape = lower_shape_same,
 };

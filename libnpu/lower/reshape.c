@@ -89,6 +89,39 @@ static int check_sizes(const struct npu_graph *g, const struct npu_graph_op *op,
 	return -EINVAL;
 }
 
+/*
+ * The output shape a constant shape input gives (one -1 inferred from the
+ * input's size), as reshape.cc's Prepare; -1 when it gives none.
+ */
+static int reshape_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+			 int32_t *dims)
+{
+	const struct npu_graph_tensor *in = cpu_in(g, op, 0), *sh = cpu_in(g, op, 1);
+	const int32_t *v;
+	size_t n = 1, rank;
+	int unknown = -1;
+
+	v = lower_shape_ints(sh, &rank);
+	if (o || !in || !v || !sh->rank)
+		return -1;
+	for (size_t d = 0; d < rank; d++) {
+		dims[d] = v[d];
+		if (dims[d] == -1 && unknown < 0)
+			unknown = (int)d;
+		else if (dims[d] <= 0)
+			return -1;
+		else
+			n *= (size_t)dims[d];
+	}
+	if (unknown >= 0) {
+		if (!n || in->elements % n)
+			return -1;
+		dims[unknown] = (int32_t)(in->elements / n);
+		n *= (size_t)dims[unknown];
+	}
+	return n == in->elements ? (int)rank : -1;
+}
+
 static int lower_reshape(const struct cpu_prep *p)
 {
 	const struct npu_graph_tensor *in, *out;
@@ -158,4 +191,5 @@ static const struct cpu_kernel cpu_kernel = {
 const struct npu_builtin_impl npu_builtin_reshape = {
 	.lower = lower_reshape,
 	.cpu_kernel = &cpu_kernel,
+	.output_shape = reshape_shape,
 };

@@ -160,4 +160,21 @@ static const struct cpu_kernel scatter_kernel = {
 	.invoke = scatter_invoke,
 };
 
-const struct npu_builtin_impl npu_builtin_scatter_nd = { .cpu_kernel = &scatter_kernel };
+/* The constant shape input. */
+static int scatter_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+			 int32_t *dims)
+{
+	const int32_t *v;
+	size_t n;
+
+	v = lower_shape_ints(cpu_in(g, op, 2), &n);
+	if (o || !v || !n)
+		return -1;
+	memcpy(dims, v, sizeof(dims[0]) * n);
+	return (int)n;
+}
+
+const struct npu_builtin_impl npu_builtin_scatter_nd = {
+	.cpu_kernel = &scatter_kernel,
+	.output_shape = scatter_shape,
+};

@@ -120,4 +120,25 @@ static const struct cpu_kernel segment_sum_kernel = {
 	.invoke = segment_sum_invoke,
 };
 
-const struct npu_builtin_impl npu_builtin_segment_sum = { .cpu_kernel = &segment_sum_kernel };
+/* The data's shape with as many rows as constant, sorted ids make segments. */
+static int segment_sum_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+			     uint32_t o, int32_t *dims)
+{
+	const struct npu_graph_tensor *data = cpu_in(g, op, 0), *ids = cpu_in(g, op, 1);
+	int64_t last;
+
+	if (o || !data || data->rank < 1 || !ids || !ids->data || ids->is_variable ||
+	    ids->type != NPU_TYPE_INT32 || !ids->elements)
+		return -1;
+	last = segment_last(ids->data, ids->elements);
+	if (last < 0 || last >= INT32_MAX)
+		return -1;
+	memcpy(dims, data->shape, sizeof(dims[0]) * (size_t)data->rank);
+	dims[0] = (int32_t)(last + 1);
+	return data->rank;
+}
+
+const struct npu_builtin_impl npu_builtin_segment_sum = {
+	.cpu_kernel = &segment_sum_kernel,
+	.output_shape = segment_sum_shape,
+};

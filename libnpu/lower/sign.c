@@ -77,4 +77,5 @@ static const struct cpu_kernel kernel = {
 /* SIGN: CPU only. */
 const struct npu_builtin_impl npu_builtin_sign = {
 	.cpu_kernel = &kernel,
+	.output_shape = lower_shape_same,
 };

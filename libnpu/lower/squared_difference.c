@@ -135,4 +135,5 @@ static const struct cpu_kernel sqdiff_kernel = {
 
 const struct npu_builtin_impl npu_builtin_squared_difference = {
 	.cpu_kernel = &sqdiff_kernel,
+	.output_shape = lower_shape_broadcast,
 };

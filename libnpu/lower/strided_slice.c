@@ -57,13 +57,13 @@ static bool const_int_vector(const struct npu_graph_tensor *t)
 
 /* Prepare's output shape: the selected extents, shrunk axes dropped. */
 static int strided_slice_shape(const struct npu_graph *g, const struct npu_graph_op *op,
-			       int32_t *dims)
+			       uint32_t out, int32_t *dims)
 {
 	const struct npu_strided_slice_options *o = &op->options.strided_slice;
 	const struct npu_graph_tensor *in, *tb, *te, *ts;
 	int n, r = 0;
 
-	if (op->num_inputs != 4 || op->options_kind != NPU_OPTS_STRIDED_SLICE ||
+	if (out || op->num_inputs != 4 || op->options_kind != NPU_OPTS_STRIDED_SLICE ||
 	    o->ellipsis_mask || o->new_axis_mask)
 		return -1;
 	for (uint32_t k = 0; k < 4; k++)

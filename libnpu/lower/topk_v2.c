@@ -161,4 +161,23 @@ static const struct cpu_kernel topk_kernel = {
 	.release = topk_release,
 };
 
-const struct npu_builtin_impl npu_builtin_topk_v2 = { .cpu_kernel = &topk_kernel };
+/* Values and indices: the input's shape with k (a constant) last. */
+static int topk_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+		      int32_t *dims)
+{
+	const struct npu_graph_tensor *in = cpu_in(g, op, 0);
+	const int32_t *k;
+	size_t n;
+
+	k = lower_shape_ints(cpu_in(g, op, 1), &n);
+	if (o > 1 || !in || !k || n != 1 || in->rank < 1)
+		return -1;
+	memcpy(dims, in->shape, sizeof(dims[0]) * (size_t)in->rank);
+	dims[in->rank - 1] = k[0];
+	return in->rank;
+}
+
+const struct npu_builtin_impl npu_builtin_topk_v2 = {
+	.cpu_kernel = &topk_kernel,
+	.output_shape = topk_shape,
+};

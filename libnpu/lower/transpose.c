@@ -10,6 +10,25 @@
 
 #include "lower.h"
 
+/* Output axis i is input axis perm[i] (the permutation lower_transpose() checks). */
+static int transpose_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+			   uint32_t o, int32_t *dims)
+{
+	const struct npu_graph_tensor *in = cpu_in(g, op, 0);
+	const int32_t *v;
+	size_t n;
+
+	v = lower_shape_ints(cpu_in(g, op, 1), &n);
+	if (o || !in || !v || n != (size_t)in->rank)
+		return -1;
+	for (size_t d = 0; d < n; d++) {
+		if (v[d] < 0 || v[d] >= in->rank)
+			return -1;
+		dims[d] = in->shape[v[d]];
+	}
+	return in->rank;
+}
+
 static int lower_transpose(const struct cpu_prep *p)
 {
 	const struct npu_graph_tensor *in, *perm, *out;
@@ -54,4 +73,5 @@ static int lower_transpose(const struct cpu_prep *p)
 
 const struct npu_builtin_impl npu_builtin_transpose = {
 	.lower = lower_transpose,
+	.output_shape = transpose_shape,
 };

@@ -371,4 +371,5 @@ const struct npu_builtin_impl npu_builtin_unary_lut = {
 	.lower = lower_unary_lut,
 	.float_kernel = &unary_kernel,
 	.float_takes_int = true,
+	.output_shape = lower_shape_same,
 };

@@ -18,6 +18,7 @@
 #include <float.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lower.h"
 
@@ -185,4 +186,24 @@ static const struct cpu_kernel useg_kernel = {
 	.invoke = useg_invoke,
 };
 
-const struct npu_builtin_impl npu_builtin_unsorted_segment = { .cpu_kernel = &useg_kernel };
+/* [num_segments (a constant), the data's axes past the segment ids']. */
+static int useg_shape(const struct npu_graph *g, const struct npu_graph_op *op, uint32_t o,
+		      int32_t *dims)
+{
+	const struct npu_graph_tensor *data = cpu_in(g, op, 0), *ids = cpu_in(g, op, 1);
+	const int32_t *v;
+	size_t n;
+
+	v = lower_shape_ints(cpu_in(g, op, 2), &n);
+	if (o || !data || !v || n != 1 || !ids || ids->rank < 1 || ids->rank > data->rank)
+		return -1;
+	dims[0] = v[0];
+	memcpy(dims + 1, data->shape + ids->rank,
+	       sizeof(dims[0]) * (size_t)(data->rank - ids->rank));
+	return data->rank - ids->rank + 1;
+}
+
+const struct npu_builtin_impl npu_builtin_unsorted_segment = {
+	.cpu_kernel = &useg_kernel,
+	.output_shape = useg_shape,
+};

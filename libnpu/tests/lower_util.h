@@ -19,6 +19,7 @@
 
 #include "npu_cpu.h"
 #include "test_cpu_graph.h"
+#include "../lower/lower.h"
 
 #define Q30 (1 << 30)
 
@@ -99,6 +100,27 @@ static inline void cpu_run_fails(struct npu_cpu *cpu, const char *words)
 	ck_assert_int_ne(npu_cpu_invoke(cpu), 0);
 	ck_assert_msg(strstr(npu_cpu_error(cpu), words), "'%s' lacks '%s'",
 		      npu_cpu_error(cpu), words);
+}
+
+/*
+ * Output @o of op 0 of @b as its builtin's output_shape hook computes it
+ * (compiler/fold.c's propagation asks the same): rank @rank and @dims, or
+ * no shape when @rank is -1.
+ */
+static inline void assert_output_shape(const struct tg *b, uint32_t o, int rank,
+				       const int32_t *dims)
+{
+	const struct npu_builtin_impl *impl = npu_builtin_find(b->ops[0].builtin);
+	int32_t got[NPU_GRAPH_MAX_DIMS] = { 0 };
+	int r;
+
+	ck_assert_ptr_nonnull(impl);
+	ck_assert_ptr_nonnull(impl->output_shape);
+	r = impl->output_shape(&b->g, &b->ops[0], o, got);
+	ck_assert_int_eq(r, rank);
+	for (int d = 0; d < rank; d++)
+		ck_assert_msg(got[d] == dims[d], "output %u axis %d: %d, expected %d", o, d,
+			      got[d], dims[d]);
 }
 
 #endif /* NPU_LOWER_UTIL_H */

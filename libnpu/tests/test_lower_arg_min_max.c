@@ -117,6 +117,25 @@ START_TEST(refused)
 }
 END_TEST
 
+/* The output_shape hook: the input's shape without the constant axis. */
+START_TEST(arg_output_shape)
+{
+	static const int32_t axis = -2, outside = 3;
+	struct tg b;
+
+	tg_init(&b);
+	tg_op(&b, NPU_BUILTIN_ARG_MAX, 2, 1,
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 2, 3, 4 }, 0.0f, 0, NULL),
+	      tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, &axis),
+	      tg_tensor(&b, NPU_TYPE_INT32, 2, (const int32_t[]){ 1, 1 }, 0.0f, 0, NULL));
+	assert_output_shape(&b, 0, 2, (const int32_t[]){ 2, 4 });
+	b.ops[0].builtin = NPU_BUILTIN_ARG_MIN;
+	assert_output_shape(&b, 0, 2, (const int32_t[]){ 2, 4 });
+	b.ops[0].inputs[1] = tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &outside);
+	assert_output_shape(&b, 0, -1, NULL);
+}
+END_TEST
+
 static Suite *arg_suite(void)
 {
 	Suite *s = suite_create("lower_arg_min_max");
@@ -126,6 +145,7 @@ static Suite *arg_suite(void)
 	tcase_add_test(tc, int32_axis0_int64_out);
 	tcase_add_test(tc, bool_input);
 	tcase_add_test(tc, refused);
+	tcase_add_test(tc, arg_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -101,6 +101,41 @@ START_TEST(concat_uint8_requantized)
 }
 END_TEST
 
+/*
+ * The output_shape hook (compiler/fold.c's propagation): CONCATENATION sums
+ * the inputs along its axis, PACK stacks them on a new one.
+ */
+START_TEST(concat_pack_output_shape)
+{
+	struct npu_graph_op *op;
+	struct tg b;
+	int32_t x, x2, y;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 3, (const int32_t[]){ 2, 3, 4 }, 0.5f, 0, NULL);
+	x2 = tg_tensor(&b, NPU_TYPE_INT8, 3, (const int32_t[]){ 2, 5, 4 }, 0.5f, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_INT8, 3, (const int32_t[]){ 2, 1, 4 }, 0.5f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_CONCATENATION, 2, 1, x, x2, y);
+	assert_output_shape(&b, 0, -1, NULL);	/* no options: no axis */
+	op->options_kind = NPU_OPTS_CONCAT;
+	op->options.concat.axis = -2;
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 2, 8, 4 });
+	op->options.concat.axis = 2;
+	assert_output_shape(&b, 0, -1, NULL);	/* axis 1 differs */
+
+	/* PACK of two [2, 3, 4] along axis 1: [2, 2, 3, 4]. */
+	op->builtin = NPU_BUILTIN_PACK;
+	op->inputs[1] = x;
+	op->options_kind = NPU_OPTS_AXIS;
+	op->options.axis.axis = 1;
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 2, 2, 3, 4 });
+	op->options.axis.axis = -1;
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 2, 3, 4, 2 });
+	op->inputs[1] = x2;
+	assert_output_shape(&b, 0, -1, NULL);
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_concatenation");
@@ -109,6 +144,7 @@ static Suite *lower_suite(void)
 	tc = tcase_create("concatenation");
 	tcase_add_test(tc, concat);
 	tcase_add_test(tc, concat_uint8_requantized);
+	tcase_add_test(tc, concat_pack_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -131,6 +131,34 @@ START_TEST(fc_flattens_input)
 }
 END_TEST
 
+/*
+ * The output_shape hook: [batches, units] from the input's elements and the
+ * filter's depth; with keep_num_dims the input's shape, units last.
+ */
+START_TEST(fc_output_shape)
+{
+	struct npu_graph_op *op;
+	struct tg b;
+	int32_t x;
+
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 4, 3, 8 }, 0.0f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_FULLY_CONNECTED, 3, 1, x,
+		   tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 6, 8 }, 0.0f, 0, NULL),
+		   NPU_TENSOR_NONE,
+		   tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 6 }, 0.0f, 0, NULL));
+	op->options_kind = NPU_OPTS_FC;
+	assert_output_shape(&b, 0, 2, (const int32_t[]){ 12, 6 });
+	op->options.fc.keep_num_dims = 1;
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 4, 3, 6 });
+	b.t[x].shape[2] = 5;	/* the depth no longer matches */
+	assert_output_shape(&b, 0, -1, NULL);
+	op->options.fc.keep_num_dims = 0;
+	b.t[x].elements = 4 * 3 * 5;
+	assert_output_shape(&b, 0, -1, NULL);
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_fully_connected");
@@ -140,6 +168,7 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, fc_binary64_scale_vs_conv_q31);
 	tcase_add_test(tc, fc_per_channel_scales);
 	tcase_add_test(tc, fc_flattens_input);
+	tcase_add_test(tc, fc_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -340,6 +340,116 @@ START_TEST(float_unary_needs_float_data)
 }
 END_TEST
 
+/*
+ * The output_shape families helpers.c gives many rows, each asked through
+ * a builtin's row as compiler/fold.c asks it: elementwise unary (input 0's
+ * shape), binary (numpy broadcast), window ops (the stored output with the
+ * input's batch), reductions along constant axes.
+ */
+START_TEST(output_shape_families)
+{
+	static const int32_t axes[2] = { -1, 1 }, outside = 4;
+	struct npu_graph_op *op;
+	struct tg b;
+	int32_t x, y, c;
+
+	/* ELU (unary_lut), SOFTMAX (a CPU-only row), LOGICAL_NOT, ZEROS_LIKE. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 4, 5, 6 }, 0.0f, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 5, 6 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_ELU, 1, 1, x, y);
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 4, 5, 6 });
+	assert_output_shape(&b, 1, -1, NULL);
+	b.ops[0].builtin = NPU_BUILTIN_SOFTMAX;
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 4, 5, 6 });
+	b.ops[0].builtin = NPU_BUILTIN_LOGICAL_NOT;
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 4, 5, 6 });
+	b.ops[0].builtin = NPU_BUILTIN_ZEROS_LIKE;
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 4, 5, 6 });
+	/* FILL's row (shared with ZEROS_LIKE) leaves its stored shape. */
+	b.ops[0].builtin = NPU_BUILTIN_FILL;
+	assert_output_shape(&b, 0, -1, NULL);
+
+	/* [4, 1, 6] with [5, 1]: ADD, LOGICAL_AND, LESS; [5, 4] does not broadcast. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 4, 1, 6 }, 0.0f, 0, NULL);
+	c = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 5, 1 }, 0.0f, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 1, 1 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_ADD, 2, 1, x, c, y);
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 4, 5, 6 });
+	b.ops[0].builtin = NPU_BUILTIN_LOGICAL_AND;
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 4, 5, 6 });
+	b.ops[0].builtin = NPU_BUILTIN_LESS;
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 4, 5, 6 });
+	b.t[c].shape[1] = 4;
+	assert_output_shape(&b, 0, -1, NULL);
+
+	/* CONV_2D and AVERAGE_POOL_2D: batch 4 into a stored [1, 3, 3, 8]. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 4, (const int32_t[]){ 4, 5, 5, 2 }, 0.0f, 0, NULL);
+	c = tg_tensor(&b, NPU_TYPE_FLOAT32, 4, (const int32_t[]){ 8, 3, 3, 2 }, 0.0f, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_FLOAT32, 4, (const int32_t[]){ 1, 3, 3, 8 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_CONV_2D, 2, 1, x, c, y);
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 4, 3, 3, 8 });
+	b.ops[0].builtin = NPU_BUILTIN_AVERAGE_POOL_2D;
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 4, 3, 3, 8 });
+	b.t[y].rank = 3;
+	assert_output_shape(&b, 0, -1, NULL);
+
+	/* MEAN and REDUCE_PROD over axes -1 and 1, with and without keep_dims. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 4, (const int32_t[]){ 2, 3, 4, 5 }, 0.0f, 0, NULL);
+	c = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 2 }, 0.0f, 0, axes);
+	y = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 1 }, 0.0f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_MEAN, 2, 1, x, c, y);
+	op->options_kind = NPU_OPTS_REDUCER;
+	assert_output_shape(&b, 0, 2, (const int32_t[]){ 2, 4 });
+	op->options.reducer.keep_dims = 1;
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 2, 1, 4, 1 });
+	op->builtin = NPU_BUILTIN_REDUCE_PROD;
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 2, 1, 4, 1 });
+	op->inputs[1] = tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &outside);
+	assert_output_shape(&b, 0, -1, NULL);
+}
+END_TEST
+
+/* The rows of lower/builtins.c whose kernels are in cpu/: GATHER, BATCH_MATMUL. */
+START_TEST(cpu_only_output_shapes)
+{
+	struct npu_graph_op *op;
+	struct tg b;
+	int32_t x, y, c;
+
+	/* GATHER of [4, 5, 6] along axis 1 by [2, 3] indices: [4, 2, 3, 6]. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 4, 5, 6 }, 0.0f, 0, NULL);
+	c = tg_tensor(&b, NPU_TYPE_INT32, 2, (const int32_t[]){ 2, 3 }, 0.0f, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_FLOAT32, 4, (const int32_t[]){ 1, 1, 1, 1 }, 0.0f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_GATHER, 2, 1, x, c, y);
+	op->options_kind = NPU_OPTS_AXIS;
+	op->options.axis.axis = 1;
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 4, 2, 3, 6 });
+	op->options.axis.axis = -3;
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 2, 3, 5, 6 });
+	op->options.axis.axis = 3;
+	assert_output_shape(&b, 0, -1, NULL);
+
+	/* BATCH_MATMUL [3, 1, 4, 5] x [2, 5, 6]: [3, 2, 4, 6]; adj_y [2, 6, 5]. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 4, (const int32_t[]){ 3, 1, 4, 5 }, 0.0f, 0, NULL);
+	c = tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 2, 5, 6 }, 0.0f, 0, NULL);
+	y = tg_tensor(&b, NPU_TYPE_FLOAT32, 4, (const int32_t[]){ 1, 1, 1, 1 }, 0.0f, 0, NULL);
+	op = tg_op(&b, NPU_BUILTIN_BATCH_MATMUL, 2, 1, x, c, y);
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 3, 2, 4, 6 });
+	op->options_kind = NPU_OPTS_BATCH_MATMUL;
+	op->options.batch_matmul.adj_y = 1;
+	assert_output_shape(&b, 0, -1, NULL);
+	b.t[c].shape[1] = 6;
+	b.t[c].shape[2] = 5;
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 3, 2, 4, 6 });
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_helpers");
@@ -356,6 +466,8 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, errors_name_the_problem);
 	tcase_add_test(tc, hostile_parameters);
 	tcase_add_test(tc, float_unary_needs_float_data);
+	tcase_add_test(tc, output_shape_families);
+	tcase_add_test(tc, cpu_only_output_shapes);
 	suite_add_tcase(s, tc);
 	return s;
 }

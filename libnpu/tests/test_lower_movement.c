@@ -306,6 +306,41 @@ START_TEST(hostile_products)
 }
 END_TEST
 
+/*
+ * The output_shape hook of SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND: the
+ * arithmetic prep_space_batch() checks the output with.
+ */
+START_TEST(space_batch_output_shape)
+{
+	static const int32_t block[2] = { 2, 3 }, pads[4] = { 1, 0, 0, 0 };
+	static const int32_t odd[4] = { 0, 0, 0, 0 };
+	struct tg b;
+	int32_t x, y, cb, cp;
+
+	/* [2, 5, 6, 3] padded to 6 x 6, blocks of 2 x 3: [12, 3, 2, 3]. */
+	tg_init(&b);
+	x = tg_tensor(&b, NPU_TYPE_INT8, 4, (const int32_t[]){ 2, 5, 6, 3 }, 0.5f, 0, NULL);
+	cb = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 2 }, 0.0f, 0, block);
+	cp = tg_tensor(&b, NPU_TYPE_INT32, 2, (const int32_t[]){ 2, 2 }, 0.0f, 0, pads);
+	y = tg_tensor(&b, NPU_TYPE_INT8, 4, (const int32_t[]){ 1, 3, 2, 3 }, 0.5f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_SPACE_TO_BATCH_ND, 3, 1, x, cb, cp, y);
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 12, 3, 2, 3 });
+	/* 5 rows do not make blocks of 2 unpadded. */
+	b.ops[0].inputs[2] = tg_tensor(&b, NPU_TYPE_INT32, 2, (const int32_t[]){ 2, 2 }, 0.0f, 0,
+				       odd);
+	assert_output_shape(&b, 0, -1, NULL);
+
+	/* And back: [12, 3, 2, 3] with the row cropped: [2, 5, 6, 3]. */
+	b.ops[0].builtin = NPU_BUILTIN_BATCH_TO_SPACE_ND;
+	b.ops[0].inputs[0] = y;
+	b.ops[0].inputs[2] = cp;
+	b.t[y].shape[0] = 12;
+	assert_output_shape(&b, 0, 4, (const int32_t[]){ 2, 5, 6, 3 });
+	b.t[y].shape[0] = 9;	/* not a multiple of the 6 blocks */
+	assert_output_shape(&b, 0, -1, NULL);
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_movement");
@@ -318,6 +353,7 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, space_to_batch);
 	tcase_add_test(tc, tile);
 	tcase_add_test(tc, hostile_products);
+	tcase_add_test(tc, space_batch_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

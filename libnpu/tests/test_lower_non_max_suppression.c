@@ -124,6 +124,38 @@ START_TEST(refused)
 }
 END_TEST
 
+/*
+ * The output_shape hook: the selected indices (and V5's scores) have
+ * max_output_size entries; the count (the last output) is a scalar.
+ */
+START_TEST(nms_output_shape)
+{
+	static const int32_t max_out = 3;
+	static const float thr = 0.5f;
+	struct tg b;
+	int32_t bx, sc, m, t;
+
+	tg_init(&b);
+	bx = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 6, 4 }, 0.0f, 0, NULL);
+	sc = tg_tensor(&b, NPU_TYPE_FLOAT32, 1, (const int32_t[]){ 6 }, 0.0f, 0, NULL);
+	m = tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &max_out);
+	t = tg_tensor(&b, NPU_TYPE_FLOAT32, 0, NULL, 0.0f, 0, &thr);
+	tg_op(&b, NPU_BUILTIN_NON_MAX_SUPPRESSION_V5, 6, 3, bx, sc, m, t, t, t,
+	      tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, NULL),
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, NULL),
+	      tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, NULL));
+	assert_output_shape(&b, 0, 1, (const int32_t[]){ 3 });
+	assert_output_shape(&b, 1, 1, (const int32_t[]){ 3 });
+	assert_output_shape(&b, 2, -1, NULL);
+	/* V4: indices and the count. */
+	b.g.num_ops = 0;
+	tg_op(&b, NPU_BUILTIN_NON_MAX_SUPPRESSION_V4, 5, 2, bx, sc, m, t, t,
+	      b.op_io[0][6], b.op_io[0][8]);
+	assert_output_shape(&b, 0, 1, (const int32_t[]){ 3 });
+	assert_output_shape(&b, 1, -1, NULL);
+}
+END_TEST
+
 static Suite *nms_suite(void)
 {
 	Suite *s = suite_create("lower_non_max_suppression");
@@ -132,6 +164,7 @@ static Suite *nms_suite(void)
 	tcase_add_test(tc, hard_v4);
 	tcase_add_test(tc, soft_v5);
 	tcase_add_test(tc, refused);
+	tcase_add_test(tc, nms_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,23 +12,35 @@
 #include "check_util.h"
 #include "npu_cpu.h"
 #include "test_cpu_graph.h"
+#include "lower_util.h"
+
+/*
+ * @b: RANGE of scalars of @type (tensors 0 to 2: the constants @consts, or
+ * run-time inputs if NULL) into @n values (tensor 3).
+ */
+static void range_graph(struct tg *b, enum npu_type type, const void *consts, int32_t n)
+{
+	const size_t es = npu_type_size(type);
+
+	tg_init(b);
+	for (int k = 0; k < 3; k++)
+		tg_tensor(b, type, 0, NULL, 0.0f, 0,
+			  consts ? (const uint8_t *)consts + (size_t)k * es : NULL);
+	tg_tensor(b, type, 1, (const int32_t[]){ n }, 0.0f, 0, NULL);
+	tg_op(b, NPU_BUILTIN_RANGE, 3, 1, 0, 1, 2, 3);
+}
 
 /* RANGE of run-time scalars of @type into @n values; the invocation's result. */
 static int run_range(enum npu_type type, const void *v3, int32_t n, const void *want)
 {
-	const int32_t s1[1] = { 1 }, sn[1] = { n };
+	static const int32_t in[3] = { 0, 1, 2 }, out = 3;
 	const size_t es = npu_type_size(type);
 	struct npu_cpu *cpu = NULL;
 	char err[256] = "";
 	struct tg b;
-	int32_t in[3], out;
 	int ret;
 
-	tg_init(&b);
-	for (int k = 0; k < 3; k++)
-		in[k] = tg_tensor(&b, type, 0, s1, 0.0f, 0, NULL);
-	out = tg_tensor(&b, type, 1, sn, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_RANGE, 3, 1, in[0], in[1], in[2], out);
+	range_graph(&b, type, NULL, n);
 	b.g.num_inputs = 3;
 	memcpy(b.graph_in, in, sizeof(in));
 	b.g.num_outputs = 1;
@@ -71,6 +83,24 @@ START_TEST(range_failures)
 }
 END_TEST
 
+/* The output_shape hook: lower_range_count() of constant scalars. */
+START_TEST(range_output_shape)
+{
+	static const int32_t i3[3] = { 2, 11, 3 }, zero_delta[3] = { 2, 11, 0 };
+	static const float f3[3] = { 0.5f, 2.0f, 0.5f };
+	struct tg b;
+
+	range_graph(&b, NPU_TYPE_INT32, i3, 1);
+	assert_output_shape(&b, 0, 1, (const int32_t[]){ 3 });
+	b.t[0].data = NULL;	/* a run-time start gives no count */
+	assert_output_shape(&b, 0, -1, NULL);
+	range_graph(&b, NPU_TYPE_INT32, zero_delta, 1);
+	assert_output_shape(&b, 0, -1, NULL);
+	range_graph(&b, NPU_TYPE_FLOAT32, f3, 1);
+	assert_output_shape(&b, 0, 1, (const int32_t[]){ 3 });
+}
+END_TEST
+
 static Suite *range_suite(void)
 {
 	Suite *s = suite_create("lower_range");
@@ -78,6 +108,7 @@ static Suite *range_suite(void)
 
 	tcase_add_test(tc, range_values);
 	tcase_add_test(tc, range_failures);
+	tcase_add_test(tc, range_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

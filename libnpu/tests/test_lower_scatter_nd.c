@@ -64,6 +64,24 @@ START_TEST(refused)
 }
 END_TEST
 
+/* The output_shape hook: the constant shape input. */
+START_TEST(scatter_output_shape)
+{
+	static const int32_t shape[3] = { 4, 5, 2 };
+	struct tg b;
+
+	tg_init(&b);
+	tg_op(&b, NPU_BUILTIN_SCATTER_ND, 3, 1,
+	      tg_tensor(&b, NPU_TYPE_INT32, 2, (const int32_t[]){ 3, 2 }, 0.0f, 0, NULL),
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 3, 2 }, 0.0f, 0, NULL),
+	      tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 3 }, 0.0f, 0, shape),
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 1, 1 }, 0.0f, 0, NULL));
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 4, 5, 2 });
+	b.t[b.ops[0].inputs[2]].data = NULL;	/* a run-time shape */
+	assert_output_shape(&b, 0, -1, NULL);
+}
+END_TEST
+
 static Suite *scatter_suite(void)
 {
 	Suite *s = suite_create("lower_scatter_nd");
@@ -71,6 +89,7 @@ static Suite *scatter_suite(void)
 
 	tcase_add_test(tc, rows_and_duplicates);
 	tcase_add_test(tc, refused);
+	tcase_add_test(tc, scatter_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

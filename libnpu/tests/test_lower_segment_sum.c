@@ -70,6 +70,26 @@ START_TEST(int32_wraps_and_const_ids)
 }
 END_TEST
 
+/*
+ * The output_shape hook: the data's shape with as many rows as constant
+ * ids that start at 0 and step by 0 or 1 make (segment_last()).
+ */
+START_TEST(segment_sum_output_shape)
+{
+	static const int32_t ids[5] = { 0, 0, 1, 2, 2 }, gap[5] = { 0, 0, 2, 2, 3 };
+	struct tg b;
+
+	tg_init(&b);
+	tg_op(&b, NPU_BUILTIN_SEGMENT_SUM, 2, 1,
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 5, 3 }, 0.0f, 0, NULL),
+	      tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 5 }, 0.0f, 0, ids),
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 3 }, 0.0f, 0, NULL));
+	assert_output_shape(&b, 0, 2, (const int32_t[]){ 3, 3 });
+	b.t[b.ops[0].inputs[1]].data = (void *)gap;	/* the kernel refuses a skipped id */
+	assert_output_shape(&b, 0, -1, NULL);
+}
+END_TEST
+
 static Suite *segment_suite(void)
 {
 	Suite *s = suite_create("lower_segment_sum");
@@ -77,6 +97,7 @@ static Suite *segment_suite(void)
 
 	tcase_add_test(tc, sums);
 	tcase_add_test(tc, int32_wraps_and_const_ids);
+	tcase_add_test(tc, segment_sum_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

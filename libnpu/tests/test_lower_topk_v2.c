@@ -103,6 +103,26 @@ START_TEST(refused)
 }
 END_TEST
 
+/* The output_shape hook: values and indices are the input's shape, k last. */
+START_TEST(topk_output_shape)
+{
+	static const int32_t k = 4;
+	struct tg b;
+
+	tg_init(&b);
+	tg_op(&b, NPU_BUILTIN_TOPK_V2, 2, 2,
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 3, 10 }, 0.0f, 0, NULL),
+	      tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &k),
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 2, (const int32_t[]){ 1, 1 }, 0.0f, 0, NULL),
+	      tg_tensor(&b, NPU_TYPE_INT32, 2, (const int32_t[]){ 1, 1 }, 0.0f, 0, NULL));
+	assert_output_shape(&b, 0, 2, (const int32_t[]){ 3, 4 });
+	assert_output_shape(&b, 1, 2, (const int32_t[]){ 3, 4 });
+	assert_output_shape(&b, 2, -1, NULL);
+	b.t[b.ops[0].inputs[1]].data = NULL;	/* k known only at run time */
+	assert_output_shape(&b, 0, -1, NULL);
+}
+END_TEST
+
 static Suite *topk_suite(void)
 {
 	Suite *s = suite_create("lower_topk_v2");
@@ -111,6 +131,7 @@ static Suite *topk_suite(void)
 	tcase_add_test(tc, float_ties);
 	tcase_add_test(tc, int64_whole_row_and_k0);
 	tcase_add_test(tc, refused);
+	tcase_add_test(tc, topk_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -41,6 +41,24 @@ START_TEST(transpose)
 }
 END_TEST
 
+/* The output_shape hook: output axis i is input axis perm[i]. */
+START_TEST(transpose_output_shape)
+{
+	static const int32_t perm[3] = { 2, 0, 1 }, short_perm[2] = { 1, 0 };
+	struct tg b;
+
+	tg_init(&b);
+	tg_op(&b, NPU_BUILTIN_TRANSPOSE, 2, 1,
+	      tg_tensor(&b, NPU_TYPE_INT8, 3, (const int32_t[]){ 2, 3, 4 }, 0.5f, 0, NULL),
+	      tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 3 }, 0.0f, 0, perm),
+	      tg_tensor(&b, NPU_TYPE_INT8, 3, (const int32_t[]){ 1, 1, 1 }, 0.5f, 0, NULL));
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 4, 2, 3 });
+	b.ops[0].inputs[1] = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 2 }, 0.0f, 0,
+				       short_perm);
+	assert_output_shape(&b, 0, -1, NULL);
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("lower_transpose");
@@ -48,6 +66,7 @@ static Suite *lower_suite(void)
 
 	tc = tcase_create("transpose");
 	tcase_add_test(tc, transpose);
+	tcase_add_test(tc, transpose_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }

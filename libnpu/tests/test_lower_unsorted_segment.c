@@ -114,6 +114,29 @@ START_TEST(refused)
 }
 END_TEST
 
+/* The output_shape hook: [num_segments, the data's axes past the ids']. */
+START_TEST(unsorted_segment_output_shape)
+{
+	static const int32_t num = 4;
+	struct tg b;
+	int32_t ids;
+
+	tg_init(&b);
+	ids = tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 6 }, 0.0f, 0, NULL);
+	tg_op(&b, NPU_BUILTIN_UNSORTED_SEGMENT_MAX, 3, 1,
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 6, 2, 3 }, 0.0f, 0, NULL),
+	      ids, tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &num),
+	      tg_tensor(&b, NPU_TYPE_FLOAT32, 3, (const int32_t[]){ 1, 2, 3 }, 0.0f, 0, NULL));
+	assert_output_shape(&b, 0, 3, (const int32_t[]){ 4, 2, 3 });
+	b.t[ids].rank = 2;
+	b.t[ids].shape[1] = 2;
+	b.ops[0].builtin = NPU_BUILTIN_UNSORTED_SEGMENT_SUM;
+	assert_output_shape(&b, 0, 2, (const int32_t[]){ 4, 3 });
+	b.t[ids].rank = 4;	/* more axes than the data */
+	assert_output_shape(&b, 0, -1, NULL);
+}
+END_TEST
+
 static Suite *useg_suite(void)
 {
 	Suite *s = suite_create("lower_unsorted_segment");
@@ -122,6 +145,7 @@ static Suite *useg_suite(void)
 	tcase_add_test(tc, float_ops);
 	tcase_add_test(tc, int32_ops);
 	tcase_add_test(tc, refused);
+	tcase_add_test(tc, unsorted_segment_output_shape);
 	suite_add_tcase(s, tc);
 	return s;
 }
