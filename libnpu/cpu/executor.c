@@ -21,6 +21,7 @@ struct cpu_op_slot {
 	npu_cpu_kernel_fn hook;
 	void *hook_user;
 	char *why;	/* why the built-in kernel is unavailable, or NULL */
+	bool folded;	/* folded into its reader: not run (op_folded()) */
 };
 
 struct npu_cpu {
@@ -249,6 +250,66 @@ int npu_cpu_bind(struct npu_cpu *cpu, int32_t t, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * Op @i is what the compiler's fusion (compiler/fuse.c) leaves of a PAD
+ * or an activation it folded into its reader: a pure builtin of that kind
+ * whose every output is read by no op and is neither a graph output nor a
+ * variable.  Nothing sees what it would compute (the NPU gives it no
+ * command), so the executor does not run it: MobileNet-v2's 18 PADs
+ * copied each tensor a strided depthwise layer reads, and handed the
+ * worker threads a job each.
+ */
+static bool op_folded(const struct npu_graph *g, uint32_t i, const bool *read)
+{
+	const struct npu_graph_op *op = &g->ops[i];
+
+	switch (op->builtin) {
+	case NPU_BUILTIN_PAD:
+	case NPU_BUILTIN_RELU:
+	case NPU_BUILTIN_RELU6:
+	case NPU_BUILTIN_RELU_N1_TO_1:
+		break;
+	default:
+		return false;
+	}
+	if (!op->num_outputs)
+		return false;
+	for (uint32_t k = 0; k < op->num_outputs; k++) {
+		const int32_t t = op->outputs[k];
+
+		if (t < 0 || (uint32_t)t >= g->num_tensors || read[t] || g->tensors[t].is_variable)
+			return false;
+	}
+	return true;
+}
+
+/* Marks the folded ops (op_folded()). */
+static int find_folded(struct npu_cpu *cpu)
+{
+	const struct npu_graph *g = cpu->g;
+	bool *read = calloc(g->num_tensors + 1, sizeof(*read));
+
+	if (!read)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < g->num_ops; i++)
+		for (uint32_t k = 0; k < g->ops[i].num_inputs; k++)
+			if (g->ops[i].inputs[k] >= 0 && (uint32_t)g->ops[i].inputs[k] < g->num_tensors)
+				read[g->ops[i].inputs[k]] = true;
+	for (uint32_t i = 0; i < g->num_outputs; i++)
+		if (g->outputs[i] >= 0 && (uint32_t)g->outputs[i] < g->num_tensors)
+			read[g->outputs[i]] = true;
+	for (uint32_t i = 0; i < g->num_ops; i++)
+		cpu->ops[i].folded = op_folded(g, i, read);
+	free(read);
+	return 0;
+}
+
+bool npu_cpu_op_folded(const struct npu_cpu *cpu, uint32_t op_index)
+{
+	return cpu && op_index < cpu->g->num_ops && cpu->ops[op_index].folded &&
+	       !cpu->ops[op_index].hook;
+}
+
 static int prepare_op(struct npu_cpu *cpu, uint32_t i)
 {
 	const struct npu_graph_op *op = &cpu->g->ops[i];
@@ -383,6 +444,9 @@ int cpu_create_subgraph(const struct npu_graph *g, const struct npu_graph *root,
 			return ret;
 		}
 	}
+	ret = find_folded(cpu);
+	if (ret)
+		goto nomem;
 	/* Variables carry state from the first invocation on. */
 	for (uint32_t t = 0; t < g->num_tensors; t++) {
 		if (g->tensors[t].is_variable && !npu_cpu_tensor_data(cpu, t)) {
@@ -537,6 +601,8 @@ int npu_cpu_invoke_range(struct npu_cpu *cpu, uint32_t first, uint32_t count)
 		uint64_t wall0 = 0, cpu0 = 0;
 		int ret;
 
+		if (npu_cpu_op_folded(cpu, i))
+			continue;
 		if (cpu->stats) {
 			cpu_pool_stats(cpu->pool, before);
 			wall0 = clock_ns(CLOCK_MONOTONIC);
