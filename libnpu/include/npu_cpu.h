@@ -242,9 +242,10 @@ bool npu_cpu_op_runnable(const struct npu_cpu *cpu, uint32_t op_index);
  * True if op @op_index is not run because the compiler folded it into the
  * op reading its output (compiler.rst, "Fusion"): a PAD, RELU, RELU6 or
  * RELU_N1_TO_1 whose outputs no op reads and which are neither graph
- * outputs nor variables.  Nothing is computed or written for it (as the
- * NPU gives it no command); a kernel set on it with npu_cpu_set_kernel()
- * or npu_cpu_register_kernel() runs all the same.
+ * outputs nor variables, whose input another op reads too, in a graph that
+ * names its outputs.  Nothing is computed or written for it (as the NPU
+ * gives it no command); a kernel set on it with npu_cpu_set_kernel() or
+ * npu_cpu_register_kernel() runs all the same.
  */
 bool npu_cpu_op_folded(const struct npu_cpu *cpu, uint32_t op_index);
 
