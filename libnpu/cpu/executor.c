@@ -21,6 +21,7 @@ struct cpu_op_slot {
 	npu_cpu_kernel_fn hook;
 	void *hook_user;
 	char *why;	/* why the built-in kernel is unavailable, or NULL */
+	bool folded;	/* folded into its reader: not run (op_folded()) */
 };
 
 struct npu_cpu {
@@ -128,6 +129,34 @@ static void op_stats_print(const struct npu_cpu *cpu)
 		fprintf(stderr, "  %4.1f/%7.1f", (double)sum.parts[t] / (double)sum.calls,
 			per_call(sum.work_ns[t], sum.calls));
 	fputc('\n', stderr);
+	/*
+	 * Where each thread is idle: during ops that handed the pool no job
+	 * (serial: the workers wait), and in the ops that did, the op's wall
+	 * time less the thread's parts (hand-off, the serial set-up around
+	 * the job, the wait for the last part, a core taken by another
+	 * process).
+	 */
+	for (uint32_t t = 0; t < threads; t++) {
+		uint64_t serial = 0, jobs_wall = 0, work = 0;
+
+		for (uint32_t i = 0; i < cpu->g->num_ops; i++) {
+			const struct op_stats *o = &cpu->stats[i];
+
+			if (!o->jobs) {
+				serial += o->wall_ns;
+				continue;
+			}
+			jobs_wall += o->wall_ns;
+			work += o->work_ns[t];
+		}
+		fprintf(stderr, "thread %u, us per inference: in parts %.1f (%.0f%% of the wall "
+			"time); idle in ops without a job %.1f; outside its parts in ops with one "
+			"%.1f\n", t,
+			per_call(work, sum.calls),
+			sum.wall_ns ? 100.0 * (double)work / (double)sum.wall_ns : 0.0,
+			t ? per_call(serial, sum.calls) : 0.0,
+			per_call(jobs_wall > work ? jobs_wall - work : 0, sum.calls));
+	}
 	cpu_pool_stats(cpu->pool, all);
 	for (uint32_t t = 1; t < threads; t++)
 		fprintf(stderr, "worker %u slept %llu times\n", t, (unsigned long long)all[t].sleeps);
@@ -247,6 +276,82 @@ int npu_cpu_bind(struct npu_cpu *cpu, int32_t t, void *data, size_t size)
 	cpu->owned[t] = false;
 	cpu->data[t] = data;
 	return 0;
+}
+
+/*
+ * Op @i is what the compiler's fusion (compiler/fuse.c) leaves of a PAD
+ * or an activation it folded into a neighbour: a pure builtin of that
+ * kind whose every output is read by no op and is neither a graph output
+ * nor a variable, while its input is read by another op too (the op it
+ * was folded into reads the PAD's input, or the activation's readers its
+ * input).  Nothing sees what it would compute (the NPU gives it no
+ * command), so the executor does not run it: MobileNet-v2's 18 PADs
+ * copied each tensor a strided depthwise layer reads, and handed the
+ * worker threads a job each.  A graph that names no outputs (one built by
+ * hand to be read with npu_cpu_tensor_data()) has no folded op.
+ */
+static bool op_folded(const struct npu_graph *g, uint32_t i, const uint32_t *readers)
+{
+	const struct npu_graph_op *op = &g->ops[i];
+	const int32_t in = op->num_inputs ? op->inputs[0] : -1;
+
+	switch (op->builtin) {
+	case NPU_BUILTIN_PAD:
+	case NPU_BUILTIN_RELU:
+	case NPU_BUILTIN_RELU6:
+	case NPU_BUILTIN_RELU_N1_TO_1:
+		break;
+	default:
+		return false;
+	}
+	if (!g->num_outputs || !op->num_outputs || in < 0 || (uint32_t)in >= g->num_tensors ||
+	    readers[in] < 2)
+		return false;
+	for (uint32_t k = 0; k < op->num_outputs; k++) {
+		const int32_t t = op->outputs[k];
+
+		if (t < 0 || (uint32_t)t >= g->num_tensors || readers[t] ||
+		    g->tensors[t].is_variable)
+			return false;
+	}
+	return true;
+}
+
+/* Marks the folded ops (op_folded()). */
+static int find_folded(struct npu_cpu *cpu)
+{
+	const struct npu_graph *g = cpu->g;
+	uint32_t *readers = calloc(g->num_tensors + 1, sizeof(*readers));
+
+	if (!readers)
+		return -ENOMEM;
+	/* Reads by ops (each op once per tensor), and graph outputs. */
+	for (uint32_t i = 0; i < g->num_ops; i++) {
+		const struct npu_graph_op *op = &g->ops[i];
+
+		for (uint32_t k = 0; k < op->num_inputs; k++) {
+			const int32_t t = op->inputs[k];
+			bool seen = false;
+
+			for (uint32_t m = 0; m < k && !seen; m++)
+				seen = op->inputs[m] == t;
+			if (t >= 0 && (uint32_t)t < g->num_tensors && !seen)
+				readers[t]++;
+		}
+	}
+	for (uint32_t i = 0; i < g->num_outputs; i++)
+		if (g->outputs[i] >= 0 && (uint32_t)g->outputs[i] < g->num_tensors)
+			readers[g->outputs[i]]++;
+	for (uint32_t i = 0; i < g->num_ops; i++)
+		cpu->ops[i].folded = op_folded(g, i, readers);
+	free(readers);
+	return 0;
+}
+
+bool npu_cpu_op_folded(const struct npu_cpu *cpu, uint32_t op_index)
+{
+	return cpu && op_index < cpu->g->num_ops && cpu->ops[op_index].folded &&
+	       !cpu->ops[op_index].hook;
 }
 
 static int prepare_op(struct npu_cpu *cpu, uint32_t i)
@@ -383,6 +488,9 @@ int cpu_create_subgraph(const struct npu_graph *g, const struct npu_graph *root,
 			return ret;
 		}
 	}
+	ret = find_folded(cpu);
+	if (ret)
+		goto nomem;
 	/* Variables carry state from the first invocation on. */
 	for (uint32_t t = 0; t < g->num_tensors; t++) {
 		if (g->tensors[t].is_variable && !npu_cpu_tensor_data(cpu, t)) {
@@ -537,6 +645,8 @@ int npu_cpu_invoke_range(struct npu_cpu *cpu, uint32_t first, uint32_t count)
 		uint64_t wall0 = 0, cpu0 = 0;
 		int ret;
 
+		if (npu_cpu_op_folded(cpu, i))
+			continue;
 		if (cpu->stats) {
 			cpu_pool_stats(cpu->pool, before);
 			wall0 = clock_ns(CLOCK_MONOTONIC);

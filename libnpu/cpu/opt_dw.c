@@ -988,10 +988,12 @@ bool cpu_dw_plan_for(const struct cpu_dw_plan *pl, const void *filter, const int
 
 /*
  * Below this many multiply-accumulates a depthwise convolution runs on the
- * calling thread alone: person_detect's 3 to 6 us layers took twice as
- * long when handed to the pool.
+ * calling thread alone: person_detect's 3 to 6 us layers (at most 165,888
+ * multiply-accumulates) took twice as long when handed to the pool.  At
+ * 2^18, MobileNet-v2's 7x7x576 stride-2 layer (254,016, about 30 us) ran
+ * alone too, the second thread idle.
  */
-#define DW_POOL_MIN_MACS	(1u << 18)
+#define DW_POOL_MIN_MACS	(3u << 16)
 
 static struct npu_cpu_pool *dw_pool(const struct npu_conv_params *p, struct npu_cpu_pool *pool)
 {

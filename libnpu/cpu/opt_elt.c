@@ -202,6 +202,64 @@ static SSE41 X86_PRIM v4_t v4_sra(v4_t a, int32_t n)
 #define v4_and _mm_and_si128
 #define v4_cmpgt _mm_cmpgt_epi32
 
+/*
+ * Sixteen int32 lanes (AVX-512) for the split rescaling only: the same
+ * operations as v8's, a comparison's mask widened to all-ones lanes.
+ */
+static VNNI X86_PRIM __m512i load16(bool u8, const void *base, size_t s, size_t i)
+{
+	__m128i v;
+
+	if (!s)
+		return _mm512_set1_epi32(elt_load(u8, base, 0));
+	v = _mm_loadu_si128((const __m128i *)((const uint8_t *)base + i));
+	return u8 ? _mm512_cvtepu8_epi32(v) : _mm512_cvtepi8_epi32(v);
+}
+
+typedef __m512i v16_t;
+#define v16_load load16
+#define v16_set1 _mm512_set1_epi32
+#define v16_add _mm512_add_epi32
+#define v16_sub _mm512_sub_epi32
+#define v16_mullo _mm512_mullo_epi32
+#define v16_and _mm512_and_si512
+
+static VNNI X86_PRIM v16_t v16_sll(v16_t a, int32_t n)
+{
+	return _mm512_sll_epi32(a, _mm_cvtsi32_si128(n));
+}
+
+static VNNI X86_PRIM v16_t v16_sra(v16_t a, int32_t n)
+{
+	return _mm512_sra_epi32(a, _mm_cvtsi32_si128(n));
+}
+
+static VNNI X86_PRIM v16_t v16_cmpgt(v16_t a, v16_t b)
+{
+	return _mm512_maskz_mov_epi32(_mm512_cmpgt_epi32_mask(a, b), _mm512_set1_epi32(-1));
+}
+
+/* srdhm8() on sixteen lanes. */
+static VNNI X86_PRIM v16_t v16_srdhm(v16_t a, v16_t b)
+{
+	const __m512i round = _mm512_set1_epi64(1 << 30);
+	const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(a, b), round);
+	const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32),
+							      _mm512_srli_epi64(b, 32)), round);
+	const __m512i r = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(even, 31),
+						  _mm512_slli_epi64(odd, 1));
+
+	return _mm512_mask_sub_epi32(r, _mm512_cmpeq_epi32_mask(r, _mm512_set1_epi32(INT32_MIN)),
+				     r, _mm512_set1_epi32(1));
+}
+
+static VNNI X86_PRIM void v16_store(v16_t v, v16_t lo, v16_t hi, bool u8, uint8_t *out)
+{
+	(void)u8;	/* clamped within the type: the low byte is the value */
+	v = _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
+	_mm_storeu_si128((__m128i *)out, _mm512_cvtepi32_epi8(v));
+}
+
 /* RoundingDivideByPOT(x, e) for one @e: mask 2^e - 1 and half mask >> 1 (see cpu_simd.h). */
 #define ELT_RDIV(V, x, e, mask, half)						\
 	V##_sub(V##_sra(x, e), V##_cmpgt(V##_and(x, mask), V##_sub(half, V##_sra(x, 31))))
@@ -217,7 +275,7 @@ static SSE41 X86_PRIM v4_t v4_sra(v4_t a, int32_t n)
  * constant in a register before the loop, the output's mbqm as
  * V##_mbqm()'s (its multiplier and shift are any int32).
  */
-#define ELT_SPLIT_X86(V, W, TARGET)						\
+#define ELT_SPLIT_X86(V, W, TARGET, TAIL)					\
 static TARGET void elt_split_##V(const struct elt_row *e, const void *x, size_t sx,	\
 				 const void *y, size_t sy, size_t n, void *out)	\
 {										\
@@ -253,8 +311,8 @@ static TARGET void elt_split_##V(const struct elt_row *e, const void *x, size_t 
 		v = ELT_RDIV(V, v, oe, omask, ohalf);				\
 		V##_store(V##_add(v, ozp), lo, hi, e->u8, (uint8_t *)out + i);	\
 	}									\
-	elt_row_c(e, (const uint8_t *)x + i * sx, sx, (const uint8_t *)y + i * sy, sy, \
-		  n - i, (uint8_t *)out + i);					\
+	TAIL(e, (const uint8_t *)x + i * sx, sx, (const uint8_t *)y + i * sy, sy, \
+	     n - i, (uint8_t *)out + i);					\
 }
 
 #define ELT_ROW_X86(V, W, TARGET)						\
@@ -292,8 +350,9 @@ static TARGET void elt_row_##V(const struct elt_row *e, const void *x, size_t sx
 
 ELT_ROW_X86(v8, 8, AVX2)
 ELT_ROW_X86(v4, 4, SSE41)
-ELT_SPLIT_X86(v8, 8, AVX2)
-ELT_SPLIT_X86(v4, 4, SSE41)
+ELT_SPLIT_X86(v8, 8, AVX2, elt_row_c)
+ELT_SPLIT_X86(v4, 4, SSE41, elt_row_c)
+ELT_SPLIT_X86(v16, 16, VNNI, elt_split_v8)	/* a tail of 8 to 15 in eight lanes */
 #endif /* __x86_64__ */
 
 #if defined(__aarch64__)
@@ -346,8 +405,9 @@ static elt_row_fn elt_row_select(enum cpu_isa isa, bool split)
 	switch (isa) {
 #if defined(__x86_64__)
 	case CPU_ISA_AVX2:
-	case CPU_ISA_AVX512VNNI:
 		return split ? elt_split_v8 : elt_row_v8;
+	case CPU_ISA_AVX512VNNI:
+		return split ? elt_split_v16 : elt_row_v8;
 	case CPU_ISA_SSE41:
 		return split ? elt_split_v4 : elt_row_v4;
 #elif defined(__aarch64__)

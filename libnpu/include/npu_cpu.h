@@ -239,6 +239,17 @@ int npu_cpu_register_kernel(struct npu_cpu *cpu, int32_t builtin,
 bool npu_cpu_op_runnable(const struct npu_cpu *cpu, uint32_t op_index);
 
 /*
+ * True if op @op_index is not run because the compiler folded it into the
+ * op reading its output (compiler.rst, "Fusion"): a PAD, RELU, RELU6 or
+ * RELU_N1_TO_1 whose outputs no op reads and which are neither graph
+ * outputs nor variables, whose input another op reads too, in a graph that
+ * names its outputs.  Nothing is computed or written for it (as the NPU
+ * gives it no command); a kernel set on it with npu_cpu_set_kernel() or
+ * npu_cpu_register_kernel() runs all the same.
+ */
+bool npu_cpu_op_folded(const struct npu_cpu *cpu, uint32_t op_index);
+
+/*
  * Why op @op_index cannot run (e.g. "SOFTMAX: int16 input with int8 output
  * is not supported"), or NULL if it can.  Valid while @cpu lives.
  */

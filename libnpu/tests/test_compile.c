@@ -504,6 +504,76 @@ START_TEST(test_fusion_bit_exact)
 END_TEST
 
 /*
+ * The CPU executor on the fused graph of build_fuse_graph() runs neither
+ * the folded PADs nor the folded RELUs (npu_cpu_op_folded()): their
+ * outputs, bound to a sentinel, stay untouched, and the output equals the
+ * unfused graph's on 1 and 2 threads.  A kernel set on a folded op runs.
+ */
+static int count_calls(const struct npu_cpu_kernel_args *a, void *user)
+{
+	(void)a;
+	++*(int *)user;
+	return 0;
+}
+
+START_TEST(test_fusion_cpu_skips_folded)
+{
+	static const bool folded[8] = { true, false, true, true, false, false, true, false };
+	struct npu_compiled_model *m;
+	struct fuse_graph f;
+	int8_t in[324], want[27], sentinel[4][4096];
+	void *pin[1] = { in }, *pwant[1] = { want };
+	char err[512] = "";
+	int calls = 0;
+
+	build_fuse_graph(&f);
+	ck_assert_msg(!npu_compile(tg_dup(&f.b), NULL, &m, err, sizeof(err)), "%s", err);
+	for (uint32_t threads = 1; threads <= 2; threads++) {
+		const struct npu_graph *g = m->graph;
+		struct npu_cpu *cpu;
+		uint32_t n = 0;
+
+		ck_assert_msg(!npu_cpu_create(g, &cpu, err, sizeof(err)), "%s", err);
+		ck_assert_int_eq(npu_cpu_set_threads(cpu, threads), 0);
+		for (uint32_t i = 0; i < 8; i++) {
+			const int32_t t = g->ops[i].outputs[0];
+
+			ck_assert_int_eq(npu_cpu_op_folded(cpu, i), folded[i]);
+			if (!folded[i])
+				continue;
+			ck_assert_uint_le(g->tensors[t].bytes, sizeof(sentinel[n]));
+			memset(sentinel[n], 0x5a, sizeof(sentinel[n]));
+			ck_assert_int_eq(npu_cpu_bind(cpu, t, sentinel[n], g->tensors[t].bytes), 0);
+			n++;
+		}
+		ck_assert_uint_eq(n, 4);
+		ck_assert(!npu_cpu_op_folded(cpu, 8) && !npu_cpu_op_folded(NULL, 0));
+		for (uint32_t seed = 0; seed < 3; seed++) {
+			int8_t *out;
+
+			for (int i = 0; i < 324; i++)
+				in[i] = (int8_t)(((uint32_t)i * 2654435761u + seed * 40503u) >> 13);
+			run_cpu(&f.b.g, pin, pwant);
+			memcpy(npu_cpu_tensor_data(cpu, g->inputs[0]), in, sizeof(in));
+			ck_assert_msg(!npu_cpu_invoke(cpu), "%s", npu_cpu_error(cpu));
+			out = npu_cpu_tensor_data(cpu, g->outputs[0]);
+			ck_assert_mem_eq(out, want, sizeof(want));
+		}
+		for (uint32_t k = 0; k < n; k++)
+			for (size_t b = 0; b < sizeof(sentinel[k]); b++)
+				ck_assert_int_eq((uint8_t)sentinel[k][b], 0x5a);
+		/* An application's kernel on a folded op is run. */
+		ck_assert_int_eq(npu_cpu_set_kernel(cpu, 3, count_calls, &calls), 0);
+		ck_assert(!npu_cpu_op_folded(cpu, 3));
+		ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
+		ck_assert_int_eq(calls, (int)threads);
+		npu_cpu_destroy(cpu);
+	}
+	npu_compiled_model_free(m);
+}
+END_TEST
+
+/*
  * What fusion must leave alone: a PAD before an AVERAGE_POOL_2D (it divides
  * by the taps inside the input), a PAD with another pad value, a RELU with
  * another quantization, a PAD or RELU whose output is also read elsewhere,
@@ -2222,6 +2292,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_person_detect_golden);
 	tcase_add_test(tc, test_sigmoid_s16_on_npu);
 	tcase_add_test(tc, test_fusion_bit_exact);
+	tcase_add_test(tc, test_fusion_cpu_skips_folded);
 	tcase_add_test(tc, test_fold_dequantize);
 	tcase_add_test(tc, test_fold_variable_init);
 	tcase_add_test(tc, test_fold_shape);
