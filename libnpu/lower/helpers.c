@@ -816,6 +816,20 @@ int lower_int32_bcast_run(const struct lower_bcast *s,
 	return 0;
 }
 
+void lower_float_bcast_run(const struct lower_bcast *s, const struct npu_cpu_kernel_args *a,
+			   float (*fn)(float x, float y))
+{
+	const float *x = a->inputs[0], *y = a->inputs[1];
+	float *out = a->outputs[0];
+	int32_t idx[MAX_RANK] = { 0 };
+	size_t o1 = 0, o2 = 0;
+
+	for (size_t i = 0; i < s->count; i++) {
+		out[i] = lower_clampf(fn(x[o1], y[o2]), s->act_min, s->act_max);
+		lower_bcast_next(s, idx, &o1, &o2);
+	}
+}
+
 int lower_float_unary_prepare(const struct cpu_prep *p, void **state)
 {
 	struct lower_unary *s;

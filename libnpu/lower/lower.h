@@ -296,6 +296,13 @@ int lower_int32_bcast_run(const struct lower_bcast *s,
 			  const struct npu_cpu_kernel_args *a,
 			  int (*fn)(int32_t x, int32_t y, int32_t *r));
 
+/*
+ * The float form (s->type FLOAT32): @fn on every pair, the result clamped
+ * to the fused activation (ADD, SUB, MUL, DIV, FLOOR_DIV).
+ */
+void lower_float_bcast_run(const struct lower_bcast *s, const struct npu_cpu_kernel_args *a,
+			   float (*fn)(float x, float y));
+
 /* Advance the multi-index @idx and input offsets, last dimension fastest. */
 static inline void lower_bcast_next(const struct lower_bcast *s, int32_t *idx,
 				    size_t *o1, size_t *o2)

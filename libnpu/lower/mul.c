@@ -63,23 +63,18 @@ static int int32_mul(int32_t x, int32_t y, int32_t *r)
 	return 0;
 }
 
+static float float_mul(float x, float y)
+{
+	return x * y;
+}
+
 static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	const struct lower_bcast *s = state;
 
 	if (s->type == NPU_TYPE_INT32)
 		return lower_int32_bcast_run(s, a, int32_mul);
-	const float *x = a->inputs[0], *y = a->inputs[1];
-	float *out = a->outputs[0];
-	int32_t idx[MAX_RANK] = { 0 };
-	size_t o1 = 0, o2 = 0;
-
-	for (size_t i = 0; i < s->count; i++) {
-		const float v = x[o1] * y[o2];
-
-		out[i] = lower_clampf(v, s->act_min, s->act_max);
-		lower_bcast_next(s, idx, &o1, &o2);
-	}
+	lower_float_bcast_run(s, a, float_mul);
 	return 0;
 }
 
