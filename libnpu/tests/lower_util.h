@@ -83,6 +83,16 @@ static inline struct npu_cpu *cpu_run(const struct tg *b, int32_t in, const void
 	return cpu;
 }
 
+/* @b run once on @x in tensor @in: tensor @out must hold @want. */
+static inline void cpu_run_expect(const struct tg *b, int32_t in, const void *x, size_t x_bytes,
+				  int32_t out, const void *want, size_t want_bytes)
+{
+	struct npu_cpu *cpu = cpu_run(b, in, x, x_bytes);
+
+	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), want, want_bytes);
+	npu_cpu_destroy(cpu);
+}
+
 /*
  * @b is refused with a message holding @words: by npu_cpu_create(), or for
  * a case without a kernel (-ENOTSUP, which a registered kernel may still

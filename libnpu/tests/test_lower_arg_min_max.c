@@ -23,16 +23,6 @@ static void arg_graph(struct tg *b, int32_t builtin, enum npu_type in_type,
 			TG_CONST(NPU_TYPE_INT32, 0, NULL, axis) }, 1, out);
 }
 
-/* The output (tensor 2) of @b run once on @x, asserted equal to @want. */
-static void arg_run(struct tg *b, const void *x, size_t x_bytes, const void *want,
-		    size_t want_bytes)
-{
-	struct npu_cpu *cpu = cpu_run(b, 0, x, x_bytes);
-
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 2), want, want_bytes);
-	npu_cpu_destroy(cpu);
-}
-
 START_TEST(float_ties_last_axis)
 {
 	static const float x[8] = { 1, 3, 3, 2, -1, -5, -5, 0 };
@@ -42,7 +32,7 @@ START_TEST(float_ties_last_axis)
 	for (int k = 0; k < 2; k++) {
 		arg_graph(&b, k ? NPU_BUILTIN_ARG_MIN : NPU_BUILTIN_ARG_MAX, NPU_TYPE_FLOAT32,
 			  &axis, &(struct tg_spec)TG_ACT(NPU_TYPE_INT32, 1, s2));
-		arg_run(&b, x, sizeof(x), k ? want_min : want_max, sizeof(want_max));
+		cpu_run_expect(&b, 0, x, sizeof(x), 2, k ? want_min : want_max, sizeof(want_max));
 	}
 }
 END_TEST
@@ -58,7 +48,7 @@ START_TEST(int32_axis0_int64_out)
 			TG_ACT(NPU_TYPE_INT32, 2, s24),
 			TG_CONST(NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, &axis) },
 		  1, &(struct tg_spec)TG_ACT(NPU_TYPE_INT64, 1, s4));
-	arg_run(&b, x, sizeof(x), want, sizeof(want));
+	cpu_run_expect(&b, 0, x, sizeof(x), 2, want, sizeof(want));
 }
 END_TEST
 
@@ -70,7 +60,7 @@ START_TEST(bool_input)
 
 	arg_graph(&b, NPU_BUILTIN_ARG_MAX, NPU_TYPE_BOOL, &axis,
 		  &(struct tg_spec)TG_ACT(NPU_TYPE_INT32, 1, s2));
-	arg_run(&b, x, sizeof(x), want, sizeof(want));
+	cpu_run_expect(&b, 0, x, sizeof(x), 2, want, sizeof(want));
 }
 END_TEST
 

@@ -56,37 +56,21 @@ START_TEST(prod_plain_types)
 	static const int8_t bv[4] = { 16, 16, -128, -1 };	/* 256 -> 0, then 0 */
 	static const int8_t bv2[4] = { -128, -1, 1, 1 };	/* 128 -> -128 */
 	static const int16_t hv[4] = { 256, 256, 3, 1 };	/* 65536 -> 0 */
-	struct npu_cpu *cpu;
 	struct tg g;
-	int8_t b;
-	int16_t h;
 
 	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_FLOAT32, 3, s232, axis1, 1, 2, s22,
 	      0, 0, 0, 0);
-	cpu = cpu_run(&g, X, f, sizeof(f));
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, OUT), fwant, sizeof(fwant));
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, f, sizeof(f), OUT, fwant, sizeof(fwant));
 
 	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT32, 1, s4, axis0, 1, 1, s1, 0, 0, 0, 0);
-	cpu = cpu_run(&g, X, iv, sizeof(iv));
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, OUT), iwant, sizeof(iwant));
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, iv, sizeof(iv), OUT, iwant, sizeof(iwant));
 
 	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT8, 1, s4, axis0, 1, 1, s1, 0, 0, 0, 0);
-	cpu = cpu_run(&g, X, bv, sizeof(bv));
-	memcpy(&b, npu_cpu_tensor_data(cpu, OUT), 1);
-	ck_assert_int_eq(b, 0);
-	npu_cpu_destroy(cpu);
-	cpu = cpu_run(&g, X, bv2, sizeof(bv2));
-	memcpy(&b, npu_cpu_tensor_data(cpu, OUT), 1);
-	ck_assert_int_eq(b, -128);
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, bv, sizeof(bv), OUT, (const int8_t[]){ 0 }, 1);
+	cpu_run_expect(&g, X, bv2, sizeof(bv2), OUT, (const int8_t[]){ -128 }, 1);
 
 	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT16, 1, s4, axis0, 1, 1, s1, 0, 0, 0, 0);
-	cpu = cpu_run(&g, X, hv, sizeof(hv));
-	memcpy(&h, npu_cpu_tensor_data(cpu, OUT), 2);
-	ck_assert_int_eq(h, 0);
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, hv, sizeof(hv), OUT, (const int16_t[]){ 0 }, 2);
 }
 END_TEST
 
@@ -105,27 +89,16 @@ START_TEST(prod_quantized)
 	 * 2*1/2 = 1, final 1/2 -> 1, where the exact product 0.375 is 0.
 	 */
 	static const int8_t c[3] = { 3, 1, 1 };
-	struct npu_cpu *cpu;
 	struct tg g;
-	int8_t v;
 
 	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT8, 1, s2, axis0, 1, 1, s1,
 	      0.5f, 1, 0.25f, -3);
-	cpu = cpu_run(&g, X, a, sizeof(a));
-	memcpy(&v, npu_cpu_tensor_data(cpu, OUT), 1);
-	ck_assert_int_eq(v, -19);
-	npu_cpu_destroy(cpu);
-	cpu = cpu_run(&g, X, sat, sizeof(sat));
-	memcpy(&v, npu_cpu_tensor_data(cpu, OUT), 1);
-	ck_assert_int_eq(v, 127);
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, a, sizeof(a), OUT, (const int8_t[]){ -19 }, 1);
+	cpu_run_expect(&g, X, sat, sizeof(sat), OUT, (const int8_t[]){ 127 }, 1);
 
 	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT8, 1, s3, axis0, 1, 1, s1,
 	      0.5f, 0, 1.0f, 0);
-	cpu = cpu_run(&g, X, c, sizeof(c));
-	memcpy(&v, npu_cpu_tensor_data(cpu, OUT), 1);
-	ck_assert_int_eq(v, 1);
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, c, sizeof(c), OUT, (const int8_t[]){ 1 }, 1);
 
 	/* TFLite's checks: int16 zero points 0, no quantized uint8 kernel. */
 	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT16, 1, s3, axis0, 1, 1, s1,
@@ -143,24 +116,17 @@ START_TEST(any_all)
 	static const int32_t s23[] = { 2, 3 }, s2[] = { 2 }, axis1[] = { 1 };
 	static const uint8_t x[6] = { 0, 0, 1,  1, 1, 1 };
 	static const uint8_t any[2] = { 1, 1 }, all[2] = { 0, 1 };
-	struct npu_cpu *cpu;
 	struct tg g;
 
 	build(&g, NPU_BUILTIN_REDUCE_ANY, NPU_TYPE_BOOL, 2, s23, axis1, 1, 1, s2, 0, 0, 0, 0);
-	cpu = cpu_run(&g, X, x, sizeof(x));
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, OUT), any, sizeof(any));
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, x, sizeof(x), OUT, any, sizeof(any));
 
 	build(&g, NPU_BUILTIN_REDUCE_ALL, NPU_TYPE_BOOL, 2, s23, axis1, 1, 1, s2, 0, 0, 0, 0);
-	cpu = cpu_run(&g, X, x, sizeof(x));
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, OUT), all, sizeof(all));
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, x, sizeof(x), OUT, all, sizeof(all));
 
 	/* No axes: a copy. */
 	build(&g, NPU_BUILTIN_REDUCE_ALL, NPU_TYPE_BOOL, 2, s23, NULL, 0, 2, s23, 0, 0, 0, 0);
-	cpu = cpu_run(&g, X, x, sizeof(x));
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, OUT), x, sizeof(x));
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, x, sizeof(x), OUT, x, sizeof(x));
 
 	build(&g, NPU_BUILTIN_REDUCE_ANY, NPU_TYPE_INT8, 2, s23, axis1, 1, 1, s2, 0, 0, 0, 0);
 	refused(&g, "REDUCE_ANY of int8");

@@ -78,14 +78,10 @@ START_TEST(int32_ops)
 	};
 
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-		struct npu_cpu *cpu;
 		struct tg b;
 
 		useg_graph(&b, cases[k].builtin, NPU_TYPE_INT32, ids, 1, &num);
-		cpu = cpu_run(&b, 0, x, sizeof(x));
-		ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 3), cases[k].want,
-				 sizeof(cases[k].want));
-		npu_cpu_destroy(cpu);
+		cpu_run_expect(&b, 0, x, sizeof(x), 3, cases[k].want, sizeof(cases[k].want));
 	}
 }
 END_TEST
