@@ -303,6 +303,17 @@ int lower_set_tensor(const struct cpu_prep *p, struct npu_tensor *d,
 	return 0;
 }
 
+uint32_t lower_cmd_dims(const struct npu_graph_tensor *t, uint32_t *dims)
+{
+	if (t->rank > NPU_CS_MAX_DIMS)
+		return 0;
+	for (int i = 0; i < t->rank; i++)
+		dims[i] = (uint32_t)t->shape[i];
+	if (!t->rank)
+		dims[0] = 1;
+	return t->rank ? (uint32_t)t->rank : 1;
+}
+
 /* Set @d to @dims (rank @rank) with the type and zero point of @t. */
 int lower_set_tensor_dims(const struct cpu_prep *p, struct npu_tensor *d,
 			   const struct npu_graph_tensor *t, uint32_t rank,

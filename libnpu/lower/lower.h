@@ -93,6 +93,11 @@ struct npu_cpu_cmd *lower_add_cmd(const struct cpu_prep *p, uint32_t opcode,
 int lower_set_tensor(const struct cpu_prep *p, struct npu_tensor *d,
 		     const struct npu_graph_tensor *t, uint32_t rank,
 		     bool movement, const char *what);
+/*
+ * @t's shape as command dims in @dims (NPU_CS_MAX_DIMS of them; a scalar
+ * is [1]): its rank, or 0 when it has more dims than a command holds.
+ */
+uint32_t lower_cmd_dims(const struct npu_graph_tensor *t, uint32_t *dims);
 /* Set @d to @dims (rank @rank) with the type and zero point of @t. */
 int lower_set_tensor_dims(const struct cpu_prep *p, struct npu_tensor *d,
 			  const struct npu_graph_tensor *t, uint32_t rank,
