@@ -59,12 +59,9 @@ static int qdiv_prepare(const struct cpu_prep *p, void **state)
 	struct qdiv_state *s;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
+	ret = lower_binary_io(p, &a, &b, &o);
 	if (ret)
 		return ret;
-	a = lower_in(p, 0);
-	b = lower_in(p, 1);
-	o = lower_out(p, 0);
 	if ((o->type != NPU_TYPE_INT8 && o->type != NPU_TYPE_UINT8) ||
 	    a->type != o->type || b->type != o->type)
 		return lower_float_bcast_prepare(p, state);

@@ -303,6 +303,19 @@ int lower_set_tensor(const struct cpu_prep *p, struct npu_tensor *d,
 	return 0;
 }
 
+int lower_binary_io(const struct cpu_prep *p, const struct npu_graph_tensor **in0,
+		    const struct npu_graph_tensor **in1, const struct npu_graph_tensor **out)
+{
+	int ret = cpu_need_io(p, 2, 2, 1);
+
+	if (ret)
+		return ret;
+	*in0 = lower_in(p, 0);
+	*in1 = lower_in(p, 1);
+	*out = lower_out(p, 0);
+	return 0;
+}
+
 uint32_t lower_cmd_dims(const struct npu_graph_tensor *t, uint32_t *dims)
 {
 	if (t->rank > NPU_CS_MAX_DIMS)

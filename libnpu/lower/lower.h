@@ -93,6 +93,9 @@ struct npu_cpu_cmd *lower_add_cmd(const struct cpu_prep *p, uint32_t opcode,
 int lower_set_tensor(const struct cpu_prep *p, struct npu_tensor *d,
 		     const struct npu_graph_tensor *t, uint32_t rank,
 		     bool movement, const char *what);
+/* The two inputs and the output of a two-input, one-output op, checked present. */
+int lower_binary_io(const struct cpu_prep *p, const struct npu_graph_tensor **in0,
+		    const struct npu_graph_tensor **in1, const struct npu_graph_tensor **out);
 /*
  * @t's shape as command dims in @dims (NPU_CS_MAX_DIMS of them; a scalar
  * is [1]): its rank, or 0 when it has more dims than a command holds.

@@ -20,12 +20,9 @@ static int lower_mul(const struct cpu_prep *p)
 		      op->options.eltwise.activation : NPU_ACT_NONE;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
+	ret = lower_binary_io(p, &a, &b, &out);
 	if (ret)
 		return ret;
-	a = lower_in(p, 0);
-	b = lower_in(p, 1);
-	out = lower_out(p, 0);
 	if (a->type != out->type || b->type != out->type ||
 	    (out->type != NPU_TYPE_INT8 && out->type != NPU_TYPE_INT16 &&
 	     out->type != NPU_TYPE_UINT8)) {
