@@ -75,9 +75,21 @@ static uint32_t tile_rows(uint64_t row_work, uint32_t rows)
 	return n < 1 ? 1 : (n > rows ? rows : (uint32_t)n);
 }
 
-static int poll_abort(const struct npu_fw_env *env)
+/*
+ * Starts a tile: -NPU_FW_ECANCELED when the host asks to stop, else the
+ * whole command in job->sub and its buffers in job->tile, for the caller
+ * to narrow to the tile.
+ */
+static int tile_start(const struct npu_fw_env *env, struct fw_job *job)
 {
-	return env->poll && env->poll(env->ctx) ? -NPU_FW_ECANCELED : 0;
+	uint32_t i;
+
+	if (env->poll && env->poll(env->ctx))
+		return -NPU_FW_ECANCELED;
+	job->sub = job->p;
+	for (i = 0; i < NPU_FW_SLOT_COUNT; i++)
+		job->tile[i] = job->buf[i];
+	return 0;
 }
 
 /*
@@ -99,7 +111,7 @@ static int run_row_tiles(const struct npu_fw_env *env, struct fw_job *job,
 	const uint32_t ih = in->dims[1], oh = out->dims[1];
 	const uint64_t in_row = (uint64_t)in->dims[2] * in->dims[3];
 	const uint64_t out_row = (uint64_t)out->dims[2] * out->dims[3];
-	uint32_t stride, pad, b, r0, rows, i;
+	uint32_t stride, pad, b, r0, rows;
 	uint64_t row_work;
 	int r;
 
@@ -123,10 +135,9 @@ static int run_row_tiles(const struct npu_fw_env *env, struct fw_job *job,
 			const uint32_t skip = y0 > 0 ? (uint32_t)y0 : 0;
 			struct npu_tensor *tin, *tout;
 
-			r = poll_abort(env);
+			r = tile_start(env, job);
 			if (r)
 				return r;
-			job->sub = job->p;
 			tin = pool ? &job->sub.pool.input : &job->sub.conv.input;
 			tout = pool ? &job->sub.pool.output : &job->sub.conv.output;
 			tin->dims[0] = 1;
@@ -137,8 +148,6 @@ static int run_row_tiles(const struct npu_fw_env *env, struct fw_job *job,
 				job->sub.pool.pad_top = (uint16_t)(y0 < 0 ? -y0 : 0);
 			else
 				job->sub.conv.pad_top = (uint16_t)(y0 < 0 ? -y0 : 0);
-			for (i = 0; i < NPU_FW_SLOT_COUNT; i++)
-				job->tile[i] = job->buf[i];
 			job->tile[NPU_FW_SLOT_IN0] =
 				ptr_at(job->buf[NPU_FW_SLOT_IN0],
 				       ((uint64_t)b * ih + skip) * in_row, es_in);
@@ -164,7 +173,7 @@ static int run_tconv_tiles(const struct npu_fw_env *env, struct fw_job *job)
 				 p->output.dims[3];
 	uint64_t row_work = out_row * p->filter.dims[1] * p->filter.dims[2] *
 			    p->input.dims[3];
-	uint32_t b, r0, rows, i;
+	uint32_t b, r0, rows;
 	int r;
 
 	/* pad_top + r0 must stay within the 16-bit field. */
@@ -173,16 +182,13 @@ static int run_tconv_tiles(const struct npu_fw_env *env, struct fw_job *job)
 		for (r0 = 0; r0 < oh; r0 += rows) {
 			const uint32_t n = oh - r0 < rows ? oh - r0 : rows;
 
-			r = poll_abort(env);
+			r = tile_start(env, job);
 			if (r)
 				return r;
-			job->sub = job->p;
 			job->sub.conv.input.dims[0] = 1;
 			job->sub.conv.output.dims[0] = 1;
 			job->sub.conv.output.dims[1] = n;
 			job->sub.conv.pad_top = (uint16_t)(p->pad_top + r0);
-			for (i = 0; i < NPU_FW_SLOT_COUNT; i++)
-				job->tile[i] = job->buf[i];
 			job->tile[NPU_FW_SLOT_IN0] =
 				ptr_at(job->buf[NPU_FW_SLOT_IN0], b * in_batch, es_in);
 			job->tile[NPU_FW_SLOT_OUT] =
@@ -201,7 +207,7 @@ static int run_fc_tiles(const struct npu_fw_env *env, struct fw_job *job)
 	const uint32_t es = npu_dtype_size(p->input.dtype);
 	const uint32_t bias_es = es == 1 ? 4 : 8;
 	const uint32_t depth = p->input.dims[1], units = p->output.dims[1];
-	uint32_t b, u0, band, i;
+	uint32_t b, u0, band;
 	int r;
 
 	band = tile_rows(depth, units);
@@ -209,18 +215,15 @@ static int run_fc_tiles(const struct npu_fw_env *env, struct fw_job *job)
 		for (u0 = 0; u0 < units; u0 += band) {
 			const uint32_t n = units - u0 < band ? units - u0 : band;
 
-			r = poll_abort(env);
+			r = tile_start(env, job);
 			if (r)
 				return r;
-			job->sub = job->p;
 			job->sub.fc.input.dims[0] = 1;
 			job->sub.fc.output.dims[0] = 1;
 			job->sub.fc.output.dims[1] = n;
 			job->sub.fc.filter.dims[0] = n;
 			if (p->rq.count)
 				job->sub.fc.rq.count = n;
-			for (i = 0; i < NPU_FW_SLOT_COUNT; i++)
-				job->tile[i] = job->buf[i];
 			job->tile[NPU_FW_SLOT_IN0] =
 				ptr_at(job->buf[NPU_FW_SLOT_IN0],
 				       (uint64_t)b * depth, es);

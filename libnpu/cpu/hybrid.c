@@ -173,13 +173,36 @@ static void hybrid_release(void *state)
 	free(s);
 }
 
-/* Input, int8 weights with scales, optional float bias, float output. */
-static int hybrid_check_types(const struct cpu_prep *p,
-			      const struct npu_graph_tensor *in,
-			      const struct npu_graph_tensor *f,
-			      const struct npu_graph_tensor *bias,
-			      const struct npu_graph_tensor *out)
+static bool act_ok(const struct cpu_prep *p, int32_t act)
 {
+	if (act == NPU_ACT_NONE || act == NPU_ACT_RELU ||
+	    act == NPU_ACT_RELU6 || act == NPU_ACT_RELU_N1_TO_1)
+		return true;
+	cpu_msg(p->err, p->errlen, "fused activation %s is not supported",
+		npu_activation_name(act));
+	return false;
+}
+
+/*
+ * The operands of a hybrid CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED
+ * (input, int8 weights with scales, optional float bias, float output) and
+ * its fused @activation, checked.
+ */
+static int hybrid_operands(const struct cpu_prep *p, int32_t activation,
+			   const struct npu_graph_tensor **inp,
+			   const struct npu_graph_tensor **fp,
+			   const struct npu_graph_tensor **biasp,
+			   const struct npu_graph_tensor **outp)
+{
+	const struct npu_graph_tensor *in, *f, *bias, *out;
+	int ret = cpu_need_io(p, 2, 3, 1);
+
+	if (ret)
+		return ret;
+	in = *inp = cpu_in(p->g, p->op, 0);
+	f = *fp = cpu_in(p->g, p->op, 1);
+	bias = *biasp = cpu_in(p->g, p->op, 2);
+	out = *outp = cpu_out(p->g, p->op, 0);
 	if (in->type != NPU_TYPE_FLOAT32 || out->type != NPU_TYPE_FLOAT32) {
 		cpu_msg(p->err, p->errlen,
 			"hybrid %s needs float input and output, has %s and %s",
@@ -202,7 +225,7 @@ static int hybrid_check_types(const struct cpu_prep *p,
 			npu_op_name(p->op->builtin), npu_type_name(bias->type));
 		return -EINVAL;
 	}
-	return 0;
+	return act_ok(p, activation) ? 0 : -ENOTSUP;
 }
 
 static int copy_scales(struct hybrid_state *s, const struct npu_graph_tensor *f)
@@ -213,16 +236,6 @@ static int copy_scales(struct hybrid_state *s, const struct npu_graph_tensor *f)
 		return -ENOMEM;
 	memcpy(s->scale, f->quant.scale, s->scale_count * sizeof(float));
 	return 0;
-}
-
-static bool act_ok(const struct cpu_prep *p, int32_t act)
-{
-	if (act == NPU_ACT_NONE || act == NPU_ACT_RELU ||
-	    act == NPU_ACT_RELU6 || act == NPU_ACT_RELU_N1_TO_1)
-		return true;
-	cpu_msg(p->err, p->errlen, "fused activation %s is not supported",
-		npu_activation_name(act));
-	return false;
 }
 
 /* ---- CONV_2D, DEPTHWISE_CONV_2D ---- */
@@ -237,18 +250,9 @@ static int hybrid_conv_prepare(const struct cpu_prep *p, void **state)
 	bool equal = true;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 3, 1);
+	ret = hybrid_operands(p, o->activation, &in, &f, &bias, &out);
 	if (ret)
 		return ret;
-	in = cpu_in(p->g, p->op, 0);
-	f = cpu_in(p->g, p->op, 1);
-	bias = cpu_in(p->g, p->op, 2);
-	out = cpu_out(p->g, p->op, 0);
-	ret = hybrid_check_types(p, in, f, bias, out);
-	if (ret)
-		return ret;
-	if (!act_ok(p, o->activation))
-		return -ENOTSUP;
 	if (in->rank != 4 || f->rank != 4 || out->rank != 4 ||
 	    in->shape[0] <= 0 || in->shape[3] <= 0 || f->shape[3] <= 0 ||
 	    o->stride_h <= 0 || o->stride_w <= 0 || out->shape[0] != in->shape[0]) {
@@ -406,18 +410,9 @@ static int hybrid_fc_prepare(const struct cpu_prep *p, void **state)
 	struct hybrid_state *s;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 3, 1);
+	ret = hybrid_operands(p, o->activation, &in, &f, &bias, &out);
 	if (ret)
 		return ret;
-	in = cpu_in(p->g, p->op, 0);
-	f = cpu_in(p->g, p->op, 1);
-	bias = cpu_in(p->g, p->op, 2);
-	out = cpu_out(p->g, p->op, 0);
-	ret = hybrid_check_types(p, in, f, bias, out);
-	if (ret)
-		return ret;
-	if (!act_ok(p, o->activation))
-		return -ENOTSUP;
 	if (o->weights_format) {
 		cpu_msg(p->err, p->errlen, "shuffled weights need uint8 input");
 		return -EINVAL;

@@ -22,12 +22,9 @@ static int lower_add_sub(const struct cpu_prep *p)
 	int shift;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
+	ret = lower_binary_io(p, &a, &b, &out);
 	if (ret)
 		return ret;
-	a = lower_in(p, 0);
-	b = lower_in(p, 1);
-	out = lower_out(p, 0);
 	if (a->type != out->type || b->type != out->type ||
 	    (out->type != NPU_TYPE_INT8 && out->type != NPU_TYPE_INT16 &&
 	     out->type != NPU_TYPE_UINT8)) {
@@ -82,24 +79,24 @@ static int int32_sub(int32_t x, int32_t y, int32_t *r)
 	return 0;
 }
 
+static float float_add(float x, float y)
+{
+	return x + y;
+}
+
+static float float_sub(float x, float y)
+{
+	return x - y;
+}
+
 static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	const struct lower_bcast *s = state;
+	const bool add = s->builtin == NPU_BUILTIN_ADD;
 
 	if (s->type == NPU_TYPE_INT32)
-		return lower_int32_bcast_run(s, a, s->builtin == NPU_BUILTIN_ADD ?
-					     int32_add : int32_sub);
-	const float *x = a->inputs[0], *y = a->inputs[1];
-	float *out = a->outputs[0];
-	int32_t idx[MAX_RANK] = { 0 };
-	size_t o1 = 0, o2 = 0;
-
-	for (size_t i = 0; i < s->count; i++) {
-		const float v = s->builtin == NPU_BUILTIN_ADD ? x[o1] + y[o2] : x[o1] - y[o2];
-
-		out[i] = lower_clampf(v, s->act_min, s->act_max);
-		lower_bcast_next(s, idx, &o1, &o2);
-	}
+		return lower_int32_bcast_run(s, a, add ? int32_add : int32_sub);
+	lower_float_bcast_run(s, a, add ? float_add : float_sub);
 	return 0;
 }
 

@@ -59,12 +59,9 @@ static int qdiv_prepare(const struct cpu_prep *p, void **state)
 	struct qdiv_state *s;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
+	ret = lower_binary_io(p, &a, &b, &o);
 	if (ret)
 		return ret;
-	a = lower_in(p, 0);
-	b = lower_in(p, 1);
-	o = lower_out(p, 0);
 	if ((o->type != NPU_TYPE_INT8 && o->type != NPU_TYPE_UINT8) ||
 	    a->type != o->type || b->type != o->type)
 		return lower_float_bcast_prepare(p, state);
@@ -145,28 +142,27 @@ static int int32_floor_div(int32_t x, int32_t y, int32_t *r)
 	return 0;
 }
 
+static float float_div(float x, float y)
+{
+	return x / y;
+}
+
+static float float_floor_div(float x, float y)
+{
+	return (float)floor((double)x / (double)y);
+}
+
 static int div_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	const struct lower_bcast *s = state;
 	const bool floor_div = s->builtin == NPU_BUILTIN_FLOOR_DIV;
-	const float *x = a->inputs[0], *y = a->inputs[1];
-	float *out = a->outputs[0];
-	int32_t idx[MAX_RANK] = { 0 };
-	size_t o1 = 0, o2 = 0;
 
 	if (s->type == NPU_TYPE_INT8 || s->type == NPU_TYPE_UINT8)
 		return qdiv_invoke(state, a);
 	if (s->type == NPU_TYPE_INT32)
 		return lower_int32_bcast_run(s, a, floor_div ? int32_floor_div :
 					     int32_div);
-	for (size_t i = 0; i < s->count; i++) {
-		const float v = floor_div ?
-			(float)floor((double)x[o1] / (double)y[o2]) :
-			x[o1] / y[o2];
-
-		out[i] = lower_clampf(v, s->act_min, s->act_max);
-		lower_bcast_next(s, idx, &o1, &o2);
-	}
+	lower_float_bcast_run(s, a, floor_div ? float_floor_div : float_div);
 	return 0;
 }
 

@@ -303,6 +303,30 @@ int lower_set_tensor(const struct cpu_prep *p, struct npu_tensor *d,
 	return 0;
 }
 
+int lower_binary_io(const struct cpu_prep *p, const struct npu_graph_tensor **in0,
+		    const struct npu_graph_tensor **in1, const struct npu_graph_tensor **out)
+{
+	int ret = cpu_need_io(p, 2, 2, 1);
+
+	if (ret)
+		return ret;
+	*in0 = lower_in(p, 0);
+	*in1 = lower_in(p, 1);
+	*out = lower_out(p, 0);
+	return 0;
+}
+
+uint32_t lower_cmd_dims(const struct npu_graph_tensor *t, uint32_t *dims)
+{
+	if (t->rank > NPU_CS_MAX_DIMS)
+		return 0;
+	for (int i = 0; i < t->rank; i++)
+		dims[i] = (uint32_t)t->shape[i];
+	if (!t->rank)
+		dims[0] = 1;
+	return t->rank ? (uint32_t)t->rank : 1;
+}
+
 /* Set @d to @dims (rank @rank) with the type and zero point of @t. */
 int lower_set_tensor_dims(const struct cpu_prep *p, struct npu_tensor *d,
 			   const struct npu_graph_tensor *t, uint32_t rank,
@@ -814,6 +838,20 @@ int lower_int32_bcast_run(const struct lower_bcast *s,
 		lower_bcast_next(s, idx, &o1, &o2);
 	}
 	return 0;
+}
+
+void lower_float_bcast_run(const struct lower_bcast *s, const struct npu_cpu_kernel_args *a,
+			   float (*fn)(float x, float y))
+{
+	const float *x = a->inputs[0], *y = a->inputs[1];
+	float *out = a->outputs[0];
+	int32_t idx[MAX_RANK] = { 0 };
+	size_t o1 = 0, o2 = 0;
+
+	for (size_t i = 0; i < s->count; i++) {
+		out[i] = lower_clampf(fn(x[o1], y[o2]), s->act_min, s->act_max);
+		lower_bcast_next(s, idx, &o1, &o2);
+	}
 }
 
 int lower_float_unary_prepare(const struct cpu_prep *p, void **state)

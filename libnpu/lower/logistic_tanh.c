@@ -214,11 +214,7 @@ static int lower_lut(const struct cpu_prep *p)
 	if (!cmd)
 		return -ENOMEM;
 	/* Elementwise: the shape only needs the right element count. */
-	for (int i = 0; i < in->rank; i++)
-		dims[i] = (uint32_t)in->shape[i];
-	if (in->rank == 0)
-		dims[0] = 1;
-	rank = in->rank ? (uint32_t)in->rank : 1;
+	rank = lower_cmd_dims(in, dims);
 	if (in->type == NPU_TYPE_INT8) {
 		int8_table(logistic, cpu_scale(in), cpu_zero_point(in),
 			   out->table);

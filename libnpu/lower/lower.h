@@ -95,6 +95,14 @@ struct npu_cpu_cmd *lower_add_cmd(const struct cpu_prep *p, uint32_t opcode,
 int lower_set_tensor(const struct cpu_prep *p, struct npu_tensor *d,
 		     const struct npu_graph_tensor *t, uint32_t rank,
 		     bool movement, const char *what);
+/* The two inputs and the output of a two-input, one-output op, checked present. */
+int lower_binary_io(const struct cpu_prep *p, const struct npu_graph_tensor **in0,
+		    const struct npu_graph_tensor **in1, const struct npu_graph_tensor **out);
+/*
+ * @t's shape as command dims in @dims (NPU_CS_MAX_DIMS of them; a scalar
+ * is [1]): its rank, or 0 when it has more dims than a command holds.
+ */
+uint32_t lower_cmd_dims(const struct npu_graph_tensor *t, uint32_t *dims);
 /* Set @d to @dims (rank @rank) with the type and zero point of @t. */
 int lower_set_tensor_dims(const struct cpu_prep *p, struct npu_tensor *d,
 			  const struct npu_graph_tensor *t, uint32_t rank,
@@ -327,6 +335,13 @@ int lower_bcast_geometry(const struct cpu_prep *p, struct lower_bcast *s);
 int lower_int32_bcast_run(const struct lower_bcast *s,
 			  const struct npu_cpu_kernel_args *a,
 			  int (*fn)(int32_t x, int32_t y, int32_t *r));
+
+/*
+ * The float form (s->type FLOAT32): @fn on every pair, the result clamped
+ * to the fused activation (ADD, SUB, MUL, DIV, FLOOR_DIV).
+ */
+void lower_float_bcast_run(const struct lower_bcast *s, const struct npu_cpu_kernel_args *a,
+			   float (*fn)(float x, float y));
 
 /* Advance the multi-index @idx and input offsets, last dimension fastest. */
 static inline void lower_bcast_next(const struct lower_bcast *s, int32_t *idx,

@@ -17,12 +17,9 @@ static int lower_minmax(const struct cpu_prep *p)
 	struct npu_cpu_cmd *cmd;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
+	ret = lower_binary_io(p, &a, &b, &out);
 	if (ret)
 		return ret;
-	a = lower_in(p, 0);
-	b = lower_in(p, 1);
-	out = lower_out(p, 0);
 	if (a->type != out->type || b->type != out->type)
 		return lower_fail(p, "input and output types differ");
 	ret = lower_need_s8_s16_u8(p, a, out, npu_op_name(p->op->builtin));

@@ -79,18 +79,6 @@ static struct npu_cpu_cmd *mv_cmd(struct mv *m, uint32_t opcode,
 	return c;
 }
 
-/* @t's shape as command dims (a scalar is [1]); its rank, or 0 if > 5. */
-static uint32_t mv_dims(const struct npu_graph_tensor *t, uint32_t *dims)
-{
-	if (t->rank > NPU_CS_MAX_DIMS)
-		return 0;
-	for (int i = 0; i < t->rank; i++)
-		dims[i] = (uint32_t)t->shape[i];
-	if (!t->rank)
-		dims[0] = 1;
-	return t->rank ? (uint32_t)t->rank : 1;
-}
-
 static void mv_tensor(struct mv *m, struct npu_tensor *d, uint32_t rank,
 		      const uint32_t *dims)
 {
@@ -168,7 +156,7 @@ static int prep_pack(struct mv *m)
 		return ret;
 	if (out->rank != in->rank + 1 || out->shape[axis] != (int32_t)op->num_inputs)
 		return mv_fail(m, -EINVAL, "output is not the stacked inputs");
-	rank = mv_dims(out, out_dims);
+	rank = lower_cmd_dims(out, out_dims);
 	if (!rank)
 		return mv_fail(m, -ENOTSUP, "rank %d is more than %d", out->rank,
 			       NPU_CS_MAX_DIMS);
@@ -205,7 +193,7 @@ static int prep_slices(struct mv *m, uint32_t input, int32_t axis)
 	uint32_t at = 0;
 	int ret;
 
-	rank = mv_dims(in, in_dims);
+	rank = lower_cmd_dims(in, in_dims);
 	if (!rank)
 		return mv_fail(m, -ENOTSUP, "rank %d is more than %d", in->rank,
 			       NPU_CS_MAX_DIMS);
@@ -295,7 +283,7 @@ static int prep_slice(struct mv *m)
 		return mv_fail(m, -ENOTSUP, "begin and size must be constants");
 	if (b->elements != (size_t)in->rank || sz->elements != (size_t)in->rank)
 		return mv_fail(m, -EINVAL, "begin and size need %d entries", in->rank);
-	rank = mv_dims(in, in_dims);
+	rank = lower_cmd_dims(in, in_dims);
 	if (!rank)
 		return mv_fail(m, -ENOTSUP, "rank %d is more than %d", in->rank,
 			       NPU_CS_MAX_DIMS);
@@ -324,7 +312,7 @@ static int prep_reshape_like(struct mv *m)
 	const struct npu_graph_tensor *in = cpu_in(m->g, m->op, 0);
 	const struct npu_graph_tensor *out = cpu_out(m->g, m->op, 0);
 	uint32_t in_dims[NPU_CS_MAX_DIMS], out_dims[NPU_CS_MAX_DIMS];
-	uint32_t in_rank = mv_dims(in, in_dims), out_rank = mv_dims(out, out_dims);
+	uint32_t in_rank = lower_cmd_dims(in, in_dims), out_rank = lower_cmd_dims(out, out_dims);
 	struct npu_cpu_cmd *c;
 
 	if (in->type != out->type || in->elements != out->elements)
@@ -455,14 +443,14 @@ static int prep_mirror_pad(struct mv *m)
 	uint32_t sel[NPU_CS_MAX_DIMS] = { 0 };
 	int ret;
 
-	rank = mv_dims(in, in_dims);
+	rank = lower_cmd_dims(in, in_dims);
 	if (!rank || !in->rank || out->rank != in->rank || out->type != in->type)
 		return mv_fail(m, -ENOTSUP, "rank above %d or shapes differ",
 			       NPU_CS_MAX_DIMS);
 	if (m->op->options_kind != NPU_OPTS_AXIS || !const_ints(pads) ||
 	    pads->elements != 2 * rank)
 		return mv_fail(m, -ENOTSUP, "paddings must be constants");
-	mv_dims(out, out_dims);
+	lower_cmd_dims(out, out_dims);
 	elem_strides(rank, in_dims, ist);
 	elem_strides(rank, out_dims, ost);
 	for (uint32_t d = 0; d < rank; d++) {
@@ -625,8 +613,8 @@ static int prep_space_batch(struct mv *m)
 	/* Nothing to move, but the loop below would still count each block. */
 	if (!in->elements)
 		return mv_fail(m, -ENOTSUP, "an empty input is not supported");
-	in_rank = mv_dims(in, in_dims);
-	out_rank = mv_dims(out, out_dims);
+	in_rank = lower_cmd_dims(in, in_dims);
+	out_rank = lower_cmd_dims(out, out_dims);
 	if (padded && s2b) {
 		/* TFLite pads with the output zero point (0 unquantized). */
 		struct box f = { .rank = out_rank };
@@ -700,7 +688,7 @@ static int prep_tile(struct mv *m)
 
 	if (!const_ints(mult) || mult->elements != (size_t)in->rank)
 		return mv_fail(m, -ENOTSUP, "multiples must be constants");
-	rank = mv_dims(in, in_dims);
+	rank = lower_cmd_dims(in, in_dims);
 	if (!rank || out->rank != in->rank || out->type != in->type)
 		return mv_fail(m, -ENOTSUP, "rank above %d or shapes differ",
 			       NPU_CS_MAX_DIMS);
@@ -716,7 +704,7 @@ static int prep_tile(struct mv *m)
 		if (k == 1)
 			continue;
 		if (axis >= 0) {
-			mv_dims(out, out_dims);
+			lower_cmd_dims(out, out_dims);
 			return prep_tile_boxes(m, rank, in_dims, out_dims);
 		}
 		axis = i;

@@ -20,12 +20,9 @@ static int lower_mul(const struct cpu_prep *p)
 		      op->options.eltwise.activation : NPU_ACT_NONE;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
+	ret = lower_binary_io(p, &a, &b, &out);
 	if (ret)
 		return ret;
-	a = lower_in(p, 0);
-	b = lower_in(p, 1);
-	out = lower_out(p, 0);
 	if (a->type != out->type || b->type != out->type ||
 	    (out->type != NPU_TYPE_INT8 && out->type != NPU_TYPE_INT16 &&
 	     out->type != NPU_TYPE_UINT8)) {
@@ -63,23 +60,18 @@ static int int32_mul(int32_t x, int32_t y, int32_t *r)
 	return 0;
 }
 
+static float float_mul(float x, float y)
+{
+	return x * y;
+}
+
 static int float_invoke(const struct npu_cpu_kernel_args *a, void *state)
 {
 	const struct lower_bcast *s = state;
 
 	if (s->type == NPU_TYPE_INT32)
 		return lower_int32_bcast_run(s, a, int32_mul);
-	const float *x = a->inputs[0], *y = a->inputs[1];
-	float *out = a->outputs[0];
-	int32_t idx[MAX_RANK] = { 0 };
-	size_t o1 = 0, o2 = 0;
-
-	for (size_t i = 0; i < s->count; i++) {
-		const float v = x[o1] * y[o2];
-
-		out[i] = lower_clampf(v, s->act_min, s->act_max);
-		lower_bcast_next(s, idx, &o1, &o2);
-	}
+	lower_float_bcast_run(s, a, float_mul);
 	return 0;
 }
 

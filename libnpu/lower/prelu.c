@@ -18,12 +18,9 @@ static int lower_prelu(const struct cpu_prep *p)
 	struct npu_cpu_cmd *cmd;
 	int shift, ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
+	ret = lower_binary_io(p, &in, &alpha, &out);
 	if (ret)
 		return ret;
-	in = lower_in(p, 0);
-	alpha = lower_in(p, 1);
-	out = lower_out(p, 0);
 	if (in->type == NPU_TYPE_INT16 && alpha->type == NPU_TYPE_INT16) {
 		/* activations.cc reads alpha as int8 whatever its type. */
 		cpu_msg(p->err, p->errlen,

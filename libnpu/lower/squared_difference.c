@@ -28,12 +28,9 @@ static int sqdiff_prepare(const struct cpu_prep *p, void **state)
 	double twice_max;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
+	ret = lower_binary_io(p, &a, &b, &o);
 	if (ret)
 		return ret;
-	a = lower_in(p, 0);
-	b = lower_in(p, 1);
-	o = lower_out(p, 0);
 	if (o->type == NPU_TYPE_INT16 || o->type == NPU_TYPE_UINT8) {
 		/* Its Eval fails: "only supports FLOAT32 and INT32 now". */
 		cpu_msg(p->err, p->errlen,

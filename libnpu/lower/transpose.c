@@ -37,12 +37,9 @@ static int lower_transpose(const struct cpu_prep *p)
 	uint32_t seen = 0;
 	int ret;
 
-	ret = cpu_need_io(p, 2, 2, 1);
+	ret = lower_binary_io(p, &in, &perm, &out);
 	if (ret)
 		return ret;
-	in = lower_in(p, 0);
-	perm = lower_in(p, 1);
-	out = lower_out(p, 0);
 	ret = lower_need_const_int(p, perm, "perm");
 	if (!ret)
 		ret = lower_same_quant(p, in, out, "input");

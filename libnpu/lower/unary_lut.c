@@ -182,11 +182,7 @@ static int lower_unary_lut(const struct cpu_prep *p)
 	if (!cmd)
 		return -ENOMEM;
 	/* Elementwise: the shape only needs the right element count. */
-	for (int i = 0; i < in->rank; i++)
-		dims[i] = (uint32_t)in->shape[i];
-	if (in->rank == 0)
-		dims[0] = 1;
-	rank = in->rank ? (uint32_t)in->rank : 1;
+	rank = lower_cmd_dims(in, dims);
 	l = &cmd->params.lut;
 	npu_tensor_set(&l->input, 0, dt, cpu_zero_point(in), rank, dims);
 	npu_tensor_set(&l->output, 0, dt, cpu_zero_point(o), rank, dims);

@@ -65,13 +65,33 @@ static inline void tg_inputs(struct tg *b, uint32_t n, const int32_t *ins)
 }
 
 /* A CPU executor of @b, asserting it is created. */
-static inline struct npu_cpu *cpu_ok(struct tg *b)
+static inline struct npu_cpu *cpu_ok(const struct tg *b)
 {
 	struct npu_cpu *cpu = NULL;
 	char err[256] = "";
 
 	ck_assert_msg(npu_cpu_create(&b->g, &cpu, err, sizeof(err)) == 0, "%s", err);
 	return cpu;
+}
+
+/* A CPU executor of @b run once with @bytes of @x in tensor @in, asserting success. */
+static inline struct npu_cpu *cpu_run(const struct tg *b, int32_t in, const void *x, size_t bytes)
+{
+	struct npu_cpu *cpu = cpu_ok(b);
+
+	memcpy(npu_cpu_tensor_data(cpu, in), x, bytes);
+	ck_assert_msg(npu_cpu_invoke(cpu) == 0, "%s", npu_cpu_error(cpu));
+	return cpu;
+}
+
+/* @b run once on @x in tensor @in: tensor @out must hold @want. */
+static inline void cpu_run_expect(const struct tg *b, int32_t in, const void *x, size_t x_bytes,
+				  int32_t out, const void *want, size_t want_bytes)
+{
+	struct npu_cpu *cpu = cpu_run(b, in, x, x_bytes);
+
+	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), want, want_bytes);
+	npu_cpu_destroy(cpu);
 }
 
 /*

@@ -82,13 +82,12 @@ static inline void tg_per_channel(struct tg *b, int32_t t, uint32_t n,
 	}
 }
 
-/* Adds an op with @nin inputs then @nout outputs (tensor indices). */
-static inline struct npu_graph_op *tg_op(struct tg *b, int32_t builtin,
-					 uint32_t nin, uint32_t nout, ...)
+/* Adds an op with @nin inputs then @nout outputs, the tensor indices @io. */
+static inline struct npu_graph_op *tg_op_io(struct tg *b, int32_t builtin, uint32_t nin,
+					    uint32_t nout, const int32_t *io)
 {
 	const uint32_t k = b->g.num_ops++;
 	struct npu_graph_op *op = &b->ops[k];
-	va_list ap;
 
 	ck_assert_uint_lt(k, TG_MAX_OPS);
 	ck_assert_uint_le(nin + nout, 16);
@@ -98,11 +97,23 @@ static inline struct npu_graph_op *tg_op(struct tg *b, int32_t builtin,
 	op->num_outputs = nout;
 	op->inputs = b->op_io[k];
 	op->outputs = b->op_io[k] + nin;
+	memcpy(b->op_io[k], io, (nin + nout) * sizeof(*io));
+	return op;
+}
+
+/* Adds an op with @nin inputs then @nout outputs (tensor indices). */
+static inline struct npu_graph_op *tg_op(struct tg *b, int32_t builtin,
+					 uint32_t nin, uint32_t nout, ...)
+{
+	int32_t io[16];
+	va_list ap;
+
+	ck_assert_uint_le(nin + nout, 16);
 	va_start(ap, nout);
 	for (uint32_t i = 0; i < nin + nout; i++)
-		b->op_io[k][i] = va_arg(ap, int32_t);
+		io[i] = va_arg(ap, int32_t);
 	va_end(ap);
-	return op;
+	return tg_op_io(b, builtin, nin, nout, io);
 }
 
 static inline void tg_io(struct tg *b, int32_t in, int32_t out)
@@ -111,6 +122,46 @@ static inline void tg_io(struct tg *b, int32_t in, int32_t out)
 	b->graph_in[0] = in;
 	b->g.num_outputs = 1;
 	b->graph_out[0] = out;
+}
+
+/* One tensor of tg_one_op(): @scale 0 not quantized, @data NULL an activation. */
+struct tg_spec {
+	enum npu_type type;
+	int rank;
+	const int32_t *shape;
+	const void *data;
+	float scale;
+	int32_t zp;
+};
+
+/* struct tg_spec initializers: an activation, a quantized one, a constant. */
+#define TG_ACT(type_, rank_, shape_) { .type = (type_), .rank = (rank_), .shape = (shape_) }
+#define TG_QACT(type_, rank_, shape_, scale_, zp_) \
+	{ .type = (type_), .rank = (rank_), .shape = (shape_), .scale = (scale_), .zp = (zp_) }
+#define TG_CONST(type_, rank_, shape_, data_) \
+	{ .type = (type_), .rank = (rank_), .shape = (shape_), .data = (data_) }
+
+/*
+ * @b anew as the graph of one @builtin op, the set-up most single-builtin
+ * tests share: its inputs @in are tensors 0 to @nin - 1, its outputs @out
+ * the tensors after them; the graph's input is tensor 0, its output
+ * tensor @nin (tg_inputs() names more inputs).
+ */
+static inline struct npu_graph_op *tg_one_op(struct tg *b, int32_t builtin,
+					     uint32_t nin, const struct tg_spec *in,
+					     uint32_t nout, const struct tg_spec *out)
+{
+	int32_t io[16];
+
+	ck_assert_uint_le(nin + nout, 16);
+	tg_init(b);
+	for (uint32_t i = 0; i < nin + nout; i++) {
+		const struct tg_spec *s = i < nin ? &in[i] : &out[i - nin];
+
+		io[i] = tg_tensor(b, s->type, s->rank, s->shape, s->scale, s->zp, s->data);
+	}
+	tg_io(b, 0, (int32_t)nin);
+	return tg_op_io(b, builtin, nin, nout, io);
 }
 
 /* A heap copy of a hand-built graph, for npu_compile() (which owns it). */

@@ -14,28 +14,25 @@
 
 static const int32_t s24[] = { 2, 4 }, s2[] = { 2 }, s4[] = { 4 };
 
+/* @builtin of a [2, 4] @in_type input over the constant @axis into @out. */
+static void arg_graph(struct tg *b, int32_t builtin, enum npu_type in_type,
+		      const int32_t *axis, const struct tg_spec *out)
+{
+	tg_one_op(b, builtin, 2, (const struct tg_spec[]){
+			TG_ACT(in_type, 2, s24),
+			TG_CONST(NPU_TYPE_INT32, 0, NULL, axis) }, 1, out);
+}
+
 START_TEST(float_ties_last_axis)
 {
 	static const float x[8] = { 1, 3, 3, 2, -1, -5, -5, 0 };
 	static const int32_t axis = -1, want_max[2] = { 1, 3 }, want_min[2] = { 0, 1 };
+	struct tg b;
 
 	for (int k = 0; k < 2; k++) {
-		struct npu_cpu *cpu;
-		struct tg b;
-		int32_t in, out;
-
-		tg_init(&b);
-		in = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s24, 0.0f, 0, NULL);
-		tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &axis);
-		out = tg_tensor(&b, NPU_TYPE_INT32, 1, s2, 0.0f, 0, NULL);
-		tg_op(&b, k ? NPU_BUILTIN_ARG_MIN : NPU_BUILTIN_ARG_MAX, 2, 1, in, 1, out);
-		tg_io(&b, in, out);
-		cpu = cpu_ok(&b);
-		memcpy(npu_cpu_tensor_data(cpu, in), x, sizeof(x));
-		ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-		ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), k ? want_min : want_max,
-				 sizeof(want_max));
-		npu_cpu_destroy(cpu);
+		arg_graph(&b, k ? NPU_BUILTIN_ARG_MIN : NPU_BUILTIN_ARG_MAX, NPU_TYPE_FLOAT32,
+			  &axis, &(struct tg_spec)TG_ACT(NPU_TYPE_INT32, 1, s2));
+		cpu_run_expect(&b, 0, x, sizeof(x), 2, k ? want_min : want_max, sizeof(want_max));
 	}
 }
 END_TEST
@@ -44,21 +41,14 @@ START_TEST(int32_axis0_int64_out)
 {
 	static const int32_t x[8] = { 5, -7, 9, 0, 5, 8, -9, 0 }, axis = 0;
 	static const int64_t want[4] = { 0, 1, 0, 0 };
-	struct npu_cpu *cpu;
 	struct tg b;
-	int32_t in, out;
 
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_INT32, 2, s24, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, &axis);
-	out = tg_tensor(&b, NPU_TYPE_INT64, 1, s4, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_ARG_MAX, 2, 1, in, 1, out);
-	tg_io(&b, in, out);
-	cpu = cpu_ok(&b);
-	memcpy(npu_cpu_tensor_data(cpu, in), x, sizeof(x));
-	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), want, sizeof(want));
-	npu_cpu_destroy(cpu);
+	/* The axis as a [1] tensor rather than a scalar. */
+	tg_one_op(&b, NPU_BUILTIN_ARG_MAX, 2, (const struct tg_spec[]){
+			TG_ACT(NPU_TYPE_INT32, 2, s24),
+			TG_CONST(NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, &axis) },
+		  1, &(struct tg_spec)TG_ACT(NPU_TYPE_INT64, 1, s4));
+	cpu_run_expect(&b, 0, x, sizeof(x), 2, want, sizeof(want));
 }
 END_TEST
 
@@ -66,21 +56,11 @@ START_TEST(bool_input)
 {
 	static const uint8_t x[8] = { 0, 0, 1, 1, 1, 0, 0, 1 };
 	static const int32_t axis = 1, want[2] = { 2, 0 };
-	struct npu_cpu *cpu;
 	struct tg b;
-	int32_t in, out;
 
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_BOOL, 2, s24, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &axis);
-	out = tg_tensor(&b, NPU_TYPE_INT32, 1, s2, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_ARG_MAX, 2, 1, in, 1, out);
-	tg_io(&b, in, out);
-	cpu = cpu_ok(&b);
-	memcpy(npu_cpu_tensor_data(cpu, in), x, sizeof(x));
-	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), want, sizeof(want));
-	npu_cpu_destroy(cpu);
+	arg_graph(&b, NPU_BUILTIN_ARG_MAX, NPU_TYPE_BOOL, &axis,
+		  &(struct tg_spec)TG_ACT(NPU_TYPE_INT32, 1, s2));
+	cpu_run_expect(&b, 0, x, sizeof(x), 2, want, sizeof(want));
 }
 END_TEST
 
@@ -88,31 +68,18 @@ START_TEST(refused)
 {
 	static const int32_t axis = 2, axis0 = 1;
 	struct tg b;
-	int32_t in, out;
 
 	/* An axis outside the rank. */
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s24, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &axis);
-	out = tg_tensor(&b, NPU_TYPE_INT32, 1, s2, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_ARG_MAX, 2, 1, in, 1, out);
-	tg_io(&b, in, out);
+	arg_graph(&b, NPU_BUILTIN_ARG_MAX, NPU_TYPE_FLOAT32, &axis,
+		  &(struct tg_spec)TG_ACT(NPU_TYPE_INT32, 1, s2));
 	cpu_refused(&b, "out of range");
 	/* An int16 output: no kernel. */
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s24, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &axis0);
-	out = tg_tensor(&b, NPU_TYPE_INT16, 1, s2, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_ARG_MIN, 2, 1, in, 1, out);
-	tg_io(&b, in, out);
+	arg_graph(&b, NPU_BUILTIN_ARG_MIN, NPU_TYPE_FLOAT32, &axis0,
+		  &(struct tg_spec)TG_ACT(NPU_TYPE_INT16, 1, s2));
 	cpu_refused(&b, "ARG_MIN");
 	/* An output of the wrong size. */
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_INT32, 2, s24, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &axis0);
-	out = tg_tensor(&b, NPU_TYPE_INT32, 1, s4, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_ARG_MIN, 2, 1, in, 1, out);
-	tg_io(&b, in, out);
+	arg_graph(&b, NPU_BUILTIN_ARG_MIN, NPU_TYPE_INT32, &axis0,
+		  &(struct tg_spec)TG_ACT(NPU_TYPE_INT32, 1, s4));
 	cpu_refused(&b, "ARG_MIN");
 }
 END_TEST

@@ -11,8 +11,7 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "npu_cpu.h"
-#include "test_cpu_graph.h"
+#include "lower_util.h"
 
 static struct npu_graph_op *complex_op(struct tg *b, int32_t builtin, enum npu_type it,
 				       enum npu_type ot)
@@ -27,17 +26,6 @@ static struct npu_graph_op *complex_op(struct tg *b, int32_t builtin, enum npu_t
 	b->t[y].bytes = b->t[y].elements * npu_type_size(ot);
 	tg_io(b, x, y);
 	return tg_op(b, builtin, 1, 1, x, y);
-}
-
-static struct npu_cpu *run(const struct tg *b, const void *in, size_t bytes)
-{
-	struct npu_cpu *cpu = NULL;
-	char err[256] = "";
-
-	ck_assert_msg(!npu_cpu_create(&b->g, &cpu, err, sizeof(err)), "%s", err);
-	memcpy(npu_cpu_tensor_data(cpu, 0), in, bytes);
-	ck_assert_msg(!npu_cpu_invoke(cpu), "%s", npu_cpu_error(cpu));
-	return cpu;
 }
 
 START_TEST(complex64)
@@ -57,7 +45,7 @@ START_TEST(complex64)
 		struct npu_cpu *cpu;
 
 		complex_op(&b, ops[k], NPU_TYPE_COMPLEX64, NPU_TYPE_FLOAT32);
-		cpu = run(&b, z, sizeof(z));
+		cpu = cpu_run(&b, 0, z, sizeof(z));
 		ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 1), want[k], sizeof(want[k]));
 		npu_cpu_destroy(cpu);
 	}
@@ -72,11 +60,11 @@ START_TEST(complex128)
 	struct tg b;
 
 	complex_op(&b, NPU_BUILTIN_COMPLEX_ABS, NPU_TYPE_COMPLEX128, NPU_TYPE_FLOAT64);
-	cpu = run(&b, z, sizeof(z));
+	cpu = cpu_run(&b, 0, z, sizeof(z));
 	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 1), want, sizeof(want));
 	npu_cpu_destroy(cpu);
 	complex_op(&b, NPU_BUILTIN_IMAG, NPU_TYPE_COMPLEX128, NPU_TYPE_FLOAT64);
-	cpu = run(&b, z, sizeof(z));
+	cpu = cpu_run(&b, 0, z, sizeof(z));
 	ck_assert(((double *)npu_cpu_tensor_data(cpu, 1))[0] == 12.0);
 	npu_cpu_destroy(cpu);
 }

@@ -11,21 +11,14 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "npu_cpu.h"
-#include "test_cpu_graph.h"
+#include "lower_util.h"
 
 /* Creates @b (input @x, output @out), runs it on @x_data, returns the cpu. */
 static struct npu_cpu *run(struct tg *b, int32_t x, int32_t out, const void *x_data,
 			   size_t x_bytes)
 {
-	struct npu_cpu *cpu = NULL;
-	char err[256] = "";
-
 	tg_io(b, x, out);
-	ck_assert_msg(npu_cpu_create(&b->g, &cpu, err, sizeof(err)) == 0, "%s", err);
-	memcpy(npu_cpu_tensor_data(cpu, x), x_data, x_bytes);
-	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-	return cpu;
+	return cpu_run(b, x, x_data, x_bytes);
 }
 
 /* FILL [2, 3] with the run-time int16 value -300; ZEROS_LIKE of a float. */

@@ -15,25 +15,38 @@
 #include "test_cpu_graph.h"
 #include "lower_util.h"
 
+/*
+ * A MEAN (keep_dims) of a [1, 4, 4, 8] @type input (scale 0.5, @in_zp) over
+ * the two constant @axes into [1, 1, 1, 8] (scale 0.25, @out_zp): tensors
+ * 0, 1 and 2.
+ */
+static struct npu_graph_op *mean_graph(struct tg *b, enum npu_type type, int32_t in_zp,
+				       int32_t out_zp, const int32_t *axes)
+{
+	static const int32_t in_s[] = { 1, 4, 4, 8 }, o_s[] = { 1, 1, 1, 8 }, a_s[] = { 2 };
+	struct npu_graph_op *op;
+
+	op = tg_one_op(b, NPU_BUILTIN_MEAN, 2, (const struct tg_spec[]){
+			TG_QACT(type, 4, in_s, 0.5f, in_zp),
+			TG_CONST(NPU_TYPE_INT32, 1, a_s, axes) },
+		       1, &(struct tg_spec)TG_QACT(type, 4, o_s, 0.25f, out_zp));
+	op->options_kind = NPU_OPTS_REDUCER;
+	op->options.reducer.keep_dims = 1;
+	return op;
+}
+
 START_TEST(mean)
 {
-	static const int32_t in_s[] = { 1, 4, 4, 8 }, o_s[] = { 1, 1, 1, 8 },
-			     a_s[] = { 2 }, o2[] = { 1, 8 };
+	static const int32_t o2[] = { 1, 8 };
 	static const int32_t axes[2] = { 2, 1 };
 	static const int32_t neg_axes[2] = { 2, -3 };
+	const int32_t axis = 1, out = 2;
 	struct tg b;
 	struct npu_cpu_prepared *p;
 	struct npu_graph_op *op;
-	int32_t x, axis, out;
 	char err[256] = "";
 
-	tg_init(&b);
-	x = tg_tensor(&b, NPU_TYPE_INT8, 4, in_s, 0.5f, 1, NULL);
-	axis = tg_tensor(&b, NPU_TYPE_INT32, 1, a_s, 0.0f, 0, axes);
-	out = tg_tensor(&b, NPU_TYPE_INT8, 4, o_s, 0.25f, -1, NULL);
-	op = tg_op(&b, NPU_BUILTIN_MEAN, 2, 1, x, axis, out);
-	op->options_kind = NPU_OPTS_REDUCER;
-	op->options.reducer.keep_dims = 1;
+	op = mean_graph(&b, NPU_TYPE_INT8, 1, -1, axes);
 	p = prep_ok(&b);
 	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_MEAN);
 	/* 0.5 / 0.25 = 2 -> (Q30, 2), / 16 elements -> (Q30, -2); axes {2, 1}. */
@@ -63,22 +76,13 @@ END_TEST
 /* uint8 MEAN: int8's parameters, unsigned operands; REDUCE_MAX stays int8. */
 START_TEST(mean_u8)
 {
-	static const int32_t in_s[] = { 1, 4, 4, 8 }, o_s[] = { 1, 1, 1, 8 },
-			     a_s[] = { 2 };
 	static const int32_t axes[2] = { 1, 2 };
 	struct tg b;
 	struct npu_cpu_prepared *p;
 	struct npu_graph_op *op;
-	int32_t x, axis, out;
 	char err[256] = "";
 
-	tg_init(&b);
-	x = tg_tensor(&b, NPU_TYPE_UINT8, 4, in_s, 0.5f, 130, NULL);
-	axis = tg_tensor(&b, NPU_TYPE_INT32, 1, a_s, 0.0f, 0, axes);
-	out = tg_tensor(&b, NPU_TYPE_UINT8, 4, o_s, 0.25f, 7, NULL);
-	op = tg_op(&b, NPU_BUILTIN_MEAN, 2, 1, x, axis, out);
-	op->options_kind = NPU_OPTS_REDUCER;
-	op->options.reducer.keep_dims = 1;
+	op = mean_graph(&b, NPU_TYPE_UINT8, 130, 7, axes);
 	p = prep_ok(&b);
 	ck_assert_uint_eq(p->cmds[0].opcode, NPU_CMD_MEAN);
 	ck_assert_uint_eq(p->cmds[0].params.mean.input.dtype, NPU_DTYPE_UINT8);

@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "npu_cpu.h"
-#include "test_cpu_graph.h"
+#include "lower_util.h"
 
 struct oh {
 	struct tg b;
@@ -38,17 +37,6 @@ static void build(struct oh *o, enum npu_type itype, enum npu_type vtype, int32_
 	tg_io(&o->b, o->idx, o->out);
 }
 
-static struct npu_cpu *run(struct oh *o, const void *idx, size_t bytes)
-{
-	struct npu_cpu *cpu = NULL;
-	char err[256] = "";
-
-	ck_assert_msg(npu_cpu_create(&o->b.g, &cpu, err, sizeof(err)) == 0, "%s", err);
-	memcpy(npu_cpu_tensor_data(cpu, o->idx), idx, bytes);
-	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-	return cpu;
-}
-
 START_TEST(one_hot_axes)
 {
 	static const int32_t idx[3] = { 2, -1, 3 };
@@ -64,12 +52,12 @@ START_TEST(one_hot_axes)
 	struct oh o;
 
 	build(&o, NPU_TYPE_INT32, NPU_TYPE_FLOAT32, -1, &on, &off);
-	cpu = run(&o, idx, sizeof(idx));
+	cpu = cpu_run(&o.b, o.idx, idx, sizeof(idx));
 	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, o.out), last, sizeof(last));
 	npu_cpu_destroy(cpu);
 
 	build(&o, NPU_TYPE_INT64, NPU_TYPE_INT8, 0, &on8, &off8);
-	cpu = run(&o, idx64, sizeof(idx64));
+	cpu = cpu_run(&o.b, o.idx, idx64, sizeof(idx64));
 	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, o.out), first64, sizeof(first64));
 	npu_cpu_destroy(cpu);
 }

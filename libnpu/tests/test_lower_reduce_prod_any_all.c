@@ -12,50 +12,30 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "npu_cpu.h"
-#include "test_cpu_graph.h"
+#include "lower_util.h"
 
-/* A one-op reduction graph: input @x, constant axes, output @out. */
-struct red {
-	struct tg b;
-	int32_t x, out;
-};
-
-static void build(struct red *r, int32_t builtin, enum npu_type type, int rank,
+/* A one-op reduction graph: input X, constant AXES, output OUT. */
+static void build(struct tg *b, int32_t builtin, enum npu_type type, int rank,
 		  const int32_t *in_shape, const int32_t *axes, int32_t n_axes,
 		  int out_rank, const int32_t *out_shape, float in_scale, int32_t in_zp,
 		  float out_scale, int32_t out_zp)
 {
-	const int32_t as[1] = { n_axes };
-	int32_t ax;
-
-	tg_init(&r->b);
-	r->x = tg_tensor(&r->b, type, rank, in_shape, in_scale, in_zp, NULL);
-	ax = tg_tensor(&r->b, NPU_TYPE_INT32, 1, as, 0.0f, 0, axes);
-	r->out = tg_tensor(&r->b, type, out_rank, out_shape, out_scale, out_zp, NULL);
-	tg_op(&r->b, builtin, 2, 1, r->x, ax, r->out);
-	tg_io(&r->b, r->x, r->out);
+	tg_one_op(b, builtin, 2, (const struct tg_spec[]){
+			TG_QACT(type, rank, in_shape, in_scale, in_zp),
+			TG_CONST(NPU_TYPE_INT32, 1, (const int32_t[]){ n_axes }, axes) },
+		  1, &(struct tg_spec)TG_QACT(type, out_rank, out_shape, out_scale, out_zp));
 }
 
-static struct npu_cpu *run(struct red *r, const void *x, size_t bytes)
-{
-	struct npu_cpu *cpu = NULL;
-	char err[256] = "";
-
-	ck_assert_msg(npu_cpu_create(&r->b.g, &cpu, err, sizeof(err)) == 0, "%s", err);
-	memcpy(npu_cpu_tensor_data(cpu, r->x), x, bytes);
-	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-	return cpu;
-}
+enum { X, AXES, OUT };	/* build()'s tensors */
 
 /* Refused, naming why: at creation, or (-ENOTSUP) the op left unrunnable. */
-static void refused(struct red *r, const char *needle)
+static void refused(struct tg *g, const char *needle)
 {
 	struct npu_cpu *cpu = NULL;
 	char err[256] = "";
 	const char *why = err;
 
-	if (npu_cpu_create(&r->b.g, &cpu, err, sizeof(err)) == 0) {
+	if (npu_cpu_create(&g->g, &cpu, err, sizeof(err)) == 0) {
 		ck_assert(!npu_cpu_op_runnable(cpu, 0));
 		why = npu_cpu_op_why(cpu, 0);
 	}
@@ -76,37 +56,21 @@ START_TEST(prod_plain_types)
 	static const int8_t bv[4] = { 16, 16, -128, -1 };	/* 256 -> 0, then 0 */
 	static const int8_t bv2[4] = { -128, -1, 1, 1 };	/* 128 -> -128 */
 	static const int16_t hv[4] = { 256, 256, 3, 1 };	/* 65536 -> 0 */
-	struct npu_cpu *cpu;
-	struct red r;
-	int8_t b;
-	int16_t h;
+	struct tg g;
 
-	build(&r, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_FLOAT32, 3, s232, axis1, 1, 2, s22,
+	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_FLOAT32, 3, s232, axis1, 1, 2, s22,
 	      0, 0, 0, 0);
-	cpu = run(&r, f, sizeof(f));
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, r.out), fwant, sizeof(fwant));
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, f, sizeof(f), OUT, fwant, sizeof(fwant));
 
-	build(&r, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT32, 1, s4, axis0, 1, 1, s1, 0, 0, 0, 0);
-	cpu = run(&r, iv, sizeof(iv));
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, r.out), iwant, sizeof(iwant));
-	npu_cpu_destroy(cpu);
+	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT32, 1, s4, axis0, 1, 1, s1, 0, 0, 0, 0);
+	cpu_run_expect(&g, X, iv, sizeof(iv), OUT, iwant, sizeof(iwant));
 
-	build(&r, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT8, 1, s4, axis0, 1, 1, s1, 0, 0, 0, 0);
-	cpu = run(&r, bv, sizeof(bv));
-	memcpy(&b, npu_cpu_tensor_data(cpu, r.out), 1);
-	ck_assert_int_eq(b, 0);
-	npu_cpu_destroy(cpu);
-	cpu = run(&r, bv2, sizeof(bv2));
-	memcpy(&b, npu_cpu_tensor_data(cpu, r.out), 1);
-	ck_assert_int_eq(b, -128);
-	npu_cpu_destroy(cpu);
+	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT8, 1, s4, axis0, 1, 1, s1, 0, 0, 0, 0);
+	cpu_run_expect(&g, X, bv, sizeof(bv), OUT, (const int8_t[]){ 0 }, 1);
+	cpu_run_expect(&g, X, bv2, sizeof(bv2), OUT, (const int8_t[]){ -128 }, 1);
 
-	build(&r, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT16, 1, s4, axis0, 1, 1, s1, 0, 0, 0, 0);
-	cpu = run(&r, hv, sizeof(hv));
-	memcpy(&h, npu_cpu_tensor_data(cpu, r.out), 2);
-	ck_assert_int_eq(h, 0);
-	npu_cpu_destroy(cpu);
+	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT16, 1, s4, axis0, 1, 1, s1, 0, 0, 0, 0);
+	cpu_run_expect(&g, X, hv, sizeof(hv), OUT, (const int16_t[]){ 0 }, 2);
 }
 END_TEST
 
@@ -125,35 +89,24 @@ START_TEST(prod_quantized)
 	 * 2*1/2 = 1, final 1/2 -> 1, where the exact product 0.375 is 0.
 	 */
 	static const int8_t c[3] = { 3, 1, 1 };
-	struct npu_cpu *cpu;
-	struct red r;
-	int8_t v;
+	struct tg g;
 
-	build(&r, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT8, 1, s2, axis0, 1, 1, s1,
+	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT8, 1, s2, axis0, 1, 1, s1,
 	      0.5f, 1, 0.25f, -3);
-	cpu = run(&r, a, sizeof(a));
-	memcpy(&v, npu_cpu_tensor_data(cpu, r.out), 1);
-	ck_assert_int_eq(v, -19);
-	npu_cpu_destroy(cpu);
-	cpu = run(&r, sat, sizeof(sat));
-	memcpy(&v, npu_cpu_tensor_data(cpu, r.out), 1);
-	ck_assert_int_eq(v, 127);
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, a, sizeof(a), OUT, (const int8_t[]){ -19 }, 1);
+	cpu_run_expect(&g, X, sat, sizeof(sat), OUT, (const int8_t[]){ 127 }, 1);
 
-	build(&r, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT8, 1, s3, axis0, 1, 1, s1,
+	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT8, 1, s3, axis0, 1, 1, s1,
 	      0.5f, 0, 1.0f, 0);
-	cpu = run(&r, c, sizeof(c));
-	memcpy(&v, npu_cpu_tensor_data(cpu, r.out), 1);
-	ck_assert_int_eq(v, 1);
-	npu_cpu_destroy(cpu);
+	cpu_run_expect(&g, X, c, sizeof(c), OUT, (const int8_t[]){ 1 }, 1);
 
 	/* TFLite's checks: int16 zero points 0, no quantized uint8 kernel. */
-	build(&r, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT16, 1, s3, axis0, 1, 1, s1,
+	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_INT16, 1, s3, axis0, 1, 1, s1,
 	      0.5f, 2, 1.0f, 0);
-	refused(&r, "zero points 0");
-	build(&r, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_UINT8, 1, s3, axis0, 1, 1, s1,
+	refused(&g, "zero points 0");
+	build(&g, NPU_BUILTIN_REDUCE_PROD, NPU_TYPE_UINT8, 1, s3, axis0, 1, 1, s1,
 	      0.5f, 2, 1.0f, 0);
-	refused(&r, "uint8");
+	refused(&g, "uint8");
 }
 END_TEST
 
@@ -163,27 +116,20 @@ START_TEST(any_all)
 	static const int32_t s23[] = { 2, 3 }, s2[] = { 2 }, axis1[] = { 1 };
 	static const uint8_t x[6] = { 0, 0, 1,  1, 1, 1 };
 	static const uint8_t any[2] = { 1, 1 }, all[2] = { 0, 1 };
-	struct npu_cpu *cpu;
-	struct red r;
+	struct tg g;
 
-	build(&r, NPU_BUILTIN_REDUCE_ANY, NPU_TYPE_BOOL, 2, s23, axis1, 1, 1, s2, 0, 0, 0, 0);
-	cpu = run(&r, x, sizeof(x));
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, r.out), any, sizeof(any));
-	npu_cpu_destroy(cpu);
+	build(&g, NPU_BUILTIN_REDUCE_ANY, NPU_TYPE_BOOL, 2, s23, axis1, 1, 1, s2, 0, 0, 0, 0);
+	cpu_run_expect(&g, X, x, sizeof(x), OUT, any, sizeof(any));
 
-	build(&r, NPU_BUILTIN_REDUCE_ALL, NPU_TYPE_BOOL, 2, s23, axis1, 1, 1, s2, 0, 0, 0, 0);
-	cpu = run(&r, x, sizeof(x));
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, r.out), all, sizeof(all));
-	npu_cpu_destroy(cpu);
+	build(&g, NPU_BUILTIN_REDUCE_ALL, NPU_TYPE_BOOL, 2, s23, axis1, 1, 1, s2, 0, 0, 0, 0);
+	cpu_run_expect(&g, X, x, sizeof(x), OUT, all, sizeof(all));
 
 	/* No axes: a copy. */
-	build(&r, NPU_BUILTIN_REDUCE_ALL, NPU_TYPE_BOOL, 2, s23, NULL, 0, 2, s23, 0, 0, 0, 0);
-	cpu = run(&r, x, sizeof(x));
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, r.out), x, sizeof(x));
-	npu_cpu_destroy(cpu);
+	build(&g, NPU_BUILTIN_REDUCE_ALL, NPU_TYPE_BOOL, 2, s23, NULL, 0, 2, s23, 0, 0, 0, 0);
+	cpu_run_expect(&g, X, x, sizeof(x), OUT, x, sizeof(x));
 
-	build(&r, NPU_BUILTIN_REDUCE_ANY, NPU_TYPE_INT8, 2, s23, axis1, 1, 1, s2, 0, 0, 0, 0);
-	refused(&r, "REDUCE_ANY of int8");
+	build(&g, NPU_BUILTIN_REDUCE_ANY, NPU_TYPE_INT8, 2, s23, axis1, 1, 1, s2, 0, 0, 0, 0);
+	refused(&g, "REDUCE_ANY of int8");
 }
 END_TEST
 

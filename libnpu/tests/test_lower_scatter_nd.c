@@ -15,6 +15,19 @@
 
 static const int32_t s31[] = { 3, 1 }, s32[] = { 3, 2 }, s42[] = { 4, 2 }, s2[] = { 2 };
 
+/*
+ * SCATTER_ND of [3, 1] indices (tensor 0) and [3, 2] @type updates (tensor
+ * 1) into the constant output @shape, [4, 2] (tensor 3).
+ */
+static void scatter_graph(struct tg *b, enum npu_type type, const int32_t *shape)
+{
+	tg_one_op(b, NPU_BUILTIN_SCATTER_ND, 3, (const struct tg_spec[]){
+			TG_ACT(NPU_TYPE_INT32, 2, s31),
+			TG_ACT(type, 2, s32),
+			TG_CONST(NPU_TYPE_INT32, 1, s2, shape) },
+		  1, &(struct tg_spec)TG_ACT(type, 2, s42));
+}
+
 START_TEST(rows_and_duplicates)
 {
 	static const int32_t idx[3] = { 2, 0, 2 }, shape[2] = { 4, 2 };
@@ -22,26 +35,18 @@ START_TEST(rows_and_duplicates)
 	static const int8_t want[8] = { 5, 6, 0, 0, -56, -3, 0, 0 };
 	struct npu_cpu *cpu;
 	struct tg b;
-	int32_t in, u, out;
 
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_INT32, 2, s31, 0.0f, 0, NULL);
-	u = tg_tensor(&b, NPU_TYPE_INT8, 2, s32, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 1, s2, 0.0f, 0, shape);
-	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s42, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_SCATTER_ND, 3, 1, in, u, 2, out);
-	tg_inputs(&b, 2, (const int32_t[]){ in, u });
-	b.g.num_outputs = 1;
-	b.graph_out[0] = out;
+	scatter_graph(&b, NPU_TYPE_INT8, shape);
+	tg_inputs(&b, 2, (const int32_t[]){ 0, 1 });
 	cpu = cpu_ok(&b);
-	memcpy(npu_cpu_tensor_data(cpu, in), idx, sizeof(idx));
-	memcpy(npu_cpu_tensor_data(cpu, u), upd, sizeof(upd));
+	memcpy(npu_cpu_tensor_data(cpu, 0), idx, sizeof(idx));
+	memcpy(npu_cpu_tensor_data(cpu, 1), upd, sizeof(upd));
 	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), want, sizeof(want));
+	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 3), want, sizeof(want));
 	/* Row 4 of 4: outside, the run fails. */
-	((int32_t *)npu_cpu_tensor_data(cpu, in))[1] = 4;
+	((int32_t *)npu_cpu_tensor_data(cpu, 0))[1] = 4;
 	cpu_run_fails(cpu, "outside axis 0");
-	((int32_t *)npu_cpu_tensor_data(cpu, in))[1] = -1;
+	((int32_t *)npu_cpu_tensor_data(cpu, 0))[1] = -1;
 	cpu_run_fails(cpu, "outside axis 0");
 	npu_cpu_destroy(cpu);
 }
@@ -51,15 +56,8 @@ START_TEST(refused)
 {
 	static const int32_t shape[2] = { 5, 2 };
 	struct tg b;
-	int32_t in, u, out;
 
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_INT32, 2, s31, 0.0f, 0, NULL);
-	u = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s32, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 1, s2, 0.0f, 0, shape);
-	out = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s42, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_SCATTER_ND, 3, 1, in, u, 2, out);
-	tg_io(&b, in, out);
+	scatter_graph(&b, NPU_TYPE_FLOAT32, shape);
 	cpu_refused(&b, "shape[0] = 5");
 }
 END_TEST

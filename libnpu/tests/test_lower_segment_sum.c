@@ -15,6 +15,18 @@
 
 static const int32_t s52[] = { 5, 2 }, s32[] = { 3, 2 }, s5[] = { 5 };
 
+/*
+ * SEGMENT_SUM of a [5, 2] @type input (tensor 0) by the [5] segment ids
+ * (tensor 1; @ids NULL: fed at run time) into [3, 2] (tensor 2).
+ */
+static void segment_graph(struct tg *b, enum npu_type type, const int32_t *ids)
+{
+	tg_one_op(b, NPU_BUILTIN_SEGMENT_SUM, 2, (const struct tg_spec[]){
+			TG_ACT(type, 2, s52),
+			TG_CONST(NPU_TYPE_INT32, 1, s5, ids) },
+		  1, &(struct tg_spec)TG_ACT(type, 2, s32));
+}
+
 START_TEST(sums)
 {
 	static const int32_t ids[5] = { 0, 0, 1, 1, 2 };
@@ -22,24 +34,17 @@ START_TEST(sums)
 	static const float want[6] = { 1.5f, 0, 8, 10, 7, 8 };
 	struct npu_cpu *cpu;
 	struct tg b;
-	int32_t in, id, out;
 
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s52, 0.0f, 0, NULL);
-	id = tg_tensor(&b, NPU_TYPE_INT32, 1, s5, 0.0f, 0, NULL);
-	out = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s32, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_SEGMENT_SUM, 2, 1, in, id, out);
-	tg_inputs(&b, 2, (const int32_t[]){ in, id });
-	b.g.num_outputs = 1;
-	b.graph_out[0] = out;
+	segment_graph(&b, NPU_TYPE_FLOAT32, NULL);
+	tg_inputs(&b, 2, (const int32_t[]){ 0, 1 });
 	cpu = cpu_ok(&b);
-	memcpy(npu_cpu_tensor_data(cpu, in), x, sizeof(x));
-	memcpy(npu_cpu_tensor_data(cpu, id), ids, sizeof(ids));
+	memcpy(npu_cpu_tensor_data(cpu, 0), x, sizeof(x));
+	memcpy(npu_cpu_tensor_data(cpu, 1), ids, sizeof(ids));
 	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), want, sizeof(want));
-	((int32_t *)npu_cpu_tensor_data(cpu, id))[4] = 3;	/* skips 2 */
+	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 2), want, sizeof(want));
+	((int32_t *)npu_cpu_tensor_data(cpu, 1))[4] = 3;	/* skips 2 */
 	cpu_run_fails(cpu, "step by 0 or 1");
-	((int32_t *)npu_cpu_tensor_data(cpu, id))[4] = 1;	/* 2 segments of 3 */
+	((int32_t *)npu_cpu_tensor_data(cpu, 1))[4] = 1;	/* 2 segments of 3 */
 	cpu_run_fails(cpu, "make 2 segments, the output holds 3");
 	npu_cpu_destroy(cpu);
 }
@@ -50,21 +55,10 @@ START_TEST(int32_wraps_and_const_ids)
 	static const int32_t ids[5] = { 0, 0, 1, 2, 2 }, bad[5] = { 0, 0, 0, 1, 1 };
 	static const int32_t x[10] = { INT32_MAX, 1, 1, 1, 2, 3, 4, 5, INT32_MIN, -1 };
 	static const int32_t want[6] = { INT32_MIN, 2, 2, 3, 4 + INT32_MIN, 4 };
-	struct npu_cpu *cpu;
 	struct tg b;
-	int32_t in, out;
 
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_INT32, 2, s52, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 1, s5, 0.0f, 0, ids);
-	out = tg_tensor(&b, NPU_TYPE_INT32, 2, s32, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_SEGMENT_SUM, 2, 1, in, 1, out);
-	tg_io(&b, in, out);
-	cpu = cpu_ok(&b);
-	memcpy(npu_cpu_tensor_data(cpu, in), x, sizeof(x));
-	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), want, sizeof(want));
-	npu_cpu_destroy(cpu);
+	segment_graph(&b, NPU_TYPE_INT32, ids);
+	cpu_run_expect(&b, 0, x, sizeof(x), 2, want, sizeof(want));
 	b.t[1].data = (void *)bad;
 	cpu_refused(&b, "make 2 segments, the output has 3");
 }

@@ -13,8 +13,7 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "npu_cpu.h"
-#include "test_cpu_graph.h"
+#include "lower_util.h"
 
 /*
  * batch 1, input 2, 2 filters of rank 1 (2 units), memory 2:
@@ -51,16 +50,6 @@ static void svdf_graph(struct svdf_case *c, bool with_bias, bool asymmetric)
 	c->op->options.svdf.asymmetric_quantize_inputs = asymmetric;
 }
 
-static struct npu_cpu *create_ok(const struct tg *b)
-{
-	struct npu_cpu *cpu = NULL;
-	char err[512] = "";
-	int ret = npu_cpu_create(&b->g, &cpu, err, sizeof(err));
-
-	ck_assert_msg(ret == 0, "create: %d %s", ret, err);
-	return cpu;
-}
-
 static void run(struct npu_cpu *cpu, int32_t x, float x0, float x1)
 {
 	float *in = npu_cpu_tensor_data(cpu, x);
@@ -86,7 +75,7 @@ START_TEST(hybrid_symmetric)
 	const float *out;
 
 	svdf_graph(&c, true, false);
-	cpu = create_ok(&c.b);
+	cpu = cpu_ok(&c.b);
 	out = npu_cpu_tensor_data(cpu, c.y);
 	run(cpu, c.x, 127.0f, -63.5f);
 	ck_assert_float_eq(out[0], 16.75f);
@@ -116,7 +105,7 @@ START_TEST(hybrid_asymmetric_no_bias)
 	const float *out;
 
 	svdf_graph(&c, false, true);
-	cpu = create_ok(&c.b);
+	cpu = cpu_ok(&c.b);
 	out = npu_cpu_tensor_data(cpu, c.y);
 	run(cpu, c.x, 0.0f, 255.0f);
 	ck_assert_float_eq(out[0], 63.75f);
@@ -141,7 +130,7 @@ START_TEST(hybrid_uint8_bytes)
 	c.b.t[c.wt].type = NPU_TYPE_UINT8;
 	c.b.zp[c.wf][0] = 128;
 	c.b.zp[c.wt][0] = 128;
-	cpu = create_ok(&c.b);
+	cpu = cpu_ok(&c.b);
 	out = npu_cpu_tensor_data(cpu, c.y);
 	run(cpu, c.x, 127.0f, -63.5f);
 	ck_assert_float_eq(out[0], 16.75f);
@@ -156,7 +145,7 @@ END_TEST
  */
 static void refused(const struct tg *b, const char *words)
 {
-	struct npu_cpu *cpu = create_ok(b);
+	struct npu_cpu *cpu = cpu_ok(b);
 	const char *err;
 
 	ck_assert_int_eq(npu_cpu_invoke(cpu), -ENOTSUP);
@@ -204,7 +193,7 @@ START_TEST(hybrid_tanh_sign_bit)
 
 	svdf_graph(&c, true, false);
 	c.op->options.svdf.activation = NPU_ACT_TANH;
-	cpu = create_ok(&c.b);
+	cpu = cpu_ok(&c.b);
 	out = npu_cpu_tensor_data(cpu, c.y);
 	run(cpu, c.x, 127.0f, -63.5f);
 	ck_assert_float_eq_tol(out[0], 1.0f, 1e-6f);
@@ -214,7 +203,7 @@ START_TEST(hybrid_tanh_sign_bit)
 
 	svdf_graph(&c, true, false);
 	c.op->options.svdf.activation = NPU_ACT_SIGN_BIT;
-	cpu = create_ok(&c.b);
+	cpu = cpu_ok(&c.b);
 	out = npu_cpu_tensor_data(cpu, c.y);
 	run(cpu, c.x, 127.0f, -63.5f);
 	ck_assert_float_eq(out[0], 0.0f);

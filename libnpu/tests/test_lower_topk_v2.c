@@ -14,6 +14,24 @@
 
 static const int32_t s25[] = { 2, 5 }, s23[] = { 2, 3 };
 
+/*
+ * TOPK_V2 of a @type input of @in_shape (@scale) for the constant scalar
+ * @k (NULL: a [1] tensor fed at run time) into values (tensor 2) and int32
+ * indices (tensor 3) of @out_shape, the input's rank.
+ */
+static void topk_graph(struct tg *b, enum npu_type type, float scale, int rank,
+		       const int32_t *in_shape, const int32_t *k, const int32_t *out_shape)
+{
+	static const int32_t one[] = { 1 };
+
+	tg_one_op(b, NPU_BUILTIN_TOPK_V2, 2, (const struct tg_spec[]){
+			TG_QACT(type, rank, in_shape, scale, 0),
+			TG_CONST(NPU_TYPE_INT32, k ? 0 : 1, k ? NULL : one, k) },
+		  2, (const struct tg_spec[]){
+			TG_QACT(type, rank, out_shape, scale, 0),
+			TG_ACT(NPU_TYPE_INT32, rank, out_shape) });
+}
+
 START_TEST(float_ties)
 {
 	static const float x[10] = { 1, 5, 5, 2, 5, 0, -1, 3, 3, -2 };
@@ -21,20 +39,11 @@ START_TEST(float_ties)
 	static const int32_t k = 3, want_i[6] = { 1, 2, 4, 2, 3, 0 };
 	struct npu_cpu *cpu;
 	struct tg b;
-	int32_t in, v, i;
 
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s25, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &k);
-	v = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s23, 0.0f, 0, NULL);
-	i = tg_tensor(&b, NPU_TYPE_INT32, 2, s23, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_TOPK_V2, 2, 2, in, 1, v, i);
-	tg_io(&b, in, v);
-	cpu = cpu_ok(&b);
-	memcpy(npu_cpu_tensor_data(cpu, in), x, sizeof(x));
-	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, v), want_v, sizeof(want_v));
-	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, i), want_i, sizeof(want_i));
+	topk_graph(&b, NPU_TYPE_FLOAT32, 0.0f, 2, s25, &k, s23);
+	cpu = cpu_run(&b, 0, x, sizeof(x));
+	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 2), want_v, sizeof(want_v));
+	ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 3), want_i, sizeof(want_i));
 	npu_cpu_destroy(cpu);
 }
 END_TEST
@@ -49,21 +58,12 @@ START_TEST(int64_whole_row_and_k0)
 	for (int c = 0; c < 2; c++) {
 		struct npu_cpu *cpu;
 		struct tg b;
-		int32_t in, v, i;
 
-		tg_init(&b);
-		in = tg_tensor(&b, NPU_TYPE_INT64, 1, s4, 0.0f, 0, NULL);
-		tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, c ? &k0 : &k4);
-		v = tg_tensor(&b, NPU_TYPE_INT64, 1, c ? s0 : s4, 0.0f, 0, NULL);
-		i = tg_tensor(&b, NPU_TYPE_INT32, 1, c ? s0 : s4, 0.0f, 0, NULL);
-		tg_op(&b, NPU_BUILTIN_TOPK_V2, 2, 2, in, 1, v, i);
-		tg_io(&b, in, v);
-		cpu = cpu_ok(&b);
-		memcpy(npu_cpu_tensor_data(cpu, in), x, sizeof(x));
-		ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
+		topk_graph(&b, NPU_TYPE_INT64, 0.0f, 1, s4, c ? &k0 : &k4, c ? s0 : s4);
+		cpu = cpu_run(&b, 0, x, sizeof(x));
 		if (!c) {
-			ck_assert_mem_eq(npu_cpu_tensor_data(cpu, v), want_v, sizeof(want_v));
-			ck_assert_mem_eq(npu_cpu_tensor_data(cpu, i), want_i, sizeof(want_i));
+			ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 2), want_v, sizeof(want_v));
+			ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 3), want_i, sizeof(want_i));
 		}
 		npu_cpu_destroy(cpu);
 	}
@@ -72,32 +72,20 @@ END_TEST
 
 START_TEST(refused)
 {
-	static const int32_t s26[] = { 2, 6 }, k6 = 6, one[] = { 1 };
+	static const int32_t s26[] = { 2, 6 }, k6 = 6;
 	struct npu_cpu *cpu;
 	struct tg b;
-	int32_t in, k, v, i;
 
 	/* k above the row. */
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s25, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &k6);
-	v = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s26, 0.0f, 0, NULL);
-	i = tg_tensor(&b, NPU_TYPE_INT32, 2, s26, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_TOPK_V2, 2, 2, in, 1, v, i);
-	tg_io(&b, in, v);
+	topk_graph(&b, NPU_TYPE_FLOAT32, 0.0f, 2, s25, &k6, s26);
 	cpu_refused(&b, "higher than the last dimension");
 	/* k fed at run time: 2 for outputs of 3. */
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_INT8, 2, s25, 0.5f, 0, NULL);
-	k = tg_tensor(&b, NPU_TYPE_INT32, 1, one, 0.0f, 0, NULL);
-	v = tg_tensor(&b, NPU_TYPE_INT8, 2, s23, 0.5f, 0, NULL);
-	i = tg_tensor(&b, NPU_TYPE_INT32, 2, s23, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_TOPK_V2, 2, 2, in, k, v, i);
-	tg_inputs(&b, 2, (const int32_t[]){ in, k });
+	topk_graph(&b, NPU_TYPE_INT8, 0.5f, 2, s25, NULL, s23);
+	tg_inputs(&b, 2, (const int32_t[]){ 0, 1 });
 	cpu = cpu_ok(&b);
-	*(int32_t *)npu_cpu_tensor_data(cpu, k) = 2;
+	*(int32_t *)npu_cpu_tensor_data(cpu, 1) = 2;
 	cpu_run_fails(cpu, "not resized");
-	*(int32_t *)npu_cpu_tensor_data(cpu, k) = 3;
+	*(int32_t *)npu_cpu_tensor_data(cpu, 1) = 3;
 	ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
 	npu_cpu_destroy(cpu);
 }

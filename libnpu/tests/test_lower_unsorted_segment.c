@@ -16,6 +16,21 @@
 
 static const int32_t s4[] = { 4 }, s3[] = { 3 };
 
+/*
+ * @builtin of a [4] @type input (tensor 0) by the [4] segment ids (tensor
+ * 1; @ids NULL: fed at run time) into the constant @num segments of rank
+ * @num_rank, output [3] (tensor 3).
+ */
+static void useg_graph(struct tg *b, int32_t builtin, enum npu_type type, const int32_t *ids,
+		       int num_rank, const int32_t *num)
+{
+	tg_one_op(b, builtin, 3, (const struct tg_spec[]){
+			TG_ACT(type, 1, s4),
+			TG_CONST(NPU_TYPE_INT32, 1, s4, ids),
+			TG_CONST(NPU_TYPE_INT32, num_rank, (const int32_t[]){ 1 }, num) },
+		  1, &(struct tg_spec)TG_ACT(type, 1, s3));
+}
+
 START_TEST(float_ops)
 {
 	static const int32_t ids[4] = { 1, -1, 1, 0 }, num = 3;
@@ -33,23 +48,15 @@ START_TEST(float_ops)
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		struct npu_cpu *cpu;
 		struct tg b;
-		int32_t in, id, out;
 
-		tg_init(&b);
-		in = tg_tensor(&b, NPU_TYPE_FLOAT32, 1, s4, 0.0f, 0, NULL);
-		id = tg_tensor(&b, NPU_TYPE_INT32, 1, s4, 0.0f, 0, NULL);
-		tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &num);
-		out = tg_tensor(&b, NPU_TYPE_FLOAT32, 1, s3, 0.0f, 0, NULL);
-		tg_op(&b, cases[k].builtin, 3, 1, in, id, 2, out);
-		tg_inputs(&b, 2, (const int32_t[]){ in, id });
-		b.g.num_outputs = 1;
-		b.graph_out[0] = out;
+		useg_graph(&b, cases[k].builtin, NPU_TYPE_FLOAT32, NULL, 0, &num);
+		tg_inputs(&b, 2, (const int32_t[]){ 0, 1 });
 		cpu = cpu_ok(&b);
-		memcpy(npu_cpu_tensor_data(cpu, in), x, sizeof(x));
-		memcpy(npu_cpu_tensor_data(cpu, id), ids, sizeof(ids));
+		memcpy(npu_cpu_tensor_data(cpu, 0), x, sizeof(x));
+		memcpy(npu_cpu_tensor_data(cpu, 1), ids, sizeof(ids));
 		ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-		ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), cases[k].want, sizeof(x) - 4);
-		((int32_t *)npu_cpu_tensor_data(cpu, id))[2] = 3;
+		ck_assert_mem_eq(npu_cpu_tensor_data(cpu, 3), cases[k].want, sizeof(x) - 4);
+		((int32_t *)npu_cpu_tensor_data(cpu, 1))[2] = 3;
 		cpu_run_fails(cpu, "not below num_segments 3");
 		npu_cpu_destroy(cpu);
 	}
@@ -71,23 +78,10 @@ START_TEST(int32_ops)
 	};
 
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-		struct npu_cpu *cpu;
 		struct tg b;
-		int32_t in, out;
 
-		tg_init(&b);
-		in = tg_tensor(&b, NPU_TYPE_INT32, 1, s4, 0.0f, 0, NULL);
-		tg_tensor(&b, NPU_TYPE_INT32, 1, s4, 0.0f, 0, ids);
-		tg_tensor(&b, NPU_TYPE_INT32, 1, (const int32_t[]){ 1 }, 0.0f, 0, &num);
-		out = tg_tensor(&b, NPU_TYPE_INT32, 1, s3, 0.0f, 0, NULL);
-		tg_op(&b, cases[k].builtin, 3, 1, in, 1, 2, out);
-		tg_io(&b, in, out);
-		cpu = cpu_ok(&b);
-		memcpy(npu_cpu_tensor_data(cpu, in), x, sizeof(x));
-		ck_assert_int_eq(npu_cpu_invoke(cpu), 0);
-		ck_assert_mem_eq(npu_cpu_tensor_data(cpu, out), cases[k].want,
-				 sizeof(cases[k].want));
-		npu_cpu_destroy(cpu);
+		useg_graph(&b, cases[k].builtin, NPU_TYPE_INT32, ids, 1, &num);
+		cpu_run_expect(&b, 0, x, sizeof(x), 3, cases[k].want, sizeof(cases[k].want));
 	}
 }
 END_TEST
@@ -96,16 +90,9 @@ START_TEST(refused)
 {
 	static const int32_t num = 4;
 	struct tg b;
-	int32_t in, out;
 
 	/* num_segments 4 for an output of 3. */
-	tg_init(&b);
-	in = tg_tensor(&b, NPU_TYPE_FLOAT32, 1, s4, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 1, s4, 0.0f, 0, NULL);
-	tg_tensor(&b, NPU_TYPE_INT32, 0, NULL, 0.0f, 0, &num);
-	out = tg_tensor(&b, NPU_TYPE_FLOAT32, 1, s3, 0.0f, 0, NULL);
-	tg_op(&b, NPU_BUILTIN_UNSORTED_SEGMENT_MAX, 3, 1, in, 1, 2, out);
-	tg_io(&b, in, out);
+	useg_graph(&b, NPU_BUILTIN_UNSORTED_SEGMENT_MAX, NPU_TYPE_FLOAT32, NULL, 0, &num);
 	cpu_refused(&b, "num_segments 4 for an output of 3");
 	/* int8 data: TFLite has no such kernel. */
 	b.t[0].type = NPU_TYPE_INT8;

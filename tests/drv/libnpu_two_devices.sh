@@ -3,16 +3,7 @@
 # order, --device picks one, npu-run runs on the second.
 # vm-test: reload --sim-param num_devices=2 timeout=300
 M=../shared/models
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 pass=0 fail=0
-echo "TAP version 13"
-t() {	# name command...
-	n=$((n + 1)); name=$1; shift
-	if "$@"; then pass=$((pass + 1)); echo "ok $n - $name"
-	else fail=$((fail + 1)); echo "not ok $n - $name"; fi
-}
-hex() { od -An -tx1 "$1" | tr -d ' \n'; }
+. tests/lib/tap.sh
 
 # /dev/accel/accelN, or /dev/dri/renderDN (render-node build)
 nodes=$(npu-nodes | tr '\n' ' ')
@@ -34,6 +25,4 @@ npu-run --device "$node1" --model $M/tflm/person_detect.tflite \
 	--input $M/tflm/person.bmp --image-raw --output "$tmp/out" --num-runs 2 >"$tmp/run.txt" 2>&1
 t "npu-run on the second NPU: person verdict" test "$(hex "$tmp/out")" = 8f71
 t "npu-run reports the second NPU as target" grep -q "^target: *$node1\$" "$tmp/run.txt"
-echo "1..$n"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+tap_done

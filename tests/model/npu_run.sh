@@ -5,16 +5,7 @@
 # default is for silicon, not TCG on a loaded host.
 # vm-test: reload --npu-param job_timeout_ms=120000 timeout=600
 M=../shared/models
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 pass=0 fail=0
-echo "TAP version 13"
-t() {	# name command...
-	n=$((n + 1)); name=$1; shift
-	if "$@"; then pass=$((pass + 1)); echo "ok $n - $name"
-	else fail=$((fail + 1)); echo "not ok $n - $name"; fi
-}
-hex() { od -An -tx1 "$1" | tr -d ' \n'; }
+. tests/lib/tap.sh
 
 for img in person:8f71 no_person:39c7; do
 	name=${img%%:*} want=${img#*:}
@@ -63,6 +54,4 @@ t "blazeface_128 reordered, random input: NPU and --cpu bytes equal" \
 npu-info >"$tmp/info.txt" 2>&1
 t "npu-info shows the counters after the runs" \
 	grep -Eq 'counters: +[1-9][0-9]* jobs completed' "$tmp/info.txt"
-echo "1..$n"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+tap_done

@@ -6,15 +6,7 @@
 # default is for silicon, not TCG on a loaded host.
 # vm-test: reload --npu-param job_timeout_ms=120000 timeout=600
 M=../shared/models
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 pass=0 fail=0
-echo "TAP version 13"
-t() {	# name command...
-	n=$((n + 1)); name=$1; shift
-	if "$@"; then pass=$((pass + 1)); echo "ok $n - $name"
-	else fail=$((fail + 1)); echo "not ok $n - $name"; fi
-}
+. tests/lib/tap.sh
 # check MODEL COVERAGE: run MODEL with --trace and check the trace.
 check() {
 	npu-run --model "$1" --random --num-runs 5 --json --trace "$tmp/trace.json" \
@@ -45,6 +37,4 @@ t "person_detect: the NPU job carries the driver's MAC count" test $? = 0
 npu-compile $M/tflm/keyword_scrambled_8bit.tflite --greedy -o "$tmp/kws.npu" >/dev/null 2>&1
 t "keyword_scrambled: 5 NPU jobs and 10 CPU ops in every run" \
 	check "$tmp/kws.npu" 0
-echo "1..$n"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+tap_done

@@ -33,9 +33,50 @@ from ai_edge_litert.interpreter import Interpreter, OpResolverType  # noqa: E402
 SEED = 20261206
 
 
+def f32(*shape):
+    return tf.TensorSpec(list(shape), tf.float32)
+
+
+def i32(*shape):
+    return tf.TensorSpec(list(shape), tf.int32)
+
+
+def converter(fn, *specs):
+    """The TFLite converter of tf.function @fn traced at @specs."""
+    return tf.lite.TFLiteConverter.from_concrete_functions(
+        [fn.get_concrete_function(*specs)], fn)
+
+
+def full_integer(c, sample, int16=False, float_fallback=False):
+    """Sets @c to a full-integer conversion with int8 (@int16: 16x8) input
+    and output, calibrated on 32 calls of @sample() (a list of inputs);
+    @float_fallback: ops TFLite cannot quantize stay float between
+    (DE)QUANTIZE."""
+    c.optimizations = [tf.lite.Optimize.DEFAULT]
+    c.representative_dataset = lambda: (sample() for _ in range(32))
+    c.target_spec.supported_ops = [
+        tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
+        if int16 else tf.lite.OpsSet.TFLITE_BUILTINS_INT8] + (
+        [tf.lite.OpsSet.TFLITE_BUILTINS] if float_fallback else [])
+    c.inference_input_type = c.inference_output_type = tf.int16 if int16 else tf.int8
+
+
+def pack(m):
+    """The .tflite bytes of schema.ModelT @m."""
+    b = flatbuffers.Builder(0)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+class ModelSet(dict):
+    """key -> .tflite bytes; one() adds the conversion of a function."""
+
+    def one(self, key, fn, *specs):
+        self[key] = convert(tf.function(fn), list(specs))
+
+
 def convert(fn, specs, dynamic=False, per_channel=True):
-    conc = fn.get_concrete_function(*specs)
-    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fn)
+    c = converter(fn, *specs)
     if dynamic:
         c.optimizations = [tf.lite.Optimize.DEFAULT]
         c._experimental_disable_per_channel = not per_channel
@@ -50,9 +91,7 @@ def edit_options(model, builtin, **opts):
         if max(code.builtinCode, code.deprecatedBuiltinCode) == builtin:
             for k, v in opts.items():
                 setattr(op.builtinOptions, k, v)
-    b = flatbuffers.Builder(0)
-    b.Finish(m.Pack(b), file_identifier=b"TFL3")
-    return bytes(b.Output())
+    return pack(m)
 
 
 def weights(rng, *shape):
@@ -72,7 +111,7 @@ def hybrid_models(rng):
     def conv_s2(x):
         return tf.nn.conv2d(x, cw, 2, "VALID") + cb
 
-    spec = [tf.TensorSpec([2, 9, 9, 16], tf.float32)]
+    spec = [f32(2, 9, 9, 16)]
     out["conv_2d.hybrid_pc"] = convert(conv_same, spec, True)
     out["conv_2d.hybrid_pt"] = convert(conv_same, spec, True, per_channel=False)
     out["conv_2d.hybrid_s2"] = convert(conv_s2, spec, True)
@@ -84,7 +123,7 @@ def hybrid_models(rng):
         return tf.nn.relu6(tf.nn.depthwise_conv2d(x, dw, [1, 1, 1, 1], "SAME") + db)
 
     out["depthwise_conv_2d.hybrid"] = convert(
-        depthwise, [tf.TensorSpec([1, 7, 7, 64], tf.float32)], True)
+        depthwise, [f32(1, 7, 7, 64)], True)
 
     fw, fb = weights(rng, 100, 48), weights(rng, 48)
 
@@ -92,7 +131,7 @@ def hybrid_models(rng):
     def fc(x):
         return tf.nn.relu(tf.matmul(x, fw) + fb)
 
-    spec = [tf.TensorSpec([3, 100], tf.float32)]
+    spec = [f32(3, 100)]
     pc, pt = convert(fc, spec, True), convert(fc, spec, True, per_channel=False)
     fc_code = schema.BuiltinOperator.FULLY_CONNECTED
     for name, m in (("pc", pc), ("pt", pt)):
@@ -105,16 +144,9 @@ def hybrid_models(rng):
 
 def ptq(fn, specs, rng, int16=False):
     """Full-integer conversion with int8 (or 16x8) input and output."""
-    conc = fn.get_concrete_function(*specs)
-    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fn)
-    c.optimizations = [tf.lite.Optimize.DEFAULT]
-    c.representative_dataset = lambda: (
-        [rng.uniform(-1, 1, s.shape).astype(np.float32) for s in specs]
-        for _ in range(32))
-    c.target_spec.supported_ops = [
-        tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
-        if int16 else tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    c.inference_input_type = c.inference_output_type = tf.int16 if int16 else tf.int8
+    c = converter(fn, *specs)
+    full_integer(c, lambda: [rng.uniform(-1, 1, s.shape).astype(np.float32) for s in specs],
+                 int16)
     return c.convert()
 
 
@@ -125,7 +157,7 @@ def runtime_fc_models(rng):
     def fc(x, w):
         return tf.matmul(x, w, transpose_b=True)
 
-    specs = [tf.TensorSpec([3, 40], tf.float32), tf.TensorSpec([12, 40], tf.float32)]
+    specs = [f32(3, 40), f32(12, 40)]
     return {"fully_connected.runtime_float": convert(fc, specs),
             "fully_connected.runtime_int8": ptq(fc, specs, rng)}
 
@@ -141,8 +173,8 @@ def batch_matmul_models(rng):
     def mm_adj(x, y):
         return tf.matmul(x, y, transpose_a=True, transpose_b=True)
 
-    specs = [tf.TensorSpec([2, 3, 4, 8], tf.float32), tf.TensorSpec([3, 8, 5], tf.float32)]
-    adj = [tf.TensorSpec([2, 8, 4], tf.float32), tf.TensorSpec([1, 5, 8], tf.float32)]
+    specs = [f32(2, 3, 4, 8), f32(3, 8, 5)]
+    adj = [f32(2, 8, 4), f32(1, 5, 8)]
     return {"batch_matmul.float": convert(mm, specs),
             "batch_matmul.float_adj": convert(mm_adj, adj),
             "batch_matmul.int8": ptq(mm, specs, rng),
@@ -158,8 +190,7 @@ def float16_models(rng):
     def fc(x):
         return tf.matmul(x, fw)
 
-    conc = fc.get_concrete_function(tf.TensorSpec([3, 40], tf.float32))
-    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fc)
+    c = converter(fc, f32(3, 40))
     c.optimizations = [tf.lite.Optimize.DEFAULT]
     c.target_spec.supported_types = [tf.float16]
     return {"dequantize.float16": c.convert()}
@@ -172,7 +203,7 @@ def complex_models(rng):
     def spectrum(x):
         return tf.abs(tf.signal.rfft2d(x))
 
-    return {"rfft2d.complex64": convert(spectrum, [tf.TensorSpec([1, 8, 16], tf.float32)])}
+    return {"rfft2d.complex64": convert(spectrum, [f32(1, 8, 16)])}
 
 
 def keras_lstm(shape, units, rng, quantize):
@@ -256,9 +287,7 @@ def edit_lstm(model, rng, cifg=False, peephole=False, projection=False,
     op.inputs = inputs
     if time_major:
         op.builtinOptions.timeMajor = True
-    b = flatbuffers.Builder(0)
-    b.Finish(m.Pack(b), file_identifier=b"TFL3")
-    return bytes(b.Output())
+    return pack(m)
 
 
 def lstm_step(model):
@@ -283,9 +312,7 @@ def lstm_step(model):
         g.tensors[t].shape = [shape[0], shape[2]]
         g.tensors[t].shapeSignature = None
     m.signatureDefs = []
-    b = flatbuffers.Builder(0)
-    b.Finish(m.Pack(b), file_identifier=b"TFL3")
-    return bytes(b.Output())
+    return pack(m)
 
 
 def lstm_models(rng):
@@ -373,9 +400,7 @@ def edit_hybrid_lstm(model, rng, asymmetric=False, cifg=False, peephole=False,
     op.builtinOptions.cellClip = cell_clip
     if activation is not None:
         op.builtinOptions.fusedActivationFunction = activation
-    b = flatbuffers.Builder(0)
-    b.Finish(m.Pack(b), file_identifier=b"TFL3")
-    return bytes(b.Output())
+    return pack(m)
 
 
 def hybrid_lstm_models(rng):
@@ -433,7 +458,7 @@ def svdf_model(rng, batch, n_input, filters, rank, memory, steps=3, hybrid=True,
         g.tensors.append(t)
         return len(g.tensors) - 1
 
-    f32 = schema.TensorType.FLOAT32
+    float_type = schema.TensorType.FLOAT32
     units = filters // rank
     if hybrid:
         wf = tensor("weights_feature", [filters, n_input], schema.TensorType.INT8,
@@ -452,16 +477,16 @@ def svdf_model(rng, batch, n_input, filters, rank, memory, steps=3, hybrid=True,
                 q.scale = [float(v) for v in rng.uniform(0.005, 0.02, filters)]
                 q.zeroPoint, q.quantizedDimension = [0] * filters, 0
     else:
-        wf = tensor("weights_feature", [filters, n_input], f32,
+        wf = tensor("weights_feature", [filters, n_input], float_type,
                     rng.normal(0, 0.5, (filters, n_input)).astype(np.float32))
-        wt = tensor("weights_time", [filters, memory], f32,
+        wt = tensor("weights_time", [filters, memory], float_type,
                     rng.normal(0, 0.5, (filters, memory)).astype(np.float32))
-    b = tensor("bias", [units], f32, rng.uniform(-0.5, 0.5, units).astype(np.float32)) \
+    b = tensor("bias", [units], float_type, rng.uniform(-0.5, 0.5, units).astype(np.float32)) \
         if bias else -1
-    state = tensor("state", [batch, memory * filters], f32, variable=True)
+    state = tensor("state", [batch, memory * filters], float_type, variable=True)
     for k in range(steps):
-        x = tensor("input%d" % k, [batch, n_input], f32)
-        y = tensor("output%d" % k, [batch, units], f32)
+        x = tensor("input%d" % k, [batch, n_input], float_type)
+        y = tensor("output%d" % k, [batch, units], float_type)
         g.inputs.append(x)
         g.outputs.append(y)
         op = schema.OperatorT()
@@ -478,9 +503,7 @@ def svdf_model(rng, batch, n_input, filters, rank, memory, steps=3, hybrid=True,
     code.builtinCode = code.deprecatedBuiltinCode = schema.BuiltinOperator.SVDF
     code.version = 4 if asymmetric else 2 if hybrid else 1
     m.operatorCodes = [code]
-    fb = flatbuffers.Builder(0)
-    fb.Finish(m.Pack(fb), file_identifier=b"TFL3")
-    return bytes(fb.Output())
+    return pack(m)
 
 
 def svdf_models(rng):
@@ -576,9 +599,7 @@ def detection_model(rng, n, classes, uint8=False, **options):
     op.customOptions = np.frombuffer(bytes(flexbuffers.Dumps(opts)), np.uint8)
     g.operators, g.inputs, g.outputs = [op], ins[:2], outs
     m.subgraphs = [g]
-    b = flatbuffers.Builder(0)
-    b.Finish(m.Pack(b), file_identifier=b"TFL3")
-    return bytes(b.Output())
+    return pack(m)
 
 
 def zoo_ssd_postprocess():
@@ -593,9 +614,7 @@ def zoo_ssd_postprocess():
     op = [o for o in g.operators if m.operatorCodes[o.opcodeIndex].customCode][0]
     g.operators = [op]
     g.inputs, g.outputs = [int(t) for t in op.inputs[:2]], [int(t) for t in op.outputs]
-    b = flatbuffers.Builder(0)
-    b.Finish(m.Pack(b), file_identifier=b"TFL3")
-    return {"detection_postprocess.zoo_ssd_mnv1": bytes(b.Output())}
+    return {"detection_postprocess.zoo_ssd_mnv1": pack(m)}
 
 
 def detection_models(rng):
@@ -627,7 +646,7 @@ def custom_op_example(rng):
         return tf.matmul(x, w) + b
 
     m = schema.ModelT.InitFromPackedBuf(
-        convert(fc, [tf.TensorSpec([2, 12], tf.float32)]), 0)
+        convert(fc, [f32(2, 12)]), 0)
     g = m.subgraphs[0]
     code = schema.OperatorCodeT()
     code.builtinCode = code.deprecatedBuiltinCode = schema.BuiltinOperator.CUSTOM
@@ -641,9 +660,7 @@ def custom_op_example(rng):
     op.inputs, op.outputs = [g.outputs[0]], [len(g.tensors) - 1]
     g.operators.append(op)
     g.outputs = [len(g.tensors) - 1]
-    b = flatbuffers.Builder(0)
-    b.Finish(m.Pack(b), file_identifier=b"TFL3")
-    return bytes(b.Output())
+    return pack(m)
 
 
 def ptq_range(fn, shape, lo, hi, int16=False):
@@ -654,15 +671,8 @@ def ptq_range(fn, shape, lo, hi, int16=False):
     def f(x):
         return fn(x)
 
-    conc = f.get_concrete_function(tf.TensorSpec(shape, tf.float32))
-    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], f)
-    c.optimizations = [tf.lite.Optimize.DEFAULT]
-    c.representative_dataset = lambda: (
-        [rng.uniform(lo, hi, shape).astype(np.float32)] for _ in range(32))
-    c.target_spec.supported_ops = [
-        tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
-        if int16 else tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    c.inference_input_type = c.inference_output_type = tf.int16 if int16 else tf.int8
+    c = converter(f, f32(*shape))
+    full_integer(c, lambda: [rng.uniform(lo, hi, shape).astype(np.float32)], int16)
     return c.convert()
 
 
@@ -763,9 +773,7 @@ def unwrap_quantized(model):
         op.outputs = [qnt.get(t, t) for t in op.outputs]
         ops.append(op)
     g.operators = ops
-    b = flatbuffers.Builder(0)
-    b.Finish(m.Pack(b), file_identifier=b"TFL3")
-    return bytes(b.Output())
+    return pack(m)
 
 
 def int8_elu_models(rng):
@@ -782,12 +790,8 @@ def float_int_models(rng):
     (FLOOR_DIV, int32 MUL/SUB, CAST, SQRT, DIV) and the float forms of the
     table ops."""
     del rng
-    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
-    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
-    out = {}
-
-    def one(key, fn, *specs):
-        out[key] = convert(tf.function(fn), list(specs))
+    out = ModelSet()
+    one = out.one
 
     one("floor_div.int32", lambda x: tf.math.floordiv(x, 48), i32(1, 17))
     one("floor_div.float", lambda x, y: tf.math.floordiv(x, y + 2.5), f32(2, 3, 4), f32(3, 1))
@@ -832,16 +836,11 @@ def float_int_models(rng):
 
 
 def int8_io(c, shape, seed, float_fallback=False):
-    """Full-integer conversion of @c with int8 input and output, calibrated
-    on 32 seeded uniform [-1, 1) inputs of @shape (@float_fallback: ops
-    TFLite cannot quantize stay float between (DE)QUANTIZE)."""
+    """full_integer() int8 conversion of @c calibrated on seeded uniform
+    [-1, 1) inputs of @shape."""
     rep = np.random.default_rng(seed)
-    c.optimizations = [tf.lite.Optimize.DEFAULT]
-    c.representative_dataset = lambda: (
-        [rep.uniform(-1, 1, shape).astype(np.float32)] for _ in range(32))
-    c.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8] + (
-        [tf.lite.OpsSet.TFLITE_BUILTINS] if float_fallback else [])
-    c.inference_input_type = c.inference_output_type = tf.int8
+    full_integer(c, lambda: [rep.uniform(-1, 1, shape).astype(np.float32)],
+                 float_fallback=float_fallback)
 
 
 def streaming_model(rng, int8):
@@ -857,7 +856,7 @@ def streaming_model(rng, int8):
             self.w = tf.constant(rng.normal(0, 0.3, (4 * 6, 5)).astype(np.float32))
             self.state = tf.Variable(tf.zeros([1, 4, 6]), trainable=False)
 
-        @tf.function(input_signature=[tf.TensorSpec([1, 1, 6], tf.float32)])
+        @tf.function(input_signature=[f32(1, 1, 6)])
         def step(self, x):
             ring = tf.concat([self.state[:, 1:, :], x], axis=1)
             self.state.assign(ring)
@@ -872,40 +871,28 @@ def streaming_model(rng, int8):
     return c.convert()
 
 
-def sparse_model(rng):
-    """A float FULLY_CONNECTED whose weights are 80% zeros, stored sparse
-    by the converter's sparsity pass with a DENSIFY before the op (as the
-    sparse MediaPipe models; the reader densifies the constant)."""
+def sparse_model(rng, int8):
+    """A FULLY_CONNECTED whose weights are 80% zeros, stored sparse by the
+    converter's sparsity pass with a DENSIFY before the op (as the sparse
+    MediaPipe models; the reader densifies the constant).  @int8: fully
+    int8 with a RELU (the int8 FULLY_CONNECTED goes to the NPU, its weights
+    densified at load; the TFLite delegate's test runs it too,
+    tests/delegate/host.sh)."""
     w = rng.normal(0, 0.5, (32, 16)).astype(np.float32)
     w[rng.uniform(size=w.shape) < 0.8] = 0.0
     w = tf.constant(w)
 
     @tf.function
     def fc(x):
-        return tf.matmul(x, w)
+        y = tf.matmul(x, w)
+        return tf.nn.relu(y) if int8 else y
 
-    conc = fc.get_concrete_function(tf.TensorSpec([2, 32], tf.float32))
-    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fc)
-    c.optimizations = [tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
-    return c.convert()
-
-
-def sparse_int8_model(rng):
-    """sparse_model() fully int8 (the int8 FULLY_CONNECTED goes to the
-    NPU, its weights densified at load; the TFLite delegate's test runs it
-    too, tests/delegate/host.sh)."""
-    w = rng.normal(0, 0.5, (32, 16)).astype(np.float32)
-    w[rng.uniform(size=w.shape) < 0.8] = 0.0
-    w = tf.constant(w)
-
-    @tf.function
-    def fc(x):
-        return tf.nn.relu(tf.matmul(x, w))
-
-    conc = fc.get_concrete_function(tf.TensorSpec([2, 32], tf.float32))
-    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], fc)
-    int8_io(c, [2, 32], 4)
-    c.optimizations.append(tf.lite.Optimize.EXPERIMENTAL_SPARSITY)
+    c = converter(fc, f32(2, 32))
+    if int8:
+        int8_io(c, [2, 32], 4)
+        c.optimizations.append(tf.lite.Optimize.EXPERIMENTAL_SPARSITY)
+    else:
+        c.optimizations = [tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
     return c.convert()
 
 
@@ -923,8 +910,7 @@ def conv3d_between_model(rng):
         y = tf.nn.conv3d(tf.reshape(y, [1, 2, 24, 24, 16]), w3, [1, 1, 1, 1, 1], "VALID")
         return tf.nn.relu(tf.nn.conv2d(tf.reshape(y, [1, 23, 23, 8]), w4, 1, "SAME"))
 
-    conc = f.get_concrete_function(tf.TensorSpec([1, 48, 24, 16], tf.float32))
-    c = tf.lite.TFLiteConverter.from_concrete_functions([conc], f)
+    c = converter(f, f32(1, 48, 24, 16))
     int8_io(c, [1, 48, 24, 16], 6, float_fallback=True)
     return c.convert()
 
@@ -933,8 +919,8 @@ def state_sparse_models(rng):
     rng = np.random.default_rng(SEED + 17)  # leaves the other models' draws
     return {"read_variable.stream_float": streaming_model(rng, False),
             "read_variable.stream_int8": streaming_model(rng, True),
-            "densify.fc_float": sparse_model(rng),
-            "densify.fc_int8": sparse_int8_model(rng),
+            "densify.fc_float": sparse_model(rng, False),
+            "densify.fc_int8": sparse_model(rng, True),
             "conv_3d.between_int8": conv3d_between_model(rng)}
 
 
@@ -947,12 +933,8 @@ def compare_select_models(rng):
     float32 and int32 as converted, int8 full-integer (the comparison of
     two inputs of different scales, ComparisonWithScaling)."""
     rng = np.random.default_rng(SEED + 13)  # leaves the other models' draws
-    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
-    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
-    out = {}
-
-    def one(key, fn, *specs):
-        out[key] = convert(tf.function(fn), list(specs))
+    out = ModelSet()
+    one = out.one
 
     one("less.float", tf.math.less, f32(2, 3, 4), f32(3, 1))
     one("less_equal.float", tf.math.less_equal, f32(3, 5), f32(5))
@@ -979,12 +961,8 @@ def logical_fill_models(rng):
     converter's graphs (BUILTIN_REF has no CEIL or ROUND; the converter folds
     ZEROS_LIKE away)."""
     del rng
-    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
-    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
-    out = {}
-
-    def one(key, fn, *specs):
-        out[key] = convert(tf.function(fn), list(specs))
+    out = ModelSet()
+    one = out.one
 
     one("floor.float", lambda x: tf.floor(x * 3.0), f32(2, 9))
     one("square.float", tf.square, f32(3, 7))
@@ -1008,9 +986,7 @@ def retype(model, old, new):
         if t.type == old and not (m.buffers[t.buffer].data is not None and
                                   len(m.buffers[t.buffer].data)):
             t.type = new
-    b = flatbuffers.Builder(0)
-    b.Finish(m.Pack(b), file_identifier=b"TFL3")
-    return bytes(b.Output())
+    return pack(m)
 
 
 def reduce_models(rng):
@@ -1018,12 +994,8 @@ def reduce_models(rng):
     uint8, int16 and bool), REDUCE_ANY and REDUCE_ALL of comparisons; the
     quantized REDUCE_PROD is in ELEMENTWISE."""
     del rng
-    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
-    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
-    out = {}
-
-    def one(key, fn, *specs):
-        out[key] = convert(tf.function(fn), list(specs))
+    out = ModelSet()
+    one = out.one
 
     one("reduce_prod.float", lambda x: tf.reduce_prod(x * 2.0, axis=1), f32(2, 5, 3))
     one("reduce_prod.float_all", lambda x: tf.reduce_prod(x + 1.0), f32(3, 4))
@@ -1053,12 +1025,8 @@ def misc_models(rng):
     both ways, axis 0 / middle / last, each value type TFLite's Eval
     takes)."""
     del rng
-    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
-    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
-    out = {}
-
-    def one(key, fn, *specs):
-        out[key] = convert(tf.function(fn), list(specs))
+    out = ModelSet()
+    one = out.one
 
     one("sign.float", lambda x: tf.sign(tf.nn.relu(x - 0.3) - tf.nn.relu(-x - 0.3)), f32(3, 7))
     one("sign.int32", lambda x: tf.sign(x // 1000), i32(4, 5))
@@ -1104,12 +1072,8 @@ def index_models(rng):
     shape_signature -1: the compiler sizes them from max_output_size).
     Indices and ids are constants: random ones would leave the outputs."""
     del rng
-    f32 = lambda *shape: tf.TensorSpec(list(shape), tf.float32)  # noqa: E731
-    i32 = lambda *shape: tf.TensorSpec(list(shape), tf.int32)  # noqa: E731
-    out = {}
-
-    def one(key, fn, *specs):
-        out[key] = convert(tf.function(fn), list(specs))
+    out = ModelSet()
+    one = out.one
 
     ids = tf.constant([2, 0, -1, 2, 1, 0], tf.int32)
     one("topk_v2.float", lambda x: tf.math.top_k(x, 4), f32(3, 9))
@@ -1239,7 +1203,7 @@ def control_flow_models(rng):
     TensorFlow crashes (SIGSEGV) on a full-integer GRU or SimpleRNN, so the
     integer WHILE is a tf.function's."""
     w = weights(rng, 3, 3)
-    spec = [tf.TensorSpec([2, 3], tf.float32)]
+    spec = [f32(2, 3)]
 
     @tf.function
     def while_data(x):

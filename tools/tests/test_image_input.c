@@ -15,58 +15,10 @@
 #include <stb_image_write.h>
 
 #include "check_util.h"
+#include "test_files.h"
 #include "lib/image_input.h"
 
 #define MODELS "../shared/models"
-
-static char dir[64];
-
-static void setup(void)
-{
-	snprintf(dir, sizeof(dir), "/tmp/npu-image-input-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *path_of(const char *name)
-{
-	static char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return path;
-}
-
-static const char *write_file(const char *name, const void *data, size_t len)
-{
-	const char *path = path_of(name);
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
-
-static struct npu_tensor_info tensor(uint32_t type, uint32_t rank, const int32_t *shape,
-				     float scale, int32_t zero_point)
-{
-	struct npu_tensor_info t = { .name = "t", .type = type, .rank = rank,
-				     .scale = scale, .zero_point = zero_point };
-
-	t.bytes = npu_type_size(type);
-	for (uint32_t i = 0; i < rank; i++) {
-		t.shape[i] = shape[i];
-		t.bytes *= (size_t)shape[i];
-	}
-	return t;
-}
 
 static const struct image_input_options raw = { 127.5f, 127.5f, true };
 static const struct image_input_options mapped = { 127.5f, 127.5f, false };

@@ -11,57 +11,16 @@
 #include <unistd.h>
 
 #include "check_util.h"
+#include "test_files.h"
 #include "lib/tensor_file.h"
 #include "npu_graph.h"
 
 #define MODELS "../shared/models"
 
-static char dir[64];
-
-static void setup(void)
-{
-	/* A fresh template each time: mkdtemp() rewrites it. */
-	snprintf(dir, sizeof(dir), "/tmp/npu-tensor-file-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *write_file(const char *name, const void *data, size_t len)
-{
-	static char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
-
-static struct npu_tensor_info tensor(uint32_t type, uint32_t rank, const int32_t *shape)
-{
-	struct npu_tensor_info t = { .name = "t", .type = type, .rank = rank };
-
-	t.bytes = npu_type_size(type);
-	for (uint32_t i = 0; i < rank; i++) {
-		t.shape[i] = shape[i];
-		t.bytes *= (size_t)shape[i];
-	}
-	return t;
-}
-
 START_TEST(test_raw)
 {
 	static const int32_t shape[] = { 1, 4 };
-	struct npu_tensor_info t = tensor(NPU_TYPE_INT16, 2, shape);
+	struct npu_tensor_info t = tensor(NPU_TYPE_INT16, 2, shape, 0.0f, 0);
 	const uint8_t bytes[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	char err[256];
 	void *data;
@@ -101,7 +60,7 @@ static size_t npy(uint8_t *buf, const char *dict, const void *payload, size_t le
 START_TEST(test_npy)
 {
 	static const int32_t shape[] = { 2, 3 };
-	struct npu_tensor_info t = tensor(NPU_TYPE_INT8, 2, shape);
+	struct npu_tensor_info t = tensor(NPU_TYPE_INT8, 2, shape, 0.0f, 0);
 	const int8_t v[6] = { -1, 2, -3, 4, -5, 6 };
 	uint8_t buf[256];
 	char err[256];
@@ -147,7 +106,7 @@ END_TEST
 START_TEST(test_image_refused)
 {
 	static const int32_t shape[] = { 1, 2, 3, 1 };
-	struct npu_tensor_info t = tensor(NPU_TYPE_INT8, 4, shape);
+	struct npu_tensor_info t = tensor(NPU_TYPE_INT8, 4, shape, 0.0f, 0);
 	const char pgm[] = "P5\n3 2\n255\n\x01\x02\x03\x04\x05\x06";
 	char err[256];
 	void *data;
@@ -172,7 +131,7 @@ END_TEST
 START_TEST(test_random_damage)
 {
 	static const int32_t shape[] = { 1, 2, 3, 3 };
-	struct npu_tensor_info t = tensor(NPU_TYPE_UINT8, 4, shape);
+	struct npu_tensor_info t = tensor(NPU_TYPE_UINT8, 4, shape, 0.0f, 0);
 	const uint8_t v[18] = { 0 };
 	uint8_t good[256], buf[256];
 	size_t len;
