@@ -412,6 +412,12 @@ static uint32_t plan_fc_bands(struct npu_sram_ctx *x, uint32_t i, const struct n
 	return nc;
 }
 
+/*
+ * In the variants that place the tail's activations mid-SRAM, a filter
+ * this small read by one command stays in DRAM: its command reads it
+ * there (no longer than its MACs, mostly), and its SRAM place would widen
+ * the command's hull, which the loads of the large filters then wait for.
+ */
 #define SMALL_FILTER	(16u * 1024u)
 static uint32_t plan_weights(struct npu_sram_ctx *x, const struct op_plan *plans,
 			     uint32_t first, uint32_t n, struct cand *c, uint32_t nc,
@@ -427,6 +433,11 @@ static uint32_t plan_weights(struct npu_sram_ctx *x, const struct op_plan *plans
 		const uint32_t last = out >= 0 && x->stripe_rows[out] ?
 				      (uint32_t)x->u[out].last : i;
 		const uint32_t lo_op = i > first + x->lookahead ? i - x->lookahead : first;
+		const int32_t in = g->ops[i].num_inputs ? g->ops[i].inputs[0] : -1;
+		/* A cascade's commands (one per band) would each read it from DRAM. */
+		const bool small_in_dram = x->small_in_dram && last == i &&
+					   !(in >= 0 && x->stripe_rows[in]) && prep &&
+					   prep->num_cmds == 1;
 
 		for (uint32_t k = 0; !plans[i].fused && prep && k < prep->num_cmds; k++) {
 			const struct npu_cpu_cmd *cmd = &prep->cmds[k];
@@ -450,7 +461,7 @@ static uint32_t plan_weights(struct npu_sram_ctx *x, const struct op_plan *plans
 				size = x->enc_len && x->enc_len[t] ? x->enc_len[t] :
 								     g->tensors[t].bytes;
 				if (size > NPU_SRAM_PREFETCH_MAX ||
-				    (x->small_in_dram && size < SMALL_FILTER))
+				    (small_in_dram && size < SMALL_FILTER))
 					continue;
 				/* Read by two commands: one load cannot serve both. */
 				for (uint32_t q = 0; q < nc; q++) {
