@@ -108,13 +108,18 @@ const uint64_t *npu_sram_band_offsets(const struct npu_sram_ctx *x);
  * SRAM hulls of the commands around them.  No one variant is the fastest
  * on every model; the compiler builds each and keeps the fastest.
  */
-#define NPU_SRAM_VARIANTS	30u
+#define NPU_SRAM_VARIANTS	60u
 /*
  * The variants from this one on differ from those before only in where
  * the filter loads go: a segment whose plans load none (the last plan's
  * npu_sram_num_loads()) builds none of them.
  */
 #define NPU_SRAM_CLEAR_FIRST	10u
+/*
+ * The variants from this one on place the tail's activations in the middle
+ * of the SRAM and read small filters from DRAM (sram.c, place_middle()).
+ */
+#define NPU_SRAM_MIDDLE_FIRST	30u
 void npu_sram_set_variant(struct npu_sram_ctx *x, uint32_t v);
 uint32_t npu_sram_num_loads(const struct npu_sram_ctx *x);
 /* Per activation, output rows per band of its cascade (tiling.c), or 0. */

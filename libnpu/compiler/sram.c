@@ -226,6 +226,8 @@ struct npu_sram_ctx {
 	uint32_t lookahead;			/* the plan variant's */
 	bool fc_bands;
 	uint32_t clear_back;			/* 0, or loads clear of hulls (fit_clear()) */
+	uint64_t mid_base;			/* 0, or the tail's activations from here (place_middle()) */
+	bool small_in_dram;			/* filters below SMALL_FILTER read from DRAM */
 	uint32_t seg_first;
 	struct span *hull;			/* per op: its commands' SRAM hull */
 	struct span *obs;			/* scratch, per op */
@@ -250,6 +252,7 @@ struct npu_sram_ctx {
  */
 static const uint32_t lookaheads[] = { 16, 12, 10, 8, 6 };
 #define NUM_LOOKAHEADS	(sizeof(lookaheads) / sizeof(lookaheads[0]))
+static const uint32_t mid_lookaheads[] = { 16, 24, 32, 12, 10 };
 
 /*
  * Variant v: lookahead lookaheads[v % 5], FULLY_CONNECTED bands if v / 5
@@ -260,6 +263,18 @@ static const uint32_t lookaheads[] = { 16, 12, 10, 8, 6 };
 void npu_sram_set_variant(struct npu_sram_ctx *x, uint32_t v)
 {
 	v %= NPU_SRAM_VARIANTS;
+	x->mid_base = 0;
+	x->small_in_dram = false;
+	if (v >= NPU_SRAM_MIDDLE_FIRST) {
+		v -= NPU_SRAM_MIDDLE_FIRST;
+		x->mid_base = v < 15 ? NPU_HW_SRAM_SIZE / 16 * 5 : NPU_HW_SRAM_SIZE / 16 * 7;
+		x->small_in_dram = true;
+		v %= 15;
+		x->lookahead = mid_lookaheads[v % NUM_LOOKAHEADS];
+		x->fc_bands = true;
+		x->clear_back = v / NUM_LOOKAHEADS;
+		return;
+	}
 	x->lookahead = lookaheads[v % NUM_LOOKAHEADS];
 	x->fc_bands = v / NUM_LOOKAHEADS % 2;
 	x->clear_back = v / NUM_LOOKAHEADS / 2;
@@ -397,6 +412,13 @@ static uint32_t plan_fc_bands(struct npu_sram_ctx *x, uint32_t i, const struct n
 	return nc;
 }
 
+/*
+ * In the variants that place the tail's activations mid-SRAM, a filter
+ * this small read by one command stays in DRAM: its command reads it
+ * there (no longer than its MACs, mostly), and its SRAM place would widen
+ * the command's hull, which the loads of the large filters then wait for.
+ */
+#define SMALL_FILTER	(16u * 1024u)
 static uint32_t plan_weights(struct npu_sram_ctx *x, const struct op_plan *plans,
 			     uint32_t first, uint32_t n, struct cand *c, uint32_t nc,
 			     uint32_t max_dma)
@@ -411,6 +433,11 @@ static uint32_t plan_weights(struct npu_sram_ctx *x, const struct op_plan *plans
 		const uint32_t last = out >= 0 && x->stripe_rows[out] ?
 				      (uint32_t)x->u[out].last : i;
 		const uint32_t lo_op = i > first + x->lookahead ? i - x->lookahead : first;
+		const int32_t in = g->ops[i].num_inputs ? g->ops[i].inputs[0] : -1;
+		/* A cascade's commands (one per band) would each read it from DRAM. */
+		const bool small_in_dram = x->small_in_dram && last == i &&
+					   !(in >= 0 && x->stripe_rows[in]) && prep &&
+					   prep->num_cmds == 1;
 
 		for (uint32_t k = 0; !plans[i].fused && prep && k < prep->num_cmds; k++) {
 			const struct npu_cpu_cmd *cmd = &prep->cmds[k];
@@ -433,7 +460,8 @@ static uint32_t plan_weights(struct npu_sram_ctx *x, const struct op_plan *plans
 				}
 				size = x->enc_len && x->enc_len[t] ? x->enc_len[t] :
 								     g->tensors[t].bytes;
-				if (size > NPU_SRAM_PREFETCH_MAX)
+				if (size > NPU_SRAM_PREFETCH_MAX ||
+				    (small_in_dram && size < SMALL_FILTER))
 					continue;
 				/* Read by two commands: one load cannot serve both. */
 				for (uint32_t q = 0; q < nc; q++) {
@@ -656,6 +684,39 @@ static void drop_unloaded_bands(struct npu_sram_ctx *x, uint32_t first, uint32_t
 	}
 }
 
+/*
+ * The activations of the segment's tail -- after the last one larger than
+ * MIDDLE_MAX_ACT dies -- placed again from the middle of the SRAM up, so
+ * the filter loads of the tail have room on both sides of them: a
+ * command's SRAM hull spans its activations and its filter, so a load on
+ * the other side of the activations does not wait for it, nor it for the
+ * load (hardware.rst, "Execution and timing").
+ */
+#define MIDDLE_MAX_ACT	(NPU_HW_SRAM_SIZE / 8)
+static void place_middle(struct cand *c, uint32_t nc, uint64_t base)
+{
+	const struct span below = { 0, base };
+	uint32_t tail = 0;
+
+	for (uint32_t k = 0; k < nc; k++)
+		if (c[k].size > MIDDLE_MAX_ACT && c[k].last + 1 > tail)
+			tail = c[k].last + 1;
+	for (uint32_t k = 0; k < nc; k++)
+		if (c[k].first >= tail)
+			c[k].placed = false;
+	for (uint32_t k = 0; k < nc; k++) {
+		uint64_t off;
+
+		if (c[k].first < tail)
+			continue;
+		off = first_fit_clear(&c[k], c, nc, &below, 1);
+		if (off + c[k].size > NPU_HW_SRAM_SIZE)
+			off = first_fit(&c[k], c, nc);
+		c[k].off = off;
+		c[k].placed = off + c[k].size <= NPU_HW_SRAM_SIZE;
+	}
+}
+
 int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t first,
 		  uint32_t n, uint32_t max_dma, uint32_t *n_dma, uint64_t *peak)
 {
@@ -716,6 +777,8 @@ int npu_sram_plan(struct npu_sram_ctx *x, const struct op_plan *plans, uint32_t 
 		c[k].off = first_fit(&c[k], c, nc);
 		c[k].placed = c[k].off + c[k].size <= NPU_HW_SRAM_SIZE;
 	}
+	if (x->mid_base)
+		place_middle(c, nc, x->mid_base);
 	x->seg_first = first;
 	hull_activations(x, plans, first, n, c, nc);
 	nc = plan_weights(x, plans, first, n, c, nc, max_dma);

@@ -735,7 +735,8 @@ START_TEST(test_sram_mobilenet_v2)
 					  p.fc.filter.dims[1]);
 		bands++;
 	}
-	ck_assert_uint_gt(dmas, 40);
+	/* Filters of 16 KiB and more, and the bands (the plan may read smaller ones from DRAM). */
+	ck_assert_uint_gt(dmas, 20);
 	ck_assert_uint_eq(units, g->tensors[g->outputs[0]].bytes);
 	ck_assert_uint_ge(bands, 7);
 	ck_assert_uint_gt(in_sram * 2, bands);
@@ -851,6 +852,53 @@ START_TEST(test_sram_loads_clear)
 		npu_compiled_model_free(plain);
 		npu_compiled_model_free(m);
 	}
+}
+END_TEST
+
+/*
+ * MobileNet-v2's tail: the plan variants that place the tail's activations
+ * in the middle of the SRAM and read small filters from DRAM (sram.c,
+ * place_middle()) let the filter loads go beside the activations rather
+ * than inside the hulls of the commands running.  The replay of the chosen
+ * stream (the device's schedule, npu_fw_estimate_stream()) before the
+ * change: 353494 cycles of waiting, makespan 464596; measured after it
+ * 254778 and 417901.  Every activation the tail's 1x1 convolutions read
+ * or write lies in SRAM above 5/16 of it.  (test_sram_mobilenet_v2 holds
+ * the outputs of the same compilation to the all-DRAM one's.)
+ */
+START_TEST(test_sram_middle)
+{
+	struct npu_compiled_model *m = compile_file("tflm/mobilenet_v2_quantized_1x3x224x224.tflite",
+						    NULL);
+	const struct npu_segment *s = &m->segments[0];
+	struct npu_fw_cost cost = { 0 };
+	uint32_t off, bytes, hdr, convs = 0, tail = 0;
+	uint64_t end, waits;
+
+	ck_assert_uint_eq(m->num_segments, 1);
+	waits = stream_waits(s, &end);
+	ck_assert_int_eq(npu_fw_estimate_stream(NULL, s->stream, s->stream_size, &cost), 0);
+	ck_assert_uint_eq(end, cost.cycles);
+	ck_assert_msg(waits < 353494 && end < 430000, "%llu cycles of waiting, %llu in all",
+		      (unsigned long long)waits, (unsigned long long)end);
+	/* The last 1x1 convolutions (7x7 outputs): activations mid-SRAM. */
+	for (off = 0; off < s->stream_size; off += bytes) {
+		union npu_cmd_params p;
+
+		memcpy(&hdr, s->stream + off, 4);
+		bytes = NPU_CS_HDR_WORDS(hdr) * 4;
+		if (NPU_CS_HDR_OP(hdr) != NPU_CMD_CONV_2D)
+			continue;
+		memcpy(&p, s->stream + off + 4, sizeof(p.conv));
+		if (p.conv.output.dims[1] != 7 || p.conv.filter.dims[1] != 1)
+			continue;
+		convs++;
+		tail += p.conv.input.addr >= NPU_SRAM_VA + NPU_HW_SRAM_SIZE / 16 * 5 &&
+			p.conv.output.addr >= NPU_SRAM_VA + NPU_HW_SRAM_SIZE / 16 * 5;
+	}
+	ck_assert_uint_ge(convs, 6);
+	ck_assert_uint_eq(tail, convs);
+	npu_compiled_model_free(m);
 }
 END_TEST
 
@@ -2302,6 +2350,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(tc, test_fusion_mobilenet_v2);
 	tcase_add_test(tc, test_sram_mobilenet_v2);
 	tcase_add_test(tc, test_sram_loads_clear);
+	tcase_add_test(tc, test_sram_middle);
 	tcase_add_test(tc, test_person_detect_placement);
 	tcase_add_test(tc, test_forced_cpu);
 	tcase_add_test(tc, test_recompile_from_graph);
