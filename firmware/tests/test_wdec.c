@@ -589,21 +589,27 @@ static int decode_hand(uint32_t block, const uint8_t *body, uint32_t n,
  * value coded is zero bits of its code.  @damage: 1 a byte after the
  * end, 2 a first run of 9, 3 the last byte cut.
  */
+/* A hand-made version 3 stream's start: rows of @row_len, @zeros (runs: k 0). */
+static void rows_hand_start(struct bw *b, uint32_t row_len, uint32_t zeros)
+{
+	memset(b, 0, sizeof(*b));
+	bw_byte(b, NPU_WDEC_MAGIC0);
+	bw_byte(b, NPU_WDEC_VERSION_ROWS);
+	bw_bits(b, 0, 1);
+	bw_long(b, 1u << log2_floor(row_len), log2_floor(row_len) + 1);
+	bw_long(b, row_len & ((1u << log2_floor(row_len)) - 1), log2_floor(row_len));
+	bw_bits(b, zeros, 2);
+	if (zeros == 1)
+		bw_bits(b, 0, 4);
+}
+
 static int rows_hand(uint32_t damage, uint32_t row_len, uint32_t zeros, uint32_t values,
 		     uint32_t top, uint32_t split, uint8_t *out, uint32_t len)
 {
 	static struct bw b;
 	uint32_t i;
 
-	memset(&b, 0, sizeof(b));
-	bw_byte(&b, NPU_WDEC_MAGIC0);
-	bw_byte(&b, NPU_WDEC_VERSION_ROWS);
-	bw_bits(&b, 0, 1);
-	bw_long(&b, 1u << log2_floor(row_len), log2_floor(row_len) + 1);
-	bw_long(&b, row_len & ((1u << log2_floor(row_len)) - 1), log2_floor(row_len));
-	bw_bits(&b, zeros, 2);
-	if (zeros == 1)
-		bw_bits(&b, 0, 4);
+	rows_hand_start(&b, row_len, zeros);
 	bw_bits(&b, values, 2);
 	if (values)
 		bw_bits(&b, top, 7);
@@ -637,13 +643,7 @@ static int rows_palette_hand(uint32_t zeros, int8_t first, uint32_t gap, uint32_
 	static struct bw b;
 	uint32_t i;
 
-	memset(&b, 0, sizeof(b));
-	bw_byte(&b, NPU_WDEC_MAGIC0);
-	bw_byte(&b, NPU_WDEC_VERSION_ROWS);
-	bw_bits(&b, 0, 1);
-	bw_long(&b, 1u << 3, 4);	/* L = 8: gamma 0001 000 */
-	bw_long(&b, 0, 3);
-	bw_bits(&b, zeros, 2);
+	rows_hand_start(&b, 8, zeros);
 	bw_bits(&b, 3, 2);		/* palette values */
 	bw_bits(&b, 0, 3);		/* one palette */
 	bw_bits(&b, size - 1, 4);
