@@ -328,6 +328,7 @@ static int decode_block(struct wdec_bits *b, int packed,
 #define WDEC_ROWS_VALUE_RAW	0u
 #define WDEC_ROWS_VALUE_TOP	1u
 #define WDEC_ROWS_VALUE_SPLIT	2u	/* top, below or from a split */
+#define WDEC_ROWS_VALUE_PALETTE	3u	/* an index into the row's palette */
 
 struct wdec_rows {
 	uint32_t transposed, len, rows;
@@ -337,6 +338,10 @@ struct wdec_rows {
 	uint32_t maxpos;
 	/* Zero runs go on across rows: the zeros still due, the elements left. */
 	uint32_t run_left, need_run, left;
+	/* Palette values (firmware 1.10.0): the table, and the row's palette. */
+	uint32_t palettes, row_palette;
+	uint32_t palette_size[NPU_WDEC_ROWS_PALETTES];
+	uint8_t palette[NPU_WDEC_ROWS_PALETTES][NPU_WDEC_ROWS_PALETTE_VALUES];
 };
 
 /* Elias gamma: z zero bits, a one bit, then z bits below it (1..2^31). */
@@ -378,6 +383,37 @@ static int bits_truncated(struct wdec_bits *b, uint32_t n, uint32_t *v)
 	return *v < n ? 0 : -NPU_FW_EINVAL;
 }
 
+/*
+ * The palette table: S - 1 in 3 bits, then each palette's P - 1 in 4 bits,
+ * its first value (int8) in 8 bits, a Rice parameter k in 3 bits and each
+ * next value's distance from the previous one less one by Rice(k): the
+ * values ascend, the last at most 127.
+ */
+static int rows_palettes(struct wdec_bits *b, struct wdec_rows *r)
+{
+	uint32_t f, i, v, k, gap;
+	int32_t last;
+
+	if (bits_get(b, 3, &r->palettes))
+		return -NPU_FW_EINVAL;
+	r->palettes++;
+	for (f = 0; f < r->palettes; f++) {
+		if (bits_get(b, 4, &r->palette_size[f]) || bits_get(b, 8, &v) ||
+		    bits_get(b, 3, &k))
+			return -NPU_FW_EINVAL;
+		r->palette_size[f]++;
+		r->palette[f][0] = (uint8_t)v;
+		last = (int8_t)v;
+		for (i = 1; i < r->palette_size[f]; i++) {
+			if (last >= 127 || bits_rice(b, k, (uint32_t)(126 - last), &gap))
+				return -NPU_FW_EINVAL;
+			last += (int32_t)gap + 1;
+			r->palette[f][i] = (uint8_t)last;
+		}
+	}
+	return 0;
+}
+
 static int rows_params(struct wdec_bits *b, uint32_t dst_len, struct wdec_rows *r)
 {
 	if (bits_get(b, 1, &r->transposed) || bits_gamma(b, &r->len) ||
@@ -391,14 +427,18 @@ static int rows_params(struct wdec_bits *b, uint32_t dst_len, struct wdec_rows *
 	r->run_k = 0;
 	if (r->zeros == WDEC_ROWS_ZERO_RUNS && bits_get(b, 4, &r->run_k))
 		return -NPU_FW_EINVAL;
-	if (bits_get(b, 2, &r->values) || r->values > WDEC_ROWS_VALUE_SPLIT)
+	if (bits_get(b, 2, &r->values))
 		return -NPU_FW_EINVAL;
 	r->top_max = 0;
 	r->split = 0;
-	if (r->values != WDEC_ROWS_VALUE_RAW && bits_get(b, 7, &r->top_max))
+	r->palettes = 0;
+	if ((r->values == WDEC_ROWS_VALUE_TOP || r->values == WDEC_ROWS_VALUE_SPLIT) &&
+	    bits_get(b, 7, &r->top_max))
 		return -NPU_FW_EINVAL;
 	if (r->values == WDEC_ROWS_VALUE_SPLIT &&
 	    (bits_get(b, 7, &r->split) || !r->split || r->split > r->top_max))
+		return -NPU_FW_EINVAL;
+	if (r->values == WDEC_ROWS_VALUE_PALETTE && rows_palettes(b, r))
 		return -NPU_FW_EINVAL;
 	return bits_get(b, 1, &r->maxpos);
 }
@@ -409,6 +449,13 @@ static int rows_value(struct wdec_bits *b, const struct wdec_rows *r, int sparse
 {
 	uint32_t v, neg, high = 0;
 
+	if (r->values == WDEC_ROWS_VALUE_PALETTE) {
+		if (bits_truncated(b, r->palette_size[r->row_palette], &v))
+			return -NPU_FW_EINVAL;
+		*out = r->palette[r->row_palette][v];
+		/* a sparse row's value is not 0 */
+		return sparse && !*out ? -NPU_FW_EINVAL : 0;
+	}
 	if (r->values == WDEC_ROWS_VALUE_RAW) {
 		if (bits_get(b, 8, &v) || (sparse && !v))
 			return -NPU_FW_EINVAL;
@@ -476,6 +523,8 @@ static int rows_row(struct wdec_bits *b, struct wdec_rows *r, uint32_t row,
 	/* The mark: one of the n coded elements is +-127, or (n) none is. */
 	if (r->maxpos && (bits_truncated(b, n + 1, &mark) ||
 			  (mark < n && bits_get(b, 1, &sign))))
+		return -NPU_FW_EINVAL;
+	if (r->palettes && bits_truncated(b, r->palettes, &r->row_palette))
 		return -NPU_FW_EINVAL;
 	for (j = 0, i = 0; j < r->len; j++) {
 		if (!at[j * step])

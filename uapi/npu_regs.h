@@ -299,6 +299,12 @@ struct npu_hw_completion {
  * firmware 1.9.0
  */
 #define NPU_FW_FEAT_MINMAX_U8		(1u << 19)
+/*
+ * Palette values in version 3 of the compressed-filter format (its values
+ * field 3: up to 8 palettes of up to 16 ascending values, each row naming
+ * one; older decoders refuse it), since firmware 1.10.0
+ */
+#define NPU_FW_FEAT_WDEC_ROWS_PALETTES	(1u << 20)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

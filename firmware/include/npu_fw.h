@@ -26,7 +26,7 @@ extern "C" {
 
 /* Firmware release, reported as NPU_REG_FW_VERSION: major<<16|minor<<8|patch */
 #define NPU_FW_VERSION_MAJOR	1
-#define NPU_FW_VERSION_MINOR	9
+#define NPU_FW_VERSION_MINOR	10
 #define NPU_FW_VERSION_PATCH	0
 #define NPU_FW_VERSION		((NPU_FW_VERSION_MAJOR << 16) | \
 				 (NPU_FW_VERSION_MINOR << 8) | \
@@ -42,7 +42,8 @@ extern "C" {
 				 NPU_FW_FEAT_REGIONS | NPU_FW_FEAT_WDEC_PALETTES | \
 				 NPU_FW_FEAT_MEAN_U8 | \
 				 NPU_FW_FEAT_WDEC_PACKED | \
-				 NPU_FW_FEAT_WDEC_ROWS | NPU_FW_FEAT_MINMAX_U8)
+				 NPU_FW_FEAT_WDEC_ROWS | NPU_FW_FEAT_MINMAX_U8 | \
+				 NPU_FW_FEAT_WDEC_ROWS_PALETTES)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -467,6 +468,13 @@ uint32_t npu_fw_stream_features(const void *cs, uint32_t size);
 #define NPU_WDEC_MIN_BYTES	2	/* the shortest stream: version 3's header */
 /* Shared palettes a stream may define (header byte 3; 0: inline ones). */
 #define NPU_WDEC_MAX_PALETTES	16
+/*
+ * Version 3's palette values (firmware 1.10.0, NPU_FW_FEAT_WDEC_ROWS_PALETTES):
+ * at most 8 palettes of at most 16 values (the decoder keeps them on its
+ * stack).
+ */
+#define NPU_WDEC_ROWS_PALETTES	8
+#define NPU_WDEC_ROWS_PALETTE_VALUES	16
 
 /*
  * Decode @src_len encoded bytes into exactly @dst_len bytes at @dst.

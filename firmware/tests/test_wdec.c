@@ -290,6 +290,10 @@ struct rows_gen {
 	uint32_t transposed, len, rows, zeros, run_k, values, top_max, split, maxpos;
 	uint8_t *data;	/* decoded bytes */
 	uint8_t *marked;	/* per byte: it is its row's mark */
+	/* values 3: the palettes (ascending), and each row's */
+	uint32_t palettes, palette_size[NPU_WDEC_ROWS_PALETTES];
+	int8_t palette[NPU_WDEC_ROWS_PALETTES][NPU_WDEC_ROWS_PALETTE_VALUES];
+	uint8_t *row_palette;
 };
 
 static uint32_t rows_index(const struct rows_gen *g, uint32_t r, uint32_t j)
@@ -322,10 +326,20 @@ static void rows_write(struct bw *b, const struct rows_gen *g)
 	if (g->zeros == 1)
 		bw_bits(b, g->run_k, 4);
 	bw_bits(b, g->values, 2);
-	if (g->values)
+	if (g->values == 1 || g->values == 2)
 		bw_bits(b, g->top_max, 7);
 	if (g->values == 2)
 		bw_bits(b, g->split, 7);
+	if (g->values == 3) {
+		bw_bits(b, g->palettes - 1, 3);
+		for (r = 0; r < g->palettes; r++) {
+			bw_bits(b, g->palette_size[r] - 1, 4);
+			bw_bits(b, (uint8_t)g->palette[r][0], 8);
+			bw_bits(b, 2, 3);	/* k */
+			for (j = 1; j < g->palette_size[r]; j++)
+				bw_rice(b, (uint32_t)(g->palette[r][j] - g->palette[r][j - 1] - 1), 2);
+		}
+	}
 	bw_bits(b, g->maxpos, 1);
 	for (r = 0; r < g->rows; r++) {
 		uint32_t n = 0, mark = ~0u;
@@ -359,12 +373,23 @@ static void rows_write(struct bw *b, const struct rows_gen *g)
 				if (g->marked[rows_index(g, r, j)])
 					bw_bits(b, (int8_t)g->data[rows_index(g, r, j)] < 0, 1);
 		}
+		if (g->values == 3)
+			bw_truncated(b, g->row_palette[r], g->palettes);
 		for (j = 0; j < g->len; j++) {
 			const uint8_t v = g->data[rows_index(g, r, j)];
 			const uint32_t t = 127u - (uint32_t)abs((int8_t)v);
 
 			if ((g->zeros && !v) || g->marked[rows_index(g, r, j)])
 				continue;
+			if (g->values == 3) {
+				const int8_t *pal = g->palette[g->row_palette[r]];
+				uint32_t i = 0;
+
+				while (pal[i] != (int8_t)v)
+					i++;
+				bw_truncated(b, i, g->palette_size[g->row_palette[r]]);
+				continue;
+			}
 			if (!g->values) {
 				bw_bits(b, v, 8);
 				continue;
@@ -384,12 +409,33 @@ static void rows_write(struct bw *b, const struct rows_gen *g)
 	bw_flush(b);
 }
 
-static uint8_t rows_marks[8192];
+static uint8_t rows_marks[8192], rows_palette[8192];
+
+/* Random ascending palettes of 1..16 values (without 0 for sparse rows). */
+static void random_palettes(struct rows_gen *g, uint32_t *seed)
+{
+	g->palettes = 1 + rnd(seed, NPU_WDEC_ROWS_PALETTES);
+	for (uint32_t f = 0; f < g->palettes; f++) {
+		int32_t v = -128 + (int32_t)rnd(seed, 40);
+		uint32_t n = 0, want = 1 + rnd(seed, NPU_WDEC_ROWS_PALETTE_VALUES);
+
+		for (; n < want && v <= 127; v += 1 + (int32_t)rnd(seed, rnd(seed, 2) ? 3 : 30)) {
+			if (g->zeros && !v)
+				continue;
+			g->palette[f][n++] = (int8_t)v;
+		}
+		if (!n)
+			g->palette[f][n++] = 1;
+		g->palette_size[f] = n;
+	}
+	for (uint32_t r = 0; r < g->rows; r++)
+		g->row_palette[r] = (uint8_t)rnd(seed, g->palettes);
+}
 
 /* A random valid version 3 stream of @len decoded bytes into @b and @expect. */
 static void random_rows_stream(struct bw *b, uint32_t *seed, uint8_t *expect, uint32_t len)
 {
-	struct rows_gen g = { .data = expect, .marked = rows_marks };
+	struct rows_gen g = { .data = expect, .marked = rows_marks, .row_palette = rows_palette };
 	uint32_t i, r, j;
 
 	do
@@ -399,18 +445,26 @@ static void random_rows_stream(struct bw *b, uint32_t *seed, uint8_t *expect, ui
 	g.transposed = rnd(seed, 2);
 	g.zeros = rnd(seed, 3);
 	g.run_k = rnd(seed, 2) ? rnd(seed, 4) : rnd(seed, 16);
-	g.values = rnd(seed, 3);
+	g.values = rnd(seed, 4);
 	g.top_max = rnd(seed, 2) ? 127 : rnd(seed, 128);
 	if (g.values == 2 && !g.top_max)
 		g.top_max = 1;
 	g.split = g.values == 2 ? 1 + rnd(seed, g.top_max) : 0;
 	g.maxpos = rnd(seed, 2);
+	if (g.values == 3)
+		random_palettes(&g, seed);
 	memset(rows_marks, 0, len);
 	for (i = 0; i < len; i++) {
 		uint32_t t = rnd(seed, g.top_max + 1);
 
 		if (g.zeros && rnd(seed, 4)) {
 			expect[i] = 0;
+			continue;
+		}
+		if (g.values == 3) {
+			const uint32_t f = rows_palette[g.transposed ? i % g.rows : i / g.len];
+
+			expect[i] = (uint8_t)g.palette[f][rnd(seed, g.palette_size[f])];
 			continue;
 		}
 		if (!g.values) {
@@ -535,21 +589,27 @@ static int decode_hand(uint32_t block, const uint8_t *body, uint32_t n,
  * value coded is zero bits of its code.  @damage: 1 a byte after the
  * end, 2 a first run of 9, 3 the last byte cut.
  */
+/* A hand-made version 3 stream's start: rows of @row_len, @zeros (runs: k 0). */
+static void rows_hand_start(struct bw *b, uint32_t row_len, uint32_t zeros)
+{
+	memset(b, 0, sizeof(*b));
+	bw_byte(b, NPU_WDEC_MAGIC0);
+	bw_byte(b, NPU_WDEC_VERSION_ROWS);
+	bw_bits(b, 0, 1);
+	bw_long(b, 1u << log2_floor(row_len), log2_floor(row_len) + 1);
+	bw_long(b, row_len & ((1u << log2_floor(row_len)) - 1), log2_floor(row_len));
+	bw_bits(b, zeros, 2);
+	if (zeros == 1)
+		bw_bits(b, 0, 4);
+}
+
 static int rows_hand(uint32_t damage, uint32_t row_len, uint32_t zeros, uint32_t values,
 		     uint32_t top, uint32_t split, uint8_t *out, uint32_t len)
 {
 	static struct bw b;
 	uint32_t i;
 
-	memset(&b, 0, sizeof(b));
-	bw_byte(&b, NPU_WDEC_MAGIC0);
-	bw_byte(&b, NPU_WDEC_VERSION_ROWS);
-	bw_bits(&b, 0, 1);
-	bw_long(&b, 1u << log2_floor(row_len), log2_floor(row_len) + 1);
-	bw_long(&b, row_len & ((1u << log2_floor(row_len)) - 1), log2_floor(row_len));
-	bw_bits(&b, zeros, 2);
-	if (zeros == 1)
-		bw_bits(&b, 0, 4);
+	rows_hand_start(&b, row_len, zeros);
 	bw_bits(&b, values, 2);
 	if (values)
 		bw_bits(&b, top, 7);
@@ -569,6 +629,38 @@ static int rows_hand(uint32_t damage, uint32_t row_len, uint32_t zeros, uint32_t
 	if (damage == 1)
 		bw_byte(&b, 0);
 	return decode_exact(b.buf, b.len - (damage == 3), out, len);
+}
+
+/*
+ * A version 3 stream of one row of 8 by hand with palette values: the
+ * zeros mode @zeros (0 none, 2 a bitmap of ones), one palette whose first
+ * value is @first and whose next are 1 + @gap apart (@size values, k 0),
+ * and the indices 1, 0, 1, 0, ... (the last one if @size is 1).
+ */
+static int rows_palette_hand(uint32_t zeros, int8_t first, uint32_t gap, uint32_t size,
+			     uint8_t *out)
+{
+	static struct bw b;
+	uint32_t i;
+
+	rows_hand_start(&b, 8, zeros);
+	bw_bits(&b, 3, 2);		/* palette values */
+	bw_bits(&b, 0, 3);		/* one palette */
+	bw_bits(&b, size - 1, 4);
+	bw_bits(&b, (uint8_t)first, 8);
+	bw_bits(&b, 0, 3);		/* k 0 */
+	for (i = 1; i < size; i++)
+		bw_rice(&b, gap, 0);
+	bw_bits(&b, 0, 1);		/* no marks */
+	for (i = 0; i < 8; i++) {
+		if (zeros)
+			bw_bits(&b, 1, 1);
+	}
+	/* the row's palette: no bits for one; indices below size */
+	for (i = 0; i < 8; i++)
+		bw_truncated(&b, size > 1 ? (i + 1) % 2 : 0, size);
+	bw_flush(&b);
+	return decode_exact(b.buf, b.len, out, 8);
 }
 
 START_TEST(wdec_hand_cases)
@@ -753,7 +845,16 @@ START_TEST(wdec_hand_cases)
 	ck_assert_int_eq(rows_hand(0, 3, 0, 0, 0, 0, out, 8), -NPU_FW_EINVAL);	/* L */
 	ck_assert_int_eq(rows_hand(0, 16, 0, 0, 0, 0, out, 8), -NPU_FW_EINVAL);
 	ck_assert_int_eq(rows_hand(0, 2, 3, 0, 0, 0, out, 8), -NPU_FW_EINVAL);	/* zeros */
-	ck_assert_int_eq(rows_hand(0, 2, 0, 3, 0, 0, out, 8), -NPU_FW_EINVAL);	/* values */
+	/* Palette values {-3, 5}: indices 1, 0, 1, ... */
+	ck_assert_int_eq(rows_palette_hand(0, -3, 7, 2, out), 0);
+	ck_assert_mem_eq(out, "\x05\xfd\x05\xfd\x05\xfd\x05\xfd", 8);
+	/* {126, 127} ends at 127; a third value would pass it. */
+	ck_assert_int_eq(rows_palette_hand(0, 126, 0, 2, out), 0);
+	ck_assert_int_eq(rows_palette_hand(0, 126, 0, 3, out), -NPU_FW_EINVAL);
+	ck_assert_int_eq(rows_palette_hand(0, 120, 7, 2, out), -NPU_FW_EINVAL);
+	/* A sparse row's palette value 0 (index 0 of {0, 1}) is refused. */
+	ck_assert_int_eq(rows_palette_hand(2, 0, 0, 2, out), -NPU_FW_EINVAL);
+	ck_assert_int_eq(rows_palette_hand(2, 1, 0, 2, out), 0);
 	ck_assert_int_eq(rows_hand(0, 2, 0, 2, 5, 0, out, 8), -NPU_FW_EINVAL);	/* split 0 */
 	ck_assert_int_eq(rows_hand(0, 2, 0, 2, 5, 6, out, 8), -NPU_FW_EINVAL);	/* > top */
 	ck_assert_int_eq(rows_hand(0, 2, 2, 0, 0, 0, out, 8), -NPU_FW_EINVAL);	/* raw 0 */

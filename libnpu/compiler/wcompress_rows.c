@@ -11,7 +11,9 @@
  *     channel quantization gives every channel one), or not;
  *   - values: raw bytes, or 127 - |v| in a truncated binary code below
  *     the stream's largest, then a sign bit (magnitude-pruned weights keep
- *     the large magnitudes, roughly uniform above the channel's threshold).
+ *     the large magnitudes, roughly uniform above the channel's threshold);
+ *     or (firmware 1.10.0) an index into the row's palette, one of up to 8
+ *     of up to 16 ascending values (clustered weights).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,11 +28,33 @@
 #define VALUE_RAW	0u
 #define VALUE_TOP	1u
 #define VALUE_SPLIT	2u
+#define VALUE_PALETTE	3u
 #define MAX_RUN_K	15u
+#define PAL_VALUES	NPU_WDEC_ROWS_PALETTE_VALUES
+
+/*
+ * Palette values (firmware 1.10.0): at most NPU_WDEC_ROWS_PALETTES (8)
+ * palettes of at most 16 values, ascending, each row naming one; clustered filters
+ * quantized per channel have a few such value sets (the channels whose
+ * largest centroid is the same share one).
+ */
+struct rows_palettes {
+	uint32_t count;
+	uint32_t size[NPU_WDEC_ROWS_PALETTES];
+	uint32_t gap_k[NPU_WDEC_ROWS_PALETTES];
+	uint8_t value[NPU_WDEC_ROWS_PALETTES][PAL_VALUES];	/* ascending as int8 */
+	uint8_t index[NPU_WDEC_ROWS_PALETTES][256];
+	uint64_t set[NPU_WDEC_ROWS_PALETTES][4];
+	uint8_t *of_row;	/* per row, its palette */
+	uint64_t (*row_set)[4];	/* per row, its coded values */
+	uint32_t *row_values;	/* per row, how many */
+};
 
 struct rows_code {
 	uint32_t zeros, run_k, values, top_max, split, maxpos;
 	uint64_t bits;
+	bool have_palettes;
+	struct rows_palettes pal;	/* VALUE_PALETTE */
 };
 
 struct rows_layout {
@@ -86,15 +110,144 @@ static uint32_t row_mark(const struct rows_layout *l, uint32_t row)
 static void set_code(struct rows_code *c, uint64_t bits, uint32_t zeros, uint32_t run_k,
 		     uint32_t values, uint32_t top_max, uint32_t split, uint32_t maxpos)
 {
-	*c = (struct rows_code){ .bits = bits, .zeros = zeros, .run_k = run_k, .values = values,
-				 .top_max = top_max, .split = split, .maxpos = maxpos };
+	c->bits = bits;
+	c->zeros = zeros;
+	c->run_k = run_k;
+	c->values = values;
+	c->top_max = top_max;
+	c->split = split;
+	c->maxpos = maxpos;
+}
+
+static uint32_t bit_count(const uint64_t set[4])
+{
+	uint32_t n = 0;
+
+	for (uint32_t q = 0; q < 4; q++)
+		for (uint64_t x = set[q]; x; x &= x - 1)
+			n++;
+	return n;
+}
+
+static uint64_t rice_min(const uint32_t *gap, uint32_t n, uint32_t *k_best)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (uint32_t k = 0; k < 8; k++) {
+		uint64_t bits = 0;
+
+		for (uint32_t i = 0; i < n; i++)
+			bits += rice_bits(gap[i], k);
+		if (bits < best) {
+			best = bits;
+			*k_best = k;
+		}
+	}
+	return best;
+}
+
+/*
+ * The palettes of the rows' coded values (without zeros when @zeros, and
+ * the marks when @maxpos) and the bits of the table and of the rows' codes
+ * over them, or UINT64_MAX if they need more than NPU_WDEC_ROWS_PALETTES.
+ * Rows merge greedily, the largest value sets first (wcompress.c
+ * make_families() does the same for version 2).
+ */
+static uint64_t palette_bits(const struct rows_layout *l, uint32_t zeros, uint32_t maxpos,
+			     struct rows_palettes *pal)
+{
+	uint64_t bits = 3;	/* S - 1 */
+
+	pal->count = 0;
+	memset(pal->set, 0, sizeof(pal->set));
+	for (uint32_t r = 0; r < l->rows; r++) {
+		const uint32_t mark = maxpos ? row_mark(l, r) : l->row_len;
+		uint64_t *set = pal->row_set[r];
+
+		memset(set, 0, sizeof(pal->row_set[r]));
+		for (uint32_t j = 0; j < l->row_len; j++) {
+			const uint8_t v = at(l, r, j);
+
+			if ((zeros != ZERO_NONE && !v) || j == mark)
+				continue;
+			set[v >> 6] |= 1ull << (v & 63);
+		}
+		pal->row_values[r] = bit_count(set);
+		if (pal->row_values[r] > PAL_VALUES)
+			return UINT64_MAX;
+	}
+	for (uint32_t want = PAL_VALUES + 1; want-- > 0;) {
+		for (uint32_t r = 0; r < l->rows; r++) {
+			const uint64_t *set = pal->row_set[r];
+			uint32_t f;
+
+			if (pal->row_values[r] != want)
+				continue;
+			/* the palette it grows least (ties: the first), else a new one */
+			uint32_t grow = PAL_VALUES + 1;
+
+			for (uint32_t g = 0; g < pal->count; g++) {
+				uint64_t u[4];
+				uint32_t n;
+
+				for (uint32_t q = 0; q < 4; q++)
+					u[q] = pal->set[g][q] | set[q];
+				n = bit_count(u);
+				if (n <= PAL_VALUES && n - bit_count(pal->set[g]) < grow) {
+					grow = n - bit_count(pal->set[g]);
+					f = g;
+				}
+			}
+			if (grow > PAL_VALUES)
+				f = pal->count;
+			if (f == NPU_WDEC_ROWS_PALETTES)
+				return UINT64_MAX;
+			pal->count += f == pal->count;
+			for (uint32_t q = 0; q < 4; q++)
+				pal->set[f][q] |= set[q];
+			pal->of_row[r] = (uint8_t)f;
+		}
+	}
+	for (uint32_t f = 0; f < pal->count; f++) {
+		uint32_t n = 0, gap[PAL_VALUES];
+
+		if (!bit_count(pal->set[f]))
+			pal->set[f][0] = 1;	/* rows without coded values: any palette */
+		for (int32_t s = -128; s < 128; s++) {
+			const uint8_t v = (uint8_t)s;
+
+			if (!(pal->set[f][v >> 6] & (1ull << (v & 63))))
+				continue;
+			if (n)
+				gap[n - 1] = (uint32_t)(s - (int8_t)pal->value[f][n - 1] - 1);
+			pal->index[f][v] = (uint8_t)n;
+			pal->value[f][n++] = v;
+		}
+		pal->size[f] = n;
+		/* P - 1, the first value, k, then the gaps less one by Rice(k) */
+		bits += 4 + 8 + 3 + rice_min(gap, n - 1, &pal->gap_k[f]);
+	}
+	for (uint32_t r = 0; r < l->rows; r++) {
+		const uint32_t mark = maxpos ? row_mark(l, r) : l->row_len, f = pal->of_row[r];
+
+		bits += truncated_bits(f, pal->count);
+		for (uint32_t j = 0; j < l->row_len; j++) {
+			const uint8_t v = at(l, r, j);
+
+			if ((zeros != ZERO_NONE && !v) || j == mark)
+				continue;
+			bits += truncated_bits(pal->index[f][v], pal->size[f]);
+		}
+	}
+	return bits;
 }
 
 /*
  * The cheapest combination by exact size (raw values without zeros or
  * marks code any filter).
  */
-static void rows_choose(const struct rows_layout *l, struct rows_code *best)
+static void rows_choose(const struct rows_layout *l, struct rows_palettes *tmp,
+			struct rows_code *best)
 {
 	uint64_t run_bits[MAX_RUN_K + 1] = { 0 }, bitmap_bits = 0;
 
@@ -185,6 +338,18 @@ static void rows_choose(const struct rows_layout *l, struct rows_code *best)
 			}
 			if (base + 8 * coded < best->bits)
 				set_code(best, base + 8 * coded, zeros, run_k, VALUE_RAW, 0, 0, maxpos);
+			if (!best->have_palettes)
+				continue;
+			const uint64_t pbits = palette_bits(l, zeros, maxpos, tmp);
+
+			if (pbits != UINT64_MAX && base + pbits < best->bits) {
+				uint8_t *of_row = best->pal.of_row;
+
+				set_code(best, base + pbits, zeros, run_k, VALUE_PALETTE, 0, 0, maxpos);
+				memcpy(of_row, tmp->of_row, l->rows);
+				best->pal = *tmp;
+				best->pal.of_row = of_row;
+			}
 		}
 	}
 }
@@ -305,6 +470,8 @@ static void emit_row(struct rows_out *o, const struct rows_layout *l, const stru
 		if (idx < n)
 			put_bits(o, (int8_t)at(l, r, mark) < 0, 1);
 	}
+	if (c->values == VALUE_PALETTE)
+		put_truncated(o, c->pal.of_row[r], c->pal.count);
 	for (uint32_t j = 0; j < l->row_len; j++) {
 		const uint8_t v = at(l, r, j);
 
@@ -312,6 +479,12 @@ static void emit_row(struct rows_out *o, const struct rows_layout *l, const stru
 			continue;
 		const uint32_t t = 127u - (uint32_t)abs((int8_t)v);
 
+		if (c->values == VALUE_PALETTE) {
+			const uint32_t f = c->pal.of_row[r];
+
+			put_truncated(o, c->pal.index[f][v], c->pal.size[f]);
+			continue;
+		}
 		if (c->values == VALUE_RAW) {
 			put_bits(o, v, 8);
 			continue;
@@ -329,6 +502,20 @@ static void emit_row(struct rows_out *o, const struct rows_layout *l, const stru
 	}
 }
 
+/* The palette table (VALUE_PALETTE): S - 1, then each palette's P - 1, first value, k and gaps. */
+static void emit_palettes(struct rows_out *o, const struct rows_palettes *pal)
+{
+	put_bits(o, pal->count - 1, 3);
+	for (uint32_t f = 0; f < pal->count; f++) {
+		put_bits(o, pal->size[f] - 1, 4);
+		put_bits(o, pal->value[f][0], 8);
+		put_bits(o, pal->gap_k[f], 3);
+		for (uint32_t i = 1; i < pal->size[f]; i++)
+			put_rice(o, (uint32_t)((int8_t)pal->value[f][i] -
+					       (int8_t)pal->value[f][i - 1] - 1), pal->gap_k[f]);
+	}
+}
+
 int npu_wcompress_rows(const uint8_t *w, uint32_t len, uint32_t row_len, bool transposed,
 		       uint8_t **out, uint32_t *out_len)
 {
@@ -336,40 +523,68 @@ int npu_wcompress_rows(const uint8_t *w, uint32_t len, uint32_t row_len, bool tr
 		.w = w, .len = len, .row_len = row_len, .rows = row_len ? len / row_len : 0,
 		.transposed = transposed,
 	};
-	struct rows_code c;
+	struct rows_code *c = calloc(1, sizeof(*c));
+	struct rows_palettes *tmp = calloc(1, sizeof(*tmp));
 	struct rows_out o = { 0 };
 	struct run_state rs = { .need_run = true };
 	uint64_t cap;
+	int ret = -ENOMEM;
 
 	*out = NULL;
 	*out_len = 0;
-	if (!len || !row_len || len % row_len)
-		return -EINVAL;
-	rows_choose(&l, &c);
-	cap = NPU_WDEC_MIN_BYTES + c.bits / 8 + 2;
-	if (cap > UINT32_MAX)
-		return -E2BIG;
+	if (!len || !row_len || len % row_len) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!c || !tmp)
+		goto out;
+	tmp->of_row = malloc(l.rows);
+	tmp->row_set = malloc(l.rows * sizeof(*tmp->row_set));
+	tmp->row_values = malloc(l.rows * sizeof(*tmp->row_values));
+	c->pal.of_row = malloc(l.rows);
+	c->have_palettes = tmp->of_row && tmp->row_set && tmp->row_values && c->pal.of_row;
+	if (!c->have_palettes)
+		goto out;
+	rows_choose(&l, tmp, c);
+	cap = NPU_WDEC_MIN_BYTES + c->bits / 8 + 2;
+	if (cap > UINT32_MAX) {
+		ret = -E2BIG;
+		goto out;
+	}
 	o.data = malloc(cap);
 	if (!o.data)
-		return -ENOMEM;
+		goto out;
 	o.data[o.len++] = NPU_WDEC_MAGIC0;
 	o.data[o.len++] = NPU_WDEC_VERSION_ROWS;
 	put_bits(&o, transposed, 1);
 	put_gamma(&o, row_len);
-	put_bits(&o, c.zeros, 2);
-	if (c.zeros == ZERO_RUNS)
-		put_bits(&o, c.run_k, 4);
-	put_bits(&o, c.values, 2);
-	if (c.values != VALUE_RAW)
-		put_bits(&o, c.top_max, 7);
-	if (c.values == VALUE_SPLIT)
-		put_bits(&o, c.split, 7);
-	put_bits(&o, c.maxpos, 1);
+	put_bits(&o, c->zeros, 2);
+	if (c->zeros == ZERO_RUNS)
+		put_bits(&o, c->run_k, 4);
+	put_bits(&o, c->values, 2);
+	if (c->values == VALUE_TOP || c->values == VALUE_SPLIT)
+		put_bits(&o, c->top_max, 7);
+	if (c->values == VALUE_SPLIT)
+		put_bits(&o, c->split, 7);
+	if (c->values == VALUE_PALETTE)
+		emit_palettes(&o, &c->pal);
+	put_bits(&o, c->maxpos, 1);
 	for (uint32_t r = 0; r < l.rows; r++)
-		emit_row(&o, &l, &c, &rs, r);
+		emit_row(&o, &l, c, &rs, r);
 	if (o.nbits)
 		o.data[o.len++] = (uint8_t)o.acc;
 	*out = o.data;
 	*out_len = (uint32_t)o.len;
-	return 0;
+	ret = 0;
+out:
+	if (c)
+		free(c->pal.of_row);
+	if (tmp) {
+		free(tmp->of_row);
+		free(tmp->row_set);
+		free(tmp->row_values);
+	}
+	free(tmp);
+	free(c);
+	return ret;
 }

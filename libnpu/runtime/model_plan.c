@@ -22,9 +22,9 @@
 #include "device_priv.h"
 #include "model_priv.h"
 
-/* The decoder features compiled filters need (versions 2 and 3, 1.8.0). */
+/* The decoder features compiled filters need (versions 2 and 3 with palettes, 1.10.0). */
 #define WDEC_FEATURES	(NPU_FW_FEAT_WDEC | NPU_FW_FEAT_WDEC_PALETTES | NPU_FW_FEAT_WDEC_PACKED | \
-			 NPU_FW_FEAT_WDEC_ROWS)
+			 NPU_FW_FEAT_WDEC_ROWS | NPU_FW_FEAT_WDEC_ROWS_PALETTES)
 
 /* The dma-buf binding of tensor t, a graph input or output, or NULL. */
 static const struct input_binding *dmabuf_binding(const struct npu_model *model, int32_t t)
@@ -281,7 +281,8 @@ int model_plan_build(struct npu_model *model)
 	 * every feature before it: SRAM, the weight decoder, and the decoder's
 	 * shared palettes, NPU_FW_FEAT_WDEC_PALETTES).  The compiler encodes
 	 * filters in the packed format (NPU_FW_FEAT_WDEC_PACKED, firmware
-	 * 1.7.0) or in rows (NPU_FW_FEAT_WDEC_ROWS, firmware 1.8.0), whichever
+	 * 1.7.0) or in rows (NPU_FW_FEAT_WDEC_ROWS, firmware 1.8.0, with
+	 * palette values: NPU_FW_FEAT_WDEC_ROWS_PALETTES, 1.10.0), whichever
 	 * is smaller.  No raw-filter variant is made at load any more (the streams
 	 * are final).
 	 */
@@ -295,7 +296,7 @@ int model_plan_build(struct npu_model *model)
 		if (wb.encoded_filter_bytes && (model->dev->fw_features & WDEC_FEATURES) !=
 		    WDEC_FEATURES)
 			return model_fail(model, -NPU_ERR_MODEL_VERSION,
-					  "segment %u has compressed filters and the device's firmware lacks the weight decoder with shared palettes, packed blocks and rows (NPU_FW_FEAT_WDEC, NPU_FW_FEAT_WDEC_PALETTES, NPU_FW_FEAT_WDEC_PACKED, NPU_FW_FEAT_WDEC_ROWS, firmware 1.8.0): recompile with --no-compress, update the firmware, or open with NPU_MODEL_CPU_ONLY", s);
+					  "segment %u has compressed filters and the device's firmware lacks the weight decoder with shared palettes, packed blocks and rows with palettes (NPU_FW_FEAT_WDEC, NPU_FW_FEAT_WDEC_PALETTES, NPU_FW_FEAT_WDEC_PACKED, NPU_FW_FEAT_WDEC_ROWS, NPU_FW_FEAT_WDEC_ROWS_PALETTES, firmware 1.10.0): recompile with --no-compress, update the firmware, or open with NPU_MODEL_CPU_ONLY", s);
 	}
 	/* Likewise a firmware older than an opcode the streams use. */
 	for (uint32_t s = 0; model->use_npu && s < cm->num_segments; s++) {

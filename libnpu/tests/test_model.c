@@ -668,8 +668,15 @@ START_TEST(test_old_firmware_refused)
 	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -NPU_ERR_MODEL_VERSION);
 	ck_assert_ptr_null(m);
 	ck_assert_msg(strstr(err, "compressed filters") &&
-		      strstr(err, "NPU_FW_FEAT_WDEC_ROWS") && strstr(err, "firmware 1.8.0"),
+		      strstr(err, "NPU_FW_FEAT_WDEC_ROWS") && strstr(err, "firmware 1.10.0"),
 		      "%s", err);
+	/* And firmware 1.9.0, whose rows have no palette values. */
+	dev.fw_features = NPU_FW_FEATURES & ~NPU_FW_FEAT_WDEC_ROWS_PALETTES;
+	err[0] = '\0';
+	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -NPU_ERR_MODEL_VERSION);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err, "compressed filters") &&
+		      strstr(err, "NPU_FW_FEAT_WDEC_ROWS_PALETTES"), "%s", err);
 	dev.fw_features = NPU_FW_FEATURES;
 	ck_assert_int_eq(npu_model_open(&dev, PERSON, &opts, &m), -EBADF);
 }

@@ -261,11 +261,12 @@ END_TEST
 /*
  * The workflow models (tests/models/make_models.py, in the build): ratio
  * limits.  The issue's goals are 0.55 for 16 clusters and 0.35 for 80%
- * pruning (met since version 3 of the format); the per-channel
- * quantization of these models gives each output channel its own 16
- * values, so the 16-cluster ones are held to what the format reaches
- * (Documentation/compiler.rst, "Weight compression": the goal is below
- * their order-0 entropy), the others to the goals.  Compiled
+ * pruning (met since version 3 of the format); the 16-cluster ones are
+ * held to what the format reaches (version 3's palette values), since
+ * the goal is below their order-0 entropy even with free palettes
+ * (Documentation/compiler.rst, "Weight compression": 0.553 for
+ * MobileNet-v2.cluster16k, whose depthwise filters tfmot leaves
+ * unclustered and near uniform), the others to the goals.  Compiled
  * without the SRAM plan, where every filter is read from DRAM and so
  * compressed wherever it shrinks: with it, the compiler leaves raw the
  * filters whose decode would cost time (estimate_never_worse).
@@ -277,15 +278,16 @@ START_TEST(workflow_model_ratios)
 		double limit;
 	} models[] = {
 		{ "mobilenet_v2.cluster8k", 0.55 },
-		{ "mobilenet_v2.cluster16k", 0.61 },
-		{ "mobilenet_v2.cluster16l", 0.62 },
+		{ "mobilenet_v2.cluster16k", 0.59 },
+		{ "mobilenet_v2.cluster16l", 0.591 },
+		{ "mobilenet_v2.cqat", 0.65 },
 		{ "mobilenet_v2.prune", 0.35 },
 		{ "mobilenet_v2.sp_cluster", 0.35 },
 		{ "mobilenet_v2.pcqat", 0.35 },
 		{ "mobilenet_v2.ptq_int8", 1.0 },
 		{ "ds_cnn.sp_cluster", 0.36 },
 		{ "ds_cnn.prune", 0.38 },
-		{ "ds_cnn.cluster16k", 0.64 },
+		{ "ds_cnn.cluster16k", 0.62 },
 	};
 	const char *build = getenv("NPU_BUILD");
 	uint32_t found = 0;
