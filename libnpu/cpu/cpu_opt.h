@@ -155,6 +155,13 @@ struct cpu_rq_row {
 	bool u8;		/* uint8 output: the clamp is within 0..255 */
 	bool any_left;		/* some channel's left shift is not 0 */
 	bool any_mult_min;	/* some multiplier is INT32_MIN */
+	/*
+	 * Every channel shifts right (by 1 or more), none left, no multiplier
+	 * is INT32_MIN and out_zp is within int8 (TFLite's multipliers below
+	 * 1/2): every result of MultiplyByQuantizedMultiplier is within
+	 * 2^30 + 1 and rounds once (cpu_simd.h, struct rq8f, rq16_pack4()).
+	 */
+	bool narrow;
 };
 typedef void (*cpu_requant_fn)(const struct cpu_rq_row *r, const int32_t *acc,
 			       uint32_t n, int8_t *out);

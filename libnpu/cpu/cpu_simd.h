@@ -136,15 +136,24 @@ static AVX2 inline __m256i opt_ld8(const void *p)
 	return _mm256_loadu_si256((const __m256i *)p);
 }
 
-/* Channels c..c+7 of accumulators @acc to int8 (or uint8) values in int32 lanes. */
-static AVX2 inline __m256i opt_rq8(const struct cpu_rq_row *r, __m256i acc, uint32_t c)
+/*
+ * MultiplyByQuantizedMultiplier of channels c..c+7 of @v (the accumulators
+ * with @r->add already added) plus the output offset, wrapping as the
+ * firmware's: not yet clamped.
+ */
+static AVX2 inline __m256i opt_mbqm8(const struct cpu_rq_row *r, __m256i v, uint32_t c)
 {
-	__m256i v = _mm256_add_epi32(acc, opt_ld8(r->add + c));
-
 	v = _mm256_sllv_epi32(v, opt_ld8(r->left + c));
 	v = srdhm8(v, opt_ld8(r->mult + c));
 	v = opt_rdivpot8(v, opt_ld8(r->right + c), opt_ld8(r->mask + c), opt_ld8(r->half + c));
-	v = _mm256_add_epi32(v, _mm256_set1_epi32(r->out_zp));
+	return _mm256_add_epi32(v, _mm256_set1_epi32(r->out_zp));
+}
+
+/* Channels c..c+7 of accumulators @acc to int8 (or uint8) values in int32 lanes. */
+static AVX2 inline __m256i opt_rq8(const struct cpu_rq_row *r, __m256i acc, uint32_t c)
+{
+	const __m256i v = opt_mbqm8(r, _mm256_add_epi32(acc, opt_ld8(r->add + c)), c);
+
 	return _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(r->act_min)),
 				_mm256_set1_epi32(r->act_max));
 }
@@ -156,6 +165,85 @@ static AVX2 inline __m128i opt_pack16(__m256i lo, __m256i hi, bool u8)
 	const __m128i h0 = _mm256_castsi256_si128(h), h1 = _mm256_extracti128_si256(h, 1);
 
 	return u8 ? _mm_packus_epi16(h0, h1) : _mm_packs_epi16(h0, h1);
+}
+
+/*
+ * The single rounding below (struct rq16) on eight AVX2 lanes, for rows
+ * of channels that all shift right (e >= 1), none by INT32_MIN: AVX2 has
+ * no 64-bit arithmetic shift, so the sum is taken with 2^63 added (then in
+ * 0..2^64 for every product) and shifted logically, which adds
+ * 2^(63 - 31 - e) = 2^(32 - e) to the result; @zc takes it off again
+ * with the output offset.  The odd channels are shifted by e - 1 only, so
+ * that their result lands in the high half of the 64-bit lane, where the
+ * blend takes it.  The correction of a negative product is a blend on the
+ * product's sign (vblendvpd reads bit 63).  Held per block of channels in
+ * memory, as operands of the row loop.
+ */
+struct rq8f {
+	__m256i mult, m_odd;		/* multipliers; the odd channels' in the low halves */
+	__m256i round_e, round_ne;	/* 2^63 + 2^30 + 2^(30+e), less 2^31 when negative */
+	__m256i round_o, round_no;
+	__m256i sh_e, sh_o;		/* 31 + e; e - 1 */
+	__m256i zc;			/* output offset less 2^(32 - e) */
+};
+
+static AVX2 inline void rq8f_load(struct rq8f *q, const struct cpu_rq_row *r, uint32_t c)
+{
+	const __m256i low = _mm256_set1_epi64x(0xffffffff);
+	const __m256i r30 = _mm256_set1_epi64x(1 << 30), r31 = _mm256_set1_epi64x(1ll << 31);
+	const __m256i base = _mm256_add_epi64(r30, _mm256_set1_epi64x(INT64_MIN));
+	const __m256i e = opt_ld8(r->right + c);
+	const __m256i e_e = _mm256_and_si256(e, low), e_o = _mm256_srli_epi64(e, 32);
+
+	q->mult = opt_ld8(r->mult + c);
+	q->m_odd = _mm256_srli_epi64(q->mult, 32);
+	q->round_e = _mm256_add_epi64(base, _mm256_sllv_epi64(r30, e_e));
+	q->round_o = _mm256_add_epi64(base, _mm256_sllv_epi64(r30, e_o));
+	q->round_ne = _mm256_sub_epi64(q->round_e, r31);
+	q->round_no = _mm256_sub_epi64(q->round_o, r31);
+	q->sh_e = _mm256_add_epi64(e_e, _mm256_set1_epi64x(31));
+	q->sh_o = _mm256_sub_epi64(e_o, _mm256_set1_epi64x(1));
+	q->zc = _mm256_sub_epi32(_mm256_set1_epi32(r->out_zp),
+				 _mm256_sllv_epi32(_mm256_set1_epi32(1),
+						   _mm256_sub_epi32(_mm256_set1_epi32(32), e)));
+}
+
+/* (p + round, or round_n where p < 0) >> sh, logically. */
+static AVX2 inline __m256i rq8f_round(__m256i p, __m256i round, __m256i round_n, __m256i sh)
+{
+	const __m256d pos = _mm256_castsi256_pd(_mm256_add_epi64(p, round));
+	const __m256d neg = _mm256_castsi256_pd(_mm256_add_epi64(p, round_n));
+
+	return _mm256_srlv_epi64(_mm256_castpd_si256(_mm256_blendv_pd(pos, neg,
+								      _mm256_castsi256_pd(p))),
+				 sh);
+}
+
+/* opt_mbqm8() of @v (the accumulators with add) for such channels. */
+static AVX2 inline __m256i rq8f_mbqm(const struct rq8f *q, __m256i v)
+{
+	const __m256i even = rq8f_round(_mm256_mul_epi32(v, q->mult), q->round_e, q->round_ne,
+					q->sh_e);
+	const __m256i odd = rq8f_round(_mm256_mul_epi32(_mm256_srli_epi64(v, 32), q->m_odd),
+				       q->round_o, q->round_no, q->sh_o);
+
+	return _mm256_add_epi32(_mm256_blend_epi32(even, odd, 0xaa), q->zc);
+}
+
+/*
+ * Two rows of sixteen values (@a0 @a1 the first row's channels 0-7 and
+ * 8-15, @b0 @b1 the second's) saturated to int8 and clamped to @lo..@hi
+ * (broadcast bytes within int8): the first row in the low 16 bytes.  The
+ * saturating packs keep every value in -128..127 as it is and move the
+ * others past the ends, so clamping after them is clamping before.
+ */
+static AVX2 inline __m256i pack2x16(__m256i a0, __m256i a1, __m256i b0, __m256i b1,
+				    __m256i lo, __m256i hi)
+{
+	const __m256i v = _mm256_packs_epi16(_mm256_packs_epi32(a0, a1), _mm256_packs_epi32(b0, b1));
+	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+
+	return _mm256_permutevar8x32_epi32(_mm256_min_epi8(_mm256_max_epi8(v, lo), hi), order);
 }
 
 /* The same on sixteen lanes (AVX-512). */
@@ -196,6 +284,7 @@ static AVX2 inline void store16(int8_t *out, __m128i v, uint32_t cols)
  */
 struct rq16 {
 	__m512i add, left, zp, lo, hi;
+	__m512i zp16, lo8, hi8;		/* the same as int16, int8 (rq16_pack4()) */
 	/* Two roundings (sat): */
 	__m512i mult, right, mask, half;
 	/* One rounding: even and odd channels in the 64-bit lanes. */
@@ -211,7 +300,8 @@ static VNNI inline struct rq16 rq16_load(const struct cpu_rq_row *r, uint32_t c)
 		.left = opt_ld16(r->left + c), .right = opt_ld16(r->right + c),
 		.mask = opt_ld16(r->mask + c), .half = opt_ld16(r->half + c),
 		.zp = _mm512_set1_epi32(r->out_zp), .lo = _mm512_set1_epi32(r->act_min),
-		.hi = _mm512_set1_epi32(r->act_max),
+		.hi = _mm512_set1_epi32(r->act_max), .zp16 = _mm512_set1_epi16((int16_t)r->out_zp),
+		.lo8 = _mm512_set1_epi8((int8_t)r->act_min), .hi8 = _mm512_set1_epi8((int8_t)r->act_max),
 		.interleave = _mm512_setr_epi32(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28,
 						14, 30),
 	};
@@ -238,13 +328,12 @@ static VNNI inline __m512i round_shift(__m512i p, __m512i round, __mmask8 up, __
 }
 
 /*
- * Sixteen results as bytes; @left: some channel shifts left; @sat: some
- * multiplier is INT32_MIN.
+ * MultiplyByQuantizedMultiplier of sixteen channels of @v (accumulators
+ * with the add): @left: some channel shifts left; @sat: some multiplier is
+ * INT32_MIN.  No output offset yet.
  */
-static VNNI inline __m128i rq16_apply(const struct rq16 *q, __m512i acc, bool left, bool sat)
+static VNNI inline __m512i rq16_mbqm(const struct rq16 *q, __m512i v, bool left, bool sat)
 {
-	__m512i v = _mm512_add_epi32(acc, q->add);
-
 	if (left)
 		v = _mm512_sllv_epi32(v, q->left);
 	if (sat) {
@@ -262,17 +351,61 @@ static VNNI inline __m128i rq16_apply(const struct rq16 *q, __m512i acc, bool le
 		threshold = _mm512_sub_epi32(q->half, _mm512_srai_epi32(v, 31));
 		up = _mm512_cmpgt_epi32_mask(_mm512_and_si512(v, q->mask), threshold);
 		v = _mm512_srav_epi32(v, q->right);
-		v = _mm512_mask_add_epi32(v, up, v, one);
-	} else {
-		const __m512i even = round_shift(_mm512_mul_epi32(v, q->mult), q->round_e, q->up_e,
-						 q->sh_e);
-		const __m512i odd = round_shift(_mm512_mul_epi32(_mm512_srli_epi64(v, 32), q->m_odd),
-						q->round_o, q->up_o, q->sh_o);
-
-		v = _mm512_permutex2var_epi32(even, q->interleave, odd);
+		return _mm512_mask_add_epi32(v, up, v, one);
 	}
-	v = _mm512_add_epi32(v, q->zp);
+	return _mm512_permutex2var_epi32(round_shift(_mm512_mul_epi32(v, q->mult), q->round_e,
+						     q->up_e, q->sh_e),
+					 q->interleave,
+					 round_shift(_mm512_mul_epi32(_mm512_srli_epi64(v, 32),
+								      q->m_odd),
+						     q->round_o, q->up_o, q->sh_o));
+}
+
+/* The same of accumulators without the add. */
+static VNNI inline __m512i rq16_mbqm_acc(const struct rq16 *q, __m512i acc, bool left, bool sat)
+{
+	return rq16_mbqm(q, _mm512_add_epi32(acc, q->add), left, sat);
+}
+
+/* Sixteen results as bytes (the accumulators without the add). */
+static VNNI inline __m128i rq16_apply(const struct rq16 *q, __m512i acc, bool left, bool sat)
+{
+	const __m512i v = _mm512_add_epi32(rq16_mbqm_acc(q, acc, left, sat), q->zp);
+
 	return _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(v, q->lo), q->hi));
+}
+
+/*
+ * Four vectors of rq16_mbqm() results as 64 bytes, in order, with the
+ * output offset and the clamp: saturating packs (as pack2x16(): clamping
+ * after them is clamping before), one dword permutation.  @zp16: the row
+ * is cpu_rq_row.narrow (results within 2^30 + 1, offset within int8: their
+ * sum does not wrap), so the offset is added to the int16 values with
+ * saturation (a value moved past the int16 ends stays past the int8
+ * ones); else it is added in int32, wrapping as the firmware's.
+ */
+static VNNI inline __m512i rq16_pack4(const struct rq16 *q, __m512i a, __m512i b, __m512i c,
+				      __m512i d, bool zp16)
+{
+	const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7,
+						11, 15);
+	__m512i ab, cd, v;
+
+	if (!zp16) {
+		a = _mm512_add_epi32(a, q->zp);
+		b = _mm512_add_epi32(b, q->zp);
+		c = _mm512_add_epi32(c, q->zp);
+		d = _mm512_add_epi32(d, q->zp);
+	}
+	ab = _mm512_packs_epi32(a, b);
+	cd = _mm512_packs_epi32(c, d);
+	if (zp16) {
+		ab = _mm512_adds_epi16(ab, q->zp16);
+		cd = _mm512_adds_epi16(cd, q->zp16);
+	}
+	v = _mm512_packs_epi16(ab, cd);
+	v = _mm512_min_epi8(_mm512_max_epi8(v, q->lo8), q->hi8);
+	return _mm512_permutexvar_epi32(order, v);
 }
 
 /*

@@ -14,6 +14,11 @@
  * so the pixel's taps go in as x + 128 (the caller folds -128 * sum(f)
  * into its per-channel constant).  Four pixels by 32 channels per step.
  *
+ * The epilogue requantizes a block's accumulators where they are and packs
+ * two rows (AVX2: 2 x 16 results; AVX-512: 2 x 32 or 4 x 16) with
+ * saturating packs into one vector of bytes (cpu_simd.h: struct rq8f,
+ * pack2x16(), rq16_mbqm(), rq16_pack4()).
+ *
  * Every sum wraps modulo 2^32 as the firmware's accumulators; only the
  * order of the additions differs.  The packing and the dispatch are in
  * opt_igemm.c, with the portable C and NEON kernels.
@@ -92,25 +97,57 @@ static inline int32_t ld32(const void *p)
 	acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(x, w1));			\
 } while (0)
 
-static AVX2 void igemm_avx2(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b,
-				uint32_t n0, uint32_t n1, const struct cpu_rq_row *r,
-				int8_t *out, size_t ldo)
+/*
+ * Two rows of sixteen results (pack2x16()) to @o and @o + @ldo: the first
+ * @cols bytes of each, the second row only when @two.
+ */
+static AVX2 inline void store2x16(int8_t *o, size_t ldo, __m256i v, uint32_t cols, bool two)
+{
+	store16(o, _mm256_castsi256_si128(v), cols);
+	if (two)
+		store16(o + ldo, _mm256_extracti128_si256(v, 1), cols);
+}
+
+/* Channels @c.. of a row (@f their struct rq8f when @narrow), offset added. */
+static AVX2 inline __m256i gemm_mbqm8(const struct rq8f *f, const struct cpu_rq_row *r,
+				      __m256i v, uint32_t c, bool narrow)
+{
+	return narrow ? rq8f_mbqm(f, v) : opt_mbqm8(r, v, c);
+}
+
+/*
+ * The accumulators start at the per-channel add, so the requantization
+ * begins with the multiplication; each pair of rows leaves in one packing.
+ * @narrow: every channel rounds once (struct rq8f), else both roundings
+ * as the firmware spells them (opt_mbqm8()).
+ */
+static AVX2 inline __attribute__((always_inline)) void
+igemm_avx2_body(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b, uint32_t n0,
+		uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo, bool narrow)
 {
 	/* A copy the compiler can keep in registers across the stores. */
 	const struct cpu_rq_row rr = *r;
+	const __m256i lo = _mm256_set1_epi8((int8_t)rr.act_min);
+	const __m256i hi = _mm256_set1_epi8((int8_t)rr.act_max);
 
 	for (uint32_t j = n0; j < n1; j += 16) {
 		const int16_t *b0 = cpu_igemm_panel(b, j, kp);
 		const int16_t *b1 = j + 8 < n1 ? cpu_igemm_panel(b, j + 8, kp) : b0;
 		const uint32_t cols = n1 - j < 16 ? n1 - j : 16;
+		const __m256i add0 = opt_ld8(rr.add + j), add1 = opt_ld8(rr.add + j + 8);
+		struct rq8f f0, f1;
 
+		if (narrow) {
+			rq8f_load(&f0, &rr, j);
+			rq8f_load(&f1, &rr, j + 8);
+		}
 		for (uint32_t i = 0; i < m; i += 4) {
 			const int16_t *x[4];
 			const uint32_t rows = cpu_igemm_rows4(a, i, m, kp, x);
 			const int16_t *a0 = x[0], *a1 = x[1], *a2 = x[2], *a3 = x[3];
-			__m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00;
-			__m256i c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-			__m256i acc[8];
+			__m256i c00 = add0, c01 = add1, c10 = add0, c11 = add1;
+			__m256i c20 = add0, c21 = add1, c30 = add0, c31 = add1;
+			int8_t *o = out + (size_t)i * ldo + j;
 
 			for (uint32_t q = 0; q < kp; q += 2) {
 				const __m256i w0 = _mm256_loadu_si256((const __m256i *)(b0 + q * 8));
@@ -121,27 +158,88 @@ static AVX2 void igemm_avx2(const int16_t *a, uint32_t m, uint32_t kp, const int
 				MADD2(c20, c21, _mm256_set1_epi32(ld32(a2 + q)), w0, w1);
 				MADD2(c30, c31, _mm256_set1_epi32(ld32(a3 + q)), w0, w1);
 			}
-			acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11;
-			acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
-			for (uint32_t s = 0; s < rows; s++)
-				store16(out + (i + s) * ldo + j,
-					opt_pack16(opt_rq8(&rr, acc[2 * s], j),
-						   opt_rq8(&rr, acc[2 * s + 1], j + 8), false),
-					cols);
+			store2x16(o, ldo,
+				  pack2x16(gemm_mbqm8(&f0, &rr, c00, j, narrow),
+					   gemm_mbqm8(&f1, &rr, c01, j + 8, narrow),
+					   gemm_mbqm8(&f0, &rr, c10, j, narrow),
+					   gemm_mbqm8(&f1, &rr, c11, j + 8, narrow), lo, hi),
+				  cols, rows > 1);
+			if (rows > 2)
+				store2x16(o + 2 * ldo, ldo,
+					  pack2x16(gemm_mbqm8(&f0, &rr, c20, j, narrow),
+						   gemm_mbqm8(&f1, &rr, c21, j + 8, narrow),
+						   gemm_mbqm8(&f0, &rr, c30, j, narrow),
+						   gemm_mbqm8(&f1, &rr, c31, j + 8, narrow), lo, hi),
+					  cols, rows > 3);
 		}
 	}
 }
 
+static AVX2 void igemm_avx2(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b,
+			    uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out,
+			    size_t ldo)
+{
+	if (r->narrow)
+		igemm_avx2_body(a, m, kp, b, n0, n1, r, out, ldo, true);
+	else
+		igemm_avx2_body(a, m, kp, b, n0, n1, r, out, ldo, false);
+}
+
 #define DPBUSD(acc, x, w) (acc = _mm512_dpbusd_epi32(acc, x, w))
 
-/* One row's 32 (or @cols) results. */
-static VNNI inline void vnni_store2(int8_t *o, const struct rq16 *q0, const struct rq16 *q1,
-				       __m512i c0, __m512i c1, uint32_t cols, bool left, bool sat)
+/* The first @cols bytes of @v to @o. */
+static VNNI inline void store_first(int8_t *o, __m512i v, uint32_t cols)
 {
-	store16(o, rq16_apply(q0, c0, left, sat), cols);
-	if (cols > 16)
-		store16(o + 16, rq16_apply(q1, c1, left, sat), cols - 16);
+	_mm512_mask_storeu_epi8(o, cols >= 64 ? ~0ull : (1ull << cols) - 1, v);
 }
+
+/*
+ * Rows of 32 results (two per rq16_pack4(): the first @rows of them), of
+ * 16 (four per packing), the first @cols bytes of each, @ldo apart.
+ */
+static VNNI inline void store2x32(int8_t *o, size_t ldo, __m512i v, uint32_t cols,
+				  uint32_t rows)
+{
+	const __m256i r1 = _mm512_extracti64x4_epi64(v, 1);
+
+	if (cols == 32) {
+		_mm256_storeu_si256((__m256i *)o, _mm512_castsi512_si256(v));
+		if (rows > 1)
+			_mm256_storeu_si256((__m256i *)(o + ldo), r1);
+		return;
+	}
+	store_first(o, v, cols);
+	if (rows > 1)
+		store_first(o + ldo, _mm512_castsi256_si512(r1), cols);
+}
+
+static VNNI inline void store4x16(int8_t *o, size_t ldo, __m512i v, uint32_t cols,
+				  uint32_t rows)
+{
+	if (cols == 16 && rows >= 4) {
+		if (ldo == 16) {	/* the rows are adjacent: one store */
+			_mm512_storeu_si512(o, v);
+			return;
+		}
+		_mm_storeu_si128((__m128i *)o, _mm512_castsi512_si128(v));
+		_mm_storeu_si128((__m128i *)(o + ldo), _mm512_extracti32x4_epi32(v, 1));
+		_mm_storeu_si128((__m128i *)(o + 2 * ldo), _mm512_extracti32x4_epi32(v, 2));
+		_mm_storeu_si128((__m128i *)(o + 3 * ldo), _mm512_extracti32x4_epi32(v, 3));
+		return;
+	}
+	store_first(o, v, cols);
+	if (rows > 1)
+		store_first(o + ldo, _mm512_castsi128_si512(_mm512_extracti32x4_epi32(v, 1)), cols);
+	if (rows > 2)
+		store_first(o + 2 * ldo, _mm512_castsi128_si512(_mm512_extracti32x4_epi32(v, 2)),
+			    cols);
+	if (rows > 3)
+		store_first(o + 3 * ldo, _mm512_castsi128_si512(_mm512_extracti32x4_epi32(v, 3)),
+			    cols);
+}
+
+/* rq16_mbqm_acc() in the block kernels below. */
+#define RQ(q, acc) rq16_mbqm_acc(q, acc, left, sat)
 
 /* Rows @i.. of the tile (up to @mr, the rest repeat the first). */
 #define ROWS(a, i, m, kp, mr, p) do {							\
@@ -150,22 +248,24 @@ static VNNI inline void vnni_store2(int8_t *o, const struct rq16 *q0, const stru
 } while (0)
 
 /*
- * Channels @j..@j + 31 (two panels): four rows at a time.  @left is a
- * constant in each instantiation, so the shift goes where it is not needed.
+ * Channels @j..@j + 31 (two panels): four rows at a time.  The
+ * accumulators start at 0, not at the per-channel add as AVX2's: GCC then
+ * copies all eight every step.  @left, @sat, @zp16 are constants in each
+ * instantiation (rq16_mbqm(), rq16_pack4()).
  */
 static VNNI inline __attribute__((always_inline)) void
 vnni_block2(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b0, const int8_t *b1,
 	    const struct cpu_rq_row *r, uint32_t j, uint32_t cols, int8_t *out, size_t ldo,
-	    bool left, bool sat)
+	    bool left, bool sat, bool zp16)
 {
 	const struct rq16 q0 = rq16_load(r, j), q1 = rq16_load(r, j + 16);
 
 	for (uint32_t i = 0; i < m; i += 4) {
 		const uint32_t rows = m - i < 4 ? m - i : 4;
 		const uint8_t *p[4];
-		__m512i acc[8];
 		__m512i c00 = _mm512_setzero_si512(), c01 = c00, c10 = c00, c11 = c00;
 		__m512i c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+		int8_t *o = out + (size_t)i * ldo + j;
 
 		ROWS(a, i, m, kp, 4, p);
 		for (uint32_t t = 0; t < kp; t += 4) {
@@ -182,11 +282,14 @@ vnni_block2(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b0, const i
 			x = _mm512_set1_epi32(ld32(p[3] + t));
 			DPBUSD(c30, x, w0), DPBUSD(c31, x, w1);
 		}
-		acc[0] = c00, acc[1] = c01, acc[2] = c10, acc[3] = c11;
-		acc[4] = c20, acc[5] = c21, acc[6] = c30, acc[7] = c31;
-		for (uint32_t s = 0; s < rows; s++)
-			vnni_store2(out + (i + s) * ldo + j, &q0, &q1, acc[2 * s], acc[2 * s + 1], cols,
-				    left, sat);
+		store2x32(o, ldo,
+			  rq16_pack4(&q0, RQ(&q0, c00), RQ(&q1, c01), RQ(&q0, c10), RQ(&q1, c11), zp16),
+			  cols, rows);
+		if (rows > 2)
+			store2x32(o + 2 * ldo, ldo,
+				  rq16_pack4(&q0, RQ(&q0, c20), RQ(&q1, c21), RQ(&q0, c30),
+					     RQ(&q1, c31), zp16),
+				  cols, rows - 2);
 	}
 }
 
@@ -194,16 +297,16 @@ vnni_block2(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b0, const i
 static VNNI inline __attribute__((always_inline)) void
 vnni_block1(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b0,
 	    const struct cpu_rq_row *r, uint32_t j, uint32_t cols, int8_t *out, size_t ldo,
-	    bool left, bool sat)
+	    bool left, bool sat, bool zp16)
 {
 	const struct rq16 q0 = rq16_load(r, j);
 
 	for (uint32_t i = 0; i < m; i += 8) {
 		const uint32_t rows = m - i < 8 ? m - i : 8;
 		const uint8_t *p[8];
-		__m512i acc[8];
 		__m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0;
 		__m512i c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+		int8_t *o = out + (size_t)i * ldo + j;
 
 		ROWS(a, i, m, kp, 8, p);
 		for (uint32_t t = 0; t < kp; t += 4) {
@@ -218,17 +321,21 @@ vnni_block1(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b0,
 			DPBUSD(c6, _mm512_set1_epi32(ld32(p[6] + t)), w0);
 			DPBUSD(c7, _mm512_set1_epi32(ld32(p[7] + t)), w0);
 		}
-		acc[0] = c0, acc[1] = c1, acc[2] = c2, acc[3] = c3;
-		acc[4] = c4, acc[5] = c5, acc[6] = c6, acc[7] = c7;
-		for (uint32_t s = 0; s < rows; s++)
-			store16(out + (i + s) * ldo + j, rq16_apply(&q0, acc[s], left, sat), cols);
+		store4x16(o, ldo,
+			  rq16_pack4(&q0, RQ(&q0, c0), RQ(&q0, c1), RQ(&q0, c2), RQ(&q0, c3), zp16),
+			  cols, rows);
+		if (rows > 4)
+			store4x16(o + 4 * ldo, ldo,
+				  rq16_pack4(&q0, RQ(&q0, c4), RQ(&q0, c5), RQ(&q0, c6), RQ(&q0, c7),
+					     zp16),
+				  cols, rows - 4);
 	}
 }
 
 static VNNI inline __attribute__((always_inline)) void
 igemm_vnni_body(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b, uint32_t n0,
 		uint32_t n1, const struct cpu_rq_row *r, int8_t *out, size_t ldo, bool left,
-		bool sat)
+		bool sat, bool zp16)
 {
 	const size_t panel = (size_t)kp * 16;
 
@@ -237,22 +344,25 @@ igemm_vnni_body(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b, uint
 		const uint32_t cols = n1 - j < 32 ? n1 - j : 32;
 
 		if (cols > 16)
-			vnni_block2(a, m, kp, b0, b0 + panel, r, j, cols, out, ldo, left, sat);
+			vnni_block2(a, m, kp, b0, b0 + panel, r, j, cols, out, ldo, left, sat,
+				    zp16);
 		else
-			vnni_block1(a, m, kp, b0, r, j, cols, out, ldo, left, sat);
+			vnni_block1(a, m, kp, b0, r, j, cols, out, ldo, left, sat, zp16);
 	}
 }
 
 static VNNI void igemm_vnni(const uint8_t *a, uint32_t m, uint32_t kp, const int8_t *b,
-				uint32_t n0, uint32_t n1, const struct cpu_rq_row *r,
-				int8_t *out, size_t ldo)
+			    uint32_t n0, uint32_t n1, const struct cpu_rq_row *r, int8_t *out,
+			    size_t ldo)
 {
-	if (r->any_mult_min)
-		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, r->any_left, true);
+	if (r->narrow)
+		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, false, false, true);
+	else if (r->any_mult_min)
+		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, r->any_left, true, false);
 	else if (r->any_left)
-		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, true, false);
+		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, true, false, false);
 	else
-		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, false, false);
+		igemm_vnni_body(a, m, kp, b, n0, n1, r, out, ldo, false, false, false);
 }
 
 /* One step of the accumulator kernels: a pixel's taps at @x by a panel's at @w. */

@@ -163,9 +163,11 @@ bool cpu_rq_row_init(struct cpu_rq_row *r, const struct npu_requant *rq, const i
 		.add = base, .mult = m, .left = left, .right = right, .mask = mask, .half = half,
 		.out_zp = out_zp, .act_min = act_min, .act_max = act_max,
 	};
+	r->narrow = out_zp >= -128 && out_zp <= 127;
 	for (uint32_t c = 0; c < n; c++) {
 		r->any_left |= left[c] != 0;
 		r->any_mult_min |= m[c] == INT32_MIN;
+		r->narrow &= right[c] >= 1 && m[c] != INT32_MIN;
 	}
 	return true;
 }
@@ -182,6 +184,7 @@ bool cpu_rq_row_init_u8(struct cpu_rq_row *r, const struct npu_requant *rq,
 	r->act_min = act_min;
 	r->act_max = act_max;
 	r->u8 = true;
+	r->narrow = false;	/* its offset is a uint8 one */
 	return true;
 }
 

@@ -81,6 +81,24 @@ static void random_rq(struct npu_requant *rq, int32_t *mult, int32_t *shift,
 	}
 }
 
+/*
+ * TFLite's multipliers below 1/2 (the GEMMs' single rounding,
+ * cpu_rq_row.narrow): every channel shifts right, by 1 to 31, and none
+ * multiplies by INT32_MIN; negative and zero multipliers stay.
+ */
+static void narrow_rq(struct npu_requant *rq, int32_t *mult, int32_t *shift, uint32_t channels)
+{
+	for (uint32_t c = 0; c <= channels; c++) {
+		int32_t *m = c < channels ? &mult[c] : &rq->multiplier;
+		int32_t *s = c < channels ? &shift[c] : &rq->shift;
+
+		if (*m == INT32_MIN)
+			*m = INT32_MAX;
+		if (*s >= 0)
+			*s = -1 - (int32_t)(rnd() % 31);
+	}
+}
+
 static void random_bias(int32_t *bias, uint32_t n)
 {
 	const uint32_t mode = rnd() % 3;
@@ -212,6 +230,8 @@ static void conv_case(unsigned int seed, enum case_kind kind, bool dw, bool u8,
 	fill_s8(filter, f_n);
 	random_bias(bias, oc);
 	random_rq(&p.rq, mult, shift, oc);
+	if (rnd() & 1)
+		narrow_rq(&p.rq, mult, shift, oc);
 	with_bias = rnd() % 4 != 0;
 
 	if (dw && u8)
