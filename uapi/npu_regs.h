@@ -299,6 +299,8 @@ struct npu_hw_completion {
  * firmware 1.9.0
  */
 #define NPU_FW_FEAT_MINMAX_U8		(1u << 19)
+/* NPU_CMD_SOFTMAX (int8, uint8 and int8 -> int16), since firmware 1.10.0 */
+#define NPU_FW_FEAT_SOFTMAX		(1u << 20)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes
