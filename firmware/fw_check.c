@@ -15,7 +15,7 @@
 static const struct fw_cmd *const fw_cmd_groups[] = {
 	fw_cmds_stream, fw_cmds_conv, fw_cmds_elt, fw_cmds_pool, fw_cmds_move,
 	fw_cmds_reduce, fw_cmds_minmax, fw_cmds_prelu,
-	fw_cmds_resize, fw_cmds_copy, fw_cmds_dma,
+	fw_cmds_resize, fw_cmds_copy, fw_cmds_dma, fw_cmds_softmax,
 };
 
 const struct fw_cmd *fw_cmd_find(uint32_t opcode)
@@ -551,6 +551,16 @@ uint32_t fw_decode_cmd(const uint8_t *cs, uint32_t size, uint32_t off,
 	return bytes;
 }
 
+uint32_t npu_fw_cmd_param_features(uint32_t opcode,
+				   const union npu_cmd_params *p)
+{
+	const struct fw_cmd *c = fw_cmd_find(opcode);
+
+	if (!c)
+		return 0;
+	return c->features | (c->param_features ? c->param_features(opcode, p) : 0);
+}
+
 uint32_t npu_fw_stream_features(const void *cs, uint32_t size)
 {
 	const char *reason;
@@ -561,10 +571,8 @@ uint32_t npu_fw_stream_features(const void *cs, uint32_t size)
 		bytes = fw_decode_cmd(cs, size, off, &opcode, &p, &reason);
 		if (!bytes)
 			break;
-		need |= npu_fw_cmd_features(opcode);
+		need |= npu_fw_cmd_param_features(opcode, &p);
 		need |= fw_sram_features(opcode, &p);
-		if (fw_cmd_find(opcode)->param_features)
-			need |= fw_cmd_find(opcode)->param_features(opcode, &p);
 	}
 	return need;
 }

@@ -453,6 +453,7 @@ extern const struct fw_cmd fw_cmds_prelu[];
 extern const struct fw_cmd fw_cmds_resize[];
 extern const struct fw_cmd fw_cmds_copy[];
 extern const struct fw_cmd fw_cmds_dma[];
+extern const struct fw_cmd fw_cmds_softmax[];
 
 /*
  * ---- the SRAM (fw_ops_dma.c) ----

@@ -68,6 +68,7 @@ enum npu_cs_opcode {
 	NPU_CMD_RESIZE_NEAREST,		/* struct npu_resize_params */
 	NPU_CMD_STRIDED_COPY,		/* struct npu_strided_copy_params */
 	NPU_CMD_DMA,			/* struct npu_dma_params */
+	NPU_CMD_SOFTMAX,		/* struct npu_softmax_params */
 	NPU_CMD_COUNT			/* first invalid opcode */
 };
 
@@ -774,6 +775,40 @@ struct npu_dma_params {
 };
 
 /**
+ * struct npu_softmax_params - SOFTMAX along the innermost axis
+ *
+ * TFLite's reference_ops::Softmax for 8-bit inputs (int8 -> int8,
+ * int8 -> int16, uint8 -> uint8), gemmlowp fixed point: per row of
+ * dims[rank - 1] elements, each difference d = in - max(row) (the stored
+ * values; the zero point cancels) with d >= @diff_min is rescaled to Q5.26
+ * by SaturatingRoundingDoublingHighMul(d << @input_left_shift,
+ * @input_multiplier), exp() of it (exp_on_negative_values) summed in
+ * Q12.19, the sum's reciprocal by GetReciprocal() (1/(1 + x),
+ * Newton-Raphson), and each output exp(d) times the reciprocal, rounded
+ * by the sum's exponent, plus the output type's minimum; a d below
+ * @diff_min gives that minimum.  The host computes the three parameters as
+ * TFLite's SoftmaxPrepare (PreprocessSoftmaxScaling of beta * input scale,
+ * CalculateInputRadius).  Output zero point: the type's minimum (-128,
+ * -32768, 0), scale 1/256 (1/65536 for int16), which the host checks.
+ *
+ * @input: int8 or uint8, rank 1..5.
+ * @output: same dims; int8 (int8 input), int16 (int8 input) or uint8
+ *          (uint8 input).
+ * @input_multiplier: Q31, > 0.
+ * @input_left_shift: 0..31.
+ * @diff_min: the most negative difference still counted, <= 0.
+ * @reserved: 0.
+ */
+struct npu_softmax_params {
+	struct npu_tensor input;
+	struct npu_tensor output;
+	__s32 input_multiplier;
+	__s32 input_left_shift;
+	__s32 diff_min;
+	__u32 reserved;
+};
+
+/**
  * union npu_cmd_params - the parameters of any command, by opcode
  *
  * One name per structure for every user: the firmware decodes commands
@@ -801,6 +836,7 @@ struct npu_dma_params {
  * @resize: NPU_CMD_RESIZE_BILINEAR, NPU_CMD_RESIZE_NEAREST.
  * @strided_copy: NPU_CMD_STRIDED_COPY.
  * @dma: NPU_CMD_DMA.
+ * @softmax: NPU_CMD_SOFTMAX.
  */
 union npu_cmd_params {
 	struct npu_stream_params stream;
@@ -824,6 +860,7 @@ union npu_cmd_params {
 	struct npu_resize_params resize;
 	struct npu_strided_copy_params strided_copy;
 	struct npu_dma_params dma;
+	struct npu_softmax_params softmax;
 };
 
 /*

@@ -305,6 +305,8 @@ struct npu_hw_completion {
  * one; older decoders refuse it), since firmware 1.10.0
  */
 #define NPU_FW_FEAT_WDEC_ROWS_PALETTES	(1u << 20)
+/* NPU_CMD_SOFTMAX (int8, uint8 and int8 -> int16), since firmware 1.11.0 */
+#define NPU_FW_FEAT_SOFTMAX		(1u << 21)
 
 /**
  * struct npu_fw_header - start of the firmware image, 32 bytes

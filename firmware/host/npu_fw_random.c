@@ -633,6 +633,23 @@ static int gen_op(struct gen *g, uint32_t op, void *params)
 	case NPU_CMD_DMA:
 		gen_dma(g, params);
 		return 0;
+	case NPU_CMD_SOFTMAX: {
+		struct npu_softmax_params *p = params;
+		const uint32_t kind = rnd(g) % 3;
+
+		memset(p, 0, sizeof(*p));
+		t = kind == 2 ? NPU_DTYPE_UINT8 : NPU_DTYPE_INT8;
+		rank = small_shape(g, d, 6);
+		place(g, &p->input, t, zp_of(g, t), rank, d, 1);
+		place(g, &p->output, kind == 1 ? NPU_DTYPE_INT16 : t,
+		      kind == 1 ? NPU_FW_S16_MIN : t == NPU_DTYPE_UINT8 ? 0 :
+		      NPU_FW_S8_MIN, rank, d, 0);
+		/* Any multiplier and shift the check takes; diff_min down to -256. */
+		p->input_multiplier = range(g, 1, NPU_FW_S32_MAX);
+		p->input_left_shift = range(g, 0, 31);
+		p->diff_min = -range(g, 0, 256);
+		return 0;
+	}
 	default:
 		return -EINVAL;
 	}

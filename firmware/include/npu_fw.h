@@ -26,7 +26,7 @@ extern "C" {
 
 /* Firmware release, reported as NPU_REG_FW_VERSION: major<<16|minor<<8|patch */
 #define NPU_FW_VERSION_MAJOR	1
-#define NPU_FW_VERSION_MINOR	10
+#define NPU_FW_VERSION_MINOR	11
 #define NPU_FW_VERSION_PATCH	0
 #define NPU_FW_VERSION		((NPU_FW_VERSION_MAJOR << 16) | \
 				 (NPU_FW_VERSION_MINOR << 8) | \
@@ -43,7 +43,8 @@ extern "C" {
 				 NPU_FW_FEAT_MEAN_U8 | \
 				 NPU_FW_FEAT_WDEC_PACKED | \
 				 NPU_FW_FEAT_WDEC_ROWS | NPU_FW_FEAT_MINMAX_U8 | \
-				 NPU_FW_FEAT_WDEC_ROWS_PALETTES)
+				 NPU_FW_FEAT_WDEC_ROWS_PALETTES | \
+				 NPU_FW_FEAT_SOFTMAX)
 
 /* Error codes (negated on return), equal to the Linux errno values. */
 #define NPU_FW_ENOMEM		12
@@ -69,6 +70,19 @@ int32_t npu_fw_mbqm_single(int64_t x, int32_t multiplier, int shift);
  * whose low and high words are @lo and @hi, in integer arithmetic.
  */
 int32_t npu_fw_round_scale(int64_t x, uint32_t lo, uint32_t hi);
+/*
+ * gemmlowp's fixed point as TFLite's softmax uses it (fw_ops_softmax.c):
+ * Rescale of a Q(@src_bits) value to Q(@dst_bits) (saturating when
+ * widening the fraction), RoundingHalfSum, exp_on_negative_values (@a with
+ * @int_bits integer bits, result Q0.31), one_over_one_plus_x_for_x_in_0_1
+ * (Q0.31 in and out) and TFLite's GetReciprocal().
+ */
+int32_t npu_fw_fp_rescale(int32_t x, int src_bits, int dst_bits);
+int32_t npu_fw_rounding_half_sum(int32_t a, int32_t b);
+int32_t npu_fw_exp_on_negative_values(int32_t a, int int_bits);
+int32_t npu_fw_one_over_one_plus_x(int32_t a);
+int32_t npu_fw_get_reciprocal(int32_t x, int x_integer_digits,
+			      int *num_bits_over_unit);
 /*
  * The convolutions' window clipping: taps [lo, hi) of k with
  * 0 <= origin + tap * dil < size (for kernels that mirror the firmware's).
@@ -241,6 +255,9 @@ void npu_op_resize_bilinear_s16(const struct npu_resize_params *p,
 /* One box of a STRIDED_COPY (struct npu_strided_copy_params). */
 void npu_op_strided_copy(const struct npu_strided_copy_params *p,
 			 const void *in, void *out);
+/* TFLite's reference 8-bit SOFTMAX (struct npu_softmax_params). */
+void npu_op_softmax(const struct npu_softmax_params *p, const void *in,
+		    void *out);
 /* RESIZE_NEAREST_NEIGHBOR: out_h + out_w source indices in @table. */
 void npu_op_resize_nearest(const struct npu_resize_params *p, const void *in,
 			   const uint16_t *table, void *out);
@@ -447,6 +464,13 @@ int npu_fw_validate_regions(const void *cs, uint32_t size,
  */
 uint32_t npu_fw_cmd_features(uint32_t opcode);
 uint32_t npu_fw_stream_features(const void *cs, uint32_t size);
+/*
+ * The bits one command with parameters @p needs: npu_fw_cmd_features() and
+ * those of its parameters (a uint8 operand, a compressed filter), not
+ * counting the SRAM (the compiler's NPU_COMPILE_NO_SRAM decides that).
+ */
+uint32_t npu_fw_cmd_param_features(uint32_t opcode,
+				   const union npu_cmd_params *p);
 
 /* ------------------------------------------------------------------------
  * The weight decoder (fw_wdec.c): compressed filters, npu_tensor.encoding

@@ -24,6 +24,7 @@ Suite *suite_copy(void);
 Suite *suite_sram(void);
 Suite *suite_wdec(void);
 Suite *suite_regions(void);
+Suite *suite_softmax(void);
 
 #define DIMS(...) ((const uint32_t[]){ __VA_ARGS__ })
 #define NDIMS(...) (sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)

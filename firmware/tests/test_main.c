@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, suite_sram());
 	srunner_add_suite(sr, suite_wdec());
 	srunner_add_suite(sr, suite_regions());
+	srunner_add_suite(sr, suite_softmax());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -185,6 +185,7 @@ static int try_npu(const struct npu_graph *g, const struct npu_compile_options *
 		   char *why, size_t whylen, char *err, size_t errlen)
 {
 	const char *name = npu_op_name(op->builtin);
+	const uint32_t target = opt && opt->fw_features ? opt->fw_features : NPU_FW_FEATURES;
 	int ret;
 
 	if (forced_cpu(opt, g, i)) {
@@ -223,6 +224,12 @@ static int try_npu(const struct npu_graph *g, const struct npu_compile_options *
 		if (npu_fw_check_cmd(cmd->opcode, &cmd->params, sizeof(cmd->params),
 				     NPU_FW_CHECK_HW_LIMITS, &reason)) {
 			word_reason(why, whylen, name, &reason);
+			goto cpu;
+		}
+		if (npu_fw_cmd_param_features(cmd->opcode, &cmd->params) & ~target) {
+			snprintf(why, whylen, "%s: the firmware lacks %s (feature bits 0x%x)", name,
+				 npu_fw_cmd_name(cmd->opcode),
+				 npu_fw_cmd_param_features(cmd->opcode, &cmd->params) & ~target);
 			goto cpu;
 		}
 		plan->stream_bytes += cmd_bytes(cmd->opcode);

@@ -106,7 +106,6 @@ int cpu_need_type(const struct cpu_prep *p, const struct npu_graph_tensor *t,
 		  const char *what, enum npu_type type);
 
 /* The CPU-only kernels (one file each), resolved in lower/builtins.c. */
-extern const struct cpu_kernel cpu_kernel_softmax;
 extern const struct cpu_kernel cpu_kernel_quantize;
 extern const struct cpu_kernel cpu_kernel_dequantize;
 extern const struct cpu_kernel cpu_kernel_svdf;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "delegate_priv.h"
+#include "npu_fw.h"
 
 /* A growing byte string, hashed once complete. */
 struct bytes {
@@ -54,9 +55,10 @@ static void put_str(struct bytes *b, const char *s)
 }
 
 uint64_t delegate_graph_hash(const struct npu_graph *g, const uint32_t *force_cpu,
-			     uint32_t num_force_cpu, uint32_t flags)
+			     uint32_t num_force_cpu, uint32_t flags, uint32_t fw_features)
 {
 	struct bytes b = { 0 };
+	uint32_t missing;
 	uint64_t h;
 
 	put_u64(&b, g->num_tensors);
@@ -90,9 +92,13 @@ uint64_t delegate_graph_hash(const struct npu_graph *g, const uint32_t *force_cp
 	put(&b, g->inputs, g->num_inputs * sizeof(int32_t));
 	put(&b, g->outputs, g->num_outputs * sizeof(int32_t));
 	put(&b, force_cpu, num_force_cpu * sizeof(uint32_t));
-	/* Compile flags other than the default place ops otherwise. */
-	if (flags)
-		put_u64(&b, flags);
+	/*
+	 * Compile flags other than the default, and feature bits the
+	 * firmware lacks, place ops otherwise.
+	 */
+	missing = fw_features ? NPU_FW_FEATURES & ~fw_features : 0;
+	if (flags || missing)
+		put_u64(&b, (uint64_t)missing << 32 | flags);
 	/* A hash of nothing is no key: never cache what could not be hashed. */
 	h = b.failed ? 0 : npu_model_hash(b.data, b.size);
 	free(b.data);
@@ -114,7 +120,7 @@ int delegate_compile(struct npu_graph *g, const struct npu_compile_options *opt,
 	int ret;
 
 	o.source_hash = cache_dir ? delegate_graph_hash(g, opt->force_cpu, opt->num_force_cpu,
-								opt->flags) : 0;
+							opt->flags, opt->fw_features) : 0;
 	if (o.source_hash) {
 		cache_path(path, sizeof(path), cache_dir, o.source_hash);
 		/* A damaged or stale entry is compiled again and replaced. */

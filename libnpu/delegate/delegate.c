@@ -249,16 +249,21 @@ static void partition_free(struct partition *p)
 	free(p);
 }
 
-/* Firmware without the SRAM gets streams with every operand in DRAM. */
-static uint32_t delegate_compile_flags(const struct npu_delegate *d)
+/*
+ * Compiled for the device's firmware: without the SRAM every operand stays
+ * in DRAM, and an op whose command the firmware lacks stays with TFLite.
+ */
+static struct npu_compile_options delegate_compile_options(const struct npu_delegate *d)
 {
-	uint32_t flags = d->opt.greedy ? NPU_COMPILE_GREEDY : 0;
+	struct npu_compile_options o = { .flags = d->opt.greedy ? NPU_COMPILE_GREEDY : 0 };
 	struct npu_device_info info;
 
-	if (d->dev && !npu_device_query_info(d->dev, &info) &&
-	    !(info.fw_features & NPU_FW_FEAT_SRAM))
-		flags |= NPU_COMPILE_NO_SRAM;
-	return flags;
+	if (d->dev && !npu_device_query_info(d->dev, &info)) {
+		o.fw_features = info.fw_features;
+		if (!(info.fw_features & NPU_FW_FEAT_SRAM))
+			o.flags |= NPU_COMPILE_NO_SRAM;
+	}
+	return o;
 }
 
 /*
@@ -270,7 +275,7 @@ static int partition_open(TfLiteContext *ctx, struct partition *p,
 			  const TfLiteDelegateParams *params, char *err, size_t errlen)
 {
 	struct npu_delegate *d = p->d;
-	struct npu_compile_options copt = { .flags = delegate_compile_flags(d) };
+	struct npu_compile_options copt = delegate_compile_options(d);
 	struct npu_model_options mopt = { .err = err, .errlen = errlen };
 	struct npu_compiled_model *cm = NULL;
 	struct npu_graph *g;
@@ -538,7 +543,7 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 		.invoke = kernel_invoke, .profiling_string = kernel_profiling_string,
 		.builtin_code = BUILTIN_DELEGATE, .custom_name = "NpuDelegate", .version = 1,
 	};
-	struct npu_compile_options copt = { .flags = delegate_compile_flags(d) };
+	struct npu_compile_options copt = delegate_compile_options(d);
 	struct npu_compiled_model *cm = NULL;
 	TfLiteIntArray *plan, *claim = NULL;
 	struct npu_graph *g;

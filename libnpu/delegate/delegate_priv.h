@@ -35,10 +35,11 @@ int delegate_graph_build(TfLiteContext *ctx, const int *nodes, int num_nodes,
 /*
  * FNV-1a 64 (npu_model_hash) of everything compilation depends on: the
  * graph's tensors, constant data, ops and options, its inputs and outputs,
- * the ops forced to the CPU and the compile flags.
+ * the ops forced to the CPU, the compile flags and the firmware's missing
+ * feature bits (npu_compile_options.fw_features).
  */
 uint64_t delegate_graph_hash(const struct npu_graph *g, const uint32_t *force_cpu,
-			     uint32_t num_force_cpu, uint32_t flags);
+			     uint32_t num_force_cpu, uint32_t flags, uint32_t fw_features);
 
 /*
  * Compiles @g (taking ownership) with @opt, or loads the compilation that

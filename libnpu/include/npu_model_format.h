@@ -288,12 +288,17 @@ struct npu_op_cost {
  *   as the source model numbers them (npu_graph_op_source()).
  * @num_force_cpu: entries in @force_cpu.
  * @source_hash: stored in the model (npu_model_hash() of the .tflite).
+ * @fw_features: the NPU_FW_FEAT_* bits of the firmware the model is for
+ *   (npu_device_info.fw_features); 0: this library's NPU_FW_FEATURES.  An
+ *   op whose commands need a bit outside them (a command a newer firmware
+ *   added, NPU_CMD_SOFTMAX with NPU_FW_FEAT_SOFTMAX) stays on the CPU.
  */
 struct npu_compile_options {
 	uint32_t flags;
 	uint32_t num_force_cpu;
 	const uint32_t *force_cpu;
 	uint64_t source_hash;
+	uint32_t fw_features;
 };
 
 /*

@@ -67,6 +67,7 @@ extern const struct npu_builtin_impl npu_builtin_prelu;
 extern const struct npu_builtin_impl npu_builtin_reduce_min_max;
 extern const struct npu_builtin_impl npu_builtin_reduce_prod_any_all;
 extern const struct npu_builtin_impl npu_builtin_sign;
+extern const struct npu_builtin_impl npu_builtin_softmax;
 extern const struct npu_builtin_impl npu_builtin_squared_difference;
 extern const struct npu_builtin_impl npu_builtin_sum;
 extern const struct npu_builtin_impl npu_builtin_unary_lut;
@@ -105,9 +106,6 @@ extern const struct npu_builtin_impl npu_builtin_unique;
 extern const struct npu_builtin_impl npu_builtin_unsorted_segment;
 
 /* CPU-only kernels of libnpu/cpu/ (no command: never on the NPU). */
-static const struct npu_builtin_impl softmax = {
-	.cpu_kernel = &cpu_kernel_softmax, .output_shape = lower_shape_same,
-};
 static const struct npu_builtin_impl quantize = {
 	.cpu_kernel = &cpu_kernel_quantize, .output_shape = lower_shape_same,
 };
@@ -222,7 +220,7 @@ static const struct npu_builtin_impl *const builtins[] = {
 	[NPU_BUILTIN_SIGN] = &npu_builtin_sign,
 	[NPU_BUILTIN_SIN] = &npu_builtin_sin_cos_round,
 	[NPU_BUILTIN_SLICE] = &npu_builtin_slice,
-	[NPU_BUILTIN_SOFTMAX] = &softmax,
+	[NPU_BUILTIN_SOFTMAX] = &npu_builtin_softmax,
 	[NPU_BUILTIN_SPACE_TO_BATCH_ND] = &npu_builtin_space_to_batch_nd,
 	[NPU_BUILTIN_SPACE_TO_DEPTH] = &npu_builtin_space_depth,
 	[NPU_BUILTIN_SPLIT] = &npu_builtin_unpack_split,

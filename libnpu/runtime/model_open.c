@@ -16,6 +16,7 @@
 #include "device_priv.h"
 #include "file.h"
 #include "model_priv.h"
+#include "npu_fw.h"
 #include "npu_regs.h"
 #include "npu_tflite.h"
 
@@ -41,19 +42,40 @@ static bool model_no_sram(const struct npu_model *model)
 	return model->dev && !(model->dev->fw_features & NPU_FW_FEAT_SRAM);
 }
 
-/* Path of the cached compilation of a .tflite with this hash. */
-static void cache_path(char *buf, size_t len, const char *dir, uint64_t hash, bool no_sram)
+/*
+ * The device firmware's feature bits the compiler targets (0: none known,
+ * compile for this library's firmware): an older firmware keeps the ops
+ * of commands it lacks on the CPU.
+ */
+static uint32_t model_fw_features(const struct npu_model *model)
 {
-	snprintf(buf, len, "%s/%016" PRIx64 "-v%u%s.npu", dir, hash,
-		 NPU_MF_VERSION_MAJOR, no_sram ? "-dram" : "");
+	return model->dev ? model->dev->fw_features : 0;
 }
 
-static struct npu_compiled_model *cache_lookup(const char *dir, uint64_t hash, bool no_sram)
+/*
+ * Path of the cached compilation of a .tflite with this hash; a firmware
+ * without the SRAM or lacking feature bits gets entries of its own.
+ */
+static void cache_path(char *buf, size_t len, const char *dir, uint64_t hash,
+		       const struct npu_model *model)
+{
+	const uint32_t missing = model_fw_features(model) ?
+				 NPU_FW_FEATURES & ~model_fw_features(model) : 0;
+	char lacks[16] = "";
+
+	if (missing)
+		snprintf(lacks, sizeof(lacks), "-f%x", missing);
+	snprintf(buf, len, "%s/%016" PRIx64 "-v%u%s%s.npu", dir, hash,
+		 NPU_MF_VERSION_MAJOR, model_no_sram(model) ? "-dram" : "", lacks);
+}
+
+static struct npu_compiled_model *cache_lookup(const char *dir, uint64_t hash,
+					       const struct npu_model *model)
 {
 	struct npu_compiled_model *cm = NULL;
 	char path[4096];
 
-	cache_path(path, sizeof(path), dir, hash, no_sram);
+	cache_path(path, sizeof(path), dir, hash, model);
 	if (access(path, R_OK))
 		return NULL;
 	/* A damaged or stale entry is ignored and replaced. */
@@ -67,14 +89,14 @@ static struct npu_compiled_model *cache_lookup(const char *dir, uint64_t hash, b
 }
 
 /* Writes the entry atomically; failing to cache is not an error. */
-static void cache_store(const char *dir, uint64_t hash, bool no_sram,
+static void cache_store(const char *dir, uint64_t hash, const struct npu_model *model,
 			const struct npu_compiled_model *cm)
 {
 	char path[4096], tmp[4200];
 
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return;
-	cache_path(path, sizeof(path), dir, hash, no_sram);
+	cache_path(path, sizeof(path), dir, hash, model);
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
 	if (npu_model_save_file(cm, tmp, NULL, 0) || rename(tmp, path))
 		unlink(tmp);
@@ -94,6 +116,7 @@ static int compile_graph(struct npu_model *model, struct npu_graph *g)
 		.num_force_cpu = (uint32_t)model->forced_count,
 		.force_cpu = model->forced_cpu,
 		.source_hash = model->source_hash,
+		.fw_features = model_fw_features(model),
 	};
 
 	return model_errno(npu_compile(g, &opt, &model->cm, model->err, sizeof(model->err)));
@@ -134,7 +157,7 @@ static int compile_source(struct npu_model *model, const void *data, size_t size
 	}
 	model->source_hash = npu_model_hash(data, size);
 	if (cacheable) {
-		model->cm = cache_lookup(cache_dir, model->source_hash, model_no_sram(model));
+		model->cm = cache_lookup(cache_dir, model->source_hash, model);
 		if (model->cm)
 			return 0;
 	}
@@ -143,7 +166,7 @@ static int compile_source(struct npu_model *model, const void *data, size_t size
 		return model_errno(ret);
 	ret = compile_graph(model, g);
 	if (!ret && cacheable)
-		cache_store(cache_dir, model->source_hash, model_no_sram(model), model->cm);
+		cache_store(cache_dir, model->source_hash, model, model->cm);
 	return ret;
 }
 

@@ -1084,18 +1084,13 @@ START_TEST(test_person_detect_placement)
 
 	ck_assert_uint_eq(m->num_segments, 1);
 	for (uint32_t i = 0; i < g->num_ops; i++) {
-		/* Every op runs: on the NPU, or SOFTMAX on its CPU kernel. */
+		/* Every op runs on the NPU, the SOFTMAX too (NPU_CMD_SOFTMAX). */
 		ck_assert_int_eq(npu_compiled_op_runnable(m, i, NULL, 0), 0);
-		if (g->ops[i].builtin == NPU_BUILTIN_SOFTMAX) {
-			ck_assert_int_eq(m->op_segment[i], -1);
-			ck_assert_str_eq(m->op_reason[i], "SOFTMAX is not an NPU op");
-		} else {
-			ck_assert_msg(m->op_segment[i] == 0, "op %u (%s) on the CPU: %s", i,
-				      npu_op_name(g->ops[i].builtin), m->op_reason[i]);
-			ck_assert_ptr_null(m->op_reason[i]);
-		}
+		ck_assert_msg(m->op_segment[i] == 0, "op %u (%s) on the CPU: %s", i,
+			      npu_op_name(g->ops[i].builtin), m->op_reason[i]);
+		ck_assert_ptr_null(m->op_reason[i]);
 	}
-	ck_assert_uint_eq(m->segments[0].num_ops, 30);
+	ck_assert_uint_eq(m->segments[0].num_ops, 31);
 	ck_assert_uint_gt(m->segments[0].macs, 7000000);
 	ck_assert_uint_gt(m->segments[0].cycles, 0);
 	npu_compiled_model_free(m);
@@ -1586,7 +1581,12 @@ START_TEST(test_damaged_records)
 	/* Segment op range disagreeing with the placements. */
 	memcpy(buf, orig, len);
 	seg = (struct npu_mf_segment *)(buf + section(buf, NPU_MF_SECT_SEGMENTS)->offset);
-	seg->num_ops = 31;
+	seg->num_ops = 30;	/* all 31 ops are in it */
+	fix_crc(buf, len);
+	expect_load_error(buf, len, -EINVAL, "op 30: placed in segment 0, whose op range does not hold it");
+	memcpy(buf, orig, len);
+	op = (struct npu_mf_op *)(buf + section(buf, NPU_MF_SECT_OPS)->offset) + 30;
+	op->placement = NPU_MF_PLACEMENT_CPU;	/* inside segment 0's range */
 	fix_crc(buf, len);
 	expect_load_error(buf, len, -EINVAL, "placement disagrees");
 

@@ -178,11 +178,11 @@ START_TEST(errors_name_the_problem)
 	int32_t x, y, out, f;
 	char err[256] = "";
 
-	/* SOFTMAX has no firmware kernel. */
+	/* QUANTIZE has no firmware kernel. */
 	tg_init(&b);
-	x = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 0.5f, 0, NULL);
+	x = tg_tensor(&b, NPU_TYPE_FLOAT32, 2, s, 0.0f, 0, NULL);
 	out = tg_tensor(&b, NPU_TYPE_INT8, 2, s, 1.0f / 256, -128, NULL);
-	tg_op(&b, NPU_BUILTIN_SOFTMAX, 1, 1, x, out);
+	tg_op(&b, NPU_BUILTIN_QUANTIZE, 1, 1, x, out);
 	ck_assert_int_eq(prep_fail(&b, err, sizeof(err)), -ENOTSUP);
 	ck_assert_ptr_nonnull(strstr(err, "not an NPU op"));
 

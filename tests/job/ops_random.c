@@ -64,6 +64,7 @@ static const uint32_t ops[] = {
 	NPU_CMD_TRANSPOSE, NPU_CMD_CONCAT, NPU_CMD_STRIDED_SLICE, NPU_CMD_COPY,
 	NPU_CMD_LUT, NPU_CMD_LEAKY_RELU, NPU_CMD_SIGMOID_S16, NPU_CMD_RELU,
 	NPU_CMD_RESIZE_BILINEAR, NPU_CMD_RESIZE_NEAREST, NPU_CMD_STRIDED_COPY,
+	NPU_CMD_SOFTMAX,
 };
 #define NOPS	(sizeof(ops) / sizeof(ops[0]))
 #define NDTYPES	6
@@ -437,7 +438,7 @@ static int is_listed(uint32_t op)
 
 /* Does each op's form have cases?  (int8 and int16 for the arithmetic
  * ops, the four element sizes for data movement, int8 COPY, int16
- * SIGMOID_S16.) */
+ * SIGMOID_S16, int8 and uint8 SOFTMAX.) */
 static unsigned int expected_forms(uint32_t op)
 {
 	const unsigned int s8 = 1u << NPU_DTYPE_INT8, s16 = 1u << NPU_DTYPE_INT16;
@@ -452,6 +453,8 @@ static unsigned int expected_forms(uint32_t op)
 		return s8;
 	case NPU_CMD_SIGMOID_S16:
 		return s16;
+	case NPU_CMD_SOFTMAX:	/* by input type; int8 -> int16 counts as int8 */
+		return s8 | 1u << NPU_DTYPE_UINT8;
 	default:
 		return s8 | s16;
 	}

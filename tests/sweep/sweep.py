@@ -11,7 +11,10 @@ meets the project:
   message naming what is missing (never "malformed" for a file TFLite
   accepts: that is a failure of the sweep);
 * `npu-verify --cpu --random 1`: the CPU path against BUILTIN_REF
-  (integer outputs byte for byte, float32 within npu-verify's tolerance).
+  (integer outputs byte for byte, float32 within npu-verify's tolerance);
+  its random inputs draw an index input (a GATHER's indices, an
+  EMBEDDING_LOOKUP's ids) over its table's rows, so embedding models
+  compare instead of failing inside TFLite.
 --npu-list FILE lists the models that vm.sh then runs on the NPU in the VM.
 
 Prints one line per model (name, quantization, ops, result) and a closing

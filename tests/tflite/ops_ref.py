@@ -354,6 +354,25 @@ def softmax_int16_cases():
                         OPT.SoftmaxOptions, opts(s.SoftmaxOptionsT, beta=beta)), [inp])
 
 
+def softmax_8bit_cases():
+    """8-bit SOFTMAX (NPU_CMD_SOFTMAX): int8 -> int8, int8 -> int16 and
+    uint8 -> uint8 with the output quantization TFLite requires; input
+    scales whose diff_min cuts nothing (0.05), cuts below -31 (0.5) and
+    below -7 (2.0), betas other than 1, a 1000-wide classifier row, a row of
+    one, rank 5."""
+    outs = {"int8": (np.int8, (1 / 256, -128)), "int8_int16": (np.int16, (1 / 65536, -32768)),
+            "uint8": (np.uint8, (1 / 256, 0))}
+    for tn, (dt, qin) in (("int8", (np.int8, (0.05, 3))), ("int8_int16", (np.int8, (0.5, -7))),
+                          ("uint8", (np.uint8, (0.05, 131)))):
+        for scale, beta, shape in ((0.05, 1.0, [3, 10]), (0.5, 1.0, [4, 33]),
+                                   (2.0, 0.7, [2, 3, 17]), (0.1, 1.5, [1, 1000]),
+                                   (0.05, 1.0, [5, 1]), (0.3, 1.0, [1, 2, 2, 3, 6])):
+            inp = om.T(shape, dt, (scale, qin[1]))
+            yield ("softmax.%s.%g.%g.%d.r%d" % (tn, scale, beta, shape[-1], len(shape)),
+                   om.build(BO.SOFTMAX, [inp], [om.T(shape, outs[tn][0], outs[tn][1])],
+                            OPT.SoftmaxOptions, opts(s.SoftmaxOptionsT, beta=beta)), [inp])
+
+
 def sum_cases():
     """Quantized SUM: axes, keep_dims, equal and different quantizations."""
     for dt, qin, qout in ((np.int8, (0.05, 3), (0.05, 3)), (np.int8, (0.02, -15), (0.2, 15)),
@@ -1052,6 +1071,7 @@ def all_cases():
     yield from l2norm_cases()
     yield from log_softmax_cases()
     yield from softmax_int16_cases()
+    yield from softmax_8bit_cases()
     yield from fc_round_cases()
     yield from hybrid_bmm_cases()
     yield from reverse_cases()
@@ -1138,7 +1158,7 @@ def placement(name):
     if op == "batch_matmul":
         return "cpu"            # quantized at run time
     if op == "dynamic_shape":
-        return "cpu"            # eight small ops: cheaper on the CPU
+        return "npu"            # all eight, SOFTMAX too: no round trip
     if op == "rfft2d" and tn == "frontend_int8":
         return "npu"            # its FULLY_CONNECTED; the float front end on the CPU
     if op in ("rfft2d", "complex_abs", "real", "imag", "bidirectional_sequence_lstm", "rnn",
@@ -1151,7 +1171,8 @@ def placement(name):
         return "cpu"            # TFLite computes float and uint8 in float
     if tn == "float32" and op in ("gelu", "rsqrt", "neg", "exp", "log", "abs", "sqrt"):
         return "cpu"            # float unary ops run TFLite's float kernels
-    if op in ("sum", "squared_difference", "l2_normalization", "log_softmax", "softmax"):
+    if op in ("sum", "squared_difference", "l2_normalization", "log_softmax") or \
+            (op == "softmax" and tn == "int16"):
         return "cpu"            # no NPU command (a float sum, a square, a norm, exps)
     if tn == "int16" and op in ("abs", "sqrt", "neg"):
         return "cpu"            # arithmetic in TFLite, not its table

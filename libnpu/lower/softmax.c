@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * SOFTMAX on the CPU (not an NPU op): float, int8 -> int8/int16 and
- * int16 -> int16, bit-exact with TFLite's reference kernels
- * (reference/softmax.h) and SoftmaxPrepare (activations.cc; TFLite Micro's
- * softmax_common.cc for the 8-bit paths, which it computes alike).
+ * SOFTMAX, bit-exact with TFLite's reference kernels (reference/softmax.h)
+ * and SoftmaxPrepare (activations.cc; TFLite Micro's softmax_common.cc for
+ * the 8-bit paths, which it computes alike): int8 -> int8 or int16 and
+ * uint8 -> uint8 lowered to the firmware's NPU_CMD_SOFTMAX (firmware
+ * 1.11.0, NPU_FW_FEAT_SOFTMAX; the CPU path runs the same kernel), float
+ * and int16 on the CPU here.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu_fixedpoint.h"
-#include "cpu_internal.h"
+#include "../cpu/cpu_fixedpoint.h"
+#include "lower.h"
 
 #define LUT_SIZE 513
 #define SCALED_DIFF_INTEGER_BITS 5
-#define ACCUMULATION_INTEGER_BITS 12
 
 struct softmax_state {
 	enum npu_type in_type, out_type;
@@ -23,7 +24,6 @@ struct softmax_state {
 	float beta;
 	int32_t input_multiplier;
 	int32_t input_left_shift;
-	int32_t diff_min;
 	int16_t exp_lut[LUT_SIZE];
 	int16_t one_over_one_plus_x_lut[LUT_SIZE];
 };
@@ -83,28 +83,114 @@ static int32_t input_radius(int input_integer_bits, int input_left_shift,
 	return (int32_t)floor(max_input_rescaled);
 }
 
-static int softmax_prepare(const struct cpu_prep *p, void **state)
+static float softmax_beta(const struct cpu_prep *p)
 {
-	const struct npu_graph_tensor *in, *out;
-	struct softmax_state *s;
-	float beta;
-	int ret;
+	return p->op->options_kind == NPU_OPTS_SOFTMAX ? p->op->options.softmax.beta : 1.0f;
+}
 
-	ret = cpu_need_unary(p, 1, &in, &out);
+/* One input and output of one non-empty shape, a finite beta. */
+static int softmax_check(const struct cpu_prep *p, const struct npu_graph_tensor **in,
+			 const struct npu_graph_tensor **out)
+{
+	int ret = cpu_need_unary(p, 1, in, out);
+
 	if (ret)
 		return ret;
-	if (in->rank < 1 || in->elements != out->elements ||
-	    in->shape[in->rank - 1] == 0) {
+	if ((*in)->rank < 1 || (*in)->elements != (*out)->elements ||
+	    (*in)->shape[(*in)->rank - 1] == 0) {
 		cpu_msg(p->err, p->errlen,
 			"input and output must have the same non-empty shape");
 		return -EINVAL;
 	}
-	beta = p->op->options_kind == NPU_OPTS_SOFTMAX ?
-	       p->op->options.softmax.beta : 1.0f;
-	if (!isfinite(beta)) {
+	if (!isfinite(softmax_beta(p))) {
 		cpu_msg(p->err, p->errlen, "beta %g is not a finite number",
-			(double)beta);
+			(double)softmax_beta(p));
 		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The 8-bit cases: the output quantization reference_ops::Softmax
+ * assumes, and SoftmaxPrepare's PreprocessSoftmaxScaling (double rounding)
+ * and CalculateInputRadius into @c.
+ */
+static int lower_softmax(const struct cpu_prep *p)
+{
+	const struct npu_graph_tensor *in, *out;
+	const double max_real_multiplier = (double)((1LL << 31) - 1);
+	struct npu_softmax_params *c;
+	struct npu_cpu_cmd *cmd;
+	uint32_t dims[NPU_CS_MAX_DIMS], rank;
+	double real;
+	int shift, ret;
+
+	ret = softmax_check(p, &in, &out);
+	if (ret)
+		return ret;
+	if (in->type == NPU_TYPE_INT8 && out->type == NPU_TYPE_INT8) {
+		if (cpu_zero_point(out) != -128 || cpu_scale(out) != 1.0f / 256)
+			return lower_fail(p, "int8 output needs scale 1/256 and zero point -128");
+	} else if (in->type == NPU_TYPE_UINT8 && out->type == NPU_TYPE_UINT8) {
+		if (cpu_zero_point(out) != 0 || cpu_scale(out) != 1.0f / 256)
+			return lower_fail(p, "uint8 output needs scale 1/256 and zero point 0");
+	} else if (in->type == NPU_TYPE_INT8 && out->type == NPU_TYPE_INT16) {
+		if (cpu_zero_point(out) != -32768 ||
+		    fabsf(cpu_scale(out) - 1.0f / 65536) > 0.001f * 1.0f / 65536)
+			return lower_fail(p, "int16 output of int8 input needs scale 1/65536 and zero point -32768");
+	} else {
+		/* float and int16 run softmax_kernel; other pairs it refuses. */
+		cpu_msg(p->err, p->errlen, "%s input with %s output has no NPU kernel",
+			npu_type_name(in->type), npu_type_name(out->type));
+		return -ENOTSUP;
+	}
+	real = (double)softmax_beta(p) * (double)cpu_scale(in) *
+	       (double)(1 << (31 - SCALED_DIFF_INTEGER_BITS));
+	if (real > max_real_multiplier)
+		real = max_real_multiplier;
+	if (!(real > 1.0))
+		return lower_fail(p, "input scale * beta * 2^26 = %g must exceed 1", real);
+	cmd = lower_add_cmd(p, NPU_CMD_SOFTMAX, 0);
+	if (!cmd)
+		return -ENOMEM;
+	c = &cmd->params.softmax;
+	if (cpu_quantize_multiplier(p, "input*beta", real, &c->input_multiplier, &shift))
+		return -EINVAL;
+	c->input_left_shift = shift;
+	c->diff_min = (int32_t)(-1.0 * input_radius(SCALED_DIFF_INTEGER_BITS, shift, 31));
+	/* Rows of the innermost axis: a deeper shape is one of [rows, depth]. */
+	rank = in->rank <= NPU_CS_MAX_DIMS ? (uint32_t)in->rank : 2;
+	for (uint32_t d = 0; d < rank; d++)
+		dims[d] = (uint32_t)in->shape[(uint32_t)in->rank - rank + d];
+	if (rank < (uint32_t)in->rank)
+		dims[0] = (uint32_t)(in->elements / dims[1]);
+	ret = lower_set_tensor_dims(p, &c->input, in, rank, dims, "input");
+	return ret ? ret : lower_set_tensor_dims(p, &c->output, out, rank, dims, "output");
+}
+
+/* float32 and int16 on the CPU. */
+static int softmax_prepare(const struct cpu_prep *p, void **state)
+{
+	const struct npu_graph_tensor *in, *out;
+	struct softmax_state *s;
+	float beta = softmax_beta(p);
+	int ret;
+
+	ret = softmax_check(p, &in, &out);
+	if (ret)
+		return ret;
+	if (in->type == NPU_TYPE_INT16 && out->type == NPU_TYPE_INT16) {
+		if (cpu_zero_point(out) != 0 ||
+		    fabsf(cpu_scale(out) - 1.0f / 32768) >
+		    0.001f * 1.0f / 32768) {
+			cpu_msg(p->err, p->errlen,
+				"int16 output needs scale 1/32768 and zero point 0");
+			return -EINVAL;
+		}
+	} else if (in->type != NPU_TYPE_FLOAT32 || out->type != NPU_TYPE_FLOAT32) {
+		cpu_msg(p->err, p->errlen, "%s input with %s output is not supported",
+			npu_type_name(in->type), npu_type_name(out->type));
+		return -ENOTSUP;
 	}
 
 	s = calloc(1, sizeof(*s));
@@ -115,49 +201,6 @@ static int softmax_prepare(const struct cpu_prep *p, void **state)
 	s->depth = (size_t)in->shape[in->rank - 1];
 	s->outer = in->elements / s->depth;
 	s->beta = beta;
-
-	if (in->type == NPU_TYPE_FLOAT32 && out->type == NPU_TYPE_FLOAT32) {
-		*state = s;
-		return 0;
-	}
-
-	if (in->type == NPU_TYPE_INT8 && out->type == NPU_TYPE_INT8) {
-		if (cpu_zero_point(out) != -128 ||
-		    cpu_scale(out) != 1.0f / 256) {
-			cpu_msg(p->err, p->errlen,
-				"int8 output needs scale 1/256 and zero point -128");
-			goto inval;
-		}
-	} else if (in->type == NPU_TYPE_UINT8 && out->type == NPU_TYPE_UINT8) {
-		if (cpu_zero_point(out) != 0 || cpu_scale(out) != 1.0f / 256) {
-			cpu_msg(p->err, p->errlen,
-				"uint8 output needs scale 1/256 and zero point 0");
-			goto inval;
-		}
-	} else if (in->type == NPU_TYPE_INT8 && out->type == NPU_TYPE_INT16) {
-		if (cpu_zero_point(out) != -32768 ||
-		    fabsf(cpu_scale(out) - 1.0f / 65536) >
-		    0.001f * 1.0f / 65536) {
-			cpu_msg(p->err, p->errlen,
-				"int16 output of int8 input needs scale 1/65536 and zero point -32768");
-			goto inval;
-		}
-	} else if (in->type == NPU_TYPE_INT16 &&
-		   out->type == NPU_TYPE_INT16) {
-		if (cpu_zero_point(out) != 0 ||
-		    fabsf(cpu_scale(out) - 1.0f / 32768) >
-		    0.001f * 1.0f / 32768) {
-			cpu_msg(p->err, p->errlen,
-				"int16 output needs scale 1/32768 and zero point 0");
-			goto inval;
-		}
-	} else {
-		cpu_msg(p->err, p->errlen, "%s input with %s output is not supported",
-			npu_type_name(in->type), npu_type_name(out->type));
-		free(s);
-		return -ENOTSUP;
-	}
-
 	if (in->type == NPU_TYPE_INT16) {
 		/*
 		 * Input differences [-65535, 0] map onto [-10, 0].  TFLite
@@ -175,35 +218,14 @@ static int softmax_prepare(const struct cpu_prep *p, void **state)
 			      s->one_over_one_plus_x_lut);
 		if (cpu_quantize_multiplier(p, "input*beta",
 					    input_scale_beta_rescale,
-					    &s->input_multiplier, &shift))
-			goto inval;
-		s->input_left_shift = shift;
-	} else {
-		/* TFLite PreprocessSoftmaxScaling(), double rounding. */
-		const double max_real_multiplier = (double)((1LL << 31) - 1);
-		double real = (double)beta * (double)cpu_scale(in) *
-			      (double)(1 << (31 - SCALED_DIFF_INTEGER_BITS));
-		int shift;
-
-		if (real > max_real_multiplier)
-			real = max_real_multiplier;
-		if (!(real > 1.0)) {
-			cpu_msg(p->err, p->errlen,
-				"input scale * beta * 2^26 = %g must exceed 1", real);
-			goto inval;
+					    &s->input_multiplier, &shift)) {
+			free(s);
+			return -EINVAL;
 		}
-		if (cpu_quantize_multiplier(p, "input*beta", real,
-					    &s->input_multiplier, &shift))
-			goto inval;
 		s->input_left_shift = shift;
-		s->diff_min = (int32_t)(-1.0 * input_radius(
-			SCALED_DIFF_INTEGER_BITS, shift, 31));
 	}
 	*state = s;
 	return 0;
-inval:
-	free(s);
-	return -EINVAL;
 }
 
 static void softmax_float(const struct softmax_state *s, const float *in,
@@ -223,86 +245,6 @@ static void softmax_float(const struct softmax_state *s, const float *in,
 		}
 		for (size_t c = 0; c < s->depth; c++)
 			y[c] = y[c] / sum;
-	}
-}
-
-/*
- * reference_ops::Softmax<InputT, OutputT>: int8 -> int8 or int16, and
- * uint8 -> uint8 (legacy models; the output offset is the type's minimum).
- */
-static inline int32_t q8_at(const void *p, bool u8, size_t i)
-{
-	return u8 ? ((const uint8_t *)p)[i] : ((const int8_t *)p)[i];
-}
-
-static void softmax_int8(const struct softmax_state *s, const void *in,
-			 void *out)
-{
-	const bool out16 = s->out_type == NPU_TYPE_INT16;
-	const bool u8 = s->in_type == NPU_TYPE_UINT8;
-	const int out_bits = out16 ? 16 : 8;
-	const int32_t out_min = out16 ? INT16_MIN : u8 ? 0 : INT8_MIN;
-	const int32_t out_max = out16 ? INT16_MAX : u8 ? UINT8_MAX : INT8_MAX;
-
-	for (size_t i = 0; i < s->outer; i++) {
-		const size_t x = i * s->depth;
-		int32_t max_in_row = u8 ? 0 : INT8_MIN;
-		int32_t sum_of_exps = 0;	/* Q12.19 */
-		int num_bits_over_unit, exponent;
-		int32_t shifted_scale;
-
-		for (size_t c = 0; c < s->depth; c++)
-			if (q8_at(in, u8, x + c) > max_in_row)
-				max_in_row = q8_at(in, u8, x + c);
-
-		for (size_t c = 0; c < s->depth; c++) {
-			const int32_t diff = q8_at(in, u8, x + c) - max_in_row;
-
-			if (diff >= s->diff_min) {
-				const int32_t rescaled = cpu_srdhm(
-					diff * (1 << s->input_left_shift),
-					s->input_multiplier);
-
-				sum_of_exps += fp_rescale(
-					fp_exp_on_negative_values(
-						rescaled, SCALED_DIFF_INTEGER_BITS),
-					0, ACCUMULATION_INTEGER_BITS);
-			}
-		}
-
-		shifted_scale = fp_get_reciprocal(sum_of_exps,
-						  ACCUMULATION_INTEGER_BITS,
-						  &num_bits_over_unit);
-		exponent = num_bits_over_unit + 31 - out_bits;
-
-		for (size_t c = 0; c < s->depth; c++) {
-			const int32_t diff = q8_at(in, u8, x + c) - max_in_row;
-			int32_t v = out_min;
-
-			if (diff >= s->diff_min && exponent >= 0 &&
-			    exponent <= 31) {
-				const int32_t rescaled = cpu_srdhm(
-					diff * (1 << s->input_left_shift),
-					s->input_multiplier);
-				const int32_t exp_in_0 = fp_exp_on_negative_values(
-					rescaled, SCALED_DIFF_INTEGER_BITS);
-				const int32_t unsat = cpu_rounding_divide_by_pot(
-					cpu_srdhm(shifted_scale, exp_in_0),
-					exponent);
-
-				v = unsat + out_min;
-				if (v > out_max)
-					v = out_max;
-				if (v < out_min)
-					v = out_min;
-			}
-			if (out16)
-				((int16_t *)out)[i * s->depth + c] = (int16_t)v;
-			else if (u8)
-				((uint8_t *)out)[i * s->depth + c] = (uint8_t)v;
-			else
-				((int8_t *)out)[i * s->depth + c] = (int8_t)v;
-		}
 	}
 }
 
@@ -376,10 +318,6 @@ static int softmax_invoke(const struct npu_cpu_kernel_args *a,
 	case NPU_TYPE_FLOAT32:
 		softmax_float(s, a->inputs[0], a->outputs[0]);
 		break;
-	case NPU_TYPE_INT8:
-	case NPU_TYPE_UINT8:
-		softmax_int8(s, a->inputs[0], a->outputs[0]);
-		break;
 	case NPU_TYPE_INT16:
 		softmax_int16(s, a->inputs[0], a->outputs[0]);
 		break;
@@ -389,7 +327,14 @@ static int softmax_invoke(const struct npu_cpu_kernel_args *a,
 	return 0;
 }
 
-const struct cpu_kernel cpu_kernel_softmax = {
+static const struct cpu_kernel softmax_kernel = {
 	.prepare = softmax_prepare,
 	.invoke = softmax_invoke,
+};
+
+const struct npu_builtin_impl npu_builtin_softmax = {
+	.lower = lower_softmax,
+	.output_shape = lower_shape_same,
+	.float_kernel = &softmax_kernel,
+	.float_takes_int = true,
 };
