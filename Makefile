@@ -1,7 +1,8 @@
 # Top-level build of the NPU stack.  See README.rst and Documentation/.
 #
 #   make            build firmware host library, libnpu, tools and modules
-#   make check      every test: host unit tests, then the driver tests in a VM
+#   make check      every test: the host tests, the sanitizer lane and the
+#                   driver tests in a VM, two stages at a time (see below)
 #   make check-debug  the VM suite and the demo on a debug kernel (KASAN,
 #                   lockdep, kmemleak...; built once, ~35 min, then cached)
 #   make demo       boot the VM, load the driver, run a real model on the NPU
@@ -42,11 +43,47 @@ kernel: MAKEOVERRIDES := $(filter-out CC=%,$(MAKEOVERRIDES))
 kernel:
 	$(MAKE) -C kernel all
 
+# make check: the build, then the stages below, two at a time (the
+# machine's two cores; CHECK_JOBS, or your own -j, says otherwise) in three
+# lanes: the host tests, the sanitizer lane (unit tests under ASan/UBSan,
+# then the fuzz targets over their corpora and ../shared/hostile) and the VM
+# (check-vm, then check-vm-render: one VM at a time).  Each stage's output
+# goes to build/check/<stage>.log and is printed whole when the stage ends;
+# mk/check-summary.sh then prints every stage's wall and CPU time and the
+# one "N passed, N failed" line.  Documentation/testing.rst has the layout.
+CHECK_JOBS ?= 2
+CHECK_DIR := $(TOP)/build/check
+CHECK_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(CHECK_JOBS))
+STAGE := bash $(TOP)/mk/check-stage.sh $(CHECK_DIR)
+# In the order make starts them: the two long chains first, the host
+# stages fill the slot that frees first.
+CHECK_STAGES := vm vm-render san-unit san-fuzz libnpu ops firmware tools tests uint8 models
+CHECK_STAGE_CMD_vm := $(MAKE) -C tests check-vm
+CHECK_STAGE_CMD_vm-render := $(MAKE) -C tests check-vm-render
+CHECK_STAGE_CMD_san-unit := $(MAKE) -C tests/fuzz check-unit
+CHECK_STAGE_CMD_san-fuzz := $(MAKE) -C tests/fuzz check-fuzz
+CHECK_STAGE_CMD_libnpu := $(MAKE) -C libnpu check
+CHECK_STAGE_CMD_ops := $(MAKE) -C tests check-ops
+CHECK_STAGE_CMD_firmware := $(MAKE) -C firmware check
+CHECK_STAGE_CMD_tools := $(MAKE) -C tools check
+CHECK_STAGE_CMD_tests := $(MAKE) -C tests check-misc
+CHECK_STAGE_CMD_uint8 := $(MAKE) -C tests check-uint8-cpu
+CHECK_STAGE_CMD_models := $(MAKE) -C tests check-models-cpu
+
 check: deps
-	$(MAKE) all
-	$(MAKE) check-host
-	$(MAKE) check-vm
-	$(MAKE) check-vm-render
+	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
+	@$(STAGE) build $(MAKE) $(CHECK_J) all
+	@if [ "$$(cut -d' ' -f2 $(CHECK_DIR)/build.result)" = 0 ]; then \
+		$(MAKE) --no-print-directory $(CHECK_J) check-stages; fi
+	@sh mk/check-summary.sh $(CHECK_DIR) build $(CHECK_STAGES)
+
+.PHONY: check-stages $(addprefix check-stage-,$(CHECK_STAGES))
+check-stages: $(addprefix check-stage-,$(CHECK_STAGES))
+$(addprefix check-stage-,$(CHECK_STAGES)): check-stage-%:
+	+@$(STAGE) $* $(CHECK_STAGE_CMD_$*)
+# One VM at a time; the fuzz targets link the sanitizer build san-unit made.
+check-stage-vm-render: check-stage-vm
+check-stage-san-fuzz: check-stage-san-unit
 
 check-fresh: deps
 	@sh mk/check-fresh.sh
