@@ -55,9 +55,11 @@ CHECK_JOBS ?= 2
 CHECK_DIR := $(TOP)/build/check
 CHECK_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(CHECK_JOBS))
 STAGE := bash $(TOP)/mk/check-stage.sh $(CHECK_DIR)
-# In the order make starts them: the two long chains first, the host
-# stages fill the slot that frees first.
-CHECK_STAGES := vm vm-render san-unit san-fuzz libnpu ops firmware tools tests uint8 models
+# In the order make starts them.  The VM suites run the model sets the
+# host stages make (model/ops: build/ops, model/uint8: build/uint8,
+# model/builtin_ops: build/tests/tflite/ops, model/workflows: build/models),
+# so vm waits for those four stages; the sanitizer lane fills the other slot.
+CHECK_STAGES := ops san-unit uint8 models tflite-ops vm vm-render san-fuzz libnpu firmware tools tests
 CHECK_STAGE_CMD_vm := $(MAKE) -C tests check-vm
 CHECK_STAGE_CMD_vm-render := $(MAKE) -C tests check-vm-render
 CHECK_STAGE_CMD_san-unit := $(MAKE) -C tests/fuzz check-unit
@@ -67,6 +69,7 @@ CHECK_STAGE_CMD_ops := $(MAKE) -C tests check-ops
 CHECK_STAGE_CMD_firmware := $(MAKE) -C firmware check
 CHECK_STAGE_CMD_tools := $(MAKE) -C tools check
 CHECK_STAGE_CMD_tests := $(MAKE) -C tests check-misc
+CHECK_STAGE_CMD_tflite-ops := $(MAKE) -C tests check-tflite-ops
 CHECK_STAGE_CMD_uint8 := $(MAKE) -C tests check-uint8-cpu
 CHECK_STAGE_CMD_models := $(MAKE) -C tests check-models-cpu
 
@@ -81,7 +84,9 @@ check: deps
 check-stages: $(addprefix check-stage-,$(CHECK_STAGES))
 $(addprefix check-stage-,$(CHECK_STAGES)): check-stage-%:
 	+@$(STAGE) $* $(CHECK_STAGE_CMD_$*)
-# One VM at a time; the fuzz targets link the sanitizer build san-unit made.
+# One VM at a time, after the model sets; the fuzz targets link the
+# sanitizer build san-unit made.
+check-stage-vm: check-stage-ops check-stage-uint8 check-stage-models check-stage-tflite-ops
 check-stage-vm-render: check-stage-vm
 check-stage-san-fuzz: check-stage-san-unit
 
