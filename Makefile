@@ -43,23 +43,24 @@ kernel: MAKEOVERRIDES := $(filter-out CC=%,$(MAKEOVERRIDES))
 kernel:
 	$(MAKE) -C kernel all
 
-# make check: the build, then the stages below, two at a time (the
-# machine's two cores; CHECK_JOBS, or your own -j, says otherwise) in three
-# lanes: the host tests, the sanitizer lane (unit tests under ASan/UBSan,
-# then the fuzz targets over their corpora and ../shared/hostile) and the VM
-# (check-vm, then check-vm-render: one VM at a time).  Each stage's output
-# goes to build/check/<stage>.log and is printed whole when the stage ends;
-# mk/check-summary.sh then prints every stage's wall and CPU time and the
-# one "N passed, N failed" line.  Documentation/testing.rst has the layout.
+# make check: the build (-j2: the machine's two cores; CHECK_JOBS or your
+# own -j says otherwise), then the stages below in two lanes, one per core:
+# the model sets and then the VM suites (check-vm, check-vm-render: one VM
+# at a time), and the sanitizer lane (unit tests under ASan/UBSan, then the
+# fuzz targets over their corpora and ../shared/hostile) and then the other
+# host tests.  Each stage's output goes to build/check/<stage>.log and is
+# printed whole when the stage ends; mk/check-summary.sh then prints every
+# stage's wall and CPU time and the one "N passed, N failed" line.
+# Documentation/testing.rst has the layout.
 CHECK_JOBS ?= 2
 CHECK_DIR := $(TOP)/build/check
 CHECK_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(CHECK_JOBS))
 STAGE := bash $(TOP)/mk/check-stage.sh $(CHECK_DIR)
-# In the order make starts them.  The VM suites run the model sets the
-# host stages make (model/ops: build/ops, model/uint8: build/uint8,
-# model/builtin_ops: build/tests/tflite/ops, model/workflows: build/models),
-# so vm waits for those four stages; the sanitizer lane fills the other slot.
-CHECK_STAGES := ops san-unit uint8 models tflite-ops vm vm-render san-fuzz libnpu firmware tools tests
+# The VM suites run the model sets the host stages make (model/ops:
+# build/ops, model/uint8: build/uint8, model/builtin_ops:
+# build/tests/tflite/ops, model/workflows: build/models), so those four
+# stages run before vm, in its lane.
+CHECK_STAGES = $(CHECK_LANE_vm) $(CHECK_LANE_host)
 CHECK_STAGE_CMD_vm := $(MAKE) -C tests check-vm
 CHECK_STAGE_CMD_vm-render := $(MAKE) -C tests check-vm-render
 CHECK_STAGE_CMD_san-unit := $(MAKE) -C tests/fuzz check-unit
@@ -80,15 +81,15 @@ check: deps
 		$(MAKE) --no-print-directory $(CHECK_J) check-stages; fi
 	@sh mk/check-summary.sh $(CHECK_DIR) build $(CHECK_STAGES)
 
-.PHONY: check-stages $(addprefix check-stage-,$(CHECK_STAGES))
-check-stages: $(addprefix check-stage-,$(CHECK_STAGES))
-$(addprefix check-stage-,$(CHECK_STAGES)): check-stage-%:
-	+@$(STAGE) $* $(CHECK_STAGE_CMD_$*)
-# One VM at a time, after the model sets; the fuzz targets link the
-# sanitizer build san-unit made.
-check-stage-vm: check-stage-ops check-stage-uint8 check-stage-models check-stage-tflite-ops
-check-stage-vm-render: check-stage-vm
-check-stage-san-fuzz: check-stage-san-unit
+# Two lanes, one per core, each running its stages in turn (make -j alone
+# would not start vm first when its model sets are done): the model sets
+# then the VM suites; the sanitizer lane then the other host stages.
+CHECK_LANE_vm := ops uint8 models tflite-ops vm vm-render
+CHECK_LANE_host := san-unit san-fuzz libnpu firmware tools tests
+.PHONY: check-stages check-lane-vm check-lane-host
+check-stages: check-lane-vm check-lane-host
+check-lane-vm check-lane-host: check-lane-%:
+	+@$(foreach s,$(CHECK_LANE_$*),$(STAGE) $(s) $(CHECK_STAGE_CMD_$(s));)
 
 check-fresh: deps
 	@sh mk/check-fresh.sh
