@@ -1,7 +1,8 @@
 # Top-level build of the NPU stack.  See README.rst and Documentation/.
 #
 #   make            build firmware host library, libnpu, tools and modules
-#   make check      every test: host unit tests, then the driver tests in a VM
+#   make check      every test: the host tests, the sanitizer lane and the
+#                   driver tests in a VM, two stages at a time (see below)
 #   make check-debug  the VM suite and the demo on a debug kernel (KASAN,
 #                   lockdep, kmemleak...; built once, ~35 min, then cached)
 #   make demo       boot the VM, load the driver, run a real model on the NPU
@@ -42,11 +43,53 @@ kernel: MAKEOVERRIDES := $(filter-out CC=%,$(MAKEOVERRIDES))
 kernel:
 	$(MAKE) -C kernel all
 
+# make check: the build (-j2: the machine's two cores; CHECK_JOBS or your
+# own -j says otherwise), then the stages below in two lanes, one per core:
+# the model sets and then the VM suites (check-vm, check-vm-render: one VM
+# at a time), and the sanitizer lane (unit tests under ASan/UBSan, then the
+# fuzz targets over their corpora and ../shared/hostile) and then the other
+# host tests.  Each stage's output goes to build/check/<stage>.log and is
+# printed whole when the stage ends; mk/check-summary.sh then prints every
+# stage's wall and CPU time and the one "N passed, N failed" line.
+# Documentation/testing.rst has the layout.
+CHECK_JOBS ?= 2
+CHECK_DIR := $(TOP)/build/check
+CHECK_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(CHECK_JOBS))
+STAGE := bash $(TOP)/mk/check-stage.sh $(CHECK_DIR)
+# The VM suites run the model sets the host stages make (model/ops:
+# build/ops, model/uint8: build/uint8, model/builtin_ops:
+# build/tests/tflite/ops, model/workflows: build/models), so those four
+# stages run before vm, in its lane.
+CHECK_STAGES = $(CHECK_LANE_vm) $(CHECK_LANE_host)
+CHECK_STAGE_CMD_vm := $(MAKE) -C tests check-vm
+CHECK_STAGE_CMD_vm-render := $(MAKE) -C tests check-vm-render
+CHECK_STAGE_CMD_san-unit := $(MAKE) -C tests/fuzz check-unit
+CHECK_STAGE_CMD_san-fuzz := $(MAKE) -C tests/fuzz check-fuzz
+CHECK_STAGE_CMD_libnpu := $(MAKE) -C libnpu check
+CHECK_STAGE_CMD_ops := $(MAKE) -C tests check-ops
+CHECK_STAGE_CMD_firmware := $(MAKE) -C firmware check
+CHECK_STAGE_CMD_tools := $(MAKE) -C tools check
+CHECK_STAGE_CMD_tests := $(MAKE) -C tests check-misc
+CHECK_STAGE_CMD_tflite-ops := $(MAKE) -C tests check-tflite-ops
+CHECK_STAGE_CMD_uint8 := $(MAKE) -C tests check-uint8-cpu
+CHECK_STAGE_CMD_models := $(MAKE) -C tests check-models-cpu
+
 check: deps
-	$(MAKE) all
-	$(MAKE) check-host
-	$(MAKE) check-vm
-	$(MAKE) check-vm-render
+	@rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
+	@$(STAGE) build $(MAKE) $(CHECK_J) all
+	@if [ "$$(cut -d' ' -f2 $(CHECK_DIR)/build.result)" = 0 ]; then \
+		$(MAKE) --no-print-directory $(CHECK_J) check-stages; fi
+	@sh mk/check-summary.sh $(CHECK_DIR) build $(CHECK_STAGES)
+
+# Two lanes, one per core, each running its stages in turn (make -j alone
+# would not start vm first when its model sets are done): the model sets
+# then the VM suites; the sanitizer lane then the other host stages.
+CHECK_LANE_vm := ops uint8 models tflite-ops vm vm-render
+CHECK_LANE_host := san-unit san-fuzz libnpu firmware tools tests
+.PHONY: check-stages check-lane-vm check-lane-host
+check-stages: check-lane-vm check-lane-host
+check-lane-vm check-lane-host: check-lane-%:
+	+@$(foreach s,$(CHECK_LANE_$*),$(STAGE) $(s) $(CHECK_STAGE_CMD_$(s));)
 
 check-fresh: deps
 	@sh mk/check-fresh.sh

@@ -137,7 +137,7 @@ $list
 EOF
 	passed=0 failed=0 skipped=0
 	tmp=$(mktemp)
-	trap 'rm -f "$tmp" "$tmp.rc"' EXIT
+	trap 'rm -f "$tmp" "$tmp.rc" "$tmp.boots"' EXIT
 
 	# One boot: results from the guest's summary line; a run that failed
 	# without a failing test (kernel log finding, timeout, panic) counts
@@ -179,18 +179,36 @@ EOF
 	# shellcheck disable=SC2086
 	# (vm/env is named so that an empty selection does not mean "all".)
 	boot --timeout "$vm_timeout" $loadarg -- tests/run-vm-tests.sh $dirargs vm/env $shared
+	# Tests that ask for a boot with the same options share one, in the
+	# order found; a "ram" test always has its own (nothing may run after
+	# it).  One line per boot: options, tests, the sum of their timeouts.
 	for id in $boots; do
 		path=$(echo "$list" | awk -v id="$id" '$1 == id { print $2 }')
 		tg=$(tags "$id" "$path")
 		to=$(timeout_of "$tg")
-		opts=$(echo "$tg" | sed 's/\b\(boot\|reload\|ram\)\b//g; s/\btimeout=[0-9]*//; s/\benv=[^ ]*//g')
-		echo "# own VM boot for $id:$opts"
-		# The test's time, a boot and a minute for the rest.
+		opts=$(echo "$tg" | sed 's/\b\(boot\|reload\|ram\)\b//g; s/\btimeout=[0-9]*//; s/\benv=[^ ]*//g' |
+			tr -s ' ' | sed 's/^ //; s/ $//')
+		case " $tg " in
+		*" ram "*) key="ram $id $opts" ;;
+		*) key=$opts ;;
+		esac
+		printf '%s\t%s\t%s\t%s\n' "$key" "$opts" "$id" "$to"
+	done | awk -F'\t' '
+		!($1 in ids) { order[n++] = $1; opts[$1] = $2; ids[$1] = $3; to[$1] = $4; next }
+		{ ids[$1] = ids[$1] " " $3; to[$1] += $4 }
+		END { for (i = 0; i < n; i++) { k = order[i]; print opts[k] "|" ids[k] "|" to[k] } }
+	' > "$tmp.boots"
+	nboots=1
+	while IFS='|' read -r opts ids to; do
+		[ -n "$ids" ] || continue
+		nboots=$((nboots + 1))
+		echo "# own VM boot for $ids: ${opts:-(no options)}"
+		# The tests' time, a boot and a minute for the rest.
 		# shellcheck disable=SC2086
 		boot --timeout $((to + ${VM_BOOT_TIMEOUT:-240} + 60)) $loadarg $opts -- \
-			tests/run-vm-tests.sh $dirargs vm/env "$id"
-	done
-	echo "# total over $((1 + $(echo $boots | wc -w))) VM boot(s): $skipped skipped"
+			tests/run-vm-tests.sh $dirargs vm/env $ids < /dev/null
+	done < "$tmp.boots"
+	echo "# total over $nboots VM boot(s): $skipped skipped"
 	echo "$passed passed, $failed failed"
 	[ $failed = 0 ]
 	exit

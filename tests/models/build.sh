@@ -12,6 +12,8 @@ py=${VENV:-$top/build/venv}/bin/python
 key=$(cat "$here/make_models.py" "$here/reference.py" "$top/mk/requirements.txt" |
 	sha256sum | cut -d' ' -f1)
 [ -f "$out/.key" ] && [ "$(cat "$out/.key")" = "$key" ] && exit 0
+. "$top/mk/model-cache.sh"
+model_cache_get models "$key" "$out" && exit 0
 [ -x "$py" ] || { echo "models: no $py (make deps makes it)" >&2; exit 1; }
 rm -rf "$out"
 mkdir -p "$out"
@@ -21,3 +23,4 @@ start=$(date +%s)
 	{ tail -20 "$out/make_models.log" >&2; exit 1; }
 echo "models: $(ls "$out"/*.tflite | wc -l) models and references in $(($(date +%s) - start)) s"
 echo "$key" >"$out/.key"
+model_cache_put models "$key" "$out"

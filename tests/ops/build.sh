@@ -11,9 +11,12 @@ out=$1
 py=${VENV:-$top/build/venv}/bin/python
 key=$(cat "$here/make_ops.py" "$top/mk/requirements.txt" | sha256sum | cut -d' ' -f1)
 [ -f "$out/.key" ] && [ "$(cat "$out/.key")" = "$key" ] && exit 0
+. "$top/mk/model-cache.sh"
+model_cache_get ops "$key" "$out" && exit 0
 [ -x "$py" ] || { echo "ops: no $py (make deps makes it)" >&2; exit 1; }
 rm -rf "$out"
 mkdir -p "$out"
 "$py" "$here/make_ops.py" "$out" 2>"$out/make_ops.log" ||
 	{ tail -20 "$out/make_ops.log" >&2; exit 1; }
 echo "$key" >"$out/.key"
+model_cache_put ops "$key" "$out"
