@@ -30,7 +30,9 @@
 #       that suspend the system, which leaves virtio-9p dead
 # After every test the modules are restored to their default state (loaded
 # with the run's parameters) if the test changed them.
-# Environment: VM_TEST_TIMEOUT (as --test-timeout); VM_TIMEOUT, the bound
+# Environment: VM_SKIP, tests (suite/name, or a suite) left out of this run
+# (make check runs model/tflite_delegate in a stage of its own, see
+# Documentation/testing.rst); VM_TEST_TIMEOUT (as --test-timeout); VM_TIMEOUT, the bound
 # of the shared boot (default 600 s + 30 s a test, at most 1500 s unless
 # VM_TIMEOUT is given); VM_BOOT_TIMEOUT and the rest of tests/vm/run's.
 # The whole script is one block, read before it runs: editing it while it
@@ -102,8 +104,11 @@ discover() {
 }
 
 selected() {	# id
-	[ -z "$names" ] && return 0
 	[ "$1" = vm/env ] && return 0
+	for n in ${VM_SKIP:-}; do
+		case $1 in "$n" | "$n"/*) return 1 ;; esac
+	done
+	[ -z "$names" ] && return 0
 	for n in $names; do
 		case $1 in "$n" | "$n"/*) return 0 ;; esac
 	done
