@@ -892,6 +892,19 @@ static int build_segment(struct npu_compiled_model *m, struct wbuf *w, struct op
 	if (!s->stream)
 		return -ENOMEM;
 	npu_cs_init(&cw, s->stream, cap);
+	/*
+	 * The NPU_CMD_STREAM header npu_cs_init() wrote is scheduled as the
+	 * device schedules it (its set-up on the compute unit, before every
+	 * command), so the estimate is the replay's (npu_fw_estimate_stream()).
+	 * Its cycles belong to the segment, not to an op.
+	 */
+	{
+		const struct npu_stream_params sp = { .version = NPU_CS_VERSION, .flags = 0 };
+		struct npu_fw_cost hc = { 0 };
+
+		npu_fw_timeline_add(&tl, NULL, NPU_CMD_STREAM, &sp, &hc);
+		s->cycles = hc.cycles;
+	}
 	for (uint32_t i = first; i < first + n; i++) {
 		struct npu_cpu_prepared *prep = plans[i].prep;
 		struct npu_op_cost *oc = &m->op_cost[i];
