@@ -227,7 +227,7 @@ struct npu_sram_ctx {
 	bool fc_bands;
 	uint32_t clear_back;			/* 0, or loads clear of hulls (fit_clear()) */
 	uint64_t mid_base;			/* 0, or the tail's activations from here (place_middle()) */
-	bool small_in_dram;			/* filters below SMALL_FILTER read from DRAM */
+	uint64_t dram_below;			/* 0, or filters below this read from DRAM */
 	uint32_t seg_first;
 	struct span *hull;			/* per op: its commands' SRAM hull */
 	struct span *obs;			/* scratch, per op */
@@ -255,6 +255,23 @@ static const uint32_t lookaheads[] = { 16, 12, 10, 8, 6 };
 static const uint32_t mid_lookaheads[] = { 16, 24, 32, 12, 10 };
 
 /*
+ * In the variants that place the tail's activations mid-SRAM, a filter
+ * this small read by one command stays in DRAM: its command reads it
+ * there (no longer than its MACs, mostly), and its SRAM place would widen
+ * the command's hull, which the loads of the large filters then wait for.
+ * In those with the activations from 5/16 of the SRAM, every filter
+ * below DRAM_FILTER read by one command does: a load into SRAM still
+ * held by a running command's filter, or inside its hull, waits for it
+ * (MobileNet-v2's DMA engine idled 28 and 24 thousand cycles in the
+ * 14x14 stage that way, with the tail's filters still to load), whereas a
+ * command reading its filter from DRAM waits for nothing but the port,
+ * which moves the same bytes either way.  The largest filters (the last
+ * 1x1 convolution's, the classifier's bands) are still loaded ahead.
+ */
+#define SMALL_FILTER	(16u * 1024u)
+#define DRAM_FILTER	(256u * 1024u)
+
+/*
  * Variant v: lookahead lookaheads[v % 5], FULLY_CONNECTED bands if v / 5
  * is odd, loads clear of the hulls of v / 10 ops before them (0: placed
  * by first fit alone; variants 0-9, below NPU_SRAM_CLEAR_FIRST, are the
@@ -264,11 +281,12 @@ void npu_sram_set_variant(struct npu_sram_ctx *x, uint32_t v)
 {
 	v %= NPU_SRAM_VARIANTS;
 	x->mid_base = 0;
-	x->small_in_dram = false;
+	x->dram_below = 0;
 	if (v >= NPU_SRAM_MIDDLE_FIRST) {
 		v -= NPU_SRAM_MIDDLE_FIRST;
 		x->mid_base = v < 15 ? NPU_HW_SRAM_SIZE / 16 * 5 : NPU_HW_SRAM_SIZE / 16 * 7;
-		x->small_in_dram = true;
+		/* From 5/16: the 14x14 stage's filters too (DRAM_FILTER). */
+		x->dram_below = v < 15 ? DRAM_FILTER : SMALL_FILTER;
 		v %= 15;
 		x->lookahead = mid_lookaheads[v % NUM_LOOKAHEADS];
 		x->fc_bands = true;
@@ -412,13 +430,6 @@ static uint32_t plan_fc_bands(struct npu_sram_ctx *x, uint32_t i, const struct n
 	return nc;
 }
 
-/*
- * In the variants that place the tail's activations mid-SRAM, a filter
- * this small read by one command stays in DRAM: its command reads it
- * there (no longer than its MACs, mostly), and its SRAM place would widen
- * the command's hull, which the loads of the large filters then wait for.
- */
-#define SMALL_FILTER	(16u * 1024u)
 static uint32_t plan_weights(struct npu_sram_ctx *x, const struct op_plan *plans,
 			     uint32_t first, uint32_t n, struct cand *c, uint32_t nc,
 			     uint32_t max_dma)
@@ -435,7 +446,7 @@ static uint32_t plan_weights(struct npu_sram_ctx *x, const struct op_plan *plans
 		const uint32_t lo_op = i > first + x->lookahead ? i - x->lookahead : first;
 		const int32_t in = g->ops[i].num_inputs ? g->ops[i].inputs[0] : -1;
 		/* A cascade's commands (one per band) would each read it from DRAM. */
-		const bool small_in_dram = x->small_in_dram && last == i &&
+		const bool small_in_dram = x->dram_below && last == i &&
 					   !(in >= 0 && x->stripe_rows[in]) && prep &&
 					   prep->num_cmds == 1;
 
@@ -461,7 +472,7 @@ static uint32_t plan_weights(struct npu_sram_ctx *x, const struct op_plan *plans
 				size = x->enc_len && x->enc_len[t] ? x->enc_len[t] :
 								     g->tensors[t].bytes;
 				if (size > NPU_SRAM_PREFETCH_MAX ||
-				    (small_in_dram && size < SMALL_FILTER))
+				    (small_in_dram && size < x->dram_below))
 					continue;
 				/* Read by two commands: one load cannot serve both. */
 				for (uint32_t q = 0; q < nc; q++) {

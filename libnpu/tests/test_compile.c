@@ -735,8 +735,12 @@ START_TEST(test_sram_mobilenet_v2)
 					  p.fc.filter.dims[1]);
 		bands++;
 	}
-	/* Filters of 16 KiB and more, and the bands (the plan may read smaller ones from DRAM). */
-	ck_assert_uint_gt(dmas, 20);
+	/*
+	 * The largest filters and the classifier's bands: the plan may read
+	 * smaller ones from DRAM (below 256 KiB in the variant kept, sram.c
+	 * DRAM_FILTER; 16 KiB and more were loaded before, 21 or more DMAs).
+	 */
+	ck_assert_uint_ge(dmas, 10);
 	ck_assert_uint_eq(units, g->tensors[g->outputs[0]].bytes);
 	ck_assert_uint_ge(bands, 7);
 	ck_assert_uint_gt(in_sram * 2, bands);
@@ -864,7 +868,8 @@ END_TEST
  * than inside the hulls of the commands running.  The replay of the chosen
  * stream (the device's schedule, npu_fw_estimate_stream()) before the
  * change: 353494 cycles of waiting, makespan 464596; measured after it
- * 254778 and 417901.  Every activation the tail's 1x1 convolutions read
+ * 254778 and 417901; with the filters below 256 KiB read from DRAM by
+ * their commands (sram.c, DRAM_FILTER) the makespan is 406430.  Every activation the tail's 1x1 convolutions read
  * or write lies in SRAM above 5/16 of it.  (test_sram_mobilenet_v2 holds
  * the outputs of the same compilation to the all-DRAM one's.)
  */
@@ -882,7 +887,8 @@ START_TEST(test_sram_middle)
 	ck_assert_int_eq(npu_fw_estimate_stream(NULL, s->stream, s->stream_size, &cost), 0);
 	ck_assert_uint_eq(end, cost.cycles);
 	ck_assert_uint_eq(s->cycles, cost.cycles);
-	ck_assert_msg(waits < 353494 && end < 430000, "%llu cycles of waiting, %llu in all",
+	/* Issue 12's goal: within 1.3x of the bound, 315160 cycles of MAC-array time. */
+	ck_assert_msg(waits < 353494 && end <= 315160 * 13 / 10, "%llu cycles of waiting, %llu in all",
 		      (unsigned long long)waits, (unsigned long long)end);
 	/* The last 1x1 convolutions (7x7 outputs): activations mid-SRAM. */
 	for (off = 0; off < s->stream_size; off += bytes) {
