@@ -186,21 +186,6 @@ static bool good_scales(float in_scale, float out_scale)
 }
 
 /*
- * gemmlowp's SaturatingRoundingMultiplyByPOT<e> for e > 0: a left shift
- * saturating at the int32 limits.
- */
-static int32_t sat_shl(int32_t x, int e)
-{
-	const int32_t threshold = (int32_t)((1u << (31 - e)) - 1);
-
-	if (x > threshold)
-		return INT32_MAX;
-	if (x < -threshold)
-		return INT32_MIN;
-	return (int32_t)((uint32_t)x << e);
-}
-
-/*
  * TFLite's GetInvSqrtQuantizedMultiplierExp(@input, kReverseShift): 1 /
  * sqrt(@input) as a multiplier and a left shift, by five Newton-Raphson
  * steps in gemmlowp's Q3.28 fixed point.
@@ -226,11 +211,12 @@ void npu_host_inv_sqrt_multiplier(int32_t input, int32_t *mult, int *shift)
 	input <<= 2 * pairs;
 	half_input = npu_fw_rdivpot(input >> 1, 1);
 	x = one;
+	/* Newton steps as TFLite's, its Rescale<6> and Rescale<3> the firmware's. */
 	for (i = 0; i < 5; i++) {
-		const int32_t x3 = sat_shl(npu_fw_srdhm(npu_fw_srdhm(x, x), x), 6);
+		const int32_t x3 = npu_fw_fp_rescale(npu_fw_srdhm(npu_fw_srdhm(x, x), x), 6, 0);
 
-		x = sat_shl((int32_t)((uint32_t)npu_fw_srdhm(half_three, x) -
-				      (uint32_t)npu_fw_srdhm(half_input, x3)), 3);
+		x = npu_fw_fp_rescale((int32_t)((uint32_t)npu_fw_srdhm(half_three, x) -
+					       (uint32_t)npu_fw_srdhm(half_input, x3)), 3, 0);
 	}
 	x = npu_fw_srdhm(x, 1518500250);	/* sqrt(2) / 2 in Q0.31 */
 	if (right < 0) {
