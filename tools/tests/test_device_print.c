@@ -9,6 +9,7 @@
 
 #include "check_util.h"
 #include "lib/device_print.h"
+#include "npu_fw.h"
 
 /* Runs device_print() into a string. */
 static char *print_to_string(const struct npu_device_desc *desc,
@@ -125,6 +126,13 @@ START_TEST(test_print_text)
 	odd.fw_features = 0;
 	s = print_to_string(NULL, &odd, NULL, 0);
 	ck_assert_ptr_nonnull(strstr(s, "features 0x00000000 (none)"));
+	free(s);
+	/* Every feature this firmware announces has a name. */
+	odd.fw_features = NPU_FW_FEATURES;
+	s = print_to_string(NULL, &odd, NULL, 0);
+	ck_assert_ptr_nonnull(strstr(s, "(int8, int16x8, perf-counters, sigmoid-s16, relu,"));
+	ck_assert_ptr_nonnull(strstr(s, ", softmax)\n"));
+	ck_assert_ptr_null(strstr(s, "unknown"));
 	free(s);
 }
 END_TEST
