@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/dma-buf.h>
+#include <xf86drm.h>
 
 #include "model_priv.h"
 
@@ -129,20 +129,53 @@ static int run_cpu_ops(struct npu_model *model, const struct model_step *st)
  * CPU access to dma-buf inputs is bracketed for the exporter's cache
  * maintenance (a no-op on coherent systems, required on the others).
  */
-static void sync_dmabuf_inputs(struct npu_model *model, uint64_t flags)
+/*
+ * One CPU-access bracket of binding k (inputs first, then outputs) when it
+ * is a dma-buf.  drmIoctl() repeats the call on EINTR and EAGAIN, which
+ * DMA_BUF_IOCTL_SYNC returns when a signal cuts short its wait for the
+ * device's fences (ignoring that would let the CPU read a frame a device is
+ * still writing).  ENOTTY: the fd is not a dma-buf (a memfd bound on the
+ * CPU path), nothing to bracket.
+ */
+static int dmabuf_sync(struct npu_model *model, uint32_t k, uint64_t flags)
 {
-	for (uint32_t i = 0; i < model->graph->num_inputs; i++) {
-		struct dma_buf_sync sync = { .flags = flags | DMA_BUF_SYNC_READ };
+	const uint32_t num_in = model->graph->num_inputs;
+	const bool in = k < num_in;
+	const struct input_binding *b = in ? &model->inputs[k] : &model->outputs[k - num_in];
+	struct dma_buf_sync sync = {
+		.flags = flags | (in ? DMA_BUF_SYNC_READ : DMA_BUF_SYNC_RW),
+	};
 
-		if (model->inputs[i].source == INPUT_DMABUF)
-			ioctl(model->inputs[i].fd, DMA_BUF_IOCTL_SYNC, &sync);
-	}
-	for (uint32_t i = 0; i < model->graph->num_outputs; i++) {
-		struct dma_buf_sync sync = { .flags = flags | DMA_BUF_SYNC_RW };
+	if (b->source != INPUT_DMABUF || !drmIoctl(b->fd, DMA_BUF_IOCTL_SYNC, &sync) ||
+	    errno == ENOTTY)
+		return 0;
+	return model_fail(model, -errno, "DMA_BUF_IOCTL_SYNC (%s) of the dma-buf of %s %u: %s",
+			  flags & DMA_BUF_SYNC_END ? "end" : "start", in ? "input" : "output",
+			  in ? k : k - num_in, npu_strerror(-errno));
+}
 
-		if (model->outputs[i].source == INPUT_DMABUF)
-			ioctl(model->outputs[i].fd, DMA_BUF_IOCTL_SYNC, &sync);
+/*
+ * Brackets the CPU's access to every bound dma-buf.  A failed start ends
+ * the brackets already begun and fails the run; an end is tried on every
+ * buffer, the first error kept.
+ */
+static int sync_dmabufs(struct npu_model *model, uint64_t flags)
+{
+	const uint32_t n = model->graph->num_inputs + model->graph->num_outputs;
+	int ret = 0;
+
+	for (uint32_t k = 0; k < n; k++) {
+		int r = dmabuf_sync(model, k, flags);
+
+		if (r && flags == DMA_BUF_SYNC_START) {
+			while (k--)
+				dmabuf_sync(model, k, DMA_BUF_SYNC_END);
+			return r;
+		}
+		if (!ret)
+			ret = r;
 	}
+	return ret;
 }
 
 /*
@@ -230,8 +263,14 @@ int model_run(struct npu_model *model)
 	if (!pending)
 		return -ENOMEM;
 	cpu_sync = has_cpu_steps(model);
-	if (cpu_sync)
-		sync_dmabuf_inputs(model, DMA_BUF_SYNC_START);
+	if (cpu_sync) {
+		ret = sync_dmabufs(model, DMA_BUF_SYNC_START);
+		if (ret) {
+			free(pending);
+			npu_job_clear_in_fences(fenced);
+			return ret;
+		}
+	}
 	/*
 	 * Consecutive segments are queued back to back (the kernel orders
 	 * them on the arena buffer); the CPU waits only before its own ops.
@@ -260,8 +299,12 @@ int model_run(struct npu_model *model)
 	}
 	free(pending);
 	npu_job_clear_in_fences(fenced);
-	if (cpu_sync)
-		sync_dmabuf_inputs(model, DMA_BUF_SYNC_END);
+	if (cpu_sync) {
+		int r = sync_dmabufs(model, DMA_BUF_SYNC_END);
+
+		if (!ret)
+			ret = r;
+	}
 	if (!ret)
 		model->err[0] = '\0';
 	return ret;
