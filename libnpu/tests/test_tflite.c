@@ -295,6 +295,41 @@ static void expect_error(const uint8_t *buf, size_t len, int code, const char *n
 	ck_assert_msg(strstr(err, needle), "message \"%s\" lacks \"%s\"", err, needle);
 }
 
+/*
+ * The regression corpus of structure-aware fuzzing (tests/fuzz/regress,
+ * made by make_regress.py): each wrong file the reader used to take is
+ * refused with a message naming the field.
+ */
+START_TEST(test_fuzz_regress_messages)
+{
+	static const struct {
+		const char *file;
+		int code;
+		const char *needle;
+	} cases[] = {
+		{ "accept_custom_op_empty_name.tflite", -EINVAL,
+		  "operator code 0: CUSTOM operator without a name" },
+		{ "accept_variable_tensor_with_buffer.tflite", -EINVAL,
+		  "tensor 1 ('t1'): variable tensor with constant buffer 1" },
+		{ "accept_no_graph_outputs.tflite", -EINVAL, "subgraph 0 has no outputs" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct npu_graph *g = NULL;
+		char path[256], err[256] = "";
+		int ret;
+
+		snprintf(path, sizeof(path), "tests/fuzz/regress/%s", cases[i].file);
+		ret = npu_tflite_load_file(path, &g, err, sizeof(err));
+		ck_assert_msg(ret == cases[i].code, "%s: expected %d, got %d (%s)", cases[i].file,
+			      cases[i].code, ret, err);
+		ck_assert_ptr_null(g);
+		ck_assert_msg(strstr(err, cases[i].needle), "%s: message \"%s\" lacks \"%s\"",
+			      cases[i].file, err, cases[i].needle);
+	}
+}
+END_TEST
+
 START_TEST(test_truncated)
 {
 	size_t len;
@@ -1309,6 +1344,7 @@ static Suite *tflite_suite(void)
 	tcase_add_test(tc, test_huge_shape);
 	tcase_add_test(tc, test_unknown_op_version);
 	tcase_add_test(tc, test_opcode_index);
+	tcase_add_test(tc, test_fuzz_regress_messages);
 	tcase_add_test(tc, test_cycle);
 	tcase_add_test(tc, test_produced_twice);
 	tcase_add_test(tc, test_unproduced_input);

@@ -277,7 +277,8 @@ static int read_opcodes(struct rd *rd, const struct fb_table *model)
 		if (c->version < 1)
 			FAIL(rd, -EINVAL, "operator code %u: %s has invalid version %d",
 			     i, npu_op_name(c->builtin), c->version);
-		if (c->builtin == NPU_BUILTIN_CUSTOM && !c->custom)
+		/* An empty custom_code names no kernel either (TFLite cannot resolve it). */
+		if (c->builtin == NPU_BUILTIN_CUSTOM && (!c->custom || !c->custom[0]))
 			FAIL(rd, -EINVAL, "operator code %u: CUSTOM operator without a name", i);
 		{
 			const struct op_info *info = find_op(c->builtin);
@@ -485,6 +486,14 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 	ret = buffer_data(rd, buf_idx, &data, &data_size, rd->what);
 	if (ret)
 		return ret;
+	/*
+	 * A variable starts zeroed and ops write it: constant data would be
+	 * an initial value no TFLite runtime honours (the interpreter
+	 * refuses such a model).
+	 */
+	if (data && t->is_variable)
+		FAIL(rd, -EINVAL, "tensor %u ('%s'): variable tensor with constant buffer %u",
+		     idx, t->name, buf_idx);
 	if (present) {
 		/* Sparse constant: expanded here, consumers see dense data. */
 		if (!data)
@@ -2049,6 +2058,9 @@ static int read_model(struct rd *rd)
 	if (!ret)
 		ret = read_index_vec(rd, &sg, SG_OUTPUTS, &rd->g->num_outputs, &rd->g->outputs,
 				     "subgraph 0 outputs");
+	/* Nothing would be computed (every op is dead): not a model to run. */
+	if (!ret && !rd->g->num_outputs)
+		FAIL(rd, -EINVAL, "subgraph 0 has no outputs");
 	for (uint32_t i = 0; i < tensors.count && !ret; i++)
 		ret = read_tensor(rd, &tensors, i);
 	for (uint32_t i = 0; i < ops.count && !ret; i++)

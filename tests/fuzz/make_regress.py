@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: MIT
+"""The minimized findings of structure-aware fuzzing (mutate.py), rebuilt.
+
+usage: make_regress.py DIR      (DIR: tests/fuzz/regress)
+
+Each finding is rebuilt from a small model of tests/tflite/opmodel.py with
+the one field that made it hostile, so the committed files are the
+project's own (nothing from ../shared).  Names follow ../shared/hostile's:
+accept_* is a wrong file the tools took and must refuse.  libnpu's
+test_hostile runs every file of DIR through compile, check and a CPU run
+(make -C libnpu check, and the sanitizer lane); fuzz_tflite, fuzz_compile
+and fuzz_run run them in make -C tests/fuzz check-fuzz.  Rerun after
+changing a case, and commit the files.
+"""
+import os
+import sys
+
+import flatbuffers
+import numpy as np
+from ai_edge_litert import schema_py_generated as schema
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tflite"))
+import opmodel as om  # noqa: E402
+
+OP = schema.BuiltinOperator
+Q = (0.05, 0)
+
+
+def relu_model():
+    return schema.ModelT.InitFromPackedBuf(
+        om.build(OP.RELU, [om.T([1, 4], np.int8, Q)], [om.T([1, 4], np.int8, Q)]), 0)
+
+
+def add_model(var_data):
+    opts = schema.AddOptionsT()
+    return schema.ModelT.InitFromPackedBuf(om.build(
+        OP.ADD, [om.T([1, 4], np.int8, Q), om.T([1, 4], np.int8, Q, data=var_data)],
+        [om.T([1, 4], np.int8, Q)], schema.BuiltinOptions.AddOptions, opts), 0)
+
+
+def pack(m):
+    b = flatbuffers.Builder(1024)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
+def custom_empty_name():
+    """An operator code CUSTOM whose custom_code is "": no kernel can have
+    that name (TFLite cannot resolve it); it compiled, then failed at the
+    first run for want of a kernel."""
+    m = relu_model()
+    c = m.operatorCodes[0]
+    c.builtinCode = c.deprecatedBuiltinCode = OP.CUSTOM
+    c.customCode = ""
+    m.subgraphs[0].operators[0].builtinOptionsType = 0
+    return pack(m)
+
+
+def variable_with_buffer():
+    """A variable tensor (the ADD's second input) with a constant buffer:
+    TFLite's interpreter refuses it ("variable tensor with buffer");
+    libnpu ran it, taking the data as an initial value."""
+    m = add_model([1, 2, 3, 4])
+    m.subgraphs[0].tensors[1].isVariable = True
+    return pack(m)
+
+
+def no_outputs():
+    """A main subgraph with no outputs: every op is dead, npu-run printed
+    nothing and succeeded."""
+    m = relu_model()
+    m.subgraphs[0].outputs = []
+    return pack(m)
+
+
+CASES = {
+    "accept_custom_op_empty_name.tflite": custom_empty_name,
+    "accept_variable_tensor_with_buffer.tflite": variable_with_buffer,
+    "accept_no_graph_outputs.tflite": no_outputs,
+}
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for name, fn in CASES.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(fn())
+
+
+if __name__ == "__main__":
+    main()
