@@ -312,6 +312,10 @@ START_TEST(test_fuzz_regress_messages)
 		{ "accept_variable_tensor_with_buffer.tflite", -EINVAL,
 		  "tensor 1 ('t1'): variable tensor with constant buffer 1" },
 		{ "accept_no_graph_outputs.tflite", -EINVAL, "subgraph 0 has no outputs" },
+		{ "accept_conv_quantized_bias_type_invalid.tflite", -EINVAL,
+		  "operator 0 (CONV_2D) options: quantized_bias_type -1 is not a tensor type" },
+		{ "accept_conv_int16_quantized_bias_type_mismatch.tflite", -EINVAL,
+		  "operator 0 (CONV_2D) options: quantized_bias_type INT32 is not the type of its bias (tensor 2, int64)" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

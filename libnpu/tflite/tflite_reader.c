@@ -240,7 +240,8 @@ static const char *tflite_type_name(uint8_t t)
 	static const char *const names[] = {
 		"FLOAT32", "FLOAT16", "INT32", "UINT8", "INT64", "STRING", "BOOL",
 		"INT16", "COMPLEX64", "INT8", "FLOAT64", "COMPLEX128", "UINT64",
-		"RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4",
+		"RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4", "BFLOAT16", "INT2",
+		"UINT4", "FLOAT8_E4M3FN", "FLOAT8_E5M2",
 	};
 
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
@@ -525,6 +526,17 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 
 /* ---- builtin options ---- */
 
+/* TFLite's last TensorType (FLOAT8_E5M2); its reader refuses any larger one. */
+#define TFLITE_TYPE_LAST 22
+
+/* quantized_bias_type (an int8 TensorType in the options) that is no type. */
+static int bad_bias_type(struct rd *rd, uint32_t idx, const struct npu_graph_op *op,
+			 uint8_t bias)
+{
+	FAIL(rd, -EINVAL, "operator %u (%s) options: quantized_bias_type %d is not a tensor type",
+	     idx, npu_op_name(op->builtin), (int8_t)bias);
+}
+
 static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 			const struct fb_table *ot, uint8_t opts_type, bool present)
 {
@@ -558,6 +570,8 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->padding = pad;
 		o->activation = act;
 		o->quantized_bias_type = bias;
+		if (bias > TFLITE_TYPE_LAST)
+			return bad_bias_type(rd, idx, op, bias);
 		break;
 	}
 	case NPU_BUILTIN_DEPTHWISE_CONV_2D: {
@@ -619,6 +633,8 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->keep_num_dims = keep;
 		o->asymmetric_quantize_inputs = asym;
 		o->quantized_bias_type = bias;
+		if (bias > TFLITE_TYPE_LAST)
+			return bad_bias_type(rd, idx, op, bias);
 		break;
 	}
 	case NPU_BUILTIN_SOFTMAX:
@@ -792,6 +808,8 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->padding = pad;
 		o->activation = act;
 		o->quantized_bias_type = bias;
+		if (bias > TFLITE_TYPE_LAST)
+			return bad_bias_type(rd, idx, op, bias);
 		break;
 	}
 	case NPU_BUILTIN_CONV_3D: {
@@ -918,10 +936,55 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 }
 
 /* Sanity of the parsed options: values later code divides or loops by. */
+/*
+ * TFLite's int16 CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV take a
+ * quantized_bias_type other than FLOAT32 (0, unset) only when it is their
+ * bias tensor's type (int8 ones ignore it): the interpreter refuses the
+ * model otherwise.
+ */
+static int check_bias_type(struct rd *rd, uint32_t idx, const struct npu_graph_op *op)
+{
+	const struct npu_graph *g = rd->g;
+	uint32_t in = 0, bias = 2;
+	int32_t qbt, t_in, t_bias;
+
+	switch (op->builtin) {
+	case NPU_BUILTIN_CONV_2D:
+		qbt = op->options.conv.quantized_bias_type;
+		break;
+	case NPU_BUILTIN_FULLY_CONNECTED:
+		qbt = op->options.fc.quantized_bias_type;
+		break;
+	case NPU_BUILTIN_TRANSPOSE_CONV:
+		qbt = op->options.transpose_conv.quantized_bias_type;
+		in = 2;
+		bias = 3;
+		break;
+	default:
+		return 0;
+	}
+	if (!qbt || op->num_inputs <= bias)
+		return 0;
+	t_in = op->inputs[in];
+	t_bias = op->inputs[bias];
+	if (t_in < 0 || t_bias < 0 || (uint32_t)t_in >= g->num_tensors ||
+	    (uint32_t)t_bias >= g->num_tensors || g->tensors[t_in].type != NPU_TYPE_INT16 ||
+	    (int32_t)g->tensors[t_bias].type == qbt)
+		return 0;
+	FAIL(rd, -EINVAL,
+	     "operator %u (%s) options: quantized_bias_type %s is not the type of its bias (tensor %d, %s)",
+	     idx, npu_op_name(op->builtin), tflite_type_name((uint8_t)qbt), t_bias,
+	     npu_type_name(g->tensors[t_bias].type));
+}
+
 static int check_options(struct rd *rd, uint32_t idx, const struct npu_graph_op *op)
 {
 	const char *name = npu_op_name(op->builtin);
 	int32_t pad = 0, act = 0;
+	int ret = check_bias_type(rd, idx, op);
+
+	if (ret)
+		return ret;
 
 	switch (op->options_kind) {
 	case NPU_OPTS_CONV: {

@@ -73,10 +73,38 @@ def no_outputs():
     return pack(m)
 
 
+def conv_bias_type(qbt, act=np.int8, bias=np.int32):
+    """A CONV_2D whose Conv2DOptions.quantized_bias_type is @qbt."""
+    o = schema.Conv2DOptionsT()
+    o.strideH = o.strideW = 1
+    o.padding = schema.Padding.SAME
+    o.quantizedBiasType = qbt
+    qw = ([0.25, 0.25], [0, 0])
+    return om.build(OP.CONV_2D, [
+        om.T([1, 3, 3, 2], act, (0.5, 0)),
+        om.T([2, 1, 1, 2], np.int8, qw, data=np.ones([2, 1, 1, 2])),
+        om.T([2], bias, ([0.125, 0.125], [0, 0]), data=[1, 2])],
+        [om.T([1, 3, 3, 2], act, (0.5, 0))], schema.BuiltinOptions.Conv2DOptions, o)
+
+
+def conv_bias_type_invalid():
+    """quantized_bias_type -1, no TensorType: TFLite refuses the model
+    ("Unsupported data type -1"); libnpu ignored the field."""
+    return conv_bias_type(-1)
+
+
+def conv_bias_type_mismatch():
+    """An int16 CONV_2D with an int64 bias and quantized_bias_type INT32:
+    TFLite's conv Prepare refuses it; libnpu ignored the field."""
+    return conv_bias_type(schema.TensorType.INT32, np.int16, np.int64)
+
+
 CASES = {
     "accept_custom_op_empty_name.tflite": custom_empty_name,
     "accept_variable_tensor_with_buffer.tflite": variable_with_buffer,
     "accept_no_graph_outputs.tflite": no_outputs,
+    "accept_conv_quantized_bias_type_invalid.tflite": conv_bias_type_invalid,
+    "accept_conv_int16_quantized_bias_type_mismatch.tflite": conv_bias_type_mismatch,
 }
 
 
