@@ -366,19 +366,21 @@ static int read_quant(struct rd *rd, const struct fb_table *tt, uint32_t idx,
 	if (zp.count && zp.count != scale.count)
 		FAIL(rd, -EINVAL, "tensor %u ('%s'): quantization has %u scales but %u zero points",
 		     idx, t->name, scale.count, zp.count);
-	if (scale.count > 1) {
+	{
 		int32_t d = t->quant.quantized_dimension;
 
 		/*
 		 * Old converters wrote the weights' dimension (3) into rank-1
 		 * bias tensors; TFLite never reads it there, so neither do we.
+		 * Anywhere else TFLite refuses a dimension out of range even
+		 * with one scale (a scalar has no dimension to check).
 		 */
 		if (t->rank == 1 && (d < 0 || d >= t->rank))
 			d = t->quant.quantized_dimension = 0;
-		if (d < 0 || d >= t->rank)
+		if (d < 0 || (d >= t->rank && (t->rank > 0 || scale.count > 1)))
 			FAIL(rd, -EINVAL, "tensor %u ('%s'): quantized dimension %d out of range for rank %d",
 			     idx, t->name, d, t->rank);
-		if ((uint32_t)t->shape[d] != scale.count)
+		if (scale.count > 1 && (uint32_t)t->shape[d] != scale.count)
 			FAIL(rd, -EINVAL,
 			     "tensor %u ('%s'): %u per-channel scales but dimension %d has %d entries",
 			     idx, t->name, scale.count, d, t->shape[d]);
@@ -1019,7 +1021,9 @@ static int check_options(struct rd *rd, uint32_t idx, const struct npu_graph_op 
 	case NPU_OPTS_TRANSPOSE_CONV: {
 		const struct npu_transpose_conv_options *o = &op->options.transpose_conv;
 
-		if (o->stride_w < 1 || o->stride_h < 1)
+		/* transpose_conv.cc refuses strides over INT16_MAX too. */
+		if (o->stride_w < 1 || o->stride_h < 1 || o->stride_w > INT16_MAX ||
+		    o->stride_h > INT16_MAX)
 			FAIL(rd, -EINVAL, "operator %u (%s): invalid stride %dx%d", idx, name,
 			     o->stride_w, o->stride_h);
 		pad = o->padding;

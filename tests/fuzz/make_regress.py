@@ -99,12 +99,54 @@ def conv_bias_type_mismatch():
     return conv_bias_type(schema.TensorType.INT32, np.int16, np.int64)
 
 
+def quant_dim_out_of_range():
+    """A per-tensor quantized rank-2 tensor with quantized_dimension 8:
+    TFLite refuses the model ("quantized_dimension must be in range");
+    libnpu checked the dimension only for per-channel scales."""
+    m = relu_model()
+    m.subgraphs[0].tensors[0].quantization.quantizedDimension = 8
+    return pack(m)
+
+
+def transpose_conv_stride():
+    """TRANSPOSE_CONV with stride 32768 x 1: transpose_conv.cc refuses
+    strides over INT16_MAX; libnpu ran it."""
+    o = schema.TransposeConvOptionsT()
+    o.strideW, o.strideH = 32768, 1
+    o.padding = schema.Padding.VALID
+    return om.build(OP.TRANSPOSE_CONV, [
+        om.T([4], np.int32, data=[1, 1, 32768, 1]),
+        om.T([1, 1, 1, 1], np.int8, ([0.25], [0]), data=[1]),
+        om.T([1, 1, 2, 1], np.int8, (0.5, 0))],
+        [om.T([1, 1, 32768, 1], np.int8, (0.5, 0))],
+        schema.BuiltinOptions.TransposeConvOptions, o)
+
+
+def svdf_state_unquantized():
+    """An int8 SVDF whose int16 state has no quantization: svdf.cc refuses
+    it; libnpu's kernel took the state's scale as 1.0."""
+    o = schema.SVDFOptionsT()
+    o.rank = 2
+    units, rank, memory, n_in = 2, 2, 2, 3
+    filters = units * rank
+    return om.build(OP.SVDF, [
+        om.T([1, n_in], np.int8, (0.05, 0)),
+        om.T([filters, n_in], np.int8, (0.02, 0), data=np.ones([filters, n_in])),
+        om.T([filters, memory], np.int16, (0.001, 0), data=np.ones([filters, memory])),
+        om.T([units], np.int32, (0.0001, 0), data=[1, 2]),
+        om.T([1, memory * filters], np.int16, None, variable=True)],
+        [om.T([1, units], np.int8, (0.05, 0))], schema.BuiltinOptions.SVDFOptions, o)
+
+
 CASES = {
     "accept_custom_op_empty_name.tflite": custom_empty_name,
     "accept_variable_tensor_with_buffer.tflite": variable_with_buffer,
     "accept_no_graph_outputs.tflite": no_outputs,
     "accept_conv_quantized_bias_type_invalid.tflite": conv_bias_type_invalid,
     "accept_conv_int16_quantized_bias_type_mismatch.tflite": conv_bias_type_mismatch,
+    "accept_quantized_dimension_out_of_range.tflite": quant_dim_out_of_range,
+    "accept_transpose_conv_stride_32768.tflite": transpose_conv_stride,
+    "accept_svdf_int8_state_unquantized.tflite": svdf_state_unquantized,
 }
 
 
