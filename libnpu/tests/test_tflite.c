@@ -370,6 +370,20 @@ START_TEST(test_fuzz_regress_compile_messages)
 }
 END_TEST
 
+/* And for the .npu loader (npu-compile --check). */
+START_TEST(test_fuzz_regress_npu_messages)
+{
+	struct npu_compiled_model *m = NULL;
+	char err[512] = "";
+
+	ck_assert_int_eq(npu_model_load_file("tests/fuzz/regress/accept_npu_op_builtin_unknown.npu",
+					     &m, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err, "op 0 (UNKNOWN): in NPU segment 0, but builtin 9999 is never placed on the NPU"),
+		      "%s", err);
+}
+END_TEST
+
 START_TEST(test_truncated)
 {
 	size_t len;
@@ -1386,6 +1400,7 @@ static Suite *tflite_suite(void)
 	tcase_add_test(tc, test_opcode_index);
 	tcase_add_test(tc, test_fuzz_regress_messages);
 	tcase_add_test(tc, test_fuzz_regress_compile_messages);
+	tcase_add_test(tc, test_fuzz_regress_npu_messages);
 	tcase_add_test(tc, test_cycle);
 	tcase_add_test(tc, test_produced_twice);
 	tcase_add_test(tc, test_unproduced_input);

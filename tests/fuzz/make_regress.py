@@ -3,6 +3,8 @@
 
 usage: make_regress.py DIR      (DIR: tests/fuzz/regress)
 
+(the .npu cases are compiled with build/bin/npu-compile, or $NPU_COMPILE)
+
 Each finding is rebuilt from a small model of tests/tflite/opmodel.py with
 the one field that made it hostile, so the committed files are the
 project's own (nothing from ../shared).  Names follow ../shared/hostile's:
@@ -13,7 +15,11 @@ and fuzz_run run them in make -C tests/fuzz check-fuzz.  Rerun after
 changing a case, and commit the files.
 """
 import os
+import struct
+import subprocess
 import sys
+import tempfile
+import zlib
 
 import flatbuffers
 import numpy as np
@@ -138,6 +144,34 @@ def svdf_state_unquantized():
         [om.T([1, units], np.int8, (0.05, 0))], schema.BuiltinOptions.SVDFOptions, o)
 
 
+def npu_op_builtin_unknown():
+    """A .npu (an int8 ADD compiled by npu-compile) whose NPU-placed op 0
+    says builtin 9999: its streams checked out, npu-compile --check took
+    it, and npu-run --cpu (which runs the op on the CPU) failed at the
+    first inference for want of a kernel.  The CRC is recomputed."""
+    opts = schema.AddOptionsT()
+    src = om.build(OP.ADD, [om.T([1, 8], np.int8, Q), om.T([1, 8], np.int8, Q)],
+                   [om.T([1, 8], np.int8, Q)], schema.BuiltinOptions.AddOptions, opts)
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    tool = os.environ.get("NPU_COMPILE", os.path.join(top, "build", "bin", "npu-compile"))
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "add.tflite"), "wb") as f:
+            f.write(src)
+        subprocess.run([tool, os.path.join(d, "add.tflite"), "-o", os.path.join(d, "add.npu")],
+                       check=True, capture_output=True)
+        with open(os.path.join(d, "add.npu"), "rb") as f:
+            buf = bytearray(f.read())
+    sto, nsect = struct.unpack_from("<QI", buf, 32)
+    for k in range(nsect):
+        typ, _, off, _ = struct.unpack_from("<IIQQ", buf, sto + 24 * k)
+        if typ == 3:        # NPU_MF_SECT_OPS: op 0's builtin
+            assert struct.unpack_from("<I", buf, off + 28)[0] != 0xffffffff, "op 0 on the CPU"
+            struct.pack_into("<i", buf, off, 9999)
+    buf[24:28] = b"\0\0\0\0"
+    struct.pack_into("<I", buf, 24, zlib.crc32(bytes(buf)) & 0xffffffff)
+    return bytes(buf)
+
+
 CASES = {
     "accept_custom_op_empty_name.tflite": custom_empty_name,
     "accept_variable_tensor_with_buffer.tflite": variable_with_buffer,
@@ -147,6 +181,7 @@ CASES = {
     "accept_quantized_dimension_out_of_range.tflite": quant_dim_out_of_range,
     "accept_transpose_conv_stride_32768.tflite": transpose_conv_stride,
     "accept_svdf_int8_state_unquantized.tflite": svdf_state_unquantized,
+    "accept_npu_op_builtin_unknown.npu": npu_op_builtin_unknown,
 }
 
 
