@@ -1074,6 +1074,19 @@ static int check_cpu_ops(struct ld *l, struct npu_compiled_model *m)
 						"op %u (%s): in NPU segment %d, but builtin %d is never placed on the NPU",
 						i, npu_op_name(op->builtin), m->op_segment[i],
 						op->builtin);
+			/*
+			 * What was lowered to commands runs on the CPU as the
+			 * same commands: options the lowering refuses (an
+			 * unknown activation, a weights format) mean the op
+			 * does not match its streams.
+			 */
+			why[0] = 0;
+			ret = npu_cpu_check_op(m->graph, op, why, sizeof(why));
+			if (ret)
+				return npu_fail(l->err, l->errlen, -EINVAL,
+						"op %u (%s): in NPU segment %d, but its CPU form is refused: %s",
+						i, npu_op_name(op->builtin), m->op_segment[i],
+						why[0] ? why : strerror(-ret));
 			continue;
 		}
 		why[0] = 0;

@@ -381,6 +381,11 @@ START_TEST(test_fuzz_regress_npu_messages)
 	ck_assert_ptr_null(m);
 	ck_assert_msg(strstr(err, "op 0 (UNKNOWN): in NPU segment 0, but builtin 9999 is never placed on the NPU"),
 		      "%s", err);
+	ck_assert_int_eq(npu_model_load_file("tests/fuzz/regress/accept_npu_fc_weights_format_shuffled.npu",
+					     &m, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err, "op 0 (FULLY_CONNECTED): in NPU segment 0, but its CPU form is refused: shuffled weights are not supported"),
+		      "%s", err);
 }
 END_TEST
 

@@ -84,10 +84,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		crc = npu_fw_crc32(0, copy, size);
 		memcpy(copy + offsetof(struct npu_mf_header, crc32), &crc, 4);
 	}
-	checked = check(copy, size, npu, err, sizeof(err), &custom) == 0 && !custom;
+	checked = check(copy, size, npu, err, sizeof(err), &custom) == 0;
 	/* FUZZ_RUN_VERBOSE=1: each stage's outcome, to triage a finding. */
 	if (verbose)
 		fprintf(stderr, "check: %s\n", checked ? "succeeded" : err);
+	checked = checked && !custom;
 	err[0] = 0;
 	ret = npu_model_open_memory(NULL, copy, size, &opts, &model);
 	if (ret) {

@@ -144,32 +144,54 @@ def svdf_state_unquantized():
         [om.T([1, units], np.int8, (0.05, 0))], schema.BuiltinOptions.SVDFOptions, o)
 
 
+def compiled(src):
+    """The .npu npu-compile makes of the model bytes @src."""
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    tool = os.environ.get("NPU_COMPILE", os.path.join(top, "build", "bin", "npu-compile"))
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "m.tflite"), "wb") as f:
+            f.write(src)
+        subprocess.run([tool, os.path.join(d, "m.tflite"), "-o", os.path.join(d, "m.npu")],
+                       check=True, capture_output=True)
+        with open(os.path.join(d, "m.npu"), "rb") as f:
+            return bytearray(f.read())
+
+
+def patch_op0(buf, at, value):
+    """Writes int32 @value at byte @at of op 0 (on the NPU), then the CRC."""
+    sto, nsect = struct.unpack_from("<QI", buf, 32)
+    for k in range(nsect):
+        typ, _, off, _ = struct.unpack_from("<IIQQ", buf, sto + 24 * k)
+        if typ == 3:        # NPU_MF_SECT_OPS
+            assert struct.unpack_from("<I", buf, off + 28)[0] != 0xffffffff, "op 0 on the CPU"
+            struct.pack_into("<i", buf, off + at, value)
+    buf[24:28] = b"\0\0\0\0"
+    struct.pack_into("<I", buf, 24, zlib.crc32(bytes(buf)) & 0xffffffff)
+    return bytes(buf)
+
+
 def npu_op_builtin_unknown():
     """A .npu (an int8 ADD compiled by npu-compile) whose NPU-placed op 0
     says builtin 9999: its streams checked out, npu-compile --check took
     it, and npu-run --cpu (which runs the op on the CPU) failed at the
-    first inference for want of a kernel.  The CRC is recomputed."""
+    first inference for want of a kernel."""
     opts = schema.AddOptionsT()
-    src = om.build(OP.ADD, [om.T([1, 8], np.int8, Q), om.T([1, 8], np.int8, Q)],
-                   [om.T([1, 8], np.int8, Q)], schema.BuiltinOptions.AddOptions, opts)
-    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-    tool = os.environ.get("NPU_COMPILE", os.path.join(top, "build", "bin", "npu-compile"))
-    with tempfile.TemporaryDirectory() as d:
-        with open(os.path.join(d, "add.tflite"), "wb") as f:
-            f.write(src)
-        subprocess.run([tool, os.path.join(d, "add.tflite"), "-o", os.path.join(d, "add.npu")],
-                       check=True, capture_output=True)
-        with open(os.path.join(d, "add.npu"), "rb") as f:
-            buf = bytearray(f.read())
-    sto, nsect = struct.unpack_from("<QI", buf, 32)
-    for k in range(nsect):
-        typ, _, off, _ = struct.unpack_from("<IIQQ", buf, sto + 24 * k)
-        if typ == 3:        # NPU_MF_SECT_OPS: op 0's builtin
-            assert struct.unpack_from("<I", buf, off + 28)[0] != 0xffffffff, "op 0 on the CPU"
-            struct.pack_into("<i", buf, off, 9999)
-    buf[24:28] = b"\0\0\0\0"
-    struct.pack_into("<I", buf, 24, zlib.crc32(bytes(buf)) & 0xffffffff)
-    return bytes(buf)
+    return patch_op0(compiled(om.build(
+        OP.ADD, [om.T([1, 8], np.int8, Q), om.T([1, 8], np.int8, Q)],
+        [om.T([1, 8], np.int8, Q)], schema.BuiltinOptions.AddOptions, opts)), 0, 9999)
+
+
+def npu_fc_weights_format():
+    """A .npu of an int8 FULLY_CONNECTED whose NPU-placed op says
+    weights_format SHUFFLED4x16INT8 (options + 4): the same as above, the
+    CPU form refuses it ("shuffled weights are not supported")."""
+    opts = schema.FullyConnectedOptionsT()
+    return patch_op0(compiled(om.build(
+        OP.FULLY_CONNECTED, [om.T([1, 16], np.int8, Q),
+                             om.T([16, 16], np.int8, (0.02, 0), data=np.ones([16, 16])),
+                             om.T([16], np.int32, (0.001, 0), data=np.arange(16))],
+        [om.T([1, 16], np.int8, Q)], schema.BuiltinOptions.FullyConnectedOptions, opts)),
+        56 + 4, 1)
 
 
 CASES = {
@@ -182,6 +204,7 @@ CASES = {
     "accept_transpose_conv_stride_32768.tflite": transpose_conv_stride,
     "accept_svdf_int8_state_unquantized.tflite": svdf_state_unquantized,
     "accept_npu_op_builtin_unknown.npu": npu_op_builtin_unknown,
+    "accept_npu_fc_weights_format_shuffled.npu": npu_fc_weights_format,
 }
 
 
