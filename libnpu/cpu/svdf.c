@@ -210,6 +210,19 @@ static int svdf_prepare(const struct cpu_prep *p, void **state)
 			free(s);
 			return -ENOTSUP;
 		}
+		/*
+		 * Each scale below is a tensor's own (svdf.cc refuses the model
+		 * when one has none); cpu_scale()'s 1.0 would be a silent guess.
+		 */
+		if (!in->quant.count || !wf->quant.count || !wt->quant.count ||
+		    !st->quant.count || !out->quant.count) {
+			cpu_msg(p->err, p->errlen,
+				"int8 SVDF needs quantized input, weights, state and output (%s has no scale)",
+				!in->quant.count ? "input" : !wf->quant.count ? "weights_feature" :
+				!wt->quant.count ? "weights_time" : !st->quant.count ? "state" :
+				"output");
+			goto inval;
+		}
 		/* TFLM computes both effective scales in float. */
 		es1 = cpu_scale(in) * cpu_scale(wf) / cpu_scale(st);
 		es2 = cpu_scale(st) * cpu_scale(wt) / cpu_scale(out);

@@ -20,6 +20,7 @@
 #include <xxhash.h>
 
 #include "../compiler/arena.h"
+#include "../lower/lower.h"
 #include "blob.h"
 #include "file.h"
 #include "npu_util.h"
@@ -1049,7 +1050,8 @@ out:
 
 /*
  * Ops placed on the CPU are prepared as the executor will (the NPU ones
- * were checked through their command streams): a file whose CPU ops
+ * were checked through their command streams, and their builtin is one
+ * with a lowering): a file whose CPU ops
  * cannot run is refused now, not at the first inference.  An op without a
  * built-in CPU kernel stays acceptable (an application may register one).
  */
@@ -1061,8 +1063,32 @@ static int check_cpu_ops(struct ld *l, struct npu_compiled_model *m)
 		const struct npu_graph_op *op = &m->graph->ops[i];
 		int ret;
 
-		if (m->op_segment[i] >= 0)
+		if (m->op_segment[i] >= 0) {
+			/*
+			 * The streams say what the device runs, the builtin what
+			 * a CPU-only run (npu-run --cpu) runs instead: it must be
+			 * one the compiler places on the NPU.
+			 */
+			if (!npu_builtin_npu_capable(op->builtin))
+				return npu_fail(l->err, l->errlen, -EINVAL,
+						"op %u (%s): in NPU segment %d, but builtin %d is never placed on the NPU",
+						i, npu_op_name(op->builtin), m->op_segment[i],
+						op->builtin);
+			/*
+			 * What was lowered to commands runs on the CPU as the
+			 * same commands: options the lowering refuses (an
+			 * unknown activation, a weights format) mean the op
+			 * does not match its streams.
+			 */
+			why[0] = 0;
+			ret = npu_cpu_check_op(m->graph, op, why, sizeof(why));
+			if (ret)
+				return npu_fail(l->err, l->errlen, -EINVAL,
+						"op %u (%s): in NPU segment %d, but its CPU form is refused: %s",
+						i, npu_op_name(op->builtin), m->op_segment[i],
+						why[0] ? why : strerror(-ret));
 			continue;
+		}
 		why[0] = 0;
 		ret = npu_cpu_check_op(m->graph, op, why, sizeof(why));
 		if (ret && ret != -ENOTSUP) {

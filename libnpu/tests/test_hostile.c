@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Every file of ../shared/hostile (read from the directory, so new files are
- * covered) through the paths of the tools: compile a .tflite as npu-compile
+ * covered), and of the project's own tests/fuzz/regress (minimized findings
+ * of tests/fuzz/mutate.py, named the same way), through the paths of the tools: compile a .tflite as npu-compile
  * does (every op prepared, CPU-placed ones included) or load a .npu as
  * npu-compile --check does, then open it CPU-only and run it once as
  * npu-run --cpu does.  Each stage runs in a child process with bounds set by
@@ -39,6 +40,7 @@
 #include "npu_tflite.h"
 
 #define HOSTILE "../shared/hostile"
+#define REGRESS "tests/fuzz/regress"
 #define MSG_LEN 1024
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -193,13 +195,14 @@ static const struct {
 	{ stage_run, "CPU run" },
 };
 
-START_TEST(test_hostile_files)
+/* Every file of @dir; returns how many. */
+static unsigned run_dir(const char *dir)
 {
-	DIR *d = opendir(HOSTILE);
+	DIR *d = opendir(dir);
 	struct dirent *e;
 	unsigned files = 0;
 
-	ck_assert_msg(d != NULL, "cannot open %s (tests run from the project root)", HOSTILE);
+	ck_assert_msg(d != NULL, "cannot open %s (tests run from the project root)", dir);
 	while ((e = readdir(d))) {
 		char path[4096];
 		struct outcome o;
@@ -209,7 +212,7 @@ START_TEST(test_hostile_files)
 
 		if (e->d_name[0] == '.' || has_suffix(e->d_name, ".md"))
 			continue;
-		snprintf(path, sizeof(path), HOSTILE "/%s", e->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (stat(path, &st) || !S_ISREG(st.st_mode))
 			continue;
 		files++;
@@ -232,7 +235,19 @@ START_TEST(test_hostile_files)
 		}
 	}
 	closedir(d);
-	ck_assert_msg(files > 0, "no files in %s", HOSTILE);
+	return files;
+}
+
+START_TEST(test_hostile_files)
+{
+	ck_assert_msg(run_dir(HOSTILE) > 0, "no files in %s", HOSTILE);
+}
+END_TEST
+
+/* The project's own regression corpus: what structure-aware fuzzing found. */
+START_TEST(test_regress_files)
+{
+	ck_assert_msg(run_dir(REGRESS) > 0, "no files in %s", REGRESS);
 }
 END_TEST
 
@@ -244,6 +259,7 @@ static Suite *hostile_suite(void)
 	/* The bounds above are per stage; this only stops a runaway parent. */
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_hostile_files);
+	tcase_add_test(tc, test_regress_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

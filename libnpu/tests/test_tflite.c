@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "npu_model_format.h"
 #include "npu_tflite.h"
 #include "test_cpu_graph.h"
 #include "../tflite/fb.h"
@@ -294,6 +295,99 @@ static void expect_error(const uint8_t *buf, size_t len, int code, const char *n
 	ck_assert_ptr_null(g);
 	ck_assert_msg(strstr(err, needle), "message \"%s\" lacks \"%s\"", err, needle);
 }
+
+/*
+ * The regression corpus of structure-aware fuzzing (tests/fuzz/regress,
+ * made by make_regress.py): each wrong file the reader used to take is
+ * refused with a message naming the field.
+ */
+START_TEST(test_fuzz_regress_messages)
+{
+	static const struct {
+		const char *file;
+		int code;
+		const char *needle;
+	} cases[] = {
+		{ "accept_custom_op_empty_name.tflite", -EINVAL,
+		  "operator code 0: CUSTOM operator without a name" },
+		{ "accept_variable_tensor_with_buffer.tflite", -EINVAL,
+		  "tensor 1 ('t1'): variable tensor with constant buffer 1" },
+		{ "accept_no_graph_outputs.tflite", -EINVAL, "subgraph 0 has no outputs" },
+		{ "accept_conv_quantized_bias_type_invalid.tflite", -EINVAL,
+		  "operator 0 (CONV_2D) options: quantized_bias_type -1 is not a tensor type" },
+		{ "accept_conv_int16_quantized_bias_type_mismatch.tflite", -EINVAL,
+		  "operator 0 (CONV_2D) options: quantized_bias_type INT32 is not the type of its bias (tensor 2, int64)" },
+		{ "accept_quantized_dimension_out_of_range.tflite", -EINVAL,
+		  "tensor 0 ('t0'): quantized dimension 8 out of range for rank 2" },
+		{ "accept_transpose_conv_stride_32768.tflite", -EINVAL,
+		  "operator 0 (TRANSPOSE_CONV): invalid stride 32768x1" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct npu_graph *g = NULL;
+		char path[256], err[256] = "";
+		int ret;
+
+		snprintf(path, sizeof(path), "tests/fuzz/regress/%s", cases[i].file);
+		ret = npu_tflite_load_file(path, &g, err, sizeof(err));
+		ck_assert_msg(ret == cases[i].code, "%s: expected %d, got %d (%s)", cases[i].file,
+			      cases[i].code, ret, err);
+		ck_assert_ptr_null(g);
+		ck_assert_msg(strstr(err, cases[i].needle), "%s: message \"%s\" lacks \"%s\"",
+			      cases[i].file, err, cases[i].needle);
+	}
+}
+END_TEST
+
+/* The same for what the reader takes and the compiler refuses (op kernels). */
+START_TEST(test_fuzz_regress_compile_messages)
+{
+	static const struct {
+		const char *file;
+		const char *needle;
+	} cases[] = {
+		{ "accept_svdf_int8_state_unquantized.tflite",
+		  "int8 SVDF needs quantized input, weights, state and output (state has no scale)" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct npu_compiled_model *m = NULL;
+		struct npu_graph *g = NULL;
+		char path[256], err[512] = "";
+		int ret;
+
+		snprintf(path, sizeof(path), "tests/fuzz/regress/%s", cases[i].file);
+		ck_assert_msg(!npu_tflite_load_file(path, &g, err, sizeof(err)), "%s: %s",
+			      cases[i].file, err);
+		ret = npu_compile(g, NULL, &m, err, sizeof(err));
+		for (uint32_t k = 0; !ret && k < m->graph->num_ops; k++)
+			ret = npu_compiled_op_runnable(m, k, err, sizeof(err));
+		npu_compiled_model_free(m);
+		ck_assert_msg(ret, "%s: compiled", cases[i].file);
+		ck_assert_msg(strstr(err, cases[i].needle), "%s: message \"%s\" lacks \"%s\"",
+			      cases[i].file, err, cases[i].needle);
+	}
+}
+END_TEST
+
+/* And for the .npu loader (npu-compile --check). */
+START_TEST(test_fuzz_regress_npu_messages)
+{
+	struct npu_compiled_model *m = NULL;
+	char err[512] = "";
+
+	ck_assert_int_eq(npu_model_load_file("tests/fuzz/regress/accept_npu_op_builtin_unknown.npu",
+					     &m, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err, "op 0 (UNKNOWN): in NPU segment 0, but builtin 9999 is never placed on the NPU"),
+		      "%s", err);
+	ck_assert_int_eq(npu_model_load_file("tests/fuzz/regress/accept_npu_fc_weights_format_shuffled.npu",
+					     &m, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err, "op 0 (FULLY_CONNECTED): in NPU segment 0, but its CPU form is refused: shuffled weights are not supported"),
+		      "%s", err);
+}
+END_TEST
 
 START_TEST(test_truncated)
 {
@@ -1309,6 +1403,9 @@ static Suite *tflite_suite(void)
 	tcase_add_test(tc, test_huge_shape);
 	tcase_add_test(tc, test_unknown_op_version);
 	tcase_add_test(tc, test_opcode_index);
+	tcase_add_test(tc, test_fuzz_regress_messages);
+	tcase_add_test(tc, test_fuzz_regress_compile_messages);
+	tcase_add_test(tc, test_fuzz_regress_npu_messages);
 	tcase_add_test(tc, test_cycle);
 	tcase_add_test(tc, test_produced_twice);
 	tcase_add_test(tc, test_unproduced_input);

@@ -240,7 +240,8 @@ static const char *tflite_type_name(uint8_t t)
 	static const char *const names[] = {
 		"FLOAT32", "FLOAT16", "INT32", "UINT8", "INT64", "STRING", "BOOL",
 		"INT16", "COMPLEX64", "INT8", "FLOAT64", "COMPLEX128", "UINT64",
-		"RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4",
+		"RESOURCE", "VARIANT", "UINT32", "UINT16", "INT4", "BFLOAT16", "INT2",
+		"UINT4", "FLOAT8_E4M3FN", "FLOAT8_E5M2",
 	};
 
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
@@ -277,7 +278,8 @@ static int read_opcodes(struct rd *rd, const struct fb_table *model)
 		if (c->version < 1)
 			FAIL(rd, -EINVAL, "operator code %u: %s has invalid version %d",
 			     i, npu_op_name(c->builtin), c->version);
-		if (c->builtin == NPU_BUILTIN_CUSTOM && !c->custom)
+		/* An empty custom_code names no kernel either (TFLite cannot resolve it). */
+		if (c->builtin == NPU_BUILTIN_CUSTOM && (!c->custom || !c->custom[0]))
 			FAIL(rd, -EINVAL, "operator code %u: CUSTOM operator without a name", i);
 		{
 			const struct op_info *info = find_op(c->builtin);
@@ -364,19 +366,21 @@ static int read_quant(struct rd *rd, const struct fb_table *tt, uint32_t idx,
 	if (zp.count && zp.count != scale.count)
 		FAIL(rd, -EINVAL, "tensor %u ('%s'): quantization has %u scales but %u zero points",
 		     idx, t->name, scale.count, zp.count);
-	if (scale.count > 1) {
+	{
 		int32_t d = t->quant.quantized_dimension;
 
 		/*
 		 * Old converters wrote the weights' dimension (3) into rank-1
 		 * bias tensors; TFLite never reads it there, so neither do we.
+		 * Anywhere else TFLite refuses a dimension out of range even
+		 * with one scale (a scalar has no dimension to check).
 		 */
 		if (t->rank == 1 && (d < 0 || d >= t->rank))
 			d = t->quant.quantized_dimension = 0;
-		if (d < 0 || d >= t->rank)
+		if (d < 0 || (d >= t->rank && (t->rank > 0 || scale.count > 1)))
 			FAIL(rd, -EINVAL, "tensor %u ('%s'): quantized dimension %d out of range for rank %d",
 			     idx, t->name, d, t->rank);
-		if ((uint32_t)t->shape[d] != scale.count)
+		if (scale.count > 1 && (uint32_t)t->shape[d] != scale.count)
 			FAIL(rd, -EINVAL,
 			     "tensor %u ('%s'): %u per-channel scales but dimension %d has %d entries",
 			     idx, t->name, scale.count, d, t->shape[d]);
@@ -485,6 +489,14 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 	ret = buffer_data(rd, buf_idx, &data, &data_size, rd->what);
 	if (ret)
 		return ret;
+	/*
+	 * A variable starts zeroed and ops write it: constant data would be
+	 * an initial value no TFLite runtime honours (the interpreter
+	 * refuses such a model).
+	 */
+	if (data && t->is_variable)
+		FAIL(rd, -EINVAL, "tensor %u ('%s'): variable tensor with constant buffer %u",
+		     idx, t->name, buf_idx);
 	if (present) {
 		/* Sparse constant: expanded here, consumers see dense data. */
 		if (!data)
@@ -515,6 +527,17 @@ static int read_tensor(struct rd *rd, const struct fb_vec *tv, uint32_t idx)
 }
 
 /* ---- builtin options ---- */
+
+/* TFLite's last TensorType (FLOAT8_E5M2); its reader refuses any larger one. */
+#define TFLITE_TYPE_LAST 22
+
+/* quantized_bias_type (an int8 TensorType in the options) that is no type. */
+static int bad_bias_type(struct rd *rd, uint32_t idx, const struct npu_graph_op *op,
+			 uint8_t bias)
+{
+	FAIL(rd, -EINVAL, "operator %u (%s) options: quantized_bias_type %d is not a tensor type",
+	     idx, npu_op_name(op->builtin), (int8_t)bias);
+}
 
 static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 			const struct fb_table *ot, uint8_t opts_type, bool present)
@@ -549,6 +572,8 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->padding = pad;
 		o->activation = act;
 		o->quantized_bias_type = bias;
+		if (bias > TFLITE_TYPE_LAST)
+			return bad_bias_type(rd, idx, op, bias);
 		break;
 	}
 	case NPU_BUILTIN_DEPTHWISE_CONV_2D: {
@@ -610,6 +635,8 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->keep_num_dims = keep;
 		o->asymmetric_quantize_inputs = asym;
 		o->quantized_bias_type = bias;
+		if (bias > TFLITE_TYPE_LAST)
+			return bad_bias_type(rd, idx, op, bias);
 		break;
 	}
 	case NPU_BUILTIN_SOFTMAX:
@@ -783,6 +810,8 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 		o->padding = pad;
 		o->activation = act;
 		o->quantized_bias_type = bias;
+		if (bias > TFLITE_TYPE_LAST)
+			return bad_bias_type(rd, idx, op, bias);
 		break;
 	}
 	case NPU_BUILTIN_CONV_3D: {
@@ -909,10 +938,55 @@ static int read_options(struct rd *rd, uint32_t idx, struct npu_graph_op *op,
 }
 
 /* Sanity of the parsed options: values later code divides or loops by. */
+/*
+ * TFLite's int16 CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV take a
+ * quantized_bias_type other than FLOAT32 (0, unset) only when it is their
+ * bias tensor's type (int8 ones ignore it): the interpreter refuses the
+ * model otherwise.
+ */
+static int check_bias_type(struct rd *rd, uint32_t idx, const struct npu_graph_op *op)
+{
+	const struct npu_graph *g = rd->g;
+	uint32_t in = 0, bias = 2;
+	int32_t qbt, t_in, t_bias;
+
+	switch (op->builtin) {
+	case NPU_BUILTIN_CONV_2D:
+		qbt = op->options.conv.quantized_bias_type;
+		break;
+	case NPU_BUILTIN_FULLY_CONNECTED:
+		qbt = op->options.fc.quantized_bias_type;
+		break;
+	case NPU_BUILTIN_TRANSPOSE_CONV:
+		qbt = op->options.transpose_conv.quantized_bias_type;
+		in = 2;
+		bias = 3;
+		break;
+	default:
+		return 0;
+	}
+	if (!qbt || op->num_inputs <= bias)
+		return 0;
+	t_in = op->inputs[in];
+	t_bias = op->inputs[bias];
+	if (t_in < 0 || t_bias < 0 || (uint32_t)t_in >= g->num_tensors ||
+	    (uint32_t)t_bias >= g->num_tensors || g->tensors[t_in].type != NPU_TYPE_INT16 ||
+	    (int32_t)g->tensors[t_bias].type == qbt)
+		return 0;
+	FAIL(rd, -EINVAL,
+	     "operator %u (%s) options: quantized_bias_type %s is not the type of its bias (tensor %d, %s)",
+	     idx, npu_op_name(op->builtin), tflite_type_name((uint8_t)qbt), t_bias,
+	     npu_type_name(g->tensors[t_bias].type));
+}
+
 static int check_options(struct rd *rd, uint32_t idx, const struct npu_graph_op *op)
 {
 	const char *name = npu_op_name(op->builtin);
 	int32_t pad = 0, act = 0;
+	int ret = check_bias_type(rd, idx, op);
+
+	if (ret)
+		return ret;
 
 	switch (op->options_kind) {
 	case NPU_OPTS_CONV: {
@@ -947,7 +1021,9 @@ static int check_options(struct rd *rd, uint32_t idx, const struct npu_graph_op 
 	case NPU_OPTS_TRANSPOSE_CONV: {
 		const struct npu_transpose_conv_options *o = &op->options.transpose_conv;
 
-		if (o->stride_w < 1 || o->stride_h < 1)
+		/* transpose_conv.cc refuses strides over INT16_MAX too. */
+		if (o->stride_w < 1 || o->stride_h < 1 || o->stride_w > INT16_MAX ||
+		    o->stride_h > INT16_MAX)
 			FAIL(rd, -EINVAL, "operator %u (%s): invalid stride %dx%d", idx, name,
 			     o->stride_w, o->stride_h);
 		pad = o->padding;
@@ -2049,6 +2125,9 @@ static int read_model(struct rd *rd)
 	if (!ret)
 		ret = read_index_vec(rd, &sg, SG_OUTPUTS, &rd->g->num_outputs, &rd->g->outputs,
 				     "subgraph 0 outputs");
+	/* Nothing would be computed (every op is dead): not a model to run. */
+	if (!ret && !rd->g->num_outputs)
+		FAIL(rd, -EINVAL, "subgraph 0 has no outputs");
 	for (uint32_t i = 0; i < tensors.count && !ret; i++)
 		ret = read_tensor(rd, &tensors, i);
 	for (uint32_t i = 0; i < ops.count && !ret; i++)
