@@ -27,6 +27,7 @@
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_prime.h>
+#include <drm/drm_print.h>
 #include <drm/npu_accel.h>
 
 #include "npu_drv.h"
@@ -190,13 +191,16 @@ static int npu_ioctl_query(struct drm_device *drm, void *data,
 		size = sizeof(out.counters);
 		break;
 	default:
+		drm_dbg(drm, "unknown query type %u\n", args->type);
 		return -EINVAL;
 	}
 
 	if (args->size &&
 	    copy_to_user(u64_to_user_ptr(args->data), &out,
-			 min(args->size, size)))
+			 min(args->size, size))) {
+		drm_dbg(drm, "query buffer 0x%llx not writable\n", args->data);
 		return -EFAULT;
+	}
 	args->size = size;
 	return 0;
 }

@@ -231,8 +231,10 @@ static void npu_gem_free(struct drm_gem_object *obj)
 
 static int npu_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 {
-	if (to_npu_gem_object(obj)->flags & DRM_NPU_BO_NO_MMAP)
+	if (to_npu_gem_object(obj)->flags & DRM_NPU_BO_NO_MMAP) {
+		drm_dbg(obj->dev, "mmap of a buffer created NO_MMAP\n");
 		return -EPERM;
+	}
 	return drm_gem_shmem_object_mmap(obj, vma);
 }
 
@@ -288,12 +290,16 @@ int npu_ioctl_bo_create(struct drm_device *drm, void *data,
 	struct npu_gem_object *bo;
 	int ret;
 
-	if (args->flags & ~DRM_NPU_BO_FLAGS)
+	if ((args->flags & ~DRM_NPU_BO_FLAGS) || !args->size) {
+		drm_dbg(drm, "buffer flags 0x%x or size %llu\n", args->flags,
+			args->size);
 		return -EINVAL;
-	if (!args->size)
-		return -EINVAL;
-	if (args->size > NPU_MAX_BO_SIZE)
+	}
+	if (args->size > NPU_MAX_BO_SIZE) {
+		drm_dbg(drm, "buffer of %llu bytes, limit %llu\n", args->size,
+			NPU_MAX_BO_SIZE);
 		return -E2BIG;
+	}
 
 	shmem = drm_gem_shmem_create(drm, ALIGN(args->size, NPU_PAGE_SIZE));
 	if (IS_ERR(shmem))
@@ -322,14 +328,21 @@ int npu_ioctl_bo_mmap_offset(struct drm_device *drm, void *data,
 	struct drm_gem_object *obj;
 	int ret;
 
-	if (args->pad)
+	if (args->pad) {
+		drm_dbg(drm, "mmap offset: pad 0x%x not zero\n", args->pad);
 		return -EINVAL;
+	}
 
 	obj = drm_gem_object_lookup(file, args->handle);
-	if (!obj)
+	if (!obj) {
+		drm_dbg(drm, "mmap offset: no buffer with handle %u\n",
+			args->handle);
 		return -ENOENT;
+	}
 
 	if (to_npu_gem_object(obj)->flags & DRM_NPU_BO_NO_MMAP) {
+		drm_dbg(drm, "mmap offset of NO_MMAP buffer %u\n",
+			args->handle);
 		ret = -EPERM;
 	} else {
 		ret = drm_gem_create_mmap_offset(obj);
@@ -350,8 +363,10 @@ int npu_ioctl_bo_info(struct drm_device *drm, void *data,
 	struct npu_gem_object *bo;
 
 	obj = drm_gem_object_lookup(file, args->handle);
-	if (!obj)
+	if (!obj) {
+		drm_dbg(drm, "info: no buffer with handle %u\n", args->handle);
 		return -ENOENT;
+	}
 
 	bo = to_npu_gem_object(obj);
 	mapping = npu_gem_mapping_get(bo, nfile->mmu);
@@ -363,7 +378,11 @@ int npu_ioctl_bo_info(struct drm_device *drm, void *data,
 		npu_gem_mapping_put(mapping);
 	}
 	drm_gem_object_put(obj);
-	return mapping ? 0 : -ENOENT;
+	if (!mapping) {	/* its handle is being closed */
+		drm_dbg(drm, "info: buffer %u has no address\n", args->handle);
+		return -ENOENT;
+	}
+	return 0;
 }
 
 int npu_ioctl_bo_wait(struct drm_device *drm, void *data,
@@ -373,12 +392,16 @@ int npu_ioctl_bo_wait(struct drm_device *drm, void *data,
 	struct drm_gem_object *obj;
 	long timeout, ret;
 
-	if (args->pad)
+	if (args->pad) {
+		drm_dbg(drm, "wait: pad 0x%x not zero\n", args->pad);
 		return -EINVAL;
+	}
 
 	obj = drm_gem_object_lookup(file, args->handle);
-	if (!obj)
+	if (!obj) {
+		drm_dbg(drm, "wait: no buffer with handle %u\n", args->handle);
 		return -ENOENT;
+	}
 
 	timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
 	ret = dma_resv_wait_timeout(obj->resv, DMA_RESV_USAGE_READ, true,

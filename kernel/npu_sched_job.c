@@ -773,8 +773,11 @@ static int npu_sched_job_add_refs(struct npu_sched_job *job, struct drm_file *fi
 	for (i = 0; i < args->bo_ref_count; i++) {
 		struct drm_npu_bo_ref ref;
 
-		if (copy_from_user(&ref, &urefs[i], sizeof(ref)))
+		if (copy_from_user(&ref, &urefs[i], sizeof(ref))) {
+			drm_dbg(drm, "buffer reference %u at 0x%llx not readable\n",
+				i, args->bo_refs);
 			return -EFAULT;
+		}
 		if (!ref.flags ||
 		    (ref.flags & ~(DRM_NPU_BO_REF_READ | DRM_NPU_BO_REF_WRITE))) {
 			drm_dbg(drm, "buffer reference %u: bad flags 0x%x\n",
@@ -900,8 +903,11 @@ static int npu_sched_job_bind_regions(struct npu_sched_job *job, struct drm_file
 		struct drm_npu_region reg = {};
 
 		if (r < args->region_count &&
-		    copy_from_user(&reg, &uregs[r], sizeof(reg)))
+		    copy_from_user(&reg, &uregs[r], sizeof(reg))) {
+			drm_dbg(&job->ndev->drm, "region %u at 0x%llx not readable\n",
+				r, args->regions);
 			return -EFAULT;
+		}
 		ret = npu_sched_job_bind_region(job, file, r, &reg, &table[r]);
 		if (ret)
 			return ret;
@@ -924,8 +930,11 @@ static int npu_sched_job_add_in_syncs(struct npu_sched_job *job, struct drm_file
 	int ret;
 
 	for (i = 0; i < args->in_sync_count; i++) {
-		if (get_user(handle, &usyncs[i]))
+		if (get_user(handle, &usyncs[i])) {
+			drm_dbg(&job->ndev->drm, "in-sync %u at 0x%llx not readable\n",
+				i, args->in_syncs);
 			return -EFAULT;
+		}
 		ret = drm_sched_job_add_syncobj_dependency(&job->base, file,
 							   handle, 0);
 		if (ret) {
@@ -1080,10 +1089,14 @@ int npu_ioctl_submit(struct drm_device *drm, void *data,
 		drm_dbg(drm, "high priority without CAP_SYS_NICE\n");
 		return -EACCES;
 	}
-	if (READ_ONCE(nfile->banned))
+	if (READ_ONCE(nfile->banned)) {
+		drm_dbg(drm, "client %llu is banned\n", nfile->client_id);
 		return -ECANCELED;
-	if (ndev->dead)
+	}
+	if (ndev->dead) {
+		drm_dbg(drm, "device lost\n");
 		return -EIO;
+	}
 
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
@@ -1101,8 +1114,12 @@ int npu_ioctl_submit(struct drm_device *drm, void *data,
 					    u64_to_user_ptr(args->jobs +
 							    (u64)i * args->job_stride),
 					    args->job_stride);
-		if (ret)
+		if (ret) {
+			drm_dbg(drm, "job %u: %s\n", i, ret == -E2BIG ?
+				"non-zero bytes past the known fields" :
+				"not readable");
 			goto out_put;
+		}
 		ret = npu_sched_job_create(nfile, file, &ujob, args->priority,
 					   &jobs[i]);
 		if (ret)

@@ -118,7 +118,8 @@ struct drm_npu_counters {
  * @size: in: bytes, rounded up to the page size; 0 is -EINVAL, more than
  *        &drm_npu_device_info.max_bo_size is -E2BIG.
  * @flags: in: DRM_NPU_BO_*; unknown bits are -EINVAL.
- * @handle: out: GEM handle in the calling file.
+ * @handle: out: GEM handle in the calling file.  -ENOENT when another
+ *          thread closed it (guessing its number) before the call returned.
  * @npu_addr: out: address of the buffer in this file's NPU address space.
  *            -ENOSPC when the address space is full.
  */
