@@ -10,7 +10,8 @@
 
 /*
  * Each piece is placed at the next multiple of @align, gaps zeroed; *@at
- * (may be NULL) gets its offset.  0 or -ENOMEM.
+ * (may be NULL) gets its offset, 0 on failure.  0, -ENOMEM, or -E2BIG when
+ * the buffer would pass half the address space.
  */
 struct npu_blob {
 	uint8_t *data;

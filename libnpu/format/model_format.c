@@ -67,6 +67,11 @@ int npu_blob_put(struct npu_blob *b, const void *src, size_t len, size_t align, 
 {
 	size_t off = (b->size + align - 1) / align * align;
 
+	if (at)
+		*at = 0;
+	/* Past half the address space the doubling below would wrap to 0. */
+	if (off < b->size || len > SIZE_MAX / 2 - off)
+		return -E2BIG;
 	if (off + len > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
 		uint8_t *p;

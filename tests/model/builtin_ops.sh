@@ -6,20 +6,13 @@
 # builtins, 8-bit SOFTMAX; cases.txt says which) are placed on it.
 # vm-test: boot --npu-param job_timeout_ms=120000 timeout=900
 D=build/tests/tflite/ops
+. tests/lib/tap.sh
 if [ ! -f $D/cases.txt ]; then
-	echo "TAP version 13"
 	echo "1..0 # SKIP no cases in $D (make check-host makes them)"
 	exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 pass=0 fail=0
-echo "TAP version 13"
-t() {	# title command...
-	n=$((n + 1)); title=$1; shift
-	if "$@"; then pass=$((pass + 1)); echo "ok $n - $title"
-	else fail=$((fail + 1)); echo "not ok $n - $title"; sed 's/^/# /' "$tmp/run.txt"; fi
-}
+# A failed point shows what npu-run said about the case.
+tap_failed() { sed 's/^/# /' "$tmp/run.txt"; }
 same_outputs() {	# case outputs
 	i=0
 	while [ $i -lt "$2" ]; do
@@ -68,6 +61,4 @@ if [ -f $Z ]; then
 		sh -c "cmp -s '$tmp/npu0' '$tmp/cpu0' && cmp -s '$tmp/npu1' '$tmp/cpu1' &&
 		       cmp -s '$tmp/npu2' '$tmp/cpu2'"
 fi
-echo "1..$n"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+tap_done
