@@ -769,6 +769,22 @@ def dynamic_shape_cases():
     yield ("dynamic_shape.int8.dense3d", om.build_graph(t, ops, [15]), [t[0]])
 
 
+def empty_shape_cases():
+    """RESHAPE to a scalar whose [0]-shaped shape input has an empty buffer
+    (as onnx-tf writes it: openWakeWord's hey_jarvis): no op writes it and
+    it is no graph input, TFLite runs it as an empty constant."""
+    f32, i8, i32 = np.float32, np.int8, np.int32
+    empty = om.T([0], i32, None, np.zeros(0, i32))
+    t = [om.T([1, 1], i8, Q8), empty, om.T([], i8, Q8)]
+    yield ("reshape_empty_shape.int8", om.build_graph(t, [(BO.RESHAPE, [0, 1], [2], 0, None, 1)],
+                                                      [2]), [t[0]])
+    t = [om.T([1, 1], f32), om.T([], f32, None, [0.5]), om.T([1, 1], np.bool_), empty,
+         om.T([], np.bool_)]
+    ops = [(BO.GREATER_EQUAL, [0, 1], [2], 0, None, 1),
+           (BO.RESHAPE, [2, 3], [4], 0, None, 1)]
+    yield ("reshape_empty_shape.bool", om.build_graph(t, ops, [4]), [t[0]])
+
+
 def arg_cases():
     """ARG_MAX / ARG_MIN of float32, int32 and bool inputs (the CPU kernel):
     each axis, int32 and int64 outputs, ties (the first index wins).  No
@@ -1081,6 +1097,7 @@ def all_cases():
     yield from embedding_cases()
     yield from conv3d_cases()
     yield from dynamic_shape_cases()
+    yield from empty_shape_cases()
     yield from index_cases()
 
 
@@ -1157,6 +1174,8 @@ def placement(name):
         return "cpu"            # no NPU arithmetic on them
     if op == "batch_matmul":
         return "cpu"            # quantized at run time
+    if op == "reshape_empty_shape" and tn == "bool":
+        return "cpu"            # a float comparison
     if op == "dynamic_shape":
         return "npu"            # all eight, SOFTMAX too: no round trip
     if op == "rfft2d" and tn == "frontend_int8":
