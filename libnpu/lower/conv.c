@@ -19,6 +19,7 @@ struct conv_data {
 	float act_min, act_max;
 	/* geometry */
 	int32_t n, h, w, cin, oh, ow, cout, kh, kw;
+	int32_t fcin;			/* CONV_2D filter depth: cin / groups */
 	int32_t stride_h, stride_w, dil_h, dil_w, pad_h, pad_w;
 	int32_t depth_multiplier;
 	bool has_bias;
@@ -240,6 +241,7 @@ static int conv_prepare(const struct cpu_prep *p, void **state)
 	s->cout = out->shape[3];
 	s->kh = f->shape[1];
 	s->kw = f->shape[2];
+	s->fcin = f->shape[3];
 	s->has_bias = bias != NULL;
 	if (tconv) {
 		const struct npu_transpose_conv_options *o =
@@ -264,8 +266,11 @@ static int conv_prepare(const struct cpu_prep *p, void **state)
 	ret = lower_float_act_supported(p, act);
 	if (ret || s->stride_h <= 0 || s->stride_w <= 0 || s->cin <= 0 ||
 	    out->shape[0] != s->n ||
+	    /* Grouped (conv.cc: groups = cin / filter depth, and the
+	     * output channels split into as many groups). */
 	    (op->builtin == NPU_BUILTIN_CONV_2D &&
-	     (f->shape[0] != s->cout || f->shape[3] != s->cin)) ||
+	     (f->shape[0] != s->cout || s->fcin <= 0 || s->cin % s->fcin ||
+	      s->cout % (s->cin / s->fcin))) ||
 	    (op->builtin == NPU_BUILTIN_DEPTHWISE_CONV_2D &&
 	     (f->shape[3] != s->cout || s->cin * s->depth_multiplier != s->cout)) ||
 	    (tconv && (f->shape[0] != s->cout || f->shape[3] != s->cin)) ||
@@ -283,8 +288,10 @@ static int conv_prepare(const struct cpu_prep *p, void **state)
 	return 0;
 }
 
-/* CONV_2D, or DEPTHWISE_CONV_2D (output channel oc reads input channel
- * oc / depth_multiplier, filter [1, KH, KW, Cout]). */
+/* CONV_2D (output channel oc reads the filter depth's input channels of
+ * its group, as reference_ops::Conv), or DEPTHWISE_CONV_2D (output
+ * channel oc reads input channel oc / depth_multiplier, filter
+ * [1, KH, KW, Cout]). */
 static void conv_float(const struct conv_data *s, bool depthwise,
 		       const float *in, const float *f, const float *bias,
 		       float *out)
@@ -296,8 +303,10 @@ static void conv_float(const struct conv_data *s, bool depthwise,
 		/* In 64 bits: strides, dilations and pads come from the file. */
 		const int64_t iy0 = (int64_t)oy * s->stride_h - s->pad_h;
 		const int64_t ix0 = (int64_t)ox * s->stride_w - s->pad_w;
-		const int32_t ic0 = depthwise ? oc / s->depth_multiplier : 0;
-		const int32_t ic1 = depthwise ? ic0 + 1 : s->cin;
+		const int32_t per_group = depthwise ? 0 : s->cout / (s->cin / s->fcin);
+		const int32_t ic0 = depthwise ? oc / s->depth_multiplier :
+					       oc / per_group * s->fcin;
+		const int32_t ic1 = depthwise ? ic0 + 1 : ic0 + s->fcin;
 		float total = 0.0f;
 
 		for (int32_t fy = 0; fy < s->kh; fy++) {
@@ -312,7 +321,7 @@ static void conv_float(const struct conv_data *s, bool depthwise,
 					total += in[((size_t)(b * s->h + iy) * s->w + ix) * s->cin + ic] *
 						 f[depthwise ?
 						   ((size_t)fy * s->kw + fx) * s->cout + oc :
-						   ((size_t)(oc * s->kh + fy) * s->kw + fx) * s->cin + ic];
+						   ((size_t)(oc * s->kh + fy) * s->kw + fx) * s->fcin + ic - ic0];
 			}
 		}
 		total += bias ? bias[oc] : 0.0f;

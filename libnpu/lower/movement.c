@@ -817,13 +817,69 @@ static int lower_movement(const struct cpu_prep *p)
 	}
 }
 
+/*
+ * The output shape of EXPAND_DIMS (a 1 at the constant axis, negative from
+ * the end: expand_dims.cc) and SQUEEZE (the listed axes, or every extent
+ * of 1, dropped: squeeze.cc), from the input's computed shape: after a
+ * SPACE_TO_BATCH_ND, Conv1D's dilated convolution expands a batch the file
+ * stores as 1.
+ */
+static int squeeze_expand_shape(const struct npu_graph *g, const struct npu_graph_op *op,
+				uint32_t o, int32_t *dims)
+{
+	const struct npu_graph_tensor *in = cpu_in(g, op, 0);
+	int r = 0;
+
+	if (o || !in)
+		return -1;
+	if (op->builtin == NPU_BUILTIN_EXPAND_DIMS) {
+		const struct npu_graph_tensor *ax = cpu_in(g, op, 1);
+		int64_t a;
+
+		if (!ax || !ax->data || ax->is_variable || ax->elements != 1 ||
+		    in->rank >= NPU_GRAPH_MAX_DIMS)
+			return -1;
+		if (ax->type == NPU_TYPE_INT32)
+			a = *(const int32_t *)ax->data;
+		else if (ax->type == NPU_TYPE_INT64)
+			a = *(const int64_t *)ax->data;
+		else
+			return -1;
+		if (a < 0)
+			a += in->rank + 1;
+		if (a < 0 || a > in->rank)
+			return -1;
+		for (int d = 0; d <= in->rank; d++)
+			dims[d] = d < a ? in->shape[d] : d == a ? 1 : in->shape[d - 1];
+		return in->rank + 1;
+	}
+	if (op->options_kind != NPU_OPTS_SQUEEZE)
+		return -1;
+	for (int d = 0; d < in->rank; d++) {
+		const struct npu_squeeze_options *so = &op->options.squeeze;
+		bool drop = so->num_dims == 0 && in->shape[d] == 1;
+
+		for (int k = 0; k < so->num_dims && k < NPU_GRAPH_MAX_DIMS; k++)
+			drop |= so->dims[k] == d || so->dims[k] + in->rank == d;
+		if (drop && in->shape[d] != 1)
+			return -1;
+		if (!drop)
+			dims[r++] = in->shape[d];
+	}
+	return r;
+}
+
 /* The builtins lowered here (struct npu_builtin_impl, lower.h). */
 #define MOVE_IMPL(name)						\
 	const struct npu_builtin_impl name = { .lower = lower_movement }
 MOVE_IMPL(npu_builtin_unpack_split);
 MOVE_IMPL(npu_builtin_slice);
-MOVE_IMPL(npu_builtin_squeeze_expand_dims);
 MOVE_IMPL(npu_builtin_space_depth);
+
+const struct npu_builtin_impl npu_builtin_squeeze_expand_dims = {
+	.lower = lower_movement,
+	.output_shape = squeeze_expand_shape,
+};
 
 /* PACK's shape is CONCATENATION's with a new axis (lower/concatenation.c). */
 const struct npu_builtin_impl npu_builtin_pack = {

@@ -1946,6 +1946,35 @@ static int check_dynamic(struct rd *rd)
  * outputs), as subgraph 0 is; resource variables are refused there (their
  * handles are not of a type the reader knows outside subgraph 0).
  */
+/*
+ * A tensor of no elements that no operator writes and that is no graph
+ * input has nothing to wait for: TFLite runs it as the empty constant it
+ * is, whether or not its buffer says so (onnx-tf writes a RESHAPE to a
+ * scalar whose [0]-shaped shape input has an empty buffer: openWakeWord's
+ * hey_jarvis).  Given empty data here, it is a constant downstream.
+ */
+static int empty_constants(struct rd *rd, struct npu_graph *g)
+{
+	for (uint32_t t = 0; t < g->num_tensors; t++) {
+		struct npu_graph_tensor *x = &g->tensors[t];
+		bool written = false;
+
+		if (x->elements || x->data || x->is_variable || (rd->resource && rd->resource[t]))
+			continue;
+		for (uint32_t i = 0; i < g->num_inputs && !written; i++)
+			written = g->inputs[i] == (int32_t)t;
+		for (uint32_t i = 0; i < g->num_ops && !written; i++)
+			for (uint32_t j = 0; j < g->ops[i].num_outputs && !written; j++)
+				written = g->ops[i].outputs[j] == (int32_t)t;
+		if (written)
+			continue;
+		if (posix_memalign(&x->data, 64, 1))
+			FAIL(rd, -ENOMEM, "out of memory");
+		x->data_size = 0;
+	}
+	return 0;
+}
+
 static int read_subgraph(struct rd *rd, const struct fb_vec *subgraphs, uint32_t k,
 			 uint64_t *budget, struct npu_graph **out)
 {
@@ -1989,6 +2018,8 @@ static int read_subgraph(struct rd *rd, const struct fb_vec *subgraphs, uint32_t
 		ret = read_operator(rd, &ops, i);
 	for (uint32_t i = 0; i < ops.count && !ret; i++)
 		detection_output_shapes(rd, &g->ops[i]);
+	if (!ret)
+		ret = empty_constants(rd, g);
 	if (!ret && tflite_fold_list_updates(g, rd->dynamic)) {
 		fb_fail(&rd->fb, "out of memory");
 		ret = -ENOMEM;
@@ -2134,6 +2165,8 @@ static int read_model(struct rd *rd)
 		ret = read_operator(rd, &ops, i);
 	for (uint32_t i = 0; i < ops.count && !ret; i++)
 		detection_output_shapes(rd, &rd->g->ops[i]);
+	if (!ret)
+		ret = empty_constants(rd, rd->g);
 	if (!ret)
 		ret = read_control_flow(rd, &subgraphs);
 	if (!ret) {

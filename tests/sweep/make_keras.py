@@ -19,8 +19,9 @@ in every quantization mode TFLite's converter offers:
 
 A mode the converter refuses for a net is skipped (and said on stderr).
 ELU and SELU are left out: TFLite's BUILTIN_REF resolver has no ELU, so
-nothing could check them.
-NAME... restricts to nets whose name starts with one of them (NAME$: is it).
+nothing could check them; ROUND and CEIL (tf.round, tf.math.ceil) too.
+NAME... restricts to nets whose name starts with one of them (NAME$: is it);
+MODES=int8,16x8 in the environment to some modes.
 Each net converts in a process of its own.
 """
 import os
@@ -233,6 +234,103 @@ def detector_head():
     return K.Model(inp, [x, score, idx])
 
 
+def bilstm():
+    x = inp = K.Input((16, 8), batch_size=1)
+    x = L.Bidirectional(L.LSTM(8, return_sequences=True))(x)
+    x = L.TimeDistributed(L.Dense(6, activation="relu"))(x)
+    x = L.Bidirectional(L.GRU(4))(x)
+    return K.Model(inp, L.Dense(3, activation="softmax")(x))
+
+
+def tcn():
+    """An audio net of dilated causal Conv1D blocks with residuals, as
+    keyword spotters and TCNs are built."""
+    x = inp = K.Input((64, 13))
+    x = L.Conv1D(16, 1)(x)
+    for d in (1, 2, 4):
+        y = L.Conv1D(16, 3, padding="causal", dilation_rate=d)(x)
+        y = L.BatchNormalization()(y)
+        y = L.Activation("relu")(y)
+        y = L.SpatialDropout1D(0.1)(y)
+        x = L.Add()([x, y])
+    x = L.AveragePooling1D(4)(x)
+    x = L.Conv1D(8, 5, strides=2, activation="tanh")(x)
+    x = L.GlobalMaxPooling1D()(x)
+    return K.Model(inp, L.Dense(6)(x))
+
+
+def ds_cnn():
+    """The keyword-spotting DS-CNN (MFCC image in, depthwise-separable
+    blocks, average pool)."""
+    x = inp = K.Input((49, 10, 1))
+    x = L.Conv2D(32, (10, 4), strides=(2, 2), padding="same", use_bias=False)(x)
+    x = L.BatchNormalization()(x)
+    x = L.ReLU()(x)
+    for _ in range(2):
+        x = L.DepthwiseConv2D(3, padding="same", use_bias=False)(x)
+        x = L.BatchNormalization()(x)
+        x = L.ReLU()(x)
+        x = L.Conv2D(32, 1, use_bias=False)(x)
+        x = L.BatchNormalization()(x)
+        x = L.ReLU()(x)
+    x = L.AveragePooling2D((25, 5))(x)
+    x = L.Flatten()(x)
+    return K.Model(inp, L.Dense(12, activation="softmax")(x))
+
+
+def transformer():
+    """A transformer encoder block over token embeddings with learned
+    positions and a causal mask, as small text and audio models have."""
+    inp = K.Input((10,), dtype="int32")
+    x = L.Embedding(40, 16)(inp)
+    pos = tf.range(10)
+    x = x + L.Embedding(10, 16)(pos)
+    y = L.MultiHeadAttention(num_heads=2, key_dim=8)(x, x, use_causal_mask=True)
+    x = L.LayerNormalization()(x + y)
+    y = L.Dense(32, activation="relu")(x)
+    y = L.Dense(16)(y)
+    x = L.LayerNormalization()(x + y)
+    x = x[:, -1, :]
+    return K.Model(inp, L.Dense(4)(x))
+
+
+def groupconv():
+    x = inp = K.Input((16, 16, 8))
+    x = L.Conv2D(16, 3, groups=4, padding="same", activation="relu")(x)
+    x = L.Conv2D(16, 1, groups=2)(x)
+    x = L.Conv2D(8, 3, strides=2, groups=8)(x)
+    return K.Model(inp, x)
+
+
+def mathops2():
+    x = inp = K.Input((6, 6, 4))
+    a = tf.floor(x * 3.0)
+    b = tf.sign(x) * tf.abs(x)
+    c = tf.sin(x) + tf.cos(x)
+    d = tf.pow(tf.abs(x) + 0.5, 1.5)
+    e = tf.math.floordiv(x * 4.0, 1.5) + tf.math.floormod(x * 4.0, 1.5)
+    f = tf.math.cumsum(x, axis=2)
+    g = tf.tile(tf.reduce_min(x, axis=1, keepdims=True), [1, 6, 1, 1])
+    h = tf.tile(tf.reduce_prod(x, axis=2, keepdims=True), [1, 1, 6, 1])
+    i = tf.clip_by_value(x, -0.3, 0.4)
+    j = tf.where(x > 0.1, x, x * 0.5)
+    k = tf.nn.relu(tf.negative(x)) + tf.nn.relu6(x * 8.0) + tf.minimum(tf.maximum(x, -1.0), 1.0)
+    return K.Model(inp, tf.concat([a, b, c, d, e, f, g, h, i, j, k], axis=-1))
+
+
+def select_ops():
+    x = inp = K.Input((12, 8))
+    m = tf.matmul(x, x, transpose_b=True)
+    m = tf.nn.softmax(m / 4.0)
+    y = tf.matmul(m, x)
+    v, idx = tf.math.top_k(tf.reduce_mean(y, axis=2), k=4)
+    g = tf.gather(y, idx, axis=1, batch_dims=1)
+    am = tf.cast(tf.argmin(y, axis=2), tf.float32)
+    oh = tf.one_hot(tf.argmax(y, axis=2), 8)
+    cmp = tf.cast(tf.logical_and(y > 0.0, y < 0.5), tf.float32)
+    return K.Model(inp, [L.Flatten()(g), v, am, L.Concatenate()([oh, cmp, y])])
+
+
 def keras3(build):
     """@build with Keras 3 (the keras package, TF 2.16's default tf.keras):
     it exports shapes as SHAPE arithmetic around UpSampling2D and
@@ -276,6 +374,13 @@ NETS = {  # small models first: a partial run still covers the layers
     "mathops": mathops,
     "movement": movement,
     "detector_head": detector_head,
+    "bilstm": bilstm,
+    "tcn": tcn,
+    "ds_cnn": ds_cnn,
+    "transformer": transformer,
+    "groupconv": groupconv,
+    "mathops2": mathops2,
+    "select_ops": select_ops,
     "k3_upsample": keras3(k3_upsample),
     "k3_transpose_conv": keras3(k3_transpose_conv),
     "mobilenet_v3_small": app(APPS.MobileNetV3Small, 64, include_preprocessing=False),
@@ -288,6 +393,8 @@ NETS = {  # small models first: a partial run still covers the layers
     "nasnet_mobile": app(APPS.NASNetMobile, 64),
     "inception_v3": app(APPS.InceptionV3, 75),
     "convnext_tiny": app(APPS.ConvNeXtTiny, 64, include_preprocessing=False),
+    "regnety_002": app(APPS.RegNetY002, 64),
+    "xception": app(APPS.Xception, 71),
 }
 
 
@@ -395,7 +502,7 @@ def main():
         rng = np.random.default_rng(SEED)
         model = make()
         rep = rep_data(model, rng)
-        for mode in MODES:
+        for mode in [m for m in MODES if m in os.environ.get("MODES", m).split(",")]:
             path = os.path.join(out, "%s.%s.tflite" % (name, mode))
             if os.path.exists(path):
                 continue

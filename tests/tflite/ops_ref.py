@@ -769,6 +769,92 @@ def dynamic_shape_cases():
     yield ("dynamic_shape.int8.dense3d", om.build_graph(t, ops, [15]), [t[0]])
 
 
+def empty_shape_cases():
+    """RESHAPE to a scalar whose [0]-shaped shape input has an empty buffer
+    (as onnx-tf writes it: openWakeWord's hey_jarvis): no op writes it and
+    it is no graph input, TFLite runs it as an empty constant."""
+    f32, i8, i32 = np.float32, np.int8, np.int32
+    empty = om.T([0], i32, None, np.zeros(0, i32))
+    t = [om.T([1, 1], i8, Q8), empty, om.T([], i8, Q8)]
+    yield ("reshape_empty_shape.int8", om.build_graph(t, [(BO.RESHAPE, [0, 1], [2], 0, None, 1)],
+                                                      [2]), [t[0]])
+    t = [om.T([1, 1], f32), om.T([], f32, None, [0.5]), om.T([1, 1], np.bool_), empty,
+         om.T([], np.bool_)]
+    ops = [(BO.GREATER_EQUAL, [0, 1], [2], 0, None, 1),
+           (BO.RESHAPE, [2, 3], [4], 0, None, 1)]
+    yield ("reshape_empty_shape.bool", om.build_graph(t, ops, [4]), [t[0]])
+
+
+def grouped_conv_cases():
+    """CONV_2D with a filter depth below the input's (groups = input
+    channels / filter depth, as Keras' Conv2D(groups=) converts): float32
+    (the CPU kernel), int8 per-channel and int16, strides and padding."""
+    rng = np.random.default_rng(52)
+    for dt in (np.float32, np.int8, np.int16):
+        for k, (cin, cout, groups, stride, pad) in enumerate(
+                ((8, 16, 4, 1, s.Padding.SAME), (6, 6, 3, 2, s.Padding.VALID),
+                 (4, 8, 2, 1, s.Padding.VALID))):
+            fd = cin // groups
+            if dt == np.float32:
+                fq, bq, bt = None, None, np.float32
+                w = rng.uniform(-1, 1, (cout, 3, 3, fd))
+                b = rng.uniform(-1, 1, cout)
+            else:
+                fsc = rng.uniform(0.005, 0.02, cout)
+                fq, bt = (fsc, np.zeros(cout, int)), np.int32 if dt == np.int8 else np.int64
+                bq = (fsc * q_of(dt)[0], np.zeros(cout, int))
+                w = rng.integers(-127, 128, (cout, 3, 3, fd))
+                b = rng.integers(-2000, 2001, cout)
+            oh = 7 if pad == s.Padding.SAME else (7 - 3) // stride + 1
+            inp = om.T([1, 7, 7, cin], dt, q_of(dt))
+            out = om.T([1, oh, oh, cout], dt, (0.1, 2) if dt == np.int8 else
+                       ((0.004, 0) if dt == np.int16 else None))
+            o = opts(s.Conv2DOptionsT, padding=pad, strideH=stride, strideW=stride,
+                     dilationHFactor=1, dilationWFactor=1,
+                     fusedActivationFunction=s.ActivationFunctionType.RELU if k == 1 else 0)
+            yield ("conv_2d_grouped.%s.g%d" % (np.dtype(dt).name, k),
+                   om.build(BO.CONV_2D, [inp, om.T(w.shape, np.float32 if dt == np.float32
+                                                   else np.int8, fq, w),
+                                         om.T([cout], bt, bq, b)], [out],
+                            OPT.Conv2DOptions, o, 1 if dt == np.float32 else 3), [inp])
+
+
+def dilated_conv1d_cases():
+    """Conv1D's dilated convolution as the converter writes it:
+    SPACE_TO_BATCH_ND, EXPAND_DIMS, CONV_2D, SQUEEZE, BATCH_TO_SPACE_ND,
+    the batch in between stored as 1 (shape_signature -1): TFLite's
+    Prepare computes it, and npu-compile through EXPAND_DIMS and SQUEEZE
+    (their output_shape hook)."""
+    rng = np.random.default_rng(53)
+    i32 = np.int32
+    for dt in (np.float32, np.int8):
+        q = q_of(dt)
+        if dt == np.float32:
+            w, wq, b, bt, bq = rng.uniform(-1, 1, (4, 1, 3, 4)), None, rng.uniform(-1, 1, 4), \
+                np.float32, None
+        else:
+            w, wq = rng.integers(-127, 128, (4, 1, 3, 4)), (np.full(4, 0.01), np.zeros(4, int))
+            b, bt, bq = rng.integers(-500, 501, 4), i32, (np.full(4, 0.01 * q[0]), np.zeros(4, int))
+        t = [om.T([1, 20, 4], dt, q),                                        # 0 input
+             om.T([1], i32, None, [2]), om.T([1, 2], i32, None, [[0, 0]]),  # 1, 2
+             om.T([1, 10, 4], dt, q, signature=[-1, 10, 4]),                 # 3
+             om.T([], i32, None, [1]),                                       # 4
+             om.T([1, 1, 10, 4], dt, q, signature=[-1, 1, 10, 4]),           # 5
+             om.T(w.shape, np.float32 if dt == np.float32 else np.int8, wq, w),  # 6
+             om.T([4], bt, bq, b),                                           # 7
+             om.T([1, 1, 8, 4], dt, q, signature=[-1, 1, 8, 4]),             # 8
+             om.T([1, 8, 4], dt, q, signature=[-1, 8, 4]),                   # 9
+             om.T([1, 16, 4], dt, q)]                                        # 10
+        co = opts(s.Conv2DOptionsT, padding=s.Padding.VALID, strideH=1, strideW=1,
+                  dilationHFactor=1, dilationWFactor=1)
+        ops = [(BO.SPACE_TO_BATCH_ND, [0, 1, 2], [3], 0, None, 1),
+               (BO.EXPAND_DIMS, [3, 4], [5], 0, None, 1),
+               (BO.CONV_2D, [5, 6, 7], [8], OPT.Conv2DOptions, co, 1 if dt == np.float32 else 3),
+               (BO.SQUEEZE, [8], [9], OPT.SqueezeOptions, opts(s.SqueezeOptionsT, squeezeDims=[1]), 1),
+               (BO.BATCH_TO_SPACE_ND, [9, 1, 2], [10], 0, None, 1)]
+        yield ("dilated_conv1d.%s" % np.dtype(dt).name, om.build_graph(t, ops, [10]), [t[0]])
+
+
 def arg_cases():
     """ARG_MAX / ARG_MIN of float32, int32 and bool inputs (the CPU kernel):
     each axis, int32 and int64 outputs, ties (the first index wins).  No
@@ -1081,6 +1167,9 @@ def all_cases():
     yield from embedding_cases()
     yield from conv3d_cases()
     yield from dynamic_shape_cases()
+    yield from empty_shape_cases()
+    yield from grouped_conv_cases()
+    yield from dilated_conv1d_cases()
     yield from index_cases()
 
 
@@ -1157,6 +1246,12 @@ def placement(name):
         return "cpu"            # no NPU arithmetic on them
     if op == "batch_matmul":
         return "cpu"            # quantized at run time
+    if op == "dilated_conv1d" and tn == "float32":
+        return "cpu"            # float
+    if op == "conv_2d_grouped" and tn == "float32":
+        return "cpu"            # float
+    if op == "reshape_empty_shape" and tn == "bool":
+        return "cpu"            # a float comparison
     if op == "dynamic_shape":
         return "npu"            # all eight, SOFTMAX too: no round trip
     if op == "rfft2d" and tn == "frontend_int8":
