@@ -439,6 +439,7 @@ typedef void (*dw_row_fn)(const struct dw_row *a);
 static TARGET DW_PRIM void dw_row_body_##V(const struct dw_row *ap, const struct V##_cfg cfg) \
 {										\
 	const struct dw_row a = *ap;	/* locals: the stores alias nothing */	\
+	const uint32_t rows = cfg.rows ? cfg.rows : a.rows;			\
 										\
 	for (uint32_t c = 0; c < a.ocp; c += V##_LANES) {			\
 		const uint32_t nc = a.oc - c < V##_LANES ? a.oc - c : V##_LANES; \
@@ -448,9 +449,11 @@ static TARGET DW_PRIM void dw_row_body_##V(const struct dw_row *ap, const struct
 			V##_t a0 = V##_zero(), a1 = a0, a2 = a0, a3 = a0;	\
 			const size_t at = ox * a.px + 2 * (size_t)c;		\
 										\
-			for (uint32_t k = 0; k < a.rows; k++) {			\
+			_Pragma("GCC unroll 3")					\
+			for (uint32_t k = 0; k < rows; k++) {			\
 				const int16_t *x = a.xr[k] + at, *f = a.fr[k] + 2 * (size_t)c; \
 										\
+				_Pragma("GCC unroll 2")				\
 				for (uint32_t i = 0; i < cfg.nq; i++, x += a.qs, f += a.fs) { \
 					const V##_w_t w = V##_wload(f);		\
 										\
@@ -483,6 +486,7 @@ typedef struct {
 typedef int c1_rq_t;
 struct c1_cfg {
 	uint32_t nq;
+	uint32_t rows;		/* filter rows in the window, constant; 0: a->rows */
 };
 #define c1_LANES 1u
 
@@ -534,13 +538,23 @@ static void dw_row_c(const struct dw_row *a)
 }
 
 #if defined(__x86_64__)
-/* AVX2: eight channels, vpmaddwd, requantized in registers (opt_rq8()). */
+/*
+ * AVX2: eight channels, vpmaddwd, requantized in registers: rounding once
+ * where the row is narrow (struct rq8f, as the GEMM's; int8 only) and the
+ * four pixels leaving in one packing (pack2x16()), else opt_rq8().
+ */
 typedef __m256i v8_t;
 typedef __m256i v8_w_t;
-typedef struct cpu_rq_row v8_rq_t;	/* a copy the compiler keeps in registers */
+typedef struct {
+	struct cpu_rq_row r;	/* a copy the compiler keeps in registers */
+	struct rq8f f;		/* the block's single rounding (narrow rows) */
+	__m256i add;
+} v8_rq_t;
 struct v8_cfg {
 	uint32_t nq;
+	uint32_t rows;		/* filter rows in the window, constant; 0: a->rows */
 	bool u8;
+	bool narrow;		/* r->narrow, int8 */
 };
 #define v8_LANES 8u
 
@@ -561,13 +575,18 @@ static AVX2 DW_PRIM v8_t v8_mac(v8_t acc, const int16_t *x, v8_w_t w)
 
 static AVX2 DW_PRIM v8_rq_t v8_rq(const struct dw_row *a, uint32_t c)
 {
-	(void)c;
-	return *a->r;
+	v8_rq_t q = { .r = *a->r };
+
+	if (q.r.narrow && !q.r.u8) {
+		rq8f_load(&q.f, &q.r, c);
+		q.add = opt_ld8(q.r.add + c);
+	}
+	return q;
 }
 
 /* Eight channels of one pixel requantized to @o (the first @n bytes of them). */
-static AVX2 DW_PRIM void v8_store1(const v8_rq_t *r, __m256i acc, uint32_t c, int8_t *o,
-				   uint32_t n, bool u8)
+static AVX2 DW_PRIM void v8_store1(const struct cpu_rq_row *r, __m256i acc, uint32_t c,
+				   int8_t *o, uint32_t n, bool u8)
 {
 	const __m256i v = opt_rq8(r, acc, c);
 
@@ -575,8 +594,8 @@ static AVX2 DW_PRIM void v8_store1(const v8_rq_t *r, __m256i acc, uint32_t c, in
 }
 
 /* The same for two pixels @oc apart, eight channels each: one packing. */
-static AVX2 DW_PRIM void v8_store2(const v8_rq_t *r, __m256i acc0, __m256i acc1, uint32_t c,
-				   int8_t *o, size_t oc, bool u8)
+static AVX2 DW_PRIM void v8_store2(const struct cpu_rq_row *r, __m256i acc0, __m256i acc1,
+				   uint32_t c, int8_t *o, size_t oc, bool u8)
 {
 	const __m128i b = opt_pack16(opt_rq8(r, acc0, c), opt_rq8(r, acc1, c), u8);
 
@@ -590,18 +609,42 @@ static AVX2 DW_PRIM void v8_out4(const struct dw_row *a, const v8_rq_t *q, struc
 {
 	int8_t *o = a->out + (size_t)ox * a->oc + c;
 
-	if (nc == 8 && n == 4) {
-		v8_store2(q, a0, a1, c, o, a->oc, cfg.u8);
-		v8_store2(q, a2, a3, c, o + 2 * (size_t)a->oc, a->oc, cfg.u8);
+	if (cfg.narrow) {
+		/* Pixels 0..3 of the block, eight bytes each, in order. */
+		const __m256i v = pack2x16(rq8f_mbqm(&q->f, _mm256_add_epi32(a0, q->add)),
+					   rq8f_mbqm(&q->f, _mm256_add_epi32(a1, q->add)),
+					   rq8f_mbqm(&q->f, _mm256_add_epi32(a2, q->add)),
+					   rq8f_mbqm(&q->f, _mm256_add_epi32(a3, q->add)),
+					   _mm256_set1_epi8((int8_t)q->r.act_min),
+					   _mm256_set1_epi8((int8_t)q->r.act_max));
+		const __m128i lo = _mm256_castsi256_si128(v), hi = _mm256_extracti128_si256(v, 1);
+
+		if (nc == 8 && n == 4) {
+			_mm_storel_epi64((__m128i *)o, lo);
+			_mm_storeh_pd((double *)(o + a->oc), _mm_castsi128_pd(lo));
+			_mm_storel_epi64((__m128i *)(o + 2 * (size_t)a->oc), hi);
+			_mm_storeh_pd((double *)(o + 3 * (size_t)a->oc), _mm_castsi128_pd(hi));
+		} else {
+			int8_t tmp[32];
+
+			_mm256_storeu_si256((__m256i *)tmp, v);
+			for (uint32_t i = 0; i < n; i++)
+				memcpy(o + i * (size_t)a->oc, tmp + 8 * i, nc);
+		}
 		return;
 	}
-	v8_store1(q, a0, c, o, nc, cfg.u8);
+	if (nc == 8 && n == 4) {
+		v8_store2(&q->r, a0, a1, c, o, a->oc, cfg.u8);
+		v8_store2(&q->r, a2, a3, c, o + 2 * (size_t)a->oc, a->oc, cfg.u8);
+		return;
+	}
+	v8_store1(&q->r, a0, c, o, nc, cfg.u8);
 	if (n > 1)
-		v8_store1(q, a1, c, o + a->oc, nc, cfg.u8);
+		v8_store1(&q->r, a1, c, o + a->oc, nc, cfg.u8);
 	if (n > 2)
-		v8_store1(q, a2, c, o + 2 * (size_t)a->oc, nc, cfg.u8);
+		v8_store1(&q->r, a2, c, o + 2 * (size_t)a->oc, nc, cfg.u8);
 	if (n > 3)
-		v8_store1(q, a3, c, o + 3 * (size_t)a->oc, nc, cfg.u8);
+		v8_store1(&q->r, a3, c, o + 3 * (size_t)a->oc, nc, cfg.u8);
 }
 
 static AVX2 DW_PRIM void v8_row_end(const struct dw_row *a)
@@ -619,6 +662,7 @@ typedef __m512i v16_w_t;
 typedef struct rq16 v16_rq_t;
 struct v16_cfg {
 	uint32_t nq;
+	uint32_t rows;		/* filter rows in the window, constant; 0: a->rows */
 	bool left, sat;
 };
 #define v16_LANES 16u
@@ -672,6 +716,7 @@ typedef __m128i v4_w_t;
 typedef int v4_rq_t;
 struct v4_cfg {
 	uint32_t nq;
+	uint32_t rows;		/* filter rows in the window, constant; 0: a->rows */
 };
 #define v4_LANES 4u
 
@@ -719,10 +764,18 @@ DW_ROW(v4, SSE41)
 /* Each entry point inlines the body with 3-wide windows (nq 2) and its flags constant. */
 static AVX2 void dw_row_avx2(const struct dw_row *a)
 {
-	if (a->nq == 2 && a->r->u8)
+	const bool narrow = a->r->narrow && !a->r->u8;
+
+	if (a->nq == 2 && a->rows == 3 && narrow)	/* MobileNet's, inside the image */
+		dw_row_body_v8(a, (struct v8_cfg){ .nq = 2, .rows = 3, .narrow = true });
+	else if (a->nq == 2 && narrow)
+		dw_row_body_v8(a, (struct v8_cfg){ .nq = 2, .narrow = true });
+	else if (a->nq == 2 && a->r->u8)
 		dw_row_body_v8(a, (struct v8_cfg){ .nq = 2, .u8 = true });
 	else if (a->nq == 2)
 		dw_row_body_v8(a, (struct v8_cfg){ .nq = 2, .u8 = false });
+	else if (narrow)
+		dw_row_body_v8(a, (struct v8_cfg){ .nq = a->nq, .narrow = true });
 	else if (a->r->u8)
 		dw_row_body_v8(a, (struct v8_cfg){ .nq = a->nq, .u8 = true });
 	else
@@ -761,6 +814,7 @@ typedef int16x8x2_t n8_w_t;
 typedef int n8_rq_t;
 struct n8_cfg {
 	uint32_t nq;
+	uint32_t rows;		/* filter rows in the window, constant; 0: a->rows */
 };
 #define n8_LANES 8u
 

@@ -115,11 +115,18 @@ static AVX2 inline __m256i gemm_mbqm8(const struct rq8f *f, const struct cpu_rq_
 	return narrow ? rq8f_mbqm(f, v) : opt_mbqm8(r, v, c);
 }
 
+/* One pair of taps @q of row pointer @x into the two accumulators of a row. */
+#define STEP(c0, c1, x, q, w0, w1) MADD2(c0, c1, _mm256_set1_epi32(ld32((x) + (q))), w0, w1)
+
 /*
  * The accumulators start at the per-channel add, so the requantization
  * begins with the multiplication; each pair of rows leaves in one packing.
  * @narrow: every channel rounds once (struct rq8f), else both roundings
- * as the firmware spells them (opt_mbqm8()).
+ * as the firmware spells them (opt_mbqm8()).  The tap loop walks the
+ * filter by pointer (the second panel @d further) and takes two pairs of
+ * taps per step, kp being even (an odd count of pairs ends with one):
+ * about 8% fewer instructions than a pair per step by index.  Six rows
+ * per block (twelve accumulators) ran slower: GCC then spills.
  */
 static AVX2 inline __attribute__((always_inline)) void
 igemm_avx2_body(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b, uint32_t n0,
@@ -132,7 +139,8 @@ igemm_avx2_body(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b, uin
 
 	for (uint32_t j = n0; j < n1; j += 16) {
 		const int16_t *b0 = cpu_igemm_panel(b, j, kp);
-		const int16_t *b1 = j + 8 < n1 ? cpu_igemm_panel(b, j + 8, kp) : b0;
+		const size_t d = j + 8 < n1 ? (size_t)kp * 8 : 0;	/* to the second panel */
+		const int16_t *const end = b0 + (size_t)kp / 4 * 32;
 		const uint32_t cols = n1 - j < 16 ? n1 - j : 16;
 		const __m256i add0 = opt_ld8(rr.add + j), add1 = opt_ld8(rr.add + j + 8);
 		struct rq8f f0, f1;
@@ -148,15 +156,32 @@ igemm_avx2_body(const int16_t *a, uint32_t m, uint32_t kp, const int16_t *b, uin
 			__m256i c00 = add0, c01 = add1, c10 = add0, c11 = add1;
 			__m256i c20 = add0, c21 = add1, c30 = add0, c31 = add1;
 			int8_t *o = out + (size_t)i * ldo + j;
+			const int16_t *w = b0;
+			size_t q = 0;
 
-			for (uint32_t q = 0; q < kp; q += 2) {
-				const __m256i w0 = _mm256_loadu_si256((const __m256i *)(b0 + q * 8));
-				const __m256i w1 = _mm256_loadu_si256((const __m256i *)(b1 + q * 8));
+			for (; w < end; w += 32, q += 4) {
+				__m256i w0 = _mm256_loadu_si256((const __m256i *)w);
+				__m256i w1 = _mm256_loadu_si256((const __m256i *)(w + d));
 
-				MADD2(c00, c01, _mm256_set1_epi32(ld32(a0 + q)), w0, w1);
-				MADD2(c10, c11, _mm256_set1_epi32(ld32(a1 + q)), w0, w1);
-				MADD2(c20, c21, _mm256_set1_epi32(ld32(a2 + q)), w0, w1);
-				MADD2(c30, c31, _mm256_set1_epi32(ld32(a3 + q)), w0, w1);
+				STEP(c00, c01, a0, q, w0, w1);
+				STEP(c10, c11, a1, q, w0, w1);
+				STEP(c20, c21, a2, q, w0, w1);
+				STEP(c30, c31, a3, q, w0, w1);
+				w0 = _mm256_loadu_si256((const __m256i *)(w + 16));
+				w1 = _mm256_loadu_si256((const __m256i *)(w + d + 16));
+				STEP(c00, c01, a0, q + 2, w0, w1);
+				STEP(c10, c11, a1, q + 2, w0, w1);
+				STEP(c20, c21, a2, q + 2, w0, w1);
+				STEP(c30, c31, a3, q + 2, w0, w1);
+			}
+			if (q < kp) {	/* the odd pair */
+				const __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
+				const __m256i w1 = _mm256_loadu_si256((const __m256i *)(w + d));
+
+				STEP(c00, c01, a0, q, w0, w1);
+				STEP(c10, c11, a1, q, w0, w1);
+				STEP(c20, c21, a2, q, w0, w1);
+				STEP(c30, c31, a3, q, w0, w1);
 			}
 			store2x16(o, ldo,
 				  pack2x16(gemm_mbqm8(&f0, &rr, c00, j, narrow),

@@ -175,7 +175,48 @@ static int64_t gather_row(const struct gather_job *j, size_t r, size_t *idx)
 	return at;
 }
 
-/* Units [u0, u1) of a 2-D transpose: positions a of outer rows, each b_n bytes. */
+/* One step of an 8x8 byte transpose: the @n-bit units of @x masked by @m swap with @y's. */
+#define SWAP_UNITS(x, y, n, m) do {							\
+	const uint64_t t_ = (((x) >> (n)) ^ (y)) & (m);					\
+									\
+	(y) ^= t_;								\
+	(x) ^= t_ << (n);							\
+} while (0)
+
+/*
+ * dst[k * @ds + i] = src[i * @ss + k] for 0 <= i, k < 8: eight rows of eight
+ * bytes in 64-bit words (little-endian: byte k of a word is column k),
+ * transposed by swapping bytes, then pairs, then quads between rows (the
+ * off-diagonal blocks of each 2x2 block matrix): about 1.4 instructions
+ * per byte against 4 to 5 for a strided byte loop.
+ */
+static inline void t8x8(const uint8_t *src, int64_t ss, uint8_t *dst, size_t ds)
+{
+	uint64_t r[8];
+
+	for (int i = 0; i < 8; i++)
+		memcpy(&r[i], src + i * ss, 8);
+	SWAP_UNITS(r[0], r[1], 8, 0x00ff00ff00ff00ffull);
+	SWAP_UNITS(r[2], r[3], 8, 0x00ff00ff00ff00ffull);
+	SWAP_UNITS(r[4], r[5], 8, 0x00ff00ff00ff00ffull);
+	SWAP_UNITS(r[6], r[7], 8, 0x00ff00ff00ff00ffull);
+	SWAP_UNITS(r[0], r[2], 16, 0x0000ffff0000ffffull);
+	SWAP_UNITS(r[1], r[3], 16, 0x0000ffff0000ffffull);
+	SWAP_UNITS(r[4], r[6], 16, 0x0000ffff0000ffffull);
+	SWAP_UNITS(r[5], r[7], 16, 0x0000ffff0000ffffull);
+	SWAP_UNITS(r[0], r[4], 32, 0x00000000ffffffffull);
+	SWAP_UNITS(r[1], r[5], 32, 0x00000000ffffffffull);
+	SWAP_UNITS(r[2], r[6], 32, 0x00000000ffffffffull);
+	SWAP_UNITS(r[3], r[7], 32, 0x00000000ffffffffull);
+	for (int k = 0; k < 8; k++)
+		memcpy(dst + k * ds, &r[k], 8);
+}
+
+/*
+ * Units [u0, u1) of a 2-D transpose: positions a of outer rows, each b_n
+ * bytes; blocks of 8 x 8 bytes where both axes have them (NHWC to NCHW and
+ * back with many channels: RetinaFace's layers).
+ */
 static void gather_t2d(const struct gather_job *j, size_t u0, size_t u1)
 {
 	const size_t a_n = j->d[j->nd - 2], b_n = j->d[j->nd - 1];
@@ -189,11 +230,23 @@ static void gather_t2d(const struct gather_job *j, size_t u0, size_t u1)
 		const size_t a1 = a_n - a0 < u1 - u0 ? a_n : a0 + (u1 - u0);
 		const uint8_t *src = in + gather_row(j, r, idx);
 		uint8_t *o = out + r * a_n * b_n;
+		size_t a8 = a0;
 
-		for (size_t b = 0; b < b_n; b++) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		for (; b_n >= 8 && a8 + 8 <= a1; a8 += 8) {
+			size_t b = 0;
+
+			for (; b + 8 <= b_n; b += 8)
+				t8x8(src + (int64_t)b * sb + (int64_t)a8, sb, o + a8 * b_n + b, b_n);
+			for (; b < b_n; b++)
+				for (size_t a = a8; a < a8 + 8; a++)
+					o[a * b_n + b] = src[(int64_t)b * sb + (int64_t)a];
+		}
+#endif
+		for (size_t b = 0; a8 < a1 && b < b_n; b++) {
 			const uint8_t *row = src + (int64_t)b * sb;
 
-			for (size_t a = a0; a < a1; a++)
+			for (size_t a = a8; a < a1; a++)
 				o[a * b_n + b] = row[a];
 		}
 		u0 += a1 - a0;
@@ -278,12 +331,13 @@ static void gather(const uint32_t *od, int64_t base, const int64_t *st, uint32_t
 		j.nd = 1;
 	}
 	/*
-	 * A short strided innermost axis over a contiguous one (NCHW to NHWC):
-	 * the last two axes as one 2-D transpose per outer index, read along
-	 * the contiguous axis.
+	 * A short strided innermost axis over a contiguous one (NCHW to NHWC),
+	 * or a long one over at least eight positions of the contiguous one
+	 * (8 x 8 blocks): the last two axes as one 2-D transpose per outer
+	 * index, read along the contiguous axis.
 	 */
-	j.t2d = j.nd >= 2 && es == 1 && j.d[j.nd - 1] < 16 && j.s[j.nd - 1] != 1 &&
-		j.s[j.nd - 2] == 1;
+	j.t2d = j.nd >= 2 && es == 1 && (j.d[j.nd - 1] < 16 || j.d[j.nd - 2] >= 8) &&
+		j.s[j.nd - 1] != 1 && j.s[j.nd - 2] == 1;
 	j.outer = j.nd - (j.t2d ? 2 : 1);
 	for (int i = 0; i < j.nd - 1; i++)
 		j.units *= j.d[i];

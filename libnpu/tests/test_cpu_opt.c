@@ -788,7 +788,8 @@ static uint8_t rnd_move_dtype(void)
 /*
  * TRANSPOSE over every permutation kind, and STRIDED_SLICE with negative
  * strides; every fourth case large enough to split across threads, and
- * NCHW to NHWC images (the 2-D transpose).
+ * NCHW to NHWC images (the 2-D transpose), or with 8 to 70 channels either
+ * way (its 8 x 8 byte blocks and their edges).
  */
 START_TEST(transpose_slice_random)
 {
@@ -823,6 +824,21 @@ START_TEST(transpose_slice_random)
 			tp.perm[2] = 3;
 			tp.perm[3] = 1;
 		}
+		if (s % 10 == 6 || s % 10 == 8) {
+			const bool to_nchw = s % 20 >= 10;
+			const uint32_t c = (uint32_t)rnd_in(8, 70), h = (uint32_t)rnd_in(1, 24);
+			const uint32_t w = (uint32_t)rnd_in(1, 40), n = (uint32_t)rnd_in(1, 2);
+
+			rank = 4;
+			idims[0] = n;
+			idims[1] = to_nchw ? h : c;
+			idims[2] = to_nchw ? w : h;
+			idims[3] = to_nchw ? c : w;
+			tp.perm[0] = 0;
+			tp.perm[1] = to_nchw ? 3 : 2;
+			tp.perm[2] = to_nchw ? 1 : 3;
+			tp.perm[3] = to_nchw ? 2 : 1;
+		}
 		if (slice) {
 			for (uint32_t i = 0; i < rank; i++) {
 				const int32_t st = rnd() % 3 ? rnd_in(1, 3) : -rnd_in(1, 3);
@@ -837,7 +853,8 @@ START_TEST(transpose_slice_random)
 			npu_tensor_set(&sp.input, 0, dt, 0, rank, idims);
 			npu_tensor_set(&sp.output, 0, dt, 0, rank, odims);
 		} else {
-			for (uint32_t i = s % 10 == 4 ? 1 : rank; i > 1; i--) {	/* Fisher-Yates */
+			for (uint32_t i = s % 10 == 4 || s % 10 == 6 || s % 10 == 8 ? 1 : rank; i > 1;
+			     i--) {	/* Fisher-Yates */
 				const uint32_t j = rnd() % i;
 				const uint8_t t = tp.perm[i - 1];
 

@@ -108,7 +108,6 @@ for path in $models; do
 		      printf "  %-28s %3s     %9.3f ms\n", "total", "", total }' | sort -k4 -rn
 done
 
-mnv2=$dir/mobilenet_v2_quantized_1x3x224x224.tflite
 echo "== op by op, per op type (best of 30, CPU time of one thread)"
 for m in mobilenet_v2_quantized_1x3x224x224 person_detect; do
 	"$bin/op_bench" -n 30 $dir/$m.tflite || status=1
@@ -129,34 +128,63 @@ if command -v valgrind > /dev/null; then
 		rm -f "$out"
 	done
 
-	echo "== MobileNet-v2, one CPU inference under callgrind (instructions, 1 thread, AVX2:"
-	echo "   valgrind hides AVX-512 from both)"
+	# Per op type, ours (the plans' and kernels' inclusive counts) beside
+	# XNNPACK's micro-kernels grouped the same way (its GEMM runs both
+	# CONV_2D and FULLY_CONNECTED; it fuses PAD into the depthwise layers).
 	out=$(mktemp -d)
-	# A dump at each npu_model_invoke: the last file is the second inference alone.
-	valgrind --tool=callgrind --callgrind-out-file="$out/cg" --collect-atstart=no \
-		--toggle-collect=npu_model_invoke --dump-before=npu_model_invoke $run \
-		--model $mnv2 --cpu --num-runs 1 --warmup-runs 0 > /dev/null 2>&1
-	callgrind_annotate --inclusive=yes --threshold=100 "$out/cg" 2>/dev/null |
-		awk '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "  npu-cpu total %.1f M instructions\n", $1 / 1e6 }
-		function show(label, v) { gsub(",", "", v); printf "    %-26s %8.1f M\n", label, v / 1e6 }
-		/:cpu_conv_plan_run \[/ { show("CONV_2D", $1) }
-		/:cpu_fc_plan_run \[/ { show("FULLY_CONNECTED", $1) }
-		/:cpu_opt_depthwise_s8 \[/ { show("DEPTHWISE_CONV_2D", $1) }
-		/:cpu_opt_eltwise \[/ { show("ADD, SUB, MUL", $1) }
-		/:cpu_opt_pad \[/ { show("PAD", $1) }
-		/:npu_op_transpose \[/ { show("TRANSPOSE (firmware kernel)", $1) }
-		/:npu_op_mean_s8 \[/ { show("MEAN (firmware kernel)", $1) }'
-	# The anchor: TFLite+XNNPACK, instrumented from its second invoke on
-	# (callgrind_control), which keeps TensorFlow's start-up fast.
-	if [ -n "$venv" ] && command -v callgrind_control > /dev/null; then
-		valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/xnn" \
-			--collect-atstart=no "--toggle-collect=tflite::Subgraph::Invoke()" \
-			$venv/bin/python tests/bench/host/tflite_anchor.py --callgrind $mnv2 \
-			> /dev/null 2>&1
-		callgrind_annotate --inclusive=no "$out/xnn" 2>/dev/null |
-			awk '/PROGRAM TOTALS/ { gsub(",", "", $1); printf "  xnnpack-1t total %.1f M instructions\n", $1 / 1e6 }
-			/^ *[0-9,]+ .*:[A-Za-z_0-9]+ / && n < 5 { print "  " $0; n++ }'
-	fi
+	for m in mobilenet_v2_quantized_1x3x224x224 person_detect; do
+		echo "== $m, one inference under callgrind per op type (M instructions, 1 thread;"
+		echo "   AVX2 on both sides: valgrind hides AVX-512)"
+		# A dump at each npu_model_invoke: the final file is the second inference alone.
+		valgrind --tool=callgrind --callgrind-out-file="$out/cg" --collect-atstart=no \
+			--toggle-collect=npu_model_invoke --dump-before=npu_model_invoke $run \
+			--model $dir/$m.tflite --cpu --num-runs 1 --warmup-runs 0 > /dev/null 2>&1
+		callgrind_annotate --inclusive=yes --threshold=100 "$out/cg" > "$out/ours" 2>/dev/null
+		: > "$out/theirs"
+		# The anchor: TFLite+XNNPACK, instrumented from its second invoke on
+		# (callgrind_control), which keeps TensorFlow's start-up fast.
+		if [ -n "$venv" ] && command -v callgrind_control > /dev/null; then
+			valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/xnn" \
+				--collect-atstart=no "--toggle-collect=tflite::Subgraph::Invoke()" \
+				$venv/bin/python tests/bench/host/tflite_anchor.py --callgrind \
+				$dir/$m.tflite > /dev/null 2>&1
+			callgrind_annotate --inclusive=no --threshold=100 "$out/xnn" > "$out/theirs" \
+				2>/dev/null
+		fi
+		awk 'function v(x) { gsub(",", "", x); return x / 1e6 }
+		{ side = FILENAME ~ /ours$/ ? 1 : 2 }
+		side == 1 && /PROGRAM TOTALS/ { tot[1] = v($1) }
+		side == 1 && /:cpu_conv_plan_run \[/ { o["CONV_2D + FULLY_CONNECTED"] += v($1); conv = v($1) }
+		side == 1 && /:cpu_fc_plan_run \[/ { o["CONV_2D + FULLY_CONNECTED"] += v($1); fc = v($1) }
+		side == 1 && /:cpu_dw_plan_run \[/ { o["DEPTHWISE_CONV_2D"] += v($1) }
+		side == 1 && /:cpu_opt_eltwise \[/ { o["ADD, SUB, MUL"] += v($1) }
+		side == 1 && /:cpu_opt_pad \[/ { o["PAD"] += v($1) }
+		side == 1 && /:cpu_opt_transpose \[/ { o["TRANSPOSE"] += v($1) }
+		side == 1 && /:cpu_opt_(mean|pool) \[/ { o["MEAN, pooling"] += v($1) }
+		side == 2 && /PROGRAM TOTALS/ { tot[2] = v($1) }
+		side == 2 && /^ *[0-9,]+ .*:xnn_/ {
+			if ($0 ~ /gemm/) x["CONV_2D + FULLY_CONNECTED"] += v($1)
+			else if ($0 ~ /dwconv/) x["DEPTHWISE_CONV_2D"] += v($1)
+			else if ($0 ~ /_v(add|mul|sub)/) x["ADD, SUB, MUL"] += v($1)
+			else if ($0 ~ /transpose/) x["TRANSPOSE"] += v($1)
+			else if ($0 ~ /(pool|rsum|rdsum|reduce)/) x["MEAN, pooling"] += v($1)
+			else if ($0 ~ /(pad|fill|copy)/) x["PAD"] += v($1)
+		}
+		END {
+			n = split("CONV_2D + FULLY_CONNECTED|DEPTHWISE_CONV_2D|ADD, SUB, MUL|PAD|TRANSPOSE|MEAN, pooling", ty, "|")
+			printf "    %-28s %10s %10s\n", "op type", "npu-cpu", "xnnpack-1t"
+			for (i = 1; i <= n; i++) {
+				so += o[ty[i]]; sx += x[ty[i]]
+				printf "    %-28s %10.2f %10s\n", ty[i], o[ty[i]], tot[2] ? sprintf("%.2f", x[ty[i]]) : "-"
+			}
+			printf "    %-28s %10.2f %10s\n", "the rest", tot[1] - so, tot[2] ? sprintf("%.2f", tot[2] - sx) : "-"
+			printf "    %-28s %10.2f %10s\n", "total", tot[1], tot[2] ? sprintf("%.2f", tot[2]) : "-"
+			printf "    (ours: CONV_2D %.2f, FULLY_CONNECTED %.2f)\n", conv, fc
+			if (tot[1] > 0 && tot[2] > 0)
+				printf "    npu-cpu / xnnpack-1t %.3fx (instructions)\n", tot[1] / tot[2]
+			else if (!tot[1]) { print "    callgrind: no figures"; exit 1 }
+		}' "$out/ours" "$out/theirs" || status=1
+	done
 	rm -rf "$out"
 fi
 exit $status
