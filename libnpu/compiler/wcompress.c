@@ -33,6 +33,7 @@
 #define M_RICE		0x10u
 #define RICE_TOP	8u	/* Rice k + 8: 127 - |value|, then its sign */
 #define MAX_RUN_K	15u
+#define SHORT_RUNS	256u
 
 enum sparsity { SP_NONE, SP_BITMAP, SP_RUNS };
 
@@ -106,11 +107,7 @@ static uint64_t rice_bits(uint32_t sym, uint32_t k)
 
 static uint32_t bits_for(uint32_t n)	/* ceil(log2(n)), n >= 1 */
 {
-	uint32_t b = 0;
-
-	while ((1u << b) < n)
-		b++;
-	return b;
+	return n > 1 ? 32u - (uint32_t)__builtin_clz(n - 1) : 0;
 }
 
 /* Zero-run lengths before each non-zero value, and the trailing run. */
@@ -150,16 +147,37 @@ static void stats(const uint8_t *w, uint32_t n, struct block_stats *s)
 		for (uint32_t k = 0; k <= MAX_RUN_K; k++)
 			s->run_bits[k] = UINT64_MAX / 2;
 	} else {
-#define ADD_RUN(r) \
-	for (uint32_t k_ = 0; k_ <= MAX_RUN_K; k_++) s->run_bits[k_] += rice_bits(r, k_)
+		/* runs of each short length priced once per length (compile time) */
+		uint64_t short_runs[SHORT_RUNS] = { 0 };
+
+#define ADD_RUN(r)							\
+	do {								\
+		if ((r) < SHORT_RUNS)					\
+			short_runs[r]++;				\
+		else							\
+			for (uint32_t k_ = 0; k_ <= MAX_RUN_K; k_++)	\
+				s->run_bits[k_] += rice_bits(r, k_);	\
+	} while (0)
 		FOR_RUNS(w, n, ADD_RUN);
 #undef ADD_RUN
+		for (uint32_t r = 0; r < SHORT_RUNS; r++)
+			for (uint32_t k = 0; short_runs[r] && k <= MAX_RUN_K; k++)
+				s->run_bits[k] += short_runs[r] * rice_bits(r, k);
 	}
-	/* Palette by descending count, ties by value (deterministic). */
-	for (uint32_t i = 0; i < s->num_distinct; i++)
-		s->key[i] = (uint64_t)s->count[s->distinct[i]] << 8 |
-			    (uint8_t)~s->distinct[i];
-	qsort(s->key, s->num_distinct, sizeof(s->key[0]), key_desc);
+	/*
+	 * Palette by descending count, ties by value (deterministic): the keys
+	 * are distinct, so any sort gives this order; insertion, as a block
+	 * has few distinct values and qsort()'s calls cost more (compile time).
+	 */
+	for (uint32_t i = 0; i < s->num_distinct; i++) {
+		const uint64_t key = (uint64_t)s->count[s->distinct[i]] << 8 |
+				     (uint8_t)~s->distinct[i];
+		uint32_t j = i;
+
+		for (; j && s->key[j - 1] < key; j--)
+			s->key[j] = s->key[j - 1];
+		s->key[j] = key;
+	}
 	for (uint32_t i = 0; i < s->num_distinct; i++) {
 		s->palette[i] = (uint8_t)~s->key[i];
 		s->rank[s->palette[i]] = (uint8_t)i;

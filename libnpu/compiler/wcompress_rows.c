@@ -31,6 +31,7 @@
 #define VALUE_PALETTE	3u
 #define MAX_RUN_K	15u
 #define PAL_VALUES	NPU_WDEC_ROWS_PALETTE_VALUES
+#define SHORT_RUNS	256u
 
 /*
  * Palette values (firmware 1.10.0): at most NPU_WDEC_ROWS_PALETTES (8)
@@ -68,13 +69,10 @@ static uint8_t at(const struct rows_layout *l, uint32_t row, uint32_t j)
 	return l->w[l->transposed ? (uint64_t)j * l->rows + row : (uint64_t)row * l->row_len + j];
 }
 
+/* 0 for 0; every value's code length goes through it (compile time) */
 static uint32_t floor_log2(uint32_t n)
 {
-	uint32_t k = 0;
-
-	while (k < 31 && (2u << k) <= n)
-		k++;
-	return k;
+	return n ? 31u - (uint32_t)__builtin_clz(n) : 0;
 }
 
 /* Bits of value @v's truncated binary code below @n (fw_wdec.c). */
@@ -250,25 +248,32 @@ static void rows_choose(const struct rows_layout *l, struct rows_palettes *tmp,
 			struct rows_code *best)
 {
 	uint64_t run_bits[MAX_RUN_K + 1] = { 0 }, bitmap_bits = 0;
-
+	/* how many runs of each short length: priced once per length (compile time) */
+	uint64_t short_runs[SHORT_RUNS] = { 0 };
 	uint32_t run = 0;
 
 	/* Zero runs before each non-zero element, rows in turn, and the last. */
 	for (uint32_t r = 0; r < l->rows; r++) {
 		for (uint32_t j = 0; j < l->row_len; j++) {
-			if (at(l, r, j)) {
+			if (!at(l, r, j)) {
+				run++;
+				continue;
+			}
+			if (run < SHORT_RUNS)
+				short_runs[run]++;
+			else
 				for (uint32_t k = 0; k <= MAX_RUN_K; k++)
 					run_bits[k] += rice_bits(run, k);
-				run = 0;
-			} else {
-				run++;
-			}
+			run = 0;
 		}
 		bitmap_bits += l->row_len;
 	}
 	if (run)
 		for (uint32_t k = 0; k <= MAX_RUN_K; k++)
 			run_bits[k] += rice_bits(run, k);
+	for (uint32_t n = 0; n < SHORT_RUNS; n++)
+		for (uint32_t k = 0; short_runs[n] && k <= MAX_RUN_K; k++)
+			run_bits[k] += short_runs[n] * rice_bits(n, k);
 	best->bits = UINT64_MAX;
 	for (uint32_t zeros = ZERO_NONE; zeros <= ZERO_BITMAP; zeros++) {
 		for (uint32_t maxpos = 0; maxpos <= 1; maxpos++) {
