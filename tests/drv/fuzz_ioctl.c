@@ -837,22 +837,6 @@ static int child(uint64_t seed, unsigned int calls)
 
 /* ---- parent ---- */
 
-static int count_clients(const char *dir)
-{
-	char path[600], line[256];
-	int n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/bos", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += !strncmp(line, "client", 6);
-	fclose(f);
-	return n;
-}
-
 /* A copy job of the parent's file: right bytes and status 0. */
 static int control_job(int fd)
 {
@@ -967,7 +951,7 @@ int main(int argc, char **argv)
 			bad_end++;
 		/* Its files go once its jobs have ended. */
 		for (i = 0; i < 1200; i++) {
-			c = count_clients(accel);
+			c = drv_count_clients(accel);
 			if (c == 1)
 				break;
 			usleep(100000);

@@ -48,22 +48,6 @@ static int child(int ready_fd)
 	return 0;
 }
 
-static int count_clients(const char *dir)
-{
-	char path[600], line[256];
-	int n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/bos", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += !strncmp(line, "client", 6);
-	fclose(f);
-	return n;
-}
-
 int main(void)
 {
 	char sim[512], accel[512];
@@ -82,14 +66,14 @@ int main(void)
 	if (!pid)
 		_exit(child(p[1]));
 	tap_ok(read(p[0], &c, 1) == 1, "child queued 200 jobs on 16 BOs");
-	tap_ok(count_clients(accel) == 1, "debugfs shows its file");
+	tap_ok(drv_count_clients(accel) == 1, "debugfs shows its file");
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	tap_ok(WIFSIGNALED(status), "child killed with jobs in flight");
 	drv_debugfs_write(sim, "delay_ms", 0);
 
 	for (i = 0; i < 100; i++) {
-		clients = count_clients(accel);
+		clients = drv_count_clients(accel);
 		if (!clients)
 			break;
 		usleep(100000);

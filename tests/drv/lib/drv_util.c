@@ -365,3 +365,19 @@ int drv_debugfs_write(const char *dir, const char *name, long long val)
 	snprintf(buf, sizeof(buf), "%lld", val);
 	return drv_sysfs_write(path, buf);
 }
+
+int drv_count_clients(const char *dir)
+{
+	char path[600], line[256];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bos", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += !strncmp(line, "client", 6);
+	fclose(f);
+	return n;
+}

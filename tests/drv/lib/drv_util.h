@@ -99,4 +99,6 @@ int drv_drm_debugfs(char *dir, size_t len);
 /* Reads or writes a small decimal debugfs value under @dir. */
 long long drv_debugfs_read(const char *dir, const char *name);
 int drv_debugfs_write(const char *dir, const char *name, long long val);
+/* The open files (clients) listed in DRM's debugfs "bos" under @dir, or -1. */
+int drv_count_clients(const char *dir);
 #endif /* NPU_TESTS_DRV_UTIL_H */
